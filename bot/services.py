@@ -1,0 +1,49 @@
+"""The service container every entry point builds once: settings, database and lazily-loaded engines."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from bot.db import Database
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class AppServices:
+    """Shared services; heavy parts (knowledge base, matcher, gateway) load on first use."""
+
+    settings: Settings
+    db: Database
+    overrides: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def create(cls, settings: Settings, *, migrate: bool = True) -> AppServices:
+        """Open the database (creating the data dir and schema when asked)."""
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        db = Database(settings.resolved_database_url)
+        if migrate:
+            db.migrate()
+        return cls(settings=settings, db=db)
+
+    @property
+    def appid(self) -> str:
+        """The default account's appid."""
+        return self.settings.appid
+
+    @cached_property
+    def kb(self) -> Any:
+        """The knowledge base (Chroma + BM25 + answers), loaded on first use."""
+        if "kb" in self.overrides:
+            return self.overrides["kb"]
+        from bot.kbwire import build_knowledge_base
+
+        return build_knowledge_base(self.settings)
+
+    def close(self) -> None:
+        """Release pooled connections."""
+        self.db.dispose()

@@ -1,0 +1,92 @@
+"""Application settings: one pydantic-settings class, prefix ``KC_``, ``.env`` supported."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+WECHAT_API_BASE = "https://api.weixin.qq.com"
+PLACEHOLDERS = {"", "changeme", "change-me", "placeholder", "your-token", "your-secret", "xxx", "todo", "test"}
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot be used in this environment."""
+
+
+class Settings(BaseSettings):
+    """Every knob of the deployment; see the README configuration table."""
+
+    model_config = SettingsConfigDict(env_prefix="KC_", env_file=".env", extra="ignore")
+
+    env: Literal["development", "production"] = "development"
+    data_dir: Path = Path("./var")
+    database_url: str | None = None
+    chroma_url: str | None = None
+    redis_url: str | None = None
+
+    wechat_token: str = ""
+    wechat_appid: str = ""
+    wechat_secret: str = ""
+    wechat_aes_key: str = ""
+    wechat_api_base: str = WECHAT_API_BASE
+    wechat_timeout: float = 5.0
+    max_body_bytes: int = 64 * 1024
+    reply_budget_seconds: float = 4.5
+
+    embedding_model: str = "auto"
+    reranker_model: str | None = None
+    llm_base_url: str | None = None
+    llm_api_key: str | None = None
+    llm_model: str | None = None
+    llm_timeout: float = 8.0
+
+    home_city: str = "襄阳"
+    default_region: str = "襄阳市"
+    timezone: str = "Asia/Shanghai"
+    draft_ttl_days: int = 7
+    require_review: bool = True
+    daily_push_cap: int = 5
+    quiet_hours: str = "22:00-08:00"
+    reminder_hours: list[int] = Field(default_factory=lambda: [24, 2])
+    scheduler: bool = True
+    seed_samples: bool = True
+
+    @property
+    def appid(self) -> str:
+        """The account key records are stored under (a development placeholder when unset)."""
+        return self.wechat_appid or "wx_dev"
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The SQLAlchemy URL: ``KC_DATABASE_URL`` or SQLite under the data dir."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'kc.sqlite3').resolve()}"
+
+    def missing_wechat(self) -> list[str]:
+        """Names of WeChat secrets that are unset or still placeholders."""
+        needed = {
+            "KC_WECHAT_TOKEN": self.wechat_token,
+            "KC_WECHAT_APPID": self.wechat_appid,
+            "KC_WECHAT_SECRET": self.wechat_secret,
+        }
+        missing = [name for name, value in needed.items() if value.strip().lower() in PLACEHOLDERS]
+        if self.wechat_aes_key and len(self.wechat_aes_key) != 43:
+            missing.append("KC_WECHAT_AES_KEY (must be 43 characters)")
+        return missing
+
+    def check_production(self) -> None:
+        """Refuse to run in production with missing or placeholder secrets."""
+        missing = self.missing_wechat()
+        if self.env == "production" and missing:
+            raise ConfigError("生产环境缺少或仍是占位值的配置: " + ", ".join(missing))
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings (cached; call ``get_settings.cache_clear()`` in tests)."""
+    return Settings()
