@@ -36,6 +36,17 @@ def component_status(services: AppServices) -> dict[str, Any]:
     }
 
 
+def start_scheduler(services: AppServices) -> Any:
+    """Start the lease-guarded scheduler when this process is configured to run one."""
+    if not services.settings.scheduler:
+        return None
+    from jobs.scheduler import LeaderScheduler
+
+    scheduler = LeaderScheduler(services)
+    scheduler.start()
+    return scheduler
+
+
 def create_app(services: AppServices | None = None, settings: Settings | None = None) -> FastAPI:
     """Build the app around ``services`` (created from settings when not given)."""
     if services is None:
@@ -45,7 +56,10 @@ def create_app(services: AppServices | None = None, settings: Settings | None = 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        scheduler = start_scheduler(services)
         yield
+        if scheduler is not None:
+            scheduler.stop()
         services.close()
 
     app = FastAPI(title="科创助手", lifespan=lifespan)

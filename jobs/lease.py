@@ -1,0 +1,50 @@
+"""A named lease in the database: exactly one process holds it until it expires or is released."""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, insert, update
+from sqlalchemy.exc import IntegrityError
+
+from bot.db import Database
+from bot.models import Lease
+
+
+def holder_id() -> str:
+    """A unique name for this process (host:pid:random)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+class DbLease:
+    """Acquire, renew and release the lease ``name`` for ``holder`` with a time-to-live."""
+
+    def __init__(self, db: Database, name: str, holder: str, ttl: timedelta) -> None:
+        self.db, self.name, self.holder, self.ttl = db, name, holder, ttl
+
+    def try_acquire(self, now: datetime) -> bool:
+        """Take or renew the lease if it is free, expired or already ours; True when we hold it."""
+        expires = now + self.ttl
+        with self.db.session() as session:
+            taken = session.execute(
+                update(Lease)
+                .where(Lease.name == self.name)
+                .where((Lease.holder == self.holder) | (Lease.expires_at < now))
+                .values(holder=self.holder, expires_at=expires)
+            ).rowcount
+        if taken:
+            return True
+        try:
+            with self.db.session() as session:
+                session.execute(insert(Lease).values(name=self.name, holder=self.holder, expires_at=expires))
+        except IntegrityError:
+            return False
+        return True
+
+    def release(self) -> None:
+        """Give the lease up (only if we hold it)."""
+        with self.db.session() as session:
+            session.execute(delete(Lease).where(Lease.name == self.name, Lease.holder == self.holder))

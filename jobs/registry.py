@@ -1,0 +1,56 @@
+"""The scheduled jobs: stable names, where their function lives, and when they run.
+
+A job is a plain function ``(*, services, now) -> object`` (the result is printed by ``kc jobs run``);
+jobs are idempotent, so running one by hand next to the scheduler is safe.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """One scheduled job."""
+
+    name: str
+    target: str  # "module:function"
+    trigger: dict[str, Any] = field(default_factory=dict)  # APScheduler trigger kwargs
+    description: str = ""
+
+    def resolve(self) -> Callable[..., Any]:
+        """Import and return the job function."""
+        module, _, attr = self.target.partition(":")
+        return getattr(importlib.import_module(module), attr)  # type: ignore[no-any-return]
+
+
+JOBS: tuple[JobSpec, ...] = (
+    JobSpec(
+        "draft_expiry",
+        "jobs.drafts:expire_drafts",
+        {"trigger": "interval", "minutes": 30},
+        "清理超过保留期的未提交草稿（用户回来时会收到提示）",
+    ),
+)
+
+
+def job_names() -> list[str]:
+    """Names of all registered jobs."""
+    return [spec.name for spec in JOBS]
+
+
+def get_job(name: str) -> JobSpec:
+    """The job called ``name``; KeyError lists the valid names."""
+    for spec in JOBS:
+        if spec.name == name:
+            return spec
+    raise KeyError(f"未知任务 {name}（可选：{'、'.join(job_names())}）")
+
+
+def run_job(name: str, services: Any, now: datetime | None = None) -> Any:
+    """Run one job once, now."""
+    return get_job(name).resolve()(services=services, now=now or datetime.now(UTC))
