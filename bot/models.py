@@ -234,6 +234,8 @@ class Event(Timestamped, Base):
     status: Mapped[str] = mapped_column(String(16), default="open")  # open | closed | cancelled
     max_companions: Mapped[int] = mapped_column(Integer, default=2)
     seats_taken: Mapped[int] = mapped_column(Integer, default=0)
+    reg_seq: Mapped[int] = mapped_column(Integer, default=0)  # last arrival number given to a sign-up
+    change_version: Mapped[int] = mapped_column(Integer, default=0)  # bumped by each notified change
     announced_at: Mapped[datetime | None]
 
 
@@ -252,7 +254,7 @@ class Registration(Timestamped, Base):
     company: Mapped[str | None] = mapped_column(String(200))
     party_size: Mapped[int] = mapped_column(Integer, default=1)
     companions: Mapped[list[str]] = mapped_column(default=list)
-    status: Mapped[str] = mapped_column(String(16))  # confirmed | waitlisted | cancelled
+    status: Mapped[str] = mapped_column(String(16))  # confirmed | waitlisted | cancelled | expired
     seq: Mapped[int] = mapped_column(Integer)
     checkin_code: Mapped[str] = mapped_column(String(16), unique=True)
     checked_in_at: Mapped[datetime | None]

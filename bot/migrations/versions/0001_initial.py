@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 18:44:05.338848
+Create Date: 2026-11-27 18:52:08.668596
 """
 
 from __future__ import annotations
@@ -131,6 +131,8 @@ def upgrade() -> None:
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('max_companions', sa.Integer(), nullable=False),
     sa.Column('seats_taken', sa.Integer(), nullable=False),
+    sa.Column('reg_seq', sa.Integer(), nullable=False),
+    sa.Column('change_version', sa.Integer(), nullable=False),
     sa.Column('announced_at', bot.models.UTCDateTime(timezone=True), nullable=True),
     sa.Column('created_at', bot.models.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', bot.models.UTCDateTime(timezone=True), nullable=False),
