@@ -1,0 +1,22 @@
+"""Two-way matching between demands (问题库) and achievements (项目库).
+
+``Matcher(embedder, store_dir)`` indexes plain records (dicts or ORM rows with the fields of the sample
+JSONL) and returns ``Match(id, score, reasons, features)`` lists for either direction.
+"""
+
+from knowledge.matching.engine import Matcher
+from knowledge.matching.records import MatchRecord, as_achievement, as_demand
+from knowledge.matching.scoring import DEFAULT_THRESHOLD, Match, Weights
+from knowledge.matching.thesaurus import Thesaurus, load_thesaurus
+
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "Match",
+    "MatchRecord",
+    "Matcher",
+    "Thesaurus",
+    "Weights",
+    "as_achievement",
+    "as_demand",
+    "load_thesaurus",
+]
