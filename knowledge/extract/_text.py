@@ -1,0 +1,76 @@
+"""Text helpers shared by the extractors: normalisation, numerals, clauses, bundled data."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from functools import cache, lru_cache
+from importlib import resources
+from typing import Any
+
+CN_DIGITS = "零〇一二两三四五六七八九十百千万亿点半壹贰叁肆伍陆柒捌玖拾佰仟"
+NUM_RE = rf"(?:\d+(?:\.\d+)?|[{CN_DIGITS}]+)"
+CLAUSE_SPLIT = re.compile(r"[,.;!?。，；！？\n]+")
+_SPACES = re.compile(r"[ \t\u3000]+")
+_SIMPLE_CN = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+              "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "半": 0.5}
+
+
+@lru_cache(maxsize=2048)
+def normalize(text: str) -> str:
+    """NFKC-normalise (full-width digits/letters/punctuation to ASCII) and collapse spaces."""
+    text = unicodedata.normalize("NFKC", text or "")
+    text = text.replace("。", ".").replace("、", "、").replace("～", "~").replace("—", "-").replace("－", "-")
+    return _SPACES.sub(" ", text).strip()
+
+
+def clauses(text: str) -> list[str]:
+    """Split a normalised message into clauses on punctuation."""
+    return [c.strip() for c in CLAUSE_SPLIT.split(text) if c.strip()]
+
+
+def to_number(token: str) -> float | None:
+    """Convert an Arabic or Chinese numeral ('两百', '1.5', '八十', '两千五') to a float."""
+    token = token.strip()
+    if not token:
+        return None
+    if re.fullmatch(r"\d+(?:\.\d+)?", token):
+        return float(token)
+    if token in _SIMPLE_CN:
+        return float(_SIMPLE_CN[token])
+    import cn2an  # lazy: cn2an pulls in its config at import time
+
+    try:
+        return float(cn2an.cn2an(token, "smart"))
+    except (ValueError, KeyError, IndexError):
+        return None
+
+
+@cache
+def load_json(name: str) -> Any:
+    """Load a bundled JSON data file from knowledge/data (cached)."""
+    path = resources.files("knowledge").joinpath("data", name)
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@cache
+def load_lines(name: str) -> tuple[str, ...]:
+    """Load a bundled one-item-per-line text file from knowledge/data, skipping comments (cached)."""
+    path = resources.files("knowledge").joinpath("data", name)
+    lines = (ln.strip() for ln in path.read_text(encoding="utf-8").splitlines())
+    return tuple(ln for ln in lines if ln and not ln.startswith("#"))
+
+
+@lru_cache(maxsize=64)
+def terms_pattern(terms: tuple[str, ...]) -> re.Pattern[str]:
+    """Compile an alternation of `terms`, longest first, so the leftmost-longest term wins."""
+    alts = "|".join(re.escape(t) for t in sorted(set(terms), key=len, reverse=True))
+    return re.compile(alts, flags=re.IGNORECASE)
+
+
+def find_terms(text: str, terms: tuple[str, ...]) -> list[tuple[int, str]]:
+    """Non-overlapping leftmost-longest matches of `terms` in `text` as (position, matched text)."""
+    if not terms:
+        return []
+    return [(m.start(), m.group()) for m in terms_pattern(terms).finditer(text)]

@@ -1,0 +1,157 @@
+"""Lexicon classifiers: industry, need type, achievement maturity and IP."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ._text import NUM_RE, find_terms, load_json, normalize, to_number
+
+_EXPLICIT_CUE = re.compile(r"(算是?|属于|归|是|搞|做|干|从事|主营|所属|行业)\s*(?:个|一个)?")
+_EXPLICIT_TAIL = re.compile(r"^(?:及零部件)?\s*(?:行业|方面|领域|产业|这块|这一块|这行|类|板块|那块)")
+
+
+@dataclass(frozen=True)
+class IndustryHit:
+    """An industry guess: `explicit` is True when the user named the sector ('算环保方面的')."""
+
+    value: str
+    explicit: bool
+    score: float
+
+
+@lru_cache(maxsize=1)
+def _industry_terms() -> tuple[dict[str, str], dict[str, str]]:
+    data = load_json("extract_industry.json")
+    terms = {t.lower(): ind for ind, words in data["terms"].items() for t in words}
+    explicit = {t.lower(): ind for ind, words in data["explicit"].items() for t in words}
+    return terms, explicit
+
+
+def _explicit_industry(text: str) -> str | None:
+    """A sector the user names: '算环保方面的', '属于汽车零部件', '新材料行业'; the last statement wins."""
+    _, explicit = _industry_terms()
+    found = None
+    for pos, word in find_terms(text, tuple(explicit)):
+        end = pos + len(word)
+        cue = _EXPLICIT_CUE.search(text[max(0, pos - 4):pos])
+        tail = _EXPLICIT_TAIL.match(text[end:])
+        if (cue and cue.group(1) in ("算", "算是", "属于", "归", "所属", "行业")) or tail:
+            found = explicit[word.lower()]
+    return found
+
+
+def industry_hit(text: str) -> IndustryHit | None:
+    """Classify a message into one of the 10 industries; explicit statements beat product hints."""
+    t = normalize(text)
+    explicit = _explicit_industry(t)
+    if explicit:
+        return IndustryHit(explicit, True, 100.0)
+    terms, _ = _industry_terms()
+    scores: dict[str, float] = {}
+    for _, word in find_terms(t, tuple(terms)):
+        industry = terms[word.lower()]
+        scores[industry] = scores.get(industry, 0.0) + len(word)
+    if not scores:
+        return None
+    best = max(scores, key=lambda k: scores[k])
+    return IndustryHit(best, False, scores[best])
+
+
+def extract_industry(text: str) -> str | None:
+    """One of the 10 industries from everyday words ('做刹车片的' → 汽车及零部件), or None."""
+    hit = industry_hit(text)
+    return hit.value if hit else None
+
+
+@lru_cache(maxsize=1)
+def _need_terms() -> tuple[dict[str, tuple[str, int]], tuple[str, ...]]:
+    data = load_json("extract_need_type.json")
+    table: dict[str, tuple[str, int]] = {}
+    for need, groups in data["types"].items():
+        for word in groups["weak"]:
+            table.setdefault(word.lower(), (need, 1))
+        for word in groups["strong"]:
+            table[word.lower()] = (need, 3)
+    return table, tuple(data["order"])
+
+
+_NEG_BEFORE = re.compile(r"(不需要|不用|不要|不缺|没想|不想|不打算|不是)\s*$")
+
+
+def need_scores(text: str) -> dict[str, int]:
+    """Need-type scores of a message (strong term 3, weak term 1; negated terms ignored)."""
+    t = normalize(text)
+    table, _ = _need_terms()
+    scores: dict[str, int] = {}
+    for pos, word in find_terms(t, tuple(table)):
+        if _NEG_BEFORE.search(t[max(0, pos - 4):pos]):
+            continue
+        need, weight = table[word.lower()]
+        scores[need] = scores.get(need, 0) + weight
+    return scores
+
+
+def extract_need_type(text: str) -> str | None:
+    """One of the 6 need types ('要贷款' → 科技金融, '缺人' → 人才引进), or None."""
+    scores = need_scores(text)
+    if not scores:
+        return None
+    _, order = _need_terms()
+    best = max(scores.values())
+    if best < 2:
+        long_enough = len(normalize(text)) >= 12
+        return "技术攻关" if long_enough and scores.get("技术攻关") else None
+    return next(n for n in order if scores.get(n) == best)
+
+
+_STAGES = (
+    ("已产业化", r"已产业化|产业化了|实现产业化|已经产业化|量产|批量生产|批量供货|规模化生产|规模化应用|投产|推广应用|已应用|已经应用|已经在.{0,8}(?:企业|厂|公司|单位).{0,6}(?:用|应用|使用)|(?:企业|厂|公司|单位)(?:已经|都)?(?:在)?用上了|用上了|在用|商业化|卖出去|销售了|卖了|装机|落地了|已转化|已经转化"),
+    ("中试", r"中试|中间试验|试生产|小批量生产|工程化|样机|示范线|示范工程|试点应用|现场试验|田间试验|示范推广"),
+    ("小试", r"小试|小样|实验室放大|小批量试制|样品|试制|初步验证|小规模试验|盆栽试验"),
+    ("实验室阶段", r"实验室阶段|实验室里|还在实验室|在实验室|实验室研究|实验室做|基础研究|理论研究|原理验证|概念验证|论文|还在研究|研发阶段|刚起步|仿真|模拟阶段|实验阶段"),
+)
+_NOT_YET = re.compile(r"(准备|计划|打算|下一步|还没|没有|尚未|即将|正在找|想做|要做|希望|待|未|还没有|没|想找)[^,.;，。]{0,5}$")
+
+
+def extract_maturity(text: str) -> str | None:
+    """Achievement maturity: 实验室阶段 / 小试 / 中试 / 已产业化 (the most advanced stage reached)."""
+    t = normalize(text)
+    for stage, pattern in _STAGES:
+        for m in re.finditer(pattern, t):
+            if not _NOT_YET.search(t[max(0, m.start() - 6):m.start()]):
+                return stage
+    return None
+
+
+_IP_KINDS = (("授权发明专利", r"(?:已)?授权(?:的)?发明专利|发明专利(?:已)?授权|授权发明"),
+             ("发明专利", r"发明专利"), ("实用新型专利", r"实用新型(?:专利)?"),
+             ("外观设计专利", r"外观(?:设计)?专利"), ("软件著作权", r"软件著作权|软著|著作权"),
+             ("国际专利", r"PCT专利|国际专利"), ("植物新品种权", r"植物新品种(?:权)?"),
+             ("地方标准", r"地方标准"), ("团体标准", r"团体标准"), ("行业标准", r"行业标准"),
+             ("国家标准", r"国家标准"), ("技术秘密", r"技术秘密|专有技术|技术诀窍"), ("专利", r"专利"))
+_COUNT_BEFORE = re.compile(rf"({NUM_RE})\s*(?:项|个|件|篇|份)\s*(?:已)?(?:的)?\s*$")
+_COUNT_AFTER = re.compile(rf"^\s*(?:有|共|已有)?\s*({NUM_RE})\s*(?:项|个|件)")
+
+
+def _ip_count(text: str, start: int, end: int) -> int | None:
+    m = _COUNT_BEFORE.search(text[max(0, start - 6):start]) or _COUNT_AFTER.match(text[end:])
+    value = to_number(m.group(1)) if m else None
+    return int(value) if value else None
+
+
+def extract_ip(text: str) -> str | None:
+    """IP in record form ('两项授权发明专利' → '授权发明专利2项'; several joined with '、')."""
+    t = normalize(text)
+    taken = [False] * len(t)
+    parts = []
+    for label, pattern in _IP_KINDS:
+        for m in re.finditer(pattern, t):
+            if any(taken[m.start():m.end()]) or re.search(r"(没有|没|无|不)\S{0,2}$", t[max(0, m.start() - 4):m.start()]):
+                continue
+            taken[m.start():m.end()] = [True] * (m.end() - m.start())
+            count = _ip_count(t, m.start(), m.end())
+            parts.append((m.start(), f"{label}{count}项" if count else label))
+    return "、".join(p for _, p in sorted(parts)) or None
+

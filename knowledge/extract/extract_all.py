@@ -1,0 +1,55 @@
+"""Run every extractor on one message so a single message can fill several slots."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from ._text import normalize
+from .amounts import extract_amount
+from .classify import extract_ip, extract_maturity, extract_need_type, industry_hit
+from .dates import extract_date_range
+from .intents import detect_correction
+from .names import extract_companions, extract_party_size, extract_person_name
+from .orgs import extract_institution, is_academic, org_spans
+from .phones import extract_phone, extract_phones
+from .regions import extract_region
+
+
+def _orgs(text: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for _, _, name in org_spans(normalize(text)):
+        out.setdefault("institution" if is_academic(name) else "company", name)
+    if "institution" in out:
+        out["institution"] = extract_institution(text) or out["institution"]
+    return out
+
+
+def _without_orgs(text: str) -> str:
+    t = normalize(text)
+    for start, end, _ in org_spans(t):
+        t = t[:start] + " " * (end - start) + t[end:]
+    return t
+
+
+def _industry(text: str) -> dict[str, Any]:
+    """Industry from the message minus organisation names, else from the names ('industry_source')."""
+    hit = industry_hit(_without_orgs(text))
+    if hit:
+        return {"industry": hit.value, "industry_source": "explicit" if hit.explicit else "text"}
+    hint = industry_hit(text)
+    return {"industry": hint.value, "industry_source": "org_name"} if hint else {}
+
+
+def extract_all(text: str, now: datetime | None = None) -> dict[str, Any]:
+    """All fields found in one message (absent keys mean 'not mentioned')."""
+    fields: dict[str, Any] = {**_orgs(text), **_industry(text)}
+    values = {
+        "need_type": extract_need_type(_without_orgs(text)), "budget": extract_amount(text), "region": extract_region(text),
+        "contact_name": extract_person_name(text), "contact_phone": extract_phone(text),
+        "companions": extract_companions(text), "party_size": extract_party_size(text),
+        "maturity": extract_maturity(text), "ip": extract_ip(text), "phones": extract_phones(text),
+        "date_range": extract_date_range(text, now), "corrections": detect_correction(text),
+    }
+    fields.update({k: v for k, v in values.items() if v})
+    return fields

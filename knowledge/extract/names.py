@@ -1,0 +1,167 @@
+"""Person names: contact names ('联系人张伟', '我叫王秀兰', '陈工'), companions and party size."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from ._text import normalize, to_number
+
+_GIVEN = r"[\u4e00-\u9fff]"
+_BOUNDARY = re.compile(r"^(?:$|[\s\d,.;:!?、()+]|电话|手机|号码|联系|微信|先生|女士|同志|师傅|老师|经理|工程师|总|是|的|也|跟|和|带|去|报|我|他|她|今年|身份|就|吧|啊|呀|呢|不是|[a-zA-Z])")
+_NOT_GIVEN = set("的了是在有和跟与我你他她们这那个把就都也还要想去来说电话手机号码联系公司厂区县市镇村省街路人家里上下吗呢吧啊呀哦嗯不没很太最更好对错改换叫姓名字一二三四五六七八九十百千万亿年月日号点元块")
+_CONTACT_CUE = re.compile(
+    r"(联系人|联络人|对接人|负责人|我叫|我是|本人|姓名|名字|称呼|我姓|签名|落款|报名人|登记人|(?:错了|不对|口误)\s*,?\s*(?:是|叫)|应该是|其实是)"
+    r"(?:就是|就|是|为|写|填|改成|改为|换成|换为|更正为|应该是|叫|的话)?(?:我|本人)?[\s,:，]*"
+)
+_TITLE = re.compile(r"(工程师|经理|总监|主任|老师|教授|博士|师傅|先生|女士|老板|厂长|部长|主管|会计|总工|工|总)")
+_RELATIVE = r"(?:老伴|爱人|老公|老婆|媳妇|丈夫|妻子|孩子|小孩|娃|儿子|女儿|闺女|孙子|孙女|外孙|外孙女|朋友|同事|妈妈|爸爸|母亲|父亲|婆婆|公公|邻居|同伴|家属|同行人|侄子|侄女|姐姐|妹妹|哥哥|弟弟|老人)"
+_COMPANION_CUE = re.compile(rf"(?:{_RELATIVE}|他|她|他们|她们)们?(?:一个|一位)?(?:叫|是|名字叫|名字是|姓名|:)\s*")
+_NAME_SEP = re.compile(r"^\s*(?:、|,|和|跟|与|及|还有)\s*")
+
+
+@lru_cache(maxsize=1)
+def _surnames() -> tuple[str, ...]:
+    from ._text import load_lines
+
+    return tuple(sorted(load_lines("extract_surnames.txt"), key=len, reverse=True))
+
+
+def _surname_at(text: str, pos: int) -> str | None:
+    return next((s for s in _surnames() if text.startswith(s, pos)), None)
+
+
+def name_at(text: str, pos: int) -> str | None:
+    """A full name (surname + 1–2 given chars) starting at `pos` and followed by a boundary."""
+    surname = _surname_at(text, pos)
+    if surname is None:
+        return None
+    start = pos + len(surname)
+    for size in (2, 1):
+        given = text[start:start + size]
+        ok = len(given) == size and re.fullmatch(f"{_GIVEN}+", given) and not set(given) & _NOT_GIVEN
+        if ok and _BOUNDARY.match(text[start + size:]):
+            return surname + given
+    return None
+
+
+def _title_at(text: str, pos: int) -> str | None:
+    """A surname + title form ('陈工', '王经理') starting at `pos`."""
+    surname = _surname_at(text, pos)
+    m = _TITLE.match(text, pos + len(surname)) if surname else None
+    if m and surname and (m.group() not in ("工", "总") or _BOUNDARY.match(text[m.end():])):
+        return surname + m.group()
+    return None
+
+
+def _surname_then_name(text: str, pos: int) -> str | None:
+    """'姓王，王建国' → '王建国'."""
+    m = re.match(r"姓(.)[\s,，]*", text[pos:])
+    if not m:
+        return None
+    full = name_at(text, pos + m.end())
+    return full if full and full.startswith(m.group(1)) else None
+
+
+def _after_cue(text: str, pos: int) -> str | None:
+    return _surname_then_name(text, pos) or name_at(text, pos) or _title_at(text, pos)
+
+
+def _cued_names(text: str) -> list[tuple[int, str]]:
+    out = []
+    for m in _CONTACT_CUE.finditer(text):
+        name = _surname_then_name(text, m.start(1) + 1) if m.group(1) == "我姓" else _after_cue(text, m.end())
+        if name:
+            out.append((m.start(), name))
+    return out
+
+
+def _names_before_phone(text: str) -> list[tuple[int, str]]:
+    out = []
+    for m in re.finditer(r"(?:^|(?<=[\s,.;:、，)]))([\u4e00-\u9fff]{2,5}?)\s*[,:，]?\s*(?:电话|手机|tel)?\s*[:：]?\s*(?=\+?(?:86)?1[3-9]\d|0\d{2,3}[-\s)])", text):
+        name = name_at(text, m.start(1)) or _title_at(text, m.start(1))
+        if name and len(name) == len(m.group(1)):
+            out.append((m.start(1), name))
+    return out
+
+
+def _titled_names(text: str) -> list[tuple[int, str]]:
+    """Title forms after '的/找/联系/问' ('找我们技术部的陈工')."""
+    out = []
+    for m in re.finditer(r"(?:^|(?<=[的找系问给\s,]))(?=[\u4e00-\u9fff])", text):
+        name = _title_at(text, m.start())
+        if name and _BOUNDARY.match(text[m.start() + len(name):]):
+            out.append((m.start(), name))
+    return out
+
+
+def person_names(text: str) -> list[tuple[int, str]]:
+    """Contact-name candidates in order of appearance (cue-based, name-before-phone, title forms)."""
+    t = normalize(text)
+    companions = set(extract_companions(t))
+    found: dict[int, str] = {}
+    for pos, name in _titled_names(t) + _names_before_phone(t) + _cued_names(t):
+        start = t.find(name, pos)
+        if name not in companions and not t[max(0, start - 2):start].endswith("不是"):
+            found[start] = name
+    return sorted(found.items())
+
+
+def extract_person_name(text: str) -> str | None:
+    """The contact name of a message; a corrected name wins ('联系人改成孙强')."""
+    from .intents import has_correction_cue
+
+    names = person_names(text)
+    if not names:
+        return None
+    return names[-1][1] if has_correction_cue(text) else names[0][1]
+
+
+def extract_companions(text: str) -> list[str]:
+    """Names of people coming along ('他叫李德全', '孩子叫黄子涵、黄子墨')."""
+    t = normalize(text)
+    out: list[str] = []
+    for m in _COMPANION_CUE.finditer(t):
+        pos = m.end()
+        while (name := name_at(t, pos)) is not None:
+            if name not in out:
+                out.append(name)
+            sep = _NAME_SEP.match(t[pos + len(name):])
+            if not sep:
+                break
+            pos += len(name) + sep.end()
+    return out
+
+
+_FAMILY_N = re.compile(r"(?:一家|全家|我们家|家里)\s*(\S{1,2}?)\s*口")
+_GROUP_N = re.compile(r"(?<!最多)(?<!最少)(?<!不超过)(?<!限)(?<!只能)(?:我们|一共|总共|共|一起)\s*(\S{1,2}?)\s*(?:个人|人|位)")
+_ALONE = re.compile(r"(就我一个|我一个人|就我自己|我自己去|本人一个|就一个人|就我$|只有我|自己去|一个人去)")
+_WITH = re.compile(rf"(?:带|和|跟|加上|还有|陪|同)\s*(?:着|上)?\s*(?:我|我的|我家)?\s*(?:(\S{{1,2}}?)\s*(?:个|位|名))?\s*({_RELATIVE}(?:(?:、|和|跟|,|与)(?:我)?{_RELATIVE})*)")
+
+
+def _count_word(token: str) -> int | None:
+    value = to_number(token)
+    return int(value) if value is not None and 0 < value < 50 and value == int(value) else None
+
+
+def _companion_count(text: str) -> int | None:
+    total = 0
+    for m in _WITH.finditer(text):
+        n = _count_word(m.group(1)) if m.group(1) else None
+        relatives = re.findall(_RELATIVE, m.group(2))
+        total += n if n is not None else len(relatives)
+    return total or None
+
+
+def extract_party_size(text: str) -> int | None:
+    """Number of attendees including the user ('一家四口' → 4, '我和两个孩子' → 3, '带我孙子一起' → 2)."""
+    t = normalize(text)
+    companions = _companion_count(t)
+    names = extract_companions(t)
+    if companions is not None or names:
+        return 1 + max(companions or 0, len(names))
+    for pattern in (_FAMILY_N, _GROUP_N):
+        m = pattern.search(t)
+        if m and (n := _count_word(m.group(1))):
+            return n
+    return 1 if _ALONE.search(t) else None

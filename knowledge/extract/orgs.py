@@ -1,0 +1,78 @@
+"""Organisation names: companies ('襄阳XX有限公司', '…合作社', '…厂') and research institutions (parent level)."""
+
+from __future__ import annotations
+
+import re
+
+from ._text import normalize
+
+_ACADEMIC = ("研究院", "研究所", "科学院", "大学", "学院", "实验室", "研究中心", "创新中心", "工程中心", "技术中心", "高专")
+_BUSINESS = ("集团股份有限公司", "股份有限公司", "有限责任公司", "集团有限公司", "有限公司", "集团公司", "分公司", "公司",
+             "专业合作社", "合作社", "集团", "加工厂", "厂", "工作室", "商行", "经营部", "门市部", "家庭农场", "农场",
+             "养殖场", "医院", "卫生院", "诊所", "事务所", "药店", "药房")
+_SUFFIX = re.compile("|".join(sorted(_ACADEMIC + _BUSINESS, key=len, reverse=True)))
+_NOT_AFTER = {"大学": "生城路", "学院": "路派", "厂": "里家房长区子商方内外", "公司": "里的", "集团": "军"}
+_NAME_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9()&·]")
+_CUT = re.compile(
+    r".*(我们是|我们|咱们|我是|我在|是|叫做|叫|名称|名字|全称|单位|来自|这边|这里|就|的|跟|与|给|请|和|有个|有家|一个|一家|"
+    r"这家|那家|这个|那个|某|了|想|找|同|去|到|在(?!线)|从|向|对|替|帮|为了|通过|联系)"
+)
+_BAD_BODY = re.compile(
+    r"^(本|我|贵|你们?|他们?|咱|这|那|哪|某|一|有个|有家|个|家|小|大|老|新|主机|分|总|子|母|外|合资|上市|国有|民营|私营|"
+    r"汽车|整车|车|配件|加工|工|药|化工|钢|电|服装|纺织|食品|高校|名牌|重点|本地|外地|当地|附近|科研|研究)$"
+)
+_TAILS = ("股份有限公司", "有限责任公司", "有限公司", "公司")
+_MIN_BODY = {"厂": 4, "加工厂": 3, "合作社": 3, "集团": 2, "公司": 2}
+
+
+def _body_start(text: str, end: int, floor: int) -> int:
+    start = end
+    while start > floor and _NAME_CHAR.match(text[start - 1]):
+        start -= 1
+    return start
+
+
+def _trim(body: str) -> str:
+    m = _CUT.match(body)
+    body = body[m.end():] if m else body
+    return re.sub(r"^[\d()]+", "", body)
+
+
+def _valid(body: str, suffix: str) -> bool:
+    if len(body) < _MIN_BODY.get(suffix, 2) or _BAD_BODY.match(body):
+        return False
+    return not re.fullmatch(r"[A-Za-z0-9]+", body) or len(body) >= 2
+
+
+def org_spans(text: str) -> list[tuple[int, int, str]]:
+    """Organisation names in a normalised text as (start, end, name), in order."""
+    spans: list[tuple[int, int, str]] = []
+    floor = 0
+    for m in _SUFFIX.finditer(text):
+        suffix = m.group()
+        if text[m.end():m.end() + 1] and text[m.end()] in _NOT_AFTER.get(suffix, ""):
+            continue
+        body = _trim(text[_body_start(text, m.start(), floor):m.start()])
+        tail = next((t for t in _TAILS if text.startswith(t, m.end())), "")
+        if _valid(body, suffix) and m.start() >= floor:
+            end = m.end() + len(tail)
+            spans.append((m.start() - len(body), end, body + suffix + tail))
+            floor = end
+    return spans
+
+
+def is_academic(name: str) -> bool:
+    """True for universities, institutes and labs (researcher affiliations)."""
+    return any(name.endswith(s) for s in _ACADEMIC)
+
+
+def extract_company(text: str) -> str | None:
+    """The first organisation name of a message ('我们是襄阳XX有限公司' → '襄阳XX有限公司')."""
+    spans = org_spans(normalize(text))
+    return spans[0][2] if spans else None
+
+
+def extract_institution(text: str) -> str | None:
+    """The first research institution, at parent level ('楚北农业科学研究院茶叶所' → '楚北农业科学研究院')."""
+    names = [name for _, _, name in org_spans(normalize(text)) if is_academic(name)]
+    return names[0] if names else None
