@@ -50,9 +50,12 @@ def industry_hit(text: str) -> IndustryHit | None:
         return IndustryHit(explicit, True, 100.0)
     terms, _ = _industry_terms()
     scores: dict[str, float] = {}
-    for _, word in find_terms(t, tuple(terms)):
+    hits = find_terms(t, tuple(terms))
+    for i, (pos, word) in enumerate(hits):
         industry = terms[word.lower()]
-        scores[industry] = scores.get(industry, 0.0) + len(word)
+        head = i + 1 == len(hits) or hits[i + 1][0] > pos + len(word)  # last term of a compound noun
+        prev_adjacent = i > 0 and hits[i - 1][0] + len(hits[i - 1][1]) == pos
+        scores[industry] = scores.get(industry, 0.0) + len(word) + (3 if head and prev_adjacent else 0)
     if not scores:
         return None
     best = max(scores, key=lambda k: scores[k])
@@ -130,7 +133,8 @@ _IP_KINDS = (("授权发明专利", r"(?:已)?授权(?:的)?发明专利|发明�
              ("外观设计专利", r"外观(?:设计)?专利"), ("软件著作权", r"软件著作权|软著|著作权"),
              ("国际专利", r"PCT专利|国际专利"), ("植物新品种权", r"植物新品种(?:权)?"),
              ("地方标准", r"地方标准"), ("团体标准", r"团体标准"), ("行业标准", r"行业标准"),
-             ("国家标准", r"国家标准"), ("技术秘密", r"技术秘密|专有技术|技术诀窍"), ("专利", r"专利"))
+             ("国家标准", r"国家标准"), ("技术秘密", r"技术秘密|专有技术|技术诀窍"),
+             ("专利", r"(?<=[项个件])专利|专利(?=\s*\d)"))
 _COUNT_BEFORE = re.compile(rf"({NUM_RE})\s*(?:项|个|件|篇|份)\s*(?:已)?(?:的)?\s*$")
 _COUNT_AFTER = re.compile(rf"^\s*(?:有|共|已有)?\s*({NUM_RE})\s*(?:项|个|件)")
 

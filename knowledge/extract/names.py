@@ -55,12 +55,13 @@ def _title_at(text: str, pos: int) -> str | None:
 
 
 def _surname_then_name(text: str, pos: int) -> str | None:
-    """'姓王，王建国' → '王建国'."""
-    m = re.match(r"姓(.)[\s,，]*", text[pos:])
-    if not m:
+    """'姓王，王建国' → '王建国' (compound surnames too: '姓欧阳，欧阳明辉')."""
+    surname = _surname_at(text, pos + 1) if text.startswith("姓", pos) else None
+    if surname is None:
         return None
-    full = name_at(text, pos + m.end())
-    return full if full and full.startswith(m.group(1)) else None
+    sep = re.match(r"[\s,，:]*", text[pos + 1 + len(surname):])
+    full = name_at(text, pos + 1 + len(surname) + (sep.end() if sep else 0))
+    return full if full and full.startswith(surname) else None
 
 
 def _after_cue(text: str, pos: int) -> str | None:

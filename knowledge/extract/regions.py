@@ -10,6 +10,7 @@ from typing import Any
 from ._text import find_terms, load_json, normalize
 
 _NEGATED_BEFORE = re.compile(r"(不是|不在|没在|以前在|原来在|之前在|从前在|过去在|不属于|不再|离开|从)\s*$")
+_FORMAL_ORG = ("公司", "合作社", "集团", "研究院", "研究所", "大学", "学院", "医院")
 _MOVE_CUE = re.compile(r"(搬到|搬去|迁到|迁往|挪到|换到|现在在|如今在)")
 
 
@@ -59,7 +60,7 @@ def region_mentions(text: str) -> list[tuple[int, Region]]:
 def _outside_orgs(text: str, mentions: list[tuple[int, Region]]) -> list[tuple[int, Region]]:
     from .orgs import org_spans
 
-    spans = org_spans(normalize(text))
+    spans = [s for s in org_spans(normalize(text)) if s[2].endswith(_FORMAL_ORG)]
     outside = [(p, r) for p, r in mentions if not any(s <= p < e for s, e, _ in spans)]
     return outside or [(p, replace(r, in_org_name=True)) for p, r in mentions]
 
