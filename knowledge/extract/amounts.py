@@ -13,7 +13,7 @@ _AMOUNT = re.compile(
     rf"(?P<lo>{NUM_RE})\s*(?P<lo_unit>{_UNIT})?(?:{_RANGE_SEP}(?P<hi>{NUM_RE}))?\s*(?:多|来|余)?(?P<unit>{_UNIT})"
     rf"(?P<period>\s*/\s*(?:月|年)|每月|一个月|每年|一年)?"
 )
-_BARE_AFTER_CUE = re.compile(rf"(?:预算|经费|出|投入|拿出|资金)\s*(?:大概|大约|约|差不多|是|有|在)?\s*(?P<num>{NUM_RE})(?![\d万wW亿千元块kK年月日号%个人项次])")
+_BARE_AFTER_CUE = re.compile(rf"(?:预算|经费|出|投入|拿出|资金)[\s:]*(?:大概|大约|约|差不多|是|有|在)?\s*(?P<num>{NUM_RE})(?![\d万wW亿千元块kK年月日号%个人项次])")
 _NOT_MONEY_AFTER = re.compile(r"^(?:人|台|件|个|吨|亩|只|头|平|米|套|辆|公里|次|份|株|斤|箱|瓶|户|家|字|条|根|片|张|颗|粒|包|袋|盒|度|伏|瓦|转|小时|步|册|kg|KG|km|Km|m)")
 _W_NOT_MONEY = re.compile(r"^(?:的?(?:电机|灯|功率|光源|马达|电源|激光|音响)|h|H)")
 _NOT_BUDGET_BEFORE = re.compile(r"(产值|营收|销售额|收入|营业额|年产|产量|注册资本|利润|规模|年销|损失|亏)[^,.;，。；]{0,4}$")
