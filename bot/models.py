@@ -147,6 +147,7 @@ class Demand(Timestamped, Base):
     budget: Mapped[str] = mapped_column(String(64))
     budget_low_wan: Mapped[float | None] = mapped_column(Float)
     budget_high_wan: Mapped[float | None] = mapped_column(Float)
+    budget_raw: Mapped[str | None] = mapped_column(String(200))  # the user's own words ("八十万左右")
     company: Mapped[str] = mapped_column(String(200))
     contact_name: Mapped[str | None] = mapped_column(String(64))
     contact_phone: Mapped[str | None] = mapped_column(String(32))

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 18:52:08.668596
+Create Date: 2026-11-27 19:00:11.156596
 """
 
 from __future__ import annotations
@@ -99,6 +99,7 @@ def upgrade() -> None:
     sa.Column('budget', sa.String(length=64), nullable=False),
     sa.Column('budget_low_wan', sa.Float(), nullable=True),
     sa.Column('budget_high_wan', sa.Float(), nullable=True),
+    sa.Column('budget_raw', sa.String(length=200), nullable=True),
     sa.Column('company', sa.String(length=200), nullable=False),
     sa.Column('contact_name', sa.String(length=64), nullable=True),
     sa.Column('contact_phone', sa.String(length=32), nullable=True),
