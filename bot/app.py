@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
+from bot import webhook
 from bot.services import AppServices
 from bot.settings import Settings, get_settings
 
@@ -60,10 +61,12 @@ def create_app(services: AppServices | None = None, settings: Settings | None = 
         yield
         if scheduler is not None:
             scheduler.stop()
+        app.state.pipeline.drain()
         services.close()
 
     app = FastAPI(title="科创助手", lifespan=lifespan)
     app.state.services = services
+    webhook.install(app, services)
 
     @app.get("/healthz")
     def healthz() -> JSONResponse:

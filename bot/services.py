@@ -44,6 +44,24 @@ class AppServices:
 
         return build_knowledge_base(self.settings)
 
+    @cached_property
+    def gateway(self) -> Any:
+        """The outbound WeChat API (``bot.gateway.WeChatGateway``), built on first use."""
+        if "gateway" in self.overrides:
+            return self.overrides["gateway"]
+        from bot.gateway import ApiGateway
+
+        return ApiGateway(self.settings, self.db)
+
+    @cached_property
+    def router(self) -> Any:
+        """The handler router (``handlers.registry.build_router``), built on first use."""
+        if "router" in self.overrides:
+            return self.overrides["router"]
+        from handlers.registry import build_router
+
+        return build_router()
+
     def close(self) -> None:
         """Release pooled connections."""
         self.db.dispose()

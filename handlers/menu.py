@@ -1,0 +1,140 @@
+"""Menu, help and WeChat events: welcome on subscribe, menu clicks, non-text messages, template grants.
+
+A menu CLICK is re-dispatched as the words it stands for (e.g. ``KC_DEMAND`` → "提需求"), so the
+capability module that understands those words answers it; while that module does not exist yet,
+the click gets a short explanation of what to type instead.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import replace
+from typing import Any
+
+from sqlalchemy import update
+
+from bot.db import utcnow
+from bot.models import AuditLog, SubscribeGrant, User
+from bot.upsert import insert_ignore
+from handlers.base import Context, ConversationState, Incoming, Reply, Router
+
+CAPABILITIES = (
+    "我是科创助手，可以帮您：\n"
+    "1. 提需求：企业遇到技术难题，说说情况，我帮您整理成需求并对接合适的科技成果（回复“提需求”）\n"
+    "2. 登记成果：科研人员登记可转化的科技成果，有匹配需求时提醒您（回复“登记成果”）\n"
+    "3. 问政策：人才项目、补贴申报、平台认定、办事流程等，直接输入问题即可\n"
+    "4. 科普活动：查看并报名健康科普等活动（回复“活动”）\n"
+    "5. 我的：查看或删除我的信息、需求和报名（回复“我的”）\n"
+    "也可以点击下方菜单。随时回复“帮助”查看本说明。"
+)
+WELCOME = "感谢关注！" + CAPABILITIES
+NOT_HEARD = "抱歉，没听清您的语音。请再说一遍，或直接输入文字。"
+RECEIVED = {
+    "image": "收到您的图片。我暂时还看不懂图片，请用文字描述您的问题。",
+    "location": "收到您的位置。如需查找附近的活动，请回复“活动”。",
+    "link": "收到您分享的链接。我暂时还不能阅读链接内容，请用文字告诉我您想了解什么。",
+    "video": "收到您的视频。我暂时还看不懂视频，请用文字描述您的问题。",
+    "voice": NOT_HEARD,
+}
+HELP_WORDS = {"帮助", "菜单", "你好", "您好", "help", "hi", "hello", "?", "？", "功能", "你能做什么", "能做什么"}
+
+# CLICK key → (the words it stands for, the capability module that understands them, what to say otherwise)
+CLICKS: dict[str, tuple[str, str | None, str]] = {
+    "KC_DEMAND": ("提需求", "demand",
+                  "请用几句话描述您遇到的技术难题，例如：“我们是一家汽车零部件企业，想解决铝合金压铸件气孔问题，"
+                  "预算五十万左右。”联络员会帮您整理并对接合适的成果。"),
+    "KC_ACHIEVEMENT": ("登记成果", "achievement",
+                       "请介绍您的科技成果：名称、所属领域、成熟度（实验室/中试/已产业化）和所在单位，"
+                       "联络员会帮您登记到项目库。"),
+    "KC_POLICY": ("问政策", None, "请直接输入您想了解的政策问题，例如：“高新技术企业认定需要什么条件？”"),
+    "KC_EVENTS": ("科普活动", "events", "近期的健康科普等活动请关注公众号推文，报名功能即将上线。"),
+    "KC_MINE": ("我的", "account", "“我的”功能即将上线，届时可查看或删除您的信息、需求和报名。"),
+    "KC_HELP": ("帮助", None, CAPABILITIES),
+}
+SILENT_EVENTS = {"view", "scan", "templatesendjobfinish", "location", "subscribe_msg_sent_event",
+                 "masssendjobfinish", "view_miniprogram"}
+GRANT_EVENTS = {"subscribe_msg_popup_event": "SubscribeMsgPopupEvent",
+                "subscribe_msg_change_event": "SubscribeMsgChangeEvent"}
+
+
+def register(router: Router) -> None:
+    """Answer events, non-text messages and help words before every other capability."""
+    router.add("menu", handle, order=10)
+
+
+def handle(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | None:
+    """Route one message: events and non-text kinds are ours; text only for help words."""
+    if msg.kind == "event":
+        return on_event(ctx, msg, conv)
+    if msg.kind == "text":
+        words = msg.text.strip().rstrip("!！。.~～").lower()
+        return [Reply(CAPABILITIES)] if words in HELP_WORDS else None
+    return [Reply(RECEIVED.get(msg.kind, "暂不支持这种消息。" + CAPABILITIES))]
+
+
+def on_event(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply]:
+    """Subscribe/unsubscribe, menu clicks, template grants; every other event is recorded silently."""
+    event = msg.event or ""
+    if event == "subscribe":
+        set_subscribed(ctx, msg, True)
+        return [Reply(WELCOME)]
+    if event == "unsubscribe":
+        set_subscribed(ctx, msg, False)
+        return []
+    if event == "click":
+        return on_click(ctx, msg, conv)
+    if event in GRANT_EVENTS:
+        record_grants(ctx, msg, msg.raw.get(GRANT_EVENTS[event]))
+    record(ctx, msg)
+    return []
+
+
+def on_click(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply]:
+    """Re-dispatch a menu key as its words when that capability exists, else explain what to type."""
+    words, module, explanation = CLICKS.get(msg.event_key or "", ("", None, CAPABILITIES))
+    router = getattr(ctx.services, "router", None)
+    if module and router is not None and importlib.util.find_spec(f"handlers.{module}") is not None:
+        as_text = replace(msg, kind="text", text=words, event=None, event_key=None)
+        replies = router.dispatch(ctx, as_text, conv)
+        if replies:
+            return replies
+    return [Reply(explanation)]
+
+
+def set_subscribed(ctx: Context, msg: Incoming, subscribed: bool) -> None:
+    """Create the user if new and record whether they follow the account."""
+    with ctx.services.db.session() as session:
+        insert_ignore(session, User, appid=msg.appid, openid=msg.openid, roles=[], profile={}, subscribed=subscribed,
+                      created_at=utcnow(), updated_at=utcnow())
+        session.execute(update(User).where(User.appid == msg.appid, User.openid == msg.openid).values(
+            subscribed=subscribed, unsubscribed_at=None if subscribed else ctx.now))
+
+
+def _as_list(value: Any) -> list[Any]:
+    """WeChat's repeated ``<List>`` parses as a dict for one item and a list for several."""
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def record_grants(ctx: Context, msg: Incoming, payload: Any) -> None:
+    """Store accept/reject per subscribe-message template."""
+    items = _as_list(payload.get("List")) if isinstance(payload, dict) else []
+    with ctx.services.db.session() as session:
+        for item in items:
+            template, status = item.get("TemplateId"), str(item.get("SubscribeStatusString", "")).lower()
+            if not template or status not in {"accept", "reject"}:
+                continue
+            insert_ignore(session, SubscribeGrant, appid=msg.appid, openid=msg.openid, template_id=template,
+                          status=status, updated_at=utcnow())
+            session.execute(update(SubscribeGrant).where(
+                SubscribeGrant.appid == msg.appid, SubscribeGrant.openid == msg.openid,
+                SubscribeGrant.template_id == template).values(status=status, updated_at=utcnow()))
+
+
+def record(ctx: Context, msg: Incoming) -> None:
+    """Keep an audit row for an event that needs no reply."""
+    detail = {"event_key": msg.event_key, "silent": (msg.event or "") in SILENT_EVENTS}
+    with ctx.services.db.session() as session:
+        session.add(AuditLog(appid=msg.appid, actor=msg.openid, action=f"wechat.event.{msg.event or 'unknown'}"[:64],
+                             entity="user", entity_id=msg.openid[:64], detail=detail))
