@@ -44,9 +44,9 @@ def check_chroma(svc: AppServices) -> Check:
     """Chroma is reachable (server heartbeat, or the embedded store opens)."""
     url = svc.settings.chroma_url
     try:
-        from knowledge.store import open_client
+        from knowledge.store import make_client
 
-        client = open_client(svc.settings.data_dir / "chroma", url)
+        client = make_client(svc.settings.data_dir, url)
         client.heartbeat()
         return Check("Chroma", True, f"{'服务器 ' + url if url else '嵌入式存储'}可用")
     except Exception as exc:  # noqa: BLE001

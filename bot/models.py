@@ -211,8 +211,6 @@ class Match(Timestamped, Base):
     achievement_side: Mapped[str | None] = mapped_column(String(16))
     decline_reason: Mapped[str | None] = mapped_column(String(200))
     history: Mapped[list[Any]] = mapped_column(default=list)  # [{"state", "at"}]
-    alerted_demand_at: Mapped[datetime | None]
-    alerted_achievement_at: Mapped[datetime | None]
 
 
 class Event(Timestamped, Base):

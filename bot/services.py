@@ -45,6 +45,17 @@ class AppServices:
         return build_knowledge_base(self.settings)
 
     @cached_property
+    def matcher(self) -> Any:
+        """The two-way matcher, its index synced with the SQL records on first use."""
+        if "matcher" in self.overrides:
+            return self.overrides["matcher"]
+        from bot.matchwire import build_matcher, sync_index
+
+        matcher = build_matcher(self.settings)
+        sync_index(matcher, self.db)
+        return matcher
+
+    @cached_property
     def gateway(self) -> Any:
         """The outbound WeChat API (``bot.gateway.WeChatGateway``), built on first use."""
         if "gateway" in self.overrides:

@@ -35,6 +35,12 @@ JOBS: tuple[JobSpec, ...] = (
         {"trigger": "interval", "minutes": 30},
         "清理超过保留期的未提交草稿（用户回来时会收到提示）",
     ),
+    JobSpec(
+        "match_digest",
+        "jobs.matching:match_digest",
+        {"trigger": "cron", "hour": 9, "minute": 0},
+        "每日补发尚未提醒过的匹配（同一匹配绝不重复提醒）",
+    ),
 )
 
 

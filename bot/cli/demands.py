@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+from datetime import UTC, datetime
+
 import typer
 
-from bot.cli.common import print_json, print_table, services
+from bot.cli.common import fail, print_json, print_table, services
 from bot.models import DEMAND_STATUSES
 from bot.records import DEMAND_FIELDS, as_dict, list_demands
 
@@ -24,3 +27,45 @@ def list_cmd(
         print_json(rows)
     else:
         print_table(rows, ["id", "status", "company", "industry", "need_type", "budget", "region", "title"])
+
+
+def _now() -> datetime:
+    """The current time (UTC)."""
+    return datetime.now(UTC)
+
+
+@app.command("approve")
+def approve_cmd(
+    demand_id: str = typer.Argument(..., help="需求编号，如 D26"),
+    actor: str = typer.Option("cli", "--by", help="审核人"),
+    as_json: bool = typer.Option(False, "--json", help="输出 JSON"),
+) -> None:
+    """Publish a pending demand: notify its owner, record matches, alert the other side."""
+    from bot.matchflow import MatchFlowError, approve_demand
+
+    svc = services()
+    try:
+        result = approve_demand(svc.db, svc.matcher, demand_id=demand_id.upper(), actor=actor, now=_now())
+    except MatchFlowError as exc:
+        fail(str(exc))
+    if as_json:
+        print_json(asdict(result))
+    else:
+        typer.echo(f"需求 {result.demand_id} 已发布：匹配 {result.matches} 项，排队提醒 {result.alerts} 条。")
+
+
+@app.command("reject")
+def reject_cmd(
+    demand_id: str = typer.Argument(..., help="需求编号"),
+    reason: str = typer.Option(..., "--reason", help="退回原因（会告知提交人）"),
+    actor: str = typer.Option("cli", "--by", help="审核人"),
+) -> None:
+    """Reject a pending demand with a reason; the owner is told."""
+    from bot.matchflow import MatchFlowError, reject_demand
+
+    svc = services()
+    try:
+        reject_demand(svc.db, demand_id=demand_id.upper(), reason=reason, actor=actor, now=_now())
+    except MatchFlowError as exc:
+        fail(str(exc))
+    typer.echo(f"需求 {demand_id.upper()} 已退回：{reason}")

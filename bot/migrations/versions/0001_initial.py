@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 19:00:11.156596
+Create Date: 2026-11-27 19:00:48.100690
 """
 
 from __future__ import annotations
@@ -259,8 +259,6 @@ def upgrade() -> None:
     sa.Column('achievement_side', sa.String(length=16), nullable=True),
     sa.Column('decline_reason', sa.String(length=200), nullable=True),
     sa.Column('history', sa.JSON(), nullable=False),
-    sa.Column('alerted_demand_at', bot.models.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('alerted_achievement_at', bot.models.UTCDateTime(timezone=True), nullable=True),
     sa.Column('created_at', bot.models.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', bot.models.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['achievement_id'], ['achievements.id'], ondelete='CASCADE'),
