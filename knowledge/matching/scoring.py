@@ -9,11 +9,12 @@ from knowledge.matching.features import NEED_LABEL, STRUCTURED
 from knowledge.matching.records import MatchRecord
 
 # The combined raw score is in "standard deviations above a random demand/achievement pair":
-# semantic and concept similarities are z-scored against background pairs, structured features add
-# (value - 0.5) * weight. The displayed score maps raw through a logistic centred on RAW_CENTER.
+# the weighted mean of the z-scored similarities available (semantic needs an embedder), plus
+# (value - 0.5) * weight for each structured feature. The displayed score maps raw through a logistic centred on RAW_CENTER.
 RAW_CENTER = 3.0
 RAW_SCALE = 1.0
-DEFAULT_THRESHOLD = 0.5
+DEFAULT_THRESHOLD = 0.35
+SIMILARITIES = ("semantic", "concept", "lexical")
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,7 @@ class Weights:
     lexical: float = 0.0  # surface word+bigram TF-IDF cosine (z-scored): measured to hurt, kept for ablation
     need: float = 0.5  # need type vs what the achievement offers
     maturity: float = 0.5  # maturity, only for demands that want a ready result (成果转化/科技金融)
-    industry: float = 0.0  # same industry: measured neutral to harmful; used in reasons only
+    industry: float = 0.25  # same industry: small, measured gain with partial thesaurus coverage
     region: float = 0.5  # same city/district (neutral when a side has no region)
     budget: float = 0.5  # asking price within budget (neutral when unknown)
 
@@ -58,14 +59,17 @@ def structured_features(demand: MatchRecord, ach: MatchRecord) -> dict[str, floa
 
 
 def raw_score(feats: dict[str, float], weights: Weights) -> float:
-    """Weighted sum: z-scored similarities plus centred structured features."""
-    total = 0.0
+    """Weighted mean of the z-scored similarities present, plus weighted centred structured features."""
+    sim_total, sim_weight, prior = 0.0, 0.0, 0.0
     for name in weights.names():
         w = getattr(weights, name)
-        if w:
-            value = feats.get(name, 0.0)
-            total += w * (value if name in ("semantic", "concept", "lexical") else value - 0.5)
-    return total
+        if not w or name not in feats:
+            continue
+        if name in SIMILARITIES:
+            sim_total, sim_weight = sim_total + w * feats[name], sim_weight + w
+        else:
+            prior += w * (feats[name] - 0.5)
+    return (sim_total / sim_weight if sim_weight else 0.0) + prior
 
 
 def display_score(raw: float) -> float:
@@ -85,7 +89,7 @@ def reasons(demand: MatchRecord, ach: MatchRecord, feats: dict[str, float], shar
     if ach.maturity in ("中试", "已产业化"):
         out.append(f"成果已{'中试' if ach.maturity == '中试' else '产业化'}")
     if feats.get("region", 0.5) >= 0.75:
-        out.append("同在本地区" if feats["region"] < 1 else f"同在{demand.region}")
+        out.append(f"同在{demand.region}" if feats["region"] >= 1 else "同在一市")
     if feats.get("budget", 0.5) >= 1.0:
         out.append("报价在预算内")
     if len(out) < 2:
