@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
-
+from bot.db import utcnow
 from bot.models import Outbox
+from bot.upsert import insert_ignore
 
 
 def notify(
-    session: Session,
+    session: Any,
     *,
     appid: str,
     openid: str,
@@ -20,14 +19,12 @@ def notify(
     key: str,
     text: str,
     extra: dict[str, Any] | None = None,
+    now: datetime | None = None,
 ) -> bool:
     """Queue ``text`` for ``openid`` once per idempotency ``key``; False when the key was already queued."""
-    if session.scalar(select(Outbox.id).where(Outbox.idempotency_key == key)) is not None:
-        return False
-    row = Outbox(appid=appid, openid=openid, kind=kind, idempotency_key=key, payload={"text": text, **(extra or {})})
-    try:
-        with session.begin_nested():
-            session.add(row)
-    except IntegrityError:  # a concurrent transaction queued the same key first
-        return False
-    return True
+    stamp = now or utcnow()
+    return insert_ignore(
+        session, Outbox, appid=appid, openid=openid, kind=kind, idempotency_key=key,
+        payload={"text": text, **(extra or {})}, status="pending", attempts=0,
+        next_attempt_at=stamp, created_at=stamp,
+    )

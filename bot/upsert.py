@@ -13,5 +13,6 @@ def insert_ignore(session: Session, model: type[Any], **values: Any) -> bool:
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    result = session.execute(insert(model).values(**values).on_conflict_do_nothing())
+    # A Core insert on the table: the ORM-enabled path does not report rowcount on psycopg.
+    result = session.execute(insert(model.__table__).values(**values).on_conflict_do_nothing())
     return bool(result.rowcount)  # type: ignore[attr-defined]
