@@ -224,7 +224,8 @@ def enqueue_notice(session: Session, *, appid: str, openid: str, key: str, kind:
         appid=appid, idempotency_key=key, openid=openid, kind=kind, payload=payload,
         status="pending", attempts=0, next_attempt_at=now, created_at=now,
     ).on_conflict_do_nothing(index_elements=["idempotency_key"])
-    return session.execute(stmt).rowcount == 1
+    # RETURNING, not rowcount: psycopg reports rowcount -1 for these inserts under SQLAlchemy 2.1.
+    return session.execute(stmt.returning(Outbox.id)).first() is not None
 
 
 # --- views --------------------------------------------------------------------------------------
