@@ -52,6 +52,10 @@ class Settings(BaseSettings):
     daily_push_cap: int = 5
     quiet_hours: str = "22:00-08:00"
     reminder_hours: list[int] = Field(default_factory=lambda: [24, 2])
+    outbox_max_attempts: int = 6
+    outbox_backoff_seconds: int = 60
+    template_ids: dict[str, str] = Field(default_factory=dict)  # push kind → 模板消息 template id
+    subscribe_template_ids: dict[str, str] = Field(default_factory=dict)  # push kind → 订阅通知 template id
     scheduler: bool = True
     seed_samples: bool = True
 

@@ -30,6 +30,12 @@ class JobSpec:
 
 JOBS: tuple[JobSpec, ...] = (
     JobSpec(
+        "outbox_dispatch",
+        "bot.dispatch:dispatch_outbox",
+        {"trigger": "interval", "seconds": 30},
+        "发送到期的推送（选择渠道、免打扰、每日上限、失败重试）",
+    ),
+    JobSpec(
         "draft_expiry",
         "jobs.drafts:expire_drafts",
         {"trigger": "interval", "minutes": 30},
