@@ -1,0 +1,193 @@
+"""The achievement flow (项目库): a researcher registers a result and says which needs they want alerts for.
+
+Start: the menu (``start``), "登记成果"/"放到项目库", or a research result being offered ("…研究院，有个…工艺，
+中试做完了"). Diagram: ``handlers/achievement_flow.md``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bot.privacy import remember_contact
+from bot.submissions import AchievementInput, submit_achievement
+from handlers import forms, triage
+from handlers.account import give_consent, has_consented
+from handlers.base import Context, ConversationState, Incoming, Reply, Router
+from handlers.fields import choice_field, contact_name_field, org_field, phone_field
+from knowledge.extract import extract_industry, extract_ip, extract_maturity
+from knowledge.vocab import INDUSTRIES, MATURITIES
+
+FLOW = "achievement"
+_OBJECT = re.compile(
+    r"(?:是|有个|有一个|有一项|有项|做了个|研发了|开发了|一种|一项|一套)?(?P<body>[^，,。；;]{2,30}?)的?"
+    r"(?P<noun>技术|工艺|方法|系统|装置|设备|材料|平台|模型|算法|产品|疫苗|品种|配方|试剂)"
+)
+_LEAD = re.compile(r"^(我们的|我们|我|这个|这项|那个|就是|主要是|是|有|做了|研发了|开发了|研制了|发明了|搞了|"
+                   r"一个|一种|一项|一套|个|种|项)+")
+_GENERIC = {"基于", "方法", "技术", "一种", "工艺", "系统", "装置", "实现", "进行", "研究", "应用", "提高", "绿色", "用于",
+            "利用", "采用", "目前", "已经", "阶段", "企业", "我们", "有个", "中试", "小试", "产业化", "做完"}
+_NONE = re.compile(r"^(没有|无|暂无|还没有|目前没有|没)")
+_NO_ALERTS = re.compile(r"(不要|不用|不需要|别|不想)(再)?(收到|接收)?(提醒|通知|推送)")
+_IP_WORDS = re.compile(r"(专利|软著|软件著作权|著作权|商标|标准|品种权|技术秘密)")
+
+
+def _summary(text: str, facts: dict[str, Any]) -> str | None:
+    """The technical part of any message (only when it carries a technical cue)."""
+    return triage.offer_text(text)
+
+
+def _summary_answer(text: str) -> str | None:
+    """A direct answer to "请介绍这项成果"."""
+    return triage.offer_text(text, strict=False)
+
+
+def title_from(text: str) -> str | None:
+    """A title from the description: '是机床主轴…补偿的技术' → '机床主轴…补偿技术'."""
+    for clause in triage.CLAUSE.split(text or ""):
+        m = _OBJECT.search(clause)
+        if m:
+            body = _LEAD.sub("", m.group("body")).strip()
+            if len(body) >= 2:
+                return (body + m.group("noun"))[:40]
+    return None
+
+
+def keywords_of(text: str, top: int = 6) -> list[str]:
+    """Key terms of the title and summary (jieba TF-IDF), longest first among equals."""
+    import jieba.analyse
+
+    tags = jieba.analyse.extract_tags(text, topK=top * 2)
+    return [t for t in tags if len(t) >= 2 and not re.search(r"[\d%]", t) and t not in _GENERIC][:top]
+
+
+def derive(values: dict[str, Any]) -> dict[str, Any]:
+    """Title from the summary when not given; keywords from title and summary."""
+    out: dict[str, Any] = {}
+    title = values.get("title") or title_from(values.get("summary") or "")
+    if title:
+        out["title"] = title
+    text = f"{title or ''} {values.get('summary') or ''}".strip()
+    if text:
+        out["keywords"] = keywords_of(text)
+    out["alerts"] = {"default": True}
+    return out
+
+
+def parse_ip(text: str) -> str | None:
+    """An IP answer ('两项授权发明专利', '有软著'); '没有专利' → '无'."""
+    if _NONE.match(text.strip()):
+        return "无"
+    return extract_ip(text) or (text.strip()[:100] if _IP_WORDS.search(text) else None)
+
+
+def parse_alerts(text: str) -> dict[str, Any] | None:
+    """Which demands to be alerted about: industries and keywords, or none ('不用提醒')."""
+    if _NO_ALERTS.search(text):
+        return {"none": True}
+    industries = [i for i in INDUSTRIES if i in text] or [i for i in [extract_industry(text)] if i]
+    words = [w for w in re.split(r"[\s,，、；;和及]+", text) if 2 <= len(w) <= 12 and w not in industries]
+    return {"industries": industries, "keywords": words[:8]} if industries or words else None
+
+
+def _alerts_said(text: str, facts: dict[str, Any]) -> dict[str, Any] | None:
+    """'不要提醒' anywhere; '提醒我…方向的需求' sets the alert topics."""
+    if _NO_ALERTS.search(text):
+        return {"none": True}
+    m = re.search(r"提醒我?(.{2,40}?)(?:方向|领域|方面)?的?(?:需求|企业)", text)
+    return parse_alerts(m.group(1)) if m else None
+
+
+def format_alerts(value: dict[str, Any]) -> str:
+    """Human form of the alert choice."""
+    if value.get("none"):
+        return "不接收（需要时可说“提醒改成…”）"
+    if value.get("default"):
+        return "所属领域的新需求（可说“提醒改成…”或“不要提醒”）"
+    return "、".join([*value.get("industries", []), *value.get("keywords", [])])
+
+
+FIELDS = (
+    org_field("institution", "所在单位", "请问您所在的单位（高校或科研院所）全称是？",
+              ("单位", "学校", "机构", "研究院"), keys=("institution", "company")),
+    forms.Field("summary", "成果简介", "请简单介绍这项成果：解决什么问题、关键指标、应用情况。",
+                extractor=_summary, parser=_summary_answer, append=True, aliases=("简介", "介绍", "描述")),
+    forms.Field("title", "成果名称", "这项成果叫什么名字？（一句话即可）", parser=lambda t: t.strip()[:60] or None,
+                aliases=("名称", "标题", "题目")),
+    choice_field("field", "所属领域", "属于哪个领域？", INDUSTRIES, ("领域", "行业")),
+    choice_field("maturity", "成熟度", "目前到了哪个阶段？", MATURITIES, ("成熟度", "阶段"),
+                 fact_key="maturity", extract=extract_maturity),
+    forms.Field("ip", "知识产权", "有专利等知识产权吗？例如“授权发明专利2项”；没有请回复“无”。", required=False,
+                extractor=lambda _t, f: f.get("ip"), parser=parse_ip, skip_value="无", aliases=("知识产权", "专利")),
+    forms.Field("keywords", "关键词", "请给几个关键词，用顿号隔开：", asked=False, aliases=("关键词",),
+                parser=lambda t: [w for w in re.split(r"[\s,，、；;]+", t) if w], formatter="、".join),
+    contact_name_field(),
+    phone_field(),
+    forms.Field("alerts", "需求提醒", "想收到哪些方向的企业需求提醒？可以说领域或关键词。", required=False, asked=False,
+                extractor=_alerts_said, parser=parse_alerts, formatter=format_alerts, aliases=("提醒", "需求提醒")),
+)
+
+
+def _alerts(values: dict[str, Any]) -> list[dict[str, Any]]:
+    """Interest rows for the researcher's alert choice."""
+    choice = values.get("alerts") or {"default": True}
+    if choice.get("none"):
+        return []
+    if choice.get("default"):
+        return [{"industry": values["field"], "keywords": list(values.get("keywords") or [])[:5]}]
+    industries = choice.get("industries") or [None]
+    return [{"industry": i, "keywords": choice.get("keywords", [])} for i in industries]
+
+
+def _submit(ctx: Context, msg: Incoming, values: dict[str, Any]) -> list[Reply]:
+    """Store the achievement and its alert interests; tell the researcher what happens next."""
+    ip = values.get("ip")
+    data = AchievementInput(
+        title=values["title"], summary=values["summary"], field=values["field"], institution=values["institution"],
+        maturity=values["maturity"], ip=None if ip in (None, "无") else ip, keywords=list(values.get("keywords") or []),
+        contact_name=values["contact_name"], contact_phone=values["contact_phone"], alerts=_alerts(values),
+    )
+    row = submit_achievement(ctx.services.db, data, appid=msg.appid, openid=msg.openid, now=ctx.now)
+    remember_contact(ctx.services.db, msg.appid, msg.openid, name=data.contact_name, phone=data.contact_phone,
+                     company=data.institution, role="researcher")
+    return [Reply(f"已收录到项目库，成果编号 {row.id}。\n有匹配的企业需求时会通知您，对接双方都同意后才交换联系方式。\n"
+                  "可回复“我的信息”查看已登记的内容。")]
+
+
+FORM = forms.Form(
+    name=FLOW, noun="科技成果", fields=FIELDS, submit=_submit, derive=derive,
+    opener="好的，我来帮您把成果登记到项目库。随时可说“取消”或“重新填”。", edit_example="成熟度改成中试",
+    consent=has_consented, record_consent=give_consent,
+)
+
+
+def start(ctx: Context, conv: ConversationState, *texts: str) -> list[Reply]:
+    """Open the achievement flow (menu entry point); ``texts`` already describe the result."""
+    replies = forms.start(FORM, ctx, conv, texts)
+    seed = "，".join(filter(None, (triage.offer_text(t, strict=False) for t in texts)))
+    values = forms.values_of(conv)
+    if seed and seed not in (values.get("summary") or "") and triage.TECH.search(seed):
+        values["summary"] = seed
+        replies = forms.next_step(FORM, conv, FORM.opener)
+    return replies
+
+
+def route(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | None:
+    """Start the flow on an explicit request or a result being offered."""
+    text = (msg.text or "").strip()
+    if not text or conv.flow:
+        return None
+    if triage.wants_achievement(text) or triage.looks_like_achievement(text):
+        return start(ctx, conv, text)
+    return None
+
+
+def continue_flow(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | None:
+    """Continue an open achievement draft."""
+    return forms.handle(FORM, ctx, msg, conv)
+
+
+def register(router: Router) -> None:
+    """Register the achievement route (order 60) and its flow handler."""
+    router.add("achievement", route, order=60)
+    router.add_flow(FLOW, continue_flow)

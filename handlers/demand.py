@@ -1,0 +1,158 @@
+"""The demand flow (问题库): an entrepreneur describes a problem in their own words; a structured demand results.
+
+Start: the menu (``start``), "提需求"/"登记需求"/"有个技术难题", or a message that clearly describes a need.
+A self-introduction ("我们是随州的，做专用汽车的") is remembered for a day and used when the need follows.
+Diagram: ``handlers/demand_flow.md``.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.privacy import remember_contact
+from bot.submissions import DemandInput, submit_demand
+from handlers import forms, triage
+from handlers.account import give_consent, has_consented
+from handlers.base import Context, ConversationState, Incoming, Reply, Router
+from handlers.fields import (
+    budget_field,
+    choice_field,
+    contact_name_field,
+    org_field,
+    phone_field,
+    region_field,
+)
+from knowledge.extract import extract_need_type
+from knowledge.vocab import INDUSTRIES, NEED_TYPES
+
+FLOW = "demand"
+INTRO_TTL = timedelta(days=1)
+_FILLERS = re.compile(r"^(我们的|我们|咱们|主要是|主要|就是|现在|目前|一直|想要|想|希望|找个|寻找|个)+")
+
+
+def _description(text: str, facts: dict[str, Any]) -> str | None:
+    """The need/problem part of any message (only when it carries a need or problem cue)."""
+    return triage.need_text(text)
+
+
+def _description_answer(text: str) -> str | None:
+    """A direct answer to "请描述您的问题": the user's words minus contact/budget clauses."""
+    return triage.need_text(text, strict=False) or (text.strip() if len(text.strip()) >= 4 else None)
+
+
+def _title_score(clause: str) -> int:
+    """How well a clause names the problem: problems beat searches, generic help-seeking scores low."""
+    score = 2 * bool(triage.PROBLEM.search(clause)) + bool(triage.SEEK.search(clause))
+    return score - 2 * bool(re.search(r"(高校|专家|帮忙|帮助|招不到|解决$)", clause))
+
+
+def derive_title(values: dict[str, Any]) -> dict[str, Any]:
+    """A short title from the description: its most problem-like clause, trimmed."""
+    clauses = [c for c in triage.CLAUSE.split(values.get("description") or "") if c.strip()]
+    if not clauses:
+        return {}
+    best = max(clauses, key=_title_score)
+    title = _FILLERS.sub("", best.strip()) or best.strip()
+    return {"title": title[:24]}
+
+
+FIELDS = (
+    forms.Field("title", "需求标题", "请用一句话概括您的需求（作为标题）：", asked=False, aliases=("标题", "题目")),
+    forms.Field(
+        "description", "问题描述", "请简单说说遇到的问题或需求：做什么产品、卡在哪里、想找什么样的帮助？",
+        extractor=_description, parser=_description_answer, append=True, aliases=("描述", "需求描述", "问题"),
+    ),
+    org_field("company", "单位名称", "请问贵单位的全称是？（例如：襄阳××有限公司）", ("公司", "公司名", "单位", "企业名称")),
+    choice_field("industry", "所属行业", "属于哪个行业？", INDUSTRIES, ("行业", "领域")),
+    choice_field("need_type", "需求类型", "属于哪类需求？", NEED_TYPES, ("类型", "需求类别"),
+                 fact_key="need_type", extract=extract_need_type),
+    region_field("所在地区", "贵单位在哪个区县？例如 高新区、樊城、枣阳、十堰、随州"),
+    budget_field("预算", "预算大概多少？例如 50万、50-80万；还没定可以回复“面议”。"),
+    contact_name_field(),
+    phone_field(),
+)
+
+
+def _submit(ctx: Context, msg: Incoming, values: dict[str, Any]) -> list[Reply]:
+    """Store the demand and tell the user what happens next."""
+    budget = values.get("budget") or {"text": "面议"}
+    settings = ctx.services.settings
+    data = DemandInput(
+        company=values["company"], industry=values["industry"], need_type=values["need_type"],
+        title=values["title"], description=values["description"], region=values["region"],
+        budget=budget["text"], budget_raw=budget.get("raw"), budget_low_wan=budget.get("low"),
+        budget_high_wan=budget.get("high"), contact_name=values["contact_name"], contact_phone=values["contact_phone"],
+    )
+    demand = submit_demand(ctx.services.db, data, appid=msg.appid, openid=msg.openid, now=ctx.now,
+                           require_review=settings.require_review)
+    remember_contact(ctx.services.db, msg.appid, msg.openid, name=data.contact_name, phone=data.contact_phone,
+                     company=data.company, role="enterprise")
+    return [Reply(submitted_text(demand.id, settings.require_review))]
+
+
+def submitted_text(demand_id: str, reviewed: bool) -> str:
+    """What the user is told after submitting."""
+    if reviewed:
+        return (f"已提交，需求编号 {demand_id}。\n科创联络员会在 1–3 个工作日内审核，"
+                "通过后发布到问题库并为您匹配科技成果。\n可回复“我的需求”查看进度。")
+    return f"已发布到问题库，需求编号 {demand_id}。\n有匹配的科技成果会第一时间通知您。\n可回复“我的需求”查看。"
+
+
+FORM = forms.Form(
+    name=FLOW, noun="技术需求", fields=FIELDS, submit=_submit, derive=derive_title,
+    opener="好的，我来帮您登记技术需求（问题库）。随时可说“取消”或“重新填”。", edit_example="预算改成100万",
+    consent=has_consented, record_consent=give_consent,
+)
+
+
+def start(ctx: Context, conv: ConversationState, *texts: str) -> list[Reply]:
+    """Open the demand flow (menu entry point); ``texts`` are earlier words that already describe the need."""
+    seed = "，".join(filter(None, (triage.need_text(t, strict=False) for t in texts)))
+    replies = forms.start(FORM, ctx, conv, texts)
+    if seed and seed not in (forms.values_of(conv).get("description") or ""):
+        forms.values_of(conv)["description"] = seed
+        replies = forms.next_step(FORM, conv, FORM.opener)
+    conv.data.pop("intro", None)
+    return replies
+
+
+def _recent_intro(ctx: Context, conv: ConversationState) -> str | None:
+    """The self-introduction the user sent recently, if any."""
+    intro = conv.data.get("intro") or {}
+    stamp = intro.get("at")
+    if not stamp or ctx.now - datetime.fromisoformat(stamp) > INTRO_TTL:
+        return None
+    return str(intro.get("text") or "") or None
+
+
+def _intro_reply(ctx: Context, conv: ConversationState, text: str) -> list[Reply]:
+    """Remember an organisation's self-introduction and invite the need."""
+    conv.data["intro"] = {"text": text, "at": ctx.now.isoformat()}
+    return [Reply("您好！请问遇到了什么技术难题，或需要什么帮助（技术、人才、检测、资金等）？\n"
+                  "直接描述就行，我帮您登记到问题库；想咨询政策也可以直接问。")]
+
+
+def route(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | None:
+    """Start the flow on an explicit request or a need description; remember self-introductions."""
+    text = (msg.text or "").strip()
+    if not text or conv.flow:
+        return None
+    intro = _recent_intro(ctx, conv)
+    if triage.wants_demand(text) or triage.looks_like_need(text, after_intro=bool(intro)):
+        return start(ctx, conv, *(t for t in (intro, text) if t))
+    if triage.is_intro(text) and not triage.looks_like_achievement(text):
+        return _intro_reply(ctx, conv, text)
+    return None
+
+
+def continue_flow(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | None:
+    """Continue an open demand draft."""
+    return forms.handle(FORM, ctx, msg, conv)
+
+
+def register(router: Router) -> None:
+    """Register the demand route (order 50) and its flow handler."""
+    router.add("demand", route, order=50)
+    router.add_flow(FLOW, continue_flow)

@@ -1,0 +1,220 @@
+"""Message triage for the dialogue flows: need description vs policy question vs achievement offer.
+
+Rule-based and explainable: a *need* is a problem and/or a search for help (technology, people, money,
+testing, equipment) stated by an organisation; a *policy question* asks (question form) about policies,
+subsidies, applications; an *achievement offer* comes from a research side (institution, researcher) and
+offers a result (maturity, patents, 转化/转让). Extraction itself lives in ``knowledge.extract``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from knowledge.extract import (
+    extract_all,
+    extract_amount,
+    extract_maturity,
+    extract_need_type,
+    extract_phones,
+    extract_region,
+    has_correction_cue,
+    industry_hit,
+    is_affirmative,
+    is_skip,
+)
+from knowledge.extract.orgs import is_academic, org_spans
+
+QUESTION = re.compile(
+    r"([?？]|[吗么嘛呢]\s*$|怎么|怎样|如何|哪些|哪里|哪儿|哪个|什么|多少|几个|几年|多久|多长|是否|能否|能不能|"
+    r"可不可以|可以不|有没有|行不行|要不要|需不需要|咋|啥)"
+)
+POLICY = re.compile(
+    r"(政策|补贴|补助|奖励|奖补|资助|扶持|申报|认定|评价|入库|加计扣除|扣除|高企|高新技术企业|科技型中小企业|院士|"
+    r"工作站|服务站|托举|首席技术专家|技术合同|科技贷|质押|贴息|税|减免|条件|流程|截止|期限|办理|志愿者|特派员|"
+    r"创新券|资格|门槛|比例|规定|办法|申请)"
+)
+SEEK = re.compile(
+    r"(想找|寻找|找个|找家|找一?些|找到|找高校|找专家|找人|找地方|求购|求助|求一?个|需要(?!什么|哪些|多少)|想要|希望|"
+    r"想引进|引进|想买|购买|买过来|想做|想给|想让|想把|想在|想提高|想提升|想降低|想改善|想改进|想开发|想研发|想实现|"
+    r"想上|想解决|解决|攻关|合作|帮忙|帮我们|外协|委托|对接|招不到|招人|缺人|缺资金|缺钱|缺技术|贷款|融资|替代)"
+)
+PROBLEM = re.compile(
+    r"(不行|不好(?!意思)|不够|不稳定|不达标|不合格|不均匀|太大|太高|太低|太贵|太差|太慢|太多|太重|老是|总是|经常|变形|开裂|"
+    r"磨损|故障|难题|瓶颈|卡脖子|达不到|跟不上|受不了|问题|效率低|成本高|良率|废品|报废|污染|超标|降功率|对不上|"
+    r"招不到|缺|难)"
+)
+ORG_CONTEXT = re.compile(r"(我们|我司|我厂|咱们|公司|厂里|企业|合作社|车间|工厂|产线|生产线|基地)")
+RESEARCHER = re.compile(r"(老师|教授|研究员|博士后|课题组|团队|实验室|研究所|研究院|高校|学院|大学)")
+OFFER = re.compile(
+    r"(转让|转化|推广|授权|许可|找企业|找厂家|找公司|找合作方|寻找合作|找买家|放到项目库|项目库|成果库|入库|"
+    r"(?:我们|我)(?:有|研发|开发|做)(?:了)?(?:个|一个|一项|项|些|几项|一套|套)?.{0,16}(?:技术|工艺|成果|专利|装置|系统|方法|材料|产品))"
+)
+REGISTER_DEMAND = re.compile(
+    r"((?:提|发布|登记|发|录入|填|报|上报|提交|挂|写|登)(?:一?个|一下|一条|条|点|些)?(?:技术|科技|企业|我们的|项目)?"
+    r"(?:需求|难题)|有(?:个|一个|些|几个|一些)(?:技术)?(?:难题|需求)|问题库|需求登记|技术难题)"
+)
+WANTS_DEMAND = re.compile(f"{REGISTER_DEMAND.pattern}|找技术|找专家|找成果")
+WANTS_ACHIEVEMENT = re.compile(
+    r"((?:登记|发布|录入|上传|提交|放到|放进|挂到|入|登)(?:个|一个|一下|一项|我们的|我的)?(?:科技|科研)?"
+    r"(?:成果|项目库|成果库)|成果登记|项目库|成果库|专利转让|转让专利|"
+    r"(?:我|我们|我们团队|团队|课题组|实验室)有(?:个|一个|一项|项|几项|些|一些)?(?:科研|科技)?(?:成果|专利)|"
+    r"(?:成果|专利).{0,10}(?:找企业|寻找企业|找厂家|转让|推广|许可|授权给))"
+)
+OTHER_COMMAND = re.compile(
+    r"^(我要报名|报名|取消报名|我的报名|我的活动|签到|感兴趣|不合适|转人工|人工客服|帮助|菜单|我的信息|我的资料|"
+    r"删除我的信息|删除我的数据|我的需求|我的成果|隐私)"
+)
+GREETING = re.compile(r"^(你好|您好|在吗|在不在|你们好|哈喽|hello|hi|喂)[啊呀呢吗，,！!。\s]*")
+CONTACT_CUE = re.compile(r"(联系人|联系方式|电话|手机|号码|我是|我叫|我姓|找我|姓名|微信)")
+COMPANY_CUE = re.compile(r"(公司叫|公司名|名称|全称|单位是|单位叫|厂名|我们是.{0,20}(公司|合作社|厂|集团))")
+CLAUSE = re.compile(r"[，,。；;！!？?\n]+")
+FACT_KEYS = ("company", "institution", "budget", "region", "contact_name", "contact_phone")
+
+
+def is_question(text: str) -> bool:
+    """Question form: a question mark, 吗/呢 at the end, or a question word."""
+    return bool(QUESTION.search(text))
+
+
+def is_policy_question(text: str) -> bool:
+    """A question about policies, subsidies, applications (answered by the policy Q&A)."""
+    return is_question(text) and bool(POLICY.search(text))
+
+
+def has_form_facts(text: str) -> bool:
+    """Whether a message carries concrete form values (company, budget, region, contact)."""
+    facts = extract_all(text)
+    return any(key in facts for key in FACT_KEYS)
+
+
+def is_other_command(text: str) -> bool:
+    """A command owned by another capability (sign-ups, account, hand-off), even mid-form."""
+    return bool(OTHER_COMMAND.match(text.strip()))
+
+
+def wants_demand(text: str) -> bool:
+    """The user explicitly asks to register a need ('提需求', '登记个技术需求', '有个技术难题')."""
+    return bool(WANTS_DEMAND.search(text)) and "我的需求" not in text
+
+
+def wants_achievement(text: str) -> bool:
+    """The user explicitly asks to register a research result ('登记成果', '放到项目库')."""
+    return bool(WANTS_ACHIEVEMENT.search(text))
+
+
+def _academic(text: str) -> bool:
+    """The speaker belongs to a research institution."""
+    return any(is_academic(name) for _, _, name in org_spans(text)) or bool(RESEARCHER.search(text))
+
+
+def looks_like_achievement(text: str) -> bool:
+    """A research result being offered: explicit, or a research actor plus an offer/maturity/patent cue."""
+    if wants_achievement(text):
+        return True
+    if not _academic(text) or is_question(text):
+        return False
+    return bool(OFFER.search(text) or extract_maturity(text))
+
+
+def need_score(text: str) -> int:
+    """How strongly a message describes a need: seeking help (2), a problem, a need type, an organisation."""
+    facts = extract_all(text)
+    score = 2 * bool(SEEK.search(text)) + bool(PROBLEM.search(text))
+    score += bool(extract_need_type(text)) + bool(ORG_CONTEXT.search(text) or "industry" in facts)
+    return score
+
+
+def looks_like_need(text: str, *, after_intro: bool = False) -> bool:
+    """A need description rather than a policy question, an achievement offer or small talk."""
+    if len(text) < 4 or looks_like_achievement(text):
+        return False
+    if is_question(text) and (POLICY.search(text) or not SEEK.search(text)):
+        return False
+    return need_score(text) >= (2 if after_intro else 3)
+
+
+def is_intro(text: str) -> bool:
+    """A self-introduction of an organisation ('我们是随州的，做专用汽车的') without a request yet."""
+    if is_question(text) or len(text) > 80 or not ORG_CONTEXT.search(text):
+        return False
+    facts = extract_all(text)
+    return any(key in facts for key in ("region", "industry", "company"))
+
+
+def plain_answer(text: str) -> bool:
+    """Could the whole message be a direct answer to a question (not a yes/no, skip or question)?"""
+    t = text.strip()
+    return bool(t) and not is_question(t) and not is_affirmative(t) and not is_skip(t) and len(t) <= 200
+
+
+TECH = re.compile(
+    r"(技术|工艺|方法|系统|装置|设备|材料|专利|软著|中试|小试|产业化|实验室|用上了|应用|精度|效率|指标|性能|算法|"
+    r"模型|平台|品种|配方|疫苗|试剂|传感|检测|控制|补偿|合成|制备|改性|涂层|工程化|样机)"
+)
+IP_CLAUSE = re.compile(r"(专利|软著|著作权|知识产权)")
+POLITE = re.compile(r"^(不好意思|抱歉|麻烦了?|谢谢|对不起|哦|嗯|好的|那个|这个)$")
+
+
+def _drop_clause(clause: str, ip: bool = False) -> bool:
+    """Clauses that carry contact, organisation, budget or chit-chat rather than the content itself."""
+    if extract_phones(clause) or CONTACT_CUE.search(clause) or POLITE.match(clause):
+        return True
+    if extract_amount(clause) and not SEEK.search(clause):  # '预算两百万' goes; '想贷款300万' stays
+        return True
+    if ip and IP_CLAUSE.search(clause) and len(clause) <= 14:  # '有两项发明专利' is its own field
+        return True
+    if COMPANY_CUE.search(clause) or GREETING.match(clause) or _is_trigger(clause) or _org_only(clause):
+        return True
+    if has_correction_cue(clause) and not SEEK.search(clause) and not PROBLEM.search(clause):
+        return True
+    return len(clause) <= 6 and extract_region(clause) is not None
+
+
+def _is_trigger(clause: str) -> bool:
+    """A short 'I want to register…' clause."""
+    return len(clause) <= 16 and bool(REGISTER_DEMAND.search(clause) or WANTS_ACHIEVEMENT.search(clause))
+
+
+def _org_only(clause: str) -> bool:
+    """A clause that is little more than an organisation name ('楚北农业科学研究院茶叶所')."""
+    spans = org_spans(clause)
+    return bool(spans) and len(clause) - sum(end - start for start, end, _ in spans) <= 4
+
+
+def content_text(text: str, cue: re.Pattern[str] | None, *, drop_ip: bool = False) -> str | None:
+    """The user's own words minus contact/budget/organisation clauses; with ``cue``, only if it matches."""
+    t = GREETING.sub("", text.strip())
+    kept = [c.strip() for c in CLAUSE.split(t) if c.strip() and not _drop_clause(c.strip(), drop_ip)]
+    body = "，".join(kept)
+    if len(body) < 4 or is_affirmative(body) or is_skip(body):
+        return None
+    if cue is not None and not cue.search(body):
+        return None
+    return body
+
+
+NEED_CUE = re.compile(f"{SEEK.pattern}|{PROBLEM.pattern}")
+
+
+def need_text(text: str, *, strict: bool = True) -> str | None:
+    """The need/problem part of a message; ``strict`` requires a need or problem cue."""
+    return content_text(text, NEED_CUE if strict else None)
+
+
+def offer_text(text: str, *, strict: bool = True) -> str | None:
+    """The technical description of a research result; ``strict`` requires a technical cue."""
+    return content_text(text, TECH if strict else None, drop_ip=True)
+
+
+def city_of(region: str | None) -> str | None:
+    """The city of a canonical region ('襄阳市高新区' → '襄阳')."""
+    if not region:
+        return None
+    m = re.match(r"(襄阳|十堰|随州|神农架)", region)
+    return m.group(1) if m else None
+
+
+def industry_named(text: str) -> str | None:
+    """The industry the text names or implies."""
+    hit = industry_hit(text)
+    return hit.value if hit else None
