@@ -28,6 +28,7 @@ CAPABILITIES = (
     "也可以点击下方菜单。随时回复“帮助”查看本说明。"
 )
 WELCOME = "感谢关注！" + CAPABILITIES
+NOT_UNDERSTOOD = "抱歉，我还没理解您的意思。"
 NOT_HEARD = "抱歉，没听清您的语音。请再说一遍，或直接输入文字。"
 RECEIVED = {
     "image": "收到您的图片。我暂时还看不懂图片，请用文字描述您的问题。",
@@ -58,8 +59,14 @@ GRANT_EVENTS = {"subscribe_msg_popup_event": "SubscribeMsgPopupEvent",
 
 
 def register(router: Router) -> None:
-    """Answer events, non-text messages and help words before every other capability."""
+    """Answer events, non-text messages and help words first; catch text nobody understood last."""
     router.add("menu", handle, order=10)
+    router.add("fallback", fallback, order=1000)
+
+
+def fallback(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | None:
+    """Last resort for text nobody understood: say so and list what the bot can do."""
+    return [Reply(NOT_UNDERSTOOD + CAPABILITIES)] if msg.kind == "text" else None
 
 
 def handle(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | None:

@@ -31,6 +31,7 @@ class Call:
     path: str
     query: dict[str, str]
     body: dict[str, Any]
+    ok: bool = False  # answered with errcode 0
     at: float = field(default_factory=time.monotonic)
 
 
@@ -93,7 +94,7 @@ class FakeWeChat:
     def texts(self, openid: str | None = None) -> list[str]:
         """Customer-service text contents that were accepted, optionally for one user."""
         return [c.body["text"]["content"] for c in self.of("custom")
-                if c.body.get("msgtype") == "text" and c.body.get("_ok")
+                if c.ok and c.body.get("msgtype") == "text"
                 and (openid is None or c.body.get("touser") == openid)]
 
     def _issue_token(self) -> dict[str, Any]:
@@ -125,7 +126,7 @@ class FakeWeChat:
                 return 404, {"errcode": 404, "errmsg": "not found"}
             if call.query.get("access_token") not in self.valid_tokens:
                 return 200, {"errcode": 40001, "errmsg": "invalid credential"}
-            call.body["_ok"] = True
+            call.ok = True
             return 200, {"errcode": 0, "errmsg": "ok", "msgid": len(self.calls)}
 
 
