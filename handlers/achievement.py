@@ -7,6 +7,7 @@ Start: the menu (``start``), "登记成果"/"放到项目库", or a research res
 from __future__ import annotations
 
 import re
+import threading
 from typing import Any
 
 from bot.privacy import remember_contact
@@ -27,6 +28,7 @@ _LEAD = re.compile(r"^(我们的|我们|我|这个|这项|那个|就是|主要�
                    r"一个|一种|一项|一套|个|种|项)+")
 _GENERIC = {"基于", "方法", "技术", "一种", "工艺", "系统", "装置", "实现", "进行", "研究", "应用", "提高", "绿色", "用于",
             "利用", "采用", "目前", "已经", "阶段", "企业", "我们", "有个", "中试", "小试", "产业化", "做完"}
+_READY = ("institution", "summary", "field", "maturity", "contact_name", "contact_phone")
 _NONE = re.compile(r"^(没有|无|暂无|还没有|目前没有|没)")
 _NO_ALERTS = re.compile(r"(不要|不用|不需要|别|不想)(再)?(收到|接收)?(提醒|通知|推送)")
 _IP_WORDS = re.compile(r"(专利|软著|软件著作权|著作权|商标|标准|品种权|技术秘密)")
@@ -53,6 +55,14 @@ def title_from(text: str) -> str | None:
     return None
 
 
+def warm_keywords() -> None:
+    """Load jieba's dictionary in the background (seconds on a cold process) before the summary needs it."""
+    import jieba
+
+    if not jieba.dt.initialized:
+        threading.Thread(target=jieba.initialize, name="kc-jieba-warm", daemon=True).start()
+
+
 def keywords_of(text: str, top: int = 6) -> list[str]:
     """Key terms of the title and summary (jieba TF-IDF), longest first among equals."""
     import jieba.analyse
@@ -68,7 +78,7 @@ def derive(values: dict[str, Any]) -> dict[str, Any]:
     if title:
         out["title"] = title
     text = f"{title or ''} {values.get('summary') or ''}".strip()
-    if text:
+    if text and all(values.get(k) for k in _READY):  # only for the summary: jieba may still be warming up
         out["keywords"] = keywords_of(text)
     out["alerts"] = {"default": True}
     return out
@@ -163,6 +173,7 @@ FORM = forms.Form(
 
 def start(ctx: Context, conv: ConversationState, *texts: str) -> list[Reply]:
     """Open the achievement flow (menu entry point); ``texts`` already describe the result."""
+    warm_keywords()
     replies = forms.start(FORM, ctx, conv, texts)
     seed = "，".join(filter(None, (triage.offer_text(t, strict=False) for t in texts)))
     values = forms.values_of(conv)

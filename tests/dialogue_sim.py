@@ -93,8 +93,11 @@ def scripted_answer(reply: str, expect: dict[str, Any]) -> str | None:
     return None
 
 
-def play(bot: DirectBot, dialogue: dict[str, Any], openid: str, max_extra: int = 8) -> list[tuple[str, str]]:
-    """Play the turns, then answer the bot's remaining questions from the facts until the flow ends."""
+def play(bot: Any, dialogue: dict[str, Any], openid: str, max_extra: int = 8) -> list[tuple[str, str]]:
+    """Play the turns, then answer the bot's remaining questions from the facts until the flow ends.
+
+    ``bot`` needs ``send(openid, text) -> str`` and ``state(openid) -> ConversationState``.
+    """
     transcript = [(turn, bot.send(openid, turn)) for turn in dialogue["turns"]]
     if dialogue["expect"].get("cancelled"):
         return transcript
@@ -106,6 +109,26 @@ def play(bot: DirectBot, dialogue: dict[str, Any], openid: str, max_extra: int =
             break
         transcript.append((answer, bot.send(openid, answer)))
     return transcript
+
+
+class WebhookBot:
+    """The same interface over the real webhook (``tests.wechat_client``): signed XML in, passive reply out."""
+
+    def __init__(self, wx: Any, services: AppServices) -> None:
+        self.wx, self.direct = wx, DirectBot(services)
+
+    def send(self, openid: str, text: str) -> str:
+        """One text message through the webhook; the passive reply, or what was pushed when it came late."""
+        seen = len(self.wx.pushes(openid))
+        passive = "\n".join(self.wx.send_text(openid, text))
+        if passive:
+            return passive
+        self.wx.drain()
+        return "\n".join(self.wx.pushes(openid)[seen:])
+
+    def state(self, openid: str) -> ConversationState:
+        """The conversation state the pipeline stored."""
+        return self.direct.state(openid)
 
 
 def records_of(services: AppServices, openid: str) -> tuple[list[Demand], list[Achievement]]:
