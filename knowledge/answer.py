@@ -1,0 +1,284 @@
+"""From retrieved chunks to a chat answer: question analysis, confidence, extractive and LLM answers.
+
+Confidence is not a fusion score: whether to answer is a calibrated logistic decision over evidence that the
+best document really answers — how much of the question's key terms (IDF-weighted, after typo correction) the
+document and its best sentence cover, whether the dense and lexical retrievers independently agree on that
+document, and whether the sentence carries the kind of fact asked for.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from knowledge.cities import strip_places
+from knowledge.ingest import Chunk
+from knowledge.lexical import key_words, term_match
+from knowledge.retrieval import Hit
+
+log = logging.getLogger(__name__)
+
+MAX_ANSWER_CHARS = 300
+TYPE_BONUS = 0.5
+HEADING_BONUS = 0.3
+PRIOR_WEIGHT = 0.3
+# Answer types: a question cue and the pattern of a sentence that carries such a fact.
+_NUM = r"\d+(?:\.\d+)?"
+ANSWER_TYPES: dict[str, tuple[str, str]] = {
+    "deadline": (r"最晚|最迟|截止|截至|期限|多久内|之前", rf"{_NUM}月{_NUM}日(?:\s*{_NUM}:{_NUM})?(?:前|以前|之前)|截止|以前|之前|内"),
+    "date": (r"什么时候|啥时候|何时|几月|几号|哪天|截止|截至|最晚|最迟|期限|时间|日期|开始|受理",
+             rf"{_NUM}月(?:{_NUM}日)?|{_NUM}日|{_NUM}年{_NUM}月|季度|年底|月底"),
+    "duration": (r"多久|多长时间|几天|几年|多少天|多少年|几个月|管几年|有效期|几个工作日|多少小时",
+                 rf"{_NUM}\s*(?:个)?(?:工作日|天|年|个月|小时|周|分钟)"),
+    "money": (r"多少钱|多少万|几万|[补奖给贷抵扣投助费]多少|额度|金额|有.{0,4}(?:补贴|奖励|津贴)|(?:补贴|奖励|津贴).{0,4}[吗没不]",
+              rf"{_NUM}\s*(?:万元|元|亿元|%)|最高|上限"),
+    "count": (r"几个人|几人|多少人|几场|几次|几名|几家|几个|多少个|多少次|多少名",
+              rf"{_NUM}\s*(?:人|名|次|场|个|家|件|项)"),
+    "ratio": (r"占多少|比例|百分之|几成|多少比例|占比", rf"{_NUM}\s*%"),
+    "age": (r"年龄|多大|岁|年的|出生|属于青年", rf"{_NUM}\s*周?岁|{_NUM}年{_NUM}月{_NUM}日|出生"),
+    "size": (r"多大|面积|场地|平方", rf"{_NUM}\s*(?:平方米|平米|亩)"),
+    "score": (r"多少分|几分|分数|打分", rf"{_NUM}\s*分"),
+    "place": (r"送到哪|送哪|地址|去哪|在哪[办交送取]|哪个部门|在什么地方", r"地址|\d+号|大厅|窗口|\d+楼|二楼|一楼"),
+    "channel": (r"在哪|哪里|哪儿|入口|网站|怎么(?:注册|申请|报名|提交|申报)", r"小程序|公众号|网站|平台|系统|栏目|邮箱|菜单"),
+    "phone": (r"电话|热线|联系|咨询|找谁", r"\d{3,4}-\d{7,8}|\d{11}"),
+    "yesno": (r"能不能|可不可以|可以吗|能.{0,12}[吗不没]$|算不算|是不是|有没有|要不要|行不行|是否|适用",
+              r"可以|不能|不予|不适用|不得|无需|不需要|须|需|同样适用|直接|免费"),
+    "consequence": (r"会怎样|会怎么样|怎么办|咋办|咋弄|怎么弄|后果|不合格", r"整改|撤销|取消|失效|暂停|移出|不再|候补|递补"),
+}
+DECLINE_TEXT = ("抱歉，这个问题我在现有的政策资料里没有找到可靠的答案，不敢乱说。"
+                "您可以换个说法再问，或者回复“转人工”，由科创联络员为您解答。")
+NO_CITY_TEXT = ("抱歉，我这里暂时没有{city}的政策资料，不能回答{city}的问题。"
+                "如需帮助，可以回复“转人工”，由科创联络员为您解答。")
+LLM_NO_ANSWER = "无法回答"
+
+
+@dataclass
+class Source:
+    """A cited document section."""
+
+    doc: str
+    title: str
+    section: str
+    score: float
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {"doc": self.doc, "title": self.title, "section": self.section, "score": round(self.score, 4)}
+
+
+@dataclass
+class Answer:
+    """The reply to a policy question; ``cursor`` lets "详细一点/还有呢" continue in the same document."""
+
+    answered: bool
+    answer: str
+    sources: list[Source] = field(default_factory=list)
+    confidence: float = 0.0
+    cursor: tuple[str, int] | None = None
+    generated: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        """The ``kc kb ask --json`` contract."""
+        return {"answered": self.answered, "answer": self.answer, "sources": [s.as_dict() for s in self.sources]}
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question after typo correction, with its key terms and expected answer types."""
+
+    text: str
+    corrected: str
+    key_terms: tuple[str, ...]
+    answer_types: tuple[str, ...]
+
+
+def analyze(text: str, corrected: str, known: Callable[[str], bool] = lambda _: False) -> Question:
+    """Key terms (no place names or stopwords) and answer types of a typo-corrected, expanded question.
+
+    Adjacent one-character words are joined when the corpus knows the pair (报/满 → 报满).
+    """
+    topical = strip_places(corrected)
+    key_terms = tuple(dict.fromkeys(w for w in _join_singles(key_words(topical), known) if not w.isdigit()))
+    kinds = tuple(kind for kind, (cue, _) in ANSWER_TYPES.items() if re.search(cue, corrected))
+    return Question(text, corrected, key_terms, kinds)
+
+
+def _join_singles(tokens: list[str], known: Callable[[str], bool]) -> list[str]:
+    """Join runs of one-character tokens into a string the corpus contains (报/满 → 报满, 襄/科/贷 → 襄科贷)."""
+    out: list[str] = []
+    joinable = False
+    for token in tokens:
+        if out and joinable and len(token) == 1 and known(out[-1] + token):
+            out[-1] += token
+        else:
+            out.append(token)
+            joinable = len(token) == 1
+    return out
+
+
+def term_weights(question: Question, idf: Callable[[str], float]) -> dict[str, float]:
+    """Document-level IDF of each key term; single characters count a quarter."""
+    return {t: idf(t) * (0.25 if len(t) == 1 else 1.0) for t in question.key_terms}
+
+
+def coverage(question: Question, text: str, idf: Callable[[str], float]) -> tuple[float, float]:
+    """(IDF-weighted share of key terms found in ``text``, absolute matched weight)."""
+    weights = term_weights(question, idf)
+    total = sum(weights.values())
+    matched = sum(w * term_match(t, text) for t, w in weights.items())
+    return (matched / total if total else 0.0), matched
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What supports answering from the best document (features of the decline decision)."""
+
+    share: float  # IDF-weighted share of the question's key terms found in the document
+    sentence: float  # the same share for the best sentence (title terms count as present)
+    agree: bool  # dense and lexical retrievers independently rank this document first
+    fits: bool  # the best sentence carries the kind of fact asked for (date, amount...), or none was asked
+
+    def vector(self) -> tuple[float, ...]:
+        """Feature vector for :class:`DeclineModel`."""
+        return (self.share, self.sentence, float(self.agree), float(self.fits))
+
+
+@dataclass(frozen=True)
+class DeclineModel:
+    """Logistic model P(answerable | evidence); coefficients come from ``bench/calibrate_decline.py``."""
+
+    bias: float
+    weights: tuple[float, ...]
+    threshold: float = 0.5
+
+    def probability(self, evidence: Evidence) -> float:
+        """Calibrated probability that the document answers the question."""
+        z = self.bias + sum(w * x for w, x in zip(self.weights, evidence.vector(), strict=True))
+        return 1.0 / (1.0 + math.exp(-z))
+
+    def accept(self, evidence: Evidence) -> bool:
+        """Answer (True) or decline (False)."""
+        return self.probability(evidence) >= self.threshold
+
+
+# Fitted on bench/data/{qa,oos}_extra.jsonl (our own questions, not the dev set): bench/eval_qa.py --calibrate.
+DECLINE_MODELS: dict[str, DeclineModel] = {
+    "hybrid": DeclineModel(-7.35, (4.74, 2.79, 3.89, 1.94)),
+    "lexical": DeclineModel(-4.41, (6.11, 2.71, 0.0, 1.29)),
+}
+
+
+def retrievers_agree(hits: list[Hit], doc: str) -> bool:
+    """Whether the best dense chunk and the best lexical chunk both come from ``doc``."""
+    dense = min((h for h in hits if h.dense_rank is not None), key=lambda h: h.dense_rank or 0, default=None)
+    lexical = min((h for h in hits if h.lexical_rank is not None), key=lambda h: h.lexical_rank or 0, default=None)
+    return dense is not None and lexical is not None and dense.chunk.doc == lexical.chunk.doc == doc
+
+
+def split_sentences(chunk: Chunk) -> list[str]:
+    """A chunk's sentences (list items and clauses ending in 。；！？ stay whole)."""
+    parts = re.split(r"(?<=[。！？；!?;])|\n", chunk.text)
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _sentence_score(sentence: str, chunk: Chunk, weights: dict[str, float], kinds: tuple[str, ...]) -> float:
+    """Share of key-term weight a sentence carries plus answer-type bonuses.
+
+    Terms of the document title count as present in every sentence (so the topic doesn't decide which sentence
+    answers); terms of the section heading count half.
+    """
+    total = sum(weights.values())
+    section = chunk.section
+    matched = sum(w * max(term_match(t, sentence), term_match(t, chunk.title), 0.5 * term_match(t, section))
+                  for t, w in weights.items())
+    fits = sum(bool(re.search(ANSWER_TYPES[kind][1], sentence)) for kind in kinds)
+    heading = any(re.search(ANSWER_TYPES[kind][0], section) for kind in kinds)
+    return (matched / total if total else 0.0) + TYPE_BONUS * fits + HEADING_BONUS * heading
+
+
+def local_weights(weights: dict[str, float], sentences: list[str]) -> dict[str, float]:
+    """Re-weight key terms by how rare they are among a document's sentences (its topic words discriminate little)."""
+    n = len(sentences)
+    return {t: w * math.log(1 + n / (1 + sum(term_match(t, s) > 0 for s in sentences))) for t, w in weights.items()}
+
+
+def _clean(sentence: str) -> str:
+    """Drop list markers and trailing separators."""
+    return re.sub(r"^(?:[-*•]\s*|\d+[.、]\s*|[（(]?\d+[)）]\s*)", "", sentence).rstrip("；;，,")
+
+
+@dataclass(frozen=True)
+class Extract:
+    """The chosen passage: its chunk, sentences, key-term share and whether it fits the asked fact type."""
+
+    chunk: Chunk
+    sentences: list[str]
+    share: float
+    fits: bool
+
+
+def best_sentences(question: Question, chunks: list[Chunk], idf: Callable[[str], float],
+                   prior: dict[str, float]) -> Extract:
+    """The chunk and the sentence(s) that best carry the asked fact, within about ``MAX_ANSWER_CHARS``."""
+    units = [(c, i, s) for c in chunks for i, s in enumerate(split_sentences(c))]
+    weights = local_weights(term_weights(question, idf), [s for _, _, s in units])
+    kinds = question.answer_types
+    scored = [(_sentence_score(s, c, weights, kinds) + PRIOR_WEIGHT * prior.get(c.id, 0.0), c, i, s)
+              for c, i, s in units]
+    best_score, chunk, index, sentence = max(scored, key=lambda x: x[0])
+    siblings = {i: (score, s) for score, c, i, s in scored if c is chunk}
+    chosen = [index]
+    for step in (1, -1, 2):
+        j = index + step
+        if j in siblings and siblings[j][0] >= 0.6 * best_score and _length(siblings, chosen + [j]) <= MAX_ANSWER_CHARS:
+            chosen.append(j)
+    share = _sentence_score(sentence, chunk, weights, ())
+    fits = not kinds or any(re.search(ANSWER_TYPES[kind][1], sentence) for kind in kinds)
+    return Extract(chunk, [_clean(siblings[j][1]) for j in sorted(chosen)], share, fits)
+
+
+def _length(siblings: dict[int, tuple[float, str]], chosen: list[int]) -> int:
+    """Characters of the chosen sentences."""
+    return sum(len(siblings[j][1]) for j in chosen)
+
+
+def source_line(chunk: Chunk) -> str:
+    """The closing source attribution, e.g. 来源：《标题》· 四、什么时候申报."""
+    return f"来源：《{chunk.title}》" + (f" · {chunk.section}" if chunk.section else "")
+
+
+def compose(sentences: list[str], chunk: Chunk) -> str:
+    """Join sentences into a chat answer trimmed to about ``MAX_ANSWER_CHARS`` and name the source."""
+    body = "；".join(s.rstrip("。") for s in sentences) + "。"
+    if len(body) > MAX_ANSWER_CHARS:
+        body = body[:MAX_ANSWER_CHARS - 1] + "…"
+    return f"{body}\n{source_line(chunk)}"
+
+
+def llm_answer(question: str, chunks: list[Chunk], *, base_url: str, api_key: str | None, model: str,
+               timeout: float) -> str | None:
+    """Ask an OpenAI-compatible chat model to answer only from ``chunks``; None when it can't."""
+    from langchain_openai import ChatOpenAI
+
+    chat = ChatOpenAI(base_url=base_url, api_key=api_key or "none", model=model, timeout=timeout,
+                      max_retries=0, temperature=0)  # type: ignore[call-arg]
+    reply = chat.invoke([("system", grounded_system_prompt()), ("human", grounded_user_prompt(question, chunks))])
+    text = str(reply.content).strip()
+    return None if not text or LLM_NO_ANSWER in text else text[:MAX_ANSWER_CHARS * 2]
+
+
+def grounded_system_prompt() -> str:
+    """Instructions that keep the model inside the given passages."""
+    return ("你是“科创中国”城市服务公众号的政策问答助手。只能依据用户消息里给出的资料片段回答，"
+            "不要使用资料以外的知识，不要编造数字、日期、电话。回答用简体中文，简洁口语化，不超过150字，"
+            f"不要写来源。如果资料里没有答案，只回复“{LLM_NO_ANSWER}”。")
+
+
+def grounded_user_prompt(question: str, chunks: list[Chunk]) -> str:
+    """The retrieved passages followed by the question."""
+    passages = "\n\n".join(f"【资料{i + 1}】《{c.title}》{c.section}\n{c.text}" for i, c in enumerate(chunks))
+    return f"{passages}\n\n问题：{question}"

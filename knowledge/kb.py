@@ -1,0 +1,252 @@
+"""The knowledge-base facade used by the CLI and the chat policy handler.
+
+Constructor inputs are plain values, so ``knowledge/`` never depends on the bot's settings module.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from knowledge.answer import (
+    DECLINE_MODELS,
+    DECLINE_TEXT,
+    NO_CITY_TEXT,
+    Answer,
+    DeclineModel,
+    Evidence,
+    Extract,
+    Question,
+    Source,
+    analyze,
+    best_sentences,
+    compose,
+    coverage,
+    llm_answer,
+    retrievers_agree,
+    source_line,
+)
+from knowledge.cities import PROVINCE, cities_in, in_province
+from knowledge.embeddings import Embedder, load_embedder
+from knowledge.ingest import Chunk, IngestError, expand_paths, parse_file
+from knowledge.lexical import expand
+from knowledge.retrieval import Fusion, Hit, LexicalIndex, Mode, Retriever
+from knowledge.store import ChunkStore, make_client
+
+log = logging.getLogger(__name__)
+MORE_CHARS = 500
+EXHAUSTED_TEXT = "这份资料的内容已经全部发给您了。还有其他问题可以直接问我，或回复“转人工”联系科创联络员。"
+
+
+@dataclass
+class IngestReport:
+    """What an ingest run did."""
+
+    ingested: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    chunks: int = 0
+
+
+@dataclass(frozen=True)
+class DocInfo:
+    """One stored document."""
+
+    doc: str
+    title: str
+    city: str
+    chunks: int
+
+
+@dataclass
+class Retrieval:
+    """The intermediate result of a question: analysis, city scope and fused hits."""
+
+    question: Question
+    scope: list[str]
+    hits: list[Hit]
+    missing_city: str | None = None
+
+
+class KnowledgeBase:
+    """Ingest documents, answer policy questions, continue an answer ("详细一点/还有呢")."""
+
+    def __init__(self, data_dir: Path | None, *, chroma_url: str | None = None, embedding: str = "auto",
+                 llm_base_url: str | None = None, llm_api_key: str | None = None, llm_model: str | None = None,
+                 home_city: str = "襄阳", llm_timeout: float = 8.0, fusion: Fusion = "rrf",
+                 reranker: str | None = None, mode: Mode = "hybrid", decline_model: DeclineModel | None = None,
+                 refresh_seconds: float = 2.0, embedder: Embedder | None = None) -> None:
+        self.data_dir, self.chroma_url, self.embedding = data_dir, chroma_url, embedding
+        self.llm = (llm_base_url, llm_api_key, llm_model) if llm_base_url and llm_model else None
+        self.home_city = (cities_in(home_city) or [home_city])[0]
+        self.llm_timeout, self.fusion, self.reranker, self.mode = llm_timeout, fusion, reranker, mode
+        self.decline_model = decline_model
+        self.refresh_seconds = refresh_seconds
+        self._embedder = embedder
+        self._store: ChunkStore | None = None
+        self._index: LexicalIndex | None = None
+        self._revision, self._checked = "", 0.0
+        self._lock = threading.RLock()
+
+    # -- components -------------------------------------------------------------------------------------------
+    @property
+    def embedder(self) -> Embedder:
+        """The embedding backend (loaded on first use)."""
+        if self._embedder is None:
+            self._embedder = load_embedder(self.embedding)
+        return self._embedder
+
+    @property
+    def store(self) -> ChunkStore:
+        """The Chroma chunk store (connected on first use)."""
+        if self._store is None:
+            self._store = ChunkStore(make_client(self.data_dir, self.chroma_url), self.embedder)
+        return self._store
+
+    def index(self) -> LexicalIndex:
+        """The lexical index, rebuilt when the store's revision changed (checked every few seconds)."""
+        with self._lock:
+            now = time.monotonic()
+            if self._index is None or now - self._checked >= self.refresh_seconds:
+                revision = self.store.revision()
+                if self._index is None or revision != self._revision:
+                    self._index, self._revision = LexicalIndex(self.store.all_chunks()), revision
+                self._checked = now
+            return self._index
+
+    def warm(self) -> None:
+        """Load models and indexes now rather than on the first question."""
+        self.index()
+        if self.embedder.enabled:
+            self.embedder.encode_query("预热")
+
+    def _invalidate(self) -> None:
+        """Force the next question to reload the index."""
+        with self._lock:
+            self._index = None
+
+    # -- documents -------------------------------------------------------------------------------------------
+    def ingest(self, paths: list[Path], progress: Callable[[Path], None] | None = None) -> IngestReport:
+        """Add or replace the documents at ``paths`` (directories are searched); unparseable files are skipped."""
+        report = IngestReport()
+        for path in expand_paths([Path(p) for p in paths]):
+            try:
+                parsed = parse_file(path)
+                self.store.replace_document(parsed.doc, parsed.chunks)
+                report.ingested.append(parsed.doc)
+                report.chunks += len(parsed.chunks)
+            except (IngestError, OSError) as exc:
+                log.warning("skipped %s: %s", path, exc)
+                report.skipped.append((str(path), str(exc)))
+            if progress:
+                progress(path)
+        self._invalidate()
+        return report
+
+    def remove(self, doc: str) -> bool:
+        """Remove a document by id (file name without extension); False if it wasn't there."""
+        removed = self.store.remove_document(doc) > 0
+        self._invalidate()
+        return removed
+
+    def list_docs(self) -> list[DocInfo]:
+        """Stored documents with title, city and chunk count."""
+        docs: dict[str, list[Chunk]] = {}
+        for chunk in self.index().chunks:
+            docs.setdefault(chunk.doc, []).append(chunk)
+        return [DocInfo(doc, cs[0].title, cs[0].city, len(cs)) for doc, cs in sorted(docs.items())]
+
+    # -- questions -------------------------------------------------------------------------------------------
+    def scope_for(self, question: str, home_city: str | None = None) -> tuple[list[str], str | None]:
+        """Cities whose documents may answer: the named city, else home; plus province-wide and general ones.
+
+        The second value names a city the question asks about but the knowledge base has no documents for.
+        """
+        home = (cities_in(home_city or "") or [home_city or self.home_city])[0]
+        named = cities_in(question)
+        target = named[0] if named else home
+        scope = [target, ""] + ([PROVINCE] if in_province(target) else [])
+        has_docs = any(c.city == target for c in self.index().chunks)
+        return scope, (target if named and target != home and not has_docs else None)
+
+    def retrieve(self, question: str, *, home_city: str | None = None, k: int = 8,
+                 mode: Mode | None = None) -> Retrieval:
+        """Analyse, scope and search a question (no decision yet)."""
+        index = self.index()
+        analysed = analyze(question, expand(index.corrector.correct(question)), index.contains)
+        scope, missing = self.scope_for(question, home_city)
+        if missing:
+            return Retrieval(analysed, scope, [], missing)
+        retriever = Retriever(self.store, index, fusion=self.fusion, reranker=self.reranker)
+        return Retrieval(analysed, scope, retriever.search(analysed.corrected, scope, k=k, mode=mode or self.mode))
+
+    def ask(self, question: str, *, home_city: str | None = None, use_llm: bool = True,
+            mode: Mode | None = None) -> Answer:
+        """Answer a policy question from the documents of the right city, or decline politely."""
+        found = self.retrieve(question, home_city=home_city, mode=mode)
+        if found.missing_city:
+            return Answer(False, NO_CITY_TEXT.format(city=found.missing_city))
+        if not found.hits:
+            return Answer(False, DECLINE_TEXT)
+        extract, evidence = self.extract(found)
+        model = self.model_for(mode or self.mode)
+        probability = model.probability(evidence)
+        if not model.accept(evidence):
+            return Answer(False, DECLINE_TEXT, confidence=probability)
+        sources = self._sources(extract.chunk, found.hits)
+        chunk = extract.chunk
+        answer = Answer(True, compose(extract.sentences, chunk), sources, probability, (chunk.doc, chunk.ordinal))
+        return self._generate(found, chunk, answer) if use_llm and self.llm else answer
+
+    def model_for(self, mode: Mode) -> DeclineModel:
+        """The decline model: the configured one, else the calibrated default for this retrieval mode."""
+        dense = mode != "lexical" and self.embedder.enabled
+        return self.decline_model or DECLINE_MODELS["hybrid" if dense else "lexical"]
+
+    def extract(self, found: Retrieval) -> tuple[Extract, Evidence]:
+        """The best passage of the top document and the evidence that it answers the question."""
+        index, doc = self.index(), found.hits[0].chunk.doc
+        share, _weight = coverage(found.question, index.doc_texts[doc], index.doc_idf)
+        top = found.hits[0].score or 1.0
+        prior = {h.chunk.id: h.score / top for h in found.hits if h.chunk.doc == doc}
+        extract = best_sentences(found.question, index.doc_chunks(doc), index.doc_idf, prior)
+        agree = retrievers_agree(found.hits, doc)
+        return extract, Evidence(share, extract.share, agree, extract.fits)
+
+    def _sources(self, chunk: Chunk, hits: list[Hit]) -> list[Source]:
+        """The answer's section first, then other retrieved sections of the same document (max 3)."""
+        scores = {h.chunk.id: h.score for h in hits}
+        same_doc = [h.chunk for h in hits if h.chunk.doc == chunk.doc and h.chunk.id != chunk.id]
+        return [Source(c.doc, c.title, c.section, scores.get(c.id, 0.0)) for c in [chunk, *same_doc][:3]]
+
+    def _generate(self, found: Retrieval, chunk: Chunk, extractive: Answer) -> Answer:
+        """LLM answer grounded in this document's retrieved passages; extractive on failure or timeout."""
+        passages = [chunk] + [h.chunk for h in found.hits if h.chunk.doc == chunk.doc and h.chunk.id != chunk.id][:2]
+        base_url, api_key, model = self.llm or ("", None, "")
+        try:
+            text = llm_answer(found.question.text, passages, base_url=base_url, api_key=api_key, model=model,
+                              timeout=self.llm_timeout)
+        except Exception as exc:  # any transport/API error: the extractive answer is still right
+            log.warning("LLM answer failed, using extractive answer: %s", exc)
+            return extractive
+        if text is None:
+            return Answer(False, DECLINE_TEXT, confidence=extractive.confidence)
+        body = f"{text}\n{source_line(chunk)}"
+        return Answer(True, body, extractive.sources, extractive.confidence, extractive.cursor, generated=True)
+
+    def more(self, doc: str, start: int) -> Answer:
+        """Continue a document from chunk ``start`` ("详细一点" shows the whole section, "还有呢" the next)."""
+        chunks = [c for c in self.index().doc_chunks(doc) if c.ordinal >= start]
+        if not chunks:
+            return Answer(True, EXHAUSTED_TEXT)
+        shown = [chunks[0]]
+        for chunk in chunks[1:]:
+            if sum(len(c.text) for c in shown) + len(chunk.text) > MORE_CHARS:
+                break
+            shown.append(chunk)
+        body = "\n\n".join(f"【{c.section}】\n{c.text}" if c.section else c.text for c in shown)
+        sources = [Source(c.doc, c.title, c.section, 1.0) for c in shown]
+        return Answer(True, f"{body}\n{source_line(shown[0])}", sources, 1.0, (doc, shown[-1].ordinal + 1))

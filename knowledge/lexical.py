@@ -1,0 +1,190 @@
+"""Lexical side of retrieval: jieba words + character bigrams, BM25, and homophone typo correction.
+
+Terms are jieba words (search mode, with the domain dictionary ``data/userdict.txt``) plus CJK character
+bigrams (prefixed ``#``); bigrams make BM25 robust to word-segmentation differences and to one-character typos.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import threading
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+USERDICT = Path(__file__).parent / "data" / "userdict.txt"
+
+STOPWORDS_FILE = Path(__file__).parent / "data" / "stopwords.txt"
+STOPWORDS = frozenset(
+    line.strip() for line in STOPWORDS_FILE.read_text(encoding="utf-8").splitlines() if line.strip() and line[0] != "#"
+)
+SYNONYMS_FILE = Path(__file__).parent / "data" / "synonyms.txt"
+_CJK = r"\u3400-\u4dbf\u4e00-\u9fff"
+_TOKEN = re.compile(rf"[{_CJK}]|[A-Za-z]+|\d+(?:\.\d+)?%?")
+_CJK_RUN = re.compile(rf"[{_CJK}]+")
+VISUAL_CONFUSIONS = ("土士", "己已巳", "未末", "人入", "日曰", "拆折", "候侯", "贷货", "券卷", "拔拨", "戊戌", "竞竟")
+
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _jieba() -> Any:
+    """A private jieba tokenizer with the domain dictionary (lazy; ~1 s the first time)."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.load_userdict(str(USERDICT))
+    return tokenizer
+
+
+def _content(tokens: Iterable[str]) -> list[str]:
+    """Drop stopwords, whitespace and punctuation tokens."""
+    return [t for t in (tok.strip() for tok in tokens) if t and t not in STOPWORDS and _TOKEN.search(t)]
+
+
+@lru_cache(maxsize=1)
+def _synonyms() -> tuple[tuple[str, str], ...]:
+    """(short form, expansion) pairs from ``data/synonyms.txt``."""
+    lines = SYNONYMS_FILE.read_text(encoding="utf-8").splitlines()
+    pairs = [tuple(line.split("\t", 1)) for line in lines if "\t" in line and not line.startswith("#")]
+    return tuple((short.strip(), full.strip()) for short, full in pairs)
+
+
+def expand(text: str) -> str:
+    """Append the expansions of abbreviations/colloquial names found in the text (高企 → 高新技术企业)."""
+    extra = [full for short, full in _synonyms() if short in text and full not in text]
+    return f"{text} {' '.join(dict.fromkeys(extra))}" if extra else text
+
+
+def words(text: str) -> list[str]:
+    """Index words: jieba search-mode tokens (long words and their parts), lower-cased, no stopwords."""
+    with _lock:
+        return _content(_jieba().lcut_for_search(text.lower(), HMM=False))
+
+
+def key_words(text: str) -> list[str]:
+    """Non-overlapping content words (jieba precise mode), for coverage and sentence scoring."""
+    with _lock:
+        return _content(_jieba().lcut(text.lower(), HMM=False))
+
+
+def bigrams(text: str) -> list[str]:
+    """Character bigrams of each CJK run (single characters for one-character runs)."""
+    out: list[str] = []
+    for run in _CJK_RUN.findall(text):
+        out += [run[i:i + 2] for i in range(len(run) - 1)] if len(run) > 1 else [run]
+    return out
+
+
+def content_text(text: str) -> str:
+    """The text with stopwords blanked out, so bigrams never span a function word."""
+    with _lock:
+        tokens = _jieba().lcut(text.lower(), HMM=False)
+    return "".join(" " if tok in STOPWORDS or not _TOKEN.search(tok) else tok for tok in tokens)
+
+
+def terms(text: str, *, query: bool = False) -> list[str]:
+    """BM25 terms: words plus ``#``-prefixed bigrams (queries take bigrams of their content words only)."""
+    source = content_text(text) if query else text
+    return words(text) + ["#" + bg for bg in bigrams(source)]
+
+
+def term_match(term: str, text: str) -> float:
+    """1 if the term occurs in the text, else the share of its bigrams that do (0 for short terms)."""
+    if term in text:
+        return 1.0
+    grams = [g for g in bigrams(term) if len(g) == 2]
+    if len(grams) < 2:
+        return 0.0
+    share = sum(g in text for g in grams) / len(grams)
+    return share if share >= 0.5 else 0.0
+
+
+class BM25:
+    """Okapi BM25 over pre-tokenised documents (k1=1.2, b=0.75)."""
+
+    def __init__(self, docs: Sequence[Sequence[str]], k1: float = 1.2, b: float = 0.75) -> None:
+        self.k1, self.b, self.n = k1, b, len(docs)
+        self.lengths = [len(doc) for doc in docs]
+        self.avg_len = (sum(self.lengths) / self.n) if self.n else 0.0
+        self.postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for index, doc in enumerate(docs):
+            for term, tf in Counter(doc).items():
+                self.postings[term].append((index, tf))
+
+    def idf(self, term: str) -> float:
+        """Smoothed inverse document frequency (unseen terms get the maximum)."""
+        df = len(self.postings.get(term, ()))
+        return math.log(1 + (self.n - df + 0.5) / (df + 0.5))
+
+    def scores(self, query: Iterable[str]) -> list[float]:
+        """Score every document against a query's terms."""
+        out = [0.0] * self.n
+        for term in set(query):
+            idf = self.idf(term)
+            for index, tf in self.postings.get(term, ()):
+                norm = self.k1 * (1 - self.b + self.b * self.lengths[index] / (self.avg_len or 1))
+                out[index] += idf * tf * (self.k1 + 1) / (tf + norm)
+        return out
+
+
+class TypoCorrector:
+    """Fixes one-character typos (homophones like 扣出→扣除, look-alikes like 院土→院士) against a corpus.
+
+    A character is replaced only when its bigrams are unknown and the replacement makes a bigram that occurs
+    inside a corpus word (not merely across a word boundary).
+    """
+
+    def __init__(self, corpus_words: Iterable[str]) -> None:
+        from pypinyin import lazy_pinyin
+
+        self._pinyin = lazy_pinyin
+        self.known: set[str] = set()
+        for word in corpus_words:
+            self.known.update(b for b in bigrams(word) if len(b) == 2)
+        self.chars = {char for bigram in self.known for char in bigram}
+        self.by_sound: dict[str, set[str]] = defaultdict(set)
+        for char in self.chars:
+            self.by_sound[self._pinyin(char)[0]].add(char)
+
+    def _candidates(self, char: str) -> set[str]:
+        """Corpus characters that sound or look like ``char``."""
+        found = set(self.by_sound.get(self._pinyin(char)[0], ()))
+        for group in VISUAL_CONFUSIONS:
+            if char in group:
+                found.update(c for c in group if c in self.chars)
+        found.discard(char)
+        return found
+
+    def _gain(self, text: str, i: int, char: str) -> int:
+        """How many known bigrams position ``i`` forms when it holds ``char``."""
+        left = text[i - 1] + char if i > 0 else ""
+        right = char + text[i + 1] if i + 1 < len(text) else ""
+        return (left in self.known) + (right in self.known)
+
+    def _best_fix(self, text: str) -> tuple[int, str, int] | None:
+        """The single substitution that makes the most known bigrams out of none."""
+        best: tuple[int, str, int] | None = None
+        for i, char in enumerate(text):
+            if not re.match(rf"[{_CJK}]", char) or char in STOPWORDS or self._gain(text, i, char) > 0:
+                continue
+            for cand in sorted(self._candidates(char)):
+                gain = self._gain(text, i, cand)
+                if gain and (best is None or gain > best[2]):
+                    best = (i, cand, gain)
+        return best
+
+    def correct(self, text: str, max_fixes: int = 3) -> str:
+        """Return the text with up to ``max_fixes`` typo substitutions."""
+        for _ in range(max_fixes):
+            fix = self._best_fix(text)
+            if fix is None:
+                break
+            i, char, _gain = fix
+            text = text[:i] + char + text[i + 1:]
+        return text

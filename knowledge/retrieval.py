@@ -1,0 +1,131 @@
+"""Hybrid retrieval: dense (Chroma) + BM25 (jieba words and character bigrams), fused, optionally reranked."""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Literal
+
+from knowledge.ingest import Chunk
+from knowledge.lexical import BM25, TypoCorrector, term_match, terms, words
+from knowledge.store import ChunkStore
+
+log = logging.getLogger(__name__)
+
+Mode = Literal["hybrid", "lexical", "dense"]
+Fusion = Literal["rrf", "weighted"]
+RRF_K = 60
+DENSE_WEIGHT = 0.5
+CANDIDATES = 20
+
+
+@dataclass
+class Hit:
+    """A retrieved chunk with its fused score and the evidence of each retriever."""
+
+    chunk: Chunk
+    score: float = 0.0
+    lexical: float = 0.0
+    dense: float | None = None
+    lexical_rank: int | None = None
+    dense_rank: int | None = None
+
+
+@dataclass
+class LexicalIndex:
+    """An in-memory snapshot of the store's chunks: BM25 over terms plus a typo corrector."""
+
+    chunks: list[Chunk]
+    bm25: BM25 = field(init=False)
+    corrector: TypoCorrector = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.bm25 = BM25([terms(c.index_text) for c in self.chunks])
+        corpus_words = {w for c in self.chunks for w in words(c.index_text) if len(w) >= 2}
+        self.corrector = TypoCorrector(sorted(corpus_words))
+        self.by_id = {c.id: i for i, c in enumerate(self.chunks)}
+        texts: dict[str, list[str]] = {}
+        for chunk in self.chunks:
+            texts.setdefault(chunk.doc, []).append(chunk.index_text)
+        self.doc_texts = {doc: "\n".join(parts) for doc, parts in texts.items()}
+        self._idf: dict[str, float] = {}
+
+    def contains(self, text: str) -> bool:
+        """Whether any document contains ``text`` verbatim."""
+        return any(text in doc for doc in self.doc_texts.values())
+
+    def doc_idf(self, term: str) -> float:
+        """Document-level IDF of a term (partial bigram matches count fractionally; unseen terms score highest)."""
+        if term not in self._idf:
+            df = sum(term_match(term, text) for text in self.doc_texts.values())
+            n = len(self.doc_texts)
+            self._idf[term] = math.log(1 + (n - df + 0.5) / (df + 0.5))
+        return self._idf[term]
+
+    def search(self, query_terms: Sequence[str], cities: list[str] | None, k: int) -> list[tuple[int, float]]:
+        """Top-k (chunk index, BM25 score) among chunks of ``cities`` (all when None), score > 0."""
+        scores = self.bm25.scores(query_terms)
+        allowed = [i for i, c in enumerate(self.chunks) if cities is None or c.city in cities]
+        ranked = sorted((i for i in allowed if scores[i] > 0), key=lambda i: -scores[i])
+        return [(i, scores[i]) for i in ranked[:k]]
+
+    def doc_chunks(self, doc: str) -> list[Chunk]:
+        """All chunks of a document, in order."""
+        return [c for c in self.chunks if c.doc == doc]
+
+
+@lru_cache(maxsize=2)
+def load_reranker(model: str) -> Any:
+    """A sentence-transformers CrossEncoder from a local directory or the HF cache (never downloaded)."""
+    from sentence_transformers import CrossEncoder
+
+    return CrossEncoder(model, device="cpu", local_files_only=True)
+
+
+class Retriever:
+    """Runs dense and lexical search over one store and fuses the two rankings."""
+
+    def __init__(self, store: ChunkStore, index: LexicalIndex, *, fusion: Fusion = "rrf",
+                 reranker: str | None = None) -> None:
+        self.store, self.index, self.fusion, self.reranker = store, index, fusion, reranker
+
+    def search(self, question: str, cities: list[str] | None, *, k: int = 5, mode: Mode = "hybrid") -> list[Hit]:
+        """Fused hits for a (typo-corrected) question, restricted to documents of ``cities``."""
+        hits: dict[int, Hit] = {}
+        if mode != "dense":
+            for rank, (i, score) in enumerate(self.index.search(terms(question, query=True), cities, CANDIDATES)):
+                hits[i] = Hit(self.index.chunks[i], lexical=score, lexical_rank=rank)
+        if mode != "lexical" and self.store.embedder.enabled:
+            vector = self.store.embedder.encode_query(question).tolist()
+            for rank, (cid, sim) in enumerate(self.store.query(vector, CANDIDATES, cities)):
+                i = self.index.by_id.get(cid)
+                if i is not None:
+                    hit = hits.setdefault(i, Hit(self.index.chunks[i]))
+                    hit.dense, hit.dense_rank = sim, rank
+        ranked = self._fuse(list(hits.values()))
+        return self._rerank(question, ranked)[:k] if self.reranker else ranked[:k]
+
+    def _fuse(self, hits: list[Hit]) -> list[Hit]:
+        """Score hits by reciprocal-rank or weighted min-max fusion; best first."""
+        top_lex = max((h.lexical for h in hits), default=0.0) or 1.0
+        dense = [h.dense for h in hits if h.dense is not None]
+        low, high = (min(dense), max(dense)) if dense else (0.0, 1.0)
+        for hit in hits:
+            if self.fusion == "rrf":
+                hit.score = sum(1.0 / (RRF_K + r) for r in (hit.lexical_rank, hit.dense_rank) if r is not None)
+            else:
+                dense_norm = ((hit.dense or low) - low) / ((high - low) or 1.0) if dense else 0.0
+                weight = DENSE_WEIGHT if dense and top_lex > 0 else (1.0 if dense else 0.0)
+                hit.score = weight * dense_norm + (1 - weight) * hit.lexical / top_lex
+        return sorted(hits, key=lambda h: -h.score)
+
+    def _rerank(self, question: str, hits: list[Hit]) -> list[Hit]:
+        """Reorder the top candidates with the configured cross-encoder."""
+        head = hits[:CANDIDATES]
+        scores = load_reranker(str(self.reranker)).predict([(question, h.chunk.index_text) for h in head])
+        for hit, score in zip(head, scores, strict=True):
+            hit.score = float(score)
+        return sorted(head, key=lambda h: -h.score)

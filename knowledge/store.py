@@ -1,0 +1,112 @@
+"""Chroma-backed chunk store (cosine space, telemetry off, never Chroma's own downloading embedder).
+
+Embedded ``PersistentClient`` under ``<data_dir>/chroma`` by default, ``HttpClient`` when a URL is given.
+Vectors are always computed by our :class:`~knowledge.embeddings.Embedder` and passed explicitly; in lexical-only
+mode (backend ``none``) chunks are stored with a constant one-dimensional vector so Chroma still holds the text.
+One collection per embedding model, since vectors of different models don't mix.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from knowledge.embeddings import Embedder, chroma_embedding_function
+from knowledge.ingest import Chunk
+
+_BATCH = 256
+
+
+def make_client(data_dir: Path | None, url: str | None = None) -> Any:
+    """A Chroma client: HTTP when ``url`` is set, else persistent under ``data_dir/chroma``."""
+    import chromadb
+    from chromadb.config import Settings
+
+    settings = Settings(anonymized_telemetry=False)
+    if url:
+        parsed = urlparse(url if "://" in url else f"http://{url}")
+        port = parsed.port or (443 if parsed.scheme == "https" else 8000)
+        return chromadb.HttpClient(host=parsed.hostname or "localhost", port=port,
+                                   ssl=parsed.scheme == "https", settings=settings)
+    if data_dir is None:
+        raise ValueError("either data_dir or url is required")
+    path = Path(data_dir) / "chroma"
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=settings)
+
+
+def collection_name(prefix: str, embedder: Embedder) -> str:
+    """A valid Chroma collection name for this embedding model."""
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", embedder.name).strip("-._")[:48] or "default"
+    return f"{prefix}_{slug}"
+
+
+class ChunkStore:
+    """Policy chunks with their vectors in one Chroma collection."""
+
+    def __init__(self, client: Any, embedder: Embedder, prefix: str = "kb") -> None:
+        self.embedder = embedder
+        self._client = client
+        self.name = collection_name(prefix, embedder)
+        function = chroma_embedding_function(embedder) if embedder.enabled else None
+        self._collection = client.get_or_create_collection(
+            self.name, embedding_function=function, configuration={"hnsw": {"space": "cosine"}},
+            metadata={"kc_revision": uuid.uuid4().hex, "kc_embedder": embedder.name},
+        )
+
+    def _vectors(self, chunks: list[Chunk]) -> list[list[float]]:
+        """Document vectors for chunks (a constant vector in lexical-only mode)."""
+        if not self.embedder.enabled:
+            return [[1.0] for _ in chunks]
+        return self.embedder.encode_documents([c.index_text for c in chunks]).tolist()
+
+    def replace_document(self, doc: str, chunks: list[Chunk]) -> None:
+        """Replace all chunks of ``doc`` with ``chunks``."""
+        self._collection.delete(where={"doc": doc})
+        for start in range(0, len(chunks), _BATCH):
+            batch = chunks[start:start + _BATCH]
+            self._collection.add(ids=[c.id for c in batch], documents=[c.text for c in batch],
+                                 metadatas=[c.metadata() for c in batch], embeddings=self._vectors(batch))
+        self._bump()
+
+    def remove_document(self, doc: str) -> int:
+        """Delete a document's chunks; return how many there were."""
+        found = len(self._collection.get(where={"doc": doc}, include=[])["ids"])
+        if found:
+            self._collection.delete(where={"doc": doc})
+            self._bump()
+        return found
+
+    def _bump(self) -> None:
+        """Record a new revision so other processes' caches notice the change."""
+        self._collection.modify(metadata={"kc_revision": uuid.uuid4().hex, "kc_embedder": self.embedder.name})
+
+    def revision(self) -> str:
+        """The collection's current revision stamp."""
+        current = self._client.get_collection(self.name)
+        return str((current.metadata or {}).get("kc_revision", ""))
+
+    def all_chunks(self) -> list[Chunk]:
+        """Every stored chunk, ordered by document and position."""
+        got = self._collection.get(include=["documents", "metadatas"])
+        chunks = [_chunk(text, meta) for text, meta in zip(got["documents"], got["metadatas"], strict=True)]
+        return sorted(chunks, key=lambda c: (c.doc, c.ordinal))
+
+    def query(self, vector: list[float], k: int, cities: list[str] | None = None) -> list[tuple[str, float]]:
+        """Nearest chunk ids with cosine similarity, optionally limited to documents of ``cities``."""
+        count = self._collection.count()
+        if not self.embedder.enabled or count == 0:
+            return []
+        where = {"city": {"$in": cities}} if cities else None
+        got = self._collection.query(query_embeddings=[vector], n_results=min(k, count), where=where,
+                                     include=["distances"])
+        return [(cid, 1.0 - float(dist)) for cid, dist in zip(got["ids"][0], got["distances"][0], strict=True)]
+
+
+def _chunk(text: str, meta: dict[str, Any]) -> Chunk:
+    """Rebuild a chunk from Chroma's document and metadata."""
+    return Chunk(doc=str(meta["doc"]), title=str(meta.get("title", "")), section=str(meta.get("section", "")),
+                 text=text, ordinal=int(meta.get("ordinal", 0)), city=str(meta.get("city", "")))
