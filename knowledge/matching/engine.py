@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-import json
-from dataclasses import asdict
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -88,17 +87,16 @@ class Matcher:
     def _index(self, side: Side, recs: list[MatchRecord]) -> int:
         """Embed (through the cache) and store the records whose content changed."""
         index = self.sides[side]
-        changed = [
-            r for r in dict((r.id, r) for r in recs).values() if index.hashes.get(r.id) != _rec_hash(r)
-        ]
+        hashes = {r.id: (r, _rec_hash(r)) for r in recs}
+        changed = [(r, h) for r, h in hashes.values() if index.hashes.get(r.id) != h]
         if not changed:
             return 0
         if index.store is not None:
-            vecs = self._embed([r.embed_text for r in changed], side)
-            metas = [_to_meta(r) for r in changed]
-            index.store.upsert([r.id for r in changed], vecs, metas)
-        for rec in changed:
-            self._add_lexical(index, rec, _rec_hash(rec))
+            vecs = self._embed([r.embed_text for r, _ in changed], side)
+            metas = [_to_meta(r, h) for r, h in changed]
+            index.store.upsert([r.id for r, _ in changed], vecs, metas)
+        for rec, rec_hash in changed:
+            self._add_lexical(index, rec, rec_hash)
         self._stats = None
         return len(changed)
 
@@ -146,9 +144,11 @@ class Matcher:
         qvec = self._query_vector(rec)
         ids = self._candidates(rec, qvec, max(self.candidates, 3 * top))
         feats = self._features(rec, ids, qvec)
-        matches = [self._explain(rec, rid, f) for rid, f in feats.items()]
-        kept = [m for m in matches if m.score >= self.threshold and m.id != rec.id]
-        return sorted(kept, key=lambda m: (-m.score, m.id))[:top]
+        scored = [
+            (display_score(raw_score(f, self.weights)), rid) for rid, f in feats.items() if rid != rec.id
+        ]
+        kept = sorted((x for x in scored if x[0] >= self.threshold), key=lambda x: (-x[0], x[1]))[:top]
+        return [self._explain(rec, rid, score, feats[rid]) for score, rid in kept]
 
     def _query_vector(self, rec: MatchRecord) -> np.ndarray | None:
         """The record's vector: the stored one if indexed unchanged, else embedded through the cache."""
@@ -216,12 +216,11 @@ class Matcher:
         self._tfidf = TfidfSpaces(self.sides, len(self.vocab))
         self._stats = background_stats(self.sides, self._tfidf)
 
-    def _explain(self, rec: MatchRecord, rid: str, feats: dict[str, float]) -> Match:
-        """Turn features into a scored, explained match."""
+    def _explain(self, rec: MatchRecord, rid: str, score: float, feats: dict[str, float]) -> Match:
+        """Attach reasons to a scored match."""
         other = self.sides[OTHER[rec.side]].records[rid]
         demand, ach = (rec, other) if rec.side == "demand" else (other, rec)
         shared = self._shared_terms(demand, ach)
-        score = display_score(raw_score(feats, self.weights))
         return Match(
             rid, score, reasons(demand, ach, feats, shared), {k: round(v, 4) for k, v in feats.items()}
         )
@@ -261,19 +260,20 @@ def _client(store_dir: str | Path | None) -> Any:
 
 def _rec_hash(rec: MatchRecord) -> str:
     """A content hash of every matching field of a record."""
-    return hashlib.sha256(json.dumps(asdict(rec), ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+    parts = [str(getattr(rec, f.name)) for f in fields(MatchRecord)]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
-def _to_meta(rec: MatchRecord) -> dict[str, Any]:
+def _to_meta(rec: MatchRecord, rec_hash: str) -> dict[str, Any]:
     """Chroma metadata: the record's fields (keywords joined) plus its content hash."""
-    meta: dict[str, Any] = {k: v for k, v in asdict(rec).items() if k != "keywords"}
+    meta: dict[str, Any] = {f.name: getattr(rec, f.name) for f in fields(MatchRecord)}
     meta["keywords"] = "、".join(rec.keywords)
-    meta["rec_hash"] = _rec_hash(rec)
+    meta["rec_hash"] = rec_hash
     return meta
 
 
 def _from_meta(meta: dict[str, Any]) -> MatchRecord:
     """Rebuild a record from its Chroma metadata."""
-    fields = {k: v for k, v in meta.items() if k != "rec_hash"}
-    fields["keywords"] = tuple(k for k in str(fields.get("keywords", "")).split("、") if k)
-    return MatchRecord(**fields)
+    values = {k: v for k, v in meta.items() if k != "rec_hash"}
+    values["keywords"] = tuple(k for k in str(values.get("keywords", "")).split("、") if k)
+    return MatchRecord(**values)

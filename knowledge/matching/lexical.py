@@ -121,7 +121,7 @@ class Tokenizer:
 
     def word_tokens(self, text: str) -> list[str]:
         """jieba words, lower-cased, without stopwords, punctuation and single characters."""
-        terms = tuple(self.thesaurus.terms) if self.thesaurus else ()
+        terms = self.thesaurus.terms if self.thesaurus else ()
         words = (w.strip().lower() for w in _jieba(terms).lcut(text))
         return [w for w in words if len(w) >= 2 and _WORD_OK.match(w) and w not in STOPWORDS]
 

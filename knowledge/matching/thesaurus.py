@@ -24,8 +24,10 @@ class Thesaurus:
 
     groups: list[tuple[str, ...]] = field(default_factory=list)
     _by_prefix: dict[str, list[tuple[str, tuple[int, ...]]]] = field(default_factory=dict, repr=False)
+    _terms: tuple[str, ...] = field(default=(), repr=False)
 
     def __post_init__(self) -> None:
+        self._terms = tuple(sorted({t for group in self.groups for t in group}))
         owners: dict[str, list[int]] = {}
         for cid, terms in enumerate(self.groups):
             for term in terms:
@@ -34,9 +36,9 @@ class Thesaurus:
             self._by_prefix.setdefault(term[:2], []).append((term, tuple(cids)))
 
     @property
-    def terms(self) -> list[str]:
-        """Every distinct term (for a tokenizer's user dictionary)."""
-        return sorted({t for group in self.groups for t in group})
+    def terms(self) -> tuple[str, ...]:
+        """Every distinct term, sorted (for a tokenizer's user dictionary)."""
+        return self._terms
 
     def concepts(self, text: str) -> list[ConceptHit]:
         """Concepts mentioned in ``text`` (overlapping matches allowed), in order of first mention."""

@@ -59,7 +59,8 @@ class VectorStore:
         for i in range(0, len(ids), BATCH):
             sl = slice(i, i + BATCH)
             self._col.upsert(ids=ids[sl], embeddings=vecs[sl], metadatas=metas[sl])
-        keep = [n for n, i in enumerate(self.ids) if i not in set(ids)]
+        new = set(ids)
+        keep = [n for n, i in enumerate(self.ids) if i not in new]
         base = self.matrix[keep] if len(keep) else np.zeros((0, vecs.shape[1]), np.float32)
         self._set([self.ids[n] for n in keep] + list(ids), np.vstack([base, vecs]).astype(np.float32))
 
