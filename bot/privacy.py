@@ -109,7 +109,7 @@ def delete_user_data(db: Database, appid: str, openid: str, now: datetime) -> di
         return counts
 
 
-def _anonymise(session: Session, model: Any, owner: Any, appid: str, openid: str, **values: Any) -> int:
-    """Blank personal columns on the rows ``owner`` links to the user."""
-    result = session.execute(update(model).where(model.appid == appid, owner == openid).values(**values))
+def _anonymise(session: Session, model: Any, owner: Any, account: str, who: str, **values: Any) -> int:
+    """Blank personal columns on the rows ``owner`` links to the user ``who``."""
+    result = session.execute(update(model).where(model.appid == account, owner == who).values(**values))
     return int(result.rowcount or 0)
