@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import random
 import re
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from bot.db import Database
@@ -71,15 +73,16 @@ class AchievementInput:
     alerts: list[dict[str, Any]] = field(default_factory=list)  # [{"industry": str|None, "keywords": [...]}]
 
 
-def _with_retry(db: Database, work: Any) -> Any:
-    """Run ``work(session)`` in a transaction, retrying once when a concurrent writer took the same id."""
-    for attempt in range(3):
+def _with_retry(db: Database, work: Any, attempts: int = 6) -> Any:
+    """Run ``work(session)`` in a transaction; retry when a concurrent writer took the id or held the lock."""
+    for attempt in range(attempts):
         try:
             with db.session() as session:
                 return work(session)
-        except IntegrityError:
-            if attempt == 2:
+        except (IntegrityError, OperationalError):
+            if attempt == attempts - 1:
                 raise
+            time.sleep(0.05 * (attempt + 1) + random.random() * 0.05)
     return None
 
 
