@@ -15,8 +15,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, Table, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -32,6 +33,7 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 CODE_LENGTH = 8
 LATE_CANCEL_HOURS = 12
 DbOrSession = Database | Session
+EVENTS = cast(Table, Event.__table__)
 
 
 class Refusal(StrEnum):
@@ -242,11 +244,16 @@ def _position(session: Session, reg: Registration) -> int | None:
 
 def view(session: Session, reg: Registration, event: Event) -> RegistrationView:
     """A detached snapshot of ``reg`` with its event and waitlist position."""
+    return snapshot(reg, event, _position(session, reg))
+
+
+def snapshot(reg: Registration, event: Event, position: int | None) -> RegistrationView:
+    """A detached snapshot of ``reg`` with its event and a known waitlist position."""
     return RegistrationView(
         id=reg.id, event_id=event.id, title=event.title, start=event.start, end=event.end,
         location=event.location, event_status=event.status, name=reg.name, phone=reg.phone,
         company=reg.company, party_size=reg.party_size, companions=tuple(reg.companions or ()),
-        status=reg.status, seq=reg.seq, position=_position(session, reg), checkin_code=reg.checkin_code,
+        status=reg.status, seq=reg.seq, position=position, checkin_code=reg.checkin_code,
         checked_in_at=reg.checked_in_at, created_at=reg.created_at,
     )
 
@@ -275,16 +282,16 @@ def _signup_refusal(event: Event | None, party_size: int, companions: Sequence[s
 
 def _next_seq(session: Session, event_id: str) -> int:
     """The next arrival number of the event (atomic increment)."""
-    stmt = update(Event.__table__).where(Event.id == event_id).values(reg_seq=Event.reg_seq + 1)
-    return int(session.execute(stmt.returning(Event.__table__.c.reg_seq)).scalar_one())
+    stmt = update(EVENTS).where(Event.id == event_id).values(reg_seq=Event.reg_seq + 1)
+    return int(session.execute(stmt.returning(EVENTS.c.reg_seq)).scalar_one())
 
 
 def _take_seats(session: Session, event_id: str, seats: int) -> bool:
     """Conditionally add ``seats`` to seats_taken; False when they do not fit (nothing changed)."""
-    stmt = (update(Event.__table__)
+    stmt = (update(EVENTS)
             .where(Event.id == event_id, Event.seats_taken + seats <= Event.capacity)
             .values(seats_taken=Event.seats_taken + seats))
-    return session.execute(stmt).rowcount == 1
+    return cast(CursorResult, session.execute(stmt)).rowcount == 1
 
 
 def new_checkin_code(session: Session) -> str:
@@ -366,7 +373,7 @@ def fill_from_waitlist(session: Session, event: Event, now: datetime) -> list[Re
 def _release(session: Session, reg: Registration, now: datetime) -> None:
     """Mark ``reg`` cancelled and give back its seats when it held any."""
     if reg.status == "confirmed":
-        stmt = (update(Event.__table__).where(Event.id == reg.event_id)
+        stmt = (update(EVENTS).where(Event.id == reg.event_id)
                 .values(seats_taken=Event.seats_taken - reg.party_size))
         session.execute(stmt)
     reg.status, reg.cancelled_at = "cancelled", now
@@ -456,7 +463,9 @@ def event_registrations(db: DbOrSession, *, event_id: str, include_cancelled: bo
         query = select(Registration).where(Registration.event_id == event_id).order_by(Registration.seq)
         if not include_cancelled:
             query = query.where(Registration.status.in_(ACTIVE))
-        views = [view(session, reg, event) for reg in session.scalars(query)]
+        regs = list(session.scalars(query))
+    waiting = [r.id for r in regs if r.status == "waitlisted"]  # regs are in seq order
+    views = [snapshot(r, event, waiting.index(r.id) + 1 if r.status == "waitlisted" else None) for r in regs]
     return sorted(views, key=lambda v: (order.get(v.status, 2), v.seq))
 
 
