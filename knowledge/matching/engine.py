@@ -222,7 +222,7 @@ class Matcher:
         demand, ach = (rec, other) if rec.side == "demand" else (other, rec)
         shared = self._shared_terms(demand, ach)
         return Match(
-            rid, score, reasons(demand, ach, feats, shared), {k: round(v, 4) for k, v in feats.items()}
+            rid, score, reasons(demand, ach, feats, shared), {k: round(float(v), 4) for k, v in feats.items()}
         )
 
     def _shared_terms(self, demand: MatchRecord, ach: MatchRecord) -> list[str]:
