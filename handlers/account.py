@@ -18,6 +18,9 @@ MY_INFO = re.compile(r"^(查看)?(我的(个人)?(信息|资料|数据)|个人�
 MY_DEMANDS = re.compile(r"^(查看|查询|查下|看看)?我的需求(进度|状态|列表)?[吗呢？?。!！]*$")
 DELETE_ME = re.compile(r"(删除|删掉|清除|注销|抹掉)(我的)?(个人)?(信息|资料|数据|账号|账户)")
 PRIVACY = re.compile(r"^(隐私|隐私政策|个人信息保护|隐私说明)[？?。]*$")
+MINE = re.compile(r"^(我的|个人中心|我的账号)[。！!]*$")
+MINE_TEXT = ("您可以回复：\n“我的信息”查看我们保存的您的信息\n“我的需求”查看需求审核进度\n“我的报名”查看活动报名\n"
+             "“删除我的信息”删除个人信息\n“隐私”查看个人信息说明")
 PRIVACY_TEXT = (
     "个人信息说明：\n我们只在您同意后保存您主动填写的单位、联系人和电话，用于科技需求与成果对接、活动报名。\n"
     "联络员审核时可见；对接双方都同意后才交换联系方式。\n回复“我的信息”查看，“删除我的信息”删除。"
@@ -95,6 +98,8 @@ def route(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] |
         return ask_delete(conv)
     if PRIVACY.match(text):
         return [Reply(PRIVACY_TEXT)]
+    if MINE.match(text):
+        return [Reply(MINE_TEXT)]
     return None
 
 

@@ -60,3 +60,11 @@ def test_draft_survives_server_restart(tmp_path: Path) -> None:
     second.close()
     assert [(d.company, d.region, d.budget, d.contact_phone) for d in demands] == [
         ("襄阳测试座椅有限公司", "襄阳市樊城区", "30万元", "13800009999")]
+
+
+@pytest.mark.parametrize(("key", "expect"), [("KC_DEMAND", "遇到的问题"), ("KC_ACHIEVEMENT", "全称"), ("KC_MINE", "我的需求")])
+def test_menu_clicks_start_the_flows(bot: WebhookBot, key: str, expect: str) -> None:
+    """Menu keys reach the dialogue flows through the real webhook."""
+    openid = f"menu_{key}"
+    assert expect in "\n".join(bot.wx.click(openid, key))
+    assert bot.state(openid).flow == {"KC_DEMAND": "demand", "KC_ACHIEVEMENT": "achievement"}.get(key)
