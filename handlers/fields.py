@@ -21,7 +21,7 @@ from knowledge.extract import (
 from knowledge.extract.amounts import Amount
 
 NEGOTIABLE_WORDS = re.compile(r"^(面议|面谈|不确定|没想好|还没想好|看情况|待定|还没定|都行|可以谈|再说|商量)")
-_ORG_PREFIX = re.compile(r"^(我们是|我们公司叫|我们单位是|我们叫|公司叫|公司名称是?|公司名字是?|单位名称是?|名称是?|全称是?|"
+_ORG_PREFIX = re.compile(r"^(就叫|就是|我们是|我们公司叫|我们单位是|我们叫|公司叫|公司名称是?|公司名字是?|单位名称是?|名称是?|全称是?|"
                          r"单位是?|公司是|叫|是)[：:\s]*")
 _NAME_PREFIX = re.compile(r"^(联系人是?|联系人就?是|我叫|我是|叫|姓名是?|名字是?)[：:\s]*")
 _NOT_NAMES = {"好的", "没有", "不知道", "就我", "是我", "我自己", "本人", "你好", "您好", "可以", "谢谢"}
@@ -104,7 +104,8 @@ def org_field(name: str, label: str, prompt: str, aliases: tuple[str, ...], keys
     def extract(_text: str, facts: dict[str, Any]) -> str | None:
         return next((facts[k] for k in keys if facts.get(k)), None)
     return Field(name, label, prompt, extractor=extract, parser=parse_org, aliases=aliases,
-                 invalid="请告诉我单位的名称，例如：襄阳××有限公司。", soft_when=lambda facts: _generic_org(facts, keys))
+                 invalid="请告诉我单位的名称，例如：襄阳××有限公司。", soft_when=lambda facts: _generic_org(facts, keys),
+                 ask_if_soft=True)
 
 
 def _generic_org(facts: dict[str, Any], keys: tuple[str, ...]) -> bool:
@@ -143,6 +144,7 @@ def region_field(label: str, prompt: str) -> Field:
         "region", label, prompt, extractor=_region_extract, parser=parse_region, aliases=("地区", "区域", "地址", "所在地"),
         invalid="没认出这个地方，请说区县名，例如 高新区、樊城区、枣阳市、十堰市、随州市。",
         override=_more_specific, soft_when=lambda facts: bool(facts.get("region") and facts["region"].in_org_name),
+        ask_if_soft=True,
     )
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from handlers import triage
 from handlers.base import Context, ConversationState, Incoming, Reply
-from knowledge.extract import extract_all, is_affirmative, is_cancel, is_negative, is_restart, is_skip
+from knowledge.extract import extract_all, is_affirmative, is_negative, is_skip
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +57,7 @@ class Field:
     skip_value: Any = None  # value stored when the user skips an optional field
     override: Override | None = None  # field-specific "new evidence beats old" rule
     soft_when: Callable[[Facts], bool] | None = None  # the found value is only a hint (org-name guesses)
+    ask_if_soft: bool = False  # still ask when only a hint is known ('襄阳市' from '襄阳XX有限公司')
 
 
 @dataclass(frozen=True)
@@ -91,8 +92,10 @@ def values_of(conv: ConversationState) -> dict[str, Any]:
 def pending_field(form: Form, draft: dict[str, Any]) -> Field | None:
     """The first asked field that is neither filled nor skipped."""
     values, skipped = full_values(form, draft), set(draft.get("skipped", []))
+    soft = set(draft.get("soft", []))
     for f in form.fields:
-        if f.asked and values.get(f.name) in (None, "", []) and f.name not in skipped:
+        unsure = f.ask_if_soft and f.name in soft
+        if f.asked and (values.get(f.name) in (None, "", []) or unsure) and f.name not in skipped:
             return f
     return None
 
@@ -294,10 +297,10 @@ def handle(form: Form, ctx: Context, msg: Incoming, conv: ConversationState) -> 
 
 def _turn(form: Form, ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> list[Reply]:
     """Dispatch one text message by intent: cancel, restart, consent, digression, confirm or fill."""
-    if is_cancel(text) and not triage.has_form_facts(text):
+    if triage.is_form_cancel(text):
         conv.clear_flow()
         return [Reply(f"好的，已取消，本次{form.noun}的内容没有保存。需要时随时再找我。")]
-    if is_restart(text):
+    if triage.is_form_restart(text):
         conv.draft = new_draft(ctx.now)
         return next_step(form, conv, "好的，我们重新来。")
     stage = conv.draft.get("stage", STAGE_FILL)
@@ -315,17 +318,26 @@ def _fill_turn(form: Form, conv: ConversationState, text: str) -> list[Reply]:
     pending = next((f for f in form.fields if f.name == conv.step), None)
     changed = _edit_command(form, conv.draft, text) or fill(form, conv.draft, text)
     if pending and pending.name not in changed:
-        if is_skip(text) and not pending.required:
-            conv.draft["skipped"].append(pending.name)
-            if pending.skip_value is not None:
-                _put(conv.draft, pending, pending.skip_value, text, False)
-            return next_step(form, conv, "好的，这项先跳过。")
+        if is_skip(text) and (not pending.required or pending.name in conv.draft.get("soft", [])):
+            return _skip(form, conv, pending, text)
         if _answer_pending(form, conv.draft, pending, text):
             changed.append(pending.name)
     if not changed:
         hint = pending.invalid if pending and pending.invalid else "抱歉，我没太明白。"
         return _ask(reprompt(form, conv), hint)
     return next_step(form, conv, _ack(form, changed))
+
+
+def _skip(form: Form, conv: ConversationState, pending: Field, text: str) -> list[Reply]:
+    """Skip an optional field (or keep the hint a required field already has) and move on."""
+    draft = conv.draft
+    if pending.name in draft.get("soft", []):
+        draft["soft"].remove(pending.name)
+    else:
+        draft["skipped"].append(pending.name)
+        if pending.skip_value is not None:
+            _put(draft, pending, pending.skip_value, text, False)
+    return next_step(form, conv, "好的，这项先跳过。")
 
 
 def _confirm_turn(form: Form, ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> list[Reply]:

@@ -20,6 +20,8 @@ from knowledge.extract import (
     has_correction_cue,
     industry_hit,
     is_affirmative,
+    is_cancel,
+    is_restart,
     is_skip,
 )
 from knowledge.extract.orgs import is_academic, org_spans
@@ -70,6 +72,27 @@ CONTACT_CUE = re.compile(r"(联系人|联系方式|电话|手机|号码|我是|�
 COMPANY_CUE = re.compile(r"(公司叫|公司名|名称|全称|单位是|单位叫|厂名|我们是.{0,20}(公司|合作社|厂|集团))")
 CLAUSE = re.compile(r"[，,。；;！!？?\n]+")
 FACT_KEYS = ("company", "institution", "budget", "region", "contact_name", "contact_phone")
+
+
+STRONG_STOP = re.compile(
+    r"(不弄了|不登了|不填了|不办了|不搞了|不整了|不提了|不录了|不发了|不要了|先不(?:登|填|弄|提交|办|搞|发|录)|"
+    r"不想(?:登|填|弄|搞|办)了|放弃|退出|改天再说|下次再说|以后再说|回头再说|不用登记|^\s*取消|"
+    r"取消(?:吧|了|啊|掉|一下|登记|填写|提交|这个|这次|本次|需求|成果|[，,。！!\s]|$))"
+)
+
+
+def is_form_cancel(text: str) -> bool:
+    """Abandon the form: a clear stop phrase, or a short '算了' that carries no form content."""
+    if not is_cancel(text):
+        return False
+    if STRONG_STOP.search(text):
+        return True
+    return len(text.strip()) <= 12 and not has_form_facts(text) and need_text(text) is None
+
+
+def is_form_restart(text: str) -> bool:
+    """'重新填' as a command (short), not '我们重新来一遍测试'."""
+    return is_restart(text) and len(text.strip()) <= 10
 
 
 def is_question(text: str) -> bool:

@@ -152,6 +152,19 @@ def test_restart_clears_the_draft(bot: DirectBot) -> None:
     assert bot.state("u1").draft["values"] == {}
 
 
+@pytest.mark.parametrize(("answer", "region"), [("襄城", "襄阳市襄城区"), ("不知道", "襄阳市")])
+def test_city_from_company_name_is_only_a_hint(bot: DirectBot, services: AppServices, answer: str, region: str) -> None:
+    """'襄阳XX有限公司' suggests 襄阳市, but the district is still asked; skipping keeps the hint."""
+    bot.send("u1", "提需求")
+    bot.send("u1", "齿轮热处理后硬度不均匀，想找专家攻关")
+    assert "哪个区县" in bot.send("u1", "襄阳恒齿传动有限公司")
+    bot.send("u1", answer)
+    bot.send("u1", "面议")
+    bot.send("u1", "联系人张伟 13800001234")
+    submit(bot)
+    assert records_of(services, "u1")[0][0].region == region
+
+
 def test_invalid_phone_is_explained(bot: DirectBot) -> None:
     """A malformed number gets a helpful example; the question stays."""
     bot.send("u1", NEED)

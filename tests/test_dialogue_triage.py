@@ -130,3 +130,19 @@ def test_achievement_title_from_summary(text: str, title: str | None) -> None:
 def test_field_parsers(parser: object, text: str, want: object) -> None:
     """Direct answers to a pending question."""
     assert parser(text) == want  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(("text", "cancel"), [
+    ("取消", True), ("算了，不弄了", True), ("算了算了，我先问问我们理事长，这个先不登了", True), ("取消吧，回头再说", True),
+    ("算了吧", True), ("我们想取消人工检测，改用机器视觉", False), ("算了一下成本太高，想找降本的技术", False),
+    ("算了，预算就写面议吧", False),
+])
+def test_form_cancel(text: str, cancel: bool) -> None:
+    """Stop phrases end the form; '取消' or '算了' inside a description does not."""
+    assert triage.is_form_cancel(text) is cancel
+
+
+@pytest.mark.parametrize(("text", "restart"), [("重新填", True), ("重来吧", True), ("我们重新来一遍测试也不行，想找专家", False)])
+def test_form_restart(text: str, restart: bool) -> None:
+    """'重新填' is a command only when it is the whole message."""
+    assert triage.is_form_restart(text) is restart
