@@ -9,10 +9,9 @@ from sqlalchemy.orm import Session
 
 def insert_ignore(session: Session, model: type[Any], **values: Any) -> bool:
     """Insert a row unless it collides with a unique key; True when this call inserted it."""
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     # rowcount is -1 on psycopg when SQLAlchemy adds an implicit RETURNING: ask for the key explicitly.
     table = model.__table__
     stmt = insert(table).values(**values).on_conflict_do_nothing().returning(*table.primary_key.columns)

@@ -54,8 +54,8 @@ class FakeWeChat:
     @property
     def base_url(self) -> str:
         """``http://127.0.0.1:PORT``."""
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        port = self._server.server_address[1]
+        return f"http://127.0.0.1:{port}"
 
     def start(self) -> FakeWeChat:
         """Serve in a background thread."""

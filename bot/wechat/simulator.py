@@ -17,13 +17,13 @@ from contextlib import contextmanager
 from typing import Any
 
 from fastapi.testclient import TestClient
-from httpx import Response
 
 from bot.wechat.fakeapi import FakeWeChat
 from bot.wechat.signing import callback_token, sign
 from bot.wechat.xmlio import cdata, parse_xml
 
 ACCOUNT = "gh_kechuang_sim"
+Response = Any  # the TestClient's httpx response
 _ids = itertools.count(int(time.time() * 1000) % 10**12)
 
 
@@ -136,7 +136,8 @@ class Simulator:
 
     def drain(self, timeout: float = 30.0) -> None:
         """Wait until background answers (pushes) have finished."""
-        assert self.http.app.state.pipeline.drain(timeout), "pipeline workers still running"
+        pipeline = self.http.app.state.pipeline  # type: ignore[attr-defined]
+        assert pipeline.drain(timeout), "pipeline workers still running"
 
     def pushes(self, openid: str | None = None) -> list[str]:
         """Customer-service texts the fake WeChat API accepted (after ``drain``)."""
