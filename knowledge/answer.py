@@ -26,17 +26,19 @@ MAX_ANSWER_CHARS = 300
 TYPE_BONUS = 0.5
 HEADING_BONUS = 0.3
 PRIOR_WEIGHT = 0.3
+RUNNER_UP = 0.9
 # Answer types: a question cue and the pattern of a sentence that carries such a fact.
 _NUM = r"\d+(?:\.\d+)?"
 ANSWER_TYPES: dict[str, tuple[str, str]] = {
     "deadline": (r"最晚|最迟|截止|截至|期限|多久内|之前", rf"{_NUM}月{_NUM}日(?:\s*{_NUM}:{_NUM})?(?:前|以前|之前)|截止|以前|之前|内"),
-    "date": (r"什么时候|啥时候|何时|几月|几号|哪天|截止|截至|最晚|最迟|期限|时间|日期|开始|受理",
+    "date": (r"什么时候|啥时候|何时|几月|几号|哪天|截止|截至|最晚|最迟|期限|什么时间|(?:申报|受理|报名|申请)时间|日期|开始|受理",
              rf"{_NUM}月(?:{_NUM}日)?|{_NUM}日|{_NUM}年{_NUM}月|季度|年底|月底"),
     "duration": (r"多久|多长时间|几天|几年|多少天|多少年|几个月|管几年|有效期|几个工作日|多少小时",
-                 rf"{_NUM}\s*(?:个)?(?:工作日|天|年|个月|小时|周|分钟)"),
-    "money": (r"多少钱|多少万|几万|[补奖给贷抵扣投助费]多少|额度|金额|有.{0,4}(?:补贴|奖励|津贴)|(?:补贴|奖励|津贴).{0,4}[吗没不]",
-              rf"{_NUM}\s*(?:万元|元|亿元|%)|最高|上限"),
-    "count": (r"几个人|几人|多少人|几场|几次|几名|几家|几个|多少个|多少次|多少名",
+                 r"(?<!\d)\d{1,3}(?:\.\d+)?\s*(?:个)?(?:工作日|天|日(?!前)|年|个月|小时|周|分钟)"),
+    "money": (r"多少钱|多少万|几万|[补奖给贷抵扣投助费]多少|额度|金额|要钱|收费|花钱|免费|有.{0,4}(?:补贴|奖励|津贴)|"
+              r"(?:补贴|奖励|津贴).{0,4}[吗没不]",
+              rf"{_NUM}\s*(?:万元|元|亿元|%)|最高|上限|免费|不收费|收取"),
+    "count": (r"几个人|几人|多少人|人数|规模|几场|几次|几名|几家|几个|多少个|多少次|多少名",
               rf"{_NUM}\s*(?:人|名|次|场|个|家|件|项)"),
     "ratio": (r"占多少|比例|百分之|几成|多少比例|占比", rf"{_NUM}\s*%"),
     "age": (r"年龄|多大|岁|年的|出生|属于青年", rf"{_NUM}\s*周?岁|{_NUM}年{_NUM}月{_NUM}日|出生"),
@@ -230,11 +232,16 @@ class Extract:
     sentences: list[str]
     share: float
     fits: bool
+    also: Chunk | None = None  # a second cited section, when its sentence was almost as good
 
 
 def best_sentences(question: Question, chunks: list[Chunk], idf: Callable[[str], float],
                    prior: dict[str, float]) -> Extract:
-    """The chunk and the sentence(s) that best carry the asked fact, within about ``MAX_ANSWER_CHARS``."""
+    """The chunk and the sentence(s) that best carry the asked fact, within about ``MAX_ANSWER_CHARS``.
+
+    Close neighbours in the same chunk join the best sentence; so does an almost-as-good sentence of another
+    section (then both sections are cited).
+    """
     units = [(c, i, s) for c in chunks for i, s in enumerate(split_sentences(c))]
     weights = local_weights(term_weights(question, idf), [s for _, _, s in units])
     kinds = question.answer_types
@@ -247,9 +254,17 @@ def best_sentences(question: Question, chunks: list[Chunk], idf: Callable[[str],
         j = index + step
         if j in siblings and siblings[j][0] >= 0.6 * best_score and _length(siblings, chosen + [j]) <= MAX_ANSWER_CHARS:
             chosen.append(j)
+    parts = [_clean(siblings[j][1]) for j in sorted(chosen)]
+    raw = {(id(c), i): _sentence_score(s, c, weights, kinds) for _sc, c, i, s in scored}
+    others = [(raw[id(c), i], c, s) for _sc, c, i, s in scored if c is not chunk]
+    runner_up = max(others, key=lambda x: x[0], default=None)
+    also = None
+    if runner_up and runner_up[0] >= RUNNER_UP * raw[id(chunk), index] and \
+            sum(map(len, parts)) + len(runner_up[2]) <= MAX_ANSWER_CHARS:
+        parts, also = parts + [_clean(runner_up[2])], runner_up[1]
     share = _sentence_score(sentence, chunk, weights, ())
     fits = not kinds or any(re.search(ANSWER_TYPES[kind][1], sentence) for kind in kinds)
-    return Extract(chunk, [_clean(siblings[j][1]) for j in sorted(chosen)], share, fits)
+    return Extract(chunk, parts, share, fits, also)
 
 
 def _length(siblings: dict[int, tuple[float, str]], chosen: list[int]) -> int:
@@ -257,17 +272,18 @@ def _length(siblings: dict[int, tuple[float, str]], chosen: list[int]) -> int:
     return sum(len(siblings[j][1]) for j in chosen)
 
 
-def source_line(chunk: Chunk) -> str:
+def source_line(chunk: Chunk, also: Chunk | None = None) -> str:
     """The closing source attribution, e.g. 来源：《标题》· 四、什么时候申报."""
-    return f"来源：《{chunk.title}》" + (f" · {chunk.section}" if chunk.section else "")
+    sections = [c.section for c in (chunk, also) if c is not None and c.section]
+    return f"来源：《{chunk.title}》" + (f" · {'；'.join(dict.fromkeys(sections))}" if sections else "")
 
 
-def compose(sentences: list[str], chunk: Chunk) -> str:
-    """Join sentences into a chat answer trimmed to about ``MAX_ANSWER_CHARS`` and name the source."""
-    body = "；".join(s.rstrip("。") for s in sentences) + "。"
+def compose(extract: Extract) -> str:
+    """Join the extract's sentences into a chat answer trimmed to about ``MAX_ANSWER_CHARS``, naming the source."""
+    body = "；".join(s.rstrip("。；;") for s in extract.sentences) + "。"
     if len(body) > MAX_ANSWER_CHARS:
         body = body[:MAX_ANSWER_CHARS - 1] + "…"
-    return f"{body}\n{source_line(chunk)}"
+    return f"{body}\n{source_line(extract.chunk, extract.also)}"
 
 
 def llm_answer(question: str, chunks: list[Chunk], *, base_url: str, api_key: str | None, model: str,

@@ -189,7 +189,10 @@ class KnowledgeBase:
     def ask(self, question: str, *, home_city: str | None = None, use_llm: bool = True,
             mode: Mode | None = None) -> Answer:
         """Answer a policy question from the documents of the right city, or decline politely."""
-        found = self.retrieve(question, home_city=home_city, mode=mode)
+        return self.respond(self.retrieve(question, home_city=home_city, mode=mode), use_llm=use_llm, mode=mode)
+
+    def respond(self, found: Retrieval, *, use_llm: bool = True, mode: Mode | None = None) -> Answer:
+        """Decide, then answer (extractive, or generated when an LLM is configured) or decline."""
         if found.missing_city:
             return Answer(False, NO_CITY_TEXT.format(city=found.missing_city))
         if not found.hits:
@@ -201,7 +204,7 @@ class KnowledgeBase:
             return Answer(False, DECLINE_TEXT, confidence=probability)
         sources = self._sources(extract.chunk, found.hits)
         chunk = extract.chunk
-        answer = Answer(True, compose(extract.sentences, chunk), sources, probability, (chunk.doc, chunk.ordinal))
+        answer = Answer(True, compose(extract), sources, probability, (chunk.doc, chunk.ordinal))
         return self._generate(found, chunk, answer) if use_llm and self.llm else answer
 
     def model_for(self, mode: Mode) -> DeclineModel:
@@ -213,8 +216,8 @@ class KnowledgeBase:
         """The best passage of the top document and the evidence that it answers the question."""
         index, doc = self.index(), found.hits[0].chunk.doc
         share, _weight = coverage(found.question, index.doc_texts[doc], index.doc_idf)
-        top = found.hits[0].score or 1.0
-        prior = {h.chunk.id: h.score / top for h in found.hits if h.chunk.doc == doc}
+        ranked = [h.chunk.id for h in found.hits if h.chunk.doc == doc]
+        prior = {cid: 1.0 / (1 + rank) for rank, cid in enumerate(ranked)}
         extract = best_sentences(found.question, index.doc_chunks(doc), index.doc_idf, prior)
         agree = retrievers_agree(found.hits, doc)
         dense = [h.dense for h in found.candidates if h.dense is not None]
