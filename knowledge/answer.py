@@ -169,10 +169,10 @@ class DeclineModel:
 
 
 # Fitted on the dev questions plus our own bench/data/*_extra.jsonl by `bench/eval_qa.py --calibrate`
-# (leave-one-out there: hybrid declines 3% of answerable, answers 5% of unanswerable; lexical 3% / 10%).
+# (leave-one-out there: hybrid declines 3% of answerable, answers 5% of unanswerable; lexical 3% / 17%).
 DECLINE_MODELS: dict[str, DeclineModel] = {
-    "hybrid": DeclineModel(-9.09, (6.21, 3.5, 1.71, 2.08, 1.81)),
-    "lexical": DeclineModel(-5.26, (7.11, 3.03, 0.0, 2.53, 0.0)),
+    "hybrid": DeclineModel(-8.95, (6.23, 3.49, 1.72, 1.93, 1.8)),
+    "lexical": DeclineModel(-4.08, (6.71, 3.49, 0.0, 1.31, 0.0)),
 }
 
 

@@ -78,7 +78,7 @@ class KnowledgeBase:
 
     def __init__(self, data_dir: Path | None, *, chroma_url: str | None = None, embedding: str = "auto",
                  llm_base_url: str | None = None, llm_api_key: str | None = None, llm_model: str | None = None,
-                 home_city: str = "襄阳", llm_timeout: float = 8.0, fusion: Fusion = "rrf",
+                 home_city: str = "襄阳", llm_timeout: float = 8.0, fusion: Fusion = "weighted",
                  reranker: str | None = None, mode: Mode = "hybrid", decline_model: DeclineModel | None = None,
                  refresh_seconds: float = 2.0, embedder: Embedder | None = None) -> None:
         self.data_dir, self.chroma_url, self.embedding = data_dir, chroma_url, embedding
