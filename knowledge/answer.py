@@ -290,9 +290,10 @@ def llm_answer(question: str, chunks: list[Chunk], *, base_url: str, api_key: st
                timeout: float) -> str | None:
     """Ask an OpenAI-compatible chat model to answer only from ``chunks``; None when it can't."""
     from langchain_openai import ChatOpenAI
+    from pydantic import SecretStr
 
-    chat = ChatOpenAI(base_url=base_url, api_key=api_key or "none", model=model, timeout=timeout,
-                      max_retries=0, temperature=0)  # type: ignore[call-arg]
+    chat = ChatOpenAI(base_url=base_url, api_key=SecretStr(api_key or "none"), model=model, timeout=timeout,
+                      max_retries=0, temperature=0)
     reply = chat.invoke([("system", grounded_system_prompt()), ("human", grounded_user_prompt(question, chunks))])
     text = str(reply.content).strip()
     return None if not text or LLM_NO_ANSWER in text else text[:MAX_ANSWER_CHARS * 2]

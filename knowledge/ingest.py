@@ -172,7 +172,8 @@ def _split_title(lines: list[str], fallback: str) -> tuple[str, list[str]]:
 
 def _sections(lines: list[str]) -> Iterator[tuple[str, list[str]]]:
     """Group lines into (section heading, body lines); 第X条 starts a new sub-section."""
-    heading, article, body = "", "", []
+    heading, article = "", ""
+    body: list[str] = []
     for raw in lines:
         line = raw.strip().lstrip(">").strip()
         md = _MD_HEADING.match(line)

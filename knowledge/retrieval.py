@@ -101,9 +101,9 @@ class Retriever:
         if mode != "lexical" and self.store.embedder.enabled:
             vector = self.store.embedder.encode_query(question).tolist()
             for rank, (cid, sim) in enumerate(self.store.query(vector, CANDIDATES, cities)):
-                i = self.index.by_id.get(cid)
-                if i is not None:
-                    hit = hits.setdefault(i, Hit(self.index.chunks[i]))
+                found = self.index.by_id.get(cid)
+                if found is not None:
+                    hit = hits.setdefault(found, Hit(self.index.chunks[found]))
                     hit.dense, hit.dense_rank = sim, rank
         ranked = self._fuse(list(hits.values()))
         return self._rerank(question, ranked)[:k] if self.reranker else ranked[:k]
