@@ -24,6 +24,7 @@ def serve(
     import uvicorn
 
     from bot.app import create_app
+    from bot.kbwire import seed_kb_if_empty
     from bot.seed import seed_if_empty
 
     setup_logging()
@@ -31,6 +32,8 @@ def serve(
     _log_startup(svc)
     if seed and svc.settings.seed_samples:
         seed_if_empty(svc.db, appid=svc.appid)
+        seed_kb_if_empty(svc.kb)
+    svc.kb.warm()  # load models and indexes now, not inside the first user's 5-second budget
     svc.settings.scheduler = svc.settings.scheduler and not no_scheduler
     uvicorn.run(create_app(svc), host=host, port=port, log_level="info")
 

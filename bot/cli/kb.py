@@ -16,12 +16,9 @@ PROGRESS_MIN_FILES = 5
 
 def knowledge_base() -> Any:
     """The knowledge base configured by ``KC_*`` settings."""
-    from knowledge.kb import KnowledgeBase
+    from bot.kbwire import build_knowledge_base
 
-    s = get_settings()
-    return KnowledgeBase(Path(s.data_dir), chroma_url=s.chroma_url, embedding=s.embedding_model,
-                         llm_base_url=s.llm_base_url, llm_api_key=s.llm_api_key, llm_model=s.llm_model,
-                         home_city=s.home_city, llm_timeout=s.llm_timeout, reranker=s.reranker_model)
+    return build_knowledge_base(get_settings())
 
 
 def _echo_json(data: Any) -> None:
