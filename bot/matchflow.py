@@ -117,6 +117,7 @@ def publish_matches(db: Database, matcher: Any, *, demand_id: str, now: datetime
             raise MatchFlowError(f"需求 {demand_id} 尚未发布")
         matcher.index_demands([demand])
         found = matcher.match_demand(demand, top=top)
+        demand.matched_at = now
         result = ReviewResult(demand_id, demand.status, matches=len(found))
         for hit in found:
             match = _upsert_match(session, demand, hit, now)
@@ -186,6 +187,7 @@ def alert_for_achievement(db: Database, matcher: Any, *, achievement_id: str, no
         if achievement is None:
             raise MatchFlowError(f"没有编号为 {achievement_id} 的成果")
         matcher.index_achievements([achievement])
+        achievement.matched_at = now
         alerts = 0
         for hit in matcher.match_achievement(achievement, top=top):
             demand = session.get(Demand, hit.id)
@@ -229,3 +231,15 @@ def digest(db: Database, *, now: datetime) -> int:
             queued += _alert_achievement_owner(session, match, demand)
             queued += _alert_demand_owner(session, match, achievement)
     return queued
+
+
+def match_new_records(db: Database, matcher: Any, *, now: datetime) -> dict[str, int]:
+    """Run matching for published demands and owned achievements not matched yet (chat submissions)."""
+    with db.session() as session:
+        demand_ids = list(session.scalars(select(Demand.id).where(
+            Demand.status == DEMAND_PUBLISHED, Demand.matched_at.is_(None))))
+        achievement_ids = list(session.scalars(select(Achievement.id).where(
+            Achievement.owner_openid.is_not(None), Achievement.matched_at.is_(None))))
+    alerts = sum(publish_matches(db, matcher, demand_id=d, now=now).alerts for d in demand_ids)
+    alerts += sum(alert_for_achievement(db, matcher, achievement_id=a, now=now) for a in achievement_ids)
+    return {"demands": len(demand_ids), "achievements": len(achievement_ids), "alerts": alerts}

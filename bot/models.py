@@ -155,6 +155,7 @@ class Demand(Timestamped, Base):
     status: Mapped[str] = mapped_column(String(16), default=DEMAND_PENDING, index=True)
     review_note: Mapped[str | None] = mapped_column(Text)
     published_at: Mapped[datetime | None]
+    matched_at: Mapped[datetime | None]  # when matching last ran for this demand
 
 
 class Achievement(Timestamped, Base):
@@ -176,6 +177,7 @@ class Achievement(Timestamped, Base):
     contact_phone: Mapped[str | None] = mapped_column(String(32))
     owner_openid: Mapped[str | None] = mapped_column(String(128), index=True)
     status: Mapped[str] = mapped_column(String(16), default="已发布")
+    matched_at: Mapped[datetime | None]  # when matching last ran for this achievement
 
 
 class Interest(Base):

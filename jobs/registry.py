@@ -42,6 +42,30 @@ JOBS: tuple[JobSpec, ...] = (
         "清理超过保留期的未提交草稿（用户回来时会收到提示）",
     ),
     JobSpec(
+        "match_new",
+        "jobs.matching:match_new",
+        {"trigger": "interval", "minutes": 2},
+        "为新发布的需求、新登记的成果运行匹配并排队提醒",
+    ),
+    JobSpec(
+        "event_reminders",
+        "jobs.events:event_reminders",
+        {"trigger": "interval", "minutes": 5},
+        "活动开始前的提醒（默认 24 小时、2 小时）",
+    ),
+    JobSpec(
+        "event_announcements",
+        "jobs.events:event_announcements",
+        {"trigger": "interval", "minutes": 15},
+        "向订阅了区域/类别的用户通知新活动",
+    ),
+    JobSpec(
+        "event_waitlist_expiry",
+        "jobs.events:event_waitlist_expiry",
+        {"trigger": "interval", "minutes": 30},
+        "报名截止后候补失效并通知",
+    ),
+    JobSpec(
         "match_digest",
         "jobs.matching:match_digest",
         {"trigger": "cron", "hour": 9, "minute": 0},

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 19:00:48.100690
+Create Date: 2026-11-27 20:42:59.394426
 """
 
 from __future__ import annotations
@@ -51,6 +51,7 @@ def upgrade() -> None:
     sa.Column('contact_phone', sa.String(length=32), nullable=True),
     sa.Column('owner_openid', sa.String(length=128), nullable=True),
     sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('matched_at', bot.models.UTCDateTime(timezone=True), nullable=True),
     sa.Column('created_at', bot.models.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', bot.models.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id')
@@ -107,6 +108,7 @@ def upgrade() -> None:
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('review_note', sa.Text(), nullable=True),
     sa.Column('published_at', bot.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('matched_at', bot.models.UTCDateTime(timezone=True), nullable=True),
     sa.Column('created_at', bot.models.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', bot.models.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id')
