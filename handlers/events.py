@@ -1,0 +1,350 @@
+"""Events in chat: list and filter upcoming events, sign up (name, phone, party), cancel, "我的报名", subscribe.
+
+One flow, ``events``, with steps ``pick`` (a numbered list is on screen), ``contact`` (collecting name,
+phone and party for ``draft["event_id"]``), ``consent``, ``confirm`` (reusing a stored contact) and
+``cancel_pick`` (which registration to cancel). All capacity rules live in ``bot.events``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bot import event_text as txt
+from bot import events as svc
+from bot.models import Event
+from bot.privacy import get_user, remember_contact
+from handlers.account import give_consent, has_consented
+from handlers.base import Context, ConversationState, Incoming, Reply, Router
+from knowledge.extract import (
+    extract_companions,
+    extract_company,
+    extract_party_size,
+    extract_person_name,
+    extract_phone,
+    is_affirmative,
+    is_cancel,
+    is_negative,
+)
+
+FLOW = "events"
+LIST_WORDS = re.compile(r"^(查看|看看|有什么|有哪些|近期|最近|近期的|最近的)?(.{0,8}的)?(科普活动|活动|讲座|培训)"
+                        r"(列表|安排|有哪些|有什么)?[吗呢？?。!！]*$|^(有什么|有哪些|近期|最近).{0,8}(活动|讲座|培训)")
+SIGNUP = re.compile(r"报名|报个名|想报|能报|可以报|报上|我要参加|想参加|能参加")
+EVENT_NOUN = re.compile(r"活动|讲座|培训|科普|课堂|义诊|开放日|对接会")
+SWITCH = re.compile(r"换成|改成|改报|换个|换一个|还是报|改为|换到")
+MY_REGS = re.compile(r"^(查看|查询|看看)?我的(报名|活动|预约)[吗呢？?。!！]*$")
+CANCEL_REG = re.compile(r"取消(我的)?(报名|预约)|不去了|退(报|出报名)")
+SUBSCRIBE = re.compile(r"订阅.{0,10}(活动|讲座|培训|科普)")
+NUMBER = re.compile(r"^\s*(?:第|选|报名?\s*)?\s*(\d{1,2}|[一二三四五六七八九十])\s*(?:个|号|场)?\s*[。.!！]?$")
+CN_DIGITS = "一二三四五六七八九十"
+ASK_CONTACT = "请告诉我报名人的姓名和手机号，例如：王芳 13800000000。"
+CONSENT_ASK = ("报名需要保存您的姓名和电话，仅用于本次活动的通知和签到（可随时回复“删除我的信息”删除）。\n"
+               "回复“同意”继续报名，回复“不同意”则不报名。")
+
+
+def _number(text: str) -> int | None:
+    """A bare choice number ("2", "第二个") → 2."""
+    found = NUMBER.match(text)
+    if not found:
+        return None
+    raw = found.group(1)
+    return int(raw) if raw.isdigit() else CN_DIGITS.index(raw) + 1
+
+
+def _event(ctx: Context, event_id: str) -> Event | None:
+    """The event by id."""
+    return svc.get_event(ctx.services.db, event_id=event_id)
+
+
+def _matches(ctx: Context, msg: Incoming, text: str, among: list[str] | None = None) -> list[Event]:
+    """Events the text points at (optionally only those in ``among``), best first."""
+    found = svc.find_events(ctx.services.db, appid=msg.appid, text=text, now=ctx.now, limit=20)
+    return [m.event for m in found if among is None or m.event.id in among]
+
+
+# --- listing ------------------------------------------------------------------------------------
+
+
+def show_list(ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> list[Reply]:
+    """A numbered list of upcoming events, filtered by what the text names; remembered for a number reply."""
+    flt = svc.list_filter(ctx.services.db, appid=msg.appid, text=text, now=ctx.now)
+    events = svc.upcoming_events(ctx.services.db, appid=msg.appid, now=ctx.now, region=flt.region,
+                                 category=flt.category, date_range=flt.date_range, limit=10)
+    return _offer(ctx, conv, events, "、".join(flt.labels))
+
+
+def _offer(ctx: Context, conv: ConversationState, events: list[Event], label: str = "",
+           facts: dict[str, Any] | None = None) -> list[Reply]:
+    """Show ``events`` numbered and wait for a choice (keeping facts already given)."""
+    conv.flow, conv.step, conv.draft = FLOW, "pick", {**(facts or {}), "list": [e.id for e in events]}
+    head = f"（{label}）" if label and events else ""
+    tail = "\n也可以说“社区的”“谷城的”“下周的”筛选。" if events else ""
+    return [Reply(head + txt.events_list_text(events, ctx.now) + tail)]
+
+
+def pick(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | None:
+    """A reply to the list: a number, an event fragment or a filter; anything else leaves the flow."""
+    text = msg.text.strip()
+    shown: list[str] = conv.draft.get("list") or []
+    number = _number(text)
+    if number is not None and 1 <= number <= len(shown):
+        return start_signup(ctx, msg, conv, shown[number - 1], text="")
+    flt = svc.list_filter(ctx.services.db, appid=msg.appid, text=text, now=ctx.now)
+    if not flt.empty and not SIGNUP.search(text) and len(text) <= 12:
+        return show_list(ctx, msg, conv, text)
+    chosen = _matches(ctx, msg, text, shown)
+    if chosen:
+        return start_signup(ctx, msg, conv, chosen[0].id, text=text)
+    conv.clear_flow()
+    return None
+
+
+# --- sign-up ------------------------------------------------------------------------------------
+
+
+def _closed_reason(event: Event, ctx: Context) -> svc.Refusal | None:
+    """Why nobody can sign up now, if so."""
+    if event.status == "cancelled":
+        return svc.Refusal.CANCELLED
+    if event.start <= ctx.now:
+        return svc.Refusal.STARTED
+    if event.status == "closed":
+        return svc.Refusal.CLOSED
+    return svc.Refusal.DEADLINE_PASSED if event.signup_deadline <= ctx.now else None
+
+
+def start_signup(ctx: Context, msg: Incoming, conv: ConversationState, event_id: str, text: str) -> list[Reply]:
+    """Show the event's details and start collecting the contact (keeping facts already given)."""
+    event = _event(ctx, event_id)
+    assert event is not None
+    details = txt.event_details_text(event, ctx.now)
+    refusal = _closed_reason(event, ctx)
+    if refusal is not None:
+        conv.clear_flow()
+        return [Reply(details), Reply(svc.refusal_text(refusal, event))]
+    kept = {k: v for k, v in conv.draft.items() if k in ("name", "phone", "company", "party_size", "companions")}
+    conv.flow, conv.step, conv.draft = FLOW, "contact", {**kept, "event_id": event.id}
+    _merge(conv.draft, text)
+    return [Reply(details), *_next(ctx, msg, conv, event)]
+
+
+def _merge(draft: dict[str, Any], text: str) -> None:
+    """Take the name, phone, company and party from one message; the latest statement wins."""
+    if phone := extract_phone(text):
+        draft["phone"] = phone
+    if name := extract_person_name(text) or _bare_name(text, draft):
+        draft["name"] = name
+    if company := extract_company(text):
+        draft["company"] = company
+    names = extract_companions(text)
+    size = extract_party_size(text)
+    if size is not None or names:
+        draft["party_size"] = max(size or 1, 1 + len(names))
+        draft["companions"] = names
+
+
+def _bare_name(text: str, draft: dict[str, Any]) -> str | None:
+    """A message that is only a Chinese name, when the name is still missing."""
+    plain = text.strip(" 。，,")
+    return plain if not draft.get("name") and re.fullmatch(r"[\u4e00-\u9fff]{2,4}", plain) else None
+
+
+def _stored_contact(ctx: Context, msg: Incoming) -> tuple[str | None, str | None]:
+    """The name and phone the user gave before (only kept after consent)."""
+    with ctx.services.db.session() as session:
+        user = get_user(session, msg.appid, msg.openid)
+        return (user.name, user.phone) if user and user.consent_at else (None, None)
+
+
+def _next(ctx: Context, msg: Incoming, conv: ConversationState, event: Event) -> list[Reply]:
+    """Ask for what is missing, or for consent/confirmation, or sign up."""
+    draft = conv.draft
+    if int(draft.get("party_size") or 1) > event.max_companions + 1:
+        draft.pop("party_size", None)
+        draft.pop("companions", None)
+        return [Reply(txt.party_rule_text(event) + "请告诉我这次报几个人（包括您本人），同行人叫什么。")]
+    if not (draft.get("name") and draft.get("phone")):
+        return _ask_contact(ctx, msg, conv)
+    if not has_consented(ctx, msg):
+        conv.step = "consent"
+        return [Reply(f"{_summary(draft, event)}\n{CONSENT_ASK}")]
+    return sign_up(ctx, msg, conv, event)
+
+
+def _summary(draft: dict[str, Any], event: Event) -> str:
+    """The sign-up as collected so far, for the user to check."""
+    party = f"{draft.get('party_size') or 1}人"
+    if draft.get("companions"):
+        party += f"（同行：{'、'.join(draft['companions'])}）"
+    company = f"，{draft['company']}" if draft.get("company") else ""
+    return f"报名“{event.title}”：{draft['name']} {draft['phone']}{company}，{party}。"
+
+
+def _ask_contact(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply]:
+    """Offer the stored contact for confirmation, or ask for the missing name/phone."""
+    name, phone = _stored_contact(ctx, msg)
+    draft = conv.draft
+    if name and phone and not draft.get("name") and not draft.get("phone"):
+        draft["name"], draft["phone"] = name, phone
+        conv.step = "confirm"
+        return [Reply(f"用您上次留的联系方式报名：{name} {phone}\n回复“确认”报名，或直接发送新的姓名和电话。")]
+    conv.step = "contact"
+    if draft.get("name"):
+        return [Reply(f"{draft['name']}您好，请告诉我您的手机号。")]
+    if draft.get("phone"):
+        return [Reply("请问报名人怎么称呼（姓名）？")]
+    return [Reply(ASK_CONTACT + "\n同行的人也可以一起告诉我，例如“带老伴一起，他叫李德全”。")]
+
+
+def sign_up(ctx: Context, msg: Incoming, conv: ConversationState, event: Event) -> list[Reply]:
+    """Register with the collected facts and report confirmed / waitlisted / refused."""
+    d = conv.draft
+    result = svc.register(ctx.services.db, appid=msg.appid, event_id=event.id, openid=msg.openid, name=d["name"],
+                          phone=d["phone"], party_size=int(d.get("party_size") or 1),
+                          companions=tuple(d.get("companions") or ()), company=d.get("company"), now=ctx.now)
+    conv.clear_flow()
+    if result.ok:
+        remember_contact(ctx.services.db, msg.appid, msg.openid, name=d["name"], phone=d["phone"],
+                         company=d.get("company"), role="resident")
+    return [Reply(result.message)]
+
+
+def continue_signup(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | None:
+    """One message while collecting the contact (or awaiting consent / confirmation)."""
+    text = msg.text.strip()
+    event = _event(ctx, str(conv.draft.get("event_id")))
+    if event is None:
+        conv.clear_flow()
+        return None
+    if SWITCH.search(text) and (other := _matches(ctx, msg, text)) and other[0].id != event.id:
+        return start_signup(ctx, msg, conv, other[0].id, text=text)
+    before = dict(conv.draft)
+    _merge(conv.draft, text)
+    changed = conv.draft != before
+    if is_cancel(text) or (conv.step == "consent" and is_negative(text) and not changed):
+        conv.clear_flow()
+        return [Reply("好的，本次没有报名。需要时发送“科普活动”查看活动。")]
+    if conv.step == "consent" and is_affirmative(text):
+        give_consent(ctx, msg)
+    if not changed and conv.step == "contact" and not _mentions(ctx, msg, text, event):
+        return _ask_contact(ctx, msg, conv) if len(text) <= 12 else _leave(conv)
+    if conv.step == "confirm" and not is_affirmative(text) and not changed:
+        return _leave(conv)
+    return _next(ctx, msg, conv, event)
+
+
+def _mentions(ctx: Context, msg: Incoming, text: str, event: Event) -> bool:
+    """Whether the text points at the event being signed up for ("对，就是教用AED的那个")."""
+    return is_affirmative(text) or event.id in [e.id for e in _matches(ctx, msg, text)[:3]]
+
+
+def _leave(conv: ConversationState) -> None:
+    """Give up the sign-up silently so another handler can answer the message."""
+    conv.clear_flow()
+
+
+# --- cancel, mine, subscribe --------------------------------------------------------------------
+
+
+def my_regs(ctx: Context, msg: Incoming) -> list[Reply]:
+    """The user's active registrations with check-in codes."""
+    views = svc.my_registrations(ctx.services.db, appid=msg.appid, openid=msg.openid, now=ctx.now)
+    return [Reply(txt.my_registrations_text(views))]
+
+
+def cancel_request(ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> list[Reply]:
+    """Cancel the named (or only) registration; ask which when there are several."""
+    views = svc.my_registrations(ctx.services.db, appid=msg.appid, openid=msg.openid, now=ctx.now)
+    ids = [v.event_id for v in views]
+    named = _matches(ctx, msg, text, ids) if SIGNUP.sub("", CANCEL_REG.sub("", text)).strip() else []
+    if not views:
+        return [Reply("您目前没有报名的活动，无需取消。")]
+    if len(views) == 1 or named:
+        return do_cancel(ctx, msg, conv, named[0].id if named else ids[0])
+    conv.flow, conv.step, conv.draft = FLOW, "cancel_pick", {"list": ids}
+    lines = [f"{i}. 【{v.event_id}】{v.title}（{txt.when_text(v.start)}）" for i, v in enumerate(views, start=1)]
+    return [Reply("您报名了以下活动，要取消哪一个？请回复序号：\n" + "\n".join(lines))]
+
+
+def do_cancel(ctx: Context, msg: Incoming, conv: ConversationState, event_id: str) -> list[Reply]:
+    """Cancel one registration and say so."""
+    conv.clear_flow()
+    result = svc.cancel(ctx.services.db, appid=msg.appid, event_id=event_id, openid=msg.openid, now=ctx.now)
+    return [Reply(result.message)]
+
+
+def cancel_pick(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | None:
+    """Which registration to cancel: a number or a fragment of its title."""
+    ids: list[str] = conv.draft.get("list") or []
+    number = _number(msg.text)
+    if number is not None and 1 <= number <= len(ids):
+        return do_cancel(ctx, msg, conv, ids[number - 1])
+    named = _matches(ctx, msg, msg.text, ids)
+    if named:
+        return do_cancel(ctx, msg, conv, named[0].id)
+    conv.clear_flow()
+    return [Reply("好的，没有取消任何报名。")] if is_cancel(msg.text) or is_negative(msg.text) else None
+
+
+def subscribe(ctx: Context, msg: Incoming, text: str) -> list[Reply]:
+    """Subscribe to announcements of new events of the region/category the text names."""
+    flt = svc.list_filter(ctx.services.db, appid=msg.appid, text=text, now=ctx.now)
+    added = svc.subscribe(ctx.services.db, appid=msg.appid, openid=msg.openid, region=flt.region,
+                          category=flt.category)
+    what = "、".join(x for x in (flt.region, flt.category) if x) or "全部"
+    if not added:
+        return [Reply(f"您已经订阅过{what}活动了，有新活动会通知您。")]
+    return [Reply(f"已订阅{what}活动，有新活动发布时会通知您（夜间不打扰）。")]
+
+
+# --- routing ------------------------------------------------------------------------------------
+
+
+def signup_request(ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> list[Reply] | None:
+    """"报名 E04" / "那个心肺复苏的培训还能报不": the event meant, or candidates to choose from."""
+    found = _matches(ctx, msg, text)
+    facts: dict[str, Any] = {}
+    _merge(facts, text)
+    if len(found) == 1:
+        conv.draft = facts
+        return start_signup(ctx, msg, conv, found[0].id, text="")
+    if found:
+        return _offer(ctx, conv, found[:5], "您说的可能是", facts)
+    return show_list(ctx, msg, conv, "") if EVENT_NOUN.search(text) else None
+
+
+def route(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | None:
+    """Start points: list, sign-up, cancel, "我的报名", subscribe."""
+    text = (msg.text or "").strip()
+    if msg.kind != "text" or not text or conv.flow:
+        return None
+    if MY_REGS.match(text):
+        return my_regs(ctx, msg)
+    if CANCEL_REG.search(text):
+        return cancel_request(ctx, msg, conv, text)
+    if SUBSCRIBE.search(text):
+        return subscribe(ctx, msg, text)
+    if SIGNUP.search(text) or re.search(r"(?<![A-Za-z])[Ee]\d{2,}", text):
+        return signup_request(ctx, msg, conv, text)
+    if LIST_WORDS.search(text):
+        return show_list(ctx, msg, conv, text)
+    return None
+
+
+def continue_flow(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | None:
+    """Continue the events flow; top-level commands (我的报名, 取消报名, a new list) still work inside it."""
+    text = (msg.text or "").strip()
+    if msg.kind != "text" or not text:
+        return None
+    if MY_REGS.match(text) or CANCEL_REG.search(text) or LIST_WORDS.search(text):
+        conv.clear_flow()
+        return route(ctx, msg, conv)
+    steps = {"pick": pick, "cancel_pick": cancel_pick}
+    return steps.get(conv.step or "", continue_signup)(ctx, msg, conv)
+
+
+def register(router: Router) -> None:
+    """Register the events route (order 40) and its flow handler."""
+    router.add("events", route, order=40)
+    router.add_flow(FLOW, continue_flow)
