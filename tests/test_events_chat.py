@@ -90,7 +90,7 @@ def test_sign_up_dialogues_are_the_six_dev_ones() -> None:
 def test_list_and_filters(bot: DirectBot) -> None:
     """"科普活动" lists upcoming events numbered; "谷城的" / "社区的" / "下周的" filter the list."""
     full = bot.send("ev_list", "科普活动")
-    assert "1. 【E01】" in full and "【E12】" in full
+    assert "1. 【E09】" in full and "2. 【E01】" in full and "【E11】" in full
     assert "【E10】" in bot.send("ev_list", "谷城的") and "【E01】" not in bot.send("ev_list", "谷城的")
     community = bot.send("ev_list", "社区的")
     assert "【E01】" in community and "【E06】" in community and "【E08】" not in community
@@ -135,7 +135,7 @@ def test_waitlist_position_on_a_full_event(services: AppServices) -> None:
                           signup_deadline=now + timedelta(days=19), description="测试。"))
     bot = DirectBot(services, now=lambda: now)
     for i, openid in enumerate(("ev_w1", "ev_w2", "ev_w3")):
-        transcript = play(bot, ["报名 TFULL"], {"name": f"测试{'甲乙丙'[i]}", "phone": f"1390000900{i}"}, openid)
+        transcript = play(bot, ["报名 TFULL"], {"name": ("李明", "王强", "赵丽")[i], "phone": f"1390000900{i}"}, openid)
     assert "排第2位" in transcript[-1][1]
     assert registrations(services, "ev_w3")[0].status == "waitlisted"
 
