@@ -29,8 +29,9 @@ from knowledge.extract import (
 
 FLOW = "events"
 LIST_WORDS = re.compile(r"^(查看|看看|有什么|有哪些|近期|最近|近期的|最近的)?(.{0,8}的)?(科普活动|活动|讲座|培训)"
-                        r"(列表|安排|有哪些|有什么)?[吗呢？?。!！]*$|^(有什么|有哪些|近期|最近).{0,8}(活动|讲座|培训)")
+                        r"(列表|安排|有哪些|有什么)?[吗呢？?。!！]*$|(有什么|有哪些|近期|最近).{0,8}(活动|讲座|培训)")
 SIGNUP = re.compile(r"报名|报个名|想报|能报|可以报|报上|我要参加|想参加|能参加")
+REFER = re.compile(r"那个|这个|那场|这场|就是|[A-Za-z][A-Za-z0-9]+")  # ... or an event id
 EVENT_NOUN = re.compile(r"活动|讲座|培训|科普|课堂|义诊|开放日|对接会")
 SWITCH = re.compile(r"换成|改成|改报|换个|换一个|还是报|改为|换到")
 MY_REGS = re.compile(r"^(查看|查询|看看)?我的(报名|活动|预约)[吗呢？?。!！]*$")
@@ -93,11 +94,16 @@ def pick(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | 
     flt = svc.list_filter(ctx.services.db, appid=msg.appid, text=text, now=ctx.now)
     if not flt.empty and not SIGNUP.search(text) and len(text) <= 12:
         return show_list(ctx, msg, conv, text)
-    chosen = _matches(ctx, msg, text, shown)
+    chosen = _matches(ctx, msg, text, shown) if _about_events(text) else []
     if chosen:
         return start_signup(ctx, msg, conv, chosen[0].id, text=text)
     conv.clear_flow()
     return None
+
+
+def _about_events(text: str) -> bool:
+    """Whether the words are about events at all (so policy questions are not taken for an event)."""
+    return bool(SIGNUP.search(text) or EVENT_NOUN.search(text) or REFER.search(text))
 
 
 # --- sign-up ------------------------------------------------------------------------------------
@@ -147,7 +153,9 @@ def _merge(draft: dict[str, Any], text: str) -> None:
 def _bare_name(text: str, draft: dict[str, Any]) -> str | None:
     """A message that is only a Chinese name, when the name is still missing."""
     plain = text.strip(" 。，,")
-    return plain if not draft.get("name") and re.fullmatch(r"[\u4e00-\u9fff]{2,4}", plain) else None
+    if draft.get("name") or _number(plain) is not None or is_affirmative(plain) or is_negative(plain):
+        return None
+    return plain if re.fullmatch(r"[\u4e00-\u9fff]{2,4}", plain) and not REFER.search(plain) else None
 
 
 def _stored_contact(ctx: Context, msg: Incoming) -> tuple[str | None, str | None]:
@@ -325,7 +333,7 @@ def route(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] |
         return cancel_request(ctx, msg, conv, text)
     if SUBSCRIBE.search(text):
         return subscribe(ctx, msg, text)
-    if SIGNUP.search(text) or re.search(r"(?<![A-Za-z])[Ee]\d{2,}", text):
+    if SIGNUP.search(text) and (EVENT_NOUN.search(text) or REFER.search(text)):
         return signup_request(ctx, msg, conv, text)
     if LIST_WORDS.search(text):
         return show_list(ctx, msg, conv, text)
