@@ -178,3 +178,13 @@ def test_signup_through_webhook_with_real_clock(tmp_path: Path) -> None:
     svc.close()
     assert "报名成功" in done
     assert [(r.event_id, r.name, r.party_size) for r in regs] == [("W01", "赵敏", 2)]
+
+
+def test_policy_question_is_not_taken_for_an_event(bot: DirectBot) -> None:
+    """Words without any event cue leave the list flow; "第二个" during the contact step is not a name."""
+    bot.send("ev_policy", "下周有什么活动")
+    assert bot.state("ev_policy").step == "pick"
+    reply = bot.send("ev_policy", "研发费用加计扣除怎么算")  # handed on to policy Q&A
+    assert "【E08】" not in reply and bot.state("ev_policy").flow is None
+    bot.send("ev_name", "报名 E08")
+    assert "姓名" in bot.send("ev_name", "第二个") and bot.state("ev_name").draft.get("name") is None
