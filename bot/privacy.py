@@ -10,7 +10,17 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from bot.db import Database
-from bot.models import Achievement, AuditLog, Demand, Interest, Registration, User
+from bot.models import (
+    Achievement,
+    AuditLog,
+    Demand,
+    InboundMessage,
+    Interest,
+    Outbox,
+    Registration,
+    SubscribeGrant,
+    User,
+)
 
 DELETED_NAME = "（已删除）"
 
@@ -104,9 +114,20 @@ def delete_user_data(db: Database, appid: str, openid: str, now: datetime) -> di
         counts["interests"] = session.execute(delete(Interest).where(
             Interest.appid == appid, Interest.openid == openid)).rowcount
         counts["user"] = session.execute(delete(User).where(User.appid == appid, User.openid == openid)).rowcount
+        counts["messages"] = _forget_messages(session, appid, openid)
         session.add(AuditLog(at=now, appid=appid, actor="user", action="privacy.delete", entity="user",
                              detail=counts))
         return counts
+
+
+def _forget_messages(session: Session, appid: str, openid: str) -> int:
+    """Drop stored replies, queued or held pushes and subscribe grants of the user (they may quote personal data)."""
+    removed = session.execute(update(InboundMessage).where(
+        InboundMessage.appid == appid, InboundMessage.openid == openid).values(replies=[])).rowcount or 0
+    removed += session.execute(delete(Outbox).where(
+        Outbox.appid == appid, Outbox.openid == openid, Outbox.status.in_(("pending", "inbox")))).rowcount or 0
+    session.execute(delete(SubscribeGrant).where(SubscribeGrant.appid == appid, SubscribeGrant.openid == openid))
+    return int(removed)
 
 
 def _anonymise(session: Session, model: Any, owner: Any, account: str, who: str, **values: Any) -> int:

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.importer import import_file
-from bot.models import Demand, Interest, User
+from bot.models import Demand, Interest, Outbox, User
 from bot.services import AppServices
 from jobs.drafts import expire_drafts
 from tests.conftest import SAMPLES, make_settings
@@ -267,9 +267,13 @@ def test_delete_my_data_after_confirmation(bot: DirectBot, services: AppServices
     assert "确认删除" in bot.send("u1", "删除我的信息")
     assert "没有删除" in bot.send("u1", "取消")
     assert "13800001234" in bot.send("u1", "我的信息")
+    with services.db.session() as session:
+        session.add(Outbox(appid="wx_dev", openid="u1", kind="match_alert", idempotency_key="held-u1",
+                           payload={"text": "联系人 13800001234"}, status="inbox"))
     bot.send("u1", "删除我的信息")
     assert "已删除" in bot.send("u1", "确认删除")
     with services.db.session() as session:
+        assert session.scalar(select(Outbox).where(Outbox.openid == "u1")) is None
         assert session.scalar(select(User).where(User.openid == "u1")) is None
         demand = session.scalar(select(Demand))
         assert demand is not None and (demand.contact_phone, demand.contact_name, demand.openid) == (None, None, None)
