@@ -20,7 +20,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.db import utcnow
-from bot.models import AuditLog, Conversation, InboundMessage, User
+from bot.models import AuditLog, Conversation, InboundMessage, Outbox, User
 from bot.outbox import OutboxService
 from bot.upsert import insert_ignore
 from bot.userlock import KeyedLock, lock_conversation
@@ -68,6 +68,15 @@ class Job:
 def reply_text(replies: list[Reply]) -> str:
     """Join handler replies into one message (a link goes on its own line)."""
     return "\n\n".join(r.text + (f"\n{r.url}" if r.url else "") for r in replies if r.text or r.url)
+
+
+def inbox_texts(held: list[Outbox]) -> list[str]:
+    """Held items as texts: answers as they are, notifications under a "您有 N 条新提醒" header."""
+    replies = [h.payload.get("text", "") for h in held if h.kind in ("answer", "more")]
+    notices = [h.payload.get("text", "") for h in held if h.kind not in ("answer", "more")]
+    if notices:
+        replies.append(f"【您有 {len(notices)} 条新提醒】\n" + "\n\n".join(notices))
+    return replies
 
 
 class Pipeline:
@@ -200,7 +209,7 @@ class Pipeline:
             held = self.outbox.peek_inbox(session, msg.appid, msg.openid)
             if session.get_bind().dialect.name == "sqlite":
                 session.commit()  # no read snapshot or write lock while the handler runs
-            text, ok = self._respond(msg, state, [h.payload.get("text", "") for h in held])
+            text, ok = self._respond(msg, state, inbox_texts(held))
             passive = job.claim_passive()
             job.reply = self._persist(session, job, conv, state if ok else None, text, passive)
             self.outbox.mark_delivered(held)

@@ -177,3 +177,16 @@ def test_two_dispatchers_never_send_twice(svc: AppServices, fake: FakeWeChat) ->
     for t in threads:
         t.join()
     assert sorted(fake.texts()) == [f"消息{i}" for i in range(5)]
+
+
+def test_inbox_notices_arrive_with_the_next_message_under_a_header(svc: AppServices, fake: FakeWeChat) -> None:
+    from tests.wechat_client import wechat_client
+
+    _user(svc, "u1", MORNING - timedelta(hours=49))
+    _queue(svc, "u1", "k1", "需求 D12 与您的成果匹配")
+    _queue(svc, "u1", "k2", "需求 D13 与您的成果匹配")
+    assert Dispatcher(svc).run(MORNING).inbox == 2
+    with wechat_client(svc, fake=fake) as wx:
+        (reply,) = wx.send_text("u1", "帮助")
+        assert "您有 2 条新提醒" in reply and "D12" in reply and "D13" in reply
+        assert "D12" not in wx.send_text("u1", "帮助")[0]
