@@ -18,14 +18,13 @@ from enum import StrEnum
 from typing import cast
 
 from sqlalchemy import CursorResult, Table, func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from bot import event_text as txt
 from bot.db import Database, is_sqlite
 from bot.event_search import EventMatch, ListFilter, parse_list_filter, rank_events
-from bot.models import Event, Interest, Outbox, Registration
+from bot.models import Event, Interest, Registration
+from bot.notify import notify
 from knowledge.vocab import EVENT_CATEGORIES
 
 ACTIVE = ("confirmed", "waitlisted")
@@ -219,15 +218,9 @@ def lock_event(session: Session, event_id: str, appid: str | None = None) -> Eve
 
 def enqueue_notice(session: Session, *, appid: str, openid: str, key: str, kind: str, text: str,
                    now: datetime, event_id: str | None = None) -> bool:
-    """Insert one outbox row unless its idempotency key exists; True when a new row was added."""
-    insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else pg_insert
-    payload = {"text": text, **({"event_id": event_id} if event_id else {})}
-    stmt = insert(Outbox).values(
-        appid=appid, idempotency_key=key, openid=openid, kind=kind, payload=payload,
-        status="pending", attempts=0, next_attempt_at=now, created_at=now,
-    ).on_conflict_do_nothing(index_elements=["idempotency_key"])
-    # RETURNING, not rowcount: psycopg reports rowcount -1 for these inserts under SQLAlchemy 2.1.
-    return session.execute(stmt.returning(Outbox.id)).first() is not None
+    """Queue one event notice through the shared outbox helper; True when a new row was added."""
+    return notify(session, appid=appid, openid=openid, kind=kind, key=key, text=text, now=now,
+                  extra={"event_id": event_id} if event_id else None)
 
 
 # --- views --------------------------------------------------------------------------------------
