@@ -151,9 +151,13 @@ def _alert_achievement_owner(session: Session, match: Match, demand: Demand) -> 
     text = (f"有一条新需求与您的成果「{achievement.title}」可能匹配：\n{demand.id}「{demand.title}」"
             f"（{demand.industry}，{demand.region}，预算{demand.budget}）\n理由：{'；'.join(match.reasons[:3])}\n"
             f"回复“感兴趣 {demand.id}”或“不合适 {demand.id} 原因”。")
-    created = notify(session, appid=match.appid, openid=achievement.owner_openid, kind="match_alert",
-                     key=f"alert:{match.id}:achievement", text=text)
-    return int(created)
+    return _queue_alert(session, match, achievement.owner_openid, "achievement", text)
+
+
+def _queue_alert(session: Session, match: Match, openid: str, side: str, text: str) -> int:
+    """Queue the alert for one side of ``match``; the key makes it once per match and side."""
+    return int(notify(session, appid=match.appid, openid=openid, kind="match_alert",
+                      key=f"alert:{match.id}:{side}", text=text))
 
 
 def _alert_followers(session: Session, demand: Demand) -> int:
@@ -215,8 +219,7 @@ def _alert_demand_owner(session: Session, match: Match, achievement: Achievement
     text = (f"有一项科技成果可能解决您的需求 {demand.id}「{demand.title}」：\n{achievement.id}「{achievement.title}」"
             f"（{achievement.institution}，{achievement.maturity}）\n理由：{'；'.join(match.reasons[:3])}\n"
             f"回复“感兴趣 {achievement.id}”或“不合适 {achievement.id} 原因”。")
-    return int(notify(session, appid=match.appid, openid=demand.openid, kind="match_alert",
-                      key=f"alert:{match.id}:demand", text=text))
+    return _queue_alert(session, match, demand.openid, "demand", text)
 
 
 def digest(db: Database, *, now: datetime) -> int:
