@@ -111,9 +111,9 @@ def delete_user_data(db: Database, appid: str, openid: str, now: datetime) -> di
             "registrations": _anonymise(session, Registration, Registration.openid, appid, openid,
                                         name=DELETED_NAME, phone="", companions=[], company=None),
         }
-        counts["interests"] = session.execute(delete(Interest).where(
+        counts["interests"] = session.execute(delete(Interest).where(  # type: ignore[attr-defined]
             Interest.appid == appid, Interest.openid == openid)).rowcount
-        counts["user"] = session.execute(delete(User).where(User.appid == appid, User.openid == openid)).rowcount
+        counts["user"] = session.execute(delete(User).where(User.appid == appid, User.openid == openid)).rowcount  # type: ignore[attr-defined]
         counts["messages"] = _forget_messages(session, appid, openid)
         session.add(AuditLog(at=now, appid=appid, actor="user", action="privacy.delete", entity="user",
                              detail=counts))
@@ -122,9 +122,9 @@ def delete_user_data(db: Database, appid: str, openid: str, now: datetime) -> di
 
 def _forget_messages(session: Session, appid: str, openid: str) -> int:
     """Drop stored replies, queued or held pushes and subscribe grants of the user (they may quote personal data)."""
-    removed = session.execute(update(InboundMessage).where(
+    removed = session.execute(update(InboundMessage).where(  # type: ignore[attr-defined]
         InboundMessage.appid == appid, InboundMessage.openid == openid).values(replies=[])).rowcount or 0
-    removed += session.execute(delete(Outbox).where(
+    removed += session.execute(delete(Outbox).where(  # type: ignore[attr-defined]
         Outbox.appid == appid, Outbox.openid == openid, Outbox.status.in_(("pending", "inbox")))).rowcount or 0
     session.execute(delete(SubscribeGrant).where(SubscribeGrant.appid == appid, SubscribeGrant.openid == openid))
     return int(removed)
@@ -133,4 +133,4 @@ def _forget_messages(session: Session, appid: str, openid: str) -> int:
 def _anonymise(session: Session, model: Any, owner: Any, account: str, who: str, **values: Any) -> int:
     """Blank personal columns on the rows ``owner`` links to the user ``who``."""
     result = session.execute(update(model).where(model.appid == account, owner == who).values(**values))
-    return int(result.rowcount or 0)
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

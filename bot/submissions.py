@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -66,11 +67,11 @@ class AchievementInput:
     institution: str
     maturity: str
     ip: str | None = None
-    keywords: list[str] = field(default_factory=list)
+    keywords: list[str] = dataclasses.field(default_factory=list)
     region: str | None = None
     contact_name: str | None = None
     contact_phone: str | None = None
-    alerts: list[dict[str, Any]] = field(default_factory=list)  # [{"industry": str|None, "keywords": [...]}]
+    alerts: list[dict[str, Any]] = dataclasses.field(default_factory=list)  # [{"industry": str|None, "keywords": [...]}]
 
 
 def _with_retry(db: Database, work: Any, attempts: int = 6) -> Any:

@@ -236,9 +236,13 @@ def continue_signup(ctx: Context, msg: Incoming, conv: ConversationState) -> lis
     if conv.step == "consent" and is_affirmative(text):
         give_consent(ctx, msg)
     if not changed and conv.step == "contact" and not _mentions(ctx, msg, text, event):
-        return _ask_contact(ctx, msg, conv) if len(text) <= 12 else _leave(conv)
+        if len(text) <= 12:
+            return _ask_contact(ctx, msg, conv)
+        _leave(conv)
+        return None
     if conv.step == "confirm" and not is_affirmative(text) and not changed:
-        return _leave(conv)
+        _leave(conv)
+        return None
     return _next(ctx, msg, conv, event)
 
 

@@ -29,7 +29,7 @@ class DbLease:
         """Take or renew the lease if it is free, expired or already ours; True when we hold it."""
         expires = now + self.ttl
         with self.db.session() as session:
-            taken = session.execute(
+            taken = session.execute(  # type: ignore[attr-defined]
                 update(Lease)
                 .where(Lease.name == self.name)
                 .where((Lease.holder == self.holder) | (Lease.expires_at < now))

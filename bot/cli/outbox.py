@@ -35,7 +35,7 @@ def list_cmd(
 def retry_cmd(outbox_id: int = typer.Argument(..., help="推送编号")) -> None:
     """Put a dead push back in the queue with fresh attempts."""
     with services().db.session() as session:
-        changed = session.execute(update(Outbox).where(Outbox.id == outbox_id, Outbox.status == "dead")
+        changed = session.execute(update(Outbox).where(Outbox.id == outbox_id, Outbox.status == "dead")  # type: ignore[attr-defined]
                                   .values(status="pending", attempts=0, last_error=None)).rowcount
     if not changed:
         fail(f"推送 {outbox_id} 不存在或不是失败状态")

@@ -46,7 +46,9 @@ def is_affirmative(text: str) -> bool:
     """A yes/confirm reply ('对，提交吧', '好的', '没问题', '确认')."""
     t = _compact(text)
     m = _AFFIRM.match(t)
-    return bool(m) and not _NEGATIVE.search(t.replace("没问题", "")) and bool(_AFFIRM_TAIL.match(t[m.end():]))
+    if m is None:
+        return False
+    return not _NEGATIVE.search(t.replace("没问题", "")) and bool(_AFFIRM_TAIL.match(t[m.end():]))
 
 
 def is_negative(text: str) -> bool:

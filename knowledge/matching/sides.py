@@ -42,7 +42,7 @@ class SideIndex:
         """Drop records."""
         for rid in ids:
             for table in (self.records, self.hashes, *self.tokens.values()):
-                table.pop(rid, None)
+                table.pop(rid, None)  # type: ignore[attr-defined]
         self._bm25 = None
 
     def prepare(self, width: int) -> None:

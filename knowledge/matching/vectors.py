@@ -39,7 +39,9 @@ class VectorStore:
 
     def load(self) -> dict[str, dict[str, Any]]:
         """Read every stored vector into the mirror; returns each id's metadata."""
-        ids, vecs, metas = [], [], {}
+        ids: list[str] = []
+        vecs: list[Any] = []
+        metas: dict[str, dict[str, Any]] = {}
         total = self._col.count()
         for off in range(0, total, BATCH):
             got = self._col.get(limit=BATCH, offset=off, include=["embeddings", "metadatas"])
