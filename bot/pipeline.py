@@ -13,7 +13,6 @@ import logging
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select, update
@@ -223,7 +222,7 @@ class Pipeline:
         """The full answer text (held items first) and whether the handler succeeded."""
         if held and msg.kind == "text" and msg.text.strip() in FETCH_WORDS:
             return "\n\n".join(held), True
-        ctx = Context(services=self.services, now=datetime.now(UTC))
+        ctx = Context(services=self.services, now=self.services.now())
         try:
             replies = self.services.router.dispatch(ctx, msg, state)
         except Exception:

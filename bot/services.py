@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any
 
@@ -29,6 +30,11 @@ class AppServices:
         if migrate:
             db.migrate()
         return cls(settings=settings, db=db)
+
+    def now(self) -> datetime:
+        """The current time; tests replace it with ``overrides["clock"]`` (a callable) for a fixed clock."""
+        clock = self.overrides.get("clock")
+        return clock() if clock is not None else datetime.now(UTC)
 
     @property
     def appid(self) -> str:

@@ -188,3 +188,28 @@ def test_policy_question_is_not_taken_for_an_event(bot: DirectBot) -> None:
     assert "【E08】" not in reply and bot.state("ev_policy").flow is None
     bot.send("ev_name", "报名 E08")
     assert "姓名" in bot.send("ev_name", "第二个") and bot.state("ev_name").draft.get("name") is None
+
+
+@pytest.mark.parametrize("dialogue", SIGNUPS)
+def test_signup_dialogue_through_webhook(services: AppServices, dialogue: dict) -> None:
+    """The same dev dialogues through the signed webhook, with the pipeline's clock fixed before the deadlines."""
+    from tests.wechat_client import wechat_client
+
+    openid = f"wx_{dialogue['id']}"
+    services.overrides["clock"] = lambda: BEFORE
+    try:
+        with wechat_client(services) as wx:
+            last = ""
+            for turn in dialogue["turns"]:
+                last = "\n".join(wx.send_text(openid, turn))
+            for _ in range(5):
+                said = answer(last, dialogue["expect"])
+                if said is None:
+                    break
+                last = "\n".join(wx.send_text(openid, said))
+    finally:
+        services.overrides.pop("clock", None)
+    (reg,) = registrations(services, openid)
+    e = dialogue["expect"]
+    assert (reg.event_id, reg.name, reg.phone, reg.party_size, list(reg.companions or []), reg.company) == (
+        e["event_id"], e["name"], e["phone"], e["party_size"], e.get("companions", []), e.get("company"))
