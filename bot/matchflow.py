@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 from bot.db import Database
 from bot.models import (
     DEMAND_CLOSED,
-    DEMAND_MATCHED,
     DEMAND_PENDING,
     DEMAND_PUBLISHED,
+    MATCHABLE_DEMAND_STATUSES,
     Achievement,
     AuditLog,
     Demand,
@@ -113,7 +113,7 @@ def publish_matches(db: Database, matcher: Any, *, demand_id: str, now: datetime
     """Index a published demand, store its best matches and alert both sides of each, plus followers."""
     with db.session() as session:
         demand = session.get(Demand, demand_id)
-        if demand is None or demand.status not in (DEMAND_PUBLISHED, DEMAND_MATCHED):
+        if demand is None or demand.status not in MATCHABLE_DEMAND_STATUSES:
             raise MatchFlowError(f"需求 {demand_id} 尚未发布")
         matcher.index_demands([demand])
         found = matcher.match_demand(demand, top=top)
@@ -195,7 +195,7 @@ def alert_for_achievement(db: Database, matcher: Any, *, achievement_id: str, no
         alerts = 0
         for hit in matcher.match_achievement(achievement, top=top):
             demand = session.get(Demand, hit.id)
-            if demand is None or demand.status not in (DEMAND_PUBLISHED, DEMAND_MATCHED):
+            if demand is None or demand.status not in MATCHABLE_DEMAND_STATUSES:
                 continue
             match = _upsert_match(session, demand, _Hit(achievement.id, hit.score, hit.reasons), now)
             alerts += _alert_demand_owner(session, match, achievement)

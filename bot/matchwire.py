@@ -8,13 +8,10 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.db import Database
-from bot.models import DEMAND_CLOSED, DEMAND_MATCHED, DEMAND_PUBLISHED, Achievement, Demand
+from bot.models import DEMAND_CLOSED, Achievement, Demand
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
-
-MATCHABLE_DEMAND_STATUSES = (DEMAND_PUBLISHED, DEMAND_MATCHED)
-
 
 def build_matcher(settings: Settings) -> Any:
     """A ``knowledge.matching.Matcher`` over the configured embedder and the data dir's Chroma store."""

@@ -65,6 +65,7 @@ class Timestamped:
 # Demand (问题库) review states.
 DEMAND_PENDING, DEMAND_PUBLISHED, DEMAND_MATCHED, DEMAND_CLOSED = "待审核", "已发布", "已对接", "已关闭"
 DEMAND_STATUSES = (DEMAND_PENDING, DEMAND_PUBLISHED, DEMAND_MATCHED, DEMAND_CLOSED)
+MATCHABLE_DEMAND_STATUSES = (DEMAND_PUBLISHED, DEMAND_MATCHED)  # demands whose matches may be alerted
 
 
 class User(Timestamped, Base):

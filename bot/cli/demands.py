@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import UTC, datetime
 
 import typer
 
@@ -29,11 +28,6 @@ def list_cmd(
         print_table(rows, ["id", "status", "company", "industry", "need_type", "budget", "region", "title"])
 
 
-def _now() -> datetime:
-    """The current time (UTC)."""
-    return datetime.now(UTC)
-
-
 @app.command("approve")
 def approve_cmd(
     demand_id: str = typer.Argument(..., help="需求编号，如 D26"),
@@ -45,7 +39,7 @@ def approve_cmd(
 
     svc = services()
     try:
-        result = approve_demand(svc.db, svc.matcher, demand_id=demand_id.upper(), actor=actor, now=_now())
+        result = approve_demand(svc.db, svc.matcher, demand_id=demand_id.upper(), actor=actor, now=svc.now())
     except MatchFlowError as exc:
         fail(str(exc))
     if as_json:
@@ -65,7 +59,7 @@ def reject_cmd(
 
     svc = services()
     try:
-        reject_demand(svc.db, demand_id=demand_id.upper(), reason=reason, actor=actor, now=_now())
+        reject_demand(svc.db, demand_id=demand_id.upper(), reason=reason, actor=actor, now=svc.now())
     except MatchFlowError as exc:
         fail(str(exc))
     typer.echo(f"需求 {demand_id.upper()} 已退回：{reason}")

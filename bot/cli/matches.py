@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import typer
 from sqlalchemy import select
 
@@ -47,7 +45,8 @@ def set_cmd(
     from bot.matchlife import set_state
 
     try:
-        set_state(services().db, match_id=match_id, state=state, actor=actor, now=datetime.now(UTC), note=note)
+        svc = services()
+        set_state(svc.db, match_id=match_id, state=state, actor=actor, now=svc.now(), note=note)
     except MatchFlowError as exc:
         fail(str(exc))
     typer.echo(f"匹配 {match_id} 已更新为：{STATE_LABELS[state]}")
