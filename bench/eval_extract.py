@@ -1,4 +1,4 @@
-"""Evaluate knowledge.extract on tests/data/extract_cases.jsonl and the sample dialogues.
+"""Evaluate knowledge.extract on tests/support/data/extract_cases.jsonl and the sample dialogues.
 
 Prints per-field precision / recall / F1 (every unlisted field of a case is expected absent, so false
 positives on hard negatives count), then a turn-by-turn check of samples/dialogues_dev.jsonl.
@@ -23,7 +23,7 @@ from knowledge.extract import (
     is_skip,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FIELDS = ("company", "institution", "industry", "need_type", "budget", "region", "contact_name", "contact_phone",
           "companions", "party_size", "maturity", "ip", "corrections", "intent")
 SET_FIELDS = ("companions", "corrections")
@@ -141,7 +141,7 @@ def run_dialogues(path: Path) -> None:
 def main() -> None:
     """CLI entry point."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--cases", type=Path, default=ROOT / "tests/data/extract_cases.jsonl")
+    parser.add_argument("--cases", type=Path, default=ROOT / "tests/support/data/extract_cases.jsonl")
     parser.add_argument("--dialogues", type=Path, default=ROOT / "samples/dialogues_dev.jsonl")
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args()

@@ -23,7 +23,7 @@ from knowledge.embeddings import EmbedderUnavailable, bundled_minilm_path, load_
 from knowledge.matching import DEFAULT_THRESHOLD, Matcher, Thesaurus, Weights, load_thesaurus  # noqa: E402
 from knowledge.matching.metrics import evaluate, load_jsonl, load_qrels  # noqa: E402
 
-DEFAULT_DATA = Path(__file__).resolve().parent.parent / "samples" / "matching"
+DEFAULT_DATA = Path(__file__).resolve().parents[2] / "samples" / "matching"
 
 
 def ablations(base: Weights) -> list[tuple[str, Weights]]:

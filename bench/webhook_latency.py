@@ -16,9 +16,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.services import AppServices  # noqa: E402
+from bot.container import AppServices  # noqa: E402
 from bot.settings import Settings  # noqa: E402
-from bot.wechat.simulator import simulate  # noqa: E402
+from bot.wechat.testing.simulator import simulate  # noqa: E402
 
 
 def percentile(values: list[float], pct: float) -> float:

@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 from functools import partial
 
-from bot.privacy import delete_user_data, has_consent, record_consent, stored_data, user_demands
-from handlers.base import Context, ConversationState, Incoming, Reply, Router
+from bot.domain.privacy import delete_user_data, has_consent, record_consent, stored_data, user_demands
+from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
 from knowledge.extract import is_affirmative, is_negative
 
 DELETE_FLOW = "account_delete"

@@ -10,12 +10,12 @@ import re
 import threading
 from typing import Any
 
-from bot.privacy import remember_contact
-from bot.submissions import AchievementInput, submit_achievement
-from handlers import forms, triage
+from bot.domain.privacy import remember_contact
+from bot.domain.submissions import AchievementInput, submit_achievement
 from handlers.account import give_consent, has_consented
-from handlers.base import Context, ConversationState, Incoming, Reply, Router
-from handlers.fields import choice_field, contact_name_field, org_field, phone_field
+from handlers.kit import forms, triage
+from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
+from handlers.kit.fields import choice_field, contact_name_field, org_field, phone_field
 from knowledge.extract import extract_industry, extract_ip, extract_maturity
 from knowledge.vocab import INDUSTRIES, MATURITIES
 

@@ -11,12 +11,12 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.privacy import remember_contact
-from bot.submissions import DemandInput, submit_demand
-from handlers import forms, triage
+from bot.domain.privacy import remember_contact
+from bot.domain.submissions import DemandInput, submit_demand
 from handlers.account import give_consent, has_consented
-from handlers.base import Context, ConversationState, Incoming, Reply, Router
-from handlers.fields import (
+from handlers.kit import forms, triage
+from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
+from handlers.kit.fields import (
     budget_field,
     choice_field,
     contact_name_field,

@@ -2,7 +2,7 @@
 
 One flow, ``events``, with steps ``pick`` (a numbered list is on screen), ``contact`` (collecting name,
 phone and party for ``draft["event_id"]``), ``consent``, ``confirm`` (reusing a stored contact) and
-``cancel_pick`` (which registration to cancel). All capacity rules live in ``bot.events``.
+``cancel_pick`` (which registration to cancel). All capacity rules live in ``bot.domain.events.signup``.
 """
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot import event_text as txt
-from bot import events as svc
-from bot.models import Event
-from bot.privacy import get_user, remember_contact
+from bot.domain.events import signup as svc
+from bot.domain.privacy import get_user, remember_contact
+from bot.store.models import Event
+from bot.texts import events as txt
 from handlers.account import give_consent, has_consented
-from handlers.base import Context, ConversationState, Incoming, Reply, Router
+from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
 from knowledge.extract import (
     extract_companions,
     extract_company,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from bot.matchflow import DECLINE_REASONS, MatchFlowError
-from bot.matchlife import my_matches, respond
-from handlers.base import Context, ConversationState, Incoming, Reply, Router
+from bot.domain.matches.lifecycle import my_matches, respond
+from bot.domain.matches.review import DECLINE_REASONS, MatchFlowError
+from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
 
 ANSWER = re.compile(r"^\s*(感兴趣|有兴趣|有意向|不合适|不感兴趣|没兴趣)\s*[:：,，]?\s*([DdAa]\d+)\s*(.*)$", re.S)
 MINE = re.compile(r"^\s*(我的匹配|匹配结果|查看匹配)\s*$")

@@ -13,10 +13,10 @@ from typing import Any
 
 from sqlalchemy import update
 
-from bot.db import utcnow
-from bot.models import AuditLog, SubscribeGrant, User
-from bot.upsert import insert_ignore
-from handlers.base import Context, ConversationState, Incoming, Reply, Router
+from bot.store.engine import utcnow
+from bot.store.models import AuditLog, SubscribeGrant, User
+from bot.store.sql import insert_ignore
+from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
 
 CAPABILITIES = (
     "我是科创助手，可以帮您：\n"

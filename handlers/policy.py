@@ -8,8 +8,8 @@ from __future__ import annotations
 import logging
 import re
 
-from bot.models import HandoffRequest
-from handlers.base import Context, ConversationState, Incoming, Reply, Router
+from bot.store.models import HandoffRequest
+from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
 
 log = logging.getLogger(__name__)
 

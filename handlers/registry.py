@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 
-from handlers.base import Router
+from handlers.kit.base import Router
 
 MODULES: tuple[str, ...] = ("menu", "account", "matches", "events", "demand", "achievement", "policy")
 

@@ -7,8 +7,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.models import Conversation
-from handlers.base import ConversationState
+from bot.store.models import Conversation
+from handlers.kit.base import ConversationState
 
 
 def expire_drafts(*, services: Any, now: datetime) -> int:

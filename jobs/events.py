@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot.events import enqueue_announcements, enqueue_reminders, expire_waitlists
+from bot.domain.events.signup import enqueue_announcements, enqueue_reminders, expire_waitlists
 
 
 def event_reminders(*, services: Any, now: datetime) -> int:

@@ -10,8 +10,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, insert, update
 from sqlalchemy.exc import IntegrityError
 
-from bot.db import Database
-from bot.models import Lease
+from bot.store.engine import Database
+from bot.store.models import Lease
 
 
 def holder_id() -> str:

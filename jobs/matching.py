@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot.matchflow import digest, match_new_records
+from bot.domain.matches.review import digest, match_new_records
 
 
 def match_digest(*, services: Any, now: datetime) -> int:

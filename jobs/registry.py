@@ -31,7 +31,7 @@ class JobSpec:
 JOBS: tuple[JobSpec, ...] = (
     JobSpec(
         "outbox_dispatch",
-        "bot.dispatch:dispatch_outbox",
+        "bot.wechat.sender:dispatch_outbox",
         {"trigger": "interval", "seconds": 30},
         "发送到期的推送（选择渠道、免打扰、每日上限、失败重试）",
     ),

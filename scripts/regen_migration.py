@@ -1,4 +1,4 @@
-"""Regenerate the initial Alembic revision from bot/models.py (development only, before the first release)."""
+"""Regenerate the initial Alembic revision from bot/store/models.py (development only, before the first release)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 from alembic import command
 
-from bot.db import MIGRATIONS_DIR, alembic_config
+from bot.store.engine import MIGRATIONS_DIR, alembic_config
 
 INITIAL = MIGRATIONS_DIR / "versions" / "0001_initial.py"
 

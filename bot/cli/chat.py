@@ -19,8 +19,8 @@ def chat(
     mode: str = typer.Option("plain", "--mode", help="消息加解密方式：plain（明文）| compat（兼容）| aes（安全）"),
 ) -> None:
     """Chat with the bot as user ``openid``; replies and pushes are printed."""
-    from bot.wechat.fakeapi import FakeWeChat
-    from bot.wechat.simulator import simulate
+    from bot.wechat.testing.fakeapi import FakeWeChat
+    from bot.wechat.testing.simulator import simulate
 
     svc = services()
     svc.settings.scheduler = False

@@ -10,7 +10,7 @@ from typing import Any, NoReturn
 
 import typer
 
-from bot.services import AppServices
+from bot.container import AppServices
 from bot.settings import ConfigError, get_settings
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import typer
 
 from bot.cli.common import fail, print_json, services, setup_logging
-from bot.importer import KINDS, ImportFileError, import_file
+from bot.data.importer import KINDS, ImportFileError, import_file
 
 log = logging.getLogger("kc")
 
@@ -23,9 +23,9 @@ def serve(
     """Serve the webhook, health check and scheduler."""
     import uvicorn
 
-    from bot.app import create_app
-    from bot.kbwire import seed_kb_if_empty
-    from bot.seed import seed_if_empty
+    from bot.data.knowledge import seed_kb_if_empty
+    from bot.data.seed import seed_if_empty
+    from bot.web.app import create_app
 
     setup_logging()
     svc = services()
@@ -51,7 +51,7 @@ def _log_startup(svc: Any) -> None:
 
 def doctor(as_json: bool = typer.Option(False, "--json", help="输出 JSON")) -> None:
     """Check settings, database, Chroma, embeddings and WeChat credentials."""
-    from bot.doctor import run_checks
+    from bot.cli.doctor import run_checks
 
     checks = run_checks(services())
     if as_json:

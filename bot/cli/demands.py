@@ -7,8 +7,8 @@ from dataclasses import asdict
 import typer
 
 from bot.cli.common import fail, print_json, print_table, services
-from bot.models import DEMAND_STATUSES
-from bot.records import DEMAND_FIELDS, as_dict, list_demands
+from bot.domain.queries import DEMAND_FIELDS, as_dict, list_demands
+from bot.store.models import DEMAND_STATUSES
 
 app = typer.Typer(help="问题库（企业需求）：查看、审核。", no_args_is_help=True)
 
@@ -35,7 +35,7 @@ def approve_cmd(
     as_json: bool = typer.Option(False, "--json", help="输出 JSON"),
 ) -> None:
     """Publish a pending demand: notify its owner, record matches, alert the other side."""
-    from bot.matchflow import MatchFlowError, approve_demand
+    from bot.domain.matches.review import MatchFlowError, approve_demand
 
     svc = services()
     try:
@@ -55,7 +55,7 @@ def reject_cmd(
     actor: str = typer.Option("cli", "--by", help="审核人"),
 ) -> None:
     """Reject a pending demand with a reason; the owner is told."""
-    from bot.matchflow import MatchFlowError, reject_demand
+    from bot.domain.matches.review import MatchFlowError, reject_demand
 
     svc = services()
     try:

@@ -9,7 +9,7 @@ from typing import Any
 import typer
 
 from bot.cli.common import fail, print_json, print_table, services
-from bot.records import EVENT_FIELDS, as_dict, list_events
+from bot.domain.queries import EVENT_FIELDS, as_dict, list_events
 
 app = typer.Typer(help="科普及科技服务活动：创建、修改、取消、报名名单、签到、导出。", no_args_is_help=True)
 
@@ -21,7 +21,7 @@ def _time(value: str | None, name: str) -> datetime | None:
     """Parse an ISO time option (must carry its timezone) or exit with a clear error."""
     if value is None:
         return None
-    from bot.importer import parse_time
+    from bot.data.importer import parse_time
 
     try:
         return parse_time(value)
@@ -67,8 +67,8 @@ def create_cmd(
     as_json: bool = typer.Option(False, "--json", help="输出 JSON"),
 ) -> None:
     """Create an event."""
-    from bot.db import utcnow
-    from bot.event_admin import EventAdminError, create_event
+    from bot.domain.events.admin import EventAdminError, create_event
+    from bot.store.engine import utcnow
 
     values = _options(title=title, category=category, start=start, end=end, location=location, region=region,
                       capacity=capacity, signup_deadline=deadline, id=event_id, description=description,
@@ -95,8 +95,8 @@ def edit_cmd(
     as_json: bool = typer.Option(False, "--json", help="输出 JSON"),
 ) -> None:
     """Change an event; a new time or place notifies every registrant."""
-    from bot.db import utcnow
-    from bot.event_admin import EventAdminError, edit_event
+    from bot.domain.events.admin import EventAdminError, edit_event
+    from bot.store.engine import utcnow
 
     changes = _options(title=title, category=category, start=start, end=end, location=location, region=region,
                        capacity=capacity, signup_deadline=deadline, description=description, speaker=speaker,
@@ -121,8 +121,8 @@ def cancel_cmd(
     as_json: bool = typer.Option(False, "--json", help="输出 JSON"),
 ) -> None:
     """Cancel an event and notify every registrant."""
-    from bot.db import utcnow
-    from bot.event_admin import EventAdminError, cancel_event
+    from bot.domain.events.admin import EventAdminError, cancel_event
+    from bot.store.engine import utcnow
 
     svc = services()
     try:
@@ -149,7 +149,7 @@ def registrations_cmd(
 
 def _registrations(event_id: str, include_cancelled: bool) -> list[Any]:
     """The registrations of an event, or exit when the event does not exist."""
-    from bot.events import event_registrations, get_event
+    from bot.domain.events.signup import event_registrations, get_event
 
     svc = services()
     event = get_event(svc.db, event_id=event_id)
@@ -166,7 +166,7 @@ def export_cmd(
     include_cancelled: bool = typer.Option(False, "--all", help="包括已取消的报名"),
 ) -> None:
     """Export the registrations of an event to CSV or XLSX."""
-    from bot.export import FORMATS, export_registrations
+    from bot.domain.events.export import FORMATS, export_registrations
 
     if fmt not in FORMATS:
         fail(f"不支持的格式 {fmt}（可选：{'、'.join(FORMATS)}）")
@@ -181,8 +181,8 @@ def checkin_cmd(
     as_json: bool = typer.Option(False, "--json", help="输出 JSON"),
 ) -> None:
     """Check a registration in by its code."""
-    from bot.db import utcnow
-    from bot.events import checkin
+    from bot.domain.events.signup import checkin
+    from bot.store.engine import utcnow
 
     svc = services()
     result = checkin(svc.db, code=code, now=utcnow())

@@ -32,7 +32,7 @@ def achievement_cmd(
 
 def _run(side: str, record_id: str, top: int) -> list[dict[str, Any]]:
     """Load the record from SQL and match it through the shared matcher."""
-    from bot.models import Achievement, Demand
+    from bot.store.models import Achievement, Demand
     from knowledge.matching import as_achievement, as_demand
 
     svc = services()

@@ -6,9 +6,9 @@ import typer
 from sqlalchemy import select
 
 from bot.cli.common import fail, print_json, print_table, services
-from bot.matchflow import LIAISON_STATES, STATE_LABELS
-from bot.models import Match
-from bot.records import as_dict
+from bot.domain.matches.review import LIAISON_STATES, STATE_LABELS
+from bot.domain.queries import as_dict
+from bot.store.models import Match
 
 app = typer.Typer(help="匹配跟进：查看匹配记录、更新洽谈状态。", no_args_is_help=True)
 MATCH_FIELDS = ("id", "demand_id", "achievement_id", "score", "state", "reasons", "demand_side",
@@ -41,8 +41,8 @@ def set_cmd(
     actor: str = typer.Option("cli", "--by", help="操作人"),
 ) -> None:
     """Update a match's negotiation state (liaison officer)."""
-    from bot.matchflow import MatchFlowError
-    from bot.matchlife import set_state
+    from bot.domain.matches.lifecycle import set_state
+    from bot.domain.matches.review import MatchFlowError
 
     try:
         svc = services()

@@ -6,8 +6,8 @@ import typer
 from sqlalchemy import select, update
 
 from bot.cli.common import fail, print_json, print_table, services
-from bot.models import Outbox
-from bot.records import as_dict
+from bot.domain.queries import as_dict
+from bot.store.models import Outbox
 
 app = typer.Typer(help="推送队列：查看、重试失败的推送。", no_args_is_help=True)
 OUTBOX_FIELDS = ("id", "kind", "openid", "status", "channel", "attempts", "next_attempt_at", "last_error",

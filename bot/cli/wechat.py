@@ -18,8 +18,8 @@ def menu(
     file: Path = typer.Option(MENU_FILE, "--file", exists=True, dir_okay=False, help="菜单定义（JSON）"),
 ) -> None:
     """Create the custom menu (提需求 / 问政策 / 科普活动 / 我的) from the versioned menu file."""
-    from bot.gateway import WeChatAPIError
     from bot.settings import WECHAT_API_BASE
+    from bot.wechat.api import WeChatAPIError
 
     try:
         version, definition = load_menu(file)

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-MENU_FILE = Path(__file__).resolve().parent.parent / "menu.json"
+MENU_FILE = Path(__file__).resolve().parent / "menu.json"
 MAX_BUTTONS, MAX_SUB_BUTTONS, TOP_NAME_BYTES, SUB_NAME_BYTES, KEY_BYTES = 3, 5, 16, 60, 128
 
 

@@ -1,0 +1,66 @@
+"""Turn a parsed WeChat message dict into the handlers' typed ``Incoming`` and its dedup key."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from typing import Any
+
+from handlers.kit.base import Incoming
+
+KINDS = {"text", "voice", "image", "location", "link", "video", "shortvideo", "event"}
+_MAX_KEY = 200
+
+
+def _str(fields: dict[str, Any], name: str) -> str:
+    """A scalar field as a string ('' when missing or nested)."""
+    value = fields.get(name)
+    return value if isinstance(value, str) else ""
+
+
+def created_at(fields: dict[str, Any]) -> datetime:
+    """``CreateTime`` as an aware datetime (now when missing or malformed)."""
+    try:
+        return datetime.fromtimestamp(int(_str(fields, "CreateTime")), UTC)
+    except ValueError:
+        return datetime.now(UTC)
+
+
+def _kind_and_text(fields: dict[str, Any]) -> tuple[str, str]:
+    """The message kind and the user's words; recognised voice counts as text."""
+    msg_type = _str(fields, "MsgType").lower()
+    if msg_type == "text":
+        return "text", _str(fields, "Content")
+    if msg_type == "voice" and _str(fields, "Recognition").strip():
+        return "text", _str(fields, "Recognition").strip()
+    if msg_type == "shortvideo":
+        return "video", ""
+    return (msg_type if msg_type in KINDS else "unknown"), ""
+
+
+def to_incoming(fields: dict[str, Any], appid: str) -> Incoming:
+    """Build the typed message handlers receive; unknown types become kind ``unknown``."""
+    kind, text = _kind_and_text(fields)
+    event = (_str(fields, "Event").lower() or None) if kind == "event" else None
+    return Incoming(
+        appid=appid,
+        openid=_str(fields, "FromUserName"),
+        kind=kind,
+        text=text,
+        event=event,
+        event_key=_str(fields, "EventKey") or None,
+        msg_id=_str(fields, "MsgId") or _str(fields, "MsgID") or None,
+        created_at=created_at(fields),
+        raw=fields,
+    )
+
+
+def dedup_key(fields: dict[str, Any]) -> str:
+    """MsgId for messages; FromUserName+CreateTime+Event(+EventKey) for events."""
+    if _str(fields, "MsgType").lower() != "event" and _str(fields, "MsgId"):
+        return "msg:" + _str(fields, "MsgId")
+    parts = [_str(fields, n) for n in ("FromUserName", "CreateTime", "Event", "EventKey")]
+    key = "evt:" + ":".join(parts)
+    if len(key) > _MAX_KEY:
+        key = key[:100] + ":" + hashlib.sha256(key.encode("utf-8")).hexdigest()
+    return key

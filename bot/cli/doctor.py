@@ -1,0 +1,99 @@
+"""``kc doctor``: each component either OK or what to fix."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+
+from sqlalchemy import text
+
+from bot.container import AppServices
+
+
+@dataclass
+class Check:
+    """The outcome of one check."""
+
+    name: str
+    ok: bool
+    detail: str
+    optional: bool = False
+
+    def as_dict(self) -> dict[str, object]:
+        """JSON-friendly form."""
+        return asdict(self)
+
+
+def check_settings(svc: AppServices) -> Check:
+    """Settings load; say the environment and data dir."""
+    s = svc.settings
+    return Check("配置", True, f"KC_ENV={s.env}，KC_DATA_DIR={s.data_dir.resolve()}，本地城市={s.home_city}")
+
+
+def check_database(svc: AppServices) -> Check:
+    """The database answers and the schema is at head."""
+    try:
+        with svc.db.session() as session:
+            version = session.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        return Check("数据库", True, f"{svc.db.engine.dialect.name}，迁移版本 {version}")
+    except Exception as exc:  # noqa: BLE001 - reported to the operator
+        return Check("数据库", False, f"无法连接或未迁移（{type(exc).__name__}: {exc}）；检查 KC_DATABASE_URL")
+
+
+def check_chroma(svc: AppServices) -> Check:
+    """Chroma is reachable (server heartbeat, or the embedded store opens)."""
+    url = svc.settings.chroma_url
+    try:
+        from knowledge.store import make_client
+
+        client = make_client(svc.settings.data_dir, url)
+        client.heartbeat()
+        return Check("Chroma", True, f"{'服务器 ' + url if url else '嵌入式存储'}可用")
+    except Exception as exc:  # noqa: BLE001
+        return Check("Chroma", False, f"不可用（{type(exc).__name__}: {exc}）；检查 KC_CHROMA_URL 或数据目录权限")
+
+
+def check_embedding(svc: AppServices) -> Check:
+    """Which embedding backend loads."""
+    try:
+        from knowledge.embeddings import load_embedder
+
+        embedder = load_embedder(svc.settings.embedding_model)
+    except Exception as exc:  # noqa: BLE001
+        return Check("向量模型", False, f"{svc.settings.embedding_model} 无法加载（{exc}）；设置 KC_EMBEDDING_MODEL")
+    if not embedder.enabled:
+        return Check("向量模型", True, "none：仅关键词检索（效果较差）", optional=True)
+    return Check("向量模型", True, f"{embedder.name}（{embedder.dim} 维）")
+
+
+def check_wechat(svc: AppServices) -> Check:
+    """WeChat credentials are present (development mode otherwise)."""
+    missing = svc.settings.missing_wechat()
+    if not missing:
+        mode = "安全模式（AES）" if svc.settings.wechat_aes_key else "明文模式"
+        return Check("公众号凭据", True, f"AppID {svc.settings.wechat_appid}，{mode}")
+    fix = "在 .env 或环境变量中设置 " + "、".join(missing)
+    return Check("公众号凭据", False, f"未配置（开发模式）；{fix}", optional=svc.settings.env == "development")
+
+
+def check_llm(svc: AppServices) -> Check:
+    """Whether a generative model is configured (optional)."""
+    s = svc.settings
+    if s.llm_base_url and s.llm_model:
+        return Check("大模型", True, f"{s.llm_model} @ {s.llm_base_url}", optional=True)
+    return Check("大模型", True, "未配置：政策问答使用抽取式回答", optional=True)
+
+
+CHECKS: tuple[Callable[[AppServices], Check], ...] = (
+    check_settings,
+    check_database,
+    check_chroma,
+    check_embedding,
+    check_wechat,
+    check_llm,
+)
+
+
+def run_checks(svc: AppServices) -> list[Check]:
+    """Run every check in order."""
+    return [check(svc) for check in CHECKS]

@@ -1,0 +1,182 @@
+"""Find events from a user's words: fuzzy title fragments and list filters ("社区的", "谷城的", "下周的").
+
+Pure functions over ``Event`` rows; no database access and no clock reads. Scoring is IDF-weighted
+character unigram + bigram overlap against the event's fields, so unseen phrasings ("颈椎那个",
+"教用AED的那个") still land on the event that shares their rare characters.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.domain.queries import LOCAL_TZ
+from bot.store.models import Event
+
+FIELD_WEIGHTS = (("title", 3.0), ("region", 2.0), ("category", 1.5), ("speaker", 1.0),
+                 ("location", 1.0), ("description", 1.0))
+BIGRAM_WEIGHT = 2.0
+# Function words and sign-up chatter that say nothing about which event is meant.
+FILLERS = re.compile(
+    r"那个|这个|那场|这场|哪个|我们|我要|我想|想要|想报|报个名|报名|参加|还能报|能报|可以报|一下|是不是|就是|"
+    r"请问|帮我|给我|活动|一起|的|吗|呢|吧|啊|呀|嘛|了"
+)
+TOKEN = re.compile(r"[A-Za-z0-9]+|[\u4e00-\u9fff]")
+MIN_SCORE = 0.2
+RELATIVE_CUTOFF = 0.7
+UNKNOWN_WEIGHT = 0.25
+
+
+@dataclass(frozen=True)
+class EventMatch:
+    """An event and how well the user's words match it (0..1)."""
+
+    event: Event
+    score: float
+
+
+def _units(text: str) -> set[str]:
+    """Unigrams (CJK characters, ASCII words) and CJK bigrams of each filler-free segment."""
+    units: set[str] = set()
+    for segment in FILLERS.split(text.lower()):
+        tokens = TOKEN.findall(segment)
+        units.update(tokens)
+        units.update(a + b for a, b in zip(tokens, tokens[1:], strict=False) if len(a) == len(b) == 1)
+    return units
+
+
+def _field_units(event: Event) -> dict[str, set[str]]:
+    """The units of each searchable field of an event."""
+    return {name: _units(str(getattr(event, name) or "")) for name, _ in FIELD_WEIGHTS}
+
+
+def explicit_id(text: str, events: Sequence[Event]) -> Event | None:
+    """The event whose id the text names as a standalone token (``报名E04``, ``e4`` is not ``E04``)."""
+    upper = text.upper()
+    for event in events:
+        if re.search(rf"(?<![A-Z0-9]){re.escape(event.id.upper())}(?![0-9])", upper):
+            return event
+    return None
+
+
+def rank_events(text: str, events: Sequence[Event]) -> list[EventMatch]:
+    """Events ranked by fuzzy match, keeping those near the best one and above a floor."""
+    named = explicit_id(text, events)
+    if named is not None:
+        return [EventMatch(named, 1.0)]
+    query = _units(text)
+    if not query or not events:
+        return []
+    fields = [_field_units(e) for e in events]
+    df = Counter(u for f in fields for u in set().union(*f.values()) if u in query)
+    idf = {u: math.log(1 + len(events) / (df[u] + 1)) * (BIGRAM_WEIGHT if len(u) == 2 else 1.0) for u in query}
+    # Words no event contains (chatter, typos) count only lightly against every event alike.
+    best_possible = sum(v * (1.0 if df[u] else UNKNOWN_WEIGHT) for u, v in idf.items()) * FIELD_WEIGHTS[0][1]
+    scored = [EventMatch(e, _score(query, f, idf) / best_possible) for e, f in zip(events, fields, strict=True)]
+    scored.sort(key=lambda m: (-m.score, m.event.start, m.event.id))
+    top = scored[0].score if scored else 0.0
+    return [m for m in scored if m.score >= max(MIN_SCORE, top * RELATIVE_CUTOFF)]
+
+
+def _score(query: set[str], fields: dict[str, set[str]], idf: dict[str, float]) -> float:
+    """Sum over query units of idf × the weight of the best field containing the unit."""
+    total = 0.0
+    for unit in query:
+        weight = max((w for name, w in FIELD_WEIGHTS if unit in fields[name]), default=0.0)
+        total += idf[unit] * weight
+    return total
+
+
+# --- list filters -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ListFilter:
+    """Filters understood in a list request; ``labels`` says them back in Chinese."""
+
+    region: str | None = None
+    category: str | None = None
+    date_range: tuple[datetime, datetime] | None = None
+    labels: tuple[str, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        """Whether no filter was recognised."""
+        return not (self.region or self.category or self.date_range)
+
+
+def region_keys(region: str) -> list[str]:
+    """Short names users say for a region: ``襄阳市谷城县`` → ``谷城县``, ``谷城``."""
+    local = re.sub(r"^.{2,3}?[市州](?=.)", "", region)
+    short = re.sub(r"(新区|开发区|林区|自治县|县|区|市|镇|乡)$", "", local)
+    return [k for k in dict.fromkeys((local, short)) if len(k) >= 2]
+
+
+def category_keys(category: str) -> list[str]:
+    """Short names of a category: ``健康科普进社区`` → ``社区``, ``技术培训`` → ``培训``, ``科技服务活动`` → ``科技服务``."""
+    core = re.sub(r"活动$", "", category)
+    tail = re.split(r"进", core)[-1]
+    keys = [core, tail] if tail != core else [core, core[-2:]]
+    return [k for k in dict.fromkeys(keys) if len(k) >= 2]
+
+
+def _find_key(text: str, values: Sequence[str], keys_of) -> str | None:  # type: ignore[no-untyped-def]
+    """The key of the first value whose short name occurs in ``text`` (longest keys first)."""
+    pairs = sorted(((k, v) for v in values for k in keys_of(v)), key=lambda p: -len(p[0]))
+    return next((k for k, _ in pairs if k in text), None)
+
+
+def date_range_in(text: str, now: datetime) -> tuple[tuple[datetime, datetime], str] | None:
+    """A local date range named in ``text`` (今天/明天/后天/这周/下周/周末/这个月/下个月/N月) and its label."""
+    day = now.astimezone(LOCAL_TZ).replace(hour=0, minute=0, second=0, microsecond=0)
+    monday = day - timedelta(days=day.weekday())
+    rules = [
+        (r"今天|今日", day, day + timedelta(days=1), "今天"),
+        (r"明天|明日", day + timedelta(days=1), day + timedelta(days=2), "明天"),
+        (r"后天", day + timedelta(days=2), day + timedelta(days=3), "后天"),
+        (r"下下周|下下个?(星期|礼拜)", monday + timedelta(days=14), monday + timedelta(days=21), "下下周"),
+        (r"下周末", monday + timedelta(days=12), monday + timedelta(days=14), "下周末"),
+        (r"下周|下个?(星期|礼拜)", monday + timedelta(days=7), monday + timedelta(days=14), "下周"),
+        (r"周末", monday + timedelta(days=5), monday + timedelta(days=7), "本周末"),
+        (r"(这|本)(周|个?星期|个?礼拜)", day, monday + timedelta(days=7), "本周"),
+        (r"下个?月", *_month(day, 1), "下个月"),
+        (r"(这|本)个?月", day, _month(day, 1)[0], "本月"),
+    ]
+    for pattern, start, end, label in rules:
+        if re.search(pattern, text):
+            return (start, end), label
+    return _named_month(text, day)
+
+
+def _month(day: datetime, offset: int) -> tuple[datetime, datetime]:
+    """[first day, first day of the next month) of the month ``offset`` months after ``day``."""
+    index = day.year * 12 + day.month - 1 + offset
+    first = day.replace(year=index // 12, month=index % 12 + 1, day=1)
+    nxt = index + 1
+    return first, first.replace(year=nxt // 12, month=nxt % 12 + 1)
+
+
+def _named_month(text: str, day: datetime) -> tuple[tuple[datetime, datetime], str] | None:
+    """``5月`` / ``五月份`` → that month (this year, or next year if it has passed)."""
+    found = re.search(r"(1[0-2]|[1-9]|十[一二]?|[一二三四五六七八九])月", text)
+    if not found:
+        return None
+    raw = found.group(1)
+    digits = "一二三四五六七八九"
+    month = int(raw) if raw.isdigit() else (10 + (digits.index(raw[1]) + 1 if len(raw) > 1 else 0)
+                                            if raw.startswith("十") else digits.index(raw) + 1)
+    offset = (month - day.month) % 12
+    return _month(day, offset), f"{month}月"
+
+
+def parse_list_filter(text: str, *, now: datetime, regions: Sequence[str], categories: Sequence[str]) -> ListFilter:
+    """Recognise region, category and date filters in a list request, using the known regions/categories."""
+    region = _find_key(text, regions, region_keys)
+    category = _find_key(text, categories, category_keys)
+    dated = date_range_in(text, now)
+    labels = tuple(x for x in (dated[1] if dated else None, region, category) if x)
+    return ListFilter(region, category, dated[0] if dated else None, labels)

@@ -1,0 +1,367 @@
+"""SQLAlchemy 2 models: every table of the product.
+
+Rows that belong to a WeChat account carry ``appid`` so one deployment can serve several 公众号;
+demands, achievements and events carry their ``region``. Times are timezone-aware UTC.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from bot.store.engine import utcnow
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A DateTime that always stores UTC and always returns aware datetimes (also on SQLite)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Normalise to UTC; naive values are refused."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime stored in a UTC column")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Attach UTC to values SQLite returns naive."""
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base with the JSON and time types mapped."""
+
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON, list[str]: JSON, datetime: UTCDateTime}
+
+
+class Timestamped:
+    """Adds created_at / updated_at."""
+
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+# Demand (问题库) review states.
+DEMAND_PENDING, DEMAND_PUBLISHED, DEMAND_MATCHED, DEMAND_CLOSED = "待审核", "已发布", "已对接", "已关闭"
+DEMAND_STATUSES = (DEMAND_PENDING, DEMAND_PUBLISHED, DEMAND_MATCHED, DEMAND_CLOSED)
+MATCHABLE_DEMAND_STATUSES = (DEMAND_PUBLISHED, DEMAND_MATCHED)  # demands whose matches may be alerted
+
+
+class User(Timestamped, Base):
+    """A WeChat user of one account: roles, consent and the profile they chose to give."""
+
+    __tablename__ = "users"
+    __table_args__ = (UniqueConstraint("appid", "openid"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    appid: Mapped[str] = mapped_column(String(64))
+    openid: Mapped[str] = mapped_column(String(128))
+    roles: Mapped[list[str]] = mapped_column(default=list)
+    name: Mapped[str | None] = mapped_column(String(64))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    company: Mapped[str | None] = mapped_column(String(200))
+    consent_at: Mapped[datetime | None]
+    subscribed: Mapped[bool] = mapped_column(Boolean, default=True)
+    unsubscribed_at: Mapped[datetime | None]
+    last_inbound_at: Mapped[datetime | None]
+    profile: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class SubscribeGrant(Base):
+    """Whether a user accepted or rejected one subscribe-message (订阅通知) template."""
+
+    __tablename__ = "subscribe_grants"
+    __table_args__ = (UniqueConstraint("appid", "openid", "template_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    appid: Mapped[str] = mapped_column(String(64))
+    openid: Mapped[str] = mapped_column(String(128))
+    template_id: Mapped[str] = mapped_column(String(128))
+    status: Mapped[str] = mapped_column(String(16))  # accept | reject
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Conversation(Base):
+    """The persisted dialogue state of one user (flow, step, draft) as typed JSON."""
+
+    __tablename__ = "conversations"
+    __table_args__ = (UniqueConstraint("appid", "openid"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    appid: Mapped[str] = mapped_column(String(64))
+    openid: Mapped[str] = mapped_column(String(128))
+    state: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class InboundMessage(Base):
+    """One delivery from WeChat, claimed by its dedup key; holds the reply for retries."""
+
+    __tablename__ = "inbound_messages"
+    __table_args__ = (UniqueConstraint("appid", "dedup_key"), Index("ix_inbound_user", "appid", "openid"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    appid: Mapped[str] = mapped_column(String(64))
+    dedup_key: Mapped[str] = mapped_column(String(255))
+    openid: Mapped[str] = mapped_column(String(128))
+    msg_type: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), default="processing")  # processing|done|failed
+    replies: Mapped[list[Any]] = mapped_column(default=list)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+
+
+class Demand(Timestamped, Base):
+    """A demand in the 问题库 (technology, talent, funding or testing need)."""
+
+    __tablename__ = "demands"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    appid: Mapped[str] = mapped_column(String(64), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+    industry: Mapped[str] = mapped_column(String(32))
+    need_type: Mapped[str] = mapped_column(String(32))
+    region: Mapped[str] = mapped_column(String(64))
+    budget: Mapped[str] = mapped_column(String(64))
+    budget_low_wan: Mapped[float | None] = mapped_column(Float)
+    budget_high_wan: Mapped[float | None] = mapped_column(Float)
+    budget_raw: Mapped[str | None] = mapped_column(String(200))  # the user's own words ("八十万左右")
+    company: Mapped[str] = mapped_column(String(200))
+    contact_name: Mapped[str | None] = mapped_column(String(64))
+    contact_phone: Mapped[str | None] = mapped_column(String(32))
+    openid: Mapped[str | None] = mapped_column(String(128), index=True)
+    status: Mapped[str] = mapped_column(String(16), default=DEMAND_PENDING, index=True)
+    review_note: Mapped[str | None] = mapped_column(Text)
+    published_at: Mapped[datetime | None]
+    matched_at: Mapped[datetime | None]  # when matching last ran for this demand
+
+
+class Achievement(Timestamped, Base):
+    """An achievement in the 项目库 (a researcher's result offered for transfer)."""
+
+    __tablename__ = "achievements"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    appid: Mapped[str] = mapped_column(String(64), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text)
+    field: Mapped[str] = mapped_column(String(32))
+    institution: Mapped[str] = mapped_column(String(200))
+    maturity: Mapped[str] = mapped_column(String(16))
+    ip: Mapped[str | None] = mapped_column(String(200))
+    keywords: Mapped[list[str]] = mapped_column(default=list)
+    region: Mapped[str | None] = mapped_column(String(64))
+    contact_name: Mapped[str | None] = mapped_column(String(64))
+    contact_phone: Mapped[str | None] = mapped_column(String(32))
+    owner_openid: Mapped[str | None] = mapped_column(String(128), index=True)
+    status: Mapped[str] = mapped_column(String(16), default="已发布")
+    matched_at: Mapped[datetime | None]  # when matching last ran for this achievement
+
+
+class Interest(Base):
+    """What a user wants alerts about: matching fields/keywords, or event regions/categories."""
+
+    __tablename__ = "interests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    appid: Mapped[str] = mapped_column(String(64))
+    openid: Mapped[str] = mapped_column(String(128), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # match | event
+    industry: Mapped[str | None] = mapped_column(String(32))
+    region: Mapped[str | None] = mapped_column(String(64))
+    category: Mapped[str | None] = mapped_column(String(32))
+    keywords: Mapped[list[str]] = mapped_column(default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Match(Timestamped, Base):
+    """A recommended demand–achievement pair and its lifecycle."""
+
+    __tablename__ = "matches"
+    __table_args__ = (UniqueConstraint("demand_id", "achievement_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    appid: Mapped[str] = mapped_column(String(64))
+    demand_id: Mapped[str] = mapped_column(ForeignKey("demands.id", ondelete="CASCADE"))
+    achievement_id: Mapped[str] = mapped_column(ForeignKey("achievements.id", ondelete="CASCADE"))
+    score: Mapped[float] = mapped_column(Float)
+    reasons: Mapped[list[str]] = mapped_column(default=list)
+    state: Mapped[str] = mapped_column(String(24), default="recommended", index=True)
+    demand_side: Mapped[str | None] = mapped_column(String(16))  # interested | declined
+    achievement_side: Mapped[str | None] = mapped_column(String(16))
+    decline_reason: Mapped[str | None] = mapped_column(String(200))
+    history: Mapped[list[Any]] = mapped_column(default=list)  # [{"state", "at"}]
+
+
+class Event(Timestamped, Base):
+    """An event (健康科普, technology service, training) residents can sign up for."""
+
+    __tablename__ = "events"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    appid: Mapped[str] = mapped_column(String(64), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(32))
+    start: Mapped[datetime]
+    end: Mapped[datetime]
+    location: Mapped[str] = mapped_column(String(300))
+    region: Mapped[str] = mapped_column(String(64))
+    capacity: Mapped[int] = mapped_column(Integer)
+    signup_deadline: Mapped[datetime]
+    description: Mapped[str] = mapped_column(Text, default="")
+    speaker: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open | closed | cancelled
+    max_companions: Mapped[int] = mapped_column(Integer, default=2)
+    seats_taken: Mapped[int] = mapped_column(Integer, default=0)
+    reg_seq: Mapped[int] = mapped_column(Integer, default=0)  # last arrival number given to a sign-up
+    change_version: Mapped[int] = mapped_column(Integer, default=0)  # bumped by each notified change
+    announced_at: Mapped[datetime | None]
+
+
+class Registration(Timestamped, Base):
+    """A sign-up for an event: confirmed, waitlisted (in arrival order) or cancelled."""
+
+    __tablename__ = "registrations"
+    __table_args__ = (UniqueConstraint("event_id", "appid", "openid"), Index("ix_reg_event_status", "event_id", "status"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[str] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    appid: Mapped[str] = mapped_column(String(64))
+    openid: Mapped[str] = mapped_column(String(128))
+    name: Mapped[str] = mapped_column(String(64))
+    phone: Mapped[str] = mapped_column(String(32))
+    company: Mapped[str | None] = mapped_column(String(200))
+    party_size: Mapped[int] = mapped_column(Integer, default=1)
+    companions: Mapped[list[str]] = mapped_column(default=list)
+    status: Mapped[str] = mapped_column(String(16))  # confirmed | waitlisted | cancelled | expired
+    seq: Mapped[int] = mapped_column(Integer)
+    checkin_code: Mapped[str] = mapped_column(String(16), unique=True)
+    checked_in_at: Mapped[datetime | None]
+    cancelled_at: Mapped[datetime | None]
+
+
+class Outbox(Base):
+    """One outbound push: sent at least once, never duplicated (unique idempotency key)."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    appid: Mapped[str] = mapped_column(String(64))
+    idempotency_key: Mapped[str] = mapped_column(String(255), unique=True)
+    openid: Mapped[str] = mapped_column(String(128), index=True)
+    kind: Mapped[str] = mapped_column(String(32))  # match_alert | event_reminder | answer | ...
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    channel: Mapped[str | None] = mapped_column(String(16))  # subscribe|template|custom|inbox
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|sent|inbox|dead
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+
+
+class KnowledgeDocument(Base):
+    """A document of the knowledge base (its chunks live in Chroma)."""
+
+    __tablename__ = "knowledge_documents"
+
+    doc: Mapped[str] = mapped_column(String(200), primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    path: Mapped[str | None] = mapped_column(Text)
+    city: Mapped[str | None] = mapped_column(String(32))
+    sha256: Mapped[str] = mapped_column(String(64))
+    chunks: Mapped[int] = mapped_column(Integer, default=0)
+    ingested_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class HandoffRequest(Base):
+    """A user's request to talk to a liaison officer (转人工)."""
+
+    __tablename__ = "handoff_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    appid: Mapped[str] = mapped_column(String(64))
+    openid: Mapped[str] = mapped_column(String(128))
+    question: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AuditLog(Base):
+    """Who did what to which record, when."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    appid: Mapped[str | None] = mapped_column(String(64))
+    actor: Mapped[str] = mapped_column(String(128))
+    action: Mapped[str] = mapped_column(String(64))
+    entity: Mapped[str | None] = mapped_column(String(32))
+    entity_id: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class AccessToken(Base):
+    """The WeChat access token of one account, shared by every process."""
+
+    __tablename__ = "access_tokens"
+
+    appid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    token: Mapped[str] = mapped_column(Text)
+    expires_at: Mapped[datetime]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class AccountFlag(Base):
+    """A per-account fact learned at run time (e.g. customer-service API not permitted → pull mode)."""
+
+    __tablename__ = "account_flags"
+
+    appid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Lease(Base):
+    """A named lease (e.g. the scheduler) held by one process until it expires."""
+
+    __tablename__ = "leases"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(128))
+    expires_at: Mapped[datetime]
+
+
+class Counter(Base):
+    """Monotonic counters for short human ids (D26, A71, …)."""
+
+    __tablename__ = "counters"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,0 +1,77 @@
+"""The FastAPI application: health check, the WeChat webhook and (later) the console API."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+
+from bot.container import AppServices
+from bot.settings import Settings, get_settings
+from bot.web import wechat as webhook
+
+log = logging.getLogger(__name__)
+
+
+def component_status(services: AppServices) -> dict[str, Any]:
+    """Status of each component, cheap enough for a health probe."""
+    settings = services.settings
+    try:
+        with services.db.session() as session:
+            session.execute(text("SELECT 1"))
+        database: dict[str, Any] = {"ok": True, "dialect": services.db.engine.dialect.name}
+    except Exception as exc:  # noqa: BLE001 - reported, not raised
+        database = {"ok": False, "error": type(exc).__name__}
+    missing = settings.missing_wechat()
+    return {
+        "database": database,
+        "wechat": {"ok": not missing, "mode": "configured" if not missing else "development", "missing": missing},
+        "embedding": {"configured": settings.embedding_model},
+        "chroma": {"mode": "http" if settings.chroma_url else "embedded"},
+        "env": settings.env,
+    }
+
+
+def start_scheduler(services: AppServices) -> Any:
+    """Start the lease-guarded scheduler when this process is configured to run one."""
+    if not services.settings.scheduler:
+        return None
+    from jobs.scheduler import LeaderScheduler
+
+    scheduler = LeaderScheduler(services)
+    scheduler.start()
+    return scheduler
+
+
+def create_app(services: AppServices | None = None, settings: Settings | None = None) -> FastAPI:
+    """Build the app around ``services`` (created from settings when not given)."""
+    if services is None:
+        settings = settings or get_settings()
+        settings.check_production()
+        services = AppServices.create(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        scheduler = start_scheduler(services)
+        yield
+        if scheduler is not None:
+            scheduler.stop()
+        app.state.pipeline.drain()
+        services.close()
+
+    app = FastAPI(title="科创助手", lifespan=lifespan)
+    app.state.services = services
+    webhook.install(app, services)
+
+    @app.get("/healthz")
+    def healthz() -> JSONResponse:
+        """Report component status; 503 when the database is down."""
+        status = component_status(services)
+        return JSONResponse(status, status_code=200 if status["database"]["ok"] else 503)
+
+    return app

@@ -1,0 +1,80 @@
+"""The ``/wechat`` route: verify/decrypt → pipeline (dedupe, lock, dispatch, persist) → render/encrypt.
+
+In development with no ``KC_WECHAT_TOKEN`` the callback Token is ``kc-dev-token`` (see ``bot.wechat.signing``).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import PlainTextResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from bot.chat.pipeline import APOLOGY, Pipeline
+from bot.container import AppServices
+from bot.wechat.inbound import Envelope, Refused, echo, open_request, seal
+from bot.wechat.xmlio import render_text
+
+log = logging.getLogger(__name__)
+router = APIRouter()
+XML = "application/xml; charset=utf-8"
+
+
+def install(app: FastAPI, services: AppServices) -> Pipeline:
+    """Mount ``/wechat`` on ``app`` with a pipeline over ``services`` (kept in ``app.state.pipeline``)."""
+    pipeline = Pipeline(services)
+    app.state.pipeline = pipeline
+    app.include_router(router)
+    return pipeline
+
+
+async def _read_capped(request: Request, cap: int) -> bytes:
+    """The request body, refusing with 413 as soon as it exceeds ``cap`` bytes."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > cap:
+        raise Refused(413, "body too large")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > cap:
+            raise Refused(413, "body too large")
+    return bytes(body)
+
+
+@router.get("/wechat")
+def verify_url(request: Request) -> Response:
+    """URL verification: echo ``echostr`` when ``signature`` is right, else 403."""
+    try:
+        return PlainTextResponse(echo(request.app.state.services.settings, request.query_params))
+    except Refused as exc:
+        return PlainTextResponse(exc.reason, status_code=exc.status)
+
+
+@router.post("/wechat")
+async def receive(request: Request) -> Response:
+    """One message or event from WeChat; answers within the reply budget."""
+    started = time.monotonic()
+    settings = request.app.state.services.settings
+    try:
+        body = await _read_capped(request, settings.max_body_bytes)
+        envelope = open_request(settings, request.query_params, body)
+    except Refused as exc:
+        log.warning("refused /wechat request: %s", exc)
+        return PlainTextResponse(exc.reason, status_code=exc.status)
+    return await run_in_threadpool(_answer, request.app.state.pipeline, envelope, started)
+
+
+def _answer(pipeline: Pipeline, envelope: Envelope, started: float) -> Response:
+    """Run the pipeline and render its passive reply; an apology (never a traceback) on failure."""
+    try:
+        text = pipeline.handle(envelope.fields, started)
+    except Exception:
+        log.exception("webhook failed (MsgId %s)", envelope.fields.get("MsgId", "-"))
+        text = APOLOGY
+    if not text:
+        return PlainTextResponse("success")
+    fields = envelope.fields
+    xml = render_text(str(fields.get("FromUserName", "")), str(fields.get("ToUserName", "")), text)
+    return Response(seal(pipeline.services.settings, envelope, xml), media_type=XML)

@@ -1,0 +1,224 @@
+"""The outbox dispatcher: picks a channel per push, respects quiet hours and daily caps, retries with backoff.
+
+Channels, in order of preference: subscribe message (订阅通知) where the user accepted the kind's template,
+template message (模板消息) where one is configured for the kind, customer-service message inside the
+48-hour window and its quota, else the in-chat inbox delivered with the user's next message.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from bot.store.models import Outbox, SubscribeGrant, User
+from bot.wechat.api import WeChatAPIError
+
+log = logging.getLogger(__name__)
+
+CS_WINDOW = timedelta(hours=48)
+CS_QUOTA = 5
+UNREACHABLE = {43004, 45015, 43101}  # not following / outside the 48 h window / subscription refused
+QUOTA = {45047, 45009}  # per-user or per-day API quota exhausted
+REPLY_KINDS = ("answer", "more")  # answers to the user's own question: not counted against the daily cap
+
+
+@dataclass
+class DispatchReport:
+    """What one dispatcher run did."""
+
+    sent: dict[str, int] = field(default_factory=dict)
+    inbox: int = 0
+    deferred: int = 0
+    retried: int = 0
+    dead: int = 0
+
+    def count(self, channel: str) -> None:
+        """Count one sent message on ``channel``."""
+        self.sent[channel] = self.sent.get(channel, 0) + 1
+
+
+def parse_quiet_hours(spec: str) -> tuple[time, time] | None:
+    """``"22:00-08:00"`` → (22:00, 08:00); empty → None."""
+    if not spec.strip():
+        return None
+    start, end = (time.fromisoformat(part.strip()) for part in spec.split("-", 1))
+    return start, end
+
+
+def quiet_until(now: datetime, spec: str, tz: ZoneInfo) -> datetime | None:
+    """When quiet hours end if ``now`` lies inside them, else None."""
+    window = parse_quiet_hours(spec)
+    if window is None:
+        return None
+    start, end = window
+    local = now.astimezone(tz)
+    inside = (start <= local.time() or local.time() < end) if start > end else (start <= local.time() < end)
+    if not inside:
+        return None
+    day = local.date() if local.time() < end else local.date() + timedelta(days=1)
+    return datetime.combine(day, end, tzinfo=tz)
+
+
+class Dispatcher:
+    """Sends due outbox rows for one deployment (``services.settings/db/gateway``)."""
+
+    def __init__(self, services: Any) -> None:
+        self.services, self.settings, self.db = services, services.settings, services.db
+        self.tz = ZoneInfo(self.settings.timezone)
+
+    def run(self, now: datetime, limit: int = 200) -> DispatchReport:
+        """Dispatch up to ``limit`` due rows; returns counts."""
+        report = DispatchReport()
+        quiet = quiet_until(now, self.settings.quiet_hours, self.tz)
+        for row_id in self._due(now, limit):
+            if quiet is not None:
+                self._defer(row_id, quiet)
+                report.deferred += 1
+                continue
+            row = self._claim(row_id)
+            if row is not None:
+                self._send(row, now, report)
+        return report
+
+    def _due(self, now: datetime, limit: int) -> list[int]:
+        """Ids of pending rows whose time has come, oldest first."""
+        with self.db.session() as session:
+            query = (select(Outbox.id).where(Outbox.status == "pending", Outbox.next_attempt_at <= now)
+                     .order_by(Outbox.next_attempt_at, Outbox.id).limit(limit))
+            return list(session.scalars(query))
+
+    def _claim(self, row_id: int) -> Outbox | None:
+        """pending → sending, atomically; None when another dispatcher took it."""
+        with self.db.session() as session:
+            won = session.execute(update(Outbox).where(Outbox.id == row_id, Outbox.status == "pending")
+                                  .values(status="sending", attempts=Outbox.attempts + 1)).rowcount
+            return session.get(Outbox, row_id) if won else None
+
+    def _defer(self, row_id: int, until: datetime) -> None:
+        """Hold a row until ``until`` (quiet hours, daily cap) without counting an attempt."""
+        with self.db.session() as session:
+            session.execute(update(Outbox).where(Outbox.id == row_id).values(next_attempt_at=until))
+
+    def _send(self, row: Outbox, now: datetime, report: DispatchReport) -> None:
+        """Send one claimed row on the best channel, or defer, inbox or retry it."""
+        with self.db.session() as session:
+            if self._over_cap(session, row, now):
+                self._release(row, self._next_day(now), counted=False)
+                report.deferred += 1
+                return
+            channel, template = self._channel(session, row, now)
+        if channel == "inbox":
+            self._finish(row, "inbox", "inbox", now)
+            report.inbox += 1
+            return
+        try:
+            self._deliver(row, channel, template)
+        except WeChatAPIError as exc:
+            self._failed(row, channel, exc, now, report)
+            return
+        self._finish(row, "sent", channel, now, consume=template if channel == "subscribe" else None)
+        report.count(channel)
+
+    def _channel(self, session: Session, row: Outbox, now: datetime) -> tuple[str, str | None]:
+        """The best channel for this row and its template id, if any."""
+        sub = self.settings.subscribe_template_ids.get(row.kind)
+        if sub and self._granted(session, row, sub):
+            return "subscribe", sub
+        tpl = self.settings.template_ids.get(row.kind)
+        if tpl:
+            return "template", tpl
+        if self._in_cs_window(session, row, now):
+            return "custom", None
+        return "inbox", None
+
+    def _granted(self, session: Session, row: Outbox, template_id: str) -> bool:
+        """Whether the user accepted this subscribe-message template."""
+        status = session.scalar(select(SubscribeGrant.status).where(
+            SubscribeGrant.appid == row.appid, SubscribeGrant.openid == row.openid,
+            SubscribeGrant.template_id == template_id))
+        return status == "accept"
+
+    def _in_cs_window(self, session: Session, row: Outbox, now: datetime) -> bool:
+        """Inside 48 h of the user's last message, with customer-service quota left."""
+        last = session.scalar(select(User.last_inbound_at).where(User.appid == row.appid, User.openid == row.openid))
+        if last is None or now - last > CS_WINDOW:
+            return False
+        used = session.scalar(select(func.count()).select_from(Outbox).where(
+            Outbox.appid == row.appid, Outbox.openid == row.openid, Outbox.channel == "custom",
+            Outbox.status == "sent", Outbox.sent_at >= last)) or 0
+        return used < CS_QUOTA
+
+    def _over_cap(self, session: Session, row: Outbox, now: datetime) -> bool:
+        """Whether the user already got the daily cap of pushes today (local day)."""
+        if row.kind in REPLY_KINDS:
+            return False
+        midnight = datetime.combine(now.astimezone(self.tz).date(), time(0), tzinfo=self.tz)
+        sent = session.scalar(select(func.count()).select_from(Outbox).where(
+            Outbox.appid == row.appid, Outbox.openid == row.openid, Outbox.status == "sent",
+            Outbox.kind.not_in(REPLY_KINDS), Outbox.sent_at >= midnight)) or 0
+        return sent >= self.settings.daily_push_cap
+
+    def _next_day(self, now: datetime) -> datetime:
+        """The end of tomorrow's quiet hours (or 08:00) in local time."""
+        window = parse_quiet_hours(self.settings.quiet_hours)
+        morning = window[1] if window else time(8)
+        return datetime.combine(now.astimezone(self.tz).date() + timedelta(days=1), morning, tzinfo=self.tz)
+
+    def _deliver(self, row: Outbox, channel: str, template: str | None) -> None:
+        """Call the gateway for one channel."""
+        gateway, text = self.services.gateway, str(row.payload.get("text", ""))
+        if channel == "custom":
+            gateway.send_text(row.openid, text)
+        elif channel == "template":
+            gateway.send_template(row.openid, template or "", row.payload.get("data") or {"content": {"value": text}})
+        else:
+            data = row.payload.get("data") or {"thing1": {"value": text[:20]}}
+            gateway.send_subscribe(row.openid, template or "", data)
+
+    def _failed(self, row: Outbox, channel: str, exc: WeChatAPIError, now: datetime, report: DispatchReport) -> None:
+        """Unreachable or quota → inbox; anything else → retry with exponential backoff, dead after N."""
+        log.warning("outbox %s via %s failed: %s", row.idempotency_key, channel, exc)
+        if exc.errcode in UNREACHABLE or exc.errcode in QUOTA:
+            self._finish(row, "inbox", "inbox", now, error=str(exc))
+            report.inbox += 1
+        elif row.attempts >= self.settings.outbox_max_attempts:
+            self._finish(row, "dead", channel, now, error=str(exc))
+            report.dead += 1
+        else:
+            delay = timedelta(seconds=self.settings.outbox_backoff_seconds * 2 ** (row.attempts - 1))
+            self._release(row, now + delay, counted=True, error=str(exc))
+            report.retried += 1
+
+    def _release(self, row: Outbox, when: datetime, *, counted: bool, error: str | None = None) -> None:
+        """Back to pending until ``when`` (an uncounted release gives the attempt back)."""
+        values: dict[str, Any] = {"status": "pending", "next_attempt_at": when}
+        if not counted:
+            values["attempts"] = Outbox.attempts - 1
+        if error:
+            values["last_error"] = error
+        with self.db.session() as session:
+            session.execute(update(Outbox).where(Outbox.id == row.id).values(**values))
+
+    def _finish(self, row: Outbox, status: str, channel: str, now: datetime, *,
+                error: str | None = None, consume: str | None = None) -> None:
+        """Record the outcome; a one-time subscribe grant is used up by a send."""
+        with self.db.session() as session:
+            session.execute(update(Outbox).where(Outbox.id == row.id).values(
+                status=status, channel=channel, sent_at=now if status == "sent" else None, last_error=error))
+            if consume:
+                session.execute(delete(SubscribeGrant).where(
+                    SubscribeGrant.appid == row.appid, SubscribeGrant.openid == row.openid,
+                    SubscribeGrant.template_id == consume))
+
+
+def dispatch_outbox(*, services: Any, now: datetime) -> dict[str, Any]:
+    """Job: send everything due in the outbox."""
+    report = Dispatcher(services).run(now)
+    return {"sent": report.sent, "inbox": report.inbox, "deferred": report.deferred,
+            "retried": report.retried, "dead": report.dead}

@@ -1,0 +1,132 @@
+"""The contract between ``bot/`` and the capability handlers.
+
+A handler is a plain function ``(ctx, msg, conv) -> list[Reply] | None``: it reads a typed ``Incoming``,
+may change the ``ConversationState`` it is given, and **returns** replies (``None`` = "not mine").
+``bot/`` decides whether the replies go back passively or by push. Handlers never import FastAPI or wechatpy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One user message or event, already verified, decrypted and parsed."""
+
+    appid: str
+    openid: str
+    kind: str  # text | voice | image | location | link | video | event | unknown
+    text: str = ""  # the user's words (text, or the voice recognition result)
+    event: str | None = None  # subscribe | unsubscribe | CLICK | VIEW | SCAN | ... (lower-cased)
+    event_key: str | None = None
+    msg_id: str | None = None
+    created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    raw: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One message for the user: text, optionally with a link."""
+
+    text: str
+    url: str | None = None
+
+
+@dataclass
+class ConversationState:
+    """Typed dialogue state persisted as JSON: active flow, its step, the draft and pending extras."""
+
+    flow: str | None = None
+    step: str | None = None
+    draft: dict[str, Any] = field(default_factory=dict)
+    data: dict[str, Any] = field(default_factory=dict)  # flow-independent memory (last answer, last list, ...)
+    updated_at: datetime | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """Serialise for the conversations table."""
+        out = asdict(self)
+        out["updated_at"] = self.updated_at.isoformat() if self.updated_at else None
+        return out
+
+    @classmethod
+    def from_json(cls, raw: dict[str, Any] | None) -> ConversationState:
+        """Deserialise; unknown keys are ignored so old rows keep loading."""
+        raw = dict(raw or {})
+        stamp = raw.get("updated_at")
+        return cls(
+            flow=raw.get("flow"),
+            step=raw.get("step"),
+            draft=dict(raw.get("draft") or {}),
+            data=dict(raw.get("data") or {}),
+            updated_at=datetime.fromisoformat(stamp) if stamp else None,
+        )
+
+    def clear_flow(self) -> None:
+        """Leave the active flow and drop its draft."""
+        self.flow, self.step, self.draft = None, None, {}
+
+
+class Services(Protocol):
+    """What handlers may use; ``bot.container.AppServices`` implements it."""
+
+    settings: Any
+    db: Any
+
+
+@dataclass
+class Context:
+    """What a handler gets besides the message: services and the clock."""
+
+    services: Any
+    now: datetime
+
+
+Handler = Callable[[Context, Incoming, ConversationState], "list[Reply] | None"]
+
+
+@dataclass
+class Route:
+    """A named handler with its place in the order."""
+
+    name: str
+    handler: Handler
+    order: int
+
+
+class Router:
+    """Ordered handlers: the first that returns replies wins; the active flow's handler is asked first."""
+
+    def __init__(self) -> None:
+        self._routes: list[Route] = []
+        self._flows: dict[str, Handler] = {}
+
+    def add(self, name: str, handler: Handler, *, order: int) -> None:
+        """Register ``handler`` at position ``order`` (lower runs first)."""
+        self._routes.append(Route(name, handler, order))
+        self._routes.sort(key=lambda r: r.order)
+
+    def add_flow(self, flow: str, handler: Handler) -> None:
+        """Register the handler that continues an active flow named ``flow``."""
+        self._flows[flow] = handler
+
+    @property
+    def names(self) -> list[str]:
+        """Route names in dispatch order."""
+        return [r.name for r in self._routes]
+
+    def dispatch(self, ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply]:
+        """Run the active flow's handler, then the routes in order; return the first replies produced."""
+        flow_handler = self._flows.get(conv.flow or "")
+        if flow_handler is not None:
+            replies = flow_handler(ctx, msg, conv)
+            if replies is not None:
+                return replies
+        for route in self._routes:
+            replies = route.handler(ctx, msg, conv)
+            if replies is not None:
+                return replies
+        return []

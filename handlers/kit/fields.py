@@ -1,0 +1,170 @@
+"""Reusable form fields (company, choices, region, budget, contact) with their parsers and validators.
+
+Parsers are pure functions of the user's reply; extractors read ``knowledge.extract.extract_all`` facts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from handlers.kit import triage
+from handlers.kit.forms import Field
+from knowledge.extract import (
+    extract_amount,
+    extract_person_name,
+    extract_phone,
+    extract_phones,
+    extract_region,
+)
+from knowledge.extract.amounts import Amount
+
+NEGOTIABLE_WORDS = re.compile(r"^(面议|面谈|不确定|没想好|还没想好|看情况|待定|还没定|都行|可以谈|再说|商量)")
+_ORG_PREFIX = re.compile(r"^(就叫|就是|我们是|我们公司叫|我们单位是|我们叫|公司叫|公司名称是?|公司名字是?|单位名称是?|名称是?|全称是?|"
+                         r"单位是?|公司是|叫|是)[：:\s]*")
+_NAME_PREFIX = re.compile(r"^(联系人是?|联系人就?是|我叫|我是|叫|姓名是?|名字是?)[：:\s]*")
+_NOT_NAMES = {"好的", "没有", "不知道", "就我", "是我", "我自己", "本人", "你好", "您好", "可以", "谢谢"}
+FORMAL_ORG = re.compile(r"(公司|合作社|集团|研究院|研究所|科学院|大学|学院|中心|医院|实验室|农场)$")
+_NOT_ORG = re.compile(r"(…|\.\.\.|我们|我|了|吧|吗|呢|不对|说错)")
+_TRAILING = re.compile(r"[。.!！~～的吧啊呀哈\s]+$")
+
+
+def budget_value(amount: Amount) -> dict[str, Any]:
+    """JSON form of an amount: normalised text, the user's words and the 万元 range."""
+    return {"text": amount.normalized, "raw": amount.raw, "low": amount.low_wan, "high": amount.high_wan}
+
+
+NEGOTIABLE = {"text": "面议", "raw": "面议", "low": None, "high": None}
+
+
+def parse_budget(text: str) -> dict[str, Any] | None:
+    """A budget reply: an amount ('八十万左右', '200w', '50-80万') or '面议'-like words."""
+    amount = extract_amount(text)
+    if amount is not None:
+        return budget_value(amount)
+    return {**NEGOTIABLE, "raw": text.strip()} if NEGOTIABLE_WORDS.match(text.strip()) else None
+
+
+def parse_org(text: str) -> str | None:
+    """An organisation name typed as a reply ('恒锐汽车', '公司叫襄阳XX有限公司')."""
+    name = _TRAILING.sub("", _ORG_PREFIX.sub("", text.strip()))
+    if not 2 <= len(name) <= 50 or triage.CONTACT_CUE.search(name) or extract_phones(name):
+        return None
+    if extract_amount(name) or triage.SEEK.search(name) or triage.PROBLEM.search(name) or _NOT_ORG.search(name):
+        return None
+    return name
+
+
+def parse_name(text: str) -> str | None:
+    """A contact name typed as a reply ('张伟', '联系人王建国', '陈工')."""
+    found = extract_person_name(text)
+    if found:
+        return found
+    name = _TRAILING.sub("", _NAME_PREFIX.sub("", text.strip()))
+    if re.fullmatch(r"[\u4e00-\u9fff]{2,4}", name) and name not in _NOT_NAMES:
+        return name
+    return None
+
+
+def parse_phone(text: str) -> str | None:
+    """A phone number reply (mobile or landline)."""
+    return extract_phone(text)
+
+
+def parse_region(text: str) -> str | None:
+    """A place in 襄十随神, canonical ('高新区' → '襄阳市高新区')."""
+    region = extract_region(text)
+    return region.name if region else None
+
+
+def choice_parser(options: tuple[str, ...], extract: Callable[[str], str | None]) -> Callable[[str], str | None]:
+    """Parse '3', an option's name, or words the extractor classifies."""
+    def parse(text: str) -> str | None:
+        t = text.strip().rstrip("。.")
+        if t.isdigit() and 1 <= int(t) <= len(options):
+            return options[int(t) - 1]
+        named = [o for o in options if o in t]
+        return named[0] if named else extract(t)
+    return parse
+
+
+def choices_prompt(question: str, options: tuple[str, ...]) -> str:
+    """A question followed by numbered options, one per line."""
+    return question + "回复序号或名称：\n" + "\n".join(f"{i} {o}" for i, o in enumerate(options, 1))
+
+
+def _fact(key: str) -> Callable[[str, dict[str, Any]], Any]:
+    """An extractor reading one key of the extract_all facts."""
+    return lambda _text, facts: facts.get(key)
+
+
+def org_field(name: str, label: str, prompt: str, aliases: tuple[str, ...], keys: tuple[str, ...] = ("company",)) -> Field:
+    """An organisation name: found in any message or typed as the answer."""
+    def extract(_text: str, facts: dict[str, Any]) -> str | None:
+        return next((facts[k] for k in keys if facts.get(k)), None)
+    return Field(name, label, prompt, extractor=extract, parser=parse_org, aliases=aliases,
+                 invalid="请告诉我单位的名称，例如：襄阳××有限公司。", soft_when=lambda facts: _generic_org(facts, keys),
+                 ask_if_soft=True)
+
+
+def _generic_org(facts: dict[str, Any], keys: tuple[str, ...]) -> bool:
+    """'中药饮片厂' names a kind of organisation, not one: a later formal name replaces it."""
+    name = next((facts[k] for k in keys if facts.get(k)), "")
+    return not FORMAL_ORG.search(name)
+
+
+def choice_field(name: str, label: str, question: str, options: tuple[str, ...], aliases: tuple[str, ...], *,
+                 fact_key: str = "industry", extract: Callable[[str], str | None] = triage.industry_named) -> Field:
+    """One of a fixed list (industry, need type, maturity): inferred from words or picked by number."""
+    industry = fact_key == "industry"
+    return Field(
+        name, label, choices_prompt(question, options), extractor=_fact(fact_key),
+        parser=choice_parser(options, extract), aliases=aliases, invalid="请回复序号或名称。",
+        override=(lambda _o, _n, facts: facts.get("industry_source") == "explicit") if industry else None,
+        soft_when=(lambda facts: facts.get("industry_source") == "org_name") if industry else None,
+    )
+
+
+def _region_extract(_text: str, facts: dict[str, Any]) -> str | None:
+    """The region found in a message."""
+    region = facts.get("region")
+    return region.name if region else None
+
+
+def _more_specific(old: Any, new: Any, facts: dict[str, Any]) -> bool:
+    """A finer place for the same city ('襄阳市' → '襄阳市高新区') replaces the coarse one."""
+    region = facts.get("region")
+    return bool(region and not region.in_org_name and str(new).startswith(str(old)) and new != old)
+
+
+def region_field(label: str, prompt: str) -> Field:
+    """The region of 襄十随神 (canonical name)."""
+    return Field(
+        "region", label, prompt, extractor=_region_extract, parser=parse_region, aliases=("地区", "区域", "地址", "所在地"),
+        invalid="没认出这个地方，请说区县名，例如 高新区、樊城区、枣阳市、十堰市、随州市。",
+        override=_more_specific, soft_when=lambda facts: bool(facts.get("region") and facts["region"].in_org_name),
+        ask_if_soft=True,
+    )
+
+
+def budget_field(label: str, prompt: str) -> Field:
+    """A budget normalised to 万元 (or 面议), keeping the user's words."""
+    return Field(
+        "budget", label, prompt, required=False, extractor=lambda _t, f: budget_value(f["budget"]) if f.get("budget") else None,
+        parser=parse_budget, formatter=lambda v: v["text"], aliases=("预算", "金额", "费用", "经费", "待遇"),
+        invalid="请说个大概金额，例如 50万、50-80万，或回复“面议”。", skip_value=NEGOTIABLE,
+    )
+
+
+def contact_name_field() -> Field:
+    """The contact person's name."""
+    return Field("contact_name", "联系人", "请问联系人怎么称呼？（可以连同手机号一起发我）", extractor=_fact("contact_name"),
+                 parser=parse_name, aliases=("联系人", "姓名", "名字"), invalid="请告诉我联系人的姓名，例如：张伟。")
+
+
+def phone_field() -> Field:
+    """The contact phone (mobile or landline)."""
+    return Field("contact_phone", "联系电话", "联系电话是多少？手机或座机都可以。", extractor=_fact("contact_phone"),
+                 parser=parse_phone, aliases=("电话", "手机", "手机号", "号码", "联系方式"),
+                 invalid="手机号好像不对，请再发一次，例如 13800001234。")

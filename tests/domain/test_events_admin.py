@@ -1,0 +1,146 @@
+"""Admin changes notify every registrant exactly once per change; export to CSV/XLSX; the kc events CLI."""
+
+from __future__ import annotations
+
+import csv
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from bot.cli import app
+from bot.domain.events.admin import EventAdminError, cancel_event, create_event, edit_event
+from bot.domain.events.export import COLUMNS, export_registrations
+from bot.domain.events.signup import cancel, event_registrations, register
+from bot.store.engine import Database
+from tests.support.events_helpers import APPID, CST, NOW, add_event, outbox, reload
+
+runner = CliRunner()
+
+
+def fill(db: Database, count: int, capacity: int) -> None:
+    """An event T1 with ``count`` sign-ups u0.. (some waitlisted when count > capacity)."""
+    add_event(db, capacity=capacity)
+    for i in range(count):
+        register(db, appid=APPID, event_id="T1", openid=f"u{i}", name=f"居民{i}", phone=f"1380000{i:04d}",
+                 now=NOW)
+
+
+def test_change_of_place_or_time_notifies_each_active_registrant_once_per_change(any_db: Database) -> None:
+    fill(any_db, 4, capacity=3)  # 3 confirmed + 1 waitlisted
+    cancel(any_db, appid=APPID, event_id="T1", openid="u0", now=NOW)  # u3 promoted; u0 must not be told
+    moved = edit_event(any_db, event_id="T1", changes={"location": "市民中心三楼"}, now=NOW)
+    assert moved.notified == 3 and moved.changed == ("location",)
+    same_again = edit_event(any_db, event_id="T1", changes={"location": "市民中心三楼"}, now=NOW)
+    assert same_again.notified == 0 and same_again.changed == ()
+    new_start = reload(any_db, "T1").start + timedelta(hours=1)
+    retimed = edit_event(any_db, event_id="T1", changes={"start": new_start, "end": new_start + timedelta(hours=2)},
+                         now=NOW)
+    assert retimed.notified == 3
+    notices = outbox(any_db, "event_changed")
+    assert len(notices) == 6 and len({n.idempotency_key for n in notices}) == 6
+    assert sorted({n.openid for n in notices}) == ["u1", "u2", "u3"]
+    assert "地点改为市民中心三楼" in notices[0].payload["text"]
+    assert "时间改为" in notices[-1].payload["text"]
+    assert edit_event(any_db, event_id="T1", changes={"description": "新介绍"}, now=NOW).notified == 0
+
+
+def test_cancelling_an_event_notifies_everyone_once(any_db: Database) -> None:
+    fill(any_db, 3, capacity=2)
+    first = cancel_event(any_db, event_id="T1", now=NOW, reason="场地维修")
+    assert first.notified == 3 and reload(any_db, "T1").status == "cancelled"
+    assert cancel_event(any_db, event_id="T1", now=NOW).notified == 0
+    notices = outbox(any_db, "event_changed")
+    assert len(notices) == 3 and all("场地维修" in n.payload["text"] for n in notices)
+    with pytest.raises(EventAdminError):
+        edit_event(any_db, event_id="T1", changes={"location": "别处"}, now=NOW)
+
+
+def test_capacity_rules_on_edit(any_db: Database) -> None:
+    fill(any_db, 4, capacity=2)
+    with pytest.raises(EventAdminError, match="名额不能少于"):
+        edit_event(any_db, event_id="T1", changes={"capacity": 1}, now=NOW)
+    grown = edit_event(any_db, event_id="T1", changes={"capacity": 3}, now=NOW)
+    assert [p.name for p in grown.promoted] == ["居民2"]
+    assert reload(any_db, "T1").seats_taken == 3
+    with pytest.raises(EventAdminError, match="不能修改"):
+        edit_event(any_db, event_id="T1", changes={"seats_taken": 0}, now=NOW)
+
+
+def test_create_event_defaults_and_validation(any_db: Database) -> None:
+    add_event(any_db, "E07")
+    start = NOW + timedelta(days=5)
+    values = dict(title="防诈骗讲座", category="健康科普进社区", start=start, end=start + timedelta(hours=1),
+                  location="社区", region="襄阳市襄州区", capacity=30)
+    event = create_event(any_db, appid=APPID, values=values, now=NOW)
+    assert event.id == "E08" and event.signup_deadline == start - timedelta(hours=24)
+    with pytest.raises(EventAdminError, match="类别"):
+        create_event(any_db, appid=APPID, values={**values, "category": "房地产"}, now=NOW)
+    with pytest.raises(EventAdminError, match="结束时间"):
+        create_event(any_db, appid=APPID, values={**values, "end": start}, now=NOW)
+
+
+def test_export_csv_and_xlsx_content(any_db: Database, tmp_path: Path) -> None:
+    fill(any_db, 3, capacity=2)
+    register(any_db, appid=APPID, event_id="T1", openid="p", name="王秀兰", phone="13800001111", party_size=2,
+             companions=["李德全"], company="示例公司", now=NOW)
+    views = event_registrations(any_db, event_id="T1")
+    csv_path = export_registrations(views, tmp_path / "r.csv", "csv")
+    with csv_path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert tuple(rows[0]) == COLUMNS and len(rows) == 5
+    last = dict(zip(COLUMNS, rows[-1], strict=True))
+    assert (last["姓名"], last["手机号"], last["同行人"], last["人数"], last["状态"], last["候补位次"]) == (
+        "王秀兰", "13800001111", "李德全", "2", "候补", "2")
+    assert last["报名时间"] == NOW.astimezone(CST).strftime("%Y-%m-%d %H:%M")
+
+    xlsx_path = export_registrations(views, tmp_path / "r.xlsx", "xlsx")
+    sheet = load_workbook(xlsx_path).active
+    values = list(sheet.iter_rows(values_only=True))
+    assert values[0] == COLUMNS and len(values) == 5
+    assert values[1][COLUMNS.index("状态")] == "已报名" and values[-1][COLUMNS.index("手机号")] == "13800001111"
+    assert values[-1][COLUMNS.index("签到码")] == views[-1].checkin_code
+
+
+@pytest.fixture
+def kc_env(any_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Database:
+    """Point the CLI at the parametrised database (account = the CLI's default appid)."""
+    monkeypatch.setenv("KC_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("KC_DATABASE_URL", any_db.url)
+    monkeypatch.chdir(tmp_path)
+    return any_db
+
+
+def kc(*args: str) -> tuple[int, str]:
+    """Run ``kc`` in-process."""
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.output
+
+
+def test_cli_create_edit_registrations_checkin_export_cancel(kc_env: Database, tmp_path: Path) -> None:
+    code, out = kc("events", "create", "--title", "颈椎保健讲座", "--category", "健康科普进机关",
+                   "--start", "2031-06-01T09:00:00+08:00", "--end", "2031-06-01T10:00:00+08:00",
+                   "--location", "市民中心", "--region", "襄阳市东津新区", "--capacity", "1", "--json")
+    assert code == 0, out
+    event_id = json.loads(out)["id"]
+    appid = reload(kc_env, event_id).appid
+    for who in ("a", "b"):
+        register(kc_env, appid=appid, event_id=event_id, openid=who, name=who, phone="13800000000", now=NOW)
+    code, out = kc("events", "registrations", event_id, "--json")
+    regs = json.loads(out)
+    assert code == 0 and [(r["status"], r["position"]) for r in regs] == [("confirmed", None), ("waitlisted", 1)]
+
+    assert kc("events", "checkin", regs[0]["checkin_code"].lower())[0] == 0
+    code, out = kc("events", "checkin", regs[1]["checkin_code"])
+    assert code == 1 and "不能签到" in out
+    code, out = kc("events", "edit", event_id, "--location", "市民中心B座", "--json")
+    assert code == 0 and json.loads(out)["notified"] == 2
+    assert kc("events", "edit", event_id, "--start", "2031-06-01 09:00")[0] != 0  # no time zone → refused
+    code, out = kc("events", "export", event_id, "--format", "xlsx")
+    assert code == 0 and (tmp_path / f"{event_id}-registrations.xlsx").exists()
+    assert kc("events", "export", event_id, "--format", "pdf")[0] != 0
+    code, out = kc("events", "cancel", event_id, "--json")
+    assert code == 0 and json.loads(out)["notified"] == 2

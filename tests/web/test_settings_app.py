@@ -1,0 +1,60 @@
+"""Settings rules, first-start seeding and the health endpoint."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from bot.container import AppServices
+from bot.data.seed import seed_if_empty
+from bot.settings import ConfigError, Settings
+from bot.web.app import create_app
+from tests.support.env import make_settings
+
+
+def test_production_refuses_missing_and_placeholder_secrets(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path, env="production", wechat_token="changeme", wechat_appid="wx123")
+    with pytest.raises(ConfigError) as err:
+        settings.check_production()
+    assert "KC_WECHAT_TOKEN" in str(err.value) and "KC_WECHAT_SECRET" in str(err.value)
+    assert "KC_WECHAT_APPID" not in str(err.value)
+
+
+def test_production_rejects_malformed_aes_key(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path, env="production", wechat_token="t0k3n-real", wechat_appid="wx123",
+                             wechat_secret="s3cr3t-real", wechat_aes_key="short")
+    with pytest.raises(ConfigError, match="KC_WECHAT_AES_KEY"):
+        settings.check_production()
+
+
+def test_development_allows_missing_secrets(tmp_path: Path) -> None:
+    make_settings(tmp_path).check_production()
+
+
+def test_env_prefix_and_dotenv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / ".env").write_text("KC_HOME_CITY=十堰\nKC_DAILY_PUSH_CAP=3\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("KC_DAILY_PUSH_CAP", "9")
+    settings = Settings()
+    assert settings.home_city == "十堰" and settings.daily_push_cap == 9
+
+
+def test_default_database_is_sqlite_under_data_dir(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path / "d")
+    assert settings.resolved_database_url.endswith("d/kc.sqlite3")
+
+
+def test_seed_only_into_empty_database(services: AppServices) -> None:
+    assert seed_if_empty(services.db, appid="wx_dev") == {"demands": 25, "achievements": 70, "events": 12}
+    assert seed_if_empty(services.db, appid="wx_dev") == {}
+
+
+def test_healthz_reports_components(services: AppServices) -> None:
+    with TestClient(create_app(services)) as client:
+        response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["database"]["ok"] is True
+    assert body["wechat"]["mode"] == "development" and "KC_WECHAT_TOKEN" in body["wechat"]["missing"]
