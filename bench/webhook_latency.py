@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.container import AppServices  # noqa: E402
+from bot.container import Container  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.wechat.testing.simulator import simulate  # noqa: E402
 
@@ -27,7 +27,7 @@ def percentile(values: list[float], pct: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(pct / 100 * len(ordered) + 0.5)) - 1)]
 
 
-def run(mode: str, n: int, services: AppServices) -> list[float]:
+def run(mode: str, n: int, services: Container) -> list[float]:
     """Send ``n`` help messages from a few users in ``mode``; latencies in milliseconds."""
     timings = []
     with simulate(services, mode=mode) as sim:
@@ -49,7 +49,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(_env_file=None, data_dir=Path(tmp), database_url=args.database_url,  # type: ignore[call-arg]
                             scheduler=False, seed_samples=False)
-        services = AppServices.create(settings)
+        services = Container.create(settings)
         print(f"webhook latency, {args.n} messages per mode, {services.db.engine.dialect.name}")
         for mode in ("plain", "aes"):
             ms = run(mode, args.n, services)

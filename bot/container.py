@@ -1,84 +1,135 @@
-"""The service container every entry point builds once: settings, database and lazily-loaded engines."""
+"""Typed wiring: settings, database, clock and the lazily built engines every entry point shares.
+
+Tests pass fakes as constructor arguments (``Container.create(settings, knowledge=None, clock=Clock(t))``);
+heavy parts (the knowledge base, the matcher, the WeChat client) are built on first use.
+"""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from functools import cached_property
-from typing import Any
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
 
+from bot.clock import Clock
 from bot.settings import Settings
 from bot.store.engine import Database
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from bot.wechat.api import WeChatGateway
+    from handlers.kit.base import Router
+    from knowledge.kb import KnowledgeBase
+    from knowledge.matching import Matcher
 
 log = logging.getLogger(__name__)
 
 
-@dataclass
-class AppServices:
-    """Shared services; heavy parts (knowledge base, matcher, gateway) load on first use."""
+class _Lazy:
+    """Marker for "build it from the settings on first use"."""
 
-    settings: Settings
-    db: Database
-    overrides: dict[str, Any] = field(default_factory=dict)
+
+LAZY: Final = _Lazy()
+
+
+class Container:
+    """The shared services of one deployment; build once per process with ``Container.create``."""
+
+    def __init__(self, settings: Settings, db: Database, *, clock: Clock | None = None,
+                 knowledge: KnowledgeBase | None | _Lazy = LAZY, matcher: Matcher | _Lazy = LAZY,
+                 gateway: WeChatGateway | _Lazy = LAZY, router: Router | None = None) -> None:
+        self.settings, self.db = settings, db
+        self.clock = clock or Clock()
+        self._knowledge, self._matcher, self._gateway, self._router = knowledge, matcher, gateway, router
+        self._build_lock = threading.RLock()
 
     @classmethod
-    def create(cls, settings: Settings, *, migrate: bool = True) -> AppServices:
-        """Open the database (creating the data dir and schema when asked)."""
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    def create(cls, settings: Settings, *, migrate: bool = True, **parts: Any) -> Container:
+        """Open the database (creating the data dir and schema when asked) and wire ``parts`` in."""
+        Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
         db = Database(settings.resolved_database_url)
         if migrate:
             db.migrate()
-        return cls(settings=settings, db=db)
+        return cls(settings, db, **parts)
 
     def now(self) -> datetime:
-        """The current time; tests replace it with ``overrides["clock"]`` (a callable) for a fixed clock."""
-        clock = self.overrides.get("clock")
-        return clock() if clock is not None else datetime.now(UTC)
+        """The current time from the deployment's clock."""
+        return self.clock.now()
 
     @property
     def appid(self) -> str:
         """The default account's appid."""
         return self.settings.appid
 
-    @cached_property
-    def kb(self) -> Any:
-        """The knowledge base (Chroma + BM25 + answers), loaded on first use."""
-        if "kb" in self.overrides:
-            return self.overrides["kb"]
-        from bot.data.knowledge import build_knowledge_base
+    @property
+    def kb(self) -> KnowledgeBase | None:
+        """The knowledge base (Chroma + BM25 + answers), or None when this deployment runs without one."""
+        with self._build_lock:
+            if isinstance(self._knowledge, _Lazy):
+                self._knowledge = build_knowledge_base(self.settings)
+            return self._knowledge
 
-        return build_knowledge_base(self.settings)
-
-    @cached_property
-    def matcher(self) -> Any:
+    @property
+    def matcher(self) -> Matcher:
         """The two-way matcher, its index synced with the SQL records on first use."""
-        if "matcher" in self.overrides:
-            return self.overrides["matcher"]
-        from bot.domain.matches.index import build_matcher, sync_index
+        with self._build_lock:
+            if isinstance(self._matcher, _Lazy):
+                from bot.domain.matches.index import sync_index
 
-        matcher = build_matcher(self.settings)
-        sync_index(matcher, self.db)
-        return matcher
+                matcher = build_matcher(self.settings)
+                with self.db.session() as session:
+                    sync_index(session=session, matcher=matcher)
+                self._matcher = matcher
+            return self._matcher
 
-    @cached_property
-    def gateway(self) -> Any:
-        """The outbound WeChat API (``bot.wechat.api.WeChatGateway``), built on first use."""
-        if "gateway" in self.overrides:
-            return self.overrides["gateway"]
-        from bot.wechat.api import ApiGateway
+    def gateway_for(self, appid: str) -> WeChatGateway:
+        """The outbound WeChat API client of account ``appid``."""
+        if appid != self.settings.appid:
+            raise KeyError(f"未配置的公众号 {appid}")
+        with self._build_lock:
+            if isinstance(self._gateway, _Lazy):
+                from bot.wechat.api import ApiGateway
 
-        return ApiGateway(self.settings, self.db)
+                self._gateway = ApiGateway(self.settings, self.db)
+            return self._gateway
 
-    @cached_property
-    def router(self) -> Any:
-        """The handler router (``handlers.registry.build_router``), built on first use."""
-        if "router" in self.overrides:
-            return self.overrides["router"]
-        from handlers.registry import build_router
+    @property
+    def gateway(self) -> WeChatGateway:
+        """The default account's WeChat API client."""
+        return self.gateway_for(self.settings.appid)
 
-        return build_router()
+    @property
+    def router(self) -> Router:
+        """The chat handler router (``handlers.registry.build_router``)."""
+        with self._build_lock:
+            if self._router is None:
+                from handlers.registry import build_router
+
+                self._router = build_router()
+            return self._router
 
     def close(self) -> None:
         """Release pooled connections."""
         self.db.dispose()
+
+
+def build_knowledge_base(settings: Settings) -> KnowledgeBase:
+    """A ``knowledge.kb.KnowledgeBase`` configured by the ``KC_*`` settings."""
+    from knowledge.kb import KnowledgeBase
+
+    return KnowledgeBase(Path(settings.data_dir), chroma_url=settings.chroma_url, embedding=settings.embedding_model,
+                         llm_base_url=settings.llm_base_url, llm_api_key=settings.llm_api_key,
+                         llm_model=settings.llm_model, home_city=settings.home_city,
+                         llm_timeout=settings.llm_timeout, reranker=settings.reranker_model)
+
+
+def build_matcher(settings: Settings) -> Matcher:
+    """A ``knowledge.matching.Matcher`` over the configured embedder and the data dir's Chroma store."""
+    from knowledge.embeddings import load_embedder
+    from knowledge.matching import Matcher
+    from knowledge.store import make_client
+
+    embedder = load_embedder(settings.embedding_model)
+    client = make_client(settings.data_dir, settings.chroma_url) if embedder.enabled else None
+    return Matcher(embedder, settings.data_dir / "matching", client=client)

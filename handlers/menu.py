@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import update
 
-from bot.store.engine import utcnow
+from bot.clock import utcnow
 from bot.store.models import AuditLog, SubscribeGrant, User
 from bot.store.sql import insert_ignore
 from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.container import AppServices
+from bot.container import Container
 from bot.settings import Settings, get_settings
 from bot.store.engine import Database
 from tests.support.env import PG_ADMIN_URL, SAMPLES, make_settings, truncate_all  # noqa: F401 (re-exported)
@@ -37,9 +37,9 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def services(settings: Settings) -> Iterator[AppServices]:
+def services(settings: Settings) -> Iterator[Container]:
     """A migrated service container on SQLite."""
-    svc = AppServices.create(settings)
+    svc = Container.create(settings)
     yield svc
     svc.close()
 

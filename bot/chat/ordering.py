@@ -14,7 +14,7 @@ from types import TracebackType
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.store.engine import utcnow
+from bot.clock import utcnow
 from bot.store.models import Conversation
 from bot.store.sql import insert_ignore
 

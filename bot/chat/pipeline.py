@@ -18,14 +18,15 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from bot.chat.context import make_context
 from bot.chat.incoming import dedup_key, to_incoming
 from bot.chat.ordering import KeyedLock, lock_conversation
-from bot.store.engine import utcnow
+from bot.clock import utcnow
 from bot.store.models import AuditLog, Conversation, InboundMessage, Outbox, User
 from bot.store.sql import insert_ignore
 from bot.wechat.push import OutboxService
 from bot.wechat.split import take_pages
-from handlers.kit.base import Context, ConversationState, Incoming, Reply
+from handlers.kit.base import ConversationState, Incoming, Reply
 
 log = logging.getLogger(__name__)
 
@@ -208,7 +209,11 @@ class Pipeline:
             held = self.outbox.peek_inbox(session, msg.appid, msg.openid)
             if session.get_bind().dialect.name == "sqlite":
                 session.commit()  # no read snapshot or write lock while the handler runs
-            text, ok = self._respond(msg, state, inbox_texts(held))
+            text, ok = self._respond(session, msg, state, inbox_texts(held))
+            if not ok:  # drop the failed handler's writes, keep the user's turn and its apology
+                session.rollback()
+                conv = lock_conversation(session, msg.appid, msg.openid)
+                held = self.outbox.peek_inbox(session, msg.appid, msg.openid)
             passive = job.claim_passive()
             job.reply = self._persist(session, job, conv, state if ok else None, text, passive)
             self.outbox.mark_delivered(held)
@@ -218,11 +223,12 @@ class Pipeline:
         elif text:
             self.outbox.deliver_text(appid=msg.appid, openid=msg.openid, text=text, key=f"answer:{job.inbound_id}")
 
-    def _respond(self, msg: Incoming, state: ConversationState, held: list[str]) -> tuple[str, bool]:
+    def _respond(self, session: Session, msg: Incoming, state: ConversationState,
+                 held: list[str]) -> tuple[str, bool]:
         """The full answer text (held items first) and whether the handler succeeded."""
         if held and msg.kind == "text" and msg.text.strip() in FETCH_WORDS:
             return "\n\n".join(held), True
-        ctx = Context(services=self.services, now=self.services.now())
+        ctx = make_context(self.services, session, appid=msg.appid)
         try:
             replies = self.services.router.dispatch(ctx, msg, state)
         except Exception:

@@ -10,7 +10,7 @@ from typing import Any, NoReturn
 
 import typer
 
-from bot.container import AppServices
+from bot.container import Container
 from bot.settings import ConfigError, get_settings
 
 
@@ -25,12 +25,12 @@ def setup_logging(verbose: bool = False) -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
-def services(*, migrate: bool = True) -> AppServices:
+def services(*, migrate: bool = True) -> Container:
     """Build the service container from settings, or exit with a readable error."""
     settings = get_settings()
     try:
         settings.check_production()
-        return AppServices.create(settings, migrate=migrate)
+        return Container.create(settings, migrate=migrate)
     except ConfigError as exc:
         fail(str(exc))
 

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 
 from sqlalchemy import text
 
-from bot.container import AppServices
+from bot.container import Container
 
 
 @dataclass
@@ -24,13 +24,13 @@ class Check:
         return asdict(self)
 
 
-def check_settings(svc: AppServices) -> Check:
+def check_settings(svc: Container) -> Check:
     """Settings load; say the environment and data dir."""
     s = svc.settings
     return Check("配置", True, f"KC_ENV={s.env}，KC_DATA_DIR={s.data_dir.resolve()}，本地城市={s.home_city}")
 
 
-def check_database(svc: AppServices) -> Check:
+def check_database(svc: Container) -> Check:
     """The database answers and the schema is at head."""
     try:
         with svc.db.session() as session:
@@ -40,7 +40,7 @@ def check_database(svc: AppServices) -> Check:
         return Check("数据库", False, f"无法连接或未迁移（{type(exc).__name__}: {exc}）；检查 KC_DATABASE_URL")
 
 
-def check_chroma(svc: AppServices) -> Check:
+def check_chroma(svc: Container) -> Check:
     """Chroma is reachable (server heartbeat, or the embedded store opens)."""
     url = svc.settings.chroma_url
     try:
@@ -53,7 +53,7 @@ def check_chroma(svc: AppServices) -> Check:
         return Check("Chroma", False, f"不可用（{type(exc).__name__}: {exc}）；检查 KC_CHROMA_URL 或数据目录权限")
 
 
-def check_embedding(svc: AppServices) -> Check:
+def check_embedding(svc: Container) -> Check:
     """Which embedding backend loads."""
     try:
         from knowledge.embeddings import load_embedder
@@ -66,7 +66,7 @@ def check_embedding(svc: AppServices) -> Check:
     return Check("向量模型", True, f"{embedder.name}（{embedder.dim} 维）")
 
 
-def check_wechat(svc: AppServices) -> Check:
+def check_wechat(svc: Container) -> Check:
     """WeChat credentials are present (development mode otherwise)."""
     missing = svc.settings.missing_wechat()
     if not missing:
@@ -76,7 +76,7 @@ def check_wechat(svc: AppServices) -> Check:
     return Check("公众号凭据", False, f"未配置（开发模式）；{fix}", optional=svc.settings.env == "development")
 
 
-def check_llm(svc: AppServices) -> Check:
+def check_llm(svc: Container) -> Check:
     """Whether a generative model is configured (optional)."""
     s = svc.settings
     if s.llm_base_url and s.llm_model:
@@ -84,7 +84,7 @@ def check_llm(svc: AppServices) -> Check:
     return Check("大模型", True, "未配置：政策问答使用抽取式回答", optional=True)
 
 
-CHECKS: tuple[Callable[[AppServices], Check], ...] = (
+CHECKS: tuple[Callable[[Container], Check], ...] = (
     check_settings,
     check_database,
     check_chroma,
@@ -94,6 +94,6 @@ CHECKS: tuple[Callable[[AppServices], Check], ...] = (
 )
 
 
-def run_checks(svc: AppServices) -> list[Check]:
+def run_checks(svc: Container) -> list[Check]:
     """Run every check in order."""
     return [check(svc) for check in CHECKS]

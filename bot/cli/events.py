@@ -67,8 +67,8 @@ def create_cmd(
     as_json: bool = typer.Option(False, "--json", help="输出 JSON"),
 ) -> None:
     """Create an event."""
+    from bot.clock import utcnow
     from bot.domain.events.admin import EventAdminError, create_event
-    from bot.store.engine import utcnow
 
     values = _options(title=title, category=category, start=start, end=end, location=location, region=region,
                       capacity=capacity, signup_deadline=deadline, id=event_id, description=description,
@@ -95,8 +95,8 @@ def edit_cmd(
     as_json: bool = typer.Option(False, "--json", help="输出 JSON"),
 ) -> None:
     """Change an event; a new time or place notifies every registrant."""
+    from bot.clock import utcnow
     from bot.domain.events.admin import EventAdminError, edit_event
-    from bot.store.engine import utcnow
 
     changes = _options(title=title, category=category, start=start, end=end, location=location, region=region,
                        capacity=capacity, signup_deadline=deadline, description=description, speaker=speaker,
@@ -121,8 +121,8 @@ def cancel_cmd(
     as_json: bool = typer.Option(False, "--json", help="输出 JSON"),
 ) -> None:
     """Cancel an event and notify every registrant."""
+    from bot.clock import utcnow
     from bot.domain.events.admin import EventAdminError, cancel_event
-    from bot.store.engine import utcnow
 
     svc = services()
     try:
@@ -181,8 +181,8 @@ def checkin_cmd(
     as_json: bool = typer.Option(False, "--json", help="输出 JSON"),
 ) -> None:
     """Check a registration in by its code."""
+    from bot.clock import utcnow
     from bot.domain.events.signup import checkin
-    from bot.store.engine import utcnow
 
     svc = services()
     result = checkin(svc.db, code=code, now=utcnow())

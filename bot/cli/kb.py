@@ -16,7 +16,7 @@ PROGRESS_MIN_FILES = 5
 
 def knowledge_base() -> Any:
     """The knowledge base configured by ``KC_*`` settings."""
-    from bot.data.knowledge import build_knowledge_base
+    from bot.container import build_knowledge_base
 
     return build_knowledge_base(get_settings())
 

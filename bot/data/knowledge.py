@@ -1,4 +1,4 @@
-"""Builds the knowledge base from settings and seeds the sample documents on first start."""
+"""Seeds the sample policy documents into an empty knowledge base on first start."""
 
 from __future__ import annotations
 
@@ -6,21 +6,9 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from bot.settings import Settings
-
 log = logging.getLogger(__name__)
 
 SAMPLE_KB = Path(__file__).resolve().parents[2] / "samples" / "kb"
-
-
-def build_knowledge_base(settings: Settings) -> Any:
-    """A ``knowledge.kb.KnowledgeBase`` configured by the ``KC_*`` settings."""
-    from knowledge.kb import KnowledgeBase
-
-    return KnowledgeBase(Path(settings.data_dir), chroma_url=settings.chroma_url, embedding=settings.embedding_model,
-                         llm_base_url=settings.llm_base_url, llm_api_key=settings.llm_api_key,
-                         llm_model=settings.llm_model, home_city=settings.home_city,
-                         llm_timeout=settings.llm_timeout, reranker=settings.reranker_model)
 
 
 def seed_kb_if_empty(kb: Any, folder: Path = SAMPLE_KB) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot.store.engine import utcnow
+from bot.clock import utcnow
 from bot.store.models import Outbox
 from bot.store.sql import insert_ignore
 

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.clock import LOCAL_TZ
 from bot.store.models import Achievement, Demand, Event
 
 DEMAND_FIELDS = (
@@ -24,8 +25,6 @@ EVENT_FIELDS = (
     "signup_deadline", "description", "speaker", "max_companions",
 )
 
-
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 
 
 def as_dict(row: Any, fields: tuple[str, ...], tz: ZoneInfo = LOCAL_TZ) -> dict[str, Any]:

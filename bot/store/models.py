@@ -25,7 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from bot.store.engine import utcnow
+from bot.clock import utcnow
 
 
 class UTCDateTime(TypeDecorator[datetime]):

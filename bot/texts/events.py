@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from bot.domain.queries import LOCAL_TZ
+from bot.clock import LOCAL_TZ
 
 if TYPE_CHECKING:
     from bot.domain.events.signup import RegistrationView

@@ -11,14 +11,14 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
-from bot.container import AppServices
+from bot.container import Container
 from bot.settings import Settings, get_settings
 from bot.web import wechat as webhook
 
 log = logging.getLogger(__name__)
 
 
-def component_status(services: AppServices) -> dict[str, Any]:
+def component_status(services: Container) -> dict[str, Any]:
     """Status of each component, cheap enough for a health probe."""
     settings = services.settings
     try:
@@ -37,7 +37,7 @@ def component_status(services: AppServices) -> dict[str, Any]:
     }
 
 
-def start_scheduler(services: AppServices) -> Any:
+def start_scheduler(services: Container) -> Any:
     """Start the lease-guarded scheduler when this process is configured to run one."""
     if not services.settings.scheduler:
         return None
@@ -48,12 +48,12 @@ def start_scheduler(services: AppServices) -> Any:
     return scheduler
 
 
-def create_app(services: AppServices | None = None, settings: Settings | None = None) -> FastAPI:
+def create_app(services: Container | None = None, settings: Settings | None = None) -> FastAPI:
     """Build the app around ``services`` (created from settings when not given)."""
     if services is None:
         settings = settings or get_settings()
         settings.check_production()
-        services = AppServices.create(settings)
+        services = Container.create(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -13,7 +13,7 @@ from fastapi.responses import PlainTextResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from bot.chat.pipeline import APOLOGY, Pipeline
-from bot.container import AppServices
+from bot.container import Container
 from bot.wechat.inbound import Envelope, Refused, echo, open_request, seal
 from bot.wechat.xmlio import render_text
 
@@ -22,7 +22,7 @@ router = APIRouter()
 XML = "application/xml; charset=utf-8"
 
 
-def install(app: FastAPI, services: AppServices) -> Pipeline:
+def install(app: FastAPI, services: Container) -> Pipeline:
     """Mount ``/wechat`` on ``app`` with a pipeline over ``services`` (kept in ``app.state.pipeline``)."""
     pipeline = Pipeline(services)
     app.state.pipeline = pipeline

@@ -16,8 +16,9 @@ from typing import Any, Protocol
 
 from sqlalchemy import select
 
+from bot.clock import utcnow
 from bot.settings import Settings
-from bot.store.engine import Database, utcnow
+from bot.store.engine import Database
 from bot.store.models import AccessToken
 from bot.store.sql import insert_ignore
 

@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot.store.engine import utcnow
+from bot.clock import utcnow
 from bot.store.models import AccountFlag, Outbox
 from bot.store.sql import insert_ignore
 from bot.wechat.api import WeChatAPIError

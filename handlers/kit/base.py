@@ -10,7 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from bot.settings import Settings
+    from knowledge.kb import KnowledgeBase
+    from knowledge.matching import Matcher
 
 
 @dataclass(frozen=True)
@@ -70,19 +77,32 @@ class ConversationState:
         self.flow, self.step, self.draft = None, None, {}
 
 
-class Services(Protocol):
-    """What handlers may use; ``bot.container.AppServices`` implements it."""
-
-    settings: Any
-    db: Any
-
-
 @dataclass
 class Context:
-    """What a handler gets besides the message: services and the clock."""
+    """What a handler gets besides the message: the clock, the account, the unit of work and the engines.
 
-    services: Any
+    ``session`` is the message's transaction: domain calls made with it commit together with the
+    conversation state and the queued notices, or not at all (the pipeline commits; handlers never do).
+    """
+
     now: datetime
+    appid: str
+    session: Session
+    settings: Settings
+    knowledge_source: Callable[[], KnowledgeBase | None] = lambda: None
+    matching_source: Callable[[], Matcher | None] = lambda: None
+    router: Router | None = None
+    services: Any = None  # transitional: removed once every handler uses the typed fields
+
+    @property
+    def knowledge(self) -> KnowledgeBase | None:
+        """The knowledge base (loaded on first use), or None when the deployment runs without one."""
+        return self.knowledge_source()
+
+    @property
+    def matching(self) -> Matcher | None:
+        """The two-way matcher (loaded on first use)."""
+        return self.matching_source()
 
 
 Handler = Callable[[Context, Incoming, ConversationState], "list[Reply] | None"]
@@ -120,6 +140,7 @@ class Router:
 
     def dispatch(self, ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply]:
         """Run the active flow's handler, then the routes in order; return the first replies produced."""
+        ctx.router = ctx.router or self
         flow_handler = self._flows.get(conv.flow or "")
         if flow_handler is not None:
             replies = flow_handler(ctx, msg, conv)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.container import AppServices
+from bot.container import Container
 from tests.support.dialogue_sim import (
     DEV_DIALOGUES,
     WebhookBot,
@@ -23,23 +23,22 @@ DIALOGUES = [pytest.param(d, id=d["id"]) for d in load_dialogues(DEV_DIALOGUES)]
 
 
 @pytest.fixture(scope="module")
-def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServices]:
+def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Container]:
     """One migrated database for the module; no knowledge base."""
-    svc = AppServices.create(make_settings(Path(tmp_path_factory.mktemp("webhook")) / "data"))
-    svc.overrides["kb"] = None
+    svc = Container.create(make_settings(Path(tmp_path_factory.mktemp("webhook")) / "data"), knowledge=None)
     yield svc
     svc.close()
 
 
 @pytest.fixture(scope="module")
-def bot(services: AppServices) -> Iterator[WebhookBot]:
+def bot(services: Container) -> Iterator[WebhookBot]:
     """A WeChat client talking to the real app."""
     with wechat_client(services) as wx:
         yield WebhookBot(wx, services)
 
 
 @pytest.mark.parametrize("dialogue", DIALOGUES)
-def test_dev_dialogue_through_webhook(bot: WebhookBot, services: AppServices, dialogue: dict) -> None:
+def test_dev_dialogue_through_webhook(bot: WebhookBot, services: Container, dialogue: dict) -> None:
     """Each dev dialogue ends with exactly the expected record (nothing for the cancelled one)."""
     openid = f"wx_{dialogue['id']}"
     transcript = play(bot, dialogue, openid)
@@ -51,13 +50,13 @@ def test_dev_dialogue_through_webhook(bot: WebhookBot, services: AppServices, di
 def test_draft_survives_server_restart(tmp_path: Path) -> None:
     """Two turns, stop the app and the services, start fresh ones on the same data dir, finish the form."""
     settings = make_settings(tmp_path / "data")
-    first = AppServices.create(settings)
+    first = Container.create(settings)
     with wechat_client(first) as wx:
         wx.send_text("o_restart", "我要提需求")
         reply = wx.send_text("o_restart", "我们在樊城做汽车座椅的，骨架焊接变形大，想找高校解决，公司叫襄阳测试座椅有限公司")
     first.close()
     assert "预算" in reply[0]
-    second = AppServices.create(make_settings(tmp_path / "data"))
+    second = Container.create(make_settings(tmp_path / "data"))
     with wechat_client(second) as wx:
         assert "联系人" in wx.send_text("o_restart", "预算30万")[0]
         assert "请核对" in wx.send_text("o_restart", "联系人周明 13800009999")[0]

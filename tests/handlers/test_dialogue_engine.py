@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.container import AppServices
+from bot.container import Container
 from bot.data.importer import import_file
 from bot.store.models import Demand, Interest, Outbox, User
 from jobs.drafts import expire_drafts
@@ -37,10 +37,9 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def bot(services: AppServices, clock: Clock) -> DirectBot:
+def bot(services: Container, clock: Clock) -> DirectBot:
     """The router on a fresh SQLite database without a knowledge base."""
-    services.overrides["kb"] = None
-    return DirectBot(services, now=clock)
+    return DirectBot(Container(services.settings, services.db, knowledge=None), now=clock)
 
 
 def to_summary(bot: DirectBot, openid: str = "u1") -> str:
@@ -58,7 +57,7 @@ def submit(bot: DirectBot, openid: str = "u1") -> str:
     return bot.send(openid, "同意") if "个人信息保护法" in reply else reply
 
 
-def test_summary_then_submit_with_consent(bot: DirectBot, services: AppServices) -> None:
+def test_summary_then_submit_with_consent(bot: DirectBot, services: Container) -> None:
     """The summary lists every field; confirming asks consent once, then stores a 待审核 demand."""
     summary = to_summary(bot)
     for label in ("单位名称：襄阳试验座椅有限公司", "所在地区：襄阳市樊城区", "预算：80万元", "联系电话：13800001234"):
@@ -73,7 +72,7 @@ def test_summary_then_submit_with_consent(bot: DirectBot, services: AppServices)
         assert user is not None and user.consent_at is not None and user.phone == "13800001234"
 
 
-def test_consent_is_asked_only_once(bot: DirectBot, services: AppServices) -> None:
+def test_consent_is_asked_only_once(bot: DirectBot, services: Container) -> None:
     """A second form by the same user is submitted right after 确认."""
     to_summary(bot)
     submit(bot)
@@ -81,7 +80,7 @@ def test_consent_is_asked_only_once(bot: DirectBot, services: AppServices) -> No
     assert "需求编号 D2" in bot.send("u1", "确认")
 
 
-def test_declining_consent_saves_nothing(bot: DirectBot, services: AppServices) -> None:
+def test_declining_consent_saves_nothing(bot: DirectBot, services: Container) -> None:
     """不同意 drops the draft; no demand and no consent are stored."""
     to_summary(bot)
     bot.send("u1", "确认")
@@ -100,7 +99,7 @@ def test_declining_consent_saves_nothing(bot: DirectBot, services: AppServices) 
     ("需求类型改成成果转化", "need_type", "成果转化"),
     ("13900001111", "contact_phone", "13900001111"),
 ])
-def test_edit_from_summary(bot: DirectBot, services: AppServices, edit: str, field: str, value: str) -> None:
+def test_edit_from_summary(bot: DirectBot, services: Container, edit: str, field: str, value: str) -> None:
     """Corrections at the summary change exactly that field and show the summary again."""
     to_summary(bot)
     assert "请核对" in bot.send("u1", edit)
@@ -111,7 +110,7 @@ def test_edit_from_summary(bot: DirectBot, services: AppServices, edit: str, fie
         assert demand.contact_phone == "13800001234"
 
 
-def test_correction_mid_form(bot: DirectBot, services: AppServices) -> None:
+def test_correction_mid_form(bot: DirectBot, services: Container) -> None:
     """'电话说错了' before the summary replaces the phone; the form goes on."""
     bot.send("u1", NEED)
     bot.send("u1", f"{COMPANY}，联系人李娜 13800005678")
@@ -122,7 +121,7 @@ def test_correction_mid_form(bot: DirectBot, services: AppServices) -> None:
     assert (demand.contact_phone, demand.budget) == ("13800005679", "面议")
 
 
-def test_skip_optional_but_not_required(bot: DirectBot, services: AppServices) -> None:
+def test_skip_optional_but_not_required(bot: DirectBot, services: Container) -> None:
     """跳过 the budget → 面议; 跳过 a required field re-asks it."""
     bot.send("u1", "提需求")
     bot.send("u1", NEED)
@@ -135,7 +134,7 @@ def test_skip_optional_but_not_required(bot: DirectBot, services: AppServices) -
 
 
 @pytest.mark.parametrize("words", ["取消", "算了，不弄了", "算了算了，我先问问老板，这个先不登了", "不填了，下次再说"])
-def test_cancel_saves_nothing(bot: DirectBot, services: AppServices, words: str) -> None:
+def test_cancel_saves_nothing(bot: DirectBot, services: Container, words: str) -> None:
     """Cancelling at any point leaves no record and no active flow."""
     bot.send("u1", "提需求")
     bot.send("u1", NEED)
@@ -153,7 +152,7 @@ def test_restart_clears_the_draft(bot: DirectBot) -> None:
 
 
 @pytest.mark.parametrize(("answer", "region"), [("襄城", "襄阳市襄城区"), ("不知道", "襄阳市")])
-def test_city_from_company_name_is_only_a_hint(bot: DirectBot, services: AppServices, answer: str, region: str) -> None:
+def test_city_from_company_name_is_only_a_hint(bot: DirectBot, services: Container, answer: str, region: str) -> None:
     """'襄阳XX有限公司' suggests 襄阳市, but the district is still asked; skipping keeps the hint."""
     bot.send("u1", "提需求")
     bot.send("u1", "齿轮热处理后硬度不均匀，想找专家攻关")
@@ -191,7 +190,7 @@ def test_other_commands_mid_form(bot: DirectBot) -> None:
     assert bot.state("u1").flow == "demand"
 
 
-def test_expired_draft_notice_after_job(bot: DirectBot, services: AppServices, clock: Clock) -> None:
+def test_expired_draft_notice_after_job(bot: DirectBot, services: Container, clock: Clock) -> None:
     """The expiry job drops an old draft; the returning user is told, and their message is still handled."""
     bot.send("u1", NEED)
     clock.now += timedelta(days=services.settings.draft_ttl_days + 1)
@@ -200,7 +199,7 @@ def test_expired_draft_notice_after_job(bot: DirectBot, services: AppServices, c
     assert reply.startswith("您之前没填完的技术需求草稿已超过有效期") and "遇到的问题" in reply
 
 
-def test_expired_draft_notice_without_job(bot: DirectBot, services: AppServices, clock: Clock) -> None:
+def test_expired_draft_notice_without_job(bot: DirectBot, services: Container, clock: Clock) -> None:
     """Even before the job runs, a draft older than the TTL is not continued."""
     bot.send("u1", NEED)
     clock.now += timedelta(days=services.settings.draft_ttl_days, hours=1)
@@ -208,7 +207,7 @@ def test_expired_draft_notice_without_job(bot: DirectBot, services: AppServices,
     assert "已超过有效期" in reply and bot.state("u1").flow is None
 
 
-def test_draft_within_ttl_continues(bot: DirectBot, services: AppServices, clock: Clock) -> None:
+def test_draft_within_ttl_continues(bot: DirectBot, services: Container, clock: Clock) -> None:
     """A draft a few days old continues normally."""
     bot.send("u1", NEED)
     clock.now += timedelta(days=services.settings.draft_ttl_days - 1)
@@ -230,7 +229,7 @@ def test_intro_is_used_when_the_need_follows(bot: DirectBot) -> None:
     assert (values["region"], values["industry"], values["need_type"]) == ("十堰市", "汽车及零部件", "技术攻关")
 
 
-def test_short_ids_follow_imported_demands(bot: DirectBot, services: AppServices) -> None:
+def test_short_ids_follow_imported_demands(bot: DirectBot, services: Container) -> None:
     """After importing D01–D25 the first chat demand is D26, then D27."""
     import_file(services.db, "demands", SAMPLES / "matching" / "demands.jsonl", appid=services.appid)
     to_summary(bot)
@@ -241,8 +240,7 @@ def test_short_ids_follow_imported_demands(bot: DirectBot, services: AppServices
 
 def test_require_review_off_publishes(tmp_path: Path) -> None:
     """With KC_REQUIRE_REVIEW=false the demand is 已发布 at once."""
-    svc = AppServices.create(make_settings(tmp_path / "d", require_review=False))
-    svc.overrides["kb"] = None
+    svc = Container.create(make_settings(tmp_path / "d", require_review=False), knowledge=None)
     bot = DirectBot(svc)
     to_summary(bot)
     assert "已发布到问题库" in submit(bot)
@@ -260,7 +258,7 @@ def test_my_demands_and_my_info(bot: DirectBot) -> None:
     assert "13800001234" in info and "张伟" in info and "D1" in info
 
 
-def test_delete_my_data_after_confirmation(bot: DirectBot, services: AppServices) -> None:
+def test_delete_my_data_after_confirmation(bot: DirectBot, services: Container) -> None:
     """删除我的信息 asks first; 取消 keeps everything, 确认删除 removes the profile and anonymises records."""
     to_summary(bot)
     submit(bot)
@@ -288,7 +286,7 @@ def achievement_to_summary(bot: DirectBot, openid: str = "r1") -> str:
     return bot.send(openid, "联系人王磊 13800009876")
 
 
-def test_achievement_alerts_default_to_its_field(bot: DirectBot, services: AppServices) -> None:
+def test_achievement_alerts_default_to_its_field(bot: DirectBot, services: Container) -> None:
     """The summary names the alerts; submitting stores an Interest on the achievement's field."""
     summary = achievement_to_summary(bot)
     assert "需求提醒" in summary and "成果名称：齿轮修形优化设计方法" in summary
@@ -300,7 +298,7 @@ def test_achievement_alerts_default_to_its_field(bot: DirectBot, services: AppSe
     assert achievements[0].maturity == "已产业化" and achievements[0].ip is None
 
 
-def test_achievement_alerts_can_be_changed_or_off(bot: DirectBot, services: AppServices) -> None:
+def test_achievement_alerts_can_be_changed_or_off(bot: DirectBot, services: Container) -> None:
     """'提醒改成…' sets topics; '不要提醒' stores none."""
     achievement_to_summary(bot, "r1")
     assert "数控机床" in bot.send("r1", "提醒改成 高端装备制造 数控机床")
@@ -322,10 +320,9 @@ def knowledge(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     yield kb
 
 
-def test_policy_digression_is_answered_then_form_resumes(services: AppServices, knowledge: object) -> None:
+def test_policy_digression_is_answered_then_form_resumes(services: Container, knowledge: object) -> None:
     """A policy question mid-form is answered from the knowledge base, then the pending question returns."""
-    services.overrides["kb"] = knowledge
-    bot = DirectBot(services)
+    bot = DirectBot(Container(services.settings, services.db, knowledge=knowledge))  # type: ignore[arg-type]
     bot.send("u1", NEED)
     reply = bot.send("u1", "对了，研发费用加计扣除是怎么算的？")
     assert "加计扣除" in reply and "来源" in reply

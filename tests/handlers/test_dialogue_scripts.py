@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.container import AppServices
+from bot.container import Container
 from tests.support.dialogue_sim import (
     DEV_DIALOGUES,
     EXTRA_DIALOGUES,
@@ -22,22 +22,22 @@ DIALOGUES = [pytest.param(d, id=d["id"]) for d in load_dialogues(DEV_DIALOGUES) 
 
 
 @pytest.fixture(scope="module")
-def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServices]:
+def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Container]:
     """One migrated database for the whole module (each dialogue uses its own openid)."""
-    svc = AppServices.create(make_settings(Path(tmp_path_factory.mktemp("dialogues")) / "data"))
-    svc.overrides["kb"] = None  # no knowledge base: policy digressions must degrade gracefully
+    # no knowledge base: policy digressions must degrade gracefully
+    svc = Container.create(make_settings(Path(tmp_path_factory.mktemp("dialogues")) / "data"), knowledge=None)
     yield svc
     svc.close()
 
 
 @pytest.fixture(scope="module")
-def bot(services: AppServices) -> DirectBot:
+def bot(services: Container) -> DirectBot:
     """The router driven directly, state persisted in SQL between turns."""
     return DirectBot(services)
 
 
 @pytest.mark.parametrize("dialogue", DIALOGUES)
-def test_dialogue_ends_with_expected_record(bot: DirectBot, services: AppServices, dialogue: dict) -> None:
+def test_dialogue_ends_with_expected_record(bot: DirectBot, services: Container, dialogue: dict) -> None:
     """Play the turns, let the scripted user answer what is still asked, compare the stored record."""
     openid = f"o_{dialogue['id']}"
     transcript = play(bot, dialogue, openid)

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.container import AppServices
+from bot.container import Container
 from bot.data.importer import import_file
 from bot.store.models import Event, Interest, Registration
 from tests.support.dialogue_sim import DEV_DIALOGUES, DirectBot, load_dialogues
@@ -24,17 +24,16 @@ SIGNUPS = [pytest.param(d, id=d["id"]) for d in load_dialogues(DEV_DIALOGUES, ("
 
 
 @pytest.fixture(scope="module")
-def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServices]:
+def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Container]:
     """One database with the sample events; no knowledge base."""
-    svc = AppServices.create(make_settings(Path(tmp_path_factory.mktemp("evchat")) / "data"))
-    svc.overrides["kb"] = None
+    svc = Container.create(make_settings(Path(tmp_path_factory.mktemp("evchat")) / "data"), knowledge=None)
     import_file(svc.db, "events", SAMPLES / "events.jsonl", appid=svc.appid)
     yield svc
     svc.close()
 
 
 @pytest.fixture(scope="module")
-def bot(services: AppServices) -> DirectBot:
+def bot(services: Container) -> DirectBot:
     """The real router with a clock fixed before the sample deadlines."""
     return DirectBot(services, now=lambda: BEFORE)
 
@@ -60,7 +59,7 @@ def play(bot: DirectBot, turns: list[str], expect: dict[str, Any], openid: str) 
     return transcript
 
 
-def registrations(services: AppServices, openid: str) -> list[Registration]:
+def registrations(services: Container, openid: str) -> list[Registration]:
     """Active registrations of a user."""
     with services.db.session() as session:
         return list(session.scalars(select(Registration).where(
@@ -68,7 +67,7 @@ def registrations(services: AppServices, openid: str) -> list[Registration]:
 
 
 @pytest.mark.parametrize("dialogue", SIGNUPS)
-def test_signup_dialogue(bot: DirectBot, services: AppServices, dialogue: dict) -> None:
+def test_signup_dialogue(bot: DirectBot, services: Container, dialogue: dict) -> None:
     """Each dev sign-up dialogue ends with exactly the expected registration."""
     openid = f"ev_{dialogue['id']}"
     transcript = play(bot, dialogue["turns"], dialogue["expect"], openid)
@@ -99,7 +98,7 @@ def test_list_and_filters(bot: DirectBot) -> None:
     assert "时间：" in bot.send("ev_list", "1") and bot.state("ev_list").step == "contact"
 
 
-def test_reuses_contact_with_consent_and_lists_mine_with_code(bot: DirectBot, services: AppServices) -> None:
+def test_reuses_contact_with_consent_and_lists_mine_with_code(bot: DirectBot, services: Container) -> None:
     """A second sign-up offers the stored contact; 我的报名 shows both with check-in codes."""
     openid = "ev_mine"
     play(bot, ["报名 E09"], {"name": "陈立", "phone": "13900001234"}, openid)
@@ -111,7 +110,7 @@ def test_reuses_contact_with_consent_and_lists_mine_with_code(bot: DirectBot, se
     assert len(codes) == 2 and all(code in mine for code in codes)
 
 
-def test_cancel_asks_which_then_cancels(bot: DirectBot, services: AppServices) -> None:
+def test_cancel_asks_which_then_cancels(bot: DirectBot, services: Container) -> None:
     """"取消报名" with two registrations asks which one; a number cancels exactly that one."""
     openid = "ev_cancel"
     for event_id in ("E02", "E12"):
@@ -125,7 +124,7 @@ def test_cancel_asks_which_then_cancels(bot: DirectBot, services: AppServices) -
     assert "没有报名" in bot.send(openid, "取消报名")
 
 
-def test_waitlist_position_on_a_full_event(services: AppServices) -> None:
+def test_waitlist_position_on_a_full_event(services: Container) -> None:
     """A full event puts the next person on the waitlist and says their position."""
     now = BEFORE
     with services.db.session() as session:
@@ -140,7 +139,7 @@ def test_waitlist_position_on_a_full_event(services: AppServices) -> None:
     assert registrations(services, "ev_w3")[0].status == "waitlisted"
 
 
-def test_subscribe_by_category_and_region(bot: DirectBot, services: AppServices) -> None:
+def test_subscribe_by_category_and_region(bot: DirectBot, services: Container) -> None:
     """"订阅社区活动" and "订阅谷城的活动" store event interests."""
     assert "已订阅" in bot.send("ev_sub", "订阅社区活动")
     assert "已订阅" in bot.send("ev_sub", "订阅谷城的活动")
@@ -150,7 +149,7 @@ def test_subscribe_by_category_and_region(bot: DirectBot, services: AppServices)
         assert sorted((r.region or "", r.category or "") for r in rows) == [("", "社区"), ("谷城", "")]
 
 
-def test_correction_cancel_and_refusal(bot: DirectBot, services: AppServices) -> None:
+def test_correction_cancel_and_refusal(bot: DirectBot, services: Container) -> None:
     """"不报了" leaves without a registration; a closed sign-up gets a clear message."""
     assert "姓名" in bot.send("ev_quit", "报名E07")
     assert "没有报名" in bot.send("ev_quit", "不报了")
@@ -161,8 +160,7 @@ def test_correction_cancel_and_refusal(bot: DirectBot, services: AppServices) ->
 
 def test_signup_through_webhook_with_real_clock(tmp_path: Path) -> None:
     """The real pipeline (real clock): list via the menu click, sign up for an event dated in the future."""
-    svc = AppServices.create(make_settings(tmp_path / "data"))
-    svc.overrides["kb"] = None
+    svc = Container.create(make_settings(tmp_path / "data"), knowledge=None)
     start = datetime.now(UTC) + timedelta(days=30)
     row = {"id": "W01", "title": "家庭急救包使用讲座", "category": "健康科普进社区", "start": start.isoformat(),
            "end": (start + timedelta(hours=2)).isoformat(), "location": "测试社区活动室", "region": "襄阳市樊城区",
@@ -191,12 +189,12 @@ def test_policy_question_is_not_taken_for_an_event(bot: DirectBot) -> None:
 
 
 @pytest.mark.parametrize("dialogue", SIGNUPS)
-def test_signup_dialogue_through_webhook(services: AppServices, dialogue: dict) -> None:
+def test_signup_dialogue_through_webhook(services: Container, dialogue: dict) -> None:
     """The same dev dialogues through the signed webhook, with the pipeline's clock fixed before the deadlines."""
     from tests.support.wechat_client import wechat_client
 
     openid = f"wx_{dialogue['id']}"
-    services.overrides["clock"] = lambda: BEFORE
+    services.clock.freeze(BEFORE)
     try:
         with wechat_client(services) as wx:
             last = ""
@@ -208,7 +206,7 @@ def test_signup_dialogue_through_webhook(services: AppServices, dialogue: dict) 
                     break
                 last = "\n".join(wx.send_text(openid, said))
     finally:
-        services.overrides.pop("clock", None)
+        services.clock.freeze(None)
     (reg,) = registrations(services, openid)
     e = dialogue["expect"]
     assert (reg.event_id, reg.name, reg.phone, reg.party_size, list(reg.companions or []), reg.company) == (

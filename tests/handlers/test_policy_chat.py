@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.container import AppServices
+from bot.container import Container
 from bot.data.knowledge import seed_kb_if_empty
 from bot.store.models import HandoffRequest
 from tests.support.env import make_settings
@@ -16,8 +16,8 @@ from tests.support.wechat_client import wechat_client
 
 
 @pytest.fixture(scope="module")
-def svc(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServices]:
-    services = AppServices.create(make_settings(Path(tmp_path_factory.mktemp("qa"))))
+def svc(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Container]:
+    services = Container.create(make_settings(Path(tmp_path_factory.mktemp("qa"))))
     assert seed_kb_if_empty(services.kb) == 14
     assert seed_kb_if_empty(services.kb) == 0
     services.kb.warm()
@@ -25,7 +25,7 @@ def svc(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServices]:
     services.close()
 
 
-def test_policy_answer_names_its_source_and_more_continues(svc: AppServices) -> None:
+def test_policy_answer_names_its_source_and_more_continues(svc: Container) -> None:
     with wechat_client(svc) as wx:
         (answer,) = wx.send_text("q1", "加计扣出最晚啥时候报")
         assert "5月31日" in answer and "来源" in answer
@@ -33,7 +33,7 @@ def test_policy_answer_names_its_source_and_more_continues(svc: AppServices) -> 
         assert more and more[0] != answer and "来源" in more[0]
 
 
-def test_out_of_scope_declines_and_handoff_is_recorded(svc: AppServices) -> None:
+def test_out_of_scope_declines_and_handoff_is_recorded(svc: Container) -> None:
     with wechat_client(svc) as wx:
         (decline,) = wx.send_text("q2", "比特币现在还能买吗")
         assert "转人工" in decline
@@ -44,6 +44,6 @@ def test_out_of_scope_declines_and_handoff_is_recorded(svc: AppServices) -> None
         assert row.question == "比特币现在还能买吗" and row.status == "open"
 
 
-def test_more_without_a_previous_question(svc: AppServices) -> None:
+def test_more_without_a_previous_question(svc: Container) -> None:
     with wechat_client(svc) as wx:
         assert "先问一个政策问题" in wx.send_text("q3", "还有呢")[0]

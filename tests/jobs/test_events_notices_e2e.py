@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.container import AppServices
+from bot.container import Container
 from bot.data.importer import import_file
 from bot.domain.events.signup import register
 from jobs.registry import run_job
@@ -21,12 +21,12 @@ START = datetime(2027, 3, 13, 9, 30, tzinfo=CST)  # E01
 
 
 @pytest.fixture
-def svc(tmp_path) -> Iterator[tuple[AppServices, FakeWeChat]]:  # type: ignore[no-untyped-def]
+def svc(tmp_path) -> Iterator[tuple[Container, FakeWeChat]]:  # type: ignore[no-untyped-def]
     with FakeWeChat() as fake:
         settings = make_settings(tmp_path / "d", wechat_api_base=fake.base_url, wechat_appid="wx_dev",
                                  wechat_secret="s", wechat_token="t", template_ids={"event_reminder": "TPL-R",
                                                                                     "event_changed": "TPL-C"})
-        services = AppServices.create(settings)
+        services = Container.create(settings)
         import_file(services.db, "events", SAMPLES / "events.jsonl", appid="wx_dev")
         for i in range(3):
             result = register(services.db, appid="wx_dev", event_id="E01", openid=f"r{i}", name=f"居民{i}",
@@ -36,7 +36,7 @@ def svc(tmp_path) -> Iterator[tuple[AppServices, FakeWeChat]]:  # type: ignore[n
         services.close()
 
 
-def _tick(services: AppServices, now: datetime) -> None:
+def _tick(services: Container, now: datetime) -> None:
     """What the scheduler does at ``now``: queue reminders, then dispatch."""
     run_job("event_reminders", services, now)
     run_job("outbox_dispatch", services, now)
@@ -49,7 +49,7 @@ def _sent(fake: FakeWeChat) -> dict[str, int]:
     return counts
 
 
-def test_each_reminder_once_and_never_in_quiet_hours(svc: tuple[AppServices, FakeWeChat]) -> None:
+def test_each_reminder_once_and_never_in_quiet_hours(svc: tuple[Container, FakeWeChat]) -> None:
     services, fake = svc
     now = START - timedelta(hours=26)
     sent_at: list[datetime] = []
@@ -64,7 +64,7 @@ def test_each_reminder_once_and_never_in_quiet_hours(svc: tuple[AppServices, Fak
     assert datetime(2027, 3, 13, 8, 0, tzinfo=CST) in sent_at
 
 
-def test_time_change_notifies_every_registrant_once(svc: tuple[AppServices, FakeWeChat]) -> None:
+def test_time_change_notifies_every_registrant_once(svc: tuple[Container, FakeWeChat]) -> None:
     from bot.domain.events.admin import edit_event
 
     services, fake = svc

@@ -12,7 +12,7 @@ from sqlalchemy import select, text
 from typer.testing import CliRunner
 
 from bot.cli import app as kc_app
-from bot.container import AppServices
+from bot.container import Container
 from bot.store.engine import Database
 from bot.store.models import Conversation
 from handlers.kit.base import ConversationState
@@ -54,10 +54,10 @@ def test_concurrent_acquire_has_one_winner(any_db: Database) -> None:
     assert results.count(True) == 1
 
 
-def test_only_one_of_two_schedulers_runs_jobs(services: AppServices) -> None:
+def test_only_one_of_two_schedulers_runs_jobs(services: Container) -> None:
     RUNS.clear()
     spec = JobSpec("probe", "tests.jobs.test_scheduler:record_run", {"trigger": "interval", "seconds": 1})
-    other = AppServices(settings=services.settings, db=Database(services.db.url))
+    other = Container(services.settings, Database(services.db.url))
     first = LeaderScheduler(services, specs=(spec,), ttl=timedelta(seconds=30))
     second = LeaderScheduler(other, specs=(spec,), ttl=timedelta(seconds=30))
     try:
@@ -71,7 +71,7 @@ def test_only_one_of_two_schedulers_runs_jobs(services: AppServices) -> None:
         other.close()
 
 
-def test_job_store_survives_restart(services: AppServices) -> None:
+def test_job_store_survives_restart(services: Container) -> None:
     spec = JobSpec("probe", "tests.jobs.test_scheduler:record_run", {"trigger": "interval", "hours": 6})
     first = LeaderScheduler(services, specs=(spec,))
     first.tick(datetime.now(UTC))
@@ -87,13 +87,13 @@ def test_job_store_survives_restart(services: AppServices) -> None:
         second.stop()
 
 
-def _conversation(services: AppServices, openid: str, flow: str | None, updated: datetime) -> None:
+def _conversation(services: Container, openid: str, flow: str | None, updated: datetime) -> None:
     state = ConversationState(flow=flow, step="phone", draft={"company": "襄阳某公司"})
     with services.db.session() as s:
         s.add(Conversation(appid="wx_dev", openid=openid, state=state.to_json(), updated_at=updated))
 
 
-def test_draft_expiry_job_drops_only_old_drafts(services: AppServices) -> None:
+def test_draft_expiry_job_drops_only_old_drafts(services: Container) -> None:
     now = T0 + timedelta(days=30)
     _conversation(services, "old", "demand", now - timedelta(days=8))
     _conversation(services, "fresh", "demand", now - timedelta(days=6))
@@ -111,7 +111,7 @@ def test_every_registered_job_resolves() -> None:
         assert callable(spec.resolve()), spec.name
 
 
-def test_kc_jobs_list_and_run(services: AppServices, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_kc_jobs_list_and_run(services: Container, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KC_DATA_DIR", str(services.settings.data_dir))
     runner = CliRunner()
     listed = runner.invoke(kc_app, ["jobs", "list", "--json"])

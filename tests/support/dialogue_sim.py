@@ -14,9 +14,10 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.container import AppServices
+from bot.chat.context import make_context
+from bot.container import Container
 from bot.store.models import Achievement, Conversation, Demand
-from handlers.kit.base import Context, ConversationState, Incoming
+from handlers.kit.base import ConversationState, Incoming
 from handlers.registry import build_router
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,7 +35,7 @@ def load_dialogues(path: Path, kinds: tuple[str, ...] = FORM_KINDS) -> list[dict
 class DirectBot:
     """Sends text through the real router; the state is loaded from and saved to the conversations table."""
 
-    def __init__(self, services: AppServices, now: Callable[[], datetime] | None = None) -> None:
+    def __init__(self, services: Container, now: Callable[[], datetime] | None = None) -> None:
         self.services, self.router = services, build_router()
         self.now = now or (lambda: datetime.now(UTC))
 
@@ -58,7 +59,9 @@ class DirectBot:
         """One user message → the bot's replies joined by newlines."""
         conv = self.state(openid)
         msg = Incoming(appid=self.services.appid, openid=openid, kind="text", text=text)
-        replies = self.router.dispatch(Context(self.services, self.now()), msg, conv)
+        with self.services.db.session() as session:  # one unit of work per message, like the pipeline
+            ctx = make_context(self.services, session, appid=msg.appid, now=self.now())
+            replies = self.router.dispatch(ctx, msg, conv)
         conv.updated_at = self.now()
         self.save(openid, conv)
         return "\n".join(r.text for r in replies)
@@ -114,7 +117,7 @@ def play(bot: Any, dialogue: dict[str, Any], openid: str, max_extra: int = 8) ->
 class WebhookBot:
     """The same interface over the real webhook (``tests.support.wechat_client``): signed XML in, passive reply out."""
 
-    def __init__(self, wx: Any, services: AppServices) -> None:
+    def __init__(self, wx: Any, services: Container) -> None:
         self.wx, self.direct = wx, DirectBot(services)
 
     def send(self, openid: str, text: str) -> str:
@@ -131,7 +134,7 @@ class WebhookBot:
         return self.direct.state(openid)
 
 
-def records_of(services: AppServices, openid: str) -> tuple[list[Demand], list[Achievement]]:
+def records_of(services: Container, openid: str) -> tuple[list[Demand], list[Achievement]]:
     """The demands and achievements a user created."""
     with services.db.session() as session:
         demands = list(session.scalars(select(Demand).where(Demand.openid == openid)))
@@ -139,7 +142,7 @@ def records_of(services: AppServices, openid: str) -> tuple[list[Demand], list[A
         return demands, achievements
 
 
-def record_problems(services: AppServices, dialogue: dict[str, Any], openid: str) -> list[str]:
+def record_problems(services: Container, dialogue: dict[str, Any], openid: str) -> list[str]:
     """Differences between what was stored and the dialogue's expectation (empty = as expected)."""
     demands, achievements = records_of(services, openid)
     expect = dialogue["expect"]

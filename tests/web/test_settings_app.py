@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from bot.container import AppServices
+from bot.container import Container
 from bot.data.seed import seed_if_empty
 from bot.settings import ConfigError, Settings
 from bot.web.app import create_app
@@ -46,12 +46,12 @@ def test_default_database_is_sqlite_under_data_dir(tmp_path: Path) -> None:
     assert settings.resolved_database_url.endswith("d/kc.sqlite3")
 
 
-def test_seed_only_into_empty_database(services: AppServices) -> None:
+def test_seed_only_into_empty_database(services: Container) -> None:
     assert seed_if_empty(services.db, appid="wx_dev") == {"demands": 25, "achievements": 70, "events": 12}
     assert seed_if_empty(services.db, appid="wx_dev") == {}
 
 
-def test_healthz_reports_components(services: AppServices) -> None:
+def test_healthz_reports_components(services: Container) -> None:
     with TestClient(create_app(services)) as client:
         response = client.get("/healthz")
     assert response.status_code == 200

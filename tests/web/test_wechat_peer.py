@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from bot.container import AppServices
+from bot.container import Container
 from bot.store.models import AuditLog, Conversation, InboundMessage
 from bot.web.app import create_app
 from tests.support.env import make_settings
@@ -94,15 +94,15 @@ def text_xml(content: str, msg_id: int, openid: str = "o_peer") -> str:
 
 
 @pytest.fixture
-def peer_app(tmp_path: Path) -> Iterator[tuple[Peer, AppServices]]:
+def peer_app(tmp_path: Path) -> Iterator[tuple[Peer, Container]]:
     settings = make_settings(tmp_path / "data", wechat_token=TOKEN, wechat_appid=APPID, wechat_aes_key=AES_KEY)
-    services = AppServices.create(settings)
+    services = Container.create(settings)
     with TestClient(create_app(services)) as http:
         yield Peer(http), services
     services.close()
 
 
-def test_url_verification(peer_app: tuple[Peer, AppServices]) -> None:
+def test_url_verification(peer_app: tuple[Peer, Container]) -> None:
     peer, _ = peer_app
     ok = peer.http.get("/wechat", params={**peer.query(), "echostr": "8131618737"})
     assert ok.status_code == 200 and ok.text == "8131618737"
@@ -111,7 +111,7 @@ def test_url_verification(peer_app: tuple[Peer, AppServices]) -> None:
 
 
 @pytest.mark.parametrize("aes", [False, True], ids=["plaintext", "safe-mode"])
-def test_peer_gets_correct_reply(peer_app: tuple[Peer, AppServices], aes: bool) -> None:
+def test_peer_gets_correct_reply(peer_app: tuple[Peer, Container], aes: bool) -> None:
     peer, _ = peer_app
     status, body = peer.post(text_xml("帮助", 9001 + aes), aes=aes)
     assert status == 200
@@ -119,7 +119,7 @@ def test_peer_gets_correct_reply(peer_app: tuple[Peer, AppServices], aes: bool) 
     assert "提需求" in content and "问政策" in content
 
 
-def test_safe_mode_rejects_wrong_msg_signature(peer_app: tuple[Peer, AppServices]) -> None:
+def test_safe_mode_rejects_wrong_msg_signature(peer_app: tuple[Peer, Container]) -> None:
     peer, services = peer_app
     query = peer.query()
     encrypt = peer.encrypt(text_xml("帮助", 9100))
@@ -130,7 +130,7 @@ def test_safe_mode_rejects_wrong_msg_signature(peer_app: tuple[Peer, AppServices
     assert _count(services, InboundMessage) == 0
 
 
-def test_same_msgid_three_times_runs_handler_once(peer_app: tuple[Peer, AppServices]) -> None:
+def test_same_msgid_three_times_runs_handler_once(peer_app: tuple[Peer, Container]) -> None:
     peer, services = peer_app
     replies = [peer.post(text_xml("帮助", 4242), aes=True) for _ in range(3)]
     contents = {peer.reply_content(body, aes=True) for status, body in replies if status == 200}
@@ -139,7 +139,7 @@ def test_same_msgid_three_times_runs_handler_once(peer_app: tuple[Peer, AppServi
     assert _count(services, AuditLog) == 1  # one pipeline run
 
 
-def _count(services: AppServices, model: type) -> int:
+def _count(services: Container, model: type) -> int:
     with services.db.session() as session:
         return session.scalar(select(func.count()).select_from(model)) or 0
 
@@ -166,7 +166,7 @@ EXTERNAL_ENTITY = """<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:/
     ids=["billion-laughs", "external-entity", "malformed", "binary", "wrong-root", "2MB"],
 )
 def test_hostile_bodies_are_refused_and_server_stays_healthy(
-    peer_app: tuple[Peer, AppServices], body: bytes, status: int
+    peer_app: tuple[Peer, Container], body: bytes, status: int
 ) -> None:
     peer, services = peer_app
     assert peer.http.post("/wechat", params=peer.query(), content=body).status_code == status
@@ -174,7 +174,7 @@ def test_hostile_bodies_are_refused_and_server_stays_healthy(
     assert _count(services, InboundMessage) == 0 and _count(services, Conversation) == 0
 
 
-def test_bad_signature_is_refused_before_anything_is_stored(peer_app: tuple[Peer, AppServices]) -> None:
+def test_bad_signature_is_refused_before_anything_is_stored(peer_app: tuple[Peer, Container]) -> None:
     peer, services = peer_app
     query = {**peer.query(), "signature": peer.signature("wrong", "1", "2")}
     assert peer.http.post("/wechat", params=query, content=text_xml("帮助", 77).encode()).status_code == 403

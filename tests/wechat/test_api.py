@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.container import AppServices
-from bot.store.engine import Database, utcnow
+from bot.clock import utcnow
+from bot.container import Container
+from bot.store.engine import Database
 from bot.store.models import AccessToken
 from bot.wechat.api import ApiGateway, WeChatAPIError
 from bot.wechat.push import OutboxService
@@ -113,7 +114,7 @@ def test_errors_and_timeouts_become_wechat_api_errors(any_db: Database, tmp_path
 
 def test_outbox_delivers_exactly_once_per_key(any_db: Database, tmp_path: Path, fake: FakeWeChat) -> None:
     settings = make_settings(tmp_path / "data", wechat_api_base=fake.base_url)
-    svc = AppServices(settings=settings, db=any_db)
+    svc = Container(settings, any_db)
     outbox = OutboxService(svc)
     assert outbox.deliver_text(appid="wx_dev", openid="o1", text="答复", key="answer:1") == "sent"
     assert outbox.deliver_text(appid="wx_dev", openid="o1", text="答复", key="answer:1") == "dup"
@@ -121,7 +122,7 @@ def test_outbox_delivers_exactly_once_per_key(any_db: Database, tmp_path: Path, 
 
 
 def test_outbox_pushes_long_text_within_quota(any_db: Database, tmp_path: Path, fake: FakeWeChat) -> None:
-    svc = AppServices(settings=make_settings(tmp_path / "data", wechat_api_base=fake.base_url), db=any_db)
+    svc = Container(settings=make_settings(tmp_path / "data", wechat_api_base=fake.base_url), db=any_db)
     outbox = OutboxService(svc)
     text = "第一句比较长的说明文字，重复多次以超过限制。" * 600
     outbox.deliver_text(appid="wx_dev", openid="o1", text=text, key="answer:long")

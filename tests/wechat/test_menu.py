@@ -11,7 +11,7 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from bot.cli import app as kc
-from bot.container import AppServices
+from bot.container import Container
 from bot.settings import Settings
 from bot.store.models import AuditLog, SubscribeGrant, User
 from bot.wechat.menu import MENU_FILE, click_keys, load_menu, menu_errors
@@ -21,17 +21,17 @@ from tests.support.wechat_fake import FakeWeChat
 
 
 @pytest.fixture
-def wx(services: AppServices) -> Iterator[WeChatTestClient]:
+def wx(services: Container) -> Iterator[WeChatTestClient]:
     with wechat_client(services) as client:
         yield client
 
 
-def user(services: AppServices, openid: str) -> User:
+def user(services: Container, openid: str) -> User:
     with services.db.session() as session:
         return session.scalars(select(User).where(User.openid == openid)).one()
 
 
-def test_subscribe_welcomes_and_unsubscribe_marks_user_silently(wx: WeChatTestClient, services: AppServices) -> None:
+def test_subscribe_welcomes_and_unsubscribe_marks_user_silently(wx: WeChatTestClient, services: Container) -> None:
     welcome = wx.send_event("o_sub", "subscribe", "qrscene_42")[0]
     assert "提需求" in welcome and "问政策" in welcome and "菜单" in welcome
     assert user(services, "o_sub").subscribed is True
@@ -43,14 +43,14 @@ def test_subscribe_welcomes_and_unsubscribe_marks_user_silently(wx: WeChatTestCl
 
 
 @pytest.mark.parametrize("event", ["VIEW", "SCAN", "TEMPLATESENDJOBFINISH", "LOCATION", "some_future_event"])
-def test_silent_events_are_recorded_without_reply(wx: WeChatTestClient, services: AppServices, event: str) -> None:
+def test_silent_events_are_recorded_without_reply(wx: WeChatTestClient, services: Container, event: str) -> None:
     assert wx.send_event("o_evt", event, "https://example.org/x", Status="success") == []
     with services.db.session() as session:
         actions = set(session.scalars(select(AuditLog.action)))
     assert f"wechat.event.{event.lower()}" in actions
 
 
-def test_subscribe_message_grants_are_recorded(wx: WeChatTestClient, services: AppServices) -> None:
+def test_subscribe_message_grants_are_recorded(wx: WeChatTestClient, services: Container) -> None:
     popup = {"List": [{"TemplateId": "TPL_A", "SubscribeStatusString": "accept", "PopupScene": "2"},
                       {"TemplateId": "TPL_B", "SubscribeStatusString": "reject", "PopupScene": "2"}]}
     assert wx.send_event("o_grant", "subscribe_msg_popup_event", SubscribeMsgPopupEvent=popup) == []
@@ -135,7 +135,7 @@ def test_kc_chat_goes_through_the_webhook(tmp_path: Path, monkeypatch: pytest.Mo
     result = runner.invoke(kc, ["chat", "--openid", "o_term", "--mode", "aes"], input=lines)
     assert result.exit_code == 0, result.output
     assert result.output.count("助手>") >= 4 and "感谢关注" in result.output and "没听清" in result.output
-    services = AppServices.create(Settings(_env_file=None))  # type: ignore[call-arg]
+    services = Container.create(Settings(_env_file=None))  # type: ignore[call-arg]
     try:
         assert user(services, "o_term").subscribed is True
     finally:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from bot.cli import app as kc_app
-from bot.container import AppServices
+from bot.container import Container
 from bot.domain.notify import notify
 from bot.store.models import Outbox, SubscribeGrant, User
 from bot.wechat.sender import Dispatcher, quiet_until
@@ -30,32 +30,32 @@ def fake() -> Iterator[FakeWeChat]:
 
 
 @pytest.fixture
-def svc(tmp_path, fake: FakeWeChat) -> Iterator[AppServices]:  # type: ignore[no-untyped-def]
+def svc(tmp_path, fake: FakeWeChat) -> Iterator[Container]:  # type: ignore[no-untyped-def]
     settings = make_settings(tmp_path / "d", wechat_api_base=fake.base_url, wechat_appid="wxtest",
                              wechat_secret="s3cret", wechat_token="tok", outbox_backoff_seconds=60,
                              outbox_max_attempts=3, daily_push_cap=2)
-    services = AppServices.create(settings)
+    services = Container.create(settings)
     yield services
     services.close()
 
 
-def _user(svc: AppServices, openid: str, last_inbound: datetime | None) -> None:
+def _user(svc: Container, openid: str, last_inbound: datetime | None) -> None:
     with svc.db.session() as s:
         s.add(User(appid="wxtest", openid=openid, last_inbound_at=last_inbound))
 
 
-def _queue(svc: AppServices, openid: str, key: str, text: str = "新的匹配提醒", kind: str = "match_alert",
+def _queue(svc: Container, openid: str, key: str, text: str = "新的匹配提醒", kind: str = "match_alert",
            at: datetime = MORNING) -> None:
     with svc.db.session() as s:
         notify(s, appid="wxtest", openid=openid, kind=kind, key=key, text=text, now=at)
 
 
-def _row(svc: AppServices, key: str) -> Outbox:
+def _row(svc: Container, key: str) -> Outbox:
     with svc.db.session() as s:
         return s.scalars(select(Outbox).where(Outbox.idempotency_key == key)).one()
 
 
-def test_custom_message_inside_48h_sent_exactly_once(svc: AppServices, fake: FakeWeChat) -> None:
+def test_custom_message_inside_48h_sent_exactly_once(svc: Container, fake: FakeWeChat) -> None:
     _user(svc, "u1", MORNING - timedelta(hours=3))
     _queue(svc, "u1", "k1", "需求 D12 与您的成果匹配")
     _queue(svc, "u1", "k1", "需求 D12 与您的成果匹配")  # same key: not queued twice
@@ -66,7 +66,7 @@ def test_custom_message_inside_48h_sent_exactly_once(svc: AppServices, fake: Fak
     assert _row(svc, "k1").status == "sent"
 
 
-def test_failed_send_is_retried_with_backoff_then_succeeds_once(svc: AppServices, fake: FakeWeChat) -> None:
+def test_failed_send_is_retried_with_backoff_then_succeeds_once(svc: Container, fake: FakeWeChat) -> None:
     _user(svc, "u1", MORNING - timedelta(hours=1))
     _queue(svc, "u1", "k1")
     fake.fail("custom", -1)  # system busy
@@ -79,7 +79,7 @@ def test_failed_send_is_retried_with_backoff_then_succeeds_once(svc: AppServices
     assert fake.texts("u1") == ["新的匹配提醒"]
 
 
-def test_dead_after_max_attempts_and_visible_in_cli(svc: AppServices, fake: FakeWeChat,
+def test_dead_after_max_attempts_and_visible_in_cli(svc: Container, fake: FakeWeChat,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     _user(svc, "u1", MORNING - timedelta(hours=1))
     _queue(svc, "u1", "k1")
@@ -96,7 +96,7 @@ def test_dead_after_max_attempts_and_visible_in_cli(svc: AppServices, fake: Fake
     assert _row(svc, "k1").status == "pending"
 
 
-def test_quiet_hours_hold_pushes_until_morning(svc: AppServices, fake: FakeWeChat) -> None:
+def test_quiet_hours_hold_pushes_until_morning(svc: Container, fake: FakeWeChat) -> None:
     night = datetime(2027, 3, 2, 23, 30, tzinfo=CST)
     _user(svc, "u1", night - timedelta(hours=1))
     _queue(svc, "u1", "k1", at=night)
@@ -118,14 +118,14 @@ def test_quiet_window_edges(now: datetime, until: datetime | None) -> None:
     assert quiet_until(now, "22:00-08:00", CST) == until
 
 
-def test_outside_48h_goes_to_inbox(svc: AppServices, fake: FakeWeChat) -> None:
+def test_outside_48h_goes_to_inbox(svc: Container, fake: FakeWeChat) -> None:
     _user(svc, "u1", MORNING - timedelta(hours=49))
     _queue(svc, "u1", "k1")
     assert Dispatcher(svc).run(MORNING).inbox == 1
     assert fake.texts("u1") == [] and _row(svc, "k1").status == "inbox"
 
 
-def test_unreachable_user_goes_to_inbox(svc: AppServices, fake: FakeWeChat) -> None:
+def test_unreachable_user_goes_to_inbox(svc: Container, fake: FakeWeChat) -> None:
     _user(svc, "u1", MORNING - timedelta(hours=1))
     _queue(svc, "u1", "k1")
     fake.fail("custom", 45015)
@@ -133,7 +133,7 @@ def test_unreachable_user_goes_to_inbox(svc: AppServices, fake: FakeWeChat) -> N
     assert _row(svc, "k1").status == "inbox"
 
 
-def test_subscribe_message_used_when_granted_and_grant_consumed(svc: AppServices, fake: FakeWeChat) -> None:
+def test_subscribe_message_used_when_granted_and_grant_consumed(svc: Container, fake: FakeWeChat) -> None:
     svc.settings.subscribe_template_ids = {"match_alert": "TPL-SUB"}
     _user(svc, "u1", None)
     with svc.db.session() as s:
@@ -146,7 +146,7 @@ def test_subscribe_message_used_when_granted_and_grant_consumed(svc: AppServices
     assert call.body["touser"] == "u1" and call.body["template_id"] == "TPL-SUB"
 
 
-def test_template_message_when_configured(svc: AppServices, fake: FakeWeChat) -> None:
+def test_template_message_when_configured(svc: Container, fake: FakeWeChat) -> None:
     svc.settings.template_ids = {"match_alert": "TPL-1"}
     _user(svc, "u1", None)
     _queue(svc, "u1", "k1", "匹配提醒正文")
@@ -155,7 +155,7 @@ def test_template_message_when_configured(svc: AppServices, fake: FakeWeChat) ->
     assert call.body["template_id"] == "TPL-1" and "匹配提醒正文" in str(call.body["data"])
 
 
-def test_daily_cap_defers_to_next_morning(svc: AppServices, fake: FakeWeChat) -> None:
+def test_daily_cap_defers_to_next_morning(svc: Container, fake: FakeWeChat) -> None:
     _user(svc, "u1", MORNING - timedelta(hours=1))
     for i in range(3):
         _queue(svc, "u1", f"k{i}")
@@ -165,7 +165,7 @@ def test_daily_cap_defers_to_next_morning(svc: AppServices, fake: FakeWeChat) ->
     assert _row(svc, "k2").attempts == 0
 
 
-def test_two_dispatchers_never_send_twice(svc: AppServices, fake: FakeWeChat) -> None:
+def test_two_dispatchers_never_send_twice(svc: Container, fake: FakeWeChat) -> None:
     svc.settings.daily_push_cap = 100
     _user(svc, "u1", MORNING - timedelta(hours=1))
     for i in range(5):
@@ -179,7 +179,7 @@ def test_two_dispatchers_never_send_twice(svc: AppServices, fake: FakeWeChat) ->
     assert sorted(fake.texts()) == [f"消息{i}" for i in range(5)]
 
 
-def test_inbox_notices_arrive_with_the_next_message_under_a_header(svc: AppServices, fake: FakeWeChat) -> None:
+def test_inbox_notices_arrive_with_the_next_message_under_a_header(svc: Container, fake: FakeWeChat) -> None:
     from tests.support.wechat_client import wechat_client
 
     _user(svc, "u1", MORNING - timedelta(hours=49))

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from bot.clock import LOCAL_TZ
 from bot.domain.events.signup import RegistrationView
-from bot.domain.queries import LOCAL_TZ
 from bot.texts.events import STATUS_TEXT
 
 FORMATS = ("csv", "xlsx")

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.domain.queries import LOCAL_TZ
+from bot.clock import LOCAL_TZ
 from bot.store.models import Event
 
 FIELD_WEIGHTS = (("title", 3.0), ("region", 2.0), ("category", 1.5), ("speaker", 1.0),
