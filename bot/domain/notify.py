@@ -1,30 +1,18 @@
-"""Queue a user-facing notification in the outbox, inside the caller's transaction (outbox pattern)."""
+"""Queue user-facing notifications in the outbox, inside the caller's transaction (outbox pattern)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from bot.clock import utcnow
-from bot.store.models import Outbox
-from bot.store.sql import insert_ignore
+from bot.store.sql import queue_outbox
 
 
-def notify(
-    session: Any,
-    *,
-    appid: str,
-    openid: str,
-    kind: str,
-    key: str,
-    text: str,
-    extra: dict[str, Any] | None = None,
-    now: datetime | None = None,
-) -> bool:
+def notify(session: Session, *, appid: str, openid: str, kind: str, key: str, text: str, now: datetime | None = None,
+           extra: dict[str, Any] | None = None) -> bool:
     """Queue ``text`` for ``openid`` once per idempotency ``key``; False when the key was already queued."""
-    stamp = now or utcnow()
-    return insert_ignore(
-        session, Outbox, appid=appid, openid=openid, kind=kind, idempotency_key=key,
-        payload={"text": text, **(extra or {})}, status="pending", attempts=0,
-        next_attempt_at=stamp, created_at=stamp,
-    )
+    return queue_outbox(session, appid=appid, openid=openid, kind=kind, key=key,
+                        payload={"text": text, **(extra or {})}, now=now or utcnow())  # TRANSITIONAL: now required

@@ -1,7 +1,8 @@
-"""Portable ``INSERT … ON CONFLICT DO NOTHING`` for SQLite and PostgreSQL (atomic claims and upserts)."""
+"""SQL helpers: portable ``INSERT … ON CONFLICT DO NOTHING`` and the one outbox insert path."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -16,3 +17,13 @@ def insert_ignore(session: Session, model: type[Any], **values: Any) -> bool:
     table = model.__table__
     stmt = insert(table).values(**values).on_conflict_do_nothing().returning(*table.primary_key.columns)
     return session.execute(stmt).first() is not None
+
+
+def queue_outbox(session: Session, *, appid: str, openid: str, kind: str, key: str, payload: dict[str, Any],
+                 now: datetime, channel: str | None = None, status: str = "pending") -> bool:
+    """The one way an outbox row is written: once per idempotency ``key``; True when this call queued it."""
+    from bot.store.models import Outbox
+
+    return insert_ignore(session, Outbox, appid=appid, openid=openid, kind=kind, idempotency_key=key,
+                         payload=payload, channel=channel, status=status, attempts=0,
+                         next_attempt_at=now, created_at=now)
