@@ -29,17 +29,17 @@ PRIVACY_TEXT = (
 
 def has_consented(ctx: Context, msg: Incoming) -> bool:
     """Whether this user already agreed to the privacy notice."""
-    return has_consent(ctx.services.db, msg.appid, msg.openid)
+    return has_consent(ctx.session, appid=msg.appid, openid=msg.openid)
 
 
 def give_consent(ctx: Context, msg: Incoming) -> None:
     """Record this user's consent (once)."""
-    record_consent(ctx.services.db, msg.appid, msg.openid, ctx.now)
+    record_consent(ctx.session, appid=msg.appid, openid=msg.openid, now=ctx.now)
 
 
 def my_info(ctx: Context, msg: Incoming) -> list[Reply]:
     """Show what is stored about the user."""
-    data = stored_data(ctx.services.db, msg.appid, msg.openid)
+    data = stored_data(ctx.session, appid=msg.appid, openid=msg.openid)
     user = data.user
     if not user and not data.demands and not data.achievements and not data.registrations:
         return [Reply("目前没有保存您的个人信息。")]
@@ -61,8 +61,7 @@ def my_info(ctx: Context, msg: Incoming) -> list[Reply]:
 
 def my_demands(ctx: Context, msg: Incoming) -> list[Reply]:
     """List the user's demands with their review status."""
-    with ctx.services.db.session() as session:
-        rows = [(d.id, d.title, d.status) for d in user_demands(session, msg.appid, msg.openid)]
+    rows = [(d.id, d.title, d.status) for d in user_demands(ctx.session, appid=msg.appid, openid=msg.openid)]
     if not rows:
         return [Reply("您还没有登记过需求。回复“提需求”即可登记。")]
     lines = ["您登记的需求："] + [f"{i}「{title}」：{status}" for i, title, status in rows]
@@ -81,7 +80,7 @@ def confirm_delete(ctx: Context, msg: Incoming, conv: ConversationState) -> list
     text = (msg.text or "").strip()
     conv.clear_flow()
     if text.startswith("确认删除") or (is_affirmative(text) and not is_negative(text)):
-        delete_user_data(ctx.services.db, msg.appid, msg.openid, ctx.now)
+        delete_user_data(ctx.session, appid=msg.appid, openid=msg.openid, now=ctx.now)
         conv.data.clear()
         return [Reply("已删除您的个人信息。之后如需登记或报名，我们会重新征求您的同意。")]
     return [Reply("好的，没有删除，您的信息保持不变。")]

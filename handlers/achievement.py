@@ -157,8 +157,8 @@ def _submit(ctx: Context, msg: Incoming, values: dict[str, Any]) -> list[Reply]:
         maturity=values["maturity"], ip=None if ip in (None, "无") else ip, keywords=list(values.get("keywords") or []),
         contact_name=values["contact_name"], contact_phone=values["contact_phone"], alerts=_alerts(values),
     )
-    row = submit_achievement(ctx.services.db, data, appid=msg.appid, openid=msg.openid, now=ctx.now)
-    remember_contact(ctx.services.db, msg.appid, msg.openid, name=data.contact_name, phone=data.contact_phone,
+    row = submit_achievement(ctx.session, data=data, appid=msg.appid, openid=msg.openid, now=ctx.now)
+    remember_contact(ctx.session, appid=msg.appid, openid=msg.openid, name=data.contact_name, phone=data.contact_phone,
                      company=data.institution, role="researcher")
     return [Reply(f"已收录到项目库，成果编号 {row.id}。\n有匹配的企业需求时会通知您，对接双方都同意后才交换联系方式。\n"
                   "可回复“我的信息”查看已登记的内容。")]

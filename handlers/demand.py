@@ -78,16 +78,16 @@ FIELDS = (
 def _submit(ctx: Context, msg: Incoming, values: dict[str, Any]) -> list[Reply]:
     """Store the demand and tell the user what happens next."""
     budget = values.get("budget") or {"text": "面议"}
-    settings = ctx.services.settings
+    settings = ctx.settings
     data = DemandInput(
         company=values["company"], industry=values["industry"], need_type=values["need_type"],
         title=values["title"], description=values["description"], region=values["region"],
         budget=budget["text"], budget_raw=budget.get("raw"), budget_low_wan=budget.get("low"),
         budget_high_wan=budget.get("high"), contact_name=values["contact_name"], contact_phone=values["contact_phone"],
     )
-    demand = submit_demand(ctx.services.db, data, appid=msg.appid, openid=msg.openid, now=ctx.now,
+    demand = submit_demand(ctx.session, data=data, appid=msg.appid, openid=msg.openid, now=ctx.now,
                            require_review=settings.require_review)
-    remember_contact(ctx.services.db, msg.appid, msg.openid, name=data.contact_name, phone=data.contact_phone,
+    remember_contact(ctx.session, appid=msg.appid, openid=msg.openid, name=data.contact_name, phone=data.contact_phone,
                      company=data.company, role="enterprise")
     return [Reply(submitted_text(demand.id, settings.require_review))]
 

@@ -55,12 +55,12 @@ def _number(text: str) -> int | None:
 
 def _event(ctx: Context, event_id: str) -> Event | None:
     """The event by id."""
-    return svc.get_event(ctx.services.db, event_id=event_id)
+    return svc.get_event(ctx.session, event_id=event_id)
 
 
 def _matches(ctx: Context, msg: Incoming, text: str, among: list[str] | None = None) -> list[Event]:
     """Events the text points at (optionally only those in ``among``), best first."""
-    found = svc.find_events(ctx.services.db, appid=msg.appid, text=text, now=ctx.now, limit=20)
+    found = svc.find_events(ctx.session, appid=msg.appid, text=text, now=ctx.now, limit=20)
     return [m.event for m in found if among is None or m.event.id in among]
 
 
@@ -69,8 +69,8 @@ def _matches(ctx: Context, msg: Incoming, text: str, among: list[str] | None = N
 
 def show_list(ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> list[Reply]:
     """A numbered list of upcoming events, filtered by what the text names; remembered for a number reply."""
-    flt = svc.list_filter(ctx.services.db, appid=msg.appid, text=text, now=ctx.now)
-    events = svc.upcoming_events(ctx.services.db, appid=msg.appid, now=ctx.now, region=flt.region,
+    flt = svc.list_filter(ctx.session, appid=msg.appid, text=text, now=ctx.now)
+    events = svc.upcoming_events(ctx.session, appid=msg.appid, now=ctx.now, region=flt.region,
                                  category=flt.category, date_range=flt.date_range, limit=10)
     return _offer(ctx, conv, events, "、".join(flt.labels))
 
@@ -91,7 +91,7 @@ def pick(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | 
     number = _number(text)
     if number is not None and 1 <= number <= len(shown):
         return start_signup(ctx, msg, conv, shown[number - 1], text="")
-    flt = svc.list_filter(ctx.services.db, appid=msg.appid, text=text, now=ctx.now)
+    flt = svc.list_filter(ctx.session, appid=msg.appid, text=text, now=ctx.now)
     if not flt.empty and not SIGNUP.search(text) and len(text) <= 12:
         return show_list(ctx, msg, conv, text)
     chosen = _matches(ctx, msg, text, shown) if _about_events(text) else []
@@ -160,9 +160,8 @@ def _bare_name(text: str, draft: dict[str, Any]) -> str | None:
 
 def _stored_contact(ctx: Context, msg: Incoming) -> tuple[str | None, str | None]:
     """The name and phone the user gave before (only kept after consent)."""
-    with ctx.services.db.session() as session:
-        user = get_user(session, msg.appid, msg.openid)
-        return (user.name, user.phone) if user and user.consent_at else (None, None)
+    user = get_user(ctx.session, appid=msg.appid, openid=msg.openid)
+    return (user.name, user.phone) if user and user.consent_at else (None, None)
 
 
 def _next(ctx: Context, msg: Incoming, conv: ConversationState, event: Event) -> list[Reply]:
@@ -208,12 +207,12 @@ def _ask_contact(ctx: Context, msg: Incoming, conv: ConversationState) -> list[R
 def sign_up(ctx: Context, msg: Incoming, conv: ConversationState, event: Event) -> list[Reply]:
     """Register with the collected facts and report confirmed / waitlisted / refused."""
     d = conv.draft
-    result = svc.register(ctx.services.db, appid=msg.appid, event_id=event.id, openid=msg.openid, name=d["name"],
+    result = svc.register(ctx.session, appid=msg.appid, event_id=event.id, openid=msg.openid, name=d["name"],
                           phone=d["phone"], party_size=int(d.get("party_size") or 1),
                           companions=tuple(d.get("companions") or ()), company=d.get("company"), now=ctx.now)
     conv.clear_flow()
     if result.ok:
-        remember_contact(ctx.services.db, msg.appid, msg.openid, name=d["name"], phone=d["phone"],
+        remember_contact(ctx.session, appid=msg.appid, openid=msg.openid, name=d["name"], phone=d["phone"],
                          company=d.get("company"), role="resident")
     return [Reply(result.message)]
 
@@ -261,13 +260,13 @@ def _leave(conv: ConversationState) -> None:
 
 def my_regs(ctx: Context, msg: Incoming) -> list[Reply]:
     """The user's active registrations with check-in codes."""
-    views = svc.my_registrations(ctx.services.db, appid=msg.appid, openid=msg.openid, now=ctx.now)
+    views = svc.my_registrations(ctx.session, appid=msg.appid, openid=msg.openid, now=ctx.now)
     return [Reply(txt.my_registrations_text(views))]
 
 
 def cancel_request(ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> list[Reply]:
     """Cancel the named (or only) registration; ask which when there are several."""
-    views = svc.my_registrations(ctx.services.db, appid=msg.appid, openid=msg.openid, now=ctx.now)
+    views = svc.my_registrations(ctx.session, appid=msg.appid, openid=msg.openid, now=ctx.now)
     ids = [v.event_id for v in views]
     named = _matches(ctx, msg, text, ids) if SIGNUP.sub("", CANCEL_REG.sub("", text)).strip() else []
     if not views:
@@ -282,7 +281,7 @@ def cancel_request(ctx: Context, msg: Incoming, conv: ConversationState, text: s
 def do_cancel(ctx: Context, msg: Incoming, conv: ConversationState, event_id: str) -> list[Reply]:
     """Cancel one registration and say so."""
     conv.clear_flow()
-    result = svc.cancel(ctx.services.db, appid=msg.appid, event_id=event_id, openid=msg.openid, now=ctx.now)
+    result = svc.cancel(ctx.session, appid=msg.appid, event_id=event_id, openid=msg.openid, now=ctx.now)
     return [Reply(result.message)]
 
 
@@ -301,8 +300,8 @@ def cancel_pick(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Re
 
 def subscribe(ctx: Context, msg: Incoming, text: str) -> list[Reply]:
     """Subscribe to announcements of new events of the region/category the text names."""
-    flt = svc.list_filter(ctx.services.db, appid=msg.appid, text=text, now=ctx.now)
-    added = svc.subscribe(ctx.services.db, appid=msg.appid, openid=msg.openid, region=flt.region,
+    flt = svc.list_filter(ctx.session, appid=msg.appid, text=text, now=ctx.now)
+    added = svc.subscribe(ctx.session, appid=msg.appid, openid=msg.openid, region=flt.region,
                           category=flt.category)
     what = "、".join(x for x in (flt.region, flt.category) if x) or "全部"
     if not added:

@@ -1,21 +1,17 @@
 """Menu, help and WeChat events: welcome on subscribe, menu clicks, non-text messages, template grants.
 
 A menu CLICK is re-dispatched as the words it stands for (e.g. ``KC_DEMAND`` → "提需求"), so the
-capability module that understands those words answers it; while that module does not exist yet,
-the click gets a short explanation of what to type instead.
+capability module that understands those words answers it; when nothing answers them, the click gets a
+short explanation of what to type instead.
 """
 
 from __future__ import annotations
 
-import importlib.util
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import update
-
-from bot.clock import utcnow
-from bot.store.models import AuditLog, SubscribeGrant, User
-from bot.store.sql import insert_ignore
+from bot.domain import users
+from bot.domain.users import Grant
 from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
 
 CAPABILITIES = (
@@ -39,18 +35,16 @@ RECEIVED = {
 }
 HELP_WORDS = {"帮助", "菜单", "你好", "您好", "help", "hi", "hello", "?", "？", "功能", "你能做什么", "能做什么"}
 
-# CLICK key → (the words it stands for, the capability module that understands them, what to say otherwise)
-CLICKS: dict[str, tuple[str, str | None, str]] = {
-    "KC_DEMAND": ("提需求", "demand",
-                  "请用几句话描述您遇到的技术难题，例如：“我们是一家汽车零部件企业，想解决铝合金压铸件气孔问题，"
-                  "预算五十万左右。”联络员会帮您整理并对接合适的成果。"),
-    "KC_ACHIEVEMENT": ("登记成果", "achievement",
-                       "请介绍您的科技成果：名称、所属领域、成熟度（实验室/中试/已产业化）和所在单位，"
-                       "联络员会帮您登记到项目库。"),
-    "KC_POLICY": ("问政策", None, "请直接输入您想了解的政策问题，例如：“高新技术企业认定需要什么条件？”"),
-    "KC_EVENTS": ("科普活动", "events", "近期的健康科普等活动请关注公众号推文，报名功能即将上线。"),
-    "KC_MINE": ("我的", "account", "“我的”功能即将上线，届时可查看或删除您的信息、需求和报名。"),
-    "KC_HELP": ("帮助", None, CAPABILITIES),
+# CLICK key → (the words it stands for, what to say when no capability answers those words)
+CLICKS: dict[str, tuple[str, str]] = {
+    "KC_DEMAND": ("提需求", "请用几句话描述您遇到的技术难题，例如：“我们是一家汽车零部件企业，想解决铝合金压铸件气孔问题，"
+                          "预算五十万左右。”联络员会帮您整理并对接合适的成果。"),
+    "KC_ACHIEVEMENT": ("登记成果", "请介绍您的科技成果：名称、所属领域、成熟度（实验室/中试/已产业化）和所在单位，"
+                                "联络员会帮您登记到项目库。"),
+    "KC_POLICY": ("", "请直接输入您想了解的政策问题，例如：“高新技术企业认定需要什么条件？”"),
+    "KC_EVENTS": ("科普活动", "回复“活动”查看近期的健康科普等活动。"),
+    "KC_MINE": ("我的", "回复“我的信息”查看或删除您的信息、需求和报名。"),
+    "KC_HELP": ("", CAPABILITIES),
 }
 SILENT_EVENTS = {"view", "scan", "templatesendjobfinish", "location", "subscribe_msg_sent_event",
                  "masssendjobfinish", "view_miniprogram"}
@@ -82,39 +76,29 @@ def handle(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] 
 def on_event(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply]:
     """Subscribe/unsubscribe, menu clicks, template grants; every other event is recorded silently."""
     event = msg.event or ""
-    if event == "subscribe":
-        set_subscribed(ctx, msg, True)
-        return [Reply(WELCOME)]
-    if event == "unsubscribe":
-        set_subscribed(ctx, msg, False)
-        return []
+    if event in ("subscribe", "unsubscribe"):
+        users.set_subscribed(ctx.session, appid=msg.appid, openid=msg.openid, subscribed=event == "subscribe",
+                             now=ctx.now)
+        return [Reply(WELCOME)] if event == "subscribe" else []
     if event == "click":
         return on_click(ctx, msg, conv)
     if event in GRANT_EVENTS:
-        record_grants(ctx, msg, msg.raw.get(GRANT_EVENTS[event]))
-    record(ctx, msg)
+        users.record_grants(ctx.session, appid=msg.appid, openid=msg.openid,
+                            grants=_grants(msg.raw.get(GRANT_EVENTS[event])), now=ctx.now)
+    users.record_event(ctx.session, appid=msg.appid, openid=msg.openid, event=event, key=msg.event_key,
+                       silent=event in SILENT_EVENTS, now=ctx.now)
     return []
 
 
 def on_click(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply]:
-    """Re-dispatch a menu key as its words when that capability exists, else explain what to type."""
-    words, module, explanation = CLICKS.get(msg.event_key or "", ("", None, CAPABILITIES))
-    router = getattr(ctx.services, "router", None)
-    if module and router is not None and importlib.util.find_spec(f"handlers.{module}") is not None:
+    """Re-dispatch a menu key as the words it stands for; explain what to type when nothing answers them."""
+    words, explanation = CLICKS.get(msg.event_key or "", ("", CAPABILITIES))
+    if words and ctx.router is not None:
         as_text = replace(msg, kind="text", text=words, event=None, event_key=None)
-        replies = router.dispatch(ctx, as_text, conv)
+        replies = ctx.router.dispatch(ctx, as_text, conv)
         if replies:
             return replies
     return [Reply(explanation)]
-
-
-def set_subscribed(ctx: Context, msg: Incoming, subscribed: bool) -> None:
-    """Create the user if new and record whether they follow the account."""
-    with ctx.services.db.session() as session:
-        insert_ignore(session, User, appid=msg.appid, openid=msg.openid, roles=[], profile={}, subscribed=subscribed,
-                      created_at=utcnow(), updated_at=utcnow())
-        session.execute(update(User).where(User.appid == msg.appid, User.openid == msg.openid).values(
-            subscribed=subscribed, unsubscribed_at=None if subscribed else ctx.now))
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -124,24 +108,8 @@ def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
-def record_grants(ctx: Context, msg: Incoming, payload: Any) -> None:
-    """Store accept/reject per subscribe-message template."""
+def _grants(payload: Any) -> list[Grant]:
+    """The template decisions carried by a subscribe-message popup/change event."""
     items = _as_list(payload.get("List")) if isinstance(payload, dict) else []
-    with ctx.services.db.session() as session:
-        for item in items:
-            template, status = item.get("TemplateId"), str(item.get("SubscribeStatusString", "")).lower()
-            if not template or status not in {"accept", "reject"}:
-                continue
-            insert_ignore(session, SubscribeGrant, appid=msg.appid, openid=msg.openid, template_id=template,
-                          status=status, updated_at=utcnow())
-            session.execute(update(SubscribeGrant).where(
-                SubscribeGrant.appid == msg.appid, SubscribeGrant.openid == msg.openid,
-                SubscribeGrant.template_id == template).values(status=status, updated_at=utcnow()))
-
-
-def record(ctx: Context, msg: Incoming) -> None:
-    """Keep an audit row for an event that needs no reply."""
-    detail = {"event_key": msg.event_key, "silent": (msg.event or "") in SILENT_EVENTS}
-    with ctx.services.db.session() as session:
-        session.add(AuditLog(appid=msg.appid, actor=msg.openid, action=f"wechat.event.{msg.event or 'unknown'}"[:64],
-                             entity="user", entity_id=msg.openid[:64], detail=detail))
+    return [Grant(str(item.get("TemplateId") or ""), str(item.get("SubscribeStatusString", "")).lower())
+            for item in items if isinstance(item, dict)]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import re
 
-from bot.store.models import HandoffRequest
+from bot.domain import handoff
 from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
 
 log = logging.getLogger(__name__)
@@ -25,7 +25,10 @@ def handle_more(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Re
     cursor = conv.data.get("qa_cursor")
     if not cursor:
         return [Reply("请先问一个政策问题，我再为您详细展开。")]
-    answer = ctx.services.kb.more(cursor[0], int(cursor[1]))
+    kb = ctx.knowledge
+    if kb is None:
+        return [Reply(UNAVAILABLE)]
+    answer = kb.more(cursor[0], int(cursor[1]))
     conv.data["qa_cursor"] = list(answer.cursor) if answer.cursor else None
     return [Reply(answer.answer)]
 
@@ -35,8 +38,7 @@ def handle_handoff(ctx: Context, msg: Incoming, conv: ConversationState) -> list
     if not HANDOFF.match(msg.text or ""):
         return None
     question = str(conv.data.get("last_question") or "")
-    with ctx.services.db.session() as session:
-        session.add(HandoffRequest(appid=msg.appid, openid=msg.openid, question=question, created_at=ctx.now))
+    handoff.open_request(ctx.session, appid=msg.appid, openid=msg.openid, question=question, now=ctx.now)
     return [Reply("已为您转接科创联络员，工作日内会尽快联系您。"
                   + (f"\n您的问题：{question}" if question else "\n您可以先把问题发过来，联络员上线后会看到。"))]
 
@@ -46,8 +48,11 @@ def handle_question(ctx: Context, msg: Incoming, conv: ConversationState) -> lis
     text = (msg.text or "").strip()
     if not text:
         return None
+    kb = ctx.knowledge
+    if kb is None:
+        return [Reply(UNAVAILABLE)]
     try:
-        answer = ctx.services.kb.ask(text, home_city=ctx.services.settings.home_city)
+        answer = kb.ask(text, home_city=ctx.settings.home_city)
     except Exception:
         log.exception("policy answer failed for %s", msg.openid)
         return [Reply(UNAVAILABLE)]

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
 from bot.store.models import Conversation
 from handlers.kit.base import ConversationState
 
+if TYPE_CHECKING:
+    from bot.container import Container
 
-def expire_drafts(*, services: Any, now: datetime) -> int:
+
+def expire_drafts(*, container: Container, now: datetime) -> int:
     """Drop drafts older than the TTL, remembering the flow so the user is told when they return."""
-    cutoff = now - timedelta(days=services.settings.draft_ttl_days)
+    cutoff = now - timedelta(days=container.settings.draft_ttl_days)
     expired = 0
-    with services.db.session() as session:
+    with container.db.session() as session:
         rows = session.scalars(select(Conversation).where(Conversation.updated_at < cutoff)).all()
         for row in rows:
             state = ConversationState.from_json(row.state)

@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from bot.domain.events.signup import enqueue_announcements, enqueue_reminders, expire_waitlists
 
+if TYPE_CHECKING:
+    from bot.container import Container
 
-def event_reminders(*, services: Any, now: datetime) -> int:
+
+def event_reminders(*, container: Container, now: datetime) -> int:
     """Queue the configured reminders (KC_REMINDER_HOURS) for confirmed registrants."""
-    return enqueue_reminders(services.db, now=now, hours=tuple(services.settings.reminder_hours))
+    return enqueue_reminders(container.db, now=now, hours=tuple(container.settings.reminder_hours))
 
 
-def event_announcements(*, services: Any, now: datetime) -> int:
+def event_announcements(*, container: Container, now: datetime) -> int:
     """Queue announcements of new events to users subscribed to their region or category."""
-    return enqueue_announcements(services.db, now=now)
+    return enqueue_announcements(container.db, now=now)
 
 
-def event_waitlist_expiry(*, services: Any, now: datetime) -> int:
+def event_waitlist_expiry(*, container: Container, now: datetime) -> int:
     """Expire waitlists of events whose sign-up deadline has passed, telling those affected."""
-    return expire_waitlists(services.db, now=now)
+    return expire_waitlists(container.db, now=now)

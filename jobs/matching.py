@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from bot.domain.matches.review import digest, match_new_records
 
+if TYPE_CHECKING:
+    from bot.container import Container
 
-def match_digest(*, services: Any, now: datetime) -> int:
+
+def match_digest(*, container: Container, now: datetime) -> int:
     """Queue alerts for live matches whose sides were not alerted yet; returns how many were queued."""
-    return digest(services.db, now=now)
+    return digest(container.db, now=now)
 
 
-def match_new(*, services: Any, now: datetime) -> dict[str, int]:
+def match_new(*, container: Container, now: datetime) -> dict[str, int]:
     """Match newly published demands and newly registered achievements and queue their alerts."""
-    return match_new_records(services.db, services.matcher, now=now)
+    return match_new_records(container.db, container.matcher, now=now)

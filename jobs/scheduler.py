@@ -8,32 +8,35 @@ from __future__ import annotations
 
 import logging
 import threading
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from jobs.lease import DbLease, holder_id
 from jobs.registry import JOBS, JobSpec
 
+if TYPE_CHECKING:
+    from bot.container import Container
+
 log = logging.getLogger(__name__)
 
 LEASE_NAME = "scheduler"
-_services: Any = None  # the leading scheduler's services, used by jobs fired from the job store
+_container: Container | None = None  # the leading scheduler's container, used by jobs fired from the job store
 _specs: dict[str, JobSpec] = {}
 
 
 def execute(name: str) -> Any:
-    """Run job ``name`` with the leading scheduler's services."""
-    if _services is None or name not in _specs:
+    """Run job ``name`` with the leading scheduler's container, at its clock's now."""
+    if _container is None or name not in _specs:
         raise RuntimeError(f"job {name} fired but this process runs no scheduler for it")
-    return _specs[name].resolve()(services=_services, now=datetime.now(UTC))
+    return _specs[name].fn(container=_container, now=_container.now())
 
 
 class LeaderScheduler:
     """Runs the APScheduler instance while this process holds the lease."""
 
-    def __init__(self, services: Any, *, ttl: timedelta = timedelta(seconds=60), specs: tuple[JobSpec, ...] = JOBS):
-        self.services, self.specs = services, specs
-        self.lease = DbLease(services.db, LEASE_NAME, holder_id(), ttl)
+    def __init__(self, container: Container, *, ttl: timedelta = timedelta(seconds=60), specs: tuple[JobSpec, ...] = JOBS):
+        self.container, self.specs = container, specs
+        self.lease = DbLease(container.db, LEASE_NAME, holder_id(), ttl)
         self._scheduler: Any = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -52,7 +55,7 @@ class LeaderScheduler:
         """Acquire/renew the lease every ttl/3; start or stop APScheduler accordingly."""
         interval = self.lease.ttl.total_seconds() / 3
         while not self._stop.is_set():
-            self.tick(datetime.now(UTC))
+            self.tick(self.container.now())
             self._stop.wait(interval)
 
     def tick(self, now: datetime) -> bool:
@@ -70,17 +73,17 @@ class LeaderScheduler:
 
     def _start_scheduler(self) -> None:
         """Create APScheduler on the persistent job store and (re)register the jobs."""
-        global _services
+        global _container
         from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
         from apscheduler.schedulers.background import BackgroundScheduler
 
-        store = SQLAlchemyJobStore(engine=self.services.db.engine, tablename="apscheduler_jobs")
+        store = SQLAlchemyJobStore(engine=self.container.db.engine, tablename="apscheduler_jobs")
         scheduler = BackgroundScheduler(
             jobstores={"default": store},
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600},
-            timezone=self.services.settings.timezone,
+            timezone=self.container.settings.timezone,
         )
-        _services = self.services
+        _container = self.container
         _specs.update({spec.name: spec for spec in self.specs})
         scheduler.start(paused=True)
         for spec in self.specs:
@@ -113,7 +116,7 @@ def sync_job(scheduler: Any, spec: JobSpec) -> None:
     if existing is not None and existing.kwargs.get("trigger_spec") == spec.trigger:
         return
     scheduler.add_job(
-        "jobs.scheduler:execute_spec",
+        execute_spec,  # stored by its module path, so the job store survives restarts
         kind,
         id=spec.name,
         name=spec.description or spec.name,

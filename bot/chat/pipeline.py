@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session
 from bot.chat.context import make_context
 from bot.chat.incoming import dedup_key, to_incoming
 from bot.chat.ordering import KeyedLock, lock_conversation
-from bot.clock import utcnow
-from bot.store.models import AuditLog, Conversation, InboundMessage, Outbox, User
+from bot.domain import audit, users
+from bot.store.models import Conversation, InboundMessage, Outbox
 from bot.store.sql import insert_ignore
 from bot.wechat.push import OutboxService
 from bot.wechat.split import take_pages
@@ -111,7 +111,7 @@ class Pipeline:
         with self.services.db.session() as session:
             claimed = insert_ignore(
                 session, InboundMessage, appid=msg.appid, dedup_key=key, openid=msg.openid,
-                msg_type=(msg.event or msg.kind)[:32], status="processing", replies=[], received_at=utcnow())
+                msg_type=(msg.event or msg.kind)[:32], status="processing", replies=[], received_at=self.services.now())
             if not claimed:
                 return None
             query = select(InboundMessage.id).where(InboundMessage.appid == msg.appid, InboundMessage.dedup_key == key)
@@ -196,7 +196,7 @@ class Pipeline:
         try:
             with self.services.db.session() as session:
                 session.execute(update(InboundMessage).where(InboundMessage.id == job.inbound_id)
-                                .values(status="failed", replies=[APOLOGY], finished_at=utcnow()))
+                                .values(status="failed", replies=[APOLOGY], finished_at=self.services.now()))
         except Exception:
             log.exception("could not mark inbound %s failed", job.inbound_id)
 
@@ -241,9 +241,9 @@ class Pipeline:
         """Save state, the inbound row, the user's last contact and an audit row; the passive page."""
         msg, page = job.msg, None
         if state is not None:
-            state.updated_at = utcnow()
+            state.updated_at = self.services.now()
             conv.state, conv.version = state.to_json(), conv.version + 1
-        values: dict[str, Any] = {"finished_at": utcnow(), "status": "deferred"}
+        values: dict[str, Any] = {"finished_at": self.services.now(), "status": "deferred"}
         if passive:
             pages, rest = take_pages(text, 1) if text else ([""], "")
             page = pages[0] or None
@@ -251,16 +251,9 @@ class Pipeline:
                 self.outbox.hold(session, appid=msg.appid, openid=msg.openid, text=rest, key=f"more:{job.inbound_id}")
             values.update(status="done" if state is not None else "failed", replies=[page] if page else [])
         session.execute(update(InboundMessage).where(InboundMessage.id == job.inbound_id).values(**values))
-        self._touch_user(session, msg)
-        session.add(AuditLog(appid=msg.appid, actor=msg.openid, action="wechat.inbound", entity="inbound_message",
-                             entity_id=str(job.inbound_id), detail={"kind": msg.kind, "event": msg.event,
-                                                                     "status": values["status"]}))
+        now = self.services.now()
+        users.touch(session, appid=msg.appid, openid=msg.openid, at=msg.created_at, now=now)
+        audit.record(session, appid=msg.appid, actor=msg.openid, action="wechat.inbound", entity="inbound_message",
+                     entity_id=str(job.inbound_id), now=now, source="chat", kind=msg.kind, event=msg.event,
+                     status=values["status"])
         return page
-
-    @staticmethod
-    def _touch_user(session: Session, msg: Incoming) -> None:
-        """Create the user on first contact and record the time of this message (48-hour window)."""
-        insert_ignore(session, User, appid=msg.appid, openid=msg.openid, roles=[], profile={}, subscribed=True,
-                      created_at=utcnow(), updated_at=utcnow())
-        session.execute(update(User).where(User.appid == msg.appid, User.openid == msg.openid)
-                        .values(last_inbound_at=msg.created_at))

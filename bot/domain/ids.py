@@ -9,9 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.store.models import Achievement, Counter, Demand, Event, Registration
+from bot.store.sql import insert_ignore
 
-PREFIXES: dict[str, tuple[str, type[Demand] | type[Achievement] | type[Event]]] = {
-    "demand": ("D", Demand), "achievement": ("A", Achievement), "event": ("E", Event),
+PREFIXES: dict[str, tuple[str, type[Demand] | type[Achievement] | type[Event], int]] = {
+    "demand": ("D", Demand, 0), "achievement": ("A", Achievement, 0), "event": ("E", Event, 2),  # prefix, rows, digits
 }
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud at the door
 CODE_LENGTH = 8
@@ -26,14 +27,13 @@ def _max_existing(session: Session, prefix: str, model: type[Demand] | type[Achi
 
 def next_short_id(session: Session, *, kind: str) -> str:
     """The next short id ('D26') for ``kind``: above both the counter and every stored id."""
-    prefix, model = PREFIXES[kind]
-    counter = session.get(Counter, kind, with_for_update=True)
-    if counter is None:
-        counter = Counter(name=kind, value=0)
-        session.add(counter)
+    prefix, model, digits = PREFIXES[kind]
+    insert_ignore(session, Counter, name=kind, value=0)  # takes SQLite's write lock; no insert race on PostgreSQL
+    counter = session.get(Counter, kind, with_for_update=True, populate_existing=True)
+    assert counter is not None
     counter.value = max(counter.value, _max_existing(session, prefix, model)) + 1
     session.flush()
-    return f"{prefix}{counter.value:02d}"
+    return f"{prefix}{counter.value:0{digits}d}"
 
 
 def new_checkin_code(session: Session) -> str:

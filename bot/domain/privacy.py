@@ -9,10 +9,9 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from bot.store.engine import Database
+from bot.domain import audit
 from bot.store.models import (
     Achievement,
-    AuditLog,
     Demand,
     InboundMessage,
     Interest,
@@ -25,7 +24,7 @@ from bot.store.models import (
 DELETED_NAME = "（已删除）"
 
 
-def get_user(session: Session, appid: str, openid: str, *, create: bool = False) -> User | None:
+def get_user(session: Session, *, appid: str, openid: str, create: bool = False) -> User | None:
     """The user row of ``openid`` (created on demand)."""
     user = session.scalar(select(User).where(User.appid == appid, User.openid == openid))
     if user is None and create:
@@ -35,34 +34,31 @@ def get_user(session: Session, appid: str, openid: str, *, create: bool = False)
     return user
 
 
-def has_consent(db: Database, appid: str, openid: str) -> bool:
+def has_consent(session: Session, *, appid: str, openid: str) -> bool:
     """Whether the user has agreed to the personal-information notice."""
-    with db.session() as session:
-        user = get_user(session, appid, openid)
-        return bool(user and user.consent_at)
+    user = get_user(session, appid=appid, openid=openid)
+    return bool(user and user.consent_at)
 
 
-def record_consent(db: Database, appid: str, openid: str, now: datetime) -> None:
+def record_consent(session: Session, *, appid: str, openid: str, now: datetime) -> None:
     """Remember that the user agreed to the notice (once)."""
-    with db.session() as session:
-        user = get_user(session, appid, openid, create=True)
-        assert user is not None
-        user.consent_at = user.consent_at or now
-        session.add(AuditLog(at=now, appid=appid, actor=openid, action="privacy.consent", entity="user",
-                             entity_id=str(user.id)))
+    user = get_user(session, appid=appid, openid=openid, create=True)
+    assert user is not None
+    user.consent_at = user.consent_at or now
+    audit.record(session, appid=appid, actor=openid, action="privacy.consent", entity="user",
+                 entity_id=str(user.id), now=now, source="chat")
 
 
-def remember_contact(db: Database, appid: str, openid: str, *, name: str | None, phone: str | None,
+def remember_contact(session: Session, *, appid: str, openid: str, name: str | None, phone: str | None,
                      company: str | None, role: str) -> None:
     """Keep the contact the user gave on their profile (only after consent)."""
-    with db.session() as session:
-        user = get_user(session, appid, openid, create=True)
-        assert user is not None
-        if not user.consent_at:
-            return
-        user.name, user.phone = name or user.name, phone or user.phone
-        user.company = company or user.company
-        user.roles = sorted({*(user.roles or []), role})
+    user = get_user(session, appid=appid, openid=openid, create=True)
+    assert user is not None
+    if not user.consent_at:
+        return
+    user.name, user.phone = name or user.name, phone or user.phone
+    user.company = company or user.company
+    user.roles = sorted({*(user.roles or []), role})
 
 
 @dataclass
@@ -76,48 +72,47 @@ class StoredData:
     registrations: int = 0
 
 
-def stored_data(db: Database, appid: str, openid: str) -> StoredData:
+def stored_data(session: Session, *, appid: str, openid: str) -> StoredData:
     """Everything stored about the user, for "我的信息"."""
-    with db.session() as session:
-        user = get_user(session, appid, openid)
-        out = StoredData()
-        if user:
-            out.user = {"name": user.name, "phone": user.phone, "company": user.company,
-                        "consent_at": user.consent_at, "roles": list(user.roles or [])}
-        out.demands = [{"id": d.id, "title": d.title, "status": d.status} for d in user_demands(session, appid, openid)]
-        out.achievements = [{"id": a.id, "title": a.title, "status": a.status} for a in session.scalars(
-            select(Achievement).where(Achievement.appid == appid, Achievement.owner_openid == openid))]
-        out.interests = len(session.scalars(select(Interest.id).where(
-            Interest.appid == appid, Interest.openid == openid)).all())
-        out.registrations = len(session.scalars(select(Registration.id).where(
-            Registration.appid == appid, Registration.openid == openid, Registration.status != "cancelled")).all())
-        return out
+    user = get_user(session, appid=appid, openid=openid)
+    out = StoredData()
+    if user:
+        out.user = {"name": user.name, "phone": user.phone, "company": user.company,
+                    "consent_at": user.consent_at, "roles": list(user.roles or [])}
+    out.demands = [{"id": d.id, "title": d.title, "status": d.status}
+                   for d in user_demands(session, appid=appid, openid=openid)]
+    out.achievements = [{"id": a.id, "title": a.title, "status": a.status} for a in session.scalars(
+        select(Achievement).where(Achievement.appid == appid, Achievement.owner_openid == openid))]
+    out.interests = len(session.scalars(select(Interest.id).where(
+        Interest.appid == appid, Interest.openid == openid)).all())
+    out.registrations = len(session.scalars(select(Registration.id).where(
+        Registration.appid == appid, Registration.openid == openid, Registration.status != "cancelled")).all())
+    return out
 
 
-def user_demands(session: Session, appid: str, openid: str) -> list[Demand]:
+def user_demands(session: Session, *, appid: str, openid: str) -> list[Demand]:
     """The user's demands, newest first."""
     query = select(Demand).where(Demand.appid == appid, Demand.openid == openid)
     return list(session.scalars(query.order_by(Demand.created_at.desc(), Demand.id.desc())))
 
 
-def delete_user_data(db: Database, appid: str, openid: str, now: datetime) -> dict[str, int]:
+def delete_user_data(session: Session, *, appid: str, openid: str, now: datetime) -> dict[str, int]:
     """Delete the profile and interests, anonymise contact data on the user's records; returns counts."""
-    with db.session() as session:
-        counts = {
-            "demands": _anonymise(session, Demand, Demand.openid, appid, openid,
-                                  contact_name=None, contact_phone=None, openid=None),
-            "achievements": _anonymise(session, Achievement, Achievement.owner_openid, appid, openid,
-                                       contact_name=None, contact_phone=None, owner_openid=None),
-            "registrations": _anonymise(session, Registration, Registration.openid, appid, openid,
-                                        name=DELETED_NAME, phone="", companions=[], company=None),
-        }
-        counts["interests"] = session.execute(delete(Interest).where(  # type: ignore[attr-defined]
-            Interest.appid == appid, Interest.openid == openid)).rowcount
-        counts["user"] = session.execute(delete(User).where(User.appid == appid, User.openid == openid)).rowcount  # type: ignore[attr-defined]
-        counts["messages"] = _forget_messages(session, appid, openid)
-        session.add(AuditLog(at=now, appid=appid, actor="user", action="privacy.delete", entity="user",
-                             detail=counts))
-        return counts
+    counts = {
+        "demands": _anonymise(session, Demand, Demand.openid, appid, openid,
+                              contact_name=None, contact_phone=None, openid=None),
+        "achievements": _anonymise(session, Achievement, Achievement.owner_openid, appid, openid,
+                                   contact_name=None, contact_phone=None, owner_openid=None),
+        "registrations": _anonymise(session, Registration, Registration.openid, appid, openid,
+                                    name=DELETED_NAME, phone="", companions=[], company=None),
+    }
+    counts["interests"] = session.execute(delete(Interest).where(  # type: ignore[attr-defined]
+        Interest.appid == appid, Interest.openid == openid)).rowcount
+    counts["user"] = session.execute(delete(User).where(User.appid == appid, User.openid == openid)).rowcount  # type: ignore[attr-defined]
+    counts["messages"] = _forget_messages(session, appid, openid)
+    audit.record(session, appid=appid, actor="user", action="privacy.delete", entity="user", entity_id="",
+                 now=now, source="chat", **counts)
+    return counts
 
 
 def _forget_messages(session: Session, appid: str, openid: str) -> int:

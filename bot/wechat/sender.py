@@ -38,6 +38,11 @@ class DispatchReport:
     retried: int = 0
     dead: int = 0
 
+    def as_dict(self) -> dict[str, Any]:
+        """The counts per outcome (what ``kc jobs run outbox_dispatch`` prints)."""
+        return {"sent": self.sent, "inbox": self.inbox, "deferred": self.deferred,
+                "retried": self.retried, "dead": self.dead}
+
     def count(self, channel: str) -> None:
         """Count one sent message on ``channel``."""
         self.sent[channel] = self.sent.get(channel, 0) + 1
@@ -215,10 +220,3 @@ class Dispatcher:
                 session.execute(delete(SubscribeGrant).where(
                     SubscribeGrant.appid == row.appid, SubscribeGrant.openid == row.openid,
                     SubscribeGrant.template_id == consume))
-
-
-def dispatch_outbox(*, services: Any, now: datetime) -> dict[str, Any]:
-    """Job: send everything due in the outbox."""
-    report = Dispatcher(services).run(now)
-    return {"sent": report.sent, "inbox": report.inbox, "deferred": report.deferred,
-            "retried": report.retried, "dead": report.dead}

@@ -276,7 +276,7 @@ def expired(ctx: Context, conv: ConversationState) -> bool:
     stamp = conv.draft.get("at")
     if not stamp:
         return False
-    ttl = timedelta(days=ctx.services.settings.draft_ttl_days)
+    ttl = timedelta(days=ctx.settings.draft_ttl_days)
     return ctx.now - datetime.fromisoformat(stamp) > ttl
 
 
@@ -368,13 +368,11 @@ def _consent_turn(form: Form, ctx: Context, msg: Incoming, conv: ConversationSta
 
 
 def _submit(form: Form, ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply]:
-    """Submit the completed draft and leave the flow; a storage error keeps the draft for a retry."""
-    values = full_values(form, conv.draft)
-    try:
-        replies = form.submit(ctx, msg, values)
-    except Exception:  # the user must get a reply; the draft stays so "确认" can be sent again
-        log.exception("submitting %s failed", form.name)
-        return [Reply("抱歉，提交时出了点问题，内容还在。请稍后回复“确认”再试一次。")]
+    """Submit the completed draft and leave the flow.
+
+    A storage error propagates: the pipeline rolls the message's unit of work back and apologises, and the
+    conversation keeps the draft at the summary, so "确认" can be sent again."""
+    replies = form.submit(ctx, msg, full_values(form, conv.draft))
     conv.clear_flow()
     return replies
 
@@ -388,9 +386,12 @@ def digress(form: Form, ctx: Context, conv: ConversationState, text: str) -> lis
 
 def ask_policy(ctx: Context, question: str, region: str | None = None) -> str:
     """The knowledge base's answer text, or a polite note when it cannot be used."""
-    city = triage.city_of(region) or ctx.services.settings.home_city
+    city = triage.city_of(region) or ctx.settings.home_city
+    kb = ctx.knowledge
+    if kb is None:
+        return "这个政策问题我先记下了，填完后您可以再单独问我，或回复“转人工”。"
     try:
-        answer = ctx.services.kb.ask(question, home_city=city)
+        answer = kb.ask(question, home_city=city)
     except Exception:  # no knowledge base configured or it failed: the form still goes on
         log.warning("policy digression unavailable", exc_info=True)
         return "这个政策问题我先记下了，填完后您可以再单独问我，或回复“转人工”。"

@@ -124,7 +124,8 @@ def test_match_new_job_covers_unreviewed_demands_once(svc: Container) -> None:
     data = DemandInput(company="十堰某压铸厂", industry="汽车及零部件", need_type="技术攻关",
                        title="压铸件气孔多", description="变速箱壳体压铸件里老有小孔，打压漏气", region="十堰市",
                        budget="100万元", contact_name="赵工", contact_phone="13800000009")
-    demand = submit_demand(svc.db, data, appid="wx_dev", openid="ent-new", now=NOW, require_review=False)
+    with svc.db.session() as session:
+        demand = submit_demand(session, data=data, appid="wx_dev", openid="ent-new", now=NOW, require_review=False)
     first = run_job("match_new", svc, NOW)
     assert first["demands"] == 1
     assert [o for o in _outbox(svc, "ent-new") if o.kind == "match_alert" and demand.id in o.payload["text"]]

@@ -26,16 +26,21 @@ def test_ids_continue_after_imported_ones(any_db: Database) -> None:
     with any_db.session() as session:
         session.add(Demand(id="D25", appid="wx", title="t", description="d", industry="汽车及零部件", need_type="技术攻关",
                            region="襄阳市", budget="面议", company="c"))
-    first = submit_demand(any_db, demand_input(), appid="wx", openid="u1", now=NOW)
-    second = submit_demand(any_db, demand_input(), appid="wx", openid="u1", now=NOW, require_review=False)
+    with any_db.session() as session:
+        first = submit_demand(session, data=demand_input(), appid="wx", openid="u1", now=NOW)
+    with any_db.session() as session:
+        second = submit_demand(session, data=demand_input(), appid="wx", openid="u1", now=NOW, require_review=False)
     assert (first.id, first.status, second.id, second.status) == ("D26", "待审核", "D27", "已发布")
 
 
 def test_concurrent_submissions_get_unique_ids(any_db: Database) -> None:
     """Eight simultaneous submissions get eight different consecutive ids."""
+    def submit(n: int) -> Demand:
+        with any_db.session() as session:  # each submission is its own unit of work
+            return submit_demand(session, data=demand_input(n), appid="wx", openid=f"u{n}", now=NOW)
+
     with ThreadPoolExecutor(max_workers=8) as pool:
-        rows = list(pool.map(lambda n: submit_demand(any_db, demand_input(n), appid="wx", openid=f"u{n}", now=NOW),
-                             range(8)))
+        rows = list(pool.map(submit, range(8)))
     assert sorted(int(r.id[1:]) for r in rows) == list(range(1, 9))
 
 
@@ -43,7 +48,8 @@ def test_achievement_with_alerts(any_db: Database) -> None:
     """An achievement gets an A-id and its owner's alert interests."""
     data = AchievementInput(title="主轴热误差补偿", summary="s", field="高端装备制造", institution="鄂北理工大学",
                             maturity="已产业化", keywords=["主轴"], alerts=[{"industry": "高端装备制造", "keywords": ["机床"]}])
-    row = submit_achievement(any_db, data, appid="wx", openid="r1", now=NOW)
+    with any_db.session() as session:
+        row = submit_achievement(session, data=data, appid="wx", openid="r1", now=NOW)
     with any_db.session() as session:
         interests = [(i.openid, i.industry, i.keywords) for i in session.scalars(select(Interest))]
     assert row.id == "A1" and interests == [("r1", "高端装备制造", ["机床"])]

@@ -194,7 +194,7 @@ def test_expired_draft_notice_after_job(bot: DirectBot, services: Container, clo
     """The expiry job drops an old draft; the returning user is told, and their message is still handled."""
     bot.send("u1", NEED)
     clock.now += timedelta(days=services.settings.draft_ttl_days + 1)
-    assert expire_drafts(services=services, now=clock.now) == 1
+    assert expire_drafts(container=services, now=clock.now) == 1
     reply = bot.send("u1", "提需求")
     assert reply.startswith("您之前没填完的技术需求草稿已超过有效期") and "遇到的问题" in reply
 

@@ -25,7 +25,7 @@ RUNS: list[str] = []
 RUNS_LOCK = threading.Lock()
 
 
-def record_run(*, services: object, now: datetime) -> str:
+def record_run(*, container: object, now: datetime) -> str:
     """A test job: remember that it ran."""
     with RUNS_LOCK:
         RUNS.append(now.isoformat())
@@ -56,7 +56,7 @@ def test_concurrent_acquire_has_one_winner(any_db: Database) -> None:
 
 def test_only_one_of_two_schedulers_runs_jobs(services: Container) -> None:
     RUNS.clear()
-    spec = JobSpec("probe", "tests.jobs.test_scheduler:record_run", {"trigger": "interval", "seconds": 1})
+    spec = JobSpec("probe", record_run, {"trigger": "interval", "seconds": 1})
     other = Container(services.settings, Database(services.db.url))
     first = LeaderScheduler(services, specs=(spec,), ttl=timedelta(seconds=30))
     second = LeaderScheduler(other, specs=(spec,), ttl=timedelta(seconds=30))
@@ -72,7 +72,7 @@ def test_only_one_of_two_schedulers_runs_jobs(services: Container) -> None:
 
 
 def test_job_store_survives_restart(services: Container) -> None:
-    spec = JobSpec("probe", "tests.jobs.test_scheduler:record_run", {"trigger": "interval", "hours": 6})
+    spec = JobSpec("probe", record_run, {"trigger": "interval", "hours": 6})
     first = LeaderScheduler(services, specs=(spec,))
     first.tick(datetime.now(UTC))
     stored = first._scheduler.get_job("probe").next_run_time
@@ -106,9 +106,13 @@ def test_draft_expiry_job_drops_only_old_drafts(services: Container) -> None:
     assert states["fresh"].flow == "demand" and states["fresh"].draft
 
 
-def test_every_registered_job_resolves() -> None:
+def test_every_registered_job_takes_container_and_now() -> None:
+    import inspect
+
     for spec in JOBS:
-        assert callable(spec.resolve()), spec.name
+        params = inspect.signature(spec.fn).parameters
+        assert set(params) == {"container", "now"}, spec.name
+        assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in params.values()), spec.name
 
 
 def test_kc_jobs_list_and_run(services: Container, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -206,7 +206,10 @@ def transaction(db: DbOrSession, *, write: bool = False) -> Iterator[Session]:
 
 
 def lock_event(session: Session, event_id: str, appid: str | None = None) -> Event | None:
-    """Load the event row under a row lock (no-op lock on SQLite, where the transaction holds the db lock)."""
+    """Load the event row under a row lock: ``FOR UPDATE`` on PostgreSQL; on SQLite a no-op write takes the
+    database write lock first, so the caller's transaction reads the latest committed seats (no stale snapshot)."""
+    if is_sqlite(session.get_bind()):
+        session.execute(update(EVENTS).where(Event.id == event_id).values(seats_taken=Event.seats_taken))
     query = select(Event).where(Event.id == event_id).with_for_update()
     if appid is not None:
         query = query.where(Event.appid == appid)
