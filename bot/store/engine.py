@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import StaticPool
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -26,10 +27,13 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 def make_engine(url: str) -> Engine:
     """Create an engine for ``url`` with the pragmas and pool settings it needs."""
     if url.startswith("sqlite"):
-        path = url.split("///", 1)[-1]
-        if path and path != ":memory:":
+        path = url.split("///", 1)[-1] if "///" in url else ""
+        memory = path in ("", ":memory:")
+        if not memory:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        # an in-memory database lives in one connection: share it (tests of handlers need no files)
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False},
+                               poolclass=StaticPool if memory else None)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     if url.startswith("postgresql://"):
@@ -60,7 +64,9 @@ class Database:
         """Bring the schema up to the newest Alembic revision."""
         from alembic import command
 
-        command.upgrade(alembic_config(self.url), "head")
+        cfg = alembic_config(self.url)
+        cfg.attributes["connection"] = self.engine  # the same pool (an in-memory database is one connection)
+        command.upgrade(cfg, "head")
 
     def is_empty(self) -> bool:
         """Whether the schema has no demands, achievements or events yet (first start)."""
