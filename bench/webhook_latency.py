@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.container import Container  # noqa: E402
 from bot.settings import Settings  # noqa: E402
+from bot.web.app import create_app  # noqa: E402
 from bot.wechat.testing.simulator import simulate  # noqa: E402
 
 
@@ -30,7 +31,7 @@ def percentile(values: list[float], pct: float) -> float:
 def run(mode: str, n: int, services: Container) -> list[float]:
     """Send ``n`` help messages from a few users in ``mode``; latencies in milliseconds."""
     timings = []
-    with simulate(services, mode=mode) as sim:
+    with simulate(services, app_factory=create_app, mode=mode) as sim:
         sim.send_text("o_warm", "帮助")
         for i in range(n):
             started = time.perf_counter()

@@ -22,9 +22,10 @@ from bot.chat.context import make_context
 from bot.chat.incoming import dedup_key, to_incoming
 from bot.chat.ordering import KeyedLock, lock_conversation
 from bot.domain import audit, users
-from bot.store.models import Conversation, InboundMessage, Outbox
+from bot.store.models import Conversation, InboundMessage
 from bot.store.sql import insert_ignore
-from bot.wechat.push import OutboxService
+from bot.wechat import inbox
+from bot.wechat.push import Pusher
 from bot.wechat.split import take_pages
 from handlers.kit.base import ConversationState, Incoming, Reply
 
@@ -70,22 +71,13 @@ def reply_text(replies: list[Reply]) -> str:
     return "\n\n".join(r.text + (f"\n{r.url}" if r.url else "") for r in replies if r.text or r.url)
 
 
-def inbox_texts(held: list[Outbox]) -> list[str]:
-    """Held items as texts: answers as they are, notifications under a "您有 N 条新提醒" header."""
-    replies = [h.payload.get("text", "") for h in held if h.kind in ("answer", "more")]
-    notices = [h.payload.get("text", "") for h in held if h.kind not in ("answer", "more")]
-    if notices:
-        replies.append(f"【您有 {len(notices)} 条新提醒】\n" + "\n\n".join(notices))
-    return replies
-
-
 class Pipeline:
     """Answers inbound messages for one process; safe to share between request threads."""
 
     def __init__(self, services: Any) -> None:
         self.services = services
         self.locks = KeyedLock()
-        self.outbox = OutboxService(services)
+        self.outbox = Pusher(services)
         self._workers: set[threading.Thread] = set()
         self._workers_lock = threading.Lock()
 
@@ -206,17 +198,17 @@ class Pipeline:
         with self.services.db.sessions() as session:
             conv = lock_conversation(session, msg.appid, msg.openid)
             state = ConversationState.from_json(conv.state)
-            held = self.outbox.peek_inbox(session, msg.appid, msg.openid)
+            held = inbox.peek(session, appid=msg.appid, openid=msg.openid)
             if session.get_bind().dialect.name == "sqlite":
                 session.commit()  # no read snapshot or write lock while the handler runs
-            text, ok = self._respond(session, msg, state, inbox_texts(held))
+            text, ok = self._respond(session, msg, state, inbox.as_texts(held))
             if not ok:  # drop the failed handler's writes, keep the user's turn and its apology
                 session.rollback()
                 conv = lock_conversation(session, msg.appid, msg.openid)
-                held = self.outbox.peek_inbox(session, msg.appid, msg.openid)
+                held = inbox.peek(session, appid=msg.appid, openid=msg.openid)
             passive = job.claim_passive()
             job.reply = self._persist(session, job, conv, state if ok else None, text, passive)
-            self.outbox.mark_delivered(held)
+            inbox.mark_delivered(held, now=self.services.now())
             session.commit()
         if passive:
             job.done.set()
@@ -248,7 +240,8 @@ class Pipeline:
             pages, rest = take_pages(text, 1) if text else ([""], "")
             page = pages[0] or None
             if rest:
-                self.outbox.hold(session, appid=msg.appid, openid=msg.openid, text=rest, key=f"more:{job.inbound_id}")
+                inbox.hold(session, appid=msg.appid, openid=msg.openid, text=rest, key=f"more:{job.inbound_id}",
+                           now=self.services.now())
             values.update(status="done" if state is not None else "failed", replies=[page] if page else [])
         session.execute(update(InboundMessage).where(InboundMessage.id == job.inbound_id).values(**values))
         now = self.services.now()

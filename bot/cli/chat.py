@@ -19,13 +19,14 @@ def chat(
     mode: str = typer.Option("plain", "--mode", help="消息加解密方式：plain（明文）| compat（兼容）| aes（安全）"),
 ) -> None:
     """Chat with the bot as user ``openid``; replies and pushes are printed."""
+    from bot.web.app import create_app
     from bot.wechat.testing.fakeapi import FakeWeChat
     from bot.wechat.testing.simulator import simulate
 
     svc = services()
     svc.settings.scheduler = False
     typer.echo(f"科创助手终端对话（openid={openid}，模式={mode}）。{HELP}")
-    with FakeWeChat() as fake, simulate(svc, mode=mode, fake=fake) as sim:
+    with FakeWeChat() as fake, simulate(svc, app_factory=create_app, mode=mode, fake=fake) as sim:
         while (line := _read()) is not None:
             if line in {"/退出", "/quit", "/exit"}:
                 break

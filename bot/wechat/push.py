@@ -1,29 +1,21 @@
-"""The outbox: every push is a row with a unique idempotency key, sent at most once.
+"""Immediate pushes of chat answers by customer-service message, exactly once per key, else held in the inbox.
 
-This first version knows two channels: the customer-service message API (``custom``) and the in-chat
-``inbox`` (held text delivered with the user's next passive reply, e.g. when the account may not
-push, errcode 48001). A later version adds channel choice, backoff, quiet hours and the scheduler.
-
-API (keyword-only, ``appid`` first):
-- ``enqueue(appid=, openid=, kind=, key=, payload=, channel=None) -> bool``  — True when newly queued.
-- ``deliver_text(appid=, openid=, text=, key=, kind="answer") -> str``  — push now; "sent" | "inbox" | "dup".
-- ``hold(session, appid=, openid=, text=, key=, kind="more")``  — put text in the user's inbox.
-- ``peek_inbox(session, appid, openid) -> list[Outbox]`` / ``mark_delivered(rows)``.
-- ``pull_only(appid) -> bool`` / ``set_pull_only(appid, on)``  — per-account "push not permitted" flag.
+Scheduled notices go through ``bot.wechat.sender`` (channel choice, quiet hours, retries); this module is
+the fast path for an answer that missed the passive-reply deadline. Errcode 48001 (the account may not push)
+is remembered per account (``pull_only``): later slow answers wait in the inbox and the user is told to fetch.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
 
-from bot.clock import utcnow
 from bot.store.models import AccountFlag, Outbox
-from bot.store.sql import insert_ignore
+from bot.store.sql import insert_ignore, queue_outbox
+from bot.wechat import inbox
 from bot.wechat.api import WeChatAPIError
+from bot.wechat.deployment import Deployment
 from bot.wechat.split import MORE_HINT, take_pages
 
 log = logging.getLogger(__name__)
@@ -34,20 +26,11 @@ CUSTOM_QUOTA = 5  # customer-service messages allowed per user message
 HELD_PREFIX = "【您之前的问题，答复如下】\n"
 
 
-class OutboxService:
-    """Queue, push and hold outbound messages for one deployment (``services.db`` + ``services.gateway``)."""
+class Pusher:
+    """Pushes answers for one deployment (its database, clock and WeChat clients)."""
 
-    def __init__(self, services: Any) -> None:
-        self.services = services
-        self.db = services.db
-
-    def enqueue(self, *, appid: str, openid: str, kind: str, key: str,
-                payload: dict[str, Any], channel: str | None = None) -> bool:
-        """Queue a push unless ``key`` was queued before; True when this call queued it."""
-        with self.db.session() as session:
-            return insert_ignore(session, Outbox, appid=appid, openid=openid, kind=kind, idempotency_key=key,
-                                 payload=payload, channel=channel, status="pending", attempts=0,
-                                 next_attempt_at=utcnow(), created_at=utcnow())
+    def __init__(self, deployment: Deployment) -> None:
+        self.deployment, self.db = deployment, deployment.db
 
     def _claim(self, key: str) -> Outbox | None:
         """Move a pending row to ``sending`` atomically; None when another caller has it."""
@@ -59,21 +42,24 @@ class OutboxService:
             return session.scalars(select(Outbox).where(Outbox.idempotency_key == key)).one() if won else None
 
     def deliver_text(self, *, appid: str, openid: str, text: str, key: str, kind: str = "answer") -> str:
-        """Send ``text`` by customer-service messages now, exactly once per ``key``; else hold it."""
-        self.enqueue(appid=appid, openid=openid, kind=kind, key=key, payload={"text": text}, channel="custom")
+        """Send ``text`` by customer-service messages now, exactly once per ``key``; "sent" | "inbox" | "dup"."""
+        with self.db.session() as session:
+            queue_outbox(session, appid=appid, openid=openid, kind=kind, key=key, payload={"text": text},
+                         now=self.deployment.now(), channel="custom")
         row = self._claim(key)
         if row is None:
             return "dup"
         if self.pull_only(appid):
             return self._to_inbox(row, text, "pull mode")
         pages, rest = take_pages(text, CUSTOM_QUOTA)
+        gateway = self.deployment.gateway_for(appid)
         for index, page in enumerate(pages):
             try:
-                self.services.gateway.send_text(openid, page)
+                gateway.send_text(openid, page)
             except WeChatAPIError as exc:
                 unsent = [p.removesuffix(MORE_HINT) for p in pages[index:]] + [rest]
                 return self._push_failed(row, "\n\n".join(u for u in unsent if u), exc)
-        return self._finish(row, "sent", "custom", rest=rest)
+        return self._finish(row, rest)
 
     def _push_failed(self, row: Outbox, unsent: str, exc: WeChatAPIError) -> str:
         """Remember 48001 per account and keep whatever was not sent for the user's next message."""
@@ -89,33 +75,16 @@ class OutboxService:
                 status="inbox", channel="inbox", payload={"text": HELD_PREFIX + text}, last_error=reason))
         return "inbox"
 
-    def _finish(self, row: Outbox, status: str, channel: str, *, rest: str = "") -> str:
+    def _finish(self, row: Outbox, rest: str) -> str:
         """Mark the row sent; text beyond the quota waits in the inbox for "更多"."""
+        now = self.deployment.now()
         with self.db.session() as session:
             session.execute(update(Outbox).where(Outbox.id == row.id).values(
-                status=status, channel=channel, sent_at=utcnow()))
+                status="sent", channel="custom", sent_at=now))
             if rest:
-                self.hold(session, appid=row.appid, openid=row.openid, text=rest, key=row.idempotency_key + ":more")
-        return status
-
-    @staticmethod
-    def hold(session: Session, *, appid: str, openid: str, text: str, key: str, kind: str = "more") -> None:
-        """Put ``text`` in the user's inbox (delivered with their next reply)."""
-        insert_ignore(session, Outbox, appid=appid, openid=openid, kind=kind, idempotency_key=key,
-                      payload={"text": text}, channel="inbox", status="inbox", attempts=0,
-                      next_attempt_at=utcnow(), created_at=utcnow())
-
-    @staticmethod
-    def peek_inbox(session: Session, appid: str, openid: str) -> list[Outbox]:
-        """The user's held items, oldest first."""
-        query = select(Outbox).where(Outbox.appid == appid, Outbox.openid == openid, Outbox.status == "inbox")
-        return list(session.scalars(query.order_by(Outbox.id)))
-
-    @staticmethod
-    def mark_delivered(rows: list[Outbox]) -> None:
-        """Mark held items as delivered (in the caller's session)."""
-        for row in rows:
-            row.status, row.sent_at = "sent", utcnow()
+                inbox.hold(session, appid=row.appid, openid=row.openid, text=rest,
+                           key=row.idempotency_key + ":more", now=now)
+        return "sent"
 
     def pull_only(self, appid: str) -> bool:
         """Whether this account was found unable to push (48001): answers wait in the inbox."""
@@ -125,7 +94,8 @@ class OutboxService:
 
     def set_pull_only(self, appid: str, on: bool) -> None:
         """Remember (or forget) that the account may only answer passively."""
+        now = self.deployment.now()
         with self.db.session() as session:
-            insert_ignore(session, AccountFlag, appid=appid, key=PULL_ONLY, value="0", updated_at=utcnow())
+            insert_ignore(session, AccountFlag, appid=appid, key=PULL_ONLY, value="0", updated_at=now)
             session.execute(update(AccountFlag).where(AccountFlag.appid == appid, AccountFlag.key == PULL_ONLY)
-                            .values(value="1" if on else "0", updated_at=utcnow()))
+                            .values(value="1" if on else "0", updated_at=now))

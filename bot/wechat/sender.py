@@ -1,4 +1,4 @@
-"""The outbox dispatcher: picks a channel per push, respects quiet hours and daily caps, retries with backoff.
+"""The outbox sender: picks a channel per push, respects quiet hours and daily caps, retries with backoff.
 
 Channels, in order of preference: subscribe message (订阅通知) where the user accepted the kind's template,
 template message (模板消息) where one is configured for the kind, customer-service message inside the
@@ -18,6 +18,8 @@ from sqlalchemy.orm import Session
 
 from bot.store.models import Outbox, SubscribeGrant, User
 from bot.wechat.api import WeChatAPIError
+from bot.wechat.deployment import Deployment
+from bot.wechat.inbox import ANSWER_KINDS  # replies to the user's own question: outside the daily cap
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +27,6 @@ CS_WINDOW = timedelta(hours=48)
 CS_QUOTA = 5
 UNREACHABLE = {43004, 45015, 43101}  # not following / outside the 48 h window / subscription refused
 QUOTA = {45047, 45009}  # per-user or per-day API quota exhausted
-REPLY_KINDS = ("answer", "more")  # answers to the user's own question: not counted against the daily cap
 
 
 @dataclass
@@ -71,10 +72,10 @@ def quiet_until(now: datetime, spec: str, tz: ZoneInfo) -> datetime | None:
 
 
 class Dispatcher:
-    """Sends due outbox rows for one deployment (``services.settings/db/gateway``)."""
+    """Sends due outbox rows for one deployment (its settings, database and WeChat clients)."""
 
-    def __init__(self, services: Any) -> None:
-        self.services, self.settings, self.db = services, services.settings, services.db
+    def __init__(self, deployment: Deployment) -> None:
+        self.deployment, self.settings, self.db = deployment, deployment.settings, deployment.db
         self.tz = ZoneInfo(self.settings.timezone)
 
     def run(self, now: datetime, limit: int = 200) -> DispatchReport:
@@ -161,12 +162,12 @@ class Dispatcher:
 
     def _over_cap(self, session: Session, row: Outbox, now: datetime) -> bool:
         """Whether the user already got the daily cap of pushes today (local day)."""
-        if row.kind in REPLY_KINDS:
+        if row.kind in ANSWER_KINDS:
             return False
         midnight = datetime.combine(now.astimezone(self.tz).date(), time(0), tzinfo=self.tz)
         sent = session.scalar(select(func.count()).select_from(Outbox).where(
             Outbox.appid == row.appid, Outbox.openid == row.openid, Outbox.status == "sent",
-            Outbox.kind.not_in(REPLY_KINDS), Outbox.sent_at >= midnight)) or 0
+            Outbox.kind.not_in(ANSWER_KINDS), Outbox.sent_at >= midnight)) or 0
         return sent >= self.settings.daily_push_cap
 
     def _next_day(self, now: datetime) -> datetime:
@@ -177,7 +178,7 @@ class Dispatcher:
 
     def _deliver(self, row: Outbox, channel: str, template: str | None) -> None:
         """Call the gateway for one channel."""
-        gateway, text = self.services.gateway, str(row.payload.get("text", ""))
+        gateway, text = self.deployment.gateway_for(row.appid), str(row.payload.get("text", ""))
         if channel == "custom":
             gateway.send_text(row.openid, text)
         elif channel == "template":

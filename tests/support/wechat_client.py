@@ -19,9 +19,21 @@ Each ``send_*`` returns the passive reply as a list of texts: ``[]`` when the ap
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from bot.web.app import create_app
+from bot.wechat.testing.fakeapi import FakeWeChat
 from bot.wechat.testing.simulator import ACCOUNT, Simulator, new_aes_key, simulate, to_xml
 
 WeChatTestClient = Simulator
-wechat_client = simulate
+
+
+@contextmanager
+def wechat_client(services: Any, *, mode: str = "plain", fake: FakeWeChat | None = None) -> Iterator[Simulator]:
+    """The real app over ``services`` with a simulator talking to it (see the module docstring)."""
+    with simulate(services, app_factory=create_app, mode=mode, fake=fake) as client:
+        yield client
 
 __all__ = ["ACCOUNT", "WeChatTestClient", "new_aes_key", "to_xml", "wechat_client"]

@@ -12,8 +12,9 @@ from bot.clock import utcnow
 from bot.container import Container
 from bot.store.engine import Database
 from bot.store.models import AccessToken
+from bot.wechat import inbox
 from bot.wechat.api import ApiGateway, WeChatAPIError
-from bot.wechat.push import OutboxService
+from bot.wechat.push import Pusher
 from tests.support.env import make_settings
 from tests.support.wechat_fake import FakeWeChat
 
@@ -115,7 +116,7 @@ def test_errors_and_timeouts_become_wechat_api_errors(any_db: Database, tmp_path
 def test_outbox_delivers_exactly_once_per_key(any_db: Database, tmp_path: Path, fake: FakeWeChat) -> None:
     settings = make_settings(tmp_path / "data", wechat_api_base=fake.base_url)
     svc = Container(settings, any_db)
-    outbox = OutboxService(svc)
+    outbox = Pusher(svc)
     assert outbox.deliver_text(appid="wx_dev", openid="o1", text="答复", key="answer:1") == "sent"
     assert outbox.deliver_text(appid="wx_dev", openid="o1", text="答复", key="answer:1") == "dup"
     assert fake.texts("o1") == ["答复"]
@@ -123,11 +124,11 @@ def test_outbox_delivers_exactly_once_per_key(any_db: Database, tmp_path: Path, 
 
 def test_outbox_pushes_long_text_within_quota(any_db: Database, tmp_path: Path, fake: FakeWeChat) -> None:
     svc = Container(settings=make_settings(tmp_path / "data", wechat_api_base=fake.base_url), db=any_db)
-    outbox = OutboxService(svc)
+    outbox = Pusher(svc)
     text = "第一句比较长的说明文字，重复多次以超过限制。" * 600
     outbox.deliver_text(appid="wx_dev", openid="o1", text=text, key="answer:long")
     sent = fake.texts("o1")
     assert len(sent) == 5 and all(len(s.encode()) <= 2048 for s in sent)
     with svc.db.session() as session:
-        held = outbox.peek_inbox(session, "wx_dev", "o1")
+        held = inbox.peek(session, appid="wx_dev", openid="o1")
     assert len(held) == 1 and sent[-1].endswith("查看后续）")

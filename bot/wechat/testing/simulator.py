@@ -1,8 +1,9 @@
 """Play WeChat's server against the app: sign (and encrypt) messages, POST them, decode the replies.
 
-Used by ``kc chat`` and by the tests (``tests/wechat_client.py``). ``simulate(services)`` starts the real
-app in-process (fastapi TestClient) with its outbound API pointed at a local ``FakeWeChat``, so pushes
-are captured instead of reaching WeChat.
+Used by ``kc chat`` and by the tests (``tests/support/wechat_client.py``). ``simulate(container, app_factory=…)``
+starts the real app in-process (Starlette's TestClient) with its outbound API pointed at a local
+``FakeWeChat``, so pushes are captured instead of reaching WeChat. The caller passes the app factory
+(``bot.web.app.create_app``): this package sits below the web layer and never imports it.
 """
 
 from __future__ import annotations
@@ -12,11 +13,11 @@ import itertools
 import os
 import secrets
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from fastapi.testclient import TestClient
+from starlette.testclient import TestClient
 
 from bot.wechat.signing import callback_token, sign
 from bot.wechat.testing.fakeapi import FakeWeChat
@@ -153,17 +154,16 @@ def _prp() -> Any:
 
 
 @contextmanager
-def simulate(services: Any, *, mode: str = "plain", fake: FakeWeChat | None = None) -> Iterator[Simulator]:
-    """The real app over ``services``, a fake WeChat API it pushes to, and a client that talks to it."""
-    from bot.web.app import create_app
-
+def simulate(services: Any, *, app_factory: Callable[[Any], Any], mode: str = "plain",
+             fake: FakeWeChat | None = None) -> Iterator[Simulator]:
+    """The app ``app_factory(services)``, a fake WeChat API it pushes to, and a client that talks to it."""
     owned = fake is None
     fake = fake or FakeWeChat().start()
     services.settings.wechat_api_base = fake.base_url
     if mode != "plain" and len(services.settings.wechat_aes_key) != 43:
         services.settings.wechat_aes_key = new_aes_key()
     try:
-        with TestClient(create_app(services)) as http:
+        with TestClient(app_factory(services)) as http:
             client = Simulator(http, services, mode=mode, fake=fake)
             yield client
             client.drain()

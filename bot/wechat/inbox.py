@@ -1,0 +1,41 @@
+"""The in-chat inbox: outbox rows held for the user's next message (no push permitted, quota, "更多")."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.store.models import Outbox
+from bot.store.sql import queue_outbox
+
+ANSWER_KINDS = ("answer", "more")  # held replies to the user's own question (not notifications)
+
+
+def hold(session: Session, *, appid: str, openid: str, text: str, key: str, now: datetime,
+         kind: str = "more") -> None:
+    """Put ``text`` in the user's inbox (delivered with their next reply)."""
+    queue_outbox(session, appid=appid, openid=openid, kind=kind, key=key, payload={"text": text}, now=now,
+                 channel="inbox", status="inbox")
+
+
+def peek(session: Session, *, appid: str, openid: str) -> list[Outbox]:
+    """The user's held items, oldest first."""
+    query = select(Outbox).where(Outbox.appid == appid, Outbox.openid == openid, Outbox.status == "inbox")
+    return list(session.scalars(query.order_by(Outbox.id)))
+
+
+def mark_delivered(rows: list[Outbox], *, now: datetime) -> None:
+    """Mark held items as delivered (in the caller's session)."""
+    for row in rows:
+        row.status, row.sent_at = "sent", now
+
+
+def as_texts(held: list[Outbox]) -> list[str]:
+    """Held items as texts: answers as they are, notifications under a "您有 N 条新提醒" header."""
+    replies = [h.payload.get("text", "") for h in held if h.kind in ANSWER_KINDS]
+    notices = [h.payload.get("text", "") for h in held if h.kind not in ANSWER_KINDS]
+    if notices:
+        replies.append(f"【您有 {len(notices)} 条新提醒】\n" + "\n\n".join(notices))
+    return replies
