@@ -16,21 +16,25 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
+PORT ?= 8000
+
 run: $(STAMP)
-	$(BIN)/kc serve --host 127.0.0.1 --port 8000
+	$(BIN)/kc serve --host 127.0.0.1 --port $(PORT)
 
 test: $(STAMP)
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -n 2
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 bench: $(STAMP)
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 migration: $(STAMP)
-	$(BIN)/python scripts/regen_migration.py
+	$(BIN)/python scripts/new_migration.py $(MSG)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

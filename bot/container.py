@@ -126,9 +126,9 @@ def build_knowledge_base(settings: Settings) -> KnowledgeBase:
 
 def build_matcher(settings: Settings) -> Matcher:
     """A ``knowledge.matching.Matcher`` over the configured embedder and the data dir's Chroma store."""
+    from knowledge.chroma import make_client
     from knowledge.embeddings import load_embedder
     from knowledge.matching import Matcher
-    from knowledge.store import make_client
 
     embedder = load_embedder(settings.embedding_model)
     client = make_client(settings.data_dir, settings.chroma_url) if embedder.enabled else None

@@ -26,7 +26,6 @@ class Settings(BaseSettings):
     data_dir: Path = Path("./var")
     database_url: str | None = None
     chroma_url: str | None = None
-    redis_url: str | None = None
 
     wechat_token: str = ""
     wechat_appid: str = ""
@@ -45,7 +44,6 @@ class Settings(BaseSettings):
     llm_timeout: float = 8.0
 
     home_city: str = "襄阳"
-    default_region: str = "襄阳市"
     timezone: str = "Asia/Shanghai"
     draft_ttl_days: int = 7
     require_review: bool = True

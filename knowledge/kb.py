@@ -31,12 +31,13 @@ from knowledge.answer import (
     retrievers_agree,
     source_line,
 )
+from knowledge.chroma import make_client
 from knowledge.cities import PROVINCE, cities_in, in_province
 from knowledge.embeddings import Embedder, load_embedder
 from knowledge.ingest import Chunk, IngestError, expand_paths, parse_file
 from knowledge.lexical import expand
 from knowledge.retrieval import CANDIDATES, Fusion, Hit, LexicalIndex, Mode, Retriever
-from knowledge.store import ChunkStore, make_client
+from knowledge.store import ChunkStore
 
 log = logging.getLogger(__name__)
 MORE_CHARS = 500

@@ -7,11 +7,10 @@ bigrams (prefixed ``#``); bigrams make BM25 robust to word-segmentation differen
 from __future__ import annotations
 
 import logging
-import math
 import re
 import threading
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -103,34 +102,6 @@ def term_match(term: str, text: str) -> float:
         return 0.0
     share = sum(g in text for g in grams) / len(grams)
     return share if share >= 0.5 else 0.0
-
-
-class BM25:
-    """Okapi BM25 over pre-tokenised documents (k1=1.2, b=0.75)."""
-
-    def __init__(self, docs: Sequence[Sequence[str]], k1: float = 1.2, b: float = 0.75) -> None:
-        self.k1, self.b, self.n = k1, b, len(docs)
-        self.lengths = [len(doc) for doc in docs]
-        self.avg_len = (sum(self.lengths) / self.n) if self.n else 0.0
-        self.postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        for index, doc in enumerate(docs):
-            for term, tf in Counter(doc).items():
-                self.postings[term].append((index, tf))
-
-    def idf(self, term: str) -> float:
-        """Smoothed inverse document frequency (unseen terms get the maximum)."""
-        df = len(self.postings.get(term, ()))
-        return math.log(1 + (self.n - df + 0.5) / (df + 0.5))
-
-    def scores(self, query: Iterable[str]) -> list[float]:
-        """Score every document against a query's terms."""
-        out = [0.0] * self.n
-        for term in set(query):
-            idf = self.idf(term)
-            for index, tf in self.postings.get(term, ()):
-                norm = self.k1 * (1 - self.b + self.b * self.lengths[index] / (self.avg_len or 1))
-                out[index] += idf * tf * (self.k1 + 1) / (tf + norm)
-        return out
 
 
 class TypoCorrector:

@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Literal
 
+from knowledge.bm25 import BM25, Vocabulary, bm25_over_terms
 from knowledge.ingest import Chunk
-from knowledge.lexical import BM25, TypoCorrector, term_match, terms, words
+from knowledge.lexical import TypoCorrector, term_match, terms, words
 from knowledge.store import ChunkStore
 
 log = logging.getLogger(__name__)
@@ -40,10 +41,11 @@ class LexicalIndex:
 
     chunks: list[Chunk]
     bm25: BM25 = field(init=False)
+    vocab: Vocabulary = field(init=False)
     corrector: TypoCorrector = field(init=False)
 
     def __post_init__(self) -> None:
-        self.bm25 = BM25([terms(c.index_text) for c in self.chunks])
+        self.bm25, self.vocab = bm25_over_terms([terms(c.index_text) for c in self.chunks])
         corpus_words = {w for c in self.chunks for w in words(c.index_text) if len(w) >= 2}
         self.corrector = TypoCorrector(sorted(corpus_words))
         self.by_id = {c.id: i for i, c in enumerate(self.chunks)}
@@ -67,7 +69,7 @@ class LexicalIndex:
 
     def search(self, query_terms: Sequence[str], cities: list[str] | None, k: int) -> list[tuple[int, float]]:
         """Top-k (chunk index, BM25 score) among chunks of ``cities`` (all when None), score > 0."""
-        scores = self.bm25.scores(query_terms)
+        scores = self.bm25.scores(self.vocab.encode(query_terms, grow=False)).tolist()
         allowed = [i for i, c in enumerate(self.chunks) if cities is None or c.city in cities]
         ranked = sorted((i for i in allowed if scores[i] > 0), key=lambda i: -scores[i])
         return [(i, scores[i]) for i in ranked[:k]]

@@ -18,12 +18,12 @@ def _str(fields: dict[str, Any], name: str) -> str:
     return value if isinstance(value, str) else ""
 
 
-def created_at(fields: dict[str, Any]) -> datetime:
-    """``CreateTime`` as an aware datetime (now when missing or malformed)."""
+def created_at(fields: dict[str, Any], received: datetime) -> datetime:
+    """``CreateTime`` as an aware datetime (``received`` when missing or malformed)."""
     try:
         return datetime.fromtimestamp(int(_str(fields, "CreateTime")), UTC)
     except ValueError:
-        return datetime.now(UTC)
+        return received
 
 
 def _kind_and_text(fields: dict[str, Any]) -> tuple[str, str]:
@@ -38,7 +38,7 @@ def _kind_and_text(fields: dict[str, Any]) -> tuple[str, str]:
     return (msg_type if msg_type in KINDS else "unknown"), ""
 
 
-def to_incoming(fields: dict[str, Any], appid: str) -> Incoming:
+def to_incoming(fields: dict[str, Any], *, appid: str, received: datetime) -> Incoming:
     """Build the typed message handlers receive; unknown types become kind ``unknown``."""
     kind, text = _kind_and_text(fields)
     event = (_str(fields, "Event").lower() or None) if kind == "event" else None
@@ -50,7 +50,7 @@ def to_incoming(fields: dict[str, Any], appid: str) -> Incoming:
         event=event,
         event_key=_str(fields, "EventKey") or None,
         msg_id=_str(fields, "MsgId") or _str(fields, "MsgID") or None,
-        created_at=created_at(fields),
+        created_at=created_at(fields, received),
         raw=fields,
     )
 

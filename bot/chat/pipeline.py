@@ -89,7 +89,8 @@ class Pipeline:
     def handle(self, fields: dict[str, Any], started: float | None = None) -> str | None:
         """Answer one authenticated message; the passive reply text or None (``success``)."""
         deadline = (started or time.monotonic()) + self.budget
-        msg, key = to_incoming(fields, self.services.appid), dedup_key(fields)
+        msg = to_incoming(fields, appid=self.services.appid, received=self.services.now())
+        key = dedup_key(fields)
         inbound_id = self._claim(msg, key)
         if inbound_id is None:
             return self._await_first(msg.appid, key, deadline)

@@ -44,7 +44,7 @@ def check_chroma(svc: Container) -> Check:
     """Chroma is reachable (server heartbeat, or the embedded store opens)."""
     url = svc.settings.chroma_url
     try:
-        from knowledge.store import make_client
+        from knowledge.chroma import make_client
 
         client = make_client(svc.settings.data_dir, url)
         client.heartbeat()

@@ -284,20 +284,6 @@ class Outbox(Base):
     sent_at: Mapped[datetime | None]
 
 
-class KnowledgeDocument(Base):
-    """A document of the knowledge base (its chunks live in Chroma)."""
-
-    __tablename__ = "knowledge_documents"
-
-    doc: Mapped[str] = mapped_column(String(200), primary_key=True)
-    title: Mapped[str] = mapped_column(String(300))
-    path: Mapped[str | None] = mapped_column(Text)
-    city: Mapped[str | None] = mapped_column(String(32))
-    sha256: Mapped[str] = mapped_column(String(64))
-    chunks: Mapped[int] = mapped_column(Integer, default=0)
-    ingested_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
 class HandoffRequest(Base):
     """A user's request to talk to a liaison officer (转人工)."""
 

@@ -42,9 +42,6 @@ class WeChatGateway(Protocol):
     def send_text(self, openid: str, text: str) -> None:
         """Send a customer-service text message."""
 
-    def send_news(self, openid: str, articles: list[dict[str, str]]) -> None:
-        """Send a customer-service news message (title, description, url, picurl)."""
-
     def send_template(self, openid: str, template_id: str, data: dict[str, Any], url: str | None = None) -> None:
         """Send a template message (模板消息)."""
 
@@ -178,11 +175,6 @@ class ApiGateway:
     def send_text(self, openid: str, text: str) -> None:
         """Send a customer-service text message."""
         self._call(lambda: self.client.message.send_text(openid, text))
-
-    def send_news(self, openid: str, articles: list[dict[str, str]]) -> None:
-        """Send a customer-service news message."""
-        items = [{"description": "", "url": "", **a} for a in articles]
-        self._call(lambda: self.client.message.send_articles(openid, items))
 
     def send_template(self, openid: str, template_id: str, data: dict[str, Any], url: str | None = None) -> None:
         """Send a template message."""

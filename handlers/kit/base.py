@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -27,11 +27,11 @@ class Incoming:
     appid: str
     openid: str
     kind: str  # text | voice | image | location | link | video | event | unknown
+    created_at: datetime  # when the user sent it (WeChat's CreateTime)
     text: str = ""  # the user's words (text, or the voice recognition result)
     event: str | None = None  # subscribe | unsubscribe | CLICK | VIEW | SCAN | ... (lower-cased)
     event_key: str | None = None
     msg_id: str | None = None
-    created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     raw: dict[str, Any] = field(default_factory=dict)
 
 

@@ -9,9 +9,11 @@ from typing import Any
 
 import numpy as np
 
+from knowledge.bm25 import Vocabulary
+from knowledge.chroma import make_client
 from knowledge.embeddings import Embedder
 from knowledge.matching.cache import EmbeddingCache
-from knowledge.matching.lexical import CONCEPT_PREFIX, Tokenizer, Vocabulary
+from knowledge.matching.lexical import CONCEPT_PREFIX, Tokenizer
 from knowledge.matching.records import MatchRecord, Side, as_achievement, as_demand
 from knowledge.matching.scoring import (
     DEFAULT_THRESHOLD,
@@ -24,7 +26,7 @@ from knowledge.matching.scoring import (
 )
 from knowledge.matching.sides import SideIndex, TfidfSpaces, background_stats
 from knowledge.matching.thesaurus import Thesaurus, load_thesaurus
-from knowledge.matching.vectors import VectorStore, collection_name, open_chroma
+from knowledge.matching.vectors import VectorStore, collection_name
 
 ROLE = {"demand": "query", "achievement": "passage"}
 OTHER: dict[Side, Side] = {"demand": "achievement", "achievement": "demand"}
@@ -255,7 +257,7 @@ def _client(store_dir: str | Path | None) -> Any:
         import tempfile
 
         store_dir = tempfile.mkdtemp(prefix="kc-match-")
-    return open_chroma(Path(store_dir) / "chroma")
+    return make_client(Path(store_dir))
 
 
 def _rec_hash(rec: MatchRecord) -> str:

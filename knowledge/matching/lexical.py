@@ -1,12 +1,11 @@
 """Tokenisation (jieba words, CJK character bigrams, thesaurus concepts), a shared vocabulary, sparse BM25
-and sparse TF-IDF cosine spaces."""
+and sparse TF-IDF cosine spaces (BM25 and the vocabulary live in ``knowledge.bm25``)."""
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -124,58 +123,6 @@ class Tokenizer:
         terms = self.thesaurus.terms if self.thesaurus else ()
         words = (w.strip().lower() for w in _jieba(terms).lcut(text))
         return [w for w in words if len(w) >= 2 and _WORD_OK.match(w) and w not in STOPWORDS]
-
-
-@dataclass
-class Vocabulary:
-    """Token ↔ integer id, shared by both sides so their vectors live in one space."""
-
-    ids: dict[str, int] = field(default_factory=dict)
-
-    def encode(self, tokens: Sequence[str], grow: bool = True) -> np.ndarray:
-        """Token ids (unknown tokens are added, or dropped when ``grow`` is False)."""
-        if grow:
-            return np.fromiter((self.ids.setdefault(t, len(self.ids)) for t in tokens), dtype=np.int32)
-        return np.fromiter((self.ids[t] for t in tokens if t in self.ids), dtype=np.int32)
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-
-def count_matrix(rows: Sequence[np.ndarray], width: int) -> Any:
-    """A CSR term-frequency matrix from token-id arrays."""
-    from scipy import sparse
-
-    indptr = np.cumsum([0] + [len(r) for r in rows])
-    cols = np.concatenate(rows) if rows else np.zeros(0, np.int32)
-    data = np.ones(len(cols), dtype=np.float32)
-    tf = sparse.csr_matrix((data, cols, indptr), shape=(len(rows), width))
-    tf.sum_duplicates()
-    return tf
-
-
-class BM25:
-    """Okapi BM25 over a sparse matrix: one sparse product scores the whole corpus."""
-
-    def __init__(self, rows: Sequence[np.ndarray], width: int, k1: float = 1.2, b: float = 0.75) -> None:
-        from scipy import sparse
-
-        tf = count_matrix(rows, width).tocoo()
-        n = max(len(rows), 1)
-        lengths = np.asarray([len(r) for r in rows], dtype=np.float32)
-        df = np.bincount(tf.col, minlength=width).astype(np.float32)
-        idf = np.log(1.0 + (n - df + 0.5) / (df + 0.5)).astype(np.float32)
-        avg = max(float(lengths.mean()) if len(lengths) else 1.0, 1.0)
-        norm = k1 * (1 - b + b * lengths / avg)
-        weights = tf.data * (k1 + 1) / (tf.data + norm[tf.row]) * idf[tf.col]
-        self._matrix = sparse.csc_matrix((weights, (tf.row, tf.col)), shape=tf.shape, dtype=np.float32)
-
-    def scores(self, token_ids: np.ndarray) -> np.ndarray:
-        """BM25 score of every document for a query (query term repeats ignored)."""
-        cols = np.unique(token_ids[token_ids < self._matrix.shape[1]])
-        if not len(cols):
-            return np.zeros(self._matrix.shape[0], dtype=np.float32)
-        return np.asarray(self._matrix[:, cols].sum(axis=1), dtype=np.float32).ravel()
 
 
 def tfidf_rows(tf: Any, idf: np.ndarray) -> Any:

@@ -7,7 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from knowledge.matching.lexical import BM25, Vocabulary, count_matrix, smooth_idf, tfidf_rows
+from knowledge.bm25 import BM25, Vocabulary, count_matrix
+from knowledge.matching.lexical import smooth_idf, tfidf_rows
 from knowledge.matching.records import MatchRecord, Side
 from knowledge.matching.vectors import VectorStore
 

@@ -3,21 +3,11 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 BATCH = 2000
-
-
-def open_chroma(path: str | Path) -> Any:
-    """An embedded Chroma PersistentClient under ``path`` with telemetry off (imported lazily)."""
-    import chromadb
-    from chromadb.config import Settings
-
-    Path(path).mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(path), settings=Settings(anonymized_telemetry=False))
 
 
 def collection_name(side: str, model: str) -> str:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from knowledge.answer import ANSWER_TYPES, analyze
+from knowledge.bm25 import bm25_over_terms
 from knowledge.cities import cities_in, document_city, strip_places
-from knowledge.lexical import BM25, TypoCorrector, expand, key_words, term_match, terms, words
+from knowledge.lexical import TypoCorrector, expand, key_words, term_match, terms, words
 
 CORPUS = [
     "企业研发费用加计扣除政策，研发费用按实际发生额加计扣除，次年5月31日前办理汇算清缴。",
@@ -35,10 +36,12 @@ def test_query_terms_add_bigrams_of_content_words_only() -> None:
 
 
 def test_bm25_ranks_the_matching_document_first() -> None:
-    bm25 = BM25([terms(text) for text in CORPUS])
-    scores = bm25.scores(terms("志愿服务满多少小时能评星", query=True))
+    bm25, vocab = bm25_over_terms([terms(text) for text in CORPUS])
+    scores = bm25.scores(vocab.encode(terms("志愿服务满多少小时能评星", query=True), grow=False))
     assert max(range(len(CORPUS)), key=scores.__getitem__) == 2
-    assert bm25.idf("从未出现的词") > bm25.idf("#科技")
+    rare = next(t for t in terms(CORPUS[2]) if sum(t in terms(text) for text in CORPUS) == 1)
+    assert bm25.idf(vocab.ids[rare]) > bm25.idf(vocab.ids["#科技"])
+    assert len(vocab.encode(["从未出现的词"], grow=False)) == 0  # unseen query terms score nothing
 
 
 @pytest.mark.parametrize(("typo", "fixed"), [

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from knowledge.chroma import make_client
 from knowledge.embeddings import (
     Embedder,
     NoEmbedder,
@@ -21,7 +22,7 @@ from knowledge.embeddings import (
     load_embedder,
 )
 from knowledge.ingest import chunk_text
-from knowledge.store import ChunkStore, make_client
+from knowledge.store import ChunkStore
 
 DOC_A = "# 襄阳市创新券指南\n## 一、额度\n每家企业每年最多抵扣20万元。\n## 二、咨询\n电话0710-5550110。"
 DOC_B = "# 十堰市创新券指南\n## 一、额度\n每家企业每年最多抵扣10万元。\n## 二、咨询\n电话0719-5550210。"

@@ -58,7 +58,7 @@ class DirectBot:
     def send(self, openid: str, text: str) -> str:
         """One user message → the bot's replies joined by newlines."""
         conv = self.state(openid)
-        msg = Incoming(appid=self.services.appid, openid=openid, kind="text", text=text)
+        msg = Incoming(appid=self.services.appid, openid=openid, kind="text", text=text, created_at=self.now())
         with self.services.db.session() as session:  # one unit of work per message, like the pipeline
             ctx = make_context(self.services, session, appid=msg.appid, now=self.now())
             replies = self.router.dispatch(ctx, msg, conv)

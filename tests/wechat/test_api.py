@@ -34,12 +34,11 @@ def gateway(db: Database, tmp_path: Path, fake: FakeWeChat, **overrides: object)
 def test_every_call_goes_to_the_configured_base(any_db: Database, tmp_path: Path, fake: FakeWeChat) -> None:
     gw = gateway(any_db, tmp_path, fake)
     gw.send_text("o1", "你好")
-    gw.send_news("o1", [{"title": "活动", "url": "https://example.org/e"}])
     gw.send_template("o1", "TPL1", {"first": {"value": "提醒"}}, url="https://example.org")
     gw.send_subscribe("o1", "SUB1", {"thing1": {"value": "活动提醒"}})
     gw.create_menu({"button": [{"type": "click", "name": "帮助", "key": "KC_HELP"}]})
     kinds = [c.kind for c in fake.calls]
-    assert kinds == ["stable_token", "custom", "custom", "template", "subscribe", "menu"]
+    assert kinds == ["stable_token", "custom", "template", "subscribe", "menu"]
     assert fake.calls[0].body == {"grant_type": "client_credential", "appid": "wxgw", "secret": "s3cret",
                                   "force_refresh": False}
     assert fake.texts("o1") == ["你好"]

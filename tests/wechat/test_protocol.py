@@ -8,7 +8,6 @@ import time
 
 import pytest
 
-from bot.chat.incoming import dedup_key, to_incoming
 from bot.chat.ordering import KeyedLock
 from bot.wechat.signing import DEV_TOKEN, callback_token, sign, valid
 from bot.wechat.split import MORE_HINT, paginate, split_utf8, take_pages, utf8_len
@@ -48,28 +47,6 @@ def test_parse_rejects(body: bytes) -> None:
 def test_render_escapes_cdata_terminator() -> None:
     xml = render_text("o1", "gh", "a]]>b <x>&", now=1)
     assert parse_xml(xml)["Content"] == "a]]>b <x>&" and cdata("]]>") != "<![CDATA[]]>]]>"
-
-
-def test_incoming_text_voice_event_unknown() -> None:
-    base = {"ToUserName": "gh", "FromUserName": "o1", "CreateTime": "1700000000"}
-    text = to_incoming({**base, "MsgType": "text", "Content": "你好", "MsgId": "9"}, "wx")
-    assert (text.kind, text.text, text.msg_id, text.created_at.year) == ("text", "你好", "9", 2023)
-    voice = to_incoming({**base, "MsgType": "voice", "Recognition": "我要提需求。"}, "wx")
-    assert (voice.kind, voice.text, voice.raw["MsgType"]) == ("text", "我要提需求。", "voice")
-    assert to_incoming({**base, "MsgType": "voice"}, "wx").kind == "voice"
-    click = to_incoming({**base, "MsgType": "event", "Event": "CLICK", "EventKey": "KC_DEMAND"}, "wx")
-    assert (click.kind, click.event, click.event_key) == ("event", "click", "KC_DEMAND")
-    assert to_incoming({**base, "MsgType": "miniprogrampage"}, "wx").kind == "unknown"
-    assert to_incoming({**base, "CreateTime": "garbage", "MsgType": "text"}, "wx").created_at.tzinfo is not None
-
-
-def test_dedup_keys() -> None:
-    base = {"FromUserName": "o1", "CreateTime": "1700000000"}
-    assert dedup_key({**base, "MsgType": "text", "MsgId": "123"}) == "msg:123"
-    click = {**base, "MsgType": "event", "Event": "CLICK", "EventKey": "K"}
-    assert dedup_key(click) == "evt:o1:1700000000:CLICK:K" != dedup_key({**click, "EventKey": "L"})
-    view = {**base, "MsgType": "event", "Event": "VIEW", "EventKey": "https://x/" + "a" * 1000}
-    assert len(dedup_key(view)) <= 255 and dedup_key(view) != dedup_key({**view, "EventKey": "https://x/b"})
 
 
 def _random_text(rng: random.Random, size: int) -> str:
