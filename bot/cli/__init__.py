@@ -1,13 +1,10 @@
-"""The ``kc`` command. Each module of this package that defines ``app`` becomes a command group of its name."""
+"""The ``kc`` command: the top-level commands (``bot.cli.core``) and the command groups listed in ``GROUPS``."""
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
-
 import typer
 
-from bot.cli import core
+from bot.cli import achievements, chat, core, demands, events, jobs, kb, match, matches, outbox, wechat
 
 app = typer.Typer(
     help="科创助手命令行：启动服务、导入数据、查看问题库/项目库/活动、知识库与匹配。",
@@ -18,18 +15,13 @@ app = typer.Typer(
 core.register(app)
 
 
-def _add_groups() -> None:
-    """Mount every ``bot.cli.<name>`` module exposing ``app`` as ``kc <name>``."""
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        if info.name in {"core", "common"}:
-            continue
-        module = importlib.import_module(f"{__name__}.{info.name}")
-        group = getattr(module, "app", None)
-        if isinstance(group, typer.Typer):
-            app.add_typer(group, name=info.name.replace("_", "-"))
-
-
-_add_groups()
+GROUPS: tuple[tuple[str, typer.Typer], ...] = (
+    ("achievements", achievements.app), ("chat", chat.app), ("demands", demands.app), ("events", events.app),
+    ("jobs", jobs.app), ("kb", kb.app), ("match", match.app), ("matches", matches.app), ("outbox", outbox.app),
+    ("wechat", wechat.app),
+)
+for _name, _group in GROUPS:
+    app.add_typer(_group, name=_name)
 
 
 def main() -> None:

@@ -1,4 +1,4 @@
-"""The FastAPI application: health check, the WeChat webhook and (later) the console API."""
+"""The FastAPI application factory: the WeChat webhook (`bot.web.wechat`) and the health check."""
 
 from __future__ import annotations
 
