@@ -91,7 +91,7 @@ class Container:
             if isinstance(self._gateway, _Lazy):
                 from bot.wechat.api import ApiGateway
 
-                self._gateway = ApiGateway(self.settings, self.db)
+                self._gateway = ApiGateway(self.settings, self.db, self.clock)
             return self._gateway
 
     @property

@@ -6,10 +6,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 WECHAT_API_BASE = "https://api.weixin.qq.com"
+WeChatMode = Literal["plain", "compat", "safe"]
 PLACEHOLDERS = {"", "changeme", "change-me", "placeholder", "your-token", "your-secret", "xxx", "todo", "test"}
 
 
@@ -31,6 +32,8 @@ class Settings(BaseSettings):
     wechat_appid: str = ""
     wechat_secret: str = ""
     wechat_aes_key: str = ""
+    wechat_mode: WeChatMode | None = None  # 消息加解密方式; None = compat with an AES key, else plain
+    wechat_max_skew_seconds: int = Field(default=300, ge=1)  # signed timestamps older/newer than this → 403
     wechat_api_base: str = WECHAT_API_BASE
     wechat_timeout: float = 5.0
     max_body_bytes: int = 64 * 1024
@@ -57,6 +60,19 @@ class Settings(BaseSettings):
     scheduler: bool = True
     seed_samples: bool = True
 
+    @field_validator("wechat_mode", mode="before")
+    @classmethod
+    def _blank_mode(cls, value: object) -> object:
+        """An empty ``KC_WECHAT_MODE`` means the default."""
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @property
+    def resolved_wechat_mode(self) -> WeChatMode:
+        """The message mode in force: ``KC_WECHAT_MODE``, else compat with an AES key, else plain."""
+        if self.wechat_mode is not None:
+            return self.wechat_mode
+        return "compat" if self.wechat_aes_key else "plain"
+
     @property
     def appid(self) -> str:
         """The account key records are stored under (a development placeholder when unset)."""
@@ -79,6 +95,8 @@ class Settings(BaseSettings):
         missing = [name for name, value in needed.items() if value.strip().lower() in PLACEHOLDERS]
         if self.wechat_aes_key and len(self.wechat_aes_key) != 43:
             missing.append("KC_WECHAT_AES_KEY (must be 43 characters)")
+        elif self.resolved_wechat_mode != "plain" and not self.wechat_aes_key:
+            missing.append(f"KC_WECHAT_AES_KEY (required by KC_WECHAT_MODE={self.resolved_wechat_mode})")
         return missing
 
     def check_production(self) -> None:

@@ -10,8 +10,8 @@ import re
 import threading
 from typing import Any
 
+from bot.domain.achievements import AchievementInput, AlertTopic, submit_achievement
 from bot.domain.privacy import remember_contact
-from bot.domain.submissions import AchievementInput, submit_achievement
 from handlers.account import give_consent, has_consented
 from handlers.kit import forms, triage
 from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
@@ -138,15 +138,15 @@ FIELDS = (
 )
 
 
-def _alerts(values: dict[str, Any]) -> list[dict[str, Any]]:
-    """Interest rows for the researcher's alert choice."""
+def _alerts(values: dict[str, Any]) -> tuple[AlertTopic, ...]:
+    """The alert topics of the researcher's choice: none, the achievement's field, or what they named."""
     choice = values.get("alerts") or {"default": True}
     if choice.get("none"):
-        return []
+        return ()
     if choice.get("default"):
-        return [{"industry": values["field"], "keywords": list(values.get("keywords") or [])[:5]}]
+        return (AlertTopic(values["field"], tuple(values.get("keywords") or [])[:5]),)
     industries = choice.get("industries") or [None]
-    return [{"industry": i, "keywords": choice.get("keywords", [])} for i in industries]
+    return tuple(AlertTopic(i, tuple(choice.get("keywords", []))) for i in industries)
 
 
 def _submit(ctx: Context, msg: Incoming, values: dict[str, Any]) -> list[Reply]:
@@ -157,8 +157,8 @@ def _submit(ctx: Context, msg: Incoming, values: dict[str, Any]) -> list[Reply]:
         maturity=values["maturity"], ip=None if ip in (None, "无") else ip, keywords=list(values.get("keywords") or []),
         contact_name=values["contact_name"], contact_phone=values["contact_phone"], alerts=_alerts(values),
     )
-    row = submit_achievement(ctx.session, data=data, appid=msg.appid, openid=msg.openid, now=ctx.now)
-    remember_contact(ctx.session, appid=msg.appid, openid=msg.openid, name=data.contact_name, phone=data.contact_phone,
+    row = submit_achievement(ctx.session, data=data, appid=ctx.appid, openid=msg.openid, now=ctx.now)
+    remember_contact(ctx.session, appid=ctx.appid, openid=msg.openid, name=data.contact_name, phone=data.contact_phone,
                      company=data.institution, role="researcher")
     return [Reply(f"已收录到项目库，成果编号 {row.id}。\n有匹配的企业需求时会通知您，对接双方都同意后才交换联系方式。\n"
                   "可回复“我的信息”查看已登记的内容。")]

@@ -11,8 +11,8 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot.domain.demands import DemandInput, submit_demand
 from bot.domain.privacy import remember_contact
-from bot.domain.submissions import DemandInput, submit_demand
 from handlers.account import give_consent, has_consented
 from handlers.kit import forms, triage
 from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
@@ -85,9 +85,9 @@ def _submit(ctx: Context, msg: Incoming, values: dict[str, Any]) -> list[Reply]:
         budget=budget["text"], budget_raw=budget.get("raw"), budget_low_wan=budget.get("low"),
         budget_high_wan=budget.get("high"), contact_name=values["contact_name"], contact_phone=values["contact_phone"],
     )
-    demand = submit_demand(ctx.session, data=data, appid=msg.appid, openid=msg.openid, now=ctx.now,
+    demand = submit_demand(ctx.session, data=data, appid=ctx.appid, openid=msg.openid, now=ctx.now,
                            require_review=settings.require_review)
-    remember_contact(ctx.session, appid=msg.appid, openid=msg.openid, name=data.contact_name, phone=data.contact_phone,
+    remember_contact(ctx.session, appid=ctx.appid, openid=msg.openid, name=data.contact_name, phone=data.contact_phone,
                      company=data.company, role="enterprise")
     return [Reply(submitted_text(demand.id, settings.require_review))]
 

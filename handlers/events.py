@@ -2,17 +2,21 @@
 
 One flow, ``events``, with steps ``pick`` (a numbered list is on screen), ``contact`` (collecting name,
 phone and party for ``draft["event_id"]``), ``consent``, ``confirm`` (reusing a stored contact) and
-``cancel_pick`` (which registration to cancel). All capacity rules live in ``bot.domain.events.signup``.
+``cancel_pick`` (which registration to cancel). Every domain call runs in the message's unit of work
+(``ctx.session``); the sign-up rules live in ``bot.domain.events`` and the wording in ``bot.texts.events``.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
-from bot.domain.events import signup as svc
+from bot.domain.events import signup
+from bot.domain.events.queries import find_events, get_event, list_filter, my_registrations, upcoming_events
+from bot.domain.events.rules import closed_reason
+from bot.domain.events.subscriptions import subscribe
 from bot.domain.privacy import get_user, remember_contact
-from bot.store.models import Event
 from bot.texts import events as txt
 from handlers.account import give_consent, has_consented
 from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
@@ -26,6 +30,9 @@ from knowledge.extract import (
     is_cancel,
     is_negative,
 )
+
+if TYPE_CHECKING:
+    from bot.store.models import Event
 
 FLOW = "events"
 LIST_WORDS = re.compile(r"^(查看|看看|有什么|有哪些|近期|最近|近期的|最近的)?(.{0,8}的)?(科普活动|活动|讲座|培训)"
@@ -54,14 +61,19 @@ def _number(text: str) -> int | None:
 
 
 def _event(ctx: Context, event_id: str) -> Event | None:
-    """The event by id."""
-    return svc.get_event(ctx.session, event_id=event_id)
+    """The account's event by id."""
+    return get_event(ctx.session, appid=ctx.appid, event_id=event_id)
 
 
-def _matches(ctx: Context, msg: Incoming, text: str, among: list[str] | None = None) -> list[Event]:
+def _matches(ctx: Context, text: str, among: list[str] | None = None) -> list[Event]:
     """Events the text points at (optionally only those in ``among``), best first."""
-    found = svc.find_events(ctx.session, appid=msg.appid, text=text, now=ctx.now, limit=20)
+    found = find_events(ctx.session, appid=ctx.appid, text=text, now=ctx.now, limit=20)
     return [m.event for m in found if among is None or m.event.id in among]
+
+
+def _listing(ctx: Context, events: Sequence[Event]) -> list[tuple[Event, str | None]]:
+    """Each event with why it takes no sign-ups now (None when open), for the list texts."""
+    return [(event, closed_reason(event, ctx.now)) for event in events]
 
 
 # --- listing ------------------------------------------------------------------------------------
@@ -69,10 +81,10 @@ def _matches(ctx: Context, msg: Incoming, text: str, among: list[str] | None = N
 
 def show_list(ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> list[Reply]:
     """A numbered list of upcoming events, filtered by what the text names; remembered for a number reply."""
-    flt = svc.list_filter(ctx.session, appid=msg.appid, text=text, now=ctx.now)
-    events = svc.upcoming_events(ctx.session, appid=msg.appid, now=ctx.now, region=flt.region,
-                                 category=flt.category, date_range=flt.date_range, limit=10)
-    return _offer(ctx, conv, events, "、".join(flt.labels))
+    flt = list_filter(ctx.session, appid=ctx.appid, text=text, now=ctx.now)
+    events = upcoming_events(ctx.session, appid=ctx.appid, now=ctx.now, region=flt.region,
+                             category=flt.category, date_range=flt.date_range, limit=10)
+    return _offer(ctx, conv, events, txt.filter_text(flt.region, flt.category, flt.period))
 
 
 def _offer(ctx: Context, conv: ConversationState, events: list[Event], label: str = "",
@@ -81,7 +93,7 @@ def _offer(ctx: Context, conv: ConversationState, events: list[Event], label: st
     conv.flow, conv.step, conv.draft = FLOW, "pick", {**(facts or {}), "list": [e.id for e in events]}
     head = f"（{label}）" if label and events else ""
     tail = "\n也可以说“社区的”“谷城的”“下周的”筛选。" if events else ""
-    return [Reply(head + txt.events_list_text(events, ctx.now) + tail)]
+    return [Reply(head + txt.events_list_text(_listing(ctx, events)) + tail)]
 
 
 def pick(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | None:
@@ -91,10 +103,10 @@ def pick(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | 
     number = _number(text)
     if number is not None and 1 <= number <= len(shown):
         return start_signup(ctx, msg, conv, shown[number - 1], text="")
-    flt = svc.list_filter(ctx.session, appid=msg.appid, text=text, now=ctx.now)
+    flt = list_filter(ctx.session, appid=ctx.appid, text=text, now=ctx.now)
     if not flt.empty and not SIGNUP.search(text) and len(text) <= 12:
         return show_list(ctx, msg, conv, text)
-    chosen = _matches(ctx, msg, text, shown) if _about_events(text) else []
+    chosen = _matches(ctx, text, shown) if _about_events(text) else []
     if chosen:
         return start_signup(ctx, msg, conv, chosen[0].id, text=text)
     conv.clear_flow()
@@ -109,26 +121,17 @@ def _about_events(text: str) -> bool:
 # --- sign-up ------------------------------------------------------------------------------------
 
 
-def _closed_reason(event: Event, ctx: Context) -> svc.Refusal | None:
-    """Why nobody can sign up now, if so."""
-    if event.status == "cancelled":
-        return svc.Refusal.CANCELLED
-    if event.start <= ctx.now:
-        return svc.Refusal.STARTED
-    if event.status == "closed":
-        return svc.Refusal.CLOSED
-    return svc.Refusal.DEADLINE_PASSED if event.signup_deadline <= ctx.now else None
-
-
 def start_signup(ctx: Context, msg: Incoming, conv: ConversationState, event_id: str, text: str) -> list[Reply]:
     """Show the event's details and start collecting the contact (keeping facts already given)."""
     event = _event(ctx, event_id)
-    assert event is not None
-    details = txt.event_details_text(event, ctx.now)
-    refusal = _closed_reason(event, ctx)
-    if refusal is not None:
+    if event is None:
         conv.clear_flow()
-        return [Reply(details), Reply(svc.refusal_text(refusal, event))]
+        return [Reply(txt.refusal_text("not_found", None))]
+    closed = closed_reason(event, ctx.now)
+    details = txt.event_details_text(event, closed)
+    if closed is not None:
+        conv.clear_flow()
+        return [Reply(details), Reply(txt.refusal_text(closed, event))]
     kept = {k: v for k, v in conv.draft.items() if k in ("name", "phone", "company", "party_size", "companions")}
     conv.flow, conv.step, conv.draft = FLOW, "contact", {**kept, "event_id": event.id}
     _merge(conv.draft, text)
@@ -160,7 +163,7 @@ def _bare_name(text: str, draft: dict[str, Any]) -> str | None:
 
 def _stored_contact(ctx: Context, msg: Incoming) -> tuple[str | None, str | None]:
     """The name and phone the user gave before (only kept after consent)."""
-    user = get_user(ctx.session, appid=msg.appid, openid=msg.openid)
+    user = get_user(ctx.session, appid=ctx.appid, openid=msg.openid)
     return (user.name, user.phone) if user and user.consent_at else (None, None)
 
 
@@ -181,11 +184,9 @@ def _next(ctx: Context, msg: Incoming, conv: ConversationState, event: Event) ->
 
 def _summary(draft: dict[str, Any], event: Event) -> str:
     """The sign-up as collected so far, for the user to check."""
-    party = f"{draft.get('party_size') or 1}人"
-    if draft.get("companions"):
-        party += f"（同行：{'、'.join(draft['companions'])}）"
-    company = f"，{draft['company']}" if draft.get("company") else ""
-    return f"报名“{event.title}”：{draft['name']} {draft['phone']}{company}，{party}。"
+    return txt.signup_summary_text(event.title, name=draft["name"], phone=draft["phone"],
+                                   company=draft.get("company"), party_size=int(draft.get("party_size") or 1),
+                                   companions=tuple(draft.get("companions") or ()))
 
 
 def _ask_contact(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply]:
@@ -207,14 +208,14 @@ def _ask_contact(ctx: Context, msg: Incoming, conv: ConversationState) -> list[R
 def sign_up(ctx: Context, msg: Incoming, conv: ConversationState, event: Event) -> list[Reply]:
     """Register with the collected facts and report confirmed / waitlisted / refused."""
     d = conv.draft
-    result = svc.register(ctx.session, appid=msg.appid, event_id=event.id, openid=msg.openid, name=d["name"],
-                          phone=d["phone"], party_size=int(d.get("party_size") or 1),
-                          companions=tuple(d.get("companions") or ()), company=d.get("company"), now=ctx.now)
+    result = signup.register(ctx.session, appid=ctx.appid, event_id=event.id, openid=msg.openid, name=d["name"],
+                             phone=d["phone"], party_size=int(d.get("party_size") or 1),
+                             companions=tuple(d.get("companions") or ()), company=d.get("company"), now=ctx.now)
     conv.clear_flow()
-    if result.ok:
-        remember_contact(ctx.session, appid=msg.appid, openid=msg.openid, name=d["name"], phone=d["phone"],
+    if result.ok:  # the same unit of work: the registration and the remembered contact commit together
+        remember_contact(ctx.session, appid=ctx.appid, openid=msg.openid, name=d["name"], phone=d["phone"],
                          company=d.get("company"), role="resident")
-    return [Reply(result.message)]
+    return [Reply(txt.signup_reply(result))]
 
 
 def continue_signup(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | None:
@@ -224,7 +225,7 @@ def continue_signup(ctx: Context, msg: Incoming, conv: ConversationState) -> lis
     if event is None:
         conv.clear_flow()
         return None
-    if SWITCH.search(text) and (other := _matches(ctx, msg, text)) and other[0].id != event.id:
+    if SWITCH.search(text) and (other := _matches(ctx, text)) and other[0].id != event.id:
         return start_signup(ctx, msg, conv, other[0].id, text=text)
     before = dict(conv.draft)
     _merge(conv.draft, text)
@@ -234,20 +235,26 @@ def continue_signup(ctx: Context, msg: Incoming, conv: ConversationState) -> lis
         return [Reply("好的，本次没有报名。需要时发送“科普活动”查看活动。")]
     if conv.step == "consent" and is_affirmative(text):
         give_consent(ctx, msg)
-    if not changed and conv.step == "contact" and not _mentions(ctx, msg, text, event):
-        if len(text) <= 12:
+    if not changed and not _on_topic(ctx, conv, text, event):
+        if conv.step == "contact" and len(text) <= 12:
             return _ask_contact(ctx, msg, conv)
-        _leave(conv)
-        return None
-    if conv.step == "confirm" and not is_affirmative(text) and not changed:
         _leave(conv)
         return None
     return _next(ctx, msg, conv, event)
 
 
-def _mentions(ctx: Context, msg: Incoming, text: str, event: Event) -> bool:
+def _on_topic(ctx: Context, conv: ConversationState, text: str, event: Event) -> bool:
+    """Whether a message that added nothing still belongs to the sign-up (else another handler answers it)."""
+    if conv.step == "contact":
+        return _mentions(ctx, text, event)
+    if conv.step == "confirm":
+        return is_affirmative(text)
+    return True
+
+
+def _mentions(ctx: Context, text: str, event: Event) -> bool:
     """Whether the text points at the event being signed up for ("对，就是教用AED的那个")."""
-    return is_affirmative(text) or event.id in [e.id for e in _matches(ctx, msg, text)[:3]]
+    return is_affirmative(text) or event.id in [e.id for e in _matches(ctx, text)[:3]]
 
 
 def _leave(conv: ConversationState) -> None:
@@ -260,15 +267,15 @@ def _leave(conv: ConversationState) -> None:
 
 def my_regs(ctx: Context, msg: Incoming) -> list[Reply]:
     """The user's active registrations with check-in codes."""
-    views = svc.my_registrations(ctx.session, appid=msg.appid, openid=msg.openid, now=ctx.now)
+    views = my_registrations(ctx.session, appid=ctx.appid, openid=msg.openid, now=ctx.now)
     return [Reply(txt.my_registrations_text(views))]
 
 
 def cancel_request(ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> list[Reply]:
     """Cancel the named (or only) registration; ask which when there are several."""
-    views = svc.my_registrations(ctx.session, appid=msg.appid, openid=msg.openid, now=ctx.now)
+    views = my_registrations(ctx.session, appid=ctx.appid, openid=msg.openid, now=ctx.now)
     ids = [v.event_id for v in views]
-    named = _matches(ctx, msg, text, ids) if SIGNUP.sub("", CANCEL_REG.sub("", text)).strip() else []
+    named = _matches(ctx, text, ids) if SIGNUP.sub("", CANCEL_REG.sub("", text)).strip() else []
     if not views:
         return [Reply("您目前没有报名的活动，无需取消。")]
     if len(views) == 1 or named:
@@ -281,8 +288,8 @@ def cancel_request(ctx: Context, msg: Incoming, conv: ConversationState, text: s
 def do_cancel(ctx: Context, msg: Incoming, conv: ConversationState, event_id: str) -> list[Reply]:
     """Cancel one registration and say so."""
     conv.clear_flow()
-    result = svc.cancel(ctx.session, appid=msg.appid, event_id=event_id, openid=msg.openid, now=ctx.now)
-    return [Reply(result.message)]
+    result = signup.cancel(ctx.session, appid=ctx.appid, event_id=event_id, openid=msg.openid, now=ctx.now)
+    return [Reply(txt.cancel_reply(result))]
 
 
 def cancel_pick(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | None:
@@ -291,18 +298,17 @@ def cancel_pick(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Re
     number = _number(msg.text)
     if number is not None and 1 <= number <= len(ids):
         return do_cancel(ctx, msg, conv, ids[number - 1])
-    named = _matches(ctx, msg, msg.text, ids)
+    named = _matches(ctx, msg.text, ids)
     if named:
         return do_cancel(ctx, msg, conv, named[0].id)
     conv.clear_flow()
     return [Reply("好的，没有取消任何报名。")] if is_cancel(msg.text) or is_negative(msg.text) else None
 
 
-def subscribe(ctx: Context, msg: Incoming, text: str) -> list[Reply]:
+def subscribe_request(ctx: Context, msg: Incoming, text: str) -> list[Reply]:
     """Subscribe to announcements of new events of the region/category the text names."""
-    flt = svc.list_filter(ctx.session, appid=msg.appid, text=text, now=ctx.now)
-    added = svc.subscribe(ctx.session, appid=msg.appid, openid=msg.openid, region=flt.region,
-                          category=flt.category)
+    flt = list_filter(ctx.session, appid=ctx.appid, text=text, now=ctx.now)
+    added = subscribe(ctx.session, appid=ctx.appid, openid=msg.openid, region=flt.region, category=flt.category)
     what = "、".join(x for x in (flt.region, flt.category) if x) or "全部"
     if not added:
         return [Reply(f"您已经订阅过{what}活动了，有新活动会通知您。")]
@@ -314,7 +320,7 @@ def subscribe(ctx: Context, msg: Incoming, text: str) -> list[Reply]:
 
 def signup_request(ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> list[Reply] | None:
     """"报名 E04" / "那个心肺复苏的培训还能报不": the event meant, or candidates to choose from."""
-    found = _matches(ctx, msg, text)
+    found = _matches(ctx, text)
     facts: dict[str, Any] = {}
     _merge(facts, text)
     if len(found) == 1:
@@ -335,7 +341,7 @@ def route(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] |
     if CANCEL_REG.search(text):
         return cancel_request(ctx, msg, conv, text)
     if SUBSCRIBE.search(text):
-        return subscribe(ctx, msg, text)
+        return subscribe_request(ctx, msg, text)
     if SIGNUP.search(text) and (EVENT_NOUN.search(text) or REFER.search(text)):
         return signup_request(ctx, msg, conv, text)
     if LIST_WORDS.search(text):

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 
-from bot.domain.matches.lifecycle import my_matches, respond
-from bot.domain.matches.review import DECLINE_REASONS, MatchFlowError
+from bot.domain.errors import DomainError
+from bot.domain.matches.lifecycle import DECLINE_REASONS, my_matches, respond
+from bot.texts import matches as txt
 from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
 
-ANSWER = re.compile(r"^\s*(感兴趣|有兴趣|有意向|不合适|不感兴趣|没兴趣)\s*[:：,，]?\s*([DdAa]\d+)\s*(.*)$", re.S)
+INTERESTED = ("感兴趣", "有兴趣", "有意向")
+ANSWER = re.compile(rf"^\s*({'|'.join(INTERESTED)}|不合适|不感兴趣|没兴趣)\s*[:：,，]?\s*([DdAa]\d+)\s*(.*)$", re.S)
 MINE = re.compile(r"^\s*(我的匹配|匹配结果|查看匹配)\s*$")
 
 
@@ -17,28 +19,23 @@ def handle_answer(ctx: Context, msg: Incoming, conv: ConversationState) -> list[
     found = ANSWER.match(msg.text or "")
     if not found:
         return None
-    word, other_id, reason = found.groups()
-    interested = word in ("感兴趣", "有兴趣", "有意向")
-    if not interested and not reason.strip():
-        return [Reply(f"请说一下原因，例如：不合适 {other_id.upper()} 阶段不符\n可选：{'、'.join(DECLINE_REASONS)}")]
+    word, other_id, reason = found.group(1), found.group(2).upper(), found.group(3).strip()
+    interested = word in INTERESTED
+    if not interested and not reason:
+        return [Reply(txt.decline_reason_prompt(other_id, DECLINE_REASONS))]
     try:
-        text = respond(ctx.services.db, appid=msg.appid, openid=msg.openid, other_id=other_id,
-                       interested=interested, reason=reason.strip(), now=ctx.now)
-    except MatchFlowError as exc:
-        text = str(exc)
-    return [Reply(text)]
+        answer = respond(ctx.session, appid=ctx.appid, openid=msg.openid, other_id=other_id,
+                         interested=interested, reason=reason, now=ctx.now)
+    except DomainError as exc:
+        return [Reply(txt.refusal_text(exc))]
+    return [Reply(txt.answer_text(answer))]
 
 
 def handle_mine(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | None:
-    """List the user's matches with their state."""
+    """List the user's matches, best first, with their state."""
     if not MINE.match(msg.text or ""):
         return None
-    views = my_matches(ctx.services.db, appid=msg.appid, openid=msg.openid)
-    if not views:
-        return [Reply("您暂时还没有匹配记录。发布需求或登记成果后，我们会为您推荐合适的对象。")]
-    lines = [f"{i}. {v.achievement_id if v.my_side == 'demand' else v.demand_id}「{v.title}」：{v.label}"
-             for i, v in enumerate(views[:10], start=1)]
-    return [Reply("您的匹配：\n" + "\n".join(lines) + "\n回复“感兴趣 编号”或“不合适 编号 原因”。")]
+    return [Reply(txt.my_matches_text(my_matches(ctx.session, appid=ctx.appid, openid=msg.openid)))]
 
 
 def register(router: Router) -> None:

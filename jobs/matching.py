@@ -1,4 +1,4 @@
-"""Matching jobs: the daily digest of matches not alerted yet."""
+"""Matching jobs: matching of new records, and the daily digest of matches not alerted yet."""
 
 from __future__ import annotations
 
@@ -13,9 +13,12 @@ if TYPE_CHECKING:
 
 def match_digest(*, container: Container, now: datetime) -> int:
     """Queue alerts for live matches whose sides were not alerted yet; returns how many were queued."""
-    return digest(container.db, now=now)
+    with container.db.session() as session:
+        return digest(session, appid=container.appid, now=now)
 
 
 def match_new(*, container: Container, now: datetime) -> dict[str, int]:
     """Match newly published demands and newly registered achievements and queue their alerts."""
-    return match_new_records(container.db, container.matcher, now=now)
+    matcher = container.matcher  # built (and synced) in its own unit of work before this one opens
+    with container.db.session() as session:
+        return match_new_records(session, matcher=matcher, appid=container.appid, now=now)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from jobs.drafts import expire_drafts
 from jobs.events import event_announcements, event_reminders, event_waitlist_expiry
+from jobs.inbound import recover_inbound
 from jobs.matching import match_digest, match_new
 from jobs.outbox import outbox_dispatch
 
@@ -36,6 +37,8 @@ class JobSpec:
 JOBS: tuple[JobSpec, ...] = (
     JobSpec("outbox_dispatch", outbox_dispatch, {"trigger": "interval", "seconds": 30},
             "发送到期的推送（选择渠道、免打扰、每日上限、失败重试）"),
+    JobSpec("inbound_recovery", recover_inbound, {"trigger": "interval", "seconds": 30},
+            "接管处理中途崩溃的消息：重新计算答复并推送一次（或致歉）"),
     JobSpec("draft_expiry", expire_drafts, {"trigger": "interval", "minutes": 30},
             "清理超过保留期的未提交草稿（用户回来时会收到提示）"),
     JobSpec("match_new", match_new, {"trigger": "interval", "minutes": 2},

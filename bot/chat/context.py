@@ -14,4 +14,4 @@ def make_context(container: Container, session: Session, *, appid: str, now: dat
     """The context of one message: its transaction, the account, the clock and the lazily built engines."""
     return Context(now=now or container.now(), appid=appid, session=session, settings=container.settings,
                    knowledge_source=lambda: container.kb, matching_source=lambda: container.matcher,
-                   router=container.router, services=container)
+                   router=container.router)

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import threading
 from collections import deque
+from datetime import datetime
 from types import TracebackType
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.clock import utcnow
 from bot.store.models import Conversation
 from bot.store.sql import insert_ignore
 
@@ -66,9 +66,9 @@ class KeyedLock:
             return len(self._queues)
 
 
-def lock_conversation(session: Session, appid: str, openid: str) -> Conversation:
+def lock_conversation(session: Session, appid: str, openid: str, now: datetime) -> Conversation:
     """The user's conversation row (created if new), locked ``FOR UPDATE`` until the session commits."""
-    insert_ignore(session, Conversation, appid=appid, openid=openid, state={}, version=0, updated_at=utcnow())
+    insert_ignore(session, Conversation, appid=appid, openid=openid, state={}, version=0, updated_at=now)
     if session.get_bind().dialect.name == "sqlite":
         session.commit()  # never hold SQLite's single write lock while a handler runs
     query = select(Conversation).where(Conversation.appid == appid, Conversation.openid == openid)

@@ -4,7 +4,12 @@
 reply text (None means WeChat's ``success``: no message). The handler runs in a worker thread; the
 request waits for it until the reply budget is spent. In time, the conversation state, the reply and an
 audit row are committed before the reply is returned. Over budget, the request answers ``success`` (or,
-on pull-only accounts, a short placeholder) and the worker pushes the finished answer exactly once.
+on pull-only accounts, a short placeholder) and the worker pushes the finished answer exactly once: the
+answer is queued in the outbox in the same transaction as the state, then sent.
+
+Crash safety (``bot.chat.claims``): the worker owns the delivery's row under a lease it renews; if it
+dies, WeChat's retry of the MsgId (or ``recover``, run by the scheduler and at start-up) takes the row
+over and answers it, and the dead worker's half-done turn left nothing behind (it never committed).
 """
 
 from __future__ import annotations
@@ -13,17 +18,18 @@ import logging
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from bot.chat.claims import OPEN, Claim, Claims, new_owner_id
 from bot.chat.context import make_context
 from bot.chat.incoming import dedup_key, to_incoming
 from bot.chat.ordering import KeyedLock, lock_conversation
 from bot.domain import audit, users
-from bot.store.models import Conversation, InboundMessage
-from bot.store.sql import insert_ignore
+from bot.store.models import Conversation
+from bot.store.sql import queue_outbox
 from bot.wechat import inbox
 from bot.wechat.push import Pusher
 from bot.wechat.split import take_pages
@@ -36,6 +42,7 @@ PULL_PLACEHOLDER = "您的问题需要多一点时间处理，请稍后发送任
 FETCH_WORDS = {"更多", "继续", "结果", "获取", "查看结果"}
 POLL_SECONDS = 0.05
 COMMIT_GRACE_SECONDS = 10.0
+LEASE = timedelta(seconds=8)  # a worker renews every LEASE/4; past it a retry or the recovery job takes over
 
 
 @dataclass
@@ -46,6 +53,7 @@ class Job:
     inbound_id: int
     state: str = "waiting"  # waiting → passive (request returns it) | deferred (worker pushes it)
     reply: str | None = None
+    lost: bool = False  # another worker took the delivery over: this one must not answer
     done: threading.Event = field(default_factory=threading.Event)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -74,12 +82,15 @@ def reply_text(replies: list[Reply]) -> str:
 class Pipeline:
     """Answers inbound messages for one process; safe to share between request threads."""
 
-    def __init__(self, services: Any) -> None:
+    def __init__(self, services: Any, *, owner: str | None = None, lease: timedelta = LEASE) -> None:
         self.services = services
+        self.claims = Claims(services.db, owner=owner or new_owner_id(), lease=lease)
         self.locks = KeyedLock()
         self.outbox = Pusher(services)
         self._workers: set[threading.Thread] = set()
+        self._inflight: set[int] = set()
         self._workers_lock = threading.Lock()
+        self._keeper: threading.Thread | None = None
 
     @property
     def budget(self) -> float:
@@ -89,39 +100,37 @@ class Pipeline:
     def handle(self, fields: dict[str, Any], started: float | None = None) -> str | None:
         """Answer one authenticated message; the passive reply text or None (``success``)."""
         deadline = (started or time.monotonic()) + self.budget
-        msg = to_incoming(fields, appid=self.services.appid, received=self.services.now())
-        key = dedup_key(fields)
-        inbound_id = self._claim(msg, key)
+        now = self.services.now()
+        msg, key = to_incoming(fields, appid=self.services.appid, received=now), dedup_key(fields)
+        inbound_id = self.claims.claim(appid=msg.appid, key=key, openid=msg.openid, kind=msg.event or msg.kind,
+                                       fields=fields, now=now)
         if inbound_id is None:
             return self._await_first(msg.appid, key, deadline)
-        job = Job(msg, inbound_id)
-        ticket = self.locks.ticket(f"{msg.appid}:{msg.openid}")
-        self._spawn(lambda: self._work(job, ticket), name=f"kc-msg-{inbound_id}")
+        return self._run(Job(msg, inbound_id), deadline)
+
+    def _run(self, job: Job, deadline: float) -> str | None:
+        """Answer ``job`` in a worker thread, waiting for it until ``deadline``."""
+        ticket = self.locks.ticket(f"{job.msg.appid}:{job.msg.openid}")
+        self._spawn(lambda: self._work(job, ticket), name=f"kc-msg-{job.inbound_id}")
         return self._await_job(job, deadline)
 
-    def _claim(self, msg: Incoming, key: str) -> int | None:
-        """Claim the dedup key in the database; the new row id, or None for a redelivery."""
-        with self.services.db.session() as session:
-            claimed = insert_ignore(
-                session, InboundMessage, appid=msg.appid, dedup_key=key, openid=msg.openid,
-                msg_type=(msg.event or msg.kind)[:32], status="processing", replies=[], received_at=self.services.now())
-            if not claimed:
-                return None
-            query = select(InboundMessage.id).where(InboundMessage.appid == msg.appid, InboundMessage.dedup_key == key)
-            return session.scalar(query)
-
     def _await_first(self, appid: str, key: str, deadline: float) -> str | None:
-        """A redelivery: wait for the first attempt's stored reply (never run the handler again)."""
-        query = select(InboundMessage.status, InboundMessage.replies).where(
-            InboundMessage.appid == appid, InboundMessage.dedup_key == key)
+        """A redelivery: the first attempt's stored reply; take the delivery over if its worker died."""
         while True:
-            with self.services.db.session() as session:
-                status, replies = session.execute(query).one()
-            if status != "processing":
-                return replies[0] if replies else None
+            claim = self.claims.look(appid=appid, key=key)
+            if claim.status not in OPEN or claim.finished or (claim.status == "deferred" and not self._lapsed(claim)):
+                return claim.replies[0] if claim.replies else None
+            if self._lapsed(claim) and (fields := self.claims.take_over(claim.id, now=self.services.now())):
+                log.warning("took over inbound %s from a worker that stopped answering", claim.id)
+                msg = to_incoming(fields, appid=appid, received=self.services.now())
+                return self._run(Job(msg, claim.id), deadline)
             if time.monotonic() >= deadline:
                 return None
             time.sleep(POLL_SECONDS)
+
+    def _lapsed(self, claim: Claim) -> bool:
+        """Whether the claim's owner stopped renewing its lease."""
+        return claim.lease_until is not None and claim.lease_until < self.services.now()
 
     def _await_job(self, job: Job, deadline: float) -> str | None:
         """Wait for the worker until the deadline; then hand the answer over to the push path."""
@@ -131,10 +140,21 @@ class Pipeline:
             job.done.wait(COMMIT_GRACE_SECONDS)  # the worker is committing a passive answer
             return job.reply
         placeholder = PULL_PLACEHOLDER if self.outbox.pull_only(job.msg.appid) else None
-        with self.services.db.session() as session:
-            session.execute(update(InboundMessage).where(InboundMessage.id == job.inbound_id)
-                            .values(status="deferred", replies=[placeholder] if placeholder else []))
+        self.claims.set_status(job.inbound_id, status="deferred", replies=[placeholder] if placeholder else [])
         return placeholder
+
+    def recover(self, limit: int = 50) -> int:
+        """Answer deliveries whose worker died (lease expired, no retry came); returns how many were taken."""
+        taken = 0
+        for row_id in self.claims.expired(now=self.services.now(), limit=limit):
+            fields = self.claims.take_over(row_id, now=self.services.now())
+            if not fields:
+                continue
+            job = Job(to_incoming(fields, appid=self.services.appid, received=self.services.now()), row_id)
+            job.abandon()  # nobody waits: the answer is pushed
+            self._work(job, self.locks.ticket(f"{job.msg.appid}:{job.msg.openid}"))
+            taken += 1
+        return taken
 
     def _spawn(self, target: Any, name: str) -> None:
         """Run ``target`` in a tracked daemon thread."""
@@ -161,24 +181,49 @@ class Pipeline:
             workers[0].join(max(0.0, end - time.monotonic()))
         return False
 
+    def _track(self, inbound_id: int, on: bool) -> None:
+        """Add or drop a delivery from the leases this worker renews (the keeper runs while any is open)."""
+        with self._workers_lock:
+            (self._inflight.add if on else self._inflight.discard)(inbound_id)
+            if on and (self._keeper is None or not self._keeper.is_alive()):
+                self._keeper = threading.Thread(target=self._keep_leases, name="kc-lease-keeper", daemon=True)
+                self._keeper.start()
+
+    def _keep_leases(self) -> None:
+        """Renew the leases of open deliveries every quarter lease, until none is open."""
+        while True:
+            time.sleep(self.claims.lease.total_seconds() / 4)
+            with self._workers_lock:
+                ids = sorted(self._inflight)
+                if not ids:
+                    self._keeper = None
+                    return
+            try:
+                self.claims.renew(ids, now=self.services.now())
+            except Exception:  # a database hiccup: try again next round
+                log.exception("could not renew inbound leases")
+
     def _work(self, job: Job, ticket: Any) -> None:
         """Worker: in the user's turn, answer and deliver; never let an exception reach the user."""
+        self._track(job.inbound_id, True)
         try:
             with ticket:
                 self._answer(job)
         except Exception:
-            log.exception("pipeline failed for %s (MsgId %s)", job.msg.openid, job.msg.msg_id or job.inbound_id)
+            log.exception("pipeline failed for inbound %s (MsgId %s)", job.inbound_id, job.msg.msg_id or "-")
             if job.claim_passive() or job.state == "passive":
                 job.reply = APOLOGY
                 self._mark_failed(job)
             else:
                 self._push_apology(job)
         finally:
+            self._track(job.inbound_id, False)
             job.done.set()
 
     def _push_apology(self, job: Job) -> None:
         """Best effort: the request already answered ``success``; tell the user something went wrong."""
         try:
+            self._mark_failed(job)
             self.outbox.deliver_text(appid=job.msg.appid, openid=job.msg.openid, text=APOLOGY,
                                      key=f"answer:{job.inbound_id}")
         except Exception:
@@ -187,9 +232,8 @@ class Pipeline:
     def _mark_failed(self, job: Job) -> None:
         """Best effort: store the apology as the reply so retries get it too."""
         try:
-            with self.services.db.session() as session:
-                session.execute(update(InboundMessage).where(InboundMessage.id == job.inbound_id)
-                                .values(status="failed", replies=[APOLOGY], finished_at=self.services.now()))
+            self.claims.set_status(job.inbound_id, status="failed", replies=[APOLOGY],
+                                   finished_at=self.services.now(), fields=None, lease_until=None)
         except Exception:
             log.exception("could not mark inbound %s failed", job.inbound_id)
 
@@ -197,7 +241,10 @@ class Pipeline:
         """Load → dispatch → persist in one locked transaction, then reply passively or push."""
         msg = job.msg
         with self.services.db.sessions() as session:
-            conv = lock_conversation(session, msg.appid, msg.openid)
+            conv = lock_conversation(session, msg.appid, msg.openid, self.services.now())
+            if not self.claims.owns(session, job.inbound_id):
+                job.lost = True  # another worker took over while this one waited: it answers
+                return
             state = ConversationState.from_json(conv.state)
             held = inbox.peek(session, appid=msg.appid, openid=msg.openid)
             if session.get_bind().dialect.name == "sqlite":
@@ -205,10 +252,13 @@ class Pipeline:
             text, ok = self._respond(session, msg, state, inbox.as_texts(held))
             if not ok:  # drop the failed handler's writes, keep the user's turn and its apology
                 session.rollback()
-                conv = lock_conversation(session, msg.appid, msg.openid)
+                conv = lock_conversation(session, msg.appid, msg.openid, self.services.now())
                 held = inbox.peek(session, appid=msg.appid, openid=msg.openid)
             passive = job.claim_passive()
-            job.reply = self._persist(session, job, conv, state if ok else None, text, passive)
+            if not self._persist(session, job, conv, state if ok else None, text, passive):
+                session.rollback()
+                job.lost = True
+                return
             inbox.mark_delivered(held, now=self.services.now())
             session.commit()
         if passive:
@@ -230,24 +280,29 @@ class Pipeline:
         return "\n\n".join([*held, reply_text(replies)]).strip(), True
 
     def _persist(self, session: Session, job: Job, conv: Conversation, state: ConversationState | None,
-                 text: str, passive: bool) -> str | None:
-        """Save state, the inbound row, the user's last contact and an audit row; the passive page."""
-        msg, page = job.msg, None
+                 text: str, passive: bool) -> bool:
+        """Save state, the inbound row, the user's last contact, an audit row and (pushed) the queued answer.
+
+        Sets ``job.reply`` to the passive page; False when another worker owns the delivery now."""
+        msg, now = job.msg, self.services.now()
         if state is not None:
-            state.updated_at = self.services.now()
+            state.updated_at = now
             conv.state, conv.version = state.to_json(), conv.version + 1
-        values: dict[str, Any] = {"finished_at": self.services.now(), "status": "deferred"}
+        values: dict[str, Any] = {"finished_at": now, "status": "deferred"}
         if passive:
             pages, rest = take_pages(text, 1) if text else ([""], "")
-            page = pages[0] or None
+            job.reply = pages[0] or None
             if rest:
                 inbox.hold(session, appid=msg.appid, openid=msg.openid, text=rest, key=f"more:{job.inbound_id}",
-                           now=self.services.now())
-            values.update(status="done" if state is not None else "failed", replies=[page] if page else [])
-        session.execute(update(InboundMessage).where(InboundMessage.id == job.inbound_id).values(**values))
-        now = self.services.now()
+                           now=now)
+            values.update(status="done" if state is not None else "failed", replies=[job.reply] if job.reply else [])
+        elif text:  # queued with the state: if this worker dies before sending, the outbox sender delivers it
+            queue_outbox(session, appid=msg.appid, openid=msg.openid, kind="answer", key=f"answer:{job.inbound_id}",
+                         payload={"text": text}, now=now, channel="custom")
+        if not self.claims.finish(session, job.inbound_id, **values):
+            return False
         users.touch(session, appid=msg.appid, openid=msg.openid, at=msg.created_at, now=now)
         audit.record(session, appid=msg.appid, actor=msg.openid, action="wechat.inbound", entity="inbound_message",
                      entity_id=str(job.inbound_id), now=now, source="chat", kind=msg.kind, event=msg.event,
                      status=values["status"])
-        return page
+        return True

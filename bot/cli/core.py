@@ -3,39 +3,106 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import typer
 
 from bot.cli.common import fail, print_json, services, setup_logging
+from bot.container import Container
 from bot.data.importer import KINDS, ImportFileError, import_file
+from bot.settings import Settings, get_settings
 
 log = logging.getLogger("kc")
+
+
+# uvicorn's own access log would print the query string (signature, nonce, echostr): it is off, and
+# bot.web.app.AccessLog writes "METHOD /path status time" instead. The same config reaches every worker.
+LOG_CONFIG: dict[str, Any] = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain", "stream": "ext://sys.stderr"}},
+    "root": {"handlers": ["stderr"], "level": "INFO"},
+    "loggers": {name: {"level": "WARNING"} for name in ("alembic", "httpx", "httpcore", "chromadb", "jieba",
+                                                         "uvicorn.access")},
+}
+_held_locks: list[IO[str]] = []  # open lock files, held until the process exits
 
 
 def serve(
     host: str = typer.Option("127.0.0.1", help="监听地址"),
     port: int = typer.Option(8000, help="监听端口"),
+    workers: int = typer.Option(1, "--workers", min=1, help="worker 进程数；大于 1 需要 PostgreSQL"),
     no_scheduler: bool = typer.Option(False, "--no-scheduler", help="不启动定时任务（多进程部署时的额外 worker）"),
     seed: bool = typer.Option(True, "--seed/--no-seed", help="空数据库首次启动时导入示例数据"),
 ) -> None:
     """Serve the webhook, health check and scheduler."""
-    import uvicorn
-
-    from bot.data.knowledge import seed_kb_if_empty
-    from bot.data.seed import seed_if_empty
     from bot.web.app import create_app
 
     setup_logging()
+    database = sqlite_file(get_settings())
+    if database is not None:
+        if workers > 1:
+            fail(f"--workers {workers}：SQLite 只支持单进程，多进程部署需要 PostgreSQL（设置 KC_DATABASE_URL=postgresql://…）。")
+        hold_serve_lock(database)
     svc = services()
     _log_startup(svc)
+    _prepare(svc, seed=seed, warm=workers == 1)
+    svc.settings.scheduler = svc.settings.scheduler and not no_scheduler
+    if workers == 1:
+        _run(create_app(svc), host=host, port=port)
+        return
+    svc.close()
+    if no_scheduler:
+        os.environ["KC_SCHEDULER"] = "false"  # the workers read their settings from the environment
+    _run("bot.web.app:create_worker_app", host=host, port=port, workers=workers, factory=True)
+
+
+def _run(app: Any, **options: Any) -> None:
+    """uvicorn with our log config and without its query-printing access log."""
+    import uvicorn
+
+    uvicorn.run(app, log_config=LOG_CONFIG, log_level="info", access_log=False, **options)
+
+
+def _prepare(svc: Container, *, seed: bool, warm: bool) -> None:
+    """First-start seeding and (for a single process) loading models before the first message."""
+    from bot.data.knowledge import seed_kb_if_empty
+    from bot.data.seed import seed_if_empty
+
     if seed and svc.settings.seed_samples:
         seed_if_empty(svc.db, appid=svc.appid)
         seed_kb_if_empty(svc.kb)
-    svc.kb.warm()  # load models and indexes now, not inside the first user's 5-second budget
-    svc.settings.scheduler = svc.settings.scheduler and not no_scheduler
-    uvicorn.run(create_app(svc), host=host, port=port, log_level="info")
+    if warm and svc.kb is not None:
+        svc.kb.warm()  # load models and indexes now, not inside the first user's 5-second budget
+
+
+def sqlite_file(settings: Settings) -> Path | None:
+    """The SQLite database file the settings point at (None for PostgreSQL or in-memory SQLite)."""
+    url = settings.resolved_database_url
+    if not url.startswith("sqlite"):
+        return None
+    path = url.split("///", 1)[-1] if "///" in url else ""
+    return None if path in ("", ":memory:") else Path(path).resolve()
+
+
+def hold_serve_lock(database: Path) -> Path:
+    """Lock ``<database>.serve.lock`` for the life of this process, or exit when another kc serve holds it."""
+    import fcntl
+
+    lock = database.with_name(database.name + ".serve.lock")
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    handle = lock.open("a+", encoding="utf-8")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        fail(f"数据目录 {lock.parent} 里的 SQLite 数据库已被另一个 kc serve 进程使用（锁文件 {lock.name}）。"
+             "SQLite 只支持单进程：请先停止那个进程；需要多进程部署请改用 PostgreSQL（KC_DATABASE_URL）。")
+    _held_locks.append(handle)
+    return lock
 
 
 def _log_startup(svc: Any) -> None:

@@ -7,10 +7,15 @@ from dataclasses import asdict
 import typer
 
 from bot.cli.common import fail, print_json, print_table, services
-from bot.domain.queries import DEMAND_FIELDS, as_dict, list_demands
+from bot.domain.demands import DEMAND_FIELDS, approve_demand, list_demands, reject_demand
+from bot.domain.errors import DomainError
+from bot.domain.queries import as_dict
 from bot.store.models import DEMAND_STATUSES
+from bot.texts import demands as txt
 
 app = typer.Typer(help="问题库（企业需求）：查看、审核。", no_args_is_help=True)
+REVIEWER = typer.Option(..., "--by", envvar=["USER", "LOGNAME"], show_envvar=False,
+                        help="审核人（默认取登录用户名）")
 
 
 @app.command("list")
@@ -21,7 +26,7 @@ def list_cmd(
     """List demands (optionally by status)."""
     svc = services()
     with svc.db.session() as session:
-        rows = [as_dict(d, DEMAND_FIELDS) for d in list_demands(session, status=status)]
+        rows = [as_dict(d, DEMAND_FIELDS) for d in list_demands(session, appid=svc.appid, status=status)]
     if as_json:
         print_json(rows)
     else:
@@ -31,35 +36,36 @@ def list_cmd(
 @app.command("approve")
 def approve_cmd(
     demand_id: str = typer.Argument(..., help="需求编号，如 D26"),
-    actor: str = typer.Option("cli", "--by", help="审核人"),
+    actor: str = REVIEWER,
     as_json: bool = typer.Option(False, "--json", help="输出 JSON"),
 ) -> None:
     """Publish a pending demand: notify its owner, record matches, alert the other side."""
-    from bot.domain.matches.review import MatchFlowError, approve_demand
-
     svc = services()
+    matcher = svc.matcher
     try:
-        result = approve_demand(svc.db, svc.matcher, demand_id=demand_id.upper(), actor=actor, now=svc.now())
-    except MatchFlowError as exc:
-        fail(str(exc))
+        with svc.db.session() as session:
+            result = approve_demand(session, matcher=matcher, demand_id=demand_id.upper(), appid=svc.appid,
+                                    actor=actor, now=svc.now(), source="cli")
+    except DomainError as exc:
+        fail(txt.refusal_text(exc))
     if as_json:
         print_json(asdict(result))
     else:
-        typer.echo(f"需求 {result.demand_id} 已发布：匹配 {result.matches} 项，排队提醒 {result.alerts} 条。")
+        typer.echo(txt.approved_text(result))
 
 
 @app.command("reject")
 def reject_cmd(
     demand_id: str = typer.Argument(..., help="需求编号"),
     reason: str = typer.Option(..., "--reason", help="退回原因（会告知提交人）"),
-    actor: str = typer.Option("cli", "--by", help="审核人"),
+    actor: str = REVIEWER,
 ) -> None:
     """Reject a pending demand with a reason; the owner is told."""
-    from bot.domain.matches.review import MatchFlowError, reject_demand
-
     svc = services()
     try:
-        reject_demand(svc.db, demand_id=demand_id.upper(), reason=reason, actor=actor, now=svc.now())
-    except MatchFlowError as exc:
-        fail(str(exc))
-    typer.echo(f"需求 {demand_id.upper()} 已退回：{reason}")
+        with svc.db.session() as session:
+            result = reject_demand(session, demand_id=demand_id.upper(), appid=svc.appid, reason=reason,
+                                   actor=actor, now=svc.now(), source="cli")
+    except DomainError as exc:
+        fail(txt.refusal_text(exc))
+    typer.echo(txt.rejected_text(result.demand_id, reason.strip()))

@@ -9,6 +9,8 @@ from sqlalchemy import text
 
 from bot.container import Container
 
+MODE_NAMES = {"plain": "明文模式", "compat": "兼容模式", "safe": "安全模式"}  # KC_WECHAT_MODE → 消息加解密方式
+
 
 @dataclass
 class Check:
@@ -70,10 +72,23 @@ def check_wechat(svc: Container) -> Check:
     """WeChat credentials are present (development mode otherwise)."""
     missing = svc.settings.missing_wechat()
     if not missing:
-        mode = "安全模式（AES）" if svc.settings.wechat_aes_key else "明文模式"
+        mode = MODE_NAMES[svc.settings.resolved_wechat_mode]
         return Check("公众号凭据", True, f"AppID {svc.settings.wechat_appid}，{mode}")
     fix = "在 .env 或环境变量中设置 " + "、".join(missing)
     return Check("公众号凭据", False, f"未配置（开发模式）；{fix}", optional=svc.settings.env == "development")
+
+
+def check_message_mode(svc: Container) -> Check:
+    """The 消息加解密方式 in force; safe mode is the recommendation."""
+    s = svc.settings
+    mode = s.resolved_wechat_mode
+    if mode != "plain" and len(s.wechat_aes_key) != 43:
+        return Check("消息加解密", False, f"{MODE_NAMES[mode]}需要 43 位的 KC_WECHAT_AES_KEY（EncodingAESKey）")
+    detail = f"{MODE_NAMES[mode]}，时间戳窗口 ±{s.wechat_max_skew_seconds} 秒"
+    if mode == "safe":
+        return Check("消息加解密", True, detail)
+    advice = "；建议在公众号后台改为“安全模式”，并设置 KC_WECHAT_AES_KEY 和 KC_WECHAT_MODE=safe"
+    return Check("消息加解密", False, detail + advice, optional=True)
 
 
 def check_llm(svc: Container) -> Check:
@@ -90,6 +105,7 @@ CHECKS: tuple[Callable[[Container], Check], ...] = (
     check_chroma,
     check_embedding,
     check_wechat,
+    check_message_mode,
     check_llm,
 )
 

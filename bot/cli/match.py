@@ -7,6 +7,9 @@ from typing import Any
 import typer
 
 from bot.cli.common import fail, print_json, print_table, services
+from bot.domain.errors import DomainError
+from bot.domain.matches.review import rank_achievements, rank_demands
+from bot.texts.demands import refusal_text
 
 app = typer.Typer(help="需求与成果匹配：为需求找成果，为成果找需求。", no_args_is_help=True)
 
@@ -26,29 +29,23 @@ def demand_cmd(
 def achievement_cmd(
     achievement_id: str = typer.Argument(..., help="成果 ID"), top: int = TOP, as_json: bool = JSON
 ) -> None:
-    """List the published demands that best match an achievement."""
+    """List the demands that best match an achievement."""
     _show(_run("achievement", achievement_id, top), as_json)
 
 
 def _run(side: str, record_id: str, top: int) -> list[dict[str, Any]]:
-    """Load the record from SQL and match it through the shared matcher."""
-    from bot.store.models import Achievement, Demand
-    from knowledge.matching import as_achievement, as_demand
-
+    """Rank the other side for one record through the shared matcher; ``{id, score, reasons}`` rows."""
     svc = services()
-    model, convert, label = (
-        (Demand, as_demand, "需求") if side == "demand" else (Achievement, as_achievement, "成果")
-    )
-    with svc.db.session() as session:
-        row = session.get(model, record_id)
-        if row is None:
-            fail(f"找不到{label} {record_id}")
-        record = convert(row)
     matcher = svc.matcher
-    matches = (
-        matcher.match_demand(record, top) if side == "demand" else matcher.match_achievement(record, top)
-    )
-    return [m.to_dict() for m in matches]
+    try:
+        with svc.db.session() as session:
+            if side == "demand":
+                hits = rank_achievements(session, matcher=matcher, demand_id=record_id, appid=svc.appid, top=top)
+            else:
+                hits = rank_demands(session, matcher=matcher, achievement_id=record_id, appid=svc.appid, top=top)
+    except DomainError as exc:
+        fail(refusal_text(exc))
+    return [{"id": h.id, "score": round(h.score, 4), "reasons": list(h.reasons)} for h in hits]
 
 
 def _show(rows: list[dict[str, Any]], as_json: bool) -> None:

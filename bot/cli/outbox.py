@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import typer
-from sqlalchemy import select, update
+from sqlalchemy import and_, or_, select, update
 
 from bot.cli.common import fail, print_json, print_table, services
 from bot.domain.queries import as_dict
@@ -16,7 +16,7 @@ OUTBOX_FIELDS = ("id", "kind", "openid", "status", "channel", "attempts", "next_
 
 @app.command("list")
 def list_cmd(
-    status: str = typer.Option(None, "--status", help="pending/sending/sent/inbox/dead"),
+    status: str = typer.Option(None, "--status", help="pending/sending/sent/inbox/dead/uncertain"),
     as_json: bool = typer.Option(False, "--json", help="输出 JSON"),
 ) -> None:
     """List pushes (e.g. ``--status dead`` for those that gave up)."""
@@ -33,10 +33,14 @@ def list_cmd(
 
 @app.command("retry")
 def retry_cmd(outbox_id: int = typer.Argument(..., help="推送编号")) -> None:
-    """Put a dead push back in the queue with fresh attempts."""
-    with services().db.session() as session:
-        changed = session.execute(update(Outbox).where(Outbox.id == outbox_id, Outbox.status == "dead")  # type: ignore[attr-defined]
-                                  .values(status="pending", attempts=0, last_error=None)).rowcount
+    """Queue a push again with fresh attempts: a dead one, an uncertain one, or one stranded in sending."""
+    svc = services()
+    now = svc.now()
+    retryable = or_(Outbox.status.in_(("dead", "uncertain")),
+                    and_(Outbox.status == "sending", Outbox.next_attempt_at <= now))
+    with svc.db.session() as session:
+        changed = session.execute(update(Outbox).where(Outbox.id == outbox_id, retryable)  # type: ignore[attr-defined]
+                                  .values(status="pending", attempts=0, last_error=None, next_attempt_at=now)).rowcount
     if not changed:
-        fail(f"推送 {outbox_id} 不存在或不是失败状态")
+        fail(f"推送 {outbox_id} 不存在，或不是失败（dead）、结果不明（uncertain）、卡在发送中的状态")
     typer.echo(f"推送 {outbox_id} 已重新排队。")

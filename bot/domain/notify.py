@@ -7,12 +7,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.clock import utcnow
 from bot.store.sql import queue_outbox
 
 
-def notify(session: Session, *, appid: str, openid: str, kind: str, key: str, text: str, now: datetime | None = None,
+def notify(session: Session, *, appid: str, openid: str, kind: str, key: str, text: str, now: datetime,
            extra: dict[str, Any] | None = None) -> bool:
     """Queue ``text`` for ``openid`` once per idempotency ``key``; False when the key was already queued."""
     return queue_outbox(session, appid=appid, openid=openid, kind=kind, key=key,
-                        payload={"text": text, **(extra or {})}, now=now or utcnow())  # TRANSITIONAL: now required
+                        payload={"text": text, **(extra or {})}, now=now)

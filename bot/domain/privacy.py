@@ -10,6 +10,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from bot.domain import audit
+from bot.domain.demands import user_demands
 from bot.store.models import (
     Achievement,
     Demand,
@@ -90,12 +91,6 @@ def stored_data(session: Session, *, appid: str, openid: str) -> StoredData:
     return out
 
 
-def user_demands(session: Session, *, appid: str, openid: str) -> list[Demand]:
-    """The user's demands, newest first."""
-    query = select(Demand).where(Demand.appid == appid, Demand.openid == openid)
-    return list(session.scalars(query.order_by(Demand.created_at.desc(), Demand.id.desc())))
-
-
 def delete_user_data(session: Session, *, appid: str, openid: str, now: datetime) -> dict[str, int]:
     """Delete the profile and interests, anonymise contact data on the user's records; returns counts."""
     counts = {
@@ -111,7 +106,7 @@ def delete_user_data(session: Session, *, appid: str, openid: str, now: datetime
     counts["user"] = session.execute(delete(User).where(User.appid == appid, User.openid == openid)).rowcount  # type: ignore[attr-defined]
     counts["messages"] = _forget_messages(session, appid, openid)
     audit.record(session, appid=appid, actor="user", action="privacy.delete", entity="user", entity_id="",
-                 now=now, source="chat", **counts)
+                 now=now, source="chat", removed=counts)
     return counts
 
 

@@ -120,17 +120,21 @@ class InboundMessage(Base):
     """One delivery from WeChat, claimed by its dedup key; holds the reply for retries."""
 
     __tablename__ = "inbound_messages"
-    __table_args__ = (UniqueConstraint("appid", "dedup_key"), Index("ix_inbound_user", "appid", "openid"))
+    __table_args__ = (UniqueConstraint("appid", "dedup_key"), Index("ix_inbound_user", "appid", "openid"),
+                      Index("ix_inbound_lease", "status", "lease_until"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     appid: Mapped[str] = mapped_column(String(64))
     dedup_key: Mapped[str] = mapped_column(String(255))
     openid: Mapped[str] = mapped_column(String(128))
     msg_type: Mapped[str] = mapped_column(String(32))
-    status: Mapped[str] = mapped_column(String(16), default="processing")  # processing|done|failed
+    status: Mapped[str] = mapped_column(String(16), default="processing")  # processing|deferred|done|failed
     replies: Mapped[list[Any]] = mapped_column(default=list)
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]
+    fields: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # the message, kept until it is answered
+    owner: Mapped[str | None] = mapped_column(String(64))  # the worker answering it
+    lease_until: Mapped[datetime | None]  # renewed while the owner works; past it, another worker takes over
 
 
 class Demand(Timestamped, Base):
@@ -351,3 +355,16 @@ class Counter(Base):
 
     name: Mapped[str] = mapped_column(String(32), primary_key=True)
     value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class WechatNonce(Base):
+    """A signed request's nonce, bound to the one message (dedup key) it first came with; shared by workers."""
+
+    __tablename__ = "wechat_nonces"
+    __table_args__ = (UniqueConstraint("appid", "nonce"), Index("ix_wechat_nonces_seen", "seen_at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    appid: Mapped[str] = mapped_column(String(64))
+    nonce: Mapped[str] = mapped_column(String(64))
+    dedup_key: Mapped[str] = mapped_column(String(255))
+    seen_at: Mapped[datetime]

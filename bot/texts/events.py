@@ -1,4 +1,8 @@
-"""Chinese texts of the events domain: local times, lists, details and every notice, for older residents."""
+"""Chinese texts of events, for older residents: local times, lists, details, replies and every notice.
+
+Shared by the chat handlers, the CLI (and later the console) and the outbox notices the domain queues.
+Plain wording over plain values: the domain's types are imported for type checking only.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +13,25 @@ from typing import TYPE_CHECKING
 from bot.clock import LOCAL_TZ
 
 if TYPE_CHECKING:
-    from bot.domain.events.signup import RegistrationView
+    from bot.domain.errors import DomainError
+    from bot.domain.events.checkin import CheckinResult
+    from bot.domain.events.signup import CancelResult, SignupResult
+    from bot.domain.events.views import RegistrationView
     from bot.store.models import Event
 
 WEEKDAYS = "一二三四五六日"
 STATUS_TEXT = {"confirmed": "已报名", "waitlisted": "候补", "cancelled": "已取消", "expired": "候补未成功"}
+CLOSED_TEXT = {"cancelled": "活动已取消", "started": "活动已开始", "closed": "报名已截止", "deadline_passed": "报名已截止"}
+PERIOD_TEXT = {"today": "今天", "tomorrow": "明天", "day_after_tomorrow": "后天", "week_after_next": "下下周",
+               "next_weekend": "下周末", "next_week": "下周", "this_weekend": "本周末", "this_week": "本周",
+               "next_month": "下个月", "this_month": "本月"}
+EXPORT_HEADERS = {"seq": "序号", "status": "状态", "position": "候补位次", "name": "姓名", "phone": "手机号",
+                  "company": "单位", "party_size": "人数", "companions": "同行人", "checkin_code": "签到码",
+                  "checked_in_at": "签到时间", "created_at": "报名时间"}
+EXPORT_SHEET_TITLE = "报名名单"
+CANCEL_HINT = "不能参加请发送“取消报名”。"
+
+# --- times --------------------------------------------------------------------------------------
 
 
 def when_text(when: datetime) -> str:
@@ -29,29 +47,46 @@ def span_text(start: datetime, end: datetime) -> str:
     return f"{when_text(start)}–{tail}"
 
 
-def seats_text(event: Event, now: datetime) -> str:
-    """Sign-up availability in a few words."""
-    if event.status == "cancelled":
-        return "活动已取消"
-    if event.start <= now:
-        return "活动已开始"
-    if event.status == "closed" or event.signup_deadline <= now:
-        return "报名已截止"
+def time_place_text(start: datetime, end: datetime, location: str) -> str:
+    """The two lines ``时间：…`` and ``地点：…`` of an event."""
+    return f"时间：{span_text(start, end)}\n地点：{location}"
+
+
+# --- lists and details --------------------------------------------------------------------------
+
+
+def seats_text(event: Event, closed: str | None) -> str:
+    """Sign-up availability in a few words; ``closed`` is the domain's reason code (None when open)."""
+    if closed:
+        return CLOSED_TEXT.get(closed, "报名已截止")
     left = event.capacity - event.seats_taken
     return f"剩余{left}个名额" if left > 0 else "名额已满，可登记候补"
 
 
-def event_line(index: int, event: Event, now: datetime) -> str:
+def event_line(index: int, event: Event, closed: str | None) -> str:
     """One numbered line of an event list."""
-    return f"{index}. 【{event.id}】{event.title}\n   {when_text(event.start)}｜{event.region}｜{seats_text(event, now)}"
+    return f"{index}. 【{event.id}】{event.title}\n   {when_text(event.start)}｜{event.region}｜{seats_text(event, closed)}"
 
 
-def events_list_text(events: Sequence[Event], now: datetime) -> str:
-    """A numbered list of events with how to continue."""
-    if not events:
+def events_list_text(listing: Sequence[tuple[Event, str | None]]) -> str:
+    """A numbered list of (event, closed reason) with how to continue."""
+    if not listing:
         return "近期暂时没有符合条件的活动。发送“订阅社区活动”等，有新活动时会通知您。"
-    lines = [event_line(i, e, now) for i, e in enumerate(events, start=1)]
-    return "近期活动：\n" + "\n".join(lines) + "\n回复序号查看详情，或发送“报名+编号”，如“报名 " + events[0].id + "”。"
+    lines = [event_line(i, event, closed) for i, (event, closed) in enumerate(listing, start=1)]
+    first = listing[0][0].id
+    return "近期活动：\n" + "\n".join(lines) + "\n回复序号查看详情，或发送“报名+编号”，如“报名 " + first + "”。"
+
+
+def period_text(period: str) -> str:
+    """A period code of a list filter (``next_week``, ``month:5``) in words."""
+    if period.startswith("month:"):
+        return f"{period.removeprefix('month:')}月"
+    return PERIOD_TEXT.get(period, period)
+
+
+def filter_text(region: str | None, category: str | None, period: str | None) -> str:
+    """The filters of a list request said back (``下周、谷城``); empty when there are none."""
+    return "、".join(x for x in (period_text(period) if period else None, region, category) if x)
 
 
 def party_rule_text(event: Event) -> str:
@@ -61,18 +96,32 @@ def party_rule_text(event: Event) -> str:
     return f"每次最多报本人加{event.max_companions}名同行人（共{event.max_companions + 1}人）。"
 
 
-def event_details_text(event: Event, now: datetime | None = None) -> str:
-    """The details of one event for chat: time, place, speaker, seats, deadline, rules."""
-    lines = [f"【{event.id}】{event.title}", f"时间：{span_text(event.start, event.end)}", f"地点：{event.location}"]
+def event_details_text(event: Event, closed: str | None) -> str:
+    """The details of one event for chat: time, place, speaker, content, deadline, seats, party rule."""
+    lines = [f"【{event.id}】{event.title}", time_place_text(event.start, event.end, event.location)]
     if event.speaker:
         lines.append(f"主讲：{event.speaker}")
     if event.description:
         lines.append(f"内容：{event.description}")
     lines.append(f"报名截止：{when_text(event.signup_deadline)}")
-    if now is not None:
-        lines.append(f"名额：共{event.capacity}个，{seats_text(event, now)}")
+    lines.append(f"名额：共{event.capacity}个，{seats_text(event, closed)}")
     lines.append(party_rule_text(event))
     return "\n".join(lines)
+
+
+# --- registrations ------------------------------------------------------------------------------
+
+
+def party_text(party_size: int, companions: Sequence[str]) -> str:
+    """``2人（同行：李德全）``."""
+    return f"{party_size}人" + (f"（同行：{'、'.join(companions)}）" if companions else "")
+
+
+def signup_summary_text(title: str, *, name: str, phone: str, company: str | None, party_size: int,
+                        companions: Sequence[str]) -> str:
+    """A sign-up as collected so far, for the user to check."""
+    who = f"{name} {phone}" + (f"，{company}" if company else "")
+    return f"报名“{title}”：{who}，{party_text(party_size, companions)}。"
 
 
 def registration_text(view: RegistrationView) -> str:
@@ -82,9 +131,8 @@ def registration_text(view: RegistrationView) -> str:
         status = f"候补第{view.position}位"
     if view.event_status == "cancelled":
         status = "活动已取消"
-    party = f"{view.party_size}人" + (f"（同行：{'、'.join(view.companions)}）" if view.companions else "")
-    lines = [f"【{view.event_id}】{view.title}", f"时间：{span_text(view.start, view.end)}",
-             f"地点：{view.location}", f"状态：{status}｜人数：{party}"]
+    lines = [f"【{view.event_id}】{view.title}", time_place_text(view.start, view.end, view.location),
+             f"状态：{status}｜人数：{party_text(view.party_size, view.companions)}"]
     if view.status == "confirmed" and view.event_status != "cancelled":
         lines.append(f"签到码：{view.checkin_code}")
     return "\n".join(lines)
@@ -100,8 +148,8 @@ def my_registrations_text(views: Sequence[RegistrationView]) -> str:
 
 def confirmed_text(view: RegistrationView) -> str:
     """Reply to a confirmed sign-up."""
-    return (f"报名成功！\n活动：{view.title}\n时间：{span_text(view.start, view.end)}\n地点：{view.location}\n"
-            f"人数：{view.party_size}人\n签到码：{view.checkin_code}\n请提前到场，凭签到码签到。不能参加请发送“取消报名”。")
+    return (f"报名成功！\n活动：{view.title}\n{time_place_text(view.start, view.end, view.location)}\n"
+            f"人数：{view.party_size}人\n签到码：{view.checkin_code}\n请提前到场，凭签到码签到。{CANCEL_HINT}")
 
 
 def waitlisted_text(view: RegistrationView) -> str:
@@ -110,24 +158,117 @@ def waitlisted_text(view: RegistrationView) -> str:
             "有人取消时按登记先后递补，递补成功会通知您。")
 
 
+# --- refusals and outcomes ----------------------------------------------------------------------
+
+
+def refusal_text(refusal: str, event: Event | None) -> str:
+    """A clear Chinese message for each refusal code of sign-up, cancellation and check-in."""
+    title = f"“{event.title}”" if event else "这个活动"
+    deadline = f"（截止时间{when_text(event.signup_deadline)}）" if event else ""
+    texts = {
+        "not_found": "没有找到这个活动。发送“科普活动”可以查看近期活动。",
+        "cancelled": f"{title}已取消，不能报名。",
+        "closed": f"{title}已停止报名。",
+        "deadline_passed": f"{title}的报名已截止{deadline}。",
+        "started": f"{title}已经开始或已结束，不能再报名或取消。",
+        "party_too_large": party_rule_text(event) if event else "报名人数超过上限。",
+        "invalid_party": "人数不对：人数要包括您本人，同行人数不能超过总人数减一。",
+        "already_registered": f"您已经报名了{title}。",
+        "not_registered": f"您没有报名{title}，或已经取消过了。",
+        "not_confirmed": "这个报名不是正式报名（候补或已取消），不能签到。",
+    }
+    return texts[refusal]
+
+
+def signup_reply(result: SignupResult) -> str:
+    """The reply to a sign-up: confirmed (with the code), waitlisted (with the position), or why not."""
+    view = result.registration
+    if view is not None and result.refusal in (None, "already_registered"):
+        prefix = "您已经报过名了。\n" if result.refusal else ""
+        return prefix + (confirmed_text(view) if view.status == "confirmed" else waitlisted_text(view))
+    return refusal_text(result.refusal or "not_found", result.event)
+
+
+def cancel_reply(result: CancelResult) -> str:
+    """The reply to a cancellation (with a gentle note when it came late), or why not."""
+    if result.refusal or result.event is None:
+        return refusal_text(result.refusal or "not_found", result.event)
+    late = f"（离活动开始已不足{result.late_hours}小时，下次请尽量提前取消。）" if result.late_hours else ""
+    return f"已为您取消“{result.event.title}”的报名。{late}欢迎下次参加。"
+
+
+def checkin_text(result: CheckinResult) -> str:
+    """A short line for the operator at the door."""
+    reg = result.registration
+    if reg is None:
+        return "签到码无效，请核对后重试。"
+    who = f"{reg.name}（{reg.party_size}人）"
+    if result.refusal == "cancelled":
+        return f"“{reg.title}”已取消，{who}无需签到。"
+    if result.refusal:
+        return f"{who}的报名状态是“{STATUS_TEXT.get(reg.status, reg.status)}”，不能签到。"
+    if result.already and reg.checked_in_at:
+        return f"{who}已于{when_text(reg.checked_in_at)}签到过：{reg.title}"
+    return f"{who}签到成功：{reg.title}"
+
+
+EVENT_ERRORS = {
+    "not_found": "没有编号为 {event_id} 的活动",
+    "conflict": "活动编号 {event_id} 已存在",
+    "closed": "活动 {event_id} 已取消，不能再修改",
+    "missing": "缺少必填项：{fields}",
+    "unknown_fields": "不能修改的字段：{fields}",
+    "naive_time": "{field} 必须带时区，例如 2027-03-13T09:30:00+08:00",
+    "deadline_after_start": "报名截止时间不能晚于活动开始时间",
+    "end_not_after_start": "结束时间必须晚于开始时间",
+    "unknown_category": "类别必须是：{categories}",
+    "capacity_below_taken": "名额不能少于已确认的 {seats_taken} 人（且至少为 1）",
+    "negative_companions": "同行人数不能为负",
+    "unknown_status": "状态只能是 open（开放报名）或 closed（停止报名）",
+    "cancel_by_edit": "不能通过修改状态取消活动，请使用“取消活动”（kc events cancel）",
+    "unknown_format": "不支持的导出格式 {fmt}（可选：{formats}）",
+}
+
+
+class _Facts(dict[str, object]):
+    """Facts for a message template: a fact the error did not carry reads as empty."""
+
+    def __missing__(self, key: str) -> str:
+        """An empty string for a missing fact."""
+        return ""
+
+
+def event_error_text(error: DomainError) -> str:
+    """Why an event use case refused, in Chinese (for the CLI and the console)."""
+    key = getattr(error, "rule", None) or error.code
+    template = EVENT_ERRORS.get(key) or EVENT_ERRORS.get(error.code) or "操作未完成（{code}）"
+    facts = {k: "、".join(map(str, v)) if isinstance(v, list | tuple) else v for k, v in error.facts.items()}
+    return template.format_map(_Facts(facts, code=error.code))
+
+
+# --- notices ------------------------------------------------------------------------------------
+
+
 def promoted_text(view: RegistrationView) -> str:
     """Notice to a waitlisted person who got a seat."""
-    return (f"好消息！您候补的“{view.title}”有名额了，已转为正式报名。\n时间：{span_text(view.start, view.end)}\n"
-            f"地点：{view.location}\n签到码：{view.checkin_code}\n不能参加请发送“取消报名”。")
+    return (f"好消息！您候补的“{view.title}”有名额了，已转为正式报名。\n"
+            f"{time_place_text(view.start, view.end, view.location)}\n签到码：{view.checkin_code}\n{CANCEL_HINT}")
 
 
 def reminder_text(view: RegistrationView, now: datetime) -> str:
     """Reminder before an event starts."""
     hours = max(1, round((view.start - now) / timedelta(hours=1)))
     soon = f"约{hours}小时后" if hours < 12 else when_text(view.start)
-    return (f"活动提醒：您报名的“{view.title}”将于{soon}开始。\n时间：{span_text(view.start, view.end)}\n"
-            f"地点：{view.location}\n签到码：{view.checkin_code}\n不能参加请发送“取消报名”。")
+    return (f"活动提醒：您报名的“{view.title}”将于{soon}开始。\n"
+            f"{time_place_text(view.start, view.end, view.location)}\n签到码：{view.checkin_code}\n{CANCEL_HINT}")
 
 
-def change_text(event: Event, changes: Sequence[str]) -> str:
-    """Notice of a change of time or place."""
-    return (f"活动变更通知：您报名的“{event.title}”{'，'.join(changes)}。\n"
-            f"时间：{span_text(event.start, event.end)}\n地点：{event.location}\n不能参加请发送“取消报名”。")
+def change_text(event: Event, kinds: Sequence[str]) -> str:
+    """Notice of a change of time and/or place (``kinds``: ``time``, ``place``), with the new values."""
+    phrases = {"time": f"时间改为{span_text(event.start, event.end)}", "place": f"地点改为{event.location}"}
+    changes = "，".join(phrases[k] for k in ("time", "place") if k in kinds)
+    return (f"活动变更通知：您报名的“{event.title}”{changes}。\n"
+            f"{time_place_text(event.start, event.end, event.location)}\n{CANCEL_HINT}")
 
 
 def event_cancelled_text(event: Event, reason: str | None) -> str:

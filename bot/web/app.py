@@ -1,8 +1,9 @@
-"""The FastAPI application factory: the WeChat webhook (`bot.web.wechat`) and the health check."""
+"""The FastAPI application factory: the WeChat webhook (`bot.web.wechat`), the health check, the access log."""
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -10,12 +11,41 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.container import Container
 from bot.settings import Settings, get_settings
 from bot.web import wechat as webhook
 
 log = logging.getLogger(__name__)
+access_log = logging.getLogger("kc.access")
+
+
+class AccessLog:
+    """ASGI middleware: one line per request with method, path (never the query string), status and time."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass the request on and log it once the response has started."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started, status = time.perf_counter(), [500]
+
+        async def send_status(message: Message) -> None:
+            """Note the status code on its way out."""
+            if message["type"] == "http.response.start":
+                status[0] = int(message["status"])
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_status)
+        finally:
+            elapsed = (time.perf_counter() - started) * 1000
+            path = scope["path"].encode("unicode_escape").decode("ascii")  # no forged lines via %0A
+            access_log.info("%s %s %d %.1fms", scope["method"], path, status[0], elapsed)
 
 
 def component_status(services: Container) -> dict[str, Any]:
@@ -65,6 +95,7 @@ def create_app(services: Container | None = None, settings: Settings | None = No
         services.close()
 
     app = FastAPI(title="科创助手", lifespan=lifespan)
+    app.add_middleware(AccessLog)
     app.state.services = services
     webhook.install(app, services)
 
@@ -74,4 +105,13 @@ def create_app(services: Container | None = None, settings: Settings | None = No
         status = component_status(services)
         return JSONResponse(status, status_code=200 if status["database"]["ok"] else 503)
 
+    return app
+
+
+def create_worker_app() -> FastAPI:
+    """The app of one ``kc serve --workers N`` worker (uvicorn's factory): settings from the environment, models warm."""
+    app = create_app()
+    kb = app.state.services.kb
+    if kb is not None:
+        kb.warm()
     return app

@@ -1,6 +1,8 @@
-"""The ``/wechat`` route: verify/decrypt → pipeline (dedupe, lock, dispatch, persist) → render/encrypt.
+"""The ``/wechat`` route: verify/decrypt → bound → bind the nonce → pipeline → render/encrypt.
 
 In development with no ``KC_WECHAT_TOKEN`` the callback Token is ``kc-dev-token`` (see ``bot.wechat.signing``).
+Timestamps are judged by the container's clock (``services.now()``), so tests that freeze it keep working.
+Refusals answer a short reason in words; logs never carry the query values (signature, nonce, echostr).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 
 from bot.chat.pipeline import APOLOGY, Pipeline
 from bot.container import Container
+from bot.web.replay import ReplayGuard
 from bot.wechat.inbound import Envelope, Refused, echo, open_request, seal
 from bot.wechat.xmlio import render_text
 
@@ -23,9 +26,10 @@ XML = "application/xml; charset=utf-8"
 
 
 def install(app: FastAPI, services: Container) -> Pipeline:
-    """Mount ``/wechat`` on ``app`` with a pipeline over ``services`` (kept in ``app.state.pipeline``)."""
+    """Mount ``/wechat`` on ``app`` with a pipeline and a replay guard over ``services`` (in ``app.state``)."""
     pipeline = Pipeline(services)
     app.state.pipeline = pipeline
+    app.state.replay = ReplayGuard(services)
     app.include_router(router)
     return pipeline
 
@@ -43,13 +47,24 @@ async def _read_capped(request: Request, cap: int) -> bytes:
     return bytes(body)
 
 
+def _refusal(exc: Refused) -> Response:
+    """Log (reason only) and answer a refused request."""
+    log.warning("refused /wechat request: %s", exc)
+    return PlainTextResponse(exc.reason, status_code=exc.status)
+
+
+def _now(request: Request) -> float:
+    """The container clock's current epoch second (what signed timestamps are judged against)."""
+    return float(request.app.state.services.now().timestamp())
+
+
 @router.get("/wechat")
 def verify_url(request: Request) -> Response:
-    """URL verification: echo ``echostr`` when ``signature`` is right, else 403."""
+    """URL verification: echo ``echostr`` when ``signature`` is right and fresh, else 403."""
     try:
-        return PlainTextResponse(echo(request.app.state.services.settings, request.query_params))
+        return PlainTextResponse(echo(request.app.state.services.settings, request.query_params, _now(request)))
     except Refused as exc:
-        return PlainTextResponse(exc.reason, status_code=exc.status)
+        return _refusal(exc)
 
 
 @router.post("/wechat")
@@ -59,11 +74,20 @@ async def receive(request: Request) -> Response:
     settings = request.app.state.services.settings
     try:
         body = await _read_capped(request, settings.max_body_bytes)
-        envelope = open_request(settings, request.query_params, body)
+        envelope = open_request(settings, request.query_params, body, now=_now(request))
     except Refused as exc:
-        log.warning("refused /wechat request: %s", exc)
-        return PlainTextResponse(exc.reason, status_code=exc.status)
-    return await run_in_threadpool(_answer, request.app.state.pipeline, envelope, started)
+        return _refusal(exc)
+    state = request.app.state
+    return await run_in_threadpool(_process, state.replay, state.pipeline, envelope, started)
+
+
+def _process(replay: ReplayGuard, pipeline: Pipeline, envelope: Envelope, started: float) -> Response:
+    """Bind the nonce to this message (403 when reused for another), then answer it."""
+    try:
+        replay.check(envelope)
+    except Refused as exc:
+        return _refusal(exc)
+    return _answer(pipeline, envelope, started)
 
 
 def _answer(pipeline: Pipeline, envelope: Envelope, started: float) -> Response:

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 from sqlalchemy import select
 
-from bot.clock import utcnow
+from bot.clock import Clock
 from bot.settings import Settings
 from bot.store.engine import Database
 from bot.store.models import AccessToken
@@ -29,11 +29,29 @@ REFRESH_MARGIN = timedelta(minutes=5)
 
 
 class WeChatAPIError(RuntimeError):
-    """A WeChat API call failed: ``errcode`` from WeChat (None for network/HTTP failures)."""
+    """A WeChat API call failed: ``errcode`` from WeChat (None for network/HTTP failures).
 
-    def __init__(self, errcode: int | None, errmsg: str) -> None:
-        super().__init__(f"WeChat API error {errcode}: {errmsg}")
-        self.errcode, self.errmsg = errcode, errmsg
+    ``uncertain`` means the request was sent but no answer came back in time: WeChat may have delivered
+    the message, so a push must not simply be repeated (or sent a second way)."""
+
+    def __init__(self, errcode: int | None, errmsg: str, *, uncertain: bool = False) -> None:
+        super().__init__(errmsg if errcode is None else f"errcode {errcode}: {errmsg}")
+        self.errcode, self.errmsg, self.uncertain = errcode, errmsg, uncertain
+
+
+def network_error(exc: Exception, timeout: float) -> WeChatAPIError:
+    """Describe a requests failure in words; a read timeout (request sent, no answer) is uncertain."""
+    import requests
+
+    response = getattr(exc, "response", None)
+    if response is not None:
+        return WeChatAPIError(None, f"HTTP {response.status_code} {response.reason or ''}".strip())
+    if isinstance(exc, requests.ReadTimeout):
+        return WeChatAPIError(None, f"no answer from WeChat within {timeout:g} s (the message may have been delivered)",
+                              uncertain=True)
+    if isinstance(exc, requests.ConnectTimeout | requests.ConnectionError):
+        return WeChatAPIError(None, f"could not connect to WeChat ({type(exc).__name__})")
+    return WeChatAPIError(None, f"request to WeChat failed ({type(exc).__name__})")
 
 
 class WeChatGateway(Protocol):
@@ -55,28 +73,28 @@ class WeChatGateway(Protocol):
 class TokenStore:
     """The account's access token in the database; refreshed under a row lock (PostgreSQL)."""
 
-    def __init__(self, db: Database, appid: str, fetch: Callable[[bool], tuple[str, int]]) -> None:
-        self.db, self.appid, self.fetch = db, appid, fetch
+    def __init__(self, db: Database, appid: str, fetch: Callable[[bool], tuple[str, int]], clock: Clock) -> None:
+        self.db, self.appid, self.fetch, self.clock = db, appid, fetch, clock
         self._lock = threading.Lock()
 
     def current(self) -> str:
         """A token valid for at least the refresh margin, fetching one when needed."""
         with self.db.session() as session:
             row = session.get(AccessToken, self.appid)
-            if row is not None and row.token and row.expires_at - utcnow() > REFRESH_MARGIN:
+            if row is not None and row.token and row.expires_at - self.clock.now() > REFRESH_MARGIN:
                 return row.token
         return self.refresh(stale=None)
 
     def refresh(self, stale: str | None) -> str:
         """Fetch a new token unless another process already replaced ``stale`` (force when ``stale``)."""
         with self._lock, self.db.session() as session:
-            insert_ignore(session, AccessToken, appid=self.appid, token="", expires_at=utcnow(), updated_at=utcnow())
+            insert_ignore(session, AccessToken, appid=self.appid, token="", expires_at=self.clock.now(), updated_at=self.clock.now())
             row = session.scalars(select(AccessToken).where(AccessToken.appid == self.appid).with_for_update()).one()
-            fresh = row.token and row.expires_at - utcnow() > REFRESH_MARGIN
+            fresh = row.token and row.expires_at - self.clock.now() > REFRESH_MARGIN
             if fresh and (stale is None or row.token != stale):
                 return row.token
             token, expires_in = self.fetch(stale is not None)
-            row.token, row.expires_at = token, utcnow() + timedelta(seconds=expires_in)
+            row.token, row.expires_at = token, self.clock.now() + timedelta(seconds=expires_in)
             return token
 
 
@@ -104,13 +122,13 @@ def _client_class() -> type:
 class ApiGateway:
     """``WeChatGateway`` over wechatpy, pointed at ``settings.wechat_api_base``."""
 
-    def __init__(self, settings: Settings, db: Database) -> None:
+    def __init__(self, settings: Settings, db: Database, clock: Clock | None = None) -> None:
         self.settings = settings
         self.base = settings.wechat_api_base.rstrip("/")
         self.timeout = settings.wechat_timeout
         self.client = _client_class()(settings.appid, settings.wechat_secret, timeout=self.timeout, auto_retry=False)
         self.client.API_BASE_URL = self.base + "/cgi-bin/"
-        self.client.tokens = TokenStore(db, settings.appid, self._fetch_token)
+        self.client.tokens = TokenStore(db, settings.appid, self._fetch_token, clock or Clock())
         self._stable: bool | None = None  # learned: does the server offer stable_token?
 
     def _fetch_token(self, force: bool) -> tuple[str, int]:
@@ -136,7 +154,7 @@ class ApiGateway:
         try:
             res = self.client._http.request(method, self.base + path, timeout=self.timeout, **kwargs)
         except requests.RequestException as exc:
-            raise WeChatAPIError(None, f"{type(exc).__name__} fetching token") from exc
+            raise WeChatAPIError(None, f"fetching the access token: {network_error(exc, self.timeout)}") from exc
         if res.status_code in (404, 405):
             return None
         if res.status_code >= 400:
@@ -158,19 +176,19 @@ class ApiGateway:
             self.client.tokens.refresh(stale=token)
             return self._once(fn)
 
-    @staticmethod
-    def _once(fn: Callable[[], Any]) -> Any:
-        """Run ``fn`` translating wechatpy and network errors into ``WeChatAPIError``."""
+    def _once(self, fn: Callable[[], Any]) -> Any:
+        """Run ``fn`` translating wechatpy and network errors into ``WeChatAPIError`` (in words)."""
         import requests
         from wechatpy.exceptions import WeChatClientException
 
         try:
             return fn()
         except WeChatClientException as exc:
-            code = int(exc.errcode) if exc.errcode is not None else None
-            raise WeChatAPIError(code, str(exc.errmsg)) from exc
+            if exc.errcode is None:  # wechatpy wraps HTTP errors without a code
+                raise network_error(exc, self.timeout) from exc
+            raise WeChatAPIError(int(exc.errcode), str(exc.errmsg or "")) from exc
         except requests.RequestException as exc:
-            raise WeChatAPIError(None, type(exc).__name__) from exc
+            raise network_error(exc, self.timeout) from exc
 
     def send_text(self, openid: str, text: str) -> None:
         """Send a customer-service text message."""

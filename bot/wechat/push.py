@@ -16,6 +16,7 @@ from bot.store.sql import insert_ignore, queue_outbox
 from bot.wechat import inbox
 from bot.wechat.api import WeChatAPIError
 from bot.wechat.deployment import Deployment
+from bot.wechat.sender import claim, settle_uncertain
 from bot.wechat.split import MORE_HINT, take_pages
 
 log = logging.getLogger(__name__)
@@ -33,16 +34,15 @@ class Pusher:
         self.deployment, self.db = deployment, deployment.db
 
     def _claim(self, key: str) -> Outbox | None:
-        """Move a pending row to ``sending`` atomically; None when another caller has it."""
+        """Claim the pending row of ``key`` for sending (under the sender's lease); None when taken."""
         with self.db.session() as session:
-            won = session.execute(
-                update(Outbox).where(Outbox.idempotency_key == key, Outbox.status == "pending")
-                .values(status="sending", attempts=Outbox.attempts + 1)
-            ).rowcount
-            return session.scalars(select(Outbox).where(Outbox.idempotency_key == key)).one() if won else None
+            row_id = session.scalar(select(Outbox.id).where(Outbox.idempotency_key == key))
+        return claim(self.db, row_id, now=self.deployment.now()) if row_id is not None else None
 
     def deliver_text(self, *, appid: str, openid: str, text: str, key: str, kind: str = "answer") -> str:
-        """Send ``text`` by customer-service messages now, exactly once per ``key``; "sent" | "inbox" | "dup"."""
+        """Send ``text`` by customer-service messages now, exactly once per ``key``.
+
+        Returns "sent", "inbox" (held for the user's next message), "uncertain" or "dup"."""
         with self.db.session() as session:
             queue_outbox(session, appid=appid, openid=openid, kind=kind, key=key, payload={"text": text},
                          now=self.deployment.now(), channel="custom")
@@ -62,8 +62,13 @@ class Pusher:
         return self._finish(row, rest)
 
     def _push_failed(self, row: Outbox, unsent: str, exc: WeChatAPIError) -> str:
-        """Remember 48001 per account and keep whatever was not sent for the user's next message."""
-        log.warning("push %s to %s failed: %s", row.idempotency_key, row.openid, exc)
+        """Remember 48001 per account and keep whatever was not sent for the user's next message.
+
+        A send whose outcome is unknown (timeout after the request left) is never repeated nor held:
+        the user may already have the answer; the row stays visible as ``uncertain``."""
+        log.warning("push of outbox %s failed: %s", row.id, exc)
+        if exc.uncertain:
+            return settle_uncertain(self.db, row, now=self.deployment.now(), error=str(exc))
         if exc.errcode == NOT_PERMITTED:
             self.set_pull_only(row.appid, True)
         return self._to_inbox(row, unsent, str(exc))
@@ -71,7 +76,7 @@ class Pusher:
     def _to_inbox(self, row: Outbox, text: str, reason: str) -> str:
         """Turn the row into an inbox item holding ``text``."""
         with self.db.session() as session:
-            session.execute(update(Outbox).where(Outbox.id == row.id).values(
+            session.execute(update(Outbox).where(Outbox.id == row.id, Outbox.status == "sending").values(
                 status="inbox", channel="inbox", payload={"text": HELD_PREFIX + text}, last_error=reason))
         return "inbox"
 
@@ -79,7 +84,7 @@ class Pusher:
         """Mark the row sent; text beyond the quota waits in the inbox for "更多"."""
         now = self.deployment.now()
         with self.db.session() as session:
-            session.execute(update(Outbox).where(Outbox.id == row.id).values(
+            session.execute(update(Outbox).where(Outbox.id == row.id, Outbox.status == "sending").values(
                 status="sent", channel="custom", sent_at=now))
             if rest:
                 inbox.hold(session, appid=row.appid, openid=row.openid, text=rest,

@@ -10,12 +10,14 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
+from bot.store.engine import Database
 from bot.store.models import Outbox, SubscribeGrant, User
 from bot.wechat.api import WeChatAPIError
 from bot.wechat.deployment import Deployment
@@ -38,11 +40,13 @@ class DispatchReport:
     deferred: int = 0
     retried: int = 0
     dead: int = 0
+    uncertain: int = 0
+    reclaimed: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         """The counts per outcome (what ``kc jobs run outbox_dispatch`` prints)."""
-        return {"sent": self.sent, "inbox": self.inbox, "deferred": self.deferred,
-                "retried": self.retried, "dead": self.dead}
+        return {"sent": self.sent, "inbox": self.inbox, "deferred": self.deferred, "retried": self.retried,
+                "dead": self.dead, "uncertain": self.uncertain, "reclaimed": self.reclaimed}
 
     def count(self, channel: str) -> None:
         """Count one sent message on ``channel``."""
@@ -71,6 +75,43 @@ def quiet_until(now: datetime, spec: str, tz: ZoneInfo) -> datetime | None:
     return datetime.combine(day, end, tzinfo=tz)
 
 
+CLAIM_LEASE = timedelta(minutes=5)  # a `sending` row older than this belongs to a sender that died
+UNCERTAIN_RETRY = timedelta(minutes=10)  # a notice whose delivery is unknown is sent again once, after this
+
+
+def claim(db: Database, row_id: int, *, now: datetime) -> Outbox | None:
+    """pending → sending under a lease, atomically; None when another sender took it."""
+    with db.session() as session:
+        result = session.execute(update(Outbox).where(Outbox.id == row_id, Outbox.status == "pending").values(
+            status="sending", attempts=Outbox.attempts + 1, next_attempt_at=now + CLAIM_LEASE))
+        won = cast(CursorResult[Any], result).rowcount
+        return session.get(Outbox, row_id) if won else None
+
+
+def settle_uncertain(db: Database, row: Outbox, *, now: datetime, error: str) -> str:
+    """After a send whose outcome is unknown: a notice goes again once, later; an answer is never repeated.
+
+    Returns the new status ("pending" or "uncertain"); one conditional UPDATE on the row still ``sending``."""
+    again = row.kind not in ANSWER_KINDS and not (row.payload or {}).get("resent")
+    values: dict[str, Any] = {"status": "pending", "next_attempt_at": now + UNCERTAIN_RETRY,
+                              "payload": {**(row.payload or {}), "resent": True}} if again else {"status": "uncertain"}
+    with db.session() as session:
+        session.execute(update(Outbox).where(Outbox.id == row.id, Outbox.status == "sending")
+                        .values(last_error=f"uncertain: {error}", **values))
+    return str(values["status"])
+
+
+def reclaim_stranded(db: Database, *, now: datetime) -> int:
+    """Settle `sending` rows whose sender died (claim lease expired) as uncertain sends; returns how many."""
+    with db.session() as session:
+        stranded = list(session.scalars(select(Outbox).where(Outbox.status == "sending",
+                                                             Outbox.next_attempt_at <= now).limit(200)))
+    for row in stranded:
+        log.warning("outbox %s was left sending by a sender that stopped; settling it as uncertain", row.id)
+        settle_uncertain(db, row, now=now, error="the sender stopped during the send")
+    return len(stranded)
+
+
 class Dispatcher:
     """Sends due outbox rows for one deployment (its settings, database and WeChat clients)."""
 
@@ -81,13 +122,14 @@ class Dispatcher:
     def run(self, now: datetime, limit: int = 200) -> DispatchReport:
         """Dispatch up to ``limit`` due rows; returns counts."""
         report = DispatchReport()
+        report.reclaimed = reclaim_stranded(self.db, now=now)
         quiet = quiet_until(now, self.settings.quiet_hours, self.tz)
         for row_id in self._due(now, limit):
             if quiet is not None:
                 self._defer(row_id, quiet)
                 report.deferred += 1
                 continue
-            row = self._claim(row_id)
+            row = claim(self.db, row_id, now=now)
             if row is not None:
                 self._send(row, now, report)
         return report
@@ -99,17 +141,11 @@ class Dispatcher:
                      .order_by(Outbox.next_attempt_at, Outbox.id).limit(limit))
             return list(session.scalars(query))
 
-    def _claim(self, row_id: int) -> Outbox | None:
-        """pending → sending, atomically; None when another dispatcher took it."""
-        with self.db.session() as session:
-            won = session.execute(update(Outbox).where(Outbox.id == row_id, Outbox.status == "pending")
-                                  .values(status="sending", attempts=Outbox.attempts + 1)).rowcount
-            return session.get(Outbox, row_id) if won else None
-
     def _defer(self, row_id: int, until: datetime) -> None:
         """Hold a row until ``until`` (quiet hours, daily cap) without counting an attempt."""
         with self.db.session() as session:
-            session.execute(update(Outbox).where(Outbox.id == row_id).values(next_attempt_at=until))
+            session.execute(update(Outbox).where(Outbox.id == row_id, Outbox.status == "pending")
+                            .values(next_attempt_at=until))
 
     def _send(self, row: Outbox, now: datetime, report: DispatchReport) -> None:
         """Send one claimed row on the best channel, or defer, inbox or retry it."""
@@ -189,8 +225,12 @@ class Dispatcher:
 
     def _failed(self, row: Outbox, channel: str, exc: WeChatAPIError, now: datetime, report: DispatchReport) -> None:
         """Unreachable or quota → inbox; anything else → retry with exponential backoff, dead after N."""
-        log.warning("outbox %s via %s failed: %s", row.idempotency_key, channel, exc)
-        if exc.errcode in UNREACHABLE or exc.errcode in QUOTA:
+        log.warning("outbox %s via %s failed: %s", row.id, channel, exc)
+        if exc.uncertain:
+            outcome = settle_uncertain(self.db, row, now=now, error=str(exc))
+            report.retried += outcome == "pending"
+            report.uncertain += outcome == "uncertain"
+        elif exc.errcode in UNREACHABLE or exc.errcode in QUOTA:
             self._finish(row, "inbox", "inbox", now, error=str(exc))
             report.inbox += 1
         elif row.attempts >= self.settings.outbox_max_attempts:
@@ -209,13 +249,13 @@ class Dispatcher:
         if error:
             values["last_error"] = error
         with self.db.session() as session:
-            session.execute(update(Outbox).where(Outbox.id == row.id).values(**values))
+            session.execute(update(Outbox).where(Outbox.id == row.id, Outbox.status == "sending").values(**values))
 
     def _finish(self, row: Outbox, status: str, channel: str, now: datetime, *,
                 error: str | None = None, consume: str | None = None) -> None:
         """Record the outcome; a one-time subscribe grant is used up by a send."""
         with self.db.session() as session:
-            session.execute(update(Outbox).where(Outbox.id == row.id).values(
+            session.execute(update(Outbox).where(Outbox.id == row.id, Outbox.status == "sending").values(
                 status=status, channel=channel, sent_at=now if status == "sent" else None, last_error=error))
             if consume:
                 session.execute(delete(SubscribeGrant).where(

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 
 from bot.settings import Settings
 
 # Used as the callback Token in development when KC_WECHAT_TOKEN is unset (e.g. for `kc chat`).
 DEV_TOKEN = "kc-dev-token"
+_TIMESTAMP = re.compile(r"\d{1,12}")  # seconds; longer strings are refused before int() sees them
 
 
 def sign(*parts: str) -> str:
@@ -26,3 +28,10 @@ def callback_token(settings: Settings) -> str:
     if settings.wechat_token:
         return settings.wechat_token
     return DEV_TOKEN if settings.env == "development" else ""
+
+
+def fresh(timestamp: str | None, now: float, max_skew: float) -> bool:
+    """Whether the signed ``timestamp`` (epoch seconds) is within ``max_skew`` seconds of ``now``."""
+    if not timestamp or not _TIMESTAMP.fullmatch(timestamp):
+        return False
+    return abs(int(timestamp) - now) <= max_skew

@@ -1,29 +1,63 @@
-"""Safe XML in (defusedxml: no DTD, no entities) and passive-reply XML out."""
+"""Safe XML in (defusedxml: no DTD, no entities; bounded depth and size) and passive-reply XML out."""
 
 from __future__ import annotations
 
+import io
 import time
+from collections.abc import Iterator
 from typing import Any
 from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring
+from defusedxml.ElementTree import iterparse
+
+MAX_DEPTH = 16  # WeChat's deepest documents (e.g. SendPicsInfo/PicList/item/PicMd5Sum) nest 4 levels
+MAX_ELEMENTS = 400
 
 
 class XmlError(ValueError):
-    """The body is not a well-formed, entity-free WeChat XML document."""
+    """The body is not a well-formed, entity-free, reasonably small WeChat XML document."""
 
 
 def parse_xml(body: bytes | str) -> dict[str, Any]:
-    """Parse a WeChat ``<xml>`` document into a dict; DTDs and entities are refused."""
-    try:
-        root = fromstring(body, forbid_dtd=True, forbid_entities=True, forbid_external=True)
-    except (ParseError, DefusedXmlException, ValueError) as exc:
-        raise XmlError(f"{type(exc).__name__}: {exc}") from exc
+    """Parse a WeChat ``<xml>`` document into a dict; DTDs, entities and oversized trees are refused."""
+    root = _bounded_root(body.encode("utf-8") if isinstance(body, str) else body)
     if root.tag != "xml":
-        raise XmlError(f"unexpected root element <{root.tag}>")
+        raise XmlError("the root element must be <xml>")
     value = _to_value(root)
     return value if isinstance(value, dict) else {}
+
+
+def _events(data: bytes) -> Iterator[tuple[str, Element]]:
+    """defusedxml's start/end events, with parser failures turned into ``XmlError`` in words."""
+    try:
+        yield from iterparse(io.BytesIO(data), events=("start", "end"), forbid_dtd=True, forbid_entities=True,
+                             forbid_external=True)
+    except DefusedXmlException as exc:
+        raise XmlError("DTD, entity and external references are refused") from exc
+    except ParseError as exc:
+        raise XmlError(str(exc)) from exc
+    except ValueError as exc:
+        raise XmlError("undecodable document") from exc
+
+
+def _bounded_root(data: bytes) -> Element:
+    """The root element, refusing while parsing once the tree is deeper or larger than allowed."""
+    root: Element | None = None
+    depth = count = 0
+    for event, elem in _events(data):
+        if event == "end":
+            depth -= 1
+            continue
+        depth, count = depth + 1, count + 1
+        root = elem if root is None else root
+        if depth > MAX_DEPTH:
+            raise XmlError(f"nesting deeper than {MAX_DEPTH} levels")
+        if count > MAX_ELEMENTS:
+            raise XmlError(f"more than {MAX_ELEMENTS} elements")
+    if root is None:
+        raise XmlError("no element found")
+    return root
 
 
 def _to_value(elem: Element) -> Any:

@@ -92,7 +92,6 @@ class Context:
     knowledge_source: Callable[[], KnowledgeBase | None] = lambda: None
     matching_source: Callable[[], Matcher | None] = lambda: None
     router: Router | None = None
-    services: Any = None  # transitional: removed once every handler uses the typed fields
 
     @property
     def knowledge(self) -> KnowledgeBase | None:

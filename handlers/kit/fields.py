@@ -81,6 +81,7 @@ def parse_region(text: str) -> str | None:
 def choice_parser(options: tuple[str, ...], extract: Callable[[str], str | None]) -> Callable[[str], str | None]:
     """Parse '3', an option's name, or words the extractor classifies."""
     def parse(text: str) -> str | None:
+        """The option the reply names or numbers, else what the extractor finds."""
         t = text.strip().rstrip("。.")
         if t.isdigit() and 1 <= int(t) <= len(options):
             return options[int(t) - 1]
@@ -102,6 +103,7 @@ def _fact(key: str) -> Callable[[str, dict[str, Any]], Any]:
 def org_field(name: str, label: str, prompt: str, aliases: tuple[str, ...], keys: tuple[str, ...] = ("company",)) -> Field:
     """An organisation name: found in any message or typed as the answer."""
     def extract(_text: str, facts: dict[str, Any]) -> str | None:
+        """The first organisation name the facts carry under ``keys``."""
         return next((facts[k] for k in keys if facts.get(k)), None)
     return Field(name, label, prompt, extractor=extract, parser=parse_org, aliases=aliases,
                  invalid="请告诉我单位的名称，例如：襄阳××有限公司。", soft_when=lambda facts: _generic_org(facts, keys),

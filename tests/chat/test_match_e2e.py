@@ -10,7 +10,7 @@ import pytest
 
 from bot.container import Container
 from bot.data.seed import seed_if_empty
-from bot.domain.matches.review import approve_demand
+from bot.domain.demands import approve_demand
 from bot.store.models import Achievement, Demand
 from jobs.registry import run_job
 from tests.support.env import make_settings
@@ -23,6 +23,13 @@ def svc(tmp_path: Path) -> Iterator[Container]:
     seed_if_empty(services.db, appid=services.appid)
     yield services
     services.close()
+
+
+def _approve(svc: Container, demand_id: str) -> None:
+    """Publish the demand as a liaison officer would."""
+    with svc.db.session() as s:
+        approve_demand(s, matcher=svc.matcher, demand_id=demand_id, appid=svc.appid, actor="liaison",
+                       now=datetime.now(UTC))
 
 
 def _own(svc: Container, demand_id: str) -> str:
@@ -41,7 +48,7 @@ def test_publish_alert_interest_and_contact_release_through_chat(svc: Container)
     with wechat_client(svc) as wx:
         wx.send_text("res1", "你好")
         wx.send_text("ent1", "你好")
-        approve_demand(svc.db, svc.matcher, demand_id="D02", actor="liaison", now=datetime.now(UTC))
+        _approve(svc, "D02")
         run_job("outbox_dispatch", svc, datetime.now(UTC))
         run_job("outbox_dispatch", svc, datetime.now(UTC))
         alerts = [t for t in wx.pushes("res1") if "D02" in t]
@@ -64,7 +71,7 @@ def test_publish_alert_interest_and_contact_release_through_chat(svc: Container)
 
 def test_decline_needs_a_reason_and_strangers_are_refused(svc: Container) -> None:
     _own(svc, "D05")
-    approve_demand(svc.db, svc.matcher, demand_id="D05", actor="liaison", now=datetime.now(UTC))
+    _approve(svc, "D05")
     with wechat_client(svc) as wx:
         assert "原因" in wx.send_text("res1", "不合适 D05")[0]
         assert "阶段不符" in wx.send_text("res1", "不合适 D05 阶段不符，还在实验室")[0]

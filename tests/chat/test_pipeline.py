@@ -209,7 +209,7 @@ def test_webhook_failure_never_leaks(services: Container, fake: FakeWeChat, monk
         raise RuntimeError("db exploded")
 
     with wechat_client(services, fake=fake) as wx:
-        monkeypatch.setattr(wx.http.app.state.pipeline, "_claim", broken)
+        monkeypatch.setattr(wx.http.app.state.pipeline.claims, "claim", broken)
         assert wx.send_text("o_x", "帮助") == [APOLOGY]
 
 

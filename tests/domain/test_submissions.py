@@ -1,4 +1,4 @@
-"""Submission services: short ids above imported ones, unique under concurrency (SQLite and PostgreSQL)."""
+"""Submitting demands and achievements: short ids above imported ones, unique under concurrency (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from bot.domain.submissions import AchievementInput, DemandInput, submit_achievement, submit_demand
+from bot.domain.achievements import AchievementInput, AlertTopic, submit_achievement
+from bot.domain.demands import DemandInput, submit_demand
 from bot.store.engine import Database
 from bot.store.models import Demand, Interest
 
@@ -47,7 +48,7 @@ def test_concurrent_submissions_get_unique_ids(any_db: Database) -> None:
 def test_achievement_with_alerts(any_db: Database) -> None:
     """An achievement gets an A-id and its owner's alert interests."""
     data = AchievementInput(title="主轴热误差补偿", summary="s", field="高端装备制造", institution="鄂北理工大学",
-                            maturity="已产业化", keywords=["主轴"], alerts=[{"industry": "高端装备制造", "keywords": ["机床"]}])
+                            maturity="已产业化", keywords=["主轴"], alerts=(AlertTopic("高端装备制造", ("机床",)),))
     with any_db.session() as session:
         row = submit_achievement(session, data=data, appid="wx", openid="r1", now=NOW)
     with any_db.session() as session:

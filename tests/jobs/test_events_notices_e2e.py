@@ -13,6 +13,7 @@ from bot.data.importer import import_file
 from bot.domain.events.signup import register
 from jobs.registry import run_job
 from tests.support.env import SAMPLES, make_settings
+from tests.support.events_helpers import ADMIN, call
 from tests.support.wechat_fake import FakeWeChat
 
 CST = ZoneInfo("Asia/Shanghai")
@@ -29,8 +30,8 @@ def svc(tmp_path) -> Iterator[tuple[Container, FakeWeChat]]:  # type: ignore[no-
         services = Container.create(settings)
         import_file(services.db, "events", SAMPLES / "events.jsonl", appid="wx_dev")
         for i in range(3):
-            result = register(services.db, appid="wx_dev", event_id="E01", openid=f"r{i}", name=f"居民{i}",
-                              phone=f"1380000100{i}", now=SIGNUP)
+            result = call(services.db, register, appid="wx_dev", event_id="E01", openid=f"r{i}", name=f"居民{i}",
+                          phone=f"1380000100{i}", now=SIGNUP)
             assert result.ok
         yield services, fake
         services.close()
@@ -44,8 +45,8 @@ def _tick(services: Container, now: datetime) -> None:
 
 def _sent(fake: FakeWeChat) -> dict[str, int]:
     counts: dict[str, int] = {}
-    for call in fake.of("template"):
-        counts[call.body["touser"]] = counts.get(call.body["touser"], 0) + 1
+    for sent in fake.of("template"):
+        counts[sent.body["touser"]] = counts.get(sent.body["touser"], 0) + 1
     return counts
 
 
@@ -69,8 +70,8 @@ def test_time_change_notifies_every_registrant_once(svc: tuple[Container, FakeWe
 
     services, fake = svc
     noon = datetime(2027, 3, 5, 12, 0, tzinfo=CST)
-    edit_event(services.db, event_id="E01", now=noon,
-               changes={"start": START + timedelta(hours=1), "end": START + timedelta(hours=3)})
+    call(services.db, edit_event, appid="wx_dev", event_id="E01", actor=ADMIN, now=noon,
+         changes={"start": START + timedelta(hours=1), "end": START + timedelta(hours=3)})
     run_job("outbox_dispatch", services, noon)
     run_job("outbox_dispatch", services, noon + timedelta(minutes=1))
     changed = [c for c in fake.of("template") if c.body["template_id"] == "TPL-C"]

@@ -58,3 +58,26 @@ def test_healthz_reports_components(services: Container) -> None:
     body = response.json()
     assert body["database"]["ok"] is True
     assert body["wechat"]["mode"] == "development" and "KC_WECHAT_TOKEN" in body["wechat"]["missing"]
+
+
+def test_wechat_mode_defaults_and_doctor_advice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.cli.doctor import check_message_mode
+
+    key = "k" * 43
+    assert make_settings(tmp_path).resolved_wechat_mode == "plain"
+    assert make_settings(tmp_path, wechat_aes_key=key).resolved_wechat_mode == "compat"
+    monkeypatch.setenv("KC_WECHAT_MODE", "")
+    monkeypatch.setenv("KC_WECHAT_MAX_SKEW_SECONDS", "120")
+    assert (Settings(_env_file=None).wechat_mode, Settings(_env_file=None).wechat_max_skew_seconds) == (None, 120)  # type: ignore[call-arg]
+    safe_without_key = make_settings(tmp_path, env="production", wechat_token="t0k3n-real", wechat_appid="wx1",
+                                     wechat_secret="s3cr3t-real", wechat_mode="safe")
+    with pytest.raises(ConfigError, match="KC_WECHAT_AES_KEY"):
+        safe_without_key.check_production()
+
+    def advice(**values: object) -> tuple[bool, bool, str]:
+        check = check_message_mode(Container(make_settings(tmp_path, **values), None))  # type: ignore[arg-type]
+        return check.ok, check.optional, check.detail
+
+    assert advice()[:2] == (False, True) and "KC_WECHAT_MODE=safe" in advice()[2]
+    assert advice(wechat_aes_key=key, wechat_mode="safe")[:2] == (True, False)
+    assert advice(wechat_mode="safe")[:2] == (False, False)

@@ -1,4 +1,4 @@
-"""Pure protocol pieces: signatures, safe XML, message parsing, dedup keys, UTF-8 splitting, the FIFO lock."""
+"""Pure protocol pieces: signatures, timestamps, safe and bounded XML, field bounds, UTF-8 splitting, the FIFO lock."""
 
 from __future__ import annotations
 
@@ -9,9 +9,11 @@ import time
 import pytest
 
 from bot.chat.ordering import KeyedLock
-from bot.wechat.signing import DEV_TOKEN, callback_token, sign, valid
+from bot.wechat.inbound import Refused, open_request
+from bot.wechat.signing import DEV_TOKEN, callback_token, fresh, sign, valid
 from bot.wechat.split import MORE_HINT, paginate, split_utf8, take_pages, utf8_len
-from bot.wechat.xmlio import XmlError, cdata, parse_xml, render_text
+from bot.wechat.validate import MAX_TEXT, FieldError, check_nonce, clean_fields
+from bot.wechat.xmlio import MAX_DEPTH, MAX_ELEMENTS, XmlError, cdata, parse_xml, render_text
 from tests.support.env import make_settings
 
 
@@ -42,6 +44,86 @@ def test_parse_nested_and_repeated_elements() -> None:
 def test_parse_rejects(body: bytes) -> None:
     with pytest.raises(XmlError):
         parse_xml(body)
+
+
+def test_timestamp_window() -> None:
+    now = 1_800_000_000.0
+    assert fresh("1800000000", now, 300) and fresh("1799999700", now, 300) and fresh("1800000300", now, 300)
+    assert not fresh("1799999699", now, 300) and not fresh("1800000301", now, 300)
+    for bad in (None, "", "-5", "12.5", "abc", "9" * 20, "1" * 5000):
+        assert not fresh(bad, now, 300)
+
+
+def test_parse_bounds_depth_and_size_while_parsing() -> None:
+    deep = b"<xml>" + b"<a>" * 3000 + b"x" + b"</a>" * 3000 + b"</xml>"
+    with pytest.raises(XmlError, match="nesting deeper"):
+        parse_xml(deep)
+    ok = b"<xml>" + b"<a>" * (MAX_DEPTH - 1) + b"x" + b"</a>" * (MAX_DEPTH - 1) + b"</xml>"
+    assert parse_xml(ok)["a"]
+    with pytest.raises(XmlError, match="more than"):
+        parse_xml(b"<xml>" + b"<a>1</a>" * MAX_ELEMENTS + b"</xml>")
+    assert len(parse_xml(b"<xml>" + b"<a>1</a>" * (MAX_ELEMENTS - 1) + b"</xml>")["a"]) == MAX_ELEMENTS - 1
+
+
+def test_parse_errors_are_words_not_class_names() -> None:
+    for body in (b"<xml><a>", b"<!DOCTYPE x><xml/>", b"<root/>", b"\x00\xff"):
+        with pytest.raises(XmlError) as err:
+            parse_xml(body)
+        assert "Error" not in str(err.value) and "Exception" not in str(err.value) and str(err.value)
+
+
+GOOD = {"ToUserName": "gh_1", "FromUserName": "o_1", "CreateTime": "1800000000", "MsgType": "text",
+        "Content": "你好", "MsgId": "1234567890123456"}
+
+
+@pytest.mark.parametrize(("change", "words"), [
+    ({"MsgId": "9" * 65}, "MsgId longer than 64"),
+    ({"MsgId": "12a"}, "MsgId must be a non-negative integer"),
+    ({"FromUserName": "o" * 65}, "FromUserName longer than 64"),
+    ({"FromUserName": ""}, "without FromUserName"),
+    ({"FromUserName": {"nested": "x"}}, "without FromUserName"),
+    ({"ToUserName": "g" * 65}, "ToUserName longer than 64"),
+    ({"ToUserName": ["a", "b"]}, "ToUserName must be a single text value"),
+    ({"CreateTime": "9" * 20}, "CreateTime longer than 10"),
+    ({"CreateTime": "-1"}, "CreateTime must be a non-negative integer"),
+    ({"Event": "E" * 65}, "Event longer than 64"),
+    ({"EventKey": "k" * 257}, "EventKey longer than 256"),
+    ({"Content": {"a": "b"}}, "Content must be a single text value"),
+], ids=lambda v: str(v)[:30])
+def test_field_bounds(change: dict, words: str) -> None:
+    with pytest.raises(FieldError, match=words):
+        clean_fields({**GOOD, **change})
+
+
+def test_long_text_is_clipped_and_valid_fields_pass() -> None:
+    assert clean_fields(GOOD) == GOOD
+    clean = clean_fields({**GOOD, "Content": "长" * (MAX_TEXT + 500), "Recognition": "r" * (MAX_TEXT + 1)})
+    assert len(clean["Content"]) == MAX_TEXT and len(clean["Recognition"]) == MAX_TEXT
+    event = {"FromUserName": "o_1", "MsgType": "event", "Event": "subscribe", "EventKey": "qrscene_1" * 20,
+             "ScanCodeInfo": {"ScanType": "qrcode", "ScanResult": "x"}}
+    assert clean_fields(event) == event
+    check_nonce("1405173926")
+    for nonce in ("", "n" * 65):
+        with pytest.raises(FieldError):
+            check_nonce(nonce)
+
+
+def test_open_request_refusals_in_words(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    settings = make_settings(tmp_path, wechat_token="tok")
+    now, body = 1_800_000_000, b"<xml><FromUserName>o</FromUserName><MsgType>text</MsgType></xml>"
+
+    def query(ts: int, token: str = "tok") -> dict[str, str]:
+        return {"timestamp": str(ts), "nonce": "n1", "signature": sign(token, str(ts), "n1")}
+
+    cases = [(query(now, "other"), body, 403, "signature mismatch"),
+             (query(now - 86400), body, 403, "timestamp outside the allowed window"),
+             (query(now), b"<xml><a>", 400, "malformed XML"),
+             (query(now), b"<xml><MsgType>text</MsgType></xml>", 400, "without FromUserName")]
+    for q, b, status, words in cases:
+        with pytest.raises(Refused) as err:
+            open_request(settings, q, b, now=now)
+        assert (err.value.status, words in err.value.reason) == (status, True)
+    assert open_request(settings, query(now + 299), body, now=now).fields["FromUserName"] == "o"
 
 
 def test_render_escapes_cdata_terminator() -> None:

@@ -1,4 +1,8 @@
-"""Export event registrations to CSV (UTF-8 with BOM, opens in Excel) or XLSX (openpyxl)."""
+"""Export event registrations to CSV (UTF-8 with BOM, opens in Excel) or XLSX (openpyxl).
+
+The files hold names and phone numbers: they are written owner-readable only (mode 0600), by default
+into the data dir's ``exports/`` folder (``default_path``), never silently into the working directory.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +12,15 @@ from pathlib import Path
 from typing import Any
 
 from bot.clock import LOCAL_TZ
-from bot.domain.events.signup import RegistrationView
-from bot.texts.events import STATUS_TEXT
+from bot.domain.events.errors import EventInvalid
+from bot.domain.events.views import RegistrationView
+from bot.texts.events import EXPORT_HEADERS, EXPORT_SHEET_TITLE, STATUS_TEXT
 
 FORMATS = ("csv", "xlsx")
-COLUMNS = ("序号", "状态", "候补位次", "姓名", "手机号", "单位", "人数", "同行人", "签到码", "签到时间", "报名时间")
+FIELDS = ("seq", "status", "position", "name", "phone", "company", "party_size", "companions", "checkin_code",
+          "checked_in_at", "created_at")
+COLUMNS = tuple(EXPORT_HEADERS[f] for f in FIELDS)  # the header row
+EXPORTS_DIR = "exports"
 
 
 def _time(value: Any) -> str:
@@ -21,7 +29,7 @@ def _time(value: Any) -> str:
 
 
 def registration_rows(views: Sequence[RegistrationView]) -> list[list[Any]]:
-    """One row per registration, in the order of ``COLUMNS``."""
+    """One row per registration, in the order of ``FIELDS``."""
     return [
         [v.seq, STATUS_TEXT.get(v.status, v.status), v.position or "", v.name, v.phone, v.company or "",
          v.party_size, "、".join(v.companions), v.checkin_code, _time(v.checked_in_at), _time(v.created_at)]
@@ -37,7 +45,7 @@ def write_csv(views: Sequence[RegistrationView], path: Path) -> None:
         writer.writerows(registration_rows(views))
 
 
-def write_xlsx(views: Sequence[RegistrationView], path: Path, *, title: str = "报名名单") -> None:
+def write_xlsx(views: Sequence[RegistrationView], path: Path, *, title: str = EXPORT_SHEET_TITLE) -> None:
     """Write the registrations as an XLSX sheet with a bold, frozen header and text-formatted phones."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -51,7 +59,7 @@ def write_xlsx(views: Sequence[RegistrationView], path: Path, *, title: str = "�
         sheet.append(row)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    phone_col = COLUMNS.index("手机号") + 1
+    phone_col = FIELDS.index("phone") + 1
     for (cell,) in sheet.iter_rows(min_row=2, min_col=phone_col, max_col=phone_col):
         cell.number_format = "@"
     sheet.freeze_panes = "A2"
@@ -60,10 +68,22 @@ def write_xlsx(views: Sequence[RegistrationView], path: Path, *, title: str = "�
     book.save(path)
 
 
-def export_registrations(views: Sequence[RegistrationView], path: Path, fmt: str) -> Path:
-    """Write ``views`` to ``path`` as ``csv`` or ``xlsx``; returns the path."""
+def check_format(fmt: str) -> None:
+    """Refuse an export format other than ``FORMATS``."""
     if fmt not in FORMATS:
-        raise ValueError(f"不支持的导出格式 {fmt}（可选：csv、xlsx）")
+        raise EventInvalid("unknown_format", fmt=fmt, formats=FORMATS)
+
+
+def default_path(data_dir: Path, event_id: str, fmt: str) -> Path:
+    """Where an export goes unless told otherwise: ``<data dir>/exports/<event>-registrations.<fmt>``."""
+    return Path(data_dir).resolve() / EXPORTS_DIR / f"{event_id}-registrations.{fmt}"
+
+
+def export_registrations(views: Sequence[RegistrationView], path: Path, fmt: str) -> Path:
+    """Write ``views`` to ``path`` as ``csv`` or ``xlsx`` (owner-readable only); returns the path."""
+    check_format(fmt)
     path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch(mode=0o600)
+    path.chmod(0o600)
     (write_csv if fmt == "csv" else write_xlsx)(views, path)
     return path

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -96,12 +96,13 @@ def _score(query: set[str], fields: dict[str, set[str]], idf: dict[str, float]) 
 
 @dataclass(frozen=True)
 class ListFilter:
-    """Filters understood in a list request; ``labels`` says them back in Chinese."""
+    """Filters understood in a list request: the user's region/category words and a date range with its
+    period code (``bot.texts.events.filter_text`` says them back)."""
 
     region: str | None = None
     category: str | None = None
     date_range: tuple[datetime, datetime] | None = None
-    labels: tuple[str, ...] = ()
+    period: str | None = None
 
     @property
     def empty(self) -> bool:
@@ -124,31 +125,32 @@ def category_keys(category: str) -> list[str]:
     return [k for k in dict.fromkeys(keys) if len(k) >= 2]
 
 
-def _find_key(text: str, values: Sequence[str], keys_of) -> str | None:  # type: ignore[no-untyped-def]
+def _find_key(text: str, values: Sequence[str], keys_of: Callable[[str], list[str]]) -> str | None:
     """The key of the first value whose short name occurs in ``text`` (longest keys first)."""
     pairs = sorted(((k, v) for v in values for k in keys_of(v)), key=lambda p: -len(p[0]))
     return next((k for k, _ in pairs if k in text), None)
 
 
 def date_range_in(text: str, now: datetime) -> tuple[tuple[datetime, datetime], str] | None:
-    """A local date range named in ``text`` (今天/明天/后天/这周/下周/周末/这个月/下个月/N月) and its label."""
+    """A local date range named in ``text`` (今天/明天/后天/这周/下周/周末/这个月/下个月/N月) and its period code
+    (``today``, ``next_week``, ``month:5`` …; ``bot.texts.events.period_text`` says it back)."""
     day = now.astimezone(LOCAL_TZ).replace(hour=0, minute=0, second=0, microsecond=0)
     monday = day - timedelta(days=day.weekday())
     rules = [
-        (r"今天|今日", day, day + timedelta(days=1), "今天"),
-        (r"明天|明日", day + timedelta(days=1), day + timedelta(days=2), "明天"),
-        (r"后天", day + timedelta(days=2), day + timedelta(days=3), "后天"),
-        (r"下下周|下下个?(星期|礼拜)", monday + timedelta(days=14), monday + timedelta(days=21), "下下周"),
-        (r"下周末", monday + timedelta(days=12), monday + timedelta(days=14), "下周末"),
-        (r"下周|下个?(星期|礼拜)", monday + timedelta(days=7), monday + timedelta(days=14), "下周"),
-        (r"周末", monday + timedelta(days=5), monday + timedelta(days=7), "本周末"),
-        (r"(这|本)(周|个?星期|个?礼拜)", day, monday + timedelta(days=7), "本周"),
-        (r"下个?月", *_month(day, 1), "下个月"),
-        (r"(这|本)个?月", day, _month(day, 1)[0], "本月"),
+        (r"今天|今日", day, day + timedelta(days=1), "today"),
+        (r"明天|明日", day + timedelta(days=1), day + timedelta(days=2), "tomorrow"),
+        (r"后天", day + timedelta(days=2), day + timedelta(days=3), "day_after_tomorrow"),
+        (r"下下周|下下个?(星期|礼拜)", monday + timedelta(days=14), monday + timedelta(days=21), "week_after_next"),
+        (r"下周末", monday + timedelta(days=12), monday + timedelta(days=14), "next_weekend"),
+        (r"下周|下个?(星期|礼拜)", monday + timedelta(days=7), monday + timedelta(days=14), "next_week"),
+        (r"周末", monday + timedelta(days=5), monday + timedelta(days=7), "this_weekend"),
+        (r"(这|本)(周|个?星期|个?礼拜)", day, monday + timedelta(days=7), "this_week"),
+        (r"下个?月", *_month(day, 1), "next_month"),
+        (r"(这|本)个?月", day, _month(day, 1)[0], "this_month"),
     ]
-    for pattern, start, end, label in rules:
+    for pattern, start, end, period in rules:
         if re.search(pattern, text):
-            return (start, end), label
+            return (start, end), period
     return _named_month(text, day)
 
 
@@ -161,7 +163,7 @@ def _month(day: datetime, offset: int) -> tuple[datetime, datetime]:
 
 
 def _named_month(text: str, day: datetime) -> tuple[tuple[datetime, datetime], str] | None:
-    """``5月`` / ``五月份`` → that month (this year, or next year if it has passed)."""
+    """``5月`` / ``五月份`` → that month (this year, or next year if it has passed), period ``month:5``."""
     found = re.search(r"(1[0-2]|[1-9]|十[一二]?|[一二三四五六七八九])月", text)
     if not found:
         return None
@@ -170,7 +172,7 @@ def _named_month(text: str, day: datetime) -> tuple[tuple[datetime, datetime], s
     month = int(raw) if raw.isdigit() else (10 + (digits.index(raw[1]) + 1 if len(raw) > 1 else 0)
                                             if raw.startswith("十") else digits.index(raw) + 1)
     offset = (month - day.month) % 12
-    return _month(day, offset), f"{month}月"
+    return _month(day, offset), f"month:{month}"
 
 
 def parse_list_filter(text: str, *, now: datetime, regions: Sequence[str], categories: Sequence[str]) -> ListFilter:
@@ -178,5 +180,4 @@ def parse_list_filter(text: str, *, now: datetime, regions: Sequence[str], categ
     region = _find_key(text, regions, region_keys)
     category = _find_key(text, categories, category_keys)
     dated = date_range_in(text, now)
-    labels = tuple(x for x in (dated[1] if dated else None, region, category) if x)
-    return ListFilter(region, category, dated[0] if dated else None, labels)
+    return ListFilter(region, category, dated[0] if dated else None, dated[1] if dated else None)

@@ -1,1 +1,42 @@
-"""bot.domain.matches."""
+"""Two-way matching use cases (问题库 ↔ 项目库) and the matcher they need, as a ``Protocol``.
+
+``review`` records the matcher's recommendations and alerts each side once; ``lifecycle`` follows a match
+from 感兴趣 / 不合适 to the contact release and the liaison's updates; ``index`` keeps the matcher in step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+
+class Hit(Protocol):
+    """One ranked record of the other side: its id, a 0–1 score and short reasons."""
+
+    @property
+    def id(self) -> str:
+        """The other record's id (A… or D…)."""
+
+    @property
+    def score(self) -> float:
+        """How well it fits, 0–1."""
+
+    @property
+    def reasons(self) -> Sequence[str]:
+        """Short reasons, best first."""
+
+
+class Matching(Protocol):
+    """What the use cases need of the matcher (``knowledge.matching.Matcher``)."""
+
+    def index_demands(self, records: list[Any]) -> int:
+        """Add or update demands; returns how many changed."""
+
+    def index_achievements(self, records: list[Any]) -> int:
+        """Add or update achievements; returns how many changed."""
+
+    def match_demand(self, demand: Any, top: int = 10) -> Sequence[Hit]:
+        """Achievements for a demand, best first."""
+
+    def match_achievement(self, achievement: Any, top: int = 10) -> Sequence[Hit]:
+        """Demands for an achievement, best first."""

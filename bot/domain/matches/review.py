@@ -1,141 +1,143 @@
-"""Demand review, match creation and alerts, and the match lifecycle (both sides must agree).
+"""Reviewing the matcher's recommendations into match records, and alerting each side of them.
 
-Lifecycle: recommended → interested (one side) → agreed (both) → contact_released → negotiating →
-signed | declined | expired. Contact details are released only when both sides said 感兴趣.
-The console will call these same functions.
+A published demand (or a newly registered achievement) is matched; each pair becomes one ``Match`` row
+(``recommended``). Alerts go through the outbox with idempotency keys, so no match is ever alerted twice,
+and each researcher hears about a demand at most once: as the owner of a matched achievement or, failing
+that, as a follower of its topics. The lifecycle after that is in ``lifecycle``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.domain.achievements import interested_researchers
+from bot.domain.errors import NotAllowed, NotFound
+from bot.domain.matches import Hit, Matching
+from bot.domain.matches.lifecycle import FINAL_STATES, record_state
 from bot.domain.notify import notify
-from bot.store.engine import Database
-from bot.store.models import (
-    DEMAND_CLOSED,
-    DEMAND_PENDING,
-    DEMAND_PUBLISHED,
-    MATCHABLE_DEMAND_STATUSES,
-    Achievement,
-    AuditLog,
-    Demand,
-    Interest,
-    Match,
-)
+from bot.store.models import DEMAND_PUBLISHED, MATCHABLE_DEMAND_STATUSES, Achievement, Demand, Match, Outbox
+from bot.texts import matches as txt
 
-DECLINE_REASONS = ("阶段不符", "领域不符", "预算不符", "已有方案", "其他")
-FINAL_STATES = ("signed", "declined", "expired")
-LIAISON_STATES = ("negotiating", "signed", "declined", "expired")
-STATE_LABELS = {
-    "recommended": "已推荐",
-    "interested": "一方有意向",
-    "agreed": "双方有意向",
-    "contact_released": "已交换联系方式",
-    "negotiating": "洽谈中",
-    "signed": "已签约",
-    "declined": "已婉拒",
-    "expired": "已过期",
-}
+TOP = 5
 
 
-class MatchFlowError(ValueError):
-    """A request that the current state does not allow; the message is user-facing Chinese."""
+class NotPublished(NotAllowed):
+    """The demand is not published (yet), so it is not matched or alerted."""
+
+    code = "not_published"
 
 
-@dataclass
-class ReviewResult:
-    """Outcome of publishing a demand: how many matches were recorded and alerts queued."""
+@dataclass(frozen=True)
+class MatchRun:
+    """Matches recorded for one demand or achievement, and alerts queued."""
 
-    demand_id: str
-    status: str
-    matches: int = 0
-    alerts: int = 0
+    matches: int
+    alerts: int
 
 
-def audit(session: Session, *, actor: str, action: str, entity: str, entity_id: str, **detail: Any) -> None:
-    """Append an audit row."""
-    session.add(AuditLog(actor=actor, action=action, entity=entity, entity_id=entity_id, detail=detail))
-
-
-def record_state(match: Match, state: str, now: datetime, **extra: Any) -> None:
-    """Move ``match`` to ``state`` and remember when."""
-    match.state = state
-    match.history = [*match.history, {"state": state, "at": now.isoformat(), **extra}]
-
-
-def approve_demand(db: Database, matcher: Any, *, demand_id: str, actor: str, now: datetime) -> ReviewResult:
-    """Publish a pending demand, tell its owner, then record matches and alert the other side."""
-    with db.session() as session:
-        demand = _pending(session, demand_id)
-        demand.status, demand.published_at = DEMAND_PUBLISHED, now
-        audit(session, actor=actor, action="demand.approve", entity="demand", entity_id=demand_id)
-        if demand.openid:
-            notify(session, appid=demand.appid, openid=demand.openid, kind="demand_review",
-                   key=f"review:{demand_id}:published",
-                   text=f"您提交的需求 {demand_id}「{demand.title}」已审核发布，我们会为您匹配相关成果和专家。")
-    result = publish_matches(db, matcher, demand_id=demand_id, now=now)
-    result.status = DEMAND_PUBLISHED
-    return result
-
-
-def reject_demand(db: Database, *, demand_id: str, reason: str, actor: str, now: datetime) -> ReviewResult:
-    """Close a pending demand with a reason and tell its owner."""
-    if not reason.strip():
-        raise MatchFlowError("请填写退回原因")
-    with db.session() as session:
-        demand = _pending(session, demand_id)
-        demand.status, demand.review_note = DEMAND_CLOSED, reason.strip()
-        audit(session, actor=actor, action="demand.reject", entity="demand", entity_id=demand_id, reason=reason)
-        if demand.openid:
-            notify(session, appid=demand.appid, openid=demand.openid, kind="demand_review",
-                   key=f"review:{demand_id}:rejected",
-                   text=f"您提交的需求 {demand_id}「{demand.title}」暂未通过审核：{reason.strip()}。"
-                        "如有疑问可回复“转人工”联系科创联络员。")
-    return ReviewResult(demand_id, DEMAND_CLOSED)
-
-
-def _pending(session: Session, demand_id: str) -> Demand:
-    """The demand, which must still be waiting for review."""
-    demand = session.get(Demand, demand_id)
-    if demand is None:
-        raise MatchFlowError(f"没有编号为 {demand_id} 的需求")
-    if demand.status != DEMAND_PENDING:
-        raise MatchFlowError(f"需求 {demand_id} 当前状态为“{demand.status}”，不是待审核")
-    return demand
-
-
-def publish_matches(db: Database, matcher: Any, *, demand_id: str, now: datetime, top: int = 5) -> ReviewResult:
+def publish_matches(session: Session, *, matcher: Matching, demand_id: str, appid: str, now: datetime,
+                    top: int = TOP) -> MatchRun:
     """Index a published demand, store its best matches and alert both sides of each, plus followers."""
-    with db.session() as session:
-        demand = session.get(Demand, demand_id)
+    demand = session.get(Demand, demand_id)
+    if demand is None or demand.appid != appid:
+        raise NotFound("no such demand", entity="demand", id=demand_id)
+    if demand.status not in MATCHABLE_DEMAND_STATUSES:
+        raise NotPublished("demand not published", entity="demand", id=demand_id, status=demand.status)
+    matcher.index_demands([demand])
+    hits = _in_account(session, Achievement, matcher.match_demand(demand, top=top), appid)
+    demand.matched_at = now
+    alerts = 0
+    for hit in hits:
+        match = _upsert_match(session, demand=demand, achievement_id=hit.id, hit=hit, now=now)
+        alerts += _alert_achievement_owner(session, match, demand, now)
+        alerts += _alert_demand_owner(session, match, demand, now)
+    return MatchRun(len(hits), alerts + _alert_followers(session, demand, now))
+
+
+def alert_for_achievement(session: Session, *, matcher: Matching, achievement_id: str, appid: str, now: datetime,
+                          top: int = TOP) -> MatchRun:
+    """A new achievement: store matches with published demands and alert their owners (enterprises)."""
+    achievement = _achievement(session, achievement_id, appid)
+    matcher.index_achievements([achievement])
+    achievement.matched_at = now
+    matches = alerts = 0
+    for hit in _in_account(session, Demand, matcher.match_achievement(achievement, top=top), appid):
+        demand = session.get(Demand, hit.id)
         if demand is None or demand.status not in MATCHABLE_DEMAND_STATUSES:
-            raise MatchFlowError(f"需求 {demand_id} 尚未发布")
-        matcher.index_demands([demand])
-        found = matcher.match_demand(demand, top=top)
-        demand.matched_at = now
-        result = ReviewResult(demand_id, demand.status, matches=len(found))
-        for hit in found:
-            match = _upsert_match(session, demand, hit, now)
-            result.alerts += _alert_achievement_owner(session, match, demand)
-            achievement = session.get(Achievement, hit.id)
-            if achievement is not None:
-                result.alerts += _alert_demand_owner(session, match, achievement)
-        result.alerts += _alert_followers(session, demand)
-    return result
+            continue
+        match = _upsert_match(session, demand=demand, achievement_id=achievement.id, hit=hit, now=now)
+        matches, alerts = matches + 1, alerts + _alert_demand_owner(session, match, demand, now)
+    return MatchRun(matches, alerts)
 
 
-def _upsert_match(session: Session, demand: Demand, hit: Any, now: datetime) -> Match:
+def digest(session: Session, *, appid: str, now: datetime) -> int:
+    """Catch-up: queue alerts for every live match whose sides were not alerted yet (idempotent)."""
+    queued = 0
+    for match in session.scalars(select(Match).where(Match.appid == appid, Match.state.not_in(FINAL_STATES))):
+        demand = session.get(Demand, match.demand_id)
+        if demand is None or demand.appid != appid:
+            continue
+        queued += _alert_achievement_owner(session, match, demand, now)
+        queued += _alert_demand_owner(session, match, demand, now)
+    return queued
+
+
+def match_new_records(session: Session, *, matcher: Matching, appid: str, now: datetime) -> dict[str, int]:
+    """Run matching for published demands and owned achievements not matched yet (chat submissions)."""
+    demand_ids = list(session.scalars(select(Demand.id).where(
+        Demand.appid == appid, Demand.status == DEMAND_PUBLISHED, Demand.matched_at.is_(None))))
+    achievement_ids = list(session.scalars(select(Achievement.id).where(
+        Achievement.appid == appid, Achievement.owner_openid.is_not(None), Achievement.matched_at.is_(None))))
+    alerts = sum(publish_matches(session, matcher=matcher, demand_id=d, appid=appid, now=now).alerts
+                 for d in demand_ids)
+    alerts += sum(alert_for_achievement(session, matcher=matcher, achievement_id=a, appid=appid, now=now).alerts
+                  for a in achievement_ids)
+    return {"demands": len(demand_ids), "achievements": len(achievement_ids), "alerts": alerts}
+
+
+def rank_achievements(session: Session, *, matcher: Matching, demand_id: str, appid: str,
+                      top: int = 10) -> list[Hit]:
+    """The account's achievements that best fit a demand, best first (nothing is stored)."""
+    demand = session.get(Demand, demand_id)
+    if demand is None or demand.appid != appid:
+        raise NotFound("no such demand", entity="demand", id=demand_id)
+    return _in_account(session, Achievement, matcher.match_demand(demand, top), appid)
+
+
+def rank_demands(session: Session, *, matcher: Matching, achievement_id: str, appid: str,
+                 top: int = 10) -> list[Hit]:
+    """The account's demands that best fit an achievement, best first (nothing is stored)."""
+    achievement = _achievement(session, achievement_id, appid)
+    return _in_account(session, Demand, matcher.match_achievement(achievement, top), appid)
+
+
+def _achievement(session: Session, achievement_id: str, appid: str) -> Achievement:
+    """The achievement of the account, or NotFound."""
+    achievement = session.get(Achievement, achievement_id)
+    if achievement is None or achievement.appid != appid:
+        raise NotFound("no such achievement", entity="achievement", id=achievement_id)
+    return achievement
+
+
+def _in_account(session: Session, model: type[Demand] | type[Achievement], hits: Sequence[Hit],
+                appid: str) -> list[Hit]:
+    """The hits whose record exists in the account ``appid`` (the matcher's index spans every account)."""
+    ids = set(session.scalars(select(model.id).where(model.id.in_([h.id for h in hits]), model.appid == appid)))
+    return [h for h in hits if h.id in ids]
+
+
+def _upsert_match(session: Session, *, demand: Demand, achievement_id: str, hit: Hit, now: datetime) -> Match:
     """The Match row for (demand, achievement), created as recommended when new."""
-    match = session.scalars(
-        select(Match).where(Match.demand_id == demand.id, Match.achievement_id == hit.id)
-    ).one_or_none()
+    match = session.scalars(select(Match).where(
+        Match.appid == demand.appid, Match.demand_id == demand.id, Match.achievement_id == achievement_id,
+    )).one_or_none()
     if match is None:
-        match = Match(appid=demand.appid, demand_id=demand.id, achievement_id=hit.id, score=hit.score,
+        match = Match(appid=demand.appid, demand_id=demand.id, achievement_id=achievement_id, score=hit.score,
                       reasons=list(hit.reasons), state="recommended", history=[])
         record_state(match, "recommended", now)
         session.add(match)
@@ -143,106 +145,55 @@ def _upsert_match(session: Session, demand: Demand, hit: Any, now: datetime) -> 
     return match
 
 
-def _alert_achievement_owner(session: Session, match: Match, demand: Demand) -> int:
-    """Queue one alert about a new demand to the owner of the matched achievement (never twice)."""
+def _owner_key(match: Match, side: str) -> str:
+    """Idempotency key of the alert to one side of a match."""
+    return f"alert:{match.id}:{side}"
+
+
+def _follower_key(openid: str, demand: Demand) -> str:
+    """Idempotency key of the alert to a follower about a demand."""
+    return f"interest:{openid}:{demand.id}"
+
+
+def _alerted_about(session: Session, demand: Demand, openid: str) -> bool:
+    """Whether a researcher already has an alert about ``demand`` queued, as an owner or as a follower."""
+    owned = session.scalars(select(Match).join(Achievement, Achievement.id == Match.achievement_id).where(
+        Match.appid == demand.appid, Match.demand_id == demand.id, Achievement.owner_openid == openid))
+    keys = [_follower_key(openid, demand), *(_owner_key(m, "achievement") for m in owned)]
+    found = session.scalar(select(Outbox.id).where(Outbox.appid == demand.appid, Outbox.idempotency_key.in_(keys)))
+    return found is not None
+
+
+def _queue(session: Session, *, appid: str, openid: str, key: str, text: str, now: datetime) -> int:
+    """Queue one match alert; 1 when queued now, 0 when the key was queued before."""
+    return int(notify(session, appid=appid, openid=openid, kind="match_alert", key=key, text=text, now=now))
+
+
+def _alert_achievement_owner(session: Session, match: Match, demand: Demand, now: datetime) -> int:
+    """Alert the matched achievement's owner about the demand, unless they already heard of it."""
     achievement = session.get(Achievement, match.achievement_id)
-    if achievement is None or not achievement.owner_openid:
+    owner = achievement.owner_openid if achievement is not None else None
+    if achievement is None or not owner or _alerted_about(session, demand, owner):
         return 0
-    text = (f"有一条新需求与您的成果「{achievement.title}」可能匹配：\n{demand.id}「{demand.title}」"
-            f"（{demand.industry}，{demand.region}，预算{demand.budget}）\n理由：{'；'.join(match.reasons[:3])}\n"
-            f"回复“感兴趣 {demand.id}”或“不合适 {demand.id} 原因”。")
-    return _queue_alert(session, match, achievement.owner_openid, "achievement", text)
+    text = txt.achievement_owner_alert(demand=demand, achievement=achievement, reasons=match.reasons)
+    return _queue(session, appid=match.appid, openid=owner, key=_owner_key(match, "achievement"), text=text, now=now)
 
 
-def _queue_alert(session: Session, match: Match, openid: str, side: str, text: str) -> int:
-    """Queue the alert for one side of ``match``; the key makes it once per match and side."""
-    return int(notify(session, appid=match.appid, openid=openid, kind="match_alert",
-                      key=f"alert:{match.id}:{side}", text=text))
+def _alert_demand_owner(session: Session, match: Match, demand: Demand, now: datetime) -> int:
+    """Alert the demand's owner about the matched achievement (once per match)."""
+    achievement = session.get(Achievement, match.achievement_id)
+    if achievement is None or not demand.openid:
+        return 0
+    text = txt.demand_owner_alert(demand=demand, achievement=achievement, reasons=match.reasons)
+    return _queue(session, appid=match.appid, openid=demand.openid, key=_owner_key(match, "demand"), text=text,
+                  now=now)
 
 
-def _alert_followers(session: Session, demand: Demand) -> int:
-    """Queue one alert to each researcher whose interests (industry or keyword) fit the demand."""
-    interests = session.scalars(select(Interest).where(Interest.kind == "match", Interest.appid == demand.appid))
-    text_blob = f"{demand.title}{demand.description}"
+def _alert_followers(session: Session, demand: Demand, now: datetime) -> int:
+    """Alert each researcher whose interests fit the demand and who has not heard of it yet."""
     sent = 0
-    for interest in interests:
-        if interest.openid == demand.openid or not _interest_fits(interest, demand.industry, text_blob):
-            continue
-        sent += int(notify(
-            session, appid=demand.appid, openid=interest.openid, kind="match_alert",
-            key=f"interest:{interest.openid}:{demand.id}",
-            text=f"您关注的领域有新需求：{demand.id}「{demand.title}」（{demand.industry}，{demand.region}）。"
-                 f"回复“感兴趣 {demand.id}”表示有意向。",
-        ))
+    for openid in interested_researchers(session, demand=demand):
+        if openid != demand.openid and not _alerted_about(session, demand, openid):
+            sent += _queue(session, appid=demand.appid, openid=openid, key=_follower_key(openid, demand),
+                           text=txt.follower_alert(demand), now=now)
     return sent
-
-
-def _interest_fits(interest: Interest, industry: str, text: str) -> bool:
-    """An interest fits when its industry matches or one of its keywords appears."""
-    if interest.industry and interest.industry == industry:
-        return True
-    return any(k and k in text for k in interest.keywords)
-
-
-def alert_for_achievement(db: Database, matcher: Any, *, achievement_id: str, now: datetime, top: int = 5) -> int:
-    """A new achievement: store matches with published demands and alert their owners (enterprises)."""
-    with db.session() as session:
-        achievement = session.get(Achievement, achievement_id)
-        if achievement is None:
-            raise MatchFlowError(f"没有编号为 {achievement_id} 的成果")
-        matcher.index_achievements([achievement])
-        achievement.matched_at = now
-        alerts = 0
-        for hit in matcher.match_achievement(achievement, top=top):
-            demand = session.get(Demand, hit.id)
-            if demand is None or demand.status not in MATCHABLE_DEMAND_STATUSES:
-                continue
-            match = _upsert_match(session, demand, _Hit(achievement.id, hit.score, hit.reasons), now)
-            alerts += _alert_demand_owner(session, match, achievement)
-    return alerts
-
-
-@dataclass
-class _Hit:
-    """A match hit seen from the demand's side."""
-
-    id: str
-    score: float
-    reasons: list[str]
-
-
-def _alert_demand_owner(session: Session, match: Match, achievement: Achievement) -> int:
-    """Queue one alert about a matching achievement to the demand's owner (never twice)."""
-    demand = session.get(Demand, match.demand_id)
-    if demand is None or not demand.openid:
-        return 0
-    text = (f"有一项科技成果可能解决您的需求 {demand.id}「{demand.title}」：\n{achievement.id}「{achievement.title}」"
-            f"（{achievement.institution}，{achievement.maturity}）\n理由：{'；'.join(match.reasons[:3])}\n"
-            f"回复“感兴趣 {achievement.id}”或“不合适 {achievement.id} 原因”。")
-    return _queue_alert(session, match, demand.openid, "demand", text)
-
-
-def digest(db: Database, *, now: datetime) -> int:
-    """Catch-up: queue alerts for every live match whose sides were not alerted yet (idempotent)."""
-    queued = 0
-    with db.session() as session:
-        for match in session.scalars(select(Match).where(Match.state.not_in(FINAL_STATES))):
-            demand = session.get(Demand, match.demand_id)
-            achievement = session.get(Achievement, match.achievement_id)
-            if demand is None or achievement is None:
-                continue
-            queued += _alert_achievement_owner(session, match, demand)
-            queued += _alert_demand_owner(session, match, achievement)
-    return queued
-
-
-def match_new_records(db: Database, matcher: Any, *, now: datetime) -> dict[str, int]:
-    """Run matching for published demands and owned achievements not matched yet (chat submissions)."""
-    with db.session() as session:
-        demand_ids = list(session.scalars(select(Demand.id).where(
-            Demand.status == DEMAND_PUBLISHED, Demand.matched_at.is_(None))))
-        achievement_ids = list(session.scalars(select(Achievement.id).where(
-            Achievement.owner_openid.is_not(None), Achievement.matched_at.is_(None))))
-    alerts = sum(publish_matches(db, matcher, demand_id=d, now=now).alerts for d in demand_ids)
-    alerts += sum(alert_for_achievement(db, matcher, achievement_id=a, now=now) for a in achievement_ids)
-    return {"demands": len(demand_ids), "achievements": len(achievement_ids), "alerts": alerts}

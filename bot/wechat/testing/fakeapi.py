@@ -45,6 +45,7 @@ class FakeWeChat:
         self.valid_tokens: set[str] = set()
         self._errors: dict[str, deque[int]] = {}
         self._delays: dict[str, float] = {}
+        self._http_errors: dict[str, deque[int]] = {}
         self._counter = 0
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
@@ -77,6 +78,11 @@ class FakeWeChat:
         """Answer the next ``times`` calls of ``kind`` (e.g. "custom", "token") with ``errcode``."""
         with self._lock:
             self._errors.setdefault(kind, deque()).extend([errcode] * times)
+
+    def fail_http(self, kind: str, status: int, times: int = 1) -> None:
+        """Answer the next ``times`` calls of ``kind`` with HTTP ``status`` (e.g. 500) and no JSON errcode."""
+        with self._lock:
+            self._http_errors.setdefault(kind, deque()).extend([status] * times)
 
     def delay(self, kind: str, seconds: float) -> None:
         """Sleep ``seconds`` before answering calls of ``kind``."""
@@ -117,6 +123,9 @@ class FakeWeChat:
             self.calls.append(call)
             if call.kind == "stable_token" and not self.stable_token_supported:
                 return 404, {"errcode": 404, "errmsg": "not found"}
+            status = self._http_errors.get(call.kind)
+            if status:
+                return status.popleft(), {"error": "injected HTTP failure"}
             queued = self._errors.get(call.kind)
             if queued:
                 return 200, {"errcode": queued.popleft(), "errmsg": "injected"}

@@ -70,26 +70,40 @@ class Simulator:
 
         return WeChatCrypto(self.token, self.settings.wechat_aes_key, self.settings.appid)
 
-    def signed_query(self, **extra: str) -> dict[str, str]:
-        """timestamp, nonce and a correct ``signature``."""
-        timestamp, nonce = str(int(time.time())), secrets.token_hex(5)
-        return {"timestamp": timestamp, "nonce": nonce, "signature": sign(self.token, timestamp, nonce), **extra}
+    def signed_query(self, *, timestamp: int | None = None, nonce: str | None = None, **extra: str) -> dict[str, str]:
+        """timestamp (the app's clock unless given), nonce (random unless given) and a correct ``signature``."""
+        stamp = str(int(self.services.now().timestamp()) if timestamp is None else timestamp)
+        nonce = secrets.token_hex(5) if nonce is None else nonce
+        return {"timestamp": stamp, "nonce": nonce, "signature": sign(self.token, stamp, nonce), **extra}
 
     def verify_url(self, echostr: str = "echo-123", **query: str) -> Response:
         """GET /wechat like WeChat's URL verification."""
         return self.http.get("/wechat", params={**self.signed_query(echostr=echostr), **query})
 
-    def post(self, fields: dict[str, Any]) -> Response:
-        """POST one message in this client's mode (signed; encrypted in compat/aes)."""
-        query = self.signed_query()
-        xml = to_xml(fields)
+    def post(self, fields: dict[str, Any], *, query: dict[str, str] | None = None,
+             beside: dict[str, Any] | None = None) -> Response:
+        """POST one message in this client's mode (signed; encrypted in compat/aes).
+
+        ``query`` reuses a signed query (to replay a nonce); ``beside`` sets the plaintext fields sent next to
+        ``Encrypt`` (compat mode sends ``fields`` themselves; pass forged ones to test they are ignored).
+        """
+        plain = beside if beside is not None else (fields if self.mode == "compat" else {})
+        return self.post_xml(to_xml(fields), query=query, beside=plain, to_user=fields.get("ToUserName", ACCOUNT))
+
+    def post_xml(self, xml: str, *, query: dict[str, str] | None = None, beside: dict[str, Any] | None = None,
+                 to_user: str = ACCOUNT) -> Response:
+        """POST a raw message document in this client's mode (encrypted into ``Encrypt`` in compat/aes)."""
+        query = dict(query or self.signed_query())
         if self.mode != "plain":
-            encrypt = self._crypto()._encrypt_message(xml, query["nonce"], query["timestamp"], _prp())
-            outer = parse_xml(encrypt)
-            query.update(encrypt_type="aes", msg_signature=outer["MsgSignature"])
-            body = {"ToUserName": fields.get("ToUserName", ACCOUNT), "Encrypt": outer["Encrypt"]}
-            xml = to_xml({**fields, **body} if self.mode == "compat" else body)
+            xml = self._seal(xml, query, {**(beside or {}), "ToUserName": to_user})
         return self.http.post("/wechat", params=query, content=xml.encode("utf-8"))
+
+    def _seal(self, xml: str, query: dict[str, str], beside: dict[str, Any]) -> str:
+        """The outer body carrying ``xml`` encrypted; adds ``encrypt_type`` and ``msg_signature`` to ``query``."""
+        encrypt = self._crypto()._encrypt_message(xml, query["nonce"], query["timestamp"], _prp())
+        outer = parse_xml(encrypt)
+        query.update(encrypt_type="aes", msg_signature=outer["MsgSignature"])
+        return to_xml({**beside, "Encrypt": outer["Encrypt"]})
 
     def decode(self, response: Response) -> list[str]:
         """The reply texts of a 200 response (``[]`` for ``success``); decrypts and checks MsgSignature."""

@@ -1,0 +1,118 @@
+"""Inbound claims: one row per WeChat delivery, owned by the worker answering it under a renewable lease.
+
+A worker claims a new delivery (unique dedup key), keeps the message's fields and renews its lease while it
+works. When the worker dies (kill -9, crash), the lease runs out: WeChat's next retry of that MsgId, or the
+recovery job, takes the row over and answers it. Every ownership change is one conditional UPDATE, and the
+owner's final write is conditional on still owning the row, so two workers never both answer a message.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.engine import CursorResult
+from sqlalchemy.orm import Session
+
+from bot.store.engine import Database
+from bot.store.models import InboundMessage
+from bot.store.sql import insert_ignore
+
+OPEN = ("processing", "deferred")  # not answered yet (deferred: the request left, the worker pushes)
+
+
+def new_owner_id() -> str:
+    """A worker identity: host, pid and a random suffix (pids are reused across restarts)."""
+    return f"{socket.gethostname()[:32]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+@dataclass(frozen=True)
+class Claim:
+    """What a retry sees of a delivery."""
+
+    id: int
+    status: str
+    replies: list[Any]
+    lease_until: datetime | None
+    finished: bool
+
+
+class Claims:
+    """The inbound rows of one deployment, seen from one worker (``owner``)."""
+
+    def __init__(self, db: Database, *, owner: str, lease: timedelta) -> None:
+        self.db, self.owner, self.lease = db, owner, lease
+
+    def claim(self, *, appid: str, key: str, openid: str, kind: str, fields: dict[str, Any],
+              now: datetime) -> int | None:
+        """Claim a new delivery; its row id, or None when the key was claimed before (a redelivery)."""
+        with self.db.session() as session:
+            claimed = insert_ignore(
+                session, InboundMessage, appid=appid, dedup_key=key, openid=openid, msg_type=kind[:32],
+                status="processing", replies=[], received_at=now, fields=fields, owner=self.owner,
+                lease_until=now + self.lease)
+            if not claimed:
+                return None
+            return session.scalar(select(InboundMessage.id).where(
+                InboundMessage.appid == appid, InboundMessage.dedup_key == key))
+
+    def look(self, *, appid: str, key: str) -> Claim:
+        """The current state of a claimed delivery."""
+        with self.db.session() as session:
+            row = session.scalars(select(InboundMessage).where(
+                InboundMessage.appid == appid, InboundMessage.dedup_key == key)).one()
+            return Claim(row.id, row.status, list(row.replies or []), row.lease_until, row.finished_at is not None)
+
+    def take_over(self, row_id: int, *, now: datetime) -> dict[str, Any] | None:
+        """Own an unanswered row whose lease ran out; its message fields, or None when not won."""
+        with self.db.session() as session:
+            won = _rowcount(session.execute(update(InboundMessage).where(
+                InboundMessage.id == row_id, InboundMessage.status.in_(OPEN),
+                InboundMessage.finished_at.is_(None), InboundMessage.lease_until < now,
+            ).values(owner=self.owner, lease_until=now + self.lease, status="processing")))
+            if not won:
+                return None
+            return session.scalar(select(InboundMessage.fields).where(InboundMessage.id == row_id)) or {}
+
+    def renew(self, row_ids: list[int], *, now: datetime) -> None:
+        """Extend the leases of the rows this worker is answering."""
+        if row_ids:
+            with self.db.session() as session:
+                session.execute(update(InboundMessage).where(
+                    InboundMessage.id.in_(row_ids), InboundMessage.owner == self.owner,
+                    InboundMessage.finished_at.is_(None)).values(lease_until=now + self.lease))
+
+    def owns(self, session: Session, row_id: int) -> bool:
+        """Whether this worker still owns the unanswered row (checked under the conversation lock)."""
+        owner = session.scalar(select(InboundMessage.owner).where(
+            InboundMessage.id == row_id, InboundMessage.finished_at.is_(None)))
+        return owner == self.owner
+
+    def finish(self, session: Session, row_id: int, **values: Any) -> bool:
+        """The owner's final write (fields dropped, lease cleared); False when another worker took over."""
+        return bool(_rowcount(session.execute(update(InboundMessage).where(
+            InboundMessage.id == row_id, InboundMessage.owner == self.owner,
+        ).values(fields=None, lease_until=None, **values))))
+
+    def set_status(self, row_id: int, **values: Any) -> None:
+        """Record a passive placeholder or a failure on a row this worker owns."""
+        with self.db.session() as session:
+            session.execute(update(InboundMessage).where(
+                InboundMessage.id == row_id, InboundMessage.owner == self.owner).values(**values))
+
+    def expired(self, *, now: datetime, limit: int = 50) -> list[int]:
+        """Unanswered rows whose owner stopped renewing (oldest first)."""
+        with self.db.session() as session:
+            return list(session.scalars(select(InboundMessage.id).where(
+                InboundMessage.status.in_(OPEN), InboundMessage.finished_at.is_(None),
+                InboundMessage.lease_until < now).order_by(InboundMessage.id).limit(limit)))
+
+
+def _rowcount(result: Any) -> int:
+    """Rows an UPDATE touched."""
+    return int(result.rowcount or 0) if isinstance(result, CursorResult) else int(getattr(result, "rowcount", 0))

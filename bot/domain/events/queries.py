@@ -1,0 +1,79 @@
+"""Reads over one account's events and registrations: lookup, lists, fuzzy search, a user's sign-ups."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.domain.events.errors import EventNotFound
+from bot.domain.events.rules import ACTIVE, is_listed
+from bot.domain.events.search import EventMatch, ListFilter, parse_list_filter, rank_events
+from bot.domain.events.views import RegistrationView, snapshot, view
+from bot.store.models import Event, Registration
+from knowledge.vocab import EVENT_CATEGORIES
+
+STATUS_ORDER = {"confirmed": 0, "waitlisted": 1}  # then cancelled / expired
+
+
+def get_event(session: Session, *, appid: str, event_id: str) -> Event | None:
+    """One event of the account by id (case-insensitive)."""
+    query = select(Event).where(Event.appid == appid, func.upper(Event.id) == event_id.strip().upper())
+    return session.scalars(query).first()
+
+
+def my_registrations(session: Session, *, appid: str, openid: str, now: datetime) -> list[RegistrationView]:
+    """A user's active registrations of events that have not ended, soonest first."""
+    rows = session.execute(
+        select(Registration, Event).join(Event, Event.id == Registration.event_id)
+        .where(Registration.appid == appid, Event.appid == appid, Registration.openid == openid,
+               Registration.status.in_(ACTIVE), Event.end > now)
+        .order_by(Event.start, Event.id))
+    return [view(session, reg, event) for reg, event in rows]
+
+
+def upcoming_events(session: Session, *, appid: str, now: datetime, region: str | None = None,
+                    category: str | None = None, date_range: tuple[datetime, datetime] | None = None,
+                    limit: int = 20) -> list[Event]:
+    """Listed events (``rules.is_listed``: not cancelled, not started), soonest first; region/category match
+    by substring, ``date_range`` is [from, to) on the start time."""
+    query = select(Event).where(Event.appid == appid, Event.end > now)
+    if region:
+        query = query.where(Event.region.contains(region, autoescape=True))
+    if category:
+        query = query.where(Event.category.contains(category, autoescape=True))
+    if date_range:
+        query = query.where(Event.start >= date_range[0], Event.start < date_range[1])
+    events = session.scalars(query.order_by(Event.start, Event.id))
+    return [event for event in events if is_listed(event, now)][:limit]
+
+
+def find_events(session: Session, *, appid: str, text: str, now: datetime, limit: int = 5) -> list[EventMatch]:
+    """Events (not ended yet) that the user's words point at, best first; an id in the text wins outright."""
+    events = list(session.scalars(select(Event).where(Event.appid == appid, Event.end > now)
+                                  .order_by(Event.start, Event.id)))
+    return rank_events(text, events)[:limit]
+
+
+def list_filter(session: Session, *, appid: str, text: str, now: datetime) -> ListFilter:
+    """Region / category / date filters in a list request ("社区的", "谷城的", "下周的")."""
+    pairs = session.execute(select(Event.region, Event.category).where(Event.appid == appid).distinct()).all()
+    regions = sorted({r for r, _ in pairs})
+    categories = sorted({c for _, c in pairs} | set(EVENT_CATEGORIES))
+    return parse_list_filter(text, now=now, regions=regions, categories=categories)
+
+
+def event_registrations(session: Session, *, appid: str, event_id: str,
+                        include_cancelled: bool = False) -> list[RegistrationView]:
+    """Registrations of one event: confirmed, then waitlisted, then the rest; each in arrival order."""
+    event = get_event(session, appid=appid, event_id=event_id)
+    if event is None:
+        raise EventNotFound(event_id)
+    query = select(Registration).where(Registration.appid == appid, Registration.event_id == event.id)
+    if not include_cancelled:
+        query = query.where(Registration.status.in_(ACTIVE))
+    regs = list(session.scalars(query.order_by(Registration.seq)))
+    waiting = [r.id for r in regs if r.status == "waitlisted"]  # in seq order
+    views = [snapshot(r, event, waiting.index(r.id) + 1 if r.status == "waitlisted" else None) for r in regs]
+    return sorted(views, key=lambda v: (STATUS_ORDER.get(v.status, 2), v.seq))

@@ -1,0 +1,78 @@
+"""Nonce binding: a signed nonce belongs to the first message it arrived with.
+
+WeChat's signature covers only token, timestamp and nonce, not the body, so a captured query string could
+carry another message while its timestamp is fresh. Each nonce is therefore claimed in ``wechat_nonces``
+(unique ``(appid, nonce)``, ``INSERT … ON CONFLICT DO NOTHING``, shared by every worker) together with the
+message's dedup key: WeChat's retries of the same message pass, another message under that nonce is 403.
+Rows are kept for twice the timestamp window (a request signed up to one window in the future stays
+acceptable until one window in the past) and purged at most once per window per process.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timedelta
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, delete, select
+from sqlalchemy.orm import Session
+
+from bot.chat.incoming import dedup_key
+from bot.container import Container
+from bot.store.models import WechatNonce
+from bot.store.sql import insert_ignore
+from bot.wechat.inbound import Envelope, Refused
+
+
+def claim_nonce(session: Session, *, appid: str, nonce: str, key: str, now: datetime, keep: timedelta) -> bool:
+    """Bind ``nonce`` to ``key``; False when it is bound to another message seen within ``keep``."""
+    if insert_ignore(session, WechatNonce, appid=appid, nonce=nonce, dedup_key=key, seen_at=now):
+        return True
+    query = select(WechatNonce).where(WechatNonce.appid == appid, WechatNonce.nonce == nonce).with_for_update()
+    row = session.scalars(query).one_or_none()
+    if row is None or row.dedup_key == key:
+        return True  # purged meanwhile (so long expired), or a retry of the same message
+    if row.seen_at >= now - keep:
+        return False
+    row.dedup_key, row.seen_at = key, now  # an expired binding: the nonce may be used afresh
+    return True
+
+
+def purge_nonces(session: Session, *, before: datetime) -> int:
+    """Delete bindings last seen before ``before``; how many went."""
+    result = cast(CursorResult[Any], session.execute(delete(WechatNonce).where(WechatNonce.seen_at < before)))
+    return result.rowcount or 0
+
+
+class ReplayGuard:
+    """Refuses a nonce reused for another message; one per app, shared by its request threads."""
+
+    def __init__(self, services: Container) -> None:
+        self.services = services
+        self._next_purge: datetime | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def keep(self) -> timedelta:
+        """How long a binding is kept: twice the timestamp window."""
+        return timedelta(seconds=2 * self.services.settings.wechat_max_skew_seconds)
+
+    def check(self, envelope: Envelope) -> None:
+        """Claim the envelope's nonce for its message or raise ``Refused(403)``; purge old bindings now and then."""
+        now = self.services.now()
+        with self.services.db.session() as session:
+            ok = claim_nonce(session, appid=self.services.appid, nonce=envelope.nonce,
+                             key=dedup_key(envelope.fields), now=now, keep=self.keep)
+        if not ok:
+            raise Refused(403, "nonce reused for another message")
+        if self._purge_due(now):
+            with self.services.db.session() as session:
+                purge_nonces(session, before=now - self.keep)
+
+    def _purge_due(self, now: datetime) -> bool:
+        """True at most once per timestamp window (by the container's clock) in this process."""
+        with self._lock:
+            if self._next_purge is not None and now < self._next_purge:
+                return False
+            self._next_purge = now + self.keep / 2
+            return True
