@@ -12,6 +12,7 @@ import pytest
 from bot.container import Container
 from bot.settings import Settings, get_settings
 from bot.store.engine import Database
+from bot.wechat.testing.fakeapi import FakeWeChat
 from tests.support.env import PG_ADMIN_URL, SAMPLES, make_settings, truncate_all  # noqa: F401 (re-exported)
 
 # Keep every test away from the developer's .env and real WeChat/LLM endpoints.
@@ -78,3 +79,10 @@ def any_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]
         truncate_all(db)
     yield db
     db.dispose()
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeWeChat]:
+    """A local fake WeChat API server (records calls, injects errors and delays)."""
+    with FakeWeChat() as server:
+        yield server

@@ -69,11 +69,11 @@ def _run(app: Any, **options: Any) -> None:
 
 def _prepare(svc: Container, *, seed: bool, warm: bool) -> None:
     """First-start seeding and (for a single process) loading models before the first message."""
-    from bot.data.knowledge import seed_kb_if_empty
-    from bot.data.seed import seed_if_empty
+    from bot.data.seed import seed_if_empty, seed_kb_if_empty
 
     if seed and svc.settings.seed_samples:
-        seed_if_empty(svc.db, appid=svc.appid)
+        with svc.db.session() as session:
+            seed_if_empty(session, appid=svc.appid)
         seed_kb_if_empty(svc.kb)
     if warm and svc.kb is not None:
         svc.kb.warm()  # load models and indexes now, not inside the first user's 5-second budget
@@ -139,7 +139,8 @@ def import_cmd(
     """Import demands, achievements or events (idempotent on id; a bad file imports nothing)."""
     svc = services()
     try:
-        result = import_file(svc.db, kind, file, appid=svc.appid)
+        with svc.db.session() as session:
+            result = import_file(session, kind=kind, path=file, appid=svc.appid)
     except ImportFileError as exc:
         fail(f"{file}：{exc}；未导入任何记录。")
     if as_json:

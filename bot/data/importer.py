@@ -13,7 +13,6 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.store.engine import Database
 from bot.store.models import Achievement, Base, Demand, Event
 from knowledge.vocab import EVENT_CATEGORIES, INDUSTRIES, MATURITIES, NEED_TYPES
 
@@ -200,8 +199,8 @@ def _upsert(session: Session, spec: Spec, values: dict[str, Any], appid: str) ->
     return False
 
 
-def import_file(db: Database, kind: str, path: Path, *, appid: str) -> ImportResult:
-    """Validate every row of ``path`` first, then write them all in one transaction."""
+def import_file(session: Session, *, kind: str, path: Path, appid: str) -> ImportResult:
+    """Validate every row of ``path`` first, then write them all in the caller's transaction."""
     if kind not in SPECS:
         raise ImportFileError(0, None, f"未知的数据类型 {kind}（可选：{'、'.join(KINDS)}）")
     spec, rows, seen = SPECS[kind], [], set()
@@ -215,9 +214,8 @@ def import_file(db: Database, kind: str, path: Path, *, appid: str) -> ImportRes
         _derive(kind, values)
         rows.append(values)
     result = ImportResult(kind)
-    with db.session() as session:
-        for values in rows:
-            created = _upsert(session, spec, values, appid)
-            result.created += int(created)
-            result.updated += int(not created)
+    for values in rows:
+        created = _upsert(session, spec, values, appid)
+        result.created += int(created)
+        result.updated += int(not created)
     return result

@@ -68,15 +68,6 @@ class Database:
         cfg.attributes["connection"] = self.engine  # the same pool (an in-memory database is one connection)
         command.upgrade(cfg, "head")
 
-    def is_empty(self) -> bool:
-        """Whether the schema has no demands, achievements or events yet (first start)."""
-        from sqlalchemy import func, select
-
-        from bot.store.models import Achievement, Demand, Event
-
-        with self.session() as s:
-            return all(s.scalar(select(func.count()).select_from(m)) == 0 for m in (Demand, Achievement, Event))
-
     def table_names(self) -> list[str]:
         """Names of the tables present in the database."""
         return sorted(inspect(self.engine).get_table_names())

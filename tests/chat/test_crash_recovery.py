@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select, update
 
 from bot.chat.claims import Claims
@@ -17,12 +15,6 @@ from bot.store.models import Conversation, InboundMessage, Outbox
 from tests.chat.test_pipeline import Recorder, services_with
 from tests.support.wechat_client import wechat_client
 from tests.support.wechat_fake import FakeWeChat
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeWeChat]:
-    with FakeWeChat() as server:
-        yield server
 
 
 def _orphan(svc: Container, fields: dict[str, object], *, expired: bool) -> int:

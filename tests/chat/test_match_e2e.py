@@ -9,18 +9,17 @@ from pathlib import Path
 import pytest
 
 from bot.container import Container
-from bot.data.seed import seed_if_empty
 from bot.domain.demands import approve_demand
 from bot.store.models import Achievement, Demand
 from jobs.registry import run_job
-from tests.support.env import make_settings
+from tests.support.env import make_settings, seed
 from tests.support.wechat_client import wechat_client
 
 
 @pytest.fixture
 def svc(tmp_path: Path) -> Iterator[Container]:
     services = Container.create(make_settings(tmp_path / "d", quiet_hours="", daily_push_cap=10))
-    seed_if_empty(services.db, appid=services.appid)
+    seed(services.db, services.appid)
     yield services
     services.close()
 

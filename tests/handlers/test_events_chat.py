@@ -12,10 +12,9 @@ import pytest
 from sqlalchemy import select
 
 from bot.container import Container
-from bot.data.importer import import_file
 from bot.store.models import Event, Interest, Registration
 from tests.support.dialogue_sim import DEV_DIALOGUES, DirectBot, load_dialogues
-from tests.support.env import SAMPLES, make_settings
+from tests.support.env import SAMPLES, load_file, make_settings
 from tests.support.wechat_client import wechat_client
 
 CST = timezone(timedelta(hours=8))
@@ -27,7 +26,7 @@ SIGNUPS = [pytest.param(d, id=d["id"]) for d in load_dialogues(DEV_DIALOGUES, ("
 def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Container]:
     """One database with the sample events; no knowledge base."""
     svc = Container.create(make_settings(Path(tmp_path_factory.mktemp("evchat")) / "data"), knowledge=None)
-    import_file(svc.db, "events", SAMPLES / "events.jsonl", appid=svc.appid)
+    load_file(svc.db, "events", SAMPLES / "events.jsonl", svc.appid)
     yield svc
     svc.close()
 
@@ -166,7 +165,7 @@ def test_signup_through_webhook_with_real_clock(tmp_path: Path) -> None:
            "end": (start + timedelta(hours=2)).isoformat(), "location": "测试社区活动室", "region": "襄阳市樊城区",
            "capacity": 10, "signup_deadline": (start - timedelta(days=1)).isoformat(), "description": "测试。"}
     (tmp_path / "ev.jsonl").write_text(json.dumps(row, ensure_ascii=False) + "\n", encoding="utf-8")
-    import_file(svc.db, "events", tmp_path / "ev.jsonl", appid=svc.appid)
+    load_file(svc.db, "events", tmp_path / "ev.jsonl", svc.appid)
     with wechat_client(svc) as wx:
         assert "【W01】" in "\n".join(wx.click("o_ev", "KC_EVENTS"))
         assert "姓名" in "\n".join(wx.send_text("o_ev", "1"))

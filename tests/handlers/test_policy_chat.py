@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.container import Container
-from bot.data.knowledge import seed_kb_if_empty
+from bot.data.seed import seed_kb_if_empty
 from bot.store.models import HandoffRequest
 from tests.support.env import make_settings
 from tests.support.wechat_client import wechat_client

@@ -9,10 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.container import Container
-from bot.data.importer import import_file
 from bot.domain.events.signup import register
 from jobs.registry import run_job
-from tests.support.env import SAMPLES, make_settings
+from tests.support.env import SAMPLES, load_file, make_settings
 from tests.support.events_helpers import ADMIN, call
 from tests.support.wechat_fake import FakeWeChat
 
@@ -28,7 +27,7 @@ def svc(tmp_path) -> Iterator[tuple[Container, FakeWeChat]]:  # type: ignore[no-
                                  wechat_secret="s", wechat_token="t", template_ids={"event_reminder": "TPL-R",
                                                                                     "event_changed": "TPL-C"})
         services = Container.create(settings)
-        import_file(services.db, "events", SAMPLES / "events.jsonl", appid="wx_dev")
+        load_file(services.db, "events", SAMPLES / "events.jsonl", "wx_dev")
         for i in range(3):
             result = call(services.db, register, appid="wx_dev", event_id="E01", openid=f"r{i}", name=f"居民{i}",
                           phone=f"1380000100{i}", now=SIGNUP)

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from sqlalchemy import text
 
+from bot.data.importer import ImportResult, import_file
+from bot.data.seed import seed_if_empty
 from bot.settings import Settings
 from bot.store.engine import Database
 
@@ -30,3 +32,15 @@ def truncate_all(db: Database) -> None:
     names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
     with db.session() as session:
         session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
+def load_file(db: Database, kind: str, path: Path, appid: str) -> ImportResult:
+    """Import a JSONL/CSV file in its own unit of work (like ``kc import``)."""
+    with db.session() as session:
+        return import_file(session, kind=kind, path=path, appid=appid)
+
+
+def seed(db: Database, appid: str) -> dict[str, int]:
+    """Seed the sample data in its own unit of work (like the first ``kc serve``)."""
+    with db.session() as session:
+        return seed_if_empty(session, appid=appid)

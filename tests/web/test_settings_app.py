@@ -8,10 +8,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from bot.container import Container
-from bot.data.seed import seed_if_empty
 from bot.settings import ConfigError, Settings
 from bot.web.app import create_app
-from tests.support.env import make_settings
+from tests.support.env import make_settings, seed
 
 
 def test_production_refuses_missing_and_placeholder_secrets(tmp_path: Path) -> None:
@@ -47,8 +46,8 @@ def test_default_database_is_sqlite_under_data_dir(tmp_path: Path) -> None:
 
 
 def test_seed_only_into_empty_database(services: Container) -> None:
-    assert seed_if_empty(services.db, appid="wx_dev") == {"demands": 25, "achievements": 70, "events": 12}
-    assert seed_if_empty(services.db, appid="wx_dev") == {}
+    assert seed(services.db, "wx_dev") == {"demands": 25, "achievements": 70, "events": 12}
+    assert seed(services.db, "wx_dev") == {}
 
 
 def test_healthz_reports_components(services: Container) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,12 +16,6 @@ from bot.wechat.api import ApiGateway, WeChatAPIError
 from bot.wechat.push import Pusher
 from tests.support.env import make_settings
 from tests.support.wechat_fake import FakeWeChat
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeWeChat]:
-    with FakeWeChat() as server:
-        yield server
 
 
 def gateway(db: Database, tmp_path: Path, fake: FakeWeChat, **overrides: object) -> ApiGateway:

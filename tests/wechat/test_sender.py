@@ -23,10 +23,6 @@ CST = ZoneInfo("Asia/Shanghai")
 MORNING = datetime(2027, 3, 2, 10, 0, tzinfo=CST)
 
 
-@pytest.fixture
-def fake() -> Iterator[FakeWeChat]:
-    with FakeWeChat() as server:
-        yield server
 
 
 @pytest.fixture
