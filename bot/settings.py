@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     wechat_appid: str = ""
     wechat_secret: str = ""
     wechat_aes_key: str = ""
+    privacy_key: str = ""  # keys the pseudonyms that replace an erased user's openid (default: from the secrets)
     wechat_mode: WeChatMode | None = None  # 消息加解密方式; None = compat with an AES key, else plain
     wechat_max_skew_seconds: int = Field(default=300, ge=1)  # signed timestamps older/newer than this → 403
     wechat_api_base: str = WECHAT_API_BASE
@@ -55,6 +56,7 @@ class Settings(BaseSettings):
     reminder_hours: list[int] = Field(default_factory=lambda: [24, 2])
     outbox_max_attempts: int = 6
     outbox_backoff_seconds: int = 60
+    outbox_claim_seconds: int = Field(default=300, ge=1)  # a `sending` claim older than this: its sender died
     template_ids: dict[str, str] = Field(default_factory=dict)  # push kind → 模板消息 template id
     subscribe_template_ids: dict[str, str] = Field(default_factory=dict)  # push kind → 订阅通知 template id
     scheduler: bool = True
@@ -77,6 +79,11 @@ class Settings(BaseSettings):
     def appid(self) -> str:
         """The account key records are stored under (a development placeholder when unset)."""
         return self.wechat_appid or "wx_dev"
+
+    @property
+    def pseudonym_key(self) -> str:
+        """The key of erased users' pseudonyms: ``KC_PRIVACY_KEY``, else derived from the account's secrets."""
+        return self.privacy_key or f"kc:{self.wechat_secret}:{self.wechat_token}:{self.appid}"
 
     @property
     def resolved_database_url(self) -> str:

@@ -80,7 +80,8 @@ def confirm_delete(ctx: Context, msg: Incoming, conv: ConversationState) -> list
     text = (msg.text or "").strip()
     conv.clear_flow()
     if text.startswith("确认删除") or (is_affirmative(text) and not is_negative(text)):
-        delete_user_data(ctx.session, appid=msg.appid, openid=msg.openid, now=ctx.now)
+        delete_user_data(ctx.session, appid=msg.appid, openid=msg.openid, now=ctx.now,
+                         key=ctx.settings.pseudonym_key)
         conv.data.clear()
         return [Reply("已删除您的个人信息。之后如需登记或报名，我们会重新征求您的同意。")]
     return [Reply("好的，没有删除，您的信息保持不变。")]

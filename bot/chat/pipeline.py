@@ -27,7 +27,7 @@ from bot.chat.claims import OPEN, Claim, Claims, new_owner_id
 from bot.chat.context import make_context
 from bot.chat.incoming import dedup_key, to_incoming
 from bot.chat.ordering import KeyedLock, lock_conversation
-from bot.domain import audit, users
+from bot.domain import audit, privacy, users
 from bot.store.models import Conversation
 from bot.store.sql import queue_outbox
 from bot.wechat import inbox
@@ -302,7 +302,10 @@ class Pipeline:
         if not self.claims.finish(session, job.inbound_id, **values):
             return False
         users.touch(session, appid=msg.appid, openid=msg.openid, at=msg.created_at, now=now)
-        audit.record(session, appid=msg.appid, actor=msg.openid, action="wechat.inbound", entity="inbound_message",
+        actor = msg.openid
+        if privacy.is_forgotten(session, appid=msg.appid, openid=msg.openid):  # this turn erased the user
+            actor = privacy.pseudonym(msg.openid, appid=msg.appid, key=self.services.settings.pseudonym_key)
+        audit.record(session, appid=msg.appid, actor=actor, action="wechat.inbound", entity="inbound_message",
                      entity_id=str(job.inbound_id), now=now, source="chat", kind=msg.kind, event=msg.event,
                      status=values["status"])
         return True

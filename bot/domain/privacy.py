@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import String, cast, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.domain import audit
 from bot.domain.demands import user_demands
+from bot.domain.events import signup
+from bot.domain.events.rules import ACTIVE
+from bot.domain.ids import new_checkin_code
 from bot.store.models import (
     Achievement,
+    AuditLog,
     Demand,
+    HandoffRequest,
     InboundMessage,
     Interest,
     Outbox,
@@ -91,36 +99,118 @@ def stored_data(session: Session, *, appid: str, openid: str) -> StoredData:
     return out
 
 
-def delete_user_data(session: Session, *, appid: str, openid: str, now: datetime) -> dict[str, int]:
-    """Delete the profile and interests, anonymise contact data on the user's records; returns counts."""
-    counts = {
-        "demands": _anonymise(session, Demand, Demand.openid, appid, openid,
-                              contact_name=None, contact_phone=None, openid=None),
-        "achievements": _anonymise(session, Achievement, Achievement.owner_openid, appid, openid,
-                                   contact_name=None, contact_phone=None, owner_openid=None),
-        "registrations": _anonymise(session, Registration, Registration.openid, appid, openid,
-                                    name=DELETED_NAME, phone="", companions=[], company=None),
-    }
-    counts["interests"] = session.execute(delete(Interest).where(  # type: ignore[attr-defined]
-        Interest.appid == appid, Interest.openid == openid)).rowcount
-    counts["user"] = session.execute(delete(User).where(User.appid == appid, User.openid == openid)).rowcount  # type: ignore[attr-defined]
-    counts["messages"] = _forget_messages(session, appid, openid)
-    audit.record(session, appid=appid, actor="user", action="privacy.delete", entity="user", entity_id="",
+FORGOTTEN = "forgotten"  # session.info key: (appid, openid) pairs erased in this unit of work
+
+
+def pseudonym(openid: str, *, appid: str, key: str) -> str:
+    """A stable keyed hash standing in for an erased openid where a row must stay (audit, statistics)."""
+    digest = hmac.new(key.encode(), f"{appid}:{openid}".encode(), hashlib.sha256).hexdigest()
+    return f"anon:{digest[:20]}"
+
+
+def is_forgotten(session: Session, *, appid: str, openid: str) -> bool:
+    """Whether this unit of work erased the user (so nothing may re-create their data in it)."""
+    return (appid, openid) in session.info.get(FORGOTTEN, set())
+
+
+def delete_user_data(session: Session, *, appid: str, openid: str, now: datetime, key: str) -> dict[str, int]:
+    """Erase every copy of the user's personal data; rows that must stay keep a pseudonym; returns counts.
+
+    Registrations are cancelled (seats released, waitlists promoted), demands and achievements keep only
+    anonymous statistics, pushes to the user are deleted (sent ones included) and other users' notices that
+    quote the user's name or phone are redacted; stored replies, inbound rows, hand-offs and audit rows keep
+    a keyed pseudonym instead of the openid.
+    """
+    alias = pseudonym(openid, appid=appid, key=key)
+    personal = _personal_values(session, appid, openid)
+    counts = {"registrations": _cancel_registrations(session, appid, openid, alias, now)}
+    counts["demands"] = _anonymise(session, Demand, Demand.openid, appid, openid,
+                                   contact_name=None, contact_phone=None, openid=None)
+    counts["achievements"] = _anonymise(session, Achievement, Achievement.owner_openid, appid, openid,
+                                        contact_name=None, contact_phone=None, owner_openid=None)
+    counts["interests"] = _rows(session.execute(delete(Interest).where(Interest.appid == appid, Interest.openid == openid)))
+    counts["user"] = _rows(session.execute(delete(User).where(User.appid == appid, User.openid == openid)))
+    counts["messages"] = _forget_messages(session, appid, openid, alias, personal)
+    session.info.setdefault(FORGOTTEN, set()).add((appid, openid))
+    audit.record(session, appid=appid, actor=alias, action="privacy.delete", entity="user", entity_id=alias,
                  now=now, source="chat", removed=counts)
     return counts
 
 
-def _forget_messages(session: Session, appid: str, openid: str) -> int:
-    """Drop stored replies, queued or held pushes and subscribe grants of the user (they may quote personal data)."""
-    removed = session.execute(update(InboundMessage).where(  # type: ignore[attr-defined]
-        InboundMessage.appid == appid, InboundMessage.openid == openid).values(replies=[])).rowcount or 0
-    removed += session.execute(delete(Outbox).where(  # type: ignore[attr-defined]
-        Outbox.appid == appid, Outbox.openid == openid, Outbox.status.in_(("pending", "inbox")))).rowcount or 0
+def _personal_values(session: Session, appid: str, openid: str) -> set[str]:
+    """The names and phones the user gave anywhere (to redact where other users were told them)."""
+    values: set[str] = set()
+    user = get_user(session, appid=appid, openid=openid)
+    if user is not None:
+        values |= {user.name or "", user.phone or ""}
+    for reg in session.scalars(select(Registration).where(Registration.appid == appid, Registration.openid == openid)):
+        values |= {reg.name or "", reg.phone or "", *(reg.companions or [])}
+    for model, owner in ((Demand, Demand.openid), (Achievement, Achievement.owner_openid)):
+        for row in session.scalars(select(model).where(model.appid == appid, owner == openid)):
+            values |= {row.contact_name or "", row.contact_phone or ""}
+    return {v for v in values if len(v) >= 2 and v != DELETED_NAME}
+
+
+def _cancel_registrations(session: Session, appid: str, openid: str, alias: str, now: datetime) -> int:
+    """Cancel the user's live registrations (freeing seats, promoting others), then anonymise them all."""
+    regs = list(session.scalars(select(Registration).where(Registration.appid == appid, Registration.openid == openid)))
+    for reg in regs:
+        if reg.status in ACTIVE:
+            signup.cancel(session, appid=appid, event_id=reg.event_id, openid=openid, now=now)
+    for reg in regs:
+        reg.status = "cancelled" if reg.status in ACTIVE else reg.status
+        reg.cancelled_at = reg.cancelled_at or now
+        reg.name, reg.phone, reg.companions, reg.company, reg.openid = DELETED_NAME, "", [], None, alias
+        reg.checkin_code = new_checkin_code(session)  # the old code no longer admits anyone
+    session.flush()
+    return len(regs)
+
+
+def _forget_messages(session: Session, appid: str, openid: str, alias: str, personal: set[str]) -> int:
+    """Delete pushes to the user, redact other users' notices quoting them, pseudonymise what must stay."""
+    removed = _rows(session.execute(delete(Outbox).where(Outbox.appid == appid, Outbox.openid == openid)))
+    removed += _redact_notices(session, appid, personal)
+    for row in session.scalars(select(InboundMessage).where(
+            InboundMessage.appid == appid, InboundMessage.openid == openid)):
+        row.openid, row.replies, row.fields = alias, [], None
+        row.dedup_key = row.dedup_key.replace(openid, alias)
+    session.execute(update(HandoffRequest).where(HandoffRequest.appid == appid, HandoffRequest.openid == openid)
+                    .values(openid=alias, question=""))
     session.execute(delete(SubscribeGrant).where(SubscribeGrant.appid == appid, SubscribeGrant.openid == openid))
-    return int(removed)
+    _pseudonymise_audit(session, appid, openid, alias)
+    return removed
+
+
+def _redact_notices(session: Session, appid: str, personal: set[str]) -> int:
+    """Replace the user's name and phone in pushes to others (e.g. a released contact); returns rows changed."""
+    changed = 0
+    for row in session.scalars(select(Outbox).where(Outbox.appid == appid, Outbox.kind == "contact_release")):
+        text = str((row.payload or {}).get("text", ""))
+        redacted = text
+        for value in sorted(personal, key=len, reverse=True):
+            redacted = redacted.replace(value, DELETED_NAME)
+        if redacted != text:
+            row.payload = {**row.payload, "text": redacted}
+            changed += 1
+    return changed
+
+
+def _pseudonymise_audit(session: Session, appid: str, openid: str, alias: str) -> None:
+    """Audit rows stay (who did what), with the openid replaced by its pseudonym everywhere in them."""
+    rows = session.scalars(select(AuditLog).where(AuditLog.appid == appid, or_(
+        AuditLog.actor == openid, AuditLog.entity_id == openid,
+        cast(AuditLog.detail, String).contains(openid))))
+    for row in rows:
+        row.actor = alias if row.actor == openid else row.actor
+        row.entity_id = alias if row.entity_id == openid else row.entity_id
+        row.detail = json.loads(json.dumps(row.detail or {}, ensure_ascii=False).replace(openid, alias))
+
+
+def _rows(result: Any) -> int:
+    """Rows a DELETE/UPDATE touched."""
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def _anonymise(session: Session, model: Any, owner: Any, account: str, who: str, **values: Any) -> int:
     """Blank personal columns on the rows ``owner`` links to the user ``who``."""
-    result = session.execute(update(model).where(model.appid == account, owner == who).values(**values))
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return _rows(session.execute(update(model).where(model.appid == account, owner == who).values(**values)))

@@ -10,6 +10,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from bot.domain import audit
+from bot.domain.privacy import is_forgotten
 from bot.store.models import SubscribeGrant, User
 from bot.store.sql import insert_ignore
 
@@ -36,7 +37,11 @@ def set_subscribed(session: Session, *, appid: str, openid: str, subscribed: boo
 
 
 def touch(session: Session, *, appid: str, openid: str, at: datetime, now: datetime) -> None:
-    """Record the time of the user's latest message (opens WeChat's 48-hour customer-service window)."""
+    """Record the time of the user's latest message (opens WeChat's 48-hour customer-service window).
+
+    Not in the turn that erased the user: nothing about them is re-created then."""
+    if is_forgotten(session, appid=appid, openid=openid):
+        return
     ensure_user(session, appid=appid, openid=openid, now=now)
     session.execute(update(User).where(User.appid == appid, User.openid == openid).values(last_inbound_at=at))
 

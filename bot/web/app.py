@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -88,6 +89,8 @@ def create_app(services: Container | None = None, settings: Settings | None = No
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         scheduler = start_scheduler(services)
+        # answer what a previous run left half-done (its leases lapse within seconds; the job repeats this)
+        threading.Thread(target=app.state.pipeline.recover, name="kc-recover", daemon=True).start()
         yield
         if scheduler is not None:
             scheduler.stop()

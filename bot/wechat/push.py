@@ -16,7 +16,7 @@ from bot.store.sql import insert_ignore, queue_outbox
 from bot.wechat import inbox
 from bot.wechat.api import WeChatAPIError
 from bot.wechat.deployment import Deployment
-from bot.wechat.sender import claim, settle_uncertain
+from bot.wechat.sender import claim, claim_lease, settle_uncertain
 from bot.wechat.split import MORE_HINT, take_pages
 
 log = logging.getLogger(__name__)
@@ -37,7 +37,9 @@ class Pusher:
         """Claim the pending row of ``key`` for sending (under the sender's lease); None when taken."""
         with self.db.session() as session:
             row_id = session.scalar(select(Outbox.id).where(Outbox.idempotency_key == key))
-        return claim(self.db, row_id, now=self.deployment.now()) if row_id is not None else None
+        if row_id is None:
+            return None
+        return claim(self.db, row_id, now=self.deployment.now(), lease=claim_lease(self.deployment.settings))
 
     def deliver_text(self, *, appid: str, openid: str, text: str, key: str, kind: str = "answer") -> str:
         """Send ``text`` by customer-service messages now, exactly once per ``key``.

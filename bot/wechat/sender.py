@@ -17,6 +17,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
+from bot.settings import Settings
 from bot.store.engine import Database
 from bot.store.models import Outbox, SubscribeGrant, User
 from bot.wechat.api import WeChatAPIError
@@ -75,17 +76,21 @@ def quiet_until(now: datetime, spec: str, tz: ZoneInfo) -> datetime | None:
     return datetime.combine(day, end, tzinfo=tz)
 
 
-CLAIM_LEASE = timedelta(minutes=5)  # a `sending` row older than this belongs to a sender that died
 UNCERTAIN_RETRY = timedelta(minutes=10)  # a notice whose delivery is unknown is sent again once, after this
 
 
-def claim(db: Database, row_id: int, *, now: datetime) -> Outbox | None:
-    """pending → sending under a lease, atomically; None when another sender took it."""
+def claim(db: Database, row_id: int, *, now: datetime, lease: timedelta) -> Outbox | None:
+    """pending → sending under a ``lease`` (``KC_OUTBOX_CLAIM_SECONDS``), atomically; None when taken."""
     with db.session() as session:
         result = session.execute(update(Outbox).where(Outbox.id == row_id, Outbox.status == "pending").values(
-            status="sending", attempts=Outbox.attempts + 1, next_attempt_at=now + CLAIM_LEASE))
+            status="sending", attempts=Outbox.attempts + 1, next_attempt_at=now + lease))
         won = cast(CursorResult[Any], result).rowcount
         return session.get(Outbox, row_id) if won else None
+
+
+def claim_lease(settings: Settings) -> timedelta:
+    """How long a sender may hold a claimed row before it counts as dead."""
+    return timedelta(seconds=settings.outbox_claim_seconds)
 
 
 def settle_uncertain(db: Database, row: Outbox, *, now: datetime, error: str) -> str:
@@ -129,7 +134,7 @@ class Dispatcher:
                 self._defer(row_id, quiet)
                 report.deferred += 1
                 continue
-            row = claim(self.db, row_id, now=now)
+            row = claim(self.db, row_id, now=now, lease=claim_lease(self.settings))
             if row is not None:
                 self._send(row, now, report)
         return report

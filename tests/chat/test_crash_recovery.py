@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -35,8 +36,9 @@ def test_wechat_retry_takes_over_from_a_dead_worker(any_db: Database, tmp_path: 
     handler = Recorder()
     svc = services_with(any_db, tmp_path, handler)
     fields = _message(880001, "问个问题")
-    _orphan(svc, fields, expired=True)
     with wechat_client(svc, fake=fake) as wx:
+        wx.drain()  # start-up recovery has run (nothing to do yet)
+        _orphan(svc, fields, expired=True)  # another worker claimed the message and died
         assert wx.send(fields) == ["收到：问个问题"]  # the retry answers instead of an empty success
         assert wx.send(fields) == ["收到：问个问题"]  # and later retries get the stored reply
     assert handler.calls == ["问个问题"]
@@ -50,9 +52,21 @@ def test_a_live_lease_is_respected(any_db: Database, tmp_path: Path, fake: FakeW
     svc = services_with(any_db, tmp_path, handler, reply_budget_seconds=0.5)
     fields = _message(880002, "还在算")
     _orphan(svc, fields, expired=False)
-    with wechat_client(svc, fake=fake) as wx:
+    with wechat_client(svc, fake=fake) as wx:  # start-up recovery leaves a live lease alone too
         assert wx.send(fields) == []  # its owner is still renewing: no second answer
     assert handler.calls == []
+
+
+def test_startup_answers_what_the_previous_run_left(any_db: Database, tmp_path: Path, fake: FakeWeChat) -> None:
+    handler = Recorder()
+    svc = services_with(any_db, tmp_path, handler, wechat_api_base=fake.base_url)
+    _orphan(svc, _message(880006, "上次没答完"), expired=True)
+    with wechat_client(svc, fake=fake) as wx:
+        wx.drain()
+        deadline = time.monotonic() + 10
+        while not fake.texts("o_crash") and time.monotonic() < deadline:
+            time.sleep(0.05)
+    assert fake.texts("o_crash") == ["收到：上次没答完"] and handler.calls == ["上次没答完"]
 
 
 def test_recovery_answers_orphans_no_retry_came_for(any_db: Database, tmp_path: Path, fake: FakeWeChat) -> None:

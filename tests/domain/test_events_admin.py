@@ -124,6 +124,25 @@ def test_export_csv_and_xlsx_content(any_db: Database, tmp_path: Path) -> None:
     assert values[-1][COLUMNS.index("签到码")] == views[-1].checkin_code
 
 
+def test_exports_never_hold_live_formulas(any_db: Database, tmp_path: Path) -> None:
+    """Names typed by users that look like formulas are written as text in CSV and XLSX."""
+    fill(any_db, 0, capacity=5)
+    hostile = ['=HYPERLINK("http://evil.example","点我")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
+    for index, name in enumerate(hostile):
+        call(any_db, register, appid=APPID, event_id="T1", openid=f"h{index}", name=name, phone="13800001111",
+             company="=cmd|' /C calc'!A0", now=NOW)
+    views = call(any_db, event_registrations, appid=APPID, event_id="T1")
+    with export_registrations(views, tmp_path / "r.csv", "csv").open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))[1:]
+    names = [dict(zip(COLUMNS, row, strict=True))["姓名"] for row in rows]
+    assert names == ["'" + n.strip() for n in hostile]  # sign-up strips whitespace; the rest is kept, as text
+    assert all(dict(zip(COLUMNS, row, strict=True))["单位"].startswith("'=") for row in rows)
+    sheet = load_workbook(export_registrations(views, tmp_path / "r.xlsx", "xlsx")).active
+    cells = [c for row in sheet.iter_rows(min_row=2) for c in row]
+    assert not any(c.data_type == "f" for c in cells)  # openpyxl would store a formula as type "f"
+    assert all(str(c.value).startswith("'") for c in cells if c.column == COLUMNS.index("姓名") + 1)
+
+
 @pytest.fixture
 def kc_env(any_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Database:
     """Point the CLI at the parametrised database (account = the CLI's default appid)."""

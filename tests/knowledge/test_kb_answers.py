@@ -7,16 +7,14 @@ near-duplicate a 襄阳 document with different numbers.
 from __future__ import annotations
 
 import json
-import threading
-import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from knowledge.kb import KnowledgeBase
+from tests.support.fake_llm import fake_llm_server
 
 ROOT = Path(__file__).resolve().parents[2]
 CITY_DOCS = Path(__file__).resolve().parents[1] / "support" / "data" / "kb_cities"
@@ -135,41 +133,10 @@ def test_another_process_sees_new_documents(kb: KnowledgeBase, tmp_path: Path) -
 
 # -- LLM answers against a local fake OpenAI-compatible server ---------------------------------------------------
 
-class FakeLLM(BaseHTTPRequestHandler):
-    """Answers /v1/chat/completions; records requests; sleeps when the server's ``delay`` is set."""
-
-    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        self.server.requests.append(body)  # type: ignore[attr-defined]
-        time.sleep(self.server.delay)  # type: ignore[attr-defined]
-        reply = {"id": "c1", "object": "chat.completion", "created": 0, "model": body["model"],
-                 "choices": [{"index": 0, "finish_reason": "stop",
-                              "message": {"role": "assistant", "content": self.server.content}}],  # type: ignore[attr-defined]
-                 "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}}
-        data = json.dumps(reply, ensure_ascii=False).encode()
-        try:
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the client timed out and went away
-
-    def log_message(self, *args: Any) -> None:
-        """Keep test output quiet."""
-
-
 @pytest.fixture
 def fake_llm() -> Iterator[ThreadingHTTPServer]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeLLM)
-    server.daemon_threads = True
-    server.requests, server.delay, server.content = [], 0.0, "可以在次年5月31日前办理年度汇算清缴时享受。"  # type: ignore[attr-defined]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
+    with fake_llm_server("可以在次年5月31日前办理年度汇算清缴时享受。") as server:
+        yield server
 
 
 def _with_llm(kb: KnowledgeBase, server: ThreadingHTTPServer, timeout: float = 5.0) -> KnowledgeBase:

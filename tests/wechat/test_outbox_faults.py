@@ -18,7 +18,7 @@ from bot.container import Container
 from bot.domain.notify import notify
 from bot.store.models import Outbox, User
 from bot.wechat.push import Pusher
-from bot.wechat.sender import CLAIM_LEASE, UNCERTAIN_RETRY, Dispatcher, claim
+from bot.wechat.sender import UNCERTAIN_RETRY, Dispatcher, claim, claim_lease
 from tests.support.env import make_settings
 from tests.support.wechat_fake import FakeWeChat
 
@@ -95,9 +95,9 @@ def test_a_claim_left_by_a_dead_sender_is_reclaimed(svc: Container, fake: FakeWe
     _queue(svc, "remind:3")
     _queue(svc, "answer:9", kind="answer")
     for key in ("remind:3", "answer:9"):
-        assert claim(svc.db, _row(svc, key).id, now=MORNING) is not None  # …and the sender process dies here
+        assert claim(svc.db, _row(svc, key).id, now=MORNING, lease=claim_lease(svc.settings))  # …then it dies
     assert Dispatcher(svc).run(MORNING + timedelta(minutes=1)).reclaimed == 0  # the claim lease still runs
-    later = MORNING + CLAIM_LEASE + timedelta(seconds=1)
+    later = MORNING + claim_lease(svc.settings) + timedelta(seconds=1)
     assert Dispatcher(svc).run(later).reclaimed == 2
     assert (_row(svc, "remind:3").status, _row(svc, "answer:9").status) == ("pending", "uncertain")
     assert Dispatcher(svc).run(later + UNCERTAIN_RETRY).sent == {"custom": 1}  # the notice, once

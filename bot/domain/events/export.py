@@ -28,11 +28,20 @@ def _time(value: Any) -> str:
     return value.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run such a cell as a formula
+
+
+def neutralise(value: Any) -> Any:
+    """A text cell that cannot act as a formula (a leading apostrophe); numbers pass unchanged."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+
+
 def registration_rows(views: Sequence[RegistrationView]) -> list[list[Any]]:
-    """One row per registration, in the order of ``FIELDS``."""
+    """One row per registration, in the order of ``FIELDS``; user-typed text is neutralised."""
     return [
-        [v.seq, STATUS_TEXT.get(v.status, v.status), v.position or "", v.name, v.phone, v.company or "",
-         v.party_size, "、".join(v.companions), v.checkin_code, _time(v.checked_in_at), _time(v.created_at)]
+        [neutralise(cell) for cell in (
+            v.seq, STATUS_TEXT.get(v.status, v.status), v.position or "", v.name, v.phone, v.company or "",
+            v.party_size, "、".join(v.companions), v.checkin_code, _time(v.checked_in_at), _time(v.created_at))]
         for v in views
     ]
 
