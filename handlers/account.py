@@ -113,8 +113,12 @@ def expired_notice(router: Router, ctx: Context, msg: Incoming, conv: Conversati
     return [notice, *router.dispatch(ctx, msg, conv)]
 
 
+def register_draft_notice(router: Router) -> None:
+    """Register the expired-draft notice (first of all: it wraps whatever answers the message)."""
+    router.add("drafts.expired", partial(expired_notice, router))
+
+
 def register(router: Router) -> None:
-    """Register the expired-draft notice (order 5), the account commands (order 20) and the delete flow."""
-    router.add("drafts.expired", partial(expired_notice, router), order=5)
-    router.add("account", route, order=20)
+    """Register the account commands and the delete flow."""
+    router.add("account", route)
     router.add_flow(DELETE_FLOW, confirm_delete)

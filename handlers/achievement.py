@@ -199,6 +199,6 @@ def continue_flow(ctx: Context, msg: Incoming, conv: ConversationState) -> list[
 
 
 def register(router: Router) -> None:
-    """Register the achievement route (order 60) and its flow handler."""
-    router.add("achievement", route, order=60)
+    """Register the achievement route and its flow handler."""
+    router.add("achievement", route)
     router.add_flow(FLOW, continue_flow)

@@ -153,6 +153,6 @@ def continue_flow(ctx: Context, msg: Incoming, conv: ConversationState) -> list[
 
 
 def register(router: Router) -> None:
-    """Register the demand route (order 50) and its flow handler."""
-    router.add("demand", route, order=50)
+    """Register the demand route and its flow handler."""
+    router.add("demand", route)
     router.add_flow(FLOW, continue_flow)

@@ -362,6 +362,6 @@ def continue_flow(ctx: Context, msg: Incoming, conv: ConversationState) -> list[
 
 
 def register(router: Router) -> None:
-    """Register the events route (order 40) and its flow handler."""
-    router.add("events", route, order=40)
+    """Register the events route and its flow handler."""
+    router.add("events", route)
     router.add_flow(FLOW, continue_flow)

@@ -40,5 +40,5 @@ def handle_mine(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Re
 
 def register(router: Router) -> None:
     """Register the match handlers."""
-    router.add("match-answer", handle_answer, order=30)
-    router.add("match-mine", handle_mine, order=31)
+    router.add("match-answer", handle_answer)
+    router.add("match-mine", handle_mine)

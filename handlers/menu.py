@@ -8,7 +8,6 @@ short explanation of what to type instead.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
 
 from bot.domain import users
 from bot.domain.users import Grant
@@ -48,14 +47,17 @@ CLICKS: dict[str, tuple[str, str]] = {
 }
 SILENT_EVENTS = {"view", "scan", "templatesendjobfinish", "location", "subscribe_msg_sent_event",
                  "masssendjobfinish", "view_miniprogram"}
-GRANT_EVENTS = {"subscribe_msg_popup_event": "SubscribeMsgPopupEvent",
-                "subscribe_msg_change_event": "SubscribeMsgChangeEvent"}
+GRANT_EVENTS = ("subscribe_msg_popup_event", "subscribe_msg_change_event")
 
 
 def register(router: Router) -> None:
-    """Answer events, non-text messages and help words first; catch text nobody understood last."""
-    router.add("menu", handle, order=10)
-    router.add("fallback", fallback, order=1000)
+    """Answer WeChat events, menu clicks, non-text messages and help words."""
+    router.add("menu", handle)
+
+
+def register_fallback(router: Router) -> None:
+    """Catch text nobody understood (registered last)."""
+    router.add("fallback", fallback)
 
 
 def fallback(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | None:
@@ -84,7 +86,7 @@ def on_event(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply
         return on_click(ctx, msg, conv)
     if event in GRANT_EVENTS:
         users.record_grants(ctx.session, appid=msg.appid, openid=msg.openid,
-                            grants=_grants(msg.raw.get(GRANT_EVENTS[event])), now=ctx.now)
+                            grants=[Grant(t, status) for t, status in msg.grants], now=ctx.now)
     users.record_event(ctx.session, appid=msg.appid, openid=msg.openid, event=event, key=msg.event_key,
                        silent=event in SILENT_EVENTS, now=ctx.now)
     return []
@@ -100,16 +102,3 @@ def on_click(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply
             return replies
     return [Reply(explanation)]
 
-
-def _as_list(value: Any) -> list[Any]:
-    """WeChat's repeated ``<List>`` parses as a dict for one item and a list for several."""
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
-def _grants(payload: Any) -> list[Grant]:
-    """The template decisions carried by a subscribe-message popup/change event."""
-    items = _as_list(payload.get("List")) if isinstance(payload, dict) else []
-    return [Grant(str(item.get("TemplateId") or ""), str(item.get("SubscribeStatusString", "")).lower())
-            for item in items if isinstance(item, dict)]

@@ -63,6 +63,6 @@ def handle_question(ctx: Context, msg: Incoming, conv: ConversationState) -> lis
 
 def register(router: Router) -> None:
     """Register the policy handlers (the question handler is the last fallback for text)."""
-    router.add("policy-more", handle_more, order=95)
-    router.add("policy-handoff", handle_handoff, order=96)
-    router.add("policy", handle_question, order=100)
+    router.add("policy-more", handle_more)
+    router.add("policy-handoff", handle_handoff)
+    router.add("policy", handle_question)

@@ -1,24 +1,34 @@
-"""The chat capabilities, in an explicit list; each module registers its handlers on the router.
+"""The chat capabilities, in the order they are asked: the first handler that answers a message wins.
 
-Each module exposes ``register(router: Router) -> None`` which calls ``router.add(name, fn, order=...)``
-and, for multi-turn flows, ``router.add_flow(flow, fn)``. Orders: expired-draft notice 5, menu/events from
-WeChat 10, account & privacy 20, match replies 30, events 40, demand 50, achievement 60, policy Q&A 95–100
-(the last fallback for text), "not understood" 1000. Adding a capability = one module, its test, one line here.
+The list below *is* the order (a multi-turn flow's own handler is always asked first). Adding a capability =
+one module with a ``register(router)`` function, its test, and one line here at the place it should apply.
 """
 
 from __future__ import annotations
 
-from types import ModuleType
+from collections.abc import Callable
 
 from handlers import account, achievement, demand, events, matches, menu, policy
 from handlers.kit.base import Router
 
-MODULES: tuple[ModuleType, ...] = (menu, account, matches, events, demand, achievement, policy)
+Registration = Callable[[Router], None]
+
+REGISTRATIONS: tuple[Registration, ...] = (
+    account.register_draft_notice,  # "your draft expired" — then the message is handled as usual
+    menu.register,  # WeChat events, menu clicks, non-text messages, help words
+    account.register,  # 我的信息, 删除我的信息, 我的需求, 隐私
+    matches.register,  # 感兴趣 / 不合适 D12, 我的匹配
+    events.register,  # activities: list, sign up, cancel, 我的报名
+    demand.register,  # technology demands (问题库)
+    achievement.register,  # research achievements (项目库)
+    policy.register,  # policy Q&A, 详细一点, 转人工 — the fallback for free text
+    menu.register_fallback,  # "not understood" for anything left
+)
 
 
-def build_router(modules: tuple[ModuleType, ...] = MODULES) -> Router:
-    """A router with every capability module's handlers registered."""
+def build_router(registrations: tuple[Registration, ...] = REGISTRATIONS) -> Router:
+    """A router with every capability's handlers, in the order of ``registrations``."""
     router = Router()
-    for module in modules:
-        module.register(router)
+    for register in registrations:
+        register(router)
     return router

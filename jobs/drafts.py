@@ -19,7 +19,8 @@ def expire_drafts(*, container: Container, now: datetime) -> int:
     cutoff = now - timedelta(days=container.settings.draft_ttl_days)
     expired = 0
     with container.db.session() as session:
-        rows = session.scalars(select(Conversation).where(Conversation.updated_at < cutoff)).all()
+        rows = session.scalars(select(Conversation).where(
+            Conversation.appid == container.appid, Conversation.updated_at < cutoff)).all()
         for row in rows:
             state = ConversationState.from_json(row.state)
             if not state.flow:

@@ -51,8 +51,26 @@ def to_incoming(fields: dict[str, Any], *, appid: str, received: datetime) -> In
         event_key=_str(fields, "EventKey") or None,
         msg_id=_str(fields, "MsgId") or _str(fields, "MsgID") or None,
         created_at=created_at(fields, received),
-        raw=fields,
+        grants=_grants(fields),
+        original_kind=_str(fields, "MsgType").lower() or "unknown",
     )
+
+
+GRANT_FIELDS = ("SubscribeMsgPopupEvent", "SubscribeMsgChangeEvent")  # subscribe-message popup / settings change
+
+
+def _as_list(value: Any) -> list[Any]:
+    """WeChat's repeated ``<List>`` parses as a dict for one item and a list for several."""
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _grants(fields: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """(template id, accept|reject) decisions carried by a subscribe-message event."""
+    payload: dict[str, Any] = next((fields[n] for n in GRANT_FIELDS if isinstance(fields.get(n), dict)), {})
+    items = [i for i in _as_list(payload.get("List")) if isinstance(i, dict)]
+    return tuple((str(i.get("TemplateId") or ""), str(i.get("SubscribeStatusString", "")).lower()) for i in items)
 
 
 def dedup_key(fields: dict[str, Any]) -> str:

@@ -27,6 +27,7 @@ from bot.chat.claims import OPEN, Claim, Claims, new_owner_id
 from bot.chat.context import make_context
 from bot.chat.incoming import dedup_key, to_incoming
 from bot.chat.ordering import KeyedLock, lock_conversation
+from bot.container import Container
 from bot.domain import audit, privacy, users
 from bot.store.models import Conversation
 from bot.store.sql import queue_outbox
@@ -82,11 +83,11 @@ def reply_text(replies: list[Reply]) -> str:
 class Pipeline:
     """Answers inbound messages for one process; safe to share between request threads."""
 
-    def __init__(self, services: Any, *, owner: str | None = None, lease: timedelta = LEASE) -> None:
-        self.services = services
-        self.claims = Claims(services.db, owner=owner or new_owner_id(), lease=lease)
+    def __init__(self, container: Container, *, owner: str | None = None, lease: timedelta = LEASE) -> None:
+        self.container = container
+        self.claims = Claims(container.db, owner=owner or new_owner_id(), lease=lease)
         self.locks = KeyedLock()
-        self.outbox = Pusher(services)
+        self.outbox = Pusher(container)
         self._workers: set[threading.Thread] = set()
         self._inflight: set[int] = set()
         self._workers_lock = threading.Lock()
@@ -95,13 +96,13 @@ class Pipeline:
     @property
     def budget(self) -> float:
         """Seconds a request may wait for its answer."""
-        return float(self.services.settings.reply_budget_seconds)
+        return float(self.container.settings.reply_budget_seconds)
 
     def handle(self, fields: dict[str, Any], started: float | None = None) -> str | None:
         """Answer one authenticated message; the passive reply text or None (``success``)."""
         deadline = (started or time.monotonic()) + self.budget
-        now = self.services.now()
-        msg, key = to_incoming(fields, appid=self.services.appid, received=now), dedup_key(fields)
+        now = self.container.now()
+        msg, key = to_incoming(fields, appid=self.container.appid, received=now), dedup_key(fields)
         inbound_id = self.claims.claim(appid=msg.appid, key=key, openid=msg.openid, kind=msg.event or msg.kind,
                                        fields=fields, now=now)
         if inbound_id is None:
@@ -120,9 +121,9 @@ class Pipeline:
             claim = self.claims.look(appid=appid, key=key)
             if claim.status not in OPEN or claim.finished or (claim.status == "deferred" and not self._lapsed(claim)):
                 return claim.replies[0] if claim.replies else None
-            if self._lapsed(claim) and (fields := self.claims.take_over(claim.id, now=self.services.now())):
+            if self._lapsed(claim) and (fields := self.claims.take_over(claim.id, now=self.container.now())):
                 log.warning("took over inbound %s from a worker that stopped answering", claim.id)
-                msg = to_incoming(fields, appid=appid, received=self.services.now())
+                msg = to_incoming(fields, appid=appid, received=self.container.now())
                 return self._run(Job(msg, claim.id), deadline)
             if time.monotonic() >= deadline:
                 return None
@@ -130,7 +131,7 @@ class Pipeline:
 
     def _lapsed(self, claim: Claim) -> bool:
         """Whether the claim's owner stopped renewing its lease."""
-        return claim.lease_until is not None and claim.lease_until < self.services.now()
+        return claim.lease_until is not None and claim.lease_until < self.container.now()
 
     def _await_job(self, job: Job, deadline: float) -> str | None:
         """Wait for the worker until the deadline; then hand the answer over to the push path."""
@@ -146,15 +147,19 @@ class Pipeline:
     def recover(self, limit: int = 50) -> int:
         """Answer deliveries whose worker died (lease expired, no retry came); returns how many were taken."""
         taken = 0
-        for row_id in self.claims.expired(now=self.services.now(), limit=limit):
-            fields = self.claims.take_over(row_id, now=self.services.now())
+        for row_id in self.claims.expired(now=self.container.now(), limit=limit):
+            fields = self.claims.take_over(row_id, now=self.container.now())
             if not fields:
                 continue
-            job = Job(to_incoming(fields, appid=self.services.appid, received=self.services.now()), row_id)
+            job = Job(to_incoming(fields, appid=self.container.appid, received=self.container.now()), row_id)
             job.abandon()  # nobody waits: the answer is pushed
             self._work(job, self.locks.ticket(f"{job.msg.appid}:{job.msg.openid}"))
             taken += 1
         return taken
+
+    def recover_in_background(self) -> None:
+        """Run ``recover`` in a tracked worker thread (``drain`` waits for it): at start-up."""
+        self._spawn(self.recover, name="kc-recover")
 
     def _spawn(self, target: Any, name: str) -> None:
         """Run ``target`` in a tracked daemon thread."""
@@ -199,7 +204,7 @@ class Pipeline:
                     self._keeper = None
                     return
             try:
-                self.claims.renew(ids, now=self.services.now())
+                self.claims.renew(ids, now=self.container.now())
             except Exception:  # a database hiccup: try again next round
                 log.exception("could not renew inbound leases")
 
@@ -233,15 +238,15 @@ class Pipeline:
         """Best effort: store the apology as the reply so retries get it too."""
         try:
             self.claims.set_status(job.inbound_id, status="failed", replies=[APOLOGY],
-                                   finished_at=self.services.now(), fields=None, lease_until=None)
+                                   finished_at=self.container.now(), fields=None, lease_until=None)
         except Exception:
             log.exception("could not mark inbound %s failed", job.inbound_id)
 
     def _answer(self, job: Job) -> None:
         """Load → dispatch → persist in one locked transaction, then reply passively or push."""
         msg = job.msg
-        with self.services.db.sessions() as session:
-            conv = lock_conversation(session, msg.appid, msg.openid, self.services.now())
+        with self.container.db.sessions() as session:
+            conv = lock_conversation(session, msg.appid, msg.openid, self.container.now())
             if not self.claims.owns(session, job.inbound_id):
                 job.lost = True  # another worker took over while this one waited: it answers
                 return
@@ -252,14 +257,14 @@ class Pipeline:
             text, ok = self._respond(session, msg, state, inbox.as_texts(held))
             if not ok:  # drop the failed handler's writes, keep the user's turn and its apology
                 session.rollback()
-                conv = lock_conversation(session, msg.appid, msg.openid, self.services.now())
+                conv = lock_conversation(session, msg.appid, msg.openid, self.container.now())
                 held = inbox.peek(session, appid=msg.appid, openid=msg.openid)
             passive = job.claim_passive()
             if not self._persist(session, job, conv, state if ok else None, text, passive):
                 session.rollback()
                 job.lost = True
                 return
-            inbox.mark_delivered(held, now=self.services.now())
+            inbox.mark_delivered(held, now=self.container.now())
             session.commit()
         if passive:
             job.done.set()
@@ -271,9 +276,9 @@ class Pipeline:
         """The full answer text (held items first) and whether the handler succeeded."""
         if held and msg.kind == "text" and msg.text.strip() in FETCH_WORDS:
             return "\n\n".join(held), True
-        ctx = make_context(self.services, session, appid=msg.appid)
+        ctx = make_context(self.container, session, appid=msg.appid)
         try:
-            replies = self.services.router.dispatch(ctx, msg, state)
+            replies = self.container.router.dispatch(ctx, msg, state)
         except Exception:
             log.exception("handler failed for %s (MsgId %s)", msg.openid, msg.msg_id or "-")
             return "\n\n".join([*held, APOLOGY]), False
@@ -284,10 +289,10 @@ class Pipeline:
         """Save state, the inbound row, the user's last contact, an audit row and (pushed) the queued answer.
 
         Sets ``job.reply`` to the passive page; False when another worker owns the delivery now."""
-        msg, now = job.msg, self.services.now()
+        msg, now = job.msg, self.container.now()
         if state is not None:
             state.updated_at = now
-            conv.state, conv.version = state.to_json(), conv.version + 1
+            conv.state, conv.version, conv.updated_at = state.to_json(), conv.version + 1, now
         values: dict[str, Any] = {"finished_at": now, "status": "deferred"}
         if passive:
             pages, rest = take_pages(text, 1) if text else ([""], "")
@@ -304,7 +309,7 @@ class Pipeline:
         users.touch(session, appid=msg.appid, openid=msg.openid, at=msg.created_at, now=now)
         actor = msg.openid
         if privacy.is_forgotten(session, appid=msg.appid, openid=msg.openid):  # this turn erased the user
-            actor = privacy.pseudonym(msg.openid, appid=msg.appid, key=self.services.settings.pseudonym_key)
+            actor = privacy.pseudonym(msg.openid, appid=msg.appid, key=self.container.settings.pseudonym_key)
         audit.record(session, appid=msg.appid, actor=actor, action="wechat.inbound", entity="inbound_message",
                      entity_id=str(job.inbound_id), now=now, source="chat", kind=msg.kind, event=msg.event,
                      status=values["status"])

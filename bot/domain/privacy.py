@@ -145,9 +145,10 @@ def _personal_values(session: Session, appid: str, openid: str) -> set[str]:
         values |= {user.name or "", user.phone or ""}
     for reg in session.scalars(select(Registration).where(Registration.appid == appid, Registration.openid == openid)):
         values |= {reg.name or "", reg.phone or "", *(reg.companions or [])}
-    for model, owner in ((Demand, Demand.openid), (Achievement, Achievement.owner_openid)):
-        for row in session.scalars(select(model).where(model.appid == appid, owner == openid)):
-            values |= {row.contact_name or "", row.contact_phone or ""}
+    records: list[Demand | Achievement] = [
+        *session.scalars(select(Demand).where(Demand.appid == appid, Demand.openid == openid)),
+        *session.scalars(select(Achievement).where(Achievement.appid == appid, Achievement.owner_openid == openid))]
+    values |= {v for row in records for v in (row.contact_name or "", row.contact_phone or "")}
     return {v for v in values if len(v) >= 2 and v != DELETED_NAME}
 
 

@@ -113,7 +113,7 @@ class Conversation(Base):
     openid: Mapped[str] = mapped_column(String(128))
     state: Mapped[dict[str, Any]] = mapped_column(default=dict)
     version: Mapped[int] = mapped_column(Integer, default=0)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)  # the user's last turn (set by the pipeline)
 
 
 class InboundMessage(Base):

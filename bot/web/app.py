@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -90,7 +89,7 @@ def create_app(services: Container | None = None, settings: Settings | None = No
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         scheduler = start_scheduler(services)
         # answer what a previous run left half-done (its leases lapse within seconds; the job repeats this)
-        threading.Thread(target=app.state.pipeline.recover, name="kc-recover", daemon=True).start()
+        app.state.pipeline.recover_in_background()
         yield
         if scheduler is not None:
             scheduler.stop()

@@ -47,26 +47,26 @@ def purge_nonces(session: Session, *, before: datetime) -> int:
 class ReplayGuard:
     """Refuses a nonce reused for another message; one per app, shared by its request threads."""
 
-    def __init__(self, services: Container) -> None:
-        self.services = services
+    def __init__(self, container: Container) -> None:
+        self.container = container
         self._next_purge: datetime | None = None
         self._lock = threading.Lock()
 
     @property
     def keep(self) -> timedelta:
         """How long a binding is kept: twice the timestamp window."""
-        return timedelta(seconds=2 * self.services.settings.wechat_max_skew_seconds)
+        return timedelta(seconds=2 * self.container.settings.wechat_max_skew_seconds)
 
     def check(self, envelope: Envelope) -> None:
         """Claim the envelope's nonce for its message or raise ``Refused(403)``; purge old bindings now and then."""
-        now = self.services.now()
-        with self.services.db.session() as session:
-            ok = claim_nonce(session, appid=self.services.appid, nonce=envelope.nonce,
+        now = self.container.now()
+        with self.container.db.session() as session:
+            ok = claim_nonce(session, appid=self.container.appid, nonce=envelope.nonce,
                              key=dedup_key(envelope.fields), now=now, keep=self.keep)
         if not ok:
             raise Refused(403, "nonce reused for another message")
         if self._purge_due(now):
-            with self.services.db.session() as session:
+            with self.container.db.session() as session:
                 purge_nonces(session, before=now - self.keep)
 
     def _purge_due(self, now: datetime) -> bool:

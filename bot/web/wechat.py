@@ -100,5 +100,6 @@ def _answer(pipeline: Pipeline, envelope: Envelope, started: float) -> Response:
     if not text:
         return PlainTextResponse("success")
     fields = envelope.fields
-    xml = render_text(str(fields.get("FromUserName", "")), str(fields.get("ToUserName", "")), text)
-    return Response(seal(pipeline.services.settings, envelope, xml), media_type=XML)
+    xml = render_text(str(fields.get("FromUserName", "")), str(fields.get("ToUserName", "")), text,
+                      now=int(pipeline.container.now().timestamp()))
+    return Response(seal(pipeline.container.settings, envelope, xml), media_type=XML)

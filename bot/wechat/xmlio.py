@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import time
 from collections.abc import Iterator
 from typing import Any
 from xml.etree.ElementTree import Element, ParseError
@@ -82,9 +81,9 @@ def cdata(text: str) -> str:
     return "<![CDATA[" + text.replace("]]>", "]]]]><![CDATA[>") + "]]>"
 
 
-def render_text(to_user: str, from_user: str, content: str, now: int | None = None) -> str:
-    """A passive text reply."""
-    stamp = int(time.time()) if now is None else now
+def render_text(to_user: str, from_user: str, content: str, *, now: int) -> str:
+    """A passive text reply created at ``now`` (seconds since 1970)."""
+    stamp = now
     return (
         f"<xml><ToUserName>{cdata(to_user)}</ToUserName><FromUserName>{cdata(from_user)}</FromUserName>"
         f"<CreateTime>{stamp}</CreateTime><MsgType><![CDATA[text]]></MsgType>"

@@ -32,7 +32,8 @@ class Incoming:
     event: str | None = None  # subscribe | unsubscribe | CLICK | VIEW | SCAN | ... (lower-cased)
     event_key: str | None = None
     msg_id: str | None = None
-    raw: dict[str, Any] = field(default_factory=dict)
+    grants: tuple[tuple[str, str], ...] = ()  # subscribe-message decisions: (template id, accept | reject)
+    original_kind: str = ""  # WeChat's MsgType ("voice" when ``kind`` is text recognised from speech)
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,6 @@ class Route:
 
     name: str
     handler: Handler
-    order: int
 
 
 class Router:
@@ -123,10 +123,9 @@ class Router:
         self._routes: list[Route] = []
         self._flows: dict[str, Handler] = {}
 
-    def add(self, name: str, handler: Handler, *, order: int) -> None:
-        """Register ``handler`` at position ``order`` (lower runs first)."""
-        self._routes.append(Route(name, handler, order))
-        self._routes.sort(key=lambda r: r.order)
+    def add(self, name: str, handler: Handler) -> None:
+        """Register ``handler`` after the ones registered before it (the order of registration is the order)."""
+        self._routes.append(Route(name, handler))
 
     def add_flow(self, flow: str, handler: Handler) -> None:
         """Register the handler that continues an active flow named ``flow``."""

@@ -22,7 +22,7 @@ Slots
 Intents: ``is_affirmative``, ``is_negative``, ``is_cancel``, ``is_skip``, ``is_restart``, ``has_correction_cue``
 and ``detect_correction(text) -> set[str]`` naming corrected fields with the keys of ``extract_all``.
 
-``extract_all(text, now=None) -> dict`` returns only the fields found, keys: company, institution, industry,
+``extract_all(text, now=None) -> dict`` (relative dates only when ``now`` is given) returns only the fields found, keys: company, institution, industry,
 need_type, budget (Amount), region (Region), contact_name, contact_phone, phones, companions, party_size,
 maturity, ip, date_range, corrections, industry_source ('explicit' | 'text' | 'org_name').
 

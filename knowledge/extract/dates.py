@@ -89,9 +89,9 @@ def _narrow(text: str, span: tuple[datetime, datetime]) -> tuple[datetime, datet
     return span
 
 
-def extract_date_range(text: str, now: datetime | None = None) -> tuple[datetime, datetime] | None:
+def extract_date_range(text: str, now: datetime) -> tuple[datetime, datetime] | None:
     """A [start, end) range in Asia/Shanghai for a date phrase, or None when there is none."""
     t = normalize(text)
-    today = (now or datetime.now(TZ)).astimezone(TZ).date()
+    today = now.astimezone(TZ).date()
     span = _month_day(t, today) or _relative(t, today)
     return _narrow(t, span) if span else None

@@ -49,7 +49,7 @@ def extract_all(text: str, now: datetime | None = None) -> dict[str, Any]:
         "contact_name": extract_person_name(text), "contact_phone": extract_phone(text),
         "companions": extract_companions(text), "party_size": extract_party_size(text),
         "maturity": extract_maturity(text), "ip": extract_ip(text), "phones": extract_phones(text),
-        "date_range": extract_date_range(text, now), "corrections": detect_correction(text),
+        "date_range": extract_date_range(text, now) if now else None, "corrections": detect_correction(text),
     }
     fields.update({k: v for k, v in values.items() if v})
     return fields

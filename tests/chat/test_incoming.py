@@ -14,7 +14,7 @@ def test_incoming_text_voice_event_unknown() -> None:
     text = to_incoming({**base, "MsgType": "text", "Content": "你好", "MsgId": "9"}, appid="wx", received=RECEIVED)
     assert (text.kind, text.text, text.msg_id, text.created_at.year) == ("text", "你好", "9", 2023)
     voice = to_incoming({**base, "MsgType": "voice", "Recognition": "我要提需求。"}, appid="wx", received=RECEIVED)
-    assert (voice.kind, voice.text, voice.raw["MsgType"]) == ("text", "我要提需求。", "voice")
+    assert (voice.kind, voice.text, voice.original_kind) == ("text", "我要提需求。", "voice")
     assert to_incoming({**base, "MsgType": "voice"}, appid="wx", received=RECEIVED).kind == "voice"
     click = to_incoming({**base, "MsgType": "event", "Event": "CLICK", "EventKey": "KC_DEMAND"},
                          appid="wx", received=RECEIVED)

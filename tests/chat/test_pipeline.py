@@ -49,7 +49,7 @@ class Recorder:
 def services_with(db: Database, tmp_path: Path, handler: Recorder, **settings: object) -> Container:
     """Services over ``db`` whose router has only ``handler``."""
     router = Router()
-    router.add("recorder", handler, order=50)
+    router.add("recorder", handler)
     return Container(make_settings(tmp_path / "data", **settings), db, router=router)
 
 
