@@ -121,7 +121,7 @@ def _notify_change(session: Session, event: Event, changed: Iterable[str], now: 
     if not kinds:
         return 0
     event.change_version += 1
-    return tell_registrants(session, event, text=txt.change_text(event, kinds), now=now)
+    return tell_registrants(session, event=event, text=txt.change_text(event, kinds), now=now)
 
 
 def edit_event(session: Session, *, appid: str, event_id: str, changes: Mapping[str, Any], actor: str,
@@ -142,7 +142,7 @@ def edit_event(session: Session, *, appid: str, event_id: str, changes: Mapping[
         _audit(session, event, "event.edit", actor=actor, now=now, source=source, before=_jsonable(before),
                after=_jsonable({k: changes[k] for k in before}), notified=notified)
     session.flush()
-    promoted = fill_from_waitlist(session, event, now=now)
+    promoted = fill_from_waitlist(session, event=event, now=now)
     return EditResult(event, tuple(before), notified, tuple(promoted))
 
 
@@ -155,7 +155,7 @@ def cancel_event(session: Session, *, appid: str, event_id: str, actor: str, now
     before, event.status = event.status, "cancelled"
     event.change_version += 1
     session.flush()
-    notified = tell_registrants(session, event, text=txt.event_cancelled_text(event, reason), now=now)
+    notified = tell_registrants(session, event=event, text=txt.event_cancelled_text(event, reason), now=now)
     _audit(session, event, "event.cancel", actor=actor, now=now, source=source, before={"status": before},
            after={"status": "cancelled"}, reason=reason, notified=notified)
     return EditResult(event, ("status",), notified)

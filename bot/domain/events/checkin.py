@@ -46,9 +46,9 @@ def checkin(session: Session, *, appid: str, code: str, actor: str, now: datetim
         return CheckinResult(Refusal.NOT_FOUND)
     reg, event = found
     if event.status == "cancelled":
-        return CheckinResult(Refusal.CANCELLED, view(session, reg, event))
+        return CheckinResult(Refusal.CANCELLED, view(session, reg=reg, event=event))
     if reg.status != "confirmed":
-        return CheckinResult(Refusal.NOT_CONFIRMED, view(session, reg, event))
+        return CheckinResult(Refusal.NOT_CONFIRMED, view(session, reg=reg, event=event))
     already = reg.checked_in_at is not None
     if not already:
         reg.checked_in_at = now
@@ -56,4 +56,4 @@ def checkin(session: Session, *, appid: str, code: str, actor: str, now: datetim
                      entity_id=str(reg.id), now=now, source=source, event_id=event.id,
                      after={"checked_in_at": now.isoformat()})
         session.flush()
-    return CheckinResult(None, view(session, reg, event), already)
+    return CheckinResult(None, view(session, reg=reg, event=event), already)

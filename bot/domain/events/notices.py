@@ -20,18 +20,18 @@ from bot.store.models import Event, Interest, Registration
 from bot.texts import events as txt
 
 
-def tell(session: Session, reg: Registration, *, kind: str, key: str, text: str, now: datetime) -> bool:
+def tell(session: Session, *, reg: Registration, kind: str, key: str, text: str, now: datetime) -> bool:
     """Queue one notice about ``reg``'s event to its registrant; True when newly queued."""
     return notify(session, appid=reg.appid, openid=reg.openid, kind=kind, key=key, text=text, now=now,
                   extra={"event_id": reg.event_id})
 
 
-def tell_registrants(session: Session, event: Event, *, text: str, now: datetime) -> int:
+def tell_registrants(session: Session, *, event: Event, text: str, now: datetime) -> int:
     """Queue ``text`` for every active registrant under the event's current change version."""
     regs = session.scalars(select(Registration).where(
         Registration.appid == event.appid, Registration.event_id == event.id,
         Registration.status.in_(ACTIVE)).order_by(Registration.seq))
-    return sum(tell(session, reg, kind="event_changed", text=text, now=now,
+    return sum(tell(session, reg=reg, kind="event_changed", text=text, now=now,
                     key=f"change:{event.id}:{reg.id}:v{event.change_version}") for reg in regs)
 
 
@@ -56,8 +56,8 @@ def enqueue_reminders(session: Session, *, appid: str, now: datetime, hours: Seq
     for reg, event in rows:
         window = next(h for h in windows if event.start - now <= timedelta(hours=h))
         version = f":v{event.change_version}" if event.change_version else ""
-        count += tell(session, reg, kind="event_reminder", key=f"remind:{event.id}:{reg.id}:{window}h{version}",
-                      text=txt.reminder_text(view(session, reg, event), now), now=now)
+        count += tell(session, reg=reg, kind="event_reminder", key=f"remind:{event.id}:{reg.id}:{window}h{version}",
+                      text=txt.reminder_text(view(session, reg=reg, event=event), now), now=now)
     return count
 
 
@@ -121,6 +121,6 @@ def expire_waitlists(session: Session, *, appid: str, now: datetime) -> int:
     for reg, event in rows:
         reg.status = "expired"
         if event.status != "cancelled":
-            tell(session, reg, kind="event_waitlist_expired", key=f"expired:{reg.id}:{reg.seq}",
+            tell(session, reg=reg, kind="event_waitlist_expired", key=f"expired:{reg.id}:{reg.seq}",
                  text=txt.waitlist_expired_text(event), now=now)
     return len(rows)

@@ -30,7 +30,7 @@ def my_registrations(session: Session, *, appid: str, openid: str, now: datetime
         .where(Registration.appid == appid, Event.appid == appid, Registration.openid == openid,
                Registration.status.in_(ACTIVE), Event.end > now)
         .order_by(Event.start, Event.id))
-    return [view(session, reg, event) for reg, event in rows]
+    return [view(session, reg=reg, event=event) for reg, event in rows]
 
 
 def upcoming_events(session: Session, *, appid: str, now: datetime, region: str | None = None,
@@ -75,5 +75,5 @@ def event_registrations(session: Session, *, appid: str, event_id: str,
         query = query.where(Registration.status.in_(ACTIVE))
     regs = list(session.scalars(query.order_by(Registration.seq)))
     waiting = [r.id for r in regs if r.status == "waitlisted"]  # in seq order
-    views = [snapshot(r, event, waiting.index(r.id) + 1 if r.status == "waitlisted" else None) for r in regs]
+    views = [snapshot(r, event=event, position=waiting.index(r.id) + 1 if r.status == "waitlisted" else None) for r in regs]
     return sorted(views, key=lambda v: (STATUS_ORDER.get(v.status, 2), v.seq))

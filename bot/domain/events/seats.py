@@ -33,13 +33,13 @@ def lock_event(session: Session, *, appid: str, event_id: str) -> Event | None:
     return session.scalars(query).first()
 
 
-def next_seq(session: Session, event: Event) -> int:
+def next_seq(session: Session, *, event: Event) -> int:
     """The next arrival number of the event (atomic increment)."""
     stmt = update(EVENTS).where(Event.id == event.id).values(reg_seq=Event.reg_seq + 1)
     return int(session.execute(stmt.returning(EVENTS.c.reg_seq)).scalar_one())
 
 
-def take_seats(session: Session, event: Event, seats: int) -> bool:
+def take_seats(session: Session, *, event: Event, seats: int) -> bool:
     """Add ``seats`` to seats_taken if they fit the capacity; False when they do not (nothing changed)."""
     stmt = (update(EVENTS)
             .where(Event.id == event.id, Event.seats_taken + seats <= Event.capacity)
@@ -47,7 +47,7 @@ def take_seats(session: Session, event: Event, seats: int) -> bool:
     return cast(CursorResult, session.execute(stmt)).rowcount == 1
 
 
-def release(session: Session, reg: Registration, now: datetime) -> None:
+def release(session: Session, *, reg: Registration, now: datetime) -> None:
     """Mark ``reg`` cancelled and give back its seats when it held any."""
     if reg.status == "confirmed":
         session.execute(update(EVENTS).where(Event.id == reg.event_id)
@@ -63,7 +63,7 @@ def _waiting(session: Session, event: Event) -> list[Registration]:
         Registration.status == "waitlisted").order_by(Registration.seq)))
 
 
-def fill_from_waitlist(session: Session, event: Event, *, now: datetime) -> list[RegistrationView]:
+def fill_from_waitlist(session: Session, *, event: Event, now: datetime) -> list[RegistrationView]:
     """Promote waitlisted registrations in arrival order while seats are free (first fit, party size counted),
     queueing one notice per promoted person; only while the waitlist still moves (``rules.waitlist_moves``)."""
     if not waitlist_moves(event, now):
@@ -72,12 +72,12 @@ def fill_from_waitlist(session: Session, event: Event, *, now: datetime) -> list
     free = event.capacity - event.seats_taken
     promoted: list[RegistrationView] = []
     for reg in _waiting(session, event) if free > 0 else []:
-        if reg.party_size > free or not take_seats(session, event, reg.party_size):
+        if reg.party_size > free or not take_seats(session, event=event, seats=reg.party_size):
             continue
         free -= reg.party_size
         reg.status = "confirmed"
-        promoted.append(view(session, reg, event))
-        tell(session, reg, kind="event_promoted", key=f"promote:{reg.id}:{reg.seq}",
+        promoted.append(view(session, reg=reg, event=event))
+        tell(session, reg=reg, kind="event_promoted", key=f"promote:{reg.id}:{reg.seq}",
              text=txt.promoted_text(promoted[-1]), now=now)
         if free <= 0:
             break

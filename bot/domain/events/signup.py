@@ -64,7 +64,7 @@ class CancelResult:
         return self.late_hours is not None
 
 
-def find_registration(session: Session, event: Event, openid: str) -> Registration | None:
+def find_registration(session: Session, *, event: Event, openid: str) -> Registration | None:
     """The (single) registration row of one user for one event."""
     query = select(Registration).where(
         Registration.event_id == event.id, Registration.appid == event.appid, Registration.openid == openid)
@@ -93,17 +93,17 @@ def register(session: Session, *, appid: str, event_id: str, openid: str, name: 
     refusal = signup_refusal(event, party_size, companions, now)
     if refusal or event is None:
         return SignupResult(status=None, refusal=refusal, event=event)
-    reg = find_registration(session, event, openid)
+    reg = find_registration(session, event=event, openid=openid)
     if reg is not None and reg.status in ACTIVE:
-        return SignupResult(reg.status, Refusal.ALREADY_REGISTERED, view(session, reg, event), event)
-    promoted = fill_from_waitlist(session, event, now=now)  # repair: free seats go to earlier arrivals first
-    seq = next_seq(session, event)
-    status = "confirmed" if take_seats(session, event, party_size) else "waitlisted"
+        return SignupResult(reg.status, Refusal.ALREADY_REGISTERED, view(session, reg=reg, event=event), event)
+    promoted = fill_from_waitlist(session, event=event, now=now)  # repair: free seats go to earlier arrivals first
+    seq = next_seq(session, event=event)
+    status = "confirmed" if take_seats(session, event=event, seats=party_size) else "waitlisted"
     reg = _store(session, reg, event, openid, dict(
         name=name.strip(), phone=phone.strip(), company=company, party_size=party_size,
         companions=list(companions), status=status, seq=seq, cancelled_at=None, checked_in_at=None, created_at=now))
     session.refresh(event)
-    return SignupResult(status, None, view(session, reg, event), event, tuple(promoted))
+    return SignupResult(status, None, view(session, reg=reg, event=event), event, tuple(promoted))
 
 
 def cancel(session: Session, *, appid: str, event_id: str, openid: str, now: datetime) -> CancelResult:
@@ -111,12 +111,12 @@ def cancel(session: Session, *, appid: str, event_id: str, openid: str, now: dat
     event = lock_event(session, appid=appid, event_id=event_id)
     if event is None:
         return CancelResult(Refusal.NOT_FOUND)
-    reg = find_registration(session, event, openid)
+    reg = find_registration(session, event=event, openid=openid)
     if reg is None or reg.status not in ACTIVE:
         return CancelResult(Refusal.NOT_REGISTERED, event=event)
     if event.start <= now:
-        return CancelResult(Refusal.STARTED, view(session, reg, event), event)
-    release(session, reg, now)
-    promoted = fill_from_waitlist(session, event, now=now)
+        return CancelResult(Refusal.STARTED, view(session, reg=reg, event=event), event)
+    release(session, reg=reg, now=now)
+    promoted = fill_from_waitlist(session, event=event, now=now)
     late = LATE_CANCEL_HOURS if event.start - now < timedelta(hours=LATE_CANCEL_HOURS) else None
-    return CancelResult(None, view(session, reg, event), event, tuple(promoted), late)
+    return CancelResult(None, view(session, reg=reg, event=event), event, tuple(promoted), late)

@@ -35,7 +35,7 @@ class RegistrationView:
     created_at: datetime
 
 
-def waitlist_position(session: Session, reg: Registration) -> int | None:
+def waitlist_position(session: Session, *, reg: Registration) -> int | None:
     """1-based waitlist position of a waitlisted registration (None otherwise)."""
     if reg.status != "waitlisted":
         return None
@@ -45,12 +45,12 @@ def waitlist_position(session: Session, reg: Registration) -> int | None:
     return int(session.scalar(query) or 0)
 
 
-def view(session: Session, reg: Registration, event: Event) -> RegistrationView:
+def view(session: Session, *, reg: Registration, event: Event) -> RegistrationView:
     """A snapshot of ``reg`` with its event and waitlist position."""
-    return snapshot(reg, event, waitlist_position(session, reg))
+    return snapshot(reg, event=event, position=waitlist_position(session, reg=reg))
 
 
-def snapshot(reg: Registration, event: Event, position: int | None) -> RegistrationView:
+def snapshot(reg: Registration, *, event: Event, position: int | None) -> RegistrationView:
     """A snapshot of ``reg`` with its event and a known waitlist position."""
     return RegistrationView(
         id=reg.id, event_id=event.id, title=event.title, start=event.start, end=event.end,

@@ -60,7 +60,7 @@ class MatchView:
         return self.achievement_id if self.my_side == "demand" else self.demand_id
 
 
-def record_state(match: Match, state: str, now: datetime, **extra: Any) -> None:
+def record_state(match: Match, *, state: str, now: datetime, **extra: Any) -> None:
     """Move ``match`` to ``state`` and remember when."""
     match.state = state
     match.history = [*match.history, {"state": state, "at": now.isoformat(), **extra}]
@@ -113,7 +113,7 @@ def _interested(session: Session, match: Match, *, side: str, openid: str, now: 
     if match.demand_side == "interested" and match.achievement_side == "interested":
         _release_contacts(session, match, now)
         return MatchAnswer(match.id, side, RELEASED)
-    record_state(match, "interested", now, side=side)
+    record_state(match, state="interested", now=now, side=side)
     return MatchAnswer(match.id, side, WAITING)
 
 
@@ -122,7 +122,7 @@ def _decline(session: Session, match: Match, *, side: str, openid: str, reason: 
     code = next((r for r in DECLINE_REASONS if r in reason), OTHER_REASON)
     setattr(match, f"{side}_side", "declined")
     match.decline_reason = f"{code}：{reason}".rstrip("：") if reason and reason != code else code
-    record_state(match, "declined", now, side=side, reason=code)
+    record_state(match, state="declined", now=now, side=side, reason=code)
     audit.record(session, appid=match.appid, actor=openid, action="match.declined", entity="match",
                  entity_id=str(match.id), now=now, source="chat", side=side, reason=code)
     return MatchAnswer(match.id, side, DECLINED, code)
@@ -132,14 +132,14 @@ def _release_contacts(session: Session, match: Match, now: datetime) -> None:
     """Both sides agreed: send each side the other's contact details, once."""
     demand, achievement = _records(session, match)
     assert demand is not None and achievement is not None
-    record_state(match, "agreed", now)
+    record_state(match, state="agreed", now=now)
     if demand.openid:
         notify(session, appid=match.appid, openid=demand.openid, kind="contact_release",
                key=f"contact:{match.id}:demand", text=txt.contact_for_demand_owner(achievement), now=now)
     if achievement.owner_openid:
         notify(session, appid=match.appid, openid=achievement.owner_openid, kind="contact_release",
                key=f"contact:{match.id}:achievement", text=txt.contact_for_achievement_owner(demand), now=now)
-    record_state(match, "contact_released", now)
+    record_state(match, state="contact_released", now=now)
     demand.status = DEMAND_MATCHED
 
 
@@ -154,7 +154,7 @@ def set_state(session: Session, *, match_id: int, appid: str, state: str, actor:
     if match.state in FINAL_STATES:
         raise Closed("the match is final", entity="match", id=match_id, state=match.state)
     before = match.state
-    record_state(match, state, now, actor=actor, note=note)
+    record_state(match, state=state, now=now, actor=actor, note=note)
     audit.record(session, appid=appid, actor=actor, action=f"match.{state}", entity="match", entity_id=str(match_id),
                  now=now, before={"state": before}, after={"state": state}, source=source, note=note)
     return match

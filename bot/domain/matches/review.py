@@ -139,7 +139,7 @@ def _upsert_match(session: Session, *, demand: Demand, achievement_id: str, hit:
     if match is None:
         match = Match(appid=demand.appid, demand_id=demand.id, achievement_id=achievement_id, score=hit.score,
                       reasons=list(hit.reasons), state="recommended", history=[])
-        record_state(match, "recommended", now)
+        record_state(match, state="recommended", now=now)
         session.add(match)
         session.flush()
     return match
