@@ -71,8 +71,9 @@ def my_demands(ctx: Context, msg: Incoming) -> list[Reply]:
 def ask_delete(conv: ConversationState) -> list[Reply]:
     """Ask for confirmation before deleting."""
     conv.flow, conv.step, conv.draft = DELETE_FLOW, "confirm", {}
-    return [Reply("确定要删除您的个人信息吗？\n将删除您的姓名、电话、单位和提醒订阅，并把已登记需求、成果、报名里的"
-                  "联系方式抹去（记录本身保留）。此操作无法撤销。\n确认请回复“确认删除”，否则回复“取消”。")]
+    return [Reply("确定要删除您的个人信息吗？\n将删除您的姓名、电话、单位和提醒订阅，取消您的活动报名，"
+                  "并把已登记需求、成果里的联系方式抹去（记录只作匿名统计保留）。此操作无法撤销。\n"
+                  "确认请回复“确认删除”，否则回复“取消”。")]
 
 
 def confirm_delete(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | None:
