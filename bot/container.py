@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Final
 
 from bot.clock import Clock
 from bot.settings import Settings
@@ -45,13 +45,15 @@ class Container:
         self._build_lock = threading.RLock()
 
     @classmethod
-    def create(cls, settings: Settings, *, migrate: bool = True, **parts: Any) -> Container:
-        """Open the database (creating the data dir and schema when asked) and wire ``parts`` in."""
+    def create(cls, settings: Settings, *, migrate: bool = True, clock: Clock | None = None,
+               knowledge: KnowledgeBase | None | _Lazy = LAZY, matcher: Matcher | _Lazy = LAZY,
+               gateway: WeChatGateway | _Lazy = LAZY, router: Router | None = None) -> Container:
+        """Open the database (creating the data dir and schema when asked) and wire the given parts in."""
         Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
         db = Database(settings.resolved_database_url)
         if migrate:
             db.migrate()
-        return cls(settings, db, **parts)
+        return cls(settings, db, clock=clock, knowledge=knowledge, matcher=matcher, gateway=gateway, router=router)
 
     def now(self) -> datetime:
         """The current time from the deployment's clock."""

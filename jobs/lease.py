@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import uuid
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, insert, update
 from sqlalchemy.exc import IntegrityError
 
+from bot.chat.claims import new_owner_id
 from bot.store.engine import Database
 from bot.store.models import Lease
 
 
 def holder_id() -> str:
-    """A unique name for this process (host:pid:random)."""
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    """A unique name for this process (host:pid:random), as the inbound claims use."""
+    return new_owner_id()
 
 
 class DbLease:

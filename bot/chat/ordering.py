@@ -15,6 +15,7 @@ from types import TracebackType
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.store.engine import is_sqlite
 from bot.store.models import Conversation
 from bot.store.sql import insert_ignore
 
@@ -69,7 +70,7 @@ class KeyedLock:
 def lock_conversation(session: Session, appid: str, openid: str, now: datetime) -> Conversation:
     """The user's conversation row (created if new), locked ``FOR UPDATE`` until the session commits."""
     insert_ignore(session, Conversation, appid=appid, openid=openid, state={}, version=0, updated_at=now)
-    if session.get_bind().dialect.name == "sqlite":
+    if is_sqlite(session):
         session.commit()  # never hold SQLite's single write lock while a handler runs
     query = select(Conversation).where(Conversation.appid == appid, Conversation.openid == openid)
     return session.scalars(query.with_for_update()).one()

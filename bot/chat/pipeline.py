@@ -29,6 +29,7 @@ from bot.chat.incoming import dedup_key, to_incoming
 from bot.chat.ordering import KeyedLock, lock_conversation
 from bot.container import Container
 from bot.domain import audit, privacy, users
+from bot.store.engine import is_sqlite
 from bot.store.models import Conversation
 from bot.store.sql import queue_outbox
 from bot.wechat import inbox
@@ -252,7 +253,7 @@ class Pipeline:
                 return
             state = ConversationState.from_json(conv.state)
             held = inbox.peek(session, appid=msg.appid, openid=msg.openid)
-            if session.get_bind().dialect.name == "sqlite":
+            if is_sqlite(session):
                 session.commit()  # no read snapshot or write lock while the handler runs
             text, ok = self._respond(session, msg, state, inbox.as_texts(held))
             if not ok:  # drop the failed handler's writes, keep the user's turn and its apology

@@ -41,8 +41,9 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
-def is_sqlite(engine: Engine) -> bool:
-    """Whether ``engine`` talks to SQLite."""
+def is_sqlite(bind: Engine | Session) -> bool:
+    """Whether ``bind`` (an engine or a session) talks to SQLite."""
+    engine = bind.get_bind() if isinstance(bind, Session) else bind
     return engine.dialect.name == "sqlite"
 
 

@@ -280,7 +280,7 @@ class Outbox(Base):
     kind: Mapped[str] = mapped_column(String(32))  # match_alert | event_reminder | answer | ...
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
     channel: Mapped[str | None] = mapped_column(String(16))  # subscribe|template|custom|inbox
-    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|sent|inbox|dead
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|sending|sent|inbox|dead|uncertain
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_error: Mapped[str | None] = mapped_column(Text)

@@ -7,12 +7,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from bot.store.engine import is_sqlite
+
 
 def insert_ignore(session: Session, model: type[Any], **values: Any) -> bool:
     """Insert a row unless it collides with a unique key; True when this call inserted it."""
     from sqlalchemy.dialects import postgresql, sqlite
 
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    insert = sqlite.insert if is_sqlite(session) else postgresql.insert
     # rowcount is -1 on psycopg when SQLAlchemy adds an implicit RETURNING: ask for the key explicitly.
     table = model.__table__
     stmt = insert(table).values(**values).on_conflict_do_nothing().returning(*table.primary_key.columns)

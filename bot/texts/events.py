@@ -1,6 +1,6 @@
 """Chinese texts of events, for older residents: local times, lists, details, replies and every notice.
 
-Shared by the chat handlers, the CLI (and later the console) and the outbox notices the domain queues.
+Shared by the chat handlers, the CLI (and the console) and the outbox notices the domain queues.
 Plain wording over plain values: the domain's types are imported for type checking only.
 """
 

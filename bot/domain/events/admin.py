@@ -1,4 +1,4 @@
-"""Event administration (CLI now, console later): create, edit, cancel — audited, in the caller's transaction.
+"""Event administration (the CLI and the console): create, edit, cancel — audited, in the caller's transaction.
 
 A change of time or place, or a cancellation, bumps ``events.change_version`` and queues one notice per
 active registrant with key ``change:{event}:{registration}:v{version}`` — a second change notifies again,

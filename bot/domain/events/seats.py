@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from bot.domain.events.notices import tell
 from bot.domain.events.rules import waitlist_moves
 from bot.domain.events.views import RegistrationView, view
+from bot.store.engine import is_sqlite
 from bot.store.models import Event, Registration
 from bot.texts import events as txt
 
@@ -27,7 +28,7 @@ EVENTS = cast(Table, Event.__table__)
 def lock_event(session: Session, *, appid: str, event_id: str) -> Event | None:
     """The event row of the account, locked for the rest of the caller's transaction (None when unknown)."""
     mine = (Event.id == event_id, Event.appid == appid)
-    if session.get_bind().dialect.name == "sqlite":
+    if is_sqlite(session):
         session.execute(update(EVENTS).where(*mine).values(seats_taken=Event.seats_taken))
     query = select(Event).where(*mine).with_for_update().execution_options(populate_existing=True)
     return session.scalars(query).first()
