@@ -54,7 +54,7 @@ def handle_question(ctx: Context, msg: Incoming, conv: ConversationState) -> lis
     try:
         answer = kb.ask(text, home_city=ctx.settings.home_city)
     except Exception:
-        log.exception("policy answer failed for %s", msg.openid)
+        log.exception("policy answer failed (MsgId %s)", msg.msg_id or "-")
         return [Reply(UNAVAILABLE)]
     conv.data["last_question"] = text
     conv.data["qa_cursor"] = list(answer.cursor) if answer.answered and answer.cursor else None

@@ -281,7 +281,7 @@ class Pipeline:
         try:
             replies = self.container.router.dispatch(ctx, msg, state)
         except Exception:
-            log.exception("handler failed for %s (MsgId %s)", msg.openid, msg.msg_id or "-")
+            log.exception("handler failed (MsgId %s)", msg.msg_id or "-")
             return "\n\n".join([*held, APOLOGY]), False
         return "\n\n".join([*held, reply_text(replies)]).strip(), True
 
