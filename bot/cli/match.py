@@ -10,11 +10,12 @@ from bot.cli.common import fail, print_json, print_table, services
 from bot.domain.errors import DomainError
 from bot.domain.matches.review import rank_achievements, rank_demands
 from bot.texts.demands import refusal_text
+from knowledge.matching.scoring import confidence
 
 app = typer.Typer(help="需求与成果匹配：为需求找成果，为成果找需求。", no_args_is_help=True)
 
 TOP = typer.Option(10, "--top", min=1, help="最多返回几条")
-JSON = typer.Option(False, "--json", help="输出 JSON：[{id, score, reasons}]")
+JSON = typer.Option(False, "--json", help="输出 JSON：[{id, score, reasons, confidence}]（置信度 高/中/低）")
 
 
 @app.command("demand")
@@ -34,7 +35,8 @@ def achievement_cmd(
 
 
 def _run(side: str, record_id: str, top: int) -> list[dict[str, Any]]:
-    """Rank the other side for one record through the shared matcher; ``{id, score, reasons}`` rows."""
+    """Rank the other side for one record through the shared matcher; ``{id, score, reasons, confidence}`` rows
+    (the top ``top`` candidates, no global cut: a weak one is listed with the confidence 低)."""
     svc = services()
     matcher = svc.matcher
     try:
@@ -45,7 +47,10 @@ def _run(side: str, record_id: str, top: int) -> list[dict[str, Any]]:
                 hits = rank_demands(session, matcher=matcher, achievement_id=record_id, appid=svc.appid, top=top)
     except DomainError as exc:
         fail(refusal_text(exc))
-    return [{"id": h.id, "score": round(h.score, 4), "reasons": list(h.reasons)} for h in hits]
+    return [
+        {"id": h.id, "score": round(h.score, 4), "reasons": list(h.reasons), "confidence": confidence(h.score)}
+        for h in hits
+    ]
 
 
 def _show(rows: list[dict[str, Any]], as_json: bool) -> None:
@@ -53,5 +58,8 @@ def _show(rows: list[dict[str, Any]], as_json: bool) -> None:
     if as_json:
         print_json(rows)
         return
-    table = [{"id": r["id"], "score": f"{r['score']:.3f}", "reasons": "；".join(r["reasons"])} for r in rows]
-    print_table(table, ["id", "score", "reasons"], max_cell=60)
+    table = [
+        {"id": r["id"], "score": f"{r['score']:.3f}", "confidence": r["confidence"], "reasons": "；".join(r["reasons"])}
+        for r in rows
+    ]
+    print_table(table, ["id", "score", "confidence", "reasons"], max_cell=60)

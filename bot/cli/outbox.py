@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import typer
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import select
 
 from bot.cli.common import fail, print_json, print_table, services
 from bot.domain.queries import as_dict
 from bot.store.models import Outbox
+from bot.wechat.sender import requeue
 
 app = typer.Typer(help="推送队列：查看、重试失败的推送。", no_args_is_help=True)
 OUTBOX_FIELDS = ("id", "kind", "openid", "status", "channel", "attempts", "next_attempt_at", "last_error",
@@ -35,12 +36,6 @@ def list_cmd(
 def retry_cmd(outbox_id: int = typer.Argument(..., help="推送编号")) -> None:
     """Queue a push again with fresh attempts: a dead one, an uncertain one, or one stranded in sending."""
     svc = services()
-    now = svc.now()
-    retryable = or_(Outbox.status.in_(("dead", "uncertain")),
-                    and_(Outbox.status == "sending", Outbox.next_attempt_at <= now))
-    with svc.db.session() as session:
-        changed = session.execute(update(Outbox).where(Outbox.id == outbox_id, retryable)  # type: ignore[attr-defined]
-                                  .values(status="pending", attempts=0, last_error=None, next_attempt_at=now)).rowcount
-    if not changed:
+    if not requeue(svc.db, outbox_id, now=svc.now()):
         fail(f"推送 {outbox_id} 不存在，或不是失败（dead）、结果不明（uncertain）、卡在发送中的状态")
     typer.echo(f"推送 {outbox_id} 已重新排队。")

