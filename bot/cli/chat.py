@@ -16,7 +16,7 @@ HELP = ("直接输入文字发送；命令：/关注 /取关 /点击 KEY（如 /
 @app.callback()
 def chat(
     openid: str = typer.Option("o_dev_chat", "--openid", help="模拟的用户 openid"),
-    mode: str = typer.Option("plain", "--mode", help="消息加解密方式：plain（明文）| compat（兼容）| aes（安全）"),
+    mode: str = typer.Option("", "--mode", help="消息加解密方式：plain（明文）| compat（兼容）| safe 或 aes（安全）；默认与 KC_WECHAT_MODE 一致"),
 ) -> None:
     """Chat with the bot as user ``openid``; replies and pushes are printed."""
     from bot.web.app import create_app
@@ -25,6 +25,7 @@ def chat(
 
     svc = services()
     svc.settings.scheduler = False
+    mode = mode or svc.settings.resolved_wechat_mode
     typer.echo(f"科创助手终端对话（openid={openid}，模式={mode}）。{HELP}")
     with FakeWeChat() as fake, simulate(svc, app_factory=create_app, mode=mode, fake=fake) as sim:
         while (line := _read()) is not None:

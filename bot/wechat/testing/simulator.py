@@ -53,6 +53,7 @@ class Simulator:
     """Plays WeChat's server against the app: signs, encrypts, posts and decodes."""
 
     def __init__(self, http: TestClient, services: Any, *, mode: str = "plain", fake: FakeWeChat | None = None) -> None:
+        mode = "aes" if mode == "safe" else mode  # the account setting's name for the same thing
         if mode not in {"plain", "compat", "aes"}:
             raise ValueError(f"unknown mode {mode}")
         self.http, self.services, self.mode, self.fake = http, services, mode, fake
