@@ -1,15 +1,17 @@
 """Two-way matching between demands (问题库) and achievements (项目库).
 
 ``Matcher(embedder, store_dir)`` indexes plain records (dicts or ORM rows with the fields of the sample
-JSONL) and returns ``Match(id, score, reasons, features)`` lists for either direction.
+JSONL) and returns ``Match(id, score, reasons, features)`` lists for either direction: the top candidates
+without a global cut, each with a calibrated ``confidence`` (高/中/低) and ``alertable`` (score ≥ ALERT_CUT).
 """
 
 from knowledge.matching.engine import Matcher
 from knowledge.matching.records import MatchRecord, as_achievement, as_demand
-from knowledge.matching.scoring import DEFAULT_THRESHOLD, Match, Weights
+from knowledge.matching.scoring import ALERT_CUT, DEFAULT_THRESHOLD, Match, Weights, confidence
 from knowledge.matching.thesaurus import Thesaurus, load_thesaurus
 
 __all__ = [
+    "ALERT_CUT",
     "DEFAULT_THRESHOLD",
     "Match",
     "MatchRecord",
@@ -18,5 +20,6 @@ __all__ = [
     "Weights",
     "as_achievement",
     "as_demand",
+    "confidence",
     "load_thesaurus",
 ]
