@@ -165,6 +165,7 @@ class Pipeline:
     def _spawn(self, target: Any, name: str) -> None:
         """Run ``target`` in a tracked daemon thread."""
         def run() -> None:
+            """Run the target, then forget the thread."""
             try:
                 target()
             finally:

@@ -87,6 +87,7 @@ def create_app(services: Container | None = None, settings: Settings | None = No
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        """Start the scheduler and the recovery of half-done answers; on shutdown deliver what is in flight."""
         scheduler = start_scheduler(services)
         # answer what a previous run left half-done (its leases lapse within seconds; the job repeats this)
         app.state.pipeline.recover_in_background()
