@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from bot.settings import Settings
-    from knowledge.kb import KnowledgeBase
+    from knowledge.answer import Answer
     from knowledge.matching import Matcher
 
 
@@ -78,6 +78,18 @@ class ConversationState:
         self.flow, self.step, self.draft = None, None, {}
 
 
+class Knowledge(Protocol):
+    """What handlers use of the knowledge base (``knowledge.kb.KnowledgeBase``; tests pass a fake)."""
+
+    def ask(self, question: str, *, home_city: str | None = None) -> Answer:
+        """A grounded answer (or an honest decline) to a policy question."""
+        ...
+
+    def more(self, doc: str, start: int) -> Answer:
+        """The continuation of a previous answer's document."""
+        ...
+
+
 @dataclass
 class Context:
     """What a handler gets besides the message: the clock, the account, the unit of work and the engines.
@@ -90,12 +102,12 @@ class Context:
     appid: str
     session: Session
     settings: Settings
-    knowledge_source: Callable[[], KnowledgeBase | None] = lambda: None
+    knowledge_source: Callable[[], Knowledge | None] = lambda: None
     matching_source: Callable[[], Matcher | None] = lambda: None
     router: Router | None = None
 
     @property
-    def knowledge(self) -> KnowledgeBase | None:
+    def knowledge(self) -> Knowledge | None:
         """The knowledge base (loaded on first use), or None when the deployment runs without one."""
         return self.knowledge_source()
 

@@ -24,7 +24,7 @@ class FakeKnowledge:
     answers: dict[str, str] = field(default_factory=dict)
     asked: list[str] = field(default_factory=list)
 
-    def ask(self, question: str, home_city: str | None = None, **_: Any) -> Answer:
+    def ask(self, question: str, *, home_city: str | None = None, **_: Any) -> Answer:
         """The canned answer for ``question``, or a decline."""
         self.asked.append(question)
         text = self.answers.get(question)
