@@ -16,12 +16,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from bot.store.engine import Database
 from bot.store.models import InboundMessage
-from bot.store.sql import insert_ignore
+from bot.store.sql import insert_ignore, rowcount
 
 OPEN = ("processing", "deferred")  # not answered yet (deferred: the request left, the worker pushes)
 
@@ -71,7 +70,7 @@ class Claims:
     def take_over(self, row_id: int, *, now: datetime) -> dict[str, Any] | None:
         """Own an unanswered row whose lease ran out; its message fields, or None when not won."""
         with self.db.session() as session:
-            won = _rowcount(session.execute(update(InboundMessage).where(
+            won = rowcount(session.execute(update(InboundMessage).where(
                 InboundMessage.id == row_id, InboundMessage.status.in_(OPEN),
                 InboundMessage.finished_at.is_(None), InboundMessage.lease_until < now,
             ).values(owner=self.owner, lease_until=now + self.lease, status="processing")))
@@ -95,7 +94,7 @@ class Claims:
 
     def finish(self, session: Session, row_id: int, **values: Any) -> bool:
         """The owner's final write (fields dropped, lease cleared); False when another worker took over."""
-        return bool(_rowcount(session.execute(update(InboundMessage).where(
+        return bool(rowcount(session.execute(update(InboundMessage).where(
             InboundMessage.id == row_id, InboundMessage.owner == self.owner,
         ).values(fields=None, lease_until=None, **values))))
 
@@ -111,8 +110,3 @@ class Claims:
             return list(session.scalars(select(InboundMessage.id).where(
                 InboundMessage.status.in_(OPEN), InboundMessage.finished_at.is_(None),
                 InboundMessage.lease_until < now).order_by(InboundMessage.id).limit(limit)))
-
-
-def _rowcount(result: Any) -> int:
-    """Rows an UPDATE touched."""
-    return int(result.rowcount or 0) if isinstance(result, CursorResult) else int(getattr(result, "rowcount", 0))

@@ -29,6 +29,7 @@ from bot.store.models import (
     SubscribeGrant,
     User,
 )
+from bot.store.sql import rowcount
 
 DELETED_NAME = "（已删除）"
 
@@ -128,8 +129,8 @@ def delete_user_data(session: Session, *, appid: str, openid: str, now: datetime
                                    contact_name=None, contact_phone=None, openid=None)
     counts["achievements"] = _anonymise(session, Achievement, Achievement.owner_openid, appid, openid,
                                         contact_name=None, contact_phone=None, owner_openid=None)
-    counts["interests"] = _rows(session.execute(delete(Interest).where(Interest.appid == appid, Interest.openid == openid)))
-    counts["user"] = _rows(session.execute(delete(User).where(User.appid == appid, User.openid == openid)))
+    counts["interests"] = rowcount(session.execute(delete(Interest).where(Interest.appid == appid, Interest.openid == openid)))
+    counts["user"] = rowcount(session.execute(delete(User).where(User.appid == appid, User.openid == openid)))
     counts["messages"] = _forget_messages(session, appid, openid, alias, personal)
     session.info.setdefault(FORGOTTEN, set()).add((appid, openid))
     audit.record(session, appid=appid, actor=alias, action="privacy.delete", entity="user", entity_id=alias,
@@ -169,7 +170,7 @@ def _cancel_registrations(session: Session, appid: str, openid: str, alias: str,
 
 def _forget_messages(session: Session, appid: str, openid: str, alias: str, personal: set[str]) -> int:
     """Delete pushes to the user, redact other users' notices quoting them, pseudonymise what must stay."""
-    removed = _rows(session.execute(delete(Outbox).where(Outbox.appid == appid, Outbox.openid == openid)))
+    removed = rowcount(session.execute(delete(Outbox).where(Outbox.appid == appid, Outbox.openid == openid)))
     removed += _redact_notices(session, appid, personal)
     for row in session.scalars(select(InboundMessage).where(
             InboundMessage.appid == appid, InboundMessage.openid == openid)):
@@ -207,11 +208,6 @@ def _pseudonymise_audit(session: Session, appid: str, openid: str, alias: str) -
         row.detail = json.loads(json.dumps(row.detail or {}, ensure_ascii=False).replace(openid, alias))
 
 
-def _rows(result: Any) -> int:
-    """Rows a DELETE/UPDATE touched."""
-    return int(getattr(result, "rowcount", 0) or 0)
-
-
 def _anonymise(session: Session, model: Any, owner: Any, account: str, who: str, **values: Any) -> int:
     """Blank personal columns on the rows ``owner`` links to the user ``who``."""
-    return _rows(session.execute(update(model).where(model.appid == account, owner == who).values(**values)))
+    return rowcount(session.execute(update(model).where(model.appid == account, owner == who).values(**values)))

@@ -10,6 +10,11 @@ from sqlalchemy.orm import Session
 from bot.store.engine import is_sqlite
 
 
+def rowcount(result: Any) -> int:
+    """How many rows an UPDATE or DELETE touched (0 when the driver does not say)."""
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 def insert_ignore(session: Session, model: type[Any], **values: Any) -> bool:
     """Insert a row unless it collides with a unique key; True when this call inserted it."""
     from sqlalchemy.dialects import postgresql, sqlite

@@ -12,15 +12,14 @@ from __future__ import annotations
 
 import threading
 from datetime import datetime, timedelta
-from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bot.chat.incoming import dedup_key
 from bot.container import Container
 from bot.store.models import WechatNonce
-from bot.store.sql import insert_ignore
+from bot.store.sql import insert_ignore, rowcount
 from bot.wechat.inbound import Envelope, Refused
 
 
@@ -40,8 +39,7 @@ def claim_nonce(session: Session, *, appid: str, nonce: str, key: str, now: date
 
 def purge_nonces(session: Session, *, before: datetime) -> int:
     """Delete bindings last seen before ``before``; how many went."""
-    result = cast(CursorResult[Any], session.execute(delete(WechatNonce).where(WechatNonce.seen_at < before)))
-    return result.rowcount or 0
+    return rowcount(session.execute(delete(WechatNonce).where(WechatNonce.seen_at < before)))
 
 
 class ReplayGuard:

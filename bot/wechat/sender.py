@@ -10,16 +10,16 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
-from typing import Any, cast
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, delete, func, or_, select, update
-from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from bot.settings import Settings
 from bot.store.engine import Database
 from bot.store.models import Outbox, SubscribeGrant, User
+from bot.store.sql import rowcount
 from bot.wechat.api import WeChatAPIError
 from bot.wechat.deployment import Deployment
 from bot.wechat.inbox import ANSWER_KINDS  # replies to the user's own question: outside the daily cap
@@ -82,9 +82,8 @@ UNCERTAIN_RETRY = timedelta(minutes=10)  # a notice whose delivery is unknown is
 def claim(db: Database, row_id: int, *, now: datetime, lease: timedelta) -> Outbox | None:
     """pending → sending under a ``lease`` (``KC_OUTBOX_CLAIM_SECONDS``), atomically; None when taken."""
     with db.session() as session:
-        result = session.execute(update(Outbox).where(Outbox.id == row_id, Outbox.status == "pending").values(
-            status="sending", attempts=Outbox.attempts + 1, next_attempt_at=now + lease))
-        won = cast(CursorResult[Any], result).rowcount
+        won = rowcount(session.execute(update(Outbox).where(Outbox.id == row_id, Outbox.status == "pending").values(
+            status="sending", attempts=Outbox.attempts + 1, next_attempt_at=now + lease)))
         return session.get(Outbox, row_id) if won else None
 
 
@@ -111,9 +110,9 @@ def requeue(db: Database, outbox_id: int, *, now: datetime) -> bool:
     retryable = or_(Outbox.status.in_(("dead", "uncertain")),
                     and_(Outbox.status == "sending", Outbox.next_attempt_at <= now))
     with db.session() as session:
-        result = session.execute(update(Outbox).where(Outbox.id == outbox_id, retryable)
-                                 .values(status="pending", attempts=0, last_error=None, next_attempt_at=now))
-        return bool(cast(CursorResult[Any], result).rowcount)
+        return bool(rowcount(session.execute(update(Outbox).where(Outbox.id == outbox_id, retryable)
+                                             .values(status="pending", attempts=0, last_error=None,
+                                                     next_attempt_at=now))))
 
 
 def reclaim_stranded(db: Database, *, now: datetime) -> int:

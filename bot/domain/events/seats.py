@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import CursorResult, Table, select, update
+from sqlalchemy import Table, select, update
 from sqlalchemy.orm import Session
 
 from bot.domain.events.notices import tell
@@ -20,6 +20,7 @@ from bot.domain.events.rules import waitlist_moves
 from bot.domain.events.views import RegistrationView, view
 from bot.store.engine import is_sqlite
 from bot.store.models import Event, Registration
+from bot.store.sql import rowcount
 from bot.texts import events as txt
 
 EVENTS = cast(Table, Event.__table__)
@@ -45,7 +46,7 @@ def take_seats(session: Session, *, event: Event, seats: int) -> bool:
     stmt = (update(EVENTS)
             .where(Event.id == event.id, Event.seats_taken + seats <= Event.capacity)
             .values(seats_taken=Event.seats_taken + seats))
-    return cast(CursorResult, session.execute(stmt)).rowcount == 1
+    return rowcount(session.execute(stmt)) == 1
 
 
 def release(session: Session, *, reg: Registration, now: datetime) -> None:
