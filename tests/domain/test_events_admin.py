@@ -22,7 +22,8 @@ from bot.domain.events.signup import cancel, register
 from bot.store.engine import Database
 from bot.store.models import AuditLog
 from bot.texts.events import event_error_text
-from tests.support.events_helpers import ADMIN, APPID, CST, NOW, add_event, call, outbox, reload
+from tests.support.env import call
+from tests.support.events_helpers import ADMIN, APPID, CST, NOW, add_event, outbox, reload
 
 runner = CliRunner()
 

@@ -20,8 +20,8 @@ from bot.texts.events import (
     span_text,
     when_text,
 )
-from tests.support.env import SAMPLES, load_file
-from tests.support.events_helpers import APPID, CST, NOW, add_event, call
+from tests.support.env import SAMPLES, call, load_file
+from tests.support.events_helpers import APPID, CST, NOW, add_event
 
 BEFORE_SAMPLES = datetime(2027, 3, 1, 10, 0, tzinfo=CST)  # a Monday before every sample event
 

@@ -17,7 +17,8 @@ from bot.domain.ids import CODE_ALPHABET
 from bot.store.engine import Database
 from bot.store.models import AuditLog, Registration
 from bot.texts.events import cancel_reply, checkin_text, signup_reply
-from tests.support.events_helpers import ADMIN, APPID, NOW, add_event, call, outbox, reload
+from tests.support.env import call
+from tests.support.events_helpers import ADMIN, APPID, NOW, add_event, outbox, reload
 
 
 def sign(db: Database, openid: str, event_id: str = "T1", **kw: object) -> SignupResult:

@@ -12,7 +12,8 @@ from bot.domain.events.signup import register
 from bot.domain.events.subscriptions import subscribe as _subscribe
 from bot.domain.events.subscriptions import unsubscribe
 from bot.store.engine import Database
-from tests.support.events_helpers import ADMIN, APPID, NOW, add_event, call, outbox, reload
+from tests.support.env import call
+from tests.support.events_helpers import ADMIN, APPID, NOW, add_event, outbox, reload
 
 
 def signup(db: Database, openid: str, event_id: str = "T1") -> None:

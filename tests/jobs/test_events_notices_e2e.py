@@ -11,8 +11,8 @@ import pytest
 from bot.container import Container
 from bot.domain.events.signup import register
 from jobs.registry import run_job
-from tests.support.env import SAMPLES, load_file, make_settings
-from tests.support.events_helpers import ADMIN, call
+from tests.support.env import SAMPLES, call, load_file, make_settings
+from tests.support.events_helpers import ADMIN
 from tests.support.wechat_fake import FakeWeChat
 
 CST = ZoneInfo("Asia/Shanghai")

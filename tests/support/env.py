@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 from sqlalchemy import text
 
@@ -12,6 +14,7 @@ from bot.data.seed import seed_if_empty
 from bot.settings import Settings
 from bot.store.engine import Database
 
+T = TypeVar("T")
 PG_ADMIN_URL = os.environ.get("KC_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 
@@ -34,13 +37,17 @@ def truncate_all(db: Database) -> None:
         session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
 
 
+def call(db: Database, fn: Callable[..., T], **kwargs: Any) -> T:
+    """Run one domain function in its own committed unit of work, as every entry point does."""
+    with db.session() as session:
+        return fn(session, **kwargs)
+
+
 def load_file(db: Database, kind: str, path: Path, appid: str) -> ImportResult:
     """Import a JSONL/CSV file in its own unit of work (like ``kc import``)."""
-    with db.session() as session:
-        return import_file(session, kind=kind, path=path, appid=appid)
+    return call(db, import_file, kind=kind, path=path, appid=appid)
 
 
 def seed(db: Database, appid: str) -> dict[str, int]:
     """Seed the sample data in its own unit of work (like the first ``kc serve``)."""
-    with db.session() as session:
-        return seed_if_empty(session, appid=appid)
+    return call(db, seed_if_empty, appid=appid)

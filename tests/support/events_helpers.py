@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import select
 
@@ -15,13 +14,6 @@ CST = timezone(timedelta(hours=8))
 NOW = datetime(2031, 5, 4, 10, 0, tzinfo=CST)  # a Sunday
 APPID = "wx_test"
 ADMIN = "admin"  # the actor of admin changes in the tests
-T = TypeVar("T")
-
-
-def call(db: Database, fn: Callable[..., T], **kwargs: Any) -> T:
-    """Run one domain function in its own committed unit of work, as every entry point does."""
-    with db.session() as session:
-        return fn(session, **kwargs)
 
 
 def add_event(db: Database, event_id: str = "T1", *, capacity: int = 10, starts_in: timedelta = timedelta(days=3),
