@@ -184,7 +184,8 @@ def _forget_messages(session: Session, appid: str, openid: str, alias: str, pers
 
 
 def _redact_notices(session: Session, appid: str, personal: set[str]) -> int:
-    """Replace the user's name and phone in pushes to others (e.g. a released contact); returns rows changed."""
+    """Replace the user's name and phone in released-contact notices to others (the only notices that quote
+    another person's details); returns rows changed."""
     changed = 0
     for row in session.scalars(select(Outbox).where(Outbox.appid == appid, Outbox.kind == "contact_release")):
         text = str((row.payload or {}).get("text", ""))
