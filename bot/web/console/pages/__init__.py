@@ -1,0 +1,9 @@
+"""Console page modules; each exposes ``router`` (an ``APIRouter`` with prefix ``/console``)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from bot.web.console.pages import dashboard
+
+ROUTERS: tuple[APIRouter, ...] = (dashboard.router,)
