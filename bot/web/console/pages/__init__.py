@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from bot.web.console.pages import dashboard
+from bot.web.console.pages import dashboard, demands
 
-ROUTERS: tuple[APIRouter, ...] = (dashboard.router,)
+ROUTERS: tuple[APIRouter, ...] = (dashboard.router, demands.router)
