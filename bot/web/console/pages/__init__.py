@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from bot.web.console.pages import dashboard, demands
+from bot.web.console.pages import achievements, dashboard, demands, matches, simulator
 
-ROUTERS: tuple[APIRouter, ...] = (dashboard.router, demands.router)
+ROUTERS: tuple[APIRouter, ...] = (dashboard.router, demands.router, achievements.router, matches.router,
+                                 simulator.router)
