@@ -60,6 +60,7 @@ class Settings(BaseSettings):
     template_ids: dict[str, str] = Field(default_factory=dict)  # push kind → 模板消息 template id
     subscribe_template_ids: dict[str, str] = Field(default_factory=dict)  # push kind → 订阅通知 template id
     scheduler: bool = True
+    console_overdue_days: int = Field(default=14, ge=1)  # 匹配 board: open matches idle this long are overdue
     seed_samples: bool = True
 
     @field_validator("wechat_mode", mode="before")
