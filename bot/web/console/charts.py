@@ -43,7 +43,7 @@ def weekly(rows: Sequence[tuple[str, int, int]], *, title: str, series: tuple[st
             h = plot_h * value / top
             parts.append(f'<rect x="{x + k * 13}" y="{20 + plot_h - h:.1f}" width="12" height="{h:.1f}" '
                          f'fill="{COLORS[k]}"><title>{escape(week)} {escape(series[k])}：{value}</title></rect>')
-        if n % max(1, len(rows) // 8) == 0:
+        if n % ((len(rows) + 6) // 7) == 0:
             parts.append(f'<text x="{x}" y="{plot_h + 36}">{escape(week[5:])}</text>')
     for k, name in enumerate(series):
         parts.append(f'<rect x="{30 + k * 110}" y="{plot_h + 44}" width="10" height="10" fill="{COLORS[k]}"/>'
