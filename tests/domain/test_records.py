@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -43,6 +43,10 @@ def test_lists_filter_search_and_keep_to_the_scope(db: Database) -> None:
     assert _ids(db, RecordQuery(text="刹车盘"), Scope("十堰市")) == []
     assert set(_ids(db, RecordQuery(industry="医药健康"))) == {
         i for i in regions if call(db, get_demand, appid=APPID, demand_id=i).industry == "医药健康"}
+    with db.session() as session:
+        newest = max(session.scalars(select(Demand.created_at)))
+    assert _ids(db, RecordQuery(since=newest + timedelta(seconds=1))) == []
+    assert len(_ids(db, RecordQuery(until=newest))) == len(regions)
     assert _ids(db, RecordQuery(region="襄阳市高新区")) and all(
         regions[i] == "襄阳市高新区" for i in _ids(db, RecordQuery(region="襄阳市高新区")))
 

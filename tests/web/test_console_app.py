@@ -48,7 +48,8 @@ def test_production_cookies_are_secure_httponly_lax(client: TestClient) -> None:
 def test_unbuilt_desks_are_placeholders_and_htmx_gets_a_redirect_header(client: TestClient) -> None:
     anonymous = client.get("/console/kb", headers={"HX-Request": "true"})
     assert anonymous.status_code == 204 and anonymous.headers["HX-Redirect"] == "/console/login?next=/console/kb"
-    assert client.post("/console/demands/D01/approve").status_code == 401
+    refused = client.post("/console/demands/D01/approve", follow_redirects=False)
+    assert refused.status_code == 303 and refused.headers["location"] == "/console/login"
     token = _form_token(client.get("/console/login").text)
     client.post("/console/login", data={"username": "root", "password": "root-password-1", "csrf_token": token})
     for path in ("/console/kb", "/console/handoff", "/console/outbox", "/console/events"):

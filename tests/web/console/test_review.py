@@ -85,6 +85,17 @@ def test_queue_lists_pending_first_and_edits_are_audited(console_server: Console
     assert edit.detail["before"] == {"budget": "80万元"} and edit.detail["after"] == {"budget": "90万元"}
 
 
+def test_bulk_approve_publishes_the_selection(console_server: ConsoleServer, page: Any) -> None:
+    sign_in(page, console_server.url, "admin")
+    page.goto(console_server.url + "/console/demands?status=待审核")
+    page.get_by_label("选择 D02").check()
+    page.get_by_label("选择 D03").check()
+    page.get_by_role("button", name="批量通过所选").click()
+    assert page.get_by_text("需求 D02 已发布").is_visible() and page.get_by_text("需求 D03 已发布").is_visible()
+    with console_server.db() as session:
+        assert {session.get(Demand, i).status for i in ("D02", "D03")} == {"已发布"}
+
+
 def test_shiyan_liaison_neither_sees_nor_opens_a_xiangyang_demand(console_server: ConsoleServer,
                                                                   page: Any) -> None:
     with console_server.db() as session:
