@@ -42,7 +42,8 @@ def test_liaison_finds_a_chat_demand_and_approves_it(console_server: ConsoleServ
     page.get_by_role("link", name=demand_id, exact=True).click()
     page.wait_for_url(f"**/console/demands/{demand_id}")
     assert page.get_by_text("控制器散热不行").first.is_visible()  # the chat transcript it came from
-    assert page.locator(".transcript").get_by_text("同意").is_visible()
+    lines = page.locator(".transcript .line").all_inner_texts()
+    assert lines[-2:] == ["同意", lines[-1]] and f"已提交，需求编号 {demand_id}" in lines[-1]
     screenshot(page, "demand-detail")
     page.get_by_role("button", name="通过", exact=True).click()
     assert page.get_by_text("已发布").first.is_visible()
