@@ -6,8 +6,10 @@ navigation entry no module serves yet gets a "建设中" placeholder. See ``bot/
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.routing import Route
 
@@ -40,12 +42,11 @@ def _placeholder(request: Request, staff: Console) -> Response:
 
 def _to_sign_in(request: Request, exc: SignInRequired) -> Response:
     """No session: to the sign-in page (htmx requests get an HX-Redirect header)."""
-    target = f"{auth.PREFIX}/login?next={exc.next_path}" if exc.next_path else f"{auth.PREFIX}/login"
+    back = exc.next_path if request.method == "GET" else ""
+    target = f"{auth.PREFIX}/login?next={quote(back)}" if back else f"{auth.PREFIX}/login"
     if request.headers.get("HX-Request"):
         return Response(status_code=204, headers={"HX-Redirect": target})
-    if request.method != "GET":
-        return JSONResponse({"detail": "sign-in required"}, status_code=401)
-    return RedirectResponse(target, status_code=303)
+    return RedirectResponse(target, status_code=303)  # a POST is not replayed after signing in
 
 
 def _forbidden(request: Request, exc: Forbidden) -> Response:

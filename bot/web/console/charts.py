@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
-ROW, LABEL_W, BAR_W, GAP = 24, 130, 300, 6
+ROW, LABEL_W, BAR_W, GAP = 26, 120, 190, 6
 COLORS = ("#1f5fbf", "#f0b429")
 
 
@@ -20,10 +20,10 @@ def bars(items: Sequence[tuple[str, float]], *, title: str, unit: str = "") -> M
              f'{height}" width="100%" preserveAspectRatio="xMinYMin meet">']
     for n, (label, value) in enumerate(items):
         y, width = n * ROW + GAP, max(1.0, BAR_W * value / top)
-        parts.append(f'<text x="{LABEL_W - 6}" y="{y + 13}" text-anchor="end">{escape(_clip(label))}</text>'
+        parts.append(f'<text x="{LABEL_W - 6}" y="{y + 14}" text-anchor="end">{escape(_clip(label))}</text>'
                      f'<rect x="{LABEL_W}" y="{y}" width="{width:.1f}" height="{ROW - GAP * 2 + 6}" '
                      f'fill="{COLORS[0]}"><title>{escape(label)}：{_num(value)}{unit}</title></rect>'
-                     f'<text x="{LABEL_W + width + 4:.1f}" y="{y + 13}">{_num(value)}{escape(unit)}</text>')
+                     f'<text x="{LABEL_W + width + 4:.1f}" y="{y + 14}">{_num(value)}{escape(unit)}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
 
@@ -43,7 +43,7 @@ def weekly(rows: Sequence[tuple[str, int, int]], *, title: str, series: tuple[st
             h = plot_h * value / top
             parts.append(f'<rect x="{x + k * 13}" y="{20 + plot_h - h:.1f}" width="12" height="{h:.1f}" '
                          f'fill="{COLORS[k]}"><title>{escape(week)} {escape(series[k])}：{value}</title></rect>')
-        if n % max(1, len(rows) // 8) == 0:
+        if n % ((len(rows) + 6) // 7) == 0:
             parts.append(f'<text x="{x}" y="{plot_h + 36}">{escape(week[5:])}</text>')
     for k, name in enumerate(series):
         parts.append(f'<rect x="{30 + k * 110}" y="{plot_h + 44}" width="10" height="10" fill="{COLORS[k]}"/>'
@@ -57,6 +57,6 @@ def _num(value: float) -> str:
     return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
 
 
-def _clip(label: str, limit: int = 9) -> str:
+def _clip(label: str, limit: int = 8) -> str:
     """Shorten long labels (the full label is in the bar's tooltip)."""
     return label if len(label) <= limit else label[: limit - 1] + "…"

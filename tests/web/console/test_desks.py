@@ -91,3 +91,20 @@ def test_simulator_answers_hello_through_the_webhook(console_server: ConsoleServ
         audit = session.scalars(select(AuditLog).where(AuditLog.action == "wechat.inbound",
                                                        AuditLog.actor == "console-sim-admin")).all()
     assert len(audit) == 1  # went through the pipeline like any WeChat message
+
+
+def test_simulator_shows_the_pushes_to_the_simulated_user(console_server: ConsoleServer, page: Any) -> None:
+    sign_in(page, console_server.url, "admin")
+    page.goto(console_server.url + "/console/simulator")
+    for text in ("我们是襄阳模拟轴承有限公司，在樊城，做汽车轴承的。轴承热处理后变形大，想找高校帮忙，"
+                 "预算50万，联系人赵敏 13800007777", "提交", "同意"):
+        page.get_by_label("消息").fill(text)
+        page.get_by_role("button", name="发送").click()
+    reply = page.locator("#reply").inner_text()
+    assert "已提交，需求编号" in reply, reply
+    demand_id = reply.split("需求编号 ", 1)[1].split("。", 1)[0]
+    page.goto(f"{console_server.url}/console/demands/{demand_id}")
+    page.get_by_role("button", name="通过", exact=True).click()
+    page.goto(console_server.url + "/console/simulator")
+    pushes = page.locator("table").last.inner_text()
+    assert "demand_review" in pushes and f"{demand_id}" in pushes and "已审核发布" in pushes

@@ -42,7 +42,8 @@ def test_liaison_finds_a_chat_demand_and_approves_it(console_server: ConsoleServ
     page.get_by_role("link", name=demand_id, exact=True).click()
     page.wait_for_url(f"**/console/demands/{demand_id}")
     assert page.get_by_text("控制器散热不行").first.is_visible()  # the chat transcript it came from
-    assert page.locator(".transcript").get_by_text("同意").is_visible()
+    lines = page.locator(".transcript .line").all_inner_texts()
+    assert lines[-2:] == ["同意", lines[-1]] and f"已提交，需求编号 {demand_id}" in lines[-1]
     screenshot(page, "demand-detail")
     page.get_by_role("button", name="通过", exact=True).click()
     assert page.get_by_text("已发布").first.is_visible()
@@ -83,6 +84,17 @@ def test_queue_lists_pending_first_and_edits_are_audited(console_server: Console
                                                       AuditLog.entity_id == "D01")).one()
         assert session.get(Demand, "D01").budget_low_wan == 90.0
     assert edit.detail["before"] == {"budget": "80万元"} and edit.detail["after"] == {"budget": "90万元"}
+
+
+def test_bulk_approve_publishes_the_selection(console_server: ConsoleServer, page: Any) -> None:
+    sign_in(page, console_server.url, "admin")
+    page.goto(console_server.url + "/console/demands?status=待审核")
+    page.get_by_label("选择 D02").check()
+    page.get_by_label("选择 D03").check()
+    page.get_by_role("button", name="批量通过所选").click()
+    assert page.get_by_text("需求 D02 已发布").is_visible() and page.get_by_text("需求 D03 已发布").is_visible()
+    with console_server.db() as session:
+        assert {session.get(Demand, i).status for i in ("D02", "D03")} == {"已发布"}
 
 
 def test_shiyan_liaison_neither_sees_nor_opens_a_xiangyang_demand(console_server: ConsoleServer,

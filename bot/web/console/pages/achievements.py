@@ -15,6 +15,7 @@ from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
 from bot.data.importer import ImportFileError, import_file
+from bot.domain import audit
 from bot.domain.errors import DomainError, NotFound
 from bot.domain.matches.review import rank_demands
 from bot.domain.records import ACHIEVEMENT_EDITABLE, edit_record, find_achievements, get_achievement
@@ -84,6 +85,9 @@ async def achievement_import(request: Request, staff: Checked) -> Response:
         try:
             with svc.db.session() as session:
                 result = import_file(session, kind="achievements", path=path, appid=svc.appid)
+                audit.record(session, appid=svc.appid, actor=staff.name, action="achievement.import", entity="file",
+                             entity_id=upload.filename, now=svc.now(), source=source(request),
+                             after={"created": result.created, "updated": result.updated})
         except ImportFileError as exc:
             return _list(request, error=f"{upload.filename}：{exc}；未导入任何记录。", status_code=400)
     return _list(request, notice=f"已导入 {upload.filename}：新增 {result.created} 条，更新 {result.updated} 条。")

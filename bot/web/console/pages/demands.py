@@ -4,6 +4,7 @@ top matches, 通过 / 退回)."""
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -28,6 +29,7 @@ from knowledge.vocab import INDUSTRIES, NEED_TYPES
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/console")
+TURN_SLACK = timedelta(minutes=1)  # the submitting turn's lines are stored when the turn ends, after the demand
 EXPORT_FIELDS = ("id", "title", "company", "industry", "need_type", "region", "budget", "status", "contact_name",
                  "contact_phone", "created_at")
 
@@ -97,7 +99,7 @@ def _detail(request: Request, demand_id: str, staff: Staff, *, status_code: int 
         except NotFound:
             return missing(request, "需求")
         lines = transcript.recent(session, appid=demand.appid, openid=demand.openid,
-                                  until=demand.created_at) if demand.openid else []
+                                  until=demand.created_at + TURN_SLACK) if demand.openid else []
         matches = _top_matches(session, svc, demand)
     return render(request, "demand.html", title=f"需求 {demand.id}", demand=demand, lines=lines, matches=matches,
                   editable=DEMAND_EDITABLE, labels=FIELD_LABELS, industries=INDUSTRIES, need_types=NEED_TYPES,
