@@ -81,16 +81,22 @@ ANSWERS: tuple[tuple[str, Callable[[dict[str, Any]], str | None]], ...] = (
     ("叫什么名字", lambda e: "".join(e.get("title_keywords", []))),
     ("哪个阶段", lambda e: e.get("maturity")),
     ("知识产权吗", lambda e: "、".join(e.get("ip_keywords", [])) or "没有"),
+    ("哪些方向", lambda e: "、".join(e.get("interests", [])) or None),
+)
+EVENT_ANSWERS: tuple[tuple[str, Callable[[dict[str, Any]], str | None]], ...] = (
+    ("手机号", lambda e: f"{e['name']} {e['phone']}"),
+    ("姓名", lambda e: f"{e['name']} {e['phone']}"),
+    ("称呼", lambda e: f"{e['name']} {e['phone']}"),
 )
 
 
-def scripted_answer(reply: str, expect: dict[str, Any]) -> str | None:
+def scripted_answer(reply: str, expect: dict[str, Any], kind: str = "demand") -> str | None:
     """What the scripted user says to the bot's last reply, from the expected facts."""
     if "不同意" in reply and "同意" in reply:
         return "同意"
-    if "请核对" in reply or "回复“确认”提交" in reply:
-        return "确认提交"
-    for cue, answer in ANSWERS:
+    if "请核对" in reply or "回复“确认”" in reply:
+        return "确认提交" if kind in FORM_KINDS else "确认"
+    for cue, answer in EVENT_ANSWERS if kind.startswith("event") else ANSWERS:
         if cue in reply:
             return answer(expect)
     return None
@@ -102,12 +108,12 @@ def play(bot: Any, dialogue: dict[str, Any], openid: str, max_extra: int = 8) ->
     ``bot`` needs ``send(openid, text) -> str`` and ``state(openid) -> ConversationState``.
     """
     transcript = [(turn, bot.send(openid, turn)) for turn in dialogue["turns"]]
-    if dialogue["expect"].get("cancelled"):
+    if dialogue["expect"].get("cancelled") is True:
         return transcript
     for _ in range(max_extra):
         if bot.state(openid).flow is None:
             break
-        answer = scripted_answer(transcript[-1][1], dialogue["expect"])
+        answer = scripted_answer(transcript[-1][1], dialogue["expect"], dialogue["kind"])
         if answer is None:
             break
         transcript.append((answer, bot.send(openid, answer)))
