@@ -15,7 +15,7 @@ from bot.domain.privacy import remember_contact
 from handlers.account import give_consent, has_consented
 from handlers.kit import forms, triage
 from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
-from handlers.kit.fields import choice_field, contact_name_field, org_field, phone_field
+from handlers.kit.fields import choice_field, contact_name_field, contact_title_field, org_field, phone_field
 from knowledge.extract import extract_industry, extract_ip, extract_maturity
 from knowledge.vocab import INDUSTRIES, MATURITIES
 
@@ -132,6 +132,7 @@ FIELDS = (
     forms.Field("keywords", "关键词", "请给几个关键词，用顿号隔开：", asked=False, aliases=("关键词",),
                 parser=lambda t: [w for w in re.split(r"[\s,，、；;]+", t) if w], formatter="、".join),
     contact_name_field(),
+    contact_title_field(),
     phone_field(),
     forms.Field("alerts", "需求提醒", "想收到哪些方向的企业需求提醒？可以说领域或关键词。", required=False, asked=False,
                 extractor=_alerts_said, parser=parse_alerts, formatter=format_alerts, aliases=("提醒", "需求提醒")),

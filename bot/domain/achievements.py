@@ -16,7 +16,7 @@ from bot.store.models import Achievement, Demand, Interest
 
 ACHIEVEMENT_FIELDS = (
     "id", "status", "title", "summary", "field", "institution", "maturity", "ip", "keywords",
-    "contact_name", "contact_phone", "owner_openid", "created_at",
+    "contact_name", "contact_title", "contact_phone", "owner_openid", "created_at",
 )
 MATCH_INTEREST = "match"  # Interest.kind of demand alerts (events use "event")
 
@@ -43,6 +43,7 @@ class AchievementInput:
     region: str | None = None
     contact_name: str | None = None
     contact_phone: str | None = None
+    contact_title: str | None = None  # 教授 / 老师 / 博士, kept beside the name
     alerts: tuple[AlertTopic, ...] = ()
 
 

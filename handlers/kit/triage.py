@@ -27,7 +27,7 @@ from knowledge.extract import (
 from knowledge.extract.orgs import is_academic, org_spans
 
 QUESTION = re.compile(
-    r"([?？]|[吗么嘛呢]\s*$|怎么|怎样|如何|哪些|哪里|哪儿|哪个|什么|多少|几个|几年|多久|多长|是否|能否|能不能|"
+    r"([?？]|[吗么嘛呢]\s*$|(?<=[\u4e00-\u9fff]{3})[没不]\s*$|怎么|怎样|如何|哪些|哪里|哪儿|哪个|什么|多少|几个|几年|多久|多长|是否|能否|能不能|"
     r"可不可以|可以不|有没有|行不行|要不要|需不需要|咋|啥)"
 )
 POLICY = re.compile(
@@ -68,9 +68,15 @@ OTHER_COMMAND = re.compile(
     r"删除我的信息|删除我的数据|我的需求|我的成果|隐私)"
 )
 GREETING = re.compile(r"^(你好|您好|在吗|在不在|你们好|哈喽|hello|hi|喂)[啊呀呢吗，,！!。\s]*")
+CONTINUE = re.compile(r"(先把.{0,6}(登|填|弄|办)完|接着(填|登|来)|继续(填|登)|先(登|填)完|登完再|填完再)")
+PLATFORM = re.compile(r"(听说你们|你们(这|这里|这儿)?.{0,4}(能|可以|会|是不是)|(在这|这里|这儿)(能|可以).{0,4}(发|登|提)|能在这)")
+BUDGET_CUE = re.compile(r"(钱|预算|经费|费用|价钱|花费|付费|面议|面谈|再谈|待遇|薪资|年薪|月薪|出价|^只要|(?:[一二三四五六七八九十两百千]+|\d+)\s*(?:来)?个(?:吧|左右|上下)?$)")
+LABEL_ONLY = re.compile(r"^(?:算是?|属于|归|是)?(?:个|一个)?(?P<label>.{2,8}?)(?:行业|方面|领域|类|这块)?的?吧?$")
+FILLER = re.compile(r"^(等下|等一下|对了|哦|噢|嗯|哎|唉|那|好|好的|另外|还有|然后|就是|那个|这个|不好意思|抱歉|麻烦了?|谢谢|对不起)+$")
 CONTACT_CUE = re.compile(r"(联系人|联系方式|电话|手机|号码|我是|我叫|我姓|找我|姓名|微信)")
 COMPANY_CUE = re.compile(r"(公司叫|公司名|名称|全称|单位是|单位叫|厂名|我们是.{0,20}(公司|合作社|厂|集团))")
 CLAUSE = re.compile(r"[，,。；;！!？?\n]+")
+PIECES = re.compile(r"[，,。；;！!？?\n：:]+|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff\d])")
 FACT_KEYS = ("company", "institution", "budget", "region", "contact_name", "contact_phone")
 
 
@@ -81,9 +87,14 @@ STRONG_STOP = re.compile(
 )
 
 
+def is_continue(text: str) -> bool:
+    """'先把需求登完', '接着填': the user wants to go on (even after '回头再说')."""
+    return bool(CONTINUE.search(text))
+
+
 def is_form_cancel(text: str) -> bool:
     """Abandon the form: a clear stop phrase, or a short '算了' that carries no form content."""
-    if not is_cancel(text):
+    if not is_cancel(text) or is_continue(text):
         return False
     if STRONG_STOP.search(text):
         return True
@@ -180,18 +191,37 @@ POLITE = re.compile(r"^(不好意思|抱歉|麻烦了?|谢谢|对不起|哦|嗯|
 
 
 def _drop_clause(clause: str, ip: bool = False) -> bool:
-    """Clauses that carry contact, organisation, budget or chit-chat rather than the content itself."""
-    if extract_phones(clause) or CONTACT_CUE.search(clause) or POLITE.match(clause):
+    """Clauses that carry contact, organisation, budget, labels, corrections or chit-chat, not the content."""
+    if extract_phones(clause) or CONTACT_CUE.search(clause) or POLITE.match(clause) or FILLER.match(clause):
         return True
-    if extract_amount(clause) and not SEEK.search(clause):  # '预算两百万' goes; '想贷款300万' stays
-        return True
+    if (extract_amount(clause) or BUDGET_CUE.search(clause)) and not _FINANCE.search(clause):
+        return True  # '预算两百万', '钱不是问题' go; '想贷款300万' stays
     if ip and IP_CLAUSE.search(clause) and len(clause) <= 14:  # '有两项发明专利' is its own field
         return True
     if COMPANY_CUE.search(clause) or GREETING.match(clause) or _is_trigger(clause) or _org_only(clause):
         return True
-    if has_correction_cue(clause) and not SEEK.search(clause) and not PROBLEM.search(clause):
+    if PLATFORM.search(clause) or _label_only(clause) or is_policy_question(clause):
+        return True
+    if is_question(clause) and not SEEK.search(clause):
+        return True
+    if has_correction_cue(clause) and (len(clause) <= 10 or not (SEEK.search(clause) or PROBLEM.search(clause))):
         return True
     return len(clause) <= 6 and extract_region(clause) is not None
+
+
+_FINANCE = re.compile(r"(贷款|融资|质押|授信|投资)")
+_LEAD = re.compile(r"^(?:应该是|其实是|实际上是|准确说是|问题是|就是|是)[：:，,\s]*")
+
+
+def _label_only(clause: str) -> bool:
+    """'技术攻关', '算环保方面的吧', '属于汽车零部件': a need type or industry said alone."""
+    from knowledge.vocab import INDUSTRIES, NEED_TYPES
+
+    m = LABEL_ONLY.match(clause)
+    if not m:
+        return False
+    label = m.group("label")
+    return label in NEED_TYPES or label in INDUSTRIES or bool(industry_hit(clause) and industry_hit(clause).explicit)  # type: ignore[union-attr]
 
 
 def _is_trigger(clause: str) -> bool:
@@ -205,16 +235,32 @@ def _org_only(clause: str) -> bool:
     return bool(spans) and len(clause) - sum(end - start for start, end, _ in spans) <= 4
 
 
+def _without_orgs(clause: str) -> str:
+    """The clause with organisation names cut out ('十堰汉江医学院药学院 是…技术' → '是…技术')."""
+    for start, end, _ in reversed(org_spans(clause)):
+        clause = clause[:start] + clause[end:]
+    return _LEAD.sub("", clause.strip(" 的"))
+
+
 def content_text(text: str, cue: re.Pattern[str] | None, *, drop_ip: bool = False) -> str | None:
     """The user's own words minus contact/budget/organisation clauses; with ``cue``, only if it matches."""
-    t = GREETING.sub("", text.strip())
-    kept = [c.strip() for c in CLAUSE.split(t) if c.strip() and not _drop_clause(c.strip(), drop_ip)]
-    body = "，".join(kept)
-    if len(body) < 4 or is_affirmative(body) or is_skip(body):
+    t = GREETING.sub("", text.strip()[:MAX_TEXT])
+    pieces = (_LEAD.sub("", c.strip()) for c in PIECES.split(t))
+    kept = [_without_orgs(c) for c in pieces if c and not _drop_clause(c, drop_ip)]
+    body = "，".join(c for c in kept if len(c) >= 2)
+    if len(body) < 4 or is_affirmative(body) or is_skip(body) or not meaningful(body):
         return None
     if cue is not None and not cue.search(body):
         return None
     return body
+
+
+MAX_TEXT = 1000  # longer free text is trimmed (with a notice) before any field reads it
+
+
+def meaningful(text: str) -> bool:
+    """Whether a value has real words: at least two Chinese characters, letters or digits (not emoji/punctuation)."""
+    return len(re.findall(r"[\u4e00-\u9fffA-Za-z0-9]", text)) >= 2
 
 
 NEED_CUE = re.compile(f"{SEEK.pattern}|{PROBLEM.pattern}")

@@ -108,23 +108,79 @@ def person_names(text: str) -> list[tuple[int, str]]:
     return sorted(found.items())
 
 
+def _is_title_form(name: str) -> bool:
+    """'李教授', '陈工': a surname plus a title, not a personal name."""
+    surname = _surname_at(name, 0)
+    return bool(surname and _TITLE.fullmatch(name[len(surname):]))
+
+
+def _full_names_first(names: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Drop title forms ('李教授') when a full name with the same surname ('李卫东') is there too."""
+    full = [n for _, n in names if not _is_title_form(n)]
+    return [(p, n) for p, n in names if not (_is_title_form(n) and any(f[0] == n[0] for f in full))]
+
+
 def extract_person_name(text: str) -> str | None:
-    """The contact name of a message; a corrected name wins ('联系人改成孙强')."""
+    """The contact name of a message; a corrected name wins ('联系人改成孙强'); '李教授，李卫东' → '李卫东'."""
     from .intents import has_correction_cue
 
-    names = person_names(text)
+    names = _full_names_first(person_names(text))
     if not names:
         return None
     return names[-1][1] if has_correction_cue(text) else names[0][1]
 
 
+_ACADEMIC_TITLE = re.compile(r"(教授|副教授|研究员|副研究员|老师|博士|工程师|高工|总工|工)")
+
+
+def contact_title(text: str, name: str | None = None) -> str | None:
+    """The title said with the contact ('李教授，李卫东' → '教授'; '我是…的老师 刘德明' → '老师'), or None."""
+    t = normalize(text)
+    for _, found in person_names(t):
+        surname = _surname_at(found, 0)
+        if surname and _is_title_form(found) and (name is None or name.startswith(surname)):
+            return found[len(surname):]
+    m = re.search(r"(?:我是|我是.{2,20}?的)(教授|副教授|研究员|老师|博士|工程师)", t)
+    return m.group(1) if m else None
+
+
+_NOT_NAME = re.compile(r"[?？吗呢啊吧哪几啥什么怎多少时间地点开始结束报名活动讲座电话手机号码]|\d")
+
+
+def is_person_name(text: str) -> bool:
+    """Whether a short reply can be a person's name: 2–4 Chinese characters, not a question or a common word."""
+    t = text.strip(" 。，,.!！")
+    ok = re.fullmatch(r"[\u4e00-\u9fff]{2,4}", t) and _surname_at(t, 0) and not _NOT_NAME.search(t)
+    return bool(ok) and not set(t[1:]) & _NOT_GIVEN
+
+
+def _nick_at(text: str, pos: int) -> str | None:
+    """'小陈', '老刘' (小/老 + surname) at ``pos`` followed by a boundary."""
+    if text[pos:pos + 1] not in ("小", "老"):
+        return None
+    surname = _surname_at(text, pos + 1)
+    end = pos + 1 + len(surname) if surname else pos
+    if surname and (end == len(text) or _BOUNDARY.match(text[end:]) or text[end] in "和跟与及还"):
+        return text[pos:end]
+    return None
+
+
+_NICK_CUE = re.compile(rf"{_RELATIVE}们?\s*")
+
+
+def _person_at(text: str, pos: int, nicks: bool) -> str | None:
+    """A full name, or (after a relative word) a nickname like '小陈'."""
+    return name_at(text, pos) or (_nick_at(text, pos) if nicks else None)
+
+
 def extract_companions(text: str) -> list[str]:
-    """Names of people coming along ('他叫李德全', '孩子叫黄子涵、黄子墨')."""
+    """Names of people coming along ('他叫李德全', '孩子叫黄子涵、黄子墨', '带我同事小陈和小刘')."""
     t = normalize(text)
     out: list[str] = []
-    for m in _COMPANION_CUE.finditer(t):
+    cues = [(m, False) for m in _COMPANION_CUE.finditer(t)] + [(m, True) for m in _NICK_CUE.finditer(t)]
+    for m, nicks in cues:
         pos = m.end()
-        while (name := name_at(t, pos)) is not None:
+        while (name := _person_at(t, pos, True) if not nicks else _nick_at(t, pos)) is not None:
             if name not in out:
                 out.append(name)
             sep = _NAME_SEP.match(t[pos + len(name):])
