@@ -251,8 +251,21 @@ def _edit_command(form: Form, draft: dict[str, Any], text: str) -> list[str]:
         value = f.parser(said) if f.parser else said
         if value not in (None, "", []):
             _put(draft, f, value, text, False)
-            return [f.name]
+            return [f.name, *(_rederive(form, draft, said) if f.append else [])]
     return []
+
+
+def _rederive(form: Form, draft: dict[str, Any], text: str) -> list[str]:
+    """After the free text was replaced, guesses made from the old text are made again from the new one."""
+    facts = extract_all(text)
+    changed = []
+    for name in list(draft.get("guess", [])):
+        f = form.field(name)
+        value = f.extractor(text, facts) if f.extractor else None
+        if value not in (None, "", []) and value != draft["values"].get(name):
+            _put(draft, f, value, text, False, guess=True)
+            changed.append(name)
+    return changed
 
 
 _RESET = re.compile(r"^(?:请|帮我)?(?:重新填|重填|重新写|重写|重新说)(?:一下|一遍)?(?:下)?(?P<what>.{1,8}?)[吧。！!]*$")

@@ -42,6 +42,10 @@ def _explicit_industry(text: str) -> str | None:
     return found
 
 
+_END_PRODUCTS = ("汽车及零部件", "智能网联汽车", "航空航天")  # a mechanical part named after them belongs to them
+_COMPONENTS = "高端装备制造"  # gears, bearings, castings: the industry of the machine they go into
+
+
 def industry_hit(text: str) -> IndustryHit | None:
     """Classify a message into one of the 10 industries; explicit statements beat product hints."""
     t = normalize(text)
@@ -51,11 +55,18 @@ def industry_hit(text: str) -> IndustryHit | None:
     terms, _ = _industry_terms()
     scores: dict[str, float] = {}
     hits = find_terms(t, tuple(terms))
+    seen: set[str] = set()
+    owner = ""  # the industry of the compound noun being read ('商用车驱动桥齿轮' is a vehicle part)
     for i, (pos, word) in enumerate(hits):
-        industry = terms[word.lower()]
-        head = i + 1 == len(hits) or hits[i + 1][0] > pos + len(word)  # last term of a compound noun
         prev_adjacent = i > 0 and hits[i - 1][0] + len(hits[i - 1][1]) == pos
-        scores[industry] = scores.get(industry, 0.0) + len(word) + (3 if head and prev_adjacent else 0)
+        own = terms[word.lower()]
+        owner = owner if prev_adjacent and owner in _END_PRODUCTS and own in (owner, _COMPONENTS) else own
+        head = i + 1 == len(hits) or hits[i + 1][0] > pos + len(word)  # last term of a compound noun
+        bonus = 3 if head and prev_adjacent else 0
+        if word.lower() in seen and not bonus:
+            continue  # a word said twice is still one clue
+        seen.add(word.lower())
+        scores[owner] = scores.get(owner, 0.0) + len(word) + bonus
     if not scores:
         return None
     best = max(scores, key=lambda k: scores[k])
