@@ -116,7 +116,9 @@ def _registration(expect: dict[str, Any], regs: list[Any], counts: bool) -> dict
     others = [r for r in regs if r.event_id != expect.get("event_id") and r.status in ACTIVE]
     cancelled = expect.get("status") == "cancelled" or expect.get("cancelled") is True
     reg = mine[0] if mine else None
-    status_ok = reg is not None and ((reg.status == "cancelled") if cancelled else reg.status in ACTIVE)
+    if cancelled:  # cancelled, or given up before it was made: nothing holds a seat
+        return {"record": counts and not others and (reg is None or reg.status not in ACTIVE)}
+    status_ok = reg is not None and reg.status in ACTIVE
     out = {"record": counts and status_ok and not others}
     if reg is None:
         return out
