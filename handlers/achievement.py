@@ -16,7 +16,7 @@ from handlers.account import give_consent, has_consented
 from handlers.kit import forms, triage
 from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
 from handlers.kit.fields import choice_field, contact_name_field, contact_title_field, org_field, phone_field
-from knowledge.extract import extract_industry, extract_ip, extract_maturity
+from knowledge.extract import alert_topics, extract_ip, extract_maturity, parse_topics
 from knowledge.vocab import INDUSTRIES, MATURITIES
 
 FLOW = "achievement"
@@ -24,6 +24,7 @@ _OBJECT = re.compile(
     r"(?:是|有个|有一个|有一项|有项|做了个|研发了|开发了|一种|一项|一套)?(?P<body>[^，,。；;]{2,30}?)的?"
     r"(?P<noun>技术|工艺|方法|系统|装置|设备|材料|平台|模型|算法|产品|疫苗|品种|配方|试剂)"
 )
+_THING = re.compile(_OBJECT.pattern.replace("(?P<noun>", "(?P<noun>机器人|修剪机|收割机|[\u4e00-\u9fff]机|仪|剂|器|", 1))
 _LEAD = re.compile(r"^(我们的|我们|我|这个|这项|那个|就是|主要是|是|有|做了|研发了|开发了|研制了|发明了|搞了|"
                    r"一个|一种|一项|一套|个|种|项)+")
 _GENERIC = {"基于", "方法", "技术", "一种", "工艺", "系统", "装置", "实现", "进行", "研究", "应用", "提高", "绿色", "用于",
@@ -45,14 +46,16 @@ def _summary_answer(text: str) -> str | None:
 
 
 def title_from(text: str) -> str | None:
-    """A title from the description: '是机床主轴…补偿的技术' → '机床主轴…补偿技术'."""
-    for clause in triage.CLAUSE.split(text or ""):
-        m = _OBJECT.search(clause)
+    """A title from the description: '是机床主轴…补偿的技术' → '机床主轴…补偿技术' (the fullest such phrase)."""
+    found = []
+    for clause in triage.PIECES.split(text or ""):
+        piece = triage.strip_orgs(clause)
+        m = _OBJECT.search(piece) or _THING.search(piece)
         if m:
             body = _LEAD.sub("", m.group("body")).strip()
             if len(body) >= 2:
-                return (body + m.group("noun"))[:40]
-    return None
+                found.append((body + m.group("noun"))[:60])
+    return max(found, key=len) if found else None
 
 
 def warm_keywords() -> None:
@@ -84,6 +87,12 @@ def derive(values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def parse_title(text: str) -> str | None:
+    """A name typed for the result: its own words, not a contact, a unit or a question (at most 60 characters)."""
+    said = triage.offer_text(text, strict=False)
+    return said[:60] if said and said == triage.strip_orgs(said) else None
+
+
 def parse_ip(text: str) -> str | None:
     """An IP answer ('两项授权发明专利', '有软著'); '没有专利' → '无'."""
     if _NONE.match(text.strip()):
@@ -92,20 +101,19 @@ def parse_ip(text: str) -> str | None:
 
 
 def parse_alerts(text: str) -> dict[str, Any] | None:
-    """Which demands to be alerted about: industries and keywords, or none ('不用提醒')."""
+    """Which demands to be alerted about: clean topics ('铸造、汽车零部件'), or none ('不用提醒')."""
     if _NO_ALERTS.search(text):
         return {"none": True}
-    industries = [i for i in INDUSTRIES if i in text] or [i for i in [extract_industry(text)] if i]
-    words = [w for w in re.split(r"[\s,，、；;和及]+", text) if 2 <= len(w) <= 12 and w not in industries]
-    return {"industries": industries, "keywords": words[:8]} if industries or words else None
+    topics = parse_topics(text)
+    return {"topics": topics} if topics else None
 
 
 def _alerts_said(text: str, facts: dict[str, Any]) -> dict[str, Any] | None:
-    """'不要提醒' anywhere; '提醒我…方向的需求' sets the alert topics."""
+    """'不要提醒' anywhere; '铸造相关的需求都推给我，汽车零部件的也要' sets the alert topics."""
     if _NO_ALERTS.search(text):
         return {"none": True}
-    m = re.search(r"提醒我?(.{2,40}?)(?:方向|领域|方面)?的?(?:需求|企业)", text)
-    return parse_alerts(m.group(1)) if m else None
+    topics = alert_topics(text)
+    return {"topics": topics} if topics else None
 
 
 def format_alerts(value: dict[str, Any]) -> str:
@@ -114,7 +122,7 @@ def format_alerts(value: dict[str, Any]) -> str:
         return "不接收（需要时可说“提醒改成…”）"
     if value.get("default"):
         return "所属领域的新需求（可说“提醒改成…”或“不要提醒”）"
-    return "、".join([*value.get("industries", []), *value.get("keywords", [])])
+    return "、".join(value.get("topics", []))
 
 
 FIELDS = (
@@ -122,7 +130,7 @@ FIELDS = (
               ("单位", "学校", "机构", "研究院"), keys=("institution", "company")),
     forms.Field("summary", "成果简介", "请简单介绍这项成果：解决什么问题、关键指标、应用情况。",
                 extractor=_summary, parser=_summary_answer, append=True, aliases=("简介", "介绍", "描述")),
-    forms.Field("title", "成果名称", "这项成果叫什么名字？（一句话即可）", parser=lambda t: t.strip()[:60] or None,
+    forms.Field("title", "成果名称", "这项成果叫什么名字？（一句话即可）", parser=parse_title,
                 aliases=("名称", "标题", "题目")),
     choice_field("field", "所属领域", "属于哪个领域？", INDUSTRIES, ("领域", "行业")),
     choice_field("maturity", "成熟度", "目前到了哪个阶段？", MATURITIES, ("成熟度", "阶段"),
@@ -146,8 +154,7 @@ def _alerts(values: dict[str, Any]) -> tuple[AlertTopic, ...]:
         return ()
     if choice.get("default"):
         return (AlertTopic(values["field"], tuple(values.get("keywords") or [])[:5]),)
-    industries = choice.get("industries") or [None]
-    return tuple(AlertTopic(i, tuple(choice.get("keywords", []))) for i in industries)
+    return tuple(AlertTopic(t if t in INDUSTRIES else None, (t,)) for t in choice.get("topics", []))
 
 
 def _submit(ctx: Context, msg: Incoming, values: dict[str, Any]) -> list[Reply]:
@@ -157,10 +164,11 @@ def _submit(ctx: Context, msg: Incoming, values: dict[str, Any]) -> list[Reply]:
         title=values["title"], summary=values["summary"], field=values["field"], institution=values["institution"],
         maturity=values["maturity"], ip=None if ip in (None, "无") else ip, keywords=list(values.get("keywords") or []),
         contact_name=values["contact_name"], contact_phone=values["contact_phone"], alerts=_alerts(values),
+        contact_title=values.get("contact_title"),
     )
     row = submit_achievement(ctx.session, data=data, appid=ctx.appid, openid=msg.openid, now=ctx.now)
     remember_contact(ctx.session, appid=ctx.appid, openid=msg.openid, name=data.contact_name, phone=data.contact_phone,
-                     company=data.institution, role="researcher")
+                     company=data.institution, role="researcher", title=data.contact_title)
     return [Reply(f"已收录到项目库，成果编号 {row.id}。\n有匹配的企业需求时会通知您，对接双方都同意后才交换联系方式。\n"
                   "可回复“我的信息”查看已登记的内容。")]
 
@@ -195,7 +203,12 @@ def route(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] |
 
 
 def continue_flow(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | None:
-    """Continue an open achievement draft."""
+    """Continue an open achievement draft (or switch to a demand when that is what the user meant)."""
+    text = (msg.text or "").strip()
+    if triage.wants_demand(text) and not triage.wants_achievement(text) and triage.has_correction_cue(text):
+        from handlers import demand  # the demand flow switches back the same way
+
+        return demand.start(ctx, conv, text)
     return forms.handle(FORM, ctx, msg, conv)
 
 

@@ -188,6 +188,12 @@ def _merge_one(draft: dict[str, Any], f: Field, new: Any, text: str, facts: Fact
     if guess and f.name not in facts.get("corrections", set()):
         return False  # an inference never overwrites what is already there
     if f.append:
+        if isinstance(old, list):  # a list of topics grows: '新能源电池的也行'
+            grown = [*old, *(x for x in new if x not in old)]
+            if grown == old:
+                return False
+            _put(draft, f, grown, text, False)
+            return True
         if new in old:
             return False
         _put(draft, f, f"{old}；{new}", text, False)
@@ -299,7 +305,8 @@ def summary_text(form: Form, draft: dict[str, Any]) -> str:
 def _ack(form: Form, changed: list[str], draft: dict[str, Any] | None = None) -> str:
     """A short 'got it' line naming what was just recorded (not guesses or hints: the summary shows those)."""
     unsure = set((draft or {}).get("guess", [])) | set((draft or {}).get("soft", []))
-    labels = [form.field(n).label for n in changed if form.field(n).asked and n not in unsure]
+    labels = [form.field(n).label for n in changed
+              if (form.field(n).asked or form.field(n).extractor) and n not in unsure and form.field(n).label != "称谓"]
     return f"好的，已记下{'、'.join(labels)}。" if labels else ""
 
 

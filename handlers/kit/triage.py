@@ -61,7 +61,8 @@ WANTS_ACHIEVEMENT = re.compile(
     r"((?:登记|发布|录入|上传|提交|放到|放进|挂到|入|登)(?:个|一个|一下|一项|我们的|我的)?(?:科技|科研)?"
     r"(?:成果|项目库|成果库)|成果登记|项目库|成果库|专利转让|转让专利|"
     r"(?:我|我们|我们团队|团队|课题组|实验室)有(?:个|一个|一项|项|几项|些|一些)?(?:科研|科技)?(?:成果|专利)|"
-    r"(?:成果|专利).{0,10}(?:找企业|寻找企业|找厂家|转让|推广|许可|授权给))"
+    r"(?:成果|专利).{0,10}(?:找企业|寻找企业|找厂家|转让|推广|许可|授权给)|(?:团队|课题组|实验室)的?成果|"
+    r"(?:放到|放在|挂到|发到|上传到)(?:你们)?(?:的)?平台|(?:成果|专利|技术).{0,8}(?:放到|挂到|登到))"
 )
 OTHER_COMMAND = re.compile(
     r"^(我要报名|报名|取消报名|我的报名|我的活动|签到|感兴趣|不合适|转人工|人工客服|帮助|菜单|我的信息|我的资料|"
@@ -184,7 +185,8 @@ def plain_answer(text: str) -> bool:
 
 TECH = re.compile(
     r"(技术|工艺|方法|系统|装置|设备|材料|专利|软著|中试|小试|产业化|实验室|用上了|应用|精度|效率|指标|性能|算法|"
-    r"模型|平台|品种|配方|疫苗|试剂|传感|检测|控制|补偿|合成|制备|改性|涂层|工程化|样机)"
+    r"模型|平台|品种|配方|疫苗|试剂|传感|检测|控制|补偿|合成|制备|改性|涂层|工程化|样机|[\u4e00-\u9fff]机(?!构|会)|仪器|"
+    r"试用|研制|研发)"
 )
 IP_CLAUSE = re.compile(r"(专利|软著|著作权|知识产权)")
 POLITE = re.compile(r"^(不好意思|抱歉|麻烦了?|谢谢|对不起|哦|嗯|好的|那个|这个)$")
@@ -233,6 +235,11 @@ def _org_only(clause: str) -> bool:
     """A clause that is little more than an organisation name ('楚北农业科学研究院茶叶所')."""
     spans = org_spans(clause)
     return bool(spans) and len(clause) - sum(end - start for start, end, _ in spans) <= 4
+
+
+def strip_orgs(clause: str) -> str:
+    """The clause with organisation names cut out."""
+    return _without_orgs(clause)
 
 
 def _without_orgs(clause: str) -> str:

@@ -193,7 +193,7 @@ def extract_companions(text: str) -> list[str]:
 _FAMILY_N = re.compile(r"(?:一家|全家|我们家|家里)\s*(\S{1,2}?)\s*口")
 _GROUP_N = re.compile(r"(?<!最多)(?<!最少)(?<!不超过)(?<!限)(?<!只能)(?:我们|一共|总共|共|一起)\s*(\S{1,2}?)\s*(?:个人|人|位)")
 _ALONE = re.compile(r"(就我一个|我一个人|就我自己|我自己去|本人一个|就一个人|就我$|只有我|自己去|一个人去)")
-_WITH = re.compile(rf"(?:带|和|跟|加上|还有|陪|同)\s*(?:着|上)?\s*(?:我|我的|我家)?\s*(?:(\S{{1,2}}?)\s*(?:个|位|名))?\s*({_RELATIVE}(?:(?:、|和|跟|,|与)(?:我)?{_RELATIVE})*)")
+_WITH = re.compile(rf"(?:带|和|跟|加上|还有|陪|同)\s*(?:着|上)?\s*(?:我|我的|我家)?\s*(?:(\S{{1,2}}?)\s*(?:个|位|名))?\s*({_RELATIVE}(?:(?:、|和|跟|,|与|\s+|\s*还有\s*)(?:我|我的)?{_RELATIVE})*)")
 
 
 def _count_word(token: str) -> int | None:
@@ -210,9 +210,13 @@ def _companion_count(text: str) -> int | None:
     return total or None
 
 
+_DROPPED = re.compile(rf"{_RELATIVE}\s*(?:就|也)?\s*(?:算了|不去了?|不来了?|去不了|去不成)")
+
+
 def extract_party_size(text: str) -> int | None:
-    """Number of attendees including the user ('一家四口' → 4, '我和两个孩子' → 3, '带我孙子一起' → 2)."""
-    t = normalize(text)
+    """Number of attendees including the user ('一家四口' → 4, '我和两个孩子' → 3, '带我孙子一起' → 2);
+    people said not to come ('老伴就算了') are not counted."""
+    t = _DROPPED.sub("", normalize(text))
     companions = _companion_count(t)
     names = extract_companions(t)
     if companions is not None or names:
