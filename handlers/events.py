@@ -20,6 +20,7 @@ from bot.domain.events.subscriptions import subscribe
 from bot.domain.privacy import get_user, remember_contact
 from bot.texts import events as txt
 from handlers.account import give_consent, has_consented
+from handlers.kit import triage
 from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
 from knowledge.extract import (
     extract_companions,
@@ -253,6 +254,9 @@ def continue_signup(ctx: Context, msg: Incoming, conv: ConversationState) -> lis
         return None
     if SWITCH.search(text) and (other := _matches(ctx, text)) and other[0].id != event.id:
         return start_signup(ctx, msg, conv, other[0].id, text=text)
+    if triage.wants_demand(text) or triage.wants_achievement(text):  # changed their mind: another flow takes it
+        _leave(conv)
+        return None
     if QUESTION.search(text) and not extract_phone(text):  # '几点开始': answer, then carry on with the sign-up
         return [Reply(txt.event_answer_text(event, text)), Reply("——\n" + _resume(ctx, msg, conv, event))]
     before = dict(conv.draft)
@@ -262,7 +266,7 @@ def continue_signup(ctx: Context, msg: Incoming, conv: ConversationState) -> lis
     if stop or (is_cancel(text) and not changed) or (conv.step == "consent" and is_negative(text) and not changed):
         conv.clear_flow()
         who = f"（{before['name']}）" if before.get("name") else ""
-        return [Reply(f"好的，“{event.title}”这次没有为您报名{who}。需要时发送“科普活动”查看活动。")]
+        return [Reply(f"好的，本次没有报名“{event.title}”{who}。需要时发送“科普活动”查看活动。")]
     if conv.step == "consent" and is_affirmative(text):
         give_consent(ctx, msg)
     if not changed and not _on_topic(ctx, conv, text, event):
@@ -467,6 +471,8 @@ def party_or_cancel(ctx: Context, msg: Incoming, conv: ConversationState, text: 
     party = None if FULL_CANCEL.search(text) else new_party(view, text)
     if party is None and not (FULL_CANCEL.search(text) or NOT_GOING.search(text)):
         return None
+    if party is None and len(views) > 1 and not (EVENT_NOUN.search(text) and _matches(ctx, text)):
+        return None  # several registrations and none named: the numbered question asks which
     if party is None:
         conv.flow, conv.step, conv.draft = FLOW, "cancel_confirm", {"event_id": view.event_id}
         return [Reply(txt.cancel_ask(view))]

@@ -100,12 +100,12 @@ def route(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] |
         return None
     if MINE.match(text):
         return my_topics(ctx, msg)
-    if ONLY_ALERTS.search(text):
-        return forms.start(FORM, ctx, conv, (text,))
     if DROP.search(text) and (dropped := drop_request(ctx, msg, text)) is not None:
         return dropped
-    if ADD.search(text):
+    if ADD.search(text) and alert_topics(text):
         return add_request(ctx, msg, conv, text)
+    if ONLY_ALERTS.search(text):
+        return forms.start(FORM, ctx, conv, (text,))
     return None
 
 

@@ -44,7 +44,7 @@ NEGOTIABLE = {"text": "面议", "raw": "面议", "low": None, "high": None}
 
 def parse_budget(text: str) -> dict[str, Any] | None:
     """A budget reply: an amount ('八十万左右', '200w', '50-80万') or '面议'-like words."""
-    amount = extract_amount(text)
+    amount = extract_amount(text) or extract_amount(f"预算{text}")  # asked for the budget: money is implied
     if amount is not None:
         return budget_value(amount)
     return {**NEGOTIABLE, "raw": text.strip()} if NEGOTIABLE_WORDS.match(text.strip()) else None

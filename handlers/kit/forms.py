@@ -371,7 +371,7 @@ def handle(form: Form, ctx: Context, msg: Incoming, conv: ConversationState) -> 
         conv.data["expired_flow"] = form.name
         return None
     conv.draft["at"] = ctx.now.isoformat()
-    if not text or not triage.meaningful(text) and not is_affirmative(text):
+    if not text or not re.search(r"[\u4e00-\u9fffA-Za-z0-9]", text):  # empty, emoji or punctuation only
         return [Reply(f"请用文字回复哦。\n{reprompt(form, conv)}")]
     if triage.is_other_command(text):
         return None
@@ -456,7 +456,7 @@ def _confirm_turn(form: Form, ctx: Context, msg: Incoming, conv: ConversationSta
 
 def _consent_turn(form: Form, ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> list[Reply]:
     """Record consent and submit, or drop the draft when the user declines."""
-    if triage.is_question(text):  # '电话也要给别人看吗 那不同意': answer first, then ask again
+    if any(triage.is_question(c) for c in triage.PIECES.split(text)):  # '电话也要给别人看吗 那不同意': answer, ask again
         return [Reply(f"{CONSENT_FAQ}\n\n{CONSENT_NOTICE}")]
     if is_affirmative(text) and not is_negative(text):
         if form.record_consent:

@@ -244,9 +244,10 @@ def strip_orgs(clause: str) -> str:
 
 def _without_orgs(clause: str) -> str:
     """The clause with organisation names cut out ('十堰汉江医学院药学院 是…技术' → '是…技术')."""
-    for start, end, _ in reversed(org_spans(clause)):
+    spans = org_spans(clause)
+    for start, end, _ in reversed(spans):
         clause = clause[:start] + clause[end:]
-    return _LEAD.sub("", clause.strip(" 的"))
+    return _LEAD.sub("", clause.strip(" 的") if spans else clause.strip())
 
 
 def content_text(text: str, cue: re.Pattern[str] | None, *, drop_ip: bool = False) -> str | None:
