@@ -29,9 +29,9 @@ from knowledge.extract import (
     extract_person_name,
     extract_phone,
     is_affirmative,
-    is_person_name,
     is_cancel,
     is_negative,
+    is_person_name,
 )
 
 if TYPE_CHECKING:

@@ -12,11 +12,11 @@ from typing import Any
 from handlers.kit import triage
 from handlers.kit.forms import Field
 from knowledge.extract import (
+    contact_title,
     extract_amount,
     extract_person_name,
     extract_phone,
     extract_phones,
-    contact_title,
     extract_region,
     is_person_name,
     patch_phone,

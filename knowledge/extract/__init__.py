@@ -47,6 +47,7 @@ from .classify import (
     industry_hit,
 )
 from .dates import extract_date_range
+from .edits import alert_topics, parse_topics, patch_phone
 from .extract_all import extract_all
 from .intents import (
     detect_correction,
@@ -57,7 +58,6 @@ from .intents import (
     is_restart,
     is_skip,
 )
-from .edits import alert_topics, parse_topics, patch_phone
 from .names import contact_title, extract_companions, extract_party_size, extract_person_name, is_person_name
 from .orgs import extract_company, extract_institution
 from .phones import extract_phone, extract_phones
