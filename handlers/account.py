@@ -47,7 +47,8 @@ def my_info(ctx: Context, msg: Incoming) -> list[Reply]:
     lines = ["我们保存的您的信息："]
     for label, key in (("姓名", "name"), ("电话", "phone"), ("单位", "company")):
         if user.get(key):
-            lines.append(f"{label}：{user[key]}")
+            title = f"（{user['contact_title']}）" if key == "name" and user.get("contact_title") else ""
+            lines.append(f"{label}：{user[key]}{title}")
     if user.get("consent_at"):
         lines.append(f"同意授权时间：{user['consent_at'].astimezone(ctx.now.tzinfo):%Y-%m-%d}")
     lines += [f"需求：{d['id']}「{d['title']}」{d['status']}" for d in data.demands]

@@ -89,7 +89,7 @@ def stored_data(session: Session, *, appid: str, openid: str) -> StoredData:
     user = get_user(session, appid=appid, openid=openid)
     out = StoredData()
     if user:
-        out.user = {"name": user.name, "phone": user.phone, "company": user.company,
+        out.user = {"name": user.name, "contact_title": user.contact_title, "phone": user.phone, "company": user.company,
                     "consent_at": user.consent_at, "roles": list(user.roles or [])}
     out.demands = [{"id": d.id, "title": d.title, "status": d.status}
                    for d in user_demands(session, appid=appid, openid=openid)]

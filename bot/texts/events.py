@@ -200,7 +200,9 @@ def cancel_reply(result: CancelResult) -> str:
 
 def party_change_ask(title: str, name: str, party_size: int, companions: Sequence[str]) -> str:
     """Ask before changing who comes along."""
-    who = f"{name}" + (f"，同行：{'、'.join(companions)}" if companions else "，没有同行人")
+    unnamed = party_size - 1 - len(companions)
+    who = name + (f"，同行：{'、'.join(companions)}" if companions else "") + (f"，另有{unnamed}位同行人" if unnamed > 0 else "")
+    who += "" if party_size > 1 else "，没有同行人"
     return f"要把“{title}”的报名改为{party_size}人（{who}）吗？\n回复“确认”修改，回复“不用”保持不变。"
 
 

@@ -320,13 +320,21 @@ def next_step(form: Form, conv: ConversationState, prefix: str = "") -> list[Rep
     f = pending_field(form, conv.draft)
     if f is not None:
         conv.step, conv.draft["stage"] = f.name, STAGE_FILL
-        return _ask(f.prompt, prefix)
+        return _ask(_prompt(f, conv.draft), prefix)
     missing = missing_required(form, conv.draft)
     if missing:  # a required derived field that could not be derived: ask it like any other
         conv.step, conv.draft["stage"] = missing[0].name, STAGE_FILL
         return _ask(missing[0].prompt, prefix)
     conv.step, conv.draft["stage"] = STAGE_CONFIRM, STAGE_CONFIRM
     return _ask(f"{summary_text(form, conv.draft)}\n\n{confirm_hint(form)}", prefix)
+
+
+def _prompt(f: Field, draft: dict[str, Any]) -> str:
+    """The question for ``f``; a hint already known (a place inside the unit's name) is offered for a yes."""
+    hint = draft.get("values", {}).get(f.name)
+    if f.name in draft.get("soft", []) and hint not in (None, "", []):
+        return f"{f.label}是“{f.formatter(hint)}”吗？对的话回复“是”，不对请直接告诉我。"
+    return f.prompt
 
 
 def confirm_hint(form: Form) -> str:
@@ -341,7 +349,7 @@ def reprompt(form: Form, conv: ConversationState) -> str:
     if conv.draft.get("stage") == STAGE_CONFIRM:
         return confirm_hint(form)
     f = next((x for x in form.fields if x.name == conv.step), None)
-    return f.prompt if f else confirm_hint(form)
+    return _prompt(f, conv.draft) if f else confirm_hint(form)
 
 
 # --- the turn --------------------------------------------------------------------------------------------
@@ -417,7 +425,8 @@ def _fill_turn(form: Form, conv: ConversationState, text: str) -> list[Reply]:
     pending = next((f for f in form.fields if f.name == conv.step), None)
     changed = _edit_command(form, conv.draft, text) or fill(form, conv.draft, text)
     if pending and pending.name not in changed:
-        if is_skip(text) and (not pending.required or pending.name in conv.draft.get("soft", [])):
+        soft = pending.name in conv.draft.get("soft", [])
+        if (is_skip(text) or (soft and is_affirmative(text))) and (not pending.required or soft):
             return _skip(form, conv, pending, text)
         if _answer_pending(form, conv.draft, pending, text):
             changed.append(pending.name)
@@ -430,12 +439,12 @@ def _fill_turn(form: Form, conv: ConversationState, text: str) -> list[Reply]:
 def _skip(form: Form, conv: ConversationState, pending: Field, text: str) -> list[Reply]:
     """Skip an optional field (or keep the hint a required field already has) and move on."""
     draft = conv.draft
-    if pending.name in draft.get("soft", []):
+    if pending.name in draft.get("soft", []):  # '是' / '跳过': the hint stands
         draft["soft"].remove(pending.name)
-    else:
-        draft["skipped"].append(pending.name)
-        if pending.skip_value is not None:
-            _put(draft, pending, pending.skip_value, text, False)
+        return next_step(form, conv, "好的。")
+    draft["skipped"].append(pending.name)
+    if pending.skip_value is not None:
+        _put(draft, pending, pending.skip_value, text, False)
     return next_step(form, conv, "好的，这项先跳过。")
 
 

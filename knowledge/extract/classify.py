@@ -12,6 +12,9 @@ _EXPLICIT_CUE = re.compile(r"(算是?|属于|归|是|搞|做|干|从事|主营|�
 _EXPLICIT_TAIL = re.compile(r"^(?:及零部件)?\s*(?:行业|方面|领域|产业|这块|这一块|这行|类|板块|那块)")
 
 
+CONFIDENT_RATIO = 1.5  # below it the industry is asked instead of guessed
+
+
 @dataclass(frozen=True)
 class IndustryHit:
     """An industry guess: `explicit` is True when the user named the sector ('算环保方面的')."""
@@ -19,6 +22,12 @@ class IndustryHit:
     value: str
     explicit: bool
     score: float
+    runner_up: float = 0.0  # the next industry's score: close scores make a weak guess
+
+    @property
+    def confident(self) -> bool:
+        """Named by the user, or clearly ahead of any other industry."""
+        return self.explicit or self.score >= CONFIDENT_RATIO * self.runner_up
 
 
 @lru_cache(maxsize=1)
@@ -70,7 +79,8 @@ def industry_hit(text: str) -> IndustryHit | None:
     if not scores:
         return None
     best = max(scores, key=lambda k: scores[k])
-    return IndustryHit(best, False, scores[best])
+    runner_up = max((v for k, v in scores.items() if k != best), default=0.0)
+    return IndustryHit(best, False, scores[best], runner_up)
 
 
 def extract_industry(text: str) -> str | None:

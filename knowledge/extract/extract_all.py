@@ -35,6 +35,8 @@ def _without_orgs(text: str) -> str:
 def _industry(text: str) -> dict[str, Any]:
     """Industry from the message minus organisation names, else from the names ('industry_source')."""
     hit = industry_hit(_without_orgs(text))
+    if hit and not hit.confident:  # two industries about as likely: better asked than guessed
+        return {"industry_unsure": hit.value}
     if hit:
         return {"industry": hit.value, "industry_source": "explicit" if hit.explicit else "text"}
     hint = industry_hit(text)

@@ -7,6 +7,7 @@ answers from the dialogue's expected facts, confirms the summary ("确认提交"
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -83,6 +84,8 @@ ANSWERS: tuple[tuple[str, Callable[[dict[str, Any]], str | None]], ...] = (
     ("知识产权吗", lambda e: "、".join(e.get("ip_keywords", [])) or "没有"),
     ("哪些方向", lambda e: "、".join(e.get("interests", [])) or None),
 )
+HINT_KEYS = {"所在地区": "region", "单位名称": "company", "所在单位": "company", "所属行业": "industry",
+             "所属领域": "field"}
 EVENT_ANSWERS: tuple[tuple[str, Callable[[dict[str, Any]], str | None]], ...] = (
     ("手机号", lambda e: f"{e['name']} {e['phone']}"),
     ("姓名", lambda e: f"{e['name']} {e['phone']}"),
@@ -94,6 +97,12 @@ def scripted_answer(reply: str, expect: dict[str, Any], kind: str = "demand") ->
     """What the scripted user says to the bot's last reply, from the expected facts."""
     if "不同意" in reply and "同意" in reply:
         return "同意"
+    hint = re.search(r"(\S+?)是“(.+?)”吗？对的话回复“是”", reply)
+    if hint:  # a value the bot guessed from the unit's name, offered for a yes
+        key = HINT_KEYS.get(hint.group(1).split("\n")[-1], "")
+        want = expect.get(key) or (expect.get("institution") if key == "company" else None)
+        accepted = [want, *expect.get(f"{key}_accept", [])]
+        return "是" if hint.group(2) in accepted else want
     if "请核对" in reply or "回复“确认”" in reply:
         return "确认提交" if kind in FORM_KINDS else "确认"
     for cue, answer in EVENT_ANSWERS if kind.startswith("event") else ANSWERS:
