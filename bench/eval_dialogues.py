@@ -1,10 +1,12 @@
 """Replay whole conversations through the real webhook and compare what was stored with the expected record.
 
-Data: /work/shared/data/dialogues_dev.jsonl (all dev), bench/heldout/dialogues.jsonl and
+Data: /work/shared/data/dialogues_dev.jsonl (all dev), our own tests/support/data/dialogues_messy.jsonl (dev),
+bench/heldout/dialogues.jsonl and
 bench/heldout/dialogues2.jsonl (rows carry ``split``: dev | heldout; missing files are skipped).
 Each conversation runs on its own openid against one migrated SQLite database holding the sample events,
 with the clock frozen before the sample deadlines; after the user's turns a scripted user answers whatever
-the bot still asks from the expected facts (counted as "extra answers"), confirms and consents.
+the bot still asks from the expected facts (counted as "extra answers"), corrects a value the summary marks
+as a guess when it is wrong (as the summary invites; counted separately), confirms and consents.
 
 Prints per data part: exact-record rate, per-field accuracy, the clean-description rate (no company name,
 budget remark, correction phrase, need-type word or digression in a stored description/title), the reply
@@ -40,8 +42,8 @@ from tests.support.wechat_client import wechat_client  # noqa: E402
 
 CST = timezone(timedelta(hours=8))
 BEFORE = datetime(2027, 3, 1, 10, 0, tzinfo=CST)  # before every sample deadline
-FILES = (Path("/work/shared/data/dialogues_dev.jsonl"), ROOT / "bench/heldout/dialogues.jsonl",
-         ROOT / "bench/heldout/dialogues2.jsonl")
+FILES = (Path("/work/shared/data/dialogues_dev.jsonl"), ROOT / "tests/support/data/dialogues_messy.jsonl",
+         ROOT / "bench/heldout/dialogues.jsonl", ROOT / "bench/heldout/dialogues2.jsonl")
 
 
 def load(paths: tuple[Path, ...]) -> list[dict[str, Any]]:
@@ -92,7 +94,7 @@ def run(dialogues: list[dict[str, Any]], show: bool) -> dict[str, dict[str, Any]
         events = {e.id: e for e in session.query(Event).all()}
         session.expunge_all()
     parts: dict[str, dict[str, Any]] = defaultdict(lambda: {"n": 0, "exact": 0, "fields": Counter(), "total": Counter(),
-                                                            "texts": 0, "clean": 0, "checks": [], "extra": 0,
+                                                            "texts": 0, "clean": 0, "checks": [], "extra": 0, "guess_fixes": 0,
                                                             "failed": []})
     with wechat_client(services) as wx:
         bot = WebhookBot(wx, services)
@@ -112,6 +114,7 @@ def run(dialogues: list[dict[str, Any]], show: bool) -> dict[str, dict[str, Any]
                 tally["clean"] += not dirty
             tally["checks"] += reply_checks(dialogue, transcript, events)
             tally["extra"] += len(transcript) - len(dialogue["turns"])
+            tally["guess_fixes"] += sum("改成" in said for said, _ in transcript[len(dialogue["turns"]):])
             if not exact(results) or dirty:
                 tally["failed"].append(dialogue["id"])
                 if show and dialogue.get("split", "dev") == "dev":
@@ -138,7 +141,8 @@ def report(parts: dict[str, dict[str, Any]]) -> None:
             print(f"clean description/title: {t['clean']}/{t['texts']} = {t['clean'] / t['texts']:.3f}")
         if checks:
             print(f"reply checks: {sum(checks)}/{len(checks)}")
-        print(f"extra answers by the scripted user: {t['extra']} ({t['extra'] / t['n']:.2f} per conversation)")
+        print(f"extra answers by the scripted user: {t['extra']} ({t['extra'] / t['n']:.2f} per conversation), "
+              f"of which corrections of a marked guess: {t['guess_fixes']}")
         fields = ", ".join(f"{k} {t['fields'][k]}/{t['total'][k]}" for k in sorted(t["total"]))
         print(f"per field: {fields}")
         if name.endswith(":dev") and t["failed"]:

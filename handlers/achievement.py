@@ -25,6 +25,7 @@ _OBJECT = re.compile(
     r"(?P<noun>技术|工艺|方法|系统|装置|设备|材料|平台|模型|算法|产品|疫苗|品种|配方|试剂)"
 )
 _THING = re.compile(_OBJECT.pattern.replace("(?P<noun>", "(?P<noun>机器人|修剪机|收割机|[\u4e00-\u9fff]机|仪|剂|器|", 1))
+_KIND = re.compile(r"(?:一种|一项|一套|一个)(?P<t>[^，,。；;\s]{3,24})")
 _LEAD = re.compile(r"^(我们的|我们|我|这个|这项|那个|就是|主要是|是|课题组|团队|实验室|院里|有个|有一个|有项|有一项|"
                    r"有|做了|研发了|开发了|研制了|发明了|搞了|"
                    r"一个|一种|一项|一套|个|种|项)+")
@@ -56,6 +57,8 @@ def title_from(text: str) -> str | None:
             body = _LEAD.sub("", m.group("body")).strip()
             if len(body) >= 2:
                 found.append((body + m.group("noun"))[:60])
+    if not found:  # '做的是一种可降解地膜': the thing after 一种/一项
+        found = [m.group("t") for c in triage.PIECES.split(text or "") if (m := _KIND.search(triage.strip_orgs(c)))]
     return max(found, key=len) if found else None
 
 
@@ -132,7 +135,7 @@ FIELDS = (
     forms.Field("summary", "成果简介", "请简单介绍这项成果：解决什么问题、关键指标、应用情况。",
                 extractor=_summary, parser=_summary_answer, append=True, aliases=("简介", "介绍", "描述")),
     forms.Field("title", "成果名称", "这项成果叫什么名字？（一句话即可）", parser=parse_title,
-                aliases=("名称", "标题", "题目")),
+                aliases=("名称", "标题", "题目"), free=True),
     choice_field("field", "所属领域", "属于哪个领域？", INDUSTRIES, ("领域", "行业")),
     choice_field("maturity", "成熟度", "目前到了哪个阶段？", MATURITIES, ("成熟度", "阶段"),
                  fact_key="maturity", extract=extract_maturity),

@@ -67,6 +67,7 @@ class Field:
     ask_if_soft: bool = False  # still ask when only a hint is known ('襄阳市' from '襄阳XX有限公司')
     guess_when: Callable[[str, Facts], bool] | None = None  # the found value is inferred: shown as a guess
     patch: Callable[[Any, str], Any] | None = None  # a partial correction of the value ('最后四位是8860')
+    free: bool = False  # any words can answer it (a name, a title): not when the message filled other fields
 
 
 @dataclass(frozen=True)
@@ -428,7 +429,7 @@ def _fill_turn(form: Form, conv: ConversationState, text: str) -> list[Reply]:
         soft = pending.name in conv.draft.get("soft", [])
         if (is_skip(text) or (soft and is_affirmative(text))) and (not pending.required or soft):
             return _skip(form, conv, pending, text)
-        if _answer_pending(form, conv.draft, pending, text):
+        if not (pending.free and changed) and _answer_pending(form, conv.draft, pending, text):
             changed.append(pending.name)
     if not changed:
         hint = pending.invalid if pending and pending.invalid else "抱歉，我没太明白。"

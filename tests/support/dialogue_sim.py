@@ -85,12 +85,21 @@ ANSWERS: tuple[tuple[str, Callable[[dict[str, Any]], str | None]], ...] = (
     ("哪些方向", lambda e: "、".join(e.get("interests", [])) or None),
 )
 HINT_KEYS = {"所在地区": "region", "单位名称": "company", "所在单位": "company", "所属行业": "industry",
-             "所属领域": "field"}
+             "所属领域": "field", "需求类型": "need_type"}
 EVENT_ANSWERS: tuple[tuple[str, Callable[[dict[str, Any]], str | None]], ...] = (
     ("手机号", lambda e: f"{e['name']} {e['phone']}"),
     ("姓名", lambda e: f"{e['name']} {e['phone']}"),
     ("称呼", lambda e: f"{e['name']} {e['phone']}"),
 )
+
+
+def _fix_guess(reply: str, expect: dict[str, Any]) -> str | None:
+    """A value the summary marks as a guess ('（根据描述推测，不对请告诉我）') that is wrong gets corrected."""
+    for label, value in re.findall(r"(\S+?)：(\S+?)（根据描述推测", reply):
+        want = expect.get(HINT_KEYS.get(label, ""))
+        if want and value != want:
+            return f"{label}改成{want}"
+    return None
 
 
 def scripted_answer(reply: str, expect: dict[str, Any], kind: str = "demand") -> str | None:
@@ -103,6 +112,8 @@ def scripted_answer(reply: str, expect: dict[str, Any], kind: str = "demand") ->
         want = expect.get(key) or (expect.get("institution") if key == "company" else None)
         accepted = [want, *expect.get(f"{key}_accept", [])]
         return "是" if hint.group(2) in accepted else want
+    if (fix := _fix_guess(reply, expect)) is not None:
+        return fix
     if "请核对" in reply or "回复“确认”" in reply:
         return "确认提交" if kind in FORM_KINDS else "确认"
     for cue, answer in EVENT_ANSWERS if kind.startswith("event") else ANSWERS:
