@@ -95,6 +95,7 @@ def run(dialogues: list[dict[str, Any]], show: bool) -> dict[str, dict[str, Any]
         session.expunge_all()
     parts: dict[str, dict[str, Any]] = defaultdict(lambda: {"n": 0, "exact": 0, "fields": Counter(), "total": Counter(),
                                                             "texts": 0, "clean": 0, "checks": [], "extra": 0, "guess_fixes": 0,
+                                                            "kinds": Counter(), "kinds_ok": Counter(),
                                                             "failed": []})
     with wechat_client(services) as wx:
         bot = WebhookBot(wx, services)
@@ -106,6 +107,8 @@ def run(dialogues: list[dict[str, Any]], show: bool) -> dict[str, dict[str, Any]
             tally = parts[dialogue["part"]]
             tally["n"] += 1
             tally["exact"] += exact(results) and not dirty
+            tally["kinds"][dialogue["kind"]] += 1
+            tally["kinds_ok"][dialogue["kind"]] += exact(results) and not dirty
             for key, ok in results.items():
                 tally["total"][key] += 1
                 tally["fields"][key] += ok
@@ -136,7 +139,8 @@ def report(parts: dict[str, dict[str, Any]]) -> None:
         t = parts[name]
         checks = t["checks"]
         print(f"\n== {name}: {t['n']} conversations")
-        print(f"exact record: {t['exact']}/{t['n']} = {t['exact'] / t['n']:.3f}")
+        print(f"exact record: {t['exact']}/{t['n']} = {t['exact'] / t['n']:.3f}  (by kind: "
+              + ", ".join(f"{k} {t['kinds_ok'][k]}/{t['kinds'][k]}" for k in sorted(t["kinds"])) + ")")
         if t["texts"]:
             print(f"clean description/title: {t['clean']}/{t['texts']} = {t['clean'] / t['texts']:.3f}")
         if checks:

@@ -34,6 +34,7 @@ _GENERIC = {"基于", "方法", "技术", "一种", "工艺", "系统", "装置"
 _READY = ("institution", "summary", "field", "maturity", "contact_name", "contact_phone")
 _NONE = re.compile(r"^(没有|无|暂无|还没有|目前没有|没)")
 _NO_ALERTS = re.compile(r"(不要|不用|不需要|别|不想)(再)?(收到|接收)?(提醒|通知|推送)")
+_NO_IP = re.compile(r"(没有?|无|暂无|还没有?)(申请)?(专利|知识产权|软著)")
 _IP_WORDS = re.compile(r"(专利|软著|软件著作权|著作权|商标|标准|品种权|技术秘密)")
 
 
@@ -140,7 +141,7 @@ FIELDS = (
     choice_field("maturity", "成熟度", "目前到了哪个阶段？", MATURITIES, ("成熟度", "阶段"),
                  fact_key="maturity", extract=extract_maturity),
     forms.Field("ip", "知识产权", "有专利等知识产权吗？例如“授权发明专利2项”；没有请回复“无”。", required=False,
-                extractor=lambda _t, f: f.get("ip"), parser=parse_ip, skip_value="无", aliases=("知识产权", "专利")),
+                extractor=lambda t, f: f.get("ip") or ("无" if _NO_IP.search(t) else None), parser=parse_ip, skip_value="无", aliases=("知识产权", "专利")),
     forms.Field("keywords", "关键词", "请给几个关键词，用顿号隔开：", asked=False, aliases=("关键词",),
                 parser=lambda t: [w for w in re.split(r"[\s,，、；;]+", t) if w], formatter="、".join),
     contact_name_field(),

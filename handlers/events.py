@@ -41,13 +41,15 @@ FLOW = "events"
 LIST_WORDS = re.compile(r"^(查看|看看|有什么|有哪些|近期|最近|近期的|最近的)?(.{0,8}的)?(科普活动|活动|讲座|培训)"
                         r"(列表|安排|有哪些|有什么)?[吗呢？?。!！]*$|(有什么|有哪些|近期|最近).{0,8}(活动|讲座|培训)")
 SIGNUP = re.compile(r"报名|报个名|想报|能报|可以报|报上|我要参加|想参加|能参加|一起报|报一个|报个|给我报|帮我报|我也报|"
-                    r"给.{1,6}报|帮.{1,6}报|一起去|想去|要去参加|去参加")
+                    r"给.{1,6}报|帮.{1,6}报|一起去|想去|要去参加|去参加|我要报|要报|我也去|我想去|我要去")
 PROXY = re.compile(r"(给|帮|替)(我家|我)?.{0,4}(老头子|老头|老太太|老伴|爱人|妈|爸|孩子|儿子|女儿|闺女|孙子|孙女|老人)"
                    r".{0,3}报")
 QUESTION = re.compile(r"(几点|什么时候|啥时候|几号|哪天|在哪|哪里|地点|地址|位置|怎么去|要带|带什么|带啥|交钱|收费|免费|"
-                      r"多少钱|多久|多长时间)")
-FULL_CANCEL = re.compile(r"(取消(我的)?(报名|预约)|退了|退掉|帮我退|给我退|撤了|撤掉|不报了|退(报|出报名))")
+                      r"多少钱|多久|多长时间|名额|还能报|报得上|讲什么|讲啥|谁讲)")
+FULL_CANCEL = re.compile(r"(取消(我的)?(报名|预约)|退了|退掉|帮我退|给我退|撤了|撤掉|不报了|退(报|出报名)|帮我取消|给我取消|"
+                         r"取消吧|取消了吧|都取消|全部取消|都不去了|都去不了)")
 NOT_GOING = re.compile(r"(不去了|去不了|去不成|来不了|参加不了|不参加了|不来了|没空去|就算了|算了)")
+_SOMEONE = r"(老伴|爱人|老公|老婆|孩子|儿子|女儿|闺女|孙子|孙女|同事|朋友|妈|爸|小[\u4e00-\u9fff]|他|她)"
 ALONE = re.compile(r"(就我一个|我一个人|就我自己|只有我|自己去)")
 ADD_ONE = re.compile(r"(再加|多加|加上|再带|多带)(一个|一位|1个|1位|个)人?")
 REFER = re.compile(r"那个|这个|那场|这场|就是|[A-Za-z][A-Za-z0-9]+")  # ... or an event id
@@ -450,7 +452,8 @@ def new_party(view: Any, text: str) -> tuple[int, list[str]] | None:
     if ADD_ONE.search(text):
         return view.party_size + 1, companions
     names, size = extract_companions(text), extract_party_size(text)
-    if NOT_GOING.search(text) and view.party_size > 1:
+    someone = [n for n in companions if n in text] or re.findall(_SOMEONE, text)
+    if NOT_GOING.search(text) and view.party_size > 1 and someone:  # '老伴不去了' (no one named: the whole sign-up)
         gone = [n for n in companions if n in text] or companions[-1:]
         kept = [n for n in companions if n not in gone]
         return view.party_size - max(1, len(gone)), kept

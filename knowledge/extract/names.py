@@ -160,7 +160,7 @@ def _nick_at(text: str, pos: int) -> str | None:
         return None
     surname = _surname_at(text, pos + 1)
     end = pos + 1 + len(surname) if surname else pos
-    if surname and (end == len(text) or _BOUNDARY.match(text[end:]) or text[end] in "和跟与及还"):
+    if surname and (end == len(text) or _BOUNDARY.match(text[end:]) or text[end] in "和跟与及还小老一"):
         return text[pos:end]
     return None
 
@@ -184,9 +184,10 @@ def extract_companions(text: str) -> list[str]:
             if name not in out:
                 out.append(name)
             sep = _NAME_SEP.match(t[pos + len(name):])
-            if not sep:
+            glued = not sep and _nick_at(t, pos + len(name)) is not None  # '小王小张'
+            if not sep and not glued:
                 break
-            pos += len(name) + sep.end()
+            pos += len(name) + (sep.end() if sep else 0)
     return out
 
 

@@ -85,7 +85,7 @@ ANSWERS: tuple[tuple[str, Callable[[dict[str, Any]], str | None]], ...] = (
     ("哪些方向", lambda e: "、".join(e.get("interests", [])) or None),
 )
 HINT_KEYS = {"所在地区": "region", "单位名称": "company", "所在单位": "company", "所属行业": "industry",
-             "所属领域": "field", "需求类型": "need_type"}
+             "所属领域": "field", "需求类型": "need_type", "成熟度": "maturity"}
 EVENT_ANSWERS: tuple[tuple[str, Callable[[dict[str, Any]], str | None]], ...] = (
     ("手机号", lambda e: f"{e['name']} {e['phone']}"),
     ("姓名", lambda e: f"{e['name']} {e['phone']}"),
