@@ -95,7 +95,7 @@ def run(dialogues: list[dict[str, Any]], show: bool) -> dict[str, dict[str, Any]
         session.expunge_all()
     parts: dict[str, dict[str, Any]] = defaultdict(lambda: {"n": 0, "exact": 0, "fields": Counter(), "total": Counter(),
                                                             "texts": 0, "clean": 0, "checks": [], "extra": 0, "guess_fixes": 0,
-                                                            "kinds": Counter(), "kinds_ok": Counter(),
+                                                            "kinds": Counter(), "kinds_ok": Counter(), "open": 0, "silent": 0,
                                                             "failed": []})
     with wechat_client(services) as wx:
         bot = WebhookBot(wx, services)
@@ -117,6 +117,8 @@ def run(dialogues: list[dict[str, Any]], show: bool) -> dict[str, dict[str, Any]
                 tally["clean"] += not dirty
             tally["checks"] += reply_checks(dialogue, transcript, events)
             tally["extra"] += len(transcript) - len(dialogue["turns"])
+            tally["open"] += bot.state(openid).flow is not None
+            tally["silent"] += sum(not reply for _, reply in transcript)
             tally["guess_fixes"] += sum("改成" in said for said, _ in transcript[len(dialogue["turns"]):])
             if not exact(results) or dirty:
                 tally["failed"].append(dialogue["id"])
@@ -147,6 +149,7 @@ def report(parts: dict[str, dict[str, Any]]) -> None:
             print(f"reply checks: {sum(checks)}/{len(checks)}")
         print(f"extra answers by the scripted user: {t['extra']} ({t['extra'] / t['n']:.2f} per conversation), "
               f"of which corrections of a marked guess: {t['guess_fixes']}")
+        print(f"left with an unfinished flow: {t['open']}; turns without a reply: {t['silent']}")
         fields = ", ".join(f"{k} {t['fields'][k]}/{t['total'][k]}" for k in sorted(t["total"]))
         print(f"per field: {fields}")
         if name.endswith(":dev") and t["failed"]:
