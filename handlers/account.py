@@ -10,6 +10,7 @@ from functools import partial
 
 from bot.domain.privacy import delete_user_data, has_consent, record_consent, stored_data, user_demands
 from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
+from handlers.kit.forms import restore_declined
 from knowledge.extract import is_affirmative, is_negative
 
 DELETE_FLOW = "account_delete"
@@ -46,7 +47,8 @@ def my_info(ctx: Context, msg: Incoming) -> list[Reply]:
     lines = ["我们保存的您的信息："]
     for label, key in (("姓名", "name"), ("电话", "phone"), ("单位", "company")):
         if user.get(key):
-            lines.append(f"{label}：{user[key]}")
+            title = f"（{user['contact_title']}）" if key == "name" and user.get("contact_title") else ""
+            lines.append(f"{label}：{user[key]}{title}")
     if user.get("consent_at"):
         lines.append(f"同意授权时间：{user['consent_at'].astimezone(ctx.now.tzinfo):%Y-%m-%d}")
     lines += [f"需求：{d['id']}「{d['title']}」{d['status']}" for d in data.demands]
@@ -88,9 +90,21 @@ def confirm_delete(ctx: Context, msg: Incoming, conv: ConversationState) -> list
     return [Reply("好的，没有删除，您的信息保持不变。")]
 
 
-def route(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | None:
-    """Answer the account and privacy commands."""
+def resume_declined(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | None:
+    """'同意' within a day of declining consent: the kept draft is put back and submitted by its own flow."""
     text = (msg.text or "").strip()
+    if "declined" not in conv.data or not (is_affirmative(text) and not is_negative(text)):
+        return None
+    if not restore_declined(ctx, conv) or ctx.router is None:
+        return None
+    return ctx.router.dispatch(ctx, msg, conv)
+
+
+def route(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | None:
+    """Answer the account and privacy commands (and a change of mind about consent)."""
+    text = (msg.text or "").strip()
+    if not conv.flow and (resumed := resume_declined(ctx, msg, conv)) is not None:
+        return resumed
     if MY_INFO.match(text):
         return my_info(ctx, msg)
     if MY_DEMANDS.match(text):

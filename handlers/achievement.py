@@ -15,8 +15,8 @@ from bot.domain.privacy import remember_contact
 from handlers.account import give_consent, has_consented
 from handlers.kit import forms, triage
 from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
-from handlers.kit.fields import choice_field, contact_name_field, org_field, phone_field
-from knowledge.extract import extract_industry, extract_ip, extract_maturity
+from handlers.kit.fields import choice_field, contact_name_field, contact_title_field, org_field, phone_field
+from knowledge.extract import alert_topics, extract_ip, extract_maturity, parse_topics
 from knowledge.vocab import INDUSTRIES, MATURITIES
 
 FLOW = "achievement"
@@ -24,13 +24,17 @@ _OBJECT = re.compile(
     r"(?:是|有个|有一个|有一项|有项|做了个|研发了|开发了|一种|一项|一套)?(?P<body>[^，,。；;]{2,30}?)的?"
     r"(?P<noun>技术|工艺|方法|系统|装置|设备|材料|平台|模型|算法|产品|疫苗|品种|配方|试剂)"
 )
-_LEAD = re.compile(r"^(我们的|我们|我|这个|这项|那个|就是|主要是|是|有|做了|研发了|开发了|研制了|发明了|搞了|"
+_THING = re.compile(_OBJECT.pattern.replace("(?P<noun>", "(?P<noun>机器人|修剪机|收割机|[\u4e00-\u9fff]机|仪|剂|器|", 1))
+_KIND = re.compile(r"(?:一种|一项|一套|一个)(?P<t>[^，,。；;\s]{3,24})")
+_LEAD = re.compile(r"^(我们的|我们|我|这个|这项|那个|就是|主要是|是|课题组|团队|实验室|院里|有个|有一个|有项|有一项|"
+                   r"有|做了|研发了|开发了|研制了|发明了|搞了|"
                    r"一个|一种|一项|一套|个|种|项)+")
 _GENERIC = {"基于", "方法", "技术", "一种", "工艺", "系统", "装置", "实现", "进行", "研究", "应用", "提高", "绿色", "用于",
             "利用", "采用", "目前", "已经", "阶段", "企业", "我们", "有个", "中试", "小试", "产业化", "做完"}
 _READY = ("institution", "summary", "field", "maturity", "contact_name", "contact_phone")
 _NONE = re.compile(r"^(没有|无|暂无|还没有|目前没有|没)")
 _NO_ALERTS = re.compile(r"(不要|不用|不需要|别|不想)(再)?(收到|接收)?(提醒|通知|推送)")
+_NO_IP = re.compile(r"(没有?|无|暂无|还没有?)(申请)?(专利|知识产权|软著)")
 _IP_WORDS = re.compile(r"(专利|软著|软件著作权|著作权|商标|标准|品种权|技术秘密)")
 
 
@@ -45,14 +49,18 @@ def _summary_answer(text: str) -> str | None:
 
 
 def title_from(text: str) -> str | None:
-    """A title from the description: '是机床主轴…补偿的技术' → '机床主轴…补偿技术'."""
-    for clause in triage.CLAUSE.split(text or ""):
-        m = _OBJECT.search(clause)
+    """A title from the description: '是机床主轴…补偿的技术' → '机床主轴…补偿技术' (the fullest such phrase)."""
+    found = []
+    for clause in triage.PIECES.split(text or ""):
+        piece = triage.strip_orgs(clause)
+        m = _OBJECT.search(piece) or _THING.search(piece)
         if m:
             body = _LEAD.sub("", m.group("body")).strip()
             if len(body) >= 2:
-                return (body + m.group("noun"))[:40]
-    return None
+                found.append((body + m.group("noun"))[:60])
+    if not found:  # '做的是一种可降解地膜': the thing after 一种/一项
+        found = [m.group("t") for c in triage.PIECES.split(text or "") if (m := _KIND.search(triage.strip_orgs(c)))]
+    return max(found, key=len) if found else None
 
 
 def warm_keywords() -> None:
@@ -84,6 +92,12 @@ def derive(values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def parse_title(text: str) -> str | None:
+    """A name typed for the result: its own words, not a contact, a unit or a question (at most 60 characters)."""
+    said = triage.offer_text(text, strict=False)
+    return said[:60] if said and said == triage.strip_orgs(said) else None
+
+
 def parse_ip(text: str) -> str | None:
     """An IP answer ('两项授权发明专利', '有软著'); '没有专利' → '无'."""
     if _NONE.match(text.strip()):
@@ -92,20 +106,19 @@ def parse_ip(text: str) -> str | None:
 
 
 def parse_alerts(text: str) -> dict[str, Any] | None:
-    """Which demands to be alerted about: industries and keywords, or none ('不用提醒')."""
+    """Which demands to be alerted about: clean topics ('铸造、汽车零部件'), or none ('不用提醒')."""
     if _NO_ALERTS.search(text):
         return {"none": True}
-    industries = [i for i in INDUSTRIES if i in text] or [i for i in [extract_industry(text)] if i]
-    words = [w for w in re.split(r"[\s,，、；;和及]+", text) if 2 <= len(w) <= 12 and w not in industries]
-    return {"industries": industries, "keywords": words[:8]} if industries or words else None
+    topics = parse_topics(text)
+    return {"topics": topics} if topics else None
 
 
 def _alerts_said(text: str, facts: dict[str, Any]) -> dict[str, Any] | None:
-    """'不要提醒' anywhere; '提醒我…方向的需求' sets the alert topics."""
+    """'不要提醒' anywhere; '铸造相关的需求都推给我，汽车零部件的也要' sets the alert topics."""
     if _NO_ALERTS.search(text):
         return {"none": True}
-    m = re.search(r"提醒我?(.{2,40}?)(?:方向|领域|方面)?的?(?:需求|企业)", text)
-    return parse_alerts(m.group(1)) if m else None
+    topics = alert_topics(text)
+    return {"topics": topics} if topics else None
 
 
 def format_alerts(value: dict[str, Any]) -> str:
@@ -114,7 +127,7 @@ def format_alerts(value: dict[str, Any]) -> str:
         return "不接收（需要时可说“提醒改成…”）"
     if value.get("default"):
         return "所属领域的新需求（可说“提醒改成…”或“不要提醒”）"
-    return "、".join([*value.get("industries", []), *value.get("keywords", [])])
+    return "、".join(value.get("topics", []))
 
 
 FIELDS = (
@@ -122,16 +135,17 @@ FIELDS = (
               ("单位", "学校", "机构", "研究院"), keys=("institution", "company")),
     forms.Field("summary", "成果简介", "请简单介绍这项成果：解决什么问题、关键指标、应用情况。",
                 extractor=_summary, parser=_summary_answer, append=True, aliases=("简介", "介绍", "描述")),
-    forms.Field("title", "成果名称", "这项成果叫什么名字？（一句话即可）", parser=lambda t: t.strip()[:60] or None,
-                aliases=("名称", "标题", "题目")),
+    forms.Field("title", "成果名称", "这项成果叫什么名字？（一句话即可）", parser=parse_title,
+                aliases=("名称", "标题", "题目"), free=True),
     choice_field("field", "所属领域", "属于哪个领域？", INDUSTRIES, ("领域", "行业")),
     choice_field("maturity", "成熟度", "目前到了哪个阶段？", MATURITIES, ("成熟度", "阶段"),
                  fact_key="maturity", extract=extract_maturity),
     forms.Field("ip", "知识产权", "有专利等知识产权吗？例如“授权发明专利2项”；没有请回复“无”。", required=False,
-                extractor=lambda _t, f: f.get("ip"), parser=parse_ip, skip_value="无", aliases=("知识产权", "专利")),
+                extractor=lambda t, f: f.get("ip") or ("无" if _NO_IP.search(t) else None), parser=parse_ip, skip_value="无", aliases=("知识产权", "专利")),
     forms.Field("keywords", "关键词", "请给几个关键词，用顿号隔开：", asked=False, aliases=("关键词",),
                 parser=lambda t: [w for w in re.split(r"[\s,，、；;]+", t) if w], formatter="、".join),
     contact_name_field(),
+    contact_title_field(),
     phone_field(),
     forms.Field("alerts", "需求提醒", "想收到哪些方向的企业需求提醒？可以说领域或关键词。", required=False, asked=False,
                 extractor=_alerts_said, parser=parse_alerts, formatter=format_alerts, aliases=("提醒", "需求提醒")),
@@ -145,8 +159,7 @@ def _alerts(values: dict[str, Any]) -> tuple[AlertTopic, ...]:
         return ()
     if choice.get("default"):
         return (AlertTopic(values["field"], tuple(values.get("keywords") or [])[:5]),)
-    industries = choice.get("industries") or [None]
-    return tuple(AlertTopic(i, tuple(choice.get("keywords", []))) for i in industries)
+    return tuple(AlertTopic(t if t in INDUSTRIES else None, (t,)) for t in choice.get("topics", []))
 
 
 def _submit(ctx: Context, msg: Incoming, values: dict[str, Any]) -> list[Reply]:
@@ -156,10 +169,11 @@ def _submit(ctx: Context, msg: Incoming, values: dict[str, Any]) -> list[Reply]:
         title=values["title"], summary=values["summary"], field=values["field"], institution=values["institution"],
         maturity=values["maturity"], ip=None if ip in (None, "无") else ip, keywords=list(values.get("keywords") or []),
         contact_name=values["contact_name"], contact_phone=values["contact_phone"], alerts=_alerts(values),
+        contact_title=values.get("contact_title"),
     )
     row = submit_achievement(ctx.session, data=data, appid=ctx.appid, openid=msg.openid, now=ctx.now)
     remember_contact(ctx.session, appid=ctx.appid, openid=msg.openid, name=data.contact_name, phone=data.contact_phone,
-                     company=data.institution, role="researcher")
+                     company=data.institution, role="researcher", title=data.contact_title)
     return [Reply(f"已收录到项目库，成果编号 {row.id}。\n有匹配的企业需求时会通知您，对接双方都同意后才交换联系方式。\n"
                   "可回复“我的信息”查看已登记的内容。")]
 
@@ -194,7 +208,12 @@ def route(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] |
 
 
 def continue_flow(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | None:
-    """Continue an open achievement draft."""
+    """Continue an open achievement draft (or switch to a demand when that is what the user meant)."""
+    text = (msg.text or "").strip()
+    if triage.wants_demand(text) and not triage.wants_achievement(text) and triage.has_correction_cue(text):
+        from handlers import demand  # the demand flow switches back the same way
+
+        return demand.start(ctx, conv, text)
     return forms.handle(FORM, ctx, msg, conv)
 
 

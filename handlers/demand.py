@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.domain.demands import DemandInput, submit_demand
 from bot.domain.privacy import remember_contact
+from handlers import achievement
 from handlers.account import give_consent, has_consented
 from handlers.kit import forms, triage
 from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
@@ -20,6 +21,7 @@ from handlers.kit.fields import (
     budget_field,
     choice_field,
     contact_name_field,
+    contact_title_field,
     org_field,
     phone_field,
     region_field,
@@ -38,8 +40,9 @@ def _description(text: str, facts: dict[str, Any]) -> str | None:
 
 
 def _description_answer(text: str) -> str | None:
-    """A direct answer to "请描述您的问题": the user's words minus contact/budget clauses."""
-    return triage.need_text(text, strict=False) or (text.strip() if len(text.strip()) >= 4 else None)
+    """A direct answer to "请描述您的问题": the problem in the user's words, without the company, budget,
+    contact, need-type word or a question in passing (None when nothing of the problem is left)."""
+    return triage.need_text(text, strict=False)
 
 
 def _title_score(clause: str) -> int:
@@ -50,7 +53,7 @@ def _title_score(clause: str) -> int:
 
 def derive_title(values: dict[str, Any]) -> dict[str, Any]:
     """A short title from the description: its most problem-like clause, trimmed."""
-    clauses = [c for c in triage.CLAUSE.split(values.get("description") or "") if c.strip()]
+    clauses = [c for c in triage.PIECES.split(values.get("description") or "") if c.strip()]
     if not clauses:
         return {}
     best = max(clauses, key=_title_score)
@@ -71,6 +74,7 @@ FIELDS = (
     region_field("所在地区", "贵单位在哪个区县？例如 高新区、樊城、枣阳、十堰、随州"),
     budget_field("预算", "预算大概多少？例如 50万、50-80万；还没定可以回复“面议”。"),
     contact_name_field(),
+    contact_title_field(),
     phone_field(),
 )
 
@@ -84,11 +88,12 @@ def _submit(ctx: Context, msg: Incoming, values: dict[str, Any]) -> list[Reply]:
         title=values["title"], description=values["description"], region=values["region"],
         budget=budget["text"], budget_raw=budget.get("raw"), budget_low_wan=budget.get("low"),
         budget_high_wan=budget.get("high"), contact_name=values["contact_name"], contact_phone=values["contact_phone"],
+        contact_title=values.get("contact_title"),
     )
     demand = submit_demand(ctx.session, data=data, appid=ctx.appid, openid=msg.openid, now=ctx.now,
                            require_review=settings.require_review)
     remember_contact(ctx.session, appid=ctx.appid, openid=msg.openid, name=data.contact_name, phone=data.contact_phone,
-                     company=data.company, role="enterprise")
+                     company=data.company, role="enterprise", title=data.contact_title)
     return [Reply(submitted_text(demand.id, settings.require_review))]
 
 
@@ -148,7 +153,10 @@ def route(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] |
 
 
 def continue_flow(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | None:
-    """Continue an open demand draft."""
+    """Continue an open demand draft, or switch to the achievement flow ('不对 我是来登记成果的 点错了')."""
+    text = (msg.text or "").strip()
+    if triage.wants_achievement(text) and not triage.need_text(text):
+        return achievement.start(ctx, conv, text)
     return forms.handle(FORM, ctx, msg, conv)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.domain.events import signup
@@ -19,6 +20,7 @@ from bot.domain.events.subscriptions import subscribe
 from bot.domain.privacy import get_user, remember_contact
 from bot.texts import events as txt
 from handlers.account import give_consent, has_consented
+from handlers.kit import triage
 from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
 from knowledge.extract import (
     extract_companions,
@@ -29,6 +31,7 @@ from knowledge.extract import (
     is_affirmative,
     is_cancel,
     is_negative,
+    is_person_name,
 )
 
 if TYPE_CHECKING:
@@ -37,12 +40,23 @@ if TYPE_CHECKING:
 FLOW = "events"
 LIST_WORDS = re.compile(r"^(查看|看看|有什么|有哪些|近期|最近|近期的|最近的)?(.{0,8}的)?(科普活动|活动|讲座|培训)"
                         r"(列表|安排|有哪些|有什么)?[吗呢？?。!！]*$|(有什么|有哪些|近期|最近).{0,8}(活动|讲座|培训)")
-SIGNUP = re.compile(r"报名|报个名|想报|能报|可以报|报上|我要参加|想参加|能参加")
+SIGNUP = re.compile(r"报名|报个名|想报|能报|可以报|报上|我要参加|想参加|能参加|一起报|报一个|报个|给我报|帮我报|我也报|"
+                    r"给.{1,6}报|帮.{1,6}报|一起去|想去|要去参加|去参加|我要报|要报|我也去|我想去|我要去")
+PROXY = re.compile(r"(给|帮|替)(我家|我)?.{0,4}(老头子|老头|老太太|老伴|爱人|妈|爸|孩子|儿子|女儿|闺女|孙子|孙女|老人)"
+                   r".{0,3}报")
+QUESTION = re.compile(r"(几点|什么时候|啥时候|几号|哪天|在哪|哪里|地点|地址|位置|怎么去|要带|带什么|带啥|交钱|收费|免费|"
+                      r"多少钱|多久|多长时间|名额|还能报|报得上|讲什么|讲啥|谁讲)")
+FULL_CANCEL = re.compile(r"(取消(我的)?(报名|预约)|退了|退掉|帮我退|给我退|撤了|撤掉|不报了|退(报|出报名)|帮我取消|给我取消|"
+                         r"取消吧|取消了吧|都取消|全部取消|都不去了|都去不了)")
+NOT_GOING = re.compile(r"(不去了|去不了|去不成|来不了|参加不了|不参加了|不来了|没空去|就算了|算了)")
+_SOMEONE = r"(老伴|爱人|老公|老婆|孩子|儿子|女儿|闺女|孙子|孙女|同事|朋友|妈|爸|小[\u4e00-\u9fff]|他|她)"
+ALONE = re.compile(r"(就我一个|我一个人|就我自己|只有我|自己去)")
+ADD_ONE = re.compile(r"(再加|多加|加上|再带|多带)(一个|一位|1个|1位|个)人?")
 REFER = re.compile(r"那个|这个|那场|这场|就是|[A-Za-z][A-Za-z0-9]+")  # ... or an event id
 EVENT_NOUN = re.compile(r"活动|讲座|培训|科普|课堂|义诊|开放日|对接会")
 SWITCH = re.compile(r"换成|改成|改报|换个|换一个|还是报|改为|换到")
 MY_REGS = re.compile(r"^(查看|查询|看看)?我的(报名|活动|预约)[吗呢？?。!！]*$")
-CANCEL_REG = re.compile(r"取消(我的)?(报名|预约)|不去了|退(报|出报名)")
+CANCEL_REG = re.compile(r"取消(我的)?(报名|预约)|不去了|退(报|出报名)|去不了|去不成|参加不了|来不了|撤了|退了|不参加了")
 SUBSCRIBE = re.compile(r"订阅.{0,10}(活动|讲座|培训|科普)")
 NUMBER = re.compile(r"^\s*(?:第|选|报名?\s*)?\s*(\d{1,2}|[一二三四五六七八九十])\s*(?:个|号|场)?\s*[。.!！]?$")
 CN_DIGITS = "一二三四五六七八九十"
@@ -132,14 +146,18 @@ def start_signup(ctx: Context, msg: Incoming, conv: ConversationState, event_id:
     if closed is not None:
         conv.clear_flow()
         return [Reply(details), Reply(txt.refusal_text(closed, event))]
-    kept = {k: v for k, v in conv.draft.items() if k in ("name", "phone", "company", "party_size", "companions")}
+    kept = {k: v for k, v in conv.draft.items() if k in ("name", "phone", "company", "party_size", "companions", "proxy")}
     conv.flow, conv.step, conv.draft = FLOW, "contact", {**kept, "event_id": event.id}
+    _remember_event(ctx, conv, event.id)
     _merge(conv.draft, text)
     return [Reply(details), *_next(ctx, msg, conv, event)]
 
 
 def _merge(draft: dict[str, Any], text: str) -> None:
-    """Take the name, phone, company and party from one message; the latest statement wins."""
+    """Take the name, phone, company and party from one message; the latest statement wins.
+
+    Signing someone else up ('给我家老头子报个名'), '他叫潘德胜' names the person signed up, not a companion."""
+    draft["proxy"] = draft.get("proxy") or bool(PROXY.search(text))
     if phone := extract_phone(text):
         draft["phone"] = phone
     if name := extract_person_name(text) or _bare_name(text, draft):
@@ -147,10 +165,20 @@ def _merge(draft: dict[str, Any], text: str) -> None:
     if company := extract_company(text):
         draft["company"] = company
     names = extract_companions(text)
-    size = extract_party_size(text)
+    if draft["proxy"] and names and not draft.get("name"):
+        draft["name"], names = names[0], names[1:]
+        draft.setdefault("party_size", 1)
+    size = extract_party_size(text) if not draft["proxy"] else (1 + len(names) if names else None)
+    if ALONE.search(text):
+        size, names = 1, []
     if size is not None or names:
         draft["party_size"] = max(size or 1, 1 + len(names))
-        draft["companions"] = names
+        draft["companions"] = names or _kept_companions(draft, max(size or 1, 1 + len(names)))
+
+
+def _kept_companions(draft: dict[str, Any], size: int) -> list[str]:
+    """Companion names already given that still fit a party of ``size``."""
+    return list(draft.get("companions") or [])[: max(0, size - 1)]
 
 
 def _bare_name(text: str, draft: dict[str, Any]) -> str | None:
@@ -158,7 +186,7 @@ def _bare_name(text: str, draft: dict[str, Any]) -> str | None:
     plain = text.strip(" 。，,")
     if draft.get("name") or _number(plain) is not None or is_affirmative(plain) or is_negative(plain):
         return None
-    return plain if re.fullmatch(r"[\u4e00-\u9fff]{2,4}", plain) and not REFER.search(plain) else None
+    return plain if is_person_name(plain) and not REFER.search(plain) else None
 
 
 def _stored_contact(ctx: Context, msg: Incoming) -> tuple[str | None, str | None]:
@@ -212,6 +240,7 @@ def sign_up(ctx: Context, msg: Incoming, conv: ConversationState, event: Event) 
                              phone=d["phone"], party_size=int(d.get("party_size") or 1),
                              companions=tuple(d.get("companions") or ()), company=d.get("company"), now=ctx.now)
     conv.clear_flow()
+    _remember_event(ctx, conv, event.id)
     if result.ok:  # the same unit of work: the registration and the remembered contact commit together
         remember_contact(ctx.session, appid=ctx.appid, openid=msg.openid, name=d["name"], phone=d["phone"],
                          company=d.get("company"), role="resident")
@@ -227,12 +256,19 @@ def continue_signup(ctx: Context, msg: Incoming, conv: ConversationState) -> lis
         return None
     if SWITCH.search(text) and (other := _matches(ctx, text)) and other[0].id != event.id:
         return start_signup(ctx, msg, conv, other[0].id, text=text)
+    if triage.wants_demand(text) or triage.wants_achievement(text):  # changed their mind: another flow takes it
+        _leave(conv)
+        return None
+    if QUESTION.search(text) and not extract_phone(text):  # '几点开始': answer, then carry on with the sign-up
+        return [Reply(txt.event_answer_text(event, text)), Reply("——\n" + _resume(ctx, msg, conv, event))]
     before = dict(conv.draft)
     _merge(conv.draft, text)
     changed = conv.draft != before
-    if is_cancel(text) or (conv.step == "consent" and is_negative(text) and not changed):
+    stop = FULL_CANCEL.search(text) or (NOT_GOING.search(text) and not changed)
+    if stop or (is_cancel(text) and not changed) or (conv.step == "consent" and is_negative(text) and not changed):
         conv.clear_flow()
-        return [Reply("好的，本次没有报名。需要时发送“科普活动”查看活动。")]
+        who = f"（{before['name']}）" if before.get("name") else ""
+        return [Reply(f"好的，本次没有报名“{event.title}”{who}。需要时发送“科普活动”查看活动。")]
     if conv.step == "consent" and is_affirmative(text):
         give_consent(ctx, msg)
     if not changed and not _on_topic(ctx, conv, text, event):
@@ -241,6 +277,29 @@ def continue_signup(ctx: Context, msg: Incoming, conv: ConversationState) -> lis
         _leave(conv)
         return None
     return _next(ctx, msg, conv, event)
+
+
+def _resume(ctx: Context, msg: Incoming, conv: ConversationState, event: Event) -> str:
+    """The pending sign-up question again, after a question in passing."""
+    d = conv.draft
+    if conv.step == "consent" and d.get("name") and d.get("phone"):
+        return f"我们接着报名：\n{_summary(d, event)}\n{CONSENT_ASK}"
+    if conv.step == "confirm":
+        return "我们接着报名：回复“确认”用上次的联系方式报名，或直接发送新的姓名和电话。"
+    return "我们接着报名：\n" + "\n".join(r.text for r in _ask_contact(ctx, msg, conv))
+
+
+def _remember_event(ctx: Context, conv: ConversationState, event_id: str) -> None:
+    """Remember the event talked about, so '几点开始' or '给我报一个' later refer to it (for a day)."""
+    conv.data["last_event"] = {"id": event_id, "at": ctx.now.isoformat()}
+
+
+def _last_event(ctx: Context, conv: ConversationState) -> Event | None:
+    """The event talked about within the last day."""
+    last = conv.data.get("last_event") or {}
+    if not last or ctx.now - datetime.fromisoformat(last["at"]) > timedelta(days=1):
+        return None
+    return _event(ctx, str(last["id"]))
 
 
 def _on_topic(ctx: Context, conv: ConversationState, text: str, event: Event) -> bool:
@@ -332,21 +391,112 @@ def signup_request(ctx: Context, msg: Incoming, conv: ConversationState, text: s
 
 
 def route(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | None:
-    """Start points: list, sign-up, cancel, "我的报名", subscribe."""
+    """Start points: list, sign-up, party change, cancel, "我的报名", subscribe, a question about an event."""
     text = (msg.text or "").strip()
     if msg.kind != "text" or not text or conv.flow:
         return None
     if MY_REGS.match(text):
         return my_regs(ctx, msg)
+    if (asked := party_or_cancel(ctx, msg, conv, text)) is not None:
+        return asked
     if CANCEL_REG.search(text):
         return cancel_request(ctx, msg, conv, text)
     if SUBSCRIBE.search(text):
         return subscribe_request(ctx, msg, text)
     if SIGNUP.search(text) and (EVENT_NOUN.search(text) or REFER.search(text)):
         return signup_request(ctx, msg, conv, text)
+    if SIGNUP.search(text) and (last := _last_event(ctx, conv)) is not None:  # '那给我报一个'
+        return start_signup(ctx, msg, conv, last.id, text=text)
     if LIST_WORDS.search(text):
         return show_list(ctx, msg, conv, text)
+    return event_question(ctx, conv, text)
+
+
+def event_question(ctx: Context, conv: ConversationState, text: str) -> list[Reply] | None:
+    """'加计扣除培训是几号', or '在哪里' right after talking about an event: answered from the event."""
+    if not QUESTION.search(text):
+        return None
+    named = _matches(ctx, text) if EVENT_NOUN.search(text) else []
+    event = named[0] if named else (_last_event(ctx, conv) if len(text) <= 12 else None)
+    if event is None:
+        return None
+    _remember_event(ctx, conv, event.id)
+    return [Reply(txt.event_answer_text(event, text) + f"\n想报名请回复“报名 {event.id}”。")]
+
+
+# --- party changes and cancellations of a registration ------------------------------------------
+
+
+def _active(ctx: Context, msg: Incoming) -> list[Any]:
+    """The user's registrations that hold or wait for a seat."""
+    views = my_registrations(ctx.session, appid=ctx.appid, openid=msg.openid, now=ctx.now)
+    return [v for v in views if v.status in ("confirmed", "waitlisted")]
+
+
+def _which(ctx: Context, conv: ConversationState, views: list[Any], text: str) -> Any | None:
+    """The registration the text is about: named, the event just talked about, or the only one."""
+    named = _matches(ctx, text, [v.event_id for v in views]) if EVENT_NOUN.search(text) else []
+    last = conv.data.get("last_event", {}).get("id")
+    for event_id in [e.id for e in named[:1]] + [last]:
+        hit = next((v for v in views if v.event_id == event_id), None)
+        if hit is not None:
+            return hit
+    return views[0] if len(views) == 1 else None
+
+
+def new_party(view: Any, text: str) -> tuple[int, list[str]] | None:
+    """The party a message asks for ('老伴不去了', '就我一个人去', '再加一个人', '带我同事小陈和小刘'), or None."""
+    companions = list(view.companions)
+    if ALONE.search(text):
+        return 1, []
+    if ADD_ONE.search(text):
+        return view.party_size + 1, companions
+    names, size = extract_companions(text), extract_party_size(text)
+    someone = [n for n in companions if n in text] or re.findall(_SOMEONE, text)
+    if NOT_GOING.search(text) and view.party_size > 1 and someone:  # '老伴不去了' (no one named: the whole sign-up)
+        gone = [n for n in companions if n in text] or companions[-1:]
+        kept = [n for n in companions if n not in gone]
+        return view.party_size - max(1, len(gone)), kept
+    if names or (size and size > 1 and re.search(r"(带|和|跟|加上)", text)):
+        total = max(size or 1, 1 + len(names))
+        return total, names
     return None
+
+
+def party_or_cancel(ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> list[Reply] | None:
+    """A change to a registration: who comes along, or a cancellation; always confirmed before it happens."""
+    if not (NOT_GOING.search(text) or FULL_CANCEL.search(text) or ADD_ONE.search(text) or re.search(r"带|加上", text)):
+        return None
+    views = _active(ctx, msg)
+    view = _which(ctx, conv, views, text) if views else None
+    if view is None:
+        return None
+    party = None if FULL_CANCEL.search(text) else new_party(view, text)
+    if party is None and not (FULL_CANCEL.search(text) or NOT_GOING.search(text)):
+        return None
+    if party is None and len(views) > 1 and not (EVENT_NOUN.search(text) and _matches(ctx, text)):
+        return None  # several registrations and none named: the numbered question asks which
+    if party is None:
+        conv.flow, conv.step, conv.draft = FLOW, "cancel_confirm", {"event_id": view.event_id}
+        return [Reply(txt.cancel_ask(view))]
+    size, companions = party
+    conv.flow, conv.step = FLOW, "party_confirm"
+    conv.draft = {"event_id": view.event_id, "party_size": size, "companions": companions}
+    return [Reply(txt.party_change_ask(view.title, view.name, size, companions))]
+
+
+def confirm_change(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | None:
+    """'确认' carries out the asked cancellation or party change; anything else keeps the registration."""
+    d, step = conv.draft, conv.step
+    if not (is_affirmative(msg.text) and not is_negative(msg.text)):
+        conv.clear_flow()
+        return [Reply("好的，报名保持不变。")] if len(msg.text) <= 12 else None
+    if step == "cancel_confirm":
+        return do_cancel(ctx, msg, conv, d["event_id"])
+    conv.clear_flow()
+    result = signup.change_party(ctx.session, appid=ctx.appid, event_id=d["event_id"], openid=msg.openid,
+                                 party_size=int(d["party_size"]), companions=tuple(d["companions"]), now=ctx.now)
+    return [Reply(txt.party_changed_reply(result))]
 
 
 def continue_flow(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | None:
@@ -354,10 +504,11 @@ def continue_flow(ctx: Context, msg: Incoming, conv: ConversationState) -> list[
     text = (msg.text or "").strip()
     if msg.kind != "text" or not text:
         return None
-    if MY_REGS.match(text) or CANCEL_REG.search(text) or LIST_WORDS.search(text):
+    leaving = CANCEL_REG.search(text) and conv.step in ("pick", "cancel_pick")
+    if MY_REGS.match(text) or leaving or LIST_WORDS.search(text):
         conv.clear_flow()
         return route(ctx, msg, conv)
-    steps = {"pick": pick, "cancel_pick": cancel_pick}
+    steps = {"pick": pick, "cancel_pick": cancel_pick, "cancel_confirm": confirm_change, "party_confirm": confirm_change}
     return steps.get(conv.step or "", continue_signup)(ctx, msg, conv)
 
 

@@ -13,10 +13,11 @@ from bot.domain import audit
 from bot.domain.errors import Invalid
 from bot.domain.ids import next_short_id
 from bot.store.models import Achievement, Demand, Interest
+from knowledge.vocab import INDUSTRIES
 
 ACHIEVEMENT_FIELDS = (
     "id", "status", "title", "summary", "field", "institution", "maturity", "ip", "keywords",
-    "contact_name", "contact_phone", "owner_openid", "created_at",
+    "contact_name", "contact_title", "contact_phone", "owner_openid", "created_at",
 )
 MATCH_INTEREST = "match"  # Interest.kind of demand alerts (events use "event")
 
@@ -43,6 +44,7 @@ class AchievementInput:
     region: str | None = None
     contact_name: str | None = None
     contact_phone: str | None = None
+    contact_title: str | None = None  # 教授 / 老师 / 博士, kept beside the name
     alerts: tuple[AlertTopic, ...] = ()
 
 
@@ -74,6 +76,38 @@ def subscribe_to_demands(session: Session, *, appid: str, openid: str, topics: t
         session.add(Interest(appid=appid, openid=openid, kind=MATCH_INTEREST, industry=topic.industry,
                              keywords=list(topic.keywords), created_at=now))
     return len(topics)
+
+
+def list_topics(session: Session, *, appid: str, openid: str) -> list[str]:
+    """The user's demand-alert topics, as named (keyword, else industry), oldest first, once each."""
+    rows = session.scalars(select(Interest).where(
+        Interest.appid == appid, Interest.openid == openid, Interest.kind == MATCH_INTEREST).order_by(Interest.id))
+    names = (next(iter(r.keywords or []), None) or r.industry for r in rows)
+    return list(dict.fromkeys(n for n in names if n))
+
+
+def add_topics(session: Session, *, appid: str, openid: str, topics: list[str], now: datetime) -> list[str]:
+    """Add demand-alert topics ('热处理'); a topic naming an industry also alerts on that industry. Returns the new ones."""
+    have = set(list_topics(session, appid=appid, openid=openid))
+    new = [t for t in dict.fromkeys(topics) if t not in have]
+    subscribe_to_demands(session, appid=appid, openid=openid, now=now, topics=tuple(
+        AlertTopic(t if t in INDUSTRIES else None, (t,)) for t in new))
+    session.flush()
+    return new
+
+
+def drop_topics(session: Session, *, appid: str, openid: str, topics: list[str]) -> list[str]:
+    """Remove demand-alert topics by name (a topic also matches when one contains the other); returns those removed."""
+    rows = session.scalars(select(Interest).where(
+        Interest.appid == appid, Interest.openid == openid, Interest.kind == MATCH_INTEREST))
+    removed = []
+    for row in rows:
+        name = next(iter(row.keywords or []), None) or row.industry or ""
+        if name and any(t in name or name in t for t in topics):
+            removed.append(name)
+            session.delete(row)
+    session.flush()
+    return removed
 
 
 def interested_researchers(session: Session, *, demand: Demand) -> list[str]:

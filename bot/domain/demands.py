@@ -20,7 +20,7 @@ from bot.texts import demands as txt
 
 DEMAND_FIELDS = (
     "id", "status", "company", "industry", "need_type", "title", "description", "budget", "region",
-    "contact_name", "contact_phone", "openid", "created_at",
+    "contact_name", "contact_title", "contact_phone", "openid", "created_at",
 )
 
 
@@ -46,6 +46,7 @@ class DemandInput:
     budget_high_wan: float | None = None
     contact_name: str | None = None
     contact_phone: str | None = None
+    contact_title: str | None = None  # 教授 / 工 / 博士, kept beside the name
 
 
 @dataclass(frozen=True)

@@ -60,12 +60,14 @@ def record_consent(session: Session, *, appid: str, openid: str, now: datetime) 
 
 
 def remember_contact(session: Session, *, appid: str, openid: str, name: str | None, phone: str | None,
-                     company: str | None, role: str) -> None:
-    """Keep the contact the user gave on their profile (only after consent)."""
+                     company: str | None, role: str, title: str | None = None) -> None:
+    """Keep the contact the user gave on their profile (only after consent); ``title`` is 教授/工/博士."""
     user = get_user(session, appid=appid, openid=openid, create=True)
     assert user is not None
     if not user.consent_at:
         return
+    if name:  # a name brings its own title (or none)
+        user.contact_title = title
     user.name, user.phone = name or user.name, phone or user.phone
     user.company = company or user.company
     user.roles = sorted({*(user.roles or []), role})
@@ -87,7 +89,7 @@ def stored_data(session: Session, *, appid: str, openid: str) -> StoredData:
     user = get_user(session, appid=appid, openid=openid)
     out = StoredData()
     if user:
-        out.user = {"name": user.name, "phone": user.phone, "company": user.company,
+        out.user = {"name": user.name, "contact_title": user.contact_title, "phone": user.phone, "company": user.company,
                     "consent_at": user.consent_at, "roles": list(user.roles or [])}
     out.demands = [{"id": d.id, "title": d.title, "status": d.status}
                    for d in user_demands(session, appid=appid, openid=openid)]
@@ -126,9 +128,10 @@ def delete_user_data(session: Session, *, appid: str, openid: str, now: datetime
     personal = _personal_values(session, appid, openid)
     counts = {"registrations": _cancel_registrations(session, appid, openid, alias, now)}
     counts["demands"] = _anonymise(session, Demand, Demand.openid, appid, openid,
-                                   contact_name=None, contact_phone=None, openid=None)
+                                   contact_name=None, contact_title=None, contact_phone=None, openid=None)
     counts["achievements"] = _anonymise(session, Achievement, Achievement.owner_openid, appid, openid,
-                                        contact_name=None, contact_phone=None, owner_openid=None)
+                                        contact_name=None, contact_title=None, contact_phone=None,
+                                        owner_openid=None)
     counts["interests"] = rowcount(session.execute(delete(Interest).where(Interest.appid == appid, Interest.openid == openid)))
     counts["user"] = rowcount(session.execute(delete(User).where(User.appid == appid, User.openid == openid)))
     counts["messages"] = _forget_messages(session, appid, openid, alias, personal)

@@ -79,6 +79,7 @@ class User(Timestamped, Base):
     openid: Mapped[str] = mapped_column(String(128))
     roles: Mapped[list[str]] = mapped_column(default=list)
     name: Mapped[str | None] = mapped_column(String(64))
+    contact_title: Mapped[str | None] = mapped_column(String(16))  # 教授 / 工 / 博士 beside the name
     phone: Mapped[str | None] = mapped_column(String(32))
     company: Mapped[str | None] = mapped_column(String(200))
     consent_at: Mapped[datetime | None]
@@ -155,6 +156,7 @@ class Demand(Timestamped, Base):
     budget_raw: Mapped[str | None] = mapped_column(String(200))  # the user's own words ("八十万左右")
     company: Mapped[str] = mapped_column(String(200))
     contact_name: Mapped[str | None] = mapped_column(String(64))
+    contact_title: Mapped[str | None] = mapped_column(String(16))  # 教授 / 工 / 博士 beside the name
     contact_phone: Mapped[str | None] = mapped_column(String(32))
     openid: Mapped[str | None] = mapped_column(String(128), index=True)
     status: Mapped[str] = mapped_column(String(16), default=DEMAND_PENDING, index=True)
@@ -179,6 +181,7 @@ class Achievement(Timestamped, Base):
     keywords: Mapped[list[str]] = mapped_column(default=list)
     region: Mapped[str | None] = mapped_column(String(64))
     contact_name: Mapped[str | None] = mapped_column(String(64))
+    contact_title: Mapped[str | None] = mapped_column(String(16))  # 教授 / 工 / 博士 beside the name
     contact_phone: Mapped[str | None] = mapped_column(String(32))
     owner_openid: Mapped[str | None] = mapped_column(String(128), index=True)
     status: Mapped[str] = mapped_column(String(16), default="已发布")

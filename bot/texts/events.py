@@ -15,7 +15,7 @@ from bot.clock import LOCAL_TZ
 if TYPE_CHECKING:
     from bot.domain.errors import DomainError
     from bot.domain.events.checkin import CheckinResult
-    from bot.domain.events.signup import CancelResult, SignupResult
+    from bot.domain.events.signup import CancelResult, PartyResult, SignupResult
     from bot.domain.events.views import RegistrationView
     from bot.store.models import Event
 
@@ -176,6 +176,7 @@ def refusal_text(refusal: str, event: Event | None) -> str:
         "already_registered": f"您已经报名了{title}。",
         "not_registered": f"您没有报名{title}，或已经取消过了。",
         "not_confirmed": "这个报名不是正式报名（候补或已取消），不能签到。",
+        "no_seats": f"{title}剩下的名额不够再加人了，报名保持不变。",
     }
     return texts[refusal]
 
@@ -195,6 +196,42 @@ def cancel_reply(result: CancelResult) -> str:
         return refusal_text(result.refusal or "not_found", result.event)
     late = f"（离活动开始已不足{result.late_hours}小时，下次请尽量提前取消。）" if result.late_hours else ""
     return f"已为您取消“{result.event.title}”的报名。{late}欢迎下次参加。"
+
+
+def party_change_ask(title: str, name: str, party_size: int, companions: Sequence[str]) -> str:
+    """Ask before changing who comes along."""
+    unnamed = party_size - 1 - len(companions)
+    who = name + (f"，同行：{'、'.join(companions)}" if companions else "") + (f"，另有{unnamed}位同行人" if unnamed > 0 else "")
+    who += "" if party_size > 1 else "，没有同行人"
+    return f"要把“{title}”的报名改为{party_size}人（{who}）吗？\n回复“确认”修改，回复“不用”保持不变。"
+
+
+def cancel_ask(view: RegistrationView) -> str:
+    """Ask before cancelling: which event and whom."""
+    return (f"要取消“{view.title}”（{when_text(view.start)}）的报名吗？报名人：{view.name}，"
+            f"{party_text(view.party_size, view.companions)}。\n回复“确认”取消，回复“不用”保留报名。")
+
+
+def party_changed_reply(result: PartyResult) -> str:
+    """The reply to a party change, or why not."""
+    view = result.registration
+    if result.refusal or view is None:
+        return refusal_text(result.refusal or "not_found", result.event)
+    return f"已修改：“{view.title}”现在报名{party_text(view.party_size, view.companions)}。签到码不变：{view.checkin_code}。"
+
+
+def event_answer_text(event: Event, question: str) -> str:
+    """A question about the event asked in passing ('几点开始', '在哪', '要带啥'), answered from its record."""
+    lines = [f"【{event.id}】{event.title}"]
+    if any(w in question for w in ("哪", "地点", "地址", "位置", "怎么去")):
+        lines.append(f"地点：{event.location}")
+    if any(w in question for w in ("几点", "时间", "什么时候", "啥时候", "几号", "哪天", "多久", "开始", "结束")):
+        lines.append(f"时间：{span_text(event.start, event.end)}")
+    if len(lines) == 1:
+        lines += [time_place_text(event.start, event.end, event.location)]
+        if event.description:
+            lines.append(f"内容：{event.description}")
+    return "\n".join(lines)
 
 
 def checkin_text(result: CheckinResult) -> str:

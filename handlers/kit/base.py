@@ -7,6 +7,7 @@ may change the ``ConversationState`` it is given, and **returns** replies (``Non
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -62,8 +63,8 @@ class ConversationState:
 
     @classmethod
     def from_json(cls, raw: dict[str, Any] | None) -> ConversationState:
-        """Deserialise; unknown keys are ignored so old rows keep loading."""
-        raw = dict(raw or {})
+        """Deserialise (a deep copy: in-place edits must not touch the stored JSON, or the change is not saved)."""
+        raw = copy.deepcopy(dict(raw or {}))
         stamp = raw.get("updated_at")
         return cls(
             flow=raw.get("flow"),

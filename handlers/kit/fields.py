@@ -12,11 +12,14 @@ from typing import Any
 from handlers.kit import triage
 from handlers.kit.forms import Field
 from knowledge.extract import (
+    contact_title,
     extract_amount,
     extract_person_name,
     extract_phone,
     extract_phones,
     extract_region,
+    is_person_name,
+    patch_phone,
 )
 from knowledge.extract.amounts import Amount
 
@@ -28,6 +31,7 @@ _NOT_NAMES = {"好的", "没有", "不知道", "就我", "是我", "我自己", 
 FORMAL_ORG = re.compile(r"(公司|合作社|集团|研究院|研究所|科学院|大学|学院|中心|医院|实验室|农场)$")
 _NOT_ORG = re.compile(r"(…|\.\.\.|我们|我|了|吧|吗|呢|不对|说错)")
 _TRAILING = re.compile(r"[。.!！~～的吧啊呀哈\s]+$")
+_ORG_CHARS = re.compile(r"[\u4e00-\u9fffA-Za-z0-9()（）·&\s-]+")
 
 
 def budget_value(amount: Amount) -> dict[str, Any]:
@@ -40,7 +44,7 @@ NEGOTIABLE = {"text": "面议", "raw": "面议", "low": None, "high": None}
 
 def parse_budget(text: str) -> dict[str, Any] | None:
     """A budget reply: an amount ('八十万左右', '200w', '50-80万') or '面议'-like words."""
-    amount = extract_amount(text)
+    amount = extract_amount(text) or extract_amount(f"预算{text}")  # asked for the budget: money is implied
     if amount is not None:
         return budget_value(amount)
     return {**NEGOTIABLE, "raw": text.strip()} if NEGOTIABLE_WORDS.match(text.strip()) else None
@@ -50,6 +54,8 @@ def parse_org(text: str) -> str | None:
     """An organisation name typed as a reply ('恒锐汽车', '公司叫襄阳XX有限公司')."""
     name = _TRAILING.sub("", _ORG_PREFIX.sub("", text.strip()))
     if not 2 <= len(name) <= 50 or triage.CONTACT_CUE.search(name) or extract_phones(name):
+        return None
+    if not _ORG_CHARS.fullmatch(name) or not triage.meaningful(name) or triage.is_question(name):
         return None
     if extract_amount(name) or triage.SEEK.search(name) or triage.PROBLEM.search(name) or _NOT_ORG.search(name):
         return None
@@ -62,7 +68,7 @@ def parse_name(text: str) -> str | None:
     if found:
         return found
     name = _TRAILING.sub("", _NAME_PREFIX.sub("", text.strip()))
-    if re.fullmatch(r"[\u4e00-\u9fff]{2,4}", name) and name not in _NOT_NAMES:
+    if is_person_name(name) and name not in _NOT_NAMES:
         return name
     return None
 
@@ -120,11 +126,17 @@ def choice_field(name: str, label: str, question: str, options: tuple[str, ...],
                  fact_key: str = "industry", extract: Callable[[str], str | None] = triage.industry_named) -> Field:
     """One of a fixed list (industry, need type, maturity): inferred from words or picked by number."""
     industry = fact_key == "industry"
+
+    def guessed(text: str, facts: dict[str, Any]) -> bool:
+        """Inferred from the description rather than named ('算环保方面的', '技术攻关')."""
+        named = any(o in text for o in options)
+        return not named and not (industry and facts.get("industry_source") == "explicit")
     return Field(
         name, label, choices_prompt(question, options), extractor=_fact(fact_key),
         parser=choice_parser(options, extract), aliases=aliases, invalid="请回复序号或名称。",
         override=(lambda _o, _n, facts: facts.get("industry_source") == "explicit") if industry else None,
         soft_when=(lambda facts: facts.get("industry_source") == "org_name") if industry else None,
+        guess_when=guessed, ask_if_soft=industry,  # an industry read only from the unit's name is asked
     )
 
 
@@ -165,8 +177,16 @@ def contact_name_field() -> Field:
                  parser=parse_name, aliases=("联系人", "姓名", "名字"), invalid="请告诉我联系人的姓名，例如：张伟。")
 
 
+def contact_title_field() -> Field:
+    """The title said with the name ('李教授，李卫东' → 教授), kept beside the name; never asked."""
+    def extract(text: str, facts: dict[str, Any]) -> str | None:
+        """The title of the contact named in this message."""
+        return contact_title(text, facts.get("contact_name")) if facts.get("contact_name") else None
+    return Field("contact_title", "称谓", "", required=False, asked=False, extractor=extract, aliases=("称谓", "职称"))
+
+
 def phone_field() -> Field:
     """The contact phone (mobile or landline)."""
     return Field("contact_phone", "联系电话", "联系电话是多少？手机或座机都可以。", extractor=_fact("contact_phone"),
-                 parser=parse_phone, aliases=("电话", "手机", "手机号", "号码", "联系方式"),
+                 parser=parse_phone, aliases=("电话", "手机", "手机号", "号码", "联系方式"), patch=patch_phone,
                  invalid="手机号好像不对，请再发一次，例如 13800001234。")

@@ -34,8 +34,15 @@ CONSENT_NOTICE = (
     "我们会保存您填写的单位、联系人和电话，仅用于科技需求与成果对接；"
     "科创联络员审核时会看到，对接双方都同意后才交换联系方式。\n"
     "随时可回复“我的信息”查看、“删除我的信息”删除。\n"
-    "同意请回复“同意”；不同意回复“不同意”，本次内容不会保存。"
+    "同意请回复“同意”；不同意回复“不同意”，本次内容不会提交。"
 )
+CONSENT_FAQ = (
+    "您的电话不会公开：只有科创联络员审核时能看到；匹配到合适的对接方后，"
+    "要双方都回复“感兴趣”才会把联系方式交给对方，任何一方不同意都不会交换。"
+)
+DECLINED_TTL = timedelta(days=1)
+GUESS_NOTE = "（根据描述推测，不对请告诉我）"
+TRIMMED = "您的消息比较长，我只保留了前{n}字。"
 
 
 @dataclass(frozen=True)
@@ -58,6 +65,9 @@ class Field:
     override: Override | None = None  # field-specific "new evidence beats old" rule
     soft_when: Callable[[Facts], bool] | None = None  # the found value is only a hint (org-name guesses)
     ask_if_soft: bool = False  # still ask when only a hint is known ('襄阳市' from '襄阳XX有限公司')
+    guess_when: Callable[[str, Facts], bool] | None = None  # the found value is inferred: shown as a guess
+    patch: Callable[[Any, str], Any] | None = None  # a partial correction of the value ('最后四位是8860')
+    free: bool = False  # any words can answer it (a name, a title): not when the message filled other fields
 
 
 @dataclass(frozen=True)
@@ -81,7 +91,7 @@ class Form:
 
 def new_draft(now: datetime) -> dict[str, Any]:
     """An empty draft."""
-    return {"values": {}, "raw": {}, "skipped": [], "soft": [], "stage": STAGE_FILL, "at": now.isoformat()}
+    return {"values": {}, "raw": {}, "skipped": [], "soft": [], "guess": [], "stage": STAGE_FILL, "at": now.isoformat()}
 
 
 def values_of(conv: ConversationState) -> dict[str, Any]:
@@ -144,25 +154,47 @@ def _found(form: Form, text: str, facts: Facts) -> dict[str, Any]:
     return found
 
 
-def _put(draft: dict[str, Any], f: Field, value: Any, raw: str, soft: bool) -> None:
-    """Store one value (and whether it is only a hint)."""
+def _flag(draft: dict[str, Any], key: str, name: str, on: bool) -> None:
+    """Set or clear ``name`` in the draft's list ``key`` (soft, guess, skipped)."""
+    names = set(draft.get(key, []))
+    names.add(name) if on else names.discard(name)
+    draft[key] = sorted(names)
+
+
+def _put(draft: dict[str, Any], f: Field, value: Any, raw: str, soft: bool, guess: bool = False) -> None:
+    """Store one value (and whether it is only a hint or a guess)."""
     draft["values"][f.name] = value
     draft["raw"][f.name] = raw[:500]
-    softs = set(draft.get("soft", []))
-    softs.add(f.name) if soft else softs.discard(f.name)
-    draft["soft"] = sorted(softs)
-    if f.name in draft.get("skipped", []):
-        draft["skipped"].remove(f.name)
+    _flag(draft, "soft", f.name, soft)
+    _flag(draft, "guess", f.name, guess)
+    _flag(draft, "skipped", f.name, False)
+
+
+def clear_field(draft: dict[str, Any], name: str) -> None:
+    """Forget one field's value ('重新填描述'), leaving every other field as it was."""
+    draft["values"].pop(name, None)
+    draft["raw"].pop(name, None)
+    for key in ("soft", "guess", "skipped"):
+        _flag(draft, key, name, False)
 
 
 def _merge_one(draft: dict[str, Any], f: Field, new: Any, text: str, facts: Facts, focused: bool) -> bool:
     """Merge one found value into the draft; True when the draft changed."""
     old = draft["values"].get(f.name)
     soft_new = bool(f.soft_when and f.soft_when(facts))
+    guess = bool(f.guess_when and f.guess_when(text, facts))
     if old in (None, "", []):
-        _put(draft, f, new, text, soft_new)
+        _put(draft, f, new, text, soft_new, guess)
         return True
+    if guess and f.name not in facts.get("corrections", set()):
+        return False  # an inference never overwrites what is already there
     if f.append:
+        if isinstance(old, list):  # a list of topics grows: '新能源电池的也行'
+            grown = [*old, *(x for x in new if x not in old)]
+            if grown == old:
+                return False
+            _put(draft, f, grown, text, False)
+            return True
         if new in old:
             return False
         _put(draft, f, f"{old}；{new}", text, False)
@@ -174,10 +206,17 @@ def _merge_one(draft: dict[str, Any], f: Field, new: Any, text: str, facts: Fact
     return False
 
 
-def fill(form: Form, draft: dict[str, Any], text: str) -> list[str]:
-    """Fill or correct fields from one message; returns the names of fields that changed."""
+def fill(form: Form, draft: dict[str, Any], text: str, *, free_text: bool = True) -> list[str]:
+    """Fill or correct fields from one message; returns the names of fields that changed.
+
+    ``free_text=False`` (at the summary) leaves free-text fields alone: only an explicit edit changes them."""
     facts = extract_all(text)
     found = _found(form, text, facts)
+    if not free_text:
+        found = {k: v for k, v in found.items() if not form.field(k).append}
+    if facts.get("corrections"):  # a correction changes what it names (and fills gaps), nothing else
+        filled = draft["values"]
+        found = {k: v for k, v in found.items() if k in facts["corrections"] or filled.get(k) in (None, "", [])}
     focused = _focused(form, found)
     return [name for name, value in found.items()
             if _merge_one(draft, form.field(name), value, text, facts, focused)]
@@ -194,36 +233,81 @@ def _answer_pending(form: Form, draft: dict[str, Any], f: Field, text: str) -> b
     return True
 
 
+_EDIT_VERB = (r"(?:写错了|说错了|填错了|搞错了|弄错了|错了|不对|有误)?[：:，,。\s]*"
+              r"(?:改成|改为|换成|换为|应该是|应该|更正为|改一下|改下|其实是|是)[：:，,\s]*(.+)$")
+_EDIT_WRONG = r"(?:写错了|说错了|填错了|搞错了|弄错了|错了|不对|有误)[：:，,。\s]*(.+)$"
+
+
+def _names(f: Field) -> str:
+    """The words that name field ``f`` in an edit, longest first."""
+    return "|".join(map(re.escape, sorted((f.label, *f.aliases), key=len, reverse=True)))
+
+
 def _edit_command(form: Form, draft: dict[str, Any], text: str) -> list[str]:
-    """'标题改成…', '描述改为…', '需求类型改成成果转化': set a named field from the words after the verb."""
+    """'标题改成…', '问题描述不对，应该是…', '描述不对 问题是…', '电话最后四位是8860': replace one named field."""
     for f in form.fields:
-        names = "|".join(map(re.escape, (f.label, *f.aliases)))
-        m = re.search(rf"(?:{names})\s*(?:改成|改为|换成|换为|应该是|更正为|改一下|改下)[：:，,\s]*(.+)$", text)
+        old = draft["values"].get(f.name)
+        if f.patch and old and (patched := f.patch(old, text)):
+            _put(draft, f, patched, text, False)
+            return [f.name]
+        m = (re.search(rf"^.{{0,6}}?(?:{_names(f)})\s*{_EDIT_VERB}", text)
+             or re.search(rf"^.{{0,6}}?(?:{_names(f)})\s*{_EDIT_WRONG}", text))
         if not m:
             continue
-        value = f.parser(m.group(1).strip()) if f.parser else m.group(1).strip()
+        said = m.group(1).strip()
+        value = f.parser(said) if f.parser else said
         if value not in (None, "", []):
             _put(draft, f, value, text, False)
-            return [f.name]
+            return [f.name, *(_rederive(form, draft, said) if f.append else [])]
     return []
+
+
+def _rederive(form: Form, draft: dict[str, Any], text: str) -> list[str]:
+    """After the free text was replaced, guesses made from the old text are made again from the new one."""
+    facts = extract_all(text)
+    changed = []
+    for name in list(draft.get("guess", [])):
+        f = form.field(name)
+        value = f.extractor(text, facts) if f.extractor else None
+        if value not in (None, "", []) and value != draft["values"].get(name):
+            _put(draft, f, value, text, False, guess=True)
+            changed.append(name)
+    return changed
+
+
+_RESET = re.compile(r"^(?:请|帮我)?(?:重新填|重填|重新写|重写|重新说)(?:一下|一遍)?(?:下)?(?P<what>.{1,8}?)[吧。！!]*$")
+
+
+def reset_named(form: Form, draft: dict[str, Any], text: str) -> Field | None:
+    """'重新填描述': forget that one field and return it (None when no field is named)."""
+    m = _RESET.match(text.strip())
+    what = m.group("what") if m else ""
+    for f in form.fields:
+        if what and re.fullmatch(rf"(?:{_names(f)})", what):
+            clear_field(draft, f.name)
+            return f
+    return None
 
 
 # --- replies ---------------------------------------------------------------------------------------------
 
 def summary_text(form: Form, draft: dict[str, Any]) -> str:
-    """The confirmation summary: one short line per filled field."""
+    """The confirmation summary: one short line per filled field; inferred values are marked as guesses."""
     values = full_values(form, draft)
+    guessed = set(draft.get("guess", []))
     lines = [f"请核对您的{form.noun}："]
     for f in form.fields:
         value = values.get(f.name)
         if value not in (None, "", []):
-            lines.append(f"{f.label}：{f.formatter(value)}")
+            lines.append(f"{f.label}：{f.formatter(value)}{GUESS_NOTE if f.name in guessed else ''}")
     return "\n".join(lines)
 
 
-def _ack(form: Form, changed: list[str]) -> str:
-    """A short 'got it' line naming what was just recorded."""
-    labels = [form.field(n).label for n in changed if form.field(n).asked]
+def _ack(form: Form, changed: list[str], draft: dict[str, Any] | None = None) -> str:
+    """A short 'got it' line naming what was just recorded (not guesses or hints: the summary shows those)."""
+    unsure = set((draft or {}).get("guess", [])) | set((draft or {}).get("soft", []))
+    labels = [form.field(n).label for n in changed
+              if (form.field(n).asked or form.field(n).extractor) and n not in unsure and form.field(n).label != "称谓"]
     return f"好的，已记下{'、'.join(labels)}。" if labels else ""
 
 
@@ -237,13 +321,21 @@ def next_step(form: Form, conv: ConversationState, prefix: str = "") -> list[Rep
     f = pending_field(form, conv.draft)
     if f is not None:
         conv.step, conv.draft["stage"] = f.name, STAGE_FILL
-        return _ask(f.prompt, prefix)
+        return _ask(_prompt(f, conv.draft), prefix)
     missing = missing_required(form, conv.draft)
     if missing:  # a required derived field that could not be derived: ask it like any other
         conv.step, conv.draft["stage"] = missing[0].name, STAGE_FILL
         return _ask(missing[0].prompt, prefix)
     conv.step, conv.draft["stage"] = STAGE_CONFIRM, STAGE_CONFIRM
     return _ask(f"{summary_text(form, conv.draft)}\n\n{confirm_hint(form)}", prefix)
+
+
+def _prompt(f: Field, draft: dict[str, Any]) -> str:
+    """The question for ``f``; a hint already known (a place inside the unit's name) is offered for a yes."""
+    hint = draft.get("values", {}).get(f.name)
+    if f.name in draft.get("soft", []) and hint not in (None, "", []):
+        return f"{f.label}是“{f.formatter(hint)}”吗？对的话回复“是”，不对请直接告诉我。"
+    return f.prompt
 
 
 def confirm_hint(form: Form) -> str:
@@ -258,7 +350,7 @@ def reprompt(form: Form, conv: ConversationState) -> str:
     if conv.draft.get("stage") == STAGE_CONFIRM:
         return confirm_hint(form)
     f = next((x for x in form.fields if x.name == conv.step), None)
-    return f.prompt if f else confirm_hint(form)
+    return _prompt(f, conv.draft) if f else confirm_hint(form)
 
 
 # --- the turn --------------------------------------------------------------------------------------------
@@ -288,11 +380,14 @@ def handle(form: Form, ctx: Context, msg: Incoming, conv: ConversationState) -> 
         conv.data["expired_flow"] = form.name
         return None
     conv.draft["at"] = ctx.now.isoformat()
-    if not text:
+    if not text or not re.search(r"[\u4e00-\u9fffA-Za-z0-9]", text):  # empty, emoji or punctuation only
         return [Reply(f"请用文字回复哦。\n{reprompt(form, conv)}")]
     if triage.is_other_command(text):
         return None
-    return _turn(form, ctx, msg, conv, text)
+    if len(text) <= triage.MAX_TEXT:
+        return _turn(form, ctx, msg, conv, text)
+    replies = _turn(form, ctx, msg, conv, text[:triage.MAX_TEXT])  # bounded work per message
+    return [Reply(TRIMMED.format(n=triage.MAX_TEXT)), *replies]
 
 
 def _turn(form: Form, ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> list[Reply]:
@@ -300,17 +395,30 @@ def _turn(form: Form, ctx: Context, msg: Incoming, conv: ConversationState, text
     if triage.is_form_cancel(text):
         conv.clear_flow()
         return [Reply(f"好的，已取消，本次{form.noun}的内容没有保存。需要时随时再找我。")]
+    if (field := reset_named(form, conv.draft, text)) is not None:
+        conv.draft["stage"] = STAGE_FILL
+        return _ask(field.prompt, f"好的，请重新告诉我{field.label}，其他内容不变。")
     if triage.is_form_restart(text):
         conv.draft = new_draft(ctx.now)
         return next_step(form, conv, "好的，我们重新来。")
     stage = conv.draft.get("stage", STAGE_FILL)
     if stage == STAGE_CONSENT:
         return _consent_turn(form, ctx, msg, conv, text)
-    if triage.is_policy_question(text) and not triage.has_form_facts(text):
+    if _is_digression(text):
         return digress(form, ctx, conv, text)
+    if triage.is_continue(text) and not triage.has_form_facts(text):
+        return _ask(reprompt(form, conv), "好的，我们接着填。")
     if stage == STAGE_CONFIRM:
         return _confirm_turn(form, ctx, msg, conv, text)
     return _fill_turn(form, conv, text)
+
+
+def _is_digression(text: str) -> bool:
+    """A question mid-form that carries no form values and no need (policy, or anything asked in passing)."""
+    if triage.has_form_facts(text):
+        return False
+    return triage.is_policy_question(text) or (triage.is_question(text) and triage.need_text(text) is None
+                                               and not triage.wants_demand(text) and not triage.wants_achievement(text))
 
 
 def _fill_turn(form: Form, conv: ConversationState, text: str) -> list[Reply]:
@@ -318,31 +426,32 @@ def _fill_turn(form: Form, conv: ConversationState, text: str) -> list[Reply]:
     pending = next((f for f in form.fields if f.name == conv.step), None)
     changed = _edit_command(form, conv.draft, text) or fill(form, conv.draft, text)
     if pending and pending.name not in changed:
-        if is_skip(text) and (not pending.required or pending.name in conv.draft.get("soft", [])):
+        soft = pending.name in conv.draft.get("soft", [])
+        if (is_skip(text) or (soft and is_affirmative(text))) and (not pending.required or soft):
             return _skip(form, conv, pending, text)
-        if _answer_pending(form, conv.draft, pending, text):
+        if not (pending.free and changed) and _answer_pending(form, conv.draft, pending, text):
             changed.append(pending.name)
     if not changed:
         hint = pending.invalid if pending and pending.invalid else "抱歉，我没太明白。"
         return _ask(reprompt(form, conv), hint)
-    return next_step(form, conv, _ack(form, changed))
+    return next_step(form, conv, _ack(form, changed, conv.draft))
 
 
 def _skip(form: Form, conv: ConversationState, pending: Field, text: str) -> list[Reply]:
     """Skip an optional field (or keep the hint a required field already has) and move on."""
     draft = conv.draft
-    if pending.name in draft.get("soft", []):
+    if pending.name in draft.get("soft", []):  # '是' / '跳过': the hint stands
         draft["soft"].remove(pending.name)
-    else:
-        draft["skipped"].append(pending.name)
-        if pending.skip_value is not None:
-            _put(draft, pending, pending.skip_value, text, False)
+        return next_step(form, conv, "好的。")
+    draft["skipped"].append(pending.name)
+    if pending.skip_value is not None:
+        _put(draft, pending, pending.skip_value, text, False)
     return next_step(form, conv, "好的，这项先跳过。")
 
 
 def _confirm_turn(form: Form, ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> list[Reply]:
     """At the summary: submit on yes, apply edits, or explain how to change something."""
-    changed = _edit_command(form, conv.draft, text) or fill(form, conv.draft, text)
+    changed = _edit_command(form, conv.draft, text) or fill(form, conv.draft, text, free_text=False)
     if changed:
         return next_step(form, conv, "已修改。")
     if is_affirmative(text):
@@ -357,14 +466,33 @@ def _confirm_turn(form: Form, ctx: Context, msg: Incoming, conv: ConversationSta
 
 def _consent_turn(form: Form, ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> list[Reply]:
     """Record consent and submit, or drop the draft when the user declines."""
+    if any(triage.is_question(c) for c in triage.PIECES.split(text)):  # '电话也要给别人看吗 那不同意': answer, ask again
+        return [Reply(f"{CONSENT_FAQ}\n\n{CONSENT_NOTICE}")]
     if is_affirmative(text) and not is_negative(text):
         if form.record_consent:
             form.record_consent(ctx, msg)
         return _submit(form, ctx, msg, conv)
     if is_negative(text):
-        conv.clear_flow()
-        return [Reply("好的，尊重您的选择，本次内容没有保存。")]
+        keep_declined(ctx, conv)
+        return [Reply("好的，尊重您的选择，本次内容没有提交。\n草稿为您保留一天，改主意了回复“同意”即可提交；"
+                      "过期会自动删除。")]
     return [Reply(f"请回复“同意”或“不同意”。\n{CONSENT_NOTICE}")]
+
+
+def keep_declined(ctx: Context, conv: ConversationState) -> None:
+    """Leave the flow but keep the declined draft for ``DECLINED_TTL`` (in case the user changes their mind)."""
+    conv.data["declined"] = {"flow": conv.flow, "draft": conv.draft, "at": ctx.now.isoformat()}
+    conv.clear_flow()
+
+
+def restore_declined(ctx: Context, conv: ConversationState) -> bool:
+    """Put a recently declined draft back at the consent step; False when there is none (or it expired)."""
+    kept = conv.data.pop("declined", None)
+    if not kept or ctx.now - datetime.fromisoformat(kept["at"]) > DECLINED_TTL:
+        return False
+    conv.flow, conv.step, conv.draft = kept["flow"], STAGE_CONSENT, kept["draft"]
+    conv.draft["stage"] = STAGE_CONSENT
+    return True
 
 
 def _submit(form: Form, ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply]:
@@ -388,11 +516,12 @@ def ask_policy(ctx: Context, question: str, region: str | None = None) -> str:
     """The knowledge base's answer text, or a polite note when it cannot be used."""
     city = triage.city_of(region) or ctx.settings.home_city
     kb = ctx.knowledge
+    later = f"“{question[:40]}”这个问题我先记下了，填完后您可以再单独问我，或回复“转人工”。"
     if kb is None:
-        return "这个政策问题我先记下了，填完后您可以再单独问我，或回复“转人工”。"
+        return later
     try:
         answer = kb.ask(question, home_city=city)
     except Exception:  # no knowledge base configured or it failed: the form still goes on
         log.warning("policy digression unavailable", exc_info=True)
-        return "这个政策问题我先记下了，填完后您可以再单独问我，或回复“转人工”。"
+        return later
     return str(getattr(answer, "answer", "") or "这个问题我暂时答不上来，可以回复“转人工”。")

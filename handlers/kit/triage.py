@@ -27,7 +27,7 @@ from knowledge.extract import (
 from knowledge.extract.orgs import is_academic, org_spans
 
 QUESTION = re.compile(
-    r"([?？]|[吗么嘛呢]\s*$|怎么|怎样|如何|哪些|哪里|哪儿|哪个|什么|多少|几个|几年|多久|多长|是否|能否|能不能|"
+    r"([?？]|[吗么嘛呢]\s*$|(?<=[\u4e00-\u9fff]{3})[没不]\s*$|怎么|怎样|如何|哪些|哪里|哪儿|哪个|什么|多少|几个|几年|多久|多长|是否|能否|能不能|"
     r"可不可以|可以不|有没有|行不行|要不要|需不需要|咋|啥)"
 )
 POLICY = re.compile(
@@ -38,7 +38,7 @@ POLICY = re.compile(
 SEEK = re.compile(
     r"(想找|寻找|找个|找家|找一?些|找到|找高校|找专家|找人|找地方|求购|求助|求一?个|需要(?!什么|哪些|多少)|想要|希望|"
     r"想引进|引进|想买|购买|买过来|想做|想给|想让|想把|想在|想提高|想提升|想降低|想改善|想改进|想开发|想研发|想实现|"
-    r"想上|想解决|解决|攻关|合作|帮忙|帮我们|外协|委托|对接|招不到|招人|缺人|缺资金|缺钱|缺技术|贷款|融资|替代|"
+    r"想上|想解决|解决|攻关|借用|租用|想借|想租|借台|租台|合作|帮忙|帮我们|外协|委托|对接|招不到|招人|缺人|缺资金|缺钱|缺技术|贷款|融资|替代|"
     r"(?:有没有|有无|哪里有|谁有|能不能找到?).{0,10}(?:技术|办法|方法|方案|专家|设备|团队|机构|地方|人才|工艺))"
 )
 PROBLEM = re.compile(
@@ -53,24 +53,31 @@ OFFER = re.compile(
     r"(?:我们|我)(?:有|研发|开发|做)(?:了)?(?:个|一个|一项|项|些|几项|一套|套)?.{0,16}(?:技术|工艺|成果|专利|装置|系统|方法|材料|产品))"
 )
 REGISTER_DEMAND = re.compile(
-    r"((?:提|发布|登记|发|录入|填|报|上报|提交|挂|写|登)(?:一?个|一下|一条|条|点|些)?(?:技术|科技|企业|我们的|项目)?"
-    r"(?:需求|难题)|有(?:个|一个|些|几个|一些)(?:技术)?(?:难题|需求)|问题库|需求登记|技术难题)"
+    r"((?:提|发布|登记|发|录入|填|报|上报|提交|挂|写|登)(?:一?个|一下|一条|条|点|些|这种|这类|这个)?(?:技术|科技|企业|我们的|项目)?"
+    r"(?:需求|难题)|(?:登记|发布|录入|上报)(?:一?个|一下)?问题|有(?:个|一个|些|几个|一些)(?:技术)?(?:难题|需求)|问题库|需求登记|技术难题)"
 )
 WANTS_DEMAND = re.compile(f"{REGISTER_DEMAND.pattern}|找技术|找专家|找成果")
 WANTS_ACHIEVEMENT = re.compile(
     r"((?:登记|发布|录入|上传|提交|放到|放进|挂到|入|登)(?:个|一个|一下|一项|我们的|我的)?(?:科技|科研)?"
     r"(?:成果|项目库|成果库)|成果登记|项目库|成果库|专利转让|转让专利|"
     r"(?:我|我们|我们团队|团队|课题组|实验室)有(?:个|一个|一项|项|几项|些|一些)?(?:科研|科技)?(?:成果|专利)|"
-    r"(?:成果|专利).{0,10}(?:找企业|寻找企业|找厂家|转让|推广|许可|授权给))"
+    r"(?:成果|专利).{0,10}(?:找企业|寻找企业|找厂家|转让|推广|许可|授权给)|(?:团队|课题组|实验室)的?成果|"
+    r"(?:放到|放在|挂到|发到|上传到)(?:你们)?(?:的)?平台|(?:成果|专利|技术).{0,8}(?:放到|挂到|登到))"
 )
 OTHER_COMMAND = re.compile(
     r"^(我要报名|报名|取消报名|我的报名|我的活动|签到|感兴趣|不合适|转人工|人工客服|帮助|菜单|我的信息|我的资料|"
     r"删除我的信息|删除我的数据|我的需求|我的成果|隐私)"
 )
 GREETING = re.compile(r"^(你好|您好|在吗|在不在|你们好|哈喽|hello|hi|喂)[啊呀呢吗，,！!。\s]*")
+CONTINUE = re.compile(r"(先把.{0,6}(登|填|弄|办)完|接着(填|登|来)|继续(填|登)|先(登|填)完|登完再|填完再)")
+PLATFORM = re.compile(r"(听说你们|你们(这|这里|这儿)?.{0,4}(能|可以|会|是不是)|(在这|这里|这儿)(能|可以).{0,4}(发|登|提)|能在这)")
+BUDGET_CUE = re.compile(r"(钱|预算|经费|费用|价钱|花费|付费|面议|面谈|再谈|待遇|薪资|年薪|月薪|出价|^只要|(?:[一二三四五六七八九十两百千]+|\d+)\s*(?:来)?个(?:吧|左右|上下)?$)")
+LABEL_ONLY = re.compile(r"^(?:算是?|属于|归|是)?(?:个|一个)?(?P<label>.{2,8}?)(?:行业|方面|领域|类|这块)?的?吧?$")
+FILLER = re.compile(r"^(等下|等一下|对了|哦|噢|嗯|哎|唉|那|好|好的|另外|还有|然后|就是|那个|这个|不好意思|抱歉|麻烦了?|谢谢|对不起)+$")
 CONTACT_CUE = re.compile(r"(联系人|联系方式|电话|手机|号码|我是|我叫|我姓|找我|姓名|微信)")
 COMPANY_CUE = re.compile(r"(公司叫|公司名|名称|全称|单位是|单位叫|厂名|我们是.{0,20}(公司|合作社|厂|集团))")
 CLAUSE = re.compile(r"[，,。；;！!？?\n]+")
+PIECES = re.compile(r"[，,。；;！!？?\n：:]+|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff\d])")
 FACT_KEYS = ("company", "institution", "budget", "region", "contact_name", "contact_phone")
 
 
@@ -81,9 +88,14 @@ STRONG_STOP = re.compile(
 )
 
 
+def is_continue(text: str) -> bool:
+    """'先把需求登完', '接着填': the user wants to go on (even after '回头再说')."""
+    return bool(CONTINUE.search(text))
+
+
 def is_form_cancel(text: str) -> bool:
     """Abandon the form: a clear stop phrase, or a short '算了' that carries no form content."""
-    if not is_cancel(text):
+    if not is_cancel(text) or is_continue(text):
         return False
     if STRONG_STOP.search(text):
         return True
@@ -173,25 +185,45 @@ def plain_answer(text: str) -> bool:
 
 TECH = re.compile(
     r"(技术|工艺|方法|系统|装置|设备|材料|专利|软著|中试|小试|产业化|实验室|用上了|应用|精度|效率|指标|性能|算法|"
-    r"模型|平台|品种|配方|疫苗|试剂|传感|检测|控制|补偿|合成|制备|改性|涂层|工程化|样机)"
+    r"模型|平台|品种|配方|疫苗|试剂|传感|检测|控制|补偿|合成|制备|改性|涂层|工程化|样机|[\u4e00-\u9fff]机(?!构|会)|仪器|"
+    r"试用|研制|研发)"
 )
 IP_CLAUSE = re.compile(r"(专利|软著|著作权|知识产权)")
 POLITE = re.compile(r"^(不好意思|抱歉|麻烦了?|谢谢|对不起|哦|嗯|好的|那个|这个)$")
 
 
 def _drop_clause(clause: str, ip: bool = False) -> bool:
-    """Clauses that carry contact, organisation, budget or chit-chat rather than the content itself."""
-    if extract_phones(clause) or CONTACT_CUE.search(clause) or POLITE.match(clause):
+    """Clauses that carry contact, organisation, budget, labels, corrections or chit-chat, not the content."""
+    if extract_phones(clause) or CONTACT_CUE.search(clause) or POLITE.match(clause) or FILLER.match(clause):
         return True
-    if extract_amount(clause) and not SEEK.search(clause):  # '预算两百万' goes; '想贷款300万' stays
-        return True
+    if (extract_amount(clause) or BUDGET_CUE.search(clause)) and not _FINANCE.search(clause):
+        return True  # '预算两百万', '钱不是问题' go; '想贷款300万' stays
     if ip and IP_CLAUSE.search(clause) and len(clause) <= 14:  # '有两项发明专利' is its own field
         return True
     if COMPANY_CUE.search(clause) or GREETING.match(clause) or _is_trigger(clause) or _org_only(clause):
         return True
-    if has_correction_cue(clause) and not SEEK.search(clause) and not PROBLEM.search(clause):
+    if PLATFORM.search(clause) or _label_only(clause) or is_policy_question(clause):
+        return True
+    if is_question(clause) and not SEEK.search(clause):
+        return True
+    if has_correction_cue(clause) and (len(clause) <= 10 or not (SEEK.search(clause) or PROBLEM.search(clause))):
         return True
     return len(clause) <= 6 and extract_region(clause) is not None
+
+
+_FINANCE = re.compile(r"(贷款|融资|质押|授信|投资)")
+_LEAD = re.compile(r"^(?:应该是|其实是|实际上是|准确说是|问题是|就是|是)[：:，,\s]*")
+
+
+def _label_only(clause: str) -> bool:
+    """'技术攻关', '算环保方面的吧', '属于汽车零部件': a need type or industry said alone."""
+    from knowledge.vocab import INDUSTRIES, NEED_TYPES
+
+    m = LABEL_ONLY.match(clause)
+    if not m:
+        return False
+    label = m.group("label")
+    return label in NEED_TYPES or label in INDUSTRIES or bool(industry_hit(clause) and industry_hit(clause).explicit)  # type: ignore[union-attr]
 
 
 def _is_trigger(clause: str) -> bool:
@@ -205,16 +237,38 @@ def _org_only(clause: str) -> bool:
     return bool(spans) and len(clause) - sum(end - start for start, end, _ in spans) <= 4
 
 
+def strip_orgs(clause: str) -> str:
+    """The clause with organisation names cut out."""
+    return _without_orgs(clause)
+
+
+def _without_orgs(clause: str) -> str:
+    """The clause with organisation names cut out ('十堰汉江医学院药学院 是…技术' → '是…技术')."""
+    spans = org_spans(clause)
+    for start, end, _ in reversed(spans):
+        clause = clause[:start] + clause[end:]
+    return _LEAD.sub("", clause.strip(" 的") if spans else clause.strip())
+
+
 def content_text(text: str, cue: re.Pattern[str] | None, *, drop_ip: bool = False) -> str | None:
     """The user's own words minus contact/budget/organisation clauses; with ``cue``, only if it matches."""
-    t = GREETING.sub("", text.strip())
-    kept = [c.strip() for c in CLAUSE.split(t) if c.strip() and not _drop_clause(c.strip(), drop_ip)]
-    body = "，".join(kept)
-    if len(body) < 4 or is_affirmative(body) or is_skip(body):
+    t = GREETING.sub("", text.strip()[:MAX_TEXT])
+    pieces = (_LEAD.sub("", c.strip()) for c in PIECES.split(t))
+    kept = [_without_orgs(c) for c in pieces if c and not _drop_clause(c, drop_ip)]
+    body = "，".join(c for c in kept if len(c) >= 2)
+    if len(body) < 4 or is_affirmative(body) or is_skip(body) or not meaningful(body):
         return None
     if cue is not None and not cue.search(body):
         return None
     return body
+
+
+MAX_TEXT = 1000  # longer free text is trimmed (with a notice) before any field reads it
+
+
+def meaningful(text: str) -> bool:
+    """Whether a value has real words: at least two Chinese characters, letters or digits (not emoji/punctuation)."""
+    return len(re.findall(r"[\u4e00-\u9fffA-Za-z0-9]", text)) >= 2
 
 
 NEED_CUE = re.compile(f"{SEEK.pattern}|{PROBLEM.pattern}")

@@ -19,6 +19,10 @@ Slots
 - ``extract_maturity(text)`` (实验室阶段/小试/中试/已产业化), ``extract_ip(text)`` ('授权发明专利2项').
 - ``extract_date_range(text, now) -> (start, end) | None`` tz-aware Asia/Shanghai, end exclusive.
 
+Edits and topics: ``patch_phone(old, text)`` applies '最后四位是8860' / '不是8806是8860'; ``alert_topics(text)``
+reads '铸造相关的需求都推给我，汽车零部件的也要' → ['铸造', '汽车零部件']; ``parse_topics`` reads a bare list.
+``contact_title(text, name)`` keeps '教授' of '李教授，李卫东'; ``is_person_name`` refuses questions, emoji, digits.
+
 Intents: ``is_affirmative``, ``is_negative``, ``is_cancel``, ``is_skip``, ``is_restart``, ``has_correction_cue``
 and ``detect_correction(text) -> set[str]`` naming corrected fields with the keys of ``extract_all``.
 
@@ -43,6 +47,7 @@ from .classify import (
     industry_hit,
 )
 from .dates import extract_date_range
+from .edits import alert_topics, parse_topics, patch_phone
 from .extract_all import extract_all
 from .intents import (
     detect_correction,
@@ -53,12 +58,13 @@ from .intents import (
     is_restart,
     is_skip,
 )
-from .names import extract_companions, extract_party_size, extract_person_name
+from .names import contact_title, extract_companions, extract_party_size, extract_person_name, is_person_name
 from .orgs import extract_company, extract_institution
 from .phones import extract_phone, extract_phones
 from .regions import Region, extract_region
 
 __all__ = [
+    "alert_topics", "contact_title", "is_person_name", "parse_topics", "patch_phone",
     "Amount", "IndustryHit", "Region", "detect_correction", "extract_all", "extract_amount", "extract_amounts",
     "extract_companions", "extract_company", "extract_date_range", "extract_industry", "extract_institution",
     "extract_ip", "extract_maturity", "extract_need_type", "extract_party_size", "extract_person_name",

@@ -152,12 +152,37 @@ def _bare_after_cue(text: str) -> Amount | None:
     return Amount(m.group("num"), wan, wan)
 
 
+_CN_DIGIT = "一二三四五六七八九"
+_APPROX = re.compile(r"(?<![\d一二三四五六七八九十百千])(?P<a>[一二三四五六七八九])(?P<b>[二三四五六七八九])(?P<mag>十|百)"
+                     r"(?:来|多)?\s*(?P<unit>万|个)")
+_GE = re.compile(rf"(?<![\d一二三四五六七八九十百千])(?P<num>{NUM_RE})\s*(?:来|多)?个(?=吧|左右|上下|的样子|\s|,|$)")
+_SPEND_CUE = re.compile(r"(钱|预算|经费|资金|出|花|投|贷|要|给)")
+
+
+def _colloquial(text: str) -> Amount | None:
+    """'三四十个吧' (≈30–40万), '五六十万' (50–60万), '大概要五百个' (500万): how people say budgets aloud."""
+    m = _APPROX.search(text)
+    money = _MONEY_TOPIC.search(text) or _SPEND_CUE.search(text)
+    if m and (m.group("unit") == "万" or money):
+        mag = 10 if m.group("mag") == "十" else 100
+        lo, hi = (_CN_DIGIT.index(m.group(k)) + 1 for k in ("a", "b"))
+        return Amount(m.group(), float(lo * mag), float(hi * mag))
+    g = _GE.search(text)
+    value = to_number(g.group("num")) if g and money else None
+    return Amount(g.group(), value, value) if g and value and 1 <= value <= 10000 else None
+
+
 def extract_amounts(text: str) -> list[Amount]:
     """All amounts of a message in order of appearance (negotiable budgets excluded)."""
     t = normalize(text)
+    approx = _APPROX.search(t)
+    if approx and approx.group("unit") == "万" and (said := _colloquial(t)) is not None:
+        return [said]
     found = [a for m in _AMOUNT.finditer(t) if (a := _from_match(t, m)) is not None]
     if not found and (bare := _bare_after_cue(t)) is not None:
         found.append(bare)
+    if not found and (said := _colloquial(t)) is not None:
+        found.append(said)
     return found
 
 

@@ -12,6 +12,9 @@ _EXPLICIT_CUE = re.compile(r"(算是?|属于|归|是|搞|做|干|从事|主营|�
 _EXPLICIT_TAIL = re.compile(r"^(?:及零部件)?\s*(?:行业|方面|领域|产业|这块|这一块|这行|类|板块|那块)")
 
 
+CONFIDENT_RATIO = 1.5  # below it the industry is asked instead of guessed
+
+
 @dataclass(frozen=True)
 class IndustryHit:
     """An industry guess: `explicit` is True when the user named the sector ('算环保方面的')."""
@@ -19,6 +22,12 @@ class IndustryHit:
     value: str
     explicit: bool
     score: float
+    runner_up: float = 0.0  # the next industry's score: close scores make a weak guess
+
+    @property
+    def confident(self) -> bool:
+        """Named by the user, or clearly ahead of any other industry."""
+        return self.explicit or self.score >= CONFIDENT_RATIO * self.runner_up
 
 
 @lru_cache(maxsize=1)
@@ -42,6 +51,10 @@ def _explicit_industry(text: str) -> str | None:
     return found
 
 
+_END_PRODUCTS = ("汽车及零部件", "智能网联汽车", "航空航天")  # a mechanical part named after them belongs to them
+_COMPONENTS = "高端装备制造"  # gears, bearings, castings: the industry of the machine they go into
+
+
 def industry_hit(text: str) -> IndustryHit | None:
     """Classify a message into one of the 10 industries; explicit statements beat product hints."""
     t = normalize(text)
@@ -51,15 +64,23 @@ def industry_hit(text: str) -> IndustryHit | None:
     terms, _ = _industry_terms()
     scores: dict[str, float] = {}
     hits = find_terms(t, tuple(terms))
+    seen: set[str] = set()
+    owner = ""  # the industry of the compound noun being read ('商用车驱动桥齿轮' is a vehicle part)
     for i, (pos, word) in enumerate(hits):
-        industry = terms[word.lower()]
-        head = i + 1 == len(hits) or hits[i + 1][0] > pos + len(word)  # last term of a compound noun
         prev_adjacent = i > 0 and hits[i - 1][0] + len(hits[i - 1][1]) == pos
-        scores[industry] = scores.get(industry, 0.0) + len(word) + (3 if head and prev_adjacent else 0)
+        own = terms[word.lower()]
+        owner = owner if prev_adjacent and owner in _END_PRODUCTS and own in (owner, _COMPONENTS) else own
+        head = i + 1 == len(hits) or hits[i + 1][0] > pos + len(word)  # last term of a compound noun
+        bonus = 3 if head and prev_adjacent else 0
+        if word.lower() in seen and not bonus:
+            continue  # a word said twice is still one clue
+        seen.add(word.lower())
+        scores[owner] = scores.get(owner, 0.0) + len(word) + bonus
     if not scores:
         return None
     best = max(scores, key=lambda k: scores[k])
-    return IndustryHit(best, False, scores[best])
+    runner_up = max((v for k, v in scores.items() if k != best), default=0.0)
+    return IndustryHit(best, False, scores[best], runner_up)
 
 
 def extract_industry(text: str) -> str | None:
@@ -110,7 +131,7 @@ def extract_need_type(text: str) -> str | None:
 
 
 _STAGES = (
-    ("已产业化", r"已产业化|产业化了|实现产业化|已经产业化|量产|批量生产|批量供货|规模化生产|规模化应用|投产|推广应用|已应用|已经应用|已经在.{0,8}(?:企业|厂|公司|单位).{0,6}(?:用|应用|使用)|(?:企业|厂|公司|单位)(?:已经|都)?(?:在)?用上了|用上了|在用|商业化|卖出去|销售了|卖了|装机|落地了|已转化|已经转化"),
+    ("已产业化", r"已产业化|推广了|推广到|在.{0,10}(?:药厂|工厂|厂家|厂|企业|公司)(?:里)?(?:生产|量产|投产)|产业化了|实现产业化|已经产业化|量产|批量生产|批量供货|规模化生产|规模化应用|投产|推广应用|已应用|已经应用|已经在.{0,8}(?:企业|厂|公司|单位).{0,6}(?:用|应用|使用)|(?:企业|厂|公司|单位)(?:已经|都)?(?:在)?用上了|用上了|在用|商业化|卖出去|销售了|卖了|装机|落地了|已转化|已经转化"),
     ("中试", r"中试|中间试验|试生产|小批量生产|工程化|样机|示范线|示范工程|试点应用|现场试验|田间试验|示范推广"),
     ("小试", r"小试|小样|实验室放大|小批量试制|样品|试制|初步验证|小规模试验|盆栽试验"),
     ("实验室阶段", r"实验室阶段|实验室里|还在实验室|在实验室|实验室研究|实验室做|基础研究|理论研究|原理验证|概念验证|论文|还在研究|研发阶段|刚起步|仿真|模拟阶段|实验阶段"),
@@ -118,14 +139,36 @@ _STAGES = (
 _NOT_YET = re.compile(r"(准备|计划|打算|下一步|还没|没有|尚未|即将|正在找|想做|要做|希望|待|未|还没有|没|想找)[^,.;，。]{0,5}$")
 
 
-def extract_maturity(text: str) -> str | None:
-    """Achievement maturity: 实验室阶段 / 小试 / 中试 / 已产业化 (the most advanced stage reached)."""
-    t = normalize(text)
+_DENIED = re.compile(r"(不是|不算|并非|没到|还没到|达不到|谈不上|说不上)[^,.;，。]{0,3}$")
+
+
+def _stage_mentions(t: str) -> list[tuple[int, str]]:
+    """(position, stage) of every stage the text says was reached (not planned, not denied)."""
+    out = []
+    taken: list[tuple[int, int]] = []
     for stage, pattern in _STAGES:
         for m in re.finditer(pattern, t):
-            if not _NOT_YET.search(t[max(0, m.start() - 6):m.start()]):
-                return stage
-    return None
+            before = t[max(0, m.start() - 6):m.start()]
+            inside = any(s <= m.start() < e for s, e in taken)
+            if not inside and not _NOT_YET.search(before) and not _DENIED.search(before):
+                out.append((m.start(), stage))
+            taken.append((m.start(), m.end()))
+    return sorted(out)
+
+
+def extract_maturity(text: str) -> str | None:
+    """Achievement maturity: 实验室阶段 / 小试 / 中试 / 已产业化 (the most advanced stage reached; after a
+    correction, the stage said last: '说错了 不是中试 是小试')."""
+    from .intents import has_correction_cue
+
+    t = normalize(text)
+    found = _stage_mentions(t)
+    if not found:
+        return None
+    if has_correction_cue(t):
+        return found[-1][1]
+    order = [stage for stage, _ in _STAGES]
+    return min(found, key=lambda f: order.index(f[1]))[1]
 
 
 _IP_KINDS = (("授权发明专利", r"(?:已)?授权(?:的)?发明专利|发明专利(?:已)?授权|授权发明"),

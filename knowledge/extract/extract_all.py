@@ -9,6 +9,7 @@ from ._text import normalize
 from .amounts import extract_amount
 from .classify import extract_ip, extract_maturity, extract_need_type, industry_hit
 from .dates import extract_date_range
+from .edits import alert_topics
 from .intents import detect_correction
 from .names import extract_companions, extract_party_size, extract_person_name
 from .orgs import extract_institution, is_academic, org_spans
@@ -35,6 +36,8 @@ def _without_orgs(text: str) -> str:
 def _industry(text: str) -> dict[str, Any]:
     """Industry from the message minus organisation names, else from the names ('industry_source')."""
     hit = industry_hit(_without_orgs(text))
+    if hit and not hit.confident:  # two industries about as likely: better asked than guessed
+        return {"industry_unsure": hit.value}
     if hit:
         return {"industry": hit.value, "industry_source": "explicit" if hit.explicit else "text"}
     hint = industry_hit(text)
@@ -43,9 +46,10 @@ def _industry(text: str) -> dict[str, Any]:
 
 def extract_all(text: str, now: datetime | None = None) -> dict[str, Any]:
     """All fields found in one message (absent keys mean 'not mentioned')."""
-    fields: dict[str, Any] = {**_orgs(text), **_industry(text)}
+    asks_alerts = bool(alert_topics(text))  # '铸造相关的需求都推给我' names topics, not the sender's own sector
+    fields: dict[str, Any] = {**_orgs(text), **({} if asks_alerts else _industry(text))}
     values = {
-        "need_type": extract_need_type(_without_orgs(text)), "budget": extract_amount(text), "region": extract_region(text),
+        "need_type": None if asks_alerts else extract_need_type(_without_orgs(text)), "budget": extract_amount(text), "region": extract_region(text),
         "contact_name": extract_person_name(text), "contact_phone": extract_phone(text),
         "companions": extract_companions(text), "party_size": extract_party_size(text),
         "maturity": extract_maturity(text), "ip": extract_ip(text), "phones": extract_phones(text),

@@ -34,6 +34,7 @@ _FIELD_CUES = (
     ("company", r"公司|单位|企业名|厂名|名称"),
     ("industry", r"行业|领域|产业"),
     ("need_type", r"需求类型|类型|需求类别"),
+    ("maturity", r"成熟度|阶段|中试|小试|产业化|实验室"),
 )
 _UNCHANGED = re.compile(r"(不变|不用改|没变|照旧|还是那个|一样)")
 

@@ -15,7 +15,7 @@ _CONTACT_CUE = re.compile(
     r"(?:就是|就|是|为|写|填|改成|改为|换成|换为|更正为|应该是|叫|的话)?(?:我|本人)?[\s,:，]*"
 )
 _TITLE = re.compile(r"(工程师|经理|总监|主任|老师|教授|博士|师傅|先生|女士|老板|厂长|部长|主管|会计|总工|工|总)")
-_RELATIVE = r"(?:老伴|爱人|老公|老婆|媳妇|丈夫|妻子|孩子|小孩|娃|儿子|女儿|闺女|孙子|孙女|外孙|外孙女|朋友|同事|妈妈|爸爸|母亲|父亲|婆婆|公公|邻居|同伴|家属|同行人|侄子|侄女|姐姐|妹妹|哥哥|弟弟|老人)"
+_RELATIVE = r"(?:老伴|爱人|老公|老婆|媳妇|丈夫|妻子|孩子|小孩|娃|儿子|女儿|闺女|孙子|孙女|外孙|外孙女|朋友|同事|妈妈|爸爸|母亲|父亲|婆婆|公公|邻居|同伴|家属|同行人|侄子|侄女|姐姐|妹妹|哥哥|弟弟|老人|老头子|老头|老太太|老太婆|我妈|我爸|妈|爸)"
 _COMPANION_CUE = re.compile(rf"(?:{_RELATIVE}|他|她|他们|她们)们?(?:一个|一位)?(?:叫|是|名字叫|名字是|姓名|:)\s*")
 _NAME_SEP = re.compile(r"^\s*(?:、|,|和|跟|与|及|还有)\s*")
 
@@ -108,36 +108,93 @@ def person_names(text: str) -> list[tuple[int, str]]:
     return sorted(found.items())
 
 
+def _is_title_form(name: str) -> bool:
+    """'李教授', '陈工': a surname plus a title, not a personal name."""
+    surname = _surname_at(name, 0)
+    return bool(surname and _TITLE.fullmatch(name[len(surname):]))
+
+
+def _full_names_first(names: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Drop title forms ('李教授') when a full name with the same surname ('李卫东') is there too."""
+    full = [n for _, n in names if not _is_title_form(n)]
+    return [(p, n) for p, n in names if not (_is_title_form(n) and any(f[0] == n[0] for f in full))]
+
+
 def extract_person_name(text: str) -> str | None:
-    """The contact name of a message; a corrected name wins ('联系人改成孙强')."""
+    """The contact name of a message; a corrected name wins ('联系人改成孙强'); '李教授，李卫东' → '李卫东'."""
     from .intents import has_correction_cue
 
-    names = person_names(text)
+    names = _full_names_first(person_names(text))
     if not names:
         return None
     return names[-1][1] if has_correction_cue(text) else names[0][1]
 
 
+_ACADEMIC_TITLE = re.compile(r"(教授|副教授|研究员|副研究员|老师|博士|工程师|高工|总工|工)")
+
+
+def contact_title(text: str, name: str | None = None) -> str | None:
+    """The title said with the contact ('李教授，李卫东' → '教授'; '我是…的老师 刘德明' → '老师'), or None."""
+    t = normalize(text)
+    for _, found in person_names(t):
+        surname = _surname_at(found, 0)
+        if surname and _is_title_form(found) and (name is None or name.startswith(surname)):
+            return found[len(surname):]
+    m = re.search(r"(?:我是|我是.{2,20}?的)(教授|副教授|研究员|老师|博士|工程师)", t)
+    return m.group(1) if m else None
+
+
+_NOT_NAME = re.compile(r"[?？吗呢啊吧哪几啥什么怎多少时间地点开始结束报名活动讲座电话手机号码]|\d")
+
+
+def is_person_name(text: str) -> bool:
+    """Whether a short reply can be a person's name: 2–4 Chinese characters, not a question or a common word."""
+    t = text.strip(" 。，,.!！")
+    ok = re.fullmatch(r"[\u4e00-\u9fff]{2,4}", t) and _surname_at(t, 0) and not _NOT_NAME.search(t)
+    return bool(ok) and not set(t[1:]) & _NOT_GIVEN
+
+
+def _nick_at(text: str, pos: int) -> str | None:
+    """'小陈', '老刘' (小/老 + surname) at ``pos`` followed by a boundary."""
+    if text[pos:pos + 1] not in ("小", "老"):
+        return None
+    surname = _surname_at(text, pos + 1)
+    end = pos + 1 + len(surname) if surname else pos
+    if surname and (end == len(text) or _BOUNDARY.match(text[end:]) or text[end] in "和跟与及还小老一"):
+        return text[pos:end]
+    return None
+
+
+_NICK_CUE = re.compile(rf"{_RELATIVE}们?\s*")
+
+
+def _person_at(text: str, pos: int, nicks: bool) -> str | None:
+    """A full name, or (after a relative word) a nickname like '小陈'."""
+    return name_at(text, pos) or (_nick_at(text, pos) if nicks else None)
+
+
 def extract_companions(text: str) -> list[str]:
-    """Names of people coming along ('他叫李德全', '孩子叫黄子涵、黄子墨')."""
+    """Names of people coming along ('他叫李德全', '孩子叫黄子涵、黄子墨', '带我同事小陈和小刘')."""
     t = normalize(text)
     out: list[str] = []
-    for m in _COMPANION_CUE.finditer(t):
+    cues = [(m, False) for m in _COMPANION_CUE.finditer(t)] + [(m, True) for m in _NICK_CUE.finditer(t)]
+    for m, nicks in cues:
         pos = m.end()
-        while (name := name_at(t, pos)) is not None:
+        while (name := _person_at(t, pos, True) if not nicks else _nick_at(t, pos)) is not None:
             if name not in out:
                 out.append(name)
             sep = _NAME_SEP.match(t[pos + len(name):])
-            if not sep:
+            glued = not sep and _nick_at(t, pos + len(name)) is not None  # '小王小张'
+            if not sep and not glued:
                 break
-            pos += len(name) + sep.end()
+            pos += len(name) + (sep.end() if sep else 0)
     return out
 
 
 _FAMILY_N = re.compile(r"(?:一家|全家|我们家|家里)\s*(\S{1,2}?)\s*口")
 _GROUP_N = re.compile(r"(?<!最多)(?<!最少)(?<!不超过)(?<!限)(?<!只能)(?:我们|一共|总共|共|一起)\s*(\S{1,2}?)\s*(?:个人|人|位)")
 _ALONE = re.compile(r"(就我一个|我一个人|就我自己|我自己去|本人一个|就一个人|就我$|只有我|自己去|一个人去)")
-_WITH = re.compile(rf"(?:带|和|跟|加上|还有|陪|同)\s*(?:着|上)?\s*(?:我|我的|我家)?\s*(?:(\S{{1,2}}?)\s*(?:个|位|名))?\s*({_RELATIVE}(?:(?:、|和|跟|,|与)(?:我)?{_RELATIVE})*)")
+_WITH = re.compile(rf"(?:带|和|跟|加上|还有|陪|同)\s*(?:着|上)?\s*(?:我|我的|我家)?\s*(?:(\S{{1,2}}?)\s*(?:个|位|名))?\s*({_RELATIVE}(?:(?:、|和|跟|,|与|\s+|\s*还有\s*)(?:我|我的)?{_RELATIVE})*)")
 
 
 def _count_word(token: str) -> int | None:
@@ -154,9 +211,13 @@ def _companion_count(text: str) -> int | None:
     return total or None
 
 
+_DROPPED = re.compile(rf"{_RELATIVE}\s*(?:就|也)?\s*(?:算了|不去了?|不来了?|去不了|去不成)")
+
+
 def extract_party_size(text: str) -> int | None:
-    """Number of attendees including the user ('一家四口' → 4, '我和两个孩子' → 3, '带我孙子一起' → 2)."""
-    t = normalize(text)
+    """Number of attendees including the user ('一家四口' → 4, '我和两个孩子' → 3, '带我孙子一起' → 2);
+    people said not to come ('老伴就算了') are not counted."""
+    t = _DROPPED.sub("", normalize(text))
     companions = _companion_count(t)
     names = extract_companions(t)
     if companions is not None or names:

@@ -52,7 +52,7 @@ def test_without_consent_nothing_is_stored(tmp_path: Path) -> None:
     fill(chat)
     chat.send("确认")
     (reply,) = chat.send("不同意") or []
-    assert "没有保存" in reply
+    assert "没有提交" in reply
     with container.db.session() as session:
         assert session.scalars(select(Demand)).all() == []
         user = session.scalars(select(User).where(User.openid == "u1")).one_or_none()

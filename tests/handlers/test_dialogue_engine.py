@@ -80,10 +80,10 @@ def test_consent_is_asked_only_once(bot: DirectBot, services: Container) -> None
 
 
 def test_declining_consent_saves_nothing(bot: DirectBot, services: Container) -> None:
-    """不同意 drops the draft; no demand and no consent are stored."""
+    """不同意 submits nothing and stores no consent; the draft is only kept (a day) in case of a change of mind."""
     to_summary(bot)
     bot.send("u1", "确认")
-    assert "没有保存" in bot.send("u1", "不同意")
+    assert "没有提交" in bot.send("u1", "不同意")
     assert records_of(services, "u1") == ([], [])
     assert bot.state("u1").flow is None
 
@@ -307,7 +307,7 @@ def test_achievement_alerts_can_be_changed_or_off(bot: DirectBot, services: Cont
     submit(bot, "r2")
     with services.db.session() as session:
         rows = [(i.openid, i.industry, i.keywords) for i in session.scalars(select(Interest).order_by(Interest.id))]
-    assert rows == [("r1", "高端装备制造", ["数控机床"])]
+    assert rows == [("r1", "高端装备制造", ["高端装备制造"]), ("r1", None, ["数控机床"])]  # one row per topic
 
 
 @pytest.fixture(scope="module")

@@ -118,7 +118,8 @@ def test_cancel_asks_which_then_cancels(bot: DirectBot, services: Container) -> 
     assert "要取消哪一个" in question and "1. 【E02】" in question
     assert "已为您取消" in bot.send(openid, "1")
     assert [r.event_id for r in registrations(services, openid)] == ["E12"]
-    assert "已为您取消" in bot.send(openid, "取消报名")
+    assert "报名人：孙立" in bot.send(openid, "取消报名")  # the last one: which event and whom, then "确认"
+    assert "已为您取消" in bot.send(openid, "确认")
     assert registrations(services, openid) == []
     assert "没有报名" in bot.send(openid, "取消报名")
 

@@ -95,7 +95,8 @@ def test_cancel_frees_the_seat_and_promotes_the_next(container: Container) -> No
     first = chat(container, "first")
     sign_up(first, "C1", "李明", "13900000001")
     sign_up(chat(container, "second"), "C1", "王强", "13900000002")
-    assert "已为您取消“测试讲座C1”" in said(first.send("取消报名"))
+    assert "报名人：李明" in said(first.send("取消报名"))  # which event and whom, confirmed before anything changes
+    assert "已为您取消“测试讲座C1”" in said(first.send("确认"))
     assert {r.openid: r.status for r in registrations(container)} == {"first": "cancelled", "second": "confirmed"}
     with container.db.session() as session:
         (notice,) = session.scalars(select(Outbox).where(Outbox.kind == "event_promoted")).all()

@@ -7,6 +7,7 @@ answers from the dialogue's expected facts, confirms the summary ("确认提交"
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -81,16 +82,41 @@ ANSWERS: tuple[tuple[str, Callable[[dict[str, Any]], str | None]], ...] = (
     ("叫什么名字", lambda e: "".join(e.get("title_keywords", []))),
     ("哪个阶段", lambda e: e.get("maturity")),
     ("知识产权吗", lambda e: "、".join(e.get("ip_keywords", [])) or "没有"),
+    ("哪些方向", lambda e: "、".join(e.get("interests", [])) or None),
+)
+HINT_KEYS = {"所在地区": "region", "单位名称": "company", "所在单位": "company", "所属行业": "industry",
+             "所属领域": "field", "需求类型": "need_type", "成熟度": "maturity"}
+EVENT_ANSWERS: tuple[tuple[str, Callable[[dict[str, Any]], str | None]], ...] = (
+    ("手机号", lambda e: f"{e['name']} {e['phone']}"),
+    ("姓名", lambda e: f"{e['name']} {e['phone']}"),
+    ("称呼", lambda e: f"{e['name']} {e['phone']}"),
 )
 
 
-def scripted_answer(reply: str, expect: dict[str, Any]) -> str | None:
+def _fix_guess(reply: str, expect: dict[str, Any]) -> str | None:
+    """A value the summary marks as a guess ('（根据描述推测，不对请告诉我）') that is wrong gets corrected."""
+    for label, value in re.findall(r"(\S+?)：(\S+?)（根据描述推测", reply):
+        want = expect.get(HINT_KEYS.get(label, ""))
+        if want and value != want:
+            return f"{label}改成{want}"
+    return None
+
+
+def scripted_answer(reply: str, expect: dict[str, Any], kind: str = "demand") -> str | None:
     """What the scripted user says to the bot's last reply, from the expected facts."""
     if "不同意" in reply and "同意" in reply:
         return "同意"
-    if "请核对" in reply or "回复“确认”提交" in reply:
-        return "确认提交"
-    for cue, answer in ANSWERS:
+    hint = re.search(r"(\S+?)是“(.+?)”吗？对的话回复“是”", reply)
+    if hint:  # a value the bot guessed from the unit's name, offered for a yes
+        key = HINT_KEYS.get(hint.group(1).split("\n")[-1], "")
+        want = expect.get(key) or (expect.get("institution") if key == "company" else None)
+        accepted = [want, *expect.get(f"{key}_accept", [])]
+        return "是" if hint.group(2) in accepted else want
+    if (fix := _fix_guess(reply, expect)) is not None:
+        return fix
+    if "请核对" in reply or "回复“确认”" in reply:
+        return "确认提交" if kind in FORM_KINDS else "确认"
+    for cue, answer in EVENT_ANSWERS if kind.startswith("event") else ANSWERS:
         if cue in reply:
             return answer(expect)
     return None
@@ -102,12 +128,12 @@ def play(bot: Any, dialogue: dict[str, Any], openid: str, max_extra: int = 8) ->
     ``bot`` needs ``send(openid, text) -> str`` and ``state(openid) -> ConversationState``.
     """
     transcript = [(turn, bot.send(openid, turn)) for turn in dialogue["turns"]]
-    if dialogue["expect"].get("cancelled"):
+    if dialogue["expect"].get("cancelled") is True:
         return transcript
     for _ in range(max_extra):
         if bot.state(openid).flow is None:
             break
-        answer = scripted_answer(transcript[-1][1], dialogue["expect"])
+        answer = scripted_answer(transcript[-1][1], dialogue["expect"], dialogue["kind"])
         if answer is None:
             break
         transcript.append((answer, bot.send(openid, answer)))

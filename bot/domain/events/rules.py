@@ -29,6 +29,7 @@ class Refusal(StrEnum):
     ALREADY_REGISTERED = "already_registered"
     NOT_REGISTERED = "not_registered"
     NOT_CONFIRMED = "not_confirmed"
+    NO_SEATS = "no_seats"  # a bigger party does not fit the seats left
 
 
 def closed_reason(event: Event, now: datetime) -> Refusal | None:

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot.domain.events.rules import ACTIVE, LATE_CANCEL_HOURS, Refusal, signup_refusal
-from bot.domain.events.seats import fill_from_waitlist, lock_event, next_seq, release, take_seats
+from bot.domain.events.rules import ACTIVE, LATE_CANCEL_HOURS, Refusal, party_refusal, signup_refusal
+from bot.domain.events.seats import EVENTS, fill_from_waitlist, lock_event, next_seq, release, take_seats
 from bot.domain.events.views import RegistrationView, view
 from bot.domain.ids import new_checkin_code
 from bot.store.models import Event, Registration
@@ -120,3 +120,43 @@ def cancel(session: Session, *, appid: str, event_id: str, openid: str, now: dat
     promoted = fill_from_waitlist(session, event=event, now=now)
     late = LATE_CANCEL_HOURS if event.start - now < timedelta(hours=LATE_CANCEL_HOURS) else None
     return CancelResult(None, view(session, reg=reg, event=event), event, tuple(promoted), late)
+
+
+@dataclass(frozen=True)
+class PartyResult:
+    """Outcome of ``change_party``: the registration as it is now (and whom freed seats promoted), or why not."""
+
+    refusal: Refusal | None = None
+    registration: RegistrationView | None = None
+    event: Event | None = None
+    promoted: tuple[RegistrationView, ...] = ()
+    before: int = 0  # the party size before the change
+
+    @property
+    def ok(self) -> bool:
+        """Whether the party was changed."""
+        return self.refusal is None
+
+
+def change_party(session: Session, *, appid: str, event_id: str, openid: str, party_size: int,
+                 companions: Sequence[str], now: datetime) -> PartyResult:
+    """Change who comes along ('老伴不去了', '再加一个人'): seats follow the party, freed seats promote the waitlist."""
+    event = lock_event(session, appid=appid, event_id=event_id)
+    reg = find_registration(session, event=event, openid=openid) if event else None
+    if event is None or reg is None or reg.status not in ACTIVE:
+        return PartyResult(Refusal.NOT_REGISTERED if event else Refusal.NOT_FOUND, event=event)
+    if event.start <= now:
+        return PartyResult(Refusal.STARTED, view(session, reg=reg, event=event), event)
+    refusal = party_refusal(event, party_size, companions)
+    before, delta = reg.party_size, party_size - reg.party_size
+    if refusal is None and reg.status == "confirmed" and delta > 0 and not take_seats(session, event=event, seats=delta):
+        refusal = Refusal.NO_SEATS
+    if refusal is not None:
+        return PartyResult(refusal, view(session, reg=reg, event=event), event, before=before)
+    if reg.status == "confirmed" and delta < 0:
+        session.execute(update(EVENTS).where(Event.id == event.id).values(seats_taken=Event.seats_taken + delta))
+    reg.party_size, reg.companions, reg.updated_at = party_size, list(companions), now
+    session.flush()
+    promoted = fill_from_waitlist(session, event=event, now=now) if delta < 0 else []
+    session.refresh(event)
+    return PartyResult(None, view(session, reg=reg, event=event), event, tuple(promoted), before)

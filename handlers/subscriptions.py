@@ -1,0 +1,120 @@
+"""Demand alerts by chat (需求提醒订阅): subscribe without registering a result, add or drop topics, list them.
+
+"我不登成果 就是想有相关需求的时候提醒我" opens a short form (unit, topics, contact, consent);
+"以后有热处理方面的需求也提醒我" adds a topic, "不用再推铸造的了" drops one, "我的订阅" lists them.
+Topics are parsed into clean words by ``knowledge.extract.alert_topics``; storage is ``bot.domain.achievements``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bot.domain.achievements import add_topics, drop_topics, list_topics
+from bot.domain.privacy import remember_contact
+from handlers.account import give_consent, has_consented
+from handlers.kit import forms
+from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
+from handlers.kit.fields import contact_name_field, contact_title_field, org_field, phone_field
+from knowledge.extract import alert_topics, parse_topics
+
+FLOW = "subscription"
+ONLY_ALERTS = re.compile(r"((不登|不用登|不登记|不发布).{0,12}(提醒|推送|通知|推给)|只(想|要|是想).{0,10}(提醒|推送|通知)|"
+                         r"(相关|有).{0,6}需求.{0,8}(提醒|推给|推送|通知)我)")
+ADD = re.compile(r"(以后|今后|往后|再有|有).{0,16}(需求|项目|难题).{0,6}(提醒|推给|推送|通知|发给)")
+DROP = re.compile(r"(?:不用|不要|别|不必|不想)(?:再)?(?:给我)?(?:推|提醒|通知|发|推送)(?:送)?(?:我)?(?P<what>.{1,14}?)"
+                  r"(?:方面|相关|方向|领域)?的?(?:需求|项目)?(?:了|啦|吧)?[。！!]*$|"
+                  r"(?P<what2>.{1,12}?)(?:方面|相关|方向|领域)?的?(?:需求|项目)?(?:不用|不要|别)(?:再)?(?:推|提醒|通知)了?")
+MINE = re.compile(r"^(查看|看看)?我的(订阅|提醒|需求提醒|推送)(列表)?[吗呢？?。!！]*$")
+
+
+def _topics_said(text: str, _facts: dict[str, Any]) -> list[str] | None:
+    """Topics asked for anywhere in a message ('焊接 激光相关的都推给我')."""
+    return alert_topics(text) or None
+
+
+def _submit(ctx: Context, msg: Incoming, values: dict[str, Any]) -> list[Reply]:
+    """Store the topics and the contact; say what will be sent."""
+    added = add_topics(ctx.session, appid=ctx.appid, openid=msg.openid, topics=list(values["interests"]), now=ctx.now)
+    remember_contact(ctx.session, appid=ctx.appid, openid=msg.openid, name=values["contact_name"],
+                     phone=values["contact_phone"], company=values["institution"], role="researcher",
+                     title=values.get("contact_title"))
+    shown = "、".join(added or values["interests"])
+    return [Reply(f"已订阅需求提醒：{shown}。\n有相关的企业需求发布时会通知您；回复“我的订阅”查看，"
+                  "“以后X方面的需求也提醒我”增加，“不用再推X了”取消。")]
+
+
+FIELDS = (
+    org_field("institution", "所在单位", "请问您所在的单位全称是？", ("单位", "学校", "机构"), keys=("institution", "company")),
+    forms.Field("interests", "提醒方向", "想收到哪些方向的企业需求提醒？可以说领域或关键词，例如“铸造、热处理”。",
+                extractor=_topics_said, parser=lambda t: parse_topics(t) or None, append=True, formatter="、".join,
+                aliases=("提醒", "订阅", "方向")),
+    contact_name_field(),
+    contact_title_field(),
+    phone_field(),
+)
+FORM = forms.Form(
+    name=FLOW, noun="需求提醒订阅", fields=FIELDS, submit=_submit, edit_example="提醒方向改成 铸造、热处理",
+    opener="好的，不登记成果也可以订阅需求提醒。", consent=has_consented, record_consent=give_consent,
+)
+
+
+def my_topics(ctx: Context, msg: Incoming) -> list[Reply]:
+    """List the user's demand-alert topics."""
+    topics = list_topics(ctx.session, appid=ctx.appid, openid=msg.openid)
+    if not topics:
+        return [Reply("您还没有订阅需求提醒。可以说“以后铸造方面的需求提醒我”。")]
+    return [Reply(f"您订阅的需求提醒：{'、'.join(topics)}。\n说“以后X方面的需求也提醒我”增加，“不用再推X了”取消。")]
+
+
+def add_request(ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> list[Reply] | None:
+    """'以后有热处理方面的需求也提醒我一下': add topics (a first-time user goes through the short form)."""
+    topics = alert_topics(text)
+    if not topics:
+        return None
+    if not has_consented(ctx, msg):
+        return forms.start(FORM, ctx, conv, (text,))
+    added = add_topics(ctx.session, appid=ctx.appid, openid=msg.openid, topics=topics, now=ctx.now)
+    if not added:
+        return [Reply(f"{'、'.join(topics)}已经在您的需求提醒里了。")]
+    return [Reply(f"好的，以后有{'、'.join(added)}方面的需求也会提醒您。回复“我的订阅”查看全部。")]
+
+
+def drop_request(ctx: Context, msg: Incoming, text: str) -> list[Reply] | None:
+    """'不用再推铸造的了': drop the named topics."""
+    m = DROP.search(text)
+    what = (m.group("what") or m.group("what2") or "") if m else ""
+    topics = parse_topics(what)
+    if not topics:
+        return None
+    removed = drop_topics(ctx.session, appid=ctx.appid, openid=msg.openid, topics=topics)
+    if not removed:
+        return [Reply(f"您的需求提醒里没有{'、'.join(topics)}。回复“我的订阅”查看。")]
+    return [Reply(f"好的，不再推送{'、'.join(removed)}方面的需求。")]
+
+
+def route(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | None:
+    """我的订阅, add/drop topics, or the subscribe-only form."""
+    text = (msg.text or "").strip()
+    if not text or conv.flow:
+        return None
+    if MINE.match(text):
+        return my_topics(ctx, msg)
+    if DROP.search(text) and (dropped := drop_request(ctx, msg, text)) is not None:
+        return dropped
+    if ADD.search(text) and alert_topics(text):
+        return add_request(ctx, msg, conv, text)
+    if ONLY_ALERTS.search(text):
+        return forms.start(FORM, ctx, conv, (text,))
+    return None
+
+
+def continue_flow(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | None:
+    """Continue the subscribe-only form."""
+    return forms.handle(FORM, ctx, msg, conv)
+
+
+def register(router: Router) -> None:
+    """Register the subscription commands and the subscribe-only form."""
+    router.add("subscriptions", route)
+    router.add_flow(FLOW, continue_flow)

@@ -1,0 +1,73 @@
+"""Partial edits and topic lists: '电话最后四位是8860', '不是8806是8860'; '铸造相关的需求都推给我，汽车零部件的也要'."""
+
+from __future__ import annotations
+
+import re
+
+from ._text import normalize
+
+_TAIL = r"(\d{3,4})"
+_SWAP_NEW_FIRST = re.compile(rf"{_TAIL}\s*[,，]?\s*(?:而)?不是\s*{_TAIL}")  # '最后是8860 不是8806'
+_SWAP_OLD_FIRST = re.compile(rf"不是\s*{_TAIL}\s*[,，]?\s*(?:而)?(?:是|应该是|改成)\s*{_TAIL}")  # '不是8806是8860'
+_TAIL_CUE = re.compile(rf"(?:最后|后|尾号|末尾|末)\s*(?:[一二三四两34]\s*位)?(?:数字|数|号码)?\s*(?:是|为|应该是|改成|改为|:)?\s*{_TAIL}(?!\d)")
+
+
+def patch_phone(old: str | None, text: str) -> str | None:
+    """The phone after a partial correction of its last digits, or None when the text is not one."""
+    if not old or len(re.sub(r"\D", "", old)) < 7:
+        return None
+    t = normalize(text)
+    if m := _SWAP_OLD_FIRST.search(t):
+        wrong, right = m.group(1), m.group(2)
+    elif m := _SWAP_NEW_FIRST.search(t):
+        right, wrong = m.group(1), m.group(2)
+    elif m := _TAIL_CUE.search(t):
+        right, wrong = m.group(1), ""
+    else:
+        return None
+    if wrong and not old.endswith(wrong):
+        return None
+    patched = old[: len(old) - len(right)] + right
+    return patched if patched != old else None
+
+
+_ALERT_CUE = re.compile(r"(推给我|推送给我|推我|发给我|提醒我|通知我|提醒一下|也要|也行|也可以|都要|都行|推过来|发过来|也提醒|都推|都可以推)")
+_SPLIT = re.compile(r"[\s、,，;；和及跟与/]+|还有|以及")
+_STRIP_HEAD = re.compile(r"^(?:提醒的话|以后|今后|另外|还有|再|也|就是|主要是|比如|像|有|关于|凡是|只要是|是)+")
+_STRIP_TAIL = re.compile(r"(?:相关|方面|方向|领域|行业|类|这块|这一块|有关)?的?(?:企业)?(?:需求|项目|难题|问题|信息)?$")
+_NOT_TOPIC = re.compile(r"^(?:我|我们|需求|提醒|推送|相关|方面|都|也|的|的话|一下|给我|需要|东西|这些|那些|其他|别的|所有|全部)$|"
+                        r"^(?:我是|我们是|做|搞|在|我在)|研究院|研究所|大学|学院|公司|时候|想|不登|不要|不用|成果|如果|要是|需求|\d")
+
+
+def _topic(piece: str) -> str | None:
+    """One clean topic from a fragment ('激光相关的' → '激光'), or None."""
+    word = _STRIP_TAIL.sub("", _STRIP_HEAD.sub("", piece.strip()))
+    word = _STRIP_TAIL.sub("", word)
+    if not 2 <= len(word) <= 10 or _NOT_TOPIC.search(word) or not re.search(r"[\u4e00-\u9fffA-Za-z]", word):
+        return None
+    return word
+
+
+def parse_topics(text: str) -> list[str]:
+    """Clean topics of an answer to 'which needs should we alert you about' (the whole text is the list)."""
+    t = normalize(text)
+    t = _ALERT_CUE.split(t)[0] if _ALERT_CUE.search(t) and not _ALERT_CUE.match(t) else t
+    out: list[str] = []
+    for piece in _SPLIT.split(t):
+        topic = _topic(_ALERT_CUE.sub("", piece))
+        if topic and topic not in out:
+            out.append(topic)
+    return out
+
+
+def alert_topics(text: str) -> list[str]:
+    """Topics a message asks alerts for, only before an alert cue ('焊接 激光相关的都推给我' → 焊接、激光)."""
+    out: list[str] = []
+    for clause in re.split(r"[,，。.;；!！?？]+", normalize(text)):
+        m = _ALERT_CUE.search(clause)
+        if not m:
+            continue
+        for topic in parse_topics(clause[: m.start()]):
+            if topic not in out:
+                out.append(topic)
+    return out

@@ -1,0 +1,238 @@
+"""Issue 12 behaviours through the real webhook: clean records from messy conversations.
+
+Demand/achievement forms (corrections replace, one-field reset, partial phone fixes, guesses marked, junk and
+long values), consent (questions answered, a declined draft kept a day), event parties (changes and
+cancellations confirmed, companions shown and exported, questions during sign-up), researcher titles and
+demand-alert topics changed by chat.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from bot.clock import Clock
+from bot.container import Container
+from bot.domain.events.export import registration_rows
+from bot.domain.events.queries import my_registrations
+from bot.store.models import Achievement, Demand, Event, Interest, Registration
+from tests.support.env import SAMPLES, load_file, make_settings
+from tests.support.wechat_client import wechat_client
+
+CST = timezone(timedelta(hours=8))
+BEFORE = datetime(2027, 3, 1, 10, 0, tzinfo=CST)  # before every sample deadline
+ONE_SHOT = ("我们公司在高新区，做新能源车电机控制器的。控制器散热不行，夏天老降功率，想找个成熟的散热技术直接买过来，"
+            "预算200w，公司叫襄阳驰冷电驱科技有限公司，我是李娜 13800005678")
+
+
+@pytest.fixture(scope="module")
+def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Container]:
+    """One database with the sample events, a clock before the deadlines, no knowledge base."""
+    svc = Container.create(make_settings(Path(tmp_path_factory.mktemp("forms")) / "data"), knowledge=None,
+                           clock=Clock(BEFORE))
+    load_file(svc.db, "events", SAMPLES / "events.jsonl", svc.appid)
+    yield svc
+    svc.close()
+
+
+@pytest.fixture(scope="module")
+def wx(services: Container) -> Iterator[object]:
+    """A WeChat client talking to the real app."""
+    with wechat_client(services) as client:
+        yield client
+
+
+def say(wx: object, openid: str, *texts: str) -> str:
+    """Send messages in order; the last reply, joined."""
+    reply = ""
+    for text in texts:
+        reply = "\n".join(wx.send_text(openid, text))  # type: ignore[attr-defined]
+    return reply
+
+
+def demand_of(services: Container, openid: str) -> Demand:
+    """The single demand a user submitted."""
+    with services.db.session() as session:
+        rows = list(session.scalars(select(Demand).where(Demand.openid == openid)))
+        session.expunge_all()
+    assert len(rows) == 1
+    return rows[0]
+
+
+def submit(wx: object, openid: str) -> str:
+    """Confirm the summary and consent."""
+    return say(wx, openid, "确认", "同意")
+
+
+def test_description_correction_replaces_and_leaves_other_fields(wx: object, services: Container) -> None:
+    """'问题描述不对，应该是…' replaces the description; the title follows it; industry and company stay."""
+    openid = "f_correct"
+    say(wx, openid, "我要登记个问题", "我们是宜城的 做LED驱动电源 出厂检测的时候输出电压不稳 想找人解决")
+    say(wx, openid, "问题描述不对，应该是电源做高温老化的时候电解电容鼓包 寿命不够 想找人帮忙优化电容选型")
+    summary = say(wx, openid, "宜城明芯电子有限公司", "面议", "联系人邓丽 13800005132")
+    assert "请核对" in summary and "电压不稳" not in summary
+    submit(wx, openid)
+    d = demand_of(services, openid)
+    assert "鼓包" in d.description and "电压不稳" not in d.description and "不对" not in d.description
+    assert "不对" not in d.title and d.industry == "电子信息" and d.company == "宜城明芯电子有限公司"
+
+
+def test_company_given_as_description_fills_company_and_asks_again(wx: object, services: Container) -> None:
+    """A company name answering "请简单说说遇到的问题" fills the company; the problem is asked again."""
+    openid = "f_company"
+    say(wx, openid, "提需求")
+    reply = say(wx, openid, "襄州区丰收农机合作社")
+    assert "单位名称" in reply and "遇到的问题" in reply
+    say(wx, openid, "收割机割台老是堵，想找人改进喂入结构", "就在襄州区", "钱不是问题 只要能解决 三四十个吧",
+        "王建国 13800002468")
+    submit(wx, openid)
+    d = demand_of(services, openid)
+    assert d.company == "襄州区丰收农机合作社" and d.budget == "30-40万元"
+    for junk in ("合作社", "钱", "三四十", "技术攻关"):
+        assert junk not in d.description and junk not in d.title
+
+
+def test_reset_one_field_and_partial_phone_fix(wx: object, services: Container) -> None:
+    """'重新填描述' clears only the description; '电话最后四位是8860' fixes the tail of the phone."""
+    openid = "f_reset"
+    say(wx, openid, ONE_SHOT)
+    asked = say(wx, openid, "重新填描述")
+    assert "遇到的问题" in asked and "其他内容不变" in asked
+    say(wx, openid, "电机控制器夏天散热不行，高温就降功率，想找成熟的散热方案")
+    summary = say(wx, openid, "电话最后四位是8860")
+    assert "13800008860" in summary and "襄阳驰冷电驱科技有限公司" in summary
+    submit(wx, openid)
+    d = demand_of(services, openid)
+    assert d.contact_phone == "13800008860" and d.budget == "200万元" and "散热" in d.description
+
+
+def test_guesses_are_marked_and_shown_fields_not_asked(wx: object) -> None:
+    """An industry inferred from the problem is marked as a guess; nothing shown is asked again."""
+    summary = say(wx, "f_guess", "我们在樊城，铝合金壳体压铸件气孔多，想找专家攻关，公司叫襄阳精压科技有限公司，"
+                                 "预算50万，联系人陈刚 13800001111")
+    assert "请核对" in summary and "推测" in summary
+    assert "所在地区：襄阳市樊城区" in summary and "哪个区县" not in summary
+
+
+def test_junk_values_are_reasked_and_long_descriptions_trimmed(wx: object, services: Container) -> None:
+    """Emoji-only answers are re-asked; a description over 1000 characters is kept trimmed, with a notice."""
+    openid = "f_junk"
+    say(wx, openid, "提需求")
+    assert "遇到的问题" in say(wx, openid, "😀😀😀")
+    long_text = "我们做汽车座椅骨架，焊接以后变形大，想找高校帮忙解决。" + "装配老是对不上，" * 200
+    reply = say(wx, openid, long_text)
+    assert "只保留了前1000字" in reply
+    assert "全称" in say(wx, openid, "🙂🙂")  # the company is still asked
+    say(wx, openid, "襄阳测试座椅有限公司 在樊城", "面议", "周明 13800009999")
+    submit(wx, openid)
+    assert len(demand_of(services, openid).description) <= 1000
+
+
+def test_consent_question_answered_and_declined_draft_kept(wx: object, services: Container) -> None:
+    """A question at consent is answered and consent asked again; '不同意' keeps the draft a day, '同意' submits it."""
+    openid = "f_consent"
+    say(wx, openid, ONE_SHOT, "确认")
+    answer = say(wx, openid, "电话也要给别人看吗 那不同意")
+    assert "联络员" in answer and "双方" in answer and "同意" in answer
+    declined = say(wx, openid, "不同意")
+    assert "保留一天" in declined
+    with services.db.session() as session:
+        assert not list(session.scalars(select(Demand).where(Demand.openid == openid)))
+    assert "需求编号" in say(wx, openid, "同意")
+    assert demand_of(services, openid).company == "襄阳驰冷电驱科技有限公司"
+
+
+def test_researcher_title_kept_beside_the_name(wx: object, services: Container) -> None:
+    """'李教授，李卫东 159…' stores the name 李卫东 with the title 教授 beside it."""
+    openid = "f_title"
+    say(wx, openid, "我们课题组有项成果想放到项目库", "楚北理工大学材料学院，是一种铝合金压铸件真空除气工艺，已经在两家厂里中试了",
+        "授权发明专利2项", "李教授，李卫东 15927083321")
+    submit(wx, openid)
+    with services.db.session() as session:
+        row = session.scalars(select(Achievement).where(Achievement.owner_openid == openid)).one()
+        assert (row.contact_name, row.contact_title) == ("李卫东", "教授")
+        assert "真空除气工艺" in row.title
+
+
+def test_interests_parsed_and_changed_by_chat(wx: object, services: Container) -> None:
+    """Subscribe without a result; topics come out clean; chat adds, drops and lists them."""
+    openid = "f_topics"
+    say(wx, openid, "我不登成果 就是想有相关需求的时候提醒我",
+        "我是襄阳工业技术研究院的 提醒的话 铸造相关的需求都推给我，汽车零部件的也要", "联系人 欧阳晨 13800001374")
+    assert "已订阅" in submit(wx, openid)
+
+    def topics() -> list[str]:
+        with services.db.session() as session:
+            rows = session.scalars(select(Interest).where(Interest.openid == openid, Interest.kind == "match"))
+            return sorted(k for r in rows for k in r.keywords)
+    assert topics() == ["汽车零部件", "铸造"]
+    assert "热处理" in say(wx, openid, "以后有热处理方面的需求也提醒我一下")
+    assert "铸造" in say(wx, openid, "不用再推铸造的了")
+    assert topics() == ["汽车零部件", "热处理"]
+    mine = say(wx, openid, "我的订阅")
+    assert "热处理" in mine and "铸造" not in mine
+
+
+def registration(services: Container, openid: str) -> Registration:
+    """The single registration of a user."""
+    with services.db.session() as session:
+        row = session.scalars(select(Registration).where(Registration.openid == openid)).one()
+        session.expunge_all()
+    return row
+
+
+def test_question_during_signup_is_answered_and_signup_resumes(wx: object, services: Container) -> None:
+    """'几点开始' is not taken as a name: the time is answered, then the sign-up carries on."""
+    openid = "f_when"
+    say(wx, openid, "报名 E06")
+    reply = say(wx, openid, "几点开始")
+    assert "09:00" in reply and "我们接着报名" in reply
+    assert "几点" not in say(wx, openid, "田桂兰 13800005821")
+    say(wx, openid, "同意")
+    assert registration(services, openid).name == "田桂兰"
+
+
+def test_party_changes_are_confirmed_and_companions_shown(wx: object, services: Container) -> None:
+    """'带我同事小陈和小刘' = 3 people; '老伴不去了' is confirmed first; companions reach 我的报名 and the export."""
+    openid = "f_party"
+    say(wx, openid, "报名 E01", "刘敏 13800002222 带我同事小陈和小刘", "同意")
+    reg = registration(services, openid)
+    assert (reg.party_size, sorted(reg.companions)) == (3, ["小刘", "小陈"])
+    mine = say(wx, openid, "我的报名")
+    assert "小陈" in mine and "小刘" in mine
+    with services.db.session() as session:
+        views = my_registrations(session, appid=services.appid, openid=openid, now=BEFORE)
+        assert "小陈" in "".join(str(c) for row in registration_rows(views) for c in row)
+        taken = session.get(Event, "E01").seats_taken  # type: ignore[union-attr]
+    ask = say(wx, openid, "小刘不去了")
+    assert "改为2人" in ask and "确认" in ask
+    assert registration(services, openid).party_size == 3  # nothing changes before the confirmation
+    assert "已修改" in say(wx, openid, "确认")
+    reg = registration(services, openid)
+    assert (reg.party_size, reg.companions) == (2, ["小陈"])
+    with services.db.session() as session:
+        assert session.get(Event, "E01").seats_taken == taken - 1  # type: ignore[union-attr]
+
+
+def test_cancellation_confirms_which_event_and_whom(wx: object, services: Container) -> None:
+    """'老头子腿疼 去不成了 帮我退了吧' names the event and the person, and cancels only after '确认'."""
+    openid = "f_cancel"
+    say(wx, openid, "给我家老头子报个名 那个教心肺复苏的", "他叫潘德胜 电话留我的 13800007264", "同意")
+    assert registration(services, openid).name == "潘德胜"
+    ask = say(wx, openid, "老头子腿疼 去不成了 帮我退了吧")
+    assert "心肺复苏" in ask and "潘德胜" in ask and registration(services, openid).status == "confirmed"
+    assert "已为您取消" in say(wx, openid, "确认")
+    assert registration(services, openid).status == "cancelled"
+
+
+def test_name_validator_refuses_non_names(wx: object) -> None:
+    """Emoji or a question is never stored as the sign-up name."""
+    openid = "f_name"
+    say(wx, openid, "报名 E09")
+    assert "姓名" in say(wx, openid, "😀😀") or "手机号" in say(wx, openid, "😀😀")
+    reply = say(wx, openid, "在哪")
+    assert "地点" in reply and "我们接着报名" in reply
