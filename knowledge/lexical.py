@@ -158,8 +158,10 @@ class TypoCorrector:
 
         self._pinyin = lazy_pinyin
         self.known: set[str] = set()
+        corpus_words = list(corpus_words)
         for word in corpus_words:
             self.known.update(b for b in bigrams(word) if len(b) == 2)
+        self.sounds = WordSounds([*corpus_words, *(t for pair in alias_table() for t in pair)], lazy_pinyin)
         self.chars = {char for bigram in self.known for char in bigram}
         self.by_sound: dict[str, set[str]] = defaultdict(set)
         for char in self.chars:
@@ -198,7 +200,8 @@ class TypoCorrector:
         return best
 
     def correct(self, text: str, max_fixes: int = 3) -> str:
-        """Return the text with up to ``max_fixes`` typo substitutions."""
+        """Return the text with whole-word homophones fixed, then up to ``max_fixes`` one-character substitutions."""
+        text = self.sounds.fix(text)
         for _ in range(max_fixes):
             fix = self._best_fix(text)
             if fix is None:
@@ -206,3 +209,43 @@ class TypoCorrector:
             i, char, _gain = fix
             text = text[:i] + char + text[i + 1:]
         return text
+
+
+class WordSounds:
+    """Whole-word pinyin tolerance: a 3+ character string that sounds exactly like a known word but isn't one
+    (技术经济人 → 技术经纪人, 胡工大 → 湖工大), and a word typed in pinyin letters (gaoqi → 高企)."""
+
+    MIN_CHARS, MAX_CHARS, MIN_LETTERS = 3, 8, 4
+
+    def __init__(self, vocabulary: Iterable[str], pinyin: Any) -> None:
+        self._pinyin = pinyin
+        self.words = {w for w in vocabulary if _CJK_RUN.fullmatch(w)}
+        by_sound: dict[tuple[str, ...], set[str]] = defaultdict(set)
+        for word in self.words:
+            by_sound[tuple(pinyin(word))].add(word)
+        unique = {sound: next(iter(ws)) for sound, ws in by_sound.items() if len(ws) == 1}
+        self.by_sound = {sound: w for sound, w in unique.items() if len(sound) >= self.MIN_CHARS}
+        self.by_letters = {"".join(sound): w for sound, w in unique.items() if len("".join(sound)) >= self.MIN_LETTERS}
+
+    def fix(self, text: str) -> str:
+        """The text with sound-alike words replaced by the known words they sound like."""
+        text = re.sub(rf"[A-Za-z]{{{self.MIN_LETTERS},}}", lambda m: self.by_letters.get(m.group(0).lower(), m.group(0)),
+                      text)
+        return _CJK_RUN.sub(lambda m: self._fix_run(m.group(0)), text)
+
+    def _fix_run(self, run: str) -> str:
+        """Replace the longest sound-alike windows of one CJK run, left to right."""
+        sounds = self._pinyin(run)
+        out, i = [], 0
+        while i < len(run):
+            for size in range(min(self.MAX_CHARS, len(run) - i), self.MIN_CHARS - 1, -1):
+                piece = run[i:i + size]
+                word = self.by_sound.get(tuple(sounds[i:i + size]))
+                if word and piece not in self.words and not any(piece in w for w in self.words if len(w) > size):
+                    out.append(word)
+                    i += size
+                    break
+            else:
+                out.append(run[i])
+                i += 1
+        return "".join(out)
