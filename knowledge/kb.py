@@ -25,17 +25,21 @@ from knowledge.answer import (
     analyze,
     best_sentences,
     compose,
+    contact_of,
     coverage,
     dense_z,
+    grounded,
     llm_answer,
     retrievers_agree,
-    source_line,
+    typed_decline,
+    typed_gap,
 )
 from knowledge.chroma import make_client
 from knowledge.cities import PROVINCE, cities_in, in_province
 from knowledge.embeddings import Embedder, load_embedder
 from knowledge.ingest import Chunk, IngestError, expand_paths, parse_file
-from knowledge.lexical import expand
+from knowledge.compose import source_line
+from knowledge.inputs import input_problem
 from knowledge.retrieval import CANDIDATES, Fusion, Hit, LexicalIndex, Mode, Retriever
 from knowledge.store import ChunkStore
 
@@ -169,17 +173,18 @@ class KnowledgeBase:
         The second value names a city the question asks about but the knowledge base has no documents for.
         """
         home = (cities_in(home_city or "") or [home_city or self.home_city])[0]
+        known = {c.city for c in self.index().chunks}
         named = cities_in(question)
-        target = named[0] if named else home
-        scope = [target, ""] + ([PROVINCE] if in_province(target) else [])
-        has_docs = any(c.city == target for c in self.index().chunks)
-        return scope, (target if named and target != home and not has_docs else None)
+        covered = [city for city in named if city == home or city in known]
+        targets = covered or [named[0] if named else home]
+        scope = [*targets, ""] + ([PROVINCE] if any(in_province(t) for t in targets) else [])
+        return scope, (named[0] if named and not covered else None)
 
     def retrieve(self, question: str, *, home_city: str | None = None, k: int = 8,
                  mode: Mode | None = None) -> Retrieval:
         """Analyse, scope and search a question (no decision yet)."""
         index = self.index()
-        analysed = analyze(question, expand(index.corrector.correct(question)), index.contains)
+        analysed = analyze(question, index.corrector.correct(question), index.contains)
         scope, missing = self.scope_for(question, home_city)
         if missing:
             return Retrieval(analysed, scope, [], missing)
@@ -189,7 +194,13 @@ class KnowledgeBase:
 
     def ask(self, question: str, *, home_city: str | None = None, use_llm: bool = True,
             mode: Mode | None = None) -> Answer:
-        """Answer a policy question from the documents of the right city, or decline politely."""
+        """Answer a policy question from the documents of the right city, or decline politely.
+
+        Empty, one-character, very long or non-Chinese questions get a clear reply instead of a search.
+        """
+        problem = input_problem(question)
+        if problem:
+            return Answer(False, problem)
         return self.respond(self.retrieve(question, home_city=home_city, mode=mode), use_llm=use_llm, mode=mode)
 
     def respond(self, found: Retrieval, *, use_llm: bool = True, mode: Mode | None = None) -> Answer:
@@ -204,9 +215,13 @@ class KnowledgeBase:
         if not model.accept(evidence):
             return Answer(False, DECLINE_TEXT, confidence=probability)
         sources = self._sources(extract.chunk, found.hits)
-        chunk = extract.chunk
+        chunk, index = extract.chunk, self.index()
+        gap = typed_gap(found.question, extract, index.doc_texts[chunk.doc])
+        if gap:
+            text = typed_decline(gap, extract, contact_of(index.doc_chunks(chunk.doc)))
+            return Answer(False, text, sources[:1], probability, (chunk.doc, chunk.ordinal))
         answer = Answer(True, compose(extract), sources, probability, (chunk.doc, chunk.ordinal))
-        return self._generate(found, chunk, answer) if use_llm and self.llm else answer
+        return self._generate(found, extract, answer) if use_llm and self.llm else answer
 
     def model_for(self, mode: Mode) -> DeclineModel:
         """The decline model: the configured one, else the calibrated default for this retrieval mode."""
@@ -231,19 +246,27 @@ class KnowledgeBase:
         same_doc = [h.chunk for h in hits if h.chunk.doc == chunk.doc and h.chunk.id != chunk.id]
         return [Source(c.doc, c.title, c.section, scores.get(c.id, 0.0)) for c in [chunk, *same_doc][:3]]
 
-    def _generate(self, found: Retrieval, chunk: Chunk, extractive: Answer) -> Answer:
-        """LLM answer grounded in this document's retrieved passages; extractive on failure or timeout."""
-        passages = [chunk] + [h.chunk for h in found.hits if h.chunk.doc == chunk.doc and h.chunk.id != chunk.id][:2]
+    def _generate(self, found: Retrieval, extract: Extract, extractive: Answer) -> Answer:
+        """LLM answer from the answer's section only, under the same rules; extractive on failure or timeout.
+
+        The model refuses (无法回答) when the section doesn't hold the answer; a reply stating a figure that the
+        section doesn't contain is not trusted (the extractive answer is used instead).
+        """
+        section = extract.section
+        passage = "\n".join(section.sentences)
         base_url, api_key, model = self.llm or ("", None, "")
         try:
-            text = llm_answer(found.question.text, passages, base_url=base_url, api_key=api_key, model=model,
-                              timeout=self.llm_timeout)
+            text = llm_answer(found.question.text, section.title, section.name, passage, base_url=base_url,
+                              api_key=api_key, model=model, timeout=self.llm_timeout)
         except Exception as exc:  # any transport/API error: the extractive answer is still right
             log.warning("LLM answer failed, using extractive answer: %s", exc)
             return extractive
         if text is None:
             return Answer(False, DECLINE_TEXT, confidence=extractive.confidence)
-        body = f"{text}\n{source_line(chunk)}"
+        if not grounded(text, passage):
+            log.warning("LLM answer states figures not in the passage; using the extractive answer")
+            return extractive
+        body = f"{text}\n{source_line(section.title, section.name, text)}"
         return Answer(True, body, extractive.sources, extractive.confidence, extractive.cursor, generated=True)
 
     def more(self, doc: str, start: int) -> Answer:
@@ -258,4 +281,5 @@ class KnowledgeBase:
             shown.append(chunk)
         body = "\n\n".join(f"【{c.section}】\n{c.text}" if c.section else c.text for c in shown)
         sources = [Source(c.doc, c.title, c.section, 1.0) for c in shown]
-        return Answer(True, f"{body}\n{source_line(shown[0])}", sources, 1.0, (doc, shown[-1].ordinal + 1))
+        tail = source_line(shown[0].title, shown[0].section, body)
+        return Answer(True, f"{body}\n{tail}", sources, 1.0, (doc, shown[-1].ordinal + 1))

@@ -21,7 +21,7 @@ STOPWORDS_FILE = Path(__file__).parent / "data" / "stopwords.txt"
 STOPWORDS = frozenset(
     line.strip() for line in STOPWORDS_FILE.read_text(encoding="utf-8").splitlines() if line.strip() and line[0] != "#"
 )
-SYNONYMS_FILE = Path(__file__).parent / "data" / "synonyms.txt"
+ALIASES_FILE = Path(__file__).parent / "data" / "aliases.txt"
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff"
 _TOKEN = re.compile(rf"[{_CJK}]|[A-Za-z]+|\d+(?:\.\d+)?%?")
 _CJK_RUN = re.compile(rf"[{_CJK}]+")
@@ -47,17 +47,47 @@ def _content(tokens: Iterable[str]) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def _synonyms() -> tuple[tuple[str, str], ...]:
-    """(short form, expansion) pairs from ``data/synonyms.txt``."""
-    lines = SYNONYMS_FILE.read_text(encoding="utf-8").splitlines()
-    pairs = [tuple(line.split("\t", 1)) for line in lines if "\t" in line and not line.startswith("#")]
-    return tuple((short.strip(), full.strip()) for short, full in pairs)
+def alias_table() -> tuple[tuple[str, str], ...]:
+    """(alias, canonical name) pairs from ``data/aliases.txt``, longest alias first."""
+    pairs: list[tuple[str, str]] = []
+    for line in ALIASES_FILE.read_text(encoding="utf-8").splitlines():
+        if "\t" in line and not line.startswith("#"):
+            canonical, aliases = line.split("\t", 1)
+            pairs += [(alias.strip(), canonical.strip()) for alias in aliases.split("|") if alias.strip()]
+    return tuple(sorted(pairs, key=lambda pair: -len(pair[0])))
 
 
 def expand(text: str) -> str:
-    """Append the expansions of abbreviations/colloquial names found in the text (高企 → 高新技术企业)."""
-    extra = [full for short, full in _synonyms() if short in text and full not in text]
+    """Append the canonical names of aliases found in the text (湖工大 → 湖北工业大学, 高企 → 高新技术企业)."""
+    extra = [full for short, full in alias_table() if short in text and full not in text]
     return f"{text} {' '.join(dict.fromkeys(extra))}" if extra else text
+
+
+@lru_cache(maxsize=4096)
+def aliases_of(term: str) -> tuple[str, ...]:
+    """The term, the canonical names it abbreviates, and the aliases of those (营收 → 营业收入, 销售收入, 营业额…)."""
+    canon = [full for short, full in alias_table() if short == term] + [term]
+    return tuple(dict.fromkeys([term] + canon + [short for short, full in alias_table() if full in canon]))
+
+
+def alias_match(term: str, text: str) -> float:
+    """:func:`term_match` of the term or of any of its aliases."""
+    return max(term_match(form, text) for form in aliases_of(term))
+
+
+def alias_in(term: str, text: str) -> bool:
+    """Whether the term or one of its aliases occurs verbatim in the text."""
+    return any(form in text for form in aliases_of(term))
+
+
+def alias_units(text: str) -> tuple[list[str], str]:
+    """Aliases found in the text (longest first) and the text with them blanked, so they stay one key term."""
+    found: list[str] = []
+    for short, _full in alias_table():
+        if short in text:
+            found.append(short)
+            text = text.replace(short, " ")
+    return list(dict.fromkeys(found)), text
 
 
 def words(text: str) -> list[str]:
@@ -93,6 +123,17 @@ def terms(text: str, *, query: bool = False) -> list[str]:
     return words(text) + ["#" + bg for bg in bigrams(source)]
 
 
+COMMON_WORD_FREQ = 100
+
+
+def common_word(word: str) -> bool:
+    """Whether jieba's general dictionary knows ``word`` as an everyday word (frequency ≥ ``COMMON_WORD_FREQ``)."""
+    tokenizer = _jieba()
+    with _lock:
+        tokenizer.check_initialized()
+    return int(tokenizer.FREQ.get(word) or 0) >= COMMON_WORD_FREQ
+
+
 def term_match(term: str, text: str) -> float:
     """1 if the term occurs in the text, else the share of its bigrams that do (0 for short terms)."""
     if term in text:
@@ -108,7 +149,8 @@ class TypoCorrector:
     """Fixes one-character typos (homophones like 扣出→扣除, look-alikes like 院土→院士) against a corpus.
 
     A character is replaced only when its bigrams are unknown and the replacement makes a bigram that occurs
-    inside a corpus word (not merely across a word boundary).
+    inside a corpus word (not merely across a word boundary). A character that forms an everyday word with a
+    neighbour (上班, 一般, 一起, 物业) is left alone unless the replacement fixes both its bigrams (经济人→经纪人).
     """
 
     def __init__(self, corpus_words: Iterable[str]) -> None:
@@ -116,8 +158,10 @@ class TypoCorrector:
 
         self._pinyin = lazy_pinyin
         self.known: set[str] = set()
+        corpus_words = list(corpus_words)
         for word in corpus_words:
             self.known.update(b for b in bigrams(word) if len(b) == 2)
+        self.sounds = WordSounds([*corpus_words, *(t for pair in alias_table() for t in pair)], lazy_pinyin)
         self.chars = {char for bigram in self.known for char in bigram}
         self.by_sound: dict[str, set[str]] = defaultdict(set)
         for char in self.chars:
@@ -132,6 +176,10 @@ class TypoCorrector:
         found.discard(char)
         return found
 
+    def _in_common_word(self, text: str, i: int) -> bool:
+        """Whether position ``i`` forms a frequent dictionary word with its left or right neighbour."""
+        return any(common_word(text[j:j + 2]) for j in (i - 1, i) if j >= 0 and j + 2 <= len(text))
+
     def _gain(self, text: str, i: int, char: str) -> int:
         """How many known bigrams position ``i`` forms when it holds ``char``."""
         left = text[i - 1] + char if i > 0 else ""
@@ -144,14 +192,16 @@ class TypoCorrector:
         for i, char in enumerate(text):
             if not re.match(rf"[{_CJK}]", char) or char in STOPWORDS or self._gain(text, i, char) > 0:
                 continue
+            floor = 2 if self._in_common_word(text, i) else 1
             for cand in sorted(self._candidates(char)):
                 gain = self._gain(text, i, cand)
-                if gain and (best is None or gain > best[2]):
+                if gain >= floor and (best is None or gain > best[2]):
                     best = (i, cand, gain)
         return best
 
     def correct(self, text: str, max_fixes: int = 3) -> str:
-        """Return the text with up to ``max_fixes`` typo substitutions."""
+        """Return the text with whole-word homophones fixed, then up to ``max_fixes`` one-character substitutions."""
+        text = self.sounds.fix(text)
         for _ in range(max_fixes):
             fix = self._best_fix(text)
             if fix is None:
@@ -159,3 +209,43 @@ class TypoCorrector:
             i, char, _gain = fix
             text = text[:i] + char + text[i + 1:]
         return text
+
+
+class WordSounds:
+    """Whole-word pinyin tolerance: a 3+ character string that sounds exactly like a known word but isn't one
+    (技术经济人 → 技术经纪人, 胡工大 → 湖工大), and a word typed in pinyin letters (gaoqi → 高企)."""
+
+    MIN_CHARS, MAX_CHARS, MIN_LETTERS = 3, 8, 4
+
+    def __init__(self, vocabulary: Iterable[str], pinyin: Any) -> None:
+        self._pinyin = pinyin
+        self.words = {w for w in vocabulary if _CJK_RUN.fullmatch(w)}
+        by_sound: dict[tuple[str, ...], set[str]] = defaultdict(set)
+        for word in self.words:
+            by_sound[tuple(pinyin(word))].add(word)
+        unique = {sound: next(iter(ws)) for sound, ws in by_sound.items() if len(ws) == 1}
+        self.by_sound = {sound: w for sound, w in unique.items() if len(sound) >= self.MIN_CHARS}
+        self.by_letters = {"".join(sound): w for sound, w in unique.items() if len("".join(sound)) >= self.MIN_LETTERS}
+
+    def fix(self, text: str) -> str:
+        """The text with sound-alike words replaced by the known words they sound like."""
+        text = re.sub(rf"[A-Za-z]{{{self.MIN_LETTERS},}}", lambda m: self.by_letters.get(m.group(0).lower(), m.group(0)),
+                      text)
+        return _CJK_RUN.sub(lambda m: self._fix_run(m.group(0)), text)
+
+    def _fix_run(self, run: str) -> str:
+        """Replace the longest sound-alike windows of one CJK run, left to right."""
+        sounds = self._pinyin(run)
+        out, i = [], 0
+        while i < len(run):
+            for size in range(min(self.MAX_CHARS, len(run) - i), self.MIN_CHARS - 1, -1):
+                piece = run[i:i + size]
+                word = self.by_sound.get(tuple(sounds[i:i + size]))
+                if word and piece not in self.words and not any(piece in w for w in self.words if len(w) > size):
+                    out.append(word)
+                    i += size
+                    break
+            else:
+                out.append(run[i])
+                i += 1
+        return "".join(out)

@@ -37,7 +37,7 @@ def test_list_docs_reports_titles_and_cities(kb: KnowledgeBase) -> None:
 def test_extractive_answer_picks_the_deadline_sentence_and_names_its_source(kb: KnowledgeBase) -> None:
     answer = kb.ask("加计扣除最晚什么时候申报", use_llm=False)
     assert answer.answered and "5月31日" in answer.answer
-    assert answer.answer.endswith("来源：《企业研发费用加计扣除政策解读（示例）》 · 四、什么时候申报")
+    assert answer.answer.endswith("来源：《企业研发费用加计扣除政策解读（示例）》 · 四、什么时候申报（以官方发布为准）")
     assert len(answer.answer) <= 360
     assert answer.sources[0].doc == "rd_deduction" and answer.sources[0].section == "四、什么时候申报"
 

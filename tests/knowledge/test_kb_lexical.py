@@ -50,7 +50,6 @@ def test_bm25_ranks_the_matching_document_first() -> None:
     ("建院土工作站要多少钱", "建院士工作站要多少钱"),  # look-alike 土/士
     ("创心券能抵多少", "创新券能抵多少"),
     ("科技志原者在哪注册", "科技志愿者在哪注册"),
-    ("申报截至几号", "申报截止几号"),
 ])
 def test_typo_correction_fixes_one_character(corrector: TypoCorrector, typo: str, fixed: str) -> None:
     assert corrector.correct(typo) == fixed

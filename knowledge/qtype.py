@@ -1,0 +1,121 @@
+"""Answer typing: what a question asks for (amount, date, person, place, list, definition, procedure, eligibility,
+yes/no), whether a passage carries that kind of fact, and the noun a detail question asks about (its focus).
+
+An answer is given only when its text contains the asked type; otherwise the reply says which detail the
+document does not state (a typed decline).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from knowledge.lexical import _jieba, _lock
+
+_NUM = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千半]+)"
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One answer type: the question cue, the pattern of text that answers it, how a decline names it."""
+
+    name: str
+    cue: str
+    evidence: str
+    missing: str  # "资料里没有写明{focus}{missing}", e.g. 是多少
+    detail: bool = False  # a detail type: its focus noun must occur in the document
+
+
+# Priority order: the first kind whose cue matches is the question's type.
+KINDS: tuple[Kind, ...] = (
+    Kind("list", r"哪些|哪几|几类|几种|分几|包括什么|包括哪|包含哪|都有啥|都有什么|都有哪|什么材料|啥材料|哪几个方面|几个方面|几条",
+         r"", "具体有哪些"),
+    Kind("definition", r"什么意思|啥意思|是什么$|是啥$|是什么东西|什么叫|啥叫|指什么|指的是什么|干啥的|干什么的|做什么的|"
+                       r"什么区别|啥区别|有什么不同|什么是|啥是|定义|含义",
+         r"是指|指的是|是.{2,}|即|称为|所称|就是|也算|视为|叫做|区别", "是什么意思"),
+    Kind("person", r"找谁|联系谁|问谁|谁负责|联系人|联系方式|电话|热线|手机号|邮箱|咨询谁|都有谁|是谁|哪个部门|"
+                   r"哪家(?=.{0,4}(?:公司|银行|机构|单位))",
+         r"\d{3,4}-\d{7,8}|\d{11}|联系人|@|部门|[部局处科办]（|中心|银行|公司|协会", "是谁、怎么联系", detail=True),
+    Kind("place", r"在哪|哪里|哪儿|地址|地点|什么地方|去哪|送到哪|送哪|哪个(?:小区|地方|楼|位置)|几楼|几路",
+         r"地址|地点|路\d*号|\d+号|\d+楼|楼|室|大厅|窗口|栏目|公众号|网站|小程序|平台|系统|提交至|送至|送达", "在哪里",
+         detail=True),
+    Kind("date", r"什么时候|啥时候|何时|几月|几号|哪天|截止|截至|最晚|最迟|期限|多久|多长时间|几天|几个工作日|有效期|几年|"
+                 r"多少天|多少年|几个月|什么时间|(?:申报|受理|报名|申请)时间|日期|开班|开课",
+         rf"{_NUM}\s*月(?:{_NUM}\s*日)?|{_NUM}\s*日|{_NUM}\s*(?:个)?(?:工作日|天|年|个月|小时|周)|年底|月底|季度|即时|当天|长期",
+         "的时间", detail=True),
+    Kind("amount", r"多少|几万|额度|金额|比例|几成|最高|上限|收费|要钱|收钱|花钱|免费|给钱|几[个名人次场家项倍]|多大|面积",
+         rf"{_NUM}\s*(?:万元|元|亿元|%|倍|人|名|次|场|个|家|件|项|平方米|平米|亩|分|周岁|岁|小时|天|年|个月)|免费|不收费|"
+         r"差额|全额|减半|不予|不再",
+         "是多少", detail=True),
+    Kind("procedure", r"怎么|如何|咋|流程|步骤|程序|手续|怎样|办理|一次.{0,6}吗|分几次|会怎",
+         r"提交|申请|申报|审核|办理|登录|填写|报送|拨付|受理|公示|流程|先|再|然后|通过|整改|撤销|取消|预约", "怎么办理"),
+    Kind("eligibility", r"条件|要求|资格|门槛|符合|够不够|能不能申请|能申请|可以申请|还能|够格|能享受|能进|能当",
+         r"须|应|需|不超过|不少于|以内|以上|以下|满|具有|条件|不予|可以|不能|不受|限|符合|均可|不得", "的条件"),
+    Kind("yesno", r"吗|[不没]$|能不能|可不可以|是不是|算不算|有没有|要不要|行不行|是否|[不没][\s？?。]", r"", ""),
+)
+BY_NAME = {kind.name: kind for kind in KINDS}
+# Nouns that never name the detail asked: agents, fillers, and the words of the asked type itself (补贴多少).
+GENERIC_NOUNS = frozenset("""政府 国家 市里 部门 单位 公司 企业 个人 人 我们 你们 他们 钱 东西 情况 事 事情 时候 问题 结果 时间
+办法 政策 方面 地方 一般 具体 规定 补贴 奖励 资助 经费 费用 金额 比例 额度 数额 标准 奖金 补助 补偿 日期 地址 地点
+电话""".split())
+STRICT = frozenset({"amount", "date", "person", "place", "list"})  # types whose absence makes a typed decline
+LIST_MIN_ITEMS = 2
+
+
+def classify(text: str) -> Kind | None:
+    """The question's answer type (first matching cue in priority order), or None for a statement."""
+    stripped = text.strip()
+    return next((kind for kind in KINDS if re.search(kind.cue, stripped)), None)
+
+
+def carries(kind: Kind | None, text: str) -> bool:
+    """Whether ``text`` contains the kind of fact asked for (lists: at least two items)."""
+    if kind is None or kind.name == "yesno":
+        return True
+    if kind.name == "list":
+        return list_items(text) >= LIST_MIN_ITEMS
+    return bool(re.search(kind.evidence, text))
+
+
+def list_items(text: str) -> int:
+    """How many items a passage enumerates (list lines, or parts separated by 、/；)."""
+    lines = [line for line in text.splitlines() if re.match(r"\s*(?:[-*•]|\d+[.、]|[（(]\d+[)）])", line)]
+    if len(lines) >= LIST_MIN_ITEMS:
+        return len(lines)
+    return max(len(re.split(r"[；;]", text.strip("；;。"))), len(re.split(r"[、]", text)))
+
+
+@lru_cache(maxsize=1)
+def _posseg() -> Any:
+    """jieba's part-of-speech tokenizer over the domain-dictionary tokenizer."""
+    import jieba.posseg
+
+    return jieba.posseg.POSTokenizer(_jieba())
+
+
+def _nouns(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, word) of the nouns in ``text``."""
+    with _lock:
+        pairs = [(p.word, p.flag) for p in _posseg().lcut(text, HMM=False)]
+    out, pos = [], 0
+    for word, flag in pairs:
+        if flag in ("n", "nz", "ng", "nt") and len(word) >= 2 and word not in GENERIC_NOUNS:
+            out.append((pos, pos + len(word), word))
+        pos += len(word)
+    return out
+
+
+def focus(kind: Kind | None, text: str) -> str | None:
+    """The noun a detail question asks about: right after the cue (哪个小区), else right before it (工资发多少)."""
+    if kind is None or not kind.detail:
+        return None
+    cue = re.search(kind.cue, text)
+    if cue is None:
+        return None
+    nouns = _nouns(text)
+    after = [n for n in nouns if cue.end() <= n[0] <= cue.end() + 2]
+    before = [n for n in nouns if cue.start() - 4 <= n[1] <= cue.start()]
+    found = after[0] if after else (before[-1] if before else None)
+    return found[2] if found else None

@@ -1,0 +1,167 @@
+"""Answer typing, one-section composition, aliases and pinyin/homophone tolerance (pure units, no store)."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.answer import analyze, grounded
+from knowledge.compose import Section, passage, render, sections_of, source_line
+from knowledge.ingest import chunk_text
+from knowledge.inputs import input_problem
+from knowledge.lexical import TypoCorrector, alias_match, aliases_of, expand
+from knowledge.qtype import BY_NAME, carries, classify, focus
+
+DOC = """# 襄阳市科普教育基地认定办法（测试）
+
+> 本文为测试用的虚构材料，不能作为办理依据。
+
+## 一、什么是科普教育基地
+
+科普教育基地是面向公众开放、常年开展科普活动的场所。按类型分为：
+- 场馆类：科技馆、博物馆；
+- 教育科研类：高校实验室；
+- 生产类：开放参观的生产线；
+- 自然生态类：自然保护区、湿地。
+
+## 二、申报条件
+
+须同时满足以下条件：
+1. 具有独立法人资格；
+2. 室内面积不少于500平方米，自然生态类不受面积限制；
+3. 每年向公众开放不少于150天。
+
+## 三、支持政策
+
+新认定的市级科普教育基地，一次性奖励10万元。年度考核为优秀的，再给予5万元活动经费。
+
+## 四、咨询
+
+市科协科普部（测试），联系人刘芳，电话0710-5550000。
+"""
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("科普基地分哪几类", "list"),
+    ("首台套补偿要交哪些材料", "list"),
+    ("专精特新到底是啥意思", "definition"),
+    ("技术经纪人是干啥的", "definition"),
+    ("十堰人才补贴找谁咨询 电话多少", "person"),
+    ("今年第一期培训班在哪上课", "place"),
+    ("首台套保险补偿几月份报", "date"),
+    ("孵化基地入驻申请多久出结果", "date"),
+    ("博士头一回在襄阳买房 补贴多少钱", "amount"),
+    ("想考中级技术经纪人 要啥条件", "eligibility"),
+    ("科技贷怎么办理", "procedure"),
+    ("就是委托学校做个检测 算产学研项目吗", "yesno"),
+])
+def test_questions_are_classified_by_what_they_ask(question: str, kind: str) -> None:
+    found = classify(question)
+    assert found is not None and found.name == kind
+
+
+@pytest.mark.parametrize(("question", "noun"), [
+    ("博士后在站期间每个月工资发多少", "月工资"),  # the noun before the cue
+    ("人才公寓在哪个小区", "小区"),  # the noun after the cue
+    ("贷款利率具体是多少", "利率"),
+    ("跟大学合作搞研发 政府能补多少", None),  # agents and the asked words themselves are never the focus
+    ("补贴一共给多少", None),
+])
+def test_focus_is_the_noun_a_detail_question_asks_about(question: str, noun: str | None) -> None:
+    assert focus(classify(question), question) == noun
+
+
+def test_a_passage_carries_a_type_only_with_that_kind_of_fact() -> None:
+    assert carries(BY_NAME["amount"], "一次性奖励10万元") and not carries(BY_NAME["amount"], "按规定给予奖励")
+    assert carries(BY_NAME["date"], "每年6月1日至6月30日申报") and not carries(BY_NAME["date"], "按通知申报")
+    assert carries(BY_NAME["person"], "联系人刘芳，电话0710-5550000") and not carries(BY_NAME["person"], "另行通知")
+    assert carries(BY_NAME["list"], "- 场馆类；\n- 生产类；") and not carries(BY_NAME["list"], "场馆类。")
+
+
+def _section(name: str) -> Section:
+    parsed = chunk_text(DOC, "popsci")
+    return next(s for s in sections_of(parsed.chunks) if s.name == name)
+
+
+def test_a_list_question_gets_the_whole_list_with_its_intro() -> None:
+    section = _section("一、什么是科普教育基地")
+    chosen = passage(section, 0, [1.0] * len(section.sentences), kind="list")
+    body = render([section.sentences[i] for i in chosen])
+    for item in ("场馆类", "教育科研类", "生产类", "自然生态类"):
+        assert item in body
+    assert "按类型分为：" in body
+
+
+def test_a_sentence_introducing_a_list_is_never_shown_without_it() -> None:
+    section = _section("二、申报条件")
+    chosen = passage(section, 0, [1.0, 0.1, 0.1, 0.1], kind="yesno")
+    body = render([section.sentences[i] for i in chosen])
+    assert body.startswith("须同时满足以下条件：") and "500平方米" in body and "150天" in body
+    assert not body.rstrip().endswith("：")
+
+
+def test_an_item_answer_keeps_its_intro_and_stays_in_its_section() -> None:
+    section = _section("二、申报条件")
+    chosen = passage(section, 2, [0.2, 0.1, 1.0, 0.1], kind="amount")
+    body = render([section.sentences[i] for i in chosen])
+    assert "须同时满足以下条件" in body and "500平方米" in body and "10万元" not in body
+
+
+def test_the_preamble_notice_is_not_a_section_and_sources_note_figures() -> None:
+    parsed = chunk_text(DOC, "popsci")
+    assert "" not in {s.name for s in sections_of(parsed.chunks)[1:]}
+    assert source_line("标题", "三、支持政策", "奖励10万元").endswith("（以官方发布为准）")
+    assert source_line("标题", "一、什么是", "是面向公众的场所") == "来源：《标题》 · 一、什么是"
+
+
+def test_alias_table_expands_institutions_and_programmes() -> None:
+    assert "湖北工业大学" in expand("湖工大的老师能申请吗")
+    assert "高新技术企业" in expand("高企认定要啥条件")
+    assert "专精特新小巨人企业" in expand("小巨人奖多少")
+    assert "互联网+" in expand("互联网加大赛")
+    assert "营业收入" in aliases_of("营收") and alias_match("营收", "上年度营业收入不低于1000万元") == 1.0
+    assert expand("普通的问题") == "普通的问题"
+
+
+def test_aliases_are_one_key_term() -> None:
+    question = analyze("湖工大的老师能申请吗", "湖工大的老师能申请吗")
+    assert "湖工大" in question.key_terms and "湖北工业大学" in question.corrected
+
+
+@pytest.fixture(scope="module")
+def corrector() -> TypoCorrector:
+    return TypoCorrector(["上半年", "第一期", "一半以上", "技术经纪人", "经济效益", "专精特新", "科技志愿者", "物业服务"])
+
+
+@pytest.mark.parametrize(("typo", "fixed"), [
+    ("技术经济人是干啥的", "技术经纪人是干啥的"),  # a whole word that sounds the same
+    ("胡工大的老师能申请吗", "湖工大的老师能申请吗"),  # an alias, by sound
+    ("gaoqi认定要多久", "高企认定要多久"),  # typed in pinyin
+    ("专惊特新有啥奖励", "专精特新有啥奖励"),
+])
+def test_pinyin_and_homophone_typos_are_fixed(corrector: TypoCorrector, typo: str, fixed: str) -> None:
+    assert corrector.correct(typo) == fixed
+
+
+@pytest.mark.parametrize("text", ["硕士来襄阳上班能补多少", "检测报告一般几天出", "想和家人一起去", "怎么投诉物业"])
+def test_everyday_words_are_not_corrected_into_corpus_words(corrector: TypoCorrector, text: str) -> None:
+    assert corrector.correct(text) == text
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("", "具体一点"), ("？", "具体一点"), ("税", "具体一点"),
+    ("How do I apply for the high-tech enterprise subsidy?", "中文"),
+    ("政策" * 2500, "太长了"),
+])
+def test_unsearchable_input_gets_a_clear_reply(text: str, expected: str) -> None:
+    reply = input_problem(text)
+    assert reply is not None and expected in reply
+
+
+def test_ordinary_questions_pass_the_input_check() -> None:
+    assert input_problem("高企认定有什么条件") is None and input_problem("CT检查能补贴吗") is None
+
+
+def test_generated_figures_must_come_from_the_passage() -> None:
+    passage_text = "新认定的基地一次性奖励10万元。"
+    assert grounded("一次性奖励10万元。", passage_text)
+    assert not grounded("一次性奖励20万元。", passage_text)
