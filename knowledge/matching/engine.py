@@ -27,7 +27,7 @@ from knowledge.matching.scoring import (
     reasons,
     structured_features,
 )
-from knowledge.matching.sides import STATS_BAND, Lexicon, SideIndex, background_stats
+from knowledge.matching.sides import MERGE_MIN, STATS_BAND, Lexicon, SideIndex, background_stats
 from knowledge.matching.thesaurus import Thesaurus, load_thesaurus
 from knowledge.matching.vectors import VectorStore, collection_name
 
@@ -141,9 +141,10 @@ class Matcher:
             self.version = version
 
     def _entry(self, rec: MatchRecord, rec_hash: str, vec: np.ndarray | None) -> Entry:
-        """The journal entry of one record: fields, tokens and vector."""
+        """The journal entry of one record: fields, tokens (surface, then a tab, then concepts) and vector."""
+        surface, concepts = self._split(self.tokenizer.tokens(rec.lexical_text))
         return Entry(
-            rec.side, rec.id, rec_hash, record_fields(rec), " ".join(self.tokenizer.tokens(rec.lexical_text)),
+            rec.side, rec.id, rec_hash, record_fields(rec), " ".join(surface) + "\t" + " ".join(concepts),
             self.fingerprint, self.embedder.name if self.embedder is not None else "",
             None if vec is None else np.asarray(vec, dtype=np.float32).tobytes(),
         )
@@ -154,29 +155,39 @@ class Matcher:
             mine = [e for e in entries if e.side == side]
             gone = [e.id for e in mine if e.removed and e.id in index.records]
             fresh = list({e.id: e for e in mine if not e.removed and index.hashes.get(e.id) != e.digest}.values())
+            replaced = {e.id for e in fresh if e.id in index.records}
             if gone:
                 index.remove(gone)
                 if index.store is not None:
                     index.store.delete(gone)
-            for entry in fresh:
-                rec = record_from_fields(side, entry.fields)
-                index.put(rec, entry.digest, *self._token_ids(rec, entry))
+            items = [(rec := record_from_fields(side, e.fields), e.digest, *self._token_ids(rec, e)) for e in fresh]
+            if len(items) > MERGE_MIN:
+                index.put_many(items, len(self.vocab))
+            else:
+                for item in items:
+                    index.put(*item)
             if fresh and index.store is not None:
-                self._place_vectors(index, fresh, own)
+                self._place_vectors(index, fresh, own, replaced)
             index.maybe_merge(len(self.vocab))
         self._lexicon = None
 
     def _token_ids(self, rec: MatchRecord, entry: Entry) -> tuple[np.ndarray, np.ndarray]:
         """Surface and concept token ids from the stored tokens (re-tokenised if the tokenizer changed)."""
-        toks = entry.tokens.split() if entry.tokenizer == self.fingerprint else self.tokenizer.tokens(
-            rec.lexical_text
-        )
-        surface = [t for t in toks if not t.startswith(CONCEPT_PREFIX)]
-        concepts = [t for t in toks if t.startswith(CONCEPT_PREFIX)]
-        return self.vocab.encode(surface), self.vocab.encode(concepts)
+        if entry.tokenizer == self.fingerprint and "\t" in entry.tokens:
+            surface, concepts = (part.split() for part in entry.tokens.split("\t", 1))
+        else:
+            surface, concepts = self._split(self.tokenizer.tokens(rec.lexical_text))
+        return _encode(self.vocab.ids, surface), _encode(self.vocab.ids, concepts)
 
-    def _place_vectors(self, index: SideIndex, entries: list[Entry], own: bool) -> None:
-        """Mirror the entries' vectors (embedding those of another model) and make sure Chroma holds them."""
+    @staticmethod
+    def _split(toks: list[str]) -> tuple[list[str], list[str]]:
+        """Surface tokens (words, bigrams) and concept tokens."""
+        return [t for t in toks if not t.startswith(CONCEPT_PREFIX)], [t for t in toks if t.startswith(CONCEPT_PREFIX)]
+
+    def _place_vectors(self, index: SideIndex, entries: list[Entry], own: bool, replaced: set[str]) -> None:
+        """Mirror the entries' vectors (embedding those of another model) and make sure Chroma holds them:
+        written here → upserted; another process's → upserted where Chroma lacks them or they replace a record
+        (a shared Chroma server already has them; a process with its own Chroma directory does not)."""
         assert self.embedder is not None and index.store is not None
         name = self.embedder.name
         stored = [e for e in entries if e.model == name and e.vector is not None]
@@ -187,15 +198,16 @@ class Matcher:
         if other:
             recs = [index.records[e.id] for e in other]
             vecs = np.vstack([vecs, self._embed([r.embed_text for r in recs], index.side)])
-        if own or len(ids) <= SMALL_BATCH:
+        if own:
             index.store.upsert(ids, vecs)
             return
         index.store.mirror(ids, vecs)
-        if index.store.count() < len(index.records):  # e.g. another process with its own Chroma directory
-            missing = set(index.store.missing(list(index.records)))
-            keep = [n for n, i in enumerate(ids) if i in missing]
-            if keep:
-                index.store.upsert([ids[n] for n in keep], vecs[keep])
+        if len(ids) > SMALL_BATCH and index.store.count() >= len(index.records):
+            return  # a bulk load (restart) against a Chroma that holds every record already
+        lacking = set(index.store.missing(ids)) | (replaced & set(ids))
+        keep = [n for n, i in enumerate(ids) if i in lacking]
+        if keep:
+            index.store.upsert([ids[n] for n in keep], vecs[keep])
 
     def _embed(self, texts: list[str], side: Side) -> np.ndarray:
         """Vectors through the persistent cache (each text embedded at most once per model and role)."""
@@ -204,9 +216,7 @@ class Matcher:
 
     def _tokens(self, rec: MatchRecord) -> tuple[np.ndarray, np.ndarray]:
         """Surface (word + bigram) and concept token ids of a query record (unknown tokens dropped)."""
-        toks = self.tokenizer.tokens(rec.lexical_text)
-        surface = [t for t in toks if not t.startswith(CONCEPT_PREFIX)]
-        concepts = [t for t in toks if t.startswith(CONCEPT_PREFIX)]
+        surface, concepts = self._split(self.tokenizer.tokens(rec.lexical_text))
         return self.vocab.encode(surface, False), self.vocab.encode(concepts, False)
 
     def rebuild(self) -> None:
@@ -373,6 +383,15 @@ def _rec_hash(rec: MatchRecord) -> str:
     """A content hash of every matching field of a record."""
     parts = [str(getattr(rec, f.name)) for f in fields(MatchRecord)]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def _encode(ids: dict[str, int], tokens: list[str]) -> np.ndarray:
+    """Token ids, adding unknown tokens to the vocabulary (the fast path for stored tokens)."""
+    out = [ids.get(t) for t in tokens]
+    for n, value in enumerate(out):
+        if value is None:
+            out[n] = ids.setdefault(tokens[n], len(ids))
+    return np.asarray(out, dtype=np.int32)
 
 
 def record_fields(rec: MatchRecord) -> dict[str, Any]:

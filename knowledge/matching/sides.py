@@ -63,7 +63,7 @@ class SideIndex:
     records: dict[str, MatchRecord] = field(default_factory=dict)
     hashes: dict[str, str] = field(default_factory=dict)
     tokens: dict[str, dict[str, np.ndarray]] = field(default_factory=lambda: {k: {} for k in KINDS})
-    df: dict[str, Counts] = field(default_factory=lambda: {k: Counts() for k in KINDS})
+    df: Counts = field(default_factory=Counts)  # surface and concept token ids are disjoint: one table
     store: VectorStore | None = None
     total_length: int = 0
     _main: Any = None  # CSC raw term frequencies of the merged records
@@ -78,13 +78,26 @@ class SideIndex:
         """Add or replace one record (its old tokens are uncounted first)."""
         if rec.id in self.records:
             self._drop(rec.id)
-        self.records[rec.id], self.hashes[rec.id] = rec, rec_hash
-        self.tokens["surface"][rec.id], self.tokens["concept"][rec.id] = surface, concepts
-        self.df["surface"].add(surface, 1)
-        self.df["concept"].add(concepts, 1)
-        self.total_length += len(surface) + len(concepts)
+        self._set(rec, rec_hash, surface, concepts)
+        self.df.add(np.concatenate([surface, concepts]), 1)
         self._tail[rec.id] = None
         self._tail_matrix = None
+
+    def put_many(self, items: list[tuple[MatchRecord, str, np.ndarray, np.ndarray]], width: int) -> None:
+        """Add or replace many records at once, then recount and merge (a bulk load, e.g. a restart)."""
+        for rec, rec_hash, surface, concepts in items:
+            if rec.id in self.records:
+                self.total_length -= len(self.tokens["surface"][rec.id]) + len(self.tokens["concept"][rec.id])
+            self._set(rec, rec_hash, surface, concepts)
+        self.merge(width)
+        self.df = Counts()
+        self.df.values = np.bincount(self._main.tocsr().indices, minlength=max(width, 1)).astype(np.int64)
+
+    def _set(self, rec: MatchRecord, rec_hash: str, surface: np.ndarray, concepts: np.ndarray) -> None:
+        """Store one record's fields and tokens."""
+        self.records[rec.id], self.hashes[rec.id] = rec, rec_hash
+        self.tokens["surface"][rec.id], self.tokens["concept"][rec.id] = surface, concepts
+        self.total_length += len(surface) + len(concepts)
 
     def remove(self, ids: list[str]) -> None:
         """Drop records."""
@@ -95,14 +108,13 @@ class SideIndex:
     def _drop(self, rid: str) -> None:
         """Uncount one record and forget it."""
         surface, concepts = self.tokens["surface"].pop(rid), self.tokens["concept"].pop(rid)
-        self.df["surface"].add(surface, -1)
-        self.df["concept"].add(concepts, -1)
+        self.df.add(np.concatenate([surface, concepts]), -1)
         self.total_length -= len(surface) + len(concepts)
         del self.records[rid], self.hashes[rid]
         if rid in self._tail:
             del self._tail[rid]
             self._tail_matrix = None
-        else:
+        elif rid in self._slot:
             self._dead[self._slot.pop(rid)] = True
 
     def _row(self, rid: str) -> np.ndarray:
@@ -131,7 +143,7 @@ class SideIndex:
         n = len(self.records)
         if not n or k <= 0:
             return []
-        df = (self.df["surface"].view(width) + self.df["concept"].view(width)).astype(np.float32)
+        df = self.df.view(width).astype(np.float32)
         idf = np.log(1.0 + (n - df + 0.5) / (df + 0.5)).astype(np.float32)
         avg = max(self.total_length / n, 1.0)
         cols = np.unique(token_ids[token_ids < width])
@@ -170,14 +182,11 @@ class Lexicon:
     def __init__(self, sides: dict[Side, SideIndex], width: int) -> None:
         self.sides, self.width = sides, width
         n = sum(len(x.records) for x in sides.values())
-        self.idfs = {kind: smooth_idf(self._df(kind), n) for kind in KINDS}
-
-    def _df(self, kind: str) -> np.ndarray:
-        """Document frequencies of one kind of token over both sides."""
-        total = np.zeros(self.width, dtype=np.float32)
-        for index in self.sides.values():
-            total += index.df[kind].view(self.width)
-        return total
+        df = np.zeros(width, dtype=np.float32)
+        for index in sides.values():
+            df += index.df.view(width)
+        idf = smooth_idf(df, n)
+        self.idfs = {kind: idf for kind in KINDS}  # surface and concept ids are disjoint: one IDF table
 
     def rows(self, kind: str, side: Side, ids: list[str]) -> Any:
         """Normalised TF-IDF rows of the given records."""
