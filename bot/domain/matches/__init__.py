@@ -1,13 +1,16 @@
 """Two-way matching use cases (问题库 ↔ 项目库) and the matcher they need, as a ``Protocol``.
 
 ``review`` records the matcher's recommendations and alerts each side once; ``lifecycle`` follows a match
-from 感兴趣 / 不合适 to the contact release and the liaison's updates; ``index`` keeps the matcher in step.
+from 感兴趣 / 不合适 to the contact release and the liaison's updates; ``index`` keeps the matcher in step
+with SQL and with the other processes (the index journal).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any, Protocol
+
+from knowledge.matching.journal import Journal
 
 
 class Hit(Protocol):
@@ -29,11 +32,14 @@ class Hit(Protocol):
 class Matching(Protocol):
     """What the use cases need of the matcher (``knowledge.matching.Matcher``)."""
 
-    def index_demands(self, records: list[Any]) -> int:
-        """Add or update demands; returns how many changed."""
+    def index_demands(self, records: list[Any], *, journal: Journal | None = None) -> int:
+        """Add or update demands (written to ``journal``); returns how many changed."""
 
-    def index_achievements(self, records: list[Any]) -> int:
-        """Add or update achievements; returns how many changed."""
+    def index_achievements(self, records: list[Any], *, journal: Journal | None = None) -> int:
+        """Add or update achievements (written to ``journal``); returns how many changed."""
+
+    def sync(self, journal: Journal | None = None) -> int:
+        """Apply what other processes wrote to ``journal`` since the last sync."""
 
     def match_demand(self, demand: Any, top: int = 10) -> Sequence[Hit]:
         """Achievements for a demand, best first."""

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from bot.domain.achievements import interested_researchers
 from bot.domain.errors import NotAllowed, NotFound
 from bot.domain.matches import Hit, Matching
+from bot.domain.matches.index import follow
 from bot.domain.matches.lifecycle import FINAL_STATES, record_state
 from bot.domain.notify import notify
 from bot.store.models import DEMAND_PUBLISHED, MATCHABLE_DEMAND_STATUSES, Achievement, Demand, Match, Outbox
@@ -63,7 +64,7 @@ def publish_matches(session: Session, *, matcher: Matching, demand_id: str, appi
         raise NotFound("no such demand", entity="demand", id=demand_id)
     if demand.status not in MATCHABLE_DEMAND_STATUSES:
         raise NotPublished("demand not published", entity="demand", id=demand_id, status=demand.status)
-    matcher.index_demands([demand])
+    matcher.index_demands([demand], journal=follow(session, matcher=matcher))
     hits = _recorded(_in_account(session, Achievement, matcher.match_demand(demand, top=top), appid))
     demand.matched_at = now
     alerts = 0
@@ -79,7 +80,7 @@ def alert_for_achievement(session: Session, *, matcher: Matching, achievement_id
                           top: int = TOP) -> MatchRun:
     """A new achievement: store matches with published demands and alert their owners (enterprises)."""
     achievement = _achievement(session, achievement_id, appid)
-    matcher.index_achievements([achievement])
+    matcher.index_achievements([achievement], journal=follow(session, matcher=matcher))
     achievement.matched_at = now
     matches = alerts = 0
     for hit in _recorded(_in_account(session, Demand, matcher.match_achievement(achievement, top=top), appid)):
@@ -123,6 +124,7 @@ def rank_achievements(session: Session, *, matcher: Matching, demand_id: str, ap
     demand = session.get(Demand, demand_id)
     if demand is None or demand.appid != appid:
         raise NotFound("no such demand", entity="demand", id=demand_id)
+    follow(session, matcher=matcher)
     return _in_account(session, Achievement, matcher.match_demand(demand, top), appid)
 
 
@@ -130,6 +132,7 @@ def rank_demands(session: Session, *, matcher: Matching, achievement_id: str, ap
                  top: int = 10) -> list[Hit]:
     """The account's demands that best fit an achievement, best first (nothing is stored)."""
     achievement = _achievement(session, achievement_id, appid)
+    follow(session, matcher=matcher)
     return _in_account(session, Demand, matcher.match_achievement(achievement, top), appid)
 
 
