@@ -18,9 +18,14 @@ from handlers.kit.base import Context, ConversationState, Incoming, Reply, Route
 END = re.compile(r"^\s*(结束人工|结束人工服务|取消人工|取消转人工|不用人工了|不需要人工了)[。！!]*\s*$")
 
 
+def _asks_for_a_person(text: str) -> bool:
+    """"转人工" again (nothing new for the liaison)."""
+    return text.startswith(("转人工", "人工客服", "人工服务", "找人工"))
+
+
 def _asks_something_else(ctx: Context, text: str) -> bool:
     """Whether the message is for another capability rather than for the liaison."""
-    if triage.is_other_command(text) and not text.startswith(("转人工", "人工客服")):
+    if triage.is_other_command(text) and not _asks_for_a_person(text):
         return True
     if triage.wants_demand(text) or triage.wants_achievement(text):
         return True
@@ -53,6 +58,8 @@ def handle(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] 
         return [Reply(txt.USER_CLOSED_TEXT)] if ended else None
     if handoff.active_request(ctx.session, appid=msg.appid, openid=msg.openid) is None:
         return None
+    if _asks_for_a_person(text):
+        return [Reply(txt.WAITING_TEXT)]
     if _asks_something_else(ctx, text):
         return None
     handoff.add_followup(ctx.session, appid=msg.appid, openid=msg.openid, text=text, now=ctx.now)

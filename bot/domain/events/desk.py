@@ -39,7 +39,8 @@ class RegionScope(Protocol):
 
 @dataclass(frozen=True)
 class WalkInResult:
-    """A walk-in registration, or why it was refused (``full``: the party does not fit)."""
+    """A walk-in registration, or why it was refused (a ``Refusal``, ``full``: the party does not fit, or
+    ``missing``: no name or phone)."""
 
     refusal: Refusal | str | None
     registration: RegistrationView | None = None
@@ -103,7 +104,9 @@ def walk_in(session: Session, *, appid: str, event_id: str, name: str, phone: st
         raise EventNotFound(event_id)
     if event.status == "cancelled" or event.end <= now:
         return WalkInResult(Refusal.CANCELLED if event.status == "cancelled" else Refusal.CLOSED)
-    refusal = party_refusal(event, party_size, companions) if name.strip() and phone.strip() else Refusal.INVALID_PARTY
+    if not name.strip() or not phone.strip():
+        return WalkInResult("missing")
+    refusal = party_refusal(event, party_size, companions)
     if refusal:
         return WalkInResult(refusal)
     if not take_seats(session, event=event, seats=party_size):
