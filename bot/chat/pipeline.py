@@ -28,7 +28,7 @@ from bot.chat.context import make_context
 from bot.chat.incoming import dedup_key, to_incoming
 from bot.chat.ordering import KeyedLock, lock_conversation
 from bot.container import Container
-from bot.domain import audit, privacy, users
+from bot.domain import audit, privacy, transcript, users
 from bot.store.engine import is_sqlite
 from bot.store.models import Conversation
 from bot.store.sql import queue_outbox
@@ -312,6 +312,10 @@ class Pipeline:
         actor = msg.openid
         if privacy.is_forgotten(session, appid=msg.appid, openid=msg.openid):  # this turn erased the user
             actor = privacy.pseudonym(msg.openid, appid=msg.appid, key=self.container.settings.pseudonym_key)
+        else:  # the transcript liaisons read (demand detail, hand-off inbox)
+            transcript.record(session, appid=msg.appid, openid=msg.openid, direction=transcript.USER,
+                              text=msg.text, now=now)
+            transcript.record(session, appid=msg.appid, openid=msg.openid, direction=transcript.BOT, text=text, now=now)
         audit.record(session, appid=msg.appid, actor=actor, action="wechat.inbound", entity="inbound_message",
                      entity_id=str(job.inbound_id), now=now, source="chat", kind=msg.kind, event=msg.event,
                      status=values["status"])

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from bot.domain.records import budget_range
 from bot.store.models import Achievement, Base, Demand, Event
 from knowledge.vocab import EVENT_CATEGORIES, INDUSTRIES, MATURITIES, NEED_TYPES
 
@@ -79,18 +80,6 @@ def parse_positive_int(value: Any) -> int:
     return number
 
 
-_WAN = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:[-~－至到]\s*(\d+(?:\.\d+)?))?\s*万元?\s*$")
-
-
-def budget_range(budget: str) -> tuple[float | None, float | None]:
-    """The 万元 range of a canonical budget ("80万元", "50-80万元"); (None, None) for 面议."""
-    found = _WAN.match(budget)
-    if not found:
-        return None, None
-    low = float(found.group(1))
-    return low, float(found.group(2)) if found.group(2) else low
-
-
 SPECS: dict[str, Spec] = {
     "demands": Spec(
         model=Demand,
@@ -124,8 +113,11 @@ SPECS: dict[str, Spec] = {
 def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     """Yield (line number, row) from a JSONL or CSV file; broken JSON raises with its line."""
     suffix = path.suffix.lower()
-    if suffix not in (".jsonl", ".json", ".csv"):
-        raise ImportFileError(0, None, f"不支持的文件类型 {suffix}，请用 .jsonl 或 .csv")
+    if suffix not in (".jsonl", ".json", ".csv", ".xlsx"):
+        raise ImportFileError(0, None, f"不支持的文件类型 {suffix}，请用 .jsonl、.csv 或 .xlsx")
+    if suffix == ".xlsx":
+        yield from _xlsx_rows(path)
+        return
     with path.open(encoding="utf-8-sig", newline="") as handle:
         if suffix == ".csv":
             yield from ((i + 2, dict(row)) for i, row in enumerate(csv.DictReader(handle)))
@@ -133,6 +125,21 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
         for number, line in enumerate(handle, start=1):
             if line.strip():
                 yield number, _json_row(number, line)
+
+
+def _xlsx_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Rows of the first sheet as dicts keyed by the header row (line numbers as Excel shows them)."""
+    from openpyxl import load_workbook
+
+    try:
+        sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
+    except Exception as exc:  # noqa: BLE001 - any unreadable workbook is one error for the user
+        raise ImportFileError(0, None, "无法读取 XLSX 文件") from exc
+    rows = sheet.iter_rows(values_only=True)
+    header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
+    for number, values in enumerate(rows, start=2):
+        if any(v is not None and str(v).strip() for v in values):
+            yield number, {h: ("" if v is None else str(v)) for h, v in zip(header, values, strict=False) if h}
 
 
 def _json_row(number: int, line: str) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import String, cast, delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.domain import audit
+from bot.domain import audit, transcript
 from bot.domain.demands import user_demands
 from bot.domain.events import signup
 from bot.domain.events.rules import ACTIVE
@@ -174,6 +174,7 @@ def _forget_messages(session: Session, appid: str, openid: str, alias: str, pers
     """Delete pushes to the user, redact other users' notices quoting them, pseudonymise what must stay."""
     removed = rowcount(session.execute(delete(Outbox).where(Outbox.appid == appid, Outbox.openid == openid)))
     removed += _redact_notices(session, appid, personal)
+    removed += transcript.erase(session, appid=appid, openid=openid)
     for row in session.scalars(select(InboundMessage).where(
             InboundMessage.appid == appid, InboundMessage.openid == openid)):
         row.openid, row.replies, row.fields = alias, [], None

@@ -436,3 +436,65 @@ class WechatNonce(Base):
     nonce: Mapped[str] = mapped_column(String(64))
     dedup_key: Mapped[str] = mapped_column(String(255))
     seen_at: Mapped[datetime]
+
+
+# Console (联络员后台) accounts. A liaison with a region sees only records of that region.
+STAFF_ADMIN, STAFF_LIAISON = "admin", "liaison"
+STAFF_ROLES = (STAFF_ADMIN, STAFF_LIAISON)
+
+
+class StaffUser(Timestamped, Base):
+    """A console account (admin or liaison); the password is an argon2id hash."""
+
+    __tablename__ = "staff_users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    region: Mapped[str | None] = mapped_column(String(64))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)  # consecutive, reset by a success
+    locked_until: Mapped[datetime | None]
+    last_login_at: Mapped[datetime | None]
+
+
+class StaffSession(Base):
+    """A signed-in console session; the cookie holds a random token, the table only its SHA-256."""
+
+    __tablename__ = "staff_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id", ondelete="CASCADE"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    ip: Mapped[str | None] = mapped_column(String(64))
+
+
+class LoginAttempt(Base):
+    """One console sign-in attempt (failed or successful), kept for the record."""
+
+    __tablename__ = "login_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), index=True)
+    ok: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[str] = mapped_column(String(32))  # ok | bad_password | unknown | locked | disabled
+    ip: Mapped[str | None] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ChatLine(Base):
+    """One line of a chat transcript: a user's message or the bot's reply (erased with the user's data)."""
+
+    __tablename__ = "chat_lines"
+    __table_args__ = (Index("ix_chat_lines_user", "appid", "openid", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    appid: Mapped[str] = mapped_column(String(64))
+    openid: Mapped[str] = mapped_column(String(128))
+    direction: Mapped[str] = mapped_column(String(8))  # in (user) | out (bot reply) | staff (a liaison's message)
+    text: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -15,6 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.container import Container
 from bot.settings import Settings, get_settings
+from bot.web import console
 from bot.web import wechat as webhook
 
 log = logging.getLogger(__name__)
@@ -101,6 +102,7 @@ def create_app(services: Container | None = None, settings: Settings | None = No
     app.add_middleware(AccessLog)
     app.state.services = services
     webhook.install(app, services)
+    console.install(app)
 
     @app.get("/healthz")
     def healthz() -> JSONResponse:

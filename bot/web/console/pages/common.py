@@ -1,0 +1,81 @@
+"""Helpers shared by the console pages: list filters from the query string, 404 pages, table exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import Request
+from fastapi.responses import Response
+
+from bot.clock import LOCAL_TZ
+from bot.domain.events.export import neutralise
+from bot.domain.records import RecordQuery
+from bot.web.console.render import render
+
+EXPORT_TYPES = {"csv": "text/csv; charset=utf-8",
+                "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def local_day(text: str | None) -> date | None:
+    """A ``YYYY-MM-DD`` form value as a date (None when empty or malformed)."""
+    try:
+        return date.fromisoformat((text or "").strip()) if text else None
+    except ValueError:
+        return None
+
+
+def day_start(day: date) -> datetime:
+    """Midnight of ``day`` in Beijing time."""
+    return datetime.combine(day, time(), tzinfo=LOCAL_TZ)
+
+
+def record_query(request: Request) -> RecordQuery:
+    """The list filters of the query string (status, industry, region, since/until dates inclusive, q)."""
+    params = request.query_params
+    since, until = local_day(params.get("since")), local_day(params.get("until"))
+    return RecordQuery(status=params.get("status") or None, industry=params.get("industry") or None,
+                       region=(params.get("region") or "").strip() or None,
+                       since=day_start(since) if since else None,
+                       until=day_start(until + timedelta(days=1)) if until else None,
+                       text=(params.get("q") or "").strip())
+
+
+def missing(request: Request, what: str = "记录") -> Response:
+    """The 404 page: the record does not exist, or is outside the user's region (the same answer)."""
+    return render(request, "not_found.html", title="未找到", what=what, status_code=404)
+
+
+def age_days(created: datetime, now: datetime) -> int:
+    """Whole days since ``created``."""
+    return max(0, (now - created).days)
+
+
+def table_file(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, fmt: str, name: str) -> Response:
+    """The rows as a CSV (UTF-8 with BOM, for Excel) or XLSX download; text cells cannot act as formulas."""
+    cells = [[neutralise("" if v is None else v) for v in row] for row in rows]
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+
+        book = Workbook()
+        sheet = book.active
+        assert sheet is not None
+        sheet.append(list(headers))
+        for row in cells:
+            sheet.append(row)
+        buffer = io.BytesIO()
+        book.save(buffer)
+        body = buffer.getvalue()
+    else:
+        text = io.StringIO()
+        writer = csv.writer(text)
+        writer.writerow(headers)
+        writer.writerows(cells)
+        body, fmt = ("\ufeff" + text.getvalue()).encode("utf-8"), "csv"
+    filename = quote(f"{name}.{fmt}")
+    return Response(body, media_type=EXPORT_TYPES[fmt],
+                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{filename}"})
