@@ -13,14 +13,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import ColumnElement, func, or_, select
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm import Session
 
-from bot.domain import audit
+from bot.domain import audit, transcript
 from bot.domain.errors import Closed, Conflict, Invalid, NotFound
 from bot.domain.notify import notify
+from bot.domain.scope import Scope
 from bot.store.cswindow import CsWindow, cs_window
 from bot.store.models import (
     HANDOFF_ACTIVE,
@@ -43,18 +44,6 @@ MAX_FOLLOWUPS = 50
 MAX_REPLY = 2000
 RATING_WINDOW = timedelta(days=3)  # a rating is accepted this long after the request was closed
 REPLY_KIND, ALERT_KIND, CLOSED_KIND = "handoff_reply", "handoff_alert", "handoff_closed"
-
-
-class RegionScope(Protocol):
-    """What a console user may see (``bot.domain.staff.Scope``): a region prefix, or everything."""
-
-    def allows(self, region: str | None) -> bool:
-        """Whether a record of ``region`` is inside the scope."""
-        ...
-
-    def clause(self, column: InstrumentedAttribute[str] | InstrumentedAttribute[str | None]) -> ColumnElement[bool]:
-        """The SQL condition keeping rows of the scope."""
-        ...
 
 
 class HandoffNotFound(NotFound):
@@ -173,11 +162,7 @@ def user_region(session: Session, *, appid: str, openid: str) -> str | None:
 
 
 def _snapshot(session: Session, appid: str, openid: str, now: datetime) -> list[dict[str, Any]]:
-    """The user's last lines of chat (from the transcript when it is kept)."""
-    try:
-        from bot.domain import transcript  # type: ignore[attr-defined, unused-ignore]
-    except ImportError:  # no transcript kept in this deployment
-        return []
+    """The user's last lines of chat before the request, from the transcript."""
     lines = transcript.recent(session, appid=appid, openid=openid, until=now, limit=SNAPSHOT_LINES)
     return [{"direction": line.direction, "text": line.text, "at": line.at.isoformat()} for line in lines]
 
@@ -250,12 +235,12 @@ def rate(session: Session, *, appid: str, openid: str, rating: int, now: datetim
 
 
 # -- console side ---------------------------------------------------------------------------------------------
-def visible(scope: RegionScope, region: str | None) -> bool:
+def visible(scope: Scope, region: str | None) -> bool:
     """Whether a request of ``region`` shows to ``scope`` (an unknown region shows to every liaison)."""
     return region is None or scope.allows(region)
 
 
-def _scoped(scope: RegionScope) -> ColumnElement[bool]:
+def _scoped(scope: Scope) -> ColumnElement[bool]:
     """SQL: requests inside ``scope`` or of unknown region."""
     return or_(HandoffRequest.region.is_(None), scope.clause(HandoffRequest.region))
 
@@ -289,7 +274,7 @@ def _view(session: Session, row: HandoffRequest, now: datetime, *, full: bool) -
                        _replies(session, row.id) if full else (), row.rating, row.closed_at)
 
 
-def queue(session: Session, *, appid: str, scope: RegionScope, now: datetime,
+def queue(session: Session, *, appid: str, scope: Scope, now: datetime,
           status: Sequence[str] = HANDOFF_ACTIVE, limit: int = 200) -> list[HandoffView]:
     """Requests in ``scope`` with these statuses, oldest first."""
     query = (select(HandoffRequest).where(HandoffRequest.appid == appid, HandoffRequest.status.in_(status),
@@ -297,13 +282,13 @@ def queue(session: Session, *, appid: str, scope: RegionScope, now: datetime,
     return [_view(session, row, now, full=False) for row in session.scalars(query.limit(limit))]
 
 
-def badge(session: Session, *, appid: str, scope: RegionScope) -> int:
+def badge(session: Session, *, appid: str, scope: Scope) -> int:
     """How many requests in ``scope`` wait for someone to take them (the console's badge)."""
     return int(session.scalar(select(func.count()).select_from(HandoffRequest).where(
         HandoffRequest.appid == appid, HandoffRequest.status == HANDOFF_OPEN, _scoped(scope))) or 0)
 
 
-def _get(session: Session, appid: str, request_id: int, scope: RegionScope) -> HandoffRequest:
+def _get(session: Session, appid: str, request_id: int, scope: Scope) -> HandoffRequest:
     """The request in the account and scope, or ``HandoffNotFound``."""
     row = session.get(HandoffRequest, request_id)
     if row is None or row.appid != appid or not visible(scope, row.region):
@@ -311,12 +296,12 @@ def _get(session: Session, appid: str, request_id: int, scope: RegionScope) -> H
     return row
 
 
-def detail(session: Session, *, appid: str, request_id: int, scope: RegionScope, now: datetime) -> HandoffView:
+def detail(session: Session, *, appid: str, request_id: int, scope: Scope, now: datetime) -> HandoffView:
     """One request with its lines, replies and window (``HandoffNotFound`` outside the scope)."""
     return _view(session, _get(session, appid, request_id, scope), now, full=True)
 
 
-def take(session: Session, *, appid: str, request_id: int, staff: str, scope: RegionScope, now: datetime,
+def take(session: Session, *, appid: str, request_id: int, staff: str, scope: Scope, now: datetime,
          source: str | None = None) -> HandoffView:
     """Assign the request to ``staff`` (``HandoffTaken`` when someone else has it, ``HandoffClosed`` if closed)."""
     row = _get(session, appid, request_id, scope)
@@ -338,7 +323,7 @@ def _assign(session: Session, row: HandoffRequest, staff: str, now: datetime, so
                  after={"status": HANDOFF_ASSIGNED, "assignee": staff})
 
 
-def reply(session: Session, *, appid: str, request_id: int, staff: str, text: str, scope: RegionScope,
+def reply(session: Session, *, appid: str, request_id: int, staff: str, text: str, scope: Scope,
           now: datetime, source: str | None = None) -> ReplyPlan:
     """Record a reply (taking the request if nobody has): queued as a customer-service message inside the
     window (the caller pushes it after commit), else held in the user's inbox for their next message."""
@@ -357,6 +342,7 @@ def reply(session: Session, *, appid: str, request_id: int, staff: str, text: st
                  payload={"text": message}, now=now, channel="inbox" if held else "custom",
                  status="inbox" if held else "pending")
     entry.outcome = "held" if held else "queued"
+    transcript.record(session, appid=appid, openid=row.openid, direction=transcript.STAFF, text=body, now=now)
     audit.record(session, appid=appid, actor=staff, action="handoff.reply", entity="handoff", entity_id=str(row.id),
                  now=now, source=source, reply_id=entry.id, held=held)
     return ReplyPlan(entry.id, appid, row.openid, entry.outbox_key, message, held, window)
@@ -375,7 +361,7 @@ def settle_reply(session: Session, *, reply_id: int) -> ReplyView:
     return ReplyView(entry.id, entry.author, entry.text, entry.outcome, entry.error, entry.created_at)
 
 
-def close(session: Session, *, appid: str, request_id: int, staff: str, scope: RegionScope, now: datetime,
+def close(session: Session, *, appid: str, request_id: int, staff: str, scope: Scope, now: datetime,
           ask_rating: bool = True, source: str | None = None) -> HandoffView:
     """Close the request and tell the user (with a one-tap rating when ``ask_rating``); closing twice is a no-op."""
     row = _get(session, appid, request_id, scope)

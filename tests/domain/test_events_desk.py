@@ -8,11 +8,11 @@ from sqlalchemy import func, select
 
 from bot.domain.events import desk, signup
 from bot.domain.events.rules import Refusal
+from bot.domain.scope import EVERYWHERE, Scope
 from bot.store.engine import Database
 from bot.store.models import AuditLog, Registration
 from tests.support.env import call
 from tests.support.events_helpers import ADMIN, APPID, NOW, add_event, outbox
-from tests.support.scope_shim import EVERYWHERE, Scope  # TEMP until console1 is merged
 
 XIANGYANG, SHIYAN = Scope("襄阳市"), Scope("十堰市")
 

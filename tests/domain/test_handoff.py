@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy import select, update
 
 from bot.domain import handoff
+from bot.domain.scope import EVERYWHERE, Scope
 from bot.store.engine import Database
 from bot.store.models import Demand, HandoffRequest, Outbox, User
 from bot.wechat import inbox
 from tests.support.env import call
-from tests.support.scope_shim import EVERYWHERE, Scope  # TEMP until console1 is merged
 
 NOW = datetime(2031, 5, 4, 2, 0, tzinfo=UTC)
 APPID = "wx_test"

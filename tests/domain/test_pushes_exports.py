@@ -12,6 +12,7 @@ from sqlalchemy import select
 from bot.domain import exports, pushes
 from bot.store.engine import Database
 from bot.store.models import AuditLog, Outbox
+from bot.web.console.pages.common import table_file
 from tests.support.env import call
 
 NOW = datetime(2031, 5, 4, 4, 0, tzinfo=UTC)  # 12:00 in Beijing
@@ -46,9 +47,10 @@ def test_waiting_pushes_and_the_per_day_view(any_db: Database) -> None:
 
 def test_exports_neutralise_formula_cells_and_are_audited(any_db: Database) -> None:
     rows = [["=HYPERLINK(\"x\")", "+1", "-2", "@SUM(A1)", "王敏", 3]]
-    csv_text = exports.table_bytes(["姓名", "a", "b", "c", "d", "人数"], rows, "csv").decode("utf-8-sig")
+    headers = ["姓名", "a", "b", "c", "d", "人数"]
+    csv_text = bytes(table_file(headers, rows, fmt="csv", name="t").body).decode("utf-8-sig")
     assert csv_text.splitlines()[1].startswith("\"'=HYPERLINK") and ",'+1,'-2,'@SUM(A1),王敏,3" in csv_text
-    sheet = load_workbook(io.BytesIO(exports.table_bytes(["姓名"] * 6, rows, "xlsx"))).active
+    sheet = load_workbook(io.BytesIO(bytes(table_file(headers, rows, fmt="xlsx", name="t").body))).active
     assert sheet is not None
     assert [c.value for c in sheet[2]] == ["'=HYPERLINK(\"x\")", "'+1", "'-2", "'@SUM(A1)", "王敏", 3]
     call(any_db, exports.audit_export, what="handoff", fmt="xlsx", rows=1, actor="shiyan", now=NOW, scope="十堰市")

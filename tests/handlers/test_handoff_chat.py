@@ -13,11 +13,11 @@ from sqlalchemy import select
 from bot.container import Container
 from bot.data.seed import seed_kb_if_empty
 from bot.domain import handoff
+from bot.domain.scope import EVERYWHERE
 from bot.store.models import HandoffRequest, UnansweredQuestion
 from bot.texts.handoff import WAITING_TEXT
 from bot.wechat.push import Pusher
 from tests.support.env import call, make_settings
-from tests.support.scope_shim import EVERYWHERE  # TEMP until console1 is merged
 from tests.support.wechat_client import wechat_client
 
 
@@ -46,6 +46,7 @@ def test_while_a_person_handles_it_the_bot_steps_back_but_answers_other_things(s
         assert "报名" in wx.send_text("h1", "我的报名")[0]  # another capability's command
     request = _request(svc, "h1")
     assert request.status == "open" and [f["text"] for f in request.followups] == ["我想当面问问，能打电话吗"]
+    assert [line["text"] for line in request.snapshot][:2] == ["比特币现在还能买吗", decline]  # the chat before
     with svc.db.session() as s:
         asked = list(s.scalars(select(UnansweredQuestion.question).where(UnansweredQuestion.openid == "h1")))
     assert asked == ["比特币现在还能买吗"]  # the declined question is on the 未答问题 list

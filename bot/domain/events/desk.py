@@ -10,10 +10,10 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
-from sqlalchemy import ColumnElement, select
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot.domain import audit
 from bot.domain.events.checkin import CheckinResult, checkin
@@ -22,19 +22,8 @@ from bot.domain.events.rules import WALK_IN, Refusal, party_refusal
 from bot.domain.events.seats import lock_event, next_seq, take_seats
 from bot.domain.events.views import RegistrationView, view
 from bot.domain.ids import new_checkin_code, normalise_code
+from bot.domain.scope import Scope
 from bot.store.models import Event, Outbox, Registration
-
-
-class RegionScope(Protocol):
-    """What a console user may see (``bot.domain.staff.Scope``)."""
-
-    def allows(self, region: str | None) -> bool:
-        """Whether a record of ``region`` is inside the scope."""
-        ...
-
-    def clause(self, column: InstrumentedAttribute[str] | InstrumentedAttribute[str | None]) -> ColumnElement[bool]:
-        """The SQL condition keeping rows of the scope."""
-        ...
 
 
 @dataclass(frozen=True)
@@ -66,7 +55,7 @@ class Attendance:
         return self.registrations - self.checked_in if self.ended else 0
 
 
-def scoped_event(session: Session, *, appid: str, event_id: str, scope: RegionScope) -> Event:
+def scoped_event(session: Session, *, appid: str, event_id: str, scope: Scope) -> Event:
     """The account's event inside ``scope`` (``EventNotFound`` otherwise, also for another region's event)."""
     event = session.scalars(select(Event).where(Event.appid == appid, Event.id == event_id.strip().upper())).first()
     if event is None or not scope.allows(event.region):
@@ -74,7 +63,7 @@ def scoped_event(session: Session, *, appid: str, event_id: str, scope: RegionSc
     return event
 
 
-def scoped_events(session: Session, *, appid: str, scope: RegionScope, include_past: bool = True,
+def scoped_events(session: Session, *, appid: str, scope: Scope, include_past: bool = True,
                   now: datetime | None = None) -> list[Event]:
     """The account's events inside ``scope``, soonest first (past ones last when included)."""
     query = select(Event).where(Event.appid == appid, scope.clause(Event.region))
@@ -83,7 +72,7 @@ def scoped_events(session: Session, *, appid: str, scope: RegionScope, include_p
     return list(session.scalars(query.order_by(Event.start.desc())))
 
 
-def door_checkin(session: Session, *, appid: str, code: str, scope: RegionScope, actor: str, now: datetime,
+def door_checkin(session: Session, *, appid: str, code: str, scope: Scope, actor: str, now: datetime,
                  event_id: str | None = None, source: str | None = None) -> CheckinResult:
     """Check a code in at the door: unknown, another region's or another event's code is refused unchanged."""
     found = session.execute(select(Registration.event_id, Event.region).join(Event, Event.id == Registration.event_id)
@@ -94,7 +83,7 @@ def door_checkin(session: Session, *, appid: str, code: str, scope: RegionScope,
     return checkin(session, appid=appid, code=code, actor=actor, now=now, source=source)
 
 
-def walk_in(session: Session, *, appid: str, event_id: str, name: str, phone: str, scope: RegionScope,
+def walk_in(session: Session, *, appid: str, event_id: str, name: str, phone: str, scope: Scope,
             actor: str, now: datetime, party_size: int = 1, companions: Sequence[str] = (),
             check_in: bool = False, source: str | None = None) -> WalkInResult:
     """Register someone at the door (until the event ends; no waitlist: the party must fit the seats left)."""

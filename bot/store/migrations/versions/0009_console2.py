@@ -1,7 +1,7 @@
 """console II: hand-off assignment, replies and rating; knowledge-base uploads; unanswered questions
 
 Revision ID: 0009
-Revises: 0004
+Revises: 0005
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from alembic import op
 import bot.store.models
 
 revision = "0009"
-down_revision = "0004"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
