@@ -20,6 +20,7 @@ from bot.store.models import Outbox
 WAITING = ("pending", "sending", "inbox", "dead", "uncertain")
 QUOTA_CODES = {45047: "quota", 45009: "quota", 45015: "window", 43004: "unfollowed", 43101: "refused"}
 _ERRCODE = re.compile(r"errcode (\d+)")
+_MARKUP = re.compile(r"<[^>]+>")
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ def errcode(error: str | None) -> int | None:
 def _view(row: Outbox) -> PushView:
     """A detached view; a pending row with an error is shown as ``failed`` (retrying)."""
     status = "failed" if row.status == "pending" and row.last_error else row.status
-    text = str((row.payload or {}).get("text", ""))
+    text = _MARKUP.sub("", str((row.payload or {}).get("text", "")))
     return PushView(row.id, row.kind, row.openid, status, row.channel, row.attempts, row.last_error,
                     errcode(row.last_error), row.created_at, row.next_attempt_at, text[:80])
 
