@@ -73,7 +73,7 @@ def waiting(session: Session, *, status: str | None = None, limit: int = 300) ->
     elif status:
         query = query.where(Outbox.status == status)
     else:
-        query = query.where(or_(Outbox.status.in_(WAITING)))
+        query = query.where(Outbox.status.in_(WAITING))
     return [_view(row) for row in session.scalars(query.order_by(Outbox.id.desc()).limit(limit))]
 
 
