@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import re
 
-from bot.domain import handoff
+from bot.domain import handoff, unanswered
 from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
 
 log = logging.getLogger(__name__)
@@ -56,6 +56,8 @@ def handle_question(ctx: Context, msg: Incoming, conv: ConversationState) -> lis
     except Exception:
         log.exception("policy answer failed (MsgId %s)", msg.msg_id or "-")
         return [Reply(UNAVAILABLE)]
+    unanswered.record(ctx.session, appid=msg.appid, openid=msg.openid, question=text, answered=answer.answered,
+                      confidence=answer.confidence, now=ctx.now)
     conv.data["last_question"] = text
     conv.data["qa_cursor"] = list(answer.cursor) if answer.answered and answer.cursor else None
     return [Reply(answer.answer)]

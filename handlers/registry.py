@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from handlers import account, achievement, demand, events, matches, menu, policy, subscriptions
+from handlers import account, achievement, demand, events, handoff, matches, menu, policy, subscriptions
 from handlers.kit.base import Router
 
 Registration = Callable[[Router], None]
@@ -20,6 +20,7 @@ REGISTRATIONS: tuple[Registration, ...] = (
     matches.register,  # 感兴趣 / 不合适 D12, 我的匹配
     events.register,  # activities: list, sign up, cancel, 我的报名
     subscriptions.register,  # demand alerts: subscribe only, 以后X也提醒我, 不用再推X了, 我的订阅
+    handoff.register,  # while a person handles the user (转人工), the bot steps back
     demand.register,  # technology demands (问题库)
     achievement.register,  # research achievements (项目库)
     policy.register,  # policy Q&A, 详细一点, 转人工 — the fallback for free text

@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 from jobs.drafts import expire_drafts
 from jobs.events import event_announcements, event_reminders, event_waitlist_expiry
+from jobs.handoff import handoff_alerts
 from jobs.inbound import recover_inbound
+from jobs.kb_uploads import kb_uploads
 from jobs.matching import match_digest, match_new
 from jobs.outbox import outbox_dispatch
 
@@ -49,6 +51,10 @@ JOBS: tuple[JobSpec, ...] = (
             "向订阅了区域/类别的用户通知新活动"),
     JobSpec("event_waitlist_expiry", event_waitlist_expiry, {"trigger": "interval", "minutes": 30},
             "报名截止后候补失效并通知"),
+    JobSpec("handoff_alerts", handoff_alerts, {"trigger": "interval", "minutes": 1},
+            "新的转人工请求通知工作人员（KC_HANDOFF_STAFF_OPENIDS，配置了 handoff_alert 模板时用模板消息）"),
+    JobSpec("kb_uploads", kb_uploads, {"trigger": "interval", "seconds": 30},
+            "导入后台上传、尚未导入（或导入中断）的知识库文档"),
     JobSpec("match_digest", match_digest, {"trigger": "cron", "hour": 9, "minute": 0},
             "每日补发尚未提醒过的匹配（同一匹配绝不重复提醒）"),
 )

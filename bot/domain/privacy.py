@@ -21,12 +21,14 @@ from bot.store.models import (
     Achievement,
     AuditLog,
     Demand,
+    HandoffReply,
     HandoffRequest,
     InboundMessage,
     Interest,
     Outbox,
     Registration,
     SubscribeGrant,
+    UnansweredQuestion,
     User,
 )
 from bot.store.sql import rowcount
@@ -180,8 +182,12 @@ def _forget_messages(session: Session, appid: str, openid: str, alias: str, pers
             InboundMessage.appid == appid, InboundMessage.openid == openid)):
         row.openid, row.replies, row.fields = alias, [], None
         row.dedup_key = row.dedup_key.replace(openid, alias)
+    handoffs = select(HandoffRequest.id).where(HandoffRequest.appid == appid, HandoffRequest.openid == openid)
+    session.execute(update(HandoffReply).where(HandoffReply.request_id.in_(handoffs)).values(text=""))
     session.execute(update(HandoffRequest).where(HandoffRequest.appid == appid, HandoffRequest.openid == openid)
-                    .values(openid=alias, question=""))
+                    .values(openid=alias, question="", snapshot=[], followups=[]))
+    session.execute(delete(UnansweredQuestion).where(UnansweredQuestion.appid == appid,
+                                                     UnansweredQuestion.openid == openid))
     session.execute(delete(SubscribeGrant).where(SubscribeGrant.appid == appid, SubscribeGrant.openid == openid))
     _pseudonymise_audit(session, appid, openid, alias)
     return removed

@@ -292,8 +292,12 @@ class Outbox(Base):
     sent_at: Mapped[datetime | None]
 
 
+HANDOFF_OPEN, HANDOFF_ASSIGNED, HANDOFF_CLOSED = "open", "assigned", "closed"
+HANDOFF_ACTIVE = (HANDOFF_OPEN, HANDOFF_ASSIGNED)  # a person is (to be) handling it: the bot steps back
+
+
 class HandoffRequest(Base):
-    """A user's request to talk to a liaison officer (转人工)."""
+    """A user's request to talk to a liaison officer (转人工): open → assigned → closed."""
 
     __tablename__ = "handoff_requests"
 
@@ -301,8 +305,71 @@ class HandoffRequest(Base):
     appid: Mapped[str] = mapped_column(String(64))
     openid: Mapped[str] = mapped_column(String(128))
     question: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[str] = mapped_column(String(16), default="open")
+    status: Mapped[str] = mapped_column(String(16), default=HANDOFF_OPEN)  # open | assigned | closed
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    region: Mapped[str | None] = mapped_column(String(64))  # from the user's records, when known
+    snapshot: Mapped[list[Any]] = mapped_column(default=list)  # [{"direction", "text", "at"}] when opened
+    followups: Mapped[list[Any]] = mapped_column(default=list)  # [{"text", "at"}] the user wrote while waiting
+    assignee: Mapped[str | None] = mapped_column(String(64))  # the console user who took it
+    assigned_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    closed_by: Mapped[str | None] = mapped_column(String(64))
+    rating_asked_at: Mapped[datetime | None]
+    rating: Mapped[int | None] = mapped_column(Integer)  # 1 (不满意) … 3 (满意), from the user's one tap
+    rated_at: Mapped[datetime | None]
+    alerted_at: Mapped[datetime | None]  # when staff were told of it (template message to staff openids)
+
+
+class HandoffReply(Base):
+    """A liaison's reply to a hand-off: sent as a customer-service message, or held for the user's next message."""
+
+    __tablename__ = "handoff_replies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("handoff_requests.id", ondelete="CASCADE"), index=True)
+    author: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+    outbox_key: Mapped[str] = mapped_column(String(255))
+    outcome: Mapped[str] = mapped_column(String(16))  # queued | sent | held | failed | uncertain
+    error: Mapped[str | None] = mapped_column(Text)  # WeChat's explanation when the send failed
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class KbUpload(Base):
+    """An uploaded knowledge-base document and its background ingestion (queued → parsing → indexing → done)."""
+
+    __tablename__ = "kb_uploads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    doc: Mapped[str] = mapped_column(String(255))  # the document id (file name without extension)
+    status: Mapped[str] = mapped_column(String(16), default="queued")  # queued|parsing|indexing|done|failed
+    progress: Mapped[int] = mapped_column(Integer, default=0)  # percent
+    chunks: Mapped[int | None] = mapped_column(Integer)
+    sections: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(String(32))  # a reason code (unsupported, unreadable, empty, ...)
+    content: Mapped[bytes | None] = mapped_column(LargeBinary)  # the file until it is ingested (any worker can)
+    actor: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+
+
+class UnansweredQuestion(Base):
+    """A question the bot declined or answered with low confidence: the to-do list of the knowledge base."""
+
+    __tablename__ = "unanswered_questions"
+    __table_args__ = (Index("ix_unanswered_open", "appid", "resolved_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    appid: Mapped[str] = mapped_column(String(64))
+    openid: Mapped[str] = mapped_column(String(128), index=True)
+    question: Mapped[str] = mapped_column(Text)
+    declined: Mapped[bool] = mapped_column(Boolean)  # False: answered, but with low confidence
+    confidence: Mapped[float] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    resolved_at: Mapped[datetime | None]
+    resolved_by: Mapped[str | None] = mapped_column(String(64))
 
 
 class AuditLog(Base):

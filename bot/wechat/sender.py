@@ -17,8 +17,9 @@ from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.settings import Settings
+from bot.store.cswindow import cs_window
 from bot.store.engine import Database
-from bot.store.models import Outbox, SubscribeGrant, User
+from bot.store.models import Outbox, SubscribeGrant
 from bot.store.sql import rowcount
 from bot.wechat.api import WeChatAPIError
 from bot.wechat.deployment import Deployment
@@ -26,8 +27,6 @@ from bot.wechat.inbox import ANSWER_KINDS  # replies to the user's own question:
 
 log = logging.getLogger(__name__)
 
-CS_WINDOW = timedelta(hours=48)
-CS_QUOTA = 5
 UNREACHABLE = {43004, 45015, 43101}  # not following / outside the 48 h window / subscription refused
 QUOTA = {45047, 45009}  # per-user or per-day API quota exhausted
 
@@ -202,13 +201,7 @@ class Dispatcher:
 
     def _in_cs_window(self, session: Session, row: Outbox, now: datetime) -> bool:
         """Inside 48 h of the user's last message, with customer-service quota left."""
-        last = session.scalar(select(User.last_inbound_at).where(User.appid == row.appid, User.openid == row.openid))
-        if last is None or now - last > CS_WINDOW:
-            return False
-        used = session.scalar(select(func.count()).select_from(Outbox).where(
-            Outbox.appid == row.appid, Outbox.openid == row.openid, Outbox.channel == "custom",
-            Outbox.status == "sent", Outbox.sent_at >= last)) or 0
-        return used < CS_QUOTA
+        return cs_window(session, appid=row.appid, openid=row.openid, now=now).open
 
     def _over_cap(self, session: Session, row: Outbox, now: datetime) -> bool:
         """Whether the user already got the daily cap of pushes today (local day)."""

@@ -67,8 +67,10 @@ class ConsoleServer:
 
 
 @contextmanager
-def running_console(tmp: Path) -> Iterator[ConsoleServer]:
-    """Create the accounts, start ``kc serve`` with the sample data and a fake WeChat API; stop both after."""
+def running_console(tmp: Path, **env: str) -> Iterator[ConsoleServer]:
+    """Create the accounts, start ``kc serve`` with the sample data and a fake WeChat API; stop both after.
+
+    ``env``: extra ``KC_*`` settings for the server."""
     from bot.clock import utcnow
     from bot.domain.staff import create_staff
 
@@ -83,7 +85,7 @@ def running_console(tmp: Path) -> Iterator[ConsoleServer]:
                          now=utcnow())
     database.dispose()
     with FakeWeChat() as fake:
-        server = start(tmp, serve_env(data, KC_WECHAT_API_BASE=fake.base_url, KC_SEED_SAMPLES="true"))
+        server = start(tmp, serve_env(data, KC_WECHAT_API_BASE=fake.base_url, KC_SEED_SAMPLES="true", **env))
         try:
             wait_healthy(server)
             yield ConsoleServer(server, fake, database_url)

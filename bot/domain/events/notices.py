@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.domain.events.rules import ACTIVE, is_open_for_signup
+from bot.domain.events.rules import ACTIVE, WALK_IN, is_open_for_signup
 from bot.domain.events.views import view
 from bot.domain.notify import notify
 from bot.store.models import Event, Interest, Registration
@@ -21,7 +21,9 @@ from bot.texts import events as txt
 
 
 def tell(session: Session, *, reg: Registration, kind: str, key: str, text: str, now: datetime) -> bool:
-    """Queue one notice about ``reg``'s event to its registrant; True when newly queued."""
+    """Queue one notice about ``reg``'s event to its registrant (not to walk-ins); True when newly queued."""
+    if reg.openid.startswith(WALK_IN):
+        return False
     return notify(session, appid=reg.appid, openid=reg.openid, kind=kind, key=key, text=text, now=now,
                   extra={"event_id": reg.event_id})
 

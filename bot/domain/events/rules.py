@@ -14,6 +14,7 @@ from bot.store.models import Event
 
 ACTIVE = ("confirmed", "waitlisted")  # registrations that hold (or wait for) a seat
 LATE_CANCEL_HOURS = 12  # a cancellation closer than this to the start counts as late
+WALK_IN = "walkin:"  # openid prefix of people an organiser registered at the door (no WeChat user to tell)
 
 
 class Refusal(StrEnum):

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from bot.web.console.pages import achievements, dashboard, demands, matches, simulator
+from bot.web.console.pages import (
+                                 achievements,
+                                 dashboard,
+                                 demands,
+                                 events,
+                                 handoff,
+                                 kb,
+                                 matches,
+                                 outbox,
+                                 simulator,
+)
 
 ROUTERS: tuple[APIRouter, ...] = (dashboard.router, demands.router, achievements.router, matches.router,
-                                 simulator.router)
+                                 simulator.router, handoff.router, events.router, kb.router, outbox.router)

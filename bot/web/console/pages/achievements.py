@@ -17,6 +17,7 @@ from starlette.datastructures import UploadFile
 from bot.data.importer import ImportFileError, import_file
 from bot.domain import audit
 from bot.domain.errors import DomainError, NotFound
+from bot.domain.exports import audit_export
 from bot.domain.matches.review import rank_demands
 from bot.domain.records import ACHIEVEMENT_EDITABLE, edit_record, find_achievements, get_achievement
 from bot.domain.staff import Staff
@@ -56,6 +57,8 @@ def achievement_export(request: Request, staff: Console, fmt: str = "csv") -> Re
     with svc.db.session() as session:
         rows = find_achievements(session, appid=svc.appid, query=record_query(request))
         cells = [[_cell(a, f) for f in EXPORT_FIELDS] for a in rows]
+        audit_export(session, what="achievements", fmt=fmt, rows=len(rows), actor=staff.name, now=svc.now(),
+                     scope=staff.scope.region, source=source(request), appid=svc.appid)
     return table_file([FIELD_LABELS[f] for f in EXPORT_FIELDS], cells, fmt=fmt, name="项目库")
 
 

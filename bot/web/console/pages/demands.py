@@ -16,6 +16,7 @@ from bot.container import Container
 from bot.domain import transcript
 from bot.domain.demands import approve_demand, reject_demand
 from bot.domain.errors import DomainError, NotFound
+from bot.domain.exports import audit_export
 from bot.domain.matches.review import rank_achievements
 from bot.domain.records import DEMAND_EDITABLE, edit_record, find_demands, get_demand
 from bot.domain.staff import Staff
@@ -59,6 +60,8 @@ def demand_export(request: Request, staff: Console, fmt: str = "csv") -> Respons
         rows = find_demands(session, appid=svc.appid, query=record_query(request), scope=staff.scope)
         cells = [[local_time(d.created_at) if f == "created_at" else getattr(d, f) for f in EXPORT_FIELDS]
                  for d in rows]
+        audit_export(session, what="demands", fmt=fmt, rows=len(rows), actor=staff.name, now=svc.now(),
+                     scope=staff.scope.region, source=source(request), appid=svc.appid)
     return table_file([FIELD_LABELS[f] for f in EXPORT_FIELDS], cells, fmt=fmt, name="问题库")
 
 

@@ -1,0 +1,81 @@
+"""Bot mode during a hand-off, through the real webhook: the bot steps back, still answers other things,
+delivers a held liaison reply with the user's next message, and records the one-tap rating."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from bot.container import Container
+from bot.data.seed import seed_kb_if_empty
+from bot.domain import handoff
+from bot.domain.scope import EVERYWHERE
+from bot.store.models import HandoffRequest, UnansweredQuestion
+from bot.texts.handoff import WAITING_TEXT
+from bot.wechat.push import Pusher
+from tests.support.env import call, make_settings
+from tests.support.wechat_client import wechat_client
+
+
+@pytest.fixture(scope="module")
+def svc(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Container]:
+    services = Container.create(make_settings(Path(tmp_path_factory.mktemp("handoff")), embedding_model="none"))
+    seed_kb_if_empty(services.kb)
+    yield services
+    services.close()
+
+
+def _request(svc: Container, openid: str) -> HandoffRequest:
+    with svc.db.session() as s:
+        return s.scalars(select(HandoffRequest).where(HandoffRequest.openid == openid)).one()
+
+
+def test_while_a_person_handles_it_the_bot_steps_back_but_answers_other_things(svc: Container) -> None:
+    with wechat_client(svc) as wx:
+        (decline,) = wx.send_text("h1", "比特币现在还能买吗")
+        assert "转人工" in decline
+        assert "联络员" in wx.send_text("h1", "转人工")[0]
+        assert wx.send_text("h1", "我想当面问问，能打电话吗") == [WAITING_TEXT]
+        assert wx.send_text("h1", "转人工") == [WAITING_TEXT]  # no second request
+        (answer,) = wx.send_text("h1", "加计扣出最晚啥时候报")  # another question the bot can answer
+        assert "5月31日" in answer
+        assert "报名" in wx.send_text("h1", "我的报名")[0]  # another capability's command
+    request = _request(svc, "h1")
+    assert request.status == "open" and [f["text"] for f in request.followups] == ["我想当面问问，能打电话吗"]
+    assert [line["text"] for line in request.snapshot][:2] == ["比特币现在还能买吗", decline]  # the chat before
+    with svc.db.session() as s:
+        asked = list(s.scalars(select(UnansweredQuestion.question).where(UnansweredQuestion.openid == "h1")))
+    assert asked == ["比特币现在还能买吗"]  # the declined question is on the 未答问题 list
+
+
+def test_a_reply_inside_the_window_reaches_wechat_and_a_held_one_comes_with_the_next_message(svc: Container) -> None:
+    with wechat_client(svc) as wx:
+        wx.send_text("h2", "转人工")
+        opened = _request(svc, "h2").id
+        plan = call(svc.db, handoff.reply, appid=svc.appid, request_id=opened, staff="liu", text="您好，我是联络员小刘",
+                    scope=EVERYWHERE, now=svc.now())
+        assert not plan.held
+        assert Pusher(svc).deliver_text(appid=plan.appid, openid=plan.openid, text=plan.text, key=plan.key,
+                                        kind=handoff.REPLY_KIND) == "sent"
+        assert call(svc.db, handoff.settle_reply, reply_id=plan.reply_id).outcome == "sent"
+        assert any("您好，我是联络员小刘" in p for p in wx.pushes("h2"))
+        late = call(svc.db, handoff.reply, appid=svc.appid, request_id=opened, staff="liu", text="材料请明天带来",
+                    scope=EVERYWHERE, now=svc.now() + timedelta(hours=49))
+        assert late.held
+        (reply,) = wx.send_text("h2", "好的")
+        assert "材料请明天带来" in reply and WAITING_TEXT in reply
+        call(svc.db, handoff.close, appid=svc.appid, request_id=opened, staff="liu", scope=EVERYWHERE, now=svc.now())
+        assert "感谢" in wx.send_text("h2", "满意")[0]
+    assert _request(svc, "h2").rating == 3
+
+
+def test_the_user_can_end_the_hand_off(svc: Container) -> None:
+    with wechat_client(svc) as wx:
+        wx.send_text("h3", "转人工")
+        assert "已结束" in wx.send_text("h3", "结束人工")[0]
+        assert wx.send_text("h3", "我想当面问问，能打电话吗") != [WAITING_TEXT]
+    assert _request(svc, "h3").status == "closed"
