@@ -27,7 +27,6 @@ import itertools
 import json
 import os
 import sqlite3
-import statistics
 import sys
 import tempfile
 import threading

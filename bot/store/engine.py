@@ -48,9 +48,9 @@ class SqliteWriteLock:
 
     def _before(self, conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         """Take the lock before the first write of a transaction."""
-        if not conn.info.get("kc_write") and statement.lstrip()[:7].upper().startswith(WRITES):
-            if self._lock.acquire(timeout=WRITE_WAIT_SECONDS):
-                conn.info["kc_write"] = True
+        first_write = not conn.info.get("kc_write") and statement.lstrip()[:7].upper().startswith(WRITES)
+        if first_write and self._lock.acquire(timeout=WRITE_WAIT_SECONDS):
+            conn.info["kc_write"] = True
 
     def _release(self, conn: Any) -> None:
         """Give the lock back when the transaction that took it ends."""
