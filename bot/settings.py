@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     wechat_timeout: float = 5.0
     max_body_bytes: int = 64 * 1024
     reply_budget_seconds: float = 4.5
+    worker_threads: int = Field(default=8, ge=1)  # answering threads per process (bot.chat.workers)
+    worker_queue: int = Field(default=256, ge=1)  # messages queued or running per process before 503 (WeChat retries)
 
     embedding_model: str = "auto"
     reranker_model: str | None = None

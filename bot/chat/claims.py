@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from bot.store.engine import Database
 from bot.store.models import InboundMessage
-from bot.store.sql import insert_ignore, rowcount
+from bot.store.sql import insert_returning, rowcount
 
 OPEN = ("processing", "deferred")  # not answered yet (deferred: the request left, the worker pushes)
 
@@ -51,14 +51,10 @@ class Claims:
               now: datetime) -> int | None:
         """Claim a new delivery; its row id, or None when the key was claimed before (a redelivery)."""
         with self.db.session() as session:
-            claimed = insert_ignore(
+            return insert_returning(
                 session, InboundMessage, appid=appid, dedup_key=key, openid=openid, msg_type=kind[:32],
                 status="processing", replies=[], received_at=now, fields=fields, owner=self.owner,
                 lease_until=now + self.lease)
-            if not claimed:
-                return None
-            return session.scalar(select(InboundMessage.id).where(
-                InboundMessage.appid == appid, InboundMessage.dedup_key == key))
 
     def look(self, *, appid: str, key: str) -> Claim:
         """The current state of a claimed delivery."""

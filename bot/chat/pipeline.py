@@ -1,8 +1,9 @@
 """The inbound pipeline: dedupe → per-user lock → load conversation → dispatch → page → persist → reply.
 
 ``Pipeline.handle`` is called by the webhook with an authenticated message and returns the passive
-reply text (None means WeChat's ``success``: no message). The handler runs in a worker thread; the
-request waits for it until the reply budget is spent. In time, the conversation state, the reply and an
+reply text (None means WeChat's ``success``: no message). The handler runs on the process's bounded worker
+pool (``bot.chat.workers``: one user's messages in order, one at a time); the request waits for it until the
+reply budget is spent. In time, the conversation state, the reply and an
 audit row are committed before the reply is returned. Over budget, the request answers ``success`` (or,
 on pull-only accounts, a short placeholder) and the worker pushes the finished answer exactly once: the
 answer is queued in the outbox in the same transaction as the state, then sent.
@@ -21,12 +22,14 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from bot.chat.claims import OPEN, Claim, Claims, new_owner_id
 from bot.chat.context import make_context
 from bot.chat.incoming import dedup_key, to_incoming
-from bot.chat.ordering import KeyedLock, lock_conversation
+from bot.chat.ordering import lock_conversation
+from bot.chat.workers import Full, WorkerPool
 from bot.container import Container
 from bot.domain import audit, privacy, transcript, users
 from bot.store.engine import is_sqlite
@@ -76,6 +79,11 @@ class Job:
         return self._move("deferred")
 
 
+def _user_key(msg: Incoming) -> str:
+    """The worker-pool key that keeps one user's messages in order."""
+    return f"{msg.appid}:{msg.openid}"
+
+
 def reply_text(replies: list[Reply]) -> str:
     """Join handler replies into one message (a link goes on its own line)."""
     return "\n\n".join(r.text + (f"\n{r.url}" if r.url else "") for r in replies if r.text or r.url)
@@ -87,12 +95,12 @@ class Pipeline:
     def __init__(self, container: Container, *, owner: str | None = None, lease: timedelta = LEASE) -> None:
         self.container = container
         self.claims = Claims(container.db, owner=owner or new_owner_id(), lease=lease)
-        self.locks = KeyedLock()
+        self.pool = WorkerPool(size=container.settings.worker_threads, capacity=container.settings.worker_queue)
         self.outbox = Pusher(container)
-        self._workers: set[threading.Thread] = set()
         self._inflight: set[int] = set()
         self._workers_lock = threading.Lock()
         self._keeper: threading.Thread | None = None
+        self._recovery: threading.Thread | None = None
 
     @property
     def budget(self) -> float:
@@ -111,9 +119,12 @@ class Pipeline:
         return self._run(Job(msg, inbound_id), deadline)
 
     def _run(self, job: Job, deadline: float) -> str | None:
-        """Answer ``job`` in a worker thread, waiting for it until ``deadline``."""
-        ticket = self.locks.ticket(f"{job.msg.appid}:{job.msg.openid}")
-        self._spawn(lambda: self._work(job, ticket), name=f"kc-msg-{job.inbound_id}")
+        """Answer ``job`` on the worker pool (in the user's turn), waiting for it until ``deadline``."""
+        try:
+            self.pool.submit(_user_key(job.msg), lambda: self._work(job))
+        except Full:  # shed the load: the lease lapses now, so WeChat's retry takes the delivery over
+            self.claims.set_status(job.inbound_id, lease_until=self.container.now())
+            raise
         return self._await_job(job, deadline)
 
     def _await_first(self, appid: str, key: str, deadline: float) -> str | None:
@@ -147,46 +158,36 @@ class Pipeline:
 
     def recover(self, limit: int = 50) -> int:
         """Answer deliveries whose worker died (lease expired, no retry came); returns how many were taken."""
-        taken = 0
+        jobs = []
         for row_id in self.claims.expired(now=self.container.now(), limit=limit):
             fields = self.claims.take_over(row_id, now=self.container.now())
             if not fields:
                 continue
             job = Job(to_incoming(fields, appid=self.container.appid, received=self.container.now()), row_id)
             job.abandon()  # nobody waits: the answer is pushed
-            self._work(job, self.locks.ticket(f"{job.msg.appid}:{job.msg.openid}"))
-            taken += 1
-        return taken
+            self.pool.submit(_user_key(job.msg), lambda job=job: self._work(job))  # type: ignore[misc]
+            jobs.append(job)
+        for job in jobs:
+            job.done.wait()
+        return len(jobs)
 
     def recover_in_background(self) -> None:
-        """Run ``recover`` in a tracked worker thread (``drain`` waits for it): at start-up."""
-        self._spawn(self.recover, name="kc-recover")
-
-    def _spawn(self, target: Any, name: str) -> None:
-        """Run ``target`` in a tracked daemon thread."""
-        def run() -> None:
-            """Run the target, then forget the thread."""
-            try:
-                target()
-            finally:
-                with self._workers_lock:
-                    self._workers.discard(threading.current_thread())
-
-        thread = threading.Thread(target=run, name=name, daemon=True)
-        with self._workers_lock:
-            self._workers.add(thread)
-        thread.start()
+        """Run ``recover`` in a thread that ``drain`` waits for: at start-up."""
+        self._recovery = threading.Thread(target=self.recover, name="kc-recover", daemon=True)
+        self._recovery.start()
 
     def drain(self, timeout: float = 30.0) -> bool:
-        """Wait for running workers (pushes included); True when none is left."""
+        """Wait for running and queued answers (pushes included); True when none is left."""
         end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            with self._workers_lock:
-                workers = list(self._workers)
-            if not workers:
-                return True
-            workers[0].join(max(0.0, end - time.monotonic()))
-        return False
+        if self._recovery is not None:
+            self._recovery.join(timeout)
+        return self.pool.drain(max(0.0, end - time.monotonic()))
+
+    def close(self, timeout: float = 30.0) -> bool:
+        """Shut down gracefully: refuse new work, deliver what is queued or running; True when all finished."""
+        if self._recovery is not None:
+            self._recovery.join(timeout)
+        return self.pool.shutdown(timeout)
 
     def _track(self, inbound_id: int, on: bool) -> None:
         """Add or drop a delivery from the leases this worker renews (the keeper runs while any is open)."""
@@ -210,12 +211,11 @@ class Pipeline:
             except Exception:  # a database hiccup: try again next round
                 log.exception("could not renew inbound leases")
 
-    def _work(self, job: Job, ticket: Any) -> None:
+    def _work(self, job: Job) -> None:
         """Worker: in the user's turn, answer and deliver; never let an exception reach the user."""
         self._track(job.inbound_id, True)
         try:
-            with ticket:
-                self._answer(job)
+            self._answer(job)
         except Exception:
             log.exception("pipeline failed for inbound %s (MsgId %s)", job.inbound_id, job.msg.msg_id or "-")
             if job.claim_passive() or job.state == "passive":
@@ -294,7 +294,8 @@ class Pipeline:
         msg, now = job.msg, self.container.now()
         if state is not None:
             state.updated_at = now
-            conv.state, conv.version, conv.updated_at = state.to_json(), conv.version + 1, now
+            session.execute(update(Conversation).where(Conversation.id == conv.id).values(
+                state=state.to_json(), version=conv.version + 1, updated_at=now))
         values: dict[str, Any] = {"finished_at": now, "status": "deferred"}
         if passive:
             pages, rest = take_pages(text, 1) if text else ([""], "")

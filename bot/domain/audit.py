@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from bot.store.models import AuditLog
@@ -21,5 +22,5 @@ def record(session: Session, *, appid: str | None, actor: str, action: str, enti
         extra["after"] = after
     if source:
         extra["source"] = source
-    session.add(AuditLog(at=now, appid=appid, actor=actor[:128], action=action[:64], entity=entity[:32],
-                         entity_id=entity_id[:64], detail=extra))
+    session.execute(insert(AuditLog).values(at=now, appid=appid, actor=actor[:128], action=action[:64],
+                                            entity=entity[:32], entity_id=entity_id[:64], detail=extra))

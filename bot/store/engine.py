@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,6 +25,39 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
+WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+WRITE_WAIT_SECONDS = 30.0  # like busy_timeout: past it the statement goes ahead and SQLite decides
+
+
+class SqliteWriteLock:
+    """Hands SQLite's single write slot between this process's threads in arrival order.
+
+    Without it, concurrent writers poll through SQLite's busy handler, which sleeps 1, 2, 5 … 100 ms between
+    tries, so tail latencies reach hundreds of milliseconds. The lock is taken at a transaction's first write
+    (pysqlite only begins a transaction there) and released at its commit or rollback.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+
+    def install(self, engine: Engine) -> None:
+        """Listen on ``engine``'s statements and transaction ends."""
+        event.listen(engine, "before_cursor_execute", self._before)
+        event.listen(engine, "commit", self._release)
+        event.listen(engine, "rollback", self._release)
+
+    def _before(self, conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        """Take the lock before the first write of a transaction."""
+        first_write = not conn.info.get("kc_write") and statement.lstrip()[:7].upper().startswith(WRITES)
+        if first_write and self._lock.acquire(timeout=WRITE_WAIT_SECONDS):
+            conn.info["kc_write"] = True
+
+    def _release(self, conn: Any) -> None:
+        """Give the lock back when the transaction that took it ends."""
+        if conn.info.pop("kc_write", False):
+            self._lock.release()
+
+
 def make_engine(url: str) -> Engine:
     """Create an engine for ``url`` with the pragmas and pool settings it needs."""
     if url.startswith("sqlite"):
@@ -35,6 +69,8 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False},
                                poolclass=StaticPool if memory else None)
         event.listen(engine, "connect", _sqlite_pragmas)
+        if not memory:
+            SqliteWriteLock().install(engine)
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")

@@ -17,13 +17,19 @@ def rowcount(result: Any) -> int:
 
 def insert_ignore(session: Session, model: type[Any], **values: Any) -> bool:
     """Insert a row unless it collides with a unique key; True when this call inserted it."""
+    return insert_returning(session, model, **values) is not None
+
+
+def insert_returning(session: Session, model: type[Any], **values: Any) -> Any:
+    """Insert a row unless it collides with a unique key; its primary key when this call inserted it, else None."""
     from sqlalchemy.dialects import postgresql, sqlite
 
     insert = sqlite.insert if is_sqlite(session) else postgresql.insert
     # rowcount is -1 on psycopg when SQLAlchemy adds an implicit RETURNING: ask for the key explicitly.
     table = model.__table__
     stmt = insert(table).values(**values).on_conflict_do_nothing().returning(*table.primary_key.columns)
-    return session.execute(stmt).first() is not None
+    row = session.execute(stmt).first()
+    return None if row is None else row[0]
 
 
 def queue_outbox(session: Session, *, appid: str, openid: str, kind: str, key: str, payload: dict[str, Any],

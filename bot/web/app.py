@@ -20,6 +20,7 @@ from bot.web import wechat as webhook
 
 log = logging.getLogger(__name__)
 access_log = logging.getLogger("kc.access")
+SHUTDOWN_GRACE_SECONDS = 30.0  # on SIGTERM/Ctrl-C, queued and running answers get this long to be delivered
 
 
 class AccessLog:
@@ -95,7 +96,9 @@ def create_app(services: Container | None = None, settings: Settings | None = No
         yield
         if scheduler is not None:
             scheduler.stop()
-        app.state.pipeline.drain()
+        if not app.state.pipeline.close(SHUTDOWN_GRACE_SECONDS):
+            log.warning("shutdown: answers still running after %.0f s; their leases lapse and another worker "
+                        "or the recovery job delivers them", SHUTDOWN_GRACE_SECONDS)
         services.close()
 
     app = FastAPI(title="科创助手", lifespan=lifespan)

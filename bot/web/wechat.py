@@ -15,6 +15,7 @@ from fastapi.responses import PlainTextResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from bot.chat.pipeline import APOLOGY, Pipeline
+from bot.chat.workers import Full
 from bot.container import Container
 from bot.web.replay import ReplayGuard
 from bot.wechat.inbound import Envelope, Refused, echo, open_request, seal
@@ -94,6 +95,9 @@ def _answer(pipeline: Pipeline, envelope: Envelope, started: float) -> Response:
     """Run the pipeline and render its passive reply; an apology (never a traceback) on failure."""
     try:
         text = pipeline.handle(envelope.fields, started)
+    except Full:
+        log.warning("worker queue full: answering 503 so WeChat retries (MsgId %s)", envelope.fields.get("MsgId", "-"))
+        return PlainTextResponse("busy", status_code=503)
     except Exception:
         log.exception("webhook failed (MsgId %s)", envelope.fields.get("MsgId", "-"))
         text = APOLOGY

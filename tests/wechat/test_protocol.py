@@ -8,7 +8,6 @@ import time
 
 import pytest
 
-from bot.chat.ordering import KeyedLock
 from bot.wechat.inbound import Refused, open_request
 from bot.wechat.signing import DEV_TOKEN, callback_token, fresh, sign, valid
 from bot.wechat.split import MORE_HINT, paginate, split_utf8, take_pages, utf8_len
@@ -162,23 +161,3 @@ def test_paginate_and_take_pages() -> None:
     pages, rest = take_pages(text, 5)
     assert rest == "" and len(pages) == 3 and not pages[0].endswith(MORE_HINT)
     assert paginate("短") == ("短", "")
-
-
-def test_keyed_lock_is_fifo_and_per_key() -> None:
-    lock, order = KeyedLock(), []
-    tickets = [lock.ticket("u1") for _ in range(5)]
-    other = lock.ticket("u2")
-
-    def run(i: int) -> None:
-        with tickets[i]:
-            order.append(i)
-            time.sleep(0.01)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in reversed(range(5))]
-    for t in threads:
-        t.start()
-    with other:  # a different user is not blocked
-        pass
-    for t in threads:
-        t.join(5)
-    assert order == [0, 1, 2, 3, 4] and lock.busy() == 0
