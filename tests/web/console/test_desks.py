@@ -78,6 +78,13 @@ def test_upload_names_the_bad_line_and_imports_nothing_then_imports(console_serv
     expect(page.get_by_text("新增 1 条")).to_be_visible()
     page.get_by_role("link", name="A901").click()
     assert page.get_by_label("标题").input_value() == "耐高温密封胶"
+    page.get_by_label("关键词").fill("密封、耐高温、航空发动机")
+    page.get_by_role("button", name="保存修改").click()
+    expect(page.get_by_text("已保存：关键词")).to_be_visible()
+    with console_server.db() as session:
+        assert session.get(Achievement, "A901").keywords == ["密封", "耐高温", "航空发动机"]
+        imported = session.scalars(select(AuditLog).where(AuditLog.action == "achievement.import")).one()
+    assert imported.actor == "shiyan" and imported.detail["after"] == {"created": 1, "updated": 0}
 
 
 def test_simulator_answers_hello_through_the_webhook(console_server: ConsoleServer, page: Any) -> None:
