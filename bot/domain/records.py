@@ -23,8 +23,8 @@ ACHIEVEMENT_EDITABLE = ("title", "summary", "field", "institution", "maturity", 
                         "contact_name", "contact_phone")
 VOCABULARIES: dict[str, tuple[str, ...]] = {"industry": INDUSTRIES, "need_type": NEED_TYPES, "field": INDUSTRIES,
                                             "maturity": MATURITIES}
-REQUIRED = {"title", "description", "summary", "company", "institution", "industry", "need_type", "field",
-            "maturity", "region", "budget"}
+REQUIRED = {"demand": {"title", "description", "company", "industry", "need_type", "region", "budget"},
+            "achievement": {"title", "summary", "field", "institution", "maturity"}}  # as ``kc import`` requires
 Record = Demand | Achievement
 _WAN = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:[-~－至到]\s*(\d+(?:\.\d+)?))?\s*万元?\s*$")
 
@@ -107,7 +107,7 @@ def edit_record(session: Session, *, record: Record, changes: dict[str, Any], ac
     for name, raw in changes.items():
         if name not in editable:
             raise Invalid("field not editable", field=name)
-        value = _clean(name, raw, scope)
+        value = _clean(name, raw, scope, required=name in REQUIRED[entity])
         if value != getattr(record, name):
             before[name], after[name] = getattr(record, name), value
     for name, value in after.items():
@@ -121,13 +121,13 @@ def edit_record(session: Session, *, record: Record, changes: dict[str, Any], ac
     return after
 
 
-def _clean(name: str, raw: Any, scope: Scope) -> Any:
+def _clean(name: str, raw: Any, scope: Scope, *, required: bool) -> Any:
     """One submitted value checked against the field's rules (vocabulary, required, the editor's region)."""
     if name == "keywords":
         words = raw if isinstance(raw, list) else str(raw).replace("，", "、").replace(",", "、").split("、")
         return [w.strip() for w in words if w.strip()]
     value = str(raw).strip()
-    if name in REQUIRED and not value:
+    if required and not value:
         raise Invalid("required", field=name)
     allowed = VOCABULARIES.get(name)
     if allowed and value not in allowed:

@@ -142,11 +142,11 @@ def _check(user: StaffUser | None, password: str, now: datetime) -> SignIn:
     if user is None:
         _verify(_DUMMY_HASH, password)
         return SignIn(False, UNKNOWN)
-    if user.disabled:
-        return SignIn(False, DISABLED)
     if user.locked_until is not None and user.locked_until > now:
         return SignIn(False, LOCKED, locked_until=user.locked_until)
-    return SignIn(True, OK) if _verify(user.password_hash, password) else SignIn(False, BAD_PASSWORD)
+    if not _verify(user.password_hash, password):
+        return SignIn(False, BAD_PASSWORD)
+    return SignIn(False, DISABLED) if user.disabled else SignIn(True, OK)  # only the owner learns it is disabled
 
 
 def _count(user: StaffUser, outcome: SignIn, now: datetime) -> SignIn:

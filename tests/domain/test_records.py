@@ -9,12 +9,14 @@ from sqlalchemy import select
 
 from bot.domain import transcript
 from bot.domain.errors import Invalid, NotFound
+from bot.domain.matches.board import match_board, move_match
+from bot.domain.matches.lifecycle import record_state
 from bot.domain.privacy import delete_user_data
 from bot.domain.records import RecordQuery, edit_record, find_demands, get_demand
 from bot.domain.scope import Scope
 from bot.domain.stats import city_of, dashboard
 from bot.store.engine import Database
-from bot.store.models import AuditLog, Demand
+from bot.store.models import AuditLog, Demand, Match
 from tests.support.env import call, seed
 
 NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
@@ -95,3 +97,24 @@ def test_dashboard_counts_in_scope(db: Database) -> None:
     assert [city for city, _ in figures.by_region] == ["十堰市"]
     assert figures.published == 0 and figures.engagement_rate is None
     assert city_of("襄阳市高新区") == "襄阳市" and city_of("神农架林区") == "神农架林区"
+
+
+def test_match_board_scope_idle_days_and_moves(db: Database) -> None:
+    with db.session() as session:
+        match = Match(appid=APPID, demand_id="D01", achievement_id="A01", score=0.6, reasons=[], history=[])
+        record_state(match, state="recommended", now=NOW)
+        session.add(match)
+        session.flush()
+        match_id = match.id
+    later = NOW + timedelta(days=20)
+    assert call(db, match_board, appid=APPID, now=later, overdue_days=14, scope=Scope("十堰市")) == []
+    (row,) = call(db, match_board, appid=APPID, now=later, overdue_days=14, scope=Scope("襄阳市"))
+    assert (row.demand_id, row.achievement_id, row.idle_days, row.overdue) == ("D01", "A01", 20, True)
+    with pytest.raises(NotFound):
+        call(db, move_match, appid=APPID, match_id=match_id, state="negotiating", reason="约谈", actor="w",
+             now=later, scope=Scope("十堰市"))
+    with pytest.raises(Invalid):
+        call(db, move_match, appid=APPID, match_id=match_id, state="negotiating", reason=" ", actor="w", now=later)
+    call(db, move_match, appid=APPID, match_id=match_id, state="negotiating", reason="约谈", actor="w", now=later)
+    (row,) = call(db, match_board, appid=APPID, now=later, overdue_days=14)
+    assert (row.state, row.idle_days, row.overdue) == ("negotiating", 0, False)

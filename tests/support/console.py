@@ -57,7 +57,7 @@ class ConsoleServer:
 
     @contextmanager
     def db(self) -> Iterator[Any]:
-        """A session on the server's database (WAL: reads while it runs)."""
+        """A session on the server's database (SQLite in WAL mode: reads while it runs)."""
         database = Database(self.database_url)
         try:
             with database.session() as session:
@@ -67,16 +67,18 @@ class ConsoleServer:
 
 
 @contextmanager
-def running_console(tmp: Path, **env: str) -> Iterator[ConsoleServer]:
+def running_console(tmp: Path, database_url: str | None = None, **env: str) -> Iterator[ConsoleServer]:
     """Create the accounts, start ``kc serve`` with the sample data and a fake WeChat API; stop both after.
 
+    The database is SQLite in ``tmp`` unless ``database_url`` (an empty PostgreSQL database) is given;
     ``env``: extra ``KC_*`` settings for the server."""
     from bot.clock import utcnow
     from bot.domain.staff import create_staff
 
     data = tmp / "data"
-    database_url = f"sqlite:///{data / 'kc.sqlite3'}"
     data.mkdir(parents=True)
+    extra = {"KC_DATABASE_URL": database_url} if database_url else {}
+    database_url = database_url or f"sqlite:///{data / 'kc.sqlite3'}"
     database = Database(database_url)
     database.migrate()
     with database.session() as session:
@@ -85,7 +87,8 @@ def running_console(tmp: Path, **env: str) -> Iterator[ConsoleServer]:
                          now=utcnow())
     database.dispose()
     with FakeWeChat() as fake:
-        server = start(tmp, serve_env(data, KC_WECHAT_API_BASE=fake.base_url, KC_SEED_SAMPLES="true", **env))
+        server = start(tmp, serve_env(data, KC_WECHAT_API_BASE=fake.base_url, KC_SEED_SAMPLES="true",
+                                      **extra, **env))
         try:
             wait_healthy(server)
             yield ConsoleServer(server, fake, database_url)

@@ -21,8 +21,9 @@ def client(settings: Settings) -> Iterator[TestClient]:
     """The app in production mode with one admin account."""
     settings.env, settings.scheduler = "production", False
     services = Container.create(settings, knowledge=None)
-    call(services.db, create_staff, name="root", role="admin", region=None, password="root-password-1", actor="t",
-         now=utcnow())
+    for name, role in (("root", "admin"), ("li", "liaison")):
+        call(services.db, create_staff, name=name, role=role, region=None, password="root-password-1", actor="t",
+             now=utcnow())
     with TestClient(create_app(services), base_url="https://console.example") as http:
         yield http
     services.close()
@@ -56,3 +57,10 @@ def test_unbuilt_desks_are_placeholders_and_htmx_gets_a_redirect_header(client: 
         page = client.get(path)
         assert page.status_code == 200 and "建设中" in page.text, path
     assert client.get("/console/static/htmx.min.js").status_code == 200
+
+
+def test_in_production_the_simulator_is_for_admins_only(client: TestClient) -> None:
+    token = _form_token(client.get("/console/login").text)
+    client.post("/console/login", data={"username": "li", "password": "root-password-1", "csrf_token": token})
+    assert client.get("/console/simulator").status_code == 403
+    assert "模拟器" not in client.get("/console/demands").text

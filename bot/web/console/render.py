@@ -34,6 +34,8 @@ def render(request: Request, name: str, *, status_code: int = 200, **context: An
     """Render ``templates/name`` with the navigation, ``staff`` and its CSRF token."""
     staff = getattr(request.state, "staff", None)
     context.setdefault("csrf", staff.csrf_token if staff else "")
+    development = request.app.state.services.settings.env == "development"
+    context.setdefault("simulator", staff is not None and (staff.is_admin or development))
     response: HTMLResponse = templates.TemplateResponse(
         request, name, {"staff": staff, "path": request.url.path, **context}, status_code=status_code)
     return response

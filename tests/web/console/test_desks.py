@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from bot.store.models import Achievement, AuditLog, Match
@@ -19,7 +20,7 @@ def test_matches_board_shows_both_sides_and_moves_with_a_reason(console_server: 
     sign_in(page, console_server.url, "admin")
     page.goto(console_server.url + "/console/demands/D01")
     page.get_by_role("button", name="通过", exact=True).click()
-    assert page.get_by_text("已发布").first.is_visible()
+    expect(page.locator("h1 .badge")).to_have_text("已发布")
     page.get_by_role("navigation").get_by_role("link", name="匹配", exact=True).click()
     with console_server.db() as session:
         match = session.scalars(select(Match).where(Match.demand_id == "D01").order_by(Match.score.desc())).first()
@@ -35,7 +36,7 @@ def test_matches_board_shows_both_sides_and_moves_with_a_reason(console_server: 
     row.get_by_label("新状态").select_option("negotiating")
     row.get_by_label("原因").fill("双方已约定下周面谈")
     row.get_by_role("button", name="更新").click()
-    assert page.get_by_text(f"匹配 {match.id} 已改为“洽谈中”").is_visible()
+    expect(page.get_by_text(f"匹配 {match.id} 已改为“洽谈中”")).to_be_visible()
     screenshot(page, "matches")
     with console_server.db() as session:
         assert session.get(Match, match.id).state == "negotiating"
@@ -67,16 +68,23 @@ def test_upload_names_the_bad_line_and_imports_nothing_then_imports(console_serv
     page.goto(console_server.url + "/console/achievements")
     page.get_by_label("上传成果文件").set_input_files(str(bad))
     page.get_by_role("button", name="导入").click()
-    assert page.get_by_text("第 3 行，字段 field").is_visible()
+    expect(page.get_by_text("第 3 行，字段 field")).to_be_visible()
     with console_server.db() as session:
         assert session.get(Achievement, "A901") is None
     ok = tmp_path / "ok.csv"
     ok.write_text(header + good, encoding="utf-8")
     page.get_by_label("上传成果文件").set_input_files(str(ok))
     page.get_by_role("button", name="导入").click()
-    assert page.get_by_text("新增 1 条").is_visible()
+    expect(page.get_by_text("新增 1 条")).to_be_visible()
     page.get_by_role("link", name="A901").click()
     assert page.get_by_label("标题").input_value() == "耐高温密封胶"
+    page.get_by_label("关键词").fill("密封、耐高温、航空发动机")
+    page.get_by_role("button", name="保存修改").click()
+    expect(page.get_by_text("已保存：关键词")).to_be_visible()
+    with console_server.db() as session:
+        assert session.get(Achievement, "A901").keywords == ["密封", "耐高温", "航空发动机"]
+        imported = session.scalars(select(AuditLog).where(AuditLog.action == "achievement.import")).one()
+    assert imported.actor == "shiyan" and imported.detail["after"] == {"created": 1, "updated": 0}
 
 
 def test_simulator_answers_hello_through_the_webhook(console_server: ConsoleServer, page: Any) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from bot.store.models import AuditLog, Demand, Outbox
@@ -41,12 +42,12 @@ def test_liaison_finds_a_chat_demand_and_approves_it(console_server: ConsoleServ
     page.get_by_role("button", name="筛选").click()
     page.get_by_role("link", name=demand_id, exact=True).click()
     page.wait_for_url(f"**/console/demands/{demand_id}")
-    assert page.get_by_text("控制器散热不行").first.is_visible()  # the chat transcript it came from
+    expect(page.get_by_text("控制器散热不行").first).to_be_visible()  # the chat transcript it came from
     lines = page.locator(".transcript .line").all_inner_texts()
     assert lines[-2:] == ["同意", lines[-1]] and f"已提交，需求编号 {demand_id}" in lines[-1]
     screenshot(page, "demand-detail")
     page.get_by_role("button", name="通过", exact=True).click()
-    assert page.get_by_text("已发布").first.is_visible()
+    expect(page.locator("h1 .badge")).to_have_text("已发布")
     with console_server.db() as session:
         assert session.get(Demand, demand_id).status == "已发布"
         approved = session.scalars(select(AuditLog).where(AuditLog.action == "demand.approve",
@@ -62,7 +63,7 @@ def test_reject_needs_a_reason_and_tells_the_owner(console_server: ConsoleServer
     page.goto(f"{console_server.url}/console/demands/{demand_id}")
     page.get_by_label("退回原因").fill("请补充控制器的功率和散热方式")
     page.get_by_role("button", name="退回").click()
-    assert page.get_by_text("已退回").first.is_visible()
+    expect(page.get_by_text("已退回").first).to_be_visible()
     notices = owner_notices(console_server, "o_console_owner_2")
     assert any("请补充控制器的功率和散热方式" in text for text in notices), notices
     with console_server.db() as session:
@@ -78,7 +79,7 @@ def test_queue_lists_pending_first_and_edits_are_audited(console_server: Console
     page.goto(console_server.url + "/console/demands/D01")
     page.get_by_label("预算").fill("90万元")
     page.get_by_role("button", name="保存修改").click()
-    assert page.get_by_text("已保存：预算").is_visible()
+    expect(page.get_by_text("已保存：预算")).to_be_visible()
     with console_server.db() as session:
         edit = session.scalars(select(AuditLog).where(AuditLog.action == "demand.edit",
                                                       AuditLog.entity_id == "D01")).one()
@@ -92,7 +93,8 @@ def test_bulk_approve_publishes_the_selection(console_server: ConsoleServer, pag
     page.get_by_label("选择 D02").check()
     page.get_by_label("选择 D03").check()
     page.get_by_role("button", name="批量通过所选").click()
-    assert page.get_by_text("需求 D02 已发布").is_visible() and page.get_by_text("需求 D03 已发布").is_visible()
+    expect(page.get_by_text("需求 D02 已发布")).to_be_visible()
+    expect(page.get_by_text("需求 D03 已发布")).to_be_visible()
     with console_server.db() as session:
         assert {session.get(Demand, i).status for i in ("D02", "D03")} == {"已发布"}
 

@@ -6,6 +6,7 @@ from typing import Any
 
 import httpx
 import pytest
+from playwright.sync_api import expect
 
 from tests.support.console import USERS, ConsoleServer, screenshot, sign_in
 
@@ -25,17 +26,18 @@ def test_unsigned_pages_redirect_and_every_nav_link_opens(console_server: Consol
             page.get_by_role("navigation").get_by_role("link", name=label, exact=True).click()
         response = nav.value
         assert response is not None and response.status == 200, label
-        assert page.get_by_role("button", name="退出").is_visible()
+        expect(page.get_by_role("button", name="退出")).to_be_visible()
 
 
 def test_wrong_password_then_lockout_after_five(console_server: ConsoleServer, page: Any) -> None:
     sign_in(page, console_server.url, "xiangyang", "wrong-password")
-    assert page.get_by_text("用户名或密码错误").is_visible()
+    expect(page.get_by_text("用户名或密码错误")).to_be_visible()
     for _ in range(4):
         sign_in(page, console_server.url, "xiangyang", "wrong-password")
-    assert page.get_by_text("锁定").is_visible()
+    expect(page.get_by_text("锁定")).to_be_visible()
     sign_in(page, console_server.url, "xiangyang")  # the right password is refused while locked
-    assert "/console/login" in page.url and page.get_by_text("锁定").is_visible()
+    expect(page.get_by_text("锁定")).to_be_visible()
+    assert "/console/login" in page.url
     with console_server.db() as session:
         from sqlalchemy import select
 
@@ -54,7 +56,13 @@ def test_post_without_csrf_token_is_403_and_cookie_flags_hold(console_server: Co
     assert status == 403
     assert page.evaluate("() => document.cookie") == ""  # HttpOnly: scripts cannot read the session
     page.reload()
-    assert page.get_by_role("button", name="退出").is_visible()  # the refused POST changed nothing
+    expect(page.get_by_role("button", name="退出")).to_be_visible()  # the refused POST changed nothing
+    token = page.locator("input[name=csrf_token]").first.get_attribute("value")
+    status = page.evaluate("""async (token) => (await fetch('/console/logout',
+        {method: 'POST', headers: {'X-CSRF-Token': token}, redirect: 'manual'})).type""", token)
+    assert status == "opaqueredirect"  # the htmx header carries the token as well: signed out
+    page.reload()
+    assert "/console/login" in page.url
 
 
 def test_after_logout_the_old_cookie_no_longer_opens_the_console(console_server: ConsoleServer, page: Any) -> None:

@@ -23,7 +23,7 @@ from bot.domain.records import ACHIEVEMENT_EDITABLE, edit_record, find_achieveme
 from bot.domain.staff import Staff
 from bot.store.models import Demand
 from bot.web.console.auth import Checked, Console, services, source
-from bot.web.console.pages.common import missing, record_query, table_file
+from bot.web.console.pages.common import missing, record_query, reindex, table_file
 from bot.web.console.render import local_time, render
 from bot.web.console.texts import FIELD_LABELS, edit_refusal
 from knowledge.vocab import INDUSTRIES, MATURITIES
@@ -134,5 +134,7 @@ async def achievement_edit(request: Request, achievement_id: str, staff: Checked
         return missing(request, "成果")
     except DomainError as exc:
         return _detail(request, achievement_id, staff, error=edit_refusal(exc), status_code=400)
+    if changed:
+        reindex(svc, item)
     notice = "已保存：" + "、".join(FIELD_LABELS[f] for f in changed) if changed else "没有改动"
     return _detail(request, achievement_id, staff, notice=notice)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -13,10 +14,13 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from bot.clock import LOCAL_TZ
+from bot.container import Container
 from bot.domain.events.export import neutralise
-from bot.domain.records import RecordQuery
+from bot.domain.records import Record, RecordQuery
+from bot.store.models import Demand
 from bot.web.console.render import render
 
+log = logging.getLogger(__name__)
 EXPORT_TYPES = {"csv": "text/csv; charset=utf-8",
                 "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
@@ -79,3 +83,14 @@ def table_file(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, fmt: st
     filename = quote(f"{name}.{fmt}")
     return Response(body, media_type=EXPORT_TYPES[fmt],
                     headers={"Content-Disposition": f"attachment; filename*=UTF-8''{filename}"})
+
+
+def reindex(svc: Container, record: Record) -> None:
+    """Bring the matcher's copy of an edited record up to date (best effort: the edit is saved either way)."""
+    try:
+        if isinstance(record, Demand):
+            svc.matcher.index_demands([record])
+        else:
+            svc.matcher.index_achievements([record])
+    except Exception:  # noqa: BLE001 - the next start-up sync catches up
+        log.exception("could not re-index %s after an edit", record.id)

@@ -23,7 +23,7 @@ from bot.domain.staff import Staff
 from bot.store.models import DEMAND_STATUSES, Achievement, Demand, Match
 from bot.texts import demands as txt
 from bot.web.console.auth import Checked, Console, services, source
-from bot.web.console.pages.common import age_days, missing, record_query, table_file
+from bot.web.console.pages.common import age_days, missing, record_query, reindex, table_file
 from bot.web.console.render import local_time, render
 from bot.web.console.texts import FIELD_LABELS, MATCH_STATES, edit_refusal
 from knowledge.vocab import INDUSTRIES, NEED_TYPES
@@ -142,6 +142,8 @@ async def demand_edit(request: Request, demand_id: str, staff: Checked) -> Respo
         return missing(request, "需求")
     except DomainError as exc:
         return _detail(request, demand_id, staff, error=edit_refusal(exc), status_code=400)
+    if changed:
+        reindex(svc, demand)
     notice = "已保存：" + "、".join(FIELD_LABELS[f] for f in changed) if changed else "没有改动"
     return _detail(request, demand_id, staff, notice=notice)
 
