@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from bot.domain import exports, pushes
+from bot.store.cswindow import DAILY_CAP_NOTE
 from bot.store.engine import Database
 from bot.store.models import AuditLog, Outbox
 from bot.web.console.pages.common import table_file
@@ -32,16 +33,17 @@ def test_waiting_pushes_and_the_per_day_view(any_db: Database) -> None:
     _push(any_db, "c", "inbox", channel="inbox", error="errcode 45047: out of response count limit")
     _push(any_db, "d", "dead", error="HTTP 500 Internal Server Error", attempts=6)
     _push(any_db, "e", "pending", error="errcode -1: system busy", attempts=2)
+    _push(any_db, "f", "pending", error=DAILY_CAP_NOTE)
     with any_db.session() as s:
         views = {v.id: v for v in pushes.waiting(s)}
         days = pushes.per_day(s, now=NOW, days=3)
         dead = pushes.waiting(s, status="dead")
-    assert sorted(v.status for v in views.values()) == ["dead", "failed", "inbox"]
+    assert sorted(v.status for v in views.values()) == ["dead", "deferred", "failed", "inbox"]
     assert [v.attempts for v in dead] == [6] and dead[0].last_error == "HTTP 500 Internal Server Error"
     assert next(v for v in views.values() if v.status == "inbox").errcode == 45047
     today, yesterday, _ = days
     assert dict(today.sent) == {"custom": 1} and today.held == 1 and today.dead == 1
-    assert dict(today.blocked) == {"quota": 1}
+    assert dict(today.blocked) == {"quota": 1, "cap": 1}
     assert dict(yesterday.sent) == {"template": 1}
 
 
