@@ -10,7 +10,7 @@ that region's requests and those whose region is unknown.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -378,13 +378,25 @@ def close(session: Session, *, appid: str, request_id: int, staff: str, scope: S
     return _view(session, row, now, full=True)
 
 
-def alert_staff(session: Session, *, openids: Sequence[str], now: datetime, limit: int = 100) -> int:
+StaffOpenids = Sequence[str] | Mapping[str, Sequence[str]]
+
+
+def recipients(staff: StaffOpenids, region: str | None) -> list[str]:
+    """Who is told of a request: every openid of a list; of a mapping region → openids, those of the request's
+    region ("十堰市" covers "十堰市茅箭区") and of the key "" (everyone); all of them when the region is unknown."""
+    if not isinstance(staff, Mapping):
+        return list(staff)
+    keys = [k for k in staff if region is None or not k or region.startswith(k.removesuffix("市"))]
+    return list(dict.fromkeys(openid for key in keys for openid in staff[key]))
+
+
+def alert_staff(session: Session, *, openids: StaffOpenids, now: datetime, limit: int = 100) -> int:
     """Tell staff openids of requests not alerted yet (one outbox message each, sent by template when
     ``handoff_alert`` has one configured); returns how many requests were alerted."""
     rows = list(session.scalars(select(HandoffRequest).where(
         HandoffRequest.status.in_(HANDOFF_ACTIVE), HandoffRequest.alerted_at.is_(None)).limit(limit)))
     for row in rows:
-        for openid in openids:
+        for openid in recipients(openids, row.region):
             notify(session, appid=row.appid, openid=openid, kind=ALERT_KIND, key=f"handoff-alert:{row.id}:{openid}",
                    text=txt.staff_alert_text(row.id, row.question, row.region), now=now)
         row.alerted_at = now

@@ -111,6 +111,13 @@ def test_take_close_and_one_tap_rating(any_db: Database) -> None:
         assert handoff.detail(s, appid=APPID, request_id=opened.id, scope=EVERYWHERE, now=NOW).rating == 3
 
 
+def test_staff_of_the_requests_region_are_alerted() -> None:
+    staff = {"十堰市": ["o_sy"], "襄阳市": ["o_xy"], "": ["o_lead"]}
+    assert handoff.recipients(staff, "十堰市茅箭区") == ["o_sy", "o_lead"]
+    assert handoff.recipients(staff, None) == ["o_sy", "o_xy", "o_lead"]
+    assert handoff.recipients(["a", "b"], "襄阳市") == ["a", "b"]
+
+
 def test_staff_are_alerted_once_per_request(any_db: Database) -> None:
     _open(any_db, "u1")
     _open(any_db, "u2")

@@ -14,9 +14,10 @@ from bot.container import Container
 from bot.data.seed import seed_kb_if_empty
 from bot.domain import handoff
 from bot.domain.scope import EVERYWHERE
-from bot.store.models import HandoffRequest, UnansweredQuestion
+from bot.store.models import HandoffRequest, Outbox, UnansweredQuestion
 from bot.texts.handoff import WAITING_TEXT
 from bot.wechat.push import Pusher
+from jobs.registry import run_job
 from tests.support.env import call, make_settings
 from tests.support.wechat_client import wechat_client
 
@@ -79,3 +80,14 @@ def test_the_user_can_end_the_hand_off(svc: Container) -> None:
         assert "已结束" in wx.send_text("h3", "结束人工")[0]
         assert wx.send_text("h3", "我想当面问问，能打电话吗") != [WAITING_TEXT]
     assert _request(svc, "h3").status == "closed"
+
+
+def test_staff_openids_are_told_of_new_requests_by_the_job(svc: Container) -> None:
+    svc.settings.handoff_staff_openids = ["o_staff"]
+    with wechat_client(svc) as wx:
+        wx.send_text("h4", "转人工")
+    assert run_job("handoff_alerts", svc) >= 1
+    assert run_job("handoff_alerts", svc) == 0
+    with svc.db.session() as s:
+        alerts = [o.payload["text"] for o in s.scalars(select(Outbox).where(Outbox.openid == "o_staff"))]
+    assert any(f"#{_request(svc, 'h4').id}" in text for text in alerts)
