@@ -65,6 +65,12 @@ def test_a_liaison_answers_a_handoff_and_the_user_receives_it(console_server: Co
     assert "您好，创新券由市科技局受理" in "".join(console_server.fake.texts("o_handoff_1"))
     assert page.locator("#window").inner_text().startswith("可发送，还剩 4 条")
     screenshot(page, "handoff-detail")
+    console_server.fake.fail("custom", 45015)  # WeChat refuses the next one: the page says why, nothing is lost
+    page.get_by_label("回复").fill("申请表在附件里。")
+    page.get_by_role("button", name="发送").click()
+    refused = page.get_by_role("alert").inner_text()
+    assert "超出 48 小时客服消息时限" in refused and "45015" in refused and "下次发消息时送达" in refused
+    assert "申请表在附件里" in console_server.chat("o_handoff_1", "收到")
     page.get_by_role("button", name="关闭").click()
     assert page.get_by_text("已关闭，已告知用户").is_visible()
     with console_server.db() as session:
