@@ -155,6 +155,9 @@ def test_event_page_lists_party_and_exports_neutralised_and_audited(console_serv
     with console_server.db() as session:
         exported = session.scalars(select(AuditLog).where(AuditLog.action == "export")).all()
     assert any(a.entity_id == "event:E03" and a.actor == "xiangyang" for a in exported)
+    sign_in(page, console_server.url, "shiyan")  # another region's list is not exported
+    assert page.request.get(console_server.url + "/console/events/E03/export?fmt=xlsx").status == 404
+    assert page.goto(console_server.url + "/console/events/E03").status == 404
 
 
 def test_events_are_created_edited_and_cancelled_with_registrants_told(console_server: ConsoleServer,
