@@ -245,13 +245,21 @@ def _scoped(scope: Scope) -> ColumnElement[bool]:
     return or_(HandoffRequest.region.is_(None), scope.clause(HandoffRequest.region))
 
 
-def _lines(row: HandoffRequest) -> tuple[Line, ...]:
-    """The snapshot at opening, then the user's follow-ups."""
+def _lines(session: Session | None, row: HandoffRequest) -> tuple[Line, ...]:
+    """The snapshot at opening, then what was said since: from the transcript when ``session`` is given (the
+    user, the bot and the liaisons in order), else the user's follow-ups."""
     snap = [Line(d.get("direction", "in"), d.get("text", ""), _at(d.get("at"))) for d in row.snapshot or []]
-    follow = [Line("in", d.get("text", ""), _at(d.get("at"))) for d in row.followups or []]
     if not snap and row.question:
         snap = [Line("in", row.question, row.created_at)]
+    since = _since_opening(session, row) if session is not None else []
+    follow = since or [Line("in", d.get("text", ""), _at(d.get("at"))) for d in row.followups or []]
     return tuple(snap + follow)
+
+
+def _since_opening(session: Session, row: HandoffRequest) -> list[Line]:
+    """The transcript from the moment the request was opened (until it was closed)."""
+    lines = transcript.recent(session, appid=row.appid, openid=row.openid, until=row.closed_at, limit=100)
+    return [Line(line.direction, line.text, line.at) for line in lines if line.at >= row.created_at]
 
 
 def _at(value: str | None) -> datetime | None:
@@ -270,7 +278,7 @@ def _view(session: Session, row: HandoffRequest, now: datetime, *, full: bool) -
     window = cs_window(session, appid=row.appid, openid=row.openid, now=now)
     end = row.closed_at or now
     return HandoffView(row.id, row.openid, row.question, row.status, row.region, row.created_at,
-                       end - row.created_at, row.assignee, window, _lines(row),
+                       end - row.created_at, row.assignee, window, _lines(session if full else None, row),
                        _replies(session, row.id) if full else (), row.rating, row.closed_at)
 
 

@@ -75,7 +75,7 @@ def _detail(request: Request, request_id: int, staff: Staff, *, status_code: int
         except handoff.HandoffNotFound:
             return missing(request, "转人工请求")
     return render(request, "handoff_detail.html", title=f"转人工 #{view.id}", item=view, labels=labels,
-                  status_code=status_code, **extra)
+                  errcode=errcode, status_code=status_code, **extra)
 
 
 @router.post("/handoff/{request_id}/take")
