@@ -94,12 +94,6 @@ def waiting(session: Session, *, status: str | None = None, limit: int = 300) ->
     return [_view(row) for row in session.scalars(query.order_by(Outbox.id.desc()).limit(limit))]
 
 
-def get_push(session: Session, *, outbox_id: int) -> PushView | None:
-    """One push, or None."""
-    row = session.get(Outbox, outbox_id)
-    return _view(row) if row is not None else None
-
-
 def per_day(session: Session, *, now: datetime, days: int = 14) -> list[DayView]:
     """The last ``days`` local days, newest first: sent per channel, held, quota/window blocks, dead."""
     today = now.astimezone(LOCAL_TZ).date()
