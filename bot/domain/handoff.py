@@ -117,9 +117,10 @@ class HandoffView:
 
 @dataclass(frozen=True)
 class ReplyPlan:
-    """A reply recorded in the caller's transaction: push it now (``held`` False) or it waits in the inbox."""
+    """A message to the user queued in the caller's transaction: push it now (``held`` False) or it waits in the
+    inbox for the user's next message. ``reply_id`` is None for the closing message."""
 
-    reply_id: int
+    reply_id: int | None
     appid: str
     openid: str
     key: str
@@ -331,6 +332,16 @@ def _assign(session: Session, row: HandoffRequest, staff: str, now: datetime, so
                  after={"status": HANDOFF_ASSIGNED, "assignee": staff})
 
 
+def _to_user(session: Session, row: HandoffRequest, *, kind: str, key: str, text: str, now: datetime,
+             reply_id: int | None = None) -> ReplyPlan:
+    """Queue ``text`` for the request's user: a customer-service message inside the window, else the inbox."""
+    window = cs_window(session, appid=row.appid, openid=row.openid, now=now)
+    held = not window.open
+    queue_outbox(session, appid=row.appid, openid=row.openid, kind=kind, key=key, payload={"text": text}, now=now,
+                 channel="inbox" if held else "custom", status="inbox" if held else "pending")
+    return ReplyPlan(reply_id, row.appid, row.openid, key, text, held, window)
+
+
 def reply(session: Session, *, appid: str, request_id: int, staff: str, text: str, scope: Scope,
           now: datetime, source: str | None = None) -> ReplyPlan:
     """Record a reply (taking the request if nobody has): queued as a customer-service message inside the
@@ -340,20 +351,17 @@ def reply(session: Session, *, appid: str, request_id: int, staff: str, text: st
         raise EmptyReply("empty or too long reply", limit=MAX_REPLY)
     row = _get(session, appid, request_id, scope)
     _assign(session, row, staff, now, source)
-    window = cs_window(session, appid=appid, openid=row.openid, now=now)
     entry = HandoffReply(request_id=row.id, author=staff, text=body, outbox_key="", outcome="queued", created_at=now)
     session.add(entry)
     session.flush()
-    entry.outbox_key, message = f"handoff:{row.id}:{entry.id}", txt.reply_text(body)
-    held = not window.open
-    queue_outbox(session, appid=appid, openid=row.openid, kind=REPLY_KIND, key=entry.outbox_key,
-                 payload={"text": message}, now=now, channel="inbox" if held else "custom",
-                 status="inbox" if held else "pending")
-    entry.outcome = "held" if held else "queued"
+    entry.outbox_key = f"handoff:{row.id}:{entry.id}"
+    plan = _to_user(session, row, kind=REPLY_KIND, key=entry.outbox_key, text=txt.reply_text(body), now=now,
+                    reply_id=entry.id)
+    entry.outcome = "held" if plan.held else "queued"
     transcript.record(session, appid=appid, openid=row.openid, direction=transcript.STAFF, text=body, now=now)
     audit.record(session, appid=appid, actor=staff, action="handoff.reply", entity="handoff", entity_id=str(row.id),
-                 now=now, source=source, reply_id=entry.id, held=held)
-    return ReplyPlan(entry.id, appid, row.openid, entry.outbox_key, message, held, window)
+                 now=now, source=source, reply_id=entry.id, held=plan.held)
+    return plan
 
 
 def settle_reply(session: Session, *, reply_id: int) -> ReplyView:
@@ -370,20 +378,20 @@ def settle_reply(session: Session, *, reply_id: int) -> ReplyView:
 
 
 def close(session: Session, *, appid: str, request_id: int, staff: str, scope: Scope, now: datetime,
-          ask_rating: bool = True, source: str | None = None) -> HandoffView:
-    """Close the request and tell the user (with a one-tap rating when ``ask_rating``); closing twice is a no-op."""
+          ask_rating: bool = True, source: str | None = None) -> ReplyPlan | None:
+    """Close the request and queue the user's closing message (with a one-tap rating when ``ask_rating``), to
+    be pushed like a reply; None when it was closed already (nothing is sent twice)."""
     row = _get(session, appid, request_id, scope)
     if row.status == HANDOFF_CLOSED:
-        return _view(session, row, now, full=True)
+        return None
     before = row.status
     row.status, row.closed_at, row.closed_by = HANDOFF_CLOSED, now, staff
     row.assignee = row.assignee or staff
     row.rating_asked_at = now if ask_rating else None
-    notify(session, appid=appid, openid=row.openid, kind=CLOSED_KIND, key=f"handoff-closed:{row.id}",
-           text=txt.closed_text(ask_rating), now=now)
     audit.record(session, appid=appid, actor=staff, action="handoff.close", entity="handoff", entity_id=str(row.id),
                  now=now, source=source, before={"status": before}, after={"status": HANDOFF_CLOSED})
-    return _view(session, row, now, full=True)
+    return _to_user(session, row, kind=CLOSED_KIND, key=f"handoff-closed:{row.id}", text=txt.closed_text(ask_rating),
+                    now=now)
 
 
 StaffOpenids = Sequence[str] | Mapping[str, Sequence[str]]

@@ -24,7 +24,9 @@ from tests.support.wechat_client import wechat_client
 
 @pytest.fixture(scope="module")
 def svc(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Container]:
-    services = Container.create(make_settings(Path(tmp_path_factory.mktemp("handoff")), embedding_model="none"))
+    # a generous reply budget: these tests read passive replies, also on a loaded machine
+    services = Container.create(make_settings(Path(tmp_path_factory.mktemp("handoff")), embedding_model="none",
+                                              reply_budget_seconds=30))
     seed_kb_if_empty(services.kb)
     yield services
     services.close()

@@ -31,8 +31,10 @@ POLICY = """# 襄阳市青年人才驿站入住办法（测试）
 
 @pytest.fixture(scope="module")
 def console_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ConsoleServer]:
-    """``kc serve`` without quiet hours, so a retried push goes out whatever the time of the test run."""
-    with running_console(tmp_path_factory.mktemp("console2"), KC_QUIET_HOURS="") as server:
+    """``kc serve`` without quiet hours (a retried push goes out whatever the time of the test run) and with a
+    generous reply budget (the tests read passive replies, also on a loaded machine)."""
+    with running_console(tmp_path_factory.mktemp("console2"), KC_QUIET_HOURS="",
+                         KC_REPLY_BUDGET_SECONDS="20") as server:
         yield server
 
 
@@ -72,10 +74,12 @@ def test_a_liaison_answers_a_handoff_and_the_user_receives_it(console_server: Co
     assert "超出 48 小时客服消息时限" in refused and "45015" in refused and "下次发消息时送达" in refused
     assert "申请表在附件里" in console_server.chat("o_handoff_1", "收到")
     page.get_by_role("button", name="关闭").click()
-    assert page.get_by_text("已关闭，已告知用户").is_visible()
+    assert page.get_by_text("已关闭，已告知用户，并请用户评价").is_visible()
+    assert any("msgmenucontent=满意" in text for text in console_server.fake.texts("o_handoff_1"))  # one tap
+    assert "感谢您的评价：满意" in console_server.chat("o_handoff_1", "满意")
     with console_server.db() as session:
         row_ = session.get(HandoffRequest, request_id)
-        assert (row_.status, row_.assignee) == ("closed", "xiangyang")
+        assert (row_.status, row_.assignee, row_.rating) == ("closed", "xiangyang", 3)
 
 
 def test_handoff_outside_the_window_is_held_and_other_regions_cannot_open_it(console_server: ConsoleServer,
