@@ -15,7 +15,7 @@ from bot.data.seed import seed_kb_if_empty
 from bot.domain import handoff
 from bot.domain.scope import EVERYWHERE
 from bot.store.models import HandoffRequest, Outbox, UnansweredQuestion
-from bot.texts.handoff import WAITING_TEXT
+from bot.texts.handoff import FOLLOWUP_TEXT, WAITING_TEXT
 from bot.wechat.push import Pusher
 from jobs.registry import run_job
 from tests.support.env import call, make_settings
@@ -44,11 +44,13 @@ def test_while_a_person_handles_it_the_bot_steps_back_but_answers_other_things(s
         assert "联络员" in wx.send_text("h1", "转人工")[0]
         assert wx.send_text("h1", "我想当面问问，能打电话吗") == [WAITING_TEXT]
         assert wx.send_text("h1", "转人工") == [WAITING_TEXT]  # no second request
+        assert wx.send_text("h1", "还是想电话沟通") == [FOLLOWUP_TEXT]  # shorter once the liaison has the gist
         (answer,) = wx.send_text("h1", "加计扣出最晚啥时候报")  # another question the bot can answer
         assert "5月31日" in answer
         assert "报名" in wx.send_text("h1", "我的报名")[0]  # another capability's command
     request = _request(svc, "h1")
-    assert request.status == "open" and [f["text"] for f in request.followups] == ["我想当面问问，能打电话吗"]
+    assert request.status == "open"
+    assert [f["text"] for f in request.followups] == ["我想当面问问，能打电话吗", "还是想电话沟通"]
     assert [line["text"] for line in request.snapshot][:2] == ["比特币现在还能买吗", decline]  # the chat before
     with svc.db.session() as s:
         asked = list(s.scalars(select(UnansweredQuestion.question).where(UnansweredQuestion.openid == "h1")))
