@@ -241,6 +241,8 @@ def test_a_dead_push_is_retried_and_delivered(console_server: ConsoleServer, pag
         assert session.get(Outbox, push_id).status == "sent"
     unsigned = httpx.post(console_server.url + f"/console/outbox/{push_id}/retry", follow_redirects=False)
     assert unsigned.status_code in (401, 403)
+    no_token = page.evaluate(f"async () => (await fetch('/console/outbox/{push_id}/retry', {{method: 'POST'}})).status")
+    assert no_token == 403  # signed in, but without the CSRF token
     sign_in(page, console_server.url, "shiyan")  # pushes carry no region: a regional liaison is told so
     page.goto(console_server.url + "/console/outbox")
     assert page.get_by_text("只有管理员和不限地区的联络员可以查看").is_visible()
