@@ -168,6 +168,7 @@ def test_events_are_created_edited_and_cancelled_with_registrants_told(console_s
                                                                      page: Any) -> None:
     sign_in(page, console_server.url, "xiangyang")
     page.goto(console_server.url + "/console/events")
+    screenshot(page, "events")
     page.get_by_text("新建活动").first.click()
     page.get_by_label("活动名称").fill("防诈骗知识讲座（测试）")
     page.get_by_label("开始时间").fill("2027-06-01T09:30")
