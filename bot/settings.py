@@ -61,7 +61,8 @@ class Settings(BaseSettings):
     outbox_claim_seconds: int = Field(default=300, ge=1)  # a `sending` claim older than this: its sender died
     template_ids: dict[str, str] = Field(default_factory=dict)  # push kind → 模板消息 template id
     subscribe_template_ids: dict[str, str] = Field(default_factory=dict)  # push kind → 订阅通知 template id
-    handoff_staff_openids: list[str] = Field(default_factory=list)  # told of each new 转人工 request
+    # told of each new 转人工 request: a list, or region → openids ("十堰市": [...], "": everyone's)
+    handoff_staff_openids: list[str] | dict[str, list[str]] = Field(default_factory=list)
     scheduler: bool = True
     console_overdue_days: int = Field(default=14, ge=1)  # 匹配 board: open matches idle this long are overdue
     seed_samples: bool = True

@@ -62,8 +62,8 @@ def handle(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] 
         return [Reply(txt.WAITING_TEXT)]
     if _asks_something_else(ctx, text):
         return None
-    handoff.add_followup(ctx.session, appid=msg.appid, openid=msg.openid, text=text, now=ctx.now)
-    return [Reply(txt.WAITING_TEXT)]
+    kept = handoff.add_followup(ctx.session, appid=msg.appid, openid=msg.openid, text=text, now=ctx.now)
+    return [Reply(txt.FOLLOWUP_TEXT if kept and kept.followups > 1 else txt.WAITING_TEXT)]
 
 
 def register(router: Router) -> None:

@@ -10,7 +10,7 @@ that region's requests and those whose region is unknown.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -117,9 +117,10 @@ class HandoffView:
 
 @dataclass(frozen=True)
 class ReplyPlan:
-    """A reply recorded in the caller's transaction: push it now (``held`` False) or it waits in the inbox."""
+    """A message to the user queued in the caller's transaction: push it now (``held`` False) or it waits in the
+    inbox for the user's next message. ``reply_id`` is None for the closing message."""
 
-    reply_id: int
+    reply_id: int | None
     appid: str
     openid: str
     key: str
@@ -245,13 +246,21 @@ def _scoped(scope: Scope) -> ColumnElement[bool]:
     return or_(HandoffRequest.region.is_(None), scope.clause(HandoffRequest.region))
 
 
-def _lines(row: HandoffRequest) -> tuple[Line, ...]:
-    """The snapshot at opening, then the user's follow-ups."""
+def _lines(session: Session | None, row: HandoffRequest) -> tuple[Line, ...]:
+    """The snapshot at opening, then what was said since: from the transcript when ``session`` is given (the
+    user, the bot and the liaisons in order), else the user's follow-ups."""
     snap = [Line(d.get("direction", "in"), d.get("text", ""), _at(d.get("at"))) for d in row.snapshot or []]
-    follow = [Line("in", d.get("text", ""), _at(d.get("at"))) for d in row.followups or []]
     if not snap and row.question:
         snap = [Line("in", row.question, row.created_at)]
+    since = _since_opening(session, row) if session is not None else []
+    follow = since or [Line("in", d.get("text", ""), _at(d.get("at"))) for d in row.followups or []]
     return tuple(snap + follow)
+
+
+def _since_opening(session: Session, row: HandoffRequest) -> list[Line]:
+    """The transcript from the moment the request was opened (until it was closed)."""
+    lines = transcript.recent(session, appid=row.appid, openid=row.openid, until=row.closed_at, limit=100)
+    return [Line(line.direction, line.text, line.at) for line in lines if line.at >= row.created_at]
 
 
 def _at(value: str | None) -> datetime | None:
@@ -270,7 +279,7 @@ def _view(session: Session, row: HandoffRequest, now: datetime, *, full: bool) -
     window = cs_window(session, appid=row.appid, openid=row.openid, now=now)
     end = row.closed_at or now
     return HandoffView(row.id, row.openid, row.question, row.status, row.region, row.created_at,
-                       end - row.created_at, row.assignee, window, _lines(row),
+                       end - row.created_at, row.assignee, window, _lines(session if full else None, row),
                        _replies(session, row.id) if full else (), row.rating, row.closed_at)
 
 
@@ -323,6 +332,16 @@ def _assign(session: Session, row: HandoffRequest, staff: str, now: datetime, so
                  after={"status": HANDOFF_ASSIGNED, "assignee": staff})
 
 
+def _to_user(session: Session, row: HandoffRequest, *, kind: str, key: str, text: str, now: datetime,
+             reply_id: int | None = None) -> ReplyPlan:
+    """Queue ``text`` for the request's user: a customer-service message inside the window, else the inbox."""
+    window = cs_window(session, appid=row.appid, openid=row.openid, now=now)
+    held = not window.open
+    queue_outbox(session, appid=row.appid, openid=row.openid, kind=kind, key=key, payload={"text": text}, now=now,
+                 channel="inbox" if held else "custom", status="inbox" if held else "pending")
+    return ReplyPlan(reply_id, row.appid, row.openid, key, text, held, window)
+
+
 def reply(session: Session, *, appid: str, request_id: int, staff: str, text: str, scope: Scope,
           now: datetime, source: str | None = None) -> ReplyPlan:
     """Record a reply (taking the request if nobody has): queued as a customer-service message inside the
@@ -332,20 +351,17 @@ def reply(session: Session, *, appid: str, request_id: int, staff: str, text: st
         raise EmptyReply("empty or too long reply", limit=MAX_REPLY)
     row = _get(session, appid, request_id, scope)
     _assign(session, row, staff, now, source)
-    window = cs_window(session, appid=appid, openid=row.openid, now=now)
     entry = HandoffReply(request_id=row.id, author=staff, text=body, outbox_key="", outcome="queued", created_at=now)
     session.add(entry)
     session.flush()
-    entry.outbox_key, message = f"handoff:{row.id}:{entry.id}", txt.reply_text(body)
-    held = not window.open
-    queue_outbox(session, appid=appid, openid=row.openid, kind=REPLY_KIND, key=entry.outbox_key,
-                 payload={"text": message}, now=now, channel="inbox" if held else "custom",
-                 status="inbox" if held else "pending")
-    entry.outcome = "held" if held else "queued"
+    entry.outbox_key = f"handoff:{row.id}:{entry.id}"
+    plan = _to_user(session, row, kind=REPLY_KIND, key=entry.outbox_key, text=txt.reply_text(body), now=now,
+                    reply_id=entry.id)
+    entry.outcome = "held" if plan.held else "queued"
     transcript.record(session, appid=appid, openid=row.openid, direction=transcript.STAFF, text=body, now=now)
     audit.record(session, appid=appid, actor=staff, action="handoff.reply", entity="handoff", entity_id=str(row.id),
-                 now=now, source=source, reply_id=entry.id, held=held)
-    return ReplyPlan(entry.id, appid, row.openid, entry.outbox_key, message, held, window)
+                 now=now, source=source, reply_id=entry.id, held=plan.held)
+    return plan
 
 
 def settle_reply(session: Session, *, reply_id: int) -> ReplyView:
@@ -362,29 +378,41 @@ def settle_reply(session: Session, *, reply_id: int) -> ReplyView:
 
 
 def close(session: Session, *, appid: str, request_id: int, staff: str, scope: Scope, now: datetime,
-          ask_rating: bool = True, source: str | None = None) -> HandoffView:
-    """Close the request and tell the user (with a one-tap rating when ``ask_rating``); closing twice is a no-op."""
+          ask_rating: bool = True, source: str | None = None) -> ReplyPlan | None:
+    """Close the request and queue the user's closing message (with a one-tap rating when ``ask_rating``), to
+    be pushed like a reply; None when it was closed already (nothing is sent twice)."""
     row = _get(session, appid, request_id, scope)
     if row.status == HANDOFF_CLOSED:
-        return _view(session, row, now, full=True)
+        return None
     before = row.status
     row.status, row.closed_at, row.closed_by = HANDOFF_CLOSED, now, staff
     row.assignee = row.assignee or staff
     row.rating_asked_at = now if ask_rating else None
-    notify(session, appid=appid, openid=row.openid, kind=CLOSED_KIND, key=f"handoff-closed:{row.id}",
-           text=txt.closed_text(ask_rating), now=now)
     audit.record(session, appid=appid, actor=staff, action="handoff.close", entity="handoff", entity_id=str(row.id),
                  now=now, source=source, before={"status": before}, after={"status": HANDOFF_CLOSED})
-    return _view(session, row, now, full=True)
+    return _to_user(session, row, kind=CLOSED_KIND, key=f"handoff-closed:{row.id}", text=txt.closed_text(ask_rating),
+                    now=now)
 
 
-def alert_staff(session: Session, *, openids: Sequence[str], now: datetime, limit: int = 100) -> int:
+StaffOpenids = Sequence[str] | Mapping[str, Sequence[str]]
+
+
+def recipients(staff: StaffOpenids, region: str | None) -> list[str]:
+    """Who is told of a request: every openid of a list; of a mapping region → openids, those of the request's
+    region ("十堰市" covers "十堰市茅箭区") and of the key "" (everyone); all of them when the region is unknown."""
+    if not isinstance(staff, Mapping):
+        return list(staff)
+    keys = [k for k in staff if region is None or not k or region.startswith(k.removesuffix("市"))]
+    return list(dict.fromkeys(openid for key in keys for openid in staff[key]))
+
+
+def alert_staff(session: Session, *, openids: StaffOpenids, now: datetime, limit: int = 100) -> int:
     """Tell staff openids of requests not alerted yet (one outbox message each, sent by template when
     ``handoff_alert`` has one configured); returns how many requests were alerted."""
     rows = list(session.scalars(select(HandoffRequest).where(
         HandoffRequest.status.in_(HANDOFF_ACTIVE), HandoffRequest.alerted_at.is_(None)).limit(limit)))
     for row in rows:
-        for openid in openids:
+        for openid in recipients(openids, row.region):
             notify(session, appid=row.appid, openid=openid, kind=ALERT_KIND, key=f"handoff-alert:{row.id}:{openid}",
                    text=txt.staff_alert_text(row.id, row.question, row.region), now=now)
         row.alerted_at = now

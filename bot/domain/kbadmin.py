@@ -25,7 +25,7 @@ from knowledge.ingest import SUPPORTED_SUFFIXES, IngestError
 from knowledge.kb import KnowledgeBase
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-STALE_RUN = timedelta(minutes=10)  # an ingestion silent for this long died with its worker: run it again
+STALE_RUN = timedelta(hours=3)  # an ingestion running this long died with its worker (big PDFs take long): run again
 QUEUED, PARSING, INDEXING, DONE, FAILED = "queued", "parsing", "indexing", "done", "failed"
 RUNNING = (PARSING, INDEXING)
 _UNSAFE = re.compile(r"[\x00-\x1f/\\:*?\"<>|]+")

@@ -15,6 +15,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from bot.clock import LOCAL_TZ
+from bot.store.cswindow import DAILY_CAP_NOTE
 from bot.store.models import Outbox
 
 WAITING = ("pending", "sending", "inbox", "dead", "uncertain")
@@ -30,7 +31,7 @@ class PushView:
     id: int
     kind: str
     openid: str
-    status: str  # pending | sending | inbox | dead | uncertain | failed (pending again after an error)
+    status: str  # pending | sending | inbox | dead | uncertain | failed (retrying) | deferred (daily cap)
     channel: str | None
     attempts: int
     last_error: str | None
@@ -47,7 +48,7 @@ class DayView:
     day: date
     sent: Counter[str] = field(default_factory=Counter)
     held: int = 0
-    blocked: Counter[str] = field(default_factory=Counter)  # quota | window | unfollowed | refused
+    blocked: Counter[str] = field(default_factory=Counter)  # quota | window | unfollowed | refused | cap
     dead: int = 0
 
 
@@ -57,9 +58,22 @@ def errcode(error: str | None) -> int | None:
     return int(found.group(1)) if found else None
 
 
+def _status(row: Outbox) -> str:
+    """The row's status as the desk shows it: a pending row held by the daily cap is ``deferred``, one with an
+    error ``failed`` (retrying)."""
+    if row.status != "pending" or not row.last_error:
+        return row.status
+    return "deferred" if row.last_error == DAILY_CAP_NOTE else "failed"
+
+
+def _blocked(row: Outbox) -> str | None:
+    """What limit held the row back, if any: quota | window | unfollowed | refused | cap."""
+    return "cap" if row.last_error == DAILY_CAP_NOTE else QUOTA_CODES.get(errcode(row.last_error) or 0)
+
+
 def _view(row: Outbox) -> PushView:
-    """A detached view; a pending row with an error is shown as ``failed`` (retrying)."""
-    status = "failed" if row.status == "pending" and row.last_error else row.status
+    """A detached view of one push."""
+    status = _status(row)
     text = _MARKUP.sub("", str((row.payload or {}).get("text", "")))
     return PushView(row.id, row.kind, row.openid, status, row.channel, row.attempts, row.last_error,
                     errcode(row.last_error), row.created_at, row.next_attempt_at, text[:80])
@@ -69,18 +83,15 @@ def waiting(session: Session, *, status: str | None = None, limit: int = 300) ->
     """Pushes not (yet) delivered: pending, failed, sending, held, dead, uncertain — newest first."""
     query = select(Outbox)
     if status == "failed":
-        query = query.where(Outbox.status == "pending", Outbox.last_error.is_not(None))
+        query = query.where(Outbox.status == "pending", Outbox.last_error.is_not(None),
+                            Outbox.last_error != DAILY_CAP_NOTE)
+    elif status == "deferred":
+        query = query.where(Outbox.status == "pending", Outbox.last_error == DAILY_CAP_NOTE)
     elif status:
         query = query.where(Outbox.status == status)
     else:
         query = query.where(Outbox.status.in_(WAITING))
     return [_view(row) for row in session.scalars(query.order_by(Outbox.id.desc()).limit(limit))]
-
-
-def get_push(session: Session, *, outbox_id: int) -> PushView | None:
-    """One push, or None."""
-    row = session.get(Outbox, outbox_id)
-    return _view(row) if row is not None else None
 
 
 def per_day(session: Session, *, now: datetime, days: int = 14) -> list[DayView]:
@@ -99,7 +110,7 @@ def per_day(session: Session, *, now: datetime, days: int = 14) -> list[DayView]
             view.held += 1
         elif row.status == "dead":
             view.dead += 1
-        reason = QUOTA_CODES.get(errcode(row.last_error) or 0)
+        reason = _blocked(row)
         if reason:
             view.blocked[reason] += 1
     return [out.get(today - timedelta(days=i), DayView(today - timedelta(days=i))) for i in range(days)]

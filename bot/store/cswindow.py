@@ -16,6 +16,7 @@ from bot.store.models import Outbox, User
 
 CS_WINDOW = timedelta(hours=48)
 CS_QUOTA = 5
+DAILY_CAP_NOTE = "daily cap reached: deferred to the next morning"  # an outbox row held back by KC_DAILY_PUSH_CAP
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from bot.store.models import Outbox
 from bot.store.sql import queue_outbox
 
-ANSWER_KINDS = ("answer", "more", "handoff_reply")  # replies to the user (held as they are, outside the daily cap)
+ANSWER_KINDS = ("answer", "more", "handoff_reply", "handoff_closed")  # replies to the user (held as they are, outside the daily cap)
 
 
 def hold(session: Session, *, appid: str, openid: str, text: str, key: str, now: datetime,

@@ -17,7 +17,7 @@ from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.settings import Settings
-from bot.store.cswindow import cs_window
+from bot.store.cswindow import DAILY_CAP_NOTE, cs_window
 from bot.store.engine import Database
 from bot.store.models import Outbox, SubscribeGrant
 from bot.store.sql import rowcount
@@ -164,7 +164,7 @@ class Dispatcher:
         """Send one claimed row on the best channel, or defer, inbox or retry it."""
         with self.db.session() as session:
             if self._over_cap(session, row, now):
-                self._release(row, self._next_day(now), counted=False)
+                self._release(row, self._next_day(now), counted=False, error=DAILY_CAP_NOTE)
                 report.deferred += 1
                 return
             channel, template = self._channel(session, row, now)

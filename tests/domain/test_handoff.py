@@ -69,7 +69,7 @@ def test_reply_outside_the_window_is_held_for_the_users_next_message(any_db: Dat
     opened = _open(any_db, "u1")
     plan = call(any_db, handoff.reply, appid=APPID, request_id=opened.id, staff="liu", text="请明天来电",
                 scope=EVERYWHERE, now=NOW)
-    assert plan.held and not plan.window.open
+    assert plan.held and not plan.window.open and plan.reply_id is not None
     with any_db.session() as s:
         (held,) = inbox.peek(s, appid=APPID, openid="u1")
         assert inbox.as_texts([held]) == [plan.text]  # delivered as it is, not as a "新提醒"
@@ -97,18 +97,29 @@ def test_take_close_and_one_tap_rating(any_db: Database) -> None:
     with pytest.raises(handoff.EmptyReply):
         call(any_db, handoff.reply, appid=APPID, request_id=opened.id, staff="liu", text="  ", scope=EVERYWHERE, now=NOW)
     assert call(any_db, handoff.add_followup, appid=APPID, openid="u1", text="在吗", now=NOW) is not None
-    view = call(any_db, handoff.close, appid=APPID, request_id=opened.id, staff="liu", scope=EVERYWHERE, now=NOW)
-    assert view.status == "closed"
+    closing = call(any_db, handoff.close, appid=APPID, request_id=opened.id, staff="liu", scope=EVERYWHERE, now=NOW)
+    assert closing is not None and not closing.held  # the caller pushes it like a reply
+    assert call(any_db, handoff.close, appid=APPID, request_id=opened.id, staff="liu", scope=EVERYWHERE,
+                now=NOW) is None  # closing twice tells the user nothing more
     with pytest.raises(handoff.HandoffClosed):
         call(any_db, handoff.reply, appid=APPID, request_id=opened.id, staff="liu", text="x", scope=EVERYWHERE, now=NOW)
     with any_db.session() as s:
         notice = s.scalars(select(Outbox).where(Outbox.kind == "handoff_closed")).one()
         assert "bizmsgmenu" in notice.payload["text"] and "满意" in notice.payload["text"]
+        assert notice.idempotency_key == closing.key and handoff.detail(
+            s, appid=APPID, request_id=opened.id, scope=EVERYWHERE, now=NOW).status == "closed"
     assert call(any_db, handoff.add_followup, appid=APPID, openid="u1", text="谢谢", now=NOW) is None
     assert call(any_db, handoff.rate, appid=APPID, openid="u1", rating=3, now=NOW + timedelta(hours=1)) == opened.id
     assert call(any_db, handoff.rate, appid=APPID, openid="u1", rating=1, now=NOW + timedelta(hours=2)) is None
     with any_db.session() as s:
         assert handoff.detail(s, appid=APPID, request_id=opened.id, scope=EVERYWHERE, now=NOW).rating == 3
+
+
+def test_staff_of_the_requests_region_are_alerted() -> None:
+    staff = {"十堰市": ["o_sy"], "襄阳市": ["o_xy"], "": ["o_lead"]}
+    assert handoff.recipients(staff, "十堰市茅箭区") == ["o_sy", "o_lead"]
+    assert handoff.recipients(staff, None) == ["o_sy", "o_xy", "o_lead"]
+    assert handoff.recipients(["a", "b"], "襄阳市") == ["a", "b"]
 
 
 def test_staff_are_alerted_once_per_request(any_db: Database) -> None:

@@ -13,6 +13,7 @@ from bot.clock import Clock
 from bot.container import Container
 from bot.domain import kbadmin, unanswered
 from bot.store.engine import Database
+from bot.store.models import KbUpload
 from jobs.kb_uploads import ingest_upload, kb_uploads
 from tests.support.env import call, make_settings
 
@@ -96,3 +97,17 @@ def test_unanswered_questions_are_kept_and_grouped_by_similarity(svc: Container)
     assert call(svc.db, unanswered.resolve, appid="wx", ids=groups[0].ids, staff="admin", now=NOW) == 3
     with svc.db.session() as s:
         assert [g.title for g in unanswered.open_groups(s, appid="wx")] == ["比特币能买吗"]
+
+
+def test_an_upload_is_claimed_once_and_its_file_dropped_when_done(any_db: Database) -> None:
+    upload_id = call(any_db, kbadmin.start_upload, filename="政策.docx", content=b"PK\x03\x04 bytes", actor="admin",
+                     now=NOW)
+    assert call(any_db, kbadmin.claimable_uploads, now=NOW) == [upload_id]
+    assert call(any_db, kbadmin.claim_upload, upload_id=upload_id, now=NOW) == ("政策.docx", b"PK\x03\x04 bytes")
+    assert call(any_db, kbadmin.claim_upload, upload_id=upload_id, now=NOW) is None  # another worker loses
+    assert call(any_db, kbadmin.claimable_uploads, now=NOW + timedelta(hours=4)) == [upload_id]  # stalled: again
+    call(any_db, kbadmin.finish_upload, upload_id=upload_id, now=NOW, error="unreadable")
+    assert call(any_db, kbadmin.claimable_uploads, now=NOW + timedelta(hours=4)) == []
+    with any_db.session() as s:
+        row = s.get(KbUpload, upload_id)
+        assert row is not None and (row.status, row.error, row.content) == ("failed", "unreadable", None)

@@ -14,16 +14,19 @@ from bot.container import Container
 from bot.data.seed import seed_kb_if_empty
 from bot.domain import handoff
 from bot.domain.scope import EVERYWHERE
-from bot.store.models import HandoffRequest, UnansweredQuestion
-from bot.texts.handoff import WAITING_TEXT
+from bot.store.models import HandoffRequest, Outbox, UnansweredQuestion
+from bot.texts.handoff import FOLLOWUP_TEXT, WAITING_TEXT
 from bot.wechat.push import Pusher
+from jobs.registry import run_job
 from tests.support.env import call, make_settings
 from tests.support.wechat_client import wechat_client
 
 
 @pytest.fixture(scope="module")
 def svc(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Container]:
-    services = Container.create(make_settings(Path(tmp_path_factory.mktemp("handoff")), embedding_model="none"))
+    # a generous reply budget: these tests read passive replies, also on a loaded machine
+    services = Container.create(make_settings(Path(tmp_path_factory.mktemp("handoff")), embedding_model="none",
+                                              reply_budget_seconds=30))
     seed_kb_if_empty(services.kb)
     yield services
     services.close()
@@ -41,11 +44,13 @@ def test_while_a_person_handles_it_the_bot_steps_back_but_answers_other_things(s
         assert "联络员" in wx.send_text("h1", "转人工")[0]
         assert wx.send_text("h1", "我想当面问问，能打电话吗") == [WAITING_TEXT]
         assert wx.send_text("h1", "转人工") == [WAITING_TEXT]  # no second request
+        assert wx.send_text("h1", "还是想电话沟通") == [FOLLOWUP_TEXT]  # shorter once the liaison has the gist
         (answer,) = wx.send_text("h1", "加计扣出最晚啥时候报")  # another question the bot can answer
         assert "5月31日" in answer
         assert "报名" in wx.send_text("h1", "我的报名")[0]  # another capability's command
     request = _request(svc, "h1")
-    assert request.status == "open" and [f["text"] for f in request.followups] == ["我想当面问问，能打电话吗"]
+    assert request.status == "open"
+    assert [f["text"] for f in request.followups] == ["我想当面问问，能打电话吗", "还是想电话沟通"]
     assert [line["text"] for line in request.snapshot][:2] == ["比特币现在还能买吗", decline]  # the chat before
     with svc.db.session() as s:
         asked = list(s.scalars(select(UnansweredQuestion.question).where(UnansweredQuestion.openid == "h1")))
@@ -79,3 +84,14 @@ def test_the_user_can_end_the_hand_off(svc: Container) -> None:
         assert "已结束" in wx.send_text("h3", "结束人工")[0]
         assert wx.send_text("h3", "我想当面问问，能打电话吗") != [WAITING_TEXT]
     assert _request(svc, "h3").status == "closed"
+
+
+def test_staff_openids_are_told_of_new_requests_by_the_job(svc: Container) -> None:
+    svc.settings.handoff_staff_openids = ["o_staff"]
+    with wechat_client(svc) as wx:
+        wx.send_text("h4", "转人工")
+    assert run_job("handoff_alerts", svc) >= 1
+    assert run_job("handoff_alerts", svc) == 0
+    with svc.db.session() as s:
+        alerts = [o.payload["text"] for o in s.scalars(select(Outbox).where(Outbox.openid == "o_staff"))]
+    assert any(f"#{_request(svc, 'h4').id}" in text for text in alerts)

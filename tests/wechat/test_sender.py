@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from bot.cli import app as kc_app
 from bot.container import Container
 from bot.domain.notify import notify
+from bot.store.cswindow import DAILY_CAP_NOTE
 from bot.store.models import Outbox, SubscribeGrant, User
 from bot.wechat.sender import Dispatcher, quiet_until
 from tests.support.env import make_settings
@@ -158,7 +159,7 @@ def test_daily_cap_defers_to_next_morning(svc: Container, fake: FakeWeChat) -> N
     report = Dispatcher(svc).run(MORNING)
     assert report.sent == {"custom": 2} and report.deferred == 1
     assert _row(svc, "k2").next_attempt_at == datetime(2027, 3, 3, 8, 0, tzinfo=CST)
-    assert _row(svc, "k2").attempts == 0
+    assert _row(svc, "k2").attempts == 0 and _row(svc, "k2").last_error == DAILY_CAP_NOTE  # the push desk shows why
 
 
 def test_two_dispatchers_never_send_twice(svc: Container, fake: FakeWeChat) -> None:

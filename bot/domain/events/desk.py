@@ -63,12 +63,9 @@ def scoped_event(session: Session, *, appid: str, event_id: str, scope: Scope) -
     return event
 
 
-def scoped_events(session: Session, *, appid: str, scope: Scope, include_past: bool = True,
-                  now: datetime | None = None) -> list[Event]:
-    """The account's events inside ``scope``, soonest first (past ones last when included)."""
+def scoped_events(session: Session, *, appid: str, scope: Scope) -> list[Event]:
+    """The account's events inside ``scope``, latest start first."""
     query = select(Event).where(Event.appid == appid, scope.clause(Event.region))
-    if not include_past and now is not None:
-        query = query.where(Event.end > now)
     return list(session.scalars(query.order_by(Event.start.desc())))
 
 
@@ -83,6 +80,18 @@ def door_checkin(session: Session, *, appid: str, code: str, scope: Scope, actor
     return checkin(session, appid=appid, code=code, actor=actor, now=now, source=source)
 
 
+def _walk_in_refusal(event: Event, name: str, phone: str, party_size: int, companions: Sequence[str],
+                     now: datetime) -> Refusal | str | None:
+    """Why a walk-in cannot be registered (cancelled, ended, no name or phone, party rule), if so."""
+    if event.status == "cancelled":
+        return Refusal.CANCELLED
+    if event.end <= now:
+        return Refusal.CLOSED
+    if not name.strip() or not phone.strip():
+        return "missing"
+    return party_refusal(event, party_size, companions)
+
+
 def walk_in(session: Session, *, appid: str, event_id: str, name: str, phone: str, scope: Scope,
             actor: str, now: datetime, party_size: int = 1, companions: Sequence[str] = (),
             check_in: bool = False, source: str | None = None) -> WalkInResult:
@@ -91,15 +100,9 @@ def walk_in(session: Session, *, appid: str, event_id: str, name: str, phone: st
     event = lock_event(session, appid=appid, event_id=event_id.strip().upper())
     if event is None:
         raise EventNotFound(event_id)
-    if event.status == "cancelled" or event.end <= now:
-        return WalkInResult(Refusal.CANCELLED if event.status == "cancelled" else Refusal.CLOSED)
-    if not name.strip() or not phone.strip():
-        return WalkInResult("missing")
-    refusal = party_refusal(event, party_size, companions)
-    if refusal:
-        return WalkInResult(refusal)
-    if not take_seats(session, event=event, seats=party_size):
-        return WalkInResult("full")
+    refusal = _walk_in_refusal(event, name, phone, party_size, companions, now)
+    if refusal or not take_seats(session, event=event, seats=party_size):
+        return WalkInResult(refusal or "full")
     reg = Registration(event_id=event.id, appid=appid, openid=f"{WALK_IN}{secrets.token_hex(8)}", name=name.strip(),
                        phone=phone.strip(), party_size=party_size, companions=list(companions), status="confirmed",
                        seq=next_seq(session, event=event), checkin_code=new_checkin_code(session),

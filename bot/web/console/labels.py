@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from bot.clock import LOCAL_TZ
 from bot.domain.events.rules import Refusal
-from bot.store.cswindow import CsWindow
+from bot.store.cswindow import DAILY_CAP_NOTE, CsWindow
 
 HANDOFF_STATUS = {"open": "待接手", "assigned": "处理中", "closed": "已关闭"}
 REPLY_OUTCOME = {"queued": "发送中", "sent": "已发送（客服消息）", "held": "已保存，用户下次发消息时送达",
@@ -20,10 +20,11 @@ UPLOAD_ERRORS = {
     "bad_name": "文件名无效",
     "store_failed": "写入知识库时出错，原有内容未改动，请稍后重试",
 }
-PUSH_STATUS = {"pending": "待发送", "failed": "失败，等待重试", "sending": "发送中", "inbox": "暂存（用户下次发消息时送达）",
+PUSH_STATUS = {"pending": "待发送", "failed": "失败，等待重试", "deferred": "顺延（已达每人每日上限）", "sending": "发送中", "inbox": "暂存（用户下次发消息时送达）",
                "dead": "已放弃", "uncertain": "结果不明", "sent": "已发送"}
 CHANNELS = {"subscribe": "订阅通知", "template": "模板消息", "custom": "客服消息", "inbox": "收件箱", None: "—"}
-BLOCKS = {"quota": "接口配额用完", "window": "超出 48 小时", "unfollowed": "用户未关注", "refused": "用户拒收"}
+BLOCKS = {"quota": "接口配额用完", "window": "超出 48 小时", "unfollowed": "用户未关注", "refused": "用户拒收",
+          "cap": "每人每日上限"}
 PUSH_KINDS = {"answer": "慢答复", "more": "分页续文", "handoff_reply": "联络员回复", "handoff_closed": "人工服务结束",
               "handoff_alert": "转人工提醒", "event_reminder": "活动提醒", "event_changed": "活动变更",
               "event_promoted": "候补递补", "event_announcement": "新活动通知",
@@ -48,6 +49,8 @@ def error_in_words(error: str | None, errcode: int | None) -> str:
         return ""
     if errcode in WECHAT_ERRORS:
         return f"{WECHAT_ERRORS[errcode]}（{error}）"
+    if error == DAILY_CAP_NOTE:
+        return "这位用户今天收到的推送已达上限（KC_DAILY_PUSH_CAP），明早再发"
     if error.startswith("uncertain"):
         return f"请求已发出但没有收到微信的答复，可能已送达（{error}）"
     if error.startswith("HTTP 5"):

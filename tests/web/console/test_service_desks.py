@@ -31,8 +31,10 @@ POLICY = """# 襄阳市青年人才驿站入住办法（测试）
 
 @pytest.fixture(scope="module")
 def console_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ConsoleServer]:
-    """``kc serve`` without quiet hours, so a retried push goes out whatever the time of the test run."""
-    with running_console(tmp_path_factory.mktemp("console2"), KC_QUIET_HOURS="") as server:
+    """``kc serve`` without quiet hours (a retried push goes out whatever the time of the test run) and with a
+    generous reply budget (the tests read passive replies, also on a loaded machine)."""
+    with running_console(tmp_path_factory.mktemp("console2"), KC_QUIET_HOURS="",
+                         KC_REPLY_BUDGET_SECONDS="20") as server:
         yield server
 
 
@@ -65,11 +67,19 @@ def test_a_liaison_answers_a_handoff_and_the_user_receives_it(console_server: Co
     assert "您好，创新券由市科技局受理" in "".join(console_server.fake.texts("o_handoff_1"))
     assert page.locator("#window").inner_text().startswith("可发送，还剩 4 条")
     screenshot(page, "handoff-detail")
+    console_server.fake.fail("custom", 45015)  # WeChat refuses the next one: the page says why, nothing is lost
+    page.get_by_label("回复").fill("申请表在附件里。")
+    page.get_by_role("button", name="发送").click()
+    refused = page.get_by_role("alert").inner_text()
+    assert "超出 48 小时客服消息时限" in refused and "45015" in refused and "下次发消息时送达" in refused
+    assert "申请表在附件里" in console_server.chat("o_handoff_1", "收到")
     page.get_by_role("button", name="关闭").click()
-    assert page.get_by_text("已关闭，已告知用户").is_visible()
+    assert page.get_by_text("已关闭，已告知用户，并请用户评价").is_visible()
+    assert any("msgmenucontent=满意" in text for text in console_server.fake.texts("o_handoff_1"))  # one tap
+    assert "感谢您的评价：满意" in console_server.chat("o_handoff_1", "满意")
     with console_server.db() as session:
         row_ = session.get(HandoffRequest, request_id)
-        assert (row_.status, row_.assignee) == ("closed", "xiangyang")
+        assert (row_.status, row_.assignee, row_.rating) == ("closed", "xiangyang", 3)
 
 
 def test_handoff_outside_the_window_is_held_and_other_regions_cannot_open_it(console_server: ConsoleServer,
@@ -149,12 +159,16 @@ def test_event_page_lists_party_and_exports_neutralised_and_audited(console_serv
     with console_server.db() as session:
         exported = session.scalars(select(AuditLog).where(AuditLog.action == "export")).all()
     assert any(a.entity_id == "event:E03" and a.actor == "xiangyang" for a in exported)
+    sign_in(page, console_server.url, "shiyan")  # another region's list is not exported
+    assert page.request.get(console_server.url + "/console/events/E03/export?fmt=xlsx").status == 404
+    assert page.goto(console_server.url + "/console/events/E03").status == 404
 
 
 def test_events_are_created_edited_and_cancelled_with_registrants_told(console_server: ConsoleServer,
                                                                      page: Any) -> None:
     sign_in(page, console_server.url, "xiangyang")
     page.goto(console_server.url + "/console/events")
+    screenshot(page, "events")
     page.get_by_text("新建活动").first.click()
     page.get_by_label("活动名称").fill("防诈骗知识讲座（测试）")
     page.get_by_label("开始时间").fill("2027-06-01T09:30")
@@ -228,6 +242,8 @@ def test_a_dead_push_is_retried_and_delivered(console_server: ConsoleServer, pag
         assert session.get(Outbox, push_id).status == "sent"
     unsigned = httpx.post(console_server.url + f"/console/outbox/{push_id}/retry", follow_redirects=False)
     assert unsigned.status_code in (401, 403)
+    no_token = page.evaluate(f"async () => (await fetch('/console/outbox/{push_id}/retry', {{method: 'POST'}})).status")
+    assert no_token == 403  # signed in, but without the CSRF token
     sign_in(page, console_server.url, "shiyan")  # pushes carry no region: a regional liaison is told so
     page.goto(console_server.url + "/console/outbox")
     assert page.get_by_text("只有管理员和不限地区的联络员可以查看").is_visible()

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
+from bot.container import Container
 from bot.domain import handoff
 from bot.domain.errors import DomainError
 from bot.domain.exports import audit_export
@@ -75,7 +76,7 @@ def _detail(request: Request, request_id: int, staff: Staff, *, status_code: int
         except handoff.HandoffNotFound:
             return missing(request, "转人工请求")
     return render(request, "handoff_detail.html", title=f"转人工 #{view.id}", item=view, labels=labels,
-                  status_code=status_code, **extra)
+                  errcode=errcode, status_code=status_code, **extra)
 
 
 @router.post("/handoff/{request_id}/take")
@@ -106,9 +107,8 @@ def handoff_reply(request: Request, request_id: int, staff: Checked,
         return missing(request, "转人工请求")
     except DomainError as exc:
         return _detail(request, request_id, staff, error=_refusal(exc), status_code=400)
-    if not plan.held:
-        Pusher(svc).deliver_text(appid=plan.appid, openid=plan.openid, text=plan.text, key=plan.key,
-                                 kind=handoff.REPLY_KIND)
+    _push(svc, plan)
+    assert plan.reply_id is not None  # a liaison's reply always has its row
     with svc.db.session() as session:
         sent = handoff.settle_reply(session, reply_id=plan.reply_id)
     if sent.outcome == "sent":
@@ -128,12 +128,23 @@ def handoff_close(request: Request, request_id: int, staff: Checked,
     svc = services(request)
     try:
         with svc.db.session() as session:
-            handoff.close(session, appid=svc.appid, request_id=request_id, staff=staff.name, scope=staff.scope,
-                          now=svc.now(), ask_rating=bool(ask_rating), source=source(request))
+            plan = handoff.close(session, appid=svc.appid, request_id=request_id, staff=staff.name,
+                                 scope=staff.scope, now=svc.now(), ask_rating=bool(ask_rating), source=source(request))
     except handoff.HandoffNotFound:
         return missing(request, "转人工请求")
+    if plan is None:
+        return _detail(request, request_id, staff, notice="这个请求已经关闭。")
+    _push(svc, plan)
     rating = "，并请用户评价" if ask_rating else ""
-    return _detail(request, request_id, staff, notice=f"已关闭，已告知用户{rating}。")
+    later = "（用户下次发消息时送达）" if plan.held else ""
+    return _detail(request, request_id, staff, notice=f"已关闭，已告知用户{rating}{later}。")
+
+
+def _push(svc: Container, plan: handoff.ReplyPlan) -> None:
+    """Send a queued message now by customer-service message (unless it waits in the inbox)."""
+    if not plan.held:
+        kind = handoff.REPLY_KIND if plan.reply_id is not None else handoff.CLOSED_KIND
+        Pusher(svc).deliver_text(appid=plan.appid, openid=plan.openid, text=plan.text, key=plan.key, kind=kind)
 
 
 def _refusal(exc: DomainError) -> str:

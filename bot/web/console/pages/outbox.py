@@ -24,7 +24,7 @@ from bot.wechat.sender import Dispatcher, requeue
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/console")
-FILTERS = ("", "pending", "failed", "inbox", "dead", "uncertain", "sending")
+FILTERS = ("", "pending", "failed", "deferred", "inbox", "dead", "uncertain", "sending")
 EXPORT_COLUMNS = ("编号", "类别", "用户", "状态", "渠道", "尝试次数", "最后错误", "创建时间", "下次尝试")
 
 
