@@ -1,0 +1,87 @@
+"""Hand-off to a person: "人工", "找个真人", "我要投诉" open a request with the user's recent messages and say
+honestly when a liaison officer will answer (``KC_HANDOFF_HOURS``, e.g. "周一至周五 9:00-17:30", 北京时间).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.domain import handoff
+from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
+
+EXACT = re.compile(r"^\s*(转人工|人工|人工客服|找人工|我要找人工|联系联络员|找联络员|人工服务|找个真人|我要投诉|投诉)[。！!]*\s*$")
+WEEKDAYS = "一二三四五六日"
+_SPEC = re.compile(r"周([一二三四五六日天])\s*(?:至|到|-|~)\s*周([一二三四五六日天])\s*(\d{1,2}):(\d{2})\s*[-~至到]\s*(\d{1,2}):(\d{2})")
+SAID_KEEP = 6  # recent messages carried by a hand-off request
+
+
+@dataclass(frozen=True)
+class Hours:
+    """Working hours: weekdays (0 = Monday) and a daily time window."""
+
+    days: frozenset[int]
+    start: time
+    end: time
+
+    def open_at(self, when: datetime) -> bool:
+        """Whether a liaison officer works at ``when`` (local time)."""
+        return when.weekday() in self.days and self.start <= when.time() < self.end
+
+    def next_opening(self, when: datetime) -> datetime:
+        """The next moment working hours begin after ``when`` (local time)."""
+        for ahead in range(8):
+            day = (when + timedelta(days=ahead)).date()
+            opening = datetime.combine(day, self.start, when.tzinfo)
+            if day.weekday() in self.days and opening > when:
+                return opening
+        return when
+
+
+def parse_hours(spec: str) -> Hours:
+    """'周一至周五 9:00-17:30' → Hours; an unreadable spec falls back to that default."""
+    m = _SPEC.search(spec.replace("天", "日")) or _SPEC.search("周一至周五 9:00-17:30")
+    assert m is not None
+    first, last = WEEKDAYS.index(m.group(1)), WEEKDAYS.index(m.group(2))
+    days = frozenset(range(first, last + 1)) if first <= last else frozenset([*range(first, 7), *range(last + 1)])
+    return Hours(days, time(int(m.group(3)), int(m.group(4))), time(int(m.group(5)), int(m.group(6))))
+
+
+def when_text(ctx: Context) -> str:
+    """An honest line about when a person will answer, from the working hours and the current time."""
+    hours = parse_hours(ctx.settings.handoff_hours)
+    local = ctx.now.astimezone(ZoneInfo(ctx.settings.timezone))
+    if hours.open_at(local):
+        return f"现在是工作时间（{ctx.settings.handoff_hours}），联络员会尽快在这里回复您。"
+    opening = hours.next_opening(local)
+    day = "今天" if opening.date() == local.date() else "明天" if opening.date() == (local + timedelta(days=1)).date() \
+        else f"周{WEEKDAYS[opening.weekday()]}"
+    return (f"现在是非工作时间，联络员上班后（{day} {opening:%H:%M} 起）会在这里回复您。"
+            f"工作时间：{ctx.settings.handoff_hours}。")
+
+
+def remember_said(conv: ConversationState, text: str) -> None:
+    """Keep the user's last few text messages (a hand-off request carries them)."""
+    said = [s for s in conv.data.get("said", []) if isinstance(s, str)]
+    conv.data["said"] = [*said, text[:300]][-SAID_KEEP:]
+
+
+def open_handoff(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply]:
+    """Record the request with the recent messages and tell the user when a person will answer."""
+    recent = [s for s in conv.data.get("said", []) if s != msg.text.strip()]
+    question = "\n".join(recent[-SAID_KEEP + 1:] + [msg.text.strip()])
+    handoff.open_request(ctx.session, appid=msg.appid, openid=msg.openid, question=question, now=ctx.now)
+    tail = "您可以先把问题发过来，联络员会一起看到。" if len(recent) == 0 else "您最近发的几条消息已一并转给联络员。"
+    return [Reply(f"好的，已为您转接科创联络员。\n{when_text(ctx)}\n{tail}")]
+
+
+def handle(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | None:
+    """The exact hand-off words (the intent route also hands off on colloquial requests)."""
+    return open_handoff(ctx, msg, conv) if msg.kind == "text" and EXACT.match(msg.text or "") else None
+
+
+def register(router: Router) -> None:
+    """Register the exact hand-off words."""
+    router.add("handoff", handle)
