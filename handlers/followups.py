@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from bot.store.models import Achievement, Demand, Event
 
 RECENT_TTL = timedelta(hours=6)
+RECORD_KINDS = ("demand", "achievement", "event")
 RECORD_ID = re.compile(r"(?<![A-Za-z0-9])([AaDd]\d{1,4})(?![0-9])")
 EVENT_ASK = re.compile(r"在哪|哪里|哪儿|地址|地点|位置|怎么去|怎么走|过去|坐.{0,4}车|公交|地铁|停车|门牌|远不远|"
                        r"几点|什么时候|啥时候|哪天|几号|时间|多久|多长|结束|开始|集合|提前|带啥|带什么|要带|准备|签到|找谁")

@@ -65,15 +65,18 @@ def when_text(ctx: Context) -> str:
 def remember_said(conv: ConversationState, text: str) -> None:
     """Keep the user's last few text messages (a hand-off request carries them)."""
     said = [s for s in conv.data.get("said", []) if isinstance(s, str)]
-    conv.data["said"] = [*said, text[:300]][-SAID_KEEP:]
+    if not said or said[-1] != text[:300]:  # a re-dispatched message is seen twice
+        conv.data["said"] = [*said, text[:300]][-SAID_KEEP:]
 
 
 def open_handoff(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply]:
     """Record the request with the recent messages and tell the user when a person will answer."""
-    recent = [s for s in conv.data.get("said", []) if s != msg.text.strip()]
-    question = "\n".join(recent[-SAID_KEEP + 1:] + [msg.text.strip()])
+    recent = [s for s in conv.data.get("said", []) if s != msg.text.strip()][-SAID_KEEP + 1:]
+    own = [] if EXACT.match(msg.text) else [msg.text.strip()]  # "我要投诉 报了名没我名字" carries content
+    question = "\n".join([*recent, *own])
     handoff.open_request(ctx.session, appid=msg.appid, openid=msg.openid, question=question, now=ctx.now)
-    tail = "您可以先把问题发过来，联络员会一起看到。" if len(recent) == 0 else "您最近发的几条消息已一并转给联络员。"
+    last = str(conv.data.get("last_question") or (recent[-1] if recent else ""))
+    tail = f"您的问题：{last}\n最近的几条消息已一并转给联络员。" if last else "您可以先把问题发过来，联络员会一起看到。"
     return [Reply(f"好的，已为您转接科创联络员。\n{when_text(ctx)}\n{tail}")]
 
 

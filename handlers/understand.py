@@ -16,6 +16,7 @@ from handlers import account, achievement, demand, events, followups, handoff, m
 from handlers.kit import forms, triage
 from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
 from handlers.kit.intents import CHAT, SHORT, SMALL_TALK, decisive, group
+from knowledge.extract import is_cancel
 from knowledge.intents import Prediction
 
 CLARIFY = "clarify"
@@ -117,6 +118,8 @@ def privacy_view(ctx: Context, msg: Incoming, conv: ConversationState) -> list[R
 
 def follow_up(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | None:
     """A follow-up in context; a question about the last answer goes to the policy Q&A with that context."""
+    if policy.MORE.match(msg.text) and followups.recent(ctx, conv).get("kind") not in followups.RECORD_KINDS:
+        return policy.handle_more(ctx, msg, conv)
     replies = followups.resolve(ctx, msg, conv)
     if replies is not None:
         return replies
@@ -195,18 +198,34 @@ def answer_clarify(ctx: Context, msg: Incoming, conv: ConversationState) -> list
     """The reply to "您是想…": continue the chosen capability with the original message."""
     draft = dict(conv.draft)
     conv.clear_flow()
-    choice = _picked((msg.text or "").strip(), list(draft.get("options") or []))
-    if choice is None:  # the user moved on: handle the new message as usual
-        return None
-    original = replace(msg, text=str(draft.get("text") or ""))
-    return run(choice, ctx, original, conv) or [Reply(menu.NOT_UNDERSTOOD + menu.CAPABILITIES)]
+    text, original = (msg.text or "").strip(), str(draft.get("text") or "")
+    choice = _picked(text, list(draft.get("options") or []))
+    if choice is not None:
+        return run(choice, ctx, replace(msg, text=original), conv) or [Reply(menu.NOT_UNDERSTOOD + menu.CAPABILITIES)]
+    both = replace(msg, text=f"{original}，{text}")  # the user went on explaining: read both messages together
+    pred = ctx.intent(both)
+    if decisive(pred) and pred.intent not in CHAT and pred.stage != "rule":
+        return run(pred.intent, ctx, both, conv)
+    return None  # the user moved on: handle the new message as usual
+
+
+def rule_says(text: str, pred: Prediction) -> str | None:
+    """A capability the message rules recognise among the model's candidates (the tie-breaker when unsure)."""
+    candidates = {i for i, _ in pred.ranked}
+    if "achievement" in candidates and triage.looks_like_achievement(text):
+        return "achievement"
+    if "demand" in candidates and (triage.wants_demand(text) or triage.looks_like_need(text)):
+        return "demand"
+    return None
 
 
 def unsure(ctx: Context, msg: Incoming, conv: ConversationState, pred: Prediction) -> list[Reply] | None:
-    """Short chit-chat is answered as the best guess; anything else is asked about."""
+    """Short chit-chat is answered as the best guess; a form the rules recognise is opened; else ask."""
     chatty = pred.intent in CHAT and (len(msg.text) <= SHORT or all(i in CHAT for i, _ in pred.ranked[:2]))
     if chatty:
         return run(pred.intent, ctx, msg, conv)
+    if (ruled := rule_says(msg.text, pred)) is not None:
+        return run(ruled, ctx, msg, conv)
     return clarify(ctx, msg, conv, options_for(pred))
 
 
@@ -220,6 +239,8 @@ def route(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] |
     pred = ctx.intent(msg)
     if pred.stage == "rule":  # exact commands belong to their rule handlers; a stray number is not understood
         return [Reply(menu.NOT_UNDERSTOOD + menu.CAPABILITIES)] if pred.intent == "choice" else None
+    if is_cancel(text) and len(text) <= 30 and pred.intent not in ("events_cancel", "privacy_delete"):
+        return [Reply("好的，没关系。需要时随时找我。")]  # "算了，先不登了" with nothing open: no question about it
     if not decisive(pred):
         return unsure(ctx, msg, conv, pred)
     return run(pred.intent, ctx, msg, conv)

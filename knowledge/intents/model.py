@@ -22,7 +22,7 @@ from .features import features
 CONFIDENT = 0.40  # below this top probability the bot asks instead of guessing
 MARGIN = 0.12  # ... or when the runner-up is this close
 LONG = 40  # characters: long messages also get the vector stage
-C_VALUE = 20.0  # inverse regularisation of the logistic regressions
+C_VALUE = 100.0  # inverse regularisation of the logistic regressions (sharper probabilities; same dev accuracy)
 
 Encoder = Callable[[str], "np.ndarray | None"]
 
