@@ -20,6 +20,7 @@ from knowledge.extract import is_cancel
 from knowledge.intents import Prediction
 
 CLARIFY = "clarify"
+CARRIED = (("company|institution", "单位"), ("contact_name", "联系人"), ("contact_phone", "电话"))
 Action = Callable[[Context, Incoming, ConversationState], "list[Reply] | None"]
 LABELS: dict[str, tuple[str, str]] = {  # intent → (option text, words that pick it)
     "demand": ("登记技术需求", r"需求|难题|问题库|技术|企业"),
@@ -38,6 +39,10 @@ LABELS: dict[str, tuple[str, str]] = {  # intent → (option text, words that pi
     "followup": ("接着刚才的话题", r"刚才|接着"),
 }
 DEFAULT_OPTIONS = ("demand", "achievement", "policy", "events_browse")
+STRAY = {  # a command with nothing open: "确认" after a finished flow is an acknowledgement, a number is not understood
+    "ack": [Reply("好的。还有什么需要，随时告诉我。")],
+    "choice": [Reply(menu.NOT_UNDERSTOOD + menu.CAPABILITIES)],
+}
 NUMBER = re.compile(r"^\s*(?:第|选)?\s*([1-9]|[一二三四五六七八九])\s*(?:个|项|号)?\s*[。.!！]?\s*$")
 CN_DIGITS = "一二三四五六七八九"
 OUT_OF_SCOPE = ("这个问题不在我能帮忙的范围内。我是科协的科创助手，主要负责：技术需求对接、科研成果登记、科技政策咨询、"
@@ -52,10 +57,15 @@ def _carry(ctx: Context, conv: ConversationState, form: forms.Form, replies: lis
     values = forms.values_of(conv)
     names = {f.name for f in form.fields}
     changed = False
-    for key, value in carried.items():
+    for key, value in list(carried.items()):
         if key in names and value not in (None, "", []) and values.get(key) in (None, "", []):
             values[key], changed = value, True
-    return forms.next_step(form, conv, form.opener + "\n已沿用您刚才填的单位和联系方式。") if changed else replies
+        elif key not in names:
+            carried.pop(key)
+    if not changed:
+        return replies
+    kept = "、".join(label for key, label in CARRIED if any(k in carried for k in key.split("|")))
+    return forms.next_step(form, conv, f"{form.opener}\n已沿用您刚才说的{kept}。")
 
 
 def start_demand(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply]:
@@ -237,8 +247,8 @@ def route(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] |
     if msg.kind != "text" or not text or conv.flow:
         return None
     pred = ctx.intent(msg)
-    if pred.stage == "rule":  # exact commands belong to their rule handlers; a stray number is not understood
-        return [Reply(menu.NOT_UNDERSTOOD + menu.CAPABILITIES)] if pred.intent == "choice" else None
+    if pred.stage == "rule":  # exact commands belong to their rule handlers; out of context they are small talk
+        return list(STRAY[pred.intent]) if pred.intent in STRAY else None
     if is_cancel(text) and len(text) <= 30 and pred.intent not in ("events_cancel", "privacy_delete"):
         return [Reply("好的，没关系。需要时随时找我。")]  # "算了，先不登了" with nothing open: no question about it
     if not decisive(pred):
