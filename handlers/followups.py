@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.domain.demands import user_demands
-from bot.domain.events.queries import get_event, my_registrations
+from bot.domain.events.queries import find_events, get_event, my_registrations
 from bot.domain.records import get_achievement, get_demand, user_achievements, visible_to
 from bot.texts import events as event_txt
 from handlers.kit.base import Context, ConversationState, Incoming, Reply
@@ -25,6 +25,7 @@ RECORD_KINDS = ("demand", "achievement", "event")
 RECORD_ID = re.compile(r"(?<![A-Za-z0-9])([AaDd]\d{1,4})(?![0-9])")
 EVENT_ASK = re.compile(r"在哪|哪里|哪儿|地址|地点|位置|怎么去|怎么走|过去|坐.{0,4}车|公交|地铁|停车|门牌|远不远|"
                        r"几点|什么时候|啥时候|哪天|几号|时间|多久|多长|结束|开始|集合|提前|带啥|带什么|要带|准备|签到|找谁")
+NAMES_EVENT = re.compile(r"活动|讲座|培训|课|义诊|开放日|对接会|(?<![A-Za-z])[Ee]\d{1,3}")
 BRING = re.compile(r"带啥|带什么|要带|准备")
 MORE = re.compile(r"详细|具体|展开|还有|继续|接着|然后呢|再说|多说|意思|介绍")
 ACHIEVEMENT_WORDS = re.compile(r"成果|项目库|专利")
@@ -53,7 +54,10 @@ def recent(ctx: Context, conv: ConversationState) -> dict[str, Any]:
 # --- events -------------------------------------------------------------------------------------
 
 def _event_in_context(ctx: Context, msg: Incoming, conv: ConversationState) -> Event | None:
-    """The event the user is talking about: the remembered one, else their next registered event."""
+    """The event the user names, else the remembered one, else their next registered event."""
+    if NAMES_EVENT.search(msg.text) and (found := find_events(ctx.session, appid=ctx.appid, text=msg.text,
+                                                              now=ctx.now, limit=1)):
+        return found[0].event
     memo = recent(ctx, conv)
     if memo.get("kind") == "event" and (event := get_event(ctx.session, appid=ctx.appid, event_id=memo["id"])):
         return event

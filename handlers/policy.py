@@ -40,9 +40,11 @@ def handle_question(ctx: Context, msg: Incoming, conv: ConversationState) -> lis
     if kb is None:
         return [Reply(UNAVAILABLE)]
     vector = ctx.intent(msg).vector  # computed while classifying (unsure or long messages only): reuse it
-    options = {"vector": vector.tolist()} if vector is not None else {}
     try:
-        answer = kb.ask(text, home_city=ctx.settings.home_city, **options)
+        if vector is None:
+            answer = kb.ask(text, home_city=ctx.settings.home_city)
+        else:
+            answer = kb.ask(text, home_city=ctx.settings.home_city, vector=vector.tolist())
     except Exception:
         log.exception("policy answer failed (MsgId %s)", msg.msg_id or "-")
         return [Reply(UNAVAILABLE)]

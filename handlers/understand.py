@@ -12,7 +12,18 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from bot.domain.achievements import AlertTopic, subscribe_to_demands
-from handlers import account, achievement, demand, events, followups, handoff, matches, menu, policy, smalltalk
+from handlers import (
+    account,
+    achievement,
+    demand,
+    events,
+    followups,
+    handoff,
+    matches,
+    menu,
+    policy,
+    smalltalk,
+)
 from handlers.kit import forms, triage
 from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
 from handlers.kit.intents import CHAT, SHORT, SMALL_TALK, decisive, group

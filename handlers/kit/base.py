@@ -7,7 +7,7 @@ may change the ``ConversationState`` it is given, and **returns** replies (``Non
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
@@ -82,8 +82,8 @@ class ConversationState:
 class Knowledge(Protocol):
     """What handlers use of the knowledge base (``knowledge.kb.KnowledgeBase``; tests pass a fake)."""
 
-    def ask(self, question: str, *, home_city: str | None = None, **options: Any) -> Answer:
-        """A grounded answer (or an honest decline) to a policy question (``vector=``: a precomputed query vector)."""
+    def ask(self, question: str, *, home_city: str | None = None, vector: Sequence[float] | None = None) -> Answer:
+        """A grounded answer (or an honest decline) to a policy question (``vector``: its query vector, if known)."""
         ...
 
     def more(self, doc: str, start: int) -> Answer:

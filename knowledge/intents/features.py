@@ -14,7 +14,7 @@ from typing import Any
 
 _ID = re.compile(r"\b[A-Za-z]\d{1,4}\b")
 _PHONE = re.compile(r"1\d{10}|\d{3,4}-\d{7,8}")
-_NUMBER = re.compile(r"\d+")
+_NUMBER = re.compile(r"\d{5,}")  # long numbers only: "88", "666", "3q" are words
 _SPACE = re.compile(r"\s+")
 _EMOJI = re.compile("[\U0001F300-\U0001FAFF\u2600-\u27BF]")
 _QUESTION = re.compile(r"[?？]|[吗么嘛呢不没]$|啥|咋|什么|怎么|如何|哪|几|多少|是否|能不能|有没有")
@@ -32,7 +32,7 @@ def _jieba() -> Any:
 
 
 def normalize(text: str) -> str:
-    """NFKC, lower case, phones/ids/numbers folded to placeholders, spaces collapsed."""
+    """NFKC, lower case, phones/ids/long numbers folded to placeholders, spaces collapsed."""
     t = unicodedata.normalize("NFKC", text or "").lower().strip()
     t = _PHONE.sub("§", t)
     t = _ID.sub("¤", t)
@@ -56,8 +56,8 @@ def features(text: str) -> list[str]:
     marks = [_length_marker(compact)]
     if _QUESTION.search(compact):
         marks.append("x:question")
-    if _EMOJI.search(compact):
-        marks.append("x:emoji")
+    for emoji in _EMOJI.findall(compact):  # 👍 → "thumbs", "up": emoji that were never seen still carry meaning
+        marks += ["x:emoji", *(f"e:{w}" for w in unicodedata.name(emoji, "").lower().split() if w != "sign")]
     if not _CJK.search(compact):
         marks.append("x:nocjk")
     return grams + words + marks
