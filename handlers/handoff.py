@@ -76,7 +76,7 @@ def open_handoff(ctx: Context, msg: Incoming, conv: ConversationState) -> list[R
     question = "\n".join([*recent, *own])
     handoff.open_request(ctx.session, appid=msg.appid, openid=msg.openid, question=question, now=ctx.now)
     last = str(conv.data.get("last_question") or (recent[-1] if recent else ""))
-    tail = f"您的问题：{last}\n最近的几条消息已一并转给联络员。" if last else "您可以先把问题发过来，联络员会一起看到。"
+    tail = f"您刚才问的是：{last}\n最近的几条消息已一并转给联络员。" if last else "您可以先把问题发过来，联络员会一起看到。"
     return [Reply(f"好的，已为您转接科创联络员。\n{when_text(ctx)}\n{tail}")]
 
 

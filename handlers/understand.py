@@ -31,6 +31,7 @@ from knowledge.extract import is_cancel
 from knowledge.intents import Prediction
 
 CLARIFY = "clarify"
+NEED_DOUBT = 0.1  # a policy question the model also gives this much "demand" is double-checked against the rules
 CARRIED = (("company|institution", "单位"), ("contact_name", "联系人"), ("contact_phone", "电话"))
 Action = Callable[[Context, Incoming, ConversationState], "list[Reply] | None"]
 LABELS: dict[str, tuple[str, str]] = {  # intent → (option text, words that pick it)
@@ -91,8 +92,10 @@ def start_achievement(ctx: Context, msg: Incoming, conv: ConversationState) -> l
 
 
 def ask_policy(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | None:
-    """A policy question — unless it also reads like a problem description, then ask which one is meant."""
-    if triage.looks_like_need(msg.text):
+    """A policy question — unless the model also sees a need and the rules read a problem description:
+    then ask which one is meant (a description must never end in a policy passage)."""
+    runner_up = dict(ctx.intent(msg).ranked).get("demand", 0.0)
+    if runner_up >= NEED_DOUBT and triage.looks_like_need(msg.text):
         return clarify(ctx, msg, conv, ("demand", "policy"))
     return policy.handle_question(ctx, msg, conv)
 
