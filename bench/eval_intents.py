@@ -28,6 +28,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from handlers.kit import intents as intents_kit  # noqa: E402
+from handlers.kit.intents import decisive  # noqa: E402
 from knowledge.intents import IntentModel, Prediction, load_corpus, train  # noqa: E402
 from knowledge.intents.model import CONFIDENT, MARGIN, train_vector_stage  # noqa: E402
 
@@ -82,6 +84,13 @@ def report(name: str, gold: Sequence[str], pred: Sequence[str], texts: Sequence[
     return acc
 
 
+def asked_line(preds: Sequence[Prediction], correct: Sequence[bool]) -> None:
+    """How many messages the bot would ask about (grouped thresholds), and the accuracy of the rest."""
+    kept = [ok for p, ok in zip(preds, correct, strict=True) if decisive(p)]
+    print(f"asked (unsure) {len(preds) - len(kept)}/{len(preds)}; accuracy of the messages acted on without "
+          f"asking: {sum(kept) / max(len(kept), 1):.3f}")
+
+
 def predictor(model: IntentModel, encode: Callable[[str], np.ndarray] | None) -> Callable[[str], Prediction]:
     """Predict with the optional vector stage."""
     return lambda text: model.predict(text, encode=encode)
@@ -92,9 +101,11 @@ def fit_thresholds(preds: Sequence[Prediction], gold: Sequence[str]) -> None:
     print("\n## ask-when-unsure thresholds on dev (confident, margin → asked share, accuracy of the rest)")
     for conf in (0.25, 0.3, 0.35, 0.4, 0.45, 0.5):
         for margin in (0.0, 0.08, 0.12, 0.16):
-            kept = [(p, g) for p, g in zip(preds, gold, strict=True) if p.confidence >= conf and p.margin >= margin]
+            intents_kit.CONFIDENT, intents_kit.MARGIN = conf, margin  # the deployed (grouped) rule, other cut
+            kept = [(p, g) for p, g in zip(preds, gold, strict=True) if decisive(p)]
             acc = sum(p.intent == g for p, g in kept) / max(len(kept), 1)
             print(f"  {conf:.2f} {margin:.2f}  asked {1 - len(kept) / len(preds):.2f}  accuracy {acc:.3f}")
+    intents_kit.CONFIDENT, intents_kit.MARGIN = CONFIDENT, MARGIN
 
 
 def make_encoder(spec: str | None) -> tuple[Callable[[str], np.ndarray] | None, str]:
@@ -154,9 +165,7 @@ def main() -> None:
     gold = [r.intent for r in dev_rows]
     report("dev (our corpus, fine)", gold, [p.intent for p in preds], [r.text for r in dev_rows],
            args.show_dev_errors)
-    asked = sum(p.unsure for p in preds)
-    print(f"asked (unsure) on dev: {asked}/{len(preds)}; accuracy of the rest: "
-          f"{sum(p.intent == g for p, g in zip(preds, gold, strict=True) if not p.unsure) / max(len(preds) - asked, 1):.3f}")
+    asked_line(preds, [p.intent == g for p, g in zip(preds, gold, strict=True)])
     if args.fit:
         fit_thresholds(preds, gold)
     full = train(rows)
@@ -165,16 +174,20 @@ def main() -> None:
     for split in ("dev",) if args.dev_only else ("dev", "heldout"):
         data = read_jsonl(HELDOUT / "intents.jsonl", split)
         texts = [t for t, _ in data]
-        coarse = [to_coarse(predict(t).intent, t) for t in texts]
+        preds = [predict(t) for t in texts]
+        coarse = [to_coarse(p.intent, t) for p, t in zip(preds, texts, strict=True)]
         report(f"intents.jsonl {split} (coarse)", [g for _, g in data], coarse, texts,
                args.show_dev_errors and split == "dev")
+        asked_line(preds, [c == g for c, (_, g) in zip(coarse, data, strict=True)])
     fine_path = args.fine
     if args.dev_only:
         return
     if fine_path.exists():
         data = read_jsonl(fine_path, None)
-        report("intents_fine.jsonl (held-out, fine)", [g for _, g in data], [predict(t).intent for t, _ in data],
+        preds = [predict(t) for t, _ in data]
+        report("intents_fine.jsonl (held-out, fine)", [g for _, g in data], [p.intent for p in preds],
                [t for t, _ in data], False)
+        asked_line(preds, [p.intent == g for p, (_, g) in zip(preds, data, strict=True)])
     else:
         print(f"\n{fine_path} not present: skipped")
 
