@@ -127,7 +127,7 @@ def _fit_lr(x: object, y: Sequence[str], labels: tuple[str, ...], c: float) -> t
 
     from sklearn.linear_model import LogisticRegression
 
-    lr = LogisticRegression(C=c, solver="saga", tol=1e-3, max_iter=300, class_weight="balanced")
+    lr = LogisticRegression(C=c, solver="saga", tol=1e-3, max_iter=300, class_weight="balanced", random_state=0)
     with warnings.catch_warnings():  # saga stops at max_iter on some corpora: the weights are still good
         warnings.simplefilter("ignore")
         lr.fit(x, list(y))
