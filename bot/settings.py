@@ -55,6 +55,7 @@ class Settings(BaseSettings):
     require_review: bool = True
     daily_push_cap: int = 5
     quiet_hours: str = "22:00-08:00"
+    handoff_hours: str = "周一至周五 9:00-17:30"  # when liaison officers answer hand-off requests (北京时间)
     reminder_hours: list[int] = Field(default_factory=lambda: [24, 2])
     outbox_max_attempts: int = 6
     outbox_backoff_seconds: int = 60

@@ -42,7 +42,8 @@ def my_info(ctx: Context, msg: Incoming) -> list[Reply]:
     """Show what is stored about the user."""
     data = stored_data(ctx.session, appid=msg.appid, openid=msg.openid)
     user = data.user
-    if not user and not data.demands and not data.achievements and not data.registrations:
+    personal = any(user.get(key) for key in ("name", "phone", "company", "consent_at"))  # a bare row is nothing
+    if not personal and not data.demands and not data.achievements and not data.registrations and not data.interests:
         return [Reply("目前没有保存您的个人信息。")]
     lines = ["我们保存的您的信息："]
     for label, key in (("姓名", "name"), ("电话", "phone"), ("单位", "company")):

@@ -1,19 +1,92 @@
-"""Bot mode while a person handles the user (转人工): the bot steps back instead of answering in their place.
+"""Hand-off to a person (转人工), from asking to closing.
 
-While the user's hand-off request is open, what they write is added to the request and the bot says a
-liaison is on it — unless they clearly ask something else (a command of another capability, a request to
-register something, or a question the knowledge base answers confidently): then the bot answers as usual.
+Opening: "人工", "找个真人", "我要投诉" open a request with the user's recent messages and say honestly when a
+liaison officer will answer (``KC_HANDOFF_HOURS``, e.g. "周一至周五 9:00-17:30", 北京时间); the intent route
+also hands off on colloquial requests. Bot mode: while the request is open, what the user writes is added to
+it and the bot says a liaison is on it — unless they clearly ask something else (a command of another
+capability, a request to register something, or a question the knowledge base answers confidently).
 "结束人工" ends the request; after a liaison closes it, a one-tap "满意 / 一般 / 不满意" is recorded.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.domain import handoff
 from bot.texts import handoff as txt
 from handlers.kit import triage
 from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
+
+EXACT = re.compile(r"^\s*(转人工|人工|人工客服|找人工|我要找人工|联系联络员|找联络员|人工服务|找个真人|我要投诉|投诉)[。！!]*\s*$")
+WEEKDAYS = "一二三四五六日"
+_SPEC = re.compile(r"周([一二三四五六日天])\s*(?:至|到|-|~)\s*周([一二三四五六日天])\s*(\d{1,2}):(\d{2})\s*[-~至到]\s*(\d{1,2}):(\d{2})")
+SAID_KEEP = 6  # recent messages carried by a hand-off request
+
+
+@dataclass(frozen=True)
+class Hours:
+    """Working hours: weekdays (0 = Monday) and a daily time window."""
+
+    days: frozenset[int]
+    start: time
+    end: time
+
+    def open_at(self, when: datetime) -> bool:
+        """Whether a liaison officer works at ``when`` (local time)."""
+        return when.weekday() in self.days and self.start <= when.time() < self.end
+
+    def next_opening(self, when: datetime) -> datetime:
+        """The next moment working hours begin after ``when`` (local time)."""
+        for ahead in range(8):
+            day = (when + timedelta(days=ahead)).date()
+            opening = datetime.combine(day, self.start, when.tzinfo)
+            if day.weekday() in self.days and opening > when:
+                return opening
+        return when
+
+
+def parse_hours(spec: str) -> Hours:
+    """'周一至周五 9:00-17:30' → Hours; an unreadable spec falls back to that default."""
+    m = _SPEC.search(spec.replace("天", "日")) or _SPEC.search("周一至周五 9:00-17:30")
+    assert m is not None
+    first, last = WEEKDAYS.index(m.group(1)), WEEKDAYS.index(m.group(2))
+    days = frozenset(range(first, last + 1)) if first <= last else frozenset([*range(first, 7), *range(last + 1)])
+    return Hours(days, time(int(m.group(3)), int(m.group(4))), time(int(m.group(5)), int(m.group(6))))
+
+
+def when_text(ctx: Context) -> str:
+    """An honest line about when a person will answer, from the working hours and the current time."""
+    hours = parse_hours(ctx.settings.handoff_hours)
+    local = ctx.now.astimezone(ZoneInfo(ctx.settings.timezone))
+    if hours.open_at(local):
+        return f"现在是工作时间（{ctx.settings.handoff_hours}），联络员会尽快在这里回复您。"
+    opening = hours.next_opening(local)
+    day = "今天" if opening.date() == local.date() else "明天" if opening.date() == (local + timedelta(days=1)).date() \
+        else f"周{WEEKDAYS[opening.weekday()]}"
+    return (f"现在是非工作时间，联络员上班后（{day} {opening:%H:%M} 起）会在这里回复您。"
+            f"工作时间：{ctx.settings.handoff_hours}。")
+
+
+def remember_said(conv: ConversationState, text: str) -> None:
+    """Keep the user's last few text messages (a hand-off request carries them)."""
+    said = [s for s in conv.data.get("said", []) if isinstance(s, str)]
+    if not said or said[-1] != text[:300]:  # a re-dispatched message is seen twice
+        conv.data["said"] = [*said, text[:300]][-SAID_KEEP:]
+
+
+def open_handoff(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply]:
+    """Record the request with the recent messages and tell the user when a person will answer."""
+    recent = [s for s in conv.data.get("said", []) if s != msg.text.strip()][-SAID_KEEP + 1:]
+    own = [] if EXACT.match(msg.text) else [msg.text.strip()]  # "我要投诉 报了名没我名字" carries content
+    question = "\n".join([*recent, *own])
+    handoff.open_request(ctx.session, appid=msg.appid, openid=msg.openid, question=question, now=ctx.now)
+    last = str(conv.data.get("last_question") or (recent[-1] if recent else ""))
+    tail = f"您刚才问的是：{last}\n最近的几条消息已一并转给联络员。" if last else "您可以先把问题发过来，联络员会一起看到。"
+    return [Reply(f"好的，已为您转接科创联络员。\n{when_text(ctx)}\n{tail}")]
+
 
 END = re.compile(r"^\s*(结束人工|结束人工服务|取消人工|取消转人工|不用人工了|不需要人工了)[。！!]*\s*$")
 
@@ -66,7 +139,13 @@ def handle(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] 
     return [Reply(txt.FOLLOWUP_TEXT if kept and kept.followups > 1 else txt.WAITING_TEXT)]
 
 
+def handle_open(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | None:
+    """The exact hand-off words (the intent route also hands off on colloquial requests)."""
+    return open_handoff(ctx, msg, conv) if msg.kind == "text" and EXACT.match(msg.text or "") else None
+
+
 def register(router: Router) -> None:
-    """Register the hand-off bot mode (before free-text capabilities take the message)."""
+    """Register hand-off: the rating of a closed request, bot mode while one is open, then opening one."""
     router.add("handoff-rating", handle_rating)
     router.add("handoff", handle)
+    router.add("handoff-open", handle_open)

@@ -32,7 +32,7 @@ RECEIVED = {
     "video": "收到您的视频。我暂时还看不懂视频，请用文字描述您的问题。",
     "voice": NOT_HEARD,
 }
-HELP_WORDS = {"帮助", "菜单", "你好", "您好", "help", "hi", "hello", "?", "？", "功能", "你能做什么", "能做什么"}
+HELP_WORDS = {"帮助", "菜单", "help", "?", "？", "功能", "你能做什么", "能做什么"}  # greetings: handlers.smalltalk
 
 # CLICK key → (the words it stands for, what to say when no capability answers those words)
 CLICKS: dict[str, tuple[str, str]] = {

@@ -1,6 +1,6 @@
 """Policy Q&A: the last fallback for free text — a grounded answer with its source, or an honest decline.
 
-"详细一点"/"还有呢" continue the same source; "转人工" records a hand-off request for a liaison officer.
+"详细一点"/"还有呢" continue the same source (hand-off to a person is ``handlers.handoff``).
 """
 
 from __future__ import annotations
@@ -8,13 +8,12 @@ from __future__ import annotations
 import logging
 import re
 
-from bot.domain import handoff, unanswered
+from bot.domain import unanswered
 from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
 
 log = logging.getLogger(__name__)
 
 MORE = re.compile(r"^\s*(详细一点|详细点|详细些|说详细点|展开说说|还有呢|还有吗|继续说|接着说)[。！!？?]*\s*$")
-HANDOFF = re.compile(r"^\s*(转人工|人工|人工客服|找人工|联系联络员|找联络员|人工服务)[。！!]*\s*$")
 UNAVAILABLE = "抱歉，政策问答暂时不可用，请稍后再试，或回复“转人工”由科创联络员为您解答。"
 
 
@@ -33,16 +32,6 @@ def handle_more(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Re
     return [Reply(answer.answer)]
 
 
-def handle_handoff(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | None:
-    """Record a request to talk to a liaison officer, with the last unanswered question."""
-    if not HANDOFF.match(msg.text or ""):
-        return None
-    question = str(conv.data.get("last_question") or "")
-    handoff.open_request(ctx.session, appid=msg.appid, openid=msg.openid, question=question, now=ctx.now)
-    return [Reply("已为您转接科创联络员，工作日内会尽快联系您。"
-                  + (f"\n您的问题：{question}" if question else "\n您可以先把问题发过来，联络员上线后会看到。"))]
-
-
 def handle_question(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | None:
     """Answer free text from the knowledge base (home city unless another city is named)."""
     text = (msg.text or "").strip()
@@ -51,14 +40,19 @@ def handle_question(ctx: Context, msg: Incoming, conv: ConversationState) -> lis
     kb = ctx.knowledge
     if kb is None:
         return [Reply(UNAVAILABLE)]
+    vector = ctx.intent(msg).vector  # computed while classifying (unsure or long messages only): reuse it
     try:
-        answer = kb.ask(text, home_city=ctx.settings.home_city)
+        if vector is None:
+            answer = kb.ask(text, home_city=ctx.settings.home_city)
+        else:
+            answer = kb.ask(text, home_city=ctx.settings.home_city, vector=vector.tolist())
     except Exception:
         log.exception("policy answer failed (MsgId %s)", msg.msg_id or "-")
         return [Reply(UNAVAILABLE)]
     unanswered.record(ctx.session, appid=msg.appid, openid=msg.openid, question=text, answered=answer.answered,
                       confidence=answer.confidence, now=ctx.now)
     conv.data["last_question"] = text
+    conv.data["recent"] = {"kind": "answer", "at": ctx.now.isoformat()}
     conv.data["qa_cursor"] = list(answer.cursor) if answer.answered and answer.cursor else None
     return [Reply(answer.answer)]
 
@@ -66,5 +60,4 @@ def handle_question(ctx: Context, msg: Incoming, conv: ConversationState) -> lis
 def register(router: Router) -> None:
     """Register the policy handlers (the question handler is the last fallback for text)."""
     router.add("policy-more", handle_more)
-    router.add("policy-handoff", handle_handoff)
     router.add("policy", handle_question)

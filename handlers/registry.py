@@ -8,7 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from handlers import account, achievement, demand, events, handoff, matches, menu, policy, subscriptions
+from handlers import (
+    account,
+    achievement,
+    demand,
+    events,
+    handoff,
+    matches,
+    menu,
+    policy,
+    subscriptions,
+    understand,
+)
 from handlers.kit.base import Router
 
 Registration = Callable[[Router], None]
@@ -16,14 +27,15 @@ Registration = Callable[[Router], None]
 REGISTRATIONS: tuple[Registration, ...] = (
     account.register_draft_notice,  # "your draft expired" — then the message is handled as usual
     menu.register,  # WeChat events, menu clicks, non-text messages, help words
+    handoff.register,  # 人工 / 转人工 / 我要投诉; while a person handles the user the bot steps back; ratings
     account.register,  # 我的信息, 删除我的信息, 我的需求, 隐私
     matches.register,  # 感兴趣 / 不合适 D12, 我的匹配
     events.register,  # activities: list, sign up, cancel, 我的报名
     subscriptions.register,  # demand alerts: subscribe only, 以后X也提醒我, 不用再推X了, 我的订阅
-    handoff.register,  # while a person handles the user (转人工), the bot steps back
+    understand.register,  # the intent of everything else: small talk, follow-ups, forms, questions; or "您是想…"
     demand.register,  # technology demands (问题库)
     achievement.register,  # research achievements (项目库)
-    policy.register,  # policy Q&A, 详细一点, 转人工 — the fallback for free text
+    policy.register,  # policy Q&A, 详细一点 — the fallback for free text
     menu.register_fallback,  # "not understood" for anything left
 )
 

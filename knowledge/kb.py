@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,9 +36,9 @@ from knowledge.answer import (
 )
 from knowledge.chroma import make_client
 from knowledge.cities import PROVINCE, cities_in, in_province
+from knowledge.compose import source_line
 from knowledge.embeddings import Embedder, load_embedder
 from knowledge.ingest import Chunk, IngestError, expand_paths, parse_file
-from knowledge.compose import source_line
 from knowledge.inputs import input_problem
 from knowledge.retrieval import CANDIDATES, Fusion, Hit, LexicalIndex, Mode, Retriever
 from knowledge.store import ChunkStore
@@ -181,27 +181,30 @@ class KnowledgeBase:
         return scope, (named[0] if named and not covered else None)
 
     def retrieve(self, question: str, *, home_city: str | None = None, k: int = 8,
-                 mode: Mode | None = None) -> Retrieval:
-        """Analyse, scope and search a question (no decision yet)."""
+                 mode: Mode | None = None, vector: Sequence[float] | None = None) -> Retrieval:
+        """Analyse, scope and search a question (no decision yet); ``vector`` = its query vector, if known."""
         index = self.index()
         analysed = analyze(question, index.corrector.correct(question), index.contains)
         scope, missing = self.scope_for(question, home_city)
         if missing:
             return Retrieval(analysed, scope, [], missing)
         retriever = Retriever(self.store, index, fusion=self.fusion, reranker=self.reranker)
-        candidates = retriever.search(analysed.corrected, scope, k=CANDIDATES * 2, mode=mode or self.mode)
+        candidates = retriever.search(analysed.corrected, scope, k=CANDIDATES * 2, mode=mode or self.mode,
+                                      vector=vector)
         return Retrieval(analysed, scope, candidates[:k], None, candidates)
 
     def ask(self, question: str, *, home_city: str | None = None, use_llm: bool = True,
-            mode: Mode | None = None) -> Answer:
+            mode: Mode | None = None, vector: Sequence[float] | None = None) -> Answer:
         """Answer a policy question from the documents of the right city, or decline politely.
 
         Empty, one-character, very long or non-Chinese questions get a clear reply instead of a search.
-        """
+        ``vector``: the question's query vector computed earlier by the same embedder (the intent layer's),
+        reused instead of encoding the question a second time."""
         problem = input_problem(question)
         if problem:
             return Answer(False, problem)
-        return self.respond(self.retrieve(question, home_city=home_city, mode=mode), use_llm=use_llm, mode=mode)
+        found = self.retrieve(question, home_city=home_city, mode=mode, vector=vector)
+        return self.respond(found, use_llm=use_llm, mode=mode)
 
     def respond(self, found: Retrieval, *, use_llm: bool = True, mode: Mode | None = None) -> Answer:
         """Decide, then answer (extractive, or generated when an LLM is configured) or decline."""

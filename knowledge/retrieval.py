@@ -94,15 +94,18 @@ class Retriever:
                  reranker: str | None = None) -> None:
         self.store, self.index, self.fusion, self.reranker = store, index, fusion, reranker
 
-    def search(self, question: str, cities: list[str] | None, *, k: int = 5, mode: Mode = "hybrid") -> list[Hit]:
-        """Fused hits for a (typo-corrected) question, restricted to documents of ``cities``."""
+    def search(self, question: str, cities: list[str] | None, *, k: int = 5, mode: Mode = "hybrid",
+               vector: Sequence[float] | None = None) -> list[Hit]:
+        """Fused hits for a (typo-corrected) question, restricted to documents of ``cities``.
+
+        ``vector``: the question's query vector when the caller already computed it (not encoded again)."""
         hits: dict[int, Hit] = {}
         if mode != "dense":
             for rank, (i, score) in enumerate(self.index.search(terms(question, query=True), cities, CANDIDATES)):
                 hits[i] = Hit(self.index.chunks[i], lexical=score, lexical_rank=rank)
         if mode != "lexical" and self.store.embedder.enabled:
-            vector = self.store.embedder.encode_query(question).tolist()
-            for rank, (cid, sim) in enumerate(self.store.query(vector, CANDIDATES, cities)):
+            dense = list(vector) if vector is not None else self.store.embedder.encode_query(question).tolist()
+            for rank, (cid, sim) in enumerate(self.store.query(dense, CANDIDATES, cities)):
                 found = self.index.by_id.get(cid)
                 if found is not None:
                     hit = hits.setdefault(found, Hit(self.index.chunks[found]))

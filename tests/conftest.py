@@ -23,6 +23,14 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _intent_model() -> None:
+    """Train the intent model once per test process (the chat classifies every text message)."""
+    from knowledge.intents import warm
+
+    warm(None)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_settings_cache() -> Iterator[None]:
     """Never leak cached settings between tests."""

@@ -22,9 +22,11 @@ def chat(
     from bot.web.app import create_app
     from bot.wechat.testing.fakeapi import FakeWeChat
     from bot.wechat.testing.simulator import simulate
+    from knowledge.intents import warm as warm_intents
 
     svc = services()
     svc.settings.scheduler = False
+    warm_intents(svc.settings.data_dir)
     mode = mode or svc.settings.resolved_wechat_mode
     typer.echo(f"科创助手终端对话（openid={openid}，模式={mode}）。{HELP}")
     with FakeWeChat() as fake, simulate(svc, app_factory=create_app, mode=mode, fake=fake) as sim:

@@ -70,11 +70,14 @@ def _run(app: Any, **options: Any) -> None:
 def _prepare(svc: Container, *, seed: bool, warm: bool) -> None:
     """First-start seeding and (for a single process) loading models before the first message."""
     from bot.data.seed import seed_if_empty, seed_kb_if_empty
+    from knowledge.intents import warm as warm_intents
 
     if seed and svc.settings.seed_samples:
         with svc.db.session() as session:
             seed_if_empty(session, appid=svc.appid)
         seed_kb_if_empty(svc.kb)
+    if warm:
+        warm_intents(svc.settings.data_dir)  # the intent model (trained from the corpus once, then cached)
     if warm and svc.kb is not None:
         svc.kb.warm()  # load models and indexes now, not inside the first user's 5-second budget
 

@@ -145,3 +145,14 @@ def budget_range(budget: str) -> tuple[float | None, float | None]:
     low = float(found.group(1))
     return low, float(found.group(2)) if found.group(2) else low
 
+
+
+def user_achievements(session: Session, *, appid: str, openid: str) -> list[Achievement]:
+    """The achievements a user registered, newest first."""
+    query = select(Achievement).where(Achievement.appid == appid, Achievement.owner_openid == openid)
+    return list(session.scalars(query.order_by(Achievement.created_at.desc(), Achievement.id.desc())))
+
+
+def visible_to(demand: Demand, openid: str) -> bool:
+    """Whether a user may see a demand: their own, or one already published (pending ones stay private)."""
+    return demand.openid == openid or demand.status != DEMAND_PENDING

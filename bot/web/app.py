@@ -17,6 +17,7 @@ from bot.container import Container
 from bot.settings import Settings, get_settings
 from bot.web import console
 from bot.web import wechat as webhook
+from knowledge.intents import warm as warm_intents
 
 log = logging.getLogger(__name__)
 access_log = logging.getLogger("kc.access")
@@ -119,6 +120,7 @@ def create_app(services: Container | None = None, settings: Settings | None = No
 def create_worker_app() -> FastAPI:
     """The app of one ``kc serve --workers N`` worker (uvicorn's factory): settings from the environment, models warm."""
     app = create_app()
+    warm_intents(app.state.services.settings.data_dir)
     kb = app.state.services.kb
     if kb is not None:
         kb.warm()

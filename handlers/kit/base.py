@@ -8,7 +8,7 @@ may change the ``ConversationState`` it is given, and **returns** replies (``Non
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
     from bot.settings import Settings
     from knowledge.answer import Answer
+    from knowledge.intents import Prediction
     from knowledge.matching import Matcher
 
 
@@ -82,8 +83,8 @@ class ConversationState:
 class Knowledge(Protocol):
     """What handlers use of the knowledge base (``knowledge.kb.KnowledgeBase``; tests pass a fake)."""
 
-    def ask(self, question: str, *, home_city: str | None = None) -> Answer:
-        """A grounded answer (or an honest decline) to a policy question."""
+    def ask(self, question: str, *, home_city: str | None = None, vector: Sequence[float] | None = None) -> Answer:
+        """A grounded answer (or an honest decline) to a policy question (``vector``: its query vector, if known)."""
         ...
 
     def more(self, doc: str, start: int) -> Answer:
@@ -106,6 +107,16 @@ class Context:
     knowledge_source: Callable[[], Knowledge | None] = lambda: None
     matching_source: Callable[[], Matcher | None] = lambda: None
     router: Router | None = None
+    intents: dict[str, Prediction] = field(default_factory=dict)  # this message's intent, classified once
+
+    def intent(self, msg: Incoming) -> Prediction:
+        """The intent of ``msg`` with its confidence (``handlers.kit.intents``), computed once per message."""
+        from handlers.kit.intents import classify
+
+        key = msg.text.strip()
+        if key not in self.intents:
+            self.intents[key] = classify(self, key)
+        return self.intents[key]
 
     @property
     def knowledge(self) -> Knowledge | None:
@@ -119,6 +130,7 @@ class Context:
 
 
 Handler = Callable[[Context, Incoming, ConversationState], "list[Reply] | None"]
+Watcher = Callable[[Context, Incoming, ConversationState], None]
 
 
 @dataclass
@@ -135,6 +147,11 @@ class Router:
     def __init__(self) -> None:
         self._routes: list[Route] = []
         self._flows: dict[str, Handler] = {}
+        self._watchers: list[Watcher] = []
+
+    def watch(self, watcher: Watcher) -> None:
+        """Register a function that sees every message before any handler (memory, never a reply)."""
+        self._watchers.append(watcher)
 
     def add(self, name: str, handler: Handler) -> None:
         """Register ``handler`` after the ones registered before it (the order of registration is the order)."""
@@ -152,6 +169,8 @@ class Router:
     def dispatch(self, ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply]:
         """Run the active flow's handler, then the routes in order; return the first replies produced."""
         ctx.router = ctx.router or self
+        for watcher in self._watchers:
+            watcher(ctx, msg, conv)
         flow_handler = self._flows.get(conv.flow or "")
         if flow_handler is not None:
             replies = flow_handler(ctx, msg, conv)

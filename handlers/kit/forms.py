@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from handlers.kit import triage
+from handlers.kit import interject, triage
 from handlers.kit.base import Context, ConversationState, Incoming, Reply
 from knowledge.extract import extract_all, is_affirmative, is_negative, is_skip
 
@@ -404,6 +404,8 @@ def _turn(form: Form, ctx: Context, msg: Incoming, conv: ConversationState, text
     stage = conv.draft.get("stage", STAGE_FILL)
     if stage == STAGE_CONSENT:
         return _consent_turn(form, ctx, msg, conv, text)
+    if (aside := interject.before_fill(form.name, ctx, msg, conv, text)) is not None:  # asides, form switches
+        return aside.replies + ([Reply(f"——\n我们接着填{form.noun}：\n{reprompt(form, conv)}")] if aside.resume else [])
     if _is_digression(text):
         return digress(form, ctx, conv, text)
     if triage.is_continue(text) and not triage.has_form_facts(text):

@@ -7,6 +7,6 @@ from handlers.registry import build_router
 
 def test_routes_run_in_the_order_of_the_registry() -> None:
     assert build_router().names == [
-        "drafts.expired", "menu", "account", "match-answer", "match-mine", "events", "subscriptions", "handoff-rating", "handoff", "demand", "achievement",
-        "policy-more", "policy-handoff", "policy", "fallback",
+        "drafts.expired", "menu", "handoff-rating", "handoff", "handoff-open", "account", "match-answer",
+        "match-mine", "events", "subscriptions", "intent", "demand", "achievement", "policy-more", "policy", "fallback",
     ]

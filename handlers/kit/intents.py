@@ -1,0 +1,103 @@
+"""What a message wants: exact commands by rule, everything else by the corpus-trained intent model.
+
+``classify`` is what ``Context.intent(msg)`` calls (once per message). The cheap model decides most messages;
+the embedder's sentence vector is added only when the cheap model is unsure (or the message is long) *and*
+the message does not look like small talk or a help request, so chit-chat never reaches the embedder.
+The vector, when computed, rides on the prediction for retrieval to reuse.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from knowledge.intents import CONFIDENT, MARGIN, Prediction, attach_vector_stage, load_model
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from handlers.kit.base import Context
+    from knowledge.intents import IntentModel
+
+log = logging.getLogger(__name__)
+
+SMALL_TALK = frozenset({"greeting", "thanks", "ack", "goodbye", "identity", "praise", "complaint", "laugh"})
+CHAT = SMALL_TALK | {"help"}  # answered without knowledge: never embedded, never retrieved
+EVENTS = frozenset({"events_browse", "events_signup", "events_cancel", "events_mine"})
+SHORT = 12  # characters: a short message the cheap model calls chat stays chat
+
+_COMMANDS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^(报名|我要报名|取消报名)\s*[A-Za-z]\d{1,4}$"), "events_signup"),
+    (re.compile(r"^(感兴趣|有兴趣|有意向|不合适|不感兴趣|没兴趣)\s*[:：,，]?\s*[DdAa]\d{1,4}"), "match_reply"),
+    (re.compile(r"^(确认|确定|同意|不同意|确认删除)$"), "ack"),
+    (re.compile(r"^(第|选)?\s*\d{1,2}\s*(个|号)?$"), "choice"),
+)
+
+
+def command_intent(text: str) -> Prediction | None:
+    """Exact commands (``报名 E04``, ``感兴趣 D12``, ``确认``, a bare number) stay rules: certain, no model."""
+    t = text.strip().rstrip("。.!！")
+    for pattern, intent in _COMMANDS:
+        if pattern.match(t):
+            label = "events_cancel" if t.startswith("取消报名") else intent
+            return Prediction(label, 1.0, ((label, 1.0),), stage="rule")
+    return None
+
+
+def group(intent: str) -> str:
+    """Intents that lead to the same place count as one when judging closeness (the event intents)."""
+    return "events" if intent in EVENTS else intent
+
+
+def decisive(pred: Prediction) -> bool:
+    """Confident enough to act: the best group is strong and clearly ahead of the next group."""
+    scores: dict[str, float] = {}
+    for intent, p in pred.ranked:
+        scores[group(intent)] = scores.get(group(intent), 0.0) + p
+    ordered = [*sorted(scores.values(), reverse=True), 0.0]
+    return pred.stage == "rule" or (ordered[0] >= CONFIDENT and ordered[0] - ordered[1] >= MARGIN)
+
+
+def model_for(data_dir: Path | None) -> IntentModel:
+    """The intent model (trained from the corpus on first use, cached under the data directory)."""
+    return load_model(data_dir)
+
+
+def _encoder(ctx: Context, model: IntentModel) -> object | None:
+    """The knowledge base's query encoder, once the vector stage for its embedder is trained (else None)."""
+    embedder = getattr(ctx.knowledge, "embedder", None)
+    if embedder is None or not getattr(embedder, "enabled", False):
+        return None
+    attach_vector_stage(model, Path(ctx.settings.data_dir), embedder.name, embedder.encode_query)
+    stage = model.vector_stage
+    return embedder.encode_query if stage is not None and stage.embedder == embedder.name else None
+
+
+def classify(ctx: Context, text: str) -> Prediction:
+    """The intent of one message with its confidence."""
+    if not text:
+        return Prediction("empty", 1.0, (("empty", 1.0),), stage="rule")
+    rule = command_intent(text)
+    if rule is not None:
+        return rule
+    model = model_for(Path(ctx.settings.data_dir))
+    first = model.predict(text)
+    if first.intent in CHAT and len(text) <= SHORT:
+        return first
+    if not (first.unsure or len(text) > 40):
+        return first
+    encode = _encoder(ctx, model)
+    if encode is None:
+        return first
+    try:
+        return model.refine(text, first, encode)  # type: ignore[arg-type]
+    except Exception:  # the embedder failing must not lose the message: the cheap answer stands
+        log.warning("intent vector stage failed", exc_info=True)
+        return first
+
+
+def vector_of(prediction: Prediction) -> np.ndarray | None:
+    """The sentence vector computed while classifying, if any (for retrieval to reuse)."""
+    return prediction.vector

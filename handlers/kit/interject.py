@@ -1,0 +1,85 @@
+"""Mid-form asides and flow switches: the hook the form engine calls before it fills a field.
+
+- A question for another capability ("等下，晨光计划是干啥的", "我报的活动在哪") with a confident intent is
+  answered by the router on a side copy of the conversation (the form and its draft stay untouched) and the
+  form re-asks its pending question.
+- "不对，我是来登记成果的" inside the demand form (or the reverse) leaves the form for the other one and
+  carries over the facts that fit both: the organisation, the contact person and the phone.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from handlers.kit import triage
+from handlers.kit.base import Context, ConversationState, Incoming, Reply
+from handlers.kit.intents import decisive
+from knowledge.extract import extract_all
+
+ASIDES = frozenset({"policy", "help", "identity", "events_browse", "events_mine", "my_records", "privacy_view",
+                    "followup", "match_reply", "out_of_scope"})
+FORMS = frozenset({"demand", "achievement"})
+SWITCH_CUE = re.compile(r"不对|不是|搞错|弄错|其实|我是来|我是要|我要|我想|换成|改成|应该是|还是")
+ORG_KEYS = ("company", "institution")
+COLLOQUIAL_QUESTION = re.compile(r"干嘛|干吗|干啥|是啥|啥意思|咋|几点|在哪")
+CONTACT_KEYS = ("contact_name", "contact_phone")
+
+
+@dataclass(frozen=True)
+class Interjection:
+    """Replies for a message that is not an answer to the form; ``resume``: re-ask the pending question."""
+
+    replies: list[Reply]
+    resume: bool
+
+
+def before_fill(form: str, ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> Interjection | None:
+    """An aside or a switch to another form, when the intent says so with confidence; else None (fill)."""
+    if ctx.router is None:
+        return None
+    pred = ctx.intent(msg)
+    if pred.stage == "rule" or not decisive(pred):
+        return None
+    if pred.intent in FORMS and pred.intent != form and SWITCH_CUE.search(text):
+        return Interjection(switch(ctx, msg, conv), resume=False)
+    if pred.intent in ASIDES and asks(text) and not triage.has_form_facts(text):
+        return Interjection(aside(ctx, msg, conv), resume=True)
+    return None
+
+
+def asks(text: str) -> bool:
+    """A question, colloquial ones included ("晨光计划是干嘛的")."""
+    return triage.is_question(text) or bool(COLLOQUIAL_QUESTION.search(text))
+
+
+def aside(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply]:
+    """Answer through the router on a side state that shares the memory but not the form."""
+    assert ctx.router is not None
+    side = ConversationState(data=conv.data, updated_at=conv.updated_at)
+    return ctx.router.dispatch(ctx, msg, side)
+
+
+def carried_facts(values: dict[str, object], said: list[str]) -> dict[str, object]:
+    """The facts that fit any form — the organisation (under both names) and the contact — from the draft,
+    else from what the user said while filling it (a university is no "company" in the demand form)."""
+    stated: dict[str, object] = {}
+    for text in said:
+        stated.update({k: v for k, v in extract_all(text).items() if k in (*ORG_KEYS, *CONTACT_KEYS) and v})
+    merged = {**stated, **{k: v for k, v in values.items() if v}}
+    org = next((merged[k] for k in ORG_KEYS if merged.get(k)), None)
+    facts: dict[str, object] = {k: merged[k] for k in CONTACT_KEYS if merged.get(k)}
+    return {**facts, **({k: org for k in ORG_KEYS} if org else {})}
+
+
+def switch(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply]:
+    """Leave this form for the one the message asks for, carrying the shared facts over."""
+    assert ctx.router is not None
+    said = [s for s in conv.data.get("said", []) if isinstance(s, str) and s != msg.text.strip()]
+    carry = carried_facts(dict(conv.draft.get("values") or {}), said)
+    conv.clear_flow()
+    if carry:
+        conv.data["carry"] = carry
+    replies = ctx.router.dispatch(ctx, msg, conv)
+    conv.data.pop("carry", None)
+    return replies

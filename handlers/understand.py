@@ -1,0 +1,285 @@
+"""The intent route: every text message nobody answered by an exact rule gets an intent with a confidence
+(``ctx.intent``) and goes to the capability it names — small talk, help, hand-off, follow-ups, the forms,
+policy Q&A, events, records and privacy. Below the confidence threshold, or when two capabilities are
+close, the bot asks "您是想：1 … 2 …？"; the number (or the words) answers, and the chosen capability
+continues with the *original* message, so the user never retypes it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import replace
+
+from bot.domain.achievements import AlertTopic, subscribe_to_demands
+from handlers import (
+    account,
+    achievement,
+    demand,
+    events,
+    followups,
+    handoff,
+    matches,
+    menu,
+    policy,
+    smalltalk,
+)
+from handlers.kit import forms, triage
+from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
+from handlers.kit.intents import CHAT, SHORT, SMALL_TALK, decisive, group
+from knowledge.extract import is_cancel
+from knowledge.intents import Prediction
+
+CLARIFY = "clarify"
+NEED_DOUBT = 0.1  # a policy question the model also gives this much "demand" is double-checked against the rules
+CARRIED = (("company|institution", "单位"), ("contact_name", "联系人"), ("contact_phone", "电话"))
+Action = Callable[[Context, Incoming, ConversationState], "list[Reply] | None"]
+LABELS: dict[str, tuple[str, str]] = {  # intent → (option text, words that pick it)
+    "demand": ("登记技术需求", r"需求|难题|问题库|技术|企业"),
+    "achievement": ("登记科研成果", r"成果|项目库|专利"),
+    "policy": ("问政策", r"政策|问|咨询|补贴|申报"),
+    "events_browse": ("看科普活动", r"活动|讲座|培训"),
+    "events_signup": ("报名活动", r"报名|报个"),
+    "events_cancel": ("取消报名", r"取消|退"),
+    "events_mine": ("查看我的报名", r"我的报名"),
+    "my_records": ("查看我的需求和成果", r"我的需求|进度|审核"),
+    "match_reply": ("查看匹配结果", r"匹配"),
+    "privacy_view": ("查看我的信息", r"我的信息|资料"),
+    "privacy_delete": ("删除我的信息", r"删"),
+    "subscription": ("订阅通知", r"订阅|通知|提醒"),
+    "handoff": ("转人工", r"人工|真人|联络员"),
+    "followup": ("接着刚才的话题", r"刚才|接着"),
+}
+DEFAULT_OPTIONS = ("demand", "achievement", "policy", "events_browse")
+STRAY = {  # a command with nothing open: "确认" after a finished flow is an acknowledgement, a number is not understood
+    "ack": [Reply("好的。还有什么需要，随时告诉我。")],
+    "choice": [Reply(menu.NOT_UNDERSTOOD + menu.CAPABILITIES)],
+}
+NUMBER = re.compile(r"^\s*(?:第|选)?\s*([1-9]|[一二三四五六七八九])\s*(?:个|项|号)?\s*[。.!！]?\s*$")
+CN_DIGITS = "一二三四五六七八九"
+OUT_OF_SCOPE = ("这个问题不在我能帮忙的范围内。我是科协的科创助手，主要负责：技术需求对接、科研成果登记、科技政策咨询、"
+                "科普活动报名。需要的话回复“帮助”看看，或回复“转人工”。")
+
+
+# --- the capabilities ---------------------------------------------------------------------------
+
+def _carry(ctx: Context, conv: ConversationState, form: forms.Form, replies: list[Reply]) -> list[Reply]:
+    """Fill the new form with facts carried over from the form the user just left (institution, contact)."""
+    carried = conv.data.pop("carry", None) or {}
+    values = forms.values_of(conv)
+    names = {f.name for f in form.fields}
+    changed = False
+    for key, value in list(carried.items()):
+        if key in names and value not in (None, "", []) and values.get(key) in (None, "", []):
+            values[key], changed = value, True
+        elif key not in names:
+            carried.pop(key)
+    if not changed:
+        return replies
+    kept = "、".join(label for key, label in CARRIED if any(k in carried for k in key.split("|")))
+    return forms.next_step(form, conv, f"{form.opener}\n已沿用您刚才说的{kept}。")
+
+
+def start_demand(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply]:
+    """Open the demand form with the message as the first description (a self-introduction is remembered)."""
+    replies = demand.route(ctx, msg, conv) or demand.start(ctx, conv, msg.text)
+    return _carry(ctx, conv, demand.FORM, replies) if conv.flow == demand.FLOW else replies
+
+
+def start_achievement(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply]:
+    """Open the achievement form with the message as the first description."""
+    return _carry(ctx, conv, achievement.FORM, achievement.route(ctx, msg, conv) or achievement.start(ctx, conv, msg.text))
+
+
+def ask_policy(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | None:
+    """A policy question — unless the model also sees a need and the rules read a problem description:
+    then ask which one is meant (a description must never end in a policy passage)."""
+    runner_up = dict(ctx.intent(msg).ranked).get("demand", 0.0)
+    if runner_up >= NEED_DOUBT and triage.looks_like_need(msg.text):
+        return clarify(ctx, msg, conv, ("demand", "policy"))
+    return policy.handle_question(ctx, msg, conv)
+
+
+def browse_events(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | None:
+    """Events: the rule route for its phrasings, else the list filtered by what the message names."""
+    return events.route(ctx, msg, conv) or events.show_list(ctx, msg, conv, msg.text)
+
+
+def sign_up(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | None:
+    """A sign-up request in the user's words."""
+    return events.signup_request(ctx, msg, conv, msg.text) or events.show_list(ctx, msg, conv, "")
+
+
+def subscribe(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply]:
+    """Event announcements, or alerts about new demands in a field ("汽车零部件的需求都推给我")."""
+    if events.EVENT_NOUN.search(msg.text) or "活动" in msg.text:
+        return events.subscribe_request(ctx, msg, msg.text)
+    topics = achievement.parse_alerts(re.sub(r"(的)?(需求|企业需求).*$", "", msg.text)) or {}
+    industry = next(iter(topics.get("industries") or []), None) or triage.industry_named(msg.text)
+    if industry is None:
+        return [Reply("想收到哪个领域的企业需求提醒？例如“汽车零部件的需求推给我”。科研人员也可以回复“登记成果”，登记时一并设置。")]
+    subscribe_to_demands(ctx.session, appid=ctx.appid, openid=msg.openid, topics=(AlertTopic(industry),), now=ctx.now)
+    return [Reply(f"已订阅“{industry}”领域的企业需求提醒，有新需求发布时会通知您（夜间不打扰）。")]
+
+
+def match_reply(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | None:
+    """"D12这个我有兴趣" / "A07不合适 已有方案" in any order; without an id, the user's matches."""
+    found = followups.RECORD_ID.search(msg.text)
+    if found is None:
+        return matches.handle_mine(ctx, replace(msg, text="我的匹配"), conv)
+    negative = re.search(r"不合适|不适合|没兴趣|不感兴趣|不要|对不上", msg.text)
+    reason = re.sub(rf"{found.group(1)}|不合适|不适合|没兴趣|不感兴趣|这个|那个", "", msg.text).strip(" ，,。")
+    words = f"不合适 {found.group(1)} {reason}".strip() if negative else f"感兴趣 {found.group(1)}"
+    return matches.handle_answer(ctx, replace(msg, text=words), conv)
+
+
+def privacy_view(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply]:
+    """What is stored, or how personal data is used."""
+    if re.search(r"隐私|保护|怎么用|干啥|谁能看|给别人|安全", msg.text):
+        return [Reply(account.PRIVACY_TEXT)]
+    return account.my_info(ctx, msg)
+
+
+def follow_up(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | None:
+    """A follow-up in context; a question about the last answer goes to the policy Q&A with that context."""
+    if policy.MORE.match(msg.text) and followups.recent(ctx, conv).get("kind") not in followups.RECORD_KINDS:
+        return policy.handle_more(ctx, msg, conv)
+    replies = followups.resolve(ctx, msg, conv)
+    if replies is not None:
+        return replies
+    question = f"{conv.data.get('last_question')} {msg.text}"
+    return policy.handle_question(ctx, replace(msg, text=question), conv)
+
+
+def out_of_scope(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply]:
+    """Outside what the association's assistant does: say so kindly, no retrieval."""
+    return [Reply(OUT_OF_SCOPE)]
+
+
+def _chat(intent: str) -> Action:
+    """The small-talk reply for one intent."""
+    return lambda ctx, msg, conv: smalltalk.reply(intent, ctx, conv)
+
+
+ACTIONS: dict[str, Action] = {
+    **{intent: _chat(intent) for intent in SMALL_TALK},
+    "help": lambda ctx, msg, conv: [Reply(menu.CAPABILITIES)],
+    "handoff": handoff.open_handoff,
+    "demand": start_demand,
+    "achievement": start_achievement,
+    "policy": ask_policy,
+    "events_browse": browse_events,
+    "events_signup": sign_up,
+    "events_cancel": lambda ctx, msg, conv: events.cancel_request(ctx, msg, conv, msg.text),
+    "events_mine": lambda ctx, msg, conv: events.my_regs(ctx, msg),
+    "subscription": subscribe,
+    "match_reply": match_reply,
+    "my_records": followups.latest_records,
+    "privacy_view": privacy_view,
+    "privacy_delete": lambda ctx, msg, conv: account.ask_delete(conv),
+    "followup": follow_up,
+    "out_of_scope": out_of_scope,
+}
+
+
+def run(intent: str, ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | None:
+    """Hand the message to the capability of ``intent``."""
+    action = ACTIONS.get(intent)
+    return action(ctx, msg, conv) if action else None
+
+
+# --- asking when unsure -------------------------------------------------------------------------
+
+def options_for(pred: Prediction) -> tuple[str, ...]:
+    """Up to four capabilities to offer: the model's candidates first, then the usual ones."""
+    ranked = [i for i, _ in pred.ranked if i in LABELS]
+    chosen: list[str] = []
+    for intent in [*ranked, *DEFAULT_OPTIONS]:
+        if group(intent) not in {group(c) for c in chosen}:
+            chosen.append(intent)
+    return tuple(chosen[:4])
+
+
+def clarify(ctx: Context, msg: Incoming, conv: ConversationState, options: tuple[str, ...]) -> list[Reply]:
+    """Ask which capability is meant, remembering the original message."""
+    conv.flow, conv.step, conv.draft = CLARIFY, "pick", {"text": msg.text, "options": list(options)}
+    listed = " ".join(f"{i} {LABELS[o][0]}" for i, o in enumerate(options, start=1))
+    return [Reply(f"您是想：{listed}？\n回复序号就行，不用重新输入。")]
+
+
+def _picked(text: str, options: list[str]) -> str | None:
+    """The option a reply chooses: its number, or words naming it."""
+    number = NUMBER.match(text)
+    if number:
+        raw = number.group(1)
+        index = int(raw) if raw.isdigit() else CN_DIGITS.index(raw) + 1
+        return options[index - 1] if 1 <= index <= len(options) else None
+    named = [o for o in options if len(text) <= 12 and re.search(LABELS[o][1], text)]
+    return named[0] if len(named) == 1 else None
+
+
+def answer_clarify(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | None:
+    """The reply to "您是想…": continue the chosen capability with the original message."""
+    draft = dict(conv.draft)
+    conv.clear_flow()
+    text, original = (msg.text or "").strip(), str(draft.get("text") or "")
+    choice = _picked(text, list(draft.get("options") or []))
+    if choice is not None:
+        return run(choice, ctx, replace(msg, text=original), conv) or [Reply(menu.NOT_UNDERSTOOD + menu.CAPABILITIES)]
+    both = replace(msg, text=f"{original}，{text}")  # the user went on explaining: read both messages together
+    pred = ctx.intent(both)
+    if decisive(pred) and pred.intent not in CHAT and pred.stage != "rule":
+        return run(pred.intent, ctx, both, conv)
+    return None  # the user moved on: handle the new message as usual
+
+
+def rule_says(text: str, pred: Prediction) -> str | None:
+    """A capability the message rules recognise among the model's candidates (the tie-breaker when unsure)."""
+    candidates = {i for i, _ in pred.ranked}
+    if "achievement" in candidates and triage.looks_like_achievement(text):
+        return "achievement"
+    if "demand" in candidates and (triage.wants_demand(text) or triage.looks_like_need(text)):
+        return "demand"
+    return None
+
+
+def unsure(ctx: Context, msg: Incoming, conv: ConversationState, pred: Prediction) -> list[Reply] | None:
+    """Short chit-chat is answered as the best guess; a form the rules recognise is opened; else ask."""
+    chatty = pred.intent in CHAT and (len(msg.text) <= SHORT or all(i in CHAT for i, _ in pred.ranked[:2]))
+    if chatty:
+        return run(pred.intent, ctx, msg, conv)
+    if (ruled := rule_says(msg.text, pred)) is not None:
+        return run(ruled, ctx, msg, conv)
+    return clarify(ctx, msg, conv, options_for(pred))
+
+
+# --- the route ----------------------------------------------------------------------------------
+
+def route(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | None:
+    """Act on the message's intent (rules answered exact commands before this route)."""
+    text = (msg.text or "").strip()
+    if msg.kind != "text" or not text or conv.flow:
+        return None
+    pred = ctx.intent(msg)
+    if pred.stage == "rule":  # exact commands belong to their rule handlers; out of context they are small talk
+        return list(STRAY[pred.intent]) if pred.intent in STRAY else None
+    if is_cancel(text) and len(text) <= 30 and pred.intent not in ("events_cancel", "privacy_delete"):
+        return [Reply("好的，没关系。需要时随时找我。")]  # "算了，先不登了" with nothing open: no question about it
+    if not decisive(pred):
+        return unsure(ctx, msg, conv, pred)
+    return run(pred.intent, ctx, msg, conv)
+
+
+def note(ctx: Context, msg: Incoming, conv: ConversationState) -> None:
+    """Remember the user's recent words (a hand-off carries them) and the event a sign-up is about."""
+    if msg.kind == "text" and msg.text.strip():
+        handoff.remember_said(conv, msg.text.strip())
+    if conv.flow == events.FLOW and conv.draft.get("event_id"):
+        followups.remember(ctx, conv, "event", str(conv.draft["event_id"]))
+
+
+def register(router: Router) -> None:
+    """Register the memory watcher, the intent route and the "您是想…" flow."""
+    router.watch(note)
+    router.add("intent", route)
+    router.add_flow(CLARIFY, answer_clarify)

@@ -1,0 +1,63 @@
+"""Features of a message for the cheap intent model: character 1–3-grams, jieba words and a few shape markers.
+
+Everything is a string feature; the model turns them into a sparse TF-IDF vector with its own vocabulary.
+Normalisation folds full-width forms, digits and record ids so "E04" and "D12" look alike.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from functools import lru_cache
+from typing import Any
+
+_ID = re.compile(r"\b[A-Za-z]\d{1,4}\b")
+_PHONE = re.compile(r"1\d{10}|\d{3,4}-\d{7,8}")
+_NUMBER = re.compile(r"\d{5,}")  # long numbers only: "88", "666", "3q" are words
+_SPACE = re.compile(r"\s+")
+_EMOJI = re.compile("[\U0001F300-\U0001FAFF\u2600-\u27BF]")
+_QUESTION = re.compile(r"[?？]|[吗么嘛呢不没]$|啥|咋|什么|怎么|如何|哪|几|多少|是否|能不能|有没有")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@lru_cache(maxsize=1)
+def _jieba() -> Any:
+    """jieba's default tokenizer, quiet."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    return jieba
+
+
+def normalize(text: str) -> str:
+    """NFKC, lower case, phones/ids/long numbers folded to placeholders, spaces collapsed."""
+    t = unicodedata.normalize("NFKC", text or "").lower().strip()
+    t = _PHONE.sub("§", t)
+    t = _ID.sub("¤", t)
+    t = _NUMBER.sub("0", t)
+    return _SPACE.sub(" ", t)
+
+
+def _length_marker(text: str) -> str:
+    """A coarse length bucket (small talk is short, descriptions are long)."""
+    n = len(text)
+    return "x:len" + ("1" if n <= 2 else "2" if n <= 5 else "3" if n <= 12 else "4" if n <= 30 else "5")
+
+
+def features(text: str) -> list[str]:
+    """The feature strings of one message."""
+    t = normalize(text)
+    compact = t.replace(" ", "")
+    grams = [f"c:{compact[i:i + n]}" for n in (1, 2, 3) for i in range(len(compact) - n + 1)]
+    grams += [f"c:^{compact[:2]}", f"c:{compact[-2:]}$"]
+    words = [f"w:{w}" for w in _jieba().lcut(t) if w.strip()]
+    marks = [_length_marker(compact)]
+    if _QUESTION.search(compact):
+        marks.append("x:question")
+    for emoji in _EMOJI.findall(compact):  # 👍 → "thumbs", "up": emoji that were never seen still carry meaning
+        marks += ["x:emoji", *(f"e:{w}" for w in unicodedata.name(emoji, "").lower().split() if w != "sign")]
+    if not _CJK.search(compact):
+        marks.append("x:nocjk")
+    return grams + words + marks

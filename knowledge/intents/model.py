@@ -1,0 +1,165 @@
+"""The intent model: a linear classifier over sparse TF-IDF features, plus an optional sentence-vector stage.
+
+Training uses scikit-learn's LogisticRegression; inference is a few numpy operations over the model's own
+vocabulary (no scikit-learn at run time, well under a millisecond). The vector stage (the embedder's
+sentence vector → intent) is consulted only when the cheap model is unsure or the message is long; the
+vector it computed is returned with the prediction so retrieval can reuse it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .corpus import Utterance
+from .features import features
+
+# Thresholds fitted on the dev split by ``bench/eval_intents.py --fit`` (see the README for the figures).
+CONFIDENT = 0.40  # below this top probability the bot asks instead of guessing
+MARGIN = 0.12  # ... or when the runner-up is this close
+LONG = 40  # characters: long messages also get the vector stage
+C_VALUE = 100.0  # inverse regularisation of the logistic regressions (sharper probabilities; same dev accuracy)
+
+Encoder = Callable[[str], "np.ndarray | None"]
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """An intent with its confidence, the runner-ups, and the sentence vector if one was computed."""
+
+    intent: str
+    confidence: float
+    ranked: tuple[tuple[str, float], ...]
+    vector: np.ndarray | None = field(default=None, compare=False, repr=False)
+    stage: str = "cheap"  # cheap | vector
+
+    @property
+    def margin(self) -> float:
+        """Distance between the best and the second-best probability."""
+        return self.confidence - (self.ranked[1][1] if len(self.ranked) > 1 else 0.0)
+
+    @property
+    def unsure(self) -> bool:
+        """Too weak, or two intents too close, to act on without asking."""
+        return self.confidence < CONFIDENT or self.margin < MARGIN
+
+
+@dataclass
+class VectorStage:
+    """Sentence vector → intent probabilities (trained with one embedder; only valid with that embedder)."""
+
+    embedder: str
+    coef: np.ndarray
+    intercept: np.ndarray
+
+    def probabilities(self, vector: np.ndarray) -> np.ndarray:
+        """Softmax probabilities of each label for one sentence vector."""
+        return _softmax(self.coef @ vector + self.intercept)
+
+
+@dataclass
+class IntentModel:
+    """A trained cheap model (vocabulary, idf, weights) and, once trained, its vector stage."""
+
+    labels: tuple[str, ...]
+    vocab: dict[str, int]
+    idf: np.ndarray
+    coef: np.ndarray  # labels × features
+    intercept: np.ndarray
+    version: str = ""
+    vector_stage: VectorStage | None = None
+
+    def vectorize(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """Column indices and L2-normalised TF-IDF weights of the text's known features."""
+        counts = Counter(i for f in features(text) if (i := self.vocab.get(f)) is not None)
+        if not counts:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        idx = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+        tf = np.fromiter((1.0 + math.log(c) for c in counts.values()), dtype=np.float64, count=len(counts))
+        weights = tf * self.idf[idx]
+        return idx, weights / np.linalg.norm(weights)
+
+    def probabilities(self, text: str) -> np.ndarray:
+        """Probabilities of each label from the cheap model alone."""
+        idx, weights = self.vectorize(text)
+        return _softmax(self.coef[:, idx] @ weights + self.intercept)
+
+    def predict(self, text: str, *, encode: Encoder | None = None) -> Prediction:
+        """The intent of ``text``; ``encode`` (text → sentence vector) is called only when it can help."""
+        first = self._prediction(self.probabilities(text), None, "cheap")
+        return self.refine(text, first, encode) if encode is not None else first
+
+    def needs_vector(self, text: str, first: Prediction) -> bool:
+        """Whether the vector stage could change the decision: the cheap model is unsure or the text is long."""
+        return self.vector_stage is not None and (first.unsure or len(text) > LONG)
+
+    def refine(self, text: str, first: Prediction, encode: Encoder) -> Prediction:
+        """Average in the vector stage's opinion (when ready and useful); the vector rides on the result."""
+        stage = self.vector_stage
+        if stage is None or not self.needs_vector(text, first):
+            return first
+        vector = encode(text)
+        if vector is None:
+            return first
+        both = (self.probabilities(text) + stage.probabilities(np.asarray(vector, dtype=np.float64))) / 2
+        return self._prediction(both, vector, "vector")
+
+    def _prediction(self, probs: np.ndarray, vector: np.ndarray | None, stage: str) -> Prediction:
+        """Top three labels of a probability vector."""
+        order = np.argsort(-probs)[:3]
+        ranked = tuple((self.labels[i], float(probs[i])) for i in order)
+        return Prediction(ranked[0][0], ranked[0][1], ranked, vector, stage)
+
+
+def _softmax(scores: np.ndarray) -> np.ndarray:
+    """Numerically stable softmax."""
+    z = np.exp(scores - scores.max())
+    return z / z.sum()
+
+
+def _fit_lr(x: object, y: Sequence[str], labels: tuple[str, ...], c: float) -> tuple[np.ndarray, np.ndarray]:
+    """Weights and intercepts of a multinomial logistic regression, rows in ``labels`` order."""
+    import warnings
+
+    from sklearn.linear_model import LogisticRegression
+
+    lr = LogisticRegression(C=c, solver="saga", tol=1e-3, max_iter=300, class_weight="balanced", random_state=0)
+    with warnings.catch_warnings():  # saga stops at max_iter on some corpora: the weights are still good
+        warnings.simplefilter("ignore")
+        lr.fit(x, list(y))
+    order = [list(lr.classes_).index(label) for label in labels]
+    return np.asarray(lr.coef_)[order], np.asarray(lr.intercept_)[order]
+
+
+def train(rows: Sequence[Utterance], *, version: str = "", c: float = C_VALUE) -> IntentModel:
+    """Fit the cheap model on ``rows`` (TF-IDF with sublinear tf, balanced classes)."""
+    from scipy.sparse import csr_matrix
+
+    docs = [Counter(features(r.text)) for r in rows]
+    vocab = {f: i for i, f in enumerate(sorted({f for d in docs for f in d}))}
+    df = np.zeros(len(vocab))
+    for d in docs:
+        df[[vocab[f] for f in d]] += 1
+    idf = np.log((1 + len(docs)) / (1 + df)) + 1.0
+    data, cols, ptr = [], [], [0]
+    for d in docs:
+        idx = [vocab[f] for f in d]
+        w = np.array([1.0 + math.log(n) for n in d.values()]) * idf[idx]
+        data += list(w / np.linalg.norm(w))
+        cols += idx
+        ptr.append(len(cols))
+    x = csr_matrix((data, cols, ptr), shape=(len(docs), len(vocab)))
+    labels = tuple(dict.fromkeys(r.intent for r in rows))
+    coef, intercept = _fit_lr(x, [r.intent for r in rows], labels, c)
+    return IntentModel(labels, vocab, idf, coef, intercept, version)
+
+
+def train_vector_stage(model: IntentModel, rows: Sequence[Utterance], vectors: np.ndarray, embedder: str,
+                       *, c: float = C_VALUE) -> VectorStage:
+    """Fit the sentence-vector stage on the same rows (``vectors[i]`` is the query vector of ``rows[i]``)."""
+    coef, intercept = _fit_lr(vectors, [r.intent for r in rows], model.labels, c)
+    return VectorStage(embedder, coef, intercept)
