@@ -57,9 +57,7 @@ KINDS: tuple[Kind, ...] = (
 )
 BY_NAME = {kind.name: kind for kind in KINDS}
 # Nouns that never name the detail asked: agents, fillers, and the words of the asked type itself (补贴多少).
-GENERIC_NOUNS = frozenset("""政府 国家 市里 部门 单位 公司 企业 个人 人 我们 你们 他们 钱 东西 情况 事 事情 时候 问题 结果 时间
-办法 政策 方面 地方 一般 具体 规定 补贴 奖励 资助 经费 费用 金额 比例 额度 数额 标准 奖金 补助 补偿 日期 地址 地点
-电话""".split())
+GENERIC_NOUNS = frozenset(["政府", "国家", "市里", "部门", "单位", "公司", "企业", "个人", "人", "我们", "你们", "他们", "钱", "东西", "情况", "事", "事情", "时候", "问题", "结果", "时间", "办法", "政策", "方面", "地方", "一般", "具体", "规定", "补贴", "奖励", "资助", "经费", "费用", "金额", "比例", "额度", "数额", "标准", "奖金", "补助", "补偿", "日期", "地址", "地点", "电话"])
 STRICT = frozenset({"amount", "date", "person", "place", "list"})  # types whose absence makes a typed decline
 LIST_MIN_ITEMS = 2
 
