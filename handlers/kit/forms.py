@@ -186,6 +186,9 @@ def _merge_one(draft: dict[str, Any], f: Field, new: Any, text: str, facts: Fact
     if old in (None, "", []):
         _put(draft, f, new, text, soft_new, guess)
         return True
+    if new == old and f.name in draft.get("soft", []) and not soft_new:  # the hint, now said outright
+        _flag(draft, "soft", f.name, False)
+        return True
     if guess and f.name not in facts.get("corrections", set()):
         return False  # an inference never overwrites what is already there
     if f.append:
@@ -429,7 +432,8 @@ def _fill_turn(form: Form, conv: ConversationState, text: str) -> list[Reply]:
         soft = pending.name in conv.draft.get("soft", [])
         if (is_skip(text) or (soft and is_affirmative(text))) and (not pending.required or soft):
             return _skip(form, conv, pending, text)
-        if not (pending.free and changed) and _answer_pending(form, conv.draft, pending, text):
+        loose = pending.free or pending.guess_when is not None  # any words, or words it would only infer from
+        if not (loose and changed) and _answer_pending(form, conv.draft, pending, text):
             changed.append(pending.name)
     if not changed:
         hint = pending.invalid if pending and pending.invalid else "抱歉，我没太明白。"

@@ -88,7 +88,7 @@ def test_company_given_as_description_fills_company_and_asks_again(wx: object, s
     reply = say(wx, openid, "襄州区丰收农机合作社")
     assert "单位名称" in reply and "遇到的问题" in reply
     say(wx, openid, "收割机割台老是堵，想找人改进喂入结构", "就在襄州区", "钱不是问题 只要能解决 三四十个吧",
-        "王建国 13800002468")
+        "王建国 13800002468", "行业是现代农业")
     submit(wx, openid)
     d = demand_of(services, openid)
     assert d.company == "襄州区丰收农机合作社" and d.budget == "30-40万元"

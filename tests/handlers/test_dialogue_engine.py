@@ -150,12 +150,12 @@ def test_restart_clears_the_draft(bot: DirectBot) -> None:
     assert bot.state("u1").draft["values"] == {}
 
 
-@pytest.mark.parametrize(("answer", "region"), [("襄城", "襄阳市襄城区"), ("不知道", "襄阳市")])
+@pytest.mark.parametrize(("answer", "region"), [("襄城", "襄阳市襄城区"), ("不知道", "襄阳市"), ("是", "襄阳市")])
 def test_city_from_company_name_is_only_a_hint(bot: DirectBot, services: Container, answer: str, region: str) -> None:
-    """'襄阳XX有限公司' suggests 襄阳市, but the district is still asked; skipping keeps the hint."""
+    """'襄阳XX有限公司' suggests 襄阳市: offered for a yes (the district can be given instead); skipping keeps it."""
     bot.send("u1", "提需求")
     bot.send("u1", "齿轮热处理后硬度不均匀，想找专家攻关")
-    assert "哪个区县" in bot.send("u1", "襄阳恒齿传动有限公司")
+    assert "所在地区是“襄阳市”吗" in bot.send("u1", "襄阳恒齿传动有限公司")
     bot.send("u1", answer)
     bot.send("u1", "面议")
     bot.send("u1", "联系人张伟 13800001234")
