@@ -32,9 +32,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from sqlalchemy import delete, update  # noqa: E402
+
 from bot.clock import Clock  # noqa: E402
 from bot.container import Container  # noqa: E402
-from bot.store.models import Event  # noqa: E402
+from bot.store.models import Event, Registration  # noqa: E402
 from tests.support.dialogue_records import clean_problems, exact, field_results  # noqa: E402
 from tests.support.dialogue_sim import WebhookBot, play  # noqa: E402
 from tests.support.env import SAMPLES, load_file, make_settings  # noqa: E402
@@ -85,6 +87,13 @@ def _event_field_in(reply: str, event: Any, field: str) -> bool:
     return f"{local:%H:%M}" in reply or f"{local.hour}点" in reply
 
 
+def empty_events(services: Container) -> None:
+    """Remove every registration and free every seat."""
+    with services.db.session() as session:
+        session.execute(delete(Registration))
+        session.execute(update(Event).values(seats_taken=0, reg_seq=0))
+
+
 def run(dialogues: list[dict[str, Any]], show: bool) -> dict[str, dict[str, Any]]:
     """Play every dialogue; per-part tallies."""
     tmp = Path(tempfile.mkdtemp(prefix="kc-evaldlg-"))
@@ -95,7 +104,7 @@ def run(dialogues: list[dict[str, Any]], show: bool) -> dict[str, dict[str, Any]
         session.expunge_all()
     parts: dict[str, dict[str, Any]] = defaultdict(lambda: {"n": 0, "exact": 0, "fields": Counter(), "total": Counter(),
                                                             "texts": 0, "clean": 0, "checks": [], "extra": 0, "guess_fixes": 0,
-                                                            "kinds": Counter(), "kinds_ok": Counter(), "open": 0, "silent": 0,
+                                                            "kinds": Counter(), "kinds_ok": Counter(), "open": 0, "silent": 0, "wrong_by_kind": Counter(),
                                                             "failed": []})
     with wechat_client(services) as wx:
         bot = WebhookBot(wx, services)
@@ -112,6 +121,7 @@ def run(dialogues: list[dict[str, Any]], show: bool) -> dict[str, dict[str, Any]
             for key, ok in results.items():
                 tally["total"][key] += 1
                 tally["fields"][key] += ok
+                tally["wrong_by_kind"][f"{dialogue['kind']}.{key}"] += not ok
             if dialogue["kind"] in ("demand", "achievement") and not dialogue["expect"].get("cancelled"):
                 tally["texts"] += 1
                 tally["clean"] += not dirty
@@ -120,6 +130,7 @@ def run(dialogues: list[dict[str, Any]], show: bool) -> dict[str, dict[str, Any]
             tally["open"] += bot.state(openid).flow is not None
             tally["silent"] += sum(not reply for _, reply in transcript)
             tally["guess_fixes"] += sum("改成" in said for said, _ in transcript[len(dialogue["turns"]):])
+            empty_events(services)  # every conversation starts with nobody signed up
             if not exact(results) or dirty:
                 tally["failed"].append(dialogue["id"])
                 if show and dialogue.get("split", "dev") == "dev":
@@ -149,6 +160,8 @@ def report(parts: dict[str, dict[str, Any]]) -> None:
             print(f"reply checks: {sum(checks)}/{len(checks)}")
         print(f"extra answers by the scripted user: {t['extra']} ({t['extra'] / t['n']:.2f} per conversation), "
               f"of which corrections of a marked guess: {t['guess_fixes']}")
+        wrong = ", ".join(f"{k} {v}" for k, v in sorted(t["wrong_by_kind"].items()) if v)
+        print(f"wrong fields by kind: {wrong or '-'}")
         print(f"left with an unfinished flow: {t['open']}; turns without a reply: {t['silent']}")
         fields = ", ".join(f"{k} {t['fields'][k]}/{t['total'][k]}" for k in sorted(t["total"]))
         print(f"per field: {fields}")

@@ -45,7 +45,7 @@ SIGNUP = re.compile(r"报名|报个名|想报|能报|可以报|报上|我要参�
 PROXY = re.compile(r"(给|帮|替)(我家|我)?.{0,4}(老头子|老头|老太太|老伴|爱人|妈|爸|孩子|儿子|女儿|闺女|孙子|孙女|老人)"
                    r".{0,3}报")
 QUESTION = re.compile(r"(几点|什么时候|啥时候|几号|哪天|在哪|哪里|地点|地址|位置|怎么去|要带|带什么|带啥|交钱|收费|免费|"
-                      r"多少钱|多久|多长时间|名额|还能报|报得上|讲什么|讲啥|谁讲)")
+                      r"多少钱|多久|多长时间|名额|还能报|报得上|讲什么|讲啥|谁讲|有没有|有啥|有什么|还有吗|还有没有)")
 FULL_CANCEL = re.compile(r"(取消(我的)?(报名|预约)|退了|退掉|帮我退|给我退|撤了|撤掉|不报了|退(报|出报名)|帮我取消|给我取消|"
                          r"取消吧|取消了吧|都取消|全部取消|都不去了|都去不了)")
 NOT_GOING = re.compile(r"(不去了|去不了|去不成|来不了|参加不了|不参加了|不来了|没空去|就算了|算了)")
@@ -58,7 +58,7 @@ SWITCH = re.compile(r"换成|改成|改报|换个|换一个|还是报|改为|换
 MY_REGS = re.compile(r"^(查看|查询|看看)?我的(报名|活动|预约)[吗呢？?。!！]*$")
 CANCEL_REG = re.compile(r"取消(我的)?(报名|预约)|不去了|退(报|出报名)|去不了|去不成|参加不了|来不了|撤了|退了|不参加了")
 SUBSCRIBE = re.compile(r"订阅.{0,10}(活动|讲座|培训|科普)")
-NUMBER = re.compile(r"^\s*(?:第|选|报名?\s*)?\s*(\d{1,2}|[一二三四五六七八九十])\s*(?:个|号|场)?\s*[。.!！]?$")
+NUMBER = re.compile(r"^\s*(?:第|选|报名?\s*)?\s*(\d{1,2}|[一二三四五六七八九十])\s*(?:个|号|场)?\s*(?:吧|呗|啊|吧。)?[。.!！]?$")
 CN_DIGITS = "一二三四五六七八九十"
 ASK_CONTACT = "请告诉我报名人的姓名和手机号，例如：王芳 13800000000。"
 CONSENT_ASK = ("报名需要保存您的姓名和电话，仅用于本次活动的通知和签到（可随时回复“删除我的信息”删除）。\n"
@@ -93,11 +93,18 @@ def _listing(ctx: Context, events: Sequence[Event]) -> list[tuple[Event, str | N
 # --- listing ------------------------------------------------------------------------------------
 
 
-def show_list(ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> list[Reply]:
-    """A numbered list of upcoming events, filtered by what the text names; remembered for a number reply."""
+def show_list(ctx: Context, msg: Incoming, conv: ConversationState, text: str, narrow: bool = False) -> list[Reply]:
+    """A numbered list of upcoming events, filtered by what the text names; remembered for a number reply.
+
+    ``narrow``: the words also name a topic ('下礼拜有没有讲高血压的讲座'): only the events they match."""
     flt = list_filter(ctx.session, appid=ctx.appid, text=text, now=ctx.now)
     events = upcoming_events(ctx.session, appid=ctx.appid, now=ctx.now, region=flt.region,
                              category=flt.category, date_range=flt.date_range, limit=10)
+    named = _matches(ctx, text, [e.id for e in events]) if narrow else []
+    if named and len(named) < len(events):
+        events = named
+    if len(events) == 1:
+        _remember_event(ctx, conv, events[0].id)
     return _offer(ctx, conv, events, txt.filter_text(flt.region, flt.category, flt.period))
 
 
@@ -120,6 +127,8 @@ def pick(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | 
     flt = list_filter(ctx.session, appid=ctx.appid, text=text, now=ctx.now)
     if not flt.empty and not SIGNUP.search(text) and len(text) <= 12:
         return show_list(ctx, msg, conv, text)
+    if SIGNUP.search(text) and len(shown) == 1 and not _matches(ctx, text):  # '好 给我报上' under a one-event list
+        return start_signup(ctx, msg, conv, shown[0], text=text)
     chosen = _matches(ctx, text, shown) if _about_events(text) else []
     if chosen:
         return start_signup(ctx, msg, conv, chosen[0].id, text=text)
@@ -409,14 +418,18 @@ def route(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] |
         return start_signup(ctx, msg, conv, last.id, text=text)
     if LIST_WORDS.search(text):
         return show_list(ctx, msg, conv, text)
-    return event_question(ctx, conv, text)
+    return event_question(ctx, msg, conv, text)
 
 
-def event_question(ctx: Context, conv: ConversationState, text: str) -> list[Reply] | None:
+def event_question(ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> list[Reply] | None:
     """'加计扣除培训是几号', or '在哪里' right after talking about an event: answered from the event."""
     if not QUESTION.search(text):
         return None
     named = _matches(ctx, text) if EVENT_NOUN.search(text) else []
+    filtered = EVENT_NOUN.search(text) and not list_filter(ctx.session, appid=ctx.appid, text=text, now=ctx.now).empty
+    if filtered and len(named) != 1:
+        return show_list(ctx, msg, conv, text, narrow=True)  # '社区有啥健康讲座没'
+
     event = named[0] if named else (_last_event(ctx, conv) if len(text) <= 12 else None)
     if event is None:
         return None

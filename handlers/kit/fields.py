@@ -128,8 +128,9 @@ def choice_field(name: str, label: str, question: str, options: tuple[str, ...],
     industry = fact_key == "industry"
 
     def guessed(text: str, facts: dict[str, Any]) -> bool:
-        """Inferred from the description rather than named ('算环保方面的', '技术攻关')."""
-        named = any(o in text for o in options)
+        """Inferred from the description rather than named ('算环保方面的', '技术攻关'): the value found is not
+        itself said in the message."""
+        named = str(facts.get(fact_key) or "") in text
         return not named and not (industry and facts.get("industry_source") == "explicit")
     return Field(
         name, label, choices_prompt(question, options), extractor=_fact(fact_key),
