@@ -121,6 +121,13 @@ def _alerts_said(text: str, facts: dict[str, Any]) -> dict[str, Any] | None:
     return {"topics": topics} if topics else None
 
 
+def merge_alerts(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """Topics said over several messages add up; '不要提醒' (or the default) replaces them."""
+    if old.get("topics") and new.get("topics"):
+        return {"topics": [*old["topics"], *(t for t in new["topics"] if t not in old["topics"])]}
+    return new
+
+
 def format_alerts(value: dict[str, Any]) -> str:
     """Human form of the alert choice."""
     if value.get("none"):
@@ -148,7 +155,8 @@ FIELDS = (
     contact_title_field(),
     phone_field(),
     forms.Field("alerts", "需求提醒", "想收到哪些方向的企业需求提醒？可以说领域或关键词。", required=False, asked=False,
-                extractor=_alerts_said, parser=parse_alerts, formatter=format_alerts, aliases=("提醒", "需求提醒")),
+                extractor=_alerts_said, parser=parse_alerts, formatter=format_alerts, aliases=("提醒", "需求提醒"),
+                merge=merge_alerts),
 )
 
 

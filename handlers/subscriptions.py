@@ -47,7 +47,8 @@ def _submit(ctx: Context, msg: Incoming, values: dict[str, Any]) -> list[Reply]:
 FIELDS = (
     org_field("institution", "所在单位", "请问您所在的单位全称是？", ("单位", "学校", "机构"), keys=("institution", "company")),
     forms.Field("interests", "提醒方向", "想收到哪些方向的企业需求提醒？可以说领域或关键词，例如“铸造、热处理”。",
-                extractor=_topics_said, parser=lambda t: parse_topics(t) or None, append=True, formatter="、".join,
+                extractor=_topics_said, parser=lambda t: parse_topics(t) or None, formatter="、".join,
+                merge=lambda old, new: [*old, *(x for x in new if x not in old)],
                 aliases=("提醒", "订阅", "方向")),
     contact_name_field(),
     contact_title_field(),

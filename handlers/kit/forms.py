@@ -68,6 +68,7 @@ class Field:
     guess_when: Callable[[str, Facts], bool] | None = None  # the found value is inferred: shown as a guess
     patch: Callable[[Any, str], Any] | None = None  # a partial correction of the value ('最后四位是8860')
     free: bool = False  # any words can answer it (a name, a title): not when the message filled other fields
+    merge: Callable[[Any, Any], Any] | None = None  # combine a new value with the old one (topics accumulate)
 
 
 @dataclass(frozen=True)
@@ -191,13 +192,13 @@ def _merge_one(draft: dict[str, Any], f: Field, new: Any, text: str, facts: Fact
         return True
     if guess and f.name not in facts.get("corrections", set()):
         return False  # an inference never overwrites what is already there
+    if f.merge is not None:  # '铸造相关的需求都推给我' … '汽车零部件的也要'
+        merged = f.merge(old, new)
+        if merged == old:
+            return False
+        _put(draft, f, merged, text, False)
+        return True
     if f.append:
-        if isinstance(old, list):  # a list of topics grows: '新能源电池的也行'
-            grown = [*old, *(x for x in new if x not in old)]
-            if grown == old:
-                return False
-            _put(draft, f, grown, text, False)
-            return True
         if new in old:
             return False
         _put(draft, f, f"{old}；{new}", text, False)

@@ -68,10 +68,21 @@ def _after_cue(text: str, pos: int) -> str | None:
     return _surname_then_name(text, pos) or name_at(text, pos) or _title_at(text, pos)
 
 
+def _after_role(text: str, pos: int) -> str | None:
+    """'联系人不是我 是我们主任 孔令辉': a name a few words after the cue, right after a space, colon or 的."""
+    for at in range(pos + 1, min(len(text), pos + 14)):
+        if text[at - 1] in " ,，:：的" and (name := name_at(text, at)):
+            return name
+        if text[at - 1] in "。.!！?？\n" or text[at - 1].isdigit():
+            return None
+    return None
+
+
 def _cued_names(text: str) -> list[tuple[int, str]]:
     out = []
     for m in _CONTACT_CUE.finditer(text):
         name = _surname_then_name(text, m.start(1) + 1) if m.group(1) == "我姓" else _after_cue(text, m.end())
+        name = name or _after_role(text, m.end())
         if name:
             out.append((m.start(), name))
     return out
