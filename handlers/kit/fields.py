@@ -68,8 +68,10 @@ def parse_name(text: str) -> str | None:
     if found:
         return found
     name = _TRAILING.sub("", _NAME_PREFIX.sub("", text.strip()))
-    if is_person_name(name) and name not in _NOT_NAMES:
-        return name
+    first = name.split()[0] if name.split() else ""  # '杨凡 平凡的凡'
+    for candidate in (name, first):
+        if is_person_name(candidate) and candidate not in _NOT_NAMES:
+            return candidate
     return None
 
 

@@ -71,8 +71,9 @@ def _after_cue(text: str, pos: int) -> str | None:
 def _after_role(text: str, pos: int) -> str | None:
     """'联系人不是我 是我们主任 孔令辉': a name a few words after the cue, right after a space, colon or 的."""
     for at in range(pos + 1, min(len(text), pos + 14)):
-        if text[at - 1] in " ,，:：的" and (name := name_at(text, at)):
-            return name
+        name = name_at(text, at)
+        if name:  # the first name after the cue, and only when it stands apart ('是我们主任 孔令辉')
+            return name if text[at - 1] in " ,，:：的" else None
         if text[at - 1] in "。.!！?？\n" or text[at - 1].isdigit():
             return None
     return None
@@ -92,7 +93,8 @@ def _names_before_phone(text: str) -> list[tuple[int, str]]:
     out = []
     for m in re.finditer(r"(?:^|(?<=[\s,.;:、，)]))([\u4e00-\u9fff]{2,5}?)\s*[,:，]?\s*(?:电话|手机|tel)?\s*[:：]?\s*(?=\+?(?:86)?1[3-9]\d|0\d{2,3}[-\s)])", text):
         name = name_at(text, m.start(1)) or _title_at(text, m.start(1))
-        if name and len(name) == len(m.group(1)):
+        rest = m.group(1)[len(name):] if name else ""
+        if name and (not rest or _TITLE.fullmatch(rest)):  # '刘涛老师 138…' → 刘涛
             out.append((m.start(1), name))
     return out
 
@@ -151,6 +153,9 @@ def contact_title(text: str, name: str | None = None) -> str | None:
         surname = _surname_at(found, 0)
         if surname and _is_title_form(found) and (name is None or name.startswith(surname)):
             return found[len(surname):]
+    after = re.search(re.escape(name) + r"\s*" + _ACADEMIC_TITLE.pattern, t) if name else None  # '刘涛老师'
+    if after:
+        return after.group(1)
     m = re.search(r"(?:我是|我是.{2,20}?的)(教授|副教授|研究员|老师|博士|工程师)", t)
     return m.group(1) if m else None
 
