@@ -1,12 +1,14 @@
 """Demand alerts by chat (需求提醒订阅): subscribe without registering a result, add or drop topics, list them.
 
-"我不登成果 就是想有相关需求的时候提醒我" opens a short form (unit, topics, contact, consent);
+"我不登成果 就是想有相关需求的时候提醒我" opens a short form (topics, then consent; the unit and a contact are
+kept when said, never asked);
 "以后有热处理方面的需求也提醒我" adds a topic, "不用再推铸造的了" drops one, "我的订阅" lists them.
 Topics are parsed into clean words by ``knowledge.extract.alert_topics``; storage is ``bot.domain.achievements``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any
 
@@ -36,23 +38,28 @@ def _topics_said(text: str, _facts: dict[str, Any]) -> list[str] | None:
 def _submit(ctx: Context, msg: Incoming, values: dict[str, Any]) -> list[Reply]:
     """Store the topics and the contact; say what will be sent."""
     added = add_topics(ctx.session, appid=ctx.appid, openid=msg.openid, topics=list(values["interests"]), now=ctx.now)
-    remember_contact(ctx.session, appid=ctx.appid, openid=msg.openid, name=values["contact_name"],
-                     phone=values["contact_phone"], company=values["institution"], role="researcher",
+    remember_contact(ctx.session, appid=ctx.appid, openid=msg.openid, name=values.get("contact_name"),
+                     phone=values.get("contact_phone"), company=values.get("institution"), role="researcher",
                      title=values.get("contact_title"))
     shown = "、".join(added or values["interests"])
     return [Reply(f"已订阅需求提醒：{shown}。\n有相关的企业需求发布时会通知您；回复“我的订阅”查看，"
                   "“以后X方面的需求也提醒我”增加，“不用再推X了”取消。")]
 
 
+def _optional(f: forms.Field) -> forms.Field:
+    """The same field, kept when said but never asked (alerts need only the topics)."""
+    return dataclasses.replace(f, required=False, asked=False)
+
+
 FIELDS = (
-    org_field("institution", "所在单位", "请问您所在的单位全称是？", ("单位", "学校", "机构"), keys=("institution", "company")),
+    _optional(org_field("institution", "所在单位", "", ("单位", "学校", "机构"), keys=("institution", "company"))),
     forms.Field("interests", "提醒方向", "想收到哪些方向的企业需求提醒？可以说领域或关键词，例如“铸造、热处理”。",
                 extractor=_topics_said, parser=lambda t: parse_topics(t) or None, formatter="、".join,
                 merge=lambda old, new: [*old, *(x for x in new if x not in old)],
                 aliases=("提醒", "订阅", "方向")),
-    contact_name_field(),
+    _optional(contact_name_field()),
     contact_title_field(),
-    phone_field(),
+    _optional(phone_field()),
 )
 FORM = forms.Form(
     name=FLOW, noun="需求提醒订阅", fields=FIELDS, submit=_submit, edit_example="提醒方向改成 铸造、热处理",

@@ -101,7 +101,7 @@ def field_results(services: Container, dialogue: dict[str, Any], openid: str) ->
 def _subscription(session: Any, expect: dict[str, Any], openid: str, counts: bool) -> dict[str, bool]:
     """A researcher who only subscribed: their profile and their topics."""
     user = session.scalar(select(User).where(User.openid == openid))
-    out = {"record": counts and user is not None,
+    out = {"record": counts and bool(topics_of(session, openid)),
            "interests": sorted(topics_of(session, openid)) == sorted(expect.get("interests", []))}
     names = {"institution": "company", "contact_name": "name", "contact_phone": "phone"}
     for key, attr in names.items():
