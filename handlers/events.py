@@ -50,6 +50,8 @@ FULL_CANCEL = re.compile(r"(取消(我的)?(报名|预约)|退了|退掉|帮我�
                          r"取消吧|取消了吧|都取消|全部取消|都不去了|都去不了)")
 NOT_GOING = re.compile(r"(不去了|去不了|去不成|来不了|参加不了|不参加了|不来了|没空去|就算了|算了)")
 _SOMEONE = r"(老伴|爱人|老公|老婆|孩子|儿子|女儿|闺女|孙子|孙女|同事|朋友|妈|爸|小[\u4e00-\u9fff]|他|她)"
+YES = re.compile(r"^(是的?|对|好的?|嗯|行|可以|没问题)|确认|确定")
+KEEP = re.compile(r"(不用|不要|别|算了|保留|不取消|先不)")
 ALONE = re.compile(r"(就我一个|我一个人|就我自己|只有我|自己去)")
 ADD_ONE = re.compile(r"(再加|多加|加上|再带|多带)(一个|一位|1个|1位|个)人?")
 REFER = re.compile(r"那个|这个|那场|这场|就是|[A-Za-z][A-Za-z0-9]+")  # ... or an event id
@@ -467,7 +469,8 @@ def new_party(view: Any, text: str) -> tuple[int, list[str]] | None:
     names, size = extract_companions(text), extract_party_size(text)
     someone = [n for n in companions if n in text] or re.findall(_SOMEONE, text)
     if NOT_GOING.search(text) and view.party_size > 1 and someone:  # '老伴不去了' (no one named: the whole sign-up)
-        gone = [n for n in companions if n in text] or companions[-1:]
+        gone = [n for n in companions if re.search(re.escape(n) + r".{0,8}?" + NOT_GOING.pattern, text)]
+        gone = gone or [n for n in companions if n not in text][-1:] or companions[-1:]
         kept = [n for n in companions if n not in gone]
         return view.party_size - max(1, len(gone)), kept
     if names or (size and size > 1 and re.search(r"(带|和|跟|加上)", text)):
@@ -501,7 +504,9 @@ def party_or_cancel(ctx: Context, msg: Incoming, conv: ConversationState, text: 
 def confirm_change(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | None:
     """'确认' carries out the asked cancellation or party change; anything else keeps the registration."""
     d, step = conv.draft, conv.step
-    if not (is_affirmative(msg.text) and not is_negative(msg.text)):
+    said = msg.text.strip()
+    yes = (is_affirmative(said) and not is_negative(said)) or bool(YES.search(said) and not KEEP.search(said))
+    if not yes:
         conv.clear_flow()
         return [Reply("好的，报名保持不变。")] if len(msg.text) <= 12 else None
     if step == "cancel_confirm":

@@ -184,6 +184,8 @@ def _merge_one(draft: dict[str, Any], f: Field, new: Any, text: str, facts: Fact
     old = draft["values"].get(f.name)
     soft_new = bool(f.soft_when and f.soft_when(facts))
     guess = bool(f.guess_when and f.guess_when(text, facts))
+    if f.merge is not None and old in (None, "", []):
+        new = f.merge(old, new)
     if old in (None, "", []):
         _put(draft, f, new, text, soft_new, guess)
         return True

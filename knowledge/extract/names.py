@@ -8,7 +8,7 @@ from functools import lru_cache
 from ._text import normalize, to_number
 
 _GIVEN = r"[\u4e00-\u9fff]"
-_BOUNDARY = re.compile(r"^(?:$|[\s\d,.;:!?、()+]|电话|手机|号码|联系|微信|先生|女士|同志|师傅|老师|经理|工程师|总|是|的|也|跟|和|带|去|报|我|他|她|今年|身份|就|吧|啊|呀|呢|不是|[a-zA-Z])")
+_BOUNDARY = re.compile(r"^(?:$|[\s\d,.;:!?、()+]|电话|手机|号码|联系|微信|先生|女士|同志|师傅|老师|经理|工程师|研究员|教授|博士|主任|总|是|的|也|跟|和|带|去|报|我|他|她|今年|身份|就|吧|啊|呀|呢|不是|[a-zA-Z])")
 _NOT_GIVEN = set("的了是在有和跟与我你他她们这那个把就都也还要想去来说电话手机号码联系公司厂区县市镇村省街路人家里上下吗呢吧啊呀哦嗯不没很太最更好对错改换叫姓名字十百千亿年月日号点元块")
 _CONTACT_CUE = re.compile(
     r"(联系人|联络人|对接人|负责人|我叫|我是|本人|姓名|名字|称呼|我姓|签名|落款|报名人|登记人|(?:错了|不对|口误)\s*,?\s*(?:是|叫)|应该是|其实是)"
@@ -16,8 +16,9 @@ _CONTACT_CUE = re.compile(
 )
 _TITLE = re.compile(r"(工程师|经理|总监|主任|老师|教授|博士|师傅|先生|女士|老板|厂长|部长|主管|会计|总工|工|总)")
 _RELATIVE = r"(?:老伴|爱人|老公|老婆|媳妇|丈夫|妻子|孩子|小孩|娃|儿子|女儿|闺女|孙子|孙女|外孙|外孙女|朋友|同事|妈妈|爸爸|母亲|父亲|婆婆|公公|邻居|同伴|家属|同行人|侄子|侄女|姐姐|妹妹|哥哥|弟弟|老人|老头子|老头|老太太|老太婆|我妈|我爸|妈|爸)"
-_COMPANION_CUE = re.compile(rf"(?:{_RELATIVE}|他|她|他们|她们)们?(?:一个|一位)?(?:叫|是|名字叫|名字是|姓名|:)\s*")
-_NAME_SEP = re.compile(r"^\s*(?:、|,|和|跟|与|及|还有)\s*")
+_COMPANION_CUE = re.compile(rf"(?:{_RELATIVE}|他|她|他们|她们|大宝|二宝|老大|老二)们?(?:一个|一位)?(?:叫|是|名字叫|名字是|姓名|:)\s*|"
+                            rf"带(?:着|上)?(?:我)?(?:的)?{_RELATIVE}\s*(?=[\u4e00-\u9fff]{{2,4}}(?:$|[\s,，。]))")
+_NAME_SEP = re.compile(r"^\s*(?:、|,|和|跟|与|及|还有|\s)\s*")
 
 
 @lru_cache(maxsize=1)
@@ -92,8 +93,9 @@ def _cued_names(text: str) -> list[tuple[int, str]]:
 def _names_before_phone(text: str) -> list[tuple[int, str]]:
     out = []
     for m in re.finditer(r"(?:^|(?<=[\s,.;:、，)]))([\u4e00-\u9fff]{2,5}?)\s*[,:，]?\s*(?:电话|手机|tel)?\s*[:：]?\s*(?=\+?(?:86)?1[3-9]\d|0\d{2,3}[-\s)])", text):
-        name = name_at(text, m.start(1)) or _title_at(text, m.start(1))
-        rest = m.group(1)[len(name):] if name else ""
+        start = m.start(1) + (1 if m.group(1)[0] in "叫是" else 0)  # '叫黎晓雯 138…'
+        name = name_at(text, start) or _title_at(text, start)
+        rest = text[start + len(name):m.end(1)] if name else ""
         if name and (not rest or _TITLE.fullmatch(rest)):  # '刘涛老师 138…' → 刘涛
             out.append((m.start(1), name))
     return out
