@@ -121,9 +121,9 @@ def _alerts_said(text: str, facts: dict[str, Any]) -> dict[str, Any] | None:
     return {"topics": topics} if topics else None
 
 
-def merge_alerts(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+def merge_alerts(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any]:
     """Topics said over several messages add up; '不要提醒' (or the default) replaces them."""
-    if old.get("topics") and new.get("topics"):
+    if old and old.get("topics") and new.get("topics"):
         return {"topics": [*old["topics"], *(t for t in new["topics"] if t not in old["topics"])]}
     return new
 

@@ -398,7 +398,7 @@ def handle(form: Form, ctx: Context, msg: Incoming, conv: ConversationState) -> 
 
 def _turn(form: Form, ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> list[Reply]:
     """Dispatch one text message by intent: cancel, restart, consent, digression, confirm or fill."""
-    if triage.is_form_cancel(text):
+    if triage.is_form_cancel(text) and not _changes(form, conv.draft, text):  # '表面处理不要了' edits, not quits
         conv.clear_flow()
         return [Reply(f"好的，已取消，本次{form.noun}的内容没有保存。需要时随时再找我。")]
     if (field := reset_named(form, conv.draft, text)) is not None:
@@ -417,6 +417,16 @@ def _turn(form: Form, ctx: Context, msg: Incoming, conv: ConversationState, text
     if stage == STAGE_CONFIRM:
         return _confirm_turn(form, ctx, msg, conv, text)
     return _fill_turn(form, conv, text)
+
+
+def _changes(form: Form, draft: dict[str, Any], text: str) -> bool:
+    """Whether the message would change a field that merges changes (a topic dropped or added)."""
+    facts = extract_all(text)
+    for name, value in _found(form, text, facts).items():
+        f = form.field(name)
+        if f.merge is not None and f.merge(draft.get("values", {}).get(name), value) != draft.get("values", {}).get(name):
+            return True
+    return False
 
 
 def _is_digression(text: str) -> bool:
