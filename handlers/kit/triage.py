@@ -168,7 +168,9 @@ def looks_like_need(text: str, *, after_intro: bool = False) -> bool:
         return False
     if is_question(text) and (POLICY.search(text) or not SEEK.search(text)):
         return False
-    return need_score(text) >= (2 if after_intro else 3)
+    if after_intro and (PROBLEM.search(text) or SEEK.search(text)):  # we just asked "遇到了什么技术难题"
+        return True
+    return need_score(text) >= 3
 
 
 def is_intro(text: str) -> bool:
