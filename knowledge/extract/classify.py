@@ -13,6 +13,7 @@ _EXPLICIT_TAIL = re.compile(r"^(?:及零部件)?\s*(?:行业|方面|领域|产�
 
 
 CONFIDENT_RATIO = 1.5  # below it the industry is asked instead of guessed
+CONFIDENT_MIN = 3.0  # one two-character clue ('电控') is not enough to guess from
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,7 @@ class IndustryHit:
     @property
     def confident(self) -> bool:
         """Named by the user, or clearly ahead of any other industry."""
-        return self.explicit or self.score >= CONFIDENT_RATIO * self.runner_up
+        return self.explicit or (self.score >= CONFIDENT_MIN and self.score >= CONFIDENT_RATIO * self.runner_up)
 
 
 @lru_cache(maxsize=1)
