@@ -16,8 +16,9 @@ _CONTACT_CUE = re.compile(
 )
 _TITLE = re.compile(r"(工程师|经理|总监|主任|老师|教授|博士|师傅|先生|女士|老板|厂长|部长|主管|会计|总工|工|总)")
 _RELATIVE = r"(?:老伴|爱人|老公|老婆|媳妇|丈夫|妻子|孩子|小孩|娃|儿子|女儿|闺女|孙子|孙女|外孙|外孙女|朋友|同事|妈妈|爸爸|母亲|父亲|婆婆|公公|邻居|同伴|家属|同行人|侄子|侄女|姐姐|妹妹|哥哥|弟弟|老人|老头子|老头|老太太|老太婆|我妈|我爸|妈|爸)"
-_COMPANION_CUE = re.compile(rf"(?:{_RELATIVE}|他|她|他们|她们|大宝|二宝|老大|老二)们?(?:一个|一位)?(?:叫|是|名字叫|名字是|姓名|:)\s*|"
-                            rf"带(?:着|上)?(?:我)?(?:的)?{_RELATIVE}\s*(?=[\u4e00-\u9fff]{{2,4}}(?:$|[\s,，。]))")
+_COMPANION_CUE = re.compile(rf"(?:{_RELATIVE}|他|她|他们|她们|大宝|二宝|老大|老二)们?(?:一个|一位)?(?:也想去|也要去|也去)?\s*"
+                            rf"(?:叫|是|名字叫|名字是|姓名|:)\s*|"
+                            rf"带(?:着|上)?(?:我)?(?:的)?{_RELATIVE}\s*(?![和跟与及、])(?=[\u4e00-\u9fff]{{2,4}}(?:$|[\s,，。]))")
 _NAME_SEP = re.compile(r"^\s*(?:、|,|和|跟|与|及|还有|\s)\s*")
 
 
@@ -183,7 +184,7 @@ def _nick_at(text: str, pos: int) -> str | None:
     return None
 
 
-_NICK_CUE = re.compile(rf"{_RELATIVE}们?\s*")
+_NICK_CUE = re.compile(rf"(?:{_RELATIVE}们?|我和|我跟|跟我和)\s*")
 
 
 def _person_at(text: str, pos: int, nicks: bool) -> str | None:
@@ -199,6 +200,8 @@ def extract_companions(text: str) -> list[str]:
     for m, nicks in cues:
         pos = m.end()
         while (name := _person_at(t, pos, True) if not nicks else _nick_at(t, pos)) is not None:
+            if re.search(_RELATIVE, name):  # '和儿子' is not a name
+                break
             if name not in out:
                 out.append(name)
             sep = _NAME_SEP.match(t[pos + len(name):])
@@ -224,7 +227,7 @@ def _companion_count(text: str) -> int | None:
     total = 0
     for m in _WITH.finditer(text):
         n = _count_word(m.group(1)) if m.group(1) else None
-        relatives = re.findall(_RELATIVE, m.group(2))
+        relatives = set(re.findall(_RELATIVE, m.group(2)))  # '老婆和儿子 老婆叫…' is two people
         total += n if n is not None else len(relatives)
     return total or None
 

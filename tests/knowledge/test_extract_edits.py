@@ -73,6 +73,9 @@ def test_is_person_name(text: str, ok: bool) -> None:
     ("我和同事小王小张一起报", ["小王", "小张"], 3),
     ("只能带两个啊 那就带我妈和我闺女 老伴就算了", [], 3),
     ("哎 我老伴不去了 就我一个人去", [], 1),
+    ("带我老婆和儿子 老婆叫周敏 儿子叫方小宝", ["周敏", "方小宝"], 3),
+    ("我闺女也想去 叫王欣欣", ["王欣欣"], 2),
+    ("带同事 小黄 小邱", ["小黄", "小邱"], 3),
 ])
 def test_party(text: str, companions: list[str], size: int) -> None:
     """Nicknames count as companions; people said not to come are not counted."""
