@@ -281,8 +281,11 @@ def achievement_to_summary(bot: DirectBot, openid: str = "r1") -> str:
     """Fill an achievement up to its summary."""
     bot.send(openid, "登记成果")
     bot.send(openid, "汉江大学机械学院，我们研发了一种齿轮修形优化设计方法，已经在三家企业应用")
-    bot.send(openid, "无")
-    return bot.send(openid, "联系人王磊 13800009876")
+    reply = bot.send(openid, "联系人王磊 13800009876")
+    answers = {"属于哪个领域": "高端装备制造", "知识产权吗": "无"}  # one short clue ('齿轮') does not settle the field
+    while (said := next((a for cue, a in answers.items() if cue in reply), None)) is not None:
+        reply = bot.send(openid, said)
+    return reply
 
 
 def test_achievement_alerts_default_to_its_field(bot: DirectBot, services: Container) -> None:
