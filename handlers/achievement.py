@@ -22,7 +22,8 @@ from knowledge.vocab import INDUSTRIES, MATURITIES
 FLOW = "achievement"
 _OBJECT = re.compile(
     r"(?:是|有个|有一个|有一项|有项|做了个|研发了|开发了|一种|一项|一套)?(?P<body>[^，,。；;]{2,30}?)的?"
-    r"(?P<noun>技术|工艺|方法|系统|装置|设备|材料|平台|模型|算法|产品|疫苗|品种|配方|试剂)"
+    r"(?P<noun>技术|工艺|方法|系统|装置|设备|材料|平台|模型|算法|产品|疫苗|品种|配方|试剂|设计|方案|软件|装备|涂料|"
+    r"有机肥|菌剂)"
 )
 _THING = re.compile(_OBJECT.pattern.replace("(?P<noun>", "(?P<noun>机器人|修剪机|收割机|[\u4e00-\u9fff]机|仪|剂|器|", 1))
 _KIND = re.compile(r"(?:一种|一项|一套|一个)(?P<t>[^，,。；;\s]{3,24})")

@@ -230,9 +230,16 @@ def _label_only(clause: str) -> bool:
     return label in NEED_TYPES or label in INDUSTRIES or bool(industry_hit(clause) and industry_hit(clause).explicit)  # type: ignore[union-attr]
 
 
+_OFFER_TALK = re.compile(r"(找企业|找厂家|找合作|合作|转化|登记|放到|挂到|项目库|平台)")
+_GENERIC_TECH = re.compile(r"技术|成果|专利|应用|方法|实验室")
+
+
 def _is_trigger(clause: str) -> bool:
-    """A short 'I want to register…' clause."""
-    return len(clause) <= 16 and bool(REGISTER_DEMAND.search(clause) or WANTS_ACHIEVEMENT.search(clause))
+    """An 'I want to register…' clause ('老师让我来登记一下我们实验室的成果') that names nothing specific."""
+    if len(clause) <= 16 and (REGISTER_DEMAND.search(clause) or WANTS_ACHIEVEMENT.search(clause)):
+        return True
+    talk = WANTS_ACHIEVEMENT.search(clause) or _OFFER_TALK.search(clause)
+    return len(clause) <= 24 and bool(talk) and not TECH.search(_GENERIC_TECH.sub("", clause))
 
 
 def _org_only(clause: str) -> bool:

@@ -39,9 +39,12 @@ _NOT_TOPIC = re.compile(r"^(?:我|我们|需求|提醒|推送|相关|方面|都|
                         r"^(?:我是|我们是|做|搞|在|我在)|研究院|研究所|大学|学院|公司|时候|想|不登|不要|不用|成果|如果|要是|需求|\d")
 
 
+_STRIP_VERB = re.compile(r"(?:都|也|就)?(?:可以|能|要|行)?(?:都|也)?$")
+
+
 def _topic(piece: str) -> str | None:
-    """One clean topic from a fragment ('激光相关的' → '激光'), or None."""
-    word = _STRIP_TAIL.sub("", _STRIP_HEAD.sub("", piece.strip()))
+    """One clean topic from a fragment ('激光相关的' → '激光', '无损检测方向的需求可以' → '无损检测'), or None."""
+    word = _STRIP_TAIL.sub("", _STRIP_VERB.sub("", _STRIP_HEAD.sub("", piece.strip())))
     word = _STRIP_TAIL.sub("", word)
     if not 2 <= len(word) <= 10 or _NOT_TOPIC.search(word) or not re.search(r"[\u4e00-\u9fffA-Za-z]", word):
         return None
