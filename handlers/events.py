@@ -464,8 +464,9 @@ def new_party(view: Any, text: str) -> tuple[int, list[str]] | None:
     companions = list(view.companions)
     if ALONE.search(text):
         return 1, []
-    if ADD_ONE.search(text):
-        return view.party_size + 1, companions
+    if ADD_ONE.search(text):  # '再加一个人', '我想再带一个同事 小潘'
+        new = [n for n in extract_companions(text) if n not in companions]
+        return view.party_size + max(1, len(new)), companions + new
     names, size = extract_companions(text), extract_party_size(text)
     someone = [n for n in companions if n in text] or re.findall(_SOMEONE, text)
     if NOT_GOING.search(text) and view.party_size > 1 and someone:  # '老伴不去了' (no one named: the whole sign-up)
