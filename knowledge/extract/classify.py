@@ -28,7 +28,7 @@ class IndustryHit:
     @property
     def confident(self) -> bool:
         """Named by the user, or clearly ahead of any other industry."""
-        return self.explicit or (self.score >= CONFIDENT_MIN and self.score >= CONFIDENT_RATIO * self.runner_up)
+        return self.explicit or (self.score >= CONFIDENT_MIN and self.score > CONFIDENT_RATIO * self.runner_up)
 
 
 @lru_cache(maxsize=1)

@@ -111,10 +111,14 @@ def test_reset_one_field_and_partial_phone_fix(wx: object, services: Container) 
 
 
 def test_guesses_are_marked_and_shown_fields_not_asked(wx: object) -> None:
-    """An industry inferred from the problem is marked as a guess; nothing shown is asked again."""
-    summary = say(wx, "f_guess", "我们在樊城，铝合金壳体压铸件气孔多，想找专家攻关，公司叫襄阳精压科技有限公司，"
-                                 "预算50万，联系人陈刚 13800001111")
-    assert "请核对" in summary and "推测" in summary
+    """Two industries about as likely (铝合金 vs 压铸件) are asked, not guessed; an inferred need type is marked
+    as a guess; nothing the summary shows is asked again."""
+    asked = say(wx, "f_guess", "我们在樊城，铝合金壳体压铸件气孔多，想找专家攻关，公司叫襄阳精压科技有限公司，"
+                               "预算50万，联系人陈刚 13800001111")
+    assert "属于哪个行业" in asked
+    summary = say(wx, "f_guess", "高端装备制造")
+    assert "请核对" in summary and "需求类型：技术攻关（根据描述推测" in summary
+    assert "所属行业：高端装备制造\n" in summary  # said by the user: not a guess
     assert "所在地区：襄阳市樊城区" in summary and "哪个区县" not in summary
 
 
