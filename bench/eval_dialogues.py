@@ -32,12 +32,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import delete, update  # noqa: E402
-
 from bot.clock import Clock  # noqa: E402
 from bot.container import Container  # noqa: E402
-from bot.store.models import Event, Registration  # noqa: E402
-from tests.support.dialogue_records import clean_problems, exact, field_results  # noqa: E402
+from bot.store.models import Event  # noqa: E402
+from tests.support.dialogue_records import clean_problems, empty_events, exact, field_results  # noqa: E402
 from tests.support.dialogue_sim import WebhookBot, play  # noqa: E402
 from tests.support.env import SAMPLES, load_file, make_settings  # noqa: E402
 from tests.support.wechat_client import wechat_client  # noqa: E402
@@ -85,13 +83,6 @@ def _event_field_in(reply: str, event: Any, field: str) -> bool:
         return event.location in reply
     local = event.start.astimezone(CST)
     return f"{local:%H:%M}" in reply or f"{local.hour}点" in reply
-
-
-def empty_events(services: Container) -> None:
-    """Remove every registration and free every seat."""
-    with services.db.session() as session:
-        session.execute(delete(Registration))
-        session.execute(update(Event).values(seats_taken=0, reg_seq=0))
 
 
 def run(dialogues: list[dict[str, Any]], show: bool) -> dict[str, dict[str, Any]]:

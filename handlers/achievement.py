@@ -57,8 +57,9 @@ def title_from(text: str) -> str | None:
         m = _OBJECT.search(piece) or _THING.search(piece)
         if m:
             body = _LEAD.sub("", m.group("body")).strip()
+            more = re.match(r"的?(技术|工艺|方法|系统|装置|设备)", piece[m.end():])  # '…优化设计方法'
             if len(body) >= 2:
-                found.append((body + m.group("noun"))[:60])
+                found.append((body + m.group("noun") + (more.group(1) if more else ""))[:60])
     if not found:  # '做的是一种可降解地膜': the thing after 一种/一项
         found = [m.group("t") for c in triage.PIECES.split(text or "") if (m := _KIND.search(triage.strip_orgs(c)))]
     return max(found, key=len) if found else None

@@ -12,7 +12,7 @@ import pytest
 
 from bot.clock import Clock
 from bot.container import Container
-from tests.support.dialogue_records import clean_problems, field_results
+from tests.support.dialogue_records import clean_problems, empty_events, field_results
 from tests.support.dialogue_sim import WebhookBot, play
 from tests.support.env import SAMPLES, load_file, make_settings
 from tests.support.wechat_client import wechat_client
@@ -46,6 +46,7 @@ def test_dev_conversation_ends_in_the_expected_record(bot: tuple[WebhookBot, Con
     """Exact record, and a clean description/title."""
     client, services = bot
     openid = f"set_{dialogue['id']}"
+    empty_events(services)
     transcript = play(client, dialogue, openid)
     shown = "\n".join(f"U: {u}\nB: {b}" for u, b in transcript)
     results = field_results(services, dialogue, openid)
