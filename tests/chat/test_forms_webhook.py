@@ -154,7 +154,7 @@ def test_researcher_title_kept_beside_the_name(wx: object, services: Container) 
     """'李教授，李卫东 159…' stores the name 李卫东 with the title 教授 beside it."""
     openid = "f_title"
     say(wx, openid, "我们课题组有项成果想放到项目库", "楚北理工大学材料学院，是一种铝合金压铸件真空除气工艺，已经在两家厂里中试了",
-        "授权发明专利2项", "李教授，李卫东 15927083321")
+        "授权发明专利2项", "李教授，李卫东 15927083321", "新能源新材料")  # the field is asked (two close guesses)
     submit(wx, openid)
     with services.db.session() as session:
         row = session.scalars(select(Achievement).where(Achievement.owner_openid == openid)).one()
