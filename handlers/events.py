@@ -388,9 +388,15 @@ def subscribe_request(ctx: Context, msg: Incoming, text: str) -> list[Reply]:
 # --- routing ------------------------------------------------------------------------------------
 
 
+def _event_words(text: str) -> str:
+    """The part of a message that names the event ('颈椎那个讲座 我和同事小陈 小刘三个人' → '颈椎那个讲座')."""
+    pieces = [p for p in re.split(r"[\s，,。]+", text) if EVENT_NOUN.search(p) or REFER.search(p)]
+    return " ".join(pieces) or text
+
+
 def signup_request(ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> list[Reply] | None:
     """"报名 E04" / "那个心肺复苏的培训还能报不": the event meant, or candidates to choose from."""
-    found = _matches(ctx, text)
+    found = _matches(ctx, _event_words(text)) or _matches(ctx, text)
     facts: dict[str, Any] = {}
     _merge(facts, text)
     if len(found) == 1:
@@ -414,7 +420,8 @@ def route(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] |
         return cancel_request(ctx, msg, conv, text)
     if SUBSCRIBE.search(text):
         return subscribe_request(ctx, msg, text)
-    if SIGNUP.search(text) and (EVENT_NOUN.search(text) or REFER.search(text)):
+    party = extract_party_size(text) or extract_companions(text)  # '防溺水讲座 我带两个孙子去'
+    if (SIGNUP.search(text) or party) and (EVENT_NOUN.search(text) or REFER.search(text)):
         return signup_request(ctx, msg, conv, text)
     if SIGNUP.search(text) and (last := _last_event(ctx, conv)) is not None:  # '那给我报一个'
         return start_signup(ctx, msg, conv, last.id, text=text)
@@ -436,7 +443,8 @@ def event_question(ctx: Context, msg: Incoming, conv: ConversationState, text: s
     if event is None:
         return None
     _remember_event(ctx, conv, event.id)
-    return [Reply(txt.event_answer_text(event, text) + f"\n想报名请回复“报名 {event.id}”。")]
+    signed = event.id in [v.event_id for v in _active(ctx, msg)]
+    return [Reply(txt.event_answer_text(event, text) + ("" if signed else f"\n想报名请回复“报名 {event.id}”。"))]
 
 
 # --- party changes and cancellations of a registration ------------------------------------------
