@@ -33,15 +33,20 @@ def _surname_at(text: str, pos: int) -> str | None:
     return next((s for s in _surnames() if text.startswith(s, pos)), None)
 
 
-def name_at(text: str, pos: int) -> str | None:
-    """A full name (surname + 1–2 given chars) starting at `pos` and followed by a boundary."""
+_NOT_GIVEN_CUED = set("的了是在和跟与我你他她们电话手机号码")  # after '我叫', '有福' is a given name
+
+
+def name_at(text: str, pos: int, *, cued: bool = False) -> str | None:
+    """A full name (surname + 1–2 given chars) starting at `pos` and followed by a boundary; right after a cue
+    ('我叫钱有福') fewer characters are ruled out."""
     surname = _surname_at(text, pos)
     if surname is None:
         return None
     start = pos + len(surname)
+    stop = _NOT_GIVEN_CUED if cued else _NOT_GIVEN
     for size in (2, 1):
         given = text[start:start + size]
-        ok = len(given) == size and re.fullmatch(f"{_GIVEN}+", given) and not set(given) & _NOT_GIVEN
+        ok = len(given) == size and re.fullmatch(f"{_GIVEN}+", given) and not set(given) & stop
         if ok and _BOUNDARY.match(text[start + size:]):
             return surname + given
     return None
@@ -67,7 +72,7 @@ def _surname_then_name(text: str, pos: int) -> str | None:
 
 
 def _after_cue(text: str, pos: int) -> str | None:
-    return _surname_then_name(text, pos) or name_at(text, pos) or _title_at(text, pos)
+    return _surname_then_name(text, pos) or name_at(text, pos) or _title_at(text, pos) or name_at(text, pos, cued=True)
 
 
 def _after_role(text: str, pos: int) -> str | None:
