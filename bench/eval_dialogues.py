@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 from bot.clock import Clock  # noqa: E402
 from bot.container import Container  # noqa: E402
 from bot.store.models import Event  # noqa: E402
-from tests.support.dialogue_records import clean_problems, exact, field_results  # noqa: E402
+from tests.support.dialogue_records import clean_problems, empty_events, exact, field_results  # noqa: E402
 from tests.support.dialogue_sim import WebhookBot, play  # noqa: E402
 from tests.support.env import SAMPLES, load_file, make_settings  # noqa: E402
 from tests.support.wechat_client import wechat_client  # noqa: E402
@@ -95,7 +95,7 @@ def run(dialogues: list[dict[str, Any]], show: bool) -> dict[str, dict[str, Any]
         session.expunge_all()
     parts: dict[str, dict[str, Any]] = defaultdict(lambda: {"n": 0, "exact": 0, "fields": Counter(), "total": Counter(),
                                                             "texts": 0, "clean": 0, "checks": [], "extra": 0, "guess_fixes": 0,
-                                                            "kinds": Counter(), "kinds_ok": Counter(), "open": 0, "silent": 0,
+                                                            "kinds": Counter(), "kinds_ok": Counter(), "open": 0, "silent": 0, "wrong_by_kind": Counter(),
                                                             "failed": []})
     with wechat_client(services) as wx:
         bot = WebhookBot(wx, services)
@@ -112,6 +112,7 @@ def run(dialogues: list[dict[str, Any]], show: bool) -> dict[str, dict[str, Any]
             for key, ok in results.items():
                 tally["total"][key] += 1
                 tally["fields"][key] += ok
+                tally["wrong_by_kind"][f"{dialogue['kind']}.{key}"] += not ok
             if dialogue["kind"] in ("demand", "achievement") and not dialogue["expect"].get("cancelled"):
                 tally["texts"] += 1
                 tally["clean"] += not dirty
@@ -120,6 +121,7 @@ def run(dialogues: list[dict[str, Any]], show: bool) -> dict[str, dict[str, Any]
             tally["open"] += bot.state(openid).flow is not None
             tally["silent"] += sum(not reply for _, reply in transcript)
             tally["guess_fixes"] += sum("改成" in said for said, _ in transcript[len(dialogue["turns"]):])
+            empty_events(services)  # every conversation starts with nobody signed up
             if not exact(results) or dirty:
                 tally["failed"].append(dialogue["id"])
                 if show and dialogue.get("split", "dev") == "dev":
@@ -149,6 +151,8 @@ def report(parts: dict[str, dict[str, Any]]) -> None:
             print(f"reply checks: {sum(checks)}/{len(checks)}")
         print(f"extra answers by the scripted user: {t['extra']} ({t['extra'] / t['n']:.2f} per conversation), "
               f"of which corrections of a marked guess: {t['guess_fixes']}")
+        wrong = ", ".join(f"{k} {v}" for k, v in sorted(t["wrong_by_kind"].items()) if v)
+        print(f"wrong fields by kind: {wrong or '-'}")
         print(f"left with an unfinished flow: {t['open']}; turns without a reply: {t['silent']}")
         fields = ", ".join(f"{k} {t['fields'][k]}/{t['total'][k]}" for k in sorted(t["total"]))
         print(f"per field: {fields}")

@@ -46,6 +46,8 @@ def predict(text: str) -> dict[str, Any]:
         out["region"] = None if out["region"].in_org_name else out["region"].name
     if raw.get("industry_source") == "org_name":
         out["industry"] = None
+    if raw.get("industry_unsure"):  # the classifier's answer; the dialogue asks instead of guessing it
+        out["industry"] = raw["industry_unsure"]
     out["corrections"] = sorted(raw.get("corrections", ()))
     out["intent"] = intent(text)
     return out

@@ -22,7 +22,8 @@ from knowledge.vocab import INDUSTRIES, MATURITIES
 FLOW = "achievement"
 _OBJECT = re.compile(
     r"(?:是|有个|有一个|有一项|有项|做了个|研发了|开发了|一种|一项|一套)?(?P<body>[^，,。；;]{2,30}?)的?"
-    r"(?P<noun>技术|工艺|方法|系统|装置|设备|材料|平台|模型|算法|产品|疫苗|品种|配方|试剂)"
+    r"(?P<noun>技术|工艺|方法|系统|装置|设备|材料|平台|模型|算法|产品|疫苗|品种|配方|试剂|设计|方案|软件|装备|涂料|"
+    r"有机肥|菌剂)"
 )
 _THING = re.compile(_OBJECT.pattern.replace("(?P<noun>", "(?P<noun>机器人|修剪机|收割机|[\u4e00-\u9fff]机|仪|剂|器|", 1))
 _KIND = re.compile(r"(?:一种|一项|一套|一个)(?P<t>[^，,。；;\s]{3,24})")
@@ -56,8 +57,9 @@ def title_from(text: str) -> str | None:
         m = _OBJECT.search(piece) or _THING.search(piece)
         if m:
             body = _LEAD.sub("", m.group("body")).strip()
+            more = re.match(r"的?(技术|工艺|方法|系统|装置|设备)", piece[m.end():])  # '…优化设计方法'
             if len(body) >= 2:
-                found.append((body + m.group("noun"))[:60])
+                found.append((body + m.group("noun") + (more.group(1) if more else ""))[:60])
     if not found:  # '做的是一种可降解地膜': the thing after 一种/一项
         found = [m.group("t") for c in triage.PIECES.split(text or "") if (m := _KIND.search(triage.strip_orgs(c)))]
     return max(found, key=len) if found else None
@@ -121,6 +123,13 @@ def _alerts_said(text: str, facts: dict[str, Any]) -> dict[str, Any] | None:
     return {"topics": topics} if topics else None
 
 
+def merge_alerts(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any]:
+    """Topics said over several messages add up; '不要提醒' (or the default) replaces them."""
+    if old and old.get("topics") and new.get("topics"):
+        return {"topics": [*old["topics"], *(t for t in new["topics"] if t not in old["topics"])]}
+    return new
+
+
 def format_alerts(value: dict[str, Any]) -> str:
     """Human form of the alert choice."""
     if value.get("none"):
@@ -148,7 +157,8 @@ FIELDS = (
     contact_title_field(),
     phone_field(),
     forms.Field("alerts", "需求提醒", "想收到哪些方向的企业需求提醒？可以说领域或关键词。", required=False, asked=False,
-                extractor=_alerts_said, parser=parse_alerts, formatter=format_alerts, aliases=("提醒", "需求提醒")),
+                extractor=_alerts_said, parser=parse_alerts, formatter=format_alerts, aliases=("提醒", "需求提醒"),
+                merge=merge_alerts),
 )
 
 

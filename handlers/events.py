@@ -45,11 +45,13 @@ SIGNUP = re.compile(r"报名|报个名|想报|能报|可以报|报上|我要参�
 PROXY = re.compile(r"(给|帮|替)(我家|我)?.{0,4}(老头子|老头|老太太|老伴|爱人|妈|爸|孩子|儿子|女儿|闺女|孙子|孙女|老人)"
                    r".{0,3}报")
 QUESTION = re.compile(r"(几点|什么时候|啥时候|几号|哪天|在哪|哪里|地点|地址|位置|怎么去|要带|带什么|带啥|交钱|收费|免费|"
-                      r"多少钱|多久|多长时间|名额|还能报|报得上|讲什么|讲啥|谁讲)")
+                      r"多少钱|多久|多长时间|名额|还能报|报得上|讲什么|讲啥|谁讲|有没有|有啥|有什么|还有吗|还有没有)")
 FULL_CANCEL = re.compile(r"(取消(我的)?(报名|预约)|退了|退掉|帮我退|给我退|撤了|撤掉|不报了|退(报|出报名)|帮我取消|给我取消|"
                          r"取消吧|取消了吧|都取消|全部取消|都不去了|都去不了)")
 NOT_GOING = re.compile(r"(不去了|去不了|去不成|来不了|参加不了|不参加了|不来了|没空去|就算了|算了)")
 _SOMEONE = r"(老伴|爱人|老公|老婆|孩子|儿子|女儿|闺女|孙子|孙女|同事|朋友|妈|爸|小[\u4e00-\u9fff]|他|她)"
+YES = re.compile(r"^(是的?|对|好的?|嗯|行|可以|没问题)|确认|确定")
+KEEP = re.compile(r"(不用|不要|别|算了|保留|不取消|先不)")
 ALONE = re.compile(r"(就我一个|我一个人|就我自己|只有我|自己去)")
 ADD_ONE = re.compile(r"(再加|多加|加上|再带|多带)(一个|一位|1个|1位|个)人?")
 REFER = re.compile(r"那个|这个|那场|这场|就是|[A-Za-z][A-Za-z0-9]+")  # ... or an event id
@@ -58,7 +60,7 @@ SWITCH = re.compile(r"换成|改成|改报|换个|换一个|还是报|改为|换
 MY_REGS = re.compile(r"^(查看|查询|看看)?我的(报名|活动|预约)[吗呢？?。!！]*$")
 CANCEL_REG = re.compile(r"取消(我的)?(报名|预约)|不去了|退(报|出报名)|去不了|去不成|参加不了|来不了|撤了|退了|不参加了")
 SUBSCRIBE = re.compile(r"订阅.{0,10}(活动|讲座|培训|科普)")
-NUMBER = re.compile(r"^\s*(?:第|选|报名?\s*)?\s*(\d{1,2}|[一二三四五六七八九十])\s*(?:个|号|场)?\s*[。.!！]?$")
+NUMBER = re.compile(r"^\s*(?:第|选|报名?\s*)?\s*(\d{1,2}|[一二三四五六七八九十])\s*(?:个|号|场)?\s*(?:吧|呗|啊|吧。)?[。.!！]?$")
 CN_DIGITS = "一二三四五六七八九十"
 ASK_CONTACT = "请告诉我报名人的姓名和手机号，例如：王芳 13800000000。"
 CONSENT_ASK = ("报名需要保存您的姓名和电话，仅用于本次活动的通知和签到（可随时回复“删除我的信息”删除）。\n"
@@ -93,11 +95,18 @@ def _listing(ctx: Context, events: Sequence[Event]) -> list[tuple[Event, str | N
 # --- listing ------------------------------------------------------------------------------------
 
 
-def show_list(ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> list[Reply]:
-    """A numbered list of upcoming events, filtered by what the text names; remembered for a number reply."""
+def show_list(ctx: Context, msg: Incoming, conv: ConversationState, text: str, narrow: bool = False) -> list[Reply]:
+    """A numbered list of upcoming events, filtered by what the text names; remembered for a number reply.
+
+    ``narrow``: the words also name a topic ('下礼拜有没有讲高血压的讲座'): only the events they match."""
     flt = list_filter(ctx.session, appid=ctx.appid, text=text, now=ctx.now)
     events = upcoming_events(ctx.session, appid=ctx.appid, now=ctx.now, region=flt.region,
                              category=flt.category, date_range=flt.date_range, limit=10)
+    named = _matches(ctx, text, [e.id for e in events]) if narrow else []
+    if named and len(named) < len(events):
+        events = named
+    if len(events) == 1:
+        _remember_event(ctx, conv, events[0].id)
     return _offer(ctx, conv, events, txt.filter_text(flt.region, flt.category, flt.period))
 
 
@@ -120,6 +129,8 @@ def pick(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | 
     flt = list_filter(ctx.session, appid=ctx.appid, text=text, now=ctx.now)
     if not flt.empty and not SIGNUP.search(text) and len(text) <= 12:
         return show_list(ctx, msg, conv, text)
+    if SIGNUP.search(text) and len(shown) == 1 and not _matches(ctx, text):  # '好 给我报上' under a one-event list
+        return start_signup(ctx, msg, conv, shown[0], text=text)
     chosen = _matches(ctx, text, shown) if _about_events(text) else []
     if chosen:
         return start_signup(ctx, msg, conv, chosen[0].id, text=text)
@@ -377,9 +388,15 @@ def subscribe_request(ctx: Context, msg: Incoming, text: str) -> list[Reply]:
 # --- routing ------------------------------------------------------------------------------------
 
 
+def _event_words(text: str) -> str:
+    """The part of a message that names the event ('颈椎那个讲座 我和同事小陈 小刘三个人' → '颈椎那个讲座')."""
+    pieces = [p for p in re.split(r"[\s，,。]+", text) if EVENT_NOUN.search(p) or REFER.search(p)]
+    return " ".join(pieces) or text
+
+
 def signup_request(ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> list[Reply] | None:
     """"报名 E04" / "那个心肺复苏的培训还能报不": the event meant, or candidates to choose from."""
-    found = _matches(ctx, text)
+    found = _matches(ctx, _event_words(text)) or _matches(ctx, text)
     facts: dict[str, Any] = {}
     _merge(facts, text)
     if len(found) == 1:
@@ -403,25 +420,31 @@ def route(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] |
         return cancel_request(ctx, msg, conv, text)
     if SUBSCRIBE.search(text):
         return subscribe_request(ctx, msg, text)
-    if SIGNUP.search(text) and (EVENT_NOUN.search(text) or REFER.search(text)):
+    party = extract_party_size(text) or extract_companions(text)  # '防溺水讲座 我带两个孙子去'
+    if (SIGNUP.search(text) or party) and (EVENT_NOUN.search(text) or REFER.search(text)):
         return signup_request(ctx, msg, conv, text)
     if SIGNUP.search(text) and (last := _last_event(ctx, conv)) is not None:  # '那给我报一个'
         return start_signup(ctx, msg, conv, last.id, text=text)
     if LIST_WORDS.search(text):
         return show_list(ctx, msg, conv, text)
-    return event_question(ctx, conv, text)
+    return event_question(ctx, msg, conv, text)
 
 
-def event_question(ctx: Context, conv: ConversationState, text: str) -> list[Reply] | None:
+def event_question(ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> list[Reply] | None:
     """'加计扣除培训是几号', or '在哪里' right after talking about an event: answered from the event."""
     if not QUESTION.search(text):
         return None
     named = _matches(ctx, text) if EVENT_NOUN.search(text) else []
+    filtered = EVENT_NOUN.search(text) and not list_filter(ctx.session, appid=ctx.appid, text=text, now=ctx.now).empty
+    if filtered and len(named) != 1:
+        return show_list(ctx, msg, conv, text, narrow=True)  # '社区有啥健康讲座没'
+
     event = named[0] if named else (_last_event(ctx, conv) if len(text) <= 12 else None)
     if event is None:
         return None
     _remember_event(ctx, conv, event.id)
-    return [Reply(txt.event_answer_text(event, text) + f"\n想报名请回复“报名 {event.id}”。")]
+    signed = event.id in [v.event_id for v in _active(ctx, msg)]
+    return [Reply(txt.event_answer_text(event, text) + ("" if signed else f"\n想报名请回复“报名 {event.id}”。"))]
 
 
 # --- party changes and cancellations of a registration ------------------------------------------
@@ -449,12 +472,14 @@ def new_party(view: Any, text: str) -> tuple[int, list[str]] | None:
     companions = list(view.companions)
     if ALONE.search(text):
         return 1, []
-    if ADD_ONE.search(text):
-        return view.party_size + 1, companions
+    if ADD_ONE.search(text):  # '再加一个人', '我想再带一个同事 小潘'
+        new = [n for n in extract_companions(text) if n not in companions]
+        return view.party_size + max(1, len(new)), companions + new
     names, size = extract_companions(text), extract_party_size(text)
     someone = [n for n in companions if n in text] or re.findall(_SOMEONE, text)
     if NOT_GOING.search(text) and view.party_size > 1 and someone:  # '老伴不去了' (no one named: the whole sign-up)
-        gone = [n for n in companions if n in text] or companions[-1:]
+        gone = [n for n in companions if re.search(re.escape(n) + r".{0,8}?" + NOT_GOING.pattern, text)]
+        gone = gone or [n for n in companions if n not in text][-1:] or companions[-1:]
         kept = [n for n in companions if n not in gone]
         return view.party_size - max(1, len(gone)), kept
     if names or (size and size > 1 and re.search(r"(带|和|跟|加上)", text)):
@@ -488,7 +513,9 @@ def party_or_cancel(ctx: Context, msg: Incoming, conv: ConversationState, text: 
 def confirm_change(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | None:
     """'确认' carries out the asked cancellation or party change; anything else keeps the registration."""
     d, step = conv.draft, conv.step
-    if not (is_affirmative(msg.text) and not is_negative(msg.text)):
+    said = msg.text.strip()
+    yes = (is_affirmative(said) and not is_negative(said)) or bool(YES.search(said) and not KEEP.search(said))
+    if not yes:
         conv.clear_flow()
         return [Reply("好的，报名保持不变。")] if len(msg.text) <= 12 else None
     if step == "cancel_confirm":

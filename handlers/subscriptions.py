@@ -1,12 +1,14 @@
 """Demand alerts by chat (需求提醒订阅): subscribe without registering a result, add or drop topics, list them.
 
-"我不登成果 就是想有相关需求的时候提醒我" opens a short form (unit, topics, contact, consent);
+"我不登成果 就是想有相关需求的时候提醒我" opens a short form (topics, then consent; the unit and a contact are
+kept when said, never asked);
 "以后有热处理方面的需求也提醒我" adds a topic, "不用再推铸造的了" drops one, "我的订阅" lists them.
 Topics are parsed into clean words by ``knowledge.extract.alert_topics``; storage is ``bot.domain.achievements``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any
 
@@ -20,6 +22,7 @@ from knowledge.extract import alert_topics, parse_topics
 
 FLOW = "subscription"
 ONLY_ALERTS = re.compile(r"((不登|不用登|不登记|不发布).{0,12}(提醒|推送|通知|推给)|只(想|要|是想).{0,10}(提醒|推送|通知)|"
+                         r"订阅.{0,14}(需求|推送|提醒)|需求(推送|提醒)|"
                          r"(相关|有).{0,6}需求.{0,8}(提醒|推给|推送|通知)我)")
 ADD = re.compile(r"(以后|今后|往后|再有|有).{0,16}(需求|项目|难题).{0,6}(提醒|推给|推送|通知|发给)")
 DROP = re.compile(r"(?:不用|不要|别|不必|不想)(?:再)?(?:给我)?(?:推|提醒|通知|发|推送)(?:送)?(?:我)?(?P<what>.{1,14}?)"
@@ -28,30 +31,54 @@ DROP = re.compile(r"(?:不用|不要|别|不必|不想)(?:再)?(?:给我)?(?:推
 MINE = re.compile(r"^(查看|看看)?我的(订阅|提醒|需求提醒|推送)(列表)?[吗呢？?。!！]*$")
 
 
+_ADD_MORE = re.compile(r"^(?:再加(?:个|一个|上)?|加上|加个|还有|再来(?:个)?|另外)\s*(?P<what>.+)$")
+_DROP_ONE = re.compile(r"(?P<what>[^\s，,。]{2,10}?)(?:就|也)?(?:不要了|不用了|去掉|删掉|不用推了|算了)")
+_SWAP_IN = re.compile(r"(?:换成|改成|改为)\s*(?P<what>[^，,。]{2,20})")
+_SUBSCRIBE = re.compile(r"^(?:我想|我要|想)?订阅\s*(?P<what>.*?)\s*(?:方面|相关)?的?(?:需求|推送|提醒)?(?:推送|提醒)?$")
+
+
 def _topics_said(text: str, _facts: dict[str, Any]) -> list[str] | None:
-    """Topics asked for anywhere in a message ('焊接 激光相关的都推给我')."""
-    return alert_topics(text) or None
+    """Topic changes in a message: '焊接 激光相关的都推给我', '订阅 农机 需求', '再加个粉末冶金' add;
+    '表面处理不要了' drops (as '-表面处理'); '算了农机不要了 换成智慧农业' does both."""
+    ops = [f"-{t}" for m in _DROP_ONE.finditer(text) for t in parse_topics(m.group("what"))]
+    for pattern in (_ADD_MORE, _SWAP_IN, _SUBSCRIBE):
+        m = pattern.search(text)
+        ops += parse_topics(m.group("what")) if m and m.group("what") else []
+    ops += alert_topics(text)
+    return list(dict.fromkeys(ops)) or None
+
+
+def merge_topics(old: list[str] | None, new: list[str]) -> list[str]:
+    """Apply topic changes: plain topics are added, '-X' removes X."""
+    out = [t for t in old or [] if f"-{t}" not in new]
+    return out + [t for t in new if not t.startswith("-") and t not in out]
 
 
 def _submit(ctx: Context, msg: Incoming, values: dict[str, Any]) -> list[Reply]:
     """Store the topics and the contact; say what will be sent."""
     added = add_topics(ctx.session, appid=ctx.appid, openid=msg.openid, topics=list(values["interests"]), now=ctx.now)
-    remember_contact(ctx.session, appid=ctx.appid, openid=msg.openid, name=values["contact_name"],
-                     phone=values["contact_phone"], company=values["institution"], role="researcher",
+    remember_contact(ctx.session, appid=ctx.appid, openid=msg.openid, name=values.get("contact_name"),
+                     phone=values.get("contact_phone"), company=values.get("institution"), role="researcher",
                      title=values.get("contact_title"))
     shown = "、".join(added or values["interests"])
     return [Reply(f"已订阅需求提醒：{shown}。\n有相关的企业需求发布时会通知您；回复“我的订阅”查看，"
                   "“以后X方面的需求也提醒我”增加，“不用再推X了”取消。")]
 
 
+def _optional(f: forms.Field) -> forms.Field:
+    """The same field, kept when said but never asked (alerts need only the topics)."""
+    return dataclasses.replace(f, required=False, asked=False)
+
+
 FIELDS = (
-    org_field("institution", "所在单位", "请问您所在的单位全称是？", ("单位", "学校", "机构"), keys=("institution", "company")),
+    _optional(org_field("institution", "所在单位", "", ("单位", "学校", "机构"), keys=("institution", "company"))),
     forms.Field("interests", "提醒方向", "想收到哪些方向的企业需求提醒？可以说领域或关键词，例如“铸造、热处理”。",
-                extractor=_topics_said, parser=lambda t: parse_topics(t) or None, append=True, formatter="、".join,
+                extractor=_topics_said, parser=lambda t: parse_topics(t) or None, formatter="、".join,
+                merge=merge_topics,
                 aliases=("提醒", "订阅", "方向")),
-    contact_name_field(),
+    _optional(contact_name_field()),
     contact_title_field(),
-    phone_field(),
+    _optional(phone_field()),
 )
 FORM = forms.Form(
     name=FLOW, noun="需求提醒订阅", fields=FIELDS, submit=_submit, edit_example="提醒方向改成 铸造、热处理",

@@ -22,6 +22,7 @@ from knowledge.extract import (
     patch_phone,
 )
 from knowledge.extract.amounts import Amount
+from knowledge.extract.orgs import org_spans
 
 NEGOTIABLE_WORDS = re.compile(r"^(面议|面谈|不确定|没想好|还没想好|看情况|待定|还没定|都行|可以谈|再说|商量)")
 _ORG_PREFIX = re.compile(r"^(就叫|就是|我们是|我们公司叫|我们单位是|我们叫|公司叫|公司名称是?|公司名字是?|单位名称是?|名称是?|全称是?|"
@@ -57,6 +58,8 @@ def parse_org(text: str) -> str | None:
         return None
     if not _ORG_CHARS.fullmatch(name) or not triage.meaningful(name) or triage.is_question(name):
         return None
+    if not FORMAL_ORG.search(name) and not org_spans(name) and (re.search(r"\s|有|是|在|想|要|专利|问题", name) or len(name) > 12):
+        return None  # '缸体水套的砂芯清不干净 残砂多', '有一个发明专利在申请' are not names of units
     if extract_amount(name) or triage.SEEK.search(name) or triage.PROBLEM.search(name) or _NOT_ORG.search(name):
         return None
     return name
@@ -68,8 +71,10 @@ def parse_name(text: str) -> str | None:
     if found:
         return found
     name = _TRAILING.sub("", _NAME_PREFIX.sub("", text.strip()))
-    if is_person_name(name) and name not in _NOT_NAMES:
-        return name
+    first = name.split()[0] if name.split() else ""  # '杨凡 平凡的凡'
+    for candidate in (name, first):
+        if is_person_name(candidate) and candidate not in _NOT_NAMES:
+            return candidate
     return None
 
 
@@ -128,8 +133,9 @@ def choice_field(name: str, label: str, question: str, options: tuple[str, ...],
     industry = fact_key == "industry"
 
     def guessed(text: str, facts: dict[str, Any]) -> bool:
-        """Inferred from the description rather than named ('算环保方面的', '技术攻关')."""
-        named = any(o in text for o in options)
+        """Inferred from the description rather than named ('算环保方面的', '技术攻关'): the value found is not
+        itself said in the message."""
+        named = str(facts.get(fact_key) or "") in text
         return not named and not (industry and facts.get("industry_source") == "explicit")
     return Field(
         name, label, choices_prompt(question, options), extractor=_fact(fact_key),

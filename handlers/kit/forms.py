@@ -68,6 +68,7 @@ class Field:
     guess_when: Callable[[str, Facts], bool] | None = None  # the found value is inferred: shown as a guess
     patch: Callable[[Any, str], Any] | None = None  # a partial correction of the value ('最后四位是8860')
     free: bool = False  # any words can answer it (a name, a title): not when the message filled other fields
+    merge: Callable[[Any, Any], Any] | None = None  # combine a new value with the old one (topics accumulate)
 
 
 @dataclass(frozen=True)
@@ -183,18 +184,23 @@ def _merge_one(draft: dict[str, Any], f: Field, new: Any, text: str, facts: Fact
     old = draft["values"].get(f.name)
     soft_new = bool(f.soft_when and f.soft_when(facts))
     guess = bool(f.guess_when and f.guess_when(text, facts))
+    if f.merge is not None and old in (None, "", []):
+        new = f.merge(old, new)
     if old in (None, "", []):
         _put(draft, f, new, text, soft_new, guess)
         return True
+    if new == old and f.name in draft.get("soft", []) and not soft_new:  # the hint, now said outright
+        _flag(draft, "soft", f.name, False)
+        return True
     if guess and f.name not in facts.get("corrections", set()):
         return False  # an inference never overwrites what is already there
+    if f.merge is not None:  # '铸造相关的需求都推给我' … '汽车零部件的也要'
+        merged = f.merge(old, new)
+        if merged == old:
+            return False
+        _put(draft, f, merged, text, False)
+        return True
     if f.append:
-        if isinstance(old, list):  # a list of topics grows: '新能源电池的也行'
-            grown = [*old, *(x for x in new if x not in old)]
-            if grown == old:
-                return False
-            _put(draft, f, grown, text, False)
-            return True
         if new in old:
             return False
         _put(draft, f, f"{old}；{new}", text, False)
@@ -392,7 +398,7 @@ def handle(form: Form, ctx: Context, msg: Incoming, conv: ConversationState) -> 
 
 def _turn(form: Form, ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> list[Reply]:
     """Dispatch one text message by intent: cancel, restart, consent, digression, confirm or fill."""
-    if triage.is_form_cancel(text):
+    if triage.is_form_cancel(text) and not _changes(form, conv.draft, text):  # '表面处理不要了' edits, not quits
         conv.clear_flow()
         return [Reply(f"好的，已取消，本次{form.noun}的内容没有保存。需要时随时再找我。")]
     if (field := reset_named(form, conv.draft, text)) is not None:
@@ -415,6 +421,16 @@ def _turn(form: Form, ctx: Context, msg: Incoming, conv: ConversationState, text
     return _fill_turn(form, conv, text)
 
 
+def _changes(form: Form, draft: dict[str, Any], text: str) -> bool:
+    """Whether the message would change a field that merges changes (a topic dropped or added)."""
+    facts = extract_all(text)
+    for name, value in _found(form, text, facts).items():
+        f = form.field(name)
+        if f.merge is not None and f.merge(draft.get("values", {}).get(name), value) != draft.get("values", {}).get(name):
+            return True
+    return False
+
+
 def _is_digression(text: str) -> bool:
     """A question mid-form that carries no form values and no need (policy, or anything asked in passing)."""
     if triage.has_form_facts(text):
@@ -431,7 +447,8 @@ def _fill_turn(form: Form, conv: ConversationState, text: str) -> list[Reply]:
         soft = pending.name in conv.draft.get("soft", [])
         if (is_skip(text) or (soft and is_affirmative(text))) and (not pending.required or soft):
             return _skip(form, conv, pending, text)
-        if not (pending.free and changed) and _answer_pending(form, conv.draft, pending, text):
+        loose = pending.free or pending.guess_when is not None  # any words, or words it would only infer from
+        if not (loose and changed) and _answer_pending(form, conv.draft, pending, text):
             changed.append(pending.name)
     if not changed:
         hint = pending.invalid if pending and pending.invalid else "抱歉，我没太明白。"

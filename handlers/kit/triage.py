@@ -38,18 +38,19 @@ POLICY = re.compile(
 SEEK = re.compile(
     r"(想找|寻找|找个|找家|找一?些|找到|找高校|找专家|找人|找地方|求购|求助|求一?个|需要(?!什么|哪些|多少)|想要|希望|"
     r"想引进|引进|想买|购买|买过来|想做|想给|想让|想把|想在|想提高|想提升|想降低|想改善|想改进|想开发|想研发|想实现|"
-    r"想上|想解决|解决|攻关|借用|租用|想借|想租|借台|租台|合作|帮忙|帮我们|外协|委托|对接|招不到|招人|缺人|缺资金|缺钱|缺技术|贷款|融资|替代|"
+    r"想上|想解决|解决|攻关|借用|租用|想借|想租|借台|租台|想招|要招|招个|招一个|招聘|合作|帮忙|帮我们|外协|委托|对接|招不到|招人|缺人|缺资金|缺钱|缺技术|贷款|融资|替代|"
     r"(?:有没有|有无|哪里有|谁有|能不能找到?).{0,10}(?:技术|办法|方法|方案|专家|设备|团队|机构|地方|人才|工艺))"
 )
 PROBLEM = re.compile(
     r"(不行|不好(?!意思)|不够|不稳定|不达标|不合格|不均匀|太大|太高|太低|太贵|太差|太慢|太多|太重|老是|总是|经常|变形|开裂|"
     r"磨损|故障|难题|瓶颈|卡脖子|达不到|跟不上|受不了|问题|效率低|成本高|良率|废品|报废|污染|超标|降功率|对不上|"
-    r"招不到|缺|难)"
+    r"招不到|招不来|缺|难|不干净|退货|投诉|返工|泄漏|漏水|漏油|开裂|裂纹|气孔|毛刺|生锈|腐蚀|堵|异响|噪音|振动|抖动|偏差|"
+    r"不准|不均|发黄|发白|结晶|鼓包|起泡|脱落|掉漆|变色|过热|发烫|卡死|残砂|残留)"
 )
 ORG_CONTEXT = re.compile(r"(我们|我司|我厂|咱们|公司|厂里|企业|合作社|车间|工厂|产线|生产线|基地)")
 RESEARCHER = re.compile(r"(老师|教授|研究员|博士后|课题组|团队|实验室|研究所|研究院|高校|学院|大学)")
 OFFER = re.compile(
-    r"(转让|转化|推广|授权|许可|找企业|找厂家|找公司|找合作方|寻找合作|找买家|放到项目库|项目库|成果库|入库|"
+    r"(转让|转化|推广|授权|许可|有(?:个|一个|一项|项|几项)?.{0,20}(?:成果|专利)|找企业|找厂家|找公司|找合作方|寻找合作|找买家|放到项目库|项目库|成果库|入库|"
     r"(?:我们|我)(?:有|研发|开发|做)(?:了)?(?:个|一个|一项|项|些|几项|一套|套)?.{0,16}(?:技术|工艺|成果|专利|装置|系统|方法|材料|产品))"
 )
 REGISTER_DEMAND = re.compile(
@@ -62,7 +63,8 @@ WANTS_ACHIEVEMENT = re.compile(
     r"(?:成果|项目库|成果库)|成果登记|项目库|成果库|专利转让|转让专利|"
     r"(?:我|我们|我们团队|团队|课题组|实验室)有(?:个|一个|一项|项|几项|些|一些)?(?:科研|科技)?(?:成果|专利)|"
     r"(?:成果|专利).{0,10}(?:找企业|寻找企业|找厂家|转让|推广|许可|授权给)|(?:团队|课题组|实验室)的?成果|"
-    r"(?:放到|放在|挂到|发到|上传到)(?:你们)?(?:的)?平台|(?:成果|专利|技术).{0,8}(?:放到|挂到|登到))"
+    r"(?:放到|放在|挂到|发到|上传到)(?:你们)?(?:的)?平台|(?:成果|专利|技术).{0,8}(?:放到|挂到|登到)|"
+    r"有(?:个|一个|一项|项|几项|些)(?:科研|科技)?成果.{0,4}(?:想|要)?(?:登|挂|放|发布|转化)|成果.{0,3}(?:想|要)(?:登|挂|放|发布))"
 )
 OTHER_COMMAND = re.compile(
     r"^(我要报名|报名|取消报名|我的报名|我的活动|签到|感兴趣|不合适|转人工|人工客服|帮助|菜单|我的信息|我的资料|"
@@ -166,7 +168,9 @@ def looks_like_need(text: str, *, after_intro: bool = False) -> bool:
         return False
     if is_question(text) and (POLICY.search(text) or not SEEK.search(text)):
         return False
-    return need_score(text) >= (2 if after_intro else 3)
+    if after_intro and (PROBLEM.search(text) or SEEK.search(text)):  # we just asked "遇到了什么技术难题"
+        return True
+    return need_score(text) >= 3
 
 
 def is_intro(text: str) -> bool:
@@ -226,9 +230,16 @@ def _label_only(clause: str) -> bool:
     return label in NEED_TYPES or label in INDUSTRIES or bool(industry_hit(clause) and industry_hit(clause).explicit)  # type: ignore[union-attr]
 
 
+_OFFER_TALK = re.compile(r"(找企业|找厂家|找合作|合作|转化|登记|放到|挂到|项目库|平台)")
+_GENERIC_TECH = re.compile(r"技术|成果|专利|应用|方法|实验室")
+
+
 def _is_trigger(clause: str) -> bool:
-    """A short 'I want to register…' clause."""
-    return len(clause) <= 16 and bool(REGISTER_DEMAND.search(clause) or WANTS_ACHIEVEMENT.search(clause))
+    """An 'I want to register…' clause ('老师让我来登记一下我们实验室的成果') that names nothing specific."""
+    if len(clause) <= 16 and (REGISTER_DEMAND.search(clause) or WANTS_ACHIEVEMENT.search(clause)):
+        return True
+    talk = WANTS_ACHIEVEMENT.search(clause) or _OFFER_TALK.search(clause)
+    return len(clause) <= 24 and bool(talk) and not TECH.search(_GENERIC_TECH.sub("", clause))
 
 
 def _org_only(clause: str) -> bool:

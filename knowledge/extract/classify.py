@@ -13,6 +13,7 @@ _EXPLICIT_TAIL = re.compile(r"^(?:及零部件)?\s*(?:行业|方面|领域|产�
 
 
 CONFIDENT_RATIO = 1.5  # below it the industry is asked instead of guessed
+CONFIDENT_MIN = 3.0  # one two-character clue ('电控') is not enough to guess from
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,7 @@ class IndustryHit:
     @property
     def confident(self) -> bool:
         """Named by the user, or clearly ahead of any other industry."""
-        return self.explicit or self.score >= CONFIDENT_RATIO * self.runner_up
+        return self.explicit or (self.score >= CONFIDENT_MIN and self.score > CONFIDENT_RATIO * self.runner_up)
 
 
 @lru_cache(maxsize=1)
@@ -143,16 +144,15 @@ _DENIED = re.compile(r"(不是|不算|并非|没到|还没到|达不到|谈不�
 
 
 def _stage_mentions(t: str) -> list[tuple[int, str]]:
-    """(position, stage) of every stage the text says was reached (not planned, not denied)."""
+    """(position, stage) of every stage the text says was reached (not planned, not denied); a phrase inside a
+    longer one ('批量生产' in '小批量生产') does not count on its own."""
+    spans = [(m.start(), m.end(), stage) for stage, pattern in _STAGES for m in re.finditer(pattern, t)]
     out = []
-    taken: list[tuple[int, int]] = []
-    for stage, pattern in _STAGES:
-        for m in re.finditer(pattern, t):
-            before = t[max(0, m.start() - 6):m.start()]
-            inside = any(s <= m.start() < e for s, e in taken)
-            if not inside and not _NOT_YET.search(before) and not _DENIED.search(before):
-                out.append((m.start(), stage))
-            taken.append((m.start(), m.end()))
+    for start, end, stage in spans:
+        inside = any(s <= start and end <= e and (e - s) > (end - start) for s, e, _ in spans)
+        before = t[max(0, start - 6):start]
+        if not inside and not _NOT_YET.search(before) and not _DENIED.search(before):
+            out.append((start, stage))
     return sorted(out)
 
 

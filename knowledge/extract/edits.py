@@ -6,10 +6,10 @@ import re
 
 from ._text import normalize
 
-_TAIL = r"(\d{3,4})"
+_TAIL = r"(\d{2,4})"
 _SWAP_NEW_FIRST = re.compile(rf"{_TAIL}\s*[,，]?\s*(?:而)?不是\s*{_TAIL}")  # '最后是8860 不是8806'
 _SWAP_OLD_FIRST = re.compile(rf"不是\s*{_TAIL}\s*[,，]?\s*(?:而)?(?:是|应该是|改成)\s*{_TAIL}")  # '不是8806是8860'
-_TAIL_CUE = re.compile(rf"(?:最后|后|尾号|末尾|末)\s*(?:[一二三四两34]\s*位)?(?:数字|数|号码)?\s*(?:是|为|应该是|改成|改为|:)?\s*{_TAIL}(?!\d)")
+_TAIL_CUE = re.compile(rf"(?:最后|后|尾号|末尾|末)\s*(?:[一二三四两234]\s*位)?(?:数字|数|号码)?\s*(?:是|为|应该是|改成|改为|:)?\s*{_TAIL}(?!\d)")
 
 
 def patch_phone(old: str | None, text: str) -> str | None:
@@ -33,15 +33,18 @@ def patch_phone(old: str | None, text: str) -> str | None:
 
 _ALERT_CUE = re.compile(r"(推给我|推送给我|推我|发给我|提醒我|通知我|提醒一下|也要|也行|也可以|都要|都行|推过来|发过来|也提醒|都推|都可以推)")
 _SPLIT = re.compile(r"[\s、,，;；和及跟与/]+|还有|以及")
-_STRIP_HEAD = re.compile(r"^(?:提醒的话|以后|今后|另外|还有|再|也|就是|主要是|比如|像|有|关于|凡是|只要是|是)+")
+_STRIP_HEAD = re.compile(r"^(?:提醒的话|以后|今后|另外|还有|再|也|就是|主要是|比如|像|有|关于|凡是|只要是|是|算了|那就|那)+")
 _STRIP_TAIL = re.compile(r"(?:相关|方面|方向|领域|行业|类|这块|这一块|有关)?的?(?:企业)?(?:需求|项目|难题|问题|信息)?$")
 _NOT_TOPIC = re.compile(r"^(?:我|我们|需求|提醒|推送|相关|方面|都|也|的|的话|一下|给我|需要|东西|这些|那些|其他|别的|所有|全部)$|"
                         r"^(?:我是|我们是|做|搞|在|我在)|研究院|研究所|大学|学院|公司|时候|想|不登|不要|不用|成果|如果|要是|需求|\d")
 
 
+_STRIP_VERB = re.compile(r"(?:都|也|就)?(?:可以|能|要|行)?(?:都|也)?$")
+
+
 def _topic(piece: str) -> str | None:
-    """One clean topic from a fragment ('激光相关的' → '激光'), or None."""
-    word = _STRIP_TAIL.sub("", _STRIP_HEAD.sub("", piece.strip()))
+    """One clean topic from a fragment ('激光相关的' → '激光', '无损检测方向的需求可以' → '无损检测'), or None."""
+    word = _STRIP_TAIL.sub("", _STRIP_VERB.sub("", _STRIP_HEAD.sub("", piece.strip())))
     word = _STRIP_TAIL.sub("", word)
     if not 2 <= len(word) <= 10 or _NOT_TOPIC.search(word) or not re.search(r"[\u4e00-\u9fffA-Za-z]", word):
         return None

@@ -8,7 +8,7 @@ from functools import lru_cache
 from ._text import normalize, to_number
 
 _GIVEN = r"[\u4e00-\u9fff]"
-_BOUNDARY = re.compile(r"^(?:$|[\s\d,.;:!?、()+]|电话|手机|号码|联系|微信|先生|女士|同志|师傅|老师|经理|工程师|总|是|的|也|跟|和|带|去|报|我|他|她|今年|身份|就|吧|啊|呀|呢|不是|[a-zA-Z])")
+_BOUNDARY = re.compile(r"^(?:$|[\s\d,.;:!?、()+]|电话|手机|号码|联系|微信|先生|女士|同志|师傅|老师|经理|工程师|研究员|教授|博士|主任|总|是|的|也|跟|和|带|去|报|我|他|她|今年|身份|就|吧|啊|呀|呢|不是|[a-zA-Z])")
 _NOT_GIVEN = set("的了是在有和跟与我你他她们这那个把就都也还要想去来说电话手机号码联系公司厂区县市镇村省街路人家里上下吗呢吧啊呀哦嗯不没很太最更好对错改换叫姓名字十百千亿年月日号点元块")
 _CONTACT_CUE = re.compile(
     r"(联系人|联络人|对接人|负责人|我叫|我是|本人|姓名|名字|称呼|我姓|签名|落款|报名人|登记人|(?:错了|不对|口误)\s*,?\s*(?:是|叫)|应该是|其实是)"
@@ -16,8 +16,10 @@ _CONTACT_CUE = re.compile(
 )
 _TITLE = re.compile(r"(工程师|经理|总监|主任|老师|教授|博士|师傅|先生|女士|老板|厂长|部长|主管|会计|总工|工|总)")
 _RELATIVE = r"(?:老伴|爱人|老公|老婆|媳妇|丈夫|妻子|孩子|小孩|娃|儿子|女儿|闺女|孙子|孙女|外孙|外孙女|朋友|同事|妈妈|爸爸|母亲|父亲|婆婆|公公|邻居|同伴|家属|同行人|侄子|侄女|姐姐|妹妹|哥哥|弟弟|老人|老头子|老头|老太太|老太婆|我妈|我爸|妈|爸)"
-_COMPANION_CUE = re.compile(rf"(?:{_RELATIVE}|他|她|他们|她们)们?(?:一个|一位)?(?:叫|是|名字叫|名字是|姓名|:)\s*")
-_NAME_SEP = re.compile(r"^\s*(?:、|,|和|跟|与|及|还有)\s*")
+_COMPANION_CUE = re.compile(rf"(?:{_RELATIVE}|他|她|他们|她们|大宝|二宝|老大|老二|另一个|还有一个|(?<=\s)一个)们?(?:一个|一位)?(?:也想去|也要去|也去)?\s*"
+                            rf"(?:叫|是|名字叫|名字是|姓名|:)\s*|"
+                            rf"带(?:着|上)?(?:我)?(?:的)?{_RELATIVE}\s*(?![和跟与及、])(?=[\u4e00-\u9fff]{{2,4}}(?:$|[\s,，。]))")
+_NAME_SEP = re.compile(r"^\s*(?:、|,|和|跟|与|及|还有|\s)\s*")
 
 
 @lru_cache(maxsize=1)
@@ -31,15 +33,20 @@ def _surname_at(text: str, pos: int) -> str | None:
     return next((s for s in _surnames() if text.startswith(s, pos)), None)
 
 
-def name_at(text: str, pos: int) -> str | None:
-    """A full name (surname + 1–2 given chars) starting at `pos` and followed by a boundary."""
+_NOT_GIVEN_CUED = set("的了是在和跟与我你他她们电话手机号码")  # after '我叫', '有福' is a given name
+
+
+def name_at(text: str, pos: int, *, cued: bool = False) -> str | None:
+    """A full name (surname + 1–2 given chars) starting at `pos` and followed by a boundary; right after a cue
+    ('我叫钱有福') fewer characters are ruled out."""
     surname = _surname_at(text, pos)
     if surname is None:
         return None
     start = pos + len(surname)
+    stop = _NOT_GIVEN_CUED if cued else _NOT_GIVEN
     for size in (2, 1):
         given = text[start:start + size]
-        ok = len(given) == size and re.fullmatch(f"{_GIVEN}+", given) and not set(given) & _NOT_GIVEN
+        ok = len(given) == size and re.fullmatch(f"{_GIVEN}+", given) and not set(given) & stop
         if ok and _BOUNDARY.match(text[start + size:]):
             return surname + given
     return None
@@ -65,13 +72,25 @@ def _surname_then_name(text: str, pos: int) -> str | None:
 
 
 def _after_cue(text: str, pos: int) -> str | None:
-    return _surname_then_name(text, pos) or name_at(text, pos) or _title_at(text, pos)
+    return _surname_then_name(text, pos) or name_at(text, pos) or _title_at(text, pos) or name_at(text, pos, cued=True)
+
+
+def _after_role(text: str, pos: int) -> str | None:
+    """'联系人不是我 是我们主任 孔令辉': a name a few words after the cue, right after a space, colon or 的."""
+    for at in range(pos + 1, min(len(text), pos + 14)):
+        name = name_at(text, at)
+        if name:  # the first name after the cue, and only when it stands apart ('是我们主任 孔令辉')
+            return name if text[at - 1] in " ,，:：的" else None
+        if text[at - 1] in "。.!！?？\n" or text[at - 1].isdigit():
+            return None
+    return None
 
 
 def _cued_names(text: str) -> list[tuple[int, str]]:
     out = []
     for m in _CONTACT_CUE.finditer(text):
         name = _surname_then_name(text, m.start(1) + 1) if m.group(1) == "我姓" else _after_cue(text, m.end())
+        name = name or _after_role(text, m.end())
         if name:
             out.append((m.start(), name))
     return out
@@ -80,8 +99,10 @@ def _cued_names(text: str) -> list[tuple[int, str]]:
 def _names_before_phone(text: str) -> list[tuple[int, str]]:
     out = []
     for m in re.finditer(r"(?:^|(?<=[\s,.;:、，)]))([\u4e00-\u9fff]{2,5}?)\s*[,:，]?\s*(?:电话|手机|tel)?\s*[:：]?\s*(?=\+?(?:86)?1[3-9]\d|0\d{2,3}[-\s)])", text):
-        name = name_at(text, m.start(1)) or _title_at(text, m.start(1))
-        if name and len(name) == len(m.group(1)):
+        start = m.start(1) + (1 if m.group(1)[0] in "叫是" else 0)  # '叫黎晓雯 138…'
+        name = name_at(text, start) or _title_at(text, start)
+        rest = text[start + len(name):m.end(1)] if name else ""
+        if name and (not rest or _TITLE.fullmatch(rest)):  # '刘涛老师 138…' → 刘涛
             out.append((m.start(1), name))
     return out
 
@@ -140,6 +161,9 @@ def contact_title(text: str, name: str | None = None) -> str | None:
         surname = _surname_at(found, 0)
         if surname and _is_title_form(found) and (name is None or name.startswith(surname)):
             return found[len(surname):]
+    after = re.search(re.escape(name) + r"\s*" + _ACADEMIC_TITLE.pattern, t) if name else None  # '刘涛老师'
+    if after:
+        return after.group(1)
     m = re.search(r"(?:我是|我是.{2,20}?的)(教授|副教授|研究员|老师|博士|工程师)", t)
     return m.group(1) if m else None
 
@@ -160,12 +184,12 @@ def _nick_at(text: str, pos: int) -> str | None:
         return None
     surname = _surname_at(text, pos + 1)
     end = pos + 1 + len(surname) if surname else pos
-    if surname and (end == len(text) or _BOUNDARY.match(text[end:]) or text[end] in "和跟与及还小老一"):
+    if surname and (end == len(text) or _BOUNDARY.match(text[end:]) or text[end] in "和跟与及还小老一二三四五六七八九两俩"):
         return text[pos:end]
     return None
 
 
-_NICK_CUE = re.compile(rf"{_RELATIVE}们?\s*")
+_NICK_CUE = re.compile(rf"(?:{_RELATIVE}们?|我和|我跟|跟我和)\s*")
 
 
 def _person_at(text: str, pos: int, nicks: bool) -> str | None:
@@ -181,6 +205,8 @@ def extract_companions(text: str) -> list[str]:
     for m, nicks in cues:
         pos = m.end()
         while (name := _person_at(t, pos, True) if not nicks else _nick_at(t, pos)) is not None:
+            if re.search(_RELATIVE, name):  # '和儿子' is not a name
+                break
             if name not in out:
                 out.append(name)
             sep = _NAME_SEP.match(t[pos + len(name):])
@@ -206,7 +232,7 @@ def _companion_count(text: str) -> int | None:
     total = 0
     for m in _WITH.finditer(text):
         n = _count_word(m.group(1)) if m.group(1) else None
-        relatives = re.findall(_RELATIVE, m.group(2))
+        relatives = set(re.findall(_RELATIVE, m.group(2)))  # '老婆和儿子 老婆叫…' is two people
         total += n if n is not None else len(relatives)
     return total or None
 

@@ -88,7 +88,7 @@ def test_company_given_as_description_fills_company_and_asks_again(wx: object, s
     reply = say(wx, openid, "襄州区丰收农机合作社")
     assert "单位名称" in reply and "遇到的问题" in reply
     say(wx, openid, "收割机割台老是堵，想找人改进喂入结构", "就在襄州区", "钱不是问题 只要能解决 三四十个吧",
-        "王建国 13800002468")
+        "王建国 13800002468", "行业是现代农业")
     submit(wx, openid)
     d = demand_of(services, openid)
     assert d.company == "襄州区丰收农机合作社" and d.budget == "30-40万元"
@@ -111,10 +111,14 @@ def test_reset_one_field_and_partial_phone_fix(wx: object, services: Container) 
 
 
 def test_guesses_are_marked_and_shown_fields_not_asked(wx: object) -> None:
-    """An industry inferred from the problem is marked as a guess; nothing shown is asked again."""
-    summary = say(wx, "f_guess", "我们在樊城，铝合金壳体压铸件气孔多，想找专家攻关，公司叫襄阳精压科技有限公司，"
-                                 "预算50万，联系人陈刚 13800001111")
-    assert "请核对" in summary and "推测" in summary
+    """Two industries about as likely (铝合金 vs 压铸件) are asked, not guessed; an inferred need type is marked
+    as a guess; nothing the summary shows is asked again."""
+    asked = say(wx, "f_guess", "我们在樊城，铝合金壳体压铸件气孔多，想找专家攻关，公司叫襄阳精压科技有限公司，"
+                               "预算50万，联系人陈刚 13800001111")
+    assert "属于哪个行业" in asked
+    summary = say(wx, "f_guess", "高端装备制造")
+    assert "请核对" in summary and "需求类型：技术攻关（根据描述推测" in summary
+    assert "所属行业：高端装备制造\n" in summary  # said by the user: not a guess
     assert "所在地区：襄阳市樊城区" in summary and "哪个区县" not in summary
 
 
@@ -150,7 +154,7 @@ def test_researcher_title_kept_beside_the_name(wx: object, services: Container) 
     """'李教授，李卫东 159…' stores the name 李卫东 with the title 教授 beside it."""
     openid = "f_title"
     say(wx, openid, "我们课题组有项成果想放到项目库", "楚北理工大学材料学院，是一种铝合金压铸件真空除气工艺，已经在两家厂里中试了",
-        "授权发明专利2项", "李教授，李卫东 15927083321")
+        "授权发明专利2项", "李教授，李卫东 15927083321", "新能源新材料")  # the field is asked (two close guesses)
     submit(wx, openid)
     with services.db.session() as session:
         row = session.scalars(select(Achievement).where(Achievement.owner_openid == openid)).one()

@@ -15,7 +15,7 @@ from tests.support.env import SAMPLES
 runner = CliRunner()
 DEMAND_KEYS = {
     "id", "status", "company", "industry", "need_type", "title", "description", "budget", "region",
-    "contact_name", "contact_phone", "openid", "created_at",
+    "contact_name", "contact_title", "contact_phone", "openid", "created_at",
 }
 
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 
 from bot.container import Container
-from bot.store.models import Achievement, Demand, Interest, Registration, User
+from bot.store.models import Achievement, Demand, Event, Interest, Registration, User
 from knowledge.vocab import INDUSTRIES, NEED_TYPES
 
 EVENT_KINDS = ("event_signup", "event_cancel", "event_party_change")
@@ -26,6 +26,13 @@ CORRECTION = re.compile(r"(说错|打错|写错|填错|搞错|弄错|不对|改�
 BUDGET_REMARK = re.compile(r"(预算|经费|面议|面谈|具体再谈|钱不是问题|钱的话|多少钱|\d+\s*[万wW千块元]|[一二三四五六七八九十两百千]+\s*[万块]|"
                            r"[三四五六七八九十两百千]+个吧)")
 POLICY_Q = re.compile(r"(补贴|政策|申报|加计扣除|计划是|能拿|有补贴)")
+
+
+def empty_events(services: Container) -> None:
+    """Remove every registration and free every seat (each conversation starts with nobody signed up)."""
+    with services.db.session() as session:
+        session.execute(delete(Registration))
+        session.execute(update(Event).values(seats_taken=0, reg_seq=0))
 
 
 def _rows(session: Any, model: Any, owner: Any, openid: str) -> list[Any]:
@@ -101,7 +108,7 @@ def field_results(services: Container, dialogue: dict[str, Any], openid: str) ->
 def _subscription(session: Any, expect: dict[str, Any], openid: str, counts: bool) -> dict[str, bool]:
     """A researcher who only subscribed: their profile and their topics."""
     user = session.scalar(select(User).where(User.openid == openid))
-    out = {"record": counts and user is not None,
+    out = {"record": counts and bool(topics_of(session, openid)),
            "interests": sorted(topics_of(session, openid)) == sorted(expect.get("interests", []))}
     names = {"institution": "company", "contact_name": "name", "contact_phone": "phone"}
     for key, attr in names.items():

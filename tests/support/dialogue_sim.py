@@ -75,7 +75,7 @@ ANSWERS: tuple[tuple[str, Callable[[dict[str, Any]], str | None]], ...] = (
     ("哪类需求", lambda e: e.get("need_type")),
     ("哪个区县", lambda e: e.get("region")),
     ("预算大概", lambda e: e.get("budget")),
-    ("联系人怎么称呼", lambda e: f"{e['contact_name']} {e['contact_phone']}"),
+    ("联系人怎么称呼", lambda e: f"{e['contact_name']} {e['contact_phone']}" if 'contact_name' in e else None),
     ("联系电话是多少", lambda e: e.get("contact_phone")),
     ("遇到的问题", lambda e: "，".join(e.get("description_keywords", [])) or None),
     ("介绍这项成果", lambda e: "，".join(e.get("title_keywords", [])) + "的技术"),
@@ -87,9 +87,9 @@ ANSWERS: tuple[tuple[str, Callable[[dict[str, Any]], str | None]], ...] = (
 HINT_KEYS = {"所在地区": "region", "单位名称": "company", "所在单位": "company", "所属行业": "industry",
              "所属领域": "field", "需求类型": "need_type", "成熟度": "maturity"}
 EVENT_ANSWERS: tuple[tuple[str, Callable[[dict[str, Any]], str | None]], ...] = (
-    ("手机号", lambda e: f"{e['name']} {e['phone']}"),
-    ("姓名", lambda e: f"{e['name']} {e['phone']}"),
-    ("称呼", lambda e: f"{e['name']} {e['phone']}"),
+    ("手机号", lambda e: f"{e['name']} {e['phone']}" if 'name' in e else None),
+    ("姓名", lambda e: f"{e['name']} {e['phone']}" if 'name' in e else None),
+    ("称呼", lambda e: f"{e['name']} {e['phone']}" if 'name' in e else None),
 )
 
 
@@ -128,7 +128,7 @@ def play(bot: Any, dialogue: dict[str, Any], openid: str, max_extra: int = 8) ->
     ``bot`` needs ``send(openid, text) -> str`` and ``state(openid) -> ConversationState``.
     """
     transcript = [(turn, bot.send(openid, turn)) for turn in dialogue["turns"]]
-    if dialogue["expect"].get("cancelled") is True:
+    if dialogue["expect"].get("cancelled") is True and dialogue["kind"] in FORM_KINDS:
         return transcript
     for _ in range(max_extra):
         if bot.state(openid).flow is None:

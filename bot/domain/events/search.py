@@ -23,7 +23,8 @@ BIGRAM_WEIGHT = 2.0
 # Function words and sign-up chatter that say nothing about which event is meant.
 FILLERS = re.compile(
     r"那个|这个|那场|这场|哪个|我们|我要|我想|想要|想报|报个名|报名|参加|还能报|能报|可以报|一下|是不是|就是|"
-    r"请问|帮我|给我|活动|讲座|培训|课堂|一起|的|吗|呢|吧|啊|呀|嘛|了"
+    r"请问|帮我|给我|活动|讲座|培训|课堂|一起|能不能|可不可以|可以|想学|学学|报一下|报上|有没有|有啥|下礼拜|下周|"
+    r"的|吗|呢|吧|啊|呀|嘛|了|没"
 )
 TOKEN = re.compile(r"[A-Za-z0-9]+|[\u4e00-\u9fff]")
 MIN_SCORE = 0.2

@@ -1,0 +1,54 @@
+"""Every development conversation (shared dev set, our messy set, the dev split of the held-out file) ends with
+exactly the expected record, replayed through the real webhook (bench/eval_dialogues.py prints the figures)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from bot.clock import Clock
+from bot.container import Container
+from tests.support.dialogue_records import clean_problems, empty_events, field_results
+from tests.support.dialogue_sim import WebhookBot, play
+from tests.support.env import SAMPLES, load_file, make_settings
+from tests.support.wechat_client import wechat_client
+
+ROOT = Path(__file__).resolve().parents[2]
+CST = timezone(timedelta(hours=8))
+BEFORE = datetime(2027, 3, 1, 10, 0, tzinfo=CST)
+FILES = (SAMPLES / "dialogues_dev.jsonl", ROOT / "tests/support/data/dialogues_messy.jsonl",
+         ROOT / "bench/heldout/dialogues.jsonl")
+
+
+def dev_rows() -> list[dict]:
+    """Dialogues of the dev parts only (held-out rows are never replayed by the tests)."""
+    rows = [json.loads(line) for path in FILES for line in path.read_text(encoding="utf-8").splitlines() if line]
+    return [r for r in rows if r.get("split", "dev") == "dev"]
+
+
+@pytest.fixture(scope="module")
+def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[WebhookBot, Container]]:
+    """The real app over one database with the sample events and a clock before the deadlines."""
+    svc = Container.create(make_settings(Path(tmp_path_factory.mktemp("sets")) / "data"), knowledge=None,
+                           clock=Clock(BEFORE))
+    load_file(svc.db, "events", SAMPLES / "events.jsonl", svc.appid)
+    with wechat_client(svc) as wx:
+        yield WebhookBot(wx, svc), svc
+    svc.close()
+
+
+@pytest.mark.parametrize("dialogue", [pytest.param(d, id=d["id"]) for d in dev_rows()])
+def test_dev_conversation_ends_in_the_expected_record(bot: tuple[WebhookBot, Container], dialogue: dict) -> None:
+    """Exact record, and a clean description/title."""
+    client, services = bot
+    openid = f"set_{dialogue['id']}"
+    empty_events(services)
+    transcript = play(client, dialogue, openid)
+    shown = "\n".join(f"U: {u}\nB: {b}" for u, b in transcript)
+    results = field_results(services, dialogue, openid)
+    assert all(results.values()), f"{[k for k, v in results.items() if not v]}\n{shown}"
+    assert not clean_problems(services, dialogue, openid), shown

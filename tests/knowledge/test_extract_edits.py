@@ -1,0 +1,101 @@
+"""Partial edits, alert topics, contact titles, name checks, colloquial budgets and corrected stages (table-driven)."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.extract import (
+    alert_topics,
+    contact_title,
+    extract_amount,
+    extract_companions,
+    extract_maturity,
+    extract_party_size,
+    extract_person_name,
+    is_person_name,
+    parse_topics,
+    patch_phone,
+)
+
+
+@pytest.mark.parametrize(("old", "text", "want"), [
+    ("13800008806", "电话最后四位是8860", "13800008860"),
+    ("13800008806", "不是8806是8860", "13800008860"),
+    ("13800008806", "电话写错了 最后是8860 不是8806", "13800008860"),
+    ("13800001111", "后四位是1528", "13800001528"),
+    ("13800001111", "不是9999是8888", None),  # the wrong tail must be the stored one
+    ("13800001111", "电话13800002222", None),  # a whole number is not a partial edit
+])
+def test_patch_phone(old: str, text: str, want: str | None) -> None:
+    """Only the digits said change."""
+    assert patch_phone(old, text) == want
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("提醒的话 铸造相关的需求都推给我，汽车零部件的也要", ["铸造", "汽车零部件"]),
+    ("茶叶和农机相关的需求都可以推给我", ["茶叶", "农机"]),
+    ("我是襄阳工业技术研究院的 做激光焊接的 焊接 激光相关的都推给我", ["焊接", "激光"]),
+    ("新能源电池的也行", ["新能源电池"]),
+    ("以后有热处理方面的需求也提醒我一下", ["热处理"]),
+    ("我不登成果 就是想有相关需求的时候提醒我", []),
+])
+def test_alert_topics(text: str, want: list[str]) -> None:
+    """Clean topics, no filler words ('的话', '相关')."""
+    assert alert_topics(text) == want
+
+
+def test_parse_topics_bare_list() -> None:
+    """An answer that is only a list."""
+    assert parse_topics("铸造、热处理和表面处理方面的") == ["铸造", "热处理", "表面处理"]
+
+
+@pytest.mark.parametrize(("text", "name", "title"), [
+    ("李教授，李卫东 15927083321", "李卫东", "教授"),
+    ("联系人 陈工 陈志远 13800007722", "陈志远", "工"),
+    ("找我们技术部的陈工，13900001111", "陈工", "工"),
+    ("联系人张伟，电话13800001234", "张伟", None),
+])
+def test_titles_are_not_names(text: str, name: str, title: str | None) -> None:
+    """The personal name is the contact; the title is kept beside it."""
+    found = extract_person_name(text)
+    assert found == name and contact_title(text, found) == title
+
+
+@pytest.mark.parametrize(("text", "ok"), [("张伟", True), ("欧阳明辉", True), ("几点开始", False), ("在哪", False),
+                                          ("😀😀", False), ("1234", False), ("好的", False)])
+def test_is_person_name(text: str, ok: bool) -> None:
+    """Questions, emoji, digits and common words are not names."""
+    assert is_person_name(text) is ok
+
+
+@pytest.mark.parametrize(("text", "companions", "size"), [
+    ("带我同事小陈和小刘", ["小陈", "小刘"], 3),
+    ("我和同事小王小张一起报", ["小王", "小张"], 3),
+    ("只能带两个啊 那就带我妈和我闺女 老伴就算了", [], 3),
+    ("哎 我老伴不去了 就我一个人去", [], 1),
+    ("带我老婆和儿子 老婆叫周敏 儿子叫方小宝", ["周敏", "方小宝"], 3),
+    ("我闺女也想去 叫王欣欣", ["王欣欣"], 2),
+    ("带同事 小黄 小邱", ["小黄", "小邱"], 3),
+])
+def test_party(text: str, companions: list[str], size: int) -> None:
+    """Nicknames count as companions; people said not to come are not counted."""
+    assert extract_companions(text) == companions and extract_party_size(text) == size
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("钱不是问题 只要能解决 三四十个吧", "30-40万元"), ("预算三四十万", "30-40万元"), ("大概要五百个", "500万元"),
+    ("招两个人", None), ("一个月用个三四天", None),
+])
+def test_colloquial_budgets(text: str, want: str | None) -> None:
+    """'个' means 万 only when money is being talked about."""
+    amount = extract_amount(text)
+    assert (amount.normalized if amount else None) == want
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("说错了 不是中试 是小试", "小试"), ("不对不对 说错了 还是中试阶段 没有大规模用", "中试"),
+    ("已经在两家药厂生产了", "已产业化"), ("中试做完了 准备量产", "中试"),
+])
+def test_maturity_corrections(text: str, want: str) -> None:
+    """A denied stage does not count; after a correction the stage said last wins."""
+    assert extract_maturity(text) == want
