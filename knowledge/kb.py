@@ -36,9 +36,9 @@ from knowledge.answer import (
 )
 from knowledge.chroma import make_client
 from knowledge.cities import PROVINCE, cities_in, in_province
+from knowledge.compose import source_line
 from knowledge.embeddings import Embedder, load_embedder
 from knowledge.ingest import Chunk, IngestError, expand_paths, parse_file
-from knowledge.compose import source_line
 from knowledge.inputs import input_problem
 from knowledge.retrieval import CANDIDATES, Fusion, Hit, LexicalIndex, Mode, Retriever
 from knowledge.store import ChunkStore
