@@ -229,7 +229,7 @@ def loo_errors(xs: list[tuple[float, ...]], ys: list[int]) -> tuple[float, float
     declined = answered = 0
     for i in range(len(xs)):
         model = fit_logistic(xs[:i] + xs[i + 1:], ys[:i] + ys[i + 1:])
-        accept = model.accept(Evidence(*xs[i][:2], bool(xs[i][2]), bool(xs[i][3]), *xs[i][4:]))
+        accept = model.accept(Evidence(xs[i][0], xs[i][1], bool(xs[i][2]), bool(xs[i][3]), xs[i][4]))
         declined += ys[i] == 1 and not accept
         answered += ys[i] == 0 and accept
     return declined / max(sum(ys), 1), answered / max(len(ys) - sum(ys), 1)

@@ -113,7 +113,10 @@ def passage(section: Section, index: int, scores: list[float], *, kind: str | No
         if block is not None:
             return sorted(set(range(*block)) | {index})
     if block and (kind in WHOLE_LIST_KINDS or is_intro(sentences[index])):
-        return list(range(*block))
+        after = block[1]  # the sentence closing the list (考核不合格的…撤销) joins when almost as good
+        close = after < len(sentences) and not is_intro(sentences[after]) \
+            and scores[after] >= NEIGHBOUR_SHARE * scores[index]
+        return list(range(block[0], after + 1 if close else after))
     chosen = {index}
     if block and is_intro(sentences[block[0]]):
         chosen.add(block[0])  # an item shown with the sentence that introduces its list

@@ -80,16 +80,6 @@ def alias_in(term: str, text: str) -> bool:
     return any(form in text for form in aliases_of(term))
 
 
-def alias_units(text: str) -> tuple[list[str], str]:
-    """Aliases found in the text (longest first) and the text with them blanked, so they stay one key term."""
-    found: list[str] = []
-    for short, _full in alias_table():
-        if short in text:
-            found.append(short)
-            text = text.replace(short, " ")
-    return list(dict.fromkeys(found)), text
-
-
 def words(text: str) -> list[str]:
     """Index words: jieba search-mode tokens (long words and their parts), lower-cased, no stopwords."""
     with _lock:

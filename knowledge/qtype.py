@@ -57,7 +57,9 @@ KINDS: tuple[Kind, ...] = (
 )
 BY_NAME = {kind.name: kind for kind in KINDS}
 # Nouns that never name the detail asked: agents, fillers, and the words of the asked type itself (补贴多少).
-GENERIC_NOUNS = frozenset(["政府", "国家", "市里", "部门", "单位", "公司", "企业", "个人", "人", "我们", "你们", "他们", "钱", "东西", "情况", "事", "事情", "时候", "问题", "结果", "时间", "办法", "政策", "方面", "地方", "一般", "具体", "规定", "补贴", "奖励", "资助", "经费", "费用", "金额", "比例", "额度", "数额", "标准", "奖金", "补助", "补偿", "日期", "地址", "地点", "电话"])
+_GENERIC = ("政府 国家 市里 部门 单位 公司 企业 个人 人 我们 你们 他们 钱 东西 情况 事 事情 时候 问题 结果 时间 办法 政策 "
+            "方面 地方 一般 具体 规定 补贴 奖励 资助 经费 费用 金额 比例 额度 数额 标准 奖金 补助 补偿 日期 地址 地点 电话")
+GENERIC_NOUNS = frozenset(_GENERIC.split(" "))
 STRICT = frozenset({"amount", "date", "person", "place", "list"})  # types whose absence makes a typed decline
 LIST_MIN_ITEMS = 2
 
@@ -93,27 +95,38 @@ def _posseg() -> Any:
     return jieba.posseg.POSTokenizer(_jieba())
 
 
-def _nouns(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, word) of the nouns in ``text``."""
+_NOUN_FLAGS = ("n", "nz", "ng", "nt")
+
+
+def _tokens(text: str) -> list[tuple[int, int, str, bool]]:
+    """(start, end, word, is a noun) of each token of ``text``."""
     with _lock:
         pairs = [(p.word, p.flag) for p in _posseg().lcut(text, HMM=False)]
     out, pos = [], 0
     for word, flag in pairs:
-        if flag in ("n", "nz", "ng", "nt") and len(word) >= 2 and word not in GENERIC_NOUNS:
-            out.append((pos, pos + len(word), word))
+        out.append((pos, pos + len(word), word, flag in _NOUN_FLAGS and len(word) >= 2))
         pos += len(word)
     return out
 
 
-def focus(kind: Kind | None, text: str) -> str | None:
-    """The noun a detail question asks about: right after the cue (哪个小区), else right before it (工资发多少)."""
+def focus(kind: Kind | None, text: str) -> tuple[str, ...]:
+    """The nouns a detail question asks about: the noun phrase right after the cue (哪个小区), else right before
+    it (公积金贷款利率是多少 → 公积金, 贷款, 利率); agents and the asked words themselves (补贴, 比例) are left out."""
     if kind is None or not kind.detail:
-        return None
+        return ()
     cue = re.search(kind.cue, text)
     if cue is None:
-        return None
-    nouns = _nouns(text)
-    after = [n for n in nouns if cue.end() <= n[0] <= cue.end() + 2]
-    before = [n for n in nouns if cue.start() - 4 <= n[1] <= cue.start()]
-    found = after[0] if after else (before[-1] if before else None)
-    return found[2] if found else None
+        return ()
+    tokens = _tokens(text)
+    specific = [k for k, t in enumerate(tokens) if t[3] and t[2] not in GENERIC_NOUNS]
+    after = [k for k in specific if cue.end() <= tokens[k][0] <= cue.end() + 2]
+    before = [k for k in specific if cue.start() - 4 <= tokens[k][1] <= cue.start()]
+    anchor = after[0] if after else (before[-1] if before else None)
+    if anchor is None:
+        return ()
+    start = end = anchor
+    while start > 0 and tokens[start - 1][3]:
+        start -= 1
+    while end + 1 < len(tokens) and tokens[end + 1][3]:
+        end += 1
+    return tuple(t[2] for t in tokens[start:end + 1] if t[2] not in GENERIC_NOUNS)

@@ -47,3 +47,28 @@ def test_out_of_scope_declines_and_handoff_is_recorded(svc: Container) -> None:
 def test_more_without_a_previous_question(svc: Container) -> None:
     with wechat_client(svc) as wx:
         assert "先问一个政策问题" in wx.send_text("q3", "还有呢")[0]
+
+
+def test_an_answer_stating_a_figure_ends_with_its_source_and_the_official_note(svc: Container) -> None:
+    with wechat_client(svc) as wx:
+        (answer,) = wx.send_text("q5", "第一次评上高新企业襄阳奖多少钱")
+    last = answer.rstrip().split("\n")[-1]
+    assert "万元" in answer and last.startswith("来源：《") and " · " in last and last.endswith("（以官方发布为准）")
+
+
+def test_a_detail_the_document_does_not_state_is_declined_by_name(svc: Container) -> None:
+    with wechat_client(svc) as wx:
+        (reply,) = wx.send_text("q6", "院士专家工作站的院士每个月工资发多少")
+    assert reply.startswith("资料里没有写明") and "工资" in reply and "万元" not in reply.split("\n")[0]
+    assert "咨询" in reply or "转人工" in reply
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("？", "具体一点"),
+    ("How can my company apply for the innovation voucher?", "中文"),
+    ("请问" + "我们公司想了解一下相关的政策" * 400, "太长了"),
+])
+def test_bad_questions_get_a_clear_reply(svc: Container, text: str, expected: str) -> None:
+    with wechat_client(svc) as wx:
+        replies = wx.send_text("q7", text)
+    assert len(replies) == 1 and expected in replies[0] and "Traceback" not in replies[0]

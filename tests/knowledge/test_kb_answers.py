@@ -166,3 +166,23 @@ def test_llm_timeout_falls_back_to_the_extractive_answer(kb: KnowledgeBase, fake
     answer = _with_llm(kb, fake_llm, timeout=0.5).ask("加计扣除最晚什么时候申报")
     assert fake_llm.requests  # type: ignore[attr-defined]  # the model was asked
     assert answer.answered and not answer.generated and "5月31日" in answer.answer
+
+
+def test_llm_answer_cites_its_section_and_notes_figures(kb: KnowledgeBase, fake_llm: ThreadingHTTPServer) -> None:
+    answer = _with_llm(kb, fake_llm).ask("加计扣除最晚什么时候申报")
+    assert answer.generated and answer.answer.endswith("· 四、什么时候申报（以官方发布为准）")
+    prompt = fake_llm.requests[0]["messages"][1]["content"]  # type: ignore[attr-defined]
+    assert prompt.startswith("【资料】《企业研发费用加计扣除政策解读（示例）》四、什么时候申报")
+
+
+def test_llm_figure_not_in_the_passage_is_not_trusted(kb: KnowledgeBase, fake_llm: ThreadingHTTPServer) -> None:
+    fake_llm.content = "最晚在次年6月30日前申报。"  # type: ignore[attr-defined]  # a figure the passage doesn't hold
+    answer = _with_llm(kb, fake_llm).ask("加计扣除最晚什么时候申报")
+    assert answer.answered and not answer.generated and "5月31日" in answer.answer and "6月30日" not in answer.answer
+
+
+def test_llm_is_not_asked_when_the_document_lacks_the_detail(kb: KnowledgeBase, fake_llm: ThreadingHTTPServer) -> None:
+    fake_llm.content = "每月工资2万元。"  # type: ignore[attr-defined]
+    answer = _with_llm(kb, fake_llm).ask("院士专家工作站的院士每个月工资发多少")
+    assert not answer.answered and answer.answer.startswith("资料里没有写明") and "2万元" not in answer.answer
+    assert fake_llm.requests == []  # type: ignore[attr-defined]
