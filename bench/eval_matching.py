@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT / "samples" / "matching"
 DEFAULT_HELDOUT = ROOT / "bench" / "heldout" / "matching"
 ALERT_TOP = 5  # bot.domain.matches.review.TOP: alerts are considered for each demand's top 5 only
-GRID = [round(0.05 * i, 2) for i in range(1, 20)]
+GRID = [round(0.01 * i, 2) for i in range(1, 100)]  # display-score cuts tried by --fit
 
 
 def ablations(base: Weights) -> list[tuple[str, Weights]]:

@@ -34,8 +34,9 @@ from knowledge.matching.vectors import VectorStore, collection_name
 ROLE = {"demand": "query", "achievement": "passage"}
 OTHER: dict[Side, Side] = {"demand": "achievement", "achievement": "demand"}
 TOKENS_VERSION = "1"  # bump when tokenisation changes in code (stored tokens are then re-tokenised)
-SMALL_BATCH = 1000  # another process's entries up to this many are upserted into Chroma unconditionally
+SMALL_BATCH = 1000  # more entries of another process at once are a bulk load: Chroma is checked by its count only
 STATS_EXACT_BELOW = 5000  # below this corpus size background statistics follow every change
+FIELD_NAMES = tuple(f.name for f in fields(MatchRecord))
 
 
 class Matcher:
@@ -381,7 +382,7 @@ def _client(store_dir: str | Path | None) -> Any:
 
 def _rec_hash(rec: MatchRecord) -> str:
     """A content hash of every matching field of a record."""
-    parts = [str(getattr(rec, f.name)) for f in fields(MatchRecord)]
+    parts = [str(getattr(rec, name)) for name in FIELD_NAMES]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
@@ -396,15 +397,14 @@ def _encode(ids: dict[str, int], tokens: list[str]) -> np.ndarray:
 
 def record_fields(rec: MatchRecord) -> dict[str, Any]:
     """A record's fields as plain JSON values (the side is stored apart)."""
-    out: dict[str, Any] = {f.name: getattr(rec, f.name) for f in fields(MatchRecord) if f.name != "side"}
+    out: dict[str, Any] = {name: getattr(rec, name) for name in FIELD_NAMES if name != "side"}
     out["keywords"] = list(rec.keywords)
     return out
 
 
 def record_from_fields(side: Side, values: dict[str, Any]) -> MatchRecord:
     """Rebuild a record from ``record_fields`` output."""
-    known = {f.name for f in fields(MatchRecord)} - {"side"}
-    kept = {k: v for k, v in values.items() if k in known}
+    kept = {k: v for k, v in values.items() if k in FIELD_NAMES and k != "side"}
     kept["keywords"] = tuple(kept.get("keywords") or ())
     return MatchRecord(side=side, **kept)
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from bot.container import Container
 from bot.domain.achievements import AchievementInput, AlertTopic, submit_achievement
 from bot.domain.demands import DemandInput, ReviewResult, approve_demand, submit_demand
-from bot.domain.matches.review import digest
+from bot.domain.matches.review import alert_for_achievement, digest
 from bot.store.models import Demand, Match, Outbox
 from handlers import matches
 from tests.support.handlers import NOW, Chat, memory_container
@@ -176,6 +176,23 @@ def test_owner_who_also_follows_the_topic_gets_one_alert_per_demand(tmp_path: Pa
     with container.db.session() as session:
         assert digest(session, appid=container.appid, now=NOW) == 0
     assert len(outbox(container, "res", "match_alert")) == 1
+
+
+def test_follower_alerted_first_is_not_alerted_again_as_owner(tmp_path: Path) -> None:
+    container = memory_container(tmp_path)
+    demand_id = add_demand(container)
+    add_achievement(container, "fan", title="早先的成果", topics=(AlertTopic(INDUSTRY, ("焊接",)),))
+    approve(container, demand_id, FakeMatching({demand_id: []}))
+    (first,) = outbox(container, "fan", "match_alert")
+    assert "您关注的领域有新需求" in first
+    later = add_achievement(container, "fan", title="新登记的焊接成果")
+    with container.db.session() as session:
+        alert_for_achievement(session, matcher=FakeMatching(for_achievement={later: [FakeHit(demand_id, 0.9)]}),
+                              achievement_id=later, appid=container.appid, now=NOW)
+    with container.db.session() as session:
+        digest(session, appid=container.appid, now=NOW)
+    assert outbox(container, "fan", "match_alert") == [first]  # one alert per person per demand
+    assert any(later in text for text in outbox(container, "ent", "match_alert"))
 
 
 def test_records_of_another_account_are_never_matched(tmp_path: Path) -> None:

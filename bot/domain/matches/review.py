@@ -1,7 +1,7 @@
 """Reviewing the matcher's recommendations into match records, and alerting each side of them.
 
 A published demand (or a newly registered achievement) is matched; each listed pair with a score of at least
-``RECORD_FLOOR`` becomes one ``Match`` row (``recommended``), but only the ``alertable`` ones (score ≥ the
+``RECORD_FLOOR`` (confidence 中 or 高) becomes one ``Match`` row (``recommended``), but only the ``alertable`` ones (score ≥ the
 matcher's calibrated ``ALERT_CUT``, stricter than the list) are pushed to their owners. Alerts go through the outbox with idempotency keys, so no match is ever alerted twice,
 and each researcher hears about a demand at most once: as the owner of a matched achievement or, failing
 that, as a follower of its topics. The lifecycle after that is in ``lifecycle``.
@@ -24,12 +24,12 @@ from bot.domain.matches.lifecycle import FINAL_STATES, record_state
 from bot.domain.notify import notify
 from bot.store.models import DEMAND_PUBLISHED, MATCHABLE_DEMAND_STATUSES, Achievement, Demand, Match, Outbox
 from bot.texts import matches as txt
-from knowledge.matching.scoring import ALERT_CUT
+from knowledge.matching.scoring import ALERT_CUT, CONFIDENCE_MID
 
 TOP = 5
-# What is recorded is unchanged by the "list is not the alert" change: the matcher's list no longer has a
-# global cut, so recording keeps the old global threshold (0.35) as its floor; alerts use ALERT_CUT.
-RECORD_FLOOR = 0.35
+# The matcher's list has no global cut: a Match row is recorded for candidates of calibrated confidence 中 or
+# 高 (score ≥ CONFIDENCE_MID, relevant with probability ≥ 0.25 on the dev data); alerts use ALERT_CUT.
+RECORD_FLOOR = CONFIDENCE_MID
 
 
 def alertable(score: float) -> bool:
