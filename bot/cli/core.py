@@ -1,4 +1,4 @@
-"""Top-level ``kc`` commands: serve, doctor, import."""
+"""Top-level ``kc`` commands: serve, scheduler, doctor, import."""
 
 from __future__ import annotations
 
@@ -58,6 +58,41 @@ def serve(
     if no_scheduler:
         os.environ["KC_SCHEDULER"] = "false"  # the workers read their settings from the environment
     _run("bot.web.app:create_worker_app", host=host, port=port, workers=workers, factory=True)
+
+
+def scheduler(
+    check: bool = typer.Option(False, "--check", help="只检查：有进程持有调度租约时退出码 0（用于健康检查）"),
+) -> None:
+    """Run only the scheduled jobs (no web server): the scheduler process of a multi-worker deployment."""
+    from jobs.lease import current_holder
+    from jobs.scheduler import LEASE_NAME, LeaderScheduler
+
+    if check:
+        svc = services(migrate=False)
+        holder = current_holder(svc.db, LEASE_NAME, svc.now())
+        typer.echo(holder or "没有进程持有调度租约")
+        raise typer.Exit(0 if holder else 1)
+    setup_logging()
+    svc = services()
+    _log_startup(svc)
+    runner = LeaderScheduler(svc)
+    runner.start()
+    log.info("调度进程已启动：持有调度租约时运行定时任务（Ctrl-C 或 SIGTERM 停止）")
+    _wait_for_stop()
+    runner.stop()
+    svc.close()
+
+
+def _wait_for_stop() -> None:
+    """Block until SIGINT or SIGTERM."""
+    import signal
+    import threading
+
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    while not stop.wait(1.0):
+        pass
 
 
 def _run(app: Any, **options: Any) -> None:
@@ -152,5 +187,6 @@ def import_cmd(
 def register(app: typer.Typer) -> None:
     """Attach the top-level commands to ``app``."""
     app.command("serve")(serve)
+    app.command("scheduler")(scheduler)
     app.command("doctor")(doctor)
     app.command("import")(import_cmd)
