@@ -17,9 +17,10 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 PORT ?= 8000
+HOST ?= 127.0.0.1
 
 run: $(STAMP)
-	$(BIN)/kc serve --host 127.0.0.1 --port $(PORT)
+	$(BIN)/kc serve --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
 	$(BIN)/lint-imports

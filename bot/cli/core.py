@@ -49,7 +49,7 @@ def serve(
         hold_serve_lock(database)
     svc = services()
     _log_startup(svc)
-    _prepare(svc, seed=seed, warm=workers == 1)
+    prepare_data(svc, seed=seed, warm=workers == 1)
     svc.settings.scheduler = svc.settings.scheduler and not no_scheduler
     if workers == 1:
         _run(create_app(svc), host=host, port=port)
@@ -102,7 +102,7 @@ def _run(app: Any, **options: Any) -> None:
     uvicorn.run(app, log_config=LOG_CONFIG, log_level="info", access_log=False, **options)
 
 
-def _prepare(svc: Container, *, seed: bool, warm: bool) -> None:
+def prepare_data(svc: Container, *, seed: bool, warm: bool) -> None:
     """First-start seeding and (for a single process) loading models before the first message."""
     from bot.data.seed import seed_if_empty, seed_kb_if_empty
 
