@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -39,18 +40,16 @@ def chat(
     mode: str = typer.Option("", "--mode", help="消息加解密方式：plain（明文）| compat（兼容）| safe 或 aes（安全）；默认与 KC_WECHAT_MODE 一致"),
 ) -> None:
     """Chat with the bot as user ``openid``; replies and every push are printed."""
+    from bot.cli.core import prepare_data
     from bot.web.app import create_app
     from bot.wechat.testing.fakeapi import FakeWeChat
     from bot.wechat.testing.simulator import simulate
-
-    from bot.cli.core import prepare_data
 
     quiet_third_parties()
     svc = services()
     svc.settings.scheduler = False
     mode = mode or svc.settings.resolved_wechat_mode
-    prepare_data(svc, seed=True, warm=False)  # a fresh clone gets the sample data, like `kc serve`
-    warm(svc)
+    warm(svc, prepare=lambda: prepare_data(svc, seed=True, warm=False))  # a fresh clone gets the samples
     typer.echo(f"科创助手终端对话（openid={openid}，模式={mode}）。{HELP}")
     with FakeWeChat() as fake, simulate(svc, app_factory=create_app, mode=mode, fake=fake) as sim, \
             PushWatcher(svc, fake, openid) as pushes:
@@ -70,15 +69,16 @@ def quiet_third_parties() -> None:
     jieba.setLogLevel(logging.WARNING)
 
 
-def warm(svc: Container) -> None:
-    """Load the models and indexes before the first prompt, saying so."""
-    kb = svc.kb
-    if kb is None:
-        return
-    typer.echo("正在加载向量模型和知识库…", nl=False)
+def warm(svc: Container, prepare: Callable[[], None] = lambda: None) -> None:
+    """Seed a fresh data dir and load the models and indexes before the first prompt, saying so."""
+    typer.echo("正在准备数据、加载向量模型和知识库（首次运行会导入示例数据，稍慢）…", nl=False)
     started = time.monotonic()
-    kb.warm()
-    typer.echo(f" 就绪（{kb.embedder.name}，{time.monotonic() - started:.1f} 秒）。")
+    prepare()
+    kb = svc.kb
+    if kb is not None:
+        kb.warm()
+    model = kb.embedder.name if kb is not None else "未启用知识库"
+    typer.echo(f" 就绪（{model}，{time.monotonic() - started:.1f} 秒）。")
 
 
 class PushWatcher:
