@@ -285,3 +285,13 @@ def test_kill_9_mid_answer_then_wechat_retry_is_answered(cluster: Cluster) -> No
             time.sleep(0.3)
     assert (ANSWER in reply.text) != bool(pushed())  # answered exactly one way
     assert len(pushed()) <= 1
+
+
+def test_sigterm_delivers_the_answer_still_being_computed(cluster: Cluster) -> None:
+    cluster.llm.delay = 6.5  # type: ignore[attr-defined]  # longer than the 4.5 s budget: the answer will be pushed
+    reply = post(cluster.b, "o_graceful", "高新技术企业认定需要什么条件")
+    assert reply.text == "success"  # the request is over; the worker is still computing
+    cluster.b.proc.send_signal(signal.SIGTERM)  # shut down meanwhile (docker stop, systemctl stop)
+    assert cluster.b.proc.wait(60) in (0, -signal.SIGTERM), cluster.b.logs()[-3000:]  # uvicorn re-raises it
+    assert "Application shutdown complete" in cluster.b.logs()
+    assert [t for t in cluster.fake.texts("o_graceful") if ANSWER in t], cluster.b.logs()[-3000:]
