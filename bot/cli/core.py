@@ -9,7 +9,7 @@ from typing import IO, Any
 
 import typer
 
-from bot.cli.common import fail, print_json, services, setup_logging
+from bot.cli.common import ProgressBar, fail, print_json, services, setup_logging
 from bot.container import Container
 from bot.data.importer import KINDS, ImportFileError, import_file
 from bot.settings import Settings, get_settings
@@ -174,8 +174,8 @@ def import_cmd(
     """Import demands, achievements or events (idempotent on id; a bad file imports nothing)."""
     svc = services()
     try:
-        with svc.db.session() as session:
-            result = import_file(session, kind=kind, path=file, appid=svc.appid)
+        with svc.db.session() as session, ProgressBar("导入", "条") as bar:
+            result = import_file(session, kind=kind, path=file, appid=svc.appid, progress=bar)
     except ImportFileError as exc:
         fail(f"{file}：{exc}；未导入任何记录。")
     if as_json:
