@@ -31,7 +31,7 @@ from tests.support.env import PG_ADMIN_URL, SAMPLES, load_file
 from tests.support.fake_llm import fake_llm_server
 from tests.web.test_serve_process import KC, Server, free_port, serve_env, signed, text_xml, wait_healthy
 
-pytestmark = [pytest.mark.slow, pytest.mark.postgres]
+pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.xdist_group("deploy-cluster")]  # one cluster
 APPID = "wxdeploy"
 ANSWER = "按规定，研发费用可以在税前加计扣除。"
 NEW_DOC = "# 襄阳市部署演练专项补贴办法\n\n## 一、补贴标准\n\n部署演练专项补贴每家企业最高 37 万元，按季度申报。\n"
