@@ -18,15 +18,16 @@ venv: $(STAMP)
 
 PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+HOST ?= 127.0.0.1
 
 run: $(STAMP)
-	$(BIN)/kc serve --host 127.0.0.1 --port $(PORT)
+	$(BIN)/kc serve --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
 	@# the console's browser tests drive Debian's chromium (never `playwright install`); CJK fonts for screenshots
 	@command -v apt-get >/dev/null && ! dpkg -s chromium fonts-noto-cjk >/dev/null 2>&1 && $(SUDO) sh -c 'apt-get update -q && apt-get install -y -q chromium fonts-noto-cjk' || true
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest -n 2
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -15,5 +15,5 @@ def recover_inbound(*, container: Container, now: datetime) -> int:
     """Take over unanswered deliveries whose lease ran out, answer and push them; returns how many."""
     pipeline = Pipeline(container)
     taken = pipeline.recover()
-    pipeline.drain()
+    pipeline.close()  # deliver, then let the pool's threads end
     return taken

@@ -46,3 +46,10 @@ class DbLease:
         """Give the lease up (only if we hold it)."""
         with self.db.session() as session:
             session.execute(delete(Lease).where(Lease.name == self.name, Lease.holder == self.holder))
+
+
+def current_holder(db: Database, name: str, now: datetime) -> str | None:
+    """Who holds the lease ``name`` right now (None when nobody does or it expired)."""
+    with db.session() as session:
+        row = session.get(Lease, name)
+        return row.holder if row is not None and row.expires_at > now else None

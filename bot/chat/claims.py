@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import socket
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -48,9 +49,13 @@ class Claims:
         self.db, self.owner, self.lease = db, owner, lease
 
     def claim(self, *, appid: str, key: str, openid: str, kind: str, fields: dict[str, Any],
-              now: datetime) -> int | None:
-        """Claim a new delivery; its row id, or None when the key was claimed before (a redelivery)."""
+              now: datetime, before: Callable[[Session], None] | None = None) -> int | None:
+        """Claim a new delivery; its row id, or None when the key was claimed before (a redelivery).
+
+        ``before(session)`` runs first in the same transaction; an exception from it claims nothing."""
         with self.db.session() as session:
+            if before is not None:
+                before(session)
             return insert_returning(
                 session, InboundMessage, appid=appid, dedup_key=key, openid=openid, msg_type=kind[:32],
                 status="processing", replies=[], received_at=now, fields=fields, owner=self.owner,

@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -107,13 +108,17 @@ class Pipeline:
         """Seconds a request may wait for its answer."""
         return float(self.container.settings.reply_budget_seconds)
 
-    def handle(self, fields: dict[str, Any], started: float | None = None) -> str | None:
-        """Answer one authenticated message; the passive reply text or None (``success``)."""
+    def handle(self, fields: dict[str, Any], started: float | None = None, *,
+               before_claim: Callable[[Session], None] | None = None) -> str | None:
+        """Answer one authenticated message; the passive reply text or None (``success``).
+
+        ``before_claim(session)`` runs in the claim's transaction (the webhook binds the nonce there); what it
+        raises refuses the message with nothing claimed."""
         deadline = (started or time.monotonic()) + self.budget
         now = self.container.now()
         msg, key = to_incoming(fields, appid=self.container.appid, received=now), dedup_key(fields)
         inbound_id = self.claims.claim(appid=msg.appid, key=key, openid=msg.openid, kind=msg.event or msg.kind,
-                                       fields=fields, now=now)
+                                       fields=fields, now=now, before=before_claim)
         if inbound_id is None:
             return self._await_first(msg.appid, key, deadline)
         return self._run(Job(msg, inbound_id), deadline)

@@ -35,6 +35,31 @@ def services(*, migrate: bool = True) -> Container:
         fail(str(exc))
 
 
+class ProgressBar:
+    """A tqdm bar on stderr, opened on the first update once the total is known and large enough."""
+
+    def __init__(self, desc: str, unit: str, *, min_total: int = 200) -> None:
+        self.desc, self.unit, self.min_total = desc, unit, min_total
+        self._bar: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        """Show ``done`` of ``total`` (small jobs show nothing)."""
+        if total < self.min_total:
+            return
+        if self._bar is None:
+            from tqdm import tqdm
+
+            self._bar = tqdm(total=total, desc=self.desc, unit=self.unit, file=sys.stderr)
+        self._bar.update(done - self._bar.n)
+
+    def __enter__(self) -> ProgressBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.close()
+
+
 def fail(message: str, code: int = 1) -> NoReturn:
     """Print an error in red to stderr and exit non-zero."""
     typer.secho(f"错误：{message}", fg=typer.colors.RED, err=True)

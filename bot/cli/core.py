@@ -1,4 +1,4 @@
-"""Top-level ``kc`` commands: serve, doctor, import."""
+"""Top-level ``kc`` commands: serve, scheduler, doctor, import."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import IO, Any
 
 import typer
 
-from bot.cli.common import fail, print_json, services, setup_logging
+from bot.cli.common import ProgressBar, fail, print_json, services, setup_logging
 from bot.container import Container
 from bot.data.importer import KINDS, ImportFileError, import_file
 from bot.settings import Settings, get_settings
@@ -49,7 +49,7 @@ def serve(
         hold_serve_lock(database)
     svc = services()
     _log_startup(svc)
-    _prepare(svc, seed=seed, warm=workers == 1)
+    prepare_data(svc, seed=seed, warm=workers == 1)
     svc.settings.scheduler = svc.settings.scheduler and not no_scheduler
     if workers == 1:
         _run(create_app(svc), host=host, port=port)
@@ -60,6 +60,41 @@ def serve(
     _run("bot.web.app:create_worker_app", host=host, port=port, workers=workers, factory=True)
 
 
+def scheduler(
+    check: bool = typer.Option(False, "--check", help="只检查：有进程持有调度租约时退出码 0（用于健康检查）"),
+) -> None:
+    """Run only the scheduled jobs (no web server): the scheduler process of a multi-worker deployment."""
+    from jobs.lease import current_holder
+    from jobs.scheduler import LEASE_NAME, LeaderScheduler
+
+    if check:
+        svc = services(migrate=False)
+        holder = current_holder(svc.db, LEASE_NAME, svc.now())
+        typer.echo(holder or "没有进程持有调度租约")
+        raise typer.Exit(0 if holder else 1)
+    setup_logging()
+    svc = services()
+    _log_startup(svc)
+    runner = LeaderScheduler(svc)
+    runner.start()
+    log.info("调度进程已启动：持有调度租约时运行定时任务（Ctrl-C 或 SIGTERM 停止）")
+    _wait_for_stop()
+    runner.stop()
+    svc.close()
+
+
+def _wait_for_stop() -> None:
+    """Block until SIGINT or SIGTERM."""
+    import signal
+    import threading
+
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    while not stop.wait(1.0):
+        pass
+
+
 def _run(app: Any, **options: Any) -> None:
     """uvicorn with our log config and without its query-printing access log."""
     import uvicorn
@@ -67,7 +102,7 @@ def _run(app: Any, **options: Any) -> None:
     uvicorn.run(app, log_config=LOG_CONFIG, log_level="info", access_log=False, **options)
 
 
-def _prepare(svc: Container, *, seed: bool, warm: bool) -> None:
+def prepare_data(svc: Container, *, seed: bool, warm: bool) -> None:
     """First-start seeding and (for a single process) loading models before the first message."""
     from bot.data.seed import seed_if_empty, seed_kb_if_empty
     from knowledge.intents import warm as warm_intents
@@ -142,8 +177,8 @@ def import_cmd(
     """Import demands, achievements or events (idempotent on id; a bad file imports nothing)."""
     svc = services()
     try:
-        with svc.db.session() as session:
-            result = import_file(session, kind=kind, path=file, appid=svc.appid)
+        with svc.db.session() as session, ProgressBar("导入", "条") as bar:
+            result = import_file(session, kind=kind, path=file, appid=svc.appid, progress=bar)
     except ImportFileError as exc:
         fail(f"{file}：{exc}；未导入任何记录。")
     if as_json:
@@ -155,5 +190,6 @@ def import_cmd(
 def register(app: typer.Typer) -> None:
     """Attach the top-level commands to ``app``."""
     app.command("serve")(serve)
+    app.command("scheduler")(scheduler)
     app.command("doctor")(doctor)
     app.command("import")(import_cmd)

@@ -68,6 +68,21 @@ def check_embedding(svc: Container) -> Check:
     return Check("向量模型", True, f"{embedder.name}（{embedder.dim} 维）")
 
 
+def check_scheduler(svc: Container) -> Check:
+    """Which process runs the scheduled jobs (the holder of the ``scheduler`` lease)."""
+    from jobs.lease import current_holder
+    from jobs.scheduler import LEASE_NAME
+
+    try:
+        holder = current_holder(svc.db, LEASE_NAME, svc.now())
+    except Exception as exc:  # noqa: BLE001
+        return Check("定时任务", False, f"无法读取调度租约（{type(exc).__name__}）")
+    if holder:
+        return Check("定时任务", True, f"由 {holder} 运行（调度租约持有者）")
+    return Check("定时任务", False, "没有进程持有调度租约：启动 `kc serve`（不带 --no-scheduler）或 `kc scheduler`",
+                 optional=True)
+
+
 def check_wechat(svc: Container) -> Check:
     """WeChat credentials are present (development mode otherwise)."""
     missing = svc.settings.missing_wechat()
@@ -104,6 +119,7 @@ CHECKS: tuple[Callable[[Container], Check], ...] = (
     check_database,
     check_chroma,
     check_embedding,
+    check_scheduler,
     check_wechat,
     check_message_mode,
     check_llm,

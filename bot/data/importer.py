@@ -206,8 +206,11 @@ def _upsert(session: Session, spec: Spec, values: dict[str, Any], appid: str) ->
     return False
 
 
-def import_file(session: Session, *, kind: str, path: Path, appid: str) -> ImportResult:
-    """Validate every row of ``path`` first, then write them all in the caller's transaction."""
+def import_file(session: Session, *, kind: str, path: Path, appid: str,
+                progress: Callable[[int, int], None] | None = None) -> ImportResult:
+    """Validate every row of ``path`` first, then write them all in the caller's transaction.
+
+    ``progress(done, total)`` is called after each row written (a progress bar for long files)."""
     if kind not in SPECS:
         raise ImportFileError(0, None, f"未知的数据类型 {kind}（可选：{'、'.join(KINDS)}）")
     spec, rows, seen = SPECS[kind], [], set()
@@ -221,8 +224,10 @@ def import_file(session: Session, *, kind: str, path: Path, appid: str) -> Impor
         _derive(kind, values)
         rows.append(values)
     result = ImportResult(kind)
-    for values in rows:
+    for done, values in enumerate(rows, start=1):
         created = _upsert(session, spec, values, appid)
         result.created += int(created)
         result.updated += int(not created)
+        if progress is not None:
+            progress(done, len(rows))
     return result

@@ -64,10 +64,31 @@ def component_status(services: Container) -> dict[str, Any]:
     return {
         "database": database,
         "wechat": {"ok": not missing, "mode": "configured" if not missing else "development", "missing": missing},
-        "embedding": {"configured": settings.embedding_model},
+        "embedding": {"configured": settings.embedding_model, "active": active_embedder(services)},
+        "scheduler": {"holder": scheduler_holder(services), "here": bool(settings.scheduler)},
         "chroma": {"mode": "http" if settings.chroma_url else "embedded"},
         "env": settings.env,
     }
+
+
+def active_embedder(services: Container) -> str | None:
+    """The embedding backend the knowledge base answers with (None without a knowledge base)."""
+    try:
+        kb = services.kb
+        return kb.embedder.name if kb is not None else None
+    except Exception as exc:  # noqa: BLE001 - reported, not raised
+        return f"error: {type(exc).__name__}"
+
+
+def scheduler_holder(services: Container) -> str | None:
+    """The process (host:pid:id) holding the scheduler lease, or None when no scheduler runs."""
+    from jobs.lease import current_holder
+    from jobs.scheduler import LEASE_NAME
+
+    try:
+        return current_holder(services.db, LEASE_NAME, services.now())
+    except Exception:  # noqa: BLE001 - the database check reports the outage
+        return None
 
 
 def start_scheduler(services: Container) -> Any:

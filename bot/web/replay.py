@@ -55,14 +55,16 @@ class ReplayGuard:
         """How long a binding is kept: twice the timestamp window."""
         return timedelta(seconds=2 * self.container.settings.wechat_max_skew_seconds)
 
-    def check(self, envelope: Envelope) -> None:
-        """Claim the envelope's nonce for its message or raise ``Refused(403)``; purge old bindings now and then."""
-        now = self.container.now()
-        with self.container.db.session() as session:
-            ok = claim_nonce(session, appid=self.container.appid, nonce=envelope.nonce,
-                             key=dedup_key(envelope.fields), now=now, keep=self.keep)
+    def bind(self, session: Session, envelope: Envelope) -> None:
+        """Claim the envelope's nonce for its message in the caller's transaction, or raise ``Refused(403)``."""
+        ok = claim_nonce(session, appid=self.container.appid, nonce=envelope.nonce,
+                         key=dedup_key(envelope.fields), now=self.container.now(), keep=self.keep)
         if not ok:
             raise Refused(403, "nonce reused for another message")
+
+    def purge_if_due(self) -> None:
+        """Delete expired bindings, at most once per half retention period in this process."""
+        now = self.container.now()
         if self._purge_due(now):
             with self.container.db.session() as session:
                 purge_nonces(session, before=now - self.keep)

@@ -83,24 +83,23 @@ async def receive(request: Request) -> Response:
 
 
 def _process(replay: ReplayGuard, pipeline: Pipeline, envelope: Envelope, started: float) -> Response:
-    """Bind the nonce to this message (403 when reused for another), then answer it."""
+    """Bind the nonce to this message (403 when reused for another) in the claim's transaction, then answer it."""
     try:
-        replay.check(envelope)
+        text = pipeline.handle(envelope.fields, started, before_claim=lambda session: replay.bind(session, envelope))
     except Refused as exc:
         return _refusal(exc)
-    return _answer(pipeline, envelope, started)
-
-
-def _answer(pipeline: Pipeline, envelope: Envelope, started: float) -> Response:
-    """Run the pipeline and render its passive reply; an apology (never a traceback) on failure."""
-    try:
-        text = pipeline.handle(envelope.fields, started)
     except Full:
         log.warning("worker queue full: answering 503 so WeChat retries (MsgId %s)", envelope.fields.get("MsgId", "-"))
         return PlainTextResponse("busy", status_code=503)
     except Exception:
         log.exception("webhook failed (MsgId %s)", envelope.fields.get("MsgId", "-"))
         text = APOLOGY
+    replay.purge_if_due()
+    return _render(pipeline, envelope, text)
+
+
+def _render(pipeline: Pipeline, envelope: Envelope, text: str | None) -> Response:
+    """The passive reply (encrypted like the request), or ``success`` when there is none."""
     if not text:
         return PlainTextResponse("success")
     fields = envelope.fields

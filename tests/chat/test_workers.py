@@ -49,3 +49,14 @@ def test_a_full_queue_refuses_and_shutdown_finishes_queued_work() -> None:
     assert pool.shutdown(5) and ran == ["b"]
     with pytest.raises(Full):
         pool.submit("d", lambda: None)
+
+
+def test_shutdown_ends_the_threads() -> None:
+    pool = WorkerPool(size=3, name="kc-test-pool")
+    for key in ("a", "b", "c"):
+        pool.submit(key, lambda: time.sleep(0.01))
+    assert pool.shutdown(5)
+    deadline = time.monotonic() + 5
+    while any(t.name.startswith("kc-test-pool") for t in threading.enumerate()) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not any(t.name.startswith("kc-test-pool") for t in threading.enumerate())

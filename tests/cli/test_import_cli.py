@@ -145,3 +145,16 @@ def test_every_command_has_help() -> None:
                  ["demands", "list", "--help"], ["events", "list", "--help"]):
         code, out = kc(*args)
         assert code == 0 and "Usage" in out
+
+
+def test_long_import_shows_a_progress_bar_on_stderr_and_keeps_json_clean(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KC_DATA_DIR", str(tmp_path / "data"))
+    rows = [{"id": f"A{500 + i}", "title": f"测试成果{i}", "summary": "一项测试成果的简介。", "field": "高端装备制造",
+             "institution": "示例大学", "maturity": "中试", "keywords": ["测试"]} for i in range(250)]
+    path = tmp_path / "many.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    result = runner.invoke(app, ["import", "achievements", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == {"kind": "achievements", "created": 250, "updated": 0}
+    assert "250/250" in result.stderr and "导入" in result.stderr
