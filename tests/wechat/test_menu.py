@@ -93,9 +93,15 @@ def test_voice_recognition_is_text_and_unrecognised_voice_is_not_heard(wx: WeCha
     assert wx.send_voice("o_voice", "  ") == [menu_handler.NOT_HEARD]
 
 
-@pytest.mark.parametrize("words", ["帮助", "菜单", "你好", "你好！", "Hello"])
+@pytest.mark.parametrize("words", ["帮助", "菜单", "功能"])
 def test_help_words_list_capabilities(wx: WeChatTestClient, words: str) -> None:
     assert wx.send_text("o_help", words) == [menu_handler.CAPABILITIES]
+
+
+@pytest.mark.parametrize("words", ["你好", "你好！", "Hello"])
+def test_greetings_say_hello_and_what_the_bot_does(wx: WeChatTestClient, words: str) -> None:
+    (reply,) = wx.send_text("o_hello", words)
+    assert reply.startswith("您好") and "技术需求" in reply and "科普活动" in reply  # one line (handlers.smalltalk)
 
 
 def test_menu_file_is_valid_and_limits_are_checked() -> None:
