@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from bot.domain.demands import user_demands
 from bot.domain.errors import NotFound
 from bot.domain.events.queries import find_events, get_event, my_registrations
-from bot.domain.lookup import get_achievement, get_demand, user_achievements, visible_to
+from bot.domain.records import get_achievement, get_demand, user_achievements, visible_to
 from bot.texts import events as event_txt
 from handlers.kit.base import Context, ConversationState, Incoming, Reply
 
