@@ -23,11 +23,11 @@ from knowledge.compose import (
     is_intro,
     is_item,
     passage,
-    strip_marker,
     render,
     sections_of,
     source_line,
     split_lines,
+    strip_marker,
 )
 from knowledge.ingest import Chunk
 from knowledge.lexical import alias_in, expand, key_words, term_match
