@@ -27,6 +27,7 @@ from knowledge.compose import (
     sections_of,
     source_line,
     split_lines,
+    strip_marker,
 )
 from knowledge.ingest import Chunk
 from knowledge.lexical import alias_in, expand, key_words, term_match
@@ -322,7 +323,7 @@ def typed_gap(question: Question, extract: Extract, doc_text: str) -> str | None
 
 def typed_decline(gap: str, extract: Extract, contact: str | None) -> str:
     """A typed decline: the detail isn't written, what the document does say, whom to ask."""
-    said = extract.body.replace("\n", "")
+    said = "".join(strip_marker(line) for line in extract.body.splitlines())
     said = said if len(said) <= 120 else said[:119] + "…"
     ask = f"具体可咨询：{contact}" if contact else "如需进一步了解，可回复“转人工”，由科创联络员为您解答"
     return (f"资料里没有写明{gap}。《{extract.section.title}》里相关的内容是：{said}\n{ask}。\n"

@@ -68,6 +68,11 @@ def is_item(sentence: str) -> bool:
     return bool(_ITEM.match(sentence))
 
 
+def strip_marker(sentence: str) -> str:
+    """The sentence without its list marker."""
+    return _ITEM.sub("", sentence)
+
+
 def is_intro(sentence: str) -> bool:
     """Whether a sentence introduces a list (ends with a colon)."""
     return sentence.rstrip().endswith(("：", ":"))
@@ -156,4 +161,9 @@ def render(sentences: list[str]) -> str:
 def source_line(title: str, section: str, body: str = "") -> str:
     """The closing attribution, e.g. 来源：《标题》 · 四、什么时候申报（以官方发布为准）."""
     line = f"来源：《{title}》" + (f" · {section}" if section else "")
-    return line + (f"（{OFFICIAL_NOTE}）" if _FIGURE.search(body) else "")
+    return line + (f"（{OFFICIAL_NOTE}）" if states_figure(body) else "")
+
+
+def states_figure(body: str) -> bool:
+    """Whether a text states a figure (a digit outside list numbering such as "1." or "(2)")."""
+    return any(_FIGURE.search(strip_marker(line)) for line in body.splitlines())

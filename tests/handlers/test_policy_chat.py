@@ -17,7 +17,8 @@ from tests.support.wechat_client import wechat_client
 
 @pytest.fixture(scope="module")
 def svc(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Container]:
-    services = Container.create(make_settings(Path(tmp_path_factory.mktemp("qa"))))
+    # a generous reply budget: answers stay passive replies even on a loaded test machine
+    services = Container.create(make_settings(Path(tmp_path_factory.mktemp("qa")), reply_budget_seconds=30))
     assert seed_kb_if_empty(services.kb) == 14
     assert seed_kb_if_empty(services.kb) == 0
     services.kb.warm()
@@ -59,12 +60,12 @@ def test_an_answer_stating_a_figure_ends_with_its_source_and_the_official_note(s
 def test_a_detail_the_document_does_not_state_is_declined_by_name(svc: Container) -> None:
     with wechat_client(svc) as wx:
         (reply,) = wx.send_text("q6", "院士专家工作站的院士每个月工资发多少")
-    assert reply.startswith("资料里没有写明") and "工资" in reply and "万元" not in reply.split("\n")[0]
-    assert "咨询" in reply or "转人工" in reply
+    assert reply.startswith("资料里没有写明月工资是多少。《院士专家工作站申报与考核（示例）》里相关的内容是：")
+    assert "咨询" in reply and reply.rstrip().split("\n")[-1].startswith("来源：《院士专家工作站")
 
 
 @pytest.mark.parametrize(("text", "expected"), [
-    ("？", "具体一点"),
+    ("税", "具体一点"),
     ("How can my company apply for the innovation voucher?", "中文"),
     ("请问" + "我们公司想了解一下相关的政策" * 400, "太长了"),
 ])

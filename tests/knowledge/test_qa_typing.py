@@ -111,6 +111,7 @@ def test_the_preamble_notice_is_not_a_section_and_sources_note_figures() -> None
     assert "" not in {s.name for s in sections_of(parsed.chunks)[1:]}
     assert source_line("标题", "三、支持政策", "奖励10万元").endswith("（以官方发布为准）")
     assert source_line("标题", "一、什么是", "是面向公众的场所") == "来源：《标题》 · 一、什么是"
+    assert not source_line("标题", "四、申报材料", "1. 申请表；\n2. 保险单。").endswith("为准）")  # numbering isn't a figure
 
 
 def test_alias_table_expands_institutions_and_programmes() -> None:
