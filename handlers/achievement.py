@@ -13,7 +13,7 @@ from typing import Any
 from bot.domain.achievements import AchievementInput, AlertTopic, submit_achievement
 from bot.domain.privacy import remember_contact
 from handlers.account import give_consent, has_consented
-from handlers.kit import forms, triage
+from handlers.kit import forms, interject, triage
 from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
 from handlers.kit.fields import choice_field, contact_name_field, contact_title_field, org_field, phone_field
 from knowledge.extract import alert_topics, extract_ip, extract_maturity, parse_topics
@@ -221,9 +221,7 @@ def continue_flow(ctx: Context, msg: Incoming, conv: ConversationState) -> list[
     """Continue an open achievement draft (or switch to a demand when that is what the user meant)."""
     text = (msg.text or "").strip()
     if triage.wants_demand(text) and not triage.wants_achievement(text) and triage.has_correction_cue(text):
-        from handlers import demand  # the demand flow switches back the same way
-
-        return demand.start(ctx, conv, text)
+        return interject.switch(ctx, msg, conv)  # the organisation and the contact come along
     return forms.handle(FORM, ctx, msg, conv)
 
 

@@ -13,9 +13,8 @@ from typing import Any
 
 from bot.domain.demands import DemandInput, submit_demand
 from bot.domain.privacy import remember_contact
-from handlers import achievement
 from handlers.account import give_consent, has_consented
-from handlers.kit import forms, triage
+from handlers.kit import forms, interject, triage
 from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
 from handlers.kit.fields import (
     budget_field,
@@ -156,7 +155,7 @@ def continue_flow(ctx: Context, msg: Incoming, conv: ConversationState) -> list[
     """Continue an open demand draft, or switch to the achievement flow ('不对 我是来登记成果的 点错了')."""
     text = (msg.text or "").strip()
     if triage.wants_achievement(text) and not triage.need_text(text):
-        return achievement.start(ctx, conv, text)
+        return interject.switch(ctx, msg, conv)  # the institution and the contact come along
     return forms.handle(FORM, ctx, msg, conv)
 
 

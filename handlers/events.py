@@ -20,8 +20,9 @@ from bot.domain.events.subscriptions import subscribe
 from bot.domain.privacy import get_user, remember_contact
 from bot.texts import events as txt
 from handlers.account import give_consent, has_consented
-from handlers.kit import triage
+from handlers.kit import interject, triage
 from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
+from handlers.kit.intents import decisive
 from knowledge.extract import (
     extract_companions,
     extract_company,
@@ -62,6 +63,8 @@ CANCEL_REG = re.compile(r"取消(我的)?(报名|预约)|不去了|退(报|出�
 SUBSCRIBE = re.compile(r"订阅.{0,10}(活动|讲座|培训|科普)")
 NUMBER = re.compile(r"^\s*(?:第|选|报名?\s*)?\s*(\d{1,2}|[一二三四五六七八九十])\s*(?:个|号|场)?\s*(?:吧|呗|啊|吧。)?[。.!！]?$")
 CN_DIGITS = "一二三四五六七八九十"
+OTHER_CAPABILITIES = ("demand", "achievement", "policy")
+LEAVE_FOR = ("privacy_delete", "handoff")
 ASK_CONTACT = "请告诉我报名人的姓名和手机号，例如：王芳 13800000000。"
 CONSENT_ASK = ("报名需要保存您的姓名和电话，仅用于本次活动的通知和签到（可随时回复“删除我的信息”删除）。\n"
                "回复“同意”继续报名，回复“不同意”则不报名。")
@@ -272,6 +275,11 @@ def continue_signup(ctx: Context, msg: Incoming, conv: ConversationState) -> lis
         return None
     if QUESTION.search(text) and not extract_phone(text):  # '几点开始': answer, then carry on with the sign-up
         return [Reply(txt.event_answer_text(event, text)), Reply("——\n" + _resume(ctx, msg, conv, event))]
+    if _leaves_for(ctx, msg, text):  # '把我资料全删了', '转人工': that capability takes over
+        _leave(conv)
+        return None
+    if (aside := interject.before_fill(FLOW, ctx, msg, conv, text)) is not None:  # '你们都存了我啥信息'
+        return aside.replies + ([Reply("——\n" + _resume(ctx, msg, conv, event))] if aside.resume else [])
     before = dict(conv.draft)
     _merge(conv.draft, text)
     changed = conv.draft != before
@@ -325,6 +333,12 @@ def _on_topic(ctx: Context, conv: ConversationState, text: str, event: Event) ->
 def _mentions(ctx: Context, text: str, event: Event) -> bool:
     """Whether the text points at the event being signed up for ("对，就是教用AED的那个")."""
     return is_affirmative(text) or event.id in [e.id for e in _matches(ctx, text)[:3]]
+
+
+def _leaves_for(ctx: Context, msg: Incoming, text: str) -> bool:
+    """A confident request that ends the sign-up (deleting one's data, a person) rather than answers it."""
+    pred = ctx.intent(msg)
+    return pred.intent in LEAVE_FOR and decisive(pred) and not extract_phone(text)
 
 
 def _leave(conv: ConversationState) -> None:
@@ -407,6 +421,13 @@ def signup_request(ctx: Context, msg: Incoming, conv: ConversationState, text: s
     return show_list(ctx, msg, conv, "") if EVENT_NOUN.search(text) else None
 
 
+def _for_another_capability(ctx: Context, msg: Incoming) -> bool:
+    """The intent model is sure the words are a problem story or a question for another capability
+    ("客户退了两批货 咋搞" is no cancellation): the event phrases below are cues, not commands."""
+    pred = ctx.intent(msg)
+    return pred.intent in OTHER_CAPABILITIES and not pred.unsure
+
+
 def route(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | None:
     """Start points: list, sign-up, party change, cancel, "我的报名", subscribe, a question about an event."""
     text = (msg.text or "").strip()
@@ -414,6 +435,8 @@ def route(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] |
         return None
     if MY_REGS.match(text):
         return my_regs(ctx, msg)
+    if _for_another_capability(ctx, msg):
+        return None
     if (asked := party_or_cancel(ctx, msg, conv, text)) is not None:
         return asked
     if CANCEL_REG.search(text):
