@@ -131,6 +131,12 @@ def _recent_intro(ctx: Context, conv: ConversationState) -> str | None:
     return str(intro.get("text") or "") or None
 
 
+def awaits_need(ctx: Context, conv: ConversationState, text: str) -> bool:
+    """After a self-introduction the bot asked for the problem: a message that reads as one is the demand's."""
+    intro = _recent_intro(ctx, conv)
+    return intro is not None and triage.looks_like_need(text, after_intro=True)
+
+
 def _intro_reply(ctx: Context, conv: ConversationState, text: str) -> list[Reply]:
     """Remember an organisation's self-introduction and invite the need."""
     conv.data["intro"] = {"text": text, "at": ctx.now.isoformat()}

@@ -14,6 +14,7 @@ _AFFIRM_WORDS = (
 )
 _AFFIRM_TOKEN = "|".join(sorted(map(re.escape, _AFFIRM_WORDS), key=len, reverse=True))
 _AFFIRM = re.compile(rf"^(?:{_AFFIRM_TOKEN})")
+_COURTESY = re.compile(r"^(?:谢谢|多谢|感谢|辛苦了?|麻烦(?:你|您)?了?)(?:啊|呀|哈|了|你|您|啦)*")
 _AFFIRM_TAIL = re.compile(rf"^(?:{_AFFIRM_TOKEN}|吧|啊|呀|了|哦|的|呢|滴|嘞|哈|麻烦|帮我|直接|你|就|吗|没有|问题)*$")
 _NEGATIVE = re.compile(r"(不对|不是|不行|不要|不用|不需要|不提交|错了|有误|不正确|不可以|不同意|不确认|^否|^no$|^n$|^不$|^没有$|^别)")
 _CANCEL = re.compile(
@@ -45,7 +46,7 @@ def _compact(text: str) -> str:
 
 def is_affirmative(text: str) -> bool:
     """A yes/confirm reply ('对，提交吧', '好的', '没问题', '确认')."""
-    t = _compact(text)
+    t = _COURTESY.sub("", _compact(text)) or _compact(text)  # '谢谢啊 提交吧'
     m = _AFFIRM.match(t)
     if m is None:
         return False
