@@ -275,11 +275,8 @@ def continue_signup(ctx: Context, msg: Incoming, conv: ConversationState) -> lis
         return None
     if QUESTION.search(text) and not extract_phone(text):  # '几点开始': answer, then carry on with the sign-up
         return [Reply(txt.event_answer_text(event, text)), Reply("——\n" + _resume(ctx, msg, conv, event))]
-    if _leaves_for(ctx, msg, text):  # '把我资料全删了', '转人工': that capability takes over
-        _leave(conv)
-        return None
-    if (aside := interject.before_fill(FLOW, ctx, msg, conv, text)) is not None:  # '你们都存了我啥信息'
-        return aside.replies + ([Reply("——\n" + _resume(ctx, msg, conv, event))] if aside.resume else [])
+    if not extract_phone(text) and (replies := _not_an_answer(ctx, msg, conv, event, text)) is not None:
+        return replies or None
     before = dict(conv.draft)
     _merge(conv.draft, text)
     changed = conv.draft != before
@@ -335,10 +332,17 @@ def _mentions(ctx: Context, text: str, event: Event) -> bool:
     return is_affirmative(text) or event.id in [e.id for e in _matches(ctx, text)[:3]]
 
 
-def _leaves_for(ctx: Context, msg: Incoming, text: str) -> bool:
-    """A confident request that ends the sign-up (deleting one's data, a person) rather than answers it."""
+def _not_an_answer(ctx: Context, msg: Incoming, conv: ConversationState, event: Any,
+                   text: str) -> list[Reply] | None:
+    """A message that is no contact answer: a confident request that ends the sign-up ('把我资料全删了',
+    '转人工': [] = that capability takes over) or a question answered aside ('你们都存了我啥信息'); else None."""
     pred = ctx.intent(msg)
-    return pred.intent in LEAVE_FOR and decisive(pred) and not extract_phone(text)
+    if pred.intent in LEAVE_FOR and decisive(pred):
+        _leave(conv)
+        return []
+    if (aside := interject.before_fill(FLOW, ctx, msg, conv, text)) is not None:
+        return aside.replies + ([Reply("——\n" + _resume(ctx, msg, conv, event))] if aside.resume else [])
+    return None
 
 
 def _leave(conv: ConversationState) -> None:

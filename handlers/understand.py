@@ -28,6 +28,7 @@ from handlers.kit import forms, triage
 from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
 from handlers.kit.intents import CHAT, SHORT, SMALL_TALK, decisive, group
 from knowledge.extract import is_cancel
+from knowledge.inputs import input_problem
 from knowledge.intents import Prediction
 
 CLARIFY = "clarify"
@@ -57,6 +58,8 @@ STRAY = {  # a command with nothing open: "确认" after a finished flow is an a
 }
 NUMBER = re.compile(r"^\s*(?:第|选)?\s*([1-9]|[一二三四五六七八九])\s*(?:个|项|号)?\s*[。.!！]?\s*$")
 CN_DIGITS = "一二三四五六七八九"
+LONE_CHAT = re.compile(r"[^\u3400-\u9fff]|[好嗯恩哦噢行对是啊呀哈嘿喂在谢滚赞牛棒]")  # emoji, '好', '嗯'
+TOO_LONG_PREFIX = "太长了"
 OUT_OF_SCOPE = ("这个问题不在我能帮忙的范围内。我是科协的科创助手，主要负责：技术需求对接、科研成果登记、科技政策咨询、"
                 "科普活动报名。需要的话回复“帮助”看看，或回复“转人工”。")
 
@@ -267,9 +270,24 @@ def route(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] |
         return [Reply("好的，没关系。需要时随时找我。")]  # "算了，先不登了" with nothing open: no question about it
     if demand.awaits_need(ctx, conv, text):  # the problem the bot just asked for, after a self-introduction
         return None
+    if (problem := unreadable(text, pred)) is not None:  # English, a lone character, a wall of text
+        return [Reply(problem)]
     if not decisive(pred):
         return unsure(ctx, msg, conv, pred)
     return run(pred.intent, ctx, msg, conv)
+
+
+def unreadable(text: str, pred: Prediction) -> str | None:
+    """The clear reply for words no capability can act on: not Chinese, one character that is no small talk,
+    or a long text the model can't place (small talk — 'ok', '👍👍' — is never refused)."""
+    problem = input_problem(text)
+    if problem is None:
+        return None
+    if len(text) == 1:
+        return None if LONE_CHAT.search(text) else problem
+    if pred.intent in CHAT and decisive(pred):
+        return None
+    return problem if (not decisive(pred) or TOO_LONG_PREFIX not in problem) else None
 
 
 def note(ctx: Context, msg: Incoming, conv: ConversationState) -> None:
