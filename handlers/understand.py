@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
+from bot.domain import unanswered
 from bot.domain.achievements import AlertTopic, subscribe_to_demands
 from handlers import (
     account,
@@ -155,7 +156,10 @@ def follow_up(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Repl
 
 
 def out_of_scope(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply]:
-    """Outside what the association's assistant does: say so kindly, no retrieval."""
+    """Outside what the association's assistant does: say so kindly, no retrieval; the question goes on the
+    console's 未答问题 list like any declined one."""
+    unanswered.record(ctx.session, appid=msg.appid, openid=msg.openid, question=msg.text, answered=False,
+                      confidence=0.0, now=ctx.now)
     return [Reply(OUT_OF_SCOPE)]
 
 

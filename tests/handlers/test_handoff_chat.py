@@ -82,8 +82,10 @@ def test_the_user_can_end_the_hand_off(svc: Container) -> None:
     with wechat_client(svc) as wx:
         wx.send_text("h3", "转人工")
         assert "已结束" in wx.send_text("h3", "结束人工")[0]
-        assert wx.send_text("h3", "我想当面问问，能打电话吗") != [WAITING_TEXT]
-    assert _request(svc, "h3").status == "closed"
+        assert wx.send_text("h3", "我想当面问问，能打电话吗") != [WAITING_TEXT]  # not kept on the ended request
+    with svc.db.session() as s:
+        first = s.scalars(select(HandoffRequest).where(HandoffRequest.openid == "h3").order_by(HandoffRequest.id)).first()
+    assert first is not None and first.status == "closed"
 
 
 def test_staff_openids_are_told_of_new_requests_by_the_job(svc: Container) -> None:
