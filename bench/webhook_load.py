@@ -145,7 +145,8 @@ def project_app(data_dir: Path, database_url: str | None, *, embedding: str, api
     from bot.container import Container
     from bot.data.seed import seed_if_empty, seed_kb_if_empty
     from bot.settings import Settings
-    from bot.web.app import create_app
+    from bot.web.app import create_app, freeze_warm_heap
+    from knowledge.intents import warm as warm_intents
 
     settings = Settings(_env_file=None, data_dir=data_dir, database_url=database_url,  # type: ignore[call-arg]
                         scheduler=False, seed_samples=True, wechat_token=TOKEN, embedding_model=embedding,
@@ -154,9 +155,12 @@ def project_app(data_dir: Path, database_url: str | None, *, embedding: str, api
     with services.db.session() as session:
         seed_if_empty(session, appid=services.appid)
     seed_kb_if_empty(services.kb)
+    app = create_app(services)
+    warm_intents(settings.data_dir)  # warmed like a ``kc serve`` worker (bot.web.app.create_worker_app)
     if services.kb is not None:
         services.kb.warm()
-    return create_app(services), services
+    freeze_warm_heap()
+    return app, services
 
 
 class AskCounter:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from knowledge import qtype
 from knowledge.answer import (
     DECLINE_MODELS,
     DECLINE_TEXT,
@@ -127,6 +128,7 @@ class KnowledgeBase:
     def warm(self) -> None:
         """Load models and indexes now rather than on the first question."""
         self.index()
+        qtype.warm()
         if self.embedder.enabled:
             self.embedder.encode_query("预热")
 

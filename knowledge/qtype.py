@@ -98,6 +98,11 @@ def _posseg() -> Any:
 _NOUN_FLAGS = ("n", "nz", "ng", "nt")
 
 
+def warm() -> None:
+    """Load the part-of-speech tables now (about a second) rather than inside the first detail question."""
+    _tokens("预热")
+
+
 def _tokens(text: str) -> list[tuple[int, int, str, bool]]:
     """(start, end, word, is a noun) of each token of ``text``."""
     with _lock:

@@ -16,14 +16,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from bot.store.engine import Database
 from bot.store.models import InboundMessage
-from bot.store.sql import insert_returning, rowcount
+from bot.store.sql import core, insert_returning, rowcount, update_where
 
 OPEN = ("processing", "deferred")  # not answered yet (deferred: the request left, the worker pushes)
+_OWNER = select(InboundMessage.owner).where(InboundMessage.id == bindparam("row_id"),
+                                            InboundMessage.finished_at.is_(None))
 
 
 def new_owner_id() -> str:
@@ -89,15 +91,12 @@ class Claims:
 
     def owns(self, session: Session, row_id: int) -> bool:
         """Whether this worker still owns the unanswered row (checked under the conversation lock)."""
-        owner = session.scalar(select(InboundMessage.owner).where(
-            InboundMessage.id == row_id, InboundMessage.finished_at.is_(None)))
-        return owner == self.owner
+        return core(session, _OWNER, {"row_id": row_id}).scalar() == self.owner
 
     def finish(self, session: Session, row_id: int, **values: Any) -> bool:
         """The owner's final write (fields dropped, lease cleared); False when another worker took over."""
-        return bool(rowcount(session.execute(update(InboundMessage).where(
-            InboundMessage.id == row_id, InboundMessage.owner == self.owner,
-        ).values(fields=None, lease_until=None, **values))))
+        return bool(update_where(session, InboundMessage, {"id": row_id, "owner": self.owner}, fields=None,
+                                 lease_until=None, **values))
 
     def set_status(self, row_id: int, **values: Any) -> None:
         """Record a passive placeholder or a failure on a row this worker owns."""

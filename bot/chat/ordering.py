@@ -9,23 +9,25 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from bot.store.engine import is_sqlite
 from bot.store.models import Conversation
 from bot.store.sql import insert_ignore
 
+_SELECT = select(Conversation).where(Conversation.appid == bindparam("appid"), Conversation.openid == bindparam("openid"))
+_LOCK = _SELECT.with_for_update()  # built once: the hot path reuses the statement and its compiled form
+
 
 def lock_conversation(session: Session, appid: str, openid: str, now: datetime) -> Conversation:
     """The user's conversation row (created if new), locked ``FOR UPDATE`` until the session commits."""
-    query = select(Conversation).where(Conversation.appid == appid, Conversation.openid == openid)
-    if not is_sqlite(session):
-        query = query.with_for_update()
-    row = session.scalars(query).one_or_none()
+    sqlite = is_sqlite(session)
+    query, who = (_SELECT if sqlite else _LOCK), {"appid": appid, "openid": openid}
+    row = session.scalars(query, who).one_or_none()
     if row is not None:
         return row
     insert_ignore(session, Conversation, appid=appid, openid=openid, state={}, version=0, updated_at=now)
-    if is_sqlite(session):
+    if sqlite:
         session.commit()  # never hold SQLite's single write lock while a handler runs
-    return session.scalars(query).one()
+    return session.scalars(query, who).one()

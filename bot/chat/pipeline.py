@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from bot.chat.claims import OPEN, Claim, Claims, new_owner_id
@@ -35,7 +34,7 @@ from bot.container import Container
 from bot.domain import audit, privacy, transcript, users
 from bot.store.engine import is_sqlite
 from bot.store.models import Conversation
-from bot.store.sql import queue_outbox
+from bot.store.sql import queue_outbox, update_where
 from bot.wechat import inbox
 from bot.wechat.push import Pusher
 from bot.wechat.split import take_pages
@@ -299,8 +298,8 @@ class Pipeline:
         msg, now = job.msg, self.container.now()
         if state is not None:
             state.updated_at = now
-            session.execute(update(Conversation).where(Conversation.id == conv.id).values(
-                state=state.to_json(), version=conv.version + 1, updated_at=now))
+            update_where(session, Conversation, {"id": conv.id}, state=state.to_json(), version=conv.version + 1,
+                         updated_at=now)
         values: dict[str, Any] = {"finished_at": now, "status": "deferred"}
         if passive:
             pages, rest = take_pages(text, 1) if text else ([""], "")
@@ -319,9 +318,8 @@ class Pipeline:
         if privacy.is_forgotten(session, appid=msg.appid, openid=msg.openid):  # this turn erased the user
             actor = privacy.pseudonym(msg.openid, appid=msg.appid, key=self.container.settings.pseudonym_key)
         else:  # the transcript liaisons read (demand detail, hand-off inbox)
-            transcript.record(session, appid=msg.appid, openid=msg.openid, direction=transcript.USER,
-                              text=msg.text, now=now)
-            transcript.record(session, appid=msg.appid, openid=msg.openid, direction=transcript.BOT, text=text, now=now)
+            transcript.record_lines(session, appid=msg.appid, openid=msg.openid, now=now,
+                                    lines=[(transcript.USER, msg.text), (transcript.BOT, text)])
         audit.record(session, appid=msg.appid, actor=actor, action="wechat.inbound", entity="inbound_message",
                      entity_id=str(job.inbound_id), now=now, source="chat", kind=msg.kind, event=msg.event,
                      status=values["status"])

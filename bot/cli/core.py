@@ -115,6 +115,10 @@ def prepare_data(svc: Container, *, seed: bool, warm: bool) -> None:
         warm_intents(svc.settings.data_dir)  # the intent model (trained from the corpus once, then cached)
     if warm and svc.kb is not None:
         svc.kb.warm()  # load models and indexes now, not inside the first user's 5-second budget
+    if warm:
+        from bot.web.app import freeze_warm_heap
+
+        freeze_warm_heap()
 
 
 def sqlite_file(settings: Settings) -> Path | None:

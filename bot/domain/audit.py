@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from bot.store.models import AuditLog
+from bot.store.sql import insert_rows
 
 
 def record(session: Session, *, appid: str | None, actor: str, action: str, entity: str, entity_id: str,
@@ -22,5 +22,5 @@ def record(session: Session, *, appid: str | None, actor: str, action: str, enti
         extra["after"] = after
     if source:
         extra["source"] = source
-    session.execute(insert(AuditLog).values(at=now, appid=appid, actor=actor[:128], action=action[:64],
-                                            entity=entity[:32], entity_id=entity_id[:64], detail=extra))
+    insert_rows(session, AuditLog, [dict(at=now, appid=appid, actor=actor[:128], action=action[:64],
+                                         entity=entity[:32], entity_id=entity_id[:64], detail=extra)])

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.domain import audit, transcript
@@ -140,11 +140,14 @@ class ActiveRequest:
 
 
 # -- chat side ------------------------------------------------------------------------------------------------
+_ACTIVE = select(HandoffRequest).where(  # built once: asked on every chat turn
+    HandoffRequest.appid == bindparam("appid"), HandoffRequest.openid == bindparam("openid"),
+    HandoffRequest.status.in_(HANDOFF_ACTIVE)).order_by(HandoffRequest.id.desc())
+
+
 def active_request(session: Session, *, appid: str, openid: str) -> HandoffRequest | None:
     """The user's open or assigned request (the newest), if any."""
-    query = select(HandoffRequest).where(HandoffRequest.appid == appid, HandoffRequest.openid == openid,
-                                         HandoffRequest.status.in_(HANDOFF_ACTIVE))
-    return session.scalars(query.order_by(HandoffRequest.id.desc())).first()
+    return session.scalars(_ACTIVE, {"appid": appid, "openid": openid}).first()
 
 
 def user_region(session: Session, *, appid: str, openid: str) -> str | None:

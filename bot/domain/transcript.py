@@ -12,7 +12,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bot.store.models import ChatLine
-from bot.store.sql import rowcount
+from bot.store.sql import insert_rows, rowcount
 
 USER, BOT, STAFF = "in", "out", "staff"
 MAX_TEXT = 4000
@@ -29,8 +29,13 @@ class Line:
 
 def record(session: Session, *, appid: str, openid: str, direction: str, text: str, now: datetime) -> None:
     """Append one line to the user's transcript (empty texts are skipped)."""
-    if text.strip():
-        session.add(ChatLine(appid=appid, openid=openid, direction=direction, text=text[:MAX_TEXT], at=now))
+    record_lines(session, appid=appid, openid=openid, lines=[(direction, text)], now=now)
+
+
+def record_lines(session: Session, *, appid: str, openid: str, lines: list[tuple[str, str]], now: datetime) -> None:
+    """Append (direction, text) lines to the user's transcript in one statement (empty texts are skipped)."""
+    insert_rows(session, ChatLine, [dict(appid=appid, openid=openid, direction=direction, text=text[:MAX_TEXT], at=now)
+                                    for direction, text in lines if text.strip()])
 
 
 def recent(session: Session, *, appid: str, openid: str, until: datetime | None = None,

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from bot.domain import audit
 from bot.domain.privacy import is_forgotten
 from bot.store.models import SubscribeGrant, User
-from bot.store.sql import insert_ignore, rowcount
+from bot.store.sql import insert_ignore, update_where
 
 
 @dataclass(frozen=True)
@@ -42,10 +42,10 @@ def touch(session: Session, *, appid: str, openid: str, at: datetime, now: datet
     Not in the turn that erased the user: nothing about them is re-created then."""
     if is_forgotten(session, appid=appid, openid=openid):
         return
-    touch_user = update(User).where(User.appid == appid, User.openid == openid).values(last_inbound_at=at)
-    if not rowcount(session.execute(touch_user)):  # first contact: create the row, then stamp it
+    who = {"appid": appid, "openid": openid}
+    if not update_where(session, User, who, last_inbound_at=at):  # first contact: create the row, then stamp it
         ensure_user(session, appid=appid, openid=openid, now=now)
-        session.execute(touch_user)
+        update_where(session, User, who, last_inbound_at=at)
 
 
 def record_grants(session: Session, *, appid: str, openid: str, grants: Iterable[Grant], now: datetime) -> int:

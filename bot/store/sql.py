@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import Executable
 from sqlalchemy.orm import Session
 
 from bot.store.engine import is_sqlite
@@ -20,15 +21,72 @@ def insert_ignore(session: Session, model: type[Any], **values: Any) -> bool:
     return insert_returning(session, model, **values) is not None
 
 
+def core(session: Session, statement: Executable, params: dict[str, Any] | list[dict[str, Any]] | None = None) -> Any:
+    """Run a Core statement on the session's connection (its transaction), skipping the ORM's execute layer.
+
+    Pending ORM changes are flushed first, as ``session.execute`` would; meant for statements built once and
+    reused with bound parameters (their cache key and compiled form are then computed once per process)."""
+    session.flush()
+    return session.connection().execute(statement, params)
+
+
+_INSERTS: dict[tuple[str, Any, tuple[str, ...]], Any] = {}
+
+
+def _insert_statement(dialect: str, table: Any, columns: tuple[str, ...]) -> Any:
+    """``INSERT … ON CONFLICT DO NOTHING RETURNING pk`` for ``columns`` of ``table``, built once per shape."""
+    key = (dialect, table, columns)
+    stmt = _INSERTS.get(key)
+    if stmt is None:
+        from sqlalchemy import bindparam
+        from sqlalchemy.dialects import postgresql, sqlite
+
+        insert = sqlite.insert if dialect == "sqlite" else postgresql.insert
+        # rowcount is -1 on psycopg when SQLAlchemy adds an implicit RETURNING: ask for the key explicitly.
+        stmt = insert(table).values({c: bindparam(c, type_=table.c[c].type) for c in columns})
+        stmt = _INSERTS[key] = stmt.on_conflict_do_nothing().returning(*table.primary_key.columns)
+    return stmt
+
+
+_UPDATES: dict[tuple[Any, tuple[str, ...], tuple[str, ...]], Any] = {}
+_PLAIN_INSERTS: dict[tuple[Any, tuple[str, ...]], Any] = {}
+
+
+def update_where(session: Session, model: type[Any], where: dict[str, Any], **values: Any) -> int:
+    """``UPDATE`` the rows of ``model`` whose columns equal ``where`` to ``values``; how many rows it touched.
+
+    One statement per (table, where columns, value columns), reused with bound parameters."""
+    table = model.__table__
+    key = (table, tuple(sorted(where)), tuple(sorted(values)))
+    stmt = _UPDATES.get(key)
+    if stmt is None:
+        from sqlalchemy import bindparam, update
+
+        stmt = update(table).where(*(table.c[c] == bindparam(f"w_{c}", type_=table.c[c].type) for c in key[1]))
+        stmt = _UPDATES[key] = stmt.values({c: bindparam(f"v_{c}", type_=table.c[c].type) for c in key[2]})
+    params = {f"w_{c}": v for c, v in where.items()} | {f"v_{c}": v for c, v in values.items()}
+    return rowcount(core(session, stmt, params))
+
+
+def insert_rows(session: Session, model: type[Any], rows: list[dict[str, Any]]) -> None:
+    """Insert ``rows`` (all with the same columns) in one statement execution; no-op when empty."""
+    if not rows:
+        return
+    table = model.__table__
+    key = (table, tuple(sorted(rows[0])))
+    stmt = _PLAIN_INSERTS.get(key)
+    if stmt is None:
+        from sqlalchemy import bindparam, insert
+
+        stmt = _PLAIN_INSERTS[key] = insert(table).values({c: bindparam(c, type_=table.c[c].type) for c in key[1]})
+    core(session, stmt, rows if len(rows) > 1 else rows[0])
+
+
 def insert_returning(session: Session, model: type[Any], **values: Any) -> Any:
     """Insert a row unless it collides with a unique key; its primary key when this call inserted it, else None."""
-    from sqlalchemy.dialects import postgresql, sqlite
-
-    insert = sqlite.insert if is_sqlite(session) else postgresql.insert
-    # rowcount is -1 on psycopg when SQLAlchemy adds an implicit RETURNING: ask for the key explicitly.
-    table = model.__table__
-    stmt = insert(table).values(**values).on_conflict_do_nothing().returning(*table.primary_key.columns)
-    row = session.execute(stmt).first()
+    dialect = "sqlite" if is_sqlite(session) else "postgresql"
+    stmt = _insert_statement(dialect, model.__table__, tuple(sorted(values)))
+    row = core(session, stmt, values).first()
     return None if row is None else row[0]
 
 

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from bot.store.models import Outbox
 from bot.store.sql import queue_outbox
 
 ANSWER_KINDS = ("answer", "more", "handoff_reply", "handoff_closed")  # replies to the user (held as they are, outside the daily cap)
+
+_HELD = select(Outbox).where(Outbox.appid == bindparam("appid"), Outbox.openid == bindparam("openid"),
+                             Outbox.status == "inbox").order_by(Outbox.id)
 
 
 def hold(session: Session, *, appid: str, openid: str, text: str, key: str, now: datetime,
@@ -22,8 +25,7 @@ def hold(session: Session, *, appid: str, openid: str, text: str, key: str, now:
 
 def peek(session: Session, *, appid: str, openid: str) -> list[Outbox]:
     """The user's held items, oldest first."""
-    query = select(Outbox).where(Outbox.appid == appid, Outbox.openid == openid, Outbox.status == "inbox")
-    return list(session.scalars(query.order_by(Outbox.id)))
+    return list(session.scalars(_HELD, {"appid": appid, "openid": openid}))
 
 
 def mark_delivered(rows: list[Outbox], *, now: datetime) -> None:

@@ -1,0 +1,86 @@
+"""Profile chat turns (or policy questions) through the real app's webhook path with cProfile, in one thread.
+
+Usage: .venv/bin/python bench/profile_chat.py [--turns 400] [--questions 0] [--top 40] [--sort cumulative]
+
+The app is ``bench/webhook_load.py``'s (real app, fresh SQLite, samples seeded); the worker pool runs each task
+inline so cProfile sees the whole message path: signature → parse → claim → pipeline → handlers → SQL → render.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import pstats
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import webhook_load as wl  # noqa: E402
+
+
+def run_inline(app: Any) -> None:
+    """Make the app's worker pool run each task in the submitting thread."""
+    pool = app.state.pipeline.pool
+
+    def submit(_key: str, task: Any) -> None:
+        """Run ``task`` now."""
+        task()
+
+    pool.submit = submit
+
+
+def poster(app: Any) -> Any:
+    """A function that sends one body through the webhook's request path (open → process → render) in this thread."""
+    from bot.web.wechat import _process
+    from bot.wechat.inbound import open_request
+
+    state = app.state
+    settings = state.services.settings
+
+    def post(body: bytes) -> Any:
+        """Open, answer and render one signed request."""
+        started = time.monotonic()
+        envelope = open_request(settings, wl.signed_query(), body, now=time.time())
+        return _process(state.replay, state.pipeline, envelope, started)
+
+    return post
+
+
+def main() -> None:
+    """Warm up, then profile ``--turns`` chat turns (and ``--questions`` policy questions)."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--turns", type=int, default=400)
+    parser.add_argument("--questions", type=int, default=0)
+    parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--sort", default="cumulative")
+    args = parser.parse_args()
+    from bot.wechat.testing.fakeapi import FakeWeChat
+
+    with tempfile.TemporaryDirectory() as tmp, FakeWeChat() as fake:
+        app, services = wl.project_app(Path(tmp) / "kc", None, embedding="auto", api_base=fake.base_url)
+        run_inline(app)
+        post = poster(app)
+        turns = [wl.text_xml(f"o_chat_{i % 50}", wl.CHAT_TURNS[i % len(wl.CHAT_TURNS)]) for i in range(args.turns)]
+        bodies = turns if not args.questions else [wl.text_xml(f"o_q_{i}", q) for i, q in
+                                                      enumerate(wl.questions(args.questions))]
+        for body in turns[:100]:
+            post(body)
+        profile = cProfile.Profile()
+        started = time.perf_counter()
+        profile.enable()
+        for body in bodies:
+            post(body)
+        profile.disable()
+        wall = time.perf_counter() - started
+        print(f"{len(bodies)} requests, {wall / len(bodies) * 1000:.2f} ms each (profiled)")
+        pstats.Stats(profile).sort_stats(args.sort).print_stats(args.top)
+        services.db.dispose()
+
+
+if __name__ == "__main__":
+    main()
