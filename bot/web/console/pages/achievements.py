@@ -16,16 +16,16 @@ from starlette.datastructures import UploadFile
 
 from bot.data.importer import ImportFileError, import_file
 from bot.domain import audit
-from bot.domain.errors import DomainError, NotFound
+from bot.domain.errors import NotFound
 from bot.domain.exports import audit_export
 from bot.domain.matches.review import rank_demands
-from bot.domain.records import ACHIEVEMENT_EDITABLE, edit_record, find_achievements, get_achievement
+from bot.domain.records import ACHIEVEMENT_EDITABLE, find_achievements, get_achievement
 from bot.domain.staff import Staff
 from bot.store.models import Demand
 from bot.web.console.auth import Checked, Console, services, source
-from bot.web.console.pages.common import missing, record_query, reindex, table_file
+from bot.web.console.pages.common import missing, record_query, save_edit, table_file
 from bot.web.console.render import local_time, render
-from bot.web.console.texts import FIELD_LABELS, edit_refusal
+from bot.web.console.texts import FIELD_LABELS
 from knowledge.vocab import INDUSTRIES, MATURITIES
 
 router = APIRouter(prefix="/console")
@@ -122,19 +122,7 @@ def _detail(request: Request, achievement_id: str, staff: Staff, *, status_code:
 @router.post("/achievements/{achievement_id}/edit")
 async def achievement_edit(request: Request, achievement_id: str, staff: Checked) -> Response:
     """Save edited fields (audited with before and after)."""
-    form = await request.form()
-    changes = {name: str(form.get(name, "")) for name in ACHIEVEMENT_EDITABLE if name in form}
     svc = services(request)
-    try:
-        with svc.db.session() as session:
-            item = get_achievement(session, appid=svc.appid, achievement_id=achievement_id)
-            changed = edit_record(session, record=item, changes=changes, actor=staff.name, now=svc.now(),
-                                  source=source(request))
-    except NotFound:
-        return missing(request, "成果")
-    except DomainError as exc:
-        return _detail(request, achievement_id, staff, error=edit_refusal(exc), status_code=400)
-    if changed:
-        reindex(svc, item)
-    notice = "已保存：" + "、".join(FIELD_LABELS[f] for f in changed) if changed else "没有改动"
-    return _detail(request, achievement_id, staff, notice=notice)
+    return await save_edit(request, staff, achievement_id, what="成果", page=_detail, editable=ACHIEVEMENT_EDITABLE,
+                           load=lambda session: get_achievement(session, appid=svc.appid,
+                                                                achievement_id=achievement_id))

@@ -5,20 +5,26 @@ from __future__ import annotations
 import csv
 import io
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import quote
 
 from fastapi import Request
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
 from bot.clock import LOCAL_TZ
 from bot.container import Container
+from bot.domain.errors import DomainError, NotFound
 from bot.domain.events.export import neutralise
-from bot.domain.records import Record, RecordQuery
+from bot.domain.records import Record, RecordQuery, edit_record
+from bot.domain.scope import EVERYWHERE, Scope
+from bot.domain.staff import Staff
 from bot.store.models import Demand
+from bot.web.console.auth import services, source
 from bot.web.console.render import render
+from bot.web.console.texts import FIELD_LABELS, edit_refusal
 
 log = logging.getLogger(__name__)
 EXPORT_TYPES = {"csv": "text/csv; charset=utf-8",
@@ -94,3 +100,25 @@ def reindex(svc: Container, record: Record) -> None:
             svc.matcher.index_achievements([record])
     except Exception:  # noqa: BLE001 - the next start-up sync catches up
         log.exception("could not re-index %s after an edit", record.id)
+
+
+async def save_edit(request: Request, staff: Staff, record_id: str, *, load: Callable[[Session], Record],
+                    editable: Sequence[str], what: str, page: Callable[..., Response],
+                    scope: Scope = EVERYWHERE) -> Response:
+    """Apply a record page's edited fields (audited), re-index the record and show the page with what changed."""
+    form = await request.form()
+    changes = {name: str(form.get(name, "")) for name in editable if name in form}
+    svc = services(request)
+    try:
+        with svc.db.session() as session:
+            record = load(session)
+            changed = edit_record(session, record=record, changes=changes, actor=staff.name, now=svc.now(),
+                                  scope=scope, source=source(request))
+    except NotFound:
+        return missing(request, what)
+    except DomainError as exc:
+        return page(request, record_id, staff, error=edit_refusal(exc), status_code=400)
+    if changed:
+        reindex(svc, record)
+    notice = "已保存：" + "、".join(FIELD_LABELS[f] for f in changed) if changed else "没有改动"
+    return page(request, record_id, staff, notice=notice)

@@ -18,14 +18,14 @@ from bot.domain.demands import approve_demand, reject_demand
 from bot.domain.errors import DomainError, NotFound
 from bot.domain.exports import audit_export
 from bot.domain.matches.review import rank_achievements
-from bot.domain.records import DEMAND_EDITABLE, edit_record, find_demands, get_demand
+from bot.domain.records import DEMAND_EDITABLE, find_demands, get_demand
 from bot.domain.staff import Staff
 from bot.store.models import DEMAND_STATUSES, Achievement, Demand, Match
 from bot.texts import demands as txt
 from bot.web.console.auth import Checked, Console, services, source
-from bot.web.console.pages.common import age_days, missing, record_query, reindex, table_file
+from bot.web.console.pages.common import age_days, missing, record_query, save_edit, table_file
 from bot.web.console.render import local_time, render
-from bot.web.console.texts import FIELD_LABELS, MATCH_STATES, edit_refusal
+from bot.web.console.texts import FIELD_LABELS, MATCH_STATES
 from knowledge.vocab import INDUSTRIES, NEED_TYPES
 
 log = logging.getLogger(__name__)
@@ -130,22 +130,10 @@ def _top_matches(session: Session, svc: Container, demand: Demand) -> list[dict[
 @router.post("/demands/{demand_id}/edit")
 async def demand_edit(request: Request, demand_id: str, staff: Checked) -> Response:
     """Save edited fields (audited with before and after)."""
-    form = await request.form()
-    changes = {name: str(form.get(name, "")) for name in DEMAND_EDITABLE if name in form}
     svc = services(request)
-    try:
-        with svc.db.session() as session:
-            demand = get_demand(session, appid=svc.appid, demand_id=demand_id, scope=staff.scope)
-            changed = edit_record(session, record=demand, changes=changes, actor=staff.name, now=svc.now(),
-                                  scope=staff.scope, source=source(request))
-    except NotFound:
-        return missing(request, "需求")
-    except DomainError as exc:
-        return _detail(request, demand_id, staff, error=edit_refusal(exc), status_code=400)
-    if changed:
-        reindex(svc, demand)
-    notice = "已保存：" + "、".join(FIELD_LABELS[f] for f in changed) if changed else "没有改动"
-    return _detail(request, demand_id, staff, notice=notice)
+    return await save_edit(request, staff, demand_id, what="需求", page=_detail, editable=DEMAND_EDITABLE,
+                           scope=staff.scope, load=lambda session: get_demand(
+                               session, appid=svc.appid, demand_id=demand_id, scope=staff.scope))
 
 
 @router.post("/demands/{demand_id}/approve")
