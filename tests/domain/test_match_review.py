@@ -17,6 +17,7 @@ from bot.domain.matches.review import digest
 from bot.store.models import Achievement, Demand, Match, Outbox
 from bot.texts.demands import refusal_text as review_refusal
 from bot.texts.matches import answer_text, refusal_text, state_label
+from knowledge.matching.scoring import ALERT_CUT
 from tests.support.env import make_settings, seed
 
 NOW = datetime(2027, 3, 1, 10, 0, tzinfo=UTC)
@@ -166,3 +167,36 @@ def test_match_new_job_covers_unreviewed_demands_once(svc: Container) -> None:
     assert first["demands"] == 1
     assert [o for o in _outbox(svc, "ent-new") if o.kind == "match_alert" and demand.id in o.payload["text"]]
     assert run_job("match_new", svc, NOW)["demands"] == 0
+
+
+def _hit(svc: Container, demand_id: str, achievement_id: str) -> tuple[int, float]:
+    """Rank and score of an achievement in the demand's list."""
+    with svc.db.session() as s:
+        demand = s.get(Demand, demand_id)
+    listed = svc.matcher.match_demand(demand, top=5)
+    return next((n, h.score) for n, h in enumerate(listed) if h.id == achievement_id)
+
+
+def test_fitting_achievement_below_the_old_score_cut_is_alerted(svc: Container) -> None:
+    # D19 wants a motor-control R&D lead for its own inverter; A66 is a SiC inverter drive design (relevant)
+    _rank, score = _hit(svc, "D19", "A66")
+    assert score < ALERT_CUT  # the old single score cut would have kept this match silent
+    _own(svc, "D19", "A66", "ent-d19", "res-d19")
+    _approve(svc, "D19")
+    (alert,) = [o for o in _outbox(svc, "res-d19") if o.kind == "match_alert"]
+    assert "D19" in alert.payload["text"]
+    assert any("A66" in o.payload["text"] for o in _outbox(svc, "ent-d19") if o.kind == "match_alert")
+
+
+def test_distractor_above_the_old_score_cut_is_listed_but_not_alerted(svc: Container) -> None:
+    # D24 asks which tests a 葛根粉 health food needs; A57 is a 葛根 powder processing technique (same material,
+    # nothing about testing): listed among the top 5 with a score the old cut alerted, but no alert now
+    _rank, score = _hit(svc, "D24", "A57")
+    assert score >= ALERT_CUT
+    _own(svc, "D24", "A57", "ent-d24", "res-d24")
+    _approve(svc, "D24")
+    assert [o for o in _outbox(svc, "res-d24") if o.kind == "match_alert"] == []
+    assert not any("A57" in o.payload["text"] for o in _outbox(svc, "ent-d24") if o.kind == "match_alert")
+    with svc.db.session() as s:
+        assert s.scalars(select(Match).where(Match.demand_id == "D24", Match.achievement_id == "A57")).one()
+    assert _digest(svc) == 0  # the catch-up digest keeps the decision: still no alert

@@ -29,6 +29,7 @@ class FakeHit:
     id: str
     score: float
     reasons: tuple[str, ...] = ("同属汽车及零部件", "关键词：焊接")
+    alertable: bool = True
 
 
 @dataclass

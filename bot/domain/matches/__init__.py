@@ -28,6 +28,10 @@ class Hit(Protocol):
     def reasons(self) -> Sequence[str]:
         """Short reasons, best first."""
 
+    @property
+    def alertable(self) -> bool:
+        """Whether the match is confident enough to push an alert (the matcher's calibrated alert model)."""
+
 
 class Matching(Protocol):
     """What the use cases need of the matcher (``knowledge.matching.Matcher``)."""

@@ -1,8 +1,9 @@
 """Reviewing the matcher's recommendations into match records, and alerting each side of them.
 
 A published demand (or a newly registered achievement) is matched; each listed pair with a score of at least
-``RECORD_FLOOR`` (confidence 中 or 高) becomes one ``Match`` row (``recommended``), but only the ``alertable`` ones (score ≥ the
-matcher's calibrated ``ALERT_CUT``, stricter than the list) are pushed to their owners. Alerts go through the outbox with idempotency keys, so no match is ever alerted twice,
+``RECORD_FLOOR`` (confidence 中 or 高) becomes one ``Match`` row (``recommended``), but only the ``alertable`` ones (the
+matcher's calibrated alert model, stricter than the list; the decision is kept in the row's history) are pushed to
+their owners. Alerts go through the outbox with idempotency keys, so no match is ever alerted twice,
 and each researcher hears about a demand at most once: as the owner of a matched achievement or, failing
 that, as a follower of its topics. The lifecycle after that is in ``lifecycle``.
 """
@@ -27,19 +28,21 @@ from bot.texts import matches as txt
 from knowledge.matching.scoring import ALERT_CUT, CONFIDENCE_MID
 
 TOP = 5
-# The matcher's list has no global cut: a Match row is recorded for candidates of calibrated confidence 中 or
-# 高 (score ≥ CONFIDENCE_MID, relevant with probability ≥ 0.25 on the dev data); alerts use ALERT_CUT.
+# The matcher's list has no global cut: a Match row is recorded for candidates of confidence 中 or 高 (score ≥
+# CONFIDENCE_MID, relevant with probability ≥ 0.25 on the dev data, or alertable); alerts use ``Hit.alertable``.
 RECORD_FLOOR = CONFIDENCE_MID
-
-
-def alertable(score: float) -> bool:
-    """Whether a match score is high enough to push an alert (the matcher's calibrated ALERT_CUT)."""
-    return score >= ALERT_CUT
 
 
 def _recorded(hits: Sequence[Hit]) -> list[Hit]:
     """The listed hits worth a Match row."""
-    return [h for h in hits if h.score >= RECORD_FLOOR]
+    return [h for h in hits if h.score >= RECORD_FLOOR or h.alertable]
+
+
+def alert_decided(match: Match) -> bool:
+    """Whether the matcher judged a recorded match alertable (kept in its history; rows recorded before the alert
+    model fall back to the score cut ALERT_CUT)."""
+    first = next((h for h in match.history if h.get("state") == "recommended"), {})
+    return bool(first["alert"]) if "alert" in first else match.score >= ALERT_CUT
 
 
 class NotPublished(NotAllowed):
@@ -70,7 +73,7 @@ def publish_matches(session: Session, *, matcher: Matching, demand_id: str, appi
     alerts = 0
     for hit in hits:
         match = _upsert_match(session, demand=demand, achievement_id=hit.id, hit=hit, now=now)
-        if alertable(hit.score):
+        if hit.alertable:
             alerts += _alert_achievement_owner(session, match, demand, now)
             alerts += _alert_demand_owner(session, match, demand, now)
     return MatchRun(len(hits), alerts + _alert_followers(session, demand, now))
@@ -88,7 +91,7 @@ def alert_for_achievement(session: Session, *, matcher: Matching, achievement_id
         if demand is None or demand.status not in MATCHABLE_DEMAND_STATUSES:
             continue
         match = _upsert_match(session, demand=demand, achievement_id=achievement.id, hit=hit, now=now)
-        sent = _alert_demand_owner(session, match, demand, now) if alertable(hit.score) else 0
+        sent = _alert_demand_owner(session, match, demand, now) if hit.alertable else 0
         matches, alerts = matches + 1, alerts + sent
     return MatchRun(matches, alerts)
 
@@ -98,7 +101,7 @@ def digest(session: Session, *, appid: str, now: datetime) -> int:
     queued = 0
     for match in session.scalars(select(Match).where(Match.appid == appid, Match.state.not_in(FINAL_STATES))):
         demand = session.get(Demand, match.demand_id)
-        if demand is None or demand.appid != appid or not alertable(match.score):
+        if demand is None or demand.appid != appid or not alert_decided(match):
             continue
         queued += _alert_achievement_owner(session, match, demand, now)
         queued += _alert_demand_owner(session, match, demand, now)
@@ -159,7 +162,7 @@ def _upsert_match(session: Session, *, demand: Demand, achievement_id: str, hit:
     if match is None:
         match = Match(appid=demand.appid, demand_id=demand.id, achievement_id=achievement_id, score=hit.score,
                       reasons=list(hit.reasons), state="recommended", history=[])
-        record_state(match, state="recommended", now=now)
+        record_state(match, state="recommended", now=now, alert=hit.alertable)
         session.add(match)
         session.flush()
     return match
