@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -41,7 +42,7 @@ def _recorded(hits: Sequence[Hit]) -> list[Hit]:
 def alert_decided(match: Match) -> bool:
     """Whether the matcher judged a recorded match alertable (kept in its history; rows recorded before the alert
     model fall back to the score cut ALERT_CUT)."""
-    first = next((h for h in match.history if h.get("state") == "recommended"), {})
+    first: dict[str, Any] = next((h for h in match.history if h.get("state") == "recommended"), {})
     return bool(first["alert"]) if "alert" in first else match.score >= ALERT_CUT
 
 
