@@ -2,7 +2,7 @@
 
 ``Matcher(embedder, store_dir)`` indexes plain records (dicts or ORM rows with the fields of the sample
 JSONL) and returns ``Match(id, score, reasons, features)`` lists for either direction: the top candidates
-without a global cut, each with a calibrated ``confidence`` (高/中/低) and ``alertable`` (score ≥ ALERT_CUT).
+without a global cut, each with ``alertable`` (the calibrated alert model) and a ``confidence`` (高 = alerted, 中, 低).
 """
 
 from knowledge.matching.engine import Matcher
