@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 PHONE = re.compile(r"\d{3,4}-\d{7,8}|(?<!\d)1\d{10}(?!\d)")
 TYPE_BONUS = 0.5
 HEADING_BONUS = 0.3
+NAMED_BONUS = 0.5  # the section heading names what is asked (一、基本条件 for 高企的条件有哪几条)
 PRIOR_WEIGHT = 0.3
 RUNNER_UP = 0.9
 # Answer types: a question cue and the pattern of a sentence that carries such a fact.
@@ -243,7 +244,9 @@ def _sentence_score(sentence: str, chunk: Chunk, weights: dict[str, float], ques
     heading = any(re.search(ANSWER_TYPES[kind][0], section) for kind in kinds) \
         or bool(asked and asked.heading and re.search(asked.heading, section))
     share = matched / total if total else 0.0
-    return share + TYPE_BONUS * fits + HEADING_BONUS * (heading + (named / total if total else 0.0))
+    if question.kind == "list" and question.focus and all(alias_in(n, f"{section}{sentence}") for n in question.focus):
+        share += TYPE_BONUS  # the list of what is asked (哪些材料: the 材料 section), not any list of the document
+    return share + TYPE_BONUS * fits + HEADING_BONUS * heading + NAMED_BONUS * (named / total if total else 0.0)
 
 
 def _typed_bonus(question: Question, sentence: str) -> float:
@@ -322,16 +325,20 @@ def typed_gap(question: Question, extract: Extract, doc_text: str) -> str | None
     """What the asked detail is, when the document doesn't state it (None when the passage answers).
 
     The focus noun of a detail question (工资 in 工资发多少) must occur in the document (or one of its aliases),
-    and the passage must contain the asked type (an amount, a date, a list...).
+    and the passage must contain the asked type (an amount, a date, a list...); for a place or a person the
+    passage (with its title and heading) must also be about that noun.
     """
     kind = BY_NAME.get(question.kind or "")
     if kind is None or kind.name not in STRICT:
         return None
-    named = "".join(question.focus) or "您问的这一项"
+    gap = f"{''.join(question.focus)}{kind.missing}" if question.focus else kind.unnamed or f"您问的这一项{kind.missing}"
     if any(not alias_in(noun, doc_text) for noun in question.focus):
-        return f"{named}{kind.missing}"
+        return gap
     if not carries(kind, extract.body, question.corrected):
-        return f"{named}{kind.missing}"
+        return gap
+    about = f"{extract.section.title}\n{extract.section.name}\n{extract.body}"
+    if kind.name in ("place", "person") and any(not alias_in(noun, about) for noun in question.focus):
+        return gap  # a window's address is not where the form is downloaded: the passage must be about the noun
     return None
 
 

@@ -33,6 +33,7 @@ class Kind:
     detail: bool = False  # a detail type: its focus noun must occur in the document
     narrow: tuple[tuple[str, str], ...] = ()
     heading: str = ""
+    unnamed: str = ""  # how a decline names the detail when the question names no noun: 具体金额
 
 
 _MONEY = rf"{_NUM}\s*(?:万元|元|亿元|%|倍)|免费|不收费|收取|全额|减半|差额|不予|不再"
@@ -47,7 +48,7 @@ KINDS: tuple[Kind, ...] = (
                  r"几档|几级|几个等级|都是谁",
          r"", "具体有哪些",
          narrow=((r"(?:哪些|哪几位|都有)(?:人|专家|老师)|都是谁|有谁", _WHO),
-                 (r"哪些(?:单位|企业|公司|机构|银行|学校|高校|医院)|哪几(?:家|个单位|所)|都是哪", _ORG))),
+                 (r"哪些(?:单位|企业|公司|机构|银行|学校|高校|医院)|哪几(?:家|个单位|所)|都是哪", _ORG)), unnamed="具体名单"),
     Kind("definition", r"什么意思|啥意思|是什么$|是啥$|是什么东西|什么叫|啥叫|指什么|指的是什么|干啥的|干什么的|做什么的|"
                        r"什么区别|啥区别|有什么不同|什么是|啥是|定义|含义",
          r"是指|指的是|是.{2,}|即|称为|所称|就是|也算|视为|叫做|区别", "是什么意思", heading=r"什么是|是什么|简介|定义|含义|介绍|概述"),
@@ -56,29 +57,28 @@ KINDS: tuple[Kind, ...] = (
          r"\d{3,4}-\d{7,8}|\d{11}|联系人|@|部门|[部局处科办]（|中心|银行|公司|协会", "是谁、怎么联系", detail=True,
          narrow=((r"找谁|联系谁|问谁|咨询谁|联系方式|电话|热线|手机号", r"\d{3,4}-\d{7,8}|\d{11}|@"),
                  (r"谁负责|负责人|是谁", _WHO)),
-         heading=r"咨询|联系"),
+         heading=r"咨询|联系", unnamed="联系人"),
     Kind("place", r"在哪|哪里|哪儿|地址|地点|什么地方|去哪|到哪|送哪|交哪|哪个(?:小区|地方|楼|位置)|几楼|几路",
          r"地址|地点|路\d*号|\d+号|\d+楼|楼|室|大厅|窗口|栏目|公众号|网站|小程序|平台|系统|提交至|送至|送达", "在哪里",
          detail=True,
          narrow=((r"下载|网上|在线|线上|网址|链接|入口", _ONLINE), (r"地址|门牌|几楼|几路|哪个(?:小区|楼)", _ADDRESS)),
-         heading=r"咨询|联系|地址|地点"),
+         heading=r"咨询|联系|地址|地点", unnamed="具体地点"),
     Kind("money", r"多少钱|几万|多少万|[补奖给贷贴借拿领发扣抵减退交付]多少|额度|金额|收费|要钱|收钱|花钱|免费|给钱|费用?多少|多少费|"
                   r"工资|薪|津贴|利率|利息",
-         _MONEY, "是多少", detail=True),
+         _MONEY, "是多少", detail=True, unnamed="具体金额"),
     Kind("date", r"什么时候|啥时候|何时|几月|几号|哪天|截止|截至|最晚|最迟|期限|多久|多长时间|几天|几个工作日|有效期|几年|"
                  r"多少天|多少年|几个月|什么时间|(?:申报|受理|报名|申请)时间|日期|开班|开课",
          rf"{_NUM}\s*月(?:{_NUM}\s*日)?|{_NUM}\s*日|{_NUM}\s*(?:个)?(?:工作日|天|年|个月|小时|周)|年底|月底|季度|即时|当天|长期",
          "的时间", detail=True,
          narrow=((r"什么时候|啥时候|何时|几月|几号|哪天|什么时间|(?:申报|受理|报名|申请)时间|日期|开班|开课|开始",
-                  rf"{_NUM}\s*月|{_NUM}\s*日|年底|月底|年初|季度|上半年|下半年|即时|当天|随时|长期|每月|每周"),),
-         heading=r"时间|日期|期限|有效期"),
+                  rf"{_NUM}\s*月|{_NUM}\s*日|年底|月底|年初|季度|上半年|下半年|即时|当天|随时|长期"),), unnamed="具体时间"),
     Kind("amount", r"多少|几万|额度|金额|比例|几成|最高|上限|收费|要钱|收钱|花钱|免费|给钱|几[个名人次场家项倍]|多大|面积",
          rf"{_NUM}\s*(?:万元|元|亿元|%|倍|人|名|次|场|个|家|件|项|平方米|平米|亩|分|周岁|岁|小时|天|年|个月)|免费|不收费|"
          r"差额|全额|减半|不予|不再",
-         "是多少", detail=True),
+         "是多少", detail=True, unnamed="具体数字"),
     Kind("procedure", r"怎么|如何|咋|流程|步骤|程序|手续|怎样|办理|一次.{0,6}吗|分几次|会怎",
          r"提交|申请|申报|审核|办理|登录|填写|报送|拨付|受理|公示|流程|先|再|然后|通过|整改|撤销|取消|预约", "怎么办理",
-         heading=r"流程|步骤|程序|办理|怎么|如何|方式|申领|申报"),
+         heading=r"流程|步骤|程序|办理|怎么|如何|方式"),
     Kind("eligibility", r"条件|要求|资格|门槛|符合|够不够|能不能申请|能申请|可以申请|还能|够格|能享受|能进|能当",
          r"须|应|需|不超过|不少于|以内|以上|以下|满|具有|条件|不予|可以|不能|不受|限|符合|均可|不得", "的条件",
          heading=r"条件|对象|谁可以|资格|要求"),
@@ -100,8 +100,18 @@ def classify(text: str) -> Kind | None:
     return next((kind for kind in KINDS if re.search(kind.cue, stripped)), None)
 
 
+_COUNTED = re.compile(r"(?:多少|几)个?(家|名|人|次|场|项|件|所|位|批|期|倍|亩|平方米|岁|小时|分)")
+_UNITS = ("家所个", "名人位", "次场期批", "项件个")  # units that count the same things
+
+
 def evidence_for(kind: Kind, question: str = "") -> str:
-    """The pattern of text that answers ``question`` (a narrowed one when the question's cue asks for it)."""
+    """The pattern of text that answers ``question`` (a narrowed one when the question's cue asks for it; a count
+    question needs its unit: 多少家 → 3家)."""
+    counted = _COUNTED.search(question) if kind.name == "amount" else None
+    if counted:
+        unit = counted.group(1)
+        same = "".join(group for group in _UNITS if unit in group) or unit
+        return rf"{_NUM}\s*个?(?:[{same}]|{unit})"
     return next((evidence for cue, evidence in kind.narrow if re.search(cue, question)), kind.evidence)
 
 
@@ -141,6 +151,7 @@ def _posseg() -> Any:
 
 
 _NOUN_FLAGS = ("n", "nz", "ng", "nt")
+_MODALS = "能可会要得该想"  # 能带 tagged as a noun is still a verb
 
 
 def warm() -> None:
@@ -162,14 +173,14 @@ def _tokens(text: str) -> list[tuple[int, int, str, bool]]:
 def focus(kind: Kind | None, text: str) -> tuple[str, ...]:
     """The nouns a detail question asks about: the noun phrase right after the cue (哪个小区), else right before
     it (公积金贷款利率是多少 → 公积金, 贷款, 利率); agents and the asked words themselves (补贴, 比例) are left out."""
-    if kind is None or not kind.detail:
+    if kind is None or not (kind.detail or kind.name == "list"):  # a list's subject: 哪些材料 → 材料
         return ()
     cues = list(re.finditer(kind.cue, text))
     if not cues:
         return ()
     cue = cues[-1]  # the last cue is the one asking (每个月工资发多少: 发多少, not 工资)
     tokens = _tokens(text)
-    specific = [k for k, t in enumerate(tokens) if t[3] and t[2] not in GENERIC_NOUNS]
+    specific = [k for k, t in enumerate(tokens) if t[3] and t[2] not in GENERIC_NOUNS and t[2][0] not in _MODALS]
     after = [k for k in specific if cue.end() <= tokens[k][0] <= cue.end() + 2]
     before = [k for k in specific if cue.start() - 4 <= tokens[k][1] <= cue.start()]
     anchor = after[0] if after else (before[-1] if before else None)
@@ -180,4 +191,4 @@ def focus(kind: Kind | None, text: str) -> tuple[str, ...]:
         start -= 1
     while end + 1 < len(tokens) and tokens[end + 1][3] and tokens[end][1] == tokens[end + 1][0]:
         end += 1
-    return tuple(t[2] for t in tokens[start:end + 1] if t[2] not in GENERIC_NOUNS)
+    return tuple(t[2] for t in tokens[start:end + 1] if t[2] not in GENERIC_NOUNS and t[2][0] not in _MODALS)
