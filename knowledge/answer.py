@@ -329,8 +329,14 @@ def typed_gap(question: Question, extract: Extract, doc_text: str) -> str | None
     passage (with its title and heading) must also be about that noun.
     """
     kind = BY_NAME.get(question.kind or "")
-    if kind is None or kind.name not in STRICT:
+    if kind is None:
         return None
+    ordinal = next((o for o in re.findall(_ORDINAL, question.corrected) if o not in doc_text), None)
+    if ordinal:
+        return f"{ordinal}的安排"  # 第二期 when the document describes the first
+    if kind.name not in STRICT:
+        missing = [noun for noun in question.focus if alias_match(noun, doc_text) < 0.5]
+        return f"{''.join(question.focus)}{kind.missing}" if missing else None  # 能养狗吗, 宅基地能卖吗
     gap = f"{''.join(question.focus)}{kind.missing}" if question.focus else kind.unnamed or f"您问的这一项{kind.missing}"
     if any(not alias_in(noun, doc_text) for noun in question.focus):
         return gap
@@ -340,6 +346,9 @@ def typed_gap(question: Question, extract: Extract, doc_text: str) -> str | None
     if kind.name in ("place", "person") and any(not alias_in(noun, about) for noun in question.focus):
         return gap  # a window's address is not where the form is downloaded: the passage must be about the noun
     return None
+
+
+_ORDINAL = r"第[一二三四五六七八九十\d]+[期批届轮]|\d{4}年"
 
 
 def typed_decline(gap: str, extract: Extract, contact: str | None) -> str:

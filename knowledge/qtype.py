@@ -38,7 +38,7 @@ class Kind:
 
 _MONEY = rf"{_NUM}\s*(?:万元|元|亿元|%|倍)|免费|不收费|收取|全额|减半|差额|不予|不再"
 _WHO = r"[\u4e00-\u9fff]{1,3}(?:老师|先生|女士|科长|主任|处长|教授|经理)|联系人"
-_ORG = r"公司|银行|大学|学院|学校|机构|中心|协会|学会|研究院|研究所|医院|基地|[局科处部]（|事务所|支行"
+_ORG = r"公司|银行|大学|学院|学校|机构|中心|协会|学会|研究院|研究所|医院|[局科处部]（|事务所|支行"
 _ADDRESS = r"[路街道]\S{0,8}?\d+号|\d+号|\d+楼|\d+室|[一二三四五六七八九十]楼|大厅|大楼|大厦"
 _ONLINE = r"网站|平台|栏目|公众号|小程序|系统|网址|邮箱|@|菜单|下载"
 
@@ -77,12 +77,12 @@ KINDS: tuple[Kind, ...] = (
          r"差额|全额|减半|不予|不再",
          "是多少", detail=True, unnamed="具体数字"),
     Kind("procedure", r"怎么|如何|咋|流程|步骤|程序|手续|怎样|办理|一次.{0,6}吗|分几次|会怎",
-         r"提交|申请|申报|审核|办理|登录|填写|报送|拨付|受理|公示|流程|先|再|然后|通过|整改|撤销|取消|预约", "怎么办理",
+         r"提交|申请|申报|审核|办理|登录|填写|报送|拨付|受理|公示|流程|先|再|然后|通过|整改|撤销|取消|预约", "的办理方法",
          heading=r"流程|步骤|程序|办理|怎么|如何|方式"),
     Kind("eligibility", r"条件|要求|资格|门槛|符合|够不够|能不能申请|能申请|可以申请|还能|够格|能享受|能进|能当",
          r"须|应|需|不超过|不少于|以内|以上|以下|满|具有|条件|不予|可以|不能|不受|限|符合|均可|不得", "的条件",
          heading=r"条件|对象|谁可以|资格|要求"),
-    Kind("yesno", r"吗|[不没]$|能不能|可不可以|是不是|算不算|有没有|要不要|行不行|是否|[不没][\s？?。]", r"", ""),
+    Kind("yesno", r"吗|[不没]$|能不能|可不可以|是不是|算不算|有没有|要不要|行不行|是否|[不没][\s？?。]", r"", "的相关规定"),
 )
 BY_NAME = {kind.name: kind for kind in KINDS}
 # Nouns that never name the detail asked: agents, fillers, and the words of the asked type itself (补贴多少).
@@ -90,6 +90,7 @@ _GENERIC = ("政府 国家 市里 部门 单位 公司 企业 个人 人 我们 
             "方面 地方 一般 具体 规定 补贴 奖励 资助 经费 费用 金额 比例 额度 数额 标准 奖金 补助 补偿 日期 地址 地点 电话 "
             "收费 免费 要钱 联系方式 联系人 时候 期限")
 GENERIC_NOUNS = frozenset(_GENERIC.split(" "))
+ASKED_ABOUT = frozenset({"list", "yesno", "procedure"})  # types whose focus is what the question is about
 STRICT = frozenset({"money", "amount", "date", "person", "place", "list"})  # types whose absence makes a typed decline
 LIST_MIN_ITEMS = 2
 
@@ -129,9 +130,12 @@ ASKING = re.compile(r"^(?:几.?|多少.?|哪.{0,2}|啥.{0,2}|什么.{0,2}|怎么
                     r"要不要|是不是|可不可以|一共|总共|还要|不要|需不需要|谁)$")
 
 
+AGENTS = frozenset("政府 国家 市里 省里 上面 官方 你们 他们 咱们 人家 跟 和 给 一方".split())
+
+
 def asking_word(word: str) -> bool:
-    """Whether a token only asks (哪些, 几档, 啥意思, 多少钱) rather than naming what is asked about."""
-    return bool(ASKING.match(word))
+    """Whether a token only asks (哪些, 几档, 啥意思, 多少钱) or names no content (政府 in 政府能补多少, 跟)."""
+    return bool(ASKING.match(word)) or word in AGENTS
 
 
 def list_items(text: str) -> int:
@@ -173,7 +177,7 @@ def _tokens(text: str) -> list[tuple[int, int, str, bool]]:
 def focus(kind: Kind | None, text: str) -> tuple[str, ...]:
     """The nouns a detail question asks about: the noun phrase right after the cue (哪个小区), else right before
     it (公积金贷款利率是多少 → 公积金, 贷款, 利率); agents and the asked words themselves (补贴, 比例) are left out."""
-    if kind is None or not (kind.detail or kind.name == "list"):  # a list's subject: 哪些材料 → 材料
+    if kind is None or not (kind.detail or kind.name in ASKED_ABOUT):  # a list's subject: 哪些材料 → 材料
         return ()
     cues = list(re.finditer(kind.cue, text))
     if not cues:
