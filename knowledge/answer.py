@@ -244,8 +244,9 @@ def _sentence_score(sentence: str, chunk: Chunk, weights: dict[str, float], ques
     heading = any(re.search(ANSWER_TYPES[kind][0], section) for kind in kinds) \
         or bool(asked and asked.heading and re.search(asked.heading, section))
     share = matched / total if total else 0.0
-    if question.kind == "list" and question.focus and all(alias_in(n, f"{section}{sentence}") for n in question.focus):
-        share += TYPE_BONUS  # the list of what is asked (哪些材料: the 材料 section), not any list of the document
+    if question.kind == "list" and question.focus and all(
+            alias_in(n, section) or (is_intro(sentence) and alias_in(n, sentence)) for n in question.focus):
+        share += TYPE_BONUS  # the list of what is asked (哪些材料: the 材料 section), not an item mentioning it
     return share + TYPE_BONUS * fits + HEADING_BONUS * heading + NAMED_BONUS * (named / total if total else 0.0)
 
 

@@ -38,9 +38,11 @@ class Section:
 
 
 def split_lines(text: str) -> list[str]:
-    """A chunk's sentences (list items and clauses ending in 。；！？ stay whole)."""
-    parts = re.split(r"(?<=[。！？；!?;])|\n", text)
-    return [p.strip() for p in parts if p.strip()]
+    """A chunk's sentences: a list item stays whole (its inner ；), prose splits after 。；！？."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        out += [line] if is_item(line) else re.split(r"(?<=[。！？；!?;])", line)
+    return [p.strip() for p in out if p.strip()]
 
 
 def sections_of(chunks: list[Chunk]) -> list[Section]:
@@ -124,7 +126,8 @@ def passage(section: Section, index: int, scores: list[float], *, kind: str | No
         return list(range(block[0], after + 1 if close else after))
     chosen = {index}
     if block and is_intro(sentences[block[0]]):
-        chosen.add(block[0])  # an item shown with the sentence that introduces its list
+        whole = set(range(*block))  # an item shown with its intro: the whole list when it fits, never a part of it
+        return sorted(whole) if _chars(sentences, whole) <= MAX_LIST_CHARS else [block[0], index]
     for step in (1, -1, 2):
         j = index + step
         if 0 <= j < len(sentences) and scores[j] >= NEIGHBOUR_SHARE * scores[index] and not is_intro(sentences[j]) \

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from knowledge.answer import analyze, grounded
-from knowledge.compose import Section, passage, render, sections_of, source_line
+from knowledge.compose import Section, passage, render, sections_of, source_line, split_lines
 from knowledge.ingest import chunk_text
 from knowledge.inputs import input_problem
 from knowledge.lexical import TypoCorrector, alias_match, aliases_of, expand
@@ -139,6 +139,13 @@ def test_an_item_answer_keeps_its_intro_and_stays_in_its_section() -> None:
     chosen = passage(section, 2, [0.2, 0.1, 1.0, 0.1], kind="amount")
     body = render([section.sentences[i] for i in chosen])
     assert "须同时满足以下条件" in body and "500平方米" in body and "10万元" not in body
+    assert "独立法人" in body and "150天" in body  # "同时满足以下条件" is never followed by a part of the list
+
+
+def test_a_list_item_with_inner_semicolons_stays_whole() -> None:
+    text = "须同时满足以下条件：\n1. 收入小于5000万元的，不低于5%；在5000万元以上的，不低于4%；\n2. 无失信记录。"
+    assert split_lines(text) == ["须同时满足以下条件：", "1. 收入小于5000万元的，不低于5%；在5000万元以上的，不低于4%；",
+                                 "2. 无失信记录。"]
 
 
 def test_the_preamble_notice_is_not_a_section_and_sources_note_figures() -> None:
