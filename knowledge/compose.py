@@ -19,6 +19,7 @@ NEIGHBOUR_SHARE = 0.6
 OFFICIAL_NOTE = "以官方发布为准"
 _ITEM = re.compile(r"^\s*(?:[-*•]\s*|\d+[.、]\s*|[（(]\d+[)）]\s*)")
 _FIGURE = re.compile(r"\d")
+_CONTINUED = ("；", ";", "，", ",", "、")
 
 
 @dataclass
@@ -40,8 +41,11 @@ class Section:
 def split_lines(text: str) -> list[str]:
     """A chunk's sentences: a list item stays whole (its inner ；), prose splits after 。；！？."""
     out: list[str] = []
-    for line in text.split("\n"):
-        out += [line] if is_item(line) else re.split(r"(?<=[。！？；!?;])", line)
+    for line in (raw.strip() for raw in text.split("\n")):
+        if out and line and not is_item(line) and is_item(out[-1]) and out[-1].endswith(_CONTINUED):
+            out[-1] += line  # the chunker broke an item at its inner ；: 3. …不低于5%；\n在5000万元至2亿元之间的…
+        else:
+            out += [line] if is_item(line) else re.split(r"(?<=[。！？；!?;])", line)
     return [p.strip() for p in out if p.strip()]
 
 

@@ -130,7 +130,8 @@ ASKING = re.compile(r"^(?:几.?|多少.?|哪.{0,2}|啥.{0,2}|什么.{0,2}|怎么
                     r"要不要|是不是|可不可以|一共|总共|还要|不要|需不需要|谁)$")
 
 
-AGENTS = frozenset("政府 国家 市里 省里 上面 官方 你们 他们 咱们 人家 跟 和 给 一方".split())
+_AGENTS = "政府 国家 市里 省里 上面 官方 你们 他们 咱们 人家 跟 和 给 一方"
+AGENTS = frozenset(_AGENTS.split(" "))
 
 
 def asking_word(word: str) -> bool:
