@@ -30,8 +30,8 @@ from knowledge.compose import (
     strip_marker,
 )
 from knowledge.ingest import Chunk
-from knowledge.lexical import alias_in, expand, key_words, term_match
-from knowledge.qtype import BY_NAME, STRICT, carries, classify, focus
+from knowledge.lexical import alias_in, alias_match, aliases_in, expand, key_words
+from knowledge.qtype import BY_NAME, STRICT, asking_word, carries, classify, focus, list_items
 from knowledge.retrieval import Hit
 
 log = logging.getLogger(__name__)
@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 PHONE = re.compile(r"\d{3,4}-\d{7,8}|(?<!\d)1\d{10}(?!\d)")
 TYPE_BONUS = 0.5
 HEADING_BONUS = 0.3
+NAMED_BONUS = 0.5  # the section heading names what is asked (一、基本条件 for 高企的条件有哪几条)
 PRIOR_WEIGHT = 0.3
 RUNNER_UP = 0.9
 # Answer types: a question cue and the pattern of a sentence that carries such a fact.
@@ -117,17 +118,26 @@ class Question:
 def analyze(text: str, corrected: str, known: Callable[[str], bool] = lambda _: False) -> Question:
     """Key terms (no place names or stopwords) and answer types of a typo-corrected question.
 
-    ``Question.corrected`` and the key terms carry the canonical names of aliases (高企 → 高新技术企业).
-
-    Adjacent one-character words are joined when the corpus knows the pair (报/满 → 报满).
+    ``Question.corrected`` carries the canonical names of aliases (高企 → 高新技术企业) for retrieval; a key term is
+    the alias itself, kept whole (湖工大, not 湖/工大), and matches a text holding any of its forms. Words that
+    only ask (哪些, 几档, 啥意思) are not key terms. Adjacent one-character words are joined when the corpus
+    knows the pair (报/满 → 报满).
     """
     expanded = expand(corrected)
-    words = _join_singles(key_words(strip_places(expanded)), known)
-    key_terms = tuple(dict.fromkeys(w for w in words if not w.isdigit()))
+    plain = strip_places(corrected)
+    words = _keep_aliases(_join_singles(key_words(plain), known), plain)
+    key_terms = tuple(dict.fromkeys(w for w in words if not w.isdigit() and not asking_word(w)))
     kinds = tuple(kind for kind, (cue, _) in ANSWER_TYPES.items() if re.search(cue, corrected))
     asked = classify(corrected)
     return Question(text, expanded, key_terms, kinds, asked.name if asked else None,
                     focus(asked, strip_places(corrected)))
+
+
+def _keep_aliases(tokens: list[str], text: str) -> list[str]:
+    """The tokens with each alias of the text (湖工大, 高工) as one term instead of its pieces (湖, 工大)."""
+    found = [short for short, _full in aliases_in(text)]
+    pieces = [t for t in tokens if not any(t in alias and t != alias for alias in found)]
+    return pieces + [alias for alias in found if alias not in pieces]
 
 
 def _join_singles(tokens: list[str], known: Callable[[str], bool]) -> list[str]:
@@ -152,7 +162,7 @@ def coverage(question: Question, text: str, idf: Callable[[str], float]) -> tupl
     """(IDF-weighted share of key terms found in ``text``, absolute matched weight)."""
     weights = term_weights(question, idf)
     total = sum(weights.values())
-    matched = sum(w * term_match(t, text) for t, w in weights.items())
+    matched = sum(w * alias_match(t, text) for t, w in weights.items())
     return (matched / total if total else 0.0), matched
 
 
@@ -222,31 +232,39 @@ def _sentence_score(sentence: str, chunk: Chunk, weights: dict[str, float], ques
     """
     total = sum(weights.values())
     section = chunk.section
-    matched = sum(w * max(term_match(t, sentence), term_match(t, chunk.title), 0.5 * term_match(t, section))
+    matched = sum(w * max(alias_match(t, sentence), alias_match(t, chunk.title), 0.5 * alias_match(t, section))
                   for t, w in weights.items())
+    named = sum(w * alias_match(t, section) for t, w in weights.items())  # the heading names what is asked
     kinds = question.answer_types
     if question.kind in STRICT:  # the asked type decides (a contact line must not pass for an address)
-        fits = _typed_bonus(question.kind, sentence)
+        fits = _typed_bonus(question, sentence)
     else:
-        fits = sum(bool(re.search(ANSWER_TYPES[kind][1], sentence)) for kind in kinds) + _typed_bonus(question.kind, sentence)
-    heading = any(re.search(ANSWER_TYPES[kind][0], section) for kind in kinds)
-    return (matched / total if total else 0.0) + TYPE_BONUS * fits + HEADING_BONUS * heading
+        fits = sum(bool(re.search(ANSWER_TYPES[kind][1], sentence)) for kind in kinds) + _typed_bonus(question, sentence)
+    asked = BY_NAME.get(question.kind or "")
+    heading = any(re.search(ANSWER_TYPES[kind][0], section) for kind in kinds) \
+        or bool(asked and asked.heading and re.search(asked.heading, section))
+    share = matched / total if total else 0.0
+    if question.kind == "list" and question.focus and all(
+            alias_in(n, section) or (is_intro(sentence) and alias_in(n, sentence)) for n in question.focus):
+        share += TYPE_BONUS  # the list of what is asked (哪些材料: the 材料 section), not an item mentioning it
+    return share + TYPE_BONUS * fits + HEADING_BONUS * heading + NAMED_BONUS * (named / total if total else 0.0)
 
 
-def _typed_bonus(kind: str | None, sentence: str) -> float:
+def _typed_bonus(question: Question, sentence: str) -> float:
     """Bonus for a sentence that carries the question's answer type (a list question: a list line; a definition
     question: a 是指/是… sentence); none for types whose cues most sentences carry."""
+    kind = question.kind
     if kind not in STRICT and kind != "definition":  # conditions/steps/yes-no cues are too common to steer
         return 0.0
     if kind == "list":
-        return float(is_item(sentence) or is_intro(sentence))
-    return float(carries(BY_NAME[kind], sentence))
+        return float(is_item(sentence) or is_intro(sentence) or list_items(sentence) >= 3)
+    return float(carries(BY_NAME[kind], sentence, question.corrected))
 
 
 def local_weights(weights: dict[str, float], sentences: list[str]) -> dict[str, float]:
     """Re-weight key terms by how rare they are among a document's sentences (its topic words discriminate little)."""
     n = len(sentences)
-    return {t: w * math.log(1 + n / (1 + sum(term_match(t, s) > 0 for s in sentences))) for t, w in weights.items()}
+    return {t: w * math.log(1 + n / (1 + sum(alias_match(t, s) > 0 for s in sentences))) for t, w in weights.items()}
 
 
 @dataclass(frozen=True)
@@ -308,17 +326,30 @@ def typed_gap(question: Question, extract: Extract, doc_text: str) -> str | None
     """What the asked detail is, when the document doesn't state it (None when the passage answers).
 
     The focus noun of a detail question (工资 in 工资发多少) must occur in the document (or one of its aliases),
-    and the passage must contain the asked type (an amount, a date, a list...).
+    and the passage must contain the asked type (an amount, a date, a list...); for a place or a person the
+    passage (with its title and heading) must also be about that noun.
     """
     kind = BY_NAME.get(question.kind or "")
-    if kind is None or kind.name not in STRICT:
+    if kind is None:
         return None
-    named = "".join(question.focus) or "您问的这一项"
+    ordinal = next((o for o in re.findall(_ORDINAL, question.corrected) if o not in doc_text), None)
+    if ordinal:
+        return f"{ordinal}的安排"  # 第二期 when the document describes the first
+    if kind.name not in STRICT:
+        missing = [noun for noun in question.focus if alias_match(noun, doc_text) < 0.5]
+        return f"{''.join(question.focus)}{kind.missing}" if missing else None  # 能养狗吗, 宅基地能卖吗
+    gap = f"{''.join(question.focus)}{kind.missing}" if question.focus else kind.unnamed or f"您问的这一项{kind.missing}"
     if any(not alias_in(noun, doc_text) for noun in question.focus):
-        return f"{named}{kind.missing}"
-    if not carries(kind, extract.body):
-        return f"{named}{kind.missing}"
+        return gap
+    if not carries(kind, extract.body, question.corrected):
+        return gap
+    about = f"{extract.section.title}\n{extract.section.name}\n{extract.body}"
+    if kind.name in ("place", "person") and any(not alias_in(noun, about) for noun in question.focus):
+        return gap  # a window's address is not where the form is downloaded: the passage must be about the noun
     return None
+
+
+_ORDINAL = r"第[一二三四五六七八九十\d]+[期批届轮]|\d{4}年"
 
 
 def typed_decline(gap: str, extract: Extract, contact: str | None) -> str:

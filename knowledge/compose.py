@@ -19,6 +19,7 @@ NEIGHBOUR_SHARE = 0.6
 OFFICIAL_NOTE = "以官方发布为准"
 _ITEM = re.compile(r"^\s*(?:[-*•]\s*|\d+[.、]\s*|[（(]\d+[)）]\s*)")
 _FIGURE = re.compile(r"\d")
+_CONTINUED = ("；", ";", "，", ",", "、")
 
 
 @dataclass
@@ -38,9 +39,14 @@ class Section:
 
 
 def split_lines(text: str) -> list[str]:
-    """A chunk's sentences (list items and clauses ending in 。；！？ stay whole)."""
-    parts = re.split(r"(?<=[。！？；!?;])|\n", text)
-    return [p.strip() for p in parts if p.strip()]
+    """A chunk's sentences: a list item stays whole (its inner ；), prose splits after 。；！？."""
+    out: list[str] = []
+    for line in (raw.strip() for raw in text.split("\n")):
+        if out and line and not is_item(line) and is_item(out[-1]) and out[-1].endswith(_CONTINUED):
+            out[-1] += line  # the chunker broke an item at its inner ；: 3. …不低于5%；\n在5000万元至2亿元之间的…
+        else:
+            out += [line] if is_item(line) else re.split(r"(?<=[。！？；!?;])", line)
+    return [p.strip() for p in out if p.strip()]
 
 
 def sections_of(chunks: list[Chunk]) -> list[Section]:
@@ -124,7 +130,8 @@ def passage(section: Section, index: int, scores: list[float], *, kind: str | No
         return list(range(block[0], after + 1 if close else after))
     chosen = {index}
     if block and is_intro(sentences[block[0]]):
-        chosen.add(block[0])  # an item shown with the sentence that introduces its list
+        whole = set(range(*block))  # an item shown with its intro: the whole list when it fits, never a part of it
+        return sorted(whole) if _chars(sentences, whole) <= MAX_LIST_CHARS else [block[0], index]
     for step in (1, -1, 2):
         j = index + step
         if 0 <= j < len(sentences) and scores[j] >= NEIGHBOUR_SHARE * scores[index] and not is_intro(sentences[j]) \

@@ -57,9 +57,27 @@ def alias_table() -> tuple[tuple[str, str], ...]:
     return tuple(sorted(pairs, key=lambda pair: -len(pair[0])))
 
 
+def aliases_in(text: str) -> list[tuple[str, str]]:
+    """(alias, canonical name) of each alias the text mentions as whole words: 湖工大 in 湖工大的老师, not 高工 in
+    提高工作; an alias inside a longer one found first (湖工 in 湖工大) doesn't count."""
+    with _lock:
+        tokens = _jieba().lcut(text.lower(), HMM=False)
+    bounds, pos = {0}, 0
+    for token in tokens:
+        pos += len(token)
+        bounds.add(pos)
+    found: list[tuple[str, str]] = []
+    for short, full in alias_table():  # longest first
+        starts = [m.start() for m in re.finditer(re.escape(short.lower()), text.lower())]
+        whole = any(start in bounds and start + len(short) in bounds for start in starts)
+        if whole and not any(short in longer for longer, _ in found):
+            found.append((short, full))
+    return found
+
+
 def expand(text: str) -> str:
     """Append the canonical names of aliases found in the text (湖工大 → 湖北工业大学, 高企 → 高新技术企业)."""
-    extra = [full for short, full in alias_table() if short in text and full not in text]
+    extra = [full for short, full in aliases_in(text) if full not in text]
     return f"{text} {' '.join(dict.fromkeys(extra))}" if extra else text
 
 
@@ -154,17 +172,22 @@ class TypoCorrector:
         self.sounds = WordSounds([*corpus_words, *(t for pair in alias_table() for t in pair)], lazy_pinyin)
         self.chars = {char for bigram in self.known for char in bigram}
         self.by_sound: dict[str, set[str]] = defaultdict(set)
+        self.by_fuzzy: dict[str, set[str]] = defaultdict(set)
         for char in self.chars:
-            self.by_sound[self._pinyin(char)[0]].add(char)
+            sound = self._pinyin(char)[0]
+            self.by_sound[sound].add(char)
+            self.by_fuzzy[fuzzy_sound(sound)].add(char)
 
-    def _candidates(self, char: str) -> set[str]:
-        """Corpus characters that sound or look like ``char``."""
-        found = set(self.by_sound.get(self._pinyin(char)[0], ()))
+    def _candidates(self, char: str) -> list[str]:
+        """Corpus characters that sound or look like ``char``; then those that sound alike under the usual
+        regional confusions (创兴→创新: in/ing); exact ones first."""
+        sound = self._pinyin(char)[0]
+        found = set(self.by_sound.get(sound, ()))
         for group in VISUAL_CONFUSIONS:
             if char in group:
                 found.update(c for c in group if c in self.chars)
-        found.discard(char)
-        return found
+        near = set(self.by_fuzzy.get(fuzzy_sound(sound), ())) - found
+        return [c for c in [*sorted(found), *sorted(near)] if c != char]
 
     def _in_common_word(self, text: str, i: int) -> bool:
         """Whether position ``i`` forms a frequent dictionary word with its left or right neighbour."""
@@ -183,7 +206,7 @@ class TypoCorrector:
             if not re.match(rf"[{_CJK}]", char) or char in STOPWORDS or self._gain(text, i, char) > 0:
                 continue
             floor = 2 if self._in_common_word(text, i) else 1
-            for cand in sorted(self._candidates(char)):
+            for cand in self._candidates(char):
                 gain = self._gain(text, i, cand)
                 if gain >= floor and (best is None or gain > best[2]):
                     best = (i, cand, gain)
@@ -199,6 +222,17 @@ class TypoCorrector:
             i, char, _gain = fix
             text = text[:i] + char + text[i + 1:]
         return text
+
+
+_FUZZY = ((r"^zh", "z"), (r"^ch", "c"), (r"^sh", "s"), (r"^n(?=[^g])", "l"), (r"ing$", "in"), (r"eng$", "en"),
+          (r"ang$", "an"))
+
+
+def fuzzy_sound(syllable: str) -> str:
+    """A syllable with the usual regional confusions merged (zh/z, ch/c, sh/s, n/l, in/ing, en/eng, an/ang)."""
+    for pattern, repl in _FUZZY:
+        syllable = re.sub(pattern, repl, syllable)
+    return syllable
 
 
 class WordSounds:

@@ -19,48 +19,79 @@ _NUM = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千半]+)"
 
 @dataclass(frozen=True)
 class Kind:
-    """One answer type: the question cue, the pattern of text that answers it, how a decline names it."""
+    """One answer type: the question cue, the pattern of text that answers it, how a decline names it.
+
+    ``narrow`` refines the evidence for some cues: (question cue, evidence); the first whose cue the question
+    matches replaces ``evidence`` (a 地址 question needs a street address, not just a service window).
+    ``heading`` marks section headings of this type (一、申报流程 for a procedure question).
+    """
 
     name: str
     cue: str
     evidence: str
     missing: str  # "资料里没有写明{focus}{missing}", e.g. 是多少
     detail: bool = False  # a detail type: its focus noun must occur in the document
+    narrow: tuple[tuple[str, str], ...] = ()
+    heading: str = ""
+    unnamed: str = ""  # how a decline names the detail when the question names no noun: 具体金额
 
+
+_MONEY = rf"{_NUM}\s*(?:万元|元|亿元|%|倍)|免费|不收费|收取|全额|减半|差额|不予|不再"
+_WHO = r"[\u4e00-\u9fff]{1,3}(?:老师|先生|女士|科长|主任|处长|教授|经理)|联系人"
+_ORG = r"公司|银行|大学|学院|学校|机构|中心|协会|学会|研究院|研究所|医院|[局科处部]（|事务所|支行"
+_ADDRESS = r"[路街道]\S{0,8}?\d+号|\d+号|\d+楼|\d+室|[一二三四五六七八九十]楼|大厅|大楼|大厦"
+_ONLINE = r"网站|平台|栏目|公众号|小程序|系统|网址|邮箱|@|菜单|下载"
 
 # Priority order: the first kind whose cue matches is the question's type.
 KINDS: tuple[Kind, ...] = (
-    Kind("list", r"哪些|哪几|几类|几种|分几|包括什么|包括哪|包含哪|都有啥|都有什么|都有哪|什么材料|啥材料|哪几个方面|几个方面|几条",
-         r"", "具体有哪些"),
+    Kind("list", r"哪些|哪几|几类|几种|分几|包括什么|包括哪|包含哪|都有啥|都有什么|都有哪|什么材料|啥材料|哪几个方面|几个方面|几条|"
+                 r"几档|几级|几个等级|都是谁",
+         r"", "具体有哪些",
+         narrow=((r"(?:哪些|哪几位|都有)(?:人|专家|老师)|都是谁|有谁", _WHO),
+                 (r"哪些(?:单位|企业|公司|机构|银行|学校|高校|医院)|哪几(?:家|个单位|所)|都是哪", _ORG)), unnamed="具体名单"),
     Kind("definition", r"什么意思|啥意思|是什么$|是啥$|是什么东西|什么叫|啥叫|指什么|指的是什么|干啥的|干什么的|做什么的|"
                        r"什么区别|啥区别|有什么不同|什么是|啥是|定义|含义",
-         r"是指|指的是|是.{2,}|即|称为|所称|就是|也算|视为|叫做|区别", "是什么意思"),
+         r"是指|指的是|是.{2,}|即|称为|所称|就是|也算|视为|叫做|区别", "是什么意思", heading=r"什么是|是什么|简介|定义|含义|介绍|概述"),
     Kind("person", r"找谁|联系谁|问谁|谁负责|联系人|联系方式|电话|热线|手机号|邮箱|咨询谁|都有谁|是谁|哪个部门|"
                    r"哪家(?=.{0,4}(?:公司|银行|机构|单位))",
-         r"\d{3,4}-\d{7,8}|\d{11}|联系人|@|部门|[部局处科办]（|中心|银行|公司|协会", "是谁、怎么联系", detail=True),
-    Kind("place", r"在哪|哪里|哪儿|地址|地点|什么地方|去哪|送到哪|送哪|哪个(?:小区|地方|楼|位置)|几楼|几路",
+         r"\d{3,4}-\d{7,8}|\d{11}|联系人|@|部门|[部局处科办]（|中心|银行|公司|协会", "是谁、怎么联系", detail=True,
+         narrow=((r"找谁|联系谁|问谁|咨询谁|联系方式|电话|热线|手机号", r"\d{3,4}-\d{7,8}|\d{11}|@"),
+                 (r"谁负责|负责人|是谁", _WHO)),
+         heading=r"咨询|联系", unnamed="联系人"),
+    Kind("place", r"在哪|哪里|哪儿|地址|地点|什么地方|去哪|到哪|送哪|交哪|哪个(?:小区|地方|楼|位置)|几楼|几路",
          r"地址|地点|路\d*号|\d+号|\d+楼|楼|室|大厅|窗口|栏目|公众号|网站|小程序|平台|系统|提交至|送至|送达", "在哪里",
-         detail=True),
+         detail=True,
+         narrow=((r"下载|网上|在线|线上|网址|链接|入口", _ONLINE), (r"地址|门牌|几楼|几路|哪个(?:小区|楼)", _ADDRESS)),
+         heading=r"咨询|联系|地址|地点", unnamed="具体地点"),
+    Kind("money", r"多少钱|几万|多少万|[补奖给贷贴借拿领发扣抵减退交付]多少|额度|金额|收费|要钱|收钱|花钱|免费|给钱|费用?多少|多少费|"
+                  r"工资|薪|津贴|利率|利息",
+         _MONEY, "是多少", detail=True, unnamed="具体金额"),
     Kind("date", r"什么时候|啥时候|何时|几月|几号|哪天|截止|截至|最晚|最迟|期限|多久|多长时间|几天|几个工作日|有效期|几年|"
                  r"多少天|多少年|几个月|什么时间|(?:申报|受理|报名|申请)时间|日期|开班|开课",
          rf"{_NUM}\s*月(?:{_NUM}\s*日)?|{_NUM}\s*日|{_NUM}\s*(?:个)?(?:工作日|天|年|个月|小时|周)|年底|月底|季度|即时|当天|长期",
-         "的时间", detail=True),
+         "的时间", detail=True,
+         narrow=((r"什么时候|啥时候|何时|几月|几号|哪天|什么时间|(?:申报|受理|报名|申请)时间|日期|开班|开课|开始",
+                  rf"{_NUM}\s*月|{_NUM}\s*日|年底|月底|年初|季度|上半年|下半年|即时|当天|随时|长期"),), unnamed="具体时间"),
     Kind("amount", r"多少|几万|额度|金额|比例|几成|最高|上限|收费|要钱|收钱|花钱|免费|给钱|几[个名人次场家项倍]|多大|面积",
          rf"{_NUM}\s*(?:万元|元|亿元|%|倍|人|名|次|场|个|家|件|项|平方米|平米|亩|分|周岁|岁|小时|天|年|个月)|免费|不收费|"
          r"差额|全额|减半|不予|不再",
-         "是多少", detail=True),
+         "是多少", detail=True, unnamed="具体数字"),
     Kind("procedure", r"怎么|如何|咋|流程|步骤|程序|手续|怎样|办理|一次.{0,6}吗|分几次|会怎",
-         r"提交|申请|申报|审核|办理|登录|填写|报送|拨付|受理|公示|流程|先|再|然后|通过|整改|撤销|取消|预约", "怎么办理"),
+         r"提交|申请|申报|审核|办理|登录|填写|报送|拨付|受理|公示|流程|先|再|然后|通过|整改|撤销|取消|预约", "的办理方法",
+         heading=r"流程|步骤|程序|办理|怎么|如何|方式"),
     Kind("eligibility", r"条件|要求|资格|门槛|符合|够不够|能不能申请|能申请|可以申请|还能|够格|能享受|能进|能当",
-         r"须|应|需|不超过|不少于|以内|以上|以下|满|具有|条件|不予|可以|不能|不受|限|符合|均可|不得", "的条件"),
-    Kind("yesno", r"吗|[不没]$|能不能|可不可以|是不是|算不算|有没有|要不要|行不行|是否|[不没][\s？?。]", r"", ""),
+         r"须|应|需|不超过|不少于|以内|以上|以下|满|具有|条件|不予|可以|不能|不受|限|符合|均可|不得", "的条件",
+         heading=r"条件|对象|谁可以|资格|要求"),
+    Kind("yesno", r"吗|[不没]$|能不能|可不可以|是不是|算不算|有没有|要不要|行不行|是否|[不没][\s？?。]", r"", "的相关规定"),
 )
 BY_NAME = {kind.name: kind for kind in KINDS}
 # Nouns that never name the detail asked: agents, fillers, and the words of the asked type itself (补贴多少).
 _GENERIC = ("政府 国家 市里 部门 单位 公司 企业 个人 人 我们 你们 他们 钱 东西 情况 事 事情 时候 问题 结果 时间 办法 政策 "
-            "方面 地方 一般 具体 规定 补贴 奖励 资助 经费 费用 金额 比例 额度 数额 标准 奖金 补助 补偿 日期 地址 地点 电话")
+            "方面 地方 一般 具体 规定 补贴 奖励 资助 经费 费用 金额 比例 额度 数额 标准 奖金 补助 补偿 日期 地址 地点 电话 "
+            "收费 免费 要钱 联系方式 联系人 时候 期限 小时 天数 年限 月份 次数 人数 个数 单价")
 GENERIC_NOUNS = frozenset(_GENERIC.split(" "))
-STRICT = frozenset({"amount", "date", "person", "place", "list"})  # types whose absence makes a typed decline
+ASKED_ABOUT = frozenset({"list", "yesno", "procedure"})  # types whose focus is what the question is about
+STRICT = frozenset({"money", "amount", "date", "person", "place", "list"})  # types whose absence makes a typed decline
 LIST_MIN_ITEMS = 2
 
 
@@ -70,13 +101,42 @@ def classify(text: str) -> Kind | None:
     return next((kind for kind in KINDS if re.search(kind.cue, stripped)), None)
 
 
-def carries(kind: Kind | None, text: str) -> bool:
-    """Whether ``text`` contains the kind of fact asked for (lists: at least two items)."""
+_COUNTED = re.compile(r"(?:多少|几)个?(家|名|人|次|场|项|件|所|位|批|期|倍|亩|平方米|岁|小时|分)")
+_UNITS = ("家所个", "名人位", "次场期批", "项件个")  # units that count the same things
+
+
+def evidence_for(kind: Kind, question: str = "") -> str:
+    """The pattern of text that answers ``question`` (a narrowed one when the question's cue asks for it; a count
+    question needs its unit: 多少家 → 3家)."""
+    counted = _COUNTED.search(question) if kind.name == "amount" else None
+    if counted:
+        unit = counted.group(1)
+        same = "".join(group for group in _UNITS if unit in group) or unit
+        return rf"{_NUM}\s*个?(?:[{same}]|{unit})"
+    return next((evidence for cue, evidence in kind.narrow if re.search(cue, question)), kind.evidence)
+
+
+def carries(kind: Kind | None, text: str, question: str = "") -> bool:
+    """Whether ``text`` contains the kind of fact ``question`` asks for (lists: at least two items)."""
     if kind is None or kind.name == "yesno":
         return True
+    pattern = evidence_for(kind, question)
     if kind.name == "list":
-        return list_items(text) >= LIST_MIN_ITEMS
-    return bool(re.search(kind.evidence, text))
+        return list_items(text) >= LIST_MIN_ITEMS and (not pattern or bool(re.search(pattern, text)))
+    return bool(re.search(pattern, text))
+
+
+ASKING = re.compile(r"^(?:几.?|多少.?|哪.{0,2}|啥.{0,2}|什么.{0,2}|怎么.{0,2}|怎样|咋.?|如何|是否|能否|可否|有没有|能不能|"
+                    r"要不要|是不是|可不可以|一共|总共|还要|不要|需不需要|谁)$")
+
+
+_AGENTS = "政府 国家 市里 省里 上面 官方 你们 他们 咱们 人家 跟 和 给 一方"
+AGENTS = frozenset(_AGENTS.split(" "))
+
+
+def asking_word(word: str) -> bool:
+    """Whether a token only asks (哪些, 几档, 啥意思, 多少钱) or names no content (政府 in 政府能补多少, 跟)."""
+    return bool(ASKING.match(word)) or word in AGENTS
 
 
 def list_items(text: str) -> int:
@@ -96,6 +156,7 @@ def _posseg() -> Any:
 
 
 _NOUN_FLAGS = ("n", "nz", "ng", "nt")
+_MODALS = "能可会要得该想"  # 能带 tagged as a noun is still a verb
 
 
 def warm() -> None:
@@ -117,21 +178,22 @@ def _tokens(text: str) -> list[tuple[int, int, str, bool]]:
 def focus(kind: Kind | None, text: str) -> tuple[str, ...]:
     """The nouns a detail question asks about: the noun phrase right after the cue (哪个小区), else right before
     it (公积金贷款利率是多少 → 公积金, 贷款, 利率); agents and the asked words themselves (补贴, 比例) are left out."""
-    if kind is None or not kind.detail:
+    if kind is None or not (kind.detail or kind.name in ASKED_ABOUT):  # a list's subject: 哪些材料 → 材料
         return ()
-    cue = re.search(kind.cue, text)
-    if cue is None:
+    cues = list(re.finditer(kind.cue, text))
+    if not cues:
         return ()
+    cue = cues[-1]  # the last cue is the one asking (每个月工资发多少: 发多少, not 工资)
     tokens = _tokens(text)
-    specific = [k for k, t in enumerate(tokens) if t[3] and t[2] not in GENERIC_NOUNS]
+    specific = [k for k, t in enumerate(tokens) if t[3] and t[2] not in GENERIC_NOUNS and t[2][0] not in _MODALS]
     after = [k for k in specific if cue.end() <= tokens[k][0] <= cue.end() + 2]
     before = [k for k in specific if cue.start() - 4 <= tokens[k][1] <= cue.start()]
     anchor = after[0] if after else (before[-1] if before else None)
     if anchor is None:
         return ()
     start = end = anchor
-    while start > 0 and tokens[start - 1][3]:
+    while start > 0 and tokens[start - 1][3] and tokens[start - 1][1] == tokens[start][0]:
         start -= 1
-    while end + 1 < len(tokens) and tokens[end + 1][3]:
+    while end + 1 < len(tokens) and tokens[end + 1][3] and tokens[end][1] == tokens[end + 1][0]:
         end += 1
-    return tuple(t[2] for t in tokens[start:end + 1] if t[2] not in GENERIC_NOUNS)
+    return tuple(t[2] for t in tokens[start:end + 1] if t[2] not in GENERIC_NOUNS and t[2][0] not in _MODALS)

@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from knowledge.bm25 import BM25, Vocabulary, bm25_over_terms
 from knowledge.ingest import Chunk
-from knowledge.lexical import TypoCorrector, term_match, terms, words
+from knowledge.lexical import TypoCorrector, alias_match, terms, words
 from knowledge.store import ChunkStore
 
 log = logging.getLogger(__name__)
@@ -60,9 +60,10 @@ class LexicalIndex:
         return any(text in doc for doc in self.doc_texts.values())
 
     def doc_idf(self, term: str) -> float:
-        """Document-level IDF of a term (partial bigram matches count fractionally; unseen terms score highest)."""
+        """Document-level IDF of a term or its aliases (partial bigram matches count fractionally; unseen terms
+        score highest)."""
         if term not in self._idf:
-            df = sum(term_match(term, text) for text in self.doc_texts.values())
+            df = sum(alias_match(term, text) for text in self.doc_texts.values())
             n = len(self.doc_texts)
             self._idf[term] = math.log(1 + (n - df + 0.5) / (df + 0.5))
         return self._idf[term]

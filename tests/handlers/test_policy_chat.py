@@ -73,3 +73,44 @@ def test_bad_questions_get_a_clear_reply(svc: Container, text: str, expected: st
     with wechat_client(svc) as wx:
         replies = wx.send_text("q7", text)
     assert len(replies) == 1 and expected in replies[0] and "Traceback" not in replies[0]
+
+
+def _lines(reply: str) -> list[str]:
+    return [line for line in reply.strip().split("\n") if line]
+
+
+def test_a_list_question_gets_the_whole_list(svc: Container) -> None:
+    with wechat_client(svc) as wx:
+        (reply,) = wx.send_text("q8", "科技贷的合作银行有哪几家")
+    for bank in ("襄江示例银行科技支行", "汉水示例农村商业银行", "隆中示例村镇银行"):
+        assert bank in reply
+    assert _lines(reply)[-1].startswith("来源：《科技金融服务")
+
+
+def test_a_figure_is_never_taken_from_another_section(svc: Container) -> None:
+    with wechat_client(svc) as wx:
+        (reply,) = wx.send_text("q9", "专利质押贴息一年最多贴多少")
+    assert "30万元" in reply and "1000万元" not in reply  # 襄科贷's ceiling is another product's figure
+    last = _lines(reply)[-1]
+    assert last.startswith("来源：《科技金融服务") and "知识产权质押融资" in last and last.endswith("（以官方发布为准）")
+
+
+@pytest.mark.parametrize(("question", "gap"), [
+    ("科技志愿者服务一小时补贴多少钱", "资料里没有写明具体金额"),  # hours are written, not money
+    ("院士专家工作站的院士每个月工资发多少", "资料里没有写明月工资"),
+])
+def test_a_near_scope_detail_is_declined_with_what_the_document_does_say(svc: Container, question: str,
+                                                                        gap: str) -> None:
+    with wechat_client(svc) as wx:
+        (reply,) = wx.send_text("q10", question)
+    assert reply.startswith(gap) and "里相关的内容是：" in reply and _lines(reply)[-1].startswith("来源：《")
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("高心企业认定后有啥好处", "15%"),  # 高心 sounds like 高新
+    ("首次认定高企襄阳奖多少钱", "20万元"),  # 高企 = 高新技术企业
+])
+def test_homophones_and_abbreviations_are_understood(svc: Container, question: str, expected: str) -> None:
+    with wechat_client(svc) as wx:
+        (reply,) = wx.send_text("q11", question)
+    assert expected in reply and _lines(reply)[-1].startswith("来源：《")

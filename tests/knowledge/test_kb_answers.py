@@ -186,3 +186,28 @@ def test_llm_is_not_asked_when_the_document_lacks_the_detail(kb: KnowledgeBase, 
     answer = _with_llm(kb, fake_llm).ask("院士专家工作站的院士每个月工资发多少")
     assert not answer.answered and answer.answer.startswith("资料里没有写明") and "2万元" not in answer.answer
     assert fake_llm.requests == []  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("question", "named"), [
+    ("农村宅基地能卖吗", "宅基地"),  # a yes/no question about something the document never names
+    ("教师资格证怎么考", "资格证"),  # a procedure for something else
+])
+def test_questions_about_things_no_document_names_are_declined(kb: KnowledgeBase, question: str, named: str) -> None:
+    answer = kb.ask(question, use_llm=False)
+    assert not answer.answered and (named in answer.answer or "没有找到" in answer.answer)
+
+
+def test_a_definition_question_gets_the_definition(kb: KnowledgeBase) -> None:
+    answer = kb.ask("院士专家工作站是啥意思", use_llm=False)
+    assert answer.answered and "一、什么是院士专家工作站" in answer.answer.split("\n")[-1]
+
+
+def test_a_list_question_prefers_the_list_of_its_subject(kb: KnowledgeBase) -> None:
+    answer = kb.ask("高企认定的条件有哪几条", use_llm=False)
+    assert answer.answered and "知识产权" in answer.answer and "60%" in answer.answer and "专项审计" not in answer.answer
+
+
+@pytest.mark.parametrize("question", ["高企评审专家都是哪些人", "去年考核优秀的院士工作站都是哪几家"])
+def test_a_list_of_names_is_not_answered_with_another_list(kb: KnowledgeBase, question: str) -> None:
+    answer = kb.ask(question, use_llm=False)
+    assert not answer.answered and answer.answer.startswith("资料里没有写明")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from knowledge.answer import analyze, grounded
-from knowledge.compose import Section, passage, render, sections_of, source_line
+from knowledge.compose import Section, passage, render, sections_of, source_line, split_lines
 from knowledge.ingest import chunk_text
 from knowledge.inputs import input_problem
 from knowledge.lexical import TypoCorrector, alias_match, aliases_of, expand
@@ -49,7 +49,11 @@ DOC = """# 襄阳市科普教育基地认定办法（测试）
     ("今年第一期培训班在哪上课", "place"),
     ("首台套保险补偿几月份报", "date"),
     ("孵化基地入驻申请多久出结果", "date"),
-    ("博士头一回在襄阳买房 补贴多少钱", "amount"),
+    ("博士头一回在襄阳买房 补贴多少钱", "money"),
+    ("志愿者三星要多少个小时", "amount"),
+    ("托举一年给多少钱 给几年", "money"),  # the money asked outranks the duration
+    ("职称材料交到哪", "place"),
+    ("孵化器绩效评价分几档", "list"),
     ("想考中级技术经纪人 要啥条件", "eligibility"),
     ("科技贷怎么办理", "procedure"),
     ("就是委托学校做个检测 算产学研项目吗", "yesno"),
@@ -68,6 +72,37 @@ def test_questions_are_classified_by_what_they_ask(question: str, kind: str) -> 
 ])
 def test_focus_is_the_noun_phrase_a_detail_question_asks_about(question: str, nouns: tuple[str, ...]) -> None:
     assert focus(classify(question), question) == nouns
+
+
+@pytest.mark.parametrize(("question", "yes", "no"), [
+    ("科技志愿者服务一小时补贴多少钱", "每小时补贴20元", "累计服务满50小时为一星"),  # money, not any number
+    ("每年几月份开始申领", "每年3月1日开始申领", "创新券有效期为6个月"),  # a point in time, not a duration
+    ("服务窗口地址在哪", "地址：长虹路18号3楼", "市科技局服务窗口，联系人陈老师"),  # a street address
+    ("申报表去哪下载", "在公众号“政策申报”栏目下载", "报送至檀溪路56号2楼"),  # an online place
+    ("绩效优秀的都是哪几家", "优秀：甲科技公司、乙研究院、丙协会", "优秀的奖励20万元、良好的奖励10万元、合格的不奖励"),
+    ("高企评审专家是哪些人", "评审专家：王建国教授、李红主任、张强教授", "专家评审、中介机构审计、名单公示"),
+    ("这事找谁", "联系人：刘老师，电话 0710-5551861", "服务机构在平台公布"),
+])
+def test_the_asked_type_is_narrowed_by_the_question(question: str, yes: str, no: str) -> None:
+    kind = classify(question)
+    assert carries(kind, yes, question) and not carries(kind, no, question)
+
+
+@pytest.mark.parametrize(("question", "absent"), [
+    ("科技志愿者能干哪些事", "哪些"), ("孵化器绩效评价分几档", "几档"), ("创新券是啥意思", "啥意思"),
+])
+def test_words_that_only_ask_are_not_key_terms(question: str, absent: str) -> None:
+    assert absent not in analyze(question, question).key_terms
+
+
+def test_an_alias_is_one_key_term_only_where_it_is_a_whole_word() -> None:
+    question = analyze("湖工大的老师能当科技志愿者吗", "湖工大的老师能当科技志愿者吗")
+    assert "湖工大" in question.key_terms and "湖" not in question.key_terms and "湖北" not in question.key_terms
+    assert "高级工程师" in expand("评高工要啥条件") and expand("怎么提高工作效率") == "怎么提高工作效率"
+
+
+def test_the_cue_itself_is_never_the_focus() -> None:
+    assert focus(classify("请科技特派员收费吗"), "请科技特派员收费吗") == ("科技特派员",)
 
 
 def test_a_passage_carries_a_type_only_with_that_kind_of_fact() -> None:
@@ -104,6 +139,13 @@ def test_an_item_answer_keeps_its_intro_and_stays_in_its_section() -> None:
     chosen = passage(section, 2, [0.2, 0.1, 1.0, 0.1], kind="amount")
     body = render([section.sentences[i] for i in chosen])
     assert "须同时满足以下条件" in body and "500平方米" in body and "10万元" not in body
+    assert "独立法人" in body and "150天" in body  # "同时满足以下条件" is never followed by a part of the list
+
+
+def test_a_list_item_with_inner_semicolons_stays_whole() -> None:
+    text = "须同时满足以下条件：\n1. 收入小于5000万元的，不低于5%；在5000万元以上的，不低于4%；\n2. 无失信记录。"
+    assert split_lines(text) == ["须同时满足以下条件：", "1. 收入小于5000万元的，不低于5%；在5000万元以上的，不低于4%；",
+                                 "2. 无失信记录。"]
 
 
 def test_the_preamble_notice_is_not_a_section_and_sources_note_figures() -> None:
@@ -138,6 +180,7 @@ def corrector() -> TypoCorrector:
     ("胡工大的老师能申请吗", "湖工大的老师能申请吗"),  # an alias, by sound
     ("gaoqi认定要多久", "高企认定要多久"),  # typed in pinyin
     ("专惊特新有啥奖励", "专精特新有啥奖励"),
+    ("专精特兴有啥奖励", "专精特新有啥奖励"),  # in/ing, a usual regional confusion
 ])
 def test_pinyin_and_homophone_typos_are_fixed(corrector: TypoCorrector, typo: str, fixed: str) -> None:
     assert corrector.correct(typo) == fixed
