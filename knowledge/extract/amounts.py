@@ -90,16 +90,18 @@ def _period(text: str, m: re.Match[str]) -> str | None:
     return None
 
 
-_APPROX_PAIR = re.compile(r"^([一二两三四五六七八九])([二两三四五六七八九])([十百千])$")
+_APPROX_PAIR = re.compile(r"^([一二两三四五六七八九])([二两三四五六七八九])([十百千]?)$")
 _WAN_TAIL = re.compile(r"^([一二两三四五六七八九])(?![十百千万亿\d])")
 
 
 def _numbers(lo_txt: str, hi_txt: str | None) -> tuple[float | None, float | None]:
     """Numeric values; '二三十' reads as the range 20-30."""
     pair = _APPROX_PAIR.match(lo_txt) if hi_txt is None else None
-    if pair:
-        unit = to_number("一" + pair.group(3)) or 1
-        return (to_number(pair.group(1)) or 0) * unit, (to_number(pair.group(2)) or 0) * unit
+    if pair:  # '三五万' is 3-5万, never 35万: two bare digits are a spoken range
+        unit = to_number("一" + pair.group(3)) or 1 if pair.group(3) else 1
+        lo, hi = ((to_number(pair.group(k)) or 0) * unit for k in (1, 2))
+        if lo < hi:
+            return lo, hi
     return to_number(lo_txt), to_number(hi_txt) if hi_txt else None
 
 
@@ -153,7 +155,7 @@ def _bare_after_cue(text: str) -> Amount | None:
 
 
 _CN_DIGIT = "一二三四五六七八九"
-_APPROX = re.compile(r"(?<![\d一二三四五六七八九十百千])(?P<a>[一二三四五六七八九])(?P<b>[二三四五六七八九])(?P<mag>十|百)"
+_APPROX = re.compile(r"(?<![\d一二三四五六七八九十百千])(?P<a>[一二三四五六七八九])(?P<b>[二三四五六七八九])(?P<mag>十|百)?"
                      r"(?:来|多)?\s*(?P<unit>万|个)")
 _GE = re.compile(rf"(?<![\d一二三四五六七八九十百千])(?P<num>{NUM_RE})\s*(?:来|多)?个(?=吧|左右|上下|的样子|\s|,|$)")
 _SPEND_CUE = re.compile(r"(钱|预算|经费|资金|出|花|投|贷|要|给)")
@@ -164,9 +166,10 @@ def _colloquial(text: str) -> Amount | None:
     m = _APPROX.search(text)
     money = _MONEY_TOPIC.search(text) or _SPEND_CUE.search(text)
     if m and (m.group("unit") == "万" or money):
-        mag = 10 if m.group("mag") == "十" else 100
+        mag = {"十": 10, "百": 100}.get(m.group("mag") or "", 1)
         lo, hi = (_CN_DIGIT.index(m.group(k)) + 1 for k in ("a", "b"))
-        return Amount(m.group(), float(lo * mag), float(hi * mag))
+        if lo < hi:
+            return Amount(m.group(), float(lo * mag), float(hi * mag))
     g = _GE.search(text)
     value = to_number(g.group("num")) if g and money else None
     return Amount(g.group(), value, value) if g and value and 1 <= value <= 10000 else None
@@ -179,10 +182,10 @@ def extract_amounts(text: str) -> list[Amount]:
     if approx and approx.group("unit") == "万" and (said := _colloquial(t)) is not None:
         return [said]
     found = [a for m in _AMOUNT.finditer(t) if (a := _from_match(t, m)) is not None]
+    if not found and (said := _colloquial(t)) is not None:  # '预算 大概四五十个' before the bare '预算四五'
+        found.append(said)
     if not found and (bare := _bare_after_cue(t)) is not None:
         found.append(bare)
-    if not found and (said := _colloquial(t)) is not None:
-        found.append(said)
     return found
 
 

@@ -116,5 +116,7 @@ def detect_correction(text: str) -> set[str]:
             continue
         window = parts[max(0, i - 1):i + 2]
         named = _fields_in(part) or {f for p in window for f in _fields_in(p)}
+        if "contact_name" in named:  # '联系人改成 韦强 138…': the new person comes with their phone
+            named |= {f for p in window[1 if i else 0:] for f in _fields_by_value(p)} & {"contact_phone"}
         fields |= named or {f for p in window[1 if i else 0:] for f in _fields_by_value(p)}
     return fields
