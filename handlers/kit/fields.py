@@ -140,7 +140,7 @@ def choice_field(name: str, label: str, question: str, options: tuple[str, ...],
     return Field(
         name, label, choices_prompt(question, options), extractor=_fact(fact_key),
         parser=choice_parser(options, extract), aliases=aliases, invalid="请回复序号或名称。",
-        override=(lambda _o, _n, facts: facts.get("industry_source") == "explicit") if industry else None,
+        override=(lambda _o, _n, facts: facts.get("industry_source") in ("explicit", "product")) if industry else None,
         soft_when=(lambda facts: facts.get("industry_source") == "org_name") if industry else None,
         guess_when=guessed, ask_if_soft=industry,  # an industry read only from the unit's name is asked
     )

@@ -194,7 +194,11 @@ def _merge_one(draft: dict[str, Any], f: Field, new: Any, text: str, facts: Fact
         _flag(draft, "soft", f.name, False)
         return True
     if guess and f.name not in facts.get("corrections", set()):
-        return False  # an inference never overwrites what is already there
+        stronger = f.name in draft.get("guess", []) and f.override is not None and f.override(old, new, facts)
+        if not stronger:
+            return False  # an inference never overwrites what is already there (but a better one may replace a guess)
+        _put(draft, f, new, text, soft_new, guess)
+        return True
     if f.merge is not None:  # '铸造相关的需求都推给我' … '汽车零部件的也要'
         merged = f.merge(old, new)
         if merged == old:

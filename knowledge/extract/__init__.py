@@ -28,7 +28,7 @@ and ``detect_correction(text) -> set[str]`` naming corrected fields with the key
 
 ``extract_all(text, now=None) -> dict`` (relative dates only when ``now`` is given) returns only the fields found, keys: company, institution, industry,
 need_type, budget (Amount), region (Region), contact_name, contact_phone, phones, companions, party_size,
-maturity, ip, date_range, corrections, industry_source ('explicit' | 'text' | 'org_name'), and industry_unsure
+maturity, ip, date_range, corrections, industry_source ('explicit' | 'product' | 'text' | 'org_name'), and industry_unsure
 (the best industry when it is not clearly ahead of another or rests on one short clue: ask, do not guess).
 
 Suggested merge policy for the engine: fill empty slots; replace a filled slot only when ``detect_correction``
