@@ -1,0 +1,155 @@
+"""Failure classes found with the dev conversations of ``tests/support/data/dialogues_forms.jsonl``, through the
+real webhook: spoken budget ranges, a failed inspection read as a quality problem, an introduction given when the
+problem was asked, a vague opening replaced by the real problem, a contact corrected with a new phone, what the
+company makes outranking an earlier industry guess, partial topic drops, companions named after '带上'.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from bot.clock import Clock
+from bot.container import Container
+from bot.store.models import Demand, Interest, Registration
+from tests.support.env import SAMPLES, load_file, make_settings
+from tests.support.wechat_client import wechat_client
+
+CST = timezone(timedelta(hours=8))
+BEFORE = datetime(2027, 3, 1, 10, 0, tzinfo=CST)
+
+
+@pytest.fixture(scope="module")
+def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Container]:
+    """One database with the sample events, a clock before the deadlines, no knowledge base."""
+    svc = Container.create(make_settings(Path(tmp_path_factory.mktemp("classes")) / "data"), knowledge=None,
+                           clock=Clock(BEFORE))
+    load_file(svc.db, "events", SAMPLES / "events.jsonl", svc.appid)
+    yield svc
+    svc.close()
+
+
+@pytest.fixture(scope="module")
+def wx(services: Container) -> Iterator[object]:
+    """A WeChat client talking to the real app."""
+    with wechat_client(services) as client:
+        yield client
+
+
+def say(wx: object, openid: str, *texts: str) -> str:
+    """Send messages in order; the last reply, joined."""
+    reply = ""
+    for text in texts:
+        reply = "\n".join(wx.send_text(openid, text))  # type: ignore[attr-defined]
+    return reply
+
+
+def demand_of(services: Container, openid: str) -> Demand:
+    """The single demand a user submitted."""
+    with services.db.session() as session:
+        rows = list(session.scalars(select(Demand).where(Demand.openid == openid)))
+        session.expunge_all()
+    assert len(rows) == 1, rows
+    return rows[0]
+
+
+@pytest.mark.parametrize(("said", "want"), [("费用大概三五万", "3-5万元"), ("预算 大概四五十个", "40-50万元"),
+                                            ("七八万吧", "7-8万元")])
+def test_spoken_budget_ranges(wx: object, services: Container, said: str, want: str) -> None:
+    """Two bare digits are a range ('三五万' is 3–5万, never 35万), also with '个' for 万."""
+    openid = f"c_budget_{want}"
+    say(wx, openid, "提需求", "我们是樊城做液压油缸的 缸筒内壁拉伤 想找珩磨工艺专家 行业算高端装备制造",
+        "襄阳精锐液压件有限公司", "技术攻关")
+    summary = say(wx, openid, said, "联系人 龚明 13800011101")
+    assert f"预算：{want}" in summary
+    say(wx, openid, "确认", "同意")
+    assert demand_of(services, openid).budget == want
+
+
+def test_failed_inspection_is_a_quality_problem(wx: object) -> None:
+    """'探伤老不合格' asks for a fix (技术攻关, marked as a guess), not for a test lab (检验检测)."""
+    summary = say(wx, "c_inspect", "我们是随州做专用汽车的 罐体焊缝探伤老不合格 返修多 想找焊接工艺专家 行业是汽车及零部件 "
+                                   "随州程力专用车制造有限公司 预算八十万 联系人 程刚 13800011606")
+    assert "需求类型：技术攻关（根据描述推测" in summary and "检验检测" not in summary
+
+
+def test_introduction_answering_the_problem_question(wx: object, services: Container) -> None:
+    """Asked for the problem, the user introduces the company: company, industry and region are kept, the
+    problem is asked again, and neither the introduction nor '行业是…' lands in the description."""
+    openid = "c_intro"
+    say(wx, openid, "提需求")
+    reply = say(wx, openid, "我们是随州做专用汽车的 随州程力专用车制造有限公司 行业是汽车及零部件")
+    assert "已记下单位名称、所属行业" in reply and "遇到的问题" in reply
+    say(wx, openid, "罐体焊缝探伤老不合格 返修多", "是", "预算八十万 联系人 程刚 13800011606", "确认", "同意")
+    d = demand_of(services, openid)
+    assert d.description == "罐体焊缝探伤老不合格，返修多" and d.industry == "汽车及零部件"
+
+
+def test_vague_opening_gives_way_to_the_problem(wx: object, services: Container) -> None:
+    """'有个需求 我们打算申报高企…想买一项现成的技术成果' names nothing specific: the bot asks for the problem, and the
+    description holds the problem said next (not the application talk)."""
+    openid = "c_vague"
+    asked = say(wx, openid, "有个需求 我们打算申报高企 可是缺核心技术专利 想买一项现成的技术成果")
+    assert "遇到的问题" in asked
+    say(wx, openid, "我们是枣阳做汽车空调管路的 想要一个管路接头防泄漏的技术", "枣阳冷通汽配有限公司 预算六十来万",
+        "联系人 方红 13800004327", "确认", "同意")
+    d = demand_of(services, openid)
+    assert "防泄漏" in d.description
+    assert not any(w in d.description for w in ("高企", "申报", "现成的技术成果"))
+
+
+def test_contact_correction_carries_the_new_phone(wx: object, services: Container) -> None:
+    """'联系人改成我们技术部的 韦强 138…' replaces the name and the phone."""
+    openid = "c_contact"
+    say(wx, openid, "提个需求", "我们是南漳做磷化工的 磷石膏堆着没法处理 想找综合利用的技术",
+        "南漳兴发磷化有限公司 预算一百来万", "技术攻关", "联系人先写我 龙飞 13800012111")
+    summary = say(wx, openid, "联系人改成我们技术部的 韦强 13800012112")
+    assert "联系人：韦强" in summary and "13800012112" in summary
+    say(wx, openid, "确认", "同意")
+    d = demand_of(services, openid)
+    assert (d.contact_name, d.contact_phone, d.budget) == ("韦强", "13800012112", "100万元")
+
+
+def test_what_the_company_makes_outranks_an_earlier_guess(wx: object, services: Container) -> None:
+    """An industry guessed from the problem's words (数字化车间) gives way to the product ('做汽车转向器的')."""
+    openid = "c_product"
+    say(wx, openid, "发布需求", "我们公司想做数字化车间改造 但是不知道从哪下手 想找咨询团队")
+    summary = say(wx, openid, "襄阳德隆汽车部件有限公司 在高新区 做汽车转向器的", "预算一百万左右",
+                  "联系人 史强 13800021005")
+    assert "所属行业：汽车及零部件（根据描述推测" in summary
+    say(wx, openid, "确认", "同意")
+    assert demand_of(services, openid).industry == "汽车及零部件"
+
+
+def test_subscription_drops_a_topic_named_in_part_and_adds_one(wx: object, services: Container) -> None:
+    """'机器人不要了 加个数字孪生' edits the topics (it does not cancel the subscription)."""
+    openid = "c_topics"
+    say(wx, openid, "我不登成果 就想收需求提醒", "智能制造 工业机器人")
+    summary = say(wx, openid, "机器人不要了 加个数字孪生")
+    assert "提醒方向：智能制造、数字孪生" in summary
+    say(wx, openid, "确认", "同意")
+    with services.db.session() as session:
+        topics = sorted(k for row in session.scalars(select(Interest).where(Interest.openid == openid))
+                        for k in row.keywords or [])
+    assert topics == ["数字孪生", "智能制造"]
+
+
+@pytest.mark.parametrize(("said", "size", "companions"), [
+    ("带上我们科室的小郑和小吴", 3, ["小郑", "小吴"]),
+    ("带上我爸妈", 3, []),
+])
+def test_companions_said_before_the_name(wx: object, services: Container, said: str, size: int,
+                                         companions: list[str]) -> None:
+    """Companions said before the contact count: nicknames after '带上(我们科室的)', '爸妈' is two people."""
+    openid = f"c_party_{size}_{len(companions)}"
+    say(wx, openid, "帮我报个名 那个颈椎的", said)
+    summary = say(wx, openid, "我叫包晓东 13800023001")
+    assert f"{size}人" in summary
+    say(wx, openid, "同意")
+    with services.db.session() as session:
+        reg = session.scalar(select(Registration).where(Registration.openid == openid))
+        assert reg is not None and reg.party_size == size and list(reg.companions or []) == companions
