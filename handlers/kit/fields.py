@@ -135,7 +135,7 @@ def choice_field(name: str, label: str, question: str, options: tuple[str, ...],
     def guessed(text: str, facts: dict[str, Any]) -> bool:
         """Inferred from the description rather than named ('算环保方面的', '技术攻关'): the value found is not
         itself said in the message."""
-        named = str(facts.get(fact_key) or "") in text
+        named = bool(facts.get(fact_key)) and str(facts[fact_key]) in text  # no fact: a fallback inferred it
         return not named and not (industry and facts.get("industry_source") == "explicit")
     return Field(
         name, label, choices_prompt(question, options), extractor=_fact(fact_key),

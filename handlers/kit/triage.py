@@ -159,7 +159,7 @@ def need_score(text: str) -> int:
     facts = extract_all(text)
     score = 2 * bool(SEEK.search(text)) + bool(PROBLEM.search(text))
     score += bool(extract_need_type(text)) + bool(ORG_CONTEXT.search(text) or "industry" in facts)
-    return score
+    return score + bool("budget" in facts and PROBLEM.search(text))  # a problem with a budget is a need
 
 
 def looks_like_need(text: str, *, after_intro: bool = False) -> bool:
@@ -240,18 +240,18 @@ def is_generic(text: str) -> bool:
 
 
 _FINANCE = re.compile(r"(贷款|融资|质押|授信|投资)")
-_LEAD = re.compile(r"^(?:应该是|其实是|实际上是|准确说是|问题是|就是|是)[：:，,\s]*")
+_LEAD = re.compile(r"^(?:应该是|其实是|实际上是|准确说是|问题是|就是|(?:这个|这项)?成果(?:名称)?(?:就)?(?:是|叫)|名称(?:就)?(?:是|叫)|是)[：:，,\s]*")
 
 
 def _label_only(clause: str) -> bool:
     """'技术攻关', '算环保方面的吧', '属于汽车零部件': a need type or industry said alone."""
-    from knowledge.vocab import INDUSTRIES, NEED_TYPES
+    from knowledge.vocab import INDUSTRIES, MATURITIES, NEED_TYPES
 
     m = LABEL_ONLY.match(clause)
     if not m:
         return False
     label = m.group("label")
-    return label in NEED_TYPES or label in INDUSTRIES or bool(industry_hit(clause) and industry_hit(clause).explicit)  # type: ignore[union-attr]
+    return label in NEED_TYPES or label in INDUSTRIES or label in MATURITIES or bool(industry_hit(clause) and industry_hit(clause).explicit)  # type: ignore[union-attr]
 
 
 _OFFER_TALK = re.compile(r"(找企业|找厂家|找合作|合作|转化|登记|放到|挂到|项目库|平台)")

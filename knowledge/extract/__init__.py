@@ -48,7 +48,7 @@ from .classify import (
     industry_hit,
 )
 from .dates import extract_date_range
-from .edits import alert_topics, parse_topics, patch_phone
+from .edits import alert_topics, apply_topic_changes, parse_topics, patch_phone, topic_changes
 from .extract_all import extract_all
 from .intents import (
     detect_correction,
@@ -65,7 +65,7 @@ from .phones import extract_phone, extract_phones
 from .regions import Region, extract_region
 
 __all__ = [
-    "alert_topics", "contact_title", "is_person_name", "parse_topics", "patch_phone",
+    "alert_topics", "apply_topic_changes", "topic_changes", "contact_title", "is_person_name", "parse_topics", "patch_phone",
     "Amount", "IndustryHit", "Region", "detect_correction", "extract_all", "extract_amount", "extract_amounts",
     "extract_companions", "extract_company", "extract_date_range", "extract_industry", "extract_institution",
     "extract_ip", "extract_maturity", "extract_need_type", "extract_party_size", "extract_person_name",

@@ -74,3 +74,32 @@ def alert_topics(text: str) -> list[str]:
             if topic not in out:
                 out.append(topic)
     return out
+
+
+_CLAUSES = re.compile(r"[\s，,。；;！!]+")
+_ADD_MORE = re.compile(r"^(?:再加(?:个|一个|上)?|加上|加个|还有|再来(?:个)?|另外)\s*(?P<what>.+)$")
+_DROP_ONE = re.compile(r"(?P<what>[^\s，,。]{2,10}?)(?:就|也)?(?:不要了|不用了|去掉|删掉|不用推了|算了)")
+_SWAP_IN = re.compile(r"(?:换成|改成|改为)\s*(?P<what>[^，,。]{2,20})")
+
+
+def topic_changes(text: str) -> list[str]:
+    """Topic changes in a message: '焊接 激光相关的都推给我', '再加个粉末冶金' add; '表面处理不要了' drops
+    (as '-表面处理'); '机器人不要了 加个数字孪生', '算了农机不要了 换成智慧农业' do both."""
+    ops = [f"-{t}" for m in _DROP_ONE.finditer(text) for t in parse_topics(m.group("what"))]
+    adds = [m for c in (text, *_CLAUSES.split(text)) if (m := _ADD_MORE.search(c.strip()))]
+    ops += parse_topics(adds[0].group("what")) if adds else []
+    swap = _SWAP_IN.search(text)
+    ops += parse_topics(swap.group("what")) if swap else []
+    ops += alert_topics(text)
+    return list(dict.fromkeys(ops))
+
+
+def _dropped(topic: str, ops: list[str]) -> bool:
+    """Whether a '-X' change names ``topic`` (also in part: '机器人不要了' drops '工业机器人')."""
+    return any(d.startswith("-") and (d[1:] in topic or topic in d[1:]) for d in ops)
+
+
+def apply_topic_changes(old: list[str] | None, ops: list[str]) -> list[str]:
+    """Apply topic changes: plain topics are added, '-X' removes X."""
+    out = [t for t in old or [] if not _dropped(t, ops)]
+    return out + [t for t in ops if not t.startswith("-") and t not in out]

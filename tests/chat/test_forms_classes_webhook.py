@@ -153,3 +153,27 @@ def test_companions_said_before_the_name(wx: object, services: Container, said: 
     with services.db.session() as session:
         reg = session.scalar(select(Registration).where(Registration.openid == openid))
         assert reg is not None and reg.party_size == size and list(reg.companions or []) == companions
+
+
+def test_problem_without_a_need_word_is_guessed_as_tech_problem(wx: object) -> None:
+    """'齿轮箱跑一阵就漏油' names no need type: 技术攻关 is offered as a marked guess, not stated as a fact."""
+    summary = say(wx, "c_needtype", "我们在老河口 做农机齿轮箱的 老河口鑫达农机有限公司 齿轮箱跑一阵就漏油 "
+                                    "密封圈换了好几种都不行 预算十万 联系人 聂红军 13800031234")
+    assert "需求类型：技术攻关（根据描述推测" in summary
+
+
+def test_achievement_alert_topics_edited_at_the_summary(wx: object, services: Container) -> None:
+    """At the achievement summary '表面处理不要了 加个轻量化' edits the alert topics (the draft is not dropped);
+    the stage ('算中试吧') and '成果是' stay out of the summary text."""
+    openid = "c_ach_topics"
+    say(wx, openid, "想把我们课题组的一个专利放到项目库", "我是汉江理工学院材料学院的 周教授课题组",
+        "成果是 一种镁合金表面微弧氧化涂层 耐蚀性提高5倍 已经在两家企业试用", "算中试吧", "专利就一项发明专利 已授权",
+        "李老师，李文静 15927083322")
+    summary = say(wx, openid, "提醒的话 镁合金 表面处理方向的需求都推给我", "表面处理不要了 加个轻量化")
+    assert "需求提醒：镁合金、轻量化" in summary
+    assert "成果简介：一种镁合金表面微弧氧化涂层，耐蚀性提高5倍，已经在两家企业试用\n" in summary
+    say(wx, openid, "确认", "同意")
+    with services.db.session() as session:
+        topics = sorted(k for row in session.scalars(select(Interest).where(Interest.openid == openid))
+                        for k in row.keywords or [])
+    assert topics == ["轻量化", "镁合金"]
