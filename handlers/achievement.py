@@ -16,7 +16,14 @@ from handlers.account import give_consent, has_consented
 from handlers.kit import forms, interject, triage
 from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
 from handlers.kit.fields import choice_field, contact_name_field, contact_title_field, org_field, phone_field
-from knowledge.extract import alert_topics, apply_topic_changes, extract_ip, extract_maturity, parse_topics, topic_changes
+from knowledge.extract import (
+    alert_topics,
+    apply_topic_changes,
+    extract_ip,
+    extract_maturity,
+    parse_topics,
+    topic_changes,
+)
 from knowledge.vocab import INDUSTRIES, MATURITIES
 
 FLOW = "achievement"
