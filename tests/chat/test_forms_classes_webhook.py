@@ -177,3 +177,18 @@ def test_achievement_alert_topics_edited_at_the_summary(wx: object, services: Co
         topics = sorted(k for row in session.scalars(select(Interest).where(Interest.openid == openid))
                         for k in row.keywords or [])
     assert topics == ["轻量化", "镁合金"]
+
+
+def test_dialect_name_and_one_companion_dropped(wx: object, services: Container) -> None:
+    """'俺叫…' gives the name; '帮我把他退了' takes the companion off (confirmed first), the sign-up stays."""
+    openid = "c_drop_one"
+    summary = say(wx, openid, "社区那个高血压的讲座 我想和我家老头子一块去", "俺叫晏桂兰 13800041234 老头子叫丁福贵")
+    assert "晏桂兰" in summary and "2人" in summary and "丁福贵" in summary
+    say(wx, openid, "同意")
+    asked = say(wx, openid, "老头子腿疼 去不成了 帮我把他退了")
+    assert "改为1人" in asked
+    say(wx, openid, "对")
+    with services.db.session() as session:
+        reg = session.scalar(select(Registration).where(Registration.openid == openid))
+        assert reg is not None and reg.status in ("confirmed", "waitlisted")
+        assert reg.party_size == 1 and not reg.companions

@@ -55,6 +55,8 @@ def test_parse_topics_bare_list() -> None:
     ("联系人 陈工 陈志远 13800007722", "陈志远", "工"),
     ("找我们技术部的陈工，13900001111", "陈工", "工"),
     ("联系人张伟，电话13800001234", "张伟", None),
+    ("俺叫晏桂兰 13800041234 老头子叫丁福贵", "晏桂兰", None),
+    ("俺姓张 张翠花", "张翠花", None),
 ])
 def test_titles_are_not_names(text: str, name: str, title: str | None) -> None:
     """The personal name is the contact; the title is kept beside it."""
