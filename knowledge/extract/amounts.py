@@ -13,7 +13,7 @@ _AMOUNT = re.compile(
     rf"(?P<lo>{NUM_RE})\s*(?P<lo_unit>{_UNIT})?(?:{_RANGE_SEP}(?P<hi>{NUM_RE}))?\s*(?:多|来|余)?(?P<unit>{_UNIT})"
     rf"(?P<period>\s*/\s*(?:月|年)|每月|一个月|每年|一年)?"
 )
-_BARE_AFTER_CUE = re.compile(rf"(?:预算|经费|出|投入|拿出|资金)[\s:]*(?:大概|大约|约|差不多|是|有|在)?\s*(?P<num>{NUM_RE})(?![\d万wW亿千元块kK年月日号%个人项次])")
+_BARE_AFTER_CUE = re.compile(rf"(?:预算|经费|出|投入|拿出|资金)[\s:]*(?:大概|大约|约|差不多|是|有|在)?\s*(?P<num>{NUM_RE})(?![\d万wW亿千元块kK年月日号%个人项次几])")
 _NOT_MONEY_AFTER = re.compile(r"^(?:人|台|件|个|吨|亩|只|头|平|米|套|辆|公里|次|份|株|斤|箱|瓶|户|家|字|条|根|片|张|颗|粒|包|袋|盒|度|伏|瓦|转|小时|步|册|kg|KG|km|Km|m)")
 _W_NOT_MONEY = re.compile(r"^(?:的?(?:电机|灯|功率|光源|马达|电源|激光|音响)|h|H)")
 _NOT_BUDGET_BEFORE = re.compile(r"(产值|营收|销售额|收入|营业额|年产|产量|注册资本|利润|规模|年销|损失|亏)[^,.;，。；]{0,4}$")
@@ -137,8 +137,8 @@ def _is_money(text: str, m: re.Match[str], unit: str) -> bool:
     after = text[m.end():]
     if _NOT_MONEY_AFTER.match(after) or _NOT_BUDGET_BEFORE.search(text[:m.start()]):
         return False
-    if text[max(0, m.start() - 2):m.start()] == "不是":
-        return False
+    if text[max(0, m.start() - 2):m.start()] == "不是" or text[max(0, m.start() - 1):m.start()] == "几":
+        return False  # '大几十万' names no amount
     if unit == "块" and not re.match(r"\d", m.group("lo")) and (to_number(m.group("lo")) or 0) < 10:
         return False
     return not (unit.lower() == "w" and _W_NOT_MONEY.match(after))
@@ -155,8 +155,10 @@ def _bare_after_cue(text: str) -> Amount | None:
 
 
 _CN_DIGIT = "一二三四五六七八九"
-_APPROX = re.compile(r"(?<![\d一二三四五六七八九十百千])(?P<a>[一二三四五六七八九])(?P<b>[二三四五六七八九])(?P<mag>十|百)?"
+_APPROX = re.compile(r"(?<![\d一二三四五六七八九十百千])(?P<a>[一二两三四五六七八九])(?P<b>[二三四五六七八九])(?P<mag>十|百)?"
                      r"(?:来|多)?\s*(?P<unit>万|个)")
+_SOME = re.compile(r"(?<![\d一二三四五六七八九十百千几])(?P<n>[一二三四五六七八九]?十|[一二三四五六七八九]百)几\s*(?P<unit>万|个(?![人月天台件次]))")
+_GE_RANGE = re.compile(rf"(?P<lo>{NUM_RE})\s*(?:-|~|到|至)\s*(?P<hi>{NUM_RE})\s*个(?![人月天])")
 _GE = re.compile(rf"(?<![\d一二三四五六七八九十百千])(?P<num>{NUM_RE})\s*(?:来|多)?个(?=吧|左右|上下|的样子|\s|,|$)")
 _SPEND_CUE = re.compile(r"(钱|预算|经费|资金|出|花|投|贷|要|给)")
 
@@ -167,9 +169,16 @@ def _colloquial(text: str) -> Amount | None:
     money = _MONEY_TOPIC.search(text) or _SPEND_CUE.search(text)
     if m and (m.group("unit") == "万" or money):
         mag = {"十": 10, "百": 100}.get(m.group("mag") or "", 1)
-        lo, hi = (_CN_DIGIT.index(m.group(k)) + 1 for k in ("a", "b"))
+        lo, hi = (_CN_DIGIT.index(m.group(k).replace("两", "二")) + 1 for k in ("a", "b"))
         if lo < hi:
             return Amount(m.group(), float(lo * mag), float(hi * mag))
+    some = _SOME.search(text)
+    if some and (some.group("unit") == "万" or money) and (base := to_number(some.group("n"))):
+        return Amount(some.group(), base, base + (10 if some.group("n").endswith("十") else 100))  # '十几万': 10–20万
+    pair = _GE_RANGE.search(text) if money else None
+    lo, hi = (to_number(pair.group("lo")), to_number(pair.group("hi"))) if pair else (None, None)
+    if pair and lo and hi and lo < hi <= 10000:
+        return Amount(pair.group(), lo, hi)  # '预算5到8个'
     g = _GE.search(text)
     value = to_number(g.group("num")) if g and money else None
     return Amount(g.group(), value, value) if g and value and 1 <= value <= 10000 else None
