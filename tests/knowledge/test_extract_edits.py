@@ -39,6 +39,7 @@ def test_patch_phone(old: str, text: str, want: str | None) -> None:
     ("新能源电池的也行", ["新能源电池"]),
     ("以后有热处理方面的需求也提醒我一下", ["热处理"]),
     ("我不登成果 就是想有相关需求的时候提醒我", []),
+    ("月薪一万五起步，年薪面议也行", []),  # a pay remark, not a topic
 ])
 def test_alert_topics(text: str, want: list[str]) -> None:
     """Clean topics, no filler words ('的话', '相关')."""
