@@ -214,6 +214,8 @@ def _drop_clause(clause: str, ip: bool = False) -> bool:
         return True
     if has_correction_cue(clause) and (len(clause) <= 10 or not (SEEK.search(clause) or PROBLEM.search(clause))):
         return True
+    if _PLACE_LABEL.match(clause) and not (SEEK.search(clause) or PROBLEM.search(clause)):
+        return extract_region(clause) is not None  # '地址襄阳市襄城区'
     return len(clause) <= 6 and extract_region(clause) is not None
 
 
@@ -241,6 +243,17 @@ def is_generic(text: str) -> bool:
 
 _FINANCE = re.compile(r"(贷款|融资|质押|授信|投资)")
 _LEAD = re.compile(r"^(?:应该是|其实是|实际上是|准确说是|问题是|就是|(?:这个|这项)?成果(?:名称)?(?:就)?(?:是|叫)|名称(?:就)?(?:是|叫)|是)[：:，,\s]*")
+
+
+_CONTACT_LABEL = re.compile(r"^\s*(联系人|联络人|对接人|负责人|联系电话|联系方式|电话|手机|手机号)")
+_PLACE_LABEL = re.compile(r"^\s*(地址|地区|位于|所在地|地点|厂址|公司在|我们在)")
+
+
+def _contact_clause(clause: str) -> bool:
+    """A comma clause that is only contact details ('联系人：武建 手机 138…', '我叫甘露 电话138…')."""
+    if _CONTACT_LABEL.match(clause):
+        return True
+    return bool(extract_phones(clause)) and not (SEEK.search(clause) or PROBLEM.search(clause))
 
 
 def _label_only(clause: str) -> bool:
@@ -288,6 +301,7 @@ def _without_orgs(clause: str) -> str:
 def content_text(text: str, cue: re.Pattern[str] | None, *, drop_ip: bool = False) -> str | None:
     """The user's own words minus contact/budget/organisation clauses; with ``cue``, only if it matches."""
     t = GREETING.sub("", text.strip()[:MAX_TEXT])
+    t = "，".join(c for c in CLAUSE.split(t) if not _contact_clause(c))  # '联系人：武建 手机 138…' goes whole
     pieces = (_LEAD.sub("", c.strip()) for c in PIECES.split(t))
     kept = [_without_orgs(c) for c in pieces if c and not _drop_clause(c, drop_ip)]
     body = "，".join(c for c in kept if len(c) >= 2)

@@ -192,3 +192,14 @@ def test_dialect_name_and_one_companion_dropped(wx: object, services: Container)
         reg = session.scalar(select(Registration).where(Registration.openid == openid))
         assert reg is not None and reg.status in ("confirmed", "waitlisted")
         assert reg.party_size == 1 and not reg.companions
+
+
+def test_labelled_one_shot_keeps_only_the_problem(wx: object, services: Container) -> None:
+    """A form-like message ('公司名称…，地址…，…，联系人：武建 手机 138…'): the address and the contact name stay
+    out of the description."""
+    openid = "c_labelled"
+    say(wx, openid, "麻烦登记一下：公司名称襄阳恒昌化工有限公司，地址襄阳市襄城区，生产的氯化钙结块严重，包装后一个月就"
+                    "结成硬块，想找防结块的配方，预算两万到五万，联系人：武建 手机 13800051001", "是", "确认", "同意")
+    d = demand_of(services, openid)
+    assert d.description == "生产的氯化钙结块严重，包装后一个月就结成硬块，想找防结块的配方"
+    assert (d.region, d.budget, d.contact_name) == ("襄阳市襄城区", "2-5万元", "武建")
