@@ -158,6 +158,7 @@ _CN_DIGIT = "一二三四五六七八九"
 _APPROX = re.compile(r"(?<![\d一二三四五六七八九十百千])(?P<a>[一二两三四五六七八九])(?P<b>[二三四五六七八九])(?P<mag>十|百)?"
                      r"(?:来|多)?\s*(?P<unit>万|个)")
 _SOME = re.compile(r"(?<![\d一二三四五六七八九十百千几])(?P<n>[一二三四五六七八九]?十|[一二三四五六七八九]百)几\s*(?P<unit>万|个(?![人月天台件次]))")
+_ABOUT = re.compile(r"(?<![\d一二三四五六七八九十百千几])(?P<mag>[十百])把\s*(?P<unit>万|个(?![人月天台件次]))")
 _GE_RANGE = re.compile(rf"(?P<lo>{NUM_RE})\s*(?:-|~|到|至)\s*(?P<hi>{NUM_RE})\s*个(?![人月天])")
 _GE = re.compile(rf"(?<![\d一二三四五六七八九十百千])(?P<num>{NUM_RE})\s*(?:来|多)?个(?=吧|左右|上下|的样子|\s|,|$)")
 _SPEND_CUE = re.compile(r"(钱|预算|经费|资金|出|花|投|贷|要|给)")
@@ -172,6 +173,10 @@ def _colloquial(text: str) -> Amount | None:
         lo, hi = (_CN_DIGIT.index(m.group(k).replace("两", "二")) + 1 for k in ("a", "b"))
         if lo < hi:
             return Amount(m.group(), float(lo * mag), float(hi * mag))
+    about = _ABOUT.search(text)
+    if about and (about.group("unit") == "万" or money):
+        value = {"十": 10.0, "百": 100.0}[about.group("mag")]
+        return Amount(about.group(), value, value)  # '百把万': about a million
     some = _SOME.search(text)
     if some and (some.group("unit") == "万" or money) and (base := to_number(some.group("n"))):
         return Amount(some.group(), base, base + (10 if some.group("n").endswith("十") else 100))  # '十几万': 10–20万

@@ -203,3 +203,18 @@ def test_labelled_one_shot_keeps_only_the_problem(wx: object, services: Containe
     d = demand_of(services, openid)
     assert d.description == "生产的氯化钙结块严重，包装后一个月就结成硬块，想找防结块的配方"
     assert (d.region, d.budget, d.contact_name) == ("襄阳市襄城区", "2-5万元", "武建")
+
+
+def test_everyday_problem_words_after_an_introduction(wx: object, services: Container) -> None:
+    """After '我们是…做汽车灯具的企业', '车灯起雾 售后很头疼' is the problem (not small talk); '百把万' is a budget;
+    '不是1234是4321' fixes the phone's tail."""
+    openid = "c_fog"
+    say(wx, openid, "我们是襄阳的一家做汽车灯具的企业")
+    opened = say(wx, openid, "车灯起雾 售后很头疼")
+    assert "技术需求" in opened
+    say(wx, openid, "襄阳明辉车灯有限公司", "我们在樊城 哦不对 是襄州", "预算嘛 百把万", "我的电话13800061234 我叫柏杨")
+    summary = say(wx, openid, "不是1234是4321")
+    assert "13800064321" in summary and "预算：100万元" in summary and "所在地区：襄阳市襄州区" in summary
+    say(wx, openid, "确认", "同意")
+    d = demand_of(services, openid)
+    assert "起雾" in d.description and d.budget == "100万元" and d.contact_phone == "13800064321"

@@ -95,7 +95,7 @@ def test_party(text: str, companions: list[str], size: int) -> None:
     ("费用大概三五万", "3-5万元"), ("预算 大概四五十个", "40-50万元"), ("七八万吧", "7-8万元"),
     ("预算三十五万", "35万元"), ("一万五", "1.5万元"), ("二三十万都行", "20-30万元"),
     ("预算5到8个", "5-8万元"), ("十几万", "10-20万元"), ("二十几万", "20-30万元"), ("大几十万吧", None),
-    ("招十几个人", None), ("预算两三百个", "200-300万元"),
+    ("招十几个人", None), ("预算两三百个", "200-300万元"), ("预算嘛 百把万", "100万元"), ("招百把个人", None),
 ])
 def test_colloquial_budgets(text: str, want: str | None) -> None:
     """'个' means 万 only when money is being talked about."""
