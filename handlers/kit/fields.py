@@ -124,7 +124,8 @@ def org_field(name: str, label: str, prompt: str, aliases: tuple[str, ...], keys
 def _generic_org(facts: dict[str, Any], keys: tuple[str, ...]) -> bool:
     """'中药饮片厂' names a kind of organisation, not one: a later formal name replaces it."""
     name = next((facts[k] for k in keys if facts.get(k)), "")
-    return not FORMAL_ORG.search(name)
+    placed = bool(re.search(r"(厂|站|店|场|社)$", name)) and extract_region(name) is not None  # '谷城县鑫源机械厂'
+    return not FORMAL_ORG.search(name) and not placed
 
 
 def choice_field(name: str, label: str, question: str, options: tuple[str, ...], aliases: tuple[str, ...], *,

@@ -218,3 +218,15 @@ def test_everyday_problem_words_after_an_introduction(wx: object, services: Cont
     say(wx, openid, "确认", "同意")
     d = demand_of(services, openid)
     assert "起雾" in d.description and d.budget == "100万元" and d.contact_phone == "13800064321"
+
+
+def test_placed_factory_name_is_not_offered_for_a_yes(wx: object, services: Container) -> None:
+    """'叫谷城县鑫源机械厂' names one factory (a place and a name): recorded, not asked back as a hint;
+    '王总 王建设' stores the name with the title beside it."""
+    openid = "c_factory"
+    say(wx, openid, "提需求", "农用水泵的叶轮用半年就磨损 想找耐磨材料方面的专家")
+    reply = say(wx, openid, "我们是谷城的 叫谷城县鑫源机械厂")
+    assert "已记下单位名称" in reply and "单位名称是“" not in reply
+    say(wx, openid, "找王总就行 王建设 13800071234", "预算不超过二十个", "是", "确认", "同意")
+    d = demand_of(services, openid)
+    assert (d.company, d.contact_name, d.contact_title, d.budget) == ("谷城县鑫源机械厂", "王建设", "总", "20万元")
