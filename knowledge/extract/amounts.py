@@ -164,29 +164,44 @@ _GE = re.compile(rf"(?<![\d一二三四五六七八九十百千])(?P<num>{NUM_RE
 _SPEND_CUE = re.compile(r"(钱|预算|经费|资金|出|花|投|贷|要|给)")
 
 
-def _colloquial(text: str) -> Amount | None:
-    """'三四十个吧' (≈30–40万), '五六十万' (50–60万), '大概要五百个' (500万): how people say budgets aloud."""
+def _digit_pair(text: str, money: bool) -> Amount | None:
+    """'三四十个吧' (30–40万), '五六十万', '三五万' (3–5万): two neighbouring digits are a range."""
     m = _APPROX.search(text)
-    money = _MONEY_TOPIC.search(text) or _SPEND_CUE.search(text)
-    if m and (m.group("unit") == "万" or money):
-        mag = {"十": 10, "百": 100}.get(m.group("mag") or "", 1)
-        lo, hi = (_CN_DIGIT.index(m.group(k).replace("两", "二")) + 1 for k in ("a", "b"))
-        if lo < hi:
-            return Amount(m.group(), float(lo * mag), float(hi * mag))
+    if not m or not (m.group("unit") == "万" or money):
+        return None
+    mag = {"十": 10, "百": 100}.get(m.group("mag") or "", 1)
+    lo, hi = (_CN_DIGIT.index(m.group(k).replace("两", "二")) + 1 for k in ("a", "b"))
+    return Amount(m.group(), float(lo * mag), float(hi * mag)) if lo < hi else None
+
+
+def _round_figure(text: str, money: bool) -> Amount | None:
+    """'百把万' (about 100万) and '十几万' (10–20万), '二十几万' (20–30万)."""
     about = _ABOUT.search(text)
     if about and (about.group("unit") == "万" or money):
         value = {"十": 10.0, "百": 100.0}[about.group("mag")]
-        return Amount(about.group(), value, value)  # '百把万': about a million
+        return Amount(about.group(), value, value)
     some = _SOME.search(text)
-    if some and (some.group("unit") == "万" or money) and (base := to_number(some.group("n"))):
-        return Amount(some.group(), base, base + (10 if some.group("n").endswith("十") else 100))  # '十几万': 10–20万
+    base = to_number(some.group("n")) if some and (some.group("unit") == "万" or money) else None
+    if some and base:
+        return Amount(some.group(), base, base + (10 if some.group("n").endswith("十") else 100))
+    return None
+
+
+def _counted(text: str, money: bool) -> Amount | None:
+    """'预算5到8个', '大概要五百个': '个' for 万 when money is talked about."""
     pair = _GE_RANGE.search(text) if money else None
     lo, hi = (to_number(pair.group("lo")), to_number(pair.group("hi"))) if pair else (None, None)
     if pair and lo and hi and lo < hi <= 10000:
-        return Amount(pair.group(), lo, hi)  # '预算5到8个'
+        return Amount(pair.group(), lo, hi)
     g = _GE.search(text)
     value = to_number(g.group("num")) if g and money else None
     return Amount(g.group(), value, value) if g and value and 1 <= value <= 10000 else None
+
+
+def _colloquial(text: str) -> Amount | None:
+    """How people say budgets aloud: digit pairs, round figures and '个' for 万."""
+    money = bool(_MONEY_TOPIC.search(text) or _SPEND_CUE.search(text))
+    return _digit_pair(text, money) or _round_figure(text, money) or _counted(text, money)
 
 
 def extract_amounts(text: str) -> list[Amount]:
