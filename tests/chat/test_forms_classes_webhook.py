@@ -230,3 +230,28 @@ def test_placed_factory_name_is_not_offered_for_a_yes(wx: object, services: Cont
     say(wx, openid, "找王总就行 王建设 13800071234", "预算不超过二十个", "是", "确认", "同意")
     d = demand_of(services, openid)
     assert (d.company, d.contact_name, d.contact_title, d.budget) == ("谷城县鑫源机械厂", "王建设", "总", "20万元")
+
+
+def test_alert_topic_in_a_question_and_confirming_by_count(wx: object, services: Container) -> None:
+    """'有没有办法 以后有企业要做涂层的需求就通知我' subscribes to 涂层 (not '没有办法'); '对 就这两个' confirms."""
+    openid = "c_coating"
+    summary = say(wx, openid, "有没有办法 以后有企业要做涂层的需求就通知我", "还有热喷涂")
+    assert "提醒方向：涂层、热喷涂" in summary
+    assert "同意" in say(wx, openid, "对 就这两个")
+    say(wx, openid, "同意")
+    with services.db.session() as session:
+        topics = sorted(k for row in session.scalars(select(Interest).where(Interest.openid == openid))
+                        for k in row.keywords or [])
+    assert topics == ["涂层", "热喷涂"]
+
+
+def test_two_more_companions_added_after_signing_up(wx: object, services: Container) -> None:
+    """'再加两个同事 小车和小樊' asks to change the party to 3 (named), and changes it on '确认'."""
+    openid = "c_add_two"
+    say(wx, openid, "报名心肺复苏培训", "我叫司马强 13800083004", "同意")
+    asked = say(wx, openid, "再加两个同事 小车和小樊")
+    assert "3人" in asked and "小车" in asked and "小樊" in asked
+    say(wx, openid, "确认")
+    with services.db.session() as session:
+        reg = session.scalar(select(Registration).where(Registration.openid == openid))
+        assert reg is not None and reg.party_size == 3 and sorted(reg.companions or []) == ["小樊", "小车"]
