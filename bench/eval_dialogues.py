@@ -43,6 +43,7 @@ from tests.support.wechat_client import wechat_client  # noqa: E402
 CST = timezone(timedelta(hours=8))
 BEFORE = datetime(2027, 3, 1, 10, 0, tzinfo=CST)  # before every sample deadline
 FILES = (Path("/work/shared/data/dialogues_dev.jsonl"), ROOT / "tests/support/data/dialogues_messy.jsonl",
+         ROOT / "tests/support/data/dialogues_forms.jsonl",
          ROOT / "bench/heldout/dialogues.jsonl", ROOT / "bench/heldout/dialogues2.jsonl")
 
 

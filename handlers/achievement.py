@@ -16,7 +16,14 @@ from handlers.account import give_consent, has_consented
 from handlers.kit import forms, interject, triage
 from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
 from handlers.kit.fields import choice_field, contact_name_field, contact_title_field, org_field, phone_field
-from knowledge.extract import alert_topics, extract_ip, extract_maturity, parse_topics
+from knowledge.extract import (
+    alert_topics,
+    apply_topic_changes,
+    extract_ip,
+    extract_maturity,
+    parse_topics,
+    topic_changes,
+)
 from knowledge.vocab import INDUSTRIES, MATURITIES
 
 FLOW = "achievement"
@@ -34,6 +41,7 @@ _GENERIC = {"基于", "方法", "技术", "一种", "工艺", "系统", "装置"
             "利用", "采用", "目前", "已经", "阶段", "企业", "我们", "有个", "中试", "小试", "产业化", "做完"}
 _READY = ("institution", "summary", "field", "maturity", "contact_name", "contact_phone")
 _NONE = re.compile(r"^(没有|无|暂无|还没有|目前没有|没)")
+_TOPIC_EDIT = re.compile(r"(不要了|不用了|去掉|删掉|不用推了|再加|加上|加个)")
 _NO_ALERTS = re.compile(r"(不要|不用|不需要|别|不想)(再)?(收到|接收)?(提醒|通知|推送)")
 _NO_IP = re.compile(r"(没有?|无|暂无|还没有?)(申请)?(专利|知识产权|软著)")
 _IP_WORDS = re.compile(r"(专利|软著|软件著作权|著作权|商标|标准|品种权|技术秘密)")
@@ -119,15 +127,16 @@ def _alerts_said(text: str, facts: dict[str, Any]) -> dict[str, Any] | None:
     """'不要提醒' anywhere; '铸造相关的需求都推给我，汽车零部件的也要' sets the alert topics."""
     if _NO_ALERTS.search(text):
         return {"none": True}
-    topics = alert_topics(text)
-    return {"topics": topics} if topics else None
+    changes = alert_topics(text) or (topic_changes(text) if _TOPIC_EDIT.search(text) else [])
+    return {"topics": changes} if changes else None
 
 
 def merge_alerts(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any]:
-    """Topics said over several messages add up; '不要提醒' (or the default) replaces them."""
-    if old and old.get("topics") and new.get("topics"):
-        return {"topics": [*old["topics"], *(t for t in new["topics"] if t not in old["topics"])]}
-    return new
+    """Topics said over several messages add up, '表面处理不要了' drops one; '不要提醒' (or the default) replaces them."""
+    if new.get("topics") is None:
+        return new
+    topics = apply_topic_changes((old or {}).get("topics"), new["topics"])
+    return {"topics": topics} if topics else (old or {"default": True})
 
 
 def format_alerts(value: dict[str, Any]) -> str:

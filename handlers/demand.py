@@ -7,6 +7,7 @@ Diagram: ``handlers/demand_flow.md``.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import datetime, timedelta
 from typing import Any
@@ -44,6 +45,14 @@ def _description_answer(text: str) -> str | None:
     return triage.need_text(text, strict=False)
 
 
+def _need_type(text: str, facts: dict[str, Any]) -> str | None:
+    """The need type said or implied; a problem with no other cue ('齿轮箱跑一阵就漏油') asks for a fix (技术攻关)."""
+    if facts.get("need_type"):
+        return str(facts["need_type"])
+    problem = triage.need_text(text) is not None and triage.PROBLEM.search(text)
+    return "技术攻关" if problem and not triage.is_question(text) else None
+
+
 def _title_score(clause: str) -> int:
     """How well a clause names the problem: problems beat searches, generic help-seeking scores low."""
     score = 2 * bool(triage.PROBLEM.search(clause)) + bool(triage.SEEK.search(clause))
@@ -68,8 +77,8 @@ FIELDS = (
     ),
     org_field("company", "单位名称", "请问贵单位的全称是？（例如：襄阳××有限公司）", ("公司", "公司名", "单位", "企业名称")),
     choice_field("industry", "所属行业", "属于哪个行业？", INDUSTRIES, ("行业", "领域")),
-    choice_field("need_type", "需求类型", "属于哪类需求？", NEED_TYPES, ("类型", "需求类别"),
-                 fact_key="need_type", extract=extract_need_type),
+    dataclasses.replace(choice_field("need_type", "需求类型", "属于哪类需求？", NEED_TYPES, ("类型", "需求类别"),
+                                     fact_key="need_type", extract=extract_need_type), extractor=_need_type),
     region_field("所在地区", "贵单位在哪个区县？例如 高新区、樊城、枣阳、十堰、随州"),
     budget_field("预算", "预算大概多少？例如 50万、50-80万；还没定可以回复“面议”。"),
     contact_name_field(),

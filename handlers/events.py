@@ -51,10 +51,11 @@ FULL_CANCEL = re.compile(r"(取消(我的)?(报名|预约)|退了|退掉|帮我�
                          r"取消吧|取消了吧|都取消|全部取消|都不去了|都去不了)")
 NOT_GOING = re.compile(r"(不去了|去不了|去不成|来不了|参加不了|不参加了|不来了|没空去|就算了|算了)")
 _SOMEONE = r"(老伴|爱人|老公|老婆|孩子|儿子|女儿|闺女|孙子|孙女|同事|朋友|妈|爸|小[\u4e00-\u9fff]|他|她)"
+DROP_SOMEONE = re.compile(rf"把{_SOMEONE}[\u4e00-\u9fff]{{0,3}}?的?(?:名字?|报名)?(?:退|取消|去掉|删|划掉)")  # '帮我把他退了'
 YES = re.compile(r"^(是的?|对|好的?|嗯|行|可以|没问题)|确认|确定")
 KEEP = re.compile(r"(不用|不要|别|算了|保留|不取消|先不)")
 ALONE = re.compile(r"(就我一个|我一个人|就我自己|只有我|自己去)")
-ADD_ONE = re.compile(r"(再加|多加|加上|再带|多带)(一个|一位|1个|1位|个)人?")
+ADD_ONE = re.compile(r"(再加|多加|加上|再带|多带)(?P<n>[一两二三123]?)(?:个|位|名)人?")
 REFER = re.compile(r"那个|这个|那场|这场|就是|[A-Za-z][A-Za-z0-9]+")  # ... or an event id
 EVENT_NOUN = re.compile(r"活动|讲座|培训|科普|课堂|义诊|开放日|对接会")
 SWITCH = re.compile(r"换成|改成|改报|换个|换一个|还是报|改为|换到")
@@ -499,12 +500,15 @@ def new_party(view: Any, text: str) -> tuple[int, list[str]] | None:
     companions = list(view.companions)
     if ALONE.search(text):
         return 1, []
-    if ADD_ONE.search(text):  # '再加一个人', '我想再带一个同事 小潘'
+    if add := ADD_ONE.search(text):  # '再加一个人', '我想再带一个同事 小潘', '再加两个同事 小车和小樊'
         new = [n for n in extract_companions(text) if n not in companions]
-        return view.party_size + max(1, len(new)), companions + new
+        said = "一两二三123".find(add.group("n"))
+        count = (1, 2, 2, 3, 1, 2, 3)[said] if add.group("n") else 1
+        return view.party_size + max(count, len(new)), companions + new
     names, size = extract_companions(text), extract_party_size(text)
     someone = [n for n in companions if n in text] or re.findall(_SOMEONE, text)
-    if NOT_GOING.search(text) and view.party_size > 1 and someone:  # '老伴不去了' (no one named: the whole sign-up)
+    leaving = NOT_GOING.search(text) or DROP_SOMEONE.search(text)
+    if leaving and view.party_size > 1 and someone:  # '老伴不去了' (no one named: the whole sign-up)
         gone = [n for n in companions if re.search(re.escape(n) + r".{0,8}?" + NOT_GOING.pattern, text)]
         gone = gone or [n for n in companions if n not in text][-1:] or companions[-1:]
         kept = [n for n in companions if n not in gone]
@@ -523,7 +527,8 @@ def party_or_cancel(ctx: Context, msg: Incoming, conv: ConversationState, text: 
     view = _which(ctx, conv, views, text) if views else None
     if view is None:
         return None
-    party = None if FULL_CANCEL.search(text) else new_party(view, text)
+    whole = FULL_CANCEL.search(text) and not DROP_SOMEONE.search(text)  # '把他退了' drops one companion
+    party = None if whole else new_party(view, text)
     if party is None and not (FULL_CANCEL.search(text) or NOT_GOING.search(text)):
         return None
     if party is None and len(views) > 1 and not (EVENT_NOUN.search(text) and _matches(ctx, text)):

@@ -18,7 +18,7 @@ from handlers.account import give_consent, has_consented
 from handlers.kit import forms
 from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
 from handlers.kit.fields import contact_name_field, contact_title_field, org_field, phone_field
-from knowledge.extract import alert_topics, parse_topics
+from knowledge.extract import alert_topics, apply_topic_changes, parse_topics, topic_changes
 
 FLOW = "subscription"
 ONLY_ALERTS = re.compile(r"((不登|不用登|不登记|不发布).{0,12}(提醒|推送|通知|推给)|只(想|要|是想).{0,10}(提醒|推送|通知)|"
@@ -31,27 +31,14 @@ DROP = re.compile(r"(?:不用|不要|别|不必|不想)(?:再)?(?:给我)?(?:推
 MINE = re.compile(r"^(查看|看看)?我的(订阅|提醒|需求提醒|推送)(列表)?[吗呢？?。!！]*$")
 
 
-_ADD_MORE = re.compile(r"^(?:再加(?:个|一个|上)?|加上|加个|还有|再来(?:个)?|另外)\s*(?P<what>.+)$")
-_DROP_ONE = re.compile(r"(?P<what>[^\s，,。]{2,10}?)(?:就|也)?(?:不要了|不用了|去掉|删掉|不用推了|算了)")
-_SWAP_IN = re.compile(r"(?:换成|改成|改为)\s*(?P<what>[^，,。]{2,20})")
 _SUBSCRIBE = re.compile(r"^(?:我想|我要|想)?订阅\s*(?P<what>.*?)\s*(?:方面|相关)?的?(?:需求|推送|提醒)?(?:推送|提醒)?$")
 
 
 def _topics_said(text: str, _facts: dict[str, Any]) -> list[str] | None:
-    """Topic changes in a message: '焊接 激光相关的都推给我', '订阅 农机 需求', '再加个粉末冶金' add;
-    '表面处理不要了' drops (as '-表面处理'); '算了农机不要了 换成智慧农业' does both."""
-    ops = [f"-{t}" for m in _DROP_ONE.finditer(text) for t in parse_topics(m.group("what"))]
-    for pattern in (_ADD_MORE, _SWAP_IN, _SUBSCRIBE):
-        m = pattern.search(text)
-        ops += parse_topics(m.group("what")) if m and m.group("what") else []
-    ops += alert_topics(text)
+    """Topic changes in a message ('再加个粉末冶金', '表面处理不要了' as '-表面处理'), or '订阅 农机 需求'."""
+    m = _SUBSCRIBE.search(text)
+    ops = topic_changes(text) + (parse_topics(m.group("what")) if m and m.group("what") else [])
     return list(dict.fromkeys(ops)) or None
-
-
-def merge_topics(old: list[str] | None, new: list[str]) -> list[str]:
-    """Apply topic changes: plain topics are added, '-X' removes X."""
-    out = [t for t in old or [] if f"-{t}" not in new]
-    return out + [t for t in new if not t.startswith("-") and t not in out]
 
 
 def _submit(ctx: Context, msg: Incoming, values: dict[str, Any]) -> list[Reply]:
@@ -74,7 +61,7 @@ FIELDS = (
     _optional(org_field("institution", "所在单位", "", ("单位", "学校", "机构"), keys=("institution", "company"))),
     forms.Field("interests", "提醒方向", "想收到哪些方向的企业需求提醒？可以说领域或关键词，例如“铸造、热处理”。",
                 extractor=_topics_said, parser=lambda t: parse_topics(t) or None, formatter="、".join,
-                merge=merge_topics,
+                merge=apply_topic_changes,
                 aliases=("提醒", "订阅", "方向")),
     _optional(contact_name_field()),
     contact_title_field(),

@@ -124,7 +124,8 @@ def org_field(name: str, label: str, prompt: str, aliases: tuple[str, ...], keys
 def _generic_org(facts: dict[str, Any], keys: tuple[str, ...]) -> bool:
     """'中药饮片厂' names a kind of organisation, not one: a later formal name replaces it."""
     name = next((facts[k] for k in keys if facts.get(k)), "")
-    return not FORMAL_ORG.search(name)
+    placed = bool(re.search(r"(厂|站|店|场|社)$", name)) and extract_region(name) is not None  # '谷城县鑫源机械厂'
+    return not FORMAL_ORG.search(name) and not placed
 
 
 def choice_field(name: str, label: str, question: str, options: tuple[str, ...], aliases: tuple[str, ...], *,
@@ -135,12 +136,12 @@ def choice_field(name: str, label: str, question: str, options: tuple[str, ...],
     def guessed(text: str, facts: dict[str, Any]) -> bool:
         """Inferred from the description rather than named ('算环保方面的', '技术攻关'): the value found is not
         itself said in the message."""
-        named = str(facts.get(fact_key) or "") in text
+        named = bool(facts.get(fact_key)) and str(facts[fact_key]) in text  # no fact: a fallback inferred it
         return not named and not (industry and facts.get("industry_source") == "explicit")
     return Field(
         name, label, choices_prompt(question, options), extractor=_fact(fact_key),
         parser=choice_parser(options, extract), aliases=aliases, invalid="请回复序号或名称。",
-        override=(lambda _o, _n, facts: facts.get("industry_source") == "explicit") if industry else None,
+        override=(lambda _o, _n, facts: facts.get("industry_source") in ("explicit", "product")) if industry else None,
         soft_when=(lambda facts: facts.get("industry_source") == "org_name") if industry else None,
         guess_when=guessed, ask_if_soft=industry,  # an industry read only from the unit's name is asked
     )

@@ -103,9 +103,10 @@ def values_of(conv: ConversationState) -> dict[str, Any]:
 def pending_field(form: Form, draft: dict[str, Any]) -> Field | None:
     """The first asked field that is neither filled nor skipped."""
     values, skipped = full_values(form, draft), set(draft.get("skipped", []))
-    soft = set(draft.get("soft", []))
+    soft, asked = set(draft.get("soft", [])), set(draft.get("asked", []))
     for f in form.fields:
         unsure = f.ask_if_soft and f.name in soft
+        unsure = unsure or (f.append and f.name not in asked and triage.is_generic(values.get(f.name) or ""))
         if f.asked and (values.get(f.name) in (None, "", []) or unsure) and f.name not in skipped:
             return f
     return None
@@ -193,7 +194,11 @@ def _merge_one(draft: dict[str, Any], f: Field, new: Any, text: str, facts: Fact
         _flag(draft, "soft", f.name, False)
         return True
     if guess and f.name not in facts.get("corrections", set()):
-        return False  # an inference never overwrites what is already there
+        stronger = f.name in draft.get("guess", []) and f.override is not None and f.override(old, new, facts)
+        if not stronger:
+            return False  # an inference never overwrites what is already there (but a better one may replace a guess)
+        _put(draft, f, new, text, soft_new, guess)
+        return True
     if f.merge is not None:  # '铸造相关的需求都推给我' … '汽车零部件的也要'
         merged = f.merge(old, new)
         if merged == old:
@@ -203,7 +208,7 @@ def _merge_one(draft: dict[str, Any], f: Field, new: Any, text: str, facts: Fact
     if f.append:
         if new in old:
             return False
-        _put(draft, f, f"{old}；{new}", text, False)
+        _put(draft, f, new if triage.is_generic(old) else f"{old}；{new}", text, False)  # a bare '想买个技术' gives way
         return True
     soft_old = f.name in draft.get("soft", []) and not soft_new
     if _should_replace(f, old, new, facts, focused, soft_old):
@@ -264,8 +269,21 @@ def _edit_command(form: Form, draft: dict[str, Any], text: str) -> list[str]:
         value = f.parser(said) if f.parser else said
         if value not in (None, "", []):
             _put(draft, f, value, text, False)
-            return [f.name, *(_rederive(form, draft, said) if f.append else [])]
+            return [f.name, *(_rederive(form, draft, said) if f.append else _corrected_too(form, draft, text, f.name))]
     return []
+
+
+def _corrected_too(form: Form, draft: dict[str, Any], text: str, done: str) -> list[str]:
+    """Other fields the same correction names ('联系人改成 韦强 138…' also replaces the phone)."""
+    facts = extract_all(text)
+    changed = []
+    for name in facts.get("corrections", set()) - {done}:
+        f = next((x for x in form.fields if x.name == name), None)
+        value = f.extractor(text, facts) if f and f.extractor and not f.append else None
+        if f and value not in (None, "", []) and value != draft["values"].get(name):
+            _put(draft, f, value, text, False)
+            changed.append(name)
+    return changed
 
 
 def _rederive(form: Form, draft: dict[str, Any], text: str) -> list[str]:
@@ -327,6 +345,7 @@ def next_step(form: Form, conv: ConversationState, prefix: str = "") -> list[Rep
     f = pending_field(form, conv.draft)
     if f is not None:
         conv.step, conv.draft["stage"] = f.name, STAGE_FILL
+        _flag(conv.draft, "asked", f.name, True)  # a vague answer to this question is then taken as it is
         return _ask(_prompt(f, conv.draft), prefix)
     missing = missing_required(form, conv.draft)
     if missing:  # a required derived field that could not be derived: ask it like any other
@@ -448,12 +467,20 @@ def _fill_turn(form: Form, conv: ConversationState, text: str) -> list[Reply]:
         if (is_skip(text) or (soft and is_affirmative(text))) and (not pending.required or soft):
             return _skip(form, conv, pending, text)
         loose = pending.free or pending.guess_when is not None  # any words, or words it would only infer from
-        if not (loose and changed) and _answer_pending(form, conv.draft, pending, text):
+        if not (loose and changed) and not _fits_elsewhere(conv.draft, pending, changed, text) \
+                and _answer_pending(form, conv.draft, pending, text):
             changed.append(pending.name)
     if not changed:
         hint = pending.invalid if pending and pending.invalid else "抱歉，我没太明白。"
         return _ask(reprompt(form, conv), hint)
     return next_step(form, conv, _ack(form, changed, conv.draft))
+
+
+def _fits_elsewhere(draft: dict[str, Any], pending: Field, changed: list[str], text: str) -> bool:
+    """Asked for free text, the user gave other fields' values and only an introduction ('我们是随州做专用汽车的
+    随州程力…有限公司'): those fields are filled and the question stands."""
+    unsure = set(draft.get("guess", [])) | set(draft.get("soft", []))
+    return pending.append and any(n not in unsure for n in changed) and triage.intro_only(text)
 
 
 def _skip(form: Form, conv: ConversationState, pending: Field, text: str) -> list[Reply]:

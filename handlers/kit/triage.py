@@ -45,7 +45,8 @@ PROBLEM = re.compile(
     r"(不行|不好(?!意思)|不够|不稳定|不达标|不合格|不均匀|太大|太高|太低|太贵|太差|太慢|太多|太重|老是|总是|经常|变形|开裂|"
     r"磨损|故障|难题|瓶颈|卡脖子|达不到|跟不上|受不了|问题|效率低|成本高|良率|废品|报废|污染|超标|降功率|对不上|"
     r"招不到|招不来|缺|难|不干净|退货|投诉|返工|泄漏|漏水|漏油|开裂|裂纹|气孔|毛刺|生锈|腐蚀|堵|异响|噪音|振动|抖动|偏差|"
-    r"不准|不均|发黄|发白|结晶|鼓包|起泡|脱落|掉漆|变色|过热|发烫|卡死|残砂|残留)"
+    r"不准|不均|发黄|发白|结晶|鼓包|起泡|脱落|掉漆|变色|过热|发烫|卡死|残砂|残留|得厉害|严重|下降|衰减|衰退|偏高|偏低|偏大|偏小|不足|起雾|头疼|头痛|不理想|不过关|老坏|容易坏|失效|寿命短|"
+    r"掉色|褪色|发霉|霉变|变质|异味|渗漏|渗水|生虫|虫害|病害|减产|结块|翘曲|松动|断裂|老化|性能差|效果差|质量差|不耐)"
 )
 ORG_CONTEXT = re.compile(r"(我们|我司|我厂|咱们|公司|厂里|企业|合作社|车间|工厂|产线|生产线|基地)")
 RESEARCHER = re.compile(r"(老师|教授|研究员|博士后|课题组|团队|实验室|研究所|研究院|高校|学院|大学)")
@@ -74,7 +75,7 @@ GREETING = re.compile(r"^(你好|您好|在吗|在不在|你们好|哈喽|hello|
 CONTINUE = re.compile(r"(先把.{0,6}(登|填|弄|办)完|接着(填|登|来)|继续(填|登)|先(登|填)完|登完再|填完再)")
 PLATFORM = re.compile(r"(听说你们|你们(这|这里|这儿)?.{0,4}(能|可以|会|是不是)|(在这|这里|这儿)(能|可以).{0,4}(发|登|提)|能在这)")
 BUDGET_CUE = re.compile(r"(钱|预算|经费|费用|价钱|花费|付费|面议|面谈|再谈|待遇|薪资|年薪|月薪|出价|^只要|(?:[一二三四五六七八九十两百千]+|\d+)\s*(?:来)?个(?:吧|左右|上下)?$)")
-LABEL_ONLY = re.compile(r"^(?:算是?|属于|归|是)?(?:个|一个)?(?P<label>.{2,8}?)(?:行业|方面|领域|类|这块)?的?吧?$")
+LABEL_ONLY = re.compile(r"^(?:(?:所属|我们的?)?(?:行业|领域|需求类型|类型)(?:是|算|属于|为|写|选)?)?(?:算是?|属于|归|是)?(?:个|一个)?(?P<label>.{2,8}?)(?:行业|方面|领域|类|这块)?的?吧?$")
 FILLER = re.compile(r"^(等下|等一下|对了|哦|噢|嗯|哎|唉|那|好|好的|另外|还有|然后|就是|那个|这个|不好意思|抱歉|麻烦了?|谢谢|对不起)+$")
 CONTACT_CUE = re.compile(r"(联系人|联系方式|电话|手机|号码|我是|我叫|我姓|找我|姓名|微信)")
 COMPANY_CUE = re.compile(r"(公司叫|公司名|名称|全称|单位是|单位叫|厂名|我们是.{0,20}(公司|合作社|厂|集团))")
@@ -159,7 +160,7 @@ def need_score(text: str) -> int:
     facts = extract_all(text)
     score = 2 * bool(SEEK.search(text)) + bool(PROBLEM.search(text))
     score += bool(extract_need_type(text)) + bool(ORG_CONTEXT.search(text) or "industry" in facts)
-    return score
+    return score + bool("budget" in facts and PROBLEM.search(text))  # a problem with a budget is a need
 
 
 def looks_like_need(text: str, *, after_intro: bool = False) -> bool:
@@ -208,26 +209,63 @@ def _drop_clause(clause: str, ip: bool = False) -> bool:
         return True
     if PLATFORM.search(clause) or _label_only(clause) or is_policy_question(clause):
         return True
+    if _APPLICATION.search(clause) and not (SEEK.search(clause) or PROBLEM.search(clause)):
+        return True  # '我们想申报高企': why they ask, not the problem
     if is_question(clause) and not SEEK.search(clause):
         return True
     if has_correction_cue(clause) and (len(clause) <= 10 or not (SEEK.search(clause) or PROBLEM.search(clause))):
         return True
+    if _PLACE_LABEL.match(clause) and not (SEEK.search(clause) or PROBLEM.search(clause)):
+        return extract_region(clause) is not None  # '地址襄阳市襄城区'
     return len(clause) <= 6 and extract_region(clause) is not None
 
 
+_APPLICATION = re.compile(r"(申报|认定|评价|入库|高企|高新技术企业|科技型中小企业|补贴|补助|奖补|资助|加计扣除|政策)")
+_GENERIC = re.compile(
+    r"(我们|咱们|你们|但是|可是|所以|因为|想|要|能|需要|希望|买|购买|引进|找|寻找|帮忙|帮|一下|一个|一些|一项|个|些|项|"
+    r"现成|核心|关键|技术|成果|专利|专家|团队|高校|合作|解决|问题|难题|办法|方案|没有|有|的|吗|呢|吧|了|啊)"
+)
+
+
+_INTRO_CLAUSE = re.compile(r"^(?:我们|我|咱们|俺们|我们厂|我们公司)?(?:是|在)?.{0,10}?(?:做|搞|生产|从事|干)[^，,]{1,16}?的?$")
+
+
+def intro_only(text: str) -> bool:
+    """The free text left in a message is only who they are ('我们是随州做专用汽车的'), or nothing specific."""
+    body = content_text(text, None)
+    return body is None or is_generic(body) or all(
+        _INTRO_CLAUSE.match(c) and not (SEEK.search(c) or PROBLEM.search(c)) for c in PIECES.split(body) if c.strip())
+
+
+def is_generic(text: str) -> bool:
+    """Free text that names nothing specific ('想买个现成的技术成果', '但是没有核心技术专利')."""
+    return all(len(re.findall(r"[\u4e00-\u9fff]", _GENERIC.sub("", c))) < 2 for c in PIECES.split(text or ""))
+
+
 _FINANCE = re.compile(r"(贷款|融资|质押|授信|投资)")
-_LEAD = re.compile(r"^(?:应该是|其实是|实际上是|准确说是|问题是|就是|是)[：:，,\s]*")
+_LEAD = re.compile(r"^(?:应该是|其实是|实际上是|准确说是|问题是|就是|(?:这个|这项)?成果(?:名称)?(?:就)?(?:是|叫)|名称(?:就)?(?:是|叫)|是)[：:，,\s]*")
+
+
+_CONTACT_LABEL = re.compile(r"^\s*(联系人|联络人|对接人|负责人|联系电话|联系方式|电话|手机|手机号)")
+_PLACE_LABEL = re.compile(r"^\s*(地址|地区|位于|所在地|地点|厂址|公司在|我们在)")
+
+
+def _contact_clause(clause: str) -> bool:
+    """A comma clause that is only contact details ('联系人：武建 手机 138…', '我叫甘露 电话138…')."""
+    if _CONTACT_LABEL.match(clause):
+        return True
+    return bool(extract_phones(clause)) and not (SEEK.search(clause) or PROBLEM.search(clause))
 
 
 def _label_only(clause: str) -> bool:
     """'技术攻关', '算环保方面的吧', '属于汽车零部件': a need type or industry said alone."""
-    from knowledge.vocab import INDUSTRIES, NEED_TYPES
+    from knowledge.vocab import INDUSTRIES, MATURITIES, NEED_TYPES
 
     m = LABEL_ONLY.match(clause)
     if not m:
         return False
     label = m.group("label")
-    return label in NEED_TYPES or label in INDUSTRIES or bool(industry_hit(clause) and industry_hit(clause).explicit)  # type: ignore[union-attr]
+    return label in NEED_TYPES or label in INDUSTRIES or label in MATURITIES or bool(industry_hit(clause) and industry_hit(clause).explicit)  # type: ignore[union-attr]
 
 
 _OFFER_TALK = re.compile(r"(找企业|找厂家|找合作|合作|转化|登记|放到|挂到|项目库|平台)")
@@ -264,6 +302,7 @@ def _without_orgs(clause: str) -> str:
 def content_text(text: str, cue: re.Pattern[str] | None, *, drop_ip: bool = False) -> str | None:
     """The user's own words minus contact/budget/organisation clauses; with ``cue``, only if it matches."""
     t = GREETING.sub("", text.strip()[:MAX_TEXT])
+    t = "，".join(c for c in CLAUSE.split(t) if not _contact_clause(c))  # '联系人：武建 手机 138…' goes whole
     pieces = (_LEAD.sub("", c.strip()) for c in PIECES.split(t))
     kept = [_without_orgs(c) for c in pieces if c and not _drop_clause(c, drop_ip)]
     body = "，".join(c for c in kept if len(c) >= 2)

@@ -28,7 +28,7 @@ and ``detect_correction(text) -> set[str]`` naming corrected fields with the key
 
 ``extract_all(text, now=None) -> dict`` (relative dates only when ``now`` is given) returns only the fields found, keys: company, institution, industry,
 need_type, budget (Amount), region (Region), contact_name, contact_phone, phones, companions, party_size,
-maturity, ip, date_range, corrections, industry_source ('explicit' | 'text' | 'org_name'), and industry_unsure
+maturity, ip, date_range, corrections, industry_source ('explicit' | 'product' | 'text' | 'org_name'), and industry_unsure
 (the best industry when it is not clearly ahead of another or rests on one short clue: ask, do not guess).
 
 Suggested merge policy for the engine: fill empty slots; replace a filled slot only when ``detect_correction``
@@ -48,7 +48,7 @@ from .classify import (
     industry_hit,
 )
 from .dates import extract_date_range
-from .edits import alert_topics, parse_topics, patch_phone
+from .edits import alert_topics, apply_topic_changes, parse_topics, patch_phone, topic_changes
 from .extract_all import extract_all
 from .intents import (
     detect_correction,
@@ -65,7 +65,7 @@ from .phones import extract_phone, extract_phones
 from .regions import Region, extract_region
 
 __all__ = [
-    "alert_topics", "contact_title", "is_person_name", "parse_topics", "patch_phone",
+    "alert_topics", "apply_topic_changes", "topic_changes", "contact_title", "is_person_name", "parse_topics", "patch_phone",
     "Amount", "IndustryHit", "Region", "detect_correction", "extract_all", "extract_amount", "extract_amounts",
     "extract_companions", "extract_company", "extract_date_range", "extract_industry", "extract_institution",
     "extract_ip", "extract_maturity", "extract_need_type", "extract_party_size", "extract_person_name",

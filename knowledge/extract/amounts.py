@@ -13,7 +13,7 @@ _AMOUNT = re.compile(
     rf"(?P<lo>{NUM_RE})\s*(?P<lo_unit>{_UNIT})?(?:{_RANGE_SEP}(?P<hi>{NUM_RE}))?\s*(?:多|来|余)?(?P<unit>{_UNIT})"
     rf"(?P<period>\s*/\s*(?:月|年)|每月|一个月|每年|一年)?"
 )
-_BARE_AFTER_CUE = re.compile(rf"(?:预算|经费|出|投入|拿出|资金)[\s:]*(?:大概|大约|约|差不多|是|有|在)?\s*(?P<num>{NUM_RE})(?![\d万wW亿千元块kK年月日号%个人项次])")
+_BARE_AFTER_CUE = re.compile(rf"(?:预算|经费|出|投入|拿出|资金)[\s:]*(?:大概|大约|约|差不多|是|有|在)?\s*(?P<num>{NUM_RE})(?![\d万wW亿千元块kK年月日号%个人项次几])")
 _NOT_MONEY_AFTER = re.compile(r"^(?:人|台|件|个|吨|亩|只|头|平|米|套|辆|公里|次|份|株|斤|箱|瓶|户|家|字|条|根|片|张|颗|粒|包|袋|盒|度|伏|瓦|转|小时|步|册|kg|KG|km|Km|m)")
 _W_NOT_MONEY = re.compile(r"^(?:的?(?:电机|灯|功率|光源|马达|电源|激光|音响)|h|H)")
 _NOT_BUDGET_BEFORE = re.compile(r"(产值|营收|销售额|收入|营业额|年产|产量|注册资本|利润|规模|年销|损失|亏)[^,.;，。；]{0,4}$")
@@ -90,16 +90,18 @@ def _period(text: str, m: re.Match[str]) -> str | None:
     return None
 
 
-_APPROX_PAIR = re.compile(r"^([一二两三四五六七八九])([二两三四五六七八九])([十百千])$")
+_APPROX_PAIR = re.compile(r"^([一二两三四五六七八九])([二两三四五六七八九])([十百千]?)$")
 _WAN_TAIL = re.compile(r"^([一二两三四五六七八九])(?![十百千万亿\d])")
 
 
 def _numbers(lo_txt: str, hi_txt: str | None) -> tuple[float | None, float | None]:
     """Numeric values; '二三十' reads as the range 20-30."""
     pair = _APPROX_PAIR.match(lo_txt) if hi_txt is None else None
-    if pair:
-        unit = to_number("一" + pair.group(3)) or 1
-        return (to_number(pair.group(1)) or 0) * unit, (to_number(pair.group(2)) or 0) * unit
+    if pair:  # '三五万' is 3-5万, never 35万: two bare digits are a spoken range
+        unit = to_number("一" + pair.group(3)) or 1 if pair.group(3) else 1
+        lo, hi = ((to_number(pair.group(k)) or 0) * unit for k in (1, 2))
+        if lo < hi:
+            return lo, hi
     return to_number(lo_txt), to_number(hi_txt) if hi_txt else None
 
 
@@ -135,8 +137,8 @@ def _is_money(text: str, m: re.Match[str], unit: str) -> bool:
     after = text[m.end():]
     if _NOT_MONEY_AFTER.match(after) or _NOT_BUDGET_BEFORE.search(text[:m.start()]):
         return False
-    if text[max(0, m.start() - 2):m.start()] == "不是":
-        return False
+    if text[max(0, m.start() - 2):m.start()] == "不是" or text[max(0, m.start() - 1):m.start()] == "几":
+        return False  # '大几十万' names no amount
     if unit == "块" and not re.match(r"\d", m.group("lo")) and (to_number(m.group("lo")) or 0) < 10:
         return False
     return not (unit.lower() == "w" and _W_NOT_MONEY.match(after))
@@ -153,23 +155,53 @@ def _bare_after_cue(text: str) -> Amount | None:
 
 
 _CN_DIGIT = "一二三四五六七八九"
-_APPROX = re.compile(r"(?<![\d一二三四五六七八九十百千])(?P<a>[一二三四五六七八九])(?P<b>[二三四五六七八九])(?P<mag>十|百)"
+_APPROX = re.compile(r"(?<![\d一二三四五六七八九十百千])(?P<a>[一二两三四五六七八九])(?P<b>[二三四五六七八九])(?P<mag>十|百)?"
                      r"(?:来|多)?\s*(?P<unit>万|个)")
+_SOME = re.compile(r"(?<![\d一二三四五六七八九十百千几])(?P<n>[一二三四五六七八九]?十|[一二三四五六七八九]百)几\s*(?P<unit>万|个(?![人月天台件次]))")
+_ABOUT = re.compile(r"(?<![\d一二三四五六七八九十百千几])(?P<mag>[十百])把\s*(?P<unit>万|个(?![人月天台件次]))")
+_GE_RANGE = re.compile(rf"(?P<lo>{NUM_RE})\s*(?:-|~|到|至)\s*(?P<hi>{NUM_RE})\s*个(?![人月天])")
 _GE = re.compile(rf"(?<![\d一二三四五六七八九十百千])(?P<num>{NUM_RE})\s*(?:来|多)?个(?=吧|左右|上下|的样子|\s|,|$)")
 _SPEND_CUE = re.compile(r"(钱|预算|经费|资金|出|花|投|贷|要|给)")
 
 
-def _colloquial(text: str) -> Amount | None:
-    """'三四十个吧' (≈30–40万), '五六十万' (50–60万), '大概要五百个' (500万): how people say budgets aloud."""
+def _digit_pair(text: str, money: bool) -> Amount | None:
+    """'三四十个吧' (30–40万), '五六十万', '三五万' (3–5万): two neighbouring digits are a range."""
     m = _APPROX.search(text)
-    money = _MONEY_TOPIC.search(text) or _SPEND_CUE.search(text)
-    if m and (m.group("unit") == "万" or money):
-        mag = 10 if m.group("mag") == "十" else 100
-        lo, hi = (_CN_DIGIT.index(m.group(k)) + 1 for k in ("a", "b"))
-        return Amount(m.group(), float(lo * mag), float(hi * mag))
+    if not m or not (m.group("unit") == "万" or money):
+        return None
+    mag = {"十": 10, "百": 100}.get(m.group("mag") or "", 1)
+    lo, hi = (_CN_DIGIT.index(m.group(k).replace("两", "二")) + 1 for k in ("a", "b"))
+    return Amount(m.group(), float(lo * mag), float(hi * mag)) if lo < hi else None
+
+
+def _round_figure(text: str, money: bool) -> Amount | None:
+    """'百把万' (about 100万) and '十几万' (10–20万), '二十几万' (20–30万)."""
+    about = _ABOUT.search(text)
+    if about and (about.group("unit") == "万" or money):
+        value = {"十": 10.0, "百": 100.0}[about.group("mag")]
+        return Amount(about.group(), value, value)
+    some = _SOME.search(text)
+    base = to_number(some.group("n")) if some and (some.group("unit") == "万" or money) else None
+    if some and base:
+        return Amount(some.group(), base, base + (10 if some.group("n").endswith("十") else 100))
+    return None
+
+
+def _counted(text: str, money: bool) -> Amount | None:
+    """'预算5到8个', '大概要五百个': '个' for 万 when money is talked about."""
+    pair = _GE_RANGE.search(text) if money else None
+    lo, hi = (to_number(pair.group("lo")), to_number(pair.group("hi"))) if pair else (None, None)
+    if pair and lo and hi and lo < hi <= 10000:
+        return Amount(pair.group(), lo, hi)
     g = _GE.search(text)
     value = to_number(g.group("num")) if g and money else None
     return Amount(g.group(), value, value) if g and value and 1 <= value <= 10000 else None
+
+
+def _colloquial(text: str) -> Amount | None:
+    """How people say budgets aloud: digit pairs, round figures and '个' for 万."""
+    money = bool(_MONEY_TOPIC.search(text) or _SPEND_CUE.search(text))
+    return _digit_pair(text, money) or _round_figure(text, money) or _counted(text, money)
 
 
 def extract_amounts(text: str) -> list[Amount]:
@@ -179,10 +211,10 @@ def extract_amounts(text: str) -> list[Amount]:
     if approx and approx.group("unit") == "万" and (said := _colloquial(t)) is not None:
         return [said]
     found = [a for m in _AMOUNT.finditer(t) if (a := _from_match(t, m)) is not None]
+    if not found and (said := _colloquial(t)) is not None:  # '预算 大概四五十个' before the bare '预算四五'
+        found.append(said)
     if not found and (bare := _bare_after_cue(t)) is not None:
         found.append(bare)
-    if not found and (said := _colloquial(t)) is not None:
-        found.append(said)
     return found
 
 

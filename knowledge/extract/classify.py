@@ -102,6 +102,7 @@ def _need_terms() -> tuple[dict[str, tuple[str, int]], tuple[str, ...]]:
     return table, tuple(data["order"])
 
 
+_FAILED_AFTER = re.compile(r"^.{0,4}?(?:不合格|不达标|不过关|通不过|过不了|合格率(?:低|不高|上不去)|不稳定|老出问题|总出问题)")
 _NEG_BEFORE = re.compile(r"(不需要|不用|不要|不缺|没想|不想|不打算|不是)\s*$")
 
 
@@ -114,6 +115,8 @@ def need_scores(text: str) -> dict[str, int]:
         if _NEG_BEFORE.search(t[max(0, pos - 4):pos]):
             continue
         need, weight = table[word.lower()]
+        if need == "检验检测" and _FAILED_AFTER.match(t[pos + len(word):pos + len(word) + 8]):
+            need = "技术攻关"  # '探伤老不合格', '检测合格率低': a quality problem to solve, not a test to book
         scores[need] = scores.get(need, 0) + weight
     return scores
 

@@ -33,10 +33,12 @@ def patch_phone(old: str | None, text: str) -> str | None:
 
 _ALERT_CUE = re.compile(r"(推给我|推送给我|推我|发给我|提醒我|通知我|提醒一下|也要|也行|也可以|都要|都行|推过来|发过来|也提醒|都推|都可以推)")
 _SPLIT = re.compile(r"[\s、,，;；和及跟与/]+|还有|以及")
-_STRIP_HEAD = re.compile(r"^(?:提醒的话|以后|今后|另外|还有|再|也|就是|主要是|比如|像|有|关于|凡是|只要是|是|算了|那就|那)+")
+_STRIP_HEAD = re.compile(r"^(?:提醒的话|以后|今后|另外|还有|再|也|就是|主要是|比如|像|有|关于|凡是|只要是|是|算了|那就|那|"
+                         r"企业|厂家|公司|要做|想做|需要|要|想)+")
 _STRIP_TAIL = re.compile(r"(?:相关|方面|方向|领域|行业|类|这块|这一块|有关)?的?(?:企业)?(?:需求|项目|难题|问题|信息)?$")
 _NOT_TOPIC = re.compile(r"^(?:我|我们|需求|提醒|推送|相关|方面|都|也|的|的话|一下|给我|需要|东西|这些|那些|其他|别的|所有|全部)$|"
-                        r"^(?:我是|我们是|做|搞|在|我在)|研究院|研究所|大学|学院|公司|时候|想|不登|不要|不用|成果|如果|要是|需求|\d")
+                        r"^(?:我是|我们是|做|搞|在|我在)|研究院|研究所|大学|学院|公司|时候|想|不登|不要|不用|成果|如果|要是|需求|\d|"
+                        r"面议|面谈|预算|年薪|月薪|工资|待遇|多少钱|有没有|办法|怎么|能不能|可以吗")
 
 
 _STRIP_VERB = re.compile(r"(?:都|也|就)?(?:可以|能|要|行)?(?:都|也)?$")
@@ -74,3 +76,32 @@ def alert_topics(text: str) -> list[str]:
             if topic not in out:
                 out.append(topic)
     return out
+
+
+_CLAUSES = re.compile(r"[\s，,。；;！!]+")
+_ADD_MORE = re.compile(r"^(?:再加(?:个|一个|上)?|加上|加个|还有|再来(?:个)?|另外)\s*(?P<what>.+)$")
+_DROP_ONE = re.compile(r"(?P<what>[^\s，,。]{2,10}?)(?:就|也)?(?:不要了|不用了|去掉|删掉|不用推了|算了)")
+_SWAP_IN = re.compile(r"(?:换成|改成|改为)\s*(?P<what>[^，,。]{2,20})")
+
+
+def topic_changes(text: str) -> list[str]:
+    """Topic changes in a message: '焊接 激光相关的都推给我', '再加个粉末冶金' add; '表面处理不要了' drops
+    (as '-表面处理'); '机器人不要了 加个数字孪生', '算了农机不要了 换成智慧农业' do both."""
+    ops = [f"-{t}" for m in _DROP_ONE.finditer(text) for t in parse_topics(m.group("what"))]
+    adds = [m for c in (text, *_CLAUSES.split(text)) if (m := _ADD_MORE.search(c.strip()))]
+    ops += parse_topics(adds[0].group("what")) if adds else []
+    swap = _SWAP_IN.search(text)
+    ops += parse_topics(swap.group("what")) if swap else []
+    ops += alert_topics(text)
+    return list(dict.fromkeys(ops))
+
+
+def _dropped(topic: str, ops: list[str]) -> bool:
+    """Whether a '-X' change names ``topic`` (also in part: '机器人不要了' drops '工业机器人')."""
+    return any(d.startswith("-") and (d[1:] in topic or topic in d[1:]) for d in ops)
+
+
+def apply_topic_changes(old: list[str] | None, ops: list[str]) -> list[str]:
+    """Apply topic changes: plain topics are added, '-X' removes X."""
+    out = [t for t in old or [] if not _dropped(t, ops)]
+    return out + [t for t in ops if not t.startswith("-") and t not in out]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -33,11 +34,18 @@ def _without_orgs(text: str) -> str:
     return t
 
 
+_PRODUCT = re.compile(r"(?:做|生产|造|搞)([^，,。；;\s]{2,14}?)的(?![\u4e00-\u9fff]{0,3}(?:问题|时候|技术|办法))")
+
+
 def _industry(text: str) -> dict[str, Any]:
     """Industry from the message minus organisation names, else from the names ('industry_source')."""
     hit = industry_hit(_without_orgs(text))
     if hit and not hit.confident:  # two industries about as likely: better asked than guessed
         return {"industry_unsure": hit.value}
+    if hit and not hit.explicit and (made := _PRODUCT.search(_without_orgs(text))):
+        product = industry_hit(made.group(1))  # '做汽车转向器的': what they make outranks the problem's words
+        if product and product.confident:
+            return {"industry": product.value, "industry_source": "product"}
     if hit:
         return {"industry": hit.value, "industry_source": "explicit" if hit.explicit else "text"}
     hint = industry_hit(text)

@@ -11,6 +11,7 @@ _AFFIRM_WORDS = (
     "对", "对的", "对对", "是", "是的", "是滴", "嗯", "嗯嗯", "恩", "好", "好的", "好滴", "好嘞", "行", "行的", "可以",
     "没问题", "没错", "确认", "确定", "同意", "提交", "就这样", "就这些", "ok", "okay", "yes", "y", "中", "要得", "妥",
     "没毛病", "对头", "嗯呢", "正确", "无误", "可以的", "可", "好吧", "对了", "就这", "这些", "信息", "都对", "全对",
+    "这两个", "这几个", "这俩", "这两项", "这几项",
 )
 _AFFIRM_TOKEN = "|".join(sorted(map(re.escape, _AFFIRM_WORDS), key=len, reverse=True))
 _AFFIRM = re.compile(rf"^(?:{_AFFIRM_TOKEN})")
@@ -116,5 +117,7 @@ def detect_correction(text: str) -> set[str]:
             continue
         window = parts[max(0, i - 1):i + 2]
         named = _fields_in(part) or {f for p in window for f in _fields_in(p)}
+        if "contact_name" in named:  # '联系人改成 韦强 138…': the new person comes with their phone
+            named |= {f for p in window[1 if i else 0:] for f in _fields_by_value(p)} & {"contact_phone"}
         fields |= named or {f for p in window[1 if i else 0:] for f in _fields_by_value(p)}
     return fields

@@ -11,11 +11,11 @@ _GIVEN = r"[\u4e00-\u9fff]"
 _BOUNDARY = re.compile(r"^(?:$|[\s\d,.;:!?、()+]|电话|手机|号码|联系|微信|先生|女士|同志|师傅|老师|经理|工程师|研究员|教授|博士|主任|总|是|的|也|跟|和|带|去|报|我|他|她|今年|身份|就|吧|啊|呀|呢|不是|[a-zA-Z])")
 _NOT_GIVEN = set("的了是在有和跟与我你他她们这那个把就都也还要想去来说电话手机号码联系公司厂区县市镇村省街路人家里上下吗呢吧啊呀哦嗯不没很太最更好对错改换叫姓名字十百千亿年月日号点元块")
 _CONTACT_CUE = re.compile(
-    r"(联系人|联络人|对接人|负责人|我叫|我是|本人|姓名|名字|称呼|我姓|签名|落款|报名人|登记人|(?:错了|不对|口误)\s*,?\s*(?:是|叫)|应该是|其实是)"
+    r"(联系人|联络人|对接人|负责人|[我俺咱]叫|[我俺咱]是|本人|姓名|名字|称呼|[我俺咱]姓|签名|落款|报名人|登记人|(?:错了|不对|口误)\s*,?\s*(?:是|叫)|应该是|其实是)"
     r"(?:就是|就|是|为|写|填|改成|改为|换成|换为|更正为|应该是|叫|的话)?(?:我|本人)?[\s,:，]*"
 )
 _TITLE = re.compile(r"(工程师|经理|总监|主任|老师|教授|博士|师傅|先生|女士|老板|厂长|部长|主管|会计|总工|工|总)")
-_RELATIVE = r"(?:老伴|爱人|老公|老婆|媳妇|丈夫|妻子|孩子|小孩|娃|儿子|女儿|闺女|孙子|孙女|外孙|外孙女|朋友|同事|妈妈|爸爸|母亲|父亲|婆婆|公公|邻居|同伴|家属|同行人|侄子|侄女|姐姐|妹妹|哥哥|弟弟|老人|老头子|老头|老太太|老太婆|我妈|我爸|妈|爸)"
+_RELATIVE = r"(?:爸妈|爸爸妈妈|父母|公婆|二老|老伴|爱人|老公|老婆|媳妇|丈夫|妻子|孩子|小孩|娃|儿子|女儿|闺女|孙子|孙女|外孙|外孙女|朋友|同事|妈妈|爸爸|母亲|父亲|婆婆|公公|邻居|同伴|家属|同行人|侄子|侄女|姐姐|妹妹|哥哥|弟弟|老人|老头子|老头|老太太|老太婆|我妈|我爸|妈|爸)"
 _COMPANION_CUE = re.compile(rf"(?:{_RELATIVE}|他|她|他们|她们|大宝|二宝|老大|老二|另一个|还有一个|(?<=\s)一个)们?(?:一个|一位)?(?:也想去|也要去|也去)?\s*"
                             rf"(?:叫|是|名字叫|名字是|姓名|:)\s*|"
                             rf"带(?:着|上)?(?:我)?(?:的)?{_RELATIVE}\s*(?![和跟与及、])(?=[\u4e00-\u9fff]{{2,4}}(?:$|[\s,，。]))")
@@ -189,7 +189,8 @@ def _nick_at(text: str, pos: int) -> str | None:
     return None
 
 
-_NICK_CUE = re.compile(rf"(?:{_RELATIVE}们?|我和|我跟|跟我和)\s*")
+_NICK_CUE = re.compile(rf"(?:{_RELATIVE}们?|我和|我跟|跟我和|"
+                       rf"带(?:着|上)?(?:我们|我|咱们)?(?:的)?(?:科室|单位|部门|车间|班组|组里|公司|厂里|办公室|队里)?的?)\s*")
 
 
 def _person_at(text: str, pos: int, nicks: bool) -> str | None:
@@ -223,6 +224,9 @@ _ALONE = re.compile(r"(就我一个|我一个人|就我自己|我自己去|本�
 _WITH = re.compile(rf"(?:带|和|跟|加上|还有|陪|同)\s*(?:着|上)?\s*(?:我|我的|我家)?\s*(?:(\S{{1,2}}?)\s*(?:个|位|名))?\s*({_RELATIVE}(?:(?:、|和|跟|,|与|\s+|\s*还有\s*)(?:我|我的)?{_RELATIVE})*)")
 
 
+_PAIRS = {"爸妈", "爸爸妈妈", "父母", "公婆", "二老"}
+
+
 def _count_word(token: str) -> int | None:
     value = to_number(token)
     return int(value) if value is not None and 0 < value < 50 and value == int(value) else None
@@ -233,7 +237,7 @@ def _companion_count(text: str) -> int | None:
     for m in _WITH.finditer(text):
         n = _count_word(m.group(1)) if m.group(1) else None
         relatives = set(re.findall(_RELATIVE, m.group(2)))  # '老婆和儿子 老婆叫…' is two people
-        total += n if n is not None else len(relatives)
+        total += n if n is not None else len(relatives) + len(relatives & _PAIRS)  # '爸妈' is two
     return total or None
 
 

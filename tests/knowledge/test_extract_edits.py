@@ -10,6 +10,7 @@ from knowledge.extract import (
     extract_amount,
     extract_companions,
     extract_maturity,
+    extract_need_type,
     extract_party_size,
     extract_person_name,
     is_person_name,
@@ -38,6 +39,7 @@ def test_patch_phone(old: str, text: str, want: str | None) -> None:
     ("新能源电池的也行", ["新能源电池"]),
     ("以后有热处理方面的需求也提醒我一下", ["热处理"]),
     ("我不登成果 就是想有相关需求的时候提醒我", []),
+    ("月薪一万五起步，年薪面议也行", []),  # a pay remark, not a topic
 ])
 def test_alert_topics(text: str, want: list[str]) -> None:
     """Clean topics, no filler words ('的话', '相关')."""
@@ -54,6 +56,8 @@ def test_parse_topics_bare_list() -> None:
     ("联系人 陈工 陈志远 13800007722", "陈志远", "工"),
     ("找我们技术部的陈工，13900001111", "陈工", "工"),
     ("联系人张伟，电话13800001234", "张伟", None),
+    ("俺叫晏桂兰 13800041234 老头子叫丁福贵", "晏桂兰", None),
+    ("俺姓张 张翠花", "张翠花", None),
 ])
 def test_titles_are_not_names(text: str, name: str, title: str | None) -> None:
     """The personal name is the contact; the title is kept beside it."""
@@ -76,6 +80,9 @@ def test_is_person_name(text: str, ok: bool) -> None:
     ("带我老婆和儿子 老婆叫周敏 儿子叫方小宝", ["周敏", "方小宝"], 3),
     ("我闺女也想去 叫王欣欣", ["王欣欣"], 2),
     ("带同事 小黄 小邱", ["小黄", "小邱"], 3),
+    ("带上我们科室的小郑和小吴", ["小郑", "小吴"], 3),
+    ("带上我爸妈", [], 3),
+    ("我和我老伴两个人", [], 2),
 ])
 def test_party(text: str, companions: list[str], size: int) -> None:
     """Nicknames count as companions; people said not to come are not counted."""
@@ -85,6 +92,10 @@ def test_party(text: str, companions: list[str], size: int) -> None:
 @pytest.mark.parametrize(("text", "want"), [
     ("钱不是问题 只要能解决 三四十个吧", "30-40万元"), ("预算三四十万", "30-40万元"), ("大概要五百个", "500万元"),
     ("招两个人", None), ("一个月用个三四天", None),
+    ("费用大概三五万", "3-5万元"), ("预算 大概四五十个", "40-50万元"), ("七八万吧", "7-8万元"),
+    ("预算三十五万", "35万元"), ("一万五", "1.5万元"), ("二三十万都行", "20-30万元"),
+    ("预算5到8个", "5-8万元"), ("十几万", "10-20万元"), ("二十几万", "20-30万元"), ("大几十万吧", None),
+    ("招十几个人", None), ("预算两三百个", "200-300万元"), ("预算嘛 百把万", "100万元"), ("招百把个人", None),
 ])
 def test_colloquial_budgets(text: str, want: str | None) -> None:
     """'个' means 万 only when money is being talked about."""
@@ -99,3 +110,12 @@ def test_colloquial_budgets(text: str, want: str | None) -> None:
 def test_maturity_corrections(text: str, want: str) -> None:
     """A denied stage does not count; after a correction the stage said last wins."""
     assert extract_maturity(text) == want
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("罐体焊缝探伤老不合格", "技术攻关"), ("出厂检测不合格率高", "技术攻关"),
+    ("想找个地方做盐雾试验", "检验检测"), ("检测不合格 想找第三方检测机构复测", "检验检测"),
+])
+def test_failed_inspection_need_type(text: str, want: str) -> None:
+    """A failed inspection is a quality problem to solve; booking a test is 检验检测."""
+    assert extract_need_type(text) == want
