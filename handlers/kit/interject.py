@@ -25,6 +25,7 @@ ASIDES = frozenset({"policy", "help", "identity", "events_browse", "events_mine"
 FORMS = frozenset({"demand", "achievement"})
 SWITCH_CUE = re.compile(r"不对|不是|搞错|弄错|其实|我是来|我是要|我要|我想|换成|改成|应该是|还是")
 ORG_KEYS = ("company", "institution")
+PERSON = re.compile(r"人工|真人|活人|客服|工作人员|联络员|投诉|领导|换个人|找个人|找人")  # a hand-off names a person
 COLLOQUIAL_QUESTION = re.compile(r"干嘛|干吗|干啥|是啥|啥意思|咋|几点|在哪")
 CONTACT_KEYS = ("contact_name", "contact_phone")
 _TOPIC = r"[^，,。！!？?\s]"
@@ -48,7 +49,8 @@ def before_fill(form: str, ctx: Context, msg: Incoming, conv: ConversationState,
     pred = ctx.intent(msg)
     if pred.stage == "rule" or not decisive(pred):
         return None
-    if pred.intent == "handoff":  # the hand-off parks the form: what follows is for the liaison, not for it
+    if pred.intent == "handoff" and PERSON.search(text) and not triage.has_form_facts(text):
+        # the hand-off parks the form: what follows is for the liaison, not for it
         conv.park(ctx.now)
         return Interjection(ctx.router.dispatch(ctx, msg, conv), resume=False)
     if pred.intent in FORMS and pred.intent != form and SWITCH_CUE.search(text):
