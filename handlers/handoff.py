@@ -87,9 +87,18 @@ def open_handoff(ctx: Context, msg: Incoming, conv: ConversationState) -> list[R
     handoff.open_request(ctx.session, appid=msg.appid, openid=msg.openid, question=question, now=ctx.now)
     last = str(conv.data.get("last_question") or (recent[-1] if recent else ""))
     tail = f"您刚才问的是：{last}\n最近的几条消息已一并转给联络员。" if last else "您可以先把问题发过来，联络员会一起看到。"
-    conv.park(ctx.now)  # a form in progress waits: the words for the liaison (and the rating) are not its answers
+    leave_flow(ctx, conv)
     parked = f"\n{txt.PARKED_TEXT}" if conv.parked(ctx.now) else ""
     return [Reply(f"好的，已为您转接科创联络员。\n{when_text(ctx)}\n{tail}{parked}")]
+
+
+def leave_flow(ctx: Context, conv: ConversationState) -> None:
+    """The words for the liaison (and the rating) are no answers to an open flow: a form with a draft waits for
+    "继续填"; a flow without one (a pending confirmation, a sign-up step) simply ends."""
+    if conv.flow and conv.draft.get("values"):
+        conv.park(ctx.now)
+    else:
+        conv.clear_flow()
 
 
 def handle_resume(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | None:

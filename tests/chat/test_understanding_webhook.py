@@ -315,3 +315,13 @@ def test_handoff_mid_form_leaves_the_form_and_the_rating_is_a_rating(svc: Contai
         resumed = one(wx.send_text("o_hf", "继续填"))
         assert "接着填" in resumed and "单位" in resumed, resumed
         assert "已记下" in one(wx.send_text("o_hf", "襄阳恒通线束有限公司"))
+
+
+def test_handoff_during_a_pending_deletion_ends_the_question_instead_of_parking_it(svc: Container,
+                                                                                   kb: GuardedKnowledge) -> None:
+    with wechat_client(svc) as wx:
+        assert "确定要删除" in one(wx.send_text("o_hdel", "删除我的信息"))
+        reply = one(wx.send_text("o_hdel", "转人工"))
+        assert "联络员" in reply and "继续填" not in reply
+        assert "已删除" not in one(wx.send_text("o_hdel", "确认"))  # said to the liaison, not to the old question
+        assert "已删除" not in one(wx.send_text("o_hdel", "继续填"))
