@@ -317,11 +317,13 @@ def test_handoff_mid_form_leaves_the_form_and_the_rating_is_a_rating(svc: Contai
         assert "已记下" in one(wx.send_text("o_hf", "襄阳恒通线束有限公司"))
 
 
-def test_handoff_during_a_pending_deletion_ends_the_question_instead_of_parking_it(svc: Container,
-                                                                                   kb: GuardedKnowledge) -> None:
+
+def test_handoff_during_a_sign_up_ends_it_and_what_follows_is_for_the_liaison(svc: Container,
+                                                                             kb: GuardedKnowledge) -> None:
+    add_event(svc)
     with wechat_client(svc) as wx:
-        assert "确定要删除" in one(wx.send_text("o_hdel", "删除我的信息"))
-        reply = one(wx.send_text("o_hdel", "转人工"))
-        assert "联络员" in reply and "继续填" not in reply
-        assert "已删除" not in one(wx.send_text("o_hdel", "确认"))  # said to the liaison, not to the old question
-        assert "已删除" not in one(wx.send_text("o_hdel", "继续填"))
+        wx.send_text("o_hsu", "报名 E31")
+        reply = one(wx.send_text("o_hsu", "转人工"))
+        assert "联络员" in reply and "继续填" not in reply, reply
+        assert "联络员正在处理" in one(wx.send_text("o_hsu", "李德全 13800001357"))
+        assert "报名成功" not in one(wx.send_text("o_hsu", "同意"))
