@@ -85,11 +85,18 @@ def open_handoff(ctx: Context, msg: Incoming, conv: ConversationState) -> list[R
     own = [] if EXACT.match(msg.text) else [msg.text.strip()]  # "我要投诉 报了名没我名字" carries content
     question = "\n".join([*recent, *own])
     handoff.open_request(ctx.session, appid=msg.appid, openid=msg.openid, question=question, now=ctx.now)
-    last = str(conv.data.get("last_question") or (recent[-1] if recent else ""))
-    tail = f"您刚才问的是：{last}\n最近的几条消息已一并转给联络员。" if last else "您可以先把问题发过来，联络员会一起看到。"
+    tail = _tail(str(conv.data.get("last_question") or ""), recent, filling=bool(conv.flow) or conv.parked(ctx.now))
     leave_flow(ctx, conv)
     parked = f"\n{txt.PARKED_TEXT}" if conv.parked(ctx.now) else ""
     return [Reply(f"好的，已为您转接科创联络员。\n{when_text(ctx)}\n{tail}{parked}")]
+
+
+def _tail(last: str, recent: list[str], *, filling: bool) -> str:
+    """What the liaison gets, said to the user: the last question (a form answer is no question)."""
+    last = last or (recent[-1] if recent and not filling else "")
+    if last:
+        return f"您刚才问的是：{last}\n最近的几条消息已一并转给联络员。"
+    return "最近的几条消息已一并转给联络员。" if recent else "您可以先把问题发过来，联络员会一起看到。"
 
 
 def leave_flow(ctx: Context, conv: ConversationState) -> None:
