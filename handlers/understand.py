@@ -290,7 +290,7 @@ def reread(ctx: Context, msg: Incoming, conv: ConversationState, meant: str) -> 
     both = replace(msg, text=f"{last}，{meant}" if last and meant not in last else (last or meant))
     conv.data.pop("last_question", None)
     pred = ctx.intent(both)
-    if pred.stage != "rule" and decisive(pred) and pred.intent not in CHAT:
+    if pred.stage != "rule" and decisive(pred) and pred.intent != "complaint":  # "你们能干啥" is help; no apology
         return run(pred.intent, ctx, both, conv)
     if (ruled := rule_says(both.text, pred)) is not None:
         return run(ruled, ctx, both, conv)
