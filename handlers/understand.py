@@ -25,7 +25,7 @@ from handlers import (
     policy,
     smalltalk,
 )
-from handlers.kit import forms, triage
+from handlers.kit import forms, interject, triage
 from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
 from handlers.kit.intents import CHAT, SHORT, SMALL_TALK, decisive, group
 from knowledge.extract import is_cancel
@@ -267,6 +267,8 @@ def route(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] |
     text = (msg.text or "").strip()
     if msg.kind != "text" or not text or conv.flow:
         return None
+    if (meant := interject.clarification(text)) is not None:  # "？？我问的是铸件缩松 不是问农业"
+        return reread(ctx, msg, conv, meant[0])
     pred = ctx.intent(msg)
     if pred.stage == "rule":  # exact commands belong to their rule handlers; out of context they are small talk
         return list(STRAY[pred.intent]) if pred.intent in STRAY else None
@@ -279,6 +281,20 @@ def route(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] |
     if not decisive(pred):
         return unsure(ctx, msg, conv, pred)
     return run(pred.intent, ctx, msg, conv)
+
+
+def reread(ctx: Context, msg: Incoming, conv: ConversationState, meant: str) -> list[Reply] | None:
+    """A correction of what the user meant, after an answer that missed: read the last question again together
+    with the meant words, and act on that (or ask) — never an apology for a complaint, never the same answer."""
+    last = str(conv.data.get("last_question") or "")
+    both = replace(msg, text=f"{last}，{meant}" if last and meant not in last else (last or meant))
+    conv.data.pop("last_question", None)
+    pred = ctx.intent(both)
+    if pred.stage != "rule" and decisive(pred) and pred.intent != "complaint":  # "你们能干啥" is help; no apology
+        return run(pred.intent, ctx, both, conv)
+    if (ruled := rule_says(both.text, pred)) is not None:
+        return run(ruled, ctx, both, conv)
+    return clarify(ctx, both, conv, options_for(pred))
 
 
 def unreadable(text: str, pred: Prediction) -> str | None:

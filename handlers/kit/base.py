@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
@@ -46,6 +46,10 @@ class Reply:
     url: str | None = None
 
 
+PARKED = "parked_flow"  # ConversationState.data key of a flow set aside
+PARKED_TTL = timedelta(days=1)
+
+
 @dataclass
 class ConversationState:
     """Typed dialogue state persisted as JSON: active flow, its step, the draft and pending extras."""
@@ -78,6 +82,29 @@ class ConversationState:
     def clear_flow(self) -> None:
         """Leave the active flow and drop its draft."""
         self.flow, self.step, self.draft = None, None, {}
+
+    def park(self, now: datetime) -> bool:
+        """Leave the active flow but keep it and its draft aside (a hand-off interrupts a form); False: none."""
+        if not self.flow:
+            return False
+        self.data[PARKED] = {"flow": self.flow, "step": self.step, "draft": self.draft, "at": now.isoformat()}
+        self.clear_flow()
+        return True
+
+    def parked(self, now: datetime) -> bool:
+        """Whether a flow left within ``PARKED_TTL`` waits to be picked up again."""
+        kept = self.data.get(PARKED)
+        return isinstance(kept, dict) and now - datetime.fromisoformat(str(kept["at"])) <= PARKED_TTL
+
+    def unpark(self, now: datetime) -> bool:
+        """Put the parked flow back (none active, not expired); False when there is none."""
+        if self.flow:
+            return False
+        kept = self.data.pop(PARKED, None)
+        if kept is None or now - datetime.fromisoformat(str(kept["at"])) > PARKED_TTL:
+            return False
+        self.flow, self.step, self.draft = kept["flow"], kept["step"], kept["draft"]
+        return True
 
 
 class Knowledge(Protocol):

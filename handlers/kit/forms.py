@@ -429,6 +429,10 @@ def _turn(form: Form, ctx: Context, msg: Incoming, conv: ConversationState, text
     stage = conv.draft.get("stage", STAGE_FILL)
     if stage == STAGE_CONSENT:
         return _consent_turn(form, ctx, msg, conv, text)
+    if (meant := interject.clarification(text)) is not None:  # "我问的是铸件缩松 不是问农业": no question to answer
+        if interject.meant_question(ctx, meant[0]):
+            return digress(form, ctx, conv, meant[0])
+        return next_step(form, conv, clarified(form, conv.draft, *meant))
     if (aside := interject.before_fill(form.name, ctx, msg, conv, text)) is not None:  # asides, form switches
         return aside.replies + ([Reply(f"——\n我们接着填{form.noun}：\n{reprompt(form, conv)}")] if aside.resume else [])
     if _is_digression(text):
@@ -438,6 +442,19 @@ def _turn(form: Form, ctx: Context, msg: Incoming, conv: ConversationState, text
     if stage == STAGE_CONFIRM:
         return _confirm_turn(form, ctx, msg, conv, text)
     return _fill_turn(form, conv, text)
+
+
+def clarified(form: Form, draft: dict[str, Any], meant: str, rejected: str) -> str:
+    """Take a correction of what the user meant: forget fields holding the rejected topic, take the facts of
+    the meant one; the acknowledgement to show."""
+    values = draft.get("values", {})
+    dropped = [f for f in form.fields if rejected and not f.append and rejected in str(values.get(f.name) or "")]
+    for f in dropped:
+        clear_field(draft, f.name)
+    fill(form, draft, meant, free_text=False)
+    not_that = f"，不是问{rejected}" if rejected else ""
+    undone = f"，{'、'.join(f.label for f in dropped)}已改回待填" if dropped else ""
+    return f"明白，您说的是“{meant}”{not_that}{undone}。"
 
 
 def _changes(form: Form, draft: dict[str, Any], text: str) -> bool:

@@ -5,6 +5,9 @@
   form re-asks its pending question.
 - "不对，我是来登记成果的" inside the demand form (or the reverse) leaves the form for the other one and
   carries over the facts that fit both: the organisation, the contact person and the phone.
+- "？？我问的是铸件缩松 不是问农业" corrects what the user *meant*: it is no question to answer. A field
+  holding the rejected topic is forgotten, facts in the meant words are taken, and the form goes on.
+- Asking for a person ("找个真人", "我要找人工") leaves the form: the hand-off parks it for "继续填".
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from dataclasses import dataclass
 
 from handlers.kit import triage
 from handlers.kit.base import Context, ConversationState, Incoming, Reply
-from handlers.kit.intents import decisive
+from handlers.kit.intents import classify, decisive
 from knowledge.extract import extract_all
 
 ASIDES = frozenset({"policy", "help", "identity", "events_browse", "events_mine", "my_records", "privacy_view",
@@ -22,8 +25,13 @@ ASIDES = frozenset({"policy", "help", "identity", "events_browse", "events_mine"
 FORMS = frozenset({"demand", "achievement"})
 SWITCH_CUE = re.compile(r"不对|不是|搞错|弄错|其实|我是来|我是要|我要|我想|换成|改成|应该是|还是")
 ORG_KEYS = ("company", "institution")
+PERSON = re.compile(r"人工|真人|活人|客服|工作人员|联络员|投诉|领导|换个人|找个人|找人")  # a hand-off names a person
 COLLOQUIAL_QUESTION = re.compile(r"干嘛|干吗|干啥|是啥|啥意思|咋|几点|在哪")
 CONTACT_KEYS = ("contact_name", "contact_phone")
+_TOPIC = r"[^，,。！!？?\s]"
+MEANT = re.compile(rf"(?:我|俺)?(?:问|想问|要问|咨询|指|想说|想了解)的(?:其实)?是\s*(?P<meant>{_TOPIC}{{2,30}})"
+                   rf"|不是(?:问|想问|要问|咨询|说)(?:的)?{_TOPIC}{{1,20}}\s*[，,。 ]*(?:我)?是(?:问|想问|要问|说)(?P<after>{_TOPIC}{{2,30}})")
+NOT_MEANT = re.compile(rf"不是(?:问|想问|要问|咨询|说)(?:的)?\s*(?P<rejected>{_TOPIC}{{1,20}}?)(?:的事|方面|的问题|这个)?(?:$|[\s，,。！!？?]|是)")
 
 
 @dataclass(frozen=True)
@@ -41,11 +49,32 @@ def before_fill(form: str, ctx: Context, msg: Incoming, conv: ConversationState,
     pred = ctx.intent(msg)
     if pred.stage == "rule" or not decisive(pred):
         return None
+    if pred.intent == "handoff" and PERSON.search(text) and not triage.has_form_facts(text):
+        # the hand-off parks the form: what follows is for the liaison, not for it
+        conv.park(ctx.now)
+        return Interjection(ctx.router.dispatch(ctx, msg, conv), resume=False)
     if pred.intent in FORMS and pred.intent != form and SWITCH_CUE.search(text):
         return Interjection(switch(ctx, msg, conv), resume=False)
     if pred.intent in ASIDES and asks(text) and not triage.has_form_facts(text):
         return Interjection(aside(ctx, msg, conv), resume=True)
     return None
+
+
+def clarification(text: str) -> tuple[str, str] | None:
+    """What the user says they meant, and what not ("我问的是铸件缩松 不是问农业" → ("铸件缩松", "农业"));
+    None for other messages and for a correction of a form value ("我说的是高新区 不是东津": filling handles it)."""
+    found = MEANT.search(text)
+    if found is None or triage.has_form_facts(text):
+        return None
+    meant = (found.group("meant") or found.group("after")).removesuffix("的事").removesuffix("的问题")
+    rejected = NOT_MEANT.search(text)
+    return meant, (rejected.group("rejected") if rejected else "")
+
+
+def meant_question(ctx: Context, meant: str) -> bool:
+    """Whether the meant words are themselves a question for the policy Q&A ("我问的是人才公寓怎么申请")."""
+    pred = classify(ctx, meant)
+    return pred.intent == "policy" and decisive(pred) and asks(meant)
 
 
 def asks(text: str) -> bool:

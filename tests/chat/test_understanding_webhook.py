@@ -267,3 +267,64 @@ def test_handoff_outside_working_hours_says_when_a_person_answers(tmp_path: Path
         assert len(rows) == 1 and "活动现场没有我的名字" in str(rows[0].followups)
     finally:
         services.close()
+
+
+# --- corrections of what was meant, hand-off in the middle of a form ---------------------------------
+
+def test_a_correction_of_what_was_meant_mid_form_is_taken_not_answered(svc: Container, kb: GuardedKnowledge) -> None:
+    with wechat_client(svc) as wx:
+        opened = one(wx.send_text("o_meant", "我们厂做球铁件的 农机变速箱壳子 最近老有缩松 加工一刀下去里面全是小眼 咋搞"))
+        assert "登记技术需求" in opened
+        reply = one(wx.send_text("o_meant", "？？我问的是铸件缩松 不是问农业"))
+        assert "铸件缩松" in reply and "单位" in reply.split("\n")[-1], reply  # taken, then the pending question
+        assert "已记下" in one(wx.send_text("o_meant", "襄阳重工铸造有限公司"))
+    assert kb.asked == []  # no policy aside for the correction
+
+
+def test_a_correction_that_names_a_question_mid_form_is_answered(svc: Container, kb: GuardedKnowledge) -> None:
+    kb.answers["人才公寓咋申请的"] = "人才公寓向引进人才开放申请……来源：《人才安居》"
+    with wechat_client(svc) as wx:
+        wx.send_text("o_meant2", "提需求")
+        reply = one(wx.send_text("o_meant2", "不是 我问的是人才公寓咋申请的"))
+    assert "人才公寓向引进人才开放申请" in reply and "我们接着填技术需求" in reply
+
+
+def test_a_correction_after_a_missed_answer_reads_the_question_again(svc: Container, kb: GuardedKnowledge) -> None:
+    with wechat_client(svc) as wx:
+        assert "人才公寓" in one(wx.send_text("o_reread", "人才公寓咋申请的"))
+        wx.send_text("o_reread", "我问的是人才公寓的租金标准 不是问申请")  # not a complaint to apologise for:
+        assert len(kb.asked) == 2 and "租金标准" in kb.asked[-1] and "人才公寓" in kb.asked[-1]  # asked again
+        assert "提需求" in one(wx.send_text("o_reread2", "我想了解的是你们能干啥"))  # the meant words are help
+
+
+@pytest.mark.parametrize("ask", ["转人工", "找个真人来吧"])
+def test_handoff_mid_form_leaves_the_form_and_the_rating_is_a_rating(svc: Container, kb: GuardedKnowledge,
+                                                                    ask: str) -> None:
+    from bot.domain import handoff
+    from bot.domain.scope import Scope
+
+    with wechat_client(svc) as wx:
+        wx.send_text("o_hf", "我们做汽车线束的 端子压接老是拉脱 想找专家看看")
+        reply = one(wx.send_text("o_hf", ask))
+        assert "联络员" in reply and "继续填" in reply and "您刚才问的是" not in reply, reply  # a form answer is no question
+        assert "联络员正在处理" in one(wx.send_text("o_hf", "压接机是去年买的"))  # for the liaison, not the form
+        with svc.db.session() as s:
+            opened = handoff.active_request(s, appid=svc.appid, openid="o_hf")
+            assert opened is not None
+            handoff.close(s, appid=svc.appid, request_id=opened.id, staff="liu", scope=Scope(), now=svc.now())
+        assert "感谢您的评价" in one(wx.send_text("o_hf", "满意"))
+        resumed = one(wx.send_text("o_hf", "继续填"))
+        assert "接着填" in resumed and "单位" in resumed, resumed
+        assert "已记下" in one(wx.send_text("o_hf", "襄阳恒通线束有限公司"))
+
+
+
+def test_handoff_during_a_sign_up_ends_it_and_what_follows_is_for_the_liaison(svc: Container,
+                                                                             kb: GuardedKnowledge) -> None:
+    add_event(svc)
+    with wechat_client(svc) as wx:
+        wx.send_text("o_hsu", "报名 E31")
+        reply = one(wx.send_text("o_hsu", "转人工"))
+        assert "联络员" in reply and "继续填" not in reply, reply
+        assert "联络员正在处理" in one(wx.send_text("o_hsu", "李德全 13800001357"))
+        assert "报名成功" not in one(wx.send_text("o_hsu", "同意"))
