@@ -5,6 +5,7 @@
     .venv/bin/python bench/eval_qa.py --extra              # add our own extra questions to the original dev set
     .venv/bin/python bench/eval_qa.py --calibrate          # refit the decline model on dev data only
     .venv/bin/python bench/eval_qa.py --show-failures      # list what went wrong (dev sets only, never held-out)
+    .venv/bin/python bench/eval_qa.py --only dev second/dev  # the dev sets alone (no held-out figures printed)
 
 One knowledge base per backend holds both document sets (``samples/kb`` and ``bench/heldout/kb``), like a real
 deployment that holds every document. The sets:
@@ -178,7 +179,7 @@ def print_table(rows: list[Row]) -> None:
 
 def run_eval(args: argparse.Namespace) -> None:
     """Evaluate every part × backend × mode (× fusion for hybrid)."""
-    parts = question_sets(args.extra)
+    parts = [p for p in question_sets(args.extra) if not args.only or p.name.split(" ")[0] in args.only]
     rows: list[Row] = []
     failures: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -260,6 +261,7 @@ def main() -> None:
     parser.add_argument("--fusions", nargs="*", default=["weighted"], help="rrf weighted")
     parser.add_argument("--calibrate", action="store_true", help="refit the decline models and print them")
     parser.add_argument("--show-failures", action="store_true")
+    parser.add_argument("--only", nargs="*", help="question sets to run: dev, second/dev, second/heldout (default all)")
     args = parser.parse_args()
     run_calibration(args) if args.calibrate else run_eval(args)
 
