@@ -12,7 +12,8 @@ Every stage drives an ASGI app in this process with ``--concurrency`` concurrent
    the real app (``bot.web.app.create_app``: signing, nonce binding, dedup, worker pool, dispatch, persist),
    checking that the knowledge base was never asked;
 3. distinct policy questions (samples/qa_dev + bench/data/qa_extra with a few prefixes, no repeats) through the
-   real app with the sample knowledge base and the default embedder;
+   real app with the sample knowledge base and the default embedder, with the process CPU time per question and
+   the query encoder's batches (texts, forward passes, busy share);
 4. this process's RSS after the warm-up (one worker's app with its models loaded).
 
 It prints each figure and whether its target (issue 17) is met.
