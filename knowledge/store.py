@@ -76,13 +76,13 @@ class ChunkStore:
         return sorted(chunks, key=lambda c: (c.doc, c.ordinal))
 
     def query(self, vector: list[float], k: int, cities: list[str] | None = None) -> list[tuple[str, float]]:
-        """Nearest chunk ids with cosine similarity, optionally limited to documents of ``cities``."""
-        count = self._collection.count()
-        if not self.embedder.enabled or count == 0:
+        """Nearest chunk ids with cosine similarity, optionally limited to documents of ``cities``.
+
+        Chroma (1.x) returns what it has when asked for more than the collection holds, so no count first."""
+        if not self.embedder.enabled:
             return []
         where = {"city": {"$in": cities}} if cities else None
-        got = self._collection.query(query_embeddings=[vector], n_results=min(k, count), where=where,
-                                     include=["distances"])
+        got = self._collection.query(query_embeddings=[vector], n_results=k, where=where, include=["distances"])
         return [(cid, 1.0 - float(dist)) for cid, dist in zip(got["ids"][0], got["distances"][0], strict=True)]
 
 
