@@ -17,7 +17,9 @@ deployment that holds every document. The sets:
   city); ``absent`` phrases must not appear (another section's figure stitched in);
 - ``second/dev``: the ``split == "dev"`` rows of ``bench/heldout/{qa,oos}.jsonl`` (written by other hands);
 - ``second/heldout``: the ``split == "heldout"`` rows: nothing is tuned on them and their failures are
-  never listed one by one; only their aggregate figures are printed.
+  never listed one by one; only their aggregate figures are printed;
+- ``third/heldout``: ``bench/heldout/qa3.jsonl``, 45 questions + 20 near-scope out-of-scope ones over the dev
+  documents, written by a fresh hand that read no code; held out like ``second/heldout``.
 
 Metrics: hit@1 (the expected document ranks first), facts (answered and all expected phrases present),
 OOS declined (out-of-scope questions declined, incl. "资料里没有写明…"), false declines (in-scope questions
@@ -74,7 +76,15 @@ def question_sets(extra: bool = False, dev_only: bool = False) -> list[QuestionS
     return [QuestionSet("dev", qa, oos), *(extras if extra else []),
             *(QuestionSet(f"second/{split}", [r for r in second_qa if r["split"] == split],
                           [r for r in second_oos if r["split"] == split], tunable=split == "dev")
-              for split in ("dev",) + (() if dev_only else ("heldout",)))]
+              for split in ("dev",) + (() if dev_only else ("heldout",))),
+            *(() if dev_only else (third_set(),))]
+
+
+def third_set() -> QuestionSet:
+    """The third set (``bench/heldout/qa3.jsonl``): held out, written by a fresh hand over the dev documents."""
+    rows = load_jsonl(SECOND / "qa3.jsonl")
+    return QuestionSet("third/heldout", [r for r in rows if not r.get("oos")], [r for r in rows if r.get("oos")],
+                       tunable=False)
 
 
 def dev_items() -> list[dict]:
