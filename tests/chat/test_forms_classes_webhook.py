@@ -6,55 +6,22 @@ company makes outranking an earlier industry guess, partial topic drops, compani
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
-from pathlib import Path
-
 import pytest
 from sqlalchemy import select
 
-from bot.clock import Clock
 from bot.container import Container
-from bot.store.models import Demand, Interest, Registration
-from tests.support.env import SAMPLES, load_file, make_settings
-from tests.support.wechat_client import wechat_client
+from bot.store.models import Interest, Registration
+from tests.chat import test_forms_webhook as forms_chat
 
-CST = timezone(timedelta(hours=8))
-BEFORE = datetime(2027, 3, 1, 10, 0, tzinfo=CST)
-
-
-@pytest.fixture(scope="module")
-def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Container]:
-    """One database with the sample events, a clock before the deadlines, no knowledge base."""
-    svc = Container.create(make_settings(Path(tmp_path_factory.mktemp("classes")) / "data"), knowledge=None,
-                           clock=Clock(BEFORE))
-    load_file(svc.db, "events", SAMPLES / "events.jsonl", svc.appid)
-    yield svc
-    svc.close()
+services, wx = forms_chat.services, forms_chat.wx  # the same module fixtures: a database with the sample events
+say, demand_of = forms_chat.say, forms_chat.demand_of
 
 
-@pytest.fixture(scope="module")
-def wx(services: Container) -> Iterator[object]:
-    """A WeChat client talking to the real app."""
-    with wechat_client(services) as client:
-        yield client
-
-
-def say(wx: object, openid: str, *texts: str) -> str:
-    """Send messages in order; the last reply, joined."""
-    reply = ""
-    for text in texts:
-        reply = "\n".join(wx.send_text(openid, text))  # type: ignore[attr-defined]
-    return reply
-
-
-def demand_of(services: Container, openid: str) -> Demand:
-    """The single demand a user submitted."""
+def topics_of(services: Container, openid: str) -> list[str]:
+    """The alert topics a user subscribed to, sorted."""
     with services.db.session() as session:
-        rows = list(session.scalars(select(Demand).where(Demand.openid == openid)))
-        session.expunge_all()
-    assert len(rows) == 1, rows
-    return rows[0]
+        return sorted(k for row in session.scalars(select(Interest).where(Interest.openid == openid))
+                      for k in row.keywords or [])
 
 
 @pytest.mark.parametrize(("said", "want"), [("费用大概三五万", "3-5万元"), ("预算 大概四五十个", "40-50万元"),
@@ -132,10 +99,7 @@ def test_subscription_drops_a_topic_named_in_part_and_adds_one(wx: object, servi
     summary = say(wx, openid, "机器人不要了 加个数字孪生")
     assert "提醒方向：智能制造、数字孪生" in summary
     say(wx, openid, "确认", "同意")
-    with services.db.session() as session:
-        topics = sorted(k for row in session.scalars(select(Interest).where(Interest.openid == openid))
-                        for k in row.keywords or [])
-    assert topics == ["数字孪生", "智能制造"]
+    assert topics_of(services, openid) == ["数字孪生", "智能制造"]
 
 
 @pytest.mark.parametrize(("said", "size", "companions"), [
@@ -173,10 +137,7 @@ def test_achievement_alert_topics_edited_at_the_summary(wx: object, services: Co
     assert "需求提醒：镁合金、轻量化" in summary
     assert "成果简介：一种镁合金表面微弧氧化涂层，耐蚀性提高5倍，已经在两家企业试用\n" in summary
     say(wx, openid, "确认", "同意")
-    with services.db.session() as session:
-        topics = sorted(k for row in session.scalars(select(Interest).where(Interest.openid == openid))
-                        for k in row.keywords or [])
-    assert topics == ["轻量化", "镁合金"]
+    assert topics_of(services, openid) == ["轻量化", "镁合金"]
 
 
 def test_dialect_name_and_one_companion_dropped(wx: object, services: Container) -> None:
@@ -239,10 +200,7 @@ def test_alert_topic_in_a_question_and_confirming_by_count(wx: object, services:
     assert "提醒方向：涂层、热喷涂" in summary
     assert "同意" in say(wx, openid, "对 就这两个")
     say(wx, openid, "同意")
-    with services.db.session() as session:
-        topics = sorted(k for row in session.scalars(select(Interest).where(Interest.openid == openid))
-                        for k in row.keywords or [])
-    assert topics == ["涂层", "热喷涂"]
+    assert topics_of(services, openid) == ["涂层", "热喷涂"]
 
 
 def test_two_more_companions_added_after_signing_up(wx: object, services: Container) -> None:
