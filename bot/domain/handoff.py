@@ -142,7 +142,7 @@ class ActiveRequest:
 # -- chat side ------------------------------------------------------------------------------------------------
 _ACTIVE = select(HandoffRequest.id).where(  # built once: asked on every chat turn (a Core statement)
     HandoffRequest.appid == bindparam("appid"), HandoffRequest.openid == bindparam("openid"),
-    HandoffRequest.status.in_(HANDOFF_ACTIVE)).order_by(HandoffRequest.id.desc()).limit(1)
+    or_(*(HandoffRequest.status == status for status in HANDOFF_ACTIVE))).order_by(HandoffRequest.id.desc()).limit(1)
 
 
 def active_request(session: Session, *, appid: str, openid: str) -> HandoffRequest | None:
