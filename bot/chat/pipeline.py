@@ -1,9 +1,10 @@
 """The inbound pipeline: dedupe → per-user lock → load conversation → dispatch → page → persist → reply.
 
-``Pipeline.handle`` is called by the webhook with an authenticated message and returns the passive
-reply text (None means WeChat's ``success``: no message). The handler runs on the process's bounded worker
-pool (``bot.chat.workers``: one user's messages in order, one at a time); the request waits for it until the
-reply budget is spent. In time, the conversation state, the reply and an
+The webhook queues an authenticated message with ``Pipeline.begin`` and awaits its ticket on the event loop
+(``Pipeline.handle`` is the blocking form); the answer is the passive reply text (None means WeChat's
+``success``: no message). One task on the process's bounded worker pool (``bot.chat.workers``: one user's
+messages in order, one at a time) binds the nonce, claims the delivery and answers it; the request waits for
+it until the reply budget is spent. In time, the conversation state, the reply and an
 audit row are committed before the reply is returned. Over budget, the request answers ``success`` (or,
 on pull-only accounts, a short placeholder) and the worker pushes the finished answer exactly once: the
 answer is queued in the outbox in the same transaction as the state, then sent.
@@ -65,7 +66,7 @@ class Job:
     lost: bool = False  # another worker took the delivery over: this one must not answer
     done: threading.Event = field(default_factory=threading.Event)
     _lock: threading.Lock = field(default_factory=threading.Lock)
-    _listeners: list[Callable[[], None]] = field(default_factory=list)
+    _listeners: list[Callable[[], object]] = field(default_factory=list)
 
     def _move(self, to: str) -> bool:
         """Leave ``waiting`` for ``to``; False when the other side moved first."""
@@ -99,7 +100,7 @@ class Job:
         for listener in listeners:
             _notify(listener)
 
-    def when_done(self, listener: Callable[[], None]) -> None:
+    def when_done(self, listener: Callable[[], object]) -> None:
         """Call ``listener`` (from the worker's thread) once the job is done; now if it already is."""
         with self._lock:
             if not self.done.is_set():
@@ -108,7 +109,7 @@ class Job:
         _notify(listener)
 
 
-def _notify(listener: Callable[[], None]) -> None:
+def _notify(listener: Callable[[], object]) -> None:
     """Call one completion listener; its failure (e.g. a closed event loop) never reaches the worker."""
     try:
         listener()

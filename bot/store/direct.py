@@ -34,6 +34,7 @@ class Compiled:
     computed: tuple[tuple[str, Callable[[], Any]], ...]  # Python-side column defaults, evaluated per row
 
 
+MAX_STATEMENTS = 512  # the hot path has a few dozen; past this, statements are not cached
 _COMPILED: dict[int, Compiled | None] = {}
 _KEEP: dict[int, Executable] = {}  # the statements compiled above (their ids stay valid)
 
@@ -54,6 +55,11 @@ def _compile(connection: Connection, statement: Executable) -> Compiled | None:
                     dict(compiled._bind_processors), row, results, computed)
 
 
+def _constant(value: Any) -> Callable[[], Any]:
+    """A function returning ``value``."""
+    return lambda: value
+
+
 def _computed_defaults(compiled: Any) -> tuple[tuple[str, Callable[[], Any]], ...] | None:
     """Python-side column defaults (``default=`` on insert, ``onupdate=`` on update) as (name, function) pairs.
 
@@ -63,7 +69,7 @@ def _computed_defaults(compiled: Any) -> tuple[tuple[str, Callable[[], Any]], ..
                               *((c, True) for c in compiled.update_prefetch)]:
         default = column.onupdate if is_update else column.default
         if default is not None and default.is_scalar:
-            out.append((column.key, lambda value=default.arg: value))
+            out.append((column.key, _constant(default.arg)))
         elif default is not None and default.is_callable and hasattr(default.arg, "__wrapped__"):
             out.append((column.key, default.arg.__wrapped__))  # SQLAlchemy wraps only argument-less functions
         else:
@@ -75,6 +81,8 @@ def _compiled(connection: Connection, statement: Executable) -> Compiled | None:
     """The cached compiled form of a statement built once and reused (keyed by identity)."""
     key = id(statement)
     if key not in _COMPILED:
+        if len(_COMPILED) >= MAX_STATEMENTS:  # statements built per call do not belong here: go the ordinary way
+            return None
         _KEEP[key] = statement
         _COMPILED[key] = _compile(connection, statement)
     return _COMPILED[key]
