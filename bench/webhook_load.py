@@ -235,7 +235,7 @@ def main() -> None:
     """Measure the floor, chat turns, policy questions and RSS; print the targets."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--chat", type=int, default=2000, help="chat turns (and floor requests)")
-    parser.add_argument("--questions", type=int, default=240, help="distinct policy questions (≤ 240)")
+    parser.add_argument("--questions", type=int, default=240, help="distinct policy questions (≤ 240; 0 skips the stage)")
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--database-url", default=None, help="a scratch database for the project stages")
     parser.add_argument("--embedding", default="auto", help="KC_EMBEDDING_MODEL for the policy stage")
@@ -263,16 +263,18 @@ def main() -> None:
         empty = sum(1 for t in chat_texts if "<Content>" not in t)
         asked = counter.calls if counter else 0
 
-        qs = questions(args.questions)
-        drive(app, [text_xml("o_warm_q", "研发费用加计扣除怎么申请")], 1)
-        q_bodies = [text_xml(f"o_q_{i % 40}", q) for i, q in enumerate(qs)]
-        encoder = EncoderStats(services.kb)
-        cpu = time.process_time()
-        q_lat, q_texts, q_wall = drive(app, q_bodies, args.concurrency)
-        cpu = time.process_time() - cpu
-        policy = report(f"distinct policy questions ({services.settings.embedding_model})", q_lat, q_wall)
-        print(f"  {'':34s} CPU {cpu * 1000 / len(qs):.1f} ms per question; {encoder.summary(q_wall)}")
-        deferred = sum(1 for t in q_texts if t == "success")
+        policy, q_lat, deferred = float("nan"), [float("nan")], 0
+        if args.questions:  # --questions 0: the chat stage only
+            qs = questions(args.questions)
+            drive(app, [text_xml("o_warm_q", "研发费用加计扣除怎么申请")], 1)
+            q_bodies = [text_xml(f"o_q_{i % 40}", q) for i, q in enumerate(qs)]
+            encoder = EncoderStats(services.kb)
+            cpu = time.process_time()
+            q_lat, q_texts, q_wall = drive(app, q_bodies, args.concurrency)
+            cpu = time.process_time() - cpu
+            policy = report(f"distinct policy questions ({services.settings.embedding_model})", q_lat, q_wall)
+            print(f"  {'':34s} CPU {cpu * 1000 / len(qs):.1f} ms per question; {encoder.summary(q_wall)}")
+            deferred = sum(1 for t in q_texts if t == "success")
         rss = rss_mb()
         services.db.dispose()
 

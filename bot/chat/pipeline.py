@@ -1,9 +1,10 @@
 """The inbound pipeline: dedupe → per-user lock → load conversation → dispatch → page → persist → reply.
 
-``Pipeline.handle`` is called by the webhook with an authenticated message and returns the passive
-reply text (None means WeChat's ``success``: no message). The handler runs on the process's bounded worker
-pool (``bot.chat.workers``: one user's messages in order, one at a time); the request waits for it until the
-reply budget is spent. In time, the conversation state, the reply and an
+The webhook queues an authenticated message with ``Pipeline.begin`` and awaits its ticket on the event loop
+(``Pipeline.handle`` is the blocking form); the answer is the passive reply text (None means WeChat's
+``success``: no message). One task on the process's bounded worker pool (``bot.chat.workers``: one user's
+messages in order, one at a time) binds the nonce, claims the delivery and answers it; the request waits for
+it until the reply budget is spent. In time, the conversation state, the reply and an
 audit row are committed before the reply is returned. Over budget, the request answers ``success`` (or,
 on pull-only accounts, a short placeholder) and the worker pushes the finished answer exactly once: the
 answer is queued in the outbox in the same transaction as the state, then sent.
@@ -28,14 +29,15 @@ from sqlalchemy.orm import Session
 from bot.chat.claims import OPEN, Claim, Claims, new_owner_id
 from bot.chat.context import make_context
 from bot.chat.incoming import dedup_key, to_incoming
-from bot.chat.ordering import lock_conversation
+from bot.chat.ordering import Turn, lock_conversation
 from bot.chat.workers import Full, WorkerPool
 from bot.container import Container
 from bot.domain import audit, privacy, transcript, users
-from bot.store.engine import is_sqlite
-from bot.store.models import Conversation
+from bot.store.engine import end_sqlite_transaction
+from bot.store.models import Conversation, Outbox
 from bot.store.sql import queue_outbox, update_where
 from bot.wechat import inbox
+from bot.wechat.inbound import Refused
 from bot.wechat.push import Pusher
 from bot.wechat.split import take_pages
 from handlers.kit.base import ConversationState, Incoming, Reply
@@ -52,15 +54,19 @@ LEASE = timedelta(seconds=8)  # a worker renews every LEASE/4; past it a retry o
 
 @dataclass
 class Job:
-    """One claimed message being answered; the request and the worker agree who delivers the answer."""
+    """One message being answered; the request and the worker agree who delivers the answer.
+
+    A job starts unclaimed (``inbound_id`` 0) when the request queues it; the worker claims the delivery in
+    the user's turn and binds the row id here."""
 
     msg: Incoming
-    inbound_id: int
+    inbound_id: int = 0
     state: str = "waiting"  # waiting → passive (request returns it) | deferred (worker pushes it)
     reply: str | None = None
     lost: bool = False  # another worker took the delivery over: this one must not answer
     done: threading.Event = field(default_factory=threading.Event)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _listeners: list[Callable[[], object]] = field(default_factory=list)
 
     def _move(self, to: str) -> bool:
         """Leave ``waiting`` for ``to``; False when the other side moved first."""
@@ -77,6 +83,50 @@ class Job:
     def abandon(self) -> bool:
         """Request: the budget is spent, the worker must push the answer."""
         return self._move("deferred")
+
+    def bind(self, inbound_id: int) -> bool:
+        """Worker: the delivery is claimed as ``inbound_id``; True when the request had already left."""
+        with self._lock:
+            self.inbound_id = inbound_id
+            return self.state == "deferred"
+
+    def finish(self) -> None:
+        """Mark the job done (idempotent) and tell whoever waits for it."""
+        with self._lock:
+            if self.done.is_set():
+                return
+            self.done.set()
+            listeners, self._listeners = self._listeners, []
+        for listener in listeners:
+            _notify(listener)
+
+    def when_done(self, listener: Callable[[], object]) -> None:
+        """Call ``listener`` (from the worker's thread) once the job is done; now if it already is."""
+        with self._lock:
+            if not self.done.is_set():
+                self._listeners.append(listener)
+                return
+        _notify(listener)
+
+
+def _notify(listener: Callable[[], object]) -> None:
+    """Call one completion listener; its failure (e.g. a closed event loop) never reaches the worker."""
+    try:
+        listener()
+    except Exception:
+        log.exception("could not notify a waiting request")
+
+
+@dataclass
+class Ticket:
+    """A queued message as the request sees it: its job, and what the worker found when it claimed it."""
+
+    job: Job
+    key: str
+    deadline: float
+    before_claim: Callable[[Session], None] | None = None
+    error: Exception | None = None  # the claim failed (a refused nonce is ``Refused``)
+    redelivery: bool = False  # the dedup key was claimed before: answer as a retry
 
 
 def _user_key(msg: Incoming) -> str:
@@ -113,23 +163,77 @@ class Pipeline:
 
         ``before_claim(session)`` runs in the claim's transaction (the webhook binds the nonce there); what it
         raises refuses the message with nothing claimed."""
+        return self.settle(self.begin(fields, started, before_claim=before_claim))
+
+    def begin(self, fields: dict[str, Any], started: float | None = None, *,
+              before_claim: Callable[[Session], None] | None = None) -> Ticket:
+        """Queue one message on the worker pool, in its user's turn; raises ``Full`` (nothing claimed) at capacity.
+
+        The worker claims the delivery and answers it in one task: a request waits for one hand-off, not two."""
         deadline = (started or time.monotonic()) + self.budget
-        now = self.container.now()
-        msg, key = to_incoming(fields, appid=self.container.appid, received=now), dedup_key(fields)
-        inbound_id = self.claims.claim(appid=msg.appid, key=key, openid=msg.openid, kind=msg.event or msg.kind,
-                                       fields=fields, now=now, before=before_claim)
+        msg = to_incoming(fields, appid=self.container.appid, received=self.container.now())
+        ticket = Ticket(Job(msg), dedup_key(fields), deadline, before_claim)
+        self.pool.submit(_user_key(msg), lambda: self._claim_and_work(ticket, fields))
+        return ticket
+
+    def remaining(self, ticket: Ticket) -> float:
+        """Seconds left of the ticket's reply budget."""
+        return max(0.0, ticket.deadline - time.monotonic())
+
+    def settle(self, ticket: Ticket) -> str | None:
+        """Wait for the ticket until its deadline (blocking); the passive reply, or hand the answer to the push path."""
+        job = ticket.job
+        if job.done.wait(self.remaining(ticket)):
+            return self.outcome(ticket)
+        if not job.abandon():
+            job.done.wait(COMMIT_GRACE_SECONDS)  # the worker is committing a passive answer
+            return self.outcome(ticket)
+        placeholder = PULL_PLACEHOLDER if self.outbox.pull_only(job.msg.appid) else None
+        if job.inbound_id:  # claimed: record the hand-over (otherwise the worker does when it claims)
+            self._mark_deferred(job, placeholder)
+        return placeholder
+
+    def outcome(self, ticket: Ticket) -> str | None:
+        """A finished ticket's reply; raises what the claim raised; a redelivery waits for the first attempt."""
+        if ticket.error is not None:
+            raise ticket.error
+        if ticket.redelivery:
+            return self._await_first(ticket.job.msg.appid, ticket.key, ticket.deadline)
+        return ticket.job.reply
+
+    def _claim_and_work(self, ticket: Ticket, fields: dict[str, Any]) -> None:
+        """Worker: claim the delivery (nonce bound in the same transaction), then answer it in this turn."""
+        job, msg = ticket.job, ticket.job.msg
+        try:
+            inbound_id = self.claims.claim(appid=msg.appid, key=ticket.key, openid=msg.openid,
+                                           kind=msg.event or msg.kind, fields=fields, now=self.container.now(),
+                                           before=ticket.before_claim)
+        except Exception as exc:  # the request reports it; logged here only when the request has left
+            if job.state == "deferred" and not isinstance(exc, Refused):
+                log.exception("could not claim MsgId %s", msg.msg_id or "-")
+            ticket.error = exc
+            job.finish()
+            return
         if inbound_id is None:
-            return self._await_first(msg.appid, key, deadline)
-        return self._run(Job(msg, inbound_id), deadline)
+            ticket.redelivery = True
+            job.finish()
+            return
+        if job.bind(inbound_id):  # the request left while the message was queued: the answer is pushed
+            self._mark_deferred(job, PULL_PLACEHOLDER if self.outbox.pull_only(msg.appid) else None)
+        self._work(job)
+
+    def _mark_deferred(self, job: Job, placeholder: str | None) -> None:
+        """Record that the request left: a retry answers the placeholder (or ``success``) at once."""
+        self.claims.set_status(job.inbound_id, status="deferred", replies=[placeholder] if placeholder else [])
 
     def _run(self, job: Job, deadline: float) -> str | None:
-        """Answer ``job`` on the worker pool (in the user's turn), waiting for it until ``deadline``."""
+        """Answer a taken-over ``job`` on the worker pool (in the user's turn), waiting for it until ``deadline``."""
         try:
             self.pool.submit(_user_key(job.msg), lambda: self._work(job))
         except Full:  # shed the load: the lease lapses now, so WeChat's retry takes the delivery over
             self.claims.set_status(job.inbound_id, lease_until=self.container.now())
             raise
-        return self._await_job(job, deadline)
+        return self.settle(Ticket(job, "", deadline))
 
     def _await_first(self, appid: str, key: str, deadline: float) -> str | None:
         """A redelivery: the first attempt's stored reply; take the delivery over if its worker died."""
@@ -148,17 +252,6 @@ class Pipeline:
     def _lapsed(self, claim: Claim) -> bool:
         """Whether the claim's owner stopped renewing its lease."""
         return claim.lease_until is not None and claim.lease_until < self.container.now()
-
-    def _await_job(self, job: Job, deadline: float) -> str | None:
-        """Wait for the worker until the deadline; then hand the answer over to the push path."""
-        if job.done.wait(max(0.0, deadline - time.monotonic())):
-            return job.reply
-        if not job.abandon():
-            job.done.wait(COMMIT_GRACE_SECONDS)  # the worker is committing a passive answer
-            return job.reply
-        placeholder = PULL_PLACEHOLDER if self.outbox.pull_only(job.msg.appid) else None
-        self.claims.set_status(job.inbound_id, status="deferred", replies=[placeholder] if placeholder else [])
-        return placeholder
 
     def recover(self, limit: int = 50) -> int:
         """Answer deliveries whose worker died (lease expired, no retry came); returns how many were taken."""
@@ -229,7 +322,7 @@ class Pipeline:
                 self._push_apology(job)
         finally:
             self._track(job.inbound_id, False)
-            job.done.set()
+            job.finish()
 
     def _push_apology(self, job: Job) -> None:
         """Best effort: the request already answered ``success``; tell the user something went wrong."""
@@ -252,30 +345,33 @@ class Pipeline:
         """Load → dispatch → persist in one locked transaction, then reply passively or push."""
         msg = job.msg
         with self.container.db.sessions() as session:
-            conv = lock_conversation(session, msg.appid, msg.openid, self.container.now())
-            if not self.claims.owns(session, job.inbound_id):
+            turn, held = self._open_turn(session, job)
+            if turn.owner != self.claims.owner:
                 job.lost = True  # another worker took over while this one waited: it answers
                 return
-            state = ConversationState.from_json(conv.state)
-            held = inbox.peek(session, appid=msg.appid, openid=msg.openid)
-            if is_sqlite(session):
-                session.commit()  # no read snapshot or write lock while the handler runs
+            state = ConversationState.from_json(turn.state)
+            end_sqlite_transaction(session)  # no write lock while the handler runs (a new user's row was written)
             text, ok = self._respond(session, msg, state, inbox.as_texts(held))
             if not ok:  # drop the failed handler's writes, keep the user's turn and its apology
                 session.rollback()
-                conv = lock_conversation(session, msg.appid, msg.openid, self.container.now())
-                held = inbox.peek(session, appid=msg.appid, openid=msg.openid)
+                turn, held = self._open_turn(session, job)
             passive = job.claim_passive()
-            if not self._persist(session, job, conv, state if ok else None, text, passive):
+            if not self._persist(session, job, turn, state if ok else None, text, passive):
                 session.rollback()
                 job.lost = True
                 return
             inbox.mark_delivered(held, now=self.container.now())
             session.commit()
         if passive:
-            job.done.set()
+            job.finish()
         elif text:
             self.outbox.deliver_text(appid=msg.appid, openid=msg.openid, text=text, key=f"answer:{job.inbound_id}")
+
+    def _open_turn(self, session: Session, job: Job) -> tuple[Turn, list[Outbox]]:
+        """Lock the user's conversation and read the turn: the delivery's owner and the held items (if any)."""
+        msg = job.msg
+        turn = lock_conversation(session, msg.appid, msg.openid, self.container.now(), inbound_id=job.inbound_id)
+        return turn, (inbox.peek(session, appid=msg.appid, openid=msg.openid) if turn.has_held else [])
 
     def _respond(self, session: Session, msg: Incoming, state: ConversationState,
                  held: list[str]) -> tuple[str, bool]:
@@ -290,7 +386,7 @@ class Pipeline:
             return "\n\n".join([*held, APOLOGY]), False
         return "\n\n".join([*held, reply_text(replies)]).strip(), True
 
-    def _persist(self, session: Session, job: Job, conv: Conversation, state: ConversationState | None,
+    def _persist(self, session: Session, job: Job, turn: Turn, state: ConversationState | None,
                  text: str, passive: bool) -> bool:
         """Save state, the inbound row, the user's last contact, an audit row and (pushed) the queued answer.
 
@@ -298,7 +394,7 @@ class Pipeline:
         msg, now = job.msg, self.container.now()
         if state is not None:
             state.updated_at = now
-            update_where(session, Conversation, {"id": conv.id}, state=state.to_json(), version=conv.version + 1,
+            update_where(session, Conversation, {"id": turn.conversation_id}, state=state.to_json(), version=turn.version + 1,
                          updated_at=now)
         values: dict[str, Any] = {"finished_at": now, "status": "deferred"}
         if passive:

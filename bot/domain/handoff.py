@@ -36,7 +36,7 @@ from bot.store.models import (
     Outbox,
     Registration,
 )
-from bot.store.sql import queue_outbox
+from bot.store.sql import core, queue_outbox
 from bot.texts import handoff as txt
 
 SNAPSHOT_LINES = 10
@@ -140,14 +140,15 @@ class ActiveRequest:
 
 
 # -- chat side ------------------------------------------------------------------------------------------------
-_ACTIVE = select(HandoffRequest).where(  # built once: asked on every chat turn
+_ACTIVE = select(HandoffRequest.id).where(  # built once: asked on every chat turn (a Core statement)
     HandoffRequest.appid == bindparam("appid"), HandoffRequest.openid == bindparam("openid"),
-    HandoffRequest.status.in_(HANDOFF_ACTIVE)).order_by(HandoffRequest.id.desc())
+    or_(*(HandoffRequest.status == status for status in HANDOFF_ACTIVE))).order_by(HandoffRequest.id.desc()).limit(1)
 
 
 def active_request(session: Session, *, appid: str, openid: str) -> HandoffRequest | None:
     """The user's open or assigned request (the newest), if any."""
-    return session.scalars(_ACTIVE, {"appid": appid, "openid": openid}).first()
+    row_id = core(session, _ACTIVE, {"appid": appid, "openid": openid}).scalar()
+    return None if row_id is None else session.get(HandoffRequest, row_id)
 
 
 def user_region(session: Session, *, appid: str, openid: str) -> str | None:

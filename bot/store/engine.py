@@ -83,6 +83,17 @@ def is_sqlite(bind: Engine | Session) -> bool:
     return engine.dialect.name == "sqlite"
 
 
+def end_sqlite_transaction(session: Session) -> None:
+    """On SQLite, commit when the connection is inside a transaction (it then holds the one write lock).
+
+    pysqlite begins a transaction only at the first write, so after reads alone this is free: no commit, and the
+    session keeps its connection instead of handing it back to the pool and checking it out again."""
+    if is_sqlite(session):
+        dbapi = session.connection().connection.dbapi_connection
+        if dbapi is None or getattr(dbapi, "in_transaction", True):
+            session.commit()
+
+
 class Database:
     """An engine plus a session factory; the unit every service receives."""
 

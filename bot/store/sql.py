@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Executable
 from sqlalchemy.orm import Session
 
+from bot.store.direct import run_direct
 from bot.store.engine import is_sqlite
 
 
@@ -25,9 +26,15 @@ def core(session: Session, statement: Executable, params: dict[str, Any] | list[
     """Run a Core statement on the session's connection (its transaction), skipping the ORM's execute layer.
 
     Pending ORM changes are flushed first, as ``session.execute`` would; meant for statements built once and
-    reused with bound parameters (their cache key and compiled form are then computed once per process)."""
+    reused with bound parameters (their cache key and compiled form are then computed once per process). On
+    SQLite the statement runs on the driver's cursor directly (``bot.store.direct``) when it can."""
     session.flush()
-    return session.connection().execute(statement, params)
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        result = run_direct(connection, statement, params)
+        if result is not None:
+            return result
+    return connection.execute(statement, params)
 
 
 _INSERTS: dict[tuple[str, Any, tuple[str, ...]], Any] = {}

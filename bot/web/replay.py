@@ -64,10 +64,17 @@ class ReplayGuard:
 
     def purge_if_due(self) -> None:
         """Delete expired bindings, at most once per half retention period in this process."""
-        now = self.container.now()
-        if self._purge_due(now):
-            with self.container.db.session() as session:
-                purge_nonces(session, before=now - self.keep)
+        if self.purge_due():
+            self.purge()
+
+    def purge_due(self) -> bool:
+        """Whether a purge is due now (True once per half retention period: the caller then runs ``purge``)."""
+        return self._purge_due(self.container.now())
+
+    def purge(self) -> None:
+        """Delete the bindings older than the retention period."""
+        with self.container.db.session() as session:
+            purge_nonces(session, before=self.container.now() - self.keep)
 
     def _purge_due(self, now: datetime) -> bool:
         """True at most once per timestamp window (by the container's clock) in this process."""

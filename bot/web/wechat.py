@@ -7,6 +7,7 @@ Refusals answer a short reason in words; logs never carry the query values (sign
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 
@@ -14,7 +15,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import PlainTextResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from bot.chat.pipeline import APOLOGY, Pipeline
+from bot.chat.pipeline import APOLOGY, Pipeline, Ticket
 from bot.chat.workers import Full
 from bot.container import Container
 from bot.web.replay import ReplayGuard
@@ -70,30 +71,70 @@ def verify_url(request: Request) -> Response:
 
 @router.post("/wechat")
 async def receive(request: Request) -> Response:
-    """One message or event from WeChat; answers within the reply budget."""
+    """One message or event from WeChat; answers within the reply budget.
+
+    One hand-off each way: the message is queued on the worker pool from here (the worker binds the nonce,
+    claims and answers in the user's turn) and the event loop is woken when the answer is ready."""
     started = time.monotonic()
-    settings = request.app.state.services.settings
+    state = request.app.state
+    settings = state.services.settings
     try:
         body = await _read_capped(request, settings.max_body_bytes)
         envelope = open_request(settings, request.query_params, body, now=_now(request))
     except Refused as exc:
         return _refusal(exc)
-    state = request.app.state
-    return await run_in_threadpool(_process, state.replay, state.pipeline, envelope, started)
+    replay, pipeline = state.replay, state.pipeline
+    try:
+        ticket = pipeline.begin(envelope.fields, started, before_claim=lambda session: replay.bind(session, envelope))
+        text = await _answer(pipeline, ticket)
+    except Exception as exc:
+        if isinstance(refused := _failure(exc, envelope), Response):
+            return refused
+        text = refused
+    if replay.purge_due():
+        await run_in_threadpool(replay.purge)
+    return _render(pipeline, envelope, text)
+
+
+async def _answer(pipeline: Pipeline, ticket: Ticket) -> str | None:
+    """Await the ticket's worker without holding a thread; past the budget (or for a retry) block in a thread."""
+    loop = asyncio.get_running_loop()
+    ready = loop.create_future()
+    ticket.job.when_done(lambda: loop.call_soon_threadsafe(_resolve, ready))
+    try:
+        await asyncio.wait_for(asyncio.shield(ready), pipeline.remaining(ticket))
+    except TimeoutError:
+        return await run_in_threadpool(pipeline.settle, ticket)
+    if ticket.redelivery:
+        return await run_in_threadpool(pipeline.outcome, ticket)
+    return pipeline.outcome(ticket)
+
+
+def _failure(exc: Exception, envelope: Envelope) -> Response | str:
+    """What a failed message gets: 403 for a refused nonce, 503 when the queue is full, else the apology text."""
+    if isinstance(exc, Refused):
+        return _refusal(exc)
+    if isinstance(exc, Full):
+        log.warning("worker queue full: answering 503 so WeChat retries (MsgId %s)", envelope.fields.get("MsgId", "-"))
+        return PlainTextResponse("busy", status_code=503)
+    log.error("webhook failed (MsgId %s)", envelope.fields.get("MsgId", "-"), exc_info=exc)
+    return APOLOGY
+
+
+def _resolve(future: asyncio.Future[None]) -> None:
+    """Complete ``future`` unless the request went away meanwhile."""
+    if not future.done():
+        future.set_result(None)
 
 
 def _process(replay: ReplayGuard, pipeline: Pipeline, envelope: Envelope, started: float) -> Response:
-    """Bind the nonce to this message (403 when reused for another) in the claim's transaction, then answer it."""
+    """Blocking form of the POST path (one thread; ``bench/profile_chat.py`` profiles it): answer, purge, render."""
     try:
         text = pipeline.handle(envelope.fields, started, before_claim=lambda session: replay.bind(session, envelope))
-    except Refused as exc:
-        return _refusal(exc)
-    except Full:
-        log.warning("worker queue full: answering 503 so WeChat retries (MsgId %s)", envelope.fields.get("MsgId", "-"))
-        return PlainTextResponse("busy", status_code=503)
-    except Exception:
-        log.exception("webhook failed (MsgId %s)", envelope.fields.get("MsgId", "-"))
-        text = APOLOGY
+    except Exception as exc:
+        if isinstance(refused := _failure(exc, envelope), Response):
+            return refused
+        text = refused
     replay.purge_if_due()
     return _render(pipeline, envelope, text)
 

@@ -151,6 +151,25 @@ def test_slow_answer_gets_success_then_exactly_one_push(any_db: Database, tmp_pa
     assert count(any_db, Outbox, Outbox.status == "sent") == 1
 
 
+def test_message_queued_behind_a_slow_one_past_the_budget_is_pushed_in_order(
+        any_db: Database, tmp_path: Path, fake: FakeWeChat) -> None:
+    """The second message is still waiting for the user's turn (not yet claimed) when its budget runs out."""
+    handler = Recorder(delay=0.6)
+    svc = services_with(any_db, tmp_path, handler, reply_budget_seconds=0.2)
+    with wechat_client(svc, fake=fake) as wx:
+        first = threading.Thread(target=wx.send_text, args=("o_queue", "第一个"), kwargs={"msg_id": 660001})
+        first.start()
+        time.sleep(0.05)
+        assert wx.send_text("o_queue", "第二个", msg_id=660002) == []
+        first.join(10)
+        wx.drain()
+        assert wx.pushes("o_queue") == ["收到：第一个", "收到：第二个"]
+        assert wx.send_text("o_queue", "第二个", msg_id=660002) == []  # WeChat's retry: answered already, by push
+    assert handler.calls == ["第一个", "第二个"]
+    with any_db.session() as session:
+        assert sorted(session.scalars(select(InboundMessage.status))) == ["deferred", "deferred"]
+
+
 def test_account_without_push_permission_switches_to_pull(any_db: Database, tmp_path: Path, fake: FakeWeChat) -> None:
     handler = Recorder(delay=0.6)
     svc = services_with(any_db, tmp_path, handler, reply_budget_seconds=0.2)
