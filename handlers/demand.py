@@ -31,6 +31,7 @@ from knowledge.vocab import INDUSTRIES, NEED_TYPES
 
 FLOW = "demand"
 INTRO_TTL = timedelta(days=1)
+ACK_CHARS = 40  # how much of a told problem the opening words read back
 _FILLERS = re.compile(r"^(我们的|我们|咱们|主要是|主要|就是|现在|目前|一直|想要|想|希望|找个|寻找|个)+")
 
 
@@ -128,7 +129,22 @@ def start(ctx: Context, conv: ConversationState, *texts: str) -> list[Reply]:
         forms.values_of(conv)["description"] = seed
         replies = forms.next_step(FORM, conv, FORM.opener)
     conv.data.pop("intro", None)
-    return replies
+    return _read_back(conv, replies)
+
+
+def _read_back(conv: ConversationState, replies: list[Reply]) -> list[Reply]:
+    """Read back a problem already told under the opening words, so the user knows it was understood.
+
+    Not when the next message is the summary (it shows the problem) or the problem itself is asked."""
+    problem = forms.values_of(conv).get("description")
+    if not problem or conv.step in (forms.STAGE_CONFIRM, "description") or not replies:
+        return replies
+    first = replies[0]
+    if not first.text.startswith(FORM.opener):
+        return replies
+    shown = problem if len(problem) <= ACK_CHARS else problem[:ACK_CHARS] + "…"
+    text = first.text.replace(FORM.opener, f"{FORM.opener}\n已记下您的问题：{shown}", 1)
+    return [dataclasses.replace(first, text=text), *replies[1:]]
 
 
 def _recent_intro(ctx: Context, conv: ConversationState) -> str | None:

@@ -144,6 +144,8 @@ def test_colloquial_production_problem_opens_the_demand_form_not_a_policy_answer
     with wechat_client(svc) as wx:
         reply = one(wx.send_text("o_need", problem))
     assert "登记技术需求" in reply
+    assert "已记下您的问题：" in reply and "渗水" in reply  # the problem is read back, not asked again
+    assert "遇到的问题" not in reply
     assert kb.asked == []
 
 
