@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -44,6 +45,14 @@ class Recorder:
         finally:
             with self._lock:
                 self.active -= 1
+
+
+def wait_for(condition: Callable[[], bool], seconds: float = 10.0) -> None:
+    """Poll until ``condition`` holds (an ordering point between threads, not a timing check)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "condition not reached"
+        time.sleep(0.01)
 
 
 def services_with(db: Database, tmp_path: Path, handler: Recorder, **settings: object) -> Container:
@@ -159,7 +168,7 @@ def test_message_queued_behind_a_slow_one_past_the_budget_is_pushed_in_order(
     with wechat_client(svc, fake=fake) as wx:
         first = threading.Thread(target=wx.send_text, args=("o_queue", "第一个"), kwargs={"msg_id": 660001})
         first.start()
-        time.sleep(0.05)
+        wait_for(lambda: handler.calls == ["第一个"])  # the first holds the user's turn
         assert wx.send_text("o_queue", "第二个", msg_id=660002) == []
         first.join(10)
         wx.drain()
@@ -171,8 +180,8 @@ def test_message_queued_behind_a_slow_one_past_the_budget_is_pushed_in_order(
 
 
 def test_account_without_push_permission_switches_to_pull(any_db: Database, tmp_path: Path, fake: FakeWeChat) -> None:
-    handler = Recorder(delay=0.6)
-    svc = services_with(any_db, tmp_path, handler, reply_budget_seconds=0.2)
+    handler = Recorder(delay=2.0)  # slow turns well past the budget; the quick last turn well inside it, even under load
+    svc = services_with(any_db, tmp_path, handler, reply_budget_seconds=1.0)
     fake.fail("custom", 48001)
     with wechat_client(svc, fake=fake) as wx:
         assert wx.send_text("o_pull", "第一个问题") == []
