@@ -35,8 +35,10 @@ def run_inline(app: Any) -> None:
 
 
 def poster(app: Any) -> Any:
-    """A function that sends one body through the webhook's request path (open → process → render) in this thread."""
-    from bot.web.wechat import _process
+    """A function that sends one body through the webhook's request path (open → answer → render) in this thread.
+
+    It is ``/wechat``'s path in its blocking form (``Pipeline.handle`` instead of awaiting the ticket)."""
+    from bot.web.wechat import _render
     from bot.wechat.inbound import open_request
 
     state = app.state
@@ -46,7 +48,9 @@ def poster(app: Any) -> Any:
         """Open, answer and render one signed request."""
         started = time.monotonic()
         envelope = open_request(settings, wl.signed_query(), body, now=time.time())
-        return _process(state.replay, state.pipeline, envelope, started)
+        text = state.pipeline.handle(envelope.fields, started,
+                                     before_claim=lambda session: state.replay.bind(session, envelope))
+        return _render(state.pipeline, envelope, text)
 
     return post
 

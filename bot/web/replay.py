@@ -62,24 +62,17 @@ class ReplayGuard:
         if not ok:
             raise Refused(403, "nonce reused for another message")
 
-    def purge_if_due(self) -> None:
-        """Delete expired bindings, at most once per half retention period in this process."""
-        if self.purge_due():
-            self.purge()
-
     def purge_due(self) -> bool:
-        """Whether a purge is due now (True once per half retention period: the caller then runs ``purge``)."""
-        return self._purge_due(self.container.now())
-
-    def purge(self) -> None:
-        """Delete the bindings older than the retention period."""
-        with self.container.db.session() as session:
-            purge_nonces(session, before=self.container.now() - self.keep)
-
-    def _purge_due(self, now: datetime) -> bool:
-        """True at most once per timestamp window (by the container's clock) in this process."""
+        """Whether a purge is due now: True at most once per half retention period (by the container's clock)
+        in this process; the caller then runs ``purge``."""
+        now = self.container.now()
         with self._lock:
             if self._next_purge is not None and now < self._next_purge:
                 return False
             self._next_purge = now + self.keep / 2
             return True
+
+    def purge(self) -> None:
+        """Delete the bindings older than the retention period."""
+        with self.container.db.session() as session:
+            purge_nonces(session, before=self.container.now() - self.keep)

@@ -127,18 +127,6 @@ def _resolve(future: asyncio.Future[None]) -> None:
         future.set_result(None)
 
 
-def _process(replay: ReplayGuard, pipeline: Pipeline, envelope: Envelope, started: float) -> Response:
-    """Blocking form of the POST path (one thread; ``bench/profile_chat.py`` profiles it): answer, purge, render."""
-    try:
-        text = pipeline.handle(envelope.fields, started, before_claim=lambda session: replay.bind(session, envelope))
-    except Exception as exc:
-        if isinstance(refused := _failure(exc, envelope), Response):
-            return refused
-        text = refused
-    replay.purge_if_due()
-    return _render(pipeline, envelope, text)
-
-
 def _render(pipeline: Pipeline, envelope: Envelope, text: str | None) -> Response:
     """The passive reply (encrypted like the request), or ``success`` when there is none."""
     if not text:
