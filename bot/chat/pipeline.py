@@ -188,7 +188,7 @@ class Pipeline:
         if not job.abandon():
             job.done.wait(COMMIT_GRACE_SECONDS)  # the worker is committing a passive answer
             return self.outcome(ticket)
-        placeholder = PULL_PLACEHOLDER if self.outbox.pull_only(job.msg.appid) else None
+        placeholder = self._placeholder(job)
         if job.inbound_id:  # claimed: record the hand-over (otherwise the worker does when it claims)
             self._mark_deferred(job, placeholder)
         return placeholder
@@ -219,8 +219,12 @@ class Pipeline:
             job.finish()
             return
         if job.bind(inbound_id):  # the request left while the message was queued: the answer is pushed
-            self._mark_deferred(job, PULL_PLACEHOLDER if self.outbox.pull_only(msg.appid) else None)
+            self._mark_deferred(job, self._placeholder(job))
         self._work(job)
+
+    def _placeholder(self, job: Job) -> str | None:
+        """What the request answers when it leaves before the answer: a short placeholder on pull-only accounts."""
+        return PULL_PLACEHOLDER if self.outbox.pull_only(job.msg.appid) else None
 
     def _mark_deferred(self, job: Job, placeholder: str | None) -> None:
         """Record that the request left: a retry answers the placeholder (or ``success``) at once."""

@@ -100,8 +100,8 @@ class ConversationState:
         """Put the parked flow back (none active, not expired); False when there is none."""
         if self.flow:
             return False
-        kept = self.data.pop(PARKED, None)
-        if kept is None or now - datetime.fromisoformat(str(kept["at"])) > PARKED_TTL:
+        fresh, kept = self.parked(now), self.data.pop(PARKED, None)
+        if not fresh:
             return False
         self.flow, self.step, self.draft = kept["flow"], kept["step"], kept["draft"]
         return True
