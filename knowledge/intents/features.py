@@ -19,6 +19,7 @@ _SPACE = re.compile(r"\s+")
 _EMOJI = re.compile("[\U0001F300-\U0001FAFF\u2600-\u27BF]")
 _QUESTION = re.compile(r"[?？]|[吗么嘛呢不没]$|啥|咋|什么|怎么|如何|哪|几|多少|是否|能不能|有没有")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+HEAD, TAIL = 400, 100  # a longer message is read by its head and tail, where people say what they want
 
 
 @lru_cache(maxsize=1)
@@ -46,9 +47,14 @@ def _length_marker(text: str) -> str:
     return "x:len" + ("1" if n <= 2 else "2" if n <= 5 else "3" if n <= 12 else "4" if n <= 30 else "5")
 
 
+def _clip(text: str) -> str:
+    """The head and tail of a long message (the model's cost stays bounded: jieba is linear and slow)."""
+    return text if len(text) <= HEAD + TAIL else f"{text[:HEAD]} {text[-TAIL:]}"
+
+
 def features(text: str) -> list[str]:
     """The feature strings of one message."""
-    t = normalize(text)
+    t = _clip(normalize(text))
     compact = t.replace(" ", "")
     grams = [f"c:{compact[i:i + n]}" for n in (1, 2, 3) for i in range(len(compact) - n + 1)]
     grams += [f"c:^{compact[:2]}", f"c:{compact[-2:]}$"]
