@@ -153,7 +153,8 @@ def main() -> None:
     ap.add_argument("--fit", action="store_true")
     ap.add_argument("--show-dev-errors", action="store_true", help="list the errors of our own dev sets")
     ap.add_argument("--dev-only", action="store_true", help="skip the held-out sets (while developing)")
-    ap.add_argument("--fine", type=Path, default=HELDOUT / "intents_fine.jsonl", help="held-out file, fine labels")
+    ap.add_argument("--fine", type=Path, nargs="*", help="held-out files, fine labels",
+                    default=[HELDOUT / "intents_fine.jsonl", HELDOUT / "intents_fine2.jsonl"])
     args = ap.parse_args()
     encode, name = make_encoder(args.vectors)
     rows = load_corpus()
@@ -187,17 +188,15 @@ def main() -> None:
         coarse = [to_coarse(p.intent, t) for p, t in zip(preds, texts, strict=True)]
         report(f"intents.jsonl {split} (coarse)", [g for _, g in data], coarse, texts, False)
         asked_line(preds, [c == g for c, (_, g) in zip(coarse, data, strict=True)])
-    fine_path = args.fine
-    if args.dev_only:
-        return
-    if fine_path.exists():
+    for fine_path in [] if args.dev_only else args.fine:
+        if not fine_path.exists():
+            print(f"\n{fine_path} not present: skipped")
+            continue
         data = read_jsonl(fine_path, None)
         preds = [predict(t) for t, _ in data]
-        report("intents_fine.jsonl (held-out, fine)", [g for _, g in data], [p.intent for p in preds],
+        report(f"{fine_path.name} (held-out, fine)", [g for _, g in data], [p.intent for p in preds],
                [t for t, _ in data], False)
         asked_line(preds, [p.intent == g for p, (_, g) in zip(preds, data, strict=True)])
-    else:
-        print(f"\n{fine_path} not present: skipped")
 
 
 if __name__ == "__main__":
