@@ -62,7 +62,13 @@ def parse_org(text: str) -> str | None:
         return None  # '缸体水套的砂芯清不干净 残砂多', '有一个发明专利在申请' are not names of units
     if extract_amount(name) or triage.SEEK.search(name) or triage.PROBLEM.search(name) or _NOT_ORG.search(name):
         return None
-    return name
+    return None if _place_only(name) else name
+
+
+def _place_only(text: str) -> bool:
+    """'谷城县', '樊城那边' name a place, not a unit (the region field takes it; the name is asked again)."""
+    region = extract_region(text)
+    return region is not None and not re.sub(r"[市县区镇乡的这那边里儿]", "", text.replace(region.raw, ""))
 
 
 def parse_name(text: str) -> str | None:
@@ -187,8 +193,10 @@ def contact_name_field() -> Field:
 def contact_title_field() -> Field:
     """The title said with the name ('李教授，李卫东' → 教授), kept beside the name; never asked."""
     def extract(text: str, facts: dict[str, Any]) -> str | None:
-        """The title of the contact named in this message."""
-        return contact_title(text, facts.get("contact_name")) if facts.get("contact_name") else None
+        """The title of the contact named in this message ('张工' alone: the name already carries it)."""
+        name = str(facts.get("contact_name") or "")
+        title = contact_title(text, name) if name else None
+        return None if title and name.endswith(title) else title
     return Field("contact_title", "称谓", "", required=False, asked=False, extractor=extract, aliases=("称谓", "职称"))
 
 

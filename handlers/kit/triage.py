@@ -211,8 +211,8 @@ def _drop_clause(clause: str, ip: bool = False) -> bool:
         return True
     if _APPLICATION.search(clause) and not (SEEK.search(clause) or PROBLEM.search(clause)):
         return True  # '我们想申报高企': why they ask, not the problem
-    if is_question(clause) and not SEEK.search(clause):
-        return True
+    if is_question(clause) and not (SEEK.search(clause) or PROBLEM.search(clause) or EMBEDDED_QUESTION.search(clause)):
+        return True  # '晨光计划是干啥的' goes; '为什么老开裂', '检测插头有没有插到位' are the problem
     if has_correction_cue(clause) and (len(clause) <= 10 or not (SEEK.search(clause) or PROBLEM.search(clause))):
         return True
     if _PLACE_LABEL.match(clause) and not (SEEK.search(clause) or PROBLEM.search(clause)):
@@ -220,6 +220,10 @@ def _drop_clause(clause: str, ip: bool = False) -> bool:
     return len(clause) <= 6 and extract_region(clause) is not None
 
 
+EMBEDDED_QUESTION = re.compile(  # a question inside a statement of the task: '检测插头有没有插到位', '判断是否合格'
+    r"(检测|检查|检验|判断|判定|识别|知道|确定|确认|分辨|区分|测出|看出|发现|监测|监控|看看|测一下|搞清楚)[^，。,]{0,12}?"
+    r"(有没有|是否|是不是|合不合格|好不好|对不对|够不够|到没到|在不在|多少|几)"
+)
 _APPLICATION = re.compile(r"(申报|认定|评价|入库|高企|高新技术企业|科技型中小企业|补贴|补助|奖补|资助|加计扣除|政策)")
 _GENERIC = re.compile(
     r"(我们|咱们|你们|但是|可是|所以|因为|想|要|能|需要|希望|买|购买|引进|找|寻找|帮忙|帮|一下|一个|一些|一项|个|些|项|"

@@ -1,0 +1,38 @@
+"""Demand-form classes found by trying ``kc chat`` as a newcomer: a task stated as an indirect question
+('检测插头有没有插到位') is the problem, not an aside; a bare place given for the unit's name is the region and the
+name is asked again; '张工' is a contact whose title is already in the name.
+"""
+
+from __future__ import annotations
+
+from bot.container import Container
+from tests.chat import test_forms_webhook as forms_chat
+
+services, wx = forms_chat.services, forms_chat.wx  # the same module fixtures: a database with the sample events
+say, demand_of = forms_chat.say, forms_chat.demand_of
+
+
+def test_indirect_question_in_the_problem_is_kept(wx: object, services: Container) -> None:
+    """The task '检测插头有没有插到位' stays in the description (it was dropped as a question in passing)."""
+    openid = "a_indirect"
+    say(wx, openid, "我们是做汽车线束的 想找个懂机器视觉的老师 检测插头有没有插到位", "襄阳恒联线束有限公司",
+        "汽车及零部件", "技术攻关", "樊城区", "预算二十万", "张工 13800001234", "确认", "同意")
+    assert "检测插头有没有插到位" in demand_of(services, openid).description
+
+
+def test_place_given_for_the_unit_name_is_the_region(wx: object, services: Container) -> None:
+    """'谷城县' answering '贵单位的全称' fills the region; the unit's name is asked again and never becomes '谷城县'."""
+    openid = "a_place"
+    say(wx, openid, "提需求", "铸件老有缩松 客户退货")
+    reply = say(wx, openid, "谷城县")
+    assert "所在地区" in reply and "单位名称" not in reply.split("\n")[0] and "全称" in reply
+    say(wx, openid, "谷城县鑫源机械厂", "高端装备制造", "技术攻关", "面议", "李工 13800001235", "确认", "同意")
+    demand = demand_of(services, openid)
+    assert demand.company == "谷城县鑫源机械厂" and demand.region == "襄阳市谷城县"
+
+
+def test_engineer_called_by_surname_has_no_separate_title(wx: object, services: Container) -> None:
+    """'张工' is the contact; the summary shows no '称谓：工' row."""
+    summary = say(wx, "a_title", "提需求", "焊接变形大 想找焊接工艺专家", "襄阳精锐液压件有限公司", "高端装备制造",
+                  "技术攻关", "樊城区", "五十万", "张工 13800001236")
+    assert "联系人：张工" in summary and "称谓" not in summary
