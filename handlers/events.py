@@ -45,6 +45,7 @@ SIGNUP = re.compile(r"报名|报个名|想报|能报|可以报|报上|我要参�
                     r"给.{1,6}报|帮.{1,6}报|一起去|想去|要去参加|去参加|我要报|要报|我也去|我想去|我要去")
 PROXY = re.compile(r"(给|帮|替)(我家|我)?.{0,4}(老头子|老头|老太太|老伴|爱人|妈|爸|孩子|儿子|女儿|闺女|孙子|孙女|老人)"
                    r".{0,3}报")
+QUESTION_WORDS = re.compile(r"[吗么呢？?]|有没有|有啥|有什么|哪些|还有")
 QUESTION = re.compile(r"(几点|什么时候|啥时候|几号|哪天|在哪|哪里|地点|地址|位置|怎么去|要带|带什么|带啥|交钱|收费|免费|"
                       r"多少钱|多久|多长时间|名额|还能报|报得上|讲什么|讲啥|谁讲|有没有|有啥|有什么|还有吗|还有没有)")
 FULL_CANCEL = re.compile(r"(取消(我的)?(报名|预约)|退了|退掉|帮我退|给我退|撤了|撤掉|不报了|退(报|出报名)|帮我取消|给我取消|"
@@ -99,19 +100,22 @@ def _listing(ctx: Context, events: Sequence[Event]) -> list[tuple[Event, str | N
 # --- listing ------------------------------------------------------------------------------------
 
 
-def show_list(ctx: Context, msg: Incoming, conv: ConversationState, text: str, narrow: bool = False) -> list[Reply]:
+def show_list(ctx: Context, msg: Incoming, conv: ConversationState, text: str,
+              facts: dict[str, Any] | None = None) -> list[Reply]:
     """A numbered list of upcoming events, filtered by what the text names; remembered for a number reply.
 
-    ``narrow``: the words also name a topic ('下礼拜有没有讲高血压的讲座'): only the events they match."""
+    Words that also name a topic ('下礼拜有没有讲高血压的讲座', '有啥健康讲座') keep only the events they match."""
     flt = list_filter(ctx.session, appid=ctx.appid, text=text, now=ctx.now)
     events = upcoming_events(ctx.session, appid=ctx.appid, now=ctx.now, region=flt.region,
                              category=flt.category, date_range=flt.date_range, limit=10)
-    named = _matches(ctx, text, [e.id for e in events]) if narrow else []
-    if named and len(named) < len(events):
+    named = _matches(ctx, text, [e.id for e in events]) if text else []
+    topic = bool(named) and len(named) < len(events)
+    if topic:
         events = named
     if len(events) == 1:
         _remember_event(ctx, conv, events[0].id)
-    return _offer(ctx, conv, events, txt.filter_text(flt.region, flt.category, flt.period))
+    label = txt.filter_text(flt.region, flt.category, flt.period) or ("和您说的相关" if topic else "")
+    return _offer(ctx, conv, events, label, facts)
 
 
 def _offer(ctx: Context, conv: ConversationState, events: list[Event], label: str = "",
@@ -132,14 +136,41 @@ def pick(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | 
         return start_signup(ctx, msg, conv, shown[number - 1], text="")
     flt = list_filter(ctx.session, appid=ctx.appid, text=text, now=ctx.now)
     if not flt.empty and not SIGNUP.search(text) and len(text) <= 12:
-        return show_list(ctx, msg, conv, text)
+        return show_list(ctx, msg, conv, text, _facts_of(conv.draft))
     if SIGNUP.search(text) and len(shown) == 1 and not _matches(ctx, text):  # '好 给我报上' under a one-event list
         return start_signup(ctx, msg, conv, shown[0], text=text)
     chosen = _matches(ctx, text, shown) if _about_events(text) else []
     if chosen:
         return start_signup(ctx, msg, conv, chosen[0].id, text=text)
-    conv.clear_flow()
-    return None
+    if narrowed := _narrowed(ctx, msg, conv, text, shown):
+        return narrowed
+    return _which_one(conv, text, shown)
+
+
+def _facts_of(draft: dict[str, Any]) -> dict[str, Any]:
+    """The sign-up facts a draft already holds (kept when the list changes)."""
+    return {k: v for k, v in draft.items() if k in ("name", "phone", "company", "party_size", "companions", "proxy")}
+
+
+def _narrowed(ctx: Context, msg: Incoming, conv: ConversationState, text: str, shown: list[str]) -> list[Reply] | None:
+    """'讲高血压的有吗' under a list: the shown events that match the topic, or None."""
+    if SIGNUP.search(text) or not QUESTION_WORDS.search(text):
+        return None
+    named = [e.id for e in _matches(ctx, text, shown)]
+    return show_list(ctx, msg, conv, text, _facts_of(conv.draft)) if named and len(named) < len(shown) else None
+
+
+def _which_one(conv: ConversationState, text: str, shown: list[str]) -> list[Reply] | None:
+    """'我想报名那个' or a name and phone under a list of several: keep what was said and ask which one."""
+    facts: dict[str, Any] = {}
+    _merge(facts, text)
+    said = {k for k in ("name", "phone", "party_size") if facts.get(k)}
+    if not (SIGNUP.search(text) or said) or len(shown) < 2:
+        conv.clear_flow()
+        return None
+    conv.draft.update({k: v for k, v in facts.items() if k != "proxy" or v})
+    kept = "好的，已记下您的姓名和电话。" if {"name", "phone"} <= said else ""
+    return [Reply(f"{kept}您想报名哪一场？请回复序号（1–{len(shown)}），或说出活动名称。")]
 
 
 def _about_events(text: str) -> bool:
@@ -161,8 +192,7 @@ def start_signup(ctx: Context, msg: Incoming, conv: ConversationState, event_id:
     if closed is not None:
         conv.clear_flow()
         return [Reply(details), Reply(txt.refusal_text(closed, event))]
-    kept = {k: v for k, v in conv.draft.items() if k in ("name", "phone", "company", "party_size", "companions", "proxy")}
-    conv.flow, conv.step, conv.draft = FLOW, "contact", {**kept, "event_id": event.id}
+    conv.flow, conv.step, conv.draft = FLOW, "contact", {**_facts_of(conv.draft), "event_id": event.id}
     _remember_event(ctx, conv, event.id)
     _merge(conv.draft, text)
     return [Reply(details), *_next(ctx, msg, conv, event)]
@@ -465,7 +495,7 @@ def event_question(ctx: Context, msg: Incoming, conv: ConversationState, text: s
     named = _matches(ctx, text) if EVENT_NOUN.search(text) else []
     filtered = EVENT_NOUN.search(text) and not list_filter(ctx.session, appid=ctx.appid, text=text, now=ctx.now).empty
     if filtered and len(named) != 1:
-        return show_list(ctx, msg, conv, text, narrow=True)  # '社区有啥健康讲座没'
+        return show_list(ctx, msg, conv, text)  # '社区有啥健康讲座没'
 
     event = named[0] if named else (_last_event(ctx, conv) if len(text) <= 12 else None)
     if event is None:
