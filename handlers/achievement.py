@@ -16,6 +16,7 @@ from handlers.account import give_consent, has_consented
 from handlers.kit import forms, interject, triage
 from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
 from handlers.kit.fields import choice_field, contact_name_field, contact_title_field, org_field, phone_field
+from knowledge import keywords
 from knowledge.extract import (
     alert_topics,
     apply_topic_changes,
@@ -74,18 +75,13 @@ def title_from(text: str) -> str | None:
 
 
 def warm_keywords() -> None:
-    """Load jieba's dictionary in the background (seconds on a cold process) before the summary needs it."""
-    import jieba
-
-    if not jieba.dt.initialized:
-        threading.Thread(target=jieba.initialize, name="kc-jieba-warm", daemon=True).start()
+    """Load jieba's tables in the background (seconds on a cold process) before the summary needs them."""
+    threading.Thread(target=keywords.warm, name="kc-jieba-warm", daemon=True).start()
 
 
 def keywords_of(text: str, top: int = 6) -> list[str]:
     """Key terms of the title and summary (jieba TF-IDF), longest first among equals."""
-    import jieba.analyse
-
-    tags = jieba.analyse.extract_tags(text, topK=top * 2)
+    tags = keywords.extract_tags(text, top * 2)
     return [t for t in tags if len(t) >= 2 and not re.search(r"[\d%]", t) and t not in _GENERIC][:top]
 
 

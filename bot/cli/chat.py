@@ -45,11 +45,13 @@ def chat(
     from bot.wechat.testing.fakeapi import FakeWeChat
     from bot.wechat.testing.simulator import simulate
     from knowledge.intents import warm as warm_intents
+    from knowledge.keywords import warm as warm_keywords
 
     quiet_third_parties()
     svc = services()
     svc.settings.scheduler = False
     warm_intents(svc.settings.data_dir)
+    warm_keywords()
     mode = mode or svc.settings.resolved_wechat_mode
     warm(svc, prepare=lambda: prepare_data(svc, seed=True, warm=False))  # a fresh clone gets the samples
     typer.echo(f"科创助手终端对话（openid={openid}，模式={mode}）。{HELP}")

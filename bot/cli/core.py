@@ -106,6 +106,7 @@ def prepare_data(svc: Container, *, seed: bool, warm: bool) -> None:
     """First-start seeding and (for a single process) loading models before the first message."""
     from bot.data.seed import seed_if_empty, seed_kb_if_empty
     from knowledge.intents import warm as warm_intents
+    from knowledge.keywords import warm as warm_keywords
 
     if seed and svc.settings.seed_samples:
         with svc.db.session() as session:
@@ -113,6 +114,7 @@ def prepare_data(svc: Container, *, seed: bool, warm: bool) -> None:
         seed_kb_if_empty(svc.kb)
     if warm:
         warm_intents(svc.settings.data_dir)  # the intent model (trained from the corpus once, then cached)
+        warm_keywords()
     if warm and svc.kb is not None:
         svc.kb.warm()  # load models and indexes now, not inside the first user's 5-second budget
     if warm:

@@ -19,6 +19,7 @@ from bot.settings import Settings, get_settings
 from bot.web import console
 from bot.web import wechat as webhook
 from knowledge.intents import warm as warm_intents
+from knowledge.keywords import warm as warm_keywords
 
 log = logging.getLogger(__name__)
 access_log = logging.getLogger("kc.access")
@@ -143,6 +144,7 @@ def create_worker_app() -> FastAPI:
     """The app of one ``kc serve --workers N`` worker (uvicorn's factory): settings from the environment, models warm."""
     app = create_app()
     warm_intents(app.state.services.settings.data_dir)
+    warm_keywords()
     kb = app.state.services.kb
     if kb is not None:
         kb.warm()

@@ -38,8 +38,12 @@ def _trim(body: str) -> str:
     return re.sub(r"^[\d()]+", "", body)
 
 
+_COUNTED = re.compile(r"(?:^|[^\u4e00-\u9fff]|.{2,3}?)(?:[一二两三四五六七八九十几多数好]+|\d+)[家个所座](?!.*(?:公司|集团))")
+
+
 def _valid(body: str, suffix: str) -> bool:
-    if len(body) < _MIN_BODY.get(suffix, 2) or _BAD_BODY.match(body):
+    """Whether ``body + suffix`` names one organisation ('两家铸造厂', '襄阳三家汽配厂' count kinds, name none)."""
+    if len(body) < _MIN_BODY.get(suffix, 2) or _BAD_BODY.match(body) or _COUNTED.match(body):
         return False
     return not re.fullmatch(r"[A-Za-z0-9]+", body) or len(body) >= 2
 

@@ -6,6 +6,7 @@ name is asked again; '张工' is a contact whose title is already in the name.
 from __future__ import annotations
 
 from bot.container import Container
+from knowledge import keywords
 from tests.chat import test_forms_webhook as forms_chat
 
 services, wx = forms_chat.services, forms_chat.wx  # the same module fixtures: a database with the sample events
@@ -36,3 +37,13 @@ def test_engineer_called_by_surname_has_no_separate_title(wx: object, services: 
     summary = say(wx, "a_title", "提需求", "焊接变形大 想找焊接工艺专家", "襄阳精锐液压件有限公司", "高端装备制造",
                   "技术攻关", "樊城区", "五十万", "张工 13800001236")
     assert "联系人：张工" in summary and "称谓" not in summary
+
+
+def test_counted_kind_of_unit_stays_in_the_summary(wx: object, services: Container) -> None:
+    """'在两家铸造厂试用了' says where the result is used: not an organisation name to cut out of the summary."""
+    keywords.warm()  # as every serving process does at start (the summary's keywords need jieba's IDF table)
+    summary = say(wx, "a_counted", "我是湖北文理学院的老师 我们有个成果想登记一下",
+                  "一种铸件缺陷X光自动识别方法 已经在两家铸造厂试用了")
+    assert "已记下成果简介" in summary
+    summary = say(wx, "a_counted", "电子信息", "刘德明 13800003333", "无")
+    assert "两家铸造厂试用" in summary
