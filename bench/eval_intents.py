@@ -101,8 +101,17 @@ def asked_line(preds: Sequence[Prediction], correct: Sequence[bool]) -> None:
 
 
 def predictor(model: IntentModel, encode: Callable[[str], np.ndarray] | None) -> Callable[[str], Prediction]:
-    """Predict with the optional vector stage."""
-    return lambda text: model.predict(text, encode=encode)
+    """Predict as the product does (exact-command rules aside): the cheap model, plus the vector stage where the
+    deployed gate (``handlers.kit.intents.wants_vector``) asks for it."""
+
+    def predict(text: str) -> Prediction:
+        """One message."""
+        first = model.predict(text)
+        if encode is None or not intents_kit.wants_vector(text, first):
+            return first
+        return model.refine(text, first, encode)
+
+    return predict
 
 
 def fit_thresholds(preds: Sequence[Prediction], gold: Sequence[str]) -> None:
