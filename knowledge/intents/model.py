@@ -69,7 +69,7 @@ class VectorStage:
 
     def neighbours(self, vector: np.ndarray) -> np.ndarray:
         """Softmax over each label's best cosine among the nearest examples (absent labels just below)."""
-        sims = self.examples @ vector.astype(np.float32)
+        sims = np.einsum("ij,j->i", self.examples, vector.astype(np.float32))  # no BLAS thread team for one row
         top = np.argpartition(-sims, NEIGHBOURS)[:NEIGHBOURS] if len(sims) > NEIGHBOURS else np.arange(len(sims))
         scores = np.full(len(self.coef), float(sims[top].min()) - ABSENT)
         np.maximum.at(scores, self.example_labels[top], sims[top].astype(np.float64))
