@@ -40,7 +40,7 @@ def handle_question(ctx: Context, msg: Incoming, conv: ConversationState) -> lis
     kb = ctx.knowledge
     if kb is None:
         return [Reply(UNAVAILABLE)]
-    vector = ctx.intent(msg).vector  # computed while classifying (unsure or long messages only): reuse it
+    vector = ctx.intent(msg).vector  # computed while classifying (unsure, long or policy-like messages): reuse it
     try:
         if vector is None:
             answer = kb.ask(text, home_city=ctx.settings.home_city)

@@ -1,9 +1,10 @@
 """What a message wants: exact commands by rule, everything else by the corpus-trained intent model.
 
-``classify`` is what ``Context.intent(msg)`` calls (once per message). The cheap model decides most messages;
-the embedder's sentence vector is added only when the cheap model is unsure (or the message is long) *and*
-the message does not look like small talk or a help request, so chit-chat never reaches the embedder.
-The vector, when computed, rides on the prediction for retrieval to reuse.
+``classify`` is what ``Context.intent(msg)`` calls (once per message). The cheap model decides the messages it
+is sure about; the embedder's sentence vector is added (``wants_vector``) when the cheap model is not sure,
+when the message is long, or when it looks like a policy question (retrieval embeds those anyway, so the
+second opinion costs nothing). Short messages the cheap model calls small talk or help with some confidence
+never reach the embedder. The vector, when computed, rides on the prediction for retrieval to reuse.
 """
 
 from __future__ import annotations
@@ -26,7 +27,13 @@ log = logging.getLogger(__name__)
 SMALL_TALK = frozenset({"greeting", "thanks", "ack", "goodbye", "identity", "praise", "complaint", "laugh"})
 CHAT = SMALL_TALK | {"help"}  # answered without knowledge: never embedded, never retrieved
 EVENTS = frozenset({"events_browse", "events_signup", "events_cancel", "events_mine"})
-SHORT = 12  # characters: a short message the cheap model calls chat stays chat
+SHORT = 12  # characters: a short message the cheap model calls chat stays chat...
+CHAT_SURE = 0.50  # ... when the cheap model gives it at least this probability
+# Fitted on our dev sets (corpus dev split, intents_voices.jsonl): the cheap model's wrong answers sit
+# mostly below this top probability, its answers above it are right ~99 % of the time.
+VECTOR_BELOW = 0.80
+LONG = 40  # characters: long messages (several facts at once) always get the vector stage
+RETRIEVED = frozenset({"policy"})  # retrieval embeds these anyway: the vector stage adds no encoding
 
 _COMMANDS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^(报名|我要报名|取消报名)\s*[A-Za-z]\d{1,4}$"), "events_signup"),
@@ -75,6 +82,13 @@ def _encoder(ctx: Context, model: IntentModel) -> object | None:
     return embedder.encode_query if stage is not None and stage.embedder == embedder.name else None
 
 
+def wants_vector(text: str, first: Prediction) -> bool:
+    """Whether the sentence vector should add its opinion to the cheap model's ``first`` answer."""
+    if first.intent in CHAT and len(text) <= SHORT and first.confidence >= CHAT_SURE:
+        return False
+    return first.intent in RETRIEVED or len(text) > LONG or first.confidence < VECTOR_BELOW
+
+
 def classify(ctx: Context, text: str) -> Prediction:
     """The intent of one message with its confidence."""
     if not text:
@@ -84,9 +98,7 @@ def classify(ctx: Context, text: str) -> Prediction:
         return rule
     model = model_for(Path(ctx.settings.data_dir))
     first = model.predict(text)
-    if first.intent in CHAT and len(text) <= SHORT:
-        return first
-    if not (first.unsure or len(text) > 40):
+    if not wants_vector(text, first):
         return first
     encode = _encoder(ctx, model)
     if encode is None:

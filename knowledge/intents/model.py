@@ -2,7 +2,7 @@
 
 Training uses scikit-learn's LogisticRegression; inference is a few numpy operations over the model's own
 vocabulary (no scikit-learn at run time, well under a millisecond). The vector stage (the embedder's
-sentence vector → intent) is consulted only when the cheap model is unsure or the message is long; the
+sentence vector → intent) is consulted only when the caller's gate says so (``handlers.kit.intents``); the
 vector it computed is returned with the prediction so retrieval can reuse it.
 """
 
@@ -21,7 +21,9 @@ from .features import features
 # Thresholds fitted on the dev split by ``bench/eval_intents.py --fit`` (see the README for the figures).
 CONFIDENT = 0.40  # below this top probability the bot asks instead of guessing
 MARGIN = 0.12  # ... or when the runner-up is this close
-LONG = 40  # characters: long messages also get the vector stage
+NEIGHBOURS = 10  # nearest corpus utterances that vote in the vector stage
+SIM_TEMPERATURE = 0.02  # cosine differences of a few hundredths separate intents in e5's space
+ABSENT = 0.05  # a label with no utterance among the nearest scores this far below the weakest of them
 C_VALUE = 100.0  # inverse regularisation of the logistic regressions (sharper probabilities; same dev accuracy)
 
 Encoder = Callable[[str], "np.ndarray | None"]
@@ -50,15 +52,28 @@ class Prediction:
 
 @dataclass
 class VectorStage:
-    """Sentence vector → intent probabilities (trained with one embedder; only valid with that embedder)."""
+    """Sentence vector → intent probabilities (trained with one embedder; only valid with that embedder).
+
+    Two opinions, averaged: a logistic regression over the vector, and a nearest-neighbour vote over the
+    corpus utterances' vectors (each intent scores its best match among the ``NEIGHBOURS`` closest)."""
 
     embedder: str
     coef: np.ndarray
     intercept: np.ndarray
+    examples: np.ndarray  # utterances × dim, float32, L2-normalised by the embedder
+    example_labels: np.ndarray  # label index of each example
 
     def probabilities(self, vector: np.ndarray) -> np.ndarray:
-        """Softmax probabilities of each label for one sentence vector."""
-        return _softmax(self.coef @ vector + self.intercept)
+        """Probabilities of each label for one sentence vector (regression and neighbour vote averaged)."""
+        return (_softmax(self.coef @ vector + self.intercept) + self.neighbours(vector)) / 2
+
+    def neighbours(self, vector: np.ndarray) -> np.ndarray:
+        """Softmax over each label's best cosine among the nearest examples (absent labels just below)."""
+        sims = np.einsum("ij,j->i", self.examples, vector.astype(np.float32))  # no BLAS thread team for one row
+        top = np.argpartition(-sims, NEIGHBOURS)[:NEIGHBOURS] if len(sims) > NEIGHBOURS else np.arange(len(sims))
+        scores = np.full(len(self.coef), float(sims[top].min()) - ABSENT)
+        np.maximum.at(scores, self.example_labels[top], sims[top].astype(np.float64))
+        return _softmax(scores / SIM_TEMPERATURE)
 
 
 @dataclass
@@ -88,24 +103,19 @@ class IntentModel:
         idx, weights = self.vectorize(text)
         return _softmax(self.coef[:, idx] @ weights + self.intercept)
 
-    def predict(self, text: str, *, encode: Encoder | None = None) -> Prediction:
-        """The intent of ``text``; ``encode`` (text → sentence vector) is called only when it can help."""
-        first = self._prediction(self.probabilities(text), None, "cheap")
-        return self.refine(text, first, encode) if encode is not None else first
-
-    def needs_vector(self, text: str, first: Prediction) -> bool:
-        """Whether the vector stage could change the decision: the cheap model is unsure or the text is long."""
-        return self.vector_stage is not None and (first.unsure or len(text) > LONG)
+    def predict(self, text: str) -> Prediction:
+        """The intent of ``text`` from the cheap model alone."""
+        return self._prediction(self.probabilities(text), None, "cheap")
 
     def refine(self, text: str, first: Prediction, encode: Encoder) -> Prediction:
-        """Average in the vector stage's opinion (when ready and useful); the vector rides on the result."""
+        """Average in the vector stage's two opinions (when it is trained); the vector rides on the result."""
         stage = self.vector_stage
-        if stage is None or not self.needs_vector(text, first):
+        if stage is None:
             return first
         vector = encode(text)
         if vector is None:
             return first
-        both = (self.probabilities(text) + stage.probabilities(np.asarray(vector, dtype=np.float64))) / 2
+        both = (self.probabilities(text) + 2 * stage.probabilities(np.asarray(vector, dtype=np.float64))) / 3
         return self._prediction(both, vector, "vector")
 
     def _prediction(self, probs: np.ndarray, vector: np.ndarray | None, stage: str) -> Prediction:
@@ -162,4 +172,6 @@ def train_vector_stage(model: IntentModel, rows: Sequence[Utterance], vectors: n
                        *, c: float = C_VALUE) -> VectorStage:
     """Fit the sentence-vector stage on the same rows (``vectors[i]`` is the query vector of ``rows[i]``)."""
     coef, intercept = _fit_lr(vectors, [r.intent for r in rows], model.labels, c)
-    return VectorStage(embedder, coef, intercept)
+    index = {label: i for i, label in enumerate(model.labels)}
+    example_labels = np.array([index[r.intent] for r in rows], dtype=np.int64)
+    return VectorStage(embedder, coef, intercept, np.asarray(vectors, dtype=np.float32), example_labels)

@@ -161,6 +161,15 @@ def test_questions_about_the_platform_events_and_data_reach_the_right_capability
     assert kb.asked == []
 
 
+def test_help_and_a_complaint_in_english_are_understood_not_refused(svc: Container, kb: GuardedKnowledge) -> None:
+    """English help requests and complaints get the help text and the apology, not "please ask in Chinese"."""
+    with wechat_client(svc) as wx:
+        assert "提需求" in one(wx.send_text("o_en", "how do I use this bot"))
+        complaint = one(wx.send_text("o_en", "this bot is useless"))
+        assert "抱歉" in complaint and "转人工" in complaint
+    assert kb.asked == []
+
+
 # --- asking when unsure ---------------------------------------------------------------------------
 
 def test_unsure_message_is_asked_about_and_the_choice_continues_with_the_original(svc: Container,

