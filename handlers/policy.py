@@ -1,12 +1,14 @@
 """Policy Q&A: the last fallback for free text — a grounded answer with its source, or an honest decline.
 
-"详细一点"/"还有呢" continue the same source (hand-off to a person is ``handlers.handoff``).
+"详细一点"/"还有呢" continue the same source; an elliptical follow-up ("那研发费用要占多少", "科技人员呢") within ten
+minutes of an answer is searched in the document of the previous question (hand-off to a person is ``handlers.handoff``).
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from datetime import datetime, timedelta
 
 from bot.domain import unanswered
 from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
@@ -14,6 +16,8 @@ from handlers.kit.base import Context, ConversationState, Incoming, Reply, Route
 log = logging.getLogger(__name__)
 
 MORE = re.compile(r"^\s*(详细一点|详细点|详细些|说详细点|展开说说|还有呢|还有吗|继续说|接着说)[。！!？?]*\s*$")
+ELLIPTICAL = re.compile(r"^(那|那么|那如果|那要是|还有|另外|再问下|再问一下|顺便问下)|呢[？?。]*$")
+FOLLOW_UP = timedelta(minutes=10)  # a follow-up continues the last answer's topic this long
 UNAVAILABLE = "抱歉，政策问答暂时不可用，请稍后再试，或回复“转人工”由科创联络员为您解答。"
 
 
@@ -32,6 +36,19 @@ def handle_more(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Re
     return [Reply(answer.answer)]
 
 
+def _followed(ctx: Context, conv: ConversationState, text: str) -> str | None:
+    """The previous question when ``text`` continues it ('那研发费用要占多少', '科技人员呢'), within FOLLOW_UP."""
+    recent = conv.data.get("recent") or {}
+    last = conv.data.get("last_question")
+    if not last or recent.get("kind") != "answer" or not ELLIPTICAL.search(text) or len(text) > 20:
+        return None
+    try:
+        fresh = ctx.now - datetime.fromisoformat(str(recent.get("at"))) <= FOLLOW_UP
+    except ValueError:
+        return None
+    return str(last) if fresh else None
+
+
 def handle_question(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | None:
     """Answer free text from the knowledge base (home city unless another city is named)."""
     text = (msg.text or "").strip()
@@ -41,11 +58,13 @@ def handle_question(ctx: Context, msg: Incoming, conv: ConversationState) -> lis
     if kb is None:
         return [Reply(UNAVAILABLE)]
     vector = ctx.intent(msg).vector  # computed while classifying (unsure, long or policy-like messages): reuse it
+    query = vector.tolist() if vector is not None else None
+    context = _followed(ctx, conv, text)
     try:
-        if vector is None:
-            answer = kb.ask(text, home_city=ctx.settings.home_city)
+        if context:
+            answer = kb.ask_followup(text, context, home_city=ctx.settings.home_city, vector=query)
         else:
-            answer = kb.ask(text, home_city=ctx.settings.home_city, vector=vector.tolist())
+            answer = kb.ask(text, home_city=ctx.settings.home_city, vector=query)
     except Exception:
         log.exception("policy answer failed (MsgId %s)", msg.msg_id or "-")
         return [Reply(UNAVAILABLE)]

@@ -9,7 +9,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from knowledge import qtype
@@ -207,6 +207,22 @@ class KnowledgeBase:
             return Answer(False, problem)
         found = self.retrieve(question, home_city=home_city, mode=mode, vector=vector)
         return self.respond(found, use_llm=use_llm, mode=mode)
+
+    def ask_followup(self, question: str, context: str, *, home_city: str | None = None,
+                     vector: Sequence[float] | None = None) -> Answer:
+        """An elliptical follow-up ('那研发费用要占多少' after a question about 高企 conditions): the document is
+        chosen with the previous question as context, the passage and the answer type by the follow-up alone."""
+        problem = input_problem(question)
+        if problem:
+            return Answer(False, problem)
+        topic = self.retrieve(f"{context} {question}", home_city=home_city)
+        found = self.retrieve(question, home_city=home_city, vector=vector)
+        if topic.hits and not found.missing_city:
+            doc = topic.hits[0].chunk.doc
+            same = [h for h in found.candidates if h.chunk.doc == doc] or [h for h in topic.candidates
+                                                                          if h.chunk.doc == doc]
+            found = replace(found, hits=same[:len(found.hits) or 8])
+        return self.respond(found)
 
     def respond(self, found: Retrieval, *, use_llm: bool = True, mode: Mode | None = None) -> Answer:
         """Decide, then answer (extractive, or generated when an LLM is configured) or decline."""

@@ -114,6 +114,11 @@ class Knowledge(Protocol):
         """A grounded answer (or an honest decline) to a policy question (``vector``: its query vector, if known)."""
         ...
 
+    def ask_followup(self, question: str, context: str, *, home_city: str | None = None,
+                     vector: Sequence[float] | None = None) -> Answer:
+        """An elliptical follow-up, answered from the document the previous question (``context``) was about."""
+        ...
+
     def more(self, doc: str, start: int) -> Answer:
         """The continuation of a previous answer's document."""
         ...

@@ -32,6 +32,10 @@ class FakeKnowledge:
             return Answer(False, "抱歉，资料里没有找到。")
         return Answer(True, text, [Source("doc", "标题", "小节", 1.0)], 0.9, ("doc", 1))
 
+    def ask_followup(self, question: str, context: str, **kwargs: Any) -> Answer:
+        """A follow-up is answered like a question of its own (the fake has no documents to keep to)."""
+        return self.ask(question, **kwargs)
+
     def more(self, doc: str, start: int) -> Answer:
         """The continuation of ``doc``."""
         return Answer(True, f"{doc} 的后续内容（第 {start} 段起）")
