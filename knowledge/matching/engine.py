@@ -260,7 +260,7 @@ class Matcher:
                 (display_score(raw_score(f, self.weights)), rid) for rid, f in feats.items() if rid != rec.id
             ]
             kept = sorted((x for x in scored if x[0] >= self.threshold), key=lambda x: (-x[0], x[1]))[:top]
-            return [self._explain(rec, rid, score, feats[rid]) for score, rid in kept]
+            return [self._explain(rec, rid, score, feats[rid], rank) for rank, (score, rid) in enumerate(kept)]
 
     def _query_vector(self, rec: MatchRecord) -> np.ndarray | None:
         """The record's vector, embedded through the cache."""
@@ -320,13 +320,13 @@ class Matcher:
             self._stats, self._stats_n = background_stats(self.sides, self._lex()), n
         return self._stats
 
-    def _explain(self, rec: MatchRecord, rid: str, score: float, feats: dict[str, float]) -> Match:
-        """Attach reasons to a scored match."""
+    def _explain(self, rec: MatchRecord, rid: str, score: float, feats: dict[str, float], rank: int) -> Match:
+        """Attach reasons (and the place in the list) to a scored match."""
         other = self.sides[OTHER[rec.side]].records[rid]
         demand, ach = (rec, other) if rec.side == "demand" else (other, rec)
         shared = self._shared_terms(demand, ach)
         why = reasons(demand, ach, feats, shared, self._bridge(demand, ach))
-        return Match(rid, score, why, {k: round(float(v), 4) for k, v in feats.items()})
+        return Match(rid, score, why, {k: round(float(v), 4) for k, v in feats.items()}, rank)
 
     def _bridge(self, demand: MatchRecord, ach: MatchRecord) -> Bridge | None:
         """The rarest thesaurus concept both records mention in different words (e.g. 刹车发抖 ≈ 制动抖振)."""

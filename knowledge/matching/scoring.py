@@ -40,6 +40,9 @@ ALERT_FEATURES = ("semantic", "concept", "lexical", "industry", "need")  # conce
 ALERT_WEIGHTS = (1.3294, 1.8167, 0.0690, 1.4791, 4.8074)
 ALERT_INTERCEPT = -9.6713
 ALERT_PROBABILITY = 0.55
+# Alerts are considered for each list's top ALERT_TOP only (the bot records and alerts the top 5); a candidate
+# further down is listed, never labelled 高, so ``kc match --top 10``, the console and the alerts agree.
+ALERT_TOP = 5
 
 
 def alert_probability(feats: dict[str, float]) -> float | None:
@@ -56,9 +59,12 @@ def alert_inputs(feats: dict[str, float]) -> list[float]:
             for n in ALERT_FEATURES]
 
 
-def alertable(score: float, feats: dict[str, float] | None = None) -> bool:
-    """Whether a match is confident enough to push an alert: the alert model when the pair's features include
-    an embedding similarity, otherwise the score cut ALERT_CUT (both stricter than the list)."""
+def alertable(score: float, feats: dict[str, float] | None = None, rank: int = 0) -> bool:
+    """The one alert decision: the match is among its list's top ALERT_TOP (``rank`` from 0) and confident
+    enough, by the alert model when the pair's features include an embedding similarity, otherwise by the score
+    cut ALERT_CUT (both stricter than the list)."""
+    if rank >= ALERT_TOP:
+        return False
     p = alert_probability(feats or {})
     return score >= ALERT_CUT if p is None else p >= ALERT_PROBABILITY
 
@@ -92,12 +98,14 @@ class Weights:
 
 @dataclass(frozen=True)
 class Match:
-    """One ranked match: the other record's id, a 0–1 score, short reasons and the raw features."""
+    """One ranked match: the other record's id, a 0–1 score, short reasons, the raw features and its place in
+    the list (0 = first)."""
 
     id: str
     score: float
     reasons: list[str]
     features: dict[str, float] = field(default_factory=dict)
+    rank: int = 0
 
     @property
     def confidence(self) -> str:
@@ -107,7 +115,7 @@ class Match:
     @property
     def alertable(self) -> bool:
         """Whether this match should be pushed as an alert (the alert model; see ``alertable``), not only listed."""
-        return alertable(self.score, self.features)
+        return alertable(self.score, self.features, self.rank)
 
     def to_dict(self) -> dict[str, object]:
         """The public JSON shape: ``{"id", "score", "reasons", "confidence"}``."""

@@ -9,7 +9,14 @@ import pytest
 from knowledge.embeddings import load_embedder
 from knowledge.matching import Match, Matcher
 from knowledge.matching.metrics import load_jsonl, load_qrels
-from knowledge.matching.scoring import ALERT_CUT, CONFIDENCE_MID, Bridge, alert_probability, confidence
+from knowledge.matching.scoring import (
+    ALERT_CUT,
+    ALERT_TOP,
+    CONFIDENCE_MID,
+    Bridge,
+    alert_probability,
+    confidence,
+)
 
 DATA = Path(__file__).resolve().parents[2] / "samples" / "matching"
 OLD_GLOBAL_CUT = 0.35
@@ -44,6 +51,13 @@ def test_alert_model_weighs_the_pair_evidence_not_the_score() -> None:
     assert Match("A1", 0.25, ["x"], bridged).alertable  # below the old score cut, alerted on its evidence
     assert not Match("A2", 0.4, ["x"], unrelated).alertable
     assert alert_probability({"concept": 6.0}) is None  # no embedding (embedder none): the score cut decides
+
+
+def test_only_a_lists_top_five_can_be_alerted() -> None:
+    bridged = {"semantic": 3.0, "concept": 6.0, "lexical": 1.0, "industry": 1.0, "need": 0.5}
+    assert Match("A1", 0.6, ["x"], bridged, rank=ALERT_TOP - 1).confidence == "高"
+    sixth = Match("A1", 0.6, ["x"], bridged, rank=ALERT_TOP)  # same evidence, sixth in its list (kc match --top 10)
+    assert not sixth.alertable and sixth.confidence == "中"
 
 
 def test_relevant_low_scoring_candidate_is_listed_as_low(lexical: Matcher) -> None:

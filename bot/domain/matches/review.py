@@ -26,9 +26,9 @@ from bot.domain.matches.lifecycle import FINAL_STATES, record_state
 from bot.domain.notify import notify
 from bot.store.models import DEMAND_PUBLISHED, MATCHABLE_DEMAND_STATUSES, Achievement, Demand, Match, Outbox
 from bot.texts import matches as txt
-from knowledge.matching.scoring import ALERT_CUT, CONFIDENCE_MID
+from knowledge.matching.scoring import ALERT_CUT, ALERT_TOP, CONFIDENCE_MID
 
-TOP = 5
+TOP = ALERT_TOP  # the candidates recorded per run; only they can be alerted (scoring.alertable)
 # The matcher's list has no global cut: a Match row is recorded for candidates of confidence 中 or 高 (score ≥
 # CONFIDENCE_MID, relevant with probability ≥ 0.25 on the dev data, or alertable); alerts use ``Hit.alertable``.
 RECORD_FLOOR = CONFIDENCE_MID
