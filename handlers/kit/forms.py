@@ -69,6 +69,7 @@ class Field:
     patch: Callable[[Any, str], Any] | None = None  # a partial correction of the value ('最后四位是8860')
     free: bool = False  # any words can answer it (a name, a title): not when the message filled other fields
     merge: Callable[[Any, Any], Any] | None = None  # combine a new value with the old one (topics accumulate)
+    fallback: Extractor | None = None  # best guess from all that was said, taken (marked) when the question goes unanswered
 
 
 @dataclass(frozen=True)
@@ -487,10 +488,32 @@ def _fill_turn(form: Form, conv: ConversationState, text: str) -> list[Reply]:
         if not (loose and changed) and not _fits_elsewhere(conv.draft, pending, changed, text) \
                 and _answer_pending(form, conv.draft, pending, text):
             changed.append(pending.name)
+    if not changed and pending is not None and (guessed := _guess_unanswered(conv.draft, pending, text)):
+        return next_step(form, conv, guessed)
     if not changed:
         hint = pending.invalid if pending and pending.invalid else "抱歉，我没太明白。"
         return _ask(reprompt(form, conv), hint)
     return next_step(form, conv, _ack(form, changed, conv.draft))
+
+
+MISSES_BEFORE_GUESS = 2
+
+
+def _guess_unanswered(draft: dict[str, Any], f: Field, text: str) -> str | None:
+    """The pending question went unanswered: on a yes ('行吧', as if all was said) or the second miss, take the
+    field's best guess from everything said, marked as a guess, so the form reaches its summary; None otherwise."""
+    if f.fallback is None:
+        return None
+    misses = draft.setdefault("misses", {})
+    misses[f.name] = misses.get(f.name, 0) + 1
+    if not (is_affirmative(text) or misses[f.name] >= MISSES_BEFORE_GUESS):
+        return None
+    said = " ".join(dict.fromkeys([*draft.get("raw", {}).values(), text]))
+    value = f.fallback(said, extract_all(said))
+    if value in (None, "", []):
+        return None
+    _put(draft, f, value, said, False, guess=True)
+    return f"{f.label}我先按“{f.formatter(value)}”填上{GUESS_NOTE}。"
 
 
 def _fits_elsewhere(draft: dict[str, Any], pending: Field, changed: list[str], text: str) -> bool:

@@ -41,7 +41,7 @@ _NOT_TOPIC = re.compile(r"^(?:我|我们|需求|提醒|推送|相关|方面|都|
                         r"面议|面谈|预算|年薪|月薪|工资|待遇|多少钱|有没有|办法|怎么|能不能|可以吗")
 
 
-_STRIP_VERB = re.compile(r"(?:都|也|就)?(?:可以|能|要|行)?(?:都|也)?$")
+_STRIP_VERB = re.compile(r"(?:(?:都|也|就)(?:可以|能|要|行)?|可以|要|行)?(?:都|也)?$")  # not the 能 of 储能
 
 
 def _topic(piece: str) -> str | None:
@@ -53,9 +53,14 @@ def _topic(piece: str) -> str | None:
     return word
 
 
+_HEDGE = re.compile(r"(?:大概|大约|差不多|可能|应该|主要)?(?:就是|是)?(?:就)?这(?:两|三|几|些)(?:块|个|方面|方向|类)?(?:吧|了|啊)?|"
+                    r"之类(?:的)?|等等|什么的|(?:大概|大约|差不多|可能|主要)(?:就是|是)?|(?:吧|啊|呀|哈)(?=$|[\s,，。])")
+
+
 def parse_topics(text: str) -> list[str]:
-    """Clean topics of an answer to 'which needs should we alert you about' (the whole text is the list)."""
-    t = normalize(text)
+    """Clean topics of an answer to 'which needs should we alert you about' (the whole text is the list);
+    hedges ('大概是', '之类的吧', '这两块吧', '就这些') are not topics."""
+    t = _HEDGE.sub(" ", normalize(text))
     t = _ALERT_CUE.split(t)[0] if _ALERT_CUE.search(t) and not _ALERT_CUE.match(t) else t
     out: list[str] = []
     for piece in _SPLIT.split(t):
@@ -65,14 +70,20 @@ def parse_topics(text: str) -> list[str]:
     return out
 
 
+_LEAD_CUE = re.compile(r"^\s*(?:提醒的话|提醒方向(?:是|就是)?|推送的话|推送方向(?:是)?|需求提醒(?:的话)?)[:：\s]*")
+
+
 def alert_topics(text: str) -> list[str]:
-    """Topics a message asks alerts for, only before an alert cue ('焊接 激光相关的都推给我' → 焊接、激光)."""
+    """Topics a message asks alerts for: before an alert cue ('焊接 激光相关的都推给我' → 焊接、激光), after a
+    leading one ('提醒的话 铸造 以及 无损检测'), or after a cue that opens the clause ('提醒我 水产养殖方面的')."""
     out: list[str] = []
     for clause in re.split(r"[,，。.;；!！?？]+", normalize(text)):
-        m = _ALERT_CUE.search(clause)
-        if not m:
+        lead = _LEAD_CUE.match(clause)
+        m = _ALERT_CUE.search(clause, lead.end() if lead else 0)
+        if not (m or lead):
             continue
-        for topic in parse_topics(clause[: m.start()]):
+        said = clause[lead.end() if lead else 0: m.start() if m else len(clause)]
+        for topic in parse_topics(said) if said.strip() else parse_topics(clause[m.end():] if m else ""):
             if topic not in out:
                 out.append(topic)
     return out

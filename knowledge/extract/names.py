@@ -15,10 +15,11 @@ _CONTACT_CUE = re.compile(
     r"(?:就是|就|是|为|写|填|改成|改为|换成|换为|更正为|应该是|叫|的话)?(?:我|本人)?[\s,:，]*"
 )
 _TITLE = re.compile(r"(工程师|经理|总监|主任|老师|教授|博士|师傅|先生|女士|老板|厂长|部长|主管|会计|总工|工|总)")
-_RELATIVE = r"(?:爸妈|爸爸妈妈|父母|公婆|二老|老伴|爱人|老公|老婆|媳妇|丈夫|妻子|孩子|小孩|娃|儿子|女儿|闺女|孙子|孙女|外孙|外孙女|朋友|同事|妈妈|爸爸|母亲|父亲|婆婆|公公|邻居|同伴|家属|同行人|侄子|侄女|姐姐|妹妹|哥哥|弟弟|老人|老头子|老头|老太太|老太婆|我妈|我爸|妈|爸)"
-_COMPANION_CUE = re.compile(rf"(?:{_RELATIVE}|他|她|他们|她们|大宝|二宝|老大|老二|另一个|还有一个|(?<=\s)一个)们?(?:一个|一位)?(?:也想去|也要去|也去)?\s*"
+_RELATIVE = r"(?:那口子|另一半|对象|爸妈|爸爸妈妈|父母|公婆|二老|老伴|爱人|老公|老婆|媳妇|丈夫|妻子|孩子|小孩|娃|儿子|女儿|闺女|孙子|孙女|外孙|外孙女|朋友|同事|妈妈|爸爸|母亲|父亲|婆婆|公公|邻居|同伴|家属|同行人|侄子|侄女|姐姐|妹妹|哥哥|弟弟|老人|老头子|老头|老太太|老太婆|我妈|我爸|妈|爸)"
+_COMPANION_CUE = re.compile(rf"(?:{_RELATIVE}|他|她|他们|她们|大宝|二宝|老大|老二|大的|小的|另一个|还有一个|(?<=\s)一个)们?(?:一个|一位)?(?:也想去|也要去|也去)?\s*"
                             rf"(?:叫|是|名字叫|名字是|姓名|:)\s*|"
-                            rf"带(?:着|上)?(?:我)?(?:的)?{_RELATIVE}\s*(?![和跟与及、])(?=[\u4e00-\u9fff]{{2,4}}(?:$|[\s,，。]))")
+                            rf"(?:带|还有|加上|和|跟)(?:着|上)?(?:我|我的|我家)?(?:的)?{_RELATIVE}\s*(?![和跟与及、])"
+                            rf"(?=[\u4e00-\u9fff]{{2,4}}(?:$|[\s,，。和跟与及、]))")
 _NAME_SEP = re.compile(r"^\s*(?:、|,|和|跟|与|及|还有|\s)\s*")
 
 
@@ -98,7 +99,7 @@ def _cued_names(text: str) -> list[tuple[int, str]]:
 
 def _names_before_phone(text: str) -> list[tuple[int, str]]:
     out = []
-    for m in re.finditer(r"(?:^|(?<=[\s,.;:、，)]))([\u4e00-\u9fff]{2,5}?)\s*[,:，]?\s*(?:电话|手机|tel)?\s*[:：]?\s*(?=\+?(?:86)?1[3-9]\d|0\d{2,3}[-\s)])", text):
+    for m in re.finditer(r"(?:^|(?<=[\s,.;:、，)]))([\u4e00-\u9fff]{2,5}?)\s*[,:，]?\s*(?:(?:电话|手机|tel)(?:号码|号)?(?:是|为)?)?\s*[:：]?\s*(?=\+?(?:86)?[\s-]?1[3-9]\d|0\d{2,3}[-\s)])", text):
         start = m.start(1) + (1 if m.group(1)[0] in "叫是" else 0)  # '叫黎晓雯 138…'
         name = name_at(text, start) or _title_at(text, start)
         rest = text[start + len(name):m.end(1)] if name else ""
@@ -178,10 +179,15 @@ def is_person_name(text: str) -> bool:
     return bool(ok) and not set(t[1:]) & _NOT_GIVEN
 
 
+_KIN = re.compile(r"(?:大爷|大妈|大姐|大哥|阿姨|奶奶|爷爷|师傅|姐|哥|叔|姨|婶|嫂|伯)")
+
+
 def _nick_at(text: str, pos: int) -> str | None:
-    """'小陈', '老刘' (小/老 + surname) at ``pos`` followed by a boundary."""
+    """'小陈', '老刘' (小/老 + surname) or '王姐', '李叔' (surname + kin word) at ``pos`` followed by a boundary."""
     if text[pos:pos + 1] not in ("小", "老"):
-        return None
+        surname = _surname_at(text, pos)
+        kin = _KIN.match(text, pos + len(surname)) if surname else None
+        return text[pos:kin.end()] if kin and _BOUNDARY.match(text[kin.end():]) else None
     surname = _surname_at(text, pos + 1)
     end = pos + 1 + len(surname) if surname else pos
     if surname and (end == len(text) or _BOUNDARY.match(text[end:]) or text[end] in "和跟与及还小老一二三四五六七八九两俩"):
@@ -219,29 +225,40 @@ def extract_companions(text: str) -> list[str]:
 
 
 _FAMILY_N = re.compile(r"(?:一家|全家|我们家|家里)\s*(\S{1,2}?)\s*口")
-_GROUP_N = re.compile(r"(?<!最多)(?<!最少)(?<!不超过)(?<!限)(?<!只能)(?:我们|一共|总共|共|一起)\s*(\S{1,2}?)\s*(?:个人|人|位)")
+_GROUP_N = re.compile(r"(?<!最多)(?<!最少)(?<!不超过)(?<!限)(?<!只能)(?:我们|咱们|俺们|一共|总共|共|一起)"
+                      r"(?:[^\s\d,，。]{0,4}?(?:去|来|报))?\s*(\S{1,2}?)\s*(?:个人|人|位|个(?=$|[\s,，。]))")
 _ALONE = re.compile(r"(就我一个|我一个人|就我自己|我自己去|本人一个|就一个人|就我$|只有我|自己去|一个人去)")
-_WITH = re.compile(rf"(?:带|和|跟|加上|还有|陪|同)\s*(?:着|上)?\s*(?:我|我的|我家)?\s*(?:(\S{{1,2}}?)\s*(?:个|位|名))?\s*({_RELATIVE}(?:(?:、|和|跟|,|与|\s+|\s*还有\s*)(?:我|我的)?{_RELATIVE})*)")
+_WITH = re.compile(rf"(?:带|和|跟|加上|还有|陪|同)\s*(?:着|上)?\s*(?:我|我的|我家)?\s*(?:(\S{{1,2}}?)\s*(?:个|位|名)|(?=[俩仨])(\S))?\s*({_RELATIVE}(?:(?:、|和|跟|,|与|\s+|\s*还有\s*)(?:我|我的)?{_RELATIVE})*)")
 
 
 _PAIRS = {"爸妈", "爸爸妈妈", "父母", "公婆", "二老"}
 
 
 def _count_word(token: str) -> int | None:
-    value = to_number(token)
+    value = {"俩": 2, "仨": 3}.get(token) or to_number(token)
     return int(value) if value is not None and 0 < value < 50 and value == int(value) else None
 
 
 def _companion_count(text: str) -> int | None:
     total = 0
     for m in _WITH.finditer(text):
-        n = _count_word(m.group(1)) if m.group(1) else None
-        relatives = set(re.findall(_RELATIVE, m.group(2)))  # '老婆和儿子 老婆叫…' is two people
+        said = m.group(1) or m.group(2)
+        n = _count_word(said) if said else None
+        relatives = set(re.findall(_RELATIVE, m.group(3)))  # '老婆和儿子 老婆叫…' is two people
         total += n if n is not None else len(relatives) + len(relatives & _PAIRS)  # '爸妈' is two
     return total or None
 
 
 _DROPPED = re.compile(rf"{_RELATIVE}\s*(?:就|也)?\s*(?:算了|不去了?|不来了?|去不了|去不成)")
+
+
+def _said_total(t: str) -> int | None:
+    """A head count said outright ('一家三口', '我们公司去三个人', '共两个人')."""
+    for pattern in (_FAMILY_N, _GROUP_N):
+        m = pattern.search(t)
+        if m and (n := _count_word(m.group(1))):
+            return n
+    return None
 
 
 def extract_party_size(text: str) -> int | None:
@@ -250,10 +267,9 @@ def extract_party_size(text: str) -> int | None:
     t = _DROPPED.sub("", normalize(text))
     companions = _companion_count(t)
     names = extract_companions(t)
+    said = _said_total(t)
     if companions is not None or names:
-        return 1 + max(companions or 0, len(names))
-    for pattern in (_FAMILY_N, _GROUP_N):
-        m = pattern.search(t)
-        if m and (n := _count_word(m.group(1))):
-            return n
+        return max(1 + max(companions or 0, len(names)), said or 0)
+    if said:
+        return said
     return 1 if _ALONE.search(t) else None
