@@ -47,14 +47,21 @@ _NO_IP = re.compile(r"(没有?|无|暂无|还没有?)(申请)?(专利|知识产�
 _IP_WORDS = re.compile(r"(专利|软著|软件著作权|著作权|商标|标准|品种权|技术秘密)")
 
 
+def _without_alerts(text: str) -> str:
+    """The message without the clauses that ask for demand alerts ('电池材料、氢能 还有涂层方面的也可以推给我')."""
+    return "".join(c for c in re.split(r"(?<=[，,。；;！!])", text) if not (alert_topics(c) or _NO_ALERTS.search(c)))
+
+
 def _summary(text: str, facts: dict[str, Any]) -> str | None:
-    """The technical part of any message (only when it carries a technical cue)."""
-    return triage.offer_text(text)
+    """The technical part of any message (only when it carries a technical cue), not an alert request."""
+    rest = _without_alerts(text)
+    return triage.offer_text(rest) if rest else None
 
 
 def _summary_answer(text: str) -> str | None:
     """A direct answer to "请介绍这项成果"."""
-    return triage.offer_text(text, strict=False)
+    rest = _without_alerts(text)
+    return triage.offer_text(rest, strict=False) if rest else None
 
 
 def title_from(text: str) -> str | None:

@@ -436,7 +436,7 @@ def _turn(form: Form, ctx: Context, msg: Incoming, conv: ConversationState, text
         return next_step(form, conv, clarified(form, conv.draft, *meant))
     if (aside := interject.before_fill(form.name, ctx, msg, conv, text)) is not None:  # asides, form switches
         return aside.replies + ([Reply(f"——\n我们接着填{form.noun}：\n{reprompt(form, conv)}")] if aside.resume else [])
-    if _is_digression(text):
+    if _is_digression(text) and not is_affirmative(text) and not _pending_accepts(form, conv, text):
         return digress(form, ctx, conv, text)
     if triage.is_continue(text) and not triage.has_form_facts(text):
         return _ask(reprompt(form, conv), "好的，我们接着填。")
@@ -476,6 +476,12 @@ def _is_digression(text: str) -> bool:
                                                and not triage.wants_demand(text) and not triage.wants_achievement(text))
 
 
+def _pending_accepts(form: Form, conv: ConversationState, text: str) -> bool:
+    """The pending question's parser takes the message as its answer ('还没想好多少钱' for the budget)."""
+    f = next((x for x in form.fields if x.name == conv.step), None)
+    return bool(f and f.parser and not f.free and not f.append and f.parser(text) not in (None, "", []))
+
+
 def _fill_turn(form: Form, conv: ConversationState, text: str) -> list[Reply]:
     """Fill from the message; skip or re-ask the pending field when nothing was understood."""
     pending = next((f for f in form.fields if f.name == conv.step), None)
@@ -488,8 +494,8 @@ def _fill_turn(form: Form, conv: ConversationState, text: str) -> list[Reply]:
         if not (loose and changed) and not _fits_elsewhere(conv.draft, pending, changed, text) \
                 and _answer_pending(form, conv.draft, pending, text):
             changed.append(pending.name)
-    if not changed and pending is not None and (guessed := _guess_unanswered(conv.draft, pending, text)):
-        return next_step(form, conv, guessed)
+    if not changed and pending is not None and (moved := _unanswered(form, conv, pending, text)) is not None:
+        return moved
     if not changed:
         hint = pending.invalid if pending and pending.invalid else "抱歉，我没太明白。"
         return _ask(reprompt(form, conv), hint)
@@ -499,21 +505,23 @@ def _fill_turn(form: Form, conv: ConversationState, text: str) -> list[Reply]:
 MISSES_BEFORE_GUESS = 2
 
 
-def _guess_unanswered(draft: dict[str, Any], f: Field, text: str) -> str | None:
-    """The pending question went unanswered: on a yes ('行吧', as if all was said) or the second miss, take the
-    field's best guess from everything said, marked as a guess, so the form reaches its summary; None otherwise."""
-    if f.fallback is None:
-        return None
+def _unanswered(form: Form, conv: ConversationState, f: Field, text: str) -> list[Reply] | None:
+    """The pending question went unanswered. On a yes ('行吧', as if all was said) or the second miss the form moves
+    on rather than asking forever: an optional field is skipped, a required one takes its best guess from
+    everything said (marked as a guess in the summary). None: ask again."""
+    draft = conv.draft
     misses = draft.setdefault("misses", {})
     misses[f.name] = misses.get(f.name, 0) + 1
     if not (is_affirmative(text) or misses[f.name] >= MISSES_BEFORE_GUESS):
         return None
+    if not f.required:
+        return _skip(form, conv, f, text)
     said = " ".join(dict.fromkeys([*draft.get("raw", {}).values(), text]))
-    value = f.fallback(said, extract_all(said))
+    value = f.fallback(said, extract_all(said)) if f.fallback else None
     if value in (None, "", []):
         return None
     _put(draft, f, value, said, False, guess=True)
-    return f"{f.label}我先按“{f.formatter(value)}”填上{GUESS_NOTE}。"
+    return next_step(form, conv, f"{f.label}我先按“{f.formatter(value)}”填上{GUESS_NOTE}。")
 
 
 def _fits_elsewhere(draft: dict[str, Any], pending: Field, changed: list[str], text: str) -> bool:

@@ -33,7 +33,7 @@ def patch_phone(old: str | None, text: str) -> str | None:
 
 _ALERT_CUE = re.compile(r"(推给我|推送给我|推我|发给我|提醒我|通知我|提醒一下|也要|也行|也可以|都要|都行|推过来|发过来|也提醒|都推|都可以推)")
 _SPLIT = re.compile(r"[\s、,，;；和及跟与/]+|还有|以及")
-_STRIP_HEAD = re.compile(r"^(?:提醒的话|以后|今后|另外|还有|再|也|就是|主要是|比如|像|有|关于|凡是|只要是|是|算了|那就|那|"
+_STRIP_HEAD = re.compile(r"^(?:提醒的话|(?:主要|重点|比较)?关注(?:的是)?|感兴趣的是|以后|今后|另外|还有|再|也|就是|主要是|比如|像|有|关于|凡是|只要是|是|算了|那就|那|"
                          r"企业|厂家|公司|要做|想做|需要|要|想)+")
 _STRIP_TAIL = re.compile(r"(?:相关|方面|方向|领域|行业|类|这块|这一块|有关)?的?(?:企业)?(?:需求|项目|难题|问题|信息)?$")
 _NOT_TOPIC = re.compile(r"^(?:我|我们|需求|提醒|推送|相关|方面|都|也|的|的话|一下|给我|需要|东西|这些|那些|其他|别的|所有|全部)$|"
@@ -70,23 +70,36 @@ def parse_topics(text: str) -> list[str]:
     return out
 
 
-_LEAD_CUE = re.compile(r"^\s*(?:提醒的话|提醒方向(?:是|就是)?|推送的话|推送方向(?:是)?|需求提醒(?:的话)?)[:：\s]*")
+_LEAD_CUE = re.compile(r"^\s*(?:提醒的话|提醒方向(?:是|就是)?|提醒(?=[\s:：])|推送的话|推送方向(?:是)?|需求提醒(?:的话)?)[:：\s]*")
 
 
 def alert_topics(text: str) -> list[str]:
     """Topics a message asks alerts for: before an alert cue ('焊接 激光相关的都推给我' → 焊接、激光), after a
     leading one ('提醒的话 铸造 以及 无损检测'), or after a cue that opens the clause ('提醒我 水产养殖方面的')."""
     out: list[str] = []
+    listed: list[str] = []  # a bare list just before the cued clause ('铸造、锻造，还有热处理方面的也可以推给我')
     for clause in re.split(r"[,，。.;；!！?？]+", normalize(text)):
         lead = _LEAD_CUE.match(clause)
         m = _ALERT_CUE.search(clause, lead.end() if lead else 0)
         if not (m or lead):
+            listed = listed + _bare_list(clause) if _bare_list(clause) else []
             continue
         said = clause[lead.end() if lead else 0: m.start() if m else len(clause)]
-        for topic in parse_topics(said) if said.strip() else parse_topics(clause[m.end():] if m else ""):
+        topics = parse_topics(said) if said.strip() else parse_topics(clause[m.end():] if m else "")
+        for topic in listed + topics:
             if topic not in out:
                 out.append(topic)
+        listed = []
     return out
+
+
+def _bare_list(clause: str) -> list[str]:
+    """The topics of a clause that is nothing but a list of topics ('主要关注种业', '铸造、锻造'), else []."""
+    if re.search(r"[我你他她是做搞在吗呢]", clause):
+        return []
+    pieces = [p for p in _SPLIT.split(_HEDGE.sub(" ", clause)) if _STRIP_HEAD.sub("", p.strip())]  # not a bare lead ("主要关注")
+    topics = [t for p in pieces if (t := _topic(p))]
+    return topics if pieces and len(topics) == len(pieces) else []
 
 
 _CLAUSES = re.compile(r"[\s，,。；;！!]+")

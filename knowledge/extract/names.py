@@ -14,9 +14,10 @@ _CONTACT_CUE = re.compile(
     r"(联系人|联络人|对接人|负责人|[我俺咱]叫|[我俺咱]是|本人|姓名|名字|称呼|[我俺咱]姓|签名|落款|报名人|登记人|(?:错了|不对|口误)\s*,?\s*(?:是|叫)|应该是|其实是)"
     r"(?:就是|就|是|为|写|填|改成|改为|换成|换为|更正为|应该是|叫|的话)?(?:我|本人)?[\s,:，]*"
 )
-_TITLE = re.compile(r"(工程师|经理|总监|主任|老师|教授|博士|师傅|先生|女士|老板|厂长|部长|主管|会计|总工|工|总)")
+_TITLE = re.compile(r"(工程师|经理|总监|主任|老师|教授|博士|师傅|先生|女士|老板|厂长|部长|主管|会计|总工|医生|大夫|院长|所长|"
+                    r"科长|处长|站长|书记|社长|队长|组长|律师|工|总)")
 _RELATIVE = r"(?:那口子|另一半|对象|爸妈|爸爸妈妈|父母|公婆|二老|老伴|爱人|老公|老婆|媳妇|丈夫|妻子|孩子|小孩|娃|儿子|女儿|闺女|孙子|孙女|外孙|外孙女|朋友|同事|妈妈|爸爸|母亲|父亲|婆婆|公公|邻居|同伴|家属|同行人|侄子|侄女|姐姐|妹妹|哥哥|弟弟|老人|老头子|老头|老太太|老太婆|我妈|我爸|妈|爸)"
-_COMPANION_CUE = re.compile(rf"(?:{_RELATIVE}|他|她|他们|她们|大宝|二宝|老大|老二|大的|小的|另一个|还有一个|(?<=\s)一个)们?(?:一个|一位)?(?:也想去|也要去|也去)?\s*"
+_COMPANION_CUE = re.compile(rf"(?:{_RELATIVE}|他|她|他们|她们|大宝|二宝|老大|老二|大的|小的|另一个|还有一个|(?<=\s)一个)们?儿?(?:一个|一位)?(?:也想去|也要去|也去)?\s*"
                             rf"(?:叫|是|名字叫|名字是|姓名|:)\s*|"
                             rf"(?:带|还有|加上|和|跟)(?:着|上)?(?:我|我的|我家)?(?:的)?{_RELATIVE}\s*(?![和跟与及、])"
                             rf"(?=[\u4e00-\u9fff]{{2,4}}(?:$|[\s,，。和跟与及、]))")
@@ -152,7 +153,7 @@ def extract_person_name(text: str) -> str | None:
     return names[-1][1] if has_correction_cue(text) else names[0][1]
 
 
-_ACADEMIC_TITLE = re.compile(r"(教授|副教授|研究员|副研究员|老师|博士|工程师|高工|总工|工)")
+_ACADEMIC_TITLE = re.compile(r"(教授|副教授|研究员|副研究员|老师|博士|工程师|高工|总工|医生|工)")
 
 
 def contact_title(text: str, name: str | None = None) -> str | None:
@@ -187,15 +188,18 @@ def _nick_at(text: str, pos: int) -> str | None:
     if text[pos:pos + 1] not in ("小", "老"):
         surname = _surname_at(text, pos)
         kin = _KIN.match(text, pos + len(surname)) if surname else None
-        return text[pos:kin.end()] if kin and _BOUNDARY.match(text[kin.end():]) else None
+        return text[pos:kin.end()] if kin and _nick_ends(text, kin.end()) else None
     surname = _surname_at(text, pos + 1)
     end = pos + 1 + len(surname) if surname else pos
-    if surname and (end == len(text) or _BOUNDARY.match(text[end:]) or text[end] in "和跟与及还小老一二三四五六七八九两俩"):
-        return text[pos:end]
-    return None
+    return text[pos:end] if surname and _nick_ends(text, end) else None
 
 
-_NICK_CUE = re.compile(rf"(?:{_RELATIVE}们?|我和|我跟|跟我和|"
+def _nick_ends(text: str, end: int) -> bool:
+    """A nickname ends at ``end``: a boundary, a joining word, another nickname or a count follows."""
+    return end == len(text) or bool(_BOUNDARY.match(text[end:])) or text[end] in "和跟与及还小老一二三四五六七八九两俩"
+
+
+_NICK_CUE = re.compile(rf"(?:{_RELATIVE}们?|我和|我跟|跟我和|我[、,]|"
                        rf"带(?:着|上)?(?:我们|我|咱们)?(?:的)?(?:科室|单位|部门|车间|班组|组里|公司|厂里|办公室|队里)?的?)\s*")
 
 
@@ -226,7 +230,8 @@ def extract_companions(text: str) -> list[str]:
 
 _FAMILY_N = re.compile(r"(?:一家|全家|我们家|家里)\s*(\S{1,2}?)\s*口")
 _GROUP_N = re.compile(r"(?<!最多)(?<!最少)(?<!不超过)(?<!限)(?<!只能)(?:我们|咱们|俺们|一共|总共|共|一起)"
-                      r"(?:[^\s\d,，。]{0,4}?(?:去|来|报))?\s*(\S{1,2}?)\s*(?:个人|人|位|个(?=$|[\s,，。]))")
+                      r"(?:[^\s\d,，。]{0,4}?(?:去|来|报)|科室|部门|单位|公司|家|班组|组里|办公室|车间|厂里|[\u4e00-\u9fff]{1,2}部)?"
+                      r"\s*(\S{1,2}?)\s*(?:个人|人|位|个(?=$|[\s,，。、]))")
 _ALONE = re.compile(r"(就我一个|我一个人|就我自己|我自己去|本人一个|就一个人|就我$|只有我|自己去|一个人去)")
 _WITH = re.compile(rf"(?:带|和|跟|加上|还有|陪|同)\s*(?:着|上)?\s*(?:我|我的|我家)?\s*(?:(\S{{1,2}}?)\s*(?:个|位|名)|(?=[俩仨])(\S))?\s*({_RELATIVE}(?:(?:、|和|跟|,|与|\s+|\s*还有\s*)(?:我|我的)?{_RELATIVE})*)")
 
