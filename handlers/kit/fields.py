@@ -179,10 +179,20 @@ def budget_field(label: str, prompt: str) -> Field:
     )
 
 
+def loose_name(text: str, _facts: dict[str, Any] | None = None) -> str | None:
+    """The name question went unanswered twice: the first word left once phones and cue words are gone, when it
+    is 2–4 Chinese characters and not a question or a yes/no (taken as a guess, so the form can go on)."""
+    words = _NAME_PREFIX.sub("", re.sub(r"[\d+()（）:：,，.。;；!！-]+", " ", text).strip()).split()
+    word = words[0] if words else ""
+    plain = re.fullmatch(r"[\u4e00-\u9fff]{2,4}", word) and not triage.is_question(word)
+    return word if plain and word not in _NOT_NAMES and parse_budget(word) is None else None
+
+
 def contact_name_field() -> Field:
     """The contact person's name."""
     return Field("contact_name", "联系人", "请问联系人怎么称呼？（可以连同手机号一起发我）", extractor=_fact("contact_name"),
-                 parser=parse_name, aliases=("联系人", "姓名", "名字"), invalid="请告诉我联系人的姓名，例如：张伟。")
+                 parser=parse_name, aliases=("联系人", "姓名", "名字"), invalid="请告诉我联系人的姓名，例如：张伟。",
+                 fallback=loose_name)
 
 
 def contact_title_field() -> Field:

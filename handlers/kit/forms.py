@@ -517,7 +517,8 @@ def _unanswered(form: Form, conv: ConversationState, f: Field, text: str) -> lis
     if not f.required:
         return _skip(form, conv, f, text)
     said = " ".join(dict.fromkeys([*draft.get("raw", {}).values(), text]))
-    value = f.fallback(said, extract_all(said)) if f.fallback else None
+    guess = f.fallback  # this answer first, then everything said
+    value = (guess(text, extract_all(text)) or guess(said, extract_all(said))) if guess else None
     if value in (None, "", []):
         return None
     _put(draft, f, value, said, False, guess=True)

@@ -16,10 +16,10 @@ _CONTACT_CUE = re.compile(
 )
 _TITLE = re.compile(r"(工程师|经理|总监|主任|老师|教授|博士|师傅|先生|女士|老板|厂长|部长|主管|会计|总工|医生|大夫|院长|所长|"
                     r"科长|处长|站长|书记|社长|队长|组长|律师|工|总)")
-_RELATIVE = r"(?:那口子|另一半|对象|爸妈|爸爸妈妈|父母|公婆|二老|老伴|爱人|老公|老婆|媳妇|丈夫|妻子|孩子|小孩|娃|儿子|女儿|闺女|孙子|孙女|外孙|外孙女|朋友|同事|妈妈|爸爸|母亲|父亲|婆婆|公公|邻居|同伴|家属|同行人|侄子|侄女|姐姐|妹妹|哥哥|弟弟|老人|老头子|老头|老太太|老太婆|我妈|我爸|妈|爸)"
-_COMPANION_CUE = re.compile(rf"(?:{_RELATIVE}|他|她|他们|她们|大宝|二宝|老大|老二|大的|小的|另一个|还有一个|(?<=\s)一个)们?儿?(?:一个|一位)?(?:也想去|也要去|也去)?\s*"
-                            rf"(?:叫|是|名字叫|名字是|姓名|:)\s*|"
-                            rf"(?:带|还有|加上|和|跟)(?:着|上)?(?:我|我的|我家)?(?:的)?{_RELATIVE}\s*(?![和跟与及、])"
+_RELATIVE = r"(?:那口子|另一半|对象|同学|室友|搭档|助理|徒弟|出纳|司机|爸妈|爸爸妈妈|父母|公婆|二老|老伴|爱人|老公|老婆|媳妇|丈夫|妻子|孩子|小孩|娃|儿子|女儿|闺女|孙子|孙女|外孙|外孙女|朋友|同事|妈妈|爸爸|母亲|父亲|婆婆|公公|邻居|同伴|家属|同行人|侄子|侄女|姐姐|妹妹|哥哥|弟弟|老人|老头子|老头|老太太|老太婆|我妈|我爸|妈|爸)"
+_COMPANION_CUE = re.compile(rf"(?:{_RELATIVE}|他|她|他们|她们|大宝|二宝|小宝|宝宝|老大|老二|大的|小的|另一个|还有一个|(?<=\s)一个)们?儿?(?:一个|一位)?(?:也想去|也要去|也去)?\s*"
+                            rf"(?:叫|是|名字叫|名字是|姓名|:|(?:大名|学名|全名)(?:叫|是)?)\s*|"
+                            rf"(?:带|还有|加上|和|跟)(?:着|上)?(?:我|我的|我家|我们家|咱家|俺家|俺)?(?:的)?{_RELATIVE}\s*(?![和跟与及、])"
                             rf"(?=[\u4e00-\u9fff]{{2,4}}(?:$|[\s,，。和跟与及、]))")
 _NAME_SEP = re.compile(r"^\s*(?:、|,|和|跟|与|及|还有|\s)\s*")
 
@@ -69,7 +69,7 @@ def _surname_then_name(text: str, pos: int) -> str | None:
     if surname is None:
         return None
     sep = re.match(r"[\s,，:]*", text[pos + 1 + len(surname):])
-    full = name_at(text, pos + 1 + len(surname) + (sep.end() if sep else 0))
+    full = name_at(text, pos + 1 + len(surname) + (sep.end() if sep else 0), cued=True)
     return full if full and full.startswith(surname) else None
 
 
@@ -102,7 +102,7 @@ def _names_before_phone(text: str) -> list[tuple[int, str]]:
     out = []
     for m in re.finditer(r"(?:^|(?<=[\s,.;:、，)]))([\u4e00-\u9fff]{2,5}?)\s*[,:，]?\s*(?:(?:电话|手机|tel)(?:号码|号)?(?:是|为)?)?\s*[:：]?\s*(?=\+?(?:86)?[\s-]?1[3-9]\d|0\d{2,3}[-\s)])", text):
         start = m.start(1) + (1 if m.group(1)[0] in "叫是" else 0)  # '叫黎晓雯 138…'
-        name = name_at(text, start) or _title_at(text, start)
+        name = name_at(text, start) or _title_at(text, start) or name_at(text, start, cued=True)  # '阮家豪 138…'
         rest = text[start + len(name):m.end(1)] if name else ""
         if name and (not rest or _TITLE.fullmatch(rest)):  # '刘涛老师 138…' → 刘涛
             out.append((m.start(1), name))
@@ -233,7 +233,10 @@ _GROUP_N = re.compile(r"(?<!最多)(?<!最少)(?<!不超过)(?<!限)(?<!只能)(
                       r"(?:[^\s\d,，。]{0,4}?(?:去|来|报)|科室|部门|单位|公司|家|班组|组里|办公室|车间|厂里|[\u4e00-\u9fff]{1,2}部)?"
                       r"\s*(\S{1,2}?)\s*(?:个人|人|位|个(?=$|[\s,，。、]))")
 _ALONE = re.compile(r"(就我一个|我一个人|就我自己|我自己去|本人一个|就一个人|就我$|只有我|自己去|一个人去)")
-_WITH = re.compile(rf"(?:带|和|跟|加上|还有|陪|同)\s*(?:着|上)?\s*(?:我|我的|我家)?\s*(?:(\S{{1,2}}?)\s*(?:个|位|名)|(?=[俩仨])(\S))?\s*({_RELATIVE}(?:(?:、|和|跟|,|与|\s+|\s*还有\s*)(?:我|我的)?{_RELATIVE})*)")
+_MINE = r"(?:我的|我们家|咱家|俺家|我家|我|俺)"
+_WHO = rf"(?:{_RELATIVE}|小宝|宝宝)"  # '还有我们家小宝' (not in _RELATIVE: '何小宝' is a name)
+_WITH = re.compile(rf"(?:带|和|跟|加上|还有|陪|同|(?<=我)[\s、,])\s*(?:着|上)?\s*{_MINE}?\s*(?:(\S{{1,2}}?)\s*(?:个|位|名)|(?=[俩仨])(\S))?\s*"
+                   rf"({_WHO}(?:(?:、|和|跟|,|与|\s+|\s*还有\s*){_MINE}?{_WHO})*)")
 
 
 _PAIRS = {"爸妈", "爸爸妈妈", "父母", "公婆", "二老"}
@@ -249,7 +252,7 @@ def _companion_count(text: str) -> int | None:
     for m in _WITH.finditer(text):
         said = m.group(1) or m.group(2)
         n = _count_word(said) if said else None
-        relatives = set(re.findall(_RELATIVE, m.group(3)))  # '老婆和儿子 老婆叫…' is two people
+        relatives = {r.removeprefix("我") for r in re.findall(_WHO, m.group(3))}  # "带我妈 我妈叫…" is one
         total += n if n is not None else len(relatives) + len(relatives & _PAIRS)  # '爸妈' is two
     return total or None
 
