@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.container import Container
-from bot.store.models import Achievement, Registration
+from bot.store.models import Achievement
 from tests.chat import test_forms_webhook as forms_chat
 from tests.chat.test_forms_classes_webhook import topics_of
 
