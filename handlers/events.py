@@ -55,7 +55,7 @@ DROP_SOMEONE = re.compile(rf"把{_SOMEONE}[\u4e00-\u9fff]{{0,3}}?的?(?:名字?|
 YES = re.compile(r"^(是的?|对|好的?|嗯|行|可以|没问题)|确认|确定")
 KEEP = re.compile(r"(不用|不要|别|算了|保留|不取消|先不)")
 ALONE = re.compile(r"(就我一个|我一个人|就我自己|只有我|自己去)")
-ADD_ONE = re.compile(r"(再加|多加|加上|再带|多带)(?P<n>[一两二三123]?)(?:个|位|名)人?")
+ADD_ONE = re.compile(r"(再加|多加|加上|再带|多带)上?(?P<n>[一两二三123]?)(?:个|位|名)人?")
 ALSO_GOING = re.compile(r"也(?:要|想|得|能)?(?:一起|一块儿?|跟着)?(?:去|来|参加)(?!不)")  # '我家孩子也要去 叫伍一鸣'
 
 REFER = re.compile(r"那个|这个|那场|这场|就是|[A-Za-z][A-Za-z0-9]+")  # ... or an event id

@@ -18,7 +18,10 @@ from knowledge.extract import (
     extract_phone,
     extract_phones,
     extract_region,
+    is_affirmative,
+    is_negative,
     is_person_name,
+    is_skip,
     patch_phone,
 )
 from knowledge.extract.amounts import Amount
@@ -185,7 +188,8 @@ def loose_name(text: str, _facts: dict[str, Any] | None = None) -> str | None:
     words = _NAME_PREFIX.sub("", re.sub(r"[\d+()（）:：,，.。;；!！-]+", " ", text).strip()).split()
     word = words[0] if words else ""
     plain = re.fullmatch(r"[\u4e00-\u9fff]{2,4}", word) and not triage.is_question(word)
-    return word if plain and word not in _NOT_NAMES and parse_budget(word) is None else None
+    reply = is_affirmative(word) or is_negative(word) or is_skip(word)  # '确认', '不知道' are not names
+    return word if plain and not reply and word not in _NOT_NAMES and parse_budget(word) is None else None
 
 
 def contact_name_field() -> Field:

@@ -512,17 +512,31 @@ def _unanswered(form: Form, conv: ConversationState, f: Field, text: str) -> lis
     draft = conv.draft
     misses = draft.setdefault("misses", {})
     misses[f.name] = misses.get(f.name, 0) + 1
-    if not (is_affirmative(text) or misses[f.name] >= MISSES_BEFORE_GUESS):
+    done = is_affirmative(text) or bool(_DUNNO.search(text))  # '行吧', '不清楚 你们看着办': nothing more to say
+    if not (done or misses[f.name] >= MISSES_BEFORE_GUESS):
         return None
     if not f.required:
         return _skip(form, conv, f, text)
-    said = " ".join(dict.fromkeys([*draft.get("raw", {}).values(), text]))
-    guess = f.fallback  # this answer first, then everything said
-    value = (guess(text, extract_all(text)) or guess(said, extract_all(said))) if guess else None
-    if value in (None, "", []):
+    guessed = []
+    while f is not None and (value := _best_guess(draft, f, text)) is not None:
+        _put(draft, f, value, text, False, guess=True)
+        guessed.append(f"{f.label}“{f.formatter(value)}”")
+        f = pending_field(form, draft) if done else None  # said as if done: the other open choices too
+    if not guessed:
         return None
-    _put(draft, f, value, said, False, guess=True)
-    return next_step(form, conv, f"{f.label}我先按“{f.formatter(value)}”填上{GUESS_NOTE}。")
+    return next_step(form, conv, f"{'、'.join(guessed)}我先按推测填上，不对请告诉我。")
+
+
+_DUNNO = re.compile(r"(不清楚|不知道|不晓得|说不好|不好说|说不清|随便|看着办|你们定|你定|都行|无所谓)")
+
+
+def _best_guess(draft: dict[str, Any], f: Field, text: str) -> Any:
+    """``f``'s fallback guess from this answer, else from everything said in the draft (None when it has none)."""
+    if f.fallback is None:
+        return None
+    said = " ".join(dict.fromkeys([*draft.get("raw", {}).values(), text]))
+    value = f.fallback(text, extract_all(text)) or f.fallback(said, extract_all(said))
+    return None if value in (None, "", []) else value
 
 
 def _fits_elsewhere(draft: dict[str, Any], pending: Field, changed: list[str], text: str) -> bool:

@@ -70,7 +70,7 @@ def parse_topics(text: str) -> list[str]:
     return out
 
 
-_LEAD_CUE = re.compile(r"^\s*(?:提醒的话|提醒方向(?:是|就是)?|提醒(?=[\s:：])|推送的话|推送方向(?:是)?|需求提醒(?:的话)?)[:：\s]*")
+_LEAD_CUE = re.compile(r"^\s*(?:提醒的话|提醒方向(?:是|就是)?|(?:需求)?提醒(?:就|只)?(?:推|发|要)?(?:给我)?(?=[\s:：])|推送的话|推送方向(?:是)?|需求提醒(?:的话)?)[:：\s]*")
 
 
 def alert_topics(text: str) -> list[str]:

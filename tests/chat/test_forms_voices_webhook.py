@@ -94,7 +94,7 @@ def test_name_with_a_common_character_and_a_name_never_understood(wx: object, se
     again = say(wx, openid, "买买提")
     assert "称呼" in again or "姓名" in again
     summary = say(wx, openid, "买买提")
-    assert "请核对" in summary and "联系人：买买提（根据描述推测" in summary
+    assert "请核对" in summary and "联系人：买买提（根据描述推测" in summary and "推测填上" in summary
 
 
 def test_hedged_interest_lists(wx: object, services: Container) -> None:
