@@ -262,6 +262,8 @@ def _edit_command(form: Form, draft: dict[str, Any], text: str) -> list[str]:
         if f.patch and old and (patched := f.patch(old, text)):
             _put(draft, f, patched, text, False)
             return [f.name]
+        if old in (None, "", []):  # '联系人是 庞振华 150…' before any contact: an answer (filled with the rest), not an edit
+            continue
         m = (re.search(rf"^.{{0,6}}?(?:{_names(f)})\s*{_EDIT_VERB}", text)
              or re.search(rf"^.{{0,6}}?(?:{_names(f)})\s*{_EDIT_WRONG}", text))
         if not m:
