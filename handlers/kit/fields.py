@@ -186,7 +186,7 @@ def loose_name(text: str, _facts: dict[str, Any] | None = None) -> str | None:
     """The name question went unanswered twice: the first word left once phones and cue words are gone, when it
     is 2–4 Chinese characters and not a question or a yes/no (taken as a guess, so the form can go on)."""
     words = _NAME_PREFIX.sub("", re.sub(r"[\d+()（）:：,，.。;；!！-]+", " ", text).strip()).split()
-    word = words[0] if words else ""
+    word = words[0] if len(words) <= 2 else ""  # one short answer, not a whole conversation
     plain = re.fullmatch(r"[\u4e00-\u9fff]{2,4}", word) and not triage.is_question(word)
     reply = is_affirmative(word) or is_negative(word) or is_skip(word)  # '确认', '不知道' are not names
     return word if plain and not reply and word not in _NOT_NAMES and parse_budget(word) is None else None

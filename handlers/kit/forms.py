@@ -519,11 +519,11 @@ def _unanswered(form: Form, conv: ConversationState, f: Field, text: str) -> lis
         return None
     if not f.required:
         return _skip(form, conv, f, text)
-    guessed = []
-    while f is not None and (value := _best_guess(draft, f, text)) is not None:
-        _put(draft, f, value, text, False, guess=True)
-        guessed.append(f"{f.label}“{f.formatter(value)}”")
-        f = pending_field(form, draft) if done else None  # said as if done: the other open choices too
+    guessed, field = [], f
+    while field is not None and (value := _best_guess(draft, field, text)) is not None:
+        _put(draft, field, value, text, False, guess=True)
+        guessed.append(f"{field.label}“{field.formatter(value)}”")
+        field = pending_field(form, draft) if done else None  # said as if done: the other open choices too
     if not guessed:
         return None
     return next_step(form, conv, f"{'、'.join(guessed)}我先按推测填上，不对请告诉我。")
