@@ -519,7 +519,8 @@ def _unanswered(form: Form, conv: ConversationState, f: Field, text: str) -> lis
         return None
     if not f.required:
         return _skip(form, conv, f, text)
-    guessed, field = [], f
+    guessed: list[str] = []
+    field: Field | None = f
     while field is not None and (value := _best_guess(draft, field, text)) is not None:
         _put(draft, field, value, text, False, guess=True)
         guessed.append(f"{field.label}“{field.formatter(value)}”")
