@@ -257,12 +257,13 @@ def _names(f: Field) -> str:
 
 def _edit_command(form: Form, draft: dict[str, Any], text: str) -> list[str]:
     """'标题改成…', '问题描述不对，应该是…', '描述不对 问题是…', '电话最后四位是8860': replace one named field."""
+    shown = full_values(form, draft)  # derived values (the title, default alerts) can be edited too
     for f in form.fields:
         old = draft["values"].get(f.name)
         if f.patch and old and (patched := f.patch(old, text)):
             _put(draft, f, patched, text, False)
             return [f.name]
-        if old in (None, "", []):  # '联系人是 庞振华 150…' before any contact: an answer (filled with the rest), not an edit
+        if shown.get(f.name) in (None, "", []):  # '联系人是 庞振华 150…' with no contact yet: an answer, not an edit
             continue
         m = (re.search(rf"^.{{0,6}}?(?:{_names(f)})\s*{_EDIT_VERB}", text)
              or re.search(rf"^.{{0,6}}?(?:{_names(f)})\s*{_EDIT_WRONG}", text))
