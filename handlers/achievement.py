@@ -33,7 +33,7 @@ _OBJECT = re.compile(
     r"(?P<noun>技术|工艺|方法|系统|装置|设备|材料|平台|模型|算法|产品|疫苗|品种|配方|试剂|设计|方案|软件|装备|涂料|"
     r"有机肥|菌剂)"
 )
-_THING = re.compile(_OBJECT.pattern.replace("(?P<noun>", "(?P<noun>机器人|修剪机|收割机|[\u4e00-\u9fff]机|仪|剂|器|", 1))
+_THING = re.compile(_OBJECT.pattern.replace("(?P<noun>", "(?P<noun>机器人|修剪机|收割机|[\u4e00-\u9fff]机(?!器)|仪|剂|器|", 1))
 _KIND = re.compile(r"(?:一种|一项|一套|一个)(?P<t>[^，,。；;\s]{3,24})")
 _LEAD = re.compile(r"^(我们的|我们|我|这个|这项|那个|就是|主要是|是|课题组|团队|实验室|院里|有个|有一个|有项|有一项|"
                    r"有|做了|研发了|开发了|研制了|发明了|搞了|"
@@ -48,14 +48,21 @@ _NO_IP = re.compile(r"(没有?|无|暂无|还没有?)(申请)?(专利|知识产�
 _IP_WORDS = re.compile(r"(专利|软著|软件著作权|著作权|商标|标准|品种权|技术秘密)")
 
 
+def _without_alerts(text: str) -> str:
+    """The message without the clauses that ask for demand alerts ('电池材料、氢能 还有涂层方面的也可以推给我')."""
+    return "".join(c for c in re.split(r"(?<=[，,。；;！!])", text) if not (alert_topics(c) or _NO_ALERTS.search(c)))
+
+
 def _summary(text: str, facts: dict[str, Any]) -> str | None:
-    """The technical part of any message (only when it carries a technical cue)."""
-    return triage.offer_text(text)
+    """The technical part of any message (only when it carries a technical cue), not an alert request."""
+    rest = _without_alerts(text)
+    return triage.offer_text(rest) if rest else None
 
 
 def _summary_answer(text: str) -> str | None:
     """A direct answer to "请介绍这项成果"."""
-    return triage.offer_text(text, strict=False)
+    rest = _without_alerts(text)
+    return triage.offer_text(rest, strict=False) if rest else None
 
 
 def title_from(text: str) -> str | None:
@@ -67,8 +74,10 @@ def title_from(text: str) -> str | None:
         if m:
             body = _LEAD.sub("", m.group("body")).strip()
             more = re.match(r"的?(技术|工艺|方法|系统|装置|设备)", piece[m.end():])  # '…优化设计方法'
+            title = body + m.group("noun") + (more.group(1) if more else "")
+            whole = _KIND.search(piece)  # '一种柑橘采摘机器人末端执行器': the whole name after 一种, not its first noun
             if len(body) >= 2:
-                found.append((body + m.group("noun") + (more.group(1) if more else ""))[:60])
+                found.append((whole.group("t") if whole and title in whole.group("t") else title)[:60])
     if not found:  # '做的是一种可降解地膜': the thing after 一种/一项
         found = [m.group("t") for c in triage.PIECES.split(text or "") if (m := _KIND.search(triage.strip_orgs(c)))]
     return max(found, key=len) if found else None

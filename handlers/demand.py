@@ -46,6 +46,11 @@ def _description_answer(text: str) -> str | None:
     return triage.need_text(text, strict=False)
 
 
+def _need_type_guess(text: str, facts: dict[str, Any]) -> str:
+    """The need type when the user leaves the question open: what the text implies, else the commonest (技术攻关)."""
+    return _need_type(text, facts) or extract_need_type(text) or "技术攻关"
+
+
 def _need_type(text: str, facts: dict[str, Any]) -> str | None:
     """The need type said or implied; a problem with no other cue ('齿轮箱跑一阵就漏油') asks for a fix (技术攻关)."""
     if facts.get("need_type"):
@@ -79,7 +84,8 @@ FIELDS = (
     org_field("company", "单位名称", "请问贵单位的全称是？（例如：襄阳××有限公司）", ("公司", "公司名", "单位", "企业名称")),
     choice_field("industry", "所属行业", "属于哪个行业？", INDUSTRIES, ("行业", "领域")),
     dataclasses.replace(choice_field("need_type", "需求类型", "属于哪类需求？", NEED_TYPES, ("类型", "需求类别"),
-                                     fact_key="need_type", extract=extract_need_type), extractor=_need_type),
+                                     fact_key="need_type", extract=extract_need_type), extractor=_need_type,
+                        fallback=_need_type_guess),
     region_field("所在地区", "贵单位在哪个区县？例如 高新区、樊城、枣阳、十堰、随州"),
     budget_field("预算", "预算大概多少？例如 50万、50-80万；还没定可以回复“面议”。"),
     contact_name_field(),

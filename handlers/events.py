@@ -56,7 +56,9 @@ DROP_SOMEONE = re.compile(rf"把{_SOMEONE}[\u4e00-\u9fff]{{0,3}}?的?(?:名字?|
 YES = re.compile(r"^(是的?|对|好的?|嗯|行|可以|没问题)|确认|确定")
 KEEP = re.compile(r"(不用|不要|别|算了|保留|不取消|先不)")
 ALONE = re.compile(r"(就我一个|我一个人|就我自己|只有我|自己去)")
-ADD_ONE = re.compile(r"(再加|多加|加上|再带|多带)(?P<n>[一两二三123]?)(?:个|位|名)人?")
+ADD_ONE = re.compile(r"(再加|多加|加上|再带|多带)上?(?P<n>[一两二三123]?)(?:个|位|名)人?")
+ALSO_GOING = re.compile(r"也(?:要|想|得|能)?(?:一起|一块儿?|跟着)?(?:去|来|参加)(?!不)")  # '我家孩子也要去 叫伍一鸣'
+
 REFER = re.compile(r"那个|这个|那场|这场|就是|[A-Za-z][A-Za-z0-9]+")  # ... or an event id
 EVENT_NOUN = re.compile(r"活动|讲座|培训|科普|课堂|义诊|开放日|对接会")
 SWITCH = re.compile(r"换成|改成|改报|换个|换一个|还是报|改为|换到")
@@ -535,6 +537,9 @@ def new_party(view: Any, text: str) -> tuple[int, list[str]] | None:
         said = "一两二三123".find(add.group("n"))
         count = (1, 2, 2, 3, 1, 2, 3)[said] if add.group("n") else 1
         return view.party_size + max(count, len(new)), companions + new
+    if ALSO_GOING.search(text) and not NOT_GOING.search(text):
+        new = [n for n in extract_companions(text) if n not in companions]
+        return view.party_size + max(1, len(new)), companions + new
     names, size = extract_companions(text), extract_party_size(text)
     someone = [n for n in companions if n in text] or re.findall(_SOMEONE, text)
     leaving = NOT_GOING.search(text) or DROP_SOMEONE.search(text)
@@ -551,7 +556,8 @@ def new_party(view: Any, text: str) -> tuple[int, list[str]] | None:
 
 def party_or_cancel(ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> list[Reply] | None:
     """A change to a registration: who comes along, or a cancellation; always confirmed before it happens."""
-    if not (NOT_GOING.search(text) or FULL_CANCEL.search(text) or ADD_ONE.search(text) or re.search(r"带|加上", text)):
+    if not (NOT_GOING.search(text) or FULL_CANCEL.search(text) or ADD_ONE.search(text) or ALSO_GOING.search(text)
+            or re.search(r"带|加上", text)):
         return None
     views = _active(ctx, msg)
     view = _which(ctx, conv, views, text) if views else None

@@ -18,7 +18,10 @@ from knowledge.extract import (
     extract_phone,
     extract_phones,
     extract_region,
+    is_affirmative,
+    is_negative,
     is_person_name,
+    is_skip,
     patch_phone,
 )
 from knowledge.extract.amounts import Amount
@@ -150,6 +153,7 @@ def choice_field(name: str, label: str, question: str, options: tuple[str, ...],
         override=(lambda _o, _n, facts: facts.get("industry_source") in ("explicit", "product")) if industry else None,
         soft_when=(lambda facts: facts.get("industry_source") == "org_name") if industry else None,
         guess_when=guessed, ask_if_soft=industry,  # an industry read only from the unit's name is asked
+        fallback=lambda text, facts: facts.get(fact_key) or facts.get(f"{fact_key}_unsure") or extract(text),
     )
 
 
@@ -184,10 +188,21 @@ def budget_field(label: str, prompt: str) -> Field:
     )
 
 
+def loose_name(text: str, _facts: dict[str, Any] | None = None) -> str | None:
+    """The name question went unanswered twice: the first word left once phones and cue words are gone, when it
+    is 2–4 Chinese characters and not a question or a yes/no (taken as a guess, so the form can go on)."""
+    words = _NAME_PREFIX.sub("", re.sub(r"[\d+()（）:：,，.。;；!！-]+", " ", text).strip()).split()
+    word = words[0] if len(words) <= 2 else ""  # one short answer, not a whole conversation
+    plain = re.fullmatch(r"[\u4e00-\u9fff]{2,4}", word) and not triage.is_question(word)
+    reply = is_affirmative(word) or is_negative(word) or is_skip(word)  # '确认', '不知道' are not names
+    return word if plain and not reply and word not in _NOT_NAMES and parse_budget(word) is None else None
+
+
 def contact_name_field() -> Field:
     """The contact person's name."""
     return Field("contact_name", "联系人", "请问联系人怎么称呼？（可以连同手机号一起发我）", extractor=_fact("contact_name"),
-                 parser=parse_name, aliases=("联系人", "姓名", "名字"), invalid="请告诉我联系人的姓名，例如：张伟。")
+                 parser=parse_name, aliases=("联系人", "姓名", "名字"), invalid="请告诉我联系人的姓名，例如：张伟。",
+                 fallback=loose_name)
 
 
 def contact_title_field() -> Field:

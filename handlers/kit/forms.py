@@ -69,6 +69,7 @@ class Field:
     patch: Callable[[Any, str], Any] | None = None  # a partial correction of the value ('最后四位是8860')
     free: bool = False  # any words can answer it (a name, a title): not when the message filled other fields
     merge: Callable[[Any, Any], Any] | None = None  # combine a new value with the old one (topics accumulate)
+    fallback: Extractor | None = None  # best guess from all that was said, taken (marked) when the question goes unanswered
 
 
 @dataclass(frozen=True)
@@ -256,11 +257,14 @@ def _names(f: Field) -> str:
 
 def _edit_command(form: Form, draft: dict[str, Any], text: str) -> list[str]:
     """'标题改成…', '问题描述不对，应该是…', '描述不对 问题是…', '电话最后四位是8860': replace one named field."""
+    shown = full_values(form, draft)  # derived values (the title, default alerts) can be edited too
     for f in form.fields:
         old = draft["values"].get(f.name)
         if f.patch and old and (patched := f.patch(old, text)):
             _put(draft, f, patched, text, False)
             return [f.name]
+        if shown.get(f.name) in (None, "", []):  # '联系人是 庞振华 150…' with no contact yet: an answer, not an edit
+            continue
         m = (re.search(rf"^.{{0,6}}?(?:{_names(f)})\s*{_EDIT_VERB}", text)
              or re.search(rf"^.{{0,6}}?(?:{_names(f)})\s*{_EDIT_WRONG}", text))
         if not m:
@@ -435,7 +439,7 @@ def _turn(form: Form, ctx: Context, msg: Incoming, conv: ConversationState, text
         return next_step(form, conv, clarified(form, conv.draft, *meant))
     if (aside := interject.before_fill(form.name, ctx, msg, conv, text)) is not None:  # asides, form switches
         return aside.replies + ([Reply(f"——\n我们接着填{form.noun}：\n{reprompt(form, conv)}")] if aside.resume else [])
-    if _is_digression(text):
+    if _is_digression(text) and not is_affirmative(text) and not _pending_accepts(form, conv, text):
         return digress(form, ctx, conv, text)
     if triage.is_continue(text) and not triage.has_form_facts(text):
         return _ask(reprompt(form, conv), "好的，我们接着填。")
@@ -475,6 +479,12 @@ def _is_digression(text: str) -> bool:
                                                and not triage.wants_demand(text) and not triage.wants_achievement(text))
 
 
+def _pending_accepts(form: Form, conv: ConversationState, text: str) -> bool:
+    """The pending question's parser takes the message as its answer ('还没想好多少钱' for the budget)."""
+    f = next((x for x in form.fields if x.name == conv.step), None)
+    return bool(f and f.parser and not f.free and not f.append and f.parser(text) not in (None, "", []))
+
+
 def _fill_turn(form: Form, conv: ConversationState, text: str) -> list[Reply]:
     """Fill from the message; skip or re-ask the pending field when nothing was understood."""
     pending = next((f for f in form.fields if f.name == conv.step), None)
@@ -487,10 +497,50 @@ def _fill_turn(form: Form, conv: ConversationState, text: str) -> list[Reply]:
         if not (loose and changed) and not _fits_elsewhere(conv.draft, pending, changed, text) \
                 and _answer_pending(form, conv.draft, pending, text):
             changed.append(pending.name)
+    if not changed and pending is not None and (moved := _unanswered(form, conv, pending, text)) is not None:
+        return moved
     if not changed:
         hint = pending.invalid if pending and pending.invalid else "抱歉，我没太明白。"
         return _ask(reprompt(form, conv), hint)
     return next_step(form, conv, _ack(form, changed, conv.draft))
+
+
+MISSES_BEFORE_GUESS = 2
+
+
+def _unanswered(form: Form, conv: ConversationState, f: Field, text: str) -> list[Reply] | None:
+    """The pending question went unanswered. On a yes ('行吧', as if all was said) or the second miss the form moves
+    on rather than asking forever: an optional field is skipped, a required one takes its best guess from
+    everything said (marked as a guess in the summary). None: ask again."""
+    draft = conv.draft
+    misses = draft.setdefault("misses", {})
+    misses[f.name] = misses.get(f.name, 0) + 1
+    done = is_affirmative(text) or bool(_DUNNO.search(text))  # '行吧', '不清楚 你们看着办': nothing more to say
+    if not (done or misses[f.name] >= MISSES_BEFORE_GUESS):
+        return None
+    if not f.required:
+        return _skip(form, conv, f, text)
+    guessed: list[str] = []
+    field: Field | None = f
+    while field is not None and (value := _best_guess(draft, field, text)) is not None:
+        _put(draft, field, value, text, False, guess=True)
+        guessed.append(f"{field.label}“{field.formatter(value)}”")
+        field = pending_field(form, draft) if done else None  # said as if done: the other open choices too
+    if not guessed:
+        return None
+    return next_step(form, conv, f"{'、'.join(guessed)}我先按推测填上，不对请告诉我。")
+
+
+_DUNNO = re.compile(r"(不清楚|不知道|不晓得|说不好|不好说|说不清|随便|看着办|你们定|你定|都行|无所谓)")
+
+
+def _best_guess(draft: dict[str, Any], f: Field, text: str) -> Any:
+    """``f``'s fallback guess from this answer, else from everything said in the draft (None when it has none)."""
+    if f.fallback is None:
+        return None
+    said = " ".join(dict.fromkeys([*draft.get("raw", {}).values(), text]))
+    value = f.fallback(text, extract_all(text)) or f.fallback(said, extract_all(said))
+    return None if value in (None, "", []) else value
 
 
 def _fits_elsewhere(draft: dict[str, Any], pending: Field, changed: list[str], text: str) -> bool:

@@ -33,29 +33,35 @@ def patch_phone(old: str | None, text: str) -> str | None:
 
 _ALERT_CUE = re.compile(r"(推给我|推送给我|推我|发给我|提醒我|通知我|提醒一下|也要|也行|也可以|都要|都行|推过来|发过来|也提醒|都推|都可以推)")
 _SPLIT = re.compile(r"[\s、,，;；和及跟与/]+|还有|以及")
-_STRIP_HEAD = re.compile(r"^(?:提醒的话|以后|今后|另外|还有|再|也|就是|主要是|比如|像|有|关于|凡是|只要是|是|算了|那就|那|"
+_STRIP_HEAD = re.compile(r"^(?:提醒的话|(?:我|我们)?(?:主要|重点|比较)?关注(?:的是)?|感兴趣的是|以后|今后|另外|还有|再|也|就是|主要是|比如|像|有(?![机色])|关于|凡是|只要是|是|算了|那就|那|"
                          r"企业|厂家|公司|要做|想做|需要|要|想)+")
 _STRIP_TAIL = re.compile(r"(?:相关|方面|方向|领域|行业|类|这块|这一块|有关)?的?(?:企业)?(?:需求|项目|难题|问题|信息)?$")
-_NOT_TOPIC = re.compile(r"^(?:我|我们|需求|提醒|推送|相关|方面|都|也|的|的话|一下|给我|需要|东西|这些|那些|其他|别的|所有|全部)$|"
+_NOT_TOPIC = re.compile(r"^(?:谢谢|多谢|感谢|辛苦|麻烦|好的?|行|可以|没了|就这些)|^(?:我|我们|需求|提醒|推送|相关|方面|都|也|的|的话|一下|给我|需要|东西|这些|那些|其他|别的|所有|全部)$|"
                         r"^(?:我是|我们是|做|搞|在|我在)|研究院|研究所|大学|学院|公司|时候|想|不登|不要|不用|成果|如果|要是|需求|\d|"
                         r"面议|面谈|预算|年薪|月薪|工资|待遇|多少钱|有没有|办法|怎么|能不能|可以吗")
 
 
-_STRIP_VERB = re.compile(r"(?:都|也|就)?(?:可以|能|要|行)?(?:都|也)?$")
+_POLITE = re.compile(r"(?:麻烦|请|记得|帮忙|帮我)+$")  # '生物农药的需求麻烦(提醒我)'
+_STRIP_VERB = re.compile(r"(?:(?:都|也|就)(?:可以|能|要|行)?|可以|要|行)?(?:都|也)?$")  # not the 能 of 储能
 
 
 def _topic(piece: str) -> str | None:
     """One clean topic from a fragment ('激光相关的' → '激光', '无损检测方向的需求可以' → '无损检测'), or None."""
-    word = _STRIP_TAIL.sub("", _STRIP_VERB.sub("", _STRIP_HEAD.sub("", piece.strip())))
+    word = _STRIP_TAIL.sub("", _STRIP_VERB.sub("", _POLITE.sub("", _STRIP_HEAD.sub("", piece.strip()))))
     word = _STRIP_TAIL.sub("", word)
     if not 2 <= len(word) <= 10 or _NOT_TOPIC.search(word) or not re.search(r"[\u4e00-\u9fffA-Za-z]", word):
         return None
     return word
 
 
+_HEDGE = re.compile(r"(?:大概|大约|差不多|可能|应该|主要)?(?:就是|是)?(?:就)?这(?:两|三|几|些)(?:块|个|方面|方向|类)?(?:吧|了|啊)?|"
+                    r"之类(?:的)?|等等|什么的|(?:大概|大约|差不多|可能|主要)(?:就是|是)?|(?:吧|啊|呀|哈)(?=$|[\s,，。])")
+
+
 def parse_topics(text: str) -> list[str]:
-    """Clean topics of an answer to 'which needs should we alert you about' (the whole text is the list)."""
-    t = normalize(text)
+    """Clean topics of an answer to 'which needs should we alert you about' (the whole text is the list);
+    hedges ('大概是', '之类的吧', '这两块吧', '就这些') are not topics."""
+    t = _HEDGE.sub(" ", normalize(text))
     t = _ALERT_CUE.split(t)[0] if _ALERT_CUE.search(t) and not _ALERT_CUE.match(t) else t
     out: list[str] = []
     for piece in _SPLIT.split(t):
@@ -65,17 +71,40 @@ def parse_topics(text: str) -> list[str]:
     return out
 
 
+_LEAD_CUE = re.compile(r"^\s*(?:提醒的话|提醒方向(?:是|就是)?|(?:需求)?提醒(?:就|只)?(?:推|发|要)?(?:给我)?(?=[\s:：])|推送的话|推送方向(?:是)?|需求提醒(?:的话)?)[:：\s]*")
+
+
 def alert_topics(text: str) -> list[str]:
-    """Topics a message asks alerts for, only before an alert cue ('焊接 激光相关的都推给我' → 焊接、激光)."""
+    """Topics a message asks alerts for: before an alert cue ('焊接 激光相关的都推给我' → 焊接、激光), after a
+    leading one ('提醒的话 铸造 以及 无损检测'), or after a cue that opens the clause ('提醒我 水产养殖方面的')."""
     out: list[str] = []
+    listed: list[str] = []  # a bare list just before the cued clause ('铸造、锻造，还有热处理方面的也可以推给我')
+    opened = False  # … or just after it ('提醒：转向系统，故障诊断，还有电控')
     for clause in re.split(r"[,，。.;；!！?？]+", normalize(text)):
-        m = _ALERT_CUE.search(clause)
-        if not m:
+        lead = _LEAD_CUE.match(clause)
+        m = _ALERT_CUE.search(clause, lead.end() if lead else 0)
+        if not (m or lead):
+            bare = _bare_list(clause)
+            out += [t for t in bare if t not in out] if bare and opened else []
+            listed = listed + bare if bare and not opened else []
+            opened = opened and bool(bare)
             continue
-        for topic in parse_topics(clause[: m.start()]):
+        said = clause[lead.end() if lead else 0: m.start() if m else len(clause)]
+        topics = parse_topics(said) if said.strip() else parse_topics(clause[m.end():] if m else "")
+        for topic in listed + topics:
             if topic not in out:
                 out.append(topic)
+        listed, opened = [], bool(topics)
     return out
+
+
+def _bare_list(clause: str) -> list[str]:
+    """The topics of a clause that is nothing but a list of topics ('主要关注种业', '铸造、锻造'), else []."""
+    if re.search(r"[我你他她是做搞在吗呢]", clause):
+        return []
+    pieces = [p for p in _SPLIT.split(_HEDGE.sub(" ", clause)) if _STRIP_HEAD.sub("", p.strip())]  # not a bare lead ("主要关注")
+    topics = [t for p in pieces if (t := _topic(p))]
+    return topics if pieces and len(topics) == len(pieces) else []
 
 
 _CLAUSES = re.compile(r"[\s，,。；;！!]+")

@@ -14,11 +14,14 @@ _CONTACT_CUE = re.compile(
     r"(联系人|联络人|对接人|负责人|[我俺咱]叫|[我俺咱]是|本人|姓名|名字|称呼|[我俺咱]姓|签名|落款|报名人|登记人|(?:错了|不对|口误)\s*,?\s*(?:是|叫)|应该是|其实是)"
     r"(?:就是|就|是|为|写|填|改成|改为|换成|换为|更正为|应该是|叫|的话)?(?:我|本人)?[\s,:，]*"
 )
-_TITLE = re.compile(r"(工程师|经理|总监|主任|老师|教授|博士|师傅|先生|女士|老板|厂长|部长|主管|会计|总工|工|总)")
-_RELATIVE = r"(?:爸妈|爸爸妈妈|父母|公婆|二老|老伴|爱人|老公|老婆|媳妇|丈夫|妻子|孩子|小孩|娃|儿子|女儿|闺女|孙子|孙女|外孙|外孙女|朋友|同事|妈妈|爸爸|母亲|父亲|婆婆|公公|邻居|同伴|家属|同行人|侄子|侄女|姐姐|妹妹|哥哥|弟弟|老人|老头子|老头|老太太|老太婆|我妈|我爸|妈|爸)"
-_COMPANION_CUE = re.compile(rf"(?:{_RELATIVE}|他|她|他们|她们|大宝|二宝|老大|老二|另一个|还有一个|(?<=\s)一个)们?(?:一个|一位)?(?:也想去|也要去|也去)?\s*"
-                            rf"(?:叫|是|名字叫|名字是|姓名|:)\s*|"
-                            rf"带(?:着|上)?(?:我)?(?:的)?{_RELATIVE}\s*(?![和跟与及、])(?=[\u4e00-\u9fff]{{2,4}}(?:$|[\s,，。]))")
+_TITLE = re.compile(r"(工程师|经理|总监|主任|老师|教授|博士|师傅|先生|女士|老板|厂长|部长|主管|会计|总工|医生|大夫|院长|所长|"
+                    r"科长|处长|站长|书记|社长|队长|组长|律师|工|总)")
+_RELATIVE = (r"(?:那口子|另一半|对象|姥姥|姥爷|外婆|外公|奶奶|爷爷|舅舅|舅妈|姨妈|姑姑|叔叔|婶婶|阿姨|外甥女|外甥|侄儿|"
+             r"岳母|岳父|丈母娘|嫂子|儿媳|女婿|表哥|表姐|表妹|表弟|堂哥|堂姐|闺蜜|兄弟|姐妹|家人|同学|室友|搭档|助理|徒弟|出纳|司机|爸妈|爸爸妈妈|父母|公婆|二老|老伴|爱人|老公|老婆|媳妇|丈夫|妻子|孩子|小孩|娃|儿子|女儿|闺女|孙子|孙女|外孙|外孙女|朋友|同事|妈妈|爸爸|母亲|父亲|婆婆|公公|邻居|同伴|家属|同行人|侄子|侄女|姐姐|妹妹|哥哥|弟弟|老人|老头子|老头|老太太|老太婆|我妈|我爸|妈|爸)")
+_COMPANION_CUE = re.compile(rf"(?:{_RELATIVE}|他|她|他们|她们|大宝|二宝|小宝|宝宝|老大|老二|大的|小的|另一个|还有一个|(?<=\s)一个)们?儿?(?:一个|一位)?(?:也(?:想|要)?(?:一起|一块儿?)?去)?\s*"
+                            rf"(?:叫|是|名字叫|名字是|姓名|:|(?:大名|学名|全名)(?:叫|是)?)\s*|"
+                            rf"(?:带|还有|加上|和|跟)(?:着|上)?(?:我|我的|我家|我们家|咱家|俺家|俺)?(?:的)?{_RELATIVE}\s*(?![和跟与及、])"
+                            rf"(?=[\u4e00-\u9fff]{{2,4}}(?:$|[\s,，。和跟与及、]))")
 _NAME_SEP = re.compile(r"^\s*(?:、|,|和|跟|与|及|还有|\s)\s*")
 
 
@@ -67,12 +70,21 @@ def _surname_then_name(text: str, pos: int) -> str | None:
     if surname is None:
         return None
     sep = re.match(r"[\s,，:]*", text[pos + 1 + len(surname):])
-    full = name_at(text, pos + 1 + len(surname) + (sep.end() if sep else 0))
+    full = name_at(text, pos + 1 + len(surname) + (sep.end() if sep else 0), cued=True)
     return full if full and full.startswith(surname) else None
 
 
+def _title_then_name(text: str, pos: int) -> str | None:
+    """'胡工胡斌' (a title form glued to the full name with the same surname) → '胡斌'."""
+    surname = _surname_at(text, pos)
+    m = _TITLE.match(text, pos + len(surname)) if surname else None
+    full = name_at(text, m.end(), cued=True) if m and surname else None
+    return full if full and surname and full.startswith(surname) else None
+
+
 def _after_cue(text: str, pos: int) -> str | None:
-    return _surname_then_name(text, pos) or name_at(text, pos) or _title_at(text, pos) or name_at(text, pos, cued=True)
+    return (_surname_then_name(text, pos) or name_at(text, pos) or _title_then_name(text, pos) or _title_at(text, pos)
+            or name_at(text, pos, cued=True))
 
 
 def _after_role(text: str, pos: int) -> str | None:
@@ -98,9 +110,9 @@ def _cued_names(text: str) -> list[tuple[int, str]]:
 
 def _names_before_phone(text: str) -> list[tuple[int, str]]:
     out = []
-    for m in re.finditer(r"(?:^|(?<=[\s,.;:、，)]))([\u4e00-\u9fff]{2,5}?)\s*[,:，]?\s*(?:电话|手机|tel)?\s*[:：]?\s*(?=\+?(?:86)?1[3-9]\d|0\d{2,3}[-\s)])", text):
+    for m in re.finditer(r"(?:^|(?<=[\s,.;:、，()]))([\u4e00-\u9fff]{2,5}?)\s*\)?\s*[,:，]?\s*(?:(?:电话|手机|tel)(?:号码|号)?(?:是|为)?)?\s*[:：]?\s*(?=\+?(?:86)?[\s-]?1[3-9]\d|0\d{2,3}[-\s)])", text):
         start = m.start(1) + (1 if m.group(1)[0] in "叫是" else 0)  # '叫黎晓雯 138…'
-        name = name_at(text, start) or _title_at(text, start)
+        name = name_at(text, start) or _title_at(text, start) or name_at(text, start, cued=True)  # '阮家豪 138…'
         rest = text[start + len(name):m.end(1)] if name else ""
         if name and (not rest or _TITLE.fullmatch(rest)):  # '刘涛老师 138…' → 刘涛
             out.append((m.start(1), name))
@@ -151,7 +163,7 @@ def extract_person_name(text: str) -> str | None:
     return names[-1][1] if has_correction_cue(text) else names[0][1]
 
 
-_ACADEMIC_TITLE = re.compile(r"(教授|副教授|研究员|副研究员|老师|博士|工程师|高工|总工|工)")
+_ACADEMIC_TITLE = re.compile(r"(教授|副教授|研究员|副研究员|老师|博士|工程师|高工|总工|医生|工)")
 
 
 def contact_title(text: str, name: str | None = None) -> str | None:
@@ -178,24 +190,33 @@ def is_person_name(text: str) -> bool:
     return bool(ok) and not set(t[1:]) & _NOT_GIVEN
 
 
+_KIN = re.compile(r"(?:大爷|大妈|大姐|大哥|阿姨|奶奶|爷爷|师傅|姐|哥|叔|姨|婶|嫂|伯)")
+
+
 def _nick_at(text: str, pos: int) -> str | None:
-    """'小陈', '老刘' (小/老 + surname) at ``pos`` followed by a boundary."""
+    """'小陈', '老刘' (小/老 + surname) or '王姐', '李叔' (surname + kin word) at ``pos`` followed by a boundary."""
     if text[pos:pos + 1] not in ("小", "老"):
-        return None
+        surname = _surname_at(text, pos)
+        kin = _KIN.match(text, pos + len(surname)) if surname else None
+        return text[pos:kin.end()] if kin and _nick_ends(text, kin.end()) else None
     surname = _surname_at(text, pos + 1)
     end = pos + 1 + len(surname) if surname else pos
-    if surname and (end == len(text) or _BOUNDARY.match(text[end:]) or text[end] in "和跟与及还小老一二三四五六七八九两俩"):
-        return text[pos:end]
-    return None
+    return text[pos:end] if surname and _nick_ends(text, end) else None
 
 
-_NICK_CUE = re.compile(rf"(?:{_RELATIVE}们?|我和|我跟|跟我和|"
-                       rf"带(?:着|上)?(?:我们|我|咱们)?(?:的)?(?:科室|单位|部门|车间|班组|组里|公司|厂里|办公室|队里)?的?)\s*")
+def _nick_ends(text: str, end: int) -> bool:
+    """A nickname ends at ``end``: a boundary, a joining word, another nickname or a count follows."""
+    return end == len(text) or bool(_BOUNDARY.match(text[end:])) or text[end] in "和跟与及还小老一二三四五六七八九两俩"
+
+
+_NICK_CUE = re.compile(rf"(?:(?:带(?:着|上)?|我和|我跟|和|跟)(?:我们|我|咱们)?(?:的)?"
+                       rf"(?:科室|单位|部门|车间|班组|组里|公司|厂里|办公室|队里)的?|"  # '我跟我们班组的小田、小宋'
+                       rf"{_RELATIVE}们?|我和|我跟|跟我和|我[、,]|带(?:着|上)?(?:我们|我|咱们)?(?:的)?)\s*")
 
 
 def _person_at(text: str, pos: int, nicks: bool) -> str | None:
-    """A full name, or (after a relative word) a nickname like '小陈'."""
-    return name_at(text, pos) or (_nick_at(text, pos) if nicks else None)
+    """A full name (right after a cue, so '褚大年' passes), or (after a relative word) a nickname like '小陈'."""
+    return name_at(text, pos) or (_nick_at(text, pos) if nicks else None) or name_at(text, pos, cued=True)
 
 
 def extract_companions(text: str) -> list[str]:
@@ -219,29 +240,44 @@ def extract_companions(text: str) -> list[str]:
 
 
 _FAMILY_N = re.compile(r"(?:一家|全家|我们家|家里)\s*(\S{1,2}?)\s*口")
-_GROUP_N = re.compile(r"(?<!最多)(?<!最少)(?<!不超过)(?<!限)(?<!只能)(?:我们|一共|总共|共|一起)\s*(\S{1,2}?)\s*(?:个人|人|位)")
+_GROUP_N = re.compile(r"(?<!最多)(?<!最少)(?<!不超过)(?<!限)(?<!只能)(?:我们|咱们|俺们|一共|总共|共|一起)"
+                      r"(?:[^\s\d,，。]{0,4}?(?:去|来|报)|科室|部门|单位|公司|家|班组|组里|办公室|车间|厂里|[\u4e00-\u9fff]{1,2}部)?"
+                      r"\s*(\S{1,2}?)\s*(?:个人|人|位|个(?=$|[\s,，。、]))")
 _ALONE = re.compile(r"(就我一个|我一个人|就我自己|我自己去|本人一个|就一个人|就我$|只有我|自己去|一个人去)")
-_WITH = re.compile(rf"(?:带|和|跟|加上|还有|陪|同)\s*(?:着|上)?\s*(?:我|我的|我家)?\s*(?:(\S{{1,2}}?)\s*(?:个|位|名))?\s*({_RELATIVE}(?:(?:、|和|跟|,|与|\s+|\s*还有\s*)(?:我|我的)?{_RELATIVE})*)")
+_MINE = r"(?:我的|我们家|咱家|俺家|我家|我|俺)"
+_WHO = rf"(?:{_RELATIVE}|小宝|宝宝)"  # '还有我们家小宝' (not in _RELATIVE: '何小宝' is a name)
+_WITH = re.compile(rf"(?:带|和|跟|加上|还有|陪|同|(?<=我)[\s、,])\s*(?:着|上)?\s*{_MINE}?\s*(?:(\S{{1,2}}?)\s*(?:个|位|名)|(?=[俩仨])(\S))?\s*"
+                   rf"({_WHO}(?:(?:、|和|跟|,|与|\s+|\s*还有\s*){_MINE}?{_WHO})*)")
 
 
 _PAIRS = {"爸妈", "爸爸妈妈", "父母", "公婆", "二老"}
 
 
 def _count_word(token: str) -> int | None:
-    value = to_number(token)
+    value = {"俩": 2, "仨": 3}.get(token) or to_number(token)
     return int(value) if value is not None and 0 < value < 50 and value == int(value) else None
 
 
 def _companion_count(text: str) -> int | None:
     total = 0
     for m in _WITH.finditer(text):
-        n = _count_word(m.group(1)) if m.group(1) else None
-        relatives = set(re.findall(_RELATIVE, m.group(2)))  # '老婆和儿子 老婆叫…' is two people
+        said = m.group(1) or m.group(2)
+        n = _count_word(said) if said else None
+        relatives = {r.removeprefix("我") for r in re.findall(_WHO, m.group(3))}  # "带我妈 我妈叫…" is one
         total += n if n is not None else len(relatives) + len(relatives & _PAIRS)  # '爸妈' is two
     return total or None
 
 
 _DROPPED = re.compile(rf"{_RELATIVE}\s*(?:就|也)?\s*(?:算了|不去了?|不来了?|去不了|去不成)")
+
+
+def _said_total(t: str) -> int | None:
+    """A head count said outright ('一家三口', '我们公司去三个人', '共两个人')."""
+    for pattern in (_FAMILY_N, _GROUP_N):
+        m = pattern.search(t)
+        if m and (n := _count_word(m.group(1))):
+            return n
+    return None
 
 
 def extract_party_size(text: str) -> int | None:
@@ -250,10 +286,9 @@ def extract_party_size(text: str) -> int | None:
     t = _DROPPED.sub("", normalize(text))
     companions = _companion_count(t)
     names = extract_companions(t)
+    said = _said_total(t)
     if companions is not None or names:
-        return 1 + max(companions or 0, len(names))
-    for pattern in (_FAMILY_N, _GROUP_N):
-        m = pattern.search(t)
-        if m and (n := _count_word(m.group(1))):
-            return n
+        return max(1 + max(companions or 0, len(names)), said or 0)
+    if said:
+        return said
     return 1 if _ALONE.search(t) else None

@@ -21,7 +21,8 @@ ROOT = Path(__file__).resolve().parents[2]
 CST = timezone(timedelta(hours=8))
 BEFORE = datetime(2027, 3, 1, 10, 0, tzinfo=CST)
 FILES = (SAMPLES / "dialogues_dev.jsonl", ROOT / "tests/support/data/dialogues_messy.jsonl",
-         ROOT / "tests/support/data/dialogues_forms.jsonl", ROOT / "bench/heldout/dialogues.jsonl",
+         ROOT / "tests/support/data/dialogues_forms.jsonl", ROOT / "tests/support/data/dialogues_voices.jsonl",
+         ROOT / "bench/heldout/dialogues.jsonl",
          ROOT / "bench/heldout/dialogues2.jsonl")
 
 

@@ -119,3 +119,66 @@ def test_maturity_corrections(text: str, want: str) -> None:
 def test_failed_inspection_need_type(text: str, want: str) -> None:
     """A failed inspection is a quality problem to solve; booking a test is 检验检测."""
     assert extract_need_type(text) == want
+
+
+@pytest.mark.parametrize(("text", "companions", "size"), [
+    ("糖尿病饮食那个讲座 我 加上邻居王姐 共两个人", ["王姐"], 2),
+    ("防溺水讲座 俺带俩孙子去 大的叫童浩 小的叫童杰", ["童浩", "童杰"], 3),
+    ("加计扣除的培训 我们公司去三个人 我 还有同事方圆和汤敏", ["方圆", "汤敏"], 3),
+    ("颈椎那个 我们科室三个 我、小谢、小欧", ["小谢", "小欧"], 3),
+    ("帮忙报下心肺复苏的培训 我跟我们班组的小田、小宋", ["小田", "小宋"], 3),
+    ("报名糖尿病讲座 带我妈 我妈叫桑秀梅", ["桑秀梅"], 2),
+    ("你好 我要报名防溺水那个活动 我 我老婆 还有我们家小宝", [], 3),
+    ("我叫何秀英，孙子叫何小宝，电话13800006666", ["何小宝"], 2),
+    ("我们公司有三百个人", [], None),
+])
+def test_companions_said_in_other_ways(text: str, companions: list[str], size: int | None) -> None:
+    """Kin nicknames, '俩', '大的叫', head counts with names, lists after '我、', one relative said twice."""
+    assert extract_companions(text) == companions
+    assert extract_party_size(text) == size
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("样机做出来了", "中试"), ("正在两个合作社做示范", "中试"), ("小批量在企业试过了", "中试"),
+    ("已经在厂里用了", "已产业化"), ("已经卖了好几百台了", "已产业化"), ("做了个原型", "小试"),
+    ("还没出实验室", "实验室阶段"), ("在实验室试过", "实验室阶段"), ("计划明年试点", None),
+])
+def test_colloquial_maturity(text: str, want: str | None) -> None:
+    """How far a result got, said in everyday words; a plan is not a stage."""
+    assert extract_maturity(text) == want
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("提醒我 水产养殖和稻田综合种养方面的 大概就这些", ["水产养殖", "稻田综合种养"]),
+    ("提醒的话铸造 以及 无损检测", ["铸造", "无损检测"]),
+    ("铸造、锻造，还有热处理方面的也可以推给我", ["铸造", "锻造", "热处理"]),
+    ("提醒：转向系统，故障诊断，还有电控", ["转向系统", "故障诊断", "电控"]),
+    ("以后有关于生物农药的需求麻烦提醒我", ["生物农药"]),
+    ("焊接的需求推给我，谢谢", ["焊接"]),
+    ("我们做铸造的，热处理方面的需求推给我", ["热处理"]),
+])
+def test_alert_topics_with_leads_and_lists(text: str, want: list[str]) -> None:
+    """A leading cue, a list before or after the cued clause, politeness words, no self-introduction."""
+    assert alert_topics(text) == want
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("大概是 电池回收、储能 这两块吧", ["电池回收", "储能"]),
+    ("就 焊接机器人 激光焊 之类的吧", ["焊接机器人", "激光焊"]),
+    ("我关注 数控加工 以及 夹具设计", ["数控加工", "夹具设计"]),
+    ("还有有机肥", ["有机肥"]),
+])
+def test_hedges_are_not_topics(text: str, want: list[str]) -> None:
+    """'大概是', '这两块吧', '之类的吧', '我关注' are not topics; the 有 of 有机肥 stays."""
+    assert parse_topics(text) == want
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("我叫钮丽 13800015002，闺女叫钮可可", "钮丽"), ("襄阳恒达机械有限公司 易兵 电话+86 13800015009", "易兵"),
+    ("联系人 吕博士 吕晓梅 电话号码是13800017003", "吕晓梅"), ("联系人 熊医生 熊丹 13800018306", "熊丹"),
+    ("联系电话18607102004 我姓阮 阮家豪", "阮家豪"), ("联系人胡工胡斌 18607103005", "胡斌"),
+    ("联系人：熊师傅（熊大勇）15072002002", "熊大勇"),
+])
+def test_contact_names_in_other_forms(text: str, want: str) -> None:
+    """Rarer surnames, '+86 ', '电话号码是', more titles, '家' after a cue, a glued title, a name in brackets."""
+    assert extract_person_name(text) == want
