@@ -86,7 +86,7 @@ class StoredData:
 
 
 # built once: "我的信息" runs these on every ask (bound parameters, compiled once per process)
-_WHO = {"appid": bindparam("appid"), "openid": bindparam("openid")}
+_WHO = {"appid": bindparam("appid", type_=String), "openid": bindparam("openid", type_=String)}
 _PROFILE = select(User.name, User.contact_title, User.phone, User.company, User.consent_at, User.roles).where(
     User.appid == _WHO["appid"], User.openid == _WHO["openid"])
 _DEMANDS = select(Demand.id, Demand.title, Demand.status).where(

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import String, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from bot.domain import audit
@@ -162,7 +162,7 @@ def set_state(session: Session, *, match_id: int, appid: str, state: str, actor:
 
 def _my_matches_statement() -> Any:
     """The matches involving a user's demands or achievements (``appid``/``openid`` bound), best score first."""
-    appid, openid = bindparam("appid"), bindparam("openid")
+    appid, openid = bindparam("appid", type_=String), bindparam("openid", type_=String)
     demand_ids = select(Demand.id).where(Demand.appid == appid, Demand.openid == openid)
     achievement_ids = select(Achievement.id).where(Achievement.appid == appid, Achievement.owner_openid == openid)
     return (select(Match).where(Match.appid == appid)
