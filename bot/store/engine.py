@@ -102,8 +102,7 @@ class PinnedConnections:
         self.engine = engine
         self._local = threading.local()
         self._lock = threading.Lock()
-        self._open: list[Connection] = []
-        self._generation = 0
+        self._open: dict[Connection, bool] = {}  # every pinned connection → in use now
 
     def take(self) -> Connection | None:
         """This thread's connection, marked in use; None when it is in use already."""
@@ -111,28 +110,39 @@ class PinnedConnections:
         if getattr(local, "busy", False):
             return None
         conn = getattr(local, "conn", None)
-        if conn is None or local.generation != self._generation or conn.closed:
-            conn = self.engine.connect()
+        with self._lock:
+            if conn is not None and conn in self._open:
+                self._open[conn] = True
+            else:
+                conn = None
+        if conn is None:  # first turn on this thread, or the database was disposed since
+            conn = local.conn = self.engine.connect()
             with self._lock:
-                self._open.append(conn)
-                local.conn, local.generation = conn, self._generation
+                self._open[conn] = True
         local.busy = True
         return conn
 
     def give_back(self, conn: Connection) -> None:
-        """End whatever transaction the turn left open and free the thread's connection."""
+        """End whatever transaction the turn left open and free the connection (closed if disposed meanwhile)."""
         try:
             if conn.in_transaction():
                 conn.rollback()
         finally:
             self._local.busy = False
+            with self._lock:
+                stale = conn not in self._open
+                if not stale:
+                    self._open[conn] = False
+            if stale:
+                self._local.conn = None
+                conn.close()
 
     def close_all(self) -> None:
-        """Close every pinned connection (at dispose); threads open new ones if they run again."""
+        """At dispose: close the idle connections now; a turn still running closes its own when it ends."""
         with self._lock:
-            conns, self._open = self._open, []
-            self._generation += 1
-        for conn in conns:
+            idle = [conn for conn, busy in self._open.items() if not busy]
+            self._open.clear()
+        for conn in idle:
             conn.close()
 
 

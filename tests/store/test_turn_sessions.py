@@ -89,3 +89,16 @@ def test_after_dispose_a_thread_opens_a_new_connection(tmp_path: Path) -> None:
         session.commit()
     assert _openids(db) == ["o_after"]
     db.dispose()
+
+
+def test_dispose_during_a_turn_lets_the_turn_commit_then_closes_its_connection(tmp_path: Path) -> None:
+    db = _db(tmp_path)
+    with db.turn_session() as session:
+        _add(session, "o_running")
+        db.dispose()  # e.g. shutdown while a deferred answer is still being written
+        _add(session, "o_running_2")
+        session.commit()
+        conn = session.connection()
+    assert conn.closed
+    assert _openids(db) == ["o_running", "o_running_2"]
+    db.dispose()
