@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from functools import partial
 
-from bot.domain.privacy import delete_user_data, has_consent, record_consent, stored_data, user_demands
+from bot.domain.privacy import delete_user_data, demand_rows, has_consent, record_consent, stored_data
 from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
 from handlers.kit.forms import restore_declined
 from knowledge.extract import is_affirmative, is_negative
@@ -64,7 +64,7 @@ def my_info(ctx: Context, msg: Incoming) -> list[Reply]:
 
 def my_demands(ctx: Context, msg: Incoming) -> list[Reply]:
     """List the user's demands with their review status."""
-    rows = [(d.id, d.title, d.status) for d in user_demands(ctx.session, appid=msg.appid, openid=msg.openid)]
+    rows = demand_rows(ctx.session, appid=msg.appid, openid=msg.openid)
     if not rows:
         return [Reply("您还没有登记过需求。回复“提需求”即可登记。")]
     lines = ["您登记的需求："] + [f"{i}「{title}」：{status}" for i, title, status in rows]

@@ -55,7 +55,7 @@ class Claims:
         """Claim a new delivery; its row id, or None when the key was claimed before (a redelivery).
 
         ``before(session)`` runs first in the same transaction; an exception from it claims nothing."""
-        with self.db.session() as session:
+        with self.db.turn_session() as session, session.begin():
             if before is not None:
                 before(session)
             return insert_returning(

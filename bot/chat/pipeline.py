@@ -348,7 +348,7 @@ class Pipeline:
     def _answer(self, job: Job) -> None:
         """Load → dispatch → persist in one locked transaction, then reply passively or push."""
         msg = job.msg
-        with self.container.db.sessions() as session:
+        with self.container.db.turn_session() as session:
             turn, held = self._open_turn(session, job)
             if turn.owner != self.claims.owner:
                 job.lost = True  # another worker took over while this one waited: it answers

@@ -9,11 +9,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, cast, delete, or_, select, update
+from sqlalchemy import String, bindparam, cast, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.domain import audit, transcript
-from bot.domain.demands import user_demands
 from bot.domain.events import signup
 from bot.domain.events.rules import ACTIVE
 from bot.domain.ids import new_checkin_code
@@ -31,7 +30,7 @@ from bot.store.models import (
     UnansweredQuestion,
     User,
 )
-from bot.store.sql import rowcount
+from bot.store.sql import core, rowcount
 
 DELETED_NAME = "（已删除）"
 
@@ -86,21 +85,38 @@ class StoredData:
     registrations: int = 0
 
 
+# built once: "我的信息" runs these on every ask (bound parameters, compiled once per process)
+_WHO = {"appid": bindparam("appid", type_=String), "openid": bindparam("openid", type_=String)}
+_PROFILE = select(User.name, User.contact_title, User.phone, User.company, User.consent_at, User.roles).where(
+    User.appid == _WHO["appid"], User.openid == _WHO["openid"])
+_DEMANDS = select(Demand.id, Demand.title, Demand.status).where(
+    Demand.appid == _WHO["appid"], Demand.openid == _WHO["openid"]).order_by(Demand.created_at.desc(), Demand.id.desc())
+_ACHIEVEMENTS = select(Achievement.id, Achievement.title, Achievement.status).where(
+    Achievement.appid == _WHO["appid"], Achievement.owner_openid == _WHO["openid"])
+_COUNTS = select(
+    select(func.count()).select_from(Interest).where(
+        Interest.appid == _WHO["appid"], Interest.openid == _WHO["openid"]).scalar_subquery(),
+    select(func.count()).select_from(Registration).where(
+        Registration.appid == _WHO["appid"], Registration.openid == _WHO["openid"],
+        Registration.status != "cancelled").scalar_subquery())
+
+
+def demand_rows(session: Session, *, appid: str, openid: str) -> list[tuple[str, str, str]]:
+    """(id, title, status) of the user's demands, newest first (``user_demands`` without the ORM objects)."""
+    return [(r.id, r.title, r.status) for r in core(session, _DEMANDS, {"appid": appid, "openid": openid})]
+
+
 def stored_data(session: Session, *, appid: str, openid: str) -> StoredData:
     """Everything stored about the user, for "我的信息"."""
-    user = get_user(session, appid=appid, openid=openid)
+    who = {"appid": appid, "openid": openid}
     out = StoredData()
-    if user:
+    if (user := core(session, _PROFILE, who).first()) is not None:
         out.user = {"name": user.name, "contact_title": user.contact_title, "phone": user.phone, "company": user.company,
                     "consent_at": user.consent_at, "roles": list(user.roles or [])}
-    out.demands = [{"id": d.id, "title": d.title, "status": d.status}
-                   for d in user_demands(session, appid=appid, openid=openid)]
-    out.achievements = [{"id": a.id, "title": a.title, "status": a.status} for a in session.scalars(
-        select(Achievement).where(Achievement.appid == appid, Achievement.owner_openid == openid))]
-    out.interests = len(session.scalars(select(Interest.id).where(
-        Interest.appid == appid, Interest.openid == openid)).all())
-    out.registrations = len(session.scalars(select(Registration.id).where(
-        Registration.appid == appid, Registration.openid == openid, Registration.status != "cancelled")).all())
+    out.demands = [{"id": i, "title": title, "status": status}
+                   for i, title, status in demand_rows(session, appid=appid, openid=openid)]
+    out.achievements = [{"id": r.id, "title": r.title, "status": r.status} for r in core(session, _ACHIEVEMENTS, who)]
+    out.interests, out.registrations = core(session, _COUNTS, who).one()
     return out
 
 

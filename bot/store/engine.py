@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
@@ -94,6 +94,58 @@ def end_sqlite_transaction(session: Session) -> None:
             session.commit()
 
 
+class PinnedConnections:
+    """One long-lived connection per worker thread (file SQLite): a message's turn skips the pool's check-out,
+    reset and return. A thread whose connection is already in use (a nested session) gets None: the pool."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._open: dict[Connection, bool] = {}  # every pinned connection → in use now
+
+    def take(self) -> Connection | None:
+        """This thread's connection, marked in use; None when it is in use already."""
+        local = self._local
+        if getattr(local, "busy", False):
+            return None
+        conn = getattr(local, "conn", None)
+        with self._lock:
+            if conn is not None and conn in self._open:
+                self._open[conn] = True
+            else:
+                conn = None
+        if conn is None:  # first turn on this thread, or the database was disposed since
+            conn = local.conn = self.engine.connect()
+            with self._lock:
+                self._open[conn] = True
+        local.busy = True
+        return conn
+
+    def give_back(self, conn: Connection) -> None:
+        """End whatever transaction the turn left open and free the connection (closed if disposed meanwhile)."""
+        try:
+            if conn.in_transaction():
+                conn.rollback()
+        finally:
+            self._local.busy = False
+            with self._lock:
+                stale = conn not in self._open
+                if not stale:
+                    self._open[conn] = False
+            if stale:
+                self._local.conn = None
+                conn.close()
+
+    def close_all(self) -> None:
+        """At dispose: close the idle connections now; a turn still running closes its own when it ends."""
+        with self._lock:
+            idle = [conn for conn, busy in self._open.items() if not busy]
+            self._open.clear()
+        for conn in idle:
+            conn.close()
+
+
 class Database:
     """An engine plus a session factory; the unit every service receives."""
 
@@ -101,12 +153,31 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        file_sqlite = url.startswith("sqlite") and url.split("///", 1)[-1] not in ("", ":memory:") and "///" in url
+        self._pinned = PinnedConnections(self.engine) if file_sqlite else None
 
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A session in a transaction: committed on success, rolled back on error."""
         with self.sessions() as session, session.begin():
             yield session
+
+    @contextmanager
+    def turn_session(self) -> Iterator[Session]:
+        """A session for one message's turn on a worker thread (the caller commits; closing rolls back the rest).
+
+        On file SQLite it runs on the thread's own connection, kept open between turns; elsewhere (and nested)
+        it is an ordinary pooled session. Transactions, locks and commits are the same either way."""
+        conn = self._pinned.take() if self._pinned is not None else None
+        if conn is None:
+            with self.sessions() as session:
+                yield session
+            return
+        try:
+            with self.sessions(bind=conn) as session:
+                yield session
+        finally:
+            self._pinned.give_back(conn)  # type: ignore[union-attr]
 
     def migrate(self) -> None:
         """Bring the schema up to the newest Alembic revision."""
@@ -121,7 +192,9 @@ class Database:
         return sorted(inspect(self.engine).get_table_names())
 
     def dispose(self) -> None:
-        """Close every pooled connection."""
+        """Close every pooled (and pinned) connection."""
+        if self._pinned is not None:
+            self._pinned.close_all()
         self.engine.dispose()
 
 

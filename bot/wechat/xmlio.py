@@ -1,14 +1,10 @@
-"""Safe XML in (defusedxml: no DTD, no entities; bounded depth and size) and passive-reply XML out."""
+"""Safe XML in (expat with no DTD, no entity declarations, no external references; bounded depth and size)
+and passive-reply XML out."""
 
 from __future__ import annotations
 
-import io
-from collections.abc import Iterator
 from typing import Any
-from xml.etree.ElementTree import Element, ParseError
-
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import iterparse
+from xml.parsers import expat
 
 MAX_DEPTH = 16  # WeChat's deepest documents (e.g. SendPicsInfo/PicList/item/PicMd5Sum) nest 4 levels
 MAX_ELEMENTS = 400
@@ -19,61 +15,76 @@ class XmlError(ValueError):
 
 
 def parse_xml(body: bytes | str) -> dict[str, Any]:
-    """Parse a WeChat ``<xml>`` document into a dict; DTDs, entities and oversized trees are refused."""
-    root = _bounded_root(body.encode("utf-8") if isinstance(body, str) else body)
-    if root.tag != "xml":
-        raise XmlError("the root element must be <xml>")
-    value = _to_value(root)
-    return value if isinstance(value, dict) else {}
+    """Parse a WeChat ``<xml>`` document into a dict; DTDs, entities and oversized trees are refused.
 
-
-def _events(data: bytes) -> Iterator[tuple[str, Element]]:
-    """defusedxml's start/end events, with parser failures turned into ``XmlError`` in words."""
+    One pass of expat builds the dict (a leaf becomes its stripped text, an element with children a dict,
+    repeated tags a list); a DTD, an entity declaration or an external reference stops it, as does a tree
+    deeper or larger than allowed, as soon as it is seen."""
+    builder = _Builder()
+    parser = expat.ParserCreate()
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.StartDoctypeDeclHandler = parser.EntityDeclHandler = parser.UnparsedEntityDeclHandler = _refuse
+    parser.ExternalEntityRefHandler = _refuse
+    parser.StartElementHandler, parser.EndElementHandler = builder.start, builder.end
+    parser.CharacterDataHandler = builder.text
     try:
-        yield from iterparse(io.BytesIO(data), events=("start", "end"), forbid_dtd=True, forbid_entities=True,
-                             forbid_external=True)
-    except DefusedXmlException as exc:
-        raise XmlError("DTD, entity and external references are refused") from exc
-    except ParseError as exc:
+        parser.Parse(body.encode("utf-8") if isinstance(body, str) else body, True)
+    except expat.ExpatError as exc:
         raise XmlError(str(exc)) from exc
-    except ValueError as exc:
+    except (ValueError, LookupError) as exc:
+        if isinstance(exc, XmlError):
+            raise
         raise XmlError("undecodable document") from exc
-
-
-def _bounded_root(data: bytes) -> Element:
-    """The root element, refusing while parsing once the tree is deeper or larger than allowed."""
-    root: Element | None = None
-    depth = count = 0
-    for event, elem in _events(data):
-        if event == "end":
-            depth -= 1
-            continue
-        depth, count = depth + 1, count + 1
-        root = elem if root is None else root
-        if depth > MAX_DEPTH:
-            raise XmlError(f"nesting deeper than {MAX_DEPTH} levels")
-        if count > MAX_ELEMENTS:
-            raise XmlError(f"more than {MAX_ELEMENTS} elements")
-    if root is None:
+    if builder.root_tag is None:
         raise XmlError("no element found")
-    return root
+    if builder.root_tag != "xml":
+        raise XmlError("the root element must be <xml>")
+    return builder.root if isinstance(builder.root, dict) else {}
 
 
-def _to_value(elem: Element) -> Any:
-    """A leaf becomes its stripped text; an element with children a dict (repeated tags → list)."""
-    children = list(elem)
-    if not children:
-        return (elem.text or "").strip()
-    out: dict[str, Any] = {}
-    for child in children:
-        value = _to_value(child)
-        if child.tag not in out:
-            out[child.tag] = value
-        elif isinstance(out[child.tag], list):
-            out[child.tag].append(value)
+def _refuse(*_args: Any) -> Any:
+    """Stop at a DTD, an entity declaration or an external reference."""
+    raise XmlError("DTD, entity and external references are refused")
+
+
+class _Builder:
+    """expat callbacks that build the document's dict, bounded in depth and element count."""
+
+    def __init__(self) -> None:
+        self.stack: list[tuple[str, dict[str, Any], list[str]]] = []  # (tag, children, text parts)
+        self.count = 0
+        self.root_tag: str | None = None
+        self.root: Any = None
+
+    def start(self, tag: str, _attrs: Any) -> None:
+        """Open an element, refusing past the depth or size limit."""
+        self.count += 1
+        if len(self.stack) >= MAX_DEPTH:
+            raise XmlError(f"nesting deeper than {MAX_DEPTH} levels")
+        if self.count > MAX_ELEMENTS:
+            raise XmlError(f"more than {MAX_ELEMENTS} elements")
+        if self.root_tag is None:
+            self.root_tag = tag
+        self.stack.append((tag, {}, []))
+
+    def text(self, data: str) -> None:
+        """Collect character data of the open element."""
+        self.stack[-1][2].append(data)
+
+    def end(self, _tag: str) -> None:
+        """Close an element: its value joins its parent (repeated tags become a list)."""
+        tag, children, parts = self.stack.pop()
+        value: Any = children if children else "".join(parts).strip()
+        if not self.stack:
+            self.root = value
+            return
+        siblings = self.stack[-1][1]
+        if tag not in siblings:
+            siblings[tag] = value
+        elif isinstance(siblings[tag], list):
+            siblings[tag].append(value)
         else:
-            out[child.tag] = [out[child.tag], value]
-    return out
+            siblings[tag] = [siblings[tag], value]
 
 
 def cdata(text: str) -> str:

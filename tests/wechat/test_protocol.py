@@ -43,6 +43,22 @@ def test_parse_rejects(body: bytes) -> None:
         parse_xml(body)
 
 
+@pytest.mark.parametrize("body", [
+    b'<!DOCTYPE xml [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]><xml><Content>&b;</Content></xml>',
+    b'<!DOCTYPE xml [<!ENTITY x SYSTEM "file:///etc/passwd">]><xml><Content>&x;</Content></xml>',
+    b'<xml><Content>&x;</Content></xml>',
+    b'<?xml version="1.0" encoding="no-such-codec"?><xml/>',
+])
+def test_parse_refuses_entities_external_references_and_unknown_encodings(body: bytes) -> None:
+    with pytest.raises(XmlError):
+        parse_xml(body)
+
+
+def test_parse_keeps_escaped_text_and_ignores_attributes_and_comments() -> None:
+    fields = parse_xml(b'<xml><!-- note --><A k="v"> &lt;a&gt; &amp; b </A><B><C>1</C>text</B></xml>')
+    assert fields == {"A": "<a> & b", "B": {"C": "1"}}
+
+
 def test_timestamp_window() -> None:
     now = 1_800_000_000.0
     assert fresh("1800000000", now, 300) and fresh("1799999700", now, 300) and fresh("1800000300", now, 300)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from bot.domain.events.errors import EventNotFound
@@ -17,6 +17,14 @@ from knowledge.vocab import EVENT_CATEGORIES
 STATUS_ORDER = {"confirmed": 0, "waitlisted": 1}  # then cancelled / expired
 
 
+# built once ("我的报名" runs it on every ask): its cache key and compiled form are computed once per process
+_MY_REGISTRATIONS = (
+    select(Registration, Event).join(Event, Event.id == Registration.event_id)
+    .where(Registration.appid == bindparam("appid"), Event.appid == bindparam("appid"),
+           Registration.openid == bindparam("openid"), Registration.status.in_(ACTIVE), Event.end > bindparam("now"))
+    .order_by(Event.start, Event.id))
+
+
 def get_event(session: Session, *, appid: str, event_id: str) -> Event | None:
     """One event of the account by id (case-insensitive)."""
     query = select(Event).where(Event.appid == appid, func.upper(Event.id) == event_id.strip().upper())
@@ -25,11 +33,7 @@ def get_event(session: Session, *, appid: str, event_id: str) -> Event | None:
 
 def my_registrations(session: Session, *, appid: str, openid: str, now: datetime) -> list[RegistrationView]:
     """A user's active registrations of events that have not ended, soonest first."""
-    rows = session.execute(
-        select(Registration, Event).join(Event, Event.id == Registration.event_id)
-        .where(Registration.appid == appid, Event.appid == appid, Registration.openid == openid,
-               Registration.status.in_(ACTIVE), Event.end > now)
-        .order_by(Event.start, Event.id))
+    rows = session.execute(_MY_REGISTRATIONS, {"appid": appid, "openid": openid, "now": now})
     return [view(session, reg=reg, event=event) for reg, event in rows]
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import String, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from bot.domain import audit
@@ -160,16 +160,22 @@ def set_state(session: Session, *, match_id: int, appid: str, state: str, actor:
     return match
 
 
-def my_matches(session: Session, *, appid: str, openid: str) -> list[MatchView]:
-    """Every match involving the user's demands or achievements, best score first."""
+def _my_matches_statement() -> Any:
+    """The matches involving a user's demands or achievements (``appid``/``openid`` bound), best score first."""
+    appid, openid = bindparam("appid", type_=String), bindparam("openid", type_=String)
     demand_ids = select(Demand.id).where(Demand.appid == appid, Demand.openid == openid)
     achievement_ids = select(Achievement.id).where(Achievement.appid == appid, Achievement.owner_openid == openid)
-    rows = session.scalars(
-        select(Match)
-        .where(Match.appid == appid)
-        .where(or_(Match.demand_id.in_(demand_ids), Match.achievement_id.in_(achievement_ids)))
-        .order_by(Match.score.desc(), Match.updated_at.desc(), Match.id.desc())
-    ).all()
+    return (select(Match).where(Match.appid == appid)
+            .where(or_(Match.demand_id.in_(demand_ids), Match.achievement_id.in_(achievement_ids)))
+            .order_by(Match.score.desc(), Match.updated_at.desc(), Match.id.desc()))
+
+
+_MY_MATCHES = _my_matches_statement()  # built once ("我的匹配" runs it on every ask)
+
+
+def my_matches(session: Session, *, appid: str, openid: str) -> list[MatchView]:
+    """Every match involving the user's demands or achievements, best score first."""
+    rows = session.scalars(_MY_MATCHES, {"appid": appid, "openid": openid}).all()
     return [_view(session, m, openid) for m in rows]
 
 
