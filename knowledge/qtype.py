@@ -53,27 +53,30 @@ KINDS: tuple[Kind, ...] = (
                        r"什么区别|啥区别|有什么不同|什么是|啥是|定义|含义",
          r"是指|指的是|是.{2,}|即|称为|所称|就是|也算|视为|叫做|区别", "是什么意思", heading=r"什么是|是什么|简介|定义|含义|介绍|概述"),
     Kind("person", r"找谁|联系谁|问谁|谁负责|联系人|联系方式|电话|热线|手机号|邮箱|咨询谁|都有谁|是谁|哪个部门|"
-                   r"哪家(?=.{0,4}(?:公司|银行|机构|单位))",
+                   r"哪家(?=.{0,4}(?:公司|银行|机构|单位|医院|学校|高校|保险))",
          r"\d{3,4}-\d{7,8}|\d{11}|联系人|@|部门|[部局处科办]（|中心|银行|公司|协会", "是谁、怎么联系", detail=True,
          narrow=((r"找谁|联系谁|问谁|咨询谁|联系方式|电话|热线|手机号", r"\d{3,4}-\d{7,8}|\d{11}|@"),
                  (r"谁负责|负责人|是谁", _WHO)),
          heading=r"咨询|联系", unnamed="联系人"),
-    Kind("place", r"在哪|哪里|哪儿|地址|地点|什么地方|去哪|到哪|送哪|交哪|哪个(?:小区|地方|楼|位置)|几楼|几路",
+    Kind("place", r"在哪|哪里|哪儿|地址|地点|什么地方|去哪(?!天)|到哪(?!天)|送哪|交哪|哪个(?:小区|地方|楼|位置)|几楼|几路",
          r"地址|地点|路\d*号|\d+号|\d+楼|楼|室|大厅|窗口|栏目|公众号|网站|小程序|平台|系统|提交至|送至|送达", "在哪里",
          detail=True,
          narrow=((r"下载|网上|在线|线上|网址|链接|入口", _ONLINE), (r"地址|门牌|几楼|几路|哪个(?:小区|楼)", _ADDRESS)),
          heading=r"咨询|联系|地址|地点", unnamed="具体地点"),
     Kind("money", r"多少钱|几万|多少万|[补奖给贷贴借拿领发扣抵减退交付]多少|额度|金额|收费|要钱|收钱|花钱|免费|给钱|费用?多少|多少费|"
-                  r"工资|薪|津贴|利率|利息",
-         _MONEY, "是多少", detail=True, unnamed="具体金额"),
+                  r"工资|薪|津贴|利率|利息|多少(?:补贴|补助|奖励|资助|经费|奖金)",
+         _MONEY, "是多少", detail=True, unnamed="具体金额",
+         narrow=((r"花钱|收费|要钱|收钱|交钱|付费|免费", rf"免费|不收费|收费|收取|自付|承担|{_NUM}\s*元"),)),
     Kind("date", r"什么时候|啥时候|何时|几月|几号|哪天|截止|截至|最晚|最迟|期限|多久|多长时间|几天|几个工作日|有效期|几年|"
                  r"多少天|多少年|几个月|什么时间|(?:申报|受理|报名|申请)时间|日期|开班|开课",
          rf"{_NUM}\s*月(?:{_NUM}\s*日)?|{_NUM}\s*日|{_NUM}\s*(?:个)?(?:工作日|天|年|个月|小时|周)|年底|月底|季度|即时|当天|长期",
          "的时间", detail=True,
-         narrow=((r"什么时候|啥时候|何时|几月|几号|哪天|什么时间|(?:申报|受理|报名|申请)时间|日期|开班|开课|开始",
+         narrow=((r"几号|哪天|哪一天|哪日", rf"{_NUM}\s*[日号]|当天|当日|即时|随时"),
+                 (r"有效期|管几年|几年有效|管多久|有效多久", rf"有效期|有效|{_NUM}\s*年"),
+                 (r"什么时候|啥时候|何时|几月|什么时间|(?:申报|受理|报名|申请)时间|日期|开班|开课|开始",
                   rf"{_NUM}\s*月|{_NUM}\s*日|年底|月底|年初|季度|上半年|下半年|即时|当天|随时|长期"),), unnamed="具体时间"),
     Kind("amount", r"多少|几万|额度|金额|比例|几成|最高|上限|收费|要钱|收钱|花钱|免费|给钱|几[个名人次场家项倍]|多大|面积",
-         rf"{_NUM}\s*(?:万元|元|亿元|%|倍|人|名|次|场|个|家|件|项|平方米|平米|亩|分|周岁|岁|小时|天|年|个月)|免费|不收费|"
+         rf"{_NUM}\s*(?:万元|元|亿元|%|倍|人|名|次|场|个|家|件|项|平方米|平米|亩|分|周岁|岁|小时|天|年|个月|学时|课时|学分)|免费|不收费|"
          r"差额|全额|减半|不予|不再",
          "是多少", detail=True, unnamed="具体数字"),
     Kind("procedure", r"怎么|如何|咋|流程|步骤|程序|手续|怎样|办理|一次.{0,6}吗|分几次|会怎",
@@ -101,7 +104,7 @@ def classify(text: str) -> Kind | None:
     return next((kind for kind in KINDS if re.search(kind.cue, stripped)), None)
 
 
-_COUNTED = re.compile(r"(?:多少|几)个?(家|名|人|次|场|项|件|所|位|批|期|倍|亩|平方米|岁|小时|分)")
+_COUNTED = re.compile(r"(?:多少|几)个?(家|名|人|次|场|项|件|所|位|批|期|倍|亩|平方米|岁|小时|分)|(?:多少|几)(个)")
 _UNITS = ("家所个", "名人位", "次场期批", "项件个")  # units that count the same things
 
 
@@ -110,8 +113,8 @@ def evidence_for(kind: Kind, question: str = "") -> str:
     question needs its unit: 多少家 → 3家)."""
     counted = _COUNTED.search(question) if kind.name == "amount" else None
     if counted:
-        unit = counted.group(1)
-        same = "".join(group for group in _UNITS if unit in group) or unit
+        unit = counted.group(1) or counted.group(2)  # 几个三星: a count of things, not an amount of money
+        same = ("".join(group for group in _UNITS if unit in group) or unit) if counted.group(1) else "".join(_UNITS)
         return rf"{_NUM}\s*个?(?:[{same}]|{unit})"
     return next((evidence for cue, evidence in kind.narrow if re.search(cue, question)), kind.evidence)
 
