@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from knowledge.asked import action_gap, attribute_gap, head_noun, stated_with, unbound
+from knowledge.asked import action_gap, attribute_gap, head_noun, list_gap, name_gap, stated_with, unbound
 from knowledge.cities import strip_places
 from knowledge.compose import (
     MAX_ANSWER_CHARS,
@@ -32,7 +32,7 @@ from knowledge.compose import (
 )
 from knowledge.ingest import Chunk
 from knowledge.lexical import alias_in, alias_match, aliases_in, expand, key_words
-from knowledge.qtype import BY_NAME, STRICT, asking_word, carries, classify, focus, list_items
+from knowledge.qtype import BY_NAME, STRICT, Kind, asking_word, carries, classify, focus, list_items
 from knowledge.retrieval import Hit
 
 log = logging.getLogger(__name__)
@@ -341,12 +341,9 @@ def typed_gap(question: Question, extract: Extract, doc_text: str) -> str | None
     ordinal = next((o for o in re.findall(_ORDINAL, question.corrected) if o not in doc_text), None)
     if ordinal:
         return f"{ordinal}的安排"  # 第二期 when the document describes the first
-    detail = attribute_gap(question.corrected, kind.name, extract.body)
-    if detail:
-        return detail  # 津贴 where the passage gives a grant, 利率 where it gives a loan amount
-    action = action_gap(question.corrected, kind.name, doc_text)
-    if action:
-        return f"{action}{kind.missing}"  # 十堰创新券能转让吗 when that document never mentions 转让
+    asked = _asked_detail_gap(question, kind, extract, doc_text)
+    if asked:
+        return asked
     if kind.name not in STRICT:
         missing = [noun for noun in question.focus if alias_match(noun, doc_text) < 0.5]
         return f"{''.join(question.focus)}{kind.missing}" if missing else None  # 能养狗吗, 宅基地能卖吗
@@ -364,6 +361,23 @@ def typed_gap(question: Question, extract: Extract, doc_text: str) -> str | None
                                       lambda s: carries(kind, s, question.corrected), context):
         return gap  # the mentor's allowance: the amount must be stated with 导师, not only near it
     return None
+
+
+def _asked_detail_gap(question: Question, kind: Kind, extract: Extract, doc_text: str) -> str | None:
+    """The asked detail the passage doesn't state beyond its type: a named attribute (津贴, 利率, 手续费, 到账),
+    a name (哪家机构), a list's subject, a yes/no question's action (knowledge.asked)."""
+    detail = attribute_gap(question.corrected, kind.name, extract.body)
+    if detail:  # 津贴 where the passage gives a grant, 利率 where it gives a loan amount
+        named = "".join(question.focus)
+        return f"{named}{kind.missing}" if named and any(w in named for w in detail.split("或")) else detail
+    name = name_gap(question.corrected, extract.body)
+    if name:
+        return name  # 哪家中介机构 answered with 委托符合条件的中介机构
+    about = f"{extract.section.title}\n{extract.section.name}\n{extract.body}"
+    if kind.name == "list" and question.focus and list_gap(question.focus, about):
+        return list_gap(question.focus, about)
+    action = action_gap(question.corrected, kind.name, doc_text)
+    return f"{action}{kind.missing}" if action else None  # 十堰创新券能转让吗: that document never says 转让
 
 
 BOUND = frozenset({"money", "amount", "date"})  # detail types whose value must be stated with the asked noun

@@ -33,7 +33,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
     Attribute("津贴或工资", r"津贴|工资|薪|薪酬|月薪|年薪", r"津贴|工资|薪"),
     Attribute("利率", r"利率|年化|利息(?:是)?多少|利息(?:高|低)", r"利率|基点|LPR|年化"),
     Attribute("租金", r"房租|租金|租费", r"房租|租金|租费|免租|减租"),
-    Attribute("税", r"个税|交税|纳税|扣税|缴税|完税", r"税"),
+    Attribute("是否需要交税", r"个税|交税|纳税|扣税|缴税|完税|税前|税后", r"税"),
     Attribute("每月的金额", r"每月|每个月|一个月|月薪|按月", r"每月|每个月|按月|/月|月薪"),
 )
 MONEY_KINDS = frozenset({"money", "amount"})
@@ -42,9 +42,11 @@ _FEE = re.compile(r"[\u4e00-\u9fff]{2}费(?!用)")
 _NOT_FEE = ("经费", "花费", "收费", "免费", "消费", "缴费", "交费", "付费", "话费", "学费", "自费", "会费")
 _CHARGED = re.compile(r"收费|要钱|花钱|收钱|交钱|付费|要费用|费用多少")
 _CHARGE_STATED = r"免费|收费|不收|[^经]费|自付|自行承担"
-_PAYOUT = re.compile(r"(?:发|到账|拨付|兑现|发放|打款|到位|兑付|给)(?:钱|下来|到)?$|到账|拨付|兑现|发放|打款|兑付")
+_PAYOUT = re.compile(r"(?:发|到账|拨付|兑现|发放|打款|到位|兑付|给)(?:钱|下来|到)?$|到账|拨付|兑现|发放|打款|兑付|打到|发到|到卡")
 _PAYOUT_STATED = r"拨付|到账|发放|兑付|兑现|发给|下达"
 _DATE_CUE = re.compile(r"什么时候|啥时候|何时|几月份?|几号|哪天|哪一天|什么时间|多久")
+_NAMED = re.compile(r"哪(?:家|个|所)([\u4e00-\u9fff]{0,4}?(?:银行|机构|公司|医院|园区|学校|高校|网站|酒店|场馆))")
+_NOT_NAME = "的该本各此类进在到"
 _MODAL = re.compile(r"能不能|可不可以|可以|能否|可否|会不会|要不要|用不用|需不需要|需要|允许|让不让|能|可")
 
 
@@ -85,13 +87,14 @@ def action_words(question: str, kind: str | None) -> list[str]:
     else:
         return []
     tail = re.sub(r"[吗呢呀啊吧？?。！!，,\s]+$", "", tail)
-    return [w for w in key_words(tail) if len(w) >= 2 and not asking_word(w) and w not in GENERIC_NOUNS]
+    found = [w for w in key_words(tail) if len(w) >= 2 and not asking_word(w) and w not in GENERIC_NOUNS]
+    return found or ([tail] if re.fullmatch(r"[\u4e00-\u9fff]{2,3}", tail) else [])  # 养狗: two one-character words
 
 
 def action_gap(question: str, kind: str | None, doc_text: str) -> str | None:
-    """The asked action (转让, 周六开门) of a yes/no question when the document mentions none of its words."""
+    """The asked action of a yes/no question (转让, 周六开门) when the document mentions none of its words."""
     if kind != "yesno":
-        return None  # a date question's verb (报名 for 申报) is too often a paraphrase
+        return None  # a date or place question's verb (报名 for 申报, 上课 for 授课) is too often a paraphrase
     asked = [w for w in action_words(question, kind) if not _COUNTING.search(w)]
     if not asked or any(alias_match(w, doc_text) >= 0.5 for w in asked):
         return None
@@ -124,3 +127,20 @@ def unbound(focus: Iterable[str], sentences: list[str], carries: Callable[[str],
     if not all(is_item(s) for s in named):
         return False  # prose: the value may sit in the sentence before or after the one naming the noun
     return not any(carries(s) for s in named)
+
+
+def name_gap(question: str, passage: str) -> str | None:
+    """哪家银行 / 哪个园区 asks for a name: the passage must name one (…示例银行, not 合作银行 or 进园区)."""
+    asked = _NAMED.search(question)
+    if not asked:
+        return None
+    noun = asked.group(1)
+    named = any(m.start() > 1 and passage[m.start() - 1] not in _NOT_NAME and passage[m.start() - 2] not in _NOT_NAME
+                for m in re.finditer(noun, passage))
+    return None if named else f"具体是哪{asked.group(0)[1]}{noun}"  # 哪家中介机构: not 符合条件的中介机构
+
+
+def list_gap(focus: Iterable[str], passage: str) -> str | None:
+    """A list question about a noun (辅导会要带什么材料: 材料) answered by a passage that never names it."""
+    missing = [noun for noun in focus if alias_match(noun, passage) < 0.5]
+    return f"{''.join(focus)}具体有哪些" if missing else None
