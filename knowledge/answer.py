@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from knowledge.asked import action_gap, attribute_gap, head_noun, list_gap, name_gap, stated_with, unbound
 from knowledge.cities import strip_places
 from knowledge.compose import (
     MAX_ANSWER_CHARS,
@@ -31,7 +32,7 @@ from knowledge.compose import (
 )
 from knowledge.ingest import Chunk
 from knowledge.lexical import alias_in, alias_match, aliases_in, expand, key_words
-from knowledge.qtype import BY_NAME, STRICT, asking_word, carries, classify, focus, list_items
+from knowledge.qtype import BY_NAME, STRICT, Kind, asking_word, carries, classify, focus, list_items
 from knowledge.retrieval import Hit
 
 log = logging.getLogger(__name__)
@@ -237,9 +238,10 @@ def _sentence_score(sentence: str, chunk: Chunk, weights: dict[str, float], ques
     named = sum(w * alias_match(t, section) for t, w in weights.items())  # the heading names what is asked
     kinds = question.answer_types
     if question.kind in STRICT:  # the asked type decides (a contact line must not pass for an address)
-        fits = _typed_bonus(question, sentence)
+        fits = _typed_bonus(question, sentence, f"{chunk.title}\n{section}")
     else:
-        fits = sum(bool(re.search(ANSWER_TYPES[kind][1], sentence)) for kind in kinds) + _typed_bonus(question, sentence)
+        fits = sum(bool(re.search(ANSWER_TYPES[kind][1], sentence)) for kind in kinds) \
+            + _typed_bonus(question, sentence, f"{chunk.title}\n{section}")
     asked = BY_NAME.get(question.kind or "")
     heading = any(re.search(ANSWER_TYPES[kind][0], section) for kind in kinds) \
         or bool(asked and asked.heading and re.search(asked.heading, section))
@@ -250,15 +252,19 @@ def _sentence_score(sentence: str, chunk: Chunk, weights: dict[str, float], ques
     return share + TYPE_BONUS * fits + HEADING_BONUS * heading + NAMED_BONUS * (named / total if total else 0.0)
 
 
-def _typed_bonus(question: Question, sentence: str) -> float:
+def _typed_bonus(question: Question, sentence: str, context: str = "") -> float:
     """Bonus for a sentence that carries the question's answer type (a list question: a list line; a definition
-    question: a 是指/是… sentence); none for types whose cues most sentences carry."""
+    question: a 是指/是… sentence); none for types whose cues most sentences carry. A value not stated with the
+    asked noun (证书 in 高企证书管几年) earns half."""
     kind = question.kind
     if kind not in STRICT and kind != "definition":  # conditions/steps/yes-no cues are too common to steer
         return 0.0
     if kind == "list":
         return float(is_item(sentence) or is_intro(sentence) or list_items(sentence) >= 3)
-    return float(carries(BY_NAME[kind], sentence, question.corrected))
+    carried = float(carries(BY_NAME[kind], sentence, question.corrected))
+    if carried and kind in BOUND and not stated_with(head_noun(question.focus), sentence, context):
+        return carried / 2
+    return carried
 
 
 def local_weights(weights: dict[str, float], sentences: list[str]) -> dict[str, float]:
@@ -335,6 +341,9 @@ def typed_gap(question: Question, extract: Extract, doc_text: str) -> str | None
     ordinal = next((o for o in re.findall(_ORDINAL, question.corrected) if o not in doc_text), None)
     if ordinal:
         return f"{ordinal}的安排"  # 第二期 when the document describes the first
+    asked = _asked_detail_gap(question, kind, extract, doc_text)
+    if asked:
+        return asked
     if kind.name not in STRICT:
         missing = [noun for noun in question.focus if alias_match(noun, doc_text) < 0.5]
         return f"{''.join(question.focus)}{kind.missing}" if missing else None  # 能养狗吗, 宅基地能卖吗
@@ -346,7 +355,32 @@ def typed_gap(question: Question, extract: Extract, doc_text: str) -> str | None
     about = f"{extract.section.title}\n{extract.section.name}\n{extract.body}"
     if kind.name in ("place", "person") and any(not alias_in(noun, about) for noun in question.focus):
         return gap  # a window's address is not where the form is downloaded: the passage must be about the noun
+    intros = "\n".join(s for s in extract.sentences if is_intro(s))  # 申请认定市级孵化器须…以下条件：
+    context = f"{extract.section.title}\n{extract.section.name}\n{intros}"
+    if kind.name in BOUND and unbound(question.focus, extract.sentences,
+                                      lambda s: carries(kind, s, question.corrected), context):
+        return gap  # the mentor's allowance: the amount must be stated with 导师, not only near it
     return None
+
+
+def _asked_detail_gap(question: Question, kind: Kind, extract: Extract, doc_text: str) -> str | None:
+    """The asked detail the passage doesn't state beyond its type: a named attribute (津贴, 利率, 手续费, 到账),
+    a name (哪家机构), a list's subject, a yes/no question's action (knowledge.asked)."""
+    detail = attribute_gap(question.corrected, kind.name, extract.body)
+    if detail:  # 津贴 where the passage gives a grant, 利率 where it gives a loan amount
+        named = "".join(question.focus)
+        return f"{named}{kind.missing}" if named and any(w in named for w in detail.split("或")) else detail
+    name = name_gap(question.corrected, extract.body)
+    if name:
+        return name  # 哪家中介机构 answered with 委托符合条件的中介机构
+    about = f"{extract.section.title}\n{extract.section.name}\n{extract.body}"
+    if kind.name == "list" and question.focus and list_gap(question.focus, about):
+        return list_gap(question.focus, about)
+    action = action_gap(question.corrected, kind.name, doc_text)
+    return f"{action}{kind.missing}" if action else None  # 十堰创新券能转让吗: that document never says 转让
+
+
+BOUND = frozenset({"money", "amount", "date"})  # detail types whose value must be stated with the asked noun
 
 
 _ORDINAL = r"第[一二三四五六七八九十\d]+[期批届轮]|\d{4}年"

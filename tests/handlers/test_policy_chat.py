@@ -98,12 +98,29 @@ def test_a_figure_is_never_taken_from_another_section(svc: Container) -> None:
 @pytest.mark.parametrize(("question", "gap"), [
     ("科技志愿者服务一小时补贴多少钱", "资料里没有写明具体金额"),  # hours are written, not money
     ("院士专家工作站的院士每个月工资发多少", "资料里没有写明月工资"),
+    ("襄科贷要交多少手续费", "资料里没有写明手续费"),  # the document gives the loan, not its fees
+    ("知识产权质押贷款的利率是多少", "资料里没有写明利率"),  # a rate is written for 襄科贷 only
+    ("首席技术专家的津贴要交个税吗", "资料里没有写明是否需要交税"),
+    ("高企奖励的钱什么时候到账", "资料里没有写明发放或到账的时间"),  # when to apply is not when it is paid
+    ("青年托举的导师每年补助多少", "资料里没有写明导师"),  # the 10万元 item is the fellow's, not the mentor's
 ])
 def test_a_near_scope_detail_is_declined_with_what_the_document_does_say(svc: Container, question: str,
                                                                         gap: str) -> None:
     with wechat_client(svc) as wx:
         (reply,) = wx.send_text("q10", question)
     assert reply.startswith(gap) and "里相关的内容是：" in reply and _lines(reply)[-1].startswith("来源：《")
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("首席技术专家每个月津贴多少", "2000元"),
+    ("襄科贷的利率是多少", "50个基点"),
+    ("高企证书管几年", "有效期3年"),
+])
+def test_the_asked_detail_is_answered_when_the_document_states_it(svc: Container, question: str,
+                                                                  expected: str) -> None:
+    with wechat_client(svc) as wx:
+        (reply,) = wx.send_text("q12", question)
+    assert expected in reply and not reply.startswith("资料里没有写明") and _lines(reply)[-1].startswith("来源：《")
 
 
 @pytest.mark.parametrize(("question", "expected"), [

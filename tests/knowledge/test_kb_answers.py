@@ -211,3 +211,19 @@ def test_a_list_question_prefers_the_list_of_its_subject(kb: KnowledgeBase) -> N
 def test_a_list_of_names_is_not_answered_with_another_list(kb: KnowledgeBase, question: str) -> None:
     answer = kb.ask(question, use_llm=False)
     assert not answer.answered and answer.answer.startswith("资料里没有写明")
+
+
+@pytest.mark.parametrize(("question", "gap"), [
+    ("检测平台周六开门吗", "资料里没有写明周六开门"),  # the document never mentions the action asked about
+    ("健康讲座能带狗去吗", "资料里没有写明带狗"),
+])
+def test_a_yes_no_question_about_something_never_mentioned_is_declined(kb: KnowledgeBase, question: str,
+                                                                       gap: str) -> None:
+    answer = kb.ask(question, use_llm=False)
+    assert not answer.answered and answer.answer.startswith(gap)
+    assert "转人工" in answer.answer or "咨询" in answer.answer
+
+
+def test_a_charge_question_is_answered_by_the_free_of_charge_sentence(kb: KnowledgeBase) -> None:
+    answer = kb.ask("请特派员上门服务要花钱吗", use_llm=False)
+    assert answer.answered and "免费" in answer.answer and "2万元" not in answer.answer

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from knowledge.answer import analyze, grounded
+from knowledge.asked import action_gap, attribute_gap, name_gap
 from knowledge.compose import Section, passage, render, sections_of, source_line, split_lines
 from knowledge.ingest import chunk_text
 from knowledge.inputs import input_problem
@@ -209,3 +210,33 @@ def test_generated_figures_must_come_from_the_passage() -> None:
     passage_text = "新认定的基地一次性奖励10万元。"
     assert grounded("一次性奖励10万元。", passage_text)
     assert not grounded("一次性奖励20万元。", passage_text)
+
+
+@pytest.mark.parametrize(("question", "kind", "passage", "gap"), [
+    ("首席专家每月补贴多少", "money", "每人每年给予工作经费2万元", "每月的金额"),
+    ("贷款利率是多少", "money", "单户最高1000万元", "利率"),
+    ("要交多少审计费", "money", "评估费用补贴50%", "审计费"),
+    ("奖励什么时候发", "date", "每年5月1日至5月31日受理", "发放或到账的时间"),
+])
+def test_a_named_attribute_must_be_stated_in_the_passage(question: str, kind: str, passage: str, gap: str) -> None:
+    assert attribute_gap(question, kind, passage) == gap
+
+
+@pytest.mark.parametrize(("question", "kind", "passage"), [
+    ("首席专家每个月津贴多少", "money", "聘期内每月发放专家津贴2000元"),
+    ("评估费补贴多少", "money", "评估费用补贴50%，每户最高5万元"),
+    ("补贴什么时候发", "date", "补贴资金在当年12月底前拨付到企业对公账户"),
+])
+def test_a_stated_attribute_passes(question: str, kind: str, passage: str) -> None:
+    assert attribute_gap(question, kind, passage) is None
+
+
+def test_a_yes_no_action_the_document_never_mentions_is_the_gap() -> None:
+    doc = "创新券有效期为6个月。每家企业每年最高可申领10万元。"
+    assert action_gap("创新券可以转让吗", "yesno", doc) == "转让"
+    assert action_gap("创新券有效期是多久吗", "yesno", doc) is None
+
+
+def test_which_bank_needs_a_named_one() -> None:
+    assert name_gap("找哪家中介机构", "委托符合条件的中介机构出具报告") == "具体是哪家中介机构"
+    assert name_gap("找哪家银行", "襄江示例银行科技支行") is None

@@ -1,0 +1,146 @@
+"""The detail a question asks about, and whether a passage states it (answerability beyond the answer type).
+
+The answer type says *what kind* of value is asked (an amount, a date); this module checks that the passage
+states the *asked detail*: the attribute a money or date question names (a salary is not a grant, an interest
+rate is not a loan amount, a fee is not a subsidy, paying out is not applying), a value bound to the noun asked
+about (the mentor's allowance, not the fellow's grant), and for a yes/no question the action asked about
+(转让, 寄回, 开门) somewhere in the document. Each check returns the name of the missing detail for the typed
+decline ("资料里没有写明…"), or None.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from knowledge.compose import is_item
+from knowledge.lexical import alias_in, alias_match, key_words
+from knowledge.qtype import GENERIC_NOUNS, asking_word
+
+
+@dataclass(frozen=True)
+class Attribute:
+    """A money/date attribute a question can name: its cue, the words that state it in a passage, its name."""
+
+    name: str
+    cue: str
+    stated: str
+
+
+# A grant is a grant whatever users call it (补贴/奖励/资助/经费 are interchangeable); these are not grants.
+ATTRIBUTES: tuple[Attribute, ...] = (
+    Attribute("津贴或工资", r"津贴|工资|薪|薪酬|月薪|年薪", r"津贴|工资|薪"),
+    Attribute("利率", r"利率|年化|利息(?:是)?多少|利息(?:高|低)", r"利率|基点|LPR|年化"),
+    Attribute("租金", r"房租|租金|租费", r"房租|租金|租费|免租|减租"),
+    Attribute("是否需要交税", r"个税|交税|纳税|扣税|缴税|完税|税前|税后", r"税"),
+    Attribute("每月的金额", r"每月|每个月|一个月|月薪|按月", r"每月|每个月|按月|/月|月薪"),
+)
+MONEY_KINDS = frozenset({"money", "amount"})
+DATE_KINDS = frozenset({"date"})
+_FEE = re.compile(r"[\u4e00-\u9fff]{2}费(?!用)")
+_NOT_FEE = ("经费", "花费", "收费", "免费", "消费", "缴费", "交费", "付费", "话费", "学费", "自费", "会费")
+_CHARGED = re.compile(r"收费|要钱|花钱|收钱|交钱|付费|要费用|费用多少")
+_CHARGE_STATED = r"免费|收费|不收|[^经]费|自付|自行承担"
+_PAYOUT = re.compile(r"(?:发|到账|拨付|兑现|发放|打款|到位|兑付|给)(?:钱|下来|到)?$|到账|拨付|兑现|发放|打款|兑付|打到|发到|到卡")
+_PAYOUT_STATED = r"拨付|到账|发放|兑付|兑现|发给|下达"
+_DATE_CUE = re.compile(r"什么时候|啥时候|何时|几月份?|几号|哪天|哪一天|什么时间|多久")
+_NAMED = re.compile(r"哪(?:家|个|所)([\u4e00-\u9fff]{0,4}?(?:银行|机构|公司|医院|园区|学校|高校|网站|酒店|场馆))")
+_NOT_NAME = "的该本各此类进在到"
+_MODAL = re.compile(r"能不能|可不可以|可以|能否|可否|会不会|要不要|用不用|需不需要|需要|允许|让不让|能|可")
+
+
+def fee_words(question: str) -> list[str]:
+    """Named fees a question asks about (手续费, 审计费, 交通费), not 经费/收费."""
+    return [m.group(0) for m in _FEE.finditer(question) if not m.group(0).endswith(_NOT_FEE)]
+
+
+def attribute_gap(question: str, kind: str | None, passage: str) -> str | None:
+    """The money/date attribute the question names but the passage doesn't state (None when stated)."""
+    if kind in MONEY_KINDS or (kind == "yesno" and re.search(r"税|费", question)):
+        for attribute in ATTRIBUTES:
+            if re.search(attribute.cue, question) and not re.search(attribute.stated, passage):
+                return attribute.name
+        for fee in fee_words(question):
+            if fee not in passage and fee[:2] + "费用" not in passage:
+                return fee
+        if _CHARGED.search(question) and not re.search(_CHARGE_STATED, passage):
+            return "是否收费"
+    if kind in DATE_KINDS:
+        cue = list(_DATE_CUE.finditer(question))
+        tail = question[cue[-1].end():] if cue else ""
+        if _PAYOUT.search(tail) and not re.search(_PAYOUT_STATED, passage):
+            return "发放或到账的时间"
+    return None
+
+
+def action_words(question: str, kind: str | None) -> list[str]:
+    """The words naming what a yes/no or date question asks about: after the last modal (能转让吗 → 转让) or
+    after the date cue (什么时候到账 → 到账); words of two characters or more that only ask are left out."""
+    if kind == "yesno":
+        modals = list(_MODAL.finditer(question))
+        stem = re.sub(r"[吗呢呀啊吧？?。！!，,\s]+$", "", question)
+        tail = question[modals[-1].end():] if modals else stem[-4:]  # 登记处周六开门吗 → 周六开门
+    elif kind in DATE_KINDS:
+        cues = list(_DATE_CUE.finditer(question))
+        tail = question[cues[-1].end():] if cues else ""
+    else:
+        return []
+    tail = re.sub(r"[吗呢呀啊吧？?。！!，,\s]+$", "", tail)
+    found = [w for w in key_words(tail) if len(w) >= 2 and not asking_word(w) and w not in GENERIC_NOUNS]
+    return found or ([tail] if re.fullmatch(r"[\u4e00-\u9fff]{2,3}", tail) else [])  # 养狗: two one-character words
+
+
+def action_gap(question: str, kind: str | None, doc_text: str) -> str | None:
+    """The asked action of a yes/no question (转让, 周六开门) when the document mentions none of its words."""
+    if kind != "yesno":
+        return None  # a date or place question's verb (报名 for 申报, 上课 for 授课) is too often a paraphrase
+    asked = [w for w in action_words(question, kind) if not _COUNTING.search(w)]
+    if not asked or any(alias_match(w, doc_text) >= 0.5 for w in asked):
+        return None
+    return "".join(asked)
+
+
+_NOT_HEADS = frozenset({"条件", "要求", "材料", "流程", "手续"})  # what another part of a double question asks
+_COUNTING = re.compile(r"[\d一二两三四五六七八九十几]+[次个遍回]")
+
+
+def head_noun(focus: Iterable[str]) -> str | None:
+    """The head of the asked noun phrase: its last noun (知识产权质押贷款利率 → 利率, 托举导师 → 导师)."""
+    nouns = [noun for noun in focus if noun not in _NOT_HEADS]
+    return nouns[-1] if nouns else None
+
+
+def stated_with(head: str | None, sentence: str, context: str) -> bool:
+    """Whether a sentence (or the title/heading/list intro in ``context``) names the head noun."""
+    return head is None or alias_in(head, sentence) or alias_in(head, context)
+
+
+def unbound(focus: Iterable[str], sentences: list[str], carries: Callable[[str], bool], context: str) -> bool:
+    """Whether the passage names the asked noun only in list items that state no value: the item 每人每年资助10万元
+    above the item 配备1名托举导师 does not give the mentor's allowance (list items are separate provisions; in
+    prose the value may sit in the next sentence). A noun the passage doesn't name is another check's job."""
+    head = head_noun(focus)
+    if head is None or alias_in(head, context) or not any(alias_in(head, s) for s in sentences):
+        return False
+    named = [s for s in sentences if alias_in(head, s)]
+    if not all(is_item(s) for s in named):
+        return False  # prose: the value may sit in the sentence before or after the one naming the noun
+    return not any(carries(s) for s in named)
+
+
+def name_gap(question: str, passage: str) -> str | None:
+    """哪家银行 / 哪个园区 asks for a name: the passage must name one (…示例银行, not 合作银行 or 进园区)."""
+    asked = _NAMED.search(question)
+    if not asked:
+        return None
+    noun = asked.group(1)
+    named = any(m.start() > 1 and passage[m.start() - 1] not in _NOT_NAME and passage[m.start() - 2] not in _NOT_NAME
+                for m in re.finditer(noun, passage))
+    return None if named else f"具体是哪{asked.group(0)[1]}{noun}"  # 哪家中介机构: not 符合条件的中介机构
+
+
+def list_gap(focus: Iterable[str], passage: str) -> str | None:
+    """A list question about a noun (辅导会要带什么材料: 材料) answered by a passage that never names it."""
+    missing = [noun for noun in focus if alias_match(noun, passage) < 0.5]
+    return f"{''.join(focus)}具体有哪些" if missing else None
