@@ -88,7 +88,7 @@ def action_words(question: str, kind: str | None) -> list[str]:
         return []
     tail = re.sub(r"[吗呢呀啊吧？?。！!，,\s]+$", "", tail)
     found = [w for w in key_words(tail) if len(w) >= 2 and not asking_word(w) and w not in GENERIC_NOUNS]
-    return found or ([tail] if re.fullmatch(r"[\u4e00-\u9fff]{2,3}", tail) else [])  # 养狗: two one-character words
+    return found or ([tail] if re.fullmatch(r"[\u4e00-\u9fff]{2}", tail) else [])  # 养狗: two one-character words
 
 
 def action_gap(question: str, kind: str | None, doc_text: str) -> str | None:
