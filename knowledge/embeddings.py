@@ -105,6 +105,13 @@ class BatchedQueries(Embedder):
                     self._queries = QueryEncoder(self._query_rows, threads=ENCODERS, on_start=self._thread_setup)
         return np.array(self._queries(text), dtype=np.float32, copy=True)
 
+    def encode_query_batches(self, texts: list[str], chunk: int = 32) -> np.ndarray:
+        """Many query vectors on the calling thread, ``chunk`` per forward pass (for a background job such as the
+        intent vector stage: it must not queue hundreds of texts in front of users' queries in the batcher)."""
+        self._thread_setup()
+        parts = [self.encode_queries(texts[i:i + chunk]) for i in range(0, len(texts), chunk)]
+        return np.vstack(parts) if parts else np.zeros((0, self.dim), dtype=np.float32)
+
     def _query_rows(self, texts: list[str]) -> list[np.ndarray]:
         """One vector per text, from one ``encode_queries`` pass."""
         return list(self.encode_queries(texts))

@@ -77,7 +77,8 @@ def _encoder(ctx: Context, model: IntentModel) -> object | None:
     embedder = getattr(ctx.knowledge, "embedder", None)
     if embedder is None or not getattr(embedder, "enabled", False):
         return None
-    attach_vector_stage(model, Path(ctx.settings.data_dir), embedder.name, embedder.encode_query)
+    attach_vector_stage(model, Path(ctx.settings.data_dir), embedder.name, embedder.encode_query,
+                        encode_many=getattr(embedder, "encode_query_batches", None))
     stage = model.vector_stage
     return embedder.encode_query if stage is not None and stage.embedder == embedder.name else None
 

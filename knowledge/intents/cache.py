@@ -74,8 +74,12 @@ def _vector_path(cache_dir: Path, key: str, embedder: str) -> Path:
 
 def attach_vector_stage(model: IntentModel, cache_dir: Path | None, embedder: str,
                         encode: Callable[[str], np.ndarray], corpus: Path = CORPUS, *,
-                        background: bool = True) -> None:
-    """Give ``model`` its sentence-vector stage for ``embedder``: from the cache, else trained (in a thread)."""
+                        background: bool = True,
+                        encode_many: Callable[[list[str]], np.ndarray] | None = None) -> None:
+    """Give ``model`` its sentence-vector stage for ``embedder``: from the cache, else trained (in a thread).
+
+    ``encode_many`` (preferred) encodes the corpus in batches on the training thread; without it every
+    utterance goes through ``encode`` one by one."""
     if model.vector_stage is not None and model.vector_stage.embedder == embedder:
         return
     path = _vector_path(cache_dir, model.version, embedder) if cache_dir else None
@@ -92,7 +96,10 @@ def attach_vector_stage(model: IntentModel, cache_dir: Path | None, embedder: st
     def run() -> None:
         try:
             rows = load_corpus(corpus)
-            vectors = np.vstack([np.asarray(encode(r.text), dtype=np.float64) for r in rows])
+            if encode_many is not None:
+                vectors = np.asarray(encode_many([r.text for r in rows]), dtype=np.float64)
+            else:
+                vectors = np.vstack([np.asarray(encode(r.text), dtype=np.float64) for r in rows])
             stage = train_vector_stage(model, rows, vectors, embedder)
             if path:
                 _write(path, stage)
