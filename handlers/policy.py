@@ -49,8 +49,10 @@ def _followed(ctx: Context, conv: ConversationState, text: str) -> str | None:
     return str(last) if fresh else None
 
 
-def handle_question(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | None:
-    """Answer free text from the knowledge base (home city unless another city is named)."""
+def handle_question(ctx: Context, msg: Incoming, conv: ConversationState, *,
+                    only_answered: bool = False) -> list[Reply] | None:
+    """Answer free text from the knowledge base (home city unless another city is named); ``only_answered``:
+    None instead of a decline (the caller has another reply for that)."""
     text = (msg.text or "").strip()
     if not text:
         return None
@@ -68,6 +70,8 @@ def handle_question(ctx: Context, msg: Incoming, conv: ConversationState) -> lis
     except Exception:
         log.exception("policy answer failed (MsgId %s)", msg.msg_id or "-")
         return [Reply(UNAVAILABLE)]
+    if only_answered and not answer.answered:
+        return None
     unanswered.record(ctx.session, appid=msg.appid, openid=msg.openid, question=text, answered=answer.answered,
                       confidence=answer.confidence, now=ctx.now)
     conv.data["last_question"] = text

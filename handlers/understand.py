@@ -278,9 +278,18 @@ def route(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] |
         return None
     if (problem := unreadable(text, pred)) is not None:  # English, a lone character, a wall of text
         return [Reply(problem)]
+    if _policy_in_reach(text, pred) and (answer := policy.handle_question(ctx, msg, conv, only_answered=True)):
+        return answer
     if not decisive(pred):
         return unsure(ctx, msg, conv, pred)
     return run(pred.intent, ctx, msg, conv)
+
+
+def _policy_in_reach(text: str, pred: Prediction) -> bool:
+    """A question judged out of scope, or unsure, with policy among the two best guesses: the knowledge base
+    decides ('襄科贷的利率是多少' is answered when a document states it; its own decline model declines the rest)."""
+    close = "policy" in [intent for intent, _ in pred.ranked[:2]]
+    return close and triage.is_question(text) and (pred.intent == "out_of_scope" or not decisive(pred))
 
 
 def reread(ctx: Context, msg: Incoming, conv: ConversationState, meant: str) -> list[Reply] | None:

@@ -339,3 +339,26 @@ def test_handoff_during_a_sign_up_ends_it_and_what_follows_is_for_the_liaison(sv
         assert "联络员" in reply and "继续填" not in reply, reply
         assert "联络员正在处理" in one(wx.send_text("o_hsu", "李德全 13800001357"))
         assert "报名成功" not in one(wx.send_text("o_hsu", "同意"))
+
+
+
+def test_question_judged_out_of_scope_is_answered_when_a_document_states_it(tmp_path: Path) -> None:
+    """With the sentence-vector stage ready, '襄科贷的利率是多少' reads as out of scope (利率 sounds like a bank) with
+    policy second: the knowledge base decides and answers from the document; '比特币现在还能买吗', judged the same
+    way, is still declined as out of scope."""
+    from unittest.mock import patch
+
+    from bot.data.seed import seed_kb_if_empty
+    from knowledge.intents.model import Prediction
+
+    svc = Container.create(make_settings(tmp_path, reply_budget_seconds=30))
+    seed_kb_if_empty(svc.kb)
+    judged = Prediction("out_of_scope", 0.55, (("out_of_scope", 0.55), ("policy", 0.28)), stage="vector")
+    try:
+        with patch("handlers.kit.intents.classify", return_value=judged), wechat_client(svc) as wx:
+            (answer,) = wx.send_text("oos_rate", "襄科贷的利率是多少")
+            (decline,) = wx.send_text("oos_coin", "比特币现在还能买吗")
+    finally:
+        svc.close()
+    assert "50个基点" in answer and "来源" in answer
+    assert "不在我能帮忙的范围内" in decline
