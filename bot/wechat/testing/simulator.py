@@ -150,8 +150,9 @@ class Simulator:
         """A menu CLICK with ``key``."""
         return self.send_event(openid, "CLICK", key)
 
-    def drain(self, timeout: float = 30.0) -> None:
-        """Wait until background answers (pushes) have finished."""
+    def drain(self, timeout: float = 120.0) -> None:
+        """Wait until background answers (pushes) have finished (generous: the first message of a cold process
+        loads the embedder and knowledge base, which takes far longer on a loaded two-core test machine)."""
         pipeline = self.http.app.state.pipeline  # type: ignore[attr-defined]
         assert pipeline.drain(timeout), "pipeline workers still running"
 
