@@ -43,11 +43,11 @@ def remember(ctx: Context, conv: ConversationState, kind: str, ident: str = "") 
     conv.data["recent"] = {"kind": kind, "id": ident, "at": ctx.now.isoformat()}
 
 
-def recent(ctx: Context, conv: ConversationState) -> dict[str, Any]:
-    """The remembered topic while fresh, else {}."""
+def recent(ctx: Context, conv: ConversationState, within: timedelta = RECENT_TTL) -> dict[str, Any]:
+    """The remembered topic while fresh (remembered at most ``within`` ago), else {}."""
     memo = conv.data.get("recent") or {}
     stamp = memo.get("at")
-    if not stamp or ctx.now - datetime.fromisoformat(stamp) > RECENT_TTL:
+    if not stamp or ctx.now - datetime.fromisoformat(stamp) > within:
         return {}
     return dict(memo)
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from bot.domain import unanswered
+from handlers import followups
 from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
 
 log = logging.getLogger(__name__)
@@ -38,15 +39,10 @@ def handle_more(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Re
 
 def _followed(ctx: Context, conv: ConversationState, text: str) -> str | None:
     """The previous question when ``text`` continues it ('那研发费用要占多少', '科技人员呢'), within FOLLOW_UP."""
-    recent = conv.data.get("recent") or {}
     last = conv.data.get("last_question")
-    if not last or recent.get("kind") != "answer" or not ELLIPTICAL.search(text) or len(text) > 20:
+    if not last or not ELLIPTICAL.search(text) or len(text) > 20:
         return None
-    try:
-        fresh = ctx.now - datetime.fromisoformat(str(recent.get("at"))) <= FOLLOW_UP
-    except ValueError:
-        return None
-    return str(last) if fresh else None
+    return str(last) if followups.recent(ctx, conv, FOLLOW_UP).get("kind") == "answer" else None
 
 
 def handle_question(ctx: Context, msg: Incoming, conv: ConversationState, *,
@@ -75,7 +71,7 @@ def handle_question(ctx: Context, msg: Incoming, conv: ConversationState, *,
     unanswered.record(ctx.session, appid=msg.appid, openid=msg.openid, question=text, answered=answer.answered,
                       confidence=answer.confidence, now=ctx.now)
     conv.data["last_question"] = text
-    conv.data["recent"] = {"kind": "answer", "at": ctx.now.isoformat()}
+    followups.remember(ctx, conv, "answer")
     conv.data["qa_cursor"] = list(answer.cursor) if answer.answered and answer.cursor else None
     return [Reply(answer.answer)]
 
