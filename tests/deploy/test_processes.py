@@ -224,13 +224,15 @@ def test_signups_alternating_between_workers_fill_five_places_and_waitlist_seven
         assert "同意" in post(second[i % 2], openid, f"{name} {phone}").text
     finals = together([lambda u=u, i=i: post(first[i % 2], u[0], "同意") for i, u in enumerate(users)])
     assert len(finals) == 12 and all(r.status_code == 200 for r in finals)
+    # under load some answers go over the reply budget and are finished (and pushed) in the background:
+    # what the users are told is awaited first, then the list the organiser sees is read
+    answers = [answer_of(cluster, r, u[0]) for r, u in zip(finals, users, strict=True)]
+    assert sum("报名成功" in a for a in answers) == 5 and sum("已为您登记候补" in a for a in answers) == 7, answers
     with cluster.db.session() as session:
         regs = list(session.scalars(select(Registration).where(Registration.event_id == "W05")))
     assert sorted(r.status for r in regs).count("confirmed") == 5
     assert sorted(r.status for r in regs).count("waitlisted") == 7
     assert sorted((r.openid, r.name, r.phone, r.party_size) for r in regs) == [(o, n, p, 1) for o, n, p in users]
-    answers = [answer_of(cluster, r, u[0]) for r, u in zip(finals, users, strict=True)]
-    assert sum("报名成功" in a for a in answers) == 5 and sum("已为您登记候补" in a for a in answers) == 7, answers
 
 
 def test_both_workers_answer_from_the_shared_knowledge_base(cluster: Cluster) -> None:
