@@ -30,6 +30,8 @@ NAMES_EVENT = re.compile(r"活动|讲座|培训|课|义诊|开放日|对接会|(
 BRING = re.compile(r"带啥|带什么|要带|准备")
 MORE = re.compile(r"详细|具体|展开|还有|继续|接着|然后呢|再说|多说|意思|介绍")
 ACHIEVEMENT_WORDS = re.compile(r"成果|项目库|专利")
+ASKING_FILLER = re.compile(r"[\s\W_]|这个|那个|这|那|是|啥|什么|能|能不能|可以|吗|嘛|呢|吧|啊|说|讲|点|些|一下|一点|"
+                           r"的|请|再|给我|帮我|麻烦|下|呀|哦|我|你|您|们|一些|更")
 STATUS_NOTES = {
     "待审核": "科创联络员会在 1–3 个工作日内审核，通过后发布到问题库并为您匹配科技成果。",
     "已发布": "已发布到问题库，有匹配的科技成果会通知您。",
@@ -159,6 +161,14 @@ def _more(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] |
     return None
 
 
+def bare_more(text: str) -> bool:
+    """'详细说说' / '这个是啥意思': a request for more of the same, with no question of its own ('认定下来有啥好处
+    说详细点' has one)."""
+    if not MORE.search(text):
+        return False
+    return len(ASKING_FILLER.sub("", MORE.sub("", text))) < 3
+
+
 def resolve(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | None:
     """Answer a follow-up from what the conversation talked about last; None = a question about the last
     policy answer (the caller asks the knowledge base with that context)."""
@@ -166,7 +176,7 @@ def resolve(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply]
     if found := RECORD_ID.search(text):
         return record_answer(ctx, msg, conv, found.group(1))
     kind = recent(ctx, conv).get("kind")
-    if kind == "answer" and not MORE.search(text) and conv.data.get("last_question"):
+    if kind == "answer" and conv.data.get("last_question") and not bare_more(text):
         return None
     if EVENT_ASK.search(text) and kind not in ("demand", "achievement"):
         return event_answer(ctx, msg, conv)

@@ -37,18 +37,20 @@ def handle_more(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Re
     return [Reply(answer.answer)]
 
 
-def _followed(ctx: Context, conv: ConversationState, text: str) -> str | None:
-    """The previous question when ``text`` continues it ('那研发费用要占多少', '科技人员呢'), within FOLLOW_UP."""
+def _followed(ctx: Context, conv: ConversationState, text: str, follows: bool) -> str | None:
+    """The previous question when ``text`` continues it ('那研发费用要占多少', '科技人员呢', or whatever the intent
+    layer judged a follow-up: ``follows``), within FOLLOW_UP."""
     last = conv.data.get("last_question")
-    if not last or not ELLIPTICAL.search(text) or len(text) > 20:
+    if not last or not (follows or (ELLIPTICAL.search(text) and len(text) <= 20)):
         return None
     return str(last) if followups.recent(ctx, conv, FOLLOW_UP).get("kind") == "answer" else None
 
 
 def handle_question(ctx: Context, msg: Incoming, conv: ConversationState, *,
-                    only_answered: bool = False) -> list[Reply] | None:
+                    only_answered: bool = False, follows: bool = False) -> list[Reply] | None:
     """Answer free text from the knowledge base (home city unless another city is named); ``only_answered``:
-    None instead of a decline (the caller has another reply for that)."""
+    None instead of a decline (the caller has another reply for that); ``follows``: the text continues the last
+    question (judged by the intent layer), which then picks the document."""
     text = (msg.text or "").strip()
     if not text:
         return None
@@ -57,7 +59,7 @@ def handle_question(ctx: Context, msg: Incoming, conv: ConversationState, *,
         return [Reply(UNAVAILABLE)]
     vector = ctx.intent(msg).vector  # computed while classifying (unsure, long or policy-like messages): reuse it
     query = vector.tolist() if vector is not None else None
-    context = _followed(ctx, conv, text)
+    context = _followed(ctx, conv, text, follows)
     try:
         if context:
             answer = kb.ask_followup(text, context, home_city=ctx.settings.home_city, vector=query)
@@ -70,7 +72,7 @@ def handle_question(ctx: Context, msg: Incoming, conv: ConversationState, *,
         return None
     unanswered.record(ctx.session, appid=msg.appid, openid=msg.openid, question=text, answered=answer.answered,
                       confidence=answer.confidence, now=ctx.now)
-    conv.data["last_question"] = text
+    conv.data["last_question"] = context or text  # a chain of follow-ups keeps its topic
     followups.remember(ctx, conv, "answer")
     conv.data["qa_cursor"] = list(answer.cursor) if answer.answered and answer.cursor else None
     return [Reply(answer.answer)]

@@ -151,8 +151,7 @@ def follow_up(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Repl
     replies = followups.resolve(ctx, msg, conv)
     if replies is not None:
         return replies
-    question = f"{conv.data.get('last_question')} {msg.text}"
-    return policy.handle_question(ctx, replace(msg, text=question), conv)
+    return policy.handle_question(ctx, msg, conv, follows=True)
 
 
 def out_of_scope(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply]:

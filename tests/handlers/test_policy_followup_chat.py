@@ -18,3 +18,16 @@ def test_elliptical_follow_up_stays_with_the_last_document(svc: Container) -> No
         (follow,) = wx.send_text("f1", "那研发费用要占多少")
         assert "高新技术企业认定" in follow and "不低于5%" in follow
 
+
+
+def test_a_question_with_say_more_in_it_is_answered_not_the_same_passage_repeated(svc: Container) -> None:
+    """'认定下来有啥好处 说详细点' after 高企 conditions asks about the benefits: it gets the benefits section, not
+    more of the conditions; a bare '具体点' still continues the last answer."""
+    with wechat_client(svc) as wx:
+        wx.send_text("f2", "高新技术企业认定有什么条件")
+        (benefits,) = wx.send_text("f2", "认定下来有啥好处 说详细点")
+        assert "15%" in benefits and "注册成立满一年" not in benefits
+    with wechat_client(svc) as wx:
+        wx.send_text("f3", "高新技术企业认定有什么条件")
+        (more,) = wx.send_text("f3", "具体点")
+        assert "申报流程" in more
