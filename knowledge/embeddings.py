@@ -105,11 +105,17 @@ class BatchedQueries(Embedder):
                     self._queries = QueryEncoder(self._query_rows, threads=ENCODERS, on_start=self._thread_setup)
         return np.array(self._queries(text), dtype=np.float32, copy=True)
 
-    def encode_query_batches(self, texts: list[str], chunk: int = 32) -> np.ndarray:
+    def encode_query_batches(self, texts: list[str], chunk: int = 32,
+                             progress: Callable[[int, int], None] | None = None) -> np.ndarray:
         """Many query vectors on the calling thread, ``chunk`` per forward pass (for a background job such as the
-        intent vector stage: it must not queue hundreds of texts in front of users' queries in the batcher)."""
+        intent vector stage: it must not queue hundreds of texts in front of users' queries in the batcher);
+        ``progress(done, total)`` after each pass."""
         self._thread_setup()
-        parts = [self.encode_queries(texts[i:i + chunk]) for i in range(0, len(texts), chunk)]
+        parts = []
+        for i in range(0, len(texts), chunk):
+            parts.append(self.encode_queries(texts[i:i + chunk]))
+            if progress is not None:
+                progress(min(i + chunk, len(texts)), len(texts))
         return np.vstack(parts) if parts else np.zeros((0, self.dim), dtype=np.float32)
 
     def _query_rows(self, texts: list[str]) -> list[np.ndarray]:

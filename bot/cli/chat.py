@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from bot.cli.common import services
+from bot.cli.common import ProgressBar, services
 
 if TYPE_CHECKING:
     from bot.container import Container
@@ -44,13 +44,11 @@ def chat(
     from bot.web.app import create_app
     from bot.wechat.testing.fakeapi import FakeWeChat
     from bot.wechat.testing.simulator import simulate
-    from knowledge.intents import warm as warm_intents
     from knowledge.keywords import warm as warm_keywords
 
     quiet_third_parties()
     svc = services()
     svc.settings.scheduler = False
-    warm_intents(svc.settings.data_dir)
     warm_keywords()
     mode = mode or svc.settings.resolved_wechat_mode
     warm(svc, prepare=lambda: prepare_data(svc, seed=True, warm=False))  # a fresh clone gets the samples
@@ -75,14 +73,22 @@ def quiet_third_parties() -> None:
 
 def warm(svc: Container, prepare: Callable[[], None] = lambda: None) -> None:
     """Seed a fresh data dir and load the models and indexes before the first prompt, saying so."""
-    typer.echo("正在准备数据、加载向量模型和知识库（首次运行会导入示例数据，稍慢）…", nl=False)
+    from pathlib import Path
+
+    from knowledge.intents import warm as warm_intents
+
+    typer.echo("正在准备数据、加载向量模型、知识库和意图模型（首次运行会导入示例数据、训练意图向量，约需一两分钟）…")
     started = time.monotonic()
     prepare()
     kb = svc.kb
     if kb is not None:
         kb.warm()
+    # the intent model and its vector stage for the knowledge base's embedder (trained once, then cached)
+    with ProgressBar("训练意图向量", "句") as bar:
+        warm_intents(Path(svc.settings.data_dir), kb.embedder if kb is not None else None, background=False,
+                     progress=bar)
     model = kb.embedder.name if kb is not None else "未启用知识库"
-    typer.echo(f" 就绪（{model}，{time.monotonic() - started:.1f} 秒）。")
+    typer.echo(f"就绪（{model}，{time.monotonic() - started:.1f} 秒）。")
 
 
 class PushWatcher:

@@ -112,8 +112,8 @@ def prepare_data(svc: Container, *, seed: bool, warm: bool) -> None:
         with svc.db.session() as session:
             seed_if_empty(session, appid=svc.appid)
         seed_kb_if_empty(svc.kb)
-    if warm:
-        warm_intents(svc.settings.data_dir)  # the intent model (trained from the corpus once, then cached)
+    if warm:  # the intent model (trained from the corpus once, then cached); its vector stage in a thread
+        warm_intents(Path(svc.settings.data_dir), svc.kb.embedder if svc.kb is not None else None)
         warm_keywords()
     if warm and svc.kb is not None:
         svc.kb.warm()  # load models and indexes now, not inside the first user's 5-second budget

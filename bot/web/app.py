@@ -7,6 +7,7 @@ import logging
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
@@ -143,9 +144,9 @@ def create_app(services: Container | None = None, settings: Settings | None = No
 def create_worker_app() -> FastAPI:
     """The app of one ``kc serve --workers N`` worker (uvicorn's factory): settings from the environment, models warm."""
     app = create_app()
-    warm_intents(app.state.services.settings.data_dir)
-    warm_keywords()
     kb = app.state.services.kb
+    warm_intents(Path(app.state.services.settings.data_dir), kb.embedder if kb is not None else None)
+    warm_keywords()
     if kb is not None:
         kb.warm()
     freeze_warm_heap()

@@ -13,11 +13,15 @@ import pickle
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .corpus import CORPUS, corpus_version, load_corpus
 from .model import IntentModel, train, train_vector_stage
+
+if TYPE_CHECKING:
+    from knowledge.embeddings import Embedder
 
 log = logging.getLogger(__name__)
 FEATURES_VERSION = "5"  # bump when features.py or the training changes meaning
@@ -114,8 +118,16 @@ def attach_vector_stage(model: IntentModel, cache_dir: Path | None, embedder: st
         run()
 
 
-def warm(cache_dir: Path | None) -> IntentModel:
-    """Load (or train) the model and its tokenizer now, not inside the first user's reply budget."""
+def warm(cache_dir: Path | None, embedder: Embedder | None = None, *, background: bool = True,
+         progress: Callable[[int, int], None] | None = None) -> IntentModel:
+    """Load (or train) the model and its tokenizer now, not inside the first user's reply budget; with an enabled
+    ``embedder`` (the knowledge base's) also its vector stage: from the cache, else trained now (``background``:
+    in a thread while the process serves with the cheap model; ``progress(done, total)`` while encoding)."""
     model = load_model(cache_dir)
     model.predict("你好")
+    if embedder is not None and embedder.enabled:
+        batches = getattr(embedder, "encode_query_batches", None)
+        encode_many = (lambda texts: batches(texts, progress=progress)) if batches is not None else None
+        attach_vector_stage(model, cache_dir, embedder.name, embedder.encode_query, background=background,
+                            encode_many=encode_many)
     return model
