@@ -40,6 +40,8 @@ CONSENT_FAQ = (
     "您的电话不会公开：只有科创联络员审核时能看到；匹配到合适的对接方后，"
     "要双方都回复“感兴趣”才会把联系方式交给对方，任何一方不同意都不会交换。"
 )
+CONSENT_TOPIC = re.compile(r"电话|手机|号码|联系方式|信息|资料|隐私|公开|给.{0,4}看|谁.{0,3}看|保存|存|删|泄露|安全|同意|授权|"
+                           r"个人|卖|骚扰")
 DECLINED_TTL = timedelta(days=1)
 GUESS_NOTE = "（根据描述推测，不对请告诉我）"
 TRIMMED = "您的消息比较长，我只保留了前{n}字。"
@@ -578,8 +580,15 @@ def _confirm_turn(form: Form, ctx: Context, msg: Incoming, conv: ConversationSta
 
 
 def _consent_turn(form: Form, ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> list[Reply]:
-    """Record consent and submit, or drop the draft when the user declines."""
-    if any(triage.is_question(c) for c in triage.PIECES.split(text)):  # '电话也要给别人看吗 那不同意': answer, ask again
+    """Record consent and submit, or drop the draft when the user declines; a question about the data is
+    answered, any other question ('科技型中小企业评价有啥好处') goes to its capability, and consent is asked again."""
+    asked = any(triage.is_question(c) for c in triage.PIECES.split(text))
+    if asked and CONSENT_TOPIC.search(text):  # '电话也要给别人看吗 那不同意': answer, ask again
+        return [Reply(f"{CONSENT_FAQ}\n\n{CONSENT_NOTICE}")]
+    if asked and (aside := interject.before_fill(form.name, ctx, msg, conv, text)) is not None:
+        return aside.replies + ([Reply(f"——\n{form.noun}还差您的同意就能提交：\n{CONSENT_NOTICE}")]
+                                if aside.resume else [])
+    if asked:
         return [Reply(f"{CONSENT_FAQ}\n\n{CONSENT_NOTICE}")]
     if is_affirmative(text) and not is_negative(text):
         if form.record_consent:

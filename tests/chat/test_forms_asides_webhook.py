@@ -47,3 +47,17 @@ def test_counted_kind_of_unit_stays_in_the_summary(wx: object, services: Contain
     assert "已记下成果简介" in summary
     summary = say(wx, "a_counted", "电子信息", "刘德明 13800003333", "无")
     assert "两家铸造厂试用" in summary
+
+
+def test_other_question_at_the_consent_step_is_answered_and_consent_asked_again(wx: object,
+                                                                                  services: Container) -> None:
+    """At the consent step, '最近有啥健康讲座没' gets the events (not the phone-privacy note) and the consent notice
+    again; the draft is kept and '同意' then submits it. A question about the data still gets the privacy note."""
+    openid = "a_consent_aside"
+    say(wx, openid, "提需求", "铝合金压铸件气孔多 想找专家看看", "襄阳市华远汽车配件有限公司", "汽车及零部件", "技术攻关",
+        "樊城区", "预算二十万", "王经理 13971234567", "确认")
+    reply = say(wx, openid, "最近有啥健康讲座没")
+    assert "电话不会公开" not in reply and "讲座" in reply and "同意" in reply.split("——")[-1]
+    assert "电话不会公开" in say(wx, openid, "我的电话会给别人看吗")
+    say(wx, openid, "同意")
+    assert demand_of(services, openid).company == "襄阳市华远汽车配件有限公司"

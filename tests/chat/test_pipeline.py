@@ -145,7 +145,7 @@ def test_two_workers_serialise_one_user_through_the_row_lock(pg_url: str, tmp_pa
 
 
 def test_slow_answer_gets_success_then_exactly_one_push(any_db: Database, tmp_path: Path, fake: FakeWeChat) -> None:
-    handler = Recorder(delay=1.0)
+    handler = Recorder(delay=3.0)
     svc = services_with(any_db, tmp_path, handler, reply_budget_seconds=0.3)
     with wechat_client(svc, fake=fake) as wx:
         started = time.monotonic()
@@ -153,7 +153,7 @@ def test_slow_answer_gets_success_then_exactly_one_push(any_db: Database, tmp_pa
         replies = concurrently(send, [("o_slow", "慢问题")] * 2)  # a WeChat retry included
         elapsed = time.monotonic() - started
         wx.drain()
-        assert replies == [[], []] and elapsed < 1.0
+        assert replies == [[], []] and elapsed < 3.0  # both requests left before the answer was ready
         assert wx.pushes("o_slow") == ["收到：慢问题"]
         assert handler.calls == ["慢问题"]
         assert wx.send_text("o_slow", "慢问题", msg_id=880001) == []  # a late retry: still "success"
