@@ -116,7 +116,7 @@ def route(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] |
         return my_topics(ctx, msg)
     if DROP.search(text) and (dropped := drop_request(ctx, msg, text)) is not None:
         return dropped
-    if ADD.search(text) and alert_topics(text):
+    if (ADD.search(text) or ONLY_ALERTS.search(text)) and alert_topics(text):  # topics named: add them
         return add_request(ctx, msg, conv, text)
     if ONLY_ALERTS.search(text):
         return forms.start(FORM, ctx, conv, (text,))

@@ -440,7 +440,10 @@ def _turn(form: Form, ctx: Context, msg: Incoming, conv: ConversationState, text
             return digress(form, ctx, conv, meant[0])
         return next_step(form, conv, clarified(form, conv.draft, *meant))
     if (aside := interject.before_fill(form.name, ctx, msg, conv, text)) is not None:  # asides, form switches
-        return aside.replies + ([Reply(f"——\n我们接着填{form.noun}：\n{reprompt(form, conv)}")] if aside.resume else [])
+        return _resumed(form, conv, aside)
+    if stage == STAGE_FILL and not _pending_accepts(form, conv, text) and \
+            (polite := interject.small_talk(ctx, msg, conv, text)) is not None:  # '谢谢啦 辛苦' is no value
+        return _resumed(form, conv, polite)
     if _is_digression(text) and not is_affirmative(text) and not _pending_accepts(form, conv, text):
         return digress(form, ctx, conv, text)
     if triage.is_continue(text) and not triage.has_form_facts(text):
@@ -471,6 +474,11 @@ def _changes(form: Form, draft: dict[str, Any], text: str) -> bool:
         if f.merge is not None and f.merge(draft.get("values", {}).get(name), value) != draft.get("values", {}).get(name):
             return True
     return False
+
+
+def _resumed(form: Form, conv: ConversationState, aside: interject.Interjection) -> list[Reply]:
+    """The aside's replies, then (when it leaves the form in place) the pending question again."""
+    return aside.replies + ([Reply(f"——\n我们接着填{form.noun}：\n{reprompt(form, conv)}")] if aside.resume else [])
 
 
 def _is_digression(text: str) -> bool:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from handlers.kit import triage
 from handlers.kit.base import Context, ConversationState, Incoming, Reply
 from handlers.kit.intents import classify, decisive
-from knowledge.extract import extract_all
+from knowledge.extract import extract_all, is_affirmative
 
 ASIDES = frozenset({"policy", "help", "identity", "events_browse", "events_mine", "my_records", "privacy_view",
                     "followup", "match_reply", "out_of_scope"})
@@ -28,6 +28,9 @@ ORG_KEYS = ("company", "institution")
 PERSON = re.compile(r"人工|真人|活人|客服|工作人员|联络员|投诉|领导|换个人|找个人|找人")  # a hand-off names a person
 COLLOQUIAL_QUESTION = re.compile(r"干嘛|干吗|干啥|是啥|啥意思|咋|几点|在哪")
 CONTACT_KEYS = ("contact_name", "contact_phone")
+POLITE = frozenset({"thanks", "praise", "laugh", "greeting"})  # small talk a form answers in passing
+POLITE_MAX = 16
+WORDED = re.compile(r"[\u4e00-\u9fff]")
 _TOPIC = r"[^，,。！!？?\s]"
 MEANT = re.compile(rf"(?:我|俺)?(?:问|想问|要问|咨询|指|想说|想了解)的(?:其实)?是\s*(?P<meant>{_TOPIC}{{2,30}})"
                    rf"|不是(?:问|想问|要问|咨询|说)(?:的)?{_TOPIC}{{1,20}}\s*[，,。 ]*(?:我)?是(?:问|想问|要问|说)(?P<after>{_TOPIC}{{2,30}})")
@@ -58,6 +61,18 @@ def before_fill(form: str, ctx: Context, msg: Incoming, conv: ConversationState,
     if pred.intent in ASIDES and asks(text) and not triage.has_form_facts(text):
         return Interjection(aside(ctx, msg, conv), resume=True)
     return None
+
+
+def small_talk(ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> Interjection | None:
+    """'谢谢啦 辛苦' or '你好' in the middle of a form: the short reply, then the pending question again (it is
+    never a value); None for anything else."""
+    if ctx.router is None or len(text) > POLITE_MAX or triage.has_form_facts(text) or is_affirmative(text) \
+            or not WORDED.search(text) or re.search(r"\d{3,}", text):  # '1380000' is a wrong phone, not '2333'
+        return None
+    pred = ctx.intent(msg)
+    if pred.intent not in POLITE or not decisive(pred):
+        return None
+    return Interjection(aside(ctx, msg, conv), resume=True)
 
 
 def clarification(text: str) -> tuple[str, str] | None:

@@ -61,3 +61,16 @@ def test_other_question_at_the_consent_step_is_answered_and_consent_asked_again(
     assert "电话不会公开" in say(wx, openid, "我的电话会给别人看吗")
     say(wx, openid, "同意")
     assert demand_of(services, openid).company == "襄阳市华远汽车配件有限公司"
+
+
+def test_subscription_named_in_the_request_is_added_and_thanks_mid_form_is_no_value(wx: object,
+                                                                                      services: Container) -> None:
+    """'我还想收到智能制造方面的需求提醒' names its topic: it is subscribed at once (no form asking for it again);
+    '谢谢啦 辛苦' in the middle of a form gets a short reply and the pending question, not '没太明白'."""
+    openid = "a_subscribe"
+    say(wx, openid, "我不登成果 就是想有相关需求的时候提醒我")
+    reply = say(wx, openid, "谢谢啦 辛苦")
+    assert "不客气" in reply and "没太明白" not in reply and "哪些方向" in reply
+    say(wx, openid, "铸造", "确认", "同意")
+    assert "智能制造" in say(wx, openid, "我还想收到智能制造方面的需求提醒")
+    assert "铸造" in (mine := say(wx, openid, "我的订阅")) and "智能制造" in mine
