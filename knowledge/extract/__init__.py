@@ -38,6 +38,7 @@ when ``industry_source == 'explicit'``.
 
 from __future__ import annotations
 
+from . import party
 from .amounts import Amount, extract_amount, extract_amounts
 from .classify import (
     IndustryHit,
@@ -70,5 +71,5 @@ __all__ = [
     "extract_companions", "extract_company", "extract_date_range", "extract_industry", "extract_institution",
     "extract_ip", "extract_maturity", "extract_need_type", "extract_party_size", "extract_person_name",
     "extract_phone", "extract_phones", "extract_region", "has_correction_cue", "industry_hit", "is_affirmative",
-    "is_cancel", "is_negative", "is_restart", "is_skip",
+    "is_cancel", "is_negative", "is_restart", "is_skip", "party",
 ]
