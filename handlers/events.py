@@ -58,7 +58,7 @@ YES = re.compile(r"^(是的?|对|好的?|嗯|行|可以|没问题)|确认|确定
 KEEP = re.compile(r"(不用|不要|别|算了|保留|不取消|先不)")
 
 REFER = re.compile(r"那个|这个|那场|这场|就是|[A-Za-z][A-Za-z0-9]+")  # ... or an event id
-EVENT_NOUN = re.compile(r"活动|讲座|培训|科普|课堂|义诊|开放日|对接会")
+EVENT_NOUN = re.compile(r"活动|讲座|培训|科普|课堂|义诊|开放日|对接会|辅导|宣讲|沙龙|讲堂")
 SWITCH = re.compile(r"换成|改成|改报|换个|换一个|还是报|改为|换到")
 MY_REGS = re.compile(r"^(查看|查询|看看)?我的(报名|活动|预约)[吗呢？?。!！]*$")
 CANCEL_REG = re.compile(r"取消(我的)?(报名|预约)|不去了|不去啦|退(报|出报名)|去不了|去不成|参加不了|来不了|撤了|退了|不参加了|作废|撤销")
@@ -481,6 +481,15 @@ def signup_request(ctx: Context, msg: Incoming, conv: ConversationState, text: s
     return show_list(ctx, msg, conv, "") if EVENT_NOUN.search(text) else None
 
 
+def _names_event_to_join(ctx: Context, text: str) -> bool:
+    """A sign-up said outright: a sign-up word or a party, and words that name one listed event."""
+    if not ((SIGNUP.search(text) or extract_party_size(text)) and EVENT_NOUN.search(text)):
+        return False
+    if CANCEL_REG.search(text) and not party.others_not_going(text):
+        return False
+    return len(_matches(ctx, _event_words(text))[:2]) == 1
+
+
 def _for_another_capability(ctx: Context, msg: Incoming) -> bool:
     """The intent model is sure the words are a problem story or a question for another capability
     ("客户退了两批货 咋搞" is no cancellation): the event phrases below are cues, not commands."""
@@ -495,16 +504,18 @@ def route(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] |
         return None
     if MY_REGS.match(text):
         return my_regs(ctx, msg)
+    if _names_event_to_join(ctx, text):  # '家长课堂 我们一家三口都去': no problem story, whatever the intent model says
+        return signup_request(ctx, msg, conv, text)
     if _for_another_capability(ctx, msg):
         return None
     if (asked := party_or_cancel(ctx, msg, conv, text)) is not None:
         return asked
-    if CANCEL_REG.search(text):
-        return cancel_request(ctx, msg, conv, text)
+    if CANCEL_REG.search(text) and not (SIGNUP.search(text) and party.others_not_going(text)):
+        return cancel_request(ctx, msg, conv, text)  # not '近视讲座报名 就我自己 孩子上学去不了'
     if SUBSCRIBE.search(text):
         return subscribe_request(ctx, msg, text)
-    party = extract_party_size(text) or extract_companions(text)  # '防溺水讲座 我带两个孙子去'
-    if (SIGNUP.search(text) or party) and (EVENT_NOUN.search(text) or REFER.search(text)):
+    said = extract_party_size(text) or extract_companions(text)  # '防溺水讲座 我带两个孙子去'
+    if (SIGNUP.search(text) or said) and (EVENT_NOUN.search(text) or REFER.search(text)):
         return signup_request(ctx, msg, conv, text)
     if SIGNUP.search(text) and (last := _last_event(ctx, conv)) is not None:  # '那给我报一个'
         return start_signup(ctx, msg, conv, last.id, text=text)

@@ -31,6 +31,18 @@ def patch_phone(old: str | None, text: str) -> str | None:
     return patched if patched != old else None
 
 
+_SWAP = re.compile(r"不是\s*(?P<old>[^\s,，。是]{2,12}?)\s*[,，]?\s*(?:而)?(?:是|应该是|叫)\s*(?P<new>[^\s,，。]{2,12})|"
+                   r"(?:是|应该是)\s*(?P<new2>[^\s,，。]{2,12}?)\s*[,，]?\s*(?:而)?不是\s*(?P<old2>[^\s,，。]{2,12})")
+
+
+def swap_pair(text: str) -> tuple[str, str] | None:
+    """'不是喻建平 是喻建国', '是樊城区不是襄州区': (the wrong value, the right one), or None."""
+    m = _SWAP.search(normalize(text))
+    if not m:
+        return None
+    return (m.group("old"), m.group("new")) if m.group("old") else (m.group("old2"), m.group("new2"))
+
+
 _ALERT_CUE = re.compile(r"(推给我|推送给我|推我|发给我|提醒我|通知我|提醒一下|也要|也行|也可以|都要|都行|推过来|发过来|也提醒|都推|都可以推)")
 _SPLIT = re.compile(r"[\s、,，;；和及跟与/]+|还有|以及")
 _STRIP_HEAD = re.compile(r"^(?:提醒的话|(?:我|我们)?(?:主要|重点|比较)?关注(?:的是)?|感兴趣的是|以后|今后|另外|还有|再|也|就是|主要是|比如|像|有(?![机色])|关于|凡是|只要是|是|算了|那就|那|"

@@ -21,7 +21,7 @@ _RELATIVE = (r"(?:孩子他爸|孩子他妈|孩子爸爸|孩子妈妈|孩子的�
 _COMPANION_CUE = re.compile(rf"(?:{_RELATIVE}|他|她|他们|她们|大宝|二宝|小宝|宝宝|老大|老二|大的|小的|另一个|还有一个|(?<=\s)一个)们?儿?(?:一个|一位)?(?:也(?:想|要)?(?:一起|一块儿?)?去)?\s*"
                             rf"(?:叫|是|名字叫|名字是|姓名|:|(?:大名|学名|全名)(?:叫|是)?|\s+(?=[\u4e00-\u9fff]{{2,4}}(?:$|[\s,，。和跟与及、])))\s*|"
                             rf"(?<![\u4e00-\u9fff]){_RELATIVE}(?=[\u4e00-\u9fff]{{2,4}}(?:$|[\s,，。和跟与及、]))|"
-                            rf"(?:带|还有|加上|和|跟)(?:着|上)?(?:我|我的|我家|我们家|咱家|俺家|俺)?(?:的)?{_RELATIVE}\s*(?![和跟与及、])"
+                            rf"(?:带|还有|加上|和|跟)(?:着|上)?(?:我|我的|我家|我们家|咱家|俺家|俺)?(?:的)?(?:{_RELATIVE}|会计|财务|出纳)\s*(?![和跟与及、])"
                             rf"(?=[\u4e00-\u9fff]{{2,4}}(?:$|[\s,，。和跟与及、]))")
 _NAME_SEP = re.compile(r"^\s*(?:、|,|和|跟|与|及|还有|\s)\s*")
 
@@ -37,7 +37,7 @@ def _surname_at(text: str, pos: int) -> str | None:
     return next((s for s in _surnames() if text.startswith(s, pos)), None)
 
 
-_NOT_GIVEN_CUED = set("的了是在和跟与我你他她们电话手机号码")  # after '我叫', '有福' is a given name
+_NOT_GIVEN_CUED = set("的了是在和跟与我你他她们电话手机号码区县市省")  # no place: "樊城区"  # after '我叫', '有福' is a given name
 
 
 def name_at(text: str, pos: int, *, cued: bool = False) -> str | None:
@@ -79,7 +79,8 @@ def _title_then_name(text: str, pos: int) -> str | None:
     """'胡工胡斌' (a title form glued to the full name with the same surname) → '胡斌'."""
     surname = _surname_at(text, pos)
     m = _TITLE.match(text, pos + len(surname)) if surname else None
-    full = name_at(text, m.end(), cued=True) if m and surname else None
+    sep = re.match(r"[\s,，:：]*", text[m.end():]) if m else None  # '钱老师 钱丽君' too
+    full = name_at(text, m.end() + sep.end(), cued=True) if m and sep and surname else None
     return full if full and surname and full.startswith(surname) else None
 
 
@@ -126,7 +127,8 @@ def _titled_names(text: str) -> list[tuple[int, str]]:
     for m in re.finditer(r"(?:^|(?<=[的找系问给\s,]))(?=[\u4e00-\u9fff])", text):
         name = _title_at(text, m.start())
         if name and _BOUNDARY.match(text[m.start() + len(name):]):
-            out.append((m.start(), name))
+            full = _title_then_name(text, m.start())  # '钱老师 钱丽君': the full name is the contact
+            out += [(m.start(), name)] + ([(m.start() + len(name), full)] if full else [])
     return out
 
 
@@ -274,12 +276,13 @@ def _companion_count(text: str) -> int | None:
 _DROPPED = re.compile(rf"{_RELATIVE}\s*(?:就|也)?\s*(?:算了|不去了?|不来了?|去不了|去不成)")
 
 
+_BARE_N = re.compile(r"(?:^|(?<=[\s,，]))([两俩仨三四2-4])个人(?=$|[\s,，。])")  # '我 还有财务龚丽 两个人'
 _PAIR_N = re.compile(r"(?:(?:我们|咱们|俺们|我|咱|俺)(?:家)?(?:老)?(俩|仨|两口子?|俩口子?)|(?:^|(?<=[\s,，。]))老?(两|俩)口子?(?=$|[\s,，。一都带去来报]))")
 
 
 def _said_total(t: str) -> int | None:
     """A head count said outright ('一家三口', '我们公司去三个人', '共两个人', '我们老两口', '咱仨')."""
-    for pattern in (_FAMILY_N, _GROUP_N, _PAIR_N):
+    for pattern in (_FAMILY_N, _GROUP_N, _PAIR_N, _BARE_N):
         m = pattern.search(t)
         said = m and next(g for g in m.groups() if g)
         if said and (n := _count_word(said[0])):

@@ -187,3 +187,9 @@ def swapped_name(text: str) -> tuple[str, str] | None:
     old, new = (m.group("old"), m.group("new")) if m.group("old") else (m.group("old2"), m.group("new2"))
     new_name = name_at(new, 0, cued=True)
     return (old, new_name) if new_name and name_at(old, 0, cued=True) == old else None
+
+
+def others_not_going(text: str) -> bool:
+    """'孩子上学去不了': someone other than the user is said not to come (so the message is no cancellation)."""
+    t = normalize(text)
+    return _dropped(Party(size=3), t) is not None
