@@ -222,9 +222,12 @@ def _person_at(text: str, pos: int, nicks: bool) -> str | None:
     return name_at(text, pos) or (_nick_at(text, pos) if nicks else None) or name_at(text, pos, cued=True)
 
 
+_NEXT_INTRO = re.compile(rf"(?<=[\u4e00-\u9fff])(?={_RELATIVE}(?:叫|是|名字))")  # '老公叫汤建国婆婆叫柳桂英'
+
+
 def extract_companions(text: str) -> list[str]:
     """Names of people coming along ('他叫李德全', '孩子叫黄子涵、黄子墨', '带我同事小陈和小刘')."""
-    t = normalize(text)
+    t = _NEXT_INTRO.sub(" ", normalize(text))
     out: list[str] = []
     cues = [(m, False) for m in _COMPANION_CUE.finditer(t)] + [(m, True) for m in _NICK_CUE.finditer(t)]
     for m, nicks in cues:
@@ -277,7 +280,8 @@ _DROPPED = re.compile(rf"{_RELATIVE}\s*(?:就|也)?\s*(?:算了|不去了?|不�
 
 
 _BARE_N = re.compile(r"(?:^|(?<=[\s,，]))([两俩仨三四2-4])个人(?=$|[\s,，。])")  # '我 还有财务龚丽 两个人'
-_PAIR_N = re.compile(r"(?:(?:我们|咱们|俺们|我|咱|俺)(?:家)?(?:老)?(俩|仨|两口子?|俩口子?)|(?:^|(?<=[\s,，。]))老?(两|俩)口子?(?=$|[\s,，。一都带去来报]))")
+_PAIR_N = re.compile(r"(?:(?:我们|咱们|俺们|我|咱|俺)(?:家)?(?:老|姐妹|兄弟|母女|父女|母子|父子|爷孙|奶孙|祖孙|婆媳|夫妻|娘|爷|姐|哥)?"
+                     r"(俩|仨|两口子?|俩口子?)|(?:^|(?<=[\s,，。]))(?:姐妹|兄弟|母女|父女|母子|父子|爷孙|奶孙|祖孙|夫妻|娘|爷)(俩|仨)|(?:^|(?<=[\s,，。]))老?(两|俩)口子?(?=$|[\s,，。一都带去来报]))")
 
 
 def _said_total(t: str) -> int | None:
