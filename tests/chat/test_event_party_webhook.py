@@ -95,3 +95,17 @@ def test_everyday_cancellations_are_confirmed_then_done(wx: object, services: Co
     assert "要取消" in asked and "糖尿病饮食管理" in asked
     say(wx, openid, "确认")
     assert active(services, openid) == []
+
+
+def test_signing_up_with_someone_and_a_one_digit_phone_fix(wx: object, services: Container) -> None:
+    """'帮我跟我老伴报上 我们俩' signs the user up with the spouse (not the spouse alone); '电话最后一位是8 不是7'
+    fixes the phone and keeps the sign-up."""
+    openid = "p_with"
+    say(wx, openid, "高血压讲座 帮我跟我老伴报上 我们俩")
+    summary = say(wx, openid, "包玉梅 电话13800093017")
+    assert "包玉梅 13800093017" in summary and "2人" in summary
+    summary = say(wx, openid, "电话最后一位是8 不是7")
+    assert "13800093018" in summary
+    say(wx, openid, "同意")
+    reg = registration(services, openid)
+    assert reg.name == "包玉梅" and reg.phone == "13800093018" and reg.party_size == 2
