@@ -35,6 +35,7 @@ from knowledge.extract import (
     is_person_name,
     party,
     patch_phone,
+    swap_pair,
 )
 from knowledge.extract.party import Party, edit_party, fill_party
 
@@ -239,8 +240,8 @@ def _edit(draft: dict[str, Any], text: str) -> bool:
     if phone := patch_phone(draft.get("phone"), text):
         draft["phone"] = phone
         return True
-    swap = party.swapped_name(text)
-    if swap and swap[0] == draft.get("name"):
+    swap = swap_pair(text)
+    if swap and swap[0] == draft.get("name") and is_person_name(swap[1]):
         draft["name"] = swap[1]
         return True
     if (new := edit_party(_party_of(draft), text)) is not None:

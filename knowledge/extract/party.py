@@ -163,30 +163,22 @@ def fill_party(party: Party, text: str) -> Party:
     if (said := stated_party_size(t)) is not None:
         companions = tuple(names) or party.companions[: max(0, said - 1)]
         return Party(max(said, 1 + len(companions)), companions, {n: r for n, r in relations.items() if n in companions})
-    counted = extract_party_size(t) or 1
+    companions = _with_names(party, names, relations)
+    kept = {n: r for n, r in relations.items() if n in companions}
+    return Party(max(party.size, extract_party_size(t) or 1, 1 + len(companions)), companions, kept)
+
+
+def _with_names(party: Party, names: list[str], relations: dict[str, str]) -> tuple[str, ...]:
+    """The companions with newly named people: each fills an unnamed place, or renames the companion introduced
+    with the same relation when no place is left ('孩子叫苗苗' then '孩子大名苗一诺': the same child)."""
     companions = list(party.companions)
     for name in (n for n in names if n not in companions):
         again = [c for c in companions if _refers(relations.get(name, "-"), party.relations.get(c, "+"))]
-        if again and party.size - 1 - len(companions) <= 0:  # '孩子叫苗苗' then '孩子大名苗一诺': the same child
+        if again and party.size - 1 - len(companions) <= 0:
             companions[companions.index(again[0])] = name
         else:
             companions.append(name)
-    kept = {n: r for n, r in relations.items() if n in companions}
-    return Party(max(party.size, counted, 1 + len(companions)), tuple(companions), kept)
-
-
-_SWAP = re.compile(r"不是\s*(?P<old>[\u4e00-\u9fff]{2,4}?)\s*[,，]?\s*(?:而)?(?:是|叫|应该是|应该叫)\s*(?P<new>[\u4e00-\u9fff]{2,4})|"
-                   r"(?P<old2>[\u4e00-\u9fff]{2,4}?)\s*(?:改成|改为|换成)\s*(?P<new2>[\u4e00-\u9fff]{2,4})")
-
-
-def swapped_name(text: str) -> tuple[str, str] | None:
-    """'不是邹强 是邹刚', '邹强改成邹刚': (old name, new name), or None."""
-    m = _SWAP.search(normalize(text))
-    if not m:
-        return None
-    old, new = (m.group("old"), m.group("new")) if m.group("old") else (m.group("old2"), m.group("new2"))
-    new_name = name_at(new, 0, cued=True)
-    return (old, new_name) if new_name and name_at(old, 0, cued=True) == old else None
+    return tuple(companions)
 
 
 def others_not_going(text: str) -> bool:
