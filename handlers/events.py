@@ -199,14 +199,15 @@ def start_signup(ctx: Context, msg: Incoming, conv: ConversationState, event_id:
     return [Reply(details), *_next(ctx, msg, conv, event)]
 
 
-def _merge(draft: dict[str, Any], text: str) -> None:
+def _merge(draft: dict[str, Any], text: str, *, with_party: bool = True) -> None:
     """Take the name, phone, company and party from one message; the latest statement wins.
 
     Signing someone else up ('给我家老头子报个名'), '他叫潘德胜' names the person signed up, not a companion."""
     draft["proxy"] = draft.get("proxy") or bool(PROXY.search(text))
     if phone := extract_phone(text):
         draft["phone"] = phone
-    if name := extract_person_name(text) or _bare_name(text, draft):
+    name = extract_person_name(text) or _bare_name(text, draft)
+    if name and name not in (draft.get("companions") or []):  # a companion just named is not the user
         draft["name"] = name
     if company := extract_company(text):
         draft["company"] = company
@@ -214,6 +215,8 @@ def _merge(draft: dict[str, Any], text: str) -> None:
     if draft["proxy"] and names and not draft.get("name"):
         draft["name"], names = names[0], names[1:]
         draft.setdefault("party_size", 1)
+    if not with_party:
+        return
     if draft["proxy"]:
         if names:
             _set_party(draft, Party(1 + len(names), tuple(names)))
@@ -234,20 +237,20 @@ def _set_party(draft: dict[str, Any], new: Party) -> None:
     draft["party_size"], draft["companions"], draft["relations"] = new.size, list(new.companions), dict(new.relations)
 
 
-def _edit(draft: dict[str, Any], text: str) -> bool:
+def _edit(draft: dict[str, Any], text: str) -> str | None:
     """A correction or a party change while signing up ('电话最后四位是1041', '不是邹强 是邹刚', '我老伴不去了',
-    '再加一个人 我姐 叫滕玉兰'): applied to the draft; whether there was one."""
+    '再加一个人 我姐 叫滕玉兰'), applied to the draft: "field", "party", or None when there was none."""
     if phone := patch_phone(draft.get("phone"), text):
         draft["phone"] = phone
-        return True
+        return "field"
     swap = swap_pair(text)
     if swap and swap[0] == draft.get("name") and is_person_name(swap[1]):
         draft["name"] = swap[1]
-        return True
+        return "field"
     if (new := edit_party(_party_of(draft), text)) is not None:
         _set_party(draft, new)
-        return True
-    return False
+        return "party"
+    return None
 
 
 def _bare_name(text: str, draft: dict[str, Any]) -> str | None:
@@ -334,8 +337,9 @@ def continue_signup(ctx: Context, msg: Incoming, conv: ConversationState) -> lis
     if not extract_phone(text) and (replies := _not_an_answer(ctx, msg, conv, event, text)) is not None:
         return replies or None
     before = dict(conv.draft)
-    if not _edit(conv.draft, text):
-        _merge(conv.draft, text)
+    edited = _edit(conv.draft, text)
+    if edited != "field":  # a party change may come with the contact ('王芳 138… 我闺女也想去 叫王静')
+        _merge(conv.draft, text, with_party=edited is None)
     changed = conv.draft != before
     stop = (FULL_CANCEL.search(text) and not changed) or (NOT_GOING.search(text) and not changed)
     if stop or (is_cancel(text) and not changed) or (conv.step == "consent" and is_negative(text) and not changed):

@@ -109,3 +109,11 @@ def test_signing_up_with_someone_and_a_one_digit_phone_fix(wx: object, services:
     say(wx, openid, "同意")
     reg = registration(services, openid)
     assert reg.name == "包玉梅" and reg.phone == "13800093018" and reg.party_size == 2
+
+
+def test_a_companion_added_with_the_contact(wx: object, services: Container) -> None:
+    """'郑秀云 13800093030 我闺女也想去 叫郑静': the contact is taken and the daughter is added."""
+    openid = "p_also_contact"
+    say(wx, openid, "糖尿病饮食讲座 报名 就我")
+    summary = say(wx, openid, "郑秀云 13800093030 我闺女也想去 叫郑静")
+    assert "郑秀云 13800093030" in summary and "2人（同行：郑静）" in summary
