@@ -19,10 +19,11 @@ _TITLE = re.compile(r"(工程师|经理|总监|主任|老师|教授|博士|师�
 _RELATIVE = (r"(?:孩子他爸|孩子他妈|孩子爸爸|孩子妈妈|孩子的爸爸|孩子的妈妈|孩他爸|孩他妈|那口子|另一半|对象|姥姥|姥爷|外婆|外公|奶奶|爷爷|舅舅|舅妈|姨妈|姑姑|叔叔|婶婶|阿姨|外甥女|外甥|侄儿|"
              r"岳母|岳父|丈母娘|嫂子|儿媳|女婿|表哥|表姐|表妹|表弟|堂哥|堂姐|闺蜜|兄弟|姐妹|家人|同学|室友|搭档|助理|徒弟|出纳|司机|爸妈|爸爸妈妈|父母|公婆|二老|老伴|爱人|老公|老婆|媳妇|丈夫|妻子|孩子|小孩|娃|儿子|女儿|闺女|孙子|孙女|外孙|外孙女|朋友|同事|妈妈|爸爸|母亲|父亲|婆婆|公公|邻居|同伴|家属|同行人|侄子|侄女|姐姐|妹妹|哥哥|弟弟|老人|老头子|老头|老太太|老太婆|病友|老乡|战友|我妈|我爸|妈|爸|姐|妹|哥|弟)")
 _COMPANION_CUE = re.compile(rf"(?:{_RELATIVE}|他|她|他们|她们|大宝|二宝|小宝|宝宝|老大|老二|大的|小的|另一个|还有一个|(?<=\s)一个)们?儿?(?:一个|一位)?(?:也(?:想|要)?(?:一起|一块儿?)?去)?\s*"
-                            rf"(?:叫|是|名字叫|名字是|姓名|:|(?:大名|学名|全名)(?:叫|是)?|\s+(?=[\u4e00-\u9fff]{{2,4}}(?:$|[\s,，。和跟与及、])))\s*|"
-                            rf"(?<![\u4e00-\u9fff]){_RELATIVE}(?=[\u4e00-\u9fff]{{2,4}}(?:$|[\s,，。和跟与及、]))|"
+                            rf"(?:叫|是|名字叫|名字是|姓名|:|(?:大名|学名|全名)(?:叫|是)?)\s*|"
                             rf"(?:带|还有|加上|和|跟)(?:着|上)?(?:我|我的|我家|我们家|咱家|俺家|俺)?(?:的)?(?:{_RELATIVE}|会计|财务|出纳)\s*(?![和跟与及、])"
                             rf"(?=[\u4e00-\u9fff]{{2,4}}(?:$|[\s,，。和跟与及、]))")
+_LOOSE_CUE = re.compile(rf"(?:{_RELATIVE}|大的|小的|老大|老二)\s+(?=[\u4e00-\u9fff]{{2,4}}(?:$|[\s,，。和跟与及、]))|"  # '儿子 邹小飞'
+                        rf"(?<![\u4e00-\u9fff]){_RELATIVE}(?=[\u4e00-\u9fff]{{2,4}}(?:$|[\s,，。和跟与及、]))")  # '同事欧阳明'
 _NAME_SEP = re.compile(r"^\s*(?:、|,|和|跟|与|及|还有|\s)\s*")
 
 
@@ -135,7 +136,7 @@ def _titled_names(text: str) -> list[tuple[int, str]]:
 def person_names(text: str) -> list[tuple[int, str]]:
     """Contact-name candidates in order of appearance (cue-based, name-before-phone, title forms)."""
     t = normalize(text)
-    companions = set(extract_companions(t))
+    companions = set(extract_companions(t, loose=False))
     found: dict[int, str] = {}
     for pos, name in _titled_names(t) + _names_before_phone(t) + _cued_names(t):
         start = t.find(name, pos)
@@ -225,11 +226,13 @@ def _person_at(text: str, pos: int, nicks: bool) -> str | None:
 _NEXT_INTRO = re.compile(rf"(?<=[\u4e00-\u9fff])(?={_RELATIVE}(?:叫|是|名字))")  # '老公叫汤建国婆婆叫柳桂英'
 
 
-def extract_companions(text: str) -> list[str]:
-    """Names of people coming along ('他叫李德全', '孩子叫黄子涵、黄子墨', '带我同事小陈和小刘')."""
+def extract_companions(text: str, *, loose: bool = True) -> list[str]:
+    """Names of people coming along ('他叫李德全', '孩子叫黄子涵、黄子墨', '带我同事小陈和小刘'); ``loose`` also takes
+    a relation word right before a name ('儿子 邹小飞', '同事欧阳明': in a sign-up; in a form that is a contact)."""
     t = _NEXT_INTRO.sub(" ", normalize(text))
     out: list[str] = []
     cues = [(m, False) for m in _COMPANION_CUE.finditer(t)] + [(m, True) for m in _NICK_CUE.finditer(t)]
+    cues += [(m, False) for m in _LOOSE_CUE.finditer(t)] if loose else []
     for m, nicks in cues:
         if re.search(r"(?:我|俺|本人)(?:就)?是(?:个|那个)?$", t[:m.start()]):  # '我是孩子爸爸 管军': the user, no companion
             continue

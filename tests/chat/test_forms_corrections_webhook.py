@@ -66,3 +66,12 @@ def test_title_before_the_full_name_keeps_the_name(wx: object, services: Contain
     say(wx, openid, "团队成果放到项目库", "襄阳职业技术学院", "成果叫 基于机器视觉的布匹瑕疵检测系统 小试阶段", "软件著作权一项")
     summary = say(wx, openid, "13800090203 钱老师 钱丽君")
     assert "联系人：钱丽君" in summary
+
+
+def test_a_colleague_named_as_the_contact_stays_the_contact(wx: object, services: Container) -> None:
+    """'联系人是我同事 王强 138…' in a demand: 王强 is the contact (a relation before a name means a companion only
+    in an event sign-up)."""
+    openid = "c_colleague"
+    say(wx, openid, "想登记个需求", "襄阳宏远机电有限公司 樊城区 电机转子动平衡做不好 振动大", "预算三十万")
+    summary = say(wx, openid, "联系人是我同事 王强 13800093999")
+    assert "联系人：王强" in summary or "王强" in say(wx, openid, "高端装备制造")
