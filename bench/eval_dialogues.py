@@ -1,7 +1,7 @@
 """Replay whole conversations through the real webhook and compare what was stored with the expected record.
 
 Data: /work/shared/data/dialogues_dev.jsonl (all dev), our own tests/support/data/dialogues_messy.jsonl,
-dialogues_forms.jsonl and dialogues_voices.jsonl (dev), bench/heldout/dialogues.jsonl, dialogues2.jsonl and
+dialogues_forms.jsonl, dialogues_voices.jsonl, dialogues_voices2.jsonl and dialogues_voices3.jsonl (dev), bench/heldout/dialogues.jsonl, dialogues2.jsonl and
 dialogues3.jsonl (rows carry ``split``: dev | heldout; missing files are skipped).
 Each conversation runs on its own openid against one migrated SQLite database holding the sample events,
 with the clock frozen before the sample deadlines; after the user's turns a scripted user answers whatever
@@ -44,6 +44,8 @@ CST = timezone(timedelta(hours=8))
 BEFORE = datetime(2027, 3, 1, 10, 0, tzinfo=CST)  # before every sample deadline
 FILES = (Path("/work/shared/data/dialogues_dev.jsonl"), ROOT / "tests/support/data/dialogues_messy.jsonl",
          ROOT / "tests/support/data/dialogues_forms.jsonl", ROOT / "tests/support/data/dialogues_voices.jsonl",
+         ROOT / "tests/support/data/dialogues_voices2.jsonl",
+         ROOT / "tests/support/data/dialogues_voices3.jsonl",
          ROOT / "bench/heldout/dialogues.jsonl", ROOT / "bench/heldout/dialogues2.jsonl",
          ROOT / "bench/heldout/dialogues3.jsonl")
 

@@ -33,7 +33,11 @@ from knowledge.extract import (
     is_cancel,
     is_negative,
     is_person_name,
+    party,
+    patch_phone,
+    swap_pair,
 )
+from knowledge.extract.party import Party, edit_party, fill_party
 
 if TYPE_CHECKING:
     from bot.store.models import Event
@@ -43,27 +47,22 @@ LIST_WORDS = re.compile(r"^(查看|看看|有什么|有哪些|近期|最近|近�
                         r"(列表|安排|有哪些|有什么)?[吗呢？?。!！]*$|(有什么|有哪些|近期|最近).{0,8}(活动|讲座|培训)")
 SIGNUP = re.compile(r"报名|报个名|想报|能报|可以报|报上|我要参加|想参加|能参加|一起报|报一个|报个|给我报|帮我报|我也报|"
                     r"给.{1,6}报|帮.{1,6}报|一起去|想去|要去参加|去参加|我要报|要报|我也去|我想去|我要去")
-PROXY = re.compile(r"(给|帮|替)(我家|我)?.{0,4}(老头子|老头|老太太|老伴|爱人|妈|爸|孩子|儿子|女儿|闺女|孙子|孙女|老人)"
-                   r".{0,3}报")
+PROXY = re.compile(r"(给|帮|替)(我家|我)?(?:(?!跟|和|与|同)[^\s]){0,4}(老头子|老头|老太太|老伴|爱人|妈|爸|孩子|儿子|女儿|闺女|孙子|孙女|老人)"
+                   r".{0,3}报")  # not '帮我跟我老伴报上' (the user comes too)
 QUESTION_WORDS = re.compile(r"[吗么呢？?]|有没有|有啥|有什么|哪些|还有")
 QUESTION = re.compile(r"(几点|什么时候|啥时候|几号|哪天|在哪|哪里|地点|地址|位置|怎么去|要带|带什么|带啥|交钱|收费|免费|"
                       r"多少钱|多久|多长时间|名额|还能报|报得上|讲什么|讲啥|谁讲|有没有|有啥|有什么|还有吗|还有没有)")
-FULL_CANCEL = re.compile(r"(取消(我的)?(报名|预约)|退了|退掉|帮我退|给我退|撤了|撤掉|不报了|退(报|出报名)|帮我取消|给我取消|"
-                         r"取消吧|取消了吧|都取消|全部取消|都不去了|都去不了)")
-NOT_GOING = re.compile(r"(不去了|去不了|去不成|来不了|参加不了|不参加了|不来了|没空去|就算了|算了)")
-_SOMEONE = r"(老伴|爱人|老公|老婆|孩子|儿子|女儿|闺女|孙子|孙女|同事|朋友|妈|爸|小[\u4e00-\u9fff]|他|她)"
-DROP_SOMEONE = re.compile(rf"把{_SOMEONE}[\u4e00-\u9fff]{{0,3}}?的?(?:名字?|报名)?(?:退|取消|去掉|删|划掉)")  # '帮我把他退了'
+FULL_CANCEL = re.compile(r"(取消(我的)?(报名|预约)|退了|退掉|帮我退|给我退|撤了|撤掉|撤销|不报了|退(报|出报名)|帮我取消|给我取消|"
+                         r"取消吧|取消了吧|都取消|全部取消|都不去了|都去不了|作废|划掉|让给别人)")
+NOT_GOING = party.NOT_GOING
 YES = re.compile(r"^(是的?|对|好的?|嗯|行|可以|没问题)|确认|确定")
 KEEP = re.compile(r"(不用|不要|别|算了|保留|不取消|先不)")
-ALONE = re.compile(r"(就我一个|我一个人|就我自己|只有我|自己去)")
-ADD_ONE = re.compile(r"(再加|多加|加上|再带|多带)上?(?P<n>[一两二三123]?)(?:个|位|名)人?")
-ALSO_GOING = re.compile(r"也(?:要|想|得|能)?(?:一起|一块儿?|跟着)?(?:去|来|参加)(?!不)")  # '我家孩子也要去 叫伍一鸣'
 
 REFER = re.compile(r"那个|这个|那场|这场|就是|[A-Za-z][A-Za-z0-9]+")  # ... or an event id
-EVENT_NOUN = re.compile(r"活动|讲座|培训|科普|课堂|义诊|开放日|对接会")
+EVENT_NOUN = re.compile(r"活动|讲座|培训|科普|课堂|义诊|开放日|对接会|辅导|宣讲|沙龙|讲堂")
 SWITCH = re.compile(r"换成|改成|改报|换个|换一个|还是报|改为|换到")
 MY_REGS = re.compile(r"^(查看|查询|看看)?我的(报名|活动|预约)[吗呢？?。!！]*$")
-CANCEL_REG = re.compile(r"取消(我的)?(报名|预约)|不去了|退(报|出报名)|去不了|去不成|参加不了|来不了|撤了|退了|不参加了")
+CANCEL_REG = re.compile(r"取消(我的)?(报名|预约)|不去了|不去啦|退(报|出报名)|去不了|去不成|参加不了|来不了|撤了|退了|不参加了|作废|撤销")
 SUBSCRIBE = re.compile(r"订阅.{0,10}(活动|讲座|培训|科普)")
 NUMBER = re.compile(r"^\s*(?:第|选|报名?\s*)?\s*(\d{1,2}|[一二三四五六七八九十])\s*(?:个|号|场)?\s*(?:吧|呗|啊|吧。)?[。.!！]?$")
 CN_DIGITS = "一二三四五六七八九十"
@@ -151,7 +150,7 @@ def pick(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | 
 
 def _facts_of(draft: dict[str, Any]) -> dict[str, Any]:
     """The sign-up facts a draft already holds (kept when the list changes)."""
-    return {k: v for k, v in draft.items() if k in ("name", "phone", "company", "party_size", "companions", "proxy")}
+    return {k: v for k, v in draft.items() if k in ("name", "phone", "company", "party_size", "companions", "relations", "proxy")}
 
 
 def _narrowed(ctx: Context, msg: Incoming, conv: ConversationState, text: str, shown: list[str]) -> list[Reply] | None:
@@ -200,14 +199,15 @@ def start_signup(ctx: Context, msg: Incoming, conv: ConversationState, event_id:
     return [Reply(details), *_next(ctx, msg, conv, event)]
 
 
-def _merge(draft: dict[str, Any], text: str) -> None:
+def _merge(draft: dict[str, Any], text: str, *, with_party: bool = True) -> None:
     """Take the name, phone, company and party from one message; the latest statement wins.
 
     Signing someone else up ('给我家老头子报个名'), '他叫潘德胜' names the person signed up, not a companion."""
     draft["proxy"] = draft.get("proxy") or bool(PROXY.search(text))
     if phone := extract_phone(text):
         draft["phone"] = phone
-    if name := extract_person_name(text) or _bare_name(text, draft):
+    name = extract_person_name(text) or _bare_name(text, draft)
+    if name and name not in (draft.get("companions") or []):  # a companion just named is not the user
         draft["name"] = name
     if company := extract_company(text):
         draft["company"] = company
@@ -215,17 +215,42 @@ def _merge(draft: dict[str, Any], text: str) -> None:
     if draft["proxy"] and names and not draft.get("name"):
         draft["name"], names = names[0], names[1:]
         draft.setdefault("party_size", 1)
-    size = extract_party_size(text) if not draft["proxy"] else (1 + len(names) if names else None)
-    if ALONE.search(text):
-        size, names = 1, []
-    if size is not None or names:
-        draft["party_size"] = max(size or 1, 1 + len(names))
-        draft["companions"] = names or _kept_companions(draft, max(size or 1, 1 + len(names)))
+    if not with_party:
+        return
+    if draft["proxy"]:
+        if names:
+            _set_party(draft, Party(1 + len(names), tuple(names)))
+        return
+    if extract_party_size(text) is not None or names:  # names and relations fill the party, a number sets it
+        filled = fill_party(_party_of(draft), text)
+        mine = [n for n in filled.companions if n == draft.get("name")]  # the user is no companion of their own
+        _set_party(draft, filled.without(mine) if mine else filled)
 
 
-def _kept_companions(draft: dict[str, Any], size: int) -> list[str]:
-    """Companion names already given that still fit a party of ``size``."""
-    return list(draft.get("companions") or [])[: max(0, size - 1)]
+def _party_of(draft: dict[str, Any]) -> Party:
+    """The party a draft holds so far."""
+    return Party(int(draft.get("party_size") or 1), tuple(draft.get("companions") or ()), dict(draft.get("relations") or {}))
+
+
+def _set_party(draft: dict[str, Any], new: Party) -> None:
+    """Store a party in a draft."""
+    draft["party_size"], draft["companions"], draft["relations"] = new.size, list(new.companions), dict(new.relations)
+
+
+def _edit(draft: dict[str, Any], text: str) -> str | None:
+    """A correction or a party change while signing up ('电话最后四位是1041', '不是邹强 是邹刚', '我老伴不去了',
+    '再加一个人 我姐 叫滕玉兰'), applied to the draft: "field", "party", or None when there was none."""
+    if phone := patch_phone(draft.get("phone"), text):
+        draft["phone"] = phone
+        return "field"
+    swap = swap_pair(text)
+    if swap and swap[0] == draft.get("name") and is_person_name(swap[1]):
+        draft["name"] = swap[1]
+        return "field"
+    if (new := edit_party(_party_of(draft), text)) is not None:
+        _set_party(draft, new)
+        return "party"
+    return None
 
 
 def _bare_name(text: str, draft: dict[str, Any]) -> str | None:
@@ -288,6 +313,7 @@ def sign_up(ctx: Context, msg: Incoming, conv: ConversationState, event: Event) 
                              companions=tuple(d.get("companions") or ()), company=d.get("company"), now=ctx.now)
     conv.clear_flow()
     _remember_event(ctx, conv, event.id)
+    conv.data.setdefault("relations", {})[event.id] = dict(d.get("relations") or {})
     if result.ok:  # the same unit of work: the registration and the remembered contact commit together
         remember_contact(ctx.session, appid=ctx.appid, openid=msg.openid, name=d["name"], phone=d["phone"],
                          company=d.get("company"), role="resident")
@@ -311,9 +337,11 @@ def continue_signup(ctx: Context, msg: Incoming, conv: ConversationState) -> lis
     if not extract_phone(text) and (replies := _not_an_answer(ctx, msg, conv, event, text)) is not None:
         return replies or None
     before = dict(conv.draft)
-    _merge(conv.draft, text)
+    edited = _edit(conv.draft, text)
+    if edited != "field":  # a party change may come with the contact ('王芳 138… 我闺女也想去 叫王静')
+        _merge(conv.draft, text, with_party=edited is None)
     changed = conv.draft != before
-    stop = FULL_CANCEL.search(text) or (NOT_GOING.search(text) and not changed)
+    stop = (FULL_CANCEL.search(text) and not changed) or (NOT_GOING.search(text) and not changed)
     if stop or (is_cancel(text) and not changed) or (conv.step == "consent" and is_negative(text) and not changed):
         conv.clear_flow()
         who = f"（{before['name']}）" if before.get("name") else ""
@@ -458,6 +486,15 @@ def signup_request(ctx: Context, msg: Incoming, conv: ConversationState, text: s
     return show_list(ctx, msg, conv, "") if EVENT_NOUN.search(text) else None
 
 
+def _names_event_to_join(ctx: Context, text: str) -> bool:
+    """A sign-up said outright: a sign-up word or a party, and words that name one listed event."""
+    if not ((SIGNUP.search(text) or extract_party_size(text)) and EVENT_NOUN.search(text)):
+        return False
+    if CANCEL_REG.search(text) and not party.others_not_going(text):
+        return False
+    return len(_matches(ctx, _event_words(text))[:2]) == 1
+
+
 def _for_another_capability(ctx: Context, msg: Incoming) -> bool:
     """The intent model is sure the words are a problem story or a question for another capability
     ("客户退了两批货 咋搞" is no cancellation): the event phrases below are cues, not commands."""
@@ -472,16 +509,18 @@ def route(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] |
         return None
     if MY_REGS.match(text):
         return my_regs(ctx, msg)
+    if _names_event_to_join(ctx, text):  # '家长课堂 我们一家三口都去': no problem story, whatever the intent model says
+        return signup_request(ctx, msg, conv, text)
     if _for_another_capability(ctx, msg):
         return None
     if (asked := party_or_cancel(ctx, msg, conv, text)) is not None:
         return asked
-    if CANCEL_REG.search(text):
-        return cancel_request(ctx, msg, conv, text)
+    if CANCEL_REG.search(text) and not (SIGNUP.search(text) and party.others_not_going(text)):
+        return cancel_request(ctx, msg, conv, text)  # not '近视讲座报名 就我自己 孩子上学去不了'
     if SUBSCRIBE.search(text):
         return subscribe_request(ctx, msg, text)
-    party = extract_party_size(text) or extract_companions(text)  # '防溺水讲座 我带两个孙子去'
-    if (SIGNUP.search(text) or party) and (EVENT_NOUN.search(text) or REFER.search(text)):
+    said = extract_party_size(text) or extract_companions(text)  # '防溺水讲座 我带两个孙子去'
+    if (SIGNUP.search(text) or said) and (EVENT_NOUN.search(text) or REFER.search(text)):
         return signup_request(ctx, msg, conv, text)
     if SIGNUP.search(text) and (last := _last_event(ctx, conv)) is not None:  # '那给我报一个'
         return start_signup(ctx, msg, conv, last.id, text=text)
@@ -527,52 +566,42 @@ def _which(ctx: Context, conv: ConversationState, views: list[Any], text: str) -
     return views[0] if len(views) == 1 else None
 
 
-def new_party(view: Any, text: str) -> tuple[int, list[str]] | None:
+def new_party(view: Any, text: str, relations: dict[str, str] | None = None) -> tuple[int, list[str]] | None:
     """The party a message asks for ('老伴不去了', '就我一个人去', '再加一个人', '带我同事小陈和小刘'), or None."""
-    companions = list(view.companions)
-    if ALONE.search(text):
-        return 1, []
-    if add := ADD_ONE.search(text):  # '再加一个人', '我想再带一个同事 小潘', '再加两个同事 小车和小樊'
-        new = [n for n in extract_companions(text) if n not in companions]
-        said = "一两二三123".find(add.group("n"))
-        count = (1, 2, 2, 3, 1, 2, 3)[said] if add.group("n") else 1
-        return view.party_size + max(count, len(new)), companions + new
-    if ALSO_GOING.search(text) and not NOT_GOING.search(text):
-        new = [n for n in extract_companions(text) if n not in companions]
-        return view.party_size + max(1, len(new)), companions + new
+    now = Party(view.party_size, tuple(view.companions), dict(relations or {}))
+    if (edited := edit_party(now, text)) is not None:
+        return edited.size, list(edited.companions)
     names, size = extract_companions(text), extract_party_size(text)
-    someone = [n for n in companions if n in text] or re.findall(_SOMEONE, text)
-    leaving = NOT_GOING.search(text) or DROP_SOMEONE.search(text)
-    if leaving and view.party_size > 1 and someone:  # '老伴不去了' (no one named: the whole sign-up)
-        gone = [n for n in companions if re.search(re.escape(n) + r".{0,8}?" + NOT_GOING.pattern, text)]
-        gone = gone or [n for n in companions if n not in text][-1:] or companions[-1:]
-        kept = [n for n in companions if n not in gone]
-        return view.party_size - max(1, len(gone)), kept
-    if names or (size and size > 1 and re.search(r"(带|和|跟|加上)", text)):
-        total = max(size or 1, 1 + len(names))
-        return total, names
+    if names or (size and size > 1 and re.search(r"(带|和|跟|加上)", text)):  # a new party said outright
+        return max(size or 1, 1 + len(names)), names
     return None
+
+
+def _drops_someone(text: str) -> bool:
+    """'帮我把他退了': a cancel word about a companion, not the whole sign-up."""
+    m = party.DROP.search(text)
+    return bool(m and not re.fullmatch(r"我|我们|俺|咱|报名|我的报名", m.group("who")))
 
 
 def party_or_cancel(ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> list[Reply] | None:
     """A change to a registration: who comes along, or a cancellation; always confirmed before it happens."""
-    if not (NOT_GOING.search(text) or FULL_CANCEL.search(text) or ADD_ONE.search(text) or ALSO_GOING.search(text)
-            or re.search(r"带|加上", text)):
+    if not (NOT_GOING.search(text) or FULL_CANCEL.search(text) or party.ADD.search(text) or party.ALSO.search(text)
+            or re.search(r"带|加上", text) or party.ALONE.search(text)):
         return None
     views = _active(ctx, msg)
     view = _which(ctx, conv, views, text) if views else None
     if view is None:
         return None
-    whole = FULL_CANCEL.search(text) and not DROP_SOMEONE.search(text)  # '把他退了' drops one companion
-    party = None if whole else new_party(view, text)
-    if party is None and not (FULL_CANCEL.search(text) or NOT_GOING.search(text)):
+    whole = FULL_CANCEL.search(text) and not _drops_someone(text)  # '把他退了' drops one companion
+    asked = None if whole else new_party(view, text, conv.data.get("relations", {}).get(view.event_id))
+    if asked is None and not (FULL_CANCEL.search(text) or NOT_GOING.search(text)):
         return None
-    if party is None and len(views) > 1 and not (EVENT_NOUN.search(text) and _matches(ctx, text)):
+    if asked is None and len(views) > 1 and not (EVENT_NOUN.search(text) and _matches(ctx, text)):
         return None  # several registrations and none named: the numbered question asks which
-    if party is None:
+    if asked is None:
         conv.flow, conv.step, conv.draft = FLOW, "cancel_confirm", {"event_id": view.event_id}
         return [Reply(txt.cancel_ask(view))]
-    size, companions = party
+    size, companions = asked
     conv.flow, conv.step = FLOW, "party_confirm"
     conv.draft = {"event_id": view.event_id, "party_size": size, "companions": companions}
     return [Reply(txt.party_change_ask(view.title, view.name, size, companions))]

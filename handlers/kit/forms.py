@@ -18,7 +18,7 @@ from typing import Any
 
 from handlers.kit import interject, triage
 from handlers.kit.base import Context, ConversationState, Incoming, Reply
-from knowledge.extract import extract_all, is_affirmative, is_negative, is_skip
+from knowledge.extract import extract_all, is_affirmative, is_negative, is_skip, swap_pair
 
 log = logging.getLogger(__name__)
 
@@ -260,6 +260,8 @@ def _names(f: Field) -> str:
 def _edit_command(form: Form, draft: dict[str, Any], text: str) -> list[str]:
     """'标题改成…', '问题描述不对，应该是…', '描述不对 问题是…', '电话最后四位是8860': replace one named field."""
     shown = full_values(form, draft)  # derived values (the title, default alerts) can be edited too
+    if swapped := _swap_edit(form, draft, text, shown):
+        return swapped
     for f in form.fields:
         old = draft["values"].get(f.name)
         if f.patch and old and (patched := f.patch(old, text)):
@@ -276,6 +278,24 @@ def _edit_command(form: Form, draft: dict[str, Any], text: str) -> list[str]:
         if value not in (None, "", []):
             _put(draft, f, value, text, False)
             return [f.name, *(_rederive(form, draft, said) if f.append else _corrected_too(form, draft, text, f.name))]
+    return []
+
+
+def _swap_edit(form: Form, draft: dict[str, Any], text: str, shown: dict[str, Any]) -> list[str]:
+    """'不是喻建平 是喻建国', '是樊城区不是襄州区': the field that holds the wrong value takes the right one."""
+    pair = swap_pair(text)
+    if pair is None:
+        return []
+    wrong, right = pair
+    for f in form.fields:
+        old = shown.get(f.name)
+        if not isinstance(old, str) or not (old == wrong or (len(wrong) >= 2 and old.endswith(wrong))):
+            continue
+        value = f.parser(right) if f.parser else right
+        value = value or (f.extractor(right, extract_all(right)) if f.extractor else None)
+        if value not in (None, "", []) and not (f.validator and f.validator(value)):
+            _put(draft, f, value, text, False)
+            return [f.name]
     return []
 
 
@@ -305,16 +325,22 @@ def _rederive(form: Form, draft: dict[str, Any], text: str) -> list[str]:
     return changed
 
 
-_RESET = re.compile(r"^(?:请|帮我)?(?:重新填|重填|重新写|重写|重新说)(?:一下|一遍)?(?:下)?(?P<what>.{1,8}?)[吧。！!]*$")
+_RESET = re.compile(r"^(?:请|帮我)?(?:重新填|重填|重新写|重写|重新说)(?:一下|一遍)?(?:下)?(?P<what>.{1,8}?)"
+                    r"(?:[吧。！!]*$|(?:[吧。！!]*[\s:：,，]+|为|是)(?P<rest>\S.*)$)")
 
 
 def reset_named(form: Form, draft: dict[str, Any], text: str) -> Field | None:
-    """'重新填描述': forget that one field and return it (None when no field is named)."""
+    """'重新填描述': forget that one field and return it (None when no field is named); '重新填预算 二十五万'
+    also gives the new value."""
     m = _RESET.match(text.strip())
     what = m.group("what") if m else ""
     for f in form.fields:
         if what and re.fullmatch(rf"(?:{_names(f)})", what):
             clear_field(draft, f.name)
+            rest = (m.group("rest") or "").strip() if m else ""
+            value = (f.parser(rest) if f.parser else None) or (f.extractor(rest, extract_all(rest)) if f.extractor else None)
+            if rest and value not in (None, "", []):
+                _put(draft, f, value, rest, False)
             return f
     return None
 
@@ -428,6 +454,8 @@ def _turn(form: Form, ctx: Context, msg: Incoming, conv: ConversationState, text
         return [Reply(f"好的，已取消，本次{form.noun}的内容没有保存。需要时随时再找我。")]
     if (field := reset_named(form, conv.draft, text)) is not None:
         conv.draft["stage"] = STAGE_FILL
+        if conv.draft["values"].get(field.name) not in (None, "", []):  # '重新填预算 二十五万': replaced at once
+            return next_step(form, conv, f"好的，{field.label}已改好，其他内容不变。")
         return _ask(field.prompt, f"好的，请重新告诉我{field.label}，其他内容不变。")
     if triage.is_form_restart(text):
         conv.draft = new_draft(ctx.now)

@@ -38,6 +38,7 @@ when ``industry_source == 'explicit'``.
 
 from __future__ import annotations
 
+from . import party
 from .amounts import Amount, extract_amount, extract_amounts
 from .classify import (
     IndustryHit,
@@ -48,7 +49,7 @@ from .classify import (
     industry_hit,
 )
 from .dates import extract_date_range
-from .edits import alert_topics, apply_topic_changes, parse_topics, patch_phone, topic_changes
+from .edits import alert_topics, apply_topic_changes, parse_topics, patch_phone, swap_pair, topic_changes
 from .extract_all import extract_all
 from .intents import (
     detect_correction,
@@ -65,10 +66,10 @@ from .phones import extract_phone, extract_phones
 from .regions import Region, extract_region
 
 __all__ = [
-    "alert_topics", "apply_topic_changes", "topic_changes", "contact_title", "is_person_name", "parse_topics", "patch_phone",
+    "alert_topics", "apply_topic_changes", "topic_changes", "contact_title", "is_person_name", "parse_topics", "patch_phone", "swap_pair",
     "Amount", "IndustryHit", "Region", "detect_correction", "extract_all", "extract_amount", "extract_amounts",
     "extract_companions", "extract_company", "extract_date_range", "extract_industry", "extract_institution",
     "extract_ip", "extract_maturity", "extract_need_type", "extract_party_size", "extract_person_name",
     "extract_phone", "extract_phones", "extract_region", "has_correction_cue", "industry_hit", "is_affirmative",
-    "is_cancel", "is_negative", "is_restart", "is_skip",
+    "is_cancel", "is_negative", "is_restart", "is_skip", "party",
 ]

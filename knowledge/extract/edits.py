@@ -11,6 +11,8 @@ _SWAP_NEW_FIRST = re.compile(rf"{_TAIL}\s*[,，]?\s*(?:而)?不是\s*{_TAIL}")  
 _SWAP_OLD_FIRST = re.compile(rf"不是\s*{_TAIL}\s*[,，]?\s*(?:而)?(?:是|应该是|改成)\s*{_TAIL}")  # '不是8806是8860'
 _TAIL_CUE = re.compile(rf"(?:最后|后|尾号|末尾|末)\s*(?:[一二三四两234]\s*位)?(?:数字|数|号码)?\s*(?:是|为|应该是|改成|改为|:)?\s*{_TAIL}(?!\d)")
 
+_LAST_DIGIT = re.compile(r"(?:最后|末)\s*(?:一|1)\s*位(?:数字|数)?\s*(?:是|为|应该是|改成|改为)?\s*(\d)(?!\d)(?:\s*[,，]?\s*不是\s*(\d)(?!\d))?")
+
 
 def patch_phone(old: str | None, text: str) -> str | None:
     """The phone after a partial correction of its last digits, or None when the text is not one."""
@@ -23,12 +25,26 @@ def patch_phone(old: str | None, text: str) -> str | None:
         right, wrong = m.group(1), m.group(2)
     elif m := _TAIL_CUE.search(t):
         right, wrong = m.group(1), ""
+    elif m := _LAST_DIGIT.search(t):  # '电话最后一位是8 不是7'
+        right, wrong = m.group(1), m.group(2) or ""
     else:
         return None
     if wrong and not old.endswith(wrong):
         return None
     patched = old[: len(old) - len(right)] + right
     return patched if patched != old else None
+
+
+_SWAP = re.compile(r"不是\s*(?P<old>[^\s,，。是]{2,12}?)\s*[,，]?\s*(?:而)?(?:是|应该是|叫)\s*(?P<new>[^\s,，。]{2,12})|"
+                   r"(?:是|应该是)\s*(?P<new2>[^\s,，。]{2,12}?)\s*[,，]?\s*(?:而)?不是\s*(?P<old2>[^\s,，。]{2,12})")
+
+
+def swap_pair(text: str) -> tuple[str, str] | None:
+    """'不是喻建平 是喻建国', '是樊城区不是襄州区': (the wrong value, the right one), or None."""
+    m = _SWAP.search(normalize(text))
+    if not m:
+        return None
+    return (m.group("old"), m.group("new")) if m.group("old") else (m.group("old2"), m.group("new2"))
 
 
 _ALERT_CUE = re.compile(r"(推给我|推送给我|推我|发给我|提醒我|通知我|提醒一下|也要|也行|也可以|都要|都行|推过来|发过来|也提醒|都推|都可以推|"

@@ -16,12 +16,14 @@ _CONTACT_CUE = re.compile(
 )
 _TITLE = re.compile(r"(工程师|经理|总监|主任|老师|教授|博士|师傅|先生|女士|老板|厂长|部长|主管|会计|总工|医生|大夫|院长|所长|"
                     r"科长|处长|站长|书记|社长|队长|组长|律师|工|总)")
-_RELATIVE = (r"(?:那口子|另一半|对象|姥姥|姥爷|外婆|外公|奶奶|爷爷|舅舅|舅妈|姨妈|姑姑|叔叔|婶婶|阿姨|外甥女|外甥|侄儿|"
-             r"岳母|岳父|丈母娘|嫂子|儿媳|女婿|表哥|表姐|表妹|表弟|堂哥|堂姐|闺蜜|兄弟|姐妹|家人|同学|室友|搭档|助理|徒弟|出纳|司机|爸妈|爸爸妈妈|父母|公婆|二老|老伴|爱人|老公|老婆|媳妇|丈夫|妻子|孩子|小孩|娃|儿子|女儿|闺女|孙子|孙女|外孙|外孙女|朋友|同事|妈妈|爸爸|母亲|父亲|婆婆|公公|邻居|同伴|家属|同行人|侄子|侄女|姐姐|妹妹|哥哥|弟弟|老人|老头子|老头|老太太|老太婆|我妈|我爸|妈|爸)")
+_RELATIVE = (r"(?:孩子他爸|孩子他妈|孩子爸爸|孩子妈妈|孩子的爸爸|孩子的妈妈|孩他爸|孩他妈|那口子|另一半|对象|姥姥|姥爷|外婆|外公|奶奶|爷爷|舅舅|舅妈|姨妈|姑姑|叔叔|婶婶|阿姨|外甥女|外甥|侄儿|"
+             r"岳母|岳父|丈母娘|嫂子|儿媳|女婿|表哥|表姐|表妹|表弟|堂哥|堂姐|闺蜜|兄弟|姐妹|家人|同学|室友|搭档|助理|徒弟|出纳|司机|爸妈|爸爸妈妈|父母|公婆|二老|老伴|爱人|老公|老婆|媳妇|丈夫|妻子|孩子|小孩|娃|儿子|女儿|闺女|孙子|孙女|外孙|外孙女|朋友|同事|妈妈|爸爸|母亲|父亲|婆婆|公公|邻居|同伴|家属|同行人|侄子|侄女|姐姐|妹妹|哥哥|弟弟|老人|老头子|老头|老太太|老太婆|病友|老乡|战友|我妈|我爸|妈|爸|姐|妹|哥|弟)")
 _COMPANION_CUE = re.compile(rf"(?:{_RELATIVE}|他|她|他们|她们|大宝|二宝|小宝|宝宝|老大|老二|大的|小的|另一个|还有一个|(?<=\s)一个)们?儿?(?:一个|一位)?(?:也(?:想|要)?(?:一起|一块儿?)?去)?\s*"
                             rf"(?:叫|是|名字叫|名字是|姓名|:|(?:大名|学名|全名)(?:叫|是)?)\s*|"
-                            rf"(?:带|还有|加上|和|跟)(?:着|上)?(?:我|我的|我家|我们家|咱家|俺家|俺)?(?:的)?{_RELATIVE}\s*(?![和跟与及、])"
+                            rf"(?:带|还有|加上|和|跟)(?:着|上)?(?:我|我的|我家|我们家|咱家|俺家|俺)?(?:的)?(?:{_RELATIVE}|会计|财务|出纳)\s*(?![和跟与及、])"
                             rf"(?=[\u4e00-\u9fff]{{2,4}}(?:$|[\s,，。和跟与及、]))")
+_LOOSE_CUE = re.compile(rf"(?:{_RELATIVE}|大的|小的|老大|老二)\s+(?=[\u4e00-\u9fff]{{2,4}}(?:$|[\s,，。和跟与及、]))|"  # '儿子 邹小飞'
+                        rf"(?<![\u4e00-\u9fff]){_RELATIVE}(?=[\u4e00-\u9fff]{{2,4}}(?:$|[\s,，。和跟与及、]))")  # '同事欧阳明'
 _NAME_SEP = re.compile(r"^\s*(?:、|,|和|跟|与|及|还有|\s)\s*")
 
 
@@ -36,7 +38,7 @@ def _surname_at(text: str, pos: int) -> str | None:
     return next((s for s in _surnames() if text.startswith(s, pos)), None)
 
 
-_NOT_GIVEN_CUED = set("的了是在和跟与我你他她们电话手机号码")  # after '我叫', '有福' is a given name
+_NOT_GIVEN_CUED = set("的了是在和跟与我你他她们电话手机号码区县市省")  # no place: "樊城区"  # after '我叫', '有福' is a given name
 
 
 def name_at(text: str, pos: int, *, cued: bool = False) -> str | None:
@@ -78,7 +80,8 @@ def _title_then_name(text: str, pos: int) -> str | None:
     """'胡工胡斌' (a title form glued to the full name with the same surname) → '胡斌'."""
     surname = _surname_at(text, pos)
     m = _TITLE.match(text, pos + len(surname)) if surname else None
-    full = name_at(text, m.end(), cued=True) if m and surname else None
+    sep = re.match(r"[\s,，:：]*", text[m.end():]) if m else None  # '钱老师 钱丽君' too
+    full = name_at(text, m.end() + sep.end(), cued=True) if m and sep and surname else None
     return full if full and surname and full.startswith(surname) else None
 
 
@@ -125,14 +128,15 @@ def _titled_names(text: str) -> list[tuple[int, str]]:
     for m in re.finditer(r"(?:^|(?<=[的找系问给\s,]))(?=[\u4e00-\u9fff])", text):
         name = _title_at(text, m.start())
         if name and _BOUNDARY.match(text[m.start() + len(name):]):
-            out.append((m.start(), name))
+            full = _title_then_name(text, m.start())  # '钱老师 钱丽君': the full name is the contact
+            out += [(m.start(), name)] + ([(m.start() + len(name), full)] if full else [])
     return out
 
 
 def person_names(text: str) -> list[tuple[int, str]]:
     """Contact-name candidates in order of appearance (cue-based, name-before-phone, title forms)."""
     t = normalize(text)
-    companions = set(extract_companions(t))
+    companions = set(extract_companions(t, loose=False))
     found: dict[int, str] = {}
     for pos, name in _titled_names(t) + _names_before_phone(t) + _cued_names(t):
         start = t.find(name, pos)
@@ -209,8 +213,8 @@ def _nick_ends(text: str, end: int) -> bool:
     return end == len(text) or bool(_BOUNDARY.match(text[end:])) or text[end] in "和跟与及还小老一二三四五六七八九两俩"
 
 
-_NICK_CUE = re.compile(rf"(?:(?:带(?:着|上)?|我和|我跟|和|跟)(?:我们|我|咱们)?(?:的)?"
-                       rf"(?:科室|单位|部门|车间|班组|组里|公司|厂里|办公室|队里)的?|"  # '我跟我们班组的小田、小宋'
+_NICK_CUE = re.compile(rf"(?:(?:带(?:着|上)?|我和|我跟|和|跟|还有)(?:我们|我|咱们)?(?:的)?"
+                       rf"(?:科室|单位|部门|车间|班组|组里|公司|厂里|办公室|队里|小区|楼里|楼上|楼下|隔壁|对门|村里|院里|社区)的?(?:会计|财务|出纳)?|(?:带(?:着|上)?|我和|我跟|和|跟|还有)(?:我们|我|咱们)?(?:的)?(?:会计|财务|出纳)|"  # '我跟我们班组的小田、小宋'
                        rf"{_RELATIVE}们?|我和|我跟|跟我和|我[、,]|带(?:着|上)?(?:我们|我|咱们)?(?:的)?)\s*")
 
 
@@ -219,15 +223,22 @@ def _person_at(text: str, pos: int, nicks: bool) -> str | None:
     return name_at(text, pos) or (_nick_at(text, pos) if nicks else None) or name_at(text, pos, cued=True)
 
 
-def extract_companions(text: str) -> list[str]:
-    """Names of people coming along ('他叫李德全', '孩子叫黄子涵、黄子墨', '带我同事小陈和小刘')."""
-    t = normalize(text)
+_NEXT_INTRO = re.compile(rf"(?<=[\u4e00-\u9fff])(?={_RELATIVE}(?:叫|是|名字))")  # '老公叫汤建国婆婆叫柳桂英'
+
+
+def extract_companions(text: str, *, loose: bool = True) -> list[str]:
+    """Names of people coming along ('他叫李德全', '孩子叫黄子涵、黄子墨', '带我同事小陈和小刘'); ``loose`` also takes
+    a relation word right before a name ('儿子 邹小飞', '同事欧阳明': in a sign-up; in a form that is a contact)."""
+    t = _NEXT_INTRO.sub(" ", normalize(text))
     out: list[str] = []
     cues = [(m, False) for m in _COMPANION_CUE.finditer(t)] + [(m, True) for m in _NICK_CUE.finditer(t)]
+    cues += [(m, False) for m in _LOOSE_CUE.finditer(t)] if loose else []
     for m, nicks in cues:
+        if re.search(r"(?:我|俺|本人)(?:就)?是(?:个|那个)?$", t[:m.start()]):  # '我是孩子爸爸 管军': the user, no companion
+            continue
         pos = m.end()
         while (name := _person_at(t, pos, True) if not nicks else _nick_at(t, pos)) is not None:
-            if re.search(_RELATIVE, name):  # '和儿子' is not a name
+            if re.match(_RELATIVE, name):  # '和儿子' is not a name ('张大妈' is)
                 break
             if name not in out:
                 out.append(name)
@@ -271,11 +282,17 @@ def _companion_count(text: str) -> int | None:
 _DROPPED = re.compile(rf"{_RELATIVE}\s*(?:就|也)?\s*(?:算了|不去了?|不来了?|去不了|去不成)")
 
 
+_BARE_N = re.compile(r"(?:^|(?<=[\s,，]))([两俩仨三四2-4])个人(?=$|[\s,，。])")  # '我 还有财务龚丽 两个人'
+_PAIR_N = re.compile(r"(?:(?:我们|咱们|俺们|我|咱|俺)(?:家)?(?:老|姐妹|兄弟|母女|父女|母子|父子|爷孙|奶孙|祖孙|婆媳|夫妻|娘|爷|姐|哥)?"
+                     r"(俩|仨|两口子?|俩口子?)|(?:^|(?<=[\s,，。]))(?:姐妹|兄弟|母女|父女|母子|父子|爷孙|奶孙|祖孙|夫妻|娘|爷)(俩|仨)|(?:^|(?<=[\s,，。]))老?(两|俩)口子?(?=$|[\s,，。一都带去来报]))")
+
+
 def _said_total(t: str) -> int | None:
-    """A head count said outright ('一家三口', '我们公司去三个人', '共两个人')."""
-    for pattern in (_FAMILY_N, _GROUP_N):
+    """A head count said outright ('一家三口', '我们公司去三个人', '共两个人', '我们老两口', '咱仨')."""
+    for pattern in (_FAMILY_N, _GROUP_N, _PAIR_N, _BARE_N):
         m = pattern.search(t)
-        if m and (n := _count_word(m.group(1))):
+        said = m and next(g for g in m.groups() if g)
+        if said and (n := _count_word(said[0])):
             return n
     return None
 
@@ -292,3 +309,14 @@ def extract_party_size(text: str) -> int | None:
     if said:
         return said
     return 1 if _ALONE.search(t) else None
+
+
+def stated_party_size(text: str) -> int | None:
+    """A head count said with a number ('一家三口', '我们仨', '带俩孙子', '一共四个人'), not one counted from the
+    relations named ('我和老伴' → None): a number sets a party, relations and names only fill it."""
+    t = _DROPPED.sub("", normalize(text))
+    counted = [m for m in _WITH.finditer(t) if m.group(1) or m.group(2)]
+    said = _said_total(t)
+    if not counted and said is None:
+        return None
+    return max(said or 0, 1 + (_companion_count(t) or 0) if counted else 0, 1 + len(extract_companions(t)))

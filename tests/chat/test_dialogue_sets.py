@@ -22,6 +22,8 @@ CST = timezone(timedelta(hours=8))
 BEFORE = datetime(2027, 3, 1, 10, 0, tzinfo=CST)
 FILES = (SAMPLES / "dialogues_dev.jsonl", ROOT / "tests/support/data/dialogues_messy.jsonl",
          ROOT / "tests/support/data/dialogues_forms.jsonl", ROOT / "tests/support/data/dialogues_voices.jsonl",
+         ROOT / "tests/support/data/dialogues_voices2.jsonl",
+         ROOT / "tests/support/data/dialogues_voices3.jsonl",
          ROOT / "bench/heldout/dialogues.jsonl",
          ROOT / "bench/heldout/dialogues2.jsonl")
 

@@ -1,0 +1,187 @@
+"""Who comes along, as a party that messages change: '老伴不去了', '再加一个人 我姐 叫滕玉兰', '安安发烧了去不成',
+'就我自己', '我妈名字打错了 是莫玉英'. One mechanism for a sign-up being filled in and for a stored registration.
+
+A party is the person signing up plus companions; a companion may be known by name, by the relation it was
+introduced with ('老伴叫吕长福' → 吕长福: 老伴), or only counted ('带俩孙子' without names). People are referred to
+by full name, by given name ('安安' for 奚安安), or by relation; '我'/'我们' alone means the whole sign-up.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from ._text import normalize
+from .names import _ALONE as ALONE
+from .names import _RELATIVE, extract_companions, extract_party_size, name_at, stated_party_size
+
+NOT_GOING = re.compile(r"(?:不去|去不了|去不成|来不了|来不成|参加不了|不参加|不来|没空去?|不凑热闹|就算了|算了)(?:了|啦|咯|喽)?")
+DROP = re.compile(r"把(?P<who>.{1,6}?)(?:的名字?|的报名)?(?:退|取消|去掉|删|划掉)")  # '帮我把他退了'
+ADD = re.compile(r"(?:再加|多加|加上|再带|多带|还要加)上?\s*(?P<n>[一两二三四俩仨1234]?)\s*(?:个|位|名)?")
+ALSO = re.compile(r"也(?:要|想|得|能|说)?(?:一起|一块儿?|跟着)?(?:去|来|参加|听)(?!不)")
+_CORRECTION = re.compile(r"(打错|写错|错了|不对|应该是|应该叫|改成|改为|更正)")
+_SELF_ONLY = re.compile(r"^(?:我|我们|俺|俺们|咱|咱们|我俩|我们俩|俺俩|咱俩|我们都|都|大家|全家|一家人)?(?:都|也|俩人都|两个都|全)?$")
+_PLURAL = re.compile(r"们|都|俩|两个|仨|三个")
+_CLAUSE = re.compile(r"[\s,，。.;；!！?？]+")
+_COUNTS = {"一": 1, "两": 2, "俩": 2, "二": 2, "三": 3, "仨": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+
+
+@dataclass(frozen=True)
+class Party:
+    """``size`` people in all (the person signing up included); named companions and the relation each came with."""
+
+    size: int = 1
+    companions: tuple[str, ...] = ()
+    relations: dict[str, str] = field(default_factory=dict)
+
+    def without(self, gone: list[str], unnamed: int = 0) -> Party:
+        """The party without the named people ``gone`` and ``unnamed`` counted-only companions."""
+        kept = tuple(n for n in self.companions if n not in gone)
+        return replace(self, size=max(1, self.size - len(gone) - unnamed), companions=kept,
+                       relations={n: r for n, r in self.relations.items() if n in kept})
+
+
+def relations_of(text: str) -> dict[str, str]:
+    """The relation each companion was introduced with ('老伴叫 蒋德胜 妹妹叫 谭秀兰' → 蒋德胜: 老伴, 谭秀兰: 妹妹)."""
+    t = normalize(text)
+    out: dict[str, str] = {}
+    names = extract_companions(t)
+    for name in names:
+        before = t[max(0, t.find(name) - 8):t.find(name)]
+        for other in names:  # '张大妈 和 刘大爷': 刘大爷 is no 妈
+            before = before.replace(other, " ")
+        found = re.findall(_RELATIVE + r"|大的|小的|老大|老二", before)
+        if found:
+            out[name] = found[-1]
+    return out
+
+
+def _refers(word: str, relation: str) -> bool:
+    """Whether a relation word said now ('妹妹', '老头子') is the one a companion came with ('妹', '老伴')."""
+    same = {"老头子", "老头", "老伴", "老太太", "老太婆", "那口子", "爱人", "老公", "老婆", "媳妇", "丈夫", "妻子", "另一半"}
+    kids = {"孩子", "小孩", "娃", "儿子", "女儿", "闺女", "大的", "小的", "老大", "老二"}
+    return word in relation or relation in word or {word, relation} <= same or (word in ("孩子", "小孩", "娃") and relation in kids)
+
+
+def _mentioned(party: Party, clause: str) -> tuple[list[str], int, bool]:
+    """Who a clause refers to: named companions, counted-only ones, and whether anyone else was referred to."""
+    named = [n for n in party.companions if n in clause or (len(n) >= 3 and n[-2:] in clause)]
+    words = [w for w in re.findall(_RELATIVE + r"|他|她|大的|小的|老大|老二", clause) if w not in ("他", "她") or not named]
+    for word in words:
+        hits = [n for n, r in party.relations.items() if _refers(word, r)]
+        if word in ("他", "她") and len(party.companions) == 1:
+            hits = list(party.companions)
+        named += [n for n in (hits if _PLURAL.search(clause) else hits[:1]) if n not in named]
+    unnamed = party.size - 1 - len(party.companions)
+    extra = max(0, min(unnamed, len(words) - len(named), 2 if _PLURAL.search(clause) else 1)) if words else 0
+    return named, extra, bool(words)
+
+
+def _subject(party: Party, said: str) -> str:
+    """The words before a 'not going' that say who: the last clause naming someone ('小张临时有事 来不了了' → 小张临时有事)."""
+    parts = [c for c in _CLAUSE.split(said) if c]
+    person = re.compile(_RELATIVE + r"|他|她|我|俺|咱|大的|小的|老大|老二" + "".join(f"|{re.escape(n[-2:])}" for n in party.companions))
+    return next((c for c in reversed(parts) if person.search(c)), parts[-1] if parts else "")
+
+
+def _dropped(party: Party, text: str) -> Party | None:
+    """'老伴不去了', '安安发烧了去不成 乐乐跟我去', '把他退了': the party without them; None when nobody else is named."""
+    gone: list[str] = []
+    unnamed, anyone, last = 0, False, 0
+    for m in sorted([*DROP.finditer(text), *NOT_GOING.finditer(text)], key=lambda m: m.start()):
+        said = m.group("who") if "who" in m.re.groupindex else _subject(party, text[last:m.start()])
+        last = m.end()
+        if _SELF_ONLY.match(said.strip()):
+            continue
+        named, extra, referred = _mentioned(party, said)
+        gone += [n for n in named if n not in gone]
+        unnamed, anyone = unnamed + extra, anyone or referred or bool(named)
+    if not (gone or unnamed) and anyone and party.size > 1:  # someone else, not told apart: the last companion
+        gone = list(party.companions[-1:])
+        unnamed = 0 if gone else 1
+    return party.without(gone, unnamed) if gone or unnamed else None
+
+
+def _added(party: Party, text: str) -> Party | None:
+    """'再加一个人 我姐 叫滕玉兰', '我闺女也想去 叫郝静': the party with them."""
+    add, also = ADD.search(text), ALSO.search(text)
+    if not (add or also) or NOT_GOING.search(text):
+        return None
+    new = [n for n in extract_companions(text) if n not in party.companions]
+    said = _COUNTS.get(add.group("n"), 1) if add and add.group("n") else 1
+    count = max(said, len(new))
+    companions = party.companions + tuple(new)
+    return Party(party.size + count, companions, {**party.relations, **relations_of(text)})
+
+
+def _renamed(party: Party, text: str) -> Party | None:
+    """'我妈名字打错了 是莫玉英', '不是覃玉英 是莫玉英': a companion's name corrected."""
+    if not _CORRECTION.search(text) and "不是" not in text:
+        return None
+    old = [n for n in party.companions if n in text]
+    words = re.findall(_RELATIVE, text)
+    old = old or [n for w in words for n, r in party.relations.items() if _refers(w, r)][:1]
+    new = [n for n in _names_in(text) if n not in party.companions]
+    if not old or not new:
+        return None
+    companions = tuple(new[-1] if n == old[0] else n for n in party.companions)
+    relations = {(new[-1] if n == old[0] else n): r for n, r in party.relations.items()}
+    return replace(party, companions=companions, relations=relations)
+
+
+def _names_in(text: str) -> list[str]:
+    """Full names anywhere in a short correction ('是莫玉英')."""
+    t = normalize(text)
+    out = []
+    for m in re.finditer(r"(?:是|叫|成|为|[\s,，])\s*", t):
+        name = name_at(t, m.end(), cued=True)
+        if name and name not in out:
+            out.append(name)
+    return out
+
+
+def edit_party(party: Party, text: str) -> Party | None:
+    """The party after a message that changes it (only me, someone dropped, added or renamed), or None when the
+    message does not change who comes along (a message about the user alone — '我不去了' — is no party change)."""
+    t = normalize(text)
+    if ALONE.search(t):
+        return Party()
+    for change in (_renamed, _dropped, _added):
+        if (after := change(party, t)) is not None:
+            return after
+    return None
+
+
+def fill_party(party: Party, text: str) -> Party:
+    """The party after a message that describes it: a number said sets it ('一家三口'); relations and names
+    fill it ('老伴叫蒋德胜' adds a name, never shrinks the party); '就我自己' leaves one."""
+    t = normalize(text)
+    if ALONE.search(t):
+        return Party()
+    names = extract_companions(t)
+    relations = {**party.relations, **relations_of(t)}
+    if (said := stated_party_size(t)) is not None:
+        companions = tuple(names) or party.companions[: max(0, said - 1)]
+        return Party(max(said, 1 + len(companions)), companions, {n: r for n, r in relations.items() if n in companions})
+    companions = _with_names(party, names, relations)
+    kept = {n: r for n, r in relations.items() if n in companions}
+    return Party(max(party.size, extract_party_size(t) or 1, 1 + len(companions)), companions, kept)
+
+
+def _with_names(party: Party, names: list[str], relations: dict[str, str]) -> tuple[str, ...]:
+    """The companions with newly named people: each fills an unnamed place, or renames the companion introduced
+    with the same relation when no place is left ('孩子叫苗苗' then '孩子大名苗一诺': the same child)."""
+    companions = list(party.companions)
+    for name in (n for n in names if n not in companions):
+        again = [c for c in companions if _refers(relations.get(name, "-"), party.relations.get(c, "+"))]
+        if again and party.size - 1 - len(companions) <= 0:
+            companions[companions.index(again[0])] = name
+        else:
+            companions.append(name)
+    return tuple(companions)
+
+
+def others_not_going(text: str) -> bool:
+    """'孩子上学去不了': someone other than the user is said not to come (so the message is no cancellation)."""
+    t = normalize(text)
+    return _dropped(Party(size=3), t) is not None
