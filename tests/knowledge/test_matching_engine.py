@@ -160,3 +160,14 @@ def test_no_alert_when_the_library_lacks_a_fitting_achievement(matcher: Matcher,
     listed = library.match_demand(demand, top=5)
     assert len(listed) == 5 and not any(m.alertable or m.confidence == "高" for m in listed)  # listed, not alerted
     library.close()
+
+
+def test_demands_nothing_in_the_library_serves_are_listed_not_alerted(matcher: Matcher) -> None:
+    """Colloquial dev demands (pig-farm odour, injection-moulding sink marks, down jackets leaking down, …) that
+    no sample achievement serves, several with a near miss in the same trade: each gets its list, no alert."""
+    no_match = load_jsonl(Path(__file__).resolve().parents[2] / "bench" / "data" / "matching_no_match.jsonl")
+    assert len(no_match) >= 10
+    for demand in no_match:
+        listed = matcher.match_demand(demand, top=5)
+        assert len(listed) == 5, demand["id"]  # the liaison still sees the closest candidates
+        assert not any(m.alertable or m.confidence == "高" for m in listed), demand["id"]
