@@ -92,12 +92,13 @@ def demand_text(demand: Demand, *, own: bool) -> str:
     return "\n".join(lines)
 
 
-def achievement_text(row: Achievement) -> str:
-    """An achievement for chat (no contact details: they are released only after both sides agree)."""
+def achievement_text(row: Achievement, *, own: bool = False) -> str:
+    """An achievement for chat (no contact details: they are released only after both sides agree); its owner
+    sees its status instead of the invitation to reply 感兴趣."""
     lines = [f"【{row.id}】{row.title}", f"{row.institution} · {row.field} · {row.maturity}", row.summary]
     if row.ip:
         lines.append(f"知识产权：{row.ip}")
-    lines.append(f"感兴趣可回复“感兴趣 {row.id}”。")
+    lines.append(f"状态：{row.status}" if own else f"感兴趣可回复“感兴趣 {row.id}”。")
     return "\n".join(lines)
 
 
@@ -108,7 +109,7 @@ def record_answer(ctx: Context, msg: Incoming, conv: ConversationState, ident: s
         if ident.startswith("A"):
             row = get_achievement(ctx.session, appid=ctx.appid, achievement_id=ident)
             remember(ctx, conv, "achievement", row.id)
-            return [Reply(achievement_text(row))]
+            return [Reply(achievement_text(row, own=row.owner_openid == msg.openid))]
         demand = get_demand(ctx.session, appid=ctx.appid, demand_id=ident)
         if visible_to(demand, msg.openid):
             remember(ctx, conv, "demand", demand.id)
@@ -131,7 +132,7 @@ def latest_records(ctx: Context, msg: Incoming, conv: ConversationState) -> list
         rows = user_achievements(ctx.session, appid=ctx.appid, openid=msg.openid)
         if rows:
             remember(ctx, conv, "achievement", rows[0].id)
-            return [Reply(f"您登记的成果（共 {len(rows)} 项，最新的一项）：\n{achievement_text(rows[0])}\n状态：{rows[0].status}")]
+            return [Reply(f"您登记的成果（共 {len(rows)} 项，最新的一项）：\n{achievement_text(rows[0], own=True)}")]
     demands = user_demands(ctx.session, appid=ctx.appid, openid=msg.openid)
     if not demands:
         return [Reply("您还没有登记过需求。描述一下遇到的技术难题，我帮您登记到问题库。")]

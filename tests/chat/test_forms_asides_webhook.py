@@ -74,3 +74,16 @@ def test_subscription_named_in_the_request_is_added_and_thanks_mid_form_is_no_va
     say(wx, openid, "铸造", "确认", "同意")
     assert "智能制造" in say(wx, openid, "我还想收到智能制造方面的需求提醒")
     assert "铸造" in (mine := say(wx, openid, "我的订阅")) and "智能制造" in mine
+
+
+def test_own_achievement_shows_its_status_not_an_invitation_to_reply_interested(wx: object,
+                                                                                 services: Container) -> None:
+    """'我登记的成果审核了没' shows the researcher's own achievement with its status, without '感兴趣可回复…'
+    (that invitation is for others); another user asking for it by id gets the invitation."""
+    openid = "a_own_achievement"
+    say(wx, openid, "我是襄阳职业技术学院的老师 有个专利想推广一下",
+        "一种基于机器视觉的轴承表面缺陷检测方法 已经授权了 在两家厂试用过", "刘老师 13607101234", "确认", "同意")
+    own = say(wx, openid, "我登记的成果审核了没")
+    assert "状态：" in own and "感兴趣可回复" not in own
+    ident = own.split("【", 1)[1].split("】", 1)[0]
+    assert "感兴趣可回复" in say(wx, "a_other_user", f"{ident}是啥技术 能详细说说不")
