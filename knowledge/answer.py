@@ -23,6 +23,7 @@ from knowledge.compose import (
     answerable,
     is_intro,
     is_item,
+    part_note,
     passage,
     render,
     sections_of,
@@ -326,7 +327,8 @@ def best_sentences(question: Question, chunks: list[Chunk], idf: Callable[[str],
 def compose(extract: Extract) -> str:
     """The chat answer: the passage, then its source (and "以官方发布为准" when it states a figure)."""
     body = extract.body
-    return f"{body}\n{source_line(extract.section.title, extract.section.name, body)}"
+    note = part_note(extract.section, extract.sentences)
+    return f"{body}\n{note + chr(10) if note else ''}{source_line(extract.section.title, extract.section.name, body)}"
 
 
 def typed_gap(question: Question, extract: Extract, doc_text: str) -> str | None:

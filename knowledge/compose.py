@@ -143,6 +143,21 @@ def passage(section: Section, index: int, scores: list[float], *, kind: str | No
     return sorted(chosen)
 
 
+def omitted_items(section: Section, shown: list[str]) -> int:
+    """How many items of a list whose intro is shown were left out (a one-value answer shows only its item)."""
+    for start, sentence in enumerate(section.sentences):
+        block = list_block(section.sentences, start) if sentence in shown and is_intro(sentence) else None
+        if block:
+            return sum(s not in shown for s in section.sentences[block[0] + 1:block[1]])
+    return 0
+
+
+def part_note(section: Section, shown: list[str]) -> str:
+    """A line saying the answer is one item of a longer list, or "" when the whole list is shown."""
+    left = omitted_items(section, shown)
+    return f"（以上是其中一条，另有{left}条，回复“详细一点”查看全部）" if left else ""
+
+
 def _chars(sentences: list[str], chosen: set[int]) -> int:
     """Characters of the chosen sentences."""
     return sum(len(sentences[j]) for j in chosen)
