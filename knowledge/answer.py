@@ -23,6 +23,7 @@ from knowledge.compose import (
     answerable,
     is_intro,
     is_item,
+    part_note,
     passage,
     render,
     sections_of,
@@ -32,7 +33,7 @@ from knowledge.compose import (
 )
 from knowledge.ingest import Chunk
 from knowledge.lexical import alias_in, alias_match, aliases_in, expand, key_words
-from knowledge.qtype import BY_NAME, STRICT, Kind, asking_word, carries, classify, focus, list_items
+from knowledge.qtype import BY_NAME, STRICT, Kind, asking_word, carries, classify, focus, list_items, standard
 from knowledge.retrieval import Hit
 
 log = logging.getLogger(__name__)
@@ -124,6 +125,7 @@ def analyze(text: str, corrected: str, known: Callable[[str], bool] = lambda _: 
     only ask (哪些, 几档, 啥意思) are not key terms. Adjacent one-character words are joined when the corpus
     knows the pair (报/满 → 报满).
     """
+    corrected = standard(corrected)
     expanded = expand(corrected)
     plain = strip_places(corrected)
     words = _keep_aliases(_join_singles(key_words(plain), known), plain)
@@ -325,7 +327,8 @@ def best_sentences(question: Question, chunks: list[Chunk], idf: Callable[[str],
 def compose(extract: Extract) -> str:
     """The chat answer: the passage, then its source (and "以官方发布为准" when it states a figure)."""
     body = extract.body
-    return f"{body}\n{source_line(extract.section.title, extract.section.name, body)}"
+    note = part_note(extract.section, extract.sentences)
+    return f"{body}\n{note + chr(10) if note else ''}{source_line(extract.section.title, extract.section.name, body)}"
 
 
 def typed_gap(question: Question, extract: Extract, doc_text: str) -> str | None:
@@ -366,7 +369,8 @@ def typed_gap(question: Question, extract: Extract, doc_text: str) -> str | None
 def _asked_detail_gap(question: Question, kind: Kind, extract: Extract, doc_text: str) -> str | None:
     """The asked detail the passage doesn't state beyond its type: a named attribute (津贴, 利率, 手续费, 到账),
     a name (哪家机构), a list's subject, a yes/no question's action (knowledge.asked)."""
-    detail = attribute_gap(question.corrected, kind.name, extract.body)
+    detail = attribute_gap(question.corrected, kind.name, extract.body) \
+        or attribute_gap(standard(question.text), kind.name, extract.body)  # the corrector may respell 打到
     if detail:  # 津贴 where the passage gives a grant, 利率 where it gives a loan amount
         named = "".join(question.focus)
         return f"{named}{kind.missing}" if named and any(w in named for w in detail.split("或")) else detail
@@ -383,7 +387,7 @@ def _asked_detail_gap(question: Question, kind: Kind, extract: Extract, doc_text
 BOUND = frozenset({"money", "amount", "date"})  # detail types whose value must be stated with the asked noun
 
 
-_ORDINAL = r"第[一二三四五六七八九十\d]+[期批届轮]|\d{4}年"
+_ORDINAL = r"第[一二三四五六七八九十\d]+[期批届轮]|\d{4}年(?!生|出生|毕业|成立|注册|入职|参加工作)"
 
 
 def typed_decline(gap: str, extract: Extract, contact: str | None) -> str:

@@ -109,13 +109,15 @@ def nearest_list(sentences: list[str], index: int) -> tuple[int, int] | None:
 
 
 WHOLE_LIST_KINDS = ("list", "eligibility", "procedure")
+DETAIL_KINDS = ("money", "amount", "date", "person", "place")  # one value asked: its item, not the whole list
 
 
 def passage(section: Section, index: int, scores: list[float], *, kind: str | None) -> list[int]:
     """Indices of the sentences to show: the best one, its list when needed, close neighbours of the section.
 
     The whole list is shown for a sentence that introduces it, for an item when the question asks for a list,
-    conditions or steps, and for a list question whose best sentence precedes the section's list.
+    conditions or steps, and for a list question whose best sentence precedes the section's list. A question for
+    one value (an amount, a date) gets its item under the list's intro, not the whole list again.
     """
     sentences = section.sentences
     block = list_block(sentences, index)
@@ -131,13 +133,29 @@ def passage(section: Section, index: int, scores: list[float], *, kind: str | No
     chosen = {index}
     if block and is_intro(sentences[block[0]]):
         whole = set(range(*block))  # an item shown with its intro: the whole list when it fits, never a part of it
-        return sorted(whole) if _chars(sentences, whole) <= MAX_LIST_CHARS else [block[0], index]
+        fits = _chars(sentences, whole) <= MAX_LIST_CHARS and kind not in DETAIL_KINDS  # 研发费用要占多少: item 3
+        return sorted(whole) if fits else [block[0], index]
     for step in (1, -1, 2):
         j = index + step
         if 0 <= j < len(sentences) and scores[j] >= NEIGHBOUR_SHARE * scores[index] and not is_intro(sentences[j]) \
                 and _chars(sentences, chosen | {j}) <= MAX_ANSWER_CHARS:
             chosen.add(j)
     return sorted(chosen)
+
+
+def omitted_items(section: Section, shown: list[str]) -> int:
+    """How many items of a list whose intro is shown were left out (a one-value answer shows only its item)."""
+    for start, sentence in enumerate(section.sentences):
+        block = list_block(section.sentences, start) if sentence in shown and is_intro(sentence) else None
+        if block:
+            return sum(s not in shown for s in section.sentences[block[0] + 1:block[1]])
+    return 0
+
+
+def part_note(section: Section, shown: list[str]) -> str:
+    """A line saying the answer is one item of a longer list, or "" when the whole list is shown."""
+    left = omitted_items(section, shown)
+    return f"（以上是其中一条，另有{left}条，回复“详细一点”查看全部）" if left else ""
 
 
 def _chars(sentences: list[str], chosen: set[int]) -> int:

@@ -44,7 +44,7 @@ _ONLINE = r"网站|平台|栏目|公众号|小程序|系统|网址|邮箱|@|菜�
 
 # Priority order: the first kind whose cue matches is the question's type.
 KINDS: tuple[Kind, ...] = (
-    Kind("list", r"哪些|哪几|几类|几种|分几|包括什么|包括哪|包含哪|都有啥|都有什么|都有哪|什么材料|啥材料|哪几个方面|几个方面|几条|"
+    Kind("list", r"哪些|哪几|几类|几种|分几(?!分)|包括什么|包括哪|包含哪|都有啥|都有什么|都有哪|什么材料|啥材料|哪几个方面|几个方面|几条|"
                  r"几档|几级|几个等级|都是谁",
          r"", "具体有哪些",
          narrow=((r"(?:哪些|哪几位|都有)(?:人|专家|老师)|(?:人|专家|老师|成员)(?:有|是|都有)哪些|都是谁|有谁", _WHO),
@@ -52,7 +52,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("definition", r"什么意思|啥意思|是什么$|是啥$|是什么东西|什么叫|啥叫|指什么|指的是什么|干啥的|干什么的|做什么的|"
                        r"什么区别|啥区别|有什么不同|什么是|啥是|定义|含义",
          r"是指|指的是|是.{2,}|即|称为|所称|就是|也算|视为|叫做|区别", "是什么意思", heading=r"什么是|是什么|简介|定义|含义|介绍|概述"),
-    Kind("person", r"找谁|联系谁|问谁|谁负责|联系人|联系方式|电话|热线|手机号|邮箱|咨询谁|都有谁|是谁|哪个部门|给谁|由谁|谁来|"
+    Kind("person", r"找谁|联系谁|问谁|哪位|些谁|谁负责|联系人|联系方式|电话|热线|手机号|邮箱|咨询谁|都有谁|是谁|哪个部门|给谁|由谁|谁来|"
                    r"哪家(?=.{0,4}(?:公司|银行|机构|单位|医院|学校|高校|保险))",
          r"\d{3,4}-\d{7,8}|\d{11}|联系人|@|部门|[部局处科办]（|中心|银行|公司|协会", "是谁、怎么联系", detail=True,
          narrow=((r"找谁|联系谁|问谁|咨询谁|联系方式|电话|热线|手机号", r"\d{3,4}-\d{7,8}|\d{11}|@"),
@@ -66,7 +66,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("money", r"多少钱|几万|多少万|[补奖给贷贴借拿领发扣抵减退交付]多少|额度|金额|收费|要钱|收钱|花钱|免费|给钱|费用?多少|多少费|"
                   r"工资|薪|津贴|利率|利息|多少(?:补贴|补助|奖励|资助|经费|奖金)|(?:补助|资助|经费|奖金)(?:是|有|给)?多少",
          _MONEY, "是多少", detail=True, unnamed="具体金额",
-         narrow=((r"花钱|收费|要钱|收钱|交钱|付费|免费", rf"免费|不收费|收费|收取|自付|承担|{_NUM}\s*元"),)),
+         narrow=((r"花钱|收费|要钱|收钱|交钱|付费|免费|掏.{0,3}钱|出.{0,3}钱", rf"免费|不收费|收费|收取|自付|承担|{_NUM}\s*元"),)),
     Kind("date", r"什么时候|啥时候|何时|几月|几号|哪天|截止|截至|最晚|最迟|期限|多久|多长时间|几天|几个工作日|有效期|几年|"
                  r"多少天|多少年|几个月|什么时间|(?:申报|受理|报名|申请)时间|日期|开班|开课",
          rf"{_NUM}\s*月(?:{_NUM}\s*日)?|{_NUM}\s*日|{_NUM}\s*(?:个)?(?:工作日|天|年|个月|小时|周)|年底|月底|季度|即时|当天|长期",
@@ -78,11 +78,12 @@ KINDS: tuple[Kind, ...] = (
     Kind("amount", r"多少|几万|额度|金额|比例|几成|最高|上限|收费|要钱|收钱|花钱|免费|给钱|几[个名人次场家项倍]|多大|面积",
          rf"{_NUM}\s*(?:万元|元|亿元|%|倍|人|名|次|场|个|家|件|项|平方米|平米|亩|分|周岁|岁|小时|天|年|个月|学时|课时|学分)|免费|不收费|"
          r"差额|全额|减半|不予|不再",
-         "是多少", detail=True, unnamed="具体数字"),
+         "是多少", detail=True, unnamed="具体数字",
+         narrow=((r"占多少|比例|百分之几|几成|占比|百分比", r"\d+(?:\.\d+)?\s*%|百分之|[一二三四五六七八九]成"),)),
     Kind("procedure", r"怎么|如何|咋|流程|步骤|程序|手续|怎样|办理|一次.{0,6}吗|分几次|会怎",
          r"提交|申请|申报|审核|办理|登录|填写|报送|拨付|受理|公示|流程|先|再|然后|通过|整改|撤销|取消|预约", "的办理方法",
-         heading=r"流程|步骤|程序|办理|怎么|如何|方式"),
-    Kind("eligibility", r"条件|要求|资格|门槛|符合|够不够|能不能申请|能申请|可以申请|还能|够格|能享受|能进|能当",
+         heading=r"流程|步骤|程序|办理|怎么|如何|(?<!联系)方式"),
+    Kind("eligibility", r"条件|要求|资格|门槛|限制|符合|够不够|能不能申请|能申请|可以申请|还能|够格|能享受|能进|能当",
          r"须|应|需|不超过|不少于|以内|以上|以下|满|具有|条件|不予|可以|不能|不受|限|符合|均可|不得", "的条件",
          heading=r"条件|对象|谁可以|资格|要求"),
     Kind("yesno", r"吗|[不没]$|能不能|可不可以|是不是|算不算|有没有|要不要|行不行|是否|[不没][\s？?。]", r"", "的相关规定"),
@@ -91,11 +92,40 @@ BY_NAME = {kind.name: kind for kind in KINDS}
 # Nouns that never name the detail asked: agents, fillers, and the words of the asked type itself (补贴多少).
 _GENERIC = ("政府 国家 市里 部门 单位 公司 企业 个人 人 我们 你们 他们 钱 东西 情况 事 事情 时候 问题 结果 时间 办法 政策 "
             "方面 地方 一般 具体 规定 补贴 奖励 资助 经费 费用 金额 比例 额度 数额 标准 奖金 补助 补偿 日期 地址 地点 电话 "
-            "收费 免费 要钱 联系方式 联系人 时候 期限 小时 天数 年限 月份 次数 人数 个数 单价")
+            "收费 免费 要钱 联系方式 联系人 时候 期限 小时 天数 年限 月份 次数 人数 个数 单价 "
+            "起码 至少 最少 最多 大概 顺便 一共 总共 大约 左右")
 GENERIC_NOUNS = frozenset(_GENERIC.split(" "))
 ASKED_ABOUT = frozenset({"list", "yesno", "procedure"})  # types whose focus is what the question is about
 STRICT = frozenset({"money", "amount", "date", "person", "place", "list"})  # types whose absence makes a typed decline
 LIST_MIN_ITEMS = 2
+
+
+# Dialect and colloquial question words (Hubei 几多/好多/么子, 啥子, 钟头; English words) and their standard forms,
+# so that the answer type and the asked detail are read the same way whichever voice asks.
+COLLOQUIAL: tuple[tuple[str, str], ...] = (
+    (r"几多", "多少"),
+    (r"好多(?=钱|万|块|年|天|人|个|次|名|家|分|学时|小时|平|$|[？?，,。！!\s])", "多少"),
+    (r"好大(?=$|[？?，,。！!\s]|面积|地方|场地)", "多大"),
+    (r"好久|好长时间|多长时候", "多久"),
+    (r"(?<![什怎这那多])么(?:子|事|斯)|啥子", "什么"),
+    (r"(?<=有)么(?=[\u4e00-\u9fff]{2})", "什么"),
+    (r"(?<![怎这那])么样", "怎么样"),
+    (r"啷个|咋个", "怎么"),
+    (r"咋整|咋搞|咋弄|怎么整", "怎么办"),
+    (r"钟头", "小时"),
+    (r"几回", "几次"),
+    (r"冇得|冒得|没得", "没有"),
+    (r"什么人|啥人", "谁"),
+    (r"(?i)deadline", "截止日期"),
+    (r"(?i)certificate", "证书"),
+)
+
+
+def standard(text: str) -> str:
+    """The question with dialect and colloquial question words in their standard form (几多钱 → 多少钱)."""
+    for pattern, replacement in COLLOQUIAL:
+        text = re.sub(pattern, replacement, text)
+    return text
 
 
 def classify(text: str) -> Kind | None:
@@ -130,7 +160,7 @@ def carries(kind: Kind | None, text: str, question: str = "") -> bool:
 
 
 ASKING = re.compile(r"^(?:几.?|多少.?|哪.{0,2}|啥.{0,2}|什么.{0,2}|怎么.{0,2}|怎样|咋.?|如何|是否|能否|可否|有没有|能不能|"
-                    r"要不要|是不是|可不可以|一共|总共|还要|不要|需不需要|谁)$")
+                    r"要不要|是不是|可不可以|一共|总共|还要|不要|需不需要|谁|行不行|成不成|中不中|好不好|对不对|行|成)$")
 
 
 _AGENTS = "政府 国家 市里 省里 上面 官方 你们 他们 咱们 人家 跟 和 给 一方"
@@ -167,15 +197,27 @@ def warm() -> None:
     _tokens("预热")
 
 
-def _tokens(text: str) -> list[tuple[int, int, str, bool]]:
-    """(start, end, word, is a noun) of each token of ``text``."""
+def _tokens(text: str) -> list[tuple[int, int, str, bool, str]]:
+    """(start, end, word, is a noun, part-of-speech flag) of each token of ``text``."""
     with _lock:
         pairs = [(p.word, p.flag) for p in _posseg().lcut(text, HMM=False)]
     out, pos = [], 0
     for word, flag in pairs:
-        out.append((pos, pos + len(word), word, flag in _NOUN_FLAGS and len(word) >= 2))
+        out.append((pos, pos + len(word), word, flag in _NOUN_FLAGS and len(word) >= 2, flag))
         pos += len(word)
     return out
+
+
+_CLAUSE_BREAKS = frozenset("，,。；;？?！!")
+_LINK_WORDS = "是 有 要 能 可 可以 会 给 发 拿 领 得 需 需要 该 应该 一共 总共 最多 最高 大概"
+_LINKS = frozenset(_LINK_WORDS.split(" "))
+
+
+def _linked(tokens: list[tuple[int, int, str, bool, str]], end: int, start: int) -> bool:
+    """Whether a noun ending at ``end`` is what the cue at ``start`` asks about: no other verb stands between them
+    nor a clause break (导师每年有多少补助: 导师; 仪器得提前几天约: the days are the booking's, not the instrument's)."""
+    between = [t for t in tokens if end <= t[0] and t[1] <= start]
+    return not any((t[4][:1] in "vz" and t[2] not in _LINKS) or t[2] in _CLAUSE_BREAKS for t in between)
 
 
 def focus(kind: Kind | None, text: str) -> tuple[str, ...]:
@@ -190,7 +232,8 @@ def focus(kind: Kind | None, text: str) -> tuple[str, ...]:
     tokens = _tokens(text)
     specific = [k for k, t in enumerate(tokens) if t[3] and t[2] not in GENERIC_NOUNS and t[2][0] not in _MODALS]
     after = [k for k in specific if cue.end() <= tokens[k][0] <= cue.end() + 2]
-    before = [k for k in specific if cue.start() - 4 <= tokens[k][1] <= cue.start()]
+    before = [k for k in specific if cue.start() - 4 <= tokens[k][1] <= cue.start()
+              and (not kind.detail or _linked(tokens, tokens[k][1], cue.start()))]
     anchor = after[0] if after else (before[-1] if before else None)
     if anchor is None:
         return ()

@@ -6,7 +6,7 @@ import pytest
 
 from knowledge.answer import analyze, grounded
 from knowledge.asked import action_gap, attribute_gap, name_gap
-from knowledge.compose import Section, passage, render, sections_of, source_line, split_lines
+from knowledge.compose import Section, part_note, passage, render, sections_of, source_line, split_lines
 from knowledge.ingest import chunk_text
 from knowledge.inputs import input_problem
 from knowledge.lexical import TypoCorrector, alias_match, aliases_of, expand
@@ -137,10 +137,18 @@ def test_a_sentence_introducing_a_list_is_never_shown_without_it() -> None:
 
 def test_an_item_answer_keeps_its_intro_and_stays_in_its_section() -> None:
     section = _section("二、申报条件")
-    chosen = passage(section, 2, [0.2, 0.1, 1.0, 0.1], kind="amount")
+    chosen = passage(section, 2, [0.2, 0.1, 1.0, 0.1], kind="yesno")
     body = render([section.sentences[i] for i in chosen])
     assert "须同时满足以下条件" in body and "500平方米" in body and "10万元" not in body
     assert "独立法人" in body and "150天" in body  # "同时满足以下条件" is never followed by a part of the list
+
+
+def test_a_one_value_question_gets_its_item_under_the_intro_and_a_note_of_the_rest() -> None:
+    section = _section("二、申报条件")
+    shown = [section.sentences[i] for i in passage(section, 2, [0.2, 0.1, 1.0, 0.1], kind="amount")]
+    body = render(shown)
+    assert body.startswith("须同时满足以下条件：") and "500平方米" in body and "独立法人" not in body
+    assert part_note(section, shown) == "（以上是其中一条，另有2条，回复“详细一点”查看全部）"
 
 
 def test_a_list_item_with_inner_semicolons_stays_whole() -> None:
