@@ -12,6 +12,7 @@ import os
 import socket
 import uuid
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -51,15 +52,17 @@ class Claims:
         self.db, self.owner, self.lease = db, owner, lease
 
     def claim(self, *, appid: str, key: str, openid: str, kind: str, fields: dict[str, Any],
-              now: datetime, before: Callable[[Session], None] | None = None) -> int | None:
+              now: datetime, before: Callable[[Session], None] | None = None,
+              session: Session | None = None) -> int | None:
         """Claim a new delivery; its row id, or None when the key was claimed before (a redelivery).
 
-        ``before(session)`` runs first in the same transaction; an exception from it claims nothing."""
-        with self.db.turn_session() as session, session.begin():
+        ``before(session)`` runs first in the same transaction; an exception from it claims nothing. The claim
+        is committed in a transaction of its own, on ``session`` when given (it must have none open)."""
+        with nullcontext(session) if session is not None else self.db.turn_session() as own, own.begin():
             if before is not None:
-                before(session)
+                before(own)
             return insert_returning(
-                session, InboundMessage, appid=appid, dedup_key=key, openid=openid, msg_type=kind[:32],
+                own, InboundMessage, appid=appid, dedup_key=key, openid=openid, msg_type=kind[:32],
                 status="processing", replies=[], received_at=now, fields=fields, owner=self.owner,
                 lease_until=now + self.lease)
 

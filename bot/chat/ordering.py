@@ -23,11 +23,14 @@ _SELECT = select(Conversation.id, Conversation.state, Conversation.version).wher
     Conversation.appid == bindparam("appid"), Conversation.openid == bindparam("openid"))
 _LOCK = _SELECT.with_for_update(of=Conversation)
 # asked after the lock is held, so a take-over or a held item committed meanwhile is seen
-_AFTER_LOCK = select(
-    select(InboundMessage.owner).where(InboundMessage.id == bindparam("row_id"),
-                                       InboundMessage.finished_at.is_(None)).scalar_subquery(),
-    exists().where(Outbox.appid == bindparam("appid"), Outbox.openid == bindparam("openid"),
-                   Outbox.status == "inbox"))
+_OWNER = select(InboundMessage.owner).where(InboundMessage.id == bindparam("row_id"),
+                                           InboundMessage.finished_at.is_(None)).scalar_subquery()
+_HELD = exists().where(Outbox.appid == bindparam("appid"), Outbox.openid == bindparam("openid"),
+                       Outbox.status == "inbox")
+_AFTER_LOCK = select(_OWNER, _HELD)
+# SQLite takes no row lock (one process, the worker pool keeps a user's turns apart): one statement reads it all
+_SELECT_TURN = select(Conversation.id, Conversation.state, Conversation.version, _OWNER, _HELD).where(
+    Conversation.appid == bindparam("appid"), Conversation.openid == bindparam("openid"))
 
 
 @dataclass(frozen=True)
@@ -43,13 +46,23 @@ class Turn:
 
 def lock_conversation(session: Session, appid: str, openid: str, now: datetime, *, inbound_id: int) -> Turn:
     """Lock the user's conversation row ``FOR UPDATE`` until the session commits (created if new) and read the turn."""
-    sqlite = is_sqlite(session)
-    query, who = (_SELECT if sqlite else _LOCK), {"appid": appid, "openid": openid}
-    row = core(session, query, who).first()
+    if is_sqlite(session):
+        return _read_turn_sqlite(session, appid, openid, now, inbound_id)
+    who = {"appid": appid, "openid": openid}
+    row = core(session, _LOCK, who).first()
     if row is None:
         insert_ignore(session, Conversation, appid=appid, openid=openid, state={}, version=0, updated_at=now)
-        if sqlite:
-            session.commit()  # never hold SQLite's single write lock while a handler runs
-        row = core(session, query, who).one()
+        row = core(session, _LOCK, who).one()
     owner, has_held = core(session, _AFTER_LOCK, {**who, "row_id": inbound_id}).one()
     return Turn(row.id, row.state or {}, row.version, owner, bool(has_held))
+
+
+def _read_turn_sqlite(session: Session, appid: str, openid: str, now: datetime, inbound_id: int) -> Turn:
+    """SQLite: the conversation (created if new) and the turn's facts in one statement."""
+    params = {"appid": appid, "openid": openid, "row_id": inbound_id}
+    row = core(session, _SELECT_TURN, params).first()
+    if row is None:
+        insert_ignore(session, Conversation, appid=appid, openid=openid, state={}, version=0, updated_at=now)
+        session.commit()  # never hold SQLite's single write lock while a handler runs
+        row = core(session, _SELECT_TURN, params).one()
+    return Turn(row[0], row[1] or {}, row[2], row[3], bool(row[4]))

@@ -20,6 +20,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -202,25 +203,33 @@ class Pipeline:
         return ticket.job.reply
 
     def _claim_and_work(self, ticket: Ticket, fields: dict[str, Any]) -> None:
-        """Worker: claim the delivery (nonce bound in the same transaction), then answer it in this turn."""
+        """Worker: claim the delivery (nonce bound in the same transaction), then answer it in this turn.
+
+        Both run on one session (the claim commits first, on its own, so a retry sees it while the turn runs)."""
+        job = ticket.job
+        with self.container.db.turn_session() as session:
+            inbound_id = self._claim(ticket, fields, session)
+            if inbound_id is None:
+                job.finish()
+                return
+            if job.bind(inbound_id):  # the request left while the message was queued: the answer is pushed
+                self._mark_deferred(job, self._placeholder(job))
+            self._work(job, session)
+
+    def _claim(self, ticket: Ticket, fields: dict[str, Any], session: Session) -> int | None:
+        """Claim the ticket's delivery; its row id, or None (a redelivery, or the error kept on the ticket)."""
         job, msg = ticket.job, ticket.job.msg
         try:
             inbound_id = self.claims.claim(appid=msg.appid, key=ticket.key, openid=msg.openid,
                                            kind=msg.event or msg.kind, fields=fields, now=self.container.now(),
-                                           before=ticket.before_claim)
+                                           before=ticket.before_claim, session=session)
         except Exception as exc:  # the request reports it; logged here only when the request has left
             if job.state == "deferred" and not isinstance(exc, Refused):
                 log.exception("could not claim MsgId %s", msg.msg_id or "-")
             ticket.error = exc
-            job.finish()
-            return
-        if inbound_id is None:
-            ticket.redelivery = True
-            job.finish()
-            return
-        if job.bind(inbound_id):  # the request left while the message was queued: the answer is pushed
-            self._mark_deferred(job, self._placeholder(job))
-        self._work(job)
+            return None
+        ticket.redelivery = inbound_id is None
+        return inbound_id
 
     def _placeholder(self, job: Job) -> str | None:
         """What the request answers when it leaves before the answer: a short placeholder on pull-only accounts."""
@@ -312,11 +321,12 @@ class Pipeline:
             except Exception:  # a database hiccup: try again next round
                 log.exception("could not renew inbound leases")
 
-    def _work(self, job: Job) -> None:
-        """Worker: in the user's turn, answer and deliver; never let an exception reach the user."""
+    def _work(self, job: Job, session: Session | None = None) -> None:
+        """Worker: in the user's turn, answer and deliver (on ``session`` when given, with no transaction open);
+        never let an exception reach the user."""
         self._track(job.inbound_id, True)
         try:
-            self._answer(job)
+            self._answer(job, session)
         except Exception:
             log.exception("pipeline failed for inbound %s (MsgId %s)", job.inbound_id, job.msg.msg_id or "-")
             if job.claim_passive() or job.state == "passive":
@@ -345,10 +355,10 @@ class Pipeline:
         except Exception:
             log.exception("could not mark inbound %s failed", job.inbound_id)
 
-    def _answer(self, job: Job) -> None:
+    def _answer(self, job: Job, given: Session | None = None) -> None:
         """Load → dispatch → persist in one locked transaction, then reply passively or push."""
         msg = job.msg
-        with self.container.db.turn_session() as session:
+        with nullcontext(given) if given is not None else self.container.db.turn_session() as session:
             turn, held = self._open_turn(session, job)
             if turn.owner != self.claims.owner:
                 job.lost = True  # another worker took over while this one waited: it answers

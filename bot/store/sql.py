@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Executable
+from sqlalchemy import Connection, Executable
 from sqlalchemy.orm import Session
 
 from bot.store.direct import run_direct
@@ -29,12 +29,29 @@ def core(session: Session, statement: Executable, params: dict[str, Any] | list[
     reused with bound parameters (their cache key and compiled form are then computed once per process). On
     SQLite the statement runs on the driver's cursor directly (``bot.store.direct``) when it can."""
     session.flush()
-    connection = session.connection()
+    connection = _connection(session)
     if connection.dialect.name == "sqlite":
         result = run_direct(connection, statement, params)
         if result is not None:
             return result
     return connection.execute(statement, params)
+
+
+_CONNECTION = "kc_connection"  # session.info: (the session transaction, its connection)
+
+
+def _connection(session: Session) -> Connection:
+    """The session's connection in its current transaction, remembered for the transaction's lifetime.
+
+    ``Session.connection()`` walks the transaction's state machine on every call; a message's turn asks for it
+    about ten times in one transaction."""
+    transaction = session.get_transaction()
+    cached = session.info.get(_CONNECTION)
+    if transaction is not None and cached is not None and cached[0] is transaction and transaction.is_active:
+        return cached[1]  # type: ignore[no-any-return]
+    connection = session.connection()
+    session.info[_CONNECTION] = (session.get_transaction(), connection)
+    return connection
 
 
 _INSERTS: dict[tuple[str, Any, tuple[str, ...]], Any] = {}
