@@ -1,4 +1,5 @@
-"""Features of a message for the cheap intent model: character 1–3-grams, jieba words and a few shape markers.
+"""Features of a message for the cheap intent model: character 1–3-grams, jieba words, a few shape markers,
+the pinyin syllables (homophone typos, pinyin typed in letters) and the domain concepts of the thesaurus.
 
 Everything is a string feature; the model turns them into a sparse TF-IDF vector with its own vocabulary.
 Normalisation folds full-width forms, digits and record ids so "E04" and "D12" look alike.
@@ -11,6 +12,8 @@ import re
 import unicodedata
 from functools import lru_cache
 from typing import Any
+
+from .sounds import syllables
 
 _ID = re.compile(r"\b[A-Za-z]\d{1,4}\b")
 _PHONE = re.compile(r"1\d{10}|\d{3,4}-\d{7,8}")
@@ -66,4 +69,30 @@ def features(text: str) -> list[str]:
         marks += ["x:emoji", *(f"e:{w}" for w in unicodedata.name(emoji, "").lower().split() if w != "sign")]
     if not _CJK.search(compact):
         marks.append("x:nocjk")
-    return grams + words + marks
+    extra = [f for name in EXTRAS for f in _EXTRA[name](t)]
+    return grams + words + marks + extra
+
+
+def sound_features(text: str) -> list[str]:
+    """Pinyin syllables and syllable pairs: homophone typos and pinyin typed in letters meet the right words."""
+    syl = syllables(text)
+    return [f"p:{s}" for s in syl] + [f"p:{a}_{b}" for a, b in zip(syl, syl[1:], strict=False)]
+
+
+def concept_features(text: str) -> list[str]:
+    """Domain concepts of the thesaurus (colloquial and technical terms folded to one name): a production
+    problem or a technique reads the same whichever of its words the user picked."""
+    hits = _thesaurus().concepts(text)
+    return [f"t:{h.canonical}" for h in hits] + (["x:domain"] if hits else [])
+
+
+@lru_cache(maxsize=1)
+def _thesaurus() -> Any:
+    """The domain thesaurus shared with matching."""
+    from knowledge.matching.thesaurus import load_thesaurus
+
+    return load_thesaurus()
+
+
+_EXTRA = {"sounds": sound_features, "concepts": concept_features}
+EXTRAS: tuple[str, ...] = ("sounds", "concepts")  # the feature families added to characters and words
