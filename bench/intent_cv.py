@@ -104,6 +104,10 @@ def score_sets(encode: Callable[[str], np.ndarray] | None, name: str, fresh: Seq
             features_mod.EXTRAS = tuple(x for x in v.split("+") if x != "base" and "=" not in x)
             model = train(train_rows, c=float(opts.get("c", model_mod.C_VALUE)))
             vc = float(opts.get("vc", model_mod.C_VALUE))
+            if encode is None:
+                cheap = np.vstack([model.probabilities(t) for t in texts])
+                out[v].append(Scored(title, texts, gold, model.labels, cheap, cheap, cheap))
+                continue
             if (title, vc) not in vector_parts:
                 model_v = fitted(train_rows, encode, name, vc)
                 _, lr, knn = opinions(model_v, texts, encode)
@@ -124,21 +128,23 @@ def merge_folds(sets: list[Scored]) -> list[Scored]:
 
 @dataclass(frozen=True)
 class Combo:
-    """How the opinions are combined and when the bot asks."""
+    """How the opinions are combined and when the bot asks (thresholds of the cheap and of the vector stage)."""
 
     w_cheap: float = 1.0
     w_lr: float = 1.0
     w_knn: float = 1.0
-    confident: float = 0.40
-    margin: float = 0.12
-    vector_below: float = 0.80
+    confident: float = model_mod.CONFIDENT
+    margin: float = model_mod.MARGIN
+    vector_confident: float = model_mod.VECTOR_CONFIDENT
+    vector_margin: float = model_mod.VECTOR_MARGIN
+    vector_below: float = intents_kit.VECTOR_BELOW
 
 
-def predict_one(s: Scored, i: int, c: Combo) -> Prediction:
+def predict_one(s: Scored, i: int, c: Combo, vectors: bool = True) -> Prediction:
     """The product's decision for message ``i`` under ``c`` (the deployed gate for the vector stage)."""
     first = _pred(s.labels, s.cheap[i], "cheap")
     intents_kit.VECTOR_BELOW = c.vector_below
-    if not intents_kit.wants_vector(s.texts[i], first):
+    if not vectors or not intents_kit.wants_vector(s.texts[i], first):
         return first
     both = (c.w_cheap * s.cheap[i] + c.w_lr * s.lr[i] + c.w_knn * s.knn[i]) / (c.w_cheap + c.w_lr + c.w_knn)
     return _pred(s.labels, both, "vector")
@@ -154,7 +160,9 @@ def _pred(labels: tuple[str, ...], probs: np.ndarray, stage: str) -> Prediction:
 def evaluate(s: Scored, c: Combo) -> tuple[float, float, float, int]:
     """Accuracy, share acted on right without asking, share asked, descriptions → policy."""
     intents_kit.CONFIDENT, intents_kit.MARGIN = c.confident, c.margin
-    preds = [predict_one(s, i, c) for i in range(len(s.texts))]
+    intents_kit.VECTOR_CONFIDENT, intents_kit.VECTOR_MARGIN = c.vector_confident, c.vector_margin
+    vectors = not np.array_equal(s.cheap, s.lr)  # scored without an embedder: the cheap model alone
+    preds = [predict_one(s, i, c, vectors) for i in range(len(s.texts))]
     right = [p.intent == g for p, g in zip(preds, s.gold, strict=True)]
     sure = [intents_kit.decisive(p) for p in preds]
     n = max(len(preds), 1)
@@ -164,15 +172,28 @@ def evaluate(s: Scored, c: Combo) -> tuple[float, float, float, int]:
 
 
 def table(sets: Sequence[Scored], combos: dict[str, Combo]) -> None:
-    """One line per combination: accuracy / acted right / asked per set."""
-    print(f"{'combination':<34}" + "".join(f"{s.name[:22]:>26}" for s in sets) + "   mean acc")
+    """One line per combination: accuracy / acted right / asked per set, and the mean utility (a right action
+    +1, a question 0, a wrong action -1: asking pays only when the guess would be wrong more often than not)."""
+    print(f"{'combination':<30}" + "".join(f"{s.name[:22]:>26}" for s in sets) + "   mean acc  utility")
     for title, c in combos.items():
-        cells, accs = [], []
+        cells, accs, utils = [], [], []
         for s in sets:
             acc, acted, asked, pol = evaluate(s, c)
             accs.append(acc)
+            utils.append(acted - (1 - acted - asked))
             cells.append(f"{acc:.3f}/{acted:.3f}/{asked:.2f}" + (f"!{pol}" if pol else "  "))
-        print(f"{title:<34}" + "".join(f"{x:>26}" for x in cells) + f"   {np.mean(accs):.4f}")
+        print(f"{title:<30}" + "".join(f"{x:>26}" for x in cells) + f"   {np.mean(accs):.4f}   {np.mean(utils):.4f}")
+
+
+def grid(vectors: bool) -> dict[str, Combo]:
+    """Threshold pairs to compare (of the vector stage when vectors are on, else of the cheap model)."""
+    combos = {}
+    for conf in (0.25, 0.30, 0.35, 0.40, 0.45):
+        for margin in (0.0, 0.04, 0.08, 0.12):
+            key = "vector" if vectors else "cheap"
+            combos[f"{key} {conf:.2f}/{margin:.2f}"] = (
+                Combo(vector_confident=conf, vector_margin=margin) if vectors else Combo(confident=conf, margin=margin))
+    return combos
 
 
 def main() -> None:
@@ -183,18 +204,19 @@ def main() -> None:
     ap.add_argument("--variants", default="base+sounds+concepts",
                     help="comma-separated feature variants: base plus '+'-joined families of features.EXTRAS")
     ap.add_argument("--dump", type=Path, default=None, help="pickle the scored sets here (for analysis)")
+    ap.add_argument("--load", type=Path, default=None, help="read the scored sets from a --dump instead")
     ap.add_argument("--grid", action="store_true", help="also search weights and thresholds")
     args = ap.parse_args()
-    encode, name = make_encoder(args.vectors)
-    scored = score_sets(encode, name, args.fresh, args.variants.split(","))
+    encode, name = make_encoder(None if args.load else args.vectors)
+    scored = (pickle.loads(args.load.read_bytes()) if args.load  # noqa: S301 - our own dump
+              else score_sets(encode, name, args.fresh, args.variants.split(",")))
     if args.dump:
         args.dump.write_bytes(pickle.dumps(scored))
     print("cells: accuracy / acted right without asking / asked share (!n: descriptions → policy)")
-    combos = {"deployed": Combo()}
+    combos = {"deployed": Combo(), "before (0.40/0.12 both)": Combo(confident=0.40, margin=0.12, vector_confident=0.40,
+                                                                     vector_margin=0.12)}
     if args.grid:
-        for wc in (0.5, 1.0, 1.5, 2.0):
-            for wk in (0.5, 1.0, 1.5):
-                combos[f"w {wc}/1/{wk}"] = Combo(wc, 1.0, wk)
+        combos.update(grid(args.vectors is not None))
     for variant, sets in scored.items():
         print(f"\n### features: {variant}")
         table(sets, combos)

@@ -35,6 +35,11 @@ def _jieba() -> Any:
     return jieba
 
 
+def words(text: str) -> list[str]:
+    """jieba's words of a normalised text."""
+    return [w for w in _jieba().lcut(normalize(text)) if w.strip()]
+
+
 def normalize(text: str) -> str:
     """NFKC, lower case, phones/ids/long numbers folded to placeholders, spaces collapsed."""
     t = unicodedata.normalize("NFKC", text or "").lower().strip()

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
+from collections.abc import Iterable
 from functools import lru_cache
 
 _LETTERS = re.compile(r"[a-z]+")
@@ -59,3 +61,45 @@ def syllables(text: str) -> list[str]:
         else:
             out.extend(split_letters(piece))
     return out
+
+
+_PINYIN_RUN = re.compile(r"[a-z]+(?:[ '\-]+[a-z]+)*")
+WORD_SYLLABLES = (2, 4)  # words of two to four characters are looked up by sound
+
+
+def sound_table(words: Iterable[str]) -> dict[tuple[str, ...], str]:
+    """Syllables → the most frequent Chinese word that sounds so (two to four characters, from ``words``)."""
+    counts = Counter(w for w in words if WORD_SYLLABLES[0] <= len(w) <= WORD_SYLLABLES[1] and _CJK.fullmatch(w[0])
+                     and all(_CJK.match(c) for c in w))
+    table: dict[tuple[str, ...], str] = {}
+    for word, _ in counts.most_common():
+        table.setdefault(tuple(syllables(word)), word)
+    return table
+
+
+def transliterate(text: str, table: dict[tuple[str, ...], str]) -> str:
+    """Pinyin typed in letters rewritten with the known words it sounds like ('wo yao deng ji cheng guo' →
+    'wo yao 登记成果'); letters that are not pinyin, or no known word, stay as they are."""
+    if not table or not _LETTERS.search(text):
+        return text
+    return _PINYIN_RUN.sub(lambda m: _words_of(m.group(0), table), text)
+
+
+def _words_of(run: str, table: dict[tuple[str, ...], str]) -> str:
+    """One run of letters with its known words put in: the reading that leaves the fewest syllables unmatched,
+    then uses the fewest words ('ni shi ji qi ren ma' → 'ni shi 机器人 ma', not 'ni 市级 qi ren ma')."""
+    pieces = [split_letters(w) for w in re.split(r"[ '\-]+", run)]
+    if not all(pieces):
+        return run
+    syl = [s for piece in pieces for s in piece]
+    best: list[tuple[int, int, tuple[str, ...]]] = [(0, 0, ())]  # (unmatched, words, pieces) for each prefix
+    for end in range(1, len(syl) + 1):
+        left, n_words, done = best[end - 1]
+        options = [(left + 1, n_words, (*done, f" {syl[end - 1]} "))]
+        for n in range(WORD_SYLLABLES[0], min(WORD_SYLLABLES[1], end) + 1):
+            word = table.get(tuple(syl[end - n:end]))
+            if word is not None:
+                left, n_words, done = best[end - n]
+                options.append((left, n_words + 1, (*done, word)))
+        best.append(min(options, key=lambda o: (o[0], o[1])))
+    return " ".join("".join(best[-1][2]).split())
