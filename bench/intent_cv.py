@@ -201,7 +201,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--vectors", default=None)
     ap.add_argument("--fresh", type=Path, nargs="*", default=[])
-    ap.add_argument("--variants", default="base+sounds+concepts",
+    ap.add_argument("--variants", default="base+sounds",
                     help="comma-separated feature variants: base plus '+'-joined families of features.EXTRAS")
     ap.add_argument("--dump", type=Path, default=None, help="pickle the scored sets here (for analysis)")
     ap.add_argument("--load", type=Path, default=None, help="read the scored sets from a --dump instead")

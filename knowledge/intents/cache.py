@@ -20,7 +20,7 @@ from .corpus import CORPUS, corpus_version, load_corpus
 from .model import IntentModel, train, train_vector_stage
 
 log = logging.getLogger(__name__)
-FEATURES_VERSION = "7"  # bump when features.py or the training changes meaning
+FEATURES_VERSION = "8"  # bump when features.py or the training changes meaning
 
 _models: dict[tuple[str, str], IntentModel] = {}  # one model per corpus version per process
 _lock = threading.Lock()

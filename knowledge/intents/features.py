@@ -1,5 +1,5 @@
 """Features of a message for the cheap intent model: character 1–3-grams, jieba words, a few shape markers,
-the pinyin syllables (homophone typos, pinyin typed in letters) and the domain concepts of the thesaurus.
+and the pinyin syllables (homophone typos).
 
 Everything is a string feature; the model turns them into a sparse TF-IDF vector with its own vocabulary.
 Normalisation folds full-width forms, digits and record ids so "E04" and "D12" look alike.
@@ -66,7 +66,7 @@ def features(text: str) -> list[str]:
     compact = t.replace(" ", "")
     grams = [f"c:{compact[i:i + n]}" for n in (1, 2, 3) for i in range(len(compact) - n + 1)]
     grams += [f"c:^{compact[:2]}", f"c:{compact[-2:]}$"]
-    words = [f"w:{w}" for w in _jieba().lcut(t) if w.strip()]
+    tokens = [f"w:{w}" for w in _jieba().lcut(t) if w.strip()]
     marks = [_length_marker(compact)]
     if _QUESTION.search(compact):
         marks.append("x:question")
@@ -75,7 +75,7 @@ def features(text: str) -> list[str]:
     if not _CJK.search(compact):
         marks.append("x:nocjk")
     extra = [f for name in EXTRAS for f in _EXTRA[name](t)]
-    return grams + words + marks + extra
+    return grams + tokens + marks + extra
 
 
 def sound_features(text: str) -> list[str]:
@@ -84,20 +84,5 @@ def sound_features(text: str) -> list[str]:
     return [f"p:{s}" for s in syl] + [f"p:{a}_{b}" for a, b in zip(syl, syl[1:], strict=False)]
 
 
-def concept_features(text: str) -> list[str]:
-    """Domain concepts of the thesaurus (colloquial and technical terms folded to one name): a production
-    problem or a technique reads the same whichever of its words the user picked."""
-    hits = _thesaurus().concepts(text)
-    return [f"t:{h.canonical}" for h in hits] + (["x:domain"] if hits else [])
-
-
-@lru_cache(maxsize=1)
-def _thesaurus() -> Any:
-    """The domain thesaurus shared with matching."""
-    from knowledge.matching.thesaurus import load_thesaurus
-
-    return load_thesaurus()
-
-
-_EXTRA = {"sounds": sound_features, "concepts": concept_features}
-EXTRAS: tuple[str, ...] = ("sounds", "concepts")  # the feature families added to characters and words
+_EXTRA = {"sounds": sound_features}
+EXTRAS: tuple[str, ...] = ("sounds",)  # the feature families added to characters and words
