@@ -248,6 +248,8 @@ def rule_says(text: str, pred: Prediction) -> str | None:
         return "achievement"
     if "demand" in candidates and (triage.wants_demand(text) or triage.looks_like_need(text)):
         return "demand"
+    if "demand" in candidates and triage.is_intro(text):  # "我们是襄阳一家做车灯的企业": the demand route asks the need
+        return "demand"
     return None
 
 
