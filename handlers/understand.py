@@ -29,7 +29,7 @@ from handlers.kit import forms, interject, triage
 from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
 from handlers.kit.intents import CHAT, SHORT, SMALL_TALK, decisive, group
 from knowledge.extract import is_cancel
-from knowledge.inputs import input_problem
+from knowledge.inputs import NOT_CHINESE_TEXT, input_problem
 from knowledge.intents import Prediction
 
 CLARIFY = "clarify"
@@ -61,6 +61,7 @@ NUMBER = re.compile(r"^\s*(?:第|选)?\s*([1-9]|[一二三四五六七八九])\s
 CN_DIGITS = "一二三四五六七八九"
 LONE_CHAT = re.compile(r"[^\u3400-\u9fff]|[好嗯恩哦噢行对是啊呀哈嘿喂在谢滚赞牛棒]")  # emoji, '好', '嗯'
 TOO_LONG_PREFIX = "太长了"
+SEARCHED = frozenset({"policy", "followup", "out_of_scope"})  # answered from the knowledge base: Chinese only
 OUT_OF_SCOPE = ("这个问题不在我能帮忙的范围内。我是科协的科创助手，主要负责：技术需求对接、科研成果登记、科技政策咨询、"
                 "科普活动报名。需要的话回复“帮助”看看，或回复“转人工”。")
 
@@ -246,6 +247,8 @@ def rule_says(text: str, pred: Prediction) -> str | None:
         return "achievement"
     if "demand" in candidates and (triage.wants_demand(text) or triage.looks_like_need(text)):
         return "demand"
+    if "demand" in candidates and triage.is_intro(text):  # "我们是襄阳一家做车灯的企业": the demand route asks the need
+        return "demand"
     return None
 
 
@@ -306,16 +309,19 @@ def reread(ctx: Context, msg: Incoming, conv: ConversationState, meant: str) -> 
 
 
 def unreadable(text: str, pred: Prediction) -> str | None:
-    """The clear reply for words no capability can act on: not Chinese, one character that is no small talk,
-    or a long text the model can't place (small talk — 'ok', '👍👍' — is never refused)."""
+    """The clear reply for words no capability can act on: one character that is no small talk, a long text
+    the model can't place, or letters the knowledge base can't search. Small talk ('ok', '👍👍') is never
+    refused, nor a capability the model is sure of in pinyin or English ('ding yue huo dong')."""
     problem = input_problem(text)
     if problem is None:
         return None
     if len(text) == 1:
         return None if LONE_CHAT.search(text) else problem
-    if pred.intent in CHAT and decisive(pred):
-        return None
-    return problem if (not decisive(pred) or TOO_LONG_PREFIX not in problem) else None
+    if not decisive(pred):
+        return problem
+    if problem == NOT_CHINESE_TEXT:
+        return problem if pred.intent in SEARCHED else None
+    return None if pred.intent in CHAT or TOO_LONG_PREFIX in problem else problem
 
 
 def note(ctx: Context, msg: Incoming, conv: ConversationState) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from knowledge.intents import CONFIDENT, MARGIN, Prediction, attach_vector_stage, load_model
+from knowledge.intents.model import VECTOR_CONFIDENT, VECTOR_MARGIN
 
 if TYPE_CHECKING:
     import numpy as np
@@ -64,7 +65,8 @@ def decisive(pred: Prediction) -> bool:
     for intent, p in pred.ranked:
         scores[group(intent)] = scores.get(group(intent), 0.0) + p
     ordered = [*sorted(scores.values(), reverse=True), 0.0]
-    return pred.stage == "rule" or (ordered[0] >= CONFIDENT and ordered[0] - ordered[1] >= MARGIN)
+    confident, margin = (VECTOR_CONFIDENT, VECTOR_MARGIN) if pred.stage == "vector" else (CONFIDENT, MARGIN)
+    return pred.stage == "rule" or (ordered[0] >= confident and ordered[0] - ordered[1] >= margin)
 
 
 def model_for(data_dir: Path | None) -> IntentModel:

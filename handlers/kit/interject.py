@@ -27,6 +27,7 @@ SWITCH_CUE = re.compile(r"不对|不是|搞错|弄错|其实|我是来|我是要
 ORG_KEYS = ("company", "institution")
 PERSON = re.compile(r"人工|真人|活人|客服|工作人员|联络员|投诉|领导|换个人|找个人|找人")  # a hand-off names a person
 COLLOQUIAL_QUESTION = re.compile(r"干嘛|干吗|干啥|是啥|啥意思|咋|几点|在哪")
+NOTHING = re.compile(r"没(?:啥|什么|有什么|其他|别的)(?:问题|事|要改|要补充|了)")  # "nothing to add", not a question
 CONTACT_KEYS = ("contact_name", "contact_phone")
 POLITE = frozenset({"thanks", "praise", "laugh", "greeting"})  # small talk a form answers in passing
 POLITE_MAX = 16
@@ -93,7 +94,8 @@ def meant_question(ctx: Context, meant: str) -> bool:
 
 
 def asks(text: str) -> bool:
-    """A question, colloquial ones included ("晨光计划是干嘛的")."""
+    """A question, colloquial ones included ("晨光计划是干嘛的"); "没啥问题 提交" says there is none."""
+    text = NOTHING.sub("", text)
     return triage.is_question(text) or bool(COLLOQUIAL_QUESTION.search(text))
 
 

@@ -1,4 +1,5 @@
-"""Features of a message for the cheap intent model: character 1–3-grams, jieba words and a few shape markers.
+"""Features of a message for the cheap intent model: character 1–3-grams, jieba words, a few shape markers,
+and the pinyin syllables (homophone typos).
 
 Everything is a string feature; the model turns them into a sparse TF-IDF vector with its own vocabulary.
 Normalisation folds full-width forms, digits and record ids so "E04" and "D12" look alike.
@@ -11,6 +12,8 @@ import re
 import unicodedata
 from functools import lru_cache
 from typing import Any
+
+from .sounds import syllables
 
 _ID = re.compile(r"\b[A-Za-z]\d{1,4}\b")
 _PHONE = re.compile(r"1\d{10}|\d{3,4}-\d{7,8}")
@@ -30,6 +33,11 @@ def _jieba() -> Any:
     jieba.setLogLevel(logging.WARNING)
     jieba.initialize()
     return jieba
+
+
+def words(text: str) -> list[str]:
+    """jieba's words of a normalised text."""
+    return [w for w in _jieba().lcut(normalize(text)) if w.strip()]
 
 
 def normalize(text: str) -> str:
@@ -58,7 +66,7 @@ def features(text: str) -> list[str]:
     compact = t.replace(" ", "")
     grams = [f"c:{compact[i:i + n]}" for n in (1, 2, 3) for i in range(len(compact) - n + 1)]
     grams += [f"c:^{compact[:2]}", f"c:{compact[-2:]}$"]
-    words = [f"w:{w}" for w in _jieba().lcut(t) if w.strip()]
+    tokens = [f"w:{w}" for w in _jieba().lcut(t) if w.strip()]
     marks = [_length_marker(compact)]
     if _QUESTION.search(compact):
         marks.append("x:question")
@@ -66,4 +74,15 @@ def features(text: str) -> list[str]:
         marks += ["x:emoji", *(f"e:{w}" for w in unicodedata.name(emoji, "").lower().split() if w != "sign")]
     if not _CJK.search(compact):
         marks.append("x:nocjk")
-    return grams + words + marks
+    extra = [f for name in EXTRAS for f in _EXTRA[name](t)]
+    return grams + tokens + marks + extra
+
+
+def sound_features(text: str) -> list[str]:
+    """Pinyin syllables and syllable pairs: homophone typos and pinyin typed in letters meet the right words."""
+    syl = syllables(text)
+    return [f"p:{s}" for s in syl] + [f"p:{a}_{b}" for a, b in zip(syl, syl[1:], strict=False)]
+
+
+_EXTRA = {"sounds": sound_features}
+EXTRAS: tuple[str, ...] = ("sounds",)  # the feature families added to characters and words

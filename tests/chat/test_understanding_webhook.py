@@ -170,6 +170,19 @@ def test_help_and_a_complaint_in_english_are_understood_not_refused(svc: Contain
     assert kb.asked == []
 
 
+# --- voices the corpus lacks ----------------------------------------------------------------------
+
+def test_messages_typed_in_pinyin_letters_reach_the_capability_they_sound_like(svc: Container,
+                                                                                kb: GuardedKnowledge) -> None:
+    """Older users and people without a Chinese keyboard type by sound: 'ni shi ji qi ren ma' is 你是机器人吗."""
+    with wechat_client(svc) as wx:
+        identity = one(wx.send_text("o_py", "ni shi ji qi ren ma"))
+        assert "不是真人" in identity and not identity.startswith("您是想"), identity
+        form = one(wx.send_text("o_py", "wo yao deng ji cheng guo"))
+        assert "成果登记到项目库" in form, form
+    assert kb.asked == []
+
+
 # --- asking when unsure ---------------------------------------------------------------------------
 
 def test_unsure_message_is_asked_about_and_the_choice_continues_with_the_original(svc: Container,
