@@ -158,6 +158,7 @@ def test_questions_about_the_platform_events_and_data_reach_the_right_capability
         assert "老年人防跌倒健康讲座" in listing
         assert "目前没有保存" in one(wx.send_text("o_cap", "你们都存了我啥信息"))
         assert "确定要删除" in one(wx.send_text("o_cap", "把我资料全删了 不想留"))
+        assert "匹配记录" in one(wx.send_text("o_cap2", "有企业需要我的技术吗"))  # a researcher asking for matches
     assert kb.asked == []
 
 
