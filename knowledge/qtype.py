@@ -159,7 +159,7 @@ def carries(kind: Kind | None, text: str, question: str = "") -> bool:
     return bool(re.search(pattern, text))
 
 
-ASKING = re.compile(r"^(?:几.?|多少.?|哪.{0,2}|啥.{0,2}|什么.{0,2}|怎么.{0,2}|怎样|咋.?|如何|是否|能否|可否|有没有|能不能|"
+ASKING = re.compile(r"^(?:几.?|多少.?|多长.{0,2}|多久|多大|多远|多快|哪.{0,2}|啥.{0,2}|什么.{0,2}|怎么.{0,2}|怎样|咋.?|如何|是否|能否|可否|有没有|能不能|"
                     r"要不要|是不是|可不可以|一共|总共|还要|不要|需不需要|谁|行不行|成不成|中不中|好不好|对不对|行|成)$")
 
 
@@ -242,4 +242,5 @@ def focus(kind: Kind | None, text: str) -> tuple[str, ...]:
         start -= 1
     while end + 1 < len(tokens) and tokens[end + 1][3] and tokens[end][1] == tokens[end + 1][0]:
         end += 1
-    return tuple(t[2] for t in tokens[start:end + 1] if t[2] not in GENERIC_NOUNS and t[2][0] not in _MODALS)
+    return tuple(t[2] for t in tokens[start:end + 1] if t[2] not in GENERIC_NOUNS and t[2][0] not in _MODALS
+                 and not asking_word(t[2]))  # never the asking words themselves (多长时间)

@@ -31,3 +31,12 @@ def test_a_question_with_say_more_in_it_is_answered_not_the_same_passage_repeate
         wx.send_text("f3", "高新技术企业认定有什么条件")
         (more,) = wx.send_text("f3", "具体点")
         assert "申报流程" in more
+
+
+def test_how_long_question_is_answered_with_the_duration_the_document_states(svc: Container) -> None:
+    """'那个证书有效期多长时间' is answered with 证书有效期3年; '多长时间' is the question, not a detail the document
+    must name (it said '资料里没有写明证书有效期多长时间的时间' while quoting the answer)."""
+    with wechat_client(svc) as wx:
+        wx.send_text("f4", "高新技术企业认定有什么条件")
+        (answer,) = wx.send_text("f4", "那个证书有效期多长时间")
+        assert "3年" in answer and "没有写明" not in answer
