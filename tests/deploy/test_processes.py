@@ -6,6 +6,7 @@ PostgreSQL and the Chroma server. The topology is ``tests/deploy/topology.py``, 
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import signal
@@ -33,6 +34,7 @@ from tests.web.test_serve_process import KC, Server, free_port, serve_env, signe
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.xdist_group("deploy-cluster")]  # one cluster
 APPID = "wxdeploy"
+MSG_IDS = itertools.count(int(time.time() * 1000) % 10**12 * 1000)  # unique per run and across runs
 ANSWER = "按规定，研发费用可以在税前加计扣除。"
 NEW_DOC = "# 襄阳市部署演练专项补贴办法\n\n## 一、补贴标准\n\n部署演练专项补贴每家企业最高 37 万元，按季度申报。\n"
 
@@ -155,7 +157,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
 
 def post(server: Server, openid: str, text: str, msg_id: int | None = None) -> httpx.Response:
     """A signed plaintext message to one worker."""
-    msg_id = msg_id if msg_id is not None else int(time.time() * 1000) % 10**12 + threading.get_ident() % 997
+    msg_id = msg_id if msg_id is not None else next(MSG_IDS)  # WeChat's MsgIds are unique: so are ours
     return httpx.post(server.url + "/wechat", params=signed(), content=text_xml(openid, text, msg_id), timeout=60)
 
 
