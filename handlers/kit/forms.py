@@ -618,14 +618,12 @@ def _confirm_turn(form: Form, ctx: Context, msg: Incoming, conv: ConversationSta
 def _consent_turn(form: Form, ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> list[Reply]:
     """Record consent and submit, or drop the draft when the user declines; a question about the data is
     answered, any other question ('科技型中小企业评价有啥好处') goes to its capability, and consent is asked again."""
-    asked = any(triage.is_question(c) for c in triage.PIECES.split(text))
-    if asked and CONSENT_TOPIC.search(text):  # '电话也要给别人看吗 那不同意': answer, ask again
-        return [Reply(f"{CONSENT_FAQ}\n\n{CONSENT_NOTICE}")]
-    if asked and (aside := interject.before_fill(form.name, ctx, msg, conv, text)) is not None:
-        return aside.replies + ([Reply(f"——\n{form.noun}还差您的同意就能提交：\n{CONSENT_NOTICE}")]
-                                if aside.resume else [])
-    if asked:
-        return [Reply(f"{CONSENT_FAQ}\n\n{CONSENT_NOTICE}")]
+    if any(triage.is_question(c) for c in triage.PIECES.split(text)):
+        aside = None if CONSENT_TOPIC.search(text) else interject.before_fill(form.name, ctx, msg, conv, text)
+        if aside is not None:
+            return aside.replies + ([Reply(f"——\n{form.noun}还差您的同意就能提交：\n{CONSENT_NOTICE}")]
+                                    if aside.resume else [])
+        return [Reply(f"{CONSENT_FAQ}\n\n{CONSENT_NOTICE}")]  # '电话也要给别人看吗 那不同意': answer, ask again
     if is_affirmative(text) and not is_negative(text):
         if form.record_consent:
             form.record_consent(ctx, msg)
