@@ -74,11 +74,16 @@ def _grants(fields: dict[str, Any]) -> tuple[tuple[str, str], ...]:
 
 
 def dedup_key(fields: dict[str, Any]) -> str:
-    """MsgId for messages; FromUserName+CreateTime+Event(+EventKey) for events."""
+    """Sender+MsgId for messages; sender+CreateTime+Event(+EventKey) for events.
+
+    The sender is part of every key: a MsgId that another user's message happens to share (a platform slip,
+    a proxy, a test harness) must never hand one user the reply stored for another.
+    """
+    sender = _str(fields, "FromUserName")
     if _str(fields, "MsgType").lower() != "event" and _str(fields, "MsgId"):
-        return "msg:" + _str(fields, "MsgId")
-    parts = [_str(fields, n) for n in ("FromUserName", "CreateTime", "Event", "EventKey")]
-    key = "evt:" + ":".join(parts)
+        key = f"msg:{sender}:{_str(fields, 'MsgId')}"
+    else:
+        key = "evt:" + ":".join([sender, *(_str(fields, n) for n in ("CreateTime", "Event", "EventKey"))])
     if len(key) > _MAX_KEY:
         key = key[:100] + ":" + hashlib.sha256(key.encode("utf-8")).hexdigest()
     return key

@@ -29,6 +29,7 @@ from bot.store.models import (
     SubscribeGrant,
     UnansweredQuestion,
     User,
+    WechatNonce,
 )
 from bot.store.sql import core, rowcount
 
@@ -198,6 +199,9 @@ def _forget_messages(session: Session, appid: str, openid: str, alias: str, pers
             InboundMessage.appid == appid, InboundMessage.openid == openid)):
         row.openid, row.replies, row.fields = alias, [], None
         row.dedup_key = row.dedup_key.replace(openid, alias)
+    session.execute(update(WechatNonce).where(WechatNonce.appid == appid,
+                                              WechatNonce.dedup_key.contains(openid, autoescape=True))
+                    .values(dedup_key=func.replace(WechatNonce.dedup_key, openid, alias)))
     handoffs = select(HandoffRequest.id).where(HandoffRequest.appid == appid, HandoffRequest.openid == openid)
     session.execute(update(HandoffReply).where(HandoffReply.request_id.in_(handoffs)).values(text=""))
     session.execute(update(HandoffRequest).where(HandoffRequest.appid == appid, HandoffRequest.openid == openid)

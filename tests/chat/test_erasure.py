@@ -78,6 +78,9 @@ def test_deleting_my_data_leaves_no_trace_of_name_or_phone(any_db: Database, tmp
         assert "已删除" in wx.send_text("u_del", "确认删除")[0]
         leftovers = _tables_holding(svc, PHONE, NAME, COMPANION)
         assert leftovers == {}, leftovers  # …and nowhere after, sent notices and audit rows included
+        # the openid stays only on the (empty) conversation of the follower who is still talking to us
+        openid_rows = _tables_holding(svc, "u_del")
+        assert list(openid_rows) == ["conversations"] and "'data': {}" in openid_rows["conversations"][0], openid_rows
         with svc.db.session() as s:
             assert s.scalar(select(User).where(User.openid == "u_del")) is None  # not re-created by that turn
             regs = {r.name: r.status for r in s.scalars(select(Registration))}

@@ -25,7 +25,8 @@ def test_incoming_text_voice_event_unknown() -> None:
 
 def test_dedup_keys() -> None:
     base = {"FromUserName": "o1", "CreateTime": "1700000000"}
-    assert dedup_key({**base, "MsgType": "text", "MsgId": "123"}) == "msg:123"
+    assert dedup_key({**base, "MsgType": "text", "MsgId": "123"}) == "msg:o1:123"
+    assert dedup_key({**base, "FromUserName": "o2", "MsgType": "text", "MsgId": "123"}) == "msg:o2:123"
     click = {**base, "MsgType": "event", "Event": "CLICK", "EventKey": "K"}
     assert dedup_key(click) == "evt:o1:1700000000:CLICK:K" != dedup_key({**click, "EventKey": "L"})
     view = {**base, "MsgType": "event", "Event": "VIEW", "EventKey": "https://x/" + "a" * 1000}

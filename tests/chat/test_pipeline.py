@@ -96,6 +96,18 @@ def test_same_msgid_three_concurrent_deliveries_run_once(any_db: Database, tmp_p
     assert count(any_db, InboundMessage) == 1 and count(any_db, AuditLog) == 1
 
 
+def test_one_msgid_from_two_users_gets_each_their_own_answer(any_db: Database, tmp_path: Path,
+                                                              fake: FakeWeChat) -> None:
+    handler = Recorder()
+    svc = services_with(any_db, tmp_path, handler)
+    with wechat_client(svc, fake=fake) as wx:
+        first = wx.send_text("o_first", "我的问题", msg_id=777002)
+        second = wx.send_text("o_second", "另一个人的问题", msg_id=777002)
+        retry = wx.send_text("o_first", "我的问题", msg_id=777002)
+    assert (first, second, retry) == (["收到：我的问题"], ["收到：另一个人的问题"], ["收到：我的问题"])
+    assert handler.calls == ["我的问题", "另一个人的问题"]
+
+
 def test_events_dedup_on_sender_time_event_and_key(any_db: Database, tmp_path: Path, fake: FakeWeChat) -> None:
     handler = Recorder()
     svc = services_with(any_db, tmp_path, handler)

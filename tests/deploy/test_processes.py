@@ -211,7 +211,7 @@ def test_one_msgid_delivered_to_both_workers_at_once_is_handled_once(cluster: Cl
     assert [r.status_code for r in replies] == [200, 200]
     assert "提需求" in replies[0].text and replies[0].text.count("<Content>") == 1
     with cluster.db.session() as session:
-        rows = list(session.scalars(select(InboundMessage.id).where(InboundMessage.dedup_key == f"msg:{msg_id}")))
+        rows = list(session.scalars(select(InboundMessage.id).where(InboundMessage.dedup_key == f"msg:o_dup:{msg_id}")))
         handled = session.scalar(select(func.count()).select_from(AuditLog).where(
             AuditLog.action == "wechat.inbound", AuditLog.entity_id.in_([str(r) for r in rows])))
     assert len(rows) == 1 and handled == 1
