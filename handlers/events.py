@@ -599,19 +599,25 @@ def party_or_cancel(ctx: Context, msg: Incoming, conv: ConversationState, text: 
     if asked is None and len(views) > 1 and not (EVENT_NOUN.search(text) and _matches(ctx, text)):
         return None  # several registrations and none named: the numbered question asks which
     if asked is None:
-        conv.flow, conv.step, conv.draft = FLOW, "cancel_confirm", {"event_id": view.event_id}
-        return [Reply(txt.cancel_ask(view))]
+        question = txt.cancel_ask(view)
+        conv.flow, conv.step, conv.draft = FLOW, "cancel_confirm", {"event_id": view.event_id, "ask": question}
+        return [Reply(question)]
     size, companions = asked
+    question = txt.party_change_ask(view.title, view.name, size, companions)
     conv.flow, conv.step = FLOW, "party_confirm"
-    conv.draft = {"event_id": view.event_id, "party_size": size, "companions": companions}
-    return [Reply(txt.party_change_ask(view.title, view.name, size, companions))]
+    conv.draft = {"event_id": view.event_id, "party_size": size, "companions": companions, "ask": question}
+    return [Reply(question)]
 
 
 def confirm_change(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | None:
-    """'确认' carries out the asked cancellation or party change; anything else keeps the registration."""
+    """'确认' carries out the asked cancellation or party change; '谢谢'/'你好' get their short reply and the
+    question again (politeness decides nothing); anything else keeps the registration."""
     d, step = conv.draft, conv.step
     said = msg.text.strip()
     yes = (is_affirmative(said) and not is_negative(said)) or bool(YES.search(said) and not KEEP.search(said))
+    polite = None if yes or is_negative(said) else interject.small_talk(ctx, msg, conv, said)
+    if polite is not None and d.get("ask"):
+        return [*polite.replies, Reply(str(d["ask"]))]
     if not yes:
         conv.clear_flow()
         return [Reply("好的，报名保持不变。")] if len(msg.text) <= 12 else None

@@ -222,6 +222,20 @@ def test_party_changes_are_confirmed_and_companions_shown(wx: object, services: 
         assert session.get(Event, "E01").seats_taken == taken - 1  # type: ignore[union-attr]
 
 
+def test_thanks_at_a_change_question_decides_nothing(wx: object, services: Container) -> None:
+    """'谢谢你啊' while asked to confirm a party change gets its short reply and the question again; the change
+    waits for '确认' (it was taken as 'keep it as it is')."""
+    openid = "f_polite"
+    say(wx, openid, "高血压那个讲座 我和老伴去", "刘桂兰 13800001234 老伴叫张德福", "同意")
+    assert registration(services, openid).party_size == 2
+    assert "改为1人" in say(wx, openid, "老伴去不了了 就我一个人去")
+    again = say(wx, openid, "谢谢你啊")
+    assert "改为1人" in again and "保持不变" not in again.splitlines()[0]
+    assert registration(services, openid).party_size == 2
+    assert "已修改" in say(wx, openid, "确认")
+    assert registration(services, openid).party_size == 1
+
+
 def test_cancellation_confirms_which_event_and_whom(wx: object, services: Container) -> None:
     """'老头子腿疼 去不成了 帮我退了吧' names the event and the person, and cancels only after '确认'."""
     openid = "f_cancel"
