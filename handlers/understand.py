@@ -274,7 +274,7 @@ def route(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] |
     pred = ctx.intent(msg)
     if pred.stage == "rule":  # exact commands belong to their rule handlers; out of context they are small talk
         return list(STRAY[pred.intent]) if pred.intent in STRAY else None
-    if is_cancel(text) and len(text) <= 30 and pred.intent not in ("events_cancel", "privacy_delete"):
+    if is_cancel(text) and len(text) <= 30 and pred.intent not in ("events_cancel", "privacy_delete", "handoff"):
         return [Reply("好的，没关系。需要时随时找我。")]  # "算了，先不登了" with nothing open: no question about it
     if demand.awaits_need(ctx, conv, text):  # the problem the bot just asked for, after a self-introduction
         return None

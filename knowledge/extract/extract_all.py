@@ -13,7 +13,7 @@ from .dates import extract_date_range
 from .edits import alert_topics
 from .intents import detect_correction
 from .names import extract_companions, extract_party_size, extract_person_name
-from .orgs import extract_institution, is_academic, org_spans
+from .orgs import extract_institution, is_academic, named_org, org_spans
 from .phones import extract_phone, extract_phones
 from .regions import extract_region
 
@@ -24,6 +24,8 @@ def _orgs(text: str) -> dict[str, str]:
         out.setdefault("institution" if is_academic(name) else "company", name)
     if "institution" in out:
         out["institution"] = extract_institution(text) or out["institution"]
+    if not out and (named := named_org(normalize(text))) is not None:  # '公司叫襄阳金线电子': no legal suffix
+        out["company"] = named
     return out
 
 

@@ -70,10 +70,25 @@ def is_academic(name: str) -> bool:
     return any(name.endswith(s) for s in _ACADEMIC)
 
 
+_NAMED = re.compile(
+    r"(?:公司|单位|企业|厂子?|店)(?:的)?(?:名字|名称|全称|名)?(?:叫做|名叫|叫|是)\s*"
+    r"(?P<name>[\u4e00-\u9fffA-Za-z0-9()&·]{3,20}?)(?=$|[\s，,。；;！!？?、]|在|位于|做|主要|专门|搞|生产)"
+)
+_NOT_A_NAME = re.compile(r"^(?:做|搞|干|生产|加工|专门|主要|一家|一个|个|这|那|我|在|开|小|本地|外地|民营|私营|国有)|的|了|吧|啊$|啥|什么|哪|谁|多少")
+
+
+def named_org(text: str) -> str | None:
+    """A name given after '公司叫' / '单位名称是' without a legal suffix ('公司叫襄阳金线电子 在襄州')."""
+    m = _NAMED.search(text)
+    name = m.group("name") if m else None
+    return name if name and not _NOT_A_NAME.search(name) and not _BAD_BODY.match(name) else None
+
+
 def extract_company(text: str) -> str | None:
-    """The first organisation name of a message ('我们是襄阳XX有限公司' → '襄阳XX有限公司')."""
-    spans = org_spans(normalize(text))
-    return spans[0][2] if spans else None
+    """The first organisation name of a message ('我们是襄阳XX有限公司' → '襄阳XX有限公司', '公司叫金线电子')."""
+    t = normalize(text)
+    spans = org_spans(t)
+    return spans[0][2] if spans else named_org(t)
 
 
 def extract_institution(text: str) -> str | None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy import select, update
 
 from bot.chat.claims import Claims
+from bot.chat.incoming import dedup_key
 from bot.chat.pipeline import Pipeline
 from bot.container import Container
 from bot.store.engine import Database
@@ -21,7 +22,7 @@ from tests.support.wechat_fake import FakeWeChat
 def _orphan(svc: Container, fields: dict[str, object], *, expired: bool) -> int:
     """Claim a delivery as a worker that then died (its lease expired or not)."""
     dead = Claims(svc.db, owner="dead-host:1:x", lease=timedelta(seconds=8))
-    row_id = dead.claim(appid=svc.appid, key=f"msg:{fields['MsgId']}", openid=str(fields["FromUserName"]),
+    row_id = dead.claim(appid=svc.appid, key=dedup_key({k: str(v) for k, v in fields.items()}), openid=str(fields["FromUserName"]),
                         kind="text", fields=fields, now=svc.now() - timedelta(seconds=60 if expired else 0))
     assert row_id is not None
     return row_id

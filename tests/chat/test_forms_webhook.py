@@ -96,6 +96,27 @@ def test_company_given_as_description_fills_company_and_asks_again(wx: object, s
         assert junk not in d.description and junk not in d.title
 
 
+def test_company_named_without_legal_suffix_and_eligibility_question_mid_form(wx: object) -> None:
+    """'公司叫襄阳金线电子 在襄州' names the company (confirmed once, no legal suffix needed); '我们营收两千万
+    研发人员五个 够不够' asked at the budget question is a question, not a budget or a description."""
+    openid = "f_named"
+    say(wx, openid, "我们是做汽车线束的小厂 端子压接老是不良 拉力不够 想找个懂行的")
+    assert "“襄阳金线电子”吗" in say(wx, openid, "公司叫襄阳金线电子 在襄州")
+    assert "预算" in say(wx, openid, "是")
+    aside = say(wx, openid, "我们营收两千万 研发人员五个 够不够")
+    assert "已记下" not in aside and "预算大概多少" in aside.split("——")[-1]
+    summary = say(wx, openid, "十万以内", "周建华 13800002468")
+    assert "单位名称：襄阳金线电子" in summary and "预算：10万元" in summary and "营收" not in summary
+
+
+def test_giving_up_and_asking_for_a_person_hands_off(wx: object) -> None:
+    """'算了 找个人跟我说' mid-form reaches a liaison (the draft is kept) instead of a bare 'never mind'."""
+    openid = "f_giveup"
+    say(wx, openid, "我们是做汽车线束的小厂 端子压接老是不良 拉力不够 想找个懂行的")
+    reply = say(wx, openid, "算了 找个人跟我说")
+    assert "联络员" in reply and "继续填" in reply and "没关系" not in reply
+
+
 def test_reset_one_field_and_partial_phone_fix(wx: object, services: Container) -> None:
     """'重新填描述' clears only the description; '电话最后四位是8860' fixes the tail of the phone."""
     openid = "f_reset"
