@@ -80,7 +80,21 @@ def title_from(text: str) -> str | None:
                 found.append((whole.group("t") if whole and title in whole.group("t") else title)[:60])
     if not found:  # '做的是一种可降解地膜': the thing after 一种/一项
         found = [m.group("t") for c in triage.PIECES.split(text or "") if (m := _KIND.search(triage.strip_orgs(c)))]
-    return max(found, key=len) if found else None
+    return max(found, key=len) if found else _first_named_clause(text)
+
+
+_SAID_LEAD = re.compile(r"^(?:我们|我|课题组|团队)?(?:主要)?(?:做|搞|研究|研发|开发)的(?:是|就是)?|^(?:成果|项目)(?:是|叫)")
+_NOT_A_TITLE = re.compile(r"[\d%％]|率|[一二两三四五六七八九十百千万]成|已经|试用|用了|推广|合作|申请|专利|软著|中试|小试")
+
+
+def _first_named_clause(text: str | None) -> str | None:
+    """'我们做的是茶园病虫害的图像识别 准确率九成多' → '茶园病虫害的图像识别': with no noun-headed phrase, the first
+    clause that says what the result is (not a figure, a stage or its use) names it."""
+    for clause in triage.PIECES.split(text or ""):
+        piece = _LEAD.sub("", _SAID_LEAD.sub("", triage.strip_orgs(clause).strip())).strip()
+        if 4 <= len(piece) <= 24 and not _NOT_A_TITLE.search(piece):
+            return piece
+    return None
 
 
 def warm_keywords() -> None:

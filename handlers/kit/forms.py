@@ -469,7 +469,7 @@ def _turn(form: Form, ctx: Context, msg: Incoming, conv: ConversationState, text
         return next_step(form, conv, clarified(form, conv.draft, *meant))
     if (aside := interject.before_fill(form.name, ctx, msg, conv, text)) is not None:  # asides, form switches
         return _resumed(form, conv, aside)
-    if stage == STAGE_FILL and not _pending_accepts(form, conv, text) and \
+    if (stage == STAGE_CONFIRM or (stage == STAGE_FILL and not _pending_accepts(form, conv, text))) and \
             (polite := interject.small_talk(ctx, msg, conv, text)) is not None:  # '谢谢啦 辛苦' is no value
         return _resumed(form, conv, polite)
     if _is_digression(text) and not is_affirmative(text) and not _pending_accepts(form, conv, text):

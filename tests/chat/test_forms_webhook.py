@@ -183,6 +183,22 @@ def test_researcher_title_kept_beside_the_name(wx: object, services: Container) 
         assert "真空除气工艺" in row.title
 
 
+def test_result_without_a_name_is_named_from_its_description(wx: object, services: Container) -> None:
+    """Nobody names 'what we do': '我们做的是茶园病虫害的图像识别 准确率九成多' gives the title, so the form never
+    asks for a name (it stored the next unrelated message as one); '谢谢 辛苦了' at the summary is no edit."""
+    openid = "f_untitled"
+    say(wx, openid, "老师您好 我是湖北文理学院的 想把我们的成果放上来",
+        "我们做的是茶园病虫害的图像识别 准确率九成多 已经在两个茶场试用了", "有个软著 还有一个发明专利在审")
+    summary = say(wx, openid, "我姓彭 彭晓东 13800005566")
+    assert "成果名称：茶园病虫害的图像识别" in summary and "叫什么名字" not in summary
+    polite = say(wx, openid, "谢谢 辛苦了")
+    assert "不客气" in polite and "回复“确认”提交" in polite and "没太明白" not in polite
+    submit(wx, openid)
+    with services.db.session() as session:
+        row = session.scalars(select(Achievement).where(Achievement.owner_openid == openid)).one()
+        assert (row.title, row.contact_name) == ("茶园病虫害的图像识别", "彭晓东")
+
+
 def test_interests_parsed_and_changed_by_chat(wx: object, services: Container) -> None:
     """Subscribe without a result; topics come out clean; chat adds, drops and lists them."""
     openid = "f_topics"
