@@ -538,9 +538,15 @@ def _fill_turn(form: Form, conv: ConversationState, text: str) -> list[Reply]:
     if not changed and pending is not None and (moved := _unanswered(form, conv, pending, text)) is not None:
         return moved
     if not changed:
-        hint = pending.invalid if pending and pending.invalid else "抱歉，我没太明白。"
-        return _ask(reprompt(form, conv), hint)
+        return _ask(reprompt(form, conv), _not_understood(pending, text))
     return next_step(form, conv, _ack(form, changed, conv.draft))
+
+
+def _not_understood(pending: Field | None, text: str) -> str:
+    """Why the question comes again: '确认'/'好了' before the form is complete names what is still missing."""
+    if pending is not None and is_affirmative(text):
+        return f"还差一项没填：{pending.label}。"
+    return pending.invalid if pending and pending.invalid else "抱歉，我没太明白。"
 
 
 MISSES_BEFORE_GUESS = 2

@@ -109,6 +109,14 @@ def test_company_named_without_legal_suffix_and_eligibility_question_mid_form(wx
     assert "单位名称：襄阳金线电子" in summary and "预算：10万元" in summary and "营收" not in summary
 
 
+def test_confirming_too_early_names_what_is_missing(wx: object) -> None:
+    """'确认' while a question is still open says which item is missing, not '没太明白' or a format example."""
+    openid = "f_early"
+    say(wx, openid, "我们是做汽车线束的小厂 端子压接老是不良 拉力不够 想找个懂行的")
+    reply = say(wx, openid, "确认")
+    assert reply.startswith("还差一项没填：单位名称。") and "全称" in reply
+
+
 def test_giving_up_and_asking_for_a_person_hands_off(wx: object) -> None:
     """'算了 找个人跟我说' mid-form reaches a liaison (the draft is kept) instead of a bare 'never mind'."""
     openid = "f_giveup"
