@@ -13,6 +13,7 @@ from datetime import timedelta
 from bot.domain import unanswered
 from handlers import followups
 from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
+from knowledge.qtype import names_a_topic
 
 log = logging.getLogger(__name__)
 
@@ -38,10 +39,11 @@ def handle_more(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Re
 
 
 def _followed(ctx: Context, conv: ConversationState, text: str, follows: bool) -> str | None:
-    """The previous question when ``text`` continues it ('那研发费用要占多少', '科技人员呢', or whatever the intent
-    layer judged a follow-up: ``follows``), within FOLLOW_UP."""
+    """The previous question when ``text`` continues it ('那研发费用要占多少', '科技人员呢', a question naming no
+    topic such as '什么时候申报', or whatever the intent layer judged a follow-up: ``follows``), within FOLLOW_UP."""
     last = conv.data.get("last_question")
-    if not last or not (follows or (ELLIPTICAL.search(text) and len(text) <= 20)):
+    short = len(text) <= 20
+    if not last or not (follows or (short and (ELLIPTICAL.search(text) or not names_a_topic(text)))):
         return None
     return str(last) if followups.recent(ctx, conv, FOLLOW_UP).get("kind") == "answer" else None
 

@@ -172,6 +172,17 @@ def asking_word(word: str) -> bool:
     return bool(ASKING.match(word)) or word in AGENTS
 
 
+_PROCEDURE_WORDS = "条件 材料 流程 手续 资料 要求 资格 门槛 截止 窗口 网上 线上 现场 程序 步骤 表格 申报 申请 办理 提交 审核 审批 评审 受理 公示 兑现 拨付 发放 到账"
+_PROCEDURE = frozenset(_PROCEDURE_WORDS.split(" "))
+
+
+def names_a_topic(text: str) -> bool:
+    """Whether a question names what it is about ('博士有补贴吗': 博士), not only what it asks ('什么时候申报',
+    '要哪些材料', '找谁办': a follow-up of whatever was asked last)."""
+    return any(t[3] and t[2] not in GENERIC_NOUNS and t[2] not in _PROCEDURE and not asking_word(t[2])
+               for t in _tokens(text))
+
+
 def list_items(text: str) -> int:
     """How many items a passage enumerates (list lines, or parts separated by 、/；)."""
     lines = [line for line in text.splitlines() if re.match(r"\s*(?:[-*•]|\d+[.、]|[（(]\d+[)）])", line)]

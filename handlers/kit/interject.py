@@ -29,6 +29,7 @@ PERSON = re.compile(r"人工|真人|活人|客服|工作人员|联络员|投诉|
 COLLOQUIAL_QUESTION = re.compile(r"干嘛|干吗|干啥|是啥|啥意思|咋|几点|在哪")
 NOTHING = re.compile(r"没(?:啥|什么|有什么|其他|别的)(?:问题|事|要改|要补充|了)")  # "nothing to add", not a question
 CONTACT_KEYS = ("contact_name", "contact_phone")
+PLACE = ("region",)  # a place inside a question is its context ('博士来襄阳有啥补贴'), not the form's answer
 POLITE = frozenset({"thanks", "praise", "laugh", "greeting"})  # small talk a form answers in passing
 POLITE_MAX = 16
 WORDED = re.compile(r"[\u4e00-\u9fff]")
@@ -59,7 +60,7 @@ def before_fill(form: str, ctx: Context, msg: Incoming, conv: ConversationState,
         return Interjection(ctx.router.dispatch(ctx, msg, conv), resume=False)
     if pred.intent in FORMS and pred.intent != form and SWITCH_CUE.search(text):
         return Interjection(switch(ctx, msg, conv), resume=False)
-    if pred.intent in ASIDES and asks(text) and not triage.has_form_facts(text):
+    if pred.intent in ASIDES and asks(text) and not triage.has_form_facts(text, besides=PLACE):  # '襄阳有人才公寓吗'
         return Interjection(aside(ctx, msg, conv), resume=True)
     return None
 

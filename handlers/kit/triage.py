@@ -121,10 +121,10 @@ def is_policy_question(text: str) -> bool:
     return is_question(text) and bool(POLICY.search(text))
 
 
-def has_form_facts(text: str) -> bool:
-    """Whether a message carries concrete form values (company, budget, region, contact)."""
+def has_form_facts(text: str, besides: tuple[str, ...] = ()) -> bool:
+    """Whether a message carries concrete form values (company, budget, region, contact), ``besides`` those keys."""
     facts = extract_all(text)
-    return any(key in facts for key in FACT_KEYS)
+    return any(key in facts for key in FACT_KEYS if key not in besides)
 
 
 def is_other_command(text: str) -> bool:

@@ -109,6 +109,14 @@ def test_company_named_without_legal_suffix_and_eligibility_question_mid_form(wx
     assert "单位名称：襄阳金线电子" in summary and "预算：10万元" in summary and "营收" not in summary
 
 
+def test_a_question_naming_a_place_mid_form_is_answered_not_filed(wx: object) -> None:
+    """'博士来襄阳有啥补贴' while the company is asked is a question (the place is its context), not the region."""
+    openid = "f_place_q"
+    say(wx, openid, "我们村想请个养猪的专家")
+    reply = say(wx, openid, "博士来襄阳有啥补贴")
+    assert "已记下所在地区" not in reply and "政策问答" in reply and "我们接着填技术需求" in reply
+
+
 def test_confirming_too_early_names_what_is_missing(wx: object) -> None:
     """'确认' while a question is still open says which item is missing, not '没太明白' or a format example."""
     openid = "f_early"

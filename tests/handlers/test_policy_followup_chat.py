@@ -20,6 +20,16 @@ def test_elliptical_follow_up_stays_with_the_last_document(svc: Container) -> No
 
 
 
+def test_a_question_naming_no_topic_continues_the_last_one(svc: Container) -> None:
+    """'什么时候申报' after a 加计扣除 answer names no topic: it is answered about 加计扣除 (7月预缴 / 次年5月31日),
+    not from the 高企 guide's filing batches."""
+    with wechat_client(svc) as wx:
+        (first,) = wx.send_text("f6", "请问研发费用加计扣除比例是多少")
+        assert "加计扣除" in first
+        (when,) = wx.send_text("f6", "什么时候申报")
+        assert "加计扣除" in when and "汇算清缴" in when and "第一批" not in when
+
+
 def test_a_question_with_say_more_in_it_is_answered_not_the_same_passage_repeated(svc: Container) -> None:
     """'认定下来有啥好处 说详细点' after 高企 conditions asks about the benefits: it gets the benefits section, not
     more of the conditions; a bare '具体点' still continues the last answer."""
