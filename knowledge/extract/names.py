@@ -16,8 +16,16 @@ _CONTACT_CUE = re.compile(
 )
 _TITLE = re.compile(r"(工程师|经理|总监|主任|老师|教授|博士|师傅|先生|女士|老板|厂长|部长|主管|会计|总工|医生|大夫|院长|所长|"
                     r"科长|处长|站长|书记|社长|队长|组长|律师|工|总)")
-_RELATIVE = (r"(?:孩子他爸|孩子他妈|孩子爸爸|孩子妈妈|孩子的爸爸|孩子的妈妈|孩他爸|孩他妈|那口子|另一半|对象|姥姥|姥爷|外婆|外公|奶奶|爷爷|舅舅|舅妈|姨妈|姑姑|叔叔|婶婶|阿姨|外甥女|外甥|侄儿|"
-             r"岳母|岳父|丈母娘|嫂子|儿媳|女婿|表哥|表姐|表妹|表弟|堂哥|堂姐|闺蜜|兄弟|姐妹|家人|同学|室友|搭档|助理|徒弟|出纳|司机|爸妈|爸爸妈妈|父母|公婆|二老|老伴|爱人|老公|老婆|媳妇|丈夫|妻子|孩子|小孩|娃|儿子|女儿|闺女|孙子|孙女|外孙|外孙女|朋友|同事|妈妈|爸爸|母亲|父亲|婆婆|公公|邻居|同伴|家属|同行人|侄子|侄女|姐姐|妹妹|哥哥|弟弟|老人|老头子|老头|老太太|老太婆|病友|老乡|战友|我妈|我爸|妈|爸|姐|妹|哥|弟)")
+def _party_terms() -> tuple[str, ...]:
+    """Words for people who come along (kin, household, work, neighbours) from ``knowledge/data/party_terms.txt``."""
+    from ._text import load_lines
+
+    words = {w for line in load_lines("party_terms.txt") for w in line.split()}
+    return tuple(sorted(words, key=lambda w: (-len(w), w)))
+
+
+PARTY_TERMS = _party_terms()
+_RELATIVE = "(?:" + "|".join(map(re.escape, PARTY_TERMS)) + ")"  # longest first: '外孙女' wins over '外孙'
 _COMPANION_CUE = re.compile(rf"(?:{_RELATIVE}|他|她|他们|她们|大宝|二宝|小宝|宝宝|老大|老二|大的|小的|另一个|还有一个|(?<=\s)一个)们?儿?(?:一个|一位)?(?:也(?:想|要)?(?:一起|一块儿?)?去)?\s*"
                             rf"(?:叫|是|名字叫|名字是|姓名|:|(?:大名|学名|全名)(?:叫|是)?)\s*|"
                             rf"(?:带|还有|加上|和|跟)(?:着|上)?(?:我|我的|我家|我们家|咱家|俺家|俺)?(?:的)?(?:{_RELATIVE}|会计|财务|出纳)\s*(?![和跟与及、])"
