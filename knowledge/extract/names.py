@@ -8,7 +8,7 @@ from functools import lru_cache
 from ._text import normalize, to_number
 
 _GIVEN = r"[\u4e00-\u9fff]"
-_BOUNDARY = re.compile(r"^(?:$|[\s\d,.;:!?、()+]|电话|手机|号码|联系|微信|先生|女士|同志|师傅|老师|经理|工程师|研究员|教授|博士|主任|总|是|的|也|跟|和|带|去|报|我|他|她|今年|身份|就|吧|啊|呀|呢|不是|[a-zA-Z])")
+_BOUNDARY = re.compile(r"^(?:$|[\s\d,.;:!?、()+]|电话|手机|号码|联系|微信|先生|女士|同志|师傅|老师|经理|工程师|研究员|教授|博士|主任|总|是|的|也|跟|和|带|去|报|我|他|她|今年|身份|就|吧|啊|呀|呢|不是|一起|一块|一同|[a-zA-Z])")
 _NOT_GIVEN = set("的了是在有和跟与我你他她们这那个把就都也还要想去来说电话手机号码联系公司厂区县市镇村省街路人家里上下吗呢吧啊呀哦嗯不没很太最更好对错改换叫姓名字十百千亿年月日号点元块")
 _CONTACT_CUE = re.compile(
     r"(联系人|联络人|对接人|负责人|[我俺咱]叫|[我俺咱]是|本人|姓名|名字|称呼|[我俺咱]姓|签名|落款|报名人|登记人|(?:错了|不对|口误)\s*,?\s*(?:是|叫)|应该是|其实是)"
@@ -16,6 +16,8 @@ _CONTACT_CUE = re.compile(
 )
 _TITLE = re.compile(r"(工程师|经理|总监|主任|老师|教授|博士|师傅|先生|女士|老板|厂长|部长|主管|会计|总工|医生|大夫|院长|所长|"
                     r"科长|处长|站长|书记|社长|队长|组长|律师|工|总)")
+
+
 def _party_terms() -> tuple[str, ...]:
     """Words for people who come along (kin, household, work, neighbours) from ``knowledge/data/party_terms.txt``."""
     from ._text import load_lines
@@ -25,9 +27,10 @@ def _party_terms() -> tuple[str, ...]:
 
 
 PARTY_TERMS = _party_terms()
+_COMPOUND = tuple(w for w in PARTY_TERMS if "的" in w)  # '孩子的爸爸' is one word
 _RELATIVE = "(?:" + "|".join(map(re.escape, PARTY_TERMS)) + ")"  # longest first: '外孙女' wins over '外孙'
 _COMPANION_CUE = re.compile(rf"(?:{_RELATIVE}|他|她|他们|她们|大宝|二宝|小宝|宝宝|老大|老二|大的|小的|另一个|还有一个|(?<=\s)一个)们?儿?(?:一个|一位)?(?:也(?:想|要)?(?:一起|一块儿?)?去)?\s*"
-                            rf"(?:叫|是|名字叫|名字是|姓名|:|(?:大名|学名|全名)(?:叫|是)?)\s*|"
+                            rf"(?:的)?(?:叫|是|名字叫|名字是|姓名|:|(?:名字|大名|学名|全名|姓名)(?:叫|是|写)?)\s*|"
                             rf"(?:带|还有|加上|和|跟)(?:着|上)?(?:我|我的|我家|我们家|咱家|俺家|俺)?(?:的)?(?:{_RELATIVE}|会计|财务|出纳)\s*(?![和跟与及、])"
                             rf"(?=[\u4e00-\u9fff]{{2,4}}(?:$|[\s,，。和跟与及、]))")
 _LOOSE_CUE = re.compile(rf"(?:{_RELATIVE}|大的|小的|老大|老二)\s+(?=[\u4e00-\u9fff]{{2,4}}(?:$|[\s,，。和跟与及、]))|"  # '儿子 邹小飞'
@@ -205,11 +208,15 @@ def is_person_name(text: str) -> bool:
 _KIN = re.compile(r"(?:大爷|大妈|大姐|大哥|阿姨|奶奶|爷爷|师傅|姐|哥|叔|姨|婶|嫂|伯)")
 
 
+_PERSON_TITLE = re.compile(_TITLE.pattern[:-1] + r"|护士长|护士|护工|保姆|阿姨|大夫|律师|技术员)")
+
+
 def _nick_at(text: str, pos: int) -> str | None:
-    """'小陈', '老刘' (小/老 + surname) or '王姐', '李叔' (surname + kin word) at ``pos`` followed by a boundary."""
+    """'小陈', '老刘' (小/老 + surname), '王姐', '李叔' (surname + kin word) or '张医生', '王工' (surname + title)
+    at ``pos`` followed by a boundary."""
     if text[pos:pos + 1] not in ("小", "老"):
         surname = _surname_at(text, pos)
-        kin = _KIN.match(text, pos + len(surname)) if surname else None
+        kin = (_KIN.match(text, pos + len(surname)) or _PERSON_TITLE.match(text, pos + len(surname))) if surname else None
         return text[pos:kin.end()] if kin and _nick_ends(text, kin.end()) else None
     surname = _surname_at(text, pos + 1)
     end = pos + 1 + len(surname) if surname else pos
@@ -234,18 +241,32 @@ def _person_at(text: str, pos: int, nicks: bool) -> str | None:
 _NEXT_INTRO = re.compile(rf"(?<=[\u4e00-\u9fff])(?={_RELATIVE}(?:叫|是|名字))")  # '老公叫汤建国婆婆叫柳桂英'
 
 
+_WITH_NAME = re.compile(r"(?:带(?:着|上)?|还有|加上|以及|另外|跟|和)\s*(?=[\u4e00-\u9fff])")  # '还有 汪海 汪涛', '带着王明'
+
+
+def _companion_at(text: str, pos: int, mode: str) -> str | None:
+    """The companion named at ``pos``: after a relation word a full name or nickname ("full"), after a group
+    word a nickname or title form ("nick"), after a bare '带/还有/和' only an unmistakable name ("strict")."""
+    if mode == "nick":
+        return _nick_at(text, pos)
+    if mode == "strict":  # not '还有小区的…'
+        nick = _nick_at(text, pos)
+        return name_at(text, pos) or (nick if nick and not text.startswith("的", pos + len(nick)) else None)
+    return _person_at(text, pos, True)
+
+
 def extract_companions(text: str, *, loose: bool = True) -> list[str]:
     """Names of people coming along ('他叫李德全', '孩子叫黄子涵、黄子墨', '带我同事小陈和小刘'); ``loose`` also takes
     a relation word right before a name ('儿子 邹小飞', '同事欧阳明': in a sign-up; in a form that is a contact)."""
     t = _NEXT_INTRO.sub(" ", normalize(text))
     out: list[str] = []
-    cues = [(m, False) for m in _COMPANION_CUE.finditer(t)] + [(m, True) for m in _NICK_CUE.finditer(t)]
-    cues += [(m, False) for m in _LOOSE_CUE.finditer(t)] if loose else []
-    for m, nicks in cues:
+    cues = [(m, "full") for m in _COMPANION_CUE.finditer(t)] + [(m, "nick") for m in _NICK_CUE.finditer(t)]
+    cues += [(m, "full") for m in _LOOSE_CUE.finditer(t)] + [(m, "strict") for m in _WITH_NAME.finditer(t)] if loose else []
+    for m, mode in cues:
         if re.search(r"(?:我|俺|本人)(?:就)?是(?:个|那个)?$", t[:m.start()]):  # '我是孩子爸爸 管军': the user, no companion
             continue
         pos = m.end()
-        while (name := _person_at(t, pos, True) if not nicks else _nick_at(t, pos)) is not None:
+        while (name := _companion_at(t, pos, mode)) is not None:
             if re.match(_RELATIVE, name):  # '和儿子' is not a name ('张大妈' is)
                 break
             if name not in out:
@@ -263,7 +284,7 @@ _GROUP_N = re.compile(r"(?<!最多)(?<!最少)(?<!不超过)(?<!限)(?<!只能)(
                       r"(?:[^\s\d,，。]{0,4}?(?:去|来|报)|科室|部门|单位|公司|家|班组|组里|办公室|车间|厂里|[\u4e00-\u9fff]{1,2}部)?"
                       r"\s*(\S{1,2}?)\s*(?:个人|人|位|个(?=$|[\s,，。、]))")
 _ALONE = re.compile(r"(就我一个|我一个人|就我自己|我自己去|本人一个|就一个人|就我$|只有我|自己去|一个人去)")
-_MINE = r"(?:我的|我们家|咱家|俺家|我家|我|俺)"
+_MINE = r"(?:我们的|我的|我们家|咱们家|咱家|俺家|我家|我们|咱们|俺们|我|俺)"
 _WHO = rf"(?:{_RELATIVE}|小宝|宝宝)"  # '还有我们家小宝' (not in _RELATIVE: '何小宝' is a name)
 _WITH = re.compile(rf"(?:带|和|跟|加上|还有|陪|同|(?<=我)[\s、,])\s*(?:着|上)?\s*{_MINE}?\s*(?:(\S{{1,2}}?)\s*(?:个|位|名)|(?=[俩仨])(\S))?\s*"
                    rf"({_WHO}(?:(?:、|和|跟|,|与|\s+|\s*还有\s*){_MINE}?{_WHO})*)")
@@ -295,8 +316,39 @@ _PAIR_N = re.compile(r"(?:(?:我们|咱们|俺们|我|咱|俺)(?:家)?(?:老|姐
                      r"(俩|仨|两口子?|俩口子?)|(?:^|(?<=[\s,，。]))(?:姐妹|兄弟|母女|父女|母子|父子|爷孙|奶孙|祖孙|夫妻|娘|爷)(俩|仨)|(?:^|(?<=[\s,，。]))老?(两|俩)口子?(?=$|[\s,，。一都带去来报]))")
 
 
+_NUM = r"([一二两三四五六七八九十俩仨1-9])"
+_HEADS = re.compile(_NUM + r"\s*(?:个|位|名)?\s*(大人|成人|小孩儿?|孩子|儿童|老人|学生|小朋友)|" + _NUM + r"大" + _NUM + r"小")
+_JOINED = re.compile(r"(?:带|和|跟|加上|还有|陪)(?:着|上)?\s*$")
+
+
+def _heads_total(t: str) -> int | None:
+    """Everyone counted by kind ('两个大人一个小孩' → 3, '两大一小' → 3, '三个大人' → 3); a count after '带/和'
+    ('带两个孩子') counts companions instead and is left to ``_companion_count``."""
+    found = list(_HEADS.finditer(t))
+    if not found or _JOINED.search(t[:found[0].start()]):
+        return None
+    counts = [_count_word(g) for m in found for g in (m.group(1), m.group(3), m.group(4)) if g]
+    adults = any(m.group(2) in ("大人", "成人") or m.group(3) for m in found)
+    return sum(c or 0 for c in counts) if (len(counts) > 1 or adults) and all(counts) else None
+
+
+def _collapse_possessive(t: str) -> str:
+    """'老伴的妹妹' is one person ('妹妹'); a compound term that holds '的' ('孩子的爸爸') stays."""
+    def keep(m: re.Match[str]) -> str:
+        return m.group() if any(t.startswith(w, m.start()) for w in _COMPOUND) else ""
+
+    return re.sub(rf"{_RELATIVE}的(?={_RELATIVE})", keep, t)
+
+
+def _party_text(text: str) -> str:
+    """A message prepared for counting: normalised, people said not to come dropped, possessives collapsed."""
+    return _collapse_possessive(_DROPPED.sub("", normalize(text)))
+
+
 def _said_total(t: str) -> int | None:
-    """A head count said outright ('一家三口', '我们公司去三个人', '共两个人', '我们老两口', '咱仨')."""
+    """A head count said outright ('一家三口', '我们公司去三个人', '共两个人', '我们老两口', '咱仨', '两个大人一个小孩')."""
+    if (heads := _heads_total(t)) is not None:
+        return heads
     for pattern in (_FAMILY_N, _GROUP_N, _PAIR_N, _BARE_N):
         m = pattern.search(t)
         said = m and next(g for g in m.groups() if g)
@@ -308,7 +360,7 @@ def _said_total(t: str) -> int | None:
 def extract_party_size(text: str) -> int | None:
     """Number of attendees including the user ('一家四口' → 4, '我和两个孩子' → 3, '带我孙子一起' → 2);
     people said not to come ('老伴就算了') are not counted."""
-    t = _DROPPED.sub("", normalize(text))
+    t = _party_text(text)
     companions = _companion_count(t)
     names = extract_companions(t)
     said = _said_total(t)
@@ -322,7 +374,7 @@ def extract_party_size(text: str) -> int | None:
 def stated_party_size(text: str) -> int | None:
     """A head count said with a number ('一家三口', '我们仨', '带俩孙子', '一共四个人'), not one counted from the
     relations named ('我和老伴' → None): a number sets a party, relations and names only fill it."""
-    t = _DROPPED.sub("", normalize(text))
+    t = _party_text(text)
     counted = [m for m in _WITH.finditer(t) if m.group(1) or m.group(2)]
     said = _said_total(t)
     if not counted and said is None:

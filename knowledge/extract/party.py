@@ -23,7 +23,10 @@ _CORRECTION = re.compile(r"(打错|写错|错了|不对|应该是|应该叫|改�
 _SELF_ONLY = re.compile(r"^(?:我|我们|俺|俺们|咱|咱们|我俩|我们俩|俺俩|咱俩|我们都|都|大家|全家|一家人)?(?:都|也|俩人都|两个都|全)?$")
 _PLURAL = re.compile(r"们|都|俩|两个|仨|三个")
 _CLAUSE = re.compile(r"[\s,，。.;；!！?？]+")
-_COUNTS = {"一": 1, "两": 2, "俩": 2, "二": 2, "三": 3, "仨": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_COUNTS = {"一": 1, "两": 2, "俩": 2, "二": 2, "三": 3, "仨": 3, "四": 4, "五": 5, "1": 1, "2": 2, "3": 3, "4": 4, "5": 5}
+_N = r"([一两二三四五俩仨1-5])"
+SET_SIZE = re.compile(r"(?:改成|改为|变成|换成|改|就|只|只有|只去)\s*" + _N + r"\s*(?:个人|个|人|位)(?!月|小时)")
+LESS = re.compile(r"(?:少|减|去掉|减掉|减少)\s*(?:了)?\s*" + _N + r"?\s*(?:个|位|名)(?:人)?")
 
 
 @dataclass(frozen=True)
@@ -140,13 +143,31 @@ def _names_in(text: str) -> list[str]:
     return out
 
 
+def _resized(party: Party, text: str) -> Party | None:
+    """'改成两个人', '就两个人', '少一个': the party at its new head count; the people left out are the counted-only
+    companions first, then the last named ones (a message that names people is left to ``fill_party``)."""
+    if extract_companions(text):
+        return None
+    if m := SET_SIZE.search(text):
+        size = _COUNTS[m.group(1)]
+    elif m := LESS.search(text):
+        size = party.size - _COUNTS.get(m.group(1) or "一", 1)
+    else:
+        return None
+    size = max(1, size)
+    if size == party.size:
+        return None
+    kept = party.companions[: size - 1]
+    return Party(size, kept, {n: r for n, r in party.relations.items() if n in kept})
+
+
 def edit_party(party: Party, text: str) -> Party | None:
     """The party after a message that changes it (only me, someone dropped, added or renamed), or None when the
     message does not change who comes along (a message about the user alone — '我不去了' — is no party change)."""
     t = normalize(text)
     if ALONE.search(t):
         return Party()
-    for change in (_renamed, _dropped, _added):
+    for change in (_renamed, _dropped, _added, _resized):
         if (after := change(party, t)) is not None:
             return after
     return None
