@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.domain.events import signup
-from bot.domain.events.queries import find_events, get_event, list_filter, my_registrations, upcoming_events
+from bot.domain.events.queries import find_events, get_event, list_filter, my_registrations, named_event, upcoming_events
 from bot.domain.events.rules import closed_reason
 from bot.domain.events.subscriptions import subscribe
 from bot.domain.privacy import get_user, remember_contact
@@ -60,6 +60,7 @@ KEEP = re.compile(r"(不用|不要|别|算了|保留|不取消|先不)")
 
 REFER = re.compile(r"那个|这个|那场|这场|就是|[A-Za-z][A-Za-z0-9]+")  # ... or an event id
 EVENT_NOUN = re.compile(r"活动|讲座|培训|科普|课堂|义诊|开放日|对接会|辅导|宣讲|沙龙|讲堂")
+GOING = re.compile(r"去|参加|听听|想听|学学|想学|陪")  # joining, once an event is named
 SWITCH = re.compile(r"换成|改成|改报|换个|换一个|还是报|改为|换到")
 MY_REGS = re.compile(r"^(查看|查询|看看)?我的(报名|活动|预约)[吗呢？?。!！]*$")
 CANCEL_REG = re.compile(r"取消(我的)?(报名|预约)|不去了|不去啦|退(报|出报名)|去不了|去不成|参加不了|来不了|撤了|退了|不参加了|作废|撤销")
@@ -511,6 +512,8 @@ def route(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] |
         return my_regs(ctx, msg)
     if _names_event_to_join(ctx, text):  # '家长课堂 我们一家三口都去': no problem story, whatever the intent model says
         return signup_request(ctx, msg, conv, text)
+    if (named := _named_by_cues(ctx, msg, conv, text)) is not None:
+        return named
     if _for_another_capability(ctx, msg):
         return None
     if (asked := party_or_cancel(ctx, msg, conv, text)) is not None:
@@ -522,11 +525,35 @@ def route(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] |
     said = extract_party_size(text) or extract_companions(text)  # '防溺水讲座 我带两个孙子去'
     if (SIGNUP.search(text) or said) and (EVENT_NOUN.search(text) or REFER.search(text)):
         return signup_request(ctx, msg, conv, text)
-    if SIGNUP.search(text) and (last := _last_event(ctx, conv)) is not None:  # '那给我报一个'
+    if (SIGNUP.search(text) or said) and (last := _last_event(ctx, conv)) is not None:  # '那给我报一个', '我和老伴两个'
         return start_signup(ctx, msg, conv, last.id, text=text)
     if LIST_WORDS.search(text):
         return show_list(ctx, msg, conv, text)
     return event_question(ctx, msg, conv, text)
+
+
+def _named_by_cues(ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> list[Reply] | None:
+    """An event named by its topic, date or place rather than its title ('防溺水 我带孙女孙子', '东津市民中心五月十二号
+    那个学按压的', '检测平台开放日 能现场问…吧'): the sign-up starts, or what was asked is answered from the event.
+
+    Two cues, or the topic with words about events, joining or a party, are needed (so '加计扣除怎么算' stays a
+    policy question); a cancellation, or an event the user is already signed up for, is left to the rules below."""
+    if CANCEL_REG.search(text) or FULL_CANCEL.search(text):
+        return None
+    event, cues = named_event(ctx.session, appid=ctx.appid, text=text, now=ctx.now)
+    if event is None or not ("title" in cues or len(cues) >= 2):
+        return None
+    party_said = bool(extract_party_size(text) or extract_companions(text))
+    joining = bool(SIGNUP.search(text) or party_said or GOING.search(text))
+    about = EVENT_NOUN.search(text) or REFER.search(text) or ctx.intent(msg).intent.startswith("events")
+    if not (joining or about) or event.id in [v.event_id for v in _active(ctx, msg)]:
+        return None
+    if joining and not (QUESTION.search(text) and not SIGNUP.search(text) and not party_said):
+        conv.draft = {}
+        _merge(conv.draft, text)
+        return start_signup(ctx, msg, conv, event.id, text="")
+    _remember_event(ctx, conv, event.id)
+    return [Reply(txt.event_answer_text(event, text) + f"\n想报名请回复“报名 {event.id}”，同行的人也可以一起告诉我。")]
 
 
 def event_question(ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> list[Reply] | None:

@@ -18,15 +18,19 @@ _TITLE = re.compile(r"(工程师|经理|总监|主任|老师|教授|博士|师�
                     r"科长|处长|站长|书记|社长|队长|组长|律师|工|总)")
 
 
-def _party_terms() -> tuple[str, ...]:
-    """Words for people who come along (kin, household, work, neighbours) from ``knowledge/data/party_terms.txt``."""
+def _party_terms(roles: bool) -> tuple[str, ...]:
+    """Words for people who come along (kin, household, work, neighbours) from ``knowledge/data/party_terms.txt``;
+    ``roles``: the work roles (lines starting '@role'), which name a companion only in a sign-up."""
     from ._text import load_lines
 
-    words = {w for line in load_lines("party_terms.txt") for w in line.split()}
+    lines = [ln for ln in load_lines("party_terms.txt") if ln.startswith("@role") == roles]
+    words = {w for line in lines for w in line.removeprefix("@role").split()}
     return tuple(sorted(words, key=lambda w: (-len(w), w)))
 
 
-PARTY_TERMS = _party_terms()
+PARTY_TERMS = _party_terms(roles=False)
+ROLE_TERMS = _party_terms(roles=True)
+_ROLE = "(?:" + "|".join(map(re.escape, ROLE_TERMS)) + ")"
 _COMPOUND = tuple(w for w in PARTY_TERMS if "的" in w)  # '孩子的爸爸' is one word
 _RELATIVE = "(?:" + "|".join(map(re.escape, PARTY_TERMS)) + ")"  # longest first: '外孙女' wins over '外孙'
 _COMPANION_CUE = re.compile(rf"(?:{_RELATIVE}|他|她|他们|她们|大宝|二宝|小宝|宝宝|老大|老二|大的|小的|另一个|还有一个|(?<=\s)一个)们?儿?(?:一个|一位)?(?:也(?:想|要)?(?:一起|一块儿?)?去)?\s*"
@@ -34,7 +38,7 @@ _COMPANION_CUE = re.compile(rf"(?:{_RELATIVE}|他|她|他们|她们|大宝|二�
                             rf"(?:带|还有|加上|和|跟)(?:着|上)?(?:我|我的|我家|我们家|咱家|俺家|俺)?(?:的)?(?:{_RELATIVE}|会计|财务|出纳)\s*(?![和跟与及、])"
                             rf"(?=[\u4e00-\u9fff]{{2,4}}(?:$|[\s,，。和跟与及、]))")
 _LOOSE_CUE = re.compile(rf"(?:{_RELATIVE}|大的|小的|老大|老二)\s+(?=[\u4e00-\u9fff]{{2,4}}(?:$|[\s,，。和跟与及、]))|"  # '儿子 邹小飞'
-                        rf"(?<![\u4e00-\u9fff]){_RELATIVE}(?=[\u4e00-\u9fff]{{2,4}}(?:$|[\s,，。和跟与及、]))")  # '同事欧阳明'
+                        rf"(?<![\u4e00-\u9fff])(?:大|小|二)?{_RELATIVE}(?=[\u4e00-\u9fff]{{2,4}}(?:$|[\s,，。和跟与及、]))")  # '同事欧阳明'
 _NAME_SEP = re.compile(r"^\s*(?:、|,|和|跟|与|及|还有|\s)\s*")
 
 
@@ -172,10 +176,23 @@ def extract_person_name(text: str) -> str | None:
     """The contact name of a message; a corrected name wins ('联系人改成孙强'); '李教授，李卫东' → '李卫东'."""
     from .intents import has_correction_cue
 
+    if real := _real_name(normalize(text)):
+        return real
     names = _full_names_first(person_names(text))
     if not names:
         return None
     return names[-1][1] if has_correction_cue(text) else names[0][1]
+
+
+_REAL_NAME = re.compile(r"(?:大名|全名|真名|学名|身份证上)(?:叫|是|写的是)?\s*")
+
+
+def _real_name(t: str) -> str | None:
+    """'俺叫 曹老三 大名曹德胜': the formal name said after a nickname (not a relative's: '孩子大名苗一诺')."""
+    for m in _REAL_NAME.finditer(t):
+        if not re.search(rf"(?:{_RELATIVE}|他|她|的)\s*$", t[:m.start()]):
+            return name_at(t, m.end(), cued=True)
+    return None
 
 
 _ACADEMIC_TITLE = re.compile(r"(教授|副教授|研究员|副研究员|老师|博士|工程师|高工|总工|医生|工)")
@@ -241,7 +258,11 @@ def _person_at(text: str, pos: int, nicks: bool) -> str | None:
 _NEXT_INTRO = re.compile(rf"(?<=[\u4e00-\u9fff])(?={_RELATIVE}(?:叫|是|名字))")  # '老公叫汤建国婆婆叫柳桂英'
 
 
-_WITH_NAME = re.compile(r"(?:带(?:着|上)?|还有|加上|以及|另外|跟|和)\s*(?=[\u4e00-\u9fff])")  # '还有 汪海 汪涛', '带着王明'
+_WITH_NAME = re.compile(r"(?:带(?:着|上)?|还有|加上|以及|另外|跟|和|另一个|(?:^|(?<=[\s,，]))一个|"
+                        r"(?:^|(?<=[\s,，]))(?:大宝|二宝|三宝|老大|老二|老三)|"  # '大宝高子墨 二宝高子琪'
+                        r"[\u4e00-\u9fff]{1,4}(?:部|科|室|处|组|车间|班|队)的)\s*(?=[\u4e00-\u9fff])")  # '质量部的 方振'  # '还有 汪海 汪涛'
+_ROLE_CUE = re.compile(rf"{_ROLE}(?:的)?(?:叫|是|名字叫|名字是|姓名)\s*")  # '老板叫 龚振宇' (a sign-up only)
+_PET = re.compile(r"([\u4e00-\u9fff])\1|[小阿][\u4e00-\u9fff](?![\u4e00-\u9fff])")  # '朵朵', '小雨' (no surname)
 
 
 def _companion_at(text: str, pos: int, mode: str) -> str | None:
@@ -252,16 +273,37 @@ def _companion_at(text: str, pos: int, mode: str) -> str | None:
     if mode == "strict":  # not '还有小区的…'
         nick = _nick_at(text, pos)
         return name_at(text, pos) or (nick if nick and not text.startswith("的", pos + len(nick)) else None)
-    return _person_at(text, pos, True)
+    return _person_at(text, pos, True) or _pet_at(text, pos)
+
+
+def _pet_at(text: str, pos: int) -> str | None:
+    """A pet name right after a relation word ('外孙女朵朵', '孙女小雨'), when it ends the phrase."""
+    m = _PET.match(text, pos)
+    ok = m and not re.match(_RELATIVE, m.group()) and _BOUNDARY.match(text[m.end():]) and m.group() not in ("小的", "小孩")
+    return m.group() if m and ok else None
+
+
+def _split_voice(text: str) -> str:
+    """Voice input without punctuation: a space before a relation word that introduces a full name
+    ('…电话13800410004大孙子尤俊杰小孙子尤俊豪' → '… 大孙子尤俊杰 小孙子尤俊豪')."""
+    out, last = [], 0
+    for m in re.finditer(rf"(?<=[\u4e00-\u9fff\d])(?:大|小|二)?{_RELATIVE}(?:叫|是)?", text):
+        if name_at(text, m.end()) or name_at(text, m.end(), cued=True):
+            out += [text[last:m.start()], " "]
+            last = m.start()
+    return "".join(out) + text[last:]
 
 
 def extract_companions(text: str, *, loose: bool = True) -> list[str]:
     """Names of people coming along ('他叫李德全', '孩子叫黄子涵、黄子墨', '带我同事小陈和小刘'); ``loose`` also takes
     a relation word right before a name ('儿子 邹小飞', '同事欧阳明': in a sign-up; in a form that is a contact)."""
     t = _NEXT_INTRO.sub(" ", normalize(text))
+    t = _split_voice(t) if loose else t
     out: list[str] = []
     cues = [(m, "full") for m in _COMPANION_CUE.finditer(t)] + [(m, "nick") for m in _NICK_CUE.finditer(t)]
-    cues += [(m, "full") for m in _LOOSE_CUE.finditer(t)] + [(m, "strict") for m in _WITH_NAME.finditer(t)] if loose else []
+    if loose:
+        cues += [(m, "full") for m in [*_LOOSE_CUE.finditer(t), *_ROLE_CUE.finditer(t)]]
+        cues += [(m, "strict") for m in _WITH_NAME.finditer(t)]
     for m, mode in cues:
         if re.search(r"(?:我|俺|本人)(?:就)?是(?:个|那个)?$", t[:m.start()]):  # '我是孩子爸爸 管军': the user, no companion
             continue
@@ -285,7 +327,7 @@ _GROUP_N = re.compile(r"(?<!最多)(?<!最少)(?<!不超过)(?<!限)(?<!只能)(
                       r"\s*(\S{1,2}?)\s*(?:个人|人|位|个(?=$|[\s,，。、]))")
 _ALONE = re.compile(r"(就我一个|我一个人|就我自己|我自己去|本人一个|就一个人|就我$|只有我|自己去|一个人去)")
 _MINE = r"(?:我们的|我的|我们家|咱们家|咱家|俺家|我家|我们|咱们|俺们|我|俺)"
-_WHO = rf"(?:{_RELATIVE}|小宝|宝宝)"  # '还有我们家小宝' (not in _RELATIVE: '何小宝' is a name)
+_WHO = rf"(?:{_RELATIVE}|{_ROLE}|小宝|宝宝)"  # '还有我们家小宝' (not in _RELATIVE: '何小宝' is a name)
 _WITH = re.compile(rf"(?:带|和|跟|加上|还有|陪|同|(?<=我)[\s、,])\s*(?:着|上)?\s*{_MINE}?\s*(?:(\S{{1,2}}?)\s*(?:个|位|名)|(?=[俩仨])(\S))?\s*"
                    rf"({_WHO}(?:(?:、|和|跟|,|与|\s+|\s*还有\s*){_MINE}?{_WHO})*)")
 
@@ -298,9 +340,17 @@ def _count_word(token: str) -> int | None:
     return int(value) if value is not None and 0 < value < 50 and value == int(value) else None
 
 
+_COUNTED = re.compile(rf"(?:^|(?<=[\s,，。]))(?:{_MINE})?([俩仨两三四1-4])\s*(?:个|位|名)?\s*{_WHO}")  # '俩细伢 …'
+
+
 def _companion_count(text: str) -> int | None:
+    """Companions counted or listed by relation ('带俩孙子', '我和老伴 还有我妹', '俩细伢 一个…')."""
     total = 0
-    for m in _WITH.finditer(text):
+    withs = list(_WITH.finditer(text))
+    for m in _COUNTED.finditer(text):
+        if not any(w.start() <= m.start() < w.end() for w in withs):
+            total += _count_word(m.group(1)) or 0
+    for m in withs:
         said = m.group(1) or m.group(2)
         n = _count_word(said) if said else None
         relatives = {r.removeprefix("我") for r in re.findall(_WHO, m.group(3))}  # "带我妈 我妈叫…" is one
@@ -375,7 +425,7 @@ def stated_party_size(text: str) -> int | None:
     """A head count said with a number ('一家三口', '我们仨', '带俩孙子', '一共四个人'), not one counted from the
     relations named ('我和老伴' → None): a number sets a party, relations and names only fill it."""
     t = _party_text(text)
-    counted = [m for m in _WITH.finditer(t) if m.group(1) or m.group(2)]
+    counted = [m for m in _WITH.finditer(t) if m.group(1) or m.group(2)] + list(_COUNTED.finditer(t))
     said = _said_total(t)
     if not counted and said is None:
         return None
