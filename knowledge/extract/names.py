@@ -33,7 +33,7 @@ ROLE_TERMS = _party_terms(roles=True)
 _ROLE = "(?:" + "|".join(map(re.escape, ROLE_TERMS)) + ")"
 _COMPOUND = tuple(w for w in PARTY_TERMS if "的" in w)  # '孩子的爸爸' is one word
 _RELATIVE = "(?:" + "|".join(map(re.escape, PARTY_TERMS)) + ")"  # longest first: '外孙女' wins over '外孙'
-_COMPANION_CUE = re.compile(rf"(?:{_RELATIVE}|他|她|他们|她们|大宝|二宝|小宝|宝宝|老大|老二|大的|小的|另一个|还有一个|(?<=\s)一个)们?儿?(?:一个|一位)?(?:也(?:想|要)?(?:一起|一块儿?)?去)?\s*"
+_COMPANION_CUE = re.compile(rf"(?:{_RELATIVE}|他|她|他们|她们|大宝|二宝|小宝|宝宝|老大|老二|大的|小的|另一个|还有一个|(?<=\s)一个)们?儿?(?:一个|一位)?(?:[也都][^\s,，。叫]{{0,4}}?(?:去|来))?\s*"
                             rf"(?:的)?(?:叫|是|名字叫|名字是|姓名|:|(?:名字|大名|学名|全名|姓名)(?:叫|是|写)?)\s*|"
                             rf"(?:带|还有|加上|和|跟)(?:着|上)?(?:我|我的|我家|我们家|咱家|俺家|俺)?(?:的)?(?:{_RELATIVE}|会计|财务|出纳)\s*(?![和跟与及、])"
                             rf"(?=[\u4e00-\u9fff]{{2,4}}(?:$|[\s,，。和跟与及、]))")
@@ -161,9 +161,10 @@ def person_names(text: str) -> list[tuple[int, str]]:
 
 
 def _is_title_form(name: str) -> bool:
-    """'李教授', '陈工': a surname plus a title, not a personal name."""
+    """'李教授', '陈工', '何奶奶': a surname plus a title or kin word, not a personal name."""
     surname = _surname_at(name, 0)
-    return bool(surname and _TITLE.fullmatch(name[len(surname):]))
+    rest = name[len(surname):] if surname else ""
+    return bool(surname and (_TITLE.fullmatch(rest) or _KIN.fullmatch(rest)))
 
 
 def _full_names_first(names: list[tuple[int, str]]) -> list[tuple[int, str]]:
@@ -276,6 +277,12 @@ def _companion_at(text: str, pos: int, mode: str) -> str | None:
     return _person_at(text, pos, True) or _pet_at(text, pos)
 
 
+def standalone_names(text: str) -> list[str]:
+    """Full names standing alone between spaces or punctuation ('帮她也报上 吴婷婷', '还有 汪海 汪涛')."""
+    tokens = re.split(r"[\s,，。、;；:：]+", normalize(text))
+    return [t for t in tokens if 2 <= len(t) <= 4 and name_at(t, 0) == t]
+
+
 def _pet_at(text: str, pos: int) -> str | None:
     """A pet name right after a relation word ('外孙女朵朵', '孙女小雨'), when it ends the phrase."""
     m = _PET.match(text, pos)
@@ -305,7 +312,7 @@ def extract_companions(text: str, *, loose: bool = True) -> list[str]:
         cues += [(m, "full") for m in [*_LOOSE_CUE.finditer(t), *_ROLE_CUE.finditer(t)]]
         cues += [(m, "strict") for m in _WITH_NAME.finditer(t)]
     for m, mode in cues:
-        if re.search(r"(?:我|俺|本人)(?:就)?是(?:个|那个)?$", t[:m.start()]):  # '我是孩子爸爸 管军': the user, no companion
+        if re.search(r"(?:我|俺|本人)(?:就)?是[\u4e00-\u9fff]{0,2}$", t[:m.start()]):  # '我是孩子爸爸 管军', '我是何奶奶 何凤兰': the user
             continue
         pos = m.end()
         while (name := _companion_at(t, pos, mode)) is not None:
