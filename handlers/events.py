@@ -14,7 +14,14 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.domain.events import signup
-from bot.domain.events.queries import find_events, get_event, list_filter, my_registrations, named_event, upcoming_events
+from bot.domain.events.queries import (
+    find_events,
+    get_event,
+    list_filter,
+    my_registrations,
+    named_event,
+    upcoming_events,
+)
 from bot.domain.events.rules import closed_reason
 from bot.domain.events.subscriptions import subscribe
 from bot.domain.privacy import get_user, remember_contact
@@ -35,6 +42,7 @@ from knowledge.extract import (
     is_person_name,
     party,
     patch_phone,
+    stated_party_size,
     swap_pair,
 )
 from knowledge.extract.party import Party, edit_party, fill_party
@@ -60,6 +68,7 @@ KEEP = re.compile(r"(不用|不要|别|算了|保留|不取消|先不)")
 
 REFER = re.compile(r"那个|这个|那场|这场|就是|[A-Za-z][A-Za-z0-9]+")  # ... or an event id
 EVENT_NOUN = re.compile(r"活动|讲座|培训|科普|课堂|义诊|开放日|对接会|辅导|宣讲|沙龙|讲堂")
+JUST_NOW = timedelta(minutes=30)
 GOING = re.compile(r"去|参加|听听|想听|学学|想学|陪")  # joining, once an event is named
 SWITCH = re.compile(r"换成|改成|改报|换个|换一个|还是报|改为|换到")
 MY_REGS = re.compile(r"^(查看|查询|看看)?我的(报名|活动|预约)[吗呢？?。!！]*$")
@@ -372,10 +381,10 @@ def _remember_event(ctx: Context, conv: ConversationState, event_id: str) -> Non
     conv.data["last_event"] = {"id": event_id, "at": ctx.now.isoformat()}
 
 
-def _last_event(ctx: Context, conv: ConversationState) -> Event | None:
-    """The event talked about within the last day."""
+def _last_event(ctx: Context, conv: ConversationState, within: timedelta = timedelta(days=1)) -> Event | None:
+    """The event talked about within the last day (or ``within``)."""
     last = conv.data.get("last_event") or {}
-    if not last or ctx.now - datetime.fromisoformat(last["at"]) > timedelta(days=1):
+    if not last or ctx.now - datetime.fromisoformat(last["at"]) > within:
         return None
     return _event(ctx, str(last["id"]))
 
@@ -514,6 +523,8 @@ def route(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] |
         return signup_request(ctx, msg, conv, text)
     if (named := _named_by_cues(ctx, msg, conv, text)) is not None:
         return named
+    if (joined := _party_for_last_event(ctx, msg, conv, text)) is not None:
+        return joined
     if _for_another_capability(ctx, msg):
         return None
     if (asked := party_or_cancel(ctx, msg, conv, text)) is not None:
@@ -525,11 +536,21 @@ def route(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] |
     said = extract_party_size(text) or extract_companions(text)  # '防溺水讲座 我带两个孙子去'
     if (SIGNUP.search(text) or said) and (EVENT_NOUN.search(text) or REFER.search(text)):
         return signup_request(ctx, msg, conv, text)
-    if (SIGNUP.search(text) or said) and (last := _last_event(ctx, conv)) is not None:  # '那给我报一个', '我和老伴两个'
+    if SIGNUP.search(text) and (last := _last_event(ctx, conv)) is not None:  # '那给我报一个'
         return start_signup(ctx, msg, conv, last.id, text=text)
     if LIST_WORDS.search(text):
         return show_list(ctx, msg, conv, text)
     return event_question(ctx, msg, conv, text)
+
+
+def _party_for_last_event(ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> list[Reply] | None:
+    """Right after an event was shown, a party said ('我们公司去三个人 我 质量部的 方振…', '去现场 我和我们老板
+    两个人') joins it, whatever else the words could be."""
+    last = _last_event(ctx, conv, within=JUST_NOW)
+    said = stated_party_size(text) or extract_companions(text) or (extract_party_size(text) or 1) > 1
+    if last is None or not said or CANCEL_REG.search(text) or last.id in [v.event_id for v in _active(ctx, msg)]:
+        return None
+    return start_signup(ctx, msg, conv, last.id, text=text)
 
 
 def _named_by_cues(ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> list[Reply] | None:

@@ -13,7 +13,14 @@ from dataclasses import dataclass, field, replace
 
 from ._text import normalize
 from .names import _ALONE as ALONE
-from .names import _RELATIVE, extract_companions, extract_party_size, name_at, standalone_names, stated_party_size
+from .names import (
+    _RELATIVE,
+    extract_companions,
+    extract_party_size,
+    name_at,
+    standalone_names,
+    stated_party_size,
+)
 
 NOT_GOING = re.compile(r"(?:不去|去不了|去不成|来不了|来不成|参加不了|不参加|不来|没空去?|冇得空|没得空|冇空|有课|走不开|脱不开身|"
                        r"不凑热闹|就算了|算了)(?:了|啦|咯|喽)?")

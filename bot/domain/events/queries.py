@@ -9,7 +9,15 @@ from sqlalchemy.orm import Session
 
 from bot.domain.events.errors import EventNotFound
 from bot.domain.events.rules import ACTIVE, is_listed
-from bot.domain.events.search import EventMatch, ListFilter, dated, named_by_cues, parse_list_filter, rank_events
+from bot.domain.events.search import (
+    EventMatch,
+    ListFilter,
+    dated,
+    named_by_cues,
+    parse_list_filter,
+    rank_events,
+    topic_among,
+)
 from bot.domain.events.views import RegistrationView, snapshot, view
 from bot.store.models import Event, Registration
 from knowledge.vocab import EVENT_CATEGORIES
@@ -63,6 +71,8 @@ def find_events(session: Session, *, appid: str, text: str, now: datetime, limit
     on_date = dated(text, events)
     if on_date:  # '四月份二中那个讲近视的': the events of that date, best match first
         same_day = [e for e in events if e.id in on_date]
+        if (topic := topic_among(text, same_day)) is not None:
+            return [EventMatch(topic, 1.0)]
         return (rank_events(text, same_day) or [EventMatch(e, 0.0) for e in same_day])[:limit]
     return rank_events(text, events)[:limit]
 

@@ -227,18 +227,18 @@ def dated(text: str, events: Sequence[Event]) -> set[str] | None:
     return hits
 
 
-def _chunks(value: str, text: str) -> set[str]:
-    """Substrings of ``value`` (MIN_CHUNK characters or more) that occur in ``text``."""
+def _chunks(value: str, text: str, least: int = MIN_CHUNK) -> set[str]:
+    """Substrings of ``value`` (``least`` characters or more) that occur in ``text``."""
     out = set()
-    for size in range(MIN_CHUNK, min(len(value), 10) + 1):
+    for size in range(least, min(len(value), 10) + 1):
         out.update(value[i:i + size] for i in range(len(value) - size + 1) if value[i:i + size] in text)
     return out
 
 
 def _distinctive(text: str, events: Sequence[Event], value_of: Callable[[Event], str],
-                 generic: re.Pattern[str] | None = None) -> set[str]:
+                 generic: re.Pattern[str] | None = None, least: int = MIN_CHUNK) -> set[str]:
     """Ids of the events whose field shares with the text a chunk no other event's field has ('石花村', '农药安全')."""
-    chunks = {e.id: {c for c in _chunks(value_of(e), text) if not (generic and generic.search(c)) and not FILLERS.fullmatch(c)}
+    chunks = {e.id: {c for c in _chunks(value_of(e), text, least) if not (generic and generic.search(c)) and not FILLERS.fullmatch(c)}
               for e in events}
     return {i for i, own in chunks.items() if any(all(c not in value_of(e) for e in events if e.id != i) for c in own)}
 
@@ -257,6 +257,13 @@ def event_cues(text: str, events: Sequence[Event]) -> dict[str, set[str]]:
     if (on := dated(text, events)) is not None:
         cues["date"] = on
     return {k: v for k, v in cues.items() if v or k == "date"}
+
+
+def topic_among(text: str, events: Sequence[Event]) -> Event | None:
+    """Among a few events (those of the date said), the one whose title alone shares a word with the text
+    ('四月份…讲近视的' among the April events: '近视')."""
+    only = _distinctive(text, events, lambda e: e.title, least=2)
+    return next((e for e in events if e.id in only), None) if len(only) == 1 else None
 
 
 def named_by_cues(text: str, events: Sequence[Event]) -> tuple[Event | None, frozenset[str]]:
