@@ -634,7 +634,8 @@ def _drops_someone(text: str) -> bool:
 def party_or_cancel(ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> list[Reply] | None:
     """A change to a registration: who comes along, or a cancellation; always confirmed before it happens."""
     if not (NOT_GOING.search(text) or FULL_CANCEL.search(text) or party.ADD.search(text) or party.ALSO.search(text)
-            or re.search(r"带|加上", text) or party.ALONE.search(text)):
+            or re.search(r"带|加上", text) or party.ALONE.search(text) or party.RESTATED.search(text)
+            or party.SET_SIZE.search(text) or party.LESS.search(text)):
         return None
     views = _active(ctx, msg)
     view = _which(ctx, conv, views, text) if views else None

@@ -27,6 +27,7 @@ NOT_GOING = re.compile(r"(?:不去|去不了|去不成|来不了|来不成|参�
 DROP = re.compile(r"把(?P<who>.{1,6}?)(?:的名字?|的报名)?(?:退|取消|去掉|删|划掉)")  # '帮我把他退了'
 ADD = re.compile(r"(?:再加|多加|加上|再带|多带|还要加|帮我加|给我加|换成|换个)上?\s*(?P<n>[一两二三四俩仨1234]?)\s*(?:个|位|名)?")
 ALSO = re.compile(r"也[^\s,，。不没]{0,3}?(?:去|来|参加|听|学|报上|报个名|报名)(?!不)")  # '也想去', '也说要去', '也想学'
+RESTATED = re.compile(r"(?:就|只有|只)\s*(?:我|俺|咱)(?:们)?(?:和|跟|带着?|加上)(?P<rest>.{1,12})")  # '就我和孙子去'
 BACK = re.compile(r"[他她]")  # '她也去 她叫 邓雅琴': the one said before
 _CORRECTION = re.compile(r"(打错|写错|错了|不对|应该是|应该叫|改成|改为|更正)")
 _SELF_ONLY = re.compile(r"^(?:我|我们|俺|俺们|咱|咱们|我俩|我们俩|俺俩|咱俩|我们都|都|大家|全家|一家人)?(?:都|也|俩人都|两个都|全)?$")
@@ -203,7 +204,7 @@ def _last_not_going(text: str) -> int:
 
 def _restated(party: Party, text: str) -> Party | None:
     """'就我和孙子去', '只有我跟老伴': the party said again in full; the companions it mentions are kept."""
-    m = re.search(r"(?:就|只有|只)\s*(?:我|俺|咱)(?:们)?(?:和|跟|带着?|加上)(?P<rest>.{1,12})", text)
+    m = RESTATED.search(text)
     if not m:
         return None
     named, extra, _ = _mentioned(party, m.group("rest"))
@@ -224,18 +225,20 @@ def fill_party(party: Party, text: str) -> Party:
     if (said := stated_party_size(t)) is not None:
         companions = tuple(names) or party.companions[: max(0, said - 1)]
         return Party(max(said, 1 + len(companions)), companions, {n: r for n, r in relations.items() if n in companions})
-    companions = _with_names(party, names, relations)
+    companions = _with_names(party, names, relations, t)
     kept = {n: r for n, r in relations.items() if n in companions}
     return Party(max(party.size, extract_party_size(t) or 1, 1 + len(companions)), companions, kept)
 
 
-def _with_names(party: Party, names: list[str], relations: dict[str, str]) -> tuple[str, ...]:
+def _with_names(party: Party, names: list[str], relations: dict[str, str], text: str = "") -> tuple[str, ...]:
     """The companions with newly named people: each fills an unnamed place, or renames the companion introduced
-    with the same relation when no place is left ('孩子叫苗苗' then '孩子大名苗一诺': the same child)."""
+    with the same relation when no place is left ('孩子叫苗苗' then '孩子大名苗一诺': the same child), or the one
+    known by a nickname the name is given for ('李婶叫 李桂英')."""
     companions = list(party.companions)
     for name in (n for n in names if n not in companions):
-        again = [c for c in companions if _refers(relations.get(name, "-"), party.relations.get(c, "+"))]
-        if again and party.size - 1 - len(companions) <= 0:
+        nick = [c for c in companions if re.search(re.escape(c) + r"的?\s*(?:叫|是|名字叫|名字是|大名|全名)\s*" + re.escape(name), text)]
+        again = nick or [c for c in companions if _refers(relations.get(name, "-"), party.relations.get(c, "+"))]
+        if again and (nick or party.size - 1 - len(companions) <= 0):
             companions[companions.index(again[0])] = name
         else:
             companions.append(name)
