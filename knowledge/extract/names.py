@@ -8,7 +8,7 @@ from functools import lru_cache
 from ._text import normalize, to_number
 
 _GIVEN = r"[\u4e00-\u9fff]"
-_BOUNDARY = re.compile(r"^(?:$|[\s\d,.;:!?、()+]|电话|手机|号码|联系|微信|先生|女士|同志|师傅|老师|经理|工程师|研究员|教授|博士|主任|总|是|的|也|跟|和|带|去|报|我|他|她|今年|身份|就|吧|啊|呀|呢|不是|一起|一块|一同|[a-zA-Z])")
+_BOUNDARY = re.compile(r"^(?:$|[\s\d,.;:!?、()+]|电话|手机|号码|联系|微信|先生|女士|同志|师傅|老师|经理|工程师|研究员|教授|博士|主任|总|是|的|也|跟|和|带|去|报|我|他|她|今年|身份|就|吧|啊|呀|呢|不是|一起|一块|一同|叫|[a-zA-Z])")
 _NOT_GIVEN = set("的了是在有和跟与我你他她们这那个把就都也还要想去来说电话手机号码联系公司厂区县市镇村省街路人家里上下吗呢吧啊呀哦嗯不没很太最更好对错改换叫姓名字十百千亿年月日号点元块")
 _CONTACT_CUE = re.compile(
     r"(联系人|联络人|对接人|负责人|[我俺咱]叫|[我俺咱]是|本人|姓名|名字|称呼|[我俺咱]姓|签名|落款|报名人|登记人|(?:错了|不对|口误)\s*,?\s*(?:是|叫)|应该是|其实是)"
@@ -53,7 +53,7 @@ def _surname_at(text: str, pos: int) -> str | None:
     return next((s for s in _surnames() if text.startswith(s, pos)), None)
 
 
-_NOT_GIVEN_CUED = set("的了是在和跟与我你他她们电话手机号码区县市省")  # no place: "樊城区"  # after '我叫', '有福' is a given name
+_NOT_GIVEN_CUED = set("的了是在和跟与我你他她们电话手机号码区县市省叫")  # no place: "樊城区"  # after '我叫', '有福' is a given name
 
 
 def name_at(text: str, pos: int, *, cued: bool = False) -> str | None:
@@ -262,6 +262,7 @@ _NEXT_INTRO = re.compile(rf"(?<=[\u4e00-\u9fff])(?={_RELATIVE}(?:叫|是|名字)
 _WITH_NAME = re.compile(r"(?:带(?:着|上)?|还有|加上|以及|另外|跟|和|另一个|(?:^|(?<=[\s,，]))一个|"
                         r"(?:^|(?<=[\s,，]))(?:大宝|二宝|三宝|老大|老二|老三)|"  # '大宝高子墨 二宝高子琪'
                         r"[\u4e00-\u9fff]{1,4}(?:部|科|室|处|组|车间|班|队)的)\s*(?=[\u4e00-\u9fff])")  # '质量部的 方振'  # '还有 汪海 汪涛'
+_NICK_NAMED = re.compile(r"(?:^|(?<=[\s,，。]))(?P<nick>[\u4e00-\u9fff]{2,3}?)的?(?:叫|名字叫|名字是|大名|全名)\s*")  # '李婶叫 李桂英'
 _ROLE_CUE = re.compile(rf"{_ROLE}(?:的)?(?:叫|是|名字叫|名字是|姓名)\s*")  # '老板叫 龚振宇' (a sign-up only)
 _PET = re.compile(r"([\u4e00-\u9fff])\1|[小阿][\u4e00-\u9fff](?![\u4e00-\u9fff])")  # '朵朵', '小雨' (no surname)
 
@@ -310,6 +311,7 @@ def extract_companions(text: str, *, loose: bool = True) -> list[str]:
     cues = [(m, "full") for m in _COMPANION_CUE.finditer(t)] + [(m, "nick") for m in _NICK_CUE.finditer(t)]
     if loose:
         cues += [(m, "full") for m in [*_LOOSE_CUE.finditer(t), *_ROLE_CUE.finditer(t)]]
+        cues += [(m, "full") for m in _NICK_NAMED.finditer(t) if _nick_at(t, m.start("nick")) == m.group("nick")]
         cues += [(m, "strict") for m in _WITH_NAME.finditer(t)]
     for m, mode in cues:
         if re.search(r"(?:我|俺|本人)(?:就)?是[\u4e00-\u9fff]{0,2}$", t[:m.start()]):  # '我是孩子爸爸 管军', '我是何奶奶 何凤兰': the user
@@ -325,7 +327,7 @@ def extract_companions(text: str, *, loose: bool = True) -> list[str]:
             if not sep and not glued:
                 break
             pos += len(name) + (sep.end() if sep else 0)
-    return out
+    return [n for n in out if not re.search(re.escape(n) + r"的?\s*(?:叫|名字叫|名字是|大名|全名)", t)]  # '李婶叫 李桂英'
 
 
 _FAMILY_N = re.compile(r"(?:一家|全家|我们家|家里)\s*(\S{1,2}?)\s*口")
@@ -414,6 +416,16 @@ def _said_total(t: str) -> int | None:
     return None
 
 
+def _relations(t: str, names: list[str]) -> set[str]:
+    """The names said right after a relation word ('我妈叫 覃玉英', '儿子 邹小飞'), i.e. already counted by it."""
+    out = set()
+    for name in names:
+        before = t[max(0, t.find(name) - 8):t.find(name)]
+        if re.search(rf"{_RELATIVE}|{_ROLE}|他|她", before) and not any(o in before for o in names if o != name):
+            out.add(name)
+    return out
+
+
 def extract_party_size(text: str) -> int | None:
     """Number of attendees including the user ('一家四口' → 4, '我和两个孩子' → 3, '带我孙子一起' → 2);
     people said not to come ('老伴就算了') are not counted."""
@@ -422,7 +434,9 @@ def extract_party_size(text: str) -> int | None:
     names = extract_companions(t)
     said = _said_total(t)
     if companions is not None or names:
-        return max(1 + max(companions or 0, len(names)), said or 0)
+        counted = any(m.group(1) or m.group(2) for m in _WITH.finditer(t)) or _COUNTED.search(t)
+        unattributed = 0 if counted else len([n for n in names if n not in _relations(t, names)])  # '…还有隔壁的李婶'
+        return max(1 + max(companions or 0, len(names), (companions or 0) + unattributed), said or 0)
     if said:
         return said
     return 1 if _ALONE.search(t) else None
