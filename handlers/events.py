@@ -280,10 +280,10 @@ def _stored_contact(ctx: Context, msg: Incoming) -> tuple[str | None, str | None
 def _next(ctx: Context, msg: Incoming, conv: ConversationState, event: Event) -> list[Reply]:
     """Ask for what is missing, or for consent/confirmation, or sign up."""
     draft = conv.draft
-    if int(draft.get("party_size") or 1) > event.max_companions + 1:
-        draft.pop("party_size", None)
-        draft.pop("companions", None)
-        return [Reply(txt.party_rule_text(event) + "请告诉我这次报几个人（包括您本人），同行人叫什么。")]
+    if (asked := int(draft.get("party_size") or 1)) > event.max_companions + 1:
+        _set_party(draft, Party())
+        draft["party_refused"] = asked
+        return [Reply(txt.party_over_limit_text(event, asked))]
     if not (draft.get("name") and draft.get("phone")):
         return _ask_contact(ctx, msg, conv)
     if not has_consented(ctx, msg):
@@ -293,10 +293,12 @@ def _next(ctx: Context, msg: Incoming, conv: ConversationState, event: Event) ->
 
 
 def _summary(draft: dict[str, Any], event: Event) -> str:
-    """The sign-up as collected so far, for the user to check."""
-    return txt.signup_summary_text(event.title, name=draft["name"], phone=draft["phone"],
-                                   company=draft.get("company"), party_size=int(draft.get("party_size") or 1),
-                                   companions=tuple(draft.get("companions") or ()))
+    """The sign-up as collected so far, for the user to check (with a note when a party over the limit was not taken)."""
+    size = int(draft.get("party_size") or 1)
+    text = txt.signup_summary_text(event.title, name=draft["name"], phone=draft["phone"], company=draft.get("company"),
+                                   party_size=size, companions=tuple(draft.get("companions") or ()))
+    refused = draft.get("party_refused")
+    return text + ("\n" + txt.party_over_limit_note(int(refused)) if refused and size == 1 else "")
 
 
 def _ask_contact(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply]:
@@ -651,6 +653,9 @@ def party_or_cancel(ctx: Context, msg: Incoming, conv: ConversationState, text: 
         conv.flow, conv.step, conv.draft = FLOW, "cancel_confirm", {"event_id": view.event_id}
         return [Reply(txt.cancel_ask(view))]
     size, companions = asked
+    event = _event(ctx, view.event_id)
+    if event is not None and size > event.max_companions + 1:
+        return [Reply(txt.party_change_over_limit_text(event, size, view.party_size))]
     conv.flow, conv.step = FLOW, "party_confirm"
     conv.draft = {"event_id": view.event_id, "party_size": size, "companions": companions}
     return [Reply(txt.party_change_ask(view.title, view.name, size, companions))]
