@@ -193,6 +193,8 @@ _WEEKDAY = re.compile(r"(?:周|星期|礼拜)([一二三四五六日天])")
 _DAYPART = (("上午", 5, 12), ("早上", 5, 12), ("中午", 11, 14), ("下午", 12, 18), ("晚上", 17, 24), ("傍晚", 16, 20))
 GENERIC_PLACE = re.compile(r"襄阳市|示例|虚构|活动室|会议室|报告厅|培训室|二楼|三楼|一楼|服务中心|中心|[市区县镇村路号楼厅室座]$")
 MIN_CHUNK = 3
+GENERIC_TITLE = re.compile(r"实验室|技术|需求|企业|成果|材料|研发|费用|管理|使用|安全|常见|服务|平台|科技|专家|防控|保护|"
+                           r"健康|知识|实务|与|和|的")  # a title piece made only of these names no event
 
 
 def _cn_int(raw: str) -> int:
@@ -235,17 +237,27 @@ def _chunks(value: str, text: str, least: int = MIN_CHUNK) -> set[str]:
     return out
 
 
+def _dull_title(chunk: str) -> bool:
+    """A title piece made only of generic words ('实验室') names no event."""
+    return len(GENERIC_TITLE.sub("", chunk)) < 2
+
+
+def _dull_place(chunk: str) -> bool:
+    """A piece of an address that many places have ('服务中心', '报告厅')."""
+    return bool(GENERIC_PLACE.search(chunk))
+
+
 def _distinctive(text: str, events: Sequence[Event], value_of: Callable[[Event], str],
-                 generic: re.Pattern[str] | None = None, least: int = MIN_CHUNK) -> set[str]:
+                 dull: Callable[[str], bool] | None = None, least: int = MIN_CHUNK) -> set[str]:
     """Ids of the events whose field shares with the text a chunk no other event's field has ('石花村', '农药安全')."""
-    chunks = {e.id: {c for c in _chunks(value_of(e), text, least) if not (generic and generic.search(c)) and not FILLERS.fullmatch(c)}
+    chunks = {e.id: {c for c in _chunks(value_of(e), text, least) if not (dull and dull(c)) and not FILLERS.fullmatch(c)}
               for e in events}
     return {i for i, own in chunks.items() if any(all(c not in value_of(e) for e in events if e.id != i) for c in own)}
 
 
 def placed(text: str, events: Sequence[Event]) -> set[str]:
     """Ids of the events whose place the text names: a distinctive piece of the location, or the region."""
-    near = _distinctive(text, events, lambda e: e.location, GENERIC_PLACE)
+    near = _distinctive(text, events, lambda e: e.location, _dull_place)
     regions = {e.id for e in events if any(k in text for k in region_keys(e.region))}
     return near or regions
 
@@ -253,7 +265,7 @@ def placed(text: str, events: Sequence[Event]) -> set[str]:
 def event_cues(text: str, events: Sequence[Event]) -> dict[str, set[str]]:
     """What in the text points at which events: ``title`` (a distinctive piece of the title), ``date`` and
     ``place``; a cue the text does not give is left out."""
-    cues = {"title": _distinctive(text, events, lambda e: e.title), "place": placed(text, events)}
+    cues = {"title": _distinctive(text, events, lambda e: e.title, _dull_title), "place": placed(text, events)}
     if (on := dated(text, events)) is not None:
         cues["date"] = on
     return {k: v for k, v in cues.items() if v or k == "date"}
