@@ -231,7 +231,7 @@ def dated(text: str, events: Sequence[Event]) -> set[str] | None:
 
 def _chunks(value: str, text: str, least: int = MIN_CHUNK) -> set[str]:
     """Substrings of ``value`` (``least`` characters or more) that occur in ``text``."""
-    out = set()
+    out: set[str] = set()
     for size in range(least, min(len(value), 10) + 1):
         out.update(value[i:i + size] for i in range(len(value) - size + 1) if value[i:i + size] in text)
     return out
