@@ -30,6 +30,7 @@ def _party_terms(roles: bool) -> tuple[str, ...]:
 
 PARTY_TERMS = _party_terms(roles=False)
 ROLE_TERMS = _party_terms(roles=True)
+_TERM_SET = frozenset(PARTY_TERMS + ROLE_TERMS)  # '和儿子' is no name: its given part is a relation word
 _ROLE = "(?:" + "|".join(map(re.escape, ROLE_TERMS)) + ")"
 _COMPOUND = tuple(w for w in PARTY_TERMS if "的" in w)  # '孩子的爸爸' is one word
 _RELATIVE = "(?:" + "|".join(map(re.escape, PARTY_TERMS)) + ")"  # longest first: '外孙女' wins over '外孙'
@@ -66,7 +67,7 @@ def name_at(text: str, pos: int, *, cued: bool = False) -> str | None:
     stop = _NOT_GIVEN_CUED if cued else _NOT_GIVEN
     for size in (2, 1):
         given = text[start:start + size]
-        ok = len(given) == size and re.fullmatch(f"{_GIVEN}+", given) and not set(given) & stop
+        ok = len(given) == size and re.fullmatch(f"{_GIVEN}+", given) and not set(given) & stop and given not in _TERM_SET
         if ok and _BOUNDARY.match(text[start + size:]):
             return surname + given
     return None
@@ -296,7 +297,7 @@ def _split_voice(text: str) -> str:
     ('…电话13800410004大孙子尤俊杰小孙子尤俊豪' → '… 大孙子尤俊杰 小孙子尤俊豪')."""
     out, last = [], 0
     for m in re.finditer(rf"(?<=[\u4e00-\u9fff\d])(?:大|小|二)?{_RELATIVE}(?:叫|是)?", text):
-        if name_at(text, m.end()) or name_at(text, m.end(), cued=True):
+        if name_at(text, m.end()):
             out += [text[last:m.start()], " "]
             last = m.start()
     return "".join(out) + text[last:]
@@ -421,7 +422,9 @@ def _relations(t: str, names: list[str]) -> set[str]:
     out = set()
     for name in names:
         before = t[max(0, t.find(name) - 8):t.find(name)]
-        if re.search(rf"{_RELATIVE}|{_ROLE}|他|她", before) and not any(o in before for o in names if o != name):
+        for other in names:  # only the words since the name before it
+            before = before.split(other)[-1] if other != name else before
+        if re.search(rf"{_RELATIVE}|{_ROLE}|他|她", before):
             out.add(name)
     return out
 

@@ -17,6 +17,7 @@ from .names import (
     _RELATIVE,
     extract_companions,
     extract_party_size,
+    extract_person_name,
     name_at,
     standalone_names,
     stated_party_size,
@@ -120,7 +121,8 @@ def _added(party: Party, text: str) -> Party | None:
     add, also = ADD.search(text), ALSO.search(text)
     if not (add or also) or NOT_GOING.search(text):
         return None
-    new = _one_each([n for n in extract_companions(text) + standalone_names(text) if n not in party.companions])
+    own = extract_person_name(text)  # '郑秀云 13800093030 我闺女也想去 叫郑静': the contact is no companion
+    new = _one_each([n for n in extract_companions(text) + standalone_names(text) if n not in (*party.companions, own)])
     said = _COUNTS.get(add.group("n"), 1) if add and add.group("n") else 1
     count = max(said, len(new))
     open_places = party.size - 1 - len(party.companions)
