@@ -14,7 +14,14 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.domain.events import signup
-from bot.domain.events.queries import find_events, get_event, list_filter, my_registrations, upcoming_events
+from bot.domain.events.queries import (
+    find_events,
+    get_event,
+    list_filter,
+    my_registrations,
+    named_event,
+    upcoming_events,
+)
 from bot.domain.events.rules import closed_reason
 from bot.domain.events.subscriptions import subscribe
 from bot.domain.privacy import get_user, remember_contact
@@ -35,6 +42,7 @@ from knowledge.extract import (
     is_person_name,
     party,
     patch_phone,
+    stated_party_size,
     swap_pair,
 )
 from knowledge.extract.party import Party, edit_party, fill_party
@@ -60,6 +68,8 @@ KEEP = re.compile(r"(不用|不要|别|算了|保留|不取消|先不)")
 
 REFER = re.compile(r"那个|这个|那场|这场|就是|[A-Za-z][A-Za-z0-9]+")  # ... or an event id
 EVENT_NOUN = re.compile(r"活动|讲座|培训|科普|课堂|义诊|开放日|对接会|辅导|宣讲|沙龙|讲堂")
+JUST_NOW = timedelta(minutes=30)
+GOING = re.compile(r"去|参加|听听|想听|学学|想学|陪")  # joining, once an event is named
 SWITCH = re.compile(r"换成|改成|改报|换个|换一个|还是报|改为|换到")
 MY_REGS = re.compile(r"^(查看|查询|看看)?我的(报名|活动|预约)[吗呢？?。!！]*$")
 CANCEL_REG = re.compile(r"取消(我的)?(报名|预约)|不去了|不去啦|退(报|出报名)|去不了|去不成|参加不了|来不了|撤了|退了|不参加了|作废|撤销")
@@ -270,10 +280,10 @@ def _stored_contact(ctx: Context, msg: Incoming) -> tuple[str | None, str | None
 def _next(ctx: Context, msg: Incoming, conv: ConversationState, event: Event) -> list[Reply]:
     """Ask for what is missing, or for consent/confirmation, or sign up."""
     draft = conv.draft
-    if int(draft.get("party_size") or 1) > event.max_companions + 1:
-        draft.pop("party_size", None)
-        draft.pop("companions", None)
-        return [Reply(txt.party_rule_text(event) + "请告诉我这次报几个人（包括您本人），同行人叫什么。")]
+    if (asked := int(draft.get("party_size") or 1)) > event.max_companions + 1:
+        _set_party(draft, Party())
+        draft["party_refused"] = asked
+        return [Reply(txt.party_over_limit_text(event, asked))]
     if not (draft.get("name") and draft.get("phone")):
         return _ask_contact(ctx, msg, conv)
     if not has_consented(ctx, msg):
@@ -283,10 +293,12 @@ def _next(ctx: Context, msg: Incoming, conv: ConversationState, event: Event) ->
 
 
 def _summary(draft: dict[str, Any], event: Event) -> str:
-    """The sign-up as collected so far, for the user to check."""
-    return txt.signup_summary_text(event.title, name=draft["name"], phone=draft["phone"],
-                                   company=draft.get("company"), party_size=int(draft.get("party_size") or 1),
-                                   companions=tuple(draft.get("companions") or ()))
+    """The sign-up as collected so far, for the user to check (with a note when a party over the limit was not taken)."""
+    size = int(draft.get("party_size") or 1)
+    text = txt.signup_summary_text(event.title, name=draft["name"], phone=draft["phone"], company=draft.get("company"),
+                                   party_size=size, companions=tuple(draft.get("companions") or ()))
+    refused = draft.get("party_refused")
+    return text + ("\n" + txt.party_over_limit_note(int(refused)) if refused and size == 1 else "")
 
 
 def _ask_contact(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply]:
@@ -371,10 +383,10 @@ def _remember_event(ctx: Context, conv: ConversationState, event_id: str) -> Non
     conv.data["last_event"] = {"id": event_id, "at": ctx.now.isoformat()}
 
 
-def _last_event(ctx: Context, conv: ConversationState) -> Event | None:
-    """The event talked about within the last day."""
+def _last_event(ctx: Context, conv: ConversationState, within: timedelta = timedelta(days=1)) -> Event | None:
+    """The event talked about within the last day (or ``within``)."""
     last = conv.data.get("last_event") or {}
-    if not last or ctx.now - datetime.fromisoformat(last["at"]) > timedelta(days=1):
+    if not last or ctx.now - datetime.fromisoformat(last["at"]) > within:
         return None
     return _event(ctx, str(last["id"]))
 
@@ -511,6 +523,10 @@ def route(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] |
         return my_regs(ctx, msg)
     if _names_event_to_join(ctx, text):  # '家长课堂 我们一家三口都去': no problem story, whatever the intent model says
         return signup_request(ctx, msg, conv, text)
+    if (named := _named_by_cues(ctx, msg, conv, text)) is not None:
+        return named
+    if (joined := _party_for_last_event(ctx, msg, conv, text)) is not None:
+        return joined
     if _for_another_capability(ctx, msg):
         return None
     if (asked := party_or_cancel(ctx, msg, conv, text)) is not None:
@@ -527,6 +543,40 @@ def route(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] |
     if LIST_WORDS.search(text):
         return show_list(ctx, msg, conv, text)
     return event_question(ctx, msg, conv, text)
+
+
+def _party_for_last_event(ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> list[Reply] | None:
+    """Right after an event was shown, a party said ('我们公司去三个人 我 质量部的 方振…', '去现场 我和我们老板
+    两个人') joins it, whatever else the words could be."""
+    last = _last_event(ctx, conv, within=JUST_NOW)
+    said = stated_party_size(text) or extract_companions(text) or (extract_party_size(text) or 1) > 1
+    if last is None or not said or CANCEL_REG.search(text) or last.id in [v.event_id for v in _active(ctx, msg)]:
+        return None
+    return start_signup(ctx, msg, conv, last.id, text=text)
+
+
+def _named_by_cues(ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> list[Reply] | None:
+    """An event named by its topic, date or place rather than its title ('防溺水 我带孙女孙子', '东津市民中心五月十二号
+    那个学按压的', '检测平台开放日 能现场问…吧'): the sign-up starts, or what was asked is answered from the event.
+
+    Two cues, or the topic with words about events, joining or a party, are needed (so '加计扣除怎么算' stays a
+    policy question); a cancellation, or an event the user is already signed up for, is left to the rules below."""
+    if CANCEL_REG.search(text) or FULL_CANCEL.search(text):
+        return None
+    event, cues = named_event(ctx.session, appid=ctx.appid, text=text, now=ctx.now)
+    if event is None or not ("title" in cues or len(cues) >= 2):
+        return None
+    party_said = bool(extract_party_size(text) or extract_companions(text))
+    joining = bool(SIGNUP.search(text) or party_said or GOING.search(text))
+    about = EVENT_NOUN.search(text) or REFER.search(text) or ctx.intent(msg).intent.startswith("events")
+    if not (joining or about) or event.id in [v.event_id for v in _active(ctx, msg)]:
+        return None
+    if joining and not (QUESTION.search(text) and not SIGNUP.search(text) and not party_said):
+        conv.draft = {}
+        _merge(conv.draft, text)
+        return start_signup(ctx, msg, conv, event.id, text="")
+    _remember_event(ctx, conv, event.id)
+    return [Reply(txt.event_answer_text(event, text) + f"\n想报名请回复“报名 {event.id}”，同行的人也可以一起告诉我。")]
 
 
 def event_question(ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> list[Reply] | None:
@@ -586,7 +636,8 @@ def _drops_someone(text: str) -> bool:
 def party_or_cancel(ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> list[Reply] | None:
     """A change to a registration: who comes along, or a cancellation; always confirmed before it happens."""
     if not (NOT_GOING.search(text) or FULL_CANCEL.search(text) or party.ADD.search(text) or party.ALSO.search(text)
-            or re.search(r"带|加上", text) or party.ALONE.search(text)):
+            or re.search(r"带|加上", text) or party.ALONE.search(text) or party.RESTATED.search(text)
+            or party.SET_SIZE.search(text) or party.LESS.search(text)):
         return None
     views = _active(ctx, msg)
     view = _which(ctx, conv, views, text) if views else None
@@ -603,6 +654,9 @@ def party_or_cancel(ctx: Context, msg: Incoming, conv: ConversationState, text: 
         conv.flow, conv.step, conv.draft = FLOW, "cancel_confirm", {"event_id": view.event_id, "ask": question}
         return [Reply(question)]
     size, companions = asked
+    event = _event(ctx, view.event_id)
+    if event is not None and size > event.max_companions + 1:
+        return [Reply(txt.party_change_over_limit_text(event, size, view.party_size))]
     question = txt.party_change_ask(view.title, view.name, size, companions)
     conv.flow, conv.step = FLOW, "party_confirm"
     conv.draft = {"event_id": view.event_id, "party_size": size, "companions": companions, "ask": question}

@@ -96,6 +96,24 @@ def party_rule_text(event: Event) -> str:
     return f"每次最多报本人加{event.max_companions}名同行人（共{event.max_companions + 1}人）。"
 
 
+def party_over_limit_text(event: Event, asked: int) -> str:
+    """A party larger than one registration may hold, said while signing up: the rule, and what to do instead."""
+    most = event.max_companions + 1
+    return (f"您说的是{asked}人，但{party_rule_text(event)}这次报不了{asked}人。\n"
+            f"请告诉我这次报哪几位（最多{most}人，含您本人）；其余的人可以用他们自己的微信另外报名。")
+
+
+def party_over_limit_note(asked: int) -> str:
+    """The line under a sign-up summary after a party over the limit was not taken."""
+    return f"（刚才说的{asked}人超过每次报名的上限，这次只报您本人；要带同行人请直接告诉我，例如“带老伴一起”。）"
+
+
+def party_change_over_limit_text(event: Event, asked: int, now: int) -> str:
+    """A party change that would exceed the limit: refused before asking, the registration stays as it is."""
+    return (f"改成{asked}人报不了：{party_rule_text(event)}“{event.title}”的报名保持不变（现在{now}人）。"
+            "其余的人可以用他们自己的微信另外报名。")
+
+
 def event_details_text(event: Event, closed: str | None) -> str:
     """The details of one event for chat: time, place, speaker, content, deadline, seats, party rule."""
     lines = [f"【{event.id}】{event.title}", time_place_text(event.start, event.end, event.location)]

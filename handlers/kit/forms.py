@@ -231,9 +231,26 @@ def fill(form: Form, draft: dict[str, Any], text: str, *, free_text: bool = True
     if facts.get("corrections"):  # a correction changes what it names (and fills gaps), nothing else
         filled = draft["values"]
         found = {k: v for k, v in found.items() if k in facts["corrections"] or filled.get(k) in (None, "", [])}
+    if free_text:
+        found.update(_instead_of_vague(form, draft, text, found))
     focused = _focused(form, found)
     return [name for name, value in found.items()
             if _merge_one(draft, form.field(name), value, text, facts, focused)]
+
+
+def _instead_of_vague(form: Form, draft: dict[str, Any], text: str, found: dict[str, Any]) -> dict[str, Any]:
+    """A free-text field that so far holds only a vague opener ('我们厂想找专家帮忙解决个问题', '想问一下') takes
+    the first specific words said later, even without a problem cue and while another question is pending
+    ('我们做灰铁铸件的 加工完表面老有砂眼')."""
+    out = {}
+    for f in form.fields:
+        old = draft["values"].get(f.name)
+        if not f.append or f.parser is None or f.name in found or not old or not triage.is_generic(old):
+            continue
+        new = f.parser(text)
+        if new and not triage.is_generic(new) and not triage.intro_only(text):
+            out[f.name] = new
+    return out
 
 
 def _answer_pending(form: Form, draft: dict[str, Any], f: Field, text: str) -> bool:

@@ -60,7 +60,14 @@ from .intents import (
     is_restart,
     is_skip,
 )
-from .names import contact_title, extract_companions, extract_party_size, extract_person_name, is_person_name
+from .names import (
+    contact_title,
+    extract_companions,
+    extract_party_size,
+    extract_person_name,
+    is_person_name,
+    stated_party_size,
+)
 from .orgs import extract_company, extract_institution
 from .phones import extract_phone, extract_phones
 from .regions import Region, extract_region
@@ -71,5 +78,5 @@ __all__ = [
     "extract_companions", "extract_company", "extract_date_range", "extract_industry", "extract_institution",
     "extract_ip", "extract_maturity", "extract_need_type", "extract_party_size", "extract_person_name",
     "extract_phone", "extract_phones", "extract_region", "has_correction_cue", "industry_hit", "is_affirmative",
-    "is_cancel", "is_negative", "is_restart", "is_skip", "party",
+    "is_cancel", "is_negative", "is_restart", "is_skip", "party", "stated_party_size",
 ]

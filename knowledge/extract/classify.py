@@ -56,9 +56,12 @@ _END_PRODUCTS = ("汽车及零部件", "智能网联汽车", "航空航天")  # 
 _COMPONENTS = "高端装备制造"  # gears, bearings, castings: the industry of the machine they go into
 
 
+_PLACES = re.compile(r"[\u4e00-\u9fff]{0,6}?(?:产业园区?|工业园区?|科技园区?|产业基地|工业区|开发区|经济区)")
+
+
 def industry_hit(text: str) -> IndustryHit | None:
     """Classify a message into one of the 10 industries; explicit statements beat product hints."""
-    t = normalize(text)
+    t = _PLACES.sub(" ", normalize(text))  # '高新区汽车产业园里' is where, not what they make
     explicit = _explicit_industry(t)
     if explicit:
         return IndustryHit(explicit, True, 100.0)

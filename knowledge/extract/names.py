@@ -8,7 +8,7 @@ from functools import lru_cache
 from ._text import normalize, to_number
 
 _GIVEN = r"[\u4e00-\u9fff]"
-_BOUNDARY = re.compile(r"^(?:$|[\s\d,.;:!?、()+]|电话|手机|号码|联系|微信|先生|女士|同志|师傅|老师|经理|工程师|研究员|教授|博士|主任|总|是|的|也|跟|和|带|去|报|我|他|她|今年|身份|就|吧|啊|呀|呢|不是|[a-zA-Z])")
+_BOUNDARY = re.compile(r"^(?:$|[\s\d,.;:!?、()+]|电话|手机|号码|联系|微信|先生|女士|同志|师傅|老师|经理|工程师|研究员|教授|博士|主任|总|是|的|也|跟|和|带|去|报|我|他|她|今年|身份|就|吧|啊|呀|呢|不是|一起|一块|一同|叫|[a-zA-Z])")
 _NOT_GIVEN = set("的了是在有和跟与我你他她们这那个把就都也还要想去来说电话手机号码联系公司厂区县市镇村省街路人家里上下吗呢吧啊呀哦嗯不没很太最更好对错改换叫姓名字十百千亿年月日号点元块")
 _CONTACT_CUE = re.compile(
     r"(联系人|联络人|对接人|负责人|[我俺咱]叫|[我俺咱]是|本人|姓名|名字|称呼|[我俺咱]姓|签名|落款|报名人|登记人|(?:错了|不对|口误)\s*,?\s*(?:是|叫)|应该是|其实是)"
@@ -16,14 +16,30 @@ _CONTACT_CUE = re.compile(
 )
 _TITLE = re.compile(r"(工程师|经理|总监|主任|老师|教授|博士|师傅|先生|女士|老板|厂长|部长|主管|会计|总工|医生|大夫|院长|所长|"
                     r"科长|处长|站长|书记|社长|队长|组长|律师|工|总)")
-_RELATIVE = (r"(?:孩子他爸|孩子他妈|孩子爸爸|孩子妈妈|孩子的爸爸|孩子的妈妈|孩他爸|孩他妈|那口子|另一半|对象|姥姥|姥爷|外婆|外公|奶奶|爷爷|舅舅|舅妈|姨妈|姑姑|叔叔|婶婶|阿姨|外甥女|外甥|侄儿|"
-             r"岳母|岳父|丈母娘|嫂子|儿媳|女婿|表哥|表姐|表妹|表弟|堂哥|堂姐|闺蜜|兄弟|姐妹|家人|同学|室友|搭档|助理|徒弟|出纳|司机|爸妈|爸爸妈妈|父母|公婆|二老|老伴|爱人|老公|老婆|媳妇|丈夫|妻子|孩子|小孩|娃|儿子|女儿|闺女|孙子|孙女|外孙|外孙女|朋友|同事|妈妈|爸爸|母亲|父亲|婆婆|公公|邻居|同伴|家属|同行人|侄子|侄女|姐姐|妹妹|哥哥|弟弟|老人|老头子|老头|老太太|老太婆|病友|老乡|战友|我妈|我爸|妈|爸|姐|妹|哥|弟)")
-_COMPANION_CUE = re.compile(rf"(?:{_RELATIVE}|他|她|他们|她们|大宝|二宝|小宝|宝宝|老大|老二|大的|小的|另一个|还有一个|(?<=\s)一个)们?儿?(?:一个|一位)?(?:也(?:想|要)?(?:一起|一块儿?)?去)?\s*"
-                            rf"(?:叫|是|名字叫|名字是|姓名|:|(?:大名|学名|全名)(?:叫|是)?)\s*|"
+
+
+def _party_terms(roles: bool) -> tuple[str, ...]:
+    """Words for people who come along (kin, household, work, neighbours) from ``knowledge/data/party_terms.txt``;
+    ``roles``: the work roles (lines starting '@role'), which name a companion only in a sign-up."""
+    from ._text import load_lines
+
+    lines = [ln for ln in load_lines("party_terms.txt") if ln.startswith("@role") == roles]
+    words = {w for line in lines for w in line.removeprefix("@role").split()}
+    return tuple(sorted(words, key=lambda w: (-len(w), w)))
+
+
+PARTY_TERMS = _party_terms(roles=False)
+ROLE_TERMS = _party_terms(roles=True)
+_TERM_SET = frozenset(PARTY_TERMS + ROLE_TERMS)  # '和儿子' is no name: its given part is a relation word
+_ROLE = "(?:" + "|".join(map(re.escape, ROLE_TERMS)) + ")"
+_COMPOUND = tuple(w for w in PARTY_TERMS if "的" in w)  # '孩子的爸爸' is one word
+_RELATIVE = "(?:" + "|".join(map(re.escape, PARTY_TERMS)) + ")"  # longest first: '外孙女' wins over '外孙'
+_COMPANION_CUE = re.compile(rf"(?:{_RELATIVE}|他|她|他们|她们|大宝|二宝|小宝|宝宝|老大|老二|大的|小的|另一个|还有一个|(?<=\s)一个)们?儿?(?:一个|一位)?(?:[也都][^\s,，。叫]{{0,4}}?(?:去|来))?\s*"
+                            rf"(?:的)?(?:叫|是|名字叫|名字是|姓名|:|(?:名字|大名|学名|全名|姓名)(?:叫|是|写)?)\s*|"
                             rf"(?:带|还有|加上|和|跟)(?:着|上)?(?:我|我的|我家|我们家|咱家|俺家|俺)?(?:的)?(?:{_RELATIVE}|会计|财务|出纳)\s*(?![和跟与及、])"
                             rf"(?=[\u4e00-\u9fff]{{2,4}}(?:$|[\s,，。和跟与及、]))")
 _LOOSE_CUE = re.compile(rf"(?:{_RELATIVE}|大的|小的|老大|老二)\s+(?=[\u4e00-\u9fff]{{2,4}}(?:$|[\s,，。和跟与及、]))|"  # '儿子 邹小飞'
-                        rf"(?<![\u4e00-\u9fff]){_RELATIVE}(?=[\u4e00-\u9fff]{{2,4}}(?:$|[\s,，。和跟与及、]))")  # '同事欧阳明'
+                        rf"(?<![\u4e00-\u9fff])(?:大|小|二)?{_RELATIVE}(?=[\u4e00-\u9fff]{{2,4}}(?:$|[\s,，。和跟与及、]))")  # '同事欧阳明'
 _NAME_SEP = re.compile(r"^\s*(?:、|,|和|跟|与|及|还有|\s)\s*")
 
 
@@ -38,7 +54,7 @@ def _surname_at(text: str, pos: int) -> str | None:
     return next((s for s in _surnames() if text.startswith(s, pos)), None)
 
 
-_NOT_GIVEN_CUED = set("的了是在和跟与我你他她们电话手机号码区县市省")  # no place: "樊城区"  # after '我叫', '有福' is a given name
+_NOT_GIVEN_CUED = set("的了是在和跟与我你他她们电话手机号码区县市省叫")  # no place: "樊城区"  # after '我叫', '有福' is a given name
 
 
 def name_at(text: str, pos: int, *, cued: bool = False) -> str | None:
@@ -51,7 +67,7 @@ def name_at(text: str, pos: int, *, cued: bool = False) -> str | None:
     stop = _NOT_GIVEN_CUED if cued else _NOT_GIVEN
     for size in (2, 1):
         given = text[start:start + size]
-        ok = len(given) == size and re.fullmatch(f"{_GIVEN}+", given) and not set(given) & stop
+        ok = len(given) == size and re.fullmatch(f"{_GIVEN}+", given) and not set(given) & stop and given not in _TERM_SET
         if ok and _BOUNDARY.match(text[start + size:]):
             return surname + given
     return None
@@ -146,9 +162,10 @@ def person_names(text: str) -> list[tuple[int, str]]:
 
 
 def _is_title_form(name: str) -> bool:
-    """'李教授', '陈工': a surname plus a title, not a personal name."""
+    """'李教授', '陈工', '何奶奶': a surname plus a title or kin word, not a personal name."""
     surname = _surname_at(name, 0)
-    return bool(surname and _TITLE.fullmatch(name[len(surname):]))
+    rest = name[len(surname):] if surname else ""
+    return bool(surname and (_TITLE.fullmatch(rest) or _KIN.fullmatch(rest)))
 
 
 def _full_names_first(names: list[tuple[int, str]]) -> list[tuple[int, str]]:
@@ -161,10 +178,23 @@ def extract_person_name(text: str) -> str | None:
     """The contact name of a message; a corrected name wins ('联系人改成孙强'); '李教授，李卫东' → '李卫东'."""
     from .intents import has_correction_cue
 
+    if real := _real_name(normalize(text)):
+        return real
     names = _full_names_first(person_names(text))
     if not names:
         return None
     return names[-1][1] if has_correction_cue(text) else names[0][1]
+
+
+_REAL_NAME = re.compile(r"(?:大名|全名|真名|学名|身份证上)(?:叫|是|写的是)?\s*")
+
+
+def _real_name(t: str) -> str | None:
+    """'俺叫 曹老三 大名曹德胜': the formal name said after a nickname (not a relative's: '孩子大名苗一诺')."""
+    for m in _REAL_NAME.finditer(t):
+        if not re.search(rf"(?:{_RELATIVE}|他|她|的)\s*$", t[:m.start()]):
+            return name_at(t, m.end(), cued=True)
+    return None
 
 
 _ACADEMIC_TITLE = re.compile(r"(教授|副教授|研究员|副研究员|老师|博士|工程师|高工|总工|医生|工)")
@@ -197,11 +227,15 @@ def is_person_name(text: str) -> bool:
 _KIN = re.compile(r"(?:大爷|大妈|大姐|大哥|阿姨|奶奶|爷爷|师傅|姐|哥|叔|姨|婶|嫂|伯)")
 
 
+_PERSON_TITLE = re.compile(_TITLE.pattern[:-1] + r"|护士长|护士|护工|保姆|阿姨|大夫|律师|技术员)")
+
+
 def _nick_at(text: str, pos: int) -> str | None:
-    """'小陈', '老刘' (小/老 + surname) or '王姐', '李叔' (surname + kin word) at ``pos`` followed by a boundary."""
+    """'小陈', '老刘' (小/老 + surname), '王姐', '李叔' (surname + kin word) or '张医生', '王工' (surname + title)
+    at ``pos`` followed by a boundary."""
     if text[pos:pos + 1] not in ("小", "老"):
         surname = _surname_at(text, pos)
-        kin = _KIN.match(text, pos + len(surname)) if surname else None
+        kin = (_KIN.match(text, pos + len(surname)) or _PERSON_TITLE.match(text, pos + len(surname))) if surname else None
         return text[pos:kin.end()] if kin and _nick_ends(text, kin.end()) else None
     surname = _surname_at(text, pos + 1)
     end = pos + 1 + len(surname) if surname else pos
@@ -226,18 +260,65 @@ def _person_at(text: str, pos: int, nicks: bool) -> str | None:
 _NEXT_INTRO = re.compile(rf"(?<=[\u4e00-\u9fff])(?={_RELATIVE}(?:叫|是|名字))")  # '老公叫汤建国婆婆叫柳桂英'
 
 
+_WITH_NAME = re.compile(r"(?:带(?:着|上)?|还有|加上|以及|另外|跟|和|另一个|(?:^|(?<=[\s,，]))一个|"
+                        r"(?:^|(?<=[\s,，]))(?:大宝|二宝|三宝|老大|老二|老三)|"  # '大宝高子墨 二宝高子琪'
+                        r"(?:(?<=[\s、,，和跟])|^)[\u4e00-\u9fff]{1,4}(?:部|科|室|处|组|车间|班|队)的)\s*(?=[\u4e00-\u9fff])")  # '质量部的 方振'  # '还有 汪海 汪涛'
+_NICK_NAMED = re.compile(r"(?:^|(?<=[\s,，。]))(?P<nick>[\u4e00-\u9fff]{2,3}?)的?(?:叫|名字叫|名字是|大名|全名)\s*")  # '李婶叫 李桂英'
+_ROLE_CUE = re.compile(rf"{_ROLE}(?:的)?(?:叫|是|名字叫|名字是|姓名)\s*")  # '老板叫 龚振宇' (a sign-up only)
+_PET = re.compile(r"([\u4e00-\u9fff])\1|[小阿][\u4e00-\u9fff](?![\u4e00-\u9fff])")  # '朵朵', '小雨' (no surname)
+
+
+def _companion_at(text: str, pos: int, mode: str) -> str | None:
+    """The companion named at ``pos``: after a relation word a full name or nickname ("full"), after a group
+    word a nickname or title form ("nick"), after a bare '带/还有/和' only an unmistakable name ("strict")."""
+    if mode == "nick":
+        return _nick_at(text, pos)
+    if mode == "strict":  # not '还有小区的…'
+        nick = _nick_at(text, pos)
+        return name_at(text, pos) or (nick if nick and not text.startswith("的", pos + len(nick)) else None)
+    return _person_at(text, pos, True) or _pet_at(text, pos)
+
+
+def standalone_names(text: str) -> list[str]:
+    """Full names standing alone between spaces or punctuation ('帮她也报上 吴婷婷', '还有 汪海 汪涛')."""
+    tokens = re.split(r"[\s,，。、;；:：]+", normalize(text))
+    return [t for t in tokens if 2 <= len(t) <= 4 and name_at(t, 0) == t]
+
+
+def _pet_at(text: str, pos: int) -> str | None:
+    """A pet name right after a relation word ('外孙女朵朵', '孙女小雨'), when it ends the phrase."""
+    m = _PET.match(text, pos)
+    ok = m and not re.match(_RELATIVE, m.group()) and _BOUNDARY.match(text[m.end():]) and m.group() not in ("小的", "小孩")
+    return m.group() if m and ok else None
+
+
+def _split_voice(text: str) -> str:
+    """Voice input without punctuation: a space before a relation word that introduces a full name
+    ('…电话13800410004大孙子尤俊杰小孙子尤俊豪' → '… 大孙子尤俊杰 小孙子尤俊豪')."""
+    out, last = [], 0
+    for m in re.finditer(rf"(?<=[\u4e00-\u9fff\d])(?:大|小|二)?{_RELATIVE}(?:叫|是)?", text):
+        if name_at(text, m.end()):
+            out += [text[last:m.start()], " "]
+            last = m.start()
+    return "".join(out) + text[last:]
+
+
 def extract_companions(text: str, *, loose: bool = True) -> list[str]:
     """Names of people coming along ('他叫李德全', '孩子叫黄子涵、黄子墨', '带我同事小陈和小刘'); ``loose`` also takes
     a relation word right before a name ('儿子 邹小飞', '同事欧阳明': in a sign-up; in a form that is a contact)."""
     t = _NEXT_INTRO.sub(" ", normalize(text))
+    t = _split_voice(t) if loose else t
     out: list[str] = []
-    cues = [(m, False) for m in _COMPANION_CUE.finditer(t)] + [(m, True) for m in _NICK_CUE.finditer(t)]
-    cues += [(m, False) for m in _LOOSE_CUE.finditer(t)] if loose else []
-    for m, nicks in cues:
-        if re.search(r"(?:我|俺|本人)(?:就)?是(?:个|那个)?$", t[:m.start()]):  # '我是孩子爸爸 管军': the user, no companion
+    cues = [(m, "full") for m in _COMPANION_CUE.finditer(t)] + [(m, "nick") for m in _NICK_CUE.finditer(t)]
+    if loose:
+        cues += [(m, "full") for m in [*_LOOSE_CUE.finditer(t), *_ROLE_CUE.finditer(t)]]
+        cues += [(m, "full") for m in _NICK_NAMED.finditer(t) if _nick_at(t, m.start("nick")) == m.group("nick")]
+        cues += [(m, "strict") for m in _WITH_NAME.finditer(t)]
+    for m, mode in cues:
+        if re.search(r"(?:我|俺|本人)(?:就)?是[\u4e00-\u9fff]{0,2}$", t[:m.start()]):  # '我是孩子爸爸 管军', '我是何奶奶 何凤兰': the user
             continue
         pos = m.end()
-        while (name := _person_at(t, pos, True) if not nicks else _nick_at(t, pos)) is not None:
+        while (name := _companion_at(t, pos, mode)) is not None:
             if re.match(_RELATIVE, name):  # '和儿子' is not a name ('张大妈' is)
                 break
             if name not in out:
@@ -247,7 +328,7 @@ def extract_companions(text: str, *, loose: bool = True) -> list[str]:
             if not sep and not glued:
                 break
             pos += len(name) + (sep.end() if sep else 0)
-    return out
+    return [n for n in out if not re.search(re.escape(n) + r"的?\s*(?:叫|名字叫|名字是|大名|全名)", t)]  # '李婶叫 李桂英'
 
 
 _FAMILY_N = re.compile(r"(?:一家|全家|我们家|家里)\s*(\S{1,2}?)\s*口")
@@ -255,8 +336,8 @@ _GROUP_N = re.compile(r"(?<!最多)(?<!最少)(?<!不超过)(?<!限)(?<!只能)(
                       r"(?:[^\s\d,，。]{0,4}?(?:去|来|报)|科室|部门|单位|公司|家|班组|组里|办公室|车间|厂里|[\u4e00-\u9fff]{1,2}部)?"
                       r"\s*(\S{1,2}?)\s*(?:个人|人|位|个(?=$|[\s,，。、]))")
 _ALONE = re.compile(r"(就我一个|我一个人|就我自己|我自己去|本人一个|就一个人|就我$|只有我|自己去|一个人去)")
-_MINE = r"(?:我的|我们家|咱家|俺家|我家|我|俺)"
-_WHO = rf"(?:{_RELATIVE}|小宝|宝宝)"  # '还有我们家小宝' (not in _RELATIVE: '何小宝' is a name)
+_MINE = r"(?:我们的|我的|我们家|咱们家|咱家|俺家|我家|我们|咱们|俺们|我|俺)"
+_WHO = rf"(?:{_RELATIVE}|{_ROLE}|小宝|宝宝)"  # '还有我们家小宝' (not in _RELATIVE: '何小宝' is a name)
 _WITH = re.compile(rf"(?:带|和|跟|加上|还有|陪|同|(?<=我)[\s、,])\s*(?:着|上)?\s*{_MINE}?\s*(?:(\S{{1,2}}?)\s*(?:个|位|名)|(?=[俩仨])(\S))?\s*"
                    rf"({_WHO}(?:(?:、|和|跟|,|与|\s+|\s*还有\s*){_MINE}?{_WHO})*)")
 
@@ -269,9 +350,17 @@ def _count_word(token: str) -> int | None:
     return int(value) if value is not None and 0 < value < 50 and value == int(value) else None
 
 
+_COUNTED = re.compile(rf"(?:^|(?<=[\s,，。]))(?:{_MINE})?([俩仨两三四1-4])\s*(?:个|位|名)?\s*{_WHO}")  # '俩细伢 …'
+
+
 def _companion_count(text: str) -> int | None:
+    """Companions counted or listed by relation ('带俩孙子', '我和老伴 还有我妹', '俩细伢 一个…')."""
     total = 0
-    for m in _WITH.finditer(text):
+    withs = list(_WITH.finditer(text))
+    for m in _COUNTED.finditer(text):
+        if not any(w.start() <= m.start() < w.end() for w in withs):
+            total += _count_word(m.group(1)) or 0
+    for m in withs:
         said = m.group(1) or m.group(2)
         n = _count_word(said) if said else None
         relatives = {r.removeprefix("我") for r in re.findall(_WHO, m.group(3))}  # "带我妈 我妈叫…" is one
@@ -287,8 +376,39 @@ _PAIR_N = re.compile(r"(?:(?:我们|咱们|俺们|我|咱|俺)(?:家)?(?:老|姐
                      r"(俩|仨|两口子?|俩口子?)|(?:^|(?<=[\s,，。]))(?:姐妹|兄弟|母女|父女|母子|父子|爷孙|奶孙|祖孙|夫妻|娘|爷)(俩|仨)|(?:^|(?<=[\s,，。]))老?(两|俩)口子?(?=$|[\s,，。一都带去来报]))")
 
 
+_NUM = r"([一二两三四五六七八九十俩仨1-9])"
+_HEADS = re.compile(_NUM + r"\s*(?:个|位|名)?\s*(大人|成人|小孩儿?|孩子|儿童|老人|学生|小朋友)|" + _NUM + r"大" + _NUM + r"小")
+_JOINED = re.compile(r"(?:带|和|跟|加上|还有|陪)(?:着|上)?\s*$")
+
+
+def _heads_total(t: str) -> int | None:
+    """Everyone counted by kind ('两个大人一个小孩' → 3, '两大一小' → 3, '三个大人' → 3); a count after '带/和'
+    ('带两个孩子') counts companions instead and is left to ``_companion_count``."""
+    found = list(_HEADS.finditer(t))
+    if not found or _JOINED.search(t[:found[0].start()]):
+        return None
+    counts = [_count_word(g) for m in found for g in (m.group(1), m.group(3), m.group(4)) if g]
+    adults = any(m.group(2) in ("大人", "成人") or m.group(3) for m in found)
+    return sum(c or 0 for c in counts) if (len(counts) > 1 or adults) and all(counts) else None
+
+
+def _collapse_possessive(t: str) -> str:
+    """'老伴的妹妹' is one person ('妹妹'); a compound term that holds '的' ('孩子的爸爸') stays."""
+    def keep(m: re.Match[str]) -> str:
+        return m.group() if any(t.startswith(w, m.start()) for w in _COMPOUND) else ""
+
+    return re.sub(rf"{_RELATIVE}的(?={_RELATIVE})", keep, t)
+
+
+def _party_text(text: str) -> str:
+    """A message prepared for counting: normalised, people said not to come dropped, possessives collapsed."""
+    return _collapse_possessive(_DROPPED.sub("", normalize(text)))
+
+
 def _said_total(t: str) -> int | None:
-    """A head count said outright ('一家三口', '我们公司去三个人', '共两个人', '我们老两口', '咱仨')."""
+    """A head count said outright ('一家三口', '我们公司去三个人', '共两个人', '我们老两口', '咱仨', '两个大人一个小孩')."""
+    if (heads := _heads_total(t)) is not None:
+        return heads
     for pattern in (_FAMILY_N, _GROUP_N, _PAIR_N, _BARE_N):
         m = pattern.search(t)
         said = m and next(g for g in m.groups() if g)
@@ -297,15 +417,29 @@ def _said_total(t: str) -> int | None:
     return None
 
 
+def _relations(t: str, names: list[str]) -> set[str]:
+    """The names said right after a relation word ('我妈叫 覃玉英', '儿子 邹小飞'), i.e. already counted by it."""
+    out = set()
+    for name in names:
+        before = t[max(0, t.find(name) - 8):t.find(name)]
+        for other in names:  # only the words since the name before it
+            before = before.split(other)[-1] if other != name else before
+        if re.search(rf"{_RELATIVE}|{_ROLE}|他|她", before):
+            out.add(name)
+    return out
+
+
 def extract_party_size(text: str) -> int | None:
     """Number of attendees including the user ('一家四口' → 4, '我和两个孩子' → 3, '带我孙子一起' → 2);
     people said not to come ('老伴就算了') are not counted."""
-    t = _DROPPED.sub("", normalize(text))
+    t = _party_text(text)
     companions = _companion_count(t)
     names = extract_companions(t)
     said = _said_total(t)
     if companions is not None or names:
-        return max(1 + max(companions or 0, len(names)), said or 0)
+        counted = any(m.group(1) or m.group(2) for m in _WITH.finditer(t)) or _COUNTED.search(t)
+        unattributed = 0 if counted else len([n for n in names if n not in _relations(t, names)])  # '…还有隔壁的李婶'
+        return max(1 + max(companions or 0, len(names), (companions or 0) + unattributed), said or 0)
     if said:
         return said
     return 1 if _ALONE.search(t) else None
@@ -314,8 +448,8 @@ def extract_party_size(text: str) -> int | None:
 def stated_party_size(text: str) -> int | None:
     """A head count said with a number ('一家三口', '我们仨', '带俩孙子', '一共四个人'), not one counted from the
     relations named ('我和老伴' → None): a number sets a party, relations and names only fill it."""
-    t = _DROPPED.sub("", normalize(text))
-    counted = [m for m in _WITH.finditer(t) if m.group(1) or m.group(2)]
+    t = _party_text(text)
+    counted = [m for m in _WITH.finditer(t) if m.group(1) or m.group(2)] + list(_COUNTED.finditer(t))
     said = _said_total(t)
     if not counted and said is None:
         return None

@@ -11,7 +11,8 @@ _BUSINESS = ("集团股份有限公司", "股份有限公司", "有限责任公�
              "专业合作社", "合作社", "集团", "加工厂", "厂", "工作室", "商行", "经营部", "门市部", "家庭农场", "农场",
              "养殖场", "医院", "卫生院", "诊所", "事务所", "药店", "药房")
 _SUFFIX = re.compile("|".join(sorted(_ACADEMIC + _BUSINESS, key=len, reverse=True)))
-_NOT_AFTER = {"大学": "生城路", "学院": "路派", "厂": "里家房长区子商方内外", "公司": "里的", "集团": "军"}
+_NOT_AFTER = {"大学": r"生(?!命|物|态|化|理|殖)|[城路]", "学院": "[路派]", "厂": "[里家房长区子商方内外]", "公司": "[里的]",
+              "集团": "军"}  # '大学生' is a student, '大学生命科学学院' a university's school
 _NAME_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9()&·]")
 _CUT = re.compile(
     r".*(我们是|我们|咱们|我是|我在|是|叫做|叫|名称|名字|全称|单位|来自|这边|这里|就|的|跟|与|给|请|和|有个|有家|一个|一家|"
@@ -54,7 +55,7 @@ def org_spans(text: str) -> list[tuple[int, int, str]]:
     floor = 0
     for m in _SUFFIX.finditer(text):
         suffix = m.group()
-        if text[m.end():m.end() + 1] and text[m.end()] in _NOT_AFTER.get(suffix, ""):
+        if suffix in _NOT_AFTER and re.match(_NOT_AFTER[suffix], text[m.end():]):
             continue
         body = _trim(text[_body_start(text, m.start(), floor):m.start()])
         tail = next((t for t in _TAILS if text.startswith(t, m.end())), "")

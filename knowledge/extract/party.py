@@ -13,17 +13,31 @@ from dataclasses import dataclass, field, replace
 
 from ._text import normalize
 from .names import _ALONE as ALONE
-from .names import _RELATIVE, extract_companions, extract_party_size, name_at, stated_party_size
+from .names import (
+    _RELATIVE,
+    extract_companions,
+    extract_party_size,
+    extract_person_name,
+    name_at,
+    standalone_names,
+    stated_party_size,
+)
 
-NOT_GOING = re.compile(r"(?:不去|去不了|去不成|来不了|来不成|参加不了|不参加|不来|没空去?|不凑热闹|就算了|算了)(?:了|啦|咯|喽)?")
+NOT_GOING = re.compile(r"(?:不去|去不了|去不成|来不了|来不成|参加不了|不参加|不来|没空去?|冇得空|没得空|冇空|有课|走不开|脱不开身|"
+                       r"不凑热闹|就算了|算了)(?:了|啦|咯|喽)?")
 DROP = re.compile(r"把(?P<who>.{1,6}?)(?:的名字?|的报名)?(?:退|取消|去掉|删|划掉)")  # '帮我把他退了'
-ADD = re.compile(r"(?:再加|多加|加上|再带|多带|还要加)上?\s*(?P<n>[一两二三四俩仨1234]?)\s*(?:个|位|名)?")
-ALSO = re.compile(r"也(?:要|想|得|能|说)?(?:一起|一块儿?|跟着)?(?:去|来|参加|听)(?!不)")
+ADD = re.compile(r"(?:再加|多加|加上|再带|多带|还要加|帮我加|给我加|换成|换个)上?\s*(?P<n>[一两二三四俩仨1234]?)\s*(?:个|位|名)?")
+ALSO = re.compile(r"也[^\s,，。不没]{0,3}?(?:去|来|参加|听|学|报上|报个名|报名)(?!不)")  # '也想去', '也说要去', '也想学'
+RESTATED = re.compile(r"(?:就|只有|只)\s*(?:我|俺|咱)(?:们)?(?:和|跟|带着?|加上)(?P<rest>.{1,12})")  # '就我和孙子去'
+BACK = re.compile(r"[他她]")  # '她也去 她叫 邓雅琴': the one said before
 _CORRECTION = re.compile(r"(打错|写错|错了|不对|应该是|应该叫|改成|改为|更正)")
 _SELF_ONLY = re.compile(r"^(?:我|我们|俺|俺们|咱|咱们|我俩|我们俩|俺俩|咱俩|我们都|都|大家|全家|一家人)?(?:都|也|俩人都|两个都|全)?$")
 _PLURAL = re.compile(r"们|都|俩|两个|仨|三个")
 _CLAUSE = re.compile(r"[\s,，。.;；!！?？]+")
-_COUNTS = {"一": 1, "两": 2, "俩": 2, "二": 2, "三": 3, "仨": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_COUNTS = {"一": 1, "两": 2, "俩": 2, "二": 2, "三": 3, "仨": 3, "四": 4, "五": 5, "1": 1, "2": 2, "3": 3, "4": 4, "5": 5}
+_N = r"([一两二三四五俩仨1-5])"
+SET_SIZE = re.compile(r"(?:改成|改为|变成|换成|改|就|只|只有|只去)\s*" + _N + r"\s*(?:个人|个|人|位)(?!月|小时)")
+LESS = re.compile(r"(?:少|减|去掉|减掉|减少)\s*(?:了)?\s*" + _N + r"?\s*(?:个|位|名)(?:人)?")
 
 
 @dataclass(frozen=True)
@@ -107,11 +121,21 @@ def _added(party: Party, text: str) -> Party | None:
     add, also = ADD.search(text), ALSO.search(text)
     if not (add or also) or NOT_GOING.search(text):
         return None
-    new = [n for n in extract_companions(text) if n not in party.companions]
+    own = extract_person_name(text)  # '郑秀云 13800093030 我闺女也想去 叫郑静': the contact is no companion
+    new = _one_each([n for n in extract_companions(text) + standalone_names(text) if n not in (*party.companions, own)])
     said = _COUNTS.get(add.group("n"), 1) if add and add.group("n") else 1
     count = max(said, len(new))
+    open_places = party.size - 1 - len(party.companions)
+    if not add and open_places > 0 and BACK.search(text):  # the one said to come earlier, now named
+        count = max(0, len(new) - open_places)
     companions = party.companions + tuple(new)
     return Party(party.size + count, companions, {**party.relations, **relations_of(text)})
+
+
+def _one_each(names: list[str]) -> list[str]:
+    """Names of different people: a nickname ('小吴') gives way to a full name with its surname ('吴婷婷')."""
+    full = [n for n in names if not n.startswith(("小", "老"))]
+    return [n for n in dict.fromkeys(names) if n in full or not any(f.startswith(n[1:]) for f in full)]
 
 
 def _renamed(party: Party, text: str) -> Party | None:
@@ -140,16 +164,56 @@ def _names_in(text: str) -> list[str]:
     return out
 
 
+def _resized(party: Party, text: str) -> Party | None:
+    """'改成两个人', '就两个人', '少一个': the party at its new head count; the people left out are the counted-only
+    companions first, then the last named ones (a message that names people is left to ``fill_party``)."""
+    if extract_companions(text):
+        return None
+    if m := SET_SIZE.search(text):
+        size = _COUNTS[m.group(1)]
+    elif m := LESS.search(text):
+        size = party.size - _COUNTS.get(m.group(1) or "一", 1)
+    else:
+        return None
+    size = max(1, size)
+    if size == party.size:
+        return None
+    kept = party.companions[: size - 1]
+    return Party(size, kept, {n: r for n, r in party.relations.items() if n in kept})
+
+
 def edit_party(party: Party, text: str) -> Party | None:
     """The party after a message that changes it (only me, someone dropped, added or renamed), or None when the
     message does not change who comes along (a message about the user alone — '我不去了' — is no party change)."""
     t = normalize(text)
     if ALONE.search(t):
         return Party()
-    for change in (_renamed, _dropped, _added):
+    if (after := _renamed(party, t)) is not None:
+        return after
+    if (after := _dropped(party, t)) is not None:  # '儿子那天有课 我换个人 带我侄子去 叫 孔乐言': out, then in
+        return _added(after, t[_last_not_going(t):]) or after
+    for change in (_added, _restated, _resized):
         if (after := change(party, t)) is not None:
             return after
     return None
+
+
+def _last_not_going(text: str) -> int:
+    """Where the words after the last 'not going' start."""
+    ends = [m.end() for m in [*NOT_GOING.finditer(text), *DROP.finditer(text)]]
+    return max(ends, default=0)
+
+
+def _restated(party: Party, text: str) -> Party | None:
+    """'就我和孙子去', '只有我跟老伴': the party said again in full; the companions it mentions are kept."""
+    m = RESTATED.search(text)
+    if not m:
+        return None
+    named, extra, _ = _mentioned(party, m.group("rest"))
+    if not named and not extra:
+        return None
+    kept = tuple(n for n in party.companions if n in named)
+    return Party(1 + len(kept) + extra, kept, {n: r for n, r in party.relations.items() if n in kept})
 
 
 def fill_party(party: Party, text: str) -> Party:
@@ -163,18 +227,20 @@ def fill_party(party: Party, text: str) -> Party:
     if (said := stated_party_size(t)) is not None:
         companions = tuple(names) or party.companions[: max(0, said - 1)]
         return Party(max(said, 1 + len(companions)), companions, {n: r for n, r in relations.items() if n in companions})
-    companions = _with_names(party, names, relations)
+    companions = _with_names(party, names, relations, t)
     kept = {n: r for n, r in relations.items() if n in companions}
     return Party(max(party.size, extract_party_size(t) or 1, 1 + len(companions)), companions, kept)
 
 
-def _with_names(party: Party, names: list[str], relations: dict[str, str]) -> tuple[str, ...]:
+def _with_names(party: Party, names: list[str], relations: dict[str, str], text: str = "") -> tuple[str, ...]:
     """The companions with newly named people: each fills an unnamed place, or renames the companion introduced
-    with the same relation when no place is left ('孩子叫苗苗' then '孩子大名苗一诺': the same child)."""
+    with the same relation when no place is left ('孩子叫苗苗' then '孩子大名苗一诺': the same child), or the one
+    known by a nickname the name is given for ('李婶叫 李桂英')."""
     companions = list(party.companions)
     for name in (n for n in names if n not in companions):
-        again = [c for c in companions if _refers(relations.get(name, "-"), party.relations.get(c, "+"))]
-        if again and party.size - 1 - len(companions) <= 0:
+        nick = [c for c in companions if re.search(re.escape(c) + r"的?\s*(?:叫|是|名字叫|名字是|大名|全名)\s*" + re.escape(name), text)]
+        again = nick or [c for c in companions if _refers(relations.get(name, "-"), party.relations.get(c, "+"))]
+        if again and (nick or party.size - 1 - len(companions) <= 0):
             companions[companions.index(again[0])] = name
         else:
             companions.append(name)

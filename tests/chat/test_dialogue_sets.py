@@ -24,13 +24,15 @@ FILES = (SAMPLES / "dialogues_dev.jsonl", ROOT / "tests/support/data/dialogues_m
          ROOT / "tests/support/data/dialogues_forms.jsonl", ROOT / "tests/support/data/dialogues_voices.jsonl",
          ROOT / "tests/support/data/dialogues_voices2.jsonl",
          ROOT / "tests/support/data/dialogues_voices3.jsonl",
+         ROOT / "tests/support/data/dialogues_voices4.jsonl",
          ROOT / "bench/heldout/dialogues.jsonl",
          ROOT / "bench/heldout/dialogues2.jsonl")
 
 
 def dev_rows() -> list[dict]:
     """Dialogues of the dev parts only (held-out rows are never replayed by the tests)."""
-    rows = [json.loads(line) for path in FILES for line in path.read_text(encoding="utf-8").splitlines() if line]
+    rows = [{**json.loads(line), "key": f"{path.stem}:{json.loads(line)['id']}"}  # ids repeat across files
+            for path in FILES for line in path.read_text(encoding="utf-8").splitlines() if line]
     return [r for r in rows if r.get("split", "dev") == "dev"]
 
 
@@ -46,16 +48,23 @@ def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[WebhookBot, 
 
 
 # Dev conversations that the merged intent layer and form rules still get wrong (listed, not hidden; see README).
-KNOWN_GAPS: dict[str, str] = {}
+KNOWN_GAPS: dict[str, str] = {
+    "dialogues_voices4:Q03": "expects 4 people; each sample event allows the user plus 2 (the reply says so)",
+    "dialogues_voices4:Q26": "expects 4 people; each sample event allows the user plus 2 (the reply says so)",
+    "dialogues_voices4:Q45": "ends at the optional budget question, which the conversation never answers (科技金融)",
+    "dialogues_voices4:Q49": "'要做个型式试验 我们的起重机' is not taken for a demand, so the first turns are lost",
+    "dialogues_voices4:Q50": "'是在谷城 我说错了 老河口那边是仓库': the wrong place said again wins the correction",
+    "dialogues_voices4:Q52": "ends at the optional budget question, which the conversation never answers (人才引进)",
+}
 
 
 @pytest.mark.parametrize("dialogue", [
-    pytest.param(d, id=d["id"], marks=[pytest.mark.xfail(reason=KNOWN_GAPS[d["id"]], strict=True)]
-                 if d["id"] in KNOWN_GAPS else []) for d in dev_rows()])
+    pytest.param(d, id=d["key"], marks=[pytest.mark.xfail(reason=KNOWN_GAPS[d["key"]], strict=True)]
+                 if d["key"] in KNOWN_GAPS else []) for d in dev_rows()])
 def test_dev_conversation_ends_in_the_expected_record(bot: tuple[WebhookBot, Container], dialogue: dict) -> None:
     """Exact record, and a clean description/title."""
     client, services = bot
-    openid = f"set_{dialogue['id']}"
+    openid = f"set_{dialogue['key']}"
     empty_events(services)
     transcript = play(client, dialogue, openid)
     shown = "\n".join(f"U: {u}\nB: {b}" for u, b in transcript)

@@ -9,7 +9,15 @@ from sqlalchemy.orm import Session
 
 from bot.domain.events.errors import EventNotFound
 from bot.domain.events.rules import ACTIVE, is_listed
-from bot.domain.events.search import EventMatch, ListFilter, parse_list_filter, rank_events
+from bot.domain.events.search import (
+    EventMatch,
+    ListFilter,
+    dated,
+    named_by_cues,
+    parse_list_filter,
+    rank_events,
+    topic_among,
+)
 from bot.domain.events.views import RegistrationView, snapshot, view
 from bot.store.models import Event, Registration
 from knowledge.vocab import EVENT_CATEGORIES
@@ -57,7 +65,22 @@ def find_events(session: Session, *, appid: str, text: str, now: datetime, limit
     """Events (not ended yet) that the user's words point at, best first; an id in the text wins outright."""
     events = list(session.scalars(select(Event).where(Event.appid == appid, Event.end > now)
                                   .order_by(Event.start, Event.id)))
+    named, cues = named_by_cues(text, events)
+    if named is not None and ("title" in cues or len(cues) >= 2):
+        return [EventMatch(named, 1.0)]
+    on_date = dated(text, events)
+    if on_date:  # '四月份二中那个讲近视的': the events of that date, best match first
+        same_day = [e for e in events if e.id in on_date]
+        if (topic := topic_among(text, same_day)) is not None:
+            return [EventMatch(topic, 1.0)]
+        return (rank_events(text, same_day) or [EventMatch(e, 0.0) for e in same_day])[:limit]
     return rank_events(text, events)[:limit]
+
+
+def named_event(session: Session, *, appid: str, text: str, now: datetime) -> tuple[Event | None, frozenset[str]]:
+    """The one event (not ended yet) the text names by topic, date and/or place, and the cues it was named by."""
+    events = list(session.scalars(select(Event).where(Event.appid == appid, Event.end > now)))
+    return named_by_cues(text, events)
 
 
 def list_filter(session: Session, *, appid: str, text: str, now: datetime) -> ListFilter:

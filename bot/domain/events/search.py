@@ -183,3 +183,109 @@ def parse_list_filter(text: str, *, now: datetime, regions: Sequence[str], categ
     category = _find_key(text, categories, category_keys)
     dated = date_range_in(text, now)
     return ListFilter(region, category, dated[0] if dated else None, dated[1] if dated else None)
+
+
+# --- naming one event by its topic, date and place ----------------------------------------------
+
+CN_NUM = {c: i for i, c in enumerate("零一二三四五六七八九十", start=0)}
+_DAY = re.compile(r"(1[0-2]|[1-9]|十[一二]?|[一二三四五六七八九])\s*月\s*(?:份)?\s*(?:(3[01]|[12]\d|[1-9]|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])\s*[号日])?")
+_WEEKDAY = re.compile(r"(?:周|星期|礼拜)([一二三四五六日天])")
+_DAYPART = (("上午", 5, 12), ("早上", 5, 12), ("中午", 11, 14), ("下午", 12, 18), ("晚上", 17, 24), ("傍晚", 16, 20))
+GENERIC_PLACE = re.compile(r"襄阳市|示例|虚构|活动室|会议室|报告厅|培训室|二楼|三楼|一楼|服务中心|中心|[市区县镇村路号楼厅室座]$")
+MIN_CHUNK = 3
+GENERIC_TITLE = re.compile(r"实验室|技术|需求|企业|成果|材料|研发|费用|管理|使用|安全|常见|服务|平台|科技|专家|防控|保护|"
+                           r"健康|知识|实务|与|和|的")  # a title piece made only of these names no event
+
+
+def _cn_int(raw: str) -> int:
+    """'12', '十二', '二十', '二十五', '五' → the number."""
+    if raw.isdigit():
+        return int(raw)
+    if "十" not in raw:
+        return CN_NUM[raw]
+    tens, _, ones = raw.partition("十")
+    return (CN_NUM[tens] if tens else 1) * 10 + (CN_NUM[ones] if ones else 0)
+
+
+def _local(event: Event) -> datetime:
+    """The event's start in local time."""
+    return event.start.astimezone(LOCAL_TZ)
+
+
+def dated(text: str, events: Sequence[Event]) -> set[str] | None:
+    """Ids of the events on the date the text names ('五月十二号', '6月25号', '七月份', '周六上午'); None when the
+    text names no date (a date no event has gives an empty set)."""
+    hits: set[str] | None = None
+    if m := _DAY.search(text):
+        month, day = _cn_int(m.group(1)), _cn_int(m.group(2)) if m.group(2) else None
+        hits = {e.id for e in events if _local(e).month == month and (day is None or _local(e).day == day)}
+    if m := _WEEKDAY.search(text):
+        weekday = "一二三四五六日".index("日" if m.group(1) == "天" else m.group(1))
+        on_day = {e.id for e in events if _local(e).weekday() == weekday}
+        hits = on_day if hits is None else hits & on_day
+    for word, start, end in _DAYPART:
+        if word in text and hits is not None:  # a part of the day only narrows a date that was named
+            hits = {i for i in hits if start <= _local(next(e for e in events if e.id == i)).hour < end}
+    return hits
+
+
+def _chunks(value: str, text: str, least: int = MIN_CHUNK) -> set[str]:
+    """Substrings of ``value`` (``least`` characters or more) that occur in ``text``."""
+    out: set[str] = set()
+    for size in range(least, min(len(value), 10) + 1):
+        out.update(value[i:i + size] for i in range(len(value) - size + 1) if value[i:i + size] in text)
+    return out
+
+
+def _dull_title(chunk: str) -> bool:
+    """A title piece made only of generic words ('实验室') names no event."""
+    return len(GENERIC_TITLE.sub("", chunk)) < 2
+
+
+def _dull_place(chunk: str) -> bool:
+    """A piece of an address that many places have ('服务中心', '报告厅')."""
+    return bool(GENERIC_PLACE.search(chunk))
+
+
+def _distinctive(text: str, events: Sequence[Event], value_of: Callable[[Event], str],
+                 dull: Callable[[str], bool] | None = None, least: int = MIN_CHUNK) -> set[str]:
+    """Ids of the events whose field shares with the text a chunk no other event's field has ('石花村', '农药安全')."""
+    chunks = {e.id: {c for c in _chunks(value_of(e), text, least) if not (dull and dull(c)) and not FILLERS.fullmatch(c)}
+              for e in events}
+    return {i for i, own in chunks.items() if any(all(c not in value_of(e) for e in events if e.id != i) for c in own)}
+
+
+def placed(text: str, events: Sequence[Event]) -> set[str]:
+    """Ids of the events whose place the text names: a distinctive piece of the location, or the region."""
+    near = _distinctive(text, events, lambda e: e.location, _dull_place)
+    regions = {e.id for e in events if any(k in text for k in region_keys(e.region))}
+    return near or regions
+
+
+def event_cues(text: str, events: Sequence[Event]) -> dict[str, set[str]]:
+    """What in the text points at which events: ``title`` (a distinctive piece of the title), ``date`` and
+    ``place``; a cue the text does not give is left out."""
+    cues = {"title": _distinctive(text, events, lambda e: e.title, _dull_title), "place": placed(text, events)}
+    if (on := dated(text, events)) is not None:
+        cues["date"] = on
+    return {k: v for k, v in cues.items() if v or k == "date"}
+
+
+def topic_among(text: str, events: Sequence[Event]) -> Event | None:
+    """Among a few events (those of the date said), the one whose title alone shares a word with the text
+    ('四月份…讲近视的' among the April events: '近视')."""
+    only = _distinctive(text, events, lambda e: e.title, least=2)
+    return next((e for e in events if e.id in only), None) if len(only) == 1 else None
+
+
+def named_by_cues(text: str, events: Sequence[Event]) -> tuple[Event | None, frozenset[str]]:
+    """The one event that every cue the text gives agrees on, and which cues those were (None when the cues
+    point at no single event)."""
+    cues = event_cues(text, events)
+    if not cues:
+        return None, frozenset()
+    common = set.intersection(*cues.values())
+    if len(common) != 1:
+        return None, frozenset(cues)
+    chosen = common.pop()
+    return next(e for e in events if e.id == chosen), frozenset(cues)
