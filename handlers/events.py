@@ -26,6 +26,7 @@ from bot.domain.events.rules import closed_reason
 from bot.domain.events.subscriptions import subscribe
 from bot.domain.privacy import get_user, remember_contact
 from bot.texts import events as txt
+from handlers import followups
 from handlers.account import give_consent, has_consented
 from handlers.kit import interject, triage
 from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
@@ -59,7 +60,7 @@ PROXY = re.compile(r"(给|帮|替)(我家|我)?(?:(?!跟|和|与|同)[^\s]){0,4}
                    r".{0,3}报")  # not '帮我跟我老伴报上' (the user comes too)
 QUESTION_WORDS = re.compile(r"[吗么呢？?]|有没有|有啥|有什么|哪些|还有")
 QUESTION = re.compile(r"(几点|什么时候|啥时候|几号|哪天|在哪|哪里|地点|地址|位置|怎么去|要带|带什么|带啥|交钱|收费|免费|"
-                      r"多少钱|多久|多长时间|名额|还能报|报得上|讲什么|讲啥|谁讲|有没有|有啥|有什么|还有吗|还有没有)")
+                      r"多少钱|多久|多长时间|名额|还能报|报得上|讲什么|讲啥|谁讲|有没有|有啥|有什么|还有吗|还有没有|要钱|收钱|花钱|费用|掏钱|几多钱)")
 FULL_CANCEL = re.compile(r"(取消(我的)?(报名|预约)|退了|退掉|帮我退|给我退|撤了|撤掉|撤销|不报了|退(报|出报名)|帮我取消|给我取消|"
                          r"取消吧|取消了吧|都取消|全部取消|都不去了|都去不了|作废|划掉|让给别人)")
 NOT_GOING = party.NOT_GOING
@@ -345,7 +346,7 @@ def continue_signup(ctx: Context, msg: Incoming, conv: ConversationState) -> lis
         _leave(conv)
         return None
     if QUESTION.search(text) and not extract_phone(text):  # '几点开始': answer, then carry on with the sign-up
-        return [Reply(txt.event_answer_text(event, text)), Reply("——\n" + _resume(ctx, msg, conv, event))]
+        return [Reply(_about(ctx, event, text)), Reply("——\n" + _resume(ctx, msg, conv, event))]
     if not extract_phone(text) and (replies := _not_an_answer(ctx, msg, conv, event, text)) is not None:
         return replies or None
     before = dict(conv.draft)
@@ -379,8 +380,10 @@ def _resume(ctx: Context, msg: Incoming, conv: ConversationState, event: Event) 
 
 
 def _remember_event(ctx: Context, conv: ConversationState, event_id: str) -> None:
-    """Remember the event talked about, so '几点开始' or '给我报一个' later refer to it (for a day)."""
+    """Remember the event talked about, so '几点开始' or '给我报一个' later refer to it (for a day), and make it
+    the conversation's topic for follow-ups ('这个要钱不')."""
     conv.data["last_event"] = {"id": event_id, "at": ctx.now.isoformat()}
+    followups.remember(ctx, conv, "event", event_id)
 
 
 def _last_event(ctx: Context, conv: ConversationState, within: timedelta = timedelta(days=1)) -> Event | None:
@@ -576,7 +579,13 @@ def _named_by_cues(ctx: Context, msg: Incoming, conv: ConversationState, text: s
         _merge(conv.draft, text)
         return start_signup(ctx, msg, conv, event.id, text="")
     _remember_event(ctx, conv, event.id)
-    return [Reply(txt.event_answer_text(event, text) + f"\n想报名请回复“报名 {event.id}”，同行的人也可以一起告诉我。")]
+    return [Reply(_about(ctx, event, text) + f"\n想报名请回复“报名 {event.id}”，同行的人也可以一起告诉我。")]
+
+
+def _about(ctx: Context, event: Event, text: str) -> str:
+    """A question about the event answered from its record (and, for its cost, from the knowledge base)."""
+    answer = txt.event_answer_text(event, text)
+    return f"{answer}\n{followups.cost_line(ctx, event)}" if followups.COST.search(text) else answer
 
 
 def event_question(ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> list[Reply] | None:
@@ -593,7 +602,7 @@ def event_question(ctx: Context, msg: Incoming, conv: ConversationState, text: s
         return None
     _remember_event(ctx, conv, event.id)
     signed = event.id in [v.event_id for v in _active(ctx, msg)]
-    return [Reply(txt.event_answer_text(event, text) + ("" if signed else f"\n想报名请回复“报名 {event.id}”。"))]
+    return [Reply(_about(ctx, event, text) + ("" if signed else f"\n想报名请回复“报名 {event.id}”。"))]
 
 
 # --- party changes and cancellations of a registration ------------------------------------------

@@ -25,9 +25,11 @@ RECENT_TTL = timedelta(hours=6)
 RECORD_KINDS = ("demand", "achievement", "event")
 RECORD_ID = re.compile(r"(?<![A-Za-z0-9])([AaDd]\d{1,4})(?![0-9])")
 EVENT_ASK = re.compile(r"在哪|哪里|哪儿|地址|地点|位置|怎么去|怎么走|过去|坐.{0,4}车|公交|地铁|停车|门牌|远不远|"
-                       r"几点|什么时候|啥时候|哪天|几号|时间|多久|多长|结束|开始|集合|提前|带啥|带什么|要带|准备|签到|找谁")
+                       r"几点|什么时候|啥时候|哪天|几号|时间|多久|多长|结束|开始|集合|提前|带啥|带什么|要带|准备|签到|找谁|"
+                       r"要钱|收钱|收费|免费|多少钱|花钱|费用|交钱|给钱|掏钱|几多钱")
 NAMES_EVENT = re.compile(r"活动|讲座|培训|课|义诊|开放日|对接会|(?<![A-Za-z])[Ee]\d{1,3}")
 BRING = re.compile(r"带啥|带什么|要带|准备")
+COST = re.compile(r"要钱|收钱|收费|免费|多少钱|花钱|费用|交钱|给钱|掏钱|几多钱")
 MORE = re.compile(r"详细|具体|展开|还有|继续|接着|然后呢|再说|多说|意思|介绍")
 ACHIEVEMENT_WORDS = re.compile(r"成果|项目库|专利")
 ASKING_FILLER = re.compile(r"[\s\W_]|这个|那个|这|那|是|啥|什么|能|能不能|可以|吗|嘛|呢|吧|啊|说|讲|点|些|一下|一点|"
@@ -77,8 +79,20 @@ def event_answer(ctx: Context, msg: Incoming, conv: ConversationState) -> list[R
     lines = [f"【{event.id}】{event.title}", event_txt.time_place_text(event.start, event.end, event.location)]
     if BRING.search(msg.text) and event.description:
         lines.append(f"内容：{event.description}")
+    if COST.search(msg.text):
+        lines.append(cost_line(ctx, event))
     lines.append("签到码在“我的报名”里，现场出示即可。")
     return [Reply("\n".join(lines))]
+
+
+def cost_line(ctx: Context, event: Event) -> str:
+    """Whether the event costs anything: the event record has no fee, so the knowledge base answers for its
+    kind of event ('健康科普…全部免费', with the source), else an honest 'not stated'."""
+    kb = ctx.knowledge
+    answer = kb.ask(f"{event.category}的活动要收费吗", home_city=ctx.settings.home_city) if kb else None
+    if answer is not None and answer.answered:
+        return f"费用：{answer.answer}"
+    return "费用：活动信息里没有写是否收费；想确认可以回复“转人工”问科创联络员。"
 
 
 # --- records ------------------------------------------------------------------------------------
