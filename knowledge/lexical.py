@@ -22,6 +22,7 @@ STOPWORDS = frozenset(
     line.strip() for line in STOPWORDS_FILE.read_text(encoding="utf-8").splitlines() if line.strip() and line[0] != "#"
 )
 ALIASES_FILE = Path(__file__).parent / "data" / "aliases.txt"
+EVERYDAY_FILE = Path(__file__).parent / "data" / "everyday.txt"
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff"
 _TOKEN = re.compile(rf"[{_CJK}]|[A-Za-z]+|\d+(?:\.\d+)?%?")
 _CJK_RUN = re.compile(rf"[{_CJK}]+")
@@ -46,20 +47,32 @@ def _content(tokens: Iterable[str]) -> list[str]:
     return [t for t in (tok.strip() for tok in tokens) if t and t not in STOPWORDS and _TOKEN.search(t)]
 
 
-@lru_cache(maxsize=1)
-def alias_table() -> tuple[tuple[str, str], ...]:
-    """(alias, canonical name) pairs from ``data/aliases.txt``, longest alias first."""
+def _read_pairs(path: Path) -> tuple[tuple[str, str], ...]:
+    """(alias, canonical name) pairs of a ``canonical<TAB>alias|alias`` file, longest alias first."""
     pairs: list[tuple[str, str]] = []
-    for line in ALIASES_FILE.read_text(encoding="utf-8").splitlines():
+    for line in path.read_text(encoding="utf-8").splitlines():
         if "\t" in line and not line.startswith("#"):
             canonical, aliases = line.split("\t", 1)
             pairs += [(alias.strip(), canonical.strip()) for alias in aliases.split("|") if alias.strip()]
     return tuple(sorted(pairs, key=lambda pair: -len(pair[0])))
 
 
-def aliases_in(text: str) -> list[tuple[str, str]]:
-    """(alias, canonical name) of each alias the text mentions as whole words: 湖工大 in 湖工大的老师, not 高工 in
-    提高工作; an alias inside a longer one found first (湖工 in 湖工大) doesn't count."""
+@lru_cache(maxsize=1)
+def alias_table() -> tuple[tuple[str, str], ...]:
+    """(alias, canonical name) pairs from ``data/aliases.txt``, longest alias first."""
+    return _read_pairs(ALIASES_FILE)
+
+
+@lru_cache(maxsize=1)
+def word_table() -> tuple[tuple[str, str], ...]:
+    """Aliases plus (everyday word, document word) pairs from ``data/everyday.txt``, longest first: the forms under
+    which a question's word counts as present in a text (房子 where the passage says 房产)."""
+    return tuple(sorted({*alias_table(), *_read_pairs(EVERYDAY_FILE)}, key=lambda pair: (-len(pair[0]), pair)))
+
+
+def aliases_in(text: str, table: tuple[tuple[str, str], ...] | None = None) -> list[tuple[str, str]]:
+    """(alias, canonical name) of each alias (or everyday word) the text mentions as whole words: 湖工大 in
+    湖工大的老师, not 高工 in 提高工作; an alias inside a longer one found first (湖工 in 湖工大) doesn't count."""
     with _lock:
         tokens = _jieba().lcut(text.lower(), HMM=False)
     bounds, pos = {0}, 0
@@ -67,7 +80,7 @@ def aliases_in(text: str) -> list[tuple[str, str]]:
         pos += len(token)
         bounds.add(pos)
     found: list[tuple[str, str]] = []
-    for short, full in alias_table():  # longest first
+    for short, full in table or word_table():  # longest first
         starts = [m.start() for m in re.finditer(re.escape(short.lower()), text.lower())]
         whole = any(start in bounds and start + len(short) in bounds for start in starts)
         if whole and not any(short in longer for longer, _ in found):
@@ -77,15 +90,17 @@ def aliases_in(text: str) -> list[tuple[str, str]]:
 
 def expand(text: str) -> str:
     """Append the canonical names of aliases found in the text (湖工大 → 湖北工业大学, 高企 → 高新技术企业)."""
-    extra = [full for short, full in aliases_in(text) if full not in text]
+    extra = [full for short, full in aliases_in(text, alias_table()) if full not in text]
     return f"{text} {' '.join(dict.fromkeys(extra))}" if extra else text
 
 
 @lru_cache(maxsize=4096)
 def aliases_of(term: str) -> tuple[str, ...]:
-    """The term, the canonical names it abbreviates, and the aliases of those (营收 → 营业收入, 销售收入, 营业额…)."""
-    canon = [full for short, full in alias_table() if short == term] + [term]
-    return tuple(dict.fromkeys([term] + canon + [short for short, full in alias_table() if full in canon]))
+    """The term, the canonical (document) words it stands for, and their other forms (营收 → 营业收入, 销售收入,
+    营业额…; 房子 → 房产, 场地…; 房产 → 房子, but not 场地)."""
+    table = word_table()
+    canon = [full for short, full in table if short == term] + [term]
+    return tuple(dict.fromkeys([term] + canon + [short for short, full in table if full in canon]))
 
 
 def alias_match(term: str, text: str) -> float:
@@ -167,7 +182,7 @@ class TypoCorrector:
         self._pinyin = lazy_pinyin
         self.known: set[str] = set()
         corpus_words = list(corpus_words)
-        for word in corpus_words:
+        for word in [*corpus_words, *(t for pair in word_table() for t in pair)]:  # 营收 is a word, not a typo
             self.known.update(b for b in bigrams(word) if len(b) == 2)
         self.sounds = WordSounds([*corpus_words, *(t for pair in alias_table() for t in pair)], lazy_pinyin)
         self.chars = {char for bigram in self.known for char in bigram}
