@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from knowledge.compose import is_item
 from knowledge.lexical import alias_in, alias_match, key_words
-from knowledge.qtype import GENERIC_NOUNS, asking_word
+from knowledge.qtype import GENERIC_NOUNS, asking_word, nouns_and_verbs
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,9 @@ def action_words(question: str, kind: str | None) -> list[str]:
     else:
         return []
     tail = re.sub(r"[吗呢呀啊吧？?。！!，,\s]+$", "", tail)
-    found = [w for w in key_words(tail) if len(w) >= 2 and not asking_word(w) and w not in GENERIC_NOUNS]
+    content = set(nouns_and_verbs(tail))
+    found = [w for w in key_words(tail) if len(w) >= 2 and not asking_word(w) and w not in GENERIC_NOUNS
+             and w in content]
     return found or ([tail] if re.fullmatch(r"[\u4e00-\u9fff]{2}", tail) else [])  # 养狗: two one-character words
 
 

@@ -45,9 +45,9 @@ _ONLINE = r"网站|平台|栏目|公众号|小程序|系统|网址|邮箱|@|菜�
 # Priority order: the first kind whose cue matches is the question's type.
 KINDS: tuple[Kind, ...] = (
     Kind("list", r"哪些|哪几|几类|几种|分几(?!分)|包括什么|包括哪|包含哪|都有啥|都有什么|都有哪|什么材料|啥材料|哪几个方面|几个方面|几条|"
-                 r"几档|几级|几个等级|都是谁",
+                 r"几档|几级|几个等级|都是些?谁|都有谁|都是哪些人",
          r"", "具体有哪些",
-         narrow=((r"(?:哪些|哪几位|都有)(?:人|专家|老师)|(?:人|专家|老师|成员)(?:有|是|都有)哪些|都是谁|有谁", _WHO),
+         narrow=((r"(?:哪些|哪几位|都有)(?:人|专家|老师)|(?:人|专家|老师|成员)(?:有|是|都有)哪些|都是些?谁|有谁", _WHO),
                  (r"哪些(?:单位|企业|公司|机构|银行|学校|高校|医院)|哪几(?:家|个单位|所)|都是哪", _ORG)), unnamed="具体名单"),
     Kind("definition", r"什么意思|啥意思|是什么$|是啥$|是什么东西|什么叫|啥叫|指什么|指的是什么|干啥的|干什么的|做什么的|"
                        r"什么区别|啥区别|有什么不同|什么是|啥是|定义|含义",
@@ -86,6 +86,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("eligibility", r"条件|要求|资格|门槛|限制|符合|够不够|能不能申请|能申请|可以申请|还能|够格|能享受|能进|能当",
          r"须|应|需|不超过|不少于|以内|以上|以下|满|具有|条件|不予|可以|不能|不受|限|符合|均可|不得", "的条件",
          heading=r"条件|对象|谁可以|资格|要求"),
+    Kind("attribute", r"(?:什么|啥)(?=[\u4e00-\u9fff])", r"", "的具体要求"),  # 联络员要什么学历: 学历 must be written
     Kind("yesno", r"吗|[不没]$|能不能|可不可以|是不是|算不算|有没有|要不要|行不行|是否|[不没][\s？?。]", r"", "的相关规定"),
 )
 BY_NAME = {kind.name: kind for kind in KINDS}
@@ -95,7 +96,7 @@ _GENERIC = ("政府 国家 市里 部门 单位 公司 企业 个人 人 我们 
             "收费 免费 要钱 联系方式 联系人 时候 期限 小时 天数 年限 月份 次数 人数 个数 单价 "
             "起码 至少 最少 最多 大概 顺便 一共 总共 大约 左右")
 GENERIC_NOUNS = frozenset(_GENERIC.split(" "))
-ASKED_ABOUT = frozenset({"list", "yesno", "procedure"})  # types whose focus is what the question is about
+ASKED_ABOUT = frozenset({"list", "yesno", "procedure", "attribute"})  # types whose focus is what the question is about
 STRICT = frozenset({"money", "amount", "date", "person", "place", "list"})  # types whose absence makes a typed decline
 LIST_MIN_ITEMS = 2
 
@@ -128,10 +129,26 @@ def standard(text: str) -> str:
     return text
 
 
+_INTERROGATIVE = re.compile(r"多少|(?<![那这])几|哪|什么|啥|谁|怎|咋|如何|何时|多久|多长|多大|多高|多远")
+_ACTION_ASKED = re.compile(r"能|可以|可不可以|算|是不是|要不要|会不会|需不需要|用不用|行不行|成不成|让不让|允许")
+DETAIL_KINDS = frozenset({"person", "place", "money", "date", "amount"})
+_DETAIL_NOUN = re.compile(r"工资|薪|津贴|利率|利息|邮箱|电话|联系方式|手机号|热线|联系人|地址|地点|有效期|期限|日期|截止|截至|"
+                          r"额度|金额|面积|上限|最高")
+
+
 def classify(text: str) -> Kind | None:
-    """The question's answer type (first matching cue in priority order), or None for a statement."""
+    """The question's answer type (first matching cue in priority order), or None for a statement.
+
+    A detail type cued only by a noun (工资, 邮箱, 有效期) with no question word, in a question asking whether an
+    action may be done (工资能算进加计扣除里头不, 能发到我邮箱吗), is a yes/no question, not a request for that detail."""
     stripped = text.strip()
-    return next((kind for kind in KINDS if re.search(kind.cue, stripped)), None)
+    kind = next((kind for kind in KINDS if re.search(kind.cue, stripped)), None)
+    cued = [m.group(0) for m in re.finditer(kind.cue, stripped)] if kind else []
+    if kind and kind.name in DETAIL_KINDS and all(_DETAIL_NOUN.fullmatch(c) for c in cued) \
+            and not _INTERROGATIVE.search(stripped) \
+            and _ACTION_ASKED.search(stripped) and re.search(BY_NAME["yesno"].cue, stripped):
+        return BY_NAME["yesno"]
+    return kind
 
 
 _COUNTED = re.compile(r"(?:多少|几)个?(家|名|人|次|场|项|件|所|位|批|期|倍|亩|平方米|岁|小时|分|张|台|套|份|本)|(?:多少|几)(个)")
@@ -154,8 +171,8 @@ def carries(kind: Kind | None, text: str, question: str = "") -> bool:
     if kind is None or kind.name == "yesno":
         return True
     pattern = evidence_for(kind, question)
-    if kind.name == "list":
-        return list_items(text) >= LIST_MIN_ITEMS and (not pattern or bool(re.search(pattern, text)))
+    if kind.name == "list":  # a list of people or organisations names at least two of them
+        return list_items(text) >= LIST_MIN_ITEMS and (not pattern or len(re.findall(pattern, text)) >= LIST_MIN_ITEMS)
     return bool(re.search(pattern, text))
 
 
@@ -203,9 +220,15 @@ def _tokens(text: str) -> list[tuple[int, int, str, bool, str]]:
         pairs = [(p.word, p.flag) for p in _posseg().lcut(text, HMM=False)]
     out, pos = [], 0
     for word, flag in pairs:
-        out.append((pos, pos + len(word), word, flag in _NOUN_FLAGS and len(word) >= 2, flag))
+        noun = (flag in _NOUN_FLAGS and len(word) >= 2) or (flag == "nr" and len(word) >= 3)  # 红马甲 read as a name
+        out.append((pos, pos + len(word), word, noun, flag))
         pos += len(word)
     return out
+
+
+def nouns_and_verbs(text: str) -> list[str]:
+    """The nouns and verbs of a text in order (no adverbs, pronouns or particles: 直接, 顺便, 一起 name nothing)."""
+    return [t[2] for t in _tokens(text) if t[4][:1] in "nv" or t[4] in ("l", "i", "j", "eng")]
 
 
 _CLAUSE_BREAKS = frozenset("，,。；;？?！!")
