@@ -97,10 +97,11 @@ def expand(text: str) -> str:
 @lru_cache(maxsize=4096)
 def aliases_of(term: str) -> tuple[str, ...]:
     """The term, the canonical (document) words it stands for, and their other forms (营收 → 营业收入, 销售收入,
-    营业额…; 房子 → 房产, 场地…; 房产 → 房子, but not 场地)."""
+    营业额…; 房子 → 房产, 场地…; 房产 → 房子, but not 场地); "one X" is also "each X" (一户 → 每户, 单户)."""
     table = word_table()
     canon = [full for short, full in table if short == term] + [term]
-    return tuple(dict.fromkeys([term] + canon + [short for short, full in table if full in canon]))
+    each = [f"{prefix}{term[1]}" for prefix in "每单"] if re.fullmatch(r"一[\u4e00-\u9fff]", term) else []
+    return tuple(dict.fromkeys([term] + canon + each + [short for short, full in table if full in canon]))
 
 
 def alias_match(term: str, text: str) -> float:
@@ -157,10 +158,24 @@ def common_word(word: str) -> bool:
     return int(tokenizer.FREQ.get(word) or 0) >= COMMON_WORD_FREQ
 
 
+_PERIOD = re.compile(r"[一二两三四五六七八九十\d]+个?[年月天日周]")
+_RELATIVE = re.compile(r"[上近前后第本]$")  # 上一年度, 近一年: a particular period, not "a year" / "per year"
+
+
+def _occurs(term: str, text: str) -> bool:
+    """Whether the term occurs in the text; a period (一年) not as part of a particular one (上一年度, 近一年)."""
+    if not _PERIOD.fullmatch(term):
+        return term in text
+    return any(not _RELATIVE.search(text[:m.start()]) and not text[m.end():m.end() + 1] == "度"
+               for m in re.finditer(re.escape(term), text))
+
+
 def term_match(term: str, text: str) -> float:
     """1 if the term occurs in the text, else the share of its bigrams that do (0 for short terms)."""
-    if term in text:
+    if _occurs(term, text):
         return 1.0
+    if _PERIOD.fullmatch(term):
+        return 0.0
     grams = [g for g in bigrams(term) if len(g) == 2]
     if len(grams) < 2:
         return 0.0

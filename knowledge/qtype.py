@@ -166,11 +166,16 @@ def evidence_for(kind: Kind, question: str = "") -> str:
     return next((evidence for cue, evidence in kind.narrow if re.search(cue, question)), kind.evidence)
 
 
+_RELATIVE_PERIOD = re.compile(r"[上近前本去今明次](?:[一二两三四五六七八九十\d]+个?)?(?:会计年度|年度|年|个月|季度)")
+
+
 def carries(kind: Kind | None, text: str, question: str = "") -> bool:
     """Whether ``text`` contains the kind of fact ``question`` asks for (lists: at least two items)."""
     if kind is None or kind.name == "yesno":
         return True
     pattern = evidence_for(kind, question)
+    if kind.name == "amount":
+        text = _RELATIVE_PERIOD.sub("", text)  # 上一年度, 近三年: which period, not how much
     if kind.name == "list":  # a list of people or organisations names at least two of them
         return list_items(text) >= LIST_MIN_ITEMS and (not pattern or len(re.findall(pattern, text)) >= LIST_MIN_ITEMS)
     return bool(re.search(pattern, text))
