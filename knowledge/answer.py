@@ -257,7 +257,17 @@ def _sentence_score(sentence: str, chunk: Chunk, weights: dict[str, float], ques
     if question.kind == "list" and question.focus and all(
             alias_in(n, section) or (is_intro(sentence) and alias_in(n, sentence)) for n in question.focus):
         share += TYPE_BONUS  # the list of what is asked (哪些材料: the 材料 section), not an item mentioning it
+    if asked and asked.name in SECTION_KINDS and _names_section(asked.heading, question.words, section):
+        share += 2 * TYPE_BONUS  # 要满足什么条件: the 申报条件 section, not a sentence naming the asker's 医院
     return share + TYPE_BONUS * fits + HEADING_BONUS * heading + NAMED_BONUS * (named / total if total else 0.0)
+
+
+SECTION_KINDS = frozenset({"eligibility", "definition"})  # types a section heading answers as a whole
+
+
+def _names_section(heading: str, question: str, section: str) -> bool:
+    """Whether the question and the section heading use the same word of the asked type (条件 and 申报条件)."""
+    return any(m.group(0) in section for m in re.finditer(heading, question)) if heading else False
 
 
 def _typed_bonus(question: Question, sentence: str, context: str = "") -> float:
