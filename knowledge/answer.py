@@ -356,7 +356,7 @@ def typed_gap(question: Question, extract: Extract, doc_text: str) -> str | None
     """
     kind = BY_NAME.get(question.kind or "")
     if kind is None:
-        return None
+        return attribute_gap(question.words, None, extract.body)  # 路费住宿费是企业出还是科协出: a named fee
     ordinal = next((o for o in re.findall(_ORDINAL, question.words) if o not in doc_text), None)
     if ordinal:
         return f"{ordinal}的安排"  # 第二期 when the document describes the first

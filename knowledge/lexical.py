@@ -197,8 +197,9 @@ class TypoCorrector:
         self._pinyin = lazy_pinyin
         self.known: set[str] = set()
         corpus_words = list(corpus_words)
-        for word in [*corpus_words, *(t for pair in word_table() for t in pair)]:  # 营收 is a word, not a typo
+        for word in corpus_words:
             self.known.update(b for b in bigrams(word) if len(b) == 2)
+        self.protected = tuple(sorted({t for pair in word_table() for t in pair if len(t) >= 2}, key=len, reverse=True))
         self.sounds = WordSounds([*corpus_words, *(t for pair in alias_table() for t in pair)], lazy_pinyin)
         self.chars = {char for bigram in self.known for char in bigram}
         self.by_sound: dict[str, set[str]] = defaultdict(set)
@@ -229,11 +230,17 @@ class TypoCorrector:
         right = char + text[i + 1] if i + 1 < len(text) else ""
         return (left in self.known) + (right in self.known)
 
+    def _kept(self, text: str) -> set[int]:
+        """Positions inside a word of the alias or everyday tables (营收, 门牌号): words, not typos."""
+        return {i for word in self.protected for m in re.finditer(re.escape(word), text)
+                for i in range(m.start(), m.end())}
+
     def _best_fix(self, text: str) -> tuple[int, str, int] | None:
         """The single substitution that makes the most known bigrams out of none."""
         best: tuple[int, str, int] | None = None
+        kept = self._kept(text)
         for i, char in enumerate(text):
-            if not re.match(rf"[{_CJK}]", char) or char in STOPWORDS or self._gain(text, i, char) > 0:
+            if not re.match(rf"[{_CJK}]", char) or char in STOPWORDS or i in kept or self._gain(text, i, char) > 0:
                 continue
             floor = 2 if self._in_common_word(text, i) else 1
             for cand in self._candidates(char):

@@ -59,23 +59,27 @@ KINDS: tuple[Kind, ...] = (
                  (r"谁负责|负责人|是谁", _WHO)),
          heading=r"咨询|联系", unnamed="联系人"),
     Kind("place", r"在哪|哪里|哪儿|地址|地点|什么地方|去哪(?!天)|到哪(?!天)|送哪|交哪|哪个(?:小区|地方|楼|位置)|几楼|几路",
-         r"地址|地点|路\d*号|\d+号|\d+楼|楼|室|大厅|窗口|栏目|公众号|网站|小程序|平台|系统|提交至|送至|送达", "在哪里",
+         r"地址|地点|路\d*号|\d+号|\d+楼|楼|室|大厅|窗口|栏目|公众号|网站|小程序|平台|系统|提交至|送至|送达|服务站",
+         "在哪里",
          detail=True,
          narrow=((r"下载|网上|在线|线上|网址|链接|入口", _ONLINE), (r"地址|门牌|几楼|几路|哪个(?:小区|楼)", _ADDRESS)),
          heading=r"咨询|联系|地址|地点", unnamed="具体地点"),
     Kind("money", r"多少钱|几万|多少万|[补奖给贷贴借拿领发扣抵减退交付]多少|额度|金额|收费|要钱|收钱|花钱|免费|给钱|费用?多少|多少费|"
                   r"工资|薪|津贴|利率|利息|多少(?:补贴|补助|奖励|资助|经费|奖金)|(?:补助|资助|经费|奖金)(?:是|有|给)?多少",
          _MONEY, "是多少", detail=True, unnamed="具体金额",
-         narrow=((r"花钱|收费|要钱|收钱|交钱|付费|免费|掏.{0,3}钱|出.{0,3}钱", rf"免费|不收费|收费|收取|自付|承担|{_NUM}\s*元"),)),
+         narrow=((r"花钱|收费|要钱|收钱|交钱|付费|免费|掏.{0,3}钱|出.{0,3}钱",
+                  rf"免费|不收费|收费|收取|加收|自付|承担|{_NUM}\s*(?:元|%)"),)),
     Kind("date", r"什么时候|啥时候|何时|几月|几号|哪天|截止|截至|最晚|最迟|期限|多久|多长时间|几天|几个工作日|有效期|几年|"
                  r"多少天|多少年|几个月|什么时间|(?:申报|受理|报名|申请)时间|日期|开班|开课",
          rf"{_NUM}\s*月(?:{_NUM}\s*日)?|{_NUM}\s*日|{_NUM}\s*(?:个)?(?:工作日|天|年|个月|小时|周|分钟)|年底|月底|季度|即时|当天|长期",
          "的时间", detail=True,
          narrow=((r"几号|哪天|哪一天|哪日", rf"{_NUM}\s*[日号]|当天|当日|即时|随时"),
                  (r"有效期|管几年|几年有效|管多久|有效多久", rf"有效期|有效|{_NUM}\s*年"),
+                 (r"几天|多少天|几个工作日|多少个工作日", rf"{_NUM}\s*个?(?:工作日|天|日)(?!前)|当天|当日|即时"),
+                 (r"几个月|多少个月", rf"{_NUM}\s*个月"),
                  (r"什么时候|啥时候|何时|几月|什么时间|(?:申报|受理|报名|申请)时间|日期|开班|开课",
                   rf"{_NUM}\s*月|{_NUM}\s*日|年底|月底|年初|季度|上半年|下半年|即时|当天|随时|长期"),), unnamed="具体时间"),
-    Kind("amount", r"多少|几万|额度|金额|比例|几成|最高|上限|收费|要钱|收钱|花钱|免费|给钱|几[个名人次场家项倍]|多大|面积",
+    Kind("amount", r"多少|几万|额度|金额|比例|几成|百分之几|最高|上限|收费|要钱|收钱|花钱|免费|给钱|几[个名人次场家项倍]|多大|面积",
          rf"{_NUM}\s*(?:万元|元|亿元|%|倍|人|名|次|场|个|家|件|项|平方米|平米|亩|分|周岁|岁|小时|天|年|个月|学时|课时|学分)|免费|不收费|"
          r"差额|全额|减半|不予|不再",
          "是多少", detail=True, unnamed="具体数字",
@@ -106,7 +110,8 @@ LIST_MIN_ITEMS = 2
 COLLOQUIAL: tuple[tuple[str, str], ...] = (
     (r"几多", "多少"),
     (r"好多(?=钱|万|块|年|天|人|个|次|名|家|分|学时|小时|平|$|[？?，,。！!\s])", "多少"),
-    (r"好大(?=$|[？?，,。！!\s]|面积|地方|场地)", "多大"),
+    (r"好大(?=$|[？?，,。！!\s]|面积|地方|场地|才|就|呢|啊|哦|嘛)", "多大"),
+    (r"(?<=[一二三四五六七八九十百千万\d])几", "多"),  # 二十几年, 十几个: an approximate number, not a question
     (r"好久|好长时间|多长时候", "多久"),
     (r"(?<![什怎这那多])么(?:子|事|斯)|啥子", "什么"),
     (r"(?<=有)么(?=[\u4e00-\u9fff]{2})", "什么"),
@@ -143,12 +148,25 @@ def classify(text: str) -> Kind | None:
     action may be done (工资能算进加计扣除里头不, 能发到我邮箱吗), is a yes/no question, not a request for that detail."""
     stripped = text.strip()
     kind = next((kind for kind in KINDS if re.search(kind.cue, stripped)), None)
-    cued = [m.group(0) for m in re.finditer(kind.cue, stripped)] if kind else []
-    if kind and kind.name in DETAIL_KINDS and all(_DETAIL_NOUN.fullmatch(c) for c in cued) \
-            and not _INTERROGATIVE.search(stripped) \
-            and _ACTION_ASKED.search(stripped) and re.search(BY_NAME["yesno"].cue, stripped):
-        return BY_NAME["yesno"]
-    return kind
+    cued = list(re.finditer(kind.cue, stripped)) if kind else []
+    if not (kind and kind.name in DETAIL_KINDS and all(_DETAIL_NOUN.fullmatch(m.group(0)) for m in cued)):
+        return kind
+    if not _INTERROGATIVE.search(stripped):  # 工资能算进加计扣除里头不: whether, not how much
+        yesno = _ACTION_ASKED.search(stripped) and re.search(BY_NAME["yesno"].cue, stripped)
+        return BY_NAME["yesno"] if yesno else kind
+    if any(_asks_about(stripped, m) for m in cued):
+        return kind  # 电话是多少, 利息多少
+    masked = stripped
+    for m in cued:
+        masked = masked[:m.start()] + "某" * len(m.group(0)) + masked[m.end():]
+    return classify(masked) or kind  # 贷款利息 今年几月份去报: a date; 几天才有人打电话来: a duration
+
+
+def _asks_about(text: str, noun: re.Match[str]) -> bool:
+    """Whether a question word asks about the noun: right after it or right before it, in the same clause."""
+    after = re.split(r"[\s，,。；;？?！!]", text[noun.end():], maxsplit=1)[0][:4]
+    before = re.split(r"[\s，,。；;？?！!]", text[:noun.start()])[-1][-4:]
+    return bool(_INTERROGATIVE.search(after) or _INTERROGATIVE.search(before))
 
 
 _COUNTED = re.compile(r"(?:多少|几)个?(家|名|人|次|场|项|件|所|位|批|期|倍|亩|平方米|岁|小时|分|张|台|套|份|本)|(?:多少|几)(个)")
@@ -181,7 +199,7 @@ def carries(kind: Kind | None, text: str, question: str = "") -> bool:
     return bool(re.search(pattern, text))
 
 
-ASKING = re.compile(r"^(?:几.?|多少.?|多长.{0,2}|多久|多大|多远|多快|哪.{0,2}|啥.{0,2}|什么.{0,2}|怎么.{0,2}|怎样|咋.?|如何|是否|能否|可否|有没有|能不能|"
+ASKING = re.compile(r"^(?:几.?|百分之.{0,2}|多少.?|多长.{0,2}|多久|多大|多远|多快|哪.{0,2}|啥.{0,2}|什么.{0,2}|怎么.{0,2}|怎样|咋.?|如何|是否|能否|可否|有没有|能不能|"
                     r"要不要|是不是|可不可以|一共|总共|还要|不要|需不需要|谁|行不行|成不成|中不中|好不好|对不对|行|成)$")
 
 
@@ -236,7 +254,12 @@ def nouns_and_verbs(text: str) -> list[str]:
     return [t[2] for t in _tokens(text) if t[4][:1] in "nv" or t[4] in ("l", "i", "j", "eng")]
 
 
-_CLAUSE_BREAKS = frozenset("，,。；;？?！!")
+def nouns_of(text: str) -> list[str]:
+    """The nouns of a text, one-character ones included (狗 in 养狗)."""
+    return [t[2] for t in _tokens(text) if t[4][:1] == "n"]
+
+
+_CLAUSE_BREAKS = frozenset("，,。；;？?！! \u3000")
 _LINK_WORDS = "是 有 要 能 可 可以 会 给 发 拿 领 得 需 需要 该 应该 一共 总共 最多 最高 大概"
 _LINKS = frozenset(_LINK_WORDS.split(" "))
 
@@ -258,7 +281,8 @@ def focus(kind: Kind | None, text: str) -> tuple[str, ...]:
         return ()
     cue = cues[-1]  # the last cue is the one asking (每个月工资发多少: 发多少, not 工资)
     tokens = _tokens(text)
-    specific = [k for k, t in enumerate(tokens) if t[3] and t[2] not in GENERIC_NOUNS and t[2][0] not in _MODALS]
+    specific = [k for k, t in enumerate(tokens) if t[3] and t[2] not in GENERIC_NOUNS and t[2][0] not in _MODALS
+                and not (k + 1 < len(tokens) and tokens[k + 1][4] == "f")]  # 在手机上: where, not what is asked
     after = [k for k in specific if cue.end() <= tokens[k][0] <= cue.end() + 2]
     before = [k for k in specific if cue.start() - 4 <= tokens[k][1] <= cue.start()
               and (not kind.detail or _linked(tokens, tokens[k][1], cue.start()))]
