@@ -15,7 +15,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from knowledge.asked import action_gap, attribute_gap, head_noun, list_gap, name_gap, stated_with, unbound
+from knowledge.asked import (
+    action_gap,
+    attribute_gap,
+    exists_gap,
+    grant_gap,
+    head_noun,
+    list_gap,
+    name_gap,
+    stated_with,
+    unbound,
+)
 from knowledge.cities import strip_places
 from knowledge.compose import (
     MAX_ANSWER_CHARS,
@@ -393,6 +403,9 @@ def _asked_detail_gap(question: Question, kind: Kind, extract: Extract, doc_text
     name = name_gap(question.words, extract.body)
     if name:
         return name  # 哪家中介机构 answered with 委托符合条件的中介机构
+    unnamed = grant_gap(question.words, doc_text) or exists_gap(question.words, doc_text)
+    if unnamed:
+        return f"{unnamed}{kind.missing}"  # 农机购置补贴, 有没有近视防控的讲座: the document never names them
     about = f"{extract.section.title}\n{extract.section.name}\n{extract.body}"
     if kind.name == "list" and question.focus and list_gap(question.focus, about):
         return list_gap(question.focus, about)

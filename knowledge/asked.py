@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from knowledge.compose import is_item
 from knowledge.lexical import alias_in, alias_match, key_words
-from knowledge.qtype import GENERIC_NOUNS, asking_word, nouns_and_verbs, nouns_of
+from knowledge.qtype import GENERIC_NOUNS, asking_word, nouns_and_verbs, nouns_of, tagged
 
 
 @dataclass(frozen=True)
@@ -148,3 +148,39 @@ def list_gap(focus: Iterable[str], passage: str) -> str | None:
     """A list question about a noun (辅导会要带什么材料: 材料) answered by a passage that never names it."""
     missing = [noun for noun in focus if alias_match(noun, passage) < 0.5]
     return f"{''.join(focus)}具体有哪些" if missing else None
+
+
+_GRANT = re.compile(r"(?:补贴|补助|奖励|资助|贴息|奖金)$")
+_NAMING = ("n", "nz", "nt", "ng", "vn", "j")  # parts of speech of what a grant is named after (农机/购置)
+
+
+def grant_gap(question: str, doc_text: str) -> str | None:
+    """A grant named by what it is for (农机购置补贴) whose name the document never uses (None when it does)."""
+    tokens = tagged(question)
+    for k, (word, _flag) in enumerate(tokens):
+        grant = _GRANT.search(word)
+        if not grant:
+            continue
+        name = [word[:grant.start()]] if grant.start() else []
+        j = k - 1
+        while j >= 0 and tokens[j][0] not in GENERIC_NOUNS and (
+                tokens[j][1] in _NAMING or (tokens[j][1] == "v" and j > 0 and tokens[j - 1][1] in _NAMING)):
+            name.insert(0, tokens[j][0])  # 农机/购置 in 农机购置补贴, 成果/转化 in 成果转化补贴
+            j -= 1
+        if any(len(w) >= 2 and alias_match(w, doc_text) < 0.5 for w in name):
+            return "".join(name) + grant.group(0)
+    return None
+
+
+_EXISTS = re.compile(r"(?:有没有|有冇得|有没得|有无|有没)([^\s，,。；;？?！!]{2,24})")
+
+
+def exists_gap(question: str, doc_text: str) -> str | None:
+    """有没有X: the nouns of X the document never mentions (近视防控的讲座), or None."""
+    asked = _EXISTS.search(question)
+    if not asked:
+        return None
+    nouns = [w for w, flag in tagged(asked.group(1)) if flag[:1] == "n" and len(w) >= 2 and w not in GENERIC_NOUNS
+             and not asking_word(w)]
+    missing = [w for w in nouns if alias_match(w, doc_text) < 0.5]
+    return "".join(missing) if missing else None

@@ -98,8 +98,9 @@ BY_NAME = {kind.name: kind for kind in KINDS}
 _GENERIC = ("政府 国家 市里 部门 单位 公司 企业 个人 人 我们 你们 他们 钱 东西 情况 事 事情 时候 问题 结果 时间 办法 政策 "
             "方面 地方 一般 具体 规定 补贴 奖励 资助 经费 费用 金额 比例 额度 数额 标准 奖金 补助 补偿 日期 地址 地点 电话 "
             "收费 免费 要钱 联系方式 联系人 时候 期限 小时 天数 年限 月份 次数 人数 个数 单价 "
-            "起码 至少 最少 最多 大概 顺便 一共 总共 大约 左右")
+            "起码 至少 最少 最多 顶多 至多 最高 最低 大概 顺便 一共 总共 大约 左右")
 GENERIC_NOUNS = frozenset(_GENERIC.split(" "))
+_BOUNDS = ("起码", "至少", "最少", "最多", "顶多", "至多", "最高", "最低")  # 顶多能 read as one noun is still a bound
 ASKED_ABOUT = frozenset({"list", "yesno", "procedure", "attribute"})  # types whose focus is what the question is about
 STRICT = frozenset({"money", "amount", "date", "person", "place", "list"})  # types whose absence makes a typed decline
 LIST_MIN_ITEMS = 2
@@ -254,6 +255,11 @@ def nouns_and_verbs(text: str) -> list[str]:
     return [t[2] for t in _tokens(text) if t[4][:1] in "nv" or t[4] in ("l", "i", "j", "eng")]
 
 
+def tagged(text: str) -> list[tuple[str, str]]:
+    """(word, part-of-speech flag) of each token of ``text``."""
+    return [(t[2], t[4]) for t in _tokens(text)]
+
+
 def nouns_of(text: str) -> list[str]:
     """The nouns of a text, one-character ones included (狗 in 养狗)."""
     return [t[2] for t in _tokens(text) if t[4][:1] == "n"]
@@ -282,6 +288,7 @@ def focus(kind: Kind | None, text: str) -> tuple[str, ...]:
     cue = cues[-1]  # the last cue is the one asking (每个月工资发多少: 发多少, not 工资)
     tokens = _tokens(text)
     specific = [k for k, t in enumerate(tokens) if t[3] and t[2] not in GENERIC_NOUNS and t[2][0] not in _MODALS
+                and not t[2].startswith(_BOUNDS)
                 and not (k + 1 < len(tokens) and tokens[k + 1][4] == "f")]  # 在手机上: where, not what is asked
     after = [k for k in specific if cue.end() <= tokens[k][0] <= cue.end() + 2]
     before = [k for k in specific if cue.start() - 4 <= tokens[k][1] <= cue.start()
