@@ -104,9 +104,10 @@ def third_set() -> QuestionSet:
 
 
 def dev_items() -> list[dict]:
-    """Every question we may tune on: original dev, our extras and the second set's dev split."""
-    sets = question_sets(extra=True)
-    return [item for s in sets if s.tunable for item in (*s.qa, *s.oos)]
+    """Every question we may tune on: the original dev set and our own parts (extra, near, voices, voices2); nothing
+    read from ``bench/heldout/`` (not even its dev split)."""
+    sets = question_sets(extra=True, dev_only=True)
+    return [item for s in sets if s.tunable and not s.name.startswith("second/") for item in (*s.qa, *s.oos)]
 
 
 @dataclass
