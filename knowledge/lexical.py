@@ -166,7 +166,7 @@ def _occurs(term: str, text: str) -> bool:
     """Whether the term occurs in the text; a period (一年) not as part of a particular one (上一年度, 近一年)."""
     if not _PERIOD.fullmatch(term):
         return term in text
-    return any(not _RELATIVE.search(text[:m.start()]) and not text[m.end():m.end() + 1] == "度"
+    return any(not _RELATIVE.search(text[:m.start()]) and text[m.end():m.end() + 1] != "度"
                for m in re.finditer(re.escape(term), text))
 
 

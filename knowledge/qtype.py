@@ -251,8 +251,8 @@ def _tokens(text: str) -> list[tuple[int, int, str, bool, str]]:
 
 
 def nouns_and_verbs(text: str) -> list[str]:
-    """The nouns and verbs of a text in order (no adverbs, pronouns or particles: 直接, 顺便, 一起 name nothing)."""
-    return [t[2] for t in _tokens(text) if t[4][:1] in "nv" or t[4] in ("l", "i", "j", "eng")]
+    """The nouns, verbs and time words of a text in order (no adverbs, pronouns or particles: 直接, 顺便, 一起 name nothing)."""
+    return [t[2] for t in _tokens(text) if t[4][:1] in "nvt" or t[4] in ("l", "i", "j", "eng")]
 
 
 def tagged(text: str) -> list[tuple[str, str]]:
