@@ -15,7 +15,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from knowledge.asked import action_gap, attribute_gap, head_noun, list_gap, name_gap, stated_with, unbound
+from knowledge.asked import (
+    action_gap,
+    attribute_gap,
+    exists_gap,
+    grant_gap,
+    head_noun,
+    list_gap,
+    name_gap,
+    stated_with,
+    unbound,
+)
 from knowledge.cities import strip_places
 from knowledge.compose import (
     MAX_ANSWER_CHARS,
@@ -115,6 +125,12 @@ class Question:
     answer_types: tuple[str, ...]
     kind: str | None = None  # the answer type asked for (knowledge.qtype): amount, date, list...
     focus: tuple[str, ...] = ()  # the nouns a detail question asks about (月工资 in 每个月工资发多少)
+    asked: str = ""  # the corrected question in standard words, without the alias names appended for retrieval
+
+    @property
+    def words(self) -> str:
+        """The question's own words (corrected, standard): what the detail checks read."""
+        return self.asked or self.corrected
 
 
 def analyze(text: str, corrected: str, known: Callable[[str], bool] = lambda _: False) -> Question:
@@ -133,7 +149,7 @@ def analyze(text: str, corrected: str, known: Callable[[str], bool] = lambda _: 
     kinds = tuple(kind for kind, (cue, _) in ANSWER_TYPES.items() if re.search(cue, corrected))
     asked = classify(corrected)
     return Question(text, expanded, key_terms, kinds, asked.name if asked else None,
-                    focus(asked, strip_places(corrected)))
+                    focus(asked, strip_places(corrected)), corrected)
 
 
 def _keep_aliases(tokens: list[str], text: str) -> list[str]:
@@ -251,7 +267,17 @@ def _sentence_score(sentence: str, chunk: Chunk, weights: dict[str, float], ques
     if question.kind == "list" and question.focus and all(
             alias_in(n, section) or (is_intro(sentence) and alias_in(n, sentence)) for n in question.focus):
         share += TYPE_BONUS  # the list of what is asked (哪些材料: the 材料 section), not an item mentioning it
+    if asked and asked.name in SECTION_KINDS and _names_section(asked.heading, question.words, section):
+        share += 2 * TYPE_BONUS  # 要满足什么条件: the 申报条件 section, not a sentence naming the asker's 医院
     return share + TYPE_BONUS * fits + HEADING_BONUS * heading + NAMED_BONUS * (named / total if total else 0.0)
+
+
+SECTION_KINDS = frozenset({"eligibility", "definition"})  # types a section heading answers as a whole
+
+
+def _names_section(heading: str, question: str, section: str) -> bool:
+    """Whether the question and the section heading use the same word of the asked type (条件 and 申报条件)."""
+    return any(m.group(0) in section for m in re.finditer(heading, question)) if heading else False
 
 
 def _typed_bonus(question: Question, sentence: str, context: str = "") -> float:
@@ -263,7 +289,7 @@ def _typed_bonus(question: Question, sentence: str, context: str = "") -> float:
         return 0.0
     if kind == "list":
         return float(is_item(sentence) or is_intro(sentence) or list_items(sentence) >= 3)
-    carried = float(carries(BY_NAME[kind], sentence, question.corrected))
+    carried = float(carries(BY_NAME[kind], sentence, question.words))
     if carried and kind in BOUND and not stated_with(head_noun(question.focus), sentence, context):
         return carried / 2
     return carried
@@ -340,8 +366,8 @@ def typed_gap(question: Question, extract: Extract, doc_text: str) -> str | None
     """
     kind = BY_NAME.get(question.kind or "")
     if kind is None:
-        return None
-    ordinal = next((o for o in re.findall(_ORDINAL, question.corrected) if o not in doc_text), None)
+        return attribute_gap(question.words, None, extract.body)  # 路费住宿费是企业出还是科协出: a named fee
+    ordinal = next((o for o in re.findall(_ORDINAL, question.words) if o not in doc_text), None)
     if ordinal:
         return f"{ordinal}的安排"  # 第二期 when the document describes the first
     asked = _asked_detail_gap(question, kind, extract, doc_text)
@@ -353,7 +379,7 @@ def typed_gap(question: Question, extract: Extract, doc_text: str) -> str | None
     gap = f"{''.join(question.focus)}{kind.missing}" if question.focus else kind.unnamed or f"您问的这一项{kind.missing}"
     if any(not alias_in(noun, doc_text) for noun in question.focus):
         return gap
-    if not carries(kind, extract.body, question.corrected):
+    if not carries(kind, extract.body, question.words):
         return gap
     about = f"{extract.section.title}\n{extract.section.name}\n{extract.body}"
     if kind.name in ("place", "person") and any(not alias_in(noun, about) for noun in question.focus):
@@ -361,7 +387,7 @@ def typed_gap(question: Question, extract: Extract, doc_text: str) -> str | None
     intros = "\n".join(s for s in extract.sentences if is_intro(s))  # 申请认定市级孵化器须…以下条件：
     context = f"{extract.section.title}\n{extract.section.name}\n{intros}"
     if kind.name in BOUND and unbound(question.focus, extract.sentences,
-                                      lambda s: carries(kind, s, question.corrected), context):
+                                      lambda s: carries(kind, s, question.words), context):
         return gap  # the mentor's allowance: the amount must be stated with 导师, not only near it
     return None
 
@@ -369,18 +395,21 @@ def typed_gap(question: Question, extract: Extract, doc_text: str) -> str | None
 def _asked_detail_gap(question: Question, kind: Kind, extract: Extract, doc_text: str) -> str | None:
     """The asked detail the passage doesn't state beyond its type: a named attribute (津贴, 利率, 手续费, 到账),
     a name (哪家机构), a list's subject, a yes/no question's action (knowledge.asked)."""
-    detail = attribute_gap(question.corrected, kind.name, extract.body) \
+    detail = attribute_gap(question.words, kind.name, extract.body) \
         or attribute_gap(standard(question.text), kind.name, extract.body)  # the corrector may respell 打到
     if detail:  # 津贴 where the passage gives a grant, 利率 where it gives a loan amount
         named = "".join(question.focus)
         return f"{named}{kind.missing}" if named and any(w in named for w in detail.split("或")) else detail
-    name = name_gap(question.corrected, extract.body)
+    name = name_gap(question.words, extract.body)
     if name:
         return name  # 哪家中介机构 answered with 委托符合条件的中介机构
+    unnamed = grant_gap(question.words, doc_text) or exists_gap(question.words, doc_text)
+    if unnamed:
+        return f"{unnamed}{kind.missing}"  # 农机购置补贴, 有没有近视防控的讲座: the document never names them
     about = f"{extract.section.title}\n{extract.section.name}\n{extract.body}"
     if kind.name == "list" and question.focus and list_gap(question.focus, about):
         return list_gap(question.focus, about)
-    action = action_gap(question.corrected, kind.name, doc_text)
+    action = action_gap(question.words, kind.name, doc_text)
     return f"{action}{kind.missing}" if action else None  # 十堰创新券能转让吗: that document never says 转让
 
 

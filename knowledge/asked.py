@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from knowledge.compose import is_item
 from knowledge.lexical import alias_in, alias_match, key_words
-from knowledge.qtype import GENERIC_NOUNS, asking_word
+from knowledge.qtype import GENERIC_NOUNS, asking_word, nouns_and_verbs, nouns_of, tagged
 
 
 @dataclass(frozen=True)
@@ -33,14 +33,15 @@ ATTRIBUTES: tuple[Attribute, ...] = (
     Attribute("津贴或工资", r"津贴|工资|薪|薪酬|月薪|年薪", r"津贴|工资|薪"),
     Attribute("利率", r"利率|年化|利息(?:是)?多少|利息(?:高|低)", r"利率|基点|LPR|年化"),
     Attribute("租金", r"房租|租金|租费", r"房租|租金|租费|免租|减租"),
-    Attribute("是否需要交税", r"个税|交税|纳税|扣税|缴税|完税|税前|税后", r"税"),
+    Attribute("是否需要交税", r"个税|交税|纳税|扣税|缴税|完税|税前|税后|扣.{0,2}所得税", r"税"),
     Attribute("每月的金额", r"每月|每个月|一个月|月薪|按月", r"每月|每个月|按月|/月|月薪"),
 )
 MONEY_KINDS = frozenset({"money", "amount"})
 DATE_KINDS = frozenset({"date"})
 _FEE = re.compile(r"[\u4e00-\u9fff]{2}费(?!用)")
 _NOT_FEE = ("经费", "花费", "收费", "免费", "消费", "缴费", "交费", "付费", "话费", "学费", "自费", "会费")
-_CHARGED = re.compile(r"收费|要钱|花钱|收钱|交钱|付费|要费用|费用多少|掏.{0,3}钱|出.{0,3}钱")
+# Asking whether something is charged (收费吗, 要多收钱不), not stating it (评估要花钱 政府补不补).
+_CHARGED = re.compile(r"(?:收费|要钱|花钱|收钱|交钱|付费|要费用|掏.{0,3}钱|出.{0,3}钱)(?=吗|不|没|么|呢|[？?]|$)|费用多少")
 _CHARGE_STATED = r"免费|收费|不收|[^经]费|自付|自行承担"
 _PAYOUT = re.compile(r"(?:发|到账|拨付|兑现|发放|打款|到位|兑付|给)(?:钱|下来|到)?$|到账|拨付|兑现|发放|打款|兑付|打到|发到|到卡")
 _PAYOUT_STATED = r"拨付|到账|发放|兑付|兑现|发给|下达"
@@ -57,13 +58,13 @@ def fee_words(question: str) -> list[str]:
 
 def attribute_gap(question: str, kind: str | None, passage: str) -> str | None:
     """The money/date attribute the question names but the passage doesn't state (None when stated)."""
+    for fee in fee_words(question):  # 路费住宿费是谁出: whatever is asked about them, they must be written
+        if fee not in passage and fee[:2] + "费用" not in passage:
+            return fee
     if kind in MONEY_KINDS or (kind == "yesno" and re.search(r"税|费", question)):
         for attribute in ATTRIBUTES:
             if re.search(attribute.cue, question) and not re.search(attribute.stated, passage):
                 return attribute.name
-        for fee in fee_words(question):
-            if fee not in passage and fee[:2] + "费用" not in passage:
-                return fee
         if _CHARGED.search(question) and not re.search(_CHARGE_STATED, passage):
             return "是否收费"
     if kind in DATE_KINDS:
@@ -79,16 +80,19 @@ def action_words(question: str, kind: str | None) -> list[str]:
     after the date cue (什么时候到账 → 到账); words of two characters or more that only ask are left out."""
     if kind == "yesno":
         modals = list(_MODAL.finditer(question))
-        stem = re.sub(r"[吗呢呀啊吧？?。！!，,\s]+$", "", question)
+        stem = re.sub(r"[吗呢呀啊吧啵不没？?。！!，,\s]+$", "", question)
         tail = question[modals[-1].end():] if modals else stem[-4:]  # 登记处周六开门吗 → 周六开门
     elif kind in DATE_KINDS:
         cues = list(_DATE_CUE.finditer(question))
         tail = question[cues[-1].end():] if cues else ""
     else:
         return []
-    tail = re.sub(r"[吗呢呀啊吧？?。！!，,\s]+$", "", tail)
-    found = [w for w in key_words(tail) if len(w) >= 2 and not asking_word(w) and w not in GENERIC_NOUNS]
-    return found or ([tail] if re.fullmatch(r"[\u4e00-\u9fff]{2}", tail) else [])  # 养狗: two one-character words
+    tail = re.sub(r"[吗呢呀啊吧啵不没？?。！!，,\s]+$", "", tail)  # 能报不: 报
+    content = set(nouns_and_verbs(tail))
+    found = [w for w in key_words(tail) if len(w) >= 2 and not asking_word(w) and w not in GENERIC_NOUNS
+             and w in content]
+    two = re.fullmatch(r"[\u4e00-\u9fff]{2}", tail) and any(len(w) == 1 for w in nouns_of(tail))
+    return found or ([tail] if two else [])  # 养狗: two one-character words, one of them a noun (not 多扣)
 
 
 def action_gap(question: str, kind: str | None, doc_text: str) -> str | None:
@@ -144,3 +148,39 @@ def list_gap(focus: Iterable[str], passage: str) -> str | None:
     """A list question about a noun (辅导会要带什么材料: 材料) answered by a passage that never names it."""
     missing = [noun for noun in focus if alias_match(noun, passage) < 0.5]
     return f"{''.join(focus)}具体有哪些" if missing else None
+
+
+_GRANT = re.compile(r"(?:补贴|补助|奖励|资助|贴息|奖金)$")
+_NAMING = ("n", "nz", "nt", "ng", "vn", "j")  # parts of speech of what a grant is named after (农机/购置)
+
+
+def grant_gap(question: str, doc_text: str) -> str | None:
+    """A grant named by what it is for (农机购置补贴) whose name the document never uses (None when it does)."""
+    tokens = tagged(question)
+    for k, (word, _flag) in enumerate(tokens):
+        grant = _GRANT.search(word)
+        if not grant:
+            continue
+        name = [word[:grant.start()]] if grant.start() else []
+        j = k - 1
+        while j >= 0 and tokens[j][0] not in GENERIC_NOUNS and (
+                tokens[j][1] in _NAMING or (tokens[j][1] == "v" and j > 0 and tokens[j - 1][1] in _NAMING)):
+            name.insert(0, tokens[j][0])  # 农机/购置 in 农机购置补贴, 成果/转化 in 成果转化补贴
+            j -= 1
+        if any(len(w) >= 2 and alias_match(w, doc_text) < 0.5 for w in name):
+            return "".join(name) + grant.group(0)
+    return None
+
+
+_EXISTS = re.compile(r"(?:有没有|有冇得|有没得|有无|有没)([^\s，,。；;？?！!]{2,24})")
+
+
+def exists_gap(question: str, doc_text: str) -> str | None:
+    """有没有X: the nouns of X the document never mentions (近视防控的讲座), or None."""
+    asked = _EXISTS.search(question)
+    if not asked:
+        return None
+    nouns = [w for w, flag in tagged(asked.group(1)) if flag[:1] == "n" and len(w) >= 2 and w not in GENERIC_NOUNS
+             and not asking_word(w)]
+    missing = [w for w in nouns if alias_match(w, doc_text) < 0.5]
+    return "".join(missing) if missing else None

@@ -22,6 +22,7 @@ STOPWORDS = frozenset(
     line.strip() for line in STOPWORDS_FILE.read_text(encoding="utf-8").splitlines() if line.strip() and line[0] != "#"
 )
 ALIASES_FILE = Path(__file__).parent / "data" / "aliases.txt"
+EVERYDAY_FILE = Path(__file__).parent / "data" / "everyday.txt"
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff"
 _TOKEN = re.compile(rf"[{_CJK}]|[A-Za-z]+|\d+(?:\.\d+)?%?")
 _CJK_RUN = re.compile(rf"[{_CJK}]+")
@@ -46,20 +47,32 @@ def _content(tokens: Iterable[str]) -> list[str]:
     return [t for t in (tok.strip() for tok in tokens) if t and t not in STOPWORDS and _TOKEN.search(t)]
 
 
-@lru_cache(maxsize=1)
-def alias_table() -> tuple[tuple[str, str], ...]:
-    """(alias, canonical name) pairs from ``data/aliases.txt``, longest alias first."""
+def _read_pairs(path: Path) -> tuple[tuple[str, str], ...]:
+    """(alias, canonical name) pairs of a ``canonical<TAB>alias|alias`` file, longest alias first."""
     pairs: list[tuple[str, str]] = []
-    for line in ALIASES_FILE.read_text(encoding="utf-8").splitlines():
+    for line in path.read_text(encoding="utf-8").splitlines():
         if "\t" in line and not line.startswith("#"):
             canonical, aliases = line.split("\t", 1)
             pairs += [(alias.strip(), canonical.strip()) for alias in aliases.split("|") if alias.strip()]
     return tuple(sorted(pairs, key=lambda pair: -len(pair[0])))
 
 
-def aliases_in(text: str) -> list[tuple[str, str]]:
-    """(alias, canonical name) of each alias the text mentions as whole words: 湖工大 in 湖工大的老师, not 高工 in
-    提高工作; an alias inside a longer one found first (湖工 in 湖工大) doesn't count."""
+@lru_cache(maxsize=1)
+def alias_table() -> tuple[tuple[str, str], ...]:
+    """(alias, canonical name) pairs from ``data/aliases.txt``, longest alias first."""
+    return _read_pairs(ALIASES_FILE)
+
+
+@lru_cache(maxsize=1)
+def word_table() -> tuple[tuple[str, str], ...]:
+    """Aliases plus (everyday word, document word) pairs from ``data/everyday.txt``, longest first: the forms under
+    which a question's word counts as present in a text (房子 where the passage says 房产)."""
+    return tuple(sorted({*alias_table(), *_read_pairs(EVERYDAY_FILE)}, key=lambda pair: (-len(pair[0]), pair)))
+
+
+def aliases_in(text: str, table: tuple[tuple[str, str], ...] | None = None) -> list[tuple[str, str]]:
+    """(alias, canonical name) of each alias (or everyday word) the text mentions as whole words: 湖工大 in
+    湖工大的老师, not 高工 in 提高工作; an alias inside a longer one found first (湖工 in 湖工大) doesn't count."""
     with _lock:
         tokens = _jieba().lcut(text.lower(), HMM=False)
     bounds, pos = {0}, 0
@@ -67,7 +80,7 @@ def aliases_in(text: str) -> list[tuple[str, str]]:
         pos += len(token)
         bounds.add(pos)
     found: list[tuple[str, str]] = []
-    for short, full in alias_table():  # longest first
+    for short, full in table or word_table():  # longest first
         starts = [m.start() for m in re.finditer(re.escape(short.lower()), text.lower())]
         whole = any(start in bounds and start + len(short) in bounds for start in starts)
         if whole and not any(short in longer for longer, _ in found):
@@ -77,15 +90,18 @@ def aliases_in(text: str) -> list[tuple[str, str]]:
 
 def expand(text: str) -> str:
     """Append the canonical names of aliases found in the text (湖工大 → 湖北工业大学, 高企 → 高新技术企业)."""
-    extra = [full for short, full in aliases_in(text) if full not in text]
+    extra = [full for short, full in aliases_in(text, alias_table()) if full not in text]
     return f"{text} {' '.join(dict.fromkeys(extra))}" if extra else text
 
 
 @lru_cache(maxsize=4096)
 def aliases_of(term: str) -> tuple[str, ...]:
-    """The term, the canonical names it abbreviates, and the aliases of those (营收 → 营业收入, 销售收入, 营业额…)."""
-    canon = [full for short, full in alias_table() if short == term] + [term]
-    return tuple(dict.fromkeys([term] + canon + [short for short, full in alias_table() if full in canon]))
+    """The term, the canonical (document) words it stands for, and their other forms (营收 → 营业收入, 销售收入,
+    营业额…; 房子 → 房产, 场地…; 房产 → 房子, but not 场地); "one X" is also "each X" (一户 → 每户, 单户)."""
+    table = word_table()
+    canon = [full for short, full in table if short == term] + [term]
+    each = [f"{prefix}{term[1]}" for prefix in "每单"] if re.fullmatch(r"一[\u4e00-\u9fff]", term) else []
+    return tuple(dict.fromkeys([term] + canon + each + [short for short, full in table if full in canon]))
 
 
 def alias_match(term: str, text: str) -> float:
@@ -142,10 +158,24 @@ def common_word(word: str) -> bool:
     return int(tokenizer.FREQ.get(word) or 0) >= COMMON_WORD_FREQ
 
 
+_PERIOD = re.compile(r"[一二两三四五六七八九十\d]+个?[年月天日周]")
+_RELATIVE = re.compile(r"[上近前后第本]$")  # 上一年度, 近一年: a particular period, not "a year" / "per year"
+
+
+def _occurs(term: str, text: str) -> bool:
+    """Whether the term occurs in the text; a period (一年) not as part of a particular one (上一年度, 近一年)."""
+    if not _PERIOD.fullmatch(term):
+        return term in text
+    return any(not _RELATIVE.search(text[:m.start()]) and text[m.end():m.end() + 1] != "度"
+               for m in re.finditer(re.escape(term), text))
+
+
 def term_match(term: str, text: str) -> float:
     """1 if the term occurs in the text, else the share of its bigrams that do (0 for short terms)."""
-    if term in text:
+    if _occurs(term, text):
         return 1.0
+    if _PERIOD.fullmatch(term):
+        return 0.0
     grams = [g for g in bigrams(term) if len(g) == 2]
     if len(grams) < 2:
         return 0.0
@@ -169,6 +199,7 @@ class TypoCorrector:
         corpus_words = list(corpus_words)
         for word in corpus_words:
             self.known.update(b for b in bigrams(word) if len(b) == 2)
+        self.protected = tuple(sorted({t for pair in word_table() for t in pair if len(t) >= 2}, key=len, reverse=True))
         self.sounds = WordSounds([*corpus_words, *(t for pair in alias_table() for t in pair)], lazy_pinyin)
         self.chars = {char for bigram in self.known for char in bigram}
         self.by_sound: dict[str, set[str]] = defaultdict(set)
@@ -199,11 +230,17 @@ class TypoCorrector:
         right = char + text[i + 1] if i + 1 < len(text) else ""
         return (left in self.known) + (right in self.known)
 
+    def _kept(self, text: str) -> set[int]:
+        """Positions inside a word of the alias or everyday tables (营收, 门牌号): words, not typos."""
+        return {i for word in self.protected for m in re.finditer(re.escape(word), text)
+                for i in range(m.start(), m.end())}
+
     def _best_fix(self, text: str) -> tuple[int, str, int] | None:
         """The single substitution that makes the most known bigrams out of none."""
         best: tuple[int, str, int] | None = None
+        kept = self._kept(text)
         for i, char in enumerate(text):
-            if not re.match(rf"[{_CJK}]", char) or char in STOPWORDS or self._gain(text, i, char) > 0:
+            if not re.match(rf"[{_CJK}]", char) or char in STOPWORDS or i in kept or self._gain(text, i, char) > 0:
                 continue
             floor = 2 if self._in_common_word(text, i) else 1
             for cand in self._candidates(char):

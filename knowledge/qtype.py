@@ -45,9 +45,9 @@ _ONLINE = r"网站|平台|栏目|公众号|小程序|系统|网址|邮箱|@|菜�
 # Priority order: the first kind whose cue matches is the question's type.
 KINDS: tuple[Kind, ...] = (
     Kind("list", r"哪些|哪几|几类|几种|分几(?!分)|包括什么|包括哪|包含哪|都有啥|都有什么|都有哪|什么材料|啥材料|哪几个方面|几个方面|几条|"
-                 r"几档|几级|几个等级|都是谁",
+                 r"几档|几级|几个等级|都是些?谁|都有谁|都是哪些人",
          r"", "具体有哪些",
-         narrow=((r"(?:哪些|哪几位|都有)(?:人|专家|老师)|(?:人|专家|老师|成员)(?:有|是|都有)哪些|都是谁|有谁", _WHO),
+         narrow=((r"(?:哪些|哪几位|都有)(?:人|专家|老师)|(?:人|专家|老师|成员)(?:有|是|都有)哪些|都是些?谁|有谁", _WHO),
                  (r"哪些(?:单位|企业|公司|机构|银行|学校|高校|医院)|哪几(?:家|个单位|所)|都是哪", _ORG)), unnamed="具体名单"),
     Kind("definition", r"什么意思|啥意思|是什么$|是啥$|是什么东西|什么叫|啥叫|指什么|指的是什么|干啥的|干什么的|做什么的|"
                        r"什么区别|啥区别|有什么不同|什么是|啥是|定义|含义",
@@ -58,24 +58,28 @@ KINDS: tuple[Kind, ...] = (
          narrow=((r"找谁|联系谁|问谁|咨询谁|联系方式|电话|热线|手机号", r"\d{3,4}-\d{7,8}|\d{11}|@"),
                  (r"谁负责|负责人|是谁", _WHO)),
          heading=r"咨询|联系", unnamed="联系人"),
-    Kind("place", r"在哪|哪里|哪儿|地址|地点|什么地方|去哪(?!天)|到哪(?!天)|送哪|交哪|哪个(?:小区|地方|楼|位置)|几楼|几路",
-         r"地址|地点|路\d*号|\d+号|\d+楼|楼|室|大厅|窗口|栏目|公众号|网站|小程序|平台|系统|提交至|送至|送达", "在哪里",
+    Kind("place", r"在哪|哪里|哪儿|地址|门牌|地点|什么地方|去哪(?!天)|到哪(?!天)|送哪|交哪|哪个(?:小区|地方|楼|位置)|几楼|几路",
+         r"地址|地点|路\d*号|\d+号|\d+楼|楼|室|大厅|窗口|栏目|公众号|网站|小程序|平台|系统|提交至|送至|送达|服务站",
+         "在哪里",
          detail=True,
          narrow=((r"下载|网上|在线|线上|网址|链接|入口", _ONLINE), (r"地址|门牌|几楼|几路|哪个(?:小区|楼)", _ADDRESS)),
          heading=r"咨询|联系|地址|地点", unnamed="具体地点"),
     Kind("money", r"多少钱|几万|多少万|[补奖给贷贴借拿领发扣抵减退交付]多少|额度|金额|收费|要钱|收钱|花钱|免费|给钱|费用?多少|多少费|"
                   r"工资|薪|津贴|利率|利息|多少(?:补贴|补助|奖励|资助|经费|奖金)|(?:补助|资助|经费|奖金)(?:是|有|给)?多少",
          _MONEY, "是多少", detail=True, unnamed="具体金额",
-         narrow=((r"花钱|收费|要钱|收钱|交钱|付费|免费|掏.{0,3}钱|出.{0,3}钱", rf"免费|不收费|收费|收取|自付|承担|{_NUM}\s*元"),)),
+         narrow=((r"花钱|收费|要钱|收钱|交钱|付费|免费|掏.{0,3}钱|出.{0,3}钱",
+                  rf"免费|不收费|收费|收取|加收|自付|承担|{_NUM}\s*(?:元|%)"),)),
     Kind("date", r"什么时候|啥时候|何时|几月|几号|哪天|截止|截至|最晚|最迟|期限|多久|多长时间|几天|几个工作日|有效期|几年|"
                  r"多少天|多少年|几个月|什么时间|(?:申报|受理|报名|申请)时间|日期|开班|开课",
-         rf"{_NUM}\s*月(?:{_NUM}\s*日)?|{_NUM}\s*日|{_NUM}\s*(?:个)?(?:工作日|天|年|个月|小时|周)|年底|月底|季度|即时|当天|长期",
+         rf"{_NUM}\s*月(?:{_NUM}\s*日)?|{_NUM}\s*日|{_NUM}\s*(?:个)?(?:工作日|天|年|个月|小时|周|分钟)|年底|月底|季度|即时|当天|长期",
          "的时间", detail=True,
          narrow=((r"几号|哪天|哪一天|哪日", rf"{_NUM}\s*[日号]|当天|当日|即时|随时"),
                  (r"有效期|管几年|几年有效|管多久|有效多久", rf"有效期|有效|{_NUM}\s*年"),
+                 (r"几天|多少天|几个工作日|多少个工作日", rf"{_NUM}\s*个?(?:工作日|天|日)(?!前)|当天|当日|即时"),
+                 (r"几个月|多少个月", rf"{_NUM}\s*个月"),
                  (r"什么时候|啥时候|何时|几月|什么时间|(?:申报|受理|报名|申请)时间|日期|开班|开课",
                   rf"{_NUM}\s*月|{_NUM}\s*日|年底|月底|年初|季度|上半年|下半年|即时|当天|随时|长期"),), unnamed="具体时间"),
-    Kind("amount", r"多少|几万|额度|金额|比例|几成|最高|上限|收费|要钱|收钱|花钱|免费|给钱|几[个名人次场家项倍]|多大|面积",
+    Kind("amount", r"多少|几万|额度|金额|比例|几成|百分之几|最高|上限|收费|要钱|收钱|花钱|免费|给钱|几[个名人次场家项倍]|多大|面积",
          rf"{_NUM}\s*(?:万元|元|亿元|%|倍|人|名|次|场|个|家|件|项|平方米|平米|亩|分|周岁|岁|小时|天|年|个月|学时|课时|学分)|免费|不收费|"
          r"差额|全额|减半|不予|不再",
          "是多少", detail=True, unnamed="具体数字",
@@ -86,6 +90,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("eligibility", r"条件|要求|资格|门槛|限制|符合|够不够|能不能申请|能申请|可以申请|还能|够格|能享受|能进|能当",
          r"须|应|需|不超过|不少于|以内|以上|以下|满|具有|条件|不予|可以|不能|不受|限|符合|均可|不得", "的条件",
          heading=r"条件|对象|谁可以|资格|要求"),
+    Kind("attribute", r"(?:什么|啥)(?=[\u4e00-\u9fff])", r"", "的具体要求"),  # 联络员要什么学历: 学历 must be written
     Kind("yesno", r"吗|[不没]$|能不能|可不可以|是不是|算不算|有没有|要不要|行不行|是否|[不没][\s？?。]", r"", "的相关规定"),
 )
 BY_NAME = {kind.name: kind for kind in KINDS}
@@ -93,9 +98,10 @@ BY_NAME = {kind.name: kind for kind in KINDS}
 _GENERIC = ("政府 国家 市里 部门 单位 公司 企业 个人 人 我们 你们 他们 钱 东西 情况 事 事情 时候 问题 结果 时间 办法 政策 "
             "方面 地方 一般 具体 规定 补贴 奖励 资助 经费 费用 金额 比例 额度 数额 标准 奖金 补助 补偿 日期 地址 地点 电话 "
             "收费 免费 要钱 联系方式 联系人 时候 期限 小时 天数 年限 月份 次数 人数 个数 单价 "
-            "起码 至少 最少 最多 大概 顺便 一共 总共 大约 左右")
+            "起码 至少 最少 最多 顶多 至多 最高 最低 大概 顺便 一共 总共 大约 左右")
 GENERIC_NOUNS = frozenset(_GENERIC.split(" "))
-ASKED_ABOUT = frozenset({"list", "yesno", "procedure"})  # types whose focus is what the question is about
+_BOUNDS = ("起码", "至少", "最少", "最多", "顶多", "至多", "最高", "最低")  # 顶多能 read as one noun is still a bound
+ASKED_ABOUT = frozenset({"list", "yesno", "procedure", "attribute"})  # types whose focus is what the question is about
 STRICT = frozenset({"money", "amount", "date", "person", "place", "list"})  # types whose absence makes a typed decline
 LIST_MIN_ITEMS = 2
 
@@ -105,7 +111,8 @@ LIST_MIN_ITEMS = 2
 COLLOQUIAL: tuple[tuple[str, str], ...] = (
     (r"几多", "多少"),
     (r"好多(?=钱|万|块|年|天|人|个|次|名|家|分|学时|小时|平|$|[？?，,。！!\s])", "多少"),
-    (r"好大(?=$|[？?，,。！!\s]|面积|地方|场地)", "多大"),
+    (r"好大(?=$|[？?，,。！!\s]|面积|地方|场地|才|就|呢|啊|哦|嘛)", "多大"),
+    (r"(?<=[一二三四五六七八九十百千万\d])几", "多"),  # 二十几年, 十几个: an approximate number, not a question
     (r"好久|好长时间|多长时候", "多久"),
     (r"(?<![什怎这那多])么(?:子|事|斯)|啥子", "什么"),
     (r"(?<=有)么(?=[\u4e00-\u9fff]{2})", "什么"),
@@ -128,10 +135,39 @@ def standard(text: str) -> str:
     return text
 
 
+_INTERROGATIVE = re.compile(r"多少|(?<![那这])几|哪|什么|啥|谁|怎|咋|如何|何时|多久|多长|多大|多高|多远")
+_ACTION_ASKED = re.compile(r"能|可以|可不可以|算|是不是|要不要|会不会|需不需要|用不用|行不行|成不成|让不让|允许")
+DETAIL_KINDS = frozenset({"person", "place", "money", "date", "amount"})
+_DETAIL_NOUN = re.compile(r"工资|薪|津贴|利率|利息|邮箱|电话|联系方式|手机号|热线|联系人|地址|地点|有效期|期限|日期|截止|截至|"
+                          r"额度|金额|面积|上限|最高")
+
+
 def classify(text: str) -> Kind | None:
-    """The question's answer type (first matching cue in priority order), or None for a statement."""
+    """The question's answer type (first matching cue in priority order), or None for a statement.
+
+    A detail type cued only by a noun (工资, 邮箱, 有效期) with no question word, in a question asking whether an
+    action may be done (工资能算进加计扣除里头不, 能发到我邮箱吗), is a yes/no question, not a request for that detail."""
     stripped = text.strip()
-    return next((kind for kind in KINDS if re.search(kind.cue, stripped)), None)
+    kind = next((kind for kind in KINDS if re.search(kind.cue, stripped)), None)
+    cued = list(re.finditer(kind.cue, stripped)) if kind else []
+    if not (kind and kind.name in DETAIL_KINDS and all(_DETAIL_NOUN.fullmatch(m.group(0)) for m in cued)):
+        return kind
+    if not _INTERROGATIVE.search(stripped):  # 工资能算进加计扣除里头不: whether, not how much
+        yesno = _ACTION_ASKED.search(stripped) and re.search(BY_NAME["yesno"].cue, stripped)
+        return BY_NAME["yesno"] if yesno else kind
+    if any(_asks_about(stripped, m) for m in cued):
+        return kind  # 电话是多少, 利息多少
+    masked = stripped
+    for m in cued:
+        masked = masked[:m.start()] + "某" * len(m.group(0)) + masked[m.end():]
+    return classify(masked) or kind  # 贷款利息 今年几月份去报: a date; 几天才有人打电话来: a duration
+
+
+def _asks_about(text: str, noun: re.Match[str]) -> bool:
+    """Whether a question word asks about the noun: right after it or right before it, in the same clause."""
+    after = re.split(r"[\s，,。；;？?！!]", text[noun.end():], maxsplit=1)[0][:4]
+    before = re.split(r"[\s，,。；;？?！!]", text[:noun.start()])[-1][-4:]
+    return bool(_INTERROGATIVE.search(after) or _INTERROGATIVE.search(before))
 
 
 _COUNTED = re.compile(r"(?:多少|几)个?(家|名|人|次|场|项|件|所|位|批|期|倍|亩|平方米|岁|小时|分|张|台|套|份|本)|(?:多少|几)(个)")
@@ -149,17 +185,22 @@ def evidence_for(kind: Kind, question: str = "") -> str:
     return next((evidence for cue, evidence in kind.narrow if re.search(cue, question)), kind.evidence)
 
 
+_RELATIVE_PERIOD = re.compile(r"[上近前本去今明次](?:[一二两三四五六七八九十\d]+个?)?(?:会计年度|年度|年|个月|季度)")
+
+
 def carries(kind: Kind | None, text: str, question: str = "") -> bool:
     """Whether ``text`` contains the kind of fact ``question`` asks for (lists: at least two items)."""
     if kind is None or kind.name == "yesno":
         return True
     pattern = evidence_for(kind, question)
-    if kind.name == "list":
-        return list_items(text) >= LIST_MIN_ITEMS and (not pattern or bool(re.search(pattern, text)))
+    if kind.name == "amount":
+        text = _RELATIVE_PERIOD.sub("", text)  # 上一年度, 近三年: which period, not how much
+    if kind.name == "list":  # a list of people or organisations names at least two of them
+        return list_items(text) >= LIST_MIN_ITEMS and (not pattern or len(re.findall(pattern, text)) >= LIST_MIN_ITEMS)
     return bool(re.search(pattern, text))
 
 
-ASKING = re.compile(r"^(?:几.?|多少.?|多长.{0,2}|多久|多大|多远|多快|哪.{0,2}|啥.{0,2}|什么.{0,2}|怎么.{0,2}|怎样|咋.?|如何|是否|能否|可否|有没有|能不能|"
+ASKING = re.compile(r"^(?:几.?|百分之.{0,2}|多少.?|多长.{0,2}|多久|多大|多远|多快|哪.{0,2}|啥.{0,2}|什么.{0,2}|怎么.{0,2}|怎样|咋.?|如何|是否|能否|可否|有没有|能不能|"
                     r"要不要|是不是|可不可以|一共|总共|还要|不要|需不需要|谁|行不行|成不成|中不中|好不好|对不对|行|成)$")
 
 
@@ -214,12 +255,28 @@ def _tokens(text: str) -> list[tuple[int, int, str, bool, str]]:
         pairs = [(p.word, p.flag) for p in _posseg().lcut(text, HMM=False)]
     out, pos = [], 0
     for word, flag in pairs:
-        out.append((pos, pos + len(word), word, flag in _NOUN_FLAGS and len(word) >= 2, flag))
+        noun = (flag in _NOUN_FLAGS and len(word) >= 2) or (flag == "nr" and len(word) >= 3)  # 红马甲 read as a name
+        out.append((pos, pos + len(word), word, noun, flag))
         pos += len(word)
     return out
 
 
-_CLAUSE_BREAKS = frozenset("，,。；;？?！!")
+def nouns_and_verbs(text: str) -> list[str]:
+    """The nouns, verbs and time words of a text in order (no adverbs, pronouns or particles: 直接, 顺便, 一起 name nothing)."""
+    return [t[2] for t in _tokens(text) if t[4][:1] in "nvt" or t[4] in ("l", "i", "j", "eng")]
+
+
+def tagged(text: str) -> list[tuple[str, str]]:
+    """(word, part-of-speech flag) of each token of ``text``."""
+    return [(t[2], t[4]) for t in _tokens(text)]
+
+
+def nouns_of(text: str) -> list[str]:
+    """The nouns of a text, one-character ones included (狗 in 养狗)."""
+    return [t[2] for t in _tokens(text) if t[4][:1] == "n"]
+
+
+_CLAUSE_BREAKS = frozenset("，,。；;？?！! \u3000")
 _LINK_WORDS = "是 有 要 能 可 可以 会 给 发 拿 领 得 需 需要 该 应该 一共 总共 最多 最高 大概"
 _LINKS = frozenset(_LINK_WORDS.split(" "))
 
@@ -241,7 +298,9 @@ def focus(kind: Kind | None, text: str) -> tuple[str, ...]:
         return ()
     cue = cues[-1]  # the last cue is the one asking (每个月工资发多少: 发多少, not 工资)
     tokens = _tokens(text)
-    specific = [k for k, t in enumerate(tokens) if t[3] and t[2] not in GENERIC_NOUNS and t[2][0] not in _MODALS]
+    specific = [k for k, t in enumerate(tokens) if t[3] and t[2] not in GENERIC_NOUNS and t[2][0] not in _MODALS
+                and not t[2].startswith(_BOUNDS)
+                and not (k + 1 < len(tokens) and tokens[k + 1][4] == "f")]  # 在手机上: where, not what is asked
     after = [k for k in specific if cue.end() <= tokens[k][0] <= cue.end() + 2]
     before = [k for k in specific if cue.start() - 4 <= tokens[k][1] <= cue.start()
               and (not kind.detail or _linked(tokens, tokens[k][1], cue.start()))]
