@@ -216,8 +216,9 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--vectors", default=None)
     ap.add_argument("--fresh", type=Path, nargs="*", default=[])
-    ap.add_argument("--variants", default="base+sounds",
-                    help="comma-separated feature variants: base plus '+'-joined families of features.EXTRAS")
+    ap.add_argument("--variants", default="+".join(("base", *features_mod.EXTRAS)),
+                    help="comma-separated feature variants: base plus '+'-joined families of features.EXTRAS "
+                         "(default: the deployed families)")
     ap.add_argument("--dump", type=Path, default=None, help="pickle the scored sets here (for analysis)")
     ap.add_argument("--load", type=Path, default=None, help="read the scored sets from a --dump instead")
     ap.add_argument("--grid", action="store_true", help="also search weights and thresholds")
