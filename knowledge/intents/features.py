@@ -13,6 +13,7 @@ import unicodedata
 from functools import lru_cache
 from typing import Any
 
+from .lexicon import lexicon_features
 from .sounds import syllables
 
 _ID = re.compile(r"\b[A-Za-z]\d{1,4}\b")
@@ -84,5 +85,5 @@ def sound_features(text: str) -> list[str]:
     return [f"p:{s}" for s in syl] + [f"p:{a}_{b}" for a, b in zip(syl, syl[1:], strict=False)]
 
 
-_EXTRA = {"sounds": sound_features}
-EXTRAS: tuple[str, ...] = ("sounds",)  # the feature families added to characters and words
+_EXTRA = {"sounds": sound_features, "lexicon": lexicon_features}
+EXTRAS: tuple[str, ...] = ("sounds", "lexicon")  # the feature families added to characters and words

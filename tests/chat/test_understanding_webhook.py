@@ -376,3 +376,28 @@ def test_question_judged_out_of_scope_is_answered_when_a_document_states_it(tmp_
         svc.close()
     assert "50个基点" in answer and "来源" in answer
     assert "不在我能帮忙的范围内" in decline
+
+
+# --- short messages without context ---------------------------------------------------------------
+
+SHORT_PROBLEMS = ("轴承老发热", "注塑件缩水", "电机有异响", "焊缝有气孔", "涂层起泡脱落", "刀具崩刃")
+
+
+def test_a_short_production_problem_without_context_opens_the_demand_form(svc: Container,
+                                                                         kb: GuardedKnowledge) -> None:
+    """A part and its fault, nothing else ('注塑件缩水'), is a production problem: the demand form, with the problem
+    read back — not 'outside what I can help with', not a question back."""
+    with wechat_client(svc) as wx:
+        for n, problem in enumerate(SHORT_PROBLEMS):
+            reply = one(wx.send_text(f"o_short{n}", problem))
+            assert "登记技术需求" in reply and "已记下您的问题" in reply, (problem, reply)
+    assert kb.asked == []
+
+
+def test_praise_in_evaluative_words_is_thanked_not_apologised_for(svc: Container, kb: GuardedKnowledge) -> None:
+    """Praise put as an evaluation ("太及时了", "回得真快 满意") gets thanks, never the complaint's apology."""
+    with wechat_client(svc) as wx:
+        for text in ("太及时了", "回得真快 满意", "这个平台做得真不错"):
+            reply = one(wx.send_text("o_praise", text))
+            assert "抱歉" not in reply and not reply.startswith("您是想"), (text, reply)
+    assert kb.asked == [] and kb.touched == []
