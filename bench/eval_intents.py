@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 from handlers.kit import intents as intents_kit  # noqa: E402
 from handlers.kit.intents import decisive  # noqa: E402
 from knowledge.intents import IntentModel, Prediction, load_corpus, train  # noqa: E402
+from knowledge.intents.cache import corpus_vectors  # noqa: E402
 from knowledge.intents.model import (  # noqa: E402
     CONFIDENT,
     MARGIN,
@@ -164,7 +165,7 @@ def _save(path: Path, cache: dict[str, np.ndarray]) -> None:
 def with_vectors(model: IntentModel, rows: list, encode: Callable[[str], np.ndarray] | None, name: str) -> None:
     """Attach a vector stage trained on ``rows``."""
     if encode is not None:
-        vectors = np.vstack([encode(r.text) for r in rows])
+        vectors = corpus_vectors([r.text for r in rows], name, encode)  # as the product: the shipped table first
         model.vector_stage = train_vector_stage(model, rows, vectors, name)
 
 

@@ -32,6 +32,7 @@ from handlers.kit import intents as intents_kit  # noqa: E402
 from knowledge.intents import Prediction, Utterance, load_corpus, train  # noqa: E402
 from knowledge.intents import features as features_mod  # noqa: E402
 from knowledge.intents import model as model_mod  # noqa: E402
+from knowledge.intents.cache import corpus_vectors  # noqa: E402
 from knowledge.intents.model import IntentModel, train_vector_stage  # noqa: E402
 
 
@@ -76,7 +77,7 @@ def fitted(rows: Sequence[Utterance], encode: Callable[[str], np.ndarray] | None
     """A model (and its vector stage, regularised by ``vc``) trained on ``rows``."""
     model = train(rows)
     if encode is not None:
-        vectors = np.vstack([encode(r.text) for r in rows])
+        vectors = corpus_vectors([r.text for r in rows], name, encode)  # as the product: the shipped table first
         model.vector_stage = train_vector_stage(model, rows, vectors, name, c=vc)
     return model
 
