@@ -81,7 +81,9 @@ def event_answer(ctx: Context, msg: Incoming, conv: ConversationState) -> list[R
         lines.append(f"内容：{event.description}")
     if COST.search(msg.text):
         lines.append(cost_line(ctx, event))
-    lines.append("签到码在“我的报名”里，现场出示即可。")
+    signed = any(v.event_id == event.id for v in my_registrations(ctx.session, appid=ctx.appid, openid=msg.openid,
+                                                                  now=ctx.now))
+    lines.append("签到码在“我的报名”里，现场出示即可。" if signed else f"想报名请回复“报名 {event.id}”。")
     return [Reply("\n".join(lines))]
 
 

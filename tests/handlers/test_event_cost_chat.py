@@ -30,6 +30,7 @@ def test_cost_of_the_event_just_shown_is_answered_from_the_knowledge_base(svc: C
         assert "糖尿病饮食管理" in shown
         cost = "\n".join(wx.send_text("c1", "这个要钱不"))
         assert "糖尿病饮食管理" in cost and "全部免费" in cost and "来源" in cost
+        assert "报名 E06" in cost and "签到码" not in cost  # not signed up: how to sign up, not the check-in code
 
 
 def test_cost_not_stated_anywhere_is_said_plainly(svc: Container) -> None:
