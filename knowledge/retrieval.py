@@ -83,7 +83,7 @@ class LexicalIndex:
         ranked = sorted((i for i in allowed if scores[i] > 0), key=lambda i: -scores[i])
         return [(i, scores[i]) for i in ranked[:k]]
 
-    def nearest(self, vector: Sequence[float], cities: list[str] | None, k: int) -> list[tuple[str, float]]:
+    def nearest(self, vector: Sequence[float] | np.ndarray, cities: list[str] | None, k: int) -> list[tuple[str, float]]:
         """The ``k`` chunks most similar to a query vector (id, cosine), among chunks of ``cities`` (all when None):
         exact, what the store's ``query`` answers (which searches an approximate index)."""
         if self.vectors is None:
