@@ -41,7 +41,7 @@ from knowledge.compose import source_line
 from knowledge.embeddings import Embedder, load_embedder
 from knowledge.ingest import Chunk, IngestError, expand_paths, parse_file
 from knowledge.inputs import input_problem
-from knowledge.retrieval import CANDIDATES, Fusion, Hit, LexicalIndex, Mode, Retriever
+from knowledge.retrieval import CANDIDATES, DENSE_IN_PROCESS, Fusion, Hit, LexicalIndex, Mode, Retriever
 from knowledge.store import ChunkStore
 
 log = logging.getLogger(__name__)
@@ -121,9 +121,14 @@ class KnowledgeBase:
             if self._index is None or now - self._checked >= self.refresh_seconds:
                 revision = self.store.revision()
                 if self._index is None or revision != self._revision:
-                    self._index, self._revision = LexicalIndex(self.store.all_chunks()), revision
+                    self._index, self._revision = self._snapshot(), revision
                 self._checked = now
             return self._index
+
+    def _snapshot(self) -> LexicalIndex:
+        """The store's chunks as a lexical index, with their vectors unless there are too many to hold here."""
+        chunks, vectors = self.store.snapshot(vectors=self.store.count() <= DENSE_IN_PROCESS)
+        return LexicalIndex(chunks, vectors)
 
     def warm(self) -> None:
         """Load models and indexes now rather than on the first question."""

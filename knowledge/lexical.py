@@ -73,19 +73,31 @@ def word_table() -> tuple[tuple[str, str], ...]:
 def aliases_in(text: str, table: tuple[tuple[str, str], ...] | None = None) -> list[tuple[str, str]]:
     """(alias, canonical name) of each alias (or everyday word) the text mentions as whole words: 湖工大 in
     湖工大的老师, not 高工 in 提高工作; an alias inside a longer one found first (湖工 in 湖工大) doesn't count."""
+    low = text.lower()
+    named = [(short, full) for short, full in table or word_table() if short.lower() in low]  # longest first
+    if not named:
+        return []
     with _lock:
-        tokens = _jieba().lcut(text.lower(), HMM=False)
+        tokens = _jieba().lcut(low, HMM=False)
     bounds, pos = {0}, 0
     for token in tokens:
         pos += len(token)
         bounds.add(pos)
     found: list[tuple[str, str]] = []
-    for short, full in table or word_table():  # longest first
-        starts = [m.start() for m in re.finditer(re.escape(short.lower()), text.lower())]
-        whole = any(start in bounds and start + len(short) in bounds for start in starts)
+    for short, full in named:
+        whole = any(start in bounds and start + len(short) in bounds for start in _starts(short.lower(), low))
         if whole and not any(short in longer for longer, _ in found):
             found.append((short, full))
     return found
+
+
+def _starts(needle: str, text: str) -> list[int]:
+    """Start offsets of the non-overlapping occurrences of ``needle`` in ``text`` (as ``re.finditer`` finds them)."""
+    out, at = [], text.find(needle)
+    while at >= 0 and needle:
+        out.append(at)
+        at = text.find(needle, at + len(needle))
+    return out
 
 
 def expand(text: str) -> str:
@@ -104,8 +116,10 @@ def aliases_of(term: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys([term] + canon + each + [short for short, full in table if full in canon]))
 
 
+@lru_cache(maxsize=1 << 16)
 def alias_match(term: str, text: str) -> float:
-    """:func:`term_match` of the term or of any of its aliases."""
+    """:func:`term_match` of the term or of any of its aliases (memoised: answer extraction asks the same term of
+    the same sentence, title and heading many times per question, and of the same documents across questions)."""
     return max(term_match(form, text) for form in aliases_of(term))
 
 

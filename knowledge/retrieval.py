@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Literal
 
+import numpy as np
+
 from knowledge.bm25 import BM25, Vocabulary, bm25_over_terms
 from knowledge.ingest import Chunk
 from knowledge.lexical import TypoCorrector, alias_match, terms, words
@@ -35,11 +37,16 @@ class Hit:
     dense_rank: int | None = None
 
 
+DENSE_IN_PROCESS = 20_000  # chunks: up to this many, dense search runs over the snapshot's vectors (≤ 30 MB)
+
+
 @dataclass
 class LexicalIndex:
-    """An in-memory snapshot of the store's chunks: BM25 over terms plus a typo corrector."""
+    """An in-memory snapshot of the store's chunks: BM25 over terms plus a typo corrector, and the chunks' vectors
+    when the store gave them (dense search is then one matrix product here instead of a Chroma query)."""
 
     chunks: list[Chunk]
+    vectors: np.ndarray | None = None  # chunks × dim, L2-normalised, in ``chunks`` order
     bm25: BM25 = field(init=False)
     vocab: Vocabulary = field(init=False)
     corrector: TypoCorrector = field(init=False)
@@ -54,6 +61,7 @@ class LexicalIndex:
             texts.setdefault(chunk.doc, []).append(chunk.index_text)
         self.doc_texts = {doc: "\n".join(parts) for doc, parts in texts.items()}
         self._idf: dict[str, float] = {}
+        self._masks: dict[tuple[str, ...], np.ndarray] = {}
 
     def contains(self, text: str) -> bool:
         """Whether any document contains ``text`` verbatim."""
@@ -74,6 +82,25 @@ class LexicalIndex:
         allowed = [i for i, c in enumerate(self.chunks) if cities is None or c.city in cities]
         ranked = sorted((i for i in allowed if scores[i] > 0), key=lambda i: -scores[i])
         return [(i, scores[i]) for i in ranked[:k]]
+
+    def nearest(self, vector: Sequence[float] | np.ndarray, cities: list[str] | None, k: int) -> list[tuple[str, float]]:
+        """The ``k`` chunks most similar to a query vector (id, cosine), among chunks of ``cities`` (all when None):
+        exact, what the store's ``query`` answers (which searches an approximate index)."""
+        if self.vectors is None:
+            raise ValueError("this snapshot holds no vectors")
+        query = np.asarray(vector, dtype=np.float32).ravel()
+        sims = self.vectors @ (query / (float(np.linalg.norm(query)) or 1.0))
+        if cities is not None:
+            sims = np.where(self._in(tuple(cities)), sims, -np.inf)
+        top = np.argsort(-sims, kind="stable")[:k]
+        return [(self.chunks[i].id, float(sims[i])) for i in top if sims[i] > -np.inf]
+
+    def _in(self, cities: tuple[str, ...]) -> np.ndarray:
+        """Mask of the chunks of ``cities`` (memoised: a handful of scopes recur)."""
+        mask = self._masks.get(cities)
+        if mask is None:
+            mask = self._masks[cities] = np.array([c.city in cities for c in self.chunks], dtype=bool)
+        return mask
 
     def doc_chunks(self, doc: str) -> list[Chunk]:
         """All chunks of a document, in order."""
@@ -105,8 +132,11 @@ class Retriever:
             for rank, (i, score) in enumerate(self.index.search(terms(question, query=True), cities, CANDIDATES)):
                 hits[i] = Hit(self.index.chunks[i], lexical=score, lexical_rank=rank)
         if mode != "lexical" and self.store.embedder.enabled:
-            dense = list(vector) if vector is not None else self.store.embedder.encode_query(question).tolist()
-            for rank, (cid, sim) in enumerate(self.store.query(dense, CANDIDATES, cities)):
+            dense = np.asarray(vector if vector is not None else self.store.embedder.encode_query(question),
+                               dtype=np.float32)
+            nearest = (self.index.nearest(dense, cities, CANDIDATES) if self.index.vectors is not None
+                       else self.store.query(dense.tolist(), CANDIDATES, cities))
+            for rank, (cid, sim) in enumerate(nearest):
                 found = self.index.by_id.get(cid)
                 if found is not None:
                     hit = hits.setdefault(found, Hit(self.index.chunks[found]))

@@ -12,6 +12,8 @@ import re
 import uuid
 from typing import Any
 
+import numpy as np
+
 from knowledge.embeddings import Embedder, chroma_embedding_function
 from knowledge.ingest import Chunk
 
@@ -69,11 +71,26 @@ class ChunkStore:
         current = self._client.get_collection(self.name)
         return str((current.metadata or {}).get("kc_revision", ""))
 
+    def count(self) -> int:
+        """How many chunks the store holds."""
+        return int(self._collection.count())
+
     def all_chunks(self) -> list[Chunk]:
         """Every stored chunk, ordered by document and position."""
-        got = self._collection.get(include=["documents", "metadatas"])
+        return self.snapshot(vectors=False)[0]
+
+    def snapshot(self, vectors: bool = True) -> tuple[list[Chunk], np.ndarray | None]:
+        """Every stored chunk (ordered by document and position) and, when ``vectors`` and the embedder makes them,
+        their L2-normalised vectors (one row per chunk, same order) for :meth:`nearest`."""
+        dense = vectors and self.embedder.enabled
+        got = self._collection.get(include=["documents", "metadatas", *(["embeddings"] if dense else [])])
         chunks = [_chunk(text, meta) for text, meta in zip(got["documents"], got["metadatas"], strict=True)]
-        return sorted(chunks, key=lambda c: (c.doc, c.ordinal))
+        order = sorted(range(len(chunks)), key=lambda i: (chunks[i].doc, chunks[i].ordinal))
+        if not dense or not chunks:
+            return [chunks[i] for i in order], None
+        matrix = np.asarray(got["embeddings"], dtype=np.float32).reshape(len(chunks), -1)[order]
+        norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+        return [chunks[i] for i in order], matrix / np.where(norms > 0, norms, 1.0)
 
     def query(self, vector: list[float], k: int, cities: list[str] | None = None) -> list[tuple[str, float]]:
         """Nearest chunk ids with cosine similarity, optionally limited to documents of ``cities``.

@@ -43,6 +43,7 @@ class Prediction:
     ranked: tuple[tuple[str, float], ...]
     vector: np.ndarray | None = field(default=None, compare=False, repr=False)
     stage: str = "cheap"  # cheap | vector
+    probs: np.ndarray | None = field(default=None, compare=False, repr=False)  # every label's, for ``refine``
 
     @property
     def margin(self) -> float:
@@ -127,14 +128,15 @@ class IntentModel:
         vector = encode(text)
         if vector is None:
             return first
-        both = (self.probabilities(text) + 2 * stage.probabilities(np.asarray(vector, dtype=np.float64))) / 3
+        cheap = first.probs if first.stage == "cheap" and first.probs is not None else self.probabilities(text)
+        both = (cheap + 2 * stage.probabilities(np.asarray(vector, dtype=np.float64))) / 3
         return self._prediction(both, vector, "vector")
 
     def _prediction(self, probs: np.ndarray, vector: np.ndarray | None, stage: str) -> Prediction:
-        """Top three labels of a probability vector."""
+        """Top three labels of a probability vector (the whole vector rides along for ``refine``)."""
         order = np.argsort(-probs)[:3]
         ranked = tuple((self.labels[i], float(probs[i])) for i in order)
-        return Prediction(ranked[0][0], ranked[0][1], ranked, vector, stage)
+        return Prediction(ranked[0][0], ranked[0][1], ranked, vector, stage, probs)
 
 
 def _softmax(scores: np.ndarray) -> np.ndarray:
