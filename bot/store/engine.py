@@ -175,7 +175,11 @@ class Checkpointer:
 
     def _run(self) -> None:
         """Checkpoint every ``every`` seconds until stopped."""
-        conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
+        try:
+            conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
+        except sqlite3.Error:  # the database went away (a removed directory): commits checkpoint by themselves
+            log.warning("wal checkpoint thread not started", exc_info=True)
+            return
         try:
             while not self._stop.wait(self.every):
                 try:
