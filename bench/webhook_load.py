@@ -225,12 +225,20 @@ def rss_mb() -> float:
     return float("nan")
 
 
-def report(name: str, latencies: list[float], wall: float) -> float:
-    """Print one stage's throughput and latency; returns req/s."""
+def report(name: str, latencies: list[float], wall: float, cpu: float | None = None) -> float:
+    """Print one stage's throughput, latency and (given the stage's process CPU seconds) CPU per request; req/s."""
     rate = len(latencies) / wall
+    per = f"   CPU {cpu * 1000 / len(latencies):.2f} ms/req" if cpu is not None else ""
     print(f"  {name:34s} {rate:8.1f} req/s   p50 {percentile(latencies, 50):7.1f} ms   "
-          f"p99 {percentile(latencies, 99):7.1f} ms   max {max(latencies):7.1f} ms   (n={len(latencies)})")
+          f"p99 {percentile(latencies, 99):7.1f} ms   max {max(latencies):7.1f} ms   (n={len(latencies)}){per}")
     return rate
+
+
+def timed_drive(app: Any, bodies: list[bytes], concurrency: int) -> tuple[list[float], list[str], float, float]:
+    """``drive`` plus the process CPU seconds it took (client and server: both run in this process)."""
+    cpu = time.process_time()
+    latencies, texts, wall = drive(app, bodies, concurrency)
+    return latencies, texts, wall, time.process_time() - cpu
 
 
 def verdict(label: str, ok: bool) -> bool:
@@ -260,7 +268,8 @@ def main() -> None:
         bodies = [text_xml(f"o_floor_{i % 50}", "你好") for i in range(args.chat)]
         echo = floor_app(Path(tmp) / "floor.sqlite3")
         drive(echo, [text_xml("o_floor_warm", "你好") for _ in range(200)], args.concurrency)  # warm-up
-        floor = report("floor (FastAPI+wechatpy+1 insert)", *_lat_wall(drive(echo, bodies, args.concurrency)))
+        f_lat, _, f_wall, f_cpu = timed_drive(echo, bodies, args.concurrency)
+        floor = report("floor (FastAPI+wechatpy+1 insert)", f_lat, f_wall, f_cpu)
 
         app, services = project_app(Path(tmp) / "kc", args.database_url, embedding=args.embedding,
                                     api_base=fake.base_url, intent_cache=args.intent_cache)
@@ -269,8 +278,8 @@ def main() -> None:
                  text_xml(f"o_chat_{i % 50}", CHAT_TURNS[i % len(CHAT_TURNS)]) for i in range(args.chat)]
         drive(app, turns[:200], args.concurrency)  # warm-up (users created, caches filled)
         turns = [text_xml(f"o_chat_{i % 50}", CHAT_TURNS[i % len(CHAT_TURNS)]) for i in range(args.chat)]
-        chat_lat, chat_texts, chat_wall = drive(app, turns, args.concurrency)
-        chat = report("chat turns, no retrieval", chat_lat, chat_wall)
+        chat_lat, chat_texts, chat_wall, chat_cpu = timed_drive(app, turns, args.concurrency)
+        chat = report("chat turns, no retrieval", chat_lat, chat_wall, chat_cpu)
         empty = sum(1 for t in chat_texts if "<Content>" not in t)
         asked = counter.calls if counter else 0
 
@@ -300,11 +309,6 @@ def main() -> None:
     verdict(f"policy questions p99 ≤ 1 s: {percentile(q_lat, 99):.0f} ms", percentile(q_lat, 99) <= 1000)
     verdict(f"policy questions none over 5 s: max {max(q_lat):.0f} ms", max(q_lat) <= 5000)
     verdict(f"one worker's RSS < 1 GB: {rss:.0f} MB", rss < 1024)
-
-
-def _lat_wall(result: tuple[list[float], list[str], float]) -> tuple[list[float], float]:
-    """Latencies and wall time of a ``drive`` result."""
-    return result[0], result[2]
 
 
 if __name__ == "__main__":

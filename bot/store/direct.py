@@ -32,6 +32,7 @@ class Compiled:
     row: Any  # a namedtuple class for result rows (None for statements that return none)
     results: tuple[Processor, ...]
     computed: tuple[tuple[str, Callable[[], Any]], ...]  # Python-side column defaults, evaluated per row
+    slots: tuple[tuple[str, Any, Processor], ...] = ()  # (name, default or _MISSING, bind processor) per placeholder
 
 
 MAX_STATEMENTS = 512  # the hot path has a few dozen; past this, statements are not cached
@@ -51,8 +52,13 @@ def _compile(connection: Connection, statement: Executable) -> Compiled | None:
     dialect = connection.dialect
     results = tuple(column[3]._cached_result_processor(dialect, None) for column in columns)
     row = namedtuple("Row", [column[0] for column in columns], rename=True) if columns else None  # type: ignore[misc]
-    return Compiled(compiled.string, tuple(compiled.positiontup), compiled.construct_params(_check=False),
-                    dict(compiled._bind_processors), row, results, computed)
+    names, binds = tuple(compiled.positiontup), dict(compiled._bind_processors)
+    defaults = compiled.construct_params(_check=False)
+    slots = tuple((name, defaults.get(name, _MISSING), binds.get(name)) for name in names)
+    return Compiled(compiled.string, names, defaults, binds, row, results, computed, slots)
+
+
+_MISSING = object()  # a placeholder with no default: its value must be given
 
 
 def _constant(value: Any) -> Callable[[], Any]:
@@ -93,9 +99,11 @@ def _positional(compiled: Compiled, params: dict[str, Any]) -> tuple[Any, ...]:
     if compiled.computed:
         params = {**{name: make() for name, make in compiled.computed}, **params}
     values = []
-    for name in compiled.names:
-        value = params[name] if name in params else compiled.defaults[name]
-        processor = compiled.binds.get(name)
+    get = params.get
+    for name, default, processor in compiled.slots:
+        value = get(name, default)
+        if value is _MISSING:
+            raise KeyError(name)
         values.append(processor(value) if processor is not None and value is not None else value)
     return tuple(values)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,6 +15,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+WAL_AUTOCHECKPOINT_PAGES = 8000  # a commit checkpoints by itself only past ~32 MB of WAL (``Checkpointer`` does it)
+CHECKPOINT_SECONDS = 1.0
+log = logging.getLogger(__name__)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -22,6 +27,7 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=30000")
     cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute(f"PRAGMA wal_autocheckpoint={WAL_AUTOCHECKPOINT_PAGES}")
     cur.close()
 
 
@@ -146,6 +152,52 @@ class PinnedConnections:
             conn.close()
 
 
+class Checkpointer:
+    """Copies the WAL back into the database file from a background thread, once a second.
+
+    SQLite's automatic checkpoint runs inside whichever commit crosses the threshold (1000 pages by default:
+    every few dozen messages), with its fsyncs, in some user's reply. A PASSIVE checkpoint never waits for a
+    writer or a reader and never blocks one; the automatic one stays as a safety net at a larger threshold."""
+
+    def __init__(self, path: str, every: float = CHECKPOINT_SECONDS) -> None:
+        self.path, self.every = path, every
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        """Start the thread (once; again after ``stop``)."""
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._stop.clear()
+                self._thread = threading.Thread(target=self._run, name="kc-sqlite-checkpoint", daemon=True)
+                self._thread.start()
+
+    def _run(self) -> None:
+        """Checkpoint every ``every`` seconds until stopped."""
+        try:
+            conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
+        except sqlite3.Error:  # the database went away (a removed directory): commits checkpoint by themselves
+            log.warning("wal checkpoint thread not started", exc_info=True)
+            return
+        try:
+            while not self._stop.wait(self.every):
+                try:
+                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+                except sqlite3.Error:  # a busy or vanished database: the next round (or the automatic one) copies
+                    log.debug("wal checkpoint skipped", exc_info=True)
+        finally:
+            conn.close()
+
+    def stop(self) -> None:
+        """Stop the thread (it finishes a checkpoint in progress)."""
+        with self._lock:
+            thread, self._thread = self._thread, None
+        self._stop.set()
+        if thread is not None:
+            thread.join(timeout=5)
+
+
 class Database:
     """An engine plus a session factory; the unit every service receives."""
 
@@ -155,6 +207,7 @@ class Database:
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         file_sqlite = url.startswith("sqlite") and url.split("///", 1)[-1] not in ("", ":memory:") and "///" in url
         self._pinned = PinnedConnections(self.engine) if file_sqlite else None
+        self._checkpointer = Checkpointer(url.split("///", 1)[-1]) if file_sqlite else None
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -169,6 +222,8 @@ class Database:
         On file SQLite it runs on the thread's own connection, kept open between turns; elsewhere (and nested)
         it is an ordinary pooled session. Transactions, locks and commits are the same either way."""
         conn = self._pinned.take() if self._pinned is not None else None
+        if self._checkpointer is not None:
+            self._checkpointer.start()
         if conn is None:
             with self.sessions() as session:
                 yield session
@@ -193,6 +248,8 @@ class Database:
 
     def dispose(self) -> None:
         """Close every pooled (and pinned) connection."""
+        if self._checkpointer is not None:
+            self._checkpointer.stop()
         if self._pinned is not None:
             self._pinned.close_all()
         self.engine.dispose()

@@ -69,9 +69,9 @@ def decisive(pred: Prediction) -> bool:
     return pred.stage == "rule" or (ordered[0] >= confident and ordered[0] - ordered[1] >= margin)
 
 
-def model_for(data_dir: Path | None) -> IntentModel:
+def model_for(data_dir: Path | str | None) -> IntentModel:
     """The intent model (trained from the corpus on first use, cached under the data directory)."""
-    return load_model(data_dir)
+    return load_model(data_dir if data_dir is None or isinstance(data_dir, Path) else Path(data_dir))
 
 
 def _encoder(ctx: Context, model: IntentModel) -> object | None:
@@ -99,7 +99,7 @@ def classify(ctx: Context, text: str) -> Prediction:
     rule = command_intent(text)
     if rule is not None:
         return rule
-    model = model_for(Path(ctx.settings.data_dir))
+    model = model_for(ctx.settings.data_dir)  # a Path already: not parsed again per message
     first = model.predict(text)
     if not wants_vector(text, first):
         return first

@@ -40,6 +40,19 @@ def load_corpus(path: Path = CORPUS) -> list[Utterance]:
     return rows
 
 
+_VERSIONS: dict[Path, tuple[tuple[int, int, int], str]] = {}  # path → (its stat signature, content hash)
+
+
 def corpus_version(path: Path = CORPUS) -> str:
-    """A short content hash of the corpus file: the cache key of models trained on it."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    """A short content hash of the corpus file: the cache key of models trained on it.
+
+    Asked on every classified message: the file is read and hashed again only when its size, mtime or inode
+    changed since the last call (one ``stat`` otherwise)."""
+    info = path.stat()
+    signature = (info.st_mtime_ns, info.st_size, info.st_ino)
+    known = _VERSIONS.get(path)
+    if known is not None and known[0] == signature:
+        return known[1]
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    _VERSIONS[path] = (signature, digest)
+    return digest

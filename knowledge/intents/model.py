@@ -29,6 +29,7 @@ VECTOR_MARGIN = 0.08
 NEIGHBOURS = 10  # nearest corpus utterances that vote in the vector stage
 SIM_TEMPERATURE = 0.02  # cosine differences of a few hundredths separate intents in e5's space
 ABSENT = 0.05  # a label with no utterance among the nearest scores this far below the weakest of them
+PREDICTIONS_KEPT = 4096  # cheap-model predictions remembered per model (commands, greetings and menu words repeat)
 C_VALUE = 100.0  # inverse regularisation of the logistic regressions (sharper probabilities; same dev accuracy)
 
 Encoder = Callable[[str], "np.ndarray | None"]
@@ -117,8 +118,21 @@ class IntentModel:
         return _softmax(self.coef[:, idx] @ weights + self.intercept)
 
     def predict(self, text: str) -> Prediction:
-        """The intent of ``text`` from the cheap model alone."""
-        return self._prediction(self.probabilities(text), None, "cheap")
+        """The intent of ``text`` from the cheap model alone (remembered per text: the model never changes it)."""
+        memo: dict[str, Prediction] = self.__dict__.setdefault("_predictions", {})
+        known = memo.get(text)
+        if known is None:
+            known = self._prediction(self.probabilities(text), None, "cheap")
+            if len(memo) >= PREDICTIONS_KEPT:
+                memo.clear()
+            memo[text] = known
+        return known
+
+    def __getstate__(self) -> dict[str, object]:
+        """Pickled without the remembered predictions."""
+        state = dict(self.__dict__)
+        state.pop("_predictions", None)
+        return state
 
     def refine(self, text: str, first: Prediction, encode: Encoder) -> Prediction:
         """Average in the vector stage's two opinions (when it is trained); the vector rides on the result."""

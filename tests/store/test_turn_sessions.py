@@ -3,13 +3,15 @@ transactions as a pooled session; a nested session and a disposed database fall 
 
 from __future__ import annotations
 
+import sqlite3
 import threading
+import time
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from bot.store.engine import Database
+from bot.store.engine import Checkpointer, Database
 from bot.store.models import User
 from bot.store.sql import insert_rows
 
@@ -102,3 +104,37 @@ def test_dispose_during_a_turn_lets_the_turn_commit_then_closes_its_connection(t
     assert conn.closed
     assert _openids(db) == ["o_running", "o_running_2"]
     db.dispose()
+
+
+
+def test_turn_commits_leave_the_wal_checkpoint_to_a_background_thread(tmp_path: Path) -> None:
+    """A turn's commit does not run SQLite's automatic checkpoint every 1000 pages; a thread does it, until dispose."""
+    db = _db(tmp_path)
+    with db.turn_session() as session:
+        assert session.connection().exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() > 1000
+        _add(session, "o_1")
+        session.commit()
+    assert "kc-sqlite-checkpoint" in {t.name for t in threading.enumerate()}
+    db.dispose()
+    assert "kc-sqlite-checkpoint" not in {t.name for t in threading.enumerate()}
+    assert _openids(db) == ["o_1"]
+    db.dispose()
+
+
+def test_the_checkpoint_thread_copies_the_wal_into_the_database_file(tmp_path: Path) -> None:
+    path = tmp_path / "wal.sqlite3"
+    keep = sqlite3.connect(path)  # stays open, so nothing is checkpointed when a connection closes
+    keep.execute("PRAGMA journal_mode=WAL")
+    keep.execute("PRAGMA wal_autocheckpoint=0")
+    keep.execute("CREATE TABLE t (x TEXT)")
+    keep.executemany("INSERT INTO t VALUES (?)", [("x" * 500,)] * 200)
+    keep.commit()
+    before = path.stat().st_size  # the rows are only in the WAL so far
+    checkpointer = Checkpointer(str(path), every=0.01)
+    checkpointer.start()
+    deadline = time.monotonic() + 10
+    while path.stat().st_size <= before and time.monotonic() < deadline:  # waits for a round; no speed check
+        time.sleep(0.02)
+    checkpointer.stop()
+    keep.close()
+    assert path.stat().st_size > before

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.domain.events.errors import EventNotFound
@@ -20,6 +20,7 @@ from bot.domain.events.search import (
 )
 from bot.domain.events.views import RegistrationView, snapshot, view
 from bot.store.models import Event, Registration
+from bot.store.sql import core
 from knowledge.vocab import EVENT_CATEGORIES
 
 STATUS_ORDER = {"confirmed": 0, "waitlisted": 1}  # then cancelled / expired
@@ -31,6 +32,13 @@ _MY_REGISTRATIONS = (
     .where(Registration.appid == bindparam("appid"), Event.appid == bindparam("appid"),
            Registration.openid == bindparam("openid"), Registration.status.in_(ACTIVE), Event.end > bindparam("now"))
     .order_by(Event.start, Event.id))
+# whether there is any: a plain Core statement (no expanding IN) that runs without the ORM's loading
+_ANY_REGISTRATION = (
+    select(Registration.id).join(Event, Event.id == Registration.event_id)
+    .where(Registration.appid == bindparam("appid"), Event.appid == bindparam("appid"),
+           Registration.openid == bindparam("openid"), or_(*(Registration.status == s for s in ACTIVE)),
+           Event.end > bindparam("now"))
+    .limit(1))
 
 
 def get_event(session: Session, *, appid: str, event_id: str) -> Event | None:
@@ -41,7 +49,10 @@ def get_event(session: Session, *, appid: str, event_id: str) -> Event | None:
 
 def my_registrations(session: Session, *, appid: str, openid: str, now: datetime) -> list[RegistrationView]:
     """A user's active registrations of events that have not ended, soonest first."""
-    rows = session.execute(_MY_REGISTRATIONS, {"appid": appid, "openid": openid, "now": now})
+    params = {"appid": appid, "openid": openid, "now": now}
+    if core(session, _ANY_REGISTRATION, params).first() is None:
+        return []
+    rows = session.execute(_MY_REGISTRATIONS, params)
     return [view(session, reg=reg, event=event) for reg, event in rows]
 
 

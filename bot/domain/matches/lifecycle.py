@@ -17,6 +17,7 @@ from bot.domain import audit
 from bot.domain.errors import Closed, Invalid, NotFound
 from bot.domain.notify import notify
 from bot.store.models import DEMAND_MATCHED, Achievement, Demand, Match
+from bot.store.sql import core
 from bot.texts import matches as txt
 
 DECLINE_REASONS = ("阶段不符", "领域不符", "预算不符", "已有方案", "其他")  # stored reason codes
@@ -160,22 +161,27 @@ def set_state(session: Session, *, match_id: int, appid: str, state: str, actor:
     return match
 
 
-def _my_matches_statement() -> Any:
-    """The matches involving a user's demands or achievements (``appid``/``openid`` bound), best score first."""
+def _my_matches_statement(*columns: Any) -> Any:
+    """The matches (or ``columns`` of them) involving a user's demands or achievements (``appid``/``openid``
+    bound), best score first."""
     appid, openid = bindparam("appid", type_=String), bindparam("openid", type_=String)
     demand_ids = select(Demand.id).where(Demand.appid == appid, Demand.openid == openid)
     achievement_ids = select(Achievement.id).where(Achievement.appid == appid, Achievement.owner_openid == openid)
-    return (select(Match).where(Match.appid == appid)
+    return (select(*(columns or (Match,))).where(Match.appid == appid)
             .where(or_(Match.demand_id.in_(demand_ids), Match.achievement_id.in_(achievement_ids)))
             .order_by(Match.score.desc(), Match.updated_at.desc(), Match.id.desc()))
 
 
 _MY_MATCHES = _my_matches_statement()  # built once ("我的匹配" runs it on every ask)
+_ANY_MATCH = _my_matches_statement(Match.id).limit(1)  # a plain Core statement: runs without the ORM's loading
 
 
 def my_matches(session: Session, *, appid: str, openid: str) -> list[MatchView]:
     """Every match involving the user's demands or achievements, best score first."""
-    rows = session.scalars(_MY_MATCHES, {"appid": appid, "openid": openid}).all()
+    params = {"appid": appid, "openid": openid}
+    if core(session, _ANY_MATCH, params).first() is None:  # none: no ORM query and loading
+        return []
+    rows = session.scalars(_MY_MATCHES, params).all()
     return [_view(session, m, openid) for m in rows]
 
 
