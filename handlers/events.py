@@ -30,7 +30,7 @@ from handlers import followups
 from handlers.account import give_consent, has_consented
 from handlers.kit import interject, triage
 from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
-from handlers.kit.intents import decisive
+from handlers.kit.intents import CHAT, decisive
 from knowledge.extract import (
     extract_companions,
     extract_company,
@@ -558,13 +558,20 @@ def _party_for_last_event(ctx: Context, msg: Incoming, conv: ConversationState, 
     return start_signup(ctx, msg, conv, last.id, text=text)
 
 
+def _chat(ctx: Context, msg: Incoming) -> bool:
+    """Small talk or a help request the intent layer is sure of ('你好', '功能'): it names no event, so the events
+    are not loaded and matched for it."""
+    pred = ctx.intent(msg)
+    return pred.intent in CHAT and decisive(pred)
+
+
 def _named_by_cues(ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> list[Reply] | None:
     """An event named by its topic, date or place rather than its title ('防溺水 我带孙女孙子', '东津市民中心五月十二号
     那个学按压的', '检测平台开放日 能现场问…吧'): the sign-up starts, or what was asked is answered from the event.
 
     Two cues, or the topic with words about events, joining or a party, are needed (so '加计扣除怎么算' stays a
     policy question); a cancellation, or an event the user is already signed up for, is left to the rules below."""
-    if CANCEL_REG.search(text) or FULL_CANCEL.search(text):
+    if CANCEL_REG.search(text) or FULL_CANCEL.search(text) or _chat(ctx, msg):
         return None
     event, cues = named_event(ctx.session, appid=ctx.appid, text=text, now=ctx.now)
     if event is None or not ("title" in cues or len(cues) >= 2):
