@@ -21,6 +21,7 @@ from bot.domain import handoff
 from bot.texts import handoff as txt
 from handlers.kit import triage
 from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
+from knowledge.extract import is_cancel
 
 EXACT = re.compile(r"^\s*(转人工|人工|人工客服|找人工|我要找人工|联系联络员|找联络员|人工服务|找个真人|我要投诉|投诉)[。！!]*\s*$")
 WEEKDAYS = "一二三四五六日"
@@ -117,6 +118,15 @@ def handle_resume(ctx: Context, msg: Incoming, conv: ConversationState) -> list[
 
 
 END = re.compile(r"^\s*(结束人工|结束人工服务|取消人工|取消转人工|不用人工了|不需要人工了)[。！!]*\s*$")
+NEVER_MIND = re.compile(r"不用了|不需要了|没事了|(?:已经|自己)?(?:解决|搞定|弄好)了|不麻烦了")
+NEVER_MIND_MAX = 12
+
+
+def _never_mind(text: str) -> bool:
+    """'算了 不用了', '没事了 自己解决了' while waiting for a person: the user withdraws the request (a question or a
+    longer message is something for the liaison)."""
+    short = len(text) <= NEVER_MIND_MAX and not triage.is_question(text)
+    return short and bool(is_cancel(text) or NEVER_MIND.search(text))
 
 
 def _asks_for_a_person(text: str) -> bool:
@@ -159,6 +169,9 @@ def handle(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] 
         return [Reply(txt.USER_CLOSED_TEXT)] if ended else None
     if handoff.active_request(ctx.session, appid=msg.appid, openid=msg.openid) is None:
         return None
+    if _never_mind(text):
+        handoff.end_by_user(ctx.session, appid=msg.appid, openid=msg.openid, now=ctx.now)
+        return [Reply(txt.USER_CLOSED_TEXT)]
     if _asks_for_a_person(text):
         return [Reply(txt.WAITING_TEXT)]
     if _asks_something_else(ctx, text):

@@ -88,6 +88,19 @@ def test_the_user_can_end_the_hand_off(svc: Container) -> None:
     assert first is not None and first.status == "closed"
 
 
+def test_never_mind_while_waiting_withdraws_the_request(svc: Container) -> None:
+    """'算了 不用了' or '没事了 自己解决了' while waiting for a person ends the request (it was kept as a message
+    for the liaison with '已转给联络员，请稍候'); a question is still kept for the liaison."""
+    with wechat_client(svc) as wx:
+        wx.send_text("h5", "我要找人工")
+        assert wx.send_text("h5", "人呢 怎么还没人回") == [WAITING_TEXT]
+        assert "已结束人工服务" in wx.send_text("h5", "算了 不用了")[0]
+        wx.send_text("h6", "转人工")
+        assert "已结束人工服务" in wx.send_text("h6", "没事了 自己解决了")[0]
+    assert (_request(svc, "h5").status, _request(svc, "h6").status) == ("closed", "closed")
+    assert [f["text"] for f in _request(svc, "h5").followups] == ["人呢 怎么还没人回"]
+
+
 def test_staff_openids_are_told_of_new_requests_by_the_job(svc: Container) -> None:
     svc.settings.handoff_staff_openids = ["o_staff"]
     with wechat_client(svc) as wx:
