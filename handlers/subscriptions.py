@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from bot.domain.achievements import add_topics, drop_topics, list_topics
+from bot.domain.events.subscriptions import subscriptions_of
 from bot.domain.privacy import remember_contact
 from handlers.account import give_consent, has_consented
 from handlers.kit import forms
@@ -74,11 +75,13 @@ FORM = forms.Form(
 
 
 def my_topics(ctx: Context, msg: Incoming) -> list[Reply]:
-    """List the user's demand-alert topics."""
+    """List the user's demand-alert topics (and event subscriptions, when there are any)."""
     topics = list_topics(ctx.session, appid=ctx.appid, openid=msg.openid)
+    events = subscriptions_of(ctx.session, appid=ctx.appid, openid=msg.openid)
+    told = f"\n活动通知：{'；'.join(events)}（回复“取消活动订阅”全部取消）。" if events else ""
     if not topics:
-        return [Reply("您还没有订阅需求提醒。可以说“以后铸造方面的需求提醒我”。")]
-    return [Reply(f"您订阅的需求提醒：{'、'.join(topics)}。\n说“以后X方面的需求也提醒我”增加，“不用再推X了”取消。")]
+        return [Reply(f"您还没有订阅需求提醒。可以说“以后铸造方面的需求提醒我”。{told}")]
+    return [Reply(f"您订阅的需求提醒：{'、'.join(topics)}。\n说“以后X方面的需求也提醒我”增加，“不用再推X了”取消。{told}")]
 
 
 def add_request(ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> list[Reply] | None:

@@ -24,6 +24,7 @@ from handlers import (
     menu,
     policy,
     smalltalk,
+    subscriptions,
 )
 from handlers.kit import forms, interject, triage
 from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
@@ -121,6 +122,8 @@ def subscribe(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Repl
         return events.subscribe_request(ctx, msg, msg.text)
     topics = achievement.parse_alerts(re.sub(r"(的)?(需求|企业需求).*$", "", msg.text)) or {}
     industry = next(iter(topics.get("industries") or []), None) or triage.industry_named(msg.text)
+    if industry is None and triage.is_question(msg.text):  # '我订了哪些': what is subscribed, not a new topic
+        return subscriptions.my_topics(ctx, msg)
     if industry is None:
         return [Reply("想收到哪个领域的企业需求提醒？例如“汽车零部件的需求推给我”。科研人员也可以回复“登记成果”，登记时一并设置。")]
     subscribe_to_demands(ctx.session, appid=ctx.appid, openid=msg.openid, topics=(AlertTopic(industry),), now=ctx.now)

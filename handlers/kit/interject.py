@@ -21,7 +21,7 @@ from handlers.kit.intents import classify, decisive
 from knowledge.extract import extract_all, is_affirmative
 
 ASIDES = frozenset({"policy", "help", "identity", "events_browse", "events_mine", "my_records", "privacy_view",
-                    "followup", "match_reply", "out_of_scope"})
+                    "followup", "match_reply", "out_of_scope", "subscription"})  # questions only: '我订了哪些'
 FORMS = frozenset({"demand", "achievement"})
 SWITCH_CUE = re.compile(r"不对|不是|搞错|弄错|其实|我是来|我是要|我要|我想|换成|改成|应该是|还是")
 ORG_KEYS = ("company", "institution")

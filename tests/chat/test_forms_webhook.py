@@ -125,6 +125,20 @@ def test_confirming_too_early_names_what_is_missing(wx: object) -> None:
     assert reply.startswith("还差一项没填：单位名称。") and "全称" in reply
 
 
+def test_what_am_i_subscribed_to_lists_both_kinds_and_event_notices_can_be_stopped(wx: object) -> None:
+    """'我订了哪些' (mid-form too) lists the demand-alert topics and the event subscriptions; '取消活动订阅' stops
+    the event notices (there was no way to do that in chat)."""
+    openid = "f_subs"
+    say(wx, openid, "订阅一下谷城的活动", "以后有汽车零部件方面的需求推给我")
+    aside = say(wx, openid, "我订了哪些")
+    assert "活动通知：谷城" in aside and "我们接着填需求提醒订阅" in aside
+    say(wx, openid, "确认", "同意")
+    listed = say(wx, openid, "我都订了些什么")
+    assert "需求提醒：汽车零部件" in listed and "活动通知：谷城" in listed
+    assert "已取消全部活动通知订阅" in say(wx, openid, "取消活动订阅")
+    assert "活动通知" not in say(wx, openid, "我订了哪些")
+
+
 def test_giving_up_and_asking_for_a_person_hands_off(wx: object) -> None:
     """'算了 找个人跟我说' mid-form reaches a liaison (the draft is kept) instead of a bare 'never mind'."""
     openid = "f_giveup"

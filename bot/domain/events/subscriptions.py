@@ -30,3 +30,10 @@ def unsubscribe(session: Session, *, appid: str, openid: str) -> int:
         session.delete(row)
     session.flush()
     return len(rows)
+
+
+def subscriptions_of(session: Session, *, appid: str, openid: str) -> list[str]:
+    """The user's event subscriptions in words ('谷城', '健康科普进社区', '全部'), oldest first."""
+    rows = session.execute(select(Interest.region, Interest.category).where(
+        Interest.appid == appid, Interest.openid == openid, Interest.kind == "event").order_by(Interest.id)).all()
+    return ["、".join(part for part in (region, category) if part) or "全部" for region, category in rows]
