@@ -73,6 +73,9 @@ def _event_in_context(ctx: Context, msg: Incoming, conv: ConversationState) -> E
 def event_answer(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply]:
     """Time and place of the event in context (and what to bring when asked)."""
     event = _event_in_context(ctx, msg, conv)
+    if event is None and not NAMES_EVENT.search(msg.text):  # '要准备哪些材料' out of the blue: event or policy?
+        return [Reply("您问的是哪个活动，还是哪项政策？说上名称就行，例如“高企认定要准备哪些材料”；"
+                      "回复“我的报名”查看已报名的活动。")]
     if event is None:
         return [Reply("您问的是哪个活动？回复“我的报名”查看已报名的活动，或回复“活动”看近期活动。")]
     remember(ctx, conv, "event", event.id)

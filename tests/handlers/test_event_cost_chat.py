@@ -37,3 +37,11 @@ def test_cost_not_stated_anywhere_is_said_plainly(svc: Container) -> None:
     with wechat_client(svc) as wx:
         cost = "\n".join(wx.send_text("c2", "E07要钱吗"))
         assert "院士专家襄阳行" in cost and "没有写是否收费" in cost and "转人工" in cost
+
+
+def test_a_topicless_question_out_of_the_blue_asks_which_event_or_policy(svc: Container) -> None:
+    """'要准备哪些材料' with nothing talked about yet is neither answered from an arbitrary document nor assumed to
+    be about an event: the user is asked which event or policy they mean."""
+    with wechat_client(svc) as wx:
+        (reply,) = wx.send_text("c3", "要准备哪些材料")
+        assert "哪个活动" in reply and "哪项政策" in reply
