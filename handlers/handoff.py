@@ -21,6 +21,7 @@ from bot.domain import handoff
 from bot.texts import handoff as txt
 from handlers.kit import triage
 from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
+from handlers.kit.intents import decisive
 from knowledge.extract import is_cancel
 
 EXACT = re.compile(r"^\s*(转人工|人工|人工客服|找人工|我要找人工|联系联络员|找联络员|人工服务|找个真人|我要投诉|投诉)[。！!]*\s*$")
@@ -120,6 +121,17 @@ def handle_resume(ctx: Context, msg: Incoming, conv: ConversationState) -> list[
 END = re.compile(r"^\s*(结束人工|结束人工服务|取消人工|取消转人工|不用人工了|不需要人工了)[。！!]*\s*$")
 NEVER_MIND = re.compile(r"不用了|不需要了|没事了|(?:已经|自己)?(?:解决|搞定|弄好)了|不麻烦了")
 NEVER_MIND_MAX = 12
+POLITE = frozenset({"thanks", "ack", "praise", "laugh", "greeting"})
+THANKED = frozenset({"thanks", "praise"})
+
+
+def _polite(ctx: Context, msg: Incoming, text: str) -> str | None:
+    """Thanks, an acknowledgement, praise, a laugh or a hello the intent layer is sure of (short, no question):
+    its intent, else None."""
+    if len(text) > NEVER_MIND_MAX or triage.is_question(text):
+        return None
+    pred = ctx.intent(msg)
+    return pred.intent if pred.intent in POLITE and decisive(pred) else None
 
 
 def _never_mind(text: str) -> bool:
@@ -169,6 +181,8 @@ def handle(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] 
         return [Reply(txt.USER_CLOSED_TEXT)] if ended else None
     if handoff.active_request(ctx.session, appid=msg.appid, openid=msg.openid) is None:
         return None
+    if (said := _polite(ctx, msg, text)) is not None:  # '谢了', '好的' while waiting: nothing for the liaison
+        return [Reply(txt.POLITE_WAITING_TEXT.format(opening="不客气！" if said in THANKED else "好的。"))]
     if _never_mind(text):
         handoff.end_by_user(ctx.session, appid=msg.appid, openid=msg.openid, now=ctx.now)
         return [Reply(txt.USER_CLOSED_TEXT)]

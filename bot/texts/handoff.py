@@ -36,5 +36,6 @@ def staff_alert_text(request_id: int, question: str, region: str | None) -> str:
 WAITING_TEXT = "已收到，科创联络员正在处理您的问题，回复会直接发到这里。如需结束人工服务，回复“结束人工”。"
 FOLLOWUP_TEXT = "已转给联络员，请稍候。"  # the user writes again while waiting: a shorter note
 PARKED_TEXT = "刚才填的内容先为您保存着（一天内有效），想接着填时回复“继续填”。"
+POLITE_WAITING_TEXT = "{opening}联络员的回复会直接发到这里；不需要了可以回复“结束人工”。"
 USER_CLOSED_TEXT = "好的，已结束人工服务。还有问题可以直接问我。"
 RATED_TEXT = "感谢您的评价：{label}。"

@@ -72,7 +72,7 @@ def test_a_reply_inside_the_window_reaches_wechat_and_a_held_one_comes_with_the_
                     scope=EVERYWHERE, now=svc.now() + timedelta(hours=49))
         assert late.held
         (reply,) = wx.send_text("h2", "好的")
-        assert "材料请明天带来" in reply and WAITING_TEXT in reply
+        assert "材料请明天带来" in reply and "联络员的回复会直接发到这里" in reply
         call(svc.db, handoff.close, appid=svc.appid, request_id=opened, staff="liu", scope=EVERYWHERE, now=svc.now())
         assert "感谢" in wx.send_text("h2", "满意")[0]
     assert _request(svc, "h2").rating == 3
@@ -99,6 +99,14 @@ def test_never_mind_while_waiting_withdraws_the_request(svc: Container) -> None:
         assert "已结束人工服务" in wx.send_text("h6", "没事了 自己解决了")[0]
     assert (_request(svc, "h5").status, _request(svc, "h6").status) == ("closed", "closed")
     assert [f["text"] for f in _request(svc, "h5").followups] == ["人呢 怎么还没人回"]
+
+
+def test_thanks_while_waiting_is_answered_and_not_passed_to_the_liaison(svc: Container) -> None:
+    with wechat_client(svc) as wx:
+        wx.send_text("h7", "转人工")
+        (polite,) = wx.send_text("h7", "谢了")
+        assert "不客气" in polite and polite != WAITING_TEXT
+    assert _request(svc, "h7").followups == [] and _request(svc, "h7").status == "open"
 
 
 def test_staff_openids_are_told_of_new_requests_by_the_job(svc: Container) -> None:
