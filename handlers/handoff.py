@@ -94,8 +94,8 @@ def open_handoff(ctx: Context, msg: Incoming, conv: ConversationState) -> list[R
 
 
 def _tail(last: str, recent: list[str], *, filling: bool) -> str:
-    """What the liaison gets, said to the user: the last question (a form answer is no question)."""
-    last = last or (recent[-1] if recent and not filling else "")
+    """What the liaison gets, said to the user: the last question (a form answer, '谢谢' or '好的' is none)."""
+    last = last or ("" if filling else next((s for s in reversed(recent) if triage.is_question(s)), ""))
     if last:
         return f"您刚才问的是：{last}\n最近的几条消息已一并转给联络员。"
     return "最近的几条消息已一并转给联络员。" if recent else "您可以先把问题发过来，联络员会一起看到。"

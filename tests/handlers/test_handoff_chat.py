@@ -101,6 +101,15 @@ def test_never_mind_while_waiting_withdraws_the_request(svc: Container) -> None:
     assert [f["text"] for f in _request(svc, "h5").followups] == ["人呢 怎么还没人回"]
 
 
+def test_the_hand_off_names_the_last_question_not_the_last_thanks(svc: Container) -> None:
+    """'您刚才问的是：谢谢' named a thank-you as the user's question; it names the last question instead."""
+    with wechat_client(svc) as wx:
+        wx.send_text("h8", "比特币现在还能买吗")
+        wx.send_text("h8", "谢谢")
+        (reply,) = wx.send_text("h8", "我要找人工")
+        assert "您刚才问的是：比特币现在还能买吗" in reply
+
+
 def test_thanks_while_waiting_is_answered_and_not_passed_to_the_liaison(svc: Container) -> None:
     with wechat_client(svc) as wx:
         wx.send_text("h7", "转人工")
