@@ -74,7 +74,8 @@ GOING = re.compile(r"去|参加|听听|想听|学学|想学|陪")  # joining, on
 SWITCH = re.compile(r"换成|改成|改报|换个|换一个|还是报|改为|换到")
 MY_REGS = re.compile(r"^(查看|查询|看看)?我的(报名|活动|预约)[吗呢？?。!！]*$")
 CANCEL_REG = re.compile(r"取消(我的)?(报名|预约)|不去了|不去啦|退(报|出报名)|去不了|去不成|参加不了|来不了|撤了|退了|不参加了|作废|撤销")
-SUBSCRIBE = re.compile(r"订阅.{0,10}(活动|讲座|培训|科普)")
+NOTICE_TOPIC = re.compile(r"活动|讲座|培训|科普")  # what event notices are about
+SUBSCRIBE = re.compile(rf"订阅.{{0,10}}({NOTICE_TOPIC.pattern})")
 UNSUBSCRIBE = re.compile(r"(取消|退订|不要再?|别再?|不用再?|关掉|关闭).{0,6}(订阅|通知|提醒|推送)")
 NUMBER = re.compile(r"^\s*(?:第|选|报名?\s*)?\s*(\d{1,2}|[一二三四五六七八九十])\s*(?:个|号|场)?\s*(?:吧|呗|啊|吧。)?[。.!！]?$")
 CN_DIGITS = "一二三四五六七八九十"
@@ -537,7 +538,7 @@ def route(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] |
         return asked
     if CANCEL_REG.search(text) and not (SIGNUP.search(text) and party.others_not_going(text)):
         return cancel_request(ctx, msg, conv, text)  # not '近视讲座报名 就我自己 孩子上学去不了'
-    if UNSUBSCRIBE.search(text) and re.search(r"活动|讲座|培训|科普", text):  # '取消活动订阅', '活动通知别再推了'
+    if UNSUBSCRIBE.search(text) and NOTICE_TOPIC.search(text):  # '取消活动订阅', '活动通知别再推了'
         removed = unsubscribe(ctx.session, appid=ctx.appid, openid=msg.openid)
         return [Reply("好的，已取消全部活动通知订阅。" if removed else "您没有订阅活动通知。")]
     if SUBSCRIBE.search(text):

@@ -24,12 +24,12 @@ if TYPE_CHECKING:
 RECENT_TTL = timedelta(hours=6)
 RECORD_KINDS = ("demand", "achievement", "event")
 RECORD_ID = re.compile(r"(?<![A-Za-z0-9])([AaDd]\d{1,4})(?![0-9])")
+COST = re.compile(r"要钱|收钱|收费|免费|多少钱|花钱|费用|交钱|给钱|掏钱|几多钱")
 EVENT_ASK = re.compile(r"在哪|哪里|哪儿|地址|地点|位置|怎么去|怎么走|过去|坐.{0,4}车|公交|地铁|停车|门牌|远不远|"
                        r"几点|什么时候|啥时候|哪天|几号|时间|多久|多长|结束|开始|集合|提前|带啥|带什么|要带|准备|签到|找谁|"
-                       r"要钱|收钱|收费|免费|多少钱|花钱|费用|交钱|给钱|掏钱|几多钱")
+                       + COST.pattern)
 NAMES_EVENT = re.compile(r"活动|讲座|培训|课|义诊|开放日|对接会|(?<![A-Za-z])[Ee]\d{1,3}")
 BRING = re.compile(r"带啥|带什么|要带|准备")
-COST = re.compile(r"要钱|收钱|收费|免费|多少钱|花钱|费用|交钱|给钱|掏钱|几多钱")
 MORE = re.compile(r"详细|具体|展开|还有|继续|接着|然后呢|再说|多说|意思|介绍")
 ACHIEVEMENT_WORDS = re.compile(r"成果|项目库|专利")
 ASKING_FILLER = re.compile(r"[\s\W_]|这个|那个|这|那|是|啥|什么|能|能不能|可以|吗|嘛|呢|吧|啊|说|讲|点|些|一下|一点|"

@@ -125,10 +125,15 @@ POLITE = frozenset({"thanks", "ack", "praise", "laugh", "greeting"})
 THANKED = frozenset({"thanks", "praise"})
 
 
+def _in_passing(text: str) -> bool:
+    """A short statement, no question: said in passing, nothing for the liaison to answer."""
+    return len(text) <= NEVER_MIND_MAX and not triage.is_question(text)
+
+
 def _polite(ctx: Context, msg: Incoming, text: str) -> str | None:
     """Thanks, an acknowledgement, praise, a laugh or a hello the intent layer is sure of (short, no question):
     its intent, else None."""
-    if len(text) > NEVER_MIND_MAX or triage.is_question(text):
+    if not _in_passing(text):
         return None
     pred = ctx.intent(msg)
     return pred.intent if pred.intent in POLITE and decisive(pred) else None
@@ -137,8 +142,7 @@ def _polite(ctx: Context, msg: Incoming, text: str) -> str | None:
 def _never_mind(text: str) -> bool:
     """'算了 不用了', '没事了 自己解决了' while waiting for a person: the user withdraws the request (a question or a
     longer message is something for the liaison)."""
-    short = len(text) <= NEVER_MIND_MAX and not triage.is_question(text)
-    return short and bool(is_cancel(text) or NEVER_MIND.search(text))
+    return _in_passing(text) and bool(is_cancel(text) or NEVER_MIND.search(text))
 
 
 def _asks_for_a_person(text: str) -> bool:

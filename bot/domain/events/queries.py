@@ -74,8 +74,7 @@ def upcoming_events(session: Session, *, appid: str, now: datetime, region: str 
 
 def find_events(session: Session, *, appid: str, text: str, now: datetime, limit: int = 5) -> list[EventMatch]:
     """Events (not ended yet) that the user's words point at, best first; an id in the text wins outright."""
-    events = list(session.scalars(select(Event).where(Event.appid == appid, Event.end > now)
-                                  .order_by(Event.start, Event.id)))
+    events = _not_ended(session, appid, now)
     named, cues = named_by_cues(text, events)
     if named is not None and ("title" in cues or len(cues) >= 2):
         return [EventMatch(named, 1.0)]
@@ -90,8 +89,13 @@ def find_events(session: Session, *, appid: str, text: str, now: datetime, limit
 
 def named_event(session: Session, *, appid: str, text: str, now: datetime) -> tuple[Event | None, frozenset[str]]:
     """The one event (not ended yet) the text names by topic, date and/or place, and the cues it was named by."""
-    events = list(session.scalars(select(Event).where(Event.appid == appid, Event.end > now)))
-    return named_by_cues(text, events)
+    return named_by_cues(text, _not_ended(session, appid, now))
+
+
+def _not_ended(session: Session, appid: str, now: datetime) -> list[Event]:
+    """The events that have not ended, soonest first (the ones a user's words may point at)."""
+    return list(session.scalars(select(Event).where(Event.appid == appid, Event.end > now)
+                                .order_by(Event.start, Event.id)))
 
 
 def list_filter(session: Session, *, appid: str, text: str, now: datetime) -> ListFilter:
