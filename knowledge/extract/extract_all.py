@@ -20,11 +20,12 @@ from .regions import extract_region
 
 def _orgs(text: str) -> dict[str, str]:
     out: dict[str, str] = {}
-    for _, _, name in org_spans(normalize(text)):
+    t = normalize(text)
+    for _, _, name in org_spans(t):
         out.setdefault("institution" if is_academic(name) else "company", name)
     if "institution" in out:
         out["institution"] = extract_institution(text) or out["institution"]
-    if not out and (named := named_org(normalize(text))) is not None:  # '公司叫襄阳金线电子': no legal suffix
+    if not out and (named := named_org(t)) is not None:  # '公司叫襄阳金线电子': no legal suffix
         out["company"] = named
     return out
 

@@ -71,10 +71,14 @@ def load_model(cache_dir: Path | None, corpus: Path = CORPUS) -> IntentModel:
         return _models[memo]
 
 
+def _tag(embedder: str) -> str:
+    """A short file-name tag for an embedder's name."""
+    return hashlib.sha256(embedder.encode()).hexdigest()[:12]
+
+
 def _vector_path(cache_dir: Path, key: str, embedder: str) -> Path:
     """Cache file of the vector stage for one embedder."""
-    tag = hashlib.sha256(embedder.encode()).hexdigest()[:12]
-    return cache_dir / "intents" / f"vectors-{key}-{tag}.pkl"
+    return cache_dir / "intents" / f"vectors-{key}-{_tag(embedder)}.pkl"
 
 
 def attach_vector_stage(model: IntentModel, cache_dir: Path | None, embedder: str,
@@ -118,7 +122,7 @@ def attach_vector_stage(model: IntentModel, cache_dir: Path | None, embedder: st
 
 def shipped_path(embedder: str, folder: Path = SHIPPED) -> Path:
     """The vector table shipped in the repo for ``embedder`` (corpus text → its sentence vector)."""
-    return folder / f"vectors-{hashlib.sha256(embedder.encode()).hexdigest()[:12]}.npz"
+    return folder / f"vectors-{_tag(embedder)}.npz"
 
 
 def shipped_vectors(embedder: str, folder: Path = SHIPPED) -> dict[str, np.ndarray]:
