@@ -322,9 +322,9 @@ def unreadable(text: str, pred: Prediction) -> str | None:
         return None if LONE_CHAT.search(text) else problem
     if not decisive(pred):
         return problem
-    if problem == NOT_CHINESE_TEXT:
+    if problem == NOT_CHINESE_TEXT or TOO_LONG_PREFIX in problem:  # a long demand is read; a long question is not
         return problem if pred.intent in SEARCHED else None
-    return None if pred.intent in CHAT or TOO_LONG_PREFIX in problem else problem
+    return None if pred.intent in CHAT else problem
 
 
 def note(ctx: Context, msg: Incoming, conv: ConversationState) -> None:
