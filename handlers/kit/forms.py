@@ -646,7 +646,10 @@ def _consent_turn(form: Form, ctx: Context, msg: Incoming, conv: ConversationSta
         if aside is not None:
             return aside.replies + ([Reply(f"——\n{form.noun}还差您的同意就能提交：\n{CONSENT_NOTICE}")]
                                     if aside.resume else [])
-        return [Reply(f"{CONSENT_FAQ}\n\n{CONSENT_NOTICE}")]  # '电话也要给别人看吗 那不同意': answer, ask again
+        if CONSENT_TOPIC.search(text):  # '电话也要给别人看吗 那不同意': answer, ask again
+            return [Reply(f"{CONSENT_FAQ}\n\n{CONSENT_NOTICE}")]
+        return [Reply(f"您的{form.noun}还没有提交，回复“同意”后才会提交，提交后我会告诉您编号和接下来怎么办。"
+                      f"\n\n{CONSENT_NOTICE}")]  # '我刚提的那个 啥时候有人联系我': it isn't submitted yet
     if is_affirmative(text) and not is_negative(text):
         if form.record_consent:
             form.record_consent(ctx, msg)

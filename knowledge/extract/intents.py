@@ -16,7 +16,8 @@ _AFFIRM_WORDS = (
 _AFFIRM_TOKEN = "|".join(sorted(map(re.escape, _AFFIRM_WORDS), key=len, reverse=True))
 _AFFIRM = re.compile(rf"^(?:{_AFFIRM_TOKEN})")
 _COURTESY = re.compile(r"^(?:谢谢|多谢|感谢|辛苦了?|麻烦(?:你|您)?了?)(?:啊|呀|哈|了|你|您|啦)*")
-_AFFIRM_TAIL = re.compile(rf"^(?:{_AFFIRM_TOKEN}|发出去|发送|发|上传|登记|交|吧|啊|呀|了|哦|的|呢|滴|嘞|哈|麻烦|帮我|直接|你|就|吗|没有|问题)*$")
+_AFFIRM_TAIL = re.compile(rf"^(?:{_AFFIRM_TOKEN}|发出去|发送|发|上传|登记|交|吧|啊|呀|了|哦|的|呢|滴|嘞|哈|麻烦|帮我|直接|你|就|吗|没有|问题|"
+                           r"谢谢|多谢|感谢|辛苦|啦|您)*$")  # '好的谢谢' agrees
 _NEGATIVE = re.compile(r"(不对|不是|不行|不要|不用|不需要|不提交|错了|有误|不正确|不可以|不同意|不确认|^否|^no$|^n$|^不$|^没有$|^别)")
 _CANCEL = re.compile(
     r"(取消|算了|不弄了|不登了|不报了|不填了|不办了|不搞了|不整了|不要了|不提了|不录了|不发了|不参加了|不去了|放弃|退出|"

@@ -87,3 +87,16 @@ def test_own_achievement_shows_its_status_not_an_invitation_to_reply_interested(
     assert "状态：" in own and "感兴趣可回复" not in own
     ident = own.split("【", 1)[1].split("】", 1)[0]
     assert "感兴趣可回复" in say(wx, "a_other_user", f"{ident}是啥技术 能详细说说不")
+
+
+def test_asking_about_what_happens_next_at_the_consent_step_says_it_is_not_submitted(wx: object,
+                                                                                      services: Container) -> None:
+    """'我刚提的那个 啥时候有人联系我' at the consent step: the demand is not submitted yet (no phone-privacy note),
+    and '好的谢谢' then agrees and submits."""
+    openid = "a_consent_next"
+    say(wx, openid, "提需求", "刹车片高温下摩擦系数衰退厉害", "襄阳恒达摩擦材料有限公司", "汽车及零部件", "技术攻关",
+        "谷城县", "二十万以内", "刘建国 13900001111", "确认")
+    reply = say(wx, openid, "我刚提的那个 啥时候有人联系我")
+    assert "还没有提交" in reply and "电话不会公开" not in reply and "同意" in reply
+    assert "已提交" in say(wx, openid, "好的谢谢")
+    assert demand_of(services, openid).company == "襄阳恒达摩擦材料有限公司"
