@@ -79,6 +79,8 @@ SUBSCRIBE = re.compile(rf"订阅.{{0,10}}({NOTICE_TOPIC.pattern})")
 UNSUBSCRIBE = re.compile(r"(取消|退订|不要再?|别再?|不用再?|关掉|关闭).{0,6}(订阅|通知|提醒|推送)")
 NUMBER = re.compile(r"^\s*(?:第|选|报名?\s*)?\s*(\d{1,2}|[一二三四五六七八九十])\s*(?:个|号|场)?\s*(?:吧|呗|啊|吧。)?[。.!！]?$")
 CN_DIGITS = "一二三四五六七八九十"
+ORDINAL = re.compile(r"^\s*(?:第\s*(\d{1,2}|[一二三四五六七八九十])\s*(?:个|号|场)?|(\d{1,2}|[一二三四五六七八九十])\s*(?:个|号|场))"
+                     r"(?:那个|这个)?(?:活动|讲座|培训)?[\s，,。:：]*(?P<rest>\S.*)$")  # '第一个 要钱不'
 OTHER_CAPABILITIES = ("demand", "achievement", "policy")
 LEAVE_FOR = ("privacy_delete", "handoff")
 ASK_CONTACT = "请告诉我报名人的姓名和手机号，例如：王芳 13800000000。"
@@ -93,6 +95,15 @@ def _number(text: str) -> int | None:
         return None
     raw = found.group(1)
     return int(raw) if raw.isdigit() else CN_DIGITS.index(raw) + 1
+
+
+def _ordinal(text: str) -> tuple[int, str] | None:
+    """A list item named by its number with more words after it ('第一个 要钱不', '2号那个在哪') → (2, '在哪')."""
+    found = ORDINAL.match(text)
+    if not found:
+        return None
+    raw = found.group(1) or found.group(2)
+    return (int(raw) if raw.isdigit() else CN_DIGITS.index(raw) + 1), found.group("rest")
 
 
 def _event(ctx: Context, event_id: str) -> Event | None:
@@ -148,6 +159,11 @@ def pick(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | 
     number = _number(text)
     if number is not None and 1 <= number <= len(shown):
         return start_signup(ctx, msg, conv, shown[number - 1], text="")
+    if (item := _item_named(ctx, msg, conv, text, shown)) is not None:
+        return item
+    asked = conv.draft.get("asked")
+    if SIGNUP.search(text) and asked in shown and not _matches(ctx, _event_words(text)):
+        return start_signup(ctx, msg, conv, asked, text=text)  # '那帮我报一个 我叫王秀兰' after asking about it
     flt = list_filter(ctx.session, appid=ctx.appid, text=text, now=ctx.now)
     if not flt.empty and not SIGNUP.search(text) and len(text) <= 12:
         return show_list(ctx, msg, conv, text, _facts_of(conv.draft))
@@ -159,6 +175,24 @@ def pick(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | 
     if narrowed := _narrowed(ctx, msg, conv, text, shown):
         return narrowed
     return _which_one(conv, text, shown)
+
+
+def _item_named(ctx: Context, msg: Incoming, conv: ConversationState, text: str,
+                shown: list[str]) -> list[Reply] | None:
+    """One listed item named by its number with more words: a sign-up ('第二个 给我报上') starts; a question
+    ('第一个 要钱不', '2号在哪') is answered from that event, which a later '帮我报一个' then means (the list stays
+    open for a number)."""
+    item = _ordinal(text)
+    if item is None or not 1 <= item[0] <= len(shown) or (event := _event(ctx, shown[item[0] - 1])) is None:
+        return None
+    rest = item[1]
+    if SIGNUP.search(rest) or extract_party_size(rest) or extract_companions(rest):
+        return start_signup(ctx, msg, conv, event.id, text=rest)
+    if not (QUESTION.search(rest) or followups.COST.search(rest) or QUESTION_WORDS.search(rest)):
+        return None
+    _remember_event(ctx, conv, event.id)
+    conv.draft["asked"] = event.id
+    return [Reply(f"{_about(ctx, event, rest)}\n想报名这一场回复“报名”，同行的人也可以一起告诉我；看别的回复序号。")]
 
 
 def _facts_of(draft: dict[str, Any]) -> dict[str, Any]:

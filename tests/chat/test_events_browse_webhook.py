@@ -40,3 +40,19 @@ def test_contact_before_choosing_is_kept(wx: object, services: Container) -> Non
     with services.db.session() as session:
         regs = my_registrations(session, appid=services.appid, openid=openid, now=services.clock.now())
     assert [(r.name, r.phone) for r in regs] == [("王秀兰", "13800002223")]
+
+
+
+def test_a_question_about_a_listed_item_is_answered_and_then_signed_up_for(wx: object, services: Container) -> None:
+    """'第一个 要钱不' under a list answers the cost of the first event (not '哪个活动'); '那帮我报一个 我叫王秀兰'
+    then signs up for that event with the name kept; '第二个 给我报上' signs up for the second."""
+    openid = "b_item_asked"
+    first = listed(say(wx, openid, "最近有啥子讲座没得 我腿脚不好 最好离樊城近点"))[0]
+    answer = say(wx, openid, "第一个 要钱不")
+    assert "哪个活动" not in answer and f"【{first}】" in answer and "费用" in answer
+    assert "手机号" in say(wx, openid, "那帮我报一个 我叫王秀兰")
+    say(wx, openid, "电话是13871234567 我闺女陪我去", "她叫张丽", "同意")
+    reg = forms_chat.registration(services, openid)
+    assert (reg.event_id, reg.name, reg.party_size, reg.companions) == (first, "王秀兰", 2, ["张丽"])
+    second = listed(say(wx, "b_item_signup", "最近有什么活动"))[1]
+    assert f"【{second}】" in say(wx, "b_item_signup", "第二个 给我报上")
