@@ -9,10 +9,14 @@ file with the same name replaces that document.
 
 from __future__ import annotations
 
+import logging
 import re
+import tempfile
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import PurePath
+from pathlib import Path, PurePath
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
@@ -21,7 +25,7 @@ from bot.domain import audit
 from bot.domain.errors import Invalid, NotFound
 from bot.store.models import KbUpload
 from bot.store.sql import rowcount
-from knowledge.ingest import SUPPORTED_SUFFIXES, IngestError
+from knowledge.ingest import SUPPORTED_SUFFIXES, IngestError, parse_file
 from knowledge.kb import KnowledgeBase
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -29,6 +33,8 @@ STALE_RUN = timedelta(hours=3)  # an ingestion running this long died with its w
 QUEUED, PARSING, INDEXING, DONE, FAILED = "queued", "parsing", "indexing", "done", "failed"
 RUNNING = (PARSING, INDEXING)
 _UNSAFE = re.compile(r"[\x00-\x1f/\\:*?\"<>|]+")
+Sessions = Callable[[], AbstractContextManager[Session]]
+log = logging.getLogger(__name__)
 
 
 class UploadRefused(Invalid):
@@ -216,3 +222,43 @@ def trial(kb: KnowledgeBase, *, question: str, home_city: str | None = None) -> 
     sources = tuple(TrialSource(s.doc, s.title, s.section, s.score) for s in answer.sources)
     candidates = tuple(TrialSource(h.chunk.doc, h.chunk.title, h.chunk.section, h.score) for h in found.hits[:5])
     return Trial(text, answer.answered, answer.answer, answer.confidence, sources, candidates)
+
+
+def ingest_upload(*, sessions: Sessions, kb: KnowledgeBase | None, clock: Callable[[], datetime],
+                  upload_id: int) -> str | None:
+    """Parse, then store one upload in the knowledge base; its final status (None when another run claimed it).
+
+    Each step commits on its own (the console shows the progress); a file that cannot be parsed, or a knowledge
+    base that fails, marks the upload failed and leaves the old document as it was."""
+    with sessions() as session:
+        claimed = claim_upload(session, upload_id=upload_id, now=clock())
+    if claimed is None:
+        return None
+    error = None
+    try:
+        _ingest(sessions, kb, clock, upload_id, *claimed)
+    except IngestError as exc:
+        error = failure_reason(exc)
+    except Exception:  # the knowledge base failed: the upload is marked failed, the old document stays
+        log.exception("ingestion of upload %s failed", upload_id)
+        error = "store_failed"
+    with sessions() as session:
+        finish_upload(session, upload_id=upload_id, now=clock(), error=error)
+    return FAILED if error else DONE
+
+
+def _ingest(sessions: Sessions, kb: KnowledgeBase | None, clock: Callable[[], datetime], upload_id: int,
+            filename: str, content: bytes) -> None:
+    """Parse first (a bad file changes nothing), then replace the document's chunks."""
+    if kb is None:
+        raise RuntimeError("this deployment runs without a knowledge base")
+    with tempfile.TemporaryDirectory(prefix="kc-upload-") as folder:
+        path = Path(folder) / filename
+        path.write_bytes(content)
+        parsed = parse_file(path)
+        with sessions() as session:
+            mark_indexing(session, upload_id=upload_id, chunks=len(parsed.chunks),
+                          sections=len({c.section for c in parsed.chunks}), now=clock())
+        report = kb.ingest([path])
+        if report.skipped:
+            raise IngestError(report.skipped[0][1])

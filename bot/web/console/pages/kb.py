@@ -18,7 +18,6 @@ from bot.web.console import labels
 from bot.web.console.auth import Checked, Console, services, source
 from bot.web.console.pages.common import table_file
 from bot.web.console.render import local_time, render
-from jobs.kb_uploads import ingest_upload
 
 router = APIRouter(prefix="/console")
 
@@ -69,7 +68,8 @@ async def kb_upload(request: Request, staff: Checked, file: Annotated[UploadFile
                                              now=svc.now(), source=source(request))
     except kbadmin.UploadRefused as exc:
         return _page(request, staff, error=f"未上传：{labels.UPLOAD_ERRORS[exc.reason]}。", status_code=400)
-    threading.Thread(target=ingest_upload, kwargs={"container": svc, "upload_id": upload_id},
+    threading.Thread(target=kbadmin.ingest_upload,
+                     kwargs={"sessions": svc.db.session, "kb": svc.kb, "clock": svc.now, "upload_id": upload_id},
                      name=f"kc-kb-upload-{upload_id}", daemon=True).start()
     return _page(request, staff, notice=f"已上传 {file.filename}，正在后台导入（见下方进度）。")
 
