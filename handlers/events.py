@@ -654,6 +654,11 @@ def event_question(ctx: Context, msg: Incoming, conv: ConversationState, text: s
 # --- party changes and cancellations of a registration ------------------------------------------
 
 
+def has_active(ctx: Context, msg: Incoming) -> bool:
+    """Whether the user holds or waits for a seat at any event (something '算了 不去了' could cancel)."""
+    return bool(_active(ctx, msg))
+
+
 def _active(ctx: Context, msg: Incoming) -> list[Any]:
     """The user's registrations that hold or wait for a seat."""
     views = my_registrations(ctx.session, appid=ctx.appid, openid=msg.openid, now=ctx.now)

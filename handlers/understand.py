@@ -277,7 +277,7 @@ def route(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] |
     pred = ctx.intent(msg)
     if pred.stage == "rule":  # exact commands belong to their rule handlers; out of context they are small talk
         return list(STRAY[pred.intent]) if pred.intent in STRAY else None
-    if is_cancel(text) and len(text) <= 30 and pred.intent not in ("events_cancel", "privacy_delete", "handoff"):
+    if _just_cancel(text) and not _cancels_something(ctx, msg, pred):
         return [Reply("好的，没关系。需要时随时找我。")]  # "算了，先不登了" with nothing open: no question about it
     if demand.awaits_need(ctx, conv, text):  # the problem the bot just asked for, after a self-introduction
         return None
@@ -288,6 +288,18 @@ def route(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] |
     if not decisive(pred):
         return unsure(ctx, msg, conv, pred)
     return run(pred.intent, ctx, msg, conv)
+
+
+def _just_cancel(text: str) -> bool:
+    """'算了，先不登了' and nothing more: not '算了 太复杂了 有没有人能帮我弄', which asks for something."""
+    return is_cancel(text) and len(text) <= 30 and not any(triage.is_question(c) for c in triage.PIECES.split(text))
+
+
+def _cancels_something(ctx: Context, msg: Incoming, pred: Prediction) -> bool:
+    """A never-mind that is really a request: deleting one's data, a person, or cancelling a sign-up one holds."""
+    if pred.intent == "events_cancel":
+        return events.has_active(ctx, msg)
+    return pred.intent in ("privacy_delete", "handoff")
 
 
 def _policy_in_reach(text: str, pred: Prediction) -> bool:

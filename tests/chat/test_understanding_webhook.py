@@ -401,3 +401,11 @@ def test_praise_in_evaluative_words_is_thanked_not_apologised_for(svc: Container
             reply = one(wx.send_text("o_praise", text))
             assert "抱歉" not in reply and not reply.startswith("您是想"), (text, reply)
     assert kb.asked == [] and kb.touched == []
+
+
+def test_giving_up_while_asking_for_help_is_not_just_acknowledged(svc: Container, kb: GuardedKnowledge) -> None:
+    """'算了 太复杂了 有没有人能帮我弄' with nothing open asks for something: it is not brushed off with
+    '好的，没关系'; '算了，先不弄了' alone, with no sign-up to cancel, still is (not '您是想：1 取消报名…')."""
+    with wechat_client(svc) as wx:
+        assert "没关系" not in one(wx.send_text("o_giveup", "算了 太复杂了 有没有人能帮我弄"))
+        assert "没关系" in one(wx.send_text("o_giveup2", "算了，先不弄了"))
