@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -131,15 +132,19 @@ def show_list(ctx: Context, msg: Incoming, conv: ConversationState, text: str,
 
     Words that also name a topic ('下礼拜有没有讲高血压的讲座', '有啥健康讲座') keep only the events they match."""
     flt = list_filter(ctx.session, appid=ctx.appid, text=text, now=ctx.now)
-    events = upcoming_events(ctx.session, appid=ctx.appid, now=ctx.now, region=flt.region,
-                             category=flt.category, date_range=flt.date_range, limit=10)
+    events = upcoming_events(ctx.session, appid=ctx.appid, now=ctx.now, region=flt.region, category=flt.category,
+                             date_range=flt.date_range, audience=flt.audience, limit=10)
+    if not events and flt.audience:  # none says who it is for: every event, without claiming they suit
+        flt = replace(flt, audience=None)
+        events = upcoming_events(ctx.session, appid=ctx.appid, now=ctx.now, region=flt.region,
+                                 category=flt.category, date_range=flt.date_range, limit=10)
     named = _matches(ctx, text, [e.id for e in events]) if text else []
     topic = bool(named) and len(named) < len(events)
     if topic:
         events = named
     if len(events) == 1:
         _remember_event(ctx, conv, events[0].id)
-    label = txt.filter_text(flt.region, flt.category, flt.period) or ("和您说的相关" if topic else "")
+    label = txt.filter_text(flt.region, flt.category, flt.period, flt.audience) or ("和您说的相关" if topic else "")
     return _offer(ctx, conv, events, label, facts)
 
 
@@ -534,7 +539,7 @@ def signup_request(ctx: Context, msg: Incoming, conv: ConversationState, text: s
         return start_signup(ctx, msg, conv, found[0].id, text="")
     if found:
         return _offer(ctx, conv, found[:5], "您说的可能是", facts)
-    return show_list(ctx, msg, conv, "") if EVENT_NOUN.search(text) else None
+    return show_list(ctx, msg, conv, text, facts) if EVENT_NOUN.search(text) else None  # '有啥活动可以带孩子去的'
 
 
 def _names_event_to_join(ctx: Context, text: str) -> bool:

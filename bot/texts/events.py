@@ -84,9 +84,13 @@ def period_text(period: str) -> str:
     return PERIOD_TEXT.get(period, period)
 
 
-def filter_text(region: str | None, category: str | None, period: str | None) -> str:
-    """The filters of a list request said back (``下周、谷城``); empty when there are none."""
-    return "、".join(x for x in (period_text(period) if period else None, region, category) if x)
+AUDIENCE_TEXT = {"children": "适合孩子", "elderly": "适合老人"}
+
+
+def filter_text(region: str | None, category: str | None, period: str | None, audience: str | None = None) -> str:
+    """The filters of a list request said back (``下周、谷城``, ``适合孩子``); empty when there are none."""
+    said = (period_text(period) if period else None, region, category, AUDIENCE_TEXT.get(audience or ""))
+    return "、".join(x for x in said if x)
 
 
 def party_rule_text(event: Event) -> str:

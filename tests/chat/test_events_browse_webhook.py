@@ -56,3 +56,24 @@ def test_a_question_about_a_listed_item_is_answered_and_then_signed_up_for(wx: o
     assert (reg.event_id, reg.name, reg.party_size, reg.companions) == (first, "王秀兰", 2, ["张丽"])
     second = listed(say(wx, "b_item_signup", "最近有什么活动"))[1]
     assert f"【{second}】" in say(wx, "b_item_signup", "第二个 给我报上")
+
+
+def test_who_an_event_suits_narrows_the_list(wx: object) -> None:
+    """'有啥活动可以带孩子去的' lists the events meant for children and says so; '适合老人的' those for older people;
+    a list is never emptied by it."""
+    children = say(wx, "b_kids", "有啥活动可以带孩子去的")
+    assert "适合孩子" in children and set(listed(children)) == {"E03", "E10", "E12"}
+    elderly = listed(say(wx, "b_old", "有没有适合老人的活动"))
+    assert "E01" in elderly and not {"E08", "E09", "E03"} & set(elderly)
+
+
+def test_a_situation_narrows_the_list_and_this_one_is_the_one_shown(wx: object, services: Container) -> None:
+    """Under the children's list, '孩子十岁 近视了' keeps the talk on myopia; '我要报这个 我跟孩子两个人' then signs up
+    for it (the lone '报' never matches '填报' in another event's title)."""
+    openid = "b_situation"
+    say(wx, openid, "有啥活动可以带孩子去的")
+    assert listed(say(wx, openid, "孩子十岁 近视了")) == ["E03"]
+    assert "【E03】" in say(wx, openid, "我要报这个 我跟孩子两个人")
+    say(wx, openid, "李娟 15800001234 孩子叫王小宝", "同意")
+    reg = forms_chat.registration(services, openid)
+    assert (reg.event_id, reg.party_size, reg.companions) == ("E03", 2, ["王小宝"])

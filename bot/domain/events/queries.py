@@ -16,6 +16,7 @@ from bot.domain.events.search import (
     named_by_cues,
     parse_list_filter,
     rank_events,
+    suits,
     topic_among,
 )
 from bot.domain.events.views import RegistrationView, snapshot, view
@@ -58,9 +59,9 @@ def my_registrations(session: Session, *, appid: str, openid: str, now: datetime
 
 def upcoming_events(session: Session, *, appid: str, now: datetime, region: str | None = None,
                     category: str | None = None, date_range: tuple[datetime, datetime] | None = None,
-                    limit: int = 20) -> list[Event]:
+                    audience: str | None = None, limit: int = 20) -> list[Event]:
     """Listed events (``rules.is_listed``: not cancelled, not started), soonest first; region/category match
-    by substring, ``date_range`` is [from, to) on the start time."""
+    by substring, ``date_range`` is [from, to) on the start time; ``audience`` keeps the events meant for it."""
     query = select(Event).where(Event.appid == appid, Event.end > now)
     if region:
         query = query.where(Event.region.contains(region, autoescape=True))
@@ -69,7 +70,7 @@ def upcoming_events(session: Session, *, appid: str, now: datetime, region: str 
     if date_range:
         query = query.where(Event.start >= date_range[0], Event.start < date_range[1])
     events = session.scalars(query.order_by(Event.start, Event.id))
-    return [event for event in events if is_listed(event, now)][:limit]
+    return [e for e in events if is_listed(e, now) and (audience is None or suits(e, audience))][:limit]
 
 
 def find_events(session: Session, *, appid: str, text: str, now: datetime, limit: int = 5) -> list[EventMatch]:

@@ -25,7 +25,7 @@ FILLERS = re.compile(
     r"那个|这个|那场|这场|哪个|我们|我要|我想|想要|想报|报个名|报名|参加|还能报|能报|可以报|一下|是不是|就是|"
     r"请问|帮我|给我|活动|讲座|培训|课堂|一起|能不能|可不可以|可以|想学|学学|报一下|报上|有没有|有啥|下礼拜|下周|"
     r"科普活动|科普|最近|近期|近来|这段时间|有什么|有哪些|什么|哪些|小同志|同志|闺女|师傅|您好|你好|附近|这周|本周|这个月|下个月|"
-    r"的|吗|呢|吧|啊|呀|嘛|了|没"
+    r"一个|一场|的|吗|呢|吧|啊|呀|嘛|了|没|报"  # a lone '报' ('我要报这个') is the sign-up, not '填报' in a title
 )
 TOKEN = re.compile(r"[A-Za-z0-9]+|[\u4e00-\u9fff]")
 MIN_SCORE = 0.2
@@ -105,11 +105,32 @@ class ListFilter:
     category: str | None = None
     date_range: tuple[datetime, datetime] | None = None
     period: str | None = None
+    audience: str | None = None  # a key of AUDIENCES: who the events should suit ('带孩子去的')
 
     @property
     def empty(self) -> bool:
         """Whether no filter was recognised."""
-        return not (self.region or self.category or self.date_range)
+        return not (self.region or self.category or self.date_range or self.audience)
+
+
+# Who an event suits, said by the user ('能带孩子去的', '适合老人的') → words of an event that is meant for them.
+AUDIENCES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
+    "children": (re.compile(r"孩子|小孩|娃|儿童|学生|小朋友|孙子|孙女|外孙|青少年|中小学|小学|初中|幼儿园"),
+                 re.compile(r"青少年|学生|儿童|孩子|小孩|家长|中小学|入园|幼儿|暑假")),
+    "elderly": (re.compile(r"老人|老年|爸妈|父母|我妈|我爸|老伴|老头|老太|长辈|上了年纪|岁数大|退休"),
+                re.compile(r"中老年|老年|老人|退休")),
+}
+
+
+def audience_in(text: str) -> str | None:
+    """The audience a list request names ('有啥活动可以带孩子去的' → children), or None."""
+    return next((key for key, (said, _) in AUDIENCES.items() if said.search(text)), None)
+
+
+def suits(event: Event, audience: str) -> bool:
+    """Whether the event's title, category or description says it is meant for ``audience``."""
+    meant = AUDIENCES[audience][1]
+    return bool(meant.search(f"{event.title} {event.category} {event.description or ''}"))
 
 
 def region_keys(region: str) -> list[str]:
@@ -182,7 +203,7 @@ def parse_list_filter(text: str, *, now: datetime, regions: Sequence[str], categ
     region = _find_key(text, regions, region_keys)
     category = _find_key(text, categories, category_keys)
     dated = date_range_in(text, now)
-    return ListFilter(region, category, dated[0] if dated else None, dated[1] if dated else None)
+    return ListFilter(region, category, dated[0] if dated else None, dated[1] if dated else None, audience_in(text))
 
 
 # --- naming one event by its topic, date and place ----------------------------------------------
