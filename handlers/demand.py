@@ -32,7 +32,8 @@ from knowledge.vocab import INDUSTRIES, NEED_TYPES
 FLOW = "demand"
 INTRO_TTL = timedelta(days=1)
 ACK_CHARS = 40  # how much of a told problem the opening words read back
-_FILLERS = re.compile(r"^(我们的|我们|咱们|主要是|主要|就是|现在|目前|一直|想要|想|希望|找个|寻找|个)+")
+_FILLERS = re.compile(r"^(我们的|我们|咱们|主要是|主要|就是|现在|目前|最近|近来|近期|这段时间|这阵子|一直|老是|总是|经常|"
+                      r"想要|想|希望|找个|寻找|个)+")
 
 
 def _description(text: str, facts: dict[str, Any]) -> str | None:

@@ -78,6 +78,7 @@ BUDGET_CUE = re.compile(r"(钱|预算|经费|费用|价钱|花费|付费|面议|
 LABEL_ONLY = re.compile(r"^(?:(?:所属|我们的?)?(?:行业|领域|需求类型|类型)(?:是|算|属于|为|写|选)?)?(?:算是?|属于|归|是)?(?:个|一个)?(?P<label>.{2,8}?)(?:行业|方面|领域|类|这块)?的?吧?$")
 FILLER = re.compile(r"^(等下|等一下|对了|哦|噢|嗯|哎|唉|那|好|好的|另外|还有|然后|就是|那个|这个|不好意思|抱歉|麻烦了?|谢谢|对不起)+$")
 CONTACT_CUE = re.compile(r"(联系人|联系方式|电话|手机|号码|我是|我叫|我姓|找我|姓名|微信)")
+ORG_SELF = re.compile(r"我是.{0,10}?(一家|做|搞|开|种|养|生产|加工|制造)")  # what the business makes, not who speaks
 COMPANY_CUE = re.compile(r"(公司叫|公司名|名称|全称|单位是|单位叫|厂名|我们是.{0,20}(公司|合作社|厂|集团))")
 CLAUSE = re.compile(r"[，,。；;！!？?\n]+")
 SPOKEN_BREAK = re.compile(r"\s+(?=(?:联系人|联系方式|联系电话|电话|手机|预算|经费|找我|我叫|我是)(?![问题]))")
@@ -200,7 +201,8 @@ POLITE = re.compile(r"^(不好意思|抱歉|麻烦了?|谢谢|对不起|哦|嗯|
 
 def _drop_clause(clause: str, ip: bool = False) -> bool:
     """Clauses that carry contact, organisation, budget, labels, corrections or chit-chat, not the content."""
-    if extract_phones(clause) or CONTACT_CUE.search(clause) or POLITE.match(clause) or FILLER.match(clause):
+    contact = CONTACT_CUE.search(clause) and not ORG_SELF.search(clause)  # not '我是谷城一家做刹车片的'
+    if extract_phones(clause) or contact or POLITE.match(clause) or FILLER.match(clause):
         return True
     if (extract_amount(clause) or BUDGET_CUE.search(clause)) and not _FINANCE.search(clause):
         return True  # '预算两百万', '钱不是问题' go; '想贷款300万' stays

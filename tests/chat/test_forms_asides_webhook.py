@@ -100,3 +100,14 @@ def test_asking_about_what_happens_next_at_the_consent_step_says_it_is_not_submi
     assert "还没有提交" in reply and "电话不会公开" not in reply and "同意" in reply
     assert "已提交" in say(wx, openid, "好的谢谢")
     assert demand_of(services, openid).company == "襄阳恒达摩擦材料有限公司"
+
+
+def test_what_the_business_makes_stays_with_the_problem(wx: object, services: Container) -> None:
+    """'我是谷城一家做汽车刹车片的 最近摩擦系数不稳定…' keeps the product in the description ('我是' there is no
+    contact clause) and the title names the problem without '最近'."""
+    openid = "a_product"
+    say(wx, openid, "我是谷城一家做汽车刹车片的 最近摩擦系数不稳定 高温下衰退厉害 有没有专家能帮忙",
+        "襄阳恒达摩擦材料有限公司", "汽车及零部件", "技术攻关", "谷城县", "二十万以内", "刘建国 13900001112", "确认", "同意")
+    demand = demand_of(services, openid)
+    assert "汽车刹车片" in demand.description and "摩擦系数不稳定" in demand.description
+    assert demand.title.startswith("摩擦系数") and "最近" not in demand.title
