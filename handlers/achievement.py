@@ -103,9 +103,9 @@ def warm_keywords() -> None:
 
 
 def keywords_of(text: str, top: int = 6) -> list[str]:
-    """Key terms of the title and summary (jieba TF-IDF), longest first among equals."""
-    tags = keywords.extract_tags(text, top * 2)
-    return [t for t in tags if len(t) >= 2 and not re.search(r"[\d%]", t) and t not in _GENERIC][:top]
+    """Key terms of the title and summary (``keywords.key_terms``), without generic words and figures."""
+    tags = keywords.key_terms(text, top * 2)
+    return [t for t in tags if not re.search(r"[\d%]", t) and t not in _GENERIC][:top]
 
 
 def derive(values: dict[str, Any]) -> dict[str, Any]:

@@ -111,3 +111,16 @@ def test_what_the_business_makes_stays_with_the_problem(wx: object, services: Co
     demand = demand_of(services, openid)
     assert "汽车刹车片" in demand.description and "摩擦系数不稳定" in demand.description
     assert demand.title.startswith("摩擦系数") and "最近" not in demand.title
+
+
+def test_summary_keywords_are_terms_not_counts_or_split_words(wx: object) -> None:
+    """The achievement summary's 关键词 keep a domain term whole ('深度学习', not '深度'+'学习') and leave out counts
+    and words about its use ('两家', '试用')."""
+    keywords.warm()
+    summary = say(wx, "a_keywords", "您好 我是湖北文理学院机械学院的 我们团队有个技术想找企业转化",
+                  "是一种基于深度学习的轴承故障诊断方法 已经在两家企业试用过", "有一项发明专利", "高端装备制造", "中试",
+                  "联系人张伟 电话13307101234")
+    line = next(row for row in summary.splitlines() if row.startswith("关键词："))
+    terms = line.removeprefix("关键词：").split("、")
+    assert "深度学习" in terms and "故障诊断" in terms
+    assert not {"深度", "学习", "两家", "试用"} & set(terms)
