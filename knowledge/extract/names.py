@@ -152,12 +152,20 @@ def _titled_names(text: str) -> list[tuple[int, str]]:
     return out
 
 
+_ROLE_NAMED = re.compile(rf"(?:换成|换为|改成|改为|应该是|是)(?:我们的?|我的)?(?:{_ROLE}|{_TITLE.pattern})\s*")
+
+
+def _role_named(text: str) -> list[tuple[int, str]]:
+    """'换成我们人事经理冯涛': the full name right after a job title the contact is changed to."""
+    return [(m.start(), name) for m in _ROLE_NAMED.finditer(text) if (name := name_at(text, m.end()))]
+
+
 def person_names(text: str) -> list[tuple[int, str]]:
     """Contact-name candidates in order of appearance (cue-based, name-before-phone, title forms)."""
     t = normalize(text)
     companions = set(extract_companions(t, loose=False))
     found: dict[int, str] = {}
-    for pos, name in _titled_names(t) + _names_before_phone(t) + _cued_names(t):
+    for pos, name in _titled_names(t) + _names_before_phone(t) + _cued_names(t) + _role_named(t):
         start = t.find(name, pos)
         if name not in companions and not t[max(0, start - 2):start].endswith("不是"):
             found[start] = name

@@ -54,3 +54,9 @@ def test_party_changes_name_who_comes_and_who_does_not(wx: object, services: Con
     say(wx, openid, "确认")
     reg = registration(services, openid)
     assert (reg.party_size, sorted(reg.companions or [])) == (size, sorted(companions))
+
+
+def test_dialect_going_starts_the_sign_up(wx: object) -> None:
+    """'俺想克听高血压那个课' (克 for 去, 那个课 for the talk): the sign-up for that event starts."""
+    reply = say(wx, "v5_dialect_go", "俺想克听高血压那个课")
+    assert "【E01】" in reply and "姓名和手机号" in reply

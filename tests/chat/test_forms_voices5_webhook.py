@@ -113,3 +113,25 @@ def test_a_title_said_outright_is_the_title(wx: object, services: Container) -> 
         "联系人 郝敬 13800610009")
     submit(wx, openid)
     assert achievement_of(services, openid).title == "低温烧结银浆导电材料制备技术"
+
+
+def test_a_test_the_company_must_have_done_starts_a_demand(wx: object, services: Container) -> None:
+    """'要做盐雾试验 本地找不到能做的' is a need (a test to have done, nobody local can do it): the demand starts and
+    keeps the company said just before."""
+    openid = "f5_must_do"
+    say(wx, openid, "襄阳恒力五金有限公司 襄城区")
+    reply = say(wx, openid, "我们做门窗五金件 要做盐雾试验 本地找不到能做的机构")
+    assert "问题库" in reply and "盐雾" in reply
+    say(wx, openid, "高端装备制造", "预算 3万", "联系人 韦强 13800610010")
+    submit(wx, openid)
+    row = demand_of(services, openid)
+    assert row.company == "襄阳恒力五金有限公司" and "盐雾" in row.description
+
+
+def test_the_contact_changed_to_someone_named_by_job_title(wx: object, services: Container) -> None:
+    """At the summary '联系人改一下 换成我们人事经理冯涛 电话不变': the contact is 冯涛, the phone stays."""
+    openid = "f5_contact"
+    say(wx, openid, "我们做医用敷料 缺懂抗菌涂层的研发人员", "襄阳康护医疗用品有限公司 樊城区", "人才引进",
+        "医药健康", "预算 15万", "联系人 田静 电话13800610011")
+    summary = say(wx, openid, "联系人改一下 换成我们人事经理冯涛 电话不变")
+    assert "联系人：冯涛" in summary and "13800610011" in summary
