@@ -135,3 +135,12 @@ def test_the_contact_changed_to_someone_named_by_job_title(wx: object, services:
         "医药健康", "预算 15万", "联系人 田静 电话13800610011")
     summary = say(wx, openid, "联系人改一下 换成我们人事经理冯涛 电话不变")
     assert "联系人：冯涛" in summary and "13800610011" in summary
+
+
+def test_an_industry_said_outright_is_no_longer_marked_a_guess(wx: object, services: Container) -> None:
+    """The industry offered for a yes ('…是“节能环保”吗') and then said outright with the need type: the summary
+    shows it without '根据描述推测'."""
+    openid = "f5_said"
+    say(wx, openid, "我们处理电镀厂的废水 重金属老是超标 想找专家攻关", "襄阳净源环保科技有限公司 樊城区")
+    summary = say(wx, openid, "行业节能环保 类型技术攻关", "预算 25万", "联系人 许亮 13800610012")
+    assert "所属行业：节能环保\n" in summary
