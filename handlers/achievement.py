@@ -127,6 +127,17 @@ def parse_title(text: str) -> str | None:
     return said[:60] if said and said == triage.strip_orgs(said) else None
 
 
+_TITLE_SAID = re.compile(r"《(?P<quoted>[^》]{4,60})》|(?:^|(?<=[\s，,。；;]))(?:(?:成果|项目)(?:名称|名字)|名称)(?:就)?(?:是|叫|为)?[：:\s]*"
+                         r"(?P<named>[^，,。；;\s]{4,60})|(?:成果|项目)(?:就)?叫(?:做)?[：:\s]*(?P<called>[^，,。；;\s]{4,60})")
+
+
+def title_said(text: str, _facts: dict[str, Any] | None = None) -> str | None:
+    """A name the user gives outright, whatever was asked: '成果叫…', '名称：…', '《…》' (leading 一种 dropped)."""
+    m = _TITLE_SAID.search(text)
+    said = next((g for g in m.groups() if g), None) if m else None
+    return re.sub(r"^(?:一种|一项|一套)", "", said) if said else None
+
+
 def parse_ip(text: str) -> str | None:
     """An IP answer ('两项授权发明专利', '有软著'); '没有专利' → '无'."""
     if _NONE.match(text.strip()):
@@ -172,7 +183,7 @@ FIELDS = (
               ("单位", "学校", "机构", "研究院"), keys=("institution", "company")),
     forms.Field("summary", "成果简介", "请简单介绍这项成果：解决什么问题、关键指标、应用情况。",
                 extractor=_summary, parser=_summary_answer, append=True, aliases=("简介", "介绍", "描述")),
-    forms.Field("title", "成果名称", "这项成果叫什么名字？（一句话即可）", parser=parse_title,
+    forms.Field("title", "成果名称", "这项成果叫什么名字？（一句话即可）", parser=parse_title, extractor=title_said,
                 aliases=("名称", "标题", "题目"), free=True),
     choice_field("field", "所属领域", "属于哪个领域？", INDUSTRIES, ("领域", "行业")),
     choice_field("maturity", "成熟度", "目前到了哪个阶段？", MATURITIES, ("成熟度", "阶段"),

@@ -195,7 +195,8 @@ def loose_name(text: str, _facts: dict[str, Any] | None = None) -> str | None:
     word = words[0] if len(words) <= 2 else ""  # one short answer, not a whole conversation
     plain = re.fullmatch(r"[\u4e00-\u9fff]{2,4}", word) and not triage.is_question(word)
     reply = is_affirmative(word) or is_negative(word) or is_skip(word)  # '确认', '不知道' are not names
-    return word if plain and not reply and word not in _NOT_NAMES and parse_budget(word) is None else None
+    other = parse_budget(word) is not None or triage.BUDGET_CUE.search(word)  # '冇得预算' answers the budget
+    return word if plain and not reply and word not in _NOT_NAMES and not other else None
 
 
 def contact_name_field() -> Field:

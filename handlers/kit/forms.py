@@ -193,8 +193,10 @@ def _merge_one(draft: dict[str, Any], f: Field, new: Any, text: str, facts: Fact
     if old in (None, "", []):
         _put(draft, f, new, text, soft_new, guess)
         return True
-    if new == old and f.name in draft.get("soft", []) and not soft_new:  # the hint, now said outright
+    hint = f.name in draft.get("soft", []) and not soft_new
+    if new == old and (hint or (f.name in draft.get("guess", []) and not guess)):  # said outright ('那就技术攻关')
         _flag(draft, "soft", f.name, False)
+        _flag(draft, "guess", f.name, guess and f.name in draft.get("guess", []))
         return True
     if guess and f.name not in facts.get("corrections", set()):
         stronger = f.name in draft.get("guess", []) and f.override is not None and f.override(old, new, facts)
@@ -213,7 +215,8 @@ def _merge_one(draft: dict[str, Any], f: Field, new: Any, text: str, facts: Fact
             return False
         _put(draft, f, new if triage.is_generic(old) else f"{old}；{new}", text, False)  # a bare '想买个技术' gives way
         return True
-    soft_old = f.name in draft.get("soft", []) and not soft_new
+    unsure_old = f.name in draft.get("soft", []) or f.name in draft.get("guess", [])  # a said value beats a guess
+    soft_old = unsure_old and not soft_new
     if _should_replace(f, old, new, facts, focused, soft_old):
         _put(draft, f, new, text, soft_new)
         return True

@@ -21,13 +21,14 @@ from knowledge.extract import (
     industry_hit,
     is_affirmative,
     is_cancel,
+    is_field_skip,
     is_restart,
     is_skip,
 )
 from knowledge.extract.orgs import is_academic, org_spans
 
 QUESTION = re.compile(
-    r"([?？]|[吗么嘛呢]\s*$|(?<=[\u4e00-\u9fff]{3})[没不]\s*$|怎么|怎样|如何|哪些|哪里|哪儿|哪个|什么|多少|几个|几年|多久|多长|是否|能否|能不能|"
+    r"([?？]|[吗么嘛呢]\s*$|(?<=[\u4e00-\u9fff]{3})[没不]\s*$|怎么|怎样|如何|哪些|哪里|哪儿|哪个|什么|多少|几个|(?<![这近前头好])几年|多久|多长|是否|能否|能不能|"
     r"可不可以|可以不|有没有|行不行|要不要|需不需要|咋|啥|(?P<ab>[\u4e00-\u9fff])[不没](?P=ab))"  # 够不够, 算不算, 对不对
 )
 POLICY = re.compile(
@@ -36,15 +37,15 @@ POLICY = re.compile(
     r"创新券|资格|门槛|比例|规定|办法|申请)"
 )
 SEEK = re.compile(
-    r"(想找|寻找|找个|找家|找一?些|找到|找高校|找专家|找人|找地方|求购|求助|求一?个|需要(?!什么|哪些|多少)|想要|希望|"
-    r"想引进|引进|想买|购买|买过来|想做|想给|想让|想把|想在|想提高|想提升|想降低|想改善|想改进|想开发|想研发|想实现|"
+    r"(想找|寻找|想请|请个|请专家|找个|找家|找一?些|找到|找高校|找专家|找人|找地方|求购|求助|求一?个|需要(?!什么|哪些|多少)|想要|希望|"
+    r"想引进|引进|想买|购买|买过来|想做|要做|想给|想让|想把|想在|想提高|想提升|想降低|想改善|想改进|想开发|想研发|想实现|"
     r"想上|想解决|解决|攻关|借用|租用|想借|想租|借台|租台|想招|要招|招个|招一个|招聘|合作|帮忙|帮我们|外协|委托|对接|招不到|招人|缺人|缺资金|缺钱|缺技术|贷款|融资|替代|"
     r"(?:有没有|有无|哪里有|谁有|能不能找到?).{0,10}(?:技术|办法|方法|方案|专家|设备|团队|机构|地方|人才|工艺))"
 )
 PROBLEM = re.compile(
     r"(不行|不好(?!意思)|不够|不稳定|不达标|不合格|不均匀|太大|太高|太低|太贵|太差|太慢|太多|太重|老是|总是|经常|变形|开裂|"
     r"磨损|故障|难题|瓶颈|卡脖子|达不到|跟不上|受不了|问题|效率低|成本高|良率|废品|报废|污染|超标|降功率|对不上|"
-    r"招不到|招不来|缺|难|不干净|退货|投诉|返工|泄漏|漏水|漏油|开裂|裂纹|气孔|毛刺|生锈|腐蚀|堵|异响|噪音|振动|抖动|偏差|"
+    r"招不到|招不来|找不到|做不了|缺|难|不干净|退货|投诉|返工|泄漏|漏水|漏油|开裂|裂纹|气孔|毛刺|生锈|腐蚀|堵|异响|噪音|振动|抖动|偏差|"
     r"不准|不均|发黄|发白|结晶|鼓包|起泡|脱落|掉漆|变色|过热|发烫|卡死|残砂|残留|得厉害|严重|下降|衰减|衰退|偏高|偏低|偏大|偏小|不足|起雾|头疼|头痛|不理想|不过关|老坏|容易坏|失效|寿命短|"
     r"掉色|褪色|发霉|霉变|变质|异味|渗漏|渗水|生虫|虫害|病害|减产|结块|翘曲|松动|断裂|老化|性能差|效果差|质量差|不耐|[性度率力](?:差|低|不够|不好)|(?:损失|损耗|消耗|衰减|老化|磨损)(?:快|大|严重))"
 )
@@ -75,7 +76,7 @@ GREETING = re.compile(r"^(你好|您好|在吗|在不在|你们好|哈喽|hello|
 CONTINUE = re.compile(r"(先把.{0,6}(登|填|弄|办)完|接着(填|登|来)|继续(填|登)|先(登|填)完|登完再|填完再)")
 PLATFORM = re.compile(r"(听说你们|你们(这|这里|这儿)?.{0,4}(能|可以|会|是不是)|(在这|这里|这儿)(能|可以).{0,4}(发|登|提)|能在这)")
 BUDGET_CUE = re.compile(r"(钱|预算|经费|费用|价钱|花费|付费|面议|面谈|再谈|待遇|薪资|年薪|月薪|出价|^只要|(?:[一二三四五六七八九十两百千]+|\d+)\s*(?:来)?个(?:吧|左右|上下)?$)")
-LABEL_ONLY = re.compile(r"^(?:(?:所属|我们的?)?(?:行业|领域|需求类型|类型)(?:是|算|属于|为|写|选)?)?(?:算是?|属于|归|是)?(?:个|一个)?(?P<label>.{2,8}?)(?:行业|方面|领域|类|这块)?的?吧?$")
+LABEL_ONLY = re.compile(r"^(?:那么?|那就|就|嗯)?(?:(?:所属|我们的?)?(?:行业|领域|需求类型|类型)(?:就)?(?:是|算|属于|为|写|选|填)?)?(?:就)?(?:算是?|属于|归|是|选|填)?(?:个|一个)?(?P<label>.{2,8}?)(?:行业|方面|领域|类|这块)?的?吧?$")
 FILLER = re.compile(r"^(等下|等一下|对了|哦|噢|嗯|哎|唉|那|好|好的|另外|还有|然后|就是|那个|这个|不好意思|抱歉|麻烦了?|谢谢|对不起)+$")
 CONTACT_CUE = re.compile(r"(联系人|联系方式|电话|手机|号码|我是|我叫|我姓|找我|姓名|微信)")
 ORG_SELF = re.compile(r"我是.{0,10}?(一家|做|搞|开|种|养|生产|加工|制造)")  # what the business makes, not who speaks
@@ -100,7 +101,7 @@ def is_continue(text: str) -> bool:
 
 def is_form_cancel(text: str) -> bool:
     """Abandon the form: a clear stop phrase, or a short '算了' that carries no form content."""
-    if not is_cancel(text) or is_continue(text):
+    if not is_cancel(text) or is_continue(text) or is_field_skip(text):
         return False
     if STRONG_STOP.search(text):
         return True
@@ -216,13 +217,16 @@ def _drop_clause(clause: str, ip: bool = False) -> bool:
         return True  # '我们想申报高企': why they ask, not the problem
     if is_question(clause) and not (SEEK.search(clause) or PROBLEM.search(clause) or EMBEDDED_QUESTION.search(clause)):
         return True  # '晨光计划是干啥的' goes; '为什么老开裂', '检测插头有没有插到位' are the problem
-    if has_correction_cue(clause) and (len(clause) <= 10 or not (SEEK.search(clause) or PROBLEM.search(clause))):
+    if has_correction_cue(clause) and not _CHANGE_A_THING.search(clause) and \
+            (len(clause) <= 10 or not (SEEK.search(clause) or PROBLEM.search(clause))):
         return True
     if _PLACE_LABEL.match(clause) and not (SEEK.search(clause) or PROBLEM.search(clause)):
         return extract_region(clause) is not None  # '地址襄阳市襄城区'
     return len(clause) <= 6 and extract_region(clause) is not None
 
 
+_CHANGE_A_THING = re.compile(  # '把加工工艺改一下': the change the user wants made, not a correction of the form
+    r"把(?!.{0,4}(?:预算|电话|手机|号码|联系人|名字|姓名|地址|地区|公司|单位|行业|类型|描述|标题|名称))[^，,。]{1,10}?改(?:一下|下|改|进|良|造)")
 EMBEDDED_QUESTION = re.compile(  # a question inside a statement of the task: '检测插头有没有插到位', '判断是否合格'
     r"(检测|检查|检验|判断|判定|识别|知道|确定|确认|分辨|区分|测出|看出|发现|监测|监控|看看|测一下|搞清楚)[^，。,]{0,12}?"
     r"(有没有|是否|是不是|合不合格|好不好|对不对|够不够|到没到|在不在|多少|几)"
@@ -276,6 +280,7 @@ def _label_only(clause: str) -> bool:
 
 
 _OFFER_TALK = re.compile(r"(找企业|找厂家|找合作|合作|转化|登记|放到|挂到|项目库|平台)")
+_SEARCH = re.compile(r"(想找|寻找|找个|找家|找一?些|想引进|引进|想买|购买|求购)")
 _GENERIC_TECH = re.compile(r"技术|成果|专利|应用|方法|实验室")
 
 
@@ -284,7 +289,8 @@ def _is_trigger(clause: str) -> bool:
     if len(clause) <= 16 and (REGISTER_DEMAND.search(clause) or WANTS_ACHIEVEMENT.search(clause)):
         return True
     talk = WANTS_ACHIEVEMENT.search(clause) or _OFFER_TALK.search(clause)
-    return len(clause) <= 24 and bool(talk) and not TECH.search(_GENERIC_TECH.sub("", clause))
+    specific = _SEARCH.search(clause) and not is_generic(_OFFER_TALK.sub("", clause))  # '想找硅碳负极的成熟技术转化过来'
+    return len(clause) <= 24 and bool(talk) and not specific and not TECH.search(_GENERIC_TECH.sub("", clause))
 
 
 def _org_only(clause: str) -> bool:

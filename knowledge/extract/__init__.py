@@ -56,6 +56,7 @@ from .intents import (
     has_correction_cue,
     is_affirmative,
     is_cancel,
+    is_field_skip,
     is_negative,
     is_restart,
     is_skip,
@@ -78,5 +79,5 @@ __all__ = [
     "extract_companions", "extract_company", "extract_date_range", "extract_industry", "extract_institution",
     "extract_ip", "extract_maturity", "extract_need_type", "extract_party_size", "extract_person_name",
     "extract_phone", "extract_phones", "extract_region", "has_correction_cue", "industry_hit", "is_affirmative",
-    "is_cancel", "is_negative", "is_restart", "is_skip", "party", "stated_party_size",
+    "is_cancel", "is_field_skip", "is_negative", "is_restart", "is_skip", "party", "stated_party_size",
 ]

@@ -24,7 +24,7 @@ _QUALIFIERS = (("以内", "以内"), ("以下", "以内"), ("之内", "以内"),
 _PREFIX_QUALIFIERS = (("不超过", "以内"), ("最多", "以内"), ("顶多", "以内"), ("至少", "以上"),
                       ("不低于", "以上"), ("大概", "左右"), ("大约", "左右"), ("约", "左右"), ("差不多", "左右"))
 _NEGOTIABLE = re.compile(
-    r"(面议|面谈|议价|价格可谈|可以谈|好商量|可商量|可以商量|再商量|商量着来|待定|还没定|没定|不确定|不好说|说不好|看情况|看人|看效果|看方案|看能力|协商|再谈|谈着看|不限)"
+    r"((?:没有|没得|冇得|冇|没)(?:啥|什么)?(?:预算|经费)|面议|面谈|议价|价格可谈|可以谈|好商量|可商量|可以商量|再商量|商量着来|待定|还没定|没定|不确定|不好说|说不好|看情况|看人|看效果|看方案|看能力|协商|再谈|谈着看|不限)"
 )
 _MONEY_TOPIC = re.compile(r"(预算|价格|费用|经费|待遇|薪资|薪水|工资|年薪|月薪|报酬|钱|资金|价钱|多少)")
 
@@ -218,14 +218,20 @@ def extract_amounts(text: str) -> list[Amount]:
     return found
 
 
+_WRITE_AS = re.compile(r"(?:就写|就填|写成|填成|就按|按照?|就算)")
+
+
 def extract_amount(text: str) -> Amount | None:
     """The budget/salary of a message: an amount (last one after a correction) or a negotiable marker."""
     from .intents import has_correction_cue
 
+    t = normalize(text)
+    told = [m.end() for m in _WRITE_AS.finditer(t)]
+    if told and (settled := extract_amounts(t[told[-1]:])):  # '大概三五万吧 就写5万': what to write wins
+        return settled[0]
     amounts = extract_amounts(text)
     if amounts:
         return amounts[-1] if has_correction_cue(text) else amounts[0]
-    t = normalize(text)
     m = _NEGOTIABLE.search(t)
     if m and (m.group() in ("面议", "面谈", "议价") or _MONEY_TOPIC.search(t)):
         return Amount(m.group(), negotiable=True)

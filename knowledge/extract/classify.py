@@ -105,6 +105,16 @@ def _need_terms() -> tuple[dict[str, tuple[str, int]], tuple[str, ...]]:
     return table, tuple(data["order"])
 
 
+@lru_cache(maxsize=1)
+def _product_shadows() -> tuple[str, ...]:
+    """Industry product words that contain a strong need-type word ('保险杠' holds 保险, '检测试剂' 检测): matched
+    first, they hide it."""
+    table, _ = _need_terms()
+    terms, _ = _industry_terms()
+    strong = [w for w, (_need, weight) in table.items() if weight >= 3]
+    return tuple(t for t in terms if t not in table and any(w in t and w != t for w in strong))
+
+
 _FAILED_AFTER = re.compile(r"^.{0,4}?(?:不合格|不达标|不过关|通不过|过不了|合格率(?:低|不高|上不去)|不稳定|老出问题|总出问题)")
 _NEG_BEFORE = re.compile(r"(不需要|不用|不要|不缺|没想|不想|不打算|不是)\s*$")
 
@@ -113,10 +123,11 @@ def need_scores(text: str) -> dict[str, int]:
     """Need-type scores of a message (strong term 3, weak term 1; negated terms ignored)."""
     t = normalize(text)
     table, _ = _need_terms()
+    products = _product_shadows()
     scores: dict[str, int] = {}
-    for pos, word in find_terms(t, tuple(table)):
-        if _NEG_BEFORE.search(t[max(0, pos - 4):pos]):
-            continue
+    for pos, word in find_terms(t, tuple(table) + products):
+        if word.lower() not in table or _NEG_BEFORE.search(t[max(0, pos - 4):pos]):
+            continue  # a product word holding a need word ('保险杠' is no 保险) says nothing of the need
         need, weight = table[word.lower()]
         if need == "检验检测" and _FAILED_AFTER.match(t[pos + len(word):pos + len(word) + 8]):
             need = "技术攻关"  # '探伤老不合格', '检测合格率低': a quality problem to solve, not a test to book

@@ -67,9 +67,18 @@ def is_cancel(text: str) -> bool:
     return bool(_CANCEL.search(t)) and not re.search(r"(不要取消|别取消|不取消|不是取消)", t)
 
 
+_FIELD_SKIP = re.compile(r"^(?:这项|这个|这一项|这栏|这块|(?:预算|经费|费用|金额|钱|知识产权|专利|需求类型|类型|行业|领域|地区|职称)"
+                         r"[^，,。]{0,6}?)(?:就|那就)?(?:先|暂时|暂)?(?:不填|不写|空着|跳过)(了|吧|呢|啊)?$")
+
+
 def is_skip(text: str) -> bool:
-    """The user skips an optional field ('跳过', '没有', '暂时没有')."""
-    return bool(_SKIP.match(_compact(text)))
+    """The user skips an optional field ('跳过', '没有', '暂时没有', '预算没想好先不填')."""
+    return bool(_SKIP.match(_compact(text))) or is_field_skip(text)
+
+
+def is_field_skip(text: str) -> bool:
+    """'预算没想好先不填', '这项先空着': one field is left open (the form goes on; no cancellation)."""
+    return bool(_FIELD_SKIP.match(_compact(text)))
 
 
 def is_restart(text: str) -> bool:

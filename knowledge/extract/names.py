@@ -8,10 +8,10 @@ from functools import lru_cache
 from ._text import normalize, to_number
 
 _GIVEN = r"[\u4e00-\u9fff]"
-_BOUNDARY = re.compile(r"^(?:$|[\s\d,.;:!?、()+]|电话|手机|号码|联系|微信|先生|女士|同志|师傅|老师|经理|工程师|研究员|教授|博士|主任|总|是|的|也|跟|和|带|去|报|我|他|她|今年|身份|就|吧|啊|呀|呢|不是|一起|一块|一同|叫|[a-zA-Z])")
+_BOUNDARY = re.compile(r"^(?:$|[\s\d,.;:!?、()+]|电话|手机|号码|联系|微信|先生|女士|同志|师傅|老师|经理|工程师|研究员|教授|博士|主任|总|是|的|也|跟|和|带|去|报|我|他|她|今年|身份|就|吧|啊|呀|呢|不是|一起|一块|一同|叫|[一两二三四五俩仨]\s*(?:个人|个|位|人)|[a-zA-Z])")
 _NOT_GIVEN = set("的了是在有和跟与我你他她们这那个把就都也还要想去来说电话手机号码联系公司厂区县市镇村省街路人家里上下吗呢吧啊呀哦嗯不没很太最更好对错改换叫姓名字十百千亿年月日号点元块")
 _CONTACT_CUE = re.compile(
-    r"(联系人|联络人|对接人|负责人|[我俺咱]叫|[我俺咱]是|本人|姓名|名字|称呼|[我俺咱]姓|签名|落款|报名人|登记人|(?:错了|不对|口误)\s*,?\s*(?:是|叫)|应该是|其实是)"
+    r"(联系人|联络人|对接人|负责人|[我俺咱]叫|(?:^|(?<=[\s,，]))叫(?=[\u4e00-\u9fff]{2,4}(?:$|[\s,，。\d]))|[我俺咱]是|本人|姓名|名字|称呼|[我俺咱]姓|签名|落款|报名人|登记人|(?:错了|不对|口误)\s*,?\s*(?:是|叫)|应该是|其实是)"
     r"(?:就是|就|是|为|写|填|改成|改为|换成|换为|更正为|应该是|叫|的话)?(?:我|本人)?[\s,:，]*"
 )
 _TITLE = re.compile(r"(工程师|经理|总监|主任|老师|教授|博士|师傅|先生|女士|老板|厂长|部长|主管|会计|总工|医生|大夫|院长|所长|"
@@ -34,12 +34,13 @@ _TERM_SET = frozenset(PARTY_TERMS + ROLE_TERMS)  # '和儿子' is no name: its g
 _ROLE = "(?:" + "|".join(map(re.escape, ROLE_TERMS)) + ")"
 _COMPOUND = tuple(w for w in PARTY_TERMS if "的" in w)  # '孩子的爸爸' is one word
 _RELATIVE = "(?:" + "|".join(map(re.escape, PARTY_TERMS)) + ")"  # longest first: '外孙女' wins over '外孙'
-_COMPANION_CUE = re.compile(rf"(?:{_RELATIVE}|他|她|他们|她们|大宝|二宝|小宝|宝宝|老大|老二|大的|小的|另一个|还有一个|(?<=\s)一个)们?儿?(?:一个|一位)?(?:[也都][^\s,，。叫]{{0,4}}?(?:去|来))?\s*"
+_COMPANION_CUE = re.compile(rf"(?:{_RELATIVE}|他|她|他们|她们|大宝|二宝|小宝|宝宝|老大|老二|大的|小的|另一个|还有一个|(?<=\s)一个)们?儿?(?:一个|一位|[一两二三俩仨1-3](?:个人|人|位|名))?(?:[也都][^\s,，。叫]{{0,4}}?(?:去|来))?\s*"
                             rf"(?:的)?(?:叫|是|名字叫|名字是|姓名|:|(?:名字|大名|学名|全名|姓名)(?:叫|是|写)?)\s*|"
-                            rf"(?:带|还有|加上|和|跟)(?:着|上)?(?:我|我的|我家|我们家|咱家|俺家|俺)?(?:的)?(?:{_RELATIVE}|会计|财务|出纳)\s*(?![和跟与及、])"
+                            rf"(?:带|还有|加上|和|跟)(?:着|上)?(?:我|我的|我家|我们家|咱家|俺家|俺)?(?:的)?(?:{_RELATIVE}|会计|财务|出纳)\s*(?:叫|是)?\s*(?![和跟与及、])"
                             rf"(?=[\u4e00-\u9fff]{{2,4}}(?:$|[\s,，。和跟与及、]))")
-_LOOSE_CUE = re.compile(rf"(?:{_RELATIVE}|大的|小的|老大|老二)\s+(?=[\u4e00-\u9fff]{{2,4}}(?:$|[\s,，。和跟与及、]))|"  # '儿子 邹小飞'
-                        rf"(?<![\u4e00-\u9fff])(?:大|小|二)?{_RELATIVE}(?=[\u4e00-\u9fff]{{2,4}}(?:$|[\s,，。和跟与及、]))")  # '同事欧阳明'
+_LOOSE_CUE = re.compile(rf"(?:{_RELATIVE}|大的|小的|老大|老二)(?:一起|一块|一同)?\s+(?=[\u4e00-\u9fff]{{2,4}}(?:$|[\s,，。和跟与及、]))|"  # '儿子 邹小飞'
+                        rf"(?<![\u4e00-\u9fff])(?:我的|我家|俺家|我|俺|咱)?(?:大|小|二)?{_RELATIVE}(?=[\u4e00-\u9fff]{{2,4}}(?:$|[\s,，。和跟与及、])|"
+                        rf"[\u4e00-\u9fff]{{2,3}}(?:也|都)(?:要|想|说要)?(?:去|来|克|参加))")  # '同事欧阳明'
 _NAME_SEP = re.compile(r"^\s*(?:、|,|和|跟|与|及|还有|\s)\s*")
 
 
@@ -54,6 +55,7 @@ def _surname_at(text: str, pos: int) -> str | None:
     return next((s for s in _surnames() if text.startswith(s, pos)), None)
 
 
+_WORDS = frozenset({"公司", "高校", "高新", "单位", "车间", "司机", "时间", "万元"})  # words that read like a name
 _NOT_GIVEN_CUED = set("的了是在和跟与我你他她们电话手机号码区县市省叫")  # no place: "樊城区"  # after '我叫', '有福' is a given name
 
 
@@ -67,7 +69,8 @@ def name_at(text: str, pos: int, *, cued: bool = False) -> str | None:
     stop = _NOT_GIVEN_CUED if cued else _NOT_GIVEN
     for size in (2, 1):
         given = text[start:start + size]
-        ok = len(given) == size and re.fullmatch(f"{_GIVEN}+", given) and not set(given) & stop and given not in _TERM_SET
+        ok = len(given) == size and re.fullmatch(f"{_GIVEN}+", given) and not set(given) & stop and given not in _TERM_SET \
+            and surname + given not in _WORDS
         if ok and _BOUNDARY.match(text[start + size:]):
             return surname + given
     return None
@@ -149,12 +152,20 @@ def _titled_names(text: str) -> list[tuple[int, str]]:
     return out
 
 
+_ROLE_NAMED = re.compile(rf"(?:换成|换为|改成|改为|应该是|是)(?:我们的?|我的)?(?:{_ROLE}|{_TITLE.pattern})\s*")
+
+
+def _role_named(text: str) -> list[tuple[int, str]]:
+    """'换成我们人事经理冯涛': the full name right after a job title the contact is changed to."""
+    return [(m.start(), name) for m in _ROLE_NAMED.finditer(text) if (name := name_at(text, m.end()))]
+
+
 def person_names(text: str) -> list[tuple[int, str]]:
     """Contact-name candidates in order of appearance (cue-based, name-before-phone, title forms)."""
     t = normalize(text)
     companions = set(extract_companions(t, loose=False))
     found: dict[int, str] = {}
-    for pos, name in _titled_names(t) + _names_before_phone(t) + _cued_names(t):
+    for pos, name in _titled_names(t) + _names_before_phone(t) + _cued_names(t) + _role_named(t):
         start = t.find(name, pos)
         if name not in companions and not t[max(0, start - 2):start].endswith("不是"):
             found[start] = name
@@ -264,7 +275,7 @@ _WITH_NAME = re.compile(r"(?:带(?:着|上)?|还有|加上|以及|另外|跟|和
                         r"(?:^|(?<=[\s,，]))(?:大宝|二宝|三宝|老大|老二|老三)|"  # '大宝高子墨 二宝高子琪'
                         r"(?:(?<=[\s、,，和跟])|^)[\u4e00-\u9fff]{1,4}(?:部|科|室|处|组|车间|班|队)的)\s*(?=[\u4e00-\u9fff])")  # '质量部的 方振'  # '还有 汪海 汪涛'
 _NICK_NAMED = re.compile(r"(?:^|(?<=[\s,，。]))(?P<nick>[\u4e00-\u9fff]{2,3}?)的?(?:叫|名字叫|名字是|大名|全名)\s*")  # '李婶叫 李桂英'
-_ROLE_CUE = re.compile(rf"{_ROLE}(?:的)?(?:叫|是|名字叫|名字是|姓名)\s*")  # '老板叫 龚振宇' (a sign-up only)
+_ROLE_CUE = re.compile(rf"{_ROLE}(?:的)?(?:吧|呀|啊)?\s*(?:叫|是|名字叫|名字是|姓名)\s*|(?:带(?:着|上)?|还有|加上|和|跟)(?:我们的|我们|我的|俺们|咱们)?的?{_ROLE}(?:吧|呀|啊)?\s*(?:叫|是)?\s*")  # '老板叫 龚振宇' (a sign-up only)
 _PET = re.compile(r"([\u4e00-\u9fff])\1|[小阿][\u4e00-\u9fff](?![\u4e00-\u9fff])")  # '朵朵', '小雨' (no surname)
 
 

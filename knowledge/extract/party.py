@@ -23,11 +23,11 @@ from .names import (
     stated_party_size,
 )
 
-NOT_GOING = re.compile(r"(?:不去|去不了|去不成|来不了|来不成|参加不了|不参加|不来|没空去?|冇得空|没得空|冇空|有课|走不开|脱不开身|"
+NOT_GOING = re.compile(r"(?:不去|去不了|去不成|不克|克不了|克不成|来不了|来不成|参加不了|不参加|不来|没空去?|冇得空|没得空|冇空|有课|走不开|脱不开身|"
                        r"不凑热闹|就算了|算了)(?:了|啦|咯|喽)?")
 DROP = re.compile(r"把(?P<who>.{1,6}?)(?:的名字?|的报名)?(?:退|取消|去掉|删|划掉)")  # '帮我把他退了'
 ADD = re.compile(r"(?:再加|多加|加上|再带|多带|还要加|帮我加|给我加|换成|换个)上?\s*(?P<n>[一两二三四俩仨1234]?)\s*(?:个|位|名)?")
-ALSO = re.compile(r"也[^\s,，。不没]{0,3}?(?:去|来|参加|听|学|报上|报个名|报名)(?!不)")  # '也想去', '也说要去', '也想学'
+ALSO = re.compile(r"也[^\s,，。不没]{0,3}?(?:去|来|克|参加|听|学|报上|报个名|报名)(?!不)")  # '也想去', '也说要去', '也想学'
 RESTATED = re.compile(r"(?:就|只有|只)\s*(?:我|俺|咱)(?:们)?(?:和|跟|带着?|加上)(?P<rest>.{1,12})")  # '就我和孙子去'
 BACK = re.compile(r"[他她]")  # '她也去 她叫 邓雅琴': the one said before
 _CORRECTION = re.compile(r"(打错|写错|错了|不对|应该是|应该叫|改成|改为|更正)")
@@ -122,7 +122,9 @@ def _added(party: Party, text: str) -> Party | None:
     if not (add or also) or NOT_GOING.search(text):
         return None
     own = extract_person_name(text)  # '郑秀云 13800093030 我闺女也想去 叫郑静': the contact is no companion
-    new = _one_each([n for n in extract_companions(text) + standalone_names(text) if n not in (*party.companions, own)])
+    named_after = [n for n in [name_at(text, add.end(), cued=True)] if n] if add else []  # '换成郭强'
+    found = extract_companions(text) + standalone_names(text) + named_after
+    new = _one_each([n for n in found if n not in (*party.companions, own)])
     said = _COUNTS.get(add.group("n"), 1) if add and add.group("n") else 1
     count = max(said, len(new))
     open_places = party.size - 1 - len(party.companions)

@@ -16,6 +16,7 @@ from bot.container import Container
 from bot.store.models import Achievement, Demand, Event, Interest, Registration, User
 from knowledge.vocab import INDUSTRIES, NEED_TYPES
 
+HOME_CITY = "襄阳市"  # stored regions of the home city carry its name; an expectation may leave it out
 EVENT_KINDS = ("event_signup", "event_cancel", "event_party_change")
 ACTIVE = ("confirmed", "waitlisted")
 TEXT_FIELDS = {"description_keywords": "description", "title_keywords": "title", "ip_keywords": "ip"}
@@ -54,6 +55,8 @@ def topics_of(session: Any, openid: str) -> list[str]:
 def _value_ok(key: str, got: Any, expect: dict[str, Any]) -> bool:
     """One scalar field against its expected value (or its accepted alternatives)."""
     accepted = expect.get(f"{key}_accept") or [expect[key]]
+    if key == "region" and isinstance(got, str) and got.startswith(HOME_CITY):  # '枣阳市' names '襄阳市枣阳市'
+        return got in accepted or got.removeprefix(HOME_CITY) in accepted
     return got in accepted
 
 
