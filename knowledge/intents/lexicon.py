@@ -71,10 +71,16 @@ def classes(text: str) -> list[str]:
     return found
 
 
+# Classes that mean more together: a part with a fault; who offers or seeks which result; a submitted record's
+# standing or its matches; an event one signed up for.
+PAIRS = (("tech", "fault"), ("enterprise", "seek"), ("enterprise", "result"), ("research", "result"),
+         ("research", "offer"), ("seek", "result"), ("offer", "result"), ("submitted", "status"),
+         ("submitted", "matched"), ("signed", "event"), ("remind", "event"))
+
+
 def lexicon_features(text: str) -> list[str]:
-    """``l:<class>`` per class present, and ``l:tech+fault`` when a technical term and a fault meet."""
+    """``l:<class>`` per class present, and ``l:<a>+<b>`` for each of ``PAIRS`` that meets."""
     present = set(classes(text.replace(" ", "")))
     out = [f"l:{name}" for name in sorted(present)]
-    if {"tech", "fault"} <= present:
-        out.append("l:tech+fault")
+    out += [f"l:{a}+{b}" for a, b in PAIRS if a in present and b in present]
     return out
