@@ -1,8 +1,11 @@
-"""Word classes as intent features: judgement (positive/negative, negation-aware), faults, technical terms.
+"""Word classes as intent features: judgement (positive/negative, negation-aware), faults, technical terms, who
+speaks and which way a result goes, records and their standing, events, reminders, leave-taking, asking for a person.
 
 Character n-grams tie "太及时了" to complaints ("太慢了") by its frame; the class of the judged word says it is
-praise. A part or material with a fault ("注塑件缩水", "油泵漏油") is a production problem however short. The
-classes come from data files (``data/intents/lexicon.txt``, the domain thesaurus, the industry terms), so a word
+praise. A part or material with a fault ("注塑件缩水", "油泵漏油") is a production problem however short. Who speaks
+(an enterprise, a research side) and which way a result goes (sought, offered) separate a demand from an achievement;
+a submitted record with a status word is my_records, with a match word a match question.
+The classes come from data files (``data/intents/lexicon.txt``, the domain thesaurus, the industry terms), so a word
 added there reaches every message that uses it.
 """
 
