@@ -132,7 +132,7 @@ def merge_folds(sets: list[Scored]) -> list[Scored]:
 class Combo:
     """How the opinions are combined and when the bot asks (thresholds of the cheap and of the vector stage)."""
 
-    w_cheap: float = 1.0
+    w_cheap: float = model_mod.CHEAP_WEIGHT
     w_lr: float = 1.0
     w_knn: float = 1.0
     confident: float = model_mod.CONFIDENT

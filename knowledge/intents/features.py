@@ -85,5 +85,12 @@ def sound_features(text: str) -> list[str]:
     return [f"p:{s}" for s in syl] + [f"p:{a}_{b}" for a, b in zip(syl, syl[1:], strict=False)]
 
 
-_EXTRA = {"sounds": sound_features, "lexicon": lexicon_features}
-EXTRAS: tuple[str, ...] = ("sounds", "lexicon")  # the feature families added to characters and words
+def edge_features(text: str) -> list[str]:
+    """The first and last character alone (of a normalised text): a lead '那…' or a closing '…呢' marks a follow-up,
+    whatever it is about."""
+    compact = text.replace(" ", "")
+    return [f"c:^{compact[:1]}", f"c:{compact[-1:]}$"] if compact else []
+
+
+_EXTRA = {"sounds": sound_features, "lexicon": lexicon_features, "edges": edge_features}
+EXTRAS: tuple[str, ...] = ("sounds", "lexicon", "edges")  # the feature families added to characters and words

@@ -1,8 +1,11 @@
-"""Word classes as intent features: judgement (positive/negative, negation-aware), faults, technical terms.
+"""Word classes as intent features: judgement (positive/negative, negation-aware), faults, technical terms, who
+speaks and which way a result goes, records and their standing, events, reminders, leave-taking, asking for a person.
 
 Character n-grams tie "太及时了" to complaints ("太慢了") by its frame; the class of the judged word says it is
-praise. A part or material with a fault ("注塑件缩水", "油泵漏油") is a production problem however short. The
-classes come from data files (``data/intents/lexicon.txt``, the domain thesaurus, the industry terms), so a word
+praise. A part or material with a fault ("注塑件缩水", "油泵漏油") is a production problem however short. Who speaks
+(an enterprise, a research side) and which way a result goes (sought, offered) separate a demand from an achievement;
+a submitted record with a status word is my_records, with a match word a match question.
+The classes come from data files (``data/intents/lexicon.txt``, the domain thesaurus, the industry terms), so a word
 added there reaches every message that uses it.
 """
 
@@ -71,10 +74,16 @@ def classes(text: str) -> list[str]:
     return found
 
 
+# Classes that mean more together: a part with a fault; who offers or seeks which result; a submitted record's
+# standing or its matches; an event one signed up for.
+PAIRS = (("tech", "fault"), ("enterprise", "seek"), ("enterprise", "result"), ("research", "result"),
+         ("research", "offer"), ("seek", "result"), ("offer", "result"), ("submitted", "status"),
+         ("submitted", "matched"), ("signed", "event"), ("remind", "event"))
+
+
 def lexicon_features(text: str) -> list[str]:
-    """``l:<class>`` per class present, and ``l:tech+fault`` when a technical term and a fault meet."""
+    """``l:<class>`` per class present, and ``l:<a>+<b>`` for each of ``PAIRS`` that meets."""
     present = set(classes(text.replace(" ", "")))
     out = [f"l:{name}" for name in sorted(present)]
-    if {"tech", "fault"} <= present:
-        out.append("l:tech+fault")
+    out += [f"l:{a}+{b}" for a, b in PAIRS if a in present and b in present]
     return out
