@@ -134,6 +134,9 @@ class KnowledgeBase:
         """Load models and indexes now rather than on the first question."""
         self.index()
         qtype.warm()
+        from knowledge.extract._text import to_number
+
+        to_number("两千五")  # cn2an's import (~0.5 s of CPU) here, not in the first message that counts people
         if self.embedder.enabled:
             self.embedder.encode_query("预热")
 
