@@ -246,8 +246,13 @@ class TypoCorrector:
 
     def _kept(self, text: str) -> set[int]:
         """Positions inside a word of the alias or everyday tables (营收, 门牌号): words, not typos."""
-        return {i for word in self.protected for m in re.finditer(re.escape(word), text)
-                for i in range(m.start(), m.end())}
+        kept: set[int] = set()
+        for word in self.protected:  # str.find, not one regex per word: 300+ patterns flushed re's cache each time
+            start = text.find(word)
+            while start >= 0:
+                kept.update(range(start, start + len(word)))
+                start = text.find(word, start + len(word))
+        return kept
 
     def _best_fix(self, text: str) -> tuple[int, str, int] | None:
         """The single substitution that makes the most known bigrams out of none."""

@@ -21,6 +21,7 @@ from tests.support.handlers import Chat, memory_container
 
 LONG_QUESTION = "想详细了解一下院士专家工作站建站需要满足哪些条件，我们企业规模不算大，能不能申请，申请下来能给多少支持"
 SHORT_QUESTION = "院士工作站建站有啥要求"
+FOLLOW_UP = "能给多少经费"
 
 
 class Counting(Embedder):
@@ -77,3 +78,16 @@ def test_a_short_policy_question_is_classified_with_the_vector_retrieval_then_us
     (answer,) = chat.send(SHORT_QUESTION) or []
     assert "院士" in answer
     assert embedder.queries == [SHORT_QUESTION]  # the second opinion costs no extra encoding
+
+
+@pytest.mark.slow
+def test_a_follow_up_is_answered_from_the_two_messages_vectors_without_encoding_them_joined(
+        tmp_path: Path, embedder: Counting) -> None:
+    kb = KnowledgeBase(tmp_path / "kb", embedder=embedder)
+    kb.ingest([SAMPLES / "kb"])
+    chat = Chat(memory_container(tmp_path, knowledge=kb), build_router())
+    embedder.queries.clear()
+    chat.send(SHORT_QUESTION)
+    (answer,) = chat.send(FOLLOW_UP) or []
+    assert "30万元" in answer, embedder.queries  # from the document of the question it follows
+    assert set(embedder.queries) == {SHORT_QUESTION, FOLLOW_UP}  # never 'question follow-up' as one text

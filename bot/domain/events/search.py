@@ -253,8 +253,13 @@ def dated(text: str, events: Sequence[Event]) -> set[str] | None:
 def _chunks(value: str, text: str, least: int = MIN_CHUNK) -> set[str]:
     """Substrings of ``value`` (``least`` characters or more) that occur in ``text``."""
     out: set[str] = set()
-    for size in range(least, min(len(value), 10) + 1):
-        out.update(value[i:i + size] for i in range(len(value) - size + 1) if value[i:i + size] in text)
+    top = min(len(value), 10)
+    for i in range(len(value) - least + 1):
+        for size in range(least, min(top, len(value) - i) + 1):
+            piece = value[i:i + size]
+            if piece not in text:
+                break  # every longer piece from ``i`` contains this one
+            out.add(piece)
     return out
 
 
