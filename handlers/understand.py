@@ -302,11 +302,24 @@ def _cancels_something(ctx: Context, msg: Incoming, pred: Prediction) -> bool:
     return pred.intent in ("privacy_delete", "handoff")
 
 
+FORM_INTENTS = frozenset({"demand", "achievement"})
+
+
 def _policy_in_reach(text: str, pred: Prediction) -> bool:
-    """A question judged out of scope, or unsure, with policy among the two best guesses: the knowledge base
-    decides ('襄科贷的利率是多少' is answered when a document states it; its own decline model declines the rest)."""
+    """A question the knowledge base should try before anything else acts on it; the knowledge base decides
+    (its decline model declines the rest):
+    - judged out of scope, or unsure, with policy among the two best guesses ('襄科贷的利率是多少');
+    - judged a form to fill, or unsure, yet a question about how something works rather than a problem or a
+      result being offered ('合作银行有哪几家', '成果转化一个项目最多补多少', '检测报告一般几天出'): a question
+      must not open a form."""
+    if not triage.is_question(text) or pred.intent in CHAT:
+        return False
     close = "policy" in [intent for intent, _ in pred.ranked[:2]]
-    return close and triage.is_question(text) and (pred.intent == "out_of_scope" or not decisive(pred))
+    if close and (pred.intent == "out_of_scope" or not decisive(pred)):
+        return True
+    formish = pred.intent in FORM_INTENTS or not decisive(pred)
+    return formish and not (triage.looks_like_need(text) or triage.looks_like_achievement(text)
+                            or triage.wants_demand(text) or triage.wants_achievement(text))
 
 
 def reread(ctx: Context, msg: Incoming, conv: ConversationState, meant: str) -> list[Reply] | None:
