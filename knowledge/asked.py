@@ -88,6 +88,7 @@ def action_words(question: str, kind: str | None) -> list[str]:
     else:
         return []
     tail = re.sub(r"[吗呢呀啊吧啵不没？?。！!，,\s]+$", "", tail)  # 能报不: 报
+    tail = _ANAPHORA.sub("", tail)  # 走这个路子: what was said before, not a new thing asked about
     content = set(nouns_and_verbs(tail))
     found = [w for w in key_words(tail) if len(w) >= 2 and not asking_word(w) and w not in GENERIC_NOUNS
              and w in content]
@@ -103,6 +104,9 @@ def action_gap(question: str, kind: str | None, doc_text: str) -> str | None:
     if not asked or any(alias_match(w, doc_text) >= 0.5 for w in asked):
         return None
     return "".join(asked)
+
+
+_ANAPHORA = re.compile(r"(?:这|那)(?:个|种|条|样|些|项)?[\u4e00-\u9fff]{1,2}$")
 
 
 _NOT_HEADS = frozenset({"条件", "要求", "材料", "流程", "手续"})  # what another part of a double question asks
