@@ -17,6 +17,7 @@ from typing import Any
 
 from knowledge.asked import (
     action_gap,
+    alternatives_gap,
     attribute_gap,
     exists_gap,
     grant_gap,
@@ -420,6 +421,9 @@ def typed_gap(question: Question, extract: Extract, doc_text: str) -> str | None
     passage (with its title and heading) must also be about that noun.
     """
     kind = BY_NAME.get(question.kind or "")
+    either = alternatives_gap(question.words, extract.body)
+    if either:
+        return either
     if kind is None:
         return attribute_gap(question.words, None, extract.body)  # 路费住宿费是企业出还是科协出: a named fee
     ordinal = next((o for o in re.findall(_ORDINAL, question.words) if o not in doc_text), None)
