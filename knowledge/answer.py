@@ -17,6 +17,7 @@ from typing import Any
 
 from knowledge.asked import (
     action_gap,
+    alternatives_gap,
     attribute_gap,
     exists_gap,
     grant_gap,
@@ -43,7 +44,17 @@ from knowledge.compose import (
 )
 from knowledge.ingest import Chunk
 from knowledge.lexical import alias_in, alias_match, aliases_in, expand, key_words
-from knowledge.qtype import BY_NAME, STRICT, Kind, asking_word, carries, classify, focus, list_items, standard
+from knowledge.qtype import (
+    BY_NAME,
+    STRICT,
+    Kind,
+    asking_word,
+    carries,
+    classify,
+    focus,
+    list_items,
+    standard,
+)
 from knowledge.retrieval import Hit
 
 log = logging.getLogger(__name__)
@@ -339,7 +350,7 @@ def best_sentences(question: Question, chunks: list[Chunk], idf: Callable[[str],
         return _sentence_score(sentence, sec.origins[i], weights, asked) + PRIOR_WEIGHT * prior.get(sec.origins[i].id, 0)
 
     evidence_sec, evidence_index, evidence_sentence = max(units, key=lambda u: score(u, untyped))
-    allowed = answerable(everything)
+    allowed = named_sections(question, answerable(everything))
     section, index, _sentence = max((u for u in units if u[0] in allowed), key=lambda u: score(u, question))
     scores = [score((section, j, s), question) for j, s in enumerate(section.sentences)]
     chosen = passage(section, index, scores, kind=question.kind)
@@ -350,11 +361,56 @@ def best_sentences(question: Question, chunks: list[Chunk], idf: Callable[[str],
     return Extract(section, [section.sentences[j] for j in chosen], share, fits)
 
 
+def named_sections(question: Question, sections: list[Section]) -> list[Section]:
+    """For a list question, the sections whose heading names what is listed (哪些材料: 四、需要提交的材料) when the
+    document has such a section; else every section."""
+    if question.kind != "list" or not question.focus:
+        return sections
+    title = sections[0].title if sections else ""
+    listed = [n for n in question.focus if not alias_in(n, title)]  # 创新券要满足哪几条: the topic, not what is listed
+    named = [s for s in sections if s.name and listed and all(alias_in(n, s.name) for n in listed)]
+    return named or sections
+
+
 def compose(extract: Extract) -> str:
     """The chat answer: the passage, then its source (and "以官方发布为准" when it states a figure)."""
     body = extract.body
     note = part_note(extract.section, extract.sentences)
     return f"{body}\n{note + chr(10) if note else ''}{source_line(extract.section.title, extract.section.name, body)}"
+
+
+Part = tuple[Question, Extract, "str | None"]  # one question of a message, its passage, the detail it lacks
+MAX_PARTS = 3
+
+
+def answered_parts(parts: list[Part]) -> list[Part]:
+    """The parts worth a reply: answered passages not already shown by an earlier part, and the distinct gaps of
+    the others; [] when no part is answered (the message gets the typed decline)."""
+    if parts[0][2]:  # a yes/no question is answered by too many passages to outweigh the message's missing detail
+        parts = [parts[0], *(p for p in parts[1:] if p[0].kind != "yesno" or p[2])]
+    if all(gap for _q, _e, gap in parts):
+        return []
+    gaps: list[Part] = []
+    answered: list[Part] = []
+    for question, extract, gap in parts:
+        if gap and gap not in {g for _q, _e, g in gaps} and (question, extract, gap) is not parts[0]:
+            gaps.append((question, extract, gap))
+        elif not gap:
+            same = next((k for k, p in enumerate(answered) if p[1].section == extract.section), None)
+            if same is None:
+                answered.append((question, extract, None))
+            else:  # two questions answered by one section: its sentences once, in the section's order
+                merged = [s for s in extract.section.sentences if s in answered[same][1].sentences + extract.sentences]
+                answered[same] = (answered[same][0], replace(answered[same][1], sentences=merged), None)
+    return gaps + answered[:MAX_PARTS]
+
+
+def compose_parts(parts: list[Part]) -> str:
+    """The reply to a message asking several questions: what the documents don't state, then each answer with its
+    own source."""
+    missing = "；".join(f"资料里没有写明{gap}" for _q, _e, gap in parts if gap)
+    answers = "\n\n".join(compose(extract) for _q, extract, gap in parts if not gap)
+    return f"{missing}。其余的，资料里是这样写的：\n{answers}" if missing else answers
 
 
 def typed_gap(question: Question, extract: Extract, doc_text: str) -> str | None:
@@ -365,6 +421,9 @@ def typed_gap(question: Question, extract: Extract, doc_text: str) -> str | None
     passage (with its title and heading) must also be about that noun.
     """
     kind = BY_NAME.get(question.kind or "")
+    either = alternatives_gap(question.words, extract.body)
+    if either:
+        return either
     if kind is None:
         return attribute_gap(question.words, None, extract.body)  # 路费住宿费是企业出还是科协出: a named fee
     ordinal = next((o for o in re.findall(_ORDINAL, question.words) if o not in doc_text), None)

@@ -88,6 +88,7 @@ def action_words(question: str, kind: str | None) -> list[str]:
     else:
         return []
     tail = re.sub(r"[吗呢呀啊吧啵不没？?。！!，,\s]+$", "", tail)  # 能报不: 报
+    tail = _ANAPHORA.sub("", tail)  # 走这个路子: what was said before, not a new thing asked about
     content = set(nouns_and_verbs(tail))
     found = [w for w in key_words(tail) if len(w) >= 2 and not asking_word(w) and w not in GENERIC_NOUNS
              and w in content]
@@ -103,6 +104,9 @@ def action_gap(question: str, kind: str | None, doc_text: str) -> str | None:
     if not asked or any(alias_match(w, doc_text) >= 0.5 for w in asked):
         return None
     return "".join(asked)
+
+
+_ANAPHORA = re.compile(r"(?:这|那)(?:个|种|条|样|些|项)?[\u4e00-\u9fff]{1,2}$")
 
 
 _NOT_HEADS = frozenset({"条件", "要求", "材料", "流程", "手续"})  # what another part of a double question asks
@@ -173,6 +177,7 @@ def grant_gap(question: str, doc_text: str) -> str | None:
 
 
 _EXISTS = re.compile(r"(?:有没有|有冇得|有没得|有无|有没)([^\s，,。；;？?！!]{2,24})")
+_OWNER = re.compile(r"([^\s，,。；;？?！!]{2,12})(?:有没有|有冇得|有没得|有无)")
 
 
 def exists_gap(question: str, doc_text: str) -> str | None:
@@ -183,4 +188,21 @@ def exists_gap(question: str, doc_text: str) -> str | None:
     nouns = [w for w, flag in tagged(asked.group(1)) if flag[:1] == "n" and len(w) >= 2 and w not in GENERIC_NOUNS
              and not asking_word(w)]
     missing = [w for w in nouns if alias_match(w, doc_text) < 0.5]
-    return "".join(missing) if missing else None
+    owner = _OWNER.search(question)  # 个人所得税有没有优惠: the thing that would have it must be written whole
+    whole = [w for w, flag in tagged(owner.group(1)) if flag in ("l", "nz", "n") and len(w) >= 4
+             and alias_match(w, doc_text) < 1.0] if owner else []
+    return "".join(missing + whole) if missing or whole else None
+
+
+_EITHER = re.compile(r"([\u4e00-\u9fff]{2,4})还是([\u4e00-\u9fff]{2,5}?)(?:呢|啊|吗)?(?=$|[\s，,。；;？?！!])")
+
+
+def alternatives_gap(question: str, passage: str) -> str | None:
+    """A还是B (开专票还是普票): the passage must speak of one of the alternatives, else both are named as missing."""
+    asked = _EITHER.search(question)
+    if not asked:
+        return None
+    sides = [asked.group(1).removeprefix("是"), asked.group(2)]
+    words = [w for side in sides for w in ([k for k in key_words(side) if len(k) >= 2 and not asking_word(k)
+                                            and k not in GENERIC_NOUNS] or [side])]
+    return None if any(alias_match(w, passage) >= 0.5 for w in words) else f"是{sides[0]}还是{sides[1]}"

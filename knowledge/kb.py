@@ -23,11 +23,14 @@ from knowledge.answer import (
     DeclineModel,
     Evidence,
     Extract,
+    Part,
     Question,
     Source,
     analyze,
+    answered_parts,
     best_sentences,
     compose,
+    compose_parts,
     contact_of,
     coverage,
     dense_z,
@@ -260,11 +263,28 @@ class KnowledgeBase:
         sources = self._sources(extract.chunk, found.hits)
         chunk, index = extract.chunk, self.index()
         gap = typed_gap(found.question, extract, index.doc_texts[chunk.doc])
+        parts = self._parts(found, (found.question, extract, gap))
+        if len(parts) > 1 or (parts and gap):
+            return Answer(True, compose_parts(parts), sources, probability, (chunk.doc, chunk.ordinal))
         if gap:
             text = typed_decline(gap, extract, contact_of(index.doc_chunks(chunk.doc)))
             return Answer(False, text, sources[:1], probability, (chunk.doc, chunk.ordinal))
         answer = Answer(True, compose(extract), sources, probability, (chunk.doc, chunk.ordinal))
         return self._generate(found, extract, answer) if use_llm and self.llm else answer
+
+    def _parts(self, found: Retrieval, whole: Part) -> list[Part]:
+        """Each question of a message that asks several (哪几类合同能登 … 设备合同能不能一起登), answered from the
+        top document on its own; the whole message's answer first. [] for a message asking one question."""
+        texts = qtype.sub_questions(found.question.text)
+        if not texts:
+            return []
+        index, doc = self.index(), found.hits[0].chunk.doc
+        parts = [whole]
+        for text in texts:
+            question = analyze(text, index.corrector.correct(text), index.contains)
+            extract = best_sentences(question, index.doc_chunks(doc), index.doc_idf, self._prior(found, doc))
+            parts.append((question, extract, typed_gap(question, extract, index.doc_texts[doc])))
+        return answered_parts(parts)
 
     def model_for(self, mode: Mode) -> DeclineModel:
         """The decline model: the configured one, else the calibrated default for this retrieval mode."""
@@ -275,13 +295,17 @@ class KnowledgeBase:
         """The best passage of the top document and the evidence that it answers the question."""
         index, doc = self.index(), found.hits[0].chunk.doc
         share, _weight = coverage(found.question, index.doc_texts[doc], index.doc_idf)
-        ranked = [h.chunk.id for h in found.hits if h.chunk.doc == doc]
-        prior = {cid: 1.0 / (1 + rank) for rank, cid in enumerate(ranked)}
-        extract = best_sentences(found.question, index.doc_chunks(doc), index.doc_idf, prior)
+        extract = best_sentences(found.question, index.doc_chunks(doc), index.doc_idf, self._prior(found, doc))
         agree = retrievers_agree(found.hits, doc)
         dense = [h.dense for h in found.candidates if h.dense is not None]
         best = max((h.dense for h in found.candidates if h.dense is not None and h.chunk.doc == doc), default=None)
         return extract, Evidence(share, extract.share, agree, extract.fits, dense_z(dense, best))
+
+    @staticmethod
+    def _prior(found: Retrieval, doc: str) -> dict[str, float]:
+        """Retrieval rank prior of the document's chunks (1, 1/2, 1/3…)."""
+        ranked = [h.chunk.id for h in found.hits if h.chunk.doc == doc]
+        return {cid: 1.0 / (1 + rank) for rank, cid in enumerate(ranked)}
 
     def _sources(self, chunk: Chunk, hits: list[Hit]) -> list[Source]:
         """The answer's section first, then other retrieved sections of the same document (max 3)."""

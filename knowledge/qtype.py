@@ -50,7 +50,7 @@ KINDS: tuple[Kind, ...] = (
          narrow=((r"(?:哪些|哪几位|都有)(?:人|专家|老师)|(?:人|专家|老师|成员)(?:有|是|都有)哪些|都是些?谁|有谁", _WHO),
                  (r"哪些(?:单位|企业|公司|机构|银行|学校|高校|医院)|哪几(?:家|个单位|所)|都是哪", _ORG)), unnamed="具体名单"),
     Kind("definition", r"什么意思|啥意思|是什么$|是啥$|是什么东西|什么叫|啥叫|指什么|指的是什么|干啥的|干什么的|做什么的|"
-                       r"什么区别|啥区别|有什么不同|什么是|啥是|定义|含义",
+                       r"什么区别|啥区别|有什么不同|什么是|啥是|是个什么东西|是个啥|定义|含义",
          r"是指|指的是|是.{2,}|即|称为|所称|就是|也算|视为|叫做|区别", "是什么意思", heading=r"什么是|是什么|简介|定义|含义|介绍|概述"),
     Kind("person", r"找谁|联系谁|问谁|哪位|些谁|谁负责|联系人|联系方式|电话|热线|手机号|邮箱|咨询谁|都有谁|是谁|哪个部门|给谁|由谁|谁来|"
                    r"哪家(?=.{0,4}(?:公司|银行|机构|单位|医院|学校|高校|保险))",
@@ -79,7 +79,7 @@ KINDS: tuple[Kind, ...] = (
                  (r"几个月|多少个月", rf"{_NUM}\s*个月"),
                  (r"什么时候|啥时候|何时|几月|什么时间|(?:申报|受理|报名|申请)时间|日期|开班|开课",
                   rf"{_NUM}\s*月|{_NUM}\s*日|年底|月底|年初|季度|上半年|下半年|即时|当天|随时|长期"),), unnamed="具体时间"),
-    Kind("amount", r"多少|几万|额度|金额|比例|几成|百分之几|最高|上限|收费|要钱|收钱|花钱|免费|给钱|几[个名人次场家项倍]|多大|面积",
+    Kind("amount", r"多少|几万|额度|金额|比例|几成|百分之几|最高|上限|收费|要钱|收钱|花钱|免费|给钱|几[个名人次场家项倍份张套本台件]|多大|面积",
          rf"{_NUM}\s*(?:万元|元|亿元|%|倍|人|名|次|场|个|家|件|项|平方米|平米|亩|分|周岁|岁|小时|天|年|个月|学时|课时|学分)|免费|不收费|"
          r"差额|全额|减半|不予|不再",
          "是多少", detail=True, unnamed="具体数字",
@@ -116,12 +116,16 @@ COLLOQUIAL: tuple[tuple[str, str], ...] = (
     (r"好久|好长时间|多长时候", "多久"),
     (r"(?<![什怎这那多])么(?:子|事|斯)|啥子", "什么"),
     (r"(?<=有)么(?=[\u4e00-\u9fff]{2})", "什么"),
+    (r"(?<=[个些是叫做干搞为讲])么(?=[\u4e00-\u9fff])|(?:^|(?<=[\s，,。？?！!]))么(?=叫|是|意思|地方)|(?<![什怎这那多要])么(?=时候|条件|要求|材料|手续|资料|东西|意思|地方|单位|部门|用)", "什么"),  # 是个么意思, 么叫
+    (r"(?<=[找问])哪个(?![\u4e00-\u9fff])|(?<=[是找])哪个(?=$|[\s，,。？?！!])|叫什么名字|叫啥名字?", "谁"),  # 找哪个
     (r"(?<![怎这那])么样", "怎么样"),
     (r"啷个|咋个", "怎么"),
     (r"咋整|咋搞|咋弄|怎么整", "怎么办"),
     (r"钟头", "小时"),
     (r"几回", "几次"),
     (r"冇得|冒得|没得", "没有"),
+    (r"有冇", "有没有"),
+    (r"冇(?=$|[\s，,。？?！!啊呢])", "没"),  # 在上面冇: a yes/no question
     (r"什么人|啥人", "谁"),
     (r"(?i)deadline", "截止日期"),
     (r"(?i)certificate", "证书"),
@@ -314,3 +318,32 @@ def focus(kind: Kind | None, text: str) -> tuple[str, ...]:
         end += 1
     return tuple(t[2] for t in tokens[start:end + 1] if t[2] not in GENERIC_NOUNS and t[2][0] not in _MODALS
                  and not asking_word(t[2]))  # never the asking words themselves (多长时间)
+
+
+_CLAUSE = re.compile(r"[\s，,。；;？?！!、]+")
+_TO_BOT = re.compile(r"讲通俗|说通俗|讲清楚|说清楚|讲明白|说明白|讲详细|说详细|通俗点|简单点|帮我看|帮忙看|告诉我|请问|麻烦")
+
+
+def sub_questions(text: str) -> list[str]:
+    """The questions of a message that asks more than one (哪几类合同能登 我们有个卖设备的合同能不能一起登了): each
+    question clause with the statements before the first one as its context (a clause naming no topic, with the
+    question before it); [] when it asks one question.
+
+    A clause asks when it carries a question cue; a request to the assistant (能不能讲通俗点) asks nothing."""
+    clauses = [c for c in _CLAUSE.split(standard(text).strip()) if c]
+    asking = [k for k, c in enumerate(clauses) if asks(c) and not _TO_BOT.search(c)]
+    if len(asking) < 2:
+        return []
+    context = " ".join(clauses[:asking[0]])
+    out = [" ".join(clauses[:asking[0] + 1])]
+    for before, k in zip(asking, asking[1:], strict=False):
+        elliptical = not names_a_topic(clauses[k])  # 房租有补贴不 补多少: 补多少 asks about the clause before
+        out.append(f"{clauses[before] if elliptical else context} {clauses[k]}".strip())
+    return out
+
+
+def asks(clause: str) -> bool:
+    """Whether a clause is a question: a typed cue with a question word or a yes/no ending (那2000块津贴 states)."""
+    kind = classify(clause)
+    return kind is not None and bool(_INTERROGATIVE.search(clause) or re.search(BY_NAME["yesno"].cue, clause)
+                                     or re.search(r"呢$", clause))
