@@ -29,6 +29,7 @@ from handlers import (
 from handlers.kit import forms, interject, triage
 from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
 from handlers.kit.intents import CHAT, SHORT, SMALL_TALK, decisive, group
+from knowledge import qtype
 from knowledge.extract import is_cancel
 from knowledge.inputs import NOT_CHINESE_TEXT, input_problem
 from knowledge.intents import Prediction
@@ -317,9 +318,19 @@ def _policy_in_reach(text: str, pred: Prediction) -> bool:
     close = "policy" in [intent for intent, _ in pred.ranked[:2]]
     if close and (pred.intent == "out_of_scope" or not decisive(pred)):
         return True
-    formish = pred.intent in FORM_INTENTS or not decisive(pred)
-    return formish and not (triage.looks_like_need(text) or triage.looks_like_achievement(text)
-                            or triage.wants_demand(text) or triage.wants_achievement(text))
+    events_near = any(intent.startswith("events") for intent, _ in pred.ranked[:2])  # '…那个讲座 是哪个医生讲'
+    formish = pred.intent in FORM_INTENTS or not (decisive(pred) or events_near)
+    if not formish or triage.looks_like_achievement(text) or triage.wants_demand(text) or triage.wants_achievement(text):
+        return False
+    return _asks_a_detail(text)  # '合作银行有哪几家'; never '…全是小眼 咋搞', a demand asking how to fix it
+
+
+def _asks_a_detail(text: str) -> bool:
+    """A question about a detail of how something works, at most with a need as its background ('合作银行有哪几家',
+    '想做个盐雾试验 得提前多久约'): no fault is described, and the question asks when, where, how much or who."""
+    asked = [clause for clause in triage.PIECES.split(text) if triage.is_question(clause)]
+    kind = qtype.classify(asked[-1]) if asked else None
+    return kind is not None and kind.name in qtype.DETAIL_KINDS and not triage.PROBLEM.search(text)
 
 
 def reread(ctx: Context, msg: Incoming, conv: ConversationState, meant: str) -> list[Reply] | None:

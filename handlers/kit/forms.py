@@ -272,6 +272,12 @@ _EDIT_VERB = (r"(?:写错了|说错了|填错了|搞错了|弄错了|错了|不�
 _EDIT_WRONG = r"(?:写错了|说错了|填错了|搞错了|弄错了|错了|不对|有误)[：:，,。\s]*(.+)$"
 
 
+def _names_edit(form: Form, text: str) -> bool:
+    """Whether the message starts by naming one of the form's fields with an edit verb ('需求类型改成成果转化')."""
+    return any(re.search(rf"^.{{0,6}}?(?:{_names(f)})\s*{verbs}", text)
+               for f in form.fields for verbs in (_EDIT_VERB, _EDIT_WRONG))
+
+
 def _names(f: Field) -> str:
     """The words that name field ``f`` in an edit, longest first."""
     return "|".join(map(re.escape, sorted((f.label, *f.aliases), key=len, reverse=True)))
@@ -487,8 +493,8 @@ def _turn(form: Form, ctx: Context, msg: Incoming, conv: ConversationState, text
         if interject.meant_question(ctx, meant[0]):
             return digress(form, ctx, conv, meant[0])
         return next_step(form, conv, clarified(form, conv.draft, *meant))
-    if (aside := interject.before_fill(form.name, ctx, msg, conv, text)) is not None:  # asides, form switches
-        return _resumed(form, conv, aside)
+    if not _names_edit(form, text) and (aside := interject.before_fill(form.name, ctx, msg, conv, text)) is not None:
+        return _resumed(form, conv, aside)  # asides, form switches; never for '需求类型改成成果转化'
     if (stage == STAGE_CONFIRM or (stage == STAGE_FILL and not _pending_accepts(form, conv, text))) and \
             (polite := interject.small_talk(ctx, msg, conv, text)) is not None:  # '谢谢啦 辛苦' is no value
         return _resumed(form, conv, polite)
