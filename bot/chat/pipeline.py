@@ -34,14 +34,14 @@ from bot.chat.ordering import Turn, lock_conversation
 from bot.chat.workers import Full, WorkerPool
 from bot.container import Container
 from bot.domain import audit, privacy, transcript, users
-from bot.store.engine import end_sqlite_transaction
+from bot.store.engine import end_sqlite_transaction, is_sqlite
 from bot.store.models import Conversation, Outbox
 from bot.store.sql import queue_outbox, update_where
 from bot.wechat import inbox
 from bot.wechat.inbound import Refused
 from bot.wechat.push import Pusher
 from bot.wechat.split import take_pages
-from handlers.kit.base import ConversationState, Incoming, Reply
+from handlers.kit.base import ConversationState, Incoming, NeedsWorker, Reply
 
 log = logging.getLogger(__name__)
 
@@ -152,6 +152,7 @@ class Pipeline:
         self._workers_lock = threading.Lock()
         self._keeper: threading.Thread | None = None
         self._recovery: threading.Thread | None = None
+        self._inline: bool | None = None
 
     @property
     def budget(self) -> float:
@@ -164,7 +165,79 @@ class Pipeline:
 
         ``before_claim(session)`` runs in the claim's transaction (the webhook binds the nonce there); what it
         raises refuses the message with nothing claimed."""
+        if self.inline and (job := self.answer_now(fields, before_claim=before_claim)) is not None:
+            return job.reply
         return self.settle(self.begin(fields, started, before_claim=before_claim))
+
+    @property
+    def inline(self) -> bool:
+        """Whether turns needing no engine are answered in the request (``answer_now``): the router's handlers
+        are lean and the database is SQLite (on PostgreSQL another worker's row lock could stall the caller)."""
+        if self._inline is None:
+            self._inline = self.container.router.lean and is_sqlite(self.container.db.engine)
+        return self._inline
+
+    def answer_now(self, fields: dict[str, Any], *,
+                   before_claim: Callable[[Session], None] | None = None) -> Job | None:
+        """Answer a message in the calling thread when its turn needs no engine; the job (its ``reply``), or None.
+
+        Claim, answer and persist commit together, once: a crash before the commit leaves nothing, and WeChat's
+        retry does it all again. None means nothing of the attempt was kept and the message goes the queued way
+        (``begin``): the user has a message queued or running, it is a redelivery, the handler reached for the
+        knowledge base or the matcher, or the attempt failed. Raises ``Refused`` from ``before_claim``."""
+        msg = to_incoming(fields, appid=self.container.appid, received=self.container.now())
+        user = _user_key(msg)
+        if not self.pool.hold(user):
+            return None
+        try:
+            with self.container.db.turn_session() as session:
+                job = Job(msg)
+                if not self._lean_turn(session, job, fields, before_claim):
+                    session.rollback()
+                    return None
+                session.commit()
+                job.finish()
+                return job
+        except Refused:
+            raise
+        except Exception:
+            log.exception("lean turn failed (MsgId %s): answering it on a worker", msg.msg_id or "-")
+            return None
+        finally:
+            self.pool.release(user)
+
+    def _lean_turn(self, session: Session, job: Job, fields: dict[str, Any],
+                   before_claim: Callable[[Session], None] | None) -> bool:
+        """Claim, answer and persist ``job`` in the session's one transaction (uncommitted); False: give it up."""
+        if (claimed := self._lean_claim(session, job, fields, before_claim)) is None:
+            return False
+        turn, held = claimed
+        state = ConversationState.from_json(turn.state)
+        try:
+            text, ok = self._respond(session, job.msg, state, inbox.as_texts(held), lean=True)
+        except NeedsWorker:
+            return False
+        if not ok:  # drop the failed handler's writes (and the claim), claim again and keep the apology
+            session.rollback()
+            if (claimed := self._lean_claim(session, job, fields, before_claim)) is None:
+                return False
+            turn, held = claimed
+        job.claim_passive()
+        self._persist(session, job, turn, state if ok else None, text, passive=True)
+        inbox.mark_delivered(held, now=self.container.now())
+        return True
+
+    def _lean_claim(self, session: Session, job: Job, fields: dict[str, Any],
+                    before_claim: Callable[[Session], None] | None) -> tuple[Turn, list[Outbox]] | None:
+        """Claim the delivery and open the user's turn in the session's transaction; None for a redelivery."""
+        msg = job.msg
+        inbound_id = self.claims.claim(appid=msg.appid, key=dedup_key(fields), openid=msg.openid,
+                                       kind=msg.event or msg.kind, fields=fields, now=self.container.now(),
+                                       before=before_claim, session=session, commit=False)
+        if inbound_id is None:
+            return None
+        job.inbound_id = inbound_id
+        return self._open_turn(session, job, commit_new=False)
 
     def begin(self, fields: dict[str, Any], started: float | None = None, *,
               before_claim: Callable[[Session], None] | None = None) -> Ticket:
@@ -381,20 +454,25 @@ class Pipeline:
         elif text:
             self.outbox.deliver_text(appid=msg.appid, openid=msg.openid, text=text, key=f"answer:{job.inbound_id}")
 
-    def _open_turn(self, session: Session, job: Job) -> tuple[Turn, list[Outbox]]:
+    def _open_turn(self, session: Session, job: Job, *, commit_new: bool = True) -> tuple[Turn, list[Outbox]]:
         """Lock the user's conversation and read the turn: the delivery's owner and the held items (if any)."""
         msg = job.msg
-        turn = lock_conversation(session, msg.appid, msg.openid, self.container.now(), inbound_id=job.inbound_id)
+        turn = lock_conversation(session, msg.appid, msg.openid, self.container.now(), inbound_id=job.inbound_id,
+                                 commit_new=commit_new)
         return turn, (inbox.peek(session, appid=msg.appid, openid=msg.openid) if turn.has_held else [])
 
     def _respond(self, session: Session, msg: Incoming, state: ConversationState,
-                 held: list[str]) -> tuple[str, bool]:
-        """The full answer text (held items first) and whether the handler succeeded."""
+                 held: list[str], *, lean: bool = False) -> tuple[str, bool]:
+        """The full answer text (held items first) and whether the handler succeeded.
+
+        ``lean``: raises ``NeedsWorker`` when the handler reached for an engine (even if it caught the signal)."""
         if held and msg.kind == "text" and msg.text.strip() in FETCH_WORDS:
             return "\n\n".join(held), True
-        ctx = make_context(self.container, session, appid=msg.appid)
+        ctx = make_context(self.container, session, appid=msg.appid, lean=lean)
         try:
             replies = self.container.router.dispatch(ctx, msg, state)
+            if ctx.reached:
+                raise NeedsWorker
         except Exception:
             log.exception("handler failed (MsgId %s)", msg.msg_id or "-")
             return "\n\n".join([*held, APOLOGY]), False
