@@ -183,12 +183,27 @@ class Pipeline:
 
         Claim, answer and persist commit together, once: a crash before the commit leaves nothing, and WeChat's
         retry does it all again. None means nothing of the attempt was kept and the message goes the queued way
-        (``begin``): the user has a message queued or running, it is a redelivery, the handler reached for the
-        knowledge base or the matcher, or the attempt failed. Raises ``Refused`` from ``before_claim``."""
+        (``begin``): the user has a message queued or running, another thread holds SQLite's write slot (a turn in
+        the request never waits for one), it is a redelivery, the handler reached for the knowledge base or the
+        matcher, or the attempt failed. Raises ``Refused`` from ``before_claim``."""
         msg = to_incoming(fields, appid=self.container.appid, received=self.container.now())
-        user = _user_key(msg)
+        user, slot = _user_key(msg), self.container.db.write_lock
         if not self.pool.hold(user):
             return None
+        try:
+            if slot is not None and not slot.try_take():  # another thread is writing: never wait for it here
+                return None
+            try:
+                return self._lean_job(msg, fields, before_claim)
+            finally:
+                if slot is not None:
+                    slot.give()
+        finally:
+            self.pool.release(user)
+
+    def _lean_job(self, msg: Incoming, fields: dict[str, Any],
+                  before_claim: Callable[[Session], None] | None) -> Job | None:
+        """``answer_now`` once the user's turn and the write slot are held: the committed job, or None."""
         try:
             with self.container.db.turn_session() as session:
                 job = Job(msg)
@@ -203,8 +218,6 @@ class Pipeline:
         except Exception:
             log.exception("lean turn failed (MsgId %s): answering it on a worker", msg.msg_id or "-")
             return None
-        finally:
-            self.pool.release(user)
 
     def _lean_turn(self, session: Session, job: Job, fields: dict[str, Any],
                    before_claim: Callable[[Session], None] | None) -> bool:
