@@ -53,26 +53,26 @@ class Claims:
 
     def claim(self, *, appid: str, key: str, openid: str, kind: str, fields: dict[str, Any],
               now: datetime, before: Callable[[Session], None] | None = None,
-              session: Session | None = None, commit: bool = True) -> int | None:
+              session: Session | None = None) -> int | None:
         """Claim a new delivery; its row id, or None when the key was claimed before (a redelivery).
 
         ``before(session)`` runs first in the same transaction; an exception from it claims nothing. The claim
-        is committed in a transaction of its own, on ``session`` when given (it must have none open); with
-        ``commit`` False it is written in the session's current transaction, which the caller commits."""
-        if not commit and session is not None:
-            return self._insert(session, appid, key, openid, kind, fields, now, before)
+        is committed in a transaction of its own, on ``session`` when given (it must have none open)."""
         with nullcontext(session) if session is not None else self.db.turn_session() as own, own.begin():
-            return self._insert(own, appid, key, openid, kind, fields, now, before)
+            if before is not None:
+                before(own)
+            return insert_returning(
+                own, InboundMessage, appid=appid, dedup_key=key, openid=openid, msg_type=kind[:32],
+                status="processing", replies=[], received_at=now, fields=fields, owner=self.owner,
+                lease_until=now + self.lease)
 
-    def _insert(self, session: Session, appid: str, key: str, openid: str, kind: str, fields: dict[str, Any],
-                now: datetime, before: Callable[[Session], None] | None) -> int | None:
-        """The claim's statements in the session's transaction."""
-        if before is not None:
-            before(session)
-        return insert_returning(
-            session, InboundMessage, appid=appid, dedup_key=key, openid=openid, msg_type=kind[:32],
-            status="processing", replies=[], received_at=now, fields=fields, owner=self.owner,
-            lease_until=now + self.lease)
+    def record(self, session: Session, *, appid: str, key: str, openid: str, kind: str, finished_at: datetime,
+               **values: Any) -> int | None:
+        """Write a delivery answered in one transaction (never claimed) as finished, in the caller's transaction;
+        its row id, or None when the key was claimed before (a redelivery)."""
+        return insert_returning(session, InboundMessage, appid=appid, dedup_key=key, openid=openid, msg_type=kind[:32],
+                                received_at=finished_at, finished_at=finished_at, fields=None, owner=self.owner,
+                                lease_until=None, **values)
 
     def look(self, *, appid: str, key: str) -> Claim:
         """The current state of a claimed delivery."""

@@ -221,35 +221,30 @@ class Pipeline:
 
     def _lean_turn(self, session: Session, job: Job, fields: dict[str, Any],
                    before_claim: Callable[[Session], None] | None) -> bool:
-        """Claim, answer and persist ``job`` in the session's one transaction (uncommitted); False: give it up."""
-        if (claimed := self._lean_claim(session, job, fields, before_claim)) is None:
-            return False
-        turn, held = claimed
+        """Answer ``job`` and record it in the session's one transaction (uncommitted); False: give it up.
+
+        The delivery's row is written once, finished, after the handler ran: nobody needs to see a claim that
+        commits together with its answer (the user's turn is held, so no other thread answers this user)."""
+        turn, held = self._lean_open(session, job, before_claim)
         state = ConversationState.from_json(turn.state)
         try:
             text, ok = self._respond(session, job.msg, state, inbox.as_texts(held), lean=True)
         except NeedsWorker:
             return False
-        if not ok:  # drop the failed handler's writes (and the claim), claim again and keep the apology
+        if not ok:  # drop the failed handler's writes, bind the nonce again and keep the apology
             session.rollback()
-            if (claimed := self._lean_claim(session, job, fields, before_claim)) is None:
-                return False
-            turn, held = claimed
+            turn, held = self._lean_open(session, job, before_claim)
         job.claim_passive()
-        self._persist(session, job, turn, state if ok else None, text, passive=True)
+        if not self._persist(session, job, turn, state if ok else None, text, True, record_key=dedup_key(fields)):
+            return False  # a redelivery: the queued way answers it with the stored reply
         inbox.mark_delivered(held, now=self.container.now())
         return True
 
-    def _lean_claim(self, session: Session, job: Job, fields: dict[str, Any],
-                    before_claim: Callable[[Session], None] | None) -> tuple[Turn, list[Outbox]] | None:
-        """Claim the delivery and open the user's turn in the session's transaction; None for a redelivery."""
-        msg = job.msg
-        inbound_id = self.claims.claim(appid=msg.appid, key=dedup_key(fields), openid=msg.openid,
-                                       kind=msg.event or msg.kind, fields=fields, now=self.container.now(),
-                                       before=before_claim, session=session, commit=False)
-        if inbound_id is None:
-            return None
-        job.inbound_id = inbound_id
+    def _lean_open(self, session: Session, job: Job,
+                   before_claim: Callable[[Session], None] | None) -> tuple[Turn, list[Outbox]]:
+        """Bind the nonce (``before_claim``) and open the user's turn in the session's transaction."""
+        if before_claim is not None:
+            before_claim(session)
         return self._open_turn(session, job, commit_new=False)
 
     def begin(self, fields: dict[str, Any], started: float | None = None, *,
@@ -467,6 +462,16 @@ class Pipeline:
         elif text:
             self.outbox.deliver_text(appid=msg.appid, openid=msg.openid, text=text, key=f"answer:{job.inbound_id}")
 
+    def _finish(self, session: Session, job: Job, values: dict[str, Any], record_key: str | None) -> bool:
+        """The delivery's final write: finish this worker's claim, or (``record_key``) record the lean turn's row."""
+        if record_key is None:
+            return self.claims.finish(session, job.inbound_id, **values)
+        msg = job.msg
+        row_id = self.claims.record(session, appid=msg.appid, key=record_key, openid=msg.openid,
+                                    kind=msg.event or msg.kind, **values)
+        job.inbound_id = row_id or 0
+        return row_id is not None
+
     def _open_turn(self, session: Session, job: Job, *, commit_new: bool = True) -> tuple[Turn, list[Outbox]]:
         """Lock the user's conversation and read the turn: the delivery's owner and the held items (if any)."""
         msg = job.msg
@@ -492,28 +497,30 @@ class Pipeline:
         return "\n\n".join([*held, reply_text(replies)]).strip(), True
 
     def _persist(self, session: Session, job: Job, turn: Turn, state: ConversationState | None,
-                 text: str, passive: bool) -> bool:
+                 text: str, passive: bool, *, record_key: str | None = None) -> bool:
         """Save state, the inbound row, the user's last contact, an audit row and (pushed) the queued answer.
 
-        Sets ``job.reply`` to the passive page; False when another worker owns the delivery now."""
+        Sets ``job.reply`` to the passive page; False when another worker owns the delivery now. With
+        ``record_key`` (a lean turn, never claimed) the delivery's row is written now, finished, under that dedup
+        key: False when the key was claimed meanwhile (a redelivery)."""
         msg, now = job.msg, self.container.now()
         if state is not None:
             state.updated_at = now
             update_where(session, Conversation, {"id": turn.conversation_id}, state=state.to_json(), version=turn.version + 1,
                          updated_at=now)
         values: dict[str, Any] = {"finished_at": now, "status": "deferred"}
+        rest = ""
         if passive:
             pages, rest = take_pages(text, 1) if text else ([""], "")
             job.reply = pages[0] or None
-            if rest:
-                inbox.hold(session, appid=msg.appid, openid=msg.openid, text=rest, key=f"more:{job.inbound_id}",
-                           now=now)
             values.update(status="done" if state is not None else "failed", replies=[job.reply] if job.reply else [])
-        elif text:  # queued with the state: if this worker dies before sending, the outbox sender delivers it
+        if not self._finish(session, job, values, record_key):
+            return False
+        if rest:
+            inbox.hold(session, appid=msg.appid, openid=msg.openid, text=rest, key=f"more:{job.inbound_id}", now=now)
+        elif text and not passive:  # queued with the state: if this worker dies before sending, the outbox sender delivers it
             queue_outbox(session, appid=msg.appid, openid=msg.openid, kind="answer", key=f"answer:{job.inbound_id}",
                          payload={"text": text}, now=now, channel="custom")
-        if not self.claims.finish(session, job.inbound_id, **values):
-            return False
         users.touch(session, appid=msg.appid, openid=msg.openid, at=msg.created_at, now=now)
         actor = msg.openid
         if privacy.is_forgotten(session, appid=msg.appid, openid=msg.openid):  # this turn erased the user

@@ -121,15 +121,17 @@ def test_a_turn_reaching_for_the_knowledge_base_is_answered_by_a_worker_and_the_
     svc.close()
 
 
-def test_a_retried_chat_turn_gets_the_stored_answer_and_runs_once(tmp_path: Path, fake: FakeWeChat) -> None:
+def test_a_retried_chat_turn_gets_the_stored_answer_and_changes_nothing(tmp_path: Path, fake: FakeWeChat) -> None:
     handler = Capability()
     svc = lean_services(tmp_path, handler)
     with wechat_client(svc, fake=fake) as wx:
         fields = wx.message("o_a", "text", msg_id=770001, Content="你好")
         assert wx.send(fields) == ["收到：你好（第1条）"]
         assert wx.send(fields) == ["收到：你好（第1条）"]
-    assert handler.calls == ["你好"]
     assert count(svc.db, InboundMessage) == 1
+    with svc.db.session() as session:
+        conv = session.scalars(select(Conversation)).one()
+        assert (conv.state["data"]["n"], conv.version) == (1, 1)  # the retry changed nothing
     svc.close()
 
 
