@@ -466,8 +466,11 @@ class Pipeline:
         """The delivery's final write: finish this worker's claim, or (``record_key``) record the lean turn's row."""
         if record_key is None:
             return self.claims.finish(session, job.inbound_id, **values)
-        msg = job.msg
-        row_id = self.claims.record(session, appid=msg.appid, key=record_key, openid=msg.openid,
+        msg, openid = job.msg, job.msg.openid
+        if privacy.is_forgotten(session, appid=msg.appid, openid=openid):  # as the erasure left the user's rows
+            openid = privacy.pseudonym(openid, appid=msg.appid, key=self.container.settings.pseudonym_key)
+            record_key = record_key.replace(msg.openid, openid)
+        row_id = self.claims.record(session, appid=msg.appid, key=record_key, openid=openid,
                                     kind=msg.event or msg.kind, **values)
         job.inbound_id = row_id or 0
         return row_id is not None
