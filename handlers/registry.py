@@ -41,8 +41,11 @@ REGISTRATIONS: tuple[Registration, ...] = (
 
 
 def build_router(registrations: tuple[Registration, ...] = REGISTRATIONS) -> Router:
-    """A router with every capability's handlers, in the order of ``registrations``."""
-    router = Router()
+    """A router with every capability's handlers, in the order of ``registrations``.
+
+    It is lean: these handlers block on nothing but the knowledge base and the matcher (reached through the
+    context), so a turn that needs neither is answered in the request itself (``bot.chat.pipeline``)."""
+    router = Router(lean=True)
     for register in registrations:
         register(router)
     return router

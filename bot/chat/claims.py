@@ -66,6 +66,14 @@ class Claims:
                 status="processing", replies=[], received_at=now, fields=fields, owner=self.owner,
                 lease_until=now + self.lease)
 
+    def record(self, session: Session, *, appid: str, key: str, openid: str, kind: str, finished_at: datetime,
+               **values: Any) -> int | None:
+        """Write a delivery answered in one transaction (never claimed) as finished, in the caller's transaction;
+        its row id, or None when the key was claimed before (a redelivery)."""
+        return insert_returning(session, InboundMessage, appid=appid, dedup_key=key, openid=openid, msg_type=kind[:32],
+                                received_at=finished_at, finished_at=finished_at, fields=None, owner=self.owner,
+                                lease_until=None, **values)
+
     def look(self, *, appid: str, key: str) -> Claim:
         """The current state of a claimed delivery."""
         with self.db.session() as session:

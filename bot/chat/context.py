@@ -10,8 +10,11 @@ from bot.container import Container
 from handlers.kit.base import Context
 
 
-def make_context(container: Container, session: Session, *, appid: str, now: datetime | None = None) -> Context:
-    """The context of one message: its transaction, the account, the clock and the lazily built engines."""
+def make_context(container: Container, session: Session, *, appid: str, now: datetime | None = None,
+                 lean: bool = False) -> Context:
+    """The context of one message: its transaction, the account, the clock and the lazily built engines.
+
+    ``lean``: the turn runs in the request, and reaching for an engine raises ``NeedsWorker``."""
     return Context(now=now or container.now(), appid=appid, session=session, settings=container.settings,
                    knowledge_source=lambda: container.kb, matching_source=lambda: container.matcher,
-                   router=container.router)
+                   router=container.router, lean=lean)

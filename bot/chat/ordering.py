@@ -44,10 +44,14 @@ class Turn:
     has_held: bool  # the user's inbox holds items to deliver with this reply
 
 
-def lock_conversation(session: Session, appid: str, openid: str, now: datetime, *, inbound_id: int) -> Turn:
-    """Lock the user's conversation row ``FOR UPDATE`` until the session commits (created if new) and read the turn."""
+def lock_conversation(session: Session, appid: str, openid: str, now: datetime, *, inbound_id: int,
+                      commit_new: bool = True) -> Turn:
+    """Lock the user's conversation row ``FOR UPDATE`` until the session commits (created if new) and read the turn.
+
+    On SQLite a new user's row is committed at once (``commit_new``), so no write lock is held while a handler
+    runs; a turn that must commit once, at its end, passes False."""
     if is_sqlite(session):
-        return _read_turn_sqlite(session, appid, openid, now, inbound_id)
+        return _read_turn_sqlite(session, appid, openid, now, inbound_id, commit_new)
     who = {"appid": appid, "openid": openid}
     row = core(session, _LOCK, who).first()
     if row is None:
@@ -57,12 +61,14 @@ def lock_conversation(session: Session, appid: str, openid: str, now: datetime, 
     return Turn(row.id, row.state or {}, row.version, owner, bool(has_held))
 
 
-def _read_turn_sqlite(session: Session, appid: str, openid: str, now: datetime, inbound_id: int) -> Turn:
+def _read_turn_sqlite(session: Session, appid: str, openid: str, now: datetime, inbound_id: int,
+                      commit_new: bool) -> Turn:
     """SQLite: the conversation (created if new) and the turn's facts in one statement."""
     params = {"appid": appid, "openid": openid, "row_id": inbound_id}
     row = core(session, _SELECT_TURN, params).first()
     if row is None:
         insert_ignore(session, Conversation, appid=appid, openid=openid, state={}, version=0, updated_at=now)
-        session.commit()  # never hold SQLite's single write lock while a handler runs
+        if commit_new:
+            session.commit()  # never hold SQLite's single write lock while a handler runs
         row = core(session, _SELECT_TURN, params).one()
     return Turn(row[0], row[1] or {}, row[2], row[3], bool(row[4]))

@@ -34,14 +34,14 @@ from bot.chat.ordering import Turn, lock_conversation
 from bot.chat.workers import Full, WorkerPool
 from bot.container import Container
 from bot.domain import audit, privacy, transcript, users
-from bot.store.engine import end_sqlite_transaction
+from bot.store.engine import end_sqlite_transaction, is_sqlite
 from bot.store.models import Conversation, Outbox
 from bot.store.sql import queue_outbox, update_where
 from bot.wechat import inbox
 from bot.wechat.inbound import Refused
 from bot.wechat.push import Pusher
 from bot.wechat.split import take_pages
-from handlers.kit.base import ConversationState, Incoming, Reply
+from handlers.kit.base import ConversationState, Incoming, NeedsWorker, Reply
 
 log = logging.getLogger(__name__)
 
@@ -152,6 +152,7 @@ class Pipeline:
         self._workers_lock = threading.Lock()
         self._keeper: threading.Thread | None = None
         self._recovery: threading.Thread | None = None
+        self._inline: bool | None = None
 
     @property
     def budget(self) -> float:
@@ -164,7 +165,87 @@ class Pipeline:
 
         ``before_claim(session)`` runs in the claim's transaction (the webhook binds the nonce there); what it
         raises refuses the message with nothing claimed."""
+        if self.inline and (job := self.answer_now(fields, before_claim=before_claim)) is not None:
+            return job.reply
         return self.settle(self.begin(fields, started, before_claim=before_claim))
+
+    @property
+    def inline(self) -> bool:
+        """Whether turns needing no engine are answered in the request (``answer_now``): the router's handlers
+        are lean and the database is SQLite (on PostgreSQL another worker's row lock could stall the caller)."""
+        if self._inline is None:
+            self._inline = self.container.router.lean and is_sqlite(self.container.db.engine)
+        return self._inline
+
+    def answer_now(self, fields: dict[str, Any], *,
+                   before_claim: Callable[[Session], None] | None = None) -> Job | None:
+        """Answer a message in the calling thread when its turn needs no engine; the job (its ``reply``), or None.
+
+        Claim, answer and persist commit together, once: a crash before the commit leaves nothing, and WeChat's
+        retry does it all again. None means nothing of the attempt was kept and the message goes the queued way
+        (``begin``): the user has a message queued or running, another thread holds SQLite's write slot (a turn in
+        the request never waits for one), it is a redelivery, the handler reached for the knowledge base or the
+        matcher, or the attempt failed. Raises ``Refused`` from ``before_claim``."""
+        msg = to_incoming(fields, appid=self.container.appid, received=self.container.now())
+        user, slot = _user_key(msg), self.container.db.write_lock
+        if not self.pool.hold(user):
+            return None
+        try:
+            if slot is not None and not slot.try_take():  # another thread is writing: never wait for it here
+                return None
+            try:
+                return self._lean_job(msg, fields, before_claim)
+            finally:
+                if slot is not None:
+                    slot.give()
+        finally:
+            self.pool.release(user)
+
+    def _lean_job(self, msg: Incoming, fields: dict[str, Any],
+                  before_claim: Callable[[Session], None] | None) -> Job | None:
+        """``answer_now`` once the user's turn and the write slot are held: the committed job, or None."""
+        try:
+            with self.container.db.turn_session() as session:
+                job = Job(msg)
+                if not self._lean_turn(session, job, fields, before_claim):
+                    session.rollback()
+                    return None
+                session.commit()
+                job.finish()
+                return job
+        except Refused:
+            raise
+        except Exception:
+            log.exception("lean turn failed (MsgId %s): answering it on a worker", msg.msg_id or "-")
+            return None
+
+    def _lean_turn(self, session: Session, job: Job, fields: dict[str, Any],
+                   before_claim: Callable[[Session], None] | None) -> bool:
+        """Answer ``job`` and record it in the session's one transaction (uncommitted); False: give it up.
+
+        The delivery's row is written once, finished, after the handler ran: nobody needs to see a claim that
+        commits together with its answer (the user's turn is held, so no other thread answers this user)."""
+        turn, held = self._lean_open(session, job, before_claim)
+        state = ConversationState.from_json(turn.state)
+        try:
+            text, ok = self._respond(session, job.msg, state, inbox.as_texts(held), lean=True)
+        except NeedsWorker:
+            return False
+        if not ok:  # drop the failed handler's writes, bind the nonce again and keep the apology
+            session.rollback()
+            turn, held = self._lean_open(session, job, before_claim)
+        job.claim_passive()
+        if not self._persist(session, job, turn, state if ok else None, text, True, record_key=dedup_key(fields)):
+            return False  # a redelivery: the queued way answers it with the stored reply
+        inbox.mark_delivered(held, now=self.container.now())
+        return True
+
+    def _lean_open(self, session: Session, job: Job,
+                   before_claim: Callable[[Session], None] | None) -> tuple[Turn, list[Outbox]]:
+        """Bind the nonce (``before_claim``) and open the user's turn in the session's transaction."""
+        if before_claim is not None:
+            before_claim(session)
+        return self._open_turn(session, job, commit_new=False)
 
     def begin(self, fields: dict[str, Any], started: float | None = None, *,
               before_claim: Callable[[Session], None] | None = None) -> Ticket:
@@ -381,48 +462,68 @@ class Pipeline:
         elif text:
             self.outbox.deliver_text(appid=msg.appid, openid=msg.openid, text=text, key=f"answer:{job.inbound_id}")
 
-    def _open_turn(self, session: Session, job: Job) -> tuple[Turn, list[Outbox]]:
+    def _finish(self, session: Session, job: Job, values: dict[str, Any], record_key: str | None) -> bool:
+        """The delivery's final write: finish this worker's claim, or (``record_key``) record the lean turn's row."""
+        if record_key is None:
+            return self.claims.finish(session, job.inbound_id, **values)
+        msg, openid = job.msg, job.msg.openid
+        if privacy.is_forgotten(session, appid=msg.appid, openid=openid):  # as the erasure left the user's rows
+            openid = privacy.pseudonym(openid, appid=msg.appid, key=self.container.settings.pseudonym_key)
+            record_key = record_key.replace(msg.openid, openid)
+        row_id = self.claims.record(session, appid=msg.appid, key=record_key, openid=openid,
+                                    kind=msg.event or msg.kind, **values)
+        job.inbound_id = row_id or 0
+        return row_id is not None
+
+    def _open_turn(self, session: Session, job: Job, *, commit_new: bool = True) -> tuple[Turn, list[Outbox]]:
         """Lock the user's conversation and read the turn: the delivery's owner and the held items (if any)."""
         msg = job.msg
-        turn = lock_conversation(session, msg.appid, msg.openid, self.container.now(), inbound_id=job.inbound_id)
+        turn = lock_conversation(session, msg.appid, msg.openid, self.container.now(), inbound_id=job.inbound_id,
+                                 commit_new=commit_new)
         return turn, (inbox.peek(session, appid=msg.appid, openid=msg.openid) if turn.has_held else [])
 
     def _respond(self, session: Session, msg: Incoming, state: ConversationState,
-                 held: list[str]) -> tuple[str, bool]:
-        """The full answer text (held items first) and whether the handler succeeded."""
+                 held: list[str], *, lean: bool = False) -> tuple[str, bool]:
+        """The full answer text (held items first) and whether the handler succeeded.
+
+        ``lean``: raises ``NeedsWorker`` when the handler reached for an engine (even if it caught the signal)."""
         if held and msg.kind == "text" and msg.text.strip() in FETCH_WORDS:
             return "\n\n".join(held), True
-        ctx = make_context(self.container, session, appid=msg.appid)
+        ctx = make_context(self.container, session, appid=msg.appid, lean=lean)
         try:
             replies = self.container.router.dispatch(ctx, msg, state)
+            if ctx.reached:
+                raise NeedsWorker
         except Exception:
             log.exception("handler failed (MsgId %s)", msg.msg_id or "-")
             return "\n\n".join([*held, APOLOGY]), False
         return "\n\n".join([*held, reply_text(replies)]).strip(), True
 
     def _persist(self, session: Session, job: Job, turn: Turn, state: ConversationState | None,
-                 text: str, passive: bool) -> bool:
+                 text: str, passive: bool, *, record_key: str | None = None) -> bool:
         """Save state, the inbound row, the user's last contact, an audit row and (pushed) the queued answer.
 
-        Sets ``job.reply`` to the passive page; False when another worker owns the delivery now."""
+        Sets ``job.reply`` to the passive page; False when another worker owns the delivery now. With
+        ``record_key`` (a lean turn, never claimed) the delivery's row is written now, finished, under that dedup
+        key: False when the key was claimed meanwhile (a redelivery)."""
         msg, now = job.msg, self.container.now()
         if state is not None:
             state.updated_at = now
             update_where(session, Conversation, {"id": turn.conversation_id}, state=state.to_json(), version=turn.version + 1,
                          updated_at=now)
         values: dict[str, Any] = {"finished_at": now, "status": "deferred"}
+        rest = ""
         if passive:
             pages, rest = take_pages(text, 1) if text else ([""], "")
             job.reply = pages[0] or None
-            if rest:
-                inbox.hold(session, appid=msg.appid, openid=msg.openid, text=rest, key=f"more:{job.inbound_id}",
-                           now=now)
             values.update(status="done" if state is not None else "failed", replies=[job.reply] if job.reply else [])
-        elif text:  # queued with the state: if this worker dies before sending, the outbox sender delivers it
+        if not self._finish(session, job, values, record_key):
+            return False
+        if rest:
+            inbox.hold(session, appid=msg.appid, openid=msg.openid, text=rest, key=f"more:{job.inbound_id}", now=now)
+        elif text and not passive:  # queued with the state: if this worker dies before sending, the outbox sender delivers it
             queue_outbox(session, appid=msg.appid, openid=msg.openid, kind="answer", key=f"answer:{job.inbound_id}",
                          payload={"text": text}, now=now, channel="custom")
-        if not self.claims.finish(session, job.inbound_id, **values):
-            return False
         users.touch(session, appid=msg.appid, openid=msg.openid, at=msg.created_at, now=now)
         actor = msg.openid
         if privacy.is_forgotten(session, appid=msg.appid, openid=msg.openid):  # this turn erased the user

@@ -18,6 +18,10 @@ log = logging.getLogger(__name__)
 Task = Callable[[], object]
 
 
+def _held() -> None:
+    """The placeholder head task of a key held by a caller's own thread (``WorkerPool.hold``); never run."""
+
+
 class Full(RuntimeError):
     """The pool's queue is at capacity; the caller should shed the load (WeChat retries)."""
 
@@ -51,6 +55,34 @@ class WorkerPool:
                 queue.append(task)
             self._grow()
 
+    def hold(self, key: str) -> bool:
+        """Take ``key``'s turn for the calling thread when nothing of ``key``'s is queued or running; False otherwise.
+
+        While held, tasks submitted for ``key`` wait behind the holder (``release`` lets them run)."""
+        with self._cond:
+            if self._closed or key in self._keys or self._pending >= self.capacity:
+                return False
+            self._keys[key] = deque([_held])
+            self._pending += 1
+            return True
+
+    def release(self, key: str) -> None:
+        """Give back a turn taken by ``hold``: ``key``'s tasks submitted meanwhile may run now."""
+        with self._cond:
+            self._next(key)
+
+    def _next(self, key: str) -> None:
+        """Drop ``key``'s head task (it ran); requeue the key when more wait (caller holds the condition)."""
+        queue = self._keys[key]
+        queue.popleft()
+        self._pending -= 1
+        if queue:
+            self._ready.append(key)
+            self._grow()
+        else:
+            del self._keys[key]
+        self._cond.notify_all()
+
     def _grow(self) -> None:
         """Start another thread while there is ready work and room (caller holds the condition)."""
         alive = sum(t.is_alive() for t in self._threads)
@@ -74,14 +106,7 @@ class WorkerPool:
             except Exception:  # a task handles its own errors; this keeps the thread alive regardless
                 log.exception("worker task for %s failed", key)
             with self._cond:
-                queue = self._keys[key]
-                queue.popleft()
-                self._pending -= 1
-                if queue:
-                    self._ready.append(key)
-                else:
-                    del self._keys[key]
-                self._cond.notify_all()
+                self._next(key)
 
     @property
     def pending(self) -> int:

@@ -52,6 +52,14 @@ class SqliteWriteLock:
         event.listen(engine, "commit", self._release)
         event.listen(engine, "rollback", self._release)
 
+    def try_take(self) -> bool:
+        """Take the write slot for the calling thread now, or False when another thread holds it (no waiting)."""
+        return self._lock.acquire(blocking=False)
+
+    def give(self) -> None:
+        """Give back a slot taken by ``try_take`` (the thread's own transactions take and release it on top)."""
+        self._lock.release()
+
     def _before(self, conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         """Take the lock before the first write of a transaction."""
         first_write = not conn.info.get("kc_write") and statement.lstrip()[:7].upper().startswith(WRITES)
@@ -64,8 +72,9 @@ class SqliteWriteLock:
             self._lock.release()
 
 
-def make_engine(url: str) -> Engine:
-    """Create an engine for ``url`` with the pragmas and pool settings it needs."""
+def make_engine(url: str, write_lock: SqliteWriteLock | None = None) -> Engine:
+    """Create an engine for ``url`` with the pragmas and pool settings it needs (a file SQLite's writes go through
+    ``write_lock``, a new one when not given)."""
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1] if "///" in url else ""
         memory = path in ("", ":memory:")
@@ -76,7 +85,7 @@ def make_engine(url: str) -> Engine:
                                poolclass=StaticPool if memory else None)
         event.listen(engine, "connect", _sqlite_pragmas)
         if not memory:
-            SqliteWriteLock().install(engine)
+            (write_lock or SqliteWriteLock()).install(engine)
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
@@ -203,9 +212,10 @@ class Database:
 
     def __init__(self, url: str) -> None:
         self.url = url
-        self.engine = make_engine(url)
-        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         file_sqlite = url.startswith("sqlite") and url.split("///", 1)[-1] not in ("", ":memory:") and "///" in url
+        self.write_lock = SqliteWriteLock() if file_sqlite else None  # None: no in-process write slot to share
+        self.engine = make_engine(url, self.write_lock)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._pinned = PinnedConnections(self.engine) if file_sqlite else None
         self._checkpointer = Checkpointer(url.split("///", 1)[-1]) if file_sqlite else None
 

@@ -10,9 +10,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import PlainTextResponse, Response
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from bot.chat.pipeline import APOLOGY, Pipeline, Ticket
@@ -71,10 +73,7 @@ def verify_url(request: Request) -> Response:
 
 @router.post("/wechat")
 async def receive(request: Request) -> Response:
-    """One message or event from WeChat; answers within the reply budget.
-
-    One hand-off each way: the message is queued on the worker pool from here (the worker binds the nonce,
-    claims and answers in the user's turn) and the event loop is woken when the answer is ready."""
+    """One message or event from WeChat; answers within the reply budget."""
     started = time.monotonic()
     state = request.app.state
     settings = state.services.settings
@@ -85,8 +84,7 @@ async def receive(request: Request) -> Response:
         return _refusal(exc)
     replay, pipeline = state.replay, state.pipeline
     try:
-        ticket = pipeline.begin(envelope.fields, started, before_claim=lambda session: replay.bind(session, envelope))
-        text = await _answer(pipeline, ticket)
+        text = await _reply(pipeline, envelope, started, lambda session: replay.bind(session, envelope))
     except Exception as exc:
         if isinstance(refused := _failure(exc, envelope), Response):
             return refused
@@ -94,6 +92,20 @@ async def receive(request: Request) -> Response:
     if replay.purge_due():
         await run_in_threadpool(replay.purge)
     return _render(pipeline, envelope, text)
+
+
+async def _reply(pipeline: Pipeline, envelope: Envelope, started: float,
+                 bind: Callable[[Session], None]) -> str | None:
+    """The passive reply text (None: ``success``).
+
+    A turn that needs no engine (help, small talk, menu clicks, 我的…) is answered right here, on the event loop,
+    in one transaction: its SQL is sub-millisecond, and a thread hop would cost more than the turn. Anything
+    else (a redelivery, a user with a message still queued, a turn that retrieves or encodes) is queued on the
+    worker pool (one hand-off each way: the worker binds the nonce, claims and answers in the user's turn, and
+    the event loop is woken when the answer is ready)."""
+    if pipeline.inline and (job := pipeline.answer_now(envelope.fields, before_claim=bind)) is not None:
+        return job.reply
+    return await _answer(pipeline, pipeline.begin(envelope.fields, started, before_claim=bind))
 
 
 async def _answer(pipeline: Pipeline, ticket: Ticket) -> str | None:

@@ -125,6 +125,10 @@ class ConversationState:
         return True
 
 
+class NeedsWorker(BaseException):  # a signal, not an error: handlers' ``except Exception`` lets it by
+    """Raised in a lean turn (``Context.lean``) when a handler reaches for the knowledge base or the matcher."""
+
+
 class Knowledge(Protocol):
     """What handlers use of the knowledge base (``knowledge.kb.KnowledgeBase``; tests pass a fake)."""
 
@@ -158,6 +162,8 @@ class Context:
     matching_source: Callable[[], Matcher | None] = lambda: None
     router: Router | None = None
     intents: dict[str, Prediction] = field(default_factory=dict)  # this message's intent, classified once
+    lean: bool = False  # a turn run in the request (no retrieval): reaching for an engine raises ``NeedsWorker``
+    reached: bool = False  # a lean turn reached for an engine (even if a handler swallowed ``NeedsWorker``)
 
     def intent(self, msg: Incoming) -> Prediction:
         """The intent of ``msg`` with its confidence (``handlers.kit.intents``), computed once per message."""
@@ -171,12 +177,20 @@ class Context:
     @property
     def knowledge(self) -> Knowledge | None:
         """The knowledge base (loaded on first use), or None when the deployment runs without one."""
+        self._engine_reached()
         return self.knowledge_source()
 
     @property
     def matching(self) -> Matcher | None:
         """The two-way matcher (loaded on first use)."""
+        self._engine_reached()
         return self.matching_source()
+
+    def _engine_reached(self) -> None:
+        """In a lean turn, stop it: the message goes to a worker thread, which may retrieve or encode."""
+        if self.lean:
+            self.reached = True
+            raise NeedsWorker
 
 
 Handler = Callable[[Context, Incoming, ConversationState], "list[Reply] | None"]
@@ -194,7 +208,8 @@ class Route:
 class Router:
     """Ordered handlers: the first that returns replies wins; the active flow's handler is asked first."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, lean: bool = False) -> None:
+        self.lean = lean  # its handlers block on nothing but the knowledge base and the matcher (see ``Context``)
         self._routes: list[Route] = []
         self._flows: dict[str, Handler] = {}
         self._watchers: list[Watcher] = []

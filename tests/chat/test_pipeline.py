@@ -245,6 +245,7 @@ def test_webhook_failure_never_leaks(services: Container, fake: FakeWeChat, monk
 
     with wechat_client(services, fake=fake) as wx:
         monkeypatch.setattr(wx.http.app.state.pipeline.claims, "claim", broken)
+        monkeypatch.setattr(wx.http.app.state.pipeline.claims, "record", broken)  # a lean turn's one write
         assert wx.send_text("o_x", "帮助") == [APOLOGY]
 
 
