@@ -7,9 +7,10 @@ from __future__ import annotations
 import pytest
 
 from bot.container import Container
-from tests.handlers.test_policy_chat import svc  # noqa: F401  (the module fixture: sample knowledge base)
+from tests.handlers import test_policy_chat as policy_chat
 from tests.support.wechat_client import wechat_client
 
+svc = policy_chat.svc  # the same module fixture: the sample knowledge base
 FORM = "我来帮您登记技术需求"
 
 
