@@ -281,6 +281,8 @@ def _logit(p: float) -> float:
 
 def candidates(scored: list[tuple[Match, bool]]) -> list[Candidate]:
     """Top-5 candidates of one ranked list with per-demand features (relative to the list itself)."""
+    if not scored:
+        return []  # e.g. a lexical-only list with no shared token
     raws = [_logit(m.score) for m, _ in scored]
     back = raws[ALERT_TOP - 1 : STUDY_TOP] or raws
     mean = sum(back) / len(back)
