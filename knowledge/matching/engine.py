@@ -18,7 +18,6 @@ from knowledge.matching.journal import Entry, Journal, LocalJournal
 from knowledge.matching.lexical import CONCEPT_PREFIX, STOPWORDS, Tokenizer
 from knowledge.matching.records import MatchRecord, Side, as_achievement, as_demand
 from knowledge.matching.scoring import (
-    ALERT_TOP,
     DEFAULT_THRESHOLD,
     Bridge,
     Match,
@@ -261,27 +260,7 @@ class Matcher:
                 (display_score(raw_score(f, self.weights)), rid) for rid, f in feats.items() if rid != rec.id
             ]
             kept = sorted((x for x in scored if x[0] >= self.threshold), key=lambda x: (-x[0], x[1]))[:top]
-            rel = self._relations(rec, [rid for _, rid in kept[:ALERT_TOP]], feats) if qvec is not None else {}
-            return [
-                self._explain(rec, rid, score, feats[rid] | rel.get(rid, {}), rank)
-                for rank, (score, rid) in enumerate(kept)
-            ]
-
-    def _relations(self, rec: MatchRecord, top: list[str], feats: dict[str, dict]) -> dict[str, dict[str, float]]:
-        """Relational evidence of the alert candidates (the list's top ALERT_TOP) for the alert model: ``gap``, how
-        far below the list's best the pair scores, and the reverse view ``rival``, the best raw score of another
-        record of ``rec``'s side with that candidate minus this pair's (negative: ``rec`` is its best, two-way)."""
-        raws = {rid: raw_score(feats[rid], self.weights) for rid in top}
-        best = max(raws.values(), default=0.0)
-        target = self.sides[OTHER[rec.side]]
-        out: dict[str, dict[str, float]] = {}
-        for rid in top:
-            other = target.records[rid]
-            ovec = target.store.vectors([rid])[0] if target.store is not None else None
-            ids = [i for i in self._candidates(other, ovec, self.candidates) if i != rec.id]
-            rivals = [raw_score(f, self.weights) for f in self._features(other, ids, ovec).values()]
-            out[rid] = {"gap": best - raws[rid], "rival": max(rivals, default=raws[rid] - 3.0) - raws[rid]}
-        return out
+            return [self._explain(rec, rid, score, feats[rid], rank) for rank, (score, rid) in enumerate(kept)]
 
     def _query_vector(self, rec: MatchRecord) -> np.ndarray | None:
         """The record's vector, embedded through the cache."""

@@ -29,21 +29,17 @@ CONFIDENCE_MID = 0.17
 ALERT_CUT = 0.31
 CONFIDENCE_LABELS = ("高", "中", "低")
 
-# The alert model: a calibrated probability that a listed pair is relevant, from the pair's own evidence and its
-# relations (logistic regression on the features below; ``bench/eval_matching.py --fit`` prints these constants).
-# A single score cut cannot tell "the best of a poor list" from "a weaker second relevant record"; the concept
-# bridge, the surface overlap and the offer fitting the need can, and so can the relational evidence the engine
-# adds for each list's top ALERT_TOP: ``gap``, how far the pair is below its list's best (a clear winner vs a
-# crowd), and ``rival``, the reverse view: the best other query-side record's raw score with the candidate minus
-# this pair's (negative when the query is the candidate's best too, the two-way 双向 match). Fitted on the dev
-# data only (samples/matching + its no-match demands, bench/data/matching_voices, the dev split of the held-out
-# set), each dev demand's top 5; the cut is the lowest probability whose out-of-fold alerts (5 folds grouped by
-# demand) have precision ≥ 0.9. The model and cut were chosen among alert policies by leave-one-demand-out
-# cross-validation on those dev demands (bench/eval_matching.py prints the study; README, Matching).
-ALERT_FEATURES = ("semantic", "concept", "lexical", "industry", "need", "gap", "rival")  # concept damped
-ALERT_WEIGHTS = (0.6576, 0.5886, 0.0596, 0.2015, 3.9213, -0.7046, -1.1548)
-ALERT_INTERCEPT = -4.8140
-ALERT_PROBABILITY = 0.67
+# The alert model: a calibrated probability that a listed pair is relevant, from the pair's own evidence
+# (logistic regression on the features below; ``bench/eval_matching.py --fit`` prints these constants). Fitted on
+# the dev data only: each dev demand's top 5, plus the same demand's top 5 with its relevant achievements
+# withheld (a library with nothing that fits, so every candidate is a negative). A single score cut cannot
+# tell "the best of a poor list" from "a weaker second relevant record"; features such as the concept bridge,
+# the surface overlap and the offer fitting the need can. The cut is the lowest probability whose pooled dev
+# alerts have precision ≥ 0.9. Leave-one-demand-out figures are printed by the same script (README, Matching).
+ALERT_FEATURES = ("semantic", "concept", "lexical", "industry", "need")  # concept enters damped (see damp)
+ALERT_WEIGHTS = (1.3294, 1.8167, 0.0690, 1.4791, 4.8074)
+ALERT_INTERCEPT = -9.6713
+ALERT_PROBABILITY = 0.55
 # Alerts are considered for each list's top ALERT_TOP only (the bot records and alerts the top 5); a candidate
 # further down is listed, never labelled 高, so ``kc match --top 10``, the console and the alerts agree.
 ALERT_TOP = 5
@@ -58,8 +54,7 @@ def alert_probability(feats: dict[str, float]) -> float | None:
 
 
 def alert_inputs(feats: dict[str, float]) -> list[float]:
-    """The alert model's inputs in ALERT_FEATURES order (concept damped, missing structured features neutral,
-    missing relations 0: the list's best, level with its best rival)."""
+    """The alert model's inputs in ALERT_FEATURES order (concept damped, missing structured features neutral)."""
     return [damp(feats.get(n, 0.0)) if n == "concept" else feats.get(n, 0.5 if n in STRUCTURED else 0.0)
             for n in ALERT_FEATURES]
 

@@ -42,7 +42,7 @@ def test_labels_follow_the_alert_decision() -> None:
 
 
 def test_alert_model_weighs_the_pair_evidence_not_the_score() -> None:
-    bridged = {"semantic": 3.0, "concept": 6.0, "lexical": 1.0, "industry": 1.0, "need": 0.5, "rival": -1.0}
+    bridged = {"semantic": 3.0, "concept": 6.0, "lexical": 1.0, "industry": 1.0, "need": 0.5}
     wrong_offer = bridged | {"need": 0.0}  # e.g. a demand for a test service against a lab-stage material
     unrelated = {"semantic": 1.0, "concept": -0.2, "lexical": 0.0, "industry": 0.0, "need": 0.5}
     p_bridged, p_wrong, p_unrelated = (alert_probability(f) for f in (bridged, wrong_offer, unrelated))
@@ -54,20 +54,10 @@ def test_alert_model_weighs_the_pair_evidence_not_the_score() -> None:
 
 
 def test_only_a_lists_top_five_can_be_alerted() -> None:
-    bridged = {"semantic": 3.0, "concept": 6.0, "lexical": 1.0, "industry": 1.0, "need": 0.5, "rival": -1.0}
+    bridged = {"semantic": 3.0, "concept": 6.0, "lexical": 1.0, "industry": 1.0, "need": 0.5}
     assert Match("A1", 0.6, ["x"], bridged, rank=ALERT_TOP - 1).confidence == "高"
     sixth = Match("A1", 0.6, ["x"], bridged, rank=ALERT_TOP)  # same evidence, sixth in its list (kc match --top 10)
     assert not sixth.alertable and sixth.confidence == "中"
-
-
-def test_a_clear_two_way_match_is_alerted_a_near_miss_in_a_crowd_is_not() -> None:
-    """Same pair evidence, different relations: the demand's clear best, for which no other demand fits better
-    (双向), is alerted; one well below its list's best that another demand fits better is only listed."""
-    pair = {"semantic": 2.5, "concept": 3.0, "lexical": 1.0, "industry": 1.0, "need": 0.5}
-    mutual = Match("A1", 0.3, ["x"], pair | {"gap": 0.0, "rival": -1.5}, rank=0)
-    crowded = Match("A2", 0.3, ["x"], pair | {"gap": 1.5, "rival": 1.0}, rank=2)
-    assert mutual.alertable and mutual.confidence == "高"
-    assert not crowded.alertable and crowded.confidence == "中"
 
 
 def test_relevant_low_scoring_candidate_is_listed_as_low(lexical: Matcher) -> None:

