@@ -311,8 +311,8 @@ def _policy_in_reach(text: str, pred: Prediction) -> bool:
     (its decline model declines the rest):
     - judged out of scope, or unsure, with policy among the two best guesses ('襄科贷的利率是多少');
     - judged a form to fill, or unsure, yet a question about how something works rather than a problem or a
-      result being offered ('合作银行有哪几家', '成果转化一个项目最多补多少', '检测报告一般几天出'): a question
-      must not open a form."""
+      result being offered ('成果转化一个项目最多补多少', '检测报告一般几天出'): a question must not open a
+      form."""
     if not triage.is_question(text) or pred.intent in CHAT:
         return False
     close = "policy" in [intent for intent, _ in pred.ranked[:2]]
@@ -322,11 +322,11 @@ def _policy_in_reach(text: str, pred: Prediction) -> bool:
     formish = pred.intent in FORM_INTENTS or not (decisive(pred) or events_near)
     if not formish or triage.looks_like_achievement(text) or triage.wants_demand(text) or triage.wants_achievement(text):
         return False
-    return _asks_a_detail(text)  # '合作银行有哪几家'; never '…全是小眼 咋搞', a demand asking how to fix it
+    return _asks_a_detail(text)  # '检测报告一般几天出'; never '…全是小眼 咋搞', a demand asking how to fix it
 
 
 def _asks_a_detail(text: str) -> bool:
-    """A question about a detail of how something works, at most with a need as its background ('合作银行有哪几家',
+    """A question about a detail of how something works, at most with a need as its background ('检测报告一般几天出',
     '想做个盐雾试验 得提前多久约'): no fault is described, and the question asks when, where, how much or who."""
     asked = [clause for clause in triage.PIECES.split(text) if triage.is_question(clause)]
     kind = qtype.classify(asked[-1]) if asked else None
