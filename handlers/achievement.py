@@ -39,7 +39,10 @@ _LEAD = re.compile(r"^(我们的|我们|我|这个|这项|那个|就是|主要�
                    r"有|做了|研发了|开发了|研制了|发明了|搞了|"
                    r"一个|一种|一项|一套|个|种|项)+")
 _GENERIC = {"基于", "方法", "技术", "一种", "工艺", "系统", "装置", "实现", "进行", "研究", "应用", "提高", "绿色", "用于",
-            "利用", "采用", "目前", "已经", "阶段", "企业", "我们", "有个", "中试", "小试", "产业化", "做完"}
+            "利用", "采用", "目前", "已经", "阶段", "企业", "我们", "有个", "中试", "小试", "产业化", "做完",
+            "试用", "使用", "推广", "合作", "试验", "验证", "成功", "效果", "可以", "能够", "相关", "通过", "实际"}
+_FIGURE = re.compile(r"[\d%]|^[一二两三四五六七八九十百千万几多]+[个家项种台套次年月天人倍批成]?$"
+                     r"|^[一二两三四五六七八九十几][个家项种台套次批成]")  # '3000小时', '两家', '九成'
 _READY = ("institution", "summary", "field", "maturity", "contact_name", "contact_phone")
 _NONE = re.compile(r"^(没有|无|暂无|还没有|目前没有|没)")
 _TOPIC_EDIT = re.compile(r"(不要了|不用了|去掉|删掉|不用推了|再加|加上|加个)")
@@ -103,9 +106,8 @@ def warm_keywords() -> None:
 
 
 def keywords_of(text: str, top: int = 6) -> list[str]:
-    """Key terms of the title and summary (``keywords.key_terms``), without generic words and figures."""
-    tags = keywords.key_terms(text, top * 2)
-    return [t for t in tags if not re.search(r"[\d%]", t) and t not in _GENERIC][:top]
+    """Key terms of the title and summary (``keywords.key_terms``), without generic words, figures and counts."""
+    return [t for t in keywords.key_terms(text, top * 2) if not _FIGURE.search(t) and t not in _GENERIC][:top]
 
 
 def derive(values: dict[str, Any]) -> dict[str, Any]:

@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from bot.domain.events import signup
@@ -95,17 +96,18 @@ def _number(text: str) -> int | None:
     found = NUMBER.match(text)
     if not found:
         return None
-    raw = found.group(1)
+    return _numeral(found.group(1))
+
+
+def _numeral(raw: str) -> int:
+    """'2' or '二' → 2."""
     return int(raw) if raw.isdigit() else CN_DIGITS.index(raw) + 1
 
 
 def _ordinal(text: str) -> tuple[int, str] | None:
     """A list item named by its number with more words after it ('第一个 要钱不', '2号那个在哪') → (2, '在哪')."""
     found = ORDINAL.match(text)
-    if not found:
-        return None
-    raw = found.group(1) or found.group(2)
-    return (int(raw) if raw.isdigit() else CN_DIGITS.index(raw) + 1), found.group("rest")
+    return (_numeral(found.group(1) or found.group(2)), found.group("rest")) if found else None
 
 
 def _event(ctx: Context, event_id: str) -> Event | None:
@@ -133,12 +135,12 @@ def show_list(ctx: Context, msg: Incoming, conv: ConversationState, text: str,
 
     Words that also name a topic ('下礼拜有没有讲高血压的讲座', '有啥健康讲座') keep only the events they match."""
     flt = list_filter(ctx.session, appid=ctx.appid, text=text, now=ctx.now)
-    events = upcoming_events(ctx.session, appid=ctx.appid, now=ctx.now, region=flt.region, category=flt.category,
-                             date_range=flt.date_range, audience=flt.audience, limit=10)
+    listed = partial(upcoming_events, ctx.session, appid=ctx.appid, now=ctx.now, region=flt.region,
+                     category=flt.category, date_range=flt.date_range, limit=10)
+    events = listed(audience=flt.audience)
     if not events and flt.audience:  # none says who it is for: every event, without claiming they suit
         flt = replace(flt, audience=None)
-        events = upcoming_events(ctx.session, appid=ctx.appid, now=ctx.now, region=flt.region,
-                                 category=flt.category, date_range=flt.date_range, limit=10)
+        events = listed()
     named = _matches(ctx, text, [e.id for e in events]) if text else []
     topic = bool(named) and len(named) < len(events)
     if topic:

@@ -7,11 +7,7 @@ serve chat call ``warm()`` at start.
 
 from __future__ import annotations
 
-import re
 from typing import Any
-
-_COUNTED = re.compile(r"^[\d一二两三四五六七八九十百千万几多]+[个家项种台套次年月天人倍批成]?$|^[一二两三四五六七八九十几][个家项种台套次批成]")
-_USE_WORDS = frozenset({"试用", "使用", "推广", "合作", "试验", "验证", "成功", "效果", "可以", "能够", "相关", "通过", "实际"})
 
 
 def _analyse() -> Any:
@@ -31,17 +27,12 @@ def extract_tags(text: str, top: int) -> list[str]:
     return list(_analyse().extract_tags(text, topK=top))
 
 
-def key_terms(text: str, top: int) -> list[str]:
-    """The ``top`` key terms of ``text``: jieba's TF-IDF tags, parts of a domain term the text holds joined back
-    into it ('深度' + '学习' → 深度学习, from the matching thesaurus), counts ('两家') and words about a result's
-    use ('试用') left out."""
+def key_terms(text: str, pool: int) -> list[str]:
+    """jieba's ``pool`` best TF-IDF tags of ``text`` (three times as many read), best first, with the parts of a
+    domain term the text holds joined back into it ('深度' + '学习' → 深度学习, from the matching thesaurus)."""
     from knowledge.matching.thesaurus import load_thesaurus
 
-    tags = [t for t in extract_tags(text, top * 3) if len(t) >= 2]
+    tags = [t for t in extract_tags(text, pool * 3) if len(t) >= 2]
     compounds = [t for t in load_thesaurus().terms if len(t) >= 4 and t in text]
-    out: list[str] = []
-    for tag in tags:
-        whole = next((c for c in compounds if tag in c and c != tag), None)
-        out.append(whole or tag)
-    kept = (t for t in dict.fromkeys(out) if not _COUNTED.search(t) and t not in _USE_WORDS)
-    return list(kept)[:top]
+    joined = (next((c for c in compounds if tag in c and c != tag), tag) for tag in tags)
+    return list(dict.fromkeys(joined))

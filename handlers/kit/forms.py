@@ -272,10 +272,15 @@ _EDIT_VERB = (r"(?:写错了|说错了|填错了|搞错了|弄错了|错了|不�
 _EDIT_WRONG = r"(?:写错了|说错了|填错了|搞错了|弄错了|错了|不对|有误)[：:，,。\s]*(.+)$"
 
 
+def _edit_of(f: Field, text: str) -> re.Match[str] | None:
+    """The message naming field ``f`` at its start with an edit verb ('预算改成100万', '电话写错了 …'); group 1 the value."""
+    return (re.search(rf"^.{{0,6}}?(?:{_names(f)})\s*{_EDIT_VERB}", text)
+            or re.search(rf"^.{{0,6}}?(?:{_names(f)})\s*{_EDIT_WRONG}", text))
+
+
 def _names_edit(form: Form, text: str) -> bool:
     """Whether the message starts by naming one of the form's fields with an edit verb ('需求类型改成成果转化')."""
-    return any(re.search(rf"^.{{0,6}}?(?:{_names(f)})\s*{verbs}", text)
-               for f in form.fields for verbs in (_EDIT_VERB, _EDIT_WRONG))
+    return any(_edit_of(f, text) for f in form.fields)
 
 
 def _names(f: Field) -> str:
@@ -295,8 +300,7 @@ def _edit_command(form: Form, draft: dict[str, Any], text: str) -> list[str]:
             return [f.name]
         if shown.get(f.name) in (None, "", []):  # '联系人是 庞振华 150…' with no contact yet: an answer, not an edit
             continue
-        m = (re.search(rf"^.{{0,6}}?(?:{_names(f)})\s*{_EDIT_VERB}", text)
-             or re.search(rf"^.{{0,6}}?(?:{_names(f)})\s*{_EDIT_WRONG}", text))
+        m = _edit_of(f, text)
         if not m:
             continue
         said = m.group(1).strip()
