@@ -7,7 +7,8 @@ to a form ('合作银行有哪几家' opening the demand form) or answers with "
 question of the Q&A parts through the signed webhook (a fresh user each, every document set ingested) and
 prints, per part: the share that reached the policy Q&A (answered or declined by it), that opened a form, that
 were asked "您是想…", anything else (events, hand-off…), and for in-scope questions the share whose reply holds
-the expected facts. Held-out parts are printed as aggregates only (no rows are listed for any part).
+the expected facts, and for out-of-scope questions the share answered from a document (a passage with its
+source line) instead of declined. Held-out parts are printed as aggregates only (no rows are listed for any part).
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from bot.web.app import create_app  # noqa: E402
 from bot.wechat.testing.simulator import simulate  # noqa: E402
 
 FORM_OPENERS = ("我来帮您登记技术需求", "我来帮您把成果登记到项目库", "请简单说说遇到的问题", "请简单介绍这项成果")
+ANSWERED = "来源：《"  # the attribution line of an answer from a document...
+DECLINED = "资料里没有写明"  # ... which a typed decline ("the documents don't state X; nearby they say…") also has
 POLICY_MARKS = ("来源", "没有找到可靠的答案", "资料里没有写明", "不在我能帮忙的范围", "政策资料")
 
 
@@ -43,7 +46,7 @@ def run_part(sim: object, part: QuestionSet, offset: int, show: bool) -> dict[st
     """Send each question of ``part`` as a new user; the shares of each landing and of replies with the facts
     (``show``: print the questions that did not reach the Q&A — only ever for a dev part)."""
     places: Counter[str] = Counter()
-    facts = 0
+    facts = answered_oos = 0
     for i, item in enumerate([*part.qa, *part.oos]):
         replies = sim.send_text(f"route{offset + i}", item["q"])  # type: ignore[attr-defined]
         reply = "\n".join(replies)
@@ -53,9 +56,10 @@ def run_part(sim: object, part: QuestionSet, offset: int, show: bool) -> dict[st
             print(f"  [{place}] {item['q']} → {reply[:50]!r}")
         if i < len(part.qa) and all(fact in reply for fact in item.get("expect", [])):
             facts += 1
+        answered_oos += i >= len(part.qa) and ANSWERED in reply and DECLINED not in reply  # a passage, no "not stated"
     n = sum(places.values())
     return {"n": n, **{k: places[k] / n for k in ("qa", "form", "asked", "other")},
-            "facts": facts / max(len(part.qa), 1)}
+            "facts": facts / max(len(part.qa), 1), "oos_answered": answered_oos / max(len(part.oos), 1)}
 
 
 def main() -> None:
@@ -70,13 +74,14 @@ def main() -> None:
         services = Container.create(settings)
         services.kb.ingest(list(KB_DIRS))
         services.kb.warm()
-        print("| part | n | reached Q&A | opened a form | asked 您是想 | other | in-scope replies with the facts |")
-        print("|---|---|---|---|---|---|---|")
+        print("| part | n | reached Q&A | opened a form | asked 您是想 | other | in-scope replies with the facts "
+              "| out-of-scope answered from a document |")
+        print("|---|---|---|---|---|---|---|---|")
         with simulate(services, app_factory=create_app) as sim:
             for index, part in enumerate(question_sets(extra=True, dev_only=args.dev_only)):
                 row = run_part(sim, part, index * 1000, show=part.tunable and part.name in args.show)
                 print(f"| {part.name} | {row['n']:.0f} | {row['qa']:.2f} | {row['form']:.2f} | {row['asked']:.2f} "
-                      f"| {row['other']:.2f} | {row['facts']:.2f} |")
+                      f"| {row['other']:.2f} | {row['facts']:.2f} | {row['oos_answered']:.2f} |")
         services.close()
 
 

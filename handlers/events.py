@@ -153,11 +153,12 @@ def show_list(ctx: Context, msg: Incoming, conv: ConversationState, text: str,
 
 def _offer(ctx: Context, conv: ConversationState, events: list[Event], label: str = "",
            facts: dict[str, Any] | None = None) -> list[Reply]:
-    """Show ``events`` numbered and wait for a choice (keeping facts already given)."""
+    """Show ``events`` numbered and wait for a choice (keeping facts already given); none: nothing to pick."""
+    if not events:
+        return [Reply(txt.events_list_text([]), nothing=True)]
     conv.flow, conv.step, conv.draft = FLOW, "pick", {**(facts or {}), "list": [e.id for e in events]}
-    head = f"（{label}）" if label and events else ""
-    tail = "\n也可以说“社区的”“谷城的”“下周的”筛选。" if events else ""
-    return [Reply(head + txt.events_list_text(_listing(ctx, events)) + tail)]
+    head = f"（{label}）" if label else ""
+    return [Reply(head + txt.events_list_text(_listing(ctx, events)) + "\n也可以说“社区的”“谷城的”“下周的”筛选。")]
 
 
 def pick(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | None:
@@ -476,7 +477,7 @@ def _leave(conv: ConversationState) -> None:
 def my_regs(ctx: Context, msg: Incoming) -> list[Reply]:
     """The user's active registrations with check-in codes."""
     views = my_registrations(ctx.session, appid=ctx.appid, openid=msg.openid, now=ctx.now)
-    return [Reply(txt.my_registrations_text(views))]
+    return [Reply(txt.my_registrations_text(views), nothing=not views)]
 
 
 def cancel_request(ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> list[Reply]:
@@ -485,7 +486,7 @@ def cancel_request(ctx: Context, msg: Incoming, conv: ConversationState, text: s
     ids = [v.event_id for v in views]
     named = _matches(ctx, text, ids) if SIGNUP.sub("", CANCEL_REG.sub("", text)).strip() else []
     if not views:
-        return [Reply("您目前没有报名的活动，无需取消。")]
+        return [Reply("您目前没有报名的活动，无需取消。", nothing=True)]
     if len(views) == 1 or named:
         return do_cancel(ctx, msg, conv, named[0].id if named else ids[0])
     conv.flow, conv.step, conv.draft = FLOW, "cancel_pick", {"list": ids}

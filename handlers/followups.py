@@ -17,6 +17,7 @@ from bot.domain.events.queries import find_events, get_event, my_registrations
 from bot.domain.records import get_achievement, get_demand, user_achievements, visible_to
 from bot.texts import events as event_txt
 from handlers.kit.base import Context, ConversationState, Incoming, Reply
+from knowledge.qtype import names_a_topic
 
 if TYPE_CHECKING:
     from bot.store.models import Achievement, Demand, Event
@@ -75,9 +76,10 @@ def event_answer(ctx: Context, msg: Incoming, conv: ConversationState) -> list[R
     event = _event_in_context(ctx, msg, conv)
     if event is None and not NAMES_EVENT.search(msg.text):  # '要准备哪些材料' out of the blue: event or policy?
         return [Reply("您问的是哪个活动，还是哪项政策？说上名称就行，例如“高企认定要准备哪些材料”；"
-                      "回复“我的报名”查看已报名的活动。")]
+                      "回复“我的报名”查看已报名的活动。", nothing=names_a_topic(msg.text))]
     if event is None:
-        return [Reply("您问的是哪个活动？回复“我的报名”查看已报名的活动，或回复“活动”看近期活动。")]
+        return [Reply("您问的是哪个活动？回复“我的报名”查看已报名的活动，或回复“活动”看近期活动。",
+                      nothing=names_a_topic(msg.text))]
     remember(ctx, conv, "event", event.id)
     lines = [f"【{event.id}】{event.title}", event_txt.time_place_text(event.start, event.end, event.location)]
     if BRING.search(msg.text) and event.description:
@@ -204,4 +206,5 @@ def resolve(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply]
         return more
     if EVENT_ASK.search(text):
         return event_answer(ctx, msg, conv)
-    return [Reply("您指的是哪一个呢？可以说得具体一点，例如活动名称、需求或成果编号，或者直接问您的问题。")]
+    return [Reply("您指的是哪一个呢？可以说得具体一点，例如活动名称、需求或成果编号，或者直接问您的问题。",
+                  nothing=names_a_topic(text))]  # '破格申报是什么意思' names what it asks about: the documents may know

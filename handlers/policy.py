@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from bot.domain import unanswered
 from handlers import followups
+from handlers.kit import triage
 from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
 from knowledge.qtype import names_a_topic
 
@@ -84,3 +85,12 @@ def register(router: Router) -> None:
     """Register the policy handlers (the question handler is the last fallback for text)."""
     router.add("policy-more", handle_more)
     router.add("policy", handle_question)
+    router.on_nothing(answer_instead)
+
+
+def answer_instead(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | None:
+    """A question a capability found nothing for ('报名参加活动最多能带几个人' listed no event), answered from the
+    knowledge base when it knows (else the capability's own 'nothing' reply stands)."""
+    if not triage.is_question(msg.text or ""):
+        return None
+    return handle_question(ctx, msg, conv, only_answered=True)

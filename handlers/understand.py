@@ -263,6 +263,8 @@ def unsure(ctx: Context, msg: Incoming, conv: ConversationState, pred: Predictio
         return run(pred.intent, ctx, msg, conv)
     if (ruled := rule_says(msg.text, pred)) is not None:
         return run(ruled, ctx, msg, conv)
+    if "policy" in [i for i, _ in pred.ranked[:2]] and triage.is_policy_question(msg.text):
+        return ask_policy(ctx, msg, conv)  # '院士站考核不合格是不是就撤牌子了': answered or honestly declined, not "您是想"
     return clarify(ctx, msg, conv, options_for(pred))
 
 
@@ -315,6 +317,8 @@ def _policy_in_reach(text: str, pred: Prediction) -> bool:
       form."""
     if not triage.is_question(text) or pred.intent in CHAT:
         return False
+    if pred.intent == "handoff":  # '孵化器的事找哪个科室 打什么电话': the documents name the office and its phone
+        return _asks_a_contact(text)
     close = "policy" in [intent for intent, _ in pred.ranked[:2]]
     if close and (pred.intent == "out_of_scope" or not decisive(pred)):
         return True
@@ -323,6 +327,16 @@ def _policy_in_reach(text: str, pred: Prediction) -> bool:
     if not formish or triage.looks_like_achievement(text) or triage.wants_demand(text) or triage.wants_achievement(text):
         return False
     return _asks_a_detail(text)  # '检测报告一般几天出'; never '…全是小眼 咋搞', a demand asking how to fix it
+
+
+PERSON_WORDS = re.compile(r"人工|真人|客服|联络员|工作人员|投诉|你们")  # a person of this service, not an office named in a policy
+
+
+def _asks_a_contact(text: str) -> bool:
+    """A question asking which office, phone or address handles a named matter, never for a person of this
+    service ('人工客服电话多少', '你们办公室在哪' stay a hand-off)."""
+    kinds = {kind.name for clause in triage.PIECES.split(text) if (kind := qtype.classify(clause)) is not None}
+    return bool(kinds & {"person", "place"}) and not PERSON_WORDS.search(text) and qtype.names_a_topic(text)
 
 
 def _asks_a_detail(text: str) -> bool:

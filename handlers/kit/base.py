@@ -40,10 +40,12 @@ class Incoming:
 
 @dataclass(frozen=True)
 class Reply:
-    """One message for the user: text, optionally with a link."""
+    """One message for the user: text, optionally with a link; ``nothing``: the capability found nothing to show
+    for the words (no event matches, no sign-up to cancel), so a question may be answered better elsewhere."""
 
     text: str
     url: str | None = None
+    nothing: bool = False
 
 
 def json_copy(value: Any) -> Any:
@@ -213,6 +215,13 @@ class Router:
         self._routes: list[Route] = []
         self._flows: dict[str, Handler] = {}
         self._watchers: list[Watcher] = []
+        self._instead_of_nothing: Handler | None = None
+
+    def on_nothing(self, handler: Handler) -> None:
+        """Register the handler asked when a route found nothing to show (all its replies are ``nothing``);
+        its replies, when it has any, are given instead ('报了名没去会有啥影响' is a question about the rules,
+        not a list of the user's sign-ups)."""
+        self._instead_of_nothing = handler
 
     def watch(self, watcher: Watcher) -> None:
         """Register a function that sees every message before any handler (memory, never a reply)."""
@@ -244,5 +253,10 @@ class Router:
         for route in self._routes:
             replies = route.handler(ctx, msg, conv)
             if replies is not None:
-                return replies
+                return self._instead(ctx, msg, conv, replies) if replies and all(r.nothing for r in replies) else replies
         return []
+
+    def _instead(self, ctx: Context, msg: Incoming, conv: ConversationState, replies: list[Reply]) -> list[Reply]:
+        """What the ``on_nothing`` handler has instead of a route's 'nothing found' (else that reply)."""
+        other = self._instead_of_nothing(ctx, msg, conv) if self._instead_of_nothing else None
+        return other or replies

@@ -33,6 +33,9 @@ QUESTION = re.compile(
     r"哪几|哪家|哪天|哪位|哪种|哪一|(?<![这那近前头好过隔再等])几(?:天|号|点|月|岁|级|成|倍)"
     r"(?![前后以之]))"  # '一般几天出', '合作银行有哪几家'; not '前几天', '过几天再说', '几天前', '对几种饮片做检测'
 )
+DIALECT_QUESTION = re.compile(  # Hubei question words: '保额是好多', '么时候截止', '有冇补贴', '在上面冇' ('毛病好多' is no question)
+    r"几多|么时候|(?<![什怎这那多])么(?:子|事|斯|名字)|(?<![怎这那])么样|有冇|冇\s*$|(?:是|要|补|收|交|给|得)(?:好多|好大)"
+)
 POLICY = re.compile(
     r"(政策|补贴|补助|奖励|奖补|资助|扶持|申报|认定|评价|入库|加计扣除|扣除|高企|高新技术企业|科技型中小企业|院士|"
     r"工作站|服务站|托举|首席技术专家|技术合同|科技贷|质押|贴息|税|减免|条件|流程|截止|期限|办理|志愿者|特派员|"
@@ -116,8 +119,8 @@ def is_form_restart(text: str) -> bool:
 
 
 def is_question(text: str) -> bool:
-    """Question form: a question mark, 吗/呢 at the end, or a question word."""
-    return bool(QUESTION.search(text))
+    """Question form: a question mark, 吗/呢 at the end, or a question word (dialect ones too: 几多, 么时候, 有冇)."""
+    return bool(QUESTION.search(text) or DIALECT_QUESTION.search(text))
 
 
 def is_policy_question(text: str) -> bool:
