@@ -39,6 +39,18 @@ def spoken_digits(text: str) -> str:
     return _SPOKEN_RUN.sub(arabic, text)
 
 
+_DIALECT = (("冇得", "没有"), ("冇有", "没有"), ("莫得", "没有"), ("木有", "没有"), ("冇", "没"), ("俺们", "我们"),
+            ("俺", "我"), ("啥子", "什么"), ("晓得", "知道"))
+_DIALECT_RE = re.compile("|".join(w for w, _ in _DIALECT) + r"|(?<!怎)么样")
+
+
+def mandarin(text: str) -> str:
+    """Dialect function words in standard Mandarin ('本地冇得人' → '本地没有人', '俺们厂' → '我们厂', '么样搞' → '怎么搞'),
+    for text that is stored and read by others (a demand's description, an achievement's summary)."""
+    table = dict(_DIALECT)
+    return _DIALECT_RE.sub(lambda m: table.get(m.group(), "怎么"), text)
+
+
 def clauses(text: str) -> list[str]:
     """Split a normalised message into clauses on punctuation."""
     return [c.strip() for c in CLAUSE_SPLIT.split(text) if c.strip()]
