@@ -30,7 +30,7 @@ from knowledge.extract.orgs import is_academic, org_spans
 
 QUESTION = re.compile(
     r"([?？]|[吗么嘛呢]\s*$|(?<=[\u4e00-\u9fff]{3})[没不]\s*$|(?<=[\u4e00-\u9fff]{2})(?:没有|[没不])[啊呀哇]\s*$|怎么|怎样|如何|哪些|哪里|哪儿|哪个|什么|多少|几个|(?<![这近前头好])几年|多久|多长|是否|能否|能不能|"
-    r"可不可以|可以不|有没有|行不行|要不要|需不需要|咋|啥|(?P<ab>[\u4e00-\u9fff])[不没](?P=ab)|"  # 够不够, 算不算, 对不对
+    r"可不可以|可以不|有没有|行不行|要不要|需不需要|咋|啥|(?<!怎)么样|(?P<ab>[\u4e00-\u9fff])[不没](?P=ab)|"  # 够不够, 算不算, 对不对
     r"哪几|哪家|哪天|哪位|哪种|哪一|(?<![这那近前头好过隔再等])几(?:天|号|点|月|岁|级|成|倍)"
     r"(?![前后以之]))"  # '一般几天出', '合作银行有哪几家'; not '前几天', '过几天再说', '几天前', '对几种饮片做检测'
 )
@@ -88,7 +88,7 @@ CLAUSE = re.compile(r"[，,。；;！!？?\n]+")
 SPOKEN_BREAK = re.compile(r"\s+(?=(?:联系人|联系方式|联系电话|电话|手机|预算|经费|找我|我叫|我是)(?![问题]))")
 VOICE_BREAK = re.compile(  # where a new fact starts in dictation without any pause ('…的技术已经在三家厂用了有两项…')
     r"(?<=[\u4e00-\u9fff\d])(?=(?:联系人|联系电话|电话|手机|预算|领域是|行业是|所属领域|所属行业|成熟度|知识产权|"
-    r"我们有|我们是|我们做|我是|我叫|已经|目前|现在|有[一两二三四五六七八九十几\d]+[项个件]))")
+    r"我们有|我们是|我们做|我是|我叫|已经|目前|现在|有[一两二三四五六七八九十几\d]+[项个件]|想找|想请|想要|希望))")
 PIECES = re.compile(r"[，,。；;！!？?\n：:]+|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff\d])")
 FACT_KEYS = ("company", "institution", "budget", "region", "contact_name", "contact_phone")
 
@@ -325,7 +325,7 @@ def content_text(text: str, cue: re.Pattern[str] | None, *, drop_ip: bool = Fals
     t = GREETING.sub("", text.strip()[:MAX_TEXT])
     t = SPOKEN_BREAK.sub("，", t)  # voice input without commas: '…颜色变暗 预算十五万 联系人 侯敏 138…'
     if len(t) >= 30 and not re.search(r"[\s，,。；;！!？?]", t):  # dictated in one breath: no pause at all
-        t = VOICE_BREAK.sub("，", t)
+        t = _dictation_breaks(t)
     t = "，".join(c for c in CLAUSE.split(t) if not _contact_clause(c))  # '联系人：武建 手机 138…' goes whole
     pieces = (_LEAD.sub("", c.strip()) for c in PIECES.split(t))
     kept = [_without_orgs(c) for c in pieces if c and not _drop_clause(c, drop_ip)]
@@ -335,6 +335,14 @@ def content_text(text: str, cue: re.Pattern[str] | None, *, drop_ip: bool = Fals
     if cue is not None and not cue.search(body):
         return None
     return mandarin(body)  # stored and read by others: '本地冇得人' → '本地没有人'
+
+
+def _dictation_breaks(text: str) -> str:
+    """Commas where a new fact starts in text dictated without any pause: after each organisation name and before
+    the words that open a fact ('…有限公司在樊城区做…想找专家攻关预算三十万联系人…')."""
+    for _, end, _name in reversed(org_spans(text)):
+        text = f"{text[:end]}，{text[end:]}"
+    return VOICE_BREAK.sub("，", text)
 
 
 MAX_TEXT = 1000  # longer free text is trimmed (with a notice) before any field reads it

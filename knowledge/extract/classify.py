@@ -52,7 +52,8 @@ def _explicit_industry(text: str) -> str | None:
     return found
 
 
-_END_PRODUCTS = ("汽车及零部件", "智能网联汽车", "航空航天")  # any part named after them belongs to them ('飞机座椅铝合金骨架')
+_END_PRODUCTS = ("汽车及零部件", "智能网联汽车", "航空航天")  # a part named after them belongs to them ('飞机座椅铝合金骨架')
+_PARTS = (*_END_PRODUCTS, "高端装备制造", "新能源新材料")  # mechanical parts, other vehicles' parts and materials; not electronics
 
 
 _IN_NOUN = re.compile(r"[^\s的和与及、，,。；;！!？?]{0,3}")  # what may stand between two words of one noun phrase
@@ -75,7 +76,7 @@ def industry_hit(text: str) -> IndustryHit | None:
         prev_adjacent = prev_end == pos
         own = terms[word.lower()]
         same_noun = i > 0 and bool(_IN_NOUN.fullmatch(t[prev_end:pos]))  # '飞机舱门铝合金铰链': one noun phrase
-        owner = owner if same_noun and owner in _END_PRODUCTS else own  # an aircraft part, whatever it is made of
+        owner = owner if same_noun and owner in _END_PRODUCTS and own in _PARTS else own  # an aircraft's seat frame
         head = i + 1 == len(hits) or hits[i + 1][0] > pos + len(word)  # last term of a compound noun
         bonus = 3 if head and prev_adjacent else 0
         if word.lower() in seen and not bonus:

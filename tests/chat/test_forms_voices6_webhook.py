@@ -124,3 +124,16 @@ def test_dialect_words_are_stored_in_standard_mandarin(wx: object, services: Con
     submit(wx, openid)
     description = demand_of(services, openid).description
     assert "冇" not in description and "俺" not in description and "没有人" in description
+
+
+def test_a_need_dictated_without_a_pause_keeps_its_problem(wx: object, services: Container) -> None:
+    """A demand dictated in one breath: the problem after the company's name is the description (not dropped with
+    the name), and the budget, contact and dialect question word ('么样搞') stay out of it."""
+    openid = "f6_dictated_need"
+    reply = say(wx, openid, "我们是襄阳宏达机械有限公司在樊城区做农机齿轮的热处理以后变形大么样搞想找专家攻关"
+                            "预算三十万联系人张伟电话13800096110")
+    assert "请核对" in reply
+    submit(wx, openid)
+    row = demand_of(services, openid)
+    assert "变形" in row.description and "宏达" not in row.description and "三十万" not in row.description
+    assert "么样" not in row.description and row.company == "襄阳宏达机械有限公司"
