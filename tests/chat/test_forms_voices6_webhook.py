@@ -137,3 +137,14 @@ def test_a_need_dictated_without_a_pause_keeps_its_problem(wx: object, services:
     row = demand_of(services, openid)
     assert "变形" in row.description and "宏达" not in row.description and "三十万" not in row.description
     assert "么样" not in row.description and row.company == "襄阳宏达机械有限公司"
+
+
+def test_a_stage_said_alone_stays_out_of_the_summary(wx: object, services: Container) -> None:
+    """'中试阶段' said beside the result is the maturity, not part of the summary (a later correction of the stage
+    would leave it stale there)."""
+    openid = "f6_stage"
+    say(wx, openid, "我们是汉水大学的 有个水稻抗倒伏的新品种 中试阶段", "说错了 已经在合作社推广了 算产业化", "无",
+        "联系人 钱进 13800096111")
+    submit(wx, openid)
+    row = achievement_of(services, openid)
+    assert "阶段" not in row.summary and "抗倒伏" in row.summary and row.maturity == "已产业化"
