@@ -2,8 +2,8 @@
 
 Data: /work/shared/data/dialogues_dev.jsonl (all dev), our own tests/support/data/dialogues_messy.jsonl,
 dialogues_forms.jsonl, dialogues_voices.jsonl, dialogues_voices2.jsonl, dialogues_voices3.jsonl,
-dialogues_voices4.jsonl and dialogues_voices5.jsonl (dev), bench/heldout/dialogues.jsonl, dialogues2.jsonl and
-dialogues3.jsonl (rows carry ``split``: dev | heldout; missing files are skipped).
+dialogues_voices4.jsonl, dialogues_voices5.jsonl and dialogues_voices6.jsonl (dev), bench/heldout/dialogues.jsonl,
+dialogues2.jsonl and dialogues3.jsonl (rows carry ``split``: dev | heldout; missing files are skipped).
 Each conversation runs on its own openid against one migrated SQLite database holding the sample events,
 with the clock frozen before the sample deadlines; after the user's turns a scripted user answers whatever
 the bot still asks from the expected facts (counted as "extra answers"), corrects a value the summary marks
@@ -13,7 +13,7 @@ Prints per data part: exact-record rate, per-field accuracy, the clean-descripti
 budget remark, correction phrase, need-type word or digression in a stored description/title), the reply
 checks (``expect_reply_contains``) and the extra answers the scripted user had to give.
 
-Run: .venv/bin/python bench/eval_dialogues.py [--only dev|heldout] [--show-failures] [--ids HDL02,...]
+Run: .venv/bin/python bench/eval_dialogues.py [--only dev|heldout] [--part voices6] [--show-failures] [--ids HDL02,...]
 ``--show-failures`` prints transcripts of failing *dev* conversations only (held-out rows stay unread).
 """
 
@@ -49,6 +49,7 @@ FILES = (Path("/work/shared/data/dialogues_dev.jsonl"), ROOT / "tests/support/da
          ROOT / "tests/support/data/dialogues_voices3.jsonl",
          ROOT / "tests/support/data/dialogues_voices4.jsonl",
          ROOT / "tests/support/data/dialogues_voices5.jsonl",
+         ROOT / "tests/support/data/dialogues_voices6.jsonl",
          ROOT / "bench/heldout/dialogues.jsonl", ROOT / "bench/heldout/dialogues2.jsonl",
          ROOT / "bench/heldout/dialogues3.jsonl")
 
@@ -172,11 +173,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--only", choices=("dev", "heldout"))
     parser.add_argument("--ids", default="")
+    parser.add_argument("--part", default="", help="only dev files whose name contains this (e.g. voices6)")
     parser.add_argument("--show-failures", action="store_true")
     args = parser.parse_args()
     dialogues = load(FILES)
     if args.only:
         dialogues = [d for d in dialogues if d.get("split", "dev") == args.only]
+    if args.part:
+        dialogues = [d for d in dialogues if args.part in d["part"] and d.get("split", "dev") == "dev"]
     if args.ids:
         wanted = set(args.ids.split(","))
         dialogues = [d for d in dialogues if d["id"] in wanted and d.get("split", "dev") == "dev"]

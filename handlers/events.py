@@ -385,8 +385,8 @@ def continue_signup(ctx: Context, msg: Incoming, conv: ConversationState) -> lis
     if event is None:
         conv.clear_flow()
         return None
-    if SWITCH.search(text) and (other := _matches(ctx, text)) and other[0].id != event.id:
-        return start_signup(ctx, msg, conv, other[0].id, text=text)
+    if (other := _other_event(ctx, text, event)) is not None:
+        return start_signup(ctx, msg, conv, other.id, text=text)
     if triage.wants_demand(text) or triage.wants_achievement(text):  # changed their mind: another flow takes it
         _leave(conv)
         return None
@@ -412,6 +412,17 @@ def continue_signup(ctx: Context, msg: Incoming, conv: ConversationState) -> lis
         _leave(conv)
         return None
     return _next(ctx, msg, conv, event)
+
+
+def _other_event(ctx: Context, text: str, event: Event) -> Event | None:
+    """Another event the user means while signing up for ``event``: one asked for ('换成加计扣除那个培训吧'), or one
+    pointed at by its topic, date or place ('就是教农药怎么打的那个 枣阳桃园村的')."""
+    if SWITCH.search(text) and (other := _matches(ctx, text)) and other[0].id != event.id:
+        return other[0]
+    if CANCEL_REG.search(text) or not (REFER.search(text) or EVENT_NOUN.search(text) or SIGNUP.search(text)):
+        return None
+    named, _ = named_event(ctx.session, appid=ctx.appid, text=text, now=ctx.now)  # every cue agrees on it
+    return named if named is not None and named.id != event.id else None
 
 
 def _resume(ctx: Context, msg: Incoming, conv: ConversationState, event: Event) -> str:
@@ -456,12 +467,14 @@ def _mentions(ctx: Context, text: str, event: Event) -> bool:
 def _not_an_answer(ctx: Context, msg: Incoming, conv: ConversationState, event: Any,
                    text: str) -> list[Reply] | None:
     """A message that is no contact answer: a confident request that ends the sign-up ('把我资料全删了',
-    '转人工': [] = that capability takes over) or a question answered aside ('你们都存了我啥信息'); else None."""
+    '转人工': [] = that capability takes over), a question answered aside ('你们都存了我啥信息') or small talk
+    ('你们这个挺方便的'); else None."""
     pred = ctx.intent(msg)
     if pred.intent in LEAVE_FOR and decisive(pred):
         _leave(conv)
         return []
-    if (aside := interject.before_fill(FLOW, ctx, msg, conv, text)) is not None:
+    aside = interject.before_fill(FLOW, ctx, msg, conv, text) or interject.small_talk(ctx, msg, conv, text)
+    if aside is not None:  # '你们这个挺方便的' too: the short reply, then the sign-up goes on
         return aside.replies + ([Reply("——\n" + _resume(ctx, msg, conv, event))] if aside.resume else [])
     return None
 

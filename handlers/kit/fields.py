@@ -36,6 +36,7 @@ FORMAL_ORG = re.compile(r"(公司|合作社|集团|研究院|研究所|科学院
 _NOT_ORG = re.compile(r"(…|\.\.\.|我们|我|了|吧|吗|呢|不对|说错)")
 _TRAILING = re.compile(r"[。.!！~～的吧啊呀哈\s]+$")
 _ORG_CHARS = re.compile(r"[\u4e00-\u9fffA-Za-z0-9()（）·&\s-]+")
+_MAKES = re.compile(r"^(?:主要|专门)?(?:做|搞|干|生产|加工|制造|造|卖|种|养|开)")  # '做汽车轮毂的' says what they make
 
 
 def budget_value(amount: Amount) -> dict[str, Any]:
@@ -63,7 +64,8 @@ def parse_org(text: str) -> str | None:
         return None
     if not FORMAL_ORG.search(name) and not org_spans(name) and (re.search(r"\s|有|是|在|想|要|专利|问题", name) or len(name) > 12):
         return None  # '缸体水套的砂芯清不干净 残砂多', '有一个发明专利在申请' are not names of units
-    if extract_amount(name) or triage.SEEK.search(name) or triage.PROBLEM.search(name) or _NOT_ORG.search(name):
+    if extract_amount(name) or triage.SEEK.search(name) or triage.PROBLEM.search(name) or _NOT_ORG.search(name) \
+            or (_MAKES.match(name) and not FORMAL_ORG.search(name)):
         return None
     return None if _place_only(name) else name
 

@@ -24,12 +24,13 @@ from knowledge.extract import (
     is_field_skip,
     is_restart,
     is_skip,
+    mandarin,
 )
 from knowledge.extract.orgs import is_academic, org_spans
 
 QUESTION = re.compile(
-    r"([?？]|[吗么嘛呢]\s*$|(?<=[\u4e00-\u9fff]{3})[没不]\s*$|怎么|怎样|如何|哪些|哪里|哪儿|哪个|什么|多少|几个|(?<![这近前头好])几年|多久|多长|是否|能否|能不能|"
-    r"可不可以|可以不|有没有|行不行|要不要|需不需要|咋|啥|(?P<ab>[\u4e00-\u9fff])[不没](?P=ab)|"  # 够不够, 算不算, 对不对
+    r"([?？]|[吗么嘛呢]\s*$|(?<=[\u4e00-\u9fff]{3})[没不]\s*$|(?<=[\u4e00-\u9fff]{2})(?:没有|[没不])[啊呀哇]\s*$|怎么|怎样|如何|哪些|哪里|哪儿|哪个|什么|多少|几个|(?<![这近前头好])几年|多久|多长|是否|能否|能不能|"
+    r"可不可以|可以不|有没有|行不行|要不要|需不需要|咋|啥|(?<!怎)么样|(?P<ab>[\u4e00-\u9fff])[不没](?P=ab)|"  # 够不够, 算不算, 对不对
     r"哪几|哪家|哪天|哪位|哪种|哪一|(?<![这那近前头好过隔再等])几(?:天|号|点|月|岁|级|成|倍)"
     r"(?![前后以之]))"  # '一般几天出', '合作银行有哪几家'; not '前几天', '过几天再说', '几天前', '对几种饮片做检测'
 )
@@ -81,13 +82,16 @@ GREETING = re.compile(r"^(你好|您好|在吗|在不在|你们好|哈喽|hello|
 CONTINUE = re.compile(r"(先把.{0,6}(登|填|弄|办)完|接着(填|登|来)|继续(填|登)|先(登|填)完|登完再|填完再)")
 PLATFORM = re.compile(r"(听说你们|你们(这|这里|这儿)?.{0,4}(能|可以|会|是不是)|(在这|这里|这儿)(能|可以).{0,4}(发|登|提)|能在这)")
 BUDGET_CUE = re.compile(r"(钱|预算|经费|费用|价钱|花费|付费|面议|面谈|再谈|待遇|薪资|年薪|月薪|出价|^只要|(?:[一二三四五六七八九十两百千]+|\d+)\s*(?:来)?个(?:吧|左右|上下)?$)")
-LABEL_ONLY = re.compile(r"^(?:那么?|那就|就|嗯)?(?:(?:所属|我们的?)?(?:行业|领域|需求类型|类型)(?:就)?(?:是|算|属于|为|写|选|填)?)?(?:就)?(?:算是?|属于|归|是|选|填)?(?:个|一个)?(?P<label>.{2,8}?)(?:行业|方面|领域|类|这块)?的?吧?$")
+LABEL_ONLY = re.compile(r"^(?:那么?|那就|就|嗯)?(?:(?:所属|我们的?)?(?:行业|领域|需求类型|类型)(?:就)?(?:是|算|属于|为|写|选|填)?)?(?:就)?(?:算是?|属于|归|是|选|填)?(?:个|一个)?(?P<label>.{2,8}?)(?:行业|方面|领域|类|这块|阶段)?的?吧?$")
 FILLER = re.compile(r"^(等下|等一下|对了|哦|噢|嗯|哎|唉|那|好|好的|另外|还有|然后|就是|那个|这个|不好意思|抱歉|麻烦了?|谢谢|对不起)+$")
 CONTACT_CUE = re.compile(r"(联系人|联系方式|电话|手机|号码|我是|我叫|我姓|找我|姓名|微信)")
 ORG_SELF = re.compile(r"我是.{0,10}?(一家|做|搞|开|种|养|生产|加工|制造)")  # what the business makes, not who speaks
 COMPANY_CUE = re.compile(r"(公司叫|公司名|名称|全称|单位是|单位叫|厂名|我们是.{0,20}(公司|合作社|厂|集团))")
 CLAUSE = re.compile(r"[，,。；;！!？?\n]+")
 SPOKEN_BREAK = re.compile(r"\s+(?=(?:联系人|联系方式|联系电话|电话|手机|预算|经费|找我|我叫|我是)(?![问题]))")
+VOICE_BREAK = re.compile(  # where a new fact starts in dictation without any pause ('…的技术已经在三家厂用了有两项…')
+    r"(?<=[\u4e00-\u9fff\d])(?=(?:联系人|联系电话|电话|手机|预算|领域是|行业是|所属领域|所属行业|成熟度|知识产权|"
+    r"我们有|我们是|我们做|我是|我叫|已经|目前|现在|有[一两二三四五六七八九十几\d]+[项个件]|想找|想请|想要|希望))")
 PIECES = re.compile(r"[，,。；;！!？?\n：:]+|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff\d])")
 FACT_KEYS = ("company", "institution", "budget", "region", "contact_name", "contact_phone")
 
@@ -199,7 +203,7 @@ def plain_answer(text: str) -> bool:
 TECH = re.compile(
     r"(技术|工艺|方法|系统|装置|设备|材料|专利|软著|中试|小试|产业化|实验室|用上了|应用|精度|效率|指标|性能|算法|"
     r"模型|平台|品种|配方|疫苗|试剂|传感|检测|控制|补偿|合成|制备|改性|涂层|工程化|样机|[\u4e00-\u9fff]机(?!构|会)|仪器|"
-    r"试用|研制|研发)"
+    r"试用|研制|研发|做了(?:个|一个|一套|一种|一款)|(?:开发|发明|设计)了)"
 )
 IP_CLAUSE = re.compile(r"(专利|软著|著作权|知识产权)")
 POLITE = re.compile(r"^(不好意思|抱歉|麻烦了?|谢谢|对不起|哦|嗯|好的|那个|这个)$")
@@ -263,7 +267,9 @@ _LEAD = re.compile(r"^(?:应该是|其实是|实际上是|准确说是|问题是
 
 
 _CONTACT_LABEL = re.compile(r"^\s*(联系人|联络人|对接人|负责人|联系电话|联系方式|电话|手机|手机号)")
-_PLACE_LABEL = re.compile(r"^\s*(地址|地区|位于|所在地|地点|厂址|公司在|我们在)")
+_PLACE_LABEL = re.compile(r"^\s*(地址|地区|位于|所在地|地点|厂址|"
+                          r"(?:(?:我们|俺们|咱们|我|俺)的?(?:公司|厂子?|单位|基地|企业|合作社)?|公司|厂子?|单位|基地|企业|合作社)"
+                          r"(?:就|是)?(?:在|位于))")  # '我们公司在枣阳', not '在枣阳试用了两季'
 
 
 def _contact_clause(clause: str) -> bool:
@@ -321,6 +327,8 @@ def content_text(text: str, cue: re.Pattern[str] | None, *, drop_ip: bool = Fals
     """The user's own words minus contact/budget/organisation clauses; with ``cue``, only if it matches."""
     t = GREETING.sub("", text.strip()[:MAX_TEXT])
     t = SPOKEN_BREAK.sub("，", t)  # voice input without commas: '…颜色变暗 预算十五万 联系人 侯敏 138…'
+    if len(t) >= 30 and not re.search(r"[\s，,。；;！!？?]", t):  # dictated in one breath: no pause at all
+        t = _dictation_breaks(t)
     t = "，".join(c for c in CLAUSE.split(t) if not _contact_clause(c))  # '联系人：武建 手机 138…' goes whole
     pieces = (_LEAD.sub("", c.strip()) for c in PIECES.split(t))
     kept = [_without_orgs(c) for c in pieces if c and not _drop_clause(c, drop_ip)]
@@ -329,7 +337,15 @@ def content_text(text: str, cue: re.Pattern[str] | None, *, drop_ip: bool = Fals
         return None
     if cue is not None and not cue.search(body):
         return None
-    return body
+    return mandarin(body)  # stored and read by others: '本地冇得人' → '本地没有人'
+
+
+def _dictation_breaks(text: str) -> str:
+    """Commas where a new fact starts in text dictated without any pause: after each organisation name and before
+    the words that open a fact ('…有限公司在樊城区做…想找专家攻关预算三十万联系人…')."""
+    for _, end, _name in reversed(org_spans(text)):
+        text = f"{text[:end]}，{text[end:]}"
+    return VOICE_BREAK.sub("，", text)
 
 
 MAX_TEXT = 1000  # longer free text is trimmed (with a notice) before any field reads it

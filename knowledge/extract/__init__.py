@@ -21,6 +21,7 @@ Slots
 
 Edits and topics: ``patch_phone(old, text)`` applies '最后四位是8860' / '不是8806是8860'; ``alert_topics(text)``
 reads '铸造相关的需求都推给我，汽车零部件的也要' → ['铸造', '汽车零部件']; ``parse_topics`` reads a bare list.
+``mandarin(text)`` writes dialect function words of stored text in standard Mandarin ('冇得' → '没有', '俺们' → '我们').
 ``contact_title(text, name)`` keeps '教授' of '李教授，李卫东'; ``is_person_name`` refuses questions, emoji, digits.
 
 Intents: ``is_affirmative``, ``is_negative``, ``is_cancel``, ``is_skip``, ``is_restart``, ``has_correction_cue``
@@ -39,6 +40,7 @@ when ``industry_source == 'explicit'``.
 from __future__ import annotations
 
 from . import party
+from ._text import mandarin
 from .amounts import Amount, extract_amount, extract_amounts
 from .classify import (
     IndustryHit,
@@ -79,5 +81,5 @@ __all__ = [
     "extract_companions", "extract_company", "extract_date_range", "extract_industry", "extract_institution",
     "extract_ip", "extract_maturity", "extract_need_type", "extract_party_size", "extract_person_name",
     "extract_phone", "extract_phones", "extract_region", "has_correction_cue", "industry_hit", "is_affirmative",
-    "is_cancel", "is_field_skip", "is_negative", "is_restart", "is_skip", "party", "stated_party_size",
+    "is_cancel", "is_field_skip", "is_negative", "is_restart", "is_skip", "mandarin", "party", "stated_party_size",
 ]

@@ -13,16 +13,42 @@ CN_DIGITS = "零〇一二两三四五六七八九十百千万亿点半壹贰叁�
 NUM_RE = rf"(?:\d+(?:\.\d+)?|[{CN_DIGITS}]+)"
 CLAUSE_SPLIT = re.compile(r"[,.;!?。，；！？\n]+")
 _SPACES = re.compile(r"[ \t\u3000]+")
+_SPOKEN_DIGITS = {"零": "0", "〇": "0", "洞": "0", "幺": "1", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5",
+                  "六": "6", "七": "7", "八": "8", "九": "9"}
+_SPOKEN_RUN = re.compile(r"[零〇洞幺一二三四五六七八九\d](?:[\s-]*[零〇洞幺一二三四五六七八九\d]){6,}")
 _SIMPLE_CN = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
               "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "半": 0.5}
 
 
 @lru_cache(maxsize=2048)
 def normalize(text: str) -> str:
-    """NFKC-normalise (full-width digits/letters/punctuation to ASCII) and collapse spaces."""
+    """NFKC-normalise (full-width digits/letters/punctuation to ASCII), write digits said one by one as digits
+    and collapse spaces."""
     text = unicodedata.normalize("NFKC", text or "")
     text = text.replace("。", ".").replace("、", "、").replace("～", "~").replace("—", "-").replace("－", "-")
-    return _SPACES.sub(" ", text).strip()
+    return _SPACES.sub(" ", spoken_digits(text)).strip()
+
+
+def spoken_digits(text: str) -> str:
+    """Digits said one by one in Chinese ('一三八 零零零九 六零一零', '幺三八…') as Arabic digits; only runs of seven
+    or more digits (a phone number), so '三五万' or '一二三四' stay words."""
+    def arabic(m: re.Match[str]) -> str:
+        run = m.group()
+        return "".join(_SPOKEN_DIGITS.get(c, c) for c in run) if re.search(r"[^\d\s-]", run) else run
+
+    return _SPOKEN_RUN.sub(arabic, text)
+
+
+_DIALECT = (("冇得", "没有"), ("冇有", "没有"), ("莫得", "没有"), ("木有", "没有"), ("冇", "没"), ("俺们", "我们"),
+            ("俺", "我"), ("啥子", "什么"), ("晓得", "知道"))
+_DIALECT_RE = re.compile("|".join(w for w, _ in _DIALECT) + r"|(?<!怎)么样")
+
+
+def mandarin(text: str) -> str:
+    """Dialect function words in standard Mandarin ('本地冇得人' → '本地没有人', '俺们厂' → '我们厂', '么样搞' → '怎么搞'),
+    for text that is stored and read by others (a demand's description, an achievement's summary)."""
+    table = dict(_DIALECT)
+    return _DIALECT_RE.sub(lambda m: table.get(m.group(), "怎么"), text)
 
 
 def clauses(text: str) -> list[str]:

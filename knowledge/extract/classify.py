@@ -52,10 +52,11 @@ def _explicit_industry(text: str) -> str | None:
     return found
 
 
-_END_PRODUCTS = ("汽车及零部件", "智能网联汽车", "航空航天")  # a mechanical part named after them belongs to them
-_COMPONENTS = "高端装备制造"  # gears, bearings, castings: the industry of the machine they go into
+_END_PRODUCTS = ("汽车及零部件", "智能网联汽车", "航空航天")  # a part named after them belongs to them ('飞机座椅铝合金骨架')
+_PARTS = (*_END_PRODUCTS, "高端装备制造", "新能源新材料")  # mechanical parts, other vehicles' parts and materials; not electronics
 
 
+_IN_NOUN = re.compile(r"[^\s的和与及、，,。；;！!？?]{0,3}")  # what may stand between two words of one noun phrase
 _PLACES = re.compile(r"[\u4e00-\u9fff]{0,6}?(?:产业园区?|工业园区?|科技园区?|产业基地|工业区|开发区|经济区)")
 
 
@@ -71,9 +72,11 @@ def industry_hit(text: str) -> IndustryHit | None:
     seen: set[str] = set()
     owner = ""  # the industry of the compound noun being read ('商用车驱动桥齿轮' is a vehicle part)
     for i, (pos, word) in enumerate(hits):
-        prev_adjacent = i > 0 and hits[i - 1][0] + len(hits[i - 1][1]) == pos
+        prev_end = hits[i - 1][0] + len(hits[i - 1][1]) if i else -1
+        prev_adjacent = prev_end == pos
         own = terms[word.lower()]
-        owner = owner if prev_adjacent and owner in _END_PRODUCTS and own in (owner, _COMPONENTS) else own
+        same_noun = i > 0 and bool(_IN_NOUN.fullmatch(t[prev_end:pos]))  # '飞机舱门铝合金铰链': one noun phrase
+        owner = owner if same_noun and owner in _END_PRODUCTS and own in _PARTS else own  # an aircraft's seat frame
         head = i + 1 == len(hits) or hits[i + 1][0] > pos + len(word)  # last term of a compound noun
         bonus = 3 if head and prev_adjacent else 0
         if word.lower() in seen and not bonus:
@@ -117,6 +120,8 @@ def _product_shadows() -> tuple[str, ...]:
 
 _FAILED_AFTER = re.compile(r"^.{0,4}?(?:不合格|不达标|不过关|通不过|过不了|合格率(?:低|不高|上不去)|不稳定|老出问题|总出问题)")
 _NEG_BEFORE = re.compile(r"(不需要|不用|不要|不缺|没想|不想|不打算|不是)\s*$")
+_BY_OTHERS = re.compile(r"(?:机构|单位|公司|中心|别人|人家|第三方)(?:来)?帮(?:我们|我|忙)?[^，,。；;\s]{0,8}$")
+_BY_SELF = re.compile(r"自己[^，,。；;]{0,8}$")
 
 
 def need_scores(text: str) -> dict[str, int]:
@@ -129,10 +134,23 @@ def need_scores(text: str) -> dict[str, int]:
         if word.lower() not in table or _NEG_BEFORE.search(t[max(0, pos - 4):pos]):
             continue  # a product word holding a need word ('保险杠' is no 保险) says nothing of the need
         need, weight = table[word.lower()]
-        if need == "检验检测" and _FAILED_AFTER.match(t[pos + len(word):pos + len(word) + 8]):
-            need = "技术攻关"  # '探伤老不合格', '检测合格率低': a quality problem to solve, not a test to book
+        need = _who_does_it(t, pos, word, need)
         scores[need] = scores.get(need, 0) + weight
     return scores
+
+
+def _who_does_it(t: str, pos: int, word: str, need: str) -> str:
+    """A need term read by who does the work: a test that fails ('探伤老不合格') is a problem to solve (技术攻关),
+    a test the user's own people run ('我们自己工程师去做试验') needs equipment (设备共享), and equipment an agency
+    uses for them ('找个检测机构帮我们做三坐标精密测量') is a test to book (检验检测)."""
+    before = t[max(0, pos - 12):pos]
+    if need == "检验检测" and _FAILED_AFTER.match(t[pos + len(word):pos + len(word) + 8]):
+        return "技术攻关"
+    if need == "检验检测" and _BY_SELF.search(before):
+        return "设备共享"
+    if need == "设备共享" and _BY_OTHERS.search(before):
+        return "检验检测"
+    return need
 
 
 def extract_need_type(text: str) -> str | None:

@@ -34,7 +34,7 @@ _TERM_SET = frozenset(PARTY_TERMS + ROLE_TERMS)  # '和儿子' is no name: its g
 _ROLE = "(?:" + "|".join(map(re.escape, ROLE_TERMS)) + ")"
 _COMPOUND = tuple(w for w in PARTY_TERMS if "的" in w)  # '孩子的爸爸' is one word
 _RELATIVE = "(?:" + "|".join(map(re.escape, PARTY_TERMS)) + ")"  # longest first: '外孙女' wins over '外孙'
-_COMPANION_CUE = re.compile(rf"(?:{_RELATIVE}|他|她|他们|她们|大宝|二宝|小宝|宝宝|老大|老二|大的|小的|另一个|还有一个|(?<=\s)一个)们?儿?(?:一个|一位|[一两二三俩仨1-3](?:个人|人|位|名))?(?:[也都][^\s,，。叫]{{0,4}}?(?:去|来))?\s*"
+_COMPANION_CUE = re.compile(rf"(?:{_RELATIVE}|他|她|他们|她们|大宝|二宝|小宝|宝宝|老大|老二|大的|小的|另一个|还有一个|(?<=\s)一个|另外|其他|其余)们?儿?(?:一个|一位|[一两二三俩仨1-3](?:个人|个|人|位|名))?(?:[也都][^\s,，。叫]{{0,4}}?(?:去|来))?\s*"
                             rf"(?:的)?(?:叫|是|名字叫|名字是|姓名|:|(?:名字|大名|学名|全名|姓名)(?:叫|是|写)?)\s*|"
                             rf"(?:带|还有|加上|和|跟)(?:着|上)?(?:我|我的|我家|我们家|咱家|俺家|俺)?(?:的)?(?:{_RELATIVE}|会计|财务|出纳)\s*(?:叫|是)?\s*(?![和跟与及、])"
                             rf"(?=[\u4e00-\u9fff]{{2,4}}(?:$|[\s,，。和跟与及、]))")

@@ -122,9 +122,9 @@ def _added(party: Party, text: str) -> Party | None:
     if not (add or also) or NOT_GOING.search(text):
         return None
     own = extract_person_name(text)  # '郑秀云 13800093030 我闺女也想去 叫郑静': the contact is no companion
-    named_after = [n for n in [name_at(text, add.end(), cued=True)] if n] if add else []  # '换成郭强'
-    found = extract_companions(text) + standalone_names(text) + named_after
-    new = _one_each([n for n in found if n not in (*party.companions, own)])
+    named_after = _named_after(text, add.end()) if add else []  # '换成郭强', '帮我加一个人 叫童丽萍'
+    found = [n for n in extract_companions(text) + standalone_names(text) if n != own] + named_after
+    new = _one_each([n for n in found if n not in party.companions])
     said = _COUNTS.get(add.group("n"), 1) if add and add.group("n") else 1
     count = max(said, len(new))
     open_places = party.size - 1 - len(party.companions)
@@ -132,6 +132,16 @@ def _added(party: Party, text: str) -> Party | None:
         count = max(0, len(new) - open_places)
     companions = party.companions + tuple(new)
     return Party(party.size + count, companions, {**party.relations, **relations_of(text)})
+
+
+_NAMED_AS = re.compile(r"人?\s*[,，]?\s*(?:叫|是|名字叫|名字是|姓名)?\s*")
+
+
+def _named_after(text: str, pos: int) -> list[str]:
+    """The name right after an 'add' ('换成郭强', '加一个人 叫童丽萍'): a companion even when cued like a contact."""
+    gap = _NAMED_AS.match(text, pos)
+    name = name_at(text, gap.end() if gap else pos, cued=True)
+    return [name] if name else []
 
 
 def _one_each(names: list[str]) -> list[str]:
@@ -212,10 +222,24 @@ def _restated(party: Party, text: str) -> Party | None:
     if not m:
         return None
     named, extra, _ = _mentioned(party, m.group("rest"))
-    if not named and not extra:
+    newcomers = [n for n in _leading_names(m.group("rest")) if n not in party.companions]  # '就我跟蒋涛俩人'
+    if not named and not extra and not newcomers:
         return None
-    kept = tuple(n for n in party.companions if n in named)
+    kept = tuple(n for n in party.companions if n in named) + tuple(newcomers)
     return Party(1 + len(kept) + extra, kept, {n: r for n, r in party.relations.items() if n in kept})
+
+
+def _leading_names(text: str) -> list[str]:
+    """Full names at the start of a restated party ('蒋涛俩人', '王芳和李静去')."""
+    out: list[str] = []
+    pos = 0
+    while (name := name_at(text, pos)) is not None and not re.match(_RELATIVE, name):  # '孙子' is no name
+        out.append(name)
+        sep = re.match(r"\s*(?:和|跟|与|、|,|，)\s*", text[pos + len(name):])
+        if not sep:
+            break
+        pos += len(name) + sep.end()
+    return out
 
 
 def fill_party(party: Party, text: str) -> Party:

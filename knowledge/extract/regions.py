@@ -10,6 +10,9 @@ from typing import Any
 from ._text import find_terms, load_json, normalize
 
 _NEGATED_BEFORE = re.compile(r"(不是|不在|没在|以前在|原来在|之前在|从前在|过去在|不属于|不再|离开|从)\s*$")
+_NEGATED_AFTER = re.compile(  # '南漳是以前的', '南漳以前的', '老河口那边是仓库': not where the unit is now
+    r"^(?:县|市|区)?\s*(?:那边|那里|那儿|这边)?\s*(?:(?:是|只是|那是)\s*(?:以前|之前|原来|过去|早先)|(?:以前|之前|原来|过去)的(?:$|[\s,，。]))"
+    r"|^(?:县|市|区)?\s*(?:那边|那里|那儿)?\s*(?:是|只是|就是|那是|只有|有个|有)\s*(?:仓库|库房|分厂|办事处|门市|老厂)")
 _FORMAL_ORG = ("公司", "合作社", "集团", "研究院", "研究所", "大学", "学院", "医院")
 _MOVE_CUE = re.compile(r"(搬到|搬去|迁到|迁往|挪到|换到|现在在|如今在)")
 
@@ -39,6 +42,9 @@ def _blocked(text: str, end: int, region: dict[str, Any]) -> bool:
 
 
 def _negated(text: str, start: int, end: int) -> bool:
+    """Said as not (or no longer) the place: '不是东津', '以前在南漳', '南漳是以前的', '老河口那边是仓库'."""
+    if _NEGATED_AFTER.match(text[end:end + 12]):
+        return True
     if _NEGATED_BEFORE.search(text[max(0, start - 4):start]):
         prefix = text[max(0, start - 4):start]
         return not prefix.endswith("从") or "搬" in text[end:end + 8] or "迁" in text[end:end + 8]
