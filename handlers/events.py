@@ -9,7 +9,7 @@ phone and party for ``draft["event_id"]``), ``consent``, ``confirm`` (reusing a 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from functools import partial
@@ -54,6 +54,10 @@ if TYPE_CHECKING:
     from bot.store.models import Event
 
 FLOW = "events"
+ASKS_FOR_EVENTS = re.compile(  # '下个月有没有活动', '最近有讲座吗': "none" is the answer
+    r"(有没有|有无|有啥|有什么|有哪些|有冇|还有)[^，,。？?\s]{0,12}(活动|讲座|培训|义诊|课)|"
+    r"(活动|讲座|培训|义诊|课)[^，,。？?\s]{0,6}(吗|没有?|冇)[？?]*$"
+)
 LIST_WORDS = re.compile(r"^(查看|看看|有什么|有哪些|近期|最近|近期的|最近的)?(.{0,8}的)?(科普活动|活动|讲座|培训)"
                         r"(列表|安排|有哪些|有什么)?[吗呢？?。!！]*$|(有什么|有哪些|近期|最近).{0,8}(活动|讲座|培训)")
 SIGNUP = re.compile(r"报名|报个名|想报|能报|可以报|报上|我要参加|想参加|能参加|一起报|报一个|报个|给我报|帮我报|我也报|"
@@ -145,17 +149,32 @@ def show_list(ctx: Context, msg: Incoming, conv: ConversationState, text: str,
     topic = bool(named) and len(named) < len(events)
     if topic:
         events = named
+    label = txt.filter_text(flt.region, flt.category, flt.period, flt.audience) or ("和您说的相关" if topic else "")
+    if flt.period and not topic and (other := _other_times(ctx, text, partial(listed, date_range=None), bool(events))):
+        events, label = other[0], f"{txt.period_text(flt.period)}{other[1]}"  # '下周有没有讲近视的' in another week
+    asks_list = bool(ASKS_FOR_EVENTS.search(text) or LIST_WORDS.search(text))
+    if not events:  # a question about something else ('报名最多能带几个人') may be answered elsewhere
+        return [Reply(txt.events_list_text([]), nothing=not asks_list)]
     if len(events) == 1:
         _remember_event(ctx, conv, events[0].id)
-    label = txt.filter_text(flt.region, flt.category, flt.period, flt.audience) or ("和您说的相关" if topic else "")
-    return _offer(ctx, conv, events, label, facts)
+    generic = not (label or asks_list)  # the whole list, for words that name no event and ask for none
+    return [replace(r, nothing=generic) for r in _offer(ctx, conv, events, label, facts)]
+
+
+def _other_times(ctx: Context, text: str, listed: Callable[[], list[Event]],
+                 some_in_period: bool) -> tuple[list[Event], str] | None:
+    """No event in the period asked for is on the topic the text names: the ones on it at other times; with no
+    event at all in the period, the next ones. Each with what the label says after the period (None: keep)."""
+    events = listed()
+    named = _matches(ctx, text, [e.id for e in events]) if events else []
+    if named and len(named) < len(events):
+        return named, "没有，这是别的时间讲这个的"
+    return (events[:5], "没有活动，这是之后的") if events and not some_in_period else None
 
 
 def _offer(ctx: Context, conv: ConversationState, events: list[Event], label: str = "",
            facts: dict[str, Any] | None = None) -> list[Reply]:
-    """Show ``events`` numbered and wait for a choice (keeping facts already given); none: nothing to pick."""
-    if not events:
-        return [Reply(txt.events_list_text([]), nothing=True)]
+    """Show ``events`` numbered and wait for a choice (keeping facts already given)."""
     conv.flow, conv.step, conv.draft = FLOW, "pick", {**(facts or {}), "list": [e.id for e in events]}
     head = f"（{label}）" if label else ""
     return [Reply(head + txt.events_list_text(_listing(ctx, events)) + "\n也可以说“社区的”“谷城的”“下周的”筛选。")]

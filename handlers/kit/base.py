@@ -40,8 +40,9 @@ class Incoming:
 
 @dataclass(frozen=True)
 class Reply:
-    """One message for the user: text, optionally with a link; ``nothing``: the capability found nothing to show
-    for the words (no event matches, no sign-up to cancel), so a question may be answered better elsewhere."""
+    """One message for the user: text, optionally with a link; ``nothing``: the capability had nothing specific
+    for the words (no event matches, the whole list for a question naming none, no sign-up to cancel), so a
+    question may be answered better elsewhere."""
 
     text: str
     url: str | None = None
@@ -250,13 +251,23 @@ class Router:
             replies = flow_handler(ctx, msg, conv)
             if replies is not None:
                 return replies
+        had_flow = bool(conv.flow)
         for route in self._routes:
             replies = route.handler(ctx, msg, conv)
             if replies is not None:
-                return self._instead(ctx, msg, conv, replies) if replies and all(r.nothing for r in replies) else replies
+                return self._instead(ctx, msg, conv, replies, had_flow) if _all_nothing(replies) else replies
         return []
 
-    def _instead(self, ctx: Context, msg: Incoming, conv: ConversationState, replies: list[Reply]) -> list[Reply]:
-        """What the ``on_nothing`` handler has instead of a route's 'nothing found' (else that reply)."""
+    def _instead(self, ctx: Context, msg: Incoming, conv: ConversationState, replies: list[Reply],
+                 had_flow: bool) -> list[Reply]:
+        """What the ``on_nothing`` handler has instead of a route's 'nothing specific' (else that reply); a flow
+        the route began for its own reply (a list to pick from) ends with it."""
         other = self._instead_of_nothing(ctx, msg, conv) if self._instead_of_nothing else None
+        if other and not had_flow:
+            conv.clear_flow()
         return other or replies
+
+
+def _all_nothing(replies: list[Reply]) -> bool:
+    """Whether every reply says the capability had nothing specific for the words."""
+    return bool(replies) and all(r.nothing for r in replies)

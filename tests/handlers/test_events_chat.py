@@ -211,3 +211,15 @@ def test_signup_dialogue_through_webhook(services: Container, dialogue: dict) ->
     e = dialogue["expect"]
     assert (reg.event_id, reg.name, reg.phone, reg.party_size, list(reg.companions or []), reg.company) == (
         e["event_id"], e["name"], e["phone"], e["party_size"], e.get("companions", []), e.get("company"))
+
+
+def test_a_topic_outside_the_period_asked_is_shown_at_its_own_time(bot: DirectBot) -> None:
+    """'下周有没有讲近视的讲座' when the myopia lecture is in April: that lecture, saying next week has none —
+    not next week's hypertension lecture as if it were the answer."""
+    reply = bot.send("ev_other_time", "下周有没有讲近视的讲座")
+    assert "下周没有" in reply and "【E03】" in reply and "【E01】" not in reply
+
+
+def test_a_period_without_any_event_shows_the_next_ones(bot: DirectBot) -> None:
+    reply = bot.send("ev_next_ones", "明天有没有活动")
+    assert "明天没有活动" in reply and "【E09】" in reply and bot.state("ev_next_ones").step == "pick"

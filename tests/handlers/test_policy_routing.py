@@ -10,7 +10,7 @@ import pytest
 
 from bot.container import Container
 from bot.data.seed import seed_kb_if_empty
-from tests.support.env import make_settings
+from tests.support.env import SAMPLES, load_file, make_settings
 from tests.support.wechat_client import wechat_client
 
 
@@ -18,13 +18,14 @@ from tests.support.wechat_client import wechat_client
 def svc(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Container]:
     services = Container.create(make_settings(Path(tmp_path_factory.mktemp("route")), reply_budget_seconds=30))
     seed_kb_if_empty(services.kb)
+    load_file(services.db, "events", SAMPLES / "events.jsonl", services.appid)
     services.kb.warm()
     yield services
     services.close()
 
 
 @pytest.mark.parametrize(("openid", "question", "fact"), [
-    ("r1", "报名健康讲座 最多能带几个同行的人", "2名同行人"),
+    ("r1", "一次报名最多能带几个同行的人", "2名同行人"),
     ("r2", "报了名临时去不了 最晚提前几个钟头取消", "12小时"),
     ("r3", "报了名没去也没取消 会怎么样", "暂停报名资格"),
 ])
@@ -58,3 +59,19 @@ def test_a_dialect_question_word_makes_a_question(svc: Container) -> None:
     with wechat_client(svc) as wx:
         (reply,) = wx.send_text("r7", "我们厂报高企 第二批么时候截止 上回错过了")
     assert "来源" in reply and not reply.startswith("您是想")
+
+
+def test_a_rule_question_gets_the_rule_instead_of_the_whole_list_and_no_pick_is_pending(svc: Container) -> None:
+    """With events on sale, '报名…最多能带几个' names no event: the whole list would be no answer. The rule is given,
+    and a following '1' picks nothing from a list the user never saw."""
+    with wechat_client(svc) as wx:
+        (reply,) = wx.send_text("r8", "报名参加活动最多能带几个同行的人")
+        assert "2名同行人" in reply and "近期活动" not in reply
+        (after,) = wx.send_text("r8", "1")
+    assert "【E" not in after
+
+
+def test_asking_for_the_list_still_lists(svc: Container) -> None:
+    with wechat_client(svc) as wx:
+        (reply,) = wx.send_text("r9", "最近有啥活动")
+    assert "近期活动" in reply and "【E" in reply
