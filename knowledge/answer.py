@@ -24,6 +24,7 @@ from knowledge.asked import (
     head_noun,
     list_gap,
     name_gap,
+    predicate_gap,
     stated_with,
     unbound,
 )
@@ -424,11 +425,14 @@ def typed_gap(question: Question, extract: Extract, doc_text: str) -> str | None
     either = alternatives_gap(question.words, extract.body)
     if either:
         return either
-    if kind is None:
-        return attribute_gap(question.words, None, extract.body)  # 路费住宿费是企业出还是科协出: a named fee
+    if kind is None:  # 路费住宿费是企业出还是科协出: a named fee; 是哪个医院的医生: a name
+        return attribute_gap(question.words, None, extract.body) or name_gap(question.words, extract.body)
     ordinal = next((o for o in re.findall(_ORDINAL, question.words) if o not in doc_text), None)
     if ordinal:
         return f"{ordinal}的安排"  # 第二期 when the document describes the first
+    level = next((lv for lv in re.findall(_LEVEL, question.words) if not alias_in(lv, doc_text)), None)
+    if level:
+        return f"{level}的相关规定"  # 中级工程师 when the document sets the conditions of the other levels
     asked = _asked_detail_gap(question, kind, extract, doc_text)
     if asked:
         return asked
@@ -468,6 +472,9 @@ def _asked_detail_gap(question: Question, kind: Kind, extract: Extract, doc_text
     about = f"{extract.section.title}\n{extract.section.name}\n{extract.body}"
     if kind.name == "list" and question.focus and list_gap(question.focus, about):
         return list_gap(question.focus, about)
+    predicate = predicate_gap(question.words, doc_text)
+    if predicate:
+        return f"{predicate}{kind.missing}"  # 才算毕业, 按什么打分: the document never says it
     action = action_gap(question.words, kind.name, doc_text)
     return f"{action}{kind.missing}" if action else None  # 十堰创新券能转让吗: that document never says 转让
 
@@ -475,6 +482,7 @@ def _asked_detail_gap(question: Question, kind: Kind, extract: Extract, doc_text
 BOUND = frozenset({"money", "amount", "date"})  # detail types whose value must be stated with the asked noun
 
 
+_LEVEL = r"初级|中级|正高级|(?<![正副])高级|国家级|省级|市级|县级|区级"
 _ORDINAL = r"第[一二三四五六七八九十\d]+[期批届轮]|\d{4}年(?!生|出生|毕业|成立|注册|入职|参加工作)"
 
 
