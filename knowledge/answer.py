@@ -19,11 +19,13 @@ from knowledge.asked import (
     action_gap,
     alternatives_gap,
     attribute_gap,
+    clause_unbound,
     exists_gap,
     grant_gap,
     head_noun,
     list_gap,
     name_gap,
+    other_fee,
     predicate_gap,
     stated_with,
     unbound,
@@ -452,7 +454,15 @@ def typed_gap(question: Question, extract: Extract, doc_text: str) -> str | None
     if kind.name in BOUND and unbound(question.focus, extract.sentences,
                                       lambda s: carries(kind, s, question.words), context):
         return gap  # the mentor's allowance: the amount must be stated with 导师, not only near it
+    if kind.name == "person" and clause_unbound(head_noun(question.focus), extract.body,
+                                                lambda c: carries(kind, c, question.words), context):
+        return gap  # the county office's phone: the centre's number is not its own
+    if kind.name in MONEY and other_fee(question.words, extract.body, lambda c: carries(kind, c, question.words)):
+        return gap  # 盐雾试验多少钱: the passage only prices the express fee
     return None
+
+
+MONEY = frozenset({"money", "amount"})
 
 
 def _asked_detail_gap(question: Question, kind: Kind, extract: Extract, doc_text: str) -> str | None:

@@ -223,3 +223,26 @@ def predicate_gap(question: str, doc_text: str) -> str | None:
         asked += [first[0]] if first[1] == "v" and len(first[0]) >= 2 else []
     missing = [w for w in asked if alias_match(w, doc_text) < 0.5]
     return "".join(missing) if missing else None
+
+
+_CLAUSES = re.compile(r"[；;。\n]")
+
+
+def clause_unbound(head: str | None, passage: str, carries: Callable[[str], bool], context: str) -> bool:
+    """Whether the passage names the asked noun only in clauses that state no value (the county office in
+    “中心电话0710-…；也可以联系各县科技局农村科技股” has no phone of its own); a noun the heading names is bound."""
+    if head is None or alias_in(head, context):
+        return False
+    named = [c for c in _CLAUSES.split(passage) if alias_in(head, c)]
+    return bool(named) and not any(carries(c) for c in named)
+
+
+def other_fee(question: str, passage: str, carries: Callable[[str], bool]) -> str | None:
+    """The named fee every amount of the passage belongs to, when the question asks about something else
+    (盐雾试验多少钱 answered with 加收30%的加急费)."""
+    valued = [c for c in re.split(r"[；;。，,\n]", passage) if carries(c)]
+    fees = [fee_words(c) for c in valued]
+    if not valued or not all(fees):
+        return None
+    foreign = [f for found in fees for f in found if f[:2] not in question]
+    return foreign[0] if len(foreign) == sum(len(f) for f in fees) else None
