@@ -37,6 +37,7 @@ from knowledge.compose import (
     answerable,
     is_intro,
     is_item,
+    list_block,
     part_note,
     passage,
     render,
@@ -84,7 +85,7 @@ ANSWER_TYPES: dict[str, tuple[str, str]] = {
     "ratio": (r"占多少|比例|百分之|几成|多少比例|占比", rf"{_NUM}\s*%"),
     "age": (r"年龄|多大|岁|年的|出生|属于青年", rf"{_NUM}\s*周?岁|{_NUM}年{_NUM}月{_NUM}日|出生"),
     "size": (r"多大|面积|场地|平方", rf"{_NUM}\s*(?:平方米|平米|亩)"),
-    "score": (r"多少分|几分|分数|打分", rf"{_NUM}\s*分"),
+    "score": (r"多少分|几分|分数|(?:打|得|拿)多少分", rf"{_NUM}\s*分"),
     "place": (r"送到哪|送哪|地址|去哪|在哪[办交送取]|哪个部门|在什么地方", r"地址|\d+号|大厅|窗口|\d+楼|二楼|一楼"),
     "channel": (r"在哪|哪里|哪儿|入口|网站|怎么(?:注册|申请|报名|提交|申报)", r"小程序|公众号|网站|平台|系统|栏目|邮箱|菜单"),
     "phone": (r"电话|热线|联系|咨询|找谁", r"\d{3,4}-\d{7,8}|\d{11}"),
@@ -257,15 +258,17 @@ def retrievers_agree(hits: list[Hit], doc: str) -> bool:
     return dense is not None and lexical is not None and dense.chunk.doc == lexical.chunk.doc == doc
 
 
-def _sentence_score(sentence: str, chunk: Chunk, weights: dict[str, float], question: Question) -> float:
+def _sentence_score(sentence: str, chunk: Chunk, weights: dict[str, float], question: Question,
+                    intro: str = "") -> float:
     """Share of key-term weight a sentence carries plus answer-type bonuses.
 
     Terms of the document title count as present in every sentence (so the topic doesn't decide which sentence
-    answers); terms of the section heading count half.
+    answers); terms of the section heading, and of the sentence introducing a list item, count half.
     """
     total = sum(weights.values())
     section = chunk.section
-    matched = sum(w * max(alias_match(t, sentence), alias_match(t, chunk.title), 0.5 * alias_match(t, section))
+    matched = sum(w * max(alias_match(t, sentence), alias_match(t, chunk.title),
+                          0.5 * max(alias_match(t, section), alias_match(t, intro)))
                   for t, w in weights.items())
     named = sum(w * alias_match(t, section) for t, w in weights.items())  # the heading names what is asked
     kinds = question.answer_types
@@ -348,20 +351,30 @@ def best_sentences(question: Question, chunks: list[Chunk], idf: Callable[[str],
     weights = local_weights(term_weights(question, idf), [s for _, _, s in units])
     untyped = replace(question, kind=None)
 
-    def score(unit: tuple[Section, int, str], asked: Question) -> float:
+    def score(unit: tuple[Section, int, str], asked: Question, intro: str = "") -> float:
         sec, i, sentence = unit
-        return _sentence_score(sentence, sec.origins[i], weights, asked) + PRIOR_WEIGHT * prior.get(sec.origins[i].id, 0)
+        return _sentence_score(sentence, sec.origins[i], weights, asked, intro) \
+            + PRIOR_WEIGHT * prior.get(sec.origins[i].id, 0)
+
+    def typed(unit: tuple[Section, int, str]) -> float:  # an item is read with the sentence introducing its list
+        return score(unit, question, intro_of(unit[0].sentences, unit[1]))
 
     evidence_sec, evidence_index, evidence_sentence = max(units, key=lambda u: score(u, untyped))
     allowed = named_sections(question, answerable(everything))
-    section, index, _sentence = max((u for u in units if u[0] in allowed), key=lambda u: score(u, question))
-    scores = [score((section, j, s), question) for j, s in enumerate(section.sentences)]
+    section, index, _sentence = max((u for u in units if u[0] in allowed), key=typed)
+    scores = [typed((section, j, s)) for j, s in enumerate(section.sentences)]
     chosen = passage(section, index, scores, kind=question.kind)
     bare = replace(question, answer_types=(), kind=None)
     share = _sentence_score(evidence_sentence, evidence_sec.origins[evidence_index], weights, bare)
     kinds = question.answer_types
     fits = not kinds or any(re.search(ANSWER_TYPES[kind][1], evidence_sentence) for kind in kinds)
     return Extract(section, [section.sentences[j] for j in chosen], share, fits)
+
+
+def intro_of(sentences: list[str], index: int) -> str:
+    """The sentence introducing the list that item ``index`` belongs to ('' for prose or an intro itself)."""
+    block = list_block(sentences, index) if is_item(sentences[index]) else None
+    return sentences[block[0]] if block and is_intro(sentences[block[0]]) else ""
 
 
 def named_sections(question: Question, sections: list[Section]) -> list[Section]:
