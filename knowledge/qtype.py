@@ -323,7 +323,7 @@ def focus(kind: Kind | None, text: str) -> tuple[str, ...]:
     before = [k for k in specific if cue.start() - 4 <= tokens[k][1] <= cue.start()
               and (not kind.detail or _linked(tokens, tokens[k][1], cue.start()))]
     inside = [k for k in specific if cue.start() < tokens[k][0] and tokens[k][1] <= cue.end()]  # 什么材料, 给导师多少
-    nearest = [*after, *inside[-1:], *before[-1:]] if kind.name == "list" else [*after, *before[-1:], *inside[-1:]]
+    nearest = [*after, *inside[-1:], *before[-1:]]
     anchor = nearest[0] if nearest else None
     if anchor is None:
         return ()
