@@ -19,11 +19,14 @@ from knowledge.asked import (
     action_gap,
     alternatives_gap,
     attribute_gap,
+    clause_unbound,
     exists_gap,
     grant_gap,
     head_noun,
     list_gap,
     name_gap,
+    other_fee,
+    predicate_gap,
     stated_with,
     unbound,
 )
@@ -34,6 +37,7 @@ from knowledge.compose import (
     answerable,
     is_intro,
     is_item,
+    list_block,
     part_note,
     passage,
     render,
@@ -81,7 +85,7 @@ ANSWER_TYPES: dict[str, tuple[str, str]] = {
     "ratio": (r"占多少|比例|百分之|几成|多少比例|占比", rf"{_NUM}\s*%"),
     "age": (r"年龄|多大|岁|年的|出生|属于青年", rf"{_NUM}\s*周?岁|{_NUM}年{_NUM}月{_NUM}日|出生"),
     "size": (r"多大|面积|场地|平方", rf"{_NUM}\s*(?:平方米|平米|亩)"),
-    "score": (r"多少分|几分|分数|打分", rf"{_NUM}\s*分"),
+    "score": (r"多少分|几分|分数|(?:打|得|拿)多少分", rf"{_NUM}\s*分"),
     "place": (r"送到哪|送哪|地址|去哪|在哪[办交送取]|哪个部门|在什么地方", r"地址|\d+号|大厅|窗口|\d+楼|二楼|一楼"),
     "channel": (r"在哪|哪里|哪儿|入口|网站|怎么(?:注册|申请|报名|提交|申报)", r"小程序|公众号|网站|平台|系统|栏目|邮箱|菜单"),
     "phone": (r"电话|热线|联系|咨询|找谁", r"\d{3,4}-\d{7,8}|\d{11}"),
@@ -254,15 +258,17 @@ def retrievers_agree(hits: list[Hit], doc: str) -> bool:
     return dense is not None and lexical is not None and dense.chunk.doc == lexical.chunk.doc == doc
 
 
-def _sentence_score(sentence: str, chunk: Chunk, weights: dict[str, float], question: Question) -> float:
+def _sentence_score(sentence: str, chunk: Chunk, weights: dict[str, float], question: Question,
+                    intro: str = "") -> float:
     """Share of key-term weight a sentence carries plus answer-type bonuses.
 
     Terms of the document title count as present in every sentence (so the topic doesn't decide which sentence
-    answers); terms of the section heading count half.
+    answers); terms of the section heading, and of the sentence introducing a list item, count half.
     """
     total = sum(weights.values())
     section = chunk.section
-    matched = sum(w * max(alias_match(t, sentence), alias_match(t, chunk.title), 0.5 * alias_match(t, section))
+    matched = sum(w * max(alias_match(t, sentence), alias_match(t, chunk.title),
+                          0.5 * max(alias_match(t, section), alias_match(t, intro)))
                   for t, w in weights.items())
     named = sum(w * alias_match(t, section) for t, w in weights.items())  # the heading names what is asked
     kinds = question.answer_types
@@ -345,20 +351,30 @@ def best_sentences(question: Question, chunks: list[Chunk], idf: Callable[[str],
     weights = local_weights(term_weights(question, idf), [s for _, _, s in units])
     untyped = replace(question, kind=None)
 
-    def score(unit: tuple[Section, int, str], asked: Question) -> float:
+    def score(unit: tuple[Section, int, str], asked: Question, intro: str = "") -> float:
         sec, i, sentence = unit
-        return _sentence_score(sentence, sec.origins[i], weights, asked) + PRIOR_WEIGHT * prior.get(sec.origins[i].id, 0)
+        return _sentence_score(sentence, sec.origins[i], weights, asked, intro) \
+            + PRIOR_WEIGHT * prior.get(sec.origins[i].id, 0)
+
+    def typed(unit: tuple[Section, int, str]) -> float:  # an item is read with the sentence introducing its list
+        return score(unit, question, intro_of(unit[0].sentences, unit[1]))
 
     evidence_sec, evidence_index, evidence_sentence = max(units, key=lambda u: score(u, untyped))
     allowed = named_sections(question, answerable(everything))
-    section, index, _sentence = max((u for u in units if u[0] in allowed), key=lambda u: score(u, question))
-    scores = [score((section, j, s), question) for j, s in enumerate(section.sentences)]
+    section, index, _sentence = max((u for u in units if u[0] in allowed), key=typed)
+    scores = [typed((section, j, s)) for j, s in enumerate(section.sentences)]
     chosen = passage(section, index, scores, kind=question.kind)
     bare = replace(question, answer_types=(), kind=None)
     share = _sentence_score(evidence_sentence, evidence_sec.origins[evidence_index], weights, bare)
     kinds = question.answer_types
     fits = not kinds or any(re.search(ANSWER_TYPES[kind][1], evidence_sentence) for kind in kinds)
     return Extract(section, [section.sentences[j] for j in chosen], share, fits)
+
+
+def intro_of(sentences: list[str], index: int) -> str:
+    """The sentence introducing the list that item ``index`` belongs to ('' for prose or an intro itself)."""
+    block = list_block(sentences, index) if is_item(sentences[index]) else None
+    return sentences[block[0]] if block and is_intro(sentences[block[0]]) else ""
 
 
 def named_sections(question: Question, sections: list[Section]) -> list[Section]:
@@ -424,11 +440,14 @@ def typed_gap(question: Question, extract: Extract, doc_text: str) -> str | None
     either = alternatives_gap(question.words, extract.body)
     if either:
         return either
-    if kind is None:
-        return attribute_gap(question.words, None, extract.body)  # 路费住宿费是企业出还是科协出: a named fee
+    if kind is None:  # 路费住宿费是企业出还是科协出: a named fee; 是哪个医院的医生: a name
+        return attribute_gap(question.words, None, extract.body) or name_gap(question.words, extract.body)
     ordinal = next((o for o in re.findall(_ORDINAL, question.words) if o not in doc_text), None)
     if ordinal:
         return f"{ordinal}的安排"  # 第二期 when the document describes the first
+    level = next((lv for lv in re.findall(_LEVEL, question.words) if not alias_in(lv, doc_text)), None)
+    if level:
+        return f"{level}的相关规定"  # 中级工程师 when the document sets the conditions of the other levels
     asked = _asked_detail_gap(question, kind, extract, doc_text)
     if asked:
         return asked
@@ -448,7 +467,15 @@ def typed_gap(question: Question, extract: Extract, doc_text: str) -> str | None
     if kind.name in BOUND and unbound(question.focus, extract.sentences,
                                       lambda s: carries(kind, s, question.words), context):
         return gap  # the mentor's allowance: the amount must be stated with 导师, not only near it
+    if kind.name == "person" and clause_unbound(head_noun(question.focus), extract.body,
+                                                lambda c: carries(kind, c, question.words), context):
+        return gap  # the county office's phone: the centre's number is not its own
+    if kind.name in MONEY and other_fee(question.words, extract.body, lambda c: carries(kind, c, question.words)):
+        return gap  # 盐雾试验多少钱: the passage only prices the express fee
     return None
+
+
+MONEY = frozenset({"money", "amount"})
 
 
 def _asked_detail_gap(question: Question, kind: Kind, extract: Extract, doc_text: str) -> str | None:
@@ -468,6 +495,9 @@ def _asked_detail_gap(question: Question, kind: Kind, extract: Extract, doc_text
     about = f"{extract.section.title}\n{extract.section.name}\n{extract.body}"
     if kind.name == "list" and question.focus and list_gap(question.focus, about):
         return list_gap(question.focus, about)
+    predicate = predicate_gap(question.words, doc_text)
+    if predicate:
+        return f"{predicate}{kind.missing}"  # 才算毕业, 按什么打分: the document never says it
     action = action_gap(question.words, kind.name, doc_text)
     return f"{action}{kind.missing}" if action else None  # 十堰创新券能转让吗: that document never says 转让
 
@@ -475,6 +505,7 @@ def _asked_detail_gap(question: Question, kind: Kind, extract: Extract, doc_text
 BOUND = frozenset({"money", "amount", "date"})  # detail types whose value must be stated with the asked noun
 
 
+_LEVEL = r"初级|中级|正高级|(?<![正副])高级|国家级|省级|市级|县级|区级"
 _ORDINAL = r"第[一二三四五六七八九十\d]+[期批届轮]|\d{4}年(?!生|出生|毕业|成立|注册|入职|参加工作)"
 
 

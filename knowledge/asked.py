@@ -185,8 +185,8 @@ def exists_gap(question: str, doc_text: str) -> str | None:
     asked = _EXISTS.search(question)
     if not asked:
         return None
-    nouns = [w for w, flag in tagged(asked.group(1)) if flag[:1] == "n" and len(w) >= 2 and w not in GENERIC_NOUNS
-             and not asking_word(w)]
+    nouns = [w for w, flag in tagged(asked.group(1)) if (flag[:1] == "n" or flag == "eng") and len(w) >= 2
+             and w not in GENERIC_NOUNS and not asking_word(w)]  # CMA章: a Latin acronym names a thing too
     missing = [w for w in nouns if alias_match(w, doc_text) < 0.5]
     owner = _OWNER.search(question)  # 个人所得税有没有优惠: the thing that would have it must be written whole
     whole = [w for w, flag in tagged(owner.group(1)) if flag in ("l", "nz", "n") and len(w) >= 4
@@ -206,3 +206,43 @@ def alternatives_gap(question: str, passage: str) -> str | None:
     words = [w for side in sides for w in ([k for k in key_words(side) if len(k) >= 2 and not asking_word(k)
                                             and k not in GENERIC_NOUNS] or [side])]
     return None if any(alias_match(w, passage) >= 0.5 for w in words) else f"是{sides[0]}还是{sides[1]}"
+
+
+_TARGET = re.compile(r"才(?:能算|算|能|可以|可|给|让)([\u4e00-\u9fff]{2,4})")
+_WHAT_VERB = re.compile(r"(?:按|凭|根据|依据|靠)(?:什么|啥)([\u4e00-\u9fff]{2,4})")  # 按什么打分: by what it is done
+
+
+def predicate_gap(question: str, doc_text: str) -> str | None:
+    """What a condition or "by what" question is about when the document never says it: 才算毕业 (the standard for
+    graduating), 按什么打分 (the scoring) — a nearby condition or procedure is not an answer to it."""
+    target = _TARGET.search(question)
+    asked = [w for w in nouns_and_verbs(target.group(1)) if len(w) >= 2 and not asking_word(w)] if target else []
+    what = _WHAT_VERB.search(question)
+    if what:
+        first = tagged(what.group(1))[0]
+        asked += [first[0]] if first[1] == "v" and len(first[0]) >= 2 else []
+    missing = [w for w in asked if alias_match(w, doc_text) < 0.5]
+    return "".join(missing) if missing else None
+
+
+_CLAUSES = re.compile(r"[；;。\n]")
+
+
+def clause_unbound(head: str | None, passage: str, carries: Callable[[str], bool], context: str) -> bool:
+    """Whether the passage names the asked noun only in clauses that state no value (the county office in
+    “中心电话0710-…；也可以联系各县科技局农村科技股” has no phone of its own); a noun the heading names is bound."""
+    if head is None or alias_in(head, context):
+        return False
+    named = [c for c in _CLAUSES.split(passage) if alias_in(head, c)]
+    return bool(named) and not any(carries(c) for c in named)
+
+
+def other_fee(question: str, passage: str, carries: Callable[[str], bool]) -> str | None:
+    """The named fee every amount of the passage belongs to, when the question asks about something else
+    (盐雾试验多少钱 answered with 加收30%的加急费)."""
+    valued = [c for c in re.split(r"[；;。，,\n]", passage) if carries(c)]
+    fees = [fee_words(c) for c in valued]
+    if not valued or not all(fees):
+        return None
+    foreign = [f for found in fees for f in found if f[:2] not in question]
+    return foreign[0] if len(foreign) == sum(len(f) for f in fees) else None

@@ -269,6 +269,7 @@ class KnowledgeBase:
         if gap:
             text = typed_decline(gap, extract, contact_of(index.doc_chunks(chunk.doc)))
             return Answer(False, text, sources[:1], probability, (chunk.doc, chunk.ordinal))
+        extract = parts[0][1] if parts else extract  # sub-questions answered by one section: their sentences joined
         answer = Answer(True, compose(extract), sources, probability, (chunk.doc, chunk.ordinal))
         return self._generate(found, extract, answer) if use_llm and self.llm else answer
 

@@ -65,7 +65,8 @@ KINDS: tuple[Kind, ...] = (
          narrow=((r"下载|网上|在线|线上|网址|链接|入口", _ONLINE), (r"地址|门牌|几楼|几路|哪个(?:小区|楼)", _ADDRESS)),
          heading=r"咨询|联系|地址|地点", unnamed="具体地点"),
     Kind("money", r"多少钱|几万|多少万|[补奖给贷贴借拿领发扣抵减退交付]多少|额度|金额|收费|要钱|收钱|花钱|免费|给钱|费用?多少|多少费|"
-                  r"工资|薪|津贴|利率|利息|多少(?:补贴|补助|奖励|资助|经费|奖金)|(?:补助|资助|经费|奖金)(?:是|有|给)?多少",
+                  r"工资|薪|津贴|利率|利息|多少(?:补贴|补助|奖励|资助|经费|奖金)|(?:补助|资助|经费|奖金)(?:是|有|给)?多少|"
+                  r"[出掏交付]钱|给[\u4e00-\u9fff]{1,3}多少(?![个名人次天年家项件场位])",
          _MONEY, "是多少", detail=True, unnamed="具体金额",
          narrow=((r"花钱|收费|要钱|收钱|交钱|付费|免费|掏.{0,3}钱|出.{0,3}钱",
                   rf"免费|不收费|收费|收取|加收|自付|承担|{_NUM}\s*(?:元|%)"),)),
@@ -77,6 +78,8 @@ KINDS: tuple[Kind, ...] = (
                  (r"有效期|管几年|几年有效|管多久|有效多久", rf"有效期|有效|{_NUM}\s*年"),
                  (r"几天|多少天|几个工作日|多少个工作日", rf"{_NUM}\s*个?(?:工作日|天|日)(?!前)|当天|当日|即时"),
                  (r"几个月|多少个月", rf"{_NUM}\s*个月"),
+                 (r"最迟|最晚|截止|截至", rf"{_NUM}\s*月|{_NUM}\s*日|年底|月底|"  # 活动开始12小时以前
+                                       rf"{_NUM}\s*个?(?:工作日|天|小时|分钟)(?:以前|之前|前|内)"),
                  (r"什么时候|啥时候|何时|几月|什么时间|(?:申报|受理|报名|申请)时间|日期|开班|开课",
                   rf"{_NUM}\s*月|{_NUM}\s*日|年底|月底|年初|季度|上半年|下半年|即时|当天|随时|长期"),), unnamed="具体时间"),
     Kind("amount", r"多少|几万|额度|金额|比例|几成|百分之几|最高|上限|收费|要钱|收钱|花钱|免费|给钱|几[个名人次场家项倍份张套本台件]|多大|面积",
@@ -182,11 +185,22 @@ def evidence_for(kind: Kind, question: str = "") -> str:
     """The pattern of text that answers ``question`` (a narrowed one when the question's cue asks for it; a count
     question needs its unit: 多少家 → 3家)."""
     counted = _COUNTED.search(question) if kind.name == "amount" else None
-    if counted:
-        unit = counted.group(1) or counted.group(2)  # 几个三星: a count of things, not an amount of money
-        same = ("".join(group for group in _UNITS if unit in group) or unit) if counted.group(1) else "".join(_UNITS)
-        return rf"{_NUM}\s*个?(?:[{same}]|{unit})"
+    if counted and counted.group(1):
+        unit = counted.group(1)
+        same = "".join(group for group in _UNITS if unit in group) or unit
+        also = _UNIT_ALSO.get(unit, "")
+        return rf"{_NUM}\s*[个周]?(?:[{same}]|{unit}){also}"
+    if counted:  # 几个三星, 多少个服务站: a count of things (not times, nor people unless people are counted)
+        counted_noun = _CLAUSE_END.split(question[counted.end():], maxsplit=1)[0]
+        people = "" if counted_noun and not _PEOPLE.search(counted_noun[:8]) else "名人位"
+        return rf"{_NUM}\s*(?:[家所项件{people}]|个{_NOT_A_COUNT})"
     return next((evidence for cue, evidence in kind.narrow if re.search(cue, question)), kind.evidence)
+
+
+_UNIT_ALSO = {"倍": r"|\d+(?:\.\d+)?\s*%"}  # 按成本的几倍: 200%
+_CLAUSE_END = re.compile(r"[\s，,。；;？?！!]|[吗呢啊呀吧]")
+_PEOPLE = re.compile(r"人|员|者|师|专家|士|代表|干部|学生")
+_NOT_A_COUNT = r"(?!月|工作日|小时|星期|季度|学时|课时|百分点)"  # 6个月 is a duration, not six things
 
 
 _RELATIVE_PERIOD = re.compile(r"[上近前本去今明次](?:[一二两三四五六七八九十\d]+个?)?(?:会计年度|年度|年|个月|季度)")
@@ -308,7 +322,9 @@ def focus(kind: Kind | None, text: str) -> tuple[str, ...]:
     after = [k for k in specific if cue.end() <= tokens[k][0] <= cue.end() + 2]
     before = [k for k in specific if cue.start() - 4 <= tokens[k][1] <= cue.start()
               and (not kind.detail or _linked(tokens, tokens[k][1], cue.start()))]
-    anchor = after[0] if after else (before[-1] if before else None)
+    inside = [k for k in specific if cue.start() < tokens[k][0] and tokens[k][1] <= cue.end()]  # 什么材料, 给导师多少
+    nearest = [*after, *inside[-1:], *before[-1:]]
+    anchor = nearest[0] if nearest else None
     if anchor is None:
         return ()
     start = end = anchor
@@ -338,8 +354,18 @@ def sub_questions(text: str) -> list[str]:
     out = [" ".join(clauses[:asking[0] + 1])]
     for before, k in zip(asking, asking[1:], strict=False):
         elliptical = not names_a_topic(clauses[k])  # 房租有补贴不 补多少: 补多少 asks about the clause before
-        out.append(f"{clauses[before] if elliptical else context} {clauses[k]}".strip())
+        out.append(f"{_topic(clauses[before]) if elliptical else context} {clauses[k]}".strip())
     return out
+
+
+def _topic(clause: str) -> str:
+    """What a question clause is about, without its own question words (贴息一年最多补多少 → 贴息一年最多), so that
+    an elliptical clause after it (每年几月份报) keeps its own answer type."""
+    kind = classify(clause)
+    cue = re.search(kind.cue, clause) if kind else None
+    if kind is None or kind.name == "yesno" or not cue or cue.start() == 0:
+        return clause  # a yes/no cue never outranks the next clause's own (有没有近视防控的讲座 哪天在哪)
+    return clause[:cue.start()].strip()
 
 
 def asks(clause: str) -> bool:
