@@ -16,6 +16,7 @@ import pytest
 
 from bot.container import Container
 from tests.chat.test_understanding_webhook import GuardedKnowledge, add_event, container, one
+from tests.support.wechat_client import WeChatTestClient as Simulator
 from tests.support.wechat_client import wechat_client
 
 
@@ -33,12 +34,12 @@ def svc(tmp_path: Path, kb: GuardedKnowledge) -> Iterator[Container]:
     services.close()
 
 
-def signed_up(wx: object, svc: Container, openid: str) -> None:
+def signed_up(wx: Simulator, svc: Container, openid: str) -> None:
     """Sign ``openid`` up for E31."""
     add_event(svc)
-    wx.send_text(openid, "报名 E31")  # type: ignore[attr-defined]
-    wx.send_text(openid, "周桂兰 13800002468")  # type: ignore[attr-defined]
-    assert "报名成功" in one(wx.send_text(openid, "同意"))  # type: ignore[attr-defined]
+    wx.send_text(openid, "报名 E31")
+    wx.send_text(openid, "周桂兰 13800002468")
+    assert "报名成功" in one(wx.send_text(openid, "同意"))
 
 
 @pytest.mark.parametrize("text", ["E31帮我撤下来", "E31不克了"])
