@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from bot.container import Container
+from bot.store.models import Event
 from tests.chat.test_understanding_webhook import GuardedKnowledge, add_event, container, one
 from tests.support.wechat_client import WeChatTestClient as Simulator
 from tests.support.wechat_client import wechat_client
@@ -72,3 +73,16 @@ def test_a_complaint_about_one_function_is_a_complaint(svc: Container, kb: Guard
     assert "抱歉" in reply and "转人工" in reply, reply
     assert kb.asked == [] and kb.touched == []
 
+
+
+def test_who_gives_the_talk_is_answered_from_the_event_in_context(svc: Container, kb: GuardedKnowledge) -> None:
+    """'讲课的是哪位老师' after a sign-up names the speaker of that event, not '您指的是哪一个呢'."""
+    with wechat_client(svc) as wx:
+        signed_up(wx, svc, "o_who")
+        with svc.db.session() as s:
+            event = s.get(Event, "E31")
+            assert event is not None
+            event.speaker = "市中心医院康复科 何主任"
+        reply = one(wx.send_text("o_who", "讲课的是哪位老师"))
+    assert "何主任" in reply and "E31" in reply, reply
+    assert kb.asked == []
