@@ -25,6 +25,7 @@ RECENT_TTL = timedelta(hours=6)
 RECORD_KINDS = ("demand", "achievement", "event")
 RECORD_ID = re.compile(r"(?<![A-Za-z0-9])([AaDd]\d{1,4})(?![0-9])")
 COST = re.compile(r"要钱|收钱|收费|免费|多少钱|花钱|费用|交钱|给钱|掏钱|几多钱")
+DATED = re.compile(r"[0-9一二三四五六七八九十]+[月号日]|[周礼]拜[一二三四五六日天]|星期|周[一二三四五六日末]|明天|后天|下周|月底|月初")
 SPEAKER = re.compile(r"谁讲|谁来讲|谁主讲|主讲|讲课的|哪个医生|哪位医生|哪个老师|哪位老师|哪位专家|哪个专家")
 EVENT_ASK = re.compile(r"在哪|哪里|哪儿|地址|地点|位置|怎么去|怎么走|过去|坐.{0,4}车|公交|地铁|停车|门牌|远不远|"
                        r"几点|什么时候|啥时候|哪天|几号|时间|多久|多长|结束|开始|集合|提前|带啥|带什么|要带|准备|签到|找谁|"
@@ -72,7 +73,7 @@ def _event_in_context(ctx: Context, msg: Incoming, conv: ConversationState) -> E
     if views:
         return get_event(ctx.session, appid=ctx.appid, event_id=views[0].event_id)
     named = find_events(ctx.session, appid=ctx.appid, text=msg.text, now=ctx.now, limit=2)
-    one = named and (named[0].score >= 1.0 or len(named) == 1)  # '三月十三号那个讲降压药的': the one event meant
+    one = named and (named[0].score >= 1.0 or (len(named) == 1 and bool(DATED.search(msg.text))))  # '三月十三号那个…'
     return named[0].event if one else None
 
 
