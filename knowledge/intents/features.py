@@ -2,7 +2,7 @@
 and the pinyin syllables (homophone typos).
 
 Everything is a string feature; the model turns them into a sparse TF-IDF vector with its own vocabulary.
-Normalisation folds full-width forms, digits and record ids so "E04" and "D12" look alike.
+Normalisation folds full-width forms, digits and record ids so "E04" and "E12" look alike ("D12" keeps its kind).
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from typing import Any
 from .lexicon import lexicon_features
 from .sounds import syllables
 
-_ID = re.compile(r"\b[A-Za-z]\d{1,4}\b")
+_ID = re.compile(r"(?<![a-z0-9])([a-z])\d{1,4}(?![0-9])")  # after lower(); "E06帮我撤了": glued to characters too
+_ID_KINDS = {"a": "¤£", "d": "¤¥", "e": "¤€"}  # the record's kind (achievement, demand, event) outlives the folding
 _PHONE = re.compile(r"1\d{10}|\d{3,4}-\d{7,8}")
 _NUMBER = re.compile(r"\d{5,}")  # long numbers only: "88", "666", "3q" are words
 _SPACE = re.compile(r"\s+")
@@ -45,7 +46,7 @@ def normalize(text: str) -> str:
     """NFKC, lower case, phones/ids/long numbers folded to placeholders, spaces collapsed."""
     t = unicodedata.normalize("NFKC", text or "").lower().strip()
     t = _PHONE.sub("§", t)
-    t = _ID.sub("¤", t)
+    t = _ID.sub(lambda m: _ID_KINDS.get(m.group(1), "¤"), t)
     t = _NUMBER.sub("0", t)
     return _SPACE.sub(" ", t)
 

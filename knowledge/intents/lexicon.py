@@ -1,5 +1,6 @@
 """Word classes as intent features: judgement (positive/negative, negation-aware), faults, technical terms, who
-speaks and which way a result goes, records and their standing, events, reminders, leave-taking, asking for a person.
+speaks and which way a result goes, records and their standing, events, reminders, leave-taking, asking for a person,
+cancelling, personal data kept, other places' policies.
 
 Character n-grams tie "太及时了" to complaints ("太慢了") by its frame; the class of the judged word says it is
 praise. A part or material with a fault ("注塑件缩水", "油泵漏油") is a production problem however short. Who speaks
@@ -75,10 +76,12 @@ def classes(text: str) -> list[str]:
 
 
 # Classes that mean more together: a part with a fault; who offers or seeks which result; a submitted record's
-# standing or its matches; an event one signed up for.
+# standing or its matches; an event one signed up for or takes back; personal data and where it is kept; another
+# place's policy.
 PAIRS = (("tech", "fault"), ("enterprise", "seek"), ("enterprise", "result"), ("research", "result"),
          ("research", "offer"), ("seek", "result"), ("offer", "result"), ("submitted", "status"),
-         ("submitted", "matched"), ("signed", "event"), ("remind", "event"))
+         ("submitted", "matched"), ("signed", "event"), ("remind", "event"), ("event", "cancel"), ("signed", "cancel"),
+         ("remind", "cancel"), ("personal", "stored"), ("elsewhere", "scheme"))
 
 
 def lexicon_features(text: str) -> list[str]:

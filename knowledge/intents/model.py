@@ -17,6 +17,7 @@ import numpy as np
 
 from .corpus import Utterance
 from .features import features, normalize, words
+from .glossary import gloss
 from .sounds import sound_table, transliterate
 
 # Thresholds fitted on the dev split by ``bench/eval_intents.py --fit`` (see the README for the figures).
@@ -203,8 +204,9 @@ def train(rows: Sequence[Utterance], *, version: str = "", c: float = C_VALUE) -
 
 
 def read(text: str, sounds: dict[tuple[str, ...], str]) -> str:
-    """The text as the features see it: normalised, pinyin typed in letters written as the words it sounds like."""
-    return transliterate(normalize(text), sounds)
+    """The text as the features see it: normalised, slang and English task words in Chinese, pinyin typed in letters
+    written as the words it sounds like."""
+    return transliterate(gloss(normalize(text)), sounds)
 
 
 def train_vector_stage(model: IntentModel, rows: Sequence[Utterance], vectors: np.ndarray, embedder: str,
