@@ -65,9 +65,20 @@ class Job:
     state: str = "waiting"  # waiting → passive (request returns it) | deferred (worker pushes it)
     reply: str | None = None
     lost: bool = False  # another worker took the delivery over: this one must not answer
-    done: threading.Event = field(default_factory=threading.Event)
+    _finished: bool = False
+    _event: threading.Event | None = None  # made for the first waiter (a turn answered in the request has none)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _listeners: list[Callable[[], object]] = field(default_factory=list)
+
+    @property
+    def done(self) -> threading.Event:
+        """Set once the job is done (``finish``): wait on it."""
+        with self._lock:
+            if self._event is None:
+                self._event = threading.Event()
+                if self._finished:
+                    self._event.set()
+            return self._event
 
     def _move(self, to: str) -> bool:
         """Leave ``waiting`` for ``to``; False when the other side moved first."""
@@ -94,9 +105,11 @@ class Job:
     def finish(self) -> None:
         """Mark the job done (idempotent) and tell whoever waits for it."""
         with self._lock:
-            if self.done.is_set():
+            if self._finished:
                 return
-            self.done.set()
+            self._finished = True
+            if self._event is not None:
+                self._event.set()
             listeners, self._listeners = self._listeners, []
         for listener in listeners:
             _notify(listener)
@@ -104,7 +117,7 @@ class Job:
     def when_done(self, listener: Callable[[], object]) -> None:
         """Call ``listener`` (from the worker's thread) once the job is done; now if it already is."""
         with self._lock:
-            if not self.done.is_set():
+            if not self._finished:
                 self._listeners.append(listener)
                 return
         _notify(listener)
