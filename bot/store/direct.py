@@ -36,6 +36,7 @@ class Compiled:
     results: tuple[Processor, ...]
     computed: tuple[tuple[str, Callable[[], Any]], ...]  # Python-side column defaults, evaluated per row
     bind: Callable[[dict[str, Any]], tuple[Any, ...]] = tuple  # params → the processed tuple (``_binder``)
+    convert: Callable[[tuple[Any, ...]], Any] = tuple  # a driver row → the result row (``_converter``)
 
 
 MAX_STATEMENTS = 512  # the hot path has a few dozen; past this, statements are not cached
@@ -61,7 +62,23 @@ def _compile(connection: Connection, statement: Executable) -> Compiled | None:
             binds[name] = _utc_text(binds[name])
     defaults = compiled.construct_params(_check=False)
     return Compiled(compiled.string, names, defaults, binds, row, results, computed,
-                    _binder(names, defaults, binds, dict(computed)))
+                    _binder(names, defaults, binds, dict(computed)), _converter(row, results))
+
+
+def _converter(row: Any, results: tuple[Processor, ...]) -> Callable[[tuple[Any, ...]], Any]:
+    """A function of one driver row giving the result row (a ``row`` namedtuple) with ``results`` applied."""
+    if row is None:
+        return tuple
+    if not any(results):
+        return row._make  # type: ignore[no-any-return]
+    env: dict[str, Any] = {"Row": row}
+    parts = []
+    for i, processor in enumerate(results):
+        env[f"p{i}"] = processor
+        parts.append(f"raw[{i}]" if processor is None else f"p{i}(raw[{i}])")
+    source = f"def convert(raw):\n    return Row({', '.join(parts)})\n"
+    exec(compile(source, "<bot.store.direct convert>", "exec"), env)  # noqa: S102 - code built from indexes
+    return env["convert"]  # type: ignore[no-any-return]
 
 
 def _utc_text(fallback: Callable[[Any], Any]) -> Callable[[Any], Any]:
@@ -144,29 +161,23 @@ def _compiled(connection: Connection, statement: Executable) -> Compiled | None:
     return _COMPILED[key]
 
 
-def _positional(compiled: Compiled, params: dict[str, Any]) -> tuple[Any, ...]:
-    """The parameter tuple in placeholder order, processed as SQLAlchemy would bind it."""
-    return compiled.bind(params)
-
-
 class Rows:
     """The result of a direct execution: the few ``Result`` methods the hot path uses."""
 
-    def __init__(self, compiled: Compiled, raw: list[tuple[Any, ...]], rowcount: int) -> None:
+    def __init__(self, compiled: Compiled, raw: Any, rowcount: int) -> None:
         self._compiled, self._raw, self.rowcount = compiled, raw, rowcount
 
     def _convert(self, raw: tuple[Any, ...]) -> Any:
         """One row with its result processors applied."""
-        values = [p(v) if p is not None else v for p, v in zip(self._compiled.results, raw, strict=True)]
-        return self._compiled.row(*values)
+        return self._compiled.convert(raw)
 
     def __iter__(self) -> Iterator[Any]:
         """Every row."""
-        return (self._convert(raw) for raw in self._raw)
+        return map(self._compiled.convert, self._raw)
 
     def first(self) -> Any:
         """The first row or None."""
-        return self._convert(self._raw[0]) if self._raw else None
+        return self._compiled.convert(self._raw[0]) if self._raw else None
 
     def one(self) -> Any:
         """Exactly one row (else ``NoResultFound`` / ``MultipleResultsFound`` as SQLAlchemy raises)."""
@@ -191,18 +202,23 @@ class Rows:
 def run_direct(connection: Connection, statement: Executable,
                params: dict[str, Any] | list[dict[str, Any]] | None) -> Rows | None:
     """Run ``statement`` on the connection's SQLite cursor; None when it must go through ``Connection.execute``."""
-    compiled = _compiled(connection, statement)
+    key = id(statement)
+    compiled = _COMPILED[key] if key in _COMPILED else _compiled(connection, statement)
     if compiled is None:
         return None
     many = isinstance(params, list)
-    batch = [_positional(compiled, p) for p in params] if isinstance(params, list) else _positional(compiled, params or {})
-    dbapi: Any = connection.connection.dbapi_connection
-    cursor = dbapi.cursor()
+    batch: Any = [compiled.bind(p) for p in params] if isinstance(params, list) else compiled.bind(params or _NONE)
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
         if connection._has_events or connection.engine._has_events:
             connection.dispatch.before_cursor_execute(connection, cursor, compiled.sql, batch, None, many)
-        (cursor.executemany if many else cursor.execute)(compiled.sql, batch)
-        raw = cursor.fetchall() if compiled.row is not None else []
-        return Rows(compiled, raw, cursor.rowcount)
+        if many:
+            cursor.executemany(compiled.sql, batch)
+        else:
+            cursor.execute(compiled.sql, batch)
+        return Rows(compiled, cursor.fetchall() if compiled.row is not None else [], cursor.rowcount)
     finally:
         cursor.close()
+
+
+_NONE: dict[str, Any] = {}  # no parameters (read only)
