@@ -37,8 +37,8 @@ def install(app: FastAPI, services: Container) -> Pipeline:
     pipeline = Pipeline(services)
     app.state.pipeline = pipeline
     app.state.replay = ReplayGuard(services)
+    app.add_route("/wechat", receive, methods=["POST"], include_in_schema=False)  # first: a message matches at once
     app.include_router(router)
-    app.add_route("/wechat", receive, methods=["POST"], include_in_schema=False)
     return pipeline
 
 
