@@ -4,8 +4,8 @@ The webhook queues an authenticated message with ``Pipeline.begin`` and awaits i
 (``Pipeline.handle`` is the blocking form); the answer is the passive reply text (None means WeChat's
 ``success``: no message). One task on the process's bounded worker pool (``bot.chat.workers``: one user's
 messages in order, one at a time) binds the nonce, claims the delivery and answers it; the request waits for
-it until the reply budget is spent. In time, the conversation state, the reply and an
-audit row are committed before the reply is returned. Over budget, the request answers ``success`` (or,
+it until the reply budget is spent. In time, the conversation state, the reply (on the message's inbound row,
+its record) and the transcript are committed before the reply is returned. Over budget, the request answers ``success`` (or,
 on pull-only accounts, a short placeholder) and the worker pushes the finished answer exactly once: the
 answer is queued in the outbox in the same transaction as the state, then sent.
 
@@ -33,7 +33,7 @@ from bot.chat.incoming import dedup_key, to_incoming
 from bot.chat.ordering import Turn, lock_conversation
 from bot.chat.workers import Full, WorkerPool
 from bot.container import Container
-from bot.domain import audit, privacy, transcript, users
+from bot.domain import privacy, transcript, users
 from bot.store.engine import end_sqlite_transaction, is_sqlite
 from bot.store.models import Conversation, Outbox
 from bot.store.sql import queue_outbox, update_where
@@ -65,9 +65,20 @@ class Job:
     state: str = "waiting"  # waiting → passive (request returns it) | deferred (worker pushes it)
     reply: str | None = None
     lost: bool = False  # another worker took the delivery over: this one must not answer
-    done: threading.Event = field(default_factory=threading.Event)
+    _finished: bool = False
+    _event: threading.Event | None = None  # made for the first waiter (a turn answered in the request has none)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _listeners: list[Callable[[], object]] = field(default_factory=list)
+
+    @property
+    def done(self) -> threading.Event:
+        """Set once the job is done (``finish``): wait on it."""
+        with self._lock:
+            if self._event is None:
+                self._event = threading.Event()
+                if self._finished:
+                    self._event.set()
+            return self._event
 
     def _move(self, to: str) -> bool:
         """Leave ``waiting`` for ``to``; False when the other side moved first."""
@@ -94,9 +105,11 @@ class Job:
     def finish(self) -> None:
         """Mark the job done (idempotent) and tell whoever waits for it."""
         with self._lock:
-            if self.done.is_set():
+            if self._finished:
                 return
-            self.done.set()
+            self._finished = True
+            if self._event is not None:
+                self._event.set()
             listeners, self._listeners = self._listeners, []
         for listener in listeners:
             _notify(listener)
@@ -104,7 +117,7 @@ class Job:
     def when_done(self, listener: Callable[[], object]) -> None:
         """Call ``listener`` (from the worker's thread) once the job is done; now if it already is."""
         with self._lock:
-            if not self.done.is_set():
+            if not self._finished:
                 self._listeners.append(listener)
                 return
         _notify(listener)
@@ -226,7 +239,7 @@ class Pipeline:
         The delivery's row is written once, finished, after the handler ran: nobody needs to see a claim that
         commits together with its answer (the user's turn is held, so no other thread answers this user)."""
         turn, held = self._lean_open(session, job, before_claim)
-        state = ConversationState.from_json(turn.state)
+        state = ConversationState.from_json(turn.state, copy=False)  # decoded for this turn alone
         try:
             text, ok = self._respond(session, job.msg, state, inbox.as_texts(held), lean=True)
         except NeedsWorker:
@@ -444,7 +457,7 @@ class Pipeline:
             if turn.owner != self.claims.owner:
                 job.lost = True  # another worker took over while this one waited: it answers
                 return
-            state = ConversationState.from_json(turn.state)
+            state = ConversationState.from_json(turn.state, copy=False)  # decoded for this turn alone
             end_sqlite_transaction(session)  # no write lock while the handler runs (a new user's row was written)
             text, ok = self._respond(session, msg, state, inbox.as_texts(held))
             if not ok:  # drop the failed handler's writes, keep the user's turn and its apology
@@ -501,7 +514,9 @@ class Pipeline:
 
     def _persist(self, session: Session, job: Job, turn: Turn, state: ConversationState | None,
                  text: str, passive: bool, *, record_key: str | None = None) -> bool:
-        """Save state, the inbound row, the user's last contact, an audit row and (pushed) the queued answer.
+        """Save state, the inbound row, the user's last contact, the transcript and (pushed) the queued answer.
+
+        The inbound row is the message's record (who, kind, status, reply, when); no audit row repeats it.
 
         Sets ``job.reply`` to the passive page; False when another worker owns the delivery now. With
         ``record_key`` (a lean turn, never claimed) the delivery's row is written now, finished, under that dedup
@@ -525,13 +540,7 @@ class Pipeline:
             queue_outbox(session, appid=msg.appid, openid=msg.openid, kind="answer", key=f"answer:{job.inbound_id}",
                          payload={"text": text}, now=now, channel="custom")
         users.touch(session, appid=msg.appid, openid=msg.openid, at=msg.created_at, now=now)
-        actor = msg.openid
-        if privacy.is_forgotten(session, appid=msg.appid, openid=msg.openid):  # this turn erased the user
-            actor = privacy.pseudonym(msg.openid, appid=msg.appid, key=self.container.settings.pseudonym_key)
-        else:  # the transcript liaisons read (demand detail, hand-off inbox)
-            transcript.record_lines(session, appid=msg.appid, openid=msg.openid, now=now,
+        if not privacy.is_forgotten(session, appid=msg.appid, openid=msg.openid):  # not when this turn erased the user
+            transcript.record_lines(session, appid=msg.appid, openid=msg.openid, now=now,  # liaisons read it
                                     lines=[(transcript.USER, msg.text), (transcript.BOT, text)])
-        audit.record(session, appid=msg.appid, actor=actor, action="wechat.inbound", entity="inbound_message",
-                     entity_id=str(job.inbound_id), now=now, source="chat", kind=msg.kind, event=msg.event,
-                     status=values["status"])
         return True

@@ -14,9 +14,12 @@ from __future__ import annotations
 from collections import namedtuple
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Executable
+
+from bot.store.models import UTCDateTime
 
 Processor = Callable[[Any], Any] | None
 
@@ -32,7 +35,8 @@ class Compiled:
     row: Any  # a namedtuple class for result rows (None for statements that return none)
     results: tuple[Processor, ...]
     computed: tuple[tuple[str, Callable[[], Any]], ...]  # Python-side column defaults, evaluated per row
-    slots: tuple[tuple[str, Any, Processor], ...] = ()  # (name, default or _MISSING, bind processor) per placeholder
+    bind: Callable[[dict[str, Any]], tuple[Any, ...]] = tuple  # params → the processed tuple (``_binder``)
+    convert: Callable[[tuple[Any, ...]], Any] = tuple  # a driver row → the result row (``_converter``)
 
 
 MAX_STATEMENTS = 512  # the hot path has a few dozen; past this, statements are not cached
@@ -53,12 +57,75 @@ def _compile(connection: Connection, statement: Executable) -> Compiled | None:
     results = tuple(column[3]._cached_result_processor(dialect, None) for column in columns)
     row = namedtuple("Row", [column[0] for column in columns], rename=True) if columns else None  # type: ignore[misc]
     names, binds = tuple(compiled.positiontup), dict(compiled._bind_processors)
+    for name, bind in compiled.binds.items():
+        if name in binds and isinstance(bind.type, UTCDateTime):
+            binds[name] = _utc_text(binds[name])
     defaults = compiled.construct_params(_check=False)
-    slots = tuple((name, defaults.get(name, _MISSING), binds.get(name)) for name in names)
-    return Compiled(compiled.string, names, defaults, binds, row, results, computed, slots)
+    return Compiled(compiled.string, names, defaults, binds, row, results, computed,
+                    _binder(names, defaults, binds, dict(computed)), _converter(row, results))
 
 
-_MISSING = object()  # a placeholder with no default: its value must be given
+def _converter(row: Any, results: tuple[Processor, ...]) -> Callable[[tuple[Any, ...]], Any]:
+    """A function of one driver row giving the result row (a ``row`` namedtuple) with ``results`` applied."""
+    if row is None:
+        return tuple
+    if not any(results):
+        return row._make  # type: ignore[no-any-return]
+    env: dict[str, Any] = {"Row": row}
+    parts = []
+    for i, processor in enumerate(results):
+        env[f"p{i}"] = processor
+        parts.append(f"raw[{i}]" if processor is None else f"p{i}(raw[{i}])")
+    source = f"def convert(raw):\n    return Row({', '.join(parts)})\n"
+    exec(compile(source, "<bot.store.direct convert>", "exec"), env)  # noqa: S102 - code built from indexes
+    return env["convert"]  # type: ignore[no-any-return]
+
+
+def _utc_text(fallback: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``UTCDateTime``'s SQLite bind processor with a shortcut for what the clock gives (aware UTC datetimes).
+
+    The text is SQLAlchemy's SQLite storage format, ``YYYY-MM-DD HH:MM:SS.ffffff``; other values take ``fallback``
+    (SQLAlchemy's own processor: other time zones converted to UTC, naive values refused)."""
+    def process(value: Any) -> Any:
+        """The stored text of ``value``."""
+        if value.__class__ is datetime and value.tzinfo is UTC:
+            return value.isoformat(" ", "microseconds")[:26]
+        return fallback(value)
+
+    return process
+
+
+def _binder(names: tuple[str, ...], defaults: dict[str, Any], binds: dict[str, Callable[[Any], Any]],
+            computed: dict[str, Callable[[], Any]]) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
+    """A function of one statement's parameters giving the processed tuple in placeholder order.
+
+    It is generated once per statement so that a message's dozen statements spend no loop, lookup or branch on
+    what is known at compile time: which placeholder has a default, a Python-side column default or a bind
+    processor. A parameter not given takes the statement's own value (None for a bare ``bindparam``), one with a
+    Python-side default that function's value; a placeholder unknown to the statement's parameters must be given
+    (``KeyError``). None is never processed."""
+    env: dict[str, Any] = {}
+    parts = []
+    for i, name in enumerate(names):
+        env[f"n{i}"] = name
+        if name in computed:
+            env[f"c{i}"] = computed[name]
+            value = f"(params[n{i}] if n{i} in params else c{i}())"
+        elif defaults.get(name, _MISSING) is not _MISSING:
+            env[f"d{i}"] = defaults[name]
+            value = f"params.get(n{i}, d{i})"
+        else:
+            value = f"params[n{i}]"
+        if name in binds:
+            env[f"p{i}"] = binds[name]
+            value = f"(None if (v := {value}) is None else p{i}(v))"
+        parts.append(value)
+    source = f"def bind(params):\n    return ({''.join(part + ', ' for part in parts)})\n"
+    exec(compile(source, "<bot.store.direct bind>", "exec"), env)  # noqa: S102 - code built from the names above
+    return env["bind"]  # type: ignore[no-any-return]
+
+
+_MISSING = object()  # a placeholder absent from the statement's own parameters: its value must be given
 
 
 def _constant(value: Any) -> Callable[[], Any]:
@@ -94,38 +161,23 @@ def _compiled(connection: Connection, statement: Executable) -> Compiled | None:
     return _COMPILED[key]
 
 
-def _positional(compiled: Compiled, params: dict[str, Any]) -> tuple[Any, ...]:
-    """The parameter tuple in placeholder order, processed as SQLAlchemy would bind it."""
-    if compiled.computed:
-        params = {**{name: make() for name, make in compiled.computed}, **params}
-    values = []
-    get = params.get
-    for name, default, processor in compiled.slots:
-        value = get(name, default)
-        if value is _MISSING:
-            raise KeyError(name)
-        values.append(processor(value) if processor is not None and value is not None else value)
-    return tuple(values)
-
-
 class Rows:
     """The result of a direct execution: the few ``Result`` methods the hot path uses."""
 
-    def __init__(self, compiled: Compiled, raw: list[tuple[Any, ...]], rowcount: int) -> None:
+    def __init__(self, compiled: Compiled, raw: Any, rowcount: int) -> None:
         self._compiled, self._raw, self.rowcount = compiled, raw, rowcount
 
     def _convert(self, raw: tuple[Any, ...]) -> Any:
         """One row with its result processors applied."""
-        values = [p(v) if p is not None else v for p, v in zip(self._compiled.results, raw, strict=True)]
-        return self._compiled.row(*values)
+        return self._compiled.convert(raw)
 
     def __iter__(self) -> Iterator[Any]:
         """Every row."""
-        return (self._convert(raw) for raw in self._raw)
+        return map(self._compiled.convert, self._raw)
 
     def first(self) -> Any:
         """The first row or None."""
-        return self._convert(self._raw[0]) if self._raw else None
+        return self._compiled.convert(self._raw[0]) if self._raw else None
 
     def one(self) -> Any:
         """Exactly one row (else ``NoResultFound`` / ``MultipleResultsFound`` as SQLAlchemy raises)."""
@@ -150,18 +202,23 @@ class Rows:
 def run_direct(connection: Connection, statement: Executable,
                params: dict[str, Any] | list[dict[str, Any]] | None) -> Rows | None:
     """Run ``statement`` on the connection's SQLite cursor; None when it must go through ``Connection.execute``."""
-    compiled = _compiled(connection, statement)
+    key = id(statement)
+    compiled = _COMPILED[key] if key in _COMPILED else _compiled(connection, statement)
     if compiled is None:
         return None
     many = isinstance(params, list)
-    batch = [_positional(compiled, p) for p in params] if isinstance(params, list) else _positional(compiled, params or {})
-    dbapi: Any = connection.connection.dbapi_connection
-    cursor = dbapi.cursor()
+    batch: Any = [compiled.bind(p) for p in params] if isinstance(params, list) else compiled.bind(params or _NONE)
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
         if connection._has_events or connection.engine._has_events:
             connection.dispatch.before_cursor_execute(connection, cursor, compiled.sql, batch, None, many)
-        (cursor.executemany if many else cursor.execute)(compiled.sql, batch)
-        raw = cursor.fetchall() if compiled.row is not None else []
-        return Rows(compiled, raw, cursor.rowcount)
+        if many:
+            cursor.executemany(compiled.sql, batch)
+        else:
+            cursor.execute(compiled.sql, batch)
+        return Rows(compiled, cursor.fetchall() if compiled.row is not None else [], cursor.rowcount)
     finally:
         cursor.close()
+
+
+_NONE: dict[str, Any] = {}  # no parameters (read only)

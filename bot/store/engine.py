@@ -48,7 +48,7 @@ class SqliteWriteLock:
 
     def install(self, engine: Engine) -> None:
         """Listen on ``engine``'s statements and transaction ends."""
-        event.listen(engine, "before_cursor_execute", self._before)
+        event.listen(engine, "before_cursor_execute", self._before, retval=True)  # no wrapper per statement
         event.listen(engine, "commit", self._release)
         event.listen(engine, "rollback", self._release)
 
@@ -60,11 +60,13 @@ class SqliteWriteLock:
         """Give back a slot taken by ``try_take`` (the thread's own transactions take and release it on top)."""
         self._lock.release()
 
-    def _before(self, conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        """Take the lock before the first write of a transaction."""
-        first_write = not conn.info.get("kc_write") and statement.lstrip()[:7].upper().startswith(WRITES)
-        if first_write and self._lock.acquire(timeout=WRITE_WAIT_SECONDS):
-            conn.info["kc_write"] = True
+    def _before(self, conn: Any, _cursor: Any, statement: str, parameters: Any, *_args: Any) -> tuple[str, Any]:
+        """Take the lock before the first write of a transaction; the statement and parameters unchanged."""
+        info = conn.info
+        if not info.get("kc_write") and statement.lstrip()[:7].upper().startswith(WRITES) \
+                and self._lock.acquire(timeout=WRITE_WAIT_SECONDS):
+            info["kc_write"] = True
+        return statement, parameters
 
     def _release(self, conn: Any) -> None:
         """Give the lock back when the transaction that took it ends."""
@@ -136,6 +138,14 @@ class PinnedConnections:
                 self._open[conn] = True
         local.busy = True
         return conn
+
+    def session(self, conn: Connection, factory: sessionmaker[Session]) -> Session:
+        """This thread's session on ``conn`` (its pinned connection), made once and reused (closed between turns)."""
+        local = self._local
+        session: Session | None = getattr(local, "session", None)
+        if session is None or session.bind is not conn:
+            session = local.session = factory(bind=conn)
+        return session
 
     def give_back(self, conn: Connection) -> None:
         """End whatever transaction the turn left open and free the connection (closed if disposed meanwhile)."""
@@ -229,8 +239,9 @@ class Database:
     def turn_session(self) -> Iterator[Session]:
         """A session for one message's turn on a worker thread (the caller commits; closing rolls back the rest).
 
-        On file SQLite it runs on the thread's own connection, kept open between turns; elsewhere (and nested)
-        it is an ordinary pooled session. Transactions, locks and commits are the same either way."""
+        On file SQLite it runs on the thread's own connection, kept open between turns, and is that thread's one
+        session, closed (objects forgotten, ``info`` emptied) after each turn; elsewhere (and nested) it is an
+        ordinary pooled session. Transactions, locks and commits are the same either way."""
         conn = self._pinned.take() if self._pinned is not None else None
         if self._checkpointer is not None:
             self._checkpointer.start()
@@ -238,11 +249,15 @@ class Database:
             with self.sessions() as session:
                 yield session
             return
+        session = self._pinned.session(conn, self.sessions)  # type: ignore[union-attr]
         try:
-            with self.sessions(bind=conn) as session:
-                yield session
+            yield session
         finally:
-            self._pinned.give_back(conn)  # type: ignore[union-attr]
+            try:
+                session.close()  # as a ``with`` block would: roll back what is left, forget every object
+                session.info.clear()  # per unit of work (e.g. who it erased): the next turn starts afresh
+            finally:
+                self._pinned.give_back(conn)  # type: ignore[union-attr]
 
     def migrate(self) -> None:
         """Bring the schema up to the newest Alembic revision."""

@@ -9,7 +9,6 @@ from sqlalchemy import Connection, Executable
 from sqlalchemy.orm import Session
 
 from bot.store.direct import run_direct
-from bot.store.engine import is_sqlite
 
 
 def rowcount(result: Any) -> int:
@@ -72,44 +71,46 @@ def _insert_statement(dialect: str, table: Any, columns: tuple[str, ...]) -> Any
     return stmt
 
 
-_UPDATES: dict[tuple[Any, tuple[str, ...], tuple[str, ...]], Any] = {}
+_UPDATES: dict[tuple[Any, tuple[str, ...], tuple[str, ...]], tuple[Any, tuple[str, ...]]] = {}
 _PLAIN_INSERTS: dict[tuple[Any, tuple[str, ...]], Any] = {}
 
 
 def update_where(session: Session, model: type[Any], where: dict[str, Any], **values: Any) -> int:
     """``UPDATE`` the rows of ``model`` whose columns equal ``where`` to ``values``; how many rows it touched.
 
-    One statement per (table, where columns, value columns), reused with bound parameters."""
-    table = model.__table__
-    key = (table, tuple(sorted(where)), tuple(sorted(values)))
-    stmt = _UPDATES.get(key)
-    if stmt is None:
+    One statement per (table, where columns, value columns) as a call site names them, reused with bound
+    parameters."""
+    key = (model, tuple(where), tuple(values))
+    entry = _UPDATES.get(key)
+    if entry is None:
         from sqlalchemy import bindparam, update
 
+        table = model.__table__
         stmt = update(table).where(*(table.c[c] == bindparam(f"w_{c}", type_=table.c[c].type) for c in key[1]))
-        stmt = _UPDATES[key] = stmt.values({c: bindparam(f"v_{c}", type_=table.c[c].type) for c in key[2]})
-    params = {f"w_{c}": v for c, v in where.items()} | {f"v_{c}": v for c, v in values.items()}
-    return rowcount(core(session, stmt, params))
+        stmt = stmt.values({c: bindparam(f"v_{c}", type_=table.c[c].type) for c in key[2]})
+        entry = _UPDATES[key] = (stmt, (*(f"w_{c}" for c in key[1]), *(f"v_{c}" for c in key[2])))
+    stmt, names = entry
+    return rowcount(core(session, stmt, dict(zip(names, (*where.values(), *values.values()), strict=True))))
 
 
 def insert_rows(session: Session, model: type[Any], rows: list[dict[str, Any]]) -> None:
     """Insert ``rows`` (all with the same columns) in one statement execution; no-op when empty."""
     if not rows:
         return
-    table = model.__table__
-    key = (table, tuple(sorted(rows[0])))
+    key = (model, tuple(rows[0]))
     stmt = _PLAIN_INSERTS.get(key)
     if stmt is None:
         from sqlalchemy import bindparam, insert
 
+        table = model.__table__
         stmt = _PLAIN_INSERTS[key] = insert(table).values({c: bindparam(c, type_=table.c[c].type) for c in key[1]})
     core(session, stmt, rows if len(rows) > 1 else rows[0])
 
 
 def insert_returning(session: Session, model: type[Any], **values: Any) -> Any:
     """Insert a row unless it collides with a unique key; its primary key when this call inserted it, else None."""
-    dialect = "sqlite" if is_sqlite(session) else "postgresql"
-    stmt = _insert_statement(dialect, model.__table__, tuple(sorted(values)))
+    dialect = _connection(session).dialect.name
+    stmt = _insert_statement("sqlite" if dialect == "sqlite" else "postgresql", model.__table__, tuple(values))
     row = core(session, stmt, values).first()
     return None if row is None else row[0]
 

@@ -34,8 +34,8 @@ class AccessLog:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Pass the request on and log it once the response has started."""
-        if scope["type"] != "http":
+        """Pass the request on and log it once the response has started (nothing to time when nobody logs it)."""
+        if scope["type"] != "http" or not access_log.isEnabledFor(logging.INFO):
             await self.app(scope, receive, send)
             return
         started, status = time.perf_counter(), [500]

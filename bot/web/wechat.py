@@ -30,10 +30,14 @@ XML = "application/xml; charset=utf-8"
 
 
 def install(app: FastAPI, services: Container) -> Pipeline:
-    """Mount ``/wechat`` on ``app`` with a pipeline and a replay guard over ``services`` (in ``app.state``)."""
+    """Mount ``/wechat`` on ``app`` with a pipeline and a replay guard over ``services`` (in ``app.state``).
+
+    The POST handler is a plain Starlette route: it takes the raw request and returns a ``Response`` itself, so
+    FastAPI's per-request parameter solving and response handling would be work for nothing on every message."""
     pipeline = Pipeline(services)
     app.state.pipeline = pipeline
     app.state.replay = ReplayGuard(services)
+    app.add_route("/wechat", receive, methods=["POST"], include_in_schema=False)  # first: a message matches at once
     app.include_router(router)
     return pipeline
 
@@ -71,7 +75,6 @@ def verify_url(request: Request) -> Response:
         return _refusal(exc)
 
 
-@router.post("/wechat")
 async def receive(request: Request) -> Response:
     """One message or event from WeChat; answers within the reply budget."""
     started = time.monotonic()

@@ -54,12 +54,12 @@ def json_copy(value: Any) -> Any:
 
     What ``copy.deepcopy`` / ``dataclasses.asdict`` give for conversation state, at a fraction of their cost."""
     kind = type(value)
-    if kind is dict:
-        return {k: json_copy(v) for k, v in value.items()}
+    if kind is dict:  # scalars are taken as they are, without a call each (most of a state is strings)
+        return {k: v if type(v) in _IMMUTABLE else json_copy(v) for k, v in value.items()}
     if kind is list:
-        return [json_copy(v) for v in value]
+        return [v if type(v) in _IMMUTABLE else json_copy(v) for v in value]
     if kind is tuple:
-        return tuple(json_copy(v) for v in value)
+        return tuple(v if type(v) in _IMMUTABLE else json_copy(v) for v in value)
     if kind in _IMMUTABLE:
         return value
     if is_dataclass(value) and not isinstance(value, type):
@@ -88,9 +88,12 @@ class ConversationState:
                 "updated_at": self.updated_at.isoformat() if self.updated_at else None}
 
     @classmethod
-    def from_json(cls, raw: dict[str, Any] | None) -> ConversationState:
-        """Deserialise (a deep copy: in-place edits must not touch the stored JSON, or the change is not saved)."""
-        raw = json_copy(dict(raw or {}))
+    def from_json(cls, raw: dict[str, Any] | None, *, copy: bool = True) -> ConversationState:
+        """Deserialise (a deep copy: in-place edits must not touch the stored JSON, or the change is not saved).
+
+        ``copy=False``: ``raw`` is the caller's own, freshly decoded and kept by nobody else, so the state may
+        take its parts as they are."""
+        raw = json_copy(dict(raw or {})) if copy else (raw or {})
         stamp = raw.get("updated_at")
         return cls(
             flow=raw.get("flow"),

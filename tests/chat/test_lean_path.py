@@ -16,7 +16,7 @@ from sqlalchemy import select
 from bot.container import Container
 from bot.domain import audit
 from bot.store.engine import Database
-from bot.store.models import AuditLog, Conversation, InboundMessage, WechatNonce
+from bot.store.models import AuditLog, ChatLine, Conversation, InboundMessage, WechatNonce
 from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
 from tests.chat.test_pipeline import count, wait_for
 from tests.support.env import make_settings
@@ -147,5 +147,25 @@ def test_a_failing_chat_turn_gets_the_apology_and_keeps_the_state(tmp_path: Path
     with svc.db.session() as session:
         statuses = session.scalars(select(InboundMessage.status).order_by(InboundMessage.id)).all()
     assert statuses == ["done", "failed", "done"]
-    assert count(svc.db, AuditLog, AuditLog.action == "wechat.inbound") == 3
+    assert count(svc.db, ChatLine) == 6  # the transcript has all three turns, the failed one included
+    svc.close()
+
+
+def test_a_message_is_recorded_by_its_inbound_row_and_transcript_without_an_audit_row(tmp_path: Path,
+                                                                                      fake: FakeWeChat) -> None:
+    handler = Capability()
+    svc = lean_services(tmp_path, handler)
+    handler.release.set()
+    with wechat_client(svc, fake=fake) as wx:
+        assert wx.send_text("o_a", "你好") == ["收到：你好（第1条）"]  # answered in the request
+        assert wx.send_text("o_a", "问政策") == ["收到：问政策（第2条）"]  # answered by a worker
+    with svc.db.session() as session:
+        rows = session.scalars(select(InboundMessage).order_by(InboundMessage.id)).all()
+        lines = session.scalars(select(ChatLine).order_by(ChatLine.id)).all()
+    assert [(r.openid, r.msg_type, r.status, r.replies) for r in rows] == [
+        ("o_a", "text", "done", ["收到：你好（第1条）"]), ("o_a", "text", "done", ["收到：问政策（第2条）"])]
+    assert all(r.received_at and r.finished_at for r in rows)
+    assert [(line.direction, line.text) for line in lines] == [
+        ("in", "你好"), ("out", "收到：你好（第1条）"), ("in", "问政策"), ("out", "收到：问政策（第2条）")]
+    assert count(svc.db, AuditLog) == 0  # the inbound row is the message's record: no audit row repeats it
     svc.close()

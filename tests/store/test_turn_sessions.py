@@ -138,3 +138,17 @@ def test_the_checkpoint_thread_copies_the_wal_into_the_database_file(tmp_path: P
     checkpointer.stop()
     keep.close()
     assert path.stat().st_size > before
+
+
+def test_a_thread_s_next_turn_starts_afresh_on_its_reused_session(tmp_path: Path) -> None:
+    db = _db(tmp_path)
+    with db.turn_session() as session:
+        _add(session, "o_1")
+        session.commit()
+        user = session.scalars(select(User).where(User.openid == "o_1")).one()
+        session.info["erased"] = {("wx", "o_1")}  # per unit of work (like privacy's record of an erasure)
+    with db.turn_session() as again:
+        assert again.info == {} and user not in again  # nothing of the previous turn: no info, no objects
+        assert not again.in_transaction()
+        assert again.scalars(select(User.openid)).all() == ["o_1"]
+    db.dispose()

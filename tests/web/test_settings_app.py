@@ -80,3 +80,18 @@ def test_wechat_mode_defaults_and_doctor_advice(tmp_path: Path, monkeypatch: pyt
     assert advice()[:2] == (False, True) and "KC_WECHAT_MODE=safe" in advice()[2]
     assert advice(wechat_aes_key=key, wechat_mode="safe")[:2] == (True, False)
     assert advice(wechat_mode="safe")[:2] == (False, False)
+
+
+def test_access_log_has_method_path_status_and_no_query_only_when_enabled(services: Container,
+                                                                       caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    with TestClient(create_app(services)) as client:
+        with caplog.at_level(logging.INFO, logger="kc.access"):
+            assert client.get("/healthz", params={"signature": "s3cret"}).status_code == 200
+        lines = [r.getMessage() for r in caplog.records if r.name == "kc.access"]
+        assert len(lines) == 1 and lines[0].startswith("GET /healthz 200 ") and "s3cret" not in lines[0]
+        caplog.clear()
+        with caplog.at_level(logging.WARNING, logger="kc.access"):  # off: requests pass through untimed, unlogged
+            assert client.get("/healthz").status_code == 200
+        assert not [r for r in caplog.records if r.name == "kc.access"]

@@ -22,7 +22,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from bot.container import Container
-from bot.store.models import AuditLog, Conversation, InboundMessage
+from bot.store.models import ChatLine, Conversation, InboundMessage
 from bot.web.app import create_app
 from tests.support.env import make_settings
 
@@ -136,7 +136,7 @@ def test_same_msgid_three_times_runs_handler_once(peer_app: tuple[Peer, Containe
     contents = {peer.reply_content(body, aes=True) for status, body in replies if status == 200}
     assert len(contents) == 1 and len(replies) == 3
     assert _count(services, InboundMessage) == 1
-    assert _count(services, AuditLog) == 1  # one pipeline run
+    assert _count(services, ChatLine) == 2  # one pipeline run: one turn's transcript lines
 
 
 def _count(services: Container, model: type) -> int:
