@@ -300,6 +300,7 @@ class HandoffRequest(Base):
     """A user's request to talk to a liaison officer (转人工): open → assigned → closed."""
 
     __tablename__ = "handoff_requests"
+    __table_args__ = (Index("ix_handoff_user", "appid", "openid", "status"),)  # 'is a person handling this user?'
 
     id: Mapped[int] = mapped_column(primary_key=True)
     appid: Mapped[str] = mapped_column(String(64))
