@@ -341,10 +341,14 @@ def _asks_a_contact(text: str) -> bool:
 
 def _asks_a_detail(text: str) -> bool:
     """A question about a detail of how something works, at most with a need as its background ('检测报告一般几天出',
-    '想做个盐雾试验 得提前多久约'): no fault is described, and the question asks when, where, how much or who."""
+    '想做个盐雾试验 得提前多久约', '合作银行有哪几家'): no fault is described, and the question asks when, where,
+    how much, who or which ones."""
     asked = [clause for clause in triage.PIECES.split(text) if triage.is_question(clause)]
     kind = qtype.classify(asked[-1]) if asked else None
-    return kind is not None and kind.name in qtype.DETAIL_KINDS and not triage.PROBLEM.search(text)
+    return kind is not None and kind.name in ASKED_DETAILS and not triage.PROBLEM.search(text)
+
+
+ASKED_DETAILS = qtype.DETAIL_KINDS | {"list"}
 
 
 def reread(ctx: Context, msg: Incoming, conv: ConversationState, meant: str) -> list[Reply] | None:

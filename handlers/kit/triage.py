@@ -45,8 +45,8 @@ POLICY = re.compile(
 SEEK = re.compile(
     r"(想找|寻找|想请|请个|请专家|找个|找家|找一?些|找到|找高校|找专家|找人|找地方|求购|求助|求一?个|需要(?!什么|哪些|多少)|想要|希望|"
     r"想引进|引进|想买|购买|买过来|想做|要做|想给|想让|想把|想在|想提高|想提升|想降低|想改善|想改进|想开发|想研发|想实现|"
-    r"想上|想解决|解决|攻关|借用|租用|想借|想租|借台|租台|想招|要招|招个|招一个|招聘|合作|帮忙|帮我们|外协|委托|对接|招不到|招人|缺人|缺资金|缺钱|缺技术|贷款|融资|替代|"
-    r"(?:有没有|有无|哪里有|谁有|能不能找到?).{0,10}(?:技术|办法|方法|方案|专家|设备|团队|机构|地方|人才|工艺))"
+    r"想上|想解决|解决|攻关|借用|租用|想借|想租|借台|租台|想招|要招|招个|招一个|招聘|合作(?!社|银行)|帮忙|帮我们|外协|委托|对接|招不到|招人|缺人|缺资金|缺钱|缺技术|贷款|融资|替代|"
+    r"(?:有没有|有冇得?|有无|哪里有|谁有|能不能找到?).{0,10}(?:技术|办法|方法|方案|专家|设备|团队|机构|地方|人才|工艺))"
 )
 PROBLEM = re.compile(
     r"(不行|不好(?!意思)|不够|不稳定|不达标|不合格|不均匀|太大|太高|太低|太贵|太差|太慢|太多|太重|老是|总是|经常|变形|开裂|"
@@ -209,6 +209,14 @@ IP_CLAUSE = re.compile(r"(专利|软著|著作权|知识产权)")
 POLITE = re.compile(r"^(不好意思|抱歉|麻烦了?|谢谢|对不起|哦|嗯|好的|那个|这个)$")
 
 
+MAKES = re.compile(r"(做|搞|种|养|生产|加工|制造)")
+
+
+def _makes(clause: str) -> bool:
+    """'我们是做香菇的合作社': what the business makes (content for matching), with no name in it to hide."""
+    return bool(MAKES.search(clause)) and not org_spans(clause)
+
+
 def _drop_clause(clause: str, ip: bool = False) -> bool:
     """Clauses that carry contact, organisation, budget, labels, corrections or chit-chat, not the content."""
     contact = CONTACT_CUE.search(clause) and not ORG_SELF.search(clause)  # not '我是谷城一家做刹车片的'
@@ -218,7 +226,8 @@ def _drop_clause(clause: str, ip: bool = False) -> bool:
         return True  # '预算两百万', '钱不是问题' go; '想贷款300万' stays
     if ip and IP_CLAUSE.search(clause) and len(clause) <= 14:  # '有两项发明专利' is its own field
         return True
-    if COMPANY_CUE.search(clause) or GREETING.match(clause) or _is_trigger(clause) or _org_only(clause):
+    if (COMPANY_CUE.search(clause) and not _makes(clause)) or GREETING.match(clause) or _is_trigger(clause) \
+            or _org_only(clause):
         return True
     if PLATFORM.search(clause) or _label_only(clause) or is_policy_question(clause):
         return True
@@ -290,7 +299,7 @@ def _label_only(clause: str) -> bool:
     return label in NEED_TYPES or label in INDUSTRIES or label in MATURITIES or bool(industry_hit(clause) and industry_hit(clause).explicit)  # type: ignore[union-attr]
 
 
-_OFFER_TALK = re.compile(r"(找企业|找厂家|找合作|合作|转化|登记|放到|挂到|项目库|平台)")
+_OFFER_TALK = re.compile(r"(找企业|找厂家|找合作|合作(?!社|银行)|转化|登记|放到|挂到|项目库|平台)")  # not 合作社, 合作银行
 _SEARCH = re.compile(r"(想找|寻找|找个|找家|找一?些|想引进|引进|想买|购买|求购)")
 _GENERIC_TECH = re.compile(r"技术|成果|专利|应用|方法|实验室")
 

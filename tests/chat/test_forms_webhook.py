@@ -321,3 +321,15 @@ def test_name_validator_refuses_non_names(wx: object) -> None:
     assert "姓名" in say(wx, openid, "😀😀") or "手机号" in say(wx, openid, "😀😀")
     reply = say(wx, openid, "在哪")
     assert "地点" in reply and "我们接着报名" in reply
+
+
+def test_what_a_cooperative_grows_and_a_dialect_ask_stay_in_the_description(wx: object, services: Container) -> None:
+    """'我们是做香菇的合作社' says what the business makes (合作社 is no wish to cooperate) and '有冇得专家来看看' is
+    the ask (有冇得 = 有没有): both belong to the problem a researcher will read; no name is in them to hide."""
+    openid = "f_mushroom"
+    say(wx, openid, "我们是做香菇的合作社 今年菌棒烂了好多 有冇得专家来看看")
+    say(wx, openid, "保康县林丰香菇专业合作社", "就在保康", "面议", "联系人柯小兵 13800007341", "现代农业")
+    submit(wx, openid)
+    d = demand_of(services, openid)
+    assert "香菇" in d.description and "菌棒" in d.description and "专家" in d.description
+    assert "林丰" not in d.description and "柯小兵" not in d.description

@@ -75,3 +75,10 @@ def test_asking_for_the_list_still_lists(svc: Container) -> None:
     with wechat_client(svc) as wx:
         (reply,) = wx.send_text("r9", "最近有啥活动")
     assert "近期活动" in reply and "【E" in reply
+
+
+def test_which_partner_banks_is_a_question_not_a_wish_to_cooperate(svc: Container) -> None:
+    """'合作银行' names banks (as '合作社' names a cooperative): the list is answered, no demand form opens."""
+    with wechat_client(svc) as wx:
+        (reply,) = wx.send_text("r10", "合作银行有哪几家")
+    assert "汉水示例农村商业银行" in reply and "登记技术需求" not in reply
