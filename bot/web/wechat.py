@@ -16,6 +16,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import PlainTextResponse, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from bot.chat.pipeline import APOLOGY, Pipeline, Ticket
@@ -70,9 +71,15 @@ async def _read_capped(request: Request, cap: int) -> bytes:
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > cap:
         raise Refused(413, "body too large")
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
+    body, more = bytearray(), True
+    while more:  # the ASGI messages themselves: ``request.stream()`` would add an async generator per request
+        message = await request.receive()
+        if message["type"] == "http.disconnect":
+            raise ClientDisconnect()
+        if message["type"] != "http.request":
+            continue
+        more = message.get("more_body", False)
+        body += message.get("body", b"")
         if len(body) > cap:
             raise Refused(413, "body too large")
     return bytes(body)

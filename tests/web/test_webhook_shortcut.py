@@ -51,3 +51,14 @@ def test_an_error_escaping_the_webhook_is_a_500_from_the_server_error_layer(serv
             "<MsgType>text</MsgType><Content>帮助</Content><MsgId>77</MsgId></xml>").encode()
     with TestClient(create_app(services), raise_server_exceptions=False) as client:
         assert client.post("/wechat", params=query, content=body).status_code == 500
+
+
+def test_a_body_in_chunks_is_read_whole_and_refused_past_the_cap(services: Container) -> None:
+    with wechat_client(services) as wx:
+        xml = ("<xml><ToUserName>gh</ToUserName><FromUserName>o_chunks</FromUserName><CreateTime>1</CreateTime>"
+               "<MsgType>text</MsgType><Content>帮助</Content><MsgId>78</MsgId></xml>").encode()
+        chunked = wx.http.post("/wechat", params=wx.signed_query(), content=iter([xml[:40], xml[40:90], xml[90:]]))
+        assert chunked.status_code == 200 and "<Content>" in chunked.text
+        cap = services.settings.max_body_bytes
+        big = iter([b"<xml>", b"A" * cap, b"</xml>"])  # no Content-Length: refused while reading
+        assert wx.http.post("/wechat", params=wx.signed_query(), content=big).status_code == 413
