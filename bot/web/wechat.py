@@ -68,7 +68,7 @@ class Shortcut:
 
 async def _read_capped(request: Request, cap: int) -> bytes:
     """The request body, refusing with 413 as soon as it exceeds ``cap`` bytes."""
-    declared = request.headers.get("content-length", "")
+    declared = next((v.decode("latin-1") for k, v in request.scope["headers"] if k == b"content-length"), "")
     if declared.isdigit() and int(declared) > cap:
         raise Refused(413, "body too large")
     body, more = bytearray(), True
