@@ -81,15 +81,26 @@ def _converter(row: Any, results: tuple[Processor, ...]) -> Callable[[tuple[Any,
     return env["convert"]  # type: ignore[no-any-return]
 
 
+_STORED = "%04d-%02d-%02d %02d:%02d:%02d.%06d"  # SQLAlchemy's SQLite DATETIME text
+
+
 def _utc_text(fallback: Callable[[Any], Any]) -> Callable[[Any], Any]:
     """``UTCDateTime``'s SQLite bind processor with a shortcut for what the clock gives (aware UTC datetimes).
 
     The text is SQLAlchemy's SQLite storage format, ``YYYY-MM-DD HH:MM:SS.ffffff``; other values take ``fallback``
     (SQLAlchemy's own processor: other time zones converted to UTC, naive values refused)."""
+    last: list[tuple[Any, str]] = [(None, "")]  # the last clock value and its text: a turn binds its ``now`` often
+
     def process(value: Any) -> Any:
         """The stored text of ``value``."""
         if value.__class__ is datetime and value.tzinfo is UTC:
-            return value.isoformat(" ", "microseconds")[:26]
+            seen = last[0]
+            if seen[0] is value:
+                return seen[1]
+            text = _STORED % (value.year, value.month, value.day, value.hour, value.minute, value.second,
+                              value.microsecond)
+            last[0] = (value, text)
+            return text
         return fallback(value)
 
     return process

@@ -12,6 +12,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
+from fastapi.telemetry import TelemetryConfig
 from sqlalchemy import text
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -24,6 +25,9 @@ from knowledge.keywords import warm as warm_keywords
 
 log = logging.getLogger(__name__)
 access_log = logging.getLogger("kc.access")
+# The app exports no OpenTelemetry: FastAPI's native telemetry would otherwise look up the global providers on
+# every request to find that out.
+NO_TELEMETRY: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False}
 SHUTDOWN_GRACE_SECONDS = 30.0  # on SIGTERM/Ctrl-C, queued and running answers get this long to be delivered
 
 
@@ -126,10 +130,10 @@ def create_app(services: Container | None = None, settings: Settings | None = No
                         "or the recovery job delivers them", SHUTDOWN_GRACE_SECONDS)
         services.close()
 
-    app = FastAPI(title="科创助手", lifespan=lifespan)
-    app.add_middleware(AccessLog)
+    app = FastAPI(title="科创助手", lifespan=lifespan, telemetry=NO_TELEMETRY)
     app.state.services = services
-    webhook.install(app, services)
+    webhook.install(app, services)  # before the access log: the webhook's shortcut sits inside it
+    app.add_middleware(AccessLog)
     console.install(app)
 
     @app.get("/healthz")

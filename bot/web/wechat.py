@@ -10,12 +10,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import PlainTextResponse, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from bot.chat.pipeline import APOLOGY, Pipeline, Ticket
 from bot.chat.workers import Full
@@ -39,20 +41,61 @@ def install(app: FastAPI, services: Container) -> Pipeline:
     app.state.replay = ReplayGuard(services)
     app.add_route("/wechat", receive, methods=["POST"], include_in_schema=False)  # first: a message matches at once
     app.include_router(router)
+    app.add_middleware(Shortcut)
     return pipeline
+
+
+class Shortcut:
+    """ASGI middleware: ``POST /wechat`` goes straight to ``receive``, past the router and the exception layers.
+
+    ``receive`` answers every failure itself (a refusal, 503, the apology); anything it lets escape still reaches
+    the server-error layer outside, as through the route. Other requests (and any app under a ``root_path``)
+    take the normal way, where the same route also answers ``POST /wechat``. Installed before the access log,
+    so it sits inside it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive_: Receive, send: Send) -> None:
+        """Answer a webhook POST directly; pass anything else on."""
+        if scope["type"] == "http" and scope["path"] == "/wechat" and scope["method"] == "POST" \
+                and not scope.get("root_path"):
+            response = await receive(Request(scope, receive_, send))
+            await response(scope, receive_, send)
+            return
+        await self.app(scope, receive_, send)
 
 
 async def _read_capped(request: Request, cap: int) -> bytes:
     """The request body, refusing with 413 as soon as it exceeds ``cap`` bytes."""
-    declared = request.headers.get("content-length", "")
+    declared = next((v.decode("latin-1") for k, v in request.scope["headers"] if k == b"content-length"), "")
     if declared.isdigit() and int(declared) > cap:
         raise Refused(413, "body too large")
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
+    body, more = bytearray(), True
+    while more:  # the ASGI messages themselves: ``request.stream()`` would add an async generator per request
+        message = await request.receive()
+        if message["type"] == "http.disconnect":
+            raise ClientDisconnect()
+        if message["type"] != "http.request":
+            continue
+        more = message.get("more_body", False)
+        body += message.get("body", b"")
         if len(body) > cap:
             raise Refused(413, "body too large")
     return bytes(body)
+
+
+def query(request: Request) -> Mapping[str, str]:
+    """The query parameters as Starlette reads them (the last of a repeated name wins).
+
+    WeChat's (signature, timestamp, nonce, msg_signature, encrypt_type, openid) are plain hex, digits and
+    letters: with nothing escaped the pairs are split here, without the general parser; anything with ``%`` or
+    ``+`` goes through ``request.query_params``."""
+    raw: bytes = request.scope["query_string"]
+    if b"%" in raw or b"+" in raw:
+        return request.query_params
+    pairs = (pair.partition("=") for pair in raw.decode("latin-1").split("&") if pair)
+    return {name: value for name, _, value in pairs}
 
 
 def _refusal(exc: Refused) -> Response:
@@ -82,7 +125,7 @@ async def receive(request: Request) -> Response:
     settings = state.services.settings
     try:
         body = await _read_capped(request, settings.max_body_bytes)
-        envelope = open_request(settings, request.query_params, body, now=_now(request))
+        envelope = open_request(settings, query(request), body, now=_now(request))
     except Refused as exc:
         return _refusal(exc)
     replay, pipeline = state.replay, state.pipeline

@@ -68,3 +68,23 @@ def test_a_direct_write_holds_the_sqlite_write_lock_until_commit(tmp_path: Path)
         assert sorted(session.scalars(select(User.openid))) == ["o_first", "o_other"]
     db.dispose()
 
+
+
+def test_a_utc_time_is_stored_as_sqlalchemy_stores_it_also_when_bound_again(tmp_path: Path) -> None:
+    from datetime import timedelta, timezone
+
+    from sqlalchemy import DateTime
+    from sqlalchemy.dialects import sqlite
+
+    from bot.store.direct import _utc_text
+
+    dialect = sqlite.dialect()
+    reference = DateTime().dialect_impl(dialect).bind_processor(dialect)
+    assert reference is not None
+    process = _utc_text(lambda value: reference(value.astimezone(UTC).replace(tzinfo=None)))
+    now = datetime(2026, 5, 1, 8, 30, 5, 7, tzinfo=UTC)
+    times = [now, now, datetime(2026, 5, 1, 8, 30, 5, tzinfo=UTC), now, datetime(1, 1, 1, tzinfo=UTC),
+             datetime(2026, 12, 31, 23, 59, 59, 999999, tzinfo=timezone(timedelta(hours=8)))]
+    for value in times:  # the same object twice in a row, then another, then the first again, then another zone
+        assert process(value) == reference(value.astimezone(UTC).replace(tzinfo=None))
+    assert process(now) == "2026-05-01 08:30:05.000007"
