@@ -76,12 +76,13 @@ def classes(text: str) -> list[str]:
 
 
 # Classes that mean more together: a part with a fault; who offers or seeks which result; a submitted record's
-# standing or its matches; an event one signed up for or takes back; personal data and where it is kept; another
-# place's policy.
+# standing or its matches; an event one signed up for or takes back (or erases); personal data erased or where it
+# is kept; another place's policy.
 PAIRS = (("tech", "fault"), ("enterprise", "seek"), ("enterprise", "result"), ("research", "result"),
          ("research", "offer"), ("seek", "result"), ("offer", "result"), ("submitted", "status"),
          ("submitted", "matched"), ("signed", "event"), ("remind", "event"), ("event", "cancel"), ("signed", "cancel"),
-         ("remind", "cancel"), ("personal", "stored"), ("elsewhere", "scheme"))
+         ("remind", "cancel"), ("signed", "erase"), ("event", "erase"), ("personal", "erase"), ("personal", "stored"),
+         ("elsewhere", "scheme"))
 
 
 def lexicon_features(text: str) -> list[str]:
