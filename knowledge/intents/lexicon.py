@@ -86,8 +86,11 @@ PAIRS = (("tech", "fault"), ("enterprise", "seek"), ("enterprise", "result"), ("
 
 
 def lexicon_features(text: str) -> list[str]:
-    """``l:<class>`` per class present, and ``l:<a>+<b>`` for each of ``PAIRS`` that meets."""
+    """``l:<class>`` per class present, ``l:<a>+<b>`` for each of ``PAIRS`` that meets, ``l:away`` for a policy of
+    another place alone."""
     present = set(classes(text.replace(" ", "")))
     out = [f"l:{name}" for name in sorted(present)]
     out += [f"l:{a}+{b}" for a, b in PAIRS if a in present and b in present]
+    if {"elsewhere", "scheme"} <= present and "local" not in present:
+        out.append("l:away")  # another place's policy, Xiangyang not named: not ours to answer
     return out
