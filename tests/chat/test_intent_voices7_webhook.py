@@ -1,9 +1,7 @@
 """The seventh writer's classes (issue 11), end to end through the signed webhook: a broken promise or a change
 without notice ('放鸽子', '不提前通知') and a formal complaint about slowness are complaints; 'it helped a lot' is
 praise; '自我介绍一下' asks who the assistant is; another city's policy asked formally and a question about one's
-medicine are outside the assistant's scope; deleting one's sign-up is a cancel, not deleting personal data; asking
-whether one's sign-up was approved lists the sign-ups; correcting a submitted record is about one's records, not a
-new demand.
+medicine are outside the assistant's scope; correcting a submitted record is about one's records, not a new demand.
 
 The phrasings are not corpus utterances nor lines of our dev sets. The embedder cannot encode here, so the cheap
 model decides, as it does whenever the sentence vectors are not ready.
@@ -18,7 +16,6 @@ import pytest
 
 from bot.container import Container
 from handlers.understand import OUT_OF_SCOPE
-from tests.chat.test_intent_voices6_webhook import signed_up
 from tests.chat.test_understanding_webhook import GuardedKnowledge, container, one
 from tests.support.wechat_client import wechat_client
 
@@ -64,24 +61,6 @@ def test_another_citys_policy_and_ones_medicine_are_out_of_scope(svc: Container,
     with wechat_client(svc) as wx:
         reply = one(wx.send_text("o_far", text))
     assert reply == OUT_OF_SCOPE, reply
-    assert kb.asked == []
-
-
-def test_deleting_ones_sign_up_cancels_it(svc: Container, kb: GuardedKnowledge) -> None:
-    """'把我的讲座报名删掉' takes the sign-up back; it does not offer to delete the user's personal data."""
-    with wechat_client(svc) as wx:
-        signed_up(wx, svc, "o_del")
-        reply = one(wx.send_text("o_del", "把我的讲座报名删掉吧"))
-    assert "取消" in reply and "个人信息" not in reply and not reply.startswith("您是想"), reply
-    assert kb.asked == []
-
-
-def test_asking_whether_the_sign_up_was_approved_lists_it(svc: Container, kb: GuardedKnowledge) -> None:
-    """'我的报名审核过了冇' (dialect) is about one's sign-ups: the event is listed."""
-    with wechat_client(svc) as wx:
-        signed_up(wx, svc, "o_ok")
-        reply = one(wx.send_text("o_ok", "我的报名审核过了冇"))
-    assert "E31" in reply and not reply.startswith("您是想"), reply
     assert kb.asked == []
 
 
