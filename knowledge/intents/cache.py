@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from knowledge.embeddings import Embedder
 
 log = logging.getLogger(__name__)
-FEATURES_VERSION = "12"  # bump when features.py or the training changes meaning
+FEATURES_VERSION = "13"  # bump when features.py or the training changes meaning
 
 _models: dict[tuple[str, str], IntentModel] = {}  # one model per corpus version per process
 _lock = threading.Lock()

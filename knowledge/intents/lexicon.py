@@ -76,17 +76,21 @@ def classes(text: str) -> list[str]:
 
 
 # Classes that mean more together: a part with a fault; who offers or seeks which result; a submitted record's
-# standing or its matches; an event one signed up for or takes back; personal data and where it is kept; another
-# place's policy.
+# standing or its matches; an event one signed up for or takes back (or erases); personal data erased or where it
+# is kept; another place's policy.
 PAIRS = (("tech", "fault"), ("enterprise", "seek"), ("enterprise", "result"), ("research", "result"),
          ("research", "offer"), ("seek", "result"), ("offer", "result"), ("submitted", "status"),
          ("submitted", "matched"), ("signed", "event"), ("remind", "event"), ("event", "cancel"), ("signed", "cancel"),
-         ("remind", "cancel"), ("personal", "stored"), ("elsewhere", "scheme"))
+         ("remind", "cancel"), ("signed", "erase"), ("event", "erase"), ("personal", "erase"), ("personal", "stored"),
+         ("elsewhere", "scheme"))
 
 
 def lexicon_features(text: str) -> list[str]:
-    """``l:<class>`` per class present, and ``l:<a>+<b>`` for each of ``PAIRS`` that meets."""
+    """``l:<class>`` per class present, ``l:<a>+<b>`` for each of ``PAIRS`` that meets, ``l:away`` for a policy of
+    another place alone."""
     present = set(classes(text.replace(" ", "")))
     out = [f"l:{name}" for name in sorted(present)]
     out += [f"l:{a}+{b}" for a, b in PAIRS if a in present and b in present]
+    if {"elsewhere", "scheme"} <= present and "local" not in present:
+        out.append("l:away")  # another place's policy, Xiangyang not named: not ours to answer
     return out
