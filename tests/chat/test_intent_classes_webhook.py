@@ -8,28 +8,15 @@ decides, as it does for every message it is sure about).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from bot.container import Container
-from tests.chat.test_understanding_webhook import GuardedKnowledge, container, one
+from tests.chat.test_understanding_webhook import GuardedKnowledge, one, silent_kb
+from tests.chat.test_understanding_webhook import svc as shared_svc
 from tests.support.wechat_client import wechat_client
 
-
-@pytest.fixture
-def kb() -> GuardedKnowledge:
-    """A knowledge base no conversation here should ask."""
-    return GuardedKnowledge({})
-
-
-@pytest.fixture
-def svc(tmp_path: Path, kb: GuardedKnowledge) -> Iterator[Container]:
-    """The service container of one test."""
-    services = container(tmp_path, kb)
-    yield services
-    services.close()
+kb = pytest.fixture(name="kb")(silent_kb)
+svc = shared_svc  # the service container of one test, asking ``kb``
 
 
 def test_asking_whether_a_factory_took_up_my_result_shows_the_matches(svc: Container, kb: GuardedKnowledge) -> None:

@@ -9,30 +9,17 @@ decides, as it does for every message it is sure about).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from bot.container import Container
 from bot.store.models import Event
-from tests.chat.test_understanding_webhook import GuardedKnowledge, add_event, container, one
+from tests.chat.test_understanding_webhook import GuardedKnowledge, add_event, one, silent_kb
+from tests.chat.test_understanding_webhook import svc as shared_svc
 from tests.support.wechat_client import WeChatTestClient as Simulator
 from tests.support.wechat_client import wechat_client
 
-
-@pytest.fixture
-def kb() -> GuardedKnowledge:
-    """A knowledge base no conversation here should ask."""
-    return GuardedKnowledge({})
-
-
-@pytest.fixture
-def svc(tmp_path: Path, kb: GuardedKnowledge) -> Iterator[Container]:
-    """The service container of one test."""
-    services = container(tmp_path, kb)
-    yield services
-    services.close()
+kb = pytest.fixture(name="kb")(silent_kb)
+svc = shared_svc  # the service container of one test, asking ``kb``
 
 
 def signed_up(wx: Simulator, svc: Container, openid: str) -> None:

@@ -9,29 +9,16 @@ model decides, as it does whenever the sentence vectors are not ready.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from bot.container import Container
 from handlers.understand import OUT_OF_SCOPE
-from tests.chat.test_understanding_webhook import GuardedKnowledge, container, one
+from tests.chat.test_understanding_webhook import GuardedKnowledge, one, silent_kb
+from tests.chat.test_understanding_webhook import svc as shared_svc
 from tests.support.wechat_client import wechat_client
 
-
-@pytest.fixture
-def kb() -> GuardedKnowledge:
-    """A knowledge base no conversation here should ask."""
-    return GuardedKnowledge({})
-
-
-@pytest.fixture
-def svc(tmp_path: Path, kb: GuardedKnowledge) -> Iterator[Container]:
-    """The service container of one test."""
-    services = container(tmp_path, kb)
-    yield services
-    services.close()
+kb = pytest.fixture(name="kb")(silent_kb)
+svc = shared_svc  # the service container of one test, asking ``kb``
 
 
 @pytest.mark.parametrize("text", ["约好的老师到了日子没露面 又放了我们鸽子", "讲座说改期就改期 也不提前通知一下",

@@ -68,6 +68,11 @@ def kb() -> GuardedKnowledge:
     })
 
 
+def silent_kb() -> GuardedKnowledge:
+    """A knowledge base no conversation of a test module should ask (``kb = pytest.fixture(name="kb")(silent_kb)``)."""
+    return GuardedKnowledge({})
+
+
 def container(tmp_path: Path, kb: GuardedKnowledge, now: datetime = WEEKDAY_MORNING) -> Container:
     """A migrated container on SQLite with the fake knowledge base and a frozen clock."""
     return Container.create(make_settings(tmp_path / "data"), knowledge=kb, clock=Clock(now))  # type: ignore[arg-type]
