@@ -322,6 +322,8 @@ def _policy_in_reach(text: str, pred: Prediction) -> bool:
     close = "policy" in [intent for intent, _ in pred.ranked[:2]]
     if close and (pred.intent == "out_of_scope" or not decisive(pred)):
         return True
+    if pred.intent == "out_of_scope" and qtype.names_a_topic(text) and _asks_a_detail(text):
+        return True  # '合作银行有哪几家': which ones, of a thing a document may list
     events_near = any(intent.startswith("events") for intent, _ in pred.ranked[:2])  # '…那个讲座 是哪个医生讲'
     formish = pred.intent in FORM_INTENTS or not (decisive(pred) or events_near)
     if not formish or triage.looks_like_achievement(text) or triage.wants_demand(text) or triage.wants_achievement(text):
