@@ -263,7 +263,7 @@ def unsure(ctx: Context, msg: Incoming, conv: ConversationState, pred: Predictio
         return run(pred.intent, ctx, msg, conv)
     if (ruled := rule_says(msg.text, pred)) is not None:
         return run(ruled, ctx, msg, conv)
-    if "policy" in [i for i, _ in pred.ranked[:2]] and triage.is_policy_question(msg.text):
+    if _policy_close(pred) and triage.is_policy_question(msg.text):
         return ask_policy(ctx, msg, conv)  # '院士站考核不合格是不是就撤牌子了': answered or honestly declined, not "您是想"
     return clarify(ctx, msg, conv, options_for(pred))
 
@@ -319,8 +319,7 @@ def _policy_in_reach(text: str, pred: Prediction) -> bool:
         return False
     if pred.intent == "handoff":  # '孵化器的事找哪个科室 打什么电话': the documents name the office and its phone
         return _asks_a_contact(text)
-    close = "policy" in [intent for intent, _ in pred.ranked[:2]]
-    if close and (pred.intent == "out_of_scope" or not decisive(pred)):
+    if _policy_close(pred) and (pred.intent == "out_of_scope" or not decisive(pred)):
         return True
     if pred.intent == "out_of_scope" and qtype.names_a_topic(text) and _asks_a_detail(text):
         return True  # '合作银行有哪几家': which ones, of a thing a document may list
@@ -332,6 +331,11 @@ def _policy_in_reach(text: str, pred: Prediction) -> bool:
 
 
 PERSON_WORDS = re.compile(r"人工|真人|客服|联络员|工作人员|投诉|你们")  # a person of this service, not an office named in a policy
+
+
+def _policy_close(pred: Prediction) -> bool:
+    """Whether a policy question is among the model's two best guesses."""
+    return "policy" in [intent for intent, _ in pred.ranked[:2]]
 
 
 def _asks_a_contact(text: str) -> bool:
