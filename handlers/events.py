@@ -58,6 +58,8 @@ ASKS_FOR_EVENTS = re.compile(  # '下个月有没有活动', '最近有讲座吗
     r"(有没有|有无|有啥|有什么|有哪些|有冇|还有)[^，,。？?\s]{0,12}(活动|讲座|培训|义诊|课)|"
     r"(活动|讲座|培训|义诊|课)[^，,。？?\s]{0,6}(吗|没有?|冇)[？?]*$"
 )
+TOPIC_ASKED = re.compile(r"(?:讲|关于|有关|教人?)(?P<topic>[\u4e00-\u9fa5A-Za-z]{2,8}?)(?:方面)?(?:的|知识)")
+TOPIC_NOT_A_TOPIC = frozenset({"什么", "啥子", "哪些", "么子", "健康", "科普"})
 LIST_WORDS = re.compile(r"^(查看|看看|有什么|有哪些|近期|最近|近期的|最近的)?(.{0,8}的)?(科普活动|活动|讲座|培训)"
                         r"(列表|安排|有哪些|有什么)?[吗呢？?。!！]*$|(有什么|有哪些|近期|最近).{0,8}(活动|讲座|培训)")
 SIGNUP = re.compile(r"报名|报个名|想报|能报|可以报|报上|我要参加|想参加|能参加|一起报|报一个|报个|给我报|帮我报|我也报|"
@@ -150,6 +152,7 @@ def show_list(ctx: Context, msg: Incoming, conv: ConversationState, text: str,
     if topic:
         events = named
     label = txt.filter_text(flt.region, flt.category, flt.period, flt.audience) or ("和您说的相关" if topic else "")
+    missing = None if topic else _topic_without_event(ctx, text)  # '下周有没有讲痛风的'
     if flt.period and not topic and (other := _other_times(ctx, text, partial(listed, date_range=None), bool(events))):
         events, label = other[0], f"{txt.period_text(flt.period)}{other[1]}"  # '下周有没有讲近视的' in another week
     asks_list = bool(ASKS_FOR_EVENTS.search(text) or LIST_WORDS.search(text))
@@ -157,8 +160,21 @@ def show_list(ctx: Context, msg: Incoming, conv: ConversationState, text: str,
         return [Reply(txt.events_list_text([]), nothing=not asks_list)]
     if len(events) == 1:
         _remember_event(ctx, conv, events[0].id)
-    generic = not (label or asks_list)  # the whole list, for words that name no event and ask for none
-    return [replace(r, nothing=generic) for r in _offer(ctx, conv, events, label, facts)]
+    generic = not (label or asks_list or missing)  # the whole list, for words that name no event and ask for none
+    note = f"暂时没有讲“{missing}”的活动，您可以看看这些：\n" if missing else ""
+    return [replace(r, text=note + r.text, nothing=generic) for r in _offer(ctx, conv, events, label, facts)]
+
+
+def _topic_without_event(ctx: Context, text: str) -> str | None:
+    """The topic the text asks events about ('讲痛风的', '关于防诈骗的') when no upcoming event is on it."""
+    found = TOPIC_ASKED.search(text)
+    if found is None or (topic := found.group("topic")) in TOPIC_NOT_A_TOPIC:
+        return None
+    events = upcoming_events(ctx.session, appid=ctx.appid, now=ctx.now, limit=100)
+    said = " ".join(f"{e.title} {e.category} {e.description}" for e in events)
+    if any(topic[i:i + 2] in said for i in range(len(topic) - 1)):
+        return None
+    return None if len(topic) == 2 and _matches(ctx, topic) else topic  # '颈椎' is the '颈腰椎' one
 
 
 def _other_times(ctx: Context, text: str, listed: Callable[[], list[Event]],
@@ -244,9 +260,10 @@ def _which_one(conv: ConversationState, text: str, shown: list[str]) -> list[Rep
     if not (SIGNUP.search(text) or said) or len(shown) < 2:
         conv.clear_flow()
         return None
+    asks = triage.is_question(text) and not said - {"party_size"}  # '报名最多能带几个人' under the list asks a rule
     conv.draft.update({k: v for k, v in facts.items() if k != "proxy" or v})
     kept = "好的，已记下您的姓名和电话。" if {"name", "phone"} <= said else ""
-    return [Reply(f"{kept}您想报名哪一场？请回复序号（1–{len(shown)}），或说出活动名称。")]
+    return [Reply(f"{kept}您想报名哪一场？请回复序号（1–{len(shown)}），或说出活动名称。", nothing=bool(asks))]
 
 
 def _about_events(text: str) -> bool:
@@ -661,12 +678,20 @@ def _named_by_cues(ctx: Context, msg: Incoming, conv: ConversationState, text: s
     about = EVENT_NOUN.search(text) or REFER.search(text) or ctx.intent(msg).intent.startswith("events")
     if not (joining or about) or event.id in [v.event_id for v in _active(ctx, msg)]:
         return None
+    if not joining and not _in_period(ctx, event, text):  # '这个月有没有讲糖尿病的' (it is in May)
+        return show_list(ctx, msg, conv, text)
     if joining and not (QUESTION.search(text) and not SIGNUP.search(text) and not party_said):
         conv.draft = {}
         _merge(conv.draft, text)
         return start_signup(ctx, msg, conv, event.id, text="")
     _remember_event(ctx, conv, event.id)
     return [Reply(_about(ctx, event, text) + f"\n想报名请回复“报名 {event.id}”，同行的人也可以一起告诉我。")]
+
+
+def _in_period(ctx: Context, event: Event, text: str) -> bool:
+    """Whether the event starts in the period the text names (True when it names none)."""
+    span = list_filter(ctx.session, appid=ctx.appid, text=text, now=ctx.now).date_range
+    return span is None or span[0] <= event.start < span[1]
 
 
 def _about(ctx: Context, event: Event, text: str) -> str:
@@ -681,8 +706,8 @@ def event_question(ctx: Context, msg: Incoming, conv: ConversationState, text: s
         return None
     named = _matches(ctx, text) if EVENT_NOUN.search(text) else []
     filtered = EVENT_NOUN.search(text) and not list_filter(ctx.session, appid=ctx.appid, text=text, now=ctx.now).empty
-    if filtered and len(named) != 1:
-        return show_list(ctx, msg, conv, text)  # '社区有啥健康讲座没'
+    if filtered and (len(named) != 1 or not _in_period(ctx, named[0], text)):
+        return show_list(ctx, msg, conv, text)  # '社区有啥健康讲座没', '这个月有没有讲糖尿病的' (in May)
 
     event = named[0] if named else (_last_event(ctx, conv) if len(text) <= 12 else None)
     if event is None:

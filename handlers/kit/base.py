@@ -252,8 +252,8 @@ class Router:
         flow_handler = self._flows.get(conv.flow or "")
         if flow_handler is not None:
             replies = flow_handler(ctx, msg, conv)
-            if replies is not None:
-                return replies
+            if replies is not None:  # the flow goes on whatever else answers its 'nothing specific'
+                return self._instead(ctx, msg, conv, replies, True) if _all_nothing(replies) else replies
         had_flow = bool(conv.flow)
         for route in self._routes:
             replies = route.handler(ctx, msg, conv)

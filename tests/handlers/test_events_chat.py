@@ -223,3 +223,27 @@ def test_a_topic_outside_the_period_asked_is_shown_at_its_own_time(bot: DirectBo
 def test_a_period_without_any_event_shows_the_next_ones(bot: DirectBot) -> None:
     reply = bot.send("ev_next_ones", "明天有没有活动")
     assert "明天没有活动" in reply and "【E09】" in reply and bot.state("ev_next_ones").step == "pick"
+
+
+@pytest.mark.parametrize(("openid", "text", "topic"), [
+    ("ev_no_topic1", "下周有没有讲痛风的", "痛风"),
+    ("ev_no_topic2", "下个月有没有讲防诈骗的讲座", "防诈骗"),
+])
+def test_a_topic_no_event_is_about_is_said_before_the_others(bot: DirectBot, openid: str, text: str,
+                                                             topic: str) -> None:
+    """'下周有没有讲痛风的': no event is on gout, so the bot says so before offering the period's events
+    (not next week's hypertension lecture as if it answered the question)."""
+    reply = bot.send(openid, text)
+    assert reply.startswith(f"暂时没有讲“{topic}”的活动") and "【E" in reply
+
+
+def test_a_topic_some_event_is_about_is_not_said_missing(bot: DirectBot) -> None:
+    reply = bot.send("ev_topic_there", "有没有讲颈椎的讲座")
+    assert "暂时没有" not in reply and "【E04】" in reply
+
+
+def test_a_named_event_outside_the_period_asked_is_not_shown_as_if_in_it(bot: DirectBot) -> None:
+    """'这个月有没有关于糖尿病的活动' (the diabetes lecture is in May): the bot says this month has none and shows
+    it at its own time, rather than the May lecture's details as the answer."""
+    reply = bot.send("ev_named_other_month", "这个月有没有关于糖尿病的活动")
+    assert "本月没有" in reply and "【E06】" in reply

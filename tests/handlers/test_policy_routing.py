@@ -37,6 +37,16 @@ def test_a_question_about_the_sign_up_rules_gets_the_rule_not_an_empty_event_lis
     assert "没有符合条件的活动" not in reply and "没有报名的活动" not in reply
 
 
+def test_a_rule_question_under_the_list_of_events_gets_the_rule_and_the_list_stays(svc: Container) -> None:
+    """'报名最多能带几个同行的人' asked while the bot waits for a pick: the rule, then a number still picks."""
+    with wechat_client(svc) as wx:
+        wx.send_text("r8", "我想报名健康讲座")
+        (reply,) = wx.send_text("r8", "报名最多能带几个同行的人")
+        (picked,) = wx.send_text("r8", "1")
+    assert "2名同行人" in reply and "哪一场" not in reply
+    assert "【E" in picked and "报名" in picked
+
+
 def test_nothing_to_cancel_is_still_said_when_no_question_is_asked(svc: Container) -> None:
     with wechat_client(svc) as wx:
         (reply,) = wx.send_text("r4", "取消报名")
