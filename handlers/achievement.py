@@ -45,7 +45,7 @@ _FIGURE = re.compile(r"[\d%]|^[一二两三四五六七八九十百千万几多]
                      r"|^[一二两三四五六七八九十几][个家项种台套次批成]")  # '3000小时', '两家', '九成'
 _READY = ("institution", "summary", "field", "maturity", "contact_name", "contact_phone")
 _NONE = re.compile(r"^(没有|无|暂无|还没有|目前没有|没)")
-_TOPIC_EDIT = re.compile(r"(不要了|不用了|去掉|删掉|不用推了|再加|加上|加个)")
+_TOPIC_EDIT = re.compile(r"(不要了|不用了|去掉|删掉|不用推了|再加|加上|加个|换成)")
 _NO_ALERTS = re.compile(r"(不要|不用|不需要|别|不想)(再)?(收到|接收)?(提醒|通知|推送)")
 _NO_IP = re.compile(r"(没有?|无|暂无|还没有?)(申请)?(专利|知识产权|软著)")
 _IP_WORDS = re.compile(r"(专利|软著|软件著作权|著作权|商标|标准|品种权|技术秘密)")
@@ -159,7 +159,7 @@ def _alerts_said(text: str, facts: dict[str, Any]) -> dict[str, Any] | None:
     """'不要提醒' anywhere; '铸造相关的需求都推给我，汽车零部件的也要' sets the alert topics."""
     if _NO_ALERTS.search(text):
         return {"none": True}
-    changes = alert_topics(text) or (topic_changes(text) if _TOPIC_EDIT.search(text) else [])
+    changes = topic_changes(text) if _TOPIC_EDIT.search(text) else alert_topics(text)  # '…，X不要了 换成Y' too
     return {"topics": changes} if changes else None
 
 

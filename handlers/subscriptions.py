@@ -16,7 +16,7 @@ from bot.domain.achievements import add_topics, drop_topics, list_topics
 from bot.domain.events.subscriptions import subscriptions_of
 from bot.domain.privacy import remember_contact
 from handlers.account import give_consent, has_consented
-from handlers.kit import forms
+from handlers.kit import forms, triage
 from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
 from handlers.kit.fields import contact_name_field, contact_title_field, org_field, phone_field
 from knowledge.extract import alert_topics, apply_topic_changes, parse_topics, topic_changes
@@ -120,11 +120,25 @@ def route(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] |
         return my_topics(ctx, msg)
     if DROP.search(text) and (dropped := drop_request(ctx, msg, text)) is not None:
         return dropped
+    if offers_result(text):  # a result offered with the alerts: the achievement flow takes both
+        return None
     if (ADD.search(text) or ONLY_ALERTS.search(text)) and alert_topics(text):  # topics named: add them
         return add_request(ctx, msg, conv, text)
     if ONLY_ALERTS.search(text):
         return forms.start(FORM, ctx, conv, (text,))
     return None
+
+
+NOT_REGISTERING = re.compile(r"不登|不用登|不想登|不登记|没有?(?:什么|啥)?(?:科研|科技)?成果|不是来登|先不登")
+
+
+def offers_result(text: str) -> bool:
+    """A research result is offered in the same message as the alert request ('…工艺想挂到项目库…另外热处理
+    有需求的话推给我'), unless registering is declined ('我不登成果，就是想…')."""
+    if NOT_REGISTERING.search(text):
+        return False
+    rest = "".join(c for c in re.split(r"(?<=[，,。；;！!？?])", text) if not alert_topics(c))
+    return triage.wants_achievement(rest) or (bool(rest) and triage.looks_like_achievement(rest))
 
 
 def continue_flow(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | None:
