@@ -13,7 +13,7 @@ from .dates import extract_date_range
 from .edits import alert_topics
 from .intents import detect_correction
 from .names import extract_companions, extract_party_size, extract_person_name
-from .orgs import extract_institution, is_academic, named_org, org_spans
+from .orgs import extract_institution, is_academic, named_org, org_spans, said_spans
 from .phones import extract_phone, extract_phones
 from .regions import extract_region
 
@@ -21,7 +21,7 @@ from .regions import extract_region
 def _orgs(text: str) -> dict[str, str]:
     out: dict[str, str] = {}
     t = normalize(text)
-    for _, _, name in org_spans(t):
+    for _, _, name in said_spans(t):
         out.setdefault("institution" if is_academic(name) else "company", name)
     if "institution" in out:
         out["institution"] = extract_institution(text) or out["institution"]
