@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from handlers.kit import triage
 from handlers.kit.base import Context, ConversationState, Incoming, Reply
-from handlers.kit.intents import classify, decisive
+from handlers.kit.intents import Prediction, classify, decisive
 from knowledge.extract import alert_topics, extract_all, is_affirmative
 
 ASIDES = frozenset({"policy", "help", "identity", "events_browse", "events_mine", "my_records", "privacy_view",
@@ -53,7 +53,11 @@ def before_fill(form: str, ctx: Context, msg: Incoming, conv: ConversationState,
     if ctx.router is None:
         return None
     pred = ctx.intent(msg)
-    if pred.stage == "rule" or not decisive(pred):
+    if pred.stage == "rule":
+        return None
+    if form not in ALERTING and _turns_to_alerts(pred, text):  # '我不是企业 以后有…这类需求时通知我'
+        return Interjection(switch(ctx, msg, conv), resume=False)
+    if not decisive(pred):
         return None
     if pred.intent == "handoff" and PERSON.search(text) and not triage.has_form_facts(text):
         # the hand-off parks the form: what follows is for the liaison, not for it
@@ -63,11 +67,16 @@ def before_fill(form: str, ctx: Context, msg: Incoming, conv: ConversationState,
         return Interjection(switch(ctx, msg, conv), resume=False)
     if pred.intent == "subscription" and form in ALERTING and alert_topics(text):  # '有…的需求的话推给我': its alerts
         return None
-    if pred.intent == "subscription" and SWITCH_CUE.search(text) and alert_topics(text):  # '我不是企业 …需求通知我'
-        return Interjection(switch(ctx, msg, conv), resume=False)
     if pred.intent in ASIDES and asks(text) and not triage.has_form_facts(text, besides=PLACE):  # '襄阳有人才公寓吗'
         return Interjection(aside(ctx, msg, conv), resume=True)
     return None
+
+
+def _turns_to_alerts(pred: Prediction, text: str) -> bool:
+    """A correction of what the user came for that asks for alerts on named topics: alerts are among the two
+    best guesses of the intent model."""
+    top = [intent for intent, _ in pred.ranked[:2]]
+    return "subscription" in top and bool(SWITCH_CUE.search(text)) and bool(alert_topics(text))
 
 
 def small_talk(ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> Interjection | None:

@@ -64,9 +64,13 @@ _POLITE = re.compile(r"(?:麻烦|请|记得|帮忙|帮我)+$")  # '生物农药�
 _STRIP_VERB = re.compile(r"(?:(?:都|也|就)(?:可以|能|要|行)?|可以|要|行)?(?:都|也)?$")  # not the 能 of 储能
 
 
+_IF_NEEDS = re.compile(r"(?:如果|要是)?有(?:企业|厂家|公司)?(?:提出?|发布)?(?:的|这类|相关)?(?:需求|项目|难题)(?:的话)?$")
+
+
 def _topic(piece: str) -> str | None:
     """One clean topic from a fragment ('激光相关的' → '激光', '无损检测方向的需求可以' → '无损检测'), or None."""
     word = _STRIP_TAIL.sub("", _STRIP_VERB.sub("", _POLITE.sub("", _STRIP_HEAD.sub("", piece.strip()).strip(":： "))))
+    word = _IF_NEEDS.sub("", word)  # '矿山机械有企业需求的话
     word = _STRIP_TAIL.sub("", word)
     if not 2 <= len(word) <= 10 or _NOT_TOPIC.search(word) or not re.search(r"[\u4e00-\u9fffA-Za-z]", word):
         return None
