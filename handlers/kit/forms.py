@@ -555,7 +555,7 @@ def _resumed(form: Form, conv: ConversationState, aside: interject.Interjection)
 
 def _is_digression(text: str) -> bool:
     """A question mid-form that carries no form values and no need (policy, or anything asked in passing)."""
-    if triage.has_form_facts(text):
+    if triage.has_form_facts(text) or triage.answers_itself(text):  # '领域算A还是B？就放A吧' is an answer
         return False
     return triage.is_policy_question(text) or (triage.is_question(text) and triage.need_text(text) is None
                                                and not triage.wants_demand(text) and not triage.wants_achievement(text))

@@ -67,7 +67,8 @@ def before_fill(form: str, ctx: Context, msg: Incoming, conv: ConversationState,
         return Interjection(switch(ctx, msg, conv), resume=False)
     if pred.intent == "subscription" and form in ALERTING and alert_topics(text):  # '有…的需求的话推给我': its alerts
         return None
-    if pred.intent in ASIDES and asks(text) and not triage.has_form_facts(text, besides=PLACE):  # '襄阳有人才公寓吗'
+    if pred.intent in ASIDES and asks(text) and not triage.has_form_facts(text, besides=PLACE) \
+            and not triage.answers_itself(text):  # '襄阳有人才公寓吗'; not '算A还是B？就放A吧'
         return Interjection(aside(ctx, msg, conv), resume=True)
     return None
 

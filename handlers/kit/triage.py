@@ -133,6 +133,17 @@ def is_question(text: str) -> bool:
     return bool(QUESTION.search(text) or DIALECT_QUESTION.search(text))
 
 
+DECIDED = re.compile(r"^(?:那|那么|算了)?(?:就|还是|先|干脆|直接)(?:放|写|填|选|算|归|按|定|用)")
+
+
+def answers_itself(text: str) -> bool:
+    """A question the user answers in the same message ('领域算A还是B？就放A吧'): a decision follows the last
+    question mark."""
+    parts = re.split(r"[?？]", text.strip())
+    last = parts[-1].strip(" ，,。.！!") if len(parts) > 1 else ""
+    return bool(last) and not is_question(last) and bool(DECIDED.search(last))
+
+
 def is_policy_question(text: str) -> bool:
     """A question about policies, subsidies, applications (answered by the policy Q&A)."""
     return is_question(text) and bool(POLICY.search(text))
