@@ -40,8 +40,15 @@ def _without_orgs(text: str) -> str:
 _PRODUCT = re.compile(r"(?:做|生产|造|搞)([^，,。；;\s]{2,14}?)的(?![\u4e00-\u9fff]{0,3}(?:问题|时候|技术|办法))")
 
 
+_DECIDED = re.compile(r"[?？]\s*(?P<last>(?:那|那么|算了)?(?:就|还是|先|干脆|直接)(?:放|写|填|选|算|归|按|定|用)[^?？]*)$")
+
+
 def _industry(text: str) -> dict[str, Any]:
-    """Industry from the message minus organisation names, else from the names ('industry_source')."""
+    """Industry from the message minus organisation names, else from the names ('industry_source'); a question the
+    user answers at once ('算A还是B？那就写B吧') is the answer's."""
+    decided = _DECIDED.search(normalize(text))
+    if decided and (chosen := industry_hit(decided.group("last"))):
+        return {"industry": chosen.value, "industry_source": "explicit"}
     hit = industry_hit(_without_orgs(text))
     if hit and not hit.confident:  # two industries about as likely: better asked than guessed
         return {"industry_unsure": hit.value}

@@ -139,3 +139,29 @@ def test_a_title_given_after_a_colon_and_an_organisation_corrected_in_one_messag
     row = achievement_of(services, openid)
     assert "北斗" in row.title and "计量终端" in row.title
     assert row.institution == "襄阳职业技术学院"
+
+
+def test_a_field_question_answered_in_the_same_message_is_the_field(wx: object, services: Container) -> None:
+    """'算A还是B？那就写A吧' names the field (the question is the user's own, answered at once): no 'question noted'."""
+    openid = "f7_decided"
+    say(wx, openid, RESULT, "授权发明专利1项")
+    reply = say(wx, openid, "这个归高端装备制造还是节能环保？那就写节能环保吧")
+    assert "先记下" not in reply
+    say(wx, openid, "联系人 葛涛 13800097311")
+    submit(wx, openid)
+    assert achievement_of(services, openid).field == "节能环保"
+
+
+@pytest.mark.parametrize(("openid", "asked", "topics"), [
+    ("f7_share", "以后凡是涉及风电运维的需求都发我一份", ["风电运维"]),
+    ("f7_tell", "有关于叶片探伤或者螺栓松动的需求也跟我说一声", ["叶片探伤", "螺栓松动"]),
+    ("f7_keen", "我们对储能消防、电池检测这类需求比较感兴趣", ["储能消防", "电池检测"]),
+    ("f7_makers", "麻烦以后有做塔筒的企业来找技术时通知我", ["塔筒"]),
+])
+def test_alert_topics_in_everyday_wording(wx: object, services: Container, openid: str, asked: str,
+                                         topics: list[str]) -> None:
+    """Alert requests worded every which way ('…都发我一份', '…也跟我说一声', '对…这类需求比较感兴趣', '有做X的企业来找
+    技术时通知我') set the achievement's alert topics."""
+    say(wx, openid, RESULT, asked, "授权发明专利1项", "联系人 易航 13800097312", "高端装备制造")
+    submit(wx, openid)
+    assert topics_of(services, openid) == sorted(topics)
