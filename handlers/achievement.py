@@ -35,7 +35,7 @@ _OBJECT = re.compile(
 )
 _THING = re.compile(_OBJECT.pattern.replace("(?P<noun>", "(?P<noun>机器人|修剪机|收割机|[\u4e00-\u9fff]机(?!器)|仪|剂|器|", 1))
 _KIND = re.compile(r"(?:一种|一项|一套|一个)(?P<t>[^，,。；;\s]{3,24})")
-_LEAD = re.compile(r"^(我们的|我们|我|这个|这项|那个|就是|主要是|是|课题组|团队|实验室|院里|有个|有一个|有项|有一项|"
+_LEAD = re.compile(r"^((?:我们|我|团队|课题组)?(?:研发|开发|研制|研究|做|搞|发明)的(?:是|就是)?|我们的|我们|我|这个|这项|那个|就是|主要是|是|课题组|团队|实验室|院里|有个|有一个|有项|有一项|"
                    r"有|做了|研发了|开发了|研制了|发明了|搞了|"
                    r"一个|一种|一项|一套|个|种|项)+")
 _GENERIC = {"基于", "方法", "技术", "一种", "工艺", "系统", "装置", "实现", "进行", "研究", "应用", "提高", "绿色", "用于",
@@ -68,6 +68,9 @@ def _summary_answer(text: str) -> str | None:
     return triage.offer_text(rest, strict=False) if rest else None
 
 
+_HEAD_NOUN = re.compile(r"(?!.*[已在用了的是有和与及把被将做搞卖等想要能可])[\u4e00-\u9fffA-Za-z]{1,4}")  # a noun, no verb
+
+
 def title_from(text: str) -> str | None:
     """A title from the description: '是机床主轴…补偿的技术' → '机床主轴…补偿技术' (the fullest such phrase)."""
     found = []
@@ -77,7 +80,8 @@ def title_from(text: str) -> str | None:
         if m:
             body = _LEAD.sub("", m.group("body")).strip()
             more = re.match(r"的?(技术|工艺|方法|系统|装置|设备)", piece[m.end():])  # '…优化设计方法'
-            title = body + m.group("noun") + (more.group(1) if more else "")
+            head = _HEAD_NOUN.fullmatch(piece[m.end():].strip())  # '…离心风机叶轮': the part the machine is named for
+            title = body + m.group("noun") + (more.group(1) if more else head.group() if head else "")
             whole = _KIND.search(piece)  # '一种柑橘采摘机器人末端执行器': the whole name after 一种, not its first noun
             if len(body) >= 2:
                 found.append((whole.group("t") if whole and title in whole.group("t") else title)[:60])
@@ -129,7 +133,7 @@ def parse_title(text: str) -> str | None:
     return said[:60] if said and said == triage.strip_orgs(said) else None
 
 
-_TITLE_SAID = re.compile(r"《(?P<quoted>[^》]{4,60})》|(?:^|(?<=[\s，,。；;]))(?:(?:成果|项目)(?:名称|名字)|名称)(?:就)?(?:是|叫|为)?[：:\s]*"
+_TITLE_SAID = re.compile(r"[《“\"](?P<quoted>[^》”\"]{4,60})[》”\"]|(?:^|(?<=[\s，,。；;]))(?:(?:成果|项目)(?:名称|名字|名)|名称|题目)(?:就)?(?:是|叫|为)?[：:\s]*"
                          r"(?P<named>[^，,。；;\s]{4,60})|(?:成果|项目)(?:就)?叫(?:做)?[：:\s]*(?P<called>[^，,。；;\s]{4,60})|"
                          r"(?:^|(?<=[\s，,。；;]))(?:成果|项目)[：:]\s*(?P<labelled>[^，,。；;\s]{4,60})|"
                          r"(?:^|(?<=[\s，,。；;]))名字(?:就)?叫(?:做)?[：:\s]*(?P<titled>[^，,。；;\s]{4,60}?(?:技术|工艺|方法|系统|装置|"
@@ -140,7 +144,7 @@ def title_said(text: str, _facts: dict[str, Any] | None = None) -> str | None:
     """A name the user gives outright, whatever was asked: '成果叫…', '名称：…', '《…》' (leading 一种 dropped)."""
     m = _TITLE_SAID.search(text)
     said = next((g for g in m.groups() if g), None) if m else None
-    return re.sub(r"^(?:一种|一项|一套)", "", said) if said else None
+    return re.sub(r"^(?:一种|一项|一套)", "", said.strip("“”\"《》")) if said else None
 
 
 def parse_ip(text: str) -> str | None:

@@ -165,3 +165,17 @@ def test_alert_topics_in_everyday_wording(wx: object, services: Container, openi
     say(wx, openid, RESULT, asked, "授权发明专利1项", "联系人 易航 13800097312", "高端装备制造")
     submit(wx, openid)
     assert topics_of(services, openid) == sorted(topics)
+
+
+@pytest.mark.parametrize(("openid", "told", "title"), [
+    ("f7_head", "楚北理工大学能动学院，我们研发的高效低噪声离心风机叶轮，已经在两家厂用了", "高效低噪声离心风机叶轮"),
+    ("f7_quoted", "楚北理工大学，这个项目叫做“丘陵山区小型履带式采茶机”，已经在茶场用了两年", "丘陵山区小型履带式采茶机"),
+    ("f7_named", "楚北理工大学，成果名是茶园智能灌溉控制器，已经卖了三年", "茶园智能灌溉控制器"),
+])
+def test_the_title_is_the_whole_name_without_lead_words_or_quotes(wx: object, services: Container, openid: str,
+                                                                  told: str, title: str) -> None:
+    """'研发的…离心风机叶轮' keeps the head noun after the machine and drops '研发的'; '项目叫做“…”' drops the quotes;
+    '成果名是…' names the result."""
+    say(wx, openid, told, "授权发明专利1项", "联系人 芦笛 13800097313", "高端装备制造")
+    submit(wx, openid)
+    assert achievement_of(services, openid).title == title
