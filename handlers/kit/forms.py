@@ -480,7 +480,8 @@ def handle(form: Form, ctx: Context, msg: Incoming, conv: ConversationState) -> 
 
 def _turn(form: Form, ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> list[Reply]:
     """Dispatch one text message by intent: cancel, restart, consent, digression, confirm or fill."""
-    if triage.is_form_cancel(text) and not _changes(form, conv.draft, text):  # '表面处理不要了' edits, not quits
+    if triage.is_form_cancel(text) and (not _changes(form, conv.draft, text) or triage.stop_opens(text)):
+        # '表面处理不要了' edits, not quits; '不想登了…以后有X的需求提醒我就行' quits, then asks for alerts
         conv.clear_flow()
         return [Reply(f"好的，已取消，本次{form.noun}的内容没有保存。需要时随时再找我。"), *_then(ctx, msg, conv, text)]
     if (field := reset_named(form, conv.draft, text)) is not None:

@@ -123,6 +123,13 @@ def after_stop(text: str) -> str:
     return re.sub(r"^[了吧啊呀哈，,。.！!；;\s]+", "", text[stops[-1].end():]) if stops else ""
 
 
+def stop_opens(text: str) -> bool:
+    """The message opens by giving up the form ('算了，不想登了，…'), whatever it asks for after that."""
+    first = STRONG_STOP.search(text)
+    lead = re.sub(r"算了|唉|哎|哦|嗯|那|我们|我|还是|就|成果|项目|这个|需求|[，,。！!\s]", "", text[:first.start()]) if first else "x"
+    return not lead
+
+
 def is_form_restart(text: str) -> bool:
     """'重新填' as a command (short), not '我们重新来一遍测试'."""
     return is_restart(text) and len(text.strip()) <= 10

@@ -179,3 +179,37 @@ def test_the_title_is_the_whole_name_without_lead_words_or_quotes(wx: object, se
     say(wx, openid, told, "授权发明专利1项", "联系人 芦笛 13800097313", "高端装备制造")
     submit(wx, openid)
     assert achievement_of(services, openid).title == title
+
+
+def test_alerts_asked_with_everyday_verbs_and_edited_later(wx: object, services: Container) -> None:
+    """'不登成果，以后有关于X的需求麻烦告诉我' subscribes to X itself (not its whole sector); later
+    '订阅的再加一个Y，X不要了' adds Y and drops X."""
+    openid = "f7_tellme"
+    reply = say(wx, openid, "我是学校老师，不登成果，以后有关于冷库节能的需求麻烦告诉我")
+    assert "冷库节能" in reply and "领域的企业需求提醒" not in reply
+    say(wx, openid, "确认", "同意")
+    reply = say(wx, openid, "订阅的再加一个冷链监测，冷库节能不要了")
+    assert "冷链监测" in reply and "没关系" not in reply
+    assert topics_of(services, openid) == ["冷链监测"]
+
+
+def test_quitting_the_result_to_be_alerted_instead(wx: object, services: Container) -> None:
+    """'不想登了…以后有X的需求提醒我就行' at the first question quits the achievement form (it is no alert topic
+    of the result) and opens the alert subscription for X."""
+    openid = "f7_quit"
+    say(wx, openid, "我想登记成果")
+    reply = say(wx, openid, "不想登了，材料太多。以后有压铸模具方面的需求提醒我就行")
+    assert "已取消" in reply and "压铸模具" in reply
+    say(wx, openid, "确认", "同意")
+    assert topics_of(services, openid) == ["压铸模具"]
+    assert not achievement_count(services, openid)
+
+
+def achievement_count(services: Container, openid: str) -> int:
+    """How many achievements the user stored."""
+    from sqlalchemy import func, select
+
+    from bot.store.models import Achievement
+    with services.db.session() as session:
+        return int(session.scalar(select(func.count()).select_from(Achievement)
+                                  .where(Achievement.owner_openid == openid)) or 0)
