@@ -35,7 +35,7 @@ _OBJECT = re.compile(
 )
 _THING = re.compile(_OBJECT.pattern.replace("(?P<noun>", "(?P<noun>机器人|修剪机|收割机|[\u4e00-\u9fff]机(?!器)|仪|剂|器|", 1))
 _KIND = re.compile(r"(?:一种|一项|一套|一个)(?P<t>[^，,。；;\s]{3,24})")
-_LEAD = re.compile(r"^(我们的|我们|我|这个|这项|那个|就是|主要是|是|课题组|团队|实验室|院里|有个|有一个|有项|有一项|"
+_LEAD = re.compile(r"^((?:我们|我|团队|课题组)?(?:研发|开发|研制|研究|做|搞|发明)的(?:是|就是)?|我们的|我们|我|这个|这项|那个|就是|主要是|是|课题组|团队|实验室|院里|有个|有一个|有项|有一项|"
                    r"有|做了|研发了|开发了|研制了|发明了|搞了|"
                    r"一个|一种|一项|一套|个|种|项)+")
 _GENERIC = {"基于", "方法", "技术", "一种", "工艺", "系统", "装置", "实现", "进行", "研究", "应用", "提高", "绿色", "用于",
@@ -45,7 +45,7 @@ _FIGURE = re.compile(r"[\d%]|^[一二两三四五六七八九十百千万几多]
                      r"|^[一二两三四五六七八九十几][个家项种台套次批成]")  # '3000小时', '两家', '九成'
 _READY = ("institution", "summary", "field", "maturity", "contact_name", "contact_phone")
 _NONE = re.compile(r"^(没有|无|暂无|还没有|目前没有|没)")
-_TOPIC_EDIT = re.compile(r"(不要了|不用了|去掉|删掉|不用推了|再加|加上|加个)")
+_TOPIC_EDIT = re.compile(r"(不要了|不用了|去掉|删掉|不用推了|再加|加上|加个|换成)")
 _NO_ALERTS = re.compile(r"(不要|不用|不需要|别|不想)(再)?(收到|接收)?(提醒|通知|推送)")
 _NO_IP = re.compile(r"(没有?|无|暂无|还没有?)(申请)?(专利|知识产权|软著)")
 _IP_WORDS = re.compile(r"(专利|软著|软件著作权|著作权|商标|标准|品种权|技术秘密)")
@@ -68,6 +68,9 @@ def _summary_answer(text: str) -> str | None:
     return triage.offer_text(rest, strict=False) if rest else None
 
 
+_HEAD_NOUN = re.compile(r"(?!.*[已在用了的是有和与及把被将做搞卖等想要能可])[\u4e00-\u9fffA-Za-z]{1,4}")  # a noun, no verb
+
+
 def title_from(text: str) -> str | None:
     """A title from the description: '是机床主轴…补偿的技术' → '机床主轴…补偿技术' (the fullest such phrase)."""
     found = []
@@ -77,7 +80,8 @@ def title_from(text: str) -> str | None:
         if m:
             body = _LEAD.sub("", m.group("body")).strip()
             more = re.match(r"的?(技术|工艺|方法|系统|装置|设备)", piece[m.end():])  # '…优化设计方法'
-            title = body + m.group("noun") + (more.group(1) if more else "")
+            head = _HEAD_NOUN.fullmatch(piece[m.end():].strip())  # '…离心风机叶轮': the part the machine is named for
+            title = body + m.group("noun") + (more.group(1) if more else head.group() if head else "")
             whole = _KIND.search(piece)  # '一种柑橘采摘机器人末端执行器': the whole name after 一种, not its first noun
             if len(body) >= 2:
                 found.append((whole.group("t") if whole and title in whole.group("t") else title)[:60])
@@ -129,15 +133,18 @@ def parse_title(text: str) -> str | None:
     return said[:60] if said and said == triage.strip_orgs(said) else None
 
 
-_TITLE_SAID = re.compile(r"《(?P<quoted>[^》]{4,60})》|(?:^|(?<=[\s，,。；;]))(?:(?:成果|项目)(?:名称|名字)|名称)(?:就)?(?:是|叫|为)?[：:\s]*"
-                         r"(?P<named>[^，,。；;\s]{4,60})|(?:成果|项目)(?:就)?叫(?:做)?[：:\s]*(?P<called>[^，,。；;\s]{4,60})")
+_TITLE_SAID = re.compile(r"[《“\"](?P<quoted>[^》”\"]{4,60})[》”\"]|(?:^|(?<=[\s，,。；;]))(?:(?:成果|项目)(?:名称|名字|名)|名称|题目)(?:就)?(?:是|叫|为)?[：:\s]*"
+                         r"(?P<named>[^，,。；;\s]{4,60})|(?:成果|项目)(?:就)?叫(?:做)?[：:\s]*(?P<called>[^，,。；;\s]{4,60})|"
+                         r"(?:^|(?<=[\s，,。；;]))(?:成果|项目)[：:]\s*(?P<labelled>[^，,。；;\s]{4,60})|"
+                         r"(?:^|(?<=[\s，,。；;]))名字(?:就)?叫(?:做)?[：:\s]*(?P<titled>[^，,。；;\s]{4,60}?(?:技术|工艺|方法|系统|装置|"
+                         r"设备|材料|涂料|配方|终端|软件|平台|试剂|品种|装备|菌剂|肥|剂|机|仪|器))(?:$|[，,。；;\s])")
 
 
 def title_said(text: str, _facts: dict[str, Any] | None = None) -> str | None:
     """A name the user gives outright, whatever was asked: '成果叫…', '名称：…', '《…》' (leading 一种 dropped)."""
     m = _TITLE_SAID.search(text)
     said = next((g for g in m.groups() if g), None) if m else None
-    return re.sub(r"^(?:一种|一项|一套)", "", said) if said else None
+    return re.sub(r"^(?:一种|一项|一套)", "", said.strip("“”\"《》")) if said else None
 
 
 def parse_ip(text: str) -> str | None:
@@ -159,7 +166,7 @@ def _alerts_said(text: str, facts: dict[str, Any]) -> dict[str, Any] | None:
     """'不要提醒' anywhere; '铸造相关的需求都推给我，汽车零部件的也要' sets the alert topics."""
     if _NO_ALERTS.search(text):
         return {"none": True}
-    changes = alert_topics(text) or (topic_changes(text) if _TOPIC_EDIT.search(text) else [])
+    changes = topic_changes(text) if _TOPIC_EDIT.search(text) else alert_topics(text)  # '…，X不要了 换成Y' too
     return {"topics": changes} if changes else None
 
 

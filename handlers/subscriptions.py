@@ -16,16 +16,17 @@ from bot.domain.achievements import add_topics, drop_topics, list_topics
 from bot.domain.events.subscriptions import subscriptions_of
 from bot.domain.privacy import remember_contact
 from handlers.account import give_consent, has_consented
-from handlers.kit import forms
+from handlers.kit import forms, triage
 from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
 from handlers.kit.fields import contact_name_field, contact_title_field, org_field, phone_field
 from knowledge.extract import alert_topics, apply_topic_changes, parse_topics, topic_changes
 
 FLOW = "subscription"
-ONLY_ALERTS = re.compile(r"((不登|不用登|不登记|不发布).{0,12}(提醒|推送|通知|推给)|只(想|要|是想).{0,10}(提醒|推送|通知)|"
+TELL = r"(?:提醒|推给|推送|通知|发给|发我|告诉|跟我说|说一声)"
+ONLY_ALERTS = re.compile(rf"((不登|不用登|不登记|不发布).{{0,20}}{TELL}|只(想|要|是想).{{0,10}}(提醒|推送|通知)|"
                          r"订阅.{0,14}(需求|推送|提醒)|需求(推送|提醒)|"
-                         r"(相关|有).{0,6}需求.{0,8}(提醒|推给|推送|通知)我)")
-ADD = re.compile(r"(以后|今后|往后|再有|有).{0,16}(需求|项目|难题).{0,6}(提醒|推给|推送|通知|发给)")
+                         rf"(相关|有).{{0,6}}需求.{{0,8}}(?:{TELL}我|说一声))")
+ADD = re.compile(rf"(以后|今后|往后|再有|有).{{0,16}}(需求|项目|难题).{{0,6}}{TELL}")
 DROP = re.compile(r"(?:不用|不要|别|不必|不想)(?:再)?(?:给我)?(?:推|提醒|通知|发|推送)(?:送)?(?:我)?(?P<what>.{1,14}?)"
                   r"(?:方面|相关|方向|领域)?的?(?:需求|项目)?(?:了|啦|吧)?[。！!]*$|"
                   r"(?P<what2>.{1,12}?)(?:方面|相关|方向|领域)?的?(?:需求|项目)?(?:不用|不要|别)(?:再)?(?:推|提醒|通知)了?")
@@ -98,6 +99,25 @@ def add_request(ctx: Context, msg: Incoming, conv: ConversationState, text: str)
     return [Reply(f"好的，以后有{'、'.join(added)}方面的需求也会提醒您。回复“我的订阅”查看全部。")]
 
 
+EDIT = re.compile(r"(再加|加上|加个|再订|不要了|去掉|删掉|换成)")
+
+
+def edit_request(ctx: Context, msg: Incoming, text: str) -> list[Reply] | None:
+    """'订阅的再加一个A，B不要了': add and drop topics of one who already has some (None for anyone else)."""
+    had = list_topics(ctx.session, appid=ctx.appid, openid=msg.openid)
+    ops = topic_changes(text)
+    dropped = [t for t in had if any(d.startswith("-") and (d[1:] in t or t in d[1:]) for d in ops)]
+    added = [t for t in ops if not t.startswith("-") and t not in had and f"-{t}" not in ops]
+    if not had or not (added or dropped):
+        return None
+    if dropped:
+        drop_topics(ctx.session, appid=ctx.appid, openid=msg.openid, topics=dropped)
+    if added:
+        add_topics(ctx.session, appid=ctx.appid, openid=msg.openid, topics=added, now=ctx.now)
+    now = list_topics(ctx.session, appid=ctx.appid, openid=msg.openid)
+    return [Reply(f"好的，已更新。您订阅的需求提醒：{'、'.join(now) or '（无）'}。")]
+
+
 def drop_request(ctx: Context, msg: Incoming, text: str) -> list[Reply] | None:
     """'不用再推铸造的了': drop the named topics."""
     m = DROP.search(text)
@@ -120,11 +140,27 @@ def route(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] |
         return my_topics(ctx, msg)
     if DROP.search(text) and (dropped := drop_request(ctx, msg, text)) is not None:
         return dropped
+    if offers_result(text):  # a result offered with the alerts: the achievement flow takes both
+        return None
+    if EDIT.search(text) and (edited := edit_request(ctx, msg, text)) is not None:
+        return edited
     if (ADD.search(text) or ONLY_ALERTS.search(text)) and alert_topics(text):  # topics named: add them
         return add_request(ctx, msg, conv, text)
     if ONLY_ALERTS.search(text):
         return forms.start(FORM, ctx, conv, (text,))
     return None
+
+
+NOT_REGISTERING = re.compile(r"不登|不用登|不想登|不登记|没有?(?:什么|啥)?(?:科研|科技)?成果|不是来登|先不登")
+
+
+def offers_result(text: str) -> bool:
+    """A research result is offered in the same message as the alert request ('…工艺想挂到项目库…另外热处理
+    有需求的话推给我'), unless registering is declined ('我不登成果，就是想…')."""
+    if NOT_REGISTERING.search(text):
+        return False
+    rest = "".join(c for c in re.split(r"(?<=[，,。；;！!？?])", text) if not alert_topics(c))
+    return triage.wants_achievement(rest) or (bool(rest) and triage.looks_like_achievement(rest))
 
 
 def continue_flow(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | None:

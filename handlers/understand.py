@@ -88,7 +88,10 @@ def _carry(ctx: Context, conv: ConversationState, form: forms.Form, replies: lis
 
 
 def start_demand(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply]:
-    """Open the demand form with the message as the first description (a self-introduction is remembered)."""
+    """Open the demand form with the message as the first description (a self-introduction is remembered);
+    a result a research unit offers opens the achievement form instead."""
+    if triage.looks_like_achievement(msg.text) and not triage.wants_demand(msg.text):
+        return start_achievement(ctx, msg, conv)
     replies = demand.route(ctx, msg, conv) or demand.start(ctx, conv, msg.text)
     return _carry(ctx, conv, demand.FORM, replies) if conv.flow == demand.FLOW else replies
 

@@ -12,12 +12,13 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from handlers.kit import interject, triage
 from handlers.kit.base import Context, ConversationState, Incoming, Reply
+from handlers.kit.intents import CHAT, classify, decisive
 from knowledge.extract import extract_all, is_affirmative, is_negative, is_skip, swap_pair
 
 log = logging.getLogger(__name__)
@@ -479,9 +480,10 @@ def handle(form: Form, ctx: Context, msg: Incoming, conv: ConversationState) -> 
 
 def _turn(form: Form, ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> list[Reply]:
     """Dispatch one text message by intent: cancel, restart, consent, digression, confirm or fill."""
-    if triage.is_form_cancel(text) and not _changes(form, conv.draft, text):  # '表面处理不要了' edits, not quits
+    if triage.is_form_cancel(text) and (not _changes(form, conv.draft, text) or triage.stop_opens(text)):
+        # '表面处理不要了' edits, not quits; '不想登了…以后有X的需求提醒我就行' quits, then asks for alerts
         conv.clear_flow()
-        return [Reply(f"好的，已取消，本次{form.noun}的内容没有保存。需要时随时再找我。")]
+        return [Reply(f"好的，已取消，本次{form.noun}的内容没有保存。需要时随时再找我。"), *_then(ctx, msg, conv, text)]
     if (field := reset_named(form, conv.draft, text)) is not None:
         conv.draft["stage"] = STAGE_FILL
         if conv.draft["values"].get(field.name) not in (None, "", []):  # '重新填预算 二十五万': replaced at once
@@ -502,13 +504,26 @@ def _turn(form: Form, ctx: Context, msg: Incoming, conv: ConversationState, text
     if (stage == STAGE_CONFIRM or (stage == STAGE_FILL and not _pending_accepts(form, conv, text))) and \
             (polite := interject.small_talk(ctx, msg, conv, text)) is not None:  # '谢谢啦 辛苦' is no value
         return _resumed(form, conv, polite)
-    if _is_digression(text) and not is_affirmative(text) and not _pending_accepts(form, conv, text):
+    if _is_digression(text) and not is_affirmative(text) and not _pending_accepts(form, conv, text) \
+            and not _changes(form, conv.draft, text):  # '有…的需求吗 有的话推给我' sets the alert topics
         return digress(form, ctx, conv, text)
     if triage.is_continue(text) and not triage.has_form_facts(text):
         return _ask(reprompt(form, conv), "好的，我们接着填。")
     if stage == STAGE_CONFIRM:
         return _confirm_turn(form, ctx, msg, conv, text)
     return _fill_turn(form, conv, text)
+
+
+def _then(ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> list[Reply]:
+    """A request made right after giving up the form ('先不登了，能不能先订阅企业需求'): handled as its own
+    message when the intent model is sure of it and it is no small talk."""
+    after = triage.after_stop(text)
+    if ctx.router is None or len(after) < 4:
+        return []
+    pred = classify(ctx, after)
+    if pred.stage == "rule" or not decisive(pred) or pred.intent in CHAT:
+        return []
+    return ctx.router.dispatch(ctx, replace(msg, text=after), conv)
 
 
 def clarified(form: Form, draft: dict[str, Any], meant: str, rejected: str) -> str:
@@ -541,7 +556,7 @@ def _resumed(form: Form, conv: ConversationState, aside: interject.Interjection)
 
 def _is_digression(text: str) -> bool:
     """A question mid-form that carries no form values and no need (policy, or anything asked in passing)."""
-    if triage.has_form_facts(text):
+    if triage.has_form_facts(text) or triage.answers_itself(text):  # '领域算A还是B？就放A吧' is an answer
         return False
     return triage.is_policy_question(text) or (triage.is_question(text) and triage.need_text(text) is None
                                                and not triage.wants_demand(text) and not triage.wants_achievement(text))

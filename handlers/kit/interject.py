@@ -17,12 +17,13 @@ from dataclasses import dataclass
 
 from handlers.kit import triage
 from handlers.kit.base import Context, ConversationState, Incoming, Reply
-from handlers.kit.intents import classify, decisive
-from knowledge.extract import extract_all, is_affirmative
+from handlers.kit.intents import Prediction, classify, decisive
+from knowledge.extract import alert_topics, extract_all, is_affirmative
 
 ASIDES = frozenset({"policy", "help", "identity", "events_browse", "events_mine", "my_records", "privacy_view",
                     "followup", "match_reply", "out_of_scope", "subscription"})  # questions only: '我订了哪些'
 FORMS = frozenset({"demand", "achievement"})
+ALERTING = frozenset({"achievement", "subscription"})  # forms that take demand-alert topics themselves
 SWITCH_CUE = re.compile(r"不对|不是|搞错|弄错|其实|我是来|我是要|我要|我想|换成|改成|应该是|还是")
 ORG_KEYS = ("company", "institution")
 PERSON = re.compile(r"人工|真人|活人|客服|工作人员|联络员|投诉|领导|换个人|找个人|找人")  # a hand-off names a person
@@ -52,7 +53,11 @@ def before_fill(form: str, ctx: Context, msg: Incoming, conv: ConversationState,
     if ctx.router is None:
         return None
     pred = ctx.intent(msg)
-    if pred.stage == "rule" or not decisive(pred):
+    if pred.stage == "rule":
+        return None
+    if form not in ALERTING and _turns_to_alerts(pred, text):  # '我不是企业 以后有…这类需求时通知我'
+        return Interjection(switch(ctx, msg, conv), resume=False)
+    if not decisive(pred):
         return None
     if pred.intent == "handoff" and PERSON.search(text) and not triage.has_form_facts(text):
         # the hand-off parks the form: what follows is for the liaison, not for it
@@ -60,9 +65,19 @@ def before_fill(form: str, ctx: Context, msg: Incoming, conv: ConversationState,
         return Interjection(ctx.router.dispatch(ctx, msg, conv), resume=False)
     if pred.intent in FORMS and pred.intent != form and SWITCH_CUE.search(text):
         return Interjection(switch(ctx, msg, conv), resume=False)
-    if pred.intent in ASIDES and asks(text) and not triage.has_form_facts(text, besides=PLACE):  # '襄阳有人才公寓吗'
+    if pred.intent == "subscription" and form in ALERTING and alert_topics(text):  # '有…的需求的话推给我': its alerts
+        return None
+    if pred.intent in ASIDES and asks(text) and not triage.has_form_facts(text, besides=PLACE) \
+            and not triage.answers_itself(text):  # '襄阳有人才公寓吗'; not '算A还是B？就放A吧'
         return Interjection(aside(ctx, msg, conv), resume=True)
     return None
+
+
+def _turns_to_alerts(pred: Prediction, text: str) -> bool:
+    """A correction of what the user came for that asks for alerts on named topics: alerts are among the two
+    best guesses of the intent model."""
+    top = [intent for intent, _ in pred.ranked[:2]]
+    return "subscription" in top and bool(SWITCH_CUE.search(text)) and bool(alert_topics(text))
 
 
 def small_talk(ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> Interjection | None:

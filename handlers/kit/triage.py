@@ -117,6 +117,19 @@ def is_form_cancel(text: str) -> bool:
     return len(text.strip()) <= 12 and not has_form_facts(text) and need_text(text) is None
 
 
+def after_stop(text: str) -> str:
+    """What follows the last stop phrase ('先不登了。能不能先订阅企业需求' → '能不能先订阅企业需求'), else ''."""
+    stops = list(STRONG_STOP.finditer(text))
+    return re.sub(r"^[了吧啊呀哈，,。.！!；;\s]+", "", text[stops[-1].end():]) if stops else ""
+
+
+def stop_opens(text: str) -> bool:
+    """The message opens by giving up the form ('算了，不想登了，…'), whatever it asks for after that."""
+    first = STRONG_STOP.search(text)
+    lead = re.sub(r"算了|唉|哎|哦|嗯|那|我们|我|还是|就|成果|项目|这个|需求|[，,。！!\s]", "", text[:first.start()]) if first else "x"
+    return not lead
+
+
 def is_form_restart(text: str) -> bool:
     """'重新填' as a command (short), not '我们重新来一遍测试'."""
     return is_restart(text) and len(text.strip()) <= 10
@@ -125,6 +138,17 @@ def is_form_restart(text: str) -> bool:
 def is_question(text: str) -> bool:
     """Question form: a question mark, 吗/呢 at the end, or a question word (dialect ones too: 几多, 么时候, 有冇)."""
     return bool(QUESTION.search(text) or DIALECT_QUESTION.search(text))
+
+
+DECIDED = re.compile(r"^(?:那|那么|算了)?(?:就|还是|先|干脆|直接)(?:放|写|填|选|算|归|按|定|用)")
+
+
+def answers_itself(text: str) -> bool:
+    """A question the user answers in the same message ('领域算A还是B？就放A吧'): a decision follows the last
+    question mark."""
+    parts = re.split(r"[?？]", text.strip())
+    last = parts[-1].strip(" ，,。.！!") if len(parts) > 1 else ""
+    return bool(last) and not is_question(last) and bool(DECIDED.search(last))
 
 
 def is_policy_question(text: str) -> bool:
@@ -164,7 +188,19 @@ def looks_like_achievement(text: str) -> bool:
         return True
     if not _academic(text) or is_question(text):
         return False
-    return bool(OFFER.search(text) or extract_maturity(text))
+    return bool(OFFER.search(text) or extract_maturity(text) or _result_of_unit(text))
+
+
+RESULT_NOUN = re.compile(r"(?:技术|工艺|方法|系统|装置|设备|材料|配方|品种|疫苗|试剂|软件|算法|模型|装备|涂料|菌种|菌剂|"
+                         r"终端|传感器|样机|芯片|制剂|肥料|有机肥|生产线)$")
+
+
+def _result_of_unit(text: str) -> bool:
+    """A university or institute names a thing it made, with no problem or search for help
+    ('汉水大学食品学院，香菇柄做即食休闲食品的加工工艺')."""
+    if not any(is_academic(name) for _, _, name in org_spans(text)) or SEEK.search(text) or PROBLEM.search(text):
+        return False
+    return any(RESULT_NOUN.search(strip_orgs(c).strip()) for c in PIECES.split(text) if strip_orgs(c).strip())
 
 
 def need_score(text: str) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from ._text import normalize
+from .names import person_names
 
 _TAIL = r"(\d{2,4})"
 _SWAP_NEW_FIRST = re.compile(rf"{_TAIL}\s*[,，]?\s*(?:而)?不是\s*{_TAIL}")  # '最后是8860 不是8806'
@@ -47,25 +48,30 @@ def swap_pair(text: str) -> tuple[str, str] | None:
     return (m.group("old"), m.group("new")) if m.group("old") else (m.group("old2"), m.group("new2"))
 
 
-_ALERT_CUE = re.compile(r"(推给我|推送给我|推我|发给我|提醒我|通知我|提醒一下|也要|也行|也可以|都要|都行|推过来|发过来|也提醒|都推|都可以推|"
+_ALERT_CUE = re.compile(r"(推给我|推送给我|推我|发给我|发我(?:一份|一下)?|(?:跟|和|给)我说(?:一声|一下)?|告诉我|说一声|通知一声|"
+                        r"(?<=需求)(?:比较|很|都|挺)?感兴趣|提醒我|通知我|提醒一下|也要|也行|也可以|都要|都行|推过来|发过来|也提醒|都推|都可以推|"
                         r"(?:的)?(?:需求|项目)(?:提醒|推送|通知|消息))")  # '想收到智能制造方面的需求提醒'
 _RECEIVE = r"(?:我们?)?(?:还|也)?(?:想|要|希望|愿意)?(?:能)?(?:收到|接收|接到|看到|订阅|获取)"
-_SPLIT = re.compile(r"[\s、,，;；和及跟与/]+|还有|以及")
-_STRIP_HEAD = re.compile(rf"^(?:{_RECEIVE}|提醒的话|(?:我|我们)?(?:主要|重点|比较)?关注(?:的是)?|感兴趣的是|以后|今后|另外|还有|再|也|就是|主要是|比如|像|有(?![机色])|关于|凡是|只要是|是|算了|那就|那|"
+_SPLIT = re.compile(r"[\s、,，;；和及跟与/]+|还有|以及|或者")
+_STRIP_HEAD = re.compile(rf"^(?:(?:有没有|有无|有冇得?|要是有|如果有|有)(?:做|搞|关于|涉及)|有没有|有无|有冇得?|要是有|如果有|(?:企业|厂家|公司)(?:提出?|发布|报)|顺便|对了|我们?(?:是)?(?:想|希望)|(?:我们?)?对|麻烦|涉及|(?:帮我|给我|帮忙|麻烦你?|请)?(?:订阅|订|设置|设|加)(?:一下|个|上)|帮我|给我|{_RECEIVE}|提醒的话|(?:我|我们)?(?:主要|重点|比较)?关注(?:的是)?|感兴趣的是|以后|今后|另外|还有|再|也|就是|主要是|比如|像|有(?![机色])|关于|凡是|只要是|是|算了|那就|那|"
                          r"企业|厂家|公司|要做|想做|需要|要|想)+")
-_STRIP_TAIL = re.compile(r"(?:相关|方面|方向|领域|行业|类|这块|这一块|有关)?的?(?:企业)?(?:需求|项目|难题|问题|信息)?$")
-_NOT_TOPIC = re.compile(r"^(?:谢谢|多谢|感谢|辛苦|麻烦|好的?|行|可以|没了|就这些|关闭|关掉|取消|停止|停掉|退订|开通|打开|开启|查看|看看)|^(?:我|我们|需求|提醒|推送|相关|方面|都|也|的|的话|一下|给我|需要|东西|这些|那些|其他|别的|所有|全部)$|"
-                        r"^(?:我是|我们是|做|搞|在|我在)|研究院|研究所|大学|学院|公司|时候|想|不登|不要|不用|成果|如果|要是|需求|\d|"
+_STRIP_TAIL = re.compile(r"(?:相关|方面|方向|领域|行业|这一?类|之类|类|这块|这一块|有关)?的?(?:企业)?(?:需求|项目|难题|问题|信息)?$")
+_NOT_TOPIC = re.compile(r"^(?:对了|顺便|然后|那个|这个|嗯|哦|噢|哎|好吧|是的|对|一声|一下)$|电话|手机|号码|联系|的企业|企业来|来找|太(?!阳|空|赫|极)|不够|还没|没有|^(?:谢谢|多谢|感谢|辛苦|麻烦|好的?|行|可以|没了|就这些|关闭|关掉|取消|停止|停掉|退订|开通|打开|开启|查看|看看)|^(?:我|我们|需求|提醒|推送|相关|方面|都|也|的|的话|一下|给我|需要|东西|这些|那些|其他|别的|所有|全部)$|"
+                        r"^(?:我是|我们是|做|搞|在|我在)|研究院|研究所|大学|学院|公司|时候|想|不登|不要|不用|成果|如果|要是|需求|\d{3,}|^[A-Za-z]*\d+[A-Za-z]*$|\d\s*[万千百元块wW]|"
                         r"面议|面谈|预算|年薪|月薪|工资|待遇|多少钱|有没有|办法|怎么|能不能|可以吗")
 
 
 _POLITE = re.compile(r"(?:麻烦|请|记得|帮忙|帮我)+$")  # '生物农药的需求麻烦(提醒我)'
-_STRIP_VERB = re.compile(r"(?:(?:都|也|就)(?:可以|能|要|行)?|可以|要|行)?(?:都|也)?$")  # not the 能 of 储能
+_STRIP_VERB = re.compile(r"(?:(?:都|也|就)(?:可以|能|要|行)?|可以|要|行)?(?:都|也)?(?:比较|很|非常|特别|挺)?$")  # not the 能 of 储能
+
+
+_IF_NEEDS = re.compile(r"(?:如果|要是)?有(?:企业|厂家|公司)?(?:提出?|发布)?(?:的|这类|相关)?(?:需求|项目|难题)(?:的话)?$")
 
 
 def _topic(piece: str) -> str | None:
     """One clean topic from a fragment ('激光相关的' → '激光', '无损检测方向的需求可以' → '无损检测'), or None."""
-    word = _STRIP_TAIL.sub("", _STRIP_VERB.sub("", _POLITE.sub("", _STRIP_HEAD.sub("", piece.strip()))))
+    word = _STRIP_TAIL.sub("", _STRIP_VERB.sub("", _POLITE.sub("", _STRIP_HEAD.sub("", piece.strip()).strip(":： "))))
+    word = _IF_NEEDS.sub("", word)  # '矿山机械有企业需求的话
     word = _STRIP_TAIL.sub("", word)
     if not 2 <= len(word) <= 10 or _NOT_TOPIC.search(word) or not re.search(r"[\u4e00-\u9fffA-Za-z]", word):
         return None
@@ -82,37 +88,58 @@ def parse_topics(text: str) -> list[str]:
     t = _HEDGE.sub(" ", normalize(text))
     t = _ALERT_CUE.split(t)[0] if _ALERT_CUE.search(t) and not _ALERT_CUE.match(t) else t
     out: list[str] = []
+    people = {name for _, name in person_names(text)}  # '我是…的 高建军，电话…' introduces a person
     for piece in _SPLIT.split(t):
         topic = _topic(_ALERT_CUE.sub("", piece))
-        if topic and topic not in out:
+        if topic and topic not in out and topic not in people:
             out.append(topic)
     return out
 
 
-_LEAD_CUE = re.compile(r"^\s*(?:提醒的话|提醒方向(?:是|就是)?|(?:需求)?提醒(?:就|只)?(?:推|发|要)?(?:给我)?(?=[\s:：])|推送的话|推送方向(?:是)?|需求提醒(?:的话)?)[:：\s]*")
+_LEAD_CUE = re.compile(r"^\s*(?:(?:我们?)?(?:主要|重点|比较|就|还|也)?(?:关注|关心)(?:的是|的有)?|(?:我想|我要|想|帮我)?订阅(?:一下)?[:：]|提醒的话|提醒方向(?:是|就是)?|(?:需求)?提醒(?:就|只)?(?:推|发|要)?(?:给我)?(?=[\s:：])|推送的话|推送方向(?:是)?|需求提醒(?:的话)?)[:：\s]*")
+
+
+_WHEN = re.compile(r"(?:的)?(?:时候|时)(?:就|麻烦|请)?\s*$")
+_IF_ANY = re.compile(r"(?:如果|要是)?(?:有|有的话|有就|有了|有了就|有这类|有这种|有这样)(?:的话)?(?:就|麻烦|请)?|")
+_MAKERS = re.compile(r"(?:做|搞|生产)(?P<what>[^，,。的]{2,12})的(?:企业|厂家|公司|厂)")  # '有做模具的企业来找技术时'
+_ASKED_NEEDS = re.compile(r"(?P<what>[^，,。]{2,40}?)(?:相关|方面|方向|领域|行业|这块|这一块|这类|这些|之类)?的?(?:企业|技术|相关)?(?:需求|项目|难题)")
+
+
+_WANT_NEEDS = re.compile(r"^\s*(?:我们?)?(?:还|也)?(?:想|要|希望|愿意)(?:能)?(?:收到|接收|接到|看到|获取)(?=.{2,30}(?:需求|项目|难题)(?:推送|提醒|信息)?$)")
+
+
+def _asked_needs(clause: str) -> list[str]:
+    """Topics of a clause asking whether there are needs ('有没有做中药提取、保健食品的企业需求'), for the
+    '有的话推给我' that follows it."""
+    m = _ASKED_NEEDS.search(clause) or _MAKERS.search(clause)
+    return parse_topics(m.group("what")) if m else []
 
 
 def alert_topics(text: str) -> list[str]:
     """Topics a message asks alerts for: before an alert cue ('焊接 激光相关的都推给我' → 焊接、激光), after a
-    leading one ('提醒的话 铸造 以及 无损检测'), or after a cue that opens the clause ('提醒我 水产养殖方面的')."""
+    leading one ('提醒的话 铸造 以及 无损检测'), after a cue that opens the clause ('提醒我 水产养殖方面的'), or
+    in the clause asking about such needs just before '有的话推给我'."""
     out: list[str] = []
     listed: list[str] = []  # a bare list just before the cued clause ('铸造、锻造，还有热处理方面的也可以推给我')
     opened = False  # … or just after it ('提醒：转向系统，故障诊断，还有电控')
+    previous = ""
     for clause in re.split(r"[,，。.;；!！?？]+", normalize(text)):
-        lead = _LEAD_CUE.match(clause)
+        lead = _LEAD_CUE.match(clause) or _WANT_NEEDS.match(clause)
         m = _ALERT_CUE.search(clause, lead.end() if lead else 0)
         if not (m or lead):
             bare = _bare_list(clause)
             out += [t for t in bare if t not in out] if bare and opened else []
             listed = listed + bare if bare and not opened else []
             opened = opened and bool(bare)
+            previous = clause
             continue
-        said = clause[lead.end() if lead else 0: m.start() if m else len(clause)]
-        topics = parse_topics(said) if said.strip() else parse_topics(clause[m.end():] if m else "")
+        said = _WHEN.sub("", clause[lead.end() if lead else 0: m.start() if m else len(clause)])
+        topics = (parse_topics(said) or _asked_needs(said)) if said.strip() else parse_topics(clause[m.end():] if m else "")
+        topics = topics or (_asked_needs(previous) if _IF_ANY.fullmatch(said.strip()) else [])
         for topic in listed + topics:
             if topic not in out:
                 out.append(topic)
-        listed, opened = [], bool(topics)
+        listed, opened, previous = [], bool(topics), clause
     return out
 
 
@@ -126,7 +153,7 @@ def _bare_list(clause: str) -> list[str]:
 
 
 _CLAUSES = re.compile(r"[\s，,。；;！!]+")
-_ADD_MORE = re.compile(r"^(?:再加(?:个|一个|上)?|加上|加个|还有|再来(?:个)?|另外)\s*(?P<what>.+)$")
+_ADD_MORE = re.compile(r"^(?:(?:订阅|提醒|推送)(?:的|里|方向)?(?:也|还)?)?(?:再加(?:个|一个|上)?|加上|加个|还有|再来(?:个)?|另外)\s*(?P<what>.+)$")
 _DROP_ONE = re.compile(r"(?P<what>[^\s，,。]{2,10}?)(?:就|也)?(?:不要了|不用了|去掉|删掉|不用推了|算了)")
 _SWAP_IN = re.compile(r"(?:换成|改成|改为)\s*(?P<what>[^，,。]{2,20})")
 
@@ -151,4 +178,4 @@ def _dropped(topic: str, ops: list[str]) -> bool:
 def apply_topic_changes(old: list[str] | None, ops: list[str]) -> list[str]:
     """Apply topic changes: plain topics are added, '-X' removes X."""
     out = [t for t in old or [] if not _dropped(t, ops)]
-    return out + [t for t in ops if not t.startswith("-") and t not in out]
+    return out + [t for t in ops if not t.startswith("-") and t not in out and not _dropped(t, ops)]  # '…，X不要了'

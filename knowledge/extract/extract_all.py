@@ -13,7 +13,7 @@ from .dates import extract_date_range
 from .edits import alert_topics
 from .intents import detect_correction
 from .names import extract_companions, extract_party_size, extract_person_name
-from .orgs import extract_institution, is_academic, named_org, org_spans
+from .orgs import extract_institution, is_academic, named_org, org_spans, said_spans
 from .phones import extract_phone, extract_phones
 from .regions import extract_region
 
@@ -21,7 +21,7 @@ from .regions import extract_region
 def _orgs(text: str) -> dict[str, str]:
     out: dict[str, str] = {}
     t = normalize(text)
-    for _, _, name in org_spans(t):
+    for _, _, name in said_spans(t):
         out.setdefault("institution" if is_academic(name) else "company", name)
     if "institution" in out:
         out["institution"] = extract_institution(text) or out["institution"]
@@ -40,8 +40,15 @@ def _without_orgs(text: str) -> str:
 _PRODUCT = re.compile(r"(?:做|生产|造|搞)([^，,。；;\s]{2,14}?)的(?![\u4e00-\u9fff]{0,3}(?:问题|时候|技术|办法))")
 
 
+_DECIDED = re.compile(r"[?？]\s*(?P<last>(?:那|那么|算了)?(?:就|还是|先|干脆|直接)(?:放|写|填|选|算|归|按|定|用)[^?？]*)$")
+
+
 def _industry(text: str) -> dict[str, Any]:
-    """Industry from the message minus organisation names, else from the names ('industry_source')."""
+    """Industry from the message minus organisation names, else from the names ('industry_source'); a question the
+    user answers at once ('算A还是B？那就写B吧') is the answer's."""
+    decided = _DECIDED.search(normalize(text))
+    if decided and (chosen := industry_hit(decided.group("last"))):
+        return {"industry": chosen.value, "industry_source": "explicit"}
     hit = industry_hit(_without_orgs(text))
     if hit and not hit.confident:  # two industries about as likely: better asked than guessed
         return {"industry_unsure": hit.value}

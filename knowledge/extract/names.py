@@ -14,7 +14,7 @@ _CONTACT_CUE = re.compile(
     r"(联系人|联络人|对接人|负责人|[我俺咱]叫|(?:^|(?<=[\s,，]))叫(?=[\u4e00-\u9fff]{2,4}(?:$|[\s,，。\d]))|[我俺咱]是|本人|姓名|名字|称呼|[我俺咱]姓|签名|落款|报名人|登记人|(?:错了|不对|口误)\s*,?\s*(?:是|叫)|应该是|其实是)"
     r"(?:就是|就|是|为|写|填|改成|改为|换成|换为|更正为|应该是|叫|的话)?(?:我|本人)?[\s,:，]*"
 )
-_TITLE = re.compile(r"(工程师|经理|总监|主任|老师|教授|博士|师傅|先生|女士|老板|厂长|部长|主管|会计|总工|医生|大夫|院长|所长|"
+_TITLE = re.compile(r"(工程师|经理|总监|主任|老师|教授|研究员|讲师|博士后|博士|高工|师傅|先生|女士|老板|厂长|部长|主管|会计|总工|医生|大夫|院长|所长|"
                     r"科长|处长|站长|书记|社长|队长|组长|律师|工|总)")
 
 
@@ -55,7 +55,7 @@ def _surname_at(text: str, pos: int) -> str | None:
     return next((s for s in _surnames() if text.startswith(s, pos)), None)
 
 
-_WORDS = frozenset({"公司", "高校", "高新", "单位", "车间", "司机", "时间", "万元"})  # words that read like a name
+_WORDS = frozenset({"公司", "高校", "高新", "高级", "单位", "车间", "司机", "时间", "万元"})  # words that read like a name
 _NOT_GIVEN_CUED = set("的了是在和跟与我你他她们电话手机号码区县市省叫")  # no place: "樊城区"  # after '我叫', '有福' is a given name
 
 
@@ -70,7 +70,7 @@ def name_at(text: str, pos: int, *, cued: bool = False) -> str | None:
     for size in (2, 1):
         given = text[start:start + size]
         ok = len(given) == size and re.fullmatch(f"{_GIVEN}+", given) and not set(given) & stop and given not in _TERM_SET \
-            and surname + given not in _WORDS
+            and surname + given not in _WORDS and not _TITLE.fullmatch(given)  # '张博士' is a title form
         if ok and _BOUNDARY.match(text[start + size:]):
             return surname + given
     return None
@@ -95,11 +95,14 @@ def _surname_then_name(text: str, pos: int) -> str | None:
     return full if full and full.startswith(surname) else None
 
 
+_TITLE_SEP = re.compile(r"(?:[吧嘛呀啊呢哈]|就行|就好|就可以)?[\s,，:：()（、]*(?:(?:全名|大名|名字)?(?:叫|是)(?:做)?[\s:：]*)?")
+
+
 def _title_then_name(text: str, pos: int) -> str | None:
     """'胡工胡斌' (a title form glued to the full name with the same surname) → '胡斌'."""
     surname = _surname_at(text, pos)
     m = _TITLE.match(text, pos + len(surname)) if surname else None
-    sep = re.match(r"[\s,，:：]*", text[m.end():]) if m else None  # '钱老师 钱丽君' too
+    sep = _TITLE_SEP.match(text[m.end():]) if m else None  # '钱老师 钱丽君', '郑老师吧，郑晓东', '王研究员（王海）' too
     full = name_at(text, m.end() + sep.end(), cued=True) if m and sep and surname else None
     return full if full and surname and full.startswith(surname) else None
 
@@ -208,7 +211,7 @@ def _real_name(t: str) -> str | None:
     return None
 
 
-_ACADEMIC_TITLE = re.compile(r"(教授|副教授|研究员|副研究员|老师|博士|工程师|高工|总工|医生|工)")
+_ACADEMIC_TITLE = re.compile(r"(博士后|教授|副教授|研究员|副研究员|老师|博士|工程师|高工|总工|医生|工)")
 
 
 def contact_title(text: str, name: str | None = None) -> str | None:
@@ -221,7 +224,12 @@ def contact_title(text: str, name: str | None = None) -> str | None:
     after = re.search(re.escape(name) + r"\s*" + _ACADEMIC_TITLE.pattern, t) if name else None  # '刘涛老师'
     if after:
         return after.group(1)
-    m = re.search(r"(?:我是|我是.{2,20}?的)(教授|副教授|研究员|老师|博士|工程师)", t)
+    surname = _surname_at(name, 0) if name else None
+    before = re.search(re.escape(surname) + _ACADEMIC_TITLE.pattern + _TITLE_SEP.pattern + re.escape(name), t) \
+        if name and surname else None  # '冯老师嘛 冯燕'
+    if before:
+        return before.group(1)
+    m = re.search(r"(?:我是|我是.{2,20}?的)(教授|副教授|研究员|老师|博士后|博士|工程师)", t)
     return m.group(1) if m else None
 
 

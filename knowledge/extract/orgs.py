@@ -94,6 +94,21 @@ def extract_company(text: str) -> str | None:
 
 
 def extract_institution(text: str) -> str | None:
-    """The first research institution, at parent level ('楚北农业科学研究院茶叶所' → '楚北农业科学研究院')."""
-    names = [name for _, _, name in org_spans(normalize(text)) if is_academic(name)]
+    """The first research institution, at parent level ('楚北农业科学研究院茶叶所' → '楚北农业科学研究院'); after a
+    correction the one named after it ('…理工大学的……哦不对，调到汉水大学了' → '汉水大学')."""
+    names = [name for _, _, name in said_spans(normalize(text)) if is_academic(name)]
     return names[0] if names else None
+
+
+_NEGATED = re.compile(r"(?:不是|并非|而非|不在)\s*$")
+
+
+def said_spans(text: str) -> list[tuple[int, int, str]]:
+    """``org_spans`` in the order the speaker means them: not a negated one ('不是鄂北理工大学'), and after a
+    correction cue the ones named after it first."""
+    from .intents import correction_position
+
+    spans = [s for s in org_spans(text) if not _NEGATED.search(text[max(0, s[0] - 4):s[0]])]
+    cut = correction_position(text)
+    later = [s for s in spans if cut is not None and s[0] > cut]
+    return later + [s for s in spans if s not in later]

@@ -6,8 +6,8 @@ import re
 
 from ._text import normalize
 
-_MOBILE = re.compile(r"(?<![\d.])(?:\+?86[\s-]?)?(1[3-9]\d(?:[\s-]?\d){8})(?![\d.%])")
-_LANDLINE = re.compile(r"(?<![\d.])(?:\((0\d{2,3})\)|(0\d{2,3}))[\s-]?(\d{3,4}[\s-]?\d{4})(?![\d.%])")
+_MOBILE = re.compile(r"(?<![\d.])(?:\+?86[\s-]?)?(1[3-9]\d(?:[\s-]?\d){8})(?![\d%]|\.\d)")  # '…7306。' ends a sentence
+_LANDLINE = re.compile(r"(?<![\d.])(?:\((0\d{2,3})\)|(0\d{2,3}))[\s-]?(\d{3,4}[\s-]?\d{4})(?![\d%]|\.\d)")
 _LOCAL = re.compile(r"(?<![\d.])([2-8]\d{6,7})(?![\d.%万元块wW亿年月日号个人件台套吨米])")
 _PHONE_CUE = re.compile(r"(电话|座机|手机|号码|联系方式|热线|tel|Tel|TEL|打|拨)")
 _UNIT_AFTER = re.compile(r"^\s*(万|元|块|w|W|亿|年|月|日|号|个|人|件|台|套|吨|米|%|千|百)")
