@@ -30,7 +30,7 @@ from knowledge.asked import (
     stated_with,
     unbound,
 )
-from knowledge.cities import strip_places
+from knowledge.cities import cities_in, strip_places
 from knowledge.compose import (
     MAX_ANSWER_CHARS,
     Section,
@@ -47,7 +47,7 @@ from knowledge.compose import (
     strip_marker,
 )
 from knowledge.ingest import Chunk
-from knowledge.lexical import alias_in, alias_match, aliases_in, expand, key_words
+from knowledge.lexical import alias_in, alias_match, alias_table, aliases_in, expand, key_words
 from knowledge.qtype import (
     BY_NAME,
     STRICT,
@@ -170,8 +170,20 @@ def analyze(text: str, corrected: str, known: Callable[[str], bool] = lambda _: 
 def _keep_aliases(tokens: list[str], text: str) -> list[str]:
     """The tokens with each alias of the text (湖工大, 高工) as one term instead of its pieces (湖, 工大)."""
     found = [short for short, _full in aliases_in(text)]
-    pieces = [t for t in tokens if not any(t in alias and t != alias for alias in found)]
+    pieces = [_outside(t, found, text) for t in tokens if not any(t in alias and t != alias for alias in found)]
+    pieces = [t for t in pieces if t]
     return pieces + [alias for alias in found if alias not in pieces]
+
+
+def _outside(token: str, aliases: list[str], text: str) -> str:
+    """A token straddling an alias of the text without the alias's part (首台套奖 cut as 首台/套奖: 奖)."""
+    for alias in aliases:
+        for n in range(1, min(len(alias), len(token))):
+            if alias.endswith(token[:n]) and alias + token[n:] in text:
+                return token[n:]
+            if alias.startswith(token[-n:]) and token[:-n] + alias in text:
+                return token[:-n]
+    return token
 
 
 def _join_singles(tokens: list[str], known: Callable[[str], bool]) -> list[str]:
@@ -437,7 +449,7 @@ def typed_gap(question: Question, extract: Extract, doc_text: str) -> str | None
     passage (with its title and heading) must also be about that noun.
     """
     kind = BY_NAME.get(question.kind or "")
-    either = alternatives_gap(question.words, extract.body)
+    either = alternatives_gap(question.words, extract.body) or programme_gap(question, doc_text)
     if either:
         return either
     if kind is None:  # 路费住宿费是企业出还是科协出: a named fee; 是哪个医院的医生: a name
@@ -476,6 +488,16 @@ def typed_gap(question: Question, extract: Extract, doc_text: str) -> str | None
 
 
 MONEY = frozenset({"money", "amount"})
+
+
+def programme_gap(question: Question, doc_text: str) -> str | None:
+    """A named programme (an alias: 首台套, 高企) asked about in a named city whose document never mentions it:
+    随州的首台套奖励 is not answered by 随州's internship subsidies (the programme may be another city's)."""
+    cities = cities_in(question.text)
+    if not cities:
+        return None
+    missing = [full for short, full in aliases_in(question.words, alias_table()) if alias_match(short, doc_text) < 0.5]
+    return f"{cities[0]}{missing[0]}的相关规定" if missing else None
 
 
 def _asked_detail_gap(question: Question, kind: Kind, extract: Extract, doc_text: str) -> str | None:
