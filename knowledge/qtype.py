@@ -276,12 +276,26 @@ def warm() -> None:
 def _tokens(text: str) -> list[tuple[int, int, str, bool, str]]:
     """(start, end, word, is a noun, part-of-speech flag) of each token of ``text``."""
     with _lock:
-        pairs = [(p.word, p.flag) for p in _posseg().lcut(text, HMM=False)]
+        pairs = _names([(p.word, p.flag) for p in _posseg().lcut(text, HMM=False)])
     out, pos = [], 0
     for word, flag in pairs:
         noun = (flag in _NOUN_FLAGS and len(word) >= 2) or (flag == "nr" and len(word) >= 3)  # 红马甲 read as a name
         out.append((pos, pos + len(word), word, noun, flag))
         pos += len(word)
+    return out
+
+
+def _names(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Runs of one-character name tokens joined into one name (王/晓/梅 → 王晓梅: a person's name jieba doesn't know)."""
+    out: list[tuple[str, str]] = []
+    joinable = False  # the last token is a one-character name token or a run of them
+    for word, flag in pairs:
+        single = flag == "nr" and len(word) == 1
+        if single and joinable and len(out[-1][0]) < 4:
+            out[-1] = (out[-1][0] + word, "nr")
+        else:
+            out.append((word, flag))
+            joinable = single
     return out
 
 
