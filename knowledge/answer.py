@@ -455,7 +455,8 @@ def typed_gap(question: Question, extract: Extract, doc_text: str) -> str | None
         return either
     if kind is None:  # 路费住宿费是企业出还是科协出: a named fee; 是哪个医院的医生: a name
         return attribute_gap(question.words, None, extract.body) or name_gap(question.words, extract.body)
-    ordinal = next((o for o in re.findall(_ORDINAL, question.words) if o not in doc_text), None)
+    ordinal = next((o for o in re.findall(_ORDINAL, question.words) if o not in doc_text
+                    and (kind.name in MONEY or not o.startswith("第") or not o.endswith("年"))), None)  # 第一年拨多少
     if ordinal:
         return f"{ordinal}的安排"  # 第二期 when the document describes the first
     level = next((lv for lv in re.findall(_LEVEL, question.words) if not alias_in(lv, doc_text)), None)
@@ -529,7 +530,7 @@ BOUND = frozenset({"money", "amount", "date"})  # detail types whose value must 
 
 
 _LEVEL = r"初级|中级|正高级|(?<![正副])高级|国家级|省级|市级|县级|区级"
-_ORDINAL = r"第[一二三四五六七八九十\d]+[期批届轮]|\d{4}年(?!生|出生|毕业|成立|注册|入职|参加工作)"
+_ORDINAL = r"第[一二三四五六七八九十\d]+(?:[期批届轮]|个?年(?!度))|\d{4}年(?!生|出生|毕业|成立|注册|入职|参加工作)"
 
 
 def typed_decline(gap: str, extract: Extract, contact: str | None) -> str:
