@@ -30,7 +30,7 @@ from knowledge.asked import (
     stated_with,
     unbound,
 )
-from knowledge.cities import strip_places
+from knowledge.cities import cities_in, strip_places
 from knowledge.compose import (
     MAX_ANSWER_CHARS,
     Section,
@@ -47,7 +47,7 @@ from knowledge.compose import (
     strip_marker,
 )
 from knowledge.ingest import Chunk
-from knowledge.lexical import alias_in, alias_match, aliases_in, expand, key_words
+from knowledge.lexical import alias_in, alias_match, alias_table, aliases_in, expand, key_words
 from knowledge.qtype import (
     BY_NAME,
     STRICT,
@@ -91,7 +91,8 @@ ANSWER_TYPES: dict[str, tuple[str, str]] = {
     "phone": (r"电话|热线|联系|咨询|找谁", r"\d{3,4}-\d{7,8}|\d{11}"),
     "yesno": (r"能不能|可不可以|可以吗|能.{0,12}[吗不没]$|算不算|是不是|有没有|要不要|行不行|是否|适用",
               r"可以|不能|不予|不适用|不得|无需|不需要|须|需|同样适用|直接|免费"),
-    "consequence": (r"会怎样|会怎么样|怎么办|咋办|咋弄|怎么弄|后果|不合格", r"整改|撤销|取消|失效|暂停|移出|不再|候补|递补"),
+    "consequence": (r"会被?怎么?样|会被?如何|怎么办|咋办|咋弄|怎么弄|后果|不合格|怎么处理|如何处理",
+                    r"整改|撤销|取消|失效|暂停|移出|不再|候补|递补|摘牌|除名|追回|收回|处罚|通报"),
 }
 DECLINE_TEXT = ("抱歉，这个问题我在现有的政策资料里没有找到可靠的答案，不敢乱说。"
                 "您可以换个说法再问，或者回复“转人工”，由科创联络员为您解答。")
@@ -170,8 +171,20 @@ def analyze(text: str, corrected: str, known: Callable[[str], bool] = lambda _: 
 def _keep_aliases(tokens: list[str], text: str) -> list[str]:
     """The tokens with each alias of the text (湖工大, 高工) as one term instead of its pieces (湖, 工大)."""
     found = [short for short, _full in aliases_in(text)]
-    pieces = [t for t in tokens if not any(t in alias and t != alias for alias in found)]
+    pieces = [_outside(t, found, text) for t in tokens if not any(t in alias and t != alias for alias in found)]
+    pieces = [t for t in pieces if t]
     return pieces + [alias for alias in found if alias not in pieces]
+
+
+def _outside(token: str, aliases: list[str], text: str) -> str:
+    """A token straddling an alias of the text without the alias's part (首台套奖 cut as 首台/套奖: 奖)."""
+    for alias in aliases:
+        for n in range(1, min(len(alias), len(token))):
+            if alias.endswith(token[:n]) and alias + token[n:] in text:
+                return token[n:]
+            if alias.startswith(token[-n:]) and token[:-n] + alias in text:
+                return token[:-n]
+    return token
 
 
 def _join_singles(tokens: list[str], known: Callable[[str], bool]) -> list[str]:
@@ -437,12 +450,13 @@ def typed_gap(question: Question, extract: Extract, doc_text: str) -> str | None
     passage (with its title and heading) must also be about that noun.
     """
     kind = BY_NAME.get(question.kind or "")
-    either = alternatives_gap(question.words, extract.body)
+    either = alternatives_gap(question.words, extract.body) or programme_gap(question, doc_text)
     if either:
         return either
     if kind is None:  # 路费住宿费是企业出还是科协出: a named fee; 是哪个医院的医生: a name
         return attribute_gap(question.words, None, extract.body) or name_gap(question.words, extract.body)
-    ordinal = next((o for o in re.findall(_ORDINAL, question.words) if o not in doc_text), None)
+    ordinal = next((o for o in re.findall(_ORDINAL, question.words) if o not in doc_text
+                    and (kind.name in MONEY or not o.startswith("第") or not o.endswith("年"))), None)  # 第一年拨多少
     if ordinal:
         return f"{ordinal}的安排"  # 第二期 when the document describes the first
     level = next((lv for lv in re.findall(_LEVEL, question.words) if not alias_in(lv, doc_text)), None)
@@ -478,6 +492,16 @@ def typed_gap(question: Question, extract: Extract, doc_text: str) -> str | None
 MONEY = frozenset({"money", "amount"})
 
 
+def programme_gap(question: Question, doc_text: str) -> str | None:
+    """A named programme (an alias: 首台套, 高企) asked about in a named city whose document never mentions it:
+    随州的首台套奖励 is not answered by 随州's internship subsidies (the programme may be another city's)."""
+    cities = cities_in(question.text)
+    if not cities:
+        return None
+    missing = [full for short, full in aliases_in(question.words, alias_table()) if alias_match(short, doc_text) < 0.5]
+    return f"{cities[0]}{missing[0]}的相关规定" if missing else None
+
+
 def _asked_detail_gap(question: Question, kind: Kind, extract: Extract, doc_text: str) -> str | None:
     """The asked detail the passage doesn't state beyond its type: a named attribute (津贴, 利率, 手续费, 到账),
     a name (哪家机构), a list's subject, a yes/no question's action (knowledge.asked)."""
@@ -506,7 +530,7 @@ BOUND = frozenset({"money", "amount", "date"})  # detail types whose value must 
 
 
 _LEVEL = r"初级|中级|正高级|(?<![正副])高级|国家级|省级|市级|县级|区级"
-_ORDINAL = r"第[一二三四五六七八九十\d]+[期批届轮]|\d{4}年(?!生|出生|毕业|成立|注册|入职|参加工作)"
+_ORDINAL = r"第[一二三四五六七八九十\d]+(?:[期批届轮]|个?年(?!度))|\d{4}年(?!生|出生|毕业|成立|注册|入职|参加工作)"
 
 
 def typed_decline(gap: str, extract: Extract, contact: str | None) -> str:

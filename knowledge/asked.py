@@ -52,8 +52,18 @@ _MODAL = re.compile(r"能不能|可不可以|可以|能否|可否|会不会|要�
 
 
 def fee_words(question: str) -> list[str]:
-    """Named fees a question asks about (手续费, 审计费, 交通费), not 经费/收费."""
-    return [m.group(0) for m in _FEE.finditer(question) if not m.group(0).endswith(_NOT_FEE)]
+    """Named fees a question asks about (手续费, 审计费, 交通费), not 经费/收费; a fee starts at a word boundary
+    (保险保费: 保费, not 险保费)."""
+    starts, at = set(), 0
+    for word, _flag in tagged(question):
+        starts.add(at)
+        at += len(word)
+    out = []
+    for m in _FEE.finditer(question):
+        fee = m.group(0) if m.start() in starts else m.group(0)[1:]
+        if len(fee) >= 2 and not fee.endswith(_NOT_FEE):
+            out.append(fee)
+    return out
 
 
 def attribute_gap(question: str, kind: str | None, passage: str) -> str | None:
@@ -101,9 +111,19 @@ def action_gap(question: str, kind: str | None, doc_text: str) -> str | None:
     if kind != "yesno":
         return None  # a date or place question's verb (报名 for 申报, 上课 for 授课) is too often a paraphrase
     asked = [w for w in action_words(question, kind) if not _COUNTING.search(w)]
-    if not asked or any(alias_match(w, doc_text) >= 0.5 for w in asked):
+    if not asked or any(alias_match(w, doc_text) >= 0.5 or _stem_in(w, doc_text) for w in asked):
         return None
     return "".join(asked)
+
+
+_COMPLEMENT = re.compile(r"^([\u4e00-\u9fff])[到给去来完好上下出回进过]$")
+
+
+def _stem_in(word: str, doc_text: str) -> bool:
+    """Whether a verb with a directional or resultative complement (送到, 交给) is stated by its stem in a
+    two-character verb of the document (报送, 递交)."""
+    stem = _COMPLEMENT.match(word)
+    return bool(stem) and re.search(rf"[\u4e00-\u9fff]{stem.group(1)}|{stem.group(1)}[\u4e00-\u9fff]", doc_text) is not None
 
 
 _ANAPHORA = re.compile(r"(?:这|那)(?:个|种|条|样|些|项)?[\u4e00-\u9fff]{1,2}$")
@@ -205,6 +225,7 @@ def alternatives_gap(question: str, passage: str) -> str | None:
     sides = [asked.group(1).removeprefix("是"), asked.group(2)]
     words = [w for side in sides for w in ([k for k in key_words(side) if len(k) >= 2 and not asking_word(k)
                                             and k not in GENERIC_NOUNS] or [side])]
+    words += [level for side in sides for level in re.findall(r"[县市省区镇乡村](?=里|$)", side)]  # 县（市、区）
     return None if any(alias_match(w, passage) >= 0.5 for w in words) else f"是{sides[0]}还是{sides[1]}"
 
 

@@ -17,7 +17,7 @@ MAX_ANSWER_CHARS = 300
 MAX_LIST_CHARS = 600
 NEIGHBOUR_SHARE = 0.6
 OFFICIAL_NOTE = "以官方发布为准"
-_ITEM = re.compile(r"^\s*(?:[-*•]\s*|\d+[.、]\s*|[（(]\d+[)）]\s*)")
+_ITEM = re.compile(r"^\s*(?:[-*•]\s*|\d+[.、]\s*|[（(](?:\d+|[一二三四五六七八九十]+)[)）]\s*)")
 _FIGURE = re.compile(r"\d")
 _CONTINUED = ("；", ";", "，", ",", "、")
 

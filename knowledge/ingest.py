@@ -170,16 +170,80 @@ def _split_title(lines: list[str], fallback: str) -> tuple[str, list[str]]:
     return fallback, lines
 
 
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+_BOLD_LINE = re.compile(r"^\*\*([^*]{2,30})\*\*[：:]?$")
+_INLINE_HEADING = re.compile(r"^((?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])[^。：:；;，,]{2,14})[。：:]\s*(\S.*)$")
+_SUB_HEADING = re.compile(r"^[（(][一二三四五六七八九十]+[)）]")
+_QUESTION_LINE = re.compile(r"^(?:问|Q)\s*[：:]\s*(.+)$")
+_ANSWER_LINE = re.compile(r"^(?:答|A)\s*[：:]\s*")
+_TABLE_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?$")
+
+
+def _cells(line: str) -> list[str]:
+    """The cells of a markdown (or DOCX-rendered) table row."""
+    return [cell.strip() for cell in line.strip().strip("|").split("|")]
+
+
+def _tables(lines: list[str]) -> list[str]:
+    """Markdown tables as list items, one per row, each cell named by its column header: a row reads as a passage
+    of its own (``- 场馆类：典型单位：科技馆；年度运行补助：3万元``)."""
+    out: list[str] = []
+    k = 0
+    while k < len(lines):
+        line = lines[k].strip()
+        if line.startswith("|") and k + 1 < len(lines) and _TABLE_RULE.match(lines[k + 1].strip()):
+            header, k = _cells(line), k + 2
+            while k < len(lines) and lines[k].strip().startswith("|"):
+                cells = _cells(lines[k])
+                named = [f"{h}：{c}" if h else c for h, c in zip(header[1:], cells[1:], strict=False) if c]
+                out.append(f"- {cells[0]}：{'，'.join(named)}" if named else f"- {cells[0]}")
+                k += 1
+            continue
+        out.append(lines[k])
+        k += 1
+    return out
+
+
+def _normalise(raw: str) -> list[str]:
+    """One source line as heading-or-body lines: blockquote and bold marks dropped, an inline heading
+    (一、申报条件。正文…) split from its text, a bold-only line (**受理窗口**) made a sub-heading."""
+    line = raw.strip().lstrip(">").strip()
+    bold = _BOLD_LINE.match(line)
+    if bold and not _MD_HEADING.match(line):
+        return [f"###### {bold.group(1).strip()}"]
+    line = _BOLD.sub(r"\1", line)
+    inline = _INLINE_HEADING.match(line)
+    return [inline.group(1), inline.group(2)] if inline else [line]
+
+
+def _is_heading(line: str) -> bool:
+    """A markdown heading, or a short Chinese numbered heading (一、 / 第一章 / （一）) that is not a sentence."""
+    return bool(_MD_HEADING.match(line)) or bool(
+        _CN_HEADING.match(line) and len(line) <= 30 and not line.endswith(("。", "；")))
+
+
+def _heading(line: str, question: re.Match[str] | None, parent: str) -> tuple[str, str]:
+    """(section name, parent heading) after a heading line: a question of a Q&A page heads its answer; a sub-heading
+    ((一) or a bold line) keeps its parent in front."""
+    if question:
+        return question.group(1).strip(), parent
+    md = _MD_HEADING.match(line)
+    name = (md.group(2) if md else line).strip()
+    sub = bool(parent) and (bool(_SUB_HEADING.match(name)) or (md is not None and md.group(1) == "######"))
+    return (f"{parent} {name}", parent) if sub else (name, name)
+
+
 def _sections(lines: list[str]) -> Iterator[tuple[str, list[str]]]:
-    """Group lines into (section heading, body lines); 第X条 starts a new sub-section."""
-    heading, article = "", ""
+    """Group lines into (section heading, body lines); 第X条 starts a new sub-section, a （一） or bold sub-heading
+    keeps its parent heading in front (二、申报条件 （一）基本条件), and a 问： line heads its 答： as a section."""
+    heading, parent, article = "", "", ""
     body: list[str] = []
-    for raw in lines:
-        line = raw.strip().lstrip(">").strip()
-        md = _MD_HEADING.match(line)
-        if md or (_CN_HEADING.match(line) and len(line) <= 30 and not line.endswith(("。", "；"))):
+    for line in (part for raw in _tables(lines) for part in _normalise(raw)):
+        question = None if parent else _QUESTION_LINE.match(line)  # a Q&A page, not a FAQ section of a document
+        if _is_heading(line) or question:
             yield (f"{heading} {article}".strip(), body)
-            heading, article, body = (md.group(2) if md else line).strip(), "", []
+            heading, parent = _heading(line, question, parent)
+            article, body = "", []
             continue
         art = _ARTICLE.match(line)
         if art:
@@ -187,7 +251,7 @@ def _sections(lines: list[str]) -> Iterator[tuple[str, list[str]]]:
             article, body = art.group(1), [line]
             continue
         if line:
-            body.append(line)
+            body.append(line if parent else _ANSWER_LINE.sub("", line))
     yield (f"{heading} {article}".strip(), body)
 
 

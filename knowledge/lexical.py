@@ -113,7 +113,24 @@ def aliases_of(term: str) -> tuple[str, ...]:
     table = word_table()
     canon = [full for short, full in table if short == term] + [term]
     each = [f"{prefix}{term[1]}" for prefix in "每单"] if re.fullmatch(r"一[\u4e00-\u9fff]", term) else []
-    return tuple(dict.fromkeys([term] + canon + each + [short for short, full in table if full in canon]))
+    return tuple(dict.fromkeys([term] + canon + each + [short for short, full in table if full in canon]
+                               + _numeral_forms(term)))
+
+
+_DIGITS = "一二三四五六七八九十"
+_COUNTED = re.compile(r"([两一二三四五六七八九十]|10|[1-9])(个月|年|月|天|日|次|名|人|项|家|周岁|岁)")
+
+
+def _numeral_forms(term: str) -> list[str]:
+    """A small counted number in its other script: 两年 ↔ 2年, 三个月 ↔ 3个月 (documents write either)."""
+    counted = _COUNTED.fullmatch(term)
+    if not counted:
+        return []
+    number, unit = counted.groups()
+    if number.isdigit():
+        forms = [_DIGITS[int(number) - 1]] + (["两"] if number == "2" else [])
+        return [f"{form}{unit}" for form in forms]
+    return [f"{2 if number == '两' else _DIGITS.index(number) + 1}{unit}"]
 
 
 @lru_cache(maxsize=1 << 16)
@@ -181,6 +198,7 @@ def _occurs(term: str, text: str) -> bool:
     if not _PERIOD.fullmatch(term):
         return term in text
     return any(not _RELATIVE.search(text[:m.start()]) and text[m.end():m.end() + 1] != "度"
+               and not (term[0].isdigit() and text[m.start() - 1:m.start()].isdigit())  # 2年 is not in 2022年
                for m in re.finditer(re.escape(term), text))
 
 

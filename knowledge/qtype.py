@@ -55,8 +55,9 @@ KINDS: tuple[Kind, ...] = (
     Kind("person", r"找谁|联系谁|问谁|哪位|些谁|谁负责|联系人|联系方式|电话|热线|手机号|邮箱|咨询谁|都有谁|是谁|哪个部门|给谁|由谁|谁来|"
                    r"哪家(?=.{0,4}(?:公司|银行|机构|单位|医院|学校|高校|保险))",
          r"\d{3,4}-\d{7,8}|\d{11}|联系人|@|部门|[部局处科办]（|中心|银行|公司|协会", "是谁、怎么联系", detail=True,
-         narrow=((r"找谁|联系谁|问谁|咨询谁|联系方式|电话|热线|手机号", r"\d{3,4}-\d{7,8}|\d{11}|@"),
-                 (r"谁负责|负责人|是谁", _WHO)),
+         narrow=((r"手机", r"(?<!\d)1\d{10}(?!\d)"),  # a mobile number, not the office's landline
+                 (r"找谁|联系谁|问谁|咨询谁|联系方式|电话|热线", r"\d{3,4}-\d{7,8}|\d{11}|@"),
+                 (r"谁负责|负责人|是谁|哪位", _WHO)),
          heading=r"咨询|联系", unnamed="联系人"),
     Kind("place", r"在哪|哪里|哪儿|地址|门牌|地点|什么地方|去哪(?!天)|到哪(?!天)|送哪|交哪|哪个(?:小区|地方|楼|位置)|几楼|几路",
          r"地址|地点|路\d*号|\d+号|\d+楼|楼|室|大厅|窗口|栏目|公众号|网站|小程序|平台|系统|提交至|送至|送达|服务站",
@@ -70,12 +71,14 @@ KINDS: tuple[Kind, ...] = (
          _MONEY, "是多少", detail=True, unnamed="具体金额",
          narrow=((r"花钱|收费|要钱|收钱|交钱|付费|免费|掏.{0,3}钱|出.{0,3}钱",
                   rf"免费|不收费|收费|收取|加收|自付|承担|{_NUM}\s*(?:元|%)"),)),
-    Kind("date", r"什么时候|啥时候|何时|几月|几号|哪天|截止|截至|最晚|最迟|期限|多久|多长时间|几天|几个工作日|有效期|几年|"
+    Kind("date", r"什么时候|啥时候|何时|几月|几号|几点|哪天|截止|截至|最晚|最迟|期限|多久|多长时间|几天|几个工作日|有效期|几年|"
                  r"多少天|多少年|几个月|什么时间|(?:申报|受理|报名|申请)时间|日期|开班|开课",
          rf"{_NUM}\s*月(?:{_NUM}\s*日)?|{_NUM}\s*日|{_NUM}\s*(?:个)?(?:工作日|天|年|个月|小时|周|分钟)|年底|月底|季度|即时|当天|长期",
          "的时间", detail=True,
          narrow=((r"几号|哪天|哪一天|哪日", rf"{_NUM}\s*[日号]|当天|当日|即时|随时"),
                  (r"有效期|管几年|几年有效|管多久|有效多久", rf"有效期|有效|{_NUM}\s*年"),
+                 (r"几点|上班|下班|办公时间", rf"\d{{1,2}}[:：]\d{{2}}|{_NUM}\s*点|上午|下午"),
+                 (r"几年|多少年", rf"{_NUM}\s*(?:个)?(?:年|周年)(?![度初底末])"),
                  (r"几天|多少天|几个工作日|多少个工作日", rf"{_NUM}\s*个?(?:工作日|天|日)(?!前)|当天|当日|即时"),
                  (r"几个月|多少个月", rf"{_NUM}\s*个月"),
                  (r"最迟|最晚|截止|截至", rf"{_NUM}\s*月|{_NUM}\s*日|年底|月底|"  # 活动开始12小时以前
@@ -101,9 +104,9 @@ BY_NAME = {kind.name: kind for kind in KINDS}
 _GENERIC = ("政府 国家 市里 部门 单位 公司 企业 个人 人 我们 你们 他们 钱 东西 情况 事 事情 时候 问题 结果 时间 办法 政策 "
             "方面 地方 一般 具体 规定 补贴 奖励 资助 经费 费用 金额 比例 额度 数额 标准 奖金 补助 补偿 日期 地址 地点 电话 "
             "收费 免费 要钱 联系方式 联系人 时候 期限 小时 天数 年限 月份 次数 人数 个数 单价 "
-            "起码 至少 最少 最多 顶多 至多 最高 最低 大概 顺便 一共 总共 大约 左右")
+            "流程 程序 步骤 线下 现场 当面 办公 上班 起码 至少 最少 最多 顶多 至多 最高 最低 封顶 上限 顶格 大概 顺便 一共 总共 大约 左右")
 GENERIC_NOUNS = frozenset(_GENERIC.split(" "))
-_BOUNDS = ("起码", "至少", "最少", "最多", "顶多", "至多", "最高", "最低")  # 顶多能 read as one noun is still a bound
+_BOUNDS = ("起码", "至少", "最少", "最多", "顶多", "至多", "最高", "最低", "封顶", "上限", "顶格")  # 顶多能 read as one noun is still a bound
 ASKED_ABOUT = frozenset({"list", "yesno", "procedure", "attribute"})  # types whose focus is what the question is about
 STRICT = frozenset({"money", "amount", "date", "person", "place", "list"})  # types whose absence makes a typed decline
 LIST_MIN_ITEMS = 2
@@ -112,6 +115,8 @@ LIST_MIN_ITEMS = 2
 # Dialect and colloquial question words (Hubei 几多/好多/么子, 啥子, 钟头; English words) and their standard forms,
 # so that the answer type and the asked detail are read the same way whichever voice asks.
 COLLOQUIAL: tuple[tuple[str, str], ...] = (
+    (r"^(?:老师|领导|同志|师傅|您好|你好)(?:您好|你好)?[\s，,！!]+", ""),  # a greeting of the assistant asks nothing
+    (r"(?<=[县区镇乡])里(?=[\u4e00-\u9fff])(?![面头边])", ""),  # 区里对…配套: the district (县（市、区）)
     (r"几多", "多少"),
     (r"好多(?=钱|万|块|年|天|人|个|次|名|家|分|学时|小时|平|$|[？?，,。！!\s])", "多少"),
     (r"好大(?=$|[？?，,。！!\s]|面积|地方|场地|才|就|呢|啊|哦|嘛)", "多大"),
@@ -119,9 +124,10 @@ COLLOQUIAL: tuple[tuple[str, str], ...] = (
     (r"好久|好长时间|多长时候", "多久"),
     (r"(?<![什怎这那多])么(?:子|事|斯)|啥子", "什么"),
     (r"(?<=有)么(?=[\u4e00-\u9fff]{2})", "什么"),
-    (r"(?<=[个些是叫做干搞为讲])么(?=[\u4e00-\u9fff])|(?:^|(?<=[\s，,。？?！!]))么(?=叫|是|意思|地方)|(?<![什怎这那多要])么(?=时候|条件|要求|材料|手续|资料|东西|意思|地方|单位|部门|用)", "什么"),  # 是个么意思, 么叫
+    (r"(?<=[我们咱俺]有)几(?=[个台家名位套项件]\S{0,16}[，,])", "一些"),  # 我们有几台设备是租来的，能算吗: a statement
+    (r"(?<=[个些是叫做干搞为讲])么(?![样])(?=[\u4e00-\u9fff])|(?:^|(?<=[\s，,。？?！!]))么(?=叫|是|意思|地方)|(?<![什怎这那多要])么(?=时候|条件|要求|材料|手续|资料|东西|意思|地方|单位|部门|用)", "什么"),  # 是个么意思, 么叫
     (r"(?<=[找问])哪个(?![\u4e00-\u9fff])|(?<=[是找])哪个(?=$|[\s，,。？?！!])|叫什么名字|叫啥名字?", "谁"),  # 找哪个
-    (r"(?<![怎这那])么样", "怎么样"),
+    (r"(?<![怎这那什])么样", "怎么样"),
     (r"啷个|咋个", "怎么"),
     (r"咋整|咋搞|咋弄|怎么整", "怎么办"),
     (r"钟头", "小时"),
@@ -219,7 +225,7 @@ def carries(kind: Kind | None, text: str, question: str = "") -> bool:
 
 
 ASKING = re.compile(r"^(?:几.?|百分之.{0,2}|多少.?|多长.{0,2}|多久|多大|多远|多快|哪.{0,2}|啥.{0,2}|什么.{0,2}|怎么.{0,2}|怎样|咋.?|如何|是否|能否|可否|有没有|能不能|"
-                    r"要不要|是不是|可不可以|一共|总共|还要|不要|需不需要|谁|行不行|成不成|中不中|好不好|对不对|行|成)$")
+                    r"要不要|是不是|可不可以|一共|总共|还要|不要|需不需要|谁|行不行|成不成|中不中|好不好|对不对|算不算|属不属于|够不够|行|成)$")
 
 
 _AGENTS = "政府 国家 市里 省里 上面 官方 你们 他们 咱们 人家 跟 和 给 一方"
@@ -244,7 +250,7 @@ def names_a_topic(text: str) -> bool:
 
 def list_items(text: str) -> int:
     """How many items a passage enumerates (list lines, or parts separated by 、/；)."""
-    lines = [line for line in text.splitlines() if re.match(r"\s*(?:[-*•]|\d+[.、]|[（(]\d+[)）])", line)]
+    lines = [line for line in text.splitlines() if re.match(r"\s*(?:[-*•]|\d+[.、]|[（(](?:\d+|[一二三四五六七八九十]+)[)）])", line)]
     if len(lines) >= LIST_MIN_ITEMS:
         return len(lines)
     return max(len(re.split(r"[；;]", text.strip("；;。"))), len(re.split(r"[、]", text)))
@@ -270,12 +276,26 @@ def warm() -> None:
 def _tokens(text: str) -> list[tuple[int, int, str, bool, str]]:
     """(start, end, word, is a noun, part-of-speech flag) of each token of ``text``."""
     with _lock:
-        pairs = [(p.word, p.flag) for p in _posseg().lcut(text, HMM=False)]
+        pairs = _names([(p.word, p.flag) for p in _posseg().lcut(text, HMM=False)])
     out, pos = [], 0
     for word, flag in pairs:
         noun = (flag in _NOUN_FLAGS and len(word) >= 2) or (flag == "nr" and len(word) >= 3)  # 红马甲 read as a name
         out.append((pos, pos + len(word), word, noun, flag))
         pos += len(word)
+    return out
+
+
+def _names(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Runs of one-character name tokens joined into one name (王/晓/梅 → 王晓梅: a person's name jieba doesn't know)."""
+    out: list[tuple[str, str]] = []
+    joinable = False  # the last token is a one-character name token or a run of them
+    for word, flag in pairs:
+        single = flag == "nr" and len(word) == 1
+        if single and joinable and len(out[-1][0]) < 4:
+            out[-1] = (out[-1][0] + word, "nr")
+        else:
+            out.append((word, flag))
+            joinable = single
     return out
 
 
