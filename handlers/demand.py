@@ -76,6 +76,13 @@ def derive_title(values: dict[str, Any]) -> dict[str, Any]:
     return {"title": title[:24]}
 
 
+def tidy(values: dict[str, Any]) -> dict[str, Any]:
+    """The description without the company's own short name ('我们是樊城的华锦，…'), once the full name is known."""
+    description = values.get("description")
+    cleaned = triage.without_own_name(description, values.get("company")) if description else description
+    return {"description": cleaned} if cleaned != description else {}
+
+
 FIELDS = (
     forms.Field("title", "需求标题", "请用一句话概括您的需求（作为标题）：", asked=False, aliases=("标题", "题目")),
     forms.Field(
@@ -122,7 +129,7 @@ def submitted_text(demand_id: str, reviewed: bool) -> str:
 
 
 FORM = forms.Form(
-    name=FLOW, noun="技术需求", fields=FIELDS, submit=_submit, derive=derive_title,
+    name=FLOW, noun="技术需求", fields=FIELDS, submit=_submit, derive=derive_title, tidy=tidy,
     opener="好的，我来帮您登记技术需求（问题库）。随时可说“取消”或“重新填”。", edit_example="预算改成100万",
     consent=has_consented, record_consent=give_consent,
 )

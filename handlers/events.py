@@ -428,7 +428,8 @@ def continue_signup(ctx: Context, msg: Incoming, conv: ConversationState) -> lis
         return None
     if QUESTION.search(text) and not extract_phone(text):  # '几点开始': answer, then carry on with the sign-up
         return [Reply(_about(ctx, event, text)), Reply("——\n" + _resume(ctx, msg, conv, event))]
-    if not extract_phone(text) and (replies := _not_an_answer(ctx, msg, conv, event, text)) is not None:
+    named_later = party.named_by_relation(_party_of(conv.draft), text) is not None  # '名字不说了，写老伴就行'
+    if not extract_phone(text) and not named_later and (replies := _not_an_answer(ctx, msg, conv, event, text)) is not None:
         return replies or None
     before = dict(conv.draft)
     edited = _edit(conv.draft, text)
@@ -763,7 +764,7 @@ def party_or_cancel(ctx: Context, msg: Incoming, conv: ConversationState, text: 
     """A change to a registration: who comes along, or a cancellation; always confirmed before it happens."""
     if not (NOT_GOING.search(text) or FULL_CANCEL.search(text) or party.ADD.search(text) or party.ALSO.search(text)
             or re.search(r"带|加上", text) or party.ALONE.search(text) or party.RESTATED.search(text)
-            or party.SET_SIZE.search(text) or party.LESS.search(text)):
+            or party.SET_SIZE.search(text) or party.LESS.search(text) or _drops_someone(text)):
         return None
     views = _active(ctx, msg)
     view = _which(ctx, conv, views, text) if views else None
@@ -785,7 +786,22 @@ def party_or_cancel(ctx: Context, msg: Incoming, conv: ConversationState, text: 
         return [Reply(txt.party_change_over_limit_text(event, size, view.party_size))]
     question = txt.party_change_ask(view.title, view.name, size, companions)
     conv.flow, conv.step = FLOW, "party_confirm"
-    conv.draft = {"event_id": view.event_id, "party_size": size, "companions": companions, "ask": question}
+    conv.draft = {"event_id": view.event_id, "party_size": size, "companions": companions, "ask": question,
+                  "title": view.title, "name": view.name, "limit": event.max_companions + 1 if event else size}
+    return [Reply(question)]
+
+
+def _party_refined(conv: ConversationState, said: str) -> list[Reply] | None:
+    """Before the party change is confirmed, names for the people in it ('小陈叫陈思远', '他俩叫陈思远、刘佳') or
+    another change refine it: the question is asked again with them."""
+    d = conv.draft
+    now = Party(int(d["party_size"]), tuple(d.get("companions") or ()))
+    names = extract_companions(said) + party.standalone_names(said)
+    new = edit_party(now, said) or (fill_party(now, said) if names else None)
+    if new is None or (new.size, new.companions) == (now.size, now.companions) or new.size > int(d.get("limit") or 0):
+        return None
+    question = txt.party_change_ask(str(d.get("title") or ""), str(d.get("name") or ""), new.size, new.companions)
+    d.update(party_size=new.size, companions=list(new.companions), ask=question)
     return [Reply(question)]
 
 
@@ -798,6 +814,8 @@ def confirm_change(ctx: Context, msg: Incoming, conv: ConversationState) -> list
     polite = None if yes or is_negative(said) else interject.small_talk(ctx, msg, conv, said)
     if polite is not None and d.get("ask"):
         return [*polite.replies, Reply(str(d["ask"]))]
+    if not yes and step == "party_confirm" and d.get("title") and (refined := _party_refined(conv, said)):
+        return refined
     if not yes:
         conv.clear_flow()
         return [Reply("好的，报名保持不变。")] if len(msg.text) <= 12 else None

@@ -79,7 +79,7 @@ def _refers(word: str, relation: str) -> bool:
 
 def _mentioned(party: Party, clause: str) -> tuple[list[str], int, bool]:
     """Who a clause refers to: named companions, counted-only ones, and whether anyone else was referred to."""
-    named = [n for n in party.companions if n in clause or (len(n) >= 3 and n[-2:] in clause)]
+    named = [n for n in party.companions if n in clause or (len(n) >= 3 and n[-2:] in clause)] + _by_nickname(party, clause)
     words = [w for w in re.findall(_RELATIVE + r"|他|她|大的|小的|老大|老二", clause) if w not in ("他", "她") or not named]
     for word in words:
         hits = [n for n, r in party.relations.items() if _refers(word, r)]
@@ -89,6 +89,25 @@ def _mentioned(party: Party, clause: str) -> tuple[list[str], int, bool]:
     unnamed = party.size - 1 - len(party.companions)
     extra = max(0, min(unnamed, len(words) - len(named), 2 if _PLURAL.search(clause) else 1)) if words else 0
     return named, extra, bool(words)
+
+
+def _by_nickname(party: Party, clause: str) -> list[str]:
+    """Companions called by surname with 小/老 ('小吴' for 吴涛) when the surname is theirs alone in the party."""
+    out = []
+    for m in re.finditer(r"[小老](?P<s>[\u4e00-\u9fff])", clause):
+        same = [n for n in party.companions if n[0] == m.group("s") and not n.startswith(("小", "老"))]
+        out += same if len(same) == 1 and same[0] not in out else []
+    return out
+
+
+def _antecedent(party: Party, before: str) -> list[str]:
+    """The companion a '他'/'她' points back to: the last one named or referred to earlier in the message
+    ('我老伴说他那天要复查，他不去了' → the one who came as 老伴)."""
+    for clause in reversed([c for c in _CLAUSE.split(before) if c]):
+        named, _, _ = _mentioned(party, BACK.sub("", clause))
+        if named:
+            return named[-1:]
+    return []
 
 
 def _subject(party: Party, said: str) -> str:
@@ -108,6 +127,9 @@ def _dropped(party: Party, text: str) -> Party | None:
         if _SELF_ONLY.match(said.strip()):
             continue
         named, extra, referred = _mentioned(party, said)
+        if not named and BACK.search(said):  # '小吴要出差，把他去掉'
+            named = _antecedent(party, text[:m.start()])
+            extra = 0 if named else extra
         gone += [n for n in named if n not in gone]
         unnamed, anyone = unnamed + extra, anyone or referred or bool(named)
     if not (gone or unnamed) and anyone and party.size > 1:  # someone else, not told apart: the last companion
@@ -158,11 +180,18 @@ def _renamed(party: Party, text: str) -> Party | None:
     words = re.findall(_RELATIVE, text)
     old = old or [n for w in words for n, r in party.relations.items() if _refers(w, r)][:1]
     new = [n for n in _names_in(text) if n not in party.companions]
+    old = old or [n for n in party.companions if any(_near(n, x) for x in new)][:1]  # '是刘欣怡' for 刘心怡
     if not old or not new:
         return None
-    companions = tuple(new[-1] if n == old[0] else n for n in party.companions)
-    relations = {(new[-1] if n == old[0] else n): r for n, r in party.relations.items()}
+    right = next((x for x in new if _near(old[0], x)), new[-1])  # not '欣赏' of '欣赏的欣'
+    companions = tuple(right if n == old[0] else n for n in party.companions)
+    relations = {(right if n == old[0] else n): r for n, r in party.relations.items()}
     return replace(party, companions=companions, relations=relations)
+
+
+def _near(a: str, b: str) -> bool:
+    """Two full names that differ in one given-name character only (a name misheard or mistyped)."""
+    return len(a) == len(b) >= 2 and a[0] == b[0] and sum(x != y for x, y in zip(a, b, strict=True)) == 1
 
 
 def _names_in(text: str) -> list[str]:
@@ -194,6 +223,18 @@ def _resized(party: Party, text: str) -> Party | None:
     return Party(size, kept, {n: r for n, r in party.relations.items() if n in kept})
 
 
+WRITE_RELATION = re.compile(rf"(?:写|填|记|就写|就填)(?:成|作|为|个)?\s*(?:我家|我的|我)?(?P<rel>{_RELATIVE})(?:就行|就好|就可以|即可|吧|$)")
+
+
+def named_by_relation(party: Party, text: str) -> Party | None:
+    """'名字就不说了，写老伴就行': a companion counted but not named is written down by the relation said."""
+    m = WRITE_RELATION.search(normalize(text))
+    if not m or party.size - 1 - len(party.companions) <= 0 or m.group("rel") in party.companions:
+        return None
+    rel = m.group("rel")
+    return replace(party, companions=(*party.companions, rel), relations={**party.relations, rel: rel})
+
+
 def edit_party(party: Party, text: str) -> Party | None:
     """The party after a message that changes it (only me, someone dropped, added or renamed), or None when the
     message does not change who comes along (a message about the user alone — '我不去了' — is no party change)."""
@@ -204,7 +245,7 @@ def edit_party(party: Party, text: str) -> Party | None:
         return after
     if (after := _dropped(party, t)) is not None:  # '儿子那天有课 我换个人 带我侄子去 叫 孔乐言': out, then in
         return _added(after, t[_last_not_going(t):]) or after
-    for change in (_added, _restated, _resized):
+    for change in (_added, _restated, _resized, named_by_relation):
         if (after := change(party, t)) is not None:
             return after
     return None
@@ -265,6 +306,7 @@ def _with_names(party: Party, names: list[str], relations: dict[str, str], text:
     companions = list(party.companions)
     for name in (n for n in names if n not in companions):
         nick = [c for c in companions if re.search(re.escape(c) + r"的?\s*(?:叫|是|名字叫|名字是|大名|全名)\s*" + re.escape(name), text)]
+        nick = nick or [c for c in companions if c[0] in "小老" and len(c) == 2 and c[1] == name[0]][:1]  # 小陈 → 陈思远
         again = nick or [c for c in companions if _refers(relations.get(name, "-"), party.relations.get(c, "+"))]
         if again and (nick or party.size - 1 - len(companions) <= 0):
             companions[companions.index(again[0])] = name
