@@ -762,14 +762,15 @@ def _drops_someone(text: str) -> bool:
 
 def party_or_cancel(ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> list[Reply] | None:
     """A change to a registration: who comes along, or a cancellation; always confirmed before it happens."""
-    if not (NOT_GOING.search(text) or FULL_CANCEL.search(text) or party.ADD.search(text) or party.ALSO.search(text)
-            or re.search(r"带|加上", text) or party.ALONE.search(text) or party.RESTATED.search(text)
-            or party.SET_SIZE.search(text) or party.LESS.search(text) or _drops_someone(text)):
+    changes = (NOT_GOING.search(text) or FULL_CANCEL.search(text) or party.ADD.search(text) or party.ALSO.search(text)
+               or re.search(r"带|加上", text) or party.ALONE.search(text) or party.RESTATED.search(text)
+               or party.SET_SIZE.search(text) or party.LESS.search(text) or _drops_someone(text))
+    if not changes and not extract_companions(text):
         return None
     views = _active(ctx, msg)
     view = _which(ctx, conv, views, text) if views else None
-    if view is None:
-        return None
+    if view is None or (not changes and view.party_size - 1 <= len(view.companions)):
+        return None  # a name alone ('老伴叫冯德明') only names someone counted but not yet named
     whole = FULL_CANCEL.search(text) and not _drops_someone(text)  # '把他退了' drops one companion
     asked = None if whole else new_party(view, text, conv.data.get("relations", {}).get(view.event_id))
     if asked is None and not (FULL_CANCEL.search(text) or NOT_GOING.search(text)):

@@ -407,10 +407,16 @@ def _name_cut(clause: str, company: str) -> str | None:
     if span is None:
         return clause
     rest = clause[:span[0]] + re.sub(r"^(?:的|这边|那边|这里|那里)+", "", clause[span[1]:])
-    bare = rest
-    for _, region in sorted(region_mentions(bare), key=lambda m: -m[0]):
-        bare = bare.replace(region.raw, "", 1)
-    return rest if len(re.findall(r"[\u4e00-\u9fff]", _SELF_WORDS.sub("", bare))) > 1 else None
+    if _only_self(rest, 1):
+        return None
+    return rest if _only_self(clause[:span[0]], 0) else clause  # the name as who speaks, not '需要精工加工'
+
+
+def _only_self(words: str, room: int) -> bool:
+    """Whether words say no more than who and where the speaker is ('我们是樊城的'), up to ``room`` characters."""
+    for _, region in sorted(region_mentions(words), key=lambda m: -m[0]):
+        words = words.replace(region.raw, "", 1)
+    return len(re.findall(r"[\u4e00-\u9fff]", _SELF_WORDS.sub("", words))) <= room
 
 
 def without_own_name(text: str, company: str | None) -> str:

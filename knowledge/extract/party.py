@@ -113,7 +113,8 @@ def _antecedent(party: Party, before: str) -> list[str]:
 def _subject(party: Party, said: str) -> str:
     """The words before a 'not going' that say who: the last clause naming someone ('小张临时有事 来不了了' → 小张临时有事)."""
     parts = [c for c in _CLAUSE.split(said) if c]
-    person = re.compile(_RELATIVE + r"|他|她|我|俺|咱|大的|小的|老大|老二" + "".join(f"|{re.escape(n[-2:])}" for n in party.companions))
+    person = re.compile(_RELATIVE + r"|他|她|我|俺|咱|大的|小的|老大|老二"
+                        + "".join(f"|{re.escape(n[-2:])}|[小老]{re.escape(n[0])}" for n in party.companions))
     return next((c for c in reversed(parts) if person.search(c)), parts[-1] if parts else "")
 
 
@@ -223,7 +224,8 @@ def _resized(party: Party, text: str) -> Party | None:
     return Party(size, kept, {n: r for n, r in party.relations.items() if n in kept})
 
 
-WRITE_RELATION = re.compile(rf"(?:写|填|记|就写|就填)(?:成|作|为|个)?\s*(?:我家|我的|我)?(?P<rel>{_RELATIVE})(?:就行|就好|就可以|即可|吧|$)")
+WRITE_RELATION = re.compile(rf"(?:写|填|记|就写|就填)(?:成|作|为|个)?\s*[“\"'‘]?(?:我家|我的|我)?(?P<rel>{_RELATIVE})[”\"'’]?"
+                            rf"(?:两个字|二字)?(?:就行|就好|就可以|即可|吧|$)")
 
 
 def named_by_relation(party: Party, text: str) -> Party | None:

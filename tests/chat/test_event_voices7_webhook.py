@@ -81,3 +81,13 @@ def test_a_companion_named_right_before_together_is_taken(wx: object, services: 
     say(wx, openid, "近视防控讲座报名", "我叫林国栋 13800097407，带我外孙女林可欣一块去", "同意")
     reg = registration(services, openid)
     assert (reg.party_size, reg.companions) == (2, ["林可欣"])
+
+
+def test_a_counted_companion_named_after_the_sign_up_is_asked_and_stored(wx: object, services: Container) -> None:
+    """Signed up '带爱人一起' without a name, '我爱人叫邹建平，给补上' asks to write the name in; '确认' stores it."""
+    openid = "v7_named_later"
+    say(wx, openid, "心肺复苏培训报名", "我叫葛淑琴 13800097408 带爱人一起", "同意")
+    assert "邹建平" in say(wx, openid, "我爱人叫邹建平，给补上")
+    say(wx, openid, "确认")
+    reg = registration(services, openid)
+    assert (reg.party_size, reg.companions) == (2, ["邹建平"])

@@ -77,3 +77,23 @@ def test_a_crop_disease_told_after_the_introduction_is_the_need(wx: object, serv
     say(wx, openid, "宜城市绿野葡萄专业合作社", "面议", "联系人 娄海 13800097306")
     submit(wx, openid)
     assert "霜霉病" in demand_of(services, openid).description
+
+
+@pytest.mark.parametrize(("openid", "said"), [("f7_no_issue", "钱不是问题"), ("f7_their_quote", "看你们报价吧")])
+def test_money_no_object_or_left_to_the_quote_is_negotiable(wx: object, services: Container, openid: str,
+                                                             said: str) -> None:
+    """'钱不是问题', '看你们报价吧' at the budget question store 面议 (no re-asking)."""
+    say(wx, openid, "襄阳鼎盛电缆有限公司 在襄城 电缆护套低温开裂 想找专家攻关")
+    assert "已记下预算" in say(wx, openid, said)
+    say(wx, openid, "高端装备制造", "联系人 凌峰 13800097307")
+    submit(wx, openid)
+    assert demand_of(services, openid).budget == "面议"
+
+
+def test_a_trade_word_shared_with_the_company_name_stays_in_the_description(wx: object, services: Container) -> None:
+    """The company's short name is cut only where it stands for the speaker: '精工件' in the problem stays."""
+    openid = "f7_trade_word"
+    say(wx, openid, "我们在高新区，想找专家解决精工件表面划伤的问题", "襄阳精工机械有限公司", "十万")
+    say(wx, openid, "联系人 韦刚 13800097308", "是")
+    submit(wx, openid)
+    assert "精工件" in demand_of(services, openid).description
