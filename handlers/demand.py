@@ -61,9 +61,11 @@ def _need_type(text: str, facts: dict[str, Any]) -> str | None:
 
 
 def _title_score(clause: str) -> int:
-    """How well a clause names the problem: problems beat searches, generic help-seeking scores low."""
+    """How well a clause names the problem: problems beat searches, generic help-seeking and what the unit makes
+    ('做数控折弯机的') score low."""
     score = 2 * bool(triage.PROBLEM.search(clause)) + bool(triage.SEEK.search(clause))
-    return score - 2 * bool(re.search(r"(高校|专家|帮忙|帮助|招不到|解决$)", clause))
+    makes = triage.intro_only(clause) and not (triage.PROBLEM.search(clause) or triage.SEEK.search(clause))
+    return score - 2 * bool(re.search(r"(高校|专家|帮忙|帮助|招不到|解决$)", clause)) - 3 * bool(makes)
 
 
 def derive_title(values: dict[str, Any]) -> dict[str, Any]:
@@ -77,9 +79,11 @@ def derive_title(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def tidy(values: dict[str, Any]) -> dict[str, Any]:
-    """The description without the company's own short name ('我们是樊城的华锦，…'), once the full name is known."""
+    """The description without the company's own short name ('我们是樊城的华锦，…') or a clause that only names the
+    contact ('…的王总，王志勇，给商用车做制动鼓的'), once they are known."""
     description = values.get("description")
     cleaned = triage.without_own_name(description, values.get("company")) if description else description
+    cleaned = triage.without_person(cleaned, values.get("contact_name")) if cleaned else cleaned
     return {"description": cleaned} if cleaned != description else {}
 
 

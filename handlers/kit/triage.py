@@ -46,11 +46,12 @@ POLICY = re.compile(
 SEEK = re.compile(
     r"(想找|寻找|想请|请个|请专家|找个|找家|找一?些|找到|找高校|找专家|找人|找地方|求购|求助|求一?个|需要(?!什么|哪些|多少)|想要|希望|"
     r"想引进|引进|想买|购买|买过来|想做|要做|想给|想让|想把|想在|想提高|想提升|想降低|想改善|想改进|想开发|想研发|想实现|"
+    r"(?:要|需要|出|做|拿到?|提供)[^，,。]{0,12}(?:检测|检验|测试|认证)报告|"  # '客户要甲醛和偶氮的检测报告'
     r"想上|想解决|解决|攻关|借用|租用|想借|想租|借台|租台|想招|要招|招个|招一个|招聘|合作(?!社|银行)|帮忙|帮我们|外协|委托|对接|招不到|招人|缺人|缺资金|缺钱|缺技术|贷款|融资|替代|"
     r"(?:有没有|有冇得?|有无|哪里有|谁有|能不能找到?).{0,10}(?:技术|办法|方法|方案|专家|设备|团队|机构|地方|人才|工艺))"
 )
 PROBLEM = re.compile(
-    r"(不行|不好(?!意思)|不够|不稳定|不达标|不合格|不均匀|太大|太高|太低|太贵|太差|太慢|太多|太重|老是|总是|经常|变形|开裂|"
+    r"(不行|不好(?!意思)|不够|不稳|不达标|不合格|不均匀|太大|太高|太低|太贵|太差|太慢|太多|太重|老是|总是|经常|变形|开裂|"
     r"磨损|故障|难题|瓶颈|卡脖子|达不到|跟不上|受不了|问题|效率低|成本高|良率|废品|报废|污染|超标|降功率|对不上|"
     r"招不到|招不来|找不到|做不了|缺|难|不干净|退货|投诉|返工|泄漏|漏水|漏油|开裂|裂纹|气孔|毛刺|生锈|腐蚀|堵|异响|噪音|振动|抖动|偏差|"
     r"不准|不均|发黄|发白|结晶|鼓包|起泡|脱落|掉漆|变色|过热|发烫|卡死|残砂|残留|得厉害|严重|下降|衰减|衰退|偏高|偏低|偏大|偏小|不足|起雾|头疼|头痛|不理想|不过关|老坏|容易坏|失效|寿命短|"
@@ -357,6 +358,7 @@ def _dictation_breaks(text: str) -> str:
     """Commas where a new fact starts in text dictated without any pause: after each organisation name and before
     the words that open a fact ('…有限公司在樊城区做…想找专家攻关预算三十万联系人…')."""
     for _, end, _name in reversed(org_spans(text)):
+        end += text.startswith("的", end)  # '…有限公司的我们在襄州' : the 的 belongs to the name's clause
         text = f"{text[:end]}，{text[end:]}"
     return VOICE_BREAK.sub("，", text)
 
@@ -431,3 +433,19 @@ def without_own_name(text: str, company: str | None) -> str:
         if kept and kept.strip():
             out += [kept, sep]
     return "".join(out).strip("，,；; ") or text
+
+
+def without_person(text: str, name: str | None) -> str:
+    """A description without the clauses that only name the contact ('王志勇', '王总', '王总王志勇')."""
+    if not text or not name:
+        return text
+    parts = _SEPARATED.split(text)
+    out: list[str] = []
+    for clause, sep in zip(parts[::2], [*parts[1::2], ""], strict=True):
+        bare = re.sub(r"^(?:我是|我叫|是|找)|(?:的)?(?:电话|手机)?$", "", clause.strip())
+        if bare not in (name, *(f"{name[0]}{t}" for t in _PERSON_TITLES), *(f"{name[0]}{t}{name}" for t in _PERSON_TITLES)):
+            out += [clause, sep]
+    return "".join(out).strip("，,；; ") or text
+
+
+_PERSON_TITLES = ("总", "工", "经理", "厂长", "主任", "老师", "教授", "博士", "师傅", "老板", "书记", "部长", "主管", "总监")

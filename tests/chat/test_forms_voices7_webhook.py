@@ -97,3 +97,40 @@ def test_a_trade_word_shared_with_the_company_name_stays_in_the_description(wx: 
     say(wx, openid, "联系人 韦刚 13800097308", "是")
     submit(wx, openid)
     assert "精工件" in demand_of(services, openid).description
+
+
+def test_the_contact_named_in_the_opening_stays_out_of_the_description(wx: object, services: Container) -> None:
+    """'我是…的李总，李建新。…' in one message: the contact's name is no clause of the description."""
+    openid = "f7_contact_clause"
+    say(wx, openid, "您好，我是谷城宏达铸件的李总，李建新。我们厂全称谷城宏达铸件有限公司，做变速箱壳体的，"
+                    "壳体加工后渗漏多，想请专家攻关，预算二十万，电话13800097309")
+    submit(wx, openid)
+    row = demand_of(services, openid)
+    assert row.contact_name == "李建新" and "李建新" not in row.description and "渗漏" in row.description
+
+
+def test_the_title_names_the_problem_not_what_the_unit_makes(wx: object, services: Container) -> None:
+    """'做液压油缸的' then '缸筒内壁镀层不稳，…': the title is the problem, not what the unit makes."""
+    openid = "f7_title"
+    say(wx, openid, "登记需求：襄阳力行液压件有限公司，在樊城，做液压油缸的", "缸筒内壁镀层不稳，批次之间差别大，想找高校合作")
+    say(wx, openid, "四十万", "联系人 祁峰 13800097310")
+    submit(wx, openid)
+    assert "镀层" in demand_of(services, openid).title
+
+
+def test_a_test_report_the_customer_wants_is_the_need(wx: object, services: Container) -> None:
+    """'我们是樊城的皮具厂，包要出口，买家要六价铬的检测报告' is a need (testing), not only an introduction."""
+    openid = "f7_report"
+    reply = say(wx, openid, "我们是樊城的皮具厂，包要出口，买家要六价铬的检测报告")
+    assert "已记下您的问题" in reply and "六价铬" in reply
+
+
+def test_a_dictated_name_followed_by_de_leaves_no_stray_de(wx: object, services: Container) -> None:
+    """Dictated without a pause, '…有限公司的我们在樊城…': the 的 goes with the company, not into the description;
+    '联系人就我叫汤丽' names the contact."""
+    openid = "f7_stray_de"
+    say(wx, openid, "你好我是襄阳华美制衣有限公司的我们在樊城做校服的现在校服面料起球严重家长老投诉想找专家帮忙攻关"
+                    "预算八万联系人就我叫汤丽电话13800097311")
+    submit(wx, openid)
+    row = demand_of(services, openid)
+    assert not row.description.startswith("的") and "起球" in row.description and row.contact_name == "汤丽"
