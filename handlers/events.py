@@ -73,6 +73,7 @@ QUESTION = re.compile(r"(几点|什么时候|啥时候|几号|哪天|在哪|哪�
 FULL_CANCEL = re.compile(r"(取消(我的)?(报名|预约)|退了|退掉|帮我退|给我退|撤了|撤掉|撤销|不报了|退(报|出报名)|帮我取消|给我取消|"
                          r"取消吧|取消了吧|都取消|全部取消|都不去了|都去不了|作废|划掉|让给别人)")
 NOT_GOING = party.NOT_GOING
+NOT_IN_RECORD = "活动介绍里没有写到这一点，需要的话可以回复“转人工”问科创联络员。"
 YES = re.compile(r"^(是的?|对|好的?|嗯|行|可以|没问题)|确认|确定")
 KEEP = re.compile(r"(不用|不要|别|算了|保留|不取消|先不)")
 
@@ -446,6 +447,8 @@ def continue_signup(ctx: Context, msg: Incoming, conv: ConversationState) -> lis
     if not changed and not _on_topic(ctx, conv, text, event):
         if conv.step == "contact" and len(text) <= 12:
             return _ask_contact(ctx, msg, conv)
+        if conv.step == "contact" and triage.is_question(text):  # '我老伴腿脚不好，能坐轮椅去吗': keep the sign-up
+            return [Reply(NOT_IN_RECORD), Reply("——\n" + _resume(ctx, msg, conv, event))]
         _leave(conv)
         return None
     return _next(ctx, msg, conv, event)

@@ -145,7 +145,7 @@ def _added(party: Party, text: str) -> Party | None:
     if not (add or also) or NOT_GOING.search(text):
         return None
     own = extract_person_name(text)  # '郑秀云 13800093030 我闺女也想去 叫郑静': the contact is no companion
-    named_after = _named_after(text, add.end()) if add else []  # '换成郭强', '帮我加一个人 叫童丽萍'
+    named_after = _named_after(text, (add or also).end())  # type: ignore[union-attr]  # '换成郭强', '我孙女也去，叫范小雨'
     found = [n for n in extract_companions(text) + standalone_names(text) if n != own] + named_after
     new = _one_each([n for n in found if n not in party.companions])
     said = _COUNTS.get(add.group("n"), 1) if add and add.group("n") else 1

@@ -91,3 +91,23 @@ def test_a_counted_companion_named_after_the_sign_up_is_asked_and_stored(wx: obj
     say(wx, openid, "确认")
     reg = registration(services, openid)
     assert (reg.party_size, reg.companions) == (2, ["邹建平"])
+
+
+def test_a_question_the_record_cannot_answer_keeps_the_sign_up(wx: object, services: Container) -> None:
+    """'我爸行动不方便，可以推轮椅进去吗' while the phone is asked: a short 'not in the record' and the question again;
+    the phone that follows signs up."""
+    openid = "v7_question_kept"
+    say(wx, openid, "报名高血压那个讲座", "我叫白春梅")
+    reply = say(wx, openid, "我爸行动不方便，可以推轮椅进去吗")
+    assert "我们接着报名" in reply and "手机号" in reply
+    say(wx, openid, "13800097409", "同意")
+    assert registration(services, openid).name == "白春梅"
+
+
+def test_someone_also_coming_named_after_jiao_is_a_companion(wx: object, services: Container) -> None:
+    """At the consent step '对了，我外孙也去，叫邓一鸣' adds 邓一鸣 as a companion; the person signing up stays."""
+    openid = "v7_also_named"
+    say(wx, openid, "防溺水讲座报名", "我叫邓桂香 13800097410")
+    say(wx, openid, "对了，我外孙也去，叫邓一鸣", "同意")
+    reg = registration(services, openid)
+    assert (reg.name, reg.party_size, reg.companions) == ("邓桂香", 2, ["邓一鸣"])
