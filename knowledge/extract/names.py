@@ -98,7 +98,7 @@ def _surname_then_name(text: str, pos: int) -> str | None:
 def _spelled_gap(text: str, pos: int, surname: str) -> int:
     """The end of the pause after a surname or title, past a spelled-out surname ('，立早章，', ' 弓长张 ',
     '，文章的章，'), so the full name that follows is found."""
-    sep = re.compile(r"[\s,，:：]*")
+    sep = re.compile(r"[\s,，:：(]*")  # '张总（张宏）' too
     end = sep.match(text, pos).end()  # type: ignore[union-attr]
     spelled = re.compile(rf"[\u4e00-\u9fff]{{1,4}}?{re.escape(surname)}(?=[\s,，:：])")
     m = spelled.match(text, end)
@@ -163,12 +163,15 @@ def _titled_names(text: str) -> list[tuple[int, str]]:
     return out
 
 
-_ROLE_NAMED = re.compile(rf"(?:换成|换为|改成|改为|应该是|是)(?:我们的?|我的)?副?(?:{_ROLE}|{_TITLE.pattern})\s*")
+_ROLE_NAMED = re.compile(rf"(?:换成|换为|改成|改为|应该是|是|找|联系|打给)(?:我们的?|我的)?副?(?:{_ROLE}|{_TITLE.pattern})\s*")
+_CHANGED_TO = re.compile(r"(?:换成|换为|改成|改为|找|联系|打给)(?:我们的?|我的)?")
 
 
 def _role_named(text: str) -> list[tuple[int, str]]:
-    """'换成我们人事经理冯涛': the full name right after a job title the contact is changed to."""
-    return [(m.start(), name) for m in _ROLE_NAMED.finditer(text) if (name := name_at(text, m.end()))]
+    """'换成我们人事经理冯涛', '找我们厂长王德明': the full name right after a job title the contact is changed to or
+    reached by; '换成李工，李建': the full name after the title form."""
+    out = [(m.start(), name) for m in _ROLE_NAMED.finditer(text) if (name := name_at(text, m.end()))]
+    return out + [(m.start(), name) for m in _CHANGED_TO.finditer(text) if (name := _title_then_name(text, m.end()))]
 
 
 def person_names(text: str) -> list[tuple[int, str]]:

@@ -34,11 +34,13 @@ def test_the_company_short_name_stays_out_of_the_description(wx: object, service
 @pytest.mark.parametrize(("openid", "contact", "name"), [
     ("f7_spelled", "联系人钱工，金戈钱，钱立军", "钱立军"),
     ("f7_our_title", "有事找我们赵主任，赵红英", "赵红英"),
+    ("f7_role_first", "找我们厂长蒋德明就行", "蒋德明"),
+    ("f7_bracketed", "联系人：苗总（苗新宇）", "苗新宇"),
 ])
 def test_a_contact_with_a_title_is_stored_by_the_full_name(wx: object, services: Container, openid: str,
                                                            contact: str, name: str) -> None:
-    """'钱工，金戈钱，钱立军' (the surname spelled out between title and name) and '找我们赵主任，赵红英' give the full
-    name, not the title form."""
+    """'钱工，金戈钱，钱立军' (the surname spelled out between title and name), '找我们赵主任，赵红英', '找我们厂长蒋德明',
+    '苗总（苗新宇）' give the full name, not the title form."""
     say(wx, openid, "樊城的襄阳东润密封件有限公司，橡胶密封圈高温下老化太快，想找高校攻关", "二十万", "高端装备制造")
     say(wx, openid, contact, "电话13800097302")
     submit(wx, openid)
