@@ -447,11 +447,18 @@ def continue_signup(ctx: Context, msg: Incoming, conv: ConversationState) -> lis
     if not changed and not _on_topic(ctx, conv, text, event):
         if conv.step == "contact" and len(text) <= 12:
             return _ask_contact(ctx, msg, conv)
-        if conv.step == "contact" and triage.is_question(text):  # '我老伴腿脚不好，能坐轮椅去吗': keep the sign-up
+        if _asked_midway(conv, text):  # '我老伴腿脚不好，能坐轮椅去吗': answered as far as known, the sign-up kept
             return [Reply(NOT_IN_RECORD), Reply("——\n" + _resume(ctx, msg, conv, event))]
         _leave(conv)
         return None
     return _next(ctx, msg, conv, event)
+
+
+def _asked_midway(conv: ConversationState, text: str) -> bool:
+    """A question once part of the contact is given: the sign-up is under way and stays (before that, another
+    capability may take the words)."""
+    d = conv.draft
+    return conv.step == "contact" and bool(d.get("name") or d.get("phone")) and triage.is_question(text)
 
 
 def _other_event(ctx: Context, text: str, event: Event) -> Event | None:
