@@ -26,7 +26,9 @@ from .names import (
 NOT_GOING = re.compile(r"(?:不去|去不了|去不成|不克|克不了|克不成|来不了|来不成|参加不了|不参加|不来|没空去?|冇得空|没得空|冇空|有课|走不开|脱不开身|"
                        r"不凑热闹|就算了|算了)(?:了|啦|咯|喽)?")
 DROP = re.compile(r"把(?P<who>.{1,6}?)(?:的名字?|的报名)?(?:退|取消|去掉|删|划掉)")  # '帮我把他退了'
-ADD = re.compile(r"(?:再加|多加|加上|再带|多带|还要加|帮我加|给我加|换成|换个)上?\s*(?P<n>[一两二三四俩仨1234]?)\s*(?:个|位|名)?")
+ADD = re.compile(r"(?:再加|多加|加上|再带|多带|还要加|帮我加|给我加|换成|换个|(?:再|多)?添(?=[一两个位名上])|多报|再报)上?\s*"
+                 r"(?P<n>[一两二三四俩仨1234]?)\s*(?:个|位|名)?")
+SWAPPED = re.compile(r"(?P<who>[^\s,，。]{1,6}?)(?:换成|换为|改成)(?=\s*(?:我|俺|咱)?(?:的|家)?[^\s,，。]{1,6}?(?:去|来|参加|叫|$|[\s,，]))")
 ALSO = re.compile(r"也[^\s,，。不没]{0,3}?(?:去|来|克|参加|听|学|报上|报个名|报名)(?!不)")  # '也想去', '也说要去', '也想学'
 RESTATED = re.compile(r"(?:就|只有|只)\s*(?:我|俺|咱)(?:们)?(?:和|跟|带着?|加上)(?P<rest>.{1,12})")  # '就我和孙子去'
 BACK = re.compile(r"[他她]")  # '她也去 她叫 邓雅琴': the one said before
@@ -122,7 +124,8 @@ def _dropped(party: Party, text: str) -> Party | None:
     """'老伴不去了', '安安发烧了去不成 乐乐跟我去', '把他退了': the party without them; None when nobody else is named."""
     gone: list[str] = []
     unnamed, anyone, last = 0, False, 0
-    for m in sorted([*DROP.finditer(text), *NOT_GOING.finditer(text)], key=lambda m: m.start()):
+    swaps = [m for m in SWAPPED.finditer(text) if _mentioned(party, m.group("who"))[0]]  # '老伴换成我儿子去'
+    for m in sorted([*DROP.finditer(text), *NOT_GOING.finditer(text), *swaps], key=lambda m: m.start()):
         said = m.group("who") if "who" in m.re.groupindex else _subject(party, text[last:m.start()])
         last = m.end()
         if _SELF_ONLY.match(said.strip()):
@@ -142,6 +145,8 @@ def _dropped(party: Party, text: str) -> Party | None:
 def _added(party: Party, text: str) -> Party | None:
     """'再加一个人 我姐 叫滕玉兰', '我闺女也想去 叫郝静': the party with them."""
     add, also = ADD.search(text), ALSO.search(text)
+    if add and add.group().startswith("换") and (SET_SIZE.search(text) or _FIELD_BEFORE.search(text[:add.start()])):
+        add = None  # '换成两个人' sets the size; '电话换成…' changes no one
     if not (add or also) or NOT_GOING.search(text):
         return None
     own = extract_person_name(text)  # '郑秀云 13800093030 我闺女也想去 叫郑静': the contact is no companion
@@ -157,13 +162,17 @@ def _added(party: Party, text: str) -> Party | None:
     return Party(party.size + count, companions, {**party.relations, **relations_of(text)})
 
 
+_FIELD_BEFORE = re.compile(r"(?:电话|手机|号码|名字|姓名|时间|场次|活动|讲座|培训|地址|单位)\s*$")
 _NAMED_AS = re.compile(r"人?\s*[,，]?\s*(?:叫|是|名字叫|名字是|姓名)?\s*")
 
 
 def _named_after(text: str, pos: int) -> list[str]:
-    """The name right after an 'add' ('换成郭强', '加一个人 叫童丽萍'): a companion even when cued like a contact."""
+    """The name right after an 'add' ('换成郭强', '加一个人 叫童丽萍'), or given a few words on ('换成我儿子去，叫赵亮'):
+    a companion even when cued like a contact."""
     gap = _NAMED_AS.match(text, pos)
     name = name_at(text, gap.end() if gap else pos, cued=True)
+    later = None if name else re.compile(r"(?:叫|名字叫|名字是|大名)\s*").search(text, pos, pos + 14)
+    name = name or (name_at(text, later.end(), cued=True) if later else None)
     return [name] if name else []
 
 
@@ -254,8 +263,9 @@ def edit_party(party: Party, text: str) -> Party | None:
 
 
 def _last_not_going(text: str) -> int:
-    """Where the words after the last 'not going' start."""
+    """Where the words after the last 'not going' start (a swap's '换成…' belongs to the words after)."""
     ends = [m.end() for m in [*NOT_GOING.finditer(text), *DROP.finditer(text)]]
+    ends += [m.end("who") for m in SWAPPED.finditer(text)]
     return max(ends, default=0)
 
 

@@ -111,3 +111,16 @@ def test_someone_also_coming_named_after_jiao_is_a_companion(wx: object, service
     say(wx, openid, "对了，我外孙也去，叫邓一鸣", "同意")
     reg = registration(services, openid)
     assert (reg.name, reg.party_size, reg.companions) == ("邓桂香", 2, ["邓一鸣"])
+
+
+def test_a_companion_swapped_for_another_and_one_more_added(wx: object, services: Container) -> None:
+    """'我爱人换成我女儿去，叫郑悦' replaces that companion; '再添个人，我表妹何静' adds one; '改成两个人' sets two."""
+    openid = "v7_swap"
+    say(wx, openid, "心肺复苏培训报名 我叫郑国强 13800097411 带我爱人周兰", "同意")
+    assert "郑悦" in say(wx, openid, "我爱人换成我女儿去，叫郑悦")
+    say(wx, openid, "确认")
+    assert registration(services, openid).companions == ["郑悦"]
+    assert "何静" in say(wx, openid, "再添个人，我表妹何静")
+    say(wx, openid, "确认")
+    assert registration(services, openid).party_size == 3
+    assert "改为2人" in say(wx, openid, "还是改成两个人吧")
