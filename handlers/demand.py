@@ -61,9 +61,11 @@ def _need_type(text: str, facts: dict[str, Any]) -> str | None:
 
 
 def _title_score(clause: str) -> int:
-    """How well a clause names the problem: problems beat searches, generic help-seeking scores low."""
+    """How well a clause names the problem: problems beat searches, generic help-seeking and what the unit makes
+    ('做数控折弯机的') score low."""
     score = 2 * bool(triage.PROBLEM.search(clause)) + bool(triage.SEEK.search(clause))
-    return score - 2 * bool(re.search(r"(高校|专家|帮忙|帮助|招不到|解决$)", clause))
+    makes = triage.intro_only(clause) and not (triage.PROBLEM.search(clause) or triage.SEEK.search(clause))
+    return score - 2 * bool(re.search(r"(高校|专家|帮忙|帮助|招不到|解决$)", clause)) - 3 * bool(makes)
 
 
 def derive_title(values: dict[str, Any]) -> dict[str, Any]:
@@ -74,6 +76,15 @@ def derive_title(values: dict[str, Any]) -> dict[str, Any]:
     best = max(clauses, key=_title_score)
     title = _FILLERS.sub("", best.strip()) or best.strip()
     return {"title": title[:24]}
+
+
+def tidy(values: dict[str, Any]) -> dict[str, Any]:
+    """The description without the company's own short name ('我们是樊城的华锦，…') or a clause that only names the
+    contact ('…的王总，王志勇，给商用车做制动鼓的'), once they are known."""
+    description = values.get("description")
+    cleaned = triage.without_own_name(description, values.get("company")) if description else description
+    cleaned = triage.without_person(cleaned, values.get("contact_name")) if cleaned else cleaned
+    return {"description": cleaned} if cleaned != description else {}
 
 
 FIELDS = (
@@ -122,7 +133,7 @@ def submitted_text(demand_id: str, reviewed: bool) -> str:
 
 
 FORM = forms.Form(
-    name=FLOW, noun="技术需求", fields=FIELDS, submit=_submit, derive=derive_title,
+    name=FLOW, noun="技术需求", fields=FIELDS, submit=_submit, derive=derive_title, tidy=tidy,
     opener="好的，我来帮您登记技术需求（问题库）。随时可说“取消”或“重新填”。", edit_example="预算改成100万",
     consent=has_consented, record_consent=give_consent,
 )

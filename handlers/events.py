@@ -73,6 +73,7 @@ QUESTION = re.compile(r"(几点|什么时候|啥时候|几号|哪天|在哪|哪�
 FULL_CANCEL = re.compile(r"(取消(我的)?(报名|预约)|退了|退掉|帮我退|给我退|撤了|撤掉|撤销|不报了|退(报|出报名)|帮我取消|给我取消|"
                          r"取消吧|取消了吧|都取消|全部取消|都不去了|都去不了|作废|划掉|让给别人)")
 NOT_GOING = party.NOT_GOING
+NOT_IN_RECORD = "活动介绍里没有写到这一点，需要的话可以回复“转人工”问科创联络员。"
 YES = re.compile(r"^(是的?|对|好的?|嗯|行|可以|没问题)|确认|确定")
 KEEP = re.compile(r"(不用|不要|别|算了|保留|不取消|先不)")
 
@@ -428,7 +429,8 @@ def continue_signup(ctx: Context, msg: Incoming, conv: ConversationState) -> lis
         return None
     if QUESTION.search(text) and not extract_phone(text):  # '几点开始': answer, then carry on with the sign-up
         return [Reply(_about(ctx, event, text)), Reply("——\n" + _resume(ctx, msg, conv, event))]
-    if not extract_phone(text) and (replies := _not_an_answer(ctx, msg, conv, event, text)) is not None:
+    named_later = party.named_by_relation(_party_of(conv.draft), text) is not None  # '名字不说了，写老伴就行'
+    if not extract_phone(text) and not named_later and (replies := _not_an_answer(ctx, msg, conv, event, text)) is not None:
         return replies or None
     before = dict(conv.draft)
     edited = _edit(conv.draft, text)
@@ -445,9 +447,18 @@ def continue_signup(ctx: Context, msg: Incoming, conv: ConversationState) -> lis
     if not changed and not _on_topic(ctx, conv, text, event):
         if conv.step == "contact" and len(text) <= 12:
             return _ask_contact(ctx, msg, conv)
+        if _asked_midway(conv, text):  # '我老伴腿脚不好，能坐轮椅去吗': answered as far as known, the sign-up kept
+            return [Reply(NOT_IN_RECORD), Reply("——\n" + _resume(ctx, msg, conv, event))]
         _leave(conv)
         return None
     return _next(ctx, msg, conv, event)
+
+
+def _asked_midway(conv: ConversationState, text: str) -> bool:
+    """A question once part of the contact is given: the sign-up is under way and stays (before that, another
+    capability may take the words)."""
+    d = conv.draft
+    return conv.step == "contact" and bool(d.get("name") or d.get("phone")) and triage.is_question(text)
 
 
 def _other_event(ctx: Context, text: str, event: Event) -> Event | None:
@@ -761,14 +772,15 @@ def _drops_someone(text: str) -> bool:
 
 def party_or_cancel(ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> list[Reply] | None:
     """A change to a registration: who comes along, or a cancellation; always confirmed before it happens."""
-    if not (NOT_GOING.search(text) or FULL_CANCEL.search(text) or party.ADD.search(text) or party.ALSO.search(text)
-            or re.search(r"带|加上", text) or party.ALONE.search(text) or party.RESTATED.search(text)
-            or party.SET_SIZE.search(text) or party.LESS.search(text)):
+    changes = (NOT_GOING.search(text) or FULL_CANCEL.search(text) or party.ADD.search(text) or party.ALSO.search(text)
+               or re.search(r"带|加上", text) or party.ALONE.search(text) or party.RESTATED.search(text)
+               or party.SET_SIZE.search(text) or party.LESS.search(text) or _drops_someone(text))
+    if not changes and not extract_companions(text):
         return None
     views = _active(ctx, msg)
     view = _which(ctx, conv, views, text) if views else None
-    if view is None:
-        return None
+    if view is None or (not changes and view.party_size - 1 <= len(view.companions)):
+        return None  # a name alone ('老伴叫冯德明') only names someone counted but not yet named
     whole = FULL_CANCEL.search(text) and not _drops_someone(text)  # '把他退了' drops one companion
     asked = None if whole else new_party(view, text, conv.data.get("relations", {}).get(view.event_id))
     if asked is None and not (FULL_CANCEL.search(text) or NOT_GOING.search(text)):
@@ -785,7 +797,22 @@ def party_or_cancel(ctx: Context, msg: Incoming, conv: ConversationState, text: 
         return [Reply(txt.party_change_over_limit_text(event, size, view.party_size))]
     question = txt.party_change_ask(view.title, view.name, size, companions)
     conv.flow, conv.step = FLOW, "party_confirm"
-    conv.draft = {"event_id": view.event_id, "party_size": size, "companions": companions, "ask": question}
+    conv.draft = {"event_id": view.event_id, "party_size": size, "companions": companions, "ask": question,
+                  "title": view.title, "name": view.name, "limit": event.max_companions + 1 if event else size}
+    return [Reply(question)]
+
+
+def _party_refined(conv: ConversationState, said: str) -> list[Reply] | None:
+    """Before the party change is confirmed, names for the people in it ('小陈叫陈思远', '他俩叫陈思远、刘佳') or
+    another change refine it: the question is asked again with them."""
+    d = conv.draft
+    now = Party(int(d["party_size"]), tuple(d.get("companions") or ()))
+    names = extract_companions(said) + party.standalone_names(said)
+    new = edit_party(now, said) or (fill_party(now, said) if names else None)
+    if new is None or (new.size, new.companions) == (now.size, now.companions) or new.size > int(d.get("limit") or 0):
+        return None
+    question = txt.party_change_ask(str(d.get("title") or ""), str(d.get("name") or ""), new.size, new.companions)
+    d.update(party_size=new.size, companions=list(new.companions), ask=question)
     return [Reply(question)]
 
 
@@ -798,6 +825,8 @@ def confirm_change(ctx: Context, msg: Incoming, conv: ConversationState) -> list
     polite = None if yes or is_negative(said) else interject.small_talk(ctx, msg, conv, said)
     if polite is not None and d.get("ask"):
         return [*polite.replies, Reply(str(d["ask"]))]
+    if not yes and step == "party_confirm" and d.get("title") and (refined := _party_refined(conv, said)):
+        return refined
     if not yes:
         conv.clear_flow()
         return [Reply("好的，报名保持不变。")] if len(msg.text) <= 12 else None

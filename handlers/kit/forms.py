@@ -84,6 +84,7 @@ class Form:
     fields: tuple[Field, ...]
     submit: Callable[[Context, Incoming, dict[str, Any]], list[Reply]]
     derive: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    tidy: Callable[[dict[str, Any]], dict[str, Any]] | None = None  # values cleaned by others (short name out of text)
     opener: str = ""
     edit_example: str = "电话改成13800001234"
     consent: Callable[[Context, Incoming], bool] | None = None  # has the user consented already?
@@ -125,6 +126,8 @@ def missing_required(form: Form, draft: dict[str, Any]) -> list[Field]:
 def full_values(form: Form, draft: dict[str, Any]) -> dict[str, Any]:
     """Values with derived fields filled in where the user gave none."""
     values = dict(draft.get("values", {}))
+    if form.tidy:
+        values.update(form.tidy(values))
     if form.derive:
         for key, value in form.derive(values).items():
             if values.get(key) in (None, "", []):

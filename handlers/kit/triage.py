@@ -26,11 +26,12 @@ from knowledge.extract import (
     is_skip,
     mandarin,
 )
-from knowledge.extract.orgs import is_academic, org_spans
+from knowledge.extract.orgs import brand_of, is_academic, org_spans, own_name_span
+from knowledge.extract.regions import region_mentions
 
 QUESTION = re.compile(
     r"([?？]|[吗么嘛呢]\s*$|(?<=[\u4e00-\u9fff]{3})[没不]\s*$|(?<=[\u4e00-\u9fff]{2})(?:没有|[没不])[啊呀哇]\s*$|怎么|怎样|如何|哪些|哪里|哪儿|哪个|什么|多少|几个|(?<![这近前头好])几年|多久|多长|是否|能否|能不能|"
-    r"可不可以|可以不|有没有|行不行|要不要|需不需要|咋|啥|(?<!怎)么样|(?P<ab>[\u4e00-\u9fff])[不没](?P=ab)|"  # 够不够, 算不算, 对不对
+    r"可不可以|可以不|有没有|行不行|要不要|需不需要|咋|(?<![没冇])啥|(?<!怎)么样|(?P<ab>[\u4e00-\u9fff])[不没](?P=ab)|"  # 够不够, 算不算, 对不对
     r"哪几|哪家|哪天|哪位|哪种|哪一|(?<![这那近前头好过隔再等])几(?:天|号|点|月|岁|级|成|倍)"
     r"(?![前后以之]))"  # '一般几天出', '合作银行有哪几家'; not '前几天', '过几天再说', '几天前', '对几种饮片做检测'
 )
@@ -45,14 +46,16 @@ POLICY = re.compile(
 SEEK = re.compile(
     r"(想找|寻找|想请|请个|请专家|找个|找家|找一?些|找到|找高校|找专家|找人|找地方|求购|求助|求一?个|需要(?!什么|哪些|多少)|想要|希望|"
     r"想引进|引进|想买|购买|买过来|想做|要做|想给|想让|想把|想在|想提高|想提升|想降低|想改善|想改进|想开发|想研发|想实现|"
+    r"(?:要|需要|出|做|拿到?|提供)[^，,。]{0,12}(?:检测|检验|测试|认证)报告|"  # '客户要甲醛和偶氮的检测报告'
     r"想上|想解决|解决|攻关|借用|租用|想借|想租|借台|租台|想招|要招|招个|招一个|招聘|合作(?!社|银行)|帮忙|帮我们|外协|委托|对接|招不到|招人|缺人|缺资金|缺钱|缺技术|贷款|融资|替代|"
     r"(?:有没有|有冇得?|有无|哪里有|谁有|能不能找到?).{0,10}(?:技术|办法|方法|方案|专家|设备|团队|机构|地方|人才|工艺))"
 )
 PROBLEM = re.compile(
-    r"(不行|不好(?!意思)|不够|不稳定|不达标|不合格|不均匀|太大|太高|太低|太贵|太差|太慢|太多|太重|老是|总是|经常|变形|开裂|"
+    r"(不行|不好(?!意思)|不够|不稳|不达标|不合格|不均匀|太大|太高|太低|太贵|太差|太慢|太多|太重|老是|总是|经常|变形|开裂|"
     r"磨损|故障|难题|瓶颈|卡脖子|达不到|跟不上|受不了|问题|效率低|成本高|良率|废品|报废|污染|超标|降功率|对不上|"
     r"招不到|招不来|找不到|做不了|缺|难|不干净|退货|投诉|返工|泄漏|漏水|漏油|开裂|裂纹|气孔|毛刺|生锈|腐蚀|堵|异响|噪音|振动|抖动|偏差|"
     r"不准|不均|发黄|发白|结晶|鼓包|起泡|脱落|掉漆|变色|过热|发烫|卡死|残砂|残留|得厉害|严重|下降|衰减|衰退|偏高|偏低|偏大|偏小|不足|起雾|头疼|头痛|不理想|不过关|老坏|容易坏|失效|寿命短|"
+    r"不管用|不见效|没效果|没得用|冇得用|没啥用|(?:病|虫|灾)[^，,。]{0,3}(?:厉害|严重|泛滥)|"
     r"掉色|褪色|发霉|霉变|变质|异味|渗漏|渗水|生虫|虫害|病害|减产|结块|翘曲|松动|断裂|老化|性能差|效果差|质量差|不耐|[性度率力](?:差|低|不够|不好)|(?:损失|损耗|消耗|衰减|老化|磨损)(?:快|大|严重))"
 )
 ORG_CONTEXT = re.compile(r"(我们|我司|我厂|咱们|公司|厂里|企业|合作社|车间|工厂|产线|生产线|基地)")
@@ -87,6 +90,7 @@ FILLER = re.compile(r"^(等下|等一下|对了|哦|噢|嗯|哎|唉|那|好|好�
 CONTACT_CUE = re.compile(r"(联系人|联系方式|电话|手机|号码|我是|我叫|我姓|找我|姓名|微信)")
 ORG_SELF = re.compile(r"我是.{0,10}?(一家|做|搞|开|种|养|生产|加工|制造)")  # what the business makes, not who speaks
 COMPANY_CUE = re.compile(r"(公司叫|公司名|名称|全称|单位是|单位叫|厂名|我们是.{0,20}(公司|合作社|厂|集团))")
+PIVOT = re.compile(r"(?:^|[，,。.；;！!？?\s])(?:好了|好啦|哈哈|那)?(?:说正事|说正经的|言归正传|回到正题|不开玩笑了|不扯了|不闲聊了|正事是)(?:吧|啊|哈)?[，,。.；;：:！!\s]*")
 CLAUSE = re.compile(r"[，,。；;！!？?\n]+")
 SPOKEN_BREAK = re.compile(r"\s+(?=(?:联系人|联系方式|联系电话|电话|手机|预算|经费|找我|我叫|我是)(?![问题]))")
 VOICE_BREAK = re.compile(  # where a new fact starts in dictation without any pause ('…的技术已经在三家厂用了有两项…')
@@ -371,6 +375,7 @@ def _without_orgs(clause: str) -> str:
 def content_text(text: str, cue: re.Pattern[str] | None, *, drop_ip: bool = False) -> str | None:
     """The user's own words minus contact/budget/organisation clauses; with ``cue``, only if it matches."""
     t = GREETING.sub("", text.strip()[:MAX_TEXT])
+    t = PIVOT.split(t)[-1]  # '吃了没哈哈。说正事，…': what comes before the turn to business is chit-chat
     t = SPOKEN_BREAK.sub("，", t)  # voice input without commas: '…颜色变暗 预算十五万 联系人 侯敏 138…'
     if len(t) >= 30 and not re.search(r"[\s，,。；;！!？?]", t):  # dictated in one breath: no pause at all
         t = _dictation_breaks(t)
@@ -389,6 +394,7 @@ def _dictation_breaks(text: str) -> str:
     """Commas where a new fact starts in text dictated without any pause: after each organisation name and before
     the words that open a fact ('…有限公司在樊城区做…想找专家攻关预算三十万联系人…')."""
     for _, end, _name in reversed(org_spans(text)):
+        end += text.startswith("的", end)  # '…有限公司的我们在襄州' : the 的 belongs to the name's clause
         text = f"{text[:end]}，{text[end:]}"
     return VOICE_BREAK.sub("，", text)
 
@@ -426,3 +432,56 @@ def industry_named(text: str) -> str | None:
     """The industry the text names or implies."""
     hit = industry_hit(text)
     return hit.value if hit else None
+
+
+
+_SELF_WORDS = re.compile(r"我们|俺们|咱们|我司|我是|就是|是|的|这边|那边|这里|那里|叫|公司|厂|这家|单位|在|呢|啊")
+_SEPARATED = re.compile(r"([，,。；;！!？?\n]+)")
+
+
+def _name_cut(clause: str, company: str) -> str | None:
+    """One clause without the company's name; None when nothing but who they are is left ('我们是樊城的华锦')."""
+    span = own_name_span(clause, company)
+    if span is None:
+        return clause
+    rest = clause[:span[0]] + re.sub(r"^(?:的|这边|那边|这里|那里)+", "", clause[span[1]:])
+    if _only_self(rest, 1):
+        return None
+    return rest if _only_self(clause[:span[0]], 0) else clause  # the name as who speaks, not '需要精工加工'
+
+
+def _only_self(words: str, room: int) -> bool:
+    """Whether words say no more than who and where the speaker is ('我们是樊城的'), up to ``room`` characters."""
+    for _, region in sorted(region_mentions(words), key=lambda m: -m[0]):
+        words = words.replace(region.raw, "", 1)
+    return len(re.findall(r"[\u4e00-\u9fff]", _SELF_WORDS.sub("", words))) <= room
+
+
+def without_own_name(text: str, company: str | None) -> str:
+    """A description without the company's own (short) name: a clause that only says who they are
+    ('我们是樊城的华锦') goes, elsewhere the name is cut out ('华锦的布老掉色' → '布老掉色')."""
+    if not text or not company or industry_hit(brand_of(company)[:2]):  # '汽车轴承…': a trade word, not a name
+        return text
+    parts = _SEPARATED.split(text)
+    out: list[str] = []
+    for clause, sep in zip(parts[::2], [*parts[1::2], ""], strict=True):
+        kept = _name_cut(clause, company)
+        if kept and kept.strip():
+            out += [kept, sep]
+    return "".join(out).strip("，,；; ") or text
+
+
+def without_person(text: str, name: str | None) -> str:
+    """A description without the clauses that only name the contact ('王志勇', '王总', '王总王志勇')."""
+    if not text or not name:
+        return text
+    parts = _SEPARATED.split(text)
+    out: list[str] = []
+    for clause, sep in zip(parts[::2], [*parts[1::2], ""], strict=True):
+        bare = re.sub(r"^(?:我是|我叫|是|找)|(?:的)?(?:电话|手机)?$", "", clause.strip())
+        if bare not in (name, *(f"{name[0]}{t}" for t in _PERSON_TITLES), *(f"{name[0]}{t}{name}" for t in _PERSON_TITLES)):
+            out += [clause, sep]
+    return "".join(out).strip("，,；; ") or text
+
+
+_PERSON_TITLES = ("总", "工", "经理", "厂长", "主任", "老师", "教授", "博士", "师傅", "老板", "书记", "部长", "主管", "总监")

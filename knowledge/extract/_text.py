@@ -16,6 +16,8 @@ _SPACES = re.compile(r"[ \t\u3000]+")
 _SPOKEN_DIGITS = {"零": "0", "〇": "0", "洞": "0", "幺": "1", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5",
                   "六": "6", "七": "7", "八": "8", "九": "9"}
 _SPOKEN_RUN = re.compile(r"[零〇洞幺一二三四五六七八九\d](?:[\s-]*[零〇洞幺一二三四五六七八九\d]){6,}")
+_GROUPED_RUN = re.compile(r"(?<![零〇洞幺一二三四五六七八九\d])[零〇洞幺一二三四五六七八九]{3,4}(?:[\s,，、-]+[零〇洞幺一二三四五六七八九]{4}){2}"
+                          r"(?![零〇洞幺一二三四五六七八九\d])")
 _SIMPLE_CN = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
               "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "半": 0.5}
 
@@ -36,7 +38,11 @@ def spoken_digits(text: str) -> str:
         run = m.group()
         return "".join(_SPOKEN_DIGITS.get(c, c) for c in run) if re.search(r"[^\d\s-]", run) else run
 
-    return _SPOKEN_RUN.sub(arabic, text)
+    def grouped(m: re.Match[str]) -> str:  # '一三八，零零零九，七一二九': a mobile said in groups with pauses
+        digits = "".join(_SPOKEN_DIGITS.get(c, c) for c in re.sub(r"[\s,，、-]", "", m.group()))
+        return digits if re.fullmatch(r"1[3-9]\d{9}", digits) else m.group()
+
+    return _SPOKEN_RUN.sub(arabic, _GROUPED_RUN.sub(grouped, text))
 
 
 _DIALECT = (("冇得", "没有"), ("冇有", "没有"), ("莫得", "没有"), ("木有", "没有"), ("冇", "没"), ("俺们", "我们"),

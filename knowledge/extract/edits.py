@@ -14,12 +14,14 @@ _TAIL_CUE = re.compile(rf"(?:最后|后|尾号|末尾|末)\s*(?:[一二三四两
 
 _LAST_DIGIT = re.compile(r"(?:最后|末)\s*(?:一|1)\s*位(?:数字|数)?\s*(?:是|为|应该是|改成|改为)?\s*(\d)(?!\d)(?:\s*[,，]?\s*不是\s*(\d)(?!\d))?")
 
+_SAID_DIGITS = re.compile(r"(?<=[是为成:\s])[零一二三四五六七八九]{2,4}(?![零一二三四五六七八九十百千万])")  # '最后四位是七二二九'
+
 
 def patch_phone(old: str | None, text: str) -> str | None:
     """The phone after a partial correction of its last digits, or None when the text is not one."""
     if not old or len(re.sub(r"\D", "", old)) < 7:
         return None
-    t = normalize(text)
+    t = _SAID_DIGITS.sub(lambda m: "".join(str("零一二三四五六七八九".index(c)) for c in m.group()), normalize(text))
     if m := _SWAP_OLD_FIRST.search(t):
         wrong, right = m.group(1), m.group(2)
     elif m := _SWAP_NEW_FIRST.search(t):

@@ -27,7 +27,7 @@ _SKIP = re.compile(r"^(跳过|略过|略|没有|没|无|暂无|暂时没有|暂�
 _RESTART = re.compile(r"(重新填|重填|重新开始|从头(?:再)?来|重来|重新登记|重新报|重新录|全部重新|推倒重来|重新来)")
 _CORRECTION = re.compile(
     r"(说错了|打错了|写错了|搞错了|弄错了|填错了|输错了|记错了|错了|不对|(?<!是)不是(?!问题|很|太|特别|说|吗|么|吧)|改成|改为|换成|换为|改一下|改下|更正|纠正|应该是|其实是|"
-    r"修改|更改|变更|重新改|改到|改了|更新为|准确说|确切地说|口误|搬到|搬去|迁到)"
+    r"修改|更改|变更|重新改|改到|改了|更新为|准确说|确切地说|口误|搬到|搬去|迁到|还是(?:写|填|留)|写成|填成)"
 )
 _FIELD_CUES = (
     ("contact_phone", r"电话|号码|手机|座机|联系方式|手机号"),
@@ -128,6 +128,6 @@ def detect_correction(text: str) -> set[str]:
         window = parts[max(0, i - 1):i + 2]
         named = _fields_in(part) or {f for p in window for f in _fields_in(p)}
         if "contact_name" in named:  # '联系人改成 韦强 138…': the new person comes with their phone
-            named |= {f for p in window[1 if i else 0:] for f in _fields_by_value(p)} & {"contact_phone"}
+            named |= {f for p in parts[i:i + 3] for f in _fields_by_value(p)} & {"contact_phone"}
         fields |= named or {f for p in window[1 if i else 0:] for f in _fields_by_value(p)}
     return fields

@@ -12,7 +12,7 @@ _BOUNDARY = re.compile(r"^(?:$|[\s\d,.;:!?、()+]|电话|手机|号码|联系|�
 _NOT_GIVEN = set("的了是在有和跟与我你他她们这那个把就都也还要想去来说电话手机号码联系公司厂区县市镇村省街路人家里上下吗呢吧啊呀哦嗯不没很太最更好对错改换叫姓名字十百千亿年月日号点元块")
 _CONTACT_CUE = re.compile(
     r"(联系人|联络人|对接人|负责人|[我俺咱]叫|(?:^|(?<=[\s,，]))叫(?=[\u4e00-\u9fff]{2,4}(?:$|[\s,，。\d]))|[我俺咱]是|本人|姓名|名字|称呼|[我俺咱]姓|签名|落款|报名人|登记人|(?:错了|不对|口误)\s*,?\s*(?:是|叫)|应该是|其实是)"
-    r"(?:就是|就|是|为|写|填|改成|改为|换成|换为|更正为|应该是|叫|的话)?(?:我|本人)?[\s,:，]*"
+    r"(?:就是|就|是|为|写|填|改成|改为|换成|换为|更正为|应该是|叫|的话)?(?:我(?![叫是姓])|本人)?[\s,:，]*"
 )
 _TITLE = re.compile(r"(工程师|经理|总监|主任|老师|教授|研究员|讲师|博士后|博士|高工|师傅|先生|女士|老板|厂长|部长|主管|会计|总工|医生|大夫|院长|所长|"
                     r"科长|处长|站长|书记|社长|队长|组长|律师|工|总)")
@@ -37,9 +37,10 @@ _RELATIVE = "(?:" + "|".join(map(re.escape, PARTY_TERMS)) + ")"  # longest first
 _COMPANION_CUE = re.compile(rf"(?:{_RELATIVE}|他|她|他们|她们|大宝|二宝|小宝|宝宝|老大|老二|大的|小的|另一个|还有一个|(?<=\s)一个|另外|其他|其余)们?儿?(?:一个|一位|[一两二三俩仨1-3](?:个人|个|人|位|名))?(?:[也都][^\s,，。叫]{{0,4}}?(?:去|来))?\s*"
                             rf"(?:的)?(?:叫|是|名字叫|名字是|姓名|:|(?:名字|大名|学名|全名|姓名)(?:叫|是|写)?)\s*|"
                             rf"(?:带|还有|加上|和|跟)(?:着|上)?(?:我|我的|我家|我们家|咱家|俺家|俺)?(?:的)?(?:{_RELATIVE}|会计|财务|出纳)\s*(?:叫|是)?\s*(?![和跟与及、])"
-                            rf"(?=[\u4e00-\u9fff]{{2,4}}(?:$|[\s,，。和跟与及、]))")
+                            rf"(?=[\u4e00-\u9fff]{{2,3}}(?:一起|一块|一同)|[\u4e00-\u9fff]{{2,4}}(?:$|[\s,，。和跟与及、]))")
 _LOOSE_CUE = re.compile(rf"(?:{_RELATIVE}|大的|小的|老大|老二)(?:一起|一块|一同)?\s+(?=[\u4e00-\u9fff]{{2,4}}(?:$|[\s,，。和跟与及、]))|"  # '儿子 邹小飞'
                         rf"(?<![\u4e00-\u9fff])(?:我的|我家|俺家|我|俺|咱)?(?:大|小|二)?{_RELATIVE}(?=[\u4e00-\u9fff]{{2,4}}(?:$|[\s,，。和跟与及、])|"
+                        rf"[\u4e00-\u9fff]{{2,3}}(?:一起|一块|一同)|"
                         rf"[\u4e00-\u9fff]{{2,3}}(?:也|都)(?:要|想|说要)?(?:去|来|克|参加))")  # '同事欧阳明'
 _NAME_SEP = re.compile(r"^\s*(?:、|,|和|跟|与|及|还有|\s)\s*")
 
@@ -90,25 +91,34 @@ def _surname_then_name(text: str, pos: int) -> str | None:
     surname = _surname_at(text, pos + 1) if text.startswith("姓", pos) else None
     if surname is None:
         return None
-    sep = re.match(r"[\s,，:]*", text[pos + 1 + len(surname):])
-    full = name_at(text, pos + 1 + len(surname) + (sep.end() if sep else 0), cued=True)
+    full = name_at(text, _spelled_gap(text, pos + 1 + len(surname), surname), cued=True)  # '姓张，弓长张，张伟'
     return full if full and full.startswith(surname) else None
 
 
 _TITLE_SEP = re.compile(r"(?:[吧嘛呀啊呢哈]|就行|就好|就可以)?[\s,，:：()（、]*(?:(?:全名|大名|名字)?(?:叫|是)(?:做)?[\s:：]*)?")
 
 
+def _spelled_gap(text: str, pos: int, surname: str) -> int:
+    """The end of the pause after a surname or title ('钱老师吧，', '王研究员（', '张总（'), past a spelled-out surname
+    ('，立早章，', ' 弓长张 ', '，文章的章，'), so the full name that follows is found."""
+    end = _TITLE_SEP.match(text, pos).end()  # type: ignore[union-attr]
+    spelled = re.compile(rf"[\u4e00-\u9fff]{{1,4}}?{re.escape(surname)}(?=[\s,，:：])")
+    m = spelled.match(text, end)
+    after = _TITLE_SEP.match(text, m.end()).end() if m else end  # type: ignore[union-attr]
+    full = name_at(text, after, cued=True) if m else None
+    return after if full and full.startswith(surname) else end
+
+
 def _title_then_name(text: str, pos: int) -> str | None:
-    """'胡工胡斌' (a title form glued to the full name with the same surname) → '胡斌'."""
+    """'胡工胡斌' (a title form glued to the full name with the same surname) → '胡斌'; '章工，立早章，章国栋' too."""
     surname = _surname_at(text, pos)
     m = _TITLE.match(text, pos + len(surname)) if surname else None
-    sep = _TITLE_SEP.match(text[m.end():]) if m else None  # '钱老师 钱丽君', '郑老师吧，郑晓东', '王研究员（王海）' too
-    full = name_at(text, m.end() + sep.end(), cued=True) if m and sep and surname else None
+    full = name_at(text, _spelled_gap(text, m.end(), surname), cued=True) if m and surname else None
     return full if full and surname and full.startswith(surname) else None
 
 
 def _after_cue(text: str, pos: int) -> str | None:
-    return (_surname_then_name(text, pos) or name_at(text, pos) or _title_then_name(text, pos) or _title_at(text, pos)
+    return (_surname_then_name(text, pos) or _title_then_name(text, pos) or name_at(text, pos) or _title_at(text, pos)
             or name_at(text, pos, cued=True))
 
 
@@ -147,7 +157,7 @@ def _names_before_phone(text: str) -> list[tuple[int, str]]:
 def _titled_names(text: str) -> list[tuple[int, str]]:
     """Title forms after '的/找/联系/问' ('找我们技术部的陈工')."""
     out = []
-    for m in re.finditer(r"(?:^|(?<=[的找系问给\s,]))(?=[\u4e00-\u9fff])", text):
+    for m in re.finditer(r"(?:^|(?<=[的找系问给们\s,]))(?=[\u4e00-\u9fff])", text):  # '找我们李厂长'
         name = _title_at(text, m.start())
         if name and _BOUNDARY.match(text[m.start() + len(name):]):
             full = _title_then_name(text, m.start())  # '钱老师 钱丽君': the full name is the contact
@@ -155,12 +165,15 @@ def _titled_names(text: str) -> list[tuple[int, str]]:
     return out
 
 
-_ROLE_NAMED = re.compile(rf"(?:换成|换为|改成|改为|应该是|是)(?:我们的?|我的)?(?:{_ROLE}|{_TITLE.pattern})\s*")
+_ROLE_NAMED = re.compile(rf"(?:换成|换为|改成|改为|应该是|是|找|联系|打给)(?:我们的?|我的)?副?(?:{_ROLE}|{_TITLE.pattern})\s*")
+_CHANGED_TO = re.compile(r"(?:换成|换为|改成|改为|找|联系|打给)(?:我们的?|我的)?")
 
 
 def _role_named(text: str) -> list[tuple[int, str]]:
-    """'换成我们人事经理冯涛': the full name right after a job title the contact is changed to."""
-    return [(m.start(), name) for m in _ROLE_NAMED.finditer(text) if (name := name_at(text, m.end()))]
+    """'换成我们人事经理冯涛', '找我们厂长王德明': the full name right after a job title the contact is changed to or
+    reached by; '换成李工，李建': the full name after the title form."""
+    out = [(m.start(), name) for m in _ROLE_NAMED.finditer(text) if (name := name_at(text, m.end()))]
+    return out + [(m.start(), name) for m in _CHANGED_TO.finditer(text) if (name := _title_then_name(text, m.end()))]
 
 
 def person_names(text: str) -> list[tuple[int, str]]:
@@ -221,6 +234,10 @@ def contact_title(text: str, name: str | None = None) -> str | None:
         surname = _surname_at(found, 0)
         if surname and _is_title_form(found) and (name is None or name.startswith(surname)):
             return found[len(surname):]
+    surname = _surname_at(name, 0) if name else None
+    titled = [f for m in re.finditer(re.escape(surname), t) if (f := _title_at(t, m.start()))] if surname else []
+    if titled and name and name not in titled:  # '章工，立早章，章国栋' → '工'
+        return titled[0][len(surname or ""):]
     after = re.search(re.escape(name) + r"\s*" + _ACADEMIC_TITLE.pattern, t) if name else None  # '刘涛老师'
     if after:
         return after.group(1)
@@ -268,6 +285,7 @@ def _nick_ends(text: str, end: int) -> bool:
 
 _NICK_CUE = re.compile(rf"(?:(?:带(?:着|上)?|我和|我跟|和|跟|还有)(?:我们|我|咱们)?(?:的)?"
                        rf"(?:科室|单位|部门|车间|班组|组里|公司|厂里|办公室|队里|小区|楼里|楼上|楼下|隔壁|对门|村里|院里|社区)的?(?:会计|财务|出纳)?|(?:带(?:着|上)?|我和|我跟|和|跟|还有)(?:我们|我|咱们)?(?:的)?(?:会计|财务|出纳)|"  # '我跟我们班组的小田、小宋'
+                       rf"(?:^|(?<=[\s,，]))(?:我们|咱们|俺们)(?:科室|单位|部门|车间|班组|办公室|厂里|公司)的?|"  # '我们部门小宋和小孔'
                        rf"{_RELATIVE}们?|我和|我跟|跟我和|我[、,]|带(?:着|上)?(?:我们|我|咱们)?(?:的)?)\s*")
 
 

@@ -112,3 +112,38 @@ def said_spans(text: str) -> list[tuple[int, int, str]]:
     cut = correction_position(text)
     later = [s for s in spans if cut is not None and s[0] > cut]
     return later + [s for s in spans if s not in later]
+
+
+_GENERIC_TAIL = re.compile(r"(科技|技术|实业|发展|专业|股份|有限|责任)+$")
+
+
+def brand_of(full: str) -> str:
+    """What people call a company in speech: its full name minus the leading places and the legal suffix
+    ('襄阳华锦纺织印染有限公司' → '华锦纺织印染'; the spoken short name is a prefix of it, '华锦')."""
+    from .regions import region_mentions
+
+    body = normalize(full).strip()
+    while True:
+        head = [r for pos, r in region_mentions(body) if pos == 0]
+        if not head:
+            break
+        rest = re.sub(r"^[市区县镇]", "", body[len(head[0].raw):])
+        if len(rest) < 2:
+            break
+        body = rest
+    body = re.sub(f"(?:{_SUFFIX.pattern})$", "", body)
+    return _GENERIC_TAIL.sub("", body) or body
+
+
+def own_name_span(text: str, full: str) -> tuple[int, int] | None:
+    """Where ``text`` calls the company ``full`` by its name or short name (the longest prefix of its brand, two
+    characters at least), or None."""
+    brand = brand_of(full)
+    t = normalize(text)
+    if full in t:
+        return t.index(full), t.index(full) + len(full)
+    for size in range(len(brand), 1, -1):
+        pos = t.find(brand[:size])
+        if pos >= 0:
+            return pos, pos + size
+    return None

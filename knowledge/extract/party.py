@@ -26,7 +26,9 @@ from .names import (
 NOT_GOING = re.compile(r"(?:不去|去不了|去不成|不克|克不了|克不成|来不了|来不成|参加不了|不参加|不来|没空去?|冇得空|没得空|冇空|有课|走不开|脱不开身|"
                        r"不凑热闹|就算了|算了)(?:了|啦|咯|喽)?")
 DROP = re.compile(r"把(?P<who>.{1,6}?)(?:的名字?|的报名)?(?:退|取消|去掉|删|划掉)")  # '帮我把他退了'
-ADD = re.compile(r"(?:再加|多加|加上|再带|多带|还要加|帮我加|给我加|换成|换个)上?\s*(?P<n>[一两二三四俩仨1234]?)\s*(?:个|位|名)?")
+ADD = re.compile(r"(?:再加|多加|加上|再带|多带|还要加|帮我加|给我加|换成|换个|(?:再|多)?添(?=[一两个位名上])|多报|再报)上?\s*"
+                 r"(?P<n>[一两二三四俩仨1234]?)\s*(?:个|位|名)?")
+SWAPPED = re.compile(r"(?P<who>[^\s,，。]{1,6}?)(?:换成|换为|改成)(?=\s*(?:我|俺|咱)?(?:的|家)?[^\s,，。]{1,6}?(?:去|来|参加|叫|$|[\s,，]))")
 ALSO = re.compile(r"也[^\s,，。不没]{0,3}?(?:去|来|克|参加|听|学|报上|报个名|报名)(?!不)")  # '也想去', '也说要去', '也想学'
 RESTATED = re.compile(r"(?:就|只有|只)\s*(?:我|俺|咱)(?:们)?(?:和|跟|带着?|加上)(?P<rest>.{1,12})")  # '就我和孙子去'
 BACK = re.compile(r"[他她]")  # '她也去 她叫 邓雅琴': the one said before
@@ -79,7 +81,7 @@ def _refers(word: str, relation: str) -> bool:
 
 def _mentioned(party: Party, clause: str) -> tuple[list[str], int, bool]:
     """Who a clause refers to: named companions, counted-only ones, and whether anyone else was referred to."""
-    named = [n for n in party.companions if n in clause or (len(n) >= 3 and n[-2:] in clause)]
+    named = [n for n in party.companions if n in clause or (len(n) >= 3 and n[-2:] in clause)] + _by_nickname(party, clause)
     words = [w for w in re.findall(_RELATIVE + r"|他|她|大的|小的|老大|老二", clause) if w not in ("他", "她") or not named]
     for word in words:
         hits = [n for n, r in party.relations.items() if _refers(word, r)]
@@ -91,10 +93,30 @@ def _mentioned(party: Party, clause: str) -> tuple[list[str], int, bool]:
     return named, extra, bool(words)
 
 
+def _by_nickname(party: Party, clause: str) -> list[str]:
+    """Companions called by surname with 小/老 ('小吴' for 吴涛) when the surname is theirs alone in the party."""
+    out = []
+    for m in re.finditer(r"[小老](?P<s>[\u4e00-\u9fff])", clause):
+        same = [n for n in party.companions if n[0] == m.group("s") and not n.startswith(("小", "老"))]
+        out += same if len(same) == 1 and same[0] not in out else []
+    return out
+
+
+def _antecedent(party: Party, before: str) -> list[str]:
+    """The companion a '他'/'她' points back to: the last one named or referred to earlier in the message
+    ('我老伴说他那天要复查，他不去了' → the one who came as 老伴)."""
+    for clause in reversed([c for c in _CLAUSE.split(before) if c]):
+        named, _, _ = _mentioned(party, BACK.sub("", clause))
+        if named:
+            return named[-1:]
+    return []
+
+
 def _subject(party: Party, said: str) -> str:
     """The words before a 'not going' that say who: the last clause naming someone ('小张临时有事 来不了了' → 小张临时有事)."""
     parts = [c for c in _CLAUSE.split(said) if c]
-    person = re.compile(_RELATIVE + r"|他|她|我|俺|咱|大的|小的|老大|老二" + "".join(f"|{re.escape(n[-2:])}" for n in party.companions))
+    person = re.compile(_RELATIVE + r"|他|她|我|俺|咱|大的|小的|老大|老二"
+                        + "".join(f"|{re.escape(n[-2:])}|[小老]{re.escape(n[0])}" for n in party.companions))
     return next((c for c in reversed(parts) if person.search(c)), parts[-1] if parts else "")
 
 
@@ -102,12 +124,16 @@ def _dropped(party: Party, text: str) -> Party | None:
     """'老伴不去了', '安安发烧了去不成 乐乐跟我去', '把他退了': the party without them; None when nobody else is named."""
     gone: list[str] = []
     unnamed, anyone, last = 0, False, 0
-    for m in sorted([*DROP.finditer(text), *NOT_GOING.finditer(text)], key=lambda m: m.start()):
+    swaps = [m for m in SWAPPED.finditer(text) if _mentioned(party, m.group("who"))[0]]  # '老伴换成我儿子去'
+    for m in sorted([*DROP.finditer(text), *NOT_GOING.finditer(text), *swaps], key=lambda m: m.start()):
         said = m.group("who") if "who" in m.re.groupindex else _subject(party, text[last:m.start()])
         last = m.end()
         if _SELF_ONLY.match(said.strip()):
             continue
         named, extra, referred = _mentioned(party, said)
+        if not named and BACK.search(said):  # '小吴要出差，把他去掉'
+            named = _antecedent(party, text[:m.start()])
+            extra = 0 if named else extra
         gone += [n for n in named if n not in gone]
         unnamed, anyone = unnamed + extra, anyone or referred or bool(named)
     if not (gone or unnamed) and anyone and party.size > 1:  # someone else, not told apart: the last companion
@@ -119,10 +145,12 @@ def _dropped(party: Party, text: str) -> Party | None:
 def _added(party: Party, text: str) -> Party | None:
     """'再加一个人 我姐 叫滕玉兰', '我闺女也想去 叫郝静': the party with them."""
     add, also = ADD.search(text), ALSO.search(text)
+    if add and add.group().startswith("换") and (SET_SIZE.search(text) or _FIELD_BEFORE.search(text[:add.start()])):
+        add = None  # '换成两个人' sets the size; '电话换成…' changes no one
     if not (add or also) or NOT_GOING.search(text):
         return None
     own = extract_person_name(text)  # '郑秀云 13800093030 我闺女也想去 叫郑静': the contact is no companion
-    named_after = _named_after(text, add.end()) if add else []  # '换成郭强', '帮我加一个人 叫童丽萍'
+    named_after = _named_after(text, (add or also).end())  # type: ignore[union-attr]  # '换成郭强', '我孙女也去，叫范小雨'
     found = [n for n in extract_companions(text) + standalone_names(text) if n != own] + named_after
     new = _one_each([n for n in found if n not in party.companions])
     said = _COUNTS.get(add.group("n"), 1) if add and add.group("n") else 1
@@ -134,13 +162,17 @@ def _added(party: Party, text: str) -> Party | None:
     return Party(party.size + count, companions, {**party.relations, **relations_of(text)})
 
 
+_FIELD_BEFORE = re.compile(r"(?:电话|手机|号码|名字|姓名|时间|场次|活动|讲座|培训|地址|单位)\s*$")
 _NAMED_AS = re.compile(r"人?\s*[,，]?\s*(?:叫|是|名字叫|名字是|姓名)?\s*")
 
 
 def _named_after(text: str, pos: int) -> list[str]:
-    """The name right after an 'add' ('换成郭强', '加一个人 叫童丽萍'): a companion even when cued like a contact."""
+    """The name right after an 'add' ('换成郭强', '加一个人 叫童丽萍'), or given a few words on ('换成我儿子去，叫赵亮'):
+    a companion even when cued like a contact."""
     gap = _NAMED_AS.match(text, pos)
     name = name_at(text, gap.end() if gap else pos, cued=True)
+    later = None if name else re.compile(r"(?:叫|名字叫|名字是|大名)\s*").search(text, pos, pos + 14)
+    name = name or (name_at(text, later.end(), cued=True) if later else None)
     return [name] if name else []
 
 
@@ -158,11 +190,18 @@ def _renamed(party: Party, text: str) -> Party | None:
     words = re.findall(_RELATIVE, text)
     old = old or [n for w in words for n, r in party.relations.items() if _refers(w, r)][:1]
     new = [n for n in _names_in(text) if n not in party.companions]
+    old = old or [n for n in party.companions if any(_near(n, x) for x in new)][:1]  # '是刘欣怡' for 刘心怡
     if not old or not new:
         return None
-    companions = tuple(new[-1] if n == old[0] else n for n in party.companions)
-    relations = {(new[-1] if n == old[0] else n): r for n, r in party.relations.items()}
+    right = next((x for x in new if _near(old[0], x)), new[-1])  # not '欣赏' of '欣赏的欣'
+    companions = tuple(right if n == old[0] else n for n in party.companions)
+    relations = {(right if n == old[0] else n): r for n, r in party.relations.items()}
     return replace(party, companions=companions, relations=relations)
+
+
+def _near(a: str, b: str) -> bool:
+    """Two full names that differ in one given-name character only (a name misheard or mistyped)."""
+    return len(a) == len(b) >= 2 and a[0] == b[0] and sum(x != y for x, y in zip(a, b, strict=True)) == 1
 
 
 def _names_in(text: str) -> list[str]:
@@ -194,6 +233,19 @@ def _resized(party: Party, text: str) -> Party | None:
     return Party(size, kept, {n: r for n, r in party.relations.items() if n in kept})
 
 
+WRITE_RELATION = re.compile(rf"(?:写|填|记|就写|就填)(?:成|作|为|个)?\s*[“\"'‘]?(?:我家|我的|我)?(?P<rel>{_RELATIVE})[”\"'’]?"
+                            rf"(?:两个字|二字)?(?:就行|就好|就可以|即可|吧|$)")
+
+
+def named_by_relation(party: Party, text: str) -> Party | None:
+    """'名字就不说了，写老伴就行': a companion counted but not named is written down by the relation said."""
+    m = WRITE_RELATION.search(normalize(text))
+    if not m or party.size - 1 - len(party.companions) <= 0 or m.group("rel") in party.companions:
+        return None
+    rel = m.group("rel")
+    return replace(party, companions=(*party.companions, rel), relations={**party.relations, rel: rel})
+
+
 def edit_party(party: Party, text: str) -> Party | None:
     """The party after a message that changes it (only me, someone dropped, added or renamed), or None when the
     message does not change who comes along (a message about the user alone — '我不去了' — is no party change)."""
@@ -204,15 +256,16 @@ def edit_party(party: Party, text: str) -> Party | None:
         return after
     if (after := _dropped(party, t)) is not None:  # '儿子那天有课 我换个人 带我侄子去 叫 孔乐言': out, then in
         return _added(after, t[_last_not_going(t):]) or after
-    for change in (_added, _restated, _resized):
+    for change in (_added, _restated, _resized, named_by_relation):
         if (after := change(party, t)) is not None:
             return after
     return None
 
 
 def _last_not_going(text: str) -> int:
-    """Where the words after the last 'not going' start."""
+    """Where the words after the last 'not going' start (a swap's '换成…' belongs to the words after)."""
     ends = [m.end() for m in [*NOT_GOING.finditer(text), *DROP.finditer(text)]]
+    ends += [m.end("who") for m in SWAPPED.finditer(text)]
     return max(ends, default=0)
 
 
@@ -265,6 +318,7 @@ def _with_names(party: Party, names: list[str], relations: dict[str, str], text:
     companions = list(party.companions)
     for name in (n for n in names if n not in companions):
         nick = [c for c in companions if re.search(re.escape(c) + r"的?\s*(?:叫|是|名字叫|名字是|大名|全名)\s*" + re.escape(name), text)]
+        nick = nick or [c for c in companions if c[0] in "小老" and len(c) == 2 and c[1] == name[0]][:1]  # 小陈 → 陈思远
         again = nick or [c for c in companions if _refers(relations.get(name, "-"), party.relations.get(c, "+"))]
         if again and (nick or party.size - 1 - len(companions) <= 0):
             companions[companions.index(again[0])] = name
