@@ -27,6 +27,9 @@ deployment that holds every document. The sets:
 - ``voices5`` (with ``--extra``): ``bench/data/qa_voices5.jsonl``, 70 in-scope + 30 near-scope questions over nine NEW
   documents (``bench/data/kb/voices5``: articles, a Q&A page, tables, nested lists, a contact annex, a notice, and two
   look-alike documents of 十堰 and 随州) by a fresh writer who saw no code, measured before any change made in its light;
+- ``voices6`` (with ``--extra``): ``bench/data/qa_voices6.jsonl``, 50 in-scope + 25 near-scope questions over six more
+  NEW documents (``bench/data/kb/voices6``: a prose notice, two tables, a Q&A page, articles, an emoji summary and a
+  宜昌 look-alike with a district contact annex) by another fresh writer, measured before any change made in its light;
 - ``near`` (with ``--extra``): ``bench/data/qa_near.jsonl``, our own dev set of 40 in-scope paraphrases and 42
   near-scope out-of-scope questions over the dev documents (a stipend where the document gives a grant, the
   insurer's name, the second session's date, pets, where to download a form, a city with no document);
@@ -89,7 +92,8 @@ def question_sets(extra: bool = False, dev_only: bool = False) -> list[QuestionS
     extras = [QuestionSet("extra", load_jsonl(EXTRA / "qa_extra.jsonl"), load_jsonl(EXTRA / "oos_extra.jsonl")),
               mixed_set("near", EXTRA / "qa_near.jsonl"), mixed_set("voices", EXTRA / "qa_voices.jsonl"),
               mixed_set("voices2", EXTRA / "qa_voices2.jsonl"), mixed_set("voices3", EXTRA / "qa_voices3.jsonl"),
-              mixed_set("voices4", EXTRA / "qa_voices4.jsonl"), mixed_set("voices5", EXTRA / "qa_voices5.jsonl")]
+              mixed_set("voices4", EXTRA / "qa_voices4.jsonl"), mixed_set("voices5", EXTRA / "qa_voices5.jsonl"),
+              mixed_set("voices6", EXTRA / "qa_voices6.jsonl")]
     second_qa, second_oos = load_jsonl(SECOND / "qa.jsonl"), load_jsonl(SECOND / "oos.jsonl")
     return [QuestionSet("dev", qa, oos), *(extras if extra else []),
             *(QuestionSet(f"second/{split}", [r for r in second_qa if r["split"] == split],
@@ -302,7 +306,7 @@ def main() -> None:
     parser.add_argument("--calibrate", action="store_true", help="refit the decline models and print them")
     parser.add_argument("--show-failures", action="store_true", help="list failures of the dev parts")
     parser.add_argument("--dev-only", action="store_true", help="skip the held-out part (never asked)")
-    parser.add_argument("--only", nargs="*", help="question sets to run: dev, extra, near, voices, voices2, voices3, voices4, voices5, second/dev, second/heldout, third/heldout")
+    parser.add_argument("--only", nargs="*", help="question sets to run: dev, extra, near, voices, voices2, voices3, voices4, voices5, voices6, second/dev, second/heldout, third/heldout")
     args = parser.parse_args()
     run_calibration(args) if args.calibrate else run_eval(args)
 

@@ -27,6 +27,7 @@ FILES = (SAMPLES / "dialogues_dev.jsonl", ROOT / "tests/support/data/dialogues_m
          ROOT / "tests/support/data/dialogues_voices4.jsonl",
          ROOT / "tests/support/data/dialogues_voices5.jsonl",
          ROOT / "tests/support/data/dialogues_voices6.jsonl",
+         ROOT / "tests/support/data/dialogues_voices7.jsonl",
          ROOT / "bench/heldout/dialogues.jsonl",
          ROOT / "bench/heldout/dialogues2.jsonl")
 
