@@ -37,6 +37,7 @@ from knowledge.answer import (
     grounded,
     llm_answer,
     retrievers_agree,
+    term_weights,
     typed_decline,
     typed_gap,
 )
@@ -46,11 +47,13 @@ from knowledge.compose import source_line
 from knowledge.embeddings import Embedder, load_embedder
 from knowledge.ingest import Chunk, IngestError, expand_paths, parse_file
 from knowledge.inputs import input_problem
+from knowledge.lexical import alias_match
 from knowledge.retrieval import CANDIDATES, DENSE_IN_PROCESS, Fusion, Hit, LexicalIndex, Mode, Retriever
 from knowledge.store import ChunkStore
 
 log = logging.getLogger(__name__)
 MORE_CHARS = 500
+TITLE_WEIGHT = 0.25  # fused-score bonus of a document whose title names all of the question's key words
 EXHAUSTED_TEXT = "这份资料的内容已经全部发给您了。还有其他问题可以直接问我，或回复“转人工”联系科创联络员。"
 
 
@@ -206,7 +209,20 @@ class KnowledgeBase:
         retriever = Retriever(self.store, index, fusion=self.fusion, reranker=self.reranker)
         candidates = retriever.search(analysed.corrected, scope, k=CANDIDATES * 2, mode=mode or self.mode,
                                       vector=vector)
+        candidates = self._title_prior(analysed, candidates)
         return Retrieval(analysed, scope, candidates[:k], None, candidates)
+
+    def _title_prior(self, question: Question, hits: list[Hit]) -> list[Hit]:
+        """Hits rescored with a document-level prior: the IDF-weighted share of the question's key words (two
+        characters or more) that the document's title names, so the document whose programme the question names
+        (技术中心, 职称) outranks a look-alike document's generic section (咨询, 申报时间). Best first."""
+        weights = {t: w for t, w in term_weights(question, self.index().doc_idf).items() if len(t) >= 2}
+        total, shares = sum(weights.values()), {}
+        for hit in hits:
+            if total and hit.chunk.doc not in shares:
+                shares[hit.chunk.doc] = sum(w * alias_match(t, hit.chunk.title) for t, w in weights.items()) / total
+            hit.score += TITLE_WEIGHT * shares.get(hit.chunk.doc, 0.0)
+        return sorted(hits, key=lambda h: -h.score)
 
     def ask(self, question: str, *, home_city: str | None = None, use_llm: bool = True,
             mode: Mode | None = None, vector: Sequence[float] | None = None) -> Answer:
