@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ._text import NUM_RE, find_terms, load_json, normalize, to_number
+from ._text import NUM_RE, find_terms, load_json, mandarin, normalize, to_number
 
 _EXPLICIT_CUE = re.compile(r"(算是?|属于|归|是|搞|做|干|从事|主营|所属|行业)\s*(?:个|一个)?")
 _EXPLICIT_TAIL = re.compile(r"^(?:及零部件)?\s*(?:行业|方面|领域|产业|这块|这一块|这行|类|板块|那块)")
@@ -195,14 +195,16 @@ def _stage_mentions(t: str) -> list[tuple[int, str]]:
 
 def extract_maturity(text: str) -> str | None:
     """Achievement maturity: 实验室阶段 / 小试 / 中试 / 已产业化 (the most advanced stage reached; after a
-    correction, the stage said last: '说错了 不是中试 是小试')."""
-    from .intents import has_correction_cue
+    correction after a stage was said, the stage said last: '中试 说错了 是小试'; dialect negations count:
+    '冇上中试')."""
+    from .intents import correction_position
 
-    t = normalize(text)
+    t = mandarin(normalize(text))
     found = _stage_mentions(t)
     if not found:
         return None
-    if has_correction_cue(t):
+    cue = correction_position(t)
+    if cue is not None and cue > found[0][0]:  # a '不对' before any stage corrects no stage
         return found[-1][1]
     order = [stage for stage, _ in _STAGES]
     still = [f for f in found if _STILL.search(t[max(0, f[0] - 6):f[0] + 2])]  # '还在实验室里做样品': where it is now
