@@ -195,6 +195,13 @@ def _is_title_form(name: str) -> bool:
     return bool(surname and (_TITLE.fullmatch(rest) or _KIN.fullmatch(rest)))
 
 
+def completes_title_form(old: str, new: str) -> bool:
+    """A full name said after a title form of the same person ('张博士' … '张海涛'): same surname, old a title form."""
+    surname = _surname_at(old, 0)
+    return bool(surname and _is_title_form(old) and new.startswith(surname) and not _is_title_form(new)
+                and len(new) > len(surname))
+
+
 def _full_names_first(names: list[tuple[int, str]]) -> list[tuple[int, str]]:
     """Drop title forms ('李教授') when a full name with the same surname ('李卫东') is there too."""
     full = [n for _, n in names if not _is_title_form(n)]
