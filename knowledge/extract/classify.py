@@ -177,18 +177,19 @@ _NOT_YET = re.compile(r"(准备|计划|打算|下一步|还没|没有|尚未|即
 
 
 _STILL = re.compile(r"(?:还|仍|仍然|依然|目前|现在|只|只是|都)(?:只|还)?(?:是|在|处在|处于|停留在|停在)[^,.;，。]{0,2}$")
+_NOT_BEGUN = re.compile(r"(?:阶段)?(?:的话)?(?:也|都|还|仍|尚|暂时|目前)?(?:没有|没|未|尚未|不曾)(?:有)?(?:开始|开展|做|搞|上|进行|启动|到|去做)")  # '中试还没开始'
 _DENIED = re.compile(r"(不是|不算|并非|没到|还没到|达不到|谈不上|说不上)[^,.;，。]{0,3}$")
 
 
 def _stage_mentions(t: str) -> list[tuple[int, str]]:
-    """(position, stage) of every stage the text says was reached (not planned, not denied); a phrase inside a
+    """(position, stage) of every stage the text says was reached (not planned, not denied, not '还没开始'); a phrase inside a
     longer one ('批量生产' in '小批量生产') does not count on its own."""
     spans = [(m.start(), m.end(), stage) for stage, pattern in _STAGES for m in re.finditer(pattern, t)]
     out = []
     for start, end, stage in spans:
         inside = any(s <= start and end <= e and (e - s) > (end - start) for s, e, _ in spans)
         before = t[max(0, start - 6):start]
-        if not inside and not _NOT_YET.search(before) and not _DENIED.search(before):
+        if not inside and not _NOT_YET.search(before) and not _DENIED.search(before) and not _NOT_BEGUN.match(t, end):
             out.append((start, stage))
     return sorted(out)
 
