@@ -53,3 +53,16 @@ def test_a_full_name_given_after_a_title_form_replaces_it(wx: object, services: 
     say(wx, openid, "哦 全名是陶以宁 电话13800098402", "新能源新材料")
     submit(wx, openid)
     assert achievement_of(services, openid).contact_name == "陶以宁"
+
+
+def test_the_result_said_with_the_unit_and_a_labelled_stage_is_no_description(wx: object,
+                                                                            services: Container) -> None:
+    """At the unit question, '…大学 …中心 我们做的是X' gives the unit and the result X; '成熟度算小试吧' at the
+    description question sets the stage and is not taken for the description."""
+    openid = "f8_unit_and_what"
+    say(wx, openid, "想登记一项成果", "楚北理工大学 农业工程中心 我们做的是丘陵果园无人化采摘路径规划")
+    say(wx, openid, "成熟度算小试吧", "没有专利", "联系人 邝文博 13800098403", "现代农业")
+    submit(wx, openid)
+    row = achievement_of(services, openid)
+    assert (row.institution, row.maturity) == ("楚北理工大学", "小试")
+    assert "采摘路径规划" in row.title and "成熟度" not in (row.summary or "")
