@@ -46,13 +46,16 @@ def test_the_stage_with_an_unrelated_cue_or_a_dialect_negation(wx: object, servi
 
 
 def test_a_full_name_given_after_a_title_form_replaces_it(wx: object, services: Container) -> None:
-    """'联系人就写陶老师' then, a few turns later, '陶以宁 13800098402': the full name of the same surname is stored."""
+    """'联系人写陶老师就可以' then, a few turns later, '全名是陶以宁 电话…': the full name of the same surname is
+    stored; '联系人就填邝主任吧' is understood as a contact (the cue '就填')."""
     openid = "f8_title_later"
     say(wx, openid, "我想登记个成果", "楚北理工大学", "一种低温固化的水性防腐涂料，已经在中试线上试生产")
-    say(wx, openid, "联系人就写陶老师吧", "没有专利")
+    say(wx, openid, "联系人写陶老师就可以", "没有专利")
     say(wx, openid, "哦 全名是陶以宁 电话13800098402", "新能源新材料")
     submit(wx, openid)
     assert achievement_of(services, openid).contact_name == "陶以宁"
+    say(wx, "f8_cue_fill", "我想登记个成果", "楚北理工大学", "一种低温固化的水性防腐涂料，已经在中试线上试生产")
+    assert "已记下联系人" in say(wx, "f8_cue_fill", "联系人就填邝主任吧")
 
 
 def test_the_result_said_with_the_unit_and_a_labelled_stage_is_no_description(wx: object,
