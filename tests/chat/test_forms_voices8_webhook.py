@@ -35,10 +35,12 @@ def test_a_catalogue_industry_is_one_alert_topic(wx: object, services: Container
 @pytest.mark.parametrize(("openid", "stage_said", "maturity"), [
     ("f8_cue", "哎不对不对，刚才发错群了。这个目前还在实验室里调配方，做了几批样品", "实验室阶段"),
     ("f8_dialect", "实验室小试搞完了，中试还冇开始", "小试"),
+    ("f8_planned", "小试已经过了，中试计划明年上", "小试"),
 ])
 def test_the_stage_with_an_unrelated_cue_or_a_dialect_negation(wx: object, services: Container, openid: str,
                                                               stage_said: str, maturity: str) -> None:
-    """A '不对' before any stage corrects no stage (where the result still is wins); '中试还冇开始' denies 中试."""
+    """A '不对' before any stage corrects no stage (where the result still is wins); a stage followed by a denial
+    or a plan ('中试还冇开始', '中试计划明年上') is not reached."""
     say(wx, openid, "我想登记个成果", "楚北理工大学", "一种低温固化的水性防腐涂料")
     say(wx, openid, stage_said, "没有专利", "联系人 邝文博 13800098401", "新能源新材料")
     submit(wx, openid)
