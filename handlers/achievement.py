@@ -56,15 +56,30 @@ def _without_alerts(text: str) -> str:
     return "".join(c for c in re.split(r"(?<=[，,。；;！!])", text) if not (alert_topics(c) or _NO_ALERTS.search(c)))
 
 
+_SAYS_WHAT = re.compile(r"(?:我们|课题组|团队)?(?:主要)?(?:做|搞|研究|研发|开发)的(?:是|就是)")  # '…中心 做的是X'
+
+
 def _summary(text: str, facts: dict[str, Any]) -> str | None:
-    """The technical part of any message (only when it carries a technical cue), not an alert request."""
-    rest = _without_alerts(text)
-    return triage.offer_text(rest) if rest else None
+    """The technical part of any message (only when it carries a technical cue, or what follows '做的是' after the
+    unit: '…研究院 …中心 做的是X'), not an alert request."""
+    rest = _unlabelled(_without_alerts(text))
+    if not rest:
+        return None
+    said = triage.offer_text(rest)
+    m = _SAYS_WHAT.search(rest) if said is None else None
+    return triage.offer_text(rest[m.start():], strict=False) if m else said
+
+
+def _unlabelled(text: str) -> str:
+    """The text without the clauses opening with another field's label ('成熟度算中试吧', '领域填…'): those
+    answer that field, they do not describe the result."""
+    labels = tuple(a for f in FIELDS if f.name not in ("summary", "title", "institution") for a in f.aliases)
+    return "".join(c for c in re.split(r"(?<=[，,。；;！!])", text) if not c.strip().startswith(labels))
 
 
 def _summary_answer(text: str) -> str | None:
-    """A direct answer to "请介绍这项成果"."""
-    rest = _without_alerts(text)
+    """A direct answer to "请介绍这项成果" (not a message that labels another field)."""
+    rest = _unlabelled(_without_alerts(text))
     return triage.offer_text(rest, strict=False) if rest else None
 
 

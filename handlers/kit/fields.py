@@ -12,6 +12,7 @@ from typing import Any
 from handlers.kit import triage
 from handlers.kit.forms import Field
 from knowledge.extract import (
+    completes_title_form,
     contact_title,
     extract_amount,
     extract_person_name,
@@ -205,7 +206,7 @@ def contact_name_field() -> Field:
     """The contact person's name."""
     return Field("contact_name", "联系人", "请问联系人怎么称呼？（可以连同手机号一起发我）", extractor=_fact("contact_name"),
                  parser=parse_name, aliases=("联系人", "姓名", "名字"), invalid="请告诉我联系人的姓名，例如：张伟。",
-                 fallback=loose_name)
+                 fallback=loose_name, override=lambda old, new, _facts: completes_title_form(str(old), str(new)))
 
 
 def contact_title_field() -> Field:

@@ -64,6 +64,7 @@ from .intents import (
     is_skip,
 )
 from .names import (
+    completes_title_form,
     contact_title,
     extract_companions,
     extract_party_size,
@@ -76,7 +77,7 @@ from .phones import extract_phone, extract_phones
 from .regions import Region, extract_region
 
 __all__ = [
-    "alert_topics", "apply_topic_changes", "topic_changes", "contact_title", "is_person_name", "parse_topics", "patch_phone", "swap_pair",
+    "alert_topics", "apply_topic_changes", "topic_changes", "completes_title_form", "contact_title", "is_person_name", "parse_topics", "patch_phone", "swap_pair",
     "Amount", "IndustryHit", "Region", "detect_correction", "extract_all", "extract_amount", "extract_amounts",
     "extract_companions", "extract_company", "extract_date_range", "extract_industry", "extract_institution",
     "extract_ip", "extract_maturity", "extract_need_type", "extract_party_size", "extract_person_name",

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ._text import NUM_RE, find_terms, load_json, normalize, to_number
+from ._text import NUM_RE, find_terms, load_json, mandarin, normalize, to_number
 
 _EXPLICIT_CUE = re.compile(r"(算是?|属于|归|是|搞|做|干|从事|主营|所属|行业)\s*(?:个|一个)?")
 _EXPLICIT_TAIL = re.compile(r"^(?:及零部件)?\s*(?:行业|方面|领域|产业|这块|这一块|这行|类|板块|那块)")
@@ -177,32 +177,36 @@ _NOT_YET = re.compile(r"(准备|计划|打算|下一步|还没|没有|尚未|即
 
 
 _STILL = re.compile(r"(?:还|仍|仍然|依然|目前|现在|只|只是|都)(?:只|还)?(?:是|在|处在|处于|停留在|停在)[^,.;，。]{0,2}$")
+_NOT_BEGUN = re.compile(r"(?:线|阶段|这一步|这块)?(?:的话)?(?:也|都|还|仍|尚|暂时|目前)?(?:(?:没有|没|未|尚未|不曾)(?:有)?(?:开始|开展|做|搞|上|进行|启动|到|去做|建|弄|跑|投)|"
+                        r"(?:准备|计划|打算|预计|争取|下一步|明年|今年|年底|以后|将来))")  # '中试还没开始', '中试准备明年'
 _DENIED = re.compile(r"(不是|不算|并非|没到|还没到|达不到|谈不上|说不上)[^,.;，。]{0,3}$")
 
 
 def _stage_mentions(t: str) -> list[tuple[int, str]]:
-    """(position, stage) of every stage the text says was reached (not planned, not denied); a phrase inside a
+    """(position, stage) of every stage the text says was reached (not planned, not denied, not '还没开始'); a phrase inside a
     longer one ('批量生产' in '小批量生产') does not count on its own."""
     spans = [(m.start(), m.end(), stage) for stage, pattern in _STAGES for m in re.finditer(pattern, t)]
     out = []
     for start, end, stage in spans:
         inside = any(s <= start and end <= e and (e - s) > (end - start) for s, e, _ in spans)
         before = t[max(0, start - 6):start]
-        if not inside and not _NOT_YET.search(before) and not _DENIED.search(before):
+        if not inside and not _NOT_YET.search(before) and not _DENIED.search(before) and not _NOT_BEGUN.match(t, end):
             out.append((start, stage))
     return sorted(out)
 
 
 def extract_maturity(text: str) -> str | None:
     """Achievement maturity: 实验室阶段 / 小试 / 中试 / 已产业化 (the most advanced stage reached; after a
-    correction, the stage said last: '说错了 不是中试 是小试')."""
-    from .intents import has_correction_cue
+    correction after a stage was said, the stage said last: '中试 说错了 是小试'; dialect negations count:
+    '冇上中试')."""
+    from .intents import correction_position
 
-    t = normalize(text)
+    t = mandarin(normalize(text))
     found = _stage_mentions(t)
     if not found:
         return None
-    if has_correction_cue(t):
+    cue = correction_position(t)
+    if cue is not None and cue > found[0][0]:  # a '不对' before any stage corrects no stage
         return found[-1][1]
     order = [stage for stage, _ in _STAGES]
     still = [f for f in found if _STILL.search(t[max(0, f[0] - 6):f[0] + 2])]  # '还在实验室里做样品': where it is now

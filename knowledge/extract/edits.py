@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from knowledge.vocab import INDUSTRIES
+
 from ._text import normalize
 from .names import person_names
 
@@ -58,7 +60,7 @@ _SPLIT = re.compile(r"[\s、,，;；和及跟与/]+|还有|以及|或者")
 _STRIP_HEAD = re.compile(rf"^(?:(?:有没有|有无|有冇得?|要是有|如果有|有)(?:做|搞|关于|涉及)|有没有|有无|有冇得?|要是有|如果有|(?:企业|厂家|公司)(?:提出?|发布|报)|顺便|对了|我们?(?:是)?(?:想|希望)|(?:我们?)?对|麻烦|涉及|(?:帮我|给我|帮忙|麻烦你?|请)?(?:订阅|订|设置|设|加)(?:一下|个|上)|帮我|给我|{_RECEIVE}|提醒的话|(?:我|我们)?(?:主要|重点|比较)?关注(?:的是)?|感兴趣的是|以后|今后|另外|还有|再|也|就是|主要是|比如|像|有(?![机色])|关于|凡是|只要是|是|算了|那就|那|"
                          r"企业|厂家|公司|要做|想做|需要|要|想)+")
 _STRIP_TAIL = re.compile(r"(?:相关|方面|方向|领域|行业|这一?类|之类|类|这块|这一块|有关)?的?(?:企业)?(?:需求|项目|难题|问题|信息)?$")
-_NOT_TOPIC = re.compile(r"^(?:对了|顺便|然后|那个|这个|嗯|哦|噢|哎|好吧|是的|对|一声|一下)$|电话|手机|号码|联系|的企业|企业来|来找|太(?!阳|空|赫|极)|不够|还没|没有|^(?:谢谢|多谢|感谢|辛苦|麻烦|好的?|行|可以|没了|就这些|关闭|关掉|取消|停止|停掉|退订|开通|打开|开启|查看|看看)|^(?:我|我们|需求|提醒|推送|相关|方面|都|也|的|的话|一下|给我|需要|东西|这些|那些|其他|别的|所有|全部)$|"
+_NOT_TOPIC = re.compile(r"^(?:对了|顺便|然后|那个|这个|嗯|哦|噢|哎|好吧|是的|对|一声|一下)$|^(?:你|您|大家|老师|你们)好|^(?:方向|方面|领域|行业)|^(?:喂|哈喽|在吗)|电话|手机|号码|联系|的企业|企业来|来找|太(?!阳|空|赫|极)|不够|还没|没有|^(?:谢谢|多谢|感谢|辛苦|麻烦|好的?|行|可以|没了|就这些|关闭|关掉|取消|停止|停掉|退订|开通|打开|开启|查看|看看)|^(?:我|我们|需求|提醒|推送|相关|方面|都|也|的|的话|一下|给我|需要|东西|这些|那些|其他|别的|所有|全部)$|"
                         r"^(?:我是|我们是|做|搞|在|我在)|研究院|研究所|大学|学院|公司|时候|想|不登|不要|不用|成果|如果|要是|需求|\d{3,}|^[A-Za-z]*\d+[A-Za-z]*$|\d\s*[万千百元块wW]|"
                         r"面议|面谈|预算|年薪|月薪|工资|待遇|多少钱|有没有|办法|怎么|能不能|可以吗")
 
@@ -80,8 +82,27 @@ def _topic(piece: str) -> str | None:
     return word
 
 
-_HEDGE = re.compile(r"(?:大概|大约|差不多|可能|应该|主要)?(?:就是|是)?(?:就)?这(?:两|三|几|些)(?:块|个|方面|方向|类)?(?:吧|了|啊)?|"
+_HEDGE = re.compile(r"(?:大概|大约|差不多|可能|应该|主要)?(?:就是|是)?(?:就)?这(?:两|三|几|些)(?:个|种)?(?:块|方面|方向|类|领域|行业)?(?:吧|了|啊)?|"
                     r"之类(?:的)?|等等|什么的|(?:大概|大约|差不多|可能|主要)(?:就是|是)?|(?:吧|啊|呀|哈)(?=$|[\s,，。])")
+
+
+_INDUSTRY = re.compile("|".join(re.escape(n) for n in sorted(INDUSTRIES, key=len, reverse=True)))
+_GLUED_HEAD = re.compile(r"[^\s、,，;；/和及跟与]*")
+_GLUED_TAIL = re.compile(r"[^\s、,，;；/和及跟与]*$")
+
+
+def _split_pieces(t: str) -> list[str]:
+    """Pieces of a topic list: a catalogue industry stays whole ('汽车及零部件', '电子信息') and absorbs the
+    fragment glued to it ('么子医药健康', '装备制造方向有'); the rest is split at separators."""
+    out: list[str] = []
+    at = 0
+    for m in _INDUSTRY.finditer(t):
+        before = t[at:m.start()]
+        head = before[:_GLUED_TAIL.search(before).start()]  # without the word glued in front of the name
+        out += _SPLIT.split(head) if head else []
+        out.append(m.group())
+        at = _GLUED_HEAD.match(t, m.end()).end()  # ... and without the one glued behind it
+    return out + (_SPLIT.split(t[at:]) if t[at:] else [])
 
 
 def parse_topics(text: str) -> list[str]:
@@ -91,8 +112,8 @@ def parse_topics(text: str) -> list[str]:
     t = _ALERT_CUE.split(t)[0] if _ALERT_CUE.search(t) and not _ALERT_CUE.match(t) else t
     out: list[str] = []
     people = {name for _, name in person_names(text)}  # '我是…的 高建军，电话…' introduces a person
-    for piece in _SPLIT.split(t):
-        topic = _topic(_ALERT_CUE.sub("", piece))
+    for piece in _split_pieces(t):
+        topic = piece if _INDUSTRY.fullmatch(piece) else _topic(_ALERT_CUE.sub("", piece))
         if topic and topic not in out and topic not in people:
             out.append(topic)
     return out
@@ -149,8 +170,8 @@ def _bare_list(clause: str) -> list[str]:
     """The topics of a clause that is nothing but a list of topics ('主要关注种业', '铸造、锻造'), else []."""
     if re.search(r"[我你他她是做搞在吗呢]", clause):
         return []
-    pieces = [p for p in _SPLIT.split(_HEDGE.sub(" ", clause)) if _STRIP_HEAD.sub("", p.strip())]  # not a bare lead ("主要关注")
-    topics = [t for p in pieces if (t := _topic(p))]
+    pieces = [p for p in _split_pieces(_HEDGE.sub(" ", clause)) if _STRIP_HEAD.sub("", p.strip())]  # not a bare lead ("主要关注")
+    topics = [t for p in pieces if (t := p if _INDUSTRY.fullmatch(p) else _topic(p))]
     return topics if pieces and len(topics) == len(pieces) else []
 
 

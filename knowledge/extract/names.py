@@ -12,7 +12,7 @@ _BOUNDARY = re.compile(r"^(?:$|[\s\d,.;:!?、()+]|电话|手机|号码|联系|�
 _NOT_GIVEN = set("的了是在有和跟与我你他她们这那个把就都也还要想去来说电话手机号码联系公司厂区县市镇村省街路人家里上下吗呢吧啊呀哦嗯不没很太最更好对错改换叫姓名字十百千亿年月日号点元块")
 _CONTACT_CUE = re.compile(
     r"(联系人|联络人|对接人|负责人|[我俺咱]叫|(?:^|(?<=[\s,，]))叫(?=[\u4e00-\u9fff]{2,4}(?:$|[\s,，。\d]))|[我俺咱]是|本人|姓名|名字|称呼|[我俺咱]姓|签名|落款|报名人|登记人|(?:错了|不对|口误)\s*,?\s*(?:是|叫)|应该是|其实是)"
-    r"(?:就是|就|是|为|写|填|改成|改为|换成|换为|更正为|应该是|叫|的话)?(?:我(?![叫是姓])|本人)?[\s,:，]*"
+    r"(?:就|先)?(?:是|为|写|填|改成|改为|换成|换为|更正为|应该是|叫|的话)?(?:我(?![叫是姓])|本人)?[\s,:，]*"
 )
 _TITLE = re.compile(r"(工程师|经理|总监|主任|老师|教授|研究员|讲师|博士后|博士|高工|师傅|先生|女士|老板|厂长|部长|主管|会计|总工|医生|大夫|院长|所长|"
                     r"科长|处长|站长|书记|社长|队长|组长|律师|工|总)")
@@ -193,6 +193,13 @@ def _is_title_form(name: str) -> bool:
     surname = _surname_at(name, 0)
     rest = name[len(surname):] if surname else ""
     return bool(surname and (_TITLE.fullmatch(rest) or _KIN.fullmatch(rest)))
+
+
+def completes_title_form(old: str, new: str) -> bool:
+    """A full name said after a title form of the same person ('张博士' … '张海涛'): same surname, old a title form."""
+    surname = _surname_at(old, 0)
+    return bool(surname and _is_title_form(old) and new.startswith(surname) and not _is_title_form(new)
+                and len(new) > len(surname))
 
 
 def _full_names_first(names: list[tuple[int, str]]) -> list[tuple[int, str]]:
