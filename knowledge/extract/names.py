@@ -340,10 +340,19 @@ def _split_voice(text: str) -> str:
     return "".join(out) + text[last:]
 
 
+_GLUED_COUNT = re.compile(r"(?<=[\u4e00-\u9fff])([两俩仨三四五2-5]\s*个人(?:一起|一块|一同)?)(?=[\u4e00-\u9fff\d]|$)")
+
+
+def split_glued_count(text: str) -> str:
+    """Voice input without punctuation: a head count glued to the words around it set apart
+    ('…我妹张丽两个人一起电话是…' → '…我妹张丽 两个人一起 电话是…')."""
+    return _GLUED_COUNT.sub(lambda m: f" {m.group(1)} ", text)
+
+
 def extract_companions(text: str, *, loose: bool = True) -> list[str]:
     """Names of people coming along ('他叫李德全', '孩子叫黄子涵、黄子墨', '带我同事小陈和小刘'); ``loose`` also takes
     a relation word right before a name ('儿子 邹小飞', '同事欧阳明': in a sign-up; in a form that is a contact)."""
-    t = _NEXT_INTRO.sub(" ", normalize(text))
+    t = _NEXT_INTRO.sub(" ", split_glued_count(normalize(text)))
     t = _split_voice(t) if loose else t
     out: list[str] = []
     cues = [(m, "full") for m in _COMPANION_CUE.finditer(t)] + [(m, "nick") for m in _NICK_CUE.finditer(t)]
@@ -439,7 +448,7 @@ def _collapse_possessive(t: str) -> str:
 
 def _party_text(text: str) -> str:
     """A message prepared for counting: normalised, people said not to come dropped, possessives collapsed."""
-    return _collapse_possessive(_DROPPED.sub("", normalize(text)))
+    return _collapse_possessive(_DROPPED.sub("", split_glued_count(normalize(text))))
 
 
 def _said_total(t: str) -> int | None:
