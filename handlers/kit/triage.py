@@ -398,6 +398,7 @@ def _dictation_breaks(text: str) -> str:
     the words that open a fact ('…有限公司在樊城区做…想找专家攻关预算三十万联系人…')."""
     for _, end, _name in reversed(org_spans(text)):
         end += text.startswith("的", end)  # '…有限公司的我们在襄州' : the 的 belongs to the name's clause
+        end += bool(re.match(r"[嘛呢啊吧哈呀]", text[end:end + 1]))  # '…有限公司嘛最近…': so does a particle
         text = f"{text[:end]}，{text[end:]}"
     return VOICE_BREAK.sub("，", text)
 
@@ -442,11 +443,19 @@ _SELF_WORDS = re.compile(r"我们|俺们|咱们|我司|我是|就是|是|的|这
 _SEPARATED = re.compile(r"([，,。；;！!？?\n]+)")
 
 
+_NAMING = re.compile(r"(?:我们|咱们|俺们|我|俺)?(?:的|家)?(?:厂子|厂里|工厂|厂|公司|单位|企业|合作社|店)(?:的)?(?:名字|名称)?"
+                     r"(?:叫做|名叫|叫|是)\s*$")
+
+
 def _name_cut(clause: str, company: str) -> str | None:
-    """One clause without the company's name; None when nothing but who they are is left ('我们是樊城的华锦')."""
+    """One clause without the company's name; None when nothing but who they are is left ('我们是樊城的华锦');
+    in words without pauses, the naming words go with the name ('…做纱线的我们厂叫华锦就是…')."""
     span = own_name_span(clause, company)
     if span is None:
         return clause
+    if named := _NAMING.search(clause[:span[0]]):
+        rest = clause[:named.start()] + re.sub(r"^(?:也就是|就是|嘛|呢|啊)*", "", clause[span[1]:])
+        return None if _only_self(rest, 1) else rest
     rest = clause[:span[0]] + re.sub(r"^(?:的|这边|那边|这里|那里)+", "", clause[span[1]:])
     if _only_self(rest, 1):
         return None

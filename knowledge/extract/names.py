@@ -167,12 +167,13 @@ def _titled_names(text: str) -> list[tuple[int, str]]:
 
 _ROLE_NAMED = re.compile(rf"(?:换成|换为|改成|改为|应该是|是|找|联系|打给)(?:我们的?|我的)?副?(?:{_ROLE}|{_TITLE.pattern})\s*")
 _CHANGED_TO = re.compile(r"(?:换成|换为|改成|改为|找|联系|打给)(?:我们的?|我的)?")
+_DEPT_ROLE = re.compile(r"(?:换成|换为|改成|改为)(?:我们的?|我的)?[\u4e00-\u9fff]{1,3}?(?:总监|经理|主任|主管|部长|厂长|总工|工程师)\s*")  # '改成技术总监杜明轩'
 
 
 def _role_named(text: str) -> list[tuple[int, str]]:
     """'换成我们人事经理冯涛', '找我们厂长王德明': the full name right after a job title the contact is changed to or
     reached by; '换成李工，李建': the full name after the title form."""
-    out = [(m.start(), name) for m in _ROLE_NAMED.finditer(text) if (name := name_at(text, m.end()))]
+    out = [(m.start(), name) for p in (_ROLE_NAMED, _DEPT_ROLE) for m in p.finditer(text) if (name := name_at(text, m.end()))]
     return out + [(m.start(), name) for m in _CHANGED_TO.finditer(text) if (name := _title_then_name(text, m.end()))]
 
 
