@@ -53,3 +53,27 @@ def test_more_of_the_problem_told_while_the_company_is_asked_is_kept(wx: object,
     say(wx, openid, "南漳康源养殖专业合作社", "面议", "联系人 柴军 13800098504")
     submit(wx, openid)
     assert "出栏率" in demand_of(services, openid).description
+
+
+def test_the_contact_changed_at_the_summary_with_the_phone_kept(wx: object, services: Container) -> None:
+    """At the summary '麻烦把联系人换成生产部经理葛文 电话不变' changes the name (the title before the name, no pause),
+    the phone stays."""
+    openid = "f8_contact_phone_kept"
+    say(wx, openid, "襄阳东升齿轮有限公司 在高新区 齿轮热处理变形太大 想找高校攻关", "三十万", "高端装备制造")
+    say(wx, openid, "联系人 翁丽 13800098505")
+    reply = say(wx, openid, "麻烦把联系人换成生产部经理葛文 电话不变")
+    assert "葛文" in reply
+    submit(wx, openid)
+    row = demand_of(services, openid)
+    assert (row.contact_name, row.contact_phone) == ("葛文", "13800098505")
+
+
+def test_a_short_name_said_without_pauses_stays_out_of_the_description(wx: object, services: Container) -> None:
+    """'…我们厂叫新宇就是襄阳新宇塑业有限公司嘛最近…' (dictated without pauses): neither the short name nor the naming
+    words are left in the description."""
+    openid = "f8_named_no_pause"
+    say(wx, openid, "喂你好我是那个襄州的做塑料管的我们厂叫新宇就是襄阳新宇塑业有限公司嘛最近管材冬天老是脆裂想问下有冇得高校帮忙")
+    say(wx, openid, "新能源新材料", "二十万", "联系人 蔡红 13800098506")
+    submit(wx, openid)
+    row = demand_of(services, openid)
+    assert "新宇" not in row.description and "脆裂" in row.description
