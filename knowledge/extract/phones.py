@@ -68,8 +68,7 @@ def extract_phone(text: str, prefer_last: bool | None = None) -> str | None:
     return phones[-1] if prefer_last else phones[0]
 
 
-_MOBILE_HEAD = re.compile(r"(?:电话|手机|号码|手机号|联系方式)(?:是|为|号)?[\s:：]*(1[3-9][\d\s-]{1,10}?)\s*(?:[.。…]+|$)|"
-                          r"(?:^|(?<=[\s,，]))(1[3-9][\d\s-]{1,10}?)\s*(?:[.。…]+|$)")
+_MOBILE_HEAD = re.compile(r"(?:电话|手机|号码|手机号|联系方式)(?:是|为|号)?[\s:：]*(1[3-9][\d\s-]{1,10}?)\s*(?:[.。…]+|$)")
 _MOBILE_TAIL = re.compile(r"^\s*(?:后面|后几位|剩下的?|接着|还有)?(?:是)?\s*(\d[\d\s-]{0,9})\s*[.。]?$")
 
 
@@ -80,7 +79,7 @@ def mobile_head(text: str) -> str | None:
     if extract_phones(t):
         return None
     m = _MOBILE_HEAD.search(t)
-    digits = _digits(m.group(1) or m.group(2)) if m else ""
+    digits = _digits(m.group(1)) if m else ""
     return digits if 3 <= len(digits) <= 10 else None
 
 

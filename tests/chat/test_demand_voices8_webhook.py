@@ -77,3 +77,15 @@ def test_a_short_name_said_without_pauses_stays_out_of_the_description(wx: objec
     submit(wx, openid)
     row = demand_of(services, openid)
     assert "新宇" not in row.description and "脆裂" in row.description
+
+
+def test_a_mobile_told_in_two_messages_is_joined(wx: object, services: Container) -> None:
+    """'联系人 谭军 电话1390009' then '8507': the rest is asked for and the two parts make the phone."""
+    openid = "f8_phone_parts"
+    say(wx, openid, "襄阳华泰纸业有限公司 在襄州 纸张白度不够 想找高校攻关", "十五万", "节能环保")
+    reply = say(wx, openid, "联系人 谭军 电话1390009")
+    assert "1390009" in reply and "没发全" in reply
+    say(wx, openid, "8507")
+    submit(wx, openid)
+    row = demand_of(services, openid)
+    assert (row.contact_name, row.contact_phone) == ("谭军", "13900098507")
