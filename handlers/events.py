@@ -43,6 +43,8 @@ from knowledge.extract import (
     is_cancel,
     is_negative,
     is_person_name,
+    mobile_completed,
+    mobile_head,
     party,
     patch_phone,
     stated_party_size,
@@ -297,8 +299,11 @@ def _merge(draft: dict[str, Any], text: str, *, with_party: bool = True) -> None
 
     Signing someone else up ('给我家老头子报个名'), '他叫潘德胜' names the person signed up, not a companion."""
     draft["proxy"] = draft.get("proxy") or bool(PROXY.search(text))
-    if phone := extract_phone(text):
+    if phone := extract_phone(text) or mobile_completed(str(draft.get("phone_head") or ""), text):
         draft["phone"] = phone
+        draft.pop("phone_head", None)
+    elif not draft.get("phone") and (head := mobile_head(text)):  # '王芳 电话13800', the rest in the next message
+        draft["phone_head"] = head
     name = extract_person_name(text) or _bare_name(text, draft)
     if name and name not in (draft.get("companions") or []):  # a companion just named is not the user
         draft["name"] = name
@@ -393,6 +398,8 @@ def _ask_contact(ctx: Context, msg: Incoming, conv: ConversationState) -> list[R
         conv.step = "confirm"
         return [Reply(f"用您上次留的联系方式报名：{name} {phone}\n回复“确认”报名，或直接发送新的姓名和电话。")]
     conv.step = "contact"
+    if draft.get("phone_head"):
+        return [Reply(f"手机号好像没发全（{draft['phone_head']}…），请把后面的数字发我。")]
     if draft.get("name"):
         return [Reply(f"{draft['name']}您好，请告诉我您的手机号。")]
     if draft.get("phone"):
@@ -430,6 +437,7 @@ def continue_signup(ctx: Context, msg: Incoming, conv: ConversationState) -> lis
     if QUESTION.search(text) and not extract_phone(text):  # '几点开始': answer, then carry on with the sign-up
         return [Reply(_about(ctx, event, text)), Reply("——\n" + _resume(ctx, msg, conv, event))]
     named_later = party.named_by_relation(_party_of(conv.draft), text) is not None  # '名字不说了，写老伴就行'
+    named_later = named_later or _phone_in_parts(conv.draft, text)
     if not extract_phone(text) and not named_later and (replies := _not_an_answer(ctx, msg, conv, event, text)) is not None:
         return replies or None
     before = dict(conv.draft)
@@ -452,6 +460,13 @@ def continue_signup(ctx: Context, msg: Incoming, conv: ConversationState) -> lis
         _leave(conv)
         return None
     return _next(ctx, msg, conv, event)
+
+
+def _phone_in_parts(draft: dict[str, Any], text: str) -> bool:
+    """A mobile told in two messages: its first digits now ('电话13800'), or the rest of one begun before."""
+    if draft.get("phone_head") and mobile_completed(str(draft["phone_head"]), text):
+        return True
+    return not draft.get("phone") and mobile_head(text) is not None
 
 
 def _asked_midway(conv: ConversationState, text: str) -> bool:

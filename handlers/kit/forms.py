@@ -19,7 +19,15 @@ from typing import Any
 from handlers.kit import interject, triage
 from handlers.kit.base import Context, ConversationState, Incoming, Reply
 from handlers.kit.intents import CHAT, classify, decisive
-from knowledge.extract import extract_all, is_affirmative, is_negative, is_skip, swap_pair
+from knowledge.extract import (
+    extract_all,
+    is_affirmative,
+    is_negative,
+    is_skip,
+    mobile_completed,
+    mobile_head,
+    swap_pair,
+)
 
 log = logging.getLogger(__name__)
 
@@ -574,7 +582,11 @@ def _pending_accepts(form: Form, conv: ConversationState, text: str) -> bool:
 def _fill_turn(form: Form, conv: ConversationState, text: str) -> list[Reply]:
     """Fill from the message; skip or re-ask the pending field when nothing was understood."""
     pending = next((f for f in form.fields if f.name == conv.step), None)
+    if joined := _phone_joined(form, conv.draft, text):
+        return next_step(form, conv, _ack(form, joined, conv.draft))
     changed = _edit_command(form, conv.draft, text) or fill(form, conv.draft, text)
+    if cut := _phone_cut(form, conv.draft, text):  # '手机 1380009': the rest is asked for, whatever else was said
+        return next_step(form, conv, "\n".join(filter(None, (_ack(form, changed, conv.draft), cut))))
     if pending and pending.name not in changed:
         soft = pending.name in conv.draft.get("soft", [])
         if (is_skip(text) or (soft and is_affirmative(text))) and (not pending.required or soft):
@@ -588,6 +600,29 @@ def _fill_turn(form: Form, conv: ConversationState, text: str) -> list[Reply]:
     if not changed:
         return _ask(reprompt(form, conv), _not_understood(pending, text))
     return next_step(form, conv, _ack(form, changed, conv.draft))
+
+
+def _phone_cut(form: Form, draft: dict[str, Any], text: str) -> str:
+    """A mobile cut off at the end of a message ('联系人 王强 手机 1380009'): its first digits are kept and the rest
+    asked for ('' when there is none, or the phone is known)."""
+    if not any(f.name == "contact_phone" for f in form.fields) or draft["values"].get("contact_phone"):
+        return ""
+    head = mobile_head(text)
+    if head is None:
+        return ""
+    draft["phone_head"] = head
+    return f"手机号好像没发全（{head}…），请把后面的数字发我。"
+
+
+def _phone_joined(form: Form, draft: dict[str, Any], text: str) -> list[str]:
+    """The rest of a mobile begun in the message before ('8116' after '1380009'): the two parts joined."""
+    head = draft.get("phone_head")
+    whole = mobile_completed(str(head), text) if head else None
+    if whole is None:
+        return []
+    draft.pop("phone_head", None)
+    _put(draft, form.field("contact_phone"), whole, text, False)
+    return ["contact_phone"]
 
 
 def _not_understood(pending: Field | None, text: str) -> str:

@@ -47,7 +47,7 @@ SEEK = re.compile(
     r"(想找|寻找|想请|请个|请专家|找个|找家|找一?些|找到|找高校|找专家|找人|找地方|求购|求助|求一?个|需要(?!什么|哪些|多少)|想要|希望|"
     r"想引进|引进|想买|购买|买过来|想做|要做|想给|想让|想把|想在|想提高|想提升|想降低|想改善|想改进|想开发|想研发|想实现|"
     r"(?:要|需要|出|做|拿到?|提供)[^，,。]{0,12}(?:检测|检验|测试|认证)报告|"  # '客户要甲醛和偶氮的检测报告'
-    r"想上|想解决|解决|攻关|借用|租用|想借|想租|借台|租台|想招|要招|招个|招一个|招聘|合作(?!社|银行)|帮忙|帮我们|外协|委托|对接|招不到|招人|缺人|缺资金|缺钱|缺技术|贷款|融资|替代|"
+    r"想上|想解决|解决|攻关|借用|租用|想借|想租|借台|租台|想招|要招|招个|招一个|招聘|合作(?!社|银行)|帮忙|帮我们|外协|委托|对接|招不到|招人|缺人|缺资金|缺钱|缺技术|贷款|融资|替代|(?:想|要|能)贷|贷[点些笔个]款|(?:想|要)借[点些笔]?钱|"
     r"(?:有没有|有冇得?|有无|哪里有|谁有|能不能找到?).{0,10}(?:技术|办法|方法|方案|专家|设备|团队|机构|地方|人才|工艺))"
 )
 PROBLEM = re.compile(
@@ -56,7 +56,7 @@ PROBLEM = re.compile(
     r"招不到|招不来|找不到|做不了|缺|难|不干净|退货|投诉|返工|泄漏|漏水|漏油|开裂|裂纹|气孔|毛刺|生锈|腐蚀|堵|异响|噪音|振动|抖动|偏差|"
     r"不准|不均|发黄|发白|结晶|鼓包|起泡|脱落|掉漆|变色|过热|发烫|卡死|残砂|残留|得厉害|严重|下降|衰减|衰退|偏高|偏低|偏大|偏小|不足|起雾|头疼|头痛|不理想|不过关|老坏|容易坏|失效|寿命短|"
     r"不管用|不见效|没效果|没得用|冇得用|没啥用|(?:病|虫|灾)[^，,。]{0,3}(?:厉害|严重|泛滥)|"
-    r"掉色|褪色|发霉|霉变|变质|异味|渗漏|渗水|生虫|虫害|病害|减产|结块|翘曲|松动|断裂|老化|性能差|效果差|质量差|不耐|[性度率力](?:差|低|不够|不好)|(?:损失|损耗|消耗|衰减|老化|磨损)(?:快|大|严重))"
+    r"掉色|褪色|发霉|霉变|变质|异味|渗漏|渗水|生虫|虫害|病害|减产|结块|翘曲|松动|断裂|老化|性能差|效果差|质量差|不耐|[性度率力](?:差|低|不够|不好)|[率性度量效](?:不高|上不去|提不上去?)|亏了|亏本|亏损|赔钱|(?:损失|损耗|消耗|衰减|老化|磨损)(?:快|大|严重))"
 )
 ORG_CONTEXT = re.compile(r"(我们|我司|我厂|咱们|公司|厂里|企业|合作社|车间|工厂|产线|生产线|基地)")
 RESEARCHER = re.compile(r"(老师|教授|研究员|博士后|课题组|团队|实验室|研究所|研究院|高校|学院|大学)")
@@ -181,9 +181,12 @@ def wants_achievement(text: str) -> bool:
     return bool(WANTS_ACHIEVEMENT.search(text))
 
 
+_SOUGHT_RESEARCHER = re.compile(r"(?:找|请|求|联系|对接|委托|借助|依托)[^，,。；;\s]{0,4}?" + RESEARCHER.pattern)  # '想找高校'
+
+
 def _academic(text: str) -> bool:
-    """The speaker belongs to a research institution."""
-    return any(is_academic(name) for _, _, name in org_spans(text)) or bool(RESEARCHER.search(text))
+    """The speaker belongs to a research institution (a university sought as help, '想找高校…', is no speaker)."""
+    return any(is_academic(name) for _, _, name in org_spans(text)) or bool(RESEARCHER.search(_SOUGHT_RESEARCHER.sub("", text)))
 
 
 def looks_like_achievement(text: str) -> bool:
@@ -395,6 +398,7 @@ def _dictation_breaks(text: str) -> str:
     the words that open a fact ('…有限公司在樊城区做…想找专家攻关预算三十万联系人…')."""
     for _, end, _name in reversed(org_spans(text)):
         end += text.startswith("的", end)  # '…有限公司的我们在襄州' : the 的 belongs to the name's clause
+        end += bool(re.match(r"[嘛呢啊吧哈呀]", text[end:end + 1]))  # '…有限公司嘛最近…': so does a particle
         text = f"{text[:end]}，{text[end:]}"
     return VOICE_BREAK.sub("，", text)
 
@@ -439,11 +443,19 @@ _SELF_WORDS = re.compile(r"我们|俺们|咱们|我司|我是|就是|是|的|这
 _SEPARATED = re.compile(r"([，,。；;！!？?\n]+)")
 
 
+_NAMING = re.compile(r"(?:我们|咱们|俺们|我|俺)?(?:的|家)?(?:厂子|厂里|工厂|厂|公司|单位|企业|合作社|店)(?:的)?(?:名字|名称)?"
+                     r"(?:叫做|名叫|叫|是)\s*$")
+
+
 def _name_cut(clause: str, company: str) -> str | None:
-    """One clause without the company's name; None when nothing but who they are is left ('我们是樊城的华锦')."""
+    """One clause without the company's name; None when nothing but who they are is left ('我们是樊城的华锦');
+    in words without pauses, the naming words go with the name ('…做纱线的我们厂叫华锦就是…')."""
     span = own_name_span(clause, company)
     if span is None:
         return clause
+    if named := _NAMING.search(clause[:span[0]]):
+        rest = clause[:named.start()] + re.sub(r"^(?:也就是|就是|嘛|呢|啊)*", "", clause[span[1]:])
+        return None if _only_self(rest, 1) else rest
     rest = clause[:span[0]] + re.sub(r"^(?:的|这边|那边|这里|那里)+", "", clause[span[1]:])
     if _only_self(rest, 1):
         return None

@@ -73,7 +73,7 @@ from .names import (
     stated_party_size,
 )
 from .orgs import extract_company, extract_institution
-from .phones import extract_phone, extract_phones
+from .phones import extract_phone, extract_phones, mobile_completed, mobile_head
 from .regions import Region, extract_region
 
 __all__ = [
@@ -81,6 +81,6 @@ __all__ = [
     "Amount", "IndustryHit", "Region", "detect_correction", "extract_all", "extract_amount", "extract_amounts",
     "extract_companions", "extract_company", "extract_date_range", "extract_industry", "extract_institution",
     "extract_ip", "extract_maturity", "extract_need_type", "extract_party_size", "extract_person_name",
-    "extract_phone", "extract_phones", "extract_region", "has_correction_cue", "industry_hit", "is_affirmative",
+    "extract_phone", "extract_phones", "mobile_completed", "mobile_head", "extract_region", "has_correction_cue", "industry_hit", "is_affirmative",
     "is_cancel", "is_field_skip", "is_negative", "is_restart", "is_skip", "mandarin", "party", "stated_party_size",
 ]

@@ -124,9 +124,12 @@ _BY_OTHERS = re.compile(r"(?:机构|单位|公司|中心|别人|人家|第三方
 _BY_SELF = re.compile(r"自己[^，,。；;]{0,8}$")
 
 
+_SEPARATED_VERB = re.compile(r"(贷|融)一?[点些笔个](款|资)")  # '贷笔款' is 贷款: a measure word inside the compound
+
+
 def need_scores(text: str) -> dict[str, int]:
     """Need-type scores of a message (strong term 3, weak term 1; negated terms ignored)."""
-    t = normalize(text)
+    t = _SEPARATED_VERB.sub(r"\1\2", normalize(text))
     table, _ = _need_terms()
     products = _product_shadows()
     scores: dict[str, int] = {}

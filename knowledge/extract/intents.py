@@ -98,9 +98,12 @@ def has_correction_cue(text: str) -> bool:
 
 
 def _fields_in(clause: str) -> set[str]:
-    if _UNCHANGED.search(clause):
+    """Fields a clause names as changed; one said to stay ('电话不变') is left out, and so is every field when the
+    clause only says something stays."""
+    kept = {field for field, pattern in _FIELD_CUES if re.search(rf"(?:{pattern})\s*(?:就|都|也)?{_UNCHANGED.pattern}", clause)}
+    if _UNCHANGED.search(clause) and not kept:
         return set()
-    return {field for field, pattern in _FIELD_CUES if re.search(pattern, clause)}
+    return {field for field, pattern in _FIELD_CUES if re.search(pattern, clause)} - kept
 
 
 def _fields_by_value(clause: str) -> set[str]:

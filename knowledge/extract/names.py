@@ -167,12 +167,13 @@ def _titled_names(text: str) -> list[tuple[int, str]]:
 
 _ROLE_NAMED = re.compile(rf"(?:换成|换为|改成|改为|应该是|是|找|联系|打给)(?:我们的?|我的)?副?(?:{_ROLE}|{_TITLE.pattern})\s*")
 _CHANGED_TO = re.compile(r"(?:换成|换为|改成|改为|找|联系|打给)(?:我们的?|我的)?")
+_DEPT_ROLE = re.compile(r"(?:换成|换为|改成|改为)(?:我们的?|我的)?[\u4e00-\u9fff]{1,3}?(?:总监|经理|主任|主管|部长|厂长|总工|工程师)\s*")  # '改成技术总监杜明轩'
 
 
 def _role_named(text: str) -> list[tuple[int, str]]:
     """'换成我们人事经理冯涛', '找我们厂长王德明': the full name right after a job title the contact is changed to or
     reached by; '换成李工，李建': the full name after the title form."""
-    out = [(m.start(), name) for m in _ROLE_NAMED.finditer(text) if (name := name_at(text, m.end()))]
+    out = [(m.start(), name) for p in (_ROLE_NAMED, _DEPT_ROLE) for m in p.finditer(text) if (name := name_at(text, m.end()))]
     return out + [(m.start(), name) for m in _CHANGED_TO.finditer(text) if (name := _title_then_name(text, m.end()))]
 
 
@@ -347,10 +348,19 @@ def _split_voice(text: str) -> str:
     return "".join(out) + text[last:]
 
 
+_GLUED_COUNT = re.compile(r"(?<=[\u4e00-\u9fff])([两俩仨三四五2-5]\s*个人(?:一起|一块|一同)?)(?=[\u4e00-\u9fff\d]|$)")
+
+
+def split_glued_count(text: str) -> str:
+    """Voice input without punctuation: a head count glued to the words around it set apart
+    ('…我妹张丽两个人一起电话是…' → '…我妹张丽 两个人一起 电话是…')."""
+    return _GLUED_COUNT.sub(lambda m: f" {m.group(1)} ", text)
+
+
 def extract_companions(text: str, *, loose: bool = True) -> list[str]:
     """Names of people coming along ('他叫李德全', '孩子叫黄子涵、黄子墨', '带我同事小陈和小刘'); ``loose`` also takes
     a relation word right before a name ('儿子 邹小飞', '同事欧阳明': in a sign-up; in a form that is a contact)."""
-    t = _NEXT_INTRO.sub(" ", normalize(text))
+    t = _NEXT_INTRO.sub(" ", split_glued_count(normalize(text)))
     t = _split_voice(t) if loose else t
     out: list[str] = []
     cues = [(m, "full") for m in _COMPANION_CUE.finditer(t)] + [(m, "nick") for m in _NICK_CUE.finditer(t)]
@@ -446,7 +456,7 @@ def _collapse_possessive(t: str) -> str:
 
 def _party_text(text: str) -> str:
     """A message prepared for counting: normalised, people said not to come dropped, possessives collapsed."""
-    return _collapse_possessive(_DROPPED.sub("", normalize(text)))
+    return _collapse_possessive(_DROPPED.sub("", split_glued_count(normalize(text))))
 
 
 def _said_total(t: str) -> int | None:

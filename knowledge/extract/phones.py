@@ -66,3 +66,25 @@ def extract_phone(text: str, prefer_last: bool | None = None) -> str | None:
 
         prefer_last = has_correction_cue(text)
     return phones[-1] if prefer_last else phones[0]
+
+
+_MOBILE_HEAD = re.compile(r"(?:电话|手机|号码|手机号|联系方式)(?:是|为|号)?[\s:：]*(1[3-9][\d\s-]{1,10}?)\s*(?:[.。…]+|$)")
+_MOBILE_TAIL = re.compile(r"^\s*(?:后面|后几位|剩下的?|接着|还有)?(?:是)?\s*(\d[\d\s-]{0,9})\s*[.。]?$")
+
+
+def mobile_head(text: str) -> str | None:
+    """The first digits of a mobile cut off at the end of a message ('王芳 电话13800', '手机 138 0009'):
+    a number told in two parts, its first part; None when a whole phone is there."""
+    t = normalize(text)
+    if extract_phones(t):
+        return None
+    m = _MOBILE_HEAD.search(t)
+    digits = _digits(m.group(1)) if m else ""
+    return digits if 3 <= len(digits) <= 10 else None
+
+
+def mobile_completed(head: str, text: str) -> str | None:
+    """The mobile a message of bare digits completes ('098130' after '13800'), when the two make 11 digits."""
+    m = _MOBILE_TAIL.match(normalize(text))
+    whole = head + _digits(m.group(1)) if m else ""
+    return whole if len(whole) == 11 and _MOBILE.fullmatch(whole) else None
