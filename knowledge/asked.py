@@ -123,7 +123,9 @@ def _stem_in(word: str, doc_text: str) -> bool:
     """Whether a verb with a directional or resultative complement (送到, 交给) is stated by its stem in a
     two-character verb of the document (报送, 递交)."""
     stem = _COMPLEMENT.match(word)
-    return bool(stem) and re.search(rf"[\u4e00-\u9fff]{stem.group(1)}|{stem.group(1)}[\u4e00-\u9fff]", doc_text) is not None
+    if stem is None:
+        return False
+    return re.search(rf"[\u4e00-\u9fff]{stem.group(1)}|{stem.group(1)}[\u4e00-\u9fff]", doc_text) is not None
 
 
 _ANAPHORA = re.compile(r"(?:这|那)(?:个|种|条|样|些|项)?[\u4e00-\u9fff]{1,2}$")

@@ -98,10 +98,10 @@ def _split_pieces(t: str) -> list[str]:
     at = 0
     for m in _INDUSTRY.finditer(t):
         before = t[at:m.start()]
-        head = before[:_GLUED_TAIL.search(before).start()]  # without the word glued in front of the name
+        head = before[:_GLUED_TAIL.search(before).start()]  # type: ignore[union-attr]  # always matches; without the word glued in front of the name
         out += _SPLIT.split(head) if head else []
         out.append(m.group())
-        at = _GLUED_HEAD.match(t, m.end()).end()  # ... and without the one glued behind it
+        at = _GLUED_HEAD.match(t, m.end()).end()  # type: ignore[union-attr]  # always matches; ... and without the one glued behind it
     return out + (_SPLIT.split(t[at:]) if t[at:] else [])
 
 
