@@ -251,8 +251,15 @@ def _submit(ctx: Context, msg: Incoming, values: dict[str, Any]) -> list[Reply]:
                   "可回复“我的信息”查看已登记的内容。")]
 
 
+def tidy(values: dict[str, Any]) -> dict[str, Any]:
+    """The summary without clauses that only name the contact ('联系我们组长，孟老师，孟庆华'), once it is known."""
+    summary = values.get("summary")
+    cleaned = triage.without_person(summary, values.get("contact_name")) if summary else summary
+    return {"summary": cleaned} if cleaned != summary else {}
+
+
 FORM = forms.Form(
-    name=FLOW, noun="科技成果", fields=FIELDS, submit=_submit, derive=derive,
+    name=FLOW, noun="科技成果", fields=FIELDS, submit=_submit, derive=derive, tidy=tidy,
     opener="好的，我来帮您把成果登记到项目库。随时可说“取消”或“重新填”。", edit_example="成熟度改成中试",
     consent=has_consented, record_consent=give_consent,
 )

@@ -27,6 +27,7 @@ from knowledge.extract import (
 )
 from knowledge.extract.amounts import Amount
 from knowledge.extract.orgs import org_spans
+from knowledge.vocab import INDUSTRIES, MATURITIES, NEED_TYPES
 
 NEGOTIABLE_WORDS = re.compile(r"^(面议|面谈|不确定|没想好|还没想好|看情况|待定|还没定|都行|可以谈|再说|商量)")
 _ORG_PREFIX = re.compile(r"^(就叫|就是|我们是|我们公司叫|我们单位是|我们叫|公司叫|公司名称是?|公司名字是?|单位名称是?|名称是?|全称是?|"
@@ -68,7 +69,10 @@ def parse_org(text: str) -> str | None:
     if extract_amount(name) or triage.SEEK.search(name) or triage.PROBLEM.search(name) or _NOT_ORG.search(name) \
             or (_MAKES.match(name) and not FORMAL_ORG.search(name)):
         return None
-    return None if _place_only(name) else name
+    return None if _place_only(name) or name in _CHOICES else name  # '现代农业' answers the field question
+
+
+_CHOICES = frozenset((*INDUSTRIES, *NEED_TYPES, *MATURITIES))
 
 
 def _place_only(text: str) -> bool:

@@ -490,10 +490,16 @@ def without_person(text: str, name: str | None) -> str:
     parts = _SEPARATED.split(text)
     out: list[str] = []
     for clause, sep in zip(parts[::2], [*parts[1::2], ""], strict=True):
-        bare = re.sub(r"^(?:我是|我叫|是|找)|(?:的)?(?:电话|手机)?$", "", clause.strip())
-        if bare not in (name, *(f"{name[0]}{t}" for t in _PERSON_TITLES), *(f"{name[0]}{t}{name}" for t in _PERSON_TITLES)):
+        cue = _CONTACT_LEAD.match(clause.strip())
+        bare = re.sub(r"(?:的)?(?:电话|手机)?$", "", clause.strip()[cue.end() if cue else 0:])
+        role_only = bool(cue and cue.group(1) and _ROLE_ONLY.fullmatch(bare))  # '联系我们课题组长'
+        if not role_only and bare not in (name, *(f"{name[0]}{t}" for t in _PERSON_TITLES),
+                                          *(f"{name[0]}{t}{name}" for t in _PERSON_TITLES)):
             out += [clause, sep]
     return "".join(out).strip("，,；; ") or text
 
 
-_PERSON_TITLES = ("总", "工", "经理", "厂长", "主任", "老师", "教授", "博士", "师傅", "老板", "书记", "部长", "主管", "总监")
+_CONTACT_LEAD = re.compile(r"^(?:我是|我叫|是|找|(联系人?(?:是|就是|找)?|有事找)(?:我们的?|我的|俺们)?)")
+_PERSON_TITLES = ("总", "工", "经理", "厂长", "主任", "老师", "教授", "博士", "师傅", "老板", "书记", "部长", "主管", "总监",
+                  "组长", "所长", "院长", "科长", "站长", "研究员")
+_ROLE_ONLY = re.compile(rf"[\u4e00-\u9fff]{{0,4}}(?:{'|'.join(_PERSON_TITLES)})")

@@ -138,6 +138,9 @@ def _asked_needs(clause: str) -> list[str]:
     return parse_topics(m.group("what")) if m else []
 
 
+_TOPIC_CLAUSES = re.compile(r"[,，。.;；!！?？]+|\s*(?:另外|此外|顺便(?:说一下|问一下)?|再一个)\s*")
+
+
 def alert_topics(text: str) -> list[str]:
     """Topics a message asks alerts for: before an alert cue ('焊接 激光相关的都推给我' → 焊接、激光), after a
     leading one ('提醒的话 铸造 以及 无损检测'), after a cue that opens the clause ('提醒我 水产养殖方面的'), or
@@ -146,7 +149,7 @@ def alert_topics(text: str) -> list[str]:
     listed: list[str] = []  # a bare list just before the cued clause ('铸造、锻造，还有热处理方面的也可以推给我')
     opened = False  # … or just after it ('提醒：转向系统，故障诊断，还有电控')
     previous = ""
-    for clause in re.split(r"[,，。.;；!！?？]+", normalize(text)):
+    for clause in _TOPIC_CLAUSES.split(normalize(text)):  # '有个实用新型 另外X方面的需求跟我说一声': X only
         lead = _LEAD_CUE.match(clause) or _WANT_NEEDS.match(clause)
         m = _ALERT_CUE.search(clause, lead.end() if lead else 0)
         if not (m or lead):
@@ -168,8 +171,8 @@ def alert_topics(text: str) -> list[str]:
 
 def _bare_list(clause: str) -> list[str]:
     """The topics of a clause that is nothing but a list of topics ('主要关注种业', '铸造、锻造'), else []."""
-    if re.search(r"[我你他她是做搞在吗呢]", clause):
-        return []
+    if re.search(r"[我你他她是做搞在吗呢]|有[一两二三四五几]?[个项件套]|专利|实用新型|软著|著作权", clause):
+        return []  # '有一个实用新型' tells the IP, not a topic
     pieces = [p for p in _split_pieces(_HEDGE.sub(" ", clause)) if _STRIP_HEAD.sub("", p.strip())]  # not a bare lead ("主要关注")
     topics = [t for p in pieces if (t := p if _INDUSTRY.fullmatch(p) else _topic(p))]
     return topics if pieces and len(topics) == len(pieces) else []

@@ -71,3 +71,17 @@ def test_the_result_said_with_the_unit_and_a_labelled_stage_is_no_description(wx
     row = achievement_of(services, openid)
     assert (row.institution, row.maturity) == ("楚北理工大学", "小试")
     assert "采摘路径规划" in row.title and "成熟度" not in (row.summary or "")
+
+
+def test_a_contact_clause_is_no_summary_and_the_ip_is_no_alert_topic(wx: object, services: Container) -> None:
+    """Found by the lead in ``kc chat``: '…联系我们组长，孟老师，孟庆华…' kept the contact clauses in the summary,
+    '有一个实用新型 另外X方面的需求也跟我说一声' stored '一个实用新型' as an alert topic beside X, and '…农科院' was no
+    institution (an industry named next was then stored as the unit)."""
+    openid = "f8_lead_contact"
+    say(wx, openid, "您好 我是汉江农科院植保所的 团队做了个柑橘黄龙病快速检测试剂盒 在两个果园试用了一季 "
+                    "联系我们课题组长 闵老师 闵德全 电话13800097391",
+        "是的", "有一项发明专利 另外以后有柑橘种植方面的企业需求也跟我说一声", "现代农业")
+    submit(wx, openid)
+    row = achievement_of(services, openid)
+    assert "闵" not in row.summary and "组长" not in row.summary and "试剂盒" in row.summary
+    assert topics_of(services, openid) == ["柑橘种植"] and row.institution == "汉江农科院"
