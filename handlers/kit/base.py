@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field, is_dataclass
+from dataclasses import asdict, dataclass, field, is_dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -20,6 +20,10 @@ if TYPE_CHECKING:
     from knowledge.answer import Answer
     from knowledge.intents import Prediction
     from knowledge.matching import Matcher
+
+
+TURN_TEXT = 1000  # a longer message is read up to here: no handler works on more than this per message
+TRIMMED = "您的消息比较长，我只保留了前{n}字。"
 
 
 @dataclass(frozen=True)
@@ -245,7 +249,11 @@ class Router:
         return [r.name for r in self._routes]
 
     def dispatch(self, ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply]:
-        """Run the active flow's handler, then the routes in order; return the first replies produced."""
+        """Run the active flow's handler, then the routes in order; return the first replies produced. A text
+        longer than TURN_TEXT is read up to there (bounded work per message), and the reply says so."""
+        if msg.kind == "text" and msg.text and len(msg.text) > TURN_TEXT:
+            replies = self.dispatch(ctx, replace(msg, text=msg.text[:TURN_TEXT]), conv)
+            return [Reply(TRIMMED.format(n=TURN_TEXT)), *replies] if replies else replies
         ctx.router = ctx.router or self
         for watcher in self._watchers:
             watcher(ctx, msg, conv)

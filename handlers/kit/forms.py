@@ -53,7 +53,6 @@ CONSENT_TOPIC = re.compile(r"电话|手机|号码|联系方式|信息|资料|隐
                            r"个人|卖|骚扰")
 DECLINED_TTL = timedelta(days=1)
 GUESS_NOTE = "（根据描述推测，不对请告诉我）"
-TRIMMED = "您的消息比较长，我只保留了前{n}字。"
 
 
 @dataclass(frozen=True)
@@ -483,10 +482,7 @@ def handle(form: Form, ctx: Context, msg: Incoming, conv: ConversationState) -> 
         return [Reply(f"请用文字回复哦。\n{reprompt(form, conv)}")]
     if triage.is_other_command(text):
         return None
-    if len(text) <= triage.MAX_TEXT:
-        return _turn(form, ctx, msg, conv, text)
-    replies = _turn(form, ctx, msg, conv, text[:triage.MAX_TEXT])  # bounded work per message
-    return [Reply(TRIMMED.format(n=triage.MAX_TEXT)), *replies]
+    return _turn(form, ctx, msg, conv, text)  # at most TURN_TEXT characters (the router trims, with a notice)
 
 
 def _turn(form: Form, ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> list[Reply]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from handlers.kit.base import TURN_TEXT
 from knowledge.extract import (
     extract_all,
     extract_amount,
@@ -46,7 +47,7 @@ POLICY = re.compile(
 SEEK = re.compile(
     r"(想找|寻找|想请|请个|请专家|找个|找家|找一?些|找到|找高校|找专家|找人|找地方|求购|求助|求一?个|需要(?!什么|哪些|多少)|想要|希望|"
     r"想引进|引进|想买|购买|买过来|想做|要做|想给|想让|想把|想在|想提高|想提升|想降低|想改善|想改进|想开发|想研发|想实现|"
-    r"(?:要|需要|出|做|拿到?|提供)[^，,。]{0,12}(?:检测|检验|测试|认证)报告|"  # '客户要甲醛和偶氮的检测报告'
+    r"(?:要|需要|拿到)[^，,。]{0,12}(?:检测|检验|测试|认证)报告|"  # '客户要甲醛和偶氮的检测报告' (not '可以出具…报告')'
     r"想上|想解决|解决|攻关|借用|租用|想借|想租|借台|租台|想招|要招|招个|招一个|招聘|合作(?!社|银行)|帮忙|帮我们|外协|委托|对接|招不到|招人|缺人|缺资金|缺钱|缺技术|贷款|融资|替代|(?:想|要|能)贷|贷[点些笔个]款|(?:想|要)借[点些笔]?钱|"
     r"(?:有没有|有冇得?|有无|哪里有|谁有|能不能找到?).{0,10}(?:技术|办法|方法|方案|专家|设备|团队|机构|地方|人才|工艺))"
 )
@@ -403,7 +404,7 @@ def _dictation_breaks(text: str) -> str:
     return VOICE_BREAK.sub("，", text)
 
 
-MAX_TEXT = 1000  # longer free text is trimmed (with a notice) before any field reads it
+MAX_TEXT = TURN_TEXT  # longer free text is trimmed (with a notice) before any field reads it
 
 
 def meaningful(text: str) -> bool:

@@ -31,7 +31,8 @@ ADD = re.compile(r"(?:再加|多加|加上|再带|多带|还要加|帮我加|给
 SWAPPED = re.compile(r"(?P<who>[^\s,，。]{1,6}?)(?:换成|换为|改成)(?=\s*(?:我|俺|咱)?(?:的|家)?[^\s,，。]{1,6}?(?:去|来|参加|叫|$|[\s,，]))")
 ALSO = re.compile(r"也[^\s,，。不没]{0,3}?(?:去|来|克|参加|听|学|报上|报个名|报名)(?!不)")  # '也想去', '也说要去', '也想学'
 RESTATED = re.compile(r"(?:就|只有|只)\s*(?:我|俺|咱)(?:们)?(?:和|跟|带着?|加上)(?P<rest>.{1,12})")  # '就我和孙子去'
-ONLY_WITH = re.compile(r"(?:只|就只|就|光|单)(?:带|领|让)(?:着|上)?\s*(?P<rest>.{1,14})")  # '只带小的去': the ones named stay
+ONLY_WITH = re.compile(r"(?:(?:只|就只|光|单)(?:带|领)(?:着|上)?\s*(?P<rest>.{1,14})|"
+                       r"就带(?:着|上)?\s*(?P<going>[^，,。]{1,12}?)(?:一个人|一起)?(?:去|来|参加|就行|就好|$|[，,。]))")  # '只带小的去', '就带大的去
 BACK = re.compile(r"[他她]")  # '她也去 她叫 邓雅琴': the one said before
 _CORRECTION = re.compile(r"(打错|写错|错了|不对|应该是|应该叫|改成|改为|更正)")
 _SELF_ONLY = re.compile(r"^(?:我|我们|俺|俺们|咱|咱们|我俩|我们俩|俺俩|咱俩|我们都|都|大家|全家|一家人)?(?:都|也|俩人都|两个都|全)?$")
@@ -268,9 +269,9 @@ def edit_party(party: Party, text: str) -> Party | None:
 def _kept_only(party: Party, text: str) -> Party | None:
     """'只带严二去', '就带大的': only the companions named after 'only take' stay (None when none of them is named)."""
     m = ONLY_WITH.search(text)
-    if not m or not party.companions:
+    if not m or not party.companions or (m.group("going") and re.search(r"[吗么？?]\s*$", text)):  # '…带X的身份证去吗'
         return None
-    named, _, _ = _mentioned(party, m.group("rest"))
+    named, _, _ = _mentioned(party, m.group("rest") or m.group("going"))
     if not named or len(named) == len(party.companions):
         return None
     kept = tuple(n for n in party.companions if n in named)

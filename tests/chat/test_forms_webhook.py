@@ -173,6 +173,14 @@ def test_guesses_are_marked_and_shown_fields_not_asked(wx: object) -> None:
     assert "所在地区：襄阳市樊城区" in summary and "哪个区县" not in summary
 
 
+def test_a_very_long_first_message_is_read_up_to_the_limit_with_a_notice(wx: object, services: Container) -> None:
+    """Found by a second reader: a long unpunctuated first message (no flow yet) took seconds per thousand characters
+    in the routing rules; now every message is read up to 1000 characters, says so, and still starts the demand."""
+    text = "我们厂叫宏达就是做汽车轴承的想找高校专家帮忙解决热处理变形的问题" * 150
+    reply = say(wx, "f_long_first", text)
+    assert "只保留了前1000字" in reply and "需求" in reply
+
+
 def test_junk_values_are_reasked_and_long_descriptions_trimmed(wx: object, services: Container) -> None:
     """Emoji-only answers are re-asked; a description over 1000 characters is kept trimmed, with a notice."""
     openid = "f_junk"
