@@ -252,8 +252,8 @@ class Router:
         """Run the active flow's handler, then the routes in order; return the first replies produced. A text
         longer than TURN_TEXT is read up to there (bounded work per message), and the reply says so."""
         if msg.kind == "text" and msg.text and len(msg.text) > TURN_TEXT:
-            replies = self.dispatch(ctx, replace(msg, text=msg.text[:TURN_TEXT]), conv)
-            return [Reply(TRIMMED.format(n=TURN_TEXT)), *replies] if replies else replies
+            read = self.dispatch(ctx, replace(msg, text=msg.text[:TURN_TEXT]), conv)
+            return [Reply(TRIMMED.format(n=TURN_TEXT)), *read] if read else read
         ctx.router = ctx.router or self
         for watcher in self._watchers:
             watcher(ctx, msg, conv)
