@@ -452,7 +452,7 @@ def _name_cut(clause: str, company: str) -> str | None:
     """One clause without the company's name; None when nothing but who they are is left ('我们是樊城的华锦');
     in words without pauses, the naming words go with the name ('…做纱线的我们厂叫华锦就是…')."""
     span = own_name_span(clause, company)
-    if span is None:
+    if span is None or not _stands_as_name(clause, span, company):
         return clause
     if named := _NAMING.search(clause[:span[0]]):
         rest = clause[:named.start()] + re.sub(r"^(?:也就是|就是|嘛|呢|啊)*", "", clause[span[1]:])
@@ -461,6 +461,16 @@ def _name_cut(clause: str, company: str) -> str | None:
     if _only_self(rest, 1):
         return None
     return rest if _only_self(clause[:span[0]], 0) else clause  # the name as who speaks, not '需要精工加工'
+
+
+def _stands_as_name(clause: str, span: tuple[int, int], company: str) -> bool:
+    """A part of the short name is a name only where it is used as one ('华锦的布', '恒泰这边', '我们是…华锦'), not
+    where it is a common word that starts the problem ('智能检测设备老是误报' for 襄阳智能装备有限公司)."""
+    if span[1] - span[0] >= len(brand_of(company)) or company in clause:
+        return True
+    before, after = clause[:span[0]], clause[span[1]:]
+    return bool(_NAMING.search(before) or re.search(r"(?:我们|咱们|俺们|是|的)\s*$", before)
+                or re.match(r"(?:这边|那边|这里|那里|这儿|那儿|公司|厂|家|的)", after) or not after.strip())
 
 
 def _only_self(words: str, room: int) -> bool:

@@ -140,7 +140,7 @@ def own_name_span(text: str, full: str) -> tuple[int, int] | None:
     """Where ``text`` calls the company ``full`` by its name or short name (the longest prefix of its brand, two
     characters at least), or None."""
     brand = brand_of(full)
-    t = normalize(text)
+    t = text  # positions index the caller's own text (normalising would shift them)
     if full in t:
         return t.index(full), t.index(full) + len(full)
     for size in range(len(brand), 1, -1):

@@ -44,3 +44,13 @@ def test_a_remark_naming_a_companion_is_no_party_change(text: str) -> None:
 def test_a_lab_offering_test_reports_is_no_need() -> None:
     assert not triage.looks_like_need("我们实验室可以出具CMA检测报告")
 
+
+
+@pytest.mark.parametrize(("text", "company", "kept"), [
+    ("智能检测设备老是误报，想找高校合作", "襄阳智能装备有限公司", "智能检测设备老是误报，想找高校合作"),
+    ("我们是樊城的   华锦，布老掉色", "襄阳华锦纺织印染有限公司", "布老掉色"),
+    ("华锦的布老掉色，想找专家", "襄阳华锦纺织印染有限公司", "布老掉色，想找专家"),
+])
+def test_the_short_name_goes_only_where_it_is_used_as_a_name(text: str, company: str, kept: str) -> None:
+    """A common word that begins the short name ('智能') stays in the problem; spaces do not shift the cut."""
+    assert triage.without_own_name(text, company) == kept
