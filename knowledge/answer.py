@@ -30,7 +30,7 @@ from knowledge.asked import (
     stated_with,
     unbound,
 )
-from knowledge.cities import cities_in, strip_places
+from knowledge.cities import cities_in, districts_in, strip_places
 from knowledge.compose import (
     MAX_ANSWER_CHARS,
     Section,
@@ -450,7 +450,8 @@ def typed_gap(question: Question, extract: Extract, doc_text: str) -> str | None
     passage (with its title and heading) must also be about that noun.
     """
     kind = BY_NAME.get(question.kind or "")
-    either = alternatives_gap(question.words, extract.body) or programme_gap(question, doc_text)
+    either = alternatives_gap(question.words, extract.body) or programme_gap(question, doc_text) \
+        or district_gap(question, kind, doc_text)
     if either:
         return either
     if kind is None:  # 路费住宿费是企业出还是科协出: a named fee; 是哪个医院的医生: a name
@@ -500,6 +501,17 @@ def programme_gap(question: Question, doc_text: str) -> str | None:
         return None
     missing = [full for short, full in aliases_in(question.words, alias_table()) if alias_match(short, doc_text) < 0.5]
     return f"{cities[0]}{missing[0]}的相关规定" if missing else None
+
+
+_LOCAL = r"有没有|有无|是否有|有哪些|在哪|哪里"  # a question about something located in a place
+
+
+def district_gap(question: Question, kind: Kind | None, doc_text: str) -> str | None:
+    """A district or county the document never names, asked for its own office, contact or site (襄州区科技局电话,
+    某县有没有培训点): a city-wide document's centre is not the district's own (eligibility questions keep it)."""
+    local = kind is not None and kind.name in ("person", "place") or re.search(_LOCAL, question.text)
+    missing = [d for d in districts_in(question.text) if d not in doc_text]
+    return f"{missing[0]}{''.join(question.focus)}的相关信息" if local and missing else None
 
 
 def _asked_detail_gap(question: Question, kind: Kind, extract: Extract, doc_text: str) -> str | None:
