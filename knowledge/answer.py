@@ -299,7 +299,26 @@ def _sentence_score(sentence: str, chunk: Chunk, weights: dict[str, float], ques
         share += TYPE_BONUS  # the list of what is asked (哪些材料: the 材料 section), not an item mentioning it
     if asked and asked.name in SECTION_KINDS and _names_section(asked.heading, question.words, section):
         share += 2 * TYPE_BONUS  # 要满足什么条件: the 申报条件 section, not a sentence naming the asker's 医院
+    if question.kind in ("eligibility", "yesno") and threshold_of(question.words, sentence):
+        share += 2 * TYPE_BONUS  # 开业才一年半，能报吗: the sentence setting the bar on years (满2年), not the award
     return share + TYPE_BONUS * fits + HEADING_BONUS * heading + NAMED_BONUS * (named / total if total else 0.0)
+
+
+_FIGURE = r"[\d一二两三四五六七八九十百半]+(?:\.\d+)?\s*(?:来|多|几|余)?\s*个?\s*"
+_UNITS = {"年": "年(?![度底初])", "岁": "周?岁", "万元": "万元?", "人": "人|名"}  # the asker's figure -> its unit
+_AGE = r"今年\s*\d{2}\s*了"  # 我今年56了: an age stated without its unit
+_BAR = r"(?:满|不足|未满|不满|超过|不超过|不低于|不少于|低于|高于|达到)\s*{f}{u}|{f}{u}\s*(?:及?以上|及?以下|以?内)|{f}[至到~～-]\s*\d+\s*{u}"
+
+
+def threshold_of(question: str, sentence: str) -> bool:
+    """Whether the sentence sets a bar (满2年, 55周岁以下, 不足50万元) on a quantity the asker states of
+    themselves (开业一年半, 今年56了, 买了40来万)."""
+    units = [u for u, pattern in _UNITS.items() if re.search(f"{_FIGURE}(?:{pattern})", question)]
+    units += ["岁"] if re.search(_AGE, question) else []
+    figure = r"(\d+(?:\.\d+)?)\s*"
+    stated = set(re.findall(r"\d+(?:\.\d+)?", question))  # 单台都过了10万: the bar the asker says they meet
+    bars = (m for u in units for m in re.finditer(_BAR.format(f=figure, u=f"(?:{_UNITS[u]})"), sentence))
+    return any(next(g for g in m.groups() if g) not in stated for m in bars)
 
 
 SECTION_KINDS = frozenset({"eligibility", "definition"})  # types a section heading answers as a whole
