@@ -30,7 +30,7 @@ from knowledge.asked import (
     stated_with,
     unbound,
 )
-from knowledge.cities import cities_in, strip_places
+from knowledge.cities import cities_in, districts_in, strip_places
 from knowledge.compose import (
     MAX_ANSWER_CHARS,
     Section,
@@ -299,7 +299,26 @@ def _sentence_score(sentence: str, chunk: Chunk, weights: dict[str, float], ques
         share += TYPE_BONUS  # the list of what is asked (哪些材料: the 材料 section), not an item mentioning it
     if asked and asked.name in SECTION_KINDS and _names_section(asked.heading, question.words, section):
         share += 2 * TYPE_BONUS  # 要满足什么条件: the 申报条件 section, not a sentence naming the asker's 医院
+    if question.kind in ("eligibility", "yesno") and threshold_of(question.words, sentence):
+        share += 2 * TYPE_BONUS  # 开业才一年半，能报吗: the sentence setting the bar on years (满2年), not the award
     return share + TYPE_BONUS * fits + HEADING_BONUS * heading + NAMED_BONUS * (named / total if total else 0.0)
+
+
+_FIGURE = r"[\d一二两三四五六七八九十百半]+(?:\.\d+)?\s*(?:来|多|几|余)?\s*个?\s*"
+_UNITS = {"年": "年(?![度底初])", "岁": "周?岁", "万元": "万元?", "人": "人|名"}  # the asker's figure -> its unit
+_AGE = r"今年\s*\d{2}\s*了"  # 我今年56了: an age stated without its unit
+_BAR = r"(?:满|不足|未满|不满|超过|不超过|不低于|不少于|低于|高于|达到)\s*{f}{u}|{f}{u}\s*(?:及?以上|及?以下|以?内)|{f}[至到~～-]\s*\d+\s*{u}"
+
+
+def threshold_of(question: str, sentence: str) -> bool:
+    """Whether the sentence sets a bar (满2年, 55周岁以下, 不足50万元) on a quantity the asker states of
+    themselves (开业一年半, 今年56了, 买了40来万)."""
+    units = [u for u, pattern in _UNITS.items() if re.search(f"{_FIGURE}(?:{pattern})", question)]
+    units += ["岁"] if re.search(_AGE, question) else []
+    figure = r"(\d+(?:\.\d+)?)\s*"
+    stated = set(re.findall(r"\d+(?:\.\d+)?", question))  # 单台都过了10万: the bar the asker says they meet
+    bars = (m for u in units for m in re.finditer(_BAR.format(f=figure, u=f"(?:{_UNITS[u]})"), sentence))
+    return any(next(g for g in m.groups() if g) not in stated for m in bars)
 
 
 SECTION_KINDS = frozenset({"eligibility", "definition"})  # types a section heading answers as a whole
@@ -450,7 +469,8 @@ def typed_gap(question: Question, extract: Extract, doc_text: str) -> str | None
     passage (with its title and heading) must also be about that noun.
     """
     kind = BY_NAME.get(question.kind or "")
-    either = alternatives_gap(question.words, extract.body) or programme_gap(question, doc_text)
+    either = alternatives_gap(question.words, extract.body) or programme_gap(question, doc_text) \
+        or district_gap(question, kind, doc_text)
     if either:
         return either
     if kind is None:  # 路费住宿费是企业出还是科协出: a named fee; 是哪个医院的医生: a name
@@ -500,6 +520,17 @@ def programme_gap(question: Question, doc_text: str) -> str | None:
         return None
     missing = [full for short, full in aliases_in(question.words, alias_table()) if alias_match(short, doc_text) < 0.5]
     return f"{cities[0]}{missing[0]}的相关规定" if missing else None
+
+
+_LOCAL = r"有没有|有无|是否有|有哪些|在哪|哪里"  # a question about something located in a place
+
+
+def district_gap(question: Question, kind: Kind | None, doc_text: str) -> str | None:
+    """A district or county the document never names, asked for its own office, contact or site (襄州区科技局电话,
+    某县有没有培训点): a city-wide document's centre is not the district's own (eligibility questions keep it)."""
+    local = kind is not None and kind.name in ("person", "place") or re.search(_LOCAL, question.text)
+    missing = [d for d in districts_in(question.text) if d not in doc_text]
+    return f"{missing[0]}{''.join(question.focus)}的相关信息" if local and missing else None
 
 
 def _asked_detail_gap(question: Question, kind: Kind, extract: Extract, doc_text: str) -> str | None:

@@ -62,6 +62,11 @@ def cities_in(text: str) -> list[str]:
     return list(dict.fromkeys(_CANONICAL[m.group(0)] for m in _PATTERN.finditer(text)))
 
 
+def districts_in(text: str) -> list[str]:
+    """The districts/counties (a city's aliases, not a city itself) a text names, bare: 襄州, 枝江."""
+    return list(dict.fromkeys(m.group(0) for m in _PATTERN.finditer(text) if _CANONICAL[m.group(0)] != m.group(0)))
+
+
 def document_city(title: str, body: str) -> str:
     """The city a document is about: the title's city, else the most-mentioned one, else the province or ''."""
     in_title = cities_in(title)
