@@ -38,8 +38,9 @@ class Recorder:
             time.sleep(self.delay)
             if msg.text == "boom":
                 raise RuntimeError("secret internal detail")
-            if msg.text.startswith("long:"):
-                return [Reply(msg.text[5:] * 1)]
+            if msg.text.startswith("long:"):  # 'long:N:sentence' → the sentence N times (a long reply to a short message)
+                count, _, sentence = msg.text[5:].partition(":")
+                return [Reply(sentence * int(count))]
             conv.data["seen"] = [*conv.data.get("seen", []), msg.text]
             return [Reply(f"收到：{msg.text}")]
         finally:
@@ -213,7 +214,7 @@ def test_long_reply_is_paged_with_more(any_db: Database, tmp_path: Path, fake: F
     svc = services_with(any_db, tmp_path, Recorder())
     sentence = "这是一段关于科技成果转化政策的较长说明，用来测试分页是否按句子切分。"
     with wechat_client(svc, fake=fake) as wx:
-        first = wx.send_text("o_long", "long:" + sentence * 120)[0]
+        first = wx.send_text("o_long", f"long:120:{sentence}")[0]
         pages = [first]
         while pages[-1].endswith(MORE_HINT):
             pages.append(wx.send_text("o_long", "更多")[0])
