@@ -172,7 +172,8 @@ def _split_title(lines: list[str], fallback: str) -> tuple[str, list[str]]:
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _BOLD_LINE = re.compile(r"^\*\*([^*]{2,30})\*\*[：:]?$")
-_INLINE_HEADING = re.compile(r"^((?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])[^。：:；;，,]{2,14})[。：:]\s*(\S.*)$")
+_INLINE_HEADING = re.compile(r"^((?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])"  # a label, not a clause:
+                             r"(?:(?!须|应|不得|不能|必须|的|在|有|无|为)[^。：:；;，,]){2,10})[。：:]\s*(\S.*)$")  # '（一）申报单位须…。'
 _SUB_HEADING = re.compile(r"^[（(][一二三四五六七八九十]+[)）]")
 _QUESTION_LINE = re.compile(r"^(?:问|Q)\s*[：:]\s*(.+)$")
 _ANSWER_LINE = re.compile(r"^(?:答|A)\s*[：:]\s*")

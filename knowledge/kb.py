@@ -53,7 +53,7 @@ from knowledge.store import ChunkStore
 
 log = logging.getLogger(__name__)
 MORE_CHARS = 500
-TITLE_WEIGHT = 0.25  # fused-score bonus of a document whose title names all of the question's key words
+TITLE_WEIGHT = 0.25  # bonus (× the best fused score) of a document whose title names all of the question's key words
 EXHAUSTED_TEXT = "这份资料的内容已经全部发给您了。还有其他问题可以直接问我，或回复“转人工”联系科创联络员。"
 
 
@@ -218,10 +218,11 @@ class KnowledgeBase:
         (技术中心, 职称) outranks a look-alike document's generic section (咨询, 申报时间). Best first."""
         weights = {t: w for t, w in term_weights(question, self.index().doc_idf).items() if len(t) >= 2}
         total, shares = sum(weights.values()), {}
+        scale = max((abs(h.score) for h in hits), default=1.0) or 1.0  # the bonus in the fusion's own units (RRF, rerank)
         for hit in hits:
             if total and hit.chunk.doc not in shares:
                 shares[hit.chunk.doc] = sum(w * alias_match(t, hit.chunk.title) for t, w in weights.items()) / total
-            hit.score += TITLE_WEIGHT * shares.get(hit.chunk.doc, 0.0)
+            hit.score += TITLE_WEIGHT * scale * shares.get(hit.chunk.doc, 0.0)
         return sorted(hits, key=lambda h: -h.score)
 
     def ask(self, question: str, *, home_city: str | None = None, use_llm: bool = True,

@@ -177,3 +177,15 @@ def test_another_citys_programme_is_a_gap_of_that_citys_document() -> None:
     asked = analyze("十堰的首台套奖励多少", standard("十堰的首台套奖励多少"))
     assert programme_gap(asked, SHIYAN) == "十堰首台（套）的相关规定"  # 首台套 is 襄阳's programme, not 十堰's
     assert programme_gap(analyze("十堰的留用奖励多少", "十堰的留用奖励多少"), SHIYAN) is None
+
+
+def test_a_numbered_condition_is_a_list_item_not_a_heading() -> None:
+    """Found by a second reader: '（一）申报单位须在本市注册。…' was split into a heading of its first sentence, so the
+    condition existed only as a heading and '申报条件有哪些' met an empty section. A short label ('（二）支持方式：')
+    still heads its text."""
+    text = ("# 襄阳市示例补助办法（测试）\n\n## 二、申报条件\n\n（一）申报单位须在本市注册。注册资本不低于100万元。\n"
+            "（二）近三年无失信记录。\n\n## 三、支持方式\n\n（一）支持方式：按设备投入的20%补助。\n")
+    sections = _sections(text, "cond")
+    conditions = next(body for name, body in sections.items() if name.endswith("申报条件"))
+    assert "申报单位须在本市注册" in conditions and "近三年无失信记录" in conditions
+    assert any(name.endswith("支持方式") and "20%" in body for name, body in sections.items())
