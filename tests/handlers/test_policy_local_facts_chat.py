@@ -5,13 +5,11 @@ stating the asker's figure (经营才两年) is answered with the bar on that fi
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from bot.container import Container
-from bot.data.seed import seed_kb_if_empty
-from tests.support.env import make_settings
+from tests.support.env import kb_container
 from tests.support.wechat_client import wechat_client
 
 CITY = """# 襄阳市示例孵化器运营补贴办法（测试）
@@ -37,13 +35,7 @@ WORKSHOP = """# 襄阳市示例智能车间奖励办法（测试）
 
 @pytest.fixture(scope="module")
 def svc(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Container]:
-    folder = tmp_path_factory.mktemp("district")
-    (folder / "incubator.md").write_text(CITY, encoding="utf-8")
-    (folder / "workshop.md").write_text(WORKSHOP, encoding="utf-8")
-    services = Container.create(make_settings(Path(tmp_path_factory.mktemp("qa")), reply_budget_seconds=30))
-    seed_kb_if_empty(services.kb)
-    assert not services.kb.ingest([folder]).skipped
-    services.kb.warm()
+    services = kb_container(tmp_path_factory.mktemp("district"), {"incubator.md": CITY, "workshop.md": WORKSHOP})
     yield services
     services.close()
 

@@ -4,13 +4,11 @@ through the real webhook: a table row is answered as a passage of its own, with 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from bot.container import Container
-from bot.data.seed import seed_kb_if_empty
-from tests.support.env import make_settings
+from tests.support.env import kb_container
 from tests.support.wechat_client import wechat_client
 
 LAB = """# 襄阳市示例实验室开放补贴办法（测试）
@@ -34,12 +32,7 @@ LAB = """# 襄阳市示例实验室开放补贴办法（测试）
 
 @pytest.fixture(scope="module")
 def svc(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Container]:
-    folder = tmp_path_factory.mktemp("structure")
-    (folder / "lab_open.md").write_text(LAB, encoding="utf-8")
-    services = Container.create(make_settings(Path(tmp_path_factory.mktemp("qa")), reply_budget_seconds=30))
-    seed_kb_if_empty(services.kb)
-    assert not services.kb.ingest([folder]).skipped
-    services.kb.warm()
+    services = kb_container(tmp_path_factory.mktemp("structure"), {"lab_open.md": LAB})
     yield services
     services.close()
 

@@ -51,3 +51,19 @@ def load_file(db: Database, kind: str, path: Path, appid: str) -> ImportResult:
 def seed(db: Database, appid: str) -> dict[str, int]:
     """Seed the sample data in its own unit of work (like the first ``kc serve``)."""
     return call(db, seed_if_empty, appid=appid)
+
+
+def kb_container(tmp: Path, docs: dict[str, str]) -> Any:
+    """A container whose knowledge base holds the sample documents plus ``docs`` (file name → markdown), warm."""
+    from bot.container import Container
+    from bot.data.seed import seed_kb_if_empty
+
+    folder = tmp / "docs"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, markdown in docs.items():
+        (folder / name).write_text(markdown, encoding="utf-8")
+    services = Container.create(make_settings(tmp / "data", reply_budget_seconds=30))
+    seed_kb_if_empty(services.kb)
+    assert not services.kb.ingest([folder]).skipped
+    services.kb.warm()
+    return services
