@@ -294,6 +294,16 @@ def start_signup(ctx: Context, msg: Incoming, conv: ConversationState, event_id:
     return [Reply(details), *_next(ctx, msg, conv, event)]
 
 
+ACCOMPANY = re.compile(r"(?:我|俺)(?:也|就)?(?:陪|跟|带)(?:着)?[她他](?:们)?(?:一起|一块)?(?:去|来|过去)?|(?:我|俺)也(?:一起|一块)?去")
+
+
+def _accompanies(draft: dict[str, Any], name: str, text: str) -> bool:
+    """Whether the one who signed someone else up names themself as going along ('我陪她一起去 我叫周敏')."""
+    said = draft.get("name")
+    return bool(draft.get("proxy") and said and name != said and ACCOMPANY.search(text)
+                and name not in (draft.get("companions") or []))
+
+
 def _merge(draft: dict[str, Any], text: str, *, with_party: bool = True) -> None:
     """Take the name, phone, company and party from one message; the latest statement wins.
 
@@ -305,6 +315,9 @@ def _merge(draft: dict[str, Any], text: str, *, with_party: bool = True) -> None
     elif not draft.get("phone") and (head := mobile_head(text)):  # '王芳 电话13800', the rest in the next message
         draft["phone_head"] = head
     name = extract_person_name(text) or _bare_name(text, draft)
+    if name and _accompanies(draft, name, text):  # signed a parent up, then '我陪她一起去 我叫周敏': a companion
+        _set_party(draft, Party(len(companions := [*(draft.get("companions") or []), name]) + 1, tuple(companions)))
+        return
     if name and name not in (draft.get("companions") or []):  # a companion just named is not the user
         draft["name"] = name
     if company := extract_company(text):

@@ -38,3 +38,13 @@ def test_a_mobile_told_in_two_messages_is_joined(wx: object, services: Container
     say(wx, openid, "00098403", "同意")
     reg = registration(services, openid)
     assert (reg.name, reg.phone) == ("邵敏", "13900098403")
+
+
+def test_the_one_who_signs_a_parent_up_and_goes_along_is_a_companion(wx: object, services: Container) -> None:
+    """Found by the lead in ``kc chat``: after '给我妈报个名…她叫熊桂兰', '我陪她一起去 我叫周敏' renamed the sign-up to
+    周敏 for one person; the mother stays the registrant and the one going along is her companion."""
+    openid = "v8_lead_accompany"
+    say(wx, openid, "我想给我妈报个名 防溺水那个讲座 她叫熊桂兰 电话用我的 13800098491", "她眼睛不好 我陪她一起去 我叫周敏",
+        "同意")
+    reg = registration(services, openid)
+    assert (reg.name, reg.party_size, reg.companions) == ("熊桂兰", 2, ["周敏"])
