@@ -717,8 +717,8 @@ def _named_by_cues(ctx: Context, msg: Incoming, conv: ConversationState, text: s
     about = EVENT_NOUN.search(text) or REFER.search(text) or ctx.intent(msg).intent.startswith("events")
     if not (joining or about) or event.id in [v.event_id for v in _active(ctx, msg)]:
         return None
-    if not joining and not _in_period(ctx, event, text):  # '这个月有没有讲糖尿病的' (it is in May)
-        return show_list(ctx, msg, conv, text)
+    if not joining and not _in_period(event, list_filter(ctx.session, appid=ctx.appid, text=text, now=ctx.now).date_range):
+        return show_list(ctx, msg, conv, text)  # '这个月有没有讲糖尿病的' (it is in May)
     if joining and not (QUESTION.search(text) and not SIGNUP.search(text) and not party_said):
         conv.draft = {}
         _merge(conv.draft, text)
@@ -727,9 +727,8 @@ def _named_by_cues(ctx: Context, msg: Incoming, conv: ConversationState, text: s
     return [Reply(_about(ctx, event, text) + f"\n想报名请回复“报名 {event.id}”，同行的人也可以一起告诉我。")]
 
 
-def _in_period(ctx: Context, event: Event, text: str) -> bool:
-    """Whether the event starts in the period the text names (True when it names none)."""
-    span = list_filter(ctx.session, appid=ctx.appid, text=text, now=ctx.now).date_range
+def _in_period(event: Event, span: tuple[datetime, datetime] | None) -> bool:
+    """Whether the event starts in ``span`` (a list filter's date range; True when the text names no period)."""
     return span is None or span[0] <= event.start < span[1]
 
 
@@ -744,8 +743,8 @@ def event_question(ctx: Context, msg: Incoming, conv: ConversationState, text: s
     if not QUESTION.search(text):
         return None
     named = _matches(ctx, text) if EVENT_NOUN.search(text) else []
-    filtered = EVENT_NOUN.search(text) and not list_filter(ctx.session, appid=ctx.appid, text=text, now=ctx.now).empty
-    if filtered and (len(named) != 1 or not _in_period(ctx, named[0], text)):
+    flt = list_filter(ctx.session, appid=ctx.appid, text=text, now=ctx.now) if EVENT_NOUN.search(text) else None
+    if flt is not None and not flt.empty and (len(named) != 1 or not _in_period(named[0], flt.date_range)):
         return show_list(ctx, msg, conv, text)  # '社区有啥健康讲座没', '这个月有没有讲糖尿病的' (in May)
 
     event = named[0] if named else (_last_event(ctx, conv) if len(text) <= 12 else None)
