@@ -253,9 +253,7 @@ def _submit(ctx: Context, msg: Incoming, values: dict[str, Any]) -> list[Reply]:
 
 def tidy(values: dict[str, Any]) -> dict[str, Any]:
     """The summary without clauses that only name the contact ('联系我们组长，孟老师，孟庆华'), once it is known."""
-    summary = values.get("summary")
-    cleaned = triage.without_person(summary, values.get("contact_name")) if summary else summary
-    return {"summary": cleaned} if cleaned != summary else {}
+    return triage.tidied(values, "summary")
 
 
 FORM = forms.Form(

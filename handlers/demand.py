@@ -81,10 +81,7 @@ def derive_title(values: dict[str, Any]) -> dict[str, Any]:
 def tidy(values: dict[str, Any]) -> dict[str, Any]:
     """The description without the company's own short name ('我们是樊城的华锦，…') or a clause that only names the
     contact ('…的王总，王志勇，给商用车做制动鼓的'), once they are known."""
-    description = values.get("description")
-    cleaned = triage.without_own_name(description, values.get("company")) if description else description
-    cleaned = triage.without_person(cleaned, values.get("contact_name")) if cleaned else cleaned
-    return {"description": cleaned} if cleaned != description else {}
+    return triage.tidied(values, "description", company=True)
 
 
 FIELDS = (

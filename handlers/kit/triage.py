@@ -9,6 +9,7 @@ offers a result (maturity, patents, 转化/转让). Extraction itself lives in `
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from handlers.kit.base import TURN_TEXT
 from knowledge.extract import (
@@ -378,7 +379,7 @@ def _without_orgs(clause: str) -> str:
 
 def content_text(text: str, cue: re.Pattern[str] | None, *, drop_ip: bool = False) -> str | None:
     """The user's own words minus contact/budget/organisation clauses; with ``cue``, only if it matches."""
-    t = GREETING.sub("", text.strip()[:MAX_TEXT])
+    t = GREETING.sub("", text.strip()[:TURN_TEXT])
     t = PIVOT.split(t)[-1]  # '吃了没哈哈。说正事，…': what comes before the turn to business is chit-chat
     t = SPOKEN_BREAK.sub("，", t)  # voice input without commas: '…颜色变暗 预算十五万 联系人 侯敏 138…'
     if len(t) >= 30 and not re.search(r"[\s，,。；;！!？?]", t):  # dictated in one breath: no pause at all
@@ -402,9 +403,6 @@ def _dictation_breaks(text: str) -> str:
         end += bool(re.match(r"[嘛呢啊吧哈呀]", text[end:end + 1]))  # '…有限公司嘛最近…': so does a particle
         text = f"{text[:end]}，{text[end:]}"
     return VOICE_BREAK.sub("，", text)
-
-
-MAX_TEXT = TURN_TEXT  # longer free text is trimmed (with a notice) before any field reads it
 
 
 def meaningful(text: str) -> bool:
@@ -492,6 +490,17 @@ def without_own_name(text: str, company: str | None) -> str:
         if kept and kept.strip():
             out += [kept, sep]
     return "".join(out).strip("，,；; ") or text
+
+
+def tidied(values: dict[str, Any], key: str, *, company: bool = False) -> dict[str, Any]:
+    """``{key: cleaned}`` when the free text ``values[key]`` still holds clauses that only name the contact (and,
+    with ``company``, the company's own short name) once they are known; ``{}`` when nothing changes."""
+    text = values.get(key)
+    if not text:
+        return {}
+    cleaned = without_own_name(text, values.get("company")) if company else text
+    cleaned = without_person(cleaned, values.get("contact_name"))
+    return {key: cleaned} if cleaned != text else {}
 
 
 def without_person(text: str, name: str | None) -> str:
