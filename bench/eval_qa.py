@@ -30,6 +30,9 @@ deployment that holds every document. The sets:
 - ``voices6`` (with ``--extra``): ``bench/data/qa_voices6.jsonl``, 50 in-scope + 25 near-scope questions over six more
   NEW documents (``bench/data/kb/voices6``: a prose notice, two tables, a Q&A page, articles, an emoji summary and a
   宜昌 look-alike with a district contact annex) by another fresh writer, measured before any change made in its light;
+- ``voices7`` (with ``--extra``): ``bench/data/qa_voices7.jsonl``, 60 in-scope + 30 near-scope questions over the EXISTING
+  dev documents (no new document: the knowledge base the held-out sets are measured on stays as it was; 33 documents,
+  look-alikes of other cities, exclusions, lists) by another fresh writer, measured before any change made in its light;
 - ``near`` (with ``--extra``): ``bench/data/qa_near.jsonl``, our own dev set of 40 in-scope paraphrases and 42
   near-scope out-of-scope questions over the dev documents (a stipend where the document gives a grant, the
   insurer's name, the second session's date, pets, where to download a form, a city with no document);
@@ -93,7 +96,7 @@ def question_sets(extra: bool = False, dev_only: bool = False) -> list[QuestionS
               mixed_set("near", EXTRA / "qa_near.jsonl"), mixed_set("voices", EXTRA / "qa_voices.jsonl"),
               mixed_set("voices2", EXTRA / "qa_voices2.jsonl"), mixed_set("voices3", EXTRA / "qa_voices3.jsonl"),
               mixed_set("voices4", EXTRA / "qa_voices4.jsonl"), mixed_set("voices5", EXTRA / "qa_voices5.jsonl"),
-              mixed_set("voices6", EXTRA / "qa_voices6.jsonl")]
+              mixed_set("voices6", EXTRA / "qa_voices6.jsonl"), mixed_set("voices7", EXTRA / "qa_voices7.jsonl")]
     second_qa, second_oos = load_jsonl(SECOND / "qa.jsonl"), load_jsonl(SECOND / "oos.jsonl")
     return [QuestionSet("dev", qa, oos), *(extras if extra else []),
             *(QuestionSet(f"second/{split}", [r for r in second_qa if r["split"] == split],
@@ -306,7 +309,7 @@ def main() -> None:
     parser.add_argument("--calibrate", action="store_true", help="refit the decline models and print them")
     parser.add_argument("--show-failures", action="store_true", help="list failures of the dev parts")
     parser.add_argument("--dev-only", action="store_true", help="skip the held-out part (never asked)")
-    parser.add_argument("--only", nargs="*", help="question sets to run: dev, extra, near, voices, voices2, voices3, voices4, voices5, voices6, second/dev, second/heldout, third/heldout")
+    parser.add_argument("--only", nargs="*", help="question sets to run: dev, extra, near, voices, voices2, voices3, voices4, voices5, voices6, voices7, second/dev, second/heldout, third/heldout")
     args = parser.parse_args()
     run_calibration(args) if args.calibrate else run_eval(args)
 
