@@ -23,6 +23,7 @@ BIGRAM_WEIGHT = 2.0
 # Function words and sign-up chatter that say nothing about which event is meant.
 FILLERS = re.compile(
     r"那个|这个|那场|这场|哪个|我们|我要|我想|想?报个?名|想要|想报|参加|还能报|能报|可以报|一下|是不是|就是|"
+    r"有冇得|冇得|没得|么子|啥子|么事|什么样|方面|相关|关于|之类|一类|这类|"  # dialect question words, 'X方面的讲座'
     r"请问|帮我|给我|活动|讲座|培训|课堂|一起|能不能|可不可以|可以|想学|学学|报一下|报上|有没有|有啥|下礼拜|下周|"
     r"科普活动|科普|最近|近期|近来|这段时间|有什么|有哪些|什么|哪些|小同志|同志|闺女|师傅|您好|你好|附近|这周|本周|这个月|下个月|"
     r"一个|一场|的|吗|呢|吧|啊|呀|嘛|了|没|报"  # a lone '报' ('我要报这个') is the sign-up, not '填报' in a title
