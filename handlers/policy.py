@@ -1,7 +1,9 @@
 """Policy Q&A: the last fallback for free text — a grounded answer with its source, or an honest decline.
 
-"详细一点"/"还有呢" continue the same source; an elliptical follow-up ("那研发费用要占多少", "科技人员呢") within ten
-minutes of an answer is searched in the document of the previous question (hand-off to a person is ``handlers.handoff``).
+"详细一点"/"还有呢" continue the same source. Within ten minutes of an answer, a question naming no topic ("科技人员呢")
+is searched in the document of the previous question; one naming a topic is searched both afresh and in that
+document, and the answer in the last topic wins unless the fresh one is clearly stronger ("研发费用占比要多少" right
+after the 高企 conditions is item 3 there, not the 加计扣除 document). Hand-off to a person is ``handlers.handoff``.
 """
 
 from __future__ import annotations
@@ -14,12 +16,15 @@ from bot.domain import unanswered
 from handlers import followups
 from handlers.kit import triage
 from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
+from knowledge import qtype
+from knowledge.answer import Answer
 from knowledge.qtype import names_a_topic
 
 log = logging.getLogger(__name__)
 
 MORE = re.compile(r"^\s*(详细一点|详细点|详细些|说详细点|展开说说|还有呢|还有吗|继续说|接着说)[。！!？?]*\s*$")
-ELLIPTICAL = re.compile(r"^(那|那么|那如果|那要是|还有|另外|再问下|再问一下|顺便问下)|呢[？?。]*$")
+TAG_QUESTION = re.compile(r"(?:吧|不|没|冇|撒|唦)[？?。！!～~]*$")  # '我们是搞批发的 也能享受吧', '能报不'
+CONTEXT_TILT = 0.5  # the answer in the last answer's topic wins down to half the fresh one's confidence (dev: 1.0 → 0.5)
 FOLLOW_UP = timedelta(minutes=10)  # a follow-up continues the last answer's topic this long
 UNAVAILABLE = "抱歉，政策问答暂时不可用，请稍后再试，或回复“转人工”由科创联络员为您解答。"
 
@@ -39,14 +44,39 @@ def handle_more(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Re
     return [Reply(answer.answer)]
 
 
-def _followed(ctx: Context, conv: ConversationState, text: str, follows: bool) -> str | None:
-    """The previous question when ``text`` continues it ('那研发费用要占多少', '科技人员呢', a question naming no
-    topic such as '什么时候申报', or whatever the intent layer judged a follow-up: ``follows``), within FOLLOW_UP."""
+def _recent(ctx: Context, conv: ConversationState) -> str | None:
+    """The question answered last, while its answer is the last thing said and within FOLLOW_UP (else None)."""
     last = conv.data.get("last_question")
-    short = len(text) <= 20
-    if not last or not (follows or (short and (ELLIPTICAL.search(text) or not names_a_topic(text)))):
-        return None
-    return str(last) if followups.recent(ctx, conv, FOLLOW_UP).get("kind") == "answer" else None
+    return str(last) if last and followups.recent(ctx, conv, FOLLOW_UP).get("kind") == "answer" else None
+
+
+def _followed(text: str, recent: str | None, follows: bool) -> str | None:
+    """The previous question when ``text`` plainly continues it (a short question naming no topic such as '什么时候申报',
+    '科技人员呢', or whatever the intent layer judged a follow-up: ``follows``)."""
+    if not recent or not (follows or (len(text) <= 20 and not names_a_topic(text))):
+        return None  # '还有首席技术专家评选 年龄有限制冇' names its own topic: weighed against a fresh search
+    return recent
+
+
+def continues_answer(ctx: Context, conv: ConversationState, text: str) -> bool:
+    """A question asked right after a policy answer ('我们营收三千万研发投了一百万 够不够', '个人能申请吗'): the
+    knowledge base, with that answer's topic as context, should try it before another capability does."""
+    asked = triage.is_question(text) or TAG_QUESTION.search(text) or qtype.classify(text) is not None
+    return bool(asked) and _recent(ctx, conv) is not None
+
+
+def _doc(answer: Answer) -> str | None:
+    """The document an answer quotes (None for a decline without a source)."""
+    return answer.sources[0].doc if answer.sources else None
+
+
+def _in_context(fresh: Answer, alt: Answer, tilt: float) -> bool:
+    """Whether the answer found with the previous question as context beats the one found alone: it answers
+    where the fresh search declined, or it quotes another document with at least the same confidence (a
+    question naming a word of another document, '研发费用占比要多少' right after the 高企 conditions)."""
+    if not alt.answered:
+        return False
+    return not fresh.answered or (_doc(alt) != _doc(fresh) and alt.confidence >= fresh.confidence * tilt)
 
 
 def handle_question(ctx: Context, msg: Incoming, conv: ConversationState, *,
@@ -62,12 +92,16 @@ def handle_question(ctx: Context, msg: Incoming, conv: ConversationState, *,
         return [Reply(UNAVAILABLE)]
     vector = ctx.intent(msg).vector  # computed while classifying (unsure, long or policy-like messages): reuse it
     query = vector.tolist() if vector is not None else None
-    context = _followed(ctx, conv, text, follows)
+    recent = _recent(ctx, conv)
+    context = _followed(text, recent, follows)
     try:
         if context:
             answer = kb.ask_followup(text, context, home_city=ctx.settings.home_city, vector=query)
         else:
             answer = kb.ask(text, home_city=ctx.settings.home_city, vector=query)
+            alt = kb.ask_followup(text, recent, home_city=ctx.settings.home_city, vector=query) if recent else None
+            if alt is not None and _in_context(answer, alt, CONTEXT_TILT):
+                answer, context = alt, recent
     except Exception:
         log.exception("policy answer failed (MsgId %s)", msg.msg_id or "-")
         return [Reply(UNAVAILABLE)]

@@ -291,9 +291,22 @@ def route(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] |
         return [Reply(problem)]
     if _policy_in_reach(text, pred) and (answer := policy.handle_question(ctx, msg, conv, only_answered=True)):
         return answer
+    if _asks_on(ctx, conv, text, pred) and (answer := policy.handle_question(ctx, msg, conv, only_answered=True)):
+        return answer  # '那个人能申请吗' right after a policy answer: asked in its context, not "您是想…"
     if not decisive(pred):
         return unsure(ctx, msg, conv, pred)
     return run(pred.intent, ctx, msg, conv)
+
+
+OWN_RECORDS = frozenset({"handoff", "privacy_view", "privacy_delete", "my_records", "events_mine", "events_cancel",
+                         "match_reply", "subscription"})  # commands about the user's own things: never a follow-up
+
+
+def _asks_on(ctx: Context, conv: ConversationState, text: str, pred: Prediction) -> bool:
+    """A question continuing the policy answer just given, not a command, an event or a form request."""
+    if pred.intent in OWN_RECORDS or pred.intent in CHAT or events.EVENT_NOUN.search(text):
+        return False
+    return not (triage.wants_demand(text) or triage.wants_achievement(text)) and policy.continues_answer(ctx, conv, text)
 
 
 def _just_cancel(text: str) -> bool:

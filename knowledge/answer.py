@@ -522,7 +522,7 @@ def programme_gap(question: Question, doc_text: str) -> str | None:
     return f"{cities[0]}{missing[0]}的相关规定" if missing else None
 
 
-_LOCAL = r"有没有|有无|是否有|有哪些|在哪|哪里"  # a question about something located in a place
+_LOCAL = r"有没有|有没得|有冇得?|有无|是否有|有哪些|在哪|哪里"  # a question about something located in a place
 
 
 def district_gap(question: Question, kind: Kind | None, doc_text: str) -> str | None:

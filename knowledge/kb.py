@@ -253,6 +253,7 @@ class KnowledgeBase:
             same = [h for h in found.candidates if h.chunk.doc == doc] or [h for h in topic.candidates
                                                                           if h.chunk.doc == doc]
             found = replace(found, hits=same[:len(found.hits) or 8])
+            return self.respond(found, context=topic)
         return self.respond(found)
 
     def _joined_vector(self, context: str, question: str, vector: Sequence[float] | None) -> list[float] | None:
@@ -266,15 +267,20 @@ class KnowledgeBase:
         norm = float(np.linalg.norm(joined))
         return (joined / norm).tolist() if norm > 0 else None
 
-    def respond(self, found: Retrieval, *, use_llm: bool = True, mode: Mode | None = None) -> Answer:
-        """Decide, then answer (extractive, or generated when an LLM is configured) or decline."""
+    def respond(self, found: Retrieval, *, use_llm: bool = True, mode: Mode | None = None,
+                context: Retrieval | None = None) -> Answer:
+        """Decide, then answer (extractive, or generated when an LLM is configured) or decline; ``context``: the
+        retrieval of a follow-up together with the question it continues, whose evidence decides (the answer's
+        confidence stays the follow-up's own evidence, so it compares with the same words asked afresh)."""
         if found.missing_city:
             return Answer(False, NO_CITY_TEXT.format(city=found.missing_city))
         if not found.hits:
             return Answer(False, DECLINE_TEXT)
         extract, evidence = self.extract(found)
         model = self.model_for(mode or self.mode)
-        probability = model.probability(evidence)
+        probability = model.probability(evidence)  # a follow-up's own: comparable with the same words asked afresh
+        if context is not None:
+            evidence = self._in_context(found, context, evidence)
         if not model.accept(evidence):
             return Answer(False, DECLINE_TEXT, confidence=probability)
         sources = self._sources(extract.chunk, found.hits)
@@ -318,6 +324,17 @@ class KnowledgeBase:
         dense = [h.dense for h in found.candidates if h.dense is not None]
         best = max((h.dense for h in found.candidates if h.dense is not None and h.chunk.doc == doc), default=None)
         return extract, Evidence(share, extract.share, agree, extract.fits, dense_z(dense, best))
+
+    def _in_context(self, found: Retrieval, context: Retrieval, own: Evidence) -> Evidence:
+        """A follow-up's evidence ('一个月几多钱' after asking who gets the 见习 subsidy has no word of its own to
+        cover): coverage and retrieval agreement of the follow-up read with the question it continues, while
+        whether the passage holds the asked type stays the follow-up's own."""
+        index, doc = self.index(), found.hits[0].chunk.doc
+        share, _weight = coverage(context.question, index.doc_texts[doc], index.doc_idf)
+        joined = best_sentences(context.question, index.doc_chunks(doc), index.doc_idf, self._prior(found, doc))
+        dense = [h.dense for h in context.candidates if h.dense is not None]
+        best = max((h.dense for h in context.candidates if h.dense is not None and h.chunk.doc == doc), default=None)
+        return Evidence(share, joined.share, retrievers_agree(context.hits, doc), own.fits, dense_z(dense, best))
 
     @staticmethod
     def _prior(found: Retrieval, doc: str) -> dict[str, float]:

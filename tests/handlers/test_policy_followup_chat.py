@@ -50,3 +50,38 @@ def test_how_long_question_is_answered_with_the_duration_the_document_states(svc
         wx.send_text("f4", "高新技术企业认定有什么条件")
         (answer,) = wx.send_text("f4", "那个证书有效期多长时间")
         assert "3年" in answer and "没有写明" not in answer
+
+
+def test_a_tag_question_after_an_answer_is_asked_in_its_context(svc: Container) -> None:
+    """'我们是搞批发的 也能享受吧' after the 加计扣除 answer was met with "您是想：1 问政策…"; it is the exclusion list."""
+    with wechat_client(svc) as wx:
+        wx.send_text("f10", "研发费用加计扣除哪些企业能享受")
+        (reply,) = wx.send_text("f10", "我们是搞批发的 也能享受吧")
+        assert "批发和零售业" in reply and "您是想" not in reply
+
+
+def test_the_askers_own_figures_after_the_conditions_get_the_limiting_item(svc: Container) -> None:
+    """'俺们去年营收三千万 研发投了一百万 够不够' after the 高企 conditions names no topic word the guide misses: it is
+    answered from the guide (the revenue bracket's share), not declined as a fresh question would be."""
+    with wechat_client(svc) as wx:
+        wx.send_text("f11", "高新技术企业认定要满足哪些条件")
+        (reply,) = wx.send_text("f11", "俺们去年营收三千万 研发投了一百万 够不够")
+        assert "不低于5%" in reply and "高新技术企业认定" in reply
+
+
+def test_a_follow_up_naming_another_topic_switches_documents(svc: Container) -> None:
+    """'还有首席技术专家评选 年龄有限制冇' right after a 青年托举 answer starts with 还有 but names another programme: it
+    is answered from that programme's document, not from the 青年托举 age rule."""
+    with wechat_client(svc) as wx:
+        wx.send_text("f12", "青年托举项目每个单位能报几个人")
+        (reply,) = wx.send_text("f12", "还有首席技术专家评选 年龄有限制冇")
+        assert "首席技术专家" in reply and "55周岁" in reply and "1992年" not in reply
+
+
+def test_a_county_the_document_never_names_is_declined_in_a_follow_up(svc: Container) -> None:
+    """'俺们在枣阳 枣阳市里另外还有冇得配套奖励' after the 院士站 funding: the guide never names 枣阳, so the city's figures
+    are not presented as the county's."""
+    with wechat_client(svc) as wx:
+        wx.send_text("f13", "院士专家工作站建站经费给多少")
+        (reply,) = wx.send_text("f13", "俺们在枣阳 枣阳市里另外还有冇得配套奖励")
+        assert "资料里没有写明" in reply or "没有找到可靠的答案" in reply
