@@ -56,11 +56,12 @@ def _without_alerts(text: str) -> str:
     return "".join(c for c in re.split(r"(?<=[，,。；;！!])", text) if not (alert_topics(c) or _NO_ALERTS.search(c)))
 
 
-_SAYS_WHAT = re.compile(r"(?:我们|课题组|团队)?(?:主要)?(?:做|搞|研究|研发|开发)的(?:是|就是)")  # '…中心 做的是X'
+_SAYS_WHAT = re.compile(r"(?:我们|课题组|团队)?(?:主要)?(?:做|搞|研究|研发|开发)的(?:是|就是)|(?<![^，,。；;\s])成果(?:是|为|就是)|成果[：:]")  # '…中心 做的是X', '…学院，成果是X'
 
 
 _META = re.compile(r"(?:有|登记|登)(?:一)?[个项]?(?:新的?)?(?:科研|科技|研究)?成果(?:(?:想|要|需要|准备|打算)(?:挂|登记?|放|发布|上传|录入|推广)"
                    r"(?:到|在|上)?(?:你们|咱们|这|这个)?(?:的)?(?:平台|项目库|系统|这里|上面|网上)?(?:上|里)?(?:去)?)?(?:吧|一下)?$")
+_HAS_RESULT = re.compile(r"有(?:一)?[个项](?:新的?)?(?:科研|科技|研究)?成果$")  # '我们学院有个成果 X…': X is the result
 _CLAUSE_END = re.compile(r"(?<=[，,。；;！!])")
 
 
@@ -80,11 +81,14 @@ def _summary(text: str, facts: dict[str, Any]) -> str | None:
     said, meta = _drop_meta(triage.offer_text(rest) or "")
     if meta and not triage.TECH.search(said):
         said = ""
-    loose, named = _drop_meta(triage.offer_text(rest, strict=False) or "")
+    loose = _drop_meta(triage.offer_text(rest, strict=False) or "")[0]
+    named = any(_HAS_RESULT.search(c.strip()) for c in triage.PIECES.split(rest))
     if not said and named and loose:  # '我们学院有个成果 X …': the clauses after it are the result
         return loose
     m = _SAYS_WHAT.search(rest) if not said else None
-    return triage.offer_text(rest[m.start():], strict=False) if m else (said or None)
+    if m is None:
+        return said or None
+    return triage.offer_text(rest[m.end() if m.group().startswith("成果") else m.start():], strict=False)
 
 
 def _unlabelled(text: str) -> str:

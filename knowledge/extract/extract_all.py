@@ -80,4 +80,6 @@ def extract_all(text: str, now: datetime | None = None) -> dict[str, Any]:
         "date_range": extract_date_range(text, now) if now else None, "corrections": detect_correction(text),
     }
     fields.update({k: v for k, v in values.items() if v})
+    if "company" in fields.get("corrections", ()):  # the unit is a research institution in the achievement form
+        fields["corrections"] = {*fields["corrections"], "institution"}
     return fields
