@@ -139,3 +139,17 @@ def test_a_correction_of_the_unit_in_the_achievement_form(wx: object, services: 
         "成果是一种低温固化的水性防腐涂料，小试做完了", "没有专利", "联系人 邝文博 13800098911", "新能源新材料")
     submit(wx, openid)
     assert achievement_of(services, openid).institution == "楚北材料科学研究所"
+
+
+def test_a_labelled_result_without_a_technical_word_is_the_description(wx: object, services: Container) -> None:
+    """'…学院，成果是X' and '登记一个成果：X' introduce the result even when X has no technical word (a gel, a yarn)."""
+    openid = "r9_labelled"
+    say(wx, openid, "楚北医学院药学系，成果是一款促进烧伤创面愈合的中药外用喷雾，还在实验室阶段", "没有专利",
+        "联系人 邝文博 13800098912", "医药健康")
+    submit(wx, openid)
+    assert "喷雾" in achievement_of(services, openid).summary
+    openid = "r9_colon"
+    say(wx, openid, "我是楚北纺织学院的老师，登记一个成果：高支竹纤维混纺纱", "正在做中试", "没有专利",
+        "联系人 邝文博 13800098913", "纺织服装")
+    submit(wx, openid)
+    assert "竹纤维" in achievement_of(services, openid).title
