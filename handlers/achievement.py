@@ -62,14 +62,19 @@ _SAYS_WHAT = re.compile(r"(?:我们|课题组|团队)?(?:主要)?(?:做|搞|研�
 _META = re.compile(r"(?:有|登记|登)(?:一)?[个项]?(?:新的?)?(?:科研|科技|研究)?成果(?:(?:想|要|需要|准备|打算)(?:挂|登记?|放|发布|上传|录入|推广)"
                    r"(?:到|在|上)?(?:你们|咱们|这|这个)?(?:的)?(?:平台|项目库|系统|这里|上面|网上)?(?:上|里)?(?:去)?)?(?:吧|一下)?$")
 _HAS_RESULT = re.compile(r"有(?:一)?[个项](?:新的?)?(?:科研|科技|研究)?成果$")  # '我们学院有个成果 X…': X is the result
+_STAGE_ONLY = re.compile(r"(?=.*(?:实验室|小试|中试|产业化))(?:[哦嗯噢啊那就其实现在目前还仍是在算写填改为没出到了吧呢…\s]|正在|已经|"
+                         r"实验室阶段|实验室|小试|中试|已产业化|产业化|阶段)+")
 _CLAUSE_END = re.compile(r"(?<=[，,。；;！!])")
 
 
 def _drop_meta(text: str) -> tuple[str, bool]:
     """The text without the clauses that only say there is a result to register ('我们课题组有一个成果想挂到你们
     平台上'), and whether there was one: they describe nothing."""
-    kept = [c for c in _CLAUSE_END.split(text) if not _META.search(c.strip(" ，,。；;！!"))]
-    return "".join(kept).strip(" ，,。；;！!"), len(kept) < len(_CLAUSE_END.split(text))
+    clauses = _CLAUSE_END.split(text)
+    kept = [c for c in clauses if not _META.search(c.strip(" ，,。；;！!"))]
+    meta = len(kept) < len(clauses)
+    kept = [c for c in kept if not _STAGE_ONLY.fullmatch(c.strip(" ，,。；;！!…."))]  # '写实验室阶段吧': the stage only
+    return "".join(kept).strip(" ，,。；;！!"), meta
 
 
 def _summary(text: str, facts: dict[str, Any]) -> str | None:

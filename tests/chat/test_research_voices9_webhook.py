@@ -124,12 +124,14 @@ def test_a_means_clause_or_a_bare_method_is_not_the_whole_title(wx: object, serv
 
 
 def test_the_stage_the_user_says_to_write_down_wins(wx: object, services: Container) -> None:
-    """'算中试吧……哦其实还在小试，写小试吧': the stage to write down, not the most advanced one said."""
+    """'算中试吧……哦其实还在小试，写小试吧': the stage to write down, not the most advanced one said; clauses that
+    only state the stage are no part of the description."""
     openid = "r9_write_stage"
     say(wx, openid, "我是楚北理工大学的老师，登记一个成果：低温固化的水性防腐涂料",
         "算中试吧……哦其实还在小试，写小试吧", "没有专利", "联系人 邝文博 13800098910", "新能源新材料")
     submit(wx, openid)
-    assert achievement_of(services, openid).maturity == "小试"
+    row = achievement_of(services, openid)
+    assert row.maturity == "小试" and "写小试" not in row.summary and "防腐涂料" in row.summary
 
 
 def test_a_correction_of_the_unit_in_the_achievement_form(wx: object, services: Container) -> None:
