@@ -56,18 +56,44 @@ def _without_alerts(text: str) -> str:
     return "".join(c for c in re.split(r"(?<=[，,。；;！!])", text) if not (alert_topics(c) or _NO_ALERTS.search(c)))
 
 
-_SAYS_WHAT = re.compile(r"(?:我们|课题组|团队)?(?:主要)?(?:做|搞|研究|研发|开发)的(?:是|就是)")  # '…中心 做的是X'
+_SAYS_WHAT = re.compile(r"(?:我们|课题组|团队)?(?:主要)?(?:做|搞|研究|研发|开发)的(?:是|就是)|(?<![^，,。；;\s])成果(?:是|为|就是)|成果[：:]")  # '…中心 做的是X', '…学院，成果是X'
+
+
+_META = re.compile(r"(?:有|登记|登)(?:一)?[个项]?(?:新的?)?(?:科研|科技|研究)?成果(?:(?:想|要|需要|准备|打算)(?:挂|登记?|放|发布|上传|录入|推广)"
+                   r"(?:到|在|上)?(?:你们|咱们|这|这个)?(?:的)?(?:平台|项目库|系统|这里|上面|网上)?(?:上|里)?(?:去)?)?(?:吧|一下)?$")
+_HAS_RESULT = re.compile(r"有(?:一)?[个项](?:新的?)?(?:科研|科技|研究)?成果$")  # '我们学院有个成果 X…': X is the result
+_STAGE_ONLY = re.compile(r"(?=.*(?:实验室|小试|中试|产业化))(?:[哦嗯噢啊那就其实现在目前还仍是在算写填改为没出到了吧呢…\s]|正在|已经|"
+                         r"实验室阶段|实验室|小试|中试|已产业化|产业化|阶段)+")
+_CLAUSE_END = re.compile(r"(?<=[，,。；;！!])")
+
+
+def _drop_meta(text: str) -> tuple[str, bool]:
+    """The text without the clauses that only say there is a result to register ('我们课题组有一个成果想挂到你们
+    平台上'), and whether there was one: they describe nothing."""
+    clauses = _CLAUSE_END.split(text)
+    kept = [c for c in clauses if not _META.search(c.strip(" ，,。；;！!"))]
+    meta = len(kept) < len(clauses)
+    kept = [c for c in kept if not _STAGE_ONLY.fullmatch(c.strip(" ，,。；;！!…."))]  # '写实验室阶段吧': the stage only
+    return "".join(kept).strip(" ，,。；;！!"), meta
 
 
 def _summary(text: str, facts: dict[str, Any]) -> str | None:
     """The technical part of any message (only when it carries a technical cue, or what follows '做的是' after the
-    unit: '…研究院 …中心 做的是X'), not an alert request."""
+    unit: '…研究院 …中心 做的是X', or what follows '有个成果': '有个成果 再生涤纶仿棉纤维'), not an alert request."""
     rest = _unlabelled(_without_alerts(text))
     if not rest:
         return None
-    said = triage.offer_text(rest)
-    m = _SAYS_WHAT.search(rest) if said is None else None
-    return triage.offer_text(rest[m.start():], strict=False) if m else said
+    said, meta = _drop_meta(triage.offer_text(rest) or "")
+    if meta and not triage.TECH.search(said):
+        said = ""
+    loose = _drop_meta(triage.offer_text(rest, strict=False) or "")[0]
+    named = any(_HAS_RESULT.search(c.strip()) for c in triage.PIECES.split(rest))
+    if not said and named and loose:  # '我们学院有个成果 X …': the clauses after it are the result
+        return loose
+    m = _SAYS_WHAT.search(rest) if not said else None
+    if m is None:
+        return said or None
+    return triage.offer_text(rest[m.end() if m.group().startswith("成果") else m.start():], strict=False)
 
 
 def _unlabelled(text: str) -> str:
@@ -80,29 +106,47 @@ def _unlabelled(text: str) -> str:
 def _summary_answer(text: str) -> str | None:
     """A direct answer to "请介绍这项成果" (not a message that labels another field)."""
     rest = _unlabelled(_without_alerts(text))
-    return triage.offer_text(rest, strict=False) if rest else None
+    return _drop_meta(triage.offer_text(rest, strict=False) or "")[0] or None if rest else None
 
 
+_HEAD_PHRASE = re.compile(r"(?!.*[已在用了是有和与及把被将做搞卖等想要能可])[\u4e00-\u9fffA-Za-z]{1,5}的[\u4e00-\u9fffA-Za-z]{2,8}")  # '…材料机翼的结构健康监测': the thing made of it is named
 _HEAD_NOUN = re.compile(r"(?!.*[已在用了的是有和与及把被将做搞卖等想要能可])[\u4e00-\u9fffA-Za-z]{1,4}")  # a noun, no verb
+
+
+_MEANS = re.compile(r"^(?:然后|是)?(?:用|采用|利用|使用|通过|靠)[^，,。；;]{2,20}的$")  # '用光纤光栅传感器的': how, not what
+_SAID_WHAT = re.compile(r"(?:做|搞|研究|研发|开发)的(?:是|就是)(?P<what>.+)$")
+_FILLER = re.compile(r"那个|这个|那种|这种|就是|嗯|呃")
 
 
 def title_from(text: str) -> str | None:
     """A title from the description: '是机床主轴…补偿的技术' → '机床主轴…补偿技术' (the fullest such phrase)."""
-    found = []
-    for clause in triage.PIECES.split(text or ""):
+    found: list[tuple[str, int]] = []
+    pieces = triage.PIECES.split(text or "")
+    for i, clause in enumerate(pieces):
         piece = triage.strip_orgs(clause)
-        m = _OBJECT.search(piece) or _THING.search(piece)
+        m = None if _MEANS.match(piece.strip()) else _OBJECT.search(piece) or _THING.search(piece)
         if m:
             body = _LEAD.sub("", m.group("body")).strip()
             more = re.match(r"的?(技术|工艺|方法|系统|装置|设备)", piece[m.end():])  # '…优化设计方法'
-            head = _HEAD_NOUN.fullmatch(piece[m.end():].strip())  # '…离心风机叶轮': the part the machine is named for
-            title = body + m.group("noun") + (more.group(1) if more else head.group() if head else "")
+            head = _HEAD_NOUN.fullmatch(piece[m.end():].strip()) or _HEAD_PHRASE.fullmatch(piece[m.end():].strip())
+            title = body + m.group("noun") + (more.group(1) if more else head.group() if head else "")  # '…风机叶轮' 
             whole = _KIND.search(piece)  # '一种柑橘采摘机器人末端执行器': the whole name after 一种, not its first noun
             if len(body) >= 2:
-                found.append((whole.group("t") if whole and title in whole.group("t") else title)[:60])
+                found.append(((whole.group("t") if whole and title in whole.group("t") else title)[:60], i))
     if not found:  # '做的是一种可降解地膜': the thing after 一种/一项
-        found = [m.group("t") for c in triage.PIECES.split(text or "") if (m := _KIND.search(triage.strip_orgs(c)))]
-    return max(found, key=len) if found else _first_named_clause(text)
+        found = [(m.group("t"), i) for i, c in enumerate(pieces) if (m := _KIND.search(triage.strip_orgs(c)))]
+    if not found:
+        return _first_named_clause(text)
+    title, at = max(found, key=lambda f: len(f[0]))
+    return (_what_for(pieces[at - 1]) + title)[:60] if at else title
+
+
+def _what_for(clause: str) -> str:
+    """'做的是汽车转向节的那个轻量化' just before a bare method ('铝合金精密锻造工艺'): what the method is for, which
+    the title keeps ('汽车转向节的轻量化…'); '' for any other clause."""
+    m = _SAID_WHAT.search(triage.strip_orgs(clause))
+    what = _FILLER.sub("", m.group("what")).strip() if m else ""
+    return what if 2 <= len(what) <= 16 and not _NOT_A_TITLE.search(what) and not _OBJECT.search(what) else ""
 
 
 _SAID_LEAD = re.compile(r"^(?:我们|我|课题组|团队)?(?:主要)?(?:做|搞|研究|研发|开发)的(?:是|就是)?|^(?:成果|项目)(?:是|叫)")
@@ -267,7 +311,7 @@ def start(ctx: Context, conv: ConversationState, *texts: str) -> list[Reply]:
     """Open the achievement flow (menu entry point); ``texts`` already describe the result."""
     warm_keywords()
     replies = forms.start(FORM, ctx, conv, texts)
-    seed = "，".join(filter(None, (triage.offer_text(t, strict=False) for t in texts)))
+    seed = "，".join(filter(None, (_drop_meta(triage.offer_text(t, strict=False) or "")[0] for t in texts)))
     values = forms.values_of(conv)
     if seed and seed not in (values.get("summary") or "") and triage.TECH.search(seed):
         values["summary"] = seed

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from datetime import timedelta
 from typing import Any
 
 from bot.domain.achievements import add_topics, drop_topics, list_topics
 from bot.domain.events.subscriptions import subscriptions_of
 from bot.domain.privacy import remember_contact
+from handlers import followups
 from handlers.account import give_consent, has_consented
 from handlers.kit import forms, triage
 from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
@@ -24,9 +26,11 @@ from knowledge.extract import alert_topics, apply_topic_changes, parse_topics, t
 FLOW = "subscription"
 TELL = r"(?:提醒|推给|推送|通知|发给|发我|告诉|跟我说|说一声)"
 ONLY_ALERTS = re.compile(rf"((不登|不用登|不登记|不发布).{{0,20}}{TELL}|只(想|要|是想).{{0,10}}(提醒|推送|通知)|"
-                         r"订阅.{0,14}(需求|推送|提醒)|需求(推送|提醒)|"
+                         r"订阅.{0,24}(需求|推送|提醒)|需求(推送|提醒)|"
                          rf"(相关|有).{{0,6}}需求.{{0,8}}(?:{TELL}我|说一声))")
-ADD = re.compile(rf"(以后|今后|往后|再有|有).{{0,16}}(需求|项目|难题).{{0,6}}{TELL}")
+ADD = re.compile(rf"(以后|今后|往后|再有|有).{{0,16}}(需求|项目|难题).{{0,6}}{TELL}|"
+                 rf"有(企业|厂家|公司)(要|想|需要)?(做|搞|找|提).{{0,16}}{TELL}")  # '有企业要搞X的 能告诉我一声不'
+
 DROP = re.compile(r"(?:不用|不要|别|不必|不想)(?:再)?(?:给我)?(?:推|提醒|通知|发|推送)(?:送)?(?:我)?(?P<what>.{1,14}?)"
                   r"(?:方面|相关|方向|领域)?的?(?:需求|项目)?(?:了|啦|吧)?[。！!]*$|"
                   r"(?P<what2>.{1,12}?)(?:方面|相关|方向|领域)?的?(?:需求|项目)?(?:不用|不要|别)(?:再)?(?:推|提醒|通知)了?")
@@ -131,17 +135,49 @@ def drop_request(ctx: Context, msg: Incoming, text: str) -> list[Reply] | None:
     return [Reply(f"好的，不再推送{'、'.join(removed)}方面的需求。")]
 
 
+ALSO = re.compile(r"还有|也要|也订|也想|也行|也可以|再加|再订")
+JUST_NOW = timedelta(minutes=30)
+
+
+def subscribed(ctx: Context, conv: ConversationState) -> None:
+    """Remember that the conversation just set demand alerts (a bare '还有X的也要' next adds X)."""
+    followups.remember(ctx, conv, "subscription")
+
+
+def also_request(ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> list[Reply] | None:
+    """'还有那个节能环保的也要' just after subscribing: add its topics (None when it is about something else)."""
+    if not ALSO.search(text) or followups.recent(ctx, conv, JUST_NOW).get("kind") != "subscription":
+        return None
+    had = list_topics(ctx.session, appid=ctx.appid, openid=msg.openid)
+    topics = [t for t in topic_changes(text) if not t.startswith("-")]
+    if not had or not topics:
+        return None
+    added = add_topics(ctx.session, appid=ctx.appid, openid=msg.openid, topics=topics, now=ctx.now)
+    now = list_topics(ctx.session, appid=ctx.appid, openid=msg.openid)
+    return [Reply(f"好的，{'已加上' + '、'.join(added) if added else '已经订阅过了'}。您订阅的需求提醒：{'、'.join(now)}。")]
+
+
 def route(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | None:
     """我的订阅, add/drop topics, or the subscribe-only form."""
     text = (msg.text or "").strip()
     if not text or conv.flow:
         return None
+    replies = _route(ctx, msg, conv, text)
+    if replies is not None and conv.flow != FLOW:
+        subscribed(ctx, conv)
+    return replies
+
+
+def _route(ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> list[Reply] | None:
+    """The subscription command the text is, if any."""
     if MINE.match(text):
         return my_topics(ctx, msg)
     if DROP.search(text) and (dropped := drop_request(ctx, msg, text)) is not None:
         return dropped
     if offers_result(text):  # a result offered with the alerts: the achievement flow takes both
         return None
+    if (also := also_request(ctx, msg, conv, text)) is not None:
+        return also
     if EDIT.search(text) and (edited := edit_request(ctx, msg, text)) is not None:
         return edited
     if (ADD.search(text) or ONLY_ALERTS.search(text)) and alert_topics(text):  # topics named: add them
@@ -151,7 +187,8 @@ def route(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] |
     return None
 
 
-NOT_REGISTERING = re.compile(r"不登|不用登|不想登|不登记|没有?(?:什么|啥)?(?:科研|科技)?成果|不是来登|先不登")
+NOT_REGISTERING = re.compile(r"不登|不用登|不想登|不登记|(?:没有?|暂无|暂时没有?|无)(?:什么|啥)?(?:科研|科技)?成果|"
+                             r"不是来登|先不登|不是要?(?:来)?(?:发布|登记|挂)")
 
 
 def offers_result(text: str) -> bool:

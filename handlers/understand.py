@@ -131,6 +131,7 @@ def subscribe(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Repl
     if industry is None:
         return [Reply("想收到哪个领域的企业需求提醒？例如“汽车零部件的需求推给我”。科研人员也可以回复“登记成果”，登记时一并设置。")]
     subscribe_to_demands(ctx.session, appid=ctx.appid, openid=msg.openid, topics=(AlertTopic(industry),), now=ctx.now)
+    subscriptions.subscribed(ctx, conv)
     return [Reply(f"已订阅“{industry}”领域的企业需求提醒，有新需求发布时会通知您（夜间不打扰）。")]
 
 

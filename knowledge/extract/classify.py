@@ -199,6 +199,9 @@ def _stage_mentions(t: str) -> list[tuple[int, str]]:
     return sorted(out)
 
 
+_FILL_WITH = re.compile(r"(?:就|还是|那就)?(?:写|填|记|写成|填成|填写|改成|改为|写上|填上)\s*$")
+
+
 def extract_maturity(text: str) -> str | None:
     """Achievement maturity: 实验室阶段 / 小试 / 中试 / 已产业化 (the most advanced stage reached; after a
     correction after a stage was said, the stage said last: '中试 说错了 是小试'; dialect negations count:
@@ -212,6 +215,9 @@ def extract_maturity(text: str) -> str | None:
     cue = correction_position(t)
     if cue is not None and cue > found[0][0]:  # a '不对' before any stage corrects no stage
         return found[-1][1]
+    told = [f for f in found if _FILL_WITH.search(t[max(0, f[0] - 4):f[0]])]
+    if told:  # '算小试吧……哦其实还没出实验室，写实验室阶段吧': the stage the user says to write down
+        return told[-1][1]
     order = [stage for stage, _ in _STAGES]
     still = [f for f in found if _STILL.search(t[max(0, f[0] - 6):f[0] + 2])]  # '还在实验室里做样品': where it is now
     return min(still or found, key=lambda f: order.index(f[1]))[1]

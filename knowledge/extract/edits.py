@@ -53,14 +53,14 @@ def swap_pair(text: str) -> tuple[str, str] | None:
 
 
 _ALERT_CUE = re.compile(r"(推给我|推送给我|推我|发给我|发我(?:一份|一下)?|(?<=需求|项目|难题|方面|相关|之类|这类|的话)(?:也|都|就)?(?:麻烦|请)?(?:你们?)?"
-                        r"(?:(?:跟|和|给)我说(?:一声|一下)?|告诉我|说一声)|通知一声|"
+                        r"(?:(?:跟|和|给)我说(?:一声|一下)?|告诉我|说一声)|通知一声|告诉(?:我|俺|咱)一声|"
                         r"(?<=需求)(?:比较|很|都|挺)?感兴趣|提醒我|通知我|提醒一下|也要|也行|也可以|都要|都行|推过来|发过来|也提醒|都推|都可以推|"
                         r"(?:的)?(?:需求|项目)(?:提醒|推送|通知|消息))")  # '想收到智能制造方面的需求提醒'
 _RECEIVE = r"(?:我们?)?(?:还|也)?(?:想|要|希望|愿意)?(?:能)?(?:收到|接收|接到|看到|订阅|获取)"
 _SPLIT = re.compile(r"[\s、,，;；和及跟与/]+|还有|以及|或者")
-_STRIP_HEAD = re.compile(rf"^(?:(?:有没有|有无|有冇得?|要是有|如果有|有)(?:做|搞|关于|涉及)|有没有|有无|有冇得?|要是有|如果有|(?:企业|厂家|公司)(?:提出?|发布|报)|顺便|对了|我们?(?:是)?(?:想|希望)|(?:我们?|俺们?|咱们?)对|麻烦|涉及|(?:帮我|给我|帮忙|麻烦你?|请)?(?:订阅|订|设置|设|加)(?:一下|个|上)|帮我|给我|{_RECEIVE}|提醒的话|(?:我|我们)?(?:主要|重点|比较)?关注(?:的是)?|感兴趣的是|以后|今后|另外|还有|再|也|就是|主要是|比如|像|有(?![机色])|关于|凡是|只要是|是|算了|那就|那|"
-                         r"企业|厂家|公司|要做|想做|需要|要|想)+")
-_STRIP_TAIL = re.compile(r"(?:相关|方面|方向|领域|行业|这一?类|之类|类|这块|这一块|有关)?的?(?:企业)?(?:需求|项目|难题|问题|信息)?$")
+_STRIP_HEAD = re.compile(rf"^(?:(?:有没有|有无|有冇得?|要是有|如果有|如有|有)(?:做|搞|关于|涉及)|有没有|有无|有冇得?|要是有|如果有|如有|(?:企业|厂家|公司)(?:提出?|发布|报)|那个|这个|顺便|对了|我们?(?:是)?(?:想|希望)|(?:我们?|俺们?|咱们?)对|麻烦|涉及|(?:帮我|给我|帮忙|麻烦你?|请)?(?:订阅|订|设置|设|加)(?:一下|个|上)|帮我|给我|{_RECEIVE}|提醒的话|(?:我|我们)?(?:主要|重点|比较)?关注(?:的是)?|感兴趣的是|以后|今后|另外|还有|再|也|就是|主要是|比如|像|有(?![机色])|关于|凡是|只要是|是|算了|那就|那|"
+                         r"企业|厂家|公司|要做|想做|要搞|想搞|需要|要|想)+")
+_STRIP_TAIL = re.compile(r"(?:(?:企业|厂家|公司)(?:提出?|发布|报)?)?(?:相关|方面|方向|领域|行业|这一?类|之类|类|这块|这一块|有关)?的?(?:企业)?(?:需求|项目|难题|问题|信息)?$")
 _NOT_TOPIC = re.compile(r"^(?:对了|顺便|然后|那个|这个|嗯|哦|噢|哎|好吧|是的|对|一声|一下)$|^(?:你|您|大家|老师|你们)好|^(?:方向|方面|领域|行业)|^(?:喂|哈喽|在吗)|电话|手机|号码|联系|的企业|企业来|来找|太(?!阳|空|赫|极)|不够|还没|没有|^(?:谢谢|多谢|感谢|辛苦|麻烦|好的?|行|可以|没了|就这些|关闭|关掉|取消|停止|停掉|退订|开通|打开|开启|查看|看看)|^(?:我|我们|需求|提醒|推送|相关|方面|都|也|的|的话|一下|给我|需要|东西|这些|那些|其他|别的|所有|全部)$|"
                         r"^(?:我是|我们是|做|搞|在|我在)|研究院|研究所|大学|学院|公司|时候|想|不登|不要|不用|成果|如果|要是|需求|\d{3,}|^[A-Za-z]*\d+[A-Za-z]*$|\d\s*[万千百元块wW]|"
                         r"面议|面谈|预算|年薪|月薪|工资|待遇|多少钱|有没有|办法|怎么|能不能|可以吗")
@@ -106,7 +106,7 @@ def _split_pieces(t: str) -> list[str]:
     return out + (_SPLIT.split(t[at:]) if t[at:] else [])
 
 
-def parse_topics(text: str) -> list[str]:
+def _parse_topics(text: str) -> list[str]:
     """Clean topics of an answer to 'which needs should we alert you about' (the whole text is the list);
     hedges ('大概是', '之类的吧', '这两块吧', '就这些') are not topics."""
     t = _HEDGE.sub(" ", normalize(text))
@@ -129,20 +129,20 @@ _MAKERS = re.compile(r"(?:做|搞|生产)(?P<what>[^，,。的]{2,12})的(?:企�
 _ASKED_NEEDS = re.compile(r"(?P<what>[^，,。]{2,40}?)(?:相关|方面|方向|领域|行业|这块|这一块|这类|这些|之类)?的?(?:企业|技术|相关)?(?:需求|项目|难题)")
 
 
-_WANT_NEEDS = re.compile(r"^\s*(?:我们?)?(?:还|也)?(?:想|要|希望|愿意)(?:能)?(?:收到|接收|接到|看到|获取)(?=.{2,30}(?:需求|项目|难题)(?:推送|提醒|信息)?$)")
+_WANT_NEEDS = re.compile(r"^\s*(?:顺便|对了|另外)?(?:我们?)?(?:还|也)?(?:想|要|希望|愿意)(?:能)?(?:收到|接收|接到|看到|获取|订阅)(?=.{2,30}(?:需求|项目|难题)(?:推送|提醒|信息)?$)")
 
 
 def _asked_needs(clause: str) -> list[str]:
     """Topics of a clause asking whether there are needs ('有没有做中药提取、保健食品的企业需求'), for the
     '有的话推给我' that follows it."""
     m = _ASKED_NEEDS.search(clause) or _MAKERS.search(clause)
-    return parse_topics(m.group("what")) if m else []
+    return _parse_topics(m.group("what")) if m else []
 
 
 _TOPIC_CLAUSES = re.compile(r"[,，。.;；!！?？]+|\s*(?:另外|此外|顺便(?:说一下|问一下)?|再一个)\s*")
 
 
-def alert_topics(text: str) -> list[str]:
+def _alert_topics(text: str) -> list[str]:
     """Topics a message asks alerts for: before an alert cue ('焊接 激光相关的都推给我' → 焊接、激光), after a
     leading one ('提醒的话 铸造 以及 无损检测'), after a cue that opens the clause ('提醒我 水产养殖方面的'), or
     in the clause asking about such needs just before '有的话推给我'."""
@@ -161,7 +161,7 @@ def alert_topics(text: str) -> list[str]:
             previous = clause
             continue
         said = _WHEN.sub("", clause[lead.end() if lead else 0: m.start() if m else len(clause)])
-        topics = (parse_topics(said) or _asked_needs(said)) if said.strip() else parse_topics(clause[m.end():] if m else "")
+        topics = (_parse_topics(said) or _asked_needs(said)) if said.strip() else _parse_topics(clause[m.end():] if m else "")
         topics = topics or (_asked_needs(previous) if _IF_ANY.fullmatch(said.strip()) else [])
         for topic in listed + topics:
             if topic not in out:
@@ -179,6 +179,41 @@ def _bare_list(clause: str) -> list[str]:
     return topics if pieces and len(topics) == len(pieces) else []
 
 
+_SECTOR_TAIL = re.compile(r"(?:技术|产业|行业|领域|企业|这块)$")
+
+
+def _industry_of(topic: str) -> str | None:
+    """The catalogue industry a sector word stands for: the name itself, or its head or tail with at most one
+    character left out at a time ('医药', '环保', '汽车零部件', '新能源材料', '农业技术'); None when none or several."""
+    core = _SECTOR_TAIL.sub("", topic)
+    if core in INDUSTRIES or len(core) < 2:
+        return core if core in INDUSTRIES else None
+    loose = ".?".join(re.escape(c) for c in core)
+    hits = [n for n in INDUSTRIES if re.match(loose, n) or re.search(f"{loose}$", n)]
+    return hits[0] if len(hits) == 1 else None
+
+
+def as_industries(topics: list[str]) -> list[str]:
+    """A topic list made only of sector words names those catalogue industries ('医药' → '医药健康', '汽车零部件'
+    → '汽车及零部件'); a list with any specific technology ('铸造、汽车零部件') keeps the user's own words.
+    Removals ('-X') are kept as they are."""
+    added = [t for t in topics if not t.startswith("-")]
+    named = {t: _industry_of(t) for t in added}
+    if not added or None in named.values():
+        return topics
+    return list(dict.fromkeys(t if t.startswith("-") else named[t] or t for t in topics))
+
+
+def parse_topics(text: str) -> list[str]:
+    """Clean topics of an answer to 'which needs should we alert you about' (``as_industries`` applied)."""
+    return as_industries(_parse_topics(text))
+
+
+def alert_topics(text: str) -> list[str]:
+    """Topics a message asks alerts for (``as_industries`` applied); see ``_alert_topics``."""
+    return as_industries(_alert_topics(text))
+
+
 _CLAUSES = re.compile(r"[\s，,。；;！!]+")
 _ADD_MORE = re.compile(r"^(?:(?:订阅|提醒|推送)(?:的|里|方向)?(?:也|还)?)?(?:再加(?:个|一个|上)?|加上|加个|还有|再来(?:个)?|另外)\s*(?P<what>.+)$")
 _DROP_ONE = re.compile(r"(?P<what>[^\s，,。]{2,10}?)(?:就|也)?(?:不要了|不用了|去掉|删掉|不用推了|算了)")
@@ -188,13 +223,13 @@ _SWAP_IN = re.compile(r"(?:换成|改成|改为)\s*(?P<what>[^，,。]{2,20})")
 def topic_changes(text: str) -> list[str]:
     """Topic changes in a message: '焊接 激光相关的都推给我', '再加个粉末冶金' add; '表面处理不要了' drops
     (as '-表面处理'); '机器人不要了 加个数字孪生', '算了农机不要了 换成智慧农业' do both."""
-    ops = [f"-{t}" for m in _DROP_ONE.finditer(text) for t in parse_topics(m.group("what"))]
+    ops = [f"-{t}" for m in _DROP_ONE.finditer(text) for t in _parse_topics(m.group("what"))]
     adds = [m for c in (text, *_CLAUSES.split(text)) if (m := _ADD_MORE.search(c.strip()))]
-    ops += parse_topics(adds[0].group("what")) if adds else []
+    ops += _parse_topics(adds[0].group("what")) if adds else []
     swap = _SWAP_IN.search(text)
-    ops += parse_topics(swap.group("what")) if swap else []
-    ops += alert_topics(text)
-    return list(dict.fromkeys(ops))
+    ops += _parse_topics(swap.group("what")) if swap else []
+    ops += _alert_topics(text)
+    return as_industries(list(dict.fromkeys(ops)))
 
 
 def _dropped(topic: str, ops: list[str]) -> bool:

@@ -62,10 +62,16 @@ def _industry(text: str) -> dict[str, Any]:
     return {"industry": hint.value, "industry_source": "org_name"} if hint else {}
 
 
+def _without_alert_clauses(text: str) -> str:
+    """The message without its clauses asking for demand alerts ('…硬碳负极材料，…。顺便想订阅汽车零部件方面的需求')."""
+    return "".join(c for c in re.split(r"(?<=[，,。；;！!？?])", text) if not alert_topics(c))
+
+
 def extract_all(text: str, now: datetime | None = None) -> dict[str, Any]:
     """All fields found in one message (absent keys mean 'not mentioned')."""
     asks_alerts = bool(alert_topics(text))  # '铸造相关的需求都推给我' names topics, not the sender's own sector
-    fields: dict[str, Any] = {**_orgs(text), **({} if asks_alerts else _industry(text))}
+    own = _without_alert_clauses(text) if asks_alerts else text  # … the rest of the message may name it
+    fields: dict[str, Any] = {**_orgs(text), **(_industry(own) if own.strip() else {})}
     values = {
         "need_type": None if asks_alerts else extract_need_type(_without_orgs(text)), "budget": extract_amount(text), "region": extract_region(text),
         "contact_name": extract_person_name(text), "contact_phone": extract_phone(text),
@@ -74,4 +80,6 @@ def extract_all(text: str, now: datetime | None = None) -> dict[str, Any]:
         "date_range": extract_date_range(text, now) if now else None, "corrections": detect_correction(text),
     }
     fields.update({k: v for k, v in values.items() if v})
+    if "company" in fields.get("corrections", ()):  # the unit is a research institution in the achievement form
+        fields["corrections"] = {*fields["corrections"], "institution"}
     return fields

@@ -134,7 +134,7 @@ def test_what_am_i_subscribed_to_lists_both_kinds_and_event_notices_can_be_stopp
     assert "活动通知：谷城" in aside and "我们接着填需求提醒订阅" in aside
     say(wx, openid, "确认", "同意")
     listed = say(wx, openid, "我都订了些什么")
-    assert "需求提醒：汽车零部件" in listed and "活动通知：谷城" in listed
+    assert "需求提醒：汽车及零部件" in listed and "活动通知：谷城" in listed  # a sector word names its catalogue industry
     assert "已取消全部活动通知订阅" in say(wx, openid, "取消活动订阅")
     assert "活动通知" not in say(wx, openid, "我订了哪些")
 
