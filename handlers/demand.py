@@ -202,7 +202,37 @@ def continue_flow(ctx: Context, msg: Incoming, conv: ConversationState) -> list[
     text = (msg.text or "").strip()
     if triage.wants_achievement(text) and not triage.need_text(text):
         return interject.switch(ctx, msg, conv)  # the institution and the contact come along
-    return forms.handle(FORM, ctx, msg, conv)
+    made, need = _what_they_make(conv, text), _need_said(conv, text)
+    replies = forms.handle(FORM, ctx, msg, conv)
+    values = forms.values_of(conv) if conv.flow == FLOW else {}
+    if made and values.get("description") and made not in values["description"]:
+        values["description"] = f"{values['description']}；{made}"
+    if need and values.get("need_type") == "技术攻关" and "need_type" in conv.draft.get("guess", []):
+        values["need_type"] = need  # still a guess: the summary marks it
+    return replies
+
+
+def _need_said(conv: ConversationState, text: str) -> str | None:
+    """A need type told by the words about the need ('不用帮我们解决 就想找个地方检测一下'), other than the 技术攻关
+    guessed so far from a bare problem; not from a contact's title ('王博士 138…') or a budget line."""
+    values = forms.values_of(conv)
+    if conv.draft.get("stage") != forms.STAGE_FILL or values.get("need_type") != "技术攻关" \
+            or "need_type" not in conv.draft.get("guess", []):
+        return None
+    said = triage.need_text(text, strict=False)
+    need = extract_need_type(said) if said else None
+    return need if need != "技术攻关" else None
+
+
+def _what_they_make(conv: ConversationState, text: str) -> str | None:
+    """What the business makes, told while another question is pending once the problem is known ('我们做工业物联网
+    网关的，在襄城区'): kept with the problem, so matching reads it (None otherwise)."""
+    problem = forms.values_of(conv).get("description")
+    if conv.draft.get("stage") != forms.STAGE_FILL or conv.step == "description" or not problem \
+            or triage.is_generic(problem) or triage.need_text(text) or not triage.intro_only(text):
+        return None
+    made = triage.content_text(text, triage.MAKES)
+    return made if made and not triage.is_generic(made) else None
 
 
 def register(router: Router) -> None:

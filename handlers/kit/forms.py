@@ -247,9 +247,15 @@ def fill(form: Form, draft: dict[str, Any], text: str, *, free_text: bool = True
         found = {k: v for k, v in found.items() if k in facts["corrections"] or filled.get(k) in (None, "", [])}
     if free_text:
         found.update(_instead_of_vague(form, draft, text, found))
-    focused = _focused(form, found)
+    hints = {k for k in found if _hint(form.field(k), facts)}  # '襄阳' inside the company's name
+    focused = _focused(form, {k: v for k, v in found.items() if k not in hints})
     return [name for name, value in found.items()
-            if _merge_one(draft, form.field(name), value, text, facts, focused)]
+            if _merge_one(draft, form.field(name), value, text, facts, focused and name not in hints)]
+
+
+def _hint(f: Field, facts: Facts) -> bool:
+    """The value found is only a hint: it does not make a message about another field unfocused."""
+    return bool(f.soft_when and f.soft_when(facts))
 
 
 def _instead_of_vague(form: Form, draft: dict[str, Any], text: str, found: dict[str, Any]) -> dict[str, Any]:

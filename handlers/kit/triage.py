@@ -251,6 +251,8 @@ TECH = re.compile(
     r"试用|研制|研发|做了(?:个|一个|一套|一种|一款)|(?:开发|发明|设计)了)"
 )
 IP_CLAUSE = re.compile(r"(专利|软著|著作权|知识产权)")
+HEDGE = re.compile(r"^(?:这个|那个|这|那|这块|这一块)?(?:还|也|真|确实)?(?:不好说|说不好|说不准|不清楚|不确定|不晓得|没想好|"
+                   r"还没定|没定|待定|看情况)(?:啊|呢|吧|哈|呀)?$")  # '这个不好说': says nothing of the problem
 POLITE = re.compile(r"^(不好意思|抱歉|麻烦了?|谢谢|对不起|哦|嗯|好的|那个|这个)$")
 
 
@@ -265,7 +267,7 @@ def _makes(clause: str) -> bool:
 def _drop_clause(clause: str, ip: bool = False) -> bool:
     """Clauses that carry contact, organisation, budget, labels, corrections or chit-chat, not the content."""
     contact = CONTACT_CUE.search(clause) and not ORG_SELF.search(clause)  # not '我是谷城一家做刹车片的'
-    if extract_phones(clause) or contact or POLITE.match(clause) or FILLER.match(clause):
+    if extract_phones(clause) or contact or POLITE.match(clause) or FILLER.match(clause) or HEDGE.match(clause):
         return True
     if (extract_amount(clause) or BUDGET_CUE.search(clause)) and not _FINANCE.search(clause):
         return True  # '预算两百万', '钱不是问题' go; '想贷款300万' stays

@@ -218,7 +218,7 @@ def extract_amounts(text: str) -> list[Amount]:
     return found
 
 
-_WRITE_AS = re.compile(r"(?:就写|就填|写成|填成|就按|按照?|就算)")
+_WRITE_AS = re.compile(r"(?:就写|就填|写成|填成|就按|按照?|就算|算了|还是写|还是填|说写|说填)")
 
 
 def extract_amount(text: str) -> Amount | None:
@@ -229,6 +229,8 @@ def extract_amount(text: str) -> Amount | None:
     told = [m.end() for m in _WRITE_AS.finditer(t)]
     if told and (settled := extract_amounts(t[told[-1]:])):  # '大概三五万吧 就写5万': what to write wins
         return settled[0]
+    if told and (later := _NEGOTIABLE.search(t[told[-1]:])) and later.group() in ("面议", "面谈", "议价"):
+        return Amount(later.group(), negotiable=True)  # '先写四十万…算了 老板说写面议'
     amounts = extract_amounts(text)
     if amounts:
         return amounts[-1] if has_correction_cue(text) else amounts[0]

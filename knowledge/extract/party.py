@@ -15,6 +15,7 @@ from ._text import normalize
 from .names import _ALONE as ALONE
 from .names import (
     _RELATIVE,
+    _nick_at,
     extract_companions,
     extract_party_size,
     extract_person_name,
@@ -26,8 +27,10 @@ from .names import (
 NOT_GOING = re.compile(r"(?:不去|去不了|去不成|不克|克不了|克不成|来不了|来不成|参加不了|不参加|不来|没空去?|冇得空|没得空|冇空|有课|走不开|脱不开身|"
                        r"不凑热闹|就算了|算了)(?:了|啦|咯|喽)?")
 DROP = re.compile(r"把(?P<who>.{1,6}?)(?:的名字?|的报名)?(?:退|取消|去掉|删|划掉)")  # '帮我把他退了'
-ADD = re.compile(r"(?:再加|多加|加上|再带|多带|还要加|帮我加|给我加|换成|换个|(?:再|多)?添(?=[一两个位名上])|多报|再报)上?\s*"
+ADD = re.compile(r"(?:再加|(?<![最至])多加|加上|再带|(?<![最至])多带|还要加|帮我加|给我加|换成|换个|(?:再|多)?添(?=[一两个位名上])|"
+                 r"(?<![最至])多报|再报)上?\s*"
                  r"(?P<n>[一两二三四俩仨1234]?)\s*(?:个|位|名)?")
+SWAP_ON = re.compile(r"换成|换为|换个人|换人")  # '小吴那天要出差 换成小郑跟我去': the one named before is swapped
 SWAPPED = re.compile(r"(?P<who>[^\s,，。]{1,6}?)(?:换成|换为|改成)(?=\s*(?:我|俺|咱)?(?:的|家)?[^\s,，。]{1,6}?(?:去|来|参加|叫|$|[\s,，]))")
 ALSO = re.compile(r"也[^\s,，。不没]{0,3}?(?:去|来|克|参加|听|学|报上|报个名|报名)(?!不)")  # '也想去', '也说要去', '也想学'
 RESTATED = re.compile(r"(?:就|只有|只)\s*(?:我|俺|咱)(?:们)?(?:和|跟|带着?|加上)(?P<rest>.{1,12})")  # '就我和孙子去'
@@ -127,6 +130,7 @@ def _dropped(party: Party, text: str) -> Party | None:
     gone: list[str] = []
     unnamed, anyone, last = 0, False, 0
     swaps = [m for m in SWAPPED.finditer(text) if _mentioned(party, m.group("who"))[0]]  # '老伴换成我儿子去'
+    swaps += _swapped_on(party, text, swaps)
     for m in sorted([*DROP.finditer(text), *NOT_GOING.finditer(text), *swaps], key=lambda m: m.start()):
         said = m.group("who") if "who" in m.re.groupindex else _subject(party, text[last:m.start()])
         last = m.end()
@@ -142,6 +146,16 @@ def _dropped(party: Party, text: str) -> Party | None:
         gone = list(party.companions[-1:])
         unnamed = 0 if gone else 1
     return party.without(gone, unnamed) if gone or unnamed else None
+
+
+def _swapped_on(party: Party, text: str, swaps: list[re.Match[str]]) -> list[re.Match[str]]:
+    """'小吴那天要出差 换成小郑跟我去': a swap word after a clause that names a companion, with no reason the
+    bot knows for not going (the companion named before is the one swapped out)."""
+    if NOT_GOING.search(text) or DROP.search(text):
+        return []
+    taken = {m.end() for m in swaps}
+    return [m for m in SWAP_ON.finditer(text) if m.end() not in taken and not _SELF_ONLY.match(_subject(party, text[:m.start()]))
+            and _mentioned(party, _subject(party, text[:m.start()]))[0]]
 
 
 def _added(party: Party, text: str) -> Party | None:
@@ -171,11 +185,25 @@ _NAMED_AS = re.compile(r"人?\s*[,，]?\s*(?:叫|是|名字叫|名字是|姓名)
 def _named_after(text: str, pos: int) -> list[str]:
     """The name right after an 'add' ('换成郭强', '加一个人 叫童丽萍'), or given a few words on ('换成我儿子去，叫赵亮'):
     a companion even when cued like a contact."""
-    gap = _NAMED_AS.match(text, pos)
-    name = name_at(text, gap.end() if gap else pos, cued=True)
+    start = (gap.end() if (gap := _NAMED_AS.match(text, pos)) else pos)
+    name = name_at(text, start, cued=True) or _nickname_going(text, start)
     later = None if name else re.compile(r"(?:叫|名字叫|名字是|大名)\s*").search(text, pos, pos + 14)
     name = name or (name_at(text, later.end(), cued=True) if later else None)
     return [name] if name else []
+
+
+_GOING_ON = re.compile(r"陪|去|来|一起|一块|参加")
+
+
+def _nickname_going(text: str, pos: int) -> str | None:
+    """A nickname at ``pos`` ('换成小郑', '换成小何陪我去'): it may run straight into the going words."""
+    for end in range(min(len(text), pos + 3), pos, -1):
+        nick = _nick_at(text[:end], pos)
+        after = pos + len(nick or "")
+        if nick and not text.startswith("的", after) and (after == len(text) or _GOING_ON.match(text, after)
+                                                          or _nick_at(text, pos) == nick):
+            return nick
+    return None
 
 
 def _one_each(names: list[str]) -> list[str]:
@@ -281,7 +309,7 @@ def _kept_only(party: Party, text: str) -> Party | None:
 def _last_not_going(text: str) -> int:
     """Where the words after the last 'not going' start (a swap's '换成…' belongs to the words after)."""
     ends = [m.end() for m in [*NOT_GOING.finditer(text), *DROP.finditer(text)]]
-    ends += [m.end("who") for m in SWAPPED.finditer(text)]
+    ends += [m.end("who") for m in SWAPPED.finditer(text)] + [m.start() for m in SWAP_ON.finditer(text)]
     return max(ends, default=0)
 
 
