@@ -305,9 +305,18 @@ OWN_RECORDS = frozenset({"handoff", "privacy_view", "privacy_delete", "my_record
 
 def _asks_on(ctx: Context, conv: ConversationState, text: str, pred: Prediction) -> bool:
     """A question continuing the policy answer just given, not a command, an event or a form request."""
-    if pred.intent in OWN_RECORDS or pred.intent in CHAT or events.EVENT_NOUN.search(text):
+    if pred.intent in OWN_RECORDS or events.EVENT_NOUN.search(text):
+        return False
+    if pred.intent in CHAT and not _typed_question(text, pred):
         return False
     return not (triage.wants_demand(text) or triage.wants_achievement(text)) and policy.continues_answer(ctx, conv, text)
+
+
+def _typed_question(text: str, pred: Prediction) -> bool:
+    """Words small talk shares ('有啥好处' read as praise) that ask for a fact of some type: not about the bot."""
+    kind = qtype.classify(text)
+    return pred.intent not in ("identity", "greeting", "help", "goodbye") and triage.is_question(text) \
+        and kind is not None and kind.name != "yesno"
 
 
 def _just_cancel(text: str) -> bool:

@@ -85,3 +85,14 @@ def test_a_county_the_document_never_names_is_declined_in_a_follow_up(svc: Conta
         wx.send_text("f13", "院士专家工作站建站经费给多少")
         (reply,) = wx.send_text("f13", "俺们在枣阳 枣阳市里另外还有冇得配套奖励")
         assert "资料里没有写明" in reply or "没有找到可靠的答案" in reply
+
+
+def test_what_good_it_does_after_an_answer_is_the_benefits_not_praise(svc: Container) -> None:
+    """Found by the lead in ``kc chat``: '有啥好处' right after an answer on 科技型中小企业 got "谢谢夸奖" (small talk on
+    its 好), and asked in full it got the contact section; it is the section on what entering the list brings."""
+    with wechat_client(svc) as wx:
+        wx.send_text("f14", "科技型中小企业评价是干嘛的")
+        (reply,) = wx.send_text("f14", "有啥好处")
+        assert "2万元" in reply and "谢谢" not in reply
+        (full,) = wx.send_text("f15", "科技型中小企业评价入库有啥好处")
+        assert "2万元" in full and "0710-5550103" not in full

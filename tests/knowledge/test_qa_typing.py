@@ -58,6 +58,11 @@ DOC = """# 襄阳市科普教育基地认定办法（测试）
     ("想考中级技术经纪人 要啥条件", "eligibility"),
     ("科技贷怎么办理", "procedure"),
     ("就是委托学校做个检测 算产学研项目吗", "yesno"),
+    ("科技型中小企业评价是干嘛的", "definition"),  # found in kc chat: answered with the contact section
+    ("院士工作站是搞么事的", "definition"),
+    ("入库了有啥好处", "benefit"),
+    ("高企认定了能享受哪些优惠", "list"),  # a list of them: the list type keeps its priority
+    ("技术合同登记了有么子用", "benefit"),
 ])
 def test_questions_are_classified_by_what_they_ask(question: str, kind: str) -> None:
     found = classify(question)
