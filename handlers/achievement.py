@@ -131,14 +131,24 @@ def title_from(text: str) -> str | None:
             head = _HEAD_NOUN.fullmatch(piece[m.end():].strip()) or _HEAD_PHRASE.fullmatch(piece[m.end():].strip())
             title = body + m.group("noun") + (more.group(1) if more else head.group() if head else "")  # '…风机叶轮' 
             whole = _KIND.search(piece)  # '一种柑橘采摘机器人末端执行器': the whole name after 一种, not its first noun
-            if len(body) >= 2:
+            if len(body) >= 2 and not extract_ip(title):  # '拿了植物新品种权' is the IP, not the result's name
                 found.append(((whole.group("t") if whole and title in whole.group("t") else title)[:60], i))
     if not found:  # '做的是一种可降解地膜': the thing after 一种/一项
         found = [(m.group("t"), i) for i, c in enumerate(pieces) if (m := _KIND.search(triage.strip_orgs(c)))]
     if not found:
         return _first_named_clause(text)
     title, at = max(found, key=lambda f: len(f[0]))
-    return (_what_for(pieces[at - 1]) + title)[:60] if at else title
+    title = _used_for(pieces[at + 1] if at + 1 < len(pieces) else "") + title
+    return (_what_for(pieces[at - 1]) + title)[:60] if at else title[:60]
+
+
+_USED_FOR = re.compile(r"^(?:主要|可以|能|可)?(?:用于|用来|适用于|应用于)(?P<what>[^，,。；;\s]{2,12}?)(?:的|方面|领域)?$")
+
+
+def _used_for(clause: str) -> str:
+    """'香菇多糖口服液，用于免疫调节的': the use said right after the name goes into the title ('用于免疫调节的…')."""
+    m = _USED_FOR.match(clause.strip())
+    return f"用于{m.group('what')}的" if m and not _NOT_A_TITLE.search(m.group("what")) else ""
 
 
 def _what_for(clause: str) -> str:
@@ -150,16 +160,17 @@ def _what_for(clause: str) -> str:
 
 
 _SAID_LEAD = re.compile(r"^(?:我们|我|课题组|团队)?(?:主要)?(?:做|搞|研究|研发|开发)的(?:是|就是)?|^(?:成果|项目)(?:是|叫)")
-_NOT_A_TITLE = re.compile(r"[\d%％]|率|[一二两三四五六七八九十百千万]成|已经|试用|用了|推广|合作|申请|专利|软著|中试|小试")
+_NOT_A_TITLE = re.compile(r"[\d%％]|率|[一二两三四五六七八九十百千万]成|已经|试用|用了|推广|合作|申请|专利|软著|著作权|品种权|中试|小试")
 
 
 def _first_named_clause(text: str | None) -> str | None:
     """'我们做的是茶园病虫害的图像识别 准确率九成多' → '茶园病虫害的图像识别': with no noun-headed phrase, the first
     clause that says what the result is (not a figure, a stage or its use) names it."""
-    for clause in triage.PIECES.split(text or ""):
+    pieces = triage.PIECES.split(text or "")
+    for i, clause in enumerate(pieces):
         piece = _LEAD.sub("", _SAID_LEAD.sub("", triage.strip_orgs(clause).strip())).strip()
-        if 4 <= len(piece) <= 24 and not _NOT_A_TITLE.search(piece):
-            return piece
+        if 4 <= len(piece) <= 24 and not _NOT_A_TITLE.search(piece) and not _USED_FOR.match(piece):
+            return _used_for(pieces[i + 1] if i + 1 < len(pieces) else "") + piece
     return None
 
 

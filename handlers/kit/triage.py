@@ -280,14 +280,23 @@ def _drop_clause(clause: str, ip: bool = False) -> bool:
         return True
     if _APPLICATION.search(clause) and not (SEEK.search(clause) or PROBLEM.search(clause)):
         return True  # '我们想申报高企': why they ask, not the problem
-    if is_question(clause) and not (SEEK.search(clause) or PROBLEM.search(clause) or EMBEDDED_QUESTION.search(clause)):
-        return True  # '晨光计划是干啥的' goes; '为什么老开裂', '检测插头有没有插到位' are the problem
+    if is_question(clause) and not (SEEK.search(clause) or PROBLEM.search(clause) or EMBEDDED_QUESTION.search(clause)
+                                    or _asks_for_help(clause)):
+        return True  # '晨光计划是干啥的' goes; '为什么老开裂', '检测插头有没有插到位', '能不能借用…' are the problem
     if has_correction_cue(clause) and not _CHANGE_A_THING.search(clause) and \
             (len(clause) <= 10 or not (SEEK.search(clause) or PROBLEM.search(clause))):
         return True
     if _PLACE_LABEL.match(clause) and not (SEEK.search(clause) or PROBLEM.search(clause)):
         return extract_region(clause) is not None  # '地址襄阳市襄城区'
     return len(clause) <= 6 and extract_region(clause) is not None
+
+
+_MAY_WE = re.compile(r"能不能|可不可以|能否|可否|是否(?:可以|能)|可以不|行不行")
+
+
+def _asks_for_help(clause: str) -> bool:
+    """A request put as a question ('想问问能不能共享其他单位的测序仪'): it asks for one kind of help, so it is the need."""
+    return bool(_MAY_WE.search(clause)) and extract_need_type(clause) is not None
 
 
 _CHANGE_A_THING = re.compile(  # '把加工工艺改一下': the change the user wants made, not a correction of the form

@@ -60,9 +60,13 @@ _IN_NOUN = re.compile(r"[^\s的和与及、，,。；;！!？?]{0,3}")  # what m
 _PLACES = re.compile(r"[\u4e00-\u9fff]{0,6}?(?:产业园区?|工业园区?|科技园区?|产业基地|工业区|开发区|经济区)")
 
 
+_IP_NAMES = re.compile(r"(?:计算机)?软件著作权|软件版权")
+
+
 def industry_hit(text: str) -> IndustryHit | None:
     """Classify a message into one of the 10 industries; explicit statements beat product hints."""
     t = _PLACES.sub(" ", normalize(text))  # '高新区汽车产业园里' is where, not what they make
+    t = _IP_NAMES.sub(" ", t)  # '两项软件著作权' is how the result is protected, not its sector
     explicit = _explicit_industry(t)
     if explicit:
         return IndustryHit(explicit, True, 100.0)
@@ -118,8 +122,14 @@ def _product_shadows() -> tuple[str, ...]:
     return tuple(t for t in terms if t not in table and any(w in t and w != t for w in strong))
 
 
-_FAILED_AFTER = re.compile(r"^.{0,4}?(?:不合格|不达标|不过关|通不过|过不了|合格率(?:低|不高|上不去)|不稳定|老出问题|总出问题)")
-_NEG_BEFORE = re.compile(r"(不需要|不用|不要|不缺|没想|不想|不打算|不是)\s*$")
+_FAILED_AFTER = re.compile(r"^.{0,4}?(?:不合格|不达标|不过关|通不过|过不了|合格率(?:低|不高|上不去)|不稳定|老出问题|总出问题|"
+                           r"误报|误判|误检|漏检|漏报|不准|精度(?:不够|低|差|上不去))")  # a test that fails, or misreads
+_NEG_BEFORE = re.compile(r"(不需要|不用|不要|不缺|没想|不想|不打算|不是)(?:要|想|去)?\s*$")  # '不是要研发'
+_PHRASES = (  # a need said with words inside it ('出正规报告' is 出报告, '找第三方测' is 第三方检测)
+    (re.compile(r"出(?:具)?(?:一份|一个|个|份|张)?(?:正规|正式|权威|官方|第三方|专业|合格|检测|检验)*的?报告"), "出报告"),
+    (re.compile(r"第三方(?:机构|单位)?(?:来|去|帮忙|帮我们)?(?:测|检)(?![试验测])"), "第三方检测"),
+)
+_KNOWS_HOW = re.compile(r"(?:缺|没有|没|冇得?|找|请|招|引进|要|需要)[^，,。；;！!？?\s]{0,4}懂[^，,。；;！!？?\s]{1,10}?的(?:人|人才|技术员|师傅|行家|内行)")  # '缺个懂加工技术的人' is a person to find
 _BY_OTHERS = re.compile(r"(?:机构|单位|公司|中心|别人|人家|第三方)(?:来)?帮(?:我们|我|忙)?[^，,。；;\s]{0,8}$")
 _BY_SELF = re.compile(r"自己[^，,。；;]{0,8}$")
 
@@ -130,6 +140,8 @@ _SEPARATED_VERB = re.compile(r"(贷|融)一?[点些笔个](款|资)")  # '贷笔
 def need_scores(text: str) -> dict[str, int]:
     """Need-type scores of a message (strong term 3, weak term 1; negated terms ignored)."""
     t = _SEPARATED_VERB.sub(r"\1\2", normalize(text))
+    for pattern, word in _PHRASES:
+        t = pattern.sub(word, t)
     table, _ = _need_terms()
     products = _product_shadows()
     scores: dict[str, int] = {}
@@ -139,6 +151,8 @@ def need_scores(text: str) -> dict[str, int]:
         need, weight = table[word.lower()]
         need = _who_does_it(t, pos, word, need)
         scores[need] = scores.get(need, 0) + weight
+    if _KNOWS_HOW.search(t):
+        scores["人才引进"] = scores.get("人才引进", 0) + 3
     return scores
 
 
@@ -170,7 +184,7 @@ def extract_need_type(text: str) -> str | None:
 
 
 _STAGES = (
-    ("已产业化", r"已产业化|推广了|推广到|在.{0,10}(?:药厂|工厂|厂家|厂|企业|公司)(?:里)?(?:生产|量产|投产)|产业化了|实现产业化|已经产业化|量产|批量生产|批量供货|规模化生产|规模化应用|投产|推广应用|已应用|已经应用|已经在.{0,8}(?:企业|厂|公司|单位|场|站|矿|医院|基地).{0,6}(?:用|应用|使用)|(?:企业|厂|公司|单位)(?:已经|都)?(?:在)?用上了|用上了|在用|商业化|卖出去|销售了|卖了|装机|落地了|已转化|已经转化|在卖|有销售|出货|上市了|已经上市|投入使用|投用|在使用|用着|有订单|接到订单|签了订单|年销售|销售额|供货给|卖给|(?:企业|厂家|厂里)(?:已经)?在(?:批量)?生产"),
+    ("已产业化", r"已产业化|推广了|推广到|(?:已经|已)在[^,.;，。；]{1,12}推广|在.{0,10}(?:药厂|工厂|厂家|厂|企业|公司)(?:里)?(?:生产|量产|投产)|产业化了|实现产业化|已经产业化|量产|批量生产|批量供货|规模化生产|规模化应用|投产|推广应用|已应用|已经应用|已经在.{0,8}(?:企业|厂|公司|单位|场|站|矿|医院|基地).{0,6}(?:用|应用|使用)|(?:企业|厂|公司|单位)(?:已经|都)?(?:在)?用上了|用上了|在用|商业化|卖出去|销售了|卖了|装机|落地了|已转化|已经转化|在卖|有销售|出货|上市了|已经上市|投入使用|投用|在使用|用着|有订单|接到订单|签了订单|年销售|销售额|供货给|卖给|(?:企业|厂家|厂里)(?:已经)?在(?:批量)?生产"),
     ("中试", r"中试|中间试验|试生产|试运行|试运营|放大到|放大试验|吨级|中试线|小批量生产|工程化|样机|示范线|示范工程|试点应用|现场试验|田间试验|示范推广|做示范|示范|试点|试用|"
              r"(?:企业|厂|公司|合作社|基地|医院|农户|用户|车企|现场|工地|生产线).{0,6}(?:试过|试了|测试过|验证过|跑过)"),
     ("小试", r"小试|小样|原型|打样|台架试验|公斤级|实验室放大|小批量试制|样品|试制|初步验证|小规模试验|盆栽试验"),

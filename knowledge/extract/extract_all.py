@@ -40,6 +40,18 @@ def _without_orgs(text: str) -> str:
 _PRODUCT = re.compile(r"(?:做|生产|造|搞)([^，,。；;\s]{2,14}?)的(?![\u4e00-\u9fff]{0,3}(?:问题|时候|技术|办法))")
 
 
+_SEEKING = re.compile(r"(?:找|请|聘|招|引进|缺|需要|物色)[^，,。；;]{0,8}$")  # '想引进一个做复合材料的博士': the person
+_PERSON = re.compile(r"[^，,。；;]{0,2}?(?:博士|硕士|研究生|人才|专家|工程师|高工|老师|教授|师傅|技术员|团队|人(?![工手力]))")  # sought
+
+
+def _own_product(text: str) -> re.Match[str] | None:
+    """'做汽车转向器的': what the business itself makes (not what a person or partner it seeks does)."""
+    for made in _PRODUCT.finditer(text):
+        if not (_SEEKING.search(text, 0, made.start()) or _PERSON.match(text, made.end())):
+            return made
+    return None
+
+
 _DECIDED = re.compile(r"[?？]\s*(?P<last>(?:那|那么|算了)?(?:就|还是|先|干脆|直接)(?:放|写|填|选|算|归|按|定|用)[^?？]*)$")
 
 
@@ -52,7 +64,7 @@ def _industry(text: str) -> dict[str, Any]:
     hit = industry_hit(_without_orgs(text))
     if hit and not hit.confident:  # two industries about as likely: better asked than guessed
         return {"industry_unsure": hit.value}
-    if hit and not hit.explicit and (made := _PRODUCT.search(_without_orgs(text))):
+    if hit and not hit.explicit and (made := _own_product(_without_orgs(text))):
         product = industry_hit(made.group(1))  # '做汽车转向器的': what they make outranks the problem's words
         if product and product.confident:
             return {"industry": product.value, "industry_source": "product"}
