@@ -90,7 +90,7 @@ ANSWER_TYPES: dict[str, tuple[str, str]] = {
     "channel": (r"在哪|哪里|哪儿|入口|网站|怎么(?:注册|申请|报名|提交|申报)", r"小程序|公众号|网站|平台|系统|栏目|邮箱|菜单"),
     "phone": (r"电话|热线|联系|咨询|找谁", r"\d{3,4}-\d{7,8}|\d{11}"),
     "yesno": (r"能不能|可不可以|可以吗|能.{0,12}[吗不没]$|算不算|是不是|有没有|要不要|行不行|是否|适用",
-              r"可以|不能|不予|不适用|不得|无需|不需要|须|需|同样适用|直接|免费"),
+              r"可以|不能|不予|不适用|不得|无需|不需要|须|需|同样适用|直接|免费|不给予|不在.{0,8}范围|不纳入|不支持"),
     "consequence": (r"会被?怎么?样|会被?如何|怎么办|咋办|咋弄|怎么弄|后果|不合格|怎么处理|如何处理",
                     r"整改|撤销|取消|失效|暂停|移出|不再|候补|递补|摘牌|除名|追回|收回|处罚|通报"),
 }
@@ -299,11 +299,17 @@ def _sentence_score(sentence: str, chunk: Chunk, weights: dict[str, float], ques
         share += TYPE_BONUS  # the list of what is asked (哪些材料: the 材料 section), not an item mentioning it
     if asked and asked.name in SECTION_KINDS and _names_section(asked.heading, question.words, section):
         share += 2 * TYPE_BONUS  # 要满足什么条件: the 申报条件 section, not a sentence naming the asker's 医院
+    if question.kind and EXCLUSION_ASKED.search(question.words) and EXCLUSION.search(f"{section}\n{intro}\n{sentence}"):
+        share += 2 * TYPE_BONUS  # 哪些费用不给补: the provisions that exclude (不予支持的情形, 这些不补), not the grants
     if question.kind in ("eligibility", "yesno") and threshold_of(question.words, sentence):
         share += 2 * TYPE_BONUS  # 开业才一年半，能报吗: the sentence setting the bar on years (满2年), not the award
     return share + TYPE_BONUS * fits + HEADING_BONUS * heading + NAMED_BONUS * (named / total if total else 0.0)
 
 
+# A question about what is excluded (哪些情况不给补) and the wording of a provision that excludes (不予补助, 不在支持范围).
+EXCLUSION_ASKED = re.compile(r"不给|不予|不补|不支持|(?<!能)不能(?:申请|享受|报|补|领)|不符合|不纳入|不包括|排除|除外|"
+                             r"不在.{0,6}范围|哪些.{0,8}不(?![同一])")
+EXCLUSION = re.compile(r"不予|不补|不给|不在.{0,8}范围|不纳入|不支持|不属于|除外|不列入|不计入|不得(?:申报|享受|申请|重复)")
 _FIGURE = r"[\d一二两三四五六七八九十百半]+(?:\.\d+)?\s*(?:来|多|几|余)?\s*个?\s*"
 _UNITS = {"年": "年(?![度底初])", "岁": "周?岁", "万元": "万元?", "人": "人|名"}  # the asker's figure -> its unit
 _AGE = r"今年\s*\d{2}\s*了"  # 我今年56了: an age stated without its unit
@@ -518,10 +524,12 @@ def programme_gap(question: Question, doc_text: str) -> str | None:
     cities = cities_in(question.text)
     if not cities:
         return None
-    missing = [full for short, full in aliases_in(question.words, alias_table()) if alias_match(short, doc_text) < 0.5]
+    missing = [full for short, full in aliases_in(question.words, alias_table())
+               if not _INSTITUTION.search(full) and alias_match(short, doc_text) < 0.5]
     return f"{cities[0]}{missing[0]}的相关规定" if missing else None
 
 
+_INSTITUTION = re.compile(r"(?:大学|学院|学校|研究院|研究所|医院|银行|公司|中心)$")  # a named body, not a programme
 _LOCAL = r"有没有|有没得|有冇得?|有无|是否有|有哪些|在哪|哪里"  # a question about something located in a place
 
 
@@ -550,6 +558,9 @@ def _asked_detail_gap(question: Question, kind: Kind, extract: Extract, doc_text
     about = f"{extract.section.title}\n{extract.section.name}\n{extract.body}"
     if kind.name == "list" and question.focus and list_gap(question.focus, about):
         return list_gap(question.focus, about)
+    step = step_gap(question.words, kind.name, doc_text)
+    if step:
+        return f"{step}{kind.missing}"  # 公示几天 where the document never mentions a 公示
     predicate = predicate_gap(question.words, doc_text)
     if predicate:
         return f"{predicate}{kind.missing}"  # 才算毕业, 按什么打分: the document never says it
@@ -557,10 +568,20 @@ def _asked_detail_gap(question: Question, kind: Kind, extract: Extract, doc_text
     return f"{action}{kind.missing}" if action else None  # 十堰创新券能转让吗: that document never says 转让
 
 
+_STEPS = ("公示", "评审", "审核", "审批", "受理", "答辩", "验收", "考核", "年审", "复核", "拨付", "公告")
+
+
+def step_gap(question: str, kind: str, doc_text: str) -> str | None:
+    """A time or duration asked of a procedure step (拟补助名单公示几天) the document never mentions."""
+    if kind != "date":
+        return None
+    return next((s for s in _STEPS if s in question and alias_match(s, doc_text) < 0.5), None)
+
+
 BOUND = frozenset({"money", "amount", "date"})  # detail types whose value must be stated with the asked noun
 
 
-_LEVEL = r"初级|中级|正高级|(?<![正副])高级|国家级|省级|市级|县级|区级"
+_LEVEL = r"初级|中级|正高级|(?<![正副])高级|国家级|省级|市级|县级|区级|[一二三四五六七八九十\d]星级?|[一二三四五六七八九\d]等奖"
 _ORDINAL = r"第[一二三四五六七八九十\d]+(?:[期批届轮]|个?年(?!度))|\d{4}年(?!生|出生|毕业|成立|注册|入职|参加工作)"
 
 

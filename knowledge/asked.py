@@ -178,24 +178,46 @@ def list_gap(focus: Iterable[str], passage: str) -> str | None:
 
 _GRANT = re.compile(r"(?:补贴|补助|奖励|资助|贴息|奖金)$")
 _NAMING = ("n", "nz", "nt", "ng", "vn", "j")  # parts of speech of what a grant is named after (农机/购置)
+_ASKING_VERB = re.compile(r"有没有|有没|有无|是否有?|能不能|可不可以|能否|可否|会不会")  # 用户方有没有奖励: asks, names nothing
 
 
 def grant_gap(question: str, doc_text: str) -> str | None:
-    """A grant named by what it is for (农机购置补贴) whose name the document never uses (None when it does)."""
+    """A grant named by what it is for (农机购置补贴) whose name the document never uses (None when it does); a
+    grant asked of someone (用户方有没有奖励) must be stated with them in one sentence of the document."""
     tokens = tagged(question)
     for k, (word, _flag) in enumerate(tokens):
         grant = _GRANT.search(word)
         if not grant:
             continue
-        name = [word[:grant.start()]] if grant.start() else []
-        j = k - 1
-        while j >= 0 and tokens[j][0] not in GENERIC_NOUNS and (
-                tokens[j][1] in _NAMING or (tokens[j][1] == "v" and j > 0 and tokens[j - 1][1] in _NAMING)):
-            name.insert(0, tokens[j][0])  # 农机/购置 in 农机购置补贴, 成果/转化 in 成果转化补贴
-            j -= 1
+        name = ([word[:grant.start()]] if grant.start() else []) + _name_before(tokens, k - 1)
         if any(len(w) >= 2 and alias_match(w, doc_text) < 0.5 for w in name):
             return "".join(name) + grant.group(0)
+        j = k - 1 - len(name) + (1 if grant.start() else 0)
+        if j < 0 or not _ASKING_VERB.fullmatch(tokens[j][0]):
+            continue  # only 有没有…补贴 asks whether that grant exists
+        owner = [w for w in name or _name_before(tokens, j - 1) if len(w) >= 2]
+        if owner and not _stated_together(owner, doc_text):
+            return "".join(owner) + grant.group(0)  # 有没有导师补贴 where 导师 and the grants are separate provisions
     return None
+
+
+def _stated_together(words: list[str], doc_text: str) -> bool:
+    """Whether one sentence of the document names all the words and a grant (给予奖励 to 用户单位)."""
+    return any(_GRANT_WORD.search(s) and all(alias_match(w, s) >= 0.5 for w in words)
+               for s in re.split(r"[。；;\n]", doc_text))
+
+
+_GRANT_WORD = re.compile(r"补贴|补助|奖励|资助|贴息|奖金|津贴")
+
+
+def _name_before(tokens: list[tuple[str, str]], j: int) -> list[str]:
+    """The naming words that end at token ``j`` (农机/购置 before 补贴), stopping at a generic noun or an asking verb."""
+    name: list[str] = []
+    while j >= 0 and tokens[j][0] not in GENERIC_NOUNS and not _ASKING_VERB.fullmatch(tokens[j][0]) and (
+            tokens[j][1] in _NAMING or (tokens[j][1] == "v" and j > 0 and tokens[j - 1][1] in _NAMING)):
+        name.insert(0, tokens[j][0])  # 农机/购置 in 农机购置补贴, 成果/转化 in 成果转化补贴
+        j -= 1
+    return name
 
 
 _EXISTS = re.compile(r"(?:有没有|有冇得|有没得|有无|有没)([^\s，,。；;？?！!]{2,24})")

@@ -79,9 +79,15 @@ def strip_marker(sentence: str) -> str:
     return _ITEM.sub("", sentence)
 
 
+PSEUDO_HEADING = 16  # characters of a line that heads the list below it (a bold line of a one-page summary)
+
+
 def is_intro(sentence: str) -> bool:
-    """Whether a sentence introduces a list (ends with a colon)."""
-    return sentence.rstrip().endswith(("：", ":"))
+    """Whether a sentence introduces a list: it ends with a colon, or is a short heading line of its own (🟥 这些不补,
+    谁能申请？) rather than a sentence of prose."""
+    text = sentence.rstrip()
+    return text.endswith(("：", ":")) or (len(text) <= PSEUDO_HEADING and not is_item(text)
+                                           and not re.search(r"[。；;，,、！!]", text))
 
 
 def list_block(sentences: list[str], index: int) -> tuple[int, int] | None:

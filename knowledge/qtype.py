@@ -141,6 +141,7 @@ COLLOQUIAL: tuple[tuple[str, str], ...] = (
     (r"冇(?=$|[\s，,。？?！!啊呢])", "没"),  # 在上面冇: a yes/no question
     (r"什么人|啥人", "谁"),
     (r"(?i)deadline", "截止日期"),
+    (r"(?i)(?<![a-z])(?:thx|thanks|thank you|tks|pls|plz|please)(?![a-z])", ""),  # courtesy words ask nothing
     (r"(?i)certificate", "证书"),
 )
 
@@ -213,6 +214,7 @@ _PEOPLE = re.compile(r"人|员|者|师|专家|士|代表|干部|学生")
 _NOT_A_COUNT = r"(?!月|工作日|小时|星期|季度|学时|课时|百分点)"  # 6个月 is a duration, not six things
 
 
+_NAMED_YEAR = re.compile(r"[上本去今明次]一?(?:会计)?年度")
 _RELATIVE_PERIOD = re.compile(r"[上近前本去今明次](?:[一二两三四五六七八九十\d]+个?)?(?:会计年度|年度|年|个月|季度)")
 
 
@@ -223,6 +225,8 @@ def carries(kind: Kind | None, text: str, question: str = "") -> bool:
     pattern = evidence_for(kind, question)
     if kind.name == "amount":
         text = _RELATIVE_PERIOD.sub("", text)  # 上一年度, 近三年: which period, not how much
+    elif kind.name == "date":
+        text = _NAMED_YEAR.sub("", text)  # 上一年度营业收入: which year's figures, not a time or a duration
     if kind.name == "list":  # a list of people or organisations names at least two of them
         return list_items(text) >= LIST_MIN_ITEMS and (not pattern or len(re.findall(pattern, text)) >= LIST_MIN_ITEMS)
     return bool(re.search(pattern, text))
