@@ -15,6 +15,7 @@ from ._text import normalize
 from .names import _ALONE as ALONE
 from .names import (
     _RELATIVE,
+    _ROLE,
     _nick_at,
     extract_companions,
     extract_party_size,
@@ -23,7 +24,6 @@ from .names import (
     standalone_names,
     stated_party_size,
 )
-from .names import _ROLE
 
 NOT_GOING = re.compile(r"(?:不去|去不了|去不成|不克|克不了|克不成|来不了|来不成|参加不了|不参加|不来|没空去?|冇得空|没得空|冇空|有课|走不开|脱不开身|"
                        r"不凑热闹|就算了|算了)(?:了|啦|咯|喽)?")
