@@ -449,7 +449,8 @@ def continue_signup(ctx: Context, msg: Incoming, conv: ConversationState) -> lis
         return None
     if QUESTION.search(text) and not extract_phone(text):  # '几点开始': answer, then carry on with the sign-up
         return [Reply(_about(ctx, event, text)), Reply("——\n" + _resume(ctx, msg, conv, event))]
-    named_later = party.named_by_relation(_party_of(conv.draft), text) is not None  # '名字不说了，写老伴就行'
+    now = _party_of(conv.draft)
+    named_later = party.named_by_relation(now, text) is not None or party.written_by_relation(now, text)  # '写老伴就行'
     named_later = named_later or _phone_in_parts(conv.draft, text)
     if not extract_phone(text) and not named_later and (replies := _not_an_answer(ctx, msg, conv, event, text)) is not None:
         return replies or None
@@ -457,7 +458,7 @@ def continue_signup(ctx: Context, msg: Incoming, conv: ConversationState) -> lis
     edited = _edit(conv.draft, text)
     if edited != "field":  # a party change may come with the contact ('王芳 138… 我闺女也想去 叫王静')
         _merge(conv.draft, text, with_party=edited is None)
-    changed = conv.draft != before
+    changed = conv.draft != before or party.written_by_relation(now, text)
     stop = (FULL_CANCEL.search(text) and not changed) or (NOT_GOING.search(text) and not changed)
     if stop or (is_cancel(text) and not changed) or (conv.step == "consent" and is_negative(text) and not changed):
         conv.clear_flow()
@@ -472,7 +473,18 @@ def continue_signup(ctx: Context, msg: Incoming, conv: ConversationState) -> lis
             return [Reply(NOT_IN_RECORD), Reply("——\n" + _resume(ctx, msg, conv, event))]
         _leave(conv)
         return None
-    return _next(ctx, msg, conv, event)
+    return _acknowledged(conv, before, _next(ctx, msg, conv, event))
+
+
+def _acknowledged(conv: ConversationState, before: dict[str, Any], replies: list[Reply]) -> list[Reply]:
+    """Companions just told while the contact is still asked for are said back, so the user sees they were kept."""
+    had = before.get("companions") or []
+    new = [c for c in conv.draft.get("companions") or [] if c not in had]
+    if not new or conv.step not in ("contact", "confirm") or not replies:
+        return replies
+    size = int(conv.draft.get("party_size") or 1)
+    note = f"好的，已记下同行的人：{'、'.join(conv.draft['companions'])}（共{size}人）。\n"
+    return [replace(replies[0], text=note + replies[0].text), *replies[1:]]
 
 
 def _phone_in_parts(draft: dict[str, Any], text: str) -> bool:
@@ -657,6 +669,8 @@ def route(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] |
         return None
     if MY_REGS.match(text):
         return my_regs(ctx, msg)
+    if (added := _added_to_registration(ctx, msg, conv, text)) is not None:
+        return added
     if _names_event_to_join(ctx, text):  # '家长课堂 我们一家三口都去': no problem story, whatever the intent model says
         return signup_request(ctx, msg, conv, text)
     if (named := _named_by_cues(ctx, msg, conv, text)) is not None:
@@ -682,6 +696,17 @@ def route(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] |
     if LIST_WORDS.search(text):
         return show_list(ctx, msg, conv, text)
     return event_question(ctx, msg, conv, text)
+
+
+def _added_to_registration(ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> list[Reply] | None:
+    """'刚才报的那个家长课堂，孩子他爸也想一起去，能加上吗': someone joins an event the user is already signed up
+    for, so the registration's party changes (with confirmation) rather than a new sign-up starting."""
+    if not (party.ADD.search(text) or party.ALSO.search(text)) or NOT_GOING.search(text) or FULL_CANCEL.search(text):
+        return None
+    ids = [v.event_id for v in _active(ctx, msg)]
+    if not ids or not (EVENT_NOUN.search(text) or REFER.search(text)) or not _matches(ctx, _event_words(text), ids):
+        return None
+    return party_or_cancel(ctx, msg, conv, text)
 
 
 def _party_for_last_event(ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> list[Reply] | None:
@@ -806,7 +831,9 @@ def party_or_cancel(ctx: Context, msg: Incoming, conv: ConversationState, text: 
         return None
     views = _active(ctx, msg)
     view = _which(ctx, conv, views, text) if views else None
-    if view is None or (not changes and view.party_size - 1 <= len(view.companions)):
+    relations = conv.data.get("relations", {}).get(view.event_id, {}) if view is not None else {}
+    named = [c for c in view.companions if relations.get(c) != c] if view is not None else []  # not '老伴' alone
+    if view is None or (not changes and view.party_size - 1 <= len(named)):
         return None  # a name alone ('老伴叫冯德明') only names someone counted but not yet named
     whole = FULL_CANCEL.search(text) and not _drops_someone(text)  # '把他退了' drops one companion
     asked = None if whole else new_party(view, text, conv.data.get("relations", {}).get(view.event_id))

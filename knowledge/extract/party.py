@@ -15,6 +15,7 @@ from ._text import normalize
 from .names import _ALONE as ALONE
 from .names import (
     _RELATIVE,
+    _ROLE,
     _nick_at,
     extract_companions,
     extract_party_size,
@@ -172,10 +173,17 @@ def _added(party: Party, text: str) -> Party | None:
     said = _COUNTS.get(add.group("n"), 1) if add and add.group("n") else 1
     count = max(said, len(new))
     open_places = party.size - 1 - len(party.companions)
-    if not add and open_places > 0 and BACK.search(text):  # the one said to come earlier, now named
+    held = [c for c in party.companions if party.relations.get(c) == c]  # known by relation only ('同事也想去')
+    if not add and BACK.search(text) and held and new:  # '她也去 她叫邓雅琴': the one said before, now named
+        swapped = dict(zip(held, new, strict=False))
+        party = replace(party, companions=tuple(swapped.get(c, c) for c in party.companions))
+        new, count = new[len(swapped):], max(0, len(new) - len(swapped))
+    elif not add and open_places > 0 and BACK.search(text):  # the one said to come earlier, now named
         count = max(0, len(new) - open_places)
-    companions = party.companions + tuple(new)
-    return Party(party.size + count, companions, {**party.relations, **relations_of(text)})
+    known = party.companions + tuple(new)
+    rels = [r for r in relation_companions(text, known, count - len(new))  # '孩子他爸也想一起去，能加上吗'
+            if not any(_refers(r, party.relations.get(c, "+")) for c in party.companions)]
+    return Party(party.size + count, known + tuple(rels), {**party.relations, **relations_of(text), **{r: r for r in rels}})
 
 
 _FIELD_BEFORE = re.compile(r"(?:电话|手机|号码|名字|姓名|时间|场次|活动|讲座|培训|地址|单位)\s*$")
@@ -276,6 +284,12 @@ def named_by_relation(party: Party, text: str) -> Party | None:
     return replace(party, companions=(*party.companions, rel), relations={**party.relations, rel: rel})
 
 
+def written_by_relation(party: Party, text: str) -> bool:
+    """'写老伴就行' about a companion already known by that relation (nothing to change, but an answer)."""
+    m = WRITE_RELATION.search(normalize(text))
+    return bool(m and m.group("rel") in party.companions)
+
+
 def edit_party(party: Party, text: str) -> Party | None:
     """The party after a message that changes it (only me, someone dropped, added or renamed), or None when the
     message does not change who comes along (a message about the user alone — '我不去了' — is no party change)."""
@@ -339,6 +353,40 @@ def _leading_names(text: str) -> list[str]:
     return out
 
 
+_DESCRIBED = re.compile(rf"(?:大的|小的|老大|老二|大宝|二宝|{_RELATIVE})(?:叫|是)?\s*(?P<name>[\u4e00-\u9fff]{{2,3}}?)"
+                        r"(?=(?:上|读|在读)?(?:初[一二三]|高[一二三]|[一二三四五六]年级|[大中小]班|\d{1,2}岁|[一二三四五六七八九十]{1,3}岁|"
+                        r"小学|初中|高中|幼儿园))")  # '大的刘子轩初二', '小的刘子涵五年级': a name with a grade or an age
+_NEIGHBOUR = re.compile(r"(?:隔壁|邻居|对门|楼上|楼下|同村|村里|邻村|一个村)(?:的)?(?:老)?\s*")  # '隔壁的王大海'
+_SELF_BEFORE = re.compile(r"(?:我|俺|本人)(?:就)?是[^\s,，。；;！!？?]{0,10}$|[给帮替]\s*(?:我家|我的|我|俺家|俺)?$")
+
+
+def described_companions(text: str) -> list[str]:
+    """Companions named with a description rather than a cue: a child with a grade or age ('大的刘子轩初二'),
+    a neighbour ('还有隔壁的王大海')."""
+    t = normalize(text)
+    found = [m.group("name") for m in _DESCRIBED.finditer(t) if name_at(m.group("name") + " ", 0, cued=True) == m.group("name")]
+    found += [n for m in _NEIGHBOUR.finditer(t) if (n := name_at(t, m.end(), cued=True))]
+    return list(dict.fromkeys(found))
+
+
+def relation_companions(text: str, named: tuple[str, ...], places: int) -> list[str]:
+    """Up to ``places`` companions known only by the relation they were mentioned with ('老伴也是，我们两个人一起去'
+    → 老伴, '俺跟俺媳妇' → 媳妇, '孩子他爸也想一起去' → 孩子他爸); not a relation that introduces a name said next,
+    nor the user ('我是孩子他妈')."""
+    t = normalize(text)
+    out: list[str] = []
+    for m in re.finditer(rf"{_RELATIVE}|{_ROLE}", t):
+        after = t[m.end():m.end() + 6]
+        if places <= len(out) or _SELF_BEFORE.search(t[:m.start()]) or m.group() in out:
+            continue
+        if any(re.match(r"(?:的)?\s*(?:叫|是|名字叫|名字是)?\s*" + re.escape(n), after) for n in named):
+            continue  # '老伴叫李德全': the relation introduces the name
+        if re.match(r"(?:的)?\s*(?:叫|是|名字)", after) or re.match(r"[的们]", after):  # '儿子的同学', a name to come
+            continue
+        out.append(m.group())
+    return out
+
+
 def fill_party(party: Party, text: str) -> Party:
     """The party after a message that describes it: a number said sets it ('一家三口'); relations and names
     fill it ('老伴叫蒋德胜' adds a name, never shrinks the party); '就我自己' leaves one."""
@@ -346,13 +394,19 @@ def fill_party(party: Party, text: str) -> Party:
     if ALONE.search(t):
         return Party()
     names = extract_companions(t)
+    names += [n for n in described_companions(t) if n not in names and n not in party.companions]
     relations = {**party.relations, **relations_of(t)}
     if (said := stated_party_size(t)) is not None:
         companions = tuple(names) or party.companions[: max(0, said - 1)]
+        companions += tuple(rels := relation_companions(t, companions, said - 1 - len(companions)))
+        relations.update({r: r for r in rels})
         return Party(max(said, 1 + len(companions)), companions, {n: r for n, r in relations.items() if n in companions})
     companions = _with_names(party, names, relations, t)
+    size = max(party.size, extract_party_size(t) or 1, 1 + len(companions))
+    companions += tuple(rels := relation_companions(t, companions, size - 1 - len(companions)))
+    relations.update({r: r for r in rels})
     kept = {n: r for n, r in relations.items() if n in companions}
-    return Party(max(party.size, extract_party_size(t) or 1, 1 + len(companions)), companions, kept)
+    return Party(size, companions, kept)
 
 
 def _with_names(party: Party, names: list[str], relations: dict[str, str], text: str = "") -> tuple[str, ...]:
@@ -361,6 +415,11 @@ def _with_names(party: Party, names: list[str], relations: dict[str, str], text:
     known by a nickname the name is given for ('李婶叫 李桂英')."""
     companions = list(party.companions)
     for name in (n for n in names if n not in companions):
+        held = [c for c in companions if party.relations.get(c) == c]  # known by relation only: a name takes its place
+        if held:
+            same = [c for c in held if _refers(relations.get(name, "-"), c)]
+            companions[companions.index((same or held)[0])] = name
+            continue
         nick = [c for c in companions if re.search(re.escape(c) + r"的?\s*(?:叫|是|名字叫|名字是|大名|全名)\s*" + re.escape(name), text)]
         nick = nick or [c for c in companions if c[0] in "小老" and len(c) == 2 and c[1] == name[0]][:1]  # 小陈 → 陈思远
         again = nick or [c for c in companions if _refers(relations.get(name, "-"), party.relations.get(c, "+"))]
