@@ -29,6 +29,8 @@ FILES = (SAMPLES / "dialogues_dev.jsonl", ROOT / "tests/support/data/dialogues_m
          ROOT / "tests/support/data/dialogues_voices6.jsonl",
          ROOT / "tests/support/data/dialogues_voices7.jsonl",
          ROOT / "tests/support/data/dialogues_voices8.jsonl",
+         ROOT / "tests/support/data/dialogues_voices9.jsonl",
+         ROOT / "tests/support/data/dialogues_voices10.jsonl",
          ROOT / "bench/heldout/dialogues.jsonl",
          ROOT / "bench/heldout/dialogues2.jsonl")
 
@@ -61,8 +63,8 @@ KNOWN_GAPS: dict[str, str] = {
                              "the conversation never says",
     "dialogues_voices5:R47": "expects '十堰市张湾区'; outside Xiangyang the product records the city (十堰市), by design",
     "dialogues_voices5:R49": "expects '随州市曾都区'; outside Xiangyang the product records the city (随州市), by design",
-    "dialogues_voices8:U23": "'我和我老伴两个人去' expects the companion '老伴'; voices4 Q17 ('帮我跟我老伴报上 我们俩') "
-                             "expects no companion recorded: the two writers disagree and the product follows voices4",
+    "dialogues_voices9:V09": "'想申请科技金融方面的服务' opens with a policy question, so the product words said with it "
+                             "never reach the description",
 }
 
 
