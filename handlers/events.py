@@ -703,6 +703,8 @@ def _added_to_registration(ctx: Context, msg: Incoming, conv: ConversationState,
     for, so the registration's party changes (with confirmation) rather than a new sign-up starting."""
     if not (party.ADD.search(text) or party.ALSO.search(text)) or NOT_GOING.search(text) or FULL_CANCEL.search(text):
         return None
+    if SWITCH.search(text):  # '我报的那个讲座能换成周六那场吗' changes the event, not who comes
+        return None
     ids = [v.event_id for v in _active(ctx, msg)]
     if not ids or not (EVENT_NOUN.search(text) or REFER.search(text)) or not _matches(ctx, _event_words(text), ids):
         return None

@@ -23,7 +23,8 @@ from knowledge.qtype import names_a_topic
 log = logging.getLogger(__name__)
 
 MORE = re.compile(r"^\s*(详细一点|详细点|详细些|说详细点|展开说说|还有呢|还有吗|继续说|接着说)[。！!？?]*\s*$")
-TAG_QUESTION = re.compile(r"(?:吧|不|没|冇|撒|唦)[？?。！!～~]*$")  # '我们是搞批发的 也能享受吧', '能报不'
+TAG_QUESTION = re.compile(  # '我们是搞批发的 也能享受吧', '能报不' (not '我再想想吧', '那算了吧')
+    r"(?:能|可以|算|享受|报|申请|评|够|给|补|用)[^，,。！!？?]{0,6}(?:吧|不|没|冇|撒|唦)[？?。！!～~]*$")
 CONTEXT_TILT = 0.5  # the answer in the last answer's topic wins down to half the fresh one's confidence (dev: 1.0 → 0.5)
 FOLLOW_UP = timedelta(minutes=10)  # a follow-up continues the last answer's topic this long
 UNAVAILABLE = "抱歉，政策问答暂时不可用，请稍后再试，或回复“转人工”由科创联络员为您解答。"

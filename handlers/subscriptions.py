@@ -137,6 +137,7 @@ def drop_request(ctx: Context, msg: Incoming, text: str) -> list[Reply] | None:
 
 ALSO = re.compile(r"还有|也要|也订|也想|也行|也可以|再加|再订")
 JUST_NOW = timedelta(minutes=30)
+ALSO_MAX = 20  # characters: '还有那个节能环保的也要' adds a topic; a longer message says something else
 
 
 def subscribed(ctx: Context, conv: ConversationState) -> None:
@@ -146,8 +147,8 @@ def subscribed(ctx: Context, conv: ConversationState) -> None:
 
 def also_request(ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> list[Reply] | None:
     """'还有那个节能环保的也要' just after subscribing: add its topics (None when it is about something else)."""
-    if not ALSO.search(text) or followups.recent(ctx, conv, JUST_NOW).get("kind") != "subscription":
-        return None
+    if not ALSO.search(text) or len(text) > ALSO_MAX or followups.recent(ctx, conv, JUST_NOW).get("kind") != "subscription":
+        return None  # a longer message ('还有，我们是做电池的企业，想找高校合作') is about something else
     had = list_topics(ctx.session, appid=ctx.appid, openid=msg.openid)
     topics = [t for t in topic_changes(text) if not t.startswith("-")]
     if not had or not topics:

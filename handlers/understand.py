@@ -307,6 +307,8 @@ def _asks_on(ctx: Context, conv: ConversationState, text: str, pred: Prediction)
     """A question continuing the policy answer just given, not a command, an event or a form request."""
     if pred.intent in OWN_RECORDS or events.EVENT_NOUN.search(text):
         return False
+    if triage.looks_like_need(text) or triage.is_intro(text):  # '我们厂焊缝老开裂，有没有办法': a problem, not a follow-up
+        return False
     if pred.intent in CHAT and not _typed_question(text, pred):
         return False
     return not (triage.wants_demand(text) or triage.wants_achievement(text)) and policy.continues_answer(ctx, conv, text)

@@ -155,3 +155,14 @@ def test_a_labelled_result_without_a_technical_word_is_the_description(wx: objec
         "联系人 邝文博 13800098913", "纺织服装")
     submit(wx, openid)
     assert "竹纤维" in achievement_of(services, openid).title
+
+
+def test_a_longer_message_after_subscribing_is_not_an_added_topic(wx: object, services: Container) -> None:
+    """Review finding: within 30 minutes of a subscription, '还有，我们是做新能源电池的企业，想找高校合作' added
+    '找高校合作' as an alert topic; it is a need of its own, and the topics stay as they were."""
+    openid = "r9_also_long"
+    say(wx, openid, "我不登成果，就想收需求提醒", "铸造")
+    submit(wx, openid)
+    say(wx, openid, "我的订阅")
+    say(wx, openid, "还有，我们是做新能源电池的企业，想找高校合作解决电池鼓包的问题")
+    assert topics_of(services, openid) == ["铸造"]

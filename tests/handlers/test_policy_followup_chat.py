@@ -96,3 +96,12 @@ def test_what_good_it_does_after_an_answer_is_the_benefits_not_praise(svc: Conta
         assert "2万元" in reply and "谢谢" not in reply
         (full,) = wx.send_text("f15", "科技型中小企业评价入库有啥好处")
         assert "2万元" in full and "0710-5550103" not in full
+
+
+def test_a_problem_told_after_an_answer_is_not_answered_from_that_document(svc: Container) -> None:
+    """Review finding: a problem described right after a policy answer ('我们厂焊缝老开裂，有没有办法') is no
+    follow-up of that answer and gets no 高企 passage."""
+    with wechat_client(svc) as wx:
+        wx.send_text("f16", "高新技术企业认定要满足哪些条件")
+        replies = wx.send_text("f16", "我们厂焊缝老开裂，有没有办法")
+        assert not any("高新技术企业认定申报指南" in r for r in replies)
