@@ -377,14 +377,21 @@ def relation_companions(text: str, named: tuple[str, ...], places: int) -> list[
     out: list[str] = []
     for m in re.finditer(rf"{_RELATIVE}|{_ROLE}", t):
         after = t[m.end():m.end() + 6]
-        if places <= len(out) or _SELF_BEFORE.search(t[:m.start()]) or m.group() in out:
+        if places <= len(out) or _SELF_BEFORE.search(t[:m.start()]) or _kin_word(m.group()) in out:
             continue
         if any(re.match(r"(?:的)?\s*(?:叫|是|名字叫|名字是)?\s*" + re.escape(n), after) for n in named):
             continue  # '老伴叫李德全': the relation introduces the name
         if re.match(r"(?:的)?\s*(?:叫|是|名字)", after) or re.match(r"[的们]", after):  # '儿子的同学', a name to come
             continue
-        out.append(m.group())
+        out.append(_kin_word(m.group()))
     return out
+
+
+def _kin_word(relation: str) -> str:
+    """A relation as a companion's label: without the possessive ('我爸' → 爸爸), a lone kin character doubled
+    ('带上我爸妈' → 爸爸, 妈妈)."""
+    word = re.sub(r"^(?:我们?家?|俺们?家?|咱家?)(?=.)", "", relation)
+    return word * 2 if word in ("爸", "妈", "哥", "姐", "弟", "妹") else word
 
 
 def fill_party(party: Party, text: str) -> Party:
