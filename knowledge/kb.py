@@ -317,24 +317,28 @@ class KnowledgeBase:
 
     def extract(self, found: Retrieval) -> tuple[Extract, Evidence]:
         """The best passage of the top document and the evidence that it answers the question."""
-        index, doc = self.index(), found.hits[0].chunk.doc
-        share, _weight = coverage(found.question, index.doc_texts[doc], index.doc_idf)
-        extract = best_sentences(found.question, index.doc_chunks(doc), index.doc_idf, self._prior(found, doc))
-        agree = retrievers_agree(found.hits, doc)
+        doc = found.hits[0].chunk.doc
+        return self._evidence(found.question, found, doc, self._prior(found, doc))
+
+    def _evidence(self, question: Question, found: Retrieval, doc: str,
+                  prior: dict[str, float]) -> tuple[Extract, Evidence]:
+        """``doc``'s best passage for ``question`` and the decline model's evidence, read off the retrieval ``found``
+        (its hits for whether the two retrievers agree, its candidates for the dense z-score)."""
+        index = self.index()
+        share, _weight = coverage(question, index.doc_texts[doc], index.doc_idf)
+        extract = best_sentences(question, index.doc_chunks(doc), index.doc_idf, prior)
         dense = [h.dense for h in found.candidates if h.dense is not None]
         best = max((h.dense for h in found.candidates if h.dense is not None and h.chunk.doc == doc), default=None)
-        return extract, Evidence(share, extract.share, agree, extract.fits, dense_z(dense, best))
+        evidence = Evidence(share, extract.share, retrievers_agree(found.hits, doc), extract.fits, dense_z(dense, best))
+        return extract, evidence
 
     def _in_context(self, found: Retrieval, context: Retrieval, own: Evidence) -> Evidence:
         """A follow-up's evidence ('一个月几多钱' after asking who gets the 见习 subsidy has no word of its own to
         cover): coverage and retrieval agreement of the follow-up read with the question it continues, while
         whether the passage holds the asked type stays the follow-up's own."""
-        index, doc = self.index(), found.hits[0].chunk.doc
-        share, _weight = coverage(context.question, index.doc_texts[doc], index.doc_idf)
-        joined = best_sentences(context.question, index.doc_chunks(doc), index.doc_idf, self._prior(found, doc))
-        dense = [h.dense for h in context.candidates if h.dense is not None]
-        best = max((h.dense for h in context.candidates if h.dense is not None and h.chunk.doc == doc), default=None)
-        return Evidence(share, joined.share, retrievers_agree(context.hits, doc), own.fits, dense_z(dense, best))
+        doc = found.hits[0].chunk.doc
+        _joined, evidence = self._evidence(context.question, context, doc, self._prior(found, doc))
+        return replace(evidence, fits=own.fits)
 
     @staticmethod
     def _prior(found: Retrieval, doc: str) -> dict[str, float]:
