@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select, update
 
 from bot.clock import utcnow
@@ -63,7 +64,7 @@ def test_a_liaison_answers_a_handoff_and_the_user_receives_it(console_server: Co
     row.get_by_role("link", name=f"#{request_id}").click()
     page.get_by_label("回复").fill("您好，创新券由市科技局受理，我稍后把申请表发给您。")
     page.get_by_role("button", name="发送").click()
-    assert page.get_by_text("已通过客服消息发送给用户").is_visible()
+    expect(page.get_by_text("已通过客服消息发送给用户")).to_be_visible()
     assert "您好，创新券由市科技局受理" in "".join(console_server.fake.texts("o_handoff_1"))
     assert page.locator("#window").inner_text().startswith("可发送，还剩 4 条")
     screenshot(page, "handoff-detail")
@@ -74,7 +75,7 @@ def test_a_liaison_answers_a_handoff_and_the_user_receives_it(console_server: Co
     assert "超出 48 小时客服消息时限" in refused and "45015" in refused and "下次发消息时送达" in refused
     assert "申请表在附件里" in console_server.chat("o_handoff_1", "收到")
     page.get_by_role("button", name="关闭").click()
-    assert page.get_by_text("已关闭，已告知用户，并请用户评价").is_visible()
+    expect(page.get_by_text("已关闭，已告知用户，并请用户评价")).to_be_visible()
     assert any("msgmenucontent=满意" in text for text in console_server.fake.texts("o_handoff_1"))  # one tap
     assert "感谢您的评价：满意" in console_server.chat("o_handoff_1", "满意")
     with console_server.db() as session:
@@ -96,7 +97,7 @@ def test_handoff_outside_the_window_is_held_and_other_regions_cannot_open_it(con
     page.goto(console_server.url + f"/console/handoff/{request_id}")
     page.get_by_label("回复").fill("请带上营业执照复印件。")
     page.get_by_role("button", name="发送").click()
-    assert page.get_by_text("回复已保存，将在用户下次发消息时一起送达").is_visible()
+    expect(page.get_by_text("回复已保存，将在用户下次发消息时一起送达")).to_be_visible()
     assert not console_server.fake.texts("o_handoff_2")
     assert "请带上营业执照复印件" in console_server.chat("o_handoff_2", "好的")
 
@@ -116,7 +117,7 @@ def test_door_checkin_once_then_already_then_refused(console_server: ConsoleServ
     page.goto(console_server.url + "/console/events/checkin")
     page.get_by_label("签到码").fill(code)
     page.get_by_role("button", name="签到").click()
-    assert page.get_by_text("无效或不存在").is_visible()
+    expect(page.get_by_text("无效或不存在")).to_be_visible()
     page.set_viewport_size({"width": 390, "height": 844})  # a phone at the door
     sign_in(page, console_server.url, "xiangyang")
     page.get_by_role("navigation").get_by_role("link", name="活动", exact=True).click()
@@ -132,7 +133,7 @@ def test_door_checkin_once_then_already_then_refused(console_server: ConsoleServ
     assert "已签到" in page.get_by_role("status").inner_text()
     page.get_by_label("签到码").fill("ABCD2345")
     page.get_by_role("button", name="签到").click()
-    assert page.get_by_role("alert").filter(has_text="无效或不存在").is_visible()
+    expect(page.get_by_role("alert").filter(has_text="无效或不存在")).to_be_visible()
     with console_server.db() as session:
         assert session.scalars(select(Registration.checked_in_at).where(
             Registration.openid == "o_checkin_1")).one() is not None
@@ -147,11 +148,11 @@ def test_event_page_lists_party_and_exports_neutralised_and_audited(console_serv
                         phone="13800002222", party_size=1, now=utcnow())
     sign_in(page, console_server.url, "xiangyang")
     page.goto(console_server.url + "/console/events/E03")
-    assert page.get_by_role("cell", name="=HYPERLINK(1)").is_visible()
+    expect(page.get_by_role("cell", name="=HYPERLINK(1)")).to_be_visible()
     page.get_by_label("姓名").fill("王大爷")
     page.get_by_label("手机号").fill("13900003333")
     page.get_by_role("button", name="现场登记").click()
-    assert page.get_by_text("已现场登记 王大爷（1 人），并已签到").is_visible()
+    expect(page.get_by_text("已现场登记 王大爷（1 人），并已签到")).to_be_visible()
     screenshot(page, "event-detail")
     response = page.request.get(console_server.url + "/console/events/E03/export?fmt=csv")
     text = response.body().decode("utf-8-sig")
@@ -177,19 +178,19 @@ def test_events_are_created_edited_and_cancelled_with_registrants_told(console_s
     page.get_by_label("地区").fill("十堰市茅箭区")
     page.get_by_label("名额").fill("30")
     page.get_by_role("button", name="新建活动").click()
-    assert page.get_by_text("地区必须在您负责的 襄阳市 范围内").is_visible()  # a liaison stays in their region
+    expect(page.get_by_text("地区必须在您负责的 襄阳市 范围内")).to_be_visible()  # a liaison stays in their region
     page.get_by_label("地区").fill("襄阳市樊城区")
     page.get_by_role("button", name="新建活动").click()
-    assert page.get_by_text("已新建活动").is_visible()
+    expect(page.get_by_text("已新建活动")).to_be_visible()
     event_id = page.locator("h1").inner_text().split()[0]
     _register(console_server, "o_event_edit", event_id)
     page.goto(console_server.url + f"/console/events/{event_id}")
     page.get_by_label("地点").fill("樊城区示例社区二楼大会议室")
     page.get_by_role("button", name="保存修改").click()
-    assert page.get_by_text("已保存，已通知 1 位报名人").is_visible(), page.locator("main").inner_text()[:300]
+    expect(page.get_by_text("已保存，已通知 1 位报名人")).to_be_visible()
     page.get_by_label("取消原因").fill("场地检修")
     page.get_by_role("button", name="取消活动").click()
-    assert page.get_by_text("活动已取消，已通知 1 位报名人").is_visible()
+    expect(page.get_by_text("活动已取消，已通知 1 位报名人")).to_be_visible()
     with console_server.db() as session:
         told = session.scalars(select(Outbox.payload).where(Outbox.openid == "o_event_edit",
                                                             Outbox.kind == "event_changed")).all()
@@ -236,7 +237,7 @@ def test_a_dead_push_is_retried_and_delivered(console_server: ConsoleServer, pag
     assert "已放弃" in row.inner_text() and "微信服务器出错" in row.inner_text() and "客服消息" in row.inner_text()
     screenshot(page, "outbox")
     row.get_by_role("button", name="重试").click()
-    assert page.get_by_text(f"推送 {push_id} 已重新排队").is_visible()
+    expect(page.get_by_text(f"推送 {push_id} 已重新排队")).to_be_visible()
     wait_for(lambda: "活动提醒：测试重试的推送" in console_server.fake.texts("o_push_1"))
     with console_server.db() as session:
         assert session.get(Outbox, push_id).status == "sent"
@@ -246,5 +247,5 @@ def test_a_dead_push_is_retried_and_delivered(console_server: ConsoleServer, pag
     assert no_token == 403  # signed in, but without the CSRF token
     sign_in(page, console_server.url, "shiyan")  # pushes carry no region: a regional liaison is told so
     page.goto(console_server.url + "/console/outbox")
-    assert page.get_by_text("只有管理员和不限地区的联络员可以查看").is_visible()
+    expect(page.get_by_text("只有管理员和不限地区的联络员可以查看")).to_be_visible()
     assert page.locator(f"#push-{push_id}").count() == 0
