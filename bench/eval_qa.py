@@ -33,6 +33,9 @@ deployment that holds every document. The sets:
 - ``voices7`` (with ``--extra``): ``bench/data/qa_voices7.jsonl``, 60 in-scope + 30 near-scope questions over the EXISTING
   dev documents (no new document: the knowledge base the held-out sets are measured on stays as it was; 33 documents,
   look-alikes of other cities, exclusions, lists) by another fresh writer, measured before any change made in its light;
+- ``voices8`` (with ``--extra``): ``bench/data/qa_voices8.jsonl``, 55 in-scope + 35 near-scope questions over five
+  NEW documents (``bench/data/kb/voices8``: articles, a Q&A page, tables of amounts, a guide with steps and a contact
+  block, a 十堰 look-alike) and the dev documents, by another fresh writer, measured before any change made in its light;
 - ``near`` (with ``--extra``): ``bench/data/qa_near.jsonl``, our own dev set of 40 in-scope paraphrases and 42
   near-scope out-of-scope questions over the dev documents (a stipend where the document gives a grant, the
   insurer's name, the second session's date, pets, where to download a form, a city with no document);
@@ -96,7 +99,8 @@ def question_sets(extra: bool = False, dev_only: bool = False) -> list[QuestionS
               mixed_set("near", EXTRA / "qa_near.jsonl"), mixed_set("voices", EXTRA / "qa_voices.jsonl"),
               mixed_set("voices2", EXTRA / "qa_voices2.jsonl"), mixed_set("voices3", EXTRA / "qa_voices3.jsonl"),
               mixed_set("voices4", EXTRA / "qa_voices4.jsonl"), mixed_set("voices5", EXTRA / "qa_voices5.jsonl"),
-              mixed_set("voices6", EXTRA / "qa_voices6.jsonl"), mixed_set("voices7", EXTRA / "qa_voices7.jsonl")]
+              mixed_set("voices6", EXTRA / "qa_voices6.jsonl"), mixed_set("voices7", EXTRA / "qa_voices7.jsonl"),
+              mixed_set("voices8", EXTRA / "qa_voices8.jsonl")]
     second_qa, second_oos = load_jsonl(SECOND / "qa.jsonl"), load_jsonl(SECOND / "oos.jsonl")
     return [QuestionSet("dev", qa, oos), *(extras if extra else []),
             *(QuestionSet(f"second/{split}", [r for r in second_qa if r["split"] == split],
