@@ -17,7 +17,6 @@ from handlers import followups
 from handlers.kit import triage
 from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
 from knowledge import qtype
-from knowledge.answer import Answer
 from knowledge.qtype import names_a_topic
 
 log = logging.getLogger(__name__)
@@ -25,7 +24,6 @@ log = logging.getLogger(__name__)
 MORE = re.compile(r"^\s*(详细一点|详细点|详细些|说详细点|展开说说|还有呢|还有吗|继续说|接着说)[。！!？?]*\s*$")
 TAG_QUESTION = re.compile(  # '我们是搞批发的 也能享受吧', '能报不' (not '我再想想吧', '那算了吧')
     r"(?:能|可以|算|享受|报|申请|评|够|给|补|用)[^，,。！!？?]{0,6}(?:吧|不|没|冇|撒|唦)[？?。！!～~]*$")
-CONTEXT_TILT = 0.5  # the answer in the last answer's topic wins down to half the fresh one's confidence (dev: 1.0 → 0.5)
 FOLLOW_UP = timedelta(minutes=10)  # a follow-up continues the last answer's topic this long
 UNAVAILABLE = "抱歉，政策问答暂时不可用，请稍后再试，或回复“转人工”由科创联络员为您解答。"
 
@@ -66,20 +64,6 @@ def continues_answer(ctx: Context, conv: ConversationState, text: str) -> bool:
     return bool(asked) and _recent(ctx, conv) is not None
 
 
-def _doc(answer: Answer) -> str | None:
-    """The document an answer quotes (None for a decline without a source)."""
-    return answer.sources[0].doc if answer.sources else None
-
-
-def _in_context(fresh: Answer, alt: Answer, tilt: float) -> bool:
-    """Whether the answer found with the previous question as context beats the one found alone: it answers
-    where the fresh search declined, or it quotes another document with at least the same confidence (a
-    question naming a word of another document, '研发费用占比要多少' right after the 高企 conditions)."""
-    if not alt.answered:
-        return False
-    return not fresh.answered or (_doc(alt) != _doc(fresh) and alt.confidence >= fresh.confidence * tilt)
-
-
 def handle_question(ctx: Context, msg: Incoming, conv: ConversationState, *,
                     only_answered: bool = False, follows: bool = False) -> list[Reply] | None:
     """Answer free text from the knowledge base (home city unless another city is named); ``only_answered``:
@@ -98,11 +82,11 @@ def handle_question(ctx: Context, msg: Incoming, conv: ConversationState, *,
     try:
         if context:
             answer = kb.ask_followup(text, context, home_city=ctx.settings.home_city, vector=query)
+        elif recent:
+            answer, won = kb.ask_in_context(text, recent, home_city=ctx.settings.home_city, vector=query)
+            context = recent if won else None
         else:
             answer = kb.ask(text, home_city=ctx.settings.home_city, vector=query)
-            alt = kb.ask_followup(text, recent, home_city=ctx.settings.home_city, vector=query) if recent else None
-            if alt is not None and _in_context(answer, alt, CONTEXT_TILT):
-                answer, context = alt, recent
     except Exception:
         log.exception("policy answer failed (MsgId %s)", msg.msg_id or "-")
         return [Reply(UNAVAILABLE)]

@@ -55,6 +55,7 @@ log = logging.getLogger(__name__)
 MORE_CHARS = 500
 TITLE_WEIGHT = 0.25  # bonus (× the best fused score) of a document whose title names all of the question's key words
 EXHAUSTED_TEXT = "这份资料的内容已经全部发给您了。还有其他问题可以直接问我，或回复“转人工”联系科创联络员。"
+CONTEXT_TILT = 0.5  # the answer in the last answer's topic wins down to half the fresh one's confidence (dev: 1.0 → 0.5)
 
 
 @dataclass
@@ -86,6 +87,20 @@ class Retrieval:
     missing_city: str | None = None
     candidates: list[Hit] = field(default_factory=list)
 
+
+
+def _doc(answer: Answer) -> str | None:
+    """The document an answer quotes (None for a decline without a source)."""
+    return answer.sources[0].doc if answer.sources else None
+
+
+def in_context(fresh: Answer, alt: Answer, tilt: float = CONTEXT_TILT) -> bool:
+    """Whether the answer found with the previous question as context beats the one found alone: it answers
+    where the fresh search declined, or it quotes another document with at least ``tilt`` times the confidence
+    (a question naming a word of another document, '研发费用占比要多少' right after the 高企 conditions)."""
+    if not alt.answered:
+        return False
+    return not fresh.answered or (_doc(alt) != _doc(fresh) and alt.confidence >= fresh.confidence * tilt)
 
 class KnowledgeBase:
     """Ingest documents, answer policy questions, continue an answer ("详细一点/还有呢")."""
@@ -245,16 +260,39 @@ class KnowledgeBase:
         problem = input_problem(question)
         if problem:
             return Answer(False, problem)
+        found = self.retrieve(question, home_city=home_city, vector=vector)
+        narrowed, topic = self._followup(question, context, found, home_city, vector)
+        return self.respond(narrowed, context=topic)
+
+    def ask_in_context(self, question: str, context: str, *, home_city: str | None = None,
+                       vector: Sequence[float] | None = None) -> tuple[Answer, bool]:
+        """The better of ``question`` answered alone and answered in the topic of ``context`` (the question
+        answered last), and whether the context won (see ``in_context``). The question is retrieved once and
+        only the winner is generated when an LLM is configured."""
+        problem = input_problem(question)
+        if problem:
+            return Answer(False, problem), False
+        found = self.retrieve(question, home_city=home_city, vector=vector)
+        fresh = self.respond(found, use_llm=False)
+        narrowed, topic = self._followup(question, context, found, home_city, vector)
+        alt = self.respond(narrowed, use_llm=False, context=topic)
+        won = in_context(fresh, alt)
+        if not self.llm:
+            return (alt if won else fresh), won
+        return (self.respond(narrowed, context=topic) if won else self.respond(found)), won
+
+    def _followup(self, question: str, context: str, found: Retrieval, home_city: str | None,
+                  vector: Sequence[float] | None) -> tuple[Retrieval, Retrieval | None]:
+        """A follow-up's retrieval kept to the document found with its context, and that context's retrieval
+        (None when the joined question finds nothing or names a city without documents)."""
         topic = self.retrieve(f"{context} {question}", home_city=home_city,
                               vector=self._joined_vector(context, question, vector))
-        found = self.retrieve(question, home_city=home_city, vector=vector)
-        if topic.hits and not found.missing_city:
-            doc = topic.hits[0].chunk.doc
-            same = [h for h in found.candidates if h.chunk.doc == doc] or [h for h in topic.candidates
-                                                                          if h.chunk.doc == doc]
-            found = replace(found, hits=same[:len(found.hits) or 8])
-            return self.respond(found, context=topic)
-        return self.respond(found)
+        if not topic.hits or found.missing_city:
+            return found, None
+        doc = topic.hits[0].chunk.doc
+        same = [h for h in found.candidates if h.chunk.doc == doc] or [h for h in topic.candidates
+                                                                      if h.chunk.doc == doc]
+        return replace(found, hits=same[:len(found.hits) or 8]), topic
 
     def _joined_vector(self, context: str, question: str, vector: Sequence[float] | None) -> list[float] | None:
         """The query vector of 'context question' made from its parts' vectors, weighted by their lengths (mean

@@ -151,6 +151,11 @@ class Knowledge(Protocol):
         """An elliptical follow-up, answered from the document the previous question (``context``) was about."""
         ...
 
+    def ask_in_context(self, question: str, context: str, *, home_city: str | None = None,
+                       vector: Sequence[float] | None = None) -> tuple[Answer, bool]:
+        """The better of ``question`` asked alone and in the topic of ``context``; True when the context won."""
+        ...
+
     def more(self, doc: str, start: int) -> Answer:
         """The continuation of a previous answer's document."""
         ...

@@ -227,3 +227,13 @@ def test_a_yes_no_question_about_something_never_mentioned_is_declined(kb: Knowl
 def test_a_charge_question_is_answered_by_the_free_of_charge_sentence(kb: KnowledgeBase) -> None:
     answer = kb.ask("请特派员上门服务要花钱吗", use_llm=False)
     assert answer.answered and "免费" in answer.answer and "2万元" not in answer.answer
+
+
+def test_a_question_weighed_against_the_last_one_asks_the_llm_once(kb: KnowledgeBase,
+                                                                   fake_llm: ThreadingHTTPServer) -> None:
+    with_llm = _with_llm(kb, fake_llm)
+    answer, won = with_llm.ask_in_context("最晚什么时候申报", "研发费用加计扣除怎么享受")
+    assert answer.answered and answer.generated and "来源：《企业研发费用加计扣除政策解读（示例）》" in answer.answer
+    assert len(fake_llm.requests) == 1  # type: ignore[attr-defined]  # only the winning answer is generated
+    plain, plain_won = kb.ask_in_context("最晚什么时候申报", "研发费用加计扣除怎么享受")
+    assert plain_won == won and not plain.generated and "5月31日" in plain.answer

@@ -36,6 +36,10 @@ class FakeKnowledge:
         """A follow-up is answered like a question of its own (the fake has no documents to keep to)."""
         return self.ask(question, **kwargs)
 
+    def ask_in_context(self, question: str, context: str, **kwargs: Any) -> tuple[Answer, bool]:
+        """Asked alone: the fake has no documents to weigh a context against."""
+        return self.ask(question, **kwargs), False
+
     def more(self, doc: str, start: int) -> Answer:
         """The continuation of ``doc``."""
         return Answer(True, f"{doc} 的后续内容（第 {start} 段起）")
