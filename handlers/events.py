@@ -32,8 +32,10 @@ from handlers import followups
 from handlers.account import give_consent, has_consented
 from handlers.kit import interject, triage
 from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
+from handlers.kit.forms import ask_by_surname
 from handlers.kit.intents import CHAT, decisive
 from knowledge.extract import (
+    addressed,
     extract_companions,
     extract_company,
     extract_party_size,
@@ -47,6 +49,7 @@ from knowledge.extract import (
     mobile_head,
     party,
     patch_phone,
+    said_surname,
     stated_party_size,
     swap_pair,
 )
@@ -304,6 +307,12 @@ def _accompanies(draft: dict[str, Any], name: str, text: str) -> bool:
                 and name not in (draft.get("companions") or []))
 
 
+def _addressed(draft: dict[str, Any], text: str) -> str | None:
+    """'先生' / '女的' after '我姓李': 李先生 / 李女士 (None otherwise, or once a name is known)."""
+    surname = draft.get("surname")
+    return addressed(str(surname), text) if surname and not draft.get("name") else None
+
+
 def _merge(draft: dict[str, Any], text: str, *, with_party: bool = True) -> None:
     """Take the name, phone, company and party from one message; the latest statement wins.
 
@@ -314,7 +323,9 @@ def _merge(draft: dict[str, Any], text: str, *, with_party: bool = True) -> None
         draft.pop("phone_head", None)
     elif not draft.get("phone") and (head := mobile_head(text)):  # '王芳 电话13800', the rest in the next message
         draft["phone_head"] = head
-    name = extract_person_name(text) or _bare_name(text, draft)
+    name = extract_person_name(text) or _bare_name(text, draft) or _addressed(draft, text)
+    if not name and not draft.get("name") and (surname := said_surname(text)):
+        draft["surname"] = surname  # '我姓李 电话…': the name question then offers 李先生 / 李女士
     if name and _accompanies(draft, name, text):  # signed a parent up, then '我陪她一起去 我叫周敏': a companion
         _set_party(draft, Party(len(companions := [*(draft.get("companions") or []), name]) + 1, tuple(companions)))
         return
@@ -416,7 +427,7 @@ def _ask_contact(ctx: Context, msg: Incoming, conv: ConversationState) -> list[R
     if draft.get("name"):
         return [Reply(f"{draft['name']}您好，请告诉我您的手机号。")]
     if draft.get("phone"):
-        return [Reply("请问报名人怎么称呼（姓名）？")]
+        return [Reply(ask_by_surname(draft["surname"]) if draft.get("surname") else "请问报名人怎么称呼（姓名）？")]
     return [Reply(ASK_CONTACT + "\n同行的人也可以一起告诉我，例如“带老伴一起，他叫李德全”。")]
 
 

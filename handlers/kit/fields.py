@@ -32,11 +32,11 @@ from knowledge.vocab import INDUSTRIES, MATURITIES, NEED_TYPES
 NEGOTIABLE_WORDS = re.compile(r"^(面议|面谈|不确定|没想好|还没想好|看情况|待定|还没定|都行|可以谈|再说|商量)")
 _ORG_PREFIX = re.compile(r"^(就叫|就是|我们是|我们公司叫|我们单位是|我们叫|公司叫|公司名称是?|公司名字是?|单位名称是?|名称是?|全称是?|"
                          r"单位是?|公司是|叫|是)[：:\s]*")
-_NAME_PREFIX = re.compile(r"^(联系人是?|联系人就?是|我叫|我是|叫|姓名是?|名字是?)[：:\s]*")
+_NAME_PREFIX = re.compile(r"^(联系人是?|联系人就?是|我叫|我是|就叫我|叫我|称呼我|喊我|叫|姓名是?|名字是?)[：:\s]*")
 _NOT_NAMES = {"好的", "没有", "不知道", "就我", "是我", "我自己", "本人", "你好", "您好", "可以", "谢谢"}
 FORMAL_ORG = re.compile(r"(公司|合作社|集团|研究院|研究所|科学院|大学|学院|中心|医院|实验室|农场)$")
 _NOT_ORG = re.compile(r"(…|\.\.\.|我们|我|了|吧|吗|呢|不对|说错)")
-_TRAILING = re.compile(r"[。.!！~～的吧啊呀哈\s]+$")
+_TRAILING = re.compile(r"(?:就行|就好|就可以|即可|[。.!！~～的吧啊呀哈\s])+$")
 _ORG_CHARS = re.compile(r"[\u4e00-\u9fffA-Za-z0-9()（）·&\s-]+")
 _MAKES = re.compile(r"^(?:主要|专门)?(?:做|搞|干|生产|加工|制造|造|卖|种|养|开)")  # '做汽车轮毂的' says what they make
 

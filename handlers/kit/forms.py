@@ -20,12 +20,14 @@ from handlers.kit import interject, triage
 from handlers.kit.base import Context, ConversationState, Incoming, Reply
 from handlers.kit.intents import CHAT, classify, decisive
 from knowledge.extract import (
+    addressed,
     extract_all,
     is_affirmative,
     is_negative,
     is_skip,
     mobile_completed,
     mobile_head,
+    said_surname,
     swap_pair,
 )
 
@@ -437,6 +439,8 @@ def next_step(form: Form, conv: ConversationState, prefix: str = "") -> list[Rep
 def _prompt(f: Field, draft: dict[str, Any]) -> str:
     """The question for ``f``; a hint already known (a place inside the unit's name) is offered for a yes."""
     hint = draft.get("values", {}).get(f.name)
+    if f.name == "contact_name" and draft.get("surname"):
+        return ask_by_surname(str(draft["surname"]))
     if f.name in draft.get("soft", []) and hint not in (None, "", []):
         return f"{f.label}是“{f.formatter(hint)}”吗？对的话回复“是”，不对请直接告诉我。"
     return f.prompt
@@ -584,9 +588,10 @@ def _pending_accepts(form: Form, conv: ConversationState, text: str) -> bool:
 def _fill_turn(form: Form, conv: ConversationState, text: str) -> list[Reply]:
     """Fill from the message; skip or re-ask the pending field when nothing was understood."""
     pending = next((f for f in form.fields if f.name == conv.step), None)
-    if joined := _phone_joined(form, conv.draft, text):
+    if joined := _phone_joined(form, conv.draft, text) or _name_addressed(form, conv.draft, text):
         return next_step(form, conv, _ack(form, joined, conv.draft))
     changed = _edit_command(form, conv.draft, text) or fill(form, conv.draft, text)
+    _surname_kept(form, conv.draft, text)
     if cut := _phone_cut(form, conv.draft, text):  # '手机 1380009': the rest is asked for, whatever else was said
         return next_step(form, conv, "\n".join(filter(None, (_ack(form, changed, conv.draft), cut))))
     if pending and pending.name not in changed:
@@ -625,6 +630,34 @@ def _phone_joined(form: Form, draft: dict[str, Any], text: str) -> list[str]:
     draft.pop("phone_head", None)
     _put(draft, form.field("contact_phone"), whole, text, False)
     return ["contact_phone"]
+
+
+def ask_by_surname(surname: str) -> str:
+    """The name question once a surname alone was said: a full name, or how to address the person."""
+    return f"您姓{surname}，请问怎么称呼您？可以留个全名，也可以回复“{surname}先生”或“{surname}女士”。"
+
+
+def _name_missing(form: Form, draft: dict[str, Any]) -> bool:
+    """Whether the form asks a contact name and has none yet."""
+    return any(f.name == "contact_name" for f in form.fields) and not draft["values"].get("contact_name")
+
+
+def _surname_kept(form: Form, draft: dict[str, Any], text: str) -> None:
+    """A surname said without the given name ('我姓王 电话139…') is kept, and the name question then offers
+    '王先生' / '王女士' instead of repeating itself."""
+    if _name_missing(form, draft) and (surname := said_surname(text)):
+        draft["surname"] = surname
+
+
+def _name_addressed(form: Form, draft: dict[str, Any], text: str) -> list[str]:
+    """'先生' / '女的' after '我姓王': the contact is 王先生 / 王女士."""
+    surname = draft.get("surname")
+    name = addressed(str(surname), text) if surname and _name_missing(form, draft) else None
+    if name is None:
+        return []
+    draft.pop("surname", None)
+    _put(draft, form.field("contact_name"), name, text, False)
+    return ["contact_name"]
 
 
 def _not_understood(pending: Field | None, text: str) -> str:

@@ -64,12 +64,14 @@ from .intents import (
     is_skip,
 )
 from .names import (
+    addressed,
     completes_title_form,
     contact_title,
     extract_companions,
     extract_party_size,
     extract_person_name,
     is_person_name,
+    said_surname,
     stated_party_size,
 )
 from .orgs import extract_company, extract_institution
@@ -77,7 +79,7 @@ from .phones import extract_phone, extract_phones, mobile_completed, mobile_head
 from .regions import Region, extract_region
 
 __all__ = [
-    "alert_topics", "apply_topic_changes", "topic_changes", "completes_title_form", "contact_title", "is_person_name", "parse_topics", "patch_phone", "swap_pair",
+    "addressed", "said_surname", "alert_topics", "apply_topic_changes", "topic_changes", "completes_title_form", "contact_title", "is_person_name", "parse_topics", "patch_phone", "swap_pair",
     "Amount", "IndustryHit", "Region", "detect_correction", "extract_all", "extract_amount", "extract_amounts",
     "extract_companions", "extract_company", "extract_date_range", "extract_industry", "extract_institution",
     "extract_ip", "extract_maturity", "extract_need_type", "extract_party_size", "extract_person_name",

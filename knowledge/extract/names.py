@@ -221,6 +221,30 @@ def extract_person_name(text: str) -> str | None:
     return names[-1][1] if has_correction_cue(text) else names[0][1]
 
 
+_SURNAME_SAID = re.compile(r"(?:(?:^|[\s,，。;；!！])(?:免贵|本人|联系人)?|我|免贵)姓\s*([\u4e00-\u9fff]{1,2}?)(?=$|[\s,，。.;；!！、\d]|的|吧|呢|啊|哈|电话|手机)")
+_ADDRESS = re.compile(r"^\s*(?:是|我是|就是)?(先生|女士|男士|男|女)(?:的|士|同志)?[\s。.!！吧啊呀]*$")
+
+
+def said_surname(text: str) -> str | None:
+    """A surname said without the given name ('我姓王 电话139…', '免贵姓欧阳'); None when a full name is said too."""
+    if extract_person_name(text):
+        return None
+    for m in _SURNAME_SAID.finditer(text):
+        surname = m.group(1)
+        named = re.search(re.escape(surname) + r"[\u4e00-\u9fff]", text[m.end():])  # '姓闻 闻立民': the name follows
+        if _surname_at(surname, 0) == surname and not named:
+            return surname
+    return None
+
+
+def addressed(surname: str, text: str) -> str | None:
+    """'王先生' from the surname said before and a reply of '先生', '女的' (None for any other reply)."""
+    m = _ADDRESS.match(text)
+    if m is None:
+        return None
+    return surname + ("女士" if m.group(1).startswith("女") else "先生")
+
+
 _REAL_NAME = re.compile(r"(?:大名|全名|真名|学名|身份证上)(?:叫|是|写的是)?\s*")
 
 

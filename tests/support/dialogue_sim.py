@@ -76,6 +76,7 @@ ANSWERS: tuple[tuple[str, Callable[[dict[str, Any]], str | None]], ...] = (
     ("哪个区县", lambda e: e.get("region")),
     ("预算大概", lambda e: e.get("budget")),
     ("联系人怎么称呼", lambda e: f"{e['contact_name']} {e['contact_phone']}" if 'contact_name' in e else None),
+    ("怎么称呼您", lambda e: e.get("contact_name")),  # after a surname alone: the full name
     ("联系电话是多少", lambda e: e.get("contact_phone")),
     ("遇到的问题", lambda e: "，".join(e.get("description_keywords", [])) or None),
     ("介绍这项成果", lambda e: "，".join(e.get("title_keywords", [])) + "的技术"),
