@@ -237,3 +237,10 @@ def test_a_question_weighed_against_the_last_one_asks_the_llm_once(kb: Knowledge
     assert len(fake_llm.requests) == 1  # type: ignore[attr-defined]  # only the winning answer is generated
     plain, plain_won = kb.ask_in_context("最晚什么时候申报", "研发费用加计扣除怎么享受")
     assert plain_won == won and not plain.generated and "5月31日" in plain.answer
+
+
+@pytest.mark.parametrize("question", ["我们小公司能不能评高新技术企业", "我们去年亏损了 能评高企吗"])
+def test_whether_one_can_qualify_gets_the_conditions(kb: KnowledgeBase, question: str) -> None:
+    """'能不能评X' asks about eligibility: the conditions, not the certificate's validity or the contact."""
+    answer = kb.ask(question, use_llm=False)
+    assert answer.answered and "同时满足以下条件" in answer.answer and "证书有效期" not in answer.answer
