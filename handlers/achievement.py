@@ -357,8 +357,8 @@ def continue_flow(ctx: Context, msg: Incoming, conv: ConversationState) -> list[
         return interject.switch(ctx, msg, conv)  # the organisation and the contact come along
     if triage.form_named(text) == "demand":  # '登记' opened this form, '需求' says which one was meant
         return interject.switch(ctx, dataclasses.replace(msg, text=DEMAND_COMMAND), conv)
-    if subscriptions.NOT_REGISTERING.search(text) and alert_topics(text):  # '先不登记了，有X方面的需求通知我'
-        return interject.switch(ctx, msg, conv)
+    if subscriptions.NOT_REGISTERING.search(text) and alert_topics(text) and not triage.stop_opens(text):
+        return interject.switch(ctx, msg, conv)  # '成果还没做完，先不登记了，有X方面的需求通知我' (an opening stop cancels)
     return forms.handle(FORM, ctx, msg, conv)
 
 
