@@ -66,8 +66,6 @@ KNOWN_GAPS: dict[str, str] = {
     "dialogues_voices5:R49": "expects '随州市曾都区'; outside Xiangyang the product records the city (随州市), by design",
     "dialogues_voices9:V09": "'想申请科技金融方面的服务' opens with a policy question, so the product words said with it "
                              "never reach the description",
-    "dialogues_voices11:X32": "'帮我奶奶报个名…电话留我的，我叫彭小雨' registers the phone's owner who speaks, with the "
-                              "grandmother as companion (same people, same size); the set expects her as registrant",
 }
 
 
