@@ -104,6 +104,14 @@ def test_a_bare_xuqiu_after_dengji_opens_the_demand_form(wx: object) -> None:
     assert "技术需求" in reply and "已记下所在单位" not in reply
 
 
+def test_a_bare_chengguo_in_the_demand_form_opens_the_result_form(wx: object) -> None:
+    """The same the other way: '成果' alone as the first answer of the demand form means the result form."""
+    openid = "f11_bare_result"
+    say(wx, openid, "提需求")
+    reply = say(wx, openid, "成果")
+    assert "项目库" in reply and "已记下" not in reply
+
+
 def test_declining_the_result_and_asking_alerts_subscribes(wx: object, services: Container) -> None:
     """In the result form, '成果还没做完，这次先不登记了，能不能有X方面的需求时提醒我' leaves it for the
     alert subscription: no result stage is asked, and the topic is stored."""
