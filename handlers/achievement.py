@@ -6,12 +6,14 @@ Start: the menu (``start``), "登记成果"/"放到项目库", or a research res
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import threading
 from typing import Any
 
 from bot.domain.achievements import AchievementInput, AlertTopic, submit_achievement
 from bot.domain.privacy import remember_contact
+from handlers import subscriptions
 from handlers.account import give_consent, has_consented
 from handlers.kit import forms, interject, triage
 from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
@@ -210,10 +212,18 @@ _TITLE_SAID = re.compile(r"[《“\"](?P<quoted>[^》”\"]{4,60})[》”\"]|(?:
                          r"设备|材料|涂料|配方|终端|软件|平台|试剂|品种|装备|菌剂|肥|剂|机|仪|器))(?:$|[，,。；;\s])")
 
 
+_RESULT_IS = re.compile(r"(?:^|(?<=[\s，,。；;]))成果(?:就)?是(?P<what>[^，,。；;\s]{4,30})(?:$|[，,。；;\s])")
+_NOUNS_ONLY = re.compile(r"(?:一种|一项|一套)?[^已在用了的是有和与及把被将做搞卖等想要能可]+")  # no verb, no particle
+
+
 def title_said(text: str, _facts: dict[str, Any] | None = None) -> str | None:
-    """A name the user gives outright, whatever was asked: '成果叫…', '名称：…', '《…》' (leading 一种 dropped)."""
+    """A name the user gives outright, whatever was asked: '成果叫…', '名称：…', '《…》', or a bare noun phrase
+    after '成果是' ('成果是航空发动机涡轮叶片热障涂层') (leading 一种 dropped)."""
     m = _TITLE_SAID.search(text)
     said = next((g for g in m.groups() if g), None) if m else None
+    if said is None and (m := _RESULT_IS.search(text)) and _NOUNS_ONLY.fullmatch(m.group("what")) \
+            and not _NOT_A_TITLE.search(m.group("what")):
+        said = m.group("what")
     return re.sub(r"^(?:一种|一项|一套)", "", said.strip("“”\"《》")) if said else None
 
 
@@ -345,7 +355,14 @@ def continue_flow(ctx: Context, msg: Incoming, conv: ConversationState) -> list[
     text = (msg.text or "").strip()
     if triage.wants_demand(text) and not triage.wants_achievement(text) and triage.has_correction_cue(text):
         return interject.switch(ctx, msg, conv)  # the organisation and the contact come along
+    if triage.form_named(text) == "demand":  # '登记' opened this form, '需求' says which one was meant
+        return interject.switch(ctx, dataclasses.replace(msg, text=DEMAND_COMMAND), conv)
+    if subscriptions.NOT_REGISTERING.search(text) and alert_topics(text) and not triage.stop_opens(text):
+        return interject.switch(ctx, msg, conv)  # '成果还没做完，先不登记了，有X方面的需求通知我' (an opening stop cancels)
     return forms.handle(FORM, ctx, msg, conv)
+
+
+DEMAND_COMMAND = "登记技术需求"
 
 
 def register(router: Router) -> None:

@@ -31,6 +31,7 @@ from knowledge.vocab import INDUSTRIES, NEED_TYPES
 
 FLOW = "demand"
 INTRO_TTL = timedelta(days=1)
+ACHIEVEMENT_COMMAND = "登记科技成果"
 ACK_CHARS = 40  # how much of a told problem the opening words read back
 _FILLERS = re.compile(r"^(我们的|我们|咱们|主要是|主要|就是|现在|目前|最近|近来|近期|这段时间|这阵子|一直|老是|总是|经常|"
                       r"想要|想|希望|找个|寻找|个)+")
@@ -202,6 +203,8 @@ def continue_flow(ctx: Context, msg: Incoming, conv: ConversationState) -> list[
     text = (msg.text or "").strip()
     if triage.wants_achievement(text) and not triage.need_text(text):
         return interject.switch(ctx, msg, conv)  # the institution and the contact come along
+    if triage.form_named(text) == "achievement":  # '登记' opened this form, '成果' says which one was meant
+        return interject.switch(ctx, dataclasses.replace(msg, text=ACHIEVEMENT_COMMAND), conv)
     made, need = _what_they_make(conv, text), _need_said(conv, text)
     replies = forms.handle(FORM, ctx, msg, conv)
     values = forms.values_of(conv) if conv.flow == FLOW else {}

@@ -70,7 +70,8 @@ LIST_WORDS = re.compile(r"^(查看|看看|有什么|有哪些|近期|最近|近�
 SIGNUP = re.compile(r"报名|报个名|想报|能报|可以报|报上|我要参加|想参加|能参加|一起报|报一个|报个|给我报|帮我报|我也报|"
                     r"给.{1,6}报|帮.{1,6}报|一起去|想去|要去参加|去参加|我要报|要报|我也去|我想去|我要去|"
                     r"想克|要克|一起克|也克|克听")  # dialect 克 for 去 ('俺们村几个想克听')
-PROXY = re.compile(r"(给|帮|替)(我家|我)?(?:(?!跟|和|与|同)[^\s]){0,4}(老头子|老头|老太太|老伴|爱人|妈|爸|孩子|儿子|女儿|闺女|孙子|孙女|老人)"
+PROXY = re.compile(r"(给|帮|替)(我家|我)?(?:(?!跟|和|与|同)[^\s]){0,4}(老头子|老头|老太太|老伴|爱人|妈|爸|孩子|儿子|女儿|闺女|孙子|孙女|老人|"
+                   r"奶奶|爷爷|外婆|外公|姥姥|姥爷|婆婆|公公|岳母|岳父|母亲|父亲)"
                    r".{0,3}报")  # not '帮我跟我老伴报上' (the user comes too)
 QUESTION_WORDS = re.compile(r"[吗么呢？?]|有没有|有啥|有什么|哪些|还有")
 QUESTION = re.compile(r"(几点|什么时候|啥时候|几号|哪天|在哪|哪里|地点|地址|位置|怎么去|要带|带什么|带啥|交钱|收费|免费|"
@@ -313,6 +314,18 @@ def _addressed(draft: dict[str, Any], text: str) -> str | None:
     return addressed(str(surname), text) if surname and not draft.get("name") else None
 
 
+MY_PHONE = re.compile(r"(?:电话|手机|号码)(?:就)?(?:留|写|填|用)(?:我的|我)|(?:留|写|填|用)我的(?:电话|手机|号码)")
+
+
+def _signed_up_for(draft: dict[str, Any], name: str, text: str) -> list[str]:
+    """Signing someone else up with the user's phone left for them ('奶奶叫彭秀珍，电话留我的，我叫彭小雨'): the
+    people named besides the user (the first is the one signed up), else []. Without '电话留我的' the speaker
+    who names themself stays the registrant ('我给我儿子报个名…我叫邵明辉')."""
+    if not draft.get("proxy") or draft.get("name") or not MY_PHONE.search(text):
+        return []
+    return [n for n in extract_companions(text) if n != name]
+
+
 def _merge(draft: dict[str, Any], text: str, *, with_party: bool = True) -> None:
     """Take the name, phone, company and party from one message; the latest statement wins.
 
@@ -326,6 +339,11 @@ def _merge(draft: dict[str, Any], text: str, *, with_party: bool = True) -> None
     name = extract_person_name(text) or _bare_name(text, draft) or _addressed(draft, text)
     if not name and not draft.get("name") and (surname := said_surname(text)):
         draft["surname"] = surname  # '我姓李 电话…': the name question then offers 李先生 / 李女士
+    if name and (signed := _signed_up_for(draft, name, text)):  # '奶奶叫彭秀珍，电话留我的…我叫彭小雨'
+        going = (*signed[1:], name) if ACCOMPANY.search(text) else tuple(signed[1:])  # '…我陪她一起去'
+        draft["name"] = signed[0]
+        _set_party(draft, Party(len(going) + 1, going))
+        return
     if name and _accompanies(draft, name, text):  # signed a parent up, then '我陪她一起去 我叫周敏': a companion
         _set_party(draft, Party(len(companions := [*(draft.get("companions") or []), name]) + 1, tuple(companions)))
         return

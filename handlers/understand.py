@@ -97,7 +97,10 @@ def start_demand(ctx: Context, msg: Incoming, conv: ConversationState) -> list[R
 
 
 def start_achievement(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply]:
-    """Open the achievement form with the message as the first description."""
+    """Open the achievement form with the message as the first description; a need the rules read, with no
+    result offered ('有两个专利，想拿专利去银行质押贷款'), opens the demand form instead."""
+    if triage.asks_help(msg.text):
+        return start_demand(ctx, msg, conv)
     return _carry(ctx, conv, achievement.FORM, achievement.route(ctx, msg, conv) or achievement.start(ctx, conv, msg.text))
 
 

@@ -178,6 +178,16 @@ def wants_demand(text: str) -> bool:
     return bool(WANTS_DEMAND.search(text)) and "我的需求" not in text
 
 
+FORM_NAME = re.compile(r"^(?:是|我要|我想|要|想)?(?:登记|提|发布|登|填)?(?:个|一个|一项)?(?:技术|科技|科研|企业)?"
+                       r"(?P<noun>需求|难题|成果)(?:的|吧|啊|呀|哈)?[。.!！]?$")
+
+
+def form_named(text: str) -> str | None:
+    """The form a message names and nothing else ('需求', '是成果'): 'demand' or 'achievement', else None."""
+    m = FORM_NAME.match(text.strip())
+    return None if m is None else "achievement" if m.group("noun") == "成果" else "demand"
+
+
 def wants_achievement(text: str) -> bool:
     """The user explicitly asks to register a research result ('登记成果', '放到项目库')."""
     return bool(WANTS_ACHIEVEMENT.search(text))
@@ -210,6 +220,12 @@ def _result_of_unit(text: str) -> bool:
     if not any(is_academic(name) for _, _, name in org_spans(text)) or SEEK.search(text) or PROBLEM.search(text):
         return False
     return any(RESULT_NOUN.search(strip_orgs(c).strip()) for c in PIECES.split(text) if strip_orgs(c).strip())
+
+
+def asks_help(text: str) -> bool:
+    """A need the rules read from someone outside research who names the help wanted ('有两个专利，想拿专利去银行
+    质押贷款'): no result is offered, whatever patents are mentioned."""
+    return looks_like_need(text) and not _academic(text) and extract_need_type(text) is not None
 
 
 def need_score(text: str) -> int:
@@ -276,8 +292,8 @@ def _drop_clause(clause: str, ip: bool = False) -> bool:
     if (COMPANY_CUE.search(clause) and not _makes(clause)) or GREETING.match(clause) or _is_trigger(clause) \
             or _org_only(clause):
         return True
-    if PLATFORM.search(clause) or _label_only(clause) or is_policy_question(clause):
-        return True
+    if PLATFORM.search(clause) or _label_only(clause) or (is_policy_question(clause) and not _help_asked(clause)):
+        return True  # '有没有人才补贴' goes; '想了解有没有知识产权质押融资' asks for the help itself
     if _APPLICATION.search(clause) and not (SEEK.search(clause) or PROBLEM.search(clause)):
         return True  # '我们想申报高企': why they ask, not the problem
     if is_question(clause) and not (SEEK.search(clause) or PROBLEM.search(clause) or EMBEDDED_QUESTION.search(clause)
@@ -291,12 +307,18 @@ def _drop_clause(clause: str, ip: bool = False) -> bool:
     return len(clause) <= 6 and extract_region(clause) is not None
 
 
-_MAY_WE = re.compile(r"能不能|可不可以|能否|可否|是否(?:可以|能)|可以不|行不行")
+_MAY_WE = re.compile(r"能不能|可不可以|能否|可否|是否(?:可以|能)|可以不|行不行|有没有|有无|有冇得?")  # '想了解有没有质押融资'
 
 
 def _asks_for_help(clause: str) -> bool:
-    """A request put as a question ('想问问能不能共享其他单位的测序仪'): it asks for one kind of help, so it is the need."""
+    """A request put as a question ('想问问能不能共享其他单位的测序仪', '想了解有没有科技贷款'): it asks for one kind
+    of help, so it is the need."""
     return bool(_MAY_WE.search(clause)) and extract_need_type(clause) is not None
+
+
+def _help_asked(clause: str) -> bool:
+    """A kind of help asked for as a question, with no subsidy or application in it ('有没有科技贷款')."""
+    return _asks_for_help(clause) and not _APPLICATION.search(clause)
 
 
 _CHANGE_A_THING = re.compile(  # '把加工工艺改一下': the change the user wants made, not a correction of the form

@@ -12,7 +12,7 @@ from .names import person_names
 _TAIL = r"(\d{2,4})"
 _SWAP_NEW_FIRST = re.compile(rf"{_TAIL}\s*[,，]?\s*(?:而)?不是\s*{_TAIL}")  # '最后是8860 不是8806'
 _SWAP_OLD_FIRST = re.compile(rf"不是\s*{_TAIL}\s*[,，]?\s*(?:而)?(?:是|应该是|改成)\s*{_TAIL}")  # '不是8806是8860'
-_TAIL_CUE = re.compile(rf"(?:最后|后|尾号|末尾|末)\s*(?:[一二三四两234]\s*位)?(?:数字|数|号码)?\s*(?:是|为|应该是|改成|改为|:)?\s*{_TAIL}(?!\d)")
+_TAIL_CUE = re.compile(rf"(?:最后|后|尾号|末尾|末)\s*(?:[一二三四两几234]\s*位)?(?:数字|数|号码)?\s*(?:是|为|应该是|改成|改为|:)?\s*{_TAIL}(?!\d)")
 
 _LAST_DIGIT = re.compile(r"(?:最后|末)\s*(?:一|1)\s*位(?:数字|数)?\s*(?:是|为|应该是|改成|改为)?\s*(\d)(?!\d)(?:\s*[,，]?\s*不是\s*(\d)(?!\d))?")
 
@@ -62,7 +62,8 @@ _STRIP_HEAD = re.compile(rf"^(?:(?:有没有|有无|有冇得?|要是有|如果�
                          r"企业|厂家|公司|要做|想做|要搞|想搞|需要|要|想)+")
 _STRIP_TAIL = re.compile(r"(?:(?:企业|厂家|公司)(?:提出?|发布|报)?)?(?:相关|方面|方向|领域|行业|这一?类|之类|类|[这那]一?块|有关)?的?(?:企业)?(?:需求|项目|难题|问题|信息)?$")
 _NOT_TOPIC = re.compile(r"^(?:对了|顺便|然后|那个|这个|嗯|哦|噢|哎|好吧|是的|对|一声|一下)$|^(?:你|您|大家|老师|你们)好|^(?:方向|方面|领域|行业)|^(?:喂|哈喽|在吗)|电话|手机|号码|联系|的企业|企业来|来找|太(?!阳|空|赫|极)|不够|还没|没有|^(?:谢谢|多谢|感谢|辛苦|麻烦|好的?|行|可以|没了|就这些|关闭|关掉|取消|停止|停掉|退订|开通|打开|开启|查看|看看)|^(?:我|我们|需求|提醒|推送|相关|方面|都|也|的|的话|一下|给我|需要|东西|这些|那些|其他|别的|所有|全部)$|"
-                        r"^(?:我是|我们是|做|搞|在|我在)|研究院|研究所|大学|学院|公司|时候|想|不登|不要|不用|成果|如果|要是|需求|\d{3,}|^[A-Za-z]*\d+[A-Za-z]*$|\d\s*[万千百元块wW]|"
+                        r"^(?:我是|我们是|做|搞|在|我在)|^(?:买|租|借|卖|找|请|引进|转让|授权)|研究院|研究所|大学|学院|公司|时候|想|不登|不要|不用|成果|如果|要是|需求|\d{3,}|^[A-Za-z]*\d+[A-Za-z]*$|\d\s*[万千百元块wW]|"
+                        r"(?i:^(?:subscribe|subscription|alerts?|notify|notifications?|remind(?:er)?s?|push)$)|"  # the request, in English
                         r"面议|面谈|预算|年薪|月薪|工资|待遇|多少钱|有没有|办法|怎么|能不能|可以吗")
 
 
@@ -90,6 +91,7 @@ _HEDGE = re.compile(r"(?:大概|大约|差不多|可能|应该|主要)?(?:就是
 _INDUSTRY = re.compile("|".join(re.escape(n) for n in sorted(INDUSTRIES, key=len, reverse=True)))
 _GLUED_HEAD = re.compile(r"[^\s、,，;；/和及跟与]{0,10}")  # bounded: linear on a 60 KB message
 _GLUED_TAIL = re.compile(r"[^\s、,，;；/和及跟与]{0,10}$")
+_LIST_WORD = re.compile(r"还有(?!没有|冇)|以及|或者")
 
 
 def _split_pieces(t: str) -> list[str]:
@@ -97,6 +99,7 @@ def _split_pieces(t: str) -> list[str]:
     fragment glued to it ('么子医药健康', '装备制造方向有'); the rest is split at separators."""
     out: list[str] = []
     at = 0
+    t = _LIST_WORD.sub("、", t)  # '航空航天还有新材料': a list word is never glued to a name
     for m in _INDUSTRY.finditer(t):
         before = t[at:m.start()]
         head = before[:_GLUED_TAIL.search(before).start()]  # type: ignore[union-attr]  # always matches; without the word glued in front of the name
@@ -227,11 +230,19 @@ def topic_changes(text: str) -> list[str]:
     (as '-表面处理'); '机器人不要了 加个数字孪生', '算了农机不要了 换成智慧农业' do both."""
     ops = [f"-{t}" for m in _DROP_ONE.finditer(text) for t in _parse_topics(m.group("what"))]
     adds = [m for c in (text, *_CLAUSES.split(text)) if (m := _ADD_MORE.search(c.strip()) or _ADD_AFTER.search(c.strip()))]
-    ops += _parse_topics(adds[0].group("what")) if adds else []
+    ops += _listed_before(text, adds[0]) + _parse_topics(adds[0].group("what")) if adds else []
     swap = _SWAP_IN.search(text)
     ops += _parse_topics(swap.group("what")) if swap else []
     ops += _alert_topics(text)
     return as_industries(list(dict.fromkeys(ops)))
+
+
+def _listed_before(text: str, added: re.Match[str]) -> list[str]:
+    """The bare list said before '还有X' ('汽车零部件 还有智能网联汽车': 汽车零部件 too), else []."""
+    if added.re is not _ADD_MORE or added.string == text.strip():
+        return []
+    head = text[:text.find(added.string)].strip(" ，,。;；")
+    return _bare_list(head) if head else []
 
 
 def _dropped(topic: str, ops: list[str]) -> bool:

@@ -35,10 +35,13 @@ def _body_start(text: str, end: int, floor: int) -> int:
     return start
 
 
+_LABEL = re.compile(r"^(?:公司|单位|企业)(?:名称|名字|全称|名)?(?=[\u4e00-\u9fff]{2})")  # '公司名老河口…有限公司'
+
+
 def _trim(body: str) -> str:
     m = _CUT.match(body)
     body = body[m.end():] if m else body
-    return re.sub(r"^[\d()]+", "", body)
+    return re.sub(r"^[\d()]+", "", _LABEL.sub("", body))
 
 
 _COUNTED = re.compile(r"(?:^|[^\u4e00-\u9fff]|.{2,3}?)(?:[一二两三四五六七八九十几多数好]+|\d+)[家个所座](?!.*(?:公司|集团))")
@@ -90,7 +93,7 @@ def named_org(text: str) -> str | None:
 def extract_company(text: str) -> str | None:
     """The first organisation name of a message ('我们是襄阳XX有限公司' → '襄阳XX有限公司', '公司叫金线电子')."""
     t = normalize(text)
-    spans = org_spans(t)
+    spans = said_spans(t)
     return spans[0][2] if spans else named_org(t)
 
 
@@ -112,7 +115,13 @@ def said_spans(text: str) -> list[tuple[int, int, str]]:
     spans = [s for s in org_spans(text) if not _NEGATED.search(text[max(0, s[0] - 4):s[0]])]
     cut = correction_position(text)
     later = [s for s in spans if cut is not None and s[0] > cut]
-    return later + [s for s in spans if s not in later]
+    named = any(_CALLED.search(text[max(0, s[0] - 4):s[0]]) for s in spans)
+    kinds = [s for s in spans if named and _A_KIND.search(text[max(0, s[0] - 2):s[0]])]
+    return later + [s for s in spans if s not in later and s not in kinds] + [s for s in kinds if s not in later]
+
+
+_A_KIND = re.compile(r"[一]?[个家]$")  # '一个中药饮片厂，叫…有限公司': the kind comes first, the name after it
+_CALLED = re.compile(r"(?:叫|叫做|名叫|名为|全称是|名称是|名字是)\s*$")
 
 
 _GENERIC_TAIL = re.compile(r"(科技|技术|实业|发展|专业|股份|有限|责任)+$")

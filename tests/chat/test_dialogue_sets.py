@@ -31,6 +31,7 @@ FILES = (SAMPLES / "dialogues_dev.jsonl", ROOT / "tests/support/data/dialogues_m
          ROOT / "tests/support/data/dialogues_voices8.jsonl",
          ROOT / "tests/support/data/dialogues_voices9.jsonl",
          ROOT / "tests/support/data/dialogues_voices10.jsonl",
+         ROOT / "tests/support/data/dialogues_voices11.jsonl",
          ROOT / "bench/heldout/dialogues.jsonl",
          ROOT / "bench/heldout/dialogues2.jsonl")
 
