@@ -169,7 +169,8 @@ def show_list(ctx: Context, msg: Incoming, conv: ConversationState, text: str,
         _remember_event(ctx, conv, events[0].id)
     generic = not (label or asks_list or missing)  # the whole list, for words that name no event and ask for none
     note = f"暂时没有讲“{missing}”的活动，您可以看看这些：\n" if missing else ""
-    return [replace(r, text=note + r.text, nothing=generic) for r in _offer(ctx, conv, events, label, facts)]
+    booked = frozenset(v.event_id for v in _active(ctx, msg))
+    return [replace(r, text=note + r.text, nothing=generic) for r in _offer(ctx, conv, events, label, facts, booked)]
 
 
 def _topic_without_event(ctx: Context, text: str) -> str | None:
@@ -196,11 +197,13 @@ def _other_times(ctx: Context, text: str, listed: Callable[[], list[Event]],
 
 
 def _offer(ctx: Context, conv: ConversationState, events: list[Event], label: str = "",
-           facts: dict[str, Any] | None = None) -> list[Reply]:
-    """Show ``events`` numbered and wait for a choice (keeping facts already given)."""
+           facts: dict[str, Any] | None = None, booked: frozenset[str] = frozenset()) -> list[Reply]:
+    """Show ``events`` numbered (those in ``booked`` marked as signed up) and wait for a choice (keeping facts
+    already given)."""
     conv.flow, conv.step, conv.draft = FLOW, "pick", {**(facts or {}), "list": [e.id for e in events]}
     head = f"（{label}）" if label else ""
-    return [Reply(head + txt.events_list_text(_listing(ctx, events)) + "\n也可以说“社区的”“谷城的”“下周的”筛选。")]
+    listing = txt.events_list_text(_listing(ctx, events), booked)
+    return [Reply(head + listing + "\n也可以说“社区的”“谷城的”“下周的”筛选。")]
 
 
 def pick(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | None:
@@ -847,6 +850,12 @@ def new_party(view: Any, text: str, relations: dict[str, str] | None = None) -> 
     return None
 
 
+def _asks_for_others(ctx: Context, text: str, booked: list[str]) -> bool:
+    """Whether the message asks which events there are ('最近有什么讲座', '有没有讲养生的') without naming one booked."""
+    asks = ASKS_FOR_EVENTS.search(text) or LIST_WORDS.search(text)
+    return bool(asks) and not _matches(ctx, _event_words(text), booked)
+
+
 def _drops_someone(text: str) -> bool:
     """'帮我把他退了': a cancel word about a companion, not the whole sign-up."""
     m = party.DROP.search(text)
@@ -861,6 +870,8 @@ def party_or_cancel(ctx: Context, msg: Incoming, conv: ConversationState, text: 
     if not changes and not extract_companions(text):
         return None
     views = _active(ctx, msg)
+    if views and _asks_for_others(ctx, text, [v.event_id for v in views]):
+        return None  # '这个月有什么讲座没得 我想带我老伴去听听': the list, not a change to what is booked
     view = _which(ctx, conv, views, text) if views else None
     relations = conv.data.get("relations", {}).get(view.event_id, {}) if view is not None else {}
     named = [c for c in view.companions if relations.get(c) != c] if view is not None else []  # not '老伴' alone
