@@ -33,8 +33,9 @@ FLOW = "demand"
 INTRO_TTL = timedelta(days=1)
 ACHIEVEMENT_COMMAND = "登记科技成果"
 ACK_CHARS = 40  # how much of a told problem the opening words read back
-_FILLERS = re.compile(r"^(我们的|我们|咱们|主要是|主要|就是|现在|目前|最近|近来|近期|这段时间|这阵子|一直|老是|总是|经常|"
-                      r"想要|想|希望|找个|寻找|个)+")
+_FILLERS = re.compile(r"^(我们的|我们|咱们|俺们|主要是|主要|就是|现在|目前|最近|近来|近期|这段时间|这阵子|一直|老是|总是|经常|"
+                      r"想要|想|希望|找个|寻找|个|"
+                      r"(?:村|厂|公司|合作社|车间|场|场子|店|单位|基地|医院)里?的)+")  # '我们村的香菇…': 香菇…
 
 
 def _description(text: str, facts: dict[str, Any]) -> str | None:

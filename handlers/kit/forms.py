@@ -55,6 +55,8 @@ CONSENT_TOPIC = re.compile(r"电话|手机|号码|联系方式|信息|资料|隐
                            r"个人|卖|骚扰")
 DECLINED_TTL = timedelta(days=1)
 GUESS_NOTE = "（根据描述推测，不对请告诉我）"
+# An answer that says the value offered is right ('是', '对的'); not '确认' or '好', which may confirm the whole form.
+THAT_IS_RIGHT = re.compile(r"\s*(?:是的?|对的?|没错|正确|就是(?:这个|它)?|是这个)[。！!呀啊哈]*\s*")
 
 
 @dataclass(frozen=True)
@@ -715,8 +717,9 @@ def _fits_elsewhere(draft: dict[str, Any], pending: Field, changed: list[str], t
 def _skip(form: Form, conv: ConversationState, pending: Field, text: str) -> list[Reply]:
     """Skip an optional field (or keep the hint a required field already has) and move on."""
     draft = conv.draft
-    if pending.name in draft.get("soft", []):  # '是' / '跳过': the hint stands
+    if pending.name in draft.get("soft", []):  # '是' / '跳过': the hint stands (no guess once it was confirmed)
         draft["soft"].remove(pending.name)
+        _flag(draft, "guess", pending.name, pending.name in draft.get("guess", []) and not THAT_IS_RIGHT.fullmatch(text))
         return next_step(form, conv, "好的。")
     draft["skipped"].append(pending.name)
     if pending.skip_value is not None:
