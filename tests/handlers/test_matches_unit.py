@@ -205,3 +205,28 @@ def test_records_of_another_account_are_never_matched(tmp_path: Path) -> None:
     assert outbox(container, "res-other", "match_alert") == []
     with container.db.session() as session:
         assert [m.achievement_id for m in session.scalars(select(Match))] == [ours]
+
+
+def test_a_cross_industry_offer_with_strong_evidence_alerts_its_researcher(tmp_path: Path) -> None:
+    """A materials lab is alerted for an auto-parts demand when the text evidence is strong (the alert model weighs
+    a different industry less than the bridge and the embedding); a weak cross-industry candidate is only listed."""
+    from knowledge.matching import Match as Ranked
+
+    container = memory_container(tmp_path)
+    demand_id = add_demand(container, openid="ent-cross")
+    same = add_achievement(container, "res-same")
+    material = add_achievement(container, "res-material", title="耐高温无卤阻燃绝缘料")
+    weak = add_achievement(container, "res-weak", title="茶叶萎凋工艺")
+    evidence = {"semantic": 3.0, "concept": 4.0, "lexical": 1.0, "need": 0.5}
+    hits = [
+        Ranked(same, 0.8, ["同属汽车及零部件"], evidence | {"industry": 1.0}, rank=0),
+        Ranked(material, 0.6, ["需求的“线皮烤硬”≈成果的“耐热老化”"], evidence | {"industry": 0.0}, rank=1),
+        Ranked(weak, 0.3, ["需求与成果描述语义相近"], {**evidence, "semantic": 1.5, "concept": 1.0, "industry": 0.0},
+               rank=2),
+    ]
+    approve(container, demand_id, FakeMatching({demand_id: hits}))  # type: ignore[dict-item]
+    assert len(outbox(container, "res-same", "match_alert")) == 1
+    (alert,) = outbox(container, "res-material", "match_alert")
+    assert "耐高温无卤阻燃绝缘料" in alert and f"感兴趣 {demand_id}" in alert
+    assert outbox(container, "res-weak", "match_alert") == []
+    assert len(outbox(container, "ent-cross", "match_alert")) == 2
