@@ -124,7 +124,8 @@ LIST_MIN_ITEMS = 2
 COLLOQUIAL: tuple[tuple[str, str], ...] = (
     (r"^(?:老师|领导|同志|师傅|您好|你好)(?:您好|你好)?[\s，,！!]+", ""),  # a greeting of the assistant asks nothing
     (r"(?<=[县区镇乡])里(?=[\u4e00-\u9fff])(?![面头边])", ""),  # 区里对…配套: the district (县（市、区）)
-    (r"几多|几个钱", "多少"),  # 给几个钱: how much money, not a count
+    (r"几多", "多少"),
+    (r"几个钱", "多少钱"),  # 给几个钱: how much money, not a count
     (r"几块钱?|几毛钱?", "多少钱"),  # 一个人头补几块
     (r"(?<![需主只就还总重不想])要是(?=[\u4e00-\u9fff])", "如果"),  # 要是从普通中心升上去: if, not 要/是从
     (r"好多(?=钱|万|块|年|天|人|个|次|名|家|分|学时|小时|平|$|[？?，,。！!\s])", "多少"),

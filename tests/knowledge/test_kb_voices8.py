@@ -133,3 +133,13 @@ def test_a_time_limit_asked_within_is_the_limit_not_another_period(kb: Knowledge
     assert not carries(BY_NAME["date"], "须已取得初级结业证书满1年", "多长时间内要申请")
     answer = kb.ask("技术经纪人结业证书拿到手 多长时间以内得申请培训补贴", use_llm=False)
     assert answer.answered and "6个月" in answer.answer
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("加计扣除的其他相关费用有上限不", "10%"),  # 上限: 不得超过
+    ("科技型中小企业评价 及格线是多少分", "60分"),  # 及格线: the 不低于 bar
+    ("技术经纪人的执业奖励每年有上限没", "6万元"),
+])
+def test_a_bar_asked_in_everyday_words_is_the_documents_bound(kb: KnowledgeBase, question: str, expected: str) -> None:
+    answer = kb.ask(question, use_llm=False)
+    assert answer.answered and expected in answer.answer
