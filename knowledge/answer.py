@@ -27,6 +27,7 @@ from knowledge.asked import (
     name_gap,
     other_fee,
     predicate_gap,
+    stacking_gap,
     stated_with,
     unbound,
 )
@@ -536,12 +537,14 @@ def programme_gap(question: Question, doc_text: str) -> str | None:
 
 _INSTITUTION = re.compile(r"(?:大学|学院|学校|研究院|研究所|医院|银行|公司|中心)$")  # a named body, not a programme
 _LOCAL = r"有没有|有没得|有冇得?|有无|是否有|有哪些|在哪|哪里"  # a question about something located in a place
+_OWN = r"自己|另外|额外|配套|单独|另给|再[给奖补发]"  # a district's own grant on top of the city's (樊城区另外还奖励不)
 
 
 def district_gap(question: Question, kind: Kind | None, doc_text: str) -> str | None:
-    """A district or county the document never names, asked for its own office, contact or site (襄州区科技局电话,
-    某县有没有培训点): a city-wide document's centre is not the district's own (eligibility questions keep it)."""
-    local = kind is not None and kind.name in ("person", "place") or re.search(_LOCAL, question.text)
+    """A district or county the document never names, asked for its own office, contact, site or extra grant
+    (襄州区科技局电话, 某县有没有培训点, 樊城区另外还奖励不): a city-wide document's centre or grant is not the
+    district's own (eligibility questions keep it)."""
+    local = kind is not None and kind.name in ("person", "place") or re.search(f"{_LOCAL}|{_OWN}", question.text)
     missing = [d for d in districts_in(question.text) if d not in doc_text]
     return f"{missing[0]}{''.join(question.focus)}的相关信息" if local and missing else None
 
@@ -554,6 +557,9 @@ def _asked_detail_gap(question: Question, kind: Kind, extract: Extract, doc_text
     if detail:  # 津贴 where the passage gives a grant, 利率 where it gives a loan amount
         named = "".join(question.focus)
         return f"{named}{kind.missing}" if named and any(w in named for w in detail.split("或")) else detail
+    stacking = stacking_gap(question.words, doc_text)
+    if stacking:
+        return stacking  # 两项补贴能一起拿吗 where the document never rules on combining grants
     name = name_gap(question.words, extract.body)
     if name:
         return name  # 哪家中介机构 answered with 委托符合条件的中介机构

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
 PROVINCE = "湖北"
 
@@ -58,8 +59,21 @@ def city_mentions(text: str) -> Counter[str]:
 
 
 def cities_in(text: str) -> list[str]:
-    """Canonical cities named in a text, in order of first mention."""
-    return list(dict.fromkeys(_CANONICAL[m.group(0)] for m in _PATTERN.finditer(text)))
+    """Canonical cities named in a text, in order of first mention (a Hubei city typed in pinyin, shiyan, too)."""
+    named = [_CANONICAL[m.group(0)] for m in _PATTERN.finditer(text)]
+    spelled = [_spelled().get(w.lower(), "") for w in _LATIN.findall(text)] if _LATIN.search(text) else []
+    return list(dict.fromkeys([*named, *filter(None, spelled)]))
+
+
+_LATIN = re.compile(r"(?<![A-Za-z])[A-Za-z]{4,}(?![A-Za-z])")
+
+
+@lru_cache(maxsize=1)
+def _spelled() -> dict[str, str]:
+    """Hubei's cities by their toneless pinyin (shiyan → 十堰, xiangyang → 襄阳)."""
+    from pypinyin import lazy_pinyin
+
+    return {"".join(lazy_pinyin(city)): city for city in HUBEI_CITIES}
 
 
 def districts_in(text: str) -> list[str]:

@@ -175,7 +175,10 @@ _BOLD_LINE = re.compile(r"^\*\*([^*]{2,30})\*\*[：:]?$")
 _INLINE_HEADING = re.compile(r"^((?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])"  # a label, not a clause:
                              r"(?:(?!须|应|不得|不能|必须|的|在|有|无|为)[^。：:；;，,]){2,10})[。：:]\s*(\S.*)$")  # '（一）申报单位须…。'
 _SUB_HEADING = re.compile(r"^[（(][一二三四五六七八九十]+[)）]")
-_QUESTION_LINE = re.compile(r"^(?:问|Q)\s*[：:]\s*(.+)$")
+_QUESTION_LINE = re.compile(r"^(?:问|Q)\s*\d*\s*[：:]\s*(.+)$")  # 问：, 问3：
+_RULE = re.compile(r"^(?:-{3,}|\*{3,}|_{3,})$")  # a thematic break between the questions of a Q&A page
+_ANNEX = re.compile(r"^附件\s*\d*\s*[：:]")  # 附件：1. … (a notice's annex list, not its last section's text)
+_SIGNED_DATE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")  # the date under a notice's signature
 _ANSWER_LINE = re.compile(r"^(?:答|A)\s*[：:]\s*")
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?$")
 
@@ -209,6 +212,8 @@ def _normalise(raw: str) -> list[str]:
     """One source line as heading-or-body lines: blockquote and bold marks dropped, an inline heading
     (一、申报条件。正文…) split from its text, a bold-only line (**受理窗口**) made a sub-heading."""
     line = raw.strip().lstrip(">").strip()
+    if _RULE.match(line):
+        return [""]
     bold = _BOLD_LINE.match(line)
     if bold and not _MD_HEADING.match(line):
         return [f"###### {bold.group(1).strip()}"]
@@ -230,8 +235,23 @@ def _heading(line: str, question: re.Match[str] | None, parent: str) -> tuple[st
         return question.group(1).strip(), parent
     md = _MD_HEADING.match(line)
     name = (md.group(2) if md else line).strip()
-    sub = bool(parent) and (bool(_SUB_HEADING.match(name)) or (md is not None and md.group(1) == "######"))
-    return (f"{parent} {name}", parent) if sub else (name, name)
+    bold = md is not None and md.group(1) == "######"
+    sub = bool(parent) and (bool(_SUB_HEADING.match(name)) or bold)
+    if sub:
+        return f"{parent} {name}", parent
+    return (name, "") if bold and not _CN_HEADING.match(name) else (name, name)  # **问1：…** heads its answer only
+
+
+def _annexes(lines: list[str]) -> list[str]:
+    """The lines with a notice's annex list (附件：) and its closing signature (issuer, then date) under headings of
+    their own, so that they do not read as part of the last section (八、联系方式)."""
+    out = [line_ for raw in lines for line_ in ((["## 附件"] if _ANNEX.match(raw.strip()) else []) + [raw])]
+    filled = [k for k, line in enumerate(out) if line.strip()]
+    if len(filled) >= 2 and _SIGNED_DATE.match(out[filled[-1]].strip()):
+        issuer = out[filled[-2]].strip()
+        start = filled[-2] if len(issuer) <= 30 and not _SENTENCE_END.search(issuer) else filled[-1]
+        out.insert(start, "## 落款")
+    return out
 
 
 def _sections(lines: list[str]) -> Iterator[tuple[str, list[str]]]:
@@ -239,7 +259,7 @@ def _sections(lines: list[str]) -> Iterator[tuple[str, list[str]]]:
     keeps its parent heading in front (二、申报条件 （一）基本条件), and a 问： line heads its 答： as a section."""
     heading, parent, article = "", "", ""
     body: list[str] = []
-    for line in (part for raw in _tables(lines) for part in _normalise(raw)):
+    for line in (part for raw in _tables(_annexes(lines)) for part in _normalise(raw)):
         question = None if parent else _QUESTION_LINE.match(line)  # a Q&A page, not a FAQ section of a document
         if _is_heading(line) or question:
             yield (f"{heading} {article}".strip(), body)

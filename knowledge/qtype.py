@@ -67,7 +67,8 @@ KINDS: tuple[Kind, ...] = (
          heading=r"咨询|联系|地址|地点", unnamed="具体地点"),
     Kind("money", r"多少钱|几万|多少万|[补奖给贷贴借拿领发扣抵减退交付]多少|额度|金额|收费|要钱|收钱|花钱|免费|给钱|费用?多少|多少费|"
                   r"工资|薪|津贴|利率|利息|多少(?:补贴|补助|奖励|资助|经费|奖金)|(?:补助|资助|经费|奖金)(?:是|有|给)?多少|"
-                  r"[出掏交付]钱|给[\u4e00-\u9fff]{1,3}多少(?![个名人次天年家项件场位])",
+                  r"[出掏交付]钱|给[\u4e00-\u9fff]{1,3}多少(?![个名人次天年家项件场位])|"
+                  r"(?:补贴|补助|奖励|资助|奖补|经费|费用)\S{0,2}(?:怎么|咋|如何)(?:算|计算|给)",  # 奖励咋算的: the rate
          _MONEY, "是多少", detail=True, unnamed="具体金额",
          narrow=((r"花钱|收费|要钱|收钱|交钱|付费|免费|掏.{0,3}钱|出.{0,3}钱",
                   rf"免费|不收费|收费|收取|加收|自付|承担|{_NUM}\s*(?:元|%)"),)),
@@ -75,7 +76,9 @@ KINDS: tuple[Kind, ...] = (
                  r"多少天|多少年|几个月|什么时间|(?:申报|受理|报名|申请)时间|日期|开班|开课",
          rf"{_NUM}\s*月(?:{_NUM}\s*日)?|{_NUM}\s*日|{_NUM}\s*(?:个)?(?:工作日|天|年|个月|小时|周|分钟)|年底|月底|季度|即时|当天|长期",
          "的时间", detail=True,
-         narrow=((r"几号|哪天|哪一天|哪日", rf"{_NUM}\s*[日号]|当天|当日|即时|随时"),
+         narrow=((r"(?:多久|多长时间|几天|多少天|几个月|几年|几个工作日)(?:以)?内", rf"{_NUM}\s*个?(?:工作日|天|日|个月|年|"
+                  r"小时|周)(?:以)?内"),  # 多长时间内要申请: the time limit (6个月内), not another period (满1年)
+                 (r"几号|哪天|哪一天|哪日", rf"{_NUM}\s*[日号]|当天|当日|即时|随时"),
                  (r"有效期|管几年|几年有效|管多久|有效多久", rf"有效期|有效|{_NUM}\s*年"),
                  (r"几点|上班|下班|办公时间", rf"\d{{1,2}}[:：]\d{{2}}|{_NUM}\s*点|上午|下午"),
                  (r"几年|多少年", rf"{_NUM}\s*(?:个)?(?:年|周年)(?![度初底末])"),
@@ -123,6 +126,9 @@ COLLOQUIAL: tuple[tuple[str, str], ...] = (
     (r"^(?:老师|领导|同志|师傅|您好|你好)(?:您好|你好)?[\s，,！!]+", ""),  # a greeting of the assistant asks nothing
     (r"(?<=[县区镇乡])里(?=[\u4e00-\u9fff])(?![面头边])", ""),  # 区里对…配套: the district (县（市、区）)
     (r"几多", "多少"),
+    (r"几个钱", "多少钱"),  # 给几个钱: how much money, not a count
+    (r"几块钱?|几毛钱?", "多少钱"),  # 一个人头补几块
+    (r"(?<![需主只就还总重不想])要是(?=[\u4e00-\u9fff])", "如果"),  # 要是从普通中心升上去: if, not 要/是从
     (r"好多(?=钱|万|块|年|天|人|个|次|名|家|分|学时|小时|平|$|[？?，,。！!\s])", "多少"),
     (r"好大(?=$|[？?，,。！!\s]|面积|地方|场地|才|就|呢|啊|哦|嘛)", "多大"),
     (r"(?<=[一二三四五六七八九十百千万\d])几", "多"),  # 二十几年, 十几个: an approximate number, not a question
@@ -348,7 +354,8 @@ def focus(kind: Kind | None, text: str) -> tuple[str, ...]:
     specific = [k for k, t in enumerate(tokens) if t[3] and t[2] not in GENERIC_NOUNS and t[2][0] not in _MODALS
                 and not t[2].startswith(_BOUNDS)
                 and not (k + 1 < len(tokens) and tokens[k + 1][4] == "f")]  # 在手机上: where, not what is asked
-    after = [k for k in specific if cue.end() <= tokens[k][0] <= cue.end() + 2]
+    after = [k for k in specific if cue.end() <= tokens[k][0] <= cue.end() + 2
+             and not _CLAUSE.search(text[cue.end():tokens[k][0]])]  # 给多少钱？后头…: the next clause asks anew
     before = [k for k in specific if cue.start() - 4 <= tokens[k][1] <= cue.start()
               and (not kind.detail or _linked(tokens, tokens[k][1], cue.start()))]
     inside = [k for k in specific if cue.start() < tokens[k][0] and tokens[k][1] <= cue.end()]  # 什么材料, 给导师多少
