@@ -293,8 +293,9 @@ def route(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] |
         return None
     if (problem := unreadable(text, pred)) is not None:  # English, a lone character, a wall of text
         return [Reply(problem)]
-    if _policy_in_reach(text, pred) and (answer := policy.handle_question(ctx, msg, conv, only_answered=True)):
-        return answer
+    if _policy_in_reach(text, pred) and (answer := policy.handle_question(
+            ctx, msg, conv, only_answered=not _only_a_question(text, pred))):
+        return answer  # answered, or honestly declined when nothing else was said
     if _asks_on(ctx, conv, text, pred) and (answer := policy.handle_question(ctx, msg, conv, only_answered=True)):
         return answer  # '那个人能申请吗' right after a policy answer: asked in its context, not "您是想…"
     if not decisive(pred):
@@ -358,7 +359,7 @@ def _policy_in_reach(text: str, pred: Prediction) -> bool:
     formish = pred.intent in FORM_INTENTS or not (decisive(pred) or events_near)
     if not formish or triage.looks_like_achievement(text) or triage.wants_demand(text) or triage.wants_achievement(text):
         return False
-    return _asks_a_detail(text)  # '检测报告一般几天出'; never '…全是小眼 咋搞', a demand asking how to fix it
+    return _asks_a_detail(text) or _only_a_question(text, pred)  # '检测报告一般几天出'; never '…全是小眼 咋搞'
 
 
 PERSON_WORDS = re.compile(r"人工|真人|客服|联络员|工作人员|投诉|你们")  # a person of this service, not an office named in a policy
@@ -374,6 +375,15 @@ def _asks_a_contact(text: str) -> bool:
     service ('人工客服电话多少', '你们办公室在哪' stay a hand-off)."""
     kinds = {kind.name for clause in triage.PIECES.split(text) if (kind := qtype.classify(clause)) is not None}
     return bool(kinds & {"person", "place"}) and not PERSON_WORDS.search(text) and qtype.names_a_topic(text)
+
+
+def _only_a_question(text: str, pred: Prediction) -> bool:
+    """A detail question the model took for a form but that tells no need or problem ('我想找个人问一下 我们公司的
+    专利能不能卖给别人 找谁办'): declined by the knowledge base, it gets that honest reply, not a form with no need."""
+    if pred.intent not in FORM_INTENTS or triage.need_text(text) is not None or triage.wants_demand(text):
+        return False
+    asked = {kind.name for clause in triage.PIECES.split(text) if (kind := qtype.classify(clause)) is not None}
+    return "procedure" not in asked and not triage.PROBLEM.search(text)  # '…全是小眼 咋搞' asks how to fix a fault
 
 
 def _asks_a_detail(text: str) -> bool:

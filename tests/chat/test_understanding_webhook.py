@@ -414,3 +414,13 @@ def test_giving_up_while_asking_for_help_is_not_just_acknowledged(svc: Container
     with wechat_client(svc) as wx:
         assert "没关系" not in one(wx.send_text("o_giveup", "算了 太复杂了 有没有人能帮我弄"))
         assert "没关系" in one(wx.send_text("o_giveup2", "算了，先不弄了"))
+
+
+def test_a_question_the_documents_cannot_answer_opens_no_form(svc: Container, kb: GuardedKnowledge) -> None:
+    """'我想找个人问一下 我们公司的专利能不能卖给别人 找谁办' asks how something is done and tells no need: when the
+    knowledge base declines, that honest reply is given, not a demand form whose problem is '我想找个人问一下'
+    (found in kc chat)."""
+    with wechat_client(svc) as wx:
+        reply = one(wx.send_text("o_ask_who", "我想找个人问一下 我们公司的专利能不能卖给别人 找谁办"))
+    assert "登记技术需求" not in reply and POLICY_DECLINE in reply, reply
+    assert kb.asked == ["我想找个人问一下 我们公司的专利能不能卖给别人 找谁办"]
