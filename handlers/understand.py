@@ -373,17 +373,28 @@ def _policy_close(pred: Prediction) -> bool:
 def _asks_a_contact(text: str) -> bool:
     """A question asking which office, phone or address handles a named matter, never for a person of this
     service ('人工客服电话多少', '你们办公室在哪' stay a hand-off)."""
-    kinds = {kind.name for clause in triage.PIECES.split(text) if (kind := qtype.classify(clause)) is not None}
-    return bool(kinds & {"person", "place"}) and not PERSON_WORDS.search(text) and qtype.names_a_topic(text)
+    return bool(_asked_kinds(text) & {"person", "place"}) and not PERSON_WORDS.search(text) and qtype.names_a_topic(text)
+
+
+# Asking who can do something ('有做无人机植保的团队吗', '谁能做智能温室控制系统') looks for a provider: a need.
+_PROVIDER = re.compile(r"谁(?:能|会|可以|有|做)|有人|有没有|有冇|哪里有|哪有|哪家|有(?:做|搞|会)")
 
 
 def _only_a_question(text: str, pred: Prediction) -> bool:
-    """A detail question the model took for a form but that tells no need or problem ('我想找个人问一下 我们公司的
-    专利能不能卖给别人 找谁办'): declined by the knowledge base, it gets that honest reply, not a form with no need."""
+    """A question the model took for a form that tells no need, fault or search for a provider and asks a detail
+    of how something is done ('我想找个人问一下 我们公司的专利能不能卖给别人 找谁办'): declined by the knowledge
+    base, it gets that honest reply, not a form whose problem is '我想找个人问一下'."""
     if pred.intent not in FORM_INTENTS or triage.need_text(text) is not None or triage.wants_demand(text):
         return False
-    asked = {kind.name for clause in triage.PIECES.split(text) if (kind := qtype.classify(clause)) is not None}
-    return "procedure" not in asked and not triage.PROBLEM.search(text)  # '…全是小眼 咋搞' asks how to fix a fault
+    if triage.PROBLEM.search(text) or _PROVIDER.search(text):
+        return False
+    kinds = _asked_kinds(text)
+    return "procedure" not in kinds and bool(kinds & ASKED_DETAILS)  # '…死得多 么样搞' asks how to fix a fault
+
+
+def _asked_kinds(text: str) -> set[str]:
+    """The answer types the message's clauses ask, read in standard words ('么样搞' → 怎么样搞: a procedure)."""
+    return {kind.name for clause in triage.PIECES.split(text) if (kind := qtype.classify(qtype.standard(clause)))}
 
 
 def _asks_a_detail(text: str) -> bool:

@@ -424,3 +424,12 @@ def test_a_question_the_documents_cannot_answer_opens_no_form(svc: Container, kb
         reply = one(wx.send_text("o_ask_who", "我想找个人问一下 我们公司的专利能不能卖给别人 找谁办"))
     assert "登记技术需求" not in reply and POLICY_DECLINE in reply, reply
     assert kb.asked == ["我想找个人问一下 我们公司的专利能不能卖给别人 找谁办"]
+
+
+@pytest.mark.parametrize("asked", ["有做无人机植保的团队吗", "谁能做智能温室控制系统？", "有人会修进口数控机床吗"])
+def test_asking_who_can_do_something_is_still_a_need(svc: Container, kb: GuardedKnowledge, asked: str) -> None:
+    """Looking for a provider is a need: the form opens as before (the rule above only takes questions that ask
+    how a matter is handled)."""
+    with wechat_client(svc) as wx:
+        reply = one(wx.send_text("o_provider_" + asked.encode().hex()[:12], asked))
+    assert POLICY_DECLINE not in reply, reply
