@@ -84,6 +84,7 @@ YES = re.compile(r"^(是的?|对|好的?|嗯|行|可以|没问题)|确认|确定
 KEEP = re.compile(r"(不用|不要|别|算了|保留|不取消|先不)")
 
 REFER = re.compile(r"那个|这个|那场|这场|就是|[A-Za-z][A-Za-z0-9]+")  # ... or an event id
+THAT_ONE = re.compile(r"[那这](?:个|场|堂|次)(?!月|星期|礼拜|周|年|季)")  # '那个讲座' points at one; '这个月' does not
 EVENT_NOUN = re.compile(r"活动|讲座|培训|科普|课堂|义诊|开放日|对接会|辅导|宣讲|沙龙|讲堂|(?:那个|这个|那堂|这堂|那节)课")
 JUST_NOW = timedelta(minutes=30)
 GOING = re.compile(r"去|参加|听听|想听|学学|想学|陪")  # joining, once an event is named
@@ -169,7 +170,7 @@ def show_list(ctx: Context, msg: Incoming, conv: ConversationState, text: str,
         _remember_event(ctx, conv, events[0].id)
     generic = not (label or asks_list or missing)  # the whole list, for words that name no event and ask for none
     note = f"暂时没有讲“{missing}”的活动，您可以看看这些：\n" if missing else ""
-    booked = frozenset(v.event_id for v in _active(ctx, msg))
+    booked = {v.event_id: v.status for v in _active(ctx, msg)}
     return [replace(r, text=note + r.text, nothing=generic) for r in _offer(ctx, conv, events, label, facts, booked)]
 
 
@@ -197,12 +198,12 @@ def _other_times(ctx: Context, text: str, listed: Callable[[], list[Event]],
 
 
 def _offer(ctx: Context, conv: ConversationState, events: list[Event], label: str = "",
-           facts: dict[str, Any] | None = None, booked: frozenset[str] = frozenset()) -> list[Reply]:
-    """Show ``events`` numbered (those in ``booked`` marked as signed up) and wait for a choice (keeping facts
-    already given)."""
+           facts: dict[str, Any] | None = None, booked: dict[str, str] | None = None) -> list[Reply]:
+    """Show ``events`` numbered (those in ``booked``, event id → registration status, marked) and wait for a
+    choice (keeping facts already given)."""
     conv.flow, conv.step, conv.draft = FLOW, "pick", {**(facts or {}), "list": [e.id for e in events]}
     head = f"（{label}）" if label else ""
-    listing = txt.events_list_text(_listing(ctx, events), booked)
+    listing = txt.events_list_text(_listing(ctx, events), booked or {})
     return [Reply(head + listing + "\n也可以说“社区的”“谷城的”“下周的”筛选。")]
 
 
@@ -340,7 +341,7 @@ def _merge(draft: dict[str, Any], text: str, *, with_party: bool = True) -> None
     elif not draft.get("phone") and (head := mobile_head(text)):  # '王芳 电话13800', the rest in the next message
         draft["phone_head"] = head
     name = extract_person_name(text) or _bare_name(text, draft) or _addressed(draft, text)
-    if not name and not draft.get("name") and (surname := said_surname(text)):
+    if not name and not draft.get("name") and not draft["proxy"] and (surname := said_surname(text)):
         draft["surname"] = surname  # '我姓李 电话…': the name question then offers 李先生 / 李女士
     if name and (signed := _signed_up_for(draft, name, text)):  # '奶奶叫彭秀珍，电话留我的…我叫彭小雨'
         going = (*signed[1:], name) if ACCOMPANY.search(text) else tuple(signed[1:])  # '…我陪她一起去'
@@ -352,6 +353,7 @@ def _merge(draft: dict[str, Any], text: str, *, with_party: bool = True) -> None
         return
     if name and name not in (draft.get("companions") or []):  # a companion just named is not the user
         draft["name"] = name
+        draft.pop("surname", None)
     if company := extract_company(text):
         draft["company"] = company
     names = extract_companions(text)
@@ -853,7 +855,7 @@ def new_party(view: Any, text: str, relations: dict[str, str] | None = None) -> 
 def _asks_for_others(ctx: Context, text: str, booked: list[str]) -> bool:
     """Whether the message asks which events there are ('最近有什么讲座', '有没有讲养生的') without naming one booked."""
     asks = ASKS_FOR_EVENTS.search(text) or LIST_WORDS.search(text)
-    return bool(asks) and not _matches(ctx, _event_words(text), booked)
+    return bool(asks) and not THAT_ONE.search(text) and not _matches(ctx, _event_words(text), booked)
 
 
 def _drops_someone(text: str) -> bool:

@@ -6,7 +6,7 @@ Plain wording over plain values: the domain's types are imported for type checki
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -63,17 +63,22 @@ def seats_text(event: Event, closed: str | None) -> str:
     return f"剩余{left}个名额" if left > 0 else "名额已满，可登记候补"
 
 
-def event_line(index: int, event: Event, closed: str | None, booked: bool = False) -> str:
-    """One numbered line of an event list (``booked``: the user is signed up for it)."""
-    mine = "｜您已报名" if booked else ""
+MINE_TEXT = {"confirmed": "｜您已报名", "waitlisted": "｜您在候补名单上"}
+
+
+def event_line(index: int, event: Event, closed: str | None, status: str | None = None) -> str:
+    """One numbered line of an event list (``status``: the user's registration for it, if any)."""
+    mine = MINE_TEXT.get(status or "", "")
     return f"{index}. 【{event.id}】{event.title}\n   {when_text(event.start)}｜{event.region}｜{seats_text(event, closed)}{mine}"
 
 
-def events_list_text(listing: Sequence[tuple[Event, str | None]], booked: frozenset[str] = frozenset()) -> str:
-    """A numbered list of (event, closed reason) with how to continue; events in ``booked`` are marked."""
+def events_list_text(listing: Sequence[tuple[Event, str | None]], booked: Mapping[str, str] | None = None) -> str:
+    """A numbered list of (event, closed reason) with how to continue; events in ``booked`` (id → the user's
+    registration status) are marked."""
     if not listing:
         return "近期暂时没有符合条件的活动。发送“订阅社区活动”等，有新活动时会通知您。"
-    lines = [event_line(i, event, closed, event.id in booked) for i, (event, closed) in enumerate(listing, start=1)]
+    mine = booked or {}
+    lines = [event_line(i, event, closed, mine.get(event.id)) for i, (event, closed) in enumerate(listing, start=1)]
     first = listing[0][0].id
     return "近期活动：\n" + "\n".join(lines) + "\n回复序号查看详情，或发送“报名+编号”，如“报名 " + first + "”。"
 

@@ -221,7 +221,7 @@ def extract_person_name(text: str) -> str | None:
     return names[-1][1] if has_correction_cue(text) else names[0][1]
 
 
-_SURNAME_SAID = re.compile(r"(?:(?:^|[\s,，。;；!！])(?:免贵|本人|联系人)?|我|免贵)姓\s*([\u4e00-\u9fff]{1,2}?)(?=$|[\s,，。.;；!！、\d]|的|吧|呢|啊|哈|电话|手机)")
+_SURNAME_SAID = re.compile(r"(?:(?:^|[\s,，。;；!！])(?:免贵|本人|联系人)?|我|免贵)姓\s*([\u4e00-\u9fff]{1,2}?)(?=$|[\s,，。.;；!！、\d]|吧|呢|啊|哈|电话|手机)")
 _ADDRESS = re.compile(r"^\s*(?:是|我是|就是)?(先生|女士|男士|男|女)(?:的|士|同志)?[\s。.!！吧啊呀]*$")
 
 

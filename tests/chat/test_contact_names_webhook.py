@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from bot.container import Container
+from knowledge.extract import said_surname
 from tests.chat import test_forms_webhook as forms_chat
 
 services, wx = forms_chat.services, forms_chat.wx
@@ -65,3 +66,13 @@ def test_a_resident_who_gives_a_surname_is_signed_up_as_addressed(wx: object, se
     assert "李女士 13800098816" in say(wx, openid, "女的")
     say(wx, openid, "同意")
     assert forms_chat.registration(services, openid).name == "李女士"
+
+
+
+@pytest.mark.parametrize(("said", "surname"), [
+    ("我姓王 电话13800098811", "王"), ("免贵姓欧阳", "欧阳"), ("姓王", "王"),
+    ("姓王的那个专家说过", None), ("我姓李的邻居也想去", None), ("我们厂长姓王", None), ("姓闻 闻立民", None),
+])
+def test_only_ones_own_surname_said_alone_is_kept(said: str, surname: str | None) -> None:
+    """The surname kept for '王先生/王女士' is the speaker's own, said without a given name."""
+    assert said_surname(said) == surname

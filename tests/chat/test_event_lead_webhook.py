@@ -28,3 +28,11 @@ def test_asking_what_is_on_after_signing_up_lists_the_events_and_marks_the_booke
     reply = say(wx, openid, "这个月有什么讲座没得 我想带我老伴去听听")
     assert "【E01】" in reply and "您已报名" in reply and "改为2人" not in reply
     assert registration(services, openid).party_size == 1
+
+
+def test_bringing_someone_to_the_booked_talk_is_a_party_change_not_a_list(wx: object, services: Container) -> None:
+    """'我能带我老伴一起去那个讲座吗' with one talk booked points at that talk: the party change is asked."""
+    openid = "lead_bring_that"
+    say(wx, openid, "我要报名高血压那个讲座", "王建国 13800098819", "同意")
+    reply = say(wx, openid, "我能带我老伴一起去那个讲座吗")
+    assert "改为2人" in reply and "您已报名" not in reply, reply

@@ -112,6 +112,9 @@ def test_texts_use_local_time_and_chinese_weekday(sample_db: Database) -> None:
     soonest = call(sample_db, upcoming_events, appid=APPID, now=BEFORE_SAMPLES, limit=3)
     listing = events_list_text([(e, closed_reason(e, BEFORE_SAMPLES)) for e in soonest])
     assert listing.startswith("近期活动") and "1. " in listing and "3. " in listing and "4. " not in listing
+    mine = events_list_text([(e, None) for e in soonest[:2]], {soonest[0].id: "confirmed", soonest[1].id: "waitlisted"})
+    first, second = mine.split("\n2. ")
+    assert first.endswith("｜您已报名") and "｜您在候补名单上" in second and "您已报名" not in second
 
 
 def test_one_rule_says_whether_an_event_is_open(tmp_path: Path) -> None:
