@@ -647,7 +647,9 @@ def _name_missing(form: Form, draft: dict[str, Any]) -> bool:
 def _surname_kept(form: Form, draft: dict[str, Any], text: str) -> None:
     """A surname said without the given name ('我姓王 电话139…') is kept, and the name question then offers
     '王先生' / '王女士' instead of repeating itself."""
-    if _name_missing(form, draft) and (surname := said_surname(text)):
+    if not _name_missing(form, draft):
+        draft.pop("surname", None)
+    elif surname := said_surname(text):
         draft["surname"] = surname
 
 
