@@ -151,3 +151,27 @@ def test_the_noun_phrase_after_chengguo_shi_names_the_result(wx: object, service
     say(wx, openid, "没有专利", "联系人 邝文博 13800098910", "高端装备制造")
     submit(wx, openid)
     assert "轴承" in achievement_of(services, openid).title
+
+
+@pytest.mark.parametrize(("openid", "said"), [
+    ("f11m_when", "成果是今年刚出来"), ("f11m_stage", "成果是实验室阶段"), ("f11m_field", "成果是农业方面，想找企业合作"),
+    ("f11m_unit", "成果是湖北工业大学"), ("f11m_team", "成果是张教授团队"), ("f11m_noun", "成果是十年积累"),
+])
+def test_words_after_chengguo_shi_do_not_rename_a_named_result(wx: object, services: Container, openid: str,
+                                                              said: str) -> None:
+    """Once the result has a name, '成果是…' tells about it (when, what stage, which field, whose): the name stays."""
+    say(wx, openid, "登记成果", "楚北理工大学，成果名称：秸秆快速腐熟菌剂，小试做完了", said)
+    say(wx, openid, "没有专利", f"联系人 邝文博 138000989{20 + len(openid)}", "现代农业")
+    submit(wx, openid)
+    assert achievement_of(services, openid).title == "秸秆快速腐熟菌剂"
+
+
+@pytest.mark.parametrize(("openid", "said"), [
+    ("f11m_first_field", "成果是农业方面，想找企业合作"), ("f11m_first_stage", "成果是实验室阶段"),
+    ("f11m_first_team", "成果是张教授团队"), ("f11m_first_unit", "成果是湖北工业大学"),
+])
+def test_chengguo_shi_a_field_stage_or_team_is_no_name(wx: object, openid: str, said: str) -> None:
+    """With no name yet, '成果是农业方面' (a field, a stage, a team, a unit) is not taken as the result's name."""
+    reply = say(wx, openid, "登记成果", f"楚北理工大学，{said}")
+    assert "成果名称" not in reply.splitlines()[0]
+
