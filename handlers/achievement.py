@@ -6,7 +6,6 @@ Start: the menu (``start``), "登记成果"/"放到项目库", or a research res
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import threading
 from typing import Any
@@ -369,8 +368,8 @@ def continue_flow(ctx: Context, msg: Incoming, conv: ConversationState) -> list[
     text = (msg.text or "").strip()
     if triage.wants_demand(text) and not triage.wants_achievement(text) and triage.has_correction_cue(text):
         return interject.switch(ctx, msg, conv)  # the organisation and the contact come along
-    if triage.form_named(text) == "demand":  # '登记' opened this form, '需求' says which one was meant
-        return interject.switch(ctx, dataclasses.replace(msg, text=DEMAND_COMMAND), conv)
+    if (named := interject.switch_if_named(ctx, msg, conv, "demand", DEMAND_COMMAND, ("title", "summary"))) is not None:
+        return named  # '登记' opened this form, '需求' says which one was meant
     if subscriptions.NOT_REGISTERING.search(text) and alert_topics(text) and not triage.stop_opens(text):
         return interject.switch(ctx, msg, conv)  # '成果还没做完，先不登记了，有X方面的需求通知我' (an opening stop cancels)
     return forms.handle(FORM, ctx, msg, conv)

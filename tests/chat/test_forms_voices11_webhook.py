@@ -175,3 +175,28 @@ def test_chengguo_shi_a_field_stage_or_team_is_no_name(wx: object, openid: str, 
     reply = say(wx, openid, "登记成果", f"楚北理工大学，{said}")
     assert "成果名称" not in reply.splitlines()[0]
 
+
+def test_chengguo_answering_the_need_type_keeps_the_demand(wx: object, services: Container) -> None:
+    """At '属于哪类需求？' (成果转化 among the options) a bare '成果' answers within the demand: it does not open the
+    result form and lose the description, industry and budget already told."""
+    openid = "f11m_need_type_result"
+    say(wx, openid, "提需求", "我们厂做汽车转向节", "襄阳鼎盛精工有限公司 樊城区", "汽车及零部件", "预算十万")
+    reply = say(wx, openid, "联系人 祁文海 13800098963", "成果")
+    assert "项目库" not in reply
+    say(wx, openid, "成果转化")
+    submit(wx, openid)
+    demand = demand_of(services, openid)
+    assert (demand.need_type, demand.budget, demand.industry) == ("成果转化", "10万元", "汽车及零部件")
+    assert "转向节" in demand.description
+
+
+def test_xuqiu_in_a_named_result_keeps_the_result(wx: object, services: Container) -> None:
+    """The other way: once the result has a name, a bare '需求' does not drop it for an empty demand form."""
+    openid = "f11m_named_result_xuqiu"
+    say(wx, openid, "登记成果", "楚北理工大学，成果名称：秸秆快速腐熟菌剂")
+    reply = say(wx, openid, "需求")
+    assert "问题库" not in reply
+    say(wx, openid, "能让秸秆两周内腐熟还田", "小试", "没有专利", "联系人 邝文博 13800098964", "现代农业")
+    submit(wx, openid)
+    assert achievement_of(services, openid).title == "秸秆快速腐熟菌剂"
+
