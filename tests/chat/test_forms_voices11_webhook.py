@@ -200,3 +200,16 @@ def test_xuqiu_in_a_named_result_keeps_the_result(wx: object, services: Containe
     submit(wx, openid)
     assert achievement_of(services, openid).title == "秸秆快速腐熟菌剂"
 
+
+@pytest.mark.parametrize(("openid", "said", "company"), [
+    ("f11m_org_women", "我们是企业邦信息技术有限公司", "企业邦信息技术有限公司"),
+    ("f11m_org_label", "单位名称 企业云服务有限公司", "企业云服务有限公司"),
+    ("f11m_org_de", "我是企业管理咨询有限公司的", "企业管理咨询有限公司"),
+])
+def test_a_company_name_beginning_with_qiye_is_kept_whole(wx: object, services: Container, openid: str, said: str,
+                                                          company: str) -> None:
+    """'企业邦信息技术有限公司' begins with 企业 as part of its name: only '企业名称…' is a label to cut."""
+    say(wx, openid, "我要登记个技术需求", "我们的数控车床主轴发热严重，精度保持不住，想找高校合作解决")
+    say(wx, openid, f"{said}，联系人 祁文海 138000989{70 + len(openid)}")
+    _finish_demand(wx, openid)
+    assert demand_of(services, openid).company == company
