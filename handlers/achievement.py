@@ -6,7 +6,6 @@ Start: the menu (``start``), "登记成果"/"放到项目库", or a research res
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import threading
 from typing import Any
@@ -214,6 +213,22 @@ _TITLE_SAID = re.compile(r"[《“\"](?P<quoted>[^》”\"]{4,60})[》”\"]|(?:
 
 _RESULT_IS = re.compile(r"(?:^|(?<=[\s，,。；;]))成果(?:就)?是(?P<what>[^，,。；;\s]{4,30})(?:$|[，,。；;\s])")
 _NOUNS_ONLY = re.compile(r"(?:一种|一项|一套)?[^已在用了的是有和与及把被将做搞卖等想要能可]+")  # no verb, no particle
+_NOT_A_NAME = re.compile(r"[今去明前]年|刚|最近|目前|现在|方面|领域|方向|行业|阶段|团队|课题组|教授|老师|博士")  # when, where, who
+
+
+def _result_is(text: str) -> str | None:
+    """The noun phrase after '成果是' when it can name the result: not a time ('今年刚出来'), a field ('农业方面'), a
+    stage ('实验室阶段'), a unit or a team ('湖北工业大学', '张教授团队')."""
+    m = _RESULT_IS.search(text)
+    what = m.group("what") if m else ""
+    if not what or not _NOUNS_ONLY.fullmatch(what) or _NOT_A_TITLE.search(what) or _NOT_A_NAME.search(what):
+        return None
+    return what if not extract_maturity(what) and triage.strip_orgs(what) == what else None
+
+
+def _only_result_is(text: str) -> bool:
+    """The message names no result outright ('成果叫…', '名称：…'): a '成果是X' in it only fills a missing name."""
+    return _TITLE_SAID.search(text) is None
 
 
 def title_said(text: str, _facts: dict[str, Any] | None = None) -> str | None:
@@ -221,9 +236,7 @@ def title_said(text: str, _facts: dict[str, Any] | None = None) -> str | None:
     after '成果是' ('成果是航空发动机涡轮叶片热障涂层') (leading 一种 dropped)."""
     m = _TITLE_SAID.search(text)
     said = next((g for g in m.groups() if g), None) if m else None
-    if said is None and (m := _RESULT_IS.search(text)) and _NOUNS_ONLY.fullmatch(m.group("what")) \
-            and not _NOT_A_TITLE.search(m.group("what")):
-        said = m.group("what")
+    said = said or _result_is(text)
     return re.sub(r"^(?:一种|一项|一套)", "", said.strip("“”\"《》")) if said else None
 
 
@@ -273,7 +286,7 @@ FIELDS = (
     forms.Field("summary", "成果简介", "请简单介绍这项成果：解决什么问题、关键指标、应用情况。",
                 extractor=_summary, parser=_summary_answer, append=True, aliases=("简介", "介绍", "描述")),
     forms.Field("title", "成果名称", "这项成果叫什么名字？（一句话即可）", parser=parse_title, extractor=title_said,
-                aliases=("名称", "标题", "题目"), free=True),
+                aliases=("名称", "标题", "题目"), free=True, gap_only=_only_result_is),
     choice_field("field", "所属领域", "属于哪个领域？", INDUSTRIES, ("领域", "行业")),
     choice_field("maturity", "成熟度", "目前到了哪个阶段？", MATURITIES, ("成熟度", "阶段"),
                  fact_key="maturity", extract=extract_maturity),
@@ -355,8 +368,8 @@ def continue_flow(ctx: Context, msg: Incoming, conv: ConversationState) -> list[
     text = (msg.text or "").strip()
     if triage.wants_demand(text) and not triage.wants_achievement(text) and triage.has_correction_cue(text):
         return interject.switch(ctx, msg, conv)  # the organisation and the contact come along
-    if triage.form_named(text) == "demand":  # '登记' opened this form, '需求' says which one was meant
-        return interject.switch(ctx, dataclasses.replace(msg, text=DEMAND_COMMAND), conv)
+    if (named := interject.switch_if_named(ctx, msg, conv, "demand", DEMAND_COMMAND, ("title", "summary"))) is not None:
+        return named  # '登记' opened this form, '需求' says which one was meant
     if subscriptions.NOT_REGISTERING.search(text) and alert_topics(text) and not triage.stop_opens(text):
         return interject.switch(ctx, msg, conv)  # '成果还没做完，先不登记了，有X方面的需求通知我' (an opening stop cancels)
     return forms.handle(FORM, ctx, msg, conv)

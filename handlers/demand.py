@@ -204,8 +204,8 @@ def continue_flow(ctx: Context, msg: Incoming, conv: ConversationState) -> list[
     text = (msg.text or "").strip()
     if triage.wants_achievement(text) and not triage.need_text(text):
         return interject.switch(ctx, msg, conv)  # the institution and the contact come along
-    if triage.form_named(text) == "achievement":  # '登记' opened this form, '成果' says which one was meant
-        return interject.switch(ctx, dataclasses.replace(msg, text=ACHIEVEMENT_COMMAND), conv)
+    if (named := interject.switch_if_named(ctx, msg, conv, "achievement", ACHIEVEMENT_COMMAND, ("description",))) is not None:
+        return named  # '登记' opened this form, '成果' says which one was meant
     made, need = _what_they_make(conv, text), _need_said(conv, text)
     replies = forms.handle(FORM, ctx, msg, conv)
     values = forms.values_of(conv) if conv.flow == FLOW else {}

@@ -84,6 +84,7 @@ class Field:
     free: bool = False  # any words can answer it (a name, a title): not when the message filled other fields
     merge: Callable[[Any, Any], Any] | None = None  # combine a new value with the old one (topics accumulate)
     fallback: Extractor | None = None  # best guess from all that was said, taken (marked) when the question goes unanswered
+    gap_only: Callable[[str], bool] | None = None  # the value this message gives only fills an empty slot, never renames
 
 
 @dataclass(frozen=True)
@@ -208,6 +209,8 @@ def _merge_one(draft: dict[str, Any], f: Field, new: Any, text: str, facts: Fact
     if old in (None, "", []):
         _put(draft, f, new, text, soft_new, guess)
         return True
+    if f.gap_only and f.gap_only(text) and f.name not in facts.get("corrections", set()):
+        return False  # '成果是今年刚出来' after a name was given describes the result, it does not rename it
     hint = f.name in draft.get("soft", []) and not soft_new
     if new == old and (hint or (f.name in draft.get("guess", []) and not guess)):  # said outright ('那就技术攻关')
         _flag(draft, "soft", f.name, False)

@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from handlers.kit import triage
 from handlers.kit.base import Context, ConversationState, Incoming, Reply
@@ -145,3 +145,13 @@ def switch(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply]:
     replies = ctx.router.dispatch(ctx, msg, conv)
     conv.data.pop("carry", None)
     return replies
+
+
+def switch_if_named(ctx: Context, msg: Incoming, conv: ConversationState, form: str, command: str,
+                    matter: tuple[str, ...]) -> list[Reply] | None:
+    """A bare form name ('成果', '需求') switches to that form (as ``command``) only while none of the ``matter``
+    fields is recorded: once the matter is told, '成果' answers a question ('属于哪类需求？' → 成果转化)."""
+    values = conv.draft.get("values") or {}
+    if triage.form_named(msg.text or "") != form or any(values.get(name) for name in matter):
+        return None
+    return switch(ctx, replace(msg, text=command), conv)

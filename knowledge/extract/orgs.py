@@ -35,7 +35,8 @@ def _body_start(text: str, end: int, floor: int) -> int:
     return start
 
 
-_LABEL = re.compile(r"^(?:公司|单位|企业)(?:名称|名字|全称|名)?(?=[\u4e00-\u9fff]{2})")  # '公司名老河口…有限公司'
+_LABEL = re.compile(r"^(?:(?:公司|单位)(?:名称|名字|全称|名)?|企业(?:名称|名字|全称|名))(?=[\u4e00-\u9fff]{2})")  # '公司名老河口…'
+# no name begins with 公司 or 单位, but many with 企业 ('企业邦信息技术有限公司'): 企业 is a label only with 名称/名/全称
 
 
 def _trim(body: str) -> str:

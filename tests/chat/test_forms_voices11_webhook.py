@@ -151,3 +151,65 @@ def test_the_noun_phrase_after_chengguo_shi_names_the_result(wx: object, service
     say(wx, openid, "没有专利", "联系人 邝文博 13800098910", "高端装备制造")
     submit(wx, openid)
     assert "轴承" in achievement_of(services, openid).title
+
+
+@pytest.mark.parametrize(("openid", "said"), [
+    ("f11m_when", "成果是今年刚出来"), ("f11m_stage", "成果是实验室阶段"), ("f11m_field", "成果是农业方面，想找企业合作"),
+    ("f11m_unit", "成果是湖北工业大学"), ("f11m_team", "成果是张教授团队"), ("f11m_noun", "成果是十年积累"),
+])
+def test_words_after_chengguo_shi_do_not_rename_a_named_result(wx: object, services: Container, openid: str,
+                                                              said: str) -> None:
+    """Once the result has a name, '成果是…' tells about it (when, what stage, which field, whose): the name stays."""
+    say(wx, openid, "登记成果", "楚北理工大学，成果名称：秸秆快速腐熟菌剂，小试做完了", said)
+    say(wx, openid, "没有专利", f"联系人 邝文博 138000989{20 + len(openid)}", "现代农业")
+    submit(wx, openid)
+    assert achievement_of(services, openid).title == "秸秆快速腐熟菌剂"
+
+
+@pytest.mark.parametrize(("openid", "said"), [
+    ("f11m_first_field", "成果是农业方面，想找企业合作"), ("f11m_first_stage", "成果是实验室阶段"),
+    ("f11m_first_team", "成果是张教授团队"), ("f11m_first_unit", "成果是湖北工业大学"),
+])
+def test_chengguo_shi_a_field_stage_or_team_is_no_name(wx: object, openid: str, said: str) -> None:
+    """With no name yet, '成果是农业方面' (a field, a stage, a team, a unit) is not taken as the result's name."""
+    reply = say(wx, openid, "登记成果", f"楚北理工大学，{said}")
+    assert "成果名称" not in reply.splitlines()[0]
+
+
+def test_chengguo_answering_the_need_type_keeps_the_demand(wx: object, services: Container) -> None:
+    """At '属于哪类需求？' (成果转化 among the options) a bare '成果' answers within the demand: it does not open the
+    result form and lose the description, industry and budget already told."""
+    openid = "f11m_need_type_result"
+    say(wx, openid, "提需求", "我们厂做汽车转向节", "襄阳鼎盛精工有限公司 樊城区", "汽车及零部件", "预算十万")
+    reply = say(wx, openid, "联系人 祁文海 13800098963", "成果")
+    assert "项目库" not in reply
+    say(wx, openid, "成果转化")
+    submit(wx, openid)
+    demand = demand_of(services, openid)
+    assert (demand.need_type, demand.budget, demand.industry) == ("成果转化", "10万元", "汽车及零部件")
+    assert "转向节" in demand.description
+
+
+def test_xuqiu_in_a_named_result_keeps_the_result(wx: object, services: Container) -> None:
+    """The other way: once the result has a name, a bare '需求' does not drop it for an empty demand form."""
+    openid = "f11m_named_result_xuqiu"
+    say(wx, openid, "登记成果", "楚北理工大学，成果名称：秸秆快速腐熟菌剂")
+    reply = say(wx, openid, "需求")
+    assert "问题库" not in reply
+    say(wx, openid, "能让秸秆两周内腐熟还田", "小试", "没有专利", "联系人 邝文博 13800098964", "现代农业")
+    submit(wx, openid)
+    assert achievement_of(services, openid).title == "秸秆快速腐熟菌剂"
+
+
+@pytest.mark.parametrize(("openid", "said", "company"), [
+    ("f11m_org_women", "我们是企业邦信息技术有限公司", "企业邦信息技术有限公司"),
+    ("f11m_org_label", "单位名称 企业云服务有限公司", "企业云服务有限公司"),
+    ("f11m_org_de", "我是企业管理咨询有限公司的", "企业管理咨询有限公司"),
+])
+def test_a_company_name_beginning_with_qiye_is_kept_whole(wx: object, services: Container, openid: str, said: str,
+                                                          company: str) -> None:
+    """'企业邦信息技术有限公司' begins with 企业 as part of its name: only '企业名称…' is a label to cut."""
+    say(wx, openid, "我要登记个技术需求", "我们的数控车床主轴发热严重，精度保持不住，想找高校合作解决")
+    say(wx, openid, f"{said}，联系人 祁文海 138000989{70 + len(openid)}")
+    _finish_demand(wx, openid)
+    assert demand_of(services, openid).company == company
