@@ -537,14 +537,16 @@ def programme_gap(question: Question, doc_text: str) -> str | None:
 
 _INSTITUTION = re.compile(r"(?:大学|学院|学校|研究院|研究所|医院|银行|公司|中心)$")  # a named body, not a programme
 _LOCAL = r"有没有|有没得|有冇得?|有无|是否有|有哪些|在哪|哪里"  # a question about something located in a place
-_OWN = r"自己|另外|额外|配套|单独|另给|再[给奖补发]"  # a district's own grant on top of the city's (樊城区另外还奖励不)
+_OWN = re.compile(r"(?:自己|另外|额外|单独)[还也再]?(?:有|给|发|奖|补|配套)|配套|另给|再[给奖补发]")  # a district's own
+# grant on top of the city's (樊城区另外还奖励不, 枣阳自己另外还有配套没), not 另外问一下 or 自己可以申报
 
 
 def district_gap(question: Question, kind: Kind | None, doc_text: str) -> str | None:
     """A district or county the document never names, asked for its own office, contact, site or extra grant
     (襄州区科技局电话, 某县有没有培训点, 樊城区另外还奖励不): a city-wide document's centre or grant is not the
     district's own (eligibility questions keep it)."""
-    local = kind is not None and kind.name in ("person", "place") or re.search(f"{_LOCAL}|{_OWN}", question.text)
+    own = _OWN.search(question.text) and not (kind is not None and kind.name == "eligibility")
+    local = kind is not None and kind.name in ("person", "place") or re.search(_LOCAL, question.text) or own
     missing = [d for d in districts_in(question.text) if d not in doc_text]
     return f"{missing[0]}{''.join(question.focus)}的相关信息" if local and missing else None
 
@@ -557,7 +559,7 @@ def _asked_detail_gap(question: Question, kind: Kind, extract: Extract, doc_text
     if detail:  # 津贴 where the passage gives a grant, 利率 where it gives a loan amount
         named = "".join(question.focus)
         return f"{named}{kind.missing}" if named and any(w in named for w in detail.split("或")) else detail
-    stacking = stacking_gap(question.words, doc_text)
+    stacking = stacking_gap(question.words, kind.name, doc_text)
     if stacking:
         return stacking  # 两项补贴能一起拿吗 where the document never rules on combining grants
     name = name_gap(question.words, extract.body)

@@ -293,14 +293,16 @@ def other_fee(question: str, passage: str, carries: Callable[[str], bool]) -> st
     return foreign[0] if len(foreign) == sum(len(f) for f in fees) else None
 
 
-_STACK_ASKED = re.compile(r"(?:一起|同时|一块|一并|都)(?:拿|领|享受)|叠加|兼得|重复(?:享受|领|拿)")  # two grants, not one
+_STACK_ASKED = re.compile(r"(?:一起|同时|一块|一并)(?:拿|领|享受|申请|申报)|叠加|兼得|重复(?:享受|领|拿)"  # two grants,
+                          r"|[和跟与及].{1,15}都(?:能|可以|可)?(?:拿|领|享受)")  # not 都拿多少 (X和Y都能拿吗 names two)
 # thing used again (这回还能再拿它用不)
 _STACK_STATED = re.compile(r"重复|叠加|兼得|同时享受|同时申请|同时获得|就高|不得与|不与|可与|一并享受|不能同时|不可同时")
 
 
-def stacking_gap(question: str, doc_text: str) -> str | None:
-    """Whether two grants may be combined (研发中心的15万跟建站经费能一起拿吗) when the document states no rule on
-    combining grants (重复享受, 就高, 不得与…): another document's grant is not this one's to rule on."""
-    if not _STACK_ASKED.search(question) or _STACK_STATED.search(doc_text):
+def stacking_gap(question: str, kind: str, doc_text: str) -> str | None:
+    """Whether two grants may be combined (研发中心的15万跟建站经费能一起拿吗), a yes/no or eligibility question, when
+    the document states no rule on combining grants (重复享受, 就高, 不得与…): another document's grant is not this
+    one's to rule on."""
+    if kind not in ("yesno", "eligibility") or not _STACK_ASKED.search(question) or _STACK_STATED.search(doc_text):
         return None
     return "能否与其他政策同时享受"

@@ -179,6 +179,7 @@ _QUESTION_LINE = re.compile(r"^(?:问|Q)\s*\d*\s*[：:]\s*(.+)$")  # 问：, 问
 _RULE = re.compile(r"^(?:-{3,}|\*{3,}|_{3,})$")  # a thematic break between the questions of a Q&A page
 _ANNEX = re.compile(r"^附件\s*\d*\s*[：:]")  # 附件：1. … (a notice's annex list, not its last section's text)
 _SIGNED_DATE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")  # the date under a notice's signature
+_CONTACT_LINE = re.compile(r"[：:].*\d|\d.*[：:]|\d{3,4}-\d{7,8}|1[3-9]\d{9}")  # 联系人：张三 0710-…, not an issuer
 _ANSWER_LINE = re.compile(r"^(?:答|A)\s*[：:]\s*")
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?$")
 
@@ -239,7 +240,7 @@ def _heading(line: str, question: re.Match[str] | None, parent: str) -> tuple[st
     sub = bool(parent) and (bool(_SUB_HEADING.match(name)) or bold)
     if sub:
         return f"{parent} {name}", parent
-    return (name, "") if bold and not _CN_HEADING.match(name) else (name, name)  # **问1：…** heads its answer only
+    return (name, "") if bold and _QUESTION_LINE.match(name) else (name, name)  # **问1：…** heads its answer only
 
 
 def _annexes(lines: list[str]) -> list[str]:
@@ -249,7 +250,8 @@ def _annexes(lines: list[str]) -> list[str]:
     filled = [k for k, line in enumerate(out) if line.strip()]
     if len(filled) >= 2 and _SIGNED_DATE.match(out[filled[-1]].strip()):
         issuer = out[filled[-2]].strip()
-        start = filled[-2] if len(issuer) <= 30 and not _SENTENCE_END.search(issuer) else filled[-1]
+        signed = len(issuer) <= 30 and not _SENTENCE_END.search(issuer) and not _CONTACT_LINE.search(issuer)
+        start = filled[-2] if signed else filled[-1]
         out.insert(start, "## 落款")
     return out
 

@@ -143,3 +143,58 @@ def test_a_time_limit_asked_within_is_the_limit_not_another_period(kb: Knowledge
 def test_a_bar_asked_in_everyday_words_is_the_documents_bound(kb: KnowledgeBase, question: str, expected: str) -> None:
     answer = kb.ask(question, use_llm=False)
     assert answer.answered and expected in answer.answer
+
+
+@pytest.mark.parametrize("question", ["高企奖励一般都拿多少", "首次认定高企一般都拿多少奖励"])
+def test_a_bare_dou_in_an_amount_question_is_no_combining_of_grants(kb: KnowledgeBase, question: str) -> None:
+    answer = kb.ask(question, use_llm=False)
+    assert answer.answered and "20万元" in answer.answer and "同时享受" not in answer.answer
+
+
+def test_what_benefits_one_enjoys_is_no_combining_of_grants(kb: KnowledgeBase) -> None:
+    answer = kb.ask("高企认定后都享受什么优惠", use_llm=False)
+    assert "同时享受" not in answer.answer
+
+
+@pytest.mark.parametrize("question", ["另外问一下，襄州区的企业能申报高企吗", "襄州区的企业自己可以申报高企吗"])
+def test_a_passing_another_or_own_is_no_districts_own_grant(kb: KnowledgeBase, question: str) -> None:
+    answer = kb.ask(question, use_llm=False)
+    assert answer.answered and "注册成立满一年" in answer.answer and "襄州" not in answer.answer
+
+
+BOLD_SECTIONS = """为支持本市企业开展技术创新活动，提升企业研发能力，现将示例企业技术中心认定的有关事项说明如下。
+**申报条件**
+（一）基本条件
+在本市注册满一年。
+（二）研发条件
+研发投入占比不低于3%。
+**支持政策**
+（一）资金奖励
+奖励10万元。
+"""
+
+
+def test_bold_section_headings_keep_their_sub_headings_under_them() -> None:
+    sections = _sections(BOLD_SECTIONS, "bold_sections")
+    assert sections["申报条件 （二）研发条件"] == "研发投入占比不低于3%。"  # not under （一）基本条件
+    assert not any(name.startswith("（一）基本条件") for name in sections)
+
+
+CONTACT_LAST = """# 关于开展示例技术中心认定的通知（测试）
+
+## 一、申报时间
+
+2024年3月1日至4月30日。
+
+## 八、联系方式
+
+联系人：张三 0710-3456789
+
+2024年3月1日
+"""
+
+
+def test_a_contact_line_above_the_date_is_the_contact_section_not_the_signature() -> None:
+    sections = _sections(CONTACT_LAST, "contact_last")
+    assert sections["八、联系方式"] == "联系人：张三 0710-3456789"
+    assert sections["落款"] == "2024年3月1日"
