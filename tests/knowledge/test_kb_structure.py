@@ -9,10 +9,10 @@ import pytest
 from knowledge.answer import analyze, programme_gap
 from knowledge.asked import action_gap, fee_words
 from knowledge.compose import is_item
-from knowledge.ingest import chunk_text
 from knowledge.kb import KnowledgeBase
 from knowledge.lexical import alias_match
 from knowledge.qtype import classify, focus, standard
+from tests.support.kb import sections_of
 
 LAB = """# 襄阳市示例实验室开放补贴办法（测试）
 
@@ -85,38 +85,30 @@ SHIYAN = """# 十堰市示例见习补贴一览（测试）
 """
 
 
-def _sections(text: str, doc: str) -> dict[str, str]:
-    """Section name → the section's text."""
-    out: dict[str, str] = {}
-    for chunk in chunk_text(text, doc).chunks:
-        out[chunk.section] = out.get(chunk.section, "") + chunk.text
-    return out
-
-
 def test_bold_articles_are_sections_and_their_numbered_items_are_items() -> None:
-    sections = _sections(LAB, "lab")
+    sections = sections_of(LAB, "lab")
     assert sections["第二条"].startswith("第二条 补贴标准如下：") and "**" not in "".join(sections.values())
     assert is_item("（一）重点实验室向企业开放的，按服务收入的30%给予补贴")
 
 
 def test_a_table_row_is_a_passage_with_its_column_names() -> None:
-    table = _sections(LAB, "lab")["附件：开放实验室目录"]
+    table = sections_of(LAB, "lab")["附件：开放实验室目录"]
     assert "- 岘山电子测试实验室：负责人：吴工，年开放机时：不少于600小时" in table.splitlines()
     assert "|" not in table
 
 
 def test_a_bold_line_heads_a_sub_section_under_its_parent() -> None:
-    assert "- 联系人：周晓梅" in _sections(LAB, "lab")["附件：开放实验室目录 开放受理窗口"]
+    assert "- 联系人：周晓梅" in sections_of(LAB, "lab")["附件：开放实验室目录 开放受理窗口"]
 
 
 def test_each_question_of_a_qa_page_heads_its_answer() -> None:
-    sections = _sections(MASTER, "master")
+    sections = sections_of(MASTER, "master")
     assert sections["工作室多久考核一次？"] == "每2年考核一次，考核不合格的撤销命名。"
     assert sections["认定后有什么资助？"].startswith("一次性给予建设资助8万元")
 
 
 def test_an_inline_heading_of_a_notice_is_split_from_its_text() -> None:
-    sections = _sections(NOTICE, "notice")
+    sections = sections_of(NOTICE, "notice")
     assert sections["一、申报条件"].startswith("申报单位上年度研发投入不低于200万元")
     assert "不接受单位直接报送" in sections["二、申报方式"]
 
@@ -185,7 +177,7 @@ def test_a_numbered_condition_is_a_list_item_not_a_heading() -> None:
     still heads its text."""
     text = ("# 襄阳市示例补助办法（测试）\n\n## 二、申报条件\n\n（一）申报单位须在本市注册。注册资本不低于100万元。\n"
             "（二）近三年无失信记录。\n\n## 三、支持方式\n\n（一）支持方式：按设备投入的20%补助。\n")
-    sections = _sections(text, "cond")
+    sections = sections_of(text, "cond")
     conditions = next(body for name, body in sections.items() if name.endswith("申报条件"))
     assert "申报单位须在本市注册" in conditions and "近三年无失信记录" in conditions
     assert any(name.endswith("支持方式") and "20%" in body for name, body in sections.items())

