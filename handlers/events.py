@@ -203,7 +203,7 @@ def _offer(ctx: Context, conv: ConversationState, events: list[Event], label: st
     choice (keeping facts already given)."""
     conv.flow, conv.step, conv.draft = FLOW, "pick", {**(facts or {}), "list": [e.id for e in events]}
     head = f"（{label}）" if label else ""
-    listing = txt.events_list_text(_listing(ctx, events), booked or {})
+    listing = txt.events_list_text(_listing(ctx, events), booked)
     return [Reply(head + listing + "\n也可以说“社区的”“谷城的”“下周的”筛选。")]
 
 
@@ -880,7 +880,7 @@ def party_or_cancel(ctx: Context, msg: Incoming, conv: ConversationState, text: 
     if view is None or (not changes and view.party_size - 1 <= len(named)):
         return None  # a name alone ('老伴叫冯德明') only names someone counted but not yet named
     whole = FULL_CANCEL.search(text) and not _drops_someone(text)  # '把他退了' drops one companion
-    asked = None if whole else new_party(view, text, conv.data.get("relations", {}).get(view.event_id))
+    asked = None if whole else new_party(view, text, relations)
     if asked is None and not (FULL_CANCEL.search(text) or NOT_GOING.search(text)):
         return None
     if asked is None and len(views) > 1 and not (EVENT_NOUN.search(text) and _matches(ctx, text)):

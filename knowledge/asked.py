@@ -176,7 +176,8 @@ def list_gap(focus: Iterable[str], passage: str) -> str | None:
     return f"{''.join(focus)}具体有哪些" if missing else None
 
 
-_GRANT = re.compile(r"(?:补贴|补助|奖励|资助|贴息|奖金)$")
+_GRANT_NAMES = "补贴|补助|奖励|资助|贴息|奖金"  # the words that end a grant's name
+_GRANT = re.compile(rf"(?:{_GRANT_NAMES})$")
 _NAMING = ("n", "nz", "nt", "ng", "vn", "j")  # parts of speech of what a grant is named after (农机/购置)
 _ASKING_VERB = re.compile(r"有没有|有没|有无|是否有?|能不能|可不可以|能否|可否|会不会")  # 用户方有没有奖励: asks, names nothing
 
@@ -207,7 +208,7 @@ def _stated_together(words: list[str], doc_text: str) -> bool:
                for s in re.split(r"[。；;\n]", doc_text))
 
 
-_GRANT_WORD = re.compile(r"补贴|补助|奖励|资助|贴息|奖金|津贴")
+_GRANT_WORD = re.compile(rf"{_GRANT_NAMES}|津贴")  # a grant stated in a sentence (津贴 too)
 
 
 def _name_before(tokens: list[tuple[str, str]], j: int) -> list[str]:
