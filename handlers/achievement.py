@@ -282,7 +282,7 @@ def format_alerts(value: dict[str, Any]) -> str:
 
 FIELDS = (
     org_field("institution", "所在单位", "请问您所在的单位（高校或科研院所）全称是？",
-              ("单位", "学校", "机构", "研究院"), keys=("institution", "company")),
+              ("单位", "学校", "机构", "研究院"), keys=("institution", "company"), example="湖北文理学院、××研究所"),
     forms.Field("summary", "成果简介", "请简单介绍这项成果：解决什么问题、关键指标、应用情况。",
                 extractor=_summary, parser=_summary_answer, append=True, aliases=("简介", "介绍", "描述")),
     forms.Field("title", "成果名称", "这项成果叫什么名字？（一句话即可）", parser=parse_title, extractor=title_said,

@@ -127,13 +127,14 @@ def _fact(key: str) -> Callable[[str, dict[str, Any]], Any]:
     return lambda _text, facts: facts.get(key)
 
 
-def org_field(name: str, label: str, prompt: str, aliases: tuple[str, ...], keys: tuple[str, ...] = ("company",)) -> Field:
-    """An organisation name: found in any message or typed as the answer."""
+def org_field(name: str, label: str, prompt: str, aliases: tuple[str, ...], keys: tuple[str, ...] = ("company",),
+              example: str = "襄阳××有限公司") -> Field:
+    """An organisation name: found in any message or typed as the answer (``example`` shown on a re-ask)."""
     def extract(_text: str, facts: dict[str, Any]) -> str | None:
         """The first organisation name the facts carry under ``keys``."""
         return next((facts[k] for k in keys if facts.get(k)), None)
     return Field(name, label, prompt, extractor=extract, parser=parse_org, aliases=aliases,
-                 invalid="请告诉我单位的名称，例如：襄阳××有限公司。", soft_when=lambda facts: _generic_org(facts, keys),
+                 invalid=f"请告诉我单位的名称，例如：{example}。", soft_when=lambda facts: _generic_org(facts, keys),
                  ask_if_soft=True)
 
 

@@ -209,6 +209,15 @@ def test_consent_question_answered_and_declined_draft_kept(wx: object, services:
     assert demand_of(services, openid).company == "襄阳驰冷电驱科技有限公司"
 
 
+def test_a_researcher_is_reasked_for_an_institution_not_a_company(wx: object) -> None:
+    """A junk answer to '所在单位' is re-asked with a research-institution example, not '襄阳××有限公司'."""
+    openid = "f_inst_reask"
+    asked = say(wx, openid, "我有项成果想登记到项目库")
+    assert "高校或科研院所" in asked
+    reask = say(wx, openid, "Q")
+    assert "研究所" in reask and "有限公司" not in reask
+
+
 def test_researcher_title_kept_beside_the_name(wx: object, services: Container) -> None:
     """'李教授，李卫东 159…' stores the name 李卫东 with the title 教授 beside it."""
     openid = "f_title"
