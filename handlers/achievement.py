@@ -63,6 +63,7 @@ _SAYS_WHAT = re.compile(r"(?:我们|课题组|团队)?(?:主要)?(?:做|搞|研�
 _META = re.compile(r"(?:有|登记|登)(?:一)?[个项]?(?:新的?)?(?:科研|科技|研究)?成果(?:(?:想|要|需要|准备|打算)(?:挂|登记?|放|发布|上传|录入|推广)"
                    r"(?:到|在|上)?(?:你们|咱们|这|这个)?(?:的)?(?:平台|项目库|系统|这里|上面|网上)?(?:上|里)?(?:去)?)?(?:吧|一下)?$")
 _HAS_RESULT = re.compile(r"有(?:一)?[个项](?:新的?)?(?:科研|科技|研究)?成果$")  # '我们学院有个成果 X…': X is the result
+_DESCRIBES = re.compile(r"^(?:它|这个|这项|那个)?(?:就)?是(?:一)?(?:种|套|款|项)")  # '…的成果 是一种秸秆做的地膜': what it is
 _STAGE_ONLY = re.compile(r"(?=.*(?:实验室|小试|中试|产业化))(?:[哦嗯噢啊那就其实现在目前还仍是在算写填改为没出到了吧呢…\s]|正在|已经|"
                          r"实验室(?:阶段)?|小试|中试|已?产业化|(?<!实验室)阶段)+")  # one way to match each word: no backtracking blow-up
 _CLAUSE_END = re.compile(r"(?<=[，,。；;！!])")
@@ -88,7 +89,7 @@ def _summary(text: str, facts: dict[str, Any]) -> str | None:
     if meta and not triage.TECH.search(said):
         said = ""
     loose = _drop_meta(triage.offer_text(rest, strict=False) or "")[0]
-    named = any(_HAS_RESULT.search(c.strip()) for c in triage.PIECES.split(rest))
+    named = any(_HAS_RESULT.search(c.strip()) or _DESCRIBES.match(c.strip()) for c in triage.PIECES.split(rest))
     if not said and named and loose:  # '我们学院有个成果 X …': the clauses after it are the result
         return loose
     m = _SAYS_WHAT.search(rest) if not said else None

@@ -75,7 +75,8 @@ PROXY = re.compile(r"(给|帮|替)(我家|我)?(?:(?!跟|和|与|同)[^\s]){0,4}
                    r".{0,3}报")  # not '帮我跟我老伴报上' (the user comes too)
 QUESTION_WORDS = re.compile(r"[吗么呢？?]|有没有|有啥|有什么|哪些|还有")
 QUESTION = re.compile(r"(几点|什么时候|啥时候|几号|哪天|在哪|哪里|地点|地址|位置|怎么去|要带|带什么|带啥|交钱|收费|免费|"
-                      r"多少钱|多久|多长时间|名额|还能报|报得上|讲什么|讲啥|谁讲|有没有|有啥|有什么|还有吗|还有没有|要钱|收钱|花钱|费用|掏钱|几多钱)")
+                      r"多少钱|多久|多长时间|名额|还能报|报得上|讲什么|讲啥|谁讲|有没有|有啥|有什么|还有吗|还有没有|要钱|收钱|花钱|费用|掏钱|几多钱|"
+                      r"停车|车位|管饭|包饭|吃饭|午饭|电梯|轮椅)")
 FULL_CANCEL = re.compile(r"(取消(我的)?(报名|预约)|退了|退掉|帮我退|给我退|撤了|撤掉|撤销|不报了|退(报|出报名)|帮我取消|给我取消|"
                          r"取消吧|取消了吧|都取消|全部取消|都不去了|都去不了|作废|划掉|让给别人)")
 NOT_GOING = party.NOT_GOING
@@ -305,6 +306,18 @@ def start_signup(ctx: Context, msg: Incoming, conv: ConversationState, event_id:
 ACCOMPANY = re.compile(r"(?:我|俺)(?:也|就)?(?:陪|跟|带)(?:着)?[她他](?:们)?(?:一起|一块)?(?:去|来|过去)?|(?:我|俺)也(?:一起|一块)?去")
 
 
+SELF_NAMED = re.compile(r"(?:我|俺)(?:叫|姓)|我的名字")  # '…我也去…我叫邵明辉': the user is the registrant
+ESCORT = "陪同家属"  # the unnamed user who signs someone up and goes along ('给我妈报 她叫黄秀英…我陪她去')
+
+
+def _goes_along(draft: dict[str, Any], text: str) -> None:
+    """The user who signed someone else up says they go too, without their own name: one more, '陪同家属'."""
+    companions = list(draft.get("companions") or [])
+    if draft.get("name") and ACCOMPANY.search(text) and ESCORT not in companions and not SELF_NAMED.search(text):
+        party = _party_of(draft)
+        _set_party(draft, Party(party.size + 1, (*companions, ESCORT), party.relations))
+
+
 def _accompanies(draft: dict[str, Any], name: str, text: str) -> bool:
     """Whether the one who signed someone else up names themself as going along ('我陪她一起去 我叫周敏')."""
     said = draft.get("name")
@@ -365,6 +378,7 @@ def _merge(draft: dict[str, Any], text: str, *, with_party: bool = True) -> None
     if draft["proxy"]:
         if names:
             _set_party(draft, Party(1 + len(names), tuple(names)))
+        _goes_along(draft, text)
         return
     if extract_party_size(text) is not None or names:  # names and relations fill the party, a number sets it
         filled = fill_party(_party_of(draft), text)

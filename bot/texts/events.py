@@ -6,6 +6,7 @@ Plain wording over plain values: the domain's types are imported for type checki
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -248,18 +249,33 @@ def party_changed_reply(result: PartyResult) -> str:
     return f"已修改：“{view.title}”现在报名{party_text(view.party_size, view.companions)}。签到码不变：{view.checkin_code}。"
 
 
+_UNSTATED = (("停车|车位", "停车"), ("管饭|包饭|吃饭|午饭|中饭|盒饭", "用餐"), ("带什么|带啥|要带|需要带|得带", "需要携带的东西"),
+             ("电梯|轮椅|无障碍", "无障碍设施"))
+
+
+def _unstated(event: Event, question: str) -> list[str]:
+    """What the question asks that the event's record does not say ('好不好停车'): named, never guessed."""
+    said = f"{event.description or ''}{event.location}"
+    asked = [label for words, label in _UNSTATED if re.search(words, question) and not re.search(words, said)]
+    return [f"活动信息里没有写明{'、'.join(asked)}的安排；需要确认可回复“转人工”，由工作人员为您询问。"] if asked else []
+
+
 def event_answer_text(event: Event, question: str) -> str:
-    """A question about the event asked in passing ('几点开始', '在哪', '要带啥'), answered from its record."""
+    """A question about the event asked in passing ('几点开始', '在哪', '谁讲', '好停车吗'), answered from its record;
+    a detail the record does not hold is said to be missing."""
     lines = [f"【{event.id}】{event.title}"]
     if any(w in question for w in ("哪", "地点", "地址", "位置", "怎么去")):
         lines.append(f"地点：{event.location}")
     if any(w in question for w in ("几点", "时间", "什么时候", "啥时候", "几号", "哪天", "多久", "开始", "结束")):
         lines.append(f"时间：{span_text(event.start, event.end)}")
+    if event.speaker and re.search(r"谁讲|主讲|哪个(?:医生|专家|老师)|什么(?:医生|专家|老师)", question):
+        lines.append(f"主讲：{event.speaker}")
+    unstated = _unstated(event, question)
     if len(lines) == 1:
         lines += [time_place_text(event.start, event.end, event.location)]
-        if event.description:
+        if event.description and not unstated:
             lines.append(f"内容：{event.description}")
-    return "\n".join(lines)
+    return "\n".join(lines + unstated)
 
 
 def checkin_text(result: CheckinResult) -> str:

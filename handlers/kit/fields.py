@@ -38,6 +38,10 @@ FORMAL_ORG = re.compile(r"(公司|合作社|集团|研究院|研究所|科学院
 _NOT_ORG = re.compile(r"(…|\.\.\.|我们|我|了|吧|吗|呢|不对|说错)")
 _TRAILING = re.compile(r"(?:就行|就好|就可以|即可|[。.!！~～的吧啊呀哈\s])+$")
 _ORG_CHARS = re.compile(r"[\u4e00-\u9fffA-Za-z0-9()（）·&\s-]+")
+# 'no unit' answers to the unit question: a farmer, a household, an individual inventor, a firm not yet registered
+_NO_ORG = re.compile(r"没有?(注册|单位|公司|执照|营业执照)|(还没|没)(成立|办|注册)|不是(公司|单位)|^没有$|个人(发明|名义|身份)?|"
+                     r"个体户?|散户|农户|几户|自己(一个人)?(干|搞|做|弄|种|养)")
+NO_ORG = "个人（未注册单位）"
 _MAKES = re.compile(r"^(?:主要|专门)?(?:做|搞|干|生产|加工|制造|造|卖|种|养|开)")  # '做汽车轮毂的' says what they make
 
 
@@ -73,6 +77,14 @@ def parse_org(text: str) -> str | None:
 
 
 _CHOICES = frozenset((*INDUSTRIES, *NEED_TYPES, *MATURITIES))
+
+
+def parse_org_or_none(text: str) -> str | None:
+    """A unit name, or NO_ORG when the user says there is none ('还没注册 就几户人一起搞', '我是个人发明人')."""
+    name = parse_org(text)
+    if name and FORMAL_ORG.search(name):
+        return name
+    return NO_ORG if len(text) <= 40 and _NO_ORG.search(text) else name
 
 
 def _place_only(text: str) -> bool:
@@ -133,8 +145,8 @@ def org_field(name: str, label: str, prompt: str, aliases: tuple[str, ...], keys
     def extract(_text: str, facts: dict[str, Any]) -> str | None:
         """The first organisation name the facts carry under ``keys``."""
         return next((facts[k] for k in keys if facts.get(k)), None)
-    return Field(name, label, prompt, extractor=extract, parser=parse_org, aliases=aliases,
-                 invalid=f"请告诉我单位的名称，例如：{example}。", soft_when=lambda facts: _generic_org(facts, keys),
+    return Field(name, label, prompt, extractor=extract, parser=parse_org_or_none, aliases=aliases,
+                 invalid=f"请告诉我单位的名称，例如：{example}；没有单位请回复“个人”。", soft_when=lambda facts: _generic_org(facts, keys),
                  ask_if_soft=True)
 
 

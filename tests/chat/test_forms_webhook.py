@@ -218,6 +218,34 @@ def test_a_researcher_is_reasked_for_an_institution_not_a_company(wx: object) ->
     assert "研究所" in reask and "有限公司" not in reask
 
 
+def test_a_farmer_without_a_registered_unit_can_still_file_a_demand(wx: object, services: Container) -> None:
+    """'还没注册 就几户人一起搞' answers the unit question: the demand is filed as an individual's, not re-asked forever."""
+    openid = "f_no_unit"
+    asked = say(wx, openid, "你好 我们村几户人种香菇，菌棒老是烂，技术员也说不清楚原因，能帮忙找个专家看看吗")
+    assert "全称" in asked
+    reply = say(wx, openid, "还没注册 就是保康县马桥镇的几户人一起搞")
+    assert "全称" not in reply
+    say(wx, openid, "面议", "刘大军 13800009871")
+    submit(wx, openid)
+    row = demand_of(services, openid)
+    assert (row.company, row.region) == ("个人（未注册单位）", "襄阳市保康县")
+    assert "菌棒" in row.description
+
+
+def test_what_the_result_is_in_the_first_message_is_kept_and_ip_is_no_summary(wx: object, services: Container) -> None:
+    """'…我们实验室的成果 是一种秸秆做的可降解地膜…' keeps the result as its summary (it is not asked again), and
+    '有两个实用新型 发明还在审' fills the IP field, not the summary or the title."""
+    openid = "f_first_result"
+    say(wx, openid, "老师让我来登记一下我们实验室的成果 是一种秸秆做的可降解地膜 已经在宜城试了两百亩")
+    asked = say(wx, openid, "湖北文理学院")
+    assert "介绍这项成果" not in asked
+    say(wx, openid, "有两个实用新型 发明还在审", "现代农业", "小试", "联系人张立新 13800004567")
+    submit(wx, openid)
+    with services.db.session() as session:
+        row = session.scalars(select(Achievement).where(Achievement.owner_openid == openid)).one()
+        assert "秸秆" in row.summary and "实用新型" not in row.summary and "实用新型" not in row.title
+
+
 def test_researcher_title_kept_beside_the_name(wx: object, services: Container) -> None:
     """'李教授，李卫东 159…' stores the name 李卫东 with the title 教授 beside it."""
     openid = "f_title"
@@ -282,6 +310,26 @@ def test_question_during_signup_is_answered_and_signup_resumes(wx: object, servi
     assert "几点" not in say(wx, openid, "田桂兰 13800005821")
     say(wx, openid, "同意")
     assert registration(services, openid).name == "田桂兰"
+
+
+def test_an_event_detail_the_record_lacks_is_said_to_be_missing(wx: object) -> None:
+    """'在哪里啊 好不好停车' gets the place and says parking is not stated (never a guess); '谁讲' names the speaker."""
+    openid = "f_parking"
+    say(wx, openid, "高血压那个讲座是哪天")
+    reply = say(wx, openid, "在哪里啊 好不好停车")
+    assert "示例社区党群服务中心" in reply and "没有写明停车" in reply and "转人工" in reply
+    assert "周明远" in say(wx, openid, "谁讲啊")
+
+
+def test_signing_up_a_parent_and_going_along_counts_the_user(wx: object, services: Container) -> None:
+    """'给我妈报 她叫黄秀英 电话用我的 … 我陪她去' (the user gives no name of their own) books 2 places, not 1."""
+    openid = "f_escort"
+    say(wx, openid, "报名 E01")
+    shown = say(wx, openid, "给我妈报 她叫黄秀英 电话用我的 13800004321 我陪她去")
+    assert "黄秀英" in shown and "2人" in shown
+    say(wx, openid, "同意")
+    reg = registration(services, openid)
+    assert (reg.name, reg.party_size, reg.companions) == ("黄秀英", 2, ["陪同家属"])
 
 
 def test_party_changes_are_confirmed_and_companions_shown(wx: object, services: Container) -> None:
