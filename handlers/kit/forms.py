@@ -473,6 +473,7 @@ def start(form: Form, ctx: Context, conv: ConversationState, texts: tuple[str, .
     conv.flow, conv.step, conv.draft = form.name, None, new_draft(ctx.now)
     for text in texts:
         fill(form, conv.draft, text)
+        _surname_kept(form, conv.draft, text)  # '…我姓周 电话138…' in the first message: '周先生' answers later
     return next_step(form, conv, form.opener)
 
 

@@ -246,6 +246,19 @@ def test_what_the_result_is_in_the_first_message_is_kept_and_ip_is_no_summary(wx
         assert "秸秆" in row.summary and "实用新型" not in row.summary and "实用新型" not in row.title
 
 
+def test_a_surname_in_the_first_message_is_kept_for_the_name_question(wx: object, services: Container) -> None:
+    """'…我姓周 电话138…' in a one-shot first message: the name question offers 周先生 / 周女士 and '先生' answers it."""
+    openid = "f_first_surname"
+    say(wx, openid, "我是谷城做汽车刹车片的 最近客户反映刹车片有异响 我们查不出来原因 想找个专家看看 "
+                    "厂子叫谷城县恒通摩擦材料有限公司 我姓周 电话13800006655")
+    asked = say(wx, openid, "十来万能接受")
+    assert "周先生" in asked
+    say(wx, openid, "先生")
+    submit(wx, openid)
+    row = demand_of(services, openid)
+    assert (row.contact_name, row.contact_phone) == ("周先生", "13800006655")
+
+
 def test_researcher_title_kept_beside_the_name(wx: object, services: Container) -> None:
     """'李教授，李卫东 159…' stores the name 李卫东 with the title 教授 beside it."""
     openid = "f_title"
