@@ -194,8 +194,8 @@ def _other_times(ctx: Context, text: str, listed: Callable[[], list[Event]],
     events = listed()
     named = _matches(ctx, text, [e.id for e in events]) if events else []
     if named and len(named) < len(events):
-        return named, "没有，这是别的时间讲这个的"
-    return (events[:5], "没有活动，这是之后的") if events and not some_in_period else None
+        return named, "没有这类活动，以下是其他时间的"
+    return (events[:5], "没有活动，以下是之后的") if events and not some_in_period else None
 
 
 def _offer(ctx: Context, conv: ConversationState, events: list[Event], label: str = "",
