@@ -1,0 +1,79 @@
+"""Forms and sign-ups through the real webhook (forms16): failure classes found by replaying
+``tests/support/data/dialogues_voices12.jsonl`` before changing anything (told in other words here): who the user is,
+said right after one event was shown, signs up for it; a place said as '我是X的' is no contact name; '不是X 是Y' about
+the problem replaces the clause of the description that said X; a school's department does not rename the unit;
+the first of two names joined by '和' comes along too.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.container import Container
+from bot.store.models import Achievement
+from tests.chat import test_forms_webhook as forms_chat
+
+services, wx = forms_chat.services, forms_chat.wx  # a database with the sample events, a clock before the deadlines
+say, demand_of, submit, registration = forms_chat.say, forms_chat.demand_of, forms_chat.submit, forms_chat.registration
+
+
+def test_a_name_said_right_after_an_event_was_shown_signs_up_for_it(wx: object, services: Container) -> None:
+    """'高血压那个讲座在哪里' shows E01; '我是幸福小区的 叫柯红梅' then answers its sign-up (it was a menu of
+    guesses), and the phone follows."""
+    openid = "v12_name_after_event"
+    say(wx, openid, "高血压那个讲座在哪里")
+    asked = say(wx, openid, "我是幸福小区的 叫柯红梅")
+    assert "手机" in asked or "电话" in asked
+    say(wx, openid, "13800012121", "同意")
+    reg = registration(services, openid)
+    assert (reg.event_id, reg.name, reg.phone) == ("E01", "柯红梅", "13800012121")
+
+
+def test_a_bare_name_after_a_one_event_list_signs_up_for_it(wx: object, services: Container) -> None:
+    """A list filtered down to one event ('有没有讲近视的') and then only a name: the sign-up for that event."""
+    openid = "v12_bare_name"
+    say(wx, openid, "报名", "有没有讲近视的")
+    say(wx, openid, "乔玉兰", "13800012122", "同意")
+    reg = registration(services, openid)
+    assert (reg.event_id, reg.name) == ("E03", "乔玉兰")
+
+
+def test_where_the_speaker_is_from_is_no_contact_name(wx: object, services: Container) -> None:
+    """'我是樊城的…' in a message dictated in one breath names a place; the name said later is the contact."""
+    openid = "v12_place_not_name"
+    say(wx, openid, "你好我是樊城的我们公司叫襄阳宏泰机械有限公司做农机齿轮箱的齿轮箱跑一阵就漏油想找专家攻关一下"
+                    "预算二十万我姓费叫费立新电话13800012123")
+    submit(wx, openid)
+    assert demand_of(services, openid).contact_name == "费立新"
+
+
+def test_not_x_but_y_about_the_problem_replaces_that_clause(wx: object, services: Container) -> None:
+    """'不是漏油 是异响很大 一开就嗡嗡响' while the budget is asked: the clause that said 漏油 is replaced."""
+    openid = "v12_problem_swap"
+    say(wx, openid, "樊城的 襄阳远达减速机有限公司", "我们的减速机是自己装配的 出厂测试老是漏油")
+    say(wx, openid, "哎不对 说错了 不是漏油 是异响很大 一开就嗡嗡响", "想找专家攻关 预算十万", "冷雪松 13800012124")
+    submit(wx, openid)
+    row = demand_of(services, openid)
+    assert "异响" in row.description and "漏油" not in row.description and "说错" not in row.description
+
+
+def test_a_department_does_not_rename_the_unit(wx: object, services: Container) -> None:
+    """'湖北文理学院' then '机械工程学院' (its department): the unit stays the college."""
+    openid = "v12_department"
+    say(wx, openid, "登记成果", "湖北文理学院", "机械工程学院", "成果叫 农机轴承故障声学诊断仪", "小试", "高端装备制造",
+        "无", "联系人 乐建华 13800012125")
+    submit(wx, openid)
+    with services.db.session() as session:
+        row = session.scalars(select(Achievement).where(Achievement.owner_openid == openid)).one()
+        assert row.institution == "湖北文理学院"
+
+
+def test_two_names_joined_by_and_both_come_along(wx: object, services: Container) -> None:
+    """After signing up alone, '我两个徒弟也想来 小孟和小龚 加上吧' adds both (not only the one after 和)."""
+    openid = "v12_joined_names"
+    say(wx, openid, "颈腰椎那个一对一体态评估 报一个 龙海涛 13800012126", "同意")
+    asked = say(wx, openid, "我两个徒弟也想来 小孟和小龚 加上吧")
+    assert "3人" in asked
+    say(wx, openid, "确认")
+    reg = registration(services, openid)
+    assert (reg.party_size, sorted(reg.companions or [])) == (3, ["小孟", "小龚"])
