@@ -2,7 +2,8 @@
 ``tests/support/data/dialogues_voices12.jsonl`` before changing anything (told in other words here): who the user is,
 said right after one event was shown, signs up for it; a place said as '我是X的' is no contact name; '不是X 是Y' about
 the problem replaces the clause of the description that said X; a school's department does not rename the unit;
-the first of two names joined by '和' comes along too.
+the first of two names joined by '和' comes along too; the trade in what the unit makes or in its own name outranks
+equipment it mentions; '没得啥药害' is no question; '退订X' and '只要Y' change the demand alerts.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.container import Container
-from bot.store.models import Achievement
+from bot.store.models import Achievement, Interest
 from tests.chat import test_forms_webhook as forms_chat
 
 services, wx = forms_chat.services, forms_chat.wx  # a database with the sample events, a clock before the deadlines
@@ -77,3 +78,36 @@ def test_two_names_joined_by_and_both_come_along(wx: object, services: Container
     say(wx, openid, "确认")
     reg = registration(services, openid)
     assert (reg.party_size, sorted(reg.companions or [])) == (3, ["小孟", "小龚"])
+
+
+def test_the_trade_in_the_units_own_name_outranks_equipment_it_mentions(wx: object, services: Container) -> None:
+    """'…华康生物医药有限公司 新建了一条软胶囊灌装生产线': the unit makes medicines (医药健康), the line is only
+    where the problem is."""
+    openid = "v12_trade_in_name"
+    say(wx, openid, "我们是樊城的襄阳华康生物医药有限公司 新建了一条软胶囊灌装生产线 想招两个懂设备调试的技术员",
+        "年薪二十万", "联系人 符丽 13800012127")
+    submit(wx, openid)
+    assert demand_of(services, openid).industry == "医药健康"
+
+
+def test_a_result_described_with_no_side_effects_is_its_description(wx: object, services: Container) -> None:
+    """'…没得啥药害' says there is no harm (no question): the message describes the result and is kept as such."""
+    openid = "v12_no_harm"
+    say(wx, openid, "我是楚天农业科学研究院的 想登记个成果")
+    say(wx, openid, "我们有个防治柑橘黄龙病的植物诱抗剂 在宜城推广了上万亩 没得啥药害", "有一个发明专利",
+        "联系人 温志刚 13800012128", "现代农业")
+    submit(wx, openid)
+    with services.db.session() as session:
+        row = session.scalars(select(Achievement).where(Achievement.owner_openid == openid)).one()
+        assert "诱抗剂" in row.summary and "温志刚" not in row.summary
+
+
+def test_unsubscribing_one_topic_and_keeping_only_another(wx: object, services: Container) -> None:
+    """'算了 节能环保的退订吧 只要电子信息' drops the one and keeps only the other (it is no 'never mind')."""
+    openid = "v12_keep_only"
+    say(wx, openid, "订阅 节能环保", "再加一个电子信息")
+    reply = say(wx, openid, "算了 节能环保的退订吧 只要电子信息")
+    assert "没关系" not in reply
+    with services.db.session() as session:
+        rows = session.scalars(select(Interest).where(Interest.openid == openid, Interest.kind == "match"))
+        assert sorted(k for r in rows for k in r.keywords) == ["电子信息"]
