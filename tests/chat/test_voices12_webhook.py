@@ -3,7 +3,8 @@
 said right after one event was shown, signs up for it; a place said as '我是X的' is no contact name; '不是X 是Y' about
 the problem replaces the clause of the description that said X; a school's department does not rename the unit;
 the first of two names joined by '和' comes along too; the trade in what the unit makes or in its own name outranks
-equipment it mentions; '没得啥药害' is no question; '退订X' and '只要Y' change the demand alerts.
+equipment it mentions; '没得啥药害' is no question; '退订X' and '只要Y' change the demand alerts; the form's words said in English ('2 persons, me and my coworker …',
+'Confirm') read as the Chinese ones.
 """
 
 from __future__ import annotations
@@ -111,3 +112,14 @@ def test_unsubscribing_one_topic_and_keeping_only_another(wx: object, services: 
     with services.db.session() as session:
         rows = session.scalars(select(Interest).where(Interest.openid == openid, Interest.kind == "match"))
         assert sorted(k for r in rows for k in r.keywords) == ["电子信息"]
+
+
+def test_the_party_and_a_confirmation_said_in_english(wx: object, services: Container) -> None:
+    """'2 persons, me and my coworker 白杨' sets the party like '2个人 我和我的同事 白杨'; 'Confirm' confirms."""
+    openid = "v12_english"
+    say(wx, openid, "心肺复苏那个培训报名 魏然 13800012129")
+    asked = say(wx, openid, "2 persons, me and my coworker 白杨")
+    assert "2人" in asked
+    say(wx, openid, "Confirm")
+    reg = registration(services, openid)
+    assert (reg.party_size, reg.companions) == (2, ["白杨"])
