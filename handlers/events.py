@@ -725,6 +725,8 @@ def route(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] |
         return named
     if (joined := _party_for_last_event(ctx, msg, conv, text)) is not None:
         return joined
+    if (joined := _contact_for_last_event(ctx, msg, conv, text)) is not None:
+        return joined
     if _for_another_capability(ctx, msg):
         return None
     if (asked := party_or_cancel(ctx, msg, conv, text)) is not None:
@@ -767,6 +769,23 @@ def _party_for_last_event(ctx: Context, msg: Incoming, conv: ConversationState, 
     if last is None or not said or CANCEL_REG.search(text) or last.id in [v.event_id for v in _active(ctx, msg)]:
         return None
     return start_signup(ctx, msg, conv, last.id, text=text)
+
+
+def _contact_for_last_event(ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> list[Reply] | None:
+    """Right after one event was shown, a message that only says who the user is ('我是桃园村的 叫雷振华', 'Name 顾晨,
+    tel 138…', a bare '蒋惠') is the answer to its sign-up, not a demand or small talk."""
+    last = _last_event(ctx, conv, within=JUST_NOW)
+    if last is None or last.id in [v.event_id for v in _active(ctx, msg)] or not _only_contact(text):
+        return None
+    return start_signup(ctx, msg, conv, last.id, text=text)
+
+
+def _only_contact(text: str) -> bool:
+    """A name or a phone, with no problem, request or question beside it."""
+    if not (extract_phone(text) or extract_person_name(text) or _bare_name(text, {})):
+        return False
+    return not (triage.SEEK.search(text) or triage.PROBLEM.search(text) or QUESTION_WORDS.search(text)
+                or CANCEL_REG.search(text))
 
 
 def _chat(ctx: Context, msg: Incoming) -> bool:

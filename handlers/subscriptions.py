@@ -22,6 +22,7 @@ from handlers.kit import forms, triage
 from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
 from handlers.kit.fields import contact_name_field, contact_title_field, org_field, phone_field
 from knowledge.extract import alert_topics, apply_topic_changes, parse_topics, topic_changes
+from knowledge.extract.edits import dropped_topics
 
 FLOW = "subscription"
 TELL = r"(?:提醒|推给|推送|通知|发给|发我|告诉|跟我说|说一声)"
@@ -103,14 +104,14 @@ def add_request(ctx: Context, msg: Incoming, conv: ConversationState, text: str)
     return [Reply(f"好的，以后有{'、'.join(added)}方面的需求也会提醒您。回复“我的订阅”查看全部。")]
 
 
-EDIT = re.compile(r"(再加|加上|加个|再订|不要了|去掉|删掉|换成)")
+EDIT = re.compile(r"(再加|加上|加个|再订|不要了|去掉|删掉|换成|退订|退掉|只要|只留|只订|只保留|只关注)")
 
 
 def edit_request(ctx: Context, msg: Incoming, text: str) -> list[Reply] | None:
     """'订阅的再加一个A，B不要了': add and drop topics of one who already has some (None for anyone else)."""
     had = list_topics(ctx.session, appid=ctx.appid, openid=msg.openid)
     ops = topic_changes(text)
-    dropped = [t for t in had if any(d.startswith("-") and (d[1:] in t or t in d[1:]) for d in ops)]
+    dropped = dropped_topics(had, ops)
     added = [t for t in ops if not t.startswith("-") and t not in had and f"-{t}" not in ops]
     if not had or not (added or dropped):
         return None

@@ -26,6 +26,7 @@ from knowledge.extract import (
     patch_phone,
 )
 from knowledge.extract.amounts import Amount
+from knowledge.extract.extract_all import extract_all
 from knowledge.extract.orgs import org_spans
 from knowledge.vocab import INDUSTRIES, MATURITIES, NEED_TYPES
 
@@ -146,8 +147,18 @@ def org_field(name: str, label: str, prompt: str, aliases: tuple[str, ...], keys
         """The first organisation name the facts carry under ``keys``."""
         return next((facts[k] for k in keys if facts.get(k)), None)
     return Field(name, label, prompt, extractor=extract, parser=parse_org_or_none, aliases=aliases,
-                 invalid=f"请告诉我单位的名称，例如：{example}；没有单位请回复“个人”。", soft_when=lambda facts: _generic_org(facts, keys),
-                 ask_if_soft=True)
+                 invalid=f"请告诉我单位的名称，例如：{example}；没有单位请回复“个人”。",
+                 soft_when=lambda facts: _generic_org(facts, keys),
+                 ask_if_soft=True, gap_only=lambda text: _department(extract(text, extract_all(text)) or ""))
+
+
+_DEPARTMENT = re.compile(r"(?<!大)(?:学院|系|研究所|所|研究室|实验室|课题组|中心|分院)$")
+
+
+def _department(name: str) -> bool:
+    """'智能制造学院', '环境系': a part of a school or institute named without it (no place, no 大学), so it does
+    not rename the unit already given ('襄阳职业技术学院')."""
+    return bool(_DEPARTMENT.search(name)) and extract_region(name) is None and not re.search(r"大学|职业|科学院", name)
 
 
 def _generic_org(facts: dict[str, Any], keys: tuple[str, ...]) -> bool:

@@ -341,8 +341,14 @@ def _swap_edit(form: Form, draft: dict[str, Any], text: str, shown: dict[str, An
     if pair is None:
         return []
     wrong, right = pair
-    for f in form.fields:
+    # a value that is the wrong one, then the free text's clause ('不是开裂 是焊缝里面气孔多'), then derived ones (title)
+    for f in sorted(form.fields, key=lambda x: 1 if x.append else 2 if not x.asked else 0):
         old = shown.get(f.name)
+        if f.append:
+            if isinstance(old, str) and (revised := _clause_swapped(old, wrong, text)):
+                _put(draft, f, revised, text, False)
+                return [f.name, *_rederive(form, draft, revised)]
+            continue
         if not isinstance(old, str) or not (old == wrong or (len(wrong) >= 2 and old.endswith(wrong))):
             continue
         value = f.parser(right) if f.parser else right
@@ -351,6 +357,18 @@ def _swap_edit(form: Form, draft: dict[str, Any], text: str, shown: dict[str, An
             _put(draft, f, value, text, False)
             return [f.name]
     return []
+
+
+def _clause_swapped(old: str, wrong: str, text: str) -> str | None:
+    """Free text with the clause that holds ``wrong`` replaced by all that the correction says instead (None when
+    ``wrong`` is not in it, or nothing is said instead)."""
+    clauses = [c for c in triage.PIECES.split(old) if c.strip()]
+    hit = next((i for i, c in enumerate(clauses) if wrong in c), None)
+    said = triage.content_text(text[text.find(wrong) + len(wrong):], None)
+    instead = re.sub(r"^[\s,，]*(?:而)?(?:是|应该是)\s*", "", said or "")
+    if hit is None or len(instead) < 2:
+        return None
+    return "，".join([*clauses[:hit], instead, *clauses[hit + 1:]])
 
 
 def _corrected_too(form: Form, draft: dict[str, Any], text: str, done: str) -> list[str]:

@@ -22,13 +22,29 @@ _SIMPLE_CN = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四":
               "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "半": 0.5}
 
 
+_ENGLISH = (  # the form's own words said in English read as the Chinese ones ('2 people, me and my colleague 方涛')
+    (r"people|persons?", "个人"), (r"colleagues?|co-?workers?", "同事"), (r"me and my", "我和我的"), (r"me and", "我和"),
+    (r"tel|phone|mobile", "电话"), (r"confirm(?:ed)?", "确认"), (r"agreed?", "同意"),
+)
+_ENGLISH_RE = tuple((re.compile(rf"(?i)(?<![A-Za-z]){w}(?![A-Za-z])"), zh) for w, zh in _ENGLISH)
+
+
+def _english_words(text: str) -> str:
+    """The form words of a mixed message in Chinese (the rest left as it is)."""
+    if not re.search(r"[A-Za-z]{2}", text):
+        return text
+    for pattern, zh in _ENGLISH_RE:
+        text = pattern.sub(zh, text)
+    return text
+
+
 @lru_cache(maxsize=2048)
 def normalize(text: str) -> str:
-    """NFKC-normalise (full-width digits/letters/punctuation to ASCII), write digits said one by one as digits
-    and collapse spaces."""
+    """NFKC-normalise (full-width digits/letters/punctuation to ASCII), write digits said one by one as digits,
+    read the form's English words as Chinese and collapse spaces."""
     text = unicodedata.normalize("NFKC", text or "")
     text = text.replace("。", ".").replace("、", "、").replace("～", "~").replace("—", "-").replace("－", "-")
-    return _SPACES.sub(" ", spoken_digits(text)).strip()
+    return _SPACES.sub(" ", _english_words(spoken_digits(text))).strip()
 
 
 def spoken_digits(text: str) -> str:

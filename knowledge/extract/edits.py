@@ -221,14 +221,19 @@ _CLAUSES = re.compile(r"[\s，,。；;！!]+")
 _ADD_MORE = re.compile(r"^(?:(?:订阅|提醒|推送)(?:的|里|方向)?(?:也|还)?)?(?:再加(?:个|一个|上)?|加上|加个|还有|再来(?:个)?|另外)\s*(?P<what>.+)$")
 _ADD_AFTER = re.compile(r"^(?:对了|哦|噢|嗯|还有|另外|那)*(?:把)?(?P<what>[^\s，,。]{2,14}?)(?:的)?(?:也|都|再)(?:给我)?"
                         r"(?:加上|加进去|加进来|添上|算上|带上|加一下|加下)(?:吧|啊|哈|呢)?$")  # '农业那块也加上'
-_DROP_ONE = re.compile(r"(?P<what>[^\s，,。]{2,10}?)(?:就|也)?(?:不要了|不用了|去掉|删掉|不用推了|算了)")
+_DROP_ONE = re.compile(r"(?P<what>[^\s，,。]{2,10}?)(?:就|也)?(?:不要了|不用了|去掉|删掉|不用推了|算了|退订|退掉|取消(?!订阅))|"
+                       r"(?:退订|退掉|取消订阅)(?:掉)?(?P<what2>[^\s，,。]{2,10})")
+_ONLY = re.compile(r"(?:只要(?![是有])|只留|只订|只保留|只关注)(?:下)?\s*(?P<what>[^，,。]{2,20})")  # '只要汽车零部件'
+ONLY = "-*"  # a change that drops every topic the message does not name
 _SWAP_IN = re.compile(r"(?:换成|改成|改为)\s*(?P<what>[^，,。]{2,20})")
 
 
 def topic_changes(text: str) -> list[str]:
     """Topic changes in a message: '焊接 激光相关的都推给我', '再加个粉末冶金' add; '表面处理不要了' drops
     (as '-表面处理'); '机器人不要了 加个数字孪生', '算了农机不要了 换成智慧农业' do both."""
-    ops = [f"-{t}" for m in _DROP_ONE.finditer(text) for t in _parse_topics(m.group("what"))]
+    ops = [f"-{t}" for m in _DROP_ONE.finditer(text) for t in _parse_topics(m.group("what") or m.group("what2"))]
+    if only := _ONLY.search(text):  # '新能源的退订吧 只要汽车零部件': only that one stays
+        ops += [ONLY, *_parse_topics(only.group("what"))]
     adds = [m for c in (text, *_CLAUSES.split(text)) if (m := _ADD_MORE.search(c.strip()) or _ADD_AFTER.search(c.strip()))]
     ops += _listed_before(text, adds[0]) + _parse_topics(adds[0].group("what")) if adds else []
     swap = _SWAP_IN.search(text)
@@ -247,10 +252,16 @@ def _listed_before(text: str, added: re.Match[str]) -> list[str]:
 
 def _dropped(topic: str, ops: list[str]) -> bool:
     """Whether a '-X' change names ``topic`` (also in part: '机器人不要了' drops '工业机器人')."""
-    return any(d.startswith("-") and (d[1:] in topic or topic in d[1:]) for d in ops)
+    return any(d.startswith("-") and d != ONLY and (d[1:] in topic or topic in d[1:]) for d in ops)
+
+
+def dropped_topics(old: list[str], ops: list[str]) -> list[str]:
+    """The topics of ``old`` the changes remove (all but the named ones after '只要X')."""
+    return [t for t in old if _dropped(t, ops) or (ONLY in ops and t not in ops)]
 
 
 def apply_topic_changes(old: list[str] | None, ops: list[str]) -> list[str]:
-    """Apply topic changes: plain topics are added, '-X' removes X."""
-    out = [t for t in old or [] if not _dropped(t, ops)]
+    """Apply topic changes: plain topics are added, '-X' removes X, '只要X' keeps X alone."""
+    gone = dropped_topics(list(old or []), ops)
+    out = [t for t in old or [] if t not in gone]
     return out + [t for t in ops if not t.startswith("-") and t not in out and not _dropped(t, ops)]  # '…，X不要了'

@@ -44,7 +44,7 @@ _SEEKING = re.compile(r"(?:找|请|聘|招|引进|缺|需要|物色)[^，,。；
 _PERSON = re.compile(r"[^，,。；;]{0,2}?(?:博士|硕士|研究生|人才|专家|工程师|高工|老师|教授|师傅|技术员|团队|人(?![工手力]))")  # sought
 
 
-def _own_product(text: str) -> re.Match[str] | None:
+def _made(text: str) -> re.Match[str] | None:
     """'做汽车转向器的': what the business itself makes (not what a person or partner it seeks does)."""
     for made in _PRODUCT.finditer(text):
         if not (_SEEKING.search(text, 0, made.start()) or _PERSON.match(text, made.end())):
@@ -55,6 +55,18 @@ def _own_product(text: str) -> re.Match[str] | None:
 _DECIDED = re.compile(r"[?？]\s*(?P<last>(?:那|那么|算了)?(?:就|还是|先|干脆|直接)(?:放|写|填|选|算|归|按|定|用)[^?？]*)$")
 
 
+def _own_product(text: str) -> dict[str, Any]:
+    """The industry of what the unit makes, which outranks the problem's words: said ('做汽车转向器的', one clue is
+    enough: '做航空紧固件的') or in its own name ('…生物医药有限公司') when that weighs as much as the rest."""
+    rest = _without_orgs(text)
+    if (made := _made(rest)) and (product := industry_hit(made.group(1))) and (product.confident or not product.runner_up):
+        return {"industry": product.value, "industry_source": "product"}
+    hit, named = industry_hit(rest), industry_hit(" ".join(n for _, _, n in org_spans(normalize(text))))
+    if hit and named and named.value != hit.value and named.score >= hit.score:
+        return {"industry": named.value, "industry_source": "product"}
+    return {}
+
+
 def _industry(text: str) -> dict[str, Any]:
     """Industry from the message minus organisation names, else from the names ('industry_source'); a question the
     user answers at once ('算A还是B？那就写B吧') is the answer's."""
@@ -62,12 +74,10 @@ def _industry(text: str) -> dict[str, Any]:
     if decided and (chosen := industry_hit(decided.group("last"))):
         return {"industry": chosen.value, "industry_source": "explicit"}
     hit = industry_hit(_without_orgs(text))
+    if hit and not hit.explicit and (made := _own_product(text)):
+        return made
     if hit and not hit.confident:  # two industries about as likely: better asked than guessed
         return {"industry_unsure": hit.value}
-    if hit and not hit.explicit and (made := _own_product(_without_orgs(text))):
-        product = industry_hit(made.group(1))  # '做汽车转向器的': what they make outranks the problem's words
-        if product and product.confident:
-            return {"industry": product.value, "industry_source": "product"}
     if hit:
         return {"industry": hit.value, "industry_source": "explicit" if hit.explicit else "text"}
     hint = industry_hit(text)

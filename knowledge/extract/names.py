@@ -181,12 +181,21 @@ def person_names(text: str) -> list[tuple[int, str]]:
     """Contact-name candidates in order of appearance (cue-based, name-before-phone, title forms)."""
     t = normalize(text)
     companions = set(extract_companions(t, loose=False))
+    places = _place_spans(t)
     found: dict[int, str] = {}
     for pos, name in _titled_names(t) + _names_before_phone(t) + _cued_names(t) + _role_named(t):
         start = t.find(name, pos)
-        if name not in companions and not t[max(0, start - 2):start].endswith("不是"):
+        if name not in companions and not t[max(0, start - 2):start].endswith("不是") \
+                and not any(p == start and n >= len(name) for p, n in places):  # '我是谷城的': a place, not 谷城
             found[start] = name
     return sorted(found.items())
+
+
+def _place_spans(text: str) -> list[tuple[int, int]]:
+    """(position, length) of every place name said in the text."""
+    from .regions import region_mentions
+
+    return [(pos, len(region.raw)) for pos, region in region_mentions(text)]
 
 
 def _is_title_form(name: str) -> bool:
@@ -406,7 +415,21 @@ def extract_companions(text: str, *, loose: bool = True) -> list[str]:
             if not sep and not glued:
                 break
             pos += len(name) + (sep.end() if sep else 0)
+    out = _joined_before(t, out)
     return [n for n in out if not re.search(re.escape(n) + r"的?\s*(?:叫|名字叫|名字是|大名|全名)", t)]  # '李婶叫 李桂英'
+
+
+def _joined_before(text: str, names: list[str]) -> list[str]:
+    """The names with the one joined to the first of them ('小吴和小蔡', '方涛、王敏'): the member of a list said
+    before the joining word comes along too, though no cue word stands before the list."""
+    if not names or (m := re.search(rf"(\S{{2,3}})\s*(?:和|跟|与|及|、)\s*{re.escape(names[0])}", text)) is None:
+        return names
+    start = m.start(1)
+    for at in (start, start + 1):  # '…也想去 小吴和小蔡', '同事小吴和小蔡'
+        said = _nick_at(text, at) or name_at(text, at)
+        if said and at + len(said) == m.end(1) and said not in names and not re.match(_RELATIVE, said):
+            return [said, *names]
+    return names
 
 
 _FAMILY_N = re.compile(r"(?:一家|全家|我们家|家里)\s*(\S{1,2}?)\s*口")
