@@ -162,7 +162,7 @@ def show_list(ctx: Context, msg: Incoming, conv: ConversationState, text: str,
         events = named
     label = txt.filter_text(flt.region, flt.category, flt.period, flt.audience) or ("和您说的相关" if topic else "")
     missing = None if topic else _topic_without_event(ctx, text)  # '下周有没有讲痛风的'
-    if flt.period and not topic and (other := _other_times(ctx, text, partial(listed, date_range=None), bool(events))):
+    if flt.period and not topic and (other := _other_times(ctx, text, partial(listed, date_range=None), events)):
         events, label = other[0], f"{txt.period_text(flt.period)}{other[1]}"  # '下周有没有讲近视的' in another week
     asks_list = bool(ASKS_FOR_EVENTS.search(text) or LIST_WORDS.search(text))
     if not events:  # a question about something else ('报名最多能带几个人') may be answered elsewhere
@@ -188,14 +188,15 @@ def _topic_without_event(ctx: Context, text: str) -> str | None:
 
 
 def _other_times(ctx: Context, text: str, listed: Callable[[], list[Event]],
-                 some_in_period: bool) -> tuple[list[Event], str] | None:
+                 in_period: list[Event]) -> tuple[list[Event], str] | None:
     """No event in the period asked for is on the topic the text names: the ones on it at other times; with no
-    event at all in the period, the next ones. Each with what the label says after the period (None: keep)."""
+    event at all in the period, the next ones. Each with what the label says after the period (None: keep).
+    Events the text names that are in the period ('四月份的讲座' naming April's by their date) are no other time."""
     events = listed()
     named = _matches(ctx, text, [e.id for e in events]) if events else []
-    if named and len(named) < len(events):
+    if named and len(named) < len(events) and not {e.id for e in named} & {e.id for e in in_period}:
         return named, "没有这类活动，以下是其他时间的"
-    return (events[:5], "没有活动，以下是之后的") if events and not some_in_period else None
+    return (events[:5], "没有活动，以下是之后的") if events and not in_period else None
 
 
 def _offer(ctx: Context, conv: ConversationState, events: list[Event], label: str = "",

@@ -247,3 +247,9 @@ def test_a_named_event_outside_the_period_asked_is_not_shown_as_if_in_it(bot: Di
     it at its own time, rather than the May lecture's details as the answer."""
     reply = bot.send("ev_named_other_month", "这个月有没有关于糖尿病的活动")
     assert "本月没有" in reply and "【E06】" in reply
+
+
+def test_a_month_with_events_lists_them_without_saying_it_has_none(bot: DirectBot) -> None:
+    """'四月份的讲座' names April's events by their date: they are listed as April's, never under '4月没有…'."""
+    reply = bot.send("ev_april", "四月份有哪些讲座")
+    assert "【E03】" in reply and "【E04】" in reply and "没有" not in reply
