@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -48,7 +48,7 @@ from knowledge.compose import (
     strip_marker,
 )
 from knowledge.ingest import Chunk
-from knowledge.lexical import alias_in, alias_match, alias_table, aliases_in, expand, key_words
+from knowledge.lexical import alias_in, alias_match, alias_table, aliases_in, expand, key_words, shared_phrase
 from knowledge.qtype import (
     BY_NAME,
     STRICT,
@@ -309,6 +309,8 @@ def _sentence_score(sentence: str, chunk: Chunk, weights: dict[str, float], ques
         share += 2 * TYPE_BONUS  # 哪些费用不给补: the provisions that exclude (不予支持的情形, 这些不补), not the grants
     if question.kind in ("eligibility", "yesno") and threshold_of(question.words, sentence):
         share += 2 * TYPE_BONUS  # 开业才一年半，能报吗: the sentence setting the bar on years (满2年), not the award
+    if question.kind in MONEY and in_bracket(question.words, sentence):
+        share += 2 * TYPE_BONUS  # 研发投了三百来万，能拿多少: the table row of 200万元至500万元, not another row
     return share + TYPE_BONUS * fits + HEADING_BONUS * heading + NAMED_BONUS * (named / total if total else 0.0)
 
 
@@ -331,6 +333,39 @@ def threshold_of(question: str, sentence: str) -> bool:
     stated = set(re.findall(r"\d+(?:\.\d+)?", question))  # 单台都过了10万: the bar the asker says they meet
     bars = (m for u in units for m in re.finditer(_BAR.format(f=figure, u=f"(?:{_UNITS[u]})"), sentence))
     return any(next(g for g in m.groups() if g) not in stated for m in bars)
+
+
+_CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+_WAN_STATED = re.compile(r"(\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)\s*(?:来|多|余|左右)?\s*万")
+_WAN_RANGE = re.compile(r"(\d+(?:\.\d+)?)万元?(?:（含）|\(含\))?\s*(?:至|到|~|～|-)\s*(\d+(?:\.\d+)?)万元|"
+                        r"(\d+(?:\.\d+)?)万元?(?:（含）|\(含\))?\s*及?以上")
+
+
+def cn_number(text: str) -> float | None:
+    """A number in digits or in Chinese numerals up to the thousands (三百 → 300, 四十 → 40, 两千五 → None)."""
+    if re.fullmatch(r"\d+(?:\.\d+)?", text):
+        return float(text)
+    total, digit = 0, None
+    for char in text:
+        if char in _CN_DIGITS and digit is None:
+            digit = _CN_DIGITS[char]
+        elif char in _CN_UNITS:
+            total, digit = total + (1 if digit is None else digit) * _CN_UNITS[char], None
+        else:
+            return None
+    return float(total + (digit or 0))
+
+
+def in_bracket(question: str, sentence: str) -> bool:
+    """Whether the sentence is the bracket (50万元（含）至200万元, 500万元以上) holding the sum in 万 the asker
+    states of themselves (研发投了三百来万)."""
+    stated = [n for m in _WAN_STATED.finditer(question) if (n := cn_number(m.group(1))) is not None]
+    for m in _WAN_RANGE.finditer(sentence):
+        low, high = float(m.group(1) or m.group(3)), float(m.group(2)) if m.group(2) else math.inf
+        if any(low <= n < high for n in stated):
+            return True
+    return False
 
 
 SECTION_KINDS = frozenset({"eligibility", "definition"})  # types a section heading answers as a whole
@@ -473,15 +508,15 @@ def compose_parts(parts: list[Part]) -> str:
     return f"{missing}。其余的，资料里是这样写的：\n{answers}" if missing else answers
 
 
-def typed_gap(question: Question, extract: Extract, doc_text: str) -> str | None:
+def typed_gap(question: Question, extract: Extract, doc_text: str, titles: Titles = ((), ())) -> str | None:
     """What the asked detail is, when the document doesn't state it (None when the passage answers).
 
     The focus noun of a detail question (工资 in 工资发多少) must occur in the document (or one of its aliases),
     and the passage must contain the asked type (an amount, a date, a list...); for a place or a person the
-    passage (with its title and heading) must also be about that noun.
+    passage (with its title and heading) must also be about that noun. ``titles``: other cities' and the city's other titles.
     """
     kind = BY_NAME.get(question.kind or "")
-    either = alternatives_gap(question.words, extract.body) or programme_gap(question, doc_text) \
+    either = alternatives_gap(question.words, extract.body) or programme_gap(question, doc_text, titles) \
         or district_gap(question, kind, doc_text)
     if either:
         return either
@@ -524,15 +559,29 @@ def typed_gap(question: Question, extract: Extract, doc_text: str) -> str | None
 MONEY = frozenset({"money", "amount"})
 
 
-def programme_gap(question: Question, doc_text: str) -> str | None:
-    """A named programme (an alias: 首台套, 高企) asked about in a named city whose document never mentions it:
-    随州的首台套奖励 is not answered by 随州's internship subsidies (the programme may be another city's)."""
+Titles = tuple[Sequence[str], Sequence[str]]  # the titles of other cities' documents, of the city's other documents
+
+
+def programme_gap(question: Question, doc_text: str, titles: Titles = ((), ())) -> str | None:
+    """A named programme (an alias: 首台套, 高企; or a word of three characters or more that another document's
+    title names: 后补助) asked about in a named city whose document never mentions it: 随州的首台套奖励 is not
+    answered by 随州's internship subsidies, nor 宜昌的研发费用后补助 by 宜昌's equipment grant (the programme is
+    another city's; one that another document of the same city names is a matter of ranking, not a gap)."""
     cities = cities_in(question.text)
     if not cities:
         return None
     missing = [full for short, full in aliases_in(question.words, alias_table())
                if not _INSTITUTION.search(full) and alias_match(short, doc_text) < 0.5]
+    foreign, home = titles
+    missing += [p for p in (shared_phrase(strip_places(question.words), title) for title in foreign)
+                if p and not _INSTITUTION.search(p) and not _named_in(p, doc_text) and not any(p in t for t in home)]
     return f"{cities[0]}{missing[0]}的相关规定" if missing else None
+
+
+def _named_in(phrase: str, text: str) -> bool:
+    """Whether ``text`` names ``phrase``: at least half its three-character runs occur in it (研发费用后补助)."""
+    runs = [phrase[i:i + 3] for i in range(len(phrase) - 2)]
+    return alias_in(phrase, text) or sum(r in text for r in runs) >= len(runs) / 2
 
 
 _INSTITUTION = re.compile(r"(?:大学|学院|学校|研究院|研究所|医院|银行|公司|中心)$")  # a named body, not a programme

@@ -323,7 +323,7 @@ class KnowledgeBase:
             return Answer(False, DECLINE_TEXT, confidence=probability)
         sources = self._sources(extract.chunk, found.hits)
         chunk, index = extract.chunk, self.index()
-        gap = typed_gap(found.question, extract, index.doc_texts[chunk.doc])
+        gap = typed_gap(found.question, extract, index.doc_texts[chunk.doc], index.titles_by_city(chunk.doc))
         parts = self._parts(found, (found.question, extract, gap))
         if len(parts) > 1 or (parts and gap):
             return Answer(True, compose_parts(parts), sources, probability, (chunk.doc, chunk.ordinal))
@@ -345,7 +345,7 @@ class KnowledgeBase:
         for text in texts:
             question = analyze(text, index.corrector.correct(text), index.contains)
             extract = best_sentences(question, index.doc_chunks(doc), index.doc_idf, self._prior(found, doc))
-            parts.append((question, extract, typed_gap(question, extract, index.doc_texts[doc])))
+            parts.append((question, extract, typed_gap(question, extract, index.doc_texts[doc], index.titles_by_city(doc))))
         return answered_parts(parts)
 
     def model_for(self, mode: Mode) -> DeclineModel:

@@ -157,6 +157,30 @@ def key_words(text: str) -> list[str]:
         return _content(_jieba().lcut(text.lower(), HMM=False))
 
 
+def word_bounds(text: str) -> list[int]:
+    """The offsets where jieba's precise-mode words of ``text`` start or end."""
+    with _lock:
+        tokens = _jieba().lcut(text, HMM=False)
+    bounds, pos = [0], 0
+    for token in tokens:
+        pos += len(token)
+        bounds.append(pos)
+    return bounds
+
+
+def shared_phrase(text: str, other: str, min_chars: int = 3) -> str:
+    """The longest run of whole words of ``text`` (at least ``min_chars`` characters) that ``other`` contains."""
+    bounds, best = word_bounds(text), ""
+    for k, start in enumerate(bounds):
+        for end in reversed(bounds[k + 1:]):
+            if end - start <= max(len(best), min_chars - 1):
+                break
+            if text[start:end] in other and _CJK_RUN.fullmatch(text[start:end]):
+                best = text[start:end]
+                break
+    return best
+
+
 def bigrams(text: str) -> list[str]:
     """Character bigrams of each CJK run (single characters for one-character runs)."""
     out: list[str] = []

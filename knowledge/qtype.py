@@ -128,6 +128,7 @@ COLLOQUIAL: tuple[tuple[str, str], ...] = (
     (r"几多", "多少"),
     (r"几个钱", "多少钱"),  # 给几个钱: how much money, not a count
     (r"几块钱?|几毛钱?", "多少钱"),  # 一个人头补几块
+    (r"几个(?:百分)?点(?![钟半])", "百分之几"),  # 按几个点算: percentage points, not the hour (几点)
     (r"(?<![需主只就还总重不想])要是(?=[\u4e00-\u9fff])", "如果"),  # 要是从普通中心升上去: if, not 要/是从
     (r"好多(?=钱|万|块|年|天|人|个|次|名|家|分|学时|小时|平|$|[？?，,。！!\s])", "多少"),
     (r"好大(?=$|[？?，,。！!\s]|面积|地方|场地|才|就|呢|啊|哦|嘛)", "多大"),
@@ -136,8 +137,11 @@ COLLOQUIAL: tuple[tuple[str, str], ...] = (
     (r"(?<![什怎这那多])么(?:子|事|斯)|啥子", "什么"),
     (r"(?<=有)么(?=[\u4e00-\u9fff]{2})", "什么"),
     (r"(?<=[我们咱俺]有)几(?=[个台家名位套项件]\S{0,16}[，,])", "一些"),  # 我们有几台设备是租来的，能算吗: a statement
+    (r"(?<=[我你他她咱俺]们)几[个位]人?(?=[都还也想要准打一刚是在没不])", "一些人"),  # 我们几个还没注册公司: a few of
+    # us (the subject, before its verb), not a count asked
     (r"(?<=[个些是叫做干搞为讲])么(?![样])(?=[\u4e00-\u9fff])|(?:^|(?<=[\s，,。？?！!]))么(?=叫|是|意思|地方)|(?<![什怎这那多要])么(?=时候|条件|要求|材料|手续|资料|东西|意思|地方|单位|部门|用)", "什么"),  # 是个么意思, 么叫
-    (r"(?<=[找问])哪个(?![\u4e00-\u9fff])|(?<=[是找])哪个(?=$|[\s，,。？?！!])|叫什么名字|叫啥名字?", "谁"),  # 找哪个
+    (r"(?<=[找问])哪个(?![\u4e00-\u9fff])|(?<=[是找])哪个(?=$|[\s，,。？?！!])", "谁"),  # 找哪个
+    (r"(?:是)?叫(?:什么|啥)名字?", "是谁"),  # 负责人叫什么名字: a person's name is asked
     (r"(?<![怎这那什])么样", "怎么样"),
     (r"啷个|咋个", "怎么"),
     (r"咋整|咋搞|咋弄|怎么整", "怎么办"),
@@ -351,7 +355,7 @@ def focus(kind: Kind | None, text: str) -> tuple[str, ...]:
         return ()
     cue = cues[-1]  # the last cue is the one asking (每个月工资发多少: 发多少, not 工资)
     tokens = _tokens(text)
-    specific = [k for k, t in enumerate(tokens) if t[3] and t[2] not in GENERIC_NOUNS and t[2][0] not in _MODALS
+    specific = [k for k, t in enumerate(tokens) if t[3] and not generic_noun(t[2]) and t[2][0] not in _MODALS
                 and not t[2].startswith(_BOUNDS)
                 and not (k + 1 < len(tokens) and tokens[k + 1][4] == "f")]  # 在手机上: where, not what is asked
     after = [k for k in specific if cue.end() <= tokens[k][0] <= cue.end() + 2
@@ -368,8 +372,17 @@ def focus(kind: Kind | None, text: str) -> tuple[str, ...]:
         start -= 1
     while end + 1 < len(tokens) and tokens[end + 1][3] and tokens[end][1] == tokens[end + 1][0]:
         end += 1
-    return tuple(t[2] for t in tokens[start:end + 1] if t[2] not in GENERIC_NOUNS and t[2][0] not in _MODALS
+    return tuple(t[2] for t in tokens[start:end + 1] if not generic_noun(t[2]) and t[2][0] not in _MODALS
                  and not asking_word(t[2]))  # never the asking words themselves (多长时间)
+
+
+_SERVICE = re.compile(r"(?:咨询|联系|办公|服务|办事|受理|值班)(?:电话|热线|地址|地点|时间)")
+
+
+def generic_noun(word: str) -> bool:
+    """A noun that never names the asked detail: a generic word, or a service's contact word (咨询电话, 办公地点),
+    which any contact block answers."""
+    return word in GENERIC_NOUNS or bool(_SERVICE.fullmatch(word))
 
 
 _CLAUSE = re.compile(r"[\s，,。；;？?！!、]+")

@@ -60,6 +60,8 @@ class LexicalIndex:
         for chunk in self.chunks:
             texts.setdefault(chunk.doc, []).append(chunk.index_text)
         self.doc_texts = {doc: "\n".join(parts) for doc, parts in texts.items()}
+        self.doc_titles = {c.doc: c.title for c in self.chunks}
+        self.doc_cities = {c.doc: c.city for c in self.chunks}
         self._idf: dict[str, float] = {}
         self._masks: dict[tuple[str, ...], np.ndarray] = {}
 
@@ -101,6 +103,12 @@ class LexicalIndex:
         if mask is None:
             mask = self._masks[cities] = np.array([c.city in cities for c in self.chunks], dtype=bool)
         return mask
+
+    def titles_by_city(self, doc: str) -> tuple[list[str], list[str]]:
+        """The titles of the documents of cities other than ``doc``'s, and of the other documents of its city."""
+        city = self.doc_cities.get(doc)
+        others = [(self.doc_cities[other], title) for other, title in self.doc_titles.items() if other != doc]
+        return [t for c, t in others if c != city], [t for c, t in others if c == city]
 
     def doc_chunks(self, doc: str) -> list[Chunk]:
         """All chunks of a document, in order."""
