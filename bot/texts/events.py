@@ -249,15 +249,16 @@ def party_changed_reply(result: PartyResult) -> str:
     return f"已修改：“{view.title}”现在报名{party_text(view.party_size, view.companions)}。签到码不变：{view.checkin_code}。"
 
 
-_UNSTATED = (("停车|车位", "停车"), ("管饭|包饭|吃饭|午饭|中饭|盒饭", "用餐"), ("带什么|带啥|要带|需要带|得带", "需要携带的东西"),
-             ("电梯|轮椅|无障碍", "无障碍设施"))
+# (what the question asks, words showing the record covers it, the label): '要带啥' is answered by '请携带老花镜'
+_UNSTATED = (("停车|车位", "停车|车位", "停车安排"), ("管饭|包饭|吃饭|午饭|中饭|盒饭", "饭|餐", "用餐安排"),
+             ("带什么|带啥|要带|需要带|得带", "带", "需要携带的东西"), ("电梯|轮椅|无障碍", "电梯|轮椅|无障碍", "无障碍设施"))
 
 
 def _unstated(event: Event, question: str) -> list[str]:
     """What the question asks that the event's record does not say ('好不好停车'): named, never guessed."""
     said = f"{event.description or ''}{event.location}"
-    asked = [label for words, label in _UNSTATED if re.search(words, question) and not re.search(words, said)]
-    return [f"活动信息里没有写明{'、'.join(asked)}的安排；需要确认可回复“转人工”，由工作人员为您询问。"] if asked else []
+    asked = [label for ask, covered, label in _UNSTATED if re.search(ask, question) and not re.search(covered, said)]
+    return [f"活动信息里没有写明{'、'.join(asked)}；需要确认可回复“转人工”，由工作人员为您询问。"] if asked else []
 
 
 def event_answer_text(event: Event, question: str) -> str:
@@ -273,7 +274,7 @@ def event_answer_text(event: Event, question: str) -> str:
     unstated = _unstated(event, question)
     if len(lines) == 1:
         lines += [time_place_text(event.start, event.end, event.location)]
-        if event.description and not unstated:
+        if event.description:
             lines.append(f"内容：{event.description}")
     return "\n".join(lines + unstated)
 
