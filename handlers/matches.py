@@ -6,6 +6,7 @@ import re
 
 from bot.domain.errors import DomainError
 from bot.domain.matches.lifecycle import DECLINE_REASONS, my_matches, respond
+from bot.domain.privacy import demand_rows
 from bot.texts import matches as txt
 from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
 
@@ -35,7 +36,10 @@ def handle_mine(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Re
     """List the user's matches, best first, with their state."""
     if not MINE.match(msg.text or ""):
         return None
-    return [Reply(txt.my_matches_text(my_matches(ctx.session, appid=ctx.appid, openid=msg.openid)))]
+    views = my_matches(ctx.session, appid=ctx.appid, openid=msg.openid)
+    pending = [] if views else [f"{i}「{title}」" for i, title, status in
+                                demand_rows(ctx.session, appid=ctx.appid, openid=msg.openid) if status == "待审核"]
+    return [Reply(txt.pending_review_text(pending) if pending else txt.my_matches_text(views))]
 
 
 def register(router: Router) -> None:

@@ -94,6 +94,12 @@ def my_matches_text(views: Sequence[MatchView]) -> str:
     return "您的匹配：\n" + "\n".join(lines) + "\n回复“感兴趣 编号”或“不合适 编号 原因”。"
 
 
+def pending_review_text(demands: Sequence[str]) -> str:
+    """No match yet because the user's demands still wait for review ('D26「…」')."""
+    return (f"您的需求 {'、'.join(demands)} 还在等科创联络员审核，审核通过后会为您匹配科技成果，"
+            "有合适的会第一时间推送给您。可回复“我的需求”查看进度。")
+
+
 def state_changed_text(match_id: int, state: str) -> str:
     """For the liaison officer: the match's new state."""
     return f"匹配 {match_id} 已更新为：{state_label(state)}"

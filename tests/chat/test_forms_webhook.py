@@ -259,6 +259,16 @@ def test_a_surname_in_the_first_message_is_kept_for_the_name_question(wx: object
     assert (row.contact_name, row.contact_phone) == ("周先生", "13800006655")
 
 
+def test_my_matches_while_the_demand_waits_for_review_says_so(wx: object, services: Container) -> None:
+    """'我的匹配' right after filing: the demand is still under review, said with its id — not '还没有匹配记录'."""
+    openid = "f_mine_pending"
+    say(wx, openid, ONE_SHOT)
+    submit(wx, openid)
+    demand = demand_of(services, openid)
+    reply = say(wx, openid, "我的匹配")
+    assert demand.status == "待审核" and demand.id in reply and "审核" in reply and "还没有匹配记录" not in reply
+
+
 def test_researcher_title_kept_beside_the_name(wx: object, services: Container) -> None:
     """'李教授，李卫东 159…' stores the name 李卫东 with the title 教授 beside it."""
     openid = "f_title"
