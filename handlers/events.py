@@ -54,6 +54,7 @@ from knowledge.extract import (
     swap_pair,
 )
 from knowledge.extract.party import Party, edit_party, fill_party
+from knowledge.lexical import common_word, word_bounds
 
 if TYPE_CHECKING:
     from bot.store.models import Event
@@ -76,7 +77,7 @@ PROXY = re.compile(r"(给|帮|替)(我家|我)?(?:(?!跟|和|与|同)[^\s]){0,4}
 QUESTION_WORDS = re.compile(r"[吗么呢？?]|有没有|有啥|有什么|哪些|还有")
 QUESTION = re.compile(r"(几点|什么时候|啥时候|几号|哪天|在哪|哪里|地点|地址|位置|怎么去|要带|带什么|带啥|交钱|收费|免费|"
                       r"多少钱|多久|多长时间|名额|还能报|报得上|讲什么|讲啥|谁讲|有没有|有啥|有什么|还有吗|还有没有|要钱|收钱|花钱|费用|掏钱|几多钱|"
-                      r"停车|车位|管饭|包饭|吃饭|午饭|电梯|轮椅)")
+                      rf"{txt.UNSTATED_ASKS})")  # '好停车吗', '管不管饭': said to be missing when the record lacks them
 FULL_CANCEL = re.compile(r"(取消(我的)?(报名|预约)|退了|退掉|帮我退|给我退|撤了|撤掉|撤销|不报了|退(报|出报名)|帮我取消|给我取消|"
                          r"取消吧|取消了吧|都取消|全部取消|都不去了|都去不了|作废|划掉|让给别人)")
 NOT_GOING = party.NOT_GOING
@@ -304,7 +305,8 @@ def start_signup(ctx: Context, msg: Incoming, conv: ConversationState, event_id:
     return [Reply(details), *_next(ctx, msg, conv, event)]
 
 
-ACCOMPANY = re.compile(r"(?:我|俺)(?:也|就)?(?:陪|跟|带)(?:着)?[她他](?:们)?(?:一起|一块)?(?:去|来|过去)?|(?:我|俺)也(?:一起|一块)?去")
+ACCOMPANY = re.compile(r"(?:(?:我|俺)(?:也|就)?(?:陪|跟|带)(?:着)?[她他](?:们)?(?:一起|一块)?(?:去|来|过去)?|(?:我|俺)也(?:一起|一块)?去)"
+                       r"(?!(?:去|来)?(?:不|过|没))")  # not '我也去不了', '我也去过'
 
 
 SELF_NAMED = re.compile(r"(?:我|俺)(?:叫|姓)|我的名字")  # '…我也去…我叫邵明辉': the user is the registrant
@@ -776,17 +778,28 @@ def _contact_for_last_event(ctx: Context, msg: Incoming, conv: ConversationState
     """Right after one event was shown, a message that only says who the user is ('我是桃园村的 叫雷振华', 'Name 顾晨,
     tel 138…', a bare '蒋惠') is the answer to its sign-up, not a demand or small talk."""
     last = _last_event(ctx, conv, within=JUST_NOW)
-    if last is None or last.id in [v.event_id for v in _active(ctx, msg)] or not _only_contact(text):
+    if last is None or last.id in [v.event_id for v in _active(ctx, msg)] or not _only_contact(text) or _chat(ctx, msg):
         return None
     return start_signup(ctx, msg, conv, last.id, text=text)
 
 
+def _everyday_opening(text: str) -> bool:
+    """'谢谢', '明天见', '再见啦': the words open with an everyday word, so they are no bare name ('陈平安' is one)."""
+    bounds = word_bounds(text)
+    first = text[:bounds[1]] if len(bounds) > 1 else text
+    return len(first) >= 2 and common_word(first)
+
+
+JUST_LOOKING = re.compile(r"看看|看一下|问问|想问|了解|考虑|再说|等下|回头")  # '我叫王芳 先看看': not signing up yet
+
+
 def _only_contact(text: str) -> bool:
-    """A name or a phone, with no problem, request or question beside it."""
-    if not (extract_phone(text) or extract_person_name(text) or _bare_name(text, {})):
+    """A name or a phone, with no problem, request, question or 'just looking' beside it ('谢谢' is no name)."""
+    bare = _bare_name(text, {})
+    if not (extract_phone(text) or extract_person_name(text) or (bare and not _everyday_opening(bare))):
         return False
     return not (triage.SEEK.search(text) or triage.PROBLEM.search(text) or QUESTION_WORDS.search(text)
-                or CANCEL_REG.search(text))
+                or CANCEL_REG.search(text) or JUST_LOOKING.search(text))
 
 
 def _chat(ctx: Context, msg: Incoming) -> bool:

@@ -249,9 +249,13 @@ def party_changed_reply(result: PartyResult) -> str:
     return f"已修改：“{view.title}”现在报名{party_text(view.party_size, view.companions)}。签到码不变：{view.checkin_code}。"
 
 
-# (what the question asks, words showing the record covers it, the label): '要带啥' is answered by '请携带老花镜'
-_UNSTATED = (("停车|车位", "停车|车位", "停车安排"), ("管饭|包饭|吃饭|午饭|中饭|盒饭", "饭|餐", "用餐安排"),
-             ("带什么|带啥|要带|需要带|得带", "带", "需要携带的东西"), ("电梯|轮椅|无障碍", "电梯|轮椅|无障碍", "无障碍设施"))
+# (what the question asks, words showing the record covers it, the label): '要带点啥' is answered by '请携带老花镜'.
+# The asks are framed ('管不管饭', '好停车吗'), so small talk ('你吃饭了吗', '我先去吃饭了') is no event question.
+_UNSTATED = (("停车|车位", "停车|车位", "停车安排"),
+             ("管饭|包饭|管不管饭|供饭|有(?:没有)?(?:午饭|盒饭|饭吃)|吃饭(?:怎么办|咋办|的地方)", "饭|餐", "用餐安排"),
+             ("带(?:点|些)?(?:什么|啥|哪些|东西|证件)", "携带|带上|带好|请带|需带|自带", "需要携带的东西"),
+             ("电梯|轮椅|无障碍", "电梯|轮椅|无障碍", "无障碍设施"))
+UNSTATED_ASKS = "|".join(ask for ask, _covered, _label in _UNSTATED)
 
 
 def _unstated(event: Event, question: str) -> list[str]:

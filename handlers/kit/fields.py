@@ -39,9 +39,12 @@ FORMAL_ORG = re.compile(r"(公司|合作社|集团|研究院|研究所|科学院
 _NOT_ORG = re.compile(r"(…|\.\.\.|我们|我|了|吧|吗|呢|不对|说错)")
 _TRAILING = re.compile(r"(?:就行|就好|就可以|即可|[。.!！~～的吧啊呀哈\s])+$")
 _ORG_CHARS = re.compile(r"[\u4e00-\u9fffA-Za-z0-9()（）·&\s-]+")
-# 'no unit' answers to the unit question: a farmer, a household, an individual inventor, a firm not yet registered
-_NO_ORG = re.compile(r"没有?(注册|单位|公司|执照|营业执照)|(还没|没)(成立|办|注册)|不是(公司|单位)|^没有$|个人(发明|名义|身份)?|"
-                     r"个体户?|散户|农户|几户|自己(一个人)?(干|搞|做|弄|种|养)")
+# 'no unit' answers to the unit question: a farmer, a household, an individual inventor, a firm not yet registered.
+# The whole answer says so ('个人', '我是个人发明人'), or a clause does ('还没注册 就几户人一起搞'); never when a name
+# is being given ('还没注册 打算叫华新科技', '我个人觉得叫…') or the words mean something else ('没办法打全').
+_NO_ORG_ALONE = re.compile(r"^(?:我|我们|俺|俺们)?(?:就|只)?(?:是|算)?(?:个人|个体户?|散户|农户|自由职业者?)"
+                           r"(?:发明人|名义|身份)?(?:的|吧|啊|呀|哈)?$")
+_NO_ORG_SAID = re.compile(r"没有?(?:注册|成立)(?:公司|单位)?|没有(?:单位|公司|营业执照|执照)|不是(?:公司|单位)|几户人")
 NO_ORG = "个人（未注册单位）"
 _MAKES = re.compile(r"^(?:主要|专门)?(?:做|搞|干|生产|加工|制造|造|卖|种|养|开)")  # '做汽车轮毂的' says what they make
 
@@ -82,10 +85,11 @@ _CHOICES = frozenset((*INDUSTRIES, *NEED_TYPES, *MATURITIES))
 
 def parse_org_or_none(text: str) -> str | None:
     """A unit name, or NO_ORG when the user says there is none ('还没注册 就几户人一起搞', '我是个人发明人')."""
-    name = parse_org(text)
-    if name and FORMAL_ORG.search(name):
-        return name
-    return NO_ORG if len(text) <= 40 and _NO_ORG.search(text) else name
+    plain = text.strip(" 。，,！!~")
+    if len(plain) <= 40 and not re.search(r"叫|名字|名称", plain) \
+            and (_NO_ORG_ALONE.match(plain) or _NO_ORG_SAID.search(plain)):
+        return NO_ORG
+    return parse_org(text)
 
 
 def _place_only(text: str) -> bool:

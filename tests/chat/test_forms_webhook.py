@@ -421,3 +421,32 @@ def test_what_a_cooperative_grows_and_a_dialect_ask_stay_in_the_description(wx: 
     d = demand_of(services, openid)
     assert "香菇" in d.description and "菌棒" in d.description and "专家" in d.description
     assert "林丰" not in d.description and "柯小兵" not in d.description
+
+
+def test_thanks_and_small_talk_after_an_event_is_shown_start_nothing(wx: object) -> None:
+    """'谢谢', '明天见' right after an event was shown are no sign-up under that 'name'; '你吃饭了吗' is no event
+    question; '要带孩子去吗' is not called a missing packing list."""
+    openid = "f_after_event"
+    say(wx, openid, "高血压那个讲座在哪里")
+    for text in ("谢谢", "明天见"):
+        assert "手机号" not in say(wx, openid, text), text
+    assert "没有写明" not in say(wx, openid, "你吃饭了吗")
+    assert "需要携带" not in say(wx, openid, "高血压那个讲座要带孩子去吗")
+
+
+def test_a_named_unit_or_a_garbled_answer_is_not_filed_as_an_individual(wx: object) -> None:
+    """Only an answer that says there is no unit becomes '个人（未注册单位）': '名字太长 没办法打全' and
+    '我个人觉得叫华新科技' are asked again."""
+    openid = "f_not_individual"
+    say(wx, openid, "我们厂的注塑件老是缩水 想找专家看看")
+    for text in ("名字太长 没办法打全", "我个人觉得叫华新科技"):
+        reply = say(wx, openid, text)
+        assert "个人（未注册单位）" not in reply and "全称" in reply, text
+
+
+def test_a_user_who_cannot_go_along_is_no_escort(wx: object, services: Container) -> None:
+    """'我上班 我也去不了' after signing a parent up keeps the party at 1."""
+    openid = "f_no_escort"
+    say(wx, openid, "报名 E01")
+    shown = say(wx, openid, "给我妈报 她叫黄秀英 电话13800001111 我上班 我也去不了")
+    assert "1人" in shown and "陪同家属" not in shown
