@@ -112,7 +112,7 @@ def edit_request(ctx: Context, msg: Incoming, text: str) -> list[Reply] | None:
     had = list_topics(ctx.session, appid=ctx.appid, openid=msg.openid)
     ops = topic_changes(text)
     dropped = dropped_topics(had, ops)
-    added = [t for t in ops if not t.startswith("-") and t not in had and f"-{t}" not in ops]
+    added = [t for t in apply_topic_changes(had, ops) if t not in had]
     if not had or not (added or dropped):
         return None
     if dropped:

@@ -156,13 +156,17 @@ def org_field(name: str, label: str, prompt: str, aliases: tuple[str, ...], keys
                  ask_if_soft=True, gap_only=lambda text: _department(extract(text, extract_all(text)) or ""))
 
 
-_DEPARTMENT = re.compile(r"(?<!大)(?:学院|系|研究所|所|研究室|实验室|课题组|中心|分院)$")
+_DISCIPLINE = ("智能制造|机械|电气|电子|信息|计算机|软件|通信|自动化|控制|材料|化学|化工|环境|资源|能源|动力|土木|建筑|"
+               "交通|汽车|车辆|航空|测绘|数学|物理|生物|生命|农学|园艺|植物|动物|食品|药学|护理|经济|管理|商学|法学|"
+               "文学|外国语|教育|体育|艺术|美术|音乐|新闻|历史|马克思主义|政治|公共卫生|口腔|临床")
+_DEPARTMENT = re.compile(rf"(?=.*(?:{_DISCIPLINE}))(?:{_DISCIPLINE}|工程|科学|技术|与|和|及|、)+"
+                         r"(?:学院|系|研究所|所|研究室|实验室|课题组|中心|分院)")
 
 
 def _department(name: str) -> bool:
-    """'智能制造学院', '环境系': a part of a school or institute named without it (no place, no 大学), so it does
-    not rename the unit already given ('襄阳职业技术学院')."""
-    return bool(_DEPARTMENT.search(name)) and extract_region(name) is None and not re.search(r"大学|职业|科学院", name)
+    """'智能制造学院', '环境系': a school's sub-unit named by its discipline alone, so it does not rename the unit
+    already given; a whole institution ('湖北文理学院', '汉江师范学院', '××会计师事务所') is no sub-unit."""
+    return bool(_DEPARTMENT.fullmatch(name))
 
 
 def _generic_org(facts: dict[str, Any], keys: tuple[str, ...]) -> bool:

@@ -22,11 +22,12 @@ _SIMPLE_CN = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四":
               "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "半": 0.5}
 
 
+_NOT = r"(?<!not )(?<!n't )(?<!n’t )(?<!never )"  # 'I don't agree' is no agreeing ('disagree' is another word)
 _ENGLISH = (  # the form's own words said in English read as the Chinese ones ('2 people, me and my colleague 方涛')
     (r"people|persons?", "个人"), (r"colleagues?|co-?workers?", "同事"), (r"me and my", "我和我的"), (r"me and", "我和"),
-    (r"tel|phone|mobile", "电话"), (r"confirm(?:ed)?", "确认"), (r"agreed?", "同意"),
+    (r"tel|phone|mobile", "电话"), (rf"{_NOT}confirm(?:ed)?", "确认"), (rf"{_NOT}agreed?", "同意"),
 )
-_ENGLISH_RE = tuple((re.compile(rf"(?i)(?<![A-Za-z]){w}(?![A-Za-z])"), zh) for w, zh in _ENGLISH)
+_ENGLISH_RE = tuple((re.compile(rf"(?i)(?<![A-Za-z])(?:{w})(?![A-Za-z])"), zh) for w, zh in _ENGLISH)
 
 
 def _english_words(text: str) -> str:

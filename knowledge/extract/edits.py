@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from knowledge.matching.thesaurus import load_thesaurus
 from knowledge.vocab import INDUSTRIES
 
 from ._text import normalize
@@ -232,14 +233,27 @@ def topic_changes(text: str) -> list[str]:
     """Topic changes in a message: '焊接 激光相关的都推给我', '再加个粉末冶金' add; '表面处理不要了' drops
     (as '-表面处理'); '机器人不要了 加个数字孪生', '算了农机不要了 换成智慧农业' do both."""
     ops = [f"-{t}" for m in _DROP_ONE.finditer(text) for t in _parse_topics(m.group("what") or m.group("what2"))]
-    if only := _ONLY.search(text):  # '新能源的退订吧 只要汽车零部件': only that one stays
-        ops += [ONLY, *_parse_topics(only.group("what"))]
+    if (only := _ONLY.search(text)) and (kept := _known_topics(only.group("what"))):  # '新能源的退订吧 只要汽车零部件'
+        ops += [ONLY, *kept]
     adds = [m for c in (text, *_CLAUSES.split(text)) if (m := _ADD_MORE.search(c.strip()) or _ADD_AFTER.search(c.strip()))]
     ops += _listed_before(text, adds[0]) + _parse_topics(adds[0].group("what")) if adds else []
     swap = _SWAP_IN.search(text)
     ops += _parse_topics(swap.group("what")) if swap else []
     ops += _alert_topics(text)
     return as_industries(list(dict.fromkeys(ops)))
+
+
+def _known_topics(clause: str) -> list[str]:
+    """The topics of a clause that is only a list of catalogue industries or thesaurus terms ('汽车零部件', '焊接'),
+    else [] ('只要一个懂PLC的工程师', '只要能解决焊接变形就行' name no topic)."""
+    topics = _bare_list(clause)
+    terms = set(load_thesaurus().terms)
+    return topics if all(_industry_of(t) or t in terms for t in topics) else []
+
+
+def _canonical(topic: str) -> str:
+    """The catalogue industry a sector word names ('汽车零部件' → '汽车及零部件'), else the topic itself."""
+    return _industry_of(topic) or topic
 
 
 def _listed_before(text: str, added: re.Match[str]) -> list[str]:
@@ -257,11 +271,13 @@ def _dropped(topic: str, ops: list[str]) -> bool:
 
 def dropped_topics(old: list[str], ops: list[str]) -> list[str]:
     """The topics of ``old`` the changes remove (all but the named ones after '只要X')."""
-    return [t for t in old if _dropped(t, ops) or (ONLY in ops and t not in ops)]
+    named = {_canonical(t) for t in ops}
+    return [t for t in old if _dropped(t, ops) or (ONLY in ops and _canonical(t) not in named)]
 
 
 def apply_topic_changes(old: list[str] | None, ops: list[str]) -> list[str]:
     """Apply topic changes: plain topics are added, '-X' removes X, '只要X' keeps X alone."""
     gone = dropped_topics(list(old or []), ops)
     out = [t for t in old or [] if t not in gone]
-    return out + [t for t in ops if not t.startswith("-") and t not in out and not _dropped(t, ops)]  # '…，X不要了'
+    kept = {_canonical(t) for t in out}
+    return out + [t for t in ops if not t.startswith("-") and _canonical(t) not in kept and not _dropped(t, ops)]  # '…，X不要了'
