@@ -343,18 +343,22 @@ _WAN_RANGE = re.compile(r"(\d+(?:\.\d+)?)万元?(?:（含）|\(含\))?\s*(?:至|
 
 
 def cn_number(text: str) -> float | None:
-    """A number in digits or in Chinese numerals up to the thousands (三百 → 300, 四十 → 40, 两千五 → None)."""
+    """A number in digits or in Chinese numerals up to the ten thousands (三百 → 300, 十二万 → 120000); a digit
+    after a unit is read colloquially (两千五 → 2500, 一百二 → 120, 三万五 → 35000); 零 and others → None."""
     if re.fullmatch(r"\d+(?:\.\d+)?", text):
         return float(text)
-    total, digit = 0, None
+    total, digit, unit = 0, None, 10
     for char in text:
         if char in _CN_DIGITS and digit is None:
             digit = _CN_DIGITS[char]
+        elif char == "万":
+            total, digit, unit = (total + (digit or 0) or 1) * 10000, None, 10000
         elif char in _CN_UNITS:
-            total, digit = total + (1 if digit is None else digit) * _CN_UNITS[char], None
+            unit = _CN_UNITS[char]
+            total, digit = total + (1 if digit is None else digit) * unit, None
         else:
             return None
-    return float(total + (digit or 0))
+    return float(total + (digit or 0) * (unit // 10 if total else 1))
 
 
 def in_bracket(question: str, sentence: str) -> bool:
@@ -574,7 +578,8 @@ def programme_gap(question: Question, doc_text: str, titles: Titles = ((), ())) 
                if not _INSTITUTION.search(full) and alias_match(short, doc_text) < 0.5]
     foreign, home = titles
     missing += [p for p in (shared_phrase(strip_places(question.words), title) for title in foreign)
-                if p and not _INSTITUTION.search(p) and not _named_in(p, doc_text) and not any(p in t for t in home)]
+                if p and not _INSTITUTION.search(p) and not _BOILERPLATE.fullmatch(p) and not _named_in(p, doc_text)
+                and not any(p in t for t in home)]
     return f"{cities[0]}{missing[0]}的相关规定" if missing else None
 
 
@@ -584,6 +589,7 @@ def _named_in(phrase: str, text: str) -> bool:
     return alias_in(phrase, text) or sum(r in text for r in runs) >= len(runs) / 2
 
 
+_BOILERPLATE = re.compile(r"(?:办法|细则|指南|措施|通知|规定|实施|管理|申报|若干|意见|方案)+")  # any title's words
 _INSTITUTION = re.compile(r"(?:大学|学院|学校|研究院|研究所|医院|银行|公司|中心)$")  # a named body, not a programme
 _LOCAL = r"有没有|有没得|有冇得?|有无|是否有|有哪些|在哪|哪里"  # a question about something located in a place
 _OWN = re.compile(r"(?:自己|另外|额外|单独)[还也再]?(?:有|给|发|奖|补|配套)|配套|另给|再[给奖补发]")  # a district's own

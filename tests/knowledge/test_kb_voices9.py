@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.answer import analyze, in_bracket, programme_gap
+from knowledge.answer import analyze, cn_number, in_bracket, programme_gap
 from knowledge.kb import KnowledgeBase
 from knowledge.qtype import classify, focus, standard
 from tests.support.kb import dev_kb
@@ -50,3 +50,27 @@ def test_the_bracket_holding_the_askers_sum() -> None:
 def test_jige_dian_asks_percentage_points_and_women_jige_asks_no_count() -> None:
     assert "百分之几" in standard("按几个点补")
     assert classify(standard("我们几个还没注册公司，能报名吗")).name != "amount"  # type: ignore[union-attr]
+
+
+def test_jiao_shenme_mingzi_of_a_thing_asks_its_name_not_a_person() -> None:
+    kind = classify(standard("青年科技人才托举项目全称叫什么名字"))
+    assert kind is None or kind.name != "person"
+    assert classify(standard("联系人叫什么名字")).name == "person"  # type: ignore[union-attr]
+
+
+def test_jige_dian_of_an_hour_is_no_percentage() -> None:
+    assert "百分之几" not in standard("窗口几个点下班")
+    assert "百分之几" not in standard("上午几个点开门")
+    assert "百分之几" in standard("奖励按几个点算")
+
+
+def test_title_boilerplate_alone_names_no_programme() -> None:
+    titles: tuple[list[str], list[str]] = (["十堰市研发费用后补助实施办法（示例）", "随州市企业管理办法"], [])
+    for text in ("襄阳的实施办法申报条件是什么", "襄阳有没有管理办法"):
+        question = analyze(text, text)
+        assert programme_gap(question, "按购置研发设备金额的20%给予补助。", titles) is None
+
+
+def test_colloquial_trailing_digit_after_a_unit() -> None:
+    assert [cn_number(t) for t in ("两千五", "一百二", "三万五", "十二万", "三百四十五", "三百")] == \
+        [2500.0, 120.0, 35000.0, 120000.0, 345.0, 300.0]
