@@ -221,7 +221,12 @@ class KnowledgeBase:
         scope, missing = self.scope_for(question, home_city)
         if missing:
             return Retrieval(analysed, scope, [], missing)
-        retriever = Retriever(self.store, index, fusion=self.fusion, reranker=self.reranker)
+        return self._search(analysed, scope, k, mode, vector)
+
+    def _search(self, analysed: Question, scope: list[str], k: int = 8, mode: Mode | None = None,
+                vector: Sequence[float] | None = None) -> Retrieval:
+        """Search an analysed question within ``scope`` (documents of these cities)."""
+        retriever = Retriever(self.store, self.index(), fusion=self.fusion, reranker=self.reranker)
         candidates = retriever.search(analysed.corrected, scope, k=CANDIDATES * 2, mode=mode or self.mode,
                                       vector=vector)
         candidates = self._title_prior(analysed, candidates)
@@ -319,11 +324,16 @@ class KnowledgeBase:
         probability = model.probability(evidence)  # a follow-up's own: comparable with the same words asked afresh
         if context is not None:
             evidence = self._in_context(found, context, evidence)
+        asked = found.question
+        if context is None and not model.accept(evidence):
+            own = self._without_situation(found, mode)
+            if own is not None and model.accept(own[1]):
+                (asked, evidence), probability = own, model.probability(own[1])
         if not model.accept(evidence):
             return Answer(False, DECLINE_TEXT, confidence=probability)
         sources = self._sources(extract.chunk, found.hits)
         chunk, index = extract.chunk, self.index()
-        gap = typed_gap(found.question, extract, index.doc_texts[chunk.doc], index.titles_by_city(chunk.doc))
+        gap = typed_gap(asked, extract, index.doc_texts[chunk.doc], index.titles_by_city(chunk.doc))
         parts = self._parts(found, (found.question, extract, gap))
         if len(parts) > 1 or (parts and gap):
             return Answer(True, compose_parts(parts), sources, probability, (chunk.doc, chunk.ordinal))
@@ -347,6 +357,19 @@ class KnowledgeBase:
             extract = best_sentences(question, index.doc_chunks(doc), index.doc_idf, self._prior(found, doc))
             parts.append((question, extract, typed_gap(question, extract, index.doc_texts[doc], index.titles_by_city(doc))))
         return answered_parts(parts)
+
+    def _without_situation(self, found: Retrieval, mode: Mode | None) -> tuple[Question, Evidence] | None:
+        """The question without the clauses describing the asker, and its evidence (我们是做汽车配件的小厂，…): their
+        words are context the document cannot cover. None unless such clauses exist and the rest of the question
+        finds the same document first."""
+        own = qtype.situation_free(found.question.text)
+        if not own:
+            return None
+        index, doc = self.index(), found.hits[0].chunk.doc
+        alone = self._search(analyze(own, index.corrector.correct(own), index.contains), found.scope, mode=mode)
+        if not alone.hits or alone.hits[0].chunk.doc != doc:
+            return None
+        return alone.question, self._evidence(alone.question, alone, doc, self._prior(alone, doc))[1]
 
     def model_for(self, mode: Mode) -> DeclineModel:
         """The decline model: the configured one, else the calibrated default for this retrieval mode."""

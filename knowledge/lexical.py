@@ -10,7 +10,7 @@ import logging
 import re
 import threading
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -205,6 +205,26 @@ def terms(text: str, *, query: bool = False) -> list[str]:
 COMMON_WORD_FREQ = 100
 
 
+def _dictionary() -> dict[str, int]:
+    """jieba's word frequencies (general dictionary plus the domain one)."""
+    tokenizer = _jieba()
+    with _lock:
+        tokenizer.check_initialized()
+    return tokenizer.FREQ  # type: ignore[no-any-return]
+
+
+def _word_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the multi-character words jieba cuts the text into (dictionary only, no HMM guesses)."""
+    spans, start = [], 0
+    with _lock:
+        pieces = list(_jieba().cut(text, HMM=False))
+    for piece in pieces:
+        if len(piece) > 1:
+            spans.append((start, start + len(piece)))
+        start += len(piece)
+    return spans
+
+
 def common_word(word: str) -> bool:
     """Whether jieba's general dictionary knows ``word`` as an everyday word (frequency ≥ ``COMMON_WORD_FREQ``)."""
     tokenizer = _jieba()
@@ -247,12 +267,14 @@ class TypoCorrector:
     neighbour (上班, 一般, 一起, 物业) is left alone unless the replacement fixes both its bigrams (经济人→经纪人).
     """
 
-    def __init__(self, corpus_words: Iterable[str]) -> None:
+    def __init__(self, corpus_words: Iterable[str], corpus_texts: Iterable[str] = ()) -> None:
         from pypinyin import lazy_pinyin
 
         self._pinyin = lazy_pinyin
         self.known: set[str] = set()
         corpus_words = list(corpus_words)
+        self.trigrams = {run[j:j + 3] for text in [*corpus_words, *corpus_texts] for run in _CJK_RUN.findall(text)
+                         for j in range(len(run) - 2)}
         for word in corpus_words:
             self.known.update(b for b in bigrams(word) if len(b) == 2)
         self.protected = tuple(sorted({t for pair in word_table() for t in pair if len(t) >= 2}, key=len, reverse=True))
@@ -276,15 +298,34 @@ class TypoCorrector:
         near = set(self.by_fuzzy.get(fuzzy_sound(sound), ())) - found
         return [c for c in [*sorted(found), *sorted(near)] if c != char]
 
-    def _in_common_word(self, text: str, i: int) -> bool:
-        """Whether position ``i`` forms a frequent dictionary word with its left or right neighbour."""
-        return any(common_word(text[j:j + 2]) for j in (i - 1, i) if j >= 0 and j + 2 <= len(text))
+    @staticmethod
+    def _word_at(text: str, i: int, words: Sequence[tuple[int, int]]) -> int:
+        """The jieba frequency of the most frequent 2–4 character dictionary word at ``i`` (往上, 升成, 可以) that
+        agrees with the text's segmentation ``words`` (not 土工 in 院土工作站, where 工 is in 工作站); 0 if none."""
+        freq, best = _dictionary(), 0
+        for a in range(max(0, i - 3), i + 1):
+            for b in range(max(a + 2, i + 1), min(len(text), a + 4) + 1):
+                crosses = any(s < b and a < e and not (a <= s and e <= b) and not (s <= a and b <= e) for s, e in words)
+                best = max(best, 0 if crosses else int(freq.get(text[a:b]) or 0))
+        return best
 
-    def _gain(self, text: str, i: int, char: str) -> int:
-        """How many known bigrams position ``i`` forms when it holds ``char``."""
-        left = text[i - 1] + char if i > 0 else ""
-        right = char + text[i + 1] if i + 1 < len(text) else ""
-        return (left in self.known) + (right in self.known)
+    def _support(self, text: str, i: int, char: str) -> int:
+        """How many three-character windows around ``i`` the corpus has when ``i`` holds ``char`` (扣出→扣除 in
+        加计扣除, 中新→中心 in 技术中心)."""
+        fixed = text[:i] + char + text[i + 1:]
+        return sum(fixed[a:a + 3] in self.trigrams for a in range(max(0, i - 2), min(i, len(fixed) - 3) + 1))
+
+    def _gain(self, text: str, i: int, char: str, words: Sequence[tuple[int, int]] | None = None) -> int:
+        """How many known bigrams position ``i`` forms when it holds ``char``; with the text's ``words``, a neighbour
+        that is a stopword or belongs to another everyday word (占比要: 要; 交材料: 材 is in 材料) gives none."""
+        def counts(j: int) -> bool:
+            bigram = text[j] + char if j < i else char + text[j]
+            if bigram not in self.known:
+                return False
+            return words is None or (text[j] not in STOPWORDS and not any(
+                a <= j < b and not a <= i < b and common_word(text[a:b]) for a, b in words))
+
+        return (i > 0 and counts(i - 1)) + (i + 1 < len(text) and counts(i + 1))
 
     def _kept(self, text: str) -> set[int]:
         """Positions inside a word of the alias or everyday tables (营收, 门牌号): words, not typos."""
@@ -296,18 +337,27 @@ class TypoCorrector:
                 start = text.find(word, start + len(word))
         return kept
 
-    def _best_fix(self, text: str) -> tuple[int, str, int] | None:
-        """The single substitution that makes the most known bigrams out of none."""
-        best: tuple[int, str, int] | None = None
-        kept = self._kept(text)
+    def _best_fix(self, text: str) -> tuple[int, str] | None:
+        """The single substitution that makes the most known bigrams out of none (then the best backed by the corpus).
+
+        Text that is itself plausible stays: a character inside a dictionary word (往上, 升成, 打到) changes only
+        when the change makes three characters the corpus has; a neighbour that is a stopword or part of another
+        word (占比要, 交材料) backs a change only on the same condition."""
+        best: tuple[int, str] | None = None
+        best_score = (0, 0)
+        kept, words = self._kept(text), _word_spans(text)
         for i, char in enumerate(text):
             if not re.match(rf"[{_CJK}]", char) or char in STOPWORDS or i in kept or self._gain(text, i, char) > 0:
                 continue
-            floor = 2 if self._in_common_word(text, i) else 1
+            in_word = self._word_at(text, i, words)
+            needed = 2 if in_word >= COMMON_WORD_FREQ else 1 if in_word else 0
             for cand in self._candidates(char):
-                gain = self._gain(text, i, cand)
-                if gain >= floor and (best is None or gain > best[2]):
-                    best = (i, cand, gain)
+                support = self._support(text, i, cand)
+                if support < needed:
+                    continue
+                score = (self._gain(text, i, cand, None if support else words), support)
+                if score[0] >= 1 and score > best_score:
+                    best, best_score = (i, cand), score
         return best
 
     def correct(self, text: str, max_fixes: int = 3) -> str:
@@ -317,7 +367,7 @@ class TypoCorrector:
             fix = self._best_fix(text)
             if fix is None:
                 break
-            i, char, _gain = fix
+            i, char = fix
             text = text[:i] + char + text[i + 1:]
         return text
 

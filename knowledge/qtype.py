@@ -409,6 +409,20 @@ def sub_questions(text: str) -> list[str]:
     return out
 
 
+# A clause about the asker (我们是做汽车配件的小厂, 我们厂去年研发费涨了四成, 俺儿子在读研): first person, no wish or
+# ability verb that could carry the topic (我想申请…, 我们能不能…), and no question cue.
+_ASKER = re.compile(r"^(?:我|俺|咱|本人|自家)")
+_WISH = re.compile(r"想|要|打算|准备|能|可以|申请|报|问")
+
+
+def situation_free(text: str) -> str | None:
+    """The message without the clauses that only describe the asker's own situation (context, not terms the answer
+    must cover); None when it has none, or nothing else."""
+    clauses = [c for c in _CLAUSE.split(standard(text).strip()) if c]
+    kept = [c for c in clauses if not (_ASKER.match(c) and not _WISH.search(c) and not asks(c))]
+    return " ".join(kept) if kept and len(kept) < len(clauses) else None
+
+
 def _topic(clause: str) -> str:
     """What a question clause is about, without its own question words (贴息一年最多补多少 → 贴息一年最多), so that
     an elliptical clause after it (每年几月份报) keeps its own answer type."""

@@ -54,7 +54,7 @@ class LexicalIndex:
     def __post_init__(self) -> None:
         self.bm25, self.vocab = bm25_over_terms([terms(c.index_text) for c in self.chunks])
         corpus_words = {w for c in self.chunks for w in words(c.index_text) if len(w) >= 2}
-        self.corrector = TypoCorrector(sorted(corpus_words))
+        self.corrector = TypoCorrector(sorted(corpus_words), [c.index_text for c in self.chunks])
         self.by_id = {c.id: i for i, c in enumerate(self.chunks)}
         texts: dict[str, list[str]] = {}
         for chunk in self.chunks:
