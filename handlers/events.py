@@ -315,10 +315,9 @@ ESCORT = "陪同家属"  # the unnamed user who signs someone up and goes along 
 
 def _goes_along(draft: dict[str, Any], text: str) -> None:
     """The user who signed someone else up says they go too, without their own name: one more, '陪同家属'."""
-    companions = list(draft.get("companions") or [])
-    if draft.get("name") and ACCOMPANY.search(text) and ESCORT not in companions and not SELF_NAMED.search(text):
-        party = _party_of(draft)
-        _set_party(draft, Party(party.size + 1, (*companions, ESCORT), party.relations))
+    party = _party_of(draft)
+    if draft.get("name") and ACCOMPANY.search(text) and ESCORT not in party.companions and not SELF_NAMED.search(text):
+        _set_party(draft, Party(party.size + 1, (*party.companions, ESCORT), party.relations))
 
 
 def _accompanies(draft: dict[str, Any], name: str, text: str) -> bool:
@@ -778,7 +777,7 @@ def _contact_for_last_event(ctx: Context, msg: Incoming, conv: ConversationState
     """Right after one event was shown, a message that only says who the user is ('我是桃园村的 叫雷振华', 'Name 顾晨,
     tel 138…', a bare '蒋惠') is the answer to its sign-up, not a demand or small talk."""
     last = _last_event(ctx, conv, within=JUST_NOW)
-    if last is None or last.id in [v.event_id for v in _active(ctx, msg)] or not _only_contact(text) or _chat(ctx, msg):
+    if last is None or not _only_contact(text) or last.id in [v.event_id for v in _active(ctx, msg)] or _chat(ctx, msg):
         return None
     return start_signup(ctx, msg, conv, last.id, text=text)
 

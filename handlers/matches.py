@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from bot.domain.demands import DEMAND_PENDING
 from bot.domain.errors import DomainError
 from bot.domain.matches.lifecycle import DECLINE_REASONS, my_matches, respond
 from bot.domain.privacy import demand_rows
@@ -38,7 +39,7 @@ def handle_mine(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Re
         return None
     views = my_matches(ctx.session, appid=ctx.appid, openid=msg.openid)
     pending = [] if views else [f"{i}「{title}」" for i, title, status in
-                                demand_rows(ctx.session, appid=ctx.appid, openid=msg.openid) if status == "待审核"]
+                                demand_rows(ctx.session, appid=ctx.appid, openid=msg.openid) if status == DEMAND_PENDING]
     return [Reply(txt.pending_review_text(pending) if pending else txt.my_matches_text(views))]
 
 

@@ -215,22 +215,13 @@ def _dictionary() -> dict[str, int]:
 
 def _word_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of the multi-character words jieba cuts the text into (dictionary only, no HMM guesses)."""
-    spans, start = [], 0
-    with _lock:
-        pieces = list(_jieba().cut(text, HMM=False))
-    for piece in pieces:
-        if len(piece) > 1:
-            spans.append((start, start + len(piece)))
-        start += len(piece)
-    return spans
+    bounds = word_bounds(text)
+    return [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b - a > 1]
 
 
 def common_word(word: str) -> bool:
     """Whether jieba's general dictionary knows ``word`` as an everyday word (frequency ≥ ``COMMON_WORD_FREQ``)."""
-    tokenizer = _jieba()
-    with _lock:
-        tokenizer.check_initialized()
-    return int(tokenizer.FREQ.get(word) or 0) >= COMMON_WORD_FREQ
+    return int(_dictionary().get(word) or 0) >= COMMON_WORD_FREQ
 
 
 _PERIOD = re.compile(r"[一二两三四五六七八九十\d]+个?[年月天日周]")
