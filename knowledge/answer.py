@@ -13,6 +13,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
 from knowledge.asked import (
@@ -335,36 +336,26 @@ def threshold_of(question: str, sentence: str) -> bool:
     return any(next(g for g in m.groups() if g) not in stated for m in bars)
 
 
-_CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _WAN_STATED = re.compile(r"(\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)\s*(?:来|多|余|左右)?\s*万")
 _WAN_RANGE = re.compile(r"(\d+(?:\.\d+)?)万元?(?:（含）|\(含\))?\s*(?:至|到|~|～|-)\s*(\d+(?:\.\d+)?)万元|"
                         r"(\d+(?:\.\d+)?)万元?(?:（含）|\(含\))?\s*及?以上")
 
 
-def cn_number(text: str) -> float | None:
-    """A number in digits or in Chinese numerals up to the ten thousands (三百 → 300, 十二万 → 120000); a digit
-    after a unit is read colloquially (两千五 → 2500, 一百二 → 120, 三万五 → 35000); 零 and others → None."""
-    if re.fullmatch(r"\d+(?:\.\d+)?", text):
-        return float(text)
-    total, digit, unit = 0, None, 10
-    for char in text:
-        if char in _CN_DIGITS and digit is None:
-            digit = _CN_DIGITS[char]
-        elif char == "万":
-            total, digit, unit = (total + (digit or 0) or 1) * 10000, None, 10000
-        elif char in _CN_UNITS:
-            unit = _CN_UNITS[char]
-            total, digit = total + (1 if digit is None else digit) * unit, None
-        else:
-            return None
-    return float(total + (digit or 0) * (unit // 10 if total else 1))
+@lru_cache(maxsize=256)
+def _stated_wan(question: str) -> tuple[float, ...]:
+    """The sums in 万 the asker states of themselves (研发投了三百来万 → 300), once per question, not per sentence."""
+    found = [m.group(1) for m in _WAN_STATED.finditer(question)]
+    if not found:
+        return ()
+    from knowledge.extract._text import to_number  # lazy: the extract package costs ~0.6 s to import
+
+    return tuple(n for raw in found if (n := to_number(raw)) is not None)
 
 
 def in_bracket(question: str, sentence: str) -> bool:
     """Whether the sentence is the bracket (50万元（含）至200万元, 500万元以上) holding the sum in 万 the asker
     states of themselves (研发投了三百来万)."""
-    stated = [n for m in _WAN_STATED.finditer(question) if (n := cn_number(m.group(1))) is not None]
+    stated = _stated_wan(question)
     for m in _WAN_RANGE.finditer(sentence):
         low, high = float(m.group(1) or m.group(3)), float(m.group(2)) if m.group(2) else math.inf
         if any(low <= n < high for n in stated):

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.answer import analyze, cn_number, in_bracket, programme_gap
+from knowledge.answer import analyze, in_bracket, programme_gap
+from knowledge.extract._text import to_number
 from knowledge.kb import KnowledgeBase
 from knowledge.qtype import classify, focus, standard
 from tests.support.kb import dev_kb
@@ -72,5 +73,5 @@ def test_title_boilerplate_alone_names_no_programme() -> None:
 
 
 def test_colloquial_trailing_digit_after_a_unit() -> None:
-    assert [cn_number(t) for t in ("两千五", "一百二", "三万五", "十二万", "三百四十五", "三百")] == \
+    assert [to_number(t) for t in ("两千五", "一百二", "三万五", "十二万", "三百四十五", "三百")] == \
         [2500.0, 120.0, 35000.0, 120000.0, 345.0, 300.0]
