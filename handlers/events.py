@@ -53,7 +53,7 @@ from knowledge.extract import (
     stated_party_size,
     swap_pair,
 )
-from knowledge.extract.party import Party, edit_party, fill_party
+from knowledge.extract.party import Party, edit_party, fill_party, goes_instead
 from knowledge.lexical import common_word, word_bounds
 
 if TYPE_CHECKING:
@@ -345,11 +345,20 @@ def _signed_up_for(draft: dict[str, Any], name: str, text: str) -> list[str]:
     return [n for n in extract_companions(text) if n != name]
 
 
+def _someone_else_goes(text: str) -> bool:
+    """'给我家老头子报个名', '是我妈去' or '不是我 我爸去' (the user names no one as themself): a relative is signed up."""
+    return bool(PROXY.search(text)) or (goes_instead(text) and not SELF_NAMED.search(text))
+
+
 def _merge(draft: dict[str, Any], text: str, *, with_party: bool = True) -> None:
     """Take the name, phone, company and party from one message; the latest statement wins.
 
     Signing someone else up ('给我家老头子报个名'), '他叫潘德胜' names the person signed up, not a companion."""
-    draft["proxy"] = draft.get("proxy") or bool(PROXY.search(text))
+    if not draft.get("proxy") and _someone_else_goes(text):
+        draft["proxy"] = True
+        if draft.pop("stored", None):  # the offered contact was the user's own: '不是我 是我妈去 她叫…'
+            draft.pop("name", None)
+    draft["proxy"] = bool(draft.get("proxy"))
     if phone := extract_phone(text) or mobile_completed(str(draft.get("phone_head") or ""), text):
         draft["phone"] = phone
         draft.pop("phone_head", None)
@@ -457,7 +466,10 @@ def _ask_contact(ctx: Context, msg: Incoming, conv: ConversationState) -> list[R
     name, phone = _stored_contact(ctx, msg)
     draft = conv.draft
     if name and phone and not draft.get("name") and not draft.get("phone"):
-        draft["name"], draft["phone"] = name, phone
+        if draft.get("proxy"):  # '我妈想去听': the user's own name is not the one going
+            draft["phone"], conv.step = phone, "contact"
+            return [Reply(txt.proxy_name_ask(phone))]
+        draft["name"], draft["phone"], draft["stored"] = name, phone, True
         conv.step = "confirm"
         return [Reply(f"用您上次留的联系方式报名：{name} {phone}\n回复“确认”报名，或直接发送新的姓名和电话。")]
     conv.step = "contact"

@@ -227,6 +227,11 @@ def cancel_reply(result: CancelResult) -> str:
     return f"已为您取消“{result.event.title}”的报名。{late}欢迎下次参加。"
 
 
+def proxy_name_ask(phone: str) -> str:
+    """Signing a family member up: ask who goes; the user's stored phone is kept unless they send another."""
+    return f"请问参加的家人怎么称呼（姓名）？联系电话先用您上次留的 {phone}，要换请直接发新号码。"
+
+
 def party_change_ask(title: str, name: str, party_size: int, companions: Sequence[str]) -> str:
     """Ask before changing who comes along."""
     unnamed = party_size - 1 - len(companions)
