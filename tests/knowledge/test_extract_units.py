@@ -149,6 +149,7 @@ def test_achievement_fields() -> None:
     assert extract_maturity("中试做完了") == "中试"
     assert extract_maturity("还在实验室") == "实验室阶段"
     assert extract_maturity("准备做中试") is None
+    assert extract_maturity("已经在两家电池厂小批量试用了") == "中试"  # a trial in a factory is no production use
     assert extract_ip("有两项授权发明专利") == "授权发明专利2项"
 
 
