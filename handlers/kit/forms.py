@@ -335,6 +335,27 @@ def _edit_command(form: Form, draft: dict[str, Any], text: str) -> list[str]:
     return []
 
 
+_EDIT_BOUNDARY = re.compile(r"(?:^|[\s,，。；;、]|还有|另外|以及|同时|然后|再就是)$")
+_EDIT_JOINER = re.compile(r"[\s,，。；;、]*(?:还有|另外|以及|同时|然后|再就是)?[\s,，。；;、]*$")
+
+
+def _edit_starts(form: Form, text: str) -> list[int]:
+    """Where each field named with an edit verb starts a clause ('成熟度不对 应该是中试 还有 领域应该是…': 0 and 15)."""
+    starts = {m.start() for f in form.fields
+              for m in re.finditer(rf"(?:{_names(f)})\s*(?:{_EDIT_VERB}|{_EDIT_WRONG})", text)
+              if _EDIT_BOUNDARY.search(text[:m.start()])}
+    return sorted(starts)
+
+
+def _edit_commands(form: Form, draft: dict[str, Any], text: str) -> list[str]:
+    """One or several named edits: '成熟度不对 应该是中试 还有 领域应该是新能源新材料' changes both fields."""
+    starts = _edit_starts(form, text)
+    if len(starts) < 2 or starts[0] > 6:
+        return _edit_command(form, draft, text)
+    pieces = [_EDIT_JOINER.sub("", text[a:b]) for a, b in zip(starts, [*starts[1:], len(text)], strict=True)]
+    return [name for piece in pieces for name in _edit_command(form, draft, piece)]
+
+
 def _swap_edit(form: Form, draft: dict[str, Any], text: str, shown: dict[str, Any]) -> list[str]:
     """'不是喻建平 是喻建国', '是樊城区不是襄州区': the field that holds the wrong value takes the right one."""
     pair = swap_pair(text)
@@ -614,7 +635,7 @@ def _fill_turn(form: Form, conv: ConversationState, text: str) -> list[Reply]:
     pending = next((f for f in form.fields if f.name == conv.step), None)
     if joined := _phone_joined(form, conv.draft, text) or _name_addressed(form, conv.draft, text):
         return next_step(form, conv, _ack(form, joined, conv.draft))
-    changed = _edit_command(form, conv.draft, text) or fill(form, conv.draft, text)
+    changed = _edit_commands(form, conv.draft, text) or fill(form, conv.draft, text)
     _surname_kept(form, conv.draft, text)
     if cut := _phone_cut(form, conv.draft, text):  # '手机 1380009': the rest is asked for, whatever else was said
         return next_step(form, conv, "\n".join(filter(None, (_ack(form, changed, conv.draft), cut))))
@@ -753,7 +774,7 @@ def _skip(form: Form, conv: ConversationState, pending: Field, text: str) -> lis
 
 def _confirm_turn(form: Form, ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> list[Reply]:
     """At the summary: submit on yes, apply edits, or explain how to change something."""
-    changed = _edit_command(form, conv.draft, text) or fill(form, conv.draft, text, free_text=False)
+    changed = _edit_commands(form, conv.draft, text) or fill(form, conv.draft, text, free_text=False)
     if changed:
         return next_step(form, conv, "已修改。")
     if is_affirmative(text):
