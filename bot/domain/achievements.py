@@ -82,8 +82,12 @@ def list_topics(session: Session, *, appid: str, openid: str) -> list[str]:
     """The user's demand-alert topics, as named (keyword, else industry), oldest first, once each."""
     rows = session.scalars(select(Interest).where(
         Interest.appid == appid, Interest.openid == openid, Interest.kind == MATCH_INTEREST).order_by(Interest.id))
-    names = (next(iter(r.keywords or []), None) or r.industry for r in rows)
-    return list(dict.fromkeys(n for n in names if n))
+    return list(dict.fromkeys(n for n in map(_topic_name, rows) if n))
+
+
+def _topic_name(row: Interest) -> str:
+    """How a user names an interest: its industry (the achievement's field, kept with its key terms), else its word."""
+    return row.industry or next(iter(row.keywords or []), None) or ""
 
 
 def add_topics(session: Session, *, appid: str, openid: str, topics: list[str], now: datetime) -> list[str]:
@@ -102,7 +106,7 @@ def drop_topics(session: Session, *, appid: str, openid: str, topics: list[str])
         Interest.appid == appid, Interest.openid == openid, Interest.kind == MATCH_INTEREST))
     removed = []
     for row in rows:
-        name = next(iter(row.keywords or []), None) or row.industry or ""
+        name = _topic_name(row)
         if name and any(t in name or name in t for t in topics):
             removed.append(name)
             session.delete(row)

@@ -50,3 +50,17 @@ def test_two_corrections_of_an_achievement_change_both(wx: object, services: Con
     with services.db.session() as session:
         row = session.scalars(select(Achievement).where(Achievement.owner_openid == openid)).one()
         assert (row.maturity, row.field) == ("中试", "新能源新材料")
+
+
+def test_a_researchers_default_alerts_are_listed_by_their_field(wx: object, services: Container) -> None:
+    """'我的订阅' after registering with the default alerts names the achievement's field (what the summary promised:
+    '所属领域的新需求'), not the first of its key terms; '不用再推X了' drops it by that name."""
+    openid = "lead_default_alerts"
+    say(wx, openid, "我是湖北工业大学的 想把课题组的专利放到平台上",
+        "我们做的是一种用在新能源汽车电池包上的气凝胶隔热毡 防止热失控蔓延 已经在两家电池厂批量供货了 有三项发明专利",
+        "王教授 王志刚 13871112233", "领域改成新能源新材料")
+    forms_chat.submit(wx, openid)
+    mine = say(wx, openid, "我的订阅")
+    assert "您订阅的需求提醒：新能源新材料。" in mine, mine
+    say(wx, openid, "不用再推新能源新材料了")
+    assert "新能源新材料" not in say(wx, openid, "我的订阅")
