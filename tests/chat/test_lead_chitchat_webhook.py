@@ -1,0 +1,30 @@
+"""Found by the lead in ``kc chat``: a remark that asks nothing ('今天天气真好啊', '好无聊啊 陪我聊聊天') got the
+out-of-scope decline ("这个问题不在我能帮忙的范围内") and went on the console's 未答问题 list as if it were a question."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.container import Container
+from bot.store.models import UnansweredQuestion
+from tests.chat import test_forms_webhook as forms_chat
+
+services, wx = forms_chat.services, forms_chat.wx
+say = forms_chat.say
+
+
+def _unanswered(services: Container) -> list[str]:
+    """The questions on the console's 未答问题 list."""
+    with services.db.session() as session:
+        return [q.question for q in session.scalars(select(UnansweredQuestion))]
+
+
+def test_a_remark_gets_a_friendly_line_and_is_no_unanswered_question(wx: object, services: Container) -> None:
+    """Chit-chat is answered warmly with what the bot does; a real out-of-scope request is still declined and listed."""
+    for remark in ("今天天气真好啊", "好无聊啊 陪我聊聊天"):
+        reply = say(wx, "lead_chitchat", remark)
+        assert "闲聊我不太在行" in reply and "不在我能帮忙的范围" not in reply, reply
+    decline = say(wx, "lead_chitchat", "帮我订个明天去武汉的酒店")
+    assert "不在我能帮忙的范围" in decline, decline
+    listed = _unanswered(services)
+    assert "帮我订个明天去武汉的酒店" in listed and "今天天气真好啊" not in listed
