@@ -7,6 +7,7 @@ short explanation of what to type instead.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from bot.domain import users
@@ -23,6 +24,14 @@ CAPABILITIES = (
     "也可以点击下方菜单。随时回复“帮助”查看本说明。"
 )
 WELCOME = "感谢关注！" + CAPABILITIES
+ASKS_FEE = re.compile(r"收费|收钱|要钱|花钱|给钱|交钱|掏钱|付费|免费|费用|多少钱|几多钱|好多钱")
+FREE = ("不收费：在科创助手提需求、登记成果、问政策、报名科普活动都是免费的。"
+        "对接上以后，双方合作的费用由双方自己商定。")
+
+
+def help_reply(text: str) -> str:
+    """What the bot does; a question whether using it costs anything ('提需求要收费吗') is answered first."""
+    return FREE if ASKS_FEE.search(text) else CAPABILITIES
 NOT_UNDERSTOOD = "抱歉，我还没理解您的意思。"
 NOT_HEARD = "抱歉，没听清您的语音。请再说一遍，或直接输入文字。"
 RECEIVED = {

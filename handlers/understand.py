@@ -188,7 +188,7 @@ def _chat(intent: str) -> Action:
 
 ACTIONS: dict[str, Action] = {
     **{intent: _chat(intent) for intent in SMALL_TALK},
-    "help": lambda ctx, msg, conv: [Reply(menu.CAPABILITIES)],
+    "help": lambda ctx, msg, conv: [Reply(menu.help_reply(msg.text))],
     "handoff": handoff.open_handoff,
     "demand": start_demand,
     "achievement": start_achievement,

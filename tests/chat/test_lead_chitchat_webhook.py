@@ -28,3 +28,13 @@ def test_a_remark_gets_a_friendly_line_and_is_no_unanswered_question(wx: object,
     assert "不在我能帮忙的范围" in decline, decline
     listed = _unanswered(services)
     assert "帮我订个明天去武汉的酒店" in listed and "今天天气真好啊" not in listed
+
+
+def test_asking_whether_the_service_costs_money_is_answered_and_the_form_goes_on(wx: object,
+                                                                                services: Container) -> None:
+    """'你们这个提需求要收费吗' in the middle of a demand gets "不收费", not the capability menu, and the pending
+    question is asked again."""
+    openid = "lead_fee"
+    say(wx, openid, "我们是做汽车内饰件的 注塑件表面老有缩痕 想找专家看看", "襄阳华宇汽车内饰有限公司 在高新区")
+    reply = say(wx, openid, "对了 你们这个提需求要收费吗")
+    assert "不收费" in reply and "预算" in reply and "1. 提需求" not in reply, reply
