@@ -486,9 +486,12 @@ def reprompt(form: Form, conv: ConversationState) -> str:
 
 # --- the turn --------------------------------------------------------------------------------------------
 
-def start(form: Form, ctx: Context, conv: ConversationState, texts: tuple[str, ...] = ()) -> list[Reply]:
-    """Open ``form`` (dropping any other draft), fill it from ``texts`` and ask the first question."""
+def start(form: Form, ctx: Context, conv: ConversationState, texts: tuple[str, ...] = (),
+          known: dict[str, Any] | None = None) -> list[Reply]:
+    """Open ``form`` (dropping any other draft) with the ``known`` values, fill it from ``texts`` and ask the
+    first question."""
     conv.flow, conv.step, conv.draft = form.name, None, new_draft(ctx.now)
+    conv.draft["values"].update(known or {})
     for text in texts:
         fill(form, conv.draft, text)
         _surname_kept(form, conv.draft, text)  # '…我姓周 电话138…' in the first message: '周先生' answers later
