@@ -23,6 +23,7 @@ from knowledge.extract import (
     apply_topic_changes,
     extract_ip,
     extract_maturity,
+    labelled_parts,
     parse_topics,
     topic_changes,
 )
@@ -81,7 +82,11 @@ def _drop_meta(text: str) -> tuple[str, bool]:
 
 def _summary(text: str, facts: dict[str, Any]) -> str | None:
     """The technical part of any message (only when it carries a technical cue, or what follows '做的是' after the
-    unit: '…研究院 …中心 做的是X', or what follows '有个成果': '有个成果 再生涤纶仿棉纤维'), not an alert request."""
+    unit: '…研究院 …中心 做的是X', or what follows '有个成果': '有个成果 再生涤纶仿棉纤维'), not an alert request;
+    in a labelled list ('Title: X, field Y'), the value labelled as the description, else as the name."""
+    parts = labelled_parts(text)
+    if said := parts.get("summary") or parts.get("title"):
+        return triage.offer_text(said, strict=False)
     rest = _unlabelled(_without_alerts(text))
     if not rest:
         return None
@@ -233,10 +238,11 @@ def _only_result_is(text: str) -> bool:
 
 
 def title_said(text: str, _facts: dict[str, Any] | None = None) -> str | None:
-    """A name the user gives outright, whatever was asked: '成果叫…', '名称：…', '《…》', or a bare noun phrase
+    """A name the user gives outright, whatever was asked: '成果叫…', '名称：…', 'Title: …, field …' (up to the
+    next label, commas and all), '《…》', or a bare noun phrase
     after '成果是' ('成果是航空发动机涡轮叶片热障涂层') (leading 一种 dropped)."""
     m = _TITLE_SAID.search(text)
-    said = next((g for g in m.groups() if g), None) if m else None
+    said = labelled_parts(text).get("title") or (next((g for g in m.groups() if g), None) if m else None)
     said = said or _result_is(text)
     return re.sub(r"^(?:一种|一项|一套)", "", said.strip("“”\"《》")) if said else None
 

@@ -21,7 +21,7 @@ from handlers.account import give_consent, has_consented
 from handlers.kit import forms, triage
 from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
 from handlers.kit.fields import contact_name_field, contact_title_field, org_field, phone_field
-from knowledge.extract import alert_topics, apply_topic_changes, parse_topics, topic_changes
+from knowledge.extract import alert_topics, apply_topic_changes, extract_phone, parse_topics, topic_changes
 from knowledge.extract.edits import dropped_topics
 
 FLOW = "subscription"
@@ -174,6 +174,8 @@ def _route(ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> l
     """The subscription command the text is, if any."""
     if MINE.match(text):
         return my_topics(ctx, msg)
+    if (kept := contact_request(ctx, msg, conv, text)) is not None:
+        return kept
     if DROP.search(text) and (dropped := drop_request(ctx, msg, text)) is not None:
         return dropped
     if offers_result(text):  # a result offered with the alerts: the achievement flow takes both
@@ -187,6 +189,26 @@ def _route(ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> l
     if ONLY_ALERTS.search(text):
         return forms.start(FORM, ctx, conv, (text,))
     return None
+
+
+CONTACT_OPENER = "好的，把联系方式记到您的需求提醒订阅里，请核对。"
+
+
+def _only_contact(text: str) -> bool:
+    """A phone (with a name or not) and nothing else: no topic, problem, request or question."""
+    return bool(extract_phone(text)) and not (alert_topics(text) or topic_changes(text) or triage.SEEK.search(text)
+                                              or triage.PROBLEM.search(text) or triage.is_question(text))
+
+
+def contact_request(ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> list[Reply] | None:
+    """A contact sent just after subscribing by chat ('郝静 138…'): the subscription form opens on the topics
+    already subscribed with that contact, so it is confirmed, consented to and kept (None otherwise)."""
+    if followups.recent(ctx, conv, JUST_NOW).get("kind") != "subscription" or not _only_contact(text):
+        return None
+    had = list_topics(ctx.session, appid=ctx.appid, openid=msg.openid)
+    if not had:
+        return None
+    return forms.start(dataclasses.replace(FORM, opener=CONTACT_OPENER), ctx, conv, (text,), {"interests": had})
 
 
 NOT_REGISTERING = re.compile(r"不登|不用登|不想登|不登记|(?:没有?|暂无|暂时没有?|无)(?:什么|啥)?(?:科研|科技)?成果|"

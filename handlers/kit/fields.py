@@ -192,6 +192,7 @@ def choice_field(name: str, label: str, question: str, options: tuple[str, ...],
         override=(lambda _o, _n, facts: facts.get("industry_source") in ("explicit", "product")) if industry else None,
         soft_when=(lambda facts: facts.get("industry_source") == "org_name") if industry else None,
         guess_when=guessed, ask_if_soft=industry,  # an industry read only from the unit's name is asked
+        weight=(lambda facts: float(facts.get("industry_score") or 0.0)) if industry else None,
         fallback=lambda text, facts: facts.get(fact_key) or facts.get(f"{fact_key}_unsure") or extract(text),
     )
 

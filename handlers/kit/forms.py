@@ -85,6 +85,7 @@ class Field:
     merge: Callable[[Any, Any], Any] | None = None  # combine a new value with the old one (topics accumulate)
     fallback: Extractor | None = None  # best guess from all that was said, taken (marked) when the question goes unanswered
     gap_only: Callable[[str], bool] | None = None  # the value this message gives only fills an empty slot, never renames
+    weight: Callable[[Facts], float] | None = None  # how much evidence a found value has: a heavier guess replaces a hint
 
 
 @dataclass(frozen=True)
@@ -208,6 +209,7 @@ def _merge_one(draft: dict[str, Any], f: Field, new: Any, text: str, facts: Fact
         new = f.merge(old, new)
     if old in (None, "", []):
         _put(draft, f, new, text, soft_new, guess)
+        _weigh(draft, f, facts)
         return True
     if f.gap_only and f.gap_only(text) and f.name not in facts.get("corrections", set()):
         return False  # '成果是今年刚出来' after a name was given describes the result, it does not rename it
@@ -218,9 +220,10 @@ def _merge_one(draft: dict[str, Any], f: Field, new: Any, text: str, facts: Fact
         return True
     if guess and f.name not in facts.get("corrections", set()):
         stronger = f.name in draft.get("guess", []) and f.override is not None and f.override(old, new, facts)
-        if not stronger:
+        if not (stronger or (hint and _outweighs(draft, f, facts))):
             return False  # an inference never overwrites what is already there (but a better one may replace a guess)
         _put(draft, f, new, text, soft_new, guess)
+        _weigh(draft, f, facts)
         return True
     if f.merge is not None:  # '铸造相关的需求都推给我' … '汽车零部件的也要'
         merged = f.merge(old, new)
@@ -239,6 +242,18 @@ def _merge_one(draft: dict[str, Any], f: Field, new: Any, text: str, facts: Fact
         _put(draft, f, new, text, soft_new)
         return True
     return False
+
+
+def _weigh(draft: dict[str, Any], f: Field, facts: Facts) -> None:
+    """Remember how much evidence the value just stored had (fields with a ``weight`` only)."""
+    if f.weight is not None:
+        draft.setdefault("weights", {})[f.name] = f.weight(facts)
+
+
+def _outweighs(draft: dict[str, Any], f: Field, facts: Facts) -> bool:
+    """A guess from what the text is about has more evidence than the hint held ('污水…COD超标' against the
+    '化工' of '…化工有限公司'); a tie keeps the hint, as within one message."""
+    return f.weight is not None and f.weight(facts) > draft.get("weights", {}).get(f.name, 0.0)
 
 
 def fill(form: Form, draft: dict[str, Any], text: str, *, free_text: bool = True) -> list[str]:
@@ -507,9 +522,12 @@ def reprompt(form: Form, conv: ConversationState) -> str:
 
 # --- the turn --------------------------------------------------------------------------------------------
 
-def start(form: Form, ctx: Context, conv: ConversationState, texts: tuple[str, ...] = ()) -> list[Reply]:
-    """Open ``form`` (dropping any other draft), fill it from ``texts`` and ask the first question."""
+def start(form: Form, ctx: Context, conv: ConversationState, texts: tuple[str, ...] = (),
+          known: dict[str, Any] | None = None) -> list[Reply]:
+    """Open ``form`` (dropping any other draft) with the ``known`` values, fill it from ``texts`` and ask the
+    first question."""
     conv.flow, conv.step, conv.draft = form.name, None, new_draft(ctx.now)
+    conv.draft["values"].update(known or {})
     for text in texts:
         fill(form, conv.draft, text)
         _surname_kept(form, conv.draft, text)  # '…我姓周 电话138…' in the first message: '周先生' answers later

@@ -63,6 +63,7 @@ from .intents import (
     is_restart,
     is_skip,
 )
+from .labels import labelled_parts
 from .names import (
     addressed,
     completes_title_form,
@@ -82,6 +83,7 @@ __all__ = [
     "addressed", "said_surname", "alert_topics", "apply_topic_changes", "topic_changes", "completes_title_form", "contact_title", "is_person_name", "parse_topics", "patch_phone", "swap_pair",
     "Amount", "IndustryHit", "Region", "detect_correction", "extract_all", "extract_amount", "extract_amounts",
     "extract_companions", "extract_company", "extract_date_range", "extract_industry", "extract_institution",
+    "labelled_parts",
     "extract_ip", "extract_maturity", "extract_need_type", "extract_party_size", "extract_person_name",
     "extract_phone", "extract_phones", "mobile_completed", "mobile_head", "extract_region", "has_correction_cue", "industry_hit", "is_affirmative",
     "is_cancel", "is_field_skip", "is_negative", "is_restart", "is_skip", "mandarin", "party", "stated_party_size",

@@ -63,6 +63,33 @@ _PLACES = re.compile(r"[\u4e00-\u9fff]{0,6}?(?:产业园区?|工业园区?|科�
 _IP_NAMES = re.compile(r"(?:计算机)?软件著作权|软件版权")
 
 
+_ACTION = (r"(?:处理|治理|净化|处置|回收|监测|检测|修复|防治|消毒|杀菌|灭菌|过滤|降解|除尘|除臭|清洗|烘干|干燥|粉碎|分选|"
+           r"分拣|收获|播种|施肥|灌溉|采摘|修剪|诊断|养护)(?:设备|装置|系统|装备|机组|一体机|机|器|仪|站|工艺|技术|方法)$")
+_ACTED_ON = re.compile(r"^[^\s的和与及、，,。；;！!？?]*?" + _ACTION)  # '…污水…一体化处理设备': what it acts on, the action, the device
+
+
+_ADJECTIVE = re.compile(r"[化式型性]")  # a suffix that makes the term describe the head noun, not be it
+
+
+def _object_of_action(t: str, hits: list[tuple[int, str]]) -> int | None:
+    """The index of the term a compound noun acts on ('农村生活污水太阳能微动力一体化处理设备' → 污水): its first
+    term, when the noun ends in an action and a device; the others only say how it works (太阳能)."""
+    if not hits:
+        return None
+    last = hits[-1][0] + len(hits[-1][1])
+    end = last + re.search(r"[\s的和与及、，,。；;！!？?]|$", t[last:]).start()  # type: ignore[union-attr]
+    if re.match(_ACTION, t[hits[-1][0]:end]):  # the action is itself a term ('…净化装置')
+        hits = hits[:-1]
+    elif not _ACTED_ON.match(t[last:end]):
+        return None
+    if not hits:
+        return None
+    first = len(hits) - 1
+    while first and _IN_NOUN.fullmatch(t[hits[first - 1][0] + len(hits[first - 1][1]):hits[first][0]]):
+        first -= 1
+    return first if first < len(hits) - 1 else None
+
+
 def industry_hit(text: str) -> IndustryHit | None:
     """Classify a message into one of the 10 industries; explicit statements beat product hints."""
     t = _PLACES.sub(" ", normalize(text))  # '高新区汽车产业园里' is where, not what they make
@@ -74,6 +101,7 @@ def industry_hit(text: str) -> IndustryHit | None:
     scores: dict[str, float] = {}
     hits = find_terms(t, tuple(terms))
     seen: set[str] = set()
+    acted_on = _object_of_action(t, hits)
     owner = ""  # the industry of the compound noun being read ('商用车驱动桥齿轮' is a vehicle part)
     for i, (pos, word) in enumerate(hits):
         prev_end = hits[i - 1][0] + len(hits[i - 1][1]) if i else -1
@@ -82,7 +110,8 @@ def industry_hit(text: str) -> IndustryHit | None:
         same_noun = i > 0 and bool(_IN_NOUN.fullmatch(t[prev_end:pos]))  # '飞机舱门铝合金铰链': one noun phrase
         owner = owner if same_noun and owner in _END_PRODUCTS and own in _PARTS else own  # an aircraft's seat frame
         head = i + 1 == len(hits) or hits[i + 1][0] > pos + len(word)  # last term of a compound noun
-        bonus = 3 if head and prev_adjacent else 0
+        head = head and not _ADJECTIVE.match(t, pos + len(word))  # '油菜机械化直播': 机械化 says how, it is no head
+        bonus = 3 if (head and prev_adjacent and acted_on is None) or i == acted_on else 0
         if word.lower() in seen and not bonus:
             continue  # a word said twice is still one clue
         seen.add(word.lower())

@@ -79,9 +79,9 @@ def _industry(text: str) -> dict[str, Any]:
     if hit and not hit.confident:  # two industries about as likely: better asked than guessed
         return {"industry_unsure": hit.value}
     if hit:
-        return {"industry": hit.value, "industry_source": "explicit" if hit.explicit else "text"}
+        return {"industry": hit.value, "industry_source": "explicit" if hit.explicit else "text", "industry_score": hit.score}
     hint = industry_hit(text)
-    return {"industry": hint.value, "industry_source": "org_name"} if hint else {}
+    return {"industry": hint.value, "industry_source": "org_name", "industry_score": hint.score} if hint else {}
 
 
 def _without_alert_clauses(text: str) -> str:

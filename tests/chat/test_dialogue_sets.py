@@ -68,11 +68,8 @@ KNOWN_GAPS: dict[str, str] = {
     "dialogues_voices5:R49": "expects '随州市曾都区'; outside Xiangyang the product records the city (随州市), by design",
     "dialogues_voices9:V09": "'想申请科技金融方面的服务' opens with a policy question, so the product words said with it "
                              "never reach the description",
-    "dialogues_voices12:Y05": "a chemical company's wastewater: the company name's hint (新能源新材料) is asked and the "
-                              "user's '对的 确认' takes it; the writer also forbids '环保局' in the user's own problem words",
-    "dialogues_voices12:Y17": "'Title: …, field …' in English: the title is cut to '基于FPGA的工业相机'",
-    "dialogues_voices12:Y22": "'农村生活污水太阳能…处理设备' reads as 新能源新材料 (太阳能) rather than 节能环保",
-    "dialogues_voices12:Y40": "a contact sent after a direct subscription is not kept (no form, no consent asked)",
+    "dialogues_voices12:Y05": "the industry now follows the wastewater problem (节能环保), but the writer forbids "
+                              "'环保局' in the user's own problem words ('环保局的三天两头来查' stays in the description)",
     "dialogues_voices13:ZB08": "fresh voices13 row failing before any change (29/40 measured first)",
     "dialogues_voices13:ZB10": "fresh voices13 row failing before any change (29/40 measured first)",
     "dialogues_voices13:ZB12": "fresh voices13 row failing before any change (29/40 measured first)",
@@ -83,7 +80,6 @@ KNOWN_GAPS: dict[str, str] = {
     "dialogues_voices13:ZB25": "fresh voices13 row failing before any change (29/40 measured first)",
     "dialogues_voices13:ZB37": "fresh voices13 row failing before any change (29/40 measured first)",
     "dialogues_voices13:ZB39": "fresh voices13 row failing before any change (29/40 measured first)",
-    "dialogues_voices13:ZB40": "fresh voices13 row failing before any change (29/40 measured first)",
 }
 
 
