@@ -624,7 +624,7 @@ def _fill_turn(form: Form, conv: ConversationState, text: str) -> list[Reply]:
             return _skip(form, conv, pending, text)
         loose = pending.free or pending.guess_when is not None  # any words, or words it would only infer from
         if not (loose and changed) and not _fits_elsewhere(conv.draft, pending, changed, text) \
-                and _answer_pending(form, conv.draft, pending, text):
+                and not _names_other(form, pending, changed, text) and _answer_pending(form, conv.draft, pending, text):
             changed.append(pending.name)
     if not changed and pending is not None and (moved := _unanswered(form, conv, pending, text)) is not None:
         return moved
@@ -736,6 +736,13 @@ def _fits_elsewhere(draft: dict[str, Any], pending: Field, changed: list[str], t
     随州程力…有限公司'): those fields are filled and the question stands."""
     unsure = set(draft.get("guess", [])) | set(draft.get("soft", []))
     return pending.append and any(n not in unsure for n in changed) and triage.intro_only(text)
+
+
+def _names_other(form: Form, pending: Field, changed: list[str], text: str) -> bool:
+    """The message opens with the name of another field it filled ('行业算现代农业吧' while the unit is asked): it
+    answers that field, so the pending question stands."""
+    head = text.strip()[:8]
+    return any(n != pending.name and re.match(rf"^.{{0,2}}?(?:{_names(form.field(n))})", head) for n in changed)
 
 
 def _skip(form: Form, conv: ConversationState, pending: Field, text: str) -> list[Reply]:

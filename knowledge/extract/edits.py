@@ -174,6 +174,25 @@ def _alert_topics(text: str) -> list[str]:
     return out
 
 
+_CLAUSE_ENDS = re.compile(r"(?<=[，,。；;！!？?])")
+_CONNECTOR = re.compile(r"^\s*(?:另外|此外|顺便(?:说一下)?|还有|对了|再一个)[\s，,。；;]*$")
+
+
+def without_alerts(text: str) -> str:
+    """The message without its clauses asking for demand alerts: a clause naming topics with its cue, a bare request
+    with the clause before it that names them ('以后有X方面的企业需求，也请推送给我'), and a connector left alone
+    before them ('另外，')."""
+    clauses = _CLAUSE_ENDS.split(text)
+    drop: set[int] = set()
+    for i, clause in enumerate(clauses):
+        if alert_topics(clause):
+            drop.add(i)
+        elif i and (_ALERT_CUE.search(clause) or _LEAD_CUE.match(clause)) and alert_topics(clauses[i - 1] + clause):
+            drop |= {i - 1, i}
+    drop |= {i - 1 for i in drop if i and _CONNECTOR.match(clauses[i - 1])}
+    return "".join(c for i, c in enumerate(clauses) if i not in drop)
+
+
 def _bare_list(clause: str) -> list[str]:
     """The topics of a clause that is nothing but a list of topics ('主要关注种业', '铸造、锻造'), else []."""
     if re.search(r"[我你他她是做搞在吗呢]|有[一两二三四五几]?[个项件套]|专利|实用新型|软著|著作权", clause):
