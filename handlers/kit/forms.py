@@ -546,7 +546,7 @@ def _turn(form: Form, ctx: Context, msg: Incoming, conv: ConversationState, text
             (polite := interject.small_talk(ctx, msg, conv, text)) is not None:  # '谢谢啦 辛苦' is no value
         return _resumed(form, conv, polite)
     if _is_digression(text) and not is_affirmative(text) and not _pending_accepts(form, conv, text) \
-            and not _changes(form, conv.draft, text):  # '有…的需求吗 有的话推给我' sets the alert topics
+            and not _changes(form, conv.draft, text) and not _answered_at_once(form, text):  # '有…的需求吗 有的话推给我' sets the alert topics
         return digress(form, ctx, conv, text)
     if triage.is_continue(text) and not triage.has_form_facts(text):
         return _ask(reprompt(form, conv), "好的，我们接着填。")
@@ -601,6 +601,17 @@ def _is_digression(text: str) -> bool:
         return False
     return triage.is_policy_question(text) or (triage.is_question(text) and triage.need_text(text) is None
                                                and not triage.wants_demand(text) and not triage.wants_achievement(text))
+
+
+def _answered_at_once(form: Form, text: str) -> bool:
+    """'么子领域 汽车零部件撒': the user asks which value a field takes and says it in the same breath (the question
+    names the field, the words after it are a value of that field)."""
+    pieces = [p for p in triage.PIECES.split(text) if p.strip()]
+    asked, rest = (pieces[0], " ".join(pieces[1:])) if len(pieces) > 1 else ("", "")
+    if not asked or len(asked) > 8 or not triage.is_question(asked) or triage.is_question(rest):
+        return False
+    return any(f.parser is not None and re.search(_names(f), asked) and f.parser(rest) not in (None, "", [])
+               for f in form.fields)
 
 
 def _pending_accepts(form: Form, conv: ConversationState, text: str) -> bool:
