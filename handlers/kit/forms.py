@@ -218,6 +218,9 @@ def _merge_one(draft: dict[str, Any], f: Field, new: Any, text: str, facts: Fact
         return True
     if guess and f.name not in facts.get("corrections", set()):
         stronger = f.name in draft.get("guess", []) and f.override is not None and f.override(old, new, facts)
+        if f.ask_if_soft and f.name in draft.get("soft", []) and not soft_new:  # the unit's name and the text disagree
+            clear_field(draft, f.name)  # … so the question is asked plainly, neither offered
+            return False
         if not stronger:
             return False  # an inference never overwrites what is already there (but a better one may replace a guess)
         _put(draft, f, new, text, soft_new, guess)
@@ -635,7 +638,7 @@ def _fill_turn(form: Form, conv: ConversationState, text: str) -> list[Reply]:
             return _skip(form, conv, pending, text)
         loose = pending.free or pending.guess_when is not None  # any words, or words it would only infer from
         if not (loose and changed) and not _fits_elsewhere(conv.draft, pending, changed, text) \
-                and not _names_other(form, pending, changed, text) and _answer_pending(form, conv.draft, pending, text):
+                and _unnamed_rest(form, pending, changed, text) and _answer_pending(form, conv.draft, pending, text):
             changed.append(pending.name)
     if not changed and pending is not None and (moved := _unanswered(form, conv, pending, text)) is not None:
         return moved
@@ -749,11 +752,14 @@ def _fits_elsewhere(draft: dict[str, Any], pending: Field, changed: list[str], t
     return pending.append and any(n not in unsure for n in changed) and triage.intro_only(text)
 
 
-def _names_other(form: Form, pending: Field, changed: list[str], text: str) -> bool:
-    """The message opens with the name of another field it filled ('行业算现代农业吧' while the unit is asked): it
-    answers that field, so the pending question stands."""
-    head = text.strip()[:8]
-    return any(n != pending.name and re.match(rf"^.{{0,2}}?(?:{_names(form.field(n))})", head) for n in changed)
+def _unnamed_rest(form: Form, pending: Field, changed: list[str], text: str) -> str:
+    """The message without its clauses that open with the name of another field it filled: when nothing is left
+    ('行业算现代农业吧' while the unit is asked), it answered that field and the pending question stands
+    ('领域是纺织服装，有一项发明专利' still answers it)."""
+    names = "|".join(_names(form.field(n)) for n in changed if n != pending.name)
+    if not names:
+        return text
+    return "，".join(c for c in triage.PIECES.split(text) if c.strip() and not re.match(rf"^.{{0,2}}?(?:{names})", c.strip()))
 
 
 def _skip(form: Form, conv: ConversationState, pending: Field, text: str) -> list[Reply]:
