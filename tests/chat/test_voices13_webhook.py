@@ -4,7 +4,8 @@
 pending question open; an alert request split over two clauses stays out of the result's description and field;
 companions listed after a count ('还有两个同事一起去 孟凡 龚平') come along, also at the consent step; '好几个' is
 no question; '么子阶段 中试撒' answers itself; the result a request to register names ('有个X的技术想登记') is kept;
-a unit's name and the text suggesting different fields make the field asked, not offered.
+a unit's name and the text suggesting different fields make the field asked, not offered; '农机企业有液压方面的需求'
+names two topics.
 """
 
 from __future__ import annotations
@@ -117,3 +118,11 @@ def test_unit_name_and_text_disagreeing_on_the_field_ask_it(wx: object, services
     say(wx, openid, "汽车零部件")
     submit(wx, openid)
     assert achievement_of(services, openid).field == "汽车及零部件"
+
+
+def test_needs_of_a_kind_of_firm_about_a_topic_give_both_topics(wx: object, services: Container) -> None:
+    """'以后农机企业有液压方面的需求也推给我': the firms' trade and the topic are two clean topics, not one
+    '农机企业有液压'."""
+    openid = "forms17_firm_topic"
+    reply = say(wx, openid, "以后农机企业有液压方面的需求也推给我")
+    assert "提醒方向：农机、液压" in reply
