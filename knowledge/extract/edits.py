@@ -177,7 +177,7 @@ def _alert_topics(text: str) -> list[str]:
     return out
 
 
-_CLAUSE_ENDS = re.compile(r"(?<=[，,。；;！!？?])")
+_CLAUSE_ENDS = re.compile(r"(?<=[，,。；;！!？?])|(?<=[\u4e00-\u9fff\d])(?=以后|今后)")  # '…电话是…以后有X的需求推给我'
 _CONNECTOR = re.compile(r"^\s*(?:另外|此外|顺便(?:说一下)?|还有|对了|再一个)[\s，,。；;]*$")
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.container import Container
-from bot.store.models import Achievement
+from bot.store.models import Achievement, Interest
 from tests.chat import test_forms_webhook as forms_chat
 
 services, wx = forms_chat.services, forms_chat.wx  # a database with the sample events, a clock before the deadlines
@@ -126,3 +126,15 @@ def test_needs_of_a_kind_of_firm_about_a_topic_give_both_topics(wx: object, serv
     openid = "forms17_firm_topic"
     reply = say(wx, openid, "以后农机企业有液压方面的需求也推给我")
     assert "提醒方向：农机、液压" in reply
+
+
+def test_alerts_asked_at_the_end_of_one_breath_register_the_result_too(wx: object, services: Container) -> None:
+    """A result dictated without pauses that ends '…电话…以后农机企业有液压方面的需求也推给我': the result is
+    registered and the alerts are its two topics."""
+    openid = "forms17_one_breath"
+    say(wx, openid, "你好我是汉江科技学院的老师我叫柯文斌我们做了一个拖拉机液压提升器的故障诊断系统已经在两家农机厂"
+                    "用起来了有软件著作权我的电话是13800013109以后农机企业有液压方面的需求也推给我")
+    submit(wx, openid)
+    with services.db.session() as session:
+        topics = sorted(k for r in session.scalars(select(Interest).where(Interest.openid == openid)) for k in r.keywords)
+    assert "诊断" in achievement_of(services, openid).title and topics == ["农机", "液压"]
