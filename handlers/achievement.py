@@ -26,6 +26,7 @@ from knowledge.extract import (
     labelled_parts,
     parse_topics,
     topic_changes,
+    without_alerts,
 )
 from knowledge.vocab import INDUSTRIES, MATURITIES
 
@@ -55,7 +56,7 @@ _IP_WORDS = re.compile(r"(专利|软著|软件著作权|著作权|商标|标准|
 
 def _without_alerts(text: str) -> str:
     """The message without the clauses that ask for demand alerts ('电池材料、氢能 还有涂层方面的也可以推给我')."""
-    return "".join(c for c in re.split(r"(?<=[，,。；;！!])", text) if not (alert_topics(c) or _NO_ALERTS.search(c)))
+    return "".join(c for c in re.split(r"(?<=[，,。；;！!])", without_alerts(text)) if not _NO_ALERTS.search(c))
 
 
 _SAYS_WHAT = re.compile(r"(?:我们|课题组|团队)?(?:主要)?(?:做|搞|研究|研发|开发)的(?:是|就是)|(?<![^，,。；;\s])成果(?:是|为|就是)|成果[：:]")  # '…中心 做的是X', '…学院，成果是X'
@@ -352,7 +353,7 @@ def start(ctx: Context, conv: ConversationState, *texts: str) -> list[Reply]:
     """Open the achievement flow (menu entry point); ``texts`` already describe the result."""
     warm_keywords()
     replies = forms.start(FORM, ctx, conv, texts)
-    seed = "，".join(filter(None, (_drop_meta(triage.offer_text(t, strict=False) or "")[0] for t in texts)))
+    seed = "，".join(filter(None, (_drop_meta(triage.offer_text(_without_alerts(t), strict=False) or "")[0] for t in texts)))
     values = forms.values_of(conv)
     if seed and seed not in (values.get("summary") or "") and triage.TECH.search(seed):
         values["summary"] = seed

@@ -21,7 +21,14 @@ from handlers.account import give_consent, has_consented
 from handlers.kit import forms, triage
 from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
 from handlers.kit.fields import contact_name_field, contact_title_field, org_field, phone_field
-from knowledge.extract import alert_topics, apply_topic_changes, extract_phone, parse_topics, topic_changes
+from knowledge.extract import (
+    alert_topics,
+    apply_topic_changes,
+    extract_phone,
+    parse_topics,
+    topic_changes,
+    without_alerts,
+)
 from knowledge.extract.edits import dropped_topics
 
 FLOW = "subscription"
@@ -220,7 +227,7 @@ def offers_result(text: str) -> bool:
     有需求的话推给我'), unless registering is declined ('我不登成果，就是想…')."""
     if NOT_REGISTERING.search(text):
         return False
-    rest = "".join(c for c in re.split(r"(?<=[，,。；;！!？?])", text) if not alert_topics(c))
+    rest = without_alerts(text)
     return triage.wants_achievement(rest) or (bool(rest) and triage.looks_like_achievement(rest))
 
 

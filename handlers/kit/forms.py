@@ -220,7 +220,11 @@ def _merge_one(draft: dict[str, Any], f: Field, new: Any, text: str, facts: Fact
         return True
     if guess and f.name not in facts.get("corrections", set()):
         stronger = f.name in draft.get("guess", []) and f.override is not None and f.override(old, new, facts)
-        if not (stronger or (hint and _outweighs(draft, f, facts))):
+        stronger = stronger or (hint and _outweighs(draft, f, facts))  # the text outweighs the unit name's hint
+        if not stronger and f.ask_if_soft and hint:  # the unit's name and the text disagree, neither clearly
+            clear_field(draft, f.name)  # … so the question is asked plainly, neither offered
+            return False
+        if not stronger:
             return False  # an inference never overwrites what is already there (but a better one may replace a guess)
         _put(draft, f, new, text, soft_new, guess)
         _weigh(draft, f, facts)
@@ -585,7 +589,7 @@ def _turn(form: Form, ctx: Context, msg: Incoming, conv: ConversationState, text
             (polite := interject.small_talk(ctx, msg, conv, text)) is not None:  # '谢谢啦 辛苦' is no value
         return _resumed(form, conv, polite)
     if _is_digression(text) and not is_affirmative(text) and not _pending_accepts(form, conv, text) \
-            and not _changes(form, conv.draft, text):  # '有…的需求吗 有的话推给我' sets the alert topics
+            and not _changes(form, conv.draft, text) and not _answered_at_once(form, text):  # '有…的需求吗 有的话推给我' sets the alert topics
         return digress(form, ctx, conv, text)
     if triage.is_continue(text) and not triage.has_form_facts(text):
         return _ask(reprompt(form, conv), "好的，我们接着填。")
@@ -642,6 +646,17 @@ def _is_digression(text: str) -> bool:
                                                and not triage.wants_demand(text) and not triage.wants_achievement(text))
 
 
+def _answered_at_once(form: Form, text: str) -> bool:
+    """'么子领域 汽车零部件撒': the user asks which value a field takes and says it in the same breath (the question
+    names the field, the words after it are a value of that field)."""
+    pieces = [p for p in triage.PIECES.split(text) if p.strip()]
+    asked, rest = (pieces[0], " ".join(pieces[1:])) if len(pieces) > 1 else ("", "")
+    if not asked or len(asked) > 8 or not triage.is_question(asked) or triage.is_question(rest):
+        return False
+    return any(f.parser is not None and re.search(_names(f), asked) and f.parser(rest) not in (None, "", [])
+               for f in form.fields)
+
+
 def _pending_accepts(form: Form, conv: ConversationState, text: str) -> bool:
     """The pending question's parser takes the message as its answer ('还没想好多少钱' for the budget)."""
     f = next((x for x in form.fields if x.name == conv.step), None)
@@ -663,7 +678,7 @@ def _fill_turn(form: Form, conv: ConversationState, text: str) -> list[Reply]:
             return _skip(form, conv, pending, text)
         loose = pending.free or pending.guess_when is not None  # any words, or words it would only infer from
         if not (loose and changed) and not _fits_elsewhere(conv.draft, pending, changed, text) \
-                and _answer_pending(form, conv.draft, pending, text):
+                and _unnamed_rest(form, pending, changed, text) and _answer_pending(form, conv.draft, pending, text):
             changed.append(pending.name)
     if not changed and pending is not None and (moved := _unanswered(form, conv, pending, text)) is not None:
         return moved
@@ -775,6 +790,16 @@ def _fits_elsewhere(draft: dict[str, Any], pending: Field, changed: list[str], t
     随州程力…有限公司'): those fields are filled and the question stands."""
     unsure = set(draft.get("guess", [])) | set(draft.get("soft", []))
     return pending.append and any(n not in unsure for n in changed) and triage.intro_only(text)
+
+
+def _unnamed_rest(form: Form, pending: Field, changed: list[str], text: str) -> str:
+    """The message without its clauses that open with the name of another field it filled: when nothing is left
+    ('行业算现代农业吧' while the unit is asked), it answered that field and the pending question stands
+    ('领域是纺织服装，有一项发明专利' still answers it)."""
+    names = "|".join(_names(form.field(n)) for n in changed if n != pending.name)
+    if not names:
+        return text
+    return "，".join(c for c in triage.PIECES.split(text) if c.strip() and not re.match(rf"^.{{0,2}}?(?:{names})", c.strip()))
 
 
 def _skip(form: Form, conv: ConversationState, pending: Field, text: str) -> list[Reply]:

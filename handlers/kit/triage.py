@@ -32,10 +32,10 @@ from knowledge.extract.orgs import brand_of, is_academic, org_spans, own_name_sp
 from knowledge.extract.regions import region_mentions
 
 QUESTION = re.compile(
-    r"([?？]|[吗么嘛呢]\s*$|(?<=[\u4e00-\u9fff]{3})[没不]\s*$|(?<=[\u4e00-\u9fff]{2})(?:没有|[没不])[啊呀哇]\s*$|怎么|怎样|如何|哪些|哪里|哪儿|哪个|(?<![没冇])(?<!没得|冇得|没有)什么|多少|几个|(?<![这近前头好])几年|多久|多长|是否|能否|能不能|"
+    r"([?？]|[吗么嘛呢]\s*$|(?<=[\u4e00-\u9fff]{3})[没不]\s*$|(?<=[\u4e00-\u9fff]{2})(?:没有|[没不])[啊呀哇]\s*$|怎么|怎样|如何|哪些|哪里|哪儿|哪个|(?<![没冇])(?<!没得|冇得|没有)什么|多少|(?<![这好])几个|(?<![这近前头好])几年|多久|多长|是否|能否|能不能|"
     r"可不可以|可以不|有没有|行不行|要不要|需不需要|咋|(?<![没冇])(?<!没得|冇得|没有)啥|(?<!怎)么样|(?P<ab>[\u4e00-\u9fff])[不没](?P=ab)|"  # 够不够, 算不算, 对不对
     r"哪几|哪家|哪天|哪位|哪种|哪一|(?<![这那近前头好过隔再等])几(?:天|号|点|月|岁|级|成|倍)"
-    r"(?![前后以之]))"  # '一般几天出', '合作银行有哪几家'; not '前几天', '过几天再说', '几天前', '对几种饮片做检测'
+    r"(?![前后以之]))"  # '一般几天出', '合作银行有哪几家'; not '前几天', '过几天再说', '几天前', '对几种饮片做检测', '好几个车厂'
 )
 DIALECT_QUESTION = re.compile(  # Hubei question words: '保额是好多', '么时候截止', '有冇补贴', '在上面冇' ('毛病好多' is no question)
     r"几多|么时候|(?<![什怎这那多])么(?:子|事|斯|名字)|(?<![怎这那])么样|有冇|冇\s*$|(?:是|要|补|奖|收|交|给|得|发|拿)(?:好多|好大)"
@@ -382,6 +382,18 @@ _SEARCH = re.compile(r"(想找|寻找|找个|找家|找一?些|想引进|引进|
 _GENERIC_TECH = re.compile(r"技术|成果|专利|应用|方法|实验室")
 
 
+_NAMED_THING = re.compile(r"(?:有个|有一个|有项|有一项|有套|有一套|有种|有一种)(?P<what>[^，,。；;\s]{2,20}?的?新?"
+                          r"(?:技术|工艺|方法|系统|装置|设备|材料|产品|品种|配方|软件|装备|设计))(?=想|要|准备|打算|需要)")
+
+
+def thing_offered(clause: str) -> str | None:
+    """'有个养猪场废水处理的技术想登记' → '养猪场废水处理的技术': the result a request to register names (None when it
+    names nothing specific: '有个技术想登记')."""
+    m = _NAMED_THING.search(clause)
+    what = m.group("what") if m and _OFFER_TALK.search(clause[m.end():]) else ""
+    return what if what and not is_generic(_GENERIC_TECH.sub("", what)) else None
+
+
 def _is_trigger(clause: str) -> bool:
     """An 'I want to register…' clause ('老师让我来登记一下我们实验室的成果') that names nothing specific."""
     if len(clause) <= 16 and (REGISTER_DEMAND.search(clause) or WANTS_ACHIEVEMENT.search(clause)):
@@ -410,15 +422,19 @@ def _without_orgs(clause: str) -> str:
     return _LEAD.sub("", clause.strip(" 的") if spans else clause.strip())
 
 
+_LEADING_MARKS = re.compile(r"^[^\u4e00-\u9fffA-Za-z0-9]+")
+
+
 def content_text(text: str, cue: re.Pattern[str] | None, *, drop_ip: bool = False) -> str | None:
     """The user's own words minus contact/budget/organisation clauses; with ``cue``, only if it matches."""
-    t = GREETING.sub("", text.strip()[:TURN_TEXT])
+    t = GREETING.sub("", _LEADING_MARKS.sub("", text.strip()[:TURN_TEXT]))  # '😊你好 …': the emoji hides no greeting
     t = PIVOT.split(t)[-1]  # '吃了没哈哈。说正事，…': what comes before the turn to business is chit-chat
     t = SPOKEN_BREAK.sub("，", t)  # voice input without commas: '…颜色变暗 预算十五万 联系人 侯敏 138…'
     if len(t) >= 30 and not re.search(r"[\s，,。；;！!？?]", t):  # dictated in one breath: no pause at all
         t = _dictation_breaks(t)
     t = "，".join(c for c in CLAUSE.split(t) if not _contact_clause(c))  # '联系人：武建 手机 138…' goes whole
     pieces = (_LEAD.sub("", c.strip()) for c in PIECES.split(t))
+    pieces = ((thing_offered(c) or c) if drop_ip else c for c in pieces)  # an offer: the result its request names
     kept = [_without_orgs(c) for c in pieces if c and not _drop_clause(c, drop_ip)]
     body = "，".join(c for c in kept if len(c) >= 2)
     if len(body) < 4 or is_affirmative(body) or is_skip(body) or not meaningful(body):

@@ -51,7 +51,15 @@ from .classify import (
     industry_hit,
 )
 from .dates import extract_date_range
-from .edits import alert_topics, apply_topic_changes, parse_topics, patch_phone, swap_pair, topic_changes
+from .edits import (
+    alert_topics,
+    apply_topic_changes,
+    parse_topics,
+    patch_phone,
+    swap_pair,
+    topic_changes,
+    without_alerts,
+)
 from .extract_all import extract_all
 from .intents import (
     detect_correction,
@@ -80,7 +88,7 @@ from .phones import extract_phone, extract_phones, mobile_completed, mobile_head
 from .regions import Region, extract_region
 
 __all__ = [
-    "addressed", "said_surname", "alert_topics", "apply_topic_changes", "topic_changes", "completes_title_form", "contact_title", "is_person_name", "parse_topics", "patch_phone", "swap_pair",
+    "addressed", "said_surname", "alert_topics", "apply_topic_changes", "topic_changes", "completes_title_form", "contact_title", "is_person_name", "parse_topics", "patch_phone", "swap_pair", "without_alerts",
     "Amount", "IndustryHit", "Region", "detect_correction", "extract_all", "extract_amount", "extract_amounts",
     "extract_companions", "extract_company", "extract_date_range", "extract_industry", "extract_institution",
     "labelled_parts",

@@ -160,7 +160,8 @@ _PHRASES = (  # a need said with words inside it ('出正规报告' is 出报告
 )
 _KNOWS_HOW = re.compile(r"(?:缺|没有|没|冇得?|找|请|招|引进|要|需要)[^，,。；;！!？?\s]{0,4}懂[^，,。；;！!？?\s]{1,10}?的(?:人|人才|技术员|师傅|行家|内行)")  # '缺个懂加工技术的人' is a person to find
 _BY_OTHERS = re.compile(r"(?:机构|单位|公司|中心|别人|人家|第三方)(?:来)?帮(?:我们|我|忙)?[^，,。；;\s]{0,8}$")
-_BY_SELF = re.compile(r"自己[^，,。；;]{0,8}$")
+_BY_SELF = re.compile(r"自己(?![^，,。；;\s]{0,4}(?:不了|不会|不能|不行|没法|没办法|搞不|做不|弄不))[^，,。；;\s]{0,8}$")  # not '自己测不了'
+
 
 
 _SEPARATED_VERB = re.compile(r"(贷|融)一?[点些笔个](款|资)")  # '贷笔款' is 贷款: a measure word inside the compound
@@ -187,7 +188,7 @@ def need_scores(text: str) -> dict[str, int]:
 
 def _who_does_it(t: str, pos: int, word: str, need: str) -> str:
     """A need term read by who does the work: a test that fails ('探伤老不合格') is a problem to solve (技术攻关),
-    a test the user's own people run ('我们自己工程师去做试验') needs equipment (设备共享), and equipment an agency
+    a test the user's own people run ('我们自己工程师去做试验'; not '我们自己测不了') needs equipment (设备共享), and equipment an agency
     uses for them ('找个检测机构帮我们做三坐标精密测量') is a test to book (检验检测)."""
     before = t[max(0, pos - 12):pos]
     if need == "检验检测" and _FAILED_AFTER.match(t[pos + len(word):pos + len(word) + 8]):

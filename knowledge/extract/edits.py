@@ -110,10 +110,13 @@ def _split_pieces(t: str) -> list[str]:
     return out + (_SPLIT.split(t[at:]) if t[at:] else [])
 
 
+_WHOSE_NEEDS = re.compile(r"(?<=[\u4e00-\u9fff])(?:企业|厂家|公司|厂子?)(?:如果|要是)?有(?=[\u4e00-\u9fff]{2})")
+
+
 def _parse_topics(text: str) -> list[str]:
     """Clean topics of an answer to 'which needs should we alert you about' (the whole text is the list);
     hedges ('大概是', '之类的吧', '这两块吧', '就这些') are not topics."""
-    t = _HEDGE.sub(" ", normalize(text))
+    t = _WHOSE_NEEDS.sub("、", _HEDGE.sub(" ", normalize(text)))  # '汽车零部件企业有焊接方面的需求': both
     t = _ALERT_CUE.split(t)[0] if _ALERT_CUE.search(t) and not _ALERT_CUE.match(t) else t
     out: list[str] = []
     people = {name for _, name in person_names(text)}  # '我是…的 高建军，电话…' introduces a person
@@ -143,7 +146,7 @@ def _asked_needs(clause: str) -> list[str]:
     return _parse_topics(m.group("what")) if m else []
 
 
-_TOPIC_CLAUSES = re.compile(r"[,，。.;；!！?？]+|\s*(?:另外|此外|顺便(?:说一下|问一下)?|再一个)\s*")
+_TOPIC_CLAUSES = re.compile(r"[,，。.;；!！?？]+|\s*(?:另外|此外|顺便(?:说一下|问一下)?|再一个|(?<=[\u4e00-\u9fff\d])(?:以后|今后))\s*")
 
 
 def _alert_topics(text: str) -> list[str]:
@@ -172,6 +175,25 @@ def _alert_topics(text: str) -> list[str]:
                 out.append(topic)
         listed, opened, previous = [], bool(topics), clause
     return out
+
+
+_CLAUSE_ENDS = re.compile(r"(?<=[，,。；;！!？?])|(?<=[\u4e00-\u9fff\d])(?=以后|今后)")  # '…电话是…以后有X的需求推给我'
+_CONNECTOR = re.compile(r"^\s*(?:另外|此外|顺便(?:说一下)?|还有|对了|再一个)[\s，,。；;]*$")
+
+
+def without_alerts(text: str) -> str:
+    """The message without its clauses asking for demand alerts: a clause naming topics with its cue, a bare request
+    with the clause before it that names them ('以后有X方面的企业需求，也请推送给我'), and a connector left alone
+    before them ('另外，')."""
+    clauses = _CLAUSE_ENDS.split(text)
+    drop: set[int] = set()
+    for i, clause in enumerate(clauses):
+        if alert_topics(clause):
+            drop.add(i)
+        elif i and (_ALERT_CUE.search(clause) or _LEAD_CUE.match(clause)) and alert_topics(clauses[i - 1] + clause):
+            drop |= {i - 1, i}
+    drop |= {i - 1 for i in drop if i and _CONNECTOR.match(clauses[i - 1])}
+    return "".join(c for i, c in enumerate(clauses) if i not in drop)
 
 
 def _bare_list(clause: str) -> list[str]:

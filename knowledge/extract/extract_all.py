@@ -10,7 +10,7 @@ from ._text import normalize
 from .amounts import extract_amount
 from .classify import extract_ip, extract_maturity, extract_need_type, industry_hit
 from .dates import extract_date_range
-from .edits import alert_topics
+from .edits import alert_topics, without_alerts
 from .intents import detect_correction
 from .names import extract_companions, extract_party_size, extract_person_name
 from .orgs import extract_institution, is_academic, named_org, org_spans, said_spans
@@ -84,15 +84,10 @@ def _industry(text: str) -> dict[str, Any]:
     return {"industry": hint.value, "industry_source": "org_name", "industry_score": hint.score} if hint else {}
 
 
-def _without_alert_clauses(text: str) -> str:
-    """The message without its clauses asking for demand alerts ('…硬碳负极材料，…。顺便想订阅汽车零部件方面的需求')."""
-    return "".join(c for c in re.split(r"(?<=[，,。；;！!？?])", text) if not alert_topics(c))
-
-
 def extract_all(text: str, now: datetime | None = None) -> dict[str, Any]:
     """All fields found in one message (absent keys mean 'not mentioned')."""
     asks_alerts = bool(alert_topics(text))  # '铸造相关的需求都推给我' names topics, not the sender's own sector
-    own = _without_alert_clauses(text) if asks_alerts else text  # … the rest of the message may name it
+    own = without_alerts(text) if asks_alerts else text  # … the rest of the message may name it
     fields: dict[str, Any] = {**_orgs(text), **(_industry(own) if own.strip() else {})}
     values = {
         "need_type": None if asks_alerts else extract_need_type(_without_orgs(text)), "budget": extract_amount(text), "region": extract_region(text),

@@ -343,6 +343,9 @@ _WITH_NAME = re.compile(r"(?:带(?:着|上)?|还有|加上|以及|另外|跟|和
                         r"(?:(?<=[\s、,，和跟])|^)[\u4e00-\u9fff]{1,4}(?:部|科|室|处|组|车间|班|队)的)\s*(?=[\u4e00-\u9fff])")  # '质量部的 方振'  # '还有 汪海 汪涛'
 _NICK_NAMED = re.compile(r"(?:^|(?<=[\s,，。]))(?P<nick>[\u4e00-\u9fff]{2,3}?)的?(?:叫|名字叫|名字是|大名|全名)\s*")  # '李婶叫 李桂英'
 _ROLE_CUE = re.compile(rf"{_ROLE}(?:的)?(?:吧|呀|啊)?\s*(?:叫|是|名字叫|名字是|姓名)\s*|(?:带(?:着|上)?|还有|加上|和|跟)(?:我们的|我们|我的|俺们|咱们)?的?{_ROLE}(?:吧|呀|啊)?\s*(?:叫|是)?\s*")  # '老板叫 龚振宇' (a sign-up only)
+_WHO_NEAR = rf"(?:{_RELATIVE}|隔壁|对门|楼上|楼下)"
+_COUNTED_CUE = re.compile(rf"(?:{_WHO_NEAR}的?{_RELATIVE}?[两俩仨三2-5](?:个人|个|位|名)?|[两俩仨三2-5](?:个|位|名){_RELATIVE})"
+                          r"(?:一起|一块|一同)?(?:去|来|参加)?\s+(?=[\u4e00-\u9fff])")  # '跟我隔壁两个一起 王大山 李春生'
 _PET = re.compile(r"([\u4e00-\u9fff])\1|[小阿][\u4e00-\u9fff](?![\u4e00-\u9fff])")  # '朵朵', '小雨' (no surname)
 
 
@@ -401,6 +404,7 @@ def extract_companions(text: str, *, loose: bool = True) -> list[str]:
         cues += [(m, "full") for m in [*_LOOSE_CUE.finditer(t), *_ROLE_CUE.finditer(t)]]
         cues += [(m, "full") for m in _NICK_NAMED.finditer(t) if _nick_at(t, m.start("nick")) == m.group("nick")]
         cues += [(m, "strict") for m in _WITH_NAME.finditer(t)]
+        cues += [(m, "full") for m in _COUNTED_CUE.finditer(t)]
     for m, mode in cues:
         if re.search(r"(?:我|俺|本人)(?:就)?是[\u4e00-\u9fff]{0,2}$", t[:m.start()]):  # '我是孩子爸爸 管军', '我是何奶奶 何凤兰': the user
             continue
