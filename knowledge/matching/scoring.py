@@ -38,11 +38,13 @@ CONFIDENCE_LABELS = ("高", "中", "低")
 # trade, not the problem). Two per-query features carry the weight instead: the pair's embedding similarity as a
 # z-score among the demand's similarities to the whole library (a demand worded like everything is not evidence),
 # and its margin over the best other record. Cut: out-of-fold probabilities on the full-thesaurus features (5
-# folds grouped by demand) at precision 0.92. ``bench/eval_matching.py --dev-only --fit`` prints these constants.
+# folds grouped by demand) at precision 0.92, among pairs whose offer does not contradict the demand's need type:
+# ``need`` 0 (a test-service demand against a processing technique of the same material) is never alerted, however
+# close the texts. ``bench/eval_matching.py --dev-only --fit`` prints these constants.
 ALERT_FEATURES = ("semantic", "concept", "lexical", "industry", "need", "semantic_query_z", "semantic_margin")
 ALERT_WEIGHTS = (0.9086, 0.6121, 0.1769, 1.1450, 1.7482, 2.0002, -0.5481)
 ALERT_INTERCEPT = -11.2401
-ALERT_PROBABILITY = 0.6
+ALERT_PROBABILITY = 0.49
 # Alerts are considered for each list's top ALERT_TOP only (the bot records and alerts the top 5); a candidate
 # further down is listed, never labelled 高, so ``kc match --top 10``, the console and the alerts agree.
 ALERT_TOP = 5
@@ -66,12 +68,12 @@ def alert_inputs(feats: dict[str, float]) -> list[float]:
 
 def alertable(score: float, feats: dict[str, float] | None = None, rank: int = 0) -> bool:
     """The one alert decision: the match is among its list's top ALERT_TOP (``rank`` from 0) and confident
-    enough, by the alert model when the pair's features include an embedding similarity, otherwise by the score
-    cut ALERT_CUT (both stricter than the list)."""
+    enough, by the alert model when the pair's features include an embedding similarity (never when the offer
+    contradicts the need type), otherwise by the score cut ALERT_CUT (both stricter than the list)."""
     if rank >= ALERT_TOP:
         return False
     p = alert_probability(feats or {})
-    return score >= ALERT_CUT if p is None else p >= ALERT_PROBABILITY
+    return score >= ALERT_CUT if p is None else p >= ALERT_PROBABILITY and (feats or {}).get("need", 0.5) > 0
 
 
 def confidence(score: float, alert: bool = False) -> str:
