@@ -30,7 +30,7 @@ ALERT_CUT = 0.31
 CONFIDENCE_LABELS = ("高", "中", "低")
 
 # The alert model: a calibrated probability that a listed pair is relevant (logistic regression on the features
-# below). Fitted on the dev data only (148 demands: samples/matching with the no-match demands, matching_voices2/3/4
+# below). Fitted on the dev data only (158 demands: samples/matching with the no-match demands, matching_voices2/3/4
 # and the ``dev`` split of bench/heldout/matching): each dev demand's top 5, plus the same top 5 with its relevant
 # achievements withheld (a library with nothing that fits: all negatives). Stress fit: the training features are
 # computed with half of the thesaurus removed (3 seeds, as the ranking's stress test), so the model cannot lean on
