@@ -40,7 +40,8 @@ CONFIDENCE_LABELS = ("高", "中", "低")
 # and its margin over the best other record. Cut: out-of-fold probabilities on the full-thesaurus features (5
 # folds grouped by demand) at precision 0.92, among pairs whose offer does not contradict the demand's need type:
 # ``need`` 0 (a test-service demand against a processing technique of the same material) is never alerted, however
-# close the texts. ``bench/eval_matching.py --dev-only --fit`` prints these constants.
+# close the texts. ``bench/eval_matching.py --dev-only --fit`` prints a nearby fit (0.54 cut before the need gate):
+# it keeps the withheld records in the withheld lists' per-query features; these were fitted with them recomputed.
 ALERT_FEATURES = ("semantic", "concept", "lexical", "industry", "need", "semantic_query_z", "semantic_margin")
 ALERT_WEIGHTS = (0.9086, 0.6121, 0.1769, 1.1450, 1.7482, 2.0002, -0.5481)
 ALERT_INTERCEPT = -11.2401
