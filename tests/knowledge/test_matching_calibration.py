@@ -99,3 +99,13 @@ def test_reason_names_the_bridge_words() -> None:
 def test_long_bridge_text_stays_short() -> None:
     text = Bridge("很长很长的需求说法" * 3, "很长很长的成果术语" * 3, "概念").text()
     assert len(text) <= 40 and "≈" in text
+
+
+def test_alert_weighs_the_pair_against_the_demands_own_similarities() -> None:
+    """The same background similarity is strong evidence when the demand singles the record out of the library, and
+    none when the demand is worded like everything (its similarities to every record are high)."""
+    pair = {"semantic": 3.0, "concept": 1.5, "lexical": 0.5, "industry": 1.0, "need": 0.5}
+    singled_out = pair | {"semantic_query_z": 4.0, "semantic_margin": 0.5}
+    like_everything = pair | {"semantic_query_z": 1.5, "semantic_margin": -1.0}
+    assert Match("A1", 0.5, ["x"], singled_out).alertable
+    assert not Match("A2", 0.5, ["x"], like_everything).alertable
