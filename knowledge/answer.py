@@ -92,7 +92,7 @@ ANSWER_TYPES: dict[str, tuple[str, str]] = {
     "channel": (r"在哪|哪里|哪儿|入口|网站|怎么(?:注册|申请|报名|提交|申报)", r"小程序|公众号|网站|平台|系统|栏目|邮箱|菜单"),
     "phone": (r"电话|热线|联系|咨询|找谁", r"\d{3,4}-\d{7,8}|\d{11}"),
     "yesno": (r"能不能|可不可以|可以吗|能.{0,12}[吗不没]$|算不算|是不是|有没有|要不要|行不行|是否|适用",
-              r"可以|不能|不予|不适用|不得|无需|不需要|须|需|同样适用|直接|免费|不给予|不在.{0,8}范围|不纳入|不支持"),
+              r"可以|不能|不予|不适用|不得|无需|不需要|须|需|同样适用|直接|免费|不给予|不在.{0,8}范围|不纳入|不支持|方可|才能|才可"),
     "consequence": (r"会被?怎么?样|会被?如何|怎么办|咋办|咋弄|怎么弄|后果|不合格|怎么处理|如何处理",
                     r"整改|撤销|取消|失效|暂停|移出|不再|候补|递补|摘牌|除名|追回|收回|处罚|通报"),
 }
@@ -615,8 +615,9 @@ def _asked_detail_gap(question: Question, kind: Kind, extract: Extract, doc_text
     if unnamed:
         return f"{unnamed}{kind.missing}"  # 农机购置补贴, 有没有近视防控的讲座: the document never names them
     about = f"{extract.section.title}\n{extract.section.name}\n{extract.body}"
-    if kind.name == "list" and question.focus and list_gap(question.focus, about):
-        return list_gap(question.focus, about)
+    listed = list_gap(question.focus, about, question.words) if kind.name == "list" and question.focus else None
+    if listed:
+        return listed
     step = step_gap(question.words, kind.name, doc_text)
     if step:
         return f"{step}{kind.missing}"  # 公示几天 where the document never mentions a 公示

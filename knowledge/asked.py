@@ -170,10 +170,16 @@ def name_gap(question: str, passage: str) -> str | None:
     return None if named else f"具体是哪{asked.group(0)[1]}{noun}"  # 哪家中介机构: not 符合条件的中介机构
 
 
-def list_gap(focus: Iterable[str], passage: str) -> str | None:
-    """A list question about a noun (辅导会要带什么材料: 材料) answered by a passage that never names it."""
+def list_gap(focus: Iterable[str], passage: str, question: str = "") -> str | None:
+    """A list question about a noun (辅导会要带什么材料: 材料) answered by a passage that never names it, unless the
+    passage introduces its list with the question's own verb (要上传什么材料 and 需上传：)."""
     missing = [noun for noun in focus if alias_match(noun, passage) < 0.5]
+    if missing and any(verb in question for verb in _INTRO_VERB.findall(passage)):
+        return None
     return f"{''.join(focus)}具体有哪些" if missing else None
+
+
+_INTRO_VERB = re.compile(r"([\u4e00-\u9fff]{2})[:：]\s*$", re.M)  # the word a list's introducing line ends with
 
 
 _GRANT_NAMES = "补贴|补助|奖励|资助|贴息|奖金"  # the words that end a grant's name

@@ -6,6 +6,7 @@ Constructor inputs are plain values, so ``knowledge/`` never depends on the bot'
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -55,6 +56,7 @@ log = logging.getLogger(__name__)
 MORE_CHARS = 500
 TITLE_WEIGHT = 0.25  # bonus (× the best fused score) of a document whose title names all of the question's key words
 EXHAUSTED_TEXT = "这份资料的内容已经全部发给您了。还有其他问题可以直接问我，或回复“转人工”联系科创联络员。"
+COMPARES = re.compile(r"一样|相同|不同|区别|差别|差异|有啥差|比较|对比")  # a question comparing what it names
 CONTEXT_TILT = 0.5  # the answer in the last answer's topic wins down to half the fresh one's confidence (dev: 1.0 → 0.5)
 
 
@@ -203,7 +205,8 @@ class KnowledgeBase:
     def scope_for(self, question: str, home_city: str | None = None) -> tuple[list[str], str | None]:
         """Cities whose documents may answer: the named city, else home; plus province-wide and general ones.
 
-        The second value names a city the question asks about but the knowledge base has no documents for.
+        The second value names a city the question asks about (or compares a covered city with) but the knowledge
+        base has no documents for.
         """
         home = (cities_in(home_city or "") or [home_city or self.home_city])[0]
         known = {c.city for c in self.index().chunks}
@@ -211,7 +214,10 @@ class KnowledgeBase:
         covered = [city for city in named if city == home or city in known]
         targets = covered or [named[0] if named else home]
         scope = [*targets, ""] + ([PROVINCE] if any(in_province(t) for t in targets) else [])
-        return scope, (named[0] if named and not covered else None)
+        uncovered = [city for city in named if city not in covered]
+        if uncovered and (not covered or COMPARES.search(question)):
+            return scope, uncovered[0]  # 随州的条件和襄阳一样么: one side of the comparison is missing
+        return scope, None
 
     def retrieve(self, question: str, *, home_city: str | None = None, k: int = 8,
                  mode: Mode | None = None, vector: Sequence[float] | None = None) -> Retrieval:

@@ -397,14 +397,17 @@ class WordSounds:
         return _CJK_RUN.sub(lambda m: self._fix_run(m.group(0)), text)
 
     def _fix_run(self, run: str) -> str:
-        """Replace the longest sound-alike windows of one CJK run, left to right."""
+        """Replace the longest sound-alike windows of one CJK run, left to right; a window that cuts a word of the
+        run (第一场是 → 宜昌市 would cut 第一) is no sound-alike."""
         sounds = self._pinyin(run)
+        inside = {k for a, b in _word_spans(run) for k in range(a + 1, b)}  # offsets that cut a word of the run
         out, i = [], 0
         while i < len(run):
             for size in range(min(self.MAX_CHARS, len(run) - i), self.MIN_CHARS - 1, -1):
                 piece = run[i:i + size]
                 word = self.by_sound.get(tuple(sounds[i:i + size]))
-                if word and piece not in self.words and not any(piece in w for w in self.words if len(w) > size):
+                if word and piece not in self.words and i not in inside and i + size not in inside \
+                        and not any(piece in w for w in self.words if len(w) > size):
                     out.append(word)
                     i += size
                     break
