@@ -166,7 +166,8 @@ def follow_up(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Repl
     return policy.handle_question(ctx, msg, conv, follows=True)
 
 
-ASKS_SOMETHING = re.compile(r"帮我|给我|帮忙|麻烦|请|推荐|写|订|查|算|翻译|教我|告诉我|怎么|咋|如何|哪")
+ASKS_SOMETHING = re.compile(r"帮我|给我|帮忙|麻烦|请|推荐|写|订|查|算|翻译|教我|告诉我|怎么|咋|如何|哪|想|要|了解|买|办|不会")
+REMARK = re.compile(r"(?:啊|呀|哈|啦|哇|嘛|噢|哦|~|～|！|!)\s*$|无聊|聊聊|聊天|开心|高兴|好累|好困|天气(?:真|好|不错)")
 CHIT_CHAT = ("😊 闲聊我不太在行。" + smalltalk.OFFER)
 
 
@@ -174,7 +175,7 @@ def out_of_scope(ctx: Context, msg: Incoming, conv: ConversationState) -> list[R
     """Outside what the association's assistant does: say so kindly, no retrieval; the question goes on the
     console's 未答问题 list like any declined one. A remark that asks nothing ('今天天气真好啊', '好无聊啊 陪我聊聊')
     gets a friendly line instead, and is no unanswered question."""
-    if not triage.is_question(msg.text) and not ASKS_SOMETHING.search(msg.text):
+    if REMARK.search(msg.text) and not triage.is_question(msg.text) and not ASKS_SOMETHING.search(msg.text):
         return [Reply(CHIT_CHAT)]
     unanswered.record(ctx.session, appid=msg.appid, openid=msg.openid, question=msg.text, answered=False,
                       confidence=0.0, now=ctx.now)

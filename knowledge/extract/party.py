@@ -443,12 +443,12 @@ def others_not_going(text: str) -> bool:
     return _dropped(Party(size=3), t) is not None
 
 
-_GOES = re.compile(rf"(?P<kin>{_RELATIVE})(?:他|她)?(?:要|想|准备|打算|一个人)?(?:去|参加|来听|听讲|听|报)(?!不|过|没)")
-_WITH_USER = re.compile(r"[和跟与同带陪领][^\s,，。]{0,2}$")  # '我和我妈去', '带我妈去': the user goes too
-NOT_ME = re.compile(r"不是我(?:去|参加|报)?|我(?:就|自己)?(?:不去|去不了|去不成|不参加|没空去?)")
+_GOES = re.compile(rf"(?P<kin>{_RELATIVE})(?:要|想|准备|打算|一个人)?(?:去|参加|来听|听讲|听|报名?)(?!不|过|没|说|了|的)")
+_SUBJECT_BEFORE = re.compile(r"(?:不是我|是|就|让|只有|只|那就|换)*(?:我家|我的|我|俺家|俺)?$")  # '是我妈去', '让我爸去'
+_CLAUSE_START = re.compile(r"[\s,，。；;！!？?]")
 
 
 def goes_instead(text: str) -> bool:
     """'是我妈去', '我爸想去听', '不是我 我妈去': a relative, not the user, is the one going."""
     t = normalize(text)
-    return any(not _WITH_USER.search(t[max(0, m.start() - 3):m.start()]) for m in _GOES.finditer(t))
+    return any(_SUBJECT_BEFORE.fullmatch(_CLAUSE_START.split(t[:m.start()])[-1]) for m in _GOES.finditer(t))

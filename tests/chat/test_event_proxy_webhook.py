@@ -4,6 +4,7 @@ with the mother as a companion (2 places)."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from bot.container import Container
@@ -54,3 +55,13 @@ def test_going_with_a_parent_still_counts_the_user(wx: object, services: Contain
     openid = "lead_proxy_with_me"
     _stored_contact(wx, openid)
     assert "田大勇" in say(wx, openid, "高血压那个讲座 我和我妈想去 我妈叫刘桂兰")
+
+
+@pytest.mark.parametrize("said", ["高血压那个讲座 我爸听说了 我想报名", "高血压那个讲座 带我老婆孩子去",
+                                  "高血压那个讲座 报名，孩子报的兴趣班那天刚好放假"])
+def test_a_relative_who_is_not_the_one_going_keeps_the_stored_offer(wx: object, services: Container, said: str) -> None:
+    """A second reader's finding: a relative who only heard of it, comes along, or has another class is not signed up
+    in the user's place — the user's stored contact is offered as before."""
+    openid = "lead_proxy_no_" + said.encode().hex()[:12]
+    _stored_contact(wx, openid)
+    assert "用您上次留的联系方式报名：田大勇" in say(wx, openid, said)
