@@ -206,28 +206,34 @@ CONTACT_FORM = dataclasses.replace(FORM, opener=CONTACT_OPENER, fields=tuple(
     dataclasses.replace(f, asked=True) if f.name in ("contact_name", "contact_phone") else f for f in FIELDS))
 
 
-def _only_contact(ctx: Context, msg: Incoming, text: str) -> bool:
-    """A contact and nothing else — a phone, a name ('联系人 邝家旺', '我叫孙晓梅', a bare '张秀英'): no topic,
-    problem, request or question, and no small talk ('谢谢' reads like a name)."""
+BARE_NAME = 3  # characters: a bare two-character word ('金融', '黄金') is too often no name; '我叫王芳' is cued
+
+
+def _contact_said(ctx: Context, msg: Incoming, text: str) -> dict[str, Any] | None:
+    """A contact and nothing else — a phone, a name ('联系人 邝家旺', '我叫孙晓梅', a bare '张秀英'): the values
+    the message's own words do not fill (the bare name), or None for anything else: a topic, problem, request,
+    question or small talk ('谢谢' reads like a name)."""
     if alert_topics(text) or topic_changes(text) or triage.SEEK.search(text) or triage.PROBLEM.search(text) \
             or triage.is_question(text):
-        return False
+        return None
     facts = extract_all(text)
     if extract_phone(text) or facts.get("contact_name"):
-        return True
-    return is_person_name(text) and not facts and not parse_topics(text) and ctx.intent(msg).intent not in CHAT
+        return {}
+    bare = len(text) >= BARE_NAME and is_person_name(text) and not facts  # not '农业' (an industry), '金融'
+    return {"contact_name": text.strip(" 。，,.!！")} if bare and ctx.intent(msg).intent not in CHAT else None
 
 
 def contact_request(ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> list[Reply] | None:
     """A contact sent just after subscribing by chat ('郝静 138…', or the name first: '联系人 邝家旺'): the
-    subscription form opens on the topics already subscribed with that contact, asks for what is missing of it,
-    so it is confirmed, consented to and kept (None otherwise)."""
-    if followups.recent(ctx, conv, JUST_NOW).get("kind") != "subscription" or not _only_contact(ctx, msg, text):
+    subscription form opens on the topics already subscribed with that contact and asks for what is missing of
+    it, so it is confirmed, consented to and kept (None otherwise)."""
+    if followups.recent(ctx, conv, JUST_NOW).get("kind") != "subscription":
         return None
-    had = list_topics(ctx.session, appid=ctx.appid, openid=msg.openid)
+    said = _contact_said(ctx, msg, text)
+    had = list_topics(ctx.session, appid=ctx.appid, openid=msg.openid) if said is not None else []
     if not had:
         return None
-    replies = forms.start(CONTACT_FORM, ctx, conv, (text,), {"interests": had})
+    replies = forms.start(CONTACT_FORM, ctx, conv, (text,), {"interests": had, **(said or {})})
     conv.draft[CONTACT_KEY] = True
     return replies
 
