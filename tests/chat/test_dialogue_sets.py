@@ -78,8 +78,6 @@ KNOWN_GAPS: dict[str, str] = {
     "dialogues_voices13:ZB20": "fresh voices13 row failing before any change (29/40 measured first)",
     "dialogues_voices13:ZB23": "fresh voices13 row failing before any change (29/40 measured first)",
     "dialogues_voices13:ZB25": "fresh voices13 row failing before any change (29/40 measured first)",
-    "dialogues_voices13:ZB37": "fresh voices13 row failing before any change (29/40 measured first)",
-    "dialogues_voices13:ZB39": "fresh voices13 row failing before any change (29/40 measured first)",
 }
 
 

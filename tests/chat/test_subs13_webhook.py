@@ -18,6 +18,7 @@ from bot.clock import Clock
 from bot.container import Container
 from bot.domain.achievements import list_topics
 from bot.store.models import Achievement, Demand, User
+from knowledge.extract import alert_topics
 from tests.support.env import SAMPLES, load_file, make_settings
 from tests.support.wechat_client import wechat_client
 
@@ -123,3 +124,8 @@ def test_name_alone_after_direct_subscription_asks_the_phone(wx: object, service
     say(wx, openid, "确认", "同意")
     assert _user(services, openid) == (name, "13800001313")
     assert _count(services, Demand, Demand.openid, openid) == 0
+
+
+def test_time_words_before_the_topics_are_no_topic() -> None:
+    """'往后有X和Y的企业需求' names X and Y, like '以后有…' (the subscription route already reads both as alerts)."""
+    assert alert_topics("往后有新能源汽车和电子信息的企业需求 发给我瞧瞧") == ["新能源汽车", "电子信息"]
