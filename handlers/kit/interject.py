@@ -162,6 +162,8 @@ def declined(form: str, noun: str, ctx: Context, msg: Incoming, conv: Conversati
         return None
     if alert_topics(text):
         return switch(ctx, msg, conv)
+    if triage.is_form_cancel(text):  # '…先不登了。能不能先订阅企业需求？': the form's cancel, then what follows
+        return None
     conv.clear_flow()
     return [Reply(f"好的，已取消，本次{noun}的内容没有保存。"), Reply(DECLINED_REPLY[form])]
 
