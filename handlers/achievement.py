@@ -364,7 +364,7 @@ def start(ctx: Context, conv: ConversationState, *texts: str) -> list[Reply]:
 def route(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | None:
     """Start the flow on an explicit request or a result being offered."""
     text = (msg.text or "").strip()
-    if not text or conv.flow:
+    if not text or conv.flow or FLOW in triage.declined_forms(text):  # '成果就不登记了': never that form
         return None
     if triage.wants_achievement(text) or triage.looks_like_achievement(text):
         return start(ctx, conv, text)
@@ -378,6 +378,8 @@ def continue_flow(ctx: Context, msg: Incoming, conv: ConversationState) -> list[
         return interject.switch(ctx, msg, conv)  # the organisation and the contact come along
     if (named := interject.switch_if_named(ctx, msg, conv, "demand", DEMAND_COMMAND, ("title", "summary"))) is not None:
         return named  # '登记' opened this form, '需求' says which one was meant
+    if (declined := interject.declined(FLOW, FORM.noun, ctx, msg, conv, text)) is not None:
+        return declined  # '成果就不登记了' (with '以后有X的需求推给我' or not)
     if subscriptions.NOT_REGISTERING.search(text) and alert_topics(text) and not triage.stop_opens(text):
         return interject.switch(ctx, msg, conv)  # '成果还没做完，先不登记了，有X方面的需求通知我' (an opening stop cancels)
     return forms.handle(FORM, ctx, msg, conv)

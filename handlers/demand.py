@@ -189,7 +189,7 @@ def _intro_reply(ctx: Context, conv: ConversationState, text: str) -> list[Reply
 def route(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | None:
     """Start the flow on an explicit request or a need description; remember self-introductions."""
     text = (msg.text or "").strip()
-    if not text or conv.flow:
+    if not text or conv.flow or FLOW in triage.declined_forms(text):  # '成果就不登记了': never that form
         return None
     intro = _recent_intro(ctx, conv)
     if triage.wants_demand(text) or triage.looks_like_need(text, after_intro=bool(intro)):

@@ -21,10 +21,13 @@ from handlers.account import give_consent, has_consented
 from handlers.kit import forms, triage
 from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
 from handlers.kit.fields import contact_name_field, contact_title_field, org_field, phone_field
+from handlers.kit.intents import CHAT
 from knowledge.extract import (
     alert_topics,
     apply_topic_changes,
+    extract_all,
     extract_phone,
+    is_person_name,
     parse_topics,
     topic_changes,
     without_alerts,
@@ -198,24 +201,42 @@ def _route(ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> l
     return None
 
 
-CONTACT_OPENER = "好的，把联系方式记到您的需求提醒订阅里，请核对。"
+CONTACT_OPENER = "好的，把联系方式记到您的需求提醒订阅里。"
+CONTACT_KEY = "contact"  # the draft holds a contact given after subscribing: its name and phone are asked
+CONTACT_FORM = dataclasses.replace(FORM, opener=CONTACT_OPENER, fields=tuple(
+    dataclasses.replace(f, asked=True) if f.name in ("contact_name", "contact_phone") else f for f in FIELDS))
 
 
-def _only_contact(text: str) -> bool:
-    """A phone (with a name or not) and nothing else: no topic, problem, request or question."""
-    return bool(extract_phone(text)) and not (alert_topics(text) or topic_changes(text) or triage.SEEK.search(text)
-                                              or triage.PROBLEM.search(text) or triage.is_question(text))
+BARE_NAME = 3  # characters: a bare two-character word ('金融', '黄金') is too often no name; '我叫王芳' is cued
+
+
+def _contact_said(ctx: Context, msg: Incoming, text: str) -> dict[str, Any] | None:
+    """A contact and nothing else — a phone, a name ('联系人 邝家旺', '我叫孙晓梅', a bare '张秀英'): the values
+    the message's own words do not fill (the bare name), or None for anything else: a topic, problem, request,
+    question or small talk ('谢谢' reads like a name)."""
+    if alert_topics(text) or topic_changes(text) or triage.SEEK.search(text) or triage.PROBLEM.search(text) \
+            or triage.is_question(text):
+        return None
+    facts = extract_all(text)
+    if extract_phone(text) or facts.get("contact_name"):
+        return {}
+    bare = len(text) >= BARE_NAME and is_person_name(text) and not facts  # not '农业' (an industry), '金融'
+    return {"contact_name": text.strip(" 。，,.!！")} if bare and ctx.intent(msg).intent not in CHAT else None
 
 
 def contact_request(ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> list[Reply] | None:
-    """A contact sent just after subscribing by chat ('郝静 138…'): the subscription form opens on the topics
-    already subscribed with that contact, so it is confirmed, consented to and kept (None otherwise)."""
-    if followups.recent(ctx, conv, JUST_NOW).get("kind") != "subscription" or not _only_contact(text):
+    """A contact sent just after subscribing by chat ('郝静 138…', or the name first: '联系人 邝家旺'): the
+    subscription form opens on the topics already subscribed with that contact and asks for what is missing of
+    it, so it is confirmed, consented to and kept (None otherwise)."""
+    if followups.recent(ctx, conv, JUST_NOW).get("kind") != "subscription":
         return None
-    had = list_topics(ctx.session, appid=ctx.appid, openid=msg.openid)
+    said = _contact_said(ctx, msg, text)
+    had = list_topics(ctx.session, appid=ctx.appid, openid=msg.openid) if said is not None else []
     if not had:
         return None
-    return forms.start(dataclasses.replace(FORM, opener=CONTACT_OPENER), ctx, conv, (text,), {"interests": had})
+    replies = forms.start(CONTACT_FORM, ctx, conv, (text,), {"interests": had, **(said or {})})
+    conv.draft[CONTACT_KEY] = True
+    return replies
 
 
 NOT_REGISTERING = re.compile(r"不登|不用登|不想登|不登记|(?:没有?|暂无|暂时没有?|无)(?:什么|啥)?(?:科研|科技)?成果|"
@@ -232,8 +253,8 @@ def offers_result(text: str) -> bool:
 
 
 def continue_flow(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | None:
-    """Continue the subscribe-only form."""
-    return forms.handle(FORM, ctx, msg, conv)
+    """Continue the subscribe-only form (the contact one when a contact opened it)."""
+    return forms.handle(CONTACT_FORM if conv.draft.get(CONTACT_KEY) else FORM, ctx, msg, conv)
 
 
 def register(router: Router) -> None:

@@ -30,7 +30,7 @@ from handlers.kit import forms, interject, triage
 from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
 from handlers.kit.intents import CHAT, SHORT, SMALL_TALK, decisive, group
 from knowledge import qtype
-from knowledge.extract import is_cancel
+from knowledge.extract import alert_topics, is_cancel
 from knowledge.inputs import NOT_CHINESE_TEXT, input_problem
 from knowledge.intents import Prediction
 
@@ -297,6 +297,8 @@ def route(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] |
         return list(STRAY[pred.intent]) if pred.intent in STRAY else None
     if _just_cancel(text) and not _cancels_something(ctx, msg, pred):
         return [Reply("好的，没关系。需要时随时找我。")]  # "算了，先不登了" with nothing open: no question about it
+    if (declined := _declined(ctx, msg, conv, pred)) is not None:  # '成果就不登记了 年纪大了': not that form
+        return declined
     if demand.awaits_need(ctx, conv, text):  # the problem the bot just asked for, after a self-introduction
         return None
     if (problem := unreadable(text, pred)) is not None:  # English, a lone character, a wall of text
@@ -309,6 +311,17 @@ def route(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] |
     if not decisive(pred):
         return unsure(ctx, msg, conv, pred)
     return run(pred.intent, ctx, msg, conv)
+
+
+def _declined(ctx: Context, msg: Incoming, conv: ConversationState, pred: Prediction) -> list[Reply] | None:
+    """A form the message declines is never opened ('成果就不登记了 年纪大了', '不是来提需求的'): alert topics said
+    with it subscribe, else the reply says so and offers the alerts; None when no form meant is declined."""
+    meant = pred.intent if decisive(pred) else rule_says(msg.text, pred)
+    if meant not in triage.declined_forms(msg.text):
+        return None
+    if alert_topics(msg.text) and (alerts := subscriptions.add_request(ctx, msg, conv, msg.text)) is not None:
+        return alerts
+    return [Reply(f"好的，{interject.DECLINED_REPLY[str(meant)]}")]
 
 
 OWN_RECORDS = frozenset({"handoff", "privacy_view", "privacy_delete", "my_records", "events_mine", "events_cancel",

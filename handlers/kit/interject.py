@@ -147,6 +147,27 @@ def switch(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply]:
     return replies
 
 
+DECLINED_REPLY = {
+    "achievement": "成果不登记也没关系。想在有相关的企业需求时收到提醒的话，告诉我关注哪些方向就行，"
+                   "例如“以后有铸造、热处理方面的企业需求推给我”。",
+    "demand": "需求先不提也没关系。想咨询政策、看看科普活动或订阅需求提醒，直接告诉我就行。",
+}
+
+
+def declined(form: str, noun: str, ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> list[Reply] | None:
+    """The open form declined ('成果就不登记了 年纪大了'): alert topics said with it leave for the alerts, else the
+    form ends and the reply offers them; None when the message does not decline it (or opens by giving it up,
+    which the form's own cancel handles)."""
+    if form not in triage.declined_forms(text) or triage.stop_opens(text):
+        return None
+    if alert_topics(text):
+        return switch(ctx, msg, conv)
+    if triage.is_form_cancel(text):  # '…先不登了。能不能先订阅企业需求？': the form's cancel, then what follows
+        return None
+    conv.clear_flow()
+    return [Reply(f"好的，已取消，本次{noun}的内容没有保存。"), Reply(DECLINED_REPLY[form])]
+
+
 def switch_if_named(ctx: Context, msg: Incoming, conv: ConversationState, form: str, command: str,
                     matter: tuple[str, ...]) -> list[Reply] | None:
     """A bare form name ('成果', '需求') switches to that form (as ``command``) only while none of the ``matter``

@@ -136,6 +136,31 @@ def stop_opens(text: str) -> bool:
     return not lead
 
 
+_NOT = r"(?:不是来|不是要|不是想|不打算|没打算|暂时不|不用|不想|先不|就不|暂不|不再|不)(?:来|要|想|去)?"
+_REGISTER = r"(?:登记|登|挂|发布|提交|提|录入|录)"
+_FORM_NOUN = r"(?:成果|专利|需求|难题)"
+_END = r"(?=了|啦|吧|的|[，,。；;！!？?\s]|$)"
+DECLINED = re.compile(
+    rf"{_NOT}{_REGISTER}(?:了|的)?(?:个|一个|一下|我们的|我的|这个)?(?:技术|科技|科研)?(?P<after>{_FORM_NOUN})|"  # '不是来登成果的'
+    rf"(?P<before>{_FORM_NOUN})[^，,。；;！!？?\s]{{0,4}}?{_NOT}{_REGISTER}{_END}|"  # '成果就不登记了'
+    rf"{_NOT}{_REGISTER}(?=了|啦|吧|[，,。；;！!？?\s]|$)")  # '不登了'
+NOUN_FORM = {"成果": "achievement", "专利": "achievement", "需求": "demand", "难题": "demand"}
+
+
+def declined_forms(text: str) -> frozenset[str]:
+    """The forms a message says the user will not fill ('成果就不登记了', '不是来登成果的', '不提需求'); a bare
+    '不登了' declines both, unless the rest of the message asks for one ('不登成果了 我想提个需求')."""
+    found: set[str] = set()
+    rest = text
+    for m in DECLINED.finditer(text):
+        noun = m.group("after") or m.group("before")
+        found |= {NOUN_FORM[noun]} if noun else {"achievement", "demand"}
+        rest = rest.replace(m.group(0), "，")
+    asked_in = [c for c in PIECES.split(rest) if not re.search(r"[不没无]", c)]  # '厂里也没啥技术难题' asks nothing
+    asked = {"achievement": any(map(wants_achievement, asked_in)), "demand": any(map(wants_demand, asked_in))}
+    return frozenset(form for form in found if not asked[form])
+
+
 def is_form_restart(text: str) -> bool:
     """'重新填' as a command (short), not '我们重新来一遍测试'."""
     return is_restart(text) and len(text.strip()) <= 10
