@@ -422,7 +422,8 @@ def _without_orgs(clause: str) -> str:
     return _LEAD.sub("", clause.strip(" 的") if spans else clause.strip())
 
 
-_LEADING_MARKS = re.compile(r"^[^\u4e00-\u9fffA-Za-z0-9]+")
+# emoji and bullets go; a sign before a number ('-40℃…') and an opening quote or bracket stay
+_LEADING_MARKS = re.compile(r"^(?:[-−+±~～](?!\d)|[^\u4e00-\u9fffA-Za-z0-9\-−+±~～<《〈“‘\"'(（\[【「『])+")
 
 
 def content_text(text: str, cue: re.Pattern[str] | None, *, drop_ip: bool = False) -> str | None:

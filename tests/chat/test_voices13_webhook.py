@@ -140,3 +140,14 @@ def test_alerts_asked_at_the_end_of_one_breath_register_the_result_too(wx: objec
     with services.db.session() as session:
         topics = sorted(k for r in session.scalars(select(Interest).where(Interest.openid == openid)) for k in r.keywords)
     assert "诊断" in achievement_of(services, openid).title and topics == ["农机", "液压"]
+
+
+def test_a_leading_minus_sign_is_kept(wx: object, services: Container) -> None:
+    """'-40℃低温快充锂电池…': the sign is part of the figure (only emoji and bullets go), so the summary keeps it."""
+    openid = "mend3_minus_sign"
+    say(wx, openid, "我要登记成果")
+    say(wx, openid, "-40℃低温快充锂电池，已经在两家车企试用", "汉江大学化学学院", "低温快充锂电池", "无",
+        "联系人 卢晓东 13800013121")
+    submit(wx, openid)
+    assert achievement_of(services, openid).summary.startswith("-40℃")
+
