@@ -151,3 +151,16 @@ def test_a_leading_minus_sign_is_kept(wx: object, services: Container) -> None:
     submit(wx, openid)
     assert achievement_of(services, openid).summary.startswith("-40℃")
 
+
+def test_an_alert_request_in_a_labelled_description_is_no_part_of_it(wx: object, services: Container) -> None:
+    """'名称：…，简介：秸秆20天快速腐熟，另外化肥方面的需求也推给我': the summary is the result only; the alert
+    request still sets the alerts."""
+    openid = "mend3_labelled_alerts"
+    say(wx, openid, "我要登记成果")
+    say(wx, openid, "名称：秸秆降解菌剂，简介：秸秆20天快速腐熟，另外化肥方面的需求也推给我", "汉江大学生命科学学院", "现代农业",
+        "中试", "无", "联系人 邵明远 13800013122")
+    submit(wx, openid)
+    with services.db.session() as session:
+        topics = [k for r in session.scalars(select(Interest).where(Interest.openid == openid)) for k in r.keywords]
+    row = achievement_of(services, openid)
+    assert "推给我" not in row.summary and "腐熟" in row.summary and "化肥" in topics
