@@ -164,3 +164,14 @@ def test_an_alert_request_in_a_labelled_description_is_no_part_of_it(wx: object,
         topics = [k for r in session.scalars(select(Interest).where(Interest.openid == openid)) for k in r.keywords]
     row = achievement_of(services, openid)
     assert "推给我" not in row.summary and "腐熟" in row.summary and "化肥" in topics
+
+
+def test_what_follows_a_request_to_register_stays_in_the_description(wx: object, services: Container) -> None:
+    """'有个X的新技术想登记一下看看能不能转化出去腐熟周期从60天缩短到20天' (no pause): only the request goes; the
+    figures said after it stay in the summary."""
+    openid = "mend3_after_request"
+    say(wx, openid, "有个秸秆快速腐熟的新技术想登记一下看看能不能转化出去腐熟周期从60天缩短到20天", "汉江大学资源环境学院",
+        "现代农业", "中试", "无", "联系人 黎晓峰 13800013123")
+    submit(wx, openid)
+    row = achievement_of(services, openid)
+    assert "60天" in row.summary and "登记" not in row.summary and "秸秆" in row.title
