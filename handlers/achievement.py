@@ -87,7 +87,7 @@ def _summary(text: str, facts: dict[str, Any]) -> str | None:
     in a labelled list ('Title: X, field Y'), the value labelled as the description, else as the name."""
     parts = labelled_parts(text)
     if said := parts.get("summary") or parts.get("title"):
-        return triage.offer_text(said, strict=False)
+        return _drop_meta(triage.offer_text(_without_alerts(said), strict=False) or "")[0] or None  # '…，另外X也推给我'
     rest = _unlabelled(_without_alerts(text))
     if not rest:
         return None

@@ -411,12 +411,20 @@ _NAMED_THING = re.compile(r"(?:有个|有一个|有项|有一项|有套|有一�
                           r"(?:技术|工艺|方法|系统|装置|设备|材料|产品|品种|配方|软件|装备|设计))(?=想|要|准备|打算|需要)")
 
 
+_REQUEST = re.compile(rf"(?:[^，,。；;\s]{{0,8}}?{_OFFER_TALK.pattern})+(?:一下|出去|出来|上去|吧|呢|啊)*")  # '想登记一下看看能不能转化出去'
+
+
 def thing_offered(clause: str) -> str | None:
-    """'有个养猪场废水处理的技术想登记' → '养猪场废水处理的技术': the result a request to register names (None when it
-    names nothing specific: '有个技术想登记')."""
+    """'有个养猪场废水处理的技术想登记' → '养猪场废水处理的技术': the result a request to register names, with what is
+    said after the request ('…想登记一下看看能不能转化出去腐熟周期从60天缩短到20天'); None when it names nothing
+    specific ('有个技术想登记')."""
     m = _NAMED_THING.search(clause)
-    what = m.group("what") if m and _OFFER_TALK.search(clause[m.end():]) else ""
-    return what if what and not is_generic(_GENERIC_TECH.sub("", what)) else None
+    if m is None or not _OFFER_TALK.search(clause[m.end():]) or is_generic(_GENERIC_TECH.sub("", m.group("what"))):
+        return None
+    request = _REQUEST.match(clause, m.end())
+    rest = clause[request.end():] if request else ""
+    keep = len(rest) >= 4 and meaningful(rest) and not _drop_clause(rest, True)
+    return f"{m.group('what')}，{rest}" if keep else m.group("what")
 
 
 def _is_trigger(clause: str) -> bool:
@@ -447,7 +455,8 @@ def _without_orgs(clause: str) -> str:
     return _LEAD.sub("", clause.strip(" 的") if spans else clause.strip())
 
 
-_LEADING_MARKS = re.compile(r"^[^\u4e00-\u9fffA-Za-z0-9]+")
+# emoji and bullets go; a sign before a number ('-40℃…') and an opening quote or bracket stay
+_LEADING_MARKS = re.compile(r"^(?:[-−+±~～](?!\d)|[^\u4e00-\u9fffA-Za-z0-9\-−+±~～<《〈“‘\"'(（\[【「『])+")
 
 
 def content_text(text: str, cue: re.Pattern[str] | None, *, drop_ip: bool = False) -> str | None:

@@ -68,6 +68,7 @@ _ACTION = (r"(?:处理|治理|净化|处置|回收|监测|检测|修复|防治|�
 _ACTED_ON = re.compile(r"^[^\s的和与及、，,。；;！!？?]*?" + _ACTION)  # '…污水…一体化处理设备': what it acts on, the action, the device
 
 
+_WASTE = re.compile(r"[\u4e00-\u9fff]{0,2}(?:污水|废水|尾水|废气|尾气|烟气|粪污|粪便|污泥|废渣|废液|渗滤液|垃圾|粉尘)")
 _ADJECTIVE = re.compile(r"[化式型性]")  # a suffix that makes the term describe the head noun, not be it
 
 
@@ -87,6 +88,9 @@ def _object_of_action(t: str, hits: list[tuple[int, str]]) -> int | None:
     first = len(hits) - 1
     while first and _IN_NOUN.fullmatch(t[hits[first - 1][0] + len(hits[first - 1][1]):hits[first][0]]):
         first -= 1
+    waste = next((i for i in range(first, len(hits)) if _WASTE.fullmatch(hits[i][1])), None)
+    if waste is not None:  # '医院污水处理设备': the waste is what is treated; the site before it is a customer
+        return waste
     return first if first < len(hits) - 1 else None
 
 

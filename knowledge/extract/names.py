@@ -351,12 +351,15 @@ _PET = re.compile(r"([\u4e00-\u9fff])\1|[小阿][\u4e00-\u9fff](?![\u4e00-\u9fff
 
 def _companion_at(text: str, pos: int, mode: str) -> str | None:
     """The companion named at ``pos``: after a relation word a full name or nickname ("full"), after a group
-    word a nickname or title form ("nick"), after a bare '带/还有/和' only an unmistakable name ("strict")."""
+    word a nickname or title form ("nick"), after a bare '带/还有/和' only an unmistakable name ("strict"), after a
+    head count a name that passes without a cue ("listed")."""
     if mode == "nick":
         return _nick_at(text, pos)
     if mode == "strict":  # not '还有小区的…'
         nick = _nick_at(text, pos)
         return name_at(text, pos) or (nick if nick and not text.startswith("的", pos + len(nick)) else None)
+    if mode == "listed":  # after a head count: no cue word vouches for the words ('两个 都想去')
+        return name_at(text, pos) or _nick_at(text, pos) or _pet_at(text, pos)
     return _person_at(text, pos, True) or _pet_at(text, pos)
 
 
@@ -404,7 +407,7 @@ def extract_companions(text: str, *, loose: bool = True) -> list[str]:
         cues += [(m, "full") for m in [*_LOOSE_CUE.finditer(t), *_ROLE_CUE.finditer(t)]]
         cues += [(m, "full") for m in _NICK_NAMED.finditer(t) if _nick_at(t, m.start("nick")) == m.group("nick")]
         cues += [(m, "strict") for m in _WITH_NAME.finditer(t)]
-        cues += [(m, "full") for m in _COUNTED_CUE.finditer(t)]
+        cues += [(m, "listed") for m in _COUNTED_CUE.finditer(t)]
     for m, mode in cues:
         if re.search(r"(?:我|俺|本人)(?:就)?是[\u4e00-\u9fff]{0,2}$", t[:m.start()]):  # '我是孩子爸爸 管军', '我是何奶奶 何凤兰': the user
             continue

@@ -140,3 +140,38 @@ def test_alerts_asked_at_the_end_of_one_breath_register_the_result_too(wx: objec
     with services.db.session() as session:
         topics = sorted(k for r in session.scalars(select(Interest).where(Interest.openid == openid)) for k in r.keywords)
     assert "诊断" in achievement_of(services, openid).title and topics == ["农机", "液压"]
+
+
+def test_a_leading_minus_sign_is_kept(wx: object, services: Container) -> None:
+    """'-40℃低温快充锂电池…': the sign is part of the figure (only emoji and bullets go), so the summary keeps it."""
+    openid = "mend3_minus_sign"
+    say(wx, openid, "我要登记成果")
+    say(wx, openid, "-40℃低温快充锂电池，已经在两家车企试用", "汉江大学化学学院", "低温快充锂电池", "无",
+        "联系人 卢晓东 13800013121")
+    submit(wx, openid)
+    assert achievement_of(services, openid).summary.startswith("-40℃")
+
+
+def test_an_alert_request_in_a_labelled_description_is_no_part_of_it(wx: object, services: Container) -> None:
+    """'名称：…，简介：秸秆20天快速腐熟，另外化肥方面的需求也推给我': the summary is the result only; the alert
+    request still sets the alerts."""
+    openid = "mend3_labelled_alerts"
+    say(wx, openid, "我要登记成果")
+    say(wx, openid, "名称：秸秆降解菌剂，简介：秸秆20天快速腐熟，另外化肥方面的需求也推给我", "汉江大学生命科学学院", "现代农业",
+        "中试", "无", "联系人 邵明远 13800013122")
+    submit(wx, openid)
+    with services.db.session() as session:
+        topics = [k for r in session.scalars(select(Interest).where(Interest.openid == openid)) for k in r.keywords]
+    row = achievement_of(services, openid)
+    assert "推给我" not in row.summary and "腐熟" in row.summary and "化肥" in topics
+
+
+def test_what_follows_a_request_to_register_stays_in_the_description(wx: object, services: Container) -> None:
+    """'有个X的新技术想登记一下看看能不能转化出去腐熟周期从60天缩短到20天' (no pause): only the request goes; the
+    figures said after it stay in the summary."""
+    openid = "mend3_after_request"
+    say(wx, openid, "有个秸秆快速腐熟的新技术想登记一下看看能不能转化出去腐熟周期从60天缩短到20天", "汉江大学资源环境学院",
+        "现代农业", "中试", "无", "联系人 黎晓峰 13800013123")
+    submit(wx, openid)
+    row = achievement_of(services, openid)
+    assert "60天" in row.summary and "登记" not in row.summary and "秸秆" in row.title

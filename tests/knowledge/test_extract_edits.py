@@ -182,3 +182,11 @@ def test_hedges_are_not_topics(text: str, want: list[str]) -> None:
 def test_contact_names_in_other_forms(text: str, want: str) -> None:
     """Rarer surnames, '+86 ', '电话号码是', more titles, '家' after a cue, a glued title, a name in brackets."""
     assert extract_person_name(text) == want
+
+
+@pytest.mark.parametrize("text", [
+    "高血压那个讲座报名 我叫田大勇 13986251234 我家孩子两个 都想去", "我和我妈两个 都去", "我同事俩 也想去",
+])
+def test_words_after_a_head_count_are_no_companion(text: str) -> None:
+    """After '两个' only a word that passes as a name is a companion: '都想去', '都去' are not."""
+    assert extract_companions(text) == []

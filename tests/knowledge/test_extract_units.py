@@ -106,6 +106,13 @@ def test_industry_explicit_overrides_product_hint() -> None:
     assert extract_industry("今天天气不错") is None
 
 
+@pytest.mark.parametrize("text", ["医院污水处理设备", "制药废水处理技术", "汽车尾气净化装置"])
+def test_equipment_treating_a_pollutant_is_environmental(text: str) -> None:
+    """In '<site> <pollutant> <action> <device>' the pollutant is what is treated: the site or customer before it
+    (hospital, pharma plant, car) is no sector."""
+    assert extract_industry(text) == "节能环保"
+
+
 @pytest.mark.parametrize(("text", "want"), [
     ("想找高校帮忙解决", "技术攻关"), ("成熟技术直接买过来", "成果转化"), ("本地招不到人", "人才引进"),
     ("想借用一下你们的仪器", "设备共享"), ("要做个检测认证", "检验检测"), ("想要贷款", "科技金融"),
