@@ -521,8 +521,7 @@ def typed_gap(question: Question, extract: Extract, doc_text: str, titles: Title
                     and (kind.name in MONEY or not o.startswith("第") or not o.endswith("年"))), None)  # 第一年拨多少
     if ordinal:
         return f"{ordinal}的安排"  # 第二期 when the document describes the first
-    level = next((lv for lv in re.findall(_LEVEL, question.words) if not alias_in(lv, doc_text)), None) \
-        or rank_gap(question.words, extract, doc_text)
+    level = next((lv for lv in re.findall(_LEVEL, question.words) if not alias_in(lv, doc_text)), None)
     if level:
         return f"{level}的相关规定"  # 中级工程师 when the document sets the conditions of the other levels
     asked = _asked_detail_gap(question, kind, extract, doc_text)
@@ -553,15 +552,6 @@ def typed_gap(question: Question, extract: Extract, doc_text: str, titles: Title
 
 
 MONEY = frozenset({"money", "amount"})
-_RANKS = ("国家级", "省级", "市级", "县级", "区级")
-
-
-def rank_gap(question: str, extract: Extract, doc_text: str) -> str | None:
-    """A rank asked (申请省级工作站要什么条件) where the passage sets out another rank's rules: the document names
-    省级 only as an upgrade, its conditions are the 市级 ones (None when the passage or its headings name the rank)."""
-    about = f"{extract.section.title}\n{extract.section.name}\n{extract.body}"
-    asked = [r for r in _RANKS if r in question and r not in about]
-    return next((r for r in asked if any(o in doc_text for o in _RANKS if o != r)), None)
 
 
 Titles = tuple[Sequence[str], Sequence[str]]  # the titles of other cities' documents, of the city's other documents
