@@ -7,41 +7,19 @@ goes to the subscription form, which asks for the phone, never to a demand.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
-from pathlib import Path
-
 import pytest
 from sqlalchemy import select
 
-from bot.clock import Clock
 from bot.container import Container
 from bot.domain.achievements import list_topics
 from bot.store.models import Achievement, Demand, User
 from knowledge.extract import alert_topics
-from tests.support.env import SAMPLES, load_file, make_settings
-from tests.support.wechat_client import wechat_client
+from tests.chat import test_forms_webhook as forms_chat
 
-CST = timezone(timedelta(hours=8))
-BEFORE = datetime(2027, 3, 1, 10, 0, tzinfo=CST)
 FORM_OPENED = ("登记到项目库", "登记技术需求", "请简单介绍这项成果", "请简单说说遇到的问题")
 
 
-@pytest.fixture(scope="module")
-def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Container]:
-    """One database with the sample events, a clock before the deadlines, no knowledge base."""
-    svc = Container.create(make_settings(Path(tmp_path_factory.mktemp("subs13")) / "data"), knowledge=None,
-                           clock=Clock(BEFORE))
-    load_file(svc.db, "events", SAMPLES / "events.jsonl", svc.appid)
-    yield svc
-    svc.close()
-
-
-@pytest.fixture(scope="module")
-def wx(services: Container) -> Iterator[object]:
-    """A WeChat client talking to the real app."""
-    with wechat_client(services) as client:
-        yield client
+services, wx = forms_chat.services, forms_chat.wx  # a database with the sample events, a clock before the deadlines
 
 
 def say(wx: object, openid: str, *texts: str) -> str:
