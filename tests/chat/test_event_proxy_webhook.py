@@ -5,23 +5,12 @@ with the mother as a companion (2 places)."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
 
 from bot.container import Container
-from bot.store.models import Registration
 from tests.chat import test_forms_webhook as forms_chat
 
 services, wx = forms_chat.services, forms_chat.wx  # a database with the sample events, a clock before the deadlines
-say = forms_chat.say
-
-
-def registration(services: Container, openid: str, event_id: str) -> Registration:
-    """The user's registration for one event."""
-    with services.db.session() as session:
-        row = session.scalars(select(Registration).where(Registration.openid == openid,
-                                                         Registration.event_id == event_id)).one()
-        session.expunge_all()
-    return row
+say, registration = forms_chat.say, forms_chat.registration
 
 
 def _stored_contact(wx: object, openid: str) -> None:

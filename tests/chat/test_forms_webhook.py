@@ -316,10 +316,21 @@ def test_interests_parsed_and_changed_by_chat(wx: object, services: Container) -
     assert "热处理" in mine and "铸造" not in mine
 
 
-def registration(services: Container, openid: str) -> Registration:
-    """The single registration of a user."""
+def registration(services: Container, openid: str, event_id: str | None = None) -> Registration:
+    """The single registration of a user (for ``event_id`` when they signed up for several)."""
+    query = select(Registration).where(Registration.openid == openid)
+    if event_id is not None:
+        query = query.where(Registration.event_id == event_id)
     with services.db.session() as session:
-        row = session.scalars(select(Registration).where(Registration.openid == openid)).one()
+        row = session.scalars(query).one()
+        session.expunge_all()
+    return row
+
+
+def achievement_of(services: Container, openid: str) -> Achievement:
+    """The single achievement a user submitted."""
+    with services.db.session() as session:
+        row = session.scalars(select(Achievement).where(Achievement.owner_openid == openid)).one()
         session.expunge_all()
     return row
 

@@ -3,10 +3,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from bot.container import Container
-from bot.store.models import Achievement
 from tests.chat import test_forms_webhook as forms_chat
 
 services, wx = forms_chat.services, forms_chat.wx
@@ -47,9 +44,8 @@ def test_two_corrections_of_an_achievement_change_both(wx: object, services: Con
     shown = say(wx, openid, "成熟度不对 应该是中试 还有 领域应该是新能源新材料")
     assert "成熟度：中试" in shown and "所属领域：新能源新材料" in shown
     forms_chat.submit(wx, openid)
-    with services.db.session() as session:
-        row = session.scalars(select(Achievement).where(Achievement.owner_openid == openid)).one()
-        assert (row.maturity, row.field) == ("中试", "新能源新材料")
+    row = forms_chat.achievement_of(services, openid)
+    assert (row.maturity, row.field) == ("中试", "新能源新材料")
 
 
 def test_a_researchers_default_alerts_are_listed_by_their_field(wx: object, services: Container) -> None:

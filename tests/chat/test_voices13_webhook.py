@@ -13,19 +13,12 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.container import Container
-from bot.store.models import Achievement, Interest
+from bot.store.models import Interest
 from tests.chat import test_forms_webhook as forms_chat
 
 services, wx = forms_chat.services, forms_chat.wx  # a database with the sample events, a clock before the deadlines
 say, demand_of, submit, registration = forms_chat.say, forms_chat.demand_of, forms_chat.submit, forms_chat.registration
-
-
-def achievement_of(services: Container, openid: str) -> Achievement:
-    """The single achievement a user submitted."""
-    with services.db.session() as session:
-        row = session.scalars(select(Achievement).where(Achievement.owner_openid == openid)).one()
-        session.expunge_all()
-    return row
+achievement_of = forms_chat.achievement_of
 
 
 def test_a_test_we_cannot_run_ourselves_is_a_test_to_book(wx: object, services: Container) -> None:
