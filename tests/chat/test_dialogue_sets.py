@@ -34,6 +34,7 @@ FILES = (SAMPLES / "dialogues_dev.jsonl", ROOT / "tests/support/data/dialogues_m
          ROOT / "tests/support/data/dialogues_voices11.jsonl",
          ROOT / "tests/support/data/dialogues_voices12.jsonl",
          ROOT / "tests/support/data/dialogues_voices13.jsonl",
+         ROOT / "tests/support/data/dialogues_voices14.jsonl",
          ROOT / "bench/heldout/dialogues.jsonl",
          ROOT / "bench/heldout/dialogues2.jsonl")
 
@@ -56,6 +57,7 @@ def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[WebhookBot, 
     svc.close()
 
 
+FRESH14 = "voices14 (a fresh writer), failing when first measured, before any change made in its light"
 # Dev conversations that the merged intent layer and form rules still get wrong (listed, not hidden; see README).
 KNOWN_GAPS: dict[str, str] = {
     "dialogues_voices4:Q03": "expects 4 people; each sample event allows the user plus 2 (the reply says so)",
@@ -73,6 +75,21 @@ KNOWN_GAPS: dict[str, str] = {
     "dialogues_voices13:ZB08": "expects the district (十堰市郧阳区); samples/README and other sets store 十堰 regions as 十堰市",
     "dialogues_voices13:ZB18": "'汽车零部件企业有焊接方面的需求' gives the topics 汽车零部件、焊接; the writer expects 汽车及零部件 "
                                "only",
+    "dialogues_voices14:ZC02": FRESH14,
+    "dialogues_voices14:ZC04": FRESH14,
+    "dialogues_voices14:ZC05": FRESH14,
+    "dialogues_voices14:ZC06": FRESH14,
+    "dialogues_voices14:ZC07": FRESH14,
+    "dialogues_voices14:ZC08": FRESH14,
+    "dialogues_voices14:ZC12": FRESH14,
+    "dialogues_voices14:ZC18": FRESH14,
+    "dialogues_voices14:ZC20": FRESH14,
+    "dialogues_voices14:ZC21": FRESH14,
+    "dialogues_voices14:ZC22": FRESH14,
+    "dialogues_voices14:ZC24": FRESH14,
+    "dialogues_voices14:ZC32": FRESH14,
+    "dialogues_voices14:ZC33": FRESH14,
+    "dialogues_voices14:ZC34": FRESH14,
 }
 
 
