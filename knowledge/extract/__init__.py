@@ -74,6 +74,7 @@ from .intents import (
 from .labels import labelled_parts
 from .names import (
     addressed,
+    common_word,
     completes_title_form,
     contact_title,
     extract_companions,
@@ -88,7 +89,7 @@ from .phones import extract_phone, extract_phones, mobile_completed, mobile_head
 from .regions import Region, extract_region
 
 __all__ = [
-    "addressed", "said_surname", "alert_topics", "apply_topic_changes", "topic_changes", "completes_title_form", "contact_title", "is_person_name", "parse_topics", "patch_phone", "swap_pair", "without_alerts",
+    "addressed", "said_surname", "alert_topics", "apply_topic_changes", "topic_changes", "completes_title_form", "contact_title", "is_person_name", "common_word", "parse_topics", "patch_phone", "swap_pair", "without_alerts",
     "Amount", "IndustryHit", "Region", "detect_correction", "extract_all", "extract_amount", "extract_amounts",
     "extract_companions", "extract_company", "extract_date_range", "extract_industry", "extract_institution",
     "labelled_parts",

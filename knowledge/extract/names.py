@@ -294,11 +294,25 @@ def contact_title(text: str, name: str | None = None) -> str | None:
 _NOT_NAME = re.compile(r"[?？吗呢啊吧哪几啥什么怎多少时间地点开始结束报名活动讲座电话手机号码]|\d")
 
 
+COMMON_WORD_FREQ = 1000  # jieba counts: 农业 16233, 金融 6455, 高温 1515 are words; 马力 446, 文静 74 may be names
+
+
 def is_person_name(text: str) -> bool:
     """Whether a short reply can be a person's name: 2–4 Chinese characters, not a question or a common word."""
     t = text.strip(" 。，,.!！")
     ok = re.fullmatch(r"[\u4e00-\u9fff]{2,4}", t) and _surname_at(t, 0) and not _NOT_NAME.search(t)
-    return bool(ok) and not set(t[1:]) & _NOT_GIVEN
+    return bool(ok) and not set(t[1:]) & _NOT_GIVEN and not common_word(t)
+
+
+def common_word(word: str) -> bool:
+    """'农业', '金融', '严重' (frequent dictionary words not tagged as names) or '谢谢' (a doubled syllable)."""
+    if len(word) == 2 and word[0] == word[1]:
+        return True
+    import jieba.posseg
+
+    jieba.dt.check_initialized()
+    tag = jieba.posseg.dt.word_tag_tab.get(word, "")
+    return not tag.startswith("nr") and (jieba.dt.FREQ.get(word) or 0) >= COMMON_WORD_FREQ
 
 
 _KIN = re.compile(r"(?:大爷|大妈|大姐|大哥|阿姨|奶奶|爷爷|师傅|姐|哥|叔|姨|婶|嫂|伯)")

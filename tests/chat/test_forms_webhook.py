@@ -195,6 +195,16 @@ def test_junk_values_are_reasked_and_long_descriptions_trimmed(wx: object, servi
     assert len(demand_of(services, openid).description) <= 1000
 
 
+def test_a_common_word_at_the_contact_step_is_asked_again(wx: object, services: Container) -> None:
+    """'单位' or '严重' typed where the contact's name is asked (a surname-like first character) is not a name."""
+    openid = "f_word_name"
+    say(wx, openid, "提需求", "我们做汽车座椅骨架，焊接以后变形大，想找高校帮忙解决", "襄阳测试座椅有限公司 在樊城", "面议")
+    for word in ("单位", "严重"):
+        assert "称呼" in say(wx, openid, word)
+    say(wx, openid, "周明 13800009998")
+    submit(wx, openid)
+    assert demand_of(services, openid).contact_name == "周明"
+
 def test_consent_question_answered_and_declined_draft_kept(wx: object, services: Container) -> None:
     """A question at consent is answered and consent asked again; '不同意' keeps the draft a day, '同意' submits it."""
     openid = "f_consent"

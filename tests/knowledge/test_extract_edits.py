@@ -66,7 +66,9 @@ def test_titles_are_not_names(text: str, name: str, title: str | None) -> None:
 
 
 @pytest.mark.parametrize(("text", "ok"), [("张伟", True), ("欧阳明辉", True), ("几点开始", False), ("在哪", False),
-                                          ("😀😀", False), ("1234", False), ("好的", False)])
+                                          ("😀😀", False), ("1234", False), ("好的", False),
+                                          ("农业", False), ("金融", False), ("谢谢", False), ("严重", False),
+                                          ("马力", True), ("文静", True), ("高峰", True)])
 def test_is_person_name(text: str, ok: bool) -> None:
     """Questions, emoji, digits and common words are not names."""
     assert is_person_name(text) is ok
