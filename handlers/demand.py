@@ -67,7 +67,8 @@ def _title_score(clause: str) -> int:
     ('做数控折弯机的') score low."""
     score = 2 * bool(triage.PROBLEM.search(clause)) + bool(triage.SEEK.search(clause))
     makes = triage.intro_only(clause) and not (triage.PROBLEM.search(clause) or triage.SEEK.search(clause))
-    return score - 2 * bool(re.search(r"(高校|专家|帮忙|帮助|招不到|解决$)", clause)) - 3 * bool(makes)
+    filler = 5 * triage.is_filler(clause)  # '有个问题想请教一下' names nothing
+    return score - 2 * bool(re.search(r"(高校|专家|帮忙|帮助|招不到|解决$)", clause)) - 3 * bool(makes) - filler
 
 
 def derive_title(values: dict[str, Any]) -> dict[str, Any]:

@@ -154,14 +154,14 @@ def signup_summary_text(title: str, *, name: str, phone: str, company: str | Non
 
 
 def registration_text(view: RegistrationView) -> str:
-    """One registration for “我的报名”: event, time, place, status, party and check-in code."""
+    """One registration for “我的报名”: event, time, place, who, status, party and check-in code."""
     status = STATUS_TEXT.get(view.status, view.status)
     if view.status == "waitlisted" and view.position:
         status = f"候补第{view.position}位"
     if view.event_status == "cancelled":
         status = "活动已取消"
     lines = [f"【{view.event_id}】{view.title}", time_place_text(view.start, view.end, view.location),
-             f"状态：{status}｜人数：{party_text(view.party_size, view.companions)}"]
+             f"报名人：{view.name}｜状态：{status}｜人数：{party_text(view.party_size, view.companions)}"]
     if view.status == "confirmed" and view.event_status != "cancelled":
         lines.append(f"签到码：{view.checkin_code}")
     return "\n".join(lines)
@@ -176,9 +176,10 @@ def my_registrations_text(views: Sequence[RegistrationView]) -> str:
 
 
 def confirmed_text(view: RegistrationView) -> str:
-    """Reply to a confirmed sign-up."""
+    """Reply to a confirmed sign-up: who is booked (a relative signed up for shows as such), party, check-in code."""
     return (f"报名成功！\n活动：{view.title}\n{time_place_text(view.start, view.end, view.location)}\n"
-            f"人数：{view.party_size}人\n签到码：{view.checkin_code}\n请提前到场，凭签到码签到。{CANCEL_HINT}")
+            f"报名人：{view.name} {view.phone}\n人数：{party_text(view.party_size, view.companions)}\n"
+            f"签到码：{view.checkin_code}\n请提前到场，凭签到码签到。{CANCEL_HINT}")
 
 
 def waitlisted_text(view: RegistrationView) -> str:

@@ -566,8 +566,11 @@ def _turn(form: Form, ctx: Context, msg: Incoming, conv: ConversationState, text
     """Dispatch one text message by intent: cancel, restart, consent, digression, confirm or fill."""
     if triage.is_form_cancel(text) and (not _changes(form, conv.draft, text) or triage.stop_opens(text)):
         # '表面处理不要了' edits, not quits; '不想登了…以后有X的需求提醒我就行' quits, then asks for alerts
+        kept = bool(conv.draft.get("values")) and conv.park(ctx.now)  # '还是提一下吧' within a day takes it back
         conv.clear_flow()
-        return [Reply(f"好的，已取消，本次{form.noun}的内容没有保存。需要时随时再找我。"), *_then(ctx, msg, conv, text)]
+        done = f"好的，已取消，本次{form.noun}没有提交。" + (
+            "刚才填的内容为您保留一天，改主意了回复“继续填”即可接着填。" if kept else "需要时随时再找我。")
+        return [Reply(done), *_then(ctx, msg, conv, text)]
     if (field := reset_named(form, conv.draft, text)) is not None:
         conv.draft["stage"] = STAGE_FILL
         if conv.draft["values"].get(field.name) not in (None, "", []):  # '重新填预算 二十五万': replaced at once

@@ -84,7 +84,8 @@ OTHER_COMMAND = re.compile(
     r"删除我的信息|删除我的数据|我的需求|我的成果|隐私)"
 )
 GREETING = re.compile(r"^(你好|您好|在吗|在不在|你们好|哈喽|hello|hi|喂)[啊呀呢吗，,！!。\s]*")
-CONTINUE = re.compile(r"(先把.{0,6}(登|填|弄|办)完|接着(填|登|来)|继续(填|登)|先(登|填)完|登完再|填完再)")
+CONTINUE = re.compile(r"(先把.{0,6}(登|填|弄|办)完|接着(填|登|来)|继续(填|登)|先(登|填)完|登完再|填完再|"
+                      r"还是(?:要|得)?(?:提|填|登|登记|报|发布?)(?:一?下|了)?吧)")  # '还是提一下吧': the mind changed back
 PLATFORM = re.compile(r"(听说你们|你们(这|这里|这儿)?.{0,4}(能|可以|会|是不是)|(在这|这里|这儿)(能|可以).{0,4}(发|登|提)|能在这)")
 BUDGET_CUE = re.compile(r"(钱|预算|经费|费用|价钱|花费|付费|面议|面谈|再谈|待遇|薪资|年薪|月薪|出价|^只要|(?:[一二三四五六七八九十两百千]+|\d+)\s*(?:来)?个(?:吧|左右|上下)?$)")
 LABEL_ONLY = re.compile(r"^(?:那么?|那就|就|嗯)?(?:(?:所属|我们的?)?(?:行业|领域|需求类型|类型)(?:就)?(?:是|算|属于|为|写|选|填)?)?(?:就)?(?:算是?|属于|归|是|选|填)?(?:个|一个)?(?P<label>.{2,8}?)(?:行业|方面|领域|类|这块|阶段)?的?吧?$")
@@ -357,6 +358,8 @@ _GENERIC = re.compile(
     r"(我们|咱们|你们|但是|可是|所以|因为|想|要|能|需要|希望|买|购买|引进|找|寻找|帮忙|帮|一下|一个|一些|一项|个|些|项|"
     r"现成|核心|关键|技术|成果|专利|专家|团队|高校|合作|解决|问题|难题|办法|方案|没有|有|的|吗|呢|吧|了|啊)"
 )
+_CONSULT = re.compile(r"(请教|咨询|请问|问问|问一?下|想问)")
+_ASKING = re.compile(r"(请教|咨询|请问|问问|问|最近|近来|这段时间|遇到|碰到|一直|这边|点|事情|事儿|事|情况|看看|聊聊)")  # help-seeking
 
 
 _INTRO_CLAUSE = re.compile(r"^(?:我们|我|咱们|俺们|我们厂|我们公司)?(?:是|在)?.{0,10}?(?:做|搞|生产|从事|干)[^，,]{1,16}?的?$")
@@ -372,6 +375,11 @@ def intro_only(text: str) -> bool:
 def is_generic(text: str) -> bool:
     """Free text that names nothing specific ('想买个现成的技术成果', '但是没有核心技术专利')."""
     return all(len(re.findall(r"[\u4e00-\u9fff]", _GENERIC.sub("", c))) < 2 for c in PIECES.split(text or ""))
+
+
+def is_filler(text: str) -> bool:
+    """Generic, or only asks for help ('最近有个问题想请教一下', '碰到点事想咨询下'): no words for the record."""
+    return bool(_CONSULT.search(text or "")) and is_generic(_ASKING.sub("", text or ""))
 
 
 _FINANCE = re.compile(r"(贷款|融资|质押|授信|投资)")
@@ -577,13 +585,20 @@ def without_own_name(text: str, company: str | None) -> str:
 
 def tidied(values: dict[str, Any], key: str, *, company: bool = False) -> dict[str, Any]:
     """``{key: cleaned}`` when the free text ``values[key]`` still holds clauses that only name the contact (and,
-    with ``company``, the company's own short name) once they are known; ``{}`` when nothing changes."""
+    with ``company``, the company's own short name) once they are known, or only filler; ``{}`` when nothing changes."""
     text = values.get(key)
     if not text:
         return {}
     cleaned = without_own_name(text, values.get("company")) if company else text
-    cleaned = without_person(cleaned, values.get("contact_name"))
+    cleaned = without_filler(without_person(cleaned, values.get("contact_name")))
     return {key: cleaned} if cleaned != text else {}
+
+
+def without_filler(text: str) -> str:
+    """A description without its clauses that name nothing specific ('最近有个问题想请教一下'), when any clause does."""
+    parts = _SEPARATED.split(text or "")
+    kept = [(c, sep) for c, sep in zip(parts[::2], [*parts[1::2], ""], strict=True) if c.strip() and not is_filler(c)]
+    return "".join(c + sep for c, sep in kept).strip("，,；; ") if kept else text
 
 
 def without_person(text: str, name: str | None) -> str:

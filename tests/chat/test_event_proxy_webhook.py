@@ -23,9 +23,10 @@ def test_not_me_but_my_mother_books_the_mother_alone(wx: object, services: Conta
     openid = "lead_proxy_not_me"
     _stored_contact(wx, openid)
     assert "田大勇" in say(wx, openid, "高血压那个讲座 报名")
-    say(wx, openid, "不是我 是我妈去 她叫刘桂兰 电话13872201234", "确认")
+    done = say(wx, openid, "不是我 是我妈去 她叫刘桂兰 电话13872201234")  # booked at once: all was said
     reg = registration(services, openid, "E01")
     assert (reg.name, reg.phone, reg.party_size, list(reg.companions)) == ("刘桂兰", "13872201234", 1, [])
+    assert "报名人：刘桂兰" in done and "报名人：刘桂兰" in say(wx, openid, "我的报名")  # who was booked is shown
 
 
 def test_a_parent_who_wants_to_go_is_asked_for_by_name(wx: object, services: Container) -> None:

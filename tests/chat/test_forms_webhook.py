@@ -205,6 +205,27 @@ def test_a_common_word_at_the_contact_step_is_asked_again(wx: object, services: 
     submit(wx, openid)
     assert demand_of(services, openid).contact_name == "周明"
 
+def test_an_opener_that_names_nothing_is_neither_description_nor_title(wx: object, services: Container) -> None:
+    """'最近碰到点事想咨询下' before the problem is said: the title and description come from the problem."""
+    openid = "f_opener"
+    summary = say(wx, openid, "你好 我们是做电动车控制器的 最近碰到点事想咨询下", "控制器夏天老是过热保护 一停车就报故障",
+                  "襄阳测试电控有限公司 在高新区", "面议", "周明 13800009997")
+    assert "请核对" in summary and "咨询" not in summary
+    submit(wx, openid)
+    demand = demand_of(services, openid)
+    assert "咨询" not in demand.description and "过热" in demand.description and "过热" in demand.title
+
+def test_a_cancelled_form_is_kept_a_day_and_taken_back_when_the_mind_changes(wx: object, services: Container) -> None:
+    """'算了 先不提了' keeps what was filled for a day; '还是登记一下吧' goes on from the question it stopped at."""
+    openid = "f_mind_back"
+    say(wx, openid, "我们厂生产的轴承套圈热处理以后硬度不均匀 想找专家看看", "襄阳测试轴承有限公司 在襄州")
+    assert "保留一天" in say(wx, openid, "算了 先不提了 我回去问问老板")
+    assert "预算" in say(wx, openid, "还是登记一下吧")
+    say(wx, openid, "面议", "周明 13800009996")
+    submit(wx, openid)
+    demand = demand_of(services, openid)
+    assert demand.company == "襄阳测试轴承有限公司" and "硬度不均匀" in demand.description
+
 def test_consent_question_answered_and_declined_draft_kept(wx: object, services: Container) -> None:
     """A question at consent is answered and consent asked again; '不同意' keeps the draft a day, '同意' submits it."""
     openid = "f_consent"
