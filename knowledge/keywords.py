@@ -7,6 +7,7 @@ serve chat call ``warm()`` at start.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 
@@ -32,7 +33,24 @@ def key_terms(text: str, pool: int) -> list[str]:
     domain term the text holds joined back into it ('深度' + '学习' → 深度学习, from the matching thesaurus)."""
     from knowledge.matching.thesaurus import load_thesaurus
 
-    tags = [t for t in extract_tags(text, pool * 3) if len(t) >= 2]
+    tags = [t for t in extract_tags(text, pool * 3) if len(t) >= 2 and not fragment(t)]
     compounds = [t for t in load_thesaurus().terms if len(t) >= 4 and t in text]
     joined = (next((c for c in compounds if tag in c and c != tag), tag) for tag in tags)
     return list(dict.fromkeys(joined))
+
+
+_FUNCTION_HEAD = set("比在把被给对用从向和与跟及或就都也还又再很太更最是")
+_PARTICLE_TAIL = set("上下里中了着过的地得")
+_COUNTED = r"[一二两三四五六七八九十几每][层个种项次件台套批条块片根只张道步]"
+RARE = 5  # jieba counts: '包上' 3 is a cut across words, '凝胶' 114 is a term
+
+
+def fragment(tag: str) -> bool:
+    """A tag cut across words: '比酸法' of '提取率比酸法高' (a function word at its head, unknown to the dictionary)
+    or '包上' of '包上一层' (a rare entry ending in a particle), or a count ('一层', '两种')."""
+    import jieba
+
+    jieba.dt.check_initialized()
+    freq = jieba.dt.FREQ.get(tag) or 0
+    counted = re.fullmatch(_COUNTED, tag) is not None
+    return counted or (tag[0] in _FUNCTION_HEAD and not freq) or (tag[-1] in _PARTICLE_TAIL and freq <= RARE)

@@ -278,6 +278,7 @@ _IP_KINDS = (("授权发明专利", r"(?:已)?授权(?:的)?发明专利|发明�
              ("地方标准", r"地方标准"), ("团体标准", r"团体标准"), ("行业标准", r"行业标准"),
              ("国家标准", r"国家标准"), ("技术秘密", r"技术秘密|专有技术|技术诀窍"),
              ("专利", r"(?<=[项个件])专利|专利(?=\s*\d)"))
+_PENDING_INVENTION = re.compile(rf"(?:申请|报|提交|递交)了?\s*(?:({NUM_RE})?\s*(?:个|项|件))?\s*发明(?!专利|人|者|了|出)")
 _COUNT_BEFORE = re.compile(rf"({NUM_RE})\s*(?:项|个|件|篇|份)\s*(?:已)?(?:的)?\s*$")
 _COUNT_AFTER = re.compile(rf"^\s*(?:有|共|已有)?\s*({NUM_RE})\s*(?:项|个|件)")
 
@@ -300,5 +301,17 @@ def extract_ip(text: str) -> str | None:
             taken[m.start():m.end()] = [True] * (m.end() - m.start())
             count = _ip_count(t, m.start(), m.end())
             parts.append((m.start(), f"{label}{count}项" if count else label))
+    parts += _pending_inventions(t, taken)
     return "、".join(p for _, p in sorted(parts)) or None
+
+
+def _pending_inventions(t: str, taken: list[bool]) -> list[tuple[int, str]]:
+    """'申请了一个发明 还没批下来', '报了两个发明': invention patents applied for, said without '专利'."""
+    out = []
+    for m in _PENDING_INVENTION.finditer(t):
+        if any(taken[m.start():m.end()]) or re.search(r"(没有|没|无|不)\S{0,2}$", t[max(0, m.start() - 4):m.start()]):
+            continue
+        value = to_number(m.group(1)) if m.group(1) else None
+        out.append((m.start(), f"发明专利申请{int(value)}项" if value else "发明专利申请"))
+    return out
 

@@ -328,6 +328,19 @@ def test_result_without_a_name_is_named_from_its_description(wx: object, service
         assert (row.title, row.contact_name) == ("茶园病虫害的图像识别", "彭晓东")
 
 
+def test_a_pending_invention_is_the_ip_and_keywords_are_whole_words(wx: object, services: Container) -> None:
+    """'报了一个发明 还在审' answers the IP question (not '没太明白'); keywords hold no cut-across-words fragments
+    ('比酸法' of '提取率比酸法高', '一层')."""
+    openid = "f_pending_ip"
+    say(wx, openid, "王老师让我来登记一下课题组的成果", "湖北文理学院 化学与食品科学学院",
+        "我们做的是用柑橘皮提取果胶的新工艺 提取率比酸法高一倍 表面再包上一层膜 现在在中试")
+    assert "没太明白" not in say(wx, openid, "报了一个发明 还在审")
+    say(wx, openid, "联系人刘畅 15871112233", "现代农业")
+    submit(wx, openid)
+    row = achievement_of(services, openid)
+    assert row.ip == "发明专利申请1项"
+    assert "果胶" in row.keywords and not {"比酸法", "一层", "包上"} & set(row.keywords)
+
 def test_interests_parsed_and_changed_by_chat(wx: object, services: Container) -> None:
     """Subscribe without a result; topics come out clean; chat adds, drops and lists them."""
     openid = "f_topics"
