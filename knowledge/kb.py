@@ -38,13 +38,14 @@ from knowledge.answer import (
     grounded,
     llm_answer,
     names_edition,
+    programme_gap,
     retrievers_agree,
     term_weights,
     typed_decline,
     typed_gap,
 )
 from knowledge.chroma import make_client
-from knowledge.cities import PROVINCE, cities_in, in_province
+from knowledge.cities import PROVINCE, cities_in, districts_in, in_province
 from knowledge.compose import source_line
 from knowledge.embeddings import Embedder, load_embedder
 from knowledge.ingest import Chunk, IngestError, expand_paths, parse_file
@@ -61,6 +62,7 @@ COMPARES = re.compile(r"一样|相同|不同|区别|差别|差异|有啥差|比�
 CONTEXT_TILT = 0.5  # the answer in the last answer's topic wins down to half the fresh one's confidence (dev: 1.0 → 0.5)
 RIVAL_MARGIN = 0.85  # a same-city document scoring this close to the first may answer in its place (see _holder_first)
 RIVALS = 2  # how many such documents are tried
+VALUE_KINDS = frozenset({"date", "duration", "place", "person", "contact", "money", "amount"})  # a value to be stated
 
 
 @dataclass
@@ -245,8 +247,8 @@ class KnowledgeBase:
         """Hits with the document that states the asked detail first: when the first document's best passage lacks it
         (a typed gap: no date, no address) and a document of the same city scoring within ``RIVAL_MARGIN`` of it
         has it, that one leads (two notices of one city on one programme: the deadline is in the newer one only). Not for
-        a question naming a period or level (2026年, 高级): the first document lacking it is no reason for another."""
-        if not hits or question.kind is None or names_edition(question):
+        a question naming a period, a level or a district (2026年, 高级, 谷城): another document naming it is no better."""
+        if not hits or question.kind not in VALUE_KINDS or names_edition(question) or districts_in(question.words):
             return hits
         best: dict[str, float] = {}
         for hit in hits:
@@ -254,8 +256,10 @@ class KnowledgeBase:
         first = hits[0].chunk
         rivals = [doc for doc, score in best.items() if doc != first.doc and score >= RIVAL_MARGIN * hits[0].score
                   and self.index().doc_cities.get(doc) == first.city][:RIVALS]
-        if not rivals or self._holds(question, hits[:k], first.doc):
-            return hits
+        index = self.index()
+        if not rivals or self._holds(question, hits[:k], first.doc) \
+                or programme_gap(question, index.doc_texts[first.doc], index.titles_by_city(first.doc)):
+            return hits  # a programme the first document never names: the question may be about none of them
         holder = next((doc for doc in rivals if self._holds(question, hits[:k], doc)), None)
         if holder is None:
             return hits
