@@ -645,6 +645,11 @@ _LEVEL = r"初级|中级|正高级|(?<![正副])高级|国家级|省级|市级|�
 _ORDINAL = r"第[一二三四五六七八九十\d]+(?:[期批届轮]|个?年(?!度))|\d{4}年(?!生|出生|毕业|成立|注册|入职|参加工作)"
 
 
+def names_edition(question: Question) -> bool:
+    """Whether the question names a period or a level (2026年, 第二期, 高级): an edition some document may lack."""
+    return bool(re.search(_ORDINAL, question.words) or re.search(_LEVEL, question.words))
+
+
 def typed_decline(gap: str, extract: Extract, contact: str | None) -> str:
     """A typed decline: the detail isn't written, what the document does say, whom to ask."""
     said = "".join(strip_marker(line) for line in extract.body.splitlines())

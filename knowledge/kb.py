@@ -37,13 +37,15 @@ from knowledge.answer import (
     dense_z,
     grounded,
     llm_answer,
+    names_edition,
+    programme_gap,
     retrievers_agree,
     term_weights,
     typed_decline,
     typed_gap,
 )
 from knowledge.chroma import make_client
-from knowledge.cities import PROVINCE, cities_in, in_province
+from knowledge.cities import PROVINCE, cities_in, districts_in, in_province
 from knowledge.compose import source_line
 from knowledge.embeddings import Embedder, load_embedder
 from knowledge.ingest import Chunk, IngestError, expand_paths, parse_file
@@ -58,6 +60,9 @@ TITLE_WEIGHT = 0.25  # bonus (× the best fused score) of a document whose title
 EXHAUSTED_TEXT = "这份资料的内容已经全部发给您了。还有其他问题可以直接问我，或回复“转人工”联系科创联络员。"
 COMPARES = re.compile(r"一样|相同|不同|区别|差别|差异|有啥差|比较|对比")  # a question comparing what it names
 CONTEXT_TILT = 0.5  # the answer in the last answer's topic wins down to half the fresh one's confidence (dev: 1.0 → 0.5)
+RIVAL_MARGIN = 0.85  # a same-city document scoring this close to the first may answer in its place (see _holder_first)
+RIVALS = 2  # how many such documents are tried
+VALUE_KINDS = frozenset({"date", "duration", "place", "person", "contact", "money", "amount"})  # a value to be stated
 
 
 @dataclass
@@ -235,8 +240,37 @@ class KnowledgeBase:
         retriever = Retriever(self.store, self.index(), fusion=self.fusion, reranker=self.reranker)
         candidates = retriever.search(analysed.corrected, scope, k=CANDIDATES * 2, mode=mode or self.mode,
                                       vector=vector)
-        candidates = self._title_prior(analysed, candidates)
+        candidates = self._holder_first(analysed, self._title_prior(analysed, candidates), k)
         return Retrieval(analysed, scope, candidates[:k], None, candidates)
+
+    def _holder_first(self, question: Question, hits: list[Hit], k: int) -> list[Hit]:
+        """Hits with the document that states the asked detail first: when the first document's best passage lacks it
+        (a typed gap: no date, no address) and a document of the same city scoring within ``RIVAL_MARGIN`` of it
+        has it, that one leads (two notices of one city on one programme: the deadline is in the newer one only). Not for
+        a question naming a period, a level or a district (2026年, 高级, 谷城): another document naming it is no better."""
+        if not hits or question.kind not in VALUE_KINDS or names_edition(question) or districts_in(question.words):
+            return hits
+        best: dict[str, float] = {}
+        for hit in hits:
+            best.setdefault(hit.chunk.doc, hit.score)
+        first = hits[0].chunk
+        rivals = [doc for doc, score in best.items() if doc != first.doc and score >= RIVAL_MARGIN * hits[0].score
+                  and self.index().doc_cities.get(doc) == first.city][:RIVALS]
+        index = self.index()
+        if not rivals or self._holds(question, hits[:k], first.doc) \
+                or programme_gap(question, index.doc_texts[first.doc], index.titles_by_city(first.doc)):
+            return hits  # a programme the first document never names: the question may be about none of them
+        holder = next((doc for doc in rivals if self._holds(question, hits[:k], doc)), None)
+        if holder is None:
+            return hits
+        return [h for h in hits if h.chunk.doc == holder] + [h for h in hits if h.chunk.doc != holder]
+
+    def _holds(self, question: Question, hits: list[Hit], doc: str) -> bool:
+        """Whether ``doc``'s best passage for the question states the asked detail (no typed gap)."""
+        index = self.index()
+        prior = {cid: 1.0 / (1 + rank) for rank, cid in enumerate(h.chunk.id for h in hits if h.chunk.doc == doc)}
+        extract = best_sentences(question, index.doc_chunks(doc), index.doc_idf, prior)
+        return typed_gap(question, extract, index.doc_texts[doc], index.titles_by_city(doc)) is None
 
     def _title_prior(self, question: Question, hits: list[Hit]) -> list[Hit]:
         """Hits rescored with a document-level prior: the IDF-weighted share of the question's key words (two
