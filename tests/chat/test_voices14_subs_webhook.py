@@ -117,3 +117,11 @@ def test_spouse_who_goes_too_names_no_companion(wx: object, services: Container)
     say(wx, openid, "高血压那个讲座怎么报名", "我跟我爱人都来 我叫付建军 她叫胡美兰", "13911115555", "同意")
     reg = registration(services, openid)
     assert (reg.name, reg.party_size, list(reg.companions)) == ("付建军", 2, ["胡美兰"])
+
+
+def test_a_connective_before_the_directions_is_no_topic(wx: object, services: Container) -> None:
+    """'可是数控机床 伺服电机这些 我还挺感兴趣的' after the offer: 数控机床、伺服电机 (no '可是数控机床', no '我…')."""
+    openid = "subs14_connective"
+    say(wx, openid, "我退休好些年了 手头没啥成果")
+    summary = say(wx, openid, "可是数控机床 伺服电机这些 我还挺感兴趣的")
+    assert _directions_line(summary) == "提醒方向：数控机床、伺服电机", summary
