@@ -18,7 +18,7 @@ from bot.domain.events.subscriptions import subscriptions_of
 from bot.domain.privacy import remember_contact
 from handlers import followups
 from handlers.account import give_consent, has_consented
-from handlers.kit import forms, triage
+from handlers.kit import forms, interject, triage
 from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
 from handlers.kit.fields import contact_name_field, contact_title_field, org_field, phone_field
 from handlers.kit.intents import CHAT
@@ -27,17 +27,20 @@ from knowledge.extract import (
     apply_topic_changes,
     extract_all,
     extract_phone,
+    is_affirmative,
+    is_negative,
     is_person_name,
     parse_topics,
     topic_changes,
     without_alerts,
 )
 from knowledge.extract.edits import dropped_topics
+from knowledge.vocab import INDUSTRIES
 
 FLOW = "subscription"
 TELL = r"(?:提醒|推给|推送|通知|发给|发我|告诉|跟我说|说一声)"
 ONLY_ALERTS = re.compile(rf"((不登|不用登|不登记|不发布).{{0,20}}{TELL}|只(想|要|是想).{{0,10}}(提醒|推送|通知)|"
-                         r"订阅.{0,24}(需求|推送|提醒)|需求(推送|提醒)|"
+                         r"订阅.{0,24}(需求|推送|提醒)|需求(推送|提醒)|(想|希望|愿意)(多)?关注.{0,20}需求|"
                          rf"(相关|有).{{0,6}}需求.{{0,8}}(?:{TELL}我|说一声))")
 ADD = re.compile(rf"(以后|今后|往后|再有|有).{{0,16}}(需求|项目|难题).{{0,6}}{TELL}|"
                  rf"有(企业|厂家|公司)(要|想|需要)?(做|搞|找|提).{{0,16}}{TELL}")  # '有企业要搞X的 能告诉我一声不'
@@ -49,12 +52,14 @@ MINE = re.compile(r"^(查看|看看)?我的(订阅|提醒|需求提醒|推送)(�
                   r"^我(都|还|现在)?订(阅)?了(些|哪些|什么|些什么|啥|哪几个)(东西|内容)?[吗呢？?。!！]*$")  # 我都订了些什么
 
 
+_FOLLOW = re.compile(r"(?:想|希望|要|愿意)(?:多)?关注(?:一下|下)?(?P<what>[^，,。；;！!？?\s]{2,20}?)"
+                     r"(?:方面|相关|领域|方向|行业|这块)?的?(?:企业|技术)?(?:需求|难题)")  # '想关注一下新材料方面的企业需求'
 _SUBSCRIBE = re.compile(r"^(?:我想|我要|想)?订阅\s*(?P<what>.*?)\s*(?:方面|相关)?的?(?:需求|推送|提醒)?(?:推送|提醒)?$")
 
 
 def _topics_said(text: str, _facts: dict[str, Any]) -> list[str] | None:
     """Topic changes in a message ('再加个粉末冶金', '表面处理不要了' as '-表面处理'), or '订阅 农机 需求'."""
-    m = _SUBSCRIBE.search(text)
+    m = _SUBSCRIBE.search(text) or _FOLLOW.search(text)
     ops = topic_changes(text) + (parse_topics(m.group("what")) if m and m.group("what") else [])
     return list(dict.fromkeys(ops)) or None
 
@@ -186,6 +191,8 @@ def _route(ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> l
         return my_topics(ctx, msg)
     if (kept := contact_request(ctx, msg, conv, text)) is not None:
         return kept
+    if (answered := offer_answered(ctx, msg, conv, text)) is not None:
+        return answered
     if DROP.search(text) and (dropped := drop_request(ctx, msg, text)) is not None:
         return dropped
     if offers_result(text):  # a result offered with the alerts: the achievement flow takes both
@@ -196,9 +203,12 @@ def _route(ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> l
         return edited
     if (ADD.search(text) or ONLY_ALERTS.search(text)) and alert_topics(text):  # topics named: add them
         return add_request(ctx, msg, conv, text)
-    if ONLY_ALERTS.search(text):
+    if ONLY_ALERTS.search(text) or (SEE_NEEDS.search(text) and (triage.declined_forms(text) or triage.RESEARCHER.search(text))):
         return forms.start(FORM, ctx, conv, (text,))
     return None
+
+
+SEE_NEEDS = re.compile(r"(?:想|要)(?:知道|看看|看下|瞧瞧|晓得)(?:一下)?.{0,4}(?:企业|厂家|公司|厂里).{0,8}需求")  # '就想看看企业有么需求'
 
 
 CONTACT_OPENER = "好的，把联系方式记到您的需求提醒订阅里。"
@@ -239,6 +249,39 @@ def contact_request(ctx: Context, msg: Incoming, conv: ConversationState, text: 
     return replies
 
 
+OFFERED = interject.ALERTS_OFFERED  # the reply just offered demand alerts ('告诉我关注哪些方向就行')
+OFFER_TOPIC_MAX = 30  # characters: a longer message without an alert cue says something else
+
+
+def offered(ctx: Context, conv: ConversationState) -> None:
+    """Remember that the reply offered demand alerts (the directions named next subscribe)."""
+    followups.remember(ctx, conv, OFFERED)
+
+
+def _directions(text: str) -> list[str]:
+    """The alert directions a message answering the offer names ('医药健康和电子信息两个方向', '有X方面的需求可以推给我');
+    [] for a question, a request for a form, a problem, a refusal or a long message without an alert cue."""
+    if triage.is_question(text) or triage.wants_demand(text) or triage.wants_achievement(text) \
+            or triage.PROBLEM.search(text) or is_negative(text) or triage.is_form_cancel(text):
+        return []
+    if topics := alert_topics(text):
+        return topics
+    topics = parse_topics(text)
+    named = any(t in INDUSTRIES for t in topics) or len(text) <= OFFER_TOPIC_MAX
+    return topics if named and not extract_all(text).get("contact_phone") else []
+
+
+def offer_answered(ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> list[Reply] | None:
+    """Directions named right after the reply offered alerts ('告诉我关注哪些方向就行' → '医药健康和电子信息两个
+    方向 我们在搞智能可穿戴监测'): the subscribe-only form opens on them (None for anything else)."""
+    if followups.recent(ctx, conv, JUST_NOW).get("kind") != OFFERED:
+        return None
+    if topics := _directions(text):
+        return forms.start(FORM, ctx, conv, (text,), {"interests": topics})
+    said = _contact_said(ctx, msg, text)  # a contact first ('我叫钟丽华 手机139…'): kept, the directions asked
+    return None if said is None else forms.start(FORM, ctx, conv, (text,), said)
+
+
 NOT_REGISTERING = re.compile(r"不登|不用登|不想登|不登记|(?:没有?|暂无|暂时没有?|无)(?:什么|啥)?(?:科研|科技)?成果|"
                              r"不是来登|先不登|不是要?(?:来)?(?:发布|登记|挂)")
 
@@ -252,8 +295,24 @@ def offers_result(text: str) -> bool:
     return triage.wants_achievement(rest) or (bool(rest) and triage.looks_like_achievement(rest))
 
 
+def _name_at_summary(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | None:
+    """A bare name sent at the summary of a subscription without a contact ('包晓玲'): it is the contact (the form
+    never asks for one, so nothing else would take it); None otherwise."""
+    values = forms.values_of(conv)
+    if conv.step != forms.STAGE_CONFIRM or values.get("contact_name"):
+        return None
+    text = (msg.text or "").strip(" 。，,.!！")
+    if len(text) < BARE_NAME or not is_person_name(text) or extract_all(text) or topic_changes(text) \
+            or is_affirmative(text) or is_negative(text):
+        return None  # the small-talk check of ``_contact_said`` is not needed: a summary awaits an answer
+    values["contact_name"] = text
+    return forms.next_step(CONTACT_FORM if conv.draft.get(CONTACT_KEY) else FORM, conv, "已修改。")
+
+
 def continue_flow(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | None:
     """Continue the subscribe-only form (the contact one when a contact opened it)."""
+    if (named := _name_at_summary(ctx, msg, conv)) is not None:
+        return named
     return forms.handle(CONTACT_FORM if conv.draft.get(CONTACT_KEY) else FORM, ctx, msg, conv)
 
 

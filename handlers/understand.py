@@ -316,11 +316,14 @@ def route(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] |
 def _declined(ctx: Context, msg: Incoming, conv: ConversationState, pred: Prediction) -> list[Reply] | None:
     """A form the message declines is never opened ('成果就不登记了 年纪大了', '不是来提需求的'): alert topics said
     with it subscribe, else the reply says so and offers the alerts; None when no form meant is declined."""
-    meant = pred.intent if decisive(pred) else rule_says(msg.text, pred)
-    if meant not in triage.declined_forms(msg.text):
+    declined = triage.declined_forms(msg.text)
+    meant = pred.intent if decisive(pred) or pred.intent in declined else rule_says(msg.text, pred)
+    if meant not in declined:  # an unsure guess at a form the message declines is no question to ask back
         return None
     if alert_topics(msg.text) and (alerts := subscriptions.add_request(ctx, msg, conv, msg.text)) is not None:
         return alerts
+    if meant == "achievement":
+        subscriptions.offered(ctx, conv)  # the directions named next subscribe
     return [Reply(f"好的，{interject.DECLINED_REPLY[str(meant)]}")]
 
 

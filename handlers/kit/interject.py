@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from handlers import followups
 from handlers.kit import triage
 from handlers.kit.base import Context, ConversationState, Incoming, Reply
 from handlers.kit.intents import Prediction, classify, decisive
@@ -147,6 +148,7 @@ def switch(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply]:
     return replies
 
 
+ALERTS_OFFERED = "alerts_offered"  # the remembered topic after a reply offered demand alerts
 DECLINED_REPLY = {
     "achievement": "成果不登记也没关系。想在有相关的企业需求时收到提醒的话，告诉我关注哪些方向就行，"
                    "例如“以后有铸造、热处理方面的企业需求推给我”。",
@@ -165,6 +167,8 @@ def declined(form: str, noun: str, ctx: Context, msg: Incoming, conv: Conversati
     if triage.is_form_cancel(text):  # '…先不登了。能不能先订阅企业需求？': the form's cancel, then what follows
         return None
     conv.clear_flow()
+    if form == "achievement":  # the directions named next subscribe ('handlers.subscriptions.offer_answered')
+        followups.remember(ctx, conv, ALERTS_OFFERED)
     return [Reply(f"好的，已取消，本次{noun}的内容没有保存。"), Reply(DECLINED_REPLY[form])]
 
 

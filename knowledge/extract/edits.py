@@ -59,11 +59,11 @@ _ALERT_CUE = re.compile(r"(推给我|推送给我|推我|发给我|发我(?:一�
                         r"(?:的)?(?:需求|项目)(?:提醒|推送|通知|消息))")  # '想收到智能制造方面的需求提醒'
 _RECEIVE = r"(?:我们?)?(?:还|也)?(?:想|要|希望|愿意)?(?:能)?(?:收到|接收|接到|看到|订阅|获取)"
 _SPLIT = re.compile(r"[\s、,，;；和及跟与/]+|还有|以及|或者")
-_STRIP_HEAD = re.compile(rf"^(?:(?:有没有|有无|有冇得?|要是有|如果有|如有|有)(?:做|搞|关于|涉及)|有没有|有无|有冇得?|要是有|如果有|如有|(?:企业|厂家|公司)(?:提出?|发布|报)|那个|这个|顺便|对了|我们?(?:是)?(?:想|希望)|(?:我们?|俺们?|咱们?)对|麻烦|涉及|(?:帮我|给我|帮忙|麻烦你?|请)?(?:订阅|订|设置|设|加)(?:一下|个|上)|帮我|给我|{_RECEIVE}|提醒的话|(?:我|我们)?(?:主要|重点|比较)?关注(?:的是)?|感兴趣的是|以后|今后|往后|另外|还有|再|也|就是|主要是|比如|像|有(?![机色])|关于|凡是|只要是|是|算了|那就|那|"
+_STRIP_HEAD = re.compile(rf"^(?:(?:有没有|有无|有冇得?|要是有|如果有|如有|有)(?:做|搞|关于|涉及)|有没有|有无|有冇得?|要是有|如果有|如有|(?:企业|厂家|公司)(?:提出?|发布|报)|那个|这个|顺便|对了|不过|但是|可是|其实|而且|我们?(?:是)?(?:想|希望)|(?:我们?|俺们?|咱们?)对|麻烦|涉及|(?:帮我|给我|帮忙|麻烦你?|请)?(?:订阅|订|设置|设|加)(?:一下|个|上)|帮我|给我|{_RECEIVE}|提醒的话|(?:我|我们)?(?:主要|重点|比较)?关注(?:的是)?|感兴趣的是|以后|今后|往后|另外|还有|再|也|就是|主要是|比如|像|有(?![机色])|关于|凡是|只要是|是|算了|那就|那|"
                          r"企业|厂家|公司|要做|想做|要搞|想搞|需要|要|想)+")
 _STRIP_TAIL = re.compile(r"(?:(?:企业|厂家|公司)(?:提出?|发布|报)?)?(?:相关|方面|方向|领域|行业|这一?类|之类|类|[这那]一?块|有关)?的?(?:企业)?(?:需求|项目|难题|问题|信息)?$")
 _NOT_TOPIC = re.compile(r"^(?:对了|顺便|然后|那个|这个|嗯|哦|噢|哎|好吧|是的|对|一声|一下)$|^(?:你|您|大家|老师|你们)好|^(?:方向|方面|领域|行业)|^(?:喂|哈喽|在吗)|电话|手机|号码|联系|的企业|企业来|来找|太(?!阳|空|赫|极)|不够|还没|没有|^(?:谢谢|多谢|感谢|辛苦|麻烦|好的?|行|可以|没了|就这些|关闭|关掉|取消|停止|停掉|退订|开通|打开|开启|查看|看看)|^(?:我|我们|需求|提醒|推送|相关|方面|都|也|的|的话|一下|给我|需要|东西|这些|那些|其他|别的|所有|全部)$|"
-                        r"^(?:我是|我们是|做|搞|在|我在)|^(?:买|租|借|卖|找|请|引进|转让|授权)|研究院|研究所|大学|学院|公司|时候|想|不登|不要|不用|成果|如果|要是|需求|\d{3,}|^[A-Za-z]*\d+[A-Za-z]*$|\d\s*[万千百元块wW]|"
+                        r"^(?:我是|我们是|做|搞|在|我在)|^(?:我|俺|咱)(?!国)|^(?:买|租|借|卖|找|请|引进|转让|授权)|研究院|研究所|大学|学院|公司|时候|想|不登|不要|不用|成果|如果|要是|需求|\d{3,}|^[A-Za-z]*\d+[A-Za-z]*$|\d\s*[万千百元块wW]|"
                         r"(?i:^(?:subscribe|subscription|alerts?|notify|notifications?|remind(?:er)?s?|push)$)|"  # the request, in English
                         r"面议|面谈|预算|年薪|月薪|工资|待遇|多少钱|有没有|办法|怎么|能不能|可以吗")
 
@@ -113,10 +113,23 @@ def _split_pieces(t: str) -> list[str]:
 _WHOSE_NEEDS = re.compile(r"(?<=[\u4e00-\u9fff])(?:企业|厂家|公司|厂子?)(?:如果|要是)?有(?=[\u4e00-\u9fff]{2})")
 
 
+_EMPHASIS = re.compile(r"(?:特别是|尤其是|尤其|重点是)(?P<what>[^，,。；;！!？?]*)")
+
+
+def _within_field(text: str) -> str:
+    """The text without the examples stressed inside a catalogue industry named before them ('现代农业的就行 特别是
+    果树和茶叶方面的': the whole field is alerted already); elsewhere only the stress word goes ('铸造，尤其是压铸')."""
+    m = _EMPHASIS.search(text)
+    if m is None:
+        return text
+    inside = bool(_INDUSTRY.search(text[:m.start()]))
+    return text[:m.start()] + ("" if inside else "、" + m.group("what")) + _within_field(text[m.end():])
+
+
 def _parse_topics(text: str) -> list[str]:
     """Clean topics of an answer to 'which needs should we alert you about' (the whole text is the list);
-    hedges ('大概是', '之类的吧', '这两块吧', '就这些') are not topics."""
-    t = _WHOSE_NEEDS.sub("、", _HEDGE.sub(" ", normalize(text)))  # '汽车零部件企业有焊接方面的需求': both
+    hedges ('大概是', '之类的吧', '这两块吧', '就这些') and examples stressed inside a named industry are not topics."""
+    t = _WHOSE_NEEDS.sub("、", _HEDGE.sub(" ", _within_field(normalize(text))))  # '汽车零部件企业有焊接方面的需求': both
     t = _ALERT_CUE.split(t)[0] if _ALERT_CUE.search(t) and not _ALERT_CUE.match(t) else t
     out: list[str] = []
     people = {name for _, name in person_names(text)}  # '我是…的 高建军，电话…' introduces a person

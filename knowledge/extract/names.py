@@ -42,6 +42,7 @@ _LOOSE_CUE = re.compile(rf"(?:{_RELATIVE}|大的|小的|老大|老二)(?:一起|
                         rf"(?<![\u4e00-\u9fff])(?:我的|我家|俺家|我|俺|咱)?(?:大|小|二)?{_RELATIVE}(?=[\u4e00-\u9fff]{{2,4}}(?:$|[\s,，。和跟与及、])|"
                         rf"[\u4e00-\u9fff]{{2,3}}(?:一起|一块|一同)|"
                         rf"[\u4e00-\u9fff]{{2,3}}(?:也|都)(?:要|想|说要)?(?:去|来|克|参加))")  # '同事欧阳明'
+_GOING = re.compile(r"[都也](?:要|想|会|说要)?(?:去|来|克|参加|到)")  # '我和我老伴都去': who goes, not a name
 _NAME_SEP = re.compile(r"^\s*(?:、|,|和|跟|与|及|还有|\s)\s*")
 
 
@@ -57,6 +58,7 @@ def _surname_at(text: str, pos: int) -> str | None:
 
 
 _WORDS = frozenset({"公司", "高校", "高新", "高级", "单位", "车间", "司机", "时间", "万元"})  # words that read like a name
+_ORG_TAIL = frozenset({"学院", "大学", "医院", "学校", "中学", "小学", "中心", "集团", "银行", "协会", "学会", "农场"})  # '农学院'
 _NOT_GIVEN_CUED = set("的了是在和跟与我你他她们电话手机号码区县市省叫")  # no place: "樊城区"  # after '我叫', '有福' is a given name
 
 
@@ -71,7 +73,7 @@ def name_at(text: str, pos: int, *, cued: bool = False) -> str | None:
     for size in (2, 1):
         given = text[start:start + size]
         ok = len(given) == size and re.fullmatch(f"{_GIVEN}+", given) and not set(given) & stop and given not in _TERM_SET \
-            and surname + given not in _WORDS and not _TITLE.fullmatch(given)  # '张博士' is a title form
+            and surname + given not in _WORDS and not _TITLE.fullmatch(given) and given not in _ORG_TAIL  # '张博士' is a title form
         if ok and _BOUNDARY.match(text[start + size:]):
             return surname + given
     return None
@@ -154,6 +156,19 @@ def _names_before_phone(text: str) -> list[tuple[int, str]]:
     return out
 
 
+_PHONE_THEN = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)\s*[,，;；、]?\s*")
+
+
+def _names_after_phone(text: str) -> list[tuple[int, str]]:
+    """A full name standing alone right after a mobile number ('联系方式：139…，王建华', '139… 王建华')."""
+    out = []
+    for m in _PHONE_THEN.finditer(text):
+        name = name_at(text, m.end())
+        if name and re.match(r"\s*(?:$|[，,。；;!！])", text[m.end() + len(name):]):
+            out.append((m.end(), name))
+    return out
+
+
 def _titled_names(text: str) -> list[tuple[int, str]]:
     """Title forms after '的/找/联系/问' ('找我们技术部的陈工')."""
     out = []
@@ -183,7 +198,7 @@ def person_names(text: str) -> list[tuple[int, str]]:
     companions = set(extract_companions(t, loose=False))
     places = _place_spans(t)
     found: dict[int, str] = {}
-    for pos, name in _titled_names(t) + _names_before_phone(t) + _cued_names(t) + _role_named(t):
+    for pos, name in _titled_names(t) + _names_before_phone(t) + _names_after_phone(t) + _cued_names(t) + _role_named(t):
         start = t.find(name, pos)
         if name not in companions and not t[max(0, start - 2):start].endswith("不是") \
                 and not any(p == start and n >= len(name) for p, n in places):  # '我是谷城的': a place, not 谷城
@@ -427,7 +442,7 @@ def extract_companions(text: str, *, loose: bool = True) -> list[str]:
             continue
         pos = m.end()
         while (name := _companion_at(t, pos, mode)) is not None:
-            if re.match(_RELATIVE, name):  # '和儿子' is not a name ('张大妈' is)
+            if re.match(_RELATIVE, name) or _GOING.fullmatch(name):  # '和儿子', '和我老伴都去' name nobody ('张大妈' does)
                 break
             if name not in out:
                 out.append(name)

@@ -86,10 +86,6 @@ KNOWN_GAPS: dict[str, str] = {
     "dialogues_voices14:ZC20": FRESH14,
     "dialogues_voices14:ZC21": FRESH14,
     "dialogues_voices14:ZC22": FRESH14,
-    "dialogues_voices14:ZC24": FRESH14,
-    "dialogues_voices14:ZC32": FRESH14,
-    "dialogues_voices14:ZC33": FRESH14,
-    "dialogues_voices14:ZC34": FRESH14,
 }
 
 
