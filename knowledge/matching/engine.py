@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from dataclasses import fields
+from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ from knowledge.matching.journal import Entry, Journal, LocalJournal
 from knowledge.matching.lexical import CONCEPT_PREFIX, STOPWORDS, Tokenizer
 from knowledge.matching.records import MatchRecord, Side, as_achievement, as_demand
 from knowledge.matching.scoring import (
+    ALERT_TOP,
     DEFAULT_THRESHOLD,
     Bridge,
     Match,
@@ -26,6 +27,7 @@ from knowledge.matching.scoring import (
     raw_score,
     reasons,
     structured_features,
+    with_seconds,
 )
 from knowledge.matching.sides import MERGE_MIN, STATS_BAND, Lexicon, SideIndex, background_stats
 from knowledge.matching.thesaurus import Thesaurus, load_thesaurus
@@ -261,7 +263,21 @@ class Matcher:
                 (display_score(raw_score(f, self.weights)), rid) for rid, f in feats.items() if rid != rec.id
             ]
             kept = sorted((x for x in scored if x[0] >= self.threshold), key=lambda x: (-x[0], x[1]))[:top]
-            return [self._explain(rec, rid, score, feats[rid], rank) for rank, (score, rid) in enumerate(kept)]
+            listed = [self._explain(rec, rid, score, feats[rid], rank) for rank, (score, rid) in enumerate(kept)]
+            return with_seconds(listed) if rec.side == "demand" else self._seconds_of_demands(rec, listed)
+
+    def _seconds_of_demands(self, rec: MatchRecord, listed: list[Match]) -> list[Match]:
+        """An achievement's list of demands: mark the ones for which the achievement is the close second of the
+        demand's own alerted record (the second-record rule is judged on the demand's list, as when it is published)."""
+        out = []
+        for m in listed:
+            demand = self.sides["demand"].records.get(m.id)
+            if m.alertable or m.rank >= ALERT_TOP or m.features.get("need", 0.5) <= 0 or demand is None:
+                out.append(m)
+                continue
+            own = self._match(demand, ALERT_TOP)
+            out.append(replace(m, second=True) if any(h.id == rec.id and h.second for h in own) else m)
+        return out
 
     def _query_vector(self, rec: MatchRecord) -> np.ndarray | None:
         """The record's vector, embedded through the cache."""

