@@ -129,3 +129,14 @@ def test_a_company_taking_over_a_universitys_technology_states_a_need(wx: object
     assert "技术需求" in reply and "项目库" not in reply
     _finish(wx, openid, "襄城区", "纺织服装", "预算三十万", "联系人 郜文华 13800098811")
     assert "纺织品" in demand_of(services, openid).description
+
+
+def test_a_self_introduction_before_a_need_asked_as_a_question_keeps_its_unit(wx: object, services: Container) -> None:
+    """'你好，老河口的，我们是…有限公司，做…的。' then the need asked as a question ('想打听下周边有没有单位的…可以
+    共享'): the unit and the place said first are kept, not asked again."""
+    openid = "forms14_intro_then_ask"
+    say(wx, openid, "你好，老河口的，我们是老河口市宏达钣金有限公司，做钣金机箱的。")
+    reply = say(wx, openid, "想打听下周边有没有单位的大功率激光切割机可以共享，我们接了批不锈钢钣金的活，自家的机子切不了厚板。")
+    assert "单位的全称" not in reply
+    _finish(wx, openid, "面议", "联系人 甘志鹏 13800098812")
+    assert demand_of(services, openid).company == "老河口市宏达钣金有限公司"
