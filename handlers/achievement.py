@@ -39,7 +39,7 @@ _OBJECT = re.compile(
 _THING = re.compile(_OBJECT.pattern.replace("(?P<noun>", "(?P<noun>机器人|修剪机|收割机|[\u4e00-\u9fff]机(?!器)|仪|剂|器|", 1))
 _KIND = re.compile(r"(?:一种|一项|一套|一个)(?P<t>[^，,。；;\s]{3,24})")
 _LEAD = re.compile(r"^((?:我们|我|团队|课题组)?(?:研发|开发|研制|研究|做|搞|发明)的(?:是|就是)?|我们的|我们|我|这个|这项|那个|就是|主要是|是|课题组|团队|实验室|院里|有个|有一个|有项|有一项|"
-                   r"有|做了|研发了|开发了|研制了|发明了|搞了|"
+                   r"有|做了|研发了|开发了|研制了|发明了|搞了|(?:所|院|厂|组|室)(?=做了|研发了|开发了|研制了|搞了)|"
                    r"一个|一种|一项|一套|个|种|项)+")
 _GENERIC = {"基于", "方法", "技术", "一种", "工艺", "系统", "装置", "实现", "进行", "研究", "应用", "提高", "绿色", "用于",
             "利用", "采用", "目前", "已经", "阶段", "企业", "我们", "有个", "中试", "小试", "产业化", "做完",
@@ -139,13 +139,15 @@ def title_from(text: str) -> str | None:
             head = _HEAD_NOUN.fullmatch(piece[m.end():].strip()) or _HEAD_PHRASE.fullmatch(piece[m.end():].strip())
             title = body + m.group("noun") + (more.group(1) if more else head.group() if head else "")  # '…风机叶轮' 
             whole = _KIND.search(piece)  # '一种柑橘采摘机器人末端执行器': the whole name after 一种, not its first noun
+            whole = whole if whole and len(whole.group("t")) < 24 else None  # … unless cut off in a run-on sentence
             if len(body) >= 2 and not extract_ip(title):  # '拿了植物新品种权' is the IP, not the result's name
                 found.append(((whole.group("t") if whole and title in whole.group("t") else title)[:60], i))
     if not found:  # '做的是一种可降解地膜': the thing after 一种/一项
         found = [(m.group("t"), i) for i, c in enumerate(pieces) if (m := _KIND.search(triage.strip_orgs(c)))]
     if not found:
         return _first_named_clause(text)
-    title, at = max(found, key=lambda f: len(f[0]))
+    plain = [f for f in found if not _NOT_A_TITLE.search(f[0])]  # '建了一套日处理10吨的中试装置' reports a stage
+    title, at = max(plain or found, key=lambda f: len(f[0]))
     title = _used_for(pieces[at + 1] if at + 1 < len(pieces) else "") + title
     return (_what_for(pieces[at - 1]) + title)[:60] if at else title[:60]
 

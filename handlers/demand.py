@@ -150,6 +150,11 @@ def start(ctx: Context, conv: ConversationState, *texts: str) -> list[Reply]:
     return _read_back(conv, replies)
 
 
+def start_after_intro(ctx: Context, conv: ConversationState, text: str) -> list[Reply]:
+    """Open the demand flow with ``text``, after the self-introduction sent just before it (its unit and place)."""
+    return start(ctx, conv, *(t for t in (_recent_intro(ctx, conv), text) if t))
+
+
 def _read_back(conv: ConversationState, replies: list[Reply]) -> list[Reply]:
     """Read back a problem already told under the opening words, so the user knows it was understood.
 

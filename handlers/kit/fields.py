@@ -24,6 +24,7 @@ from knowledge.extract import (
     is_negative,
     is_person_name,
     is_skip,
+    mandarin,
     patch_phone,
 )
 from knowledge.extract.amounts import Amount
@@ -45,7 +46,8 @@ _ORG_CHARS = re.compile(r"[\u4e00-\u9fffA-Za-z0-9()（）·&\s-]+")
 # is being given ('还没注册 打算叫华新科技', '我个人觉得叫…') or the words mean something else ('没办法打全').
 _NO_ORG_ALONE = re.compile(r"^(?:我|我们|俺|俺们)?(?:就|只)?(?:是|算)?(?:个人|个体户?|散户|农户|自由职业者?)"
                            r"(?:发明人|名义|身份)?(?:的|吧|啊|呀|哈)?$")
-_NO_ORG_SAID = re.compile(r"没有?(?:注册|成立)(?:公司|单位)?|没有(?:单位|公司|营业执照|执照)|不是(?:公司|单位)|几户人")
+_NO_ORG_SAID = re.compile(r"没有?(?:注册|成立)(?:什么|啥|么|个)?(?:公司|单位)?|没有(?:单位|公司|营业执照|执照)|不是(?:公司|单位)|几户人")
+_UNREGISTERED = re.compile(r"没有?(?:注册|成立)(?:什么|啥|么|个)?(?:公司|单位)|没有营业执照")
 NO_ORG = "个人（未注册单位）"
 _MAKES = re.compile(r"^(?:主要|专门)?(?:做|搞|干|生产|加工|制造|造|卖|种|养|开)")  # '做汽车轮毂的' says what they make
 
@@ -84,11 +86,15 @@ def parse_org(text: str) -> str | None:
 _CHOICES = frozenset((*INDUSTRIES, *NEED_TYPES, *MATURITIES))
 
 
+def said_no_org(text: str) -> bool:
+    """The user says there is no registered unit ('还没注册 就几户人一起搞', '我是个人发明人', '冇注册么公司')."""
+    plain = mandarin(text.strip(" 。，,！!~"))
+    return not re.search(r"叫|名字|名称", plain) and bool(_NO_ORG_ALONE.match(plain) or _NO_ORG_SAID.search(plain))
+
+
 def parse_org_or_none(text: str) -> str | None:
     """A unit name, or NO_ORG when the user says there is none ('还没注册 就几户人一起搞', '我是个人发明人')."""
-    plain = text.strip(" 。，,！!~")
-    if len(plain) <= 40 and not re.search(r"叫|名字|名称", plain) \
-            and (_NO_ORG_ALONE.match(plain) or _NO_ORG_SAID.search(plain)):
+    if len(text.strip()) <= 40 and said_no_org(text):
         return NO_ORG
     return parse_org(text)
 
@@ -148,9 +154,11 @@ def _fact(key: str) -> Callable[[str, dict[str, Any]], Any]:
 def org_field(name: str, label: str, prompt: str, aliases: tuple[str, ...], keys: tuple[str, ...] = ("company",),
               example: str = "襄阳××有限公司") -> Field:
     """An organisation name: found in any message or typed as the answer (``example`` shown on a re-ask)."""
-    def extract(_text: str, facts: dict[str, Any]) -> str | None:
-        """The first organisation name the facts carry under ``keys``."""
-        return next((facts[k] for k in keys if facts.get(k)), None)
+    def extract(text: str, facts: dict[str, Any]) -> str | None:
+        """The first organisation name the facts carry under ``keys`` (NO_ORG when the message says none is
+        registered: '冇注册么公司', not '本地没有单位能做')."""
+        named = next((facts[k] for k in keys if facts.get(k)), None)
+        return named or (NO_ORG if _UNREGISTERED.search(mandarin(text)) else None)
     return Field(name, label, prompt, extractor=extract, parser=parse_org_or_none, aliases=aliases,
                  invalid=f"请告诉我单位的名称，例如：{example}；没有单位请回复“个人”。",
                  soft_when=lambda facts: _generic_org(facts, keys),
@@ -173,6 +181,8 @@ def _department(name: str) -> bool:
 def _generic_org(facts: dict[str, Any], keys: tuple[str, ...]) -> bool:
     """'中药饮片厂' names a kind of organisation, not one: a later formal name replaces it."""
     name = next((facts[k] for k in keys if facts.get(k)), "")
+    if not name:  # none named: '冇注册么公司' says there is no unit (NO_ORG), which is no kind of one either
+        return False
     placed = bool(re.search(r"(厂|站|店|场|社)$", name)) and extract_region(name) is not None  # '谷城县鑫源机械厂'
     return not FORMAL_ORG.search(name) and not placed
 

@@ -47,7 +47,7 @@ POLICY = re.compile(
 )
 SEEK = re.compile(
     r"(想找(?!个?人问|个?人咨询|谁)|寻找|想请|请个|请专家|找个(?!人问|人咨询)|找家|找一?些|找到|找高校|找专家|找人(?!问|咨询)|找地方|求购|求助|求一?个|需要(?!什么|哪些|多少)|想要|希望|"
-    r"想引进|引进|想买|购买|买过来|想做|要做|想给|想让|想把|想在|想提高|想提升|想降低|想改善|想改进|想开发|想研发|想实现|"
+    r"想引进|引进|想转化|想承接|转化过来|引过来|想买|购买|买过来|想做|要做|想给|想让|想把|想在|想提高|想提升|想降低|想改善|想改进|想开发|想研发|想实现|"
     r"(?:要|需要|拿到)[^，,。]{0,12}(?:检测|检验|测试|认证)报告|"  # '客户要甲醛和偶氮的检测报告' (not '可以出具…报告')'
     r"想上|想解决|解决|攻关|借用|租用|想借|想租|借台|租台|想招|要招|招个|招一个|招聘|合作(?!社|银行)|帮忙|帮我们|外协|委托|对接|招不到|招人|缺人|缺资金|缺钱|缺技术|贷款|融资|替代|(?:想|要|能)贷|贷[点些笔个]款|(?:想|要)借[点些笔]?钱|"
     r"(?:有没有|有冇得?|有无|哪里有|谁有|能不能找到?).{0,10}(?:技术|办法|方法|方案|专家|设备|团队|机构|地方|人才|工艺))"
@@ -80,7 +80,7 @@ WANTS_ACHIEVEMENT = re.compile(
     r"有(?:个|一个|一项|项|几项|些)(?:科研|科技)?成果.{0,4}(?:想|要)?(?:登|挂|放|发布|转化)|成果.{0,3}(?:想|要)(?:登|挂|放|发布))"
 )
 OTHER_COMMAND = re.compile(
-    r"^(我要报名|报名|取消报名|我的报名|我的活动|签到|感兴趣|不合适|转人工|人工客服|帮助|菜单|我的信息|我的资料|"
+    r"^(我要报名|报名|取消报名|我的报名|我的活动|签到|感兴趣(?!的)|不合适|转人工|人工客服|帮助|菜单|我的信息|我的资料|"
     r"删除我的信息|删除我的数据|我的需求|我的成果|隐私)"
 )
 GREETING = re.compile(r"^(你好|您好|在吗|在不在|你们好|哈喽|hello|hi|喂)[啊呀呢吗，,！!。\s]*")
@@ -98,7 +98,7 @@ CLAUSE = re.compile(r"[，,。；;！!？?\n]+")
 SPOKEN_BREAK = re.compile(r"\s+(?=(?:联系人|联系方式|联系电话|电话|手机|预算|经费|找我|我叫|我是)(?![问题]))")
 VOICE_BREAK = re.compile(  # where a new fact starts in dictation without any pause ('…的技术已经在三家厂用了有两项…')
     r"(?<=[\u4e00-\u9fff\d])(?=(?:联系人|联系电话|电话|手机|预算|领域是|行业是|所属领域|所属行业|成熟度|知识产权|"
-    r"我们有|我们是|我们做|我是|我叫|已经|目前|现在|有[一两二三四五六七八九十几\d]+[项个件]|想找|想请|想要|希望))")
+    r"我们(?:所|院|厂|公司|团队|课题组|实验室|单位)?(?:有|是|做|研发|开发|研制)|我是|我叫|已经|目前|现在|有[一两二三四五六七八九十几\d]+[项个件]|想找|想请|想要|希望))")
 PIECES = re.compile(r"[，,。；;！!？?\n：:]+|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff\d])")
 FACT_KEYS = ("company", "institution", "budget", "region", "contact_name", "contact_phone")
 
@@ -221,7 +221,9 @@ def wants_achievement(text: str) -> bool:
     return bool(WANTS_ACHIEVEMENT.search(text))
 
 
-_SOUGHT_RESEARCHER = re.compile(r"(?:找|请|求|联系|对接|委托|借助|依托)[^，,。；;\s]{0,4}?" + RESEARCHER.pattern)  # '想找高校'
+_SOUGHT_RESEARCHER = re.compile(  # '想找高校'; '听说有高校已经做出来了' is someone else's result
+    r"(?:(?:找|请|求|联系|对接|委托|借助|依托)[^，,。；;\s]{0,4}?|(?:听说|据说|听人说|看到|了解到|网上说)(?:有|是)?"
+    r"(?:个|家|所|一个|一家|一所)?[^，,。；;\s]{0,6}?)" + RESEARCHER.pattern)
 
 
 def _academic(text: str) -> bool:
@@ -292,7 +294,8 @@ def plain_answer(text: str) -> bool:
 TECH = re.compile(
     r"(技术|工艺|方法|系统|装置|设备|材料|专利|软著|中试|小试|产业化|实验室|用上了|应用|精度|效率|指标|性能|算法|"
     r"模型|平台|品种|配方|疫苗|试剂|传感|检测|控制|补偿|合成|制备|改性|涂层|工程化|样机|[\u4e00-\u9fff]机(?!构|会)|仪器|"
-    r"试用|研制|研发|做了(?:个|一个|一套|一种|一款)|(?:开发|发明|设计)了)"
+    r"试用|研制|研发|做了(?:个|一个|一套|一种|一款)|(?:开发|发明|设计)了|"
+    r"(?:降低|提高|提升|减少|缩短|节约|节省|增加)[^，,。；;]{0,8}?\d+(?:\.\d+)?\s*(?:%|％|倍))"  # a measured gain
 )
 IP_CLAUSE = re.compile(r"(专利|软著|著作权|知识产权|实用新型|外观设计|发明(?:还|正|也)?(?:在审|在申请|申请中|受理|授权))")
 HEDGE = re.compile(r"^(?:这个|那个|这|那|这块|这一块)?(?:还|也|真|确实)?(?:不好说|说不好|说不准|不清楚|不确定|不晓得|没想好|"
@@ -308,9 +311,12 @@ def _makes(clause: str) -> bool:
     return bool(MAKES.search(clause)) and not org_spans(clause)
 
 
+_JOB_TITLE = re.compile(r"(?:的)?(?:正高级|高级|副|助理|首席)?(?:工程师|教授|研究员|讲师|博士后|博士|高工|总工|实验师|农艺师|医师)")
+
+
 def _drop_clause(clause: str, ip: bool = False) -> bool:
     """Clauses that carry contact, organisation, budget, labels, corrections or chit-chat, not the content."""
-    contact = CONTACT_CUE.search(clause) and not ORG_SELF.search(clause)  # not '我是谷城一家做刹车片的'
+    contact = (CONTACT_CUE.search(clause) and not ORG_SELF.search(clause)) or _JOB_TITLE.fullmatch(clause)  # '高级工程师'
     if extract_phones(clause) or contact or POLITE.match(clause) or FILLER.match(clause) or HEDGE.match(clause):
         return True
     if (extract_amount(clause) or BUDGET_CUE.search(clause)) and not _FINANCE.search(clause):
@@ -413,7 +419,7 @@ def _label_only(clause: str) -> bool:
 
 
 _OFFER_TALK = re.compile(r"(找企业|找厂家|找合作|合作(?!社|银行)|转化|登记|放到|挂到|项目库|平台)")  # not 合作社, 合作银行
-_SEARCH = re.compile(r"(想找|寻找|找个|找家|找一?些|想引进|引进|想买|购买|求购)")
+_SEARCH = re.compile(r"(想找|寻找|找个|找家|找一?些|想引进|引进|想转化|想承接|想买|购买|求购)")
 _GENERIC_TECH = re.compile(r"技术|成果|专利|应用|方法|实验室")
 
 

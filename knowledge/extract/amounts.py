@@ -226,11 +226,11 @@ def extract_amount(text: str) -> Amount | None:
     from .intents import has_correction_cue
 
     t = normalize(text)
-    told = [m.end() for m in _WRITE_AS.finditer(t)]
-    if told and (settled := extract_amounts(t[told[-1]:])):  # '大概三五万吧 就写5万': what to write wins
-        return settled[0]
-    if told and (later := _NEGOTIABLE.search(t[told[-1]:])) and later.group() in ("面议", "面谈", "议价"):
-        return Amount(later.group(), negotiable=True)  # '先写四十万…算了 老板说写面议'
+    for told in reversed([m.end() for m in _WRITE_AS.finditer(t)]):  # the last 'write this' naming a budget
+        if settled := extract_amounts(t[told:]):  # '大概三五万吧 就写5万': what to write wins
+            return settled[0]
+        if (later := _NEGOTIABLE.search(t[told:])) and later.group() in ("面议", "面谈", "议价"):
+            return Amount(later.group(), negotiable=True)  # '先写四十万…算了 老板说写面议'
     amounts = extract_amounts(text)
     if amounts:
         return amounts[-1] if has_correction_cue(text) else amounts[0]

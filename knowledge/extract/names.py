@@ -169,6 +169,25 @@ def _names_after_phone(text: str) -> list[tuple[int, str]]:
     return out
 
 
+_ROLE_END = re.compile(rf"(?:{_TITLE.pattern}|学生|助手|助理|秘书|同事|徒弟|[部科处室组办]|的)$")
+_BEFORE_PHONE = re.compile(r"(?:^|(?<=[\s,.;:、，()]))([\u4e00-\u9fff]{3,14})\s*[,:，]?\s*(?:(?:电话|手机)(?:号码|号)?(?:是|为)?)?"
+                           r"\s*[:：]?\s*(?=\+?(?:86)?[\s-]?1[3-9]\d|0\d{2,3}[-\s)])")
+
+
+def _role_prefixed_names(text: str) -> list[tuple[int, str]]:
+    """'生产部雷志强，138…', '填我的博士后陈晓雯 电话138…': a full name right before the phone, after the
+    department or role word that introduces it."""
+    out = []
+    for m in _BEFORE_PHONE.finditer(text):
+        run, base = m.group(1), m.start(1)
+        for cut in range(2, len(run) - 1):
+            name = name_at(text, base + cut) if _ROLE_END.search(run[:cut]) else None
+            if name and cut + len(name) == len(run):
+                out.append((base + cut, name))
+                break
+    return out
+
+
 def _titled_names(text: str) -> list[tuple[int, str]]:
     """Title forms after '的/找/联系/问' ('找我们技术部的陈工')."""
     out = []
@@ -198,7 +217,8 @@ def person_names(text: str) -> list[tuple[int, str]]:
     companions = set(extract_companions(t, loose=False))
     places = _place_spans(t)
     found: dict[int, str] = {}
-    for pos, name in _titled_names(t) + _names_before_phone(t) + _names_after_phone(t) + _cued_names(t) + _role_named(t):
+    for pos, name in (_titled_names(t) + _names_before_phone(t) + _names_after_phone(t) + _cued_names(t) + _role_named(t)
+                      + _role_prefixed_names(t)):
         start = t.find(name, pos)
         if name not in companions and not t[max(0, start - 2):start].endswith("不是") \
                 and not any(p == start and n >= len(name) for p, n in places):  # '我是谷城的': a place, not 谷城

@@ -16,8 +16,8 @@ _NOT_AFTER = {"大学": r"生(?!命|物|态|化|理|殖)|[城路]|附属", "学�
               "集团": "军", "科院": "校"}  # '大学生' is a student, '大学生命科学学院' a university's school
 _NAME_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9()&·]")
 _CUT = re.compile(
-    r".*(我们是|我们|咱们|我是|我在|本人系|是|叫做|叫|名称|名字|全称|单位|来自|这边|这里|就|的|跟|与|给|请|(?:(?<![\u4e00-\u9fff]{2})|(?<=们)|(?<=[我咱]))和|填写|填|有个|有家|一个|一家|"
-    r"这家|那家|这个|那个|某|了|想|找|同|去|到|在(?!线)|从|向|对|替|帮|为了|通过|联系)"
+    r".*(我们是|我们|咱们|我是|我在|本人系|是|叫做|叫|名称|名字|全称|单位|来自|这边|这里|就|的|跟|给|请|(?:(?<![\u4e00-\u9fff]{2})|(?<=们)|(?<=[我咱]))[和与]|填写|填|有个|有家|一个|一家|"
+    r"这家|那家|这个|那个|某|了|想|找|同|去|到|在(?!线)|从|向|对|替|帮|为了|通过|联系|听说|据说)"
 )
 _BAD_BODY = re.compile(
     r"^(本|我|贵|你们?|他们?|咱|这|那|哪|某|一|有个|有家|个|家|小|大|老|新|主机|分|总|子|母|外|合资|上市|国有|民营|私营|"
@@ -48,9 +48,12 @@ def _trim(body: str) -> str:
 _COUNTED = re.compile(r"(?:^|[^\u4e00-\u9fff]|.{2,3}?)(?:[一二两三四五六七八九十几多数好]+|\d+)[家个所座](?!.*(?:公司|集团))")
 
 
+_UNREGISTERED = re.compile(r"^还?(?:没有?|冇得?|莫得|未)(?:注册|成立|办|开)")  # '冇注册么公司' says there is none
+
+
 def _valid(body: str, suffix: str) -> bool:
     """Whether ``body + suffix`` names one organisation ('两家铸造厂', '襄阳三家汽配厂' count kinds, name none)."""
-    if len(body) < _MIN_BODY.get(suffix, 2) or _BAD_BODY.match(body) or _COUNTED.match(body):
+    if len(body) < _MIN_BODY.get(suffix, 2) or _BAD_BODY.match(body) or _COUNTED.match(body) or _UNREGISTERED.match(body):
         return False
     return not re.fullmatch(r"[A-Za-z0-9]+", body) or len(body) >= 2
 

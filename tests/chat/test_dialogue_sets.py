@@ -57,7 +57,6 @@ def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[WebhookBot, 
     svc.close()
 
 
-FRESH14 = "voices14 (a fresh writer), failing when first measured, before any change made in its light"
 # Dev conversations that the merged intent layer and form rules still get wrong (listed, not hidden; see README).
 KNOWN_GAPS: dict[str, str] = {
     "dialogues_voices4:Q03": "expects 4 people; each sample event allows the user plus 2 (the reply says so)",
@@ -75,17 +74,14 @@ KNOWN_GAPS: dict[str, str] = {
     "dialogues_voices13:ZB08": "expects the district (十堰市郧阳区); samples/README and other sets store 十堰 regions as 十堰市",
     "dialogues_voices13:ZB18": "'汽车零部件企业有焊接方面的需求' gives the topics 汽车零部件、焊接; the writer expects 汽车及零部件 "
                                "only",
-    "dialogues_voices14:ZC02": FRESH14,
-    "dialogues_voices14:ZC04": FRESH14,
-    "dialogues_voices14:ZC05": FRESH14,
-    "dialogues_voices14:ZC06": FRESH14,
-    "dialogues_voices14:ZC07": FRESH14,
-    "dialogues_voices14:ZC08": FRESH14,
-    "dialogues_voices14:ZC12": FRESH14,
-    "dialogues_voices14:ZC18": FRESH14,
-    "dialogues_voices14:ZC20": FRESH14,
-    "dialogues_voices14:ZC21": FRESH14,
-    "dialogues_voices14:ZC22": FRESH14,
+    "dialogues_voices14:ZC05": "expects the district (十堰市张湾区); outside Xiangyang the product records the city (十堰市), by design "
+                               "(the budget '七八万…就按八万算' is 8万元 now)",
+    "dialogues_voices14:ZC06": "expects '随州市曾都区'; outside Xiangyang the product records the city (随州市), by design; and the "
+                               "opening '哪里有大型的疲劳试验台可以租用' goes to the policy Q&A, so '做罐式专用车的' never reaches the "
+                               "industry (新能源新材料 is read from '铝合金罐体')",
+    "dialogues_voices14:ZC08": "expects '3000元'; budgets are stored in 万元 ('0.3万元', see knowledge/extract/__init__.py), by design",
+    "dialogues_voices14:ZC12": "expects '十堰市丹江口市' (stored as 十堰市 with the county kept as detail) and '2万元' for '一个月两万块以内' "
+                               "(a monthly amount is stored as '2万元/月'); both by design",
 }
 
 
