@@ -35,6 +35,7 @@ from knowledge.extract import (
     without_alerts,
 )
 from knowledge.extract.edits import dropped_topics
+from knowledge.keywords import names_a_thing
 from knowledge.vocab import INDUSTRIES
 
 FLOW = "subscription"
@@ -267,7 +268,7 @@ def _directions(text: str) -> list[str]:
     if topics := alert_topics(text):
         return topics
     topics = parse_topics(text)
-    named = any(t in INDUSTRIES for t in topics) or len(text) <= OFFER_TOPIC_MAX
+    named = any(t in INDUSTRIES for t in topics) or (len(text) <= OFFER_TOPIC_MAX and names_a_thing(text))
     return topics if named and not extract_all(text).get("contact_phone") else []
 
 

@@ -33,8 +33,9 @@ def key_terms(text: str, pool: int) -> list[str]:
     domain term the text holds joined back into it ('深度' + '学习' → 深度学习, from the matching thesaurus)."""
     from knowledge.matching.thesaurus import load_thesaurus
 
-    tags = [t for t in extract_tags(text, pool * 3) if len(t) >= 2 and not fragment(t)]
-    compounds = [t for t in load_thesaurus().terms if len(t) >= 4 and t in text]
+    terms = load_thesaurus().terms
+    tags = [t for t in extract_tags(text, pool * 3) if len(t) >= 2 and (t in terms or not fragment(t))]
+    compounds = [t for t in terms if len(t) >= 4 and t in text]
     joined = (next((c for c in compounds if tag in c and c != tag), tag) for tag in tags)
     return list(dict.fromkeys(joined))
 
@@ -53,4 +54,20 @@ def fragment(tag: str) -> bool:
     jieba.dt.check_initialized()
     freq = jieba.dt.FREQ.get(tag) or 0
     counted = re.fullmatch(_COUNTED, tag) is not None
-    return counted or (tag[0] in _FUNCTION_HEAD and not freq) or (tag[-1] in _PARTICLE_TAIL and freq <= RARE)
+    verb_then_particle = tag[-1] in _PARTICLE_TAIL and freq <= RARE and _pos(tag).startswith("v")  # not '线上', '和面'
+    return counted or (tag[0] in _FUNCTION_HEAD and not freq) or verb_then_particle
+
+
+def _pos(word: str) -> str:
+    """jieba's part-of-speech tag of a dictionary word ('' when unknown)."""
+    import jieba.posseg
+
+    return str(jieba.posseg.dt.word_tag_tab.get(word, ""))
+
+
+def names_a_thing(text: str) -> bool:
+    """Whether ``text`` holds a noun of two or more characters ('果树和茶叶', '雷达'), not only an acknowledgement or a
+    hedge ('知道了', '先这样', '明天再说', '嗯嗯')."""
+    import jieba.posseg
+
+    return any(len(w.word) >= 2 and w.flag.startswith(("n", "vn", "nz")) for w in jieba.posseg.cut(text))

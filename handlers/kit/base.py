@@ -124,6 +124,13 @@ class ConversationState:
         kept = self.data.get(PARKED)
         return isinstance(kept, dict) and now - datetime.fromisoformat(str(kept["at"])) <= PARKED_TTL
 
+    def drop_stale_park(self, now: datetime) -> bool:
+        """Forget a parked flow older than ``PARKED_TTL`` (its draft may hold a name and phone); True if one went."""
+        if PARKED in self.data and not self.parked(now):
+            del self.data[PARKED]
+            return True
+        return False
+
     def unpark(self, now: datetime) -> bool:
         """Put the parked flow back (none active, not expired); False when there is none."""
         if self.flow:
@@ -260,6 +267,7 @@ class Router:
             read = self.dispatch(ctx, replace(msg, text=msg.text[:TURN_TEXT]), conv)
             return [Reply(TRIMMED.format(n=TURN_TEXT)), *read] if read else read
         ctx.router = ctx.router or self
+        conv.drop_stale_park(ctx.now)
         for watcher in self._watchers:
             watcher(ctx, msg, conv)
         flow_handler = self._flows.get(conv.flow or "")

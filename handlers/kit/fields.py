@@ -12,7 +12,6 @@ from typing import Any
 from handlers.kit import triage
 from handlers.kit.forms import Field
 from knowledge.extract import (
-    common_word,
     completes_title_form,
     contact_title,
     extract_amount,
@@ -241,13 +240,13 @@ def budget_field(label: str, prompt: str) -> Field:
 
 def loose_name(text: str, _facts: dict[str, Any] | None = None) -> str | None:
     """The name question went unanswered twice: the first word left once phones and cue words are gone, when it
-    is 2–4 Chinese characters and not a question, a yes/no or a common word (taken as a guess, so the form can go on)."""
+    is 2–4 Chinese characters and not a question or a yes/no (taken — '高原' twice is a name the summary shows as a guess, as a guess, so the form can go on)."""
     words = _NAME_PREFIX.sub("", re.sub(r"[\d+()（）:：,，.。;；!！-]+", " ", text).strip()).split()
     word = words[0] if len(words) <= 2 else ""  # one short answer, not a whole conversation
     plain = re.fullmatch(r"[\u4e00-\u9fff]{2,4}", word) and not triage.is_question(word)
     reply = is_affirmative(word) or is_negative(word) or is_skip(word)  # '确认', '不知道' are not names
     other = parse_budget(word) is not None or triage.BUDGET_CUE.search(word)  # '冇得预算' answers the budget
-    return word if plain and not reply and word not in _NOT_NAMES and not other and not common_word(word) else None
+    return word if plain and not reply and word not in _NOT_NAMES and not other else None
 
 
 def contact_name_field() -> Field:

@@ -141,7 +141,7 @@ _NOT = r"(?:不是来|不是要|不是想|不打算|没打算|暂时不|不用|�
 _REGISTER = r"(?:登记|登|挂|发布|提交|提|录入|录)"
 _FORM_NOUN = r"(?:成果|专利|需求|难题)"
 _END = r"(?=了|啦|吧|的|[，,。；;！!？?\s]|$)"
-_NONE = r"(?:没有?|冇得?|莫得|暂无|无)(?:什么|啥子?|么子?|得么|啥|么)?(?:科研|科技|技术|研究)?"  # having no result
+_NONE = r"(?<!有)(?:没有?|冇得?|莫得|暂无|无)(?:什么|啥子?|么子?|得么|啥|么)?(?:科研|科技|技术|研究)?"  # having no result
 DECLINED = re.compile(
     rf"{_NOT}{_REGISTER}(?:了|的)?(?:个|一个|一下|我们的|我的|这个)?(?:技术|科技|科研)?(?P<after>{_FORM_NOUN})|"  # '不是来登成果的'
     rf"(?P<before>{_FORM_NOUN})[^，,。；;！!？?\s]{{0,4}}?{_NOT}{_REGISTER}{_END}|"  # '成果就不登记了'
@@ -156,6 +156,8 @@ def declined_forms(text: str) -> frozenset[str]:
     found: set[str] = set()
     rest = text
     for m in DECLINED.finditer(text):
+        if m.group("none") and (is_question(text) or SEEK.search(text)):  # '没有成果也能申报吗', '…没什么成果，想找高校…'
+            continue
         noun = m.group("after") or m.group("before") or m.group("none")
         found |= {NOUN_FORM[noun]} if noun else {"achievement", "demand"}
         rest = rest.replace(m.group(0), "，")

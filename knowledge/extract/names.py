@@ -164,7 +164,9 @@ def _names_after_phone(text: str) -> list[tuple[int, str]]:
     out = []
     for m in _PHONE_THEN.finditer(text):
         name = name_at(text, m.end())
-        if name and re.match(r"\s*(?:$|[，,。；;!！])", text[m.end() + len(name):]):
+        if not name or not re.match(r"\s*(?:$|[，,。；;!！])", text[m.end() + len(name):]):
+            continue
+        if is_person_name(name) and not common_word(name[:2]):  # not '谢谢', '明天见', '方便' after it
             out.append((m.end(), name))
     return out
 

@@ -39,9 +39,14 @@ _LABEL = re.compile(r"^(?:(?:公司|单位)(?:名称|名字|全称|名)?|企业(
 # no name begins with 公司 or 单位, but many with 企业 ('企业邦信息技术有限公司'): 企业 is a label only with 名称/名/全称
 
 
-def _trim(body: str) -> str:
+_PARTNER = re.compile(r"^(?:.*?(?:省|市|县|区|公司|企业|厂|集团))?[与和](?=.{2})")  # '公司与湖北工业大学': the partner
+_SCHOLARLY = ("大学", "学院", "研究院", "研究所", "科学院")  # a partner named before them is cut off
+
+
+def _trim(body: str, suffix: str = "") -> str:
     m = _CUT.match(body)
     body = body[m.end():] if m else body
+    body = _PARTNER.sub("", body) if suffix in _SCHOLARLY else body
     return re.sub(r"^[\d()]+", "", _LABEL.sub("", body))
 
 
@@ -66,7 +71,7 @@ def org_spans(text: str) -> list[tuple[int, int, str]]:
         suffix = m.group()
         if suffix in _NOT_AFTER and re.match(_NOT_AFTER[suffix], text[m.end():]):
             continue
-        body = _trim(text[_body_start(text, m.start(), floor):m.start()])
+        body = _trim(text[_body_start(text, m.start(), floor):m.start()], suffix)
         tail = next((t for t in _TAILS if text.startswith(t, m.end())), "")
         if _valid(body, suffix) and m.start() >= floor:
             end = m.end() + len(tail)

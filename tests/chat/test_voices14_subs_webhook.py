@@ -125,3 +125,18 @@ def test_a_connective_before_the_directions_is_no_topic(wx: object, services: Co
     say(wx, openid, "我退休好些年了 手头没啥成果")
     summary = say(wx, openid, "可是数控机床 伺服电机这些 我还挺感兴趣的")
     assert _directions_line(summary) == "提醒方向：数控机床、伺服电机", summary
+
+
+def test_an_acknowledgement_after_the_alert_offer_is_no_direction(wx: object) -> None:
+    """A second reader's finding: '知道了' or '先这样吧' after the offer of alerts subscribes to nothing."""
+    for i, reply in enumerate(("知道了", "先这样吧", "明天再说吧")):
+        openid = f"subs14_ack_{i}"
+        assert "方向" in say(wx, openid, "我是研究所的，暂时没什么成果要登记")
+        assert "提醒方向" not in say(wx, openid, reply)
+
+
+def test_a_company_without_results_that_seeks_help_files_a_demand(wx: object) -> None:
+    """A second reader's finding: '没什么成果，想找高校合作攻关' and '有没有成果可以转让' are no declined form."""
+    reply = say(wx, "subs14_seek_1", "这个项目一直没什么成果，想找高校合作攻关一下焊接变形")
+    assert any(k in reply for k in FORM_OPENED)
+    assert "成果不登记也没关系" not in say(wx, "subs14_seek_2", "你们平台有没有成果可以转让给我们？")

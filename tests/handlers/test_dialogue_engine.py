@@ -189,6 +189,16 @@ def test_other_commands_mid_form(bot: DirectBot) -> None:
     assert bot.state("u1").flow == "demand"
 
 
+def test_a_cancelled_draft_is_gone_after_its_day(bot: DirectBot, services: Container, clock: Clock) -> None:
+    """'算了 不弄了' keeps the draft (name, phone) a day, as the reply says; after that the job forgets it."""
+    bot.send("u_park", NEED)
+    assert "保留一天" in bot.send("u_park", "算了 不弄了")
+    assert "parked_flow" in bot.state("u_park").data
+    clock.now += timedelta(days=1, hours=1)
+    expire_drafts(container=services, now=clock.now)
+    assert "parked_flow" not in bot.state("u_park").data and "继续填" not in bot.send("u_park", "继续填")
+
+
 def test_expired_draft_notice_after_job(bot: DirectBot, services: Container, clock: Clock) -> None:
     """The expiry job drops an old draft; the returning user is told, and their message is still handled."""
     bot.send("u1", NEED)

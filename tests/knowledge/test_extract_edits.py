@@ -9,6 +9,9 @@ from knowledge.extract import (
     contact_title,
     extract_amount,
     extract_companions,
+    extract_industry,
+    extract_institution,
+    extract_ip,
     extract_maturity,
     extract_need_type,
     extract_party_size,
@@ -17,6 +20,7 @@ from knowledge.extract import (
     parse_topics,
     patch_phone,
 )
+from knowledge.extract.extract_all import extract_all
 
 
 @pytest.mark.parametrize(("old", "text", "want"), [
@@ -63,6 +67,20 @@ def test_titles_are_not_names(text: str, name: str, title: str | None) -> None:
     """The personal name is the contact; the title is kept beside it."""
     found = extract_person_name(text)
     assert found == name and contact_title(text, found) == title
+
+
+@pytest.mark.parametrize(("text", "name"), [("电话13812345678，谢谢", None), ("联系电话13812345678，明天见", None),
+                                           ("13812345678，方便", None), ("联系方式：13912345678，王建华", "王建华")])
+def test_words_after_a_phone_are_no_name(text: str, name: str | None) -> None:
+    """A second reader's finding: only a name standing after the number is the contact, not '谢谢' or '明天见'."""
+    assert extract_all(text).get("contact_name") == name
+
+
+@pytest.mark.parametrize(("text", "ip"), [("申请了一个发明 还没批下来", "发明专利申请1项"), ("去年报了个发明奖", None),
+                                         ("我们报了个发明大赛", None), ("提交了发明创造的材料", None)])
+def test_a_pending_invention_is_no_award(text: str, ip: str | None) -> None:
+    """'报了个发明' is an application; a prize, a contest or '发明创造' is none."""
+    assert extract_ip(text) == ip
 
 
 @pytest.mark.parametrize(("text", "ok"), [("张伟", True), ("欧阳明辉", True), ("几点开始", False), ("在哪", False),
@@ -192,3 +210,18 @@ def test_contact_names_in_other_forms(text: str, want: str) -> None:
 def test_words_after_a_head_count_are_no_companion(text: str) -> None:
     """After '两个' only a word that passes as a name is a companion: '都想去', '都去' are not."""
     assert extract_companions(text) == []
+
+
+@pytest.mark.parametrize(("text", "institution"), [("我们公司与湖北工业大学有合作", "湖北工业大学"),
+                                                  ("襄阳市与华中农业大学共建研究院", "华中农业大学"),
+                                                  ("我是随州应急与环境工程研究院的", "随州应急与环境工程研究院")])
+def test_a_partner_named_before_an_institution_is_cut_off(text: str, institution: str) -> None:
+    """A second reader's finding: '与' joins two parties unless it sits inside the institution's own name."""
+    assert extract_institution(text) == institution
+
+
+@pytest.mark.parametrize(("text", "industry"), [("机床报废率高", "高端装备制造"), ("设备老化经常报废，想找维修方案", None),
+                                               ("我们做废旧塑料回收再利用", "节能环保")])
+def test_scrap_and_recovery_rates_are_no_recycling_trade(text: str, industry: str | None) -> None:
+    """A second reader's finding: a scrap rate or a recovery rate says nothing of a recycling business."""
+    assert extract_industry(text) == industry
