@@ -13,27 +13,14 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.container import Container
-from bot.domain.achievements import list_topics
-from bot.store.models import Achievement, User
+from bot.store.models import Achievement
 from tests.chat import test_forms_webhook as forms_chat
+from tests.chat.test_subs13_webhook import _topics, _user
 
 FORM_OPENED = ("登记到项目库", "登记技术需求", "请简单介绍这项成果", "请简单说说遇到的问题")
 
 services, wx = forms_chat.services, forms_chat.wx  # a database with the sample events, a clock before the deadlines
 say, registration = forms_chat.say, forms_chat.registration
-
-
-def _topics(services: Container, openid: str) -> list[str]:
-    """The user's demand-alert topics."""
-    with services.db.session() as session:
-        return list_topics(session, appid=services.appid, openid=openid)
-
-
-def _user(services: Container, openid: str) -> tuple[str | None, str | None]:
-    """The stored contact name and phone of the user."""
-    with services.db.session() as session:
-        user = session.scalars(select(User).where(User.openid == openid)).one()
-        return user.name, user.phone
 
 
 def _results(services: Container, openid: str) -> int:
