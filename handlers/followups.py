@@ -2,14 +2,13 @@
 latest demand, "A71是啥技术/详细说说" about a record, "详细一点/还有呢" continuing the last answer.
 
 The conversation remembers the last thing it talked about in ``conv.data["recent"]`` (kind, id, time) for
-``RECENT_TTL``; without a fresh memory the user's own records stand in (their next event, their newest demand).
+``handlers.kit.memo.RECENT_TTL``; without a fresh memory the user's own records stand in (their next event, their newest demand).
 """
 
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from bot.domain.demands import user_demands
 from bot.domain.errors import NotFound
@@ -17,12 +16,12 @@ from bot.domain.events.queries import find_events, get_event, my_registrations
 from bot.domain.records import get_achievement, get_demand, user_achievements, visible_to
 from bot.texts import events as event_txt
 from handlers.kit.base import Context, ConversationState, Incoming, Reply
+from handlers.kit.memo import recent, remember
 from knowledge.qtype import names_a_topic
 
 if TYPE_CHECKING:
     from bot.store.models import Achievement, Demand, Event
 
-RECENT_TTL = timedelta(hours=6)
 RECORD_KINDS = ("demand", "achievement", "event")
 RECORD_ID = re.compile(r"(?<![A-Za-z0-9])([AaDd]\d{1,4})(?![0-9])")
 COST = re.compile(r"要钱|收钱|收费|免费|多少钱|花钱|费用|交钱|给钱|掏钱|几多钱")
@@ -43,20 +42,6 @@ STATUS_NOTES = {
     "已对接": "已对接到科技成果，联络员正在跟进。",
     "已关闭": "这条需求已关闭。",
 }
-
-
-def remember(ctx: Context, conv: ConversationState, kind: str, ident: str = "") -> None:
-    """Remember what the conversation just talked about (event, demand, achievement, answer)."""
-    conv.data["recent"] = {"kind": kind, "id": ident, "at": ctx.now.isoformat()}
-
-
-def recent(ctx: Context, conv: ConversationState, within: timedelta = RECENT_TTL) -> dict[str, Any]:
-    """The remembered topic while fresh (remembered at most ``within`` ago), else {}."""
-    memo = conv.data.get("recent") or {}
-    stamp = memo.get("at")
-    if not stamp or ctx.now - datetime.fromisoformat(stamp) > within:
-        return {}
-    return dict(memo)
 
 
 # --- events -------------------------------------------------------------------------------------

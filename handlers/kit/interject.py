@@ -15,8 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from handlers import followups
-from handlers.kit import triage
+from handlers.kit import memo, triage
 from handlers.kit.base import Context, ConversationState, Incoming, Reply
 from handlers.kit.intents import Prediction, classify, decisive
 from knowledge.extract import alert_topics, extract_all, is_affirmative
@@ -168,7 +167,7 @@ def declined(form: str, noun: str, ctx: Context, msg: Incoming, conv: Conversati
         return None
     conv.clear_flow()
     if form == "achievement":  # the directions named next subscribe ('handlers.subscriptions.offer_answered')
-        followups.remember(ctx, conv, ALERTS_OFFERED)
+        memo.remember(ctx, conv, ALERTS_OFFERED)
     return [Reply(f"好的，已取消，本次{noun}的内容没有保存。"), Reply(DECLINED_REPLY[form])]
 
 
