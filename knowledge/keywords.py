@@ -49,20 +49,19 @@ RARE = 5  # jieba counts: '包上' 3 is a cut across words, '凝胶' 114 is a te
 def fragment(tag: str) -> bool:
     """A tag cut across words: '比酸法' of '提取率比酸法高' (a function word at its head, unknown to the dictionary)
     or '包上' of '包上一层' (a rare entry ending in a particle), or a count ('一层', '两种')."""
-    import jieba
-
-    jieba.dt.check_initialized()
-    freq = jieba.dt.FREQ.get(tag) or 0
+    freq, pos = dictionary_entry(tag)
     counted = re.fullmatch(_COUNTED, tag) is not None
-    verb_then_particle = tag[-1] in _PARTICLE_TAIL and freq <= RARE and _pos(tag).startswith("v")  # not '线上', '和面'
+    verb_then_particle = tag[-1] in _PARTICLE_TAIL and freq <= RARE and pos.startswith("v")  # not '线上', '和面'
     return counted or (tag[0] in _FUNCTION_HEAD and not freq) or verb_then_particle
 
 
-def _pos(word: str) -> str:
-    """jieba's part-of-speech tag of a dictionary word ('' when unknown)."""
+def dictionary_entry(word: str) -> tuple[int, str]:
+    """jieba's count and part-of-speech tag of a dictionary word ((0, '') when unknown)."""
+    import jieba
     import jieba.posseg
 
-    return str(jieba.posseg.dt.word_tag_tab.get(word, ""))
+    jieba.dt.check_initialized()
+    return int(jieba.dt.FREQ.get(word) or 0), str(jieba.posseg.dt.word_tag_tab.get(word, ""))
 
 
 def names_a_thing(text: str) -> bool:

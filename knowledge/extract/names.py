@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from knowledge.keywords import dictionary_entry
+
 from ._text import normalize, to_number
 
 _GIVEN = r"[\u4e00-\u9fff]"
@@ -345,11 +347,8 @@ def common_word(word: str) -> bool:
     """'农业', '金融', '严重' (frequent dictionary words not tagged as names) or '谢谢' (a doubled syllable)."""
     if len(word) == 2 and word[0] == word[1]:
         return True
-    import jieba.posseg
-
-    jieba.dt.check_initialized()
-    tag = jieba.posseg.dt.word_tag_tab.get(word, "")
-    return not tag.startswith("nr") and (jieba.dt.FREQ.get(word) or 0) >= COMMON_WORD_FREQ
+    freq, tag = dictionary_entry(word)
+    return not tag.startswith("nr") and freq >= COMMON_WORD_FREQ
 
 
 _KIN = re.compile(r"(?:大爷|大妈|大姐|大哥|阿姨|奶奶|爷爷|师傅|姐|哥|叔|姨|婶|嫂|伯)")
