@@ -71,7 +71,7 @@ DEFAULT_NO_MATCH = ROOT / "bench" / "data" / "matching_no_match.jsonl"
 # Colloquial dev sets, each written by new hands without seeing the code (voices2: 40 demands, 10 with no relevant
 # achievement; voices3: 30; voices4: 30, 8 with none; voices5: 30, 8 with none), graded against the sample achievements (``--data``); each
 # indexed on its own and reported as its own row.
-DEFAULT_VOICES = tuple(ROOT / "bench" / "data" / f"matching_voices{n}" for n in (2, 3, 4, 5))
+DEFAULT_VOICES = tuple(ROOT / "bench" / "data" / f"matching_voices{n}" for n in (2, 3, 4, 5, 6))
 GRID = [round(0.01 * i, 2) for i in range(1, 100)]  # display-score cuts tried by --fit
 
 

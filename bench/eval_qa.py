@@ -42,6 +42,8 @@ deployment that holds every document. The sets:
 - ``voices11`` (with ``--extra``): ``bench/data/qa_voices11.jsonl``, 50 in-scope + 30 near-scope questions over four
   NEW documents (``bench/data/kb/voices11``: a table of tiered figures, a 问/答 page, a notice with dates, conditions,
   materials and contacts, a 十堰 look-alike) by another fresh writer, measured before any change made in its light;
+- ``voices12`` (with ``--extra``): ``bench/data/qa_voices12.jsonl``, 50 in-scope + 30 near-scope questions over four
+  NEW documents (``bench/data/kb/voices12``: a tiered award table with a 随州 look-alike, a 问/答 page, a notice).
 - ``voices10`` (with ``--extra``): ``bench/data/qa_voices10.jsonl``, 50 in-scope + 30 near-scope questions over four
   NEW documents (``bench/data/kb/voices10``: a table of tiered awards, an FAQ page, a notice with dates, conditions and a
   contact, a 荆门 look-alike) and the dev documents, by another fresh writer, measured before any change made in its light;
@@ -111,7 +113,7 @@ def question_sets(extra: bool = False, dev_only: bool = False) -> list[QuestionS
               mixed_set("voices6", EXTRA / "qa_voices6.jsonl"), mixed_set("voices7", EXTRA / "qa_voices7.jsonl"),
               mixed_set("voices8", EXTRA / "qa_voices8.jsonl"), mixed_set("voices9", EXTRA / "qa_voices9.jsonl"),
               mixed_set("voices10", EXTRA / "qa_voices10.jsonl"),
-              mixed_set("voices11", EXTRA / "qa_voices11.jsonl")]
+              mixed_set("voices11", EXTRA / "qa_voices11.jsonl"), mixed_set("voices12", EXTRA / "qa_voices12.jsonl")]
     second_qa, second_oos = load_jsonl(SECOND / "qa.jsonl"), load_jsonl(SECOND / "oos.jsonl")
     return [QuestionSet("dev", qa, oos), *(extras if extra else []),
             *(QuestionSet(f"second/{split}", [r for r in second_qa if r["split"] == split],
@@ -324,7 +326,7 @@ def main() -> None:
     parser.add_argument("--calibrate", action="store_true", help="refit the decline models and print them")
     parser.add_argument("--show-failures", action="store_true", help="list failures of the dev parts")
     parser.add_argument("--dev-only", action="store_true", help="skip the held-out part (never asked)")
-    parser.add_argument("--only", nargs="*", help="question sets to run: dev, extra, near, voices, voices2, voices3, voices4, voices5, voices6, voices7, voices8, voices9, voices10, voices11, second/dev, second/heldout, third/heldout")
+    parser.add_argument("--only", nargs="*", help="question sets to run: dev, extra, near, voices, voices2, voices3, voices4, voices5, voices6, voices7, voices8, voices9, voices10, voices11, voices12, second/dev, second/heldout, third/heldout")
     args = parser.parse_args()
     run_calibration(args) if args.calibrate else run_eval(args)
 

@@ -76,12 +76,32 @@ class IngestReport:
 
 @dataclass(frozen=True)
 class DocInfo:
-    """One stored document."""
+    """One stored document: its edition (the year its title names) and whether it is retired (never answered from)."""
 
     doc: str
     title: str
     city: str
     chunks: int
+    edition: int | None = None
+    retired: bool = False
+
+
+_EDITION = re.compile(r"(20\d\d)\s*年")
+
+
+def edition(title: str) -> int | None:
+    """The latest year a document's title names (2027年度…通知, …标准（2027年版）), None for an undated title."""
+    years = [int(y) for y in _EDITION.findall(title)]
+    return max(years) if years else None
+
+
+def catalogue(chunks: Sequence[Chunk], retired: set[str]) -> list[DocInfo]:
+    """One entry per document of ``chunks``, by id."""
+    docs: dict[str, list[Chunk]] = {}
+    for chunk in chunks:
+        docs.setdefault(chunk.doc, []).append(chunk)
+    return [DocInfo(doc, cs[0].title, cs[0].city, len(cs), edition(cs[0].title), doc in retired)
+            for doc, cs in sorted(docs.items())]
 
 
 @dataclass
@@ -127,6 +147,7 @@ class KnowledgeBase:
         self._store: ChunkStore | None = None
         self._index: LexicalIndex | None = None
         self._revision, self._checked = "", 0.0
+        self._docs: list[DocInfo] = []
         self._lock = threading.RLock()
 
     # -- components -------------------------------------------------------------------------------------------
@@ -156,9 +177,15 @@ class KnowledgeBase:
             return self._index
 
     def _snapshot(self) -> LexicalIndex:
-        """The store's chunks as a lexical index, with their vectors unless there are too many to hold here."""
+        """The store's chunks in use as a lexical index, with their vectors unless there are too many to hold here;
+        retired documents are listed but not indexed."""
         chunks, vectors = self.store.snapshot(vectors=self.store.count() <= DENSE_IN_PROCESS)
-        return LexicalIndex(chunks, vectors)
+        retired = self.store.retired()
+        self._docs = catalogue(chunks, retired)
+        keep = [i for i, chunk in enumerate(chunks) if chunk.doc not in retired]
+        if len(keep) == len(chunks):
+            return LexicalIndex(chunks, vectors)
+        return LexicalIndex([chunks[i] for i in keep], vectors[keep] if vectors is not None else None)
 
     def warm(self) -> None:
         """Load models and indexes now rather than on the first question."""
@@ -199,12 +226,17 @@ class KnowledgeBase:
         self._invalidate()
         return removed
 
+    def retire(self, doc: str, retired: bool = True) -> bool:
+        """Take a document out of use (a superseded or expired policy; kept and listed) or back into use."""
+        done = self.store.set_retired(doc, retired)
+        self._invalidate()
+        return done
+
     def list_docs(self) -> list[DocInfo]:
-        """Stored documents with title, city and chunk count."""
-        docs: dict[str, list[Chunk]] = {}
-        for chunk in self.index().chunks:
-            docs.setdefault(chunk.doc, []).append(chunk)
-        return [DocInfo(doc, cs[0].title, cs[0].city, len(cs)) for doc, cs in sorted(docs.items())]
+        """Stored documents, retired ones included, with title, city, chunk count and edition."""
+        with self._lock:
+            self.index()
+            return list(self._docs)
 
     # -- questions -------------------------------------------------------------------------------------------
     def scope_for(self, question: str, home_city: str | None = None) -> tuple[list[str], str | None]:

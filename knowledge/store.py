@@ -8,6 +8,7 @@ One collection per embedding model, since vectors of different models don't mix.
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from typing import Any
@@ -46,25 +47,44 @@ class ChunkStore:
         return self.embedder.encode_documents([c.index_text for c in chunks]).tolist()
 
     def replace_document(self, doc: str, chunks: list[Chunk]) -> None:
-        """Replace all chunks of ``doc`` with ``chunks``."""
+        """Replace all chunks of ``doc`` with ``chunks`` (a new version is in use again if it had been retired)."""
         self._collection.delete(where={"doc": doc})
         for start in range(0, len(chunks), _BATCH):
             batch = chunks[start:start + _BATCH]
             self._collection.add(ids=[c.id for c in batch], documents=[c.text for c in batch],
                                  metadatas=[c.metadata() for c in batch], embeddings=self._vectors(batch))
-        self._bump()
+        self._bump(self.retired() - {doc})
 
     def remove_document(self, doc: str) -> int:
         """Delete a document's chunks; return how many there were."""
-        found = len(self._collection.get(where={"doc": doc}, include=[])["ids"])
+        found = self._has(doc)
         if found:
             self._collection.delete(where={"doc": doc})
-            self._bump()
+            self._bump(self.retired() - {doc})
         return found
 
-    def _bump(self) -> None:
-        """Record a new revision so other processes' caches notice the change."""
-        self._collection.modify(metadata={"kc_revision": uuid.uuid4().hex, "kc_embedder": self.embedder.name})
+    def _has(self, doc: str) -> int:
+        """How many chunks ``doc`` has."""
+        return len(self._collection.get(where={"doc": doc}, include=[])["ids"])
+
+    def retired(self) -> set[str]:
+        """Documents taken out of use (kept, listed, never answered from): a superseded or expired policy."""
+        current = self._client.get_collection(self.name)
+        return set(json.loads(str((current.metadata or {}).get("kc_retired", "[]"))))
+
+    def set_retired(self, doc: str, retired: bool) -> bool:
+        """Take ``doc`` out of use or back into use; False if there is no such document."""
+        if not self._has(doc):
+            return False
+        docs = self.retired()
+        self._bump(docs | {doc} if retired else docs - {doc})
+        return True
+
+    def _bump(self, retired: set[str] | None = None) -> None:
+        """Record a new revision (and the retired documents) so other processes' caches notice the change."""
+        docs = self.retired() if retired is None else retired
+        self._collection.modify(metadata={"kc_revision": uuid.uuid4().hex, "kc_embedder": self.embedder.name,
+                                          "kc_retired": json.dumps(sorted(docs), ensure_ascii=False)})
 
     def revision(self) -> str:
         """The collection's current revision stamp."""

@@ -35,6 +35,7 @@ FILES = (SAMPLES / "dialogues_dev.jsonl", ROOT / "tests/support/data/dialogues_m
          ROOT / "tests/support/data/dialogues_voices12.jsonl",
          ROOT / "tests/support/data/dialogues_voices13.jsonl",
          ROOT / "tests/support/data/dialogues_voices14.jsonl",
+         ROOT / "tests/support/data/dialogues_voices15.jsonl",
          ROOT / "bench/heldout/dialogues.jsonl",
          ROOT / "bench/heldout/dialogues2.jsonl")
 

@@ -8,12 +8,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from bot.clock import Clock
 from bot.container import Container
 from bot.domain import kbadmin, unanswered
 from bot.store.engine import Database
-from bot.store.models import KbUpload
+from bot.store.models import AuditLog, KbUpload
 from jobs.kb_uploads import ingest_upload, kb_uploads
 from tests.support.env import call, make_settings
 
@@ -111,3 +112,29 @@ def test_an_upload_is_claimed_once_and_its_file_dropped_when_done(any_db: Databa
     with any_db.session() as s:
         row = s.get(KbUpload, upload_id)
         assert row is not None and (row.status, row.error, row.content) == ("failed", "unreadable", None)
+
+
+def test_a_superseded_document_is_retired_kept_listed_and_never_answered_from(svc: Container) -> None:
+    assert svc.kb is not None
+    old = POLICY_V1.replace("# 十堰市青年人才驿站管理办法", "# 十堰市青年人才驿站管理办法（2025年版）")
+    new = POLICY_V2.replace("# 十堰市青年人才驿站管理办法", "# 十堰市青年人才驿站管理办法（2027年版）")
+    ingest_upload(container=svc, upload_id=_upload(svc, "station_2025.md", old.encode()))
+    ingest_upload(container=svc, upload_id=_upload(svc, "station_2027.md", new.encode()))
+    listed = {d.doc: d for d in kbadmin.documents(svc.kb)}
+    assert (listed["station_2025"].edition, listed["station_2027"].edition) == (2025, 2027)
+    assert listed["station_2025"].alike == ("station_2027",) and listed["station_2027"].alike == ("station_2025",)
+    call(svc.db, kbadmin.retire_document, kb=svc.kb, doc="station_2025", retired=True, actor="admin", now=NOW)
+    listed = {d.doc: d for d in kbadmin.documents(svc.kb)}
+    assert listed["station_2025"].retired and not listed["station_2027"].retired and listed["station_2027"].alike == ()
+    for _ in range(3):
+        trial = kbadmin.trial(svc.kb, question="青年人才驿站最长入住几天", home_city="十堰")
+        assert "21 天" in trial.answer and "14 天" not in trial.answer
+        assert all(s.doc == "station_2027" for s in (*trial.sources, *trial.candidates))
+    call(svc.db, kbadmin.retire_document, kb=svc.kb, doc="station_2027", retired=True, actor="admin", now=NOW)
+    assert kbadmin.trial(svc.kb, question="青年人才驿站最长入住几天", home_city="十堰").declined
+    ingest_upload(container=svc, upload_id=_upload(svc, "station_2027.md", new.encode()))  # a re-upload is in use
+    assert not {d.doc: d for d in kbadmin.documents(svc.kb)}["station_2027"].retired
+    with pytest.raises(kbadmin.DocumentNotFound):
+        call(svc.db, kbadmin.retire_document, kb=svc.kb, doc="nothing", retired=True, actor="admin", now=NOW)
+    with svc.db.session() as s:
+        assert s.scalars(select(AuditLog.action).where(AuditLog.entity_id == "station_2025")).all() == ["kb.retire"]

@@ -1,5 +1,5 @@
 """知识库: upload (上传文档 → 上传, ingested in the background with progress), the document list with
-sections and chunk counts, remove, 试问 (answer, sources, scores, would it decline) and 未答问题."""
+sections, chunk counts, editions and look-alike documents, 停用/启用 and remove, 试问 (answer, sources, scores, would it decline) and 未答问题."""
 
 from __future__ import annotations
 
@@ -85,6 +85,22 @@ def kb_remove(request: Request, staff: Checked, doc: Annotated[str, Form()] = ""
     except kbadmin.DocumentNotFound:
         return _page(request, staff, error=f"没有文档 {doc}。", status_code=404)
     return _page(request, staff, notice=f"已删除文档 {doc}。")
+
+
+@router.post("/kb/retire")
+def kb_retire(request: Request, staff: Checked, doc: Annotated[str, Form()] = "",
+              retired: Annotated[str, Form()] = "1") -> Response:
+    """停用 a superseded or expired document (kept and listed, never answered from), or 启用 it again (audited)."""
+    svc = services(request)
+    out = retired != "0"
+    try:
+        with svc.db.session() as session:
+            kbadmin.retire_document(session, kb=_kb(svc), doc=doc, retired=out, actor=staff.name, now=svc.now(),
+                                    source=source(request))
+    except kbadmin.DocumentNotFound:
+        return _page(request, staff, error=f"没有文档 {doc}。", status_code=404)
+    done = "已停用文档 {}，机器人不再用它回答。" if out else "已启用文档 {}，机器人会用它回答。"
+    return _page(request, staff, notice=done.format(doc))
 
 
 @router.post("/kb/ask")
