@@ -221,6 +221,13 @@ def test_an_uploaded_document_is_listed_and_answered_in_chat(console_server: Con
     reply = console_server.chat("o_kb_user", "青年人才驿站最长能住几天")
     assert "17 天" in reply and "青年人才驿站" in reply
     assert "broken" not in page.locator("#docs").inner_text()  # the bad file changed nothing
+    page.get_by_role("button", name="停用 youth_station_test").click()
+    assert "已停用" in page.locator("#docs tr", has_text="youth_station_test").inner_text()
+    screenshot(page, "kb_retired")
+    assert "17 天" not in console_server.chat("o_kb_user", "青年人才驿站最长能住几天")  # a retired document never answers
+    page.get_by_role("button", name="启用 youth_station_test").click()
+    assert "在用" in page.locator("#docs tr", has_text="youth_station_test").inner_text()
+    assert "17 天" in console_server.chat("o_kb_user", "青年人才驿站最长能住几天")
 
 
 def test_a_dead_push_is_retried_and_delivered(console_server: ConsoleServer, page: Any) -> None:
