@@ -15,7 +15,7 @@ from typing import Any
 from bot.domain.demands import DemandInput, submit_demand
 from bot.domain.privacy import remember_contact
 from handlers.account import give_consent, has_consented
-from handlers.kit import forms, interject, triage
+from handlers.kit import forms, interject, memo, triage
 from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
 from handlers.kit.fields import (
     budget_field,
@@ -27,11 +27,14 @@ from handlers.kit.fields import (
     region_field,
 )
 from knowledge.extract import extract_need_type
+from knowledge.extract.intents import is_affirmative
 from knowledge.vocab import INDUSTRIES, NEED_TYPES
 
 FLOW = "demand"
 INTRO_TTL = timedelta(days=1)
 ACHIEVEMENT_COMMAND = "登记科技成果"
+OFFER_FRESH = timedelta(minutes=30)  # '好' takes a demand offered this recently
+TAKE_OFFER = re.compile(r"(?:那就|那|就|帮我|麻烦)?(?:登记|登记一下|登一下|帮我登记|帮我找找?|登记吧|好吧|行吧|要得|中)[吧啊呀哈。!！]*")
 ACK_CHARS = 40  # how much of a told problem the opening words read back
 _FILLERS = re.compile(r"^(我们的|我们|咱们|俺们|主要是|主要|就是|现在|目前|最近|近来|近期|这段时间|这阵子|一直|老是|总是|经常|"
                       r"想要|想|希望|找个|寻找|个|"
@@ -243,6 +246,34 @@ def _what_they_make(conv: ConversationState, text: str) -> str | None:
         return None
     made = triage.content_text(text, triage.MAKES)
     return made if made and not triage.is_generic(made) else None
+
+
+def offer_taken(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | None:
+    """'好' / '登记' right after a declined question offered to file it as a demand ('哪里能测…'): the demand form
+    opens with that question as the problem (None for anything else)."""
+    text = (msg.text or "").strip()
+    offer = conv.data.get("offered_need") or {}
+    if conv.flow or not offer or memo.recent(ctx, conv, OFFER_FRESH).get("kind") != interject.NEED_OFFERED:
+        return None
+    if not (is_affirmative(text) or triage.wants_demand(text) or TAKE_OFFER.fullmatch(text)):
+        return None
+    conv.data.pop("offered_need", None)
+    return start(ctx, conv, *(t for t in (_recent_intro(ctx, conv), str(offer.get("text") or "")) if t))
+
+
+def _offer_ages(ctx: Context, msg: Incoming, conv: ConversationState) -> None:
+    """An offered demand is good for the one message after it: any later one forgets it."""
+    offer = conv.data.get("offered_need")
+    if not isinstance(offer, dict) or offer.get("turns", 0) >= 1:
+        conv.data.pop("offered_need", None)
+    else:
+        offer["turns"] = offer.get("turns", 0) + 1
+
+
+def register_offer(router: Router) -> None:
+    """Register the taker of a demand offered after a declined question (before the intent layer reads '好')."""
+    router.watch(_offer_ages)
+    router.add("demand-offer", offer_taken)
 
 
 def register(router: Router) -> None:

@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from bot.domain import unanswered
 from handlers import followups
-from handlers.kit import triage
+from handlers.kit import interject, memo, triage
 from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
 from knowledge import qtype
 from knowledge.qtype import names_a_topic
@@ -25,6 +25,14 @@ MORE = re.compile(r"^\s*(详细一点|详细点|详细些|说详细点|展开说
 TAG_QUESTION = re.compile(  # '我们是搞批发的 也能享受吧', '能报不' (not '我再想想吧', '那算了吧')
     r"(?:能|可以|算|享受|报|申请|评|够|给|补|用)[^，,。！!？?]{0,6}(?:吧|不|没|冇|撒|唦)[？?。！!～~]*$")
 FOLLOW_UP = timedelta(minutes=10)  # a follow-up continues the last answer's topic this long
+SEEKS_SERVICE = re.compile(  # asks who or where can do something for them ('哪里能测苯并芘', '有没有单位能做疲劳试验')
+    r"哪里(?:能|可以|可|有)|哪儿(?:能|可以|有)|在哪(?:里|儿)?(?:能|可以)|哪[家个](?:单位|机构|厂家)?(?:能|可以|会)|"
+    r"谁(?:能|可以|会)|有没有(?:人|单位|机构|专家|厂家|地方|哪家|谁)|找(?:谁|哪个|哪家|什么人)(?:能|可以|帮)|"
+    r"能不能帮(?:我们|我)?(?:找|联系|对接)")
+ASKING = re.compile(r"(?:我|我们)?(?:想|请|麻烦)?(?:问|打听|咨询)(?:一)?下?|请问")
+POLICY_MATTER = re.compile(r"申报|申请|补贴|补助|奖励|政策|认定|办理|咨询|报名|资助|贴息|扣除|证书")
+NEED_OFFER = ("如果您是想找能帮忙的单位或专家（检测、技术攻关、设备、人才等），我可以帮您把它登记成一条需求，"
+              "由科创联络员帮您对接。回复“好”或“登记”就开始。")
 UNAVAILABLE = "抱歉，政策问答暂时不可用，请稍后再试，或回复“转人工”由科创联络员为您解答。"
 
 
@@ -97,7 +105,28 @@ def handle_question(ctx: Context, msg: Incoming, conv: ConversationState, *,
     conv.data["last_question"] = context or text  # a chain of follow-ups keeps its topic
     followups.remember(ctx, conv, "answer")
     conv.data["qa_cursor"] = list(answer.cursor) if answer.answered and answer.cursor else None
-    return [Reply(answer.answer)]
+    if answer.answered or not seeks_service(text):
+        return [Reply(answer.answer)]
+    memo.remember(ctx, conv, interject.NEED_OFFERED)
+    conv.data["offered_need"] = {"text": as_need(text), "turns": 0}  # good for the next message only
+    return [Reply(answer.answer), Reply(NEED_OFFER)]
+
+
+def as_need(text: str) -> str:
+    """The question as a need ('想问下哪里能测芝麻油里的苯并芘' → '需要检测芝麻油里的苯并芘')."""
+    found = SEEKS_SERVICE.search(text)
+    if found is None:
+        return text
+    head, rest = ASKING.sub("", text[:found.start()]), text[found.end():]
+    if rest.startswith("测") and not rest.startswith(("测试", "测量")):
+        rest = "检" + rest  # '测X' asked of someone else is a test to book
+    return f"{head}需要{rest}"
+
+
+def seeks_service(text: str) -> bool:
+    """A question asking who or where can do a job for them ('哪里能测芝麻油里的苯并芘'), not about a policy matter
+    ('哪里可以申报'): when the documents have no answer, a liaison officer can find one as a demand."""
+    return bool(SEEKS_SERVICE.search(text)) and not POLICY_MATTER.search(text)
 
 
 def register(router: Router) -> None:

@@ -32,6 +32,7 @@ REGISTRATIONS: tuple[Registration, ...] = (
     matches.register,  # 感兴趣 / 不合适 D12, 我的匹配
     events.register,  # activities: list, sign up, cancel, 我的报名
     subscriptions.register,  # demand alerts: subscribe only, 以后X也提醒我, 不用再推X了, 我的订阅
+    demand.register_offer,  # '好'/'登记' after a declined '哪里能测X' offered to file it as a demand
     understand.register,  # the intent of everything else: small talk, follow-ups, forms, questions; or "您是想…"
     demand.register,  # technology demands (问题库)
     achievement.register,  # research achievements (项目库)

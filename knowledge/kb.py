@@ -47,6 +47,7 @@ from knowledge.answer import (
 from knowledge.chroma import make_client
 from knowledge.cities import PROVINCE, cities_in, districts_in, in_province
 from knowledge.compose import source_line
+from knowledge.editions import edition, later, names_period, same_programme
 from knowledge.embeddings import Embedder, load_embedder
 from knowledge.ingest import Chunk, IngestError, expand_paths, parse_file
 from knowledge.inputs import input_problem
@@ -84,15 +85,6 @@ class DocInfo:
     chunks: int
     edition: int | None = None
     retired: bool = False
-
-
-_EDITION = re.compile(r"(20\d\d)\s*年")
-
-
-def edition(title: str) -> int | None:
-    """The latest year a document's title names (2027年度…通知, …标准（2027年版）), None for an undated title."""
-    years = [int(y) for y in _EDITION.findall(title)]
-    return max(years) if years else None
 
 
 def catalogue(chunks: Sequence[Chunk], retired: set[str]) -> list[DocInfo]:
@@ -272,7 +264,7 @@ class KnowledgeBase:
         retriever = Retriever(self.store, self.index(), fusion=self.fusion, reranker=self.reranker)
         candidates = retriever.search(analysed.corrected, scope, k=CANDIDATES * 2, mode=mode or self.mode,
                                       vector=vector)
-        candidates = self._holder_first(analysed, self._title_prior(analysed, candidates), k)
+        candidates = self._holder_first(analysed, self._newest_first(analysed, self._title_prior(analysed, candidates)), k)
         return Retrieval(analysed, scope, candidates[:k], None, candidates)
 
     def _holder_first(self, question: Question, hits: list[Hit], k: int) -> list[Hit]:
@@ -296,6 +288,21 @@ class KnowledgeBase:
         if holder is None:
             return hits
         return [h for h in hits if h.chunk.doc == holder] + [h for h in hits if h.chunk.doc != holder]
+
+    def _newest_first(self, question: Question, hits: list[Hit]) -> list[Hit]:
+        """Hits with the latest edition of the first document's programme first: a document of the same city whose
+        title names the same programme with a later year (2027年度 over 2026年度 or an undated one), scoring within
+        ``RIVAL_MARGIN`` of the first, leads. Not for a question naming a year or an earlier edition (2026年, 去年)."""
+        if not hits or names_period(question.words):
+            return hits
+        first, index = hits[0].chunk, self.index()
+        titles = list(index.doc_titles.values())
+        newer = next((h.chunk.doc for h in hits if h.score >= RIVAL_MARGIN * hits[0].score
+                      and h.chunk.city == first.city and later(h.chunk.title, first.title)
+                      and same_programme(h.chunk.title, first.title, titles)), None)
+        if newer is None:
+            return hits
+        return [h for h in hits if h.chunk.doc == newer] + [h for h in hits if h.chunk.doc != newer]
 
     def _holds(self, question: Question, hits: list[Hit], doc: str) -> bool:
         """Whether ``doc``'s best passage for the question states the asked detail (no typed gap)."""

@@ -25,18 +25,14 @@ from bot.domain import audit
 from bot.domain.errors import Invalid, NotFound
 from bot.store.models import KbUpload
 from bot.store.sql import rowcount
-from knowledge.cities import cities_in
+from knowledge.editions import same_programme
 from knowledge.ingest import SUPPORTED_SUFFIXES, IngestError, parse_file
 from knowledge.kb import DocInfo, KnowledgeBase
-from knowledge.lexical import shared_phrase
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 STALE_RUN = timedelta(hours=3)  # an ingestion running this long died with its worker (big PDFs take long): run again
 QUEUED, PARSING, INDEXING, DONE, FAILED = "queued", "parsing", "indexing", "done", "failed"
 RUNNING = (PARSING, INDEXING)
-ALIKE_TITLES = 4  # a shared title phrase more documents hold is a form word (实施细则, 申报指南), not a programme
-_BRACKETS = re.compile(r"[（(][^）)]*[）)]")
-_YEARS = re.compile(r"20\d\d\s*年度?")
 _UNSAFE = re.compile(r"[\x00-\x1f/\\:*?\"<>|]+")
 Sessions = Callable[[], AbstractContextManager[Session]]
 log = logging.getLogger(__name__)
@@ -208,27 +204,17 @@ def documents(kb: KnowledgeBase) -> list[DocumentView]:
     out = []
     for info in infos:
         sections = tuple(dict.fromkeys(c.section for c in index.doc_chunks(info.doc) if c.section))
-        alike = tuple(other.doc for other in infos if same_programme(info, other, infos))
+        alike = tuple(other.doc for other in infos if _alike(info, other, infos))
         out.append(DocumentView(info.doc, info.title, info.city, info.chunks, sections, info.edition, info.retired,
                                 alike))
     return out
 
 
-def _programme(title: str) -> str:
-    """A title without its city, years and bracketed notes: what programme it is about."""
-    bare = _BRACKETS.sub("", title)
-    for city in cities_in(bare):
-        bare = bare.replace(f"{city}市", "").replace(city, "")
-    return _YEARS.sub("", bare)
-
-
-def same_programme(info: DocInfo, other: DocInfo, infos: list[DocInfo]) -> bool:
-    """Whether ``other`` (in use, same city) has a title naming the same programme as ``info``'s: a shared phrase of
-    four characters or more that at most ``ALIKE_TITLES`` titles hold (not a form word such as 实施细则)."""
+def _alike(info: DocInfo, other: DocInfo, infos: list[DocInfo]) -> bool:
+    """Whether ``other`` (in use, same city) names the same programme as ``info`` in its title."""
     if other.doc == info.doc or other.retired or other.city != info.city:
         return False
-    phrase = shared_phrase(_programme(info.title), _programme(other.title), min_chars=4)
-    return bool(phrase) and sum(phrase in i.title for i in infos) <= ALIKE_TITLES
+    return same_programme(info.title, other.title, [i.title for i in infos])
 
 
 def retire_document(session: Session, *, kb: KnowledgeBase, doc: str, retired: bool, actor: str, now: datetime,

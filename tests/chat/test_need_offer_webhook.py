@@ -1,0 +1,51 @@
+"""A question asking who or where can do a job for the user ('哪里能测…'), which the documents cannot answer, is
+offered as a demand: '好' opens the demand form with the question as the problem and the need type guessed; a policy
+matter ('哪里可以申报…') or anything but a yes after the offer changes nothing. Real knowledge base (sample documents)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from bot.container import Container
+from handlers.policy import NEED_OFFER
+from tests.chat import test_forms_webhook as forms_chat
+from tests.support.env import kb_container
+from tests.support.wechat_client import wechat_client
+
+say, submit, demand_of = forms_chat.say, forms_chat.submit, forms_chat.demand_of
+
+
+@pytest.fixture(scope="module")
+def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Container]:
+    svc = kb_container(tmp_path_factory.mktemp("need_offer"), {})
+    yield svc
+    svc.close()
+
+
+@pytest.fixture(scope="module")
+def wx(services: Container) -> Iterator[object]:
+    with wechat_client(services) as client:
+        yield client
+
+
+def test_where_can_one_test_something_is_offered_as_a_testing_demand(wx: object, services: Container) -> None:
+    openid = "offer_test_where"
+    reply = say(wx, openid, "想问下哪里能测芝麻油里的苯并芘 我们自己测不了")
+    assert NEED_OFFER in reply
+    opened = say(wx, openid, "好的")
+    assert "苯并芘" in opened and "单位" in opened  # the problem read back, the form asks on
+    say(wx, openid, "宜城市香满园油脂有限公司", "面议", "联系人 郝春生 13800097701", "现代农业", "是")
+    submit(wx, openid)
+    demand = demand_of(services, openid)
+    assert "苯并芘" in demand.description and demand.need_type == "检验检测"
+    assert "哪里能" not in demand.title
+
+
+def test_a_policy_matter_or_another_reply_after_the_offer_opens_nothing(wx: object) -> None:
+    assert NEED_OFFER not in say(wx, "offer_policy", "哪里可以申报比特币挖矿补贴")
+    openid = "offer_other"
+    assert NEED_OFFER in say(wx, openid, "请问哪里能化验土壤里的重金属")
+    assert "单位" not in say(wx, openid, "今天天气怎么样")
+    assert "请核对" not in say(wx, openid, "好的")  # the offer was answered by something else: '好' opens nothing
