@@ -12,8 +12,8 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.domain.demands import DemandInput, submit_demand
-from bot.domain.privacy import remember_contact
+from bot.domain.demands import DemandInput, submit_demand, user_demands
+from bot.domain.privacy import get_user, remember_contact
 from handlers.account import give_consent, has_consented
 from handlers.kit import forms, interject, memo, triage
 from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
@@ -142,10 +142,11 @@ FORM = forms.Form(
 )
 
 
-def start(ctx: Context, conv: ConversationState, *texts: str) -> list[Reply]:
-    """Open the demand flow (menu entry point); ``texts`` are earlier words that already describe the need."""
+def start(ctx: Context, conv: ConversationState, *texts: str, openid: str | None = None) -> list[Reply]:
+    """Open the demand flow (menu entry point); ``texts`` are earlier words that already describe the need; the
+    unit and contact of ``openid``'s earlier records are offered for a yes."""
     seed = "，".join(filter(None, (triage.need_text(t, strict=False) for t in texts)))
-    replies = forms.start(FORM, ctx, conv, texts)
+    replies = forms.start(FORM, ctx, conv, texts, hints=_profile(ctx, openid))
     if seed and seed not in (forms.values_of(conv).get("description") or ""):
         forms.values_of(conv)["description"] = seed
         replies = forms.next_step(FORM, conv, FORM.opener)
@@ -153,9 +154,21 @@ def start(ctx: Context, conv: ConversationState, *texts: str) -> list[Reply]:
     return _read_back(conv, replies)
 
 
-def start_after_intro(ctx: Context, conv: ConversationState, text: str) -> list[Reply]:
+def _profile(ctx: Context, openid: str | None) -> dict[str, Any]:
+    """The unit and contact a returning user consented to keep (a second demand offers them instead of asking)."""
+    user = get_user(ctx.session, appid=ctx.appid, openid=openid) if openid else None
+    if user is None or not user.consent_at:
+        return {}
+    contact = {"contact_name": user.name, "contact_phone": user.phone} if user.name and user.phone else {}
+    last = next((d for d in user_demands(ctx.session, appid=ctx.appid, openid=user.openid)
+                 if d.company == user.company and d.region), None)  # the unit's place, as its last demand said
+    unit = {"company": user.company, **({"region": last.region} if last else {})} if user.company else {}
+    return {**unit, **contact}
+
+
+def start_after_intro(ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> list[Reply]:
     """Open the demand flow with ``text``, after the self-introduction sent just before it (its unit and place)."""
-    return start(ctx, conv, *(t for t in (_recent_intro(ctx, conv), text) if t))
+    return start(ctx, conv, *(t for t in (_recent_intro(ctx, conv), text) if t), openid=msg.openid)
 
 
 def _read_back(conv: ConversationState, replies: list[Reply]) -> list[Reply]:
@@ -202,7 +215,7 @@ def route(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] |
         return None
     intro = _recent_intro(ctx, conv)
     if triage.wants_demand(text) or triage.looks_like_need(text, after_intro=bool(intro)):
-        return start(ctx, conv, *(t for t in (intro, text) if t))
+        return start(ctx, conv, *(t for t in (intro, text) if t), openid=msg.openid)
     if triage.is_intro(text) and not triage.looks_like_achievement(text):
         return _intro_reply(ctx, conv, text)
     return None
@@ -258,7 +271,8 @@ def offer_taken(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Re
     if not (is_affirmative(text) or triage.wants_demand(text) or TAKE_OFFER.fullmatch(text)):
         return None
     conv.data.pop("offered_need", None)
-    return start(ctx, conv, *(t for t in (_recent_intro(ctx, conv), str(offer.get("text") or "")) if t))
+    return start(ctx, conv, *(t for t in (_recent_intro(ctx, conv), str(offer.get("text") or "")) if t),
+                 openid=msg.openid)
 
 
 def _offer_ages(ctx: Context, msg: Incoming, conv: ConversationState) -> None:

@@ -92,7 +92,7 @@ def start_demand(ctx: Context, msg: Incoming, conv: ConversationState) -> list[R
     a result a research unit offers opens the achievement form instead."""
     if triage.looks_like_achievement(msg.text) and not triage.wants_demand(msg.text):
         return start_achievement(ctx, msg, conv)
-    replies = demand.route(ctx, msg, conv) or demand.start_after_intro(ctx, conv, msg.text)
+    replies = demand.route(ctx, msg, conv) or demand.start_after_intro(ctx, msg, conv, msg.text)
     return _carry(ctx, conv, demand.FORM, replies) if conv.flow == demand.FLOW else replies
 
 

@@ -527,11 +527,14 @@ def reprompt(form: Form, conv: ConversationState) -> str:
 # --- the turn --------------------------------------------------------------------------------------------
 
 def start(form: Form, ctx: Context, conv: ConversationState, texts: tuple[str, ...] = (),
-          known: dict[str, Any] | None = None) -> list[Reply]:
-    """Open ``form`` (dropping any other draft) with the ``known`` values, fill it from ``texts`` and ask the
-    first question."""
+          known: dict[str, Any] | None = None, hints: dict[str, Any] | None = None) -> list[Reply]:
+    """Open ``form`` (dropping any other draft) with the ``known`` values and the ``hints`` (what the user's
+    earlier records hold: offered for a yes, replaced by anything said), fill it from ``texts`` and ask the first
+    question."""
     conv.flow, conv.step, conv.draft = form.name, None, new_draft(ctx.now)
     conv.draft["values"].update(known or {})
+    for name, value in (hints or {}).items():
+        _put(conv.draft, form.field(name), value, "", True)
     for text in texts:
         fill(form, conv.draft, text)
         _surname_kept(form, conv.draft, text)  # '…我姓周 电话138…' in the first message: '周先生' answers later
