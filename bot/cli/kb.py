@@ -66,10 +66,11 @@ def list_cmd(as_json: bool = typer.Option(False, "--json", help="输出 JSON")) 
     """List stored documents."""
     docs = knowledge_base().list_docs()
     if as_json:
-        _echo_json([{"doc": d.doc, "title": d.title, "city": d.city, "chunks": d.chunks} for d in docs])
+        _echo_json([{"doc": d.doc, "title": d.title, "city": d.city, "chunks": d.chunks, "edition": d.edition,
+                     "retired": d.retired} for d in docs])
         return
     for d in docs:
-        typer.echo(f"{d.doc}\t{d.city or '-'}\t{d.chunks} 段\t{d.title}")
+        typer.echo(f"{d.doc}\t{d.city or '-'}\t{d.chunks} 段\t{d.title}{'（已停用）' if d.retired else ''}")
     typer.echo(f"共 {len(docs)} 篇文档。")
 
 
@@ -80,3 +81,13 @@ def remove_cmd(doc: str = typer.Argument(..., help="文档 ID（文件名去掉�
         typer.secho(f"错误：没有文档 {doc}", fg=typer.colors.RED, err=True)
         raise typer.Exit(1)
     typer.echo(f"已删除 {doc}。")
+
+
+@app.command("retire")
+def retire_cmd(doc: str = typer.Argument(..., help="文档 ID（文件名去掉扩展名）"),
+               restore: bool = typer.Option(False, "--restore", help="重新启用")) -> None:
+    """Retire a superseded or expired document (kept and listed, never answered from), or restore it."""
+    if not knowledge_base().retire(doc, not restore):
+        typer.secho(f"错误：没有文档 {doc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(1)
+    typer.echo(f"已启用 {doc}。" if restore else f"已停用 {doc}：保留在库里，机器人不再用它回答（--restore 重新启用）。")

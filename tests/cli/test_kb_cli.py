@@ -1,4 +1,4 @@
-"""``kc kb ingest|ask|list|remove`` through the real CLI (lexical backend for speed)."""
+"""``kc kb ingest|ask|list|retire|remove`` through the real CLI (lexical backend for speed)."""
 
 from __future__ import annotations
 
@@ -38,6 +38,12 @@ def test_ingest_ask_list_remove(env: Path) -> None:
 
     listed = json.loads(runner.invoke(app, ["list", "--json"]).stdout)
     assert [d["doc"] for d in listed] == ["rd_deduction", "volunteer"]
+    assert runner.invoke(app, ["retire", "rd_deduction"]).exit_code == 0
+    assert json.loads(runner.invoke(app, ["ask", "加计扣除最晚什么时候申报", "--json"]).stdout)["answered"] is False
+    assert [d["retired"] for d in json.loads(runner.invoke(app, ["list", "--json"]).stdout)] == [True, False]
+    assert runner.invoke(app, ["retire", "rd_deduction", "--restore"]).exit_code == 0
+    assert "5月31日" in json.loads(runner.invoke(app, ["ask", "加计扣除最晚什么时候申报", "--json"]).stdout)["answer"]
+    assert runner.invoke(app, ["retire", "nothing"]).exit_code == 1
     assert runner.invoke(app, ["remove", "volunteer"]).exit_code == 0
     assert runner.invoke(app, ["remove", "volunteer"]).exit_code == 1
 
