@@ -346,7 +346,8 @@ def extract_ip(text: str) -> str | None:
     """IP in record form ('两项授权发明专利' → '授权发明专利2项'; several joined with '、')."""
     t = normalize(text)
     spans, taken = _ip_spans(t)
-    parts, counted = [], set()
+    parts: list[tuple[int, str]] = []
+    counted: set[int] = set()
     for start, end, label in spans:
         count, at = _ip_count(t, start, end, counted)
         if at is not None:
