@@ -177,6 +177,8 @@ _KNOWS_HOW = re.compile(r"(?:缺|没有|没|冇得?|找|请|招|引进|要|需�
                         r"(?P<skill>[^，,。；;！!？?\s]{1,12}?)的(?:人(?![员工])|人才|技术员|师傅|行家|内行|工程师)")  # '缺个懂加工技术的人', '缺一个搞适航取证的人'
 _SKILL = re.compile(r"(?:^|(?<=[\s，,。；;]))(?:懂|会|熟悉|精通|擅长)(?P<skill>[^，,。；;！!？?\s]{1,14}?)"
                     r"(?:那一套|这一套|那套|这套|那一块|这一块|这块|方面)?的?(?=$|[\s，,。；;！!？?])")  # '…的人 懂X那一套的'
+_BY_OTHERS = re.compile(r"(?:机构|单位|公司|中心|别人|人家|第三方)(?:来)?帮(?:我们|我|忙)?[^，,。；;\s]{0,8}$")
+_BY_SELF = re.compile(r"自己(?![^，,。；;\s]{0,4}(?:不了|不会|不能|不行|没法|没办法|搞不|做不|弄不))[^，,。；;\s]{0,8}$")  # not '自己测不了'
 
 
 def _without_skills(t: str) -> str:
@@ -187,9 +189,6 @@ def _without_skills(t: str) -> str:
     for m in [*_KNOWS_HOW.finditer(t), *_SKILL.finditer(t)]:
         t = t[:m.start("skill")] + " " * len(m.group("skill")) + t[m.end("skill"):]
     return t
-_BY_OTHERS = re.compile(r"(?:机构|单位|公司|中心|别人|人家|第三方)(?:来)?帮(?:我们|我|忙)?[^，,。；;\s]{0,8}$")
-_BY_SELF = re.compile(r"自己(?![^，,。；;\s]{0,4}(?:不了|不会|不能|不行|没法|没办法|搞不|做不|弄不))[^，,。；;\s]{0,8}$")  # not '自己测不了'
-
 
 
 _SEPARATED_VERB = re.compile(r"(贷|融)一?[点些笔个](款|资)")  # '贷笔款' is 贷款: a measure word inside the compound
