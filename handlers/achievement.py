@@ -323,6 +323,14 @@ def _alerts(values: dict[str, Any]) -> tuple[AlertTopic, ...]:
     return tuple(AlertTopic(t if t in INDUSTRIES else None, (t,)) for t in choice.get("topics", []))
 
 
+MATCHED = "有匹配的企业需求时会通知您，对接双方都同意后才交换联系方式。"
+
+
+def next_steps(_ctx: Context) -> str:
+    """What happens once the result is submitted (asked before submitting: '登了以后多久有企业联系')."""
+    return f"提交后成果收录到项目库，{MATCHED}"
+
+
 def _submit(ctx: Context, msg: Incoming, values: dict[str, Any]) -> list[Reply]:
     """Store the achievement and its alert interests; tell the researcher what happens next."""
     ip = values.get("ip")
@@ -335,7 +343,7 @@ def _submit(ctx: Context, msg: Incoming, values: dict[str, Any]) -> list[Reply]:
     row = submit_achievement(ctx.session, data=data, appid=ctx.appid, openid=msg.openid, now=ctx.now)
     remember_contact(ctx.session, appid=ctx.appid, openid=msg.openid, name=data.contact_name, phone=data.contact_phone,
                      company=data.institution, role="researcher", title=data.contact_title)
-    return [Reply(f"已收录到项目库，成果编号 {row.id}。\n有匹配的企业需求时会通知您，对接双方都同意后才交换联系方式。\n"
+    return [Reply(f"已收录到项目库，成果编号 {row.id}。\n{MATCHED}\n"
                   "可回复“我的信息”查看已登记的内容。")]
 
 
@@ -347,7 +355,7 @@ def tidy(values: dict[str, Any]) -> dict[str, Any]:
 FORM = forms.Form(
     name=FLOW, noun="科技成果", fields=FIELDS, submit=_submit, derive=derive, tidy=tidy,
     opener="好的，我来帮您把成果登记到项目库。随时可说“取消”或“重新填”。", edit_example="成熟度改成中试",
-    consent=has_consented, record_consent=give_consent,
+    consent=has_consented, record_consent=give_consent, after=next_steps,
 )
 
 

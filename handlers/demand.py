@@ -27,6 +27,7 @@ from handlers.kit.fields import (
     region_field,
 )
 from knowledge.extract import extract_need_type
+from knowledge.extract.classify import need_scores
 from knowledge.extract.intents import is_affirmative
 from knowledge.vocab import INDUSTRIES, NEED_TYPES
 
@@ -127,18 +128,27 @@ def _submit(ctx: Context, msg: Incoming, values: dict[str, Any]) -> list[Reply]:
     return [Reply(submitted_text(demand.id, settings.require_review))]
 
 
+REVIEWED = "科创联络员会在 1–3 个工作日内审核，通过后发布到问题库并为您匹配科技成果。"
+PUBLISHED = "有匹配的科技成果会第一时间通知您。"
+
+
 def submitted_text(demand_id: str, reviewed: bool) -> str:
     """What the user is told after submitting."""
     if reviewed:
-        return (f"已提交，需求编号 {demand_id}。\n科创联络员会在 1–3 个工作日内审核，"
-                "通过后发布到问题库并为您匹配科技成果。\n可回复“我的需求”查看进度。")
-    return f"已发布到问题库，需求编号 {demand_id}。\n有匹配的科技成果会第一时间通知您。\n可回复“我的需求”查看。"
+        return f"已提交，需求编号 {demand_id}。\n{REVIEWED}\n可回复“我的需求”查看进度。"
+    return f"已发布到问题库，需求编号 {demand_id}。\n{PUBLISHED}\n可回复“我的需求”查看。"
+
+
+def next_steps(ctx: Context) -> str:
+    """What happens once the demand is submitted (asked before submitting: '登记了以后好久有专家联系')."""
+    steps = REVIEWED if ctx.settings.require_review else f"需求直接发布到问题库，{PUBLISHED}"
+    return f"提交后，{steps}对接双方都同意后才交换联系方式，专家或成果方会通过您留的电话联系您。"
 
 
 FORM = forms.Form(
     name=FLOW, noun="技术需求", fields=FIELDS, submit=_submit, derive=derive_title, tidy=tidy,
     opener="好的，我来帮您登记技术需求（问题库）。随时可说“取消”或“重新填”。", edit_example="预算改成100万",
-    consent=has_consented, record_consent=give_consent,
+    consent=has_consented, record_consent=give_consent, after=next_steps,
 )
 
 
@@ -233,21 +243,27 @@ def continue_flow(ctx: Context, msg: Incoming, conv: ConversationState) -> list[
     values = forms.values_of(conv) if conv.flow == FLOW else {}
     if made and values.get("description") and made not in values["description"]:
         values["description"] = f"{values['description']}；{made}"
-    if need and values.get("need_type") == "技术攻关" and "need_type" in conv.draft.get("guess", []):
+    if need and "need_type" in conv.draft.get("guess", []):
         values["need_type"] = need  # still a guess: the summary marks it
     return replies
 
 
+STRONG_NEED = 3  # the score of one strong need-type word ('引进', '贷款', '检测报告')
+
+
 def _need_said(conv: ConversationState, text: str) -> str | None:
-    """A need type told by the words about the need ('不用帮我们解决 就想找个地方检测一下'), other than the 技术攻关
-    guessed so far from a bare problem; not from a contact's title ('王博士 138…') or a budget line."""
+    """A need type told by the words about the need ('不用帮我们解决 就想找个地方检测一下') other than the one guessed
+    so far: any other type replaces the 技术攻关 guessed from a bare problem, and one said with a strong word ('想引进
+    这样的人才') replaces any guess; not from a contact's title ('王博士 138…') or a budget line."""
     values = forms.values_of(conv)
-    if conv.draft.get("stage") != forms.STAGE_FILL or values.get("need_type") != "技术攻关" \
-            or "need_type" not in conv.draft.get("guess", []):
+    guessed = values.get("need_type")
+    if conv.draft.get("stage") != forms.STAGE_FILL or not guessed or "need_type" not in conv.draft.get("guess", []):
         return None
     said = triage.need_text(text, strict=False)
     need = extract_need_type(said) if said else None
-    return need if need != "技术攻关" else None
+    if need in (None, guessed, "技术攻关"):
+        return None
+    return need if guessed == "技术攻关" or need_scores(str(said)).get(need, 0) >= STRONG_NEED else None
 
 
 def _what_they_make(conv: ConversationState, text: str) -> str | None:

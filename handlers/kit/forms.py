@@ -102,6 +102,7 @@ class Form:
     edit_example: str = "电话改成13800001234"
     consent: Callable[[Context, Incoming], bool] | None = None  # has the user consented already?
     record_consent: Callable[[Context, Incoming], None] | None = None
+    after: Callable[[Context], str] | None = None  # what happens once it is submitted (review, matching, contact)
 
     def field(self, name: str) -> Field:
         """The field called ``name``."""
@@ -589,6 +590,8 @@ def _turn(form: Form, ctx: Context, msg: Incoming, conv: ConversationState, text
         if interject.meant_question(ctx, meant[0]):
             return digress(form, ctx, conv, meant[0])
         return next_step(form, conv, clarified(form, conv.draft, *meant))
+    if form.after and triage.asks_next_steps(text) and not triage.has_form_facts(text):  # '交上去以后好久有人联系'
+        return _resumed(form, conv, interject.Interjection([Reply(f"{form.after(ctx)}\n现在还没有提交。")], resume=True))
     if not _names_edit(form, text) and (aside := interject.before_fill(form.name, ctx, msg, conv, text)) is not None:
         return _resumed(form, conv, aside)  # asides, form switches; never for '需求类型改成成果转化'
     if (stage == STAGE_CONFIRM or (stage == STAGE_FILL and not _pending_accepts(form, conv, text))) and \

@@ -32,10 +32,10 @@ from knowledge.extract.orgs import brand_of, is_academic, org_spans, own_name_sp
 from knowledge.extract.regions import region_mentions
 
 QUESTION = re.compile(
-    r"([?？]|[吗么嘛呢]\s*$|(?<=[\u4e00-\u9fff]{3})[没不]\s*$|(?<=[\u4e00-\u9fff]{2})(?:没有|[没不])[啊呀哇]\s*$|怎么|怎样|如何|哪些|哪里|哪儿|哪个|(?<![没冇])(?<!没得|冇得|没有)什么|多少|(?<![这好])几个|(?<![这近前头好])几年|多久|多长|是否|能否|能不能|"
+    r"([?？]|[吗么嘛呢]\s*$|(?<=[\u4e00-\u9fff]{3})[没不]\s*$|(?<=[\u4e00-\u9fff]{2})(?:没有|[没不])[啊呀哇]\s*$|怎么|怎样|如何|哪些|哪里|哪儿|哪个|(?<![没冇])(?<!没得|冇得|没有)什么|多少|(?<![这好十])几个|(?<![这近前头好十])几年|多久|多长|是否|能否|能不能|"
     r"可不可以|可以不|有没有|行不行|要不要|需不需要|咋|(?<![没冇])(?<!没得|冇得|没有)啥|(?<!怎)么样|(?P<ab>[\u4e00-\u9fff])[不没](?P=ab)|"  # 够不够, 算不算, 对不对
-    r"哪几|哪家|哪天|哪位|哪种|哪一|(?<![这那近前头好过隔再等])几(?:天|号|点|月|岁|级|成|倍)"
-    r"(?![前后以之]))"  # '一般几天出', '合作银行有哪几家'; not '前几天', '过几天再说', '几天前', '对几种饮片做检测', '好几个车厂'
+    r"哪几|哪家|哪天|哪位|哪种|哪一|(?<![这那近前头好过隔再等十])几(?:天|号|点|月|岁|级|成|倍)"
+    r"(?![前后以之]))"  # '一般几天出', '合作银行有哪几家'; not '前几天', '过几天再说', '几天前', '对几种饮片做检测', '好几个车厂', '十几个猪场'
 )
 DIALECT_QUESTION = re.compile(  # Hubei question words: '保额是好多', '么时候截止', '有冇补贴', '在上面冇' ('毛病好多' is no question)
     r"几多|么时候|(?<![什怎这那多])么(?:子|事|斯|名字)|(?<![怎这那])么样|有冇|冇\s*$|(?:是|要|补|奖|收|交|给|得|发|拿)(?:好多|好大)"
@@ -185,6 +185,19 @@ def answers_itself(text: str) -> bool:
     parts = re.split(r"[?？]", text.strip())
     last = parts[-1].strip(" ，,。.！!") if len(parts) > 1 else ""
     return bool(last) and not is_question(last) and bool(DECIDED.search(last))
+
+
+_WHEN = r"(?:多久|好久(?![没不])|多长时间|多少天|几天|什么时候|啥时候|么时候|哪天)"  # 好久: the dialect 多久
+_HEARD_FROM = r"(?:联系|回复|回音|答复|审核|对接|匹配|通知|推荐)"
+NEXT_STEPS = re.compile(
+    rf"{_WHEN}[^，,。？?]{{0,8}}{_HEARD_FROM}|{_HEARD_FROM}[^，,。？?]{{0,6}}?(?:要|得|需要)?{_WHEN}|"
+    r"(?:登记|提交|交上去|交|发布|报上去|填完|登完)(?:了|完)?(?:以后|之后|后)[^，,。？?]{0,4}"
+    r"(?:怎么办|怎么弄|咋办|咋弄|干啥|做什么|然后呢|会怎样|怎么样|什么流程|啥流程|流程是)")
+
+
+def asks_next_steps(text: str) -> bool:
+    """A question about what happens once the form is submitted ('登记了以后大概好久有专家联系我们', '提交后怎么弄')."""
+    return bool(NEXT_STEPS.search(text))
 
 
 def is_policy_question(text: str) -> bool:

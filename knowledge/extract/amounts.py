@@ -42,13 +42,14 @@ class Amount:
 
     @property
     def normalized(self) -> str:
-        """Canonical text: '80万元', '50-80万元', '0.3万元/月' or '面议'."""
+        """Canonical text: '80万元', '50-80万元', '0.3万元/月' or '面议'; a yearly salary ('年薪五十万') is written like a
+        lump sum ('50万元': a budget is counted by the year), a monthly one keeps its '/月' (a twelfth of the year's)."""
         if self.negotiable or self.low_wan is None:
             return "面议"
         text = _fmt(self.low_wan)
         if self.high_wan is not None and self.high_wan != self.low_wan:
             text = f"{text}-{_fmt(self.high_wan)}"
-        return f"{text}万元" + (f"/{self.period}" if self.period else "")
+        return f"{text}万元" + ("/月" if self.period == "月" else "")
 
 
 def _fmt(value: float) -> str:

@@ -39,6 +39,17 @@ def _industry_terms() -> tuple[dict[str, str], dict[str, str]]:
     return terms, explicit
 
 
+@lru_cache(maxsize=1)
+def _sector_words() -> dict[str, str]:
+    data = load_json("extract_industry.json")
+    return {w: ind for ind, words in data.get("sectors", {}).items() for w in words}
+
+
+def sector_industry(word: str) -> str | None:
+    """The catalogue industry an everyday word for the whole of it names ('种植', '养殖' → 现代农业), else None."""
+    return _sector_words().get(word)
+
+
 def _explicit_industry(text: str) -> str | None:
     """A sector the user names: '算环保方面的', '属于汽车零部件', '新材料行业'; the last statement wins."""
     _, explicit = _industry_terms()
@@ -162,10 +173,22 @@ _PHRASES = (  # a need said with words inside it ('出正规报告' is 出报告
     (re.compile(r"出(?:具)?(?:一份|一个|个|份|张)?(?:正规|正式|权威|官方|第三方|专业|合格|检测|检验)*的?报告"), "出报告"),
     (re.compile(r"第三方(?:机构|单位)?(?:来|去|帮忙|帮我们)?(?:测|检)(?![试验测])"), "第三方检测"),
 )
-_KNOWS_HOW = re.compile(r"(?:缺|没有|没|冇得?|找|请|招|引进|要|需要)[^，,。；;！!？?\s]{0,4}懂[^，,。；;！!？?\s]{1,10}?的(?:人|人才|技术员|师傅|行家|内行)")  # '缺个懂加工技术的人' is a person to find
+_KNOWS_HOW = re.compile(r"(?:缺|没有|没|冇得?|找|请|招|引进|要|需要)[^，,。；;！!？?\s]{0,4}?(?:懂|会|搞|做|干|熟悉|精通)"
+                        r"(?P<skill>[^，,。；;！!？?\s]{1,12}?)的(?:人(?![员工])|人才|技术员|师傅|行家|内行|工程师)")  # '缺个懂加工技术的人', '缺一个搞适航取证的人'
+_SKILL = re.compile(r"(?:^|(?<=[\s，,。；;]))(?:懂|会|熟悉|精通|擅长)(?P<skill>[^，,。；;！!？?\s]{1,14}?)"
+                    r"(?:那一套|这一套|那套|这套|那一块|这一块|这块|方面)?的?(?=$|[\s，,。；;！!？?])")  # '…的人 懂X那一套的'
 _BY_OTHERS = re.compile(r"(?:机构|单位|公司|中心|别人|人家|第三方)(?:来)?帮(?:我们|我|忙)?[^，,。；;\s]{0,8}$")
 _BY_SELF = re.compile(r"自己(?![^，,。；;\s]{0,4}(?:不了|不会|不能|不行|没法|没办法|搞不|做不|弄不))[^，,。；;\s]{0,8}$")  # not '自己测不了'
 
+
+def _without_skills(t: str) -> str:
+    """The text with the skills of a person sought blanked out ('缺个搞无损探伤的人 懂超声检测这一块的'): what the
+    person knows says whom to find, not which other help is wanted."""
+    if not _KNOWS_HOW.search(t):
+        return t
+    for m in [*_KNOWS_HOW.finditer(t), *_SKILL.finditer(t)]:
+        t = t[:m.start("skill")] + " " * len(m.group("skill")) + t[m.end("skill"):]
+    return t
 
 
 _SEPARATED_VERB = re.compile(r"(贷|融)一?[点些笔个](款|资)")  # '贷笔款' is 贷款: a measure word inside the compound
@@ -176,6 +199,8 @@ def need_scores(text: str) -> dict[str, int]:
     t = _SEPARATED_VERB.sub(r"\1\2", normalize(text))
     for pattern, word in _PHRASES:
         t = pattern.sub(word, t)
+    sought = bool(_KNOWS_HOW.search(t))
+    t = _without_skills(t)
     table, _ = _need_terms()
     products = _product_shadows()
     scores: dict[str, int] = {}
@@ -185,7 +210,7 @@ def need_scores(text: str) -> dict[str, int]:
         need, weight = table[word.lower()]
         need = _who_does_it(t, pos, word, need)
         scores[need] = scores.get(need, 0) + weight
-    if _KNOWS_HOW.search(t):
+    if sought:
         scores["人才引进"] = scores.get("人才引进", 0) + 3
     return scores
 
@@ -232,6 +257,8 @@ _STILL = re.compile(r"(?<!以前)(?<!之前)(?<!当时)(?<!原来)(?<!过去)(?:
 _NOT_BEGUN = re.compile(r"(?:线|阶段|这一步|这块)?(?:的话)?(?:也|都|还|仍|尚|暂时|目前)?(?:(?:没有|没|未|尚未|不曾)(?:有)?(?:开始|开展|做|搞|上|进行|启动|到|去做|建|弄|跑|投)|"
                         r"(?:准备|计划|打算|预计|争取|下一步|(?:明年|今年|年底|以后|将来)(?![^,.;，。]{0,4}(?:完成|做完|搞完|结束|已经|了))))")  # '中试还没开始', '中试准备明年'
 _DENIED = re.compile(r"(不是|不算|并非|没到|还没到|达不到|谈不上|说不上)[^,.;，。]{0,3}$")
+_AIMED = re.compile(r"(?:^|[\s,.;，。；])(?:我们|我|咱们|俺们)?(?:还|也|下一步|接下来|后面|然后|再)?(?:想|打算|准备|计划|希望|争取|正在找|在找)"
+                    r"[^\s,.;，。；已]{0,16}?(?:做|搞|上|进行|开展|开始|进入|推进)$")  # '想找养殖场合作做中试': a stage aimed at
 
 
 def _stage_mentions(t: str) -> list[tuple[int, str]]:
@@ -242,7 +269,9 @@ def _stage_mentions(t: str) -> list[tuple[int, str]]:
     for start, end, stage in spans:
         inside = any(s <= start and end <= e and (e - s) > (end - start) for s, e, _ in spans)
         before = t[max(0, start - 6):start]
-        if not inside and not _NOT_YET.search(before) and not _DENIED.search(before) and not _NOT_BEGUN.match(t, end):
+        aimed = _AIMED.search(t[max(0, start - 24):start])
+        if not inside and not aimed and not _NOT_YET.search(before) and not _DENIED.search(before) \
+                and not _NOT_BEGUN.match(t, end):
             out.append((start, stage))
     return sorted(out)
 
@@ -283,24 +312,46 @@ _COUNT_BEFORE = re.compile(rf"({NUM_RE})\s*(?:项|个|件|篇|份)\s*(?:已)?(?:
 _COUNT_AFTER = re.compile(rf"^\s*(?:有|共|已有)?\s*({NUM_RE})\s*(?:项|个|件)")
 
 
-def _ip_count(text: str, start: int, end: int) -> int | None:
-    m = _COUNT_BEFORE.search(text[max(0, start - 6):start]) or _COUNT_AFTER.match(text[end:])
-    value = to_number(m.group(1)) if m else None
-    return int(value) if value else None
+def _ip_count(text: str, start: int, end: int, taken_at: set[int]) -> tuple[int | None, int | None]:
+    """The count said with one kind of IP and where it stands: before the kind unless the kind before took that
+    number already ('发明专利2项 软著3项': the 2 is the patents', the 3 the copyrights'), else after it."""
+    window = max(0, start - 6)
+    before = _COUNT_BEFORE.search(text[window:start])
+    after = _COUNT_AFTER.match(text[end:])
+    if before and window + before.start(1) not in taken_at:
+        m, at = before, window + before.start(1)
+    elif after:
+        m, at = after, end + after.start(1)
+    else:
+        return None, None
+    value = to_number(m.group(1))
+    return (int(value), at) if value else (None, None)
 
 
-def extract_ip(text: str) -> str | None:
-    """IP in record form ('两项授权发明专利' → '授权发明专利2项'; several joined with '、')."""
-    t = normalize(text)
+def _ip_spans(t: str) -> tuple[list[tuple[int, int, str]], list[bool]]:
+    """(start, end, kind) of every kind of IP named and not denied ('没有专利'), in order; and the characters taken."""
     taken = [False] * len(t)
-    parts = []
+    spans = []
     for label, pattern in _IP_KINDS:
         for m in re.finditer(pattern, t):
             if any(taken[m.start():m.end()]) or re.search(r"(没有|没|无|不)\S{0,2}$", t[max(0, m.start() - 4):m.start()]):
                 continue
             taken[m.start():m.end()] = [True] * (m.end() - m.start())
-            count = _ip_count(t, m.start(), m.end())
-            parts.append((m.start(), f"{label}{count}项" if count else label))
+            spans.append((m.start(), m.end(), label))
+    return sorted(spans), taken
+
+
+def extract_ip(text: str) -> str | None:
+    """IP in record form ('两项授权发明专利' → '授权发明专利2项'; several joined with '、')."""
+    t = normalize(text)
+    spans, taken = _ip_spans(t)
+    parts: list[tuple[int, str]] = []
+    counted: set[int] = set()
+    for start, end, label in spans:
+        count, at = _ip_count(t, start, end, counted)
+        if at is not None:
+            counted.add(at)
+        parts.append((start, f"{label}{count}项" if count else label))
     parts += _pending_inventions(t, taken)
     return "、".join(p for _, p in sorted(parts)) or None
 

@@ -8,6 +8,7 @@ from knowledge.matching.thesaurus import load_thesaurus
 from knowledge.vocab import INDUSTRIES
 
 from ._text import normalize
+from .classify import sector_industry
 from .names import person_names
 
 _TAIL = r"(\d{2,4})"
@@ -222,9 +223,12 @@ _SECTOR_TAIL = re.compile(r"(?:技术|产业|行业|领域|企业|这块)$")
 
 
 def _industry_of(topic: str) -> str | None:
-    """The catalogue industry a sector word stands for: the name itself, or its head or tail with at most one
-    character left out at a time ('医药', '环保', '汽车零部件', '新能源材料', '农业技术'); None when none or several."""
+    """The catalogue industry a sector word stands for: the name itself, an everyday word for the whole of it ('种植',
+    '养殖'), or its head or tail with at most one character left out at a time ('医药', '环保', '汽车零部件', '新能源材料',
+    '农业技术'); None when none or several."""
     core = _SECTOR_TAIL.sub("", topic)
+    if sector := sector_industry(core):
+        return sector
     if core in INDUSTRIES or len(core) < 2:
         return core if core in INDUSTRIES else None
     loose = ".?".join(re.escape(c) for c in core)

@@ -39,7 +39,8 @@ _FIELD_CUES = (
     ("need_type", r"需求类型|类型|需求类别"),
     ("maturity", r"成熟度|阶段|中试|小试|产业化|实验室"),
 )
-_UNCHANGED = re.compile(r"(不变|不用改|没变|照旧|还是那个|一样)")
+_UNCHANGED = re.compile(r"(不变|不用改|没变|照旧|还是那个|一样|"  # '电话就用我这个', '号码用原来的': the one on file stays
+                        r"用(?:我|我的|原来|之前|刚才|上面)(?:的|这个|那个)?(?:号码?|电话|手机)?(?![\s,，:：]*\d))")
 
 
 def _compact(text: str) -> str:

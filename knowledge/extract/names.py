@@ -14,6 +14,7 @@ _BOUNDARY = re.compile(r"^(?:$|[\s\d,.;:!?、()+]|电话|手机|号码|联系|�
 _NOT_GIVEN = set("的了是在有和跟与我你他她们这那个把就都也还要想去来说电话手机号码联系公司厂区县市镇村省街路人家里上下吗呢吧啊呀哦嗯不没很太最更好对错改换叫姓名字十百千亿年月日号点元块")
 _CONTACT_CUE = re.compile(
     r"(联系人|联络人|对接人|负责人|[我俺咱]叫|(?:^|(?<=[\s,，]))叫(?=[\u4e00-\u9fff]{2,4}(?:$|[\s,，。\d]))|[我俺咱]是|本人|姓名|名字|称呼|[我俺咱]姓|签名|落款|报名人|登记人|(?:错了|不对|口误)\s*,?\s*(?:是|叫)|应该是|其实是)"
+    r"(?:(?:改|换|变|更正)一?下[\s,:，]*)?"  # '联系人改一下 写鲍婷婷老师'
     r"(?:就|先)?(?:是|为|写|填|改成|改为|换成|换为|更正为|应该是|叫|的话)?(?:我(?![叫是姓])|本人)?[\s,:，]*"
 )
 _TITLE = re.compile(r"(工程师|经理|总监|主任|老师|教授|研究员|讲师|博士后|博士|高工|师傅|先生|女士|老板|厂长|部长|主管|会计|总工|医生|大夫|院长|所长|"
@@ -62,6 +63,7 @@ def _surname_at(text: str, pos: int) -> str | None:
 _WORDS = frozenset({"公司", "高校", "高新", "高级", "单位", "车间", "司机", "时间", "万元"})  # words that read like a name
 _ORG_TAIL = frozenset({"学院", "大学", "医院", "学校", "中学", "小学", "中心", "集团", "银行", "协会", "学会", "农场"})  # '农学院'
 _NOT_GIVEN_CUED = set("的了是在和跟与我你他她们电话手机号码区县市省叫")  # no place: "樊城区"  # after '我叫', '有福' is a given name
+_MODEL_NUMBER = re.compile(r"[\dA-Za-z]{1,4}\s*(?:号|型|代|系|版|期|款)")  # '叫楚糯7号', '华油12号': a product's name and number
 
 
 def name_at(text: str, pos: int, *, cued: bool = False) -> str | None:
@@ -76,7 +78,7 @@ def name_at(text: str, pos: int, *, cued: bool = False) -> str | None:
         given = text[start:start + size]
         ok = len(given) == size and re.fullmatch(f"{_GIVEN}+", given) and not set(given) & stop and given not in _TERM_SET \
             and surname + given not in _WORDS and not _TITLE.fullmatch(given) and given not in _ORG_TAIL  # '张博士' is a title form
-        if ok and _BOUNDARY.match(text[start + size:]):
+        if ok and _BOUNDARY.match(text[start + size:]) and not _MODEL_NUMBER.match(text, start + size):
             return surname + given
     return None
 

@@ -83,12 +83,8 @@ KNOWN_GAPS: dict[str, str] = {
     "dialogues_voices14:ZC08": "expects '3000元'; budgets are stored in 万元 ('0.3万元', see knowledge/extract/__init__.py), by design",
     "dialogues_voices14:ZC12": "expects '十堰市丹江口市' (stored as 十堰市 with the county kept as detail) and '2万元' for '一个月两万块以内' "
                                "(a monthly amount is stored as '2万元/月'); both by design",
-    "dialogues_voices15:ZD08": "fresh writer's set, failing before any change (voices15 28/40); not yet fixed",
-    "dialogues_voices15:ZD12": "fresh writer's set, failing before any change (voices15 28/40); not yet fixed",
-    "dialogues_voices15:ZD16": "fresh writer's set, failing before any change (voices15 28/40); not yet fixed",
-    "dialogues_voices15:ZD17": "fresh writer's set, failing before any change (voices15 28/40); not yet fixed",
-    "dialogues_voices15:ZD20": "fresh writer's set, failing before any change (voices15 28/40); not yet fixed",
-    "dialogues_voices15:ZD21": "fresh writer's set, failing before any change (voices15 28/40); not yet fixed",
+    "dialogues_voices15:ZD17": "expects '软著' in the IP; IP is stored in the project library's form ('软件著作权3项', as in "
+                               "matching/achievements.jsonl), which says the same (the count is right since forms15)",
     "dialogues_voices15:ZD26": "fresh writer's set, failing before any change (voices15 28/40); not yet fixed",
     "dialogues_voices15:ZD29": "fresh writer's set, failing before any change (voices15 28/40); not yet fixed",
     "dialogues_voices15:ZD30": "fresh writer's set, failing before any change (voices15 28/40); not yet fixed",

@@ -25,7 +25,7 @@ IGNORED = {"event_hint", "cancelled", "no_demand_created", "no_achievement_creat
            "budget_accept", "region_accept", "status", "event_id", "interests"}
 CORRECTION = re.compile(r"(说错|打错|写错|填错|搞错|弄错|不对|改成|改为|换成|应该是|更正|重新填|口误)")
 BUDGET_REMARK = re.compile(r"(预算|经费|面议|面谈|具体再谈|钱不是问题|钱的话|多少钱|\d+\s*(?:[万wW千](?![吨亩人件台套次])|[块元])|"
-                           r"[一二三四五六七八九十两百千]+\s*(?:万(?![吨亩人件台套次])|块)|"
+                           r"[一二三四五六七八九十两百千]+\s*(?:万(?![吨亩人件台套次])|块(?=钱|左右|以内|以下|上下|吧|[^\u4e00-\u9fff]|$))|"  # not '一块板'"
                            r"[三四五六七八九十两百千]+个吧)")
 POLICY_Q = re.compile(r"(补贴|政策|申报|加计扣除|计划是|能拿|有补贴)")
 
