@@ -89,12 +89,6 @@ KNOWN_GAPS: dict[str, str] = {
     "dialogues_voices15:ZD17": "fresh writer's set, failing before any change (voices15 28/40); not yet fixed",
     "dialogues_voices15:ZD20": "fresh writer's set, failing before any change (voices15 28/40); not yet fixed",
     "dialogues_voices15:ZD21": "fresh writer's set, failing before any change (voices15 28/40); not yet fixed",
-    "dialogues_voices15:ZD26": "fresh writer's set, failing before any change (voices15 28/40); not yet fixed",
-    "dialogues_voices15:ZD29": "fresh writer's set, failing before any change (voices15 28/40); not yet fixed",
-    "dialogues_voices15:ZD30": "fresh writer's set, failing before any change (voices15 28/40); not yet fixed",
-    "dialogues_voices15:ZD33": "fresh writer's set, failing before any change (voices15 28/40); not yet fixed",
-    "dialogues_voices15:ZD34": "fresh writer's set, failing before any change (voices15 28/40); not yet fixed",
-    "dialogues_voices15:ZD36": "fresh writer's set, failing before any change (voices15 28/40); not yet fixed",
 }
 
 
