@@ -75,14 +75,16 @@ def before_fill(form: str, ctx: Context, msg: Incoming, conv: ConversationState,
     return None
 
 
-SUBSCRIBING = re.compile(r"(?<!顺便)(?<!另外)(?<![也还再])(?:订阅|订(?:个|一个|一下|点)(?:推送|提醒))")  # not '顺便订阅一下X'
+SUBSCRIBING = re.compile(r"订阅|订(?:个|一个|一下|点)(?:推送|提醒)")
+BESIDES = re.compile(r"顺便|另外|此外|同时|(?:也|还|再)(?:想|要)?(?:订阅|订)")  # '顺便问一下…想订阅一下': alerts besides the form
 
 
 def subscribes_instead(text: str) -> bool:
     """Inside a demand or result form, a subscription asked for outright with its directions ('想订个推送 有企业需求的话
-    推给我 领域嘛 航空航天'): what the user came for is the alerts, not the form."""
-    return bool(SUBSCRIBING.search(text)) and bool(alert_topics(text)) and not triage.wants_achievement(text) \
-        and not triage.wants_demand(text)
+    推给我 领域嘛 航空航天'): what the user came for is the alerts, not the form (alerts asked for besides it stay
+    with it)."""
+    return bool(SUBSCRIBING.search(text)) and not BESIDES.search(text) and bool(alert_topics(text)) \
+        and not triage.wants_achievement(text) and not triage.wants_demand(text)
 
 
 def _turns_to_alerts(pred: Prediction, text: str) -> bool:

@@ -482,7 +482,7 @@ def _said_in_full(text: str, nick: str, names: list[str]) -> bool:
     """A nickname followed by the full name of the same person ('对门的左大姐 左翠兰', '小陈 陈思远'): one person."""
     if _nick_at(nick, 0) != nick:
         return False
-    surname = _surname_at(nick, 1 if nick[0] in "小老" else 0)
+    surname = _surname_at(nick, 1 if nick[0] in "小老" else 0) or nick
     return any(full != nick and full.startswith(surname) and name_at(full, 0) == full
                and re.search(re.escape(nick) + r"[\s,，]*" + re.escape(full), text) for full in names)
 

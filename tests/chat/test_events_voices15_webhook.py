@@ -103,3 +103,15 @@ def test_directions_after_the_cue_and_a_dropped_one_by_demonstrative(wx: object,
     say(wx, openid, "甘志强 13800091505", "确认", "同意")
     assert _topics(services, openid) == ["电子信息"]
     assert _results(services, openid) == 0
+
+
+def test_alerts_asked_besides_a_result_stay_with_the_result(wx: object, services: Container) -> None:
+    """While a result is being filed, '顺便说一下 以后有新能源新材料方面的企业需求能推给我吗 想订阅一下' adds the
+    alerts to the result form; the result is still filed (no switch to a subscription alone)."""
+    openid = "v15_besides_result"
+    say(wx, openid, "你好，襄阳示例学院材料研究所，登记一个成果",
+        "固态电解质薄膜低温制备工艺，把烧结温度降到六百度以下，已经做了中试", "有一项发明专利", "联系人闵思远 13800091506")
+    summary = say(wx, openid, "顺便说一下 以后有新能源新材料方面的企业需求能推给我吗 想订阅一下")
+    assert "已记下需求提醒" in summary and "需求提醒订阅" not in summary, summary
+    say(wx, openid, "新能源新材料", "确认", "同意")
+    assert _results(services, openid) == 1
