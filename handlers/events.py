@@ -437,11 +437,12 @@ def _stored_contact(ctx: Context, msg: Incoming) -> tuple[str | None, str | None
     return (user.name, user.phone) if user and user.consent_at else (None, None)
 
 
-def _next(ctx: Context, msg: Incoming, conv: ConversationState, event: Event) -> list[Reply]:
-    """Ask for what is missing, or for consent/confirmation, or sign up."""
+def _next(ctx: Context, msg: Incoming, conv: ConversationState, event: Event, kept: Party | None = None) -> list[Reply]:
+    """Ask for what is missing, or for consent/confirmation, or sign up. A party over the limit is refused and
+    the party said before it (``kept``, else the user alone) stays ('带孙子孙女' then '他们爸爸也想去 加一个')."""
     draft = conv.draft
     if (asked := int(draft.get("party_size") or 1)) > event.max_companions + 1:
-        _set_party(draft, Party())
+        _set_party(draft, kept if kept is not None and kept.size <= event.max_companions + 1 else Party())
         draft["party_refused"] = asked
         return [Reply(txt.party_over_limit_text(event, asked))]
     if not (draft.get("name") and draft.get("phone")):
@@ -521,8 +522,9 @@ def continue_signup(ctx: Context, msg: Incoming, conv: ConversationState) -> lis
     if edited != "field":  # a party change may come with the contact ('王芳 138… 我闺女也想去 叫王静')
         _merge(conv.draft, text, with_party=edited is None)
     changed = conv.draft != before or party.written_by_relation(now, text)
-    stop = (FULL_CANCEL.search(text) and not changed) or (NOT_GOING.search(text) and not changed)
-    if stop or (is_cancel(text) and not changed) or (conv.step == "consent" and is_negative(text) and not changed):
+    others = changed or party.others_only_not_going(text)  # '他爸爸就不去了': someone outside the party
+    stop = (FULL_CANCEL.search(text) and not changed) or ((NOT_GOING.search(text) or is_cancel(text)) and not others)
+    if stop or (conv.step == "consent" and is_negative(text) and not changed):
         conv.clear_flow()
         who = f"（{before['name']}）" if before.get("name") else ""
         return [Reply(f"好的，本次没有报名“{event.title}”{who}。需要时发送“科普活动”查看活动。")]
@@ -535,7 +537,7 @@ def continue_signup(ctx: Context, msg: Incoming, conv: ConversationState) -> lis
             return [Reply(NOT_IN_RECORD), Reply("——\n" + _resume(ctx, msg, conv, event))]
         _leave(conv)
         return None
-    return _acknowledged(conv, before, _next(ctx, msg, conv, event))
+    return _acknowledged(conv, before, _next(ctx, msg, conv, event, _party_of(before)))
 
 
 def _acknowledged(conv: ConversationState, before: dict[str, Any], replies: list[Reply]) -> list[Reply]:
@@ -829,10 +831,11 @@ def _named_by_cues(ctx: Context, msg: Incoming, conv: ConversationState, text: s
     if CANCEL_REG.search(text) or FULL_CANCEL.search(text) or _chat(ctx, msg):
         return None
     event, cues = named_event(ctx.session, appid=ctx.appid, text=text, now=ctx.now)
-    if event is None or not ("title" in cues or len(cues) >= 2):
-        return None
     party_said = bool(extract_party_size(text) or extract_companions(text))
     joining = bool(SIGNUP.search(text) or party_said or GOING.search(text))
+    venue = "venue" in cues and bool(SIGNUP.search(text))  # '石花村那个…我想报个名': the venue and a sign-up said
+    if event is None or not ("title" in cues or len(cues) >= 2 or venue):
+        return None
     about = EVENT_NOUN.search(text) or REFER.search(text) or ctx.intent(msg).intent.startswith("events")
     if not (joining or about) or event.id in [v.event_id for v in _active(ctx, msg)]:
         return None

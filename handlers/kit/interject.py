@@ -52,6 +52,8 @@ def before_fill(form: str, ctx: Context, msg: Incoming, conv: ConversationState,
     """An aside or a switch to another form, when the intent says so with confidence; else None (fill)."""
     if ctx.router is None:
         return None
+    if form in FORMS and subscribes_instead(text):  # '就是想订阅 有纺织和环保方面的需求 发给我'
+        return Interjection(switch(ctx, msg, conv), resume=False)
     pred = ctx.intent(msg)
     if pred.stage == "rule":
         return None
@@ -71,6 +73,18 @@ def before_fill(form: str, ctx: Context, msg: Incoming, conv: ConversationState,
             and not triage.answers_itself(text):  # '襄阳有人才公寓吗'; not '算A还是B？就放A吧'
         return Interjection(aside(ctx, msg, conv), resume=True)
     return None
+
+
+SUBSCRIBING = re.compile(r"订阅|订(?:个|一个|一下|点)(?:推送|提醒)")
+BESIDES = re.compile(r"顺便|另外|此外|同时|(?:也|还|再)(?:想|要)?(?:订阅|订)")  # '顺便问一下…想订阅一下': alerts besides the form
+
+
+def subscribes_instead(text: str) -> bool:
+    """Inside a demand or result form, a subscription asked for outright with its directions ('想订个推送 有企业需求的话
+    推给我 领域嘛 航空航天'): what the user came for is the alerts, not the form (alerts asked for besides it stay
+    with it)."""
+    return bool(SUBSCRIBING.search(text)) and not BESIDES.search(text) and bool(alert_topics(text)) \
+        and not triage.wants_achievement(text) and not triage.wants_demand(text)
 
 
 def _turns_to_alerts(pred: Prediction, text: str) -> bool:

@@ -390,7 +390,8 @@ def _person_at(text: str, pos: int, nicks: bool) -> str | None:
 _NEXT_INTRO = re.compile(rf"(?<=[\u4e00-\u9fff])(?={_RELATIVE}(?:叫|是|名字))")  # '老公叫汤建国婆婆叫柳桂英'
 
 
-_WITH_NAME = re.compile(r"(?:带(?:着|上)?|还有|加上|以及|另外|跟|和|另一个|(?:^|(?<=[\s,，]))一个|"
+_WITH_NAME = re.compile(r"(?:(?:另一|另外一)[个位](?:是|叫)(?:我们|咱们|俺们|我的)?(?:[\u4e00-\u9fff]{1,4}?(?:部|科|室|处|组|车间|班|队)的)?|"  # '另一个是我们质量部的 范丽娜'
+                        r"带(?:着|上)?|还有|加上|以及|另外|跟|和|另一个|(?:^|(?<=[\s,，]))一个|"
                         r"(?:^|(?<=[\s,，]))(?:大宝|二宝|三宝|老大|老二|老三)|"  # '大宝高子墨 二宝高子琪'
                         r"(?:(?<=[\s、,，和跟])|^)[\u4e00-\u9fff]{1,4}(?:部|科|室|处|组|车间|班|队)的)\s*(?=[\u4e00-\u9fff])")  # '质量部的 方振'  # '还有 汪海 汪涛'
 _NICK_NAMED = re.compile(r"(?:^|(?<=[\s,，。]))(?P<nick>[\u4e00-\u9fff]{2,3}?)的?(?:叫|名字叫|名字是|大名|全名)\s*")  # '李婶叫 李桂英'
@@ -475,7 +476,17 @@ def extract_companions(text: str, *, loose: bool = True) -> list[str]:
                 break
             pos += len(name) + (sep.end() if sep else 0)
     out = _joined_before(t, out)
-    return [n for n in out if not re.search(re.escape(n) + r"的?\s*(?:叫|名字叫|名字是|大名|全名)", t)]  # '李婶叫 李桂英'
+    return [n for n in out if not re.search(re.escape(n) + r"的?\s*(?:叫|名字叫|名字是|大名|全名)", t)  # '李婶叫 李桂英'
+            and not _said_in_full(t, n, out)]
+
+
+def _said_in_full(text: str, nick: str, names: list[str]) -> bool:
+    """A nickname followed by the full name of the same person ('对门的左大姐 左翠兰', '小陈 陈思远'): one person."""
+    if _nick_at(nick, 0) != nick:
+        return False
+    surname = _surname_at(nick, 1 if nick[0] in "小老" else 0) or nick
+    return any(full != nick and full.startswith(surname) and name_at(full, 0) == full
+               and re.search(re.escape(nick) + r"[\s,，]*" + re.escape(full), text) for full in names)
 
 
 def _joined_before(text: str, names: list[str]) -> list[str]:

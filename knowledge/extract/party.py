@@ -135,7 +135,7 @@ def _dropped(party: Party, text: str) -> Party | None:
     for m in sorted([*DROP.finditer(text), *NOT_GOING.finditer(text), *swaps], key=lambda m: m.start()):
         said = m.group("who") if "who" in m.re.groupindex else _subject(party, text[last:m.start()])
         last = m.end()
-        if _SELF_ONLY.match(said.strip()):
+        if _SELF_ONLY.match(said.strip()) or _outsider(party, said):
             continue
         named, extra, referred = _mentioned(party, said)
         if not named and BACK.search(said):  # '小吴要出差，把他去掉'
@@ -147,6 +147,15 @@ def _dropped(party: Party, text: str) -> Party | None:
         gone = list(party.companions[-1:])
         unnamed = 0 if gone else 1
     return party.without(gone, unnamed) if gone or unnamed else None
+
+
+def _outsider(party: Party, said: str) -> bool:
+    """'他爸爸就不去了' when every companion came with a relation and none is that one: someone outside the party
+    (the one just refused or talked about) is said not to come, so nobody in it is dropped."""
+    if not party.companions or any(n not in party.relations for n in party.companions) or _mentioned(party, said)[0]:
+        return False
+    words = [w for w in re.findall(_RELATIVE, said) if w not in ("他", "她")]
+    return bool(words) and not any(_refers(w, r) for w in words for r in party.relations.values())
 
 
 def _swapped_on(party: Party, text: str, swaps: list[re.Match[str]]) -> list[re.Match[str]]:
@@ -441,6 +450,16 @@ def others_not_going(text: str) -> bool:
     """'孩子上学去不了': someone other than the user is said not to come (so the message is no cancellation)."""
     t = normalize(text)
     return _dropped(Party(size=3), t) is not None
+
+
+_SELF_NOT_GOING = re.compile(r"(?:我|俺|咱)(?:们)?(?:也|就|都|自己)?(?:不去|去不了|去不成|不参加|参加不了|来不了|不来)")
+
+
+def others_only_not_going(text: str) -> bool:
+    """'他爸爸就不去了 就我们三个': the 'not going' words are about others only, never the user (so they end
+    no sign-up)."""
+    t = normalize(text)
+    return others_not_going(t) and not _SELF_NOT_GOING.search(t)
 
 
 _GOES = re.compile(rf"(?P<kin>{_RELATIVE})(?:要|想|准备|打算|一个人)?(?:去|参加|来听|听讲|听|报名?)(?!不|过|没|说|了|的)")

@@ -85,12 +85,6 @@ KNOWN_GAPS: dict[str, str] = {
                                "(a monthly amount is stored as '2万元/月'); both by design",
     "dialogues_voices15:ZD17": "expects '软著' in the IP; IP is stored in the project library's form ('软件著作权3项', as in "
                                "matching/achievements.jsonl), which says the same (the count is right since forms15)",
-    "dialogues_voices15:ZD26": "fresh writer's set, failing before any change (voices15 28/40); not yet fixed",
-    "dialogues_voices15:ZD29": "fresh writer's set, failing before any change (voices15 28/40); not yet fixed",
-    "dialogues_voices15:ZD30": "fresh writer's set, failing before any change (voices15 28/40); not yet fixed",
-    "dialogues_voices15:ZD33": "fresh writer's set, failing before any change (voices15 28/40); not yet fixed",
-    "dialogues_voices15:ZD34": "fresh writer's set, failing before any change (voices15 28/40); not yet fixed",
-    "dialogues_voices15:ZD36": "fresh writer's set, failing before any change (voices15 28/40); not yet fixed",
 }
 
 

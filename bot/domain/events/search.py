@@ -269,9 +269,13 @@ def _dull_title(chunk: str) -> bool:
     return len(GENERIC_TITLE.sub("", chunk)) < 2
 
 
+_VILLAGE = re.compile(r"[\u4e00-\u9fff]{2}[村镇]$")
+
+
 def _dull_place(chunk: str) -> bool:
-    """A piece of an address that many places have ('服务中心', '报告厅')."""
-    return bool(GENERIC_PLACE.search(chunk))
+    """A piece of an address that many places have ('服务中心', '报告厅'); a village or town by its name ('石花村')
+    is none."""
+    return bool(GENERIC_PLACE.search(chunk)) and not (_VILLAGE.search(chunk) and not GENERIC_PLACE.search(chunk[:-1]))
 
 
 def _distinctive(text: str, events: Sequence[Event], value_of: Callable[[Event], str],
@@ -282,17 +286,24 @@ def _distinctive(text: str, events: Sequence[Event], value_of: Callable[[Event],
     return {i for i, own in chunks.items() if any(all(c not in value_of(e) for e in events if e.id != i) for c in own)}
 
 
+def venue_named(text: str, events: Sequence[Event]) -> set[str]:
+    """Ids of the events whose venue the text names by a distinctive piece of the location ('石花村')."""
+    return _distinctive(text, events, lambda e: e.location, _dull_place)
+
+
 def placed(text: str, events: Sequence[Event]) -> set[str]:
     """Ids of the events whose place the text names: a distinctive piece of the location, or the region."""
-    near = _distinctive(text, events, lambda e: e.location, _dull_place)
     regions = {e.id for e in events if any(k in text for k in region_keys(e.region))}
-    return near or regions
+    return venue_named(text, events) or regions
 
 
 def event_cues(text: str, events: Sequence[Event]) -> dict[str, set[str]]:
-    """What in the text points at which events: ``title`` (a distinctive piece of the title), ``date`` and
-    ``place``; a cue the text does not give is left out."""
-    cues = {"title": _distinctive(text, events, lambda e: e.title, _dull_title), "place": placed(text, events)}
+    """What in the text points at which events: ``title`` (a distinctive piece of the title), ``date`` and the
+    place, as ``venue`` when a piece of the location names it, else ``place`` (the region); a cue the text does
+    not give is left out."""
+    venue = venue_named(text, events)
+    cues = {"title": _distinctive(text, events, lambda e: e.title, _dull_title), "venue" if venue else "place":
+            venue or placed(text, events)}
     if (on := dated(text, events)) is not None:
         cues["date"] = on
     return {k: v for k, v in cues.items() if v or k == "date"}
