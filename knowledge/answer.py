@@ -345,7 +345,7 @@ _SHARE_BAR = re.compile(r"(?:不少于|不低于|不足|低于|超过|不超过|
 # A question asking for a floor or a ceiling, and the wording of a sentence stating one.
 _FLOOR_STATED = r"不低于|不少于|不得低于|不得少于|及以上|至少|最低|低于[^，,。；;]{0,12}(?:不予|不得|不能)"
 _BOUNDS_ASKED = ((re.compile(r"起码|至少|最少|最低|门槛"), re.compile(_FLOOR_STATED)),
-                 (re.compile(r"最多|最长|最高|最久|顶多|至多|封顶|上限"), re.compile(r"不超过|不得超过|最高|最长|最多|上限|封顶")))
+                 (re.compile(r"最多|最长|最高|最久|顶多|至多|封顶|上限"), re.compile(r"不超过|不得超过|最高|最长|最多|上限|封顶|限[报额申推]?\d")))
 
 
 def bound_stated(question: str, sentence: str) -> bool:
