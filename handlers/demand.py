@@ -36,6 +36,7 @@ INTRO_TTL = timedelta(days=1)
 ACHIEVEMENT_COMMAND = "登记科技成果"
 OFFER_FRESH = timedelta(minutes=30)  # '好' takes a demand offered this recently
 TAKE_OFFER = re.compile(r"(?:那就|那|就|帮我|麻烦)?(?:登记|登记一下|登一下|帮我登记|帮我找找?|登记吧|好吧|行吧|要得|中)[吧啊呀哈。!！]*")
+NOT_TAKEN = re.compile(r"谢|算了|不用|不要|不了|再说")  # '好的谢谢' closes the chat, it takes no offer
 ACK_CHARS = 40  # how much of a told problem the opening words read back
 _FILLERS = re.compile(r"^(我们的|我们|咱们|俺们|主要是|主要|就是|现在|目前|最近|近来|近期|这段时间|这阵子|一直|老是|总是|经常|"
                       r"想要|想|希望|找个|寻找|个|"
@@ -284,11 +285,12 @@ def offer_taken(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Re
     offer = conv.data.get("offered_need") or {}
     if conv.flow or not offer or memo.recent(ctx, conv, OFFER_FRESH).get("kind") != interject.NEED_OFFERED:
         return None
-    if not (is_affirmative(text) or triage.wants_demand(text) or TAKE_OFFER.fullmatch(text)):
+    said = triage.wants_demand(text)
+    if NOT_TAKEN.search(text) or not (said or is_affirmative(text) or TAKE_OFFER.fullmatch(text)):
         return None
     conv.data.pop("offered_need", None)
-    return start(ctx, conv, *(t for t in (_recent_intro(ctx, conv), str(offer.get("text") or "")) if t),
-                 openid=msg.openid)
+    texts = (_recent_intro(ctx, conv), str(offer.get("text") or ""), text if said else None)
+    return start(ctx, conv, *(t for t in texts if t), openid=msg.openid)
 
 
 def _offer_ages(ctx: Context, msg: Incoming, conv: ConversationState) -> None:

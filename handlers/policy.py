@@ -25,10 +25,11 @@ MORE = re.compile(r"^\s*(详细一点|详细点|详细些|说详细点|展开说
 TAG_QUESTION = re.compile(  # '我们是搞批发的 也能享受吧', '能报不' (not '我再想想吧', '那算了吧')
     r"(?:能|可以|算|享受|报|申请|评|够|给|补|用)[^，,。！!？?]{0,6}(?:吧|不|没|冇|撒|唦)[？?。！!～~]*$")
 FOLLOW_UP = timedelta(minutes=10)  # a follow-up continues the last answer's topic this long
-SEEKS_SERVICE = re.compile(  # asks who or where can do something for them ('哪里能测苯并芘', '有没有单位能做疲劳试验')
-    r"哪里(?:能|可以|可|有)|哪儿(?:能|可以|有)|在哪(?:里|儿)?(?:能|可以)|哪[家个](?:单位|机构|厂家)?(?:能|可以|会)|"
-    r"谁(?:能|可以|会)|有没有(?:人|单位|机构|专家|厂家|地方|哪家|谁)|找(?:谁|哪个|哪家|什么人)(?:能|可以|帮)|"
-    r"能不能帮(?:我们|我)?(?:找|联系|对接)")
+SEEKS_SERVICE = re.compile(  # asks who or where can do a job for them ('哪里能测苯并芘', '有没有单位能做疲劳试验')
+    r"(?:哪里|哪儿|在哪(?:里|儿)?|哪[家个](?:单位|机构|厂家)?|谁|有没有(?:人|单位|机构|专家|厂家|地方|哪家|谁)|"
+    r"找(?:谁|哪个|哪家|什么人)|能不能帮(?:我们|我)?(?:找|联系|对接)(?:人|单位|机构)?)(?:能|可以|可|会|帮忙|帮我们?)?"
+    r"(?=测|检|化验|做|加工|设计|修|维修|处理|鉴定|分析|试验|回收|定制|开发|研发|培训|租|代工|改造|标定|校准)")
+PARTICLES = re.compile(r"[啊呀呢吗嘛么哦撒唦？?！!。～~\s]+$")
 ASKING = re.compile(r"(?:我|我们)?(?:想|请|麻烦)?(?:问|打听|咨询)(?:一)?下?|请问")
 POLICY_MATTER = re.compile(r"申报|申请|补贴|补助|奖励|政策|认定|办理|咨询|报名|资助|贴息|扣除|证书")
 NEED_OFFER = ("如果您是想找能帮忙的单位或专家（检测、技术攻关、设备、人才等），我可以帮您把它登记成一条需求，"
@@ -117,7 +118,7 @@ def as_need(text: str) -> str:
     found = SEEKS_SERVICE.search(text)
     if found is None:
         return text
-    head, rest = ASKING.sub("", text[:found.start()]), text[found.end():]
+    head, rest = ASKING.sub("", text[:found.start()]), PARTICLES.sub("", text[found.end():])
     if rest.startswith("测") and not rest.startswith(("测试", "测量")):
         rest = "检" + rest  # '测X' asked of someone else is a test to book
     return f"{head}需要{rest}"

@@ -154,7 +154,8 @@ COLLOQUIAL: tuple[tuple[str, str], ...] = (
     (r"有冇", "有没有"),
     (r"冇(?=$|[\s，,。？?！!啊呢])", "没"),  # 在上面冇: a yes/no question
     (r"什么人|啥人", "谁"),
-    (r"(?<=\d)\s*[wW](?![A-Za-z])", "万"),  # 150w: the usual written abbreviation of 万 after a number
+    (r"(?<=\d)\s*[wW](?![A-Za-z])(?![^，,。？?]{0,3}(?:激光|电机|灯|功率|光伏|逆变|电源|风机|马达|发电))", "万"),  # 150w:
+    # the usual written abbreviation of 万 after a number; not watts ('500W的激光器')
     (r"(?i)deadline", "截止日期"),
     (r"(?i)(?<![a-z])(?:thx|thanks|thank you|tks|pls|plz|please)(?![a-z])", ""),  # courtesy words ask nothing
     (r"(?i)certificate", "证书"),

@@ -201,20 +201,20 @@ def upload(session: Session, *, upload_id: int) -> UploadView:
 def documents(kb: KnowledgeBase) -> list[DocumentView]:
     """Stored documents with their sections (in order), chunk counts, editions and look-alike documents."""
     index, infos = kb.index(), kb.list_docs()
-    out = []
+    titles, out = [i.title for i in infos], []
     for info in infos:
         sections = tuple(dict.fromkeys(c.section for c in index.doc_chunks(info.doc) if c.section))
-        alike = tuple(other.doc for other in infos if _alike(info, other, infos))
+        alike = tuple(other.doc for other in infos if _alike(info, other, titles))
         out.append(DocumentView(info.doc, info.title, info.city, info.chunks, sections, info.edition, info.retired,
                                 alike))
     return out
 
 
-def _alike(info: DocInfo, other: DocInfo, infos: list[DocInfo]) -> bool:
+def _alike(info: DocInfo, other: DocInfo, titles: list[str]) -> bool:
     """Whether ``other`` (in use, same city) names the same programme as ``info`` in its title."""
     if other.doc == info.doc or other.retired or other.city != info.city:
         return False
-    return same_programme(info.title, other.title, [i.title for i in infos])
+    return same_programme(info.title, other.title, titles)
 
 
 def retire_document(session: Session, *, kb: KnowledgeBase, doc: str, retired: bool, actor: str, now: datetime,

@@ -54,6 +54,7 @@ CONSENT_FAQ = (
 CONSENT_TOPIC = re.compile(r"电话|手机|号码|联系方式|信息|资料|隐私|公开|给.{0,4}看|谁.{0,3}看|保存|存|删|泄露|安全|同意|授权|"
                            r"个人|卖|骚扰")
 DECLINED_TTL = timedelta(days=1)
+CONTACT = ("contact_name", "contact_phone")  # remembered together, replaced together
 GUESS_NOTE = "（根据描述推测，不对请告诉我）"
 # An answer that says the value offered is right ('是', '对的'); not '确认' or '好', which may confirm the whole form.
 THAT_IS_RIGHT = re.compile(r"\s*(?:是的?|对的?|没错|正确|就是(?:这个|它)?|是这个)[。！!呀啊哈]*\s*")
@@ -539,7 +540,20 @@ def start(form: Form, ctx: Context, conv: ConversationState, texts: tuple[str, .
     for text in texts:
         fill(form, conv.draft, text)
         _surname_kept(form, conv.draft, text)  # '…我姓周 电话138…' in the first message: '周先生' answers later
+    _drop_stale_contact(conv.draft, hints or {})
     return next_step(form, conv, form.opener)
+
+
+def _drop_stale_contact(draft: dict[str, Any], hints: dict[str, Any]) -> None:
+    """A remembered contact is one person: when another name or phone is said, the rest of it is not kept
+    ('联系人是人事部的刘敏' keeps no phone of the last contact)."""
+    values = draft["values"]
+    if not any(n in hints and values.get(n) != hints[n] for n in CONTACT):
+        return
+    for name in CONTACT:
+        if name in hints and values.get(name) == hints[name]:
+            values.pop(name, None)
+            _flag(draft, "soft", name, False)
 
 
 def expired(ctx: Context, conv: ConversationState) -> bool:
@@ -590,7 +604,8 @@ def _turn(form: Form, ctx: Context, msg: Incoming, conv: ConversationState, text
         if interject.meant_question(ctx, meant[0]):
             return digress(form, ctx, conv, meant[0])
         return next_step(form, conv, clarified(form, conv.draft, *meant))
-    if form.after and triage.asks_next_steps(text) and not triage.has_form_facts(text):  # '交上去以后好久有人联系'
+    if form.after and (stage == STAGE_CONFIRM or not triage.need_text(text)) and triage.asks_next_steps(text) \
+            and not triage.has_form_facts(text):  # '交上去以后好久有人联系', not a problem ('认证审核要多久都搞不清…')
         return _resumed(form, conv, interject.Interjection([Reply(f"{form.after(ctx)}\n现在还没有提交。")], resume=True))
     if not _names_edit(form, text) and (aside := interject.before_fill(form.name, ctx, msg, conv, text)) is not None:
         return _resumed(form, conv, aside)  # asides, form switches; never for '需求类型改成成果转化'

@@ -41,6 +41,7 @@ def _industry_terms() -> tuple[dict[str, str], dict[str, str]]:
 
 @lru_cache(maxsize=1)
 def _sector_words() -> dict[str, str]:
+    """Everyday sector words (种植, 养殖) and the industry each one names."""
     data = load_json("extract_industry.json")
     return {w: ind for ind, words in data.get("sectors", {}).items() for w in words}
 

@@ -63,7 +63,7 @@ def _surname_at(text: str, pos: int) -> str | None:
 _WORDS = frozenset({"公司", "高校", "高新", "高级", "单位", "车间", "司机", "时间", "万元"})  # words that read like a name
 _ORG_TAIL = frozenset({"学院", "大学", "医院", "学校", "中学", "小学", "中心", "集团", "银行", "协会", "学会", "农场"})  # '农学院'
 _NOT_GIVEN_CUED = set("的了是在和跟与我你他她们电话手机号码区县市省叫")  # no place: "樊城区"  # after '我叫', '有福' is a given name
-_MODEL_NUMBER = re.compile(r"[\dA-Za-z]{1,4}\s*(?:号|型|代|系|版|期|款)")  # '叫楚糯7号', '华油12号': a product's name and number
+_MODEL_NUMBER = re.compile(r"[\dA-Za-z]{1,4}\s*(?:号(?!那|的|上午|下午|晚上|早上|去|来|开始|报|参加|这|当天)|型|代|系|版|款)")  # '叫楚糯7号', '华油12号': a product's name and number
 
 
 def name_at(text: str, pos: int, *, cued: bool = False) -> str | None:

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from bot.container import Container
-from handlers.policy import NEED_OFFER
+from handlers.policy import NEED_OFFER, as_need, seeks_service
 from tests.chat import test_forms_webhook as forms_chat
 from tests.support.env import kb_container
 from tests.support.wechat_client import wechat_client
@@ -49,3 +49,17 @@ def test_a_policy_matter_or_another_reply_after_the_offer_opens_nothing(wx: obje
     assert NEED_OFFER in say(wx, openid, "请问哪里能化验土壤里的重金属")
     assert "单位" not in say(wx, openid, "今天天气怎么样")
     assert "请核对" not in say(wx, openid, "好的")  # the offer was answered by something else: '好' opens nothing
+
+
+def test_thanks_takes_no_offer_and_a_need_said_with_the_yes_is_kept(wx: object) -> None:
+    assert NEED_OFFER in say(wx, "offer_thanks", "请问哪里能化验土壤里的重金属")
+    assert "请问贵单位" not in say(wx, "offer_thanks", "好的谢谢")
+    assert NEED_OFFER in say(wx, "offer_more", "请问哪里能化验土壤里的重金属")
+    opened = say(wx, "offer_more", "我想登记个技术需求 我们还要找人做污水处理方案")
+    assert "重金属" in opened and "污水处理" in opened
+
+
+def test_only_a_job_to_be_done_is_offered_and_it_reads_as_a_need() -> None:
+    assert not seeks_service("有没有人在") and not seeks_service("哪里可以停车")
+    assert as_need("有没有单位能做疲劳试验") == "需要做疲劳试验"
+    assert as_need("哪里能测苯并芘啊？") == "需要检测苯并芘"
