@@ -522,8 +522,8 @@ def continue_signup(ctx: Context, msg: Incoming, conv: ConversationState) -> lis
     if edited != "field":  # a party change may come with the contact ('王芳 138… 我闺女也想去 叫王静')
         _merge(conv.draft, text, with_party=edited is None)
     changed = conv.draft != before or party.written_by_relation(now, text)
-    others = changed or (bool(before.get("companions")) and not is_cancel(text)
-                         and party.others_only_not_going(text))  # '他爸爸就不去了': someone outside the party
+    others = changed or (bool(before.get("companions"))  # '他爸爸就不去了 就我们三个': someone outside the party
+                         and party.others_only_not_going(text))
     stop = (FULL_CANCEL.search(text) and not changed) or ((NOT_GOING.search(text) or is_cancel(text)) and not others)
     if stop or (conv.step == "consent" and is_negative(text) and not changed):
         conv.clear_flow()
