@@ -12,9 +12,9 @@ from bot.container import Container
 from handlers.policy import NEED_OFFER, as_need, seeks_service
 from tests.chat import test_forms_webhook as forms_chat
 from tests.support.env import kb_container
-from tests.support.wechat_client import wechat_client
 
 say, submit, demand_of = forms_chat.say, forms_chat.submit, forms_chat.demand_of
+wx = forms_chat.wx  # a WeChat client over this module's services
 
 
 @pytest.fixture(scope="module")
@@ -22,12 +22,6 @@ def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Container]:
     svc = kb_container(tmp_path_factory.mktemp("need_offer"), {})
     yield svc
     svc.close()
-
-
-@pytest.fixture(scope="module")
-def wx(services: Container) -> Iterator[object]:
-    with wechat_client(services) as client:
-        yield client
 
 
 def test_where_can_one_test_something_is_offered_as_a_testing_demand(wx: object, services: Container) -> None:
