@@ -15,7 +15,7 @@ from typing import Any
 from bot.domain.demands import DemandInput, submit_demand, user_demands
 from bot.domain.privacy import get_user, remember_contact
 from handlers.account import give_consent, has_consented
-from handlers.kit import forms, interject, memo, triage
+from handlers.kit import forms, interject, triage
 from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
 from handlers.kit.fields import (
     budget_field,
@@ -283,7 +283,7 @@ def offer_taken(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Re
     opens with that question as the problem (None for anything else)."""
     text = (msg.text or "").strip()
     offer = conv.data.get("offered_need") or {}
-    if conv.flow or not offer or memo.recent(ctx, conv, OFFER_FRESH).get("kind") != interject.NEED_OFFERED:
+    if conv.flow or not offer or ctx.now - datetime.fromisoformat(str(offer.get("at"))) > OFFER_FRESH:
         return None
     said = triage.wants_demand(text)
     if NOT_TAKEN.search(text) or not (said or is_affirmative(text) or TAKE_OFFER.fullmatch(text)):

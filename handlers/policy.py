@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from bot.domain import unanswered
 from handlers import followups
-from handlers.kit import interject, memo, triage
+from handlers.kit import triage
 from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
 from knowledge import qtype
 from knowledge.qtype import names_a_topic
@@ -108,8 +108,7 @@ def handle_question(ctx: Context, msg: Incoming, conv: ConversationState, *,
     conv.data["qa_cursor"] = list(answer.cursor) if answer.answered and answer.cursor else None
     if answer.answered or not seeks_service(text):
         return [Reply(answer.answer)]
-    memo.remember(ctx, conv, interject.NEED_OFFERED)
-    conv.data["offered_need"] = {"text": as_need(text), "turns": 0}  # good for the next message only
+    conv.data["offered_need"] = {"text": as_need(text), "turns": 0, "at": ctx.now.isoformat()}  # next message only
     return [Reply(answer.answer), Reply(NEED_OFFER)]
 
 

@@ -162,7 +162,6 @@ def switch(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply]:
 
 
 ALERTS_OFFERED = "alerts_offered"  # the remembered topic after a reply offered demand alerts
-NEED_OFFERED = "need_offered"  # the remembered topic after a declined question offered to file it as a demand
 DECLINED_REPLY = {
     "achievement": "成果不登记也没关系。想在有相关的企业需求时收到提醒的话，告诉我关注哪些方向就行，"
                    "例如“以后有铸造、热处理方面的企业需求推给我”。",
