@@ -29,6 +29,7 @@ from handlers.kit.fields import (
 from knowledge.extract import extract_need_type
 from knowledge.extract.classify import need_scores
 from knowledge.extract.intents import is_affirmative
+from knowledge.keywords import specific_words
 from knowledge.vocab import INDUSTRIES, NEED_TYPES
 
 FLOW = "demand"
@@ -73,7 +74,8 @@ def _title_score(clause: str) -> int:
     score = 2 * bool(triage.PROBLEM.search(clause)) + bool(triage.SEEK.search(clause))
     makes = triage.intro_only(clause) and not (triage.PROBLEM.search(clause) or triage.SEEK.search(clause))
     filler = 5 * triage.is_filler(clause)  # '有个问题想请教一下' names nothing
-    return score - 2 * bool(re.search(r"(高校|专家|帮忙|帮助|招不到|解决$)", clause)) - 3 * bool(makes) - filler
+    specific = min(2, specific_words(clause))  # '伞衣…强度下降' names the thing; '遇到个难题' names nothing
+    return score + specific - 2 * bool(re.search(r"(高校|专家|帮忙|帮助|招不到|解决$)", clause)) - 3 * bool(makes) - filler
 
 
 def derive_title(values: dict[str, Any]) -> dict[str, Any]:

@@ -301,6 +301,8 @@ def route(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] |
         return declined
     if demand.awaits_need(ctx, conv, text):  # the problem the bot just asked for, after a self-introduction
         return None
+    if triage.BARE_REGISTER.match(text):  # '登记' alone: a demand or a research result? ask, never guess
+        return clarify(ctx, msg, conv, ("demand", "achievement"))
     if (problem := unreadable(text, pred)) is not None:  # English, a lone character, a wall of text
         return [Reply(problem)]
     if _policy_in_reach(text, pred) and (answer := policy.handle_question(

@@ -70,3 +70,15 @@ def names_a_thing(text: str) -> bool:
     import jieba.posseg
 
     return any(len(w.word) >= 2 and w.flag.startswith(("n", "vn", "nz")) for w in jieba.posseg.cut(text))
+
+
+SPECIFIC = 1000  # jieba counts below this mark a specific word ('伞衣' 11, '订单' 300), above it a common one ('难题' 1148)
+
+
+def specific_words(text: str) -> int:
+    """How many specific words (rare or unknown nouns, terms and Latin codes: '伞衣', 'CNC', '农残') ``text`` holds; a
+    clause naming the thing in trouble has some, '遇到个难题' or '找地方测一下' has none."""
+    import jieba.posseg
+
+    return sum(1 for w in jieba.posseg.cut(text) if len(w.word) >= 2 and w.flag.startswith(("n", "vn", "eng", "j", "l"))
+               and not w.flag.startswith("nr") and dictionary_entry(w.word)[0] < SPECIFIC)

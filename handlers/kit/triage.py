@@ -49,7 +49,7 @@ SEEK = re.compile(
     r"(想找(?!个?人问|个?人咨询|谁)|寻找|想请|请个|请专家|找个(?!人问|人咨询)|找家|找一?些|找到|找高校|找专家|找人(?!问|咨询)|找地方|求购|求助|求一?个|需要(?!什么|哪些|多少)|想要|希望|"
     r"想引进|引进|想转化|想承接|转化过来|引过来|想买|购买|买过来|想做|要做|想给|想让|想把|想在|想提高|想提升|想降低|想改善|想改进|想开发|想研发|想实现|"
     r"(?:要|需要|拿到)[^，,。]{0,12}(?:检测|检验|测试|认证)报告|"  # '客户要甲醛和偶氮的检测报告' (not '可以出具…报告')'
-    r"想上|想解决|解决|攻关|借用|租用|想借|想租|借台|租台|想招|要招|招个|招一个|招聘|合作(?!社|银行)|帮忙|帮我们|外协|委托|对接|招不到|招人|缺人|缺资金|缺钱|缺技术|贷款|融资|替代|(?:想|要|能)贷|贷[点些笔个]款|(?:想|要)借[点些笔]?钱|"
+    r"想上|想解决|解决|攻关|借用|租用|想借|想租|借台|租台|想招|要招|招个|招一个|招聘|合作(?!社|银行)|帮忙|帮我们|外协|委托|对接|招不到|招人|缺人|缺资金|缺钱|缺技术|贷款|融资|融一?轮|替代|(?:想|要|能)贷|贷[点些笔个]款|(?:想|要)借[点些笔]?钱|"
     r"(?:有没有|有冇得?|有无|哪里有|谁有|能不能找到?).{0,10}(?:技术|办法|方法|方案|专家|设备|团队|机构|地方|人才|工艺))"
 )
 PROBLEM = re.compile(
@@ -70,6 +70,8 @@ REGISTER_DEMAND = re.compile(
     r"((?:提|发布|登记|发|录入|填|报|上报|提交|挂|写|登)(?:一?个|一下|一条|条|点|些|这种|这类|这个)?(?:技术|科技|企业|我们的|项目)?"
     r"(?:需求|难题)|(?:登记|发布|录入|上报)(?:一?个|一下)?问题|有(?:个|一个|些|几个|一些)(?:技术)?(?:难题|需求)|问题库|需求登记|技术难题)"
 )
+BARE_REGISTER = re.compile(  # '登记', '我要登记一下': a registration verb naming neither register (需求 or 成果)
+    r"^(?:我|我们)?(?:要|想|想要|需要|来)?(?:登记|发布|录入|填报|上报|登)(?:一?下|个东西|点东西|一个)?[吧呀啊哈。！!]*$")
 WANTS_DEMAND = re.compile(f"{REGISTER_DEMAND.pattern}|找技术|找专家|找成果")
 WANTS_ACHIEVEMENT = re.compile(
     r"((?:登记|发布|录入|上传|提交|放到|放进|挂到|入|登)(?:个|一个|一下|一项|我们的|我的)?(?:科技|科研)?"
@@ -99,7 +101,7 @@ SPOKEN_BREAK = re.compile(r"\s+(?=(?:联系人|联系方式|联系电话|电话|
 VOICE_BREAK = re.compile(  # where a new fact starts in dictation without any pause ('…的技术已经在三家厂用了有两项…')
     r"(?<=[\u4e00-\u9fff\d])(?=(?:联系人|联系电话|电话|手机|预算|领域是|行业是|所属领域|所属行业|成熟度|知识产权|"
     r"我们(?:所|院|厂|公司|团队|课题组|实验室|单位)?(?:有|是|做|研发|开发|研制)|我是|我叫|已经|目前|现在|有[一两二三四五六七八九十几\d]+[项个件]|想找|想请|想要|希望))")
-PIECES = re.compile(r"[，,。；;！!？?\n：:]+|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff\d])")
+PIECES = re.compile(r"[，,。；;！!？?\n：:]+|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff\d])|(?<=[A-Za-z])\s+(?=[\u4e00-\u9fff])")
 FACT_KEYS = ("company", "institution", "budget", "region", "contact_name", "contact_phone")
 
 
@@ -316,6 +318,10 @@ IP_CLAUSE = re.compile(r"(专利|软著|著作权|知识产权|实用新型|外�
 HEDGE = re.compile(r"^(?:这个|那个|这|那|这块|这一块)?(?:还|也|真|确实)?(?:不好说|说不好|说不准|不清楚|不确定|不晓得|没想好|"
                    r"还没定|没定|待定|看情况)(?:啊|呢|吧|哈|呀)?$")  # '这个不好说': says nothing of the problem
 POLITE = re.compile(r"^(不好意思|抱歉|麻烦了?|谢谢|对不起|哦|嗯|好的|那个|这个)$")
+SOCIAL = re.compile(  # a clause that only greets, thanks or apologises: '各位老师好', '打扰了', '谢谢啦', '辛苦你们了'
+    r"^(?:(?:各位|诸位|大家|尊敬的)?(?:老师|领导|专家|同志|师傅|工作人员|小编|客服)?们?(?:好|你好|您好|早上好|下午好)|"
+    r"(?:打扰|叨扰)(?:了|一下|您了?|你们了?)|麻烦(?:你们|您|大家)(?:了)?|(?:谢谢|多谢|感谢)(?:啦|了|你们|您|大家)?|"
+    r"辛苦(?:了|你们了|您了)|(?:不好意思|抱歉)(?:打扰了?)?)[啊呀啦哈哦喔了！!～~。]*$")
 
 
 MAKES = re.compile(r"(做|搞|种|养|生产|加工|制造)")
@@ -332,7 +338,8 @@ _JOB_TITLE = re.compile(r"(?:的)?(?:正高级|高级|副|助理|首席)?(?:工�
 def _drop_clause(clause: str, ip: bool = False) -> bool:
     """Clauses that carry contact, organisation, budget, labels, corrections or chit-chat, not the content."""
     contact = (CONTACT_CUE.search(clause) and not ORG_SELF.search(clause)) or _JOB_TITLE.fullmatch(clause)  # '高级工程师'
-    if extract_phones(clause) or contact or POLITE.match(clause) or FILLER.match(clause) or HEDGE.match(clause):
+    if extract_phones(clause) or contact or POLITE.match(clause) or SOCIAL.match(clause) or FILLER.match(clause) \
+            or HEDGE.match(clause):
         return True
     if (extract_amount(clause) or BUDGET_CUE.search(clause)) and not _FINANCE.search(clause):
         return True  # '预算两百万', '钱不是问题' go; '想贷款300万' stays
@@ -405,8 +412,8 @@ def is_filler(text: str) -> bool:
     return bool(_CONSULT.search(text or "")) and is_generic(_ASKING.sub("", text or ""))
 
 
-_FINANCE = re.compile(r"(贷款|融资|质押|授信|投资)")
-_LEAD = re.compile(r"^(?:应该是|其实是|实际上是|准确说是|问题是|就是|(?:这个|这项)?成果(?:名称)?(?:就)?(?:是|叫)|名称(?:就)?(?:是|叫)|是)[：:，,\s]*")
+_FINANCE = re.compile(r"(贷款|融资|质押|授信|投资|缺钱|缺资金|周转|融一?轮|[融借][点些笔]钱|(?<=[\u4e00-\u9fffA-Za-z]{2})要钱$)")  # a funding need, not a budget
+_LEAD = re.compile(r"^(?:(?:请问|想问一?下)(?=[^，,。]{4,})|应该是|其实是|实际上是|准确说是|问题是|就是|(?:这个|这项)?成果(?:名称)?(?:就)?(?:是|叫)|名称(?:就)?(?:是|叫)|是)[：:，,\s]*")
 
 
 _CONTACT_LABEL = re.compile(r"^\s*(联系人|联络人|对接人|负责人|联系电话|联系方式|电话|手机|手机号)")

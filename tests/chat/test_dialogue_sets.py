@@ -38,6 +38,7 @@ FILES = (SAMPLES / "dialogues_dev.jsonl", ROOT / "tests/support/data/dialogues_m
          ROOT / "tests/support/data/dialogues_voices15.jsonl",
          ROOT / "tests/support/data/dialogues_voices16.jsonl",
          ROOT / "tests/support/data/dialogues_voices17.jsonl",
+         ROOT / "tests/support/data/dialogues_voices18.jsonl",
          ROOT / "bench/heldout/dialogues.jsonl",
          ROOT / "bench/heldout/dialogues2.jsonl")
 
@@ -117,6 +118,18 @@ KNOWN_GAPS: dict[str, str] = {
     "dialogues_voices17:ZF40": "fresh set (researchers), failing when first measured; not yet fixed",
     "dialogues_voices17:ZF43": "fresh set (researchers), failing when first measured; not yet fixed",
     "dialogues_voices17:ZF44": "fresh set (researchers), failing when first measured; not yet fixed",
+    "dialogues_voices18:ZG02": "fresh set (entrepreneurs; 24/40 when first measured), still failing after the lead's first classes",
+    "dialogues_voices18:ZG04": "fresh set (entrepreneurs; 24/40 when first measured), still failing after the lead's first classes",
+    "dialogues_voices18:ZG09": "fresh set (entrepreneurs; 24/40 when first measured), still failing after the lead's first classes",
+    "dialogues_voices18:ZG10": "fresh set (entrepreneurs; 24/40 when first measured), still failing after the lead's first classes",
+    "dialogues_voices18:ZG17": "fresh set (entrepreneurs; 24/40 when first measured), still failing after the lead's first classes",
+    "dialogues_voices18:ZG20": "fresh set (entrepreneurs; 24/40 when first measured), still failing after the lead's first classes",
+    "dialogues_voices18:ZG25": "fresh set (entrepreneurs; 24/40 when first measured), still failing after the lead's first classes",
+    "dialogues_voices18:ZG27": "fresh set (entrepreneurs; 24/40 when first measured), still failing after the lead's first classes",
+    "dialogues_voices18:ZG33": "fresh set (entrepreneurs; 24/40 when first measured), still failing after the lead's first classes",
+    "dialogues_voices18:ZG34": "fresh set (entrepreneurs; 24/40 when first measured), still failing after the lead's first classes",
+    "dialogues_voices18:ZG38": "fresh set (entrepreneurs; 24/40 when first measured), still failing after the lead's first classes",
+    "dialogues_voices18:ZG39": "fresh set (entrepreneurs; 24/40 when first measured), still failing after the lead's first classes",
 }
 
 
