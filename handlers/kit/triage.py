@@ -235,7 +235,7 @@ def form_named(text: str) -> str | None:
 
 def wants_achievement(text: str) -> bool:
     """The user explicitly asks to register a research result ('登记成果', '放到项目库')."""
-    return bool(WANTS_ACHIEVEMENT.search(text))
+    return bool(WANTS_ACHIEVEMENT.search(text)) and not ACQUIRE.search(text)  # '想买断…成果' is a company's need
 
 
 _SOUGHT_RESEARCHER = re.compile(  # '想找高校'; '听说有高校已经做出来了' is someone else's result
@@ -252,9 +252,12 @@ def looks_like_achievement(text: str) -> bool:
     """A research result being offered: explicit, or a research actor plus an offer/maturity/patent cue."""
     if wants_achievement(text):
         return True
-    if not _academic(text) or is_question(text):
+    if not _academic(text) or is_question(text) or ACQUIRE.search(text):  # '想引进一个研究院的…成果': the buyer's side
         return False
     return bool(OFFER.search(text) or extract_maturity(text) or _result_of_unit(text))
+
+
+ACQUIRE = re.compile(r"(?:想|要|打算|准备|希望)(?:把)?[^，,。]{0,12}(?:引进|买断|买过来|买下|购买|受让|转化过来|引过来)")  # not 找企业承接
 
 
 RESULT_NOUN = re.compile(r"(?:技术|工艺|方法|系统|装置|设备|材料|配方|品种|疫苗|试剂|软件|算法|模型|装备|涂料|菌种|菌剂|"

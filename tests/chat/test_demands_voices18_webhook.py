@@ -52,3 +52,13 @@ def test_please_does_not_open_the_description(wx: object, services: Container) -
     submit(wx, openid)
     demand = demand_of(services, openid)
     assert "液相色谱" in demand.description and not demand.description.startswith("请问")
+
+
+def test_a_company_taking_in_an_institutes_result_files_a_demand(wx: object, services: Container) -> None:
+    openid = "v18_acquire"
+    say(wx, openid, "我们是给飞机做复合材料舱门的 襄阳云翼航空复材有限公司 高新区")
+    opened = say(wx, openid, "想引进一个研究院的热塑性复合材料自动铺放成果 买断或者许可都行")
+    assert "项目库" not in opened and "高校或科研院所" not in opened
+    say(wx, openid, "钱的话面议", "联系人 房磊 13800097139", "航空航天", "成果转化")
+    submit(wx, openid)
+    assert "铺放" in demand_of(services, openid).description
