@@ -232,7 +232,23 @@ def pick(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | 
         return start_signup(ctx, msg, conv, chosen[0].id, text=text)
     if narrowed := _narrowed(ctx, msg, conv, text, shown):
         return narrowed
+    if (answered := _asked_while_choosing(ctx, conv, text, shown)) is not None:
+        return answered
     return _which_one(conv, text, shown)
+
+
+def _asked_while_choosing(ctx: Context, conv: ConversationState, text: str, shown: list[str]) -> list[Reply] | None:
+    """'几点开始' while choosing which listed event to sign up for (a name or phone already given): answered from
+    each listed event, and the choice is asked again (the facts given are kept)."""
+    d = conv.draft
+    if not (d.get("name") or d.get("phone")) or not QUESTION.search(text) or SIGNUP.search(text) or extract_phone(text):
+        return None
+    events = [e for i in shown[:5] if (e := _event(ctx, i)) is not None]
+    if not events:
+        return None
+    answers = "\n".join(txt.event_answer_text(e, text) for e in events)
+    choose = f"您想报名哪一场？请回复序号（1–{len(shown)}），或说出活动名称。" if len(shown) > 1 else "想报名这一场回复“报名”。"
+    return [Reply(f"{answers}\n——\n{choose}")]
 
 
 def _item_named(ctx: Context, msg: Incoming, conv: ConversationState, text: str,
@@ -942,6 +958,7 @@ def party_or_cancel(ctx: Context, msg: Incoming, conv: ConversationState, text: 
     if view is None or (not changes and view.party_size - 1 <= len(named)):
         return None  # a name alone ('老伴叫冯德明') only names someone counted but not yet named
     whole = FULL_CANCEL.search(text) and not _drops_someone(text)  # '把他退了' drops one companion
+    whole = whole and not (view.party_size > 1 and party.self_still_goes(text))  # '都不去了 我一个人去听'
     asked = None if whole else new_party(view, text, relations)
     if asked is None and not (FULL_CANCEL.search(text) or NOT_GOING.search(text)):
         return None

@@ -301,9 +301,20 @@ _REAL_NAME = re.compile(r"(?:大名|全名|真名|学名|身份证上)(?:叫|是
 def _real_name(t: str) -> str | None:
     """'俺叫 曹老三 大名曹德胜': the formal name said after a nickname (not a relative's: '孩子大名苗一诺')."""
     for m in _REAL_NAME.finditer(t):
-        if not re.search(rf"(?:{_RELATIVE}|他|她|的)\s*$", t[:m.start()]):
+        if not re.search(rf"(?:{_RELATIVE}|他|她|的)\s*$", t[:m.start()]) and not _someone_called(t[:m.start()]):
             return name_at(t, m.end(), cued=True)
     return None
+
+
+_SELF_CUE_END = re.compile(r"(?:我|俺|咱|本人)(?:就)?(?:叫|是)\s*$")
+
+
+def _someone_called(before: str) -> bool:
+    """'小周全名…', '王姐大名…': the words before a formal-name cue end in a nickname that stands on its own (not
+    after '我叫'), so the formal name is that person's, not the user's."""
+    m = re.search(r"(?:^|(?<=[\s,，。;；!！?？]))(?P<nick>[\u4e00-\u9fff]{2,3})\s*$", before)
+    return bool(m and _nick_at(before, m.start("nick")) == m.group("nick").strip()
+                and not _SELF_CUE_END.search(before[:m.start("nick")]))
 
 
 _ACADEMIC_TITLE = re.compile(r"(博士后|教授|副教授|研究员|副研究员|老师|博士|工程师|高工|总工|医生|工)")
@@ -373,7 +384,11 @@ def _nick_at(text: str, pos: int) -> str | None:
 
 def _nick_ends(text: str, end: int) -> bool:
     """A nickname ends at ``end``: a boundary, a joining word, another nickname or a count follows."""
-    return end == len(text) or bool(_BOUNDARY.match(text[end:])) or text[end] in "和跟与及还小老一二三四五六七八九两俩"
+    return (end == len(text) or bool(_BOUNDARY.match(text[end:])) or text[end] in "和跟与及还小老一二三四五六七八九两俩"
+            or text.startswith(_FORMAL_CUES, end))  # '小周全名周婷婷'
+
+
+_FORMAL_CUES = ("全名", "大名", "真名", "学名", "名字")
 
 
 _NICK_CUE = re.compile(rf"(?:(?:带(?:着|上)?|我和|我跟|和|跟|还有)(?:我们|我|咱们)?(?:的)?"
@@ -390,11 +405,24 @@ def _person_at(text: str, pos: int, nicks: bool) -> str | None:
 _NEXT_INTRO = re.compile(rf"(?<=[\u4e00-\u9fff])(?={_RELATIVE}(?:叫|是|名字))")  # '老公叫汤建国婆婆叫柳桂英'
 
 
-_WITH_NAME = re.compile(r"(?:(?:另一|另外一)[个位](?:是|叫)(?:我们|咱们|俺们|我的)?(?:[\u4e00-\u9fff]{1,4}?(?:部|科|室|处|组|车间|班|队)的)?|"  # '另一个是我们质量部的 范丽娜'
+_WITH_NAME = re.compile(r"(?:(?:另一|另外一)[个位](?:是|叫)(?:我们|咱们|俺们|我的)?(?:[\u4e00-\u9fff]{1,5}?的)?|"  # '另一个是我们质量部的 范丽娜', '…我们质检的曹丽'
                         r"带(?:着|上)?|还有|加上|以及|另外|跟|和|另一个|(?:^|(?<=[\s,，]))一个|"
                         r"(?:^|(?<=[\s,，]))(?:大宝|二宝|三宝|老大|老二|老三)|"  # '大宝高子墨 二宝高子琪'
                         r"(?:(?<=[\s、,，和跟])|^)[\u4e00-\u9fff]{1,4}(?:部|科|室|处|组|车间|班|队)的)\s*(?=[\u4e00-\u9fff])")  # '质量部的 方振'  # '还有 汪海 汪涛'
+_BY_WHAT_THEY_DO = re.compile(rf"(?:带(?:着|上)?|还有|加上|以及|(?:另一|另外一)[个位](?:是|叫)?)(?:我们|咱们|俺们|我的|我家)?"
+                              rf"(?:[\u4e00-\u9fff]{{1,5}}?的|{_ROLE})\s*(?=[\u4e00-\u9fff])")  # '还有我们质检的曹丽', '另一个是质检员曹丽'
 _NICK_NAMED = re.compile(r"(?:^|(?<=[\s,，。]))(?P<nick>[\u4e00-\u9fff]{2,3}?)的?(?:叫|名字叫|名字是|大名|全名)\s*")  # '李婶叫 李桂英'
+_NICK_IS = re.compile(r"(?:^|(?<=[\s,，。]))(?P<nick>[\u4e00-\u9fff]{2,3}?)(?:就|其实)?是\s*")  # '小陈是陈芳'
+
+
+def _nick_is_name(text: str, m: re.Match[str]) -> bool:
+    """'小陈是陈芳', '王姐就是王秀兰': a nickname said to be a full name with its surname (so one person, named)."""
+    nick = m.group("nick")
+    surname = _surname_at(nick, 1 if nick[0] in "小老" else 0)
+    full = name_at(text, m.end(), cued=True)
+    return bool(surname and _nick_at(text, m.start("nick")) == nick and full and full.startswith(surname) and full != nick)
+
+
 _ROLE_CUE = re.compile(rf"{_ROLE}(?:的)?(?:吧|呀|啊)?\s*(?:叫|是|名字叫|名字是|姓名)\s*|(?:带(?:着|上)?|还有|加上|和|跟)(?:我们的|我们|我的|俺们|咱们)?的?{_ROLE}(?:吧|呀|啊)?\s*(?:叫|是)?\s*")  # '老板叫 龚振宇' (a sign-up only)
 _WHO_NEAR = rf"(?:{_RELATIVE}|隔壁|对门|楼上|楼下)"
 _COUNTED_CUE = re.compile(rf"(?:{_WHO_NEAR}的?{_RELATIVE}?[两俩仨三2-5](?:个人|个|位|名)?|[两俩仨三2-5](?:个|位|名){_RELATIVE})"
@@ -459,7 +487,8 @@ def extract_companions(text: str, *, loose: bool = True) -> list[str]:
     if loose:
         cues += [(m, "full") for m in [*_LOOSE_CUE.finditer(t), *_ROLE_CUE.finditer(t)]]
         cues += [(m, "full") for m in _NICK_NAMED.finditer(t) if _nick_at(t, m.start("nick")) == m.group("nick")]
-        cues += [(m, "strict") for m in _WITH_NAME.finditer(t)]
+        cues += [(m, "full") for m in _NICK_IS.finditer(t) if _nick_is_name(t, m)]
+        cues += [(m, "strict") for m in [*_WITH_NAME.finditer(t), *_BY_WHAT_THEY_DO.finditer(t)]]
         cues += [(m, "listed") for m in _COUNTED_CUE.finditer(t)]
     for m, mode in cues:
         if re.search(r"(?:我|俺|本人)(?:就)?是[\u4e00-\u9fff]{0,2}$", t[:m.start()]):  # '我是孩子爸爸 管军', '我是何奶奶 何凤兰': the user
@@ -477,6 +506,7 @@ def extract_companions(text: str, *, loose: bool = True) -> list[str]:
             pos += len(name) + (sep.end() if sep else 0)
     out = _joined_before(t, out)
     return [n for n in out if not re.search(re.escape(n) + r"的?\s*(?:叫|名字叫|名字是|大名|全名)", t)  # '李婶叫 李桂英'
+            and not any(m.group("nick") == n and _nick_is_name(t, m) for m in _NICK_IS.finditer(t))
             and not _said_in_full(t, n, out)]
 
 
@@ -588,11 +618,27 @@ def _said_total(t: str) -> int | None:
     return None
 
 
+_BOUND = r"的?\s*(?:叫|是|名字叫|名字是|大名|全名)\s*"
+
+
+def first_mention(text: str, name: str) -> int:
+    """Where a person is first mentioned: the nickname a full name is bound to later ('同事小陈…小陈叫陈宇' → the
+    position of the first '小陈'), else the name itself (-1 when absent)."""
+    at = text.find(name)
+    for m in re.finditer(r"([\u4e00-\u9fff]{2,4}?)" + _BOUND + re.escape(name), text):
+        nick = next((n for start in range(m.start(1), m.end(1) - 1)
+                     if (n := _nick_at(text, start)) and start + len(n) == m.end(1)), None)
+        if nick and _surname_at(nick, 1 if nick[0] in "小老" else 0) == _surname_at(name, 0):
+            return min(at, text.find(nick))
+    return at
+
+
 def _relations(t: str, names: list[str]) -> set[str]:
     """The names said right after a relation word ('我妈叫 覃玉英', '儿子 邹小飞'), i.e. already counted by it."""
     out = set()
     for name in names:
-        before = t[max(0, t.find(name) - 8):t.find(name)]
+        at = first_mention(t, name)
+        before = t[max(0, at - 8):at]
         for other in names:  # only the words since the name before it
             before = before.split(other)[-1] if other != name else before
         if re.search(rf"{_RELATIVE}|{_ROLE}|他|她", before):

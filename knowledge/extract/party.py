@@ -11,6 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from knowledge.keywords import dictionary_entry
+from knowledge.lexical import word_bounds
+
 from ._text import normalize
 from .names import _ALONE as ALONE
 from .names import (
@@ -20,6 +23,7 @@ from .names import (
     extract_companions,
     extract_party_size,
     extract_person_name,
+    first_mention,
     name_at,
     standalone_names,
     stated_party_size,
@@ -29,7 +33,7 @@ NOT_GOING = re.compile(r"(?:不去|去不了|去不成|不克|克不了|克不�
                        r"不凑热闹|就算了|算了)(?:了|啦|咯|喽)?")
 DROP = re.compile(r"把(?P<who>.{1,6}?)(?:的名字?|的报名)?(?:退|取消|去掉|删|划掉)")  # '帮我把他退了'
 ADD = re.compile(r"(?:再加|(?<![最至])多加|加上|再带|(?<![最至])多带|还要加|帮我加|给我加|换成|换个|(?:再|多)?添(?=[一两个位名上])|"
-                 r"(?<![最至])多报|再报)上?\s*"
+                 r"(?<![最至])多报|再报|换(?=(?:我|俺|咱)?(?:的|家)?" + _RELATIVE + r"))上?\s*"  # '换我妹妹曾宪芳去'
                  r"(?P<n>[一两二三四俩仨1234]?)\s*(?:个|位|名)?")
 SWAP_ON = re.compile(r"换成|换为|换个人|换人")  # '小吴那天要出差 换成小郑跟我去': the one named before is swapped
 SWAPPED = re.compile(r"(?P<who>[^\s,，。]{1,6}?)(?:换成|换为|改成)(?=\s*(?:我|俺|咱)?(?:的|家)?[^\s,，。]{1,6}?(?:去|来|参加|叫|$|[\s,，]))")
@@ -69,7 +73,8 @@ def relations_of(text: str) -> dict[str, str]:
     out: dict[str, str] = {}
     names = extract_companions(t)
     for name in names:
-        before = t[max(0, t.find(name) - 8):t.find(name)]
+        at = first_mention(t, name)  # '同事小陈…小陈叫陈宇': 陈宇 came as 同事
+        before = t[max(0, at - 8):at]
         for other in names:  # '张大妈 和 刘大爷': 刘大爷 is no 妈
             before = before.replace(other, " ")
         found = re.findall(_RELATIVE + r"|大的|小的|老大|老二", before)
@@ -392,8 +397,18 @@ def relation_companions(text: str, named: tuple[str, ...], places: int) -> list[
             continue  # '老伴叫李德全': the relation introduces the name
         if re.match(r"(?:的)?\s*(?:叫|是|名字)", after) or re.match(r"[的们]", after):  # '儿子的同学', a name to come
             continue
-        out.append(_kin_word(m.group()))
+        out.append(_kin_word(_whole_word(t, m.start(), m.end())))
     return out
+
+
+def _whole_word(text: str, start: int, end: int) -> str:
+    """The relation said at ``start:end``, or the longer dictionary noun it is cut from ('和我姑爷' → 姑爷, not 姑)."""
+    bounds = word_bounds(text)
+    if start not in bounds or end in bounds:
+        return text[start:end]
+    stop = next(b for b in bounds if b > end)
+    word = text[start:stop]
+    return word if len(word) <= 3 and dictionary_entry(word)[1].startswith("n") else text[start:end]
 
 
 def _kin_word(relation: str) -> str:
@@ -450,6 +465,17 @@ def others_not_going(text: str) -> bool:
     """'孩子上学去不了': someone other than the user is said not to come (so the message is no cancellation)."""
     t = normalize(text)
     return _dropped(Party(size=3), t) is not None
+
+
+_SELF_GOES = re.compile(r"(?<![他她])(?:我|俺|咱)(?:一个人|一个|自己|还是|照样|照常|就|仍然|还)*(?:去|来|参加|克)(?!不|过|没|取消|退)")
+
+
+def self_still_goes(text: str) -> bool:
+    """'都不去了 我一个人去听', '孩子们都去不了 我自己来': the user says they still go (so others dropping out is
+    no cancellation of the whole sign-up)."""
+    t = normalize(text)
+    alone = ALONE.search(t)
+    return bool(alone and not NOT_GOING.match(t, alone.end())) or bool(_SELF_GOES.search(t))
 
 
 _SELF_NOT_GOING = re.compile(r"(?:我|俺|咱)(?:们)?(?:也|就|都|自己)?(?:不去|去不了|去不成|不参加|参加不了|来不了|不来)")

@@ -88,13 +88,6 @@ KNOWN_GAPS: dict[str, str] = {
                                "(a monthly amount is stored as '2万元/月'); both by design",
     "dialogues_voices15:ZD17": "expects '软著' in the IP; IP is stored in the project library's form ('软件著作权3项', as in "
                                "matching/achievements.jsonl), which says the same (the count is right since forms15)",
-    "dialogues_voices16:ZE12": "fresh set (event parties), failing when first measured; not yet fixed",
-    "dialogues_voices16:ZE15": "fresh set (event parties), failing when first measured; not yet fixed",
-    "dialogues_voices16:ZE24": "fresh set (event parties), failing when first measured; not yet fixed",
-    "dialogues_voices16:ZE27": "fresh set (event parties), failing when first measured; not yet fixed",
-    "dialogues_voices16:ZE29": "fresh set (event parties), failing when first measured; not yet fixed",
-    "dialogues_voices16:ZE37": "fresh set (event parties), failing when first measured; not yet fixed",
-    "dialogues_voices16:ZE54": "fresh set (event parties), failing when first measured; not yet fixed",
     "dialogues_voices17:ZF02": "fresh set (researchers), failing when first measured; not yet fixed",
     "dialogues_voices17:ZF03": "fresh set (researchers), failing when first measured; not yet fixed",
     "dialogues_voices17:ZF05": "fresh set (researchers), failing when first measured; not yet fixed",

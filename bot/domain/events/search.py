@@ -306,7 +306,20 @@ def event_cues(text: str, events: Sequence[Event]) -> dict[str, set[str]]:
             venue or placed(text, events)}
     if (on := dated(text, events)) is not None:
         cues["date"] = on
+    if not cues["title"]:
+        cues.update(_category_topic(text, events))
     return {k: v for k, v in cues.items() if v or k == "date"}
+
+
+def _category_topic(text: str, events: Sequence[Event]) -> dict[str, set[str]]:
+    """'学校那个近视的讲座': the events of the category the text names, and the one of them whose title alone shares
+    a word with the text (both as cues; none when the category or that one event is not there)."""
+    kind = {e.id for e in events if any(k in text for k in category_keys(e.category))}
+    said = text
+    for who, meant in AUDIENCES.values():  # '家长能去不', '老人能去不': who may come, not what it is about
+        said = meant.sub(" ", who.sub(" ", said))
+    topic = topic_among(said, [e for e in events if e.id in kind]) if kind else None
+    return {"category": kind, "topic": {topic.id}} if topic is not None else {}
 
 
 def topic_among(text: str, events: Sequence[Event]) -> Event | None:
