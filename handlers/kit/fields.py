@@ -36,8 +36,9 @@ _ORG_PREFIX = re.compile(r"^(就叫|就是|我们是|我们公司叫|我们单�
                          r"单位是?|公司是|叫|是)[：:\s]*")
 _NAME_PREFIX = re.compile(r"^(联系人是?|联系人就?是|我叫|我是|就叫我|叫我|称呼我|喊我|叫|姓名是?|名字是?)[：:\s]*")
 _NOT_NAMES = {"好的", "没有", "不知道", "就我", "是我", "我自己", "本人", "你好", "您好", "可以", "谢谢"}
+_LEGAL_FORM = re.compile(r"(有限公司|有限责任公司|合作社|集团)$")  # a registered name: never a phrase
 FORMAL_ORG = re.compile(r"(公司|合作社|集团|研究院|研究所|科学院|大学|学院|中心|医院|实验室|农场)$")
-_NOT_ORG = re.compile(r"(…|\.\.\.|我们|我|了|吧|吗|呢|不对|说错)")
+_NOT_ORG = re.compile(r"(…|\.\.\.|我们|我|了|吧|吗|呢|不对|说错|[一二三四五六七八九十两几\d]+\s*(?:次|回|趟|遍|天|个月|年))")  # '一个月用个三四次'
 _TRAILING = re.compile(r"(?:就行|就好|就可以|即可|[。.!！~～的吧啊呀哈\s])+$")
 _ORG_CHARS = re.compile(r"[\u4e00-\u9fffA-Za-z0-9()（）·&\s-]+")
 # 'no unit' answers to the unit question: a farmer, a household, an individual inventor, a firm not yet registered.
@@ -68,7 +69,11 @@ def parse_budget(text: str) -> dict[str, Any] | None:
 
 
 def parse_org(text: str) -> str | None:
-    """An organisation name typed as a reply ('恒锐汽车', '公司叫襄阳XX有限公司')."""
+    """An organisation name typed as a reply ('恒锐汽车', '公司叫襄阳XX有限公司'); a formal name anywhere in the reply
+    wins over the words around it ('你问公司名？我们是十堰清源水务运营有限公司')."""
+    formal = [found for _, _, found in org_spans(text) if _LEGAL_FORM.search(found)]
+    if formal:
+        return formal[0]
     name = _TRAILING.sub("", _ORG_PREFIX.sub("", text.strip()))
     if not 2 <= len(name) <= 50 or triage.CONTACT_CUE.search(name) or extract_phones(name):
         return None

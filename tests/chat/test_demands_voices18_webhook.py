@@ -62,3 +62,18 @@ def test_a_company_taking_in_an_institutes_result_files_a_demand(wx: object, ser
     say(wx, openid, "钱的话面议", "联系人 房磊 13800097139", "航空航天", "成果转化")
     submit(wx, openid)
     assert "铺放" in demand_of(services, openid).description
+
+
+def test_the_unit_question_takes_the_formal_name_and_refuses_a_frequency(wx: object, services: Container) -> None:
+    openid = "v18_unit"
+    say(wx, openid, "登记需求", "十堰 污水处理站 出水总氮老超标 想找个有资质的第三方检测机构测一下")
+    say(wx, openid, "你问公司名？我们是十堰清源水务运营有限公司", "费用一万左右", "联系人？就找我 陈刚 13800097110")
+    submit(wx, openid)
+    assert demand_of(services, openid).company == "十堰清源水务运营有限公司"
+    openid = "v18_often"
+    say(wx, openid, "有没有地方能租用扫描电镜", "我们做光伏银浆的 要看银粉形貌 送出去测太慢 想自己去人家那用设备")
+    reply = say(wx, openid, "一个月用个三四次")
+    assert "单位名称：一个月" not in reply
+    say(wx, openid, "襄阳晶银新材料有限公司 樊城区", "预算 六万", "联系人 研发 曹雪 13800097120", "新能源新材料", "设备共享")
+    submit(wx, openid)
+    assert demand_of(services, openid).company == "襄阳晶银新材料有限公司"
