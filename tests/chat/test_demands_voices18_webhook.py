@@ -77,3 +77,12 @@ def test_the_unit_question_takes_the_formal_name_and_refuses_a_frequency(wx: obj
     say(wx, openid, "襄阳晶银新材料有限公司 樊城区", "预算 六万", "联系人 研发 曹雪 13800097120", "新能源新材料", "设备共享")
     submit(wx, openid)
     assert demand_of(services, openid).company == "襄阳晶银新材料有限公司"
+
+
+def test_a_cleanroom_class_is_no_budget_and_stays_in_the_description(wx: object, services: Container) -> None:
+    openid = "v18_cleanroom"
+    say(wx, openid, "我们是做医用敷料的 襄城区 襄阳康护医疗器械有限公司", "要扩建一条十万级洁净车间 买设备缺钱周转")
+    say(wx, openid, "要六百万", "联系人 闵佳 13800097138", "医药健康", "科技金融")
+    submit(wx, openid)
+    demand = demand_of(services, openid)
+    assert "洁净车间" in demand.description and demand.budget == "600万元"
