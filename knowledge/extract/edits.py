@@ -60,7 +60,7 @@ _ALERT_CUE = re.compile(r"(推给我|推送给我|推我|发给我|发我(?:一�
                         r"(?:的)?(?:需求|项目)(?:提醒|推送|通知|消息))")  # '想收到智能制造方面的需求提醒'
 _RECEIVE = r"(?:我们?)?(?:还|也)?(?:想|要|希望|愿意)?(?:能)?(?:收到|接收|接到|看到|订阅|获取)"
 _SPLIT = re.compile(r"[\s、,，;；和及跟与/]+|还有|以及|或者")
-_STRIP_HEAD = re.compile(rf"^(?:(?:有没有|有无|有冇得?|要是有|如果有|如有|有)(?:做|搞|关于|涉及)|有没有|有无|有冇得?|要是有|如果有|如有|(?:企业|厂家|公司)(?:提出?|发布|报)|那个|这个|顺便|对了|不过|但是|可是|其实|而且|我们?(?:是)?(?:想|希望)|(?:我们?|俺们?|咱们?)对|麻烦|涉及|(?:帮我|给我|帮忙|麻烦你?|请)?(?:订阅|订|设置|设|加)(?:一下|个|上)|帮我|给我|{_RECEIVE}|提醒的话|(?:我|我们)?(?:主要|重点|比较)?关注(?:的是)?|感兴趣的是|以后|今后|往后|另外|还有|再|也|就是|主要是|比如|像|有(?![机色])|关于|凡是|只要是|是|算了|那就|那|"
+_STRIP_HEAD = re.compile(rf"^(?:(?:有没有|有无|有冇得?|要是有|如果有|如有|有)(?:做|搞|关于|涉及)|有没有|有无|有冇得?|要是有|如果有|如有|(?:企业|厂家|公司)(?:提出?|发布|报)|那个|这个|顺便|对了|不过|但是|可是|其实|而且|我们?(?:是)?(?:想|希望)|(?:我们?|俺们?|咱们?|他们?|她们?|导师|老师)对|麻烦|涉及|有关|(?:帮我|给我|帮忙|麻烦你?|请)?(?:订阅|定阅|订|设置|设|加)(?:一下|个|上)|帮我|给我|{_RECEIVE}|提醒的话|(?:我|我们)?(?:主要|重点|比较)?关注(?:的是)?|感兴趣的是|以后|今后|往后|另外|还有|再|也|就是|主要是|比如|像|有(?![机色])|关于|凡是|只要是|是|算了|那就|那|"
                          r"企业|厂家|公司|要做|想做|要搞|想搞|需要|要|想)+")
 _STRIP_TAIL = re.compile(r"(?:(?:企业|厂家|公司)(?:提出?|发布|报)?)?(?:相关|方面|方向|领域|行业|这一?类|之类|类|[这那]一?块|有关)?的?(?:企业)?(?:需求|项目|难题|问题|信息)?(?:[这那](?:个|项|一项))?$")  # '医药那个去掉'
 _NOT_TOPIC = re.compile(r"^(?:对了|顺便|然后|那个|这个|嗯|哦|噢|哎|好吧|是的|对|一声|一下)$|^(?:你|您|大家|老师|你们)好|^(?:方向|方面|领域|行业)|^(?:喂|哈喽|在吗)|电话|手机|号码|联系|的企业|企业来|来找|太(?!阳|空|赫|极)|不够|还没|没有|^(?:谢谢|多谢|感谢|辛苦|麻烦|好的?|行|可以|没了|就这些|关闭|关掉|取消|停止|停掉|退订|开通|打开|开启|查看|看看)|^(?:我|我们|需求|提醒|推送|相关|方面|都|也|的|的话|一下|给我|需要|东西|这些|那些|其他|别的|所有|全部)$|"
@@ -161,7 +161,7 @@ def _asked_needs(clause: str) -> list[str]:
     return _parse_topics(m.group("what")) if m else []
 
 
-_TOPIC_CLAUSES = re.compile(r"[,，。.;；!！?？]+|\s*(?:另外|此外|顺便(?:说一下|问一下)?|再一个|(?<=[\u4e00-\u9fff\d])(?:以后|今后))\s*")
+_TOPIC_CLAUSES = re.compile(r"[,，。.;；!！?？]+|\s*(?:另外|此外|顺便(?:说一下|问一下)?|再一个|(?<=[\u4e00-\u9fff\d\s])(?:以后|今后))\s*")
 
 
 def _alert_topics(text: str) -> list[str]:
@@ -186,6 +186,7 @@ def _alert_topics(text: str) -> list[str]:
         topics = (_parse_topics(said) or _asked_needs(said)) if said.strip() else _parse_topics(clause[m.end():] if m else "")
         topics = topics or (_asked_needs(previous) if _IF_ANY.fullmatch(said.strip()) else [])
         topics = topics or (_parse_topics(tail.group("what")) if m and (tail := _FIELD_AFTER.match(clause, m.end())) else [])
+        topics = topics + (_fields_stressed(clause[m.end():]) if m else [])  # '…推给我 主要是航空航天领域'
         for topic in listed + topics:
             if topic not in out:
                 out.append(topic)
@@ -210,6 +211,19 @@ def without_alerts(text: str) -> str:
             drop |= {i - 1, i}
     drop |= {i - 1 for i in drop if i and _CONNECTOR.match(clauses[i - 1])}
     return "".join(c for i, c in enumerate(clauses) if i not in drop)
+
+
+_MAINLY = re.compile(r"^\s*(?:(?:主要|重点|尤其|特别)(?:是|在|关注|集中在)?(?P<what>\S.{1,30}?)(?:领域|方向|方面|行业)(?:吧|的|啊)?\s*$|"
+                     r"(?:还有|以及|另外)\s*(?P<more>[^\s，,。；;]{2,8})(?:$|\s))")  # '…都推给我 还有节能环保 我叫…'
+
+
+
+def _fields_stressed(rest: str) -> list[str]:
+    """The catalogue industries said after the alert cue as where the topics mainly lie ('主要是航空航天和高端装备
+    领域') or as one more ('还有节能环保'), else []."""
+    m = _MAINLY.match(rest)
+    topics = _parse_topics(m.group("what") or m.group("more")) if m else []
+    return topics if topics and all(_industry_of(t) for t in topics) else []
 
 
 def _bare_list(clause: str) -> list[str]:
@@ -240,12 +254,17 @@ def _industry_of(topic: str) -> str | None:
 
 def as_industries(topics: list[str]) -> list[str]:
     """A topic list made only of sector words names those catalogue industries ('医药' → '医药健康', '汽车零部件'
-    → '汽车及零部件'); a list with any specific technology ('铸造、汽车零部件') keeps the user's own words.
+    → '汽车及零部件'); a list with any specific technology ('铸造、汽车零部件') keeps the user's own words, unless it
+    names a catalogue industry by its own name ('医药健康和电子信息 医疗器械软件那块': the industries alone).
     Removals ('-X') are kept as they are."""
     added = [t for t in topics if not t.startswith("-")]
     named = {t: _industry_of(t) for t in added}
-    if not added or None in named.values():
+    if not added:
         return topics
+    if None in named.values():
+        if not any(t in INDUSTRIES for t in added):
+            return topics
+        topics = [t for t in topics if t.startswith("-") or named[t]]  # a catalogue name said outright: the rest are examples in it
     return list(dict.fromkeys(t if t.startswith("-") else named[t] or t for t in topics))
 
 
