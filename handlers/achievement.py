@@ -39,7 +39,7 @@ _OBJECT = re.compile(
 _THING = re.compile(_OBJECT.pattern.replace("(?P<noun>", "(?P<noun>机器人|修剪机|收割机|[\u4e00-\u9fff]机(?!器)|仪|剂|器|", 1))
 _KIND = re.compile(r"(?:一种|一项|一套|一个)(?P<t>[^，,。；;\s]{3,24})")
 _LEAD = re.compile(r"^((?:我们|我|团队|课题组)?(?:研发|开发|研制|研究|做|搞|发明)的(?:是|就是)?|我们的|我们|我|这个|这项|那个|[这那该此][套种项款]|就是|主要是|是|课题组|团队|实验室|院里|有个|有一个|有项|有一项|"
-                   r"有|做了|研发了|开发了|研制了|发明了|搞了|(?:这些年|这几年|一直|主要|专门)*(?:做|搞)(?![了的过])(?=[\u4e00-\u9fffA-Za-z]{4})|(?:所|院|厂|组|室)(?=做了|研发了|开发了|研制了|搞了)|"
+                   r"有|(?:这些年|这几年|近几年|一直|就|也)*(?:做了|研发了|开发了|研制了|发明了|搞了)|(?:这些年|这几年|近几年|一直|主要|专门)*(?:做|搞)(?![了的过])(?=[\u4e00-\u9fffA-Za-z]{4})|(?:所|院|厂|组|室)(?=做了|研发了|开发了|研制了|搞了)|"
                    r"一个|一种|一项|一套|个|种|项)+")
 _GENERIC = {"基于", "方法", "技术", "一种", "工艺", "系统", "装置", "实现", "进行", "研究", "应用", "提高", "绿色", "用于",
             "利用", "采用", "目前", "已经", "阶段", "企业", "我们", "有个", "中试", "小试", "产业化", "做完",
@@ -118,6 +118,7 @@ def _summary_answer(text: str) -> str | None:
 
 
 _HEAD_PHRASE = re.compile(r"(?!.*[已在用了是有和与及把被将做搞卖等想要能可])[\u4e00-\u9fffA-Za-z]{1,5}的[\u4e00-\u9fffA-Za-z]{2,8}")  # '…材料机翼的结构健康监测': the thing made of it is named
+_OF_HEAD = re.compile(r"(?!.*[已在用了是有和与及把被将做搞卖等想要能可])的[\u4e00-\u9fffA-Za-z]{2,8}")  # '…制动器的轻量化卡钳': the part is named
 _HEAD_NOUN = re.compile(r"(?!.*[已在用了的是有和与及把被将做搞卖等想要能可])[\u4e00-\u9fffA-Za-z]{1,4}")  # a noun, no verb
 
 
@@ -136,7 +137,8 @@ def title_from(text: str) -> str | None:
         if m:
             body = _LEAD.sub("", m.group("body")).strip()
             more = re.match(r"的?(技术|工艺|方法|系统|装置|设备)", piece[m.end():])  # '…优化设计方法'
-            head = _HEAD_NOUN.fullmatch(piece[m.end():].strip()) or _HEAD_PHRASE.fullmatch(piece[m.end():].strip())
+            rest = piece[m.end():].strip()
+            head = _HEAD_NOUN.fullmatch(rest) or _HEAD_PHRASE.fullmatch(rest) or _OF_HEAD.fullmatch(rest)
             title = body + m.group("noun") + (more.group(1) if more else head.group() if head else "")  # '…风机叶轮' 
             whole = _KIND.search(piece)  # '一种柑橘采摘机器人末端执行器': the whole name after 一种, not its first noun
             whole = whole if whole and len(whole.group("t")) < 24 else None  # … unless cut off in a run-on sentence
@@ -274,6 +276,16 @@ def parse_ip(text: str) -> str | None:
     return extract_ip(text) or (text.strip()[:100] if _IP_WORDS.search(text) else None)
 
 
+_ALERT_WORDS = re.compile(r"提醒|推送|推给|订阅|通知|关注|方向")
+
+
+def _edits_topics(text: str) -> bool:
+    """Whether the message edits alert topics: a drop or an addition, or a '换成' said of the alerts (not
+    '球墨铸铁换成高强铝合金' in a description)."""
+    cues = {m.group() for m in _TOPIC_EDIT.finditer(text)}
+    return bool(cues - {"换成"}) or bool(cues and _ALERT_WORDS.search(text))
+
+
 def parse_alerts(text: str) -> dict[str, Any] | None:
     """Which demands to be alerted about: clean topics ('铸造、汽车零部件'), or none ('不用提醒')."""
     if _NO_ALERTS.search(text):
@@ -286,7 +298,7 @@ def _alerts_said(text: str, facts: dict[str, Any]) -> dict[str, Any] | None:
     """'不要提醒' anywhere; '铸造相关的需求都推给我，汽车零部件的也要' sets the alert topics."""
     if _NO_ALERTS.search(text):
         return {"none": True}
-    changes = topic_changes(text) if _TOPIC_EDIT.search(text) else alert_topics(text)  # '…，X不要了 换成Y' too
+    changes = topic_changes(text) if _edits_topics(text) else alert_topics(text)  # '…，X不要了 换成Y' too
     return {"topics": changes} if changes else None
 
 

@@ -256,7 +256,7 @@ def looks_like_achievement(text: str) -> bool:
 
 
 RESULT_NOUN = re.compile(r"(?:技术|工艺|方法|系统|装置|设备|材料|配方|品种|疫苗|试剂|软件|算法|模型|装备|涂料|菌种|菌剂|"
-                         r"终端|传感器|样机|芯片|制剂|肥料|有机肥|生产线)$")
+                         r"终端|传感器|样机|芯片|制剂|肥料|有机肥|生产线|执行器|控制器|[\u4e00-\u9fff]{2}(?:器|仪|剂)|网关|模块|机器人)$")
 
 
 def _result_of_unit(text: str) -> bool:
