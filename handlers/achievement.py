@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.domain.achievements import AchievementInput, AlertTopic, submit_achievement
 from bot.domain.privacy import remember_contact
-from handlers import subscriptions
+from handlers import demand, subscriptions
 from handlers.account import give_consent, has_consented
 from handlers.kit import forms, interject, triage
 from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
@@ -38,8 +38,8 @@ _OBJECT = re.compile(
 )
 _THING = re.compile(_OBJECT.pattern.replace("(?P<noun>", "(?P<noun>机器人|修剪机|收割机|[\u4e00-\u9fff]机(?!器)|仪|剂|器|", 1))
 _KIND = re.compile(r"(?:一种|一项|一套|一个)(?P<t>[^，,。；;\s]{3,24})")
-_LEAD = re.compile(r"^((?:我们|我|团队|课题组)?(?:研发|开发|研制|研究|做|搞|发明)的(?:是|就是)?|我们的|我们|我|这个|这项|那个|就是|主要是|是|课题组|团队|实验室|院里|有个|有一个|有项|有一项|"
-                   r"有|做了|研发了|开发了|研制了|发明了|搞了|(?:所|院|厂|组|室)(?=做了|研发了|开发了|研制了|搞了)|"
+_LEAD = re.compile(r"^((?:我们|我|团队|课题组)?(?:研发|开发|研制|研究|做|搞|发明)的(?:是|就是)?|我们的|我们|我|这个|这项|那个|[这那该此][套种项款]|就是|主要是|是|课题组|团队|实验室|院里|有个|有一个|有项|有一项|"
+                   r"有|(?:这些年|这几年|近几年|一直|就|也)*(?:做了|研发了|开发了|研制了|发明了|搞了)|(?:这些年|这几年|近几年|一直|主要|专门)*(?:做|搞)(?![了的过])(?=[\u4e00-\u9fffA-Za-z]{4})|(?:所|院|厂|组|室)(?=做了|研发了|开发了|研制了|搞了)|"
                    r"一个|一种|一项|一套|个|种|项)+")
 _GENERIC = {"基于", "方法", "技术", "一种", "工艺", "系统", "装置", "实现", "进行", "研究", "应用", "提高", "绿色", "用于",
             "利用", "采用", "目前", "已经", "阶段", "企业", "我们", "有个", "中试", "小试", "产业化", "做完",
@@ -118,6 +118,7 @@ def _summary_answer(text: str) -> str | None:
 
 
 _HEAD_PHRASE = re.compile(r"(?!.*[已在用了是有和与及把被将做搞卖等想要能可])[\u4e00-\u9fffA-Za-z]{1,5}的[\u4e00-\u9fffA-Za-z]{2,8}")  # '…材料机翼的结构健康监测': the thing made of it is named
+_OF_HEAD = re.compile(r"(?!.*[已在用了是有和与及把被将做搞卖等想要能可])的[\u4e00-\u9fffA-Za-z]{2,8}")  # '…制动器的轻量化卡钳': the part is named
 _HEAD_NOUN = re.compile(r"(?!.*[已在用了的是有和与及把被将做搞卖等想要能可])[\u4e00-\u9fffA-Za-z]{1,4}")  # a noun, no verb
 
 
@@ -136,7 +137,8 @@ def title_from(text: str) -> str | None:
         if m:
             body = _LEAD.sub("", m.group("body")).strip()
             more = re.match(r"的?(技术|工艺|方法|系统|装置|设备)", piece[m.end():])  # '…优化设计方法'
-            head = _HEAD_NOUN.fullmatch(piece[m.end():].strip()) or _HEAD_PHRASE.fullmatch(piece[m.end():].strip())
+            rest = piece[m.end():].strip()
+            head = _HEAD_NOUN.fullmatch(rest) or _HEAD_PHRASE.fullmatch(rest) or _OF_HEAD.fullmatch(rest)
             title = body + m.group("noun") + (more.group(1) if more else head.group() if head else "")  # '…风机叶轮' 
             whole = _KIND.search(piece)  # '一种柑橘采摘机器人末端执行器': the whole name after 一种, not its first noun
             whole = whole if whole and len(whole.group("t")) < 24 else None  # … unless cut off in a run-on sentence
@@ -147,9 +149,21 @@ def title_from(text: str) -> str | None:
     if not found:
         return _first_named_clause(text)
     plain = [f for f in found if not _NOT_A_TITLE.search(f[0])]  # '建了一套日处理10吨的中试装置' reports a stage
-    title, at = max(plain or found, key=lambda f: len(f[0]))
+    told = [f for f in plain if not _reports_stage(pieces[f[1]])]
+    if plain and not told and (named := _first_named_clause(text)):  # '反应器在实验室跑了大半年了' says where it stands
+        return named
+    title, at = max(told or plain or found, key=lambda f: len(f[0]))
     title = _used_for(pieces[at + 1] if at + 1 < len(pieces) else "") + title
     return (_what_for(pieces[at - 1]) + title)[:60] if at else title[:60]
+
+
+_STAGE_WORDS = re.compile(r"(?:在|还在|出)实验室|实验室(?:阶段|里)|在做实验|小试|中试|试用|试产|路试|装车|样件|样品|样机|在用|用上了|"
+                          r"跑了|测过|做完|产业化")
+
+
+def _reports_stage(clause: str) -> bool:
+    """A clause telling how far the result has got ('反应器在实验室跑了大半年了'), which does not name it."""
+    return bool(_STAGE_WORDS.search(clause))
 
 
 _USED_FOR = re.compile(r"^(?:主要|可以|能|可)?(?:用于|用来|适用于|应用于)(?P<what>[^，,。；;\s]{2,12}?)(?:的|方面|领域)?$")
@@ -179,7 +193,9 @@ def _first_named_clause(text: str | None) -> str | None:
     pieces = triage.PIECES.split(text or "")
     for i, clause in enumerate(pieces):
         piece = _LEAD.sub("", _SAID_LEAD.sub("", triage.strip_orgs(clause).strip())).strip()
-        if 4 <= len(piece) <= 24 and not _NOT_A_TITLE.search(piece) and not _USED_FOR.match(piece):
+        piece = _FILLER.sub("", piece)  # '处理养猪场那种高氨氮废水'
+        if 4 <= len(piece) <= 24 and not _NOT_A_TITLE.search(piece) and not _USED_FOR.match(piece) \
+                and not _reports_stage(clause):
             return _used_for(pieces[i + 1] if i + 1 < len(pieces) else "") + piece
     return None
 
@@ -220,6 +236,7 @@ _TITLE_SAID = re.compile(r"[《“\"](?P<quoted>[^》”\"]{4,60})[》”\"]|(?:
                          r"设备|材料|涂料|配方|终端|软件|平台|试剂|品种|装备|菌剂|肥|剂|机|仪|器))(?:$|[，,。；;\s])")
 
 
+_A_KIND = re.compile(r"(?:一种|一项|一套|一款)(?P<t>.{4,28})$")
 _RESULT_IS = re.compile(r"(?:^|(?<=[\s，,。；;]))成果(?:就)?是(?P<what>[^，,。；;\s]{4,30})(?:$|[，,。；;\s])")
 _NOUNS_ONLY = re.compile(r"(?:一种|一项|一套)?[^已在用了的是有和与及把被将做搞卖等想要能可]+")  # no verb, no particle
 _NOT_A_NAME = re.compile(r"[今去明前]年|刚|最近|目前|现在|方面|领域|方向|行业|阶段|团队|课题组|教授|老师|博士")  # when, where, who
@@ -230,6 +247,8 @@ def _result_is(text: str) -> str | None:
     stage ('实验室阶段'), a unit or a team ('湖北工业大学', '张教授团队')."""
     m = _RESULT_IS.search(text)
     what = m.group("what") if m else ""
+    if (kind := _A_KIND.match(what)) and not _NOT_A_TITLE.search(what) and "了" not in what:
+        return kind.group("t")  # '成果是一种可吸收的胶原蛋白复合止血海绵': what follows 一种 names it
     if not what or not _NOUNS_ONLY.fullmatch(what) or _NOT_A_TITLE.search(what) or _NOT_A_NAME.search(what):
         return None
     return what if not extract_maturity(what) and triage.strip_orgs(what) == what else None
@@ -257,6 +276,16 @@ def parse_ip(text: str) -> str | None:
     return extract_ip(text) or (text.strip()[:100] if _IP_WORDS.search(text) else None)
 
 
+_ALERT_WORDS = re.compile(r"提醒|推送|推给|订阅|通知|关注|方向")
+
+
+def _edits_topics(text: str) -> bool:
+    """Whether the message edits alert topics: a drop or an addition, or a '换成' said of the alerts (not
+    '球墨铸铁换成高强铝合金' in a description)."""
+    cues = {m.group() for m in _TOPIC_EDIT.finditer(text)}
+    return bool(cues - {"换成"}) or bool(cues and _ALERT_WORDS.search(text))
+
+
 def parse_alerts(text: str) -> dict[str, Any] | None:
     """Which demands to be alerted about: clean topics ('铸造、汽车零部件'), or none ('不用提醒')."""
     if _NO_ALERTS.search(text):
@@ -269,7 +298,7 @@ def _alerts_said(text: str, facts: dict[str, Any]) -> dict[str, Any] | None:
     """'不要提醒' anywhere; '铸造相关的需求都推给我，汽车零部件的也要' sets the alert topics."""
     if _NO_ALERTS.search(text):
         return {"none": True}
-    changes = topic_changes(text) if _TOPIC_EDIT.search(text) else alert_topics(text)  # '…，X不要了 换成Y' too
+    changes = topic_changes(text) if _edits_topics(text) else alert_topics(text)  # '…，X不要了 换成Y' too
     return {"topics": changes} if changes else None
 
 
@@ -359,13 +388,33 @@ FORM = forms.Form(
 )
 
 
+_MADE = re.compile(r"(?:做|搞|研发|开发|研制|有)(?:的|了)?(?:那个|这个|个|一个|套|一套|项|一项|种|一种|款|一款)(?=[\u4e00-\u9fffA-Za-z]{4})|"
+                   r"(?:我们|课题组|团队|实验室)(?:这些年|这几年|一直|主要)*(?:做|搞)(?=[\u4e00-\u9fffA-Za-z]{4})")
+
+
+def _describes_result(seed: str) -> bool:
+    """Whether the opening words describe the result: a technical cue, or a thing the team made or has ('我们做的
+    那个PLC远程运维网关', '有个…低铂催化剂', '课题组做汽车保险杠注塑模具的CAE仿真优化')."""
+    return bool(triage.TECH.search(seed) or _MADE.search(seed))
+
+
+def _earlier(ctx: Context, conv: ConversationState, texts: tuple[str, ...]) -> tuple[str, ...]:
+    """``texts`` after the result told just before them and answered as a self-introduction ('我们做的那个空压机余热
+    回收装置…' then '湖北文理学院 能源与动力工程的'): the form opens on both."""
+    intro = demand.recent_intro(ctx, conv)
+    conv.data.pop("intro", None)
+    told = _drop_meta(triage.offer_text(_without_alerts(intro), strict=False) or "")[0] if intro else ""
+    return (intro, *texts) if intro and told and _describes_result(told) and intro not in texts else texts
+
+
 def start(ctx: Context, conv: ConversationState, *texts: str) -> list[Reply]:
     """Open the achievement flow (menu entry point); ``texts`` already describe the result."""
     warm_keywords()
+    texts = _earlier(ctx, conv, texts)
     replies = forms.start(FORM, ctx, conv, texts)
     seed = "，".join(filter(None, (_drop_meta(triage.offer_text(_without_alerts(t), strict=False) or "")[0] for t in texts)))
     values = forms.values_of(conv)
-    if seed and seed not in (values.get("summary") or "") and triage.TECH.search(seed):
+    if seed and seed not in (values.get("summary") or "") and _describes_result(seed):
         values["summary"] = seed
         replies = forms.next_step(FORM, conv, FORM.opener)
     return replies

@@ -181,7 +181,7 @@ def _profile(ctx: Context, openid: str | None) -> dict[str, Any]:
 
 def start_after_intro(ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> list[Reply]:
     """Open the demand flow with ``text``, after the self-introduction sent just before it (its unit and place)."""
-    return start(ctx, conv, *(t for t in (_recent_intro(ctx, conv), text) if t), openid=msg.openid)
+    return start(ctx, conv, *(t for t in (recent_intro(ctx, conv), text) if t), openid=msg.openid)
 
 
 def _read_back(conv: ConversationState, replies: list[Reply]) -> list[Reply]:
@@ -199,8 +199,8 @@ def _read_back(conv: ConversationState, replies: list[Reply]) -> list[Reply]:
     return [dataclasses.replace(first, text=text), *replies[1:]]
 
 
-def _recent_intro(ctx: Context, conv: ConversationState) -> str | None:
-    """The self-introduction the user sent recently, if any."""
+def recent_intro(ctx: Context, conv: ConversationState) -> str | None:
+    """The self-introduction the user sent recently, if any (an achievement form opened next reads it too)."""
     intro = conv.data.get("intro") or {}
     stamp = intro.get("at")
     if not stamp or ctx.now - datetime.fromisoformat(stamp) > INTRO_TTL:
@@ -210,7 +210,7 @@ def _recent_intro(ctx: Context, conv: ConversationState) -> str | None:
 
 def awaits_need(ctx: Context, conv: ConversationState, text: str) -> bool:
     """After a self-introduction the bot asked for the problem: a message that reads as one is the demand's."""
-    intro = _recent_intro(ctx, conv)
+    intro = recent_intro(ctx, conv)
     return intro is not None and triage.looks_like_need(text, after_intro=True)
 
 
@@ -226,7 +226,7 @@ def route(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] |
     text = (msg.text or "").strip()
     if not text or conv.flow or FLOW in triage.declined_forms(text):  # '成果就不登记了': never that form
         return None
-    intro = _recent_intro(ctx, conv)
+    intro = recent_intro(ctx, conv)
     if triage.wants_demand(text) or triage.looks_like_need(text, after_intro=bool(intro)):
         return start(ctx, conv, *(t for t in (intro, text) if t), openid=msg.openid)
     if triage.is_intro(text) and not triage.looks_like_achievement(text):
@@ -291,7 +291,7 @@ def offer_taken(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Re
     if NOT_TAKEN.search(text) or not (said or is_affirmative(text) or TAKE_OFFER.fullmatch(text)):
         return None
     conv.data.pop("offered_need", None)
-    texts = (_recent_intro(ctx, conv), str(offer.get("text") or ""), text if said else None)
+    texts = (recent_intro(ctx, conv), str(offer.get("text") or ""), text if said else None)
     return start(ctx, conv, *(t for t in texts if t), openid=msg.openid)
 
 

@@ -24,7 +24,9 @@ ASIDES = frozenset({"policy", "help", "identity", "events_browse", "events_mine"
                     "followup", "match_reply", "out_of_scope", "subscription"})  # questions only: '我订了哪些'
 FORMS = frozenset({"demand", "achievement"})
 ALERTING = frozenset({"achievement", "subscription"})  # forms that take demand-alert topics themselves
-SWITCH_CUE = re.compile(r"不对|不是|搞错|弄错|其实|我是来|我是要|我要|我想|换成|改成|应该是|还是")
+SWITCH_CUE = re.compile(r"不对|不是|搞错|弄错|其实|我是来|我是要|我要|我想|应该是|还是|"
+                        r"(?:换成|改成)(?=.{0,8}(?:需求|成果|问题|项目|登记|订阅|提醒|推送|报名|活动))")  # not '铸铁换成铝合金'
+
 ORG_KEYS = ("company", "institution")
 PERSON = re.compile(r"人工|真人|活人|客服|工作人员|联络员|投诉|领导|换个人|找个人|找人")  # a hand-off names a person
 COLLOQUIAL_QUESTION = re.compile(r"干嘛|干吗|干啥|是啥|啥意思|咋|几点|在哪")
@@ -65,7 +67,7 @@ def before_fill(form: str, ctx: Context, msg: Incoming, conv: ConversationState,
         # the hand-off parks the form: what follows is for the liaison, not for it
         conv.park(ctx.now)
         return Interjection(ctx.router.dispatch(ctx, msg, conv), resume=False)
-    if pred.intent in FORMS and pred.intent != form and SWITCH_CUE.search(text):
+    if pred.intent in FORMS and pred.intent != form and _switches(text):
         return Interjection(switch(ctx, msg, conv), resume=False)
     if pred.intent == "subscription" and form in ALERTING and alert_topics(text):  # '有…的需求的话推给我': its alerts
         return None
@@ -77,6 +79,17 @@ def before_fill(form: str, ctx: Context, msg: Incoming, conv: ConversationState,
 
 SUBSCRIBING = re.compile(r"订阅|订(?:个|一个|一下|点)(?:推送|提醒)")
 BESIDES = re.compile(r"顺便|另外|此外|同时|(?:也|还|再)(?:想|要)?(?:订阅|订)")  # '顺便问一下…想订阅一下': alerts besides the form
+
+
+SWITCH_OPENING = 16  # characters: a switch is said up front ('不对 我是来提需求的'), or the message is short
+SWITCH_SHORT = 40
+
+
+def _switches(text: str) -> bool:
+    """A cue that the user meant another form, said as such: up front or in a short message ('…亚硝酸盐也控制得住，
+    这个其实挺不容易的' ends a long description with no switch)."""
+    m = SWITCH_CUE.search(text)
+    return m is not None and (m.start() < SWITCH_OPENING or len(text) <= SWITCH_SHORT)
 
 
 def subscribes_instead(text: str) -> bool:

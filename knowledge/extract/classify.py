@@ -354,7 +354,28 @@ def extract_ip(text: str) -> str | None:
             counted.add(at)
         parts.append((start, f"{label}{count}项" if count else label))
     parts += _pending_inventions(t, taken)
+    parts += _bare_inventions(t, taken) if spans or parts or _PATENT_TALK.search(t) else []
+    if any(p.startswith(_PATENT_KINDS) for _, p in parts):  # '两个专利 一个发明一个实用新型': the total is broken down
+        parts = [(at, p) for at, p in parts if not re.match(r"专利(?:\d+项)?$", p)]
     return "、".join(p for _, p in sorted(parts)) or None
+
+
+_PATENT_KINDS = ("发明专利", "实用新型专利", "外观设计专利")
+_PATENT_TALK = re.compile(r"专利|知识产权|实审|授权")
+_BARE_INVENTION = re.compile(rf"(?:({NUM_RE})\s*(?:个|项|件)|(?:的)?是)\s*发明(?!专利|人|者|了|出|奖|大赛|比赛|创造|展|家|过|的)")
+
+
+def _bare_inventions(t: str, taken: list[bool]) -> list[tuple[int, str]]:
+    """'有两个专利 一个发明一个实用新型', '申请的是发明': with patents talked about, a bare '发明' is an invention
+    patent ('发明专利1项')."""
+    out = []
+    applied = {i for p in _PENDING_INVENTION.finditer(t) for i in range(p.start(), p.end())}  # counted as applied for
+    for m in _BARE_INVENTION.finditer(t):
+        if any(taken[m.start():m.end()]) or m.end() - 1 in applied or re.search(r"(没有|没|无|不)\S{0,2}$", t[max(0, m.start() - 4):m.start()]):
+            continue
+        value = to_number(m.group(1)) if m.group(1) else None
+        out.append((m.start(), f"发明专利{int(value)}项" if value else "发明专利"))
+    return out
 
 
 def _pending_inventions(t: str, taken: list[bool]) -> list[tuple[int, str]]:

@@ -60,11 +60,11 @@ _ALERT_CUE = re.compile(r"(推给我|推送给我|推我|发给我|发我(?:一�
                         r"(?:的)?(?:需求|项目)(?:提醒|推送|通知|消息))")  # '想收到智能制造方面的需求提醒'
 _RECEIVE = r"(?:我们?)?(?:还|也)?(?:想|要|希望|愿意)?(?:能)?(?:收到|接收|接到|看到|订阅|获取)"
 _SPLIT = re.compile(r"[\s、,，;；和及跟与/]+|还有|以及|或者")
-_STRIP_HEAD = re.compile(rf"^(?:(?:有没有|有无|有冇得?|要是有|如果有|如有|有)(?:做|搞|关于|涉及)|有没有|有无|有冇得?|要是有|如果有|如有|(?:企业|厂家|公司)(?:提出?|发布|报)|那个|这个|顺便|对了|不过|但是|可是|其实|而且|我们?(?:是)?(?:想|希望)|(?:我们?|俺们?|咱们?)对|麻烦|涉及|(?:帮我|给我|帮忙|麻烦你?|请)?(?:订阅|订|设置|设|加)(?:一下|个|上)|帮我|给我|{_RECEIVE}|提醒的话|(?:我|我们)?(?:主要|重点|比较)?关注(?:的是)?|感兴趣的是|以后|今后|往后|另外|还有|再|也|就是|主要是|比如|像|有(?![机色])|关于|凡是|只要是|是|算了|那就|那|"
+_STRIP_HEAD = re.compile(rf"^(?:(?:有没有|有无|有冇得?|要是有|如果有|如有|有)(?:做|搞|关于|涉及)|有没有|有无|有冇得?|要是有|如果有|如有|(?:企业|厂家|公司)(?:提出?|发布|报)|那个|这个|顺便|对了|不过|但是|可是|其实|而且|我们?(?:是)?(?:想|希望)|(?:我们?|俺们?|咱们?|他们?|她们?|导师|老师)对|麻烦|涉及|有关|(?:帮我|给我|帮忙|麻烦你?|请)?(?:订阅|定阅|订|设置|设|加)(?:一下|个|上)|帮我|给我|{_RECEIVE}|提醒的话|(?:我|我们)?(?:主要|重点|比较)?关注(?:的是)?|感兴趣的是|以后|今后|往后|另外|还有|再|也|就是|主要是|比如|像|有(?![机色])|关于|凡是|只要是|是|算了|那就|那|"
                          r"企业|厂家|公司|要做|想做|要搞|想搞|需要|要|想)+")
 _STRIP_TAIL = re.compile(r"(?:(?:企业|厂家|公司)(?:提出?|发布|报)?)?(?:相关|方面|方向|领域|行业|这一?类|之类|类|[这那]一?块|有关)?的?(?:企业)?(?:需求|项目|难题|问题|信息)?(?:[这那](?:个|项|一项))?$")  # '医药那个去掉'
 _NOT_TOPIC = re.compile(r"^(?:对了|顺便|然后|那个|这个|嗯|哦|噢|哎|好吧|是的|对|一声|一下)$|^(?:你|您|大家|老师|你们)好|^(?:方向|方面|领域|行业)|^(?:喂|哈喽|在吗)|电话|手机|号码|联系|的企业|企业来|来找|太(?!阳|空|赫|极)|不够|还没|没有|^(?:谢谢|多谢|感谢|辛苦|麻烦|好的?|行|可以|没了|就这些|关闭|关掉|取消|停止|停掉|退订|开通|打开|开启|查看|看看)|^(?:我|我们|需求|提醒|推送|相关|方面|都|也|的|的话|一下|给我|需要|东西|这些|那些|其他|别的|所有|全部)$|"
-                        r"^(?:我是|我们是|做|搞|在|我在)|^(?:我|俺|咱)(?!国)|^(?:买|租|借|卖|找|请|引进|转让|授权)|研究院|研究所|大学|学院|公司|时候|想|不登|不要|不用|成果|如果|要是|需求|\d{3,}|^[A-Za-z]*\d+[A-Za-z]*$|\d\s*[万千百元块wW]|"
+                        r"^(?:我是|我们是|做|搞|在|我在)|^(?:我|俺|咱)(?!国)|^(?:买|租|借|卖|找|请|引进|转让|授权)|研究院|研究所|大学|学院|公司|时候|想|[订定]阅|导师|不登|不要|不用|成果|如果|要是|需求|\d{3,}|^[A-Za-z]*\d+[A-Za-z]*$|\d\s*[万千百元块wW]|"
                         r"(?i:^(?:subscribe|subscription|alerts?|notify|notifications?|remind(?:er)?s?|push)$)|"  # the request, in English
                         r"面议|面谈|预算|年薪|月薪|工资|待遇|多少钱|有没有|办法|怎么|能不能|可以吗")
 
@@ -117,9 +117,14 @@ _WHOSE_NEEDS = re.compile(r"(?<=[\u4e00-\u9fff])(?:企业|厂家|公司|厂子?)
 _EMPHASIS = re.compile(r"(?:特别是|尤其是|尤其|重点是)(?P<what>[^，,。；;！!？?]*)")
 
 
+_PART_OF = re.compile(rf"(?P<field>{_INDUSTRY.pattern})\s+[^\s、,，;；/和及跟与]{{2,10}}?(?:那|这)一?块(?:的)?")
+
+
 def _within_field(text: str) -> str:
     """The text without the examples stressed inside a catalogue industry named before them ('现代农业的就行 特别是
-    果树和茶叶方面的': the whole field is alerted already); elsewhere only the stress word goes ('铸造，尤其是压铸')."""
+    果树和茶叶方面的', '电子信息 医疗器械软件那块': the whole field is alerted already); elsewhere only the stress
+    word goes ('铸造，尤其是压铸')."""
+    text = _PART_OF.sub(lambda p: p.group("field"), text)
     m = _EMPHASIS.search(text)
     if m is None:
         return text
@@ -161,7 +166,7 @@ def _asked_needs(clause: str) -> list[str]:
     return _parse_topics(m.group("what")) if m else []
 
 
-_TOPIC_CLAUSES = re.compile(r"[,，。.;；!！?？]+|\s*(?:另外|此外|顺便(?:说一下|问一下)?|再一个|(?<=[\u4e00-\u9fff\d])(?:以后|今后))\s*")
+_TOPIC_CLAUSES = re.compile(r"[,，。.;；!！?？]+|\s*(?:另外|此外|顺便(?:说一下|问一下)?|再一个|(?<=[\u4e00-\u9fff\d\s])(?:以后|今后))\s*")
 
 
 def _alert_topics(text: str) -> list[str]:
@@ -186,6 +191,7 @@ def _alert_topics(text: str) -> list[str]:
         topics = (_parse_topics(said) or _asked_needs(said)) if said.strip() else _parse_topics(clause[m.end():] if m else "")
         topics = topics or (_asked_needs(previous) if _IF_ANY.fullmatch(said.strip()) else [])
         topics = topics or (_parse_topics(tail.group("what")) if m and (tail := _FIELD_AFTER.match(clause, m.end())) else [])
+        topics = _fields_stressed(clause[m.end():], topics) if m else topics  # '…推给我 主要是航空航天领域'
         for topic in listed + topics:
             if topic not in out:
                 out.append(topic)
@@ -210,6 +216,21 @@ def without_alerts(text: str) -> str:
             drop |= {i - 1, i}
     drop |= {i - 1 for i in drop if i and _CONNECTOR.match(clauses[i - 1])}
     return "".join(c for i, c in enumerate(clauses) if i not in drop)
+
+
+_MAINLY = re.compile(r"^(?:给我|发我)?\s*(?:(?:主要|重点|尤其|特别)(?:是|在|关注|集中在)?(?P<what>\S.{1,30}?)(?:领域|方向|方面|行业)(?:吧|的|啊)?\s*$|"
+                     r"(?:还有|以及|另外)\s*(?P<more>[^\s，,。；;]{2,8})(?:$|\s))")  # '…都推给我 还有节能环保 我叫…'
+
+
+
+def _fields_stressed(rest: str, topics: list[str]) -> list[str]:
+    """``topics`` with the catalogue industries said after the alert cue: where the topics mainly lie ('CAE仿真这类
+    需求推给我 主要是航空航天和高端装备领域': those fields, the examples are in them) or one more ('还有节能环保')."""
+    m = _MAINLY.match(rest)
+    fields = _parse_topics(m.group("what") or m.group("more")) if m else []
+    if not fields or not all(_industry_of(t) for t in fields):
+        return topics
+    return fields if m and m.group("what") else topics + fields
 
 
 def _bare_list(clause: str) -> list[str]:

@@ -16,7 +16,7 @@ _NOT_AFTER = {"大学": r"生(?!命|物|态|化|理|殖)|[城路]|附属", "学�
               "集团": "军", "科院": "校"}  # '大学生' is a student, '大学生命科学学院' a university's school
 _NAME_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9()&·]")
 _CUT = re.compile(
-    r".*(我们是|我们|咱们|我是|我在|本人系|是|叫做|叫|名称|名字|全称|单位|来自|这边|这里|就|的|跟|给|请|(?:(?<![\u4e00-\u9fff]{2})|(?<=们)|(?<=[我咱]))[和与]|填写|填|有个|有家|一个|一家|"
+    r".*(我们是|我们|咱们|我是|我在|本人系|是|叫做|叫|名称|名字|全称|单位|来自|这边|这里|就|的|跟|给|请|写|(?:(?<![\u4e00-\u9fff]{2})|(?<=们)|(?<=[我咱]))[和与]|填写|填|有个|有家|一个|一家|"
     r"这家|那家|这个|那个|某|了|想|找|同|去|到|在(?!线)|从|向|对|替|帮|为了|通过|联系|听说|据说)"
 )
 _BAD_BODY = re.compile(
@@ -75,9 +75,26 @@ def org_spans(text: str) -> list[tuple[int, int, str]]:
         tail = next((t for t in _TAILS if text.startswith(t, m.end())), "")
         if _valid(body, suffix) and m.start() >= floor:
             end = m.end() + len(tail)
-            spans.append((m.start() - len(body), end, body + suffix + tail))
+            spans.append(_school_of(text, (m.start() - len(body), end, body + suffix + tail)))
             floor = end
     return spans
+
+
+_SHORT_UNI = re.compile(r"(?P<uni>[\u4e00-\u9fff]{2,4}?理工)(?=[\u4e00-\u9fff]{2,8}(?:学院|系)$)")  # '鄂北理工汽车学院'
+_SHORT_BEFORE = re.compile(r"(?P<uni>[\u4e00-\u9fff]{2,4}理工)(?:大学)?的?\s*$")  # '鄂北理工 机械学院'
+
+
+def _school_of(text: str, span: tuple[int, int, str]) -> tuple[int, int, str]:
+    """A school named with its university's short name ('鄂北理工汽车学院', '鄂北理工 机械学院'): the university
+    ('鄂北理工大学'; '…理工' said alone is a 理工大学, a 理工学院 is always said in full)."""
+    start, end, name = span
+    if not name.endswith(("学院", "系")):
+        return span
+    if m := _SHORT_UNI.match(name):
+        return start, end, m.group("uni") + "大学"
+    if (m := _SHORT_BEFORE.search(text[max(0, start - 12):start])) and not name.startswith("理工"):
+        return start - (len(text[max(0, start - 12):start]) - m.start()), end, m.group("uni") + "大学"
+    return span
 
 
 def is_academic(name: str) -> bool:
