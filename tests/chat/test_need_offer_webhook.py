@@ -57,18 +57,3 @@ def test_only_a_job_to_be_done_is_offered_and_it_reads_as_a_need() -> None:
     assert not seeks_service("有没有人在") and not seeks_service("哪里可以停车")
     assert as_need("有没有单位能做疲劳试验") == "需要做疲劳试验"
     assert as_need("哪里能测苯并芘啊？") == "需要检测苯并芘"
-
-
-def test_an_unsure_where_can_one_test_question_is_answered_or_offered_not_asked_back(wx: object) -> None:
-    reply = say(wx, "offer_unsure", "请问哪里能测婴儿服装的甲醛和pH值")
-    assert "回复序号" not in reply and (NEED_OFFER in reply or "来源" in reply)  # not "您是想：1 … 4 …"
-
-
-def test_going_on_to_explain_the_need_after_the_offer_keeps_the_question(wx: object, services: Container) -> None:
-    openid = "offer_goes_on"
-    assert NEED_OFFER in say(wx, openid, "有没有地方能租用扫描电镜")
-    opened = say(wx, openid, "我们做光伏银浆的 要看银粉形貌 送出去测太慢 想自己去人家那用设备 自己操作")
-    assert "扫描电镜" in opened and "银粉" in opened
-    say(wx, openid, "襄阳晶银新材料有限公司 樊城区", "六万", "联系人 曹雪 13800097120", "新能源新材料", "设备共享")
-    submit(wx, openid)
-    assert "扫描电镜" in demand_of(services, openid).description
