@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from bot.domain.demands import DemandInput, submit_demand, user_demands
 from bot.domain.privacy import get_user, remember_contact
 from handlers.account import give_consent, has_consented
-from handlers.kit import forms, interject, triage
+from handlers.kit import forms, interject, memo, triage
 from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
 from handlers.kit.fields import (
     budget_field,
@@ -202,8 +202,7 @@ def _read_back(conv: ConversationState, replies: list[Reply]) -> list[Reply]:
 def recent_intro(ctx: Context, conv: ConversationState) -> str | None:
     """The self-introduction the user sent recently, if any (an achievement form opened next reads it too)."""
     intro = conv.data.get("intro") or {}
-    stamp = intro.get("at")
-    if not stamp or ctx.now - datetime.fromisoformat(stamp) > INTRO_TTL:
+    if not memo.fresh(ctx, intro, INTRO_TTL):
         return None
     return str(intro.get("text") or "") or None
 
@@ -285,7 +284,7 @@ def offer_taken(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Re
     opens with that question as the problem (None for anything else)."""
     text = (msg.text or "").strip()
     offer = conv.data.get("offered_need") or {}
-    if conv.flow or not offer or ctx.now - datetime.fromisoformat(str(offer.get("at"))) > OFFER_FRESH:
+    if conv.flow or not memo.fresh(ctx, offer, OFFER_FRESH):  # an offer kept from before it was stamped: stale
         return None
     said = triage.wants_demand(text)
     if NOT_TAKEN.search(text) or not (said or is_affirmative(text) or TAKE_OFFER.fullmatch(text)):

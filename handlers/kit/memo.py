@@ -15,10 +15,13 @@ def remember(ctx: Context, conv: ConversationState, kind: str, ident: str = "") 
     conv.data["recent"] = {"kind": kind, "id": ident, "at": ctx.now.isoformat()}
 
 
+def fresh(ctx: Context, record: object, within: timedelta) -> bool:
+    """Whether a state record stamped with ``"at"`` was written at most ``within`` ago (no stamp: not fresh)."""
+    stamp = record.get("at") if isinstance(record, dict) else None
+    return bool(stamp) and ctx.now - datetime.fromisoformat(str(stamp)) <= within
+
+
 def recent(ctx: Context, conv: ConversationState, within: timedelta = RECENT_TTL) -> dict[str, Any]:
     """The remembered topic while fresh (remembered at most ``within`` ago), else {}."""
     memo = conv.data.get("recent") or {}
-    stamp = memo.get("at")
-    if not stamp or ctx.now - datetime.fromisoformat(stamp) > within:
-        return {}
-    return dict(memo)
+    return dict(memo) if fresh(ctx, memo, within) else {}
