@@ -108,10 +108,28 @@ def _event_field_in(reply: str, event: Any, field: str) -> bool:
     return f"{local:%H:%M}" in reply or f"{local.hour}点" in reply
 
 
-def run(dialogues: list[dict[str, Any]], show: bool) -> dict[str, dict[str, Any]]:
-    """Play every dialogue; per-part tallies."""
+def container(served: bool) -> Container:
+    """The bot under test: rules and the cheap intent model only, or (``served``) as ``make run`` serves it — the
+    knowledge base with the sample documents and the intent model's sentence-vector stage trained before the first
+    message."""
     tmp = Path(tempfile.mkdtemp(prefix="kc-evaldlg-"))
-    services = Container.create(make_settings(tmp / "data"), knowledge=None, clock=Clock(BEFORE))
+    if not served:
+        return Container.create(make_settings(tmp / "data"), knowledge=None, clock=Clock(BEFORE))
+    from bot.data.seed import seed_kb_if_empty
+    from knowledge.intents import warm as warm_intents
+
+    services = Container.create(make_settings(tmp / "data"), clock=Clock(BEFORE))
+    kb = services.kb
+    assert kb is not None, "the served configuration needs the knowledge base"
+    seed_kb_if_empty(kb)
+    kb.warm()
+    warm_intents(tmp / "data", kb.embedder, background=False)
+    return services
+
+
+def run(dialogues: list[dict[str, Any]], show: bool, served: bool = False) -> dict[str, dict[str, Any]]:
+    """Play every dialogue; per-part tallies."""
+    services = container(served)
     load_file(services.db, "events", SAMPLES / "events.jsonl", services.appid)
     with services.db.session() as session:
         events = {e.id: e for e in session.query(Event).all()}
@@ -190,6 +208,8 @@ def main() -> None:
     parser.add_argument("--ids", default="")
     parser.add_argument("--part", default="", help="only dev files whose name contains this (e.g. voices6)")
     parser.add_argument("--show-failures", action="store_true")
+    parser.add_argument("--served", action="store_true",
+                        help="as make run serves it: knowledge base and the intent vector stage (slower)")
     args = parser.parse_args()
     dialogues = load(FILES)
     if args.only:
@@ -200,7 +220,7 @@ def main() -> None:
         wanted = set(args.ids.split(","))
         dialogues = [d for d in dialogues if d["id"] in wanted and d.get("split", "dev") == "dev"]
     started = time.perf_counter()
-    parts = run(dialogues, args.show_failures)
+    parts = run(dialogues, args.show_failures, args.served)
     report(parts)
     print(f"\n{len(dialogues)} conversations in {time.perf_counter() - started:.1f} s")
 
