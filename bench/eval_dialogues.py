@@ -13,7 +13,9 @@ Prints per data part: exact-record rate, per-field accuracy, the clean-descripti
 budget remark, correction phrase, need-type word or digression in a stored description/title), the reply
 checks (``expect_reply_contains``) and the extra answers the scripted user had to give.
 
-Run: .venv/bin/python bench/eval_dialogues.py [--only dev|heldout] [--part voices6] [--show-failures] [--ids HDL02,...]
+Run: .venv/bin/python bench/eval_dialogues.py [--only dev|heldout] [--part voices6] [--show-failures] [--ids HDL02,...] [--served]
+``--served`` runs the bot as ``make run`` serves it (knowledge base with the sample documents, intent vector stage
+trained first); without it only the rules and the cheap intent model answer (faster; what the test suite runs).
 ``--show-failures`` prints transcripts of failing *dev* conversations only (held-out rows stay unread).
 """
 
