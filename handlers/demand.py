@@ -280,13 +280,13 @@ def _what_they_make(conv: ConversationState, text: str) -> str | None:
 
 
 def offer_taken(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | None:
-    """'好' / '登记' right after a declined question offered to file it as a demand ('哪里能测…'): the demand form
-    opens with that question as the problem (None for anything else)."""
+    """'好' / '登记', or the need explained further, right after a declined question offered to file it as a demand
+    ('哪里能测…'): the demand form opens with that question as the problem (None for anything else)."""
     text = (msg.text or "").strip()
     offer = conv.data.get("offered_need") or {}
     if conv.flow or not memo.fresh(ctx, offer, OFFER_FRESH):  # an offer kept from before it was stamped: stale
         return None
-    said = triage.wants_demand(text)
+    said = triage.wants_demand(text) or triage.looks_like_need(text, after_intro=True)  # or goes on explaining the need
     if NOT_TAKEN.search(text) or not (said or is_affirmative(text) or TAKE_OFFER.fullmatch(text)):
         return None
     conv.data.pop("offered_need", None)

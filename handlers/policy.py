@@ -83,7 +83,7 @@ def handle_question(ctx: Context, msg: Incoming, conv: ConversationState, *,
         return None
     kb = ctx.knowledge
     if kb is None:
-        return [Reply(UNAVAILABLE)]
+        return [Reply(UNAVAILABLE), *_offer_need(ctx, conv, text)]
     vector = ctx.intent(msg).vector  # computed while classifying (unsure, long or policy-like messages): reuse it
     query = vector.tolist() if vector is not None else None
     recent = _recent(ctx, conv)
@@ -98,7 +98,7 @@ def handle_question(ctx: Context, msg: Incoming, conv: ConversationState, *,
             answer = kb.ask(text, home_city=ctx.settings.home_city, vector=query)
     except Exception:
         log.exception("policy answer failed (MsgId %s)", msg.msg_id or "-")
-        return [Reply(UNAVAILABLE)]
+        return [Reply(UNAVAILABLE), *_offer_need(ctx, conv, text)]
     if only_answered and not answer.answered:
         return None
     unanswered.record(ctx.session, appid=msg.appid, openid=msg.openid, question=text, answered=answer.answered,
@@ -106,10 +106,15 @@ def handle_question(ctx: Context, msg: Incoming, conv: ConversationState, *,
     conv.data["last_question"] = context or text  # a chain of follow-ups keeps its topic
     followups.remember(ctx, conv, "answer")
     conv.data["qa_cursor"] = list(answer.cursor) if answer.answered and answer.cursor else None
-    if answer.answered or not seeks_service(text):
-        return [Reply(answer.answer)]
-    conv.data["offered_need"] = {"text": as_need(text), "turns": 0, "at": ctx.now.isoformat()}  # next message only
-    return [Reply(answer.answer), Reply(NEED_OFFER)]
+    return [Reply(answer.answer)] if answer.answered else [Reply(answer.answer), *_offer_need(ctx, conv, text)]
+
+
+def _offer_need(ctx: Context, conv: ConversationState, text: str) -> list[Reply]:
+    """A 'who/where can do X' question nobody answered is offered as a demand (good for the next message only)."""
+    if not seeks_service(text):
+        return []
+    conv.data["offered_need"] = {"text": as_need(text), "turns": 0, "at": ctx.now.isoformat()}
+    return [Reply(NEED_OFFER)]
 
 
 def as_need(text: str) -> str:

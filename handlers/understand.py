@@ -280,6 +280,8 @@ def unsure(ctx: Context, msg: Incoming, conv: ConversationState, pred: Predictio
         return run(ruled, ctx, msg, conv)
     if _policy_close(pred) and triage.is_policy_question(msg.text):
         return ask_policy(ctx, msg, conv)  # '院士站考核不合格是不是就撤牌子了': answered or honestly declined, not "您是想"
+    if policy.seeks_service(msg.text):  # '请问哪里能测婴儿服装的甲醛': the documents answer, else it is offered as a demand
+        return policy.handle_question(ctx, msg, conv)
     return clarify(ctx, msg, conv, options_for(pred))
 
 

@@ -100,7 +100,6 @@ KNOWN_GAPS: dict[str, str] = {
     "dialogues_voices18:ZG25": "fresh set (entrepreneurs; 24/40 when first measured), still failing after the lead's first classes",
     "dialogues_voices18:ZG27": "fresh set (entrepreneurs; 24/40 when first measured), still failing after the lead's first classes",
     "dialogues_voices18:ZG33": "fresh set (entrepreneurs; 24/40 when first measured), still failing after the lead's first classes",
-    "dialogues_voices18:ZG34": "fresh set (entrepreneurs; 24/40 when first measured), still failing after the lead's first classes",
     "dialogues_voices18:ZG38": "fresh set (entrepreneurs; 24/40 when first measured), still failing after the lead's first classes",
     "dialogues_voices19:ZH02": "fresh set (event parties; 27/40 when first measured)",
     "dialogues_voices19:ZH03": "fresh set (event parties; 27/40 when first measured)",
