@@ -84,6 +84,7 @@ NOT_GOING = party.NOT_GOING
 NOT_IN_RECORD = "活动介绍里没有写到这一点，需要的话可以回复“转人工”问科创联络员。"
 YES = re.compile(r"^(是的?|对|好的?|嗯|行|可以|没问题)|确认|确定")
 KEEP = re.compile(r"(不用|不要|别|算了|保留|不取消|先不)")
+REST_SAME = re.compile(r"^(?:对|嗯|是的?)?[\s,，]*(?:其他|其它|其余|别的)(?:的)?(?:都|就|信息)?(?:不变|不用改|照旧|一样)")  # yes, only that
 
 REFER = re.compile(r"那个|这个|那场|这场|就是|[A-Za-z][A-Za-z0-9]+")  # ... or an event id
 THAT_ONE = re.compile(r"[那这](?:个|场|堂|次)(?!月|星期|礼拜|周|年|季)")  # '那个讲座' points at one; '这个月' does not
@@ -620,8 +621,8 @@ def _last_event(ctx: Context, conv: ConversationState, within: timedelta = timed
 
 def _on_topic(ctx: Context, conv: ConversationState, text: str, event: Event) -> bool:
     """Whether a message that added nothing still belongs to the sign-up (else another handler answers it)."""
-    if conv.step == "contact":
-        return _mentions(ctx, text, event)
+    if conv.step == "contact":  # '那他自己报吧 我先报我一个': the party said again, unchanged
+        return _mentions(ctx, text, event) or bool(party.ALONE.search(text))
     if conv.step == "confirm":
         return is_affirmative(text)
     return True
@@ -710,8 +711,18 @@ def subscribe_request(ctx: Context, msg: Incoming, text: str) -> list[Reply]:
 
 def _event_words(text: str) -> str:
     """The part of a message that names the event ('颈椎那个讲座 我和同事小陈 小刘三个人' → '颈椎那个讲座')."""
-    pieces = [p for p in re.split(r"[\s，,。]+", text) if EVENT_NOUN.search(p) or REFER.search(p)]
+    runs = [_cut_after_noun(p) for p in re.split(r"[\s，,。]+", text)]
+    pieces = [p for p in re.split(r"[\s，,。]+", " ".join(runs)) if EVENT_NOUN.search(p) or REFER.search(p)]
     return " ".join(pieces) or text
+
+
+LONG_RUN = 16  # characters said without a pause (voice input) that hold more than the event
+
+
+def _cut_after_noun(run: str) -> str:
+    """A long run without punctuation cut after the event noun ('…报近视那个讲座我带他们去大的叫…' → '…讲座 我带…'),
+    so the words about the party do not drown the words naming the event."""
+    return run if len(run) <= LONG_RUN else EVENT_NOUN.sub(lambda m: m.group() + " ", run)
 
 
 def signup_request(ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> list[Reply] | None:
@@ -752,6 +763,8 @@ def route(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] |
         return my_regs(ctx, msg)
     if (added := _added_to_registration(ctx, msg, conv, text)) is not None:
         return added
+    if (renamed := _registrant_renamed(ctx, msg, conv, text)) is not None:
+        return renamed
     if _names_event_to_join(ctx, text):  # '家长课堂 我们一家三口都去': no problem story, whatever the intent model says
         return signup_request(ctx, msg, conv, text)
     if (named := _named_by_cues(ctx, msg, conv, text)) is not None:
@@ -794,11 +807,15 @@ def _added_to_registration(ctx: Context, msg: Incoming, conv: ConversationState,
     return party_or_cancel(ctx, msg, conv, text)
 
 
+ALONE_GOING = re.compile(r"报|去|参加|来")  # '就我自己去', '只报我一个': one going, not '就我一个人在家'
+
+
 def _party_for_last_event(ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> list[Reply] | None:
     """Right after an event was shown, a party said ('我们公司去三个人 我 质量部的 方振…', '去现场 我和我们老板
     两个人') joins it, whatever else the words could be."""
     last = _last_event(ctx, conv, within=JUST_NOW)
     said = stated_party_size(text) or extract_companions(text) or (extract_party_size(text) or 1) > 1
+    said = said or bool(party.ALONE.search(text) and ALONE_GOING.search(text))  # '这回只报我一个'
     if last is None or not said or CANCEL_REG.search(text) or last.id in [v.event_id for v in _active(ctx, msg)]:
         return None
     return start_signup(ctx, msg, conv, last.id, text=text)
@@ -946,7 +963,8 @@ def party_or_cancel(ctx: Context, msg: Incoming, conv: ConversationState, text: 
     """A change to a registration: who comes along, or a cancellation; always confirmed before it happens."""
     changes = (NOT_GOING.search(text) or FULL_CANCEL.search(text) or party.ADD.search(text) or party.ALSO.search(text)
                or re.search(r"带|加上", text) or party.ALONE.search(text) or party.RESTATED.search(text)
-               or party.SET_SIZE.search(text) or party.LESS.search(text) or _drops_someone(text))
+               or party.SET_SIZE.search(text) or party.LESS.search(text) or _drops_someone(text)
+               or party.says_correction(text))  # '我老婆名字打错了 是万晓红'
     if not changes and not extract_companions(text):
         return None
     views = _active(ctx, msg)
@@ -979,6 +997,38 @@ def party_or_cancel(ctx: Context, msg: Incoming, conv: ConversationState, text: 
     return [Reply(question)]
 
 
+OWN_NAME = re.compile(r"(?:我|俺|本人)(?:自己)?的?(?:名字|姓名)|报名人")  # '我自己名字打错了'
+
+
+def _registrant_renamed(ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> list[Reply] | None:
+    """'不好意思 我自己名字打错了 是骆婷': the registrant's own name corrected after signing up (asked before it
+    changes); a message about a companion ('我老婆名字打错了') is left to the party change."""
+    if not party.says_correction(text):
+        return None
+    views = _active(ctx, msg)
+    view = _which(ctx, conv, views, text) if views else None
+    own = bool(OWN_NAME.search(text))
+    if view is None or (not own and any(c in text for c in view.companions)):
+        return None
+    right = party.corrected_name(view.name, text, whose_said=own)
+    if right is None or right in view.companions:
+        return None
+    question = txt.rename_ask(view.title, view.name, right)
+    conv.flow, conv.step, conv.draft = FLOW, "rename_confirm", {"event_id": view.event_id, "name": right, "ask": question}
+    return [Reply(question)]
+
+
+def _renamed(ctx: Context, msg: Incoming, conv: ConversationState, asked: dict[str, Any]) -> list[Reply]:
+    """Carry out the registrant-name correction ``asked`` once confirmed (the remembered contact follows it)."""
+    conv.clear_flow()
+    result = signup.rename(ctx.session, appid=ctx.appid, event_id=str(asked["event_id"]), openid=msg.openid,
+                           name=str(asked["name"]), now=ctx.now)
+    if result.ok and result.registration is not None:
+        remember_contact(ctx.session, appid=ctx.appid, openid=msg.openid, name=result.registration.name, phone=None,
+                         company=None, role="resident")
+    return [Reply(txt.renamed_reply(result))]
+
+
 def _party_refined(conv: ConversationState, said: str) -> list[Reply] | None:
     """Before the party change is confirmed, names for the people in it ('小陈叫陈思远', '他俩叫陈思远、刘佳') or
     another change refine it: the question is asked again with them."""
@@ -993,15 +1043,31 @@ def _party_refined(conv: ConversationState, said: str) -> list[Reply] | None:
     return [Reply(question)]
 
 
+def _cancel_instead(ctx: Context, msg: Incoming, conv: ConversationState, said: str) -> list[Reply] | None:
+    """'算了 他不去我一个人也懒得跑 都不去了 给我们撤了吧' while a party change is asked: the whole registration is
+    to go instead (asked before it happens)."""
+    if not FULL_CANCEL.search(said) or _drops_someone(said) or party.self_still_goes(said):
+        return None
+    view = next((v for v in _active(ctx, msg) if v.event_id == conv.draft.get("event_id")), None)
+    if view is None:
+        return None
+    question = txt.cancel_ask(view)
+    conv.step, conv.draft = "cancel_confirm", {"event_id": view.event_id, "ask": question}
+    return [Reply(question)]
+
+
 def confirm_change(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | None:
     """'确认' carries out the asked cancellation or party change; '谢谢'/'你好' get their short reply and the
     question again (politeness decides nothing); anything else keeps the registration."""
     d, step = conv.draft, conv.step
     said = msg.text.strip()
     yes = (is_affirmative(said) and not is_negative(said)) or bool(YES.search(said) and not KEEP.search(said))
+    yes = yes or bool(REST_SAME.search(said))
     polite = None if yes or is_negative(said) else interject.small_talk(ctx, msg, conv, said)
     if polite is not None and d.get("ask"):
         return [*polite.replies, Reply(str(d["ask"]))]
+    if not yes and step == "party_confirm" and (instead := _cancel_instead(ctx, msg, conv, said)):
+        return instead
     if not yes and step == "party_confirm" and d.get("title") and (refined := _party_refined(conv, said)):
         return refined
     if not yes:
@@ -1009,6 +1075,8 @@ def confirm_change(ctx: Context, msg: Incoming, conv: ConversationState) -> list
         return [Reply("好的，报名保持不变。")] if len(msg.text) <= 12 else None
     if step == "cancel_confirm":
         return do_cancel(ctx, msg, conv, d["event_id"])
+    if step == "rename_confirm":
+        return _renamed(ctx, msg, conv, d)
     conv.clear_flow()
     result = signup.change_party(ctx.session, appid=ctx.appid, event_id=d["event_id"], openid=msg.openid,
                                  party_size=int(d["party_size"]), companions=tuple(d["companions"]), now=ctx.now)
@@ -1024,7 +1092,8 @@ def continue_flow(ctx: Context, msg: Incoming, conv: ConversationState) -> list[
     if MY_REGS.match(text) or leaving or LIST_WORDS.search(text):
         conv.clear_flow()
         return route(ctx, msg, conv)
-    steps = {"pick": pick, "cancel_pick": cancel_pick, "cancel_confirm": confirm_change, "party_confirm": confirm_change}
+    steps = {"pick": pick, "cancel_pick": cancel_pick, "cancel_confirm": confirm_change, "party_confirm": confirm_change,
+             "rename_confirm": confirm_change}
     return steps.get(conv.step or "", continue_signup)(ctx, msg, conv)
 
 

@@ -241,6 +241,19 @@ def party_change_ask(title: str, name: str, party_size: int, companions: Sequenc
     return f"要把“{title}”的报名改为{party_size}人（{who}）吗？\n回复“确认”修改，回复“不用”保持不变。"
 
 
+def rename_ask(title: str, old: str, new: str) -> str:
+    """Ask before correcting the registrant's name."""
+    return f"要把“{title}”的报名人姓名从“{old}”改为“{new}”吗？\n回复“确认”修改，回复“不用”保持不变。"
+
+
+def renamed_reply(result: PartyResult) -> str:
+    """The reply to a corrected registrant name, or why not."""
+    view = result.registration
+    if result.refusal or view is None:
+        return refusal_text(result.refusal or "not_found", result.event)
+    return f"已修改：“{view.title}”的报名人现在是{view.name}，{party_text(view.party_size, view.companions)}。签到码不变：{view.checkin_code}。"
+
+
 def cancel_ask(view: RegistrationView) -> str:
     """Ask before cancelling: which event and whom."""
     return (f"要取消“{view.title}”（{when_text(view.start)}）的报名吗？报名人：{view.name}，"

@@ -10,7 +10,7 @@ from knowledge.keywords import dictionary_entry
 from ._text import normalize, to_number
 
 _GIVEN = r"[\u4e00-\u9fff]"
-_BOUNDARY = re.compile(r"^(?:$|[\s\d,.;:!?、()+]|电话|手机|号码|联系|微信|先生|女士|同志|师傅|老师|经理|工程师|研究员|教授|博士|主任|总|是|的|也|跟|和|带|去|报|我|他|她|今年|身份|就|吧|啊|呀|呢|不是|一起|一块|一同|叫|[一两二三四五俩仨]\s*(?:个人|个|位|人)|[a-zA-Z])")
+_BOUNDARY = re.compile(r"^(?:$|[\s\d,.;:!?、()+]|[俩仨](?![\u4e00-\u9fff]?[个人])|听说|知道|看到|听到|陪|电话|手机|号码|联系|微信|先生|女士|同志|师傅|老师|经理|工程师|研究员|教授|博士|主任|总|是|的|也|跟|和|带|去|报|我|他|她|今年|身份|就|吧|啊|呀|呢|不是|一起|一块|一同|叫|[一两二三四五俩仨]\s*(?:个人|个|位|人)|[a-zA-Z])")
 _NOT_GIVEN = set("的了是在有和跟与我你他她们这那个把就都也还要想去来说电话手机号码联系公司厂区县市镇村省街路人家里上下吗呢吧啊呀哦嗯不没很太最更好对错改换叫姓名字十百千亿年月日号点元块")
 _CONTACT_CUE = re.compile(
     r"(联系人|联络人|对接人|负责人|[我俺咱]叫|(?:[我俺咱]们?的?)?导师(?:名字)?叫|(?:^|(?<=[\s,，]))叫(?=[\u4e00-\u9fff]{2,4}(?:$|[\s,，。\d]))|[我俺咱]是|本人|姓名|名字|称呼|[我俺咱]姓|签名|落款|报名人|登记人|(?:错了|不对|口误)\s*,?\s*(?:是|叫)|应该是|其实是)"
@@ -37,12 +37,13 @@ _TERM_SET = frozenset(PARTY_TERMS + ROLE_TERMS)  # '和儿子' is no name: its g
 _ROLE = "(?:" + "|".join(map(re.escape, ROLE_TERMS)) + ")"
 _COMPOUND = tuple(w for w in PARTY_TERMS if "的" in w)  # '孩子的爸爸' is one word
 _RELATIVE = "(?:" + "|".join(map(re.escape, PARTY_TERMS)) + ")"  # longest first: '外孙女' wins over '外孙'
+_HEADCOUNT = r"(?:[两三2-3]\s*(?:个人|个|位|人)|[俩仨])"  # '和我儿子柯小军两个': a name, then the head count
 _COMPANION_CUE = re.compile(rf"(?:{_RELATIVE}|他|她|他们|她们|大宝|二宝|小宝|宝宝|老大|老二|大的|小的|另一个|还有一个|(?<=\s)一个|另外|其他|其余)们?儿?(?:一个|一位|[一两二三俩仨1-3](?:个人|个|人|位|名))?(?:[也都][^\s,，。叫]{{0,4}}?(?:去|来))?\s*"
                             rf"(?:的)?(?:叫|是|名字叫|名字是|姓名|:|(?:名字|大名|学名|全名|姓名)(?:叫|是|写)?)\s*|"
-                            rf"(?:带|还有|加上|和|跟)(?:着|上)?(?:我|我的|我家|我们家|咱家|俺家|俺)?(?:的)?(?:{_RELATIVE}|会计|财务|出纳)\s*(?:叫|是)?\s*(?![和跟与及、])"
-                            rf"(?=[\u4e00-\u9fff]{{2,3}}(?:一起|一块|一同)|[\u4e00-\u9fff]{{2,4}}(?:$|[\s,，。和跟与及、]))")
-_LOOSE_CUE = re.compile(rf"(?:{_RELATIVE}|大的|小的|老大|老二)(?:一起|一块|一同)?\s+(?=[\u4e00-\u9fff]{{2,4}}(?:$|[\s,，。和跟与及、]))|"  # '儿子 邹小飞'
-                        rf"(?<![\u4e00-\u9fff])(?:我的|我家|俺家|我|俺|咱)?(?:大|小|二)?{_RELATIVE}(?=[\u4e00-\u9fff]{{2,4}}(?:$|[\s,，。和跟与及、])|"
+                            rf"(?:带|还有|加上|和|跟)(?:着|上)?(?:我|我的|我家|我们家|咱家|俺家|俺)?\s?(?:的)?(?:{_RELATIVE}|会计|财务|出纳)\s*(?:叫|是)?\s*(?![和跟与及、])"
+                            rf"(?=[\u4e00-\u9fff]{{2,3}}(?:一起|一块|一同|{_HEADCOUNT})|[\u4e00-\u9fff]{{2,4}}(?:$|[\s,，。和跟与及、陪]))")
+_LOOSE_CUE = re.compile(rf"(?:{_RELATIVE}|大的|小的|老大|老二)(?:一起|一块|一同)?\s+(?=[\u4e00-\u9fff]{{2,4}}(?:$|[\s,，。和跟与及、陪]))|"  # '儿子 邹小飞'
+                        rf"(?<![\u4e00-\u9fff])(?:我的|我家|俺家|我|俺|咱)?(?:大|小|二)?{_RELATIVE}(?=[\u4e00-\u9fff]{{2,4}}(?:$|[\s,，。和跟与及、陪])|"
                         rf"[\u4e00-\u9fff]{{2,3}}(?:一起|一块|一同)|"
                         rf"[\u4e00-\u9fff]{{2,3}}(?:也|都)(?:要|想|说要)?(?:去|来|克|参加))")  # '同事欧阳明'
 _GOING = re.compile(r"[都也](?:要|想|会|说要)?(?:去|来|克|参加|到)")  # '我和我老伴都去': who goes, not a name
@@ -128,12 +129,15 @@ def _after_cue(text: str, pos: int) -> str | None:
             or name_at(text, pos, cued=True))
 
 
-def _after_role(text: str, pos: int) -> str | None:
+_KIN_BEFORE = re.compile(rf"(?:{_RELATIVE}|{_ROLE})$")  # '我是他们爸爸龚建' (voice input: no pause before the name)
+
+
+def _after_role(text: str, pos: int, *, self_said: bool = False) -> str | None:
     """'联系人不是我 是我们主任 孔令辉': a name a few words after the cue, right after a space, colon or 的."""
     for at in range(pos + 1, min(len(text), pos + 14)):
         name = name_at(text, at)
         if name:  # the first name after the cue, and only when it stands apart ('是我们主任 孔令辉')
-            return name if text[at - 1] in " ,，:：的" else None
+            return name if text[at - 1] in " ,，:：的" or (self_said and _KIN_BEFORE.search(text, 0, at)) else None
         if text[at - 1] in "。.!！?？\n" or text[at - 1].isdigit():
             return None
     return None
@@ -143,7 +147,7 @@ def _cued_names(text: str) -> list[tuple[int, str]]:
     out = []
     for m in _CONTACT_CUE.finditer(text):
         name = _surname_then_name(text, m.start(1) + 1) if m.group(1) == "我姓" else _after_cue(text, m.end())
-        name = name or _after_role(text, m.end())
+        name = name or _after_role(text, m.end(), self_said=m.group(1) in ("我是", "俺是", "咱是"))
         if name:
             out.append((m.start(), name))
     return out
@@ -427,6 +431,7 @@ _ROLE_CUE = re.compile(rf"{_ROLE}(?:的)?(?:吧|呀|啊)?\s*(?:叫|是|名字叫
 _WHO_NEAR = rf"(?:{_RELATIVE}|隔壁|对门|楼上|楼下)"
 _COUNTED_CUE = re.compile(rf"(?:{_WHO_NEAR}的?{_RELATIVE}?[两俩仨三2-5](?:个人|个|位|名)?|[两俩仨三2-5](?:个|位|名){_RELATIVE})"
                           r"(?:一起|一块|一同)?(?:去|来|参加)?\s+(?=[\u4e00-\u9fff])")  # '跟我隔壁两个一起 王大山 李春生'
+_ME_LISTED = re.compile(r"[两俩仨三2-5](?:个人|个|位|名|人)\s*[,，:：]?\s*(?:我|俺|本人)\s*[\s、,，]\s*(?=[\u4e00-\u9fff])")  # '我们三个人 我 宁涛 还有焦雪'
 _PET = re.compile(r"([\u4e00-\u9fff])\1|[小阿][\u4e00-\u9fff](?![\u4e00-\u9fff])")  # '朵朵', '小雨' (no surname)
 
 
@@ -461,7 +466,7 @@ def _split_voice(text: str) -> str:
     """Voice input without punctuation: a space before a relation word that introduces a full name
     ('…电话13800410004大孙子尤俊杰小孙子尤俊豪' → '… 大孙子尤俊杰 小孙子尤俊豪')."""
     out, last = [], 0
-    for m in re.finditer(rf"(?<=[\u4e00-\u9fff\d])(?:大|小|二)?{_RELATIVE}(?:叫|是)?", text):
+    for m in re.finditer(rf"(?<=[\u4e00-\u9fff\d])(?:(?:大|小|二)?{_RELATIVE}|大的|小的|老大|老二)(?:叫|是)?", text):
         if name_at(text, m.end()):
             out += [text[last:m.start()], " "]
             last = m.start()
@@ -489,7 +494,7 @@ def extract_companions(text: str, *, loose: bool = True) -> list[str]:
         cues += [(m, "full") for m in _NICK_NAMED.finditer(t) if _nick_at(t, m.start("nick")) == m.group("nick")]
         cues += [(m, "full") for m in _NICK_IS.finditer(t) if _nick_is_name(t, m)]
         cues += [(m, "strict") for m in [*_WITH_NAME.finditer(t), *_BY_WHAT_THEY_DO.finditer(t)]]
-        cues += [(m, "listed") for m in _COUNTED_CUE.finditer(t)]
+        cues += [(m, "listed") for m in [*_COUNTED_CUE.finditer(t), *_ME_LISTED.finditer(t)]]
     for m, mode in cues:
         if re.search(r"(?:我|俺|本人)(?:就)?是[\u4e00-\u9fff]{0,2}$", t[:m.start()]):  # '我是孩子爸爸 管军', '我是何奶奶 何凤兰': the user
             continue
@@ -533,13 +538,15 @@ def _joined_before(text: str, names: list[str]) -> list[str]:
 
 
 _FAMILY_N = re.compile(r"(?:一家|全家|我们家|家里)\s*(\S{1,2}?)\s*口")
-_GROUP_N = re.compile(r"(?<!最多)(?<!最少)(?<!不超过)(?<!限)(?<!只能)(?:我们|咱们|俺们|一共|总共|共|一起)"
+_GROUP_N = re.compile(r"(?<!最多)(?<!最少)(?<!不超过)(?<!限)(?<!只能)(?:我们|咱们|俺们|一共|总共|共|一起|(?<![多少能限])报)"
                       r"(?:[^\s\d,，。]{0,4}?(?:去|来|报)|科室|部门|单位|公司|家|班组|组里|办公室|车间|厂里|[\u4e00-\u9fff]{1,2}部)?"
                       r"\s*(\S{1,2}?)\s*(?:个人|人|位|个(?=$|[\s,，。、]))")
-_ALONE = re.compile(r"(就我一个|我一个人|就我自己|我自己去|本人一个|就一个人|就我$|只有我|自己去|一个人去)")
+_ALONE = re.compile(r"(就我一个|我一个人|就我自己|我自己去|本人一个|就一个人|就我$|只有我|自己去|一个人去|"
+                    r"(?:先|就|只)报我(?:一个|自己|本人|(?=$|[\s,，。吧]))|报我一个)")  # '那他自己报吧 我先报我一个'
 _MINE = r"(?:我们的|我的|我们家|咱们家|咱家|俺家|我家|我们|咱们|俺们|我|俺)"
 _WHO = rf"(?:{_RELATIVE}|{_ROLE}|小宝|宝宝)"  # '还有我们家小宝' (not in _RELATIVE: '何小宝' is a name)
-_WITH = re.compile(rf"(?:带|和|跟|加上|还有|陪|同|(?<=我)[\s、,])\s*(?:着|上)?\s*{_MINE}?\s*(?:(\S{{1,2}}?)\s*(?:个|位|名)|(?=[俩仨])(\S))?\s*"
+_NEAR = r"(?:(?:隔壁|对门|楼上|楼下|同村|村里|小区|院里)的?)"  # '我和隔壁两个老姐妹'
+_WITH = re.compile(rf"(?:带|和|跟|加上|还有|陪|同|(?<=我)[\s、,])\s*(?:着|上)?\s*{_MINE}?\s*{_NEAR}?\s*(?:(\S{{1,2}}?)\s*(?:个|位|名)|(?=[俩仨])(\S))?\s*"
                    rf"({_WHO}(?:(?:、|和|跟|,|与|\s+|\s*还有\s*){_MINE}?{_WHO})*)")
 
 
@@ -572,7 +579,7 @@ def _companion_count(text: str) -> int | None:
 _DROPPED = re.compile(rf"{_RELATIVE}\s*(?:就|也)?\s*(?:算了|不去了?|不来了?|去不了|去不成)")
 
 
-_BARE_N = re.compile(r"(?:^|(?<=[\s,，]))([两俩仨三四2-4])个人(?=$|[\s,，。])")  # '我 还有财务龚丽 两个人'
+_BARE_N = re.compile(r"(?:^|(?<=[\s,，]))([两俩仨三四2-4])个人(?=$|[\s,，。]|报|去|来|一起|参加)")  # '我 还有财务龚丽 两个人'
 _PAIR_N = re.compile(r"(?:(?:我们|咱们|俺们|我|咱|俺)(?:家)?(?:老|姐妹|兄弟|母女|父女|母子|父子|爷孙|奶孙|祖孙|婆媳|夫妻|娘|爷|姐|哥)?"
                      r"(俩|仨|两口子?|俩口子?)|(?:^|(?<=[\s,，。]))(?:姐妹|兄弟|母女|父女|母子|父子|爷孙|奶孙|祖孙|夫妻|娘|爷)(俩|仨)|(?:^|(?<=[\s,，。]))老?(两|俩)口子?(?=$|[\s,，。一都带去来报]))")
 

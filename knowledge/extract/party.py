@@ -35,7 +35,7 @@ DROP = re.compile(r"把(?P<who>.{1,6}?)(?:的名字?|的报名)?(?:退|取消|�
 ADD = re.compile(r"(?:再加|(?<![最至])多加|加上|再带|(?<![最至])多带|还要加|帮我加|给我加|换成|换个|(?:再|多)?添(?=[一两个位名上])|"
                  r"(?<![最至])多报|再报|换(?=(?:我|俺|咱)?(?:的|家)?" + _RELATIVE + r"))上?\s*"  # '换我妹妹曾宪芳去'
                  r"(?P<n>[一两二三四俩仨1234]?)\s*(?:个|位|名)?")
-SWAP_ON = re.compile(r"换成|换为|换个人|换人")  # '小吴那天要出差 换成小郑跟我去': the one named before is swapped
+SWAP_ON = re.compile(r"换成|换为|换个人|换人|换(?=(?:我|俺|咱)?(?:的|家)?" + _RELATIVE + ")")  # '…回娘家 换我兄弟柴二军跟我去'  # '小吴那天要出差 换成小郑跟我去': the one named before is swapped
 SWAPPED = re.compile(r"(?P<who>[^\s,，。]{1,6}?)(?:换成|换为|改成)(?=\s*(?:我|俺|咱)?(?:的|家)?[^\s,，。]{1,6}?(?:去|来|参加|叫|$|[\s,，]))")
 ALSO = re.compile(r"也[^\s,，。不没]{0,3}?(?:去|来|克|参加|听|学|报上|报个名|报名)(?!不)")  # '也想去', '也说要去', '也想学'
 RESTATED = re.compile(r"(?:就|只有|只)\s*(?:我|俺|咱)(?:们)?(?:和|跟|带着?|加上)(?P<rest>.{1,12})")  # '就我和孙子去'
@@ -182,7 +182,9 @@ def _added(party: Party, text: str) -> Party | None:
         return None
     own = extract_person_name(text)  # '郑秀云 13800093030 我闺女也想去 叫郑静': the contact is no companion
     named_after = _named_after(text, (add or also).end())  # type: ignore[union-attr]  # '换成郭强', '我孙女也去，叫范小雨'
-    found = [n for n in extract_companions(text) + standalone_names(text) if n != own] + named_after
+    described = [n for n in described_companions(text) if _nick_at(n, 0) != n]  # not '对门的左大姐' beside '左翠兰'
+    found = [n for n in extract_companions(text) + standalone_names(text) + described if n != own]
+    found += named_after
     new = _one_each([n for n in found if n not in party.companions])
     said = _COUNTS.get(add.group("n"), 1) if add and add.group("n") else 1
     count = max(said, len(new))
@@ -249,6 +251,23 @@ def _renamed(party: Party, text: str) -> Party | None:
     companions = tuple(right if n == old[0] else n for n in party.companions)
     relations = {(right if n == old[0] else n): r for n, r in party.relations.items()}
     return replace(party, companions=companions, relations=relations)
+
+
+def says_correction(text: str) -> bool:
+    """'我老婆名字打错了', '不是万小红 是万晓红': the message corrects something said before."""
+    t = normalize(text)
+    return bool(_CORRECTION.search(t) or re.search(r"不是\s*\S{1,4}\s*[,，]?\s*(?:是|叫)", t))
+
+
+def corrected_name(old: str, text: str, *, whose_said: bool) -> str | None:
+    """The right name a correction gives for ``old`` ('不是骆亭 是骆婷', '名字打错了 是骆婷 女字旁的婷'): a full name
+    one character off it, or the only name said when the message says whose name it is (``whose_said``)."""
+    t = normalize(text)
+    if not says_correction(t):
+        return None
+    new = [n for n in _names_in(t) if n != old]
+    near = [n for n in new if _near(old, n)]
+    return near[0] if near else (new[0] if whose_said and len(new) == 1 else None)
 
 
 def _near(a: str, b: str) -> bool:
@@ -380,7 +399,26 @@ def described_companions(text: str) -> list[str]:
     t = normalize(text)
     found = [m.group("name") for m in _DESCRIBED.finditer(t) if name_at(m.group("name") + " ", 0, cued=True) == m.group("name")]
     found += [n for m in _NEIGHBOUR.finditer(t) if (n := name_at(t, m.end(), cued=True))]
-    return list(dict.fromkeys(found))
+    return list(dict.fromkeys(found + _listed_before_me(t)))
+
+
+_AND_ME = re.compile(r"(?:还有|和|跟|加上|以及|、)\s*(?:我|俺)(?:自己)?(?=$|[\s,，。]|[两俩仨三]|一起|一块)")
+_LIST_SEP = re.compile(r"[\s、,，和跟]+")
+
+
+def _listed_before_me(text: str) -> list[str]:
+    """'楼下的张玉梅 田桂英 还有我 三个人': the full names listed right before 'and me' (each may carry a neighbour
+    word) are companions."""
+    m = _AND_ME.search(text)
+    if m is None:
+        return []
+    out: list[str] = []
+    for token in reversed([x for x in _LIST_SEP.split(text[:m.start()]) if x]):
+        bare = _NEIGHBOUR.sub("", token) if _NEIGHBOUR.match(token) else token
+        if name_at(bare, 0) != bare:
+            break
+        out.insert(0, bare)
+    return out
 
 
 def relation_companions(text: str, named: tuple[str, ...], places: int) -> list[str]:
@@ -470,12 +508,16 @@ def others_not_going(text: str) -> bool:
 _SELF_GOES = re.compile(r"(?<![他她])(?:我|俺|咱)(?:一个人|一个|自己|还是|照样|照常|就|仍然|还)*(?:去|来|参加|克)(?!不|过|没|取消|退)")
 
 
+_RELUCTANT = re.compile(r"\s*(?:也|就|都|还)?\s*(?:懒得|不想|不愿|不愿意|没意思|没必要|没劲|不好意思)")  # '我一个人也懒得跑'
+
+
 def self_still_goes(text: str) -> bool:
     """'都不去了 我一个人去听', '孩子们都去不了 我自己来': the user says they still go (so others dropping out is
     no cancellation of the whole sign-up)."""
     t = normalize(text)
     alone = ALONE.search(t)
-    return bool(alone and not NOT_GOING.match(t, alone.end())) or bool(_SELF_GOES.search(t))
+    going = alone and not NOT_GOING.match(t, alone.end()) and not _RELUCTANT.match(t, alone.end())
+    return bool(going) or bool(_SELF_GOES.search(t))
 
 
 _SELF_NOT_GOING = re.compile(r"(?:我|俺|咱)(?:们)?(?:也|就|都|自己)?(?:不去|去不了|去不成|不参加|参加不了|来不了|不来)")

@@ -160,3 +160,16 @@ def change_party(session: Session, *, appid: str, event_id: str, openid: str, pa
     promoted = fill_from_waitlist(session, event=event, now=now) if delta < 0 else []
     session.refresh(event)
     return PartyResult(None, view(session, reg=reg, event=event), event, tuple(promoted), before)
+
+
+def rename(session: Session, *, appid: str, event_id: str, openid: str, name: str, now: datetime) -> PartyResult:
+    """Correct the registrant's name ('我自己名字打错了 是骆婷'); seats, party and check-in code stay."""
+    event = lock_event(session, appid=appid, event_id=event_id)
+    reg = find_registration(session, event=event, openid=openid) if event else None
+    if event is None or reg is None or reg.status not in ACTIVE:
+        return PartyResult(Refusal.NOT_REGISTERED if event else Refusal.NOT_FOUND, event=event)
+    if event.start <= now:
+        return PartyResult(Refusal.STARTED, view(session, reg=reg, event=event), event)
+    reg.name, reg.updated_at = name.strip(), now
+    session.flush()
+    return PartyResult(None, view(session, reg=reg, event=event), event, before=reg.party_size)
