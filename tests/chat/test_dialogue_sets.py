@@ -134,7 +134,6 @@ KNOWN_GAPS: dict[str, str] = {
     "dialogues_voices20:ZI33": "fresh set (researchers; 21/40 when first measured)",
     "dialogues_voices20:ZI36": "fresh set (researchers; 21/40 when first measured)",
     "dialogues_voices20:ZI37": "fresh set (researchers; 21/40 when first measured)",
-    "dialogues_voices21:ZJ02": "fresh set (entrepreneurs' digressions; 24/40 when first measured)",
     "dialogues_voices21:ZJ03": "fresh set (entrepreneurs' digressions; 24/40 when first measured)",
     "dialogues_voices21:ZJ06": "fresh set (entrepreneurs' digressions; 24/40 when first measured)",
     "dialogues_voices21:ZJ09": "fresh set (entrepreneurs' digressions; 24/40 when first measured)",
@@ -142,13 +141,8 @@ KNOWN_GAPS: dict[str, str] = {
     "dialogues_voices21:ZJ13": "fresh set (entrepreneurs' digressions; 24/40 when first measured)",
     "dialogues_voices21:ZJ14": "fresh set (entrepreneurs' digressions; 24/40 when first measured)",
     "dialogues_voices21:ZJ16": "fresh set (entrepreneurs' digressions; 24/40 when first measured)",
-    "dialogues_voices21:ZJ17": "fresh set (entrepreneurs' digressions; 24/40 when first measured)",
-    "dialogues_voices21:ZJ24": "fresh set (entrepreneurs' digressions; 24/40 when first measured)",
-    "dialogues_voices21:ZJ25": "fresh set (entrepreneurs' digressions; 24/40 when first measured)",
     "dialogues_voices21:ZJ27": "fresh set (entrepreneurs' digressions; 24/40 when first measured)",
-    "dialogues_voices21:ZJ29": "fresh set (entrepreneurs' digressions; 24/40 when first measured)",
     "dialogues_voices21:ZJ30": "fresh set (entrepreneurs' digressions; 24/40 when first measured)",
-    "dialogues_voices21:ZJ32": "fresh set (entrepreneurs' digressions; 24/40 when first measured)",
     "dialogues_voices21:ZJ35": "fresh set (entrepreneurs' digressions; 24/40 when first measured)",
 }
 

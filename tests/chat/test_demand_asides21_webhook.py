@@ -1,0 +1,45 @@
+"""Entrepreneurs who wander off while filing a demand (the voices21 writer's classes) through the real webhook:
+weather talk, outbursts and stories about former suppliers stay out of the stored description; a supplier named
+in such a story is not the user's unit; a price remark with a vague amount is no part of the problem."""
+
+from __future__ import annotations
+
+from bot.container import Container
+from tests.chat import test_forms_webhook as forms_chat
+
+say, submit, demand_of = forms_chat.say, forms_chat.submit, forms_chat.demand_of
+services, wx = forms_chat.services, forms_chat.wx  # a WeChat client over the forms module's services
+
+
+def test_weather_talk_and_an_outburst_stay_out_of_the_description(wx: object, services: Container) -> None:
+    openid = "v21_weather"
+    say(wx, openid, "我们是枣阳做挂面的 想找机构检测挂面的菌落总数 最近连着下雨 面都晾不干 急死人了")
+    say(wx, openid, "枣阳麦香食品有限公司", "前阵子天气太冷 工人都不想上班 哎呀")
+    say(wx, openid, "费用三万 联系人 覃丽 13800097651", "现代农业", "检验检测")
+    submit(wx, openid)
+    description = demand_of(services, openid).description
+    assert "菌落" in description
+    for word in ("下雨", "晾不干", "急死", "太冷", "上班"):
+        assert word not in description
+
+
+def test_a_story_about_a_former_supplier_is_no_need_and_names_no_unit(wx: object, services: Container) -> None:
+    openid = "v21_story"
+    say(wx, openid, "我们高新区做电机控制器的 襄阳驰远电控有限公司", "控制器在低温下启动失败 想找高校一起攻关")
+    say(wx, openid, "以前请的那家武汉软件公司 做到一半就跑了 钱也打了水漂")
+    say(wx, openid, "我们老板去年去上海参观 说别人家的控制器零下四十度都能启动")
+    say(wx, openid, "预算八十万 联系人 钱进 13800097652", "智能网联汽车", "技术攻关")
+    submit(wx, openid)
+    demand = demand_of(services, openid)
+    assert "低温" in demand.description and demand.company == "襄阳驰远电控有限公司"
+    for word in ("武汉", "跑了", "水漂", "上海", "参观"):
+        assert word not in demand.description
+
+
+def test_a_vague_price_remark_is_no_part_of_the_problem(wx: object, services: Container) -> None:
+    openid = "v21_price"
+    say(wx, openid, "我们宜城做陶瓷的 想借用一台高温热膨胀仪 测釉面的膨胀系数 买一台要上百万不划算")
+    say(wx, openid, "宜城瓷韵陶瓷有限公司", "两万", "联系人 龚平 13800097653", "新能源新材料", "设备共享")
+    submit(wx, openid)
+    description = demand_of(services, openid).description
+    assert "膨胀" in description and "百万" not in description
