@@ -33,8 +33,8 @@ from knowledge.extract.regions import region_mentions
 
 QUESTION = re.compile(
     r"([?？]|[吗么嘛呢]\s*$|(?<=[\u4e00-\u9fff]{3})[没不]\s*$|(?<=[\u4e00-\u9fff]{2})(?:没有|[没不])[啊呀哇]\s*$|怎么|怎样|如何|哪些|哪里|哪儿|哪个|(?<![没冇])(?<!没得|冇得|没有)什么|多少|(?<![这好十])几个|(?<![这近前头好十])几年|多久|多长|是否|能否|能不能|"
-    r"可不可以|可以不|有没有|行不行|要不要|需不需要|咋|(?<![没冇])(?<!没得|冇得|没有)啥|(?<!怎)么样|(?P<ab>[\u4e00-\u9fff])[不没](?P=ab)|"  # 够不够, 算不算, 对不对
-    r"哪几|哪家|哪天|哪位|哪种|哪一|(?<![这那近前头好过隔再等十])几(?:天|号|点|月|岁|级|成|倍)"
+    r"可不可以|可以不|有没有|行不行|要不要|需不需要|咋|(?<![没冇])(?<!没得|冇得|没有)啥|(?<!怎)么样|(?<![不没])(?P<ab>[\u4e00-\u9fff])[不没](?P=ab)|"  # 够不够, 算不算, 对不对
+    r"哪几|哪家|哪天|哪位|哪种|哪一|(?<![这那近前头好过隔再等十了])几(?:天|号|点|月|岁|级|成|倍)"
     r"(?![前后以之]))"  # '一般几天出', '合作银行有哪几家'; not '前几天', '过几天再说', '几天前', '对几种饮片做检测', '好几个车厂', '十几个猪场'
 )
 DIALECT_QUESTION = re.compile(  # Hubei question words: '保额是好多', '么时候截止', '有冇补贴', '在上面冇' ('毛病好多' is no question)
@@ -511,7 +511,7 @@ def content_text(text: str, cue: re.Pattern[str] | None, *, drop_ip: bool = Fals
     t = "，".join(c for c in CLAUSE.split(t) if not _contact_clause(c))  # '联系人：武建 手机 138…' goes whole
     pieces = (_LEAD.sub("", c.strip()) for c in PIECES.split(t))
     pieces = ((thing_offered(c) or c) if drop_ip else c for c in pieces)  # an offer: the result its request names
-    kept = [_without_orgs(c) for c in without_asides(list(pieces)) if c and not _drop_clause(c, drop_ip)]
+    kept = [_without_orgs(c) for c in without_asides(repaired(list(pieces))) if c and not _drop_clause(c, drop_ip)]
     body = "，".join(c for c in kept if len(c) >= 2)
     if len(body) < 4 or is_affirmative(body) or is_skip(body) or not meaningful(body):
         return None
@@ -553,6 +553,67 @@ def without_asides(pieces: list[str]) -> list[str]:
         if not aside and not EMOTE.match(clause.strip()):
             kept.append(clause)
     return kept
+
+
+FINE = re.compile(r"(还好|还行|没问题|没有问题|冇得?问题|没得问题|不是问题|停了|停掉了|关了|不做了|不用了|试过了?|没事)")  # said of the wrong thing
+_FINE_HEAD = re.compile(r"那个|那条|那边|那块|这个|这块|倒|也|其实|都|早就|还|我们|没|冇|不|停|试")
+REPAIR_CUE = re.compile(r"^(?:[哦噢嗯哎啊]|我|刚才|刚刚|前面|之前|不对)*"
+                        r"(?:说错了|讲错了|搞错了|弄错了|记错了|(?:说|讲)得?不(?:准确|对)|不对|口误)+")
+NOUN_ONLY = 6  # characters: a correction this short that names no problem replaces just the wrong word ('应该是片剂')
+
+
+def corrected_away(old: str, clause: str) -> str | None:
+    """The thing of ``old`` a clause of a correction says is fine or gone ('激光雷达那个冇得问题', '胶囊那条线早就停了',
+    '孔隙率倒还好'), or None."""
+    if not FINE.search(clause):
+        return None
+    head = _FINE_HEAD.split(clause.strip())[0]
+    return next((head[:size] for size in range(min(len(head), 8), 1, -1) if head[:size] in old), None)
+
+
+def revision(old: str, text: str, wrong: str | None = None) -> tuple[str | None, str | None]:
+    """What a correction says instead, and the thing of ``old`` it corrects away (``wrong`` when the caller knows it,
+    else one it calls fine or gone); the clauses naming the wrong thing and the correction cue are left out."""
+    clauses = [c.strip() for c in PIECES.split(text) if c.strip()]
+    wrong = wrong or next((w for c in clauses if (w := corrected_away(old, c))), None)
+    said = "，".join(c for c in (_LEAD.sub("", REPAIR_CUE.sub("", c)) for c in clauses if not (wrong and wrong in c)) if c)
+    word = said if len(said) <= NOUN_ONLY and meaningful(said) and not _drop_clause(said) else None  # '片剂'
+    return content_text(said, None) or word, wrong
+
+
+def revised(old: str, wrong: str, instead: str) -> str:
+    """``old`` with ``wrong`` corrected: a bare word ('片剂') takes its place, a whole statement replaces the clause
+    that holds it ('蒙皮和泡沫芯之间脱粘' for '…孔隙率偏高')."""
+    if len(instead) <= NOUN_ONLY and not NEED_CUE.search(instead):
+        return old.replace(wrong, instead)
+    clauses = [c for c in PIECES.split(old) if c.strip()]
+    hit = next((i for i, c in enumerate(clauses) if wrong in c), None)
+    if hit is None:  # the wrong words run across a pause
+        return old.replace(wrong, instead)
+    return "，".join([*clauses[:hit], instead, *(c for c in clauses[hit + 1:] if wrong not in c)])
+
+
+BARE_REPAIR = re.compile(r"^(?:[哦噢嗯哎啊呃])*(?:不是|不对|说错了|讲错了|口误)+[啊呀]?$")  # '哦不是' between two words
+REPAIRED_TAIL = 6  # characters after the last 的 that a repair replaces ('想买现成的轮毂' → '想买现成的…')
+
+
+def repaired(pieces: list[str]) -> list[str]:
+    """Clauses with a repair in passing applied: '想买现成的轮毂，哦不是，是副车架的轻量化技术' → '想买现成的副车架的
+    轻量化技术' (the words after the last 的 give way; without one, the whole clause does)."""
+    out: list[str] = []
+    fix = False
+    for clause in pieces:
+        if BARE_REPAIR.match(clause.strip()):
+            fix = bool(out)
+            continue
+        if fix:
+            prev = out.pop()
+            cut = prev.rfind("的")
+            head = prev[:cut + 1] if cut >= 0 and len(prev) - cut - 1 <= REPAIRED_TAIL else ""
+            clause = head + _LEAD.sub("", clause.strip())
+        fix = False
+        out.append(clause)
+    return out
 
 
 def _dictation_breaks(text: str) -> str:

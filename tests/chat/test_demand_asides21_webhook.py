@@ -43,3 +43,36 @@ def test_a_vague_price_remark_is_no_part_of_the_problem(wx: object, services: Co
     submit(wx, openid)
     description = demand_of(services, openid).description
     assert "膨胀" in description and "百万" not in description
+
+
+def test_a_correction_keeps_only_the_corrected_fact(wx: object, services: Container) -> None:
+    openid = "v21_fix_clause"
+    say(wx, openid, "我要提个技术需求", "我们做电动叉车的 电池包外壳焊缝渗水 一到夏天就报警")
+    say(wx, openid, "哦 刚才讲得不准确 是电池包的密封条老化漏水 焊缝倒还好")
+    say(wx, openid, "襄阳力驰叉车有限公司 樊城区", "预算三十万 联系人 阎涛 13800097654", "汽车及零部件", "技术攻关")
+    submit(wx, openid)
+    demand = demand_of(services, openid)
+    assert "密封条" in demand.description and demand.contact_name == "阎涛"
+    for word in ("焊缝", "不准确", "渗水"):
+        assert word not in demand.description and word not in demand.title
+
+
+def test_a_corrected_word_is_replaced_in_place(wx: object, services: Container) -> None:
+    openid = "v21_fix_word"
+    say(wx, openid, "我们樊城做兽药的 襄阳康牧动保有限公司", "我们的口服液 放三个月就沉淀分层 抽检老是不合格")
+    say(wx, openid, "不对不对 应该是注射液 口服液那个车间去年就关了")
+    say(wx, openid, "想找高校专家攻关 预算二十万 联系人 耿燕 13800097655", "医药健康", "技术攻关")
+    submit(wx, openid)
+    description = demand_of(services, openid).description
+    assert "注射液" in description and "沉淀" in description
+    for word in ("口服液", "不对", "应该是"):
+        assert word not in description
+
+
+def test_a_slip_repaired_in_passing_leaves_only_the_repair(wx: object, services: Container) -> None:
+    openid = "v21_slip"
+    say(wx, openid, "我们是谷城做汽配的 想买一套成熟的刹车片 哦不对 是离合器片的配方技术 现在的片子磨得太快")
+    say(wx, openid, "谷城鑫盛汽配有限公司", "预算一百万 联系人 苗青 13800097656", "汽车及零部件", "成果转化")
+    submit(wx, openid)
+    description = demand_of(services, openid).description
+    assert "离合器片" in description and "刹车片" not in description and "不对" not in description
