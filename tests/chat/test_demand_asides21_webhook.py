@@ -76,3 +76,12 @@ def test_a_slip_repaired_in_passing_leaves_only_the_repair(wx: object, services:
     submit(wx, openid)
     description = demand_of(services, openid).description
     assert "离合器片" in description and "刹车片" not in description and "不对" not in description
+
+
+def test_buying_a_ready_made_process_is_taking_over_a_result(wx: object, services: Container) -> None:
+    openid = "v21_buy"
+    say(wx, openid, "我们老河口做饲料的 想买个发酵豆粕的成熟生产工艺 现在自己做的发酵老是不稳定")
+    summary = say(wx, openid, "老河口丰牧饲料有限公司", "预算六十万 联系人 卫红 13800097657")
+    assert "需求类型：成果转化" in summary
+    submit(wx, openid)
+    assert demand_of(services, openid).need_type == "成果转化"

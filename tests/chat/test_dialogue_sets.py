@@ -137,8 +137,6 @@ KNOWN_GAPS: dict[str, str] = {
     "dialogues_voices21:ZJ06": "fresh set (entrepreneurs' digressions; 24/40 when first measured)",
     "dialogues_voices21:ZJ09": "fresh set (entrepreneurs' digressions; 24/40 when first measured)",
     "dialogues_voices21:ZJ14": "fresh set (entrepreneurs' digressions; 24/40 when first measured)",
-    "dialogues_voices21:ZJ16": "fresh set (entrepreneurs' digressions; 24/40 when first measured)",
-    "dialogues_voices21:ZJ35": "fresh set (entrepreneurs' digressions; 24/40 when first measured)",
 }
 
 
