@@ -711,7 +711,8 @@ def _pending_accepts(form: Form, conv: ConversationState, text: str) -> bool:
 def _fill_turn(form: Form, conv: ConversationState, text: str) -> list[Reply]:
     """Fill from the message; skip or re-ask the pending field when nothing was understood."""
     pending = next((f for f in form.fields if f.name == conv.step), None)
-    if joined := _phone_joined(form, conv.draft, text) or _name_addressed(form, conv.draft, text):
+    if joined := _phone_joined(form, conv.draft, text) or _name_addressed(form, conv.draft, text) \
+            or _completed(form, conv.draft, pending, text):
         return next_step(form, conv, _ack(form, joined, conv.draft))
     changed = _edit_commands(form, conv.draft, text) or _free_text_fixed(form, conv.draft, pending, text) \
         or fill(form, conv.draft, text)
@@ -731,6 +732,23 @@ def _fill_turn(form: Form, conv: ConversationState, text: str) -> list[Reply]:
     if not changed:
         return _ask(reprompt(form, conv), _not_understood(pending, text))
     return next_step(form, conv, _ack(form, changed, conv.draft))
+
+
+COMPLETION_CHARS = 6  # a bare value this short that completes a held one ('田卫东' after '田主任')
+
+
+def _completed(form: Form, draft: dict[str, Any], pending: Field | None, text: str) -> list[str]:
+    """A bare value that completes one held ('田卫东' after '田主任' was given as the contact), said while another
+    question waits that it does not answer: it replaces the held value."""
+    if len(text.strip()) > COMPLETION_CHARS or _accepts(pending, text):
+        return []
+    for f in form.fields:
+        old = draft["values"].get(f.name)
+        new = f.parser(text.strip()) if f.parser and f.override and old else None
+        if new not in (None, "", [], old) and f.override and f.override(old, new, {}):
+            _put(draft, f, new, text, False)
+            return [f.name]
+    return []
 
 
 def _phone_cut(form: Form, draft: dict[str, Any], text: str) -> str:

@@ -85,3 +85,12 @@ def test_buying_a_ready_made_process_is_taking_over_a_result(wx: object, service
     assert "需求类型：成果转化" in summary
     submit(wx, openid)
     assert demand_of(services, openid).need_type == "成果转化"
+
+
+def test_a_full_name_said_alone_completes_the_title_form(wx: object, services: Container) -> None:
+    openid = "v21_fullname"
+    say(wx, openid, "襄阳瑞丰纸品有限公司想招一个懂造纸湿部化学的技术员 樊城区的 感兴趣的打13800097658找柯经理")
+    say(wx, openid, "柯文静", "待遇面议")
+    say(wx, openid, "现代农业", "人才引进")
+    submit(wx, openid)
+    assert demand_of(services, openid).contact_name == "柯文静"
