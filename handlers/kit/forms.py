@@ -740,8 +740,13 @@ COMPLETION_CHARS = 6  # a bare value this short that completes a held one ('田�
 def _completed(form: Form, draft: dict[str, Any], pending: Field | None, text: str) -> list[str]:
     """A bare value that completes one held ('田卫东' after '田主任' was given as the contact), said while another
     question waits that it does not answer: it replaces the held value."""
-    if len(text.strip()) > COMPLETION_CHARS or _accepts(pending, text):
+    surnamed = _said_surname_of(form, draft, text)  # '我姓祁' … '祁红艳'
+    if len(text.strip()) > COMPLETION_CHARS or (_accepts(pending, text) and not surnamed):
         return []
+    if surnamed:
+        draft.pop("surname", None)
+        _put(draft, form.field("contact_name"), text.strip(), text, False)
+        return ["contact_name"]
     for f in form.fields:
         old = draft["values"].get(f.name)
         new = f.parser(text.strip()) if f.parser and f.override and old else None
@@ -749,6 +754,14 @@ def _completed(form: Form, draft: dict[str, Any], pending: Field | None, text: s
             _put(draft, f, new, text, False)
             return [f.name]
     return []
+
+
+def _said_surname_of(form: Form, draft: dict[str, Any], text: str) -> bool:
+    """The message is a full name with the surname said before ('祁红艳' after '我姓祁'), the contact still missing."""
+    surname, name = str(draft.get("surname") or ""), text.strip()
+    if not surname or not _name_missing(form, draft) or not name.startswith(surname) or len(name) <= len(surname):
+        return False
+    return _accepts(form.field("contact_name"), name)
 
 
 def _phone_cut(form: Form, draft: dict[str, Any], text: str) -> str:

@@ -94,3 +94,15 @@ def test_a_full_name_said_alone_completes_the_title_form(wx: object, services: C
     say(wx, openid, "现代农业", "人才引进")
     submit(wx, openid)
     assert demand_of(services, openid).contact_name == "柯文静"
+
+
+def test_a_call_me_line_is_no_question_and_the_surname_said_finds_the_name(wx: object, services: Container) -> None:
+    openid = "v21_callme"
+    opened = say(wx, openid, "我们宜城做芝麻油的 小磨香油要做苯并芘检测 超市进货要报告 有什么事联系我13800097659 我姓祁")
+    assert "技术需求" in opened and "政策问答" not in opened
+    summary = say(wx, openid, "祁红艳", "宜城香源油脂有限公司", "两万块")  # the surname said before: the contact
+    assert "请核对" in summary
+    submit(wx, openid)
+    demand = demand_of(services, openid)
+    assert "苯并芘" in demand.description and "13800097659" not in demand.description
+    assert demand.contact_name == "祁红艳" and demand.company == "宜城香源油脂有限公司"

@@ -134,7 +134,6 @@ KNOWN_GAPS: dict[str, str] = {
     "dialogues_voices20:ZI33": "fresh set (researchers; 21/40 when first measured)",
     "dialogues_voices20:ZI36": "fresh set (researchers; 21/40 when first measured)",
     "dialogues_voices20:ZI37": "fresh set (researchers; 21/40 when first measured)",
-    "dialogues_voices21:ZJ06": "fresh set (entrepreneurs' digressions; 24/40 when first measured)",
     "dialogues_voices21:ZJ09": "fresh set (entrepreneurs' digressions; 24/40 when first measured)",
 }
 
