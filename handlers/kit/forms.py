@@ -22,6 +22,7 @@ from handlers.kit.intents import CHAT, classify, decisive
 from knowledge.extract import (
     addressed,
     extract_all,
+    has_correction_cue,
     is_affirmative,
     is_negative,
     is_skip,
@@ -402,15 +403,35 @@ def _swap_edit(form: Form, draft: dict[str, Any], text: str, shown: dict[str, An
 
 
 def _clause_swapped(old: str, wrong: str, text: str) -> str | None:
-    """Free text with the clause that holds ``wrong`` replaced by all that the correction says instead (None when
-    ``wrong`` is not in it, or nothing is said instead)."""
-    clauses = [c for c in triage.PIECES.split(old) if c.strip()]
-    hit = next((i for i, c in enumerate(clauses) if wrong in c), None)
-    said = triage.content_text(text[text.find(wrong) + len(wrong):], None)
+    """Free text with ``wrong`` corrected by what the correction says instead, leaving out what it says about the
+    wrong thing ('不是激光雷达 是毫米波雷达误报 激光雷达那个冇得问题'); None when ``wrong`` is not in it, or nothing is
+    said instead."""
+    said, _ = triage.revision(old, text[text.find(wrong) + len(wrong):], wrong)
     instead = re.sub(r"^[\s,，]*(?:而)?(?:是|应该是)\s*", "", said or "")
-    if hit is None or len(instead) < 2:
+    if wrong not in old or len(instead) < 2:
         return None
-    return "，".join([*clauses[:hit], instead, *clauses[hit + 1:]])
+    return triage.revised(old, wrong, instead)
+
+
+def _free_text_fixed(form: Form, draft: dict[str, Any], pending: Field | None, text: str) -> list[str]:
+    """A correction that names no field and no value of one revises the free text ('刚才讲得不准确 应该是蒙皮和泡沫芯
+    之间脱粘 孔隙率倒还好', '不对 应该是片剂 胶囊那条线早就停了'): what it says replaces the thing it calls fine or
+    gone; with no such thing it is added, unless it answers the pending question ('不对 应该是电子信息')."""
+    f = next((x for x in form.fields if x.append), None)
+    old = draft["values"].get(f.name) if f else None
+    if f is None or not isinstance(old, str) or not has_correction_cue(text) or triage.has_form_facts(text):
+        return []
+    instead, wrong = triage.revision(old, text)
+    if not instead or (wrong is None and (_accepts(pending, instead) or any(_found(form, instead, extract_all(instead))))):
+        return []
+    value = triage.revised(old, wrong, instead) if wrong else f"{old}；{instead}"
+    _put(draft, f, value, text, False)
+    return [f.name, *_rederive(form, draft, value)]
+
+
+def _accepts(f: Field | None, text: str) -> bool:
+    """Whether ``f``'s parser takes ``text`` as its answer."""
+    return bool(f and f.parser and f.parser(text) not in (None, "", []))
 
 
 def _corrected_too(form: Form, draft: dict[str, Any], text: str, done: str) -> list[str]:
@@ -690,9 +711,11 @@ def _pending_accepts(form: Form, conv: ConversationState, text: str) -> bool:
 def _fill_turn(form: Form, conv: ConversationState, text: str) -> list[Reply]:
     """Fill from the message; skip or re-ask the pending field when nothing was understood."""
     pending = next((f for f in form.fields if f.name == conv.step), None)
-    if joined := _phone_joined(form, conv.draft, text) or _name_addressed(form, conv.draft, text):
+    if joined := _phone_joined(form, conv.draft, text) or _name_addressed(form, conv.draft, text) \
+            or _completed(form, conv.draft, pending, text):
         return next_step(form, conv, _ack(form, joined, conv.draft))
-    changed = _edit_commands(form, conv.draft, text) or fill(form, conv.draft, text)
+    changed = _edit_commands(form, conv.draft, text) or _free_text_fixed(form, conv.draft, pending, text) \
+        or fill(form, conv.draft, text)
     _surname_kept(form, conv.draft, text)
     if cut := _phone_cut(form, conv.draft, text):  # '手机 1380009': the rest is asked for, whatever else was said
         return next_step(form, conv, "\n".join(filter(None, (_ack(form, changed, conv.draft), cut))))
@@ -709,6 +732,36 @@ def _fill_turn(form: Form, conv: ConversationState, text: str) -> list[Reply]:
     if not changed:
         return _ask(reprompt(form, conv), _not_understood(pending, text))
     return next_step(form, conv, _ack(form, changed, conv.draft))
+
+
+COMPLETION_CHARS = 6  # a bare value this short that completes a held one ('田卫东' after '田主任')
+
+
+def _completed(form: Form, draft: dict[str, Any], pending: Field | None, text: str) -> list[str]:
+    """A bare value that completes one held ('田卫东' after '田主任' was given as the contact), said while another
+    question waits that it does not answer: it replaces the held value."""
+    surnamed = _said_surname_of(form, draft, text)  # '我姓祁' … '祁红艳'
+    if len(text.strip()) > COMPLETION_CHARS or (_accepts(pending, text) and not surnamed):
+        return []
+    if surnamed:
+        draft.pop("surname", None)
+        _put(draft, form.field("contact_name"), text.strip(), text, False)
+        return ["contact_name"]
+    for f in form.fields:
+        old = draft["values"].get(f.name)
+        new = f.parser(text.strip()) if f.parser and f.override and old else None
+        if new not in (None, "", [], old) and f.override and f.override(old, new, {}):
+            _put(draft, f, new, text, False)
+            return [f.name]
+    return []
+
+
+def _said_surname_of(form: Form, draft: dict[str, Any], text: str) -> bool:
+    """The message is a full name with the surname said before ('祁红艳' after '我姓祁'), the contact still missing."""
+    surname, name = str(draft.get("surname") or ""), text.strip()
+    if not surname or not _name_missing(form, draft) or not name.startswith(surname) or len(name) <= len(surname):
+        return False
+    return _accepts(form.field("contact_name"), name)
 
 
 def _phone_cut(form: Form, draft: dict[str, Any], text: str) -> str:

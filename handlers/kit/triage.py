@@ -32,9 +32,9 @@ from knowledge.extract.orgs import brand_of, is_academic, org_spans, own_name_sp
 from knowledge.extract.regions import region_mentions
 
 QUESTION = re.compile(
-    r"([?？]|[吗么嘛呢]\s*$|(?<=[\u4e00-\u9fff]{3})[没不]\s*$|(?<=[\u4e00-\u9fff]{2})(?:没有|[没不])[啊呀哇]\s*$|怎么|怎样|如何|哪些|哪里|哪儿|哪个|(?<![没冇])(?<!没得|冇得|没有)什么|多少|(?<![这好十])几个|(?<![这近前头好十])几年|多久|多长|是否|能否|能不能|"
-    r"可不可以|可以不|有没有|行不行|要不要|需不需要|咋|(?<![没冇])(?<!没得|冇得|没有)啥|(?<!怎)么样|(?P<ab>[\u4e00-\u9fff])[不没](?P=ab)|"  # 够不够, 算不算, 对不对
-    r"哪几|哪家|哪天|哪位|哪种|哪一|(?<![这那近前头好过隔再等十])几(?:天|号|点|月|岁|级|成|倍)"
+    r"([?？]|[吗么嘛呢]\s*$|(?<=[\u4e00-\u9fff]{3})[没不]\s*$|(?<=[\u4e00-\u9fff]{2})(?:没有|[没不])[啊呀哇]\s*$|怎么|怎样|如何|哪些|哪里|哪儿|哪个|(?<![没冇])(?<!没得|冇得|没有)什么(?!事(?:情)?(?:就|请|可以|的话)?(?:打|找|联系))|多少|(?<![这好十])几个|(?<![这近前头好十])几年|多久|多长|是否|能否|能不能|"
+    r"可不可以|可以不|有没有|行不行|要不要|需不需要|咋|(?<![没冇])(?<!没得|冇得|没有)啥(?!事(?:情)?(?:就|请|可以|的话)?(?:打|找|联系))|(?<!怎)么样|(?<![不没])(?P<ab>[\u4e00-\u9fff])[不没](?P=ab)|"  # 够不够, 算不算, 对不对
+    r"哪几|哪家|哪天|哪位|哪种|哪一|(?<![这那近前头好过隔再等十了])几(?:天|号|点|月|岁|级|成|倍)"
     r"(?![前后以之]))"  # '一般几天出', '合作银行有哪几家'; not '前几天', '过几天再说', '几天前', '对几种饮片做检测', '好几个车厂', '十几个猪场'
 )
 DIALECT_QUESTION = re.compile(  # Hubei question words: '保额是好多', '么时候截止', '有冇补贴', '在上面冇' ('毛病好多' is no question)
@@ -89,7 +89,8 @@ GREETING = re.compile(r"^(你好|您好|在吗|在不在|你们好|哈喽|hello|
 CONTINUE = re.compile(r"(先把.{0,6}(登|填|弄|办)完|接着(填|登|来)|继续(填|登)|先(登|填)完|登完再|填完再|"
                       r"还是(?:要|得)?(?:提|填|登|登记|报|发布?)(?:一?下|了)?吧)")  # '还是提一下吧': the mind changed back
 PLATFORM = re.compile(r"(听说你们|你们(这|这里|这儿)?.{0,4}(能|可以|会|是不是)|(在这|这里|这儿)(能|可以).{0,4}(发|登|提)|能在这)")
-BUDGET_CUE = re.compile(r"(钱|预算|经费|费用|价钱|花费|付费|面议|面谈|再谈|待遇|薪资|年薪|月薪|出价|^只要|(?:[一二三四五六七八九十两百千]+|\d+)\s*(?:来)?个(?:吧|左右|上下)?$)")
+BUDGET_CUE = re.compile(r"(钱|预算|经费|费用|价钱|花费|付费|面议|面谈|再谈|待遇|薪资|年薪|月薪|出价|^只要|(?:[一二三四五六七八九十两百千]+|\d+)\s*(?:来)?个(?:吧|左右|上下)?$|"
+                        r"(?:几|上|数|好几|大几)[十百千]万(?![吨亩人件台套次]))")  # '自己买要几百万划不来': a price remark
 LABEL_ONLY = re.compile(r"^(?:那么?|那就|就|嗯)?(?:(?:所属|我们的?)?(?:行业|领域|需求类型|类型)(?:就)?(?:是|算|属于|为|写|选|填)?)?(?:就)?(?:算是?|属于|归|是|选|填)?(?:个|一个)?(?P<label>.{2,8}?)(?:行业|方面|领域|类|这块|阶段)?的?吧?$")
 FILLER = re.compile(r"^(等下|等一下|对了|哦|噢|嗯|哎|唉|那|好|好的|另外|还有|然后|就是|那个|这个|不好意思|抱歉|麻烦了?|谢谢|对不起)+$")
 CONTACT_CUE = re.compile(r"(联系人|联系方式|电话|手机|号码|我是|我叫|我姓|找我|姓名|微信)")
@@ -510,13 +511,109 @@ def content_text(text: str, cue: re.Pattern[str] | None, *, drop_ip: bool = Fals
     t = "，".join(c for c in CLAUSE.split(t) if not _contact_clause(c))  # '联系人：武建 手机 138…' goes whole
     pieces = (_LEAD.sub("", c.strip()) for c in PIECES.split(t))
     pieces = ((thing_offered(c) or c) if drop_ip else c for c in pieces)  # an offer: the result its request names
-    kept = [_without_orgs(c) for c in pieces if c and not _drop_clause(c, drop_ip)]
+    kept = [_without_orgs(c) for c in without_asides(repaired(list(pieces))) if c and not _drop_clause(c, drop_ip)]
     body = "，".join(c for c in kept if len(c) >= 2)
     if len(body) < 4 or is_affirmative(body) or is_skip(body) or not meaningful(body):
         return None
     if cue is not None and not cue.search(body):
         return None
     return mandarin(body)  # stored and read by others: '本地冇得人' → '本地没有人'
+
+
+WEATHER = re.compile(r"(下(?:大|小|暴|阵)?雨(?!天)|下雪|雨水|天旱|干旱|大旱|天气|(?:好|太|真|特别|贼)(?:热|冷)(?![处水])|热死|冷死|台风|"
+                     r"^(?:今天|这几天|这两天|最近|这阵子)?[一二三四五六七八九十两\d]+度[啊呀了]*$)")  # '这几天下大雨', '三十七度'
+_PAST = r"(?:原来|之前|以前|上次|上回|当初|前几年|去年|前年|上个月|上半年|前段时间|那时候)"
+_PARTY = r"(?:老板|老总|领导|人家|别人|厂家|供应商|外地|[那这一]家|合作的|找的|请的)"
+STORY = re.compile(rf"{_PAST}.{{0,10}}?{_PARTY}|{_PARTY}.{{0,6}}?{_PAST}")  # '原来合作的那个…公司', '老板上个月去…'
+EMOTE = re.compile(r"^(?:真是|真|简直|太)?(?:(?:烦|气|坑|急|愁|累|吓|忙|闷|难受)死(?:了|人了?|我了|个人)|唉+|哎呀|唉呀|"
+                   r"真是的|要命|无语|郁闷|太黑了?|坑人)[啊呀哦了吧！!～~]*$")  # '烦死了', '气死人', '唉'
+
+
+def _opens_aside(clause: str) -> bool:
+    """A clause that turns from the need to something beside it: the weather ('这几天下大雨'), or a story of
+    others in the past ('原来合作的那个…公司倒闭了', '我们老板上个月去德国看展会'), asking for nothing."""
+    if _seeks(clause) or PROBLEM.search(clause):  # '下雨天摄像头老是误报': the weather is the problem's setting
+        return False
+    return bool(WEATHER.search(clause) or STORY.search(clause))
+
+
+def _seeks(clause: str) -> bool:
+    """The clause asks for help ('原来合作的…' tells of a past partner, '工人都不想上班' wants nothing)."""
+    return bool(SEEK.search(re.sub(r"(?:不|没)(?:想|要|需要|希望)", "", STORY.sub("", clause))))
+
+
+def without_asides(pieces: list[str]) -> list[str]:
+    """The clauses of a message without its asides: an outburst ('烦死了'), and from a clause that turns to the
+    weather or to a story of others up to the next clause that asks for help ('…这几天下大雨，仓库都返潮了' goes,
+    '所以想找…' would stay)."""
+    kept: list[str] = []
+    aside = False
+    for clause in pieces:
+        aside = (aside or _opens_aside(clause)) and not _seeks(clause)
+        if not aside and not EMOTE.match(clause.strip()):
+            kept.append(clause)
+    return kept
+
+
+FINE = re.compile(r"(还好|还行|没问题|没有问题|冇得?问题|没得问题|不是问题|停了|停掉了|关了|不做了|不用了|试过了?|没事)")  # said of the wrong thing
+_FINE_HEAD = re.compile(r"那个|那条|那边|那块|这个|这块|倒|也|其实|都|早就|还|我们|没|冇|不|停|试")
+REPAIR_CUE = re.compile(r"^(?:[哦噢嗯哎啊]|我|刚才|刚刚|前面|之前|不对)*"
+                        r"(?:说错了|讲错了|搞错了|弄错了|记错了|(?:说|讲)得?不(?:准确|对)|不对|口误)+")
+NOUN_ONLY = 6  # characters: a correction this short that names no problem replaces just the wrong word ('应该是片剂')
+
+
+def corrected_away(old: str, clause: str) -> str | None:
+    """The thing of ``old`` a clause of a correction says is fine or gone ('激光雷达那个冇得问题', '胶囊那条线早就停了',
+    '孔隙率倒还好'), or None."""
+    if not FINE.search(clause):
+        return None
+    head = _FINE_HEAD.split(clause.strip())[0]
+    return next((head[:size] for size in range(min(len(head), 8), 1, -1) if head[:size] in old), None)
+
+
+def revision(old: str, text: str, wrong: str | None = None) -> tuple[str | None, str | None]:
+    """What a correction says instead, and the thing of ``old`` it corrects away (``wrong`` when the caller knows it,
+    else one it calls fine or gone); the clauses naming the wrong thing and the correction cue are left out."""
+    clauses = [c.strip() for c in PIECES.split(text) if c.strip()]
+    wrong = wrong or next((w for c in clauses if (w := corrected_away(old, c))), None)
+    said = "，".join(c for c in (_LEAD.sub("", REPAIR_CUE.sub("", c)) for c in clauses if not (wrong and wrong in c)) if c)
+    word = said if len(said) <= NOUN_ONLY and meaningful(said) and not _drop_clause(said) else None  # '片剂'
+    return content_text(said, None) or word, wrong
+
+
+def revised(old: str, wrong: str, instead: str) -> str:
+    """``old`` with ``wrong`` corrected: a bare word ('片剂') takes its place, a whole statement replaces the clause
+    that holds it ('蒙皮和泡沫芯之间脱粘' for '…孔隙率偏高')."""
+    if len(instead) <= NOUN_ONLY and not NEED_CUE.search(instead):
+        return old.replace(wrong, instead)
+    clauses = [c for c in PIECES.split(old) if c.strip()]
+    hit = next((i for i, c in enumerate(clauses) if wrong in c), None)
+    if hit is None:  # the wrong words run across a pause
+        return old.replace(wrong, instead)
+    return "，".join([*clauses[:hit], instead, *(c for c in clauses[hit + 1:] if wrong not in c)])
+
+
+BARE_REPAIR = re.compile(r"^(?:[哦噢嗯哎啊呃])*(?:不是|不对|说错了|讲错了|口误)+[啊呀]?$")  # '哦不是' between two words
+REPAIRED_TAIL = 6  # characters after the last 的 that a repair replaces ('想买现成的轮毂' → '想买现成的…')
+
+
+def repaired(pieces: list[str]) -> list[str]:
+    """Clauses with a repair in passing applied: '想买现成的轮毂，哦不是，是副车架的轻量化技术' → '想买现成的副车架的
+    轻量化技术' (the words after the last 的 give way; without one, the whole clause does)."""
+    out: list[str] = []
+    fix = False
+    for clause in pieces:
+        if BARE_REPAIR.match(clause.strip()):
+            fix = bool(out)
+            continue
+        if fix:
+            prev = out.pop()
+            cut = prev.rfind("的")
+            head = prev[:cut + 1] if cut >= 0 and len(prev) - cut - 1 <= REPAIRED_TAIL else ""
+            clause = head + _LEAD.sub("", clause.strip())
+        fix = False
+        out.append(clause)
+    return out
 
 
 def _dictation_breaks(text: str) -> str:

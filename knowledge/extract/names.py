@@ -148,9 +148,20 @@ def _cued_names(text: str) -> list[tuple[int, str]]:
     for m in _CONTACT_CUE.finditer(text):
         name = _surname_then_name(text, m.start(1) + 1) if m.group(1) == "我姓" else _after_cue(text, m.end())
         name = name or _after_role(text, m.end(), self_said=m.group(1) in ("我是", "俺是", "咱是"))
+        if name and m.group(1) in _BARE_CORRECTION and not _ends_phrase(text, m.end() + len(name)):
+            continue  # '应该是蒙皮和泡沫芯之间脱粘' corrects a statement, it names nobody
         if name:
             out.append((m.start(), name))
     return out
+
+
+_BARE_CORRECTION = frozenset({"应该是", "其实是"})  # cues that name no field: a name after them must stand alone
+
+
+def _ends_phrase(text: str, end: int) -> bool:
+    """Whether a name read at ``text[:end]`` stands alone: the message ends, or a pause, a digit or a title follows."""
+    rest = text[end:]
+    return not rest or bool(re.match(rf"[\s,，。.;；:：!！\d]|{_TITLE.pattern}", rest))
 
 
 def _names_before_phone(text: str) -> list[tuple[int, str]]:

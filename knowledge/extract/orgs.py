@@ -131,6 +131,7 @@ def extract_institution(text: str) -> str | None:
 
 
 _NEGATED = re.compile(r"(?:不是|并非|而非|不在)\s*$")
+_DEALT_WITH = re.compile(r"(?:合作|找|用|请|委托|签约?)(?:过|了)?的(?:那个|那家|这家|一家|那)?\s*$")  # '原来合作的那个…公司': a partner
 
 
 def said_spans(text: str) -> list[tuple[int, int, str]]:
@@ -138,7 +139,8 @@ def said_spans(text: str) -> list[tuple[int, int, str]]:
     correction cue the ones named after it first."""
     from .intents import correction_position
 
-    spans = [s for s in org_spans(text) if not _NEGATED.search(text[max(0, s[0] - 4):s[0]])]
+    spans = [s for s in org_spans(text) if not _NEGATED.search(text[max(0, s[0] - 4):s[0]])
+             and not _DEALT_WITH.search(text[max(0, s[0] - 8):s[0]])]
     cut = correction_position(text)
     later = [s for s in spans if cut is not None and s[0] > cut]
     named = any(_CALLED.search(text[max(0, s[0] - 4):s[0]]) for s in spans)
