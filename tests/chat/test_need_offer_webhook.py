@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from bot.container import Container
-from knowledge.intents import warm as warm_intents
 from handlers.policy import NEED_OFFER, as_need, seeks_service
+from knowledge.intents import warm as warm_intents
 from tests.chat import test_forms_webhook as forms_chat
 from tests.support.env import kb_container
 
