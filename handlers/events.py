@@ -30,7 +30,7 @@ from bot.domain.privacy import get_user, remember_contact
 from bot.texts import events as txt
 from handlers import followups
 from handlers.account import give_consent, has_consented
-from handlers.kit import interject, triage
+from handlers.kit import interject, memo, triage
 from handlers.kit.base import Context, ConversationState, Incoming, Reply, Router
 from handlers.kit.forms import ask_by_surname
 from handlers.kit.intents import CHAT, decisive
@@ -614,9 +614,7 @@ def _remember_event(ctx: Context, conv: ConversationState, event_id: str) -> Non
 def _last_event(ctx: Context, conv: ConversationState, within: timedelta = timedelta(days=1)) -> Event | None:
     """The event talked about within the last day (or ``within``)."""
     last = conv.data.get("last_event") or {}
-    if not last or ctx.now - datetime.fromisoformat(last["at"]) > within:
-        return None
-    return _event(ctx, str(last["id"]))
+    return _event(ctx, str(last["id"])) if memo.fresh(ctx, last, within) else None
 
 
 def _on_topic(ctx: Context, conv: ConversationState, text: str, event: Event) -> bool:

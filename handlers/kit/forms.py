@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from handlers.kit import interject, triage
+from handlers.kit import interject, memo, triage
 from handlers.kit.base import Context, ConversationState, Incoming, Reply
 from handlers.kit.intents import CHAT, classify, decisive
 from knowledge.extract import (
@@ -939,7 +939,7 @@ def keep_declined(ctx: Context, conv: ConversationState) -> None:
 def restore_declined(ctx: Context, conv: ConversationState) -> bool:
     """Put a recently declined draft back at the consent step; False when there is none (or it expired)."""
     kept = conv.data.pop("declined", None)
-    if not kept or ctx.now - datetime.fromisoformat(kept["at"]) > DECLINED_TTL:
+    if not memo.fresh(ctx, kept, DECLINED_TTL):
         return False
     conv.flow, conv.step, conv.draft = kept["flow"], STAGE_CONSENT, kept["draft"]
     conv.draft["stage"] = STAGE_CONSENT
