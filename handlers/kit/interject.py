@@ -77,7 +77,7 @@ def before_fill(form: str, ctx: Context, msg: Incoming, conv: ConversationState,
     return None
 
 
-SUBSCRIBING = re.compile(r"订阅|订(?:个|一个|一下|点)(?:推送|提醒)")
+SUBSCRIBING = re.compile(r"订阅(?!的话)|订(?:个|一个|一下|点)(?:推送|提醒)")  # not "订阅的话 X": the alerts part of the form
 BESIDES = re.compile(r"顺便|另外|此外|同时|(?:也|还|再)(?:想|要)?(?:订阅|订)")  # '顺便问一下…想订阅一下': alerts besides the form
 
 

@@ -13,10 +13,12 @@ from sqlalchemy import select
 from bot.container import Container
 from bot.store.models import User
 from tests.chat import test_forms_classes_webhook as classes
+from tests.chat import test_forms_voices5_webhook as voices5
 from tests.chat import test_forms_webhook as forms_chat
 
 services, wx = forms_chat.services, forms_chat.wx  # a database with the sample events, a clock before the deadlines
 say, submit, topics_of = forms_chat.say, forms_chat.submit, classes.topics_of
+achievement_of = voices5.achievement_of
 
 
 def _company(services: Container, openid: str) -> str | None:
@@ -71,3 +73,38 @@ def test_the_unit_said_when_declining_stays_with_the_alerts(wx: object, services
     submit(wx, openid)
     assert topics_of(services, openid) == ["涂料助剂"]
     assert _company(services, openid) == "楚天理工学院"
+
+
+def _name(services: Container, openid: str) -> str | None:
+    """The contact name stored for the user."""
+    with services.db.session() as session:
+        return session.scalar(select(User.name).where(User.openid == openid))
+
+
+def test_the_researchers_name_mixed_into_the_messages_is_the_contact(wx: object, services: Container) -> None:
+    """A name standing beside the unit ('X大学机械学院 邵建华', '汪海燕 楚北林业科学研究院'), '叫 X' with a space,
+    '我叫 X 哦不是 是 Y' (Y), and '帮我导师订阅… 她叫X' (the teacher, not a companion) are the contact."""
+    said = {"r20_after_unit": ("襄江大学机械学院 邵建华", "邵建华"), "r20_before_unit": ("汪海燕 楚北林业科学研究院", "汪海燕"),
+            "r20_spaced": ("我在襄江大学 叫 邵明辉", "邵明辉"), "r20_mistyped": ("我叫 邵建华 哦不是 是 邵建军", "邵建军")}
+    for i, (openid, (text, name)) in enumerate(said.items()):
+        say(wx, openid, "订阅需求 关键词 粉末冶金", text, f"1380001722{i}")
+        submit(wx, openid)
+        assert _name(services, openid) == name, openid
+    openid = "r20_for_teacher"
+    say(wx, openid, "帮我导师订阅企业需求 她叫邵丽萍 襄江大学环境学院", "重金属废水", "13800017229")
+    submit(wx, openid)
+    assert _name(services, openid) == "邵丽萍"
+    assert topics_of(services, openid) == ["重金属废水"]
+
+
+def test_alerts_asked_inside_the_achievement_form_stay_with_it(wx: object, services: Container) -> None:
+    """In the result form '订阅的话 A B 还有 C' sets the alerts (no switch to the subscription form), 'B不要了' drops
+    one, and '导师还说以后有X的需求也推一下' is an alert, not a line of the summary."""
+    openid = "r20_alerts_in_form"
+    say(wx, openid, "襄江大学材料学院 想登记一个成果", "成果：高熵合金耐磨涂层 新能源新材料 小试阶段 有两个发明专利")
+    reply = say(wx, openid, "订阅的话 热喷涂 激光熔覆 还有 冷喷涂")
+    assert "需求提醒订阅" not in reply and "已订阅" not in reply
+    say(wx, openid, "激光熔覆不要了", "导师还说以后有耐磨堆焊的需求也推一下", "联系人 邵建华 13800017230")
+    submit(wx, openid)
+    assert topics_of(services, openid) == sorted(["热喷涂", "冷喷涂", "耐磨堆焊"])
+    assert "推一下" not in achievement_of(services, openid).summary
