@@ -108,3 +108,28 @@ def test_alerts_asked_inside_the_achievement_form_stay_with_it(wx: object, servi
     submit(wx, openid)
     assert topics_of(services, openid) == sorted(["热喷涂", "冷喷涂", "耐磨堆焊"])
     assert "推一下" not in achievement_of(services, openid).summary
+
+
+def test_registering_for_a_teacher_and_a_dialect_none_route_as_said(wx: object, services: Container) -> None:
+    """'我是研究生 帮忙登记下导师的成果' opens the result form (not the demand form: '帮忙' is no need here); '冇得么子新
+    成果' declines it (its '么子' is no question), and the topics said next subscribe."""
+    opened = say(wx, "r20_for_teacher_result", "我是研究生 帮忙登记下导师的成果")
+    assert "成果" in opened and "问题库" not in opened and "遇到的问题" not in opened
+    openid = "r20_none_new"
+    reply = say(wx, openid, "我都退休了 冇得么子新成果 登记就算了")
+    assert "项目库" not in reply and "单位" not in reply
+    say(wx, openid, "以后有茶叶深加工的需求推给我", "雷振华 13800017240")
+    submit(wx, openid)
+    assert topics_of(services, openid) == ["茶叶深加工"]
+
+
+def test_a_name_after_a_spaced_label_and_a_field_settled_last(wx: object, services: Container) -> None:
+    """'成果 X' (the label, then a space) names the result X whole; '高端装备制造吧 也有人说算汽车 你就写高端装备制造'
+    is 高端装备制造 (the last decision wins)."""
+    openid = "r20_spaced_title"
+    say(wx, openid, "成果登记 襄江农机研究所", "成果 马铃薯机收防损挖掘铲", "高端装备制造吧 也有人说算汽车 你就写高端装备制造",
+        "还在中试", "实用新型三个", "联系人 邵建华 13800017241")
+    submit(wx, openid)
+    result = achievement_of(services, openid)
+    assert result.title == "马铃薯机收防损挖掘铲"
+    assert result.field == "高端装备制造"
