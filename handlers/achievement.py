@@ -232,6 +232,7 @@ def parse_title(text: str) -> str | None:
 _TITLE_SAID = re.compile(r"[《“\"](?P<quoted>[^》”\"]{4,60})[》”\"]|(?:^|(?<=[\s，,。；;]))(?:(?:成果|项目)(?:名称|名字|名)|名称|题目)(?:就)?(?:是|叫|为)?[：:\s]*"
                          r"(?P<named>[^，,。；;\s]{4,60})|(?:成果|项目)(?:就)?叫(?:做)?[：:\s]*(?P<called>[^，,。；;\s]{4,60})|"
                          r"(?:^|(?<=[\s，,。；;]))(?:成果|项目)[：:]\s*(?P<labelled>[^，,。；;\s]{4,60})|"
+                         r"(?:^|(?<=[\s，,。；;]))(?:成果|项目)\s+(?P<spaced>[^，,。；;\s]{4,60})(?=$|[，,。；;\s])|"  # '成果 X': a label
                          r"(?:^|(?<=[\s，,。；;]))名字(?:就)?叫(?:做)?[：:\s]*(?P<titled>[^，,。；;\s]{4,60}?(?:技术|工艺|方法|系统|装置|"
                          r"设备|材料|涂料|配方|终端|软件|平台|试剂|品种|装备|菌剂|肥|剂|机|仪|器))(?:$|[，,。；;\s])")
 
@@ -249,9 +250,13 @@ def _result_is(text: str) -> str | None:
     what = m.group("what") if m else ""
     if (kind := _A_KIND.match(what)) and not _NOT_A_TITLE.search(what) and "了" not in what:
         return kind.group("t")  # '成果是一种可吸收的胶原蛋白复合止血海绵': what follows 一种 names it
-    if not what or not _NOUNS_ONLY.fullmatch(what) or _NOT_A_TITLE.search(what) or _NOT_A_NAME.search(what):
-        return None
-    return what if not extract_maturity(what) and triage.strip_orgs(what) == what else None
+    return what if what and _names_only(what) else None
+
+
+def _names_only(what: str) -> bool:
+    """A noun phrase that can name the result: no verb or particle, no figure, stage, time, field, unit or team."""
+    return bool(_NOUNS_ONLY.fullmatch(what)) and not _NOT_A_TITLE.search(what) and not _NOT_A_NAME.search(what) \
+        and not extract_maturity(what) and triage.strip_orgs(what) == what
 
 
 def _only_result_is(text: str) -> bool:
@@ -264,6 +269,7 @@ def title_said(text: str, _facts: dict[str, Any] | None = None) -> str | None:
     next label, commas and all), '《…》', or a bare noun phrase
     after '成果是' ('成果是航空发动机涡轮叶片热障涂层') (leading 一种 dropped)."""
     m = _TITLE_SAID.search(text)
+    m = None if m and m.group("spaced") and not _names_only(m.group("spaced")) else m  # not '成果 想登记一下'
     said = labelled_parts(text).get("title") or (next((g for g in m.groups() if g), None) if m else None)
     said = said or _result_is(text)
     return re.sub(r"^(?:一种|一项|一套)", "", said.strip("“”\"《》")) if said else None

@@ -113,7 +113,7 @@ def add_request(ctx: Context, msg: Incoming, conv: ConversationState, text: str)
     if not topics:
         return None
     if not has_consented(ctx, msg):
-        return forms.start(FORM, ctx, conv, (text,))
+        return forms.start(FORM, ctx, conv, (text,), offered_unit(ctx, conv))
     added = add_topics(ctx.session, appid=ctx.appid, openid=msg.openid, topics=topics, now=ctx.now)
     if not added:
         return [Reply(f"{'、'.join(topics)}已经在您的需求提醒里了。")]
@@ -205,7 +205,7 @@ def _route(ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> l
     if (ADD.search(text) or ONLY_ALERTS.search(text)) and alert_topics(text):  # topics named: add them
         return add_request(ctx, msg, conv, text)
     if ONLY_ALERTS.search(text) or (SEE_NEEDS.search(text) and (triage.declined_forms(text) or triage.RESEARCHER.search(text))):
-        return forms.start(FORM, ctx, conv, (text,))
+        return forms.start(FORM, ctx, conv, (text,), offered_unit(ctx, conv))
     return None
 
 
@@ -254,9 +254,16 @@ OFFERED = interject.ALERTS_OFFERED  # the reply just offered demand alerts ('告
 OFFER_TOPIC_MAX = 30  # characters: a longer message without an alert cue says something else
 
 
-def offered(ctx: Context, conv: ConversationState) -> None:
-    """Remember that the reply offered demand alerts (the directions named next subscribe)."""
-    followups.remember(ctx, conv, OFFERED)
+def offered(ctx: Context, conv: ConversationState, text: str) -> None:
+    """Remember that the reply to ``text`` offered demand alerts (the directions named next subscribe, with the unit
+    the text names: '我是汉水大学材料学院的 没有成果要登记')."""
+    interject.offer_alerts(ctx, conv, str(extract_all(text).get("institution") or ""))
+
+
+def offered_unit(ctx: Context, conv: ConversationState) -> dict[str, Any]:
+    """The unit said just before the reply offered alerts ('我是汉水大学材料学院的 没有成果要登记'), as a known value."""
+    memo = followups.recent(ctx, conv, JUST_NOW)
+    return {"institution": memo["id"]} if memo.get("kind") == OFFERED and memo.get("id") else {}
 
 
 def _directions(text: str) -> list[str]:
@@ -277,10 +284,11 @@ def offer_answered(ctx: Context, msg: Incoming, conv: ConversationState, text: s
     方向 我们在搞智能可穿戴监测'): the subscribe-only form opens on them (None for anything else)."""
     if followups.recent(ctx, conv, JUST_NOW).get("kind") != OFFERED:
         return None
+    unit = offered_unit(ctx, conv)
     if topics := _directions(text):
-        return forms.start(FORM, ctx, conv, (text,), {"interests": topics})
+        return forms.start(FORM, ctx, conv, (text,), {**unit, "interests": topics})
     said = _contact_said(ctx, msg, text)  # a contact first ('我叫钟丽华 手机139…'): kept, the directions asked
-    return None if said is None else forms.start(FORM, ctx, conv, (text,), said)
+    return None if said is None else forms.start(FORM, ctx, conv, (text,), {**unit, **said})
 
 
 NOT_REGISTERING = re.compile(r"不登|不用登|不想登|不登记|(?:没有?|暂无|暂时没有?|无)(?:什么|啥)?(?:科研|科技)?成果|"

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from bot.domain import unanswered
-from bot.domain.achievements import AlertTopic, subscribe_to_demands
+from bot.domain.achievements import add_topics
 from handlers import (
     account,
     achievement,
@@ -33,6 +33,7 @@ from knowledge import qtype
 from knowledge.extract import alert_topics, is_cancel
 from knowledge.inputs import NOT_CHINESE_TEXT, input_problem
 from knowledge.intents import Prediction
+from knowledge.vocab import INDUSTRIES
 
 CLARIFY = "clarify"
 NEED_DOUBT = 0.1  # a policy question the model also gives this much "demand" is double-checked against the rules
@@ -127,15 +128,24 @@ def subscribe(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Repl
     """Event announcements, or alerts about new demands in a field ("汽车零部件的需求都推给我")."""
     if events.EVENT_NOUN.search(msg.text) or "活动" in msg.text:
         return events.subscribe_request(ctx, msg, msg.text)
-    topics = achievement.parse_alerts(re.sub(r"(的)?(需求|企业需求).*$", "", msg.text)) or {}
-    industry = next(iter(topics.get("industries") or []), None) or triage.industry_named(msg.text)
-    if industry is None and triage.is_question(msg.text):  # '我订了哪些': what is subscribed, not a new topic
+    topics = _topics_to_subscribe(msg.text)
+    if not topics and triage.is_question(msg.text):  # '我订了哪些': what is subscribed, not a new topic
         return subscriptions.my_topics(ctx, msg)
-    if industry is None:
+    if not topics:
         return [Reply("想收到哪个领域的企业需求提醒？例如“汽车零部件的需求推给我”。科研人员也可以回复“登记成果”，登记时一并设置。")]
-    subscribe_to_demands(ctx.session, appid=ctx.appid, openid=msg.openid, topics=(AlertTopic(industry),), now=ctx.now)
+    add_topics(ctx.session, appid=ctx.appid, openid=msg.openid, topics=topics, now=ctx.now)
     subscriptions.subscribed(ctx, conv)
-    return [Reply(f"已订阅“{industry}”领域的企业需求提醒，有新需求发布时会通知您（夜间不打扰）。")]
+    kind = "领域" if all(t in INDUSTRIES for t in topics) else "方面"
+    return [Reply(f"已订阅“{'、'.join(topics)}”{kind}的企业需求提醒，有新需求发布时会通知您（夜间不打扰）。")]
+
+
+def _topics_to_subscribe(text: str) -> list[str]:
+    """The topics of a subscribe request in the user's words ('我订一下 半导体封装 和 电子信息', '农机方面的需求发给我'),
+    else the catalogue industry the message names."""
+    listed = "" if triage.is_question(text) else re.sub(r"(的)?(需求|企业需求).*$", "", text)  # not '订阅要钱不'
+    said = alert_topics(text) or (achievement.parse_alerts(listed) or {}).get("topics") or []
+    industry = triage.industry_named(text)
+    return [t for t in said if not t.startswith("-")] or ([industry] if industry else [])
 
 
 def match_reply(ctx: Context, msg: Incoming, conv: ConversationState) -> list[Reply] | None:
@@ -327,7 +337,7 @@ def _declined(ctx: Context, msg: Incoming, conv: ConversationState, pred: Predic
     if alert_topics(msg.text) and (alerts := subscriptions.add_request(ctx, msg, conv, msg.text)) is not None:
         return alerts
     if meant == "achievement":
-        subscriptions.offered(ctx, conv)  # the directions named next subscribe
+        subscriptions.offered(ctx, conv, msg.text)  # the directions named next subscribe
     return [Reply(f"好的，{interject.DECLINED_REPLY[str(meant)]}")]
 
 

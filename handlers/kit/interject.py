@@ -77,7 +77,7 @@ def before_fill(form: str, ctx: Context, msg: Incoming, conv: ConversationState,
     return None
 
 
-SUBSCRIBING = re.compile(r"订阅|订(?:个|一个|一下|点)(?:推送|提醒)")
+SUBSCRIBING = re.compile(r"订阅(?!的话)|订(?:个|一个|一下|点)(?:推送|提醒)")  # not "订阅的话 X": the alerts part of the form
 BESIDES = re.compile(r"顺便|另外|此外|同时|(?:也|还|再)(?:想|要)?(?:订阅|订)")  # '顺便问一下…想订阅一下': alerts besides the form
 
 
@@ -182,6 +182,11 @@ DECLINED_REPLY = {
 }
 
 
+def offer_alerts(ctx: Context, conv: ConversationState, unit: str = "") -> None:
+    """Remember that the reply offered demand alerts, with the unit said so far (kept when they are set)."""
+    memo.remember(ctx, conv, ALERTS_OFFERED, unit)
+
+
 def declined(form: str, noun: str, ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> list[Reply] | None:
     """The open form declined ('成果就不登记了 年纪大了'): alert topics said with it leave for the alerts, else the
     form ends and the reply offers them; None when the message does not decline it (or opens by giving it up,
@@ -192,9 +197,10 @@ def declined(form: str, noun: str, ctx: Context, msg: Incoming, conv: Conversati
         return switch(ctx, msg, conv)
     if triage.is_form_cancel(text):  # '…先不登了。能不能先订阅企业需求？': the form's cancel, then what follows
         return None
+    unit = str((conv.draft.get("values") or {}).get("institution") or "")
     conv.clear_flow()
     if form == "achievement":  # the directions named next subscribe ('handlers.subscriptions.offer_answered')
-        memo.remember(ctx, conv, ALERTS_OFFERED)
+        offer_alerts(ctx, conv, unit)
     return [Reply(f"好的，已取消，本次{noun}的内容没有保存。"), Reply(DECLINED_REPLY[form])]
 
 

@@ -74,7 +74,8 @@ BARE_REGISTER = re.compile(  # '登记', '我要登记一下': a registration ve
     r"^(?:我|我们)?(?:要|想|想要|需要|来)?(?:登记|发布|录入|填报|上报|登)(?:一?下|个东西|点东西|一个)?[吧呀啊哈。！!]*$")
 WANTS_DEMAND = re.compile(f"{REGISTER_DEMAND.pattern}|找技术|找专家|找成果")
 WANTS_ACHIEVEMENT = re.compile(
-    r"((?:登记|发布|录入|上传|提交|放到|放进|挂到|入|登)(?:个|一个|一下|一项|我们的|我的)?(?:科技|科研)?"
+    r"((?:登记|发布|录入|上传|提交|放到|放进|挂到|入|登)(?:个|一个|一下|一项|下)?"
+    r"(?:[^\s，,。；;！!？?]{1,4}?的)?(?:科技|科研)?"
     r"(?:成果|项目库|成果库)|成果登记|项目库|成果库|专利转让|转让专利|"
     r"(?:我|我们|我们团队|团队|课题组|实验室)有(?:个|一个|一项|项|几项|些|一些)?(?:科研|科技)?(?:成果|专利)|"
     r"(?:成果|专利).{0,10}(?:找企业|寻找企业|找厂家|转让|推广|许可|授权给)|(?:团队|课题组|实验室)的?成果|"
@@ -144,7 +145,7 @@ _NOT = r"(?:不是来|不是要|不是想|不打算|没打算|暂时不|不用|�
 _REGISTER = r"(?:登记|登|挂|发布|提交|提|录入|录)"
 _FORM_NOUN = r"(?:成果|专利|需求|难题)"
 _END = r"(?=了|啦|吧|的|[，,。；;！!？?\s]|$)"
-_NONE = r"(?<!有)(?:没有?|冇得?|莫得|暂无|无)(?:什么|啥子?|么子?|得么|啥|么)?(?:科研|科技|技术|研究)?"  # having no result
+_NONE = r"(?<!有)(?:没有?|冇得?|莫得|暂无|无)(?:什么|啥子?|么子?|得么|啥|么)?(?:新的?|好的?)?(?:科研|科技|技术|研究)?"  # '冇得么子新成果'  # having no result
 DECLINED = re.compile(
     rf"{_NOT}{_REGISTER}(?:了|的)?(?:个|一个|一下|我们的|我的|这个)?(?:技术|科技|科研)?(?P<after>{_FORM_NOUN})|"  # '不是来登成果的'
     rf"(?P<before>{_FORM_NOUN})[^，,。；;！!？?\s]{{0,4}}?{_NOT}{_REGISTER}{_END}|"  # '成果就不登记了'
@@ -159,7 +160,8 @@ def declined_forms(text: str) -> frozenset[str]:
     found: set[str] = set()
     rest = text
     for m in DECLINED.finditer(text):
-        if m.group("none") and (is_question(text) or SEEK.search(text)):  # '没有成果也能申报吗', '…没什么成果，想找高校…'
+        queried = is_question(text.replace(m.group(0), "，"))  # the '么子' of '冇得么子成果' is no question word
+        if m.group("none") and (queried or SEEK.search(text)):  # '没有成果也能申报吗', '…没什么成果，想找高校…'
             continue
         noun = m.group("after") or m.group("before") or m.group("none")
         found |= {NOUN_FORM[noun]} if noun else {"achievement", "demand"}

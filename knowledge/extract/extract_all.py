@@ -52,7 +52,8 @@ def _made(text: str) -> re.Match[str] | None:
     return None
 
 
-_DECIDED = re.compile(r"[?？]\s*(?P<last>(?:那|那么|算了)?(?:就|还是|先|干脆|直接)(?:放|写|填|选|算|归|按|定|用)[^?？]*)$")
+_DECIDED = re.compile(r"[?？]\s*(?P<last>(?:那|那么|算了)?(?:就|还是|先|干脆|直接)(?:放|写|填|选|算|归|按|定|用)[^?？]*)$|"
+                      r"[\s,，。；;]\s*(?P<told>(?:你|您)?(?:那|那么|算了)?(?:就|还是|干脆|直接)(?:放|写|填|选|归|定)[^?？,，。；;\s]*)$")  # '…也可能算B 你就写A'
 
 
 def _own_product(text: str) -> dict[str, Any]:
@@ -69,9 +70,9 @@ def _own_product(text: str) -> dict[str, Any]:
 
 def _industry(text: str) -> dict[str, Any]:
     """Industry from the message minus organisation names, else from the names ('industry_source'); a question the
-    user answers at once ('算A还是B？那就写B吧') is the answer's."""
+    user answers at once ('算A还是B？那就写B吧') or settles last ('A吧 也可能算B 你就写A') is the answer's."""
     decided = _DECIDED.search(normalize(text))
-    if decided and (chosen := industry_hit(decided.group("last"))):
+    if decided and (chosen := industry_hit(decided.group("last") or decided.group("told"))):
         return {"industry": chosen.value, "industry_source": "explicit"}
     hit = industry_hit(_without_orgs(text))
     if hit and not hit.explicit and (made := _own_product(text)):

@@ -13,7 +13,7 @@ _GIVEN = r"[\u4e00-\u9fff]"
 _BOUNDARY = re.compile(r"^(?:$|[\s\d,.;:!?、()+]|[俩仨](?![\u4e00-\u9fff]?[个人])|听说|知道|看到|听到|陪|电话|手机|号码|联系|微信|先生|女士|同志|师傅|老师|经理|工程师|研究员|教授|博士|主任|总|是|的|也|跟|和|带|去|报|我|他|她|今年|身份|就|吧|啊|呀|呢|不是|一起|一块|一同|叫|[一两二三四五俩仨]\s*(?:个人|个|位|人)|[a-zA-Z])")
 _NOT_GIVEN = set("的了是在有和跟与我你他她们这那个把就都也还要想去来说电话手机号码联系公司厂区县市镇村省街路人家里上下吗呢吧啊呀哦嗯不没很太最更好对错改换叫姓名字十百千亿年月日号点元块")
 _CONTACT_CUE = re.compile(
-    r"(联系人|联络人|对接人|负责人|[我俺咱]叫|(?:[我俺咱]们?的?)?导师(?:名字)?叫|(?:^|(?<=[\s,，]))叫(?=[\u4e00-\u9fff]{2,4}(?:$|[\s,，。\d]))|[我俺咱]是|本人|姓名|名字|称呼|[我俺咱]姓|签名|落款|报名人|登记人|(?:错了|不对|口误)\s*,?\s*(?:是|叫)|应该是|其实是)"
+    r"(联系人|联络人|对接人|负责人|[我俺咱]叫|(?:[我俺咱]们?的?)?导师(?:名字)?叫|(?:^|(?<=[\s,，]))(?:[他她](?:名字)?)?叫(?=[\u4e00-\u9fff]{2,4}(?:$|[\s,，。\d]))|[我俺咱](?:在|是)[^\s，,。]{1,16}\s+叫(?=\s*[\u4e00-\u9fff]{2,4}(?:$|[\s,，。\d]))|[我俺咱]是|本人|姓名|名字|称呼|[我俺咱]姓|签名|落款|报名人|登记人|(?:错了|不对|口误|不是)\s*,?\s*(?:是|叫)|应该是|其实是)"
     r"(?:(?:改|换|变|更正)一?下[\s,:，]*)?"  # '联系人改一下 写鲍婷婷老师'
     r"(?:就|先)?(?:是|为|写|填|改成|改为|换成|换为|更正为|应该是|叫|的话)?(?:我(?![叫是姓])|本人)?[\s,:，]*"
 )
@@ -232,14 +232,37 @@ def _role_named(text: str) -> list[tuple[int, str]]:
     return out + [(m.start(), name) for m in _CHANGED_TO.finditer(text) if (name := _title_then_name(text, m.end()))]
 
 
+_UNIT_THEN = re.compile(r"[\u4e00-\u9fff]{0,8}?[\s,，、]+")  # '汉水大学工学院 ' before the name
+_THEN_UNIT = re.compile(r"(?:^|(?<=[\s,，。]))[\u4e00-\u9fff]{2,3}[\s,，、]+$")  # '冯佳 ' before the unit
+_STANDS_ALONE = re.compile(r"\s*(?:$|[\s,，。;；!！\d])")
+
+
+def _names_beside_unit(text: str) -> list[tuple[int, str]]:
+    """A full name standing alone right before or after a unit ('冯佳 楚北农业科学研究院', '鹿门大学航空学院 庞海涛')."""
+    from .orgs import org_spans
+
+    out = []
+    for start, end, _ in org_spans(text):
+        after = _UNIT_THEN.match(text, end)
+        before = _THEN_UNIT.search(text[:start])
+        for pos in (after.end() if after else -1, before.start() if before else -1):
+            name = name_at(text, pos) if pos >= 0 else None
+            if name and _STANDS_ALONE.match(text, pos + len(name)) and not common_word(name):
+                out.append((pos, name))
+    return out
+
+
+_FOR_TEACHER = re.compile(r"(?:帮|替|给)(?:我们|我的|我)?(?:老师|导师|教授)")  # '帮我们老师订阅… 他叫X': X is the contact
+
+
 def person_names(text: str) -> list[tuple[int, str]]:
     """Contact-name candidates in order of appearance (cue-based, name-before-phone, title forms)."""
     t = normalize(text)
-    companions = set(extract_companions(t, loose=False))
+    companions = set() if _FOR_TEACHER.search(t) else set(extract_companions(t, loose=False))
     places = _place_spans(t)
     found: dict[int, str] = {}
     for pos, name in (_titled_names(t) + _names_before_phone(t) + _names_after_phone(t) + _cued_names(t) + _role_named(t)
-                      + _role_prefixed_names(t)):
+                      + _role_prefixed_names(t) + _names_beside_unit(t)):
         start = t.find(name, pos)
         if name not in companions and not t[max(0, start - 2):start].endswith("不是") \
                 and not any(p == start and n >= len(name) for p, n in places):  # '我是谷城的': a place, not 谷城
