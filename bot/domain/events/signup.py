@@ -138,15 +138,25 @@ class PartyResult:
         return self.refusal is None
 
 
-def change_party(session: Session, *, appid: str, event_id: str, openid: str, party_size: int,
-                 companions: Sequence[str], now: datetime) -> PartyResult:
-    """Change who comes along ('老伴不去了', '再加一个人'): seats follow the party, freed seats promote the waitlist."""
+def _changeable(session: Session, *, appid: str, event_id: str, openid: str,
+                now: datetime) -> tuple[Event, Registration] | PartyResult:
+    """The user's active registration for an event that has not started (locked), or why it cannot change."""
     event = lock_event(session, appid=appid, event_id=event_id)
     reg = find_registration(session, event=event, openid=openid) if event else None
     if event is None or reg is None or reg.status not in ACTIVE:
         return PartyResult(Refusal.NOT_REGISTERED if event else Refusal.NOT_FOUND, event=event)
     if event.start <= now:
         return PartyResult(Refusal.STARTED, view(session, reg=reg, event=event), event)
+    return event, reg
+
+
+def change_party(session: Session, *, appid: str, event_id: str, openid: str, party_size: int,
+                 companions: Sequence[str], now: datetime) -> PartyResult:
+    """Change who comes along ('老伴不去了', '再加一个人'): seats follow the party, freed seats promote the waitlist."""
+    found = _changeable(session, appid=appid, event_id=event_id, openid=openid, now=now)
+    if isinstance(found, PartyResult):
+        return found
+    event, reg = found
     refusal = party_refusal(event, party_size, companions)
     before, delta = reg.party_size, party_size - reg.party_size
     if refusal is None and reg.status == "confirmed" and delta > 0 and not take_seats(session, event=event, seats=delta):
@@ -164,12 +174,10 @@ def change_party(session: Session, *, appid: str, event_id: str, openid: str, pa
 
 def rename(session: Session, *, appid: str, event_id: str, openid: str, name: str, now: datetime) -> PartyResult:
     """Correct the registrant's name ('我自己名字打错了 是骆婷'); seats, party and check-in code stay."""
-    event = lock_event(session, appid=appid, event_id=event_id)
-    reg = find_registration(session, event=event, openid=openid) if event else None
-    if event is None or reg is None or reg.status not in ACTIVE:
-        return PartyResult(Refusal.NOT_REGISTERED if event else Refusal.NOT_FOUND, event=event)
-    if event.start <= now:
-        return PartyResult(Refusal.STARTED, view(session, reg=reg, event=event), event)
+    found = _changeable(session, appid=appid, event_id=event_id, openid=openid, now=now)
+    if isinstance(found, PartyResult):
+        return found
+    event, reg = found
     reg.name, reg.updated_at = name.strip(), now
     session.flush()
     return PartyResult(None, view(session, reg=reg, event=event), event, before=reg.party_size)
