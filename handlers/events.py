@@ -527,7 +527,7 @@ def continue_signup(ctx: Context, msg: Incoming, conv: ConversationState) -> lis
     if triage.wants_demand(text) or triage.wants_achievement(text):  # changed their mind: another flow takes it
         _leave(conv)
         return None
-    if QUESTION.search(text) and not extract_phone(text):  # '几点开始': answer, then carry on with the sign-up
+    if (QUESTION.search(text) or _asks_party_rule(text)) and not extract_phone(text):  # '几点开始', '能带几个人啊'
         return [Reply(_about(ctx, event, text)), Reply("——\n" + _resume(ctx, msg, conv, event))]
     now = _party_of(conv.draft)
     named_later = party.named_by_relation(now, text) is not None or party.written_by_relation(now, text)  # '写老伴就行'
@@ -574,6 +574,16 @@ def _phone_in_parts(draft: dict[str, Any], text: str) -> bool:
     if draft.get("phone_head") and mobile_completed(str(draft["phone_head"]), text):
         return True
     return not draft.get("phone") and mobile_head(text) is not None
+
+
+def _asks_party_rule(text: str) -> bool:
+    """'能带几个人啊', '可以报三个人吗': a question about how many may come that names nobody (answered with the
+    rule; the party is not changed by asking)."""
+    if not txt.PARTY_ASK.search(text):
+        return False
+    facts: dict[str, Any] = {}
+    _merge(facts, text)
+    return not any(facts.get(k) for k in ("name", "phone", "companions"))
 
 
 def _asked_midway(conv: ConversationState, text: str) -> bool:

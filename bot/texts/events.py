@@ -284,6 +284,10 @@ def _unstated(event: Event, question: str) -> list[str]:
     return [f"活动信息里没有写明{'、'.join(asked)}；需要确认可回复“转人工”，由工作人员为您询问。"] if asked else []
 
 
+PARTY_ASK = re.compile(r"(?:能|可以|可不可以|可)(?:带|报)(?:几|多少)个?人?|最多(?:能|可以)?(?:带|报)(?:几|多少)|"
+                       r"带几个|几个人(?:能|可以)|(?:能|可以)(?:带|报)[^，,。；;]{0,6}[吗么嘛]$")  # '能带几个人啊', '可以报三个人吗'
+
+
 def event_answer_text(event: Event, question: str) -> str:
     """A question about the event asked in passing ('几点开始', '在哪', '谁讲', '好停车吗'), answered from its record;
     a detail the record does not hold is said to be missing."""
@@ -294,6 +298,8 @@ def event_answer_text(event: Event, question: str) -> str:
         lines.append(f"时间：{span_text(event.start, event.end)}")
     if event.speaker and re.search(r"谁讲|主讲|哪个(?:医生|专家|老师)|什么(?:医生|专家|老师)", question):
         lines.append(f"主讲：{event.speaker}")
+    if PARTY_ASK.search(question):
+        lines.append(party_rule_text(event))
     unstated = _unstated(event, question)
     if len(lines) == 1:
         lines += [time_place_text(event.start, event.end, event.location)]

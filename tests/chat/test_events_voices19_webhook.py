@@ -123,3 +123,15 @@ def test_not_wanting_to_go_alone_cancels_the_whole_registration(wx: object, serv
     _signed_up(wx, openid, "打农药那个讲座 我跟老伴两个", "谭有禄 13800091912")
     question = say(wx, openid, "老伴要去闺女家 我一个人也没意思 你给我取消了吧")
     assert "要取消" in question, question
+
+
+def test_asking_how_many_may_come_is_answered_and_changes_nobody(wx: object, services: Container) -> None:
+    """'可以报三个人吗' during a sign-up gets the event's rule and the sign-up goes on; asking adds nobody."""
+    openid = "v19_asks_party_rule"
+    say(wx, openid, "报名高血压讲座")
+    reply = say(wx, openid, "可以报三个人吗")
+    assert "最多报本人加2名同行人" in reply and "接着报名" in reply
+    say(wx, openid, "刘桂英 13800097981")
+    assert "最多报本人加2名同行人" in say(wx, openid, "那能带几个人啊")  # asked again at the consent step
+    say(wx, openid, "同意")
+    assert registration(services, openid).party_size == 1
