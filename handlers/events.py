@@ -285,8 +285,7 @@ def _narrowed(ctx: Context, msg: Incoming, conv: ConversationState, text: str, s
 
 def _which_one(conv: ConversationState, text: str, shown: list[str]) -> list[Reply] | None:
     """'我想报名那个' or a name and phone under a list of several: keep what was said and ask which one."""
-    facts: dict[str, Any] = {}
-    _merge(facts, text)
+    facts = _facts_of_message(text)
     said = {k for k in ("name", "phone", "party_size") if facts.get(k)}
     if not (SIGNUP.search(text) or said) or len(shown) < 2:
         conv.clear_flow()
@@ -365,6 +364,13 @@ def _signed_up_for(draft: dict[str, Any], name: str, text: str) -> list[str]:
 def _someone_else_goes(text: str) -> bool:
     """'给我家老头子报个名', '是我妈去' or '不是我 我爸去' (the user names no one as themself): a relative is signed up."""
     return bool(PROXY.search(text)) or (goes_instead(text) and not SELF_NAMED.search(text))
+
+
+def _facts_of_message(text: str) -> dict[str, Any]:
+    """The name, phone, company and party one message gives on its own (no draft behind it)."""
+    facts: dict[str, Any] = {}
+    _merge(facts, text)
+    return facts
 
 
 def _merge(draft: dict[str, Any], text: str, *, with_party: bool = True) -> None:
@@ -581,8 +587,7 @@ def _asks_party_rule(text: str) -> bool:
     rule; the party is not changed by asking)."""
     if not txt.PARTY_ASK.search(text):
         return False
-    facts: dict[str, Any] = {}
-    _merge(facts, text)
+    facts = _facts_of_message(text)
     return not any(facts.get(k) for k in ("name", "phone", "companions"))
 
 
@@ -736,8 +741,7 @@ def _cut_after_noun(run: str) -> str:
 def signup_request(ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> list[Reply] | None:
     """"报名 E04" / "那个心肺复苏的培训还能报不": the event meant, or candidates to choose from."""
     found = _matches(ctx, _event_words(text)) or _matches(ctx, text)
-    facts: dict[str, Any] = {}
-    _merge(facts, text)
+    facts = _facts_of_message(text)
     if len(found) == 1:
         conv.draft = facts
         return start_signup(ctx, msg, conv, found[0].id, text="")

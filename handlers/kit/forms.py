@@ -705,7 +705,7 @@ def _answered_at_once(form: Form, text: str) -> bool:
 def _pending_accepts(form: Form, conv: ConversationState, text: str) -> bool:
     """The pending question's parser takes the message as its answer ('还没想好多少钱' for the budget)."""
     f = next((x for x in form.fields if x.name == conv.step), None)
-    return bool(f and f.parser and not f.free and not f.append and f.parser(text) not in (None, "", []))
+    return bool(f and not f.free and not f.append and _accepts(f, text))
 
 
 def _fill_turn(form: Form, conv: ConversationState, text: str) -> list[Reply]:
