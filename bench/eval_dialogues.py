@@ -206,14 +206,16 @@ def report(parts: dict[str, dict[str, Any]]) -> None:
 def main() -> None:
     """Parse arguments, replay, print."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--only", choices=("dev", "heldout"))
+    parser.add_argument("--only", choices=("dev", "heldout", "valid"))
+    parser.add_argument("--file", action="append", default=[], type=Path,
+                        help="also replay this file (rows with split 'valid': a fixer's unseen check; no failures shown)")
     parser.add_argument("--ids", default="")
     parser.add_argument("--part", default="", help="only dev files whose name contains this (e.g. voices6)")
     parser.add_argument("--show-failures", action="store_true")
     parser.add_argument("--served", action="store_true",
                         help="as make run serves it: knowledge base and the intent vector stage (slower)")
     args = parser.parse_args()
-    dialogues = load(FILES)
+    dialogues = load(FILES + tuple(args.file))
     if args.only:
         dialogues = [d for d in dialogues if d.get("split", "dev") == args.only]
     if args.part:

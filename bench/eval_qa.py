@@ -71,7 +71,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -244,6 +244,7 @@ def run_eval(args: argparse.Namespace) -> None:
     """Evaluate every part × backend × mode (× fusion for hybrid)."""
     parts = [p for p in question_sets(args.extra, args.dev_only)
              if not args.only or p.name.split(" ")[0] in args.only]
+    parts += [replace(mixed_set(f"valid:{path.stem}", path), tunable=False) for path in args.file]
     rows: list[Row] = []
     failures: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -327,6 +328,8 @@ def main() -> None:
     parser.add_argument("--show-failures", action="store_true", help="list failures of the dev parts")
     parser.add_argument("--dev-only", action="store_true", help="skip the held-out part (never asked)")
     parser.add_argument("--only", nargs="*", help="question sets to run: dev, extra, near, voices, voices2, voices3, voices4, voices5, voices6, voices7, voices8, voices9, voices10, voices11, voices12, second/dev, second/heldout, third/heldout")
+    parser.add_argument("--file", action="append", default=[], type=Path,
+                        help="also ask this file's questions as an untuned part (a fixer's unseen check)")
     args = parser.parse_args()
     run_calibration(args) if args.calibrate else run_eval(args)
 
