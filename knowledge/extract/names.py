@@ -13,7 +13,7 @@ _GIVEN = r"[\u4e00-\u9fff]"
 _BOUNDARY = re.compile(r"^(?:$|[\s\d,.;:!?、()+]|[俩仨](?![\u4e00-\u9fff]?[个人])|听说|知道|看到|听到|陪|电话|手机|号码|联系|微信|先生|女士|同志|师傅|老师|经理|工程师|研究员|教授|博士|主任|总|是|的|也|跟|和|带|去|报|我|他|她|今年|身份|就|吧|啊|呀|呢|不是|一起|一块|一同|叫|[一两二三四五俩仨]\s*(?:个人|个|位|人)|[a-zA-Z])")
 _NOT_GIVEN = set("的了是在有和跟与我你他她们这那个把就都也还要想去来说电话手机号码联系公司厂区县市镇村省街路人家里上下吗呢吧啊呀哦嗯不没很太最更好对错改换叫姓名字十百千亿年月日号点元块")
 _CONTACT_CUE = re.compile(
-    r"(联系人|联络人|对接人|负责人|[我俺咱]叫|(?:[我俺咱]们?的?)?导师(?:名字)?叫|(?:^|(?<=[\s,，]))(?:[他她](?:名字)?)?叫(?=[\u4e00-\u9fff]{2,4}(?:$|[\s,，。\d]))|[我俺咱](?:在|是)[^\s，,。]{1,16}\s+叫(?=\s*[\u4e00-\u9fff]{2,4}(?:$|[\s,，。\d]))|[我俺咱]是|本人|姓名|名字|称呼|[我俺咱]姓|签名|落款|报名人|登记人|(?:错了|不对|口误|不是)\s*,?\s*(?:是|叫)|应该是|其实是)"
+    r"(联系人|联络人|对接人|负责人|[我俺咱]叫|(?:[我俺咱]们?的?)?导师(?:名字)?叫|(?:^|(?<=[\s,，]))(?:[他她](?:名字)?)?叫(?=[\u4e00-\u9fff]{2,4}(?:$|[\s,，。\d]))|[我俺咱](?:在|是)[^\s，,。]{1,16}\s+叫(?=\s*[\u4e00-\u9fff]{2,4}(?:$|[\s,，。\d]))|[我俺咱]是|本人|姓名|名字|称呼|[我俺咱]姓|签名|落款|报名人|登记人|(?:错了|不对|口误|不是)\s*,?\s*(?:是|叫)|(?:[哦噢呃]不|不对|说错了|口误)[\s,，]+(?=[\u4e00-\u9fff]{2,4}(?:$|[\s,，。\d]))|应该是|其实是)"
     r"(?:(?:改|换|变|更正)一?下[\s,:，]*)?"  # '联系人改一下 写鲍婷婷老师'
     r"(?:就|先)?(?:是|为|写|填|改成|改为|换成|换为|更正为|应该是|叫|的话)?(?:我(?![叫是姓])|本人)?[\s,:，]*"
 )
@@ -39,7 +39,7 @@ _COMPOUND = tuple(w for w in PARTY_TERMS if "的" in w)  # '孩子的爸爸' is 
 _RELATIVE = "(?:" + "|".join(map(re.escape, PARTY_TERMS)) + ")"  # longest first: '外孙女' wins over '外孙'
 _HEADCOUNT = r"(?:[两三2-3]\s*(?:个人|个|位|人)|[俩仨])"  # '和我儿子柯小军两个': a name, then the head count
 _COMPANION_CUE = re.compile(rf"(?:{_RELATIVE}|他|她|他们|她们|大宝|二宝|小宝|宝宝|老大|老二|大的|小的|另一个|还有一个|(?<=\s)一个|另外|其他|其余)们?儿?(?:一个|一位|[一两二三俩仨1-3](?:个人|个|人|位|名))?(?:[也都][^\s,，。叫]{{0,4}}?(?:去|来))?\s*"
-                            rf"(?:的)?(?:叫|是|名字叫|名字是|姓名|:|(?:名字|大名|学名|全名|姓名)(?:叫|是|写)?)\s*|"
+                            rf"(?:的)?(?:(?:是|在)[^\s,，。叫我俺]{{1,6}}[\s,，]*(?:叫|名字叫)|姓[\u4e00-\u9fff][\s,，]*|叫|是|名字叫|名字是|姓名|:|(?:名字|大名|学名|全名|姓名)(?:叫|是|写)?)\s*|"  # '学生是博士生 叫骆一鸣', '屋里的姓龚 龚春梅'
                             rf"(?:带|还有|加上|和|跟)(?:着|上)?(?:我|我的|我家|我们家|咱家|俺家|俺)?\s?(?:的)?(?:{_RELATIVE}|会计|财务|出纳)\s*(?:叫|是)?\s*(?![和跟与及、])"
                             rf"(?=[\u4e00-\u9fff]{{2,3}}(?:一起|一块|一同|{_HEADCOUNT})|[\u4e00-\u9fff]{{2,4}}(?:$|[\s,，。和跟与及、陪]))")
 _LOOSE_CUE = re.compile(rf"(?:{_RELATIVE}|大的|小的|老大|老二)(?:一起|一块|一同)?\s+(?=[\u4e00-\u9fff]{{2,4}}(?:$|[\s,，。和跟与及、陪]))|"  # '儿子 邹小飞'
@@ -533,7 +533,7 @@ def extract_companions(text: str, *, loose: bool = True) -> list[str]:
         if re.search(r"(?:我|俺|本人)(?:就)?是[\u4e00-\u9fff]{0,2}$", t[:m.start()]):  # '我是孩子爸爸 管军', '我是何奶奶 何凤兰': the user
             continue
         pos = m.end()
-        while (name := _companion_at(t, pos, mode)) is not None:
+        while (name := _companion_at(t, pos, mode) or _full_of(t, pos, out)) is not None:
             if re.match(_RELATIVE, name) or _GOING.fullmatch(name):  # '和儿子', '和我老伴都去' name nobody ('张大妈' does)
                 break
             if name not in out:
@@ -547,6 +547,14 @@ def extract_companions(text: str, *, loose: bool = True) -> list[str]:
     return [n for n in out if not re.search(re.escape(n) + r"的?\s*(?:叫|名字叫|名字是|大名|全名)", t)  # '李婶叫 李桂英'
             and not any(m.group("nick") == n and _nick_is_name(t, m) for m in _NICK_IS.finditer(t))
             and not _said_in_full(t, n, out)]
+
+
+def _full_of(text: str, pos: int, found: list[str]) -> str | None:
+    """The full name right after a nickname just found, with its surname ('出纳小蔡 蔡雨萌'): the same person in full."""
+    nick = found[-1] if found else ""
+    surname = _surname_at(nick, 1 if nick[:1] in "小老" else 0) if _nick_at(nick, 0) == nick else None
+    full = name_at(text, pos, cued=True) if surname and text[pos - 1:pos].isspace() else None
+    return full if full and full.startswith(surname or "-") and full != nick else None
 
 
 def _said_in_full(text: str, nick: str, names: list[str]) -> bool:
@@ -580,7 +588,7 @@ _ALONE = re.compile(r"(就我一个|我一个人|就我自己|我自己去|本�
 _MINE = r"(?:我们的|我的|我们家|咱们家|咱家|俺家|我家|我们|咱们|俺们|我|俺)"
 _WHO = rf"(?:{_RELATIVE}|{_ROLE}|小宝|宝宝)"  # '还有我们家小宝' (not in _RELATIVE: '何小宝' is a name)
 _NEAR = r"(?:(?:隔壁|对门|楼上|楼下|同村|村里|小区|院里)的?)"  # '我和隔壁两个老姐妹'
-_WITH = re.compile(rf"(?:带|和|跟|加上|还有|陪|同|(?<=我)[\s、,])\s*(?:着|上)?\s*{_MINE}?\s*{_NEAR}?\s*(?:(\S{{1,2}}?)\s*(?:个|位|名)|(?=[俩仨])(\S))?\s*"
+_WITH = re.compile(rf"(?:带|和|跟|加上|还有|陪|同|(?<=我)[\s、,])\s*(?:着|上)?\s*{_MINE}?\s*{_NEAR}?\s*(?:(\S{{1,2}}?)\s*(?:个|位|名)|(?=[俩仨])(\S))?\s*(?:(?<=带)[个位])?\s*"  # '带个学生': one
                    rf"({_WHO}(?:(?:、|和|跟|,|与|\s+|\s*还有\s*){_MINE}?{_WHO})*)")
 
 

@@ -34,11 +34,11 @@ NOT_GOING = re.compile(r"(?:不去|去不了|去不成|不克|克不了|克不�
 DROP = re.compile(r"把(?P<who>.{1,6}?)(?:的名字?|的报名)?(?:退|取消|去掉|删|划掉)")  # '帮我把他退了'
 ADD = re.compile(r"(?:再加|(?<![最至])多加|加上|再带|(?<![最至])多带|还要加|帮我加|给我加|换成|换个|(?:再|多)?添(?=[一两个位名上])|"
                  r"(?<![最至])多报|再报|换(?=(?:我|俺|咱)?(?:的|家)?" + _RELATIVE + r"))上?\s*"  # '换我妹妹曾宪芳去'
-                 r"(?P<n>[一两二三四俩仨1234]?)\s*(?:个|位|名)?")
+                 r"(?P<n>[俩仨]|[一两二三四1234](?=\s*(?:个|位|名|人))|)\s*(?:个|位|名)?")  # not '换成二宝'
 SWAP_ON = re.compile(r"换成|换为|换个人|换人|换(?=(?:我|俺|咱)?(?:的|家)?" + _RELATIVE + ")")  # '…回娘家 换我兄弟柴二军跟我去'  # '小吴那天要出差 换成小郑跟我去': the one named before is swapped
 SWAPPED = re.compile(r"(?P<who>[^\s,，。]{1,6}?)(?:换成|换为|改成)(?=\s*(?:我|俺|咱)?(?:的|家)?[^\s,，。]{1,6}?(?:去|来|参加|叫|$|[\s,，]))")
 ALSO = re.compile(r"也[^\s,，。不没]{0,3}?(?:去|来|克|参加|听|学|报上|报个名|报名)(?!不)")  # '也想去', '也说要去', '也想学'
-RESTATED = re.compile(r"(?:就|只有|只)\s*(?:我|俺|咱)(?:们)?(?:和|跟|带着?|加上)(?P<rest>.{1,12})")  # '就我和孙子去'
+RESTATED = re.compile(r"(?:就|只有|只|(?:^|(?<=[\s,，。]))那就?)\s*(?:我|俺|咱)(?:们)?(?:和|跟|带着?|加上)(?P<rest>.{1,12})")  # '就我和孙子去', '只能两个啊 那我和我们总工去'
 ONLY_WITH = re.compile(r"(?:(?:只|就只|光|单)(?:带|领)(?:着|上)?\s*(?P<rest>.{1,14})|"
                        r"就带(?:着|上)?\s*(?P<going>[^，,。]{1,12}?)(?:一个人|一起)?(?:去|来|参加|就行|就好|$|[，,。]))")  # '只带小的去', '就带大的去
 BACK = re.compile(r"[他她]")  # '她也去 她叫 邓雅琴': the one said before
@@ -46,6 +46,10 @@ _CORRECTION = re.compile(r"(打错|写错|错了|不对|应该是|应该叫|改�
 _SELF_ONLY = re.compile(r"^(?:我|我们|俺|俺们|咱|咱们|我俩|我们俩|俺俩|咱俩|我们都|都|大家|全家|一家人)?(?:都|也|俩人都|两个都|全)?$")
 _PLURAL = re.compile(r"们|都|俩|两个|仨|三个")
 _CLAUSE = re.compile(r"[\s,，。.;；!！?？]+")
+_BORN = r"大宝|二宝|三宝"  # children called by birth order: a companion word like '儿子'
+_ORDER = r"大的|小的|老大|老二|老三|" + _BORN  # children told apart by birth order, each a person of the party
+_KIDS = frozenset({"孩子", "小孩", "娃", "儿子", "女儿", "闺女", *_ORDER.split("|")})
+_PERSON = f"{_RELATIVE}|{_ORDER}"  # a word that stands for one person who may come along
 _COUNTS = {"一": 1, "两": 2, "俩": 2, "二": 2, "三": 3, "仨": 3, "四": 4, "五": 5, "1": 1, "2": 2, "3": 3, "4": 4, "5": 5}
 _N = r"([一两二三四五俩仨1-5])"
 SET_SIZE = re.compile(r"(?:改成|改为|变成|换成|改|就|只|只有|只去)\s*" + _N + r"\s*(?:个人|个|人|位)(?!月|小时)")
@@ -77,7 +81,7 @@ def relations_of(text: str) -> dict[str, str]:
         before = t[max(0, at - 8):at]
         for other in names:  # '张大妈 和 刘大爷': 刘大爷 is no 妈
             before = before.replace(other, " ")
-        found = re.findall(_RELATIVE + r"|大的|小的|老大|老二", before)
+        found = re.findall(_PERSON, before)
         if found:
             out[name] = found[-1]
     return out
@@ -86,14 +90,13 @@ def relations_of(text: str) -> dict[str, str]:
 def _refers(word: str, relation: str) -> bool:
     """Whether a relation word said now ('妹妹', '老头子') is the one a companion came with ('妹', '老伴')."""
     same = {"老头子", "老头", "老伴", "老太太", "老太婆", "那口子", "爱人", "老公", "老婆", "媳妇", "丈夫", "妻子", "另一半"}
-    kids = {"孩子", "小孩", "娃", "儿子", "女儿", "闺女", "大的", "小的", "老大", "老二"}
-    return word in relation or relation in word or {word, relation} <= same or (word in ("孩子", "小孩", "娃") and relation in kids)
+    return word in relation or relation in word or {word, relation} <= same or (word in ("孩子", "小孩", "娃") and relation in _KIDS)
 
 
 def _mentioned(party: Party, clause: str) -> tuple[list[str], int, bool]:
     """Who a clause refers to: named companions, counted-only ones, and whether anyone else was referred to."""
     named = [n for n in party.companions if n in clause or (len(n) >= 3 and n[-2:] in clause)] + _by_nickname(party, clause)
-    words = [w for w in re.findall(_RELATIVE + r"|他|她|大的|小的|老大|老二", clause) if w not in ("他", "她") or not named]
+    words = [w for w in re.findall(_PERSON + r"|他|她", clause) if w not in ("他", "她") or not named]
     for word in words:
         hits = [n for n, r in party.relations.items() if _refers(word, r)]
         if word in ("他", "她") and len(party.companions) == 1:
@@ -126,7 +129,7 @@ def _antecedent(party: Party, before: str) -> list[str]:
 def _subject(party: Party, said: str) -> str:
     """The words before a 'not going' that say who: the last clause naming someone ('小张临时有事 来不了了' → 小张临时有事)."""
     parts = [c for c in _CLAUSE.split(said) if c]
-    person = re.compile(_RELATIVE + r"|他|她|我|俺|咱|大的|小的|老大|老二"
+    person = re.compile(_PERSON + r"|他|她|我|俺|咱"
                         + "".join(f"|{re.escape(n[-2:])}|[小老]{re.escape(n[0])}" for n in party.companions))
     return next((c for c in reversed(parts) if person.search(c)), parts[-1] if parts else "")
 
@@ -203,7 +206,7 @@ def _added(party: Party, text: str) -> Party | None:
 
 
 _FIELD_BEFORE = re.compile(r"(?:电话|手机|号码|名字|姓名|时间|场次|活动|讲座|培训|地址|单位)\s*$")
-_NAMED_AS = re.compile(r"人?\s*[,，]?\s*(?:叫|是|名字叫|名字是|姓名)?\s*")
+_NAMED_AS = re.compile(rf"人?\s*[,，]?\s*(?:(?:我家|我的|我|俺家|俺)?(?:{_PERSON})(?:的)?)?\s*(?:叫|是|名字叫|名字是|姓名)?\s*")  # '换成二宝张一可'
 
 
 def _named_after(text: str, pos: int) -> list[str]:
@@ -335,7 +338,7 @@ def edit_party(party: Party, text: str) -> Party | None:
         return after
     if (after := _dropped(party, t)) is not None:  # '儿子那天有课 我换个人 带我侄子去 叫 孔乐言': out, then in
         return _added(after, t[_last_not_going(t):]) or after
-    for change in (_added, _restated, _resized, named_by_relation):
+    for change in (_restated, _added, _resized, named_by_relation):
         if (after := change(party, t)) is not None:
             return after
     return None
@@ -360,17 +363,33 @@ def _last_not_going(text: str) -> int:
     return max(ends, default=0)
 
 
+_HEADS_GOING = re.compile(r"(?:([俩仨])|([两三四2-4])\s*(?:个人|个|位|人))\s*(?=(?:一起|一块)?(?:去|来|参加)|$|[\s,，。])")  # '…两个去'
+
+
 def _restated(party: Party, text: str) -> Party | None:
-    """'就我和孙子去', '只有我跟老伴': the party said again in full; the companions it mentions are kept."""
+    """'就我和孙子去', '只有我跟老伴', '那我跟我老公 再加大宝': the party said again in full; the companions it mentions
+    are kept, and the people it names or calls by a relation word for the first time come in. A head count said
+    with it wins: relation words beyond it describe one person ('我和娃儿奶奶两个去' → 奶奶)."""
     m = RESTATED.search(text)
     if not m:
         return None
-    named, extra, _ = _mentioned(party, m.group("rest"))
-    newcomers = [n for n in _leading_names(m.group("rest")) if n not in party.companions]  # '就我跟蒋涛俩人'
-    if not named and not extra and not newcomers:
-        return None
+    rest = m.group("rest")
+    named, extra, _ = _mentioned(party, rest)
+    newcomers = [n for n in _leading_names(rest) if n not in party.companions]  # '就我跟蒋涛俩人'
     kept = tuple(n for n in party.companions if n in named) + tuple(newcomers)
-    return Party(1 + len(kept) + extra, kept, {n: r for n, r in party.relations.items() if n in kept})
+    held = {party.relations.get(n, n) for n in kept}
+    called = [r for r in relation_companions(rest, kept, 3) if not any(_refers(r, h) for h in held)]  # '我们总工'
+    if not kept and not extra and not called:
+        return None
+    count = _HEADS_GOING.search(rest)
+    said = _COUNTS[count.group(1) or count.group(2)] if count else stated_party_size(text[m.start():])  # '我和娃儿奶奶两个去', '我和两个孩子'
+    size = said or 1 + len(kept) + len(called) + max(0, extra - len(called))
+    if count and len(kept) + len(called) > size - 1:
+        called = called[len(kept) + len(called) - (size - 1):]  # the head word of '娃儿奶奶' is the person
+    kept = (kept + tuple(called))[:size - 1]
+    relations = {**{n: r for n, r in party.relations.items() if n in kept}, **{r: r for r in called if r in kept}}
+    restated = Party(size, kept, relations)
+    return fill_party(restated, text) if extract_companions(text) else restated  # '那我带我闺女 她叫邱晓燕'
 
 
 def _leading_names(text: str) -> list[str]:
@@ -386,7 +405,7 @@ def _leading_names(text: str) -> list[str]:
     return out
 
 
-_DESCRIBED = re.compile(rf"(?:大的|小的|老大|老二|大宝|二宝|{_RELATIVE})(?:叫|是)?\s*(?P<name>[\u4e00-\u9fff]{{2,3}}?)"
+_DESCRIBED = re.compile(rf"(?:{_PERSON})(?:叫|是)?\s*(?P<name>[\u4e00-\u9fff]{{2,3}}?)"
                         r"(?=(?:上|读|在读)?(?:初[一二三]|高[一二三]|[一二三四五六]年级|[大中小]班|\d{1,2}岁|[一二三四五六七八九十]{1,3}岁|"
                         r"小学|初中|高中|幼儿园))")  # '大的刘子轩初二', '小的刘子涵五年级': a name with a grade or an age
 _NEIGHBOUR = re.compile(r"(?:隔壁|邻居|对门|楼上|楼下|同村|村里|邻村|一个村)(?:的)?(?:老)?\s*")  # '隔壁的王大海'
@@ -427,7 +446,7 @@ def relation_companions(text: str, named: tuple[str, ...], places: int) -> list[
     nor the user ('我是孩子他妈')."""
     t = normalize(text)
     out: list[str] = []
-    for m in re.finditer(rf"{_RELATIVE}|{_ROLE}", t):
+    for m in re.finditer(rf"{_RELATIVE}|{_ROLE}|{_BORN}", t):
         after = t[m.end():m.end() + 6]
         if places <= len(out) or _SELF_BEFORE.search(t[:m.start()]) or _kin_word(m.group()) in out:
             continue
