@@ -17,8 +17,13 @@ def _digits(s: str) -> str:
     return re.sub(r"\D", "", s)
 
 
+_HEADLESS = re.compile(r"(?<![\d.])([3-9]\d(?:[\s-]?\d){8})(?![\d%])\s*[,，]?\s*"  # '三八零零零九七八二三 前面还有个1'
+                       r"(?:前面|开头|最前面)(?:还有|还差|少了?|漏了?|要?加上?|是)(?:一)?个?\s*1")
+
+
 def _mobiles(text: str) -> list[tuple[int, str]]:
-    out = []
+    """Mobiles in the text, with one said without its leading 1 and the 1 said after it."""
+    out = [(m.start(), "1" + _digits(m.group(1))) for m in _HEADLESS.finditer(text)]
     for m in _MOBILE.finditer(text):
         if not _UNIT_AFTER.match(text[m.end():]) and text[max(0, m.start() - 2):m.start()] != "不是":
             out.append((m.start(), _digits(m.group(1))))
