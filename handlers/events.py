@@ -315,7 +315,7 @@ def start_signup(ctx: Context, msg: Incoming, conv: ConversationState, event_id:
     if closed is not None:
         conv.clear_flow()
         return [Reply(details), Reply(txt.refusal_text(closed, event))]
-    conv.flow, conv.step, conv.draft = FLOW, "contact", {**_facts_of(conv.draft), "event_id": event.id}
+    conv.flow, conv.step, conv.draft = FLOW, "contact", {**_told_before(ctx, conv, event), **_facts_of(conv.draft), "event_id": event.id}
     _remember_event(ctx, conv, event.id)
     _merge(conv.draft, text)
     return [Reply(details), *_next(ctx, msg, conv, event)]
@@ -619,11 +619,23 @@ def _resume(ctx: Context, msg: Incoming, conv: ConversationState, event: Event) 
     return "我们接着报名：\n" + "\n".join(r.text for r in _ask_contact(ctx, msg, conv))
 
 
-def _remember_event(ctx: Context, conv: ConversationState, event_id: str) -> None:
+def _remember_event(ctx: Context, conv: ConversationState, event_id: str, said: str = "") -> None:
     """Remember the event talked about, so '几点开始' or '给我报一个' later refer to it (for a day), and make it
-    the conversation's topic for follow-ups ('这个要钱不')."""
-    conv.data["last_event"] = {"id": event_id, "at": ctx.now.isoformat()}
+    the conversation's topic for follow-ups ('这个要钱不'); the sign-up facts the words ``said`` about it give
+    ('138… 某某公司 报开放日') are kept with it until a sign-up starts (and takes them) or talk moves on."""
+    facts: dict[str, Any] = {}
+    if said:
+        before = conv.data.get("last_event") or {}
+        facts = dict(before.get("facts") or {}) if before.get("id") == event_id else {}
+        facts.update({k: v for k, v in _facts_of_message(said).items() if k in ("name", "phone", "company") and v})
+    conv.data["last_event"] = {"id": event_id, "at": ctx.now.isoformat(), **({"facts": facts} if facts else {})}
     followups.remember(ctx, conv, "event", event_id)
+
+
+def _told_before(ctx: Context, conv: ConversationState, event: Event) -> dict[str, Any]:
+    """The name, phone and company said while this event was being talked about, before its sign-up began."""
+    last = conv.data.get("last_event") or {}
+    return dict(last.get("facts") or {}) if last.get("id") == event.id and memo.fresh(ctx, last, JUST_NOW) else {}
 
 
 def _last_event(ctx: Context, conv: ConversationState, within: timedelta = timedelta(days=1)) -> Event | None:
@@ -891,7 +903,7 @@ def _named_by_cues(ctx: Context, msg: Incoming, conv: ConversationState, text: s
         conv.draft = {}
         _merge(conv.draft, text)
         return start_signup(ctx, msg, conv, event.id, text="")
-    _remember_event(ctx, conv, event.id)
+    _remember_event(ctx, conv, event.id, said=text)
     return [Reply(_about(ctx, event, text) + f"\n想报名请回复“报名 {event.id}”，同行的人也可以一起告诉我。")]
 
 
@@ -907,8 +919,10 @@ def _about(ctx: Context, event: Event, text: str) -> str:
 
 
 def event_question(ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> list[Reply] | None:
-    """'加计扣除培训是几号', or '在哪里' right after talking about an event: answered from the event."""
-    if not QUESTION.search(text):
+    """'加计扣除培训是几号', or '在哪里' right after talking about an event: answered from the event (any short
+    question right after one was shown, '要穿啥衣服', is about it)."""
+    if not QUESTION.search(text) and not (len(text) <= 12 and triage.is_question(text)
+                                          and _last_event(ctx, conv, within=JUST_NOW) is not None):
         return None
     named = _matches(ctx, text) if EVENT_NOUN.search(text) else []
     flt = list_filter(ctx.session, appid=ctx.appid, text=text, now=ctx.now) if EVENT_NOUN.search(text) else None
@@ -918,7 +932,7 @@ def event_question(ctx: Context, msg: Incoming, conv: ConversationState, text: s
     event = named[0] if named else (_last_event(ctx, conv) if len(text) <= 12 else None)
     if event is None:
         return None
-    _remember_event(ctx, conv, event.id)
+    _remember_event(ctx, conv, event.id, said=text)
     signed = event.id in [v.event_id for v in _active(ctx, msg)]
     return [Reply(_about(ctx, event, text) + ("" if signed else f"\n想报名请回复“报名 {event.id}”。"))]
 

@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 from bot.clock import LOCAL_TZ
 from bot.store.models import Event
@@ -272,6 +273,14 @@ def _dull_title(chunk: str) -> bool:
 _VILLAGE = re.compile(r"[\u4e00-\u9fff]{2}[村镇]$")
 
 
+SHORT_SAY = 24  # a message this short that names a venue or date is about an event; a longer one may only share words
+
+
+def _dull_topic(events: Sequence[Event], chunk: str) -> bool:
+    """A two-character title piece that names no topic: generic, or a place name ('襄阳' in a title)."""
+    return _dull_title(chunk) or any(chunk in e.region or chunk in e.location for e in events)
+
+
 def _dull_place(chunk: str) -> bool:
     """A piece of an address that many places have ('服务中心', '报告厅'); a village or town by its name ('石花村')
     is none."""
@@ -299,8 +308,9 @@ def placed(text: str, events: Sequence[Event]) -> set[str]:
 
 def event_cues(text: str, events: Sequence[Event]) -> dict[str, set[str]]:
     """What in the text points at which events: ``title`` (a distinctive piece of the title), ``date`` and the
-    place, as ``venue`` when a piece of the location names it, else ``place`` (the region); a cue the text does
-    not give is left out."""
+    place, as ``venue`` when a piece of the location names it, else ``place`` (the region); beside a date or a
+    venue, a two-character piece only one title has is a ``topic`` ('职工之家那个颈椎腰椎的': 腰椎). A cue the text
+    does not give is left out."""
     venue = venue_named(text, events)
     cues = {"title": _distinctive(text, events, lambda e: e.title, _dull_title), "venue" if venue else "place":
             venue or placed(text, events)}
@@ -308,6 +318,8 @@ def event_cues(text: str, events: Sequence[Event]) -> dict[str, set[str]]:
         cues["date"] = on
     if not cues["title"]:
         cues.update(_category_topic(text, events))
+    if not cues["title"] and "topic" not in cues and (cues.get("venue") or cues.get("date")) and len(text) <= SHORT_SAY:
+        cues["topic"] = _distinctive(text, events, lambda e: e.title, partial(_dull_topic, events), least=2)  # '颈椎腰椎'
     return {k: v for k, v in cues.items() if v or k == "date"}
 
 
