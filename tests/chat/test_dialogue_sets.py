@@ -126,15 +126,6 @@ KNOWN_GAPS: dict[str, str] = {
     "dialogues_voices22:ZK37": "fresh set (researchers; 18/40 when first measured); not yet fixed",
     "dialogues_voices22:ZK38": "fresh set (researchers; 18/40 when first measured); not yet fixed",
     "dialogues_voices22:ZK40": "fresh set (researchers; 18/40 when first measured); not yet fixed",
-    "dialogues_voices24:ZM06": "fresh set (event parties; 31/40 when first measured); not yet fixed",
-    "dialogues_voices24:ZM09": "fresh set (event parties; 31/40 when first measured); not yet fixed",
-    "dialogues_voices24:ZM13": "fresh set (event parties; 31/40 when first measured); not yet fixed",
-    "dialogues_voices24:ZM19": "fresh set (event parties; 31/40 when first measured); not yet fixed",
-    "dialogues_voices24:ZM23": "fresh set (event parties; 31/40 when first measured); not yet fixed",
-    "dialogues_voices24:ZM29": "fresh set (event parties; 31/40 when first measured); not yet fixed",
-    "dialogues_voices24:ZM34": "fresh set (event parties; 31/40 when first measured); not yet fixed",
-    "dialogues_voices24:ZM38": "fresh set (event parties; 31/40 when first measured); not yet fixed",
-    "dialogues_voices24:ZM39": "fresh set (event parties; 31/40 when first measured); not yet fixed",
 }
 
 
