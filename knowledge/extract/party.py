@@ -200,8 +200,7 @@ def _added(party: Party, text: str) -> Party | None:
     elif not add and open_places > 0 and BACK.search(text):  # the one said to come earlier, now named
         count = max(0, len(new) - open_places)
     known = party.companions + tuple(new)
-    rels = [r for r in relation_companions(text, known, count - len(new))  # '孩子他爸也想一起去，能加上吗'
-            if not any(_refers(r, party.relations.get(c, "+")) for c in party.companions)]
+    rels = _newly_called(text, party, known, count - len(new))  # '孩子他爸也想一起去，能加上吗'
     return Party(party.size + count, known + tuple(rels), {**party.relations, **relations_of(text), **{r: r for r in rels}})
 
 
@@ -377,8 +376,7 @@ def _restated(party: Party, text: str) -> Party | None:
     named, extra, _ = _mentioned(party, rest)
     newcomers = [n for n in _leading_names(rest) if n not in party.companions]  # '就我跟蒋涛俩人'
     kept = tuple(n for n in party.companions if n in named) + tuple(newcomers)
-    held = {party.relations.get(n, n) for n in kept}
-    called = [r for r in relation_companions(rest, kept, 3) if not any(_refers(r, h) for h in held)]  # '我们总工'
+    called = _newly_called(rest, party, kept, 3)  # '我们总工'
     if not kept and not extra and not called:
         return None
     count = _HEADS_GOING.search(rest)
@@ -438,6 +436,12 @@ def _listed_before_me(text: str) -> list[str]:
             break
         out.insert(0, bare)
     return out
+
+
+def _newly_called(text: str, party: Party, named: tuple[str, ...], places: int) -> list[str]:
+    """Up to ``places`` companions the text calls by a relation word that none of the party came with."""
+    return [r for r in relation_companions(text, named, places)
+            if not any(_refers(r, party.relations.get(c, "+")) for c in party.companions)]
 
 
 def relation_companions(text: str, named: tuple[str, ...], places: int) -> list[str]:
