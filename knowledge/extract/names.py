@@ -553,7 +553,7 @@ def _full_of(text: str, pos: int, found: list[str]) -> str | None:
     """The full name right after a nickname just found, with its surname ('出纳小蔡 蔡雨萌'): the same person in full."""
     nick = found[-1] if found else ""
     surname = _surname_at(nick, 1 if nick[:1] in "小老" else 0) if _nick_at(nick, 0) == nick else None
-    full = name_at(text, pos, cued=True) if surname and text[pos - 1:pos].isspace() else None
+    full = name_at(text, pos, cued=True) if surname and text[pos - 1:pos] in (" ", ",", "，", "、") else None
     return full if full and full.startswith(surname or "-") and full != nick else None
 
 
