@@ -157,11 +157,11 @@ def _result(services: Container, openid: str) -> tuple[str, str]:
 def test_result_titles_keep_what_it_is_made_into_and_which_kind(wx: object, services: Container) -> None:
     """A title taken from the summary keeps what the result is made into ('用X 发酵一下做Y'), the clause saying which
     one a short name is ('做了个生物菌肥 X防Y的') and a whole '剂型'."""
-    said = {"r22_made_into": ("用榨油厂剩的菜籽饼 发酵一下做鱼饲料 以前都是烧掉的", ("菜籽饼", "鱼饲料")),
-            "r22_which": ("做了个生物菌肥 解淀粉芽孢杆菌防辣椒疫病的", ("芽孢杆菌", "疫病")),
-            "r22_dosage": ("我们课题组做了一个黄芪多糖的新剂型就是喷雾的那种吸收好得多", ("黄芪多糖", "剂型"))}
-    for i, (openid, (summary, words)) in enumerate(said.items()):
-        say(wx, openid, "登记个成果", "荆楚理工学院生物工程学院", summary, "实验室阶段", "没有专利",
+    said = {"r22_made_into": ("用榨油厂剩的菜籽饼 发酵一下做鱼饲料 以前都是烧掉的", "现代农业", ("菜籽饼", "鱼饲料")),
+            "r22_which": ("做了个生物菌肥 解淀粉芽孢杆菌防辣椒疫病的", "现代农业", ("芽孢杆菌", "疫病")),
+            "r22_dosage": ("我们课题组做了一个黄芪多糖的新剂型就是喷雾的那种吸收好得多", "医药健康", ("黄芪多糖", "剂型"))}
+    for i, (openid, (summary, field, words)) in enumerate(said.items()):
+        say(wx, openid, "登记个成果", "荆楚理工学院生物工程学院", summary, field, "实验室阶段", "没有专利",
             f"邵晓燕 1380002222{i}")
         submit(wx, openid)
         title, _ = _result(services, openid)
