@@ -61,8 +61,8 @@ def test_enough_then_one_more_and_a_drop_with_still(wx: object, services: Contai
 
 
 def test_just_these_besides_and_restated_topics(wx: object, services: Container) -> None:
-    """'就这俩 A和B' keeps A and B; '除了A 还关注B和C' adds all three, 'C不要了' drops C; '加一个X' adds X;
-    'A 就是B' is B."""
+    """'就这俩 A和B' keeps A and B; '除了A 还关注B和C' adds all three, 'C不要了' drops C; '加一个X' adds X,
+    '把B换成Y' swaps; 'A 就是B' is B."""
     openid = "r22_just"
     say(wx, openid, "想订阅企业需求 我关注的就是 电机 变频 还有伺服 这三样", "就这俩 电机和伺服", "邵德胜 13800022204")
     submit(wx, openid)
@@ -71,9 +71,9 @@ def test_just_these_besides_and_restated_topics(wx: object, services: Container)
     say(wx, openid, "订阅需求", "做纳米纤维", "除了纳米纤维 还关注静电纺丝和膜分离")
     reply = say(wx, openid, "膜分离不要了 组里不做了")
     assert "已取消" not in reply
-    say(wx, openid, "加一个过滤材料", "邵雨桐 13800022205")
+    say(wx, openid, "加一个过滤材料", "把静电纺丝换成熔喷", "邵雨桐 13800022205")
     submit(wx, openid)
-    assert topics_of(services, openid) == sorted(["纳米纤维", "静电纺丝", "过滤材料"])
+    assert topics_of(services, openid) == sorted(["纳米纤维", "熔喷", "过滤材料"])
     openid = "r22_restated"
     say(wx, openid, "订阅需求", "关注智能材料 就是形状记忆合金 还有压电陶瓷", "邵佳怡 13800022206")
     submit(wx, openid)
