@@ -213,7 +213,10 @@ def _route(ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> l
         return edited
     if (ADD.search(text) or ONLY_ALERTS.search(text)) and alert_topics(text):  # topics named: add them
         return add_request(ctx, msg, conv, text)
-    researcher = triage.RESEARCHER.search(text) or conv.data.get("carry")  # or one who left a result form for this
+    left = conv.data.get(interject.FOR_ALERTS)  # a result form just left for the alerts asked ('那先订我一个 …')
+    if left and interject.ASKS_ALERTS.search(text):
+        return forms.start(FORM, ctx, conv, (text,), offered_unit(ctx, conv))
+    researcher = triage.RESEARCHER.search(text) or left
     if ONLY_ALERTS.search(text) or (SEE_NEEDS.search(text) and (triage.declined_forms(text) or researcher)):
         return forms.start(FORM, ctx, conv, (text,), offered_unit(ctx, conv))
     return None

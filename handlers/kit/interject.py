@@ -57,7 +57,11 @@ def before_fill(form: str, ctx: Context, msg: Incoming, conv: ConversationState,
     if form in FORMS and subscribes_instead(text):  # '就是想订阅 有纺织和环保方面的需求 发给我'
         return Interjection(switch(ctx, msg, conv), resume=False)
     if form == "achievement" and alerts_before_result(conv, text):  # '我是…的博士生' … '我们课题组想订阅企业需求'
-        return Interjection(switch(ctx, msg, conv), resume=False)
+        conv.data[FOR_ALERTS] = True  # the subscription route takes the request as it stands ('那先订我一个')
+        try:
+            return Interjection(switch(ctx, msg, conv), resume=False)
+        finally:
+            conv.data.pop(FOR_ALERTS, None)
     pred = ctx.intent(msg)
     if pred.stage == "rule":
         return None
@@ -106,6 +110,7 @@ def subscribes_instead(text: str) -> bool:
 
 ASKS_ALERTS = re.compile(r"订阅|订(?:个|一个|一下|下|我一个)|(?:需求|企业)(?:的)?(?:推送|提醒)|推送|"
                          r"(?:想|要)(?:看看|看下|知道|晓得|了解)(?:一下)?.{0,8}(?:企业|厂家|公司).{0,6}需求")
+FOR_ALERTS = "for_alerts"  # set while a result form is left for the alerts it was asked for
 RESULT_SAID = ("title", "maturity", "ip")  # a summary may be read from the introduction ('以前在轴承厂搞技术')
 
 

@@ -98,7 +98,7 @@ def test_the_speakers_nickname_and_the_request_are_no_topics(wx: object, service
 
 def test_alerts_asked_in_a_result_form_opened_on_an_introduction(wx: object, services: Container) -> None:
     """'我是…学院的讲师' opens the result form; '我们组想订阅企业需求 方向是A 还有B' (no result told) is what they came
-    for: the subscription form, with the unit carried over."""
+    for: the subscription form, with the unit carried over ('那先帮我订一个吧' too)."""
     openid = "r22_intro_alerts"
     say(wx, openid, "我是荆楚理工学院化工学院的讲师")
     reply = say(wx, openid, "我们组想订阅企业需求 方向是锂电回收 还有那个正极材料")
@@ -107,6 +107,13 @@ def test_alerts_asked_in_a_result_form_opened_on_an_introduction(wx: object, ser
     submit(wx, openid)
     assert topics_of(services, openid) == sorted(["锂电回收", "正极材料", "电解液"])
     assert _company(services, openid) == "荆楚理工学院"
+    openid = "r22_one_first"
+    say(wx, openid, "我是荆楚理工学院化工学院的老师")
+    reply = say(wx, openid, "那先帮我订一个吧")
+    assert "需求提醒" in reply and "项目库" not in reply
+    say(wx, openid, "我关注的是催化剂和分子筛 还有中试放大", "中试放大那个去掉", "邵雅文老师 13800022250")
+    submit(wx, openid)
+    assert topics_of(services, openid) == sorted(["催化剂", "分子筛"])
 
 
 def test_a_unit_and_a_swap_after_a_direct_subscription(wx: object, services: Container) -> None:
