@@ -108,8 +108,9 @@ def subscribes_instead(text: str) -> bool:
         and not triage.wants_achievement(text) and not triage.wants_demand(text)
 
 
-ASKS_ALERTS = re.compile(r"订阅|订(?:个|一个|一下|下|我一个)|(?:需求|企业)(?:的)?(?:推送|提醒)|推送|"
+ASKS_ALERTS = re.compile(r"订阅|订(?:个|一个|一下|下|我一个)|(?:需求|企业)(?:的)?(?:推送|提醒)|"
                          r"(?:想|要)(?:看看|看下|知道|晓得|了解)(?:一下)?.{0,8}(?:企业|厂家|公司).{0,6}需求")
+RESULT_NAMED = re.compile(r"成果|项目")
 FOR_ALERTS = "for_alerts"  # set while a result form is left for the alerts it was asked for
 RESULT_SAID = ("title", "maturity", "ip")  # a summary may be read from the introduction ('以前在轴承厂搞技术')
 
@@ -119,7 +120,8 @@ def alerts_before_result(conv: ConversationState, text: str) -> bool:
     asked for, when the user asks for demand alerts ('我们课题组想订阅企业需求', '想看看企业都有么事需求 主要跟焊接
     有关的'), not besides the result ('顺便订阅…'): the alerts are what they came for, not the form."""
     values = conv.draft.get("values") or {}
-    if any(values.get(name) for name in RESULT_SAID) or not ASKS_ALERTS.search(text) or BESIDES.search(text):
+    if any(values.get(name) for name in RESULT_SAID) or not ASKS_ALERTS.search(text) or BESIDES.search(text) \
+            or RESULT_NAMED.search(text):  # '成果：…信号灯相位推送系统' tells the result
         return False
     said = [s for s in conv.data.get("said", []) if isinstance(s, str)]
     return not any(triage.wants_achievement(s) for s in [*said, text]) and not triage.looks_like_achievement(text)
