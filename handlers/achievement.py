@@ -36,7 +36,7 @@ _OBJECT = re.compile(
     r"(?P<noun>技术|工艺|方法|系统|装置|设备|材料|平台|模型|算法|产品|疫苗|品种|配方|试剂|设计|方案|软件|装备|涂料|"
     r"有机肥|菌剂)"
 )
-_THING = re.compile(_OBJECT.pattern.replace("(?P<noun>", "(?P<noun>机器人|修剪机|收割机|[\u4e00-\u9fff]机(?!器)|仪|剂|器|", 1))
+_THING = re.compile(_OBJECT.pattern.replace("(?P<noun>", "(?P<noun>机器人|修剪机|收割机|[\u4e00-\u9fff]机(?!器)|仪|剂型|剂|器|", 1))
 _KIND = re.compile(r"(?:一种|一项|一套|一个)(?P<t>[^，,。；;\s]{3,24})")
 _LEAD = re.compile(r"^((?:我们|我|团队|课题组)?(?:研发|开发|研制|研究|做|搞|发明)的(?:是|就是)?|我们的|我们|我|这个|这项|那个|[这那该此][套种项款]|就是|主要是|是|课题组|团队|实验室|院里|有个|有一个|有项|有一项|"
                    r"有|(?:这些年|这几年|近几年|一直|就|也)*(?:做了|研发了|开发了|研制了|发明了|搞了)|(?:这些年|这几年|近几年|一直|主要|专门)*(?:做|搞)(?![了的过])(?=[\u4e00-\u9fffA-Za-z]{4})|(?:所|院|厂|组|室)(?=做了|研发了|开发了|研制了|搞了)|"
@@ -196,8 +196,28 @@ def _first_named_clause(text: str | None) -> str | None:
         piece = _FILLER.sub("", piece)  # '处理养猪场那种高氨氮废水'
         if 4 <= len(piece) <= 24 and not _NOT_A_TITLE.search(piece) and not _USED_FOR.match(piece) \
                 and not _reports_stage(clause):
-            return _used_for(pieces[i + 1] if i + 1 < len(pieces) else "") + piece
+            after = pieces[i + 1] if i + 1 < len(pieces) else ""
+            return _used_for(after) + _kind_of(after, piece) + piece + _made_into(after)
     return None
+
+
+_MADE_INTO = re.compile(r"^(?:[\u4e00-\u9fff]{0,4}(?:一下|之后|以后|后))?(?:再)?(?P<v>做成|做|制成|制备|加工成)(?P<what>[\u4e00-\u9fff]{2,8})$")
+_WHICH = re.compile(r"^[\u4e00-\u9fffA-Za-z]{4,16}的$")
+SHORT_NAME = 4  # characters: '生物农药' names a kind; the clause saying which one belongs in the title
+
+
+def _made_into(clause: str) -> str:
+    """'用白酒厂剩的高粱酒糟，发酵一下做猪饲料': what the result is made into, said right after it ('做猪饲料')."""
+    m = _MADE_INTO.match(clause.strip())
+    return f"{m.group('v')}{m.group('what')}" if m and not _NOT_A_TITLE.search(m.group("what")) else ""
+
+
+def _kind_of(clause: str, name: str) -> str:
+    """'做了个生物农药，枯草芽孢杆菌防小麦赤霉病的': a short name followed by the clause saying which one it is goes
+    after that clause ('枯草芽孢杆菌防小麦赤霉病的生物农药')."""
+    said = clause.strip()
+    ok = len(name) <= SHORT_NAME and _WHICH.match(said) and not _NOT_A_TITLE.search(said) and not _reports_stage(said)
+    return said if ok and not _USED_FOR.match(said) and not _MEANS.match(said) else ""
 
 
 def warm_keywords() -> None:
@@ -336,7 +356,7 @@ FIELDS = (
     choice_field("maturity", "成熟度", "目前到了哪个阶段？", MATURITIES, ("成熟度", "阶段"),
                  fact_key="maturity", extract=extract_maturity),
     forms.Field("ip", "知识产权", "有专利等知识产权吗？例如“授权发明专利2项”；没有请回复“无”。", required=False,
-                extractor=lambda t, f: f.get("ip") or ("无" if _NO_IP.search(t) else None), parser=parse_ip, skip_value="无", aliases=("知识产权", "专利")),
+                extractor=lambda t, f: f.get("ip") or ("无" if _NO_IP.search(t) else None), parser=parse_ip, skip_value="无", aliases=("知识产权", "专利", "软著", "著作权")),
     forms.Field("keywords", "关键词", "请给几个关键词，用顿号隔开：", asked=False, aliases=("关键词",),
                 parser=lambda t: [w for w in re.split(r"[\s,，、；;]+", t) if w], formatter="、".join),
     contact_name_field(),

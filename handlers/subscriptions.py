@@ -76,6 +76,15 @@ def _submit(ctx: Context, msg: Incoming, values: dict[str, Any]) -> list[Reply]:
                   "“以后X方面的需求也提醒我”增加，“不用再推X了”取消。")]
 
 
+def _submit_kept(ctx: Context, msg: Incoming, values: dict[str, Any]) -> list[Reply]:
+    """Submit the form opened on the topics already subscribed: those taken out of it meanwhile ('无纺布不要 换成
+    印染') are no longer alerted either."""
+    gone = [t for t in list_topics(ctx.session, appid=ctx.appid, openid=msg.openid) if t not in values["interests"]]
+    if gone:
+        drop_topics(ctx.session, appid=ctx.appid, openid=msg.openid, topics=gone)
+    return _submit(ctx, msg, values)
+
+
 def _optional(f: forms.Field) -> forms.Field:
     """The same field, kept when said but never asked (alerts need only the topics)."""
     return dataclasses.replace(f, required=False, asked=False)
@@ -204,7 +213,11 @@ def _route(ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> l
         return edited
     if (ADD.search(text) or ONLY_ALERTS.search(text)) and alert_topics(text):  # topics named: add them
         return add_request(ctx, msg, conv, text)
-    if ONLY_ALERTS.search(text) or (SEE_NEEDS.search(text) and (triage.declined_forms(text) or triage.RESEARCHER.search(text))):
+    left = conv.data.get(interject.FOR_ALERTS)  # a result form just left for the alerts asked ('那先订我一个 …')
+    if left and interject.ASKS_ALERTS.search(text):
+        return forms.start(FORM, ctx, conv, (text,), offered_unit(ctx, conv))
+    researcher = triage.RESEARCHER.search(text) or left
+    if ONLY_ALERTS.search(text) or (SEE_NEEDS.search(text) and (triage.declined_forms(text) or researcher)):
         return forms.start(FORM, ctx, conv, (text,), offered_unit(ctx, conv))
     return None
 
@@ -214,7 +227,7 @@ SEE_NEEDS = re.compile(r"(?:想|要)(?:知道|看看|看下|瞧瞧|晓得)(?:一
 
 CONTACT_OPENER = "好的，把联系方式记到您的需求提醒订阅里。"
 CONTACT_KEY = "contact"  # the draft holds a contact given after subscribing: its name and phone are asked
-CONTACT_FORM = dataclasses.replace(FORM, opener=CONTACT_OPENER, fields=tuple(
+CONTACT_FORM = dataclasses.replace(FORM, opener=CONTACT_OPENER, submit=_submit_kept, fields=tuple(
     dataclasses.replace(f, asked=True) if f.name in ("contact_name", "contact_phone") else f for f in FIELDS))
 
 
@@ -222,14 +235,14 @@ BARE_NAME = 3  # characters: a bare two-character word ('金融', '黄金') is t
 
 
 def _contact_said(ctx: Context, msg: Incoming, text: str) -> dict[str, Any] | None:
-    """A contact and nothing else — a phone, a name ('联系人 邝家旺', '我叫孙晓梅', a bare '张秀英'): the values
+    """A contact and nothing else — a phone, a name ('联系人 邝家旺', '我叫孙晓梅', a bare '张秀英'), a unit: the values
     the message's own words do not fill (the bare name), or None for anything else: a topic, problem, request,
     question or small talk ('谢谢' reads like a name)."""
     if alert_topics(text) or topic_changes(text) or triage.SEEK.search(text) or triage.PROBLEM.search(text) \
             or triage.is_question(text):
         return None
     facts = extract_all(text)
-    if extract_phone(text) or facts.get("contact_name"):
+    if extract_phone(text) or facts.get("contact_name") or facts.get("institution"):  # '单位是汉水大学…学院' too
         return {}
     bare = len(text) >= BARE_NAME and is_person_name(text) and not facts  # not '农业' (an industry), '金融'
     return {"contact_name": text.strip(" 。，,.!！")} if bare and ctx.intent(msg).intent not in CHAT else None
@@ -261,9 +274,12 @@ def offered(ctx: Context, conv: ConversationState, text: str) -> None:
 
 
 def offered_unit(ctx: Context, conv: ConversationState) -> dict[str, Any]:
-    """The unit said just before the reply offered alerts ('我是汉水大学材料学院的 没有成果要登记'), as a known value."""
+    """The unit said just before the reply offered alerts ('我是汉水大学材料学院的 没有成果要登记'), as a known value;
+    or the unit and contact carried over from the form the user just left for the alerts."""
     memo = followups.recent(ctx, conv, JUST_NOW)
-    return {"institution": memo["id"]} if memo.get("kind") == OFFERED and memo.get("id") else {}
+    names = {f.name for f in FIELDS}
+    carried = {k: v for k, v in (conv.data.get("carry") or {}).items() if k in names and v not in (None, "", [])}
+    return {**carried, "institution": memo["id"]} if memo.get("kind") == OFFERED and memo.get("id") else carried
 
 
 def _directions(text: str) -> list[str]:

@@ -628,8 +628,9 @@ def _turn(form: Form, ctx: Context, msg: Incoming, conv: ConversationState, text
     if form.after and (stage == STAGE_CONFIRM or not triage.need_text(text)) and triage.asks_next_steps(text) \
             and not triage.has_form_facts(text):  # '交上去以后好久有人联系', not a problem ('认证审核要多久都搞不清…')
         return _resumed(form, conv, interject.Interjection([Reply(f"{form.after(ctx)}\n现在还没有提交。")], resume=True))
-    if not _names_edit(form, text) and (aside := interject.before_fill(form.name, ctx, msg, conv, text)) is not None:
-        return _resumed(form, conv, aside)  # asides, form switches; never for '需求类型改成成果转化'
+    if not _names_edit(form, text) and not _changes(form, conv.draft, text, held=True) \
+            and (aside := interject.before_fill(form.name, ctx, msg, conv, text)) is not None:
+        return _resumed(form, conv, aside)  # asides, form switches; never for '需求类型改成成果转化', '电机控制还是不要了'
     if (stage == STAGE_CONFIRM or (stage == STAGE_FILL and not _pending_accepts(form, conv, text))) and \
             (polite := interject.small_talk(ctx, msg, conv, text)) is not None:  # '谢谢啦 辛苦' is no value
         return _resumed(form, conv, polite)
@@ -668,13 +669,18 @@ def clarified(form: Form, draft: dict[str, Any], meant: str, rejected: str) -> s
     return f"明白，您说的是“{meant}”{not_that}{undone}。"
 
 
-def _changes(form: Form, draft: dict[str, Any], text: str) -> bool:
-    """Whether the message would change a field that merges changes (a topic dropped or added)."""
+def _changes(form: Form, draft: dict[str, Any], text: str, held: bool = False) -> bool:
+    """Whether the message would change a field that merges changes (a topic dropped or added); ``held``: only
+    one already holding a value (an edit of the list said, not a first one)."""
     facts = extract_all(text)
     for name, value in _found(form, text, facts).items():
         f = form.field(name)
+        if held and draft.get("values", {}).get(name) in (None, "", [], {}):
+            continue
         if f.merge is not None and f.merge(draft.get("values", {}).get(name), value) != draft.get("values", {}).get(name):
             return True
+        if f.merge is not None and isinstance(value, list) and any(str(v).startswith("-") for v in value):
+            return True  # '电镀废水不要了' names a topic to drop: an edit, even of one not in the list
     return False
 
 

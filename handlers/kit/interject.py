@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from handlers.kit import memo, triage
 from handlers.kit.base import Context, ConversationState, Incoming, Reply
 from handlers.kit.intents import Prediction, classify, decisive
-from knowledge.extract import alert_topics, extract_all, is_affirmative
+from knowledge.extract import alert_topics, extract_all, is_affirmative, org_renamed
 
 ASIDES = frozenset({"policy", "help", "identity", "events_browse", "events_mine", "my_records", "privacy_view",
                     "followup", "match_reply", "out_of_scope", "subscription"})  # questions only: '我订了哪些'
@@ -56,6 +56,12 @@ def before_fill(form: str, ctx: Context, msg: Incoming, conv: ConversationState,
         return None
     if form in FORMS and subscribes_instead(text):  # '就是想订阅 有纺织和环保方面的需求 发给我'
         return Interjection(switch(ctx, msg, conv), resume=False)
+    if form == "achievement" and alerts_before_result(conv, text):  # '我是…的博士生' … '我们课题组想订阅企业需求'
+        conv.data[FOR_ALERTS] = True  # the subscription route takes the request as it stands ('那先订我一个')
+        try:
+            return Interjection(switch(ctx, msg, conv), resume=False)
+        finally:
+            conv.data.pop(FOR_ALERTS, None)
     pred = ctx.intent(msg)
     if pred.stage == "rule":
         return None
@@ -87,9 +93,11 @@ SWITCH_SHORT = 40
 
 def _switches(text: str) -> bool:
     """A cue that the user meant another form, said as such: up front or in a short message ('…亚硝酸盐也控制得住，
-    这个其实挺不容易的' ends a long description with no switch)."""
+    这个其实挺不容易的' ends a long description with no switch), and not one that corrects a value said with it
+    ('我们是…检验所 哦不对 去年改名了 叫…研究院')."""
     m = SWITCH_CUE.search(text)
-    return m is not None and (m.start() < SWITCH_OPENING or len(text) <= SWITCH_SHORT)
+    return m is not None and (m.start() < SWITCH_OPENING or len(text) <= SWITCH_SHORT) \
+        and not org_renamed(text)
 
 
 def subscribes_instead(text: str) -> bool:
@@ -98,6 +106,25 @@ def subscribes_instead(text: str) -> bool:
     with it)."""
     return bool(SUBSCRIBING.search(text)) and not BESIDES.search(text) and bool(alert_topics(text)) \
         and not triage.wants_achievement(text) and not triage.wants_demand(text)
+
+
+ASKS_ALERTS = re.compile(r"订阅|订(?:个|一个|一下|下|我一个)|(?:需求|企业)(?:的)?(?:推送|提醒)|"
+                         r"(?:想|要)(?:看看|看下|知道|晓得|了解)(?:一下)?.{0,8}(?:企业|厂家|公司).{0,6}需求")
+RESULT_NAMED = re.compile(r"成果|项目")
+FOR_ALERTS = "for_alerts"  # set while a result form is left for the alerts it was asked for
+RESULT_SAID = ("title", "maturity", "ip")  # a summary may be read from the introduction ('以前在轴承厂搞技术')
+
+
+def alerts_before_result(conv: ConversationState, text: str) -> bool:
+    """A result form opened on an introduction alone ('我是汉水大学汽车学院的博士生'), no result told yet and none
+    asked for, when the user asks for demand alerts ('我们课题组想订阅企业需求', '想看看企业都有么事需求 主要跟焊接
+    有关的'), not besides the result ('顺便订阅…'): the alerts are what they came for, not the form."""
+    values = conv.draft.get("values") or {}
+    if any(values.get(name) for name in RESULT_SAID) or not ASKS_ALERTS.search(text) or BESIDES.search(text) \
+            or RESULT_NAMED.search(text):  # '成果：…信号灯相位推送系统' tells the result
+        return False
+    said = [s for s in conv.data.get("said", []) if isinstance(s, str)]
+    return not any(triage.wants_achievement(s) for s in [*said, text]) and not triage.looks_like_achievement(text)
 
 
 def _turns_to_alerts(pred: Prediction, text: str) -> bool:

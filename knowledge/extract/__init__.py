@@ -84,14 +84,14 @@ from .names import (
     said_surname,
     stated_party_size,
 )
-from .orgs import extract_company, extract_institution
+from .orgs import extract_company, extract_institution, org_renamed
 from .phones import extract_phone, extract_phones, mobile_completed, mobile_head
 from .regions import Region, extract_region
 
 __all__ = [
     "addressed", "said_surname", "alert_topics", "apply_topic_changes", "topic_changes", "completes_title_form", "contact_title", "is_person_name", "common_word", "parse_topics", "patch_phone", "swap_pair", "without_alerts",
     "Amount", "IndustryHit", "Region", "detect_correction", "extract_all", "extract_amount", "extract_amounts",
-    "extract_companions", "extract_company", "extract_date_range", "extract_industry", "extract_institution",
+    "extract_companions", "extract_company", "extract_date_range", "extract_industry", "extract_institution", "org_renamed",
     "labelled_parts",
     "extract_ip", "extract_maturity", "extract_need_type", "extract_party_size", "extract_person_name",
     "extract_phone", "extract_phones", "mobile_completed", "mobile_head", "extract_region", "has_correction_cue", "industry_hit", "is_affirmative",

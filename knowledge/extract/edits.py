@@ -9,7 +9,7 @@ from knowledge.vocab import INDUSTRIES
 
 from ._text import normalize
 from .classify import sector_industry
-from .names import person_names
+from .names import is_nickname, person_names
 
 _TAIL = r"(\d{2,4})"
 _SWAP_NEW_FIRST = re.compile(rf"{_TAIL}\s*[,，]?\s*(?:而)?不是\s*{_TAIL}")  # '最后是8860 不是8806'
@@ -56,15 +56,15 @@ def swap_pair(text: str) -> tuple[str, str] | None:
 
 _ALERT_CUE = re.compile(r"(推给我|推送给我|推我|(?<=需求)(?:也|都)?推(?:送)?一下|发给我|发我(?:一份|一下)?|(?<=需求|项目|难题|方面|相关|之类|这类|的话)(?:也|都|就)?(?:麻烦|请)?(?:你们?)?"
                         r"(?:(?:跟|和|给)我说(?:一声|一下)?|告诉我|说一声)|通知一声|告诉(?:我|俺|咱)一声|"
-                        r"(?<=需求)(?:比较|很|都|挺)?感兴趣|提醒我|通知我|提醒一下|(?:也要|也行|也可以|都要|都行)(?=$|[\s,，。.!！?？;；的了吧啊哈呢哦]|推|发|提醒|通知|订阅)|推过来|发过来|也提醒|都推|都可以推|"
+                        r"(?<=需求)\s*(?:也|都)?(?:给我|跟我)推(?:送)?一下|(?<=需求)(?:比较|很|都|挺)?感兴趣|提醒我|通知我|提醒一下|(?:也要|也行|也可以|都要|都行)(?=$|[\s,，。.!！?？;；的了吧啊哈呢哦]|推|发|提醒|通知|订阅)|推过来|发过来|也提醒|都推|都可以推|"
                         r"(?:的)?(?:需求|项目)(?:提醒|推送|通知|消息))")  # '想收到智能制造方面的需求提醒'
 _RECEIVE = r"(?:我们?)?(?:还|也)?(?:想|要|希望|愿意)?(?:能)?(?:收到|接收|接到|看到|订阅|获取)"
 _SPLIT = re.compile(r"[\s、,，;；和及跟与/]+|还有|以及|或者")
-_STRIP_HEAD = re.compile(rf"^(?:诶|欸|哎|噢|哦|嗯|好的|么子|什么|啥子?|(?:有没有|有无|有冇得?|要是有|如果有|如有|有)(?:做|搞|关于|涉及)|有没有|有无|有冇得?|要是有|如果有|如有|(?:企业|厂家|公司)(?:提出?|发布|报)|那个|这个|顺便|对了|不过|但是|可是|其实|而且|我们?(?:是)?(?:想|希望)|(?:我们?|俺们?|咱们?|他们?|她们?|导师|老师)对|麻烦|涉及|有关|(?:帮我|给我|帮忙|麻烦你?|请)?(?:订阅|定阅|订|设置|设|加)(?:一下|个|上)|帮我|给我|{_RECEIVE}|提醒的话|(?:我|我们|他|她|老师|导师)?(?:主要|重点|比较|特别|尤其)?关注(?:的是)?|关键[词字](?:是|有)?|具体(?:一?点|来说|说|些|的话)?|(?:企业|厂家|公司)(?:那边|这边|那里)|(?:老师|导师|他|她)(?:还|也)?(?:说|讲)|感兴趣的是|以后|今后|往后|另外|还有|再|也|就是|主要是|比如|像|有(?![机色])|关于|凡是|只要是|是|算了|那就|那|"
+_STRIP_HEAD = re.compile(rf"^(?:(?:企业|厂家|公司)(?:要|想|需要)?找|想看(?:看|下|一下)?|看看|看一下|瞧瞧|偶尔|(?:也|还)?(?:搞|做)(?:点|些)|诶|欸|哎|噢|哦|嗯|好的|么子|什么|啥子?|(?:有没有|有无|有冇得?|要是有|如果有|如有|有)(?:做|搞|关于|涉及)|有没有|有无|有冇得?|要是有|如果有|如有|(?:企业|厂家|公司)(?:提出?|发布|发了?|报)|那个|这个|顺便|对了|不过|但是|可是|其实|而且|我们?(?:是)?(?:想|希望)|(?:我们?|俺们?|咱们?|他们?|她们?|导师|老师)对|麻烦|涉及|有关|(?:帮我|给我|帮忙|麻烦你?|请)?(?:订阅|定阅|订|设置|设|加)(?:一下|个|上)|帮我|给我|{_RECEIVE}|提醒的话|(?:我|我们|他|她|老师|导师)?(?:主要|重点|比较|特别|尤其)?关注(?:的是)?|关键[词字](?:是|有)?|具体(?:一?点|来说|说|些|的话)?|(?:企业|厂家|公司)(?:那边|这边|那里)|(?:老师|导师|他|她)(?:还|也)?(?:说|讲)|感兴趣的是|以后|今后|往后|另外|还有|再|也|就是|主要是|比如|像|有(?![机色])|关于|凡是|只要是|是|算了|那就|那|"
                          r"企业|厂家|公司|要做|想做|要搞|想搞|需要|要|想)+")
-_STRIP_TAIL = re.compile(r"(?:(?:企业|厂家|公司)(?:提出?|发布|报)?)?(?:相关|方面|方向|领域|行业|这一?类|之类|类|[这那]一?块|有关)?的?(?:企业)?(?:需求|项目|难题|问题|信息)?(?:[这那](?:个|项|一项))?$")  # '医药那个去掉'
+_STRIP_TAIL = re.compile(r"(?:(?:企业|厂家|公司)(?:提出?|发布|报)?)?(?:[这那]?(?:相关|方面|方向|领域|行业)(?:的?技术)?|这一?类|之类|类|[这那]一?块|有关)?的?(?:企业)?(?:需求|项目|难题|问题|信息)?(?:[这那](?:个|项|一项))?$")  # '医药那个去掉'
 _NOT_TOPIC = re.compile(r"^(?:对了|顺便|然后|那个|这个|嗯|哦|噢|哎|好吧|是的|对|一声|一下)$|^(?:你|您|大家|老师|你们)好|^(?:方向|方面|领域|行业)|^(?:喂|哈喽|在吗)|电话|手机|号码|联系|的企业|企业来|来找|对接|钱|收费|费用|^(?:么子|什么|啥子?|问|问下|问一下)$|太(?!阳|空|赫|极)|不够|还没|没有|^(?:谢谢|多谢|感谢|辛苦|麻烦|好的?|行|可以|没了|就这些|关闭|关掉|取消|停止|停掉|退订|开通|打开|开启|查看|看看)|^(?:我|我们|需求|提醒|推送|相关|方面|都|也|的|的话|一下|给我|需要|东西|这些|那些|其他|别的|所有|全部)$|"
-                        r"^(?:我是|我们是|做|搞|在|我在)|^(?:我|俺|咱)(?!国)|^(?:买|租|借|卖|找|请|引进|转让|授权)|研究院|研究所|大学|学院|公司|时候|想|[订定]阅|导师|不登|不要|不用|成果|如果|要是|需求|\d{3,}|^[A-Za-z]*\d+[A-Za-z]*$|\d\s*[万千百元块wW]|"
+                        r"^(?:我是|我们是|做|搞|在|我在)|^(?:改成|换成|改为)$|^[留剩]|[前后]面|前头|么事|么子|什么|啥|^[订定](?:一个|个|一下|下|上)|你们|听说|^(?:技术|研究|研发|科研)$|^(?:我|俺|咱)(?!国)|^(?:买|租|借|卖|找|请|引进|转让|授权)|研究院|研究所|大学|学院|公司|时候|想|[订定]阅|导师|不登|不要|不用|成果|如果|要是|需求|\d{3,}|^[A-Za-z]*\d+[A-Za-z]*$|\d\s*[万千百元块wW]|"
                         r"(?i:^(?:subscribe|subscription|alerts?|notify|notifications?|remind(?:er)?s?|push)$)|"  # the request, in English
                         r"面议|面谈|预算|年薪|月薪|工资|待遇|多少钱|有没有|办法|怎么|能不能|可以吗")
 
@@ -81,12 +81,13 @@ def _topic(piece: str) -> str | None:
     word = _STRIP_TAIL.sub("", _STRIP_VERB.sub("", _POLITE.sub("", _STRIP_HEAD.sub("", piece.strip()).strip(":： "))))
     word = _IF_NEEDS.sub("", word)  # '矿山机械有企业需求的话
     word = _STRIP_TAIL.sub("", word)
-    if not 2 <= len(word) <= 10 or _NOT_TOPIC.search(word) or not re.search(r"[\u4e00-\u9fffA-Za-z]", word):
+    if not 2 <= len(word) <= 10 or _NOT_TOPIC.search(word) or not re.search(r"[\u4e00-\u9fffA-Za-z]", word) \
+            or is_nickname(word):  # '老黄' introduces the speaker
         return None
     return word
 
 
-_HEDGE = re.compile(r"(?:大概|大约|差不多|可能|应该|主要)?(?:就是|是)?(?:就)?这(?:两|三|几|些)(?:个|种)?(?:块|方面|方向|类|领域|行业)?(?:吧|了|啊)?|"
+_HEDGE = re.compile(r"(?:大概|大约|差不多|可能|应该|主要)?(?:就是|是)?(?:就)?这(?:两|三|几|些|俩)(?:个|种|样)?(?:块|方面|方向|类|领域|行业)?(?:吧|了|啊)?|"
                     r"之类(?:的)?|等等|什么的|(?:大概|大约|差不多|可能|主要)(?:就是|是)?|(?:吧|啊|呀|哈)(?=$|[\s,，。])")
 
 
@@ -132,10 +133,19 @@ def _within_field(text: str) -> str:
     return text[:m.start()] + ("" if inside else "、" + m.group("what")) + _within_field(text[m.end():])
 
 
+_APPOSITIVE = re.compile(r"(?P<a>[^\s、,，;；和及跟与]{2,14}?)[\s，,]*就是(?:说)?[\s，,]*(?=(?P<b>[^\s、,，;；和及跟与]{2,12}))")
+
+
+def _restated(text: str) -> str:
+    """'纺织新材料 就是功能性纤维': the topic said the second time, in plainer or narrower words, stands for both."""
+    return _APPOSITIVE.sub(lambda m: "" if _topic(m.group("a")) and _topic(m.group("b")) else m.group(), text)
+
+
 def _parse_topics(text: str) -> list[str]:
     """Clean topics of an answer to 'which needs should we alert you about' (the whole text is the list);
-    hedges ('大概是', '之类的吧', '这两块吧', '就这些') and examples stressed inside a named industry are not topics."""
-    t = _WHOSE_NEEDS.sub("、", _HEDGE.sub(" ", _within_field(normalize(text))))  # '汽车零部件企业有焊接方面的需求': both
+    hedges ('大概是', '之类的吧', '这两块吧', '就这些'), examples stressed inside a named industry and a topic
+    restated ('A 就是B': B) are not topics."""
+    t = _WHOSE_NEEDS.sub("、", _HEDGE.sub(" ", _within_field(_restated(normalize(text)))))  # '汽车零部件企业有焊接方面的需求': both
     t = _ALERT_CUE.split(t)[0] if _ALERT_CUE.search(t) and not _ALERT_CUE.match(t) else t
     out: list[str] = []
     people = {name for _, name in person_names(text)}  # '我是…的 高建军，电话…' introduces a person
@@ -156,7 +166,8 @@ _ASKED_NEEDS = re.compile(r"(?P<what>[^，,。]{2,40}?)(?:相关|方面|方向|�
 
 
 _FIELD_AFTER = re.compile(r"\s*(?:领域|方向|方面|行业)(?:嘛|么|呢|啊|的话)?(?:是|就是|就)?[\s:：]*(?P<what>\S.*)$")  # '…推给我 领域嘛 航空航天'
-_WANT_NEEDS = re.compile(r"^\s*(?:顺便|对了|另外)?(?:我们?)?(?:还|也)?(?:想|要|希望|愿意)(?:能)?(?:收到|接收|接到|看到|获取|订阅)(?=.{2,30}(?:需求|项目|难题)(?:推送|提醒|信息)?$)")
+_WANT_NEEDS = re.compile(r"^\s*(?:顺便|对了|另外)?(?:我们?)?(?:还|也)?(?:(?:想|要|希望|愿意)(?:能)?(?:收到|接收|接到|看到|获取|订阅)|"
+                         r"(?:帮我|给我|帮忙)(?:订阅|订)(?:一下|个|上)?)(?=.{2,30}(?:需求|项目|难题)(?:推送|提醒|信息)?$)")
 
 
 def _asked_needs(clause: str) -> list[str]:
@@ -282,17 +293,23 @@ def alert_topics(text: str) -> list[str]:
 
 _CLAUSES = re.compile(r"[\s，,。；;！!]+")
 _FILLER = r"(?:诶|欸|哎|噢|哦|嗯|那|好的?|行|对了)*[\s,，]*"  # '诶再加个X', '那再加个X'
-_ADD_MORE = re.compile(rf"^{_FILLER}(?:(?:订阅|提醒|推送)(?:的|里|方向)?(?:也|还)?)?(?:再加(?:个|一个|上)?|加上|加个|还有|再来(?:个)?|另外)\s*(?P<what>.+)$")
+_ADD_MORE = re.compile(rf"^{_FILLER}(?:(?:订阅|提醒|推送)(?:的|里|方向)?(?:也|还)?)?(?:再加(?:个|一个|上)?|加上|加个|加一个|还有|再来(?:个)?|另外)\s*(?P<what>.+)$")
 _NARROWED = re.compile(rf"^{_FILLER}(?:(?:特别|尤其|重点|另外|还|也)(?:要)?关注(?:一下)?|具体(?:一?点|来说|说|些|的话)?[:：,，\s]+)\s*(?P<what>.+)$")  # '特别关注X', '具体点 A 和 B'
 _ASKED_TOO = re.compile(rf"^{_FILLER}(?P<what>[^，,。？?\s]{{2,14}}?)(?:这种|这类|这样的|这一?块|之类的?)的?(?:需求)?(?:也|还)?"
                         r"(?:行|可以|能订|能推|算)(?:吗|不|么|嘛)?[?？]?$")  # '农残检测这种也行吗': one more topic
 _ADD_AFTER = re.compile(r"^(?:对了|哦|噢|嗯|还有|另外|那)*(?:把)?(?P<what>[^\s，,。]{2,14}?)(?:的)?(?:也|都|再)(?:给我)?"
                         r"(?:加上|加进去|加进来|添上|算上|带上|加一下|加下)(?:吧|啊|哈|呢)?$")  # '农业那块也加上'
-_DROP_ONE = re.compile(r"(?P<what>[^\s，,。]{2,10}?)(?:就|也)?(?:不要了|不用了|去掉|删掉|不用推了|算了|退订|退掉|取消(?!订阅))|"
+_DROP_ONE = re.compile(r"(?P<what>[^\s，,。]{2,10}?)(?:那个|这个)?(?:就|也|还是)?(?:不要了|不要(?=$|[\s，,。])|不用了|去掉|删掉|不用推了|算了|退订|退掉|取消(?!订阅))|"
                        r"(?:退订|退掉|取消订阅)(?:掉)?(?P<what2>[^\s，,。]{2,10})")
 _ONLY = re.compile(r"(?:只要(?![是有])|只留|只订|只保留|只关注)(?:下)?\s*(?P<what>[^，,。]{2,20})")  # '只要汽车零部件'
+_JUST = re.compile(r"(?:^|[\s，,。])就(?:这|那)(?:两|俩|三|几)(?:个|样)?[\s:：]+(?P<what>[^，,。]{2,20}?)\s*$|"  # '就这俩 液压和密封'
+                   r"(?:^|[\s，,。])就(?:只)?(?:留|要|剩)?(?![是这那看想要])(?P<what2>[^\s，,。][^，,。]{1,19}?)(?:这|那)?(?:两|俩|三|几)"
+                   r"(?:个|样)(?:吧|了)?(?=$|[\s，,。])|"  # '就水处理和重金属吸附两个'
+                   r"(?:^|[\s，,。])(?![这那一两三几俩])(?P<what3>[^\s，,。]{2,10}?)就(?:够了|行了|可以了|好了)")  # '焊接就够了'
+_JUST_ONE = re.compile(r"(?:^|[\s，,。])就(?:只)?(?:留|要|剩)?(?![是这那看想要])(?P<what>[^\s，,。]{2,10})(?=$|[\s，,。])")  # '就无人机'
 ONLY = "-*"  # a change that drops every topic the message does not name
 _SWAP_IN = re.compile(r"(?:换成|改成|改为)\s*(?P<what>[^，,。]{2,20})")
+_SWAPPED_OUT = re.compile(r"(?:^|[\s，,。])(?:把)?(?P<old>[^\s，,。把]{2,10}?)(?:那个|这个)?(?:换成|改成|改为)")  # '把A换成B': A goes
 
 
 def topic_changes(text: str) -> list[str]:
@@ -301,11 +318,19 @@ def topic_changes(text: str) -> list[str]:
     ops = [f"-{t}" for m in _DROP_ONE.finditer(text) for t in _parse_topics(m.group("what") or m.group("what2"))]
     if (only := _ONLY.search(text)) and (kept := _known_topics(only.group("what"))):  # '新能源的退订吧 只要汽车零部件'
         ops += [ONLY, *kept]
+    elif (just := _JUST.search(text)) and (kept := _bare_list(next(w for w in just.groups() if w))):
+        ops += [ONLY, *kept]  # '就水处理和重金属吸附两个', '焊接就够了': the list is these alone
+    elif ops and (just := _JUST_ONE.search(text)) and (kept := _bare_list(just.group("what"))):
+        ops += [ONLY, *kept]  # '植保不要了 就无人机': after a drop, '就X' keeps X alone
     adds = [m for c in (text, *_CLAUSES.split(text)) if (m := _ADD_MORE.search(c.strip()) or _ADD_AFTER.search(c.strip()))]
     ops += _listed_before(text, adds[0]) + _parse_topics(adds[0].group("what")) if adds else []
     ops += [t for p in (_NARROWED, _ASKED_TOO) if (m := p.match(text.strip())) for t in _parse_topics(m.group("what"))]
+    ops += [t for c in _CLAUSES.split(text)[1:] if (m := _NARROWED.match(c)) for t in _parse_topics(m.group("what"))]
+    ops += [t for m in _BESIDES.finditer(text) for t in _bare_list(m.group("what"))]  # '除了粉末冶金 还关注X': kept
     swap = _SWAP_IN.search(text)
     ops += _parse_topics(swap.group("what")) if swap else []
+    out = _SWAPPED_OUT.search(text)
+    ops += [f"-{t}" for t in _parse_topics(out.group("old")) if f"-{t}" not in ops] if swap and out else []
     ops += _alert_topics(text)
     return as_industries(list(dict.fromkeys(ops)))
 
@@ -323,12 +348,28 @@ def _canonical(topic: str) -> str:
     return _industry_of(topic) or topic
 
 
+_LIST_LEAD = re.compile(r"^(?:就(?![是业])|.{0,8}?(?:关注|关心|感兴趣|研究|主要)的?(?:方向|领域|方面)?(?:就|主要)?(?:是|有)|(?:研究|主要)?方向(?:是|有)?)"
+                        r"(?=.)")  # '我关注的就是', '方向是', '研究方向'
+_BESIDES = re.compile(r"除了\s*(?P<what>[^\s，,。]{2,12})(?=[\s，,。]*(?:还|也|另外))")
+
+
 def _listed_before(text: str, added: re.Match[str]) -> list[str]:
-    """The bare list said before '还有X' ('汽车零部件 还有智能网联汽车': 汽车零部件 too), else []."""
+    """The bare list said just before '还有X' ('汽车零部件 还有智能网联汽车', '关注的就是 轴承 润滑 还有热处理',
+    '方向是自动驾驶感知 还有车路协同': those too): the clauses before it back to the first that is no list,
+    fillers ('嗯', '主要是') passed over and a lead ('关注的就是') taken off it."""
     if added.re is not _ADD_MORE or added.string == text.strip():
         return []
     head = text[:text.find(added.string)].strip(" ，,。;；")
-    return _bare_list(head) if head else []
+    out: list[str] = []
+    for clause in reversed([c for c in _CLAUSES.split(head) if c]):
+        if not _STRIP_HEAD.sub("", _HEDGE.sub("", clause)).strip():
+            continue  # '嗯', '主要是'
+        lead = _LIST_LEAD.match(clause)
+        listed = _bare_list(clause[lead.end():] if lead else clause)
+        out = listed + out
+        if not listed or lead:
+            break
+    return out
 
 
 def _dropped(topic: str, ops: list[str]) -> bool:

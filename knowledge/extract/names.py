@@ -306,7 +306,22 @@ def extract_person_name(text: str) -> str | None:
     names = _full_names_first(person_names(text))
     if not names:
         return None
-    return names[-1][1] if has_correction_cue(text) else names[0][1]
+    if not has_correction_cue(text):
+        return names[0][1]
+    return _respelled(normalize(text), names[0][1]) or names[-1][1]
+
+
+def _respelled(text: str, first: str) -> str | None:
+    """The name said again after a correction cue with the same surname and length but another character ('联系人
+    何静怡 哦不 写我们组的何静宜'), else None."""
+    from .intents import correction_position
+
+    cut, surname = correction_position(text), _surname_at(first, 0)
+    if cut is None or not surname:
+        return None
+    given = len(first) - len(surname)
+    m = re.search(rf"{re.escape(surname)}[\u4e00-\u9fff]{{{given}}}(?![\u4e00-\u9fff])", text[cut:])
+    return m.group() if m and m.group() != first else None
 
 
 _SURNAME_SAID = re.compile(r"(?:(?:^|[\s,，。;；!！])(?:免贵|本人|联系人)?|我|免贵)姓\s*([\u4e00-\u9fff]{1,2}?)(?=$|[\s,，。.;；!！、\d]|吧|呢|啊|哈|电话|手机)")
@@ -392,6 +407,11 @@ def is_person_name(text: str) -> bool:
     t = text.strip(" 。，,.!！")
     ok = re.fullmatch(r"[\u4e00-\u9fff]{2,4}", t) and _surname_at(t, 0) and not _NOT_NAME.search(t)
     return bool(ok) and not set(t[1:]) & _NOT_GIVEN and not common_word(t)
+
+
+def is_nickname(word: str) -> bool:
+    """'老黄', '老王': a familiar form of address (老 + a surname), a person, not a topic ('小米' may be a crop)."""
+    return len(word) == 2 and word[0] == "老" and _surname_at(word, 1) == word[1] and not common_word(word)
 
 
 def common_word(word: str) -> bool:

@@ -148,6 +148,21 @@ def said_spans(text: str) -> list[tuple[int, int, str]]:
     return later + [s for s in spans if s not in later and s not in kinds] + [s for s in kinds if s not in later]
 
 
+def org_renamed(text: str) -> bool:
+    """A unit named, then named again after a correction cue ('我们是…检验所 哦不对 去年改名了 叫…研究院'): the
+    correction is of the unit's name."""
+    from .intents import correction_position
+
+    t = normalize(text)
+    cut = correction_position(t)
+    if cut is None or not any(s[0] > cut for s in org_spans(t)):
+        return False
+    return any(s[0] < cut for s in org_spans(t)) or bool(_UNIT_SAID.search(t[:cut]))  # '…测试所' is no full name
+
+
+_UNIT_SAID = re.compile(r"(?:我们?|俺们?|单位|学校|机构)(?:是|在)[^\s，,。]{2,}")
+
+
 _A_KIND = re.compile(r"[一]?[个家]$")  # '一个中药饮片厂，叫…有限公司': the kind comes first, the name after it
 _CALLED = re.compile(r"(?:叫|叫做|名叫|名为|全称是|名称是|名字是)\s*$")
 
