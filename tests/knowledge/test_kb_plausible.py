@@ -9,7 +9,9 @@ import pytest
 
 from knowledge.kb import KnowledgeBase
 from knowledge.qtype import situation_free
-from tests.support.kb import dev_kb
+from tests.support.kb import DEV_KB_GROUP, dev_kb
+
+pytestmark = DEV_KB_GROUP
 
 
 @pytest.fixture(scope="module")

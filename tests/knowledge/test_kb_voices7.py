@@ -14,7 +14,9 @@ from knowledge.asked import grant_gap
 from knowledge.compose import is_intro
 from knowledge.kb import KnowledgeBase
 from knowledge.qtype import BY_NAME, carries, standard
-from tests.support.kb import dev_kb
+from tests.support.kb import DEV_KB_GROUP, dev_kb
+
+pytestmark = DEV_KB_GROUP
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -12,7 +12,9 @@ import pytest
 from knowledge.cities import cities_in
 from knowledge.kb import KnowledgeBase
 from knowledge.qtype import BY_NAME, carries, classify, focus, standard
-from tests.support.kb import dev_kb, sections_of
+from tests.support.kb import DEV_KB_GROUP, dev_kb, sections_of
+
+pytestmark = DEV_KB_GROUP
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -11,7 +11,9 @@ from knowledge.answer import analyze, in_bracket, programme_gap
 from knowledge.extract._text import to_number
 from knowledge.kb import KnowledgeBase
 from knowledge.qtype import classify, focus, standard
-from tests.support.kb import dev_kb
+from tests.support.kb import DEV_KB_GROUP, dev_kb
+
+pytestmark = DEV_KB_GROUP
 
 
 @pytest.fixture(scope="module")
