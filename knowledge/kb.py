@@ -63,7 +63,8 @@ COMPARES = re.compile(r"一样|相同|不同|区别|差别|差异|有啥差|比�
 CONTEXT_TILT = 0.5  # the answer in the last answer's topic wins down to half the fresh one's confidence (dev: 1.0 → 0.5)
 RIVAL_MARGIN = 0.85  # a same-city document scoring this close to the first may answer in its place (see _holder_first)
 RIVALS = 2  # how many such documents are tried
-VALUE_KINDS = frozenset({"date", "duration", "place", "person", "contact", "money", "amount", "list"})  # a value to be stated
+# A value to be stated, or a list naming bodies (合作银行有哪几家: the document naming the banks, not one rewarding them)
+VALUE_KINDS = frozenset({"date", "duration", "place", "person", "contact", "money", "amount", "list"})
 
 
 @dataclass

@@ -133,8 +133,8 @@ COLLOQUIAL: tuple[tuple[str, str], ...] = (
     (r"(?<![需主只就还总重不想])要是(?=[\u4e00-\u9fff])", "如果"),  # 要是从普通中心升上去: if, not 要/是从
     (r"好多(?=钱|万|块|年|天|人|个|次|名|家|分|学时|小时|平|$|[？?，,。！!\s])", "多少"),
     (r"好大(?=$|[？?，,。！!\s]|面积|地方|场地|才|就|呢|啊|哦|嘛)", "多大"),
-    (r"(?<=[一二三四五六七八九十百千万\d])几", "多"),
-    (r"(?<=[近这前头])几(?=年|个月|天|次|回)", "些"),  # 近几年增长很快: recent years, not a question  # 二十几年, 十几个: an approximate number, not a question
+    (r"(?<=[一二三四五六七八九十百千万\d])几", "多"),  # 二十几年, 十几个: an approximate number, not a question
+    (r"(?<=[近这前头])几(?=年|个月|天|次|回)", "些"),  # 近几年增长很快: recent years, not a question
     (r"好久|好长时间|多长时候", "多久"),
     (r"(?<![什怎这那多])么(?:子|事|斯)|啥子", "什么"),
     (r"(?<=有)么(?=[\u4e00-\u9fff]{2})", "什么"),
@@ -184,7 +184,8 @@ def classify(text: str) -> Kind | None:
     """The question's answer type (first matching cue in priority order), or None for a statement.
 
     A detail type cued only by a noun (工资, 邮箱, 有效期) with no question word, in a question asking whether an
-    action may be done (工资能算进加计扣除里头不, 能发到我邮箱吗), is a yes/no question, not a request for that detail."""
+    action may be done (工资能算进加计扣除里头不, 能发到我邮箱吗), is a yes/no question, not a request for that detail.
+    A question with no cue but an A-not-A verb (热不热, 会不会下雨) is a yes/no question."""
     stripped = text.strip()
     kind = next((kind for kind in KINDS if re.search(kind.cue, stripped)), None) \
         or (BY_NAME["yesno"] if _A_NOT_A_VERB.search(stripped) else None)  # 热不热, 会不会下雨: whether
@@ -423,7 +424,7 @@ _ASKER = re.compile(r"^(?:我|俺|咱|本人|自家)")
 _WISH = re.compile(r"想|要|打算|准备|能|可以|申请|报|问")
 
 
-_A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1|[吗呢不没]$")  # 注册年限够不够: a question without a cue word
+_A_NOT_A = re.compile(rf"{_A_NOT_A_VERB.pattern}|[吗呢不没]$")  # 注册年限够不够: a question without a cue word
 
 
 def situation_free(text: str) -> str | None:
