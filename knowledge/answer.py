@@ -691,12 +691,15 @@ _SEEK = re.compile(rf"(?:升|升为|升到|升级为?|申报|申请|评|评为|�
 
 
 def _sought_level(question: str, kind: Kind, extract: Extract) -> str | None:
-    """The level the asker seeks (升省级, 申报国家级) in a conditions question whose passage, heading and title name
-    none of it: the conditions shown are another level's (申请认定市级孵化器须…) or the document's only ones."""
+    """The level the asker seeks (升省级, 申报国家级) in a conditions question whose passage, heading and title don't
+    name it, when they name another level (申请认定市级孵化器须…) or the asker seeks to move up to it (升省级)."""
     if kind.name != "eligibility":
         return None
     about = f"{extract.section.title}\n{extract.section.name}\n{extract.body}"
-    return next((m.group(1) for m in _SEEK.finditer(question) if not alias_in(m.group(1), about)), None)
+    shown = set(re.findall(_LEVEL, about))
+    return next((m.group(1) for m in _SEEK.finditer(question) if not alias_in(m.group(1), about)
+                 and (shown or m.group(0).startswith("升"))), None)  # 申报市级 where the passage names no level: the
+    # document's own level; 升省级 (an upgrade) or a passage naming another level: not the level sought
 
 
 def names_edition(question: Question) -> bool:
