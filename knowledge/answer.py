@@ -336,26 +336,22 @@ def threshold_of(question: str, sentence: str) -> bool:
     units += ["岁"] if re.search(_AGE, question) else []
     figure = r"(\d+(?:\.\d+)?)\s*"
     stated = set(re.findall(r"\d+(?:\.\d+)?", question))  # 单台都过了10万: the bar the asker says they meet
-    units = [u for u in units if u not in _SUMS or _same_sum(question, _UNITS[u], sentence)]
-    bars = (m for u in units for m in re.finditer(_BAR.format(f=figure, u=f"(?:{_UNITS[u]})"), sentence))
+    bars = (m for u in units for m in re.finditer(_BAR.format(f=figure, u=f"(?:{_UNITS[u]})"), sentence)
+            if u not in _SUMS or not _grant_cap(question, sentence, m.start()))
     return any(next(g for g in m.groups() if g) not in stated for m in bars) or share_bar(question, sentence)
 
 
 _SUMS = frozenset({"万元", "亿元"})  # a sum is of something: an investment, a revenue, a payment, a grant
-_ASKER_CLAUSE = re.compile(r"[\s，,。；;？?！!]+")
-_FIGURE_WORD = re.compile(r"[\d一二两三四五六七八九十百千万亿]")
+_GRANT_SUM = re.compile(r"补贴|补助|奖励|资助|贴息|奖金|经费")
+_BAR_CLAUSE = re.compile(r"[，,。；;：:\n]")
 
 
-def _same_sum(question: str, unit: str, sentence: str) -> bool:
-    """Whether a sentence speaks of a sum the asker states (研发投入大概一百二十万 and 研发投入不少于300万元), by a
-    word of the clause stating it: a payment of 一百二十万 is not measured by a cap on the yearly grant."""
-    for clause in _ASKER_CLAUSE.split(question):
-        if re.search(f"{_FIGURE}(?:{unit})", clause):
-            words = [w for w in key_words(clause) + [a for a, _full in aliases_in(clause)]  # 营收: one word
-                     if len(w) >= 2 and not _FIGURE_WORD.search(w)]
-            if any(alias_match(w, sentence) >= 0.5 for w in words):
-                return True
-    return False
+def _grant_cap(question: str, sentence: str, at: int) -> bool:
+    """Whether the bar at ``at`` caps the grant itself (每年累计补贴不超过100万元) while the asker states no grant of
+    their own: a payment of 一百二十万 is not measured by it, a sales figure is by 首年销售额低于120万元."""
+    clause = _BAR_CLAUSE.split(sentence[:at])[-1]
+    told = [c for c in re.split(r"[\s，,。；;？?！!]+", question) if re.search(f"{_FIGURE}[万亿]", c)]
+    return bool(_GRANT_SUM.search(clause)) and not any(_GRANT_SUM.search(c) for c in told)
 
 
 _SHARE_STATED = re.compile(r"一半|[一二三四五六七八九]成|\d+(?:\.\d+)?\s*%|百分之[\d一二三四五六七八九十]+")  # 收回来一半, 才三成
