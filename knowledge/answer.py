@@ -17,9 +17,11 @@ from functools import lru_cache
 from typing import Any
 
 from knowledge.asked import (
+    acronym_gap,
     action_gap,
     alternatives_gap,
     attribute_gap,
+    base_gap,
     clause_unbound,
     exists_gap,
     grant_gap,
@@ -28,6 +30,7 @@ from knowledge.asked import (
     name_gap,
     other_fee,
     predicate_gap,
+    requirement_gap,
     stacking_gap,
     stated_with,
     unbound,
@@ -59,6 +62,7 @@ from knowledge.qtype import (
     classify,
     focus,
     list_items,
+    situation_free,
     standard,
 )
 from knowledge.retrieval import Hit
@@ -320,9 +324,9 @@ EXCLUSION_ASKED = re.compile(r"不给|不予|不补|不支持|(?<!能)不能(?:�
                              r"不在.{0,6}范围|哪些.{0,8}不(?![同一])")
 EXCLUSION = re.compile(r"不予|不补|不给|不在.{0,8}范围|不纳入|不支持|不属于|除外|不列入|不计入|不得(?:申报|享受|申请|重复)")
 _FIGURE = r"[\d一二两三四五六七八九十百半]+(?:\.\d+)?\s*(?:来|多|几|余)?\s*个?\s*"
-_UNITS = {"年": "年(?![度底初])", "岁": "周?岁", "万元": "万元?", "人": "人|名"}  # the asker's figure -> its unit
+_UNITS = {"年": "年(?![度底初])", "岁": "周?岁", "万元": "万元?", "亿元": "亿元?", "人": "人|名"}  # the asker's figure -> its unit
 _AGE = r"今年\s*\d{2}\s*了"  # 我今年56了: an age stated without its unit
-_BAR = r"(?:满|不足|未满|不满|超过|不超过|不低于|不少于|低于|高于|达到)\s*{f}{u}|{f}{u}\s*(?:及?以上|及?以下|以?内)|{f}[至到~～-]\s*\d+\s*{u}"
+_BAR = r"(?:满|不足|未满|不满|超过|不超过|不低于|不少于|低于|高于|达到|放宽(?:到|至))\s*{f}{u}|{f}{u}\s*(?:及?以上|及?以下|以?内)|{f}[至到~～-]\s*\d+\s*{u}"
 
 
 def threshold_of(question: str, sentence: str) -> bool:
@@ -332,8 +336,22 @@ def threshold_of(question: str, sentence: str) -> bool:
     units += ["岁"] if re.search(_AGE, question) else []
     figure = r"(\d+(?:\.\d+)?)\s*"
     stated = set(re.findall(r"\d+(?:\.\d+)?", question))  # 单台都过了10万: the bar the asker says they meet
-    bars = (m for u in units for m in re.finditer(_BAR.format(f=figure, u=f"(?:{_UNITS[u]})"), sentence))
+    bars = (m for u in units for m in re.finditer(_BAR.format(f=figure, u=f"(?:{_UNITS[u]})"), sentence)
+            if u not in _SUMS or not _grant_cap(question, sentence, m.start()))
     return any(next(g for g in m.groups() if g) not in stated for m in bars) or share_bar(question, sentence)
+
+
+_SUMS = frozenset({"万元", "亿元"})  # a sum is of something: an investment, a revenue, a payment, a grant
+_GRANT_SUM = re.compile(r"补贴|补助|奖励|资助|贴息|奖金|经费")
+_BAR_CLAUSE = re.compile(r"[，,。；;：:\n]")
+
+
+def _grant_cap(question: str, sentence: str, at: int) -> bool:
+    """Whether the bar at ``at`` caps the grant itself (每年累计补贴不超过100万元) while the asker states no grant of
+    their own: a payment of 一百二十万 is not measured by it, a sales figure is by 首年销售额低于120万元."""
+    clause = _BAR_CLAUSE.split(sentence[:at])[-1]
+    told = [c for c in re.split(r"[\s，,。；;？?！!]+", question) if re.search(f"{_FIGURE}[万亿]", c)]
+    return bool(_GRANT_SUM.search(clause)) and not any(_GRANT_SUM.search(c) for c in told)
 
 
 _SHARE_STATED = re.compile(r"一半|[一二三四五六七八九]成|\d+(?:\.\d+)?\s*%|百分之[\d一二三四五六七八九十]+")  # 收回来一半, 才三成
@@ -522,18 +540,25 @@ def typed_gap(question: Question, extract: Extract, doc_text: str, titles: Title
     """
     kind = BY_NAME.get(question.kind or "")
     either = alternatives_gap(question.words, extract.body) or programme_gap(question, doc_text, titles) \
-        or district_gap(question, kind, doc_text)
+        or district_gap(question, kind, doc_text) or requirement_gap(question.words, doc_text)
+    acronym = acronym_gap(question.words, doc_text)
+    if acronym:
+        return f"{acronym}的相关内容"  # 做一次EMC测试收费多少 where the document never names EMC
     if either:
         return either
     if kind is None:  # 路费住宿费是企业出还是科协出: a named fee; 是哪个医院的医生: a name
         return attribute_gap(question.words, None, extract.body) or name_gap(question.words, extract.body)
-    ordinal = next((o for o in re.findall(_ORDINAL, question.words) if o not in doc_text
+    asked_part = situation_free(question.words) or question.words  # 目前中级职称 tells, it doesn't ask about 中级
+    ordinal = next((o for o in re.findall(_ORDINAL, asked_part) if o not in doc_text
                     and (kind.name in MONEY or not o.startswith("第") or not o.endswith("年"))), None)  # 第一年拨多少
     if ordinal:
         return f"{ordinal}的安排"  # 第二期 when the document describes the first
-    level = next((lv for lv in re.findall(_LEVEL, question.words) if not alias_in(lv, doc_text)), None)
+    level = next((lv for lv in re.findall(_LEVEL, asked_part) if not alias_in(lv, doc_text)), None)
     if level:
         return f"{level}的相关规定"  # 中级工程师 when the document sets the conditions of the other levels
+    sought = _sought_level(asked_part, kind, extract)
+    if sought:
+        return f"{sought}的条件"  # 想升省级孵化器 要什么条件: the passage sets the conditions of another level
     asked = _asked_detail_gap(question, kind, extract, doc_text)
     if asked:
         return asked
@@ -631,13 +656,16 @@ def _asked_detail_gap(question: Question, kind: Kind, extract: Extract, doc_text
     step = step_gap(question.words, kind.name, doc_text)
     if step:
         return f"{step}{kind.missing}"  # 公示几天 where the document never mentions a 公示
-    predicate = predicate_gap(question.words, doc_text)
+    predicate = predicate_gap(question.words, doc_text) or base_gap(question.words, doc_text)
     if predicate:
         return f"{predicate}{kind.missing}"  # 才算毕业, 按什么打分: the document never says it
+    if threshold_of(question.words, extract.body) and not _EXISTS_ASKED.search(question.words):
+        return None  # 投入一百二十万 是不是没戏了: the bar on the asker's own figure answers whether they qualify
     action = action_gap(question.words, kind.name, doc_text)
     return f"{action}{kind.missing}" if action else None  # 十堰创新券能转让吗: that document never says 转让
 
 
+_EXISTS_ASKED = re.compile(r"有没有|有冇|有没得|有无")  # 有没有维持奖励 asks whether a thing exists, not whether one qualifies
 _STEPS = ("公示", "评审", "审核", "审批", "受理", "答辩", "验收", "考核", "年审", "复核", "拨付", "公告")
 
 
@@ -653,6 +681,21 @@ BOUND = frozenset({"money", "amount", "date"})  # detail types whose value must 
 
 _LEVEL = r"初级|中级|正高级|(?<![正副])高级|国家级|省级|市级|县级|区级|[一二三四五六七八九十\d]星级?|[一二三四五六七八九\d]等奖"
 _ORDINAL = r"第[一二三四五六七八九十\d]+(?:[期批届轮]|个?年(?!度))|\d{4}年(?!生|出生|毕业|成立|注册|入职|参加工作)"
+
+
+_SEEK = re.compile(rf"(?:升|升为|升到|升级为?|申报|申请|评|评为|认定为?|报|当|成为)({_LEVEL})")
+
+
+def _sought_level(question: str, kind: Kind, extract: Extract) -> str | None:
+    """The level the asker seeks (升省级, 申报国家级) in a conditions question whose passage, heading and title don't
+    name it, when they name another level (申请认定市级孵化器须…) or the asker seeks to move up to it (升省级)."""
+    if kind.name != "eligibility":
+        return None
+    about = f"{extract.section.title}\n{extract.section.name}\n{extract.body}"
+    shown = set(re.findall(_LEVEL, about))
+    return next((m.group(1) for m in _SEEK.finditer(question) if not alias_in(m.group(1), about)
+                 and (shown or m.group(0).startswith("升"))), None)  # 申报市级 where the passage names no level: the
+    # document's own level; 升省级 (an upgrade) or a passage naming another level: not the level sought
 
 
 def names_edition(question: Question) -> bool:

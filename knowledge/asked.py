@@ -46,8 +46,12 @@ _CHARGE_STATED = r"免费|收费|不收|[^经]费|自付|自行承担"
 _PAYOUT = re.compile(r"(?:发|到账|拨付|兑现|发放|打款|到位|兑付|给)(?:钱|下来|到)?$|到账|拨付|兑现|发放|打款|兑付|打到|发到|到卡")
 _PAYOUT_STATED = r"拨付|到账|发放|兑付|兑现|发给|下达"
 _DATE_CUE = re.compile(r"什么时候|啥时候|何时|几月份?|几号|哪天|哪一天|什么时间|多久|几天|多少天|几个工作日")
-_NAMED = re.compile(r"哪(?:家|个|所)([\u4e00-\u9fff]{0,4}?(?:银行|机构|公司|医院|园区|学校|高校|网站|酒店|场馆))")
-_NOT_NAME = "的该本各此类进在到"
+_NAMED_THING = r"[\u4e00-\u9fff]{0,4}?(?:银行|机构|公司|医院|园区|学校|高校|网站|酒店|场馆)"
+_NAMED = re.compile(rf"哪[一几]?(?:家|个|所)({_NAMED_THING})|({_NAMED_THING})(?:是|为|选|找|用|有)?哪[一几]?(?:家|个|所)")  # 核查机构是哪家
+_NOT_NAME = "的该本各此类进在到方关"  # 第三方机构, 相关机构: no name
+_BODY = re.compile(r"(?<=[\u4e00-\u9fff]{4})(?:有限公司|公司|中心|银行|支行|事务所|服务所|研究院|研究所|学院|大学|医院)")
+_KIND_OF = frozenset({"中介", "合作", "相关", "专业", "金融", "分支", "审计", "评估", "核查", "服务", "检测", "咨询"})  # 中介机构:
+# a kind of body, not a name
 _MODAL = re.compile(r"能不能|可不可以|可以|能否|可否|会不会|要不要|用不用|需不需要|需要|允许|让不让|能|可")
 
 
@@ -110,7 +114,15 @@ def action_gap(question: str, kind: str | None, doc_text: str) -> str | None:
     """The asked action of a yes/no question (转让, 周六开门) when the document mentions none of its words."""
     if kind != "yesno":
         return None  # a date or place question's verb (报名 for 申报, 上课 for 授课) is too often a paraphrase
-    asked = [w for w in action_words(question, kind) if not _COUNTING.search(w)]
+    sides = question.rsplit("还是", 1)  # 能不能自己报 还是要别人推荐: either way of doing it answers
+    missing = [_missing_action(side, doc_text) for side in sides]
+    return missing[-1] if all(missing) else None
+
+
+def _missing_action(question: str, doc_text: str) -> str | None:
+    """The action words of a yes/no question when the document mentions none of them (None when it does, or when
+    the question names no action)."""
+    asked = [w for w in action_words(question, "yesno") if not _COUNTING.search(w)]
     if not asked or any(alias_match(w, doc_text) >= 0.5 or _stem_in(w, doc_text) for w in asked):
         return None
     return "".join(asked)
@@ -164,10 +176,14 @@ def name_gap(question: str, passage: str) -> str | None:
     asked = _NAMED.search(question)
     if not asked:
         return None
-    noun = asked.group(1)
+    noun = asked.group(1) or asked.group(2)
+    noun = noun if asked.group(1) else noun[-2:]  # 第三方核查机构是哪家: a 机构, whoever's
     named = any(m.start() > 1 and passage[m.start() - 1] not in _NOT_NAME and passage[m.start() - 2] not in _NOT_NAME
-                for m in re.finditer(noun, passage))
-    return None if named else f"具体是哪{asked.group(0)[1]}{noun}"  # 哪家中介机构: not 符合条件的中介机构
+                and passage[m.start() - 2:m.start()] not in _KIND_OF for m in re.finditer(noun, passage))
+    if noun.endswith("机构"):  # any kind of body: 汉江科技评估咨询有限公司 is an 评价机构
+        named = named or any(passage[m.start() - 2:m.start()] not in _KIND_OF for m in _BODY.finditer(passage))
+    which = re.search(r"哪[一几]?(家|个|所)", asked.group(0))
+    return None if named else f"具体是哪{which.group(1) if which else '家'}{noun}"  # 哪家中介机构: not 符合条件的中介机构
 
 
 def list_gap(focus: Iterable[str], passage: str, question: str = "") -> str | None:
@@ -301,7 +317,8 @@ def other_fee(question: str, passage: str, carries: Callable[[str], bool]) -> st
 
 
 _STACK_ASKED = re.compile(r"(?:一起|同时|一块|一并)(?:拿|领|享受|申请|申报)|叠加|兼得|重复(?:享受|领|拿)"  # two grants,
-                          r"|[和跟与及].{1,15}都(?:能|可以|可)?(?:拿|领|享受)")  # not 都拿多少 (X和Y都能拿吗 names two)
+                          r"|[和跟与及].{1,15}都(?:能|可以|可)?(?:拿|领|享受)"  # not 都拿多少 (X和Y都能拿吗 names two)
+                          r"|两(?:头|边|样|项|个)都(?:能|可以|可)?(?:拿|领|享受|要)")  # 同一个合同能两头都拿吗
 # thing used again (这回还能再拿它用不)
 _STACK_STATED = re.compile(r"重复|叠加|兼得|同时享受|同时申请|同时获得|就高|不得与|不与|可与|一并享受|不能同时|不可同时")
 
@@ -313,3 +330,53 @@ def stacking_gap(question: str, kind: str, doc_text: str) -> str | None:
     if kind not in ("yesno", "eligibility") or not _STACK_ASKED.search(question) or _STACK_STATED.search(doc_text):
         return None
     return "能否与其他政策同时享受"
+
+
+_REQUIRED = re.compile(r"对([^\s，,。；;？?！!]{2,10}?)(?:有没有|有什么|有啥|有哪些|有无|是否有|有)(?:具体)?(?:要求|限制|规定)"
+                       r"|([^\s，,。；;？?！!对]{2,10}?)(?:有没有|有什么|有啥|有无|是否有|有)(?:具体)?(?:要求|限制)")
+# How a document states a requirement on an attribute without naming it (不超过35周岁 is an age limit).
+_ATTRIBUTE_VALUES = {"年龄": r"岁|出生", "学历": r"学历|学位|博士|硕士|本科|大专|专科|毕业", "职称": r"职称|工程师|正高|副高|高级|中级|初级",
+                     "人数": r"\d+\s*[人名]", "户籍": r"户籍|户口|常住",
+                     "规模": r"人数|职工|员工|营业收入|销售收入|资产|产值|万元|亿元|平方米"}
+
+
+def requirement_gap(question: str, doc_text: str) -> str | None:
+    """对职称学历有没有要求 / 年龄有限制吗: the attributes whose requirement is asked, when the document states
+    none of them (by name, alias or a value: 35周岁 is an age), or None."""
+    asked = _REQUIRED.search(question)
+    if not asked:
+        return None
+    subject = asked.group(1) or asked.group(2)
+    nouns = [w for w, flag in tagged(subject) if (flag[:1] == "n" or flag == "eng") and len(w) >= 2
+             and w not in GENERIC_NOUNS and not asking_word(w)]
+    stated = [w for w in nouns if alias_match(w, doc_text) >= 0.5
+              or (w in _ATTRIBUTE_VALUES and re.search(_ATTRIBUTE_VALUES[w], doc_text))]
+    return "".join(nouns) + "的要求" if nouns and not stated else None
+
+
+_ACRONYM = re.compile(r"(?<![A-Za-z])[A-Z]{2,6}(?![A-Za-z])")
+
+
+def acronym_gap(question: str, doc_text: str) -> str | None:
+    """A Latin acronym the question names (EMC测试, CMA章) that the document never mentions: whatever is asked
+    about it, a passage about something else doesn't answer it."""
+    missing = [a for a in _ACRONYM.findall(question) if a.lower() not in doc_text.lower() and a != "OK"]
+    return missing[0] if missing else None
+
+
+_BASE = re.compile(r"(?:按|占)([\u4e00-\u9fff]{2,8}?)的(?:百分之几|几成|多少比例|比例)")
+
+
+def base_gap(question: str, doc_text: str) -> str | None:
+    """The base of an asked share (按评估值的百分之几收: 评估值) that the document never names: a share of another
+    base (实际发生评估费的50%) is not the one asked about."""
+    asked = _BASE.search(question)
+    if not asked:
+        return None
+    base, at, pieces = asked.group(1), 0, []
+    for word, _flag in tagged(base):  # a word, or a one-character word with its neighbour (评估值: 估值, not 值)
+        pieces.append(word if len(word) > 1 else base[max(at - 1, 0):at + 1] if at else base[:2])
+        at += len(word)
+    if all(w in GENERIC_NOUNS for w, _flag in tagged(base)):
+        return None
+    return base if any(alias_match(p, doc_text) < 0.5 for p in pieces if p not in GENERIC_NOUNS) else None

@@ -146,7 +146,13 @@ def passage(section: Section, index: int, scores: list[float], *, kind: str | No
         if 0 <= j < len(sentences) and scores[j] >= NEIGHBOUR_SHARE * scores[index] and not is_intro(sentences[j]) \
                 and _chars(sentences, chosen | {j}) <= MAX_ANSWER_CHARS:
             chosen.add(j)
+    first = min(chosen)
+    if first > 0 and _VERDICT.match(sentences[first - 1]):
+        chosen.add(first - 1)  # 答：不能。营业收入超过5亿元的…: the reason comes with its verdict
     return sorted(chosen)
+
+
+_VERDICT = re.compile(r"^(?:答[:：])?\s*(?:不能|不可以|可以|能|是的|是|不是|不行|需要|不需要|不用|会|不会|有|没有|不属于|属于)[。！!，,]?$")
 
 
 def omitted_items(section: Section, shown: list[str]) -> int:

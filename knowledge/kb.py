@@ -63,7 +63,8 @@ COMPARES = re.compile(r"一样|相同|不同|区别|差别|差异|有啥差|比�
 CONTEXT_TILT = 0.5  # the answer in the last answer's topic wins down to half the fresh one's confidence (dev: 1.0 → 0.5)
 RIVAL_MARGIN = 0.85  # a same-city document scoring this close to the first may answer in its place (see _holder_first)
 RIVALS = 2  # how many such documents are tried
-VALUE_KINDS = frozenset({"date", "duration", "place", "person", "contact", "money", "amount"})  # a value to be stated
+# A value to be stated, or a list naming bodies (合作银行有哪几家: the document naming the banks, not one rewarding them)
+VALUE_KINDS = frozenset({"date", "duration", "place", "person", "contact", "money", "amount", "list"})
 
 
 @dataclass
@@ -399,6 +400,7 @@ class KnowledgeBase:
         if not found.hits:
             return Answer(False, DECLINE_TEXT)
         extract, evidence = self.extract(found)
+        index = self.index()
         model = self.model_for(mode or self.mode)
         probability = model.probability(evidence)  # a follow-up's own: comparable with the same words asked afresh
         if context is not None:
@@ -407,11 +409,12 @@ class KnowledgeBase:
         if context is None and not model.accept(evidence):
             own = self._without_situation(found, mode)
             if own is not None and model.accept(own[1]):
-                (asked, evidence), probability = own, model.probability(own[1])
+                (asked, evidence, prior), probability = own, model.probability(own[1])
+                extract = self._told_extract(found, asked, prior, extract)
         if not model.accept(evidence):
             return Answer(False, DECLINE_TEXT, confidence=probability)
         sources = self._sources(extract.chunk, found.hits)
-        chunk, index = extract.chunk, self.index()
+        chunk = extract.chunk
         gap = typed_gap(asked, extract, index.doc_texts[chunk.doc], index.titles_by_city(chunk.doc))
         parts = self._parts(found, (found.question, extract, gap))
         if len(parts) > 1 or (parts and gap):
@@ -437,10 +440,21 @@ class KnowledgeBase:
             parts.append((question, extract, typed_gap(question, extract, index.doc_texts[doc], index.titles_by_city(doc))))
         return answered_parts(parts)
 
-    def _without_situation(self, found: Retrieval, mode: Mode | None) -> tuple[Question, Evidence] | None:
+    def _told_extract(self, found: Retrieval, own: Question, prior: dict[str, float], whole: Extract) -> Extract:
+        """The passage for the question without the asker's situation (with their figures still picking the bar)
+        when it covers the whole message's words at least as well as ``whole``, the whole message's passage: the
+        situation's words can name the condition asked about (没得发明专利), or only crowd the question (线束)."""
+        index = self.index()
+        told = replace(own, asked=found.question.words)
+        mine = best_sentences(told, index.doc_chunks(found.hits[0].chunk.doc), index.doc_idf, prior)
+        covered = [coverage(found.question, e.body, index.doc_idf)[0] for e in (mine, whole)]
+        return mine if covered[0] >= covered[1] else whole
+
+    def _without_situation(self, found: Retrieval, mode: Mode | None
+                           ) -> tuple[Question, Evidence, dict[str, float]] | None:
         """The question without the clauses describing the asker, and its evidence (我们是做汽车配件的小厂，…): their
-        words are context the document cannot cover. None unless such clauses exist and the rest of the question
-        finds the same document first."""
+        words are context the document cannot cover), with the rank prior of its own retrieval. None unless such
+        clauses exist and the rest of the question finds the same document first."""
         own = qtype.situation_free(found.question.text)
         if not own:
             return None
@@ -448,7 +462,8 @@ class KnowledgeBase:
         alone = self._search(analyze(own, index.corrector.correct(own), index.contains), found.scope, mode=mode)
         if not alone.hits or alone.hits[0].chunk.doc != doc:
             return None
-        return alone.question, self._evidence(alone.question, alone, doc, self._prior(alone, doc))[1]
+        prior = self._prior(alone, doc)
+        return alone.question, self._evidence(alone.question, alone, doc, prior)[1], prior
 
     def model_for(self, mode: Mode) -> DeclineModel:
         """The decline model: the configured one, else the calibrated default for this retrieval mode."""

@@ -68,9 +68,9 @@ KINDS: tuple[Kind, ...] = (
     Kind("money", r"多少钱|几万|多少万|[补奖给贷贴借拿领发扣抵减退交付]多少|额度|金额|收费|要钱|收钱|花钱|免费|给钱|费用?多少|多少费|"
                   r"工资|薪|津贴|利率|利息|多少(?:补贴|补助|奖励|资助|经费|奖金)|(?:补助|资助|经费|奖金)(?:是|有|给)?多少|"
                   r"[出掏交付]钱|给[\u4e00-\u9fff]{1,3}多少(?![个名人次天年家项件场位])|"
-                  r"(?:补贴|补助|奖励|资助|奖补|经费|费用)\S{0,2}(?:怎么|咋|如何)(?:算|计算|给)",  # 奖励咋算的: the rate
+                  r"(?:补贴|补助|奖励|资助|奖补|经费|费用?|房租|租金)\S{0,2}(?:怎么样?|咋|如何)(?:算|计算|给|收)",  # 奖励咋算的: the rate
          _MONEY, "是多少", detail=True, unnamed="具体金额",
-         narrow=((r"花钱|收费|要钱|收钱|交钱|付费|免费|掏.{0,3}钱|出.{0,3}钱",
+         narrow=((r"(?:花钱|收费|要钱|收钱|交钱|付费|免费|掏.{0,3}钱|出.{0,3}钱)(?!\S{0,2}多少)",  # not 收费多少: the sum
                   rf"免费|不收费|收费|收取|加收|自付|承担|{_NUM}\s*(?:元|%)"),)),
     Kind("date", r"什么时候|啥时候|何时|几月|几号|几点|哪天|截止|截至|最晚|最迟|期限|多久|多长时间|几天|几个工作日|有效期|几年|"
                  r"多少天|多少年|几个月|什么时间|(?:申报|受理|报名|申请)时间|日期|开班|开课",
@@ -134,6 +134,7 @@ COLLOQUIAL: tuple[tuple[str, str], ...] = (
     (r"好多(?=钱|万|块|年|天|人|个|次|名|家|分|学时|小时|平|$|[？?，,。！!\s])", "多少"),
     (r"好大(?=$|[？?，,。！!\s]|面积|地方|场地|才|就|呢|啊|哦|嘛)", "多大"),
     (r"(?<=[一二三四五六七八九十百千万\d])几", "多"),  # 二十几年, 十几个: an approximate number, not a question
+    (r"(?<=[近这前头])几(?=年|个月|天|次|回)", "些"),  # 近几年增长很快: recent years, not a question
     (r"好久|好长时间|多长时候", "多久"),
     (r"(?<![什怎这那多])么(?:子|事|斯)|啥子", "什么"),
     (r"(?<=有)么(?=[\u4e00-\u9fff]{2})", "什么"),
@@ -176,13 +177,18 @@ _DETAIL_NOUN = re.compile(r"工资|薪|津贴|利率|利息|邮箱|电话|联系
                           r"额度|金额|面积|上限|最高")
 
 
+_A_NOT_A_VERB = re.compile(r"([\u4e00-\u9fff])不\1")
+
+
 def classify(text: str) -> Kind | None:
     """The question's answer type (first matching cue in priority order), or None for a statement.
 
     A detail type cued only by a noun (工资, 邮箱, 有效期) with no question word, in a question asking whether an
-    action may be done (工资能算进加计扣除里头不, 能发到我邮箱吗), is a yes/no question, not a request for that detail."""
+    action may be done (工资能算进加计扣除里头不, 能发到我邮箱吗), is a yes/no question, not a request for that detail.
+    A question with no cue but an A-not-A verb (热不热, 会不会下雨) is a yes/no question."""
     stripped = text.strip()
-    kind = next((kind for kind in KINDS if re.search(kind.cue, stripped)), None)
+    kind = next((kind for kind in KINDS if re.search(kind.cue, stripped)), None) \
+        or (BY_NAME["yesno"] if _A_NOT_A_VERB.search(stripped) else None)  # 热不热, 会不会下雨: whether
     cued = list(re.finditer(kind.cue, stripped)) if kind else []
     if not (kind and kind.name in DETAIL_KINDS and all(_DETAIL_NOUN.fullmatch(m.group(0)) for m in cued)):
         return kind
@@ -418,11 +424,17 @@ _ASKER = re.compile(r"^(?:我|俺|咱|本人|自家)")
 _WISH = re.compile(r"想|要|打算|准备|能|可以|申请|报|问")
 
 
+_A_NOT_A = re.compile(rf"{_A_NOT_A_VERB.pattern}|[吗呢不没]$")  # 注册年限够不够: a question without a cue word
+
+
 def situation_free(text: str) -> str | None:
     """The message without the clauses that only describe the asker's own situation (context, not terms the answer
     must cover); None when it has none, or nothing else."""
     clauses = [c for c in _CLAUSE.split(standard(text).strip()) if c]
-    kept = [c for c in clauses if not (_ASKER.match(c) and not _WISH.search(c) and not asks(c))]
+    telling = [not (_WISH.search(c) or asks(c) or _A_NOT_A.search(c)) for c in clauses]
+    told = next((k for k, t in enumerate(telling) if not t), len(clauses)) if clauses and _ASKER.match(clauses[0]) else 0
+    # 我是93年的 在…公司做研发 硕士毕业 目前中级职称 能不能申报…: the clauses after the asker's first one go with it
+    kept = [c for k, c in enumerate(clauses) if k >= told and not (_ASKER.match(c) and telling[k])]
     return " ".join(kept) if kept and len(kept) < len(clauses) else None
 
 
