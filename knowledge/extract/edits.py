@@ -9,7 +9,7 @@ from knowledge.vocab import INDUSTRIES
 
 from ._text import normalize
 from .classify import sector_industry
-from .names import is_nickname, person_names
+from .names import is_nickname, person_names, titled_person
 
 _TAIL = r"(\d{2,4})"
 _SWAP_NEW_FIRST = re.compile(rf"{_TAIL}\s*[,，]?\s*(?:而)?不是\s*{_TAIL}")  # '最后是8860 不是8806'
@@ -82,7 +82,7 @@ def _topic(piece: str) -> str | None:
     word = _IF_NEEDS.sub("", word)  # '矿山机械有企业需求的话
     word = _STRIP_TAIL.sub("", word)
     if not 2 <= len(word) <= 10 or _NOT_TOPIC.search(word) or not re.search(r"[\u4e00-\u9fffA-Za-z]", word) \
-            or is_nickname(word):  # '老黄' introduces the speaker
+            or is_nickname(word) or titled_person(word):  # '老黄', '孙晓雯老师': the speaker, not a topic
         return None
     return word
 

@@ -255,13 +255,34 @@ def _names_beside_unit(text: str) -> list[tuple[int, str]]:
 _FOR_TEACHER = re.compile(r"(?:帮|替|给)(?:我们|我的|我)?(?:老师|导师|教授)")  # '帮我们老师订阅… 他叫X': X is the contact
 
 
+_PIECE_START = re.compile(r"(?:^|(?<=[\s,，、:：;；。]))(?=[\u4e00-\u9fff])")
+_PIECE_END = re.compile(r"$|[\s,，、:：;；。\d]")
+
+
+def _names_before_title(text: str) -> list[tuple[int, str]]:
+    """A full name with its title after it, said as a piece of its own ('汉水大学 孙晓雯老师', '游德明教授 汉江…')."""
+    out = []
+    for m in _PIECE_START.finditer(text):
+        name = name_at(text, m.start())
+        title = _TITLE.match(text, m.start() + len(name)) if name else None
+        if name and title and title.group() not in ("工", "总") and _PIECE_END.match(text, title.end()):
+            out.append((m.start(), name))
+    return out
+
+
+def titled_person(word: str) -> bool:
+    """Whether a piece is a person named with a title ('孙晓雯老师', '彭教授'), never a topic or a unit."""
+    name = name_at(word, 0)
+    return bool(name and _TITLE.fullmatch(word[len(name):])) or _is_title_form(word)
+
+
 def person_names(text: str) -> list[tuple[int, str]]:
     """Contact-name candidates in order of appearance (cue-based, name-before-phone, title forms)."""
     t = normalize(text)
     companions = set() if _FOR_TEACHER.search(t) else set(extract_companions(t, loose=False))
     places = _place_spans(t)
     found: dict[int, str] = {}
-    for pos, name in (_titled_names(t) + _names_before_phone(t) + _names_after_phone(t) + _cued_names(t) + _role_named(t)
+    for pos, name in (_titled_names(t) + _names_before_title(t) + _names_before_phone(t) + _names_after_phone(t) + _cued_names(t) + _role_named(t)
                       + _role_prefixed_names(t) + _names_beside_unit(t)):
         start = t.find(name, pos)
         if name not in companions and not t[max(0, start - 2):start].endswith("不是") \
