@@ -2,7 +2,7 @@
 
 Data: /work/shared/data/dialogues_dev.jsonl (all dev), our own tests/support/data/dialogues_messy.jsonl,
 dialogues_forms.jsonl, dialogues_voices.jsonl, dialogues_voices2.jsonl, dialogues_voices3.jsonl,
-dialogues_voices4.jsonl, dialogues_voices5.jsonl, dialogues_voices6.jsonl, dialogues_voices7.jsonl, dialogues_voices8.jsonl, dialogues_voices9.jsonl, dialogues_voices10.jsonl, dialogues_voices11.jsonl, dialogues_voices12.jsonl, dialogues_voices13.jsonl, dialogues_voices14.jsonl, dialogues_voices15.jsonl, dialogues_voices16.jsonl (event parties) dialogues_voices17.jsonl (researchers) dialogues_voices18.jsonl (entrepreneurs), dialogues_voices19.jsonl (event parties), dialogues_voices20.jsonl (researchers) dialogues_voices21.jsonl (entrepreneurs' digressions), dialogues_voices22.jsonl (researchers) and dialogues_voices24.jsonl (event parties) (dev), bench/heldout/dialogues.jsonl,
+dialogues_voices4.jsonl, dialogues_voices5.jsonl, dialogues_voices6.jsonl, dialogues_voices7.jsonl, dialogues_voices8.jsonl, dialogues_voices9.jsonl, dialogues_voices10.jsonl, dialogues_voices11.jsonl, dialogues_voices12.jsonl, dialogues_voices13.jsonl, dialogues_voices14.jsonl, dialogues_voices15.jsonl, dialogues_voices16.jsonl (event parties) dialogues_voices17.jsonl (researchers) dialogues_voices18.jsonl (entrepreneurs), dialogues_voices19.jsonl (event parties), dialogues_voices20.jsonl (researchers) dialogues_voices21.jsonl (entrepreneurs' digressions), dialogues_voices22.jsonl (researchers), dialogues_voices24.jsonl (event parties), dialogues_voices23.jsonl and dialogues_voices25.jsonl (the same two briefs by two more hands: unseen checks of the fixes made on 22 and 24, then dev) (dev), bench/heldout/dialogues.jsonl,
 dialogues2.jsonl and dialogues3.jsonl (rows carry ``split``: dev | heldout; missing files are skipped).
 Each conversation runs on its own openid against one migrated SQLite database holding the sample events,
 with the clock frozen before the sample deadlines; after the user's turns a scripted user answers whatever
@@ -68,6 +68,7 @@ FILES = (Path("/work/shared/data/dialogues_dev.jsonl"), ROOT / "tests/support/da
          ROOT / "tests/support/data/dialogues_voices20.jsonl",
          ROOT / "tests/support/data/dialogues_voices21.jsonl",
          ROOT / "tests/support/data/dialogues_voices22.jsonl", ROOT / "tests/support/data/dialogues_voices24.jsonl",
+         ROOT / "tests/support/data/dialogues_voices23.jsonl", ROOT / "tests/support/data/dialogues_voices25.jsonl",
          ROOT / "bench/heldout/dialogues.jsonl", ROOT / "bench/heldout/dialogues2.jsonl",
          ROOT / "bench/heldout/dialogues3.jsonl")
 

@@ -114,7 +114,8 @@ def question_sets(extra: bool = False, dev_only: bool = False) -> list[QuestionS
               mixed_set("voices8", EXTRA / "qa_voices8.jsonl"), mixed_set("voices9", EXTRA / "qa_voices9.jsonl"),
               mixed_set("voices10", EXTRA / "qa_voices10.jsonl"),
               mixed_set("voices11", EXTRA / "qa_voices11.jsonl"), mixed_set("voices12", EXTRA / "qa_voices12.jsonl"),
-              mixed_set("voices13", EXTRA / "qa_voices13.jsonl")]
+              mixed_set("voices13", EXTRA / "qa_voices13.jsonl"),
+              mixed_set("voices14", EXTRA / "qa_voices14.jsonl")]
     second_qa, second_oos = load_jsonl(SECOND / "qa.jsonl"), load_jsonl(SECOND / "oos.jsonl")
     return [QuestionSet("dev", qa, oos), *(extras if extra else []),
             *(QuestionSet(f"second/{split}", [r for r in second_qa if r["split"] == split],
@@ -328,7 +329,7 @@ def main() -> None:
     parser.add_argument("--calibrate", action="store_true", help="refit the decline models and print them")
     parser.add_argument("--show-failures", action="store_true", help="list failures of the dev parts")
     parser.add_argument("--dev-only", action="store_true", help="skip the held-out part (never asked)")
-    parser.add_argument("--only", nargs="*", help="question sets to run: dev, extra, near, voices, voices2, voices3, voices4, voices5, voices6, voices7, voices8, voices9, voices10, voices11, voices12, voices13, second/dev, second/heldout, third/heldout")
+    parser.add_argument("--only", nargs="*", help="question sets to run: dev, extra, near, voices, voices2, voices3, voices4, voices5, voices6, voices7, voices8, voices9, voices10, voices11, voices12, voices13, voices14, second/dev, second/heldout, third/heldout")
     parser.add_argument("--file", action="append", default=[], type=Path,
                         help="also ask this file's questions as an untuned part (a fixer's unseen check)")
     args = parser.parse_args()
