@@ -111,7 +111,6 @@ KNOWN_GAPS: dict[str, str] = {
     "dialogues_voices23:ZL03": "unseen check (researchers, second hand to the voices22 brief; 16/40 when first measured, 15/40 after the voices22 fixes); not yet fixed",
     "dialogues_voices23:ZL04": "unseen check (researchers, second hand to the voices22 brief; 16/40 when first measured, 15/40 after the voices22 fixes); not yet fixed",
     "dialogues_voices23:ZL05": "unseen check (researchers, second hand to the voices22 brief; 16/40 when first measured, 15/40 after the voices22 fixes); not yet fixed",
-    "dialogues_voices23:ZL06": "unseen check (researchers, second hand to the voices22 brief; 16/40 when first measured, 15/40 after the voices22 fixes); not yet fixed",
     "dialogues_voices23:ZL07": "unseen check (researchers, second hand to the voices22 brief; 16/40 when first measured, 15/40 after the voices22 fixes); not yet fixed",
     "dialogues_voices23:ZL08": "unseen check (researchers, second hand to the voices22 brief; 16/40 when first measured, 15/40 after the voices22 fixes); not yet fixed",
     "dialogues_voices23:ZL10": "unseen check (researchers, second hand to the voices22 brief; 16/40 when first measured, 15/40 after the voices22 fixes); not yet fixed",

@@ -1,6 +1,8 @@
 """A person named with a title after the name ('孙晓雯老师', '游德明教授'), said as a piece of its own beside a unit,
 is the contact (name kept, title beside it) and never an alert topic — found replaying a researchers' set written
-by a fresh hand (before: the whole '孙晓雯老师' became an alert topic and no contact was read)."""
+by a fresh hand (before: the whole '孙晓雯老师' became an alert topic and no contact was read). From the same set:
+a topic list led by 就 ('关键词就A 还有B') kept 就 in the first topic, and a piece qualifying the one before it
+('锂电池回收 废旧的那种') became a topic of its own."""
 
 from __future__ import annotations
 
@@ -32,3 +34,13 @@ def test_name_then_title_beside_the_unit_is_the_contact_not_a_topic(wx: object, 
     submit(wx, openid)
     assert topics_of(services, openid) == sorted(["齿轮传动", "减速器"])
     assert _contact(services, openid) == ("邵文华", "老师")
+
+
+def test_topics_lose_a_leading_jiu_and_a_qualifying_piece(wx: object, services: Container) -> None:
+    """'关键词就A 还有B 进口的那种' stores A (not '就A') and B (the qualifier is no topic)."""
+    openid = "topic_pieces"
+    say(wx, openid, "我想订阅企业需求 成果先不登")
+    say(wx, openid, "关键词就轴承寿命预测 还有齿轮箱 进口的那种")
+    say(wx, openid, "邵文军 13800022302")
+    submit(wx, openid)
+    assert topics_of(services, openid) == sorted(["轴承寿命预测", "齿轮箱"])

@@ -55,6 +55,13 @@ def test_parse_topics_bare_list() -> None:
     assert parse_topics("铸造、热处理和表面处理方面的") == ["铸造", "热处理", "表面处理"]
 
 
+def test_parse_topics_leading_jiu_and_qualifiers() -> None:
+    """A leading 就 goes (not the 就 of 就业), 'X这种' is X, and 'Y的那种' qualifies the topic before it."""
+    assert parse_topics("就焊接和热处理") == ["焊接", "热处理"]
+    assert parse_topics("就业服务 还有铸造这种") == ["就业服务", "铸造"]
+    assert parse_topics("锂电池回收 废旧的那种 还有电解液") == ["锂电池回收", "电解液"]
+
+
 @pytest.mark.parametrize(("text", "name", "title"), [
     ("李教授，李卫东 15927083321", "李卫东", "教授"),
     ("联系人 陈工 陈志远 13800007722", "陈志远", "工"),
