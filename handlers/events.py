@@ -919,10 +919,8 @@ def _about(ctx: Context, event: Event, text: str) -> str:
 
 
 def event_question(ctx: Context, msg: Incoming, conv: ConversationState, text: str) -> list[Reply] | None:
-    """'加计扣除培训是几号', or '在哪里' right after talking about an event: answered from the event (any short
-    question right after one was shown, '要穿啥衣服', is about it)."""
-    if not QUESTION.search(text) and not (len(text) <= 12 and triage.is_question(text)
-                                          and _last_event(ctx, conv, within=JUST_NOW) is not None):
+    """'加计扣除培训是几号', or '在哪里' right after talking about an event: answered from the event."""
+    if not QUESTION.search(text):
         return None
     named = _matches(ctx, text) if EVENT_NOUN.search(text) else []
     flt = list_filter(ctx.session, appid=ctx.appid, text=text, now=ctx.now) if EVENT_NOUN.search(text) else None

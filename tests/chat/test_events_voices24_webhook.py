@@ -102,6 +102,9 @@ def test_an_event_named_by_its_venue_and_a_short_topic_word(wx: object, services
     assert "E02" in reply and "3月20日" in reply, reply
 
 
+@pytest.mark.xfail(strict=True, reason="known gap: answering any short question right after an event from it "
+                   "(events24) also took '你们都存了我啥信息' and '讲课的是哪个医生' away from their own capabilities; "
+                   "withdrawn before landing")
 def test_a_short_question_right_after_an_event_is_about_it(wx: object, services: Container) -> None:
     """'需要穿运动鞋吗' right after the event was shown is answered from it, and '那给我报上' then signs up."""
     openid = "v24_short_question"
